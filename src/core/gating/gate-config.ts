@@ -1,0 +1,91 @@
+/**
+ * The calibration gate's vocabulary and thresholds. Every number here is SPEC.md's default
+ * (from the VGAC research); deployments may override them through configuration, and every
+ * decision stores the config it was made under.
+ */
+
+export const ActionScope = {
+  learning: 'learning',
+  autonomous: 'autonomous',
+  notify: 'notify',
+  escalate: 'escalate',
+} as const;
+export type ActionScope = (typeof ActionScope)[keyof typeof ActionScope];
+
+/** Intervention tiers, weakest first. */
+export const Tier = {
+  annotate: 'annotate',
+  warn: 'warn',
+  suggestReschedule: 'suggest_reschedule',
+  requireConfirmation: 'require_confirmation',
+} as const;
+export type Tier = (typeof Tier)[keyof typeof Tier];
+export const TIERS_WEAKEST_FIRST: readonly Tier[] = [Tier.annotate, Tier.warn, Tier.suggestReschedule, Tier.requireConfirmation];
+
+export const DriftStatus = {
+  none: 'none',
+  monitor: 'monitor',
+  reduceAutonomy: 'reduce_autonomy',
+  recalibrate: 'recalibrate',
+} as const;
+export type DriftStatus = (typeof DriftStatus)[keyof typeof DriftStatus];
+
+export const CalibrationState = {
+  learning: 'learning',
+  wellCalibrated: 'well_calibrated',
+  drifting: 'drifting',
+  uncalibrated: 'uncalibrated',
+  recalibrated: 'recalibrated',
+} as const;
+export type CalibrationState = (typeof CalibrationState)[keyof typeof CalibrationState];
+
+export interface TierThreshold {
+  /** Minimum P(long wait) for the action, ε_a, in [0, 1]. */
+  readonly minProbability: number;
+  /** Maximum ECE at which the tier stays qualified, R_a. */
+  readonly maxEce: number;
+}
+
+export interface GateConfig {
+  /** Outcomes needed before leaving learning mode. */
+  readonly minOutcomes: number;
+  /** score = clamp(1 − eceScoreSlope·ECE, 0, 1). */
+  readonly eceScoreSlope: number;
+  /** score strictly above this → autonomous. */
+  readonly autonomousScore: number;
+  /** score strictly above this (and ≤ autonomousScore) → act and notify. */
+  readonly notifyScore: number;
+  readonly tiers: Readonly<Record<Tier, TierThreshold>>;
+  /** Last-known-good ECE used as the drift baseline until a recalibration resets it. */
+  readonly baselineEce: number;
+  /** Drift ratio = current ECE / baseline ECE; upper bounds (inclusive) for each status. */
+  readonly driftNoneMaxRatio: number;
+  readonly driftMonitorMaxRatio: number;
+  readonly driftReduceMaxRatio: number;
+  /** Recalibrate when PSI on a key feature exceeds this. */
+  readonly psiRecalibrate: number;
+  /** Recalibrate when the weekly ECE exceeds this. */
+  readonly weeklyEceRecalibrate: number;
+  /** Recompute calibration every this many new outcomes. */
+  readonly recomputeEveryOutcomes: number;
+}
+
+export const DEFAULT_GATE_CONFIG: GateConfig = Object.freeze({
+  minOutcomes: 50,
+  eceScoreSlope: 5,
+  autonomousScore: 0.85,
+  notifyScore: 0.6,
+  tiers: Object.freeze({
+    annotate: Object.freeze({ minProbability: 0.3, maxEce: 0.1 }),
+    warn: Object.freeze({ minProbability: 0.5, maxEce: 0.07 }),
+    suggest_reschedule: Object.freeze({ minProbability: 0.7, maxEce: 0.05 }),
+    require_confirmation: Object.freeze({ minProbability: 0.9, maxEce: 0.03 }),
+  }),
+  baselineEce: 0.018,
+  driftNoneMaxRatio: 1.5,
+  driftMonitorMaxRatio: 2,
+  driftReduceMaxRatio: 5,
+  psiRecalibrate: 0.1,
+  weeklyEceRecalibrate: 0.07,
+  recomputeEveryOutcomes: 100,
+});
