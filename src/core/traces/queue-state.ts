@@ -1,0 +1,358 @@
+import { InvalidInputError } from '../errors.ts';
+import { compareJobIds } from './compare-job-ids.ts';
+import { createFenwickTree, fenwickAdd, fenwickSelect } from './fenwick-tree.ts';
+import type { TraceJob } from './trace-job.ts';
+
+/** Default number of most recent starts whose waits feed `recentWait*Seconds`. */
+export const DEFAULT_RECENT_WAIT_WINDOW = 50;
+
+/** `jobsStartedLastHour` counts starts in (t − this, t]. */
+export const RECENT_STARTS_SPAN_SECONDS = 3_600;
+
+/**
+ * The numeric features of a {@link SubmitSnapshot}, in the fixed order of
+ * {@link snapshotFeatureRow}. Append new names at the end: models store weights by position.
+ */
+export const SNAPSHOT_FEATURES = [
+  'pendingJobsAhead',
+  'pendingProcessorsAhead',
+  'pendingGpusAhead',
+  'runningJobs',
+  'processorsInUse',
+  'gpusInUse',
+  'requestedProcessors',
+  'requestedGpus',
+  'requestedTimeSeconds',
+  'userPendingJobs',
+  'hourOfDay',
+  'dayOfWeek',
+  'recentWaitMedianSeconds',
+  'recentWaitP90Seconds',
+  'jobsStartedLastHour',
+] as const;
+
+export type SnapshotFeature = (typeof SNAPSHOT_FEATURES)[number];
+
+/** What happened to the job afterwards: label material, never a feature. */
+export interface SubmitOutcome {
+  /** start − submit, seconds; null when the job never started (censored). */
+  waitSeconds: number | null;
+  censored: boolean;
+}
+
+/**
+ * The queue as a live observer saw it at one job's submit instant, plus (in `outcome`, kept apart)
+ * what happened to that job. Counts exclude the job itself.
+ */
+export interface SubmitSnapshot {
+  jobId: string;
+  submitTimeSeconds: number;
+  /** Jobs submitted before this one that had neither started nor left the queue. */
+  pendingJobsAhead: number;
+  pendingProcessorsAhead: number;
+  pendingGpusAhead: number;
+  /** Jobs started and not yet ended. */
+  runningJobs: number;
+  processorsInUse: number;
+  gpusInUse: number;
+  requestedProcessors: number;
+  requestedGpus: number;
+  requestedTimeSeconds: number | null;
+  /** Pending jobs ahead from the same user; 0 when the log has no user for this job. */
+  userPendingJobs: number;
+  /** 0–23, UTC, of submit time + `epochOffsetSeconds`. */
+  hourOfDay: number;
+  /** 0 (Sunday) – 6 (Saturday), UTC, like `Date.prototype.getUTCDay`. */
+  dayOfWeek: number;
+  /** Median wait of the last `recentWaitWindow` jobs to start; null when none had started. */
+  recentWaitMedianSeconds: number | null;
+  /** 90th percentile of the same waits; null when none had started. */
+  recentWaitP90Seconds: number | null;
+  /** Jobs that started in (t − {@link RECENT_STARTS_SPAN_SECONDS}, t]. */
+  jobsStartedLastHour: number;
+  outcome: SubmitOutcome;
+}
+
+/** Options for {@link reconstructQueueState}. */
+export interface QueueStateOptions {
+  /** How many most recent starts feed the recent-wait quantiles (integer ≥ 1). Default {@link DEFAULT_RECENT_WAIT_WINDOW}. */
+  recentWaitWindow?: number;
+  /**
+   * Added to trace times to get Unix epoch seconds for `hourOfDay`/`dayOfWeek` (SWF times are
+   * relative; pass `ImportResult.epochOffsetSeconds`). Default 0.
+   */
+  epochOffsetSeconds?: number;
+}
+
+/** What can happen to a job. A censored job is withdrawn from the queue instead of starting. */
+const EVENT_KIND = { submit: 0, start: 1, withdraw: 2, end: 3 } as const;
+type EventKind = (typeof EVENT_KIND)[keyof typeof EVENT_KIND];
+
+/** The order of one job's own events at one instant: submitted, then started or withdrawn, then ended. */
+const RANK_WITHIN_JOB: Readonly<Record<EventKind, number>> = { 0: 0, 1: 1, 2: 1, 3: 2 };
+
+/** Resource sums are kept in integer millionths so that adding and removing never drifts. */
+const MICRO_UNITS = 1_000_000;
+const SECONDS_PER_DAY = 86_400;
+const SECONDS_PER_HOUR = 3_600;
+/** 1970-01-01 was a Thursday (getUTCDay() = 4). */
+const EPOCH_DAY_OF_WEEK = 4;
+const MEDIAN = 0.5;
+const P90 = 0.9;
+
+/**
+ * Replays a job log and returns, for every job, the queue state a live observer would have seen
+ * at its submit instant — using only what had happened by then (no look-ahead).
+ *
+ * Definitions, at job k's submit instant t:
+ * - jobs are ordered by (submit time, natural job id, input position); "submitted before k" means
+ *   earlier in that order;
+ * - ties at one instant: everything that happens to jobs already queued (ends, starts,
+ *   withdrawals of censored jobs — among themselves by job order, which changes no snapshot) comes
+ *   first, then the submissions, in job order; a job that starts (or ends) at its own submit
+ *   instant does so right after its own submission, before the next one. Equivalently: an event of
+ *   job j at time ≤ t has happened for k iff j was submitted before k;
+ * - pending ahead: submitted before k, not started, not withdrawn (a censored job leaves the queue
+ *   at `censoredAtSeconds`; with a null `censoredAtSeconds` it stays pending for ever);
+ * - running: started, not ended (a null end means running for ever);
+ * - recent waits: the last `recentWaitWindow` jobs to start (by start time, then job order), their
+ *   waits start − submit; quantiles by linear interpolation between order statistics (Hyndman &
+ *   Fan type 7, numpy's default: https://doi.org/10.2307/2684934).
+ * Snapshots come back in input order. Processor and GPU sums are exact to 10⁻⁶.
+ *
+ * Throws InvalidInputError naming the job for a non-finite time, a start before submit, an end
+ * before start, an end without a start, a `censoredAtSeconds` before submit, or a negative request;
+ * and for a `recentWaitWindow` that is not an integer ≥ 1.
+ *
+ * Complexity O(n log n): one sort of ≤ 3n events, then a sweep with a Fenwick tree over
+ * rank-compressed waits for the rolling quantiles (O(log n) per start).
+ */
+export function reconstructQueueState(jobs: readonly TraceJob[], options: QueueStateOptions = {}): SubmitSnapshot[] {
+  const recentWaitWindow = options.recentWaitWindow ?? DEFAULT_RECENT_WAIT_WINDOW;
+  if (!Number.isInteger(recentWaitWindow) || recentWaitWindow < 1) {
+    throw new InvalidInputError(`recentWaitWindow must be an integer ≥ 1, got ${recentWaitWindow}`);
+  }
+  const epochOffsetSeconds = options.epochOffsetSeconds ?? 0;
+  if (!Number.isFinite(epochOffsetSeconds)) throw new InvalidInputError(`epochOffsetSeconds must be finite, got ${epochOffsetSeconds}`);
+  jobs.forEach(validateJob);
+
+  const jobCount = jobs.length;
+  const job = (index: number): TraceJob => jobs[index] as TraceJob;
+  const byOrder = Array.from({ length: jobCount }, (_, index) => index).sort(
+    (left, right) =>
+      job(left).submitTimeSeconds - job(right).submitTimeSeconds || compareJobIds(job(left).id, job(right).id) || left - right,
+  );
+  const orderOf = new Int32Array(jobCount);
+  byOrder.forEach((jobIndex, order) => {
+    orderOf[jobIndex] = order;
+  });
+
+  const events = buildEvents(jobs, orderOf);
+  const waitRanks = rankWaits(jobs);
+  const processorsMicro = Float64Array.from(jobs, (entry) => Math.round(entry.requestedProcessors * MICRO_UNITS));
+  const gpusMicro = Float64Array.from(jobs, (entry) => Math.round(entry.requestedGpus * MICRO_UNITS));
+
+  let pendingJobs = 0;
+  let pendingProcessorsMicro = 0;
+  let pendingGpusMicro = 0;
+  let runningJobs = 0;
+  let runningProcessorsMicro = 0;
+  let runningGpusMicro = 0;
+  const pendingByUser = new Map<string, number>();
+  const waitTree = createFenwickTree(Math.max(waitRanks.sortedWaits.length, 1));
+  // Ring buffer of the wait ranks in the window, oldest first. It never holds more than one
+  // entry per job, so a window larger than the log needs no larger buffer.
+  const ringSize = Math.min(recentWaitWindow, Math.max(jobCount, 1));
+  const windowRanks = new Int32Array(ringSize);
+  let windowStart = 0;
+  let windowCount = 0;
+  const startTimes = new Float64Array(jobCount);
+  let startCount = 0;
+  let hourStart = 0;
+
+  const quantile = (probability: number): number => {
+    // Type 7: h = (m − 1)·p, interpolate between the ⌊h⌋-th and ⌈h⌉-th order statistics (0-based).
+    const position = (windowCount - 1) * probability;
+    const lower = Math.floor(position);
+    const lowerValue = waitRanks.sortedWaits[fenwickSelect(waitTree, lower + 1)] as number;
+    if (lower === position) return lowerValue;
+    const upperValue = waitRanks.sortedWaits[fenwickSelect(waitTree, lower + 2)] as number;
+    return lowerValue + (position - lower) * (upperValue - lowerValue);
+  };
+
+  const snapshots = new Array<SubmitSnapshot>(jobCount);
+  for (let eventIndex = 0; eventIndex < events.count; eventIndex += 1) {
+    const slot = events.order[eventIndex] as number;
+    const jobIndex = events.jobIndex[slot] as number;
+    const entry = job(jobIndex);
+    switch (events.kind[slot]) {
+      case EVENT_KIND.submit: {
+        const t = entry.submitTimeSeconds;
+        while (hourStart < startCount && (startTimes[hourStart] as number) <= t - RECENT_STARTS_SPAN_SECONDS) hourStart += 1;
+        const epochSeconds = t + epochOffsetSeconds;
+        snapshots[jobIndex] = {
+          jobId: entry.id,
+          submitTimeSeconds: t,
+          pendingJobsAhead: pendingJobs,
+          pendingProcessorsAhead: pendingProcessorsMicro / MICRO_UNITS,
+          pendingGpusAhead: pendingGpusMicro / MICRO_UNITS,
+          runningJobs,
+          processorsInUse: runningProcessorsMicro / MICRO_UNITS,
+          gpusInUse: runningGpusMicro / MICRO_UNITS,
+          requestedProcessors: entry.requestedProcessors,
+          requestedGpus: entry.requestedGpus,
+          requestedTimeSeconds: entry.requestedTimeSeconds,
+          userPendingJobs: entry.user === '' ? 0 : pendingByUser.get(entry.user) ?? 0,
+          hourOfDay: Math.floor(positiveModulo(epochSeconds, SECONDS_PER_DAY) / SECONDS_PER_HOUR),
+          dayOfWeek: positiveModulo(Math.floor(epochSeconds / SECONDS_PER_DAY) + EPOCH_DAY_OF_WEEK, 7),
+          recentWaitMedianSeconds: windowCount === 0 ? null : quantile(MEDIAN),
+          recentWaitP90Seconds: windowCount === 0 ? null : quantile(P90),
+          jobsStartedLastHour: startCount - hourStart,
+          outcome: {
+            waitSeconds: entry.startTimeSeconds === null ? null : entry.startTimeSeconds - t,
+            censored: entry.startTimeSeconds === null,
+          },
+        };
+        pendingJobs += 1;
+        pendingProcessorsMicro += processorsMicro[jobIndex] as number;
+        pendingGpusMicro += gpusMicro[jobIndex] as number;
+        if (entry.user !== '') pendingByUser.set(entry.user, (pendingByUser.get(entry.user) ?? 0) + 1);
+        break;
+      }
+      case EVENT_KIND.start:
+      case EVENT_KIND.withdraw: {
+        pendingJobs -= 1;
+        pendingProcessorsMicro -= processorsMicro[jobIndex] as number;
+        pendingGpusMicro -= gpusMicro[jobIndex] as number;
+        if (entry.user !== '') pendingByUser.set(entry.user, (pendingByUser.get(entry.user) as number) - 1);
+        if (events.kind[slot] === EVENT_KIND.withdraw) break;
+        runningJobs += 1;
+        runningProcessorsMicro += processorsMicro[jobIndex] as number;
+        runningGpusMicro += gpusMicro[jobIndex] as number;
+        startTimes[startCount] = entry.startTimeSeconds as number;
+        startCount += 1;
+        const rank = waitRanks.rankOf[jobIndex] as number;
+        fenwickAdd(waitTree, rank, 1);
+        if (windowCount < recentWaitWindow) {
+          windowRanks[(windowStart + windowCount) % ringSize] = rank;
+          windowCount += 1;
+        } else {
+          fenwickAdd(waitTree, windowRanks[windowStart] as number, -1);
+          windowRanks[windowStart] = rank;
+          windowStart = (windowStart + 1) % ringSize;
+        }
+        break;
+      }
+      default: {
+        // EVENT_KIND.end
+        runningJobs -= 1;
+        runningProcessorsMicro -= processorsMicro[jobIndex] as number;
+        runningGpusMicro -= gpusMicro[jobIndex] as number;
+      }
+    }
+  }
+  return snapshots;
+}
+
+/**
+ * A snapshot's features as numbers, in {@link SNAPSHOT_FEATURES} order. A missing value (no
+ * requested time, no recent starts yet) becomes NaN: the model's feature pipeline must impute it
+ * explicitly rather than read a silent 0.
+ */
+export function snapshotFeatureRow(snapshot: SubmitSnapshot): number[] {
+  return SNAPSHOT_FEATURES.map((name) => snapshot[name] ?? Number.NaN);
+}
+
+interface EventTable {
+  count: number;
+  /** Event slots in processing order. */
+  order: Int32Array;
+  jobIndex: Int32Array;
+  kind: Uint8Array;
+}
+
+/**
+ * Every submit, start (or withdrawal) and end, sorted once by (time, job order, kind). At equal
+ * times this puts the events of jobs submitted earlier (lower job order: the order sorts by submit
+ * time first) before every later submission, and a job's own same-instant start or end right after
+ * its own submission — the tie rule of reconstructQueueState.
+ */
+function buildEvents(jobs: readonly TraceJob[], orderOf: Int32Array): EventTable {
+  const capacity = jobs.length * 3;
+  const times = new Float64Array(capacity);
+  const tieKeys = new Float64Array(capacity);
+  const jobIndex = new Int32Array(capacity);
+  const kind = new Uint8Array(capacity);
+  let count = 0;
+  const add = (index: number, time: number, eventKind: EventKind): void => {
+    times[count] = time;
+    tieKeys[count] = (orderOf[index] as number) * 3 + RANK_WITHIN_JOB[eventKind];
+    jobIndex[count] = index;
+    kind[count] = eventKind;
+    count += 1;
+  };
+  jobs.forEach((entry, index) => {
+    add(index, entry.submitTimeSeconds, EVENT_KIND.submit);
+    if (entry.startTimeSeconds !== null) {
+      add(index, entry.startTimeSeconds, EVENT_KIND.start);
+      if (entry.endTimeSeconds !== null) add(index, entry.endTimeSeconds, EVENT_KIND.end);
+    } else if (entry.censoredAtSeconds !== null) {
+      add(index, entry.censoredAtSeconds, EVENT_KIND.withdraw);
+    }
+  });
+  const order = Int32Array.from({ length: count }, (_, slot) => slot).sort(
+    (left, right) => (times[left] as number) - (times[right] as number) || (tieKeys[left] as number) - (tieKeys[right] as number),
+  );
+  return { count, order, jobIndex, kind };
+}
+
+/** Distinct waits of started jobs, ascending, and each started job's rank among them (−1 if not started). */
+function rankWaits(jobs: readonly TraceJob[]): { sortedWaits: Float64Array; rankOf: Int32Array } {
+  const waits: number[] = [];
+  for (const entry of jobs) if (entry.startTimeSeconds !== null) waits.push(entry.startTimeSeconds - entry.submitTimeSeconds);
+  const sorted = Float64Array.from(waits).sort();
+  let distinct = 0;
+  for (let index = 0; index < sorted.length; index += 1) {
+    if (index === 0 || sorted[index] !== sorted[distinct - 1]) {
+      sorted[distinct] = sorted[index] as number;
+      distinct += 1;
+    }
+  }
+  const sortedWaits = sorted.subarray(0, distinct);
+  const rankOf = Int32Array.from(jobs, (entry) =>
+    entry.startTimeSeconds === null ? -1 : lowerBound(sortedWaits, entry.startTimeSeconds - entry.submitTimeSeconds),
+  );
+  return { sortedWaits, rankOf };
+}
+
+function lowerBound(sorted: Float64Array, value: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((sorted[middle] as number) < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+function validateJob(entry: TraceJob): void {
+  const { id, submitTimeSeconds: submit, startTimeSeconds: start, endTimeSeconds: end, censoredAtSeconds: censoredAt } = entry;
+  if (!Number.isFinite(submit)) throw new InvalidInputError(`job ${id}: submit time is not finite (${submit})`);
+  if (start !== null && !(Number.isFinite(start) && start >= submit)) throw new InvalidInputError(`job ${id}: start ${start} is not a finite time ≥ submit ${submit}`);
+  if (end !== null && start === null) throw new InvalidInputError(`job ${id}: has an end (${end}) but no start`);
+  if (end !== null && !(Number.isFinite(end) && end >= (start as number))) throw new InvalidInputError(`job ${id}: end ${end} is not a finite time ≥ start ${start}`);
+  if (censoredAt !== null && !(Number.isFinite(censoredAt) && censoredAt >= submit)) {
+    throw new InvalidInputError(`job ${id}: censoredAtSeconds ${censoredAt} is not a finite time ≥ submit ${submit}`);
+  }
+  if (!(entry.requestedProcessors >= 0 && Number.isFinite(entry.requestedProcessors))) {
+    throw new InvalidInputError(`job ${id}: requestedProcessors must be a finite number ≥ 0, got ${entry.requestedProcessors}`);
+  }
+  if (!(entry.requestedGpus >= 0 && Number.isFinite(entry.requestedGpus))) {
+    throw new InvalidInputError(`job ${id}: requestedGpus must be a finite number ≥ 0, got ${entry.requestedGpus}`);
+  }
+}
+
+function positiveModulo(value: number, modulus: number): number {
+  return ((value % modulus) + modulus) % modulus;
+}
