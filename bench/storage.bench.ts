@@ -1,0 +1,126 @@
+/**
+ * Storage throughput against the embedded dynalite: outcomes recorded per second through
+ * `DynamoClusterStore.recordOutcome` (pointer read + conditional update + counter ADD), with raw
+ * PutItem/s of same-size items as the baseline (the cost of one plain write on the same server).
+ *
+ * Run alone: `node --import tsx bench/storage.bench.ts`.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { PredictionRecord } from '../src/app/ports.ts';
+import { DynamoClusterStore } from '../src/adapters/dynamodb/dynamo-cluster-store.ts';
+import { ensureTable } from '../src/adapters/dynamodb/table-definition.ts';
+import { createAwsClients } from '../src/entry/aws-clients.ts';
+import { startEmbeddedAws } from '../src/entry/local/embedded-aws.ts';
+
+/** One measured number; `baseline` is the reference it should be read against. (Local until bench/types.ts unifies it.) */
+export interface BenchResult {
+  readonly name: string;
+  readonly value: number;
+  readonly unit: string;
+  readonly baseline?: { readonly name: string; readonly value: number };
+}
+
+export const STORAGE_BENCH_OUTCOMES = 2000;
+export const STORAGE_BENCH_CONCURRENCY = 32;
+/** Throw-away writes before measuring. */
+export const WARMUP_WRITES = 500;
+
+const TABLE = 'vgac-bench';
+const CLUSTER = 'bench-cluster';
+const START_MS = Date.UTC(2025, 0, 1);
+
+function prediction(index: number): PredictionRecord {
+  return {
+    clusterId: CLUSTER,
+    jobId: `job-${index}`,
+    predictedAtMs: START_MS + index * 1000,
+    features: { pendingJobs: index % 50, pendingGpus: (index % 50) * 4, utilisation: 0.78, partition: 'gpu-a100', hourOfDay: index % 24 },
+    rawScore: (index % 100) / 25 - 2,
+    probability: (index % 100) / 100,
+    waitEstimate: { pointSeconds: 1500, lowerSeconds: 720, upperSeconds: 2460, coverage: 0.8 },
+    scope: 'learning',
+    tier: null,
+    bundleVersion: 1,
+  };
+}
+
+/** Runs `task(0 … count-1)` with `concurrency` in flight; resolves with the elapsed seconds. */
+async function timed(count: number, concurrency: number, task: (index: number) => Promise<unknown>): Promise<number> {
+  let next = 0;
+  const startMs = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const index = next;
+        next += 1;
+        await task(index);
+      }
+    }),
+  );
+  return (performance.now() - startMs) / 1000;
+}
+
+/** Measures recordPrediction/s and recordOutcome/s, each against raw PutItem/s of same-size items. */
+export async function benchStorage(
+  options: { readonly outcomes?: number; readonly concurrency?: number } = {},
+): Promise<BenchResult[]> {
+  const count = options.outcomes ?? STORAGE_BENCH_OUTCOMES;
+  const concurrency = options.concurrency ?? STORAGE_BENCH_CONCURRENCY;
+  const dataDir = await mkdtemp(join(tmpdir(), 'vgac-bench-'));
+  const embedded = await startEmbeddedAws({ dataDir });
+  const clients = createAwsClients({ region: 'us-east-1', dynamoEndpoint: embedded.dynamoEndpoint, s3Endpoint: embedded.s3Endpoint });
+  try {
+    await ensureTable(clients.dynamo, TABLE);
+    const store = new DynamoClusterStore({ client: clients.dynamo, tableName: TABLE });
+    const outcome = { waitSeconds: 1800, longWait: true, observedAtMs: START_MS + 3_600_000 };
+
+    // Warm-up (JIT, keep-alive sockets, LevelDB files) on throw-away items, so no phase pays for it.
+    const warmup = Math.min(count, WARMUP_WRITES);
+    await timed(warmup, concurrency, (index) => store.recordPrediction({ ...prediction(index), clusterId: 'bench-warmup' }));
+    await timed(warmup, concurrency, (index) => store.recordOutcome('bench-warmup', `job-${index}`, outcome));
+
+    const predictionSeconds = await timed(count, concurrency, (index) => store.recordPrediction(prediction(index)));
+    const outcomeSeconds = await timed(count, concurrency, (index) => store.recordOutcome(CLUSTER, `job-${index}`, outcome));
+
+    // Baseline: plain PutItem of a copy of a stored prediction item (with its outcome), same size.
+    const { Item: template } = await clients.dynamo.send(
+      new GetCommand({ TableName: TABLE, Key: { PK: `CLUSTER#${CLUSTER}`, SK: `PREDICTION#${new Date(START_MS).toISOString()}#job-0` } }),
+    );
+    if (template === undefined) throw new Error('bench: stored prediction item not found');
+    const putSeconds = await timed(count, concurrency, (index) =>
+      clients.dynamo.send(new PutCommand({ TableName: TABLE, Item: { ...template, PK: 'CLUSTER#bench-raw', SK: `RAW#${index}` } })),
+    );
+    const rawPutsPerSecond = count / putSeconds;
+
+    return [
+      {
+        name: `storage.recordOutcome (dynalite, ${count} outcomes, concurrency ${concurrency})`,
+        value: count / outcomeSeconds,
+        unit: 'outcomes/s',
+        baseline: { name: 'raw PutItem of same-size items', value: rawPutsPerSecond },
+      },
+      {
+        name: `storage.recordPrediction (dynalite, ${count} predictions, concurrency ${concurrency})`,
+        value: count / predictionSeconds,
+        unit: 'predictions/s',
+        baseline: { name: 'raw PutItem of same-size items', value: rawPutsPerSecond },
+      },
+    ];
+  } finally {
+    clients.destroy();
+    await embedded.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  for (const result of await benchStorage()) {
+    const baseline = result.baseline === undefined ? '' : ` (baseline ${result.baseline.name}: ${result.baseline.value.toFixed(0)})`;
+    process.stdout.write(`${result.name}: ${result.value.toFixed(0)} ${result.unit}${baseline}\n`);
+  }
+}

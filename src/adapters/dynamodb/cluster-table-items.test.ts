@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { InfrastructureError } from '../../app/errors.ts';
+import { InvalidInputError } from '../../core/errors.ts';
+import { OutcomeSchema, PredictionRecordSchema, decodeItem, validForWrite } from './cluster-table-items.ts';
+
+const prediction = {
+  clusterId: 'c1',
+  jobId: 'j1',
+  predictedAtMs: 1_735_689_600_000,
+  features: { load: 0.5, partition: 'gpu' },
+  rawScore: -1.25,
+  probability: 0.3,
+  waitEstimate: null,
+  scope: 'learning',
+  tier: null,
+  bundleVersion: 2,
+};
+
+describe('validForWrite', () => {
+  it('names the first invalid field in an InvalidInputError', () => {
+    const bad = { ...prediction, features: { load: Number.POSITIVE_INFINITY } };
+
+    const attempt = (): unknown => validForWrite(PredictionRecordSchema, bad, "prediction for job 'j1'");
+
+    expect(attempt).toThrow(InvalidInputError);
+    expect(attempt).toThrow(/^prediction for job 'j1' has an invalid 'features\.load': /);
+  });
+
+  it('stores magnitudes below 1e-130 as 0 and leaves the rest untouched', () => {
+    const tiny = { ...prediction, probability: 1e-131, features: { small: -1e-200, kept: 1e-130, text: 'x' } };
+
+    const written = validForWrite(PredictionRecordSchema, tiny, 'p');
+
+    expect(written.probability).toBe(0);
+    expect(written.features).toEqual({ small: 0, kept: 1e-130, text: 'x' });
+  });
+
+  it('refuses numbers the document client cannot write (beyond ±2^53 − 1)', () => {
+    const big = { ...prediction, features: { huge: 2 ** 53 } };
+
+    expect(() => validForWrite(PredictionRecordSchema, big, 'p')).toThrow(InvalidInputError);
+  });
+
+  it('refuses enum values outside the gate vocabulary', () => {
+    expect(() => validForWrite(PredictionRecordSchema, { ...prediction, scope: 'yolo' }, 'p')).toThrow(/'scope'/);
+  });
+});
+
+describe('decodeItem', () => {
+  it('drops table attributes (keys, TTL) and returns the record', () => {
+    const item = { PK: 'CLUSTER#c1', SK: 'PREDICTION#…', expiresAt: 1, ...prediction };
+
+    const decoded = decodeItem(PredictionRecordSchema, item, 'p');
+
+    expect(decoded).toEqual(prediction);
+    expect(decoded).not.toHaveProperty('PK');
+  });
+
+  it('reports a corrupt stored item as InfrastructureError naming the field', () => {
+    const corrupt = { waitSeconds: 'soon', longWait: true, observedAtMs: 1 };
+
+    expect(() => decodeItem(OutcomeSchema, corrupt, "outcome of 'j1'")).toThrow(InfrastructureError);
+    expect(() => decodeItem(OutcomeSchema, corrupt, "outcome of 'j1'")).toThrow("stored outcome of 'j1' is corrupt at 'waitSeconds'");
+  });
+});
