@@ -1,0 +1,324 @@
+/**
+ * The repository's template.yaml: it passes every policy rule, and it has the shape the brief,
+ * SPEC.md and the seed ask for (checked here because `sam validate` is not available in CI).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CLUSTER_INDEX_NAME, TTL_ATTRIBUTE, tableDefinition } from '../../src/adapters/dynamodb/table-definition.ts';
+import { LAMBDA_FUNCTIONS, bundleDirectory } from '../lambda-functions.ts';
+import { parseTemplate } from './cfn-yaml.ts';
+import { checkTemplate } from './check-template.ts';
+import { asList, functionsOf, isRecord, resourcesOf, type Json } from './template-model.ts';
+
+const TEMPLATE_PATH = join(import.meta.dirname, '../../template.yaml');
+const parsed = parseTemplate(readFileSync(TEMPLATE_PATH, 'utf8'), 'template.yaml');
+const template = parsed.document;
+
+function resource(logicalId: string): Json {
+  const found = resourcesOf(template).find((candidate) => candidate.logicalId === logicalId);
+  if (found === undefined) throw new Error(`template has no ${logicalId}`);
+  return found.properties;
+}
+
+function ofType(type: string) {
+  return resourcesOf(template).filter((candidate) => candidate.type === type);
+}
+
+function parameter(name: string): Json {
+  const parameters = template.Parameters as Json;
+  return parameters[name] as Json;
+}
+
+interface Statement { Effect?: string; Action: unknown; Resource: unknown }
+
+function statementsOf(logicalId: string): Statement[] {
+  return asList(resource(logicalId).Policies)
+    .filter((policy): policy is Json => isRecord(policy) && 'Statement' in policy)
+    .flatMap((policy) => asList(policy.Statement) as Statement[]);
+}
+
+function actionsOf(logicalId: string): string[] {
+  return statementsOf(logicalId).flatMap((statement) => asList(statement.Action) as string[]);
+}
+
+describe('template.yaml', () => {
+  it('template.yaml passes every infrastructure policy rule', () => {
+    expect(checkTemplate(parsed)).toEqual([]);
+  });
+
+  it('template.yaml deploys exactly the functions of LAMBDA_FUNCTIONS from their bundle directories', () => {
+    const functions = functionsOf(template);
+
+    expect(functions.map((fn) => fn.logicalId).sort()).toEqual(LAMBDA_FUNCTIONS.map((fn) => fn.logicalId).sort());
+    for (const fn of LAMBDA_FUNCTIONS) {
+      const deployed = functions.find((candidate) => candidate.logicalId === fn.logicalId);
+      expect(deployed?.effective.CodeUri).toBe(bundleDirectory(fn));
+      expect(deployed?.effective.Handler).toBe('index.handler');
+    }
+  });
+
+  it('template.yaml globals: Node 22 on arm64, 256 MB, 30 s, active tracing, the documented environment', () => {
+    const globals = (template.Globals as Json).Function as Json;
+    const variables = ((globals.Environment as Json).Variables as Json);
+
+    expect(globals).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], MemorySize: 256, Timeout: 30, Tracing: 'Active' });
+    expect(variables).toMatchObject({
+      POWERTOOLS_SERVICE_NAME: { Ref: 'ServiceName' },
+      POWERTOOLS_METRICS_NAMESPACE: 'Vgac',
+      VGAC_MODE: 'aws',
+      VGAC_TABLE: { Ref: 'DataTable' },
+      VGAC_BUCKET: { Ref: 'CalibrationBucket' },
+      VGAC_ALERT_TOPIC_ARN: { Ref: 'AlertTopic' },
+      VGAC_REASONER: { Ref: 'Reasoner' },
+      VGAC_BEDROCK_MODEL_ID: { Ref: 'BedrockModelId' },
+      VGAC_API_KEY_PARAM: { Ref: 'ApiKeyParameterName' },
+      VGAC_SLACK_SIGNING_SECRET_PARAM: { Ref: 'SlackSigningSecretParameterName' },
+      VGAC_SLACK_BOT_TOKEN_PARAM: { Ref: 'SlackBotTokenParameterName' },
+      VGAC_VGAC_API_URL: { Ref: 'VgacApiUrl' },
+    });
+    expect(parameter('Reasoner')).toMatchObject({ Default: 'bedrock', AllowedValues: ['offline', 'bedrock'] });
+  });
+
+  it('template.yaml parameter defaults satisfy their own constraints', () => {
+    const parameters = template.Parameters as Record<string, Json>;
+
+    for (const [name, definition] of Object.entries(parameters)) {
+      const value = definition.Default;
+      if (typeof definition.AllowedPattern === 'string') expect(new RegExp(definition.AllowedPattern).test(String(value)), name).toBe(true);
+      if (Array.isArray(definition.AllowedValues)) expect(definition.AllowedValues, name).toContain(value);
+      if (typeof definition.MinValue === 'number') expect(Number(value), name).toBeGreaterThanOrEqual(definition.MinValue);
+      if (typeof definition.MaxValue === 'number') expect(Number(value), name).toBeLessThanOrEqual(definition.MaxValue);
+    }
+  });
+
+  it('template.yaml model parameters accept Haiku (and Sonnet for complex tasks) and nothing larger', () => {
+    const defaultPattern = new RegExp(parameter('BedrockModelId').AllowedPattern as string);
+    const complexPattern = new RegExp(parameter('BedrockComplexModelId').AllowedPattern as string);
+    const larger = 'opus'; // policy-allow: opus-refusal (test fixture: the refused family)
+
+    expect(defaultPattern.test('anthropic.claude-3-haiku-20240307-v1:0')).toBe(true);
+    expect(defaultPattern.test('anthropic.claude-3-5-sonnet-20240620-v1:0')).toBe(false);
+    expect(complexPattern.test('anthropic.claude-3-5-sonnet-20240620-v1:0')).toBe(true);
+    expect(defaultPattern.test(`anthropic.claude-3-${larger}-20240229-v1:0`)).toBe(false);
+    expect(complexPattern.test(`anthropic.claude-3-${larger}-20240229-v1:0`)).toBe(false);
+    expect(complexPattern.test(`anthropic.claude-${larger}-4-1-20250805-v1:0`)).toBe(false);
+  });
+
+  it('template.yaml table has the same shape as the DynamoDB adapter\'s table definition', () => {
+    const table = resource('DataTable');
+    const expected = tableDefinition('ignored');
+
+    expect(table.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(table.KeySchema).toEqual(expected.KeySchema);
+    expect(new Set(table.AttributeDefinitions as unknown[])).toEqual(new Set(expected.AttributeDefinitions));
+    expect(table.GlobalSecondaryIndexes).toEqual(expected.GlobalSecondaryIndexes);
+    expect((table.GlobalSecondaryIndexes as Json[])[0]?.IndexName).toBe(CLUSTER_INDEX_NAME);
+    expect(table.TimeToLiveSpecification).toEqual({ AttributeName: TTL_ATTRIBUTE, Enabled: true });
+    expect(table.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(table.SSESpecification).toEqual({ SSEEnabled: true });
+  });
+
+  it('template.yaml bucket is encrypted, versioned, private and expires old versions after 90 days', () => {
+    const bucket = resource('CalibrationBucket');
+    const rules = ((bucket.LifecycleConfiguration as Json).Rules as Json[]);
+
+    expect(bucket.BucketEncryption).toEqual({ ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] });
+    expect(bucket.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(bucket.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(rules).toContainEqual({ Id: 'ExpireNoncurrentVersions', Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 90 } });
+  });
+
+  it('template.yaml routes the HTTP API exactly as specified, with payload v2', () => {
+    const routes: string[] = [];
+    for (const fn of functionsOf(template)) {
+      for (const event of Object.values((fn.properties.Events ?? {}) as Record<string, Json>)) {
+        if (event.Type !== 'HttpApi') continue;
+        const properties = event.Properties as Json;
+        expect(properties.ApiId).toEqual({ Ref: 'HttpApi' });
+        expect(properties.PayloadFormatVersion).toBe('2.0');
+        routes.push(`${String(properties.Method)} ${String(properties.Path)} → ${fn.logicalId}`);
+      }
+    }
+
+    expect(routes.sort()).toEqual([
+      'ANY /api/{proxy+} → ApiFunction',
+      'GET / → ApiFunction',
+      'GET /dashboard/{proxy+} → ApiFunction',
+      'POST /invocations → AgentFunction',
+      'POST /slack/commands → SlackFunction',
+      'POST /slack/events → SlackFunction',
+      'POST /slack/interactions → SlackFunction',
+    ]);
+  });
+
+  it('template.yaml allows CORS only for the dashboard origin and throttles every route', () => {
+    const api = resource('HttpApi');
+
+    expect((api.CorsConfiguration as Json).AllowOrigins).toEqual([{ Ref: 'DashboardOrigin' }]);
+    expect(api.DefaultRouteSettings).toEqual({ ThrottlingBurstLimit: { Ref: 'ApiThrottleBurst' }, ThrottlingRateLimit: { Ref: 'ApiThrottleRate' } });
+  });
+
+  it('template.yaml gives each function its own log group with the retention parameter (default 14 days)', () => {
+    for (const fn of functionsOf(template)) {
+      const logGroup = (fn.properties.LoggingConfig as Json).LogGroup as Json;
+      expect(logGroup).toEqual({ Ref: `${fn.logicalId}LogGroup` });
+      expect(resource(`${fn.logicalId}LogGroup`).RetentionInDays).toEqual({ Ref: 'LogRetentionDays' });
+    }
+    expect(parameter('LogRetentionDays').Default).toBe(14);
+  });
+
+  it('template.yaml grants only the services each function needs', () => {
+    const allowedServices: Record<string, string[]> = {
+      ApiFunction: ['dynamodb', 's3', 'ssm', 'lambda'],
+      SlackFunction: ['dynamodb', 'ssm', 'lambda'],
+      AgentFunction: ['dynamodb', 's3', 'bedrock', 'ssm', 'states'],
+      CheckDriftFunction: ['dynamodb', 's3'],
+      RecalibrateFunction: ['dynamodb', 's3'],
+      UpdateProfileFunction: ['dynamodb'],
+      NotifyFunction: ['dynamodb'],
+      CollectorFunction: ['dynamodb', 's3'],
+      AlertsFunction: ['ssm'],
+    };
+
+    for (const [logicalId, services] of Object.entries(allowedServices)) {
+      const used = new Set(actionsOf(logicalId).map((action) => action.split(':')[0]));
+      expect([...used].sort(), logicalId).toEqual([...services].sort());
+    }
+    expect(actionsOf('RecalibrateFunction')).toContain('s3:PutObject');
+    expect(['ApiFunction', 'AgentFunction', 'CheckDriftFunction', 'CollectorFunction'].flatMap(actionsOf)).not.toContain('s3:PutObject');
+  });
+
+  it('template.yaml reads SSM parameters only by the ARNs of the three named parameters', () => {
+    const names = ['ApiKeyParameterName', 'SlackSigningSecretParameterName', 'SlackBotTokenParameterName'];
+    const allowed = new Set(names.map((name) => `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter\${${name}}`));
+
+    for (const fn of functionsOf(template)) {
+      for (const statement of statementsOf(fn.logicalId)) {
+        const actions = asList(statement.Action) as string[];
+        if (!actions.some((action) => action.startsWith('ssm:'))) continue;
+        expect(actions).toEqual(['ssm:GetParameter']);
+        for (const arn of asList(statement.Resource)) expect(allowed.has((arn as Json)['Fn::Sub'] as string), fn.logicalId).toBe(true);
+      }
+    }
+  });
+
+  it('template.yaml lets only the agent call Bedrock, on the Haiku and Sonnet model ARNs', () => {
+    const bedrock = functionsOf(template).flatMap((fn) => statementsOf(fn.logicalId)
+      .filter((statement) => (asList(statement.Action) as string[]).some((action) => action.startsWith('bedrock:')))
+      .map((statement) => ({ fn: fn.logicalId, statement })));
+
+    expect(bedrock.map((entry) => entry.fn)).toEqual(['AgentFunction']);
+    expect(bedrock[0]?.statement.Action).toEqual(['bedrock:InvokeModel']);
+    expect(bedrock[0]?.statement.Resource).toEqual([
+      { 'Fn::Sub': 'arn:${AWS::Partition}:bedrock:${AWS::Region}::foundation-model/${BedrockModelId}' },
+      { 'Fn::Sub': 'arn:${AWS::Partition}:bedrock:${AWS::Region}::foundation-model/${BedrockComplexModelId}' },
+    ]);
+  });
+
+  it('template.yaml lets the API and Slack functions invoke only the agent', () => {
+    for (const logicalId of ['ApiFunction', 'SlackFunction']) {
+      const invoke = statementsOf(logicalId).filter((statement) => asList(statement.Action).includes('lambda:InvokeFunction'));
+      expect(invoke.map((statement) => statement.Resource)).toEqual([{ 'Fn::GetAtt': ['AgentFunction', 'Arn'] }]);
+    }
+  });
+
+  it('template.yaml workflow: scheduled STANDARD state machine, Map over clusters, retries with backoff, failures notified', () => {
+    const machine = resource('RecalibrationStateMachine');
+    const definition = machine.Definition as Json;
+    const states = definition.States as Record<string, Json>;
+    const perCluster = states.PerCluster as Json;
+    const inner = (perCluster.ItemProcessor as Json).States as Record<string, Json>;
+    const tasks = { ...states, ...inner };
+
+    expect(machine.Type).toBe('STANDARD');
+    expect(definition.StartAt).toBe('CheckDrift');
+    expect(perCluster).toMatchObject({ Type: 'Map', ItemsPath: '$.clusters' });
+    expect((inner.ShouldRecalibrate as Json).Type).toBe('Choice');
+    expect(inner.Recalibrate?.Next).toBe('UpdateProfileThenNotify');
+    expect(inner.UpdateProfileThenNotify?.Next).toBe('Notify');
+    for (const [name, state] of Object.entries(tasks)) {
+      if (state.Type !== 'Task') continue;
+      const retry = (state.Retry as Json[])[0] as Json;
+      expect(retry.ErrorEquals, name).toEqual(expect.arrayContaining(['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException']));
+      expect(retry.BackoffRate as number, name).toBeGreaterThan(1);
+      if (!name.startsWith('Notify') || name === 'Notify') {
+        const next = ((state.Catch as Json[])[0] as Json).Next as string;
+        expect(next, name).toMatch(/^Notify(Run|Cluster)Failure$/);
+      }
+    }
+    expect(Object.keys(machine.DefinitionSubstitutions as Json).sort()).toEqual(['CheckDriftFunctionArn', 'NotifyFunctionArn', 'RecalibrateFunctionArn', 'UpdateProfileFunctionArn']);
+    expect(((machine.Events as Json).Schedule as Json).Properties).toMatchObject({ Schedule: { Ref: 'RecalibrationSchedule' } });
+    expect(parameter('RecalibrationSchedule').Default).toBe('rate(6 hours)');
+  });
+
+  it('template.yaml schedules the collector every minute only under the CollectorEnabled condition', () => {
+    const rule = resourcesOf(template).find((candidate) => candidate.logicalId === 'CollectorSchedule');
+    const permission = resourcesOf(template).find((candidate) => candidate.logicalId === 'CollectorSchedulePermission');
+
+    expect(rule?.raw.Condition).toBe('CollectorEnabled');
+    expect(permission?.raw.Condition).toBe('CollectorEnabled');
+    expect(rule?.properties.ScheduleExpression).toBe('rate(1 minute)');
+    expect((template.Conditions as Json).CollectorEnabled).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'CollectorSource' }, 'none'] }] });
+    expect(parameter('CollectorSource').Default).toBe('none');
+  });
+
+  it('template.yaml subscribes the alerts function to the alert topic', () => {
+    const events = resource('AlertsFunction').Events as Record<string, Json>;
+
+    expect(Object.values(events)).toEqual([{ Type: 'SNS', Properties: { Topic: { Ref: 'AlertTopic' } } }]);
+  });
+
+  it('template.yaml dashboard body is valid JSON with every required widget metric', () => {
+    const body = (resource('OperationsDashboard').DashboardBody as Json)['Fn::Sub'] as string;
+    const json = body.replace(/\$\{[^}]+\}/g, 'x');
+
+    const widgets = (JSON.parse(json) as { widgets: { properties: { metrics: unknown[] } }[] }).widgets;
+    const text = JSON.stringify(widgets.map((widget) => widget.properties.metrics));
+
+    for (const metric of ['Predictions', 'Ece', 'ScopeChanges', 'Escalations', 'ModelInputTokens', 'ModelOutputTokens', 'ModelCostUsd']) {
+      expect(text, metric).toContain(`MetricName=\\"${metric}\\"`);
+    }
+    expect(text).toContain('{Vgac,ClusterId,service}');
+    expect(text).toContain('"AWS/Lambda","Errors"');
+    expect(text).toContain('"stat":"p50"');
+    expect(text).toContain('"stat":"p99"');
+  });
+
+  it('template.yaml alarms on errors of every function and the workflow (≤ 10 metrics) and on daily model cost', () => {
+    const errors = resource('ErrorsAlarm');
+    const metrics = errors.Metrics as Json[];
+    const reads = metrics.filter((metric) => metric.MetricStat !== undefined);
+    const functionNames = reads.flatMap((metric) => (((metric.MetricStat as Json).Metric as Json).Dimensions as Json[]).map((dimension) => dimension.Value));
+    const cost = resource('ModelCostAlarm');
+
+    expect(reads.length).toBeLessThanOrEqual(10);
+    expect(functionNames).toEqual(expect.arrayContaining(LAMBDA_FUNCTIONS.map((fn) => ({ Ref: fn.logicalId }))));
+    expect(functionNames).toContainEqual({ Ref: 'RecalibrationStateMachine' });
+    expect(errors.AlarmActions).toEqual([{ Ref: 'AlertTopic' }]);
+    expect(cost).toMatchObject({ Namespace: 'Vgac', MetricName: 'ModelCostUsd', Statistic: 'Sum', Period: 86400, Threshold: { Ref: 'ModelCostDailyAlarmUsd' }, AlarmActions: [{ Ref: 'AlertTopic' }] });
+  });
+
+  it('template.yaml budgets $200 a month with ACTUAL notifications at 50/80/100 % to the topic, which Budgets may publish to', () => {
+    const budget = resource('MonthlyBudget');
+    const notifications = budget.NotificationsWithSubscribers as Json[];
+    const topicPolicy = ((resource('AlertTopicPolicy').PolicyDocument as Json).Statement as Json[]);
+
+    expect(budget.Budget).toMatchObject({ BudgetType: 'COST', TimeUnit: 'MONTHLY', BudgetLimit: { Amount: { Ref: 'MonthlyBudgetUsd' }, Unit: 'USD' } });
+    expect(parameter('MonthlyBudgetUsd')).toMatchObject({ Default: 200, MaxValue: 200 });
+    expect(notifications.map((entry) => entry.Notification)).toEqual([50, 80, 100].map((threshold) => ({
+      NotificationType: 'ACTUAL', ComparisonOperator: 'GREATER_THAN', Threshold: threshold, ThresholdType: 'PERCENTAGE',
+    })));
+    for (const entry of notifications) expect(entry.Subscribers).toEqual([{ SubscriptionType: 'SNS', Address: { Ref: 'AlertTopic' } }]);
+    expect(topicPolicy).toContainEqual(expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'budgets.amazonaws.com' }, Action: 'sns:Publish' }));
+  });
+
+  it('template.yaml outputs the URLs and names a deployer needs', () => {
+    expect(Object.keys(template.Outputs as Json)).toEqual(expect.arrayContaining(['ApiUrl', 'SlackCommandUrl', 'DashboardUrl', 'TableName', 'BucketName', 'TopicArn']));
+  });
+
+  it('template.yaml declares no secret values: only SSM parameter names', () => {
+    expect(parsed.text).not.toMatch(/xox[abp]-\d+-|AKIA[0-9A-Z]{16}|SecretString|NoEcho/);
+    expect(ofType('AWS::SSM::Parameter')).toEqual([]);
+  });
+});

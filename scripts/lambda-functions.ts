@@ -1,0 +1,34 @@
+/**
+ * Every Lambda function the SAM template deploys, as data: its logical id in template.yaml, the
+ * kebab-case name of its bundle (`dist/lambda/<name>/index.mjs`, the template's CodeUri) and the
+ * TypeScript entry file that exports `handler`. The build script, the bench and the template
+ * tests all read this one list, so they cannot drift apart.
+ */
+
+export interface LambdaFunction {
+  /** Logical id of the AWS::Serverless::Function in template.yaml. */
+  readonly logicalId: string;
+  /** Bundle directory name under dist/lambda/: the logical id in kebab-case without "Function". */
+  readonly name: string;
+  /** Entry file, relative to the repository root. Must export `handler`. */
+  readonly entry: string;
+  /** What triggers it (documentation only). */
+  readonly trigger: string;
+}
+
+export const LAMBDA_FUNCTIONS: readonly LambdaFunction[] = Object.freeze([
+  { logicalId: 'ApiFunction', name: 'api', entry: 'src/entry/lambda/api.ts', trigger: 'HTTP API: ANY /api/{proxy+}, GET /, GET /dashboard/{proxy+}' },
+  { logicalId: 'SlackFunction', name: 'slack', entry: 'src/entry/lambda/slack.ts', trigger: 'HTTP API: POST /slack/commands, /slack/events, /slack/interactions' },
+  { logicalId: 'AgentFunction', name: 'agent', entry: 'src/entry/lambda/agent.ts', trigger: 'lambda:InvokeFunction from Api/Slack; HTTP API: POST /invocations' },
+  { logicalId: 'CheckDriftFunction', name: 'check-drift', entry: 'src/entry/lambda/recalibration/check-drift.ts', trigger: 'Step Functions task' },
+  { logicalId: 'RecalibrateFunction', name: 'recalibrate', entry: 'src/entry/lambda/recalibration/recalibrate.ts', trigger: 'Step Functions task' },
+  { logicalId: 'UpdateProfileFunction', name: 'update-profile', entry: 'src/entry/lambda/recalibration/update-profile.ts', trigger: 'Step Functions task' },
+  { logicalId: 'NotifyFunction', name: 'notify', entry: 'src/entry/lambda/recalibration/notify.ts', trigger: 'Step Functions task' },
+  { logicalId: 'CollectorFunction', name: 'collector', entry: 'src/entry/lambda/collect.ts', trigger: 'EventBridge rate(1 minute), only when a collector is configured' },
+  { logicalId: 'AlertsFunction', name: 'alerts', entry: 'src/entry/lambda/alerts.ts', trigger: 'SNS alert topic subscription' },
+].map((fn) => Object.freeze(fn)));
+
+/** The directory a function's bundle is written to, relative to the repository root (the template's CodeUri). */
+export function bundleDirectory(fn: LambdaFunction): string {
+  return `dist/lambda/${fn.name}/`;
+}

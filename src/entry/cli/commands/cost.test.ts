@@ -1,0 +1,80 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const BIN = join(import.meta.dirname, '../../../../bin/vgac.js');
+
+interface Result { code: number; stdout: string; stderr: string }
+
+async function vgac(...args: string[]): Promise<Result> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string; stderr: string };
+    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
+  }
+}
+
+describe('vgac cost', () => {
+  let directory = '';
+
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'vgac-cost-'));
+  });
+
+  afterAll(async () => {
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  it('vgac cost --json prices a usage file over the defaults', async () => {
+    // Only Haiku: 1,000 calls × (1,000 in × $0.00025/1K + 1,000 out × $0.00125/1K) = $1.50 net for agent reasoning.
+    const file = join(directory, 'usage.json');
+    await writeFile(file, JSON.stringify({ modelCalls: 1_000, averageInputTokensPerCall: 1_000, averageOutputTokensPerCall: 1_000, sonnetCallShare: 0 }));
+
+    const result = await vgac('cost', '--usage', file, '--json');
+
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as { usage: { lambdaRequests: number }; projection: { components: { component: string; netUsd: number }[] } };
+    expect(report.usage.lambdaRequests).toBe(50_000);
+    expect(report.projection.components.find((component) => component.component === 'agent_reasoning')?.netUsd).toBeCloseTo(1.5, 9);
+  });
+
+  it('vgac cost prints the component table and the runway line', async () => {
+    const result = await vgac('cost');
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Agent reasoning\s+Bedrock/m);
+    expect(result.stdout).toMatch(/the \$200 budget lasts \d+\.\d months\./);
+  });
+
+  it('vgac cost names the bad field of a usage file on one line and exits 2', async () => {
+    const file = join(directory, 'bad.json');
+    await writeFile(file, JSON.stringify({ modelCalls: -5 }));
+
+    const result = await vgac('cost', '--usage', file);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^vgac cost: .*bad\.json: usage field 'modelCalls': .*\n$/);
+    expect(result.stdout).toBe('');
+  });
+
+  it('vgac cost refuses a missing file, bad JSON and an unknown option without a stack trace', async () => {
+    const badJson = join(directory, 'broken.json');
+    await writeFile(badJson, '{broken');
+
+    const missing = await vgac('cost', '--usage', join(directory, 'nope.json'));
+    const broken = await vgac('cost', '--usage', badJson);
+    const unknown = await vgac('cost', '--frobnicate');
+
+    expect([missing.code, broken.code, unknown.code]).toEqual([2, 2, 2]);
+    expect(missing.stderr).toMatch(/usage file '.*nope\.json' not found\n$/);
+    expect(broken.stderr).toMatch(/broken\.json' is not valid JSON/);
+    expect(unknown.stderr).toMatch(/'--frobnicate'/);
+    for (const result of [missing, broken, unknown]) expect(result.stderr.split('\n')).toHaveLength(2);
+  });
+});

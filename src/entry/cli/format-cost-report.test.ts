@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { projectMonthlyCost } from '../../core/budget/cost-projection.ts';
+import { SEED_FREE_TIER } from '../../core/budget/free-tier.ts';
+import { US_EAST_1_PRICES } from '../../core/budget/price-table.ts';
+import { DEFAULT_USAGE, type Usage } from '../../core/budget/usage.ts';
+import { formatCostReport } from './format-cost-report.ts';
+
+const CONTEXT = { pricesAsOf: '2025-06', freeTierLabel: 'seed', usageLabel: 'defaults' };
+const ZERO_USAGE = Object.fromEntries(Object.keys(DEFAULT_USAGE).map((key) => [key, key === 'lambdaMemoryMb' ? 256 : 0])) as unknown as Usage;
+
+function rowStartingWith(report: string, label: string): string[] {
+  const line = report.split('\n').find((candidate) => candidate.startsWith(label));
+  if (line === undefined) throw new Error(`no row '${label}'`);
+  return line.split(/\s{2,}/);
+}
+
+describe('formatCostReport', () => {
+  it('formatCostReport prints one row per component with allocation, share and runway', () => {
+    // Agent reasoning by hand: $1.104375/month of $35 → 3.16 %, 31.7 months (see cost-projection.test.ts).
+    const projection = projectMonthlyCost(DEFAULT_USAGE, US_EAST_1_PRICES, SEED_FREE_TIER);
+
+    const report = formatCostReport(projection, CONTEXT);
+
+    expect(rowStartingWith(report, 'Agent reasoning')).toEqual(['Agent reasoning', 'Bedrock', '$1.1044', '$0.0000', '$1.1044', '$35.00', '3.16 %', '31.7 mo']);
+    expect(rowStartingWith(report, 'Buffer')).toEqual(['Buffer (testing/mistakes)', '—', '$0.0000', '$0.0000', '$0.0000', '$100.00', '0.00 %', 'unbounded']);
+    expect(rowStartingWith(report, 'Calibration state').slice(-2)).toEqual(['—', 'unbounded']);
+    expect(report).toContain('the $200 budget lasts 97.6 months.');
+    expect(report).toContain('No component spends more in a month than its whole allocation.');
+  });
+
+  it('formatCostReport shows a free-tier credit as a negative amount', () => {
+    // Lambda: 0.01 + 0.05000025 gross, all of it credited.
+    const projection = projectMonthlyCost(DEFAULT_USAGE, US_EAST_1_PRICES, SEED_FREE_TIER);
+
+    const report = formatCostReport(projection, CONTEXT);
+
+    expect(rowStartingWith(report, 'Prediction serving').slice(2, 5)).toEqual(['$0.0600', '-$0.0600', '$0.0000']);
+  });
+
+  it('formatCostReport says when the month is free', () => {
+    const projection = projectMonthlyCost(ZERO_USAGE, US_EAST_1_PRICES, SEED_FREE_TIER);
+
+    const report = formatCostReport(projection, CONTEXT);
+
+    expect(report).toContain('Everything fits in the free tier: the $200 budget is not drawn down.');
+    expect(rowStartingWith(report, 'Total').at(-1)).toBe('unbounded');
+  });
+
+  it('formatCostReport names over-allocated components and marks a zero allocation that is spent', () => {
+    // 10 GB in S3 → (10 − 5) × 0.023 = $0.115 against a $0 allocation.
+    const projection = projectMonthlyCost({ ...ZERO_USAGE, s3StorageGb: 10 }, US_EAST_1_PRICES, SEED_FREE_TIER);
+
+    const report = formatCostReport(projection, CONTEXT);
+
+    expect(rowStartingWith(report, 'Calibration state').slice(-3)).toEqual(['$0.00', 'over', '0.0 mo']);
+    expect(report).toContain('Over allocation within one month: calibration_state.');
+  });
+
+  it('formatCostReport states prices date, free tier and usage source in its first line', () => {
+    const projection = projectMonthlyCost(DEFAULT_USAGE, US_EAST_1_PRICES, SEED_FREE_TIER);
+
+    const report = formatCostReport(projection, { pricesAsOf: '2031-01', freeTierLabel: 'none', usageLabel: 'u.json' });
+
+    expect(report.split('\n')[0]).toBe('Monthly cost projection — prices us-east-1 as of 2031-01; free tier: none; usage: u.json');
+  });
+});
