@@ -19,7 +19,8 @@ function bernoulliSample(rowCount: number, seed: number, maxProbability = 1) {
 
 /**
  * Reference equal-mass ECE written another way: sort the rows, give every rank the positive rate of
- * its tied group (the documented tie rule), then cut ranks [floor(bN/B), floor((b+1)N/B)).
+ * its tied group (the documented tie rule), then cut ranks like numpy.array_split: with N = qB + r,
+ * the first r bins hold q + 1 ranks and the rest q.
  */
 function referenceEqualMassEce(probabilities: number[], labels: number[], binCount: number): number {
   const rowCount = probabilities.length;
@@ -31,8 +32,10 @@ function referenceEqualMassEce(probabilities: number[], labels: number[], binCou
   const expectedLabelAtRank = sorted.map(rateOf);
   let gapSum = 0;
   for (let bin = 0; bin < binCount; bin += 1) {
-    const start = Math.floor((bin * rowCount) / binCount);
-    const end = Math.floor(((bin + 1) * rowCount) / binCount);
+    const base = Math.floor(rowCount / binCount);
+    const extra = rowCount % binCount;
+    const start = bin * base + Math.min(bin, extra);
+    const end = start + base + (bin < extra ? 1 : 0);
     const predicted = sorted.slice(start, end).reduce((a, b) => a + b, 0);
     const observed = expectedLabelAtRank.slice(start, end).reduce((a, b) => a + b, 0);
     gapSum += Math.abs(predicted - observed);

@@ -60,7 +60,9 @@ export interface CalibrationErrorResult {
  * Binning (see {@link Binning}):
  * - equal-width: row with probability p goes to bin b with b/B ≤ p < (b+1)/B (edges computed as b/B
  *   in double precision), p = 1 to the last bin.
- * - equal-mass: rows sorted by probability; bin b holds ranks [floor(b·N/B), floor((b+1)·N/B)), so
+ * - equal-mass: rows sorted by probability and cut into B consecutive runs of ranks exactly as
+ *   numpy's `array_split(order, B)` cuts them (the convention of the scikit-learn reference in
+ *   shared/data/README.md): with N = qB + r, the first r bins hold q + 1 rows and the rest q, so
  *   bin sizes differ by at most one, and when N < B some bins are empty.
  *   Tied probabilities MAY straddle a bin edge: a tied group cut by an edge is split by count, and
  *   each part carries the whole group's positive rate (so a bin's positives can be fractional) —
@@ -138,6 +140,12 @@ function sumBins(groups: ScoreGroups, options: BinningOptions): BinSums[] {
     : sumEqualWidthBins(groups, binCount);
 }
 
+/** First rank of bin `bin` when `total` ranks are cut into `binCount` runs like numpy's `array_split`. */
+function arraySplitStart(bin: number, total: number, binCount: number): number {
+  const size = Math.floor(total / binCount);
+  return bin * size + Math.min(bin, total % binCount);
+}
+
 function sumEqualMassBins(groups: ScoreGroups, binCount: number): BinSums[] {
   const result: BinSums[] = [];
   const groupTotal = groups.probabilities.length;
@@ -145,8 +153,8 @@ function sumEqualMassBins(groups: ScoreGroups, binCount: number): BinSums[] {
   // Rank (0-based, in rows) of the first row of `group` in the sorted sample.
   let groupStartRank = 0;
   for (let bin = 0; bin < binCount; bin += 1) {
-    const binStartRank = Math.floor((bin * groups.total) / binCount);
-    const binEndRank = Math.floor(((bin + 1) * groups.total) / binCount);
+    const binStartRank = arraySplitStart(bin, groups.total, binCount);
+    const binEndRank = arraySplitStart(bin + 1, groups.total, binCount);
     if (binEndRank <= binStartRank) continue;
     const sums: BinSums = { count: 0, predictedSum: 0, positives: 0, lowerProbability: Number.NaN, upperProbability: Number.NaN };
     while (group < groupTotal) {
