@@ -42,13 +42,35 @@ export const WaitModelSchema = z.object({
 });
 export type WaitModel = z.infer<typeof WaitModelSchema>;
 
+/**
+ * One member of a cross-fitted calibration ensemble (scikit-learn's `CalibratedClassifierCV(ensemble=True)`):
+ * a classifier fitted on one inner training split and a calibrator fitted on that split's held-out scores.
+ */
+export const EnsembleMemberSchema = z.object({
+  /** Member raw score = intercept + weights·z, where z is the row standardised by the bundle's `scaler`. */
+  weights: z.array(finite),
+  intercept: finite,
+  calibrator: CalibratorSchema,
+});
+export type EnsembleMember = z.infer<typeof EnsembleMemberSchema>;
+
+export const CalibrationEnsembleSchema = z.object({
+  /**
+   * Fingerprint (`calibratorFingerprint`) of the bundle's `calibrator` when the ensemble was built. A bundle
+   * whose calibrator was since replaced (a recalibration on live outcomes) no longer uses the ensemble.
+   */
+  calibratorFingerprint: z.string().min(1),
+  members: z.array(EnsembleMemberSchema).min(1),
+});
+export type CalibrationEnsemble = z.infer<typeof CalibrationEnsembleSchema>;
+
 export const ModelBundleSchema = z.object({
   schemaVersion: z.literal(BUNDLE_SCHEMA_VERSION),
   /** Content hash of everything below except itself: identifies the bundle. */
   bundleId: z.string().min(1),
   training: z.object({
     source: z.string(),
-    /** SHA-256 (hex) of the training rows as used, computed by the caller (core has no crypto). */
+    /** SHA-256 (hex) of the training data, computed by the caller (core has no crypto): `vgac train` hashes the CSV file's bytes. */
     dataHash: z.string(),
     rows: z.number().int().min(0),
     positives: z.number().int().min(0),
@@ -59,7 +81,14 @@ export const ModelBundleSchema = z.object({
   categoricalFeatures: z.array(CategoricalEncodingSchema),
   scaler: z.object({ means: z.array(finite), scales: z.array(finite.positive()) }),
   classifier: z.object({ kind: z.literal('logistic'), weights: z.array(finite), intercept: finite, l2: finite.min(0) }),
+  /** Maps the classifier's raw score to a probability; what a recalibration replaces. */
   calibrator: CalibratorSchema,
+  /**
+   * Optional (added after schema version 1 shipped; absent means none). When present and still matching
+   * `calibrator`, the probability is the mean of the members' calibrated probabilities instead of
+   * `calibrator(raw score)`; the raw score is still the main classifier's.
+   */
+  ensemble: CalibrationEnsembleSchema.nullable().optional(),
   waitModel: WaitModelSchema.nullable(),
   metrics: z.record(z.string(), z.number().nullable()),
 });

@@ -1,6 +1,117 @@
-export const summary = '(not built yet)';
+/**
+ * `vgac predict`: scores one job with a bundle file and shows what the gate would allow. A bare
+ * bundle has no live outcomes, so its scope is learning (escalate only); the tier line shows
+ * what its cross-validated ECE would allow once a cluster's outcome window confirms it.
+ */
+import { InvalidBundleError, InvalidInputError } from '../../../core/errors.ts';
+import { DEFAULT_GATE_CONFIG, DriftStatus } from '../../../core/gating/gate-config.ts';
+import { ACTION_SCOPE_WORDS, scopeFromScore } from '../../../core/gating/action-scope.ts';
+import { calibrationScore } from '../../../core/gating/calibration-score.ts';
+import { gateDecision } from '../../../core/gating/gate.ts';
+import { allowedTier } from '../../../core/gating/tiers.ts';
+import { compileBundle, parseBundle } from '../../../core/model/apply-bundle.ts';
+import { canonicalJson } from '../../../core/model/bundle-id.ts';
+import type { ModelBundle } from '../../../core/model/bundle.ts';
+import { readUserFile, sha256Hex } from '../load-feature-table.ts';
+import { parseCommandOptions, requireOption } from '../parse-command-options.ts';
 
-export function run(_args: readonly string[]): Promise<number> {
-  process.stderr.write('vgac predict: not built yet\n');
-  return Promise.resolve(2);
+export const summary = 'Score one job with a bundle: P(long wait), wait estimate + interval, gate scope and tier';
+
+const HELP = `usage: vgac predict --bundle BUNDLE --job JSON [--json]
+
+Scores one job. --job is a JSON object with every feature the bundle needs, e.g.
+  --job '{"pending_ratio":0.3,"queue_depth_norm":4,"fragmentation_score":0.2,"congestion_score":0.4,
+          "pending_gpus":3,"total_pending":2,"running_gpus":2,"gpu_nodes_alloc":1,"gpu_nodes_total":2}'
+Categorical features (job_type) are strings; an unseen value is allowed (it encodes as all zeros).
+
+A live cluster's action scope comes from its own outcome window; a bare bundle has none, so the
+scope printed here is learning mode (escalate only). The tier line shows what the bundle's
+cross-validated ECE would allow for this probability once a cluster's outcomes confirm that ECE.
+
+options:
+  --bundle BUNDLE   bundle JSON written by \`vgac train\`
+  --job JSON        the job's features
+  --json            print the prediction and gate decision as JSON
+  -h, --help        show this help
+`;
+
+const OPTIONS = {
+  bundle: { type: 'string' },
+  job: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+async function loadBundle(path: string): Promise<ModelBundle> {
+  const text = (await readUserFile(path, 'bundle')).toString('utf8');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new InvalidBundleError(`${path}: not JSON (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+  }
+  const bundle = parseBundle(json, path);
+  const { bundleId, ...content } = bundle;
+  if (sha256Hex(canonicalJson(content)) !== bundleId) {
+    throw new InvalidBundleError(`${path}: bundleId does not match the bundle's content (edited or corrupted)`);
+  }
+  return bundle;
+}
+
+function parseJob(text: string): Record<string, number | string> {
+  let job: unknown;
+  try {
+    job = JSON.parse(text);
+  } catch (error) {
+    throw new InvalidInputError(`--job is not valid JSON (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+  }
+  if (job === null || typeof job !== 'object' || Array.isArray(job)) throw new InvalidInputError('--job must be a JSON object of feature values');
+  return job as Record<string, number | string>;
+}
+
+function seconds(value: number): string {
+  return value >= 600 ? `${(value / 60).toFixed(1)} min` : `${Math.round(value)} s`;
+}
+
+export async function run(args: readonly string[]): Promise<number> {
+  const values = parseCommandOptions('predict', args, OPTIONS);
+  if (values.help === true) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const bundlePath = requireOption('predict', 'bundle', values.bundle);
+  const jobText = requireOption('predict', 'job', values.job);
+  const bundle = await loadBundle(bundlePath);
+  const job = parseJob(jobText);
+  const prediction = compileBundle(bundle).predict(job);
+
+  const validatedEce = bundle.metrics.cvEce ?? null;
+  // A bare bundle: no cluster has recorded outcomes for it yet.
+  const decision = gateDecision({ probability: prediction.probability, ece: validatedEce, outcomeCount: 0, driftStatus: DriftStatus.none });
+  const tierOnceConfirmed = allowedTier(prediction.probability, validatedEce);
+  const scopeOnceConfirmed = validatedEce === null ? null : scopeFromScore(calibrationScore(validatedEce));
+
+  if (values.json === true) {
+    const report = { bundleId: bundle.bundleId, prediction, validatedEce, decision, tierOnceConfirmed, scopeOnceConfirmed };
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    return 0;
+  }
+  const wait = prediction.wait;
+  const lines = [
+    `P(long wait)   ${prediction.probability.toFixed(3)}   (raw score ${prediction.rawScore.toFixed(3)}; long wait = above ${
+      bundle.training.labelThresholdSeconds === null ? 'the threshold labelled in the training data' : seconds(bundle.training.labelThresholdSeconds)})`,
+    wait === null
+      ? 'wait           no estimate: the bundle was trained without observed waits'
+      : `wait           ~${seconds(wait.pointSeconds)} (${Math.round(wait.coverage * 100)} % between ${seconds(wait.lowerSeconds)} and ${seconds(wait.upperSeconds)})`,
+    `scope          ${ACTION_SCOPE_WORDS[decision.scope]} — a bare bundle has no outcomes from a live cluster ` +
+      `(${DEFAULT_GATE_CONFIG.minOutcomes} needed); a cluster's scope comes from its own outcome window`,
+    validatedEce === null
+      ? 'tier           none: the bundle carries no cross-validated ECE'
+      : `tier           ${tierOnceConfirmed ?? 'none'} once confirmed — cross-validated ECE ${validatedEce.toFixed(3)} ` +
+        `(score ${calibrationScore(validatedEce).toFixed(2)}, ${scopeOnceConfirmed === null ? '' : ACTION_SCOPE_WORDS[scopeOnceConfirmed]}); ` +
+        `requested by p alone: ${decision.requestedTier ?? 'none'}`,
+    `gate now       ${decision.outcome}${decision.reasons.length === 0 ? '' : `: ${decision.reasons.join('; ')}`}`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
 }
