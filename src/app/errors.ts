@@ -27,3 +27,74 @@ export class InfrastructureError extends VgacError {
     super('INFRASTRUCTURE', message, options);
   }
 }
+
+// ── HTTP API and Slack (src/app/http/) ────────────────────────────────────────────────────────
+
+/** One problem in a request, by location (`body.gpus`, `query.limit`, `header.x-api-key`). */
+export interface RequestIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** A request a client got wrong: bad JSON, wrong types, missing fields. `issues` lists each problem. */
+export class InvalidRequestError extends VgacError {
+  readonly issues: readonly RequestIssue[];
+
+  constructor(message: string, issues: readonly RequestIssue[] = []) {
+    super('INVALID_REQUEST', message);
+    this.issues = issues;
+  }
+}
+
+/** Missing or wrong credentials (API key, Slack signature). The message never echoes the credential. */
+export class UnauthorizedError extends VgacError {
+  constructor(message: string) {
+    super('UNAUTHORIZED', message);
+  }
+}
+
+/** A request body in a media type the route does not accept. */
+export class UnsupportedMediaTypeError extends VgacError {
+  constructor(contentType: string) {
+    super('UNSUPPORTED_MEDIA_TYPE', `unsupported content-type '${contentType.slice(0, 64)}': send application/json`);
+  }
+}
+
+/** A feature this deployment was started without (e.g. escalations with no escalation store wired). */
+export class NotConfiguredError extends VgacError {
+  constructor(feature: string) {
+    super('NOT_CONFIGURED', `${feature} is not configured on this deployment`);
+  }
+}
+
+// ── Agents (issue 4, agents helper) ──────────────────────────────────────────────────────────
+
+/** The prediction source (collector, VGAC platform API) is unreachable or timed out. */
+export class SourceUnavailableError extends VgacError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('SOURCE_UNAVAILABLE', message, options);
+  }
+}
+
+/** The model could not be reached or answered something unusable (the caller falls back to the offline reasoner). */
+export class ReasonerError extends VgacError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('REASONER', message, options);
+  }
+}
+
+/** An escalation id that does not exist on the cluster. */
+export class UnknownEscalationError extends VgacError {
+  constructor(clusterId: string, escalationId: string) {
+    super('UNKNOWN_ESCALATION', `no escalation '${escalationId}' on cluster '${clusterId}'`);
+  }
+}
+
+// ── Live clusters (issue 8, Slurm collectors helper) ─────────────────────────────────────────
+
+/** A source refused our credentials (a bad, expired or wrong-cluster JWT; a rejected API key). Never carries the secret. */
+export class AuthError extends VgacError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('AUTH', message, options);
+  }
+}

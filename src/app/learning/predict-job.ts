@@ -1,0 +1,76 @@
+/**
+ * Scores one job with its cluster's active bundle, gates the answer by the cluster's measured
+ * calibration, and stores the prediction so its outcome can later be joined to it.
+ */
+import { gateAuditEvent, gateDecision, type GateDecision, type GateInput } from '../../core/gating/gate.ts';
+import { UnknownClusterError } from '../errors.ts';
+import type { CalibrationRecord, PredictionRecord } from '../ports.ts';
+import type { LearningDeps } from './learning-deps.ts';
+
+export interface PredictJobRequest {
+  readonly clusterId: string;
+  readonly jobId: string;
+  /** Submit-time features of the job and its queue, by name. */
+  readonly features: Readonly<Record<string, number | string>>;
+  readonly nowMs: number;
+  /** When false the prediction is computed but not stored (what-if questions). Default true. */
+  readonly store?: boolean;
+  /**
+   * When false, the `gate.decision` line is not logged here: the caller (the agents'
+   * observe→predict→decide) logs the one line per decision itself, with the intervention outcome.
+   * Default true.
+   */
+  readonly logDecision?: boolean;
+}
+
+export interface PredictJobResult {
+  readonly prediction: PredictionRecord;
+  readonly decision: GateDecision;
+  readonly calibration: CalibrationRecord;
+  /** What the gate was asked (for the caller's audit line). */
+  readonly gateInput: GateInput;
+}
+
+/** Outcomes that count toward the active bundle's calibration (the window of the last recompute). */
+export function outcomesUnderActiveBundle(calibration: CalibrationRecord): number {
+  return calibration.sampleCount;
+}
+
+export async function predictJob(deps: LearningDeps, request: PredictJobRequest): Promise<PredictJobResult> {
+  const calibration = await deps.store.getCalibration(request.clusterId);
+  if (calibration === undefined) throw new UnknownClusterError(request.clusterId);
+  const { compiled } = await deps.cache.load(deps.bundles, request.clusterId, calibration.activeBundleVersion);
+
+  // The cluster may declare more features than this bundle uses (e.g. a job type the prior
+  // never saw): score with the bundle's own inputs, store everything for a later retrain.
+  const inputs: Record<string, number | string> = {};
+  for (const name of compiled.inputFeatures) {
+    const value = request.features[name];
+    if (value !== undefined) inputs[name] = value;
+  }
+  const scored = compiled.predict(inputs);
+  const gateInput = {
+    probability: scored.probability,
+    ece: calibration.ece,
+    outcomeCount: outcomesUnderActiveBundle(calibration),
+    driftStatus: calibration.driftStatus,
+  };
+  const decision = gateDecision(gateInput, deps.gate);
+  const prediction: PredictionRecord = {
+    clusterId: request.clusterId,
+    jobId: request.jobId,
+    predictedAtMs: request.nowMs,
+    features: { ...request.features },
+    rawScore: scored.rawScore,
+    probability: scored.probability,
+    waitEstimate: scored.wait,
+    scope: decision.scope,
+    tier: decision.tier,
+    bundleVersion: calibration.activeBundleVersion,
+  };
+  if (request.store !== false) await deps.store.recordPrediction(prediction);
+  if (request.logDecision !== false) {
+    deps.logger.info('gate.decision', { clusterId: request.clusterId, jobId: request.jobId, ...gateAuditEvent(gateInput, decision, deps.gate) });
+  }
+  return { prediction, decision, calibration, gateInput };
+}

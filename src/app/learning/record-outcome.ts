@@ -1,0 +1,57 @@
+/**
+ * Joins an observed outcome (the job started: wait = start − submit) to its prediction.
+ * Idempotent by job id; every `recomputeEveryOutcomes` new outcomes — sooner while the
+ * cluster is still earning its first window — it recomputes the cluster's calibration.
+ */
+import { InvalidInputError } from '../../core/errors.ts';
+import { ActionScope } from '../../core/gating/gate-config.ts';
+import { UnknownClusterError } from '../errors.ts';
+import type { CalibrationRecord, Outcome, RecordOutcomeResult } from '../ports.ts';
+import type { LearningDeps } from './learning-deps.ts';
+import { recomputeCalibration, type RecomputeResult } from './recompute-calibration.ts';
+
+export interface RecordOutcomeRequest {
+  readonly clusterId: string;
+  readonly jobId: string;
+  readonly waitSeconds: number;
+  /** The label; when omitted it is `waitSeconds > ` the cluster's long-wait threshold. */
+  readonly longWait?: boolean;
+  readonly nowMs: number;
+}
+
+export interface RecordOutcomeResponse {
+  readonly result: RecordOutcomeResult;
+  readonly recompute: RecomputeResult | null;
+}
+
+/** New outcomes needed since the last recompute before the next one is due. */
+export function outcomesUntilRecompute(calibration: CalibrationRecord, recomputeEvery: number, minOutcomes: number): number {
+  const earning = calibration.scope === ActionScope.learning && calibration.sampleCount < minOutcomes;
+  return earning ? minOutcomes - calibration.sampleCount : recomputeEvery;
+}
+
+export async function recordJobOutcome(deps: LearningDeps, request: RecordOutcomeRequest): Promise<RecordOutcomeResponse> {
+  if (!Number.isFinite(request.waitSeconds) || request.waitSeconds < 0) {
+    throw new InvalidInputError(`waitSeconds must be a finite number ≥ 0, got ${request.waitSeconds}`);
+  }
+  const longWait = request.longWait ?? (await longWaitByThreshold(deps, request.clusterId, request.waitSeconds));
+  const outcome: Outcome = { waitSeconds: request.waitSeconds, longWait, observedAtMs: request.nowMs };
+  const result = await deps.store.recordOutcome(request.clusterId, request.jobId, outcome);
+  if (result.status === 'duplicate') return { result, recompute: null };
+
+  const calibration = await deps.store.getCalibration(request.clusterId);
+  if (calibration === undefined) throw new UnknownClusterError(request.clusterId);
+  const due = outcomesUntilRecompute(calibration, deps.gate.recomputeEveryOutcomes, deps.gate.minOutcomes);
+  if (result.outcomeCount - calibration.outcomesAtLastRecompute < due) return { result, recompute: null };
+  const recompute = await recomputeCalibration(deps, { clusterId: request.clusterId, nowMs: request.nowMs, reason: 'outcomes' });
+  return { result, recompute };
+}
+
+async function longWaitByThreshold(deps: LearningDeps, clusterId: string, waitSeconds: number): Promise<boolean> {
+  const profile = await deps.store.getProfile(clusterId);
+  if (profile === undefined) throw new UnknownClusterError(clusterId);
+  if (profile.longWaitThresholdSeconds === null) {
+    throw new InvalidInputError(`cluster '${clusterId}' has no long-wait threshold yet: send longWait with the outcome`);
+  }
+  return waitSeconds > profile.longWaitThresholdSeconds;
+}

@@ -1,0 +1,76 @@
+/**
+ * Refreshes a cluster's environment profile (`SK = PROFILE`) from its recent predictions and
+ * outcomes: queue depth and utilisation at submit time (from the stored features), the typical
+ * wait (median observed wait), the long-wait threshold (P90 of observed waits, SPEC's label) and
+ * the busiest submission hours. Wait statistics only replace the stored ones once at least
+ * `gate.minOutcomes` waits back them: a handful of outcomes must not move the label threshold
+ * the next outcomes are labelled with.
+ */
+import { clusterProfileStatistics, type ProfileSample } from '../../core/profile/cluster-profile-statistics.ts';
+import { UnknownClusterError } from '../errors.ts';
+import type { ClusterProfile, PredictionRecord } from '../ports.ts';
+import type { LearningDeps } from './learning-deps.ts';
+
+/** Predictions the profile is computed from, newest first. */
+export const DEFAULT_PROFILE_SAMPLE_SIZE = 1000;
+/** Feature names holding the queue depth at submit time, first present wins: live collectors, then the datasets. */
+export const QUEUE_DEPTH_FEATURES = ['pendingJobsAhead', 'total_pending'] as const;
+/** Feature names holding GPU utilisation as a fraction in [0, 1], first present wins. */
+export const UTILISATION_FEATURES = ['gpuUtilisation'] as const;
+
+export interface UpdateProfileRequest {
+  readonly clusterId: string;
+  readonly nowMs: number;
+  /** Default {@link DEFAULT_PROFILE_SAMPLE_SIZE}. */
+  readonly sampleSize?: number;
+}
+
+export interface UpdateProfileResult {
+  readonly profile: ClusterProfile;
+  readonly predictions: number;
+  readonly outcomes: number;
+  /** False when too few outcomes kept the stored wait statistics. */
+  readonly waitsUpdated: boolean;
+}
+
+function firstNumber(features: Readonly<Record<string, number | string>>, names: readonly string[]): number | null {
+  for (const name of names) {
+    const value = features[name];
+    if (typeof value === 'number' && Number.isFinite(value)) return value;
+  }
+  return null;
+}
+
+function sampleOf(prediction: PredictionRecord): ProfileSample {
+  const utilisation = firstNumber(prediction.features, UTILISATION_FEATURES);
+  const depth = firstNumber(prediction.features, QUEUE_DEPTH_FEATURES);
+  return {
+    predictedAtMs: prediction.predictedAtMs,
+    queueDepth: depth !== null && depth >= 0 ? depth : null,
+    // A collector reporting a percentage, or nonsense, is left out rather than failing the profile.
+    utilisation: utilisation !== null && utilisation >= 0 && utilisation <= 1 ? utilisation : null,
+    waitSeconds: prediction.outcome?.waitSeconds ?? null,
+  };
+}
+
+/** Unknown cluster (no profile item) → UnknownClusterError. */
+export async function updateProfile(deps: LearningDeps, request: UpdateProfileRequest): Promise<UpdateProfileResult> {
+  const existing = await deps.store.getProfile(request.clusterId);
+  if (existing === undefined) throw new UnknownClusterError(request.clusterId);
+  const predictions = await deps.store.recentPredictions(request.clusterId, request.sampleSize ?? DEFAULT_PROFILE_SAMPLE_SIZE);
+  const stats = clusterProfileStatistics(predictions.map(sampleOf));
+  const waitsUpdated = stats.waitCount >= deps.gate.minOutcomes;
+  const profile: ClusterProfile = {
+    ...existing,
+    queueDepthMean: stats.queueDepthMean,
+    queueDepthMax: stats.queueDepthMax,
+    utilisationMean: stats.utilisationMean,
+    typicalWaitSeconds: waitsUpdated ? stats.typicalWaitSeconds : existing.typicalWaitSeconds,
+    longWaitThresholdSeconds: waitsUpdated ? stats.longWaitThresholdSeconds : existing.longWaitThresholdSeconds,
+    peakHoursUtc: predictions.length === 0 ? existing.peakHoursUtc : stats.peakHoursUtc,
+    updatedAtMs: request.nowMs,
+  };
+  await deps.store.putProfile(profile);
+  deps.logger.info('profile.updated', { clusterId: request.clusterId, predictions: predictions.length, outcomes: stats.waitCount, waitsUpdated });
+  return { profile, predictions: predictions.length, outcomes: stats.waitCount, waitsUpdated };
+}

@@ -1,0 +1,83 @@
+/**
+ * Recalibration: a new version of a bundle whose classifier is unchanged and whose calibrator
+ * (and wait model) are refitted on a cluster's recent outcomes. It cannot add discrimination —
+ * when the classifier no longer ranks jobs, the cluster needs a retrain instead.
+ */
+import { InsufficientDataError } from '../errors.ts';
+import { calibrationError } from '../metrics/calibration-error.ts';
+import { calibrationNoiseFloor } from '../metrics/calibration-noise-floor.ts';
+import { stratifiedFolds } from '../evaluation/cross-validate.ts';
+import type { Random } from '../random.ts';
+import { applyCalibrator } from './apply-calibrator.ts';
+import type { Calibrator, ModelBundle } from './bundle.ts';
+import { fitIsotonic } from './isotonic.ts';
+import { fitPlatt } from './platt.ts';
+import { fitWaitModel } from './wait-model.ts';
+
+export interface RecalibrationInput {
+  /** The classifier's raw scores of the window's jobs, as stored at prediction time. */
+  readonly rawScores: ArrayLike<number>;
+  readonly labels: ArrayLike<number>;
+  /** Observed waits of the same jobs, to refit the wait interval; null keeps the old wait model. */
+  readonly waitsSeconds: ArrayLike<number> | null;
+}
+
+export interface RecalibrationOptions {
+  /** Below this many rows fit Platt scaling; at or above, isotonic regression. */
+  readonly isotonicMinRows: number;
+  readonly random: Random;
+  /** Content hash used for the new bundle's id (core has no crypto). */
+  readonly hash: (text: string) => string;
+  readonly coverage?: number;
+}
+
+export interface RecalibrationResult {
+  readonly bundle: ModelBundle;
+  /** ECE of the new calibrator on the window, out of fold (5 stratified folds): an honest baseline. */
+  readonly outOfFoldEce: number;
+  /** Median ECE a calibrated model would show on the same out-of-fold forecasts: the part of `outOfFoldEce` that is sampling noise. */
+  readonly outOfFoldNoiseEce: number;
+}
+
+const FOLDS = 5;
+
+function fitCalibrator(scores: ArrayLike<number>, labels: ArrayLike<number>, isotonicMinRows: number): Calibrator {
+  if (scores.length >= isotonicMinRows) return { kind: 'isotonic', ...fitIsotonic(scores, labels) };
+  const platt = fitPlatt(scores, labels);
+  return { kind: 'platt', slope: platt.slope, intercept: platt.intercept };
+}
+
+function pick(values: ArrayLike<number>, indices: readonly number[]): Float64Array {
+  return Float64Array.from(indices, (index) => values[index] as number);
+}
+
+/** Refits the calibrator on (raw score, label) pairs; O(n log n). Throws InsufficientDataError with one class only. */
+export function recalibrateBundle(bundle: ModelBundle, input: RecalibrationInput, options: RecalibrationOptions): RecalibrationResult {
+  const count = input.rawScores.length;
+  let positives = 0;
+  for (let index = 0; index < count; index += 1) positives += input.labels[index] as number;
+  if (positives === 0 || positives === count) {
+    throw new InsufficientDataError(`recalibration needs both long and short waits in the window (${positives} of ${count} long)`);
+  }
+
+  const folds = stratifiedFolds(input.labels, Math.min(FOLDS, positives, count - positives), options.random);
+  const outOfFold = new Float64Array(count);
+  for (const testIndices of folds) {
+    const inTest = new Set(testIndices);
+    const trainIndices: number[] = [];
+    for (let index = 0; index < count; index += 1) if (!inTest.has(index)) trainIndices.push(index);
+    const calibrator = fitCalibrator(pick(input.rawScores, trainIndices), pick(input.labels, trainIndices), options.isotonicMinRows);
+    for (const index of testIndices) outOfFold[index] = applyCalibrator(calibrator, input.rawScores[index] as number);
+  }
+  const outOfFoldEce = calibrationError(outOfFold, input.labels).ece;
+  const outOfFoldNoiseEce = calibrationNoiseFloor(outOfFold, { random: options.random }).medianEce;
+
+  const calibrator = fitCalibrator(input.rawScores, input.labels, options.isotonicMinRows);
+  const calibrated = Float64Array.from({ length: count }, (_, index) => applyCalibrator(calibrator, input.rawScores[index] as number));
+  const waitModel =
+    input.waitsSeconds === null ? bundle.waitModel : fitWaitModel(calibrated, input.waitsSeconds, { coverage: options.coverage ?? bundle.waitModel?.coverage ?? 0.8 });
+
+  const { bundleId: _previousId, ...rest } = bundle;
+  const unsigned = { ...rest, calibrator, waitModel, metrics: { ...bundle.metrics, recalibrationRows: count, recalibrationOutOfFoldEce: outOfFoldEce } };
+  return { bundle: { ...unsigned, bundleId: options.hash(JSON.stringify(unsigned)) }, outOfFoldEce, outOfFoldNoiseEce };
+}

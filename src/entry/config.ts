@@ -1,0 +1,230 @@
+/**
+ * The only place that reads `process.env`: once, into a typed, frozen object. Every bad variable
+ * is reported at once and start-up fails fast. Defaults make the embedded mode work with no
+ * AWS account; explicit arguments (CLI flags) override the environment, which overrides these.
+ */
+import { z } from 'zod';
+import { InvalidInputError } from '../core/errors.ts';
+import type { GateConfig } from '../core/gating/gate-config.ts';
+import { parseGateConfig } from '../core/gating/parse-gate-config.ts';
+import { DEFAULT_MODEL_POLICY, modelPolicy } from '../core/agents/model-policy.ts';
+
+export const DEFAULT_DATA_DIR = '.vgac';
+export const DEFAULT_REGION = 'us-east-1';
+export const DEFAULT_TABLE = 'vgac';
+export const DEFAULT_BUCKET = 'vgac-calibration';
+/** Bedrock AgentCore Runtime's HTTP contract listens on 8080; we serve everything on that one port. */
+export const DEFAULT_HTTP_PORT = 8080;
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_BEDROCK_MODEL_ID = 'anthropic.claude-3-haiku-20240307-v1:0';
+/** How long the agents wait for a collector before answering "cannot predict now", ms. */
+export const DEFAULT_OBSERVE_TIMEOUT_MS = 5_000;
+/** Request bodies above this are refused with 413 (bytes). */
+export const DEFAULT_BODY_LIMIT_BYTES = 262_144;
+/** Slack's Web API base URL; tests point it at a loopback server. */
+export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
+
+/** Powertools `service` name (and metric dimension) when POWERTOOLS_SERVICE_NAME is unset. */
+export const DEFAULT_SERVICE_NAME = 'vgac';
+
+export const Mode = { embedded: 'embedded', aws: 'aws' } as const;
+export type Mode = (typeof Mode)[keyof typeof Mode];
+
+const booleanText = z.enum(['true', 'false', '1', '0']).transform((text) => text === 'true' || text === '1');
+const optionalUrl = z.url().optional();
+/** The template passes '' for an unset optional parameter: treat it as absent. */
+const emptyAsUndefined = (value: unknown): unknown => (value === '' ? undefined : value);
+const parameterName = z.string().regex(/^\/[A-Za-z0-9_.\-/]+$/, 'an SSM parameter name starting with /').optional();
+
+const EnvSchema = z.object({
+  VGAC_MODE: z.enum(['embedded', 'aws']).default('embedded'),
+  VGAC_DATA_DIR: z.string().min(1).default(DEFAULT_DATA_DIR),
+  AWS_REGION: z.string().min(1).default(DEFAULT_REGION),
+  VGAC_TABLE: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name (3–255 of A–Z a–z 0–9 _ . -)').default(DEFAULT_TABLE),
+  VGAC_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name (3–63 lowercase letters, digits, dots, hyphens)').default(DEFAULT_BUCKET),
+  VGAC_DYNAMODB_ENDPOINT: optionalUrl,
+  VGAC_S3_ENDPOINT: optionalUrl,
+  VGAC_HOST: z.string().min(1).default(DEFAULT_HOST),
+  VGAC_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_HTTP_PORT),
+  VGAC_API_KEY: z.string().min(16, 'at least 16 characters').optional(),
+  VGAC_REASONER: z.enum(['offline', 'bedrock']).default('offline'),
+  VGAC_BEDROCK_MODEL_ID: z.string().min(1).default(DEFAULT_BEDROCK_MODEL_ID),
+  VGAC_GATE_CONFIG: z.string().optional(),
+  VGAC_LOG_PRETTY: booleanText.optional(),
+  VGAC_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  // HTTP API and Slack.
+  VGAC_API_AUTH: z.enum(['on', 'off']).optional(),
+  VGAC_CORS_ORIGIN: z.url().transform((url) => new URL(url).origin).optional(),
+  VGAC_DEFAULT_CLUSTER: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'a cluster id').optional(),
+  VGAC_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(DEFAULT_BODY_LIMIT_BYTES),
+  VGAC_SLACK_SIGNING_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+  VGAC_SLACK_BOT_TOKEN: z.string().min(1).optional(),
+  VGAC_SLACK_API_URL: z.url().default(DEFAULT_SLACK_API_URL),
+  VGAC_SLACK_CHANNEL: z.string().min(1).optional(),
+  // Agents (issue 4): Bedrock endpoint override, the model for requests marked complex, the collector deadline.
+  VGAC_BEDROCK_ENDPOINT: optionalUrl,
+  VGAC_BEDROCK_COMPLEX_MODEL_ID: z.string().min(1).default(DEFAULT_MODEL_POLICY.complexModelId),
+  VGAC_OBSERVE_TIMEOUT_MS: z.coerce.number().int().min(1).max(120_000).default(DEFAULT_OBSERVE_TIMEOUT_MS),
+  // `vgac start` (issue 5): the folder of the reference data it replays (default ../shared/data from the repository root).
+  VGAC_SHARED_DATA: z.string().min(1).optional(),
+  // Lambda (issue 6): what template.yaml passes to every function, plus endpoint overrides for tests.
+  POWERTOOLS_SERVICE_NAME: z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, 'a service name').default(DEFAULT_SERVICE_NAME),
+  POWERTOOLS_TRACE_ENABLED: booleanText.optional(),
+  VGAC_ALERT_TOPIC_ARN: z.preprocess(emptyAsUndefined, z.string().regex(/^arn:[a-z-]+:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'an SNS topic ARN').optional()),
+  VGAC_API_KEY_PARAM: z.preprocess(emptyAsUndefined, parameterName),
+  VGAC_SLACK_SIGNING_SECRET_PARAM: z.preprocess(emptyAsUndefined, parameterName),
+  VGAC_SLACK_BOT_TOKEN_PARAM: z.preprocess(emptyAsUndefined, parameterName),
+  VGAC_SLACK_ALERT_CHANNEL: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Z0-9]{8,12}$/, 'a Slack channel id').optional()),
+  VGAC_VGAC_API_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  VGAC_COLLECTOR: z.enum(['none', 'vgac-api', 'simulator']).default('none'),
+  VGAC_AGENT_FUNCTION_NAME: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+  VGAC_RECALIBRATION_STATE_MACHINE_ARN: z.preprocess(emptyAsUndefined, z.string().regex(/^arn:[a-z-]+:states:/, 'a Step Functions state machine ARN').optional()),
+  VGAC_SNS_ENDPOINT: optionalUrl,
+  VGAC_SSM_ENDPOINT: optionalUrl,
+});
+
+export interface Config {
+  readonly mode: Mode;
+  readonly dataDir: string;
+  readonly region: string;
+  readonly table: string;
+  readonly bucket: string;
+  /** Set: use this endpoint instead of AWS's (embedded mode starts dynalite when unset). */
+  readonly dynamoEndpoint: string | undefined;
+  readonly s3Endpoint: string | undefined;
+  readonly host: string;
+  readonly httpPort: number;
+  /** Required in the `x-api-key` header when set. Never logged. */
+  readonly apiKey: string | undefined;
+  readonly reasoner: 'offline' | 'bedrock';
+  readonly bedrockModelId: string;
+  readonly gate: GateConfig;
+  readonly logPretty: boolean;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** The dashboard's origin when served from elsewhere: the only origin CORS answers; off when undefined. */
+  readonly corsOrigin: string | undefined;
+  /** Cluster for prediction requests that name none (VGAC clients). */
+  readonly defaultClusterId: string | undefined;
+  readonly bodyLimitBytes: number;
+  /** Slack app settings; the Slack routes are off without a signing secret. Secrets never logged. */
+  readonly slack: {
+    readonly signingSecret: string | undefined;
+    readonly botToken: string | undefined;
+    readonly apiUrl: string;
+    /** Channel that escalations with Approve / Reject buttons are posted to. */
+    readonly channel: string | undefined;
+  };
+  /** Agents (issue 4). Model ids are checked by the model policy: Haiku default, never Opus. */
+  readonly agents: {
+    readonly bedrockEndpoint: string | undefined;
+    readonly complexModelId: string;
+    readonly observeTimeoutMs: number;
+  };
+  /** Folder of the reference data `vgac start` replays; undefined: `../shared/data` from the repository root. */
+  readonly sharedDataDir?: string;
+  /** Lambda (issue 6): the deployed functions' settings. Secrets are parameter names, never values. */
+  readonly lambda: {
+    readonly serviceName: string;
+    /** X-Ray tracing; default on in AWS mode, off embedded (POWERTOOLS_TRACE_ENABLED). */
+    readonly tracingEnabled: boolean;
+    readonly alertTopicArn: string | undefined;
+    readonly parameters: { readonly apiKey: string | undefined; readonly slackSigningSecret: string | undefined; readonly slackBotToken: string | undefined };
+    /** Slack channel id alerts are posted to; undefined: no Slack alerts. */
+    readonly slackAlertChannel: string | undefined;
+    /** A VGAC platform prediction API to wrap; undefined: the built-in model. */
+    readonly vgacApiUrl: string | undefined;
+    readonly collector: 'none' | 'vgac-api' | 'simulator';
+    readonly agentFunctionName: string | undefined;
+    readonly recalibrationStateMachineArn: string | undefined;
+    /** Endpoint overrides (loopback servers in tests); AWS's regional endpoints when undefined. */
+    readonly snsEndpoint: string | undefined;
+    readonly ssmEndpoint: string | undefined;
+  };
+}
+
+/** Reads and validates the environment. Throws one InvalidInputError listing every bad variable (names and reasons, never values). */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env, overrides: Partial<Config> = {}): Config {
+  const parsed = EnvSchema.safeParse(env);
+  const problems: string[] = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  let gate: GateConfig | undefined;
+  if (parsed.success) {
+    try {
+      gate = parseGateConfig(parsed.data.VGAC_GATE_CONFIG === undefined ? {} : (JSON.parse(parsed.data.VGAC_GATE_CONFIG) as unknown));
+    } catch (error) {
+      problems.push(`VGAC_GATE_CONFIG: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    try {
+      modelPolicy(parsed.data.VGAC_BEDROCK_MODEL_ID, parsed.data.VGAC_BEDROCK_COMPLEX_MODEL_ID);
+    } catch (error) {
+      problems.push(`VGAC_BEDROCK_MODEL_ID / VGAC_BEDROCK_COMPLEX_MODEL_ID: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  // API-key auth is on by default when deployed: an AWS stage must set a key or opt out explicitly.
+  if (parsed.success) {
+    const authOn = parsed.data.VGAC_API_AUTH ?? (parsed.data.VGAC_MODE === 'aws' ? 'on' : 'off');
+    // On Lambda the key comes from SSM Parameter Store (VGAC_API_KEY_PARAM), never from the environment.
+    if (authOn === 'on' && parsed.data.VGAC_API_KEY === undefined && parsed.data.VGAC_API_KEY_PARAM === undefined) {
+      problems.push('VGAC_API_KEY: required while API auth is on (set VGAC_API_KEY_PARAM on Lambda, or VGAC_API_AUTH=off to open the API)');
+    }
+  }
+  if (!parsed.success || gate === undefined || problems.length > 0) {
+    throw new InvalidInputError(`bad configuration — ${problems.join('; ')}`);
+  }
+  const values = parsed.data;
+  return Object.freeze({
+    mode: values.VGAC_MODE,
+    dataDir: values.VGAC_DATA_DIR,
+    region: values.AWS_REGION,
+    table: values.VGAC_TABLE,
+    bucket: values.VGAC_BUCKET,
+    dynamoEndpoint: values.VGAC_DYNAMODB_ENDPOINT,
+    s3Endpoint: values.VGAC_S3_ENDPOINT,
+    host: values.VGAC_HOST,
+    httpPort: values.VGAC_HTTP_PORT,
+    apiKey: values.VGAC_API_KEY,
+    reasoner: values.VGAC_REASONER,
+    bedrockModelId: values.VGAC_BEDROCK_MODEL_ID,
+    gate,
+    logPretty: values.VGAC_LOG_PRETTY ?? process.stdout.isTTY === true,
+    logLevel: values.VGAC_LOG_LEVEL,
+    corsOrigin: values.VGAC_CORS_ORIGIN,
+    defaultClusterId: values.VGAC_DEFAULT_CLUSTER,
+    bodyLimitBytes: values.VGAC_BODY_LIMIT_BYTES,
+    slack: Object.freeze({
+      signingSecret: values.VGAC_SLACK_SIGNING_SECRET,
+      botToken: values.VGAC_SLACK_BOT_TOKEN,
+      apiUrl: values.VGAC_SLACK_API_URL,
+      channel: values.VGAC_SLACK_CHANNEL,
+    }),
+    agents: Object.freeze({
+      bedrockEndpoint: values.VGAC_BEDROCK_ENDPOINT,
+      complexModelId: values.VGAC_BEDROCK_COMPLEX_MODEL_ID,
+      observeTimeoutMs: values.VGAC_OBSERVE_TIMEOUT_MS,
+    }),
+    ...(values.VGAC_SHARED_DATA === undefined ? {} : { sharedDataDir: values.VGAC_SHARED_DATA }),
+    lambda: Object.freeze({
+      serviceName: values.POWERTOOLS_SERVICE_NAME,
+      tracingEnabled: values.POWERTOOLS_TRACE_ENABLED ?? values.VGAC_MODE === 'aws',
+      alertTopicArn: values.VGAC_ALERT_TOPIC_ARN,
+      parameters: Object.freeze({ apiKey: values.VGAC_API_KEY_PARAM, slackSigningSecret: values.VGAC_SLACK_SIGNING_SECRET_PARAM, slackBotToken: values.VGAC_SLACK_BOT_TOKEN_PARAM }),
+      slackAlertChannel: values.VGAC_SLACK_ALERT_CHANNEL,
+      vgacApiUrl: values.VGAC_VGAC_API_URL,
+      collector: values.VGAC_COLLECTOR,
+      agentFunctionName: values.VGAC_AGENT_FUNCTION_NAME,
+      recalibrationStateMachineArn: values.VGAC_RECALIBRATION_STATE_MACHINE_ARN,
+      snsEndpoint: values.VGAC_SNS_ENDPOINT,
+      ssmEndpoint: values.VGAC_SSM_ENDPOINT,
+    }),
+    ...overrides,
+  });
+}
+
+/** What is safe to log about the configuration: everything but secrets. */
+export function describeConfig(config: Config): Record<string, unknown> {
+  const { apiKey, slack, ...rest } = config;
+  return {
+    ...rest,
+    apiKey: apiKey === undefined ? 'off' : 'set',
+    slack: { apiUrl: slack.apiUrl, channel: slack.channel, signingSecret: slack.signingSecret === undefined ? 'off' : 'set', botToken: slack.botToken === undefined ? 'off' : 'set' },
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * Wiring: builds the adapters for the configured mode and the use cases' dependencies.
+ * Embedded mode (the default) starts dynalite and s3rver on loopback under the data directory
+ * unless endpoints are configured; AWS mode talks to the real services. Only entries call this.
+ */
+import { createLearningDeps, sha256Hex, type LearningDeps, type LearningSettings } from '../app/learning/learning-deps.ts';
+import type { Logger } from '../app/ports.ts';
+import { DynamoClusterStore } from '../adapters/dynamodb/dynamo-cluster-store.ts';
+import { ensureTable } from '../adapters/dynamodb/table-definition.ts';
+import { createPowertoolsLogger } from '../adapters/logging/powertools-logger.ts';
+import { ensureBucket, S3BundleStore } from '../adapters/s3/s3-bundle-store.ts';
+import { createAwsClients, type AwsClients } from './aws-clients.ts';
+import { Mode, type Config } from './config.ts';
+import { startEmbeddedAws, type EmbeddedAws } from './local/embedded-aws.ts';
+
+export { sha256Hex };
+
+export const SERVICE_NAME = 'vgac';
+
+export interface Runtime {
+  readonly config: Config;
+  readonly clients: AwsClients;
+  readonly learning: LearningDeps;
+  readonly logger: Logger;
+  /** Endpoints actually in use (embedded servers or configured ones); undefined on AWS. */
+  readonly endpoints: { readonly dynamo: string; readonly s3: string } | undefined;
+  /** SHA-256 hex of a text: bundle ids and data hashes. */
+  readonly hash: (text: string) => string;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  readonly logger?: Logger;
+  readonly settings?: Partial<LearningSettings>;
+}
+
+export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+  const logger = options.logger ?? createPowertoolsLogger({ serviceName: SERVICE_NAME, level: config.logLevel });
+  let embedded: EmbeddedAws | undefined;
+  let dynamoEndpoint = config.dynamoEndpoint;
+  let s3Endpoint = config.s3Endpoint;
+  if (config.mode === Mode.embedded && (dynamoEndpoint === undefined || s3Endpoint === undefined)) {
+    embedded = await startEmbeddedAws({ dataDir: config.dataDir });
+    dynamoEndpoint ??= embedded.dynamoEndpoint;
+    s3Endpoint ??= embedded.s3Endpoint;
+  }
+  const clients = createAwsClients({
+    region: config.region,
+    ...(dynamoEndpoint === undefined ? {} : { dynamoEndpoint }),
+    ...(s3Endpoint === undefined ? {} : { s3Endpoint }),
+  });
+  try {
+    if (config.mode === Mode.embedded) {
+      // On AWS the SAM template creates both; locally we create them on first start.
+      await ensureTable(clients.dynamo, config.table);
+      await ensureBucket(clients.s3, config.bucket);
+    }
+  } catch (error) {
+    clients.destroy();
+    await embedded?.stop();
+    throw error;
+  }
+  const learning = createLearningDeps({
+    store: new DynamoClusterStore({ client: clients.dynamo, tableName: config.table }),
+    bundles: new S3BundleStore({ client: clients.s3, bucket: config.bucket }),
+    gate: config.gate,
+    logger,
+    ...(options.settings === undefined ? {} : { settings: options.settings }),
+  });
+  return {
+    config,
+    clients,
+    learning,
+    logger,
+    endpoints: dynamoEndpoint !== undefined && s3Endpoint !== undefined ? { dynamo: dynamoEndpoint, s3: s3Endpoint } : undefined,
+    hash: sha256Hex,
+    async close() {
+      clients.destroy();
+      await embedded?.stop();
+    },
+  };
+}
