@@ -1,6 +1,195 @@
-export const summary = '(not built yet)';
+/**
+ * `vgac replay`: real job histories through the whole learning loop, online.
+ * - `--data FILE --prior BUNDLE`: a labelled job table (slurm_training_dataset.csv) in submit
+ *   order against the embedded store (dynalite + s3rver), printing the calibration timeline.
+ * - `--trace FILE`: a scheduler log (SWF, Alibaba GPU, sacct) with reconstructed queue state,
+ *   online labels, conformal wait intervals and baselines side by side.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { InvalidInputError } from '../../../core/errors.ts';
+import { parseBundle } from '../../../core/model/apply-bundle.ts';
+import type { ModelBundle } from '../../../core/model/bundle.ts';
+import { trainBundle } from '../../../core/model/train-bundle.ts';
+import { seededRandom } from '../../../core/random.ts';
+import { detectTraceFormat, parseTrace } from '../../../core/traces/parse-trace.ts';
+import { reconstructQueueState } from '../../../core/traces/queue-state.ts';
+import { TRACE_FORMATS, type TraceFormat } from '../../../core/traces/trace-job.ts';
+import { createLearningDeps, type LearningDeps, type LearningSettings } from '../../../app/learning/learning-deps.ts';
+import type { Logger } from '../../../app/ports.ts';
+import { MemoryBundleStore, MemoryClusterStore } from '../../../app/replay/memory-stores.ts';
+import { replayDataset } from '../../../app/replay/replay-dataset.ts';
+import { replayTrace } from '../../../app/replay/replay-trace.ts';
+import { loadConfig } from '../../config.ts';
+import { createRuntime, sha256Hex } from '../../runtime.ts';
+import { formatDatasetReplay, formatTimeline, formatTraceReplay, keyTimeline } from '../format-replay-report.ts';
+import { loadFeatureTable, readUserFile } from '../load-feature-table.ts';
+import { loadReplayDataset } from '../load-replay-dataset.ts';
+import { choiceOption, integerOption, parseCommandOptions } from '../parse-command-options.ts';
 
-export function run(_args: readonly string[]): Promise<number> {
-  process.stderr.write('vgac replay: not built yet\n');
-  return Promise.resolve(2);
+export const summary = 'Replay a job history (labelled CSV or scheduler trace) through the learning loop, online, with baselines';
+
+export const DEFAULT_PRIOR_DATA = '../shared/data/eks_dec_sample.csv';
+const PRIOR_SEED = 42;
+
+const StoreKind = { embedded: 'embedded', memory: 'memory' } as const;
+type StoreKind = (typeof StoreKind)[keyof typeof StoreKind];
+
+const HELP = `usage: vgac replay --data FILE [--prior BUNDLE.json] [options]
+       vgac replay --trace FILE [--format swf|alibaba-gpu|sacct] [options]
+
+--data: rows of a labelled job table (submit_epoch_ms, wait_seconds, label_long_wait, queue-state
+columns, job_type) in time order: predicted at submit, outcome recorded at submit + wait, calibration
+recomputed by the learning loop. Starts from --prior (default: a bundle trained on
+${DEFAULT_PRIOR_DATA}). Prints the calibration timeline.
+
+--trace: a scheduler log. Queue state is reconstructed at each submit; the first --warmup jobs are
+the onboarding history (the prior is trained on those whose outcome was known then); every later
+job is predicted at its submit time; long wait = above the P90 of the waits observed so far.
+Reports AUROC/ECE/Brier and 80 % interval coverage/width for the loop and three baselines.
+
+options:
+  --store embedded|memory  embedded: dynalite + s3rver (default for --data); memory: in-process
+                           stores for offline evaluation only (default for --trace: speed)
+  --data-dir DIR           embedded store directory (default: a fresh temporary directory, removed after)
+  --cluster ID             cluster id (default: slurm-replay, or the trace's file name)
+  --warmup N               --trace: history jobs before onboarding (default 500)
+  --resamples N            bootstrap resamples per calibration recompute (default: the loop's
+                           setting, as in production; lower only to trade CI precision for speed)
+  --json FILE              also write the full report as JSON
+  --timeline full|key      timeline lines to print (default: full for --data, key for --trace)
+  -h, --help               show this help
+`;
+
+const OPTIONS = {
+  data: { type: 'string' },
+  prior: { type: 'string' },
+  trace: { type: 'string' },
+  format: { type: 'string' },
+  store: { type: 'string' },
+  'data-dir': { type: 'string' },
+  cluster: { type: 'string' },
+  warmup: { type: 'string' },
+  json: { type: 'string' },
+  resamples: { type: 'string' },
+  timeline: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Counts log events instead of printing them: the replay prints its own timeline. Warnings go to stderr. */
+function replayLogger(): Logger {
+  return {
+    info: () => undefined,
+    warn: (event, fields) => process.stderr.write(`warn ${event} ${JSON.stringify(fields ?? {})}\n`),
+    error: (event, fields) => process.stderr.write(`error ${event} ${JSON.stringify(fields ?? {})}\n`),
+  };
 }
+
+async function loadPrior(path: string | undefined): Promise<ModelBundle> {
+  if (path !== undefined) {
+    const text = (await readUserFile(path, 'prior bundle')).toString('utf8');
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new InvalidInputError(`prior bundle '${path}' is not JSON`, { cause: error });
+    }
+    return parseBundle(json, basename(path));
+  }
+  const loaded = await loadFeatureTable(DEFAULT_PRIOR_DATA, { features: undefined, requireLabel: true });
+  return trainBundle(loaded.table, { random: seededRandom(PRIOR_SEED), source: loaded.fileName, dataHash: loaded.sha256, hash: sha256Hex });
+}
+
+interface Stores {
+  readonly deps: LearningDeps;
+  close(): Promise<void>;
+}
+
+async function openStores(kind: StoreKind, dataDir: string | undefined, settings: Partial<LearningSettings>): Promise<Stores> {
+  const logger = replayLogger();
+  const config = loadConfig(process.env, { logLevel: 'silent' });
+  if (kind === StoreKind.memory) {
+    return {
+      deps: createLearningDeps({ store: new MemoryClusterStore(), bundles: new MemoryBundleStore(), gate: config.gate, logger, settings }),
+      close: () => Promise.resolve(),
+    };
+  }
+  const directory = dataDir ?? (await mkdtemp(join(tmpdir(), 'vgac-replay-')));
+  const runtime = await createRuntime({ ...config, dataDir: directory, dynamoEndpoint: undefined, s3Endpoint: undefined }, { logger, settings });
+  return {
+    deps: runtime.learning,
+    async close() {
+      await runtime.close();
+      if (dataDir === undefined) await rm(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+function printTimeline(mode: string | undefined, fallback: 'full' | 'key', timeline: Parameters<typeof formatTimeline>[0]): string {
+  return formatTimeline((mode ?? fallback) === 'full' ? timeline : keyTimeline(timeline));
+}
+
+export async function run(args: readonly string[]): Promise<number> {
+  const values = parseCommandOptions('replay', args, OPTIONS);
+  if (values.help === true) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if ((values.data === undefined) === (values.trace === undefined)) {
+    throw new InvalidInputError("give exactly one of --data FILE or --trace FILE (try 'vgac replay --help')");
+  }
+  const store = choiceOption('store', values.store, Object.values(StoreKind));
+  const timelineMode = choiceOption('timeline', values.timeline, ['full', 'key']);
+  const started = performance.now();
+  const settings: Partial<LearningSettings> = values.resamples === undefined ? {} : { bootstrapResamples: integerOption('resamples', values.resamples, 200, 10) };
+
+  if (values.data !== undefined) {
+    const jobs = await loadReplayDataset(values.data);
+    const prior = await loadPrior(values.prior);
+    const stores = await openStores(store ?? StoreKind.embedded, values['data-dir'], settings);
+    try {
+      const report = await replayDataset(stores.deps, { clusterId: values.cluster ?? 'slurm-replay', platform: 'slurm', prior, jobs });
+      const text = formatDatasetReplay(report);
+      process.stdout.write(`${timelineMode === 'key' ? text.replace(formatTimeline(report.timeline), printTimeline('key', 'key', report.timeline)) : text}\n`);
+      process.stdout.write(`elapsed ${((performance.now() - started) / 1000).toFixed(1)} s (store ${store ?? StoreKind.embedded})\n`);
+      if (values.json !== undefined) await writeFile(values.json, `${JSON.stringify(report, null, 2)}\n`);
+    } finally {
+      await stores.close();
+    }
+    return 0;
+  }
+
+  const tracePath = values.trace as string;
+  const formatOption = choiceOption('format', values.format, Object.values(TRACE_FORMATS));
+  const warmupJobs = integerOption('warmup', values.warmup, 500, 20);
+  const text = (await readUserFile(tracePath, 'trace')).toString('utf8');
+  const format: TraceFormat = formatOption ?? detectTraceFormat(text, basename(tracePath));
+  const imported = parseTrace(text, format);
+  const snapshots = reconstructQueueState(imported.jobs, { epochOffsetSeconds: imported.epochOffsetSeconds ?? 0 });
+  if (imported.malformed.length > 0) {
+    const first = imported.malformed[0];
+    process.stderr.write(`note: ${imported.malformed.length} malformed lines skipped (first: line ${first?.line}: ${first?.reason})\n`);
+  }
+  const kind = store ?? StoreKind.memory;
+  const stores = await openStores(kind, values['data-dir'], settings);
+  try {
+    const report = await replayTrace(stores.deps, {
+      clusterId: values.cluster ?? basename(tracePath).replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 60),
+      platform: format === 'swf' ? 'swf' : format === 'sacct' ? 'slurm' : 'kubernetes',
+      jobs: imported.jobs,
+      snapshots,
+      epochOffsetSeconds: imported.epochOffsetSeconds ?? 0,
+      warmupJobs,
+      hash: sha256Hex,
+    });
+    const elapsedMs = performance.now() - started;
+    process.stdout.write(`${printTimeline(timelineMode, 'key', report.timeline)}\n\n${formatTraceReplay(report, elapsedMs, kind)}\n`);
+    if (values.json !== undefined) await writeFile(values.json, `${JSON.stringify({ ...report, elapsedMs, store: kind, format }, null, 2)}\n`);
+  } finally {
+    await stores.close();
+  }
+  return 0;
+}
+

@@ -1,0 +1,349 @@
+/**
+ * `vgac replay --trace`: a real scheduler log replayed online through the learning loop, with
+ * baselines scored on the same jobs at the same instants.
+ *
+ * Onboarding (what an operator bringing a cluster gets): the first `warmupJobs` jobs in submit
+ * order are the cluster's history. The cluster is onboarded at the submit instant T₀ of the next
+ * job; its prior is a bundle trained on the history jobs whose outcome was known by T₀ (started at
+ * or before T₀), labelled long when their wait exceeds the P90 of those same waits. From T₀ on,
+ * every job is predicted at its submit instant; history jobs still pending at T₀ only feed the
+ * label threshold and the baselines when they start.
+ *
+ * Label (online, never from the future): when a job starts, it is "long" when its wait exceeds the
+ * P90 (type 7) of all waits observed before that instant, history included. Censored jobs never
+ * become labels.
+ *
+ * Features: the queue state a live observer saw at submit (`reconstructQueueState`,
+ * SNAPSHOT_FEATURES); a value unknown then (no requested time, no start yet) is imputed as 0.
+ * When the log declares a QoS class it is the categorical `job_type` (declared at submit).
+ *
+ * Predictors, side by side:
+ * - loop: the learning loop's P(long wait) (recalibrated / retrained as outcomes arrive); its wait
+ *   interval is the shortest 80 % range of recent waits in the job's P(long wait) bin
+ *   (core/replay/binned-wait-interval.ts), adjusted online by adaptive conformal inference
+ *   (core/replay/adaptive-conformal.ts);
+ * - qbets: no probability of its own (the constant base rate is reported for it); interval = rolling
+ *   10 %/90 % quantiles of recent waits in the job's size class;
+ * - qbetsConformal: the QBETS-style interval adjusted by the same adaptive conformal inference as
+ *   the loop's (a second, independent state), so that widths are compared at equal coverage;
+ * - prior: the onboarding bundle, never recalibrated (its own probability and wait interval);
+ * - constant: P = share of long waits among the outcomes known so far; interval = 10 %/90 %
+ *   quantiles of all waits known so far.
+ */
+import { InsufficientDataError } from '../../core/errors.ts';
+import type { FeatureTable } from '../../core/features/feature-table.ts';
+import { compileBundle } from '../../core/model/apply-bundle.ts';
+import type { ModelBundle } from '../../core/model/bundle.ts';
+import { trainBundle } from '../../core/model/train-bundle.ts';
+import { seededRandom } from '../../core/random.ts';
+import {
+  adjustInterval,
+  createAdaptiveConformal,
+  DEFAULT_ADAPTIVE_CONFORMAL,
+  observeConformalOutcome,
+  type AdaptiveConformalOptions,
+  type WaitInterval,
+} from '../../core/replay/adaptive-conformal.ts';
+import { assignProbabilityBin, binnedInterval, createBinnedWaitInterval, DEFAULT_BINNED_WAIT_INTERVAL, observeBinnedWait } from '../../core/replay/binned-wait-interval.ts';
+import { equalCountRanges, segmentMetrics, type PrequentialRow, type SegmentMetrics } from '../../core/replay/prequential-metrics.ts';
+import { createQbetsBaseline, DEFAULT_QBETS_OPTIONS, jobSizeClass, observeQbets, qbetsInterval } from '../../core/replay/qbets-baseline.ts';
+import { addToWindow, createSortedWindow, windowQuantile, windowSize } from '../../core/replay/sorted-window.ts';
+import { SNAPSHOT_FEATURES, type SubmitSnapshot } from '../../core/traces/queue-state.ts';
+import type { TraceJob } from '../../core/traces/trace-job.ts';
+import type { LearningDeps } from '../learning/learning-deps.ts';
+import { registerCluster } from '../learning/register-cluster.ts';
+import type { ClusterProfile } from '../ports.ts';
+import { runOnlineReplay, type ReplayJob, type TimelineEntry } from './run-online-replay.ts';
+import { countScopes, type ScopeShares } from './scope-shares.ts';
+
+export const DEFAULT_WARMUP_JOBS = 500;
+/** ECE is judged on jobs predicted once this many outcomes were known to the loop. */
+export const DEFAULT_ECE_WARMUP_OUTCOMES = 500;
+/** The long-wait label: wait above this quantile of the waits observed so far. */
+export const LONG_WAIT_QUANTILE = 0.9;
+
+export const Predictor = { loop: 'loop', qbets: 'qbets', qbetsConformal: 'qbetsConformal', prior: 'prior', constant: 'constant' } as const;
+export type Predictor = (typeof Predictor)[keyof typeof Predictor];
+
+export interface TraceReplayRequest {
+  readonly clusterId: string;
+  readonly platform: ClusterProfile['platform'];
+  readonly jobs: readonly TraceJob[];
+  /** `reconstructQueueState(jobs)`, same order as `jobs`. */
+  readonly snapshots: readonly SubmitSnapshot[];
+  /** Added to trace seconds to get epoch seconds (0 when unknown). */
+  readonly epochOffsetSeconds: number;
+  readonly warmupJobs?: number;
+  readonly eceWarmupOutcomes?: number;
+  readonly conformal?: AdaptiveConformalOptions;
+  readonly seed?: number;
+  /** Content hash for bundle ids (SHA-256 hex from the entry). */
+  readonly hash: (text: string) => string;
+  /** Also return every predicted job's answer and label (large: for tests and audits). */
+  readonly includeJobs?: boolean;
+}
+
+/** What one job was told at submit and what it turned out to be. */
+export interface ReplayedJob {
+  readonly jobId: string;
+  readonly submitSeconds: number;
+  readonly probability: number;
+  readonly lowerSeconds: number | null;
+  readonly upperSeconds: number | null;
+  readonly scope: string;
+  readonly waitSeconds: number | null;
+  readonly longWait: boolean | null;
+}
+
+export type PredictorMetrics = Readonly<Record<Predictor, SegmentMetrics>>;
+
+export interface TraceReplayReport {
+  readonly clusterId: string;
+  readonly jobs: number;
+  readonly historyJobs: number;
+  readonly predictedJobs: number;
+  readonly censoredPredicted: number;
+  readonly outcomes: number;
+  readonly onboardedAtSeconds: number;
+  readonly prior: { readonly bundleId: string; readonly rows: number; readonly positives: number; readonly labelThresholdSeconds: number | null };
+  readonly finalLabelThresholdSeconds: number | null;
+  readonly overall: PredictorMetrics;
+  /** Equal job counts of the predicted jobs, in submit order. */
+  readonly quarters: readonly PredictorMetrics[];
+  /** Jobs predicted after `eceWarmupOutcomes` outcomes were known. */
+  readonly afterWarmup: PredictorMetrics;
+  readonly eceWarmupOutcomes: number;
+  readonly timeline: readonly TimelineEntry[];
+  readonly answers: ScopeShares;
+  readonly recalibrations: number;
+  readonly retrains: number;
+  readonly driftEvents: number;
+  readonly replayedJobs?: readonly ReplayedJob[];
+}
+
+interface JobRow {
+  readonly jobId: string;
+  readonly submitSeconds: number;
+  readonly outcomesKnown: number;
+  readonly scope: string;
+  readonly rows: Record<Predictor, { probability: number; interval: WaitInterval | null }>;
+  readonly base: WaitInterval | null;
+  readonly bin: number;
+  waitSeconds: number | null;
+  longWait: boolean | null;
+}
+
+function snapshotFeatures(snapshot: SubmitSnapshot, jobType: string | null): Record<string, number | string> {
+  const features: Record<string, number | string> = {};
+  for (const name of SNAPSHOT_FEATURES) features[name] = snapshot[name] ?? 0;
+  if (jobType !== null) features['job_type'] = jobType;
+  return features;
+}
+
+function historyTable(source: string, entries: readonly { features: Record<string, number | string>; waitSeconds: number }[], thresholdSeconds: number): FeatureTable {
+  const hasJobType = entries.some((entry) => typeof entry.features['job_type'] === 'string');
+  return {
+    source,
+    numericFeatures: [...SNAPSHOT_FEATURES],
+    categoricalFeatures: hasJobType ? ['job_type'] : [],
+    rows: entries.map((entry) => SNAPSHOT_FEATURES.map((name) => entry.features[name] as number)),
+    categorical: entries.map((entry) => (hasJobType ? [String(entry.features['job_type'])] : [])),
+    labels: Uint8Array.from(entries, (entry) => (entry.waitSeconds > thresholdSeconds ? 1 : 0)),
+    waitsSeconds: Float64Array.from(entries, (entry) => entry.waitSeconds),
+    labelThresholdSeconds: thresholdSeconds,
+  };
+}
+
+export async function replayTrace(deps: LearningDeps, request: TraceReplayRequest): Promise<TraceReplayReport> {
+  const { jobs, snapshots } = request;
+  const warmupJobs = Math.min(request.warmupJobs ?? DEFAULT_WARMUP_JOBS, Math.max(jobs.length - 1, 0));
+  const eceWarmupOutcomes = request.eceWarmupOutcomes ?? DEFAULT_ECE_WARMUP_OUTCOMES;
+  const toMs = (seconds: number): number => Math.round((seconds + request.epochOffsetSeconds) * 1000);
+  const declaresClass = jobs.some((job) => job.qos !== '');
+  const order = Array.from(jobs.keys()).sort((left, right) => (jobs[left] as TraceJob).submitTimeSeconds - (jobs[right] as TraceJob).submitTimeSeconds || left - right);
+  const onboardIndex = order[warmupJobs];
+  if (onboardIndex === undefined) throw new InsufficientDataError(`trace has ${jobs.length} jobs; a replay needs more than the ${warmupJobs} history jobs`);
+  const onboardSeconds = (jobs[onboardIndex] as TraceJob).submitTimeSeconds;
+
+  const featuresOf = order.map((index) => snapshotFeatures(snapshots[index] as SubmitSnapshot, declaresClass ? (jobs[index] as TraceJob).qos : null));
+  const featuresByIndex = new Map(order.map((index, position) => [index, featuresOf[position] as Record<string, number | string>]));
+
+  // ── Onboarding: the history known at T₀ ──
+  const threshold = createSortedWindow(Number.POSITIVE_INFINITY);
+  const qbets = createQbetsBaseline(DEFAULT_QBETS_OPTIONS);
+  const allWaits = createSortedWindow(Number.POSITIVE_INFINITY);
+  let labelledSoFar = 0;
+  let longSoFar = 0;
+  const sizeClassOf = (job: TraceJob): string => jobSizeClass(job.requestedProcessors, job.requestedGpus);
+  const known: { features: Record<string, number | string>; waitSeconds: number }[] = [];
+  const history = new Set(order.slice(0, warmupJobs));
+  for (const index of order.slice(0, warmupJobs)) {
+    const job = jobs[index] as TraceJob;
+    if (job.startTimeSeconds === null || job.startTimeSeconds > onboardSeconds) continue;
+    known.push({ features: featuresByIndex.get(index) as Record<string, number | string>, waitSeconds: job.startTimeSeconds - job.submitTimeSeconds });
+  }
+  // History outcomes enter the label threshold and the baselines in the order they became known.
+  const knownSorted = order.slice(0, warmupJobs)
+    .filter((index) => { const start = (jobs[index] as TraceJob).startTimeSeconds; return start !== null && start <= onboardSeconds; })
+    .sort((left, right) => ((jobs[left] as TraceJob).startTimeSeconds as number) - ((jobs[right] as TraceJob).startTimeSeconds as number));
+  const learnOutcome = (job: TraceJob, waitSeconds: number, longWait: boolean): void => {
+    observeQbets(qbets, sizeClassOf(job), waitSeconds);
+    addToWindow(allWaits, waitSeconds);
+    labelledSoFar += 1;
+    if (longWait) longSoFar += 1;
+    addToWindow(threshold, waitSeconds);
+  };
+  const labelNow = (waitSeconds: number): boolean => {
+    const p90 = windowQuantile(threshold, LONG_WAIT_QUANTILE);
+    return p90 !== null && waitSeconds > p90;
+  };
+  if (known.length === 0) throw new InsufficientDataError(`none of the first ${warmupJobs} jobs had started by the onboarding instant`);
+  for (const entry of known) addToWindow(threshold, entry.waitSeconds);
+  const priorThreshold = windowQuantile(threshold, LONG_WAIT_QUANTILE) as number;
+  threshold.sorted.length = 0;
+  for (const index of knownSorted) {
+    const job = jobs[index] as TraceJob;
+    const waitSeconds = (job.startTimeSeconds as number) - job.submitTimeSeconds;
+    learnOutcome(job, waitSeconds, waitSeconds > priorThreshold);
+  }
+
+  const table = historyTable(`first ${warmupJobs} jobs of ${request.clusterId}`, known, priorThreshold);
+  const positives = table.labels?.reduce((sum, label) => sum + label, 0) ?? 0;
+  if (positives < 5 || positives > known.length - 5) {
+    throw new InsufficientDataError(`the ${known.length} history outcomes hold ${positives} long waits; training a prior needs at least 5 of each class`);
+  }
+  const seed = request.seed ?? deps.settings.seed;
+  const prior: ModelBundle = trainBundle(table, { random: seededRandom(seed), source: table.source, dataHash: request.hash(JSON.stringify(table.rows)), hash: request.hash });
+  const compiledPrior = compileBundle(prior);
+  await registerCluster(deps, { clusterId: request.clusterId, prior, platform: request.platform, nowMs: toMs(onboardSeconds) });
+
+  // ── Online replay ──
+  const conformal = createAdaptiveConformal(request.conformal ?? DEFAULT_ADAPTIVE_CONFORMAL);
+  const binned = createBinnedWaitInterval(DEFAULT_BINNED_WAIT_INTERVAL);
+  const qbetsConformal = createAdaptiveConformal(request.conformal ?? DEFAULT_ADAPTIVE_CONFORMAL);
+  const jobRows = new Map<string, JobRow>();
+  let loopOutcomes = 0;
+  const traceJobById = new Map<string, TraceJob>();
+  const replayJobs: ReplayJob[] = [];
+  for (const index of order) {
+    const job = jobs[index] as TraceJob;
+    const isHistory = history.has(index);
+    if (isHistory && job.startTimeSeconds !== null && job.startTimeSeconds <= onboardSeconds) continue;
+    if (isHistory && job.startTimeSeconds === null) continue;
+    traceJobById.set(job.id, job);
+    replayJobs.push({
+      jobId: job.id,
+      submitMs: toMs(job.submitTimeSeconds),
+      startMs: job.startTimeSeconds === null ? null : toMs(job.startTimeSeconds),
+      features: featuresByIndex.get(index) as Record<string, number | string>,
+      predicted: !isHistory,
+    });
+  }
+
+  const result = await runOnlineReplay(deps, {
+    clusterId: request.clusterId,
+    jobs: replayJobs,
+    hooks: {
+      labelOf: (_job, waitSeconds) => labelNow(waitSeconds),
+      onPredicted: (job, predicted) => {
+        const trace = traceJobById.get(job.jobId) as TraceJob;
+        const bin = assignProbabilityBin(binned, predicted.prediction.probability);
+        const base = binnedInterval(binned, bin);
+        const priorScored = compiledPrior.predict(job.features);
+        const constantProbability = labelledSoFar === 0 ? 1 - LONG_WAIT_QUANTILE : longSoFar / labelledSoFar;
+        const qbetsBase = qbetsInterval(qbets, sizeClassOf(trace));
+        const lowQ = windowQuantile(allWaits, 0.1);
+        const highQ = windowQuantile(allWaits, 0.9);
+        jobRows.set(job.jobId, {
+          jobId: job.jobId,
+          submitSeconds: trace.submitTimeSeconds,
+          outcomesKnown: loopOutcomes,
+          scope: predicted.decision.scope,
+          base,
+          bin,
+          rows: {
+            loop: { probability: predicted.prediction.probability, interval: base === null ? null : adjustInterval(conformal, base) },
+            qbets: { probability: constantProbability, interval: qbetsBase },
+            qbetsConformal: { probability: constantProbability, interval: qbetsBase === null ? null : adjustInterval(qbetsConformal, qbetsBase) },
+            prior: { probability: priorScored.probability, interval: priorScored.wait === null ? null : { lowerSeconds: priorScored.wait.lowerSeconds, upperSeconds: priorScored.wait.upperSeconds } },
+            constant: { probability: constantProbability, interval: lowQ === null || highQ === null ? null : { lowerSeconds: lowQ, upperSeconds: highQ } },
+          },
+          waitSeconds: null,
+          longWait: null,
+        });
+      },
+      onOutcome: (job, waitSeconds, longWait) => {
+        const trace = traceJobById.get(job.jobId) as TraceJob;
+        const row = jobRows.get(job.jobId);
+        if (row !== undefined) {
+          loopOutcomes += 1;
+          row.waitSeconds = waitSeconds;
+          row.longWait = longWait;
+          const issued = row.rows.loop.interval;
+          if (row.base !== null && issued !== null) observeConformalOutcome(conformal, row.base, issued, waitSeconds);
+          observeBinnedWait(binned, row.bin, waitSeconds);
+          const qbetsBase = row.rows.qbets.interval;
+          const qbetsIssued = row.rows.qbetsConformal.interval;
+          if (qbetsBase !== null && qbetsIssued !== null) observeConformalOutcome(qbetsConformal, qbetsBase, qbetsIssued, waitSeconds);
+        }
+        learnOutcome(trace, waitSeconds, longWait);
+      },
+    },
+  });
+
+  const ordered = [...jobRows.values()].sort((left, right) => left.submitSeconds - right.submitSeconds);
+  const metricsOf = (rows: readonly JobRow[]): PredictorMetrics => {
+    const byPredictor = (predictor: Predictor): PrequentialRow[] => rows.map((row) => {
+      const scored = row.rows[predictor];
+      return {
+        probability: scored.probability,
+        longWait: row.longWait,
+        waitSeconds: row.waitSeconds,
+        lowerSeconds: scored.interval?.lowerSeconds ?? null,
+        upperSeconds: scored.interval?.upperSeconds ?? null,
+      };
+    });
+    return {
+      loop: segmentMetrics(byPredictor(Predictor.loop)),
+      qbets: segmentMetrics(byPredictor(Predictor.qbets)),
+      qbetsConformal: segmentMetrics(byPredictor(Predictor.qbetsConformal)),
+      prior: segmentMetrics(byPredictor(Predictor.prior)),
+      constant: segmentMetrics(byPredictor(Predictor.constant)),
+    };
+  };
+  const final = result.finalCalibration;
+  return {
+    clusterId: request.clusterId,
+    jobs: jobs.length,
+    historyJobs: warmupJobs,
+    predictedJobs: result.predictedJobs,
+    censoredPredicted: ordered.filter((row) => row.waitSeconds === null).length,
+    outcomes: result.outcomes,
+    onboardedAtSeconds: onboardSeconds,
+    prior: { bundleId: prior.bundleId, rows: prior.training.rows, positives: prior.training.positives, labelThresholdSeconds: priorThreshold },
+    finalLabelThresholdSeconds: windowSize(threshold) === 0 ? null : windowQuantile(threshold, LONG_WAIT_QUANTILE),
+    overall: metricsOf(ordered),
+    quarters: equalCountRanges(ordered.length, 4).map(([start, end]) => metricsOf(ordered.slice(start, end))),
+    afterWarmup: metricsOf(ordered.filter((row) => row.outcomesKnown >= eceWarmupOutcomes)),
+    eceWarmupOutcomes,
+    timeline: result.timeline,
+    answers: countScopes(ordered.map((row) => row.scope)),
+    recalibrations: final?.recalibrations ?? 0,
+    retrains: final?.retrains ?? 0,
+    driftEvents: result.timeline.filter((entry) => entry.drift !== 'none').length,
+    ...(request.includeJobs === true
+      ? {
+          replayedJobs: ordered.map((row) => ({
+            jobId: row.jobId,
+            submitSeconds: row.submitSeconds,
+            probability: row.rows.loop.probability,
+            lowerSeconds: row.rows.loop.interval?.lowerSeconds ?? null,
+            upperSeconds: row.rows.loop.interval?.upperSeconds ?? null,
+            scope: row.scope,
+            waitSeconds: row.waitSeconds,
+            longWait: row.longWait,
+          })),
+        }
+      : {}),
+  };
+}

@@ -1,0 +1,100 @@
+/** Text tables for `vgac replay`: the calibration timeline and the side-by-side predictor report. */
+import type { DatasetReplayReport } from '../../app/replay/replay-dataset.ts';
+import type { TraceReplayReport, PredictorMetrics } from '../../app/replay/replay-trace.ts';
+import type { TimelineEntry } from '../../app/replay/run-online-replay.ts';
+import type { ScopeShares } from '../../app/replay/scope-shares.ts';
+import type { SegmentMetrics } from '../../core/replay/prequential-metrics.ts';
+
+const fixed = (value: number | null | undefined, digits = 3): string => (value === null || value === undefined ? '—' : value.toFixed(digits));
+const percent = (value: number | null | undefined): string => (value === null || value === undefined ? '—' : `${(100 * value).toFixed(1)}%`);
+
+function seconds(value: number | null): string {
+  if (value === null) return '—';
+  if (value < 120) return `${value.toFixed(0)} s`;
+  if (value < 7200) return `${(value / 60).toFixed(1)} min`;
+  return `${(value / 3600).toFixed(1)} h`;
+}
+
+const TIER_SHORT: Readonly<Record<string, string>> = { annotate: 'A', warn: 'W', suggest_reschedule: 'S', require_confirmation: 'G' };
+
+/** One line per calibration recompute. */
+export function formatTimeline(timeline: readonly TimelineEntry[]): string {
+  const lines = [
+    'outcomes  window  ECE [95% CI]            AUROC  score  drift            scope       state            tiers    bundle  event',
+  ];
+  for (const entry of timeline) {
+    const ci = entry.ece === null ? '' : ` [${fixed(entry.eceLower)}, ${fixed(entry.eceUpper)}]`;
+    const tiers = entry.tiers.map((tier) => TIER_SHORT[tier] ?? tier).join('') || '—';
+    const event = entry.action === 'none' ? '' : `${entry.action.toUpperCase()} → v${entry.bundleVersion} (baseline ECE ${fixed(entry.lastKnownGoodEce)}): ${entry.reasons.join('; ')}`;
+    lines.push(
+      `${String(entry.outcomes).padStart(8)}  ${String(entry.sampleCount).padStart(6)}  ${(fixed(entry.ece) + ci).padEnd(22)}  ${fixed(entry.auroc).padStart(5)}  ${fixed(entry.score, 2).padStart(5)}  ${entry.drift.padEnd(15)}  ${entry.scope.padEnd(10)}  ${entry.state.padEnd(15)}  ${tiers.padEnd(7)}  v${String(entry.bundleVersion).padEnd(5)}  ${event}`,
+    );
+  }
+  lines.push('tiers: A annotate, W warn, S suggest reschedule, G gate (require confirmation)');
+  return lines.join('\n');
+}
+
+function formatAnswers(answers: ScopeShares): string {
+  return Object.entries(answers).map(([scope, { count, share }]) => `${scope} ${count} (${percent(share)})`).join(' · ');
+}
+
+function metricsLine(name: string, metrics: SegmentMetrics): string {
+  return `${name.padEnd(12)} ${String(metrics.jobs).padStart(6)} ${String(metrics.labelled).padStart(6)} ${fixed(metrics.auroc).padStart(6)} ${fixed(metrics.ece, 4).padStart(7)} ${fixed(metrics.brier, 4).padStart(7)} ${percent(metrics.coverage).padStart(7)} ${seconds(metrics.medianWidthSeconds).padStart(9)}`;
+}
+
+export function formatDatasetReplay(report: DatasetReplayReport): string {
+  const lines = [
+    `replay of ${report.jobs} jobs on cluster '${report.clusterId}' (prior ${report.priorBundleId.slice(0, 12)}), ${report.outcomes} outcomes`,
+    '',
+    formatTimeline(report.timeline),
+    '',
+    `answers: ${formatAnswers(report.answers)}`,
+    '',
+    'segment        jobs  label  AUROC     ECE   Brier',
+    metricsLine('whole', report.overall),
+    ...report.quarters.map((quarter, index) => metricsLine(`quarter ${index + 1}`, quarter)),
+  ];
+  if (report.final !== null) {
+    lines.push('', `final: bundle v${report.final.bundleVersion}, ECE ${fixed(report.final.ece)}, scope ${report.final.scope}, ${report.final.recalibrations} recalibrations, ${report.final.retrains} retrains`);
+  }
+  return lines.join('\n');
+}
+
+function predictorTable(title: string, metrics: PredictorMetrics): string[] {
+  return [
+    title,
+    'predictor      jobs  label  AUROC     ECE   Brier  cover80  width(med)',
+    metricsLine('loop+ACI', metrics.loop),
+    metricsLine('QBETS-style', metrics.qbets),
+    metricsLine('QBETS+ACI', metrics.qbetsConformal),
+    metricsLine('prior-fixed', metrics.prior),
+    metricsLine('base-rate', metrics.constant),
+  ];
+}
+
+export function formatTraceReplay(report: TraceReplayReport, elapsedMs: number, store: string): string {
+  const lines = [
+    `trace replay '${report.clusterId}': ${report.jobs} jobs, ${report.historyJobs} history jobs before onboarding, ${report.predictedJobs} predicted (${report.censoredPredicted} censored), ${report.outcomes} outcomes; store ${store}; ${(elapsedMs / 1000).toFixed(1)} s`,
+    `prior: trained on ${report.prior.rows} history outcomes (${report.prior.positives} long, threshold ${seconds(report.prior.labelThresholdSeconds)}); final online P90 threshold ${seconds(report.finalLabelThresholdSeconds)}`,
+    `learning loop: ${report.recalibrations} recalibrations, ${report.retrains} retrains, ${report.driftEvents} recomputes with drift ≠ none`,
+    `answers: ${formatAnswers(report.answers)}`,
+    '',
+    ...predictorTable('whole trace', report.overall),
+    '',
+    ...report.quarters.flatMap((quarter, index) => [...predictorTable(`quarter ${index + 1}`, quarter), '']),
+    ...predictorTable(`after ${report.eceWarmupOutcomes} outcomes`, report.afterWarmup),
+    '(QBETS-style and base-rate share the constant base-rate probability; QBETS-style differs in its interval)',
+  ];
+  return lines.join('\n');
+}
+
+/** Timeline lines worth reading: the first recomputes, every action, every scope change. */
+export function keyTimeline(timeline: readonly TimelineEntry[], maxLines = 40): TimelineEntry[] {
+  const picked: TimelineEntry[] = [];
+  let previousScope = '';
+  for (const [index, entry] of timeline.entries()) {
+    if (index < 3 || entry.action !== 'none' || entry.scope !== previousScope) picked.push(entry);
+    previousScope = entry.scope;
+  }
+  return picked.length > maxLines ? [...picked.slice(0, maxLines / 2), ...picked.slice(-maxLines / 2)] : picked;
+}
