@@ -1,0 +1,124 @@
+/**
+ * `BudgetLedger` as ONE item (`PK = BUDGET`, `SK = LEDGER`) holding integer micro-dollars committed
+ * per component and in total. dynalite has no transactions and a condition cannot add attributes,
+ * so both amounts live in the same item and a reservation is a single conditional UpdateItem:
+ *
+ *   ADD committedTotal :c, committed_X :c
+ *   IF (committedTotal absent OR committedTotal ≤ totalCap − c) AND (committed_X absent OR committed_X ≤ capX − c)
+ *
+ * DynamoDB applies an item's conditional update atomically, so any number of concurrent
+ * invocations can never commit past either cap. `settle` then ADDs (actual − reserved), which is
+ * ≤ 0 when the reservation was a true worst case.
+ */
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { InfrastructureError } from '../../app/errors.ts';
+import type { BudgetLedger, LedgerComponentState, LedgerSnapshot, ModelUsage, ReserveResult } from '../../app/ports.ts';
+import { InvalidInputError } from '../../core/errors.ts';
+import { AgentSortKey, BUDGET_PARTITION } from './agent-table-keys.ts';
+import { TableKey } from './table-definition.ts';
+
+const COMPONENT_PATTERN = /^[a-z][a-z_]{0,47}$/;
+const TOTAL = 'committedTotal';
+const Prefix = { committed: 'committed_', calls: 'calls_', inputTokens: 'inputTokens_', outputTokens: 'outputTokens_' } as const;
+
+function requireComponent(component: string): void {
+  if (!COMPONENT_PATTERN.test(component)) throw new InvalidInputError(`invalid budget component '${component.slice(0, 64)}'`);
+}
+
+function requireMicroUsd(name: string, value: number, allowNegative: boolean): void {
+  if (!Number.isSafeInteger(value) || (!allowNegative && value < 0)) {
+    throw new InvalidInputError(`${name} = ${value}; expected a whole number of micro-dollars${allowNegative ? '' : ' ≥ 0'}`);
+  }
+}
+
+export class DynamoBudgetLedger implements BudgetLedger {
+  readonly #client: DynamoDBDocumentClient;
+  readonly #tableName: string;
+  readonly #key = { [TableKey.partition]: BUDGET_PARTITION, [TableKey.sort]: AgentSortKey.ledger };
+
+  constructor(options: { readonly client: DynamoDBDocumentClient; readonly tableName: string }) {
+    this.#client = options.client;
+    this.#tableName = options.tableName;
+  }
+
+  async reserve(component: string, microUsd: number, caps: { readonly componentMicroUsd: number; readonly totalMicroUsd: number }): Promise<ReserveResult> {
+    requireComponent(component);
+    requireMicroUsd('reservation', microUsd, false);
+    requireMicroUsd('component cap', caps.componentMicroUsd, false);
+    requireMicroUsd('total cap', caps.totalMicroUsd, false);
+    // A reservation larger than a cap can never fit; refuse it before the `attribute_not_exists`
+    // branch of the condition (an empty ledger) could let it through.
+    if (microUsd > caps.componentMicroUsd || microUsd > caps.totalMicroUsd) return this.#refused(component);
+    try {
+      await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: this.#key,
+          UpdateExpression: 'ADD #total :amount, #component :amount',
+          ConditionExpression: '(attribute_not_exists(#total) OR #total <= :totalRoom) AND (attribute_not_exists(#component) OR #component <= :componentRoom)',
+          ExpressionAttributeNames: { '#total': TOTAL, '#component': `${Prefix.committed}${component}` },
+          ExpressionAttributeValues: { ':amount': microUsd, ':totalRoom': caps.totalMicroUsd - microUsd, ':componentRoom': caps.componentMicroUsd - microUsd },
+        }),
+      );
+      return { status: 'reserved' };
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return this.#refused(component);
+      throw this.#infrastructure('UpdateItem', error);
+    }
+  }
+
+  async settle(component: string, deltaMicroUsd: number, usage: ModelUsage): Promise<void> {
+    requireComponent(component);
+    requireMicroUsd('settlement', deltaMicroUsd, true);
+    await this.#update('ADD #total :delta, #component :delta, #calls :one, #input :input, #output :output', {
+      '#total': TOTAL,
+      '#component': `${Prefix.committed}${component}`,
+      '#calls': `${Prefix.calls}${component}`,
+      '#input': `${Prefix.inputTokens}${component}`,
+      '#output': `${Prefix.outputTokens}${component}`,
+    }, { ':delta': deltaMicroUsd, ':one': 1, ':input': usage.inputTokens, ':output': usage.outputTokens });
+  }
+
+  async countCacheLookup(hit: boolean): Promise<void> {
+    await this.#update('ADD #counter :one', { '#counter': hit ? 'cacheHits' : 'cacheMisses' }, { ':one': 1 });
+  }
+
+  async snapshot(): Promise<LedgerSnapshot> {
+    let item: Record<string, unknown>;
+    try {
+      item = (await this.#client.send(new GetCommand({ TableName: this.#tableName, Key: this.#key, ConsistentRead: true }))).Item ?? {};
+    } catch (error) {
+      throw this.#infrastructure('GetItem', error);
+    }
+    const numberAt = (name: string): number => (typeof item[name] === 'number' ? item[name] : 0);
+    const components: Record<string, LedgerComponentState> = {};
+    for (const name of Object.keys(item)) {
+      if (!name.startsWith(Prefix.committed)) continue;
+      const component = name.slice(Prefix.committed.length);
+      components[component] = {
+        committedMicroUsd: numberAt(name),
+        calls: numberAt(`${Prefix.calls}${component}`),
+        inputTokens: numberAt(`${Prefix.inputTokens}${component}`),
+        outputTokens: numberAt(`${Prefix.outputTokens}${component}`),
+      };
+    }
+    return { committedTotalMicroUsd: numberAt(TOTAL), components, cacheHits: numberAt('cacheHits'), cacheMisses: numberAt('cacheMisses') };
+  }
+
+  async #refused(component: string): Promise<ReserveResult> {
+    const snapshot = await this.snapshot();
+    return { status: 'refused', committedMicroUsd: snapshot.components[component]?.committedMicroUsd ?? 0, committedTotalMicroUsd: snapshot.committedTotalMicroUsd };
+  }
+
+  async #update(expression: string, names: Record<string, string>, values: Record<string, number>): Promise<void> {
+    try {
+      await this.#client.send(new UpdateCommand({ TableName: this.#tableName, Key: this.#key, UpdateExpression: expression, ExpressionAttributeNames: names, ExpressionAttributeValues: values }));
+    } catch (error) {
+      throw this.#infrastructure('UpdateItem', error);
+    }
+  }
+
+  #infrastructure(operation: string, cause: unknown): InfrastructureError {
+    return new InfrastructureError(`DynamoDB ${operation} on table '${this.#tableName}' (budget ledger) failed: ${cause instanceof Error ? cause.name : 'unknown error'}`, { cause });
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * `EscalationStore` on the single table: `PK = CLUSTER#{id}`, `SK = ESCALATION#{escalationId}`,
+ * listed across clusters, newest first, through the `ClusterIndex` GSI under its own partition
+ * (`GSI1PK = ESCALATIONS`, `GSI1SK = {iso-ts}#{clusterId}#{id}`). A transition is one
+ * conditional UpdateItem on the current status that appends to the history, so a decision is
+ * taken once however many humans click at the same time.
+ */
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { DuplicateError, InfrastructureError } from '../../app/errors.ts';
+import { ClusterActionKind, EscalationStatus, type ConditionalWriteResult, type Escalation, type EscalationStore } from '../../app/ports.ts';
+import { InvalidInputError } from '../../core/errors.ts';
+import { escalationSortKey, ESCALATION_LIST_PARTITION } from './agent-table-keys.ts';
+import { clusterPartitionKey } from './cluster-table-keys.ts';
+import { CLUSTER_INDEX_NAME, TableKey } from './table-definition.ts';
+
+const statusSchema = z.enum(EscalationStatus);
+const EscalationSchema = z.object({
+  escalationId: z.string(),
+  clusterId: z.string(),
+  jobId: z.string(),
+  action: z.object({
+    kind: z.enum(ClusterActionKind),
+    clusterId: z.string(),
+    jobId: z.string(),
+    value: z.union([z.string(), z.number()]).optional(),
+    reason: z.string(),
+  }),
+  probability: z.number().min(0).max(1),
+  scope: z.string(),
+  reasons: z.array(z.string()),
+  status: statusSchema,
+  createdAtMs: z.number().int().min(0),
+  decidedBy: z.string().nullable(),
+  decidedAtMs: z.number().int().min(0).nullable(),
+  result: z.string().nullable(),
+  history: z.array(z.object({ atMs: z.number(), by: z.string(), status: statusSchema, note: z.string() })),
+});
+
+type Item = Record<string, unknown>;
+
+export class DynamoEscalationStore implements EscalationStore {
+  readonly #client: DynamoDBDocumentClient;
+  readonly #tableName: string;
+
+  constructor(options: { readonly client: DynamoDBDocumentClient; readonly tableName: string }) {
+    this.#client = options.client;
+    this.#tableName = options.tableName;
+  }
+
+  /** Stores a new escalation; an existing id → DuplicateError; invalid fields → InvalidInputError. */
+  async create(escalation: Escalation): Promise<void> {
+    const parsed = EscalationSchema.safeParse(escalation);
+    if (!parsed.success) throw new InvalidInputError(`escalation '${escalation.escalationId}': ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+    const item: Item = {
+      [TableKey.partition]: clusterPartitionKey(escalation.clusterId),
+      [TableKey.sort]: escalationSortKey(escalation.escalationId),
+      [TableKey.indexPartition]: ESCALATION_LIST_PARTITION,
+      [TableKey.indexSort]: `${new Date(escalation.createdAtMs).toISOString()}#${escalation.clusterId}#${escalation.escalationId}`,
+      ...parsed.data,
+    };
+    try {
+      await this.#client.send(new PutCommand({ TableName: this.#tableName, Item: item, ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': TableKey.partition } }));
+    } catch (error) {
+      if (isConditionFailure(error)) throw new DuplicateError(`escalation '${escalation.escalationId}' already exists`);
+      throw this.#infrastructure('PutItem', error);
+    }
+  }
+
+  async get(clusterId: string, escalationId: string): Promise<Escalation | undefined> {
+    let item: Item | undefined;
+    try {
+      item = (await this.#client.send(new GetCommand({ TableName: this.#tableName, Key: this.#key(clusterId, escalationId), ConsistentRead: true }))).Item;
+    } catch (error) {
+      throw this.#infrastructure('GetItem', error);
+    }
+    return item === undefined ? undefined : this.#decode(item);
+  }
+
+  async transition(
+    clusterId: string,
+    escalationId: string,
+    from: EscalationStatus,
+    to: EscalationStatus,
+    entry: { atMs: number; by: string; note: string; result?: string },
+  ): Promise<ConditionalWriteResult> {
+    const deciding = from === EscalationStatus.pending;
+    const sets = ['#status = :to', '#history = list_append(#history, :entry)'];
+    const names: Record<string, string> = { '#status': 'status', '#history': 'history' };
+    const values: Item = { ':from': from, ':to': to, ':entry': [{ atMs: entry.atMs, by: entry.by, status: to, note: entry.note }] };
+    if (deciding) {
+      sets.push('#decidedBy = :by', '#decidedAtMs = :at');
+      Object.assign(names, { '#decidedBy': 'decidedBy', '#decidedAtMs': 'decidedAtMs' });
+      Object.assign(values, { ':by': entry.by, ':at': entry.atMs });
+    }
+    if (entry.result !== undefined) {
+      sets.push('#result = :result');
+      names['#result'] = 'result';
+      values[':result'] = entry.result;
+    }
+    try {
+      await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: this.#key(clusterId, escalationId),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: 'attribute_exists(#pk) AND #status = :from',
+          ExpressionAttributeNames: { ...names, '#pk': TableKey.partition },
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return { status: 'written' };
+    } catch (error) {
+      if (isConditionFailure(error)) return { status: 'conflict' };
+      throw this.#infrastructure('UpdateItem', error);
+    }
+  }
+
+  /** Newest first, across clusters unless `clusterId` is given; at most `limit`. */
+  async list(options: { readonly status?: EscalationStatus; readonly clusterId?: string; readonly limit: number }): Promise<Escalation[]> {
+    if (!Number.isInteger(options.limit) || options.limit < 0) throw new InvalidInputError(`invalid limit ${options.limit}: expected a non-negative integer`);
+    const filters: string[] = [];
+    const names: Record<string, string> = { '#indexPk': TableKey.indexPartition };
+    const values: Item = { ':partition': ESCALATION_LIST_PARTITION };
+    if (options.status !== undefined) {
+      filters.push('#status = :status');
+      names['#status'] = 'status';
+      values[':status'] = options.status;
+    }
+    if (options.clusterId !== undefined) {
+      filters.push('#clusterId = :clusterId');
+      names['#clusterId'] = 'clusterId';
+      values[':clusterId'] = options.clusterId;
+    }
+    const found: Escalation[] = [];
+    let startKey: Item | undefined;
+    while (found.length < options.limit) {
+      let page;
+      try {
+        page = await this.#client.send(
+          new QueryCommand({
+            TableName: this.#tableName,
+            IndexName: CLUSTER_INDEX_NAME,
+            KeyConditionExpression: '#indexPk = :partition',
+            ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+            ScanIndexForward: false,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+      } catch (error) {
+        throw this.#infrastructure('Query', error);
+      }
+      for (const item of page.Items ?? []) {
+        if (found.length === options.limit) break;
+        found.push(this.#decode(item));
+      }
+      startKey = page.LastEvaluatedKey;
+      if (startKey === undefined) break;
+    }
+    return found;
+  }
+
+  #key(clusterId: string, escalationId: string): Item {
+    return { [TableKey.partition]: clusterPartitionKey(clusterId), [TableKey.sort]: escalationSortKey(escalationId) };
+  }
+
+  #decode(item: Item): Escalation {
+    const parsed = EscalationSchema.safeParse(item);
+    if (!parsed.success) throw new InfrastructureError(`stored escalation '${String(item.escalationId)}' is corrupt: ${parsed.error.issues[0]?.path.join('.') ?? '?'}`);
+    return parsed.data;
+  }
+
+  #infrastructure(operation: string, cause: unknown): InfrastructureError {
+    return new InfrastructureError(`DynamoDB ${operation} on table '${this.#tableName}' (escalations) failed: ${cause instanceof Error ? cause.name : 'unknown error'}`, { cause });
+  }
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}

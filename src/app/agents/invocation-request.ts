@@ -1,0 +1,76 @@
+/**
+ * What an agent invocation accepts (AgentCore `POST /invocations`, the Lambda handler, the CLI):
+ * either a person's question `{ "prompt": "when will my 4-GPU job start on slurm-hpc?" }` or a
+ * structured request `{ "clusterId", "job": { "gpus", … }, "jobId"?, "complex"? }`.
+ */
+import { z } from 'zod';
+import { parseQuestion } from '../../core/agents/parse-question.ts';
+import { InvalidRequestError } from '../errors.ts';
+import type { JobSpec } from '../ports.ts';
+import type { ObservePredictDecideRequest } from './observe-predict-decide.ts';
+
+const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'an id: letters, digits, . _ : - (≤ 128)');
+
+export const JobSpecSchema = z.strictObject({
+  gpus: z.number().int().min(1).max(4096),
+  cpuMillicores: z.number().int().min(0).optional(),
+  memoryGb: z.number().min(0).optional(),
+  priority: z.number().int().min(0).optional(),
+  namespace: z.string().max(128).optional(),
+  queue: z.string().max(128).optional(),
+  estimatedDurationMinutes: z.number().min(0).optional(),
+  isDistributed: z.boolean().optional(),
+  gpuType: z.string().max(32).optional(),
+  jobType: z.string().max(64).optional(),
+});
+
+export const PromptRequestSchema = z.strictObject({ prompt: z.string().min(1).max(2000), clusterId: id.optional(), complex: z.boolean().optional() });
+export const StructuredRequestSchema = z.strictObject({
+  clusterId: id,
+  job: JobSpecSchema,
+  jobId: id.optional(),
+  question: z.string().max(2000).optional(),
+  complex: z.boolean().optional(),
+});
+export type InvocationRequest = z.infer<typeof PromptRequestSchema> | z.infer<typeof StructuredRequestSchema>;
+
+/** The schema a body is checked against: a body with `prompt` is a question, any other a structured request (so issues name the exact field). */
+function schemaFor(body: unknown): typeof PromptRequestSchema | typeof StructuredRequestSchema {
+  return typeof body === 'object' && body !== null && 'prompt' in body ? PromptRequestSchema : StructuredRequestSchema;
+}
+
+/**
+ * Validates `body` and turns it into an observe→predict→decide request. A prompt names its
+ * cluster in words ("on slurm-hpc"), else `clusterId`, else `defaultClusterId`.
+ *
+ * @throws InvalidRequestError listing every problem (wrong shape, no cluster, bad GPU count).
+ */
+export function toDecisionRequest(body: unknown, context: { readonly nowMs: number; readonly defaultClusterId?: string; readonly correlationId?: string }): ObservePredictDecideRequest {
+  const parsed = schemaFor(body).safeParse(body);
+  if (!parsed.success) {
+    throw new InvalidRequestError('invalid invocation: send {"prompt": "…"} or {"clusterId", "job": {"gpus"}}', parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })));
+  }
+  const request: InvocationRequest = parsed.data;
+  const correlation = context.correlationId === undefined ? {} : { correlationId: context.correlationId };
+  if ('prompt' in request) {
+    let question;
+    try {
+      question = parseQuestion(request.prompt);
+    } catch (error) {
+      throw new InvalidRequestError(error instanceof Error ? error.message : 'unreadable question', [{ path: 'prompt', message: error instanceof Error ? error.message : 'unreadable' }]);
+    }
+    const clusterId = question.clusterId ?? request.clusterId ?? context.defaultClusterId;
+    if (clusterId === undefined) throw new InvalidRequestError('which cluster? say "on <cluster>" or send clusterId', [{ path: 'prompt', message: 'no cluster named' }]);
+    const job: JobSpec = { gpus: question.gpus, ...(question.gpuType === null ? {} : { gpuType: question.gpuType }) };
+    return { clusterId, job, question: request.prompt, complex: request.complex ?? question.complex, nowMs: context.nowMs, ...correlation };
+  }
+  return {
+    clusterId: request.clusterId,
+    job: request.job,
+    nowMs: context.nowMs,
+    ...(request.jobId === undefined ? {} : { jobId: request.jobId }),
+    ...(request.question === undefined ? {} : { question: request.question }),
+    ...(request.complex === undefined ? {} : { complex: request.complex }),
+    ...correlation,
+  };
+}

@@ -1,0 +1,324 @@
+/**
+ * One orchestrated invocation (the seed's batching rule): observe the queue, predict with the
+ * cluster's own calibrated bundle (`predictJob` stores the prediction and applies the gate),
+ * decide what may be done, do it or hand it to a human, and explain — then log ONE
+ * `gate.decision` line with the intervention's outcome.
+ *
+ * The deterministic gate decides; a model only writes the explanation, after the decision, and
+ * any action it asks for is refused (see `modelToolRunner`).
+ * - scope autonomous + an allowed tier → execute the tier's action through ClusterActions;
+ * - scope notify + an allowed tier → execute, then notify a human;
+ * - scope escalate or learning with a tier the forecast asks for → store an Escalation that waits
+ *   for a human (`decideEscalation`), and notify;
+ * - the collector down or slow → "cannot predict now", confidence 0, scope escalate, no action.
+ * A question without a job id is a what-if: predicted but not stored, and nothing is acted on.
+ */
+import { answerText, cannotPredictText } from '../../core/agents/answer-text.ts';
+import { interventionFor, proposedAction, type Intervention } from '../../core/agents/intervention.ts';
+import {
+  compactDuration,
+  EXPLAIN_SYSTEM_PROMPT,
+  EXPLANATION_MAX_OUTPUT_TOKENS,
+  predictionPrompt,
+  questionPrompt,
+  type PromptFacts,
+} from '../../core/agents/prompts.ts';
+import { ActionScope, type Tier } from '../../core/gating/gate-config.ts';
+import { GATE_DECISION_EVENT, gateAuditEvent, GateOutcome } from '../../core/gating/gate.ts';
+import { SourceUnavailableError } from '../errors.ts';
+import { predictJob } from '../learning/predict-job.ts';
+import type {
+  ClusterAction,
+  ClusterActionResult,
+  ClusterState,
+  Escalation,
+  ExplanationFacts,
+  JobSpec,
+  WaitEstimate,
+} from '../ports.ts';
+import type { AgentDeps } from './agent-deps.ts';
+import { summariseCluster, type ClusterSummary } from './cluster-summary.ts';
+import { explain, ExplanationSource, type Explanation } from './explain.ts';
+import { observeCluster } from './observe-cluster.ts';
+import { modelToolRunner, modelToolSpecs, type RefusedModelAction } from './model-tool-runner.ts';
+
+export interface ObservePredictDecideRequest {
+  readonly clusterId: string;
+  readonly job: JobSpec;
+  /** A submitted job to act on. Absent: a what-if question (not stored, never acted on). */
+  readonly jobId?: string;
+  /** The person's question, when there is one (the copilot). */
+  readonly question?: string;
+  /** Needs deeper reasoning → the complex model (Sonnet) and tools; default false (Haiku, no tools). */
+  readonly complex?: boolean;
+  readonly nowMs: number;
+  readonly correlationId?: string;
+}
+
+export interface ExecutedAction {
+  readonly action: ClusterAction;
+  readonly result: ClusterActionResult;
+}
+
+export const DecisionStatus = { decided: 'decided', unavailable: 'unavailable' } as const;
+export type DecisionStatus = (typeof DecisionStatus)[keyof typeof DecisionStatus];
+
+export interface AgentDecision {
+  readonly status: DecisionStatus;
+  readonly clusterId: string;
+  readonly jobId: string | null;
+  readonly probability: number | null;
+  readonly waitEstimate: WaitEstimate | null;
+  readonly scope: ActionScope;
+  /** The tier the gate let the agent carry out (null when it may not act). */
+  readonly tier: Tier | null;
+  /** The tier the forecast asks for, whatever the calibration (what an escalation proposes). */
+  readonly requestedTier: Tier | null;
+  readonly outcome: GateOutcome | 'unavailable';
+  readonly intervention: Intervention;
+  /** The calibration score in [0, 1]; 0 when unmeasured or when nothing could be predicted. */
+  readonly confidence: number;
+  readonly calibrated: boolean;
+  readonly proposedAction: ClusterAction | null;
+  readonly executedActions: readonly ExecutedAction[];
+  readonly escalationId: string | null;
+  readonly notified: boolean;
+  readonly reasons: readonly string[];
+  /** The answer in words (from the explanation). */
+  readonly answer: string;
+  readonly explanation: Omit<Explanation, 'text' | 'toolRequests'> | null;
+  readonly refusedModelActions: readonly RefusedModelAction[];
+  readonly observed: ClusterSummary | null;
+}
+
+function waitText(wait: WaitEstimate | null): string {
+  return wait === null ? 'no wait estimate' : `~${compactDuration(wait.pointSeconds)} (${compactDuration(wait.lowerSeconds)}-${compactDuration(wait.upperSeconds)})`;
+}
+
+export async function observePredictDecide(deps: AgentDeps, request: ObservePredictDecideRequest): Promise<AgentDecision> {
+  const { logger, gate } = deps.learning;
+  const jobId = request.jobId ?? null;
+
+  let state: ClusterState;
+  try {
+    state = await observeCluster(deps.observer, request.clusterId, request.job, deps.observeTimeoutMs);
+  } catch (error) {
+    if (!(error instanceof SourceUnavailableError)) throw error;
+    return unavailable(deps, request, error.message);
+  }
+  const observed = summariseCluster(state);
+
+  const predicted = await predictJob(deps.learning, {
+    clusterId: request.clusterId,
+    jobId: jobId ?? `what-if-${request.nowMs}`,
+    features: state.features,
+    nowMs: request.nowMs,
+    store: jobId !== null,
+    logDecision: false,
+  });
+  const { prediction, decision, calibration } = predicted;
+
+  // Act on the tier the gate allows; otherwise propose the tier the forecast asks for.
+  const actingTier = decision.tier ?? decision.requestedTier;
+  const intervention = interventionFor(actingTier);
+  const proposal = proposedAction(actingTier, { probability: prediction.probability, waitText: waitText(prediction.waitEstimate), priority: request.job.priority ?? null });
+  const action: ClusterAction | null =
+    proposal === null || jobId === null
+      ? null
+      : { kind: proposal.kind, clusterId: request.clusterId, jobId, reason: proposal.reason, ...(proposal.value === undefined ? {} : { value: proposal.value }) };
+
+  const executedActions: ExecutedAction[] = [];
+  let escalationId: string | null = null;
+  let notified = false;
+  const reasons = [...decision.reasons];
+  if (action !== null && decision.mayActWithoutHuman) {
+    const result = await deps.actions.execute(action, { dryRun: deps.dryRun });
+    executedActions.push({ action, result });
+    reasons.push(`${action.kind} on job ${action.jobId}: ${result.status} (${result.detail})`);
+    if (decision.outcome === GateOutcome.actAndNotify) {
+      await deps.notifier.notify({ subject: `vgac acted on ${request.clusterId}`, text: `${action.reason} → ${result.status}`, clusterId: request.clusterId });
+      notified = true;
+    }
+  } else if (action !== null && decision.outcome === GateOutcome.escalate) {
+    escalationId = deps.newId();
+    const escalation: Escalation = {
+      escalationId,
+      clusterId: request.clusterId,
+      jobId: action.jobId,
+      action,
+      probability: prediction.probability,
+      scope: decision.scope,
+      reasons: decision.reasons,
+      status: 'pending',
+      createdAtMs: request.nowMs,
+      decidedBy: null,
+      decidedAtMs: null,
+      result: null,
+      history: [{ atMs: request.nowMs, by: 'gate', status: 'pending', note: `proposed ${action.kind}: ${action.reason}` }],
+    };
+    await deps.escalations.create(escalation);
+    await deps.notifier.notify({ subject: `vgac needs a decision on ${request.clusterId}`, text: action.reason, clusterId: request.clusterId, escalationId });
+    notified = true;
+    reasons.push(`escalation ${escalationId} waits for a human`);
+  } else if (proposal !== null && jobId === null) {
+    reasons.push(`what-if question: ${proposal.kind} would be proposed for a submitted job; nothing done`);
+  }
+
+  const calibrated = decision.scope === ActionScope.autonomous || decision.scope === ActionScope.notify;
+  const promptFacts: PromptFacts = {
+    clusterId: request.clusterId,
+    queuedJobs: observed.queuedJobs,
+    utilisationPercent: observed.utilisationPercent,
+    requestedGpus: request.job.gpus,
+    probability: prediction.probability,
+    waitPointSeconds: prediction.waitEstimate?.pointSeconds ?? null,
+    waitLowerSeconds: prediction.waitEstimate?.lowerSeconds ?? null,
+    waitUpperSeconds: prediction.waitEstimate?.upperSeconds ?? null,
+    scope: decision.scope,
+  };
+  const facts: ExplanationFacts = {
+    clusterId: request.clusterId,
+    queuedJobs: observed.queuedJobs,
+    utilisationPercent: observed.utilisationPercent,
+    requestedGpus: request.job.gpus,
+    probability: prediction.probability,
+    waitEstimate: prediction.waitEstimate,
+    scope: decision.scope,
+    tier: decision.tier,
+    intervention,
+    calibrated,
+    ece: calibration.ece,
+    outcomeCount: calibration.sampleCount,
+    minOutcomes: gate.minOutcomes,
+  };
+  const complex = request.complex === true;
+  const executedKinds = executedActions.map((executed) => executed.action.kind);
+  const toolRun = modelToolRunner(deps, { clusterId: request.clusterId, nowMs: request.nowMs, executedKinds, escalationId, scope: decision.scope, tier: decision.tier });
+  let explanation: Explanation;
+  try {
+    explanation = await explain(deps.reasoning, {
+      clusterId: request.clusterId,
+      system: EXPLAIN_SYSTEM_PROMPT,
+      prompt: request.question === undefined ? predictionPrompt(promptFacts) : questionPrompt(request.question, promptFacts),
+      maxOutputTokens: EXPLANATION_MAX_OUTPUT_TOKENS,
+      facts,
+      complex,
+      nowMs: request.nowMs,
+      ...(complex ? { tools: modelToolSpecs(), runTool: toolRun.run } : {}),
+    });
+  } catch (error) {
+    // The decision stands without words from the model: the templates say the same facts.
+    logger.error('agent.explain_failed', { clusterId: request.clusterId, error: error instanceof Error ? error.message : String(error) });
+    explanation = {
+      text: answerText(answerFactsOf(facts)),
+      source: ExplanationSource.offline,
+      modelId: null,
+      degraded: 'explanation unavailable',
+      inputTokens: 0,
+      outputTokens: 0,
+      toolRequests: [],
+    };
+  }
+  const refusedModelActions = toolRun.refused();
+  for (const refused of refusedModelActions) reasons.push(`model asked for ${refused.tool}: refused (${refused.reason})`);
+
+  const { text, toolRequests: _toolRequests, ...explanationMeta } = explanation;
+  const result: AgentDecision = {
+    status: DecisionStatus.decided,
+    clusterId: request.clusterId,
+    jobId,
+    probability: prediction.probability,
+    waitEstimate: prediction.waitEstimate,
+    scope: decision.scope,
+    tier: decision.tier,
+    requestedTier: decision.requestedTier,
+    outcome: decision.outcome,
+    intervention,
+    confidence: decision.score ?? 0,
+    calibrated,
+    proposedAction: action,
+    executedActions,
+    escalationId,
+    notified,
+    reasons,
+    answer: text,
+    explanation: explanationMeta,
+    refusedModelActions,
+    observed,
+  };
+  logger.info(GATE_DECISION_EVENT, {
+    clusterId: request.clusterId,
+    jobId,
+    correlationId: request.correlationId,
+    ...gateAuditEvent(predicted.gateInput, decision, gate),
+    reasons,
+    intervention,
+    proposedAction: action?.kind ?? null,
+    executed: executedActions.map((executed) => `${executed.action.kind}:${executed.result.status}`),
+    escalationId,
+    notified,
+    explanationSource: explanation.source,
+    refusedModelActions: refusedModelActions.map((refused) => refused.tool),
+  });
+  return result;
+}
+
+function answerFactsOf(facts: ExplanationFacts) {
+  return {
+    clusterId: facts.clusterId,
+    probability: facts.probability,
+    waitPointSeconds: facts.waitEstimate?.pointSeconds ?? null,
+    waitLowerSeconds: facts.waitEstimate?.lowerSeconds ?? null,
+    waitUpperSeconds: facts.waitEstimate?.upperSeconds ?? null,
+    coverage: facts.waitEstimate?.coverage ?? null,
+    scope: facts.scope,
+    intervention: facts.intervention,
+    ece: facts.ece,
+    outcomeCount: facts.outcomeCount,
+    minOutcomes: facts.minOutcomes,
+  };
+}
+
+export { answerFactsOf };
+
+function unavailable(deps: AgentDeps, request: ObservePredictDecideRequest, reason: string): AgentDecision {
+  const reasons = [`cannot predict now: ${reason}`, 'scope escalate: no action without a prediction'];
+  deps.learning.logger.info(GATE_DECISION_EVENT, {
+    clusterId: request.clusterId,
+    jobId: request.jobId ?? null,
+    correlationId: request.correlationId,
+    event: GATE_DECISION_EVENT,
+    probability: null,
+    scope: ActionScope.escalate,
+    tier: null,
+    outcome: 'unavailable',
+    mayActWithoutHuman: false,
+    reasons,
+    intervention: 'none',
+    executed: [],
+    escalationId: null,
+  });
+  return {
+    status: DecisionStatus.unavailable,
+    clusterId: request.clusterId,
+    jobId: request.jobId ?? null,
+    probability: null,
+    waitEstimate: null,
+    scope: ActionScope.escalate,
+    tier: null,
+    requestedTier: null,
+    outcome: 'unavailable',
+    intervention: 'none',
+    confidence: 0,
+    calibrated: false,
+    proposedAction: null,
+    executedActions: [],
+    escalationId: null,
+    notified: false,
+    reasons,
+    answer: cannotPredictText(request.clusterId, reason),
+    explanation: null,
+    refusedModelActions: [],
+    observed: null,
+  };
+}

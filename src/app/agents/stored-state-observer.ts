@@ -1,0 +1,24 @@
+/**
+ * A ClusterObserver for when no collector is running (e.g. `vgac ask` in its own process): the
+ * queue state is the features of the cluster's most recent stored prediction, with the asked
+ * job's GPU count put in where the features have one. Its age is reported in `observedAtMs`;
+ * no stored prediction → SourceUnavailableError (the answer is then "cannot predict now").
+ */
+import { SourceUnavailableError } from '../errors.ts';
+import type { ClusterObserver, ClusterState, ClusterStore, JobSpec } from '../ports.ts';
+
+/** Feature names that carry the job's own GPU request, by dataset family. */
+export const REQUESTED_GPU_FEATURES = ['requestedGpus', 'requested_gpus', 'gpus'] as const;
+
+export function storedStateObserver(store: ClusterStore): ClusterObserver {
+  return {
+    async observe(clusterId: string, job?: JobSpec): Promise<ClusterState> {
+      const [latest] = await store.recentPredictions(clusterId, 1);
+      if (latest === undefined) throw new SourceUnavailableError(`no collector is running and no stored queue state exists for '${clusterId}' (run \`vgac start\`)`);
+      const features: Record<string, number | string> = { ...latest.features };
+      for (const name of REQUESTED_GPU_FEATURES) if (job !== undefined && name in features) features[name] = job.gpus;
+      if (job?.jobType !== undefined && 'job_type' in features) features.job_type = job.jobType;
+      return { clusterId, observedAtMs: latest.predictedAtMs, jobs: [], totalGpus: 0, gpusInUse: 0, features };
+    },
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * The Amazon Bedrock AgentCore Runtime HTTP contract, as a Hono sub-app mounted at the root:
+ * - `GET /ping` → `{"status":"Healthy"}`, or `"HealthyBusy"` while an invocation runs, with
+ *   `time_of_last_update` (epoch seconds of the last status change);
+ * - `POST /invocations` → one observe→predict→decide: `{"prompt": "…"}` or a structured request
+ *   (see invocation-request.ts); the reply is the structured decision as JSON.
+ * Client mistakes are 4xx with `{ "error": { "code", "message", "issues"? } }` (one mapping
+ * table: error-response.ts); never a 500 for a bad body.
+ */
+import { Hono } from 'hono';
+import { InvalidRequestError } from '../errors.ts';
+import type { AgentDeps } from '../agents/agent-deps.ts';
+import { toDecisionRequest } from '../agents/invocation-request.ts';
+import { observePredictDecide } from '../agents/observe-predict-decide.ts';
+import { logMappedError, mapError } from './error-response.ts';
+
+export interface AgentCoreRoutesDeps {
+  readonly agents: AgentDeps;
+  /** Epoch milliseconds. */
+  readonly nowMs: () => number;
+  /** Cluster used when a prompt names none. */
+  readonly defaultClusterId?: string;
+}
+
+export const PingStatus = { healthy: 'Healthy', healthyBusy: 'HealthyBusy' } as const;
+
+export function createAgentCoreRoutes(deps: AgentCoreRoutesDeps): Hono {
+  const app = new Hono();
+  let running = 0;
+  let lastUpdateSeconds = Math.floor(deps.nowMs() / 1000);
+  const setRunning = (delta: number): void => {
+    const wasBusy = running > 0;
+    running += delta;
+    if (wasBusy !== running > 0) lastUpdateSeconds = Math.floor(deps.nowMs() / 1000);
+  };
+
+  app.get('/ping', (context) => context.json({ status: running > 0 ? PingStatus.healthyBusy : PingStatus.healthy, time_of_last_update: lastUpdateSeconds }));
+
+  app.post('/invocations', async (context) => {
+    setRunning(1);
+    try {
+      let body: unknown;
+      try {
+        body = await context.req.json();
+      } catch {
+        throw new InvalidRequestError('body is not valid JSON');
+      }
+      const sessionId = context.req.header('x-amzn-bedrock-agentcore-runtime-session-id');
+      const request = toDecisionRequest(body, {
+        nowMs: deps.nowMs(),
+        ...(deps.defaultClusterId === undefined ? {} : { defaultClusterId: deps.defaultClusterId }),
+        ...(sessionId === undefined ? {} : { correlationId: sessionId }),
+      });
+      const decision = await observePredictDecide(deps.agents, request);
+      return context.json(decision);
+    } catch (error) {
+      const mapped = mapError(error);
+      logMappedError(deps.agents.learning.logger, mapped, error, { route: 'POST /invocations' });
+      return context.json(mapped.body, mapped.status);
+    } finally {
+      setRunning(-1);
+    }
+  });
+  return app;
+}

@@ -1,0 +1,61 @@
+/**
+ * The words of an answer, written from facts alone: what the offline reasoner says, and what any
+ * answer falls back to. Honest by scope (SPEC, "Who uses it"): autonomous → a plain estimate;
+ * notify → the estimate with its interval and a caveat; escalate → says the calibration is not
+ * good enough to rely on; learning → "I am still learning this cluster".
+ */
+import { ActionScope } from '../gating/gate-config.ts';
+
+export interface AnswerFacts {
+  readonly clusterId: string;
+  readonly probability: number;
+  readonly waitPointSeconds: number | null;
+  readonly waitLowerSeconds: number | null;
+  readonly waitUpperSeconds: number | null;
+  /** Nominal coverage of the interval, in (0, 1). */
+  readonly coverage: number | null;
+  readonly scope: ActionScope;
+  readonly intervention: string;
+  readonly ece: number | null;
+  readonly outcomeCount: number;
+  readonly minOutcomes: number;
+}
+
+/** A wait for people: `45 s`, `25 min`, `3.5 h`, `2.0 days`. */
+export function humanDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return 'unknown';
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 48 * 3600) return `${(seconds / 3600).toFixed(1)} h`;
+  return `${(seconds / 86_400).toFixed(1)} days`;
+}
+
+function estimateText(facts: AnswerFacts): string {
+  if (facts.waitPointSeconds === null) return `P(long wait) ${Math.round(facts.probability * 100)} %`;
+  const point = humanDuration(facts.waitPointSeconds);
+  if (facts.waitLowerSeconds === null || facts.waitUpperSeconds === null) return `~${point}`;
+  const coverage = facts.coverage === null ? '' : `${Math.round(facts.coverage * 100)} % `;
+  return `~${point} (${coverage}between ${humanDuration(facts.waitLowerSeconds)} and ${humanDuration(facts.waitUpperSeconds)})`;
+}
+
+/** One or two sentences answering "when will my job start?" honestly for the scope. */
+export function answerText(facts: AnswerFacts): string {
+  const estimate = estimateText(facts);
+  const longWait = `P(long wait) ${Math.round(facts.probability * 100)} %`;
+  const action = facts.intervention === 'none' ? '' : ` · ${facts.intervention.replace(/_/g, ' ')}`;
+  switch (facts.scope) {
+    case ActionScope.autonomous:
+      return `${estimate} · ${longWait} · calibrated · autonomous${action}`;
+    case ActionScope.notify:
+      return `${estimate} ± · ${longWait} · calibrated within ECE ${facts.ece?.toFixed(3) ?? '?'} · act and notify${action}`;
+    case ActionScope.escalate:
+      return `I cannot predict reliably on ${facts.clusterId} right now: its calibration (ECE ${facts.ece?.toFixed(3) ?? 'unknown'}) is not good enough to act on. Rough estimate ${estimate}; a human decides.`;
+    case ActionScope.learning:
+      return `I am still learning this cluster (${facts.outcomeCount} of ${facts.minOutcomes} outcomes observed). Rough, uncalibrated estimate ${estimate}.`;
+  }
+}
+
+/** The honest answer when the queue state or the prediction source cannot be reached. */
+export function cannotPredictText(clusterId: string, reason: string): string {
+  return `I cannot predict now on ${clusterId}: ${reason}. Confidence 0; nothing was done, a human decides.`;
+}
