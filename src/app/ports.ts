@@ -288,7 +288,7 @@ export interface ExplanationFacts {
 }
 
 export interface ReasonerRequest {
-  /** A model id already accepted by the model policy (never Opus). */
+  /** A model id already accepted by the model policy (never Opus). */ // policy-allow: opus-refusal
   readonly modelId: string;
   readonly system: string;
   readonly prompt: string;

@@ -5,7 +5,7 @@
  * call, the reported usage settled after. A throttled call (429 ThrottlingException) is retried
  * by the SDK's standard strategy with exponential backoff and jitter; what still fails, or
  * answers something unusable, becomes a `ReasonerError` (the use case then falls back to the
- * offline reasoner). The model id is checked against the policy again here: Opus never leaves.
+ * offline reasoner). The model id is checked against the policy again here: Opus never leaves. // policy-allow: opus-refusal
  */
 import {
   BedrockRuntimeClient,

@@ -14,15 +14,15 @@ describe('model policy', () => {
     expect(modelFamily(complex)).toBe('sonnet');
   });
 
-  it.each(['anthropic.claude-3-opus-20240229-v1:0', 'us.anthropic.claude-opus-4-20250514-v1:0', 'ANTHROPIC.CLAUDE-3-OPUS'])('refuses Opus id %s at run time with a clear error', (id) => {
-    expect(() => parseModelId(id)).toThrow(new InvalidInputError(`model '${id}' is refused: Opus is never used (seed cost rule); use Haiku, or Sonnet for complex requests`));
+  it.each(['anthropic.claude-3-opus-20240229-v1:0', 'us.anthropic.claude-opus-4-20250514-v1:0', 'ANTHROPIC.CLAUDE-3-OPUS'])('refuses Opus id %s at run time with a clear error', (id) => { // policy-allow: opus-refusal
+    expect(() => parseModelId(id)).toThrow(new InvalidInputError(`model '${id}' is refused: Opus is never used (seed cost rule); use Haiku, or Sonnet for complex requests`)); // policy-allow: opus-refusal
   });
 
-  it('refuses an Opus id by type', () => {
-    // @ts-expect-error — an Opus id is not an AllowedModelId.
-    const opus: AllowedModelId = 'anthropic.claude-3-opus-20240229-v1:0';
+  it('refuses an Opus id by type', () => { // policy-allow: opus-refusal
+    // @ts-expect-error — an Opus id is not an AllowedModelId. // policy-allow: opus-refusal
+    const opus: AllowedModelId = 'anthropic.claude-3-opus-20240229-v1:0'; // policy-allow: opus-refusal
 
-    expect(() => parseModelId(opus)).toThrow(InvalidInputError);
+    expect(() => parseModelId(opus)).toThrow(InvalidInputError); // policy-allow: opus-refusal
   });
 
   it('accepts inference-profile prefixes and refuses unknown models', () => {

@@ -1,7 +1,7 @@
 /**
  * Which Bedrock models the agents may call (seed: "Always use Haiku unless the task explicitly
- * requires deeper reasoning"; "Claude Opus: never use"). Policy as data: the allowed ids are a
- * literal union, so an Opus id does not type-check where a model is chosen, and
+ * requires deeper reasoning"; "Claude Opus: never use"). Policy as data: the allowed ids are a // policy-allow: opus-refusal
+ * literal union, so an Opus id does not type-check where a model is chosen, and // policy-allow: opus-refusal
  * {@link parseModelId} refuses it at run time (configuration, requests) with a clear error.
  */
 import { InvalidInputError } from '../errors.ts';
@@ -21,7 +21,7 @@ type BaseModelId = typeof HAIKU_MODEL_ID | (typeof SONNET_MODEL_IDS)[number];
 /** Cross-region inference profiles prefix the id with a geography. */
 export const INFERENCE_PROFILE_PREFIXES = ['', 'us.', 'eu.', 'apac.'] as const;
 
-/** Every model id the policy accepts. Opus ids are not members, so `const m: AllowedModelId = '…opus…'` fails to compile. */
+/** Every model id the policy accepts. Opus ids are not members, so `const m: AllowedModelId = '…opus…'` fails to compile. */ // policy-allow: opus-refusal
 export type AllowedModelId = `${(typeof INFERENCE_PROFILE_PREFIXES)[number]}${BaseModelId}`;
 
 export interface ModelPolicy {
@@ -36,7 +36,7 @@ export const DEFAULT_MODEL_POLICY: ModelPolicy = Object.freeze({
   complexModelId: 'anthropic.claude-3-5-sonnet-20240620-v1:0',
 });
 
-const OPUS_PATTERN = /opus/i;
+const OPUS_PATTERN = /opus/i; // policy-allow: opus-refusal
 
 /** The price family of an allowed id. */
 export function modelFamily(modelId: AllowedModelId): ModelFamily {
@@ -46,12 +46,12 @@ export function modelFamily(modelId: AllowedModelId): ModelFamily {
 /**
  * Accepts `text` when it is an allowed model id (optionally with an inference-profile prefix).
  *
- * @throws InvalidInputError for an Opus id ("never used", the seed's rule) or any id outside the
+ * @throws InvalidInputError for an Opus id ("never used", the seed's rule) or any id outside the // policy-allow: opus-refusal
  *   policy, naming the id and what is allowed.
  */
 export function parseModelId(text: string): AllowedModelId {
-  if (OPUS_PATTERN.test(text)) {
-    throw new InvalidInputError(`model '${text}' is refused: Opus is never used (seed cost rule); use Haiku, or Sonnet for complex requests`);
+  if (OPUS_PATTERN.test(text)) { // policy-allow: opus-refusal
+    throw new InvalidInputError(`model '${text}' is refused: Opus is never used (seed cost rule); use Haiku, or Sonnet for complex requests`); // policy-allow: opus-refusal
   }
   const prefix = INFERENCE_PROFILE_PREFIXES.find((candidate) => candidate !== '' && text.startsWith(candidate)) ?? '';
   const base = text.slice(prefix.length);
