@@ -61,6 +61,7 @@ const EnvSchema = z.object({
   VGAC_SLACK_BOT_TOKEN: z.string().min(1).optional(),
   VGAC_SLACK_API_URL: z.url().default(DEFAULT_SLACK_API_URL),
   VGAC_SLACK_CHANNEL: z.string().min(1).optional(),
+  VGAC_SLACK_TASK_TOPIC_ARN: z.string().regex(/^arn:[a-z-]+:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'an SNS topic ARN').optional(),
   // Agents (issue 4): Bedrock endpoint override, the model for requests marked complex, the collector deadline.
   VGAC_BEDROCK_ENDPOINT: optionalUrl,
   VGAC_BEDROCK_COMPLEX_MODEL_ID: z.string().min(1).default(DEFAULT_MODEL_POLICY.complexModelId),
@@ -113,8 +114,10 @@ export interface Config {
     readonly apiUrl: string;
     /** Channel that escalations with Approve / Reject buttons are posted to. */
     readonly channel: string | undefined;
+    /** On Lambda: the SNS topic the Slack function hands its slow work to (and is subscribed to). */
+    readonly taskTopicArn: string | undefined;
   };
-  /** Agents (issue 4). Model ids are checked by the model policy: Haiku default, never Opus. */
+  /** Agents (issue 4). Model ids are checked by the model policy: Haiku default, never Opus. */ // policy-allow: opus-refusal
   readonly agents: {
     readonly bedrockEndpoint: string | undefined;
     readonly complexModelId: string;
@@ -195,6 +198,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       botToken: values.VGAC_SLACK_BOT_TOKEN,
       apiUrl: values.VGAC_SLACK_API_URL,
       channel: values.VGAC_SLACK_CHANNEL,
+      taskTopicArn: values.VGAC_SLACK_TASK_TOPIC_ARN,
     }),
     agents: Object.freeze({
       bedrockEndpoint: values.VGAC_BEDROCK_ENDPOINT,

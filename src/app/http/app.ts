@@ -1,0 +1,217 @@
+/**
+ * The ONE web-standard HTTP app (request in, response out): served by @hono/node-server locally
+ * and wrapped by `hono/aws-lambda` behind API Gateway (HTTP API, payload v2) — unchanged.
+ *
+ * - `/api/*`: the VGAC-compatible prediction API, clusters and calibration, escalations,
+ *   outcomes; JSON in and out, zod-validated, API key in `x-api-key` when configured.
+ * - `/health`: liveness, no key.
+ * - `/slack/*`: the Slack app (its own signature check instead of the API key).
+ * - mounted sub-apps: the AgentCore contract (`/ping`, `/invocations`), the dashboard.
+ * Every error leaves through `mapError` (one table): client mistakes are 4xx with a JSON body
+ * saying what was wrong, never a 500.
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { HTTPException } from 'hono/http-exception';
+import { InvalidRequestError, NotConfiguredError, UnknownClusterError } from '../errors.ts';
+import { recordJobOutcome } from '../learning/record-outcome.ts';
+import { apiKeyAuth, API_KEY_HEADER } from './api-key-auth.ts';
+import { calibrationDetail, calibrationSummary, reliabilityOfWindow } from './calibration-view.ts';
+import { escalationView, queuedJobView, queueSummary } from './cluster-views.ts';
+import { logMappedError, mapError } from './error-response.ts';
+import { DEFAULT_BODY_LIMIT_BYTES, type HttpDeps } from './http-deps.ts';
+import { predictWait } from './predict-wait.ts';
+import { jsonBody, queryOf, validate } from './read-request.ts';
+import {
+  BatchBody,
+  ClusterPath,
+  ClusterQuery,
+  EscalationDecisionBody,
+  EscalationListQuery,
+  JobSpecBody,
+  NoQuery,
+  OutcomeBody,
+  QueueQuery,
+  toJobSpec,
+} from './request-schemas.ts';
+
+/** Routes the dashboard calls; the only ones that answer cross-origin requests (when an origin is configured). */
+export const DASHBOARD_API_PATHS = ['/api/clusters', '/api/clusters/*', '/api/escalations', '/api/budget'] as const;
+
+export function createHttpApp(deps: HttpDeps): Hono {
+  const app = new Hono();
+  const { learning, clock, settings } = deps;
+
+  app.onError((error, c) => {
+    if (error instanceof HTTPException && error.status < 500) {
+      return c.json({ error: { code: 'BAD_REQUEST', message: error.message || 'bad request' } }, error.status);
+    }
+    const mapped = mapError(error);
+    logMappedError(learning.logger, mapped, error, { method: c.req.method, path: c.req.path });
+    return c.json(mapped.body, mapped.status);
+  });
+  app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `no route for ${c.req.method} ${c.req.path.slice(0, 200)}` } }, 404));
+
+  const maxSize = settings.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize,
+      onError: (c) => c.json({ error: { code: 'PAYLOAD_TOO_LARGE', message: `request body over ${maxSize} bytes` } }, 413),
+    }),
+  );
+  if (settings.corsOrigin !== undefined) {
+    const dashboardCors = cors({
+      origin: settings.corsOrigin,
+      allowMethods: ['GET', 'POST', 'OPTIONS'],
+      allowHeaders: ['content-type', API_KEY_HEADER],
+      maxAge: 600,
+    });
+    for (const path of DASHBOARD_API_PATHS) app.use(path, dashboardCors);
+  }
+  app.use('/api/*', apiKeyAuth(settings.apiKey));
+
+  app.get('/health', (c) => c.json({ status: 'ok' }));
+
+  const clusterOf = (requested: string | undefined, path: string): string => {
+    const clusterId = requested ?? settings.defaultClusterId;
+    if (clusterId === undefined) throw new InvalidRequestError(`${path} is required (no default cluster is configured)`, [{ path, message: 'required' }]);
+    return clusterId;
+  };
+
+  // ── VGAC-compatible prediction API ──────────────────────────────────────────────────────────
+  app.post('/api/predict/wait', async (c) => {
+    const body = await jsonBody(c, JobSpecBody);
+    const prediction = await predictWait(deps, { clusterId: clusterOf(body.cluster_id, 'body.cluster_id'), jobId: body.job_id, job: toJobSpec(body) });
+    return c.json(prediction);
+  });
+
+  app.post('/api/predict/batch', async (c) => {
+    const startedMs = clock.monotonicMs();
+    const body = await jsonBody(c, BatchBody);
+    const requests = body.jobs.map((job, index) => ({
+      clusterId: clusterOf(job.cluster_id ?? body.cluster_id, `body.jobs.${index}.cluster_id`),
+      jobId: job.job_id,
+      job: toJobSpec(job),
+    }));
+    const duplicate = firstDuplicateJobId(requests);
+    if (duplicate !== undefined) {
+      throw new InvalidRequestError(`job_id '${duplicate.jobId}' appears twice in the batch`, [{ path: `body.jobs.${duplicate.index}.job_id`, message: 'duplicate in batch' }]);
+    }
+    const predictions = [];
+    // In order, one at a time: each stored prediction is a conditional write, and a batch of 100
+    // must not open 100 concurrent connections to the table from one Lambda.
+    for (const request of requests) predictions.push(await predictWait(deps, request));
+    return c.json({ predictions, count: predictions.length, latency_us: Math.round((clock.monotonicMs() - startedMs) * 1000) });
+  });
+
+  app.get('/api/cluster/summary', async (c) => {
+    const clusterId = clusterOf(queryOf(c, ClusterQuery).cluster_id, 'query.cluster_id');
+    const calibration = await requireCalibration(deps, clusterId);
+    const state = await deps.observer.observe(clusterId);
+    return c.json({ cluster_id: clusterId, ...queueSummary(state), calibration: calibrationSummary(calibration) });
+  });
+
+  app.get('/api/jobs/queue', async (c) => {
+    const query = queryOf(c, QueueQuery);
+    const clusterId = clusterOf(query.cluster_id, 'query.cluster_id');
+    await requireCalibration(deps, clusterId);
+    const state = await deps.observer.observe(clusterId);
+    const jobs = state.jobs.filter((job) => query.state === 'all' ? job.state === 'pending' || job.state === 'running' : job.state === query.state);
+    return c.json({ cluster_id: clusterId, observed_at_ms: state.observedAtMs, total: jobs.length, jobs: jobs.slice(0, query.limit).map(queuedJobView) });
+  });
+
+  app.get('/api/jobs/predict/calibration', async (c) => {
+    const clusterId = clusterOf(queryOf(c, ClusterQuery).cluster_id, 'query.cluster_id');
+    return c.json(calibrationDetail(await requireCalibration(deps, clusterId)));
+  });
+
+  // ── Clusters and calibration ────────────────────────────────────────────────────────────────
+  app.get('/api/clusters', async (c) => {
+    queryOf(c, NoQuery);
+    const ids = await learning.store.listClusters();
+    const records = await Promise.all(ids.map((id) => learning.store.getCalibration(id)));
+    const clusters = records.flatMap((record) => (record === undefined ? [] : [calibrationSummary(record)]));
+    return c.json({ clusters });
+  });
+
+  app.get('/api/clusters/:id/calibration', async (c) => {
+    const { id } = validate(ClusterPath, c.req.param(), 'path');
+    const calibration = await requireCalibration(deps, id);
+    return c.json({ ...calibrationDetail(calibration), reliability: await reliabilityOfWindow(learning, calibration) });
+  });
+
+  // ── Outcomes ────────────────────────────────────────────────────────────────────────────────
+  app.post('/api/outcomes', async (c) => {
+    const body = await jsonBody(c, OutcomeBody);
+    const response = await recordJobOutcome(learning, {
+      clusterId: body.cluster_id,
+      jobId: body.job_id,
+      waitSeconds: body.wait_seconds,
+      ...(body.long_wait === undefined ? {} : { longWait: body.long_wait }),
+      nowMs: clock.nowMs(),
+    });
+    const { result, recompute } = response;
+    return c.json(
+      {
+        status: result.status,
+        cluster_id: body.cluster_id,
+        job_id: body.job_id,
+        long_wait: result.prediction.outcome?.longWait ?? null,
+        outcome_count: result.status === 'recorded' ? result.outcomeCount : null,
+        recompute: recompute === null ? null : recompute.status === 'updated' ? { status: recompute.status, action: recompute.action, scope: recompute.calibration.scope, ece: recompute.calibration.ece } : { status: recompute.status, reason: recompute.reason },
+      },
+      result.status === 'recorded' ? 201 : 200,
+    );
+  });
+
+  // ── Escalations ─────────────────────────────────────────────────────────────────────────────
+  app.get('/api/escalations', async (c) => {
+    const query = queryOf(c, EscalationListQuery);
+    if (deps.escalations === undefined) throw new NotConfiguredError('the escalation queue');
+    const escalations = await deps.escalations.list({
+      limit: query.limit,
+      ...(query.status === undefined ? {} : { status: query.status }),
+      ...(query.cluster_id === undefined ? {} : { clusterId: query.cluster_id }),
+    });
+    return c.json({ escalations: escalations.map(escalationView) });
+  });
+
+  app.post('/api/escalations', async (c) => {
+    const body = await jsonBody(c, EscalationDecisionBody);
+    if (deps.decideEscalation === undefined) throw new NotConfiguredError('deciding escalations');
+    const outcome = await deps.decideEscalation({
+      clusterId: body.cluster_id,
+      escalationId: body.escalation_id,
+      decision: body.decision,
+      by: `api:${body.decided_by}`,
+      nowMs: clock.nowMs(),
+    });
+    if (outcome.status === 'already_decided') {
+      return c.json({ error: { code: 'CONFLICT', message: `escalation '${body.escalation_id}' was already ${outcome.escalation.status}` }, escalation: escalationView(outcome.escalation) }, 409);
+    }
+    return c.json({ escalation: escalationView(outcome.escalation) });
+  });
+
+  if (deps.slack !== undefined) app.route('/slack', deps.slack);
+  for (const mount of deps.mounts ?? []) app.route('/', mount);
+  return app;
+}
+
+async function requireCalibration(deps: HttpDeps, clusterId: string) {
+  const calibration = await deps.learning.store.getCalibration(clusterId);
+  if (calibration === undefined) throw new UnknownClusterError(clusterId);
+  return calibration;
+}
+
+function firstDuplicateJobId(requests: readonly { readonly jobId: string | undefined }[]): { jobId: string; index: number } | undefined {
+  const seen = new Set<string>();
+  for (const [index, request] of requests.entries()) {
+    if (request.jobId === undefined) continue;
+    if (seen.has(request.jobId)) return { jobId: request.jobId, index };
+    seen.add(request.jobId);
+  }
+  return undefined;
+}
+

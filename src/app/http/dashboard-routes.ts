@@ -1,0 +1,177 @@
+/**
+ * The operator dashboard as a Hono sub-app mounted at the root of the one HTTP app:
+ * - `GET /`, `/dashboard.js`, `/dashboard.css`: one static page, one vanilla ES module, one
+ *   stylesheet (no framework, no build step), with their content types and a strict CSP (no inline
+ *   script or style, same-origin fetches only, no framing);
+ * - the JSON the page needs beyond the main API: calibration history (ECE and Brier over time),
+ *   recent predictions against outcomes, PSI of key features against the prior's training
+ *   distribution, and budget burn against the seed's allocation.
+ * The assets are read by the entry (app code has no file system) and passed in as text.
+ */
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { BUDGET_ALLOCATION, TOTAL_BUDGET_USD } from '../../core/budget/budget-allocation.ts';
+import { MICRO_USD_PER_USD } from '../../core/budget/model-call-cost.ts';
+import { populationStabilityIndex } from '../../core/metrics/psi.ts';
+import { NotConfiguredError, UnknownClusterError } from '../errors.ts';
+import type { LearningDeps } from '../learning/learning-deps.ts';
+import type { BudgetLedger, CalibrationHistoryStore, PredictionRecord } from '../ports.ts';
+import { queryOf, validate } from './read-request.ts';
+import { ClusterPath } from './request-schemas.ts';
+
+export interface DashboardAssets {
+  readonly indexHtml: string;
+  readonly script: string;
+  readonly style: string;
+}
+
+/** Training values of each key numeric feature (what PSI compares recent jobs against). */
+export type PsiReference = (clusterId: string) => Readonly<Record<string, ArrayLike<number>>> | undefined;
+
+export interface DashboardDeps {
+  readonly assets: DashboardAssets;
+  readonly learning: Pick<LearningDeps, 'store'>;
+  readonly history?: CalibrationHistoryStore;
+  readonly ledger?: BudgetLedger;
+  readonly psiReference?: PsiReference;
+}
+
+/** Strict CSP: only this origin's script, style and JSON; nothing inline, no frames, no forms. */
+export const DASHBOARD_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Most history points / predictions one request returns. */
+export const MAX_DASHBOARD_ROWS = 500;
+/** Recent predictions PSI is computed on. */
+export const PSI_RECENT_JOBS = 200;
+/** Fewer recent jobs than this: no PSI (too few to bin). */
+export const PSI_MIN_JOBS = 30;
+
+const LimitQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(MAX_DASHBOARD_ROWS).default(100) });
+const NoQuery = z.strictObject({});
+
+function asset(c: Context, body: string, contentType: string): Response {
+  c.header('content-type', contentType);
+  c.header('content-security-policy', DASHBOARD_CSP);
+  c.header('x-content-type-options', 'nosniff');
+  c.header('referrer-policy', 'no-referrer');
+  c.header('cache-control', 'no-cache');
+  return c.body(body);
+}
+
+function predictionView(prediction: PredictionRecord): Record<string, unknown> {
+  return {
+    job_id: prediction.jobId,
+    predicted_at_ms: prediction.predictedAtMs,
+    probability: prediction.probability,
+    wait_estimate: prediction.waitEstimate === null ? null : { point_seconds: prediction.waitEstimate.pointSeconds, lower_seconds: prediction.waitEstimate.lowerSeconds, upper_seconds: prediction.waitEstimate.upperSeconds, coverage: prediction.waitEstimate.coverage },
+    scope: prediction.scope,
+    tier: prediction.tier,
+    bundle_version: prediction.bundleVersion,
+    outcome: prediction.outcome === undefined ? null : { wait_seconds: prediction.outcome.waitSeconds, long_wait: prediction.outcome.longWait, observed_at_ms: prediction.outcome.observedAtMs },
+  };
+}
+
+export function createDashboardRoutes(deps: DashboardDeps): Hono {
+  const app = new Hono();
+  const { assets, learning } = deps;
+
+  app.get('/', (c) => asset(c, assets.indexHtml, 'text/html; charset=utf-8'));
+  app.get('/dashboard.js', (c) => asset(c, assets.script, 'text/javascript; charset=utf-8'));
+  app.get('/dashboard.css', (c) => asset(c, assets.style, 'text/css; charset=utf-8'));
+
+  const requireCluster = async (clusterId: string): Promise<void> => {
+    if ((await learning.store.getCalibration(clusterId)) === undefined) throw new UnknownClusterError(clusterId);
+  };
+
+  app.get('/api/clusters/:id/history', async (c) => {
+    const { id } = validate(ClusterPath, c.req.param(), 'path');
+    const { limit } = queryOf(c, LimitQuery);
+    if (deps.history === undefined) throw new NotConfiguredError('calibration history');
+    await requireCluster(id);
+    const points = await deps.history.list(id, limit);
+    return c.json({
+      cluster_id: id,
+      points: points.map((point) => ({
+        at_ms: point.atMs,
+        ece: point.ece,
+        ece_interval: point.eceLower === null || point.eceUpper === null ? null : { lower: point.eceLower, upper: point.eceUpper },
+        brier: point.brier,
+        auroc: point.auroc,
+        sample_count: point.sampleCount,
+        outcome_count: point.outcomeCount,
+        scope: point.scope,
+        drift_status: point.driftStatus,
+        qualified_tiers: point.qualifiedTiers,
+        action: point.action,
+        active_bundle_version: point.activeBundleVersion,
+      })),
+    });
+  });
+
+  app.get('/api/clusters/:id/predictions', async (c) => {
+    const { id } = validate(ClusterPath, c.req.param(), 'path');
+    const { limit } = queryOf(c, LimitQuery);
+    await requireCluster(id);
+    const predictions = await learning.store.recentPredictions(id, limit);
+    return c.json({ cluster_id: id, predictions: predictions.map(predictionView) });
+  });
+
+  app.get('/api/clusters/:id/psi', async (c) => {
+    const { id } = validate(ClusterPath, c.req.param(), 'path');
+    queryOf(c, NoQuery);
+    await requireCluster(id);
+    const reference = deps.psiReference?.(id);
+    if (reference === undefined) return c.json({ cluster_id: id, available: false, reason: 'no training distribution is known for this cluster', features: [] });
+    const recent = await learning.store.recentPredictions(id, PSI_RECENT_JOBS);
+    const features = Object.entries(reference).flatMap(([name, expected]) => {
+      const actual = recent.flatMap((prediction) => {
+        const value = prediction.features[name];
+        return typeof value === 'number' && Number.isFinite(value) ? [value] : [];
+      });
+      if (actual.length < PSI_MIN_JOBS || expected.length === 0) return [];
+      return [{ name, psi: populationStabilityIndex(expected, actual), recent_jobs: actual.length }];
+    });
+    return c.json({
+      cluster_id: id,
+      available: features.length > 0,
+      reason: features.length > 0 ? null : `fewer than ${PSI_MIN_JOBS} recent jobs`,
+      features: features.sort((left, right) => right.psi - left.psi),
+    });
+  });
+
+  app.get('/api/budget', async (c) => {
+    queryOf(c, NoQuery);
+    if (deps.ledger === undefined) throw new NotConfiguredError('the budget ledger');
+    const snapshot = await deps.ledger.snapshot();
+    return c.json({
+      total_budget_usd: TOTAL_BUDGET_USD,
+      committed_total_usd: snapshot.committedTotalMicroUsd / MICRO_USD_PER_USD,
+      cache_hits: snapshot.cacheHits,
+      cache_misses: snapshot.cacheMisses,
+      components: BUDGET_ALLOCATION.map((entry) => {
+        const state = snapshot.components[entry.component];
+        return {
+          component: entry.component,
+          label: entry.label,
+          service: entry.service,
+          allocation_usd: entry.allocationUsd,
+          committed_usd: (state?.committedMicroUsd ?? 0) / MICRO_USD_PER_USD,
+          calls: state?.calls ?? 0,
+          input_tokens: state?.inputTokens ?? 0,
+          output_tokens: state?.outputTokens ?? 0,
+        };
+      }),
+    });
+  });
+
+  return app;
+}

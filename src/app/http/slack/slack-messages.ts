@@ -1,0 +1,75 @@
+/**
+ * Block Kit messages (https://api.slack.com/block-kit): an escalation with Approve / Reject
+ * buttons, the decision that replaces it, and plain answers. Pure builders: the same blocks go
+ * out through chat.postMessage and through response_url.
+ */
+import type { ChatMessage, Escalation } from '../../ports.ts';
+
+export const ESCALATION_ACTION = { approve: 'vgac_escalation_approve', reject: 'vgac_escalation_reject' } as const;
+
+/** Button value: `{clusterId}/{escalationId}` (ids never contain `/`). */
+export function escalationButtonValue(clusterId: string, escalationId: string): string {
+  return `${clusterId}/${escalationId}`;
+}
+
+export function parseEscalationButtonValue(value: string | undefined): { clusterId: string; escalationId: string } | undefined {
+  const match = /^([A-Za-z0-9][A-Za-z0-9._:-]{0,127})\/([A-Za-z0-9][A-Za-z0-9._:-]{0,127})$/.exec(value ?? '');
+  if (match === null) return undefined;
+  return { clusterId: match[1] as string, escalationId: match[2] as string };
+}
+
+/** Slack mrkdwn needs `&`, `<` and `>` escaped in any text we did not write ourselves. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** A notification about an escalation, with Approve / Reject buttons when it names one. */
+export function escalationMessage(notice: { readonly subject: string; readonly text: string; readonly clusterId?: string; readonly escalationId?: string }): ChatMessage {
+  const text = `${notice.subject}\n${notice.text}`;
+  const blocks: Record<string, unknown>[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: `*${escapeMrkdwn(notice.subject)}*\n${escapeMrkdwn(notice.text)}` } },
+  ];
+  if (notice.clusterId !== undefined && notice.escalationId !== undefined) {
+    const value = escalationButtonValue(notice.clusterId, notice.escalationId);
+    blocks.push({
+      type: 'actions',
+      block_id: `escalation:${value}`.slice(0, 255),
+      elements: [
+        { type: 'button', action_id: ESCALATION_ACTION.approve, style: 'primary', text: { type: 'plain_text', text: 'Approve' }, value },
+        { type: 'button', action_id: ESCALATION_ACTION.reject, style: 'danger', text: { type: 'plain_text', text: 'Reject' }, value },
+      ],
+    });
+  }
+  return { text, blocks };
+}
+
+/** A Slack user id from `slack:{id}` as a mention; anyone else by name (escaped). */
+function mentionOf(by: string | null): string {
+  if (by === null) return 'nobody';
+  const slackId = /^slack:([A-Z0-9]{1,32})$/.exec(by)?.[1];
+  return slackId === undefined ? escapeMrkdwn(by) : `<@${slackId}>`;
+}
+
+/** What replaces the buttons once a human decided: who, when, and what happened to the action. */
+export function decisionMessage(escalation: Escalation, alreadyDecided: boolean): ChatMessage {
+  const when = escalation.decidedAtMs === null ? 'an unknown time' : new Date(escalation.decidedAtMs).toISOString();
+  const verdict = escalation.status === 'rejected' ? 'Rejected' : 'Approved';
+  const action = `${escalation.action.kind} of job ${escalation.jobId} on ${escalation.clusterId}`;
+  const detail = escalation.result === null ? '' : `: ${escalation.result}`;
+  const outcome = escalation.status === 'executed' || escalation.status === 'failed' ? `${escalation.status}${detail}` : escalation.status;
+  const prefix = alreadyDecided ? 'Already decided: ' : '';
+  const tail = ` at ${when}: ${action} (${outcome}).`;
+  return {
+    text: `${prefix}${verdict} by ${escalation.decidedBy ?? 'nobody'}${tail}`,
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `${prefix}${verdict} by ${mentionOf(escalation.decidedBy)}${escapeMrkdwn(tail)}` } }],
+  };
+}
+
+export function plainMessage(text: string): ChatMessage {
+  return { text };
+}
+
+export const SLACK_HELP =
+  'Ask me about a cluster, e.g. `/vgac when will my 4×A100 job start on slurm-hpc?`, `/vgac status of eks-prod`, or `/vgac why?` after an answer.';
+
+export const WORKING_ON_IT = 'Working on it…';

@@ -1,0 +1,76 @@
+/**
+ * The slow half of every Slack request, run after the 3-second acknowledgement: answer a
+ * question through the Copilot and deliver it (response_url for slash commands, a threaded
+ * post for mentions), or take an escalation decision and replace the buttons with it.
+ * Tasks are plain JSON, so a Lambda can hand them to an asynchronous invocation.
+ */
+import { z } from 'zod';
+import { VgacError } from '../../../core/errors.ts';
+import type { ChatReplies, Logger } from '../../ports.ts';
+import type { AskCopilot, Clock, DecideEscalation } from '../http-deps.ts';
+import { decisionMessage, plainMessage } from './slack-messages.ts';
+
+const Id = z.string().min(1).max(255);
+
+/** A task as it travels through a queue (JSON): validated again before it runs. */
+export const SlackTaskSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('command'), text: z.string().max(4000), userId: Id, teamId: Id, channelId: Id, responseUrl: z.url() }),
+  z.strictObject({ kind: z.literal('mention'), text: z.string().max(40_000), userId: Id, teamId: Id, channelId: Id, threadTs: Id }),
+  z.strictObject({ kind: z.literal('decision'), clusterId: Id, escalationId: Id, decision: z.enum(['approve', 'reject']), userId: Id, responseUrl: z.url().optional() }),
+]);
+
+export type SlackTask = z.infer<typeof SlackTaskSchema>;
+
+export interface SlackTaskDeps {
+  readonly ask: AskCopilot;
+  readonly decideEscalation?: DecideEscalation;
+  readonly replies: ChatReplies;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+const SORRY = 'Sorry, I could not answer that just now. Please try again in a minute.';
+
+/** Runs one task; never throws (a failure is logged without the payload and, where possible, told to the person). */
+export async function runSlackTask(deps: SlackTaskDeps, task: SlackTask): Promise<void> {
+  try {
+    await run(deps, task);
+  } catch (error) {
+    deps.logger.error('slack.task_failed', { kind: task.kind, errorName: error instanceof Error ? error.name : typeof error, code: error instanceof VgacError ? error.code : undefined });
+    const message = plainMessage(error instanceof VgacError && error.code === 'UNKNOWN_ESCALATION' ? error.message : SORRY);
+    try {
+      if (task.kind === 'mention') await deps.replies.post(task.channelId, message, { threadTs: task.threadTs });
+      else if (task.responseUrl !== undefined) await deps.replies.respond(task.responseUrl, message, { ephemeral: true });
+    } catch (replyError) {
+      deps.logger.error('slack.reply_failed', { kind: task.kind, errorName: replyError instanceof Error ? replyError.name : typeof replyError });
+    }
+  }
+}
+
+async function run(deps: SlackTaskDeps, task: SlackTask): Promise<void> {
+  if (task.kind === 'decision') {
+    if (deps.decideEscalation === undefined) {
+      if (task.responseUrl !== undefined) await deps.replies.respond(task.responseUrl, plainMessage('Escalations are not configured on this deployment.'), { ephemeral: true });
+      return;
+    }
+    const outcome = await deps.decideEscalation({
+      clusterId: task.clusterId,
+      escalationId: task.escalationId,
+      decision: task.decision,
+      by: `slack:${task.userId}`,
+      nowMs: deps.clock.nowMs(),
+    });
+    deps.logger.info('slack.escalation_decided', { clusterId: task.clusterId, escalationId: task.escalationId, decision: task.decision, by: `slack:${task.userId}`, status: outcome.status });
+    if (task.responseUrl !== undefined) await deps.replies.respond(task.responseUrl, decisionMessage(outcome.escalation, outcome.status === 'already_decided'), { replaceOriginal: true });
+    return;
+  }
+  const answer = await deps.ask({
+    text: task.text,
+    askedBy: `slack:${task.userId}`,
+    conversationId: `slack:${task.teamId}:${task.channelId}:${task.userId}`,
+    nowMs: deps.clock.nowMs(),
+  });
+  deps.logger.info('slack.answered', { kind: task.kind, clusterId: answer.clusterId, userId: task.userId });
+  if (task.kind === 'command') await deps.replies.respond(task.responseUrl, plainMessage(answer.text), { ephemeral: true });
+  else await deps.replies.post(task.channelId, plainMessage(answer.text), { threadTs: task.threadTs });
+}

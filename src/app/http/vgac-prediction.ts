@@ -1,0 +1,82 @@
+/**
+ * A gated prediction in the VGAC platform's response shape: probability_long_wait,
+ * estimated_wait_seconds, wait_category, confidence, is_calibrated, recommendation, latency_us —
+ * plus what makes it honest here: the scope, the tier, the wait interval and the calibration
+ * the answer was gated by.
+ */
+import { ActionScope, Tier, type GateConfig } from '../../core/gating/gate-config.ts';
+import type { PredictJobResult } from '../learning/predict-job.ts';
+
+export const WaitCategory = { short: 'short', moderate: 'moderate', long: 'long' } as const;
+export type WaitCategory = (typeof WaitCategory)[keyof typeof WaitCategory];
+
+export interface VgacPrediction {
+  readonly cluster_id: string;
+  /** Null for a what-if (the request named no job id, nothing was stored). */
+  readonly job_id: string | null;
+  readonly probability_long_wait: number;
+  readonly estimated_wait_seconds: number | null;
+  readonly wait_interval: { readonly lower_seconds: number; readonly upper_seconds: number; readonly coverage: number } | null;
+  readonly wait_category: WaitCategory;
+  /** The cluster's calibration score clamp(1 − 5·ECE, 0, 1): how far the probability can be trusted; 0 while learning. */
+  readonly confidence: number;
+  /** True when the cluster's measured calibration lets the answer stand on its own (autonomous or notify scope). */
+  readonly is_calibrated: boolean;
+  readonly scope: ActionScope;
+  readonly tier: Tier | null;
+  readonly recommendation: string;
+  readonly calibration: { readonly ece: number | null; readonly sample_count: number; readonly state: string; readonly bundle_version: number };
+  readonly latency_us: number;
+}
+
+/**
+ * The category of P(long wait): below the Annotate tier's ε → short, below the Warn tier's ε →
+ * moderate, else long (thresholds from the gate config, so categories and tiers agree).
+ */
+export function waitCategory(probability: number, gate: GateConfig): WaitCategory {
+  if (probability < gate.tiers[Tier.annotate].minProbability) return WaitCategory.short;
+  if (probability < gate.tiers[Tier.warn].minProbability) return WaitCategory.moderate;
+  return WaitCategory.long;
+}
+
+const TIER_ADVICE: Readonly<Record<Tier, string>> = Object.freeze({
+  annotate: 'Some queueing is likely.',
+  warn: 'A long wait is likely: a smaller request or another queue may start sooner.',
+  suggest_reschedule: 'A long wait is very likely: consider rescheduling off-peak or moving partition.',
+  require_confirmation: 'A long wait is almost certain: confirm before submitting.',
+});
+
+/** One honest sentence per scope: only a calibrated cluster gets plain advice. */
+export function recommendation(result: PredictJobResult, gate: GateConfig): string {
+  const { decision, calibration } = result;
+  if (decision.scope === ActionScope.learning) {
+    return `Still learning this cluster (${calibration.sampleCount} of ${gate.minOutcomes} outcomes observed): treat this estimate as a rough guess.`;
+  }
+  if (decision.scope === ActionScope.escalate) {
+    const ece = calibration.ece === null ? 'unknown' : calibration.ece.toFixed(3);
+    return `This cluster's predictions are not reliable right now (ECE ${ece}): ask an operator before acting on them.`;
+  }
+  const tier = decision.requestedTier;
+  const advice = tier === null ? 'Expected to start soon.' : TIER_ADVICE[tier];
+  return decision.scope === ActionScope.notify ? `${advice} (Calibration is fair, not excellent: mind the interval.)` : advice;
+}
+
+export function toVgacPrediction(result: PredictJobResult, stored: boolean, gate: GateConfig, latencyUs: number): VgacPrediction {
+  const { prediction, decision, calibration } = result;
+  const wait = prediction.waitEstimate;
+  return {
+    cluster_id: prediction.clusterId,
+    job_id: stored ? prediction.jobId : null,
+    probability_long_wait: prediction.probability,
+    estimated_wait_seconds: wait === null ? null : wait.pointSeconds,
+    wait_interval: wait === null ? null : { lower_seconds: wait.lowerSeconds, upper_seconds: wait.upperSeconds, coverage: wait.coverage },
+    wait_category: waitCategory(prediction.probability, gate),
+    confidence: decision.scope === ActionScope.learning ? 0 : (decision.score ?? 0),
+    is_calibrated: decision.scope === ActionScope.autonomous || decision.scope === ActionScope.notify,
+    scope: decision.scope,
+    tier: decision.tier,
+    recommendation: recommendation(result, gate),
+    calibration: { ece: calibration.ece, sample_count: calibration.sampleCount, state: calibration.state, bundle_version: prediction.bundleVersion },
+    latency_us: Math.max(0, Math.round(latencyUs)),
+  };
+}

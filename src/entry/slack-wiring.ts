@@ -1,0 +1,64 @@
+/**
+ * Wiring for the Slack app: Slack's Web API and response_url (SlackChatReplies), the once-guard
+ * in the table, the task queue that runs the slow half after the acknowledgement, and the
+ * Notifier that posts escalations with Approve / Reject buttons to the configured channel.
+ */
+import type { Hono } from 'hono';
+import { DynamoOnceGuard } from '../adapters/dynamodb/dynamo-once-guard.ts';
+import { SlackChatReplies } from '../adapters/slack/slack-chat-replies.ts';
+import type { AskCopilot, Clock, DecideEscalation } from '../app/http/http-deps.ts';
+import { chatNotifier } from '../app/http/slack/chat-notifier.ts';
+import { createSlackRoutes } from '../app/http/slack/slack-routes.ts';
+import { runSlackTask, type SlackTask } from '../app/http/slack/slack-task.ts';
+import type { ChatReplies, Notifier, TaskQueue } from '../app/ports.ts';
+import { InvalidInputError } from '../core/errors.ts';
+import { systemClock } from './http-wiring.ts';
+import { inProcessTaskQueue } from './local/in-process-task-queue.ts';
+import type { Runtime } from './runtime.ts';
+
+export interface SlackParts {
+  readonly ask: AskCopilot;
+  readonly decideEscalation?: DecideEscalation;
+  readonly clock?: Clock;
+  /** Overrides `config.slack.signingSecret` (e.g. the local one from `.vgac/secrets.json`, or one read from SSM). */
+  readonly signingSecret?: string;
+  /** Where slow work goes; default: in this process (local server). */
+  readonly tasks?: TaskQueue<SlackTask>;
+}
+
+export interface SlackApp {
+  readonly routes: Hono;
+  readonly replies: ChatReplies;
+  /** Posts to the configured channel; undefined without one. */
+  readonly notifier: Notifier | undefined;
+  /** Runs one task (the Lambda entry calls it for queued tasks). */
+  run(task: SlackTask): Promise<void>;
+  /** Waits for in-process tasks to finish (graceful shutdown); a no-op for other queues. */
+  drain(): Promise<void>;
+}
+
+/** Throws InvalidInputError when no signing secret is configured: an unsigned Slack route must never exist. */
+export function createSlackApp(runtime: Pick<Runtime, 'config' | 'clients' | 'logger'>, parts: SlackParts): SlackApp {
+  const { slack, table } = runtime.config;
+  const signingSecret = parts.signingSecret ?? slack.signingSecret;
+  if (signingSecret === undefined) throw new InvalidInputError('VGAC_SLACK_SIGNING_SECRET is not set: the Slack routes need it');
+  const clock = parts.clock ?? systemClock;
+  const replies = new SlackChatReplies({ botToken: slack.botToken, apiUrl: slack.apiUrl });
+  const run = (task: SlackTask) =>
+    runSlackTask({ ask: parts.ask, replies, clock, logger: runtime.logger, ...(parts.decideEscalation === undefined ? {} : { decideEscalation: parts.decideEscalation }) }, task);
+  const local = parts.tasks === undefined ? inProcessTaskQueue(run, runtime.logger) : undefined;
+  const routes = createSlackRoutes({
+    signingSecret,
+    once: new DynamoOnceGuard({ client: runtime.clients.dynamo, tableName: table }),
+    tasks: parts.tasks ?? (local as TaskQueue<SlackTask>),
+    clock,
+    logger: runtime.logger,
+  });
+  return {
+    routes,
+    replies,
+    notifier: slack.channel === undefined ? undefined : chatNotifier(replies, slack.channel),
+    run,
+    drain: () => local?.drain() ?? Promise.resolve(),
+  };
+}

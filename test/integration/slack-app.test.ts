@@ -1,0 +1,217 @@
+/**
+ * The Slack app end to end: real signed HTTP requests to the running server (@hono/node-server on
+ * port 0), the real Copilot (offline reasoner) and decideEscalation on dynalite, and a loopback
+ * server standing in for Slack's Web API and response_url that records what was posted.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCopilot } from '../../src/app/agents/ask-copilot.ts';
+import { decideEscalation } from '../../src/app/agents/decide-escalation.ts';
+import { createHttpApp } from '../../src/app/http/app.ts';
+import { signSlackRequest } from '../../src/app/http/slack/slack-signature.ts';
+import { createAgentWiring } from '../../src/entry/agent-wiring.ts';
+import { loadConfig } from '../../src/entry/config.ts';
+import { startHttpServer, type HttpServer } from '../../src/entry/local/http-server.ts';
+import { sha256Hex, type Runtime } from '../../src/entry/runtime.ts';
+import { createSlackApp, type SlackApp } from '../../src/entry/slack-wiring.ts';
+import { KNOWN_CLUSTER, sampleEscalation, startHttpStack, type HttpStack } from '../support/http-stack.ts';
+import { startSlackApiServer, type SlackApiServer } from '../support/slack-api-server.ts';
+
+const SECRET = 'local-signing-secret-0123456789';
+const BOT_TOKEN = 'xoxb-test-token';
+const ESCALATION_CHANNEL = 'C0ESCALATE';
+/** The Slack side's clock: signatures are checked against it. 2023-11-14T22:13:20Z. */
+const NOW_MS = 1_700_000_000_000;
+const NOW_SECONDS = NOW_MS / 1000;
+const fixedClock = { nowMs: () => NOW_MS, monotonicMs: () => 0 };
+
+let stack: HttpStack;
+let slackApi: SlackApiServer;
+let slackApp: SlackApp;
+let server: HttpServer;
+
+beforeAll(async () => {
+  stack = await startHttpStack();
+  slackApi = await startSlackApiServer();
+  const config = loadConfig(
+    { VGAC_SLACK_SIGNING_SECRET: SECRET, VGAC_SLACK_BOT_TOKEN: BOT_TOKEN, VGAC_SLACK_API_URL: slackApi.apiUrl, VGAC_SLACK_CHANNEL: ESCALATION_CHANNEL, VGAC_LOG_PRETTY: 'false' },
+    { table: stack.tableName },
+  );
+  const runtime: Runtime = { config, clients: stack.aws.clients, learning: stack.learning, logger: stack.logger, endpoints: undefined, hash: sha256Hex, close: () => Promise.resolve() };
+  const agents = createAgentWiring(runtime, { observer: stack.observer, actions: stack.actions });
+  slackApp = createSlackApp(runtime, {
+    ask: createCopilot(agents.deps),
+    decideEscalation: (request) => decideEscalation({ escalations: stack.escalations, actions: stack.actions, logger: stack.logger }, request),
+    clock: fixedClock,
+  });
+  server = await startHttpServer(createHttpApp(stack.deps({}, { slack: slackApp.routes })), { host: '127.0.0.1', port: 0 });
+}, 60_000);
+
+afterAll(async () => {
+  await server?.close();
+  await slackApp?.drain();
+  await slackApi?.close();
+  await stack?.stop();
+});
+
+async function signedPost(path: string, body: string, contentType: string, options: { timestampSeconds?: number; signedBody?: string; headers?: Record<string, string>; unsigned?: boolean } = {}): Promise<Response> {
+  const timestamp = options.timestampSeconds ?? NOW_SECONDS;
+  const signature = await signSlackRequest(SECRET, timestamp, options.signedBody ?? body);
+  const headers: Record<string, string> = { 'content-type': contentType, ...options.headers };
+  if (options.unsigned !== true) {
+    headers['x-slack-request-timestamp'] = String(timestamp);
+    headers['x-slack-signature'] = signature;
+  }
+  return fetch(`${server.url}${path}`, { method: 'POST', headers, body });
+}
+
+const FORM = 'application/x-www-form-urlencoded';
+
+function slashBody(text: string, responseId: string, triggerId: string): string {
+  return new URLSearchParams({ token: 'legacy', team_id: 'T0TEAM', channel_id: 'C0CHAN', user_id: 'U0ASKER', command: '/vgac', text, response_url: slackApi.responseUrl(responseId), trigger_id: triggerId }).toString();
+}
+
+function responsesTo(id: string) {
+  return slackApi.responses.filter((response) => response.id === id);
+}
+
+describe('slash command /vgac', () => {
+  it('acknowledges at once, then delivers the Copilot honest answer to response_url exactly once, even when Slack retries', async () => {
+    const body = slashBody('when will my 4×A100 job start on eks-prod?', 'cmd-1', '1111.2222.aaaa');
+
+    const first = await signedPost('/slack/commands', body, FORM);
+    const firstBody = (await first.json()) as Record<string, unknown>;
+    const retried = await signedPost('/slack/commands', body, FORM, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } });
+    const retriedText = await retried.text();
+    await slackApp.drain();
+
+    expect(first.status).toBe(200);
+    expect(firstBody).toEqual({ response_type: 'ephemeral', text: 'Working on it…' });
+    expect(retried.status).toBe(200);
+    expect(retriedText).toBe('');
+    const delivered = responsesTo('cmd-1');
+    expect(delivered).toHaveLength(1);
+    // eks-prod has no outcomes yet: the Copilot must say it is still learning, not give a plain answer.
+    expect(delivered[0]?.body.text).toMatch(/still learning this cluster/i);
+    expect(delivered[0]?.body.response_type).toBe('ephemeral');
+  });
+
+  it('answers help at once without queuing work', async () => {
+    const response = await signedPost('/slack/commands', slashBody('', 'cmd-help', '3333.4444.bbbb'), FORM);
+    const body = (await response.json()) as Record<string, unknown>;
+    await slackApp.drain();
+
+    expect(body.text).toMatch(/\/vgac when will my/);
+    expect(responsesTo('cmd-help')).toHaveLength(0);
+  });
+});
+
+describe('signature verification', () => {
+  it('rejects tampered, stale and unsigned requests with 401 and logs why without the payload', async () => {
+    const question = 'status of eks-prod secret-marker';
+    const body = slashBody(question, 'cmd-bad', '5555.6666.cccc');
+    const before = stack.logger.lines.length;
+
+    const tampered = await signedPost('/slack/commands', body, FORM, { signedBody: body.replace('secret-marker', 'other') });
+    const stale = await signedPost('/slack/commands', body, FORM, { timestampSeconds: NOW_SECONDS - 301 });
+    const unsigned = await signedPost('/slack/commands', body, FORM, { unsigned: true });
+    const forgedEvent = await signedPost('/slack/events', JSON.stringify({ type: 'url_verification', challenge: 'abc' }), 'application/json', { signedBody: '{}' });
+    await slackApp.drain();
+
+    expect([tampered.status, stale.status, unsigned.status, forgedEvent.status]).toEqual([401, 401, 401, 401]);
+    const rejections = stack.logger.lines.slice(before).filter((line) => line.event === 'slack.signature_rejected');
+    expect(rejections.map((line) => line.fields.reason)).toEqual(['mismatch', 'stale', 'missing_headers', 'mismatch']);
+    expect(JSON.stringify(stack.logger.lines.slice(before))).not.toContain('secret-marker');
+    expect(responsesTo('cmd-bad')).toHaveLength(0);
+  });
+});
+
+describe('Events API', () => {
+  it('answers the url_verification challenge', async () => {
+    const response = await signedPost('/slack/events', JSON.stringify({ token: 'legacy', type: 'url_verification', challenge: 'challenge-3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P' }), 'application/json');
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ challenge: 'challenge-3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P' });
+  });
+
+  it('answers an app mention in its thread once, however often Slack retries the event', async () => {
+    const event = JSON.stringify({
+      token: 'legacy',
+      team_id: 'T0TEAM',
+      api_app_id: 'A0APP',
+      type: 'event_callback',
+      event_id: 'Ev0MENTION1',
+      event_time: NOW_SECONDS,
+      event: { type: 'app_mention', user: 'U0ASKER', text: '<@U0VGACBOT> status of eks-prod', ts: '1700000000.000100', channel: 'C0MENTION', event_ts: '1700000000.000100' },
+    });
+
+    const responses = [
+      await signedPost('/slack/events', event, 'application/json'),
+      await signedPost('/slack/events', event, 'application/json', { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } }),
+      await signedPost('/slack/events', event, 'application/json', { headers: { 'x-slack-retry-num': '2', 'x-slack-retry-reason': 'http_timeout' } }),
+    ];
+    await slackApp.drain();
+
+    expect(responses.map((response) => response.status)).toEqual([200, 200, 200]);
+    const posts = slackApi.posts.filter((post) => post.channel === 'C0MENTION');
+    expect(posts).toHaveLength(1);
+    expect(posts[0]).toMatchObject({ threadTs: '1700000000.000100', authorization: `Bearer ${BOT_TOKEN}` });
+    expect(posts[0]?.text).toMatch(/still learning this cluster/i);
+  });
+
+  it('ignores mentions written by a bot (no reply loops)', async () => {
+    const event = JSON.stringify({
+      team_id: 'T0TEAM',
+      type: 'event_callback',
+      event_id: 'Ev0BOT1',
+      event: { type: 'app_mention', user: 'U0VGACBOT', bot_id: 'B0VGAC', text: '<@U0VGACBOT> status of eks-prod', ts: '1700000000.000200', channel: 'C0BOTLOOP' },
+    });
+
+    const response = await signedPost('/slack/events', event, 'application/json');
+    await slackApp.drain();
+
+    expect(response.status).toBe(200);
+    expect(slackApi.posts.filter((post) => post.channel === 'C0BOTLOOP')).toHaveLength(0);
+  });
+});
+
+describe('escalations in Slack', () => {
+  it('posts an escalation with Approve / Reject buttons to the escalation channel', async () => {
+    await slackApp.notifier?.notify({ subject: 'Escalation on eks-prod', text: 'requeue job j-2?', clusterId: KNOWN_CLUSTER, escalationId: 'esc-notice-1' });
+
+    const post = slackApi.posts.find((candidate) => candidate.channel === ESCALATION_CHANNEL);
+    const actions = (post?.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]).find((block) => block.type === 'actions');
+    expect(actions?.elements?.map((element) => [element.action_id, element.value])).toEqual([
+      ['vgac_escalation_approve', `${KNOWN_CLUSTER}/esc-notice-1`],
+      ['vgac_escalation_reject', `${KNOWN_CLUSTER}/esc-notice-1`],
+    ]);
+  });
+
+  it('Approve executes the action once through ClusterActions and stores who decided and when; a later click is told it was decided', async () => {
+    await stack.escalations.create(sampleEscalation({ escalationId: 'esc-slack-1', jobId: 'j-slack-1', action: { kind: 'requeue', clusterId: KNOWN_CLUSTER, jobId: 'j-slack-1', reason: 'long wait' } }));
+    const click = (actionId: string, triggerId: string, responseId: string, userId: string) =>
+      new URLSearchParams({
+        payload: JSON.stringify({
+          type: 'block_actions',
+          user: { id: userId, username: 'someone' },
+          trigger_id: triggerId,
+          response_url: slackApi.responseUrl(responseId),
+          actions: [{ action_id: actionId, block_id: 'escalation', value: `${KNOWN_CLUSTER}/esc-slack-1`, type: 'button', action_ts: '1700000000.1' }],
+        }),
+      }).toString();
+
+    const approve = await signedPost('/slack/interactions', click('vgac_escalation_approve', 'trig-approve-1', 'act-1', 'U0APPROVER'), FORM);
+    await slackApp.drain();
+    const reject = await signedPost('/slack/interactions', click('vgac_escalation_reject', 'trig-reject-1', 'act-2', 'U0LATECOMER'), FORM);
+    await slackApp.drain();
+
+    expect([approve.status, reject.status]).toEqual([200, 200]);
+    expect(stack.actions.executed.filter((action) => action.jobId === 'j-slack-1')).toEqual([{ kind: 'requeue', clusterId: KNOWN_CLUSTER, jobId: 'j-slack-1', reason: 'long wait' }]);
+    const stored = await stack.escalations.get(KNOWN_CLUSTER, 'esc-slack-1');
+    expect(stored).toMatchObject({ status: 'executed', decidedBy: 'slack:U0APPROVER', decidedAtMs: NOW_MS });
+    const [approved] = responsesTo('act-1');
+    expect(approved?.body).toMatchObject({ replace_original: true });
+    expect(JSON.stringify(approved?.body.blocks)).toContain('<@U0APPROVER>');
+    expect(approved?.body.text).toContain(new Date(NOW_MS).toISOString());
+    expect(responsesTo('act-2')[0]?.body.text).toMatch(/^Already decided: Approved by slack:U0APPROVER/);
+  });
+});
