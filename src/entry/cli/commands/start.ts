@@ -1,6 +1,118 @@
-export const summary = '(not built yet)';
+/**
+ * `vgac start [--speed N] [--port P] [--data-dir D] [--no-sim] [--verbose]` (`npm start`): the
+ * whole system on one machine with embedded defaults — dynalite and s3rver under the data
+ * directory, the API, the Slack route, the AgentCore endpoint and the dashboard on one port, and
+ * two simulated clusters replaying the reference traces at an accelerated clock. Prints the URLs
+ * and what to try; Ctrl-C stops cleanly; a second start continues from the stored state.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createJsonLinesFileLogger } from '../../../adapters/logging/json-lines-file-logger.ts';
+import { InvalidInputError } from '../../../core/errors.ts';
+import { describeConfig, loadConfig } from '../../config.ts';
+import { SERVICE_NAME } from '../../runtime.ts';
+import { formatStartBanner, formatProgressLine } from '../../local/start-banner.ts';
+import { startStack } from '../../local/start-stack.ts';
+import { DEFAULT_SIMULATION_SPEED } from '../../local/simulator.ts';
+import { integerOption, parseCommandOptions } from '../parse-command-options.ts';
 
-export function run(_args: readonly string[]): Promise<number> {
-  process.stderr.write('vgac start: not built yet\n');
-  return Promise.resolve(2);
+export const summary = 'Run everything locally: embedded storage, API, Slack route, dashboard and a live two-cluster simulation';
+
+/** Seconds between two progress lines on the terminal. */
+export const PROGRESS_EVERY_MS = 10_000;
+export const LOG_FILE = 'vgac.log';
+
+const HELP = `usage: vgac start [--speed N] [--port P] [--data-dir D] [--no-sim] [--verbose]
+
+Starts the system on this machine with embedded defaults: dynalite and s3rver (persisted under
+the data directory), the HTTP API, the Slack route, the AgentCore endpoint (/ping, /invocations)
+and the dashboard on one port, and a simulation that replays the reference traces as two live
+clusters (eks-prod, slurm-hpc) at an accelerated clock. Ctrl-C stops; starting again continues.
+
+options:
+  --speed N       trace seconds per wall second (default ${DEFAULT_SIMULATION_SPEED})
+  --port P        HTTP port (default VGAC_HTTP_PORT or 8080; 0 picks a free port;
+                  a taken port falls back to a free one, with a message)
+  --data-dir D    where storage, secrets and the log live (default VGAC_DATA_DIR or .vgac)
+  --no-sim        serve the API and dashboard without the replay
+  --verbose       structured logs on stdout instead of <data-dir>/${LOG_FILE}
+  -h, --help      show this help
+
+The reference data is read from ../shared/data next to the repository, or VGAC_SHARED_DATA.
+`;
+
+function speedOption(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_SIMULATION_SPEED;
+  const speed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(speed) || speed <= 0 || speed > 100_000) throw new InvalidInputError(`--speed must be a number in (0, 100000], got '${value}'`);
+  return speed;
+}
+
+export async function run(args: readonly string[]): Promise<number> {
+  const values = parseCommandOptions('start', args, {
+    speed: { type: 'string' },
+    port: { type: 'string' },
+    'data-dir': { type: 'string' },
+    'no-sim': { type: 'boolean' },
+    verbose: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help === true) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const speed = speedOption(values.speed);
+  const overrides = {
+    ...(values['data-dir'] === undefined ? {} : { dataDir: values['data-dir'] }),
+    ...(values.port === undefined ? {} : { httpPort: integerOption('port', values.port, 0, 0) }),
+  };
+  const config = loadConfig(process.env, overrides);
+  if (config.httpPort > 65_535) throw new InvalidInputError(`--port must be ≤ 65535, got ${config.httpPort}`);
+  const simulate = values['no-sim'] !== true;
+
+  await mkdir(config.dataDir, { recursive: true });
+  const fileLogger = values.verbose === true ? undefined : createJsonLinesFileLogger({ path: join(config.dataDir, LOG_FILE), serviceName: SERVICE_NAME, echo: process.stderr });
+  process.stdout.write(`vgac: starting (data in ${config.dataDir}${simulate ? `, simulation at ${speed}×` : ', no simulation'})…\n`);
+  const stack = await startStack({
+    config,
+    simulate,
+    speed,
+    ...(config.sharedDataDir === undefined ? {} : { sharedDataDir: config.sharedDataDir }),
+    ...(fileLogger === undefined ? {} : { logger: fileLogger }),
+  }).catch(async (error: unknown) => {
+    await fileLogger?.close();
+    throw error;
+  });
+  stack.runtime.logger.info('config', describeConfig(config));
+  process.stdout.write(
+    formatStartBanner({
+      url: stack.url,
+      portFallback: stack.portFallback,
+      clusterIds: stack.clusterIds,
+      simulate: stack.simulator !== null,
+      speed,
+      slackEnabled: stack.slackEnabled,
+      slackSigningSecret: stack.slackSigningSecret,
+      apiKey: config.apiKey,
+      logFile: fileLogger === undefined ? null : join(config.dataDir, LOG_FILE),
+    }),
+  );
+
+  const progress = setInterval(() => {
+    if (stack.simulator !== null) process.stdout.write(`${formatProgressLine(stack.simulator.progress())}\n`);
+  }, PROGRESS_EVERY_MS);
+  progress.unref();
+
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  clearInterval(progress);
+  process.stdout.write(`\nvgac: ${signal} received, stopping (simulation, HTTP server, storage)…\n`);
+  // A second Ctrl-C while stopping forces the exit.
+  process.once('SIGINT', () => process.exit(130));
+  await stack.close();
+  await fileLogger?.close();
+  process.stdout.write('vgac: stopped cleanly; `npm start` again continues from the stored state.\n');
+  return 0;
 }

@@ -1,0 +1,417 @@
+// vgac dashboard: one vanilla ES module, no framework, no build step. Polls the app's JSON API
+// every POLL_MS and renders with DOM APIs only (textContent, createElementNS): no innerHTML of
+// data, so the strict CSP (no inline script/style) holds and no payload can inject markup.
+
+const POLL_MS = 2000;
+/** SPEC's tier prerequisites (max ECE per tier); the dashboard draws them as reference lines. */
+const TIER_LINES = [
+  { tier: 'annotate', maxEce: 0.10 },
+  { tier: 'warn', maxEce: 0.07 },
+  { tier: 'suggest', maxEce: 0.05 },
+  { tier: 'gate', maxEce: 0.03 },
+];
+const SVG = 'http://www.w3.org/2000/svg';
+const PENDING_SHOWN = 8;
+
+const sessionDecisions = [];
+const rendered = new Map();
+
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name === 'class') node.className = value;
+    else if (name === 'text') node.textContent = value;
+    else node.setAttribute(name, value);
+  }
+  for (const child of children) if (child !== null && child !== undefined) node.append(child);
+  return node;
+}
+
+function svgEl(tag, attributes = {}) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
+  return node;
+}
+
+function number(value, digits = 3) {
+  return value === null || value === undefined || Number.isNaN(value) ? '—' : Number(value).toFixed(digits);
+}
+
+function duration(seconds) {
+  if (seconds === null || seconds === undefined) return '—';
+  if (seconds < 90) return `${Math.round(seconds)} s`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
+
+function time(ms) {
+  return new Date(ms).toLocaleTimeString();
+}
+
+async function getJson(path, init) {
+  const response = await fetch(path, { headers: { accept: 'application/json' }, ...init });
+  let body = null;
+  try {
+    body = await response.json();
+  } catch {
+    body = null;
+  }
+  if (!response.ok) {
+    const message = body?.error?.message ?? `${response.status} ${response.statusText}`;
+    const error = new Error(message);
+    error.status = response.status;
+    throw error;
+  }
+  return body;
+}
+
+function replaceChildren(container, ...children) {
+  container.replaceChildren(...children.filter((child) => child !== null && child !== undefined));
+}
+
+function emptyState(text) {
+  return el('p', { class: 'empty', text });
+}
+
+function errorState(text) {
+  return el('p', { class: 'error-box', role: 'alert', text });
+}
+
+// ── Charts ──────────────────────────────────────────────────────────────────────────────────
+
+function historyChart(points) {
+  const width = 520, height = 200, left = 40, right = 86, top = 10, bottom = 24;
+  const svg = svgEl('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': 'ECE and Brier over time' });
+  const measured = points.filter((point) => point.ece !== null || point.brier !== null);
+  if (points.length === 0) {
+    const text = svgEl('text', { x: width / 2, y: height / 2, 'text-anchor': 'middle' });
+    text.textContent = 'No recompute yet: calibration is measured after the first 50 outcomes.';
+    svg.append(text);
+    return svg;
+  }
+  const times = points.map((point) => point.at_ms);
+  const minT = Math.min(...times), maxT = Math.max(...times, minT + 1);
+  const maxY = Math.max(0.15, ...measured.flatMap((point) => [point.ece ?? 0, point.brier ?? 0])) * 1.1;
+  const x = (t) => left + ((t - minT) / (maxT - minT)) * (width - left - right);
+  const y = (v) => top + (1 - v / maxY) * (height - top - bottom);
+  svg.append(svgEl('line', { x1: left, y1: y(0), x2: width - right, y2: y(0), stroke: '#c9ced8' }));
+  for (const tick of [0, maxY / 2, maxY]) {
+    const label = svgEl('text', { x: left - 4, y: y(tick) + 3, 'text-anchor': 'end' });
+    label.textContent = tick.toFixed(2);
+    svg.append(label);
+  }
+  for (const line of TIER_LINES) {
+    if (line.maxEce > maxY) continue;
+    svg.append(svgEl('line', { x1: left, y1: y(line.maxEce), x2: width - right, y2: y(line.maxEce), stroke: '#b4bac6', 'stroke-dasharray': '4 3' }));
+    const label = svgEl('text', { x: width - right + 3, y: y(line.maxEce) + 3 });
+    label.textContent = `${line.tier} ${line.maxEce.toFixed(2)}`;
+    svg.append(label);
+  }
+  for (const point of points) {
+    if (point.action === 'none') continue;
+    svg.append(svgEl('line', { x1: x(point.at_ms), y1: top, x2: x(point.at_ms), y2: height - bottom, stroke: '#1f7a4d', 'stroke-dasharray': '2 2' }));
+    const label = svgEl('text', { x: x(point.at_ms) + 2, y: top + 9, fill: '#1f7a4d' });
+    label.textContent = point.action;
+    svg.append(label);
+  }
+  for (const [key, color] of [['brier', '#9a4fb5'], ['ece', '#3056a8']]) {
+    let path = '';
+    let pen = false;
+    for (const point of points) {
+      const value = point[key];
+      if (value === null) { pen = false; continue; }
+      path += `${pen ? 'L' : 'M'}${x(point.at_ms).toFixed(1)},${y(value).toFixed(1)}`;
+      pen = true;
+    }
+    if (path !== '') svg.append(svgEl('path', { d: path, fill: 'none', stroke: color, 'stroke-width': 2 }));
+    for (const point of points) {
+      if (point[key] === null) continue;
+      const dot = svgEl('circle', { cx: x(point.at_ms), cy: y(point[key]), r: 2.5, fill: color });
+      const title = svgEl('title');
+      title.textContent = `${key.toUpperCase()} ${number(point[key])} at ${time(point.at_ms)} (${point.sample_count} outcomes, ${point.scope})`;
+      dot.append(title);
+      svg.append(dot);
+    }
+  }
+  const first = svgEl('text', { x: left, y: height - 6 });
+  first.textContent = time(minT);
+  const last = svgEl('text', { x: width - right, y: height - 6, 'text-anchor': 'end' });
+  last.textContent = time(maxT);
+  svg.append(first, last);
+  return svg;
+}
+
+function reliabilityChart(reliability) {
+  const size = 200, pad = 26;
+  const svg = svgEl('svg', { viewBox: `0 0 ${size} ${size}`, role: 'img', 'aria-label': 'Reliability diagram' });
+  const scale = (v) => pad + v * (size - 2 * pad);
+  const flip = (v) => size - scale(v);
+  svg.append(svgEl('rect', { x: pad, y: pad, width: size - 2 * pad, height: size - 2 * pad, fill: 'none', stroke: '#dde1e8' }));
+  svg.append(svgEl('line', { x1: scale(0), y1: flip(0), x2: scale(1), y2: flip(1), stroke: '#b4bac6', 'stroke-dasharray': '4 3' }));
+  for (const [text, attrs] of [['predicted', { x: size / 2, y: size - 6, 'text-anchor': 'middle' }], ['observed', { x: 8, y: size / 2, transform: `rotate(-90 8 ${size / 2})`, 'text-anchor': 'middle' }]]) {
+    const label = svgEl('text', attrs);
+    label.textContent = text;
+    svg.append(label);
+  }
+  const curve = reliability?.equal_mass?.curve ?? [];
+  if (curve.length === 0) {
+    const text = svgEl('text', { x: size / 2, y: size / 2, 'text-anchor': 'middle' });
+    text.textContent = 'no outcomes in the window';
+    svg.append(text);
+    return svg;
+  }
+  const maxCount = Math.max(...curve.map((bin) => bin.count));
+  svg.append(svgEl('path', { d: curve.map((bin, index) => `${index === 0 ? 'M' : 'L'}${scale(bin.mean_predicted).toFixed(1)},${flip(bin.observed_rate).toFixed(1)}`).join(''), fill: 'none', stroke: '#3056a8', 'stroke-width': 1.5 }));
+  for (const bin of curve) {
+    const dot = svgEl('circle', { cx: scale(bin.mean_predicted), cy: flip(bin.observed_rate), r: 2 + 3 * Math.sqrt(bin.count / maxCount), fill: '#3056a8', 'fill-opacity': 0.75 });
+    const title = svgEl('title');
+    title.textContent = `predicted ${number(bin.mean_predicted, 2)}, observed ${number(bin.observed_rate, 2)} (${bin.count} jobs)`;
+    dot.append(title);
+    svg.append(dot);
+  }
+  return svg;
+}
+
+// ── Sections ────────────────────────────────────────────────────────────────────────────────
+
+function fact(label, value) {
+  return el('div', {}, el('dt', { text: label }), el('dd', { text: value }));
+}
+
+function psiTable(psi) {
+  if (psi === null) return errorState('PSI unavailable');
+  if (!psi.available) return emptyState(psi.reason ?? 'not available');
+  const table = el('table', {}, el('thead', {}, el('tr', {}, el('th', { text: 'feature' }), el('th', { text: 'PSI' }), el('th', { text: '' }))));
+  const body = el('tbody');
+  for (const feature of psi.features) {
+    const flag = feature.psi > 0.25 ? 'large shift' : feature.psi > 0.1 ? 'shift > 0.1' : 'stable';
+    body.append(el('tr', {}, el('td', { text: feature.name }), el('td', { text: number(feature.psi, 2) }), el('td', { class: feature.psi > 0.1 ? 'miss' : 'hit', text: flag })));
+  }
+  table.append(body);
+  return table;
+}
+
+function predictionsTable(predictions) {
+  if (predictions === null) return errorState('predictions unavailable');
+  if (predictions.length === 0) return emptyState('No predictions yet.');
+  const table = el('table', {}, el('thead', {}, el('tr', {}, ...['job', 'P(long)', 'predicted wait', 'scope', 'observed wait', 'long?'].map((text) => el('th', { text })))));
+  const body = el('tbody');
+  for (const prediction of predictions) {
+    const outcome = prediction.outcome;
+    const wait = prediction.wait_estimate;
+    const predictedLong = prediction.probability >= 0.5;
+    const cls = outcome === null ? '' : outcome.long_wait === predictedLong ? 'hit' : 'miss';
+    body.append(
+      el('tr', {},
+        el('td', { text: prediction.job_id }),
+        el('td', { text: number(prediction.probability, 2) }),
+        el('td', { text: wait === null ? '—' : `${duration(wait.point_seconds)} (${duration(wait.lower_seconds)}–${duration(wait.upper_seconds)})` }),
+        el('td', { text: prediction.scope }),
+        el('td', { text: outcome === null ? 'waiting…' : duration(outcome.wait_seconds) }),
+        el('td', { class: cls, text: outcome === null ? '' : outcome.long_wait ? 'long' : 'short' }),
+      ),
+    );
+  }
+  table.append(body);
+  return table;
+}
+
+function clusterCard(summary, detail, history, predictions, psi) {
+  const template = document.getElementById('cluster-template');
+  const card = template.content.firstElementChild.cloneNode(true);
+  card.dataset.cluster = summary.cluster_id;
+  card.querySelector('.cluster-name').textContent = summary.cluster_id;
+  const scope = card.querySelector('.scope');
+  scope.textContent = summary.scope;
+  scope.classList.add(`scope-${summary.scope}`);
+  scope.title = `action scope: ${summary.scope}`;
+  const tiers = card.querySelector('.tiers');
+  if (summary.qualified_tiers.length === 0) tiers.append(el('span', { class: 'badge none', text: 'no tier qualified' }));
+  for (const tier of summary.qualified_tiers) tiers.append(el('span', { class: 'badge tier', text: tier }), ' ');
+  const facts = card.querySelector('.facts');
+  facts.append(
+    fact('ECE', detail?.ece_interval ? `${number(summary.ece)} [${number(detail.ece_interval.lower)}, ${number(detail.ece_interval.upper)}]` : number(summary.ece)),
+    fact('Brier', number(detail?.brier)),
+    fact('AUROC', number(detail?.auroc)),
+    fact('score', number(summary.calibration_score, 2)),
+    fact('drift', `${summary.drift_status}${detail?.drift_ratio ? ` (×${number(detail.drift_ratio, 1)})` : ''}`),
+    fact('state', summary.state),
+    fact('window outcomes', String(summary.sample_count)),
+    fact('all outcomes', String(detail?.outcome_count ?? '—')),
+    fact('bundle', `v${summary.active_bundle_version}`),
+    fact('recalibrations', String(detail?.recalibrations ?? '—')),
+  );
+  card.querySelector('.history').append(history === null ? errorState('history unavailable') : historyChart(history));
+  card.querySelector('.reliability').append(reliabilityChart(detail?.reliability ?? null));
+  card.querySelector('.psi').append(psiTable(psi));
+  card.querySelector('.predictions').append(predictionsTable(predictions));
+  return card;
+}
+
+async function optional(promise) {
+  try {
+    return await promise;
+  } catch {
+    return null;
+  }
+}
+
+async function refreshClusters() {
+  const container = document.getElementById('clusters');
+  const { clusters } = await getJson('/api/clusters');
+  if (clusters.length === 0) {
+    replaceChildren(container, emptyState('No clusters registered yet. `vgac start` registers eks-prod and slurm-hpc at first start.'));
+    rendered.clear();
+    return clusters;
+  }
+  const cards = await Promise.all(
+    clusters.map(async (summary) => {
+      const id = encodeURIComponent(summary.cluster_id);
+      const [detail, history, predictions, psi] = await Promise.all([
+        optional(getJson(`/api/clusters/${id}/calibration`)),
+        optional(getJson(`/api/clusters/${id}/history?limit=200`)),
+        optional(getJson(`/api/clusters/${id}/predictions?limit=10`)),
+        optional(getJson(`/api/clusters/${id}/psi`)),
+      ]);
+      const key = JSON.stringify([summary, detail, history, predictions, psi]);
+      const previous = rendered.get(summary.cluster_id);
+      if (previous !== undefined && previous.key === key) return previous.card;
+      const card = clusterCard(summary, detail, history?.points ?? null, predictions?.predictions ?? null, psi);
+      rendered.set(summary.cluster_id, { key, card });
+      return card;
+    }),
+  );
+  replaceChildren(container, ...cards);
+  return clusters;
+}
+
+async function decide(escalation, decision, buttons) {
+  for (const button of buttons) button.disabled = true;
+  try {
+    const body = JSON.stringify({ cluster_id: escalation.cluster_id, escalation_id: escalation.escalation_id, decision, decided_by: 'dashboard' });
+    const reply = await getJson('/api/escalations', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body });
+    sessionDecisions.unshift(reply.escalation);
+  } catch (error) {
+    sessionDecisions.unshift({ ...escalation, status: error.status === 409 ? 'already decided' : 'failed', result: error.message });
+  }
+  sessionDecisions.splice(10);
+  renderDecisions(null);
+  await refreshEscalations();
+}
+
+let pendingKey = '';
+async function refreshEscalations() {
+  const container = document.getElementById('escalations');
+  const { escalations } = await getJson(`/api/escalations?status=pending&limit=${PENDING_SHOWN}`);
+  const key = escalations.map((escalation) => escalation.escalation_id).join(',');
+  if (key === pendingKey && container.childElementCount > 0) return;
+  pendingKey = key;
+  if (escalations.length === 0) {
+    replaceChildren(container, emptyState('No escalation is waiting for a human.'));
+    return;
+  }
+  const table = el('table', { class: 'escalation-table' }, el('thead', {}, el('tr', {}, ...['cluster', 'job', 'proposed action', 'P(long)', 'scope', 'why', 'created', ''].map((text) => el('th', { text })))));
+  const body = el('tbody');
+  for (const escalation of escalations) {
+    const approve = el('button', { class: 'approve', type: 'button', text: 'Approve' });
+    const reject = el('button', { class: 'reject', type: 'button', text: 'Reject' });
+    approve.addEventListener('click', () => void decide(escalation, 'approve', [approve, reject]));
+    reject.addEventListener('click', () => void decide(escalation, 'reject', [approve, reject]));
+    const row = el('tr', { 'data-escalation': escalation.escalation_id },
+      el('td', { text: escalation.cluster_id }),
+      el('td', { text: escalation.job_id }),
+      el('td', { text: `${escalation.action.kind}: ${escalation.action.reason}` }),
+      el('td', { text: number(escalation.probability, 2) }),
+      el('td', { text: escalation.scope }),
+      el('td', { text: escalation.reasons.slice(0, 2).join('; ') }),
+      el('td', { text: time(escalation.created_at_ms) }),
+      el('td', { class: 'escalation-actions' }, approve, ' ', reject),
+    );
+    body.append(row);
+  }
+  table.append(body);
+  replaceChildren(container, el('p', { class: 'empty', text: `Newest ${escalations.length} pending (the gate would not let an agent act alone).` }), table);
+}
+
+function renderDecisions(serverDecided) {
+  const container = document.getElementById('decisions');
+  const rows = sessionDecisions.length > 0 ? sessionDecisions : serverDecided ?? [];
+  if (rows.length === 0) {
+    replaceChildren(container, emptyState('No decisions yet: approve or reject an escalation above.'));
+    return;
+  }
+  const table = el('table', { class: 'decision-table' }, el('thead', {}, el('tr', {}, ...['cluster', 'job', 'action', 'status', 'by', 'result'].map((text) => el('th', { text })))));
+  const body = el('tbody');
+  for (const escalation of rows) {
+    body.append(el('tr', { 'data-escalation': escalation.escalation_id },
+      el('td', { text: escalation.cluster_id }),
+      el('td', { text: escalation.job_id }),
+      el('td', { text: escalation.action?.kind ?? '' }),
+      el('td', { class: `status-${escalation.status}`, text: escalation.status }),
+      el('td', { text: escalation.decided_by ?? '' }),
+      el('td', { text: escalation.result ?? '' }),
+    ));
+  }
+  table.append(body);
+  replaceChildren(container, table);
+}
+
+async function refreshDecisions() {
+  if (sessionDecisions.length > 0) return;
+  const { escalations } = await getJson('/api/escalations?status=executed&limit=5');
+  renderDecisions(escalations);
+}
+
+async function refreshBudget() {
+  const container = document.getElementById('budget');
+  let budget;
+  try {
+    budget = await getJson('/api/budget');
+  } catch (error) {
+    replaceChildren(container, error.status === 501 ? emptyState('No budget ledger on this deployment.') : errorState(`Budget unavailable: ${error.message}`));
+    return;
+  }
+  const table = el('table', {}, el('thead', {}, el('tr', {}, ...['component', 'service', 'spent', 'allocation', '', 'calls'].map((text) => el('th', { text })))));
+  const body = el('tbody');
+  for (const component of budget.components) {
+    const share = component.allocation_usd > 0 ? component.committed_usd / component.allocation_usd : component.committed_usd > 0 ? 1 : 0;
+    const bar = el('div', { class: share > 1 ? 'bar over' : 'bar' }, el('span'));
+    bar.firstChild.setAttribute('data-share', share.toFixed(3));
+    // Width through the CSSOM (allowed by the CSP), not an inline style attribute.
+    bar.firstChild.style.width = `${Math.min(100, share * 100).toFixed(1)}%`;
+    body.append(el('tr', {},
+      el('td', { text: component.label }),
+      el('td', { text: component.service }),
+      el('td', { text: `$${component.committed_usd.toFixed(4)}` }),
+      el('td', { text: `$${component.allocation_usd.toFixed(2)}` }),
+      el('td', {}, bar),
+      el('td', { text: String(component.calls) }),
+    ));
+  }
+  table.append(body);
+  replaceChildren(container,
+    el('p', { class: 'empty', text: `$${budget.committed_total_usd.toFixed(4)} of $${budget.total_budget_usd} committed · explanation cache ${budget.cache_hits} hits / ${budget.cache_misses} misses` }),
+    table);
+}
+
+async function refresh() {
+  const status = document.getElementById('status');
+  try {
+    const results = await Promise.allSettled([refreshClusters(), refreshEscalations(), refreshDecisions(), refreshBudget()]);
+    const failed = results.filter((result) => result.status === 'rejected');
+    if (failed.length > 0) throw failed[0].reason;
+    status.className = 'status';
+    status.textContent = `Live · updated ${new Date().toLocaleTimeString()} · every ${POLL_MS / 1000} s`;
+  } catch (error) {
+    status.className = 'status error';
+    status.textContent = `Cannot reach the vgac API (${error.message}); retrying every ${POLL_MS / 1000} s.`;
+    if (error.status === undefined) {
+      const clusters = document.getElementById('clusters');
+      if (clusters.querySelector('.cluster') === null) replaceChildren(clusters, errorState('The server did not answer. Is `npm start` still running?'));
+    }
+  } finally {
+    setTimeout(() => void refresh(), POLL_MS);
+  }
+}
+
+void refresh();

@@ -1,0 +1,206 @@
+/**
+ * Everything `vgac start` runs, wired in one function so the CLI, the start-up smoke test and the
+ * browser test start the same stack: embedded dynalite/s3rver (through `createRuntime`), the two
+ * simulated clusters (priors trained and clusters registered at first start), the agents, the ONE
+ * HTTP server (API, Slack route, AgentCore contract, dashboard) and the accelerated replay.
+ * `close()` stops in the safe order: replay (in-flight event finishes), HTTP server, storage.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Hono } from 'hono';
+import type { AgentDeps } from '../../app/agents/agent-deps.ts';
+import type { EscalationStore } from '../../app/ports.ts';
+import { DynamoCalibrationHistory } from '../../adapters/dynamodb/dynamo-calibration-history.ts';
+import { decideEscalation } from '../../app/agents/decide-escalation.ts';
+import { observePredictDecide } from '../../app/agents/observe-predict-decide.ts';
+import { InfrastructureError } from '../../app/errors.ts';
+import { createAgentCoreRoutes } from '../../app/http/agentcore-routes.ts';
+import { createHttpApp } from '../../app/http/app.ts';
+import { createDashboardRoutes, type DashboardAssets, type PsiReference } from '../../app/http/dashboard-routes.ts';
+import type { LearningDeps } from '../../app/learning/learning-deps.ts';
+import { registerCluster } from '../../app/learning/register-cluster.ts';
+import type { Logger } from '../../app/ports.ts';
+import { createSimulatedClusters, type SimulatedClusters } from '../../app/simulation/simulated-cluster.ts';
+import type { SimulatedClusterTrace } from '../../app/simulation/simulated-job.ts';
+import type { ModelBundle } from '../../core/model/bundle.ts';
+import type { Config } from '../config.ts';
+import { createHttpDeps, systemClock } from '../http-wiring.ts';
+import { createAgentWiring } from '../agent-wiring.ts';
+import { createRuntime, type Runtime } from '../runtime.ts';
+import { startHttpServer, type HttpServer } from './http-server.ts';
+import { loadOrCreateLocalSecrets } from './local-secrets.ts';
+import { loadSimulationData, resolveSharedDataDir, SLURM_CLUSTER_ID, SLURM_LONG_WAIT_SECONDS, type SimulationData } from './simulation-traces.ts';
+import { createSimulator, type Simulator } from './simulator.ts';
+
+export interface StackOptions {
+  readonly config: Config;
+  /** Overrides `config.httpPort`; 0 picks a free port. */
+  readonly port?: number;
+  /** Trace ms per wall ms. */
+  readonly speed?: number;
+  /** false: no replay (the clusters are still registered when the data is there). */
+  readonly simulate: boolean;
+  /** Folder of the reference data (VGAC_SHARED_DATA); default `../shared/data` from the repository root. */
+  readonly sharedDataDir?: string;
+  readonly logger?: Logger;
+  /** When the requested port is taken, listen on a free one instead of failing. Default true. */
+  readonly fallbackPort?: boolean;
+}
+
+export interface Stack {
+  readonly url: string;
+  /** Set when the requested port was taken and another one was used. */
+  readonly portFallback: { readonly requested: number; readonly used: number } | null;
+  readonly runtime: Runtime;
+  readonly learning: LearningDeps;
+  readonly simulator: Simulator | null;
+  readonly clusters: SimulatedClusters;
+  readonly clusterIds: readonly string[];
+  /** The Slack signing secret in use (from the environment or `.vgac/secrets.json`). */
+  readonly slackSigningSecret: string | undefined;
+  /** Whether the Slack routes are served. */
+  readonly slackEnabled: boolean;
+  close(): Promise<void>;
+}
+
+const DASHBOARD_DIR = new URL('./dashboard/', import.meta.url);
+
+export async function readDashboardAssets(): Promise<DashboardAssets> {
+  const [indexHtml, script, style] = await Promise.all(
+    ['index.html', 'dashboard.js', 'dashboard.css'].map((name) => readFile(new URL(name, DASHBOARD_DIR), 'utf8')),
+  );
+  return { indexHtml: indexHtml ?? '', script: script ?? '', style: style ?? '' };
+}
+
+/** Registers each simulated cluster that is not registered yet, training the shared prior at most once. */
+async function registerSimulatedClusters(learning: LearningDeps, data: SimulationData, logger: Logger): Promise<void> {
+  let prior: ModelBundle | undefined;
+  for (const trace of data.traces) {
+    if ((await learning.store.getCalibration(trace.clusterId)) !== undefined) continue;
+    if (prior === undefined) {
+      const startedMs = Date.now();
+      prior = data.trainPrior();
+      logger.info('simulation.prior_trained', { bundleId: prior.bundleId, source: prior.training.source, rows: prior.training.rows, trainingMs: Date.now() - startedMs });
+    }
+    const nowMs = Date.now();
+    const registered = await registerCluster(learning, { clusterId: trace.clusterId, prior, platform: trace.platform, nowMs });
+    if (registered.status === 'registered' && trace.clusterId === SLURM_CLUSTER_ID) {
+      // The prior is the EKS model; the Slurm cluster's own long-wait threshold is its trace's P90.
+      const profile = await learning.store.getProfile(trace.clusterId);
+      if (profile !== undefined) await learning.store.putProfile({ ...profile, longWaitThresholdSeconds: SLURM_LONG_WAIT_SECONDS, updatedAtMs: nowMs });
+    }
+  }
+}
+
+/** PSI reference: every simulated cluster starts from the EKS prior, so its training columns are the reference. */
+function psiReferenceOf(traces: readonly SimulatedClusterTrace[]): PsiReference {
+  const eks = traces.find((trace) => trace.platform === 'kubernetes');
+  const columns: Record<string, Float64Array> = {};
+  if (eks !== undefined) {
+    for (const name of ['pending_ratio', 'queue_depth_norm', 'fragmentation_score', 'congestion_score', 'total_pending', 'running_gpus']) {
+      columns[name] = Float64Array.from(eks.jobs, (job) => Number(job.features[name] ?? 0));
+    }
+  }
+  const ids = new Set(traces.map((trace) => trace.clusterId));
+  return (clusterId) => (ids.has(clusterId) && eks !== undefined ? columns : undefined);
+}
+
+async function listen(app: Hono, host: string, port: number, fallback: boolean): Promise<{ server: HttpServer; portFallback: Stack['portFallback'] }> {
+  try {
+    return { server: await startHttpServer(app, { host, port }), portFallback: null };
+  } catch (error) {
+    const code = error instanceof InfrastructureError && error.cause instanceof Error ? (error.cause as NodeJS.ErrnoException).code : undefined;
+    if (!fallback || port === 0 || code !== 'EADDRINUSE') throw error;
+    const server = await startHttpServer(app, { host, port: 0 });
+    return { server, portFallback: { requested: port, used: server.port } };
+  }
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const { config } = options;
+  const secrets = config.mode === 'embedded' ? await loadOrCreateLocalSecrets(config.dataDir) : undefined;
+  const slackSigningSecret = config.slack.signingSecret ?? secrets?.slackSigningSecret;
+  // Resolve the data before starting anything, so a missing folder fails fast with nothing to clean up.
+  const data = options.simulate
+    ? await loadSimulationData(resolveSharedDataDir(options.sharedDataDir))
+    : await loadSimulationData(resolveSharedDataDir(options.sharedDataDir)).catch(() => undefined);
+
+  const runtime = await createRuntime(config, options.logger === undefined ? {} : { logger: options.logger });
+  const cleanups: (() => Promise<void>)[] = [() => runtime.close()];
+  const cleanup = async (): Promise<void> => {
+    for (const step of cleanups.reverse()) await step();
+  };
+  try {
+    const { logger } = runtime;
+    const tableClient = { client: runtime.clients.dynamo, tableName: config.table };
+    const history = new DynamoCalibrationHistory(tableClient);
+    const learning: LearningDeps = { ...runtime.learning, history };
+    const traces = data?.traces ?? [];
+    if (data !== undefined) await registerSimulatedClusters(learning, data, logger);
+
+    const clusters = createSimulatedClusters(traces);
+    const wiring = createAgentWiring({ ...runtime, learning }, { observer: clusters, actions: clusters });
+    const { deps: agents, escalations, ledger } = wiring;
+
+    const dashboard = createDashboardRoutes({ assets: await readDashboardAssets(), learning, history, ledger, psiReference: psiReferenceOf(traces) });
+    const agentCore = createAgentCoreRoutes({ agents, nowMs: () => systemClock.nowMs(), ...(config.defaultClusterId === undefined ? {} : { defaultClusterId: config.defaultClusterId }) });
+    const slack = await createLocalSlackRoutes({ agents, escalations, signingSecret: slackSigningSecret, config, logger });
+    const app = createHttpApp(
+      createHttpDeps(
+        { config, learning },
+        {
+          observer: clusters,
+          escalations,
+          decideEscalation: (request) => decideEscalation({ escalations, actions: clusters, logger }, request),
+          mounts: [agentCore, dashboard],
+          ...(slack === undefined ? {} : { slack }),
+        },
+      ),
+    );
+    const requestedPort = options.port ?? config.httpPort;
+    const { server, portFallback } = await listen(app, config.host, requestedPort, options.fallbackPort ?? true);
+    cleanups.push(() => server.close());
+
+    let simulator: Simulator | null = null;
+    if (options.simulate && traces.length > 0) {
+      simulator = await createSimulator({ learning, clusters, decide: (request) => observePredictDecide(agents, request) }, traces, {
+        logger,
+        ...(options.speed === undefined ? {} : { speed: options.speed }),
+      });
+      const running = simulator;
+      cleanups.push(() => running.stop());
+      simulator.start();
+    }
+    logger.info('stack.started', { url: server.url, simulate: simulator !== null, clusters: traces.map((trace) => trace.clusterId), slack: slack !== undefined });
+
+    let closing: Promise<void> | undefined;
+    return {
+      url: server.url,
+      portFallback,
+      runtime,
+      learning,
+      simulator,
+      clusters,
+      clusterIds: traces.map((trace) => trace.clusterId),
+      slackSigningSecret,
+      slackEnabled: slack !== undefined,
+      close: () => (closing ??= cleanup()),
+    };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+interface LocalSlackParts {
+  readonly agents: AgentDeps;
+  readonly escalations: EscalationStore;
+  readonly signingSecret: string | undefined;
+  readonly config: Config;
+  readonly logger: Logger;
+}
+
+/** The Slack sub-app, once the HTTP helper's Slack routes exist (undefined until then or without a secret). */
+function createLocalSlackRoutes(parts: LocalSlackParts): Promise<Hono | undefined> {
+  if (parts.signingSecret === undefined) return Promise.resolve(undefined);
+  return Promise.resolve(undefined);
+}
