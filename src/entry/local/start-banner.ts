@@ -20,6 +20,9 @@ export interface BannerFacts {
   readonly logFile: string | null;
 }
 
+/** Where the local stack's example slash command asks for its answer (printed by `localSlackResponses`). */
+export const LOCAL_RESPONSE_PATH = '/local/slack-response';
+
 /** Single-quotes a value for a POSIX shell. */
 export function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
@@ -30,7 +33,17 @@ export function shellQuote(text: string): string {
  * `v0:{timestamp}:{body}`) at the time it runs — so it stays valid past Slack's 5-minute window.
  */
 export function signedSlackCurl(url: string, signingSecret: string, text: string): string {
-  const body = new URLSearchParams({ command: '/vgac', text, user_id: 'U0LOCAL', user_name: 'you', channel_id: 'C0LOCAL', team_id: 'T0LOCAL' }).toString();
+  const body = new URLSearchParams({
+    command: '/vgac',
+    text,
+    user_id: 'U0LOCAL',
+    user_name: 'you',
+    channel_id: 'C0LOCAL',
+    team_id: 'T0LOCAL',
+    trigger_id: 'local.trigger',
+    // The slow answer is posted here: the local server prints it in the `vgac start` terminal.
+    response_url: `${url}${LOCAL_RESPONSE_PATH}`,
+  }).toString();
   return [
     `ts=$(date +%s); body=${shellQuote(body)}; \\`,
     `  sig="v0=$(printf 'v0:%s:%s' "$ts" "$body" | openssl dgst -sha256 -hmac ${shellQuote(signingSecret)} | sed 's/^.*= //')"; \\`,

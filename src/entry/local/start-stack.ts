@@ -6,15 +6,15 @@
  * `close()` stops in the safe order: replay (in-flight event finishes), HTTP server, storage.
  */
 import { readFile } from 'node:fs/promises';
-import type { Hono } from 'hono';
-import type { AgentDeps } from '../../app/agents/agent-deps.ts';
-import type { EscalationStore } from '../../app/ports.ts';
+import { Hono } from 'hono';
 import { DynamoCalibrationHistory } from '../../adapters/dynamodb/dynamo-calibration-history.ts';
 import { decideEscalation } from '../../app/agents/decide-escalation.ts';
 import { observePredictDecide } from '../../app/agents/observe-predict-decide.ts';
 import { InfrastructureError } from '../../app/errors.ts';
 import { createAgentCoreRoutes } from '../../app/http/agentcore-routes.ts';
 import { createHttpApp } from '../../app/http/app.ts';
+import type { DecideEscalation } from '../../app/http/http-deps.ts';
+import { createCopilot } from '../../app/agents/ask-copilot.ts';
 import { createDashboardRoutes, type DashboardAssets, type PsiReference } from '../../app/http/dashboard-routes.ts';
 import type { LearningDeps } from '../../app/learning/learning-deps.ts';
 import { registerCluster } from '../../app/learning/register-cluster.ts';
@@ -24,6 +24,8 @@ import type { SimulatedClusterTrace } from '../../app/simulation/simulated-job.t
 import type { ModelBundle } from '../../core/model/bundle.ts';
 import type { Config } from '../config.ts';
 import { createHttpDeps, systemClock } from '../http-wiring.ts';
+import { createSlackApp } from '../slack-wiring.ts';
+import { LOCAL_RESPONSE_PATH } from './start-banner.ts';
 import { createAgentWiring } from '../agent-wiring.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
 import { startHttpServer, type HttpServer } from './http-server.ts';
@@ -143,15 +145,32 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     const dashboard = createDashboardRoutes({ assets: await readDashboardAssets(), learning, history, ledger, psiReference: psiReferenceOf(traces) });
     const agentCore = createAgentCoreRoutes({ agents, nowMs: () => systemClock.nowMs(), ...(config.defaultClusterId === undefined ? {} : { defaultClusterId: config.defaultClusterId }) });
-    const slack = await createLocalSlackRoutes({ agents, escalations, signingSecret: slackSigningSecret, config, logger });
+    const decide: DecideEscalation = (request) => decideEscalation({ escalations, actions: clusters, logger }, request);
+    const slackApp =
+      slackSigningSecret === undefined
+        ? undefined
+        : createSlackApp(runtime, {
+            ask: createCopilot(agents, config.defaultClusterId === undefined ? {} : { defaultClusterId: config.defaultClusterId }),
+            decideEscalation: decide,
+            signingSecret: slackSigningSecret,
+          });
+    if (slackApp !== undefined) cleanups.push(() => slackApp.drain());
+    const slack = slackApp?.routes;
+    // Stands in for Slack's response_url locally: the answer of the banner's example command is
+    // printed in the terminal that runs `vgac start`. Outside /slack, so no Slack signature applies.
+    const localResponses = new Hono().post(LOCAL_RESPONSE_PATH, async (context) => {
+      const message = (await context.req.json().catch(() => ({}))) as { text?: unknown };
+      process.stdout.write(`\n  Slack answer → ${typeof message.text === 'string' ? message.text : JSON.stringify(message)}\n\n`);
+      return context.json({ ok: true });
+    });
     const app = createHttpApp(
       createHttpDeps(
         { config, learning },
         {
           observer: clusters,
           escalations,
-          decideEscalation: (request) => decideEscalation({ escalations, actions: clusters, logger }, request),
-          mounts: [agentCore, dashboard],
+          decideEscalation: decide,
+          mounts: [agentCore, dashboard, localResponses],
           ...(slack === undefined ? {} : { slack }),
         },
       ),
@@ -191,16 +210,3 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   }
 }
 
-interface LocalSlackParts {
-  readonly agents: AgentDeps;
-  readonly escalations: EscalationStore;
-  readonly signingSecret: string | undefined;
-  readonly config: Config;
-  readonly logger: Logger;
-}
-
-/** The Slack sub-app, once the HTTP helper's Slack routes exist (undefined until then or without a secret). */
-function createLocalSlackRoutes(parts: LocalSlackParts): Promise<Hono | undefined> {
-  if (parts.signingSecret === undefined) return Promise.resolve(undefined);
-  return Promise.resolve(undefined);
-}
