@@ -11,7 +11,10 @@ import { createPowertoolsLogger } from '../adapters/logging/powertools-logger.ts
 import { ensureBucket, S3BundleStore } from '../adapters/s3/s3-bundle-store.ts';
 import { createAwsClients, type AwsClients } from './aws-clients.ts';
 import { Mode, type Config } from './config.ts';
-import { startEmbeddedAws, type EmbeddedAws } from './local/embedded-aws.ts';
+import type { EmbeddedAws } from './local/embedded-aws.ts';
+
+/** Loaded only in embedded mode, through a non-literal specifier so esbuild keeps dynalite and s3rver out of the Lambda bundles. */
+const EMBEDDED_AWS_MODULE = './local/embedded-aws.ts';
 
 export { sha256Hex };
 
@@ -40,6 +43,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   let dynamoEndpoint = config.dynamoEndpoint;
   let s3Endpoint = config.s3Endpoint;
   if (config.mode === Mode.embedded && (dynamoEndpoint === undefined || s3Endpoint === undefined)) {
+    const { startEmbeddedAws } = (await import(EMBEDDED_AWS_MODULE)) as typeof import('./local/embedded-aws.ts');
     embedded = await startEmbeddedAws({ dataDir: config.dataDir });
     dynamoEndpoint ??= embedded.dynamoEndpoint;
     s3Endpoint ??= embedded.s3Endpoint;

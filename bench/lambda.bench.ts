@@ -1,0 +1,226 @@
+/**
+ * Lambda bundles: size and cold start. Builds every function in scripts/lambda-functions.ts with
+ * the real build (scripts/build-lambdas.ts → esbuild, `@aws-sdk/*` external as on nodejs22.x)
+ * into a temp directory, then for each bundle starts a fresh `node` process that imports it and
+ * runs its first invocation with a fixture event against a running dynalite + s3rver.
+ * Reported per function:
+ * - `lambda bundle <name>` in KB against the 300 KB target;
+ * - `lambda cold start <name>` = import + first invocation in ms (median of COLD_START_RUNS fresh
+ *   processes; process start-up itself excluded), against a trivial "hello" bundle built and
+ *   started the same way. Target ≤ 150 ms locally.
+ * Functions whose entry file does not exist yet are reported on stderr and skipped.
+ *
+ * Run alone: `node --import tsx bench/lambda.bench.ts`.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { createLearningDeps } from '../src/app/learning/learning-deps.ts';
+import { registerCluster } from '../src/app/learning/register-cluster.ts';
+import { DynamoClusterStore } from '../src/adapters/dynamodb/dynamo-cluster-store.ts';
+import { ensureTable } from '../src/adapters/dynamodb/table-definition.ts';
+import { ensureBucket, S3BundleStore } from '../src/adapters/s3/s3-bundle-store.ts';
+import { DEFAULT_GATE_CONFIG } from '../src/core/gating/gate-config.ts';
+import type { ModelBundle } from '../src/core/model/bundle.ts';
+import { createAwsClients } from '../src/entry/aws-clients.ts';
+import { startEmbeddedAws } from '../src/entry/local/embedded-aws.ts';
+import { BUNDLE_SIZE_TARGET_BYTES, buildLambdas, esbuildOptionsFor } from '../scripts/build-lambdas.ts';
+import { LAMBDA_FUNCTIONS, type LambdaFunction } from '../scripts/lambda-functions.ts';
+import type { BenchResult } from './types.ts';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const FIXTURES = join(ROOT, 'test', 'fixtures', 'events');
+/** Fresh processes per function; the median is reported. */
+export const COLD_START_RUNS = 3;
+export const COLD_START_TARGET_MS = 150;
+const CHILD_TIMEOUT_MS = 20_000;
+const TABLE = 'vgac-lambda-bench';
+const BUCKET = 'vgac-lambda-bench';
+const CLUSTER = 'bench-cluster';
+
+const HELLO_SOURCE = 'export const handler = async (event) => ({ ok: true, keys: Object.keys(event ?? {}).length });\n';
+
+/** A one-feature prior (P = sigmoid(2x − 2)), enough for the workflow tasks to do real work. */
+const PRIOR: ModelBundle = {
+  schemaVersion: 1,
+  bundleId: 'lambda-bench-prior',
+  training: { source: 'bench', dataHash: '0'.repeat(64), rows: 0, positives: 0, labelThresholdSeconds: 600 },
+  numericFeatures: ['x'],
+  categoricalFeatures: [],
+  scaler: { means: [0], scales: [1] },
+  classifier: { kind: 'logistic', weights: [2], intercept: -2, l2: 1 },
+  calibrator: { kind: 'platt', slope: 1, intercept: 0 },
+  waitModel: null,
+  metrics: {},
+};
+
+function apiGatewayEvent(method: string, path: string): Record<string, unknown> {
+  // API Gateway HTTP API payload format 2.0 (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html)
+  return {
+    version: '2.0', routeKey: `${method} ${path}`, rawPath: path, rawQueryString: '', headers: { 'content-type': 'application/json', host: 'example.execute-api.us-east-1.amazonaws.com' },
+    requestContext: { accountId: '123456789012', apiId: 'api-id', domainName: 'example.execute-api.us-east-1.amazonaws.com', domainPrefix: 'example', http: { method, path, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'bench' }, requestId: 'bench-request', routeKey: `${method} ${path}`, stage: '$default', time: '05/Jan/2026:09:00:00 +0000', timeEpoch: 1767603600000 },
+    isBase64Encoded: false,
+  };
+}
+
+/** The first invocation's event per function. */
+async function eventFor(name: string): Promise<unknown> {
+  const fixture = async (file: string): Promise<unknown> => JSON.parse(await readFile(join(FIXTURES, file), 'utf8')) as unknown;
+  switch (name) {
+    case 'check-drift':
+    case 'collector':
+      return fixture('eventbridge-scheduled.json');
+    case 'recalibrate':
+    case 'update-profile':
+      return { clusterId: CLUSTER, recalibrate: true, notify: false, scope: 'learning' };
+    case 'notify':
+      return fixture('sfn-notify-cluster-failure.json');
+    case 'alerts':
+      return fixture('sns-notification.json');
+    case 'api':
+      return apiGatewayEvent('GET', '/api/clusters');
+    case 'slack':
+      return apiGatewayEvent('POST', '/slack/commands');
+    default:
+      return {};
+  }
+}
+
+const CHILD_SCRIPT = `
+const { performance } = await import('node:perf_hooks');
+const { pathToFileURL } = await import('node:url');
+const { bundle, event, name } = JSON.parse(process.env.VGAC_BENCH_INPUT);
+const context = { functionName: name, functionVersion: '$LATEST', invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:' + name, memoryLimitInMB: '256', awsRequestId: 'bench-' + name, logGroupName: '/aws/lambda/' + name, logStreamName: 'bench', callbackWaitsForEmptyEventLoop: true, getRemainingTimeInMillis: () => 30000 };
+const started = performance.now();
+const module = await import(pathToFileURL(bundle).href);
+const imported = performance.now();
+let ok = true;
+try { await module.handler(event, context); } catch { ok = false; }
+const invoked = performance.now();
+process.stdout.write('\\nVGAC_BENCH ' + JSON.stringify({ importMs: imported - started, invocationMs: invoked - imported, ok }) + '\\n');
+process.exit(0);
+`;
+
+interface ColdStart {
+  readonly importMs: number;
+  readonly invocationMs: number;
+  readonly ok: boolean;
+}
+
+function runChild(bundle: string, name: string, event: unknown, env: Readonly<Record<string, string>>): Promise<ColdStart> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD_SCRIPT], {
+      env: { PATH: process.env['PATH'] ?? '', ...env, VGAC_BENCH_INPUT: JSON.stringify({ bundle, event, name }) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+    const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS);
+    child.on('close', () => {
+      clearTimeout(timer);
+      const line = stdout.split('\n').find((text) => text.startsWith('VGAC_BENCH '));
+      if (line === undefined) {
+        reject(new Error(`cold start of ${name} produced no measurement: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
+        return;
+      }
+      resolvePromise(JSON.parse(line.slice('VGAC_BENCH '.length)) as ColdStart);
+    });
+  });
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+async function coldStart(bundle: string, name: string, event: unknown, env: Readonly<Record<string, string>>): Promise<{ ms: number; ok: boolean }> {
+  const runs: ColdStart[] = [];
+  for (let run = 0; run < COLD_START_RUNS; run += 1) runs.push(await runChild(bundle, name, event, env));
+  return { ms: median(runs.map((run) => run.importMs + run.invocationMs)), ok: runs.every((run) => run.ok) };
+}
+
+export async function benchLambda(): Promise<BenchResult[]> {
+  const workDirectory = await mkdtemp(join(tmpdir(), 'vgac-lambda-bench-'));
+  const embedded = await startEmbeddedAws({ dataDir: join(workDirectory, 'data'), dynamoPort: 0, s3Port: 0 });
+  const clients = createAwsClients({ region: 'us-east-1', dynamoEndpoint: embedded.dynamoEndpoint, s3Endpoint: embedded.s3Endpoint });
+  try {
+    const outDirectory = join(workDirectory, 'lambda');
+    // The nodejs22.x runtime provides @aws-sdk/*: here the repository's node_modules stands in for it.
+    await symlink(join(ROOT, 'node_modules'), join(workDirectory, 'node_modules'), 'dir');
+
+    const present = LAMBDA_FUNCTIONS.filter((fn) => existsSync(join(ROOT, fn.entry)));
+    for (const fn of LAMBDA_FUNCTIONS.filter((candidate) => !present.includes(candidate))) {
+      process.stderr.write(`lambda bench: ${fn.name} skipped — ${fn.entry} does not exist yet\n`);
+    }
+    const reports = await buildLambdas(present, ROOT, outDirectory);
+
+    const helloEntry = join(workDirectory, 'hello.mjs');
+    await writeFile(helloEntry, HELLO_SOURCE);
+    const hello: LambdaFunction = { logicalId: 'HelloFunction', name: 'hello', entry: helloEntry, trigger: 'bench baseline' };
+    await mkdir(join(outDirectory, hello.name), { recursive: true });
+    await build(esbuildOptionsFor(hello, ROOT, outDirectory));
+    const helloBundle = join(outDirectory, hello.name, 'index.mjs');
+    const helloBytes = (await stat(helloBundle)).size;
+
+    await ensureTable(clients.dynamo, TABLE);
+    await ensureBucket(clients.s3, BUCKET);
+    const learning = createLearningDeps({
+      store: new DynamoClusterStore({ client: clients.dynamo, tableName: TABLE }),
+      bundles: new S3BundleStore({ client: clients.s3, bucket: BUCKET }),
+      gate: DEFAULT_GATE_CONFIG,
+      logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    });
+    await registerCluster(learning, { clusterId: CLUSTER, prior: PRIOR, platform: 'slurm', nowMs: Date.UTC(2026, 0, 5) });
+
+    const env = {
+      VGAC_MODE: 'aws',
+      AWS_REGION: 'us-east-1',
+      VGAC_TABLE: TABLE,
+      VGAC_BUCKET: BUCKET,
+      VGAC_DYNAMODB_ENDPOINT: embedded.dynamoEndpoint,
+      VGAC_S3_ENDPOINT: embedded.s3Endpoint,
+      VGAC_API_AUTH: 'off',
+      VGAC_COLLECTOR: 'none',
+      POWERTOOLS_SERVICE_NAME: 'vgac',
+      POWERTOOLS_METRICS_NAMESPACE: 'Vgac',
+      POWERTOOLS_TRACE_ENABLED: 'false',
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    };
+    const helloStart = await coldStart(helloBundle, 'hello', {}, env);
+    const results: BenchResult[] = [];
+    for (const report of reports) {
+      results.push({ name: `lambda bundle ${report.name}`, value: report.bytes / 1024, unit: 'KB', baseline: { name: `target (hello ${(helloBytes / 1024).toFixed(1)} KB)`, value: BUNDLE_SIZE_TARGET_BYTES / 1024 } });
+    }
+    for (const report of reports) {
+      let measured: { ms: number; ok: boolean };
+      try {
+        measured = await coldStart(join(outDirectory, report.name, 'index.mjs'), report.name, await eventFor(report.name), env);
+      } catch (error) {
+        // A bundle that cannot even start is reported, not measured; the other functions still are.
+        process.stderr.write(`lambda bench: ${report.name} did not start — ${error instanceof Error ? error.message : String(error)}\n`);
+        continue;
+      }
+      if (!measured.ok) process.stderr.write(`lambda bench: ${report.name}'s first invocation threw (its time is still reported)\n`);
+      results.push({ name: `lambda cold start ${report.name}`, value: measured.ms, unit: 'ms', baseline: { name: 'hello bundle', value: helloStart.ms } });
+    }
+    return results;
+  } finally {
+    clients.destroy();
+    await embedded.stop();
+    await rm(workDirectory, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  for (const result of await benchLambda()) {
+    process.stdout.write(`${result.name.padEnd(34)} ${result.value.toFixed(1).padStart(9)} ${result.unit}  (${result.baseline?.name ?? ''} ${result.baseline?.value.toFixed(1) ?? ''})\n`);
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * One scheduled collection pass (the collector Lambda, every minute): for every registered
+ * cluster, observe its queue and feed the listing to `captureTick` (predictions at submit,
+ * outcomes at start). Trackers live as long as the caller keeps them — a warm Lambda keeps them
+ * between invocations; after a cold start the jobs already queued are adopted (outcomes still
+ * join predictions stored before). A source that is down is reported for that cluster only.
+ * (Added by the Lambda helper, issue 6.)
+ */
+import { SourceUnavailableError } from '../errors.ts';
+import type { LearningDeps } from '../learning/learning-deps.ts';
+import type { ClusterObserver } from '../ports.ts';
+import { captureTick, createCaptureTracker, type CaptureTracker } from './submit-capture.ts';
+
+export type ClusterCollection =
+  | { readonly clusterId: string; readonly status: 'collected'; readonly predicted: number; readonly outcomes: number; readonly censored: number; readonly adopted: number }
+  | { readonly clusterId: string; readonly status: 'unavailable'; readonly reason: string };
+
+/** Collects every registered cluster once, one after another. Storage failures propagate (the invocation fails and is retried next minute). */
+export async function collectClusters(
+  deps: LearningDeps,
+  observer: ClusterObserver,
+  trackers: Map<string, CaptureTracker>,
+  nowMs: number,
+): Promise<ClusterCollection[]> {
+  const results: ClusterCollection[] = [];
+  for (const clusterId of await deps.store.listClusters()) {
+    let tracker = trackers.get(clusterId);
+    if (tracker === undefined) {
+      tracker = createCaptureTracker(clusterId, nowMs);
+      trackers.set(clusterId, tracker);
+    }
+    let state;
+    try {
+      state = await observer.observe(clusterId);
+    } catch (error) {
+      if (!(error instanceof SourceUnavailableError)) throw error;
+      deps.logger.warn('capture.source_unavailable', { clusterId, error: error.message });
+      results.push({ clusterId, status: 'unavailable', reason: error.message });
+      continue;
+    }
+    const tick = await captureTick(deps, tracker, state);
+    results.push({ clusterId, status: 'collected', predicted: tick.predicted.length, outcomes: tick.outcomes.length, censored: tick.censored.length, adopted: tick.adopted.length });
+  }
+  return results;
+}

@@ -1,0 +1,79 @@
+/**
+ * Lambda entry run by the EventBridge schedule (rate 1 minute) when a collector is configured:
+ * one collection pass over every registered cluster (`collectClusters`). Metrics: `Predictions`
+ * (jobs predicted at their submit instant). Capture trackers live at module scope, so a warm
+ * function remembers what it saw between invocations.
+ *
+ * Collector sources (VGAC_COLLECTOR): `none` → nothing to do (the schedule is not even
+ * deployed); `vgac-api` and `simulator` need a ClusterObserver that can run inside a Lambda —
+ * see `observerFor`: until one exists the invocation fails with NotConfiguredError, loudly.
+ */
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
+import { collectClusters, type ClusterCollection } from '../../app/collection/collect-clusters.ts';
+import type { CaptureTracker } from '../../app/collection/submit-capture.ts';
+import { NotConfiguredError } from '../../app/errors.ts';
+import type { ClusterObserver } from '../../app/ports.ts';
+import { InvalidInputError } from '../../core/errors.ts';
+import type { Config } from '../config.ts';
+import { countMetric, createLambdaRuntime, MetricName, runInvocation, type LambdaRuntime } from './lambda-runtime.ts';
+
+/** An EventBridge scheduled event (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-run-lambda-schedule.html). */
+const ScheduledEvent = z.looseObject({
+  id: z.string(),
+  'detail-type': z.literal('Scheduled Event'),
+  source: z.literal('aws.events'),
+  time: z.string(),
+});
+
+export type CollectOutput =
+  | { readonly status: 'disabled' }
+  | { readonly status: 'collected'; readonly clusters: readonly ClusterCollection[] };
+
+/**
+ * The observer for the configured source; undefined for `none`. No Lambda-capable observer exists
+ * yet for `vgac-api` (the platform client is not a ClusterObserver) or `simulator` (its queue
+ * lives in the memory of the `vgac start` process).
+ */
+export function observerFor(config: Config): ClusterObserver | undefined {
+  if (config.lambda.collector === 'none') return undefined;
+  throw new NotConfiguredError(`the '${config.lambda.collector}' collector in Lambda`);
+}
+
+/** The handler over an explicit runtime and observer (the module's `handler` wires the configured ones). */
+export function createCollectHandler(runtime: LambdaRuntime, observer: ClusterObserver | undefined, clock: () => number = Date.now) {
+  const trackers = new Map<string, CaptureTracker>();
+  return async (event: unknown, context?: Context): Promise<CollectOutput> => {
+    const parsed = ScheduledEvent.safeParse(event);
+    return runInvocation(runtime, { handler: 'collector', ...(parsed.success ? { correlationId: parsed.data.id } : {}), ...(context === undefined ? {} : { context }) }, async (logger) => {
+      try {
+        if (!parsed.success) throw new InvalidInputError(`not an EventBridge scheduled event — ${parsed.error.issues.map((issue) => issue.path.join('.') || '(event)').join(', ')}`);
+        if (observer === undefined) {
+          logger.info('collector.disabled', { collector: runtime.config.lambda.collector });
+          return { status: 'disabled' };
+        }
+        const clusters = await collectClusters(runtime.learning, observer, trackers, clock());
+        const predicted = clusters.reduce((sum, cluster) => sum + (cluster.status === 'collected' ? cluster.predicted : 0), 0);
+        countMetric(runtime, MetricName.predictions, predicted);
+        logger.info('collector.done', { clusters: clusters.length, predicted, unavailable: clusters.filter((cluster) => cluster.status === 'unavailable').length });
+        return { status: 'collected', clusters };
+      } catch (error) {
+        logger.error('collector.failed', { error: error instanceof Error ? error.message : String(error) });
+        throw error;
+      }
+    });
+  };
+}
+
+const runtime = createLambdaRuntime();
+const configured = (() => {
+  try {
+    return { observer: observerFor(runtime.config) };
+  } catch (error) {
+    return { error };
+  }
+})();
+
+export const handler = 'error' in configured
+  ? (): Promise<CollectOutput> => Promise.reject(configured.error instanceof Error ? configured.error : new Error(String(configured.error)))
+  : createCollectHandler(runtime, configured.observer);

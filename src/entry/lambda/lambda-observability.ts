@@ -1,0 +1,110 @@
+/**
+ * Observability every Lambda handler shares, with no AWS SDK client in it (so a function that
+ * needs no storage does not load DynamoDB/S3 at cold start): the Powertools logger (JSON lines
+ * with the correlation id), metrics (EMF on stdout, namespace `Vgac`, default dimension
+ * `service` only; `ClusterId` only on `Ece`) and tracer (X-Ray; off locally with
+ * POWERTOOLS_TRACE_ENABLED=false), and `runInvocation`, which wraps one invocation.
+ */
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Context } from 'aws-lambda';
+import type { Logger } from '../../app/ports.ts';
+import { createPowertoolsLogger } from '../../adapters/logging/powertools-logger.ts';
+import type { Config } from '../config.ts';
+
+/** CloudWatch namespace of every custom metric (the template's POWERTOOLS_METRICS_NAMESPACE and dashboard). */
+export const METRICS_NAMESPACE = 'Vgac';
+
+/** The custom metrics the dashboard and alarms read; nothing else is emitted. */
+export const MetricName = {
+  predictions: 'Predictions',
+  ece: 'Ece',
+  scopeChanges: 'ScopeChanges',
+  escalations: 'Escalations',
+  modelInputTokens: 'ModelInputTokens',
+  modelOutputTokens: 'ModelOutputTokens',
+  modelCostUsd: 'ModelCostUsd',
+} as const;
+export type MetricName = (typeof MetricName)[keyof typeof MetricName];
+
+export interface LambdaObservability {
+  readonly logger: ReturnType<typeof createPowertoolsLogger>;
+  readonly metrics: Metrics;
+  readonly tracer: Tracer;
+}
+
+/** Builds the logger, metrics and tracer from the configuration (once per cold start). */
+export function createObservability(config: Config): LambdaObservability {
+  return {
+    logger: createPowertoolsLogger({ serviceName: config.lambda.serviceName, level: config.logLevel }),
+    metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: config.lambda.serviceName }),
+    tracer: new Tracer({ serviceName: config.lambda.serviceName, enabled: config.lambda.tracingEnabled }),
+  };
+}
+
+/**
+ * Client options for an optional endpoint override (SNS, SSM): the endpoint, and dummy
+ * credentials when it is a loopback test server (the same pair as aws-clients.ts's
+ * LOCAL_DUMMY_CREDENTIALS: not secrets); just the region (AWS's endpoint, the default credential
+ * chain) otherwise. Kept here rather than imported from aws-clients.ts so that functions without
+ * storage never load the DynamoDB/S3 SDK modules that file imports.
+ */
+export function endpointOverride(region: string, endpoint: string | undefined): { region: string; endpoint?: string; credentials?: { accessKeyId: string; secretAccessKey: string } } {
+  if (endpoint === undefined) return { region };
+  const hostname = URL.canParse(endpoint) ? new URL(endpoint).hostname : '';
+  const loopback = ['localhost', '127.0.0.1', '[::1]', '::1'].includes(hostname);
+  return { region, endpoint, ...(loopback ? { credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } } : {}) };
+}
+
+/** Adds one metric (no extra dimensions) to the invocation's EMF document. */
+export function countMetric(runtime: Pick<LambdaObservability, 'metrics'>, name: MetricName, value: number, unit: (typeof MetricUnit)[keyof typeof MetricUnit] = MetricUnit.Count): void {
+  runtime.metrics.addMetric(name, unit, value);
+}
+
+/** Emits `Ece` with the `ClusterId` dimension (on top of `service`), as its own EMF document. */
+export function eceMetric(runtime: Pick<LambdaObservability, 'metrics'>, clusterId: string, ece: number): void {
+  const single = runtime.metrics.singleMetric();
+  single.addDimension('ClusterId', clusterId);
+  single.addMetric(MetricName.ece, MetricUnit.NoUnit, ece);
+}
+
+export interface Invocation {
+  /** The handler's name, for logs and the trace subsegment. */
+  readonly handler: string;
+  /** From the event (EventBridge `id`, SNS MessageId…); the Lambda request id otherwise. */
+  readonly correlationId?: string;
+  readonly context?: Context;
+}
+
+/**
+ * Runs one invocation: sets the logger's correlation id and Lambda context, opens a trace
+ * subsegment when tracing is on, and always flushes the metrics (EMF to stdout) at the end.
+ * Errors propagate unchanged: each handler maps them in its own table.
+ */
+export async function runInvocation<T>(runtime: LambdaObservability, invocation: Invocation, work: (logger: Logger) => Promise<T>): Promise<T> {
+  const powertools = runtime.logger.powertools;
+  powertools.resetKeys();
+  if (invocation.context !== undefined) powertools.addContext(invocation.context);
+  const correlationId = invocation.correlationId ?? invocation.context?.awsRequestId;
+  if (correlationId !== undefined) powertools.setCorrelationId(correlationId);
+  powertools.appendKeys({ handler: invocation.handler });
+
+  const tracing = runtime.tracer.isTracingEnabled();
+  const parent = tracing ? runtime.tracer.getSegment() : undefined;
+  const subsegment = parent?.addNewSubsegment(`## ${invocation.handler}`);
+  if (subsegment !== undefined) {
+    runtime.tracer.setSegment(subsegment);
+    runtime.tracer.annotateColdStart();
+    runtime.tracer.addServiceNameAnnotation();
+  }
+  try {
+    return await work(runtime.logger);
+  } catch (error) {
+    if (subsegment !== undefined && error instanceof Error) subsegment.addError(error);
+    throw error;
+  } finally {
+    subsegment?.close();
+    if (parent !== undefined) runtime.tracer.setSegment(parent);
+    if (runtime.metrics.hasStoredMetrics()) runtime.metrics.publishStoredMetrics();
+  }
+}

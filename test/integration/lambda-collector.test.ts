@@ -1,0 +1,127 @@
+/**
+ * The collector Lambda, invoked with EventBridge scheduled events against dynalite + s3rver,
+ * observing a cluster through the built-in simulated observer (a real ClusterObserver adapter).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLearningDeps, type LearningDeps } from '../../src/app/learning/learning-deps.ts';
+import { registerCluster } from '../../src/app/learning/register-cluster.ts';
+import type { ClusterState, Logger, QueuedJob } from '../../src/app/ports.ts';
+import { DynamoClusterStore } from '../../src/adapters/dynamodb/dynamo-cluster-store.ts';
+import { ensureTable } from '../../src/adapters/dynamodb/table-definition.ts';
+import { ensureBucket, S3BundleStore } from '../../src/adapters/s3/s3-bundle-store.ts';
+import { DEFAULT_GATE_CONFIG } from '../../src/core/gating/gate-config.ts';
+import type { CollectOutput } from '../../src/entry/lambda/collect.ts';
+import { startTestAws, uniqueName, type TestAws } from '../support/embedded-aws.ts';
+import { captureOutput, emfMetrics, importFresh, loadEventFixture, setEnvironment } from '../support/lambda-harness.ts';
+import { syntheticBundle } from '../support/learning-fixtures.ts';
+
+type CollectModule = typeof import('../../src/entry/lambda/collect.ts');
+
+const T0_MS = Date.UTC(2026, 0, 5, 9, 0, 0);
+const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+let aws: TestAws;
+let restoreEnvironment: () => void;
+let deps: LearningDeps;
+
+function job(jobId: string, submitTimeMs: number, startTimeMs: number | null): QueuedJob {
+  return { jobId, user: 'ana', partition: 'gpu', state: startTimeMs === null ? 'pending' : 'running', submitTimeMs, startTimeMs, requestedGpus: 4, requestedCpus: 16, timeLimitSeconds: 3600, priority: null, reason: null };
+}
+
+function state(observedAtMs: number, jobs: readonly QueuedJob[]): ClusterState {
+  return { clusterId: 'sim', observedAtMs, jobs, totalGpus: 16, gpusInUse: 8, features: {} };
+}
+
+beforeAll(async () => {
+  aws = await startTestAws();
+  const table = uniqueName('collector');
+  const bucket = uniqueName('collector');
+  await ensureTable(aws.clients.dynamo, table);
+  await ensureBucket(aws.clients.s3, bucket);
+  restoreEnvironment = setEnvironment({
+    VGAC_MODE: 'aws',
+    VGAC_TABLE: table,
+    VGAC_BUCKET: bucket,
+    VGAC_DYNAMODB_ENDPOINT: aws.dynamoEndpoint,
+    VGAC_S3_ENDPOINT: aws.s3Endpoint,
+    VGAC_API_KEY_PARAM: '/vgac/api-key',
+    VGAC_COLLECTOR: 'none',
+    POWERTOOLS_SERVICE_NAME: 'vgac-test',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    POWERTOOLS_DEV: undefined,
+  });
+  deps = createLearningDeps({
+    store: new DynamoClusterStore({ client: aws.clients.dynamo, tableName: table }),
+    bundles: new S3BundleStore({ client: aws.clients.s3, bucket }),
+    gate: DEFAULT_GATE_CONFIG,
+    logger: silent,
+  });
+  // A bundle over a feature the live collector computes (threshold 600 s from the synthetic prior).
+  const prior = { ...syntheticBundle(-2, 'prior-sim'), numericFeatures: ['pendingJobsAhead'] };
+  await registerCluster(deps, { clusterId: 'sim', prior, platform: 'slurm', nowMs: T0_MS });
+}, 60_000);
+
+afterAll(async () => {
+  restoreEnvironment();
+  await aws.stop();
+});
+
+describe('collector handler', () => {
+  it('predicts a job at its submit instant and records its outcome when it starts, across two scheduled invocations', async () => {
+    const collect = await importFresh<CollectModule>('../../src/entry/lambda/collect.ts');
+    const { createLambdaRuntime } = await import('../../src/entry/lambda/lambda-runtime.ts');
+    // Imported after the fresh handler module: one module graph, so SourceUnavailableError is the same class.
+    const { SimulatedObserver } = await import('../../src/adapters/collectors/simulated-observer.ts');
+    const observer = new SimulatedObserver();
+    let nowMs = T0_MS;
+    const handler = collect.createCollectHandler(createLambdaRuntime(), observer, () => nowMs);
+    const event = await loadEventFixture('eventbridge-scheduled.json');
+
+    observer.publish(state(T0_MS + 5_000, [job('1', T0_MS - 60_000, null), job('2', T0_MS + 2_000, null)]));
+    const first = await captureOutput(() => handler(event));
+    nowMs = T0_MS + 200_000;
+    observer.publish(state(T0_MS + 200_000, [job('1', T0_MS - 60_000, null), job('2', T0_MS + 2_000, T0_MS + 122_000)]));
+    const second = await captureOutput(() => handler(event));
+
+    expect(first.error).toBeUndefined();
+    expect(second.error).toBeUndefined();
+    // Job 1 was queued before capture began: adopted, never predicted. Job 2 is new.
+    expect(first.result).toEqual({ status: 'collected', clusters: [{ clusterId: 'sim', status: 'collected', predicted: 1, outcomes: 0, censored: 0, adopted: 1 }] });
+    expect(second.result).toEqual({ status: 'collected', clusters: [{ clusterId: 'sim', status: 'collected', predicted: 0, outcomes: 1, censored: 0, adopted: 0 }] });
+    const stored = await deps.store.recentPredictions('sim', 10);
+    expect(stored.map((prediction) => prediction.jobId)).toEqual(['2']);
+    // Job 1 is pending and queued ahead of job 2 at its submit instant.
+    expect(stored[0]?.features['pendingJobsAhead']).toBe(1);
+    // wait = start − submit = 120 s, under the 600 s threshold
+    expect(stored[0]?.outcome).toMatchObject({ waitSeconds: 120, longWait: false });
+    const predictions = [first, second].map((run) => emfMetrics(run.lines).filter((metric) => metric.name === 'Predictions').map((metric) => metric.value));
+    expect(predictions).toEqual([[1], [0]]);
+  });
+
+  it('reports a cluster whose source is down without failing the pass', async () => {
+    const collect = await importFresh<CollectModule>('../../src/entry/lambda/collect.ts');
+    const { createLambdaRuntime } = await import('../../src/entry/lambda/lambda-runtime.ts');
+    // Imported after the fresh handler module: one module graph, so SourceUnavailableError is the same class.
+    const { SimulatedObserver } = await import('../../src/adapters/collectors/simulated-observer.ts');
+    const observer = new SimulatedObserver();
+    observer.setUnavailable('sim', 'slurmctld unreachable');
+    const handler = collect.createCollectHandler(createLambdaRuntime(), observer, () => T0_MS);
+    const event = await loadEventFixture('eventbridge-scheduled.json');
+
+    const run = await captureOutput(() => handler(event));
+
+    expect(run.error).toBeUndefined();
+    expect((run.result as CollectOutput & { status: 'collected' }).clusters[0]).toMatchObject({ clusterId: 'sim', status: 'unavailable' });
+  });
+
+  it('with VGAC_COLLECTOR=none does nothing, and refuses an event that is not a scheduled event', async () => {
+    const { handler } = await importFresh<CollectModule>('../../src/entry/lambda/collect.ts');
+    const event = await loadEventFixture('eventbridge-scheduled.json');
+
+    const disabled = await captureOutput(() => handler(event));
+    const refused = await captureOutput(() => handler({ Records: [] }));
+
+    expect(disabled.result).toEqual({ status: 'disabled' });
+    expect((refused.error as Error).name).toBe('InvalidInputError');
+  });
+});
