@@ -1,35 +1,21 @@
 /**
  * `vgac train | eval | predict` end to end: each test spawns the real CLI (`node bin/vgac.js`),
- * on the reference data in /work/shared/data and on small broken files written to a temp dir.
+ * on the reference data (test/support/shared-data.ts: VGAC_SHARED_DATA or ../shared/data) and on
+ * small broken files written to a temp dir.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runVgac as vgac, type VgacRun as Run } from '../support/run-vgac.ts';
+import { sharedDataPath, SharedDataFile } from '../support/shared-data.ts';
 
-const REPO = resolve(import.meta.dirname, '../..');
-const DATA = process.env.VGAC_DATA_DIR ?? '/work/shared/data';
-const EKS = join(DATA, 'eks_dec_sample.csv');
-const SLURM = join(DATA, 'slurm_sample.csv');
+const EKS = sharedDataPath(SharedDataFile.eksSample);
+const SLURM = sharedDataPath(SharedDataFile.slurmSample);
+const SLURM_TRAINING = sharedDataPath(SharedDataFile.slurmTraining);
 const work = mkdtempSync(join(tmpdir(), 'vgac-cli-'));
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function vgac(...args: string[]): Promise<Run> {
-  return new Promise((done) => {
-    execFile(process.execPath, [join(REPO, 'bin/vgac.js'), ...args], { cwd: REPO, timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-      done({ code, stdout, stderr });
-    });
-  });
-}
 
 function file(name: string, content: string): string {
   const path = join(work, name);
@@ -112,7 +98,7 @@ describe('vgac eval', () => {
   });
 
   it('prints the report object with --json, with wait coverage on the full Slurm dataset', async () => {
-    const run = await vgac('eval', '--data', join(DATA, 'slurm_training_dataset.csv'), '--json', '--resamples', '100');
+    const run = await vgac('eval', '--data', SLURM_TRAINING, '--json', '--resamples', '100');
 
     const report = JSON.parse(run.stdout) as { kind: string; categoricalFeatures: string[]; calibrated: { count: number; auroc: number }; waitIntervals: { coverage: number; nominalCoverage: number } };
     expect(report.kind).toBe('cross-validation');
@@ -129,6 +115,34 @@ describe('vgac eval', () => {
     expect(report.kind).toBe('transfer');
     expect(report.calibrated.auroc).toBeGreaterThan(0.85);
     expect(report.calibrationGap).toBeGreaterThan(0.1);
+  });
+
+  it('runs the reference\'s protocol by default: scikit-learn\'s folds reproduce its out-of-fold metrics', async () => {
+    // Reference, sklearn 1.2.1 on the 9 queue-state columns, out-of-fold p pooled over
+    //   for tr, te in StratifiedKFold(5, shuffle=True, random_state=42).split(X, y):
+    //     p[te] = CalibratedClassifierCV(make_pipeline(StandardScaler(), LogisticRegression(C=1.0)),
+    //                                    method='isotonic', cv=5).fit(X[tr], y[tr]).predict_proba(X[te])[:, 1]
+    // roc_auc_score(y, p) = 0.893467, brier_score_loss(y, p) = 0.118680; ECE over 15 equal-mass bins of
+    // numpy.array_split(numpy.argsort(p, kind='mergesort'), 15) = 0.038495 (no tied group straddles an edge here).
+    const run = await vgac('eval', '--data', EKS, '--json', '--resamples', '20');
+
+    const report = JSON.parse(run.stdout) as { protocol: { foldScheme: string }; calibrated: { auroc: number; ece: number; brier: number } };
+    expect(report.protocol.foldScheme).toBe('sklearn');
+    expect(report.calibrated.auroc).toBeCloseTo(0.893467, 4);
+    expect(report.calibrated.brier).toBeCloseTo(0.11868, 4);
+    expect(report.calibrated.ece).toBeCloseTo(0.038495, 4);
+  });
+
+  it('takes --folds seeded for our own shuffle and --fold-count for the number of folds', async () => {
+    const [seeded, three] = await Promise.all([
+      vgac('eval', '--data', EKS, '--json', '--resamples', '20', '--folds', 'seeded'),
+      vgac('eval', '--data', EKS, '--resamples', '20', '--fold-count', '3'),
+    ]);
+
+    const report = JSON.parse(seeded.stdout) as { protocol: { foldScheme: string }; calibrated: { auroc: number } };
+    expect(report.protocol.foldScheme).toBe('seeded');
+    expect(report.calibrated.auroc).not.toBeCloseTo(0.893467, 4);
+    expect(three.stdout).toContain('StratifiedKFold(3, shuffle=True, random_state=42)');
   });
 
   it('shows its help and exits 0', async () => {
@@ -153,7 +167,7 @@ describe.concurrent('vgac train/eval user mistakes', () => {
     ['an unknown feature', () => [EKS, '--features', 'pending_ratio,foo'], "unknown feature 'foo'; expected one of"],
     ['a forbidden feature', () => [EKS, '--features', 'pending_ratio,raw_score'], "feature 'raw_score' is not allowed: another model's output"],
     ['an unknown feature set', () => [EKS, '--features', 'queue-state+gpu'], "unknown feature set 'queue-state+gpu'"],
-    ['post-submit DCGM columns', () => [join(DATA, 'slurm_training_dataset.csv'), '--features', 'queue-state+dcgm'], 'post-submit'],
+    ['post-submit DCGM columns', () => [SLURM_TRAINING, '--features', 'queue-state+dcgm'], 'post-submit'],
     ['a broken quote', () => [file('quote.csv', `${HEADER}\n"0.3,4\n`)], 'quote.csv: not valid CSV: Quote Not Closed'],
   ])('eval refuses %s in one line', async (_name, args, message) => {
     const run = await vgac('eval', '--data', ...args());
@@ -168,6 +182,9 @@ describe.concurrent('vgac train/eval user mistakes', () => {
       vgac('train', '--data', EKS),
       vgac('eval', '--data', EKS, '--seed', 'x'),
       vgac('train', '--data', EKS, '--out', join(work, 'b.json'), '--calibrator', 'beta'),
+      vgac('eval', '--data', EKS, '--folds', '5'),
+      vgac('eval', '--data', EKS, '--folds', 'random'),
+      vgac('eval', '--data', EKS, '--seed', '4294967296'),
     ]);
 
     expectOneLineError(runs[0], "vgac eval: Unknown option '--bogus' (try 'vgac eval --help')");
@@ -175,6 +192,9 @@ describe.concurrent('vgac train/eval user mistakes', () => {
     expectOneLineError(runs[2], '--out is required');
     expectOneLineError(runs[3], "--seed must be an integer ≥ 0, got 'x'");
     expectOneLineError(runs[4], "--calibrator must be one of isotonic, platt, got 'beta'");
+    expectOneLineError(runs[5], '--folds is the fold scheme (sklearn or seeded); for 5 folds use --fold-count 5');
+    expectOneLineError(runs[6], "--folds must be one of sklearn, seeded, got 'random'");
+    expectOneLineError(runs[7], 'seed = 4294967296 is not an integer in [0, 2^32 - 1]');
   });
 
   it('train refuses a training file with too few long waits for the folds', async () => {

@@ -8,6 +8,7 @@ import { sigmoid } from '../model/logistic-regression.ts';
 import { trainBundle } from '../model/train-bundle.ts';
 import { seededRandom, type Random } from '../random.ts';
 import { complementRows, crossValidate, evaluateTransfer, stratifiedFolds } from './cross-validate.ts';
+import { sklearnStratifiedFolds } from './sklearn-stratified-folds.ts';
 
 function normal(random: Random): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
@@ -53,7 +54,7 @@ function sample(options: SampleOptions): FeatureTable {
 }
 
 describe('crossValidate', () => {
-  it('pools the predictions of bundles trained without their test fold (reconstructed independently)', () => {
+  it('pools the predictions of bundles trained without their test fold, seeded folds (reconstructed independently)', () => {
     const table = sample({ rowCount: 300, seed: 1 });
     const labels = table.labels ?? new Uint8Array();
     const random = seededRandom(42);
@@ -67,10 +68,32 @@ describe('crossValidate', () => {
     }
     const expected = evaluateProbabilities(pooled, labels, { random: seededRandom(42), resamples: 200 });
 
-    const report = crossValidate(table, { resamples: 200 });
+    const report = crossValidate(table, { resamples: 200, foldScheme: 'seeded' });
 
     expect(report.calibrated).toEqual(expected);
-    expect(report.protocol).toMatchObject({ folds: 5, seed: 42, innerFolds: 5, calibrator: 'isotonic', calibrationMode: 'ensemble', bins: 15, resamples: 200 });
+    expect(report.protocol).toMatchObject({ folds: 5, foldScheme: 'seeded', seed: 42, innerFolds: 5, calibrator: 'isotonic', calibrationMode: 'ensemble', bins: 15, resamples: 200 });
+  });
+
+  it('by default uses scikit-learn\'s folds: StratifiedKFold(5, shuffle=True, random_state=seed) outside, unshuffled inside', () => {
+    const table = sample({ rowCount: 300, seed: 1 });
+    const labels = table.labels ?? new Uint8Array();
+    const pooled = new Float64Array(labels.length);
+    for (const testRows of sklearnStratifiedFolds(labels, 5, { shuffleSeed: 7 })) {
+      // Any generator: with unshuffled inner folds, training draws nothing from it.
+      const bundle = trainBundle(selectRows(table, complementRows(labels.length, testRows)), {
+        innerFoldScheme: 'sklearn', random: seededRandom(999), source: 's', dataHash: '', hash: () => 'x',
+      });
+      const compiled = compileBundle(bundle);
+      encodeFeatureTable(selectRows(table, testRows), []).forEach((row, position) => {
+        pooled[testRows[position] as number] = compiled.predictRow(row);
+      });
+    }
+    const expected = evaluateProbabilities(pooled, labels, { random: seededRandom(7), resamples: 100 });
+
+    const report = crossValidate(table, { resamples: 100, seed: 7 });
+
+    expect(report.calibrated).toEqual(expected);
+    expect(report.protocol).toMatchObject({ folds: 5, foldScheme: 'sklearn', seed: 7, innerFolds: 5 });
   });
 
   it('finds no signal in pure noise, although the same model looks good on its own training rows', () => {
@@ -151,7 +174,9 @@ describe('evaluateTransfer', () => {
       labels: Uint8Array.from({ length: 60 }, (_, row) => (row % 3 === 0 ? 1 : 0)),
     };
 
-    const report = evaluateTransfer(separated, separated, { resamples: 20 });
+    // Seeded folds: with scikit-learn's, a member's isotonic step interpolates a test score lying
+    // just inside its threshold range, so ECE is 1e-17 rather than exactly 0.
+    const report = evaluateTransfer(separated, separated, { resamples: 20, foldScheme: 'seeded' });
 
     expect(report.home.calibrated.ece).toBe(0);
     expect(report.eceRatio).toBeNull();

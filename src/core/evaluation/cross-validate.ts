@@ -25,9 +25,11 @@ import {
 } from '../model/train-bundle.ts';
 import { DEFAULT_WAIT_COVERAGE } from '../model/wait-model.ts';
 import { seededRandom } from '../random.ts';
-import { complementRows, stratifiedFolds } from './stratified-folds.ts';
+import { assignOuterFolds, DEFAULT_FOLD_SCHEME, type FoldScheme } from './fold-scheme.ts';
+import { complementRows } from './stratified-folds.ts';
 
 export { complementRows, stratifiedFolds } from './stratified-folds.ts';
+export { DEFAULT_FOLD_SCHEME, FoldScheme } from './fold-scheme.ts';
 
 /** The README's protocol: stratified 5-fold, seed 42. */
 export const DEFAULT_FOLDS = 5;
@@ -40,8 +42,10 @@ export const BINNING_NOTE =
 export interface EvaluationOptions {
   /** Outer folds, ≥ 2. Default {@link DEFAULT_FOLDS}. */
   readonly folds?: number;
-  /** Seeds the fold shuffle, the inner folds and (separately) the bootstrap. Default {@link DEFAULT_SEED}. */
+  /** Seeds the fold shuffle, the inner folds (`seeded` scheme) and (separately) the bootstrap. Default {@link DEFAULT_SEED}. */
   readonly seed?: number;
+  /** Fold assignment, outer and inner. Default {@link DEFAULT_FOLD_SCHEME} (the reference's protocol). */
+  readonly foldScheme?: FoldScheme;
   /** Bootstrap resamples for the intervals. Default `BOOTSTRAP_RESAMPLES`. */
   readonly resamples?: number;
   /** ECE bins. Default `ECE_BINS`. */
@@ -74,6 +78,7 @@ export interface RawScoreReport {
 
 export interface ProtocolReport {
   readonly folds: number;
+  readonly foldScheme: FoldScheme;
   readonly seed: number;
   readonly innerFolds: number;
   readonly calibrator: CalibratorKind;
@@ -131,6 +136,7 @@ interface ResolvedOptions extends ProtocolReport {
 function resolveOptions(options: EvaluationOptions): ResolvedOptions {
   return {
     folds: options.folds ?? DEFAULT_FOLDS,
+    foldScheme: options.foldScheme ?? DEFAULT_FOLD_SCHEME,
     seed: options.seed ?? DEFAULT_SEED,
     innerFolds: options.innerFolds ?? DEFAULT_INNER_FOLDS,
     calibrator: options.calibrator ?? DEFAULT_CALIBRATOR,
@@ -164,6 +170,7 @@ function trainFor(table: FeatureTable, resolved: ResolvedOptions, random: () => 
     calibrationMode: resolved.calibrationMode,
     coverage: resolved.coverage,
     innerFolds: resolved.innerFolds,
+    innerFoldScheme: resolved.foldScheme,
     random,
     source: table.source,
     dataHash: '',
@@ -250,7 +257,10 @@ function summarise(scored: Scored, labels: Uint8Array, resolved: ResolvedOptions
  * {@link evaluateProbabilities} (bootstrap intervals seeded by `seed`). Also reports the raw
  * (uncalibrated) out-of-fold AUROC/ECE, the calibration score and qualified tiers of the pooled
  * ECE, and wait-interval coverage + median width when the table has observed waits.
- * Folds and inner folds draw from `seededRandom(seed)`; the bootstrap from a second
+ * Folds follow `foldScheme`: `sklearn` (default) reproduces scikit-learn 1.2's
+ * `StratifiedKFold(folds, shuffle=True, random_state=seed)` outer folds and
+ * `CalibratedClassifierCV(cv=innerFolds)`'s unshuffled inner folds exactly; `seeded` draws outer
+ * and inner folds from `seededRandom(seed)`. The bootstrap draws from a second
  * `seededRandom(seed)`, so the intervals do not depend on how much training consumed.
  *
  * Cost: folds × (innerFolds + 1) logistic fits + O(resamples · n) for the bootstrap.
@@ -263,7 +273,7 @@ export function crossValidate(table: FeatureTable, options: EvaluationOptions = 
   const random = seededRandom(resolved.seed);
   const rowCount = labels.length;
   const scored = emptyScored(rowCount, table.waitsSeconds !== null);
-  for (const testRows of stratifiedFolds(labels, resolved.folds, random)) {
+  for (const testRows of assignOuterFolds(labels, resolved.folds, resolved.foldScheme, resolved.seed, random)) {
     const bundle = trainFor(selectRows(table, complementRows(rowCount, testRows)), resolved, random);
     scoreInto(bundle, table, testRows, scored);
   }

@@ -51,13 +51,21 @@ function pick(values: ArrayLike<number>, indices: readonly number[]): Float64Arr
   return Float64Array.from(indices, (index) => values[index] as number);
 }
 
-/** Refits the calibrator on (raw score, label) pairs; O(n log n). Throws InsufficientDataError with one class only. */
+/**
+ * Refits the calibrator on (raw score, label) pairs — isotonic at or above `isotonicMinRows` rows,
+ * else Platt — and the wait model on the window's waits; the classifier is unchanged. The
+ * out-of-fold ECE uses min(5, positives, negatives) stratified folds drawn from `random`, then
+ * the noise floor of those forecasts draws from the same generator. O(n log n).
+ *
+ * @throws InsufficientDataError with fewer than 2 rows of either class.
+ */
 export function recalibrateBundle(bundle: ModelBundle, input: RecalibrationInput, options: RecalibrationOptions): RecalibrationResult {
   const count = input.rawScores.length;
   let positives = 0;
   for (let index = 0; index < count; index += 1) positives += input.labels[index] as number;
-  if (positives === 0 || positives === count) {
-    throw new InsufficientDataError(`recalibration needs both long and short waits in the window (${positives} of ${count} long)`);
+  // The out-of-fold check needs ≥ 2 stratified folds, so ≥ 2 rows of each class.
+  if (positives < 2 || count - positives < 2) {
+    throw new InsufficientDataError(`recalibration needs ≥ 2 long and ≥ 2 short waits in the window (${positives} of ${count} long)`);
   }
 
   const folds = stratifiedFolds(input.labels, Math.min(FOLDS, positives, count - positives), options.random);

@@ -53,10 +53,15 @@ describe('fitStandardScaler', () => {
 });
 
 describe('standardize', () => {
+  // Values on a 0.01 grid in [−1000, 1000]: a column is either constant or spread by ≥ 0.01,
+  // i.e. ≥ 1e-5 relative. Near-constant columns (spread ~1e-12 of the mean, or subnormal) lose
+  // their deviations to cancellation in x − mean, where no scaler can promise mean 0 / variance 1.
+  const representable = fc.integer({ min: -100_000, max: 100_000 }).map((hundredths) => hundredths / 100);
+
   it('standardize yields columns with mean 0 and population variance 1', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.double({ min: -1e3, max: 1e3, noNaN: true }), fc.double({ min: -1e3, max: 1e3, noNaN: true })), { minLength: 2, maxLength: 40 }),
+        fc.array(fc.tuple(representable, representable), { minLength: 2, maxLength: 40 }),
         (pairs) => {
           const scaler = fitStandardScaler(pairs);
 

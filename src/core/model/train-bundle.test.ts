@@ -148,6 +148,15 @@ describe('trainBundle', () => {
     expect(other.classifier).toEqual(first.classifier);
   });
 
+  it('with scikit-learn inner folds, ignores the generator: CalibratedClassifierCV(cv=5) folds are unshuffled', () => {
+    const first = trainBundle(SMALL_TABLE, options({ innerFoldScheme: 'sklearn' }));
+    const other = trainBundle(SMALL_TABLE, options({ innerFoldScheme: 'sklearn', random: seededRandom(7) }));
+    const seeded = trainBundle(SMALL_TABLE, options());
+
+    expect(other.bundleId).toBe(first.bundleId);
+    expect(first.calibrator).not.toEqual(seeded.calibrator);
+  });
+
   it('encodes an unseen job_type like an undeclared one: all zeros', () => {
     const compiled = compileBundle(trainBundle(SMALL_TABLE, options()));
     const job = { pending_ratio: 5, total_pending: 5 };
@@ -205,5 +214,33 @@ describe('trainBundle', () => {
     expect(() => trainBundle(SMALL_TABLE, options({ coverage: 1 }))).toThrow('coverage = 1 is not in (0, 1)');
     expect(() => trainBundle(SMALL_TABLE, options({ calibrator: 'beta' as 'platt' }))).toThrow("calibrator 'beta' is not one of isotonic, platt");
     expect(() => trainBundle(SMALL_TABLE, options({ calibrationMode: 'bagged' as 'single' }))).toThrow("calibration mode 'bagged' is not one of ensemble, single");
+  });
+});
+
+describe('trainBundle feature reference', () => {
+  it('stores the hand-worked decile bins of each numeric training column, and the bundle stays valid', () => {
+    // x1 = 1…10 (shuffled): deciles at sorted ranks 1…9 → edges 2…10, one row (0.1) per bin.
+    // x2 = five 0s, three 1s, two 2s: ranks 1…9 → 0,0,0,0,1,1,1,2,2 → edges [0, 1, 2], shares 0, 0.5, 0.3, 0.2.
+    const table: FeatureTable = {
+      source: 'tiny.csv',
+      numericFeatures: ['pending_ratio', 'total_pending'],
+      categoricalFeatures: ['job_type'],
+      rows: [[7, 0], [2, 1], [10, 0], [4, 2], [1, 0], [9, 1], [3, 0], [6, 2], [8, 1], [5, 0]],
+      categorical: [['short'], ['long'], ['short'], ['long'], ['short'], ['long'], ['short'], ['long'], ['short'], ['long']],
+      labels: Uint8Array.from([1, 0, 1, 0, 0, 1, 0, 1, 1, 0]),
+      waitsSeconds: null,
+      labelThresholdSeconds: null,
+    };
+
+    const bundle = trainBundle(table, options({ innerFolds: 2, source: 'tiny.csv' }));
+
+    expect(bundle.featureReference).toEqual({
+      rows: 10,
+      features: [
+        { feature: 'pending_ratio', binEdges: [2, 3, 4, 5, 6, 7, 8, 9, 10], shares: [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1] },
+        { feature: 'total_pending', binEdges: [0, 1, 2], shares: [0, 0.5, 0.3, 0.2] },
+      ],
+    });
+    expect(parseBundle(JSON.parse(JSON.stringify(bundle))).featureReference).toEqual(bundle.featureReference);
   });
 });

@@ -2,7 +2,8 @@
  * Training: from a validated feature table to a self-contained model bundle.
  */
 import { InvalidInputError } from '../errors.ts';
-import { complementRows, stratifiedFolds } from '../evaluation/stratified-folds.ts';
+import { assignInnerFolds, FoldScheme } from '../evaluation/fold-scheme.ts';
+import { complementRows } from '../evaluation/stratified-folds.ts';
 import { encodeFeatureTable, fitCategoricalEncodings } from '../features/feature-encoder.ts';
 import type { FeatureTable } from '../features/feature-table.ts';
 import { auroc } from '../metrics/auroc.ts';
@@ -12,6 +13,7 @@ import type { Random } from '../random.ts';
 import { applyCalibrator } from './apply-calibrator.ts';
 import { BUNDLE_SCHEMA_VERSION, type Calibrator, type ModelBundle } from './bundle.ts';
 import { calibratorFingerprint, withBundleId } from './bundle-id.ts';
+import { featureReferenceOf } from './feature-reference.ts';
 import { compileBundle } from './apply-bundle.ts';
 import { fitIsotonic } from './isotonic.ts';
 import { DEFAULT_L2, fitLogisticRegression, linearScore, sigmoid, type LogisticModel } from './logistic-regression.ts';
@@ -51,7 +53,12 @@ export interface TrainBundleOptions {
   readonly innerFolds?: number;
   /** Default {@link DEFAULT_CALIBRATION_MODE}. */
   readonly calibrationMode?: CalibrationMode;
-  /** Shuffles the inner folds. */
+  /**
+   * How the inner folds are cut. Default `seeded` (shuffled with `random`); `sklearn` is
+   * `CalibratedClassifierCV(cv=innerFolds)`'s unshuffled `StratifiedKFold`, as in the reference.
+   */
+  readonly innerFoldScheme?: FoldScheme;
+  /** Shuffles the inner folds (in the `seeded` scheme). */
   readonly random: Random;
   readonly source: string;
   /** SHA-256 (hex) of the training data, computed by the caller. */
@@ -115,6 +122,8 @@ function inBundleSpace(member: LinearFit, bundleScaler: StandardScaler): { weigh
  * score a later recalibration refits on) and one calibrator fitted on the pooled out-of-fold
  * scores; `single` mode uses only those (`ensemble=False`).
  * The wait model is fitted on the pooled out-of-fold calibrated probabilities (rows with waits).
+ * `featureReference` holds the decile bins of every numeric training column, what the learning
+ * loop measures PSI against ({@link featureReferenceOf}).
  *
  * `metrics` holds: `inSampleAuroc`, `inSampleEce`, `inSampleBrier` (the bundle on its own
  * training rows — optimistic), `innerOutOfFoldAuroc` and `innerOutOfFoldRawEce` (the inner
@@ -151,7 +160,7 @@ export function trainBundle(table: FeatureTable, options: TrainBundleOptions): M
 
   const outOfFoldScores = new Float64Array(rowCount);
   const members: { fit: LinearFit; calibrator: Calibrator }[] = [];
-  for (const testRows of stratifiedFolds(labels, innerFolds, options.random)) {
+  for (const testRows of assignInnerFolds(labels, innerFolds, options.innerFoldScheme ?? FoldScheme.seeded, options.random)) {
     const inner = fitLinear(design, labels, complementRows(rowCount, testRows), l2);
     const heldOutScores = Float64Array.from(testRows, (row) => scoreRow(inner, design[row] as Float64Array, buffer));
     heldOutScores.forEach((score, position) => { outOfFoldScores[testRows[position] as number] = score; });
@@ -193,6 +202,7 @@ export function trainBundle(table: FeatureTable, options: TrainBundleOptions): M
     calibrator,
     ensemble,
     waitModel,
+    featureReference: featureReferenceOf(table),
   };
   // In-sample metrics go through the production scorer, so they describe exactly what predicts.
   const compiled = compileBundle({ ...unsigned, bundleId: 'unsigned', metrics: {} });

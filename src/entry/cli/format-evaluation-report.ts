@@ -27,6 +27,9 @@ function describeProtocol(protocol: ProtocolReport, crossValidated: boolean): st
   lines.push(crossValidated
     ? `protocol:  stratified ${protocol.folds}-fold cross-validation, seed ${protocol.seed}; pooled out-of-fold predictions`
     : `protocol:  trained on all training rows, scored on every test row; home ECE from stratified ${protocol.folds}-fold CV, seed ${protocol.seed}`);
+  lines.push(protocol.foldScheme === 'sklearn'
+    ? `folds:     the reference's protocol: scikit-learn 1.2 StratifiedKFold(${protocol.folds}, shuffle=True, random_state=${protocol.seed}), inner StratifiedKFold(${protocol.innerFolds}) unshuffled`
+    : `folds:     seeded shuffle (our generator, seed ${protocol.seed}), outer and inner; not scikit-learn's folds`);
   lines.push(`intervals: percentile bootstrap over rows, ${protocol.resamples} resamples, seed ${protocol.seed}`);
   return lines;
 }

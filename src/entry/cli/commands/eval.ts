@@ -4,7 +4,7 @@
  * tiers the calibration qualifies for and wait-interval coverage.
  */
 import { InvalidInputError } from '../../../core/errors.ts';
-import { crossValidate, DEFAULT_FOLDS, DEFAULT_SEED, evaluateTransfer } from '../../../core/evaluation/cross-validate.ts';
+import { crossValidate, DEFAULT_FOLD_SCHEME, DEFAULT_FOLDS, DEFAULT_SEED, evaluateTransfer, FoldScheme } from '../../../core/evaluation/cross-validate.ts';
 import { BOOTSTRAP_RESAMPLES } from '../../../core/metrics/bootstrap.ts';
 import { CalibrationMode, CalibratorKind } from '../../../core/model/train-bundle.ts';
 import { formatCrossValidation, formatTransfer } from '../format-evaluation-report.ts';
@@ -18,7 +18,9 @@ const HELP = `usage: vgac eval --data FILE [options]
 
 --data: stratified ${DEFAULT_FOLDS}-fold cross-validation of the whole training pipeline (scaler,
 L2 logistic regression, calibrator fitted inside each training fold only); metrics on the pooled
-out-of-fold predictions. --train/--test: train on all of A, score every row of B, and report the
+out-of-fold predictions. By default the folds are the reference's protocol: exactly
+scikit-learn 1.2's StratifiedKFold(${DEFAULT_FOLDS}, shuffle=True, random_state=seed) outside and
+CalibratedClassifierCV(cv=${DEFAULT_FOLDS})'s unshuffled StratifiedKFold inside each training fold. --train/--test: train on all of A, score every row of B, and report the
 calibration gap (ECE on B minus A's cross-validated ECE).
 
 options:
@@ -28,14 +30,17 @@ options:
                           comma-separated feature names; default chosen from the file's header
   --calibrator KIND       isotonic (default) or platt
   --calibration MODE      ensemble (default: sklearn CalibratedClassifierCV ensemble=True) or single
-  --folds N               outer folds (default ${DEFAULT_FOLDS})
-  --seed N                fold shuffle and bootstrap seed (default ${DEFAULT_SEED})
+  --folds SCHEME          sklearn (default: the reference's protocol, scikit-learn's exact
+                          folds) or seeded (our own seeded shuffle, outer and inner folds)
+  --fold-count N          outer folds (default ${DEFAULT_FOLDS})
+  --seed N                fold shuffle and bootstrap seed, 0…2^32-1 (default ${DEFAULT_SEED})
   --resamples N           bootstrap resamples (default ${BOOTSTRAP_RESAMPLES})
   --json                  print the report object as JSON
   -h, --help              show this help
 `;
 
-const OPTIONS = {
+/** Everything `vgac eval` accepts (node:util parseArgs options). */
+export const options = {
   data: { type: 'string' },
   train: { type: 'string' },
   test: { type: 'string' },
@@ -43,14 +48,23 @@ const OPTIONS = {
   calibrator: { type: 'string' },
   calibration: { type: 'string' },
   folds: { type: 'string' },
+  'fold-count': { type: 'string' },
   seed: { type: 'string' },
   resamples: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** `--folds` names the fold scheme; a number there is the old meaning, now `--fold-count`. */
+function foldSchemeOption(value: string | undefined): FoldScheme {
+  if (value !== undefined && /^\s*\d+\s*$/.test(value)) {
+    throw new InvalidInputError(`--folds is the fold scheme (${Object.values(FoldScheme).join(' or ')}); for ${value.trim()} folds use --fold-count ${value.trim()}`);
+  }
+  return choiceOption('folds', value, Object.values(FoldScheme)) ?? DEFAULT_FOLD_SCHEME;
+}
+
 export async function run(args: readonly string[]): Promise<number> {
-  const values = parseCommandOptions('eval', args, OPTIONS);
+  const values = parseCommandOptions('eval', args, options);
   if (values.help === true) {
     process.stdout.write(HELP);
     return 0;
@@ -58,7 +72,8 @@ export async function run(args: readonly string[]): Promise<number> {
   const evaluation = {
     calibrator: choiceOption('calibrator', values.calibrator, Object.values(CalibratorKind)),
     calibrationMode: choiceOption('calibration', values.calibration, Object.values(CalibrationMode)),
-    folds: integerOption('folds', values.folds, DEFAULT_FOLDS, 2),
+    foldScheme: foldSchemeOption(values.folds),
+    folds: integerOption('fold-count', values['fold-count'], DEFAULT_FOLDS, 2),
     seed: integerOption('seed', values.seed, DEFAULT_SEED, 0),
     resamples: integerOption('resamples', values.resamples, BOOTSTRAP_RESAMPLES, 1),
   };

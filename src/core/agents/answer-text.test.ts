@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { ActionScope } from '../gating/gate-config.ts';
+import { answerText, cannotPredictText, humanDuration, type AnswerFacts } from './answer-text.ts';
+
+const FACTS: AnswerFacts = {
+  clusterId: 'slurm-hpc',
+  probability: 0.734,
+  waitPointSeconds: 1500,
+  waitLowerSeconds: 720,
+  waitUpperSeconds: 2460,
+  coverage: 0.8,
+  scope: ActionScope.autonomous,
+  intervention: 'suggest_reschedule',
+  ece: 0.0214,
+  outcomeCount: 12,
+  minOutcomes: 50,
+};
+
+describe('humanDuration', () => {
+  it.each([
+    [0, '0 s'],
+    [44.6, '45 s'],
+    [59.4, '59 s'],
+    [60, '1 min'],
+    [1500, '25 min'],
+    [3599, '60 min'],
+    [3600, '1.0 h'],
+    [12_600, '3.5 h'],
+    [48 * 3600 - 1, '48.0 h'],
+    [48 * 3600, '2.0 days'],
+    [-1, 'unknown'],
+    [Number.NaN, 'unknown'],
+    [Number.POSITIVE_INFINITY, 'unknown'],
+  ])('writes %s seconds as %s', (seconds, expected) => {
+    expect(humanDuration(seconds)).toBe(expected);
+  });
+});
+
+describe('answerText', () => {
+  it('autonomous: the estimate with its interval, calibrated, and the intervention in words', () => {
+    expect(answerText(FACTS)).toBe('~25 min (80 % between 12 min and 41 min) · P(long wait) 73 % · calibrated · autonomous · suggest reschedule');
+  });
+
+  it('autonomous without an intervention and without a stated coverage', () => {
+    expect(answerText({ ...FACTS, intervention: 'none', coverage: null })).toBe('~25 min (between 12 min and 41 min) · P(long wait) 73 % · calibrated · autonomous');
+  });
+
+  it('falls back to the point alone when a bound is missing, and to P(long wait) without a wait', () => {
+    expect(answerText({ ...FACTS, waitLowerSeconds: null, intervention: 'none' })).toBe('~25 min · P(long wait) 73 % · calibrated · autonomous');
+    expect(answerText({ ...FACTS, waitUpperSeconds: null, intervention: 'none' })).toBe('~25 min · P(long wait) 73 % · calibrated · autonomous');
+    expect(answerText({ ...FACTS, waitPointSeconds: null, intervention: 'none' })).toBe('P(long wait) 73 % · P(long wait) 73 % · calibrated · autonomous');
+  });
+
+  it('notify: states the ECE it is calibrated within, or ? when unknown', () => {
+    const notify = { ...FACTS, scope: ActionScope.notify, intervention: 'warn' };
+
+    expect(answerText(notify)).toBe('~25 min (80 % between 12 min and 41 min) ± · P(long wait) 73 % · calibrated within ECE 0.021 · act and notify · warn');
+    expect(answerText({ ...notify, ece: null })).toContain('calibrated within ECE ? · act and notify');
+  });
+
+  it('escalate: says the calibration is not good enough and a human decides', () => {
+    const escalate = { ...FACTS, scope: ActionScope.escalate, ece: 0.1234 };
+
+    expect(answerText(escalate)).toBe(
+      'I cannot predict reliably on slurm-hpc right now: its calibration (ECE 0.123) is not good enough to act on. Rough estimate ~25 min (80 % between 12 min and 41 min); a human decides.',
+    );
+    expect(answerText({ ...escalate, ece: null })).toContain('its calibration (ECE unknown)');
+  });
+
+  it('learning: "I am still learning this cluster" with the outcome count', () => {
+    expect(answerText({ ...FACTS, scope: ActionScope.learning })).toBe(
+      'I am still learning this cluster (12 of 50 outcomes observed). Rough, uncalibrated estimate ~25 min (80 % between 12 min and 41 min).',
+    );
+  });
+});
+
+describe('cannotPredictText', () => {
+  it('names the cluster and the reason, with zero confidence', () => {
+    expect(cannotPredictText('eks-a', 'the collector timed out')).toBe('I cannot predict now on eks-a: the collector timed out. Confidence 0; nothing was done, a human decides.');
+  });
+});
