@@ -5,6 +5,8 @@
  */
 import { windowMetrics } from '../src/app/learning/recompute-calibration.ts';
 import type { PredictionRecord } from '../src/app/ports.ts';
+import { bootstrapInterval } from '../src/core/metrics/bootstrap.ts';
+import { calibrationError } from '../src/core/metrics/calibration-error.ts';
 import { fitIsotonic } from '../src/core/model/isotonic.ts';
 import { recalibrateBundle } from '../src/core/model/recalibrate-bundle.ts';
 import { seededRandom } from '../src/core/random.ts';
@@ -38,12 +40,33 @@ export async function benchLearning(): Promise<BenchResult[]> {
     probability: 1 / (1 + Math.exp(-(2 * job.x - 2))), waitEstimate: null, scope: 'notify', tier: null, bundleVersion: 1,
     outcome: { waitSeconds: job.waitSeconds, longWait: job.longWait, observedAtMs: index },
   }));
+  const metricsWindow = window.slice(0, 1000);
   const metricsMs = millisecondsOf(() => {
-    windowMetrics(window.slice(0, 1000), 50, 200, 42, WINDOW);
+    windowMetrics(metricsWindow, 50, 200, 42, WINDOW);
+  }, 10);
+  // The same window's ECE interval and noise floor as computed before issue 7: every resample
+  // materialised and sorted again by calibrationError.
+  const windowProbabilities = Float64Array.from(metricsWindow, (prediction) => prediction.probability);
+  const windowLabels = Uint8Array.from(metricsWindow, (prediction) => (prediction.outcome?.longWait === true ? 1 : 0));
+  const materialisedMs = millisecondsOf(() => {
+    bootstrapInterval(
+      windowProbabilities.length,
+      (indices) => calibrationError(Float64Array.from(indices, (index) => windowProbabilities[index] as number), Uint8Array.from(indices, (index) => windowLabels[index] as number)).ece,
+      { random: seededRandom(42), resamples: 200 },
+    );
+    const random = seededRandom(43);
+    const redrawn = new Uint8Array(windowProbabilities.length);
+    for (let resample = 0; resample < 200; resample += 1) {
+      for (let row = 0; row < redrawn.length; row += 1) redrawn[row] = random() < (windowProbabilities[row] as number) ? 1 : 0;
+      calibrationError(windowProbabilities, redrawn);
+    }
   }, 3);
   await Promise.resolve();
   return [
     { name: 'recalibrate a 10,000-outcome window (core)', value: recalibrateMs, unit: 'ms', baseline: { name: 'bare isotonic fit, same rows', value: isotonicMs } },
-    { name: 'recompute metrics, 1,000-outcome window (200 resamples)', value: metricsMs, unit: 'ms' },
+    {
+      name: 'recompute metrics, 1,000-outcome window (200 resamples)', value: metricsMs, unit: 'ms',
+      baseline: { name: 'ECE bootstrap + noise floor, each resample re-sorted', value: materialisedMs },
+    },
   ];
 }

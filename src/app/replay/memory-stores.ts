@@ -19,6 +19,7 @@ import type {
   ClusterProfile,
   ClusterStore,
   ConditionalWriteResult,
+  ConformalRecord,
   Outcome,
   PredictionRecord,
   RecordOutcomeResult,
@@ -26,6 +27,7 @@ import type {
 
 interface ClusterPartition {
   calibration: CalibrationRecord | undefined;
+  conformal: ConformalRecord | undefined;
   outcomeCount: number;
   profile: ClusterProfile | undefined;
   /** Sorted ascending by sort key (predictedAtMs, then jobId as a string). */
@@ -45,7 +47,7 @@ export class MemoryClusterStore implements ClusterStore {
   #partition(clusterId: string): ClusterPartition {
     let partition = this.#clusters.get(clusterId);
     if (partition === undefined) {
-      partition = { calibration: undefined, outcomeCount: 0, profile: undefined, predictions: [], byJob: new Map() };
+      partition = { calibration: undefined, conformal: undefined, outcomeCount: 0, profile: undefined, predictions: [], byJob: new Map() };
       this.#clusters.set(clusterId, partition);
     }
     return partition;
@@ -146,6 +148,23 @@ export class MemoryClusterStore implements ClusterStore {
     // Records are replaced, never mutated, so handing out the stored objects is as safe as a copy; cloning
     // a 1,000-outcome window on every recompute is what made this store slow.
     return found;
+  }
+
+  getConformal(clusterId: string): Promise<ConformalRecord | undefined> {
+    // Stored records are copies, replaced on every write and never mutated (the core returns new state), so handing out
+    // the stored object is as safe as a copy; cloning the windows on every prediction would dominate a replay.
+    return Promise.resolve(this.#clusters.get(clusterId)?.conformal);
+  }
+
+  putConformal(record: ConformalRecord, expectedVersion: number | undefined): Promise<ConditionalWriteResult> {
+    const partition = this.#partition(record.clusterId);
+    const current = partition.conformal;
+    const allowed = expectedVersion === undefined ? current === undefined : current?.version === expectedVersion;
+    if (!allowed) return Promise.resolve({ status: 'conflict' });
+    // Kept as given, not copied: the record's windows are readonly and the core builds new arrays on
+    // every update instead of mutating (copying three windows per outcome was a sixth of a replay).
+    partition.conformal = record;
+    return Promise.resolve({ status: 'written' });
   }
 
   listClusters(): Promise<string[]> {

@@ -18,10 +18,11 @@
  * When the log declares a QoS class it is the categorical `job_type` (declared at submit).
  *
  * Predictors, side by side:
- * - loop: the learning loop's P(long wait) (recalibrated / retrained as outcomes arrive); its wait
- *   interval is the shortest 80 % range of recent waits in the job's P(long wait) bin
- *   (core/replay/binned-wait-interval.ts), adjusted online by adaptive conformal inference
- *   (core/replay/adaptive-conformal.ts);
+ * - loop: the learning loop's P(long wait) (recalibrated / retrained as outcomes arrive) and the
+ *   wait interval production issues with it (`predictJob`'s `waitEstimate`: the shortest 80 % range
+ *   of recent waits in the job's P(long wait) bin, adjusted online by adaptive conformal inference,
+ *   core/conformal/online-wait-interval.ts, state persisted per cluster) — the product path itself,
+ *   no replay-side copy;
  * - qbets: no probability of its own (the constant base rate is reported for it); interval = rolling
  *   10 %/90 % quantiles of recent waits in the job's size class;
  * - qbetsConformal: the QBETS-style interval adjusted by the same adaptive conformal inference as
@@ -44,7 +45,6 @@ import {
   type AdaptiveConformalOptions,
   type WaitInterval,
 } from '../../core/replay/adaptive-conformal.ts';
-import { assignProbabilityBin, binnedInterval, createBinnedWaitInterval, DEFAULT_BINNED_WAIT_INTERVAL, observeBinnedWait } from '../../core/replay/binned-wait-interval.ts';
 import { equalCountRanges, segmentMetrics, type PrequentialRow, type SegmentMetrics } from '../../core/replay/prequential-metrics.ts';
 import { createQbetsBaseline, DEFAULT_QBETS_OPTIONS, jobSizeClass, observeQbets, qbetsInterval } from '../../core/replay/qbets-baseline.ts';
 import { addToWindow, createSortedWindow, windowQuantile, windowSize } from '../../core/replay/sorted-window.ts';
@@ -75,6 +75,7 @@ export interface TraceReplayRequest {
   readonly epochOffsetSeconds: number;
   readonly warmupJobs?: number;
   readonly eceWarmupOutcomes?: number;
+  /** ACI settings of the QBETS+ACI baseline (the loop's interval uses `deps.settings.onlineWait`, as production does). */
   readonly conformal?: AdaptiveConformalOptions;
   readonly seed?: number;
   /** Content hash for bundle ids (SHA-256 hex from the entry). */
@@ -127,8 +128,6 @@ interface JobRow {
   readonly outcomesKnown: number;
   readonly scope: string;
   readonly rows: Record<Predictor, { probability: number; interval: WaitInterval | null }>;
-  readonly base: WaitInterval | null;
-  readonly bin: number;
   waitSeconds: number | null;
   longWait: boolean | null;
 }
@@ -218,8 +217,6 @@ export async function replayTrace(deps: LearningDeps, request: TraceReplayReques
   await registerCluster(deps, { clusterId: request.clusterId, prior, platform: request.platform, nowMs: toMs(onboardSeconds) });
 
   // ── Online replay ──
-  const conformal = createAdaptiveConformal(request.conformal ?? DEFAULT_ADAPTIVE_CONFORMAL);
-  const binned = createBinnedWaitInterval(DEFAULT_BINNED_WAIT_INTERVAL);
   const qbetsConformal = createAdaptiveConformal(request.conformal ?? DEFAULT_ADAPTIVE_CONFORMAL);
   const jobRows = new Map<string, JobRow>();
   let loopOutcomes = 0;
@@ -247,8 +244,7 @@ export async function replayTrace(deps: LearningDeps, request: TraceReplayReques
       labelOf: (_job, waitSeconds) => labelNow(waitSeconds),
       onPredicted: (job, predicted) => {
         const trace = traceJobById.get(job.jobId) as TraceJob;
-        const bin = assignProbabilityBin(binned, predicted.prediction.probability);
-        const base = binnedInterval(binned, bin);
+        const issued = predicted.prediction.waitEstimate;
         const priorScored = compiledPrior.predict(job.features);
         const constantProbability = labelledSoFar === 0 ? 1 - LONG_WAIT_QUANTILE : longSoFar / labelledSoFar;
         const qbetsBase = qbetsInterval(qbets, sizeClassOf(trace));
@@ -259,10 +255,8 @@ export async function replayTrace(deps: LearningDeps, request: TraceReplayReques
           submitSeconds: trace.submitTimeSeconds,
           outcomesKnown: loopOutcomes,
           scope: predicted.decision.scope,
-          base,
-          bin,
           rows: {
-            loop: { probability: predicted.prediction.probability, interval: base === null ? null : adjustInterval(conformal, base) },
+            loop: { probability: predicted.prediction.probability, interval: issued === null ? null : { lowerSeconds: issued.lowerSeconds, upperSeconds: issued.upperSeconds } },
             qbets: { probability: constantProbability, interval: qbetsBase },
             qbetsConformal: { probability: constantProbability, interval: qbetsBase === null ? null : adjustInterval(qbetsConformal, qbetsBase) },
             prior: { probability: priorScored.probability, interval: priorScored.wait === null ? null : { lowerSeconds: priorScored.wait.lowerSeconds, upperSeconds: priorScored.wait.upperSeconds } },
@@ -279,9 +273,6 @@ export async function replayTrace(deps: LearningDeps, request: TraceReplayReques
           loopOutcomes += 1;
           row.waitSeconds = waitSeconds;
           row.longWait = longWait;
-          const issued = row.rows.loop.interval;
-          if (row.base !== null && issued !== null) observeConformalOutcome(conformal, row.base, issued, waitSeconds);
-          observeBinnedWait(binned, row.bin, waitSeconds);
           const qbetsBase = row.rows.qbets.interval;
           const qbetsIssued = row.rows.qbetsConformal.interval;
           if (qbetsBase !== null && qbetsIssued !== null) observeConformalOutcome(qbetsConformal, qbetsBase, qbetsIssued, waitSeconds);

@@ -9,8 +9,10 @@
  * the loop only holds what had happened by then.
  */
 import { predictJob, type PredictJobResult } from '../learning/predict-job.ts';
+import { InlineRecomputeScheduler } from '../learning/inline-recompute-scheduler.ts';
 import { recordJobOutcome, type RecordOutcomeResponse } from '../learning/record-outcome.ts';
 import type { LearningDeps } from '../learning/learning-deps.ts';
+import type { RecomputeResult } from '../learning/recompute-calibration.ts';
 import type { CalibrationRecord } from '../ports.ts';
 import type { ActionScope, CalibrationState, DriftStatus, Tier } from '../../core/gating/gate-config.ts';
 
@@ -99,6 +101,10 @@ export async function runOnlineReplay(
   request: { readonly clusterId: string; readonly jobs: readonly ReplayJob[]; readonly hooks: ReplayHooks },
 ): Promise<OnlineReplayResult> {
   const { clusterId, jobs, hooks } = request;
+  // Recomputes always run inline here, whatever scheduler `deps` carries: the timeline needs each
+  // one at the outcome that made it due, at that outcome's (trace) instant.
+  const recomputed: RecomputeResult[] = [];
+  const loop: LearningDeps = { ...deps, recompute: new InlineRecomputeScheduler(deps, { onResult: (_clusterId, result) => { recomputed.push(result); } }) };
   // Event key: (time, group, submit order, kind). Group 0 holds outcomes of jobs submitted strictly
   // before that instant; group 1 the submissions and same-instant starts, in submit order.
   const submitOrder = Array.from(jobs.keys()).sort((left, right) => (jobs[left] as ReplayJob).submitMs - (jobs[right] as ReplayJob).submitMs || left - right);
@@ -120,7 +126,7 @@ export async function runOnlineReplay(
     const job = jobs[event.job] as ReplayJob;
     if (event.kind === EventKind.predict) {
       if (!job.predicted) continue;
-      const result = await predictJob(deps, { clusterId, jobId: job.jobId, features: job.features, nowMs: job.submitMs });
+      const result = await predictJob(loop, { clusterId, jobId: job.jobId, features: job.features, nowMs: job.submitMs });
       predictedJobs += 1;
       hooks.onPredicted?.(job, result);
       continue;
@@ -129,10 +135,11 @@ export async function runOnlineReplay(
     const longWait = hooks.labelOf(job, waitSeconds, event.timeMs);
     let response: RecordOutcomeResponse | null = null;
     if (job.predicted) {
-      response = await recordJobOutcome(deps, { clusterId, jobId: job.jobId, waitSeconds, longWait, nowMs: event.timeMs });
+      response = await recordJobOutcome(loop, { clusterId, jobId: job.jobId, waitSeconds, longWait, nowMs: event.timeMs });
       outcomes += 1;
-      const recompute = response.recompute;
-      if (recompute?.status === 'updated') timeline.push(timelineEntry(event.timeMs, recompute.action, recompute.calibration, recompute.reasons));
+      for (const recompute of recomputed.splice(0)) {
+        if (recompute.status === 'updated') timeline.push(timelineEntry(event.timeMs, recompute.action, recompute.calibration, recompute.reasons));
+      }
     }
     hooks.onOutcome?.(job, waitSeconds, longWait, response);
   }

@@ -4,11 +4,19 @@
  * https://doi.org/10.1175/WAF993.1): keep the forecasts, redraw each label as Bernoulli(p),
  * recompute the ECE; repeat. On small windows this floor is large (≈ 0.1 at 50 outcomes with
  * 15 bins), so an observed ECE is evidence of miscalibration only when it exceeds the floor's
- * upper percentile. O(resamples · n log n).
+ * upper percentile.
+ *
+ * The forecasts never change between resamples, only the labels: they are grouped by distinct
+ * probability once, and each resample only re-counts the positives per group, so a resample's
+ * ECE is {@link calibrationErrorFromGroups} in O(n + B) — the same value, bit for bit, as
+ * `calibrationError` on the materialised labels (same bins, same tie rules), with the labels
+ * drawn from `random` in row order as before.
+ * Complexity: O(n log n) once + O(resamples · (n + B)) + O(resamples · log resamples).
  */
 import { InvalidInputError } from '../errors.ts';
 import type { Random } from '../random.ts';
-import { calibrationError, type BinningOptions } from './calibration-error.ts';
+import { calibrationErrorFromGroups, type BinningOptions } from './calibration-error.ts';
+import { groupByScore, groupIndexOfRows, type ScoreGroups } from './score-groups.ts';
 
 export const NOISE_FLOOR_RESAMPLES = 200;
 export const NOISE_FLOOR_LEVEL = 0.95;
@@ -32,12 +40,25 @@ export function calibrationNoiseFloor(
   const count = probabilities.length;
   if (count === 0) throw new InvalidInputError('no forecasts to resample');
 
-  const forecasts = Float64Array.from(probabilities);
-  const labels = new Uint8Array(count);
+  // Any labels give the groups' probabilities and counts; the positives are redrawn below.
+  const grouped = groupByScore(probabilities, new Uint8Array(count));
+  const groupOfRow = groupIndexOfRows(grouped, probabilities);
+  const positives = new Float64Array(grouped.probabilities.length);
+  const redrawn: ScoreGroups = { ...grouped, positives, totalPositives: 0 };
+  const binning: BinningOptions = { bins: options.bins, binning: options.binning };
   const eces = new Float64Array(resamples);
   for (let resample = 0; resample < resamples; resample += 1) {
-    for (let index = 0; index < count; index += 1) labels[index] = options.random() < (forecasts[index] as number) ? 1 : 0;
-    eces[resample] = calibrationError(forecasts, labels, options).ece;
+    positives.fill(0);
+    let totalPositives = 0;
+    for (let index = 0; index < count; index += 1) {
+      const probability = probabilities[index] as number;
+      if (options.random() < probability) {
+        const group = groupOfRow[index] as number;
+        positives[group] = (positives[group] as number) + 1;
+        totalPositives += 1;
+      }
+    }
+    eces[resample] = calibrationErrorFromGroups({ ...redrawn, totalPositives }, binning).ece;
   }
   eces.sort();
   return { medianEce: quantileOfSorted(eces, 0.5), upperEce: quantileOfSorted(eces, level), level };

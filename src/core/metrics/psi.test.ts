@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../errors.ts';
 import { seededRandom } from '../random.ts';
-import { populationStabilityIndex, PSI_EPSILON } from './psi.ts';
+import { populationStabilityIndex, psiAgainstReference, psiReferenceBins, PSI_EPSILON } from './psi.ts';
 
 describe('populationStabilityIndex', () => {
   it('populationStabilityIndex of a hand-worked two-bin shift', () => {
@@ -88,5 +88,67 @@ describe('populationStabilityIndex', () => {
 
     expect(compute).toThrow(InvalidInputError);
     expect(compute).toThrow(message);
+  });
+});
+
+describe('psiReferenceBins and psiAgainstReference', () => {
+  it('psiReferenceBins cuts deciles of 1…20 and stores equal shares', () => {
+    // M = 20, B = 10 → ranks floor(20k/10) = 2k → sorted values 3, 5, …, 19; each bin holds 2 of 20.
+    const expected = Array.from({ length: 20 }, (_, index) => 20 - index);
+
+    const reference = psiReferenceBins(expected);
+
+    expect(reference.binEdges).toEqual([3, 5, 7, 9, 11, 13, 15, 17, 19]);
+    expect(reference.shares).toEqual(Array.from({ length: 10 }, () => 0.1));
+  });
+
+  it('psiReferenceBins merges tied quantiles and keeps a zero share for an empty first bin', () => {
+    // Same sample as the tie test above: cuts [0, 1]; shares 0, 8/10, 2/10 (unfloored).
+    const reference = psiReferenceBins([0, 0, 0, 0, 0, 0, 0, 0, 1, 2], { bins: 5 });
+
+    expect(reference).toEqual({ binEdges: [0, 1], shares: [0, 0.8, 0.2] });
+  });
+
+  it('psiAgainstReference reproduces the hand-worked two-bin shift from stored bins', () => {
+    // Bins of 1…10 with B = 2: edge 6, shares ½, ½ (see the first test: 0.06385320297074884).
+    const psi = psiAgainstReference({ binEdges: [6], shares: [0.5, 0.5] }, [1, 2, 3, 7, 8, 9, 10, 11]);
+
+    expect(psi).toBeCloseTo(0.06385320297074884, 12);
+  });
+
+  it('psiAgainstReference of psiReferenceBins(expected) equals populationStabilityIndex on the raw sample (property)', () => {
+    const sample = fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true }), { minLength: 1, maxLength: 80 });
+    const tiedSample = fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 80 });
+
+    fc.assert(
+      fc.property(fc.oneof(sample, tiedSample), fc.oneof(sample, tiedSample), fc.integer({ min: 1, max: 12 }), (expected, actual, bins) => {
+        const stored = psiReferenceBins(expected, { bins });
+        // Through JSON, as a bundle stores it.
+        const roundTripped = JSON.parse(JSON.stringify(stored)) as typeof stored;
+
+        expect(psiAgainstReference(roundTripped, actual)).toBe(populationStabilityIndex(expected, actual, { bins }));
+      }),
+    );
+  });
+
+  it('psiAgainstReference refuses a malformed reference, naming the bad value', () => {
+    const wrongCount = (): number => psiAgainstReference({ binEdges: [1, 2], shares: [0.5, 0.5] }, [1]);
+    const unordered = (): number => psiAgainstReference({ binEdges: [2, 2], shares: [0.3, 0.3, 0.4] }, [1]);
+    const badShare = (): number => psiAgainstReference({ binEdges: [1], shares: [1.5, -0.5] }, [1]);
+    const infiniteEdge = (): number => psiAgainstReference({ binEdges: [Number.POSITIVE_INFINITY], shares: [0.5, 0.5] }, [1]);
+    const badEpsilon = (): number => psiAgainstReference({ binEdges: [], shares: [1] }, [1], { epsilon: 0 });
+    const emptyActual = (): number => psiAgainstReference({ binEdges: [], shares: [1] }, []);
+
+    expect(wrongCount).toThrow('reference has 2 shares for 2 bin edges (need edges + 1)');
+    expect(unordered).toThrow('reference bin edge 1 = 2 is not above the previous edge');
+    expect(badShare).toThrow('reference share 0 = 1.5 is not in [0, 1]');
+    expect(infiniteEdge).toThrow('reference bin edge 0 = Infinity is not finite');
+    expect(badEpsilon).toThrow(InvalidInputError);
+    expect(emptyActual).toThrow('actual sample is empty');
+  });
+
+  it('psiReferenceBins refuses bad bins and a non-finite expected value', () => {
+    expect(() => psiReferenceBins([1, 2], { bins: 0 })).toThrow('bins = 0 is not an integer ≥ 1');
+    expect(() => psiReferenceBins([1, Number.NaN])).toThrow('expected[1] = NaN is not finite');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../random.ts';
-import { adjustInterval, conformalShift, createAdaptiveConformal, observeConformalOutcome, type WaitInterval } from './adaptive-conformal.ts';
+import { adjustInterval, conformalShift, createAdaptiveConformal, observeConformalOutcome, shiftWaitInterval, type WaitInterval } from './adaptive-conformal.ts';
 
 /** Exponential(mean) wait by inversion. */
 function exponentialWait(random: () => number, meanSeconds: number): number {
@@ -94,5 +94,16 @@ describe('adaptiveConformal', () => {
     expect(() => createAdaptiveConformal({ coverage: 1, learningRate: 0.1, windowSize: 10, minScores: 0 })).toThrow(/coverage/);
     expect(() => createAdaptiveConformal({ coverage: 0.8, learningRate: 0, windowSize: 10, minScores: 0 })).toThrow(/learningRate/);
     expect(() => createAdaptiveConformal({ coverage: 0.8, learningRate: 0.1, windowSize: 10, minScores: -1 })).toThrow(/minScores/);
+  });
+
+  it('conformalShift is 0 with minScores 0 and no scores yet; shiftWaitInterval(·, 0) returns the base unchanged', () => {
+    const state = createAdaptiveConformal({ coverage: 0.8, learningRate: 0.01, windowSize: 10, minScores: 0 });
+    const base = { lowerSeconds: 12, upperSeconds: 340 };
+
+    const shift = conformalShift(state);
+    const shifted = shiftWaitInterval(base, 0);
+
+    expect(shift).toBe(0);
+    expect(shifted).toEqual({ lowerSeconds: 12, upperSeconds: 340 });
   });
 });

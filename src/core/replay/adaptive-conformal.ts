@@ -84,7 +84,15 @@ export function conformalShift(state: AdaptiveConformalState): number {
  */
 export function adjustInterval(state: AdaptiveConformalState, base: WaitInterval): WaitInterval {
   checkInterval(base);
-  const shift = conformalShift(state);
+  return shiftWaitInterval(base, conformalShift(state));
+}
+
+/**
+ * The base interval `base` (seconds, 0 ≤ lower ≤ upper) widened by `shift` in log(1 + wait) on
+ * both sides (narrowed when shift < 0); when a negative shift would cross the bounds, both meet at
+ * the base interval's geometric centre in log(1 + wait). Shift 0 returns the base unchanged.
+ */
+export function shiftWaitInterval(base: WaitInterval, shift: number): WaitInterval {
   if (shift === 0) return { lowerSeconds: base.lowerSeconds, upperSeconds: base.upperSeconds };
   const logLower = Math.log1p(base.lowerSeconds) - shift;
   const logUpper = Math.log1p(base.upperSeconds) + shift;
@@ -96,6 +104,20 @@ export function adjustInterval(state: AdaptiveConformalState, base: WaitInterval
 }
 
 /**
+ * CQR nonconformity score of an observed wait against the base interval it was issued from:
+ * s = max(log(1+L) − log(1+y), log(1+y) − log(1+U)); y lies in the shifted interval iff s ≤ shift.
+ */
+export function conformityScore(base: WaitInterval, waitSeconds: number): number {
+  const logWait = Math.log1p(waitSeconds);
+  return Math.max(Math.log1p(base.lowerSeconds) - logWait, logWait - Math.log1p(base.upperSeconds));
+}
+
+/** Whether `waitSeconds` fell outside the interval actually issued (bounds inclusive count as covered). */
+export function missedInterval(issued: WaitInterval, waitSeconds: number): boolean {
+  return waitSeconds < issued.lowerSeconds || waitSeconds > issued.upperSeconds;
+}
+
+/**
  * Learns from one observed wait: `base` is the job's base interval and `issued` the interval it
  * was actually given (by {@link adjustInterval} when it was predicted). Updates αₜ and the scores.
  * @throws InvalidInputError for a negative or non-finite wait or a malformed interval.
@@ -103,11 +125,14 @@ export function adjustInterval(state: AdaptiveConformalState, base: WaitInterval
 export function observeConformalOutcome(state: AdaptiveConformalState, base: WaitInterval, issued: WaitInterval, waitSeconds: number): void {
   checkInterval(base);
   if (!(Number.isFinite(waitSeconds) && waitSeconds >= 0)) throw new InvalidInputError(`waitSeconds must be a finite number ≥ 0, got ${waitSeconds}`);
-  const missed = waitSeconds < issued.lowerSeconds || waitSeconds > issued.upperSeconds;
-  const target = 1 - state.options.coverage;
-  state.alpha += state.options.learningRate * (target - (missed ? 1 : 0));
+  const missed = missedInterval(issued, waitSeconds);
+  state.alpha = nextAlpha(state.alpha, missed, state.options);
   state.outcomes += 1;
   if (missed) state.misses += 1;
-  const logWait = Math.log1p(waitSeconds);
-  addToWindow(state.scores, Math.max(Math.log1p(base.lowerSeconds) - logWait, logWait - Math.log1p(base.upperSeconds)));
+  addToWindow(state.scores, conformityScore(base, waitSeconds));
+}
+
+/** The ACI step αₜ₊₁ = αₜ + γ·(α − missₜ), with α = 1 − coverage and γ the learning rate. */
+export function nextAlpha(alpha: number, missed: boolean, options: Pick<AdaptiveConformalOptions, 'coverage' | 'learningRate'>): number {
+  return alpha + options.learningRate * (1 - options.coverage - (missed ? 1 : 0));
 }

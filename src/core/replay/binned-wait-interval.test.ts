@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assignProbabilityBin, binnedInterval, createBinnedWaitInterval, observeBinnedWait, shortestCoveringRange } from './binned-wait-interval.ts';
+import { assignProbabilityBin, binnedInterval, createBinnedWaitInterval, DEFAULT_BINNED_WAIT_INTERVAL, observeBinnedWait, shortestCoveringRange } from './binned-wait-interval.ts';
 
 describe('binnedWaitInterval', () => {
   it('shortestCoveringRange is the narrowest range holding ⌈c·n⌉ values (brute force over all pairs)', () => {
@@ -47,5 +47,9 @@ describe('binnedWaitInterval', () => {
     expect(binnedInterval(state, 0)).toEqual({ lowerSeconds: 5, upperSeconds: 1000 });
     expect(() => observeBinnedWait(state, 2, 1)).toThrow(/bin 2/);
     expect(() => createBinnedWaitInterval({ coverage: 0.5, bins: 0, probabilityWindow: 1, waitWindow: 1, minBinWaits: 1 })).toThrow(/bins/);
+  });
+
+  it.each([0, 1, Number.NaN])('createBinnedWaitInterval refuses coverage %s', (coverage) => {
+    expect(() => createBinnedWaitInterval({ ...DEFAULT_BINNED_WAIT_INTERVAL, coverage })).toThrow(`coverage must be in (0, 1), got ${coverage}`);
   });
 });

@@ -67,7 +67,7 @@ export function assignProbabilityBin(state: BinnedWaitIntervalState, probability
 }
 
 /** The shortest range of sorted values holding ⌈coverage·n⌉ of them; null when empty. O(n). */
-export function shortestCoveringRange(sorted: readonly number[], coverage: number): WaitInterval | null {
+export function shortestCoveringRange(sorted: ArrayLike<number>, coverage: number): WaitInterval | null {
   const count = sorted.length;
   if (count === 0) return null;
   const inside = Math.min(count, Math.max(1, Math.ceil(coverage * count)));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../errors.ts';
 import { equalCountRanges, segmentMetrics } from './prequential-metrics.ts';
 
 describe('prequentialMetrics', () => {
@@ -25,5 +26,14 @@ describe('prequentialMetrics', () => {
     // widths 100, 20, 10, 1000 → median (20 + 100)/2 = 60
     expect(metrics.medianWidthSeconds).toBe(60);
     expect(segmentMetrics([]).ece).toBeNull();
+  });
+
+  it('segmentMetrics passes a broken probability on as auroc\'s InvalidInputError', () => {
+    const rows = [
+      { probability: 1.5, longWait: true, waitSeconds: 100, lowerSeconds: null, upperSeconds: null },
+      { probability: 0.2, longWait: false, waitSeconds: 10, lowerSeconds: null, upperSeconds: null },
+    ];
+
+    expect(() => segmentMetrics(rows)).toThrow(InvalidInputError);
   });
 });

@@ -4,7 +4,6 @@
  * happened later. Censored jobs (never started) have no label and no wait: they count as jobs
  * answered but never in AUROC, ECE, Brier or coverage.
  */
-import { InsufficientDataError } from '../errors.ts';
 import { auroc } from '../metrics/auroc.ts';
 import { brierScore } from '../metrics/brier.ts';
 import { calibrationError } from '../metrics/calibration-error.ts';
@@ -52,13 +51,8 @@ export function segmentMetrics(rows: readonly PrequentialRow[]): SegmentMetrics 
   const labels = Uint8Array.from(labelled, (row) => (row.longWait === true ? 1 : 0));
   const positives = labels.reduce((sum, label) => sum + label, 0);
   let aurocValue: number | null = null;
-  if (positives > 0 && positives < labelled.length) {
-    try {
-      aurocValue = auroc(probabilities, labels);
-    } catch (error) {
-      if (!(error instanceof InsufficientDataError)) throw error;
-    }
-  }
+  // Both classes present: auroc's only InsufficientDataError (one class) cannot occur here.
+  if (positives > 0 && positives < labelled.length) aurocValue = auroc(probabilities, labels);
   const withInterval = rows.filter((row) => row.lowerSeconds !== null && row.upperSeconds !== null);
   const judged = withInterval.filter((row) => row.waitSeconds !== null);
   const covered = judged.filter((row) => (row.waitSeconds as number) >= (row.lowerSeconds as number) && (row.waitSeconds as number) <= (row.upperSeconds as number));

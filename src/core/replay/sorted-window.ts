@@ -4,6 +4,7 @@
  * the conformal score windows. Insert and evict are a binary search plus one array shift (memmove):
  * O(log w + w) per value, with w the window size; a quantile is O(1).
  */
+import { lowerBound } from '../binary-search.ts';
 import { InvalidInputError } from '../errors.ts';
 
 export interface SortedWindow {
@@ -24,17 +25,6 @@ export function createSortedWindow(capacity: number): SortedWindow {
     throw new InvalidInputError(`window capacity must be an integer ≥ 1 or Infinity, got ${capacity}`);
   }
   return { capacity, sorted: [], arrival: [] };
-}
-
-function lowerBound(sorted: readonly number[], value: number): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if ((sorted[middle] as number) < value) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }
 
 /**
