@@ -182,6 +182,40 @@ describe('DynamoClusterStore item layout', () => {
   });
 });
 
+describe('DynamoClusterStore conformal item (issue 7)', () => {
+  const conformal = (clusterId: string, overrides: Record<string, unknown> = {}) => ({
+    clusterId, alpha: 0.2, scoredOutcomes: 0, misses: 0, probabilities: [0.5], bins: [2], waitsSeconds: [60], scores: [], version: 1, updatedAtMs: JAN_1_2025_MS, ...overrides,
+  });
+
+  it('stores the windows under SK CONFORMAL as float32 little-endian binaries (bins as bytes)', async () => {
+    const clusterId = uniqueName('conformal');
+
+    await store.putConformal(conformal(clusterId, { probabilities: [0.5, 1], waitsSeconds: [60, 2] }), undefined);
+    const item = await aws.clients.dynamo.send(new GetCommand({ TableName: tableName, Key: { PK: `CLUSTER#${clusterId}`, SK: 'CONFORMAL' } }));
+
+    // 0.5 = 0x3F000000, 1 = 0x3F800000 as float32, little-endian.
+    expect(Array.from(item.Item?.probabilities as Uint8Array)).toEqual([0, 0, 0, 0x3f, 0, 0, 0x80, 0x3f]);
+    expect(Array.from(item.Item?.bins as Uint8Array)).toEqual([2]);
+    expect(item.Item?.alpha).toBe(0.2);
+  });
+
+  it('refuses a window value float32 cannot hold exactly instead of rounding it', async () => {
+    const clusterId = uniqueName('conformal-bad');
+
+    const attempt = store.putConformal(conformal(clusterId, { waitsSeconds: [0.1] }), undefined);
+
+    await expect(attempt).rejects.toBeInstanceOf(InvalidInputError);
+    expect(await store.getConformal(clusterId)).toBeUndefined();
+  });
+
+  it('a corrupt stored window is an InfrastructureError', async () => {
+    const clusterId = uniqueName('conformal-corrupt');
+    await aws.clients.dynamo.send(new PutCommand({ TableName: tableName, Item: { PK: `CLUSTER#${clusterId}`, SK: 'CONFORMAL', ...conformal(clusterId), probabilities: new Uint8Array(3), bins: new Uint8Array(0), waitsSeconds: new Uint8Array(0), scores: new Uint8Array(0) } }));
+
+    await expect(store.getConformal(clusterId)).rejects.toBeInstanceOf(InfrastructureError);
+  });
+});
+
 describe('DynamoClusterStore crash recovery', () => {
   it('a job pointer left without its prediction: outcome → UnknownJobError; retrying the prediction completes it', async () => {
     const clusterId = uniqueName('torn');

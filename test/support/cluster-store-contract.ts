@@ -3,7 +3,7 @@
  * memory double) must show. Each case uses its own cluster ids, so one store may serve them all.
  */
 import { describe, expect, it } from 'vitest';
-import type { ClusterStore, PredictionRecord } from '../../src/app/ports.ts';
+import type { ClusterStore, ConformalRecord, PredictionRecord } from '../../src/app/ports.ts';
 import { DuplicateError, UnknownJobError } from '../../src/app/errors.ts';
 import { InvalidInputError } from '../../src/core/errors.ts';
 import { JAN_1_2025_MS, sampleCalibration, sampleOutcome, samplePrediction, sampleProfile } from './storage-fixtures.ts';
@@ -246,6 +246,57 @@ export function describeClusterStoreContract(label: string, store: () => Cluster
 
       for (const attempt of attempts) expect(rejectionOf(attempt)).toBeInstanceOf(InvalidInputError);
       expect(await store().recentPredictions(clusterId, 10)).toEqual([]);
+    });
+  });
+
+  // ── Online conformal state, `SK = CONFORMAL` (issue 7) ──
+  describe(`ClusterStore contract (conformal state): ${label}`, () => {
+    /** Windows as the core keeps them: single-precision values, bins as small integers. */
+    function sampleConformal(clusterId: string, version: number, overrides: Partial<ConformalRecord> = {}): ConformalRecord {
+      return {
+        clusterId,
+        alpha: -0.0123,
+        scoredOutcomes: 3,
+        misses: 1,
+        probabilities: [0.25, Math.fround(0.1), 1, 0],
+        bins: [0, 9, 3],
+        waitsSeconds: [0, Math.fround(12.7), 86400],
+        scores: [Math.fround(-0.3), Math.fround(1.9)],
+        version,
+        updatedAtMs: JAN_1_2025_MS,
+        ...overrides,
+      };
+    }
+
+    it('getConformal returns undefined before the first write', async () => {
+      const clusterId = freshClusterId();
+
+      expect(await store().getConformal(clusterId)).toBeUndefined();
+    });
+
+    it('putConformal creates once and reads back every window value exactly', async () => {
+      const clusterId = freshClusterId();
+      const record = sampleConformal(clusterId, 1);
+
+      const created = await store().putConformal(record, undefined);
+      const again = await store().putConformal(sampleConformal(clusterId, 1, { alpha: 0.5 }), undefined);
+
+      expect(created).toEqual({ status: 'written' });
+      expect(again).toEqual({ status: 'conflict' });
+      expect(await store().getConformal(clusterId)).toEqual(record);
+    });
+
+    it('putConformal writes on the expected version, conflicts on a stale one, and keeps empty windows', async () => {
+      const clusterId = freshClusterId();
+      await store().putConformal(sampleConformal(clusterId, 1), undefined);
+      const emptied = sampleConformal(clusterId, 2, { probabilities: [], bins: [], waitsSeconds: [], scores: [] });
+
+      const fresh = await store().putConformal(emptied, 1);
+      const stale = await store().putConformal(sampleConformal(clusterId, 2, { alpha: 0.9 }), 1);
+
+      expect(fresh).toEqual({ status: 'written' });
+      expect(stale).toEqual({ status: 'conflict' });
+      expect(await store().getConformal(clusterId)).toEqual(emptied);
     });
   });
 }

@@ -5,7 +5,7 @@
  * `InfrastructureError`), so nothing unvalidated crosses the boundary in either direction.
  */
 import { z } from 'zod';
-import type { CalibrationRecord, ClusterProfile, Outcome, PredictionRecord } from '../../app/ports.ts';
+import type { CalibrationRecord, ClusterProfile, ConformalRecord, Outcome, PredictionRecord } from '../../app/ports.ts';
 import { InfrastructureError } from '../../app/errors.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import { ActionScope, CalibrationState, DriftStatus, Tier } from '../../core/gating/gate-config.ts';
@@ -53,6 +53,8 @@ export const PredictionRecordSchema = z.object({
   tier: z.enum(Tier).nullable(),
   bundleVersion: count,
   outcome: OutcomeSchema.optional(),
+  waitBase: z.object({ lowerSeconds: nonNegative, upperSeconds: nonNegative }).optional(),
+  waitBin: count.optional(),
 });
 
 export const CalibrationRecordSchema = z.object({
@@ -78,6 +80,9 @@ export const CalibrationRecordSchema = z.object({
   retrains: count,
   version: count,
   updatedAtMs: epochMs,
+  // Feature drift (PSI helper): optional so that items written before it still decode.
+  maxFeaturePsi: nonNegative.nullable().optional(),
+  maxPsiFeature: z.string().min(1).nullable().optional(),
 });
 
 export const ClusterProfileSchema = z.object({
@@ -93,13 +98,28 @@ export const ClusterProfileSchema = z.object({
   updatedAtMs: epochMs,
 });
 
+/** The conformal item (issue 7); its windows are stored packed (see dynamo-cluster-store.ts), validated here as numbers. */
+export const ConformalRecordSchema = z.object({
+  clusterId: z.string(),
+  alpha: finite,
+  scoredOutcomes: count,
+  misses: count,
+  probabilities: z.array(probability),
+  bins: z.array(z.number().int().min(0).max(255)),
+  waitsSeconds: z.array(nonNegative),
+  scores: z.array(finite),
+  version: count,
+  updatedAtMs: epochMs,
+});
+
 // Compile-time proof that each schema produces exactly the port's type.
 const _typeChecks: [
   (value: z.infer<typeof PredictionRecordSchema>) => PredictionRecord,
   (value: z.infer<typeof CalibrationRecordSchema>) => CalibrationRecord,
   (value: z.infer<typeof ClusterProfileSchema>) => ClusterProfile,
   (value: z.infer<typeof OutcomeSchema>) => Outcome,
-] = [(value) => value, (value) => value, (value) => value, (value) => value];
+  (value: z.infer<typeof ConformalRecordSchema>) => ConformalRecord,
+] = [(value) => value, (value) => value, (value) => value, (value) => value, (value) => value];
 
 /**
  * Validates `value` against `schema` for writing; throws `InvalidInputError` naming `what` and the

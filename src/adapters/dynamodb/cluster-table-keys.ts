@@ -6,6 +6,7 @@
  * | calibration | `CLUSTER#{clusterId}` | `CALIBRATION`                       | GSI1PK = `CLUSTERS`, GSI1SK = id     |
  * | profile     | `CLUSTER#{clusterId}` | `PROFILE`                           |                                      |
  * | counters    | `CLUSTER#{clusterId}` | `COUNTERS`                          | `outcomeCount` (atomic ADD)          |
+ * | conformal   | `CLUSTER#{clusterId}` | `CONFORMAL`                         | windows packed as float32 binaries   |
  * | prediction  | `CLUSTER#{clusterId}` | `PREDICTION#{iso-ts}#{jobId}`       | `expiresAt` (TTL)                    |
  * | job pointer | `CLUSTER#{clusterId}` | `JOB#{jobId}`                       | `predictionSk`, `expiresAt` (TTL)    |
  *
@@ -26,6 +27,8 @@ export const SortKey = {
   calibration: 'CALIBRATION',
   profile: 'PROFILE',
   counters: 'COUNTERS',
+  /** Online wait-interval state (issue 7). */
+  conformal: 'CONFORMAL',
   predictionPrefix: 'PREDICTION#',
   jobPrefix: 'JOB#',
 } as const;

@@ -2,8 +2,10 @@
  * `CalibrationHistoryStore` on the single table: `PK = CLUSTER#{id}`, `SK = CALHIST#{iso-ts}`, one
  * item per recompute, kept `CALIBRATION_HISTORY_TTL_DAYS` (TTL). Listing is one descending Query
  * on the sort-key prefix, so the newest points come first and are returned oldest first.
+ * A point carries its append call's writeId (write-id.ts), so an SDK retry of an applied put is
+ * recognised as ours instead of being written again under the next suffix.
  */
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { InfrastructureError } from '../../app/errors.ts';
 import type { CalibrationHistoryPoint, CalibrationHistoryStore } from '../../app/ports.ts';
@@ -11,6 +13,7 @@ import { ActionScope, DriftStatus, Tier } from '../../core/gating/gate-config.ts
 import { InvalidInputError } from '../../core/errors.ts';
 import { clusterPartitionKey } from './cluster-table-keys.ts';
 import { TableKey, TTL_ATTRIBUTE } from './table-definition.ts';
+import { WRITE_ID_ATTRIBUTE, isConditionFailure, randomWriteId, type NewWriteId } from './write-id.ts';
 
 export const CALIBRATION_HISTORY_PREFIX = 'CALHIST#';
 /** Days a history point stays in the table. */
@@ -47,26 +50,31 @@ export function calibrationHistorySortKey(atMs: number, sequence = 0): string {
 export class DynamoCalibrationHistory implements CalibrationHistoryStore {
   readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
+  readonly #newWriteId: NewWriteId;
 
-  constructor(options: { readonly client: DynamoDBDocumentClient; readonly tableName: string }) {
+  /** `newWriteId`: a fresh id per `append` (default `randomWriteId`); tests inject fixed ids. */
+  constructor(options: { readonly client: DynamoDBDocumentClient; readonly tableName: string; readonly newWriteId?: NewWriteId }) {
     this.#client = options.client;
     this.#tableName = options.tableName;
+    this.#newWriteId = options.newWriteId ?? randomWriteId;
   }
 
   async append(point: CalibrationHistoryPoint): Promise<void> {
     const parsed = PointSchema.safeParse(point);
     if (!parsed.success) throw new InvalidInputError(`calibration history of '${point.clusterId}': ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+    const writeId = this.#newWriteId();
     // Two recomputes in one millisecond are rare but possible (two writers): retry with a suffix.
     for (let sequence = 0; sequence < 5; sequence += 1) {
+      const key = { [TableKey.partition]: clusterPartitionKey(point.clusterId), [TableKey.sort]: calibrationHistorySortKey(point.atMs, sequence) };
       try {
         await this.#client.send(
           new PutCommand({
             TableName: this.#tableName,
             Item: {
-              [TableKey.partition]: clusterPartitionKey(point.clusterId),
-              [TableKey.sort]: calibrationHistorySortKey(point.atMs, sequence),
+              ...key,
               [TTL_ATTRIBUTE]: Math.floor((point.atMs + CALIBRATION_HISTORY_TTL_DAYS * MS_PER_DAY) / 1000),
               ...parsed.data,
+              [WRITE_ID_ATTRIBUTE]: writeId,
             },
             ConditionExpression: 'attribute_not_exists(#sk)',
             ExpressionAttributeNames: { '#sk': TableKey.sort },
@@ -74,10 +82,20 @@ export class DynamoCalibrationHistory implements CalibrationHistoryStore {
         );
         return;
       } catch (error) {
-        if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) {
+        if (!isConditionFailure(error)) {
           throw new InfrastructureError(`DynamoDB PutItem on table '${this.#tableName}' failed: ${errorName(error)}`, { cause: error });
         }
       }
+      // The point under this key may be ours: an earlier attempt applied, its response lost.
+      if ((await this.#storedWriteId(key)) === writeId) return;
+    }
+  }
+
+  async #storedWriteId(key: Record<string, string>): Promise<unknown> {
+    try {
+      return (await this.#client.send(new GetCommand({ TableName: this.#tableName, Key: key, ConsistentRead: true }))).Item?.[WRITE_ID_ATTRIBUTE];
+    } catch (error) {
+      throw new InfrastructureError(`DynamoDB GetItem on table '${this.#tableName}' failed: ${errorName(error)}`, { cause: error });
     }
   }
 

@@ -10,6 +10,14 @@
  *   write is the only caller that increments the cluster's outcome counter.
  * - The counter lives in its own `COUNTERS` item, so `putCalibration`'s full conditional write
  *   can never overwrite it with a stale value; `getCalibration` merges it into `outcomeCount`.
+ * - Every conditional write carries a per-call writeId (write-id.ts), so a write whose response
+ *   was lost and whose SDK retry then failed its own condition is still reported as written: the
+ *   whole-item puts store it as `writeId`, the outcome as `outcomeWriteId`, and the counter's
+ *   ADD appends it to `recentWriteIds` and refuses one already there (never counted twice).
+ * - The online wait-interval state (`CONFORMAL`, issue 7) is one item written whole on its own
+ *   `version`; its number windows are packed as little-endian float32 binaries (bins as bytes) (4 bytes a value,
+ *   about a third of a number list, and a write's cost is its size): the core keeps the windows at
+ *   single precision, so packing is exact, and a value that is not is refused, never rounded.
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type {
@@ -17,6 +25,7 @@ import type {
   ClusterProfile,
   ClusterStore,
   ConditionalWriteResult,
+  ConformalRecord,
   Outcome,
   PredictionRecord,
   RecordOutcomeResult,
@@ -26,6 +35,7 @@ import { InvalidInputError } from '../../core/errors.ts';
 import {
   CalibrationRecordSchema,
   ClusterProfileSchema,
+  ConformalRecordSchema,
   OutcomeSchema,
   PredictionRecordSchema,
   decodeItem,
@@ -41,6 +51,16 @@ import {
 } from './cluster-table-keys.ts';
 import { MAX_ITEM_SIZE_BYTES, dynamoItemSizeBytes } from './dynamo-item-size.ts';
 import { CLUSTER_INDEX_NAME, TTL_ATTRIBUTE, TableKey } from './table-definition.ts';
+import {
+  WRITE_ID_ATTRIBUTE,
+  WRITE_ID_RESERVE_BYTES,
+  appendWriteId,
+  isConditionFailure,
+  randomWriteId,
+  trimRecentWriteIds,
+  updatesAfter,
+  type NewWriteId,
+} from './write-id.ts';
 
 /** Items read per query page at least, when scanning for outcomes among newer predictions without one. */
 export const MIN_OUTCOME_PAGE_ITEMS = 100;
@@ -56,7 +76,12 @@ export interface DynamoClusterStoreOptions {
   readonly tableName: string;
   /** Items per query page (DynamoDB's `Limit`); absent: as many as fit in DynamoDB's 1 MB page. Tests set it small to force pagination. */
   readonly pageSize?: number;
+  /** A fresh writeId per write call (default `randomWriteId`); tests inject fixed ids. */
+  readonly newWriteId?: NewWriteId;
 }
+
+/** Attribute of a prediction item holding the writeId of the `recordOutcome` call that stored its outcome. */
+export const OUTCOME_WRITE_ID_ATTRIBUTE = 'outcomeWriteId';
 
 type Item = Record<string, unknown>;
 
@@ -64,6 +89,7 @@ export class DynamoClusterStore implements ClusterStore {
   readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
   readonly #pageSize: number | undefined;
+  readonly #newWriteId: NewWriteId;
 
   constructor(options: DynamoClusterStoreOptions) {
     if (options.pageSize !== undefined && !(Number.isInteger(options.pageSize) && options.pageSize > 0)) {
@@ -72,6 +98,7 @@ export class DynamoClusterStore implements ClusterStore {
     this.#client = options.client;
     this.#tableName = options.tableName;
     this.#pageSize = options.pageSize;
+    this.#newWriteId = options.newWriteId ?? randomWriteId;
   }
 
   /** The calibration item with `outcomeCount` taken from the atomic counter (0 before any outcome); undefined when the cluster has none. */
@@ -161,15 +188,17 @@ export class DynamoClusterStore implements ClusterStore {
     const duplicate = (): DuplicateError =>
       new DuplicateError(`job '${prediction.jobId}' on cluster '${prediction.clusterId}' already has a prediction`);
 
-    const claimed = await this.#conditionalPut(pointer, this.#mustNotExist());
+    // One writeId for the whole call: the pointer, the prediction and the counter are distinct items.
+    const writeId = this.#newWriteId();
+    const claimed = await this.#conditionalPut(pointer, this.#mustNotExist(), writeId);
     if (!claimed) {
       const existing = await this.#get(partitionKey, jobSortKey(prediction.jobId));
       const interrupted = existing?.predictionSk === sortKey && (await this.#get(partitionKey, sortKey)) === undefined;
       if (!interrupted) throw duplicate();
     }
-    const stored = await this.#conditionalPut(item, this.#mustNotExist());
+    const stored = await this.#conditionalPut(item, this.#mustNotExist(), writeId);
     if (!stored) throw duplicate();
-    if (valid.outcome !== undefined) await this.#incrementOutcomeCount(partitionKey);
+    if (valid.outcome !== undefined) await this.#incrementOutcomeCount(partitionKey, writeId);
   }
 
   /**
@@ -192,17 +221,18 @@ export class DynamoClusterStore implements ClusterStore {
     if (typeof predictionSk !== 'string') throw new UnknownJobError(clusterId, jobId);
 
     const describe = `prediction for job '${jobId}'`;
+    const writeId = this.#newWriteId();
     let updated: Item | undefined;
     try {
       const response = await this.#client.send(
         new UpdateCommand({
           TableName: this.#tableName,
           Key: { [TableKey.partition]: partitionKey, [TableKey.sort]: predictionSk },
-          UpdateExpression: 'SET #outcome = :outcome',
+          UpdateExpression: 'SET #outcome = :outcome, #outcomeWriteId = :writeId',
           // attribute_exists(PK): a pointer whose prediction write never happened must not create a stub item.
           ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(#outcome)',
-          ExpressionAttributeNames: { '#pk': TableKey.partition, '#outcome': 'outcome' },
-          ExpressionAttributeValues: { ':outcome': validOutcome },
+          ExpressionAttributeNames: { '#pk': TableKey.partition, '#outcome': 'outcome', '#outcomeWriteId': OUTCOME_WRITE_ID_ATTRIBUTE },
+          ExpressionAttributeValues: { ':outcome': validOutcome, ':writeId': writeId },
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -214,9 +244,11 @@ export class DynamoClusterStore implements ClusterStore {
     if (updated === undefined) {
       const stored = await this.#get(partitionKey, predictionSk);
       if (stored === undefined) throw new UnknownJobError(clusterId, jobId);
-      return { status: 'duplicate', prediction: decodeItem(PredictionRecordSchema, stored, describe) };
+      // Our own outcome: the first attempt was applied and only its response was lost.
+      if (stored[OUTCOME_WRITE_ID_ATTRIBUTE] !== writeId) return { status: 'duplicate', prediction: decodeItem(PredictionRecordSchema, stored, describe) };
+      updated = stored;
     }
-    const outcomeCount = await this.#incrementOutcomeCount(partitionKey);
+    const outcomeCount = await this.#incrementOutcomeCount(partitionKey, writeId);
     return { status: 'recorded', prediction: decodeItem(PredictionRecordSchema, updated, describe), outcomeCount };
   }
 
@@ -254,6 +286,51 @@ export class DynamoClusterStore implements ClusterStore {
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
     return clusterIds;
+  }
+
+  /** The cluster's online wait-interval state; undefined before its first outcome. */
+  async getConformal(clusterId: string): Promise<ConformalRecord | undefined> {
+    const item = await this.#get(clusterPartitionKey(clusterId), SortKey.conformal);
+    if (item === undefined) return undefined;
+    const what = `conformal state of cluster '${clusterId}'`;
+    return decodeItem(
+      ConformalRecordSchema,
+      { ...item, probabilities: unpackFloat32(item.probabilities, what), bins: unpackBytes(item.bins, what), waitsSeconds: unpackFloat32(item.waitsSeconds, what), scores: unpackFloat32(item.scores, what) },
+      what,
+    );
+  }
+
+  /**
+   * Writes the whole conformal item when the stored `version` equals `expectedVersion`
+   * (undefined: only when none exists yet); otherwise `{ status: 'conflict' }`. `record.version`
+   * must exceed `expectedVersion`. Throws `InvalidInputError` for a window value that float32
+   * cannot hold exactly, or an invalid field.
+   */
+  async putConformal(record: ConformalRecord, expectedVersion: number | undefined): Promise<ConditionalWriteResult> {
+    const what = `conformal state of cluster '${record.clusterId}'`;
+    const partitionKey = clusterPartitionKey(record.clusterId);
+    const valid = validForWrite(ConformalRecordSchema, record, what);
+    if (expectedVersion !== undefined && !(Number.isInteger(expectedVersion) && valid.version > expectedVersion)) {
+      throw new InvalidInputError(`${what} has version ${valid.version}; it must be greater than the expected version ${expectedVersion}`);
+    }
+    // validForWrite flushes magnitudes below DynamoDB's range to 0; pack the caller's own values so float32's range applies instead.
+    const item: Item = {
+      [TableKey.partition]: partitionKey,
+      [TableKey.sort]: SortKey.conformal,
+      ...valid,
+      probabilities: packFloat32(record.probabilities, `${what}: probabilities`),
+      bins: Uint8Array.from(valid.bins),
+      waitsSeconds: packFloat32(record.waitsSeconds, `${what}: waitsSeconds`),
+      scores: packFloat32(record.scores, `${what}: scores`),
+    };
+    this.#assertFits(item, what);
+    const written = await this.#conditionalPut(
+      item,
+      expectedVersion === undefined
+        ? this.#mustNotExist()
+        : { ConditionExpression: '#version = :expectedVersion', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expectedVersion': expectedVersion } },
+    );
+    return written ? { status: 'written' } : { status: 'conflict' };
   }
 
   /**
@@ -300,23 +377,43 @@ export class DynamoClusterStore implements ClusterStore {
     return records;
   }
 
-  /** ADD 1 to the cluster's outcome counter; returns the new count. */
-  async #incrementOutcomeCount(partitionKey: string): Promise<number> {
-    const response = await this.#send('UpdateItem', () =>
-      this.#client.send(
+  /**
+   * ADD 1 to the cluster's outcome counter, once per `writeId`; returns the count this increment
+   * produced. The writeId joins the counter's recent list in the same request and the condition
+   * refuses one already there, so an SDK retry of an applied increment fails instead of counting
+   * twice; the count it produced is then read back as the current count minus the increments
+   * listed after it (one consistent read holds both).
+   */
+  async #incrementOutcomeCount(partitionKey: string, writeId: string): Promise<number> {
+    const key = { [TableKey.partition]: partitionKey, [TableKey.sort]: SortKey.counters };
+    const once = appendWriteId(writeId);
+    let counters: Item | undefined;
+    let later = 0;
+    try {
+      const response = await this.#client.send(
         new UpdateCommand({
           TableName: this.#tableName,
-          Key: { [TableKey.partition]: partitionKey, [TableKey.sort]: SortKey.counters },
-          UpdateExpression: 'ADD #outcomeCount :one',
-          ExpressionAttributeNames: { '#outcomeCount': 'outcomeCount' },
-          ExpressionAttributeValues: { ':one': 1 },
+          Key: key,
+          UpdateExpression: `SET ${once.set} ADD #outcomeCount :one`,
+          ConditionExpression: once.condition,
+          ExpressionAttributeNames: { '#outcomeCount': 'outcomeCount', ...once.names },
+          ExpressionAttributeValues: { ':one': 1, ...once.values },
           ReturnValues: 'UPDATED_NEW',
         }),
-      ),
-    );
-    const outcomeCount: unknown = response.Attributes?.outcomeCount;
+      );
+      counters = response.Attributes;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw infrastructure('UpdateItem', this.#tableName, error);
+      counters = await this.#get(partitionKey, SortKey.counters);
+      const after = updatesAfter(counters, writeId);
+      // Only our own earlier attempt can have put the writeId there (ids are unique per call).
+      if (after === undefined) throw new InfrastructureError(`outcome counter of '${partitionKey}' refused write ${writeId} it does not list`);
+      later = after;
+    }
+    const outcomeCount: unknown = counters?.outcomeCount;
     if (typeof outcomeCount !== 'number') throw new InfrastructureError(`outcome counter of '${partitionKey}' is not a number`);
-    return outcomeCount;
+    await trimRecentWriteIds(this.#client, this.#tableName, key, counters);
+    return outcomeCount - later;
   }
 
   async #get(partitionKey: string, sortKey: string): Promise<Item | undefined> {
@@ -332,18 +429,24 @@ export class DynamoClusterStore implements ClusterStore {
     return response.Item;
   }
 
-  /** PutItem with a condition: true when written, false when the condition failed. */
+  /**
+   * PutItem with a condition, stamped with `writeId`: true when written, false when the condition
+   * failed — unless the stored item carries our writeId (consistent read), i.e. an earlier attempt
+   * of this very call was applied and the SDK's retry failed on it: that is our write, so true.
+   */
   async #conditionalPut(
     item: Item,
     condition: { ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues?: Item },
+    writeId: string = this.#newWriteId(),
   ): Promise<boolean> {
     try {
-      await this.#client.send(new PutCommand({ TableName: this.#tableName, Item: item, ...condition }));
+      await this.#client.send(new PutCommand({ TableName: this.#tableName, Item: { ...item, [WRITE_ID_ATTRIBUTE]: writeId }, ...condition }));
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw infrastructure('PutItem', this.#tableName, error);
+      if (!isConditionFailure(error)) throw infrastructure('PutItem', this.#tableName, error);
     }
+    const stored = await this.#get(String(item[TableKey.partition]), String(item[TableKey.sort]));
+    return stored?.[WRITE_ID_ATTRIBUTE] === writeId;
   }
 
   #mustNotExist(): { ConditionExpression: string; ExpressionAttributeNames: Record<string, string> } {
@@ -358,21 +461,40 @@ export class DynamoClusterStore implements ClusterStore {
     }
   }
 
-  /** Refuses, before any request, an item DynamoDB would reject for size (`reserveBytes` kept free for later updates). */
+  /** Refuses, before any request, an item DynamoDB would reject for size (`reserveBytes` kept free for later updates, plus the writeId's). */
   #assertFits(item: Item, what: string, reserveBytes = 0): void {
-    const sizeBytes = dynamoItemSizeBytes(item) + reserveBytes;
+    const sizeBytes = dynamoItemSizeBytes(item) + reserveBytes + WRITE_ID_RESERVE_BYTES;
     if (sizeBytes > MAX_ITEM_SIZE_BYTES) {
       throw new InvalidInputError(`${what} is ${Math.ceil(sizeBytes / 1024)} KB; the limit is ${MAX_ITEM_SIZE_BYTES / 1024} KB`);
     }
   }
 }
 
+/** Little-endian float32 bytes of `values`; InvalidInputError when one is not exactly a float32. */
+function packFloat32(values: readonly number[], what: string): Uint8Array {
+  const bytes = new Uint8Array(values.length * 4);
+  const view = new DataView(bytes.buffer);
+  values.forEach((value, index) => {
+    if (Math.fround(value) !== value) throw new InvalidInputError(`${what}[${index}] = ${value} is not a single-precision value`);
+    view.setFloat32(index * 4, value, true);
+  });
+  return bytes;
+}
+
+/** The numbers packed by `packFloat32` (an empty list is stored as an empty binary); a malformed attribute → InfrastructureError. */
+function unpackFloat32(attribute: unknown, what: string): number[] {
+  if (!(attribute instanceof Uint8Array) || attribute.byteLength % 4 !== 0) throw new InfrastructureError(`stored ${what} has a malformed window`);
+  const view = new DataView(attribute.buffer, attribute.byteOffset, attribute.byteLength);
+  return Array.from({ length: attribute.byteLength / 4 }, (_, index) => view.getFloat32(index * 4, true));
+}
+
+/** The bytes of a binary attribute as numbers (the bins window); a malformed attribute → InfrastructureError. */
+function unpackBytes(attribute: unknown, what: string): number[] {
+  if (!(attribute instanceof Uint8Array)) throw new InfrastructureError(`stored ${what} has a malformed window`);
+  return Array.from(attribute);
+}
+
 function infrastructure(operation: string, tableName: string, cause: unknown): InfrastructureError {
   const name = cause instanceof Error ? cause.name : 'unknown error';
   return new InfrastructureError(`DynamoDB ${operation} on table '${tableName}' failed: ${name}`, { cause });
-}
-
-/** Matched by name, not class: the error may come from another copy of the SDK (ESM and CJS builds). */
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }

@@ -4,6 +4,11 @@
  * (`GSI1PK = ESCALATIONS`, `GSI1SK = {iso-ts}#{clusterId}#{id}`). A transition is one
  * conditional UpdateItem on the current status that appends to the history, so a decision is
  * taken once however many humans click at the same time.
+ *
+ * `create` and every transition carry a per-call writeId (write-id.ts), appended to the item's
+ * `recentWriteIds` (one per history entry, so bounded like the history) and refused when already
+ * there: an SDK retry of an applied write fails its condition and is then recognised as ours,
+ * never misreported as a duplicate or a conflict, and never appends its history entry twice.
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
@@ -13,6 +18,7 @@ import { InvalidInputError } from '../../core/errors.ts';
 import { escalationSortKey, ESCALATION_LIST_PARTITION } from './agent-table-keys.ts';
 import { clusterPartitionKey } from './cluster-table-keys.ts';
 import { CLUSTER_INDEX_NAME, TableKey } from './table-definition.ts';
+import { RECENT_WRITE_IDS_ATTRIBUTE, appendWriteId, isConditionFailure, randomWriteId, recentWriteIds, type NewWriteId } from './write-id.ts';
 
 const statusSchema = z.enum(EscalationStatus);
 const EscalationSchema = z.object({
@@ -42,10 +48,13 @@ type Item = Record<string, unknown>;
 export class DynamoEscalationStore implements EscalationStore {
   readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
+  readonly #newWriteId: NewWriteId;
 
-  constructor(options: { readonly client: DynamoDBDocumentClient; readonly tableName: string }) {
+  /** `newWriteId`: a fresh id per write call (default `randomWriteId`); tests inject fixed ids. */
+  constructor(options: { readonly client: DynamoDBDocumentClient; readonly tableName: string; readonly newWriteId?: NewWriteId }) {
     this.#client = options.client;
     this.#tableName = options.tableName;
+    this.#newWriteId = options.newWriteId ?? randomWriteId;
   }
 
   /** Stores a new escalation; an existing id → DuplicateError; invalid fields → InvalidInputError. */
@@ -59,21 +68,24 @@ export class DynamoEscalationStore implements EscalationStore {
       [TableKey.indexSort]: `${new Date(escalation.createdAtMs).toISOString()}#${escalation.clusterId}#${escalation.escalationId}`,
       ...parsed.data,
     };
+    const writeId = this.#newWriteId();
     try {
-      await this.#client.send(new PutCommand({ TableName: this.#tableName, Item: item, ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': TableKey.partition } }));
+      await this.#client.send(
+        new PutCommand({
+          TableName: this.#tableName,
+          Item: { ...item, [RECENT_WRITE_IDS_ATTRIBUTE]: [writeId] },
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': TableKey.partition },
+        }),
+      );
     } catch (error) {
-      if (isConditionFailure(error)) throw new DuplicateError(`escalation '${escalation.escalationId}' already exists`);
-      throw this.#infrastructure('PutItem', error);
+      if (!isConditionFailure(error)) throw this.#infrastructure('PutItem', error);
+      if (!(await this.#wrote(escalation.clusterId, escalation.escalationId, writeId))) throw new DuplicateError(`escalation '${escalation.escalationId}' already exists`);
     }
   }
 
   async get(clusterId: string, escalationId: string): Promise<Escalation | undefined> {
-    let item: Item | undefined;
-    try {
-      item = (await this.#client.send(new GetCommand({ TableName: this.#tableName, Key: this.#key(clusterId, escalationId), ConsistentRead: true }))).Item;
-    } catch (error) {
-      throw this.#infrastructure('GetItem', error);
-    }
+    const item = await this.#read(clusterId, escalationId);
     return item === undefined ? undefined : this.#decode(item);
   }
 
@@ -85,9 +97,11 @@ export class DynamoEscalationStore implements EscalationStore {
     entry: { atMs: number; by: string; note: string; result?: string },
   ): Promise<ConditionalWriteResult> {
     const deciding = from === EscalationStatus.pending;
-    const sets = ['#status = :to', '#history = list_append(#history, :entry)'];
-    const names: Record<string, string> = { '#status': 'status', '#history': 'history' };
-    const values: Item = { ':from': from, ':to': to, ':entry': [{ atMs: entry.atMs, by: entry.by, status: to, note: entry.note }] };
+    const writeId = this.#newWriteId();
+    const once = appendWriteId(writeId);
+    const sets = ['#status = :to', '#history = list_append(#history, :entry)', once.set];
+    const names: Record<string, string> = { '#status': 'status', '#history': 'history', ...once.names };
+    const values: Item = { ':from': from, ':to': to, ':entry': [{ atMs: entry.atMs, by: entry.by, status: to, note: entry.note }], ...once.values };
     if (deciding) {
       sets.push('#decidedBy = :by', '#decidedAtMs = :at');
       Object.assign(names, { '#decidedBy': 'decidedBy', '#decidedAtMs': 'decidedAtMs' });
@@ -104,16 +118,16 @@ export class DynamoEscalationStore implements EscalationStore {
           TableName: this.#tableName,
           Key: this.#key(clusterId, escalationId),
           UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: 'attribute_exists(#pk) AND #status = :from',
+          ConditionExpression: `attribute_exists(#pk) AND #status = :from AND ${once.condition}`,
           ExpressionAttributeNames: { ...names, '#pk': TableKey.partition },
           ExpressionAttributeValues: values,
         }),
       );
       return { status: 'written' };
     } catch (error) {
-      if (isConditionFailure(error)) return { status: 'conflict' };
-      throw this.#infrastructure('UpdateItem', error);
+      if (!isConditionFailure(error)) throw this.#infrastructure('UpdateItem', error);
     }
+    return (await this.#wrote(clusterId, escalationId, writeId)) ? { status: 'written' } : { status: 'conflict' };
   }
 
   /** Newest first, across clusters unless `clusterId` is given; at most `limit`. */
@@ -162,6 +176,20 @@ export class DynamoEscalationStore implements EscalationStore {
     return found;
   }
 
+  /** Consistent read of the stored item (undefined when absent). */
+  async #read(clusterId: string, escalationId: string): Promise<Item | undefined> {
+    try {
+      return (await this.#client.send(new GetCommand({ TableName: this.#tableName, Key: this.#key(clusterId, escalationId), ConsistentRead: true }))).Item;
+    } catch (error) {
+      throw this.#infrastructure('GetItem', error);
+    }
+  }
+
+  /** Whether the stored escalation lists `writeId`, i.e. a write of this very call was applied. */
+  async #wrote(clusterId: string, escalationId: string, writeId: string): Promise<boolean> {
+    return recentWriteIds(await this.#read(clusterId, escalationId)).includes(writeId);
+  }
+
   #key(clusterId: string, escalationId: string): Item {
     return { [TableKey.partition]: clusterPartitionKey(clusterId), [TableKey.sort]: escalationSortKey(escalationId) };
   }
@@ -175,8 +203,4 @@ export class DynamoEscalationStore implements EscalationStore {
   #infrastructure(operation: string, cause: unknown): InfrastructureError {
     return new InfrastructureError(`DynamoDB ${operation} on table '${this.#tableName}' (escalations) failed: ${cause instanceof Error ? cause.name : 'unknown error'}`, { cause });
   }
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }

@@ -8,6 +8,14 @@ import { MAX_ITEM_SIZE_BYTES, dynamoItemSizeBytes } from './dynamo-item-size.ts'
 // an independent reference our estimate must never undercount.
 const dynaliteDb = createRequire(import.meta.url)('dynalite/db') as { itemSize(item: unknown): number };
 
+/**
+ * Attribute names up to `maxLength` characters. `constructor` is left out: marshall reads an own
+ * `constructor` property as the object's class and refuses the map, a quirk no stored item hits.
+ */
+function attributeName(maxLength: number): fc.Arbitrary<string> {
+  return fc.string({ minLength: 1, maxLength }).filter((name) => name !== 'constructor');
+}
+
 describe('dynamoItemSizeBytes', () => {
   it('sums names and values by the documented rules (hand-worked item)', () => {
     const item = {
@@ -39,9 +47,9 @@ describe('dynamoItemSizeBytes', () => {
         fc.boolean(),
         fc.constant(null),
       ),
-      node: fc.oneof({ depthSize: 'small' }, tie('leaf'), fc.array(tie('node'), { maxLength: 5 }), fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), tie('node'), { maxKeys: 5 })),
+      node: fc.oneof({ depthSize: 'small' }, tie('leaf'), fc.array(tie('node'), { maxLength: 5 }), fc.dictionary(attributeName(8), tie('node'), { maxKeys: 5 })),
     }));
-    const item = fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), value.node, { minKeys: 1, maxKeys: 8 });
+    const item = fc.dictionary(attributeName(12), value.node, { minKeys: 1, maxKeys: 8 });
 
     fc.assert(
       fc.property(item, (generated) => {
