@@ -177,3 +177,83 @@ describe('the gate decides; a model can only explain', () => {
     expect(decision.answer).toBe('Annotated; a requeue is not allowed.');
   });
 });
+
+const INTERNAL_ERROR_REPLY = {
+  status: 500,
+  headers: { 'x-amzn-errortype': 'InternalServerException:http://internal.amazon.com/coral/com.amazon.bedrock/' },
+  body: JSON.stringify({ message: 'An internal server error occurred.' }),
+};
+
+const MODEL_TIMEOUT_REPLY = {
+  status: 408,
+  headers: { 'x-amzn-errortype': 'ModelTimeoutException:http://internal.amazon.com/coral/com.amazon.bedrock/' },
+  body: JSON.stringify({ message: 'Model has timed out in processing the request.' }),
+};
+
+/** A meter that accepts every reservation and records each settlement. */
+function recordingMeter() {
+  const settled: { usage: { inputTokens: number; outputTokens: number }; reserved: { inputTokensUpperBound: number; maxOutputTokens: number } }[] = [];
+  const reserved: { inputTokensUpperBound: number; maxOutputTokens: number }[] = [];
+  return {
+    settled,
+    reserved,
+    reserve(inputTokensUpperBound: number, maxOutputTokens: number) {
+      reserved.push({ inputTokensUpperBound, maxOutputTokens });
+      return Promise.resolve(true);
+    },
+    settle(usage: { inputTokens: number; outputTokens: number }, reservation: { inputTokensUpperBound: number; maxOutputTokens: number }) {
+      settled.push({ usage, reserved: reservation });
+      return Promise.resolve();
+    },
+  };
+}
+
+describe('BedrockReasoner settles the reservation of a failed call', () => {
+  it.each([
+    ['500 InternalServerException after retries', [INTERNAL_ERROR_REPLY, INTERNAL_ERROR_REPLY]],
+    ['429 throttling after retries', [THROTTLING_REPLY, THROTTLING_REPLY]],
+  ])('%s: settled with zero usage against its own reservation', async (_name, replies) => {
+    server.script(...replies);
+    const meter = recordingMeter();
+
+    await expect(clientFor(2).reason({ modelId: HAIKU_MODEL_ID, system: 's', prompt: 'p', maxOutputTokens: 50, facts, meter })).rejects.toBeInstanceOf(ReasonerError);
+
+    expect(meter.reserved).toHaveLength(1);
+    expect(meter.settled).toEqual([{ usage: { inputTokens: 0, outputTokens: 0 }, reserved: meter.reserved[0] }]);
+  });
+
+  it('a network failure (nothing listening) is settled with zero usage', async () => {
+    const meter = recordingMeter();
+    const unreachable = createBedrockReasoner(createBedrockClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9', maxAttempts: 1, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }));
+
+    await expect(unreachable.reason({ modelId: HAIKU_MODEL_ID, system: 's', prompt: 'p', maxOutputTokens: 50, facts, meter })).rejects.toBeInstanceOf(ReasonerError);
+
+    expect(meter.settled.map((entry) => entry.usage)).toEqual([{ inputTokens: 0, outputTokens: 0 }]);
+  });
+
+  it.each([
+    ['a 2xx body that cannot be read', [{ status: 200, body: '<html>oops' }]],
+    ['408 ModelTimeoutException (the model ran)', [MODEL_TIMEOUT_REPLY]],
+  ])('%s: the reservation is kept (the model may have produced tokens)', async (_name, replies) => {
+    server.script(...replies);
+    const meter = recordingMeter();
+
+    await expect(clientFor(1).reason({ modelId: HAIKU_MODEL_ID, system: 's', prompt: 'p', maxOutputTokens: 50, facts, meter })).rejects.toBeInstanceOf(ReasonerError);
+
+    expect(meter.reserved).toHaveLength(1);
+    expect(meter.settled).toEqual([]);
+  });
+
+  it('explain: a Converse call failing with 500 leaves the ledger total where it was', async () => {
+    const retrying = await createAgentStack(aws, { reasoner: clientFor(2) });
+    const before = await retrying.ledger.snapshot();
+    server.script(INTERNAL_ERROR_REPLY, INTERNAL_ERROR_REPLY);
+
+    const explanation = await explain(retrying.deps.reasoning, { clusterId: uniqueName('ledger'), system: 's', prompt: `unique ${uniqueName('p')}`, maxOutputTokens: 80, facts, complex: false, nowMs: JAN_1_2025_MS });
+    const after = await retrying.ledger.snapshot();
+
+    expect(explanation.source).toBe('offline');
+    expect(explanation.degraded).toMatch(/^model unavailable/);
+    expect(after.committedTotalMicroUsd).toBe(before.committedTotalMicroUsd);
+  });
+});

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decideEscalation } from '../../src/app/agents/decide-escalation.ts';
 import { observePredictDecide } from '../../src/app/agents/observe-predict-decide.ts';
-import type { ClusterObserver } from '../../src/app/ports.ts';
+import type { ClusterObserver, EscalationStore } from '../../src/app/ports.ts';
 import { createAgentStack, publishQueue, registerAgentCluster, type AgentStack } from '../support/agent-fixtures.ts';
 import { startTestAws, uniqueName, type TestAws } from '../support/embedded-aws.ts';
 import { JAN_1_2025_MS } from '../support/storage-fixtures.ts';
@@ -177,5 +177,99 @@ describe('observePredictDecide', () => {
     expect(decision.executedActions).toEqual([]);
     expect(stack.actions.executed().length).toBe(executedBefore);
     expect(await stack.learning.store.recentPredictions(clusterId, 5)).toEqual([]);
+  });
+});
+
+describe('observePredictDecide when a step after the prediction throws', () => {
+  const throwing = (message: string) => () => Promise.reject(new Error(message));
+
+  it('execute throws (autonomous): status failed with the reason, prediction stored, exactly one gate.decision line', async () => {
+    const clusterId = uniqueName('exec-throws');
+    await registerAgentCluster(stack, clusterId, { ece: 0.01, outcomes: 200 }, JAN_1_2025_MS);
+    publishQueue(stack, clusterId, 0.4, JAN_1_2025_MS, ['job-x']);
+
+    const decision = await observePredictDecide({ ...stack.deps, actions: { execute: throwing('slurmctld refused scontrol') } }, { clusterId, jobId: 'job-x', job: { gpus: 1 }, nowMs: JAN_1_2025_MS });
+    const lines = gateLines('job-x', clusterId);
+
+    expect(decision.status).toBe('failed');
+    expect(decision.failures).toEqual([{ step: 'execute', reason: 'slurmctld refused scontrol' }]);
+    expect(decision.executedActions).toEqual([]);
+    expect(decision.reasons).toContain('execute failed: slurmctld refused scontrol');
+    expect((await stack.learning.store.recentPredictions(clusterId, 5)).map((prediction) => prediction.jobId)).toEqual(['job-x']);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]?.fields).toMatchObject({ status: 'failed', failures: [{ step: 'execute', reason: 'slurmctld refused scontrol' }], executed: [] });
+  });
+
+  it('notify throws (notify scope): the action stands, notified is false, the failure is logged once', async () => {
+    const clusterId = uniqueName('notify-throws');
+    await registerAgentCluster(stack, clusterId, { ece: 0.04, outcomes: 120 }, JAN_1_2025_MS);
+    publishQueue(stack, clusterId, 0.6, JAN_1_2025_MS, ['job-n']);
+
+    const decision = await observePredictDecide({ ...stack.deps, notifier: { notify: throwing('SNS publish denied') } }, { clusterId, jobId: 'job-n', job: { gpus: 2 }, nowMs: JAN_1_2025_MS });
+    const lines = gateLines('job-n', clusterId);
+
+    expect(decision.status).toBe('failed');
+    expect(decision.executedActions.map((executed) => executed.result.status)).toEqual(['executed']);
+    expect(decision.notified).toBe(false);
+    expect(decision.failures).toEqual([{ step: 'notify', reason: 'SNS publish denied' }]);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]?.fields).toMatchObject({ status: 'failed', notified: false, executed: ['annotate:executed'] });
+  });
+
+  it('storing the escalation throws (learning): no escalation id, nobody notified about it, one gate.decision line', async () => {
+    const clusterId = uniqueName('escalate-throws');
+    await registerAgentCluster(stack, clusterId, { ece: null, outcomes: 0 }, JAN_1_2025_MS);
+    publishQueue(stack, clusterId, 0.95, JAN_1_2025_MS, ['job-e']);
+    const notificationsBefore = stack.notifier.sent.length;
+    const store = stack.escalations;
+    const failingCreate: EscalationStore = {
+      create: throwing('table throttled'),
+      get: (id, escalationId) => store.get(id, escalationId),
+      transition: (id, escalationId, from, to, entry) => store.transition(id, escalationId, from, to, entry),
+      list: (options) => store.list(options),
+    };
+
+    const decision = await observePredictDecide({ ...stack.deps, escalations: failingCreate }, { clusterId, jobId: 'job-e', job: { gpus: 8 }, nowMs: JAN_1_2025_MS });
+    const lines = gateLines('job-e', clusterId);
+
+    expect(decision.status).toBe('failed');
+    expect(decision.escalationId).toBeNull();
+    expect(decision.notified).toBe(false);
+    expect(stack.notifier.sent.length).toBe(notificationsBefore);
+    expect(decision.failures).toEqual([{ step: 'escalate', reason: 'table throttled' }]);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]?.fields).toMatchObject({ status: 'failed', escalationId: null, outcome: 'escalate' });
+  });
+
+  it('a decision whose steps all succeed is logged with status decided and no failures', async () => {
+    const clusterId = uniqueName('all-ok');
+    await registerAgentCluster(stack, clusterId, { ece: 0.01, outcomes: 200 }, JAN_1_2025_MS);
+    publishQueue(stack, clusterId, 0.4, JAN_1_2025_MS, ['job-ok']);
+
+    const decision = await observePredictDecide(stack.deps, { clusterId, jobId: 'job-ok', job: { gpus: 1 }, nowMs: JAN_1_2025_MS });
+
+    expect(decision.status).toBe('decided');
+    expect(gateLines('job-ok', clusterId)[0]?.fields).toMatchObject({ status: 'decided', failures: [] });
+  });
+});
+
+describe('decideEscalation when the cluster action throws', () => {
+  it('an approved escalation whose action throws becomes failed with the message in its history, and is logged', async () => {
+    const clusterId = uniqueName('approve-throws');
+    await registerAgentCluster(stack, clusterId, { ece: null, outcomes: 0 }, JAN_1_2025_MS);
+    publishQueue(stack, clusterId, 0.95, JAN_1_2025_MS, ['job-t']);
+    const decision = await observePredictDecide(stack.deps, { clusterId, jobId: 'job-t', job: { gpus: 8 }, nowMs: JAN_1_2025_MS });
+    const escalationId = decision.escalationId ?? '';
+    const failingActions = { execute: () => Promise.reject(new Error('scontrol: connection refused')) };
+
+    const approved = await decideEscalation({ escalations: stack.escalations, actions: failingActions, logger: stack.logger }, { clusterId, escalationId, decision: 'approve', by: 'U42', nowMs: JAN_1_2025_MS + 1000 });
+    const stored = await stack.escalations.get(clusterId, escalationId);
+
+    expect(approved.status).toBe('decided');
+    expect(stored?.status).toBe('failed');
+    expect(stored?.result).toBe('scontrol: connection refused');
+    expect(stored?.history.map((entry) => [entry.status, entry.by])).toEqual([['pending', 'gate'], ['approved', 'U42'], ['failed', 'actor']]);
+    expect(stored?.history.at(-1)?.note).toContain('scontrol: connection refused');
+    expect(stack.logger.lines.some((line) => line.event === 'escalation.execute_failed' && line.fields.escalationId === escalationId && line.fields.error === 'scontrol: connection refused')).toBe(true);
   });
 });

@@ -7,7 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCopilot } from '../../src/app/agents/ask-copilot.ts';
 import { decideEscalation } from '../../src/app/agents/decide-escalation.ts';
 import { createHttpApp } from '../../src/app/http/app.ts';
+import { createSlackRoutes } from '../../src/app/http/slack/slack-routes.ts';
 import { signSlackRequest } from '../../src/app/http/slack/slack-signature.ts';
+import { NOT_AN_APPROVER, type SlackTask } from '../../src/app/http/slack/slack-task.ts';
+import { InfrastructureError } from '../../src/app/errors.ts';
+import type { TaskQueue } from '../../src/app/ports.ts';
+import { DynamoOnceGuard } from '../../src/adapters/dynamodb/dynamo-once-guard.ts';
 import { createAgentWiring } from '../../src/entry/agent-wiring.ts';
 import { loadConfig } from '../../src/entry/config.ts';
 import { startHttpServer, type HttpServer } from '../../src/entry/local/http-server.ts';
@@ -213,5 +218,102 @@ describe('escalations in Slack', () => {
     expect(JSON.stringify(approved?.body.blocks)).toContain('<@U0APPROVER>');
     expect(approved?.body.text).toContain(new Date(NOW_MS).toISOString());
     expect(responsesTo('act-2')[0]?.body.text).toMatch(/^Already decided: Approved by slack:U0APPROVER/);
+  });
+});
+
+/** A signed Slack request for an in-process app (`app.request`). */
+async function signedRequest(path: string, body: string, contentType: string): Promise<[string, RequestInit]> {
+  const signature = await signSlackRequest(SECRET, NOW_SECONDS, body);
+  return [path, { method: 'POST', headers: { 'content-type': contentType, 'x-slack-request-timestamp': String(NOW_SECONDS), 'x-slack-signature': signature }, body }];
+}
+
+describe('a delivery whose work cannot be queued', () => {
+  it('answers 503 and releases its claim, so Slack\'s retry is processed rather than dropped as a duplicate', async () => {
+    const enqueued: SlackTask[] = [];
+    let failNext = true;
+    const flakyQueue: TaskQueue<SlackTask> = {
+      enqueue(task) {
+        if (failNext) {
+          failNext = false;
+          return Promise.reject(new InfrastructureError('SNS Publish failed: InternalErrorException'));
+        }
+        enqueued.push(task);
+        return Promise.resolve();
+      },
+    };
+    const routes = createSlackRoutes({ signingSecret: SECRET, once: new DynamoOnceGuard({ client: stack.aws.clients.dynamo, tableName: stack.tableName }), tasks: flakyQueue, clock: fixedClock, logger: stack.logger });
+    const body = slashBody('when will my 2-GPU job start on eks-prod?', 'cmd-flaky', '7777.8888.dddd');
+
+    const first = await routes.request(...(await signedRequest('/commands', body, FORM)));
+    const retried = await routes.request(...(await signedRequest('/commands', body, FORM)));
+    const again = await routes.request(...(await signedRequest('/commands', body, FORM)));
+
+    expect(first.status).toBe(503);
+    expect(retried.status).toBe(200);
+    expect(await retried.json()).toEqual({ response_type: 'ephemeral', text: 'Working on it…' });
+    expect(await again.text()).toBe('');
+    expect(enqueued.map((task) => task.kind === 'command' && task.responseUrl)).toEqual([slackApi.responseUrl('cmd-flaky')]);
+  });
+
+  it('DynamoOnceGuard.release frees only the claim made at the given instant', async () => {
+    const guard = new DynamoOnceGuard({ client: stack.aws.clients.dynamo, tableName: stack.tableName });
+    const key = `release-${NOW_MS}-${Math.floor(Math.random() * 1e9)}`;
+    await guard.claim(key, NOW_MS, 60);
+
+    await guard.release(key, NOW_MS + 1);
+    const afterWrongRelease = await guard.claim(key, NOW_MS + 2, 60);
+    await guard.release(key, NOW_MS);
+    const afterRelease = await guard.claim(key, NOW_MS + 3, 60);
+    await guard.release(`${key}-never-claimed`, NOW_MS);
+
+    expect(afterWrongRelease).toBe(false);
+    expect(afterRelease).toBe(true);
+  });
+});
+
+describe('Slack escalation approvers (VGAC_SLACK_APPROVERS)', () => {
+  it('without a list anyone may decide, and start-up logs a warning saying so', () => {
+    expect(stack.logger.lines.some((line) => line.level === 'warn' && line.event === 'slack.approvers_unrestricted')).toBe(true);
+  });
+
+  it('a click by someone not on the list gets an ephemeral refusal and leaves the escalation untouched; an approver\'s click decides it', async () => {
+    const config = loadConfig(
+      { VGAC_SLACK_SIGNING_SECRET: SECRET, VGAC_SLACK_BOT_TOKEN: BOT_TOKEN, VGAC_SLACK_API_URL: slackApi.apiUrl, VGAC_SLACK_APPROVERS: 'U0BOSS, U0DEPUTY', VGAC_LOG_PRETTY: 'false' },
+      { table: stack.tableName },
+    );
+    const runtime: Runtime = { config, clients: stack.aws.clients, learning: stack.learning, logger: stack.logger, endpoints: undefined, hash: sha256Hex, close: () => Promise.resolve() };
+    const warningsBefore = stack.logger.lines.filter((line) => line.event === 'slack.approvers_unrestricted').length;
+    const guarded = createSlackApp(runtime, {
+      ask: () => Promise.resolve({ text: 'unused' }),
+      decideEscalation: (request) => decideEscalation({ escalations: stack.escalations, actions: stack.actions, logger: stack.logger }, request),
+      clock: fixedClock,
+    });
+    const warningsAfter = stack.logger.lines.filter((line) => line.event === 'slack.approvers_unrestricted').length;
+    await stack.escalations.create(sampleEscalation({ escalationId: 'esc-approvers-1', jobId: 'j-approvers-1', action: { kind: 'requeue', clusterId: KNOWN_CLUSTER, jobId: 'j-approvers-1', reason: 'long wait' } }));
+    const click = (userId: string, triggerId: string, responseId: string) =>
+      new URLSearchParams({
+        payload: JSON.stringify({
+          type: 'block_actions',
+          user: { id: userId, username: 'someone' },
+          trigger_id: triggerId,
+          response_url: slackApi.responseUrl(responseId),
+          actions: [{ action_id: 'vgac_escalation_approve', block_id: 'escalation', value: `${KNOWN_CLUSTER}/esc-approvers-1`, type: 'button', action_ts: '1700000000.2' }],
+        }),
+      }).toString();
+
+    const stranger = await guarded.routes.request(...(await signedRequest('/interactions', click('U0STRANGER', 'trig-stranger', 'act-stranger'), FORM)));
+    await guarded.drain();
+    const untouched = await stack.escalations.get(KNOWN_CLUSTER, 'esc-approvers-1');
+    const boss = await guarded.routes.request(...(await signedRequest('/interactions', click('U0BOSS', 'trig-boss', 'act-boss'), FORM)));
+    await guarded.drain();
+    const decided = await stack.escalations.get(KNOWN_CLUSTER, 'esc-approvers-1');
+
+    expect(warningsAfter).toBe(warningsBefore);
+    expect([stranger.status, boss.status]).toEqual([200, 200]);
+    expect(untouched?.status).toBe('pending');
+    expect(untouched?.decidedBy).toBeNull();
+    expect(responsesTo('act-stranger').map((response) => [response.body.response_type, response.body.text])).toEqual([['ephemeral', NOT_AN_APPROVER]]);
+    expect(stack.logger.lines.some((line) => line.event === 'slack.approval_refused' && line.fields.by === 'slack:U0STRANGER')).toBe(true);
+    expect(decided).toMatchObject({ status: 'executed', decidedBy: 'slack:U0BOSS' });
   });
 });

@@ -5,7 +5,8 @@
  * call, the reported usage settled after. A throttled call (429 ThrottlingException) is retried
  * by the SDK's standard strategy with exponential backoff and jitter; what still fails, or
  * answers something unusable, becomes a `ReasonerError` (the use case then falls back to the
- * offline reasoner). The model id is checked against the policy again here: Opus never leaves. // policy-allow: opus-refusal
+ * offline reasoner). A call that failed before the model could bill it (throttled, 5xx, network)
+ * is settled with zero usage, releasing its reservation (`mayHaveBeenBilled`). The model id is checked against the policy again here: Opus never leaves. // policy-allow: opus-refusal
  */
 import {
   BedrockRuntimeClient,
@@ -74,6 +75,25 @@ function textOf(content: readonly ContentBlock[]): string {
   return content.map((block) => (typeof block.text === 'string' ? block.text : '')).join('').trim();
 }
 
+const NO_USAGE: ModelUsage = { inputTokens: 0, outputTokens: 0 };
+
+/** Errors raised after the model ran (it may have consumed and produced tokens): a timeout or a failure inside the model. */
+const MODEL_RAN_ERRORS: ReadonlySet<string> = new Set(['ModelTimeoutException', 'ModelErrorException', 'ModelStreamErrorException']);
+
+/**
+ * Whether a failed Converse call may have been billed. Not billed: throttling (429), service
+ * errors (5xx), refusals before the model (other 4xx: validation, access, unknown model) and
+ * network failures (no HTTP status). Possibly billed: the model's own failures (408 timeout,
+ * 424 model error) and a 2xx whose body could not be read — its usage is unknown, so the
+ * reservation is kept as the (worst-case) charge.
+ */
+export function mayHaveBeenBilled(error: unknown): boolean {
+  if (error instanceof Error && MODEL_RAN_ERRORS.has(error.name)) return true;
+  const status = (error as { $metadata?: { httpStatusCode?: unknown } } | null)?.$metadata?.httpStatusCode;
+  if (typeof status !== 'number') return false;
+  return (status >= 200 && status < 300) || status === 408 || status === 424;
+}
+
 export function createBedrockReasoner(client: BedrockRuntimeClient): Reasoner {
   return {
     kind: 'bedrock',
@@ -105,6 +125,9 @@ export function createBedrockReasoner(client: BedrockRuntimeClient): Reasoner {
           );
         } catch (error) {
           const name = error instanceof Error ? error.name : 'unknown error';
+          // Release the worst case now unless the model may have produced tokens: otherwise every
+          // failed call would keep its reservation forever and spend the allocation on nothing.
+          if (request.meter !== undefined && !mayHaveBeenBilled(error)) await request.meter.settle(NO_USAGE, reserved);
           throw new ReasonerError(name === 'ThrottlingException' ? 'Bedrock kept throttling after retries' : `Bedrock Converse failed: ${name}`, { cause: error });
         }
         const callUsage = usageOf(output);

@@ -3,6 +3,7 @@
  * It writes the same kinds of answers as the model would (scope-honest, one or two sentences), so
  * everything works with no AWS account, and it is the fallback when the budget is spent.
  */
+import { answerFactsOf } from '../../core/agents/answer-facts-of.ts';
 import { answerText } from '../../core/agents/answer-text.ts';
 import type { Reasoner, ReasonerReply, ReasonerRequest } from '../../app/ports.ts';
 
@@ -12,20 +13,7 @@ export function createOfflineReasoner(): Reasoner {
   return {
     kind: 'offline',
     reason(request: ReasonerRequest): Promise<ReasonerReply> {
-      const { facts } = request;
-      const text = answerText({
-        clusterId: facts.clusterId,
-        probability: facts.probability,
-        waitPointSeconds: facts.waitEstimate?.pointSeconds ?? null,
-        waitLowerSeconds: facts.waitEstimate?.lowerSeconds ?? null,
-        waitUpperSeconds: facts.waitEstimate?.upperSeconds ?? null,
-        coverage: facts.waitEstimate?.coverage ?? null,
-        scope: facts.scope,
-        intervention: facts.intervention,
-        ece: facts.ece,
-        outcomeCount: facts.outcomeCount,
-        minOutcomes: facts.minOutcomes,
-      });
+      const text = answerText(answerFactsOf(request.facts));
       return Promise.resolve({ status: 'answered', text, modelId: OFFLINE_MODEL_ID, usage: { inputTokens: 0, outputTokens: 0 }, calls: 0, toolRequests: [] });
     },
   };

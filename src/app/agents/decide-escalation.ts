@@ -1,7 +1,8 @@
 /**
  * A human's decision on an escalation. Conditional on the pending status, so it is taken once
  * (a second decider gets `already_decided`); approved → the action runs through ClusterActions and
- * the escalation becomes executed or failed; rejected → dropped. Every step is appended to the
+ * the escalation becomes executed or failed (also when ClusterActions throws: the error's message
+ * is recorded and logged as `escalation.execute_failed`); rejected → dropped. Every step is appended to the
  * escalation's history (who, when, what) and logged as `escalation.decided`.
  */
 import { UnknownEscalationError } from '../errors.ts';
@@ -40,9 +41,21 @@ export async function decideEscalation(deps: DecideEscalationDeps, request: Deci
   if (taken.status === 'conflict') return reread();
 
   if (to === 'approved') {
-    const result = await deps.actions.execute(current.action, { dryRun: deps.dryRun === true });
-    const final = result.status === 'failed' ? 'failed' : 'executed';
-    await deps.escalations.transition(clusterId, escalationId, 'approved', final, { atMs: nowMs, by: 'actor', note: `${current.action.kind}: ${result.status}`, result: result.detail });
+    let final: 'executed' | 'failed';
+    let entry: { atMs: number; by: string; note: string; result: string };
+    try {
+      const result = await deps.actions.execute(current.action, { dryRun: deps.dryRun === true });
+      final = result.status === 'failed' ? 'failed' : 'executed';
+      entry = { atMs: nowMs, by: 'actor', note: `${current.action.kind}: ${result.status}`, result: result.detail };
+    } catch (error) {
+      // A cluster that could not be reached must not leave the escalation `approved` forever:
+      // the attempt is over, so it is recorded as failed with why (a human may propose it again).
+      const message = (error instanceof Error ? error.message : String(error)).slice(0, 200);
+      deps.logger.error('escalation.execute_failed', { clusterId, escalationId, jobId: current.jobId, action: current.action.kind, error: message });
+      final = 'failed';
+      entry = { atMs: nowMs, by: 'actor', note: `${current.action.kind}: failed (${message})`, result: message };
+    }
+    await deps.escalations.transition(clusterId, escalationId, 'approved', final, entry);
   }
   const escalation = (await deps.escalations.get(clusterId, escalationId)) ?? current;
   deps.logger.info('escalation.decided', { clusterId, escalationId, jobId: current.jobId, decision: request.decision, by, action: current.action.kind, status: escalation.status, result: escalation.result });

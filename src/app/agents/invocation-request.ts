@@ -2,6 +2,11 @@
  * What an agent invocation accepts (AgentCore `POST /invocations`, the Lambda handler, the CLI):
  * either a person's question `{ "prompt": "when will my 4-GPU job start on slurm-hpc?" }` or a
  * structured request `{ "clusterId", "job": { "gpus", … }, "jobId"?, "complex"? }`.
+ *
+ * `complex` (→ the dearer complex model and tools) is honoured only from a trusted caller: one
+ * that presented the API key, a direct (IAM-authorised) Lambda invocation, or the local CLI. From
+ * anyone else it is ignored and complexity is decided server-side: a prompt is complex when its
+ * words ask for reasons ("why", "explain", "compare" — `parseQuestion`); a structured request is not.
  */
 import { z } from 'zod';
 import { parseQuestion } from '../../core/agents/parse-question.ts';
@@ -39,19 +44,29 @@ function schemaFor(body: unknown): typeof PromptRequestSchema | typeof Structure
   return typeof body === 'object' && body !== null && 'prompt' in body ? PromptRequestSchema : StructuredRequestSchema;
 }
 
+export interface DecisionRequestContext {
+  readonly nowMs: number;
+  readonly defaultClusterId?: string;
+  readonly correlationId?: string;
+  /** The caller is authenticated (API key, IAM, local CLI): its `complex` flag is honoured. Default false. */
+  readonly trustComplex?: boolean;
+}
+
 /**
  * Validates `body` and turns it into an observe→predict→decide request. A prompt names its
- * cluster in words ("on slurm-hpc"), else `clusterId`, else `defaultClusterId`.
+ * cluster in words ("on slurm-hpc"), else `clusterId`, else `defaultClusterId`. The body's
+ * `complex` counts only when `context.trustComplex` is true (see the file comment).
  *
  * @throws InvalidRequestError listing every problem (wrong shape, no cluster, bad GPU count).
  */
-export function toDecisionRequest(body: unknown, context: { readonly nowMs: number; readonly defaultClusterId?: string; readonly correlationId?: string }): ObservePredictDecideRequest {
+export function toDecisionRequest(body: unknown, context: DecisionRequestContext): ObservePredictDecideRequest {
   const parsed = schemaFor(body).safeParse(body);
   if (!parsed.success) {
     throw new InvalidRequestError('invalid invocation: send {"prompt": "…"} or {"clusterId", "job": {"gpus"}}', parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })));
   }
   const request: InvocationRequest = parsed.data;
   const correlation = context.correlationId === undefined ? {} : { correlationId: context.correlationId };
+  const askedComplex = context.trustComplex === true ? request.complex : undefined;
   if ('prompt' in request) {
     let question;
     try {
@@ -62,7 +77,7 @@ export function toDecisionRequest(body: unknown, context: { readonly nowMs: numb
     const clusterId = question.clusterId ?? request.clusterId ?? context.defaultClusterId;
     if (clusterId === undefined) throw new InvalidRequestError('which cluster? say "on <cluster>" or send clusterId', [{ path: 'prompt', message: 'no cluster named' }]);
     const job: JobSpec = { gpus: question.gpus, ...(question.gpuType === null ? {} : { gpuType: question.gpuType }) };
-    return { clusterId, job, question: request.prompt, complex: request.complex ?? question.complex, nowMs: context.nowMs, ...correlation };
+    return { clusterId, job, question: request.prompt, complex: askedComplex ?? question.complex, nowMs: context.nowMs, ...correlation };
   }
   return {
     clusterId: request.clusterId,
@@ -70,7 +85,7 @@ export function toDecisionRequest(body: unknown, context: { readonly nowMs: numb
     nowMs: context.nowMs,
     ...(request.jobId === undefined ? {} : { jobId: request.jobId }),
     ...(request.question === undefined ? {} : { question: request.question }),
-    ...(request.complex === undefined ? {} : { complex: request.complex }),
+    ...(askedComplex === undefined ? {} : { complex: askedComplex }),
     ...correlation,
   };
 }

@@ -11,8 +11,12 @@
  * - scope escalate or learning with a tier the forecast asks for → store an Escalation that waits
  *   for a human (`decideEscalation`), and notify;
  * - the collector down or slow → "cannot predict now", confidence 0, scope escalate, no action.
+ * - a step that throws after the prediction is stored (execute, notify, storing the escalation)
+ *   is recorded in the decision (`status: failed`, `failures`, a reason) and the remaining steps
+ *   still run where they make sense; the one `gate.decision` line is logged in every case.
  * A question without a job id is a what-if: predicted but not stored, and nothing is acted on.
  */
+import { answerFactsOf } from '../../core/agents/answer-facts-of.ts';
 import { answerText, cannotPredictText } from '../../core/agents/answer-text.ts';
 import { interventionFor, proposedAction, type Intervention } from '../../core/agents/intervention.ts';
 import {
@@ -60,8 +64,21 @@ export interface ExecutedAction {
   readonly result: ClusterActionResult;
 }
 
-export const DecisionStatus = { decided: 'decided', unavailable: 'unavailable' } as const;
+/** `failed`: the gate decided, but a step carrying it out (execute, notify, escalate) threw; see `failures`. */
+export const DecisionStatus = { decided: 'decided', unavailable: 'unavailable', failed: 'failed' } as const;
 export type DecisionStatus = (typeof DecisionStatus)[keyof typeof DecisionStatus];
+
+/** The steps after the prediction that reach outside: the cluster, a human, the escalation queue. */
+export const DecisionStep = { execute: 'execute', notify: 'notify', escalate: 'escalate' } as const;
+export type DecisionStep = (typeof DecisionStep)[keyof typeof DecisionStep];
+
+export interface StepFailure {
+  readonly step: DecisionStep;
+  /** The error's message, at most {@link MAX_FAILURE_REASON_CHARS} characters. */
+  readonly reason: string;
+}
+
+export const MAX_FAILURE_REASON_CHARS = 200;
 
 export interface AgentDecision {
   readonly status: DecisionStatus;
@@ -83,6 +100,8 @@ export interface AgentDecision {
   readonly executedActions: readonly ExecutedAction[];
   readonly escalationId: string | null;
   readonly notified: boolean;
+  /** Steps that threw (empty when status is not `failed`); each is also in `reasons`. */
+  readonly failures: readonly StepFailure[];
   readonly reasons: readonly string[];
   /** The answer in words (from the explanation). */
   readonly answer: string;
@@ -131,18 +150,37 @@ export async function observePredictDecide(deps: AgentDeps, request: ObservePred
   let escalationId: string | null = null;
   let notified = false;
   const reasons = [...decision.reasons];
+  const failures: StepFailure[] = [];
+  // The prediction is stored by now: whatever a later step throws is recorded in the decision,
+  // so the one gate.decision line below is always written (the audit trail never has a hole).
+  const attempt = async <T>(step: DecisionStep, run: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await run();
+    } catch (error) {
+      const reason = (error instanceof Error ? error.message : String(error)).slice(0, MAX_FAILURE_REASON_CHARS);
+      failures.push({ step, reason });
+      reasons.push(`${step} failed: ${reason}`);
+      logger.error('agent.step_failed', { clusterId: request.clusterId, jobId, correlationId: request.correlationId, step, error: reason });
+      return undefined;
+    }
+  };
+  const notify = async (message: Parameters<AgentDeps['notifier']['notify']>[0]): Promise<void> => {
+    notified = (await attempt(DecisionStep.notify, () => deps.notifier.notify(message).then(() => true))) === true;
+  };
   if (action !== null && decision.mayActWithoutHuman) {
-    const result = await deps.actions.execute(action, { dryRun: deps.dryRun });
-    executedActions.push({ action, result });
-    reasons.push(`${action.kind} on job ${action.jobId}: ${result.status} (${result.detail})`);
+    const result = await attempt(DecisionStep.execute, () => deps.actions.execute(action, { dryRun: deps.dryRun }));
+    if (result !== undefined) {
+      executedActions.push({ action, result });
+      reasons.push(`${action.kind} on job ${action.jobId}: ${result.status} (${result.detail})`);
+    }
     if (decision.outcome === GateOutcome.actAndNotify) {
-      await deps.notifier.notify({ subject: `vgac acted on ${request.clusterId}`, text: `${action.reason} → ${result.status}`, clusterId: request.clusterId });
-      notified = true;
+      // The human is told either way: what was done, or that doing it failed.
+      await notify({ subject: `vgac acted on ${request.clusterId}`, text: `${action.reason} → ${result?.status ?? `failed (${failures.at(-1)?.reason ?? 'unknown'})`}`, clusterId: request.clusterId });
     }
   } else if (action !== null && decision.outcome === GateOutcome.escalate) {
-    escalationId = deps.newId();
+    const proposedId = deps.newId();
     const escalation: Escalation = {
-      escalationId,
+      escalationId: proposedId,
       clusterId: request.clusterId,
       jobId: action.jobId,
       action,
@@ -156,10 +194,13 @@ export async function observePredictDecide(deps: AgentDeps, request: ObservePred
       result: null,
       history: [{ atMs: request.nowMs, by: 'gate', status: 'pending', note: `proposed ${action.kind}: ${action.reason}` }],
     };
-    await deps.escalations.create(escalation);
-    await deps.notifier.notify({ subject: `vgac needs a decision on ${request.clusterId}`, text: action.reason, clusterId: request.clusterId, escalationId });
-    notified = true;
-    reasons.push(`escalation ${escalationId} waits for a human`);
+    const created = await attempt(DecisionStep.escalate, () => deps.escalations.create(escalation).then(() => true));
+    // No stored escalation → nothing for a human to approve: no buttons pointing at nothing.
+    if (created === true) {
+      escalationId = proposedId;
+      reasons.push(`escalation ${escalationId} waits for a human`);
+      await notify({ subject: `vgac needs a decision on ${request.clusterId}`, text: action.reason, clusterId: request.clusterId, escalationId });
+    }
   } else if (proposal !== null && jobId === null) {
     reasons.push(`what-if question: ${proposal.kind} would be proposed for a submitted job; nothing done`);
   }
@@ -224,7 +265,7 @@ export async function observePredictDecide(deps: AgentDeps, request: ObservePred
 
   const { text, toolRequests: _toolRequests, ...explanationMeta } = explanation;
   const result: AgentDecision = {
-    status: DecisionStatus.decided,
+    status: failures.length === 0 ? DecisionStatus.decided : DecisionStatus.failed,
     clusterId: request.clusterId,
     jobId,
     probability: prediction.probability,
@@ -240,6 +281,7 @@ export async function observePredictDecide(deps: AgentDeps, request: ObservePred
     executedActions,
     escalationId,
     notified,
+    failures,
     reasons,
     answer: text,
     explanation: explanationMeta,
@@ -251,6 +293,8 @@ export async function observePredictDecide(deps: AgentDeps, request: ObservePred
     jobId,
     correlationId: request.correlationId,
     ...gateAuditEvent(predicted.gateInput, decision, gate),
+    status: result.status,
+    failures,
     reasons,
     intervention,
     proposedAction: action?.kind ?? null,
@@ -262,24 +306,6 @@ export async function observePredictDecide(deps: AgentDeps, request: ObservePred
   });
   return result;
 }
-
-function answerFactsOf(facts: ExplanationFacts) {
-  return {
-    clusterId: facts.clusterId,
-    probability: facts.probability,
-    waitPointSeconds: facts.waitEstimate?.pointSeconds ?? null,
-    waitLowerSeconds: facts.waitEstimate?.lowerSeconds ?? null,
-    waitUpperSeconds: facts.waitEstimate?.upperSeconds ?? null,
-    coverage: facts.waitEstimate?.coverage ?? null,
-    scope: facts.scope,
-    intervention: facts.intervention,
-    ece: facts.ece,
-    outcomeCount: facts.outcomeCount,
-    minOutcomes: facts.minOutcomes,
-  };
-}
-
-export { answerFactsOf };
 
 function unavailable(deps: AgentDeps, request: ObservePredictDecideRequest, reason: string): AgentDecision {
   const reasons = [`cannot predict now: ${reason}`, 'scope escalate: no action without a prediction'];
@@ -315,6 +341,7 @@ function unavailable(deps: AgentDeps, request: ObservePredictDecideRequest, reas
     executedActions: [],
     escalationId: null,
     notified: false,
+    failures: [],
     reasons,
     answer: cannotPredictText(request.clusterId, reason),
     explanation: null,

@@ -3,7 +3,10 @@
  * - `GET /ping` → `{"status":"Healthy"}`, or `"HealthyBusy"` while an invocation runs, with
  *   `time_of_last_update` (epoch seconds of the last status change);
  * - `POST /invocations` → one observe→predict→decide: `{"prompt": "…"}` or a structured request
- *   (see invocation-request.ts); the reply is the structured decision as JSON.
+ *   (see invocation-request.ts); the reply is the structured decision as JSON. It needs the API
+ *   key in `x-api-key` when one is configured (as `/api/*` does; 401 otherwise), and honours a
+ *   body's `complex: true` only from a caller that presented it.
+ * `GET /ping` stays open: it is AgentCore's health contract and says nothing about the data.
  * Client mistakes are 4xx with `{ "error": { "code", "message", "issues"? } }` (one mapping
  * table: error-response.ts); never a 500 for a bad body.
  */
@@ -12,6 +15,7 @@ import { InvalidRequestError } from '../errors.ts';
 import type { AgentDeps } from '../agents/agent-deps.ts';
 import { toDecisionRequest } from '../agents/invocation-request.ts';
 import { observePredictDecide } from '../agents/observe-predict-decide.ts';
+import { API_KEY_HEADER, authenticateApiKey, Caller } from './api-key-auth.ts';
 import { logMappedError, mapError } from './error-response.ts';
 
 export interface AgentCoreRoutesDeps {
@@ -20,6 +24,8 @@ export interface AgentCoreRoutesDeps {
   readonly nowMs: () => number;
   /** Cluster used when a prompt names none. */
   readonly defaultClusterId?: string;
+  /** When set, `POST /invocations` requires it in `x-api-key`; undefined → open, and `complex` is never trusted. Never logged. */
+  readonly apiKey: string | undefined;
 }
 
 export const PingStatus = { healthy: 'Healthy', healthyBusy: 'HealthyBusy' } as const;
@@ -39,6 +45,7 @@ export function createAgentCoreRoutes(deps: AgentCoreRoutesDeps): Hono {
   app.post('/invocations', async (context) => {
     setRunning(1);
     try {
+      const caller = await authenticateApiKey(deps.apiKey, context.req.header(API_KEY_HEADER));
       let body: unknown;
       try {
         body = await context.req.json();
@@ -48,6 +55,7 @@ export function createAgentCoreRoutes(deps: AgentCoreRoutesDeps): Hono {
       const sessionId = context.req.header('x-amzn-bedrock-agentcore-runtime-session-id');
       const request = toDecisionRequest(body, {
         nowMs: deps.nowMs(),
+        trustComplex: caller === Caller.authenticated,
         ...(deps.defaultClusterId === undefined ? {} : { defaultClusterId: deps.defaultClusterId }),
         ...(sessionId === undefined ? {} : { correlationId: sessionId }),
       });

@@ -6,7 +6,8 @@
  *   outcomes; JSON in and out, zod-validated, API key in `x-api-key` when configured.
  * - `/health`: liveness, no key.
  * - `/slack/*`: the Slack app (its own signature check instead of the API key).
- * - mounted sub-apps: the AgentCore contract (`/ping`, `/invocations`), the dashboard.
+ * - mounted sub-apps: the AgentCore contract (`/ping` open; `/invocations` checks the same API
+ *   key itself, see agentcore-routes.ts), the dashboard.
  * Every error leaves through `mapError` (one table): client mistakes are 4xx with a JSON body
  * saying what was wrong, never a 500.
  */
@@ -152,7 +153,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
       ...(body.long_wait === undefined ? {} : { longWait: body.long_wait }),
       nowMs: clock.nowMs(),
     });
-    const { result, recompute } = response;
+    const { result, recomputeScheduled } = response;
     return c.json(
       {
         status: result.status,
@@ -160,7 +161,8 @@ export function createHttpApp(deps: HttpDeps): Hono {
         job_id: body.job_id,
         long_wait: result.prediction.outcome?.longWait ?? null,
         outcome_count: result.status === 'recorded' ? result.outcomeCount : null,
-        recompute: recompute === null ? null : recompute.status === 'updated' ? { status: recompute.status, action: recompute.action, scope: recompute.calibration.scope, ece: recompute.calibration.ece } : { status: recompute.status, reason: recompute.reason },
+        // The recompute this outcome made due runs after the reply (LearningDeps.recompute); its result is in GET …/calibration.
+        recompute_scheduled: recomputeScheduled,
       },
       result.status === 'recorded' ? 201 : 200,
     );

@@ -4,8 +4,8 @@
  *   stylesheet (no framework, no build step), with their content types and a strict CSP (no inline
  *   script or style, same-origin fetches only, no framing);
  * - the JSON the page needs beyond the main API: calibration history (ECE and Brier over time),
- *   recent predictions against outcomes, PSI of key features against the prior's training
- *   distribution, and budget burn against the seed's allocation.
+ *   recent predictions against outcomes, PSI of key features against the active bundle's stored
+ *   training reference (or, for bundles without one, the training columns the wiring supplies), and budget burn against the seed's allocation.
  * The assets are read by the entry (app code has no file system) and passed in as text.
  */
 import { Hono, type Context } from 'hono';
@@ -13,7 +13,9 @@ import { z } from 'zod';
 import { BUDGET_ALLOCATION, TOTAL_BUDGET_USD } from '../../core/budget/budget-allocation.ts';
 import { MICRO_USD_PER_USD } from '../../core/budget/model-call-cost.ts';
 import { populationStabilityIndex } from '../../core/metrics/psi.ts';
+import { featureDrift } from '../../core/model/feature-reference.ts';
 import { NotConfiguredError, UnknownClusterError } from '../errors.ts';
+import { numericFeatureColumns } from '../learning/feature-columns.ts';
 import type { LearningDeps } from '../learning/learning-deps.ts';
 import type { BudgetLedger, CalibrationHistoryStore, PredictionRecord } from '../ports.ts';
 import { queryOf, validate } from './read-request.ts';
@@ -25,12 +27,16 @@ export interface DashboardAssets {
   readonly style: string;
 }
 
-/** Training values of each key numeric feature (what PSI compares recent jobs against). */
+/**
+ * Training values of each key numeric feature (what PSI compares recent jobs against): the fallback
+ * for an active bundle without a stored `featureReference` (bundles trained before it existed).
+ */
 export type PsiReference = (clusterId: string) => Readonly<Record<string, ArrayLike<number>>> | undefined;
 
 export interface DashboardDeps {
   readonly assets: DashboardAssets;
-  readonly learning: Pick<LearningDeps, 'store'>;
+  /** With `bundles` and `cache`, PSI uses the active bundle's stored training reference when it has one. */
+  readonly learning: Pick<LearningDeps, 'store'> & Partial<Pick<LearningDeps, 'bundles' | 'cache'>>;
   readonly history?: CalibrationHistoryStore;
   readonly ledger?: BudgetLedger;
   readonly psiReference?: PsiReference;
@@ -125,25 +131,38 @@ export function createDashboardRoutes(deps: DashboardDeps): Hono {
     return c.json({ cluster_id: id, predictions: predictions.map(predictionView) });
   });
 
+  /** The active bundle's stored feature reference, or null (no bundle store wired, or a bundle without one). */
+  const storedReference = async (clusterId: string) => {
+    const calibration = await learning.store.getCalibration(clusterId);
+    if (calibration === undefined) throw new UnknownClusterError(clusterId);
+    if (learning.bundles === undefined || learning.cache === undefined) return null;
+    const { bundle } = await learning.cache.load(learning.bundles, clusterId, calibration.activeBundleVersion);
+    return bundle.featureReference ?? null;
+  };
+
   app.get('/api/clusters/:id/psi', async (c) => {
     const { id } = validate(ClusterPath, c.req.param(), 'path');
     queryOf(c, NoQuery);
-    await requireCluster(id);
-    const reference = deps.psiReference?.(id);
-    if (reference === undefined) return c.json({ cluster_id: id, available: false, reason: 'no training distribution is known for this cluster', features: [] });
+    const stored = await storedReference(id);
+    const fallback = stored === null ? deps.psiReference?.(id) : undefined;
+    if (stored === null && fallback === undefined) {
+      return c.json({ cluster_id: id, available: false, reason: 'no training distribution is known for this cluster', reference: null, features: [] });
+    }
     const recent = await learning.store.recentPredictions(id, PSI_RECENT_JOBS);
-    const features = Object.entries(reference).flatMap(([name, expected]) => {
-      const actual = recent.flatMap((prediction) => {
-        const value = prediction.features[name];
-        return typeof value === 'number' && Number.isFinite(value) ? [value] : [];
-      });
-      if (actual.length < PSI_MIN_JOBS || expected.length === 0) return [];
-      return [{ name, psi: populationStabilityIndex(expected, actual), recent_jobs: actual.length }];
-    });
+    const features = stored !== null
+      ? featureDrift(stored, numericFeatureColumns(recent, stored.features.map((bins) => bins.feature)), PSI_MIN_JOBS).features
+          .map((measured) => ({ name: measured.feature, psi: measured.psi, recent_jobs: measured.rows }))
+      : Object.entries(fallback ?? {}).flatMap(([name, expected]) => {
+          const actual = numericFeatureColumns(recent, [name])[name] ?? new Float64Array(0);
+          if (actual.length < PSI_MIN_JOBS || expected.length === 0) return [];
+          return [{ name, psi: populationStabilityIndex(expected, actual), recent_jobs: actual.length }];
+        });
     return c.json({
       cluster_id: id,
       available: features.length > 0,
       reason: features.length > 0 ? null : `fewer than ${PSI_MIN_JOBS} recent jobs`,
+      // Where the training distribution came from: the active bundle, or the wiring's fallback.
+      reference: stored !== null ? 'bundle' : 'fallback',
       features: features.sort((left, right) => right.psi - left.psi),
     });
   });

@@ -34,6 +34,7 @@ export async function predictWait(deps: Pick<HttpDeps, 'learning' | 'observer' |
     features: state.features,
     nowMs,
     store: stored,
+    calibration: calibration.value,
   });
   const latencyUs = (deps.clock.monotonicMs() - startedMs) * 1000;
   return toVgacPrediction(result, stored, deps.learning.gate, latencyUs);

@@ -27,7 +27,8 @@ export function parseQuestion(question: string): ParsedQuestion {
   const typeMatch = new RegExp(`\\b(${typePattern})\\b`, 'i').exec(text);
   const gpus = countMatch === null ? 1 : Number(countMatch[1]);
   if (!Number.isInteger(gpus) || gpus < 1 || gpus > MAX_GPUS) {
-    throw new InvalidInputError(`GPU count ${countMatch?.[1] ?? '?'} is not in 1..${MAX_GPUS}`);
+    // Without a matched count gpus is 1, which is valid: only a matched count gets here.
+    throw new InvalidInputError(`GPU count ${(countMatch as RegExpExecArray)[1]} is not in 1..${MAX_GPUS}`);
   }
   const candidate = clusterMatch?.[1] ?? null;
   const clusterId = candidate === null || /^(my|the|a|it|this)$/i.test(candidate) ? null : candidate;

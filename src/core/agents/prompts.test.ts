@@ -6,7 +6,9 @@ import {
   EXPLAIN_SYSTEM_PROMPT,
   PREDICTION_PROMPT_MAX_TOKENS,
   predictionPrompt,
+  PROMPT_CLUSTER_ID_CHARACTERS,
   promptTokens,
+  QUESTION_MAX_CHARACTERS,
   QUESTION_PROMPT_MAX_TOKENS,
   questionPrompt,
   type PromptFacts,
@@ -63,5 +65,13 @@ describe('compactDuration', () => {
     [0, '0s'], [59.4, '59s'], [60, '1m'], [1500, '25m'], [3599, '60m'], [3600, '1.0h'], [12_600, '3.5h'], [172_800, '2d'], [1e12, '999d'], [-1, '?'], [Number.NaN, '?'],
   ])('%d s → %s', (seconds, text) => {
     expect(compactDuration(seconds)).toBe(text);
+  });
+
+  it('cuts a cluster id longer than PROMPT_CLUSTER_ID_CHARACTERS and a question longer than QUESTION_MAX_CHARACTERS with an ellipsis', () => {
+    const prompt = predictionPrompt({ ...typical, clusterId: 'a'.repeat(PROMPT_CLUSTER_ID_CHARACTERS + 6) });
+    const question = questionPrompt('q'.repeat(QUESTION_MAX_CHARACTERS + 40), typical);
+
+    expect(prompt.startsWith(`Cluster ${'a'.repeat(PROMPT_CLUSTER_ID_CHARACTERS - 1)}…: 12 queued`)).toBe(true);
+    expect(question.startsWith(`Q: ${'q'.repeat(QUESTION_MAX_CHARACTERS - 1)}… | Cluster c: 12 queued`)).toBe(true);
   });
 });

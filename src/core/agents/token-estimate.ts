@@ -19,7 +19,8 @@ export function estimatedTokens(text: string): number {
 export function utf8Bytes(text: string): number {
   let bytes = 0;
   for (const character of text) {
-    const codePoint = character.codePointAt(0) ?? 0;
+    // A for-of character is one whole code point, never empty.
+    const codePoint = character.codePointAt(0) as number;
     bytes += codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
   }
   return bytes;

@@ -8,6 +8,8 @@
  * without the payload). Each route acknowledges at once and queues the slow work (Slack wants
  * an answer within 3 s); a delivery is claimed once through the OnceGuard (a conditional write,
  * TTL'd), so Slack's retries (`X-Slack-Retry-Num`) never cause duplicate work or messages.
+ * When the work cannot be queued the claim is released before the 500, so Slack's retry of that
+ * delivery is processed instead of being dropped as a duplicate.
  */
 import { Hono } from 'hono';
 import type { z } from 'zod';
@@ -56,6 +58,23 @@ export function questionOfMention(text: string): string {
 }
 
 export function createSlackRoutes(deps: SlackRouteDeps): Hono {
+  /** Claims `key`, then enqueues `task`; a failed enqueue gives the claim back and rethrows. False when the delivery was already claimed. */
+  const claimAndEnqueue = async (key: string, task: SlackTask): Promise<boolean> => {
+    const claimedAtMs = deps.clock.nowMs();
+    if (!(await deps.once.claim(key, claimedAtMs, SLACK_DEDUPE_TTL_SECONDS))) return false;
+    try {
+      await deps.tasks.enqueue(task);
+    } catch (error) {
+      try {
+        await deps.once.release(key, claimedAtMs);
+      } catch (releaseError) {
+        deps.logger.error('slack.release_failed', { kind: task.kind, errorName: releaseError instanceof Error ? releaseError.name : typeof releaseError });
+      }
+      throw error;
+    }
+    return true;
+  };
+
   const app = new Hono();
   // The verified raw body by request (the signature covers the bytes, so handlers parse exactly those).
   const rawBodies = new WeakMap<Request, string>();
@@ -92,11 +111,11 @@ export function createSlackRoutes(deps: SlackRouteDeps): Hono {
     const text = command.text.trim();
     if (text === '' || /^help$/i.test(text)) return c.json({ response_type: 'ephemeral', text: SLACK_HELP });
     const key = await dedupeKey('command', command.team_id, command.trigger_id, command.command, text);
-    if (!(await deps.once.claim(key, deps.clock.nowMs(), SLACK_DEDUPE_TTL_SECONDS))) {
+    const task: SlackTask = { kind: 'command', text, userId: command.user_id, teamId: command.team_id, channelId: command.channel_id, responseUrl: command.response_url };
+    if (!(await claimAndEnqueue(key, task))) {
       deps.logger.info('slack.duplicate', { kind: 'command', retry: retryOf(c.req.header('x-slack-retry-num')) });
       return c.body(null, 200);
     }
-    await deps.tasks.enqueue({ kind: 'command', text, userId: command.user_id, teamId: command.team_id, channelId: command.channel_id, responseUrl: command.response_url });
     return c.json({ response_type: 'ephemeral', text: WORKING_ON_IT });
   });
 
@@ -104,23 +123,22 @@ export function createSlackRoutes(deps: SlackRouteDeps): Hono {
     const envelope = parsed(SlackEventEnvelope, jsonOrUndefined(rawBodyOf(c.req.raw)));
     if (envelope === undefined) return c.json(bad('Events API'), 400);
     if (envelope.type === 'url_verification') return c.json({ challenge: envelope.challenge });
-    const key = await dedupeKey('event', envelope.team_id, envelope.event_id);
-    if (!(await deps.once.claim(key, deps.clock.nowMs(), SLACK_DEDUPE_TTL_SECONDS))) {
-      deps.logger.info('slack.duplicate', { kind: 'event', eventId: envelope.event_id, retry: retryOf(c.req.header('x-slack-retry-num')) });
-      return c.json({ ok: true });
-    }
     const mention = parsed(AppMention, envelope.event);
     // Ignore other event types and anything a bot wrote (our own replies included): no loops.
     if (mention === undefined || mention.bot_id !== undefined) return c.json({ ok: true });
     const question = questionOfMention(mention.text);
-    await deps.tasks.enqueue({
+    const key = await dedupeKey('event', envelope.team_id, envelope.event_id);
+    const task: SlackTask = {
       kind: 'mention',
       text: question === '' ? 'help' : question,
       userId: mention.user,
       teamId: envelope.team_id,
       channelId: mention.channel,
       threadTs: mention.thread_ts ?? mention.ts,
-    });
+    };
+    if (!(await claimAndEnqueue(key, task))) {
+      deps.logger.info('slack.duplicate', { kind: 'event', eventId: envelope.event_id, retry: retryOf(c.req.header('x-slack-retry-num')) });
+    }
     return c.json({ ok: true });
   });
 
@@ -135,8 +153,7 @@ export function createSlackRoutes(deps: SlackRouteDeps): Hono {
       const target = parseEscalationButtonValue(action.value);
       if (decision === undefined || target === undefined) continue;
       const key = await dedupeKey('action', actions.trigger_id, action.action_id, action.value ?? '', action.action_ts ?? '');
-      if (!(await deps.once.claim(key, deps.clock.nowMs(), SLACK_DEDUPE_TTL_SECONDS))) continue;
-      await deps.tasks.enqueue({ kind: 'decision', ...target, decision, userId: actions.user.id, responseUrl: actions.response_url });
+      await claimAndEnqueue(key, { kind: 'decision', ...target, decision, userId: actions.user.id, responseUrl: actions.response_url });
     }
     return c.body(null, 200);
   });

@@ -1,7 +1,8 @@
 /**
  * The slow half of every Slack request, run after the 3-second acknowledgement: answer a
  * question through the Copilot and deliver it (response_url for slash commands, a threaded
- * post for mentions), or take an escalation decision and replace the buttons with it.
+ * post for mentions), or take an escalation decision and replace the buttons with it — only for
+ * a user on the approver list when one is configured (others get an ephemeral refusal).
  * Tasks are plain JSON, so a Lambda can hand them to an asynchronous invocation.
  */
 import { z } from 'zod';
@@ -27,7 +28,12 @@ export interface SlackTaskDeps {
   readonly replies: ChatReplies;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Slack user ids who may approve or reject escalations; undefined → anyone in the workspace. */
+  readonly approvers?: ReadonlySet<string>;
 }
+
+/** What a Slack user who is not on the approver list is told (only they see it). */
+export const NOT_AN_APPROVER = 'You are not on this deployment\'s list of escalation approvers; the escalation is unchanged.';
 
 const SORRY = 'Sorry, I could not answer that just now. Please try again in a minute.';
 
@@ -51,6 +57,11 @@ async function run(deps: SlackTaskDeps, task: SlackTask): Promise<void> {
   if (task.kind === 'decision') {
     if (deps.decideEscalation === undefined) {
       if (task.responseUrl !== undefined) await deps.replies.respond(task.responseUrl, plainMessage('Escalations are not configured on this deployment.'), { ephemeral: true });
+      return;
+    }
+    if (deps.approvers !== undefined && !deps.approvers.has(task.userId)) {
+      deps.logger.warn('slack.approval_refused', { clusterId: task.clusterId, escalationId: task.escalationId, decision: task.decision, by: `slack:${task.userId}` });
+      if (task.responseUrl !== undefined) await deps.replies.respond(task.responseUrl, plainMessage(NOT_AN_APPROVER), { ephemeral: true });
       return;
     }
     const outcome = await deps.decideEscalation({
