@@ -9,12 +9,12 @@
  * usage: node --import tsx scripts/build-lambdas.ts [--root DIR] [--out DIR] [--enforce-size]
  */
 import { existsSync } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
-import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { LAMBDA_FUNCTIONS, type LambdaFunction } from './lambda-functions.ts';
 
 /** Per-bundle size target, bytes. */
@@ -38,6 +38,86 @@ export const zodNamespaceImports: Plugin = {
 };
 
 /**
+ * aws-xray-sdk-core (behind the Powertools tracer) is CommonJS and loads everything it has, so
+ * four parts a Lambda never uses are replaced while bundling (≈ 42 KB minified):
+ * - its AWS SDK **v2** patcher, `patchers/aws_p.js`, with its `semver` dependency (≈ 28 KB), used
+ *   only to check the v2 SDK's version: we trace SDK v3 (`captureAWSv3Client`, patchers/aws3_p.js);
+ *   the stub's `captureAWS` / `captureAWSClient` throw, naming the reason;
+ * - the EC2 / ECS / Elastic Beanstalk plugins (only used through `AWSXRay.config([plugins])`,
+ *   which Powertools never calls): stubs that throw when a segment asks them for data;
+ * - its whole package.json, of which it reads `name` and `version` (kept) for segment metadata;
+ * - its centralized sampler (rule and target pollers talking to the X-Ray daemon's sampling API),
+ *   which it swaps for the local sampler itself on Lambda (env/aws_lambda.js →
+ *   `disableCentralizedSampling`): the local sampler is bundled in its place (≈ 9 KB).
+ * (Added by the Lambda helper, issue 6, for the 300 KB bundle target.)
+ */
+export const xraySdkTrim: Plugin = {
+  name: 'xray-sdk-trim',
+  setup(pluginBuild) {
+    const inXraySdk = (importer: string): boolean => /[\\/]aws-xray-sdk-core[\\/]/.test(importer);
+    pluginBuild.onResolve({ filter: /^\.\/patchers\/aws_p$/ }, (args) => (inXraySdk(args.importer) ? { path: 'aws-sdk-v2-patcher', namespace: 'vgac-xray-stub' } : undefined));
+    pluginBuild.onResolve({ filter: /^\.\/segments\/plugins\/(?:ec2|ecs|elastic_beanstalk)_plugin$/ }, (args) =>
+      inXraySdk(args.importer) ? { path: args.path.slice(args.path.lastIndexOf('/') + 1), namespace: 'vgac-xray-stub' } : undefined,
+    );
+    pluginBuild.onResolve({ filter: /^\.\/sampling\/default_sampler$/ }, (args) =>
+      inXraySdk(args.importer) ? { path: resolve(args.resolveDir, 'sampling/local_sampler.js') } : undefined,
+    );
+    pluginBuild.onResolve({ filter: /^\.\.\/\.\.\/package\.json$/ }, (args) =>
+      inXraySdk(args.importer) ? { path: resolve(args.resolveDir, args.path), namespace: 'vgac-xray-package' } : undefined,
+    );
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'vgac-xray-stub' }, (args) => ({
+      contents: args.path === 'aws-sdk-v2-patcher'
+        ? [
+            "const unavailable = () => { throw new Error('AWS SDK v2 tracing is not bundled: use captureAWSv3Client'); };",
+            'module.exports = { captureAWS: unavailable, captureAWSClient: unavailable };',
+          ].join('\n')
+        : `module.exports = { getData() { throw new Error('the X-Ray ${args.path} is not bundled'); }, originName: 'unavailable' };`,
+      loader: 'js',
+    }));
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'vgac-xray-package' }, async (args) => {
+      const { name, version } = JSON.parse(await readFile(args.path, 'utf8')) as { name?: string; version?: string };
+      return { contents: JSON.stringify({ name, version }), loader: 'json' };
+    });
+  },
+};
+
+/** The zod modules that generate JSON Schema (`z.toJSONSchema`, Standard Schema's `jsonSchema`). */
+const ZOD_JSON_SCHEMA_MODULES = /[\\/]zod[\\/]v4[\\/]core[\\/](?:to-json-schema|json-schema-processors)\.js$/;
+
+/**
+ * zod 4's classic schemas reference its JSON-Schema generator from every schema constructor, so
+ * esbuild keeps it (≈ 16 KB minified) even in functions that never call `z.toJSONSchema`. For
+ * those, both modules are replaced by stubs exporting the same names, each throwing when called.
+ * `buildLambdas` only applies it to a bundle none of whose sources mention `toJSONSchema`
+ * (checked after building, rebuilt without the stub otherwise), so no function loses a feature
+ * it uses. (Added by the Lambda helper, issue 6, for the 300 KB bundle target.)
+ */
+export const zodJsonSchemaStub: Plugin = {
+  name: 'zod-json-schema-stub',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: ZOD_JSON_SCHEMA_MODULES }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const names = new Set<string>();
+      for (const match of source.matchAll(/^export (?:async )?(?:function\*?|const|let|var|class) ([A-Za-z_$][\w$]*)/gm)) names.add(match[1] as string);
+      for (const match of source.matchAll(/^export \{([^}]*)\}/gm)) {
+        for (const part of (match[1] as string).split(',')) {
+          const exported = part.trim().split(/\s+as\s+/).pop();
+          if (exported !== undefined && exported !== '') names.add(exported);
+        }
+      }
+      const lines = ["const unavailable = () => { throw new Error('zod JSON Schema generation is not bundled in this function'); };"];
+      for (const name of names) lines.push(`export const ${name} = () => unavailable();`);
+      return { contents: lines.join('\n'), loader: 'js' };
+    });
+  },
+};
+
+export interface BundleOptions {
+  /** Replace zod's JSON-Schema generator by throwing stubs (zodJsonSchemaStub). Default false. */
+  readonly stubZodJsonSchema?: boolean;
+}
+
+/**
  * esbuild options for one function.
  * - ESM (`.mjs`), platform node, target node22: the nodejs22.x runtime.
  * - `@aws-sdk/*` stays external: the nodejs22.x runtime ships AWS SDK v3, so bundling it would
@@ -47,11 +127,18 @@ export const zodNamespaceImports: Plugin = {
  * - The banner defines `require` for CommonJS dependencies bundled into ESM (esbuild's
  *   "Dynamic require of 'x' is not supported" otherwise).
  * - No sourcemap: smaller bundles; stack traces name the minified code, logs carry context.
+ * - `legalComments: 'none'`, `charset: 'utf8'`: no license banners, non-ASCII text not escaped.
+ * - Code splitting: what a handler reaches only through `import()` (lazy-*.ts: the S3, SSM and
+ *   SNS adapters with their SDK clients) lands in `chunks/`, loaded on first use, so a cold start
+ *   imports only what every invocation needs. The entry stays `index.mjs` (`index.handler`).
  */
-export function esbuildOptionsFor(fn: LambdaFunction, rootDirectory: string, outDirectory: string): BuildOptions {
+export function esbuildOptionsFor(fn: LambdaFunction, rootDirectory: string, outDirectory: string, options: BundleOptions = {}): BuildOptions {
   return {
-    entryPoints: [resolve(rootDirectory, fn.entry)],
-    outfile: join(outDirectory, fn.name, 'index.mjs'),
+    entryPoints: { index: resolve(rootDirectory, fn.entry) },
+    outdir: join(outDirectory, fn.name),
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
     format: 'esm',
     platform: 'node',
@@ -60,9 +147,11 @@ export function esbuildOptionsFor(fn: LambdaFunction, rootDirectory: string, out
     treeShaking: true,
     sourcemap: false,
     external: ['@aws-sdk/*'],
-    banner: { js: "import { createRequire as __vgacCreateRequire } from 'node:module'; const require = __vgacCreateRequire(import.meta.url);" },
+    banner: { js: 'import{createRequire as __vgacRequire}from"node:module";const require=__vgacRequire(import.meta.url);' },
     legalComments: 'none',
-    plugins: [zodNamespaceImports],
+    // Raw UTF-8 (Node reads ESM as UTF-8) instead of \uXXXX escapes for the many '—', '≤', '→' in our messages.
+    charset: 'utf8',
+    plugins: [zodNamespaceImports, xraySdkTrim, ...(options.stubZodJsonSchema === true ? [zodJsonSchemaStub] : [])],
     logLevel: 'warning',
   };
 }
@@ -74,8 +163,48 @@ export function missingEntries(functions: readonly LambdaFunction[], rootDirecto
 
 export interface BundleReport {
   readonly name: string;
+  /** Every file of the function's bundle directory (entry + lazily loaded chunks): what is deployed. */
   readonly bytes: number;
+  /** `index.mjs` and the chunks it imports statically: what every cold start loads (the rest loads on first use). */
+  readonly startupBytes: number;
   readonly overTarget: boolean;
+}
+
+/** Total size of every file under `directory`, in bytes. */
+async function directoryBytes(directory: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(directory, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) total += (await stat(join(entry.parentPath, entry.name))).size;
+  }
+  return total;
+}
+
+/** Bytes of `index.mjs` plus every output chunk reachable from it through static imports (esbuild metafile). */
+function startupBytes(metafile: Metafile, entryFile: string): number {
+  const outputs = new Map(Object.entries(metafile.outputs).map(([path, output]) => [resolve(path), output]));
+  const seen = new Set<string>();
+  const pending = [resolve(entryFile)];
+  let bytes = 0;
+  for (let path = pending.pop(); path !== undefined; path = pending.pop()) {
+    const output = outputs.get(path);
+    if (output === undefined || seen.has(path)) continue;
+    seen.add(path);
+    bytes += output.bytes;
+    for (const imported of output.imports) if (imported.kind === 'import-statement' && imported.external !== true) pending.push(resolve(imported.path));
+  }
+  return bytes;
+}
+
+/** True when one of the bundle's own sources (under `rootDirectory`, outside its dependencies) mentions `toJSONSchema`. Metafile paths are relative to the working directory. */
+async function usesJsonSchema(inputs: readonly string[], rootDirectory: string): Promise<boolean> {
+  for (const input of inputs) {
+    if (input.includes(':') || !/\.[cm]?[jt]s$/.test(input)) continue; // plugin namespaces, JSON
+    const path = resolve(input);
+    const own = relative(rootDirectory, path);
+    if (own.startsWith('..') || own.split(sep).includes('node_modules')) continue;
+    if ((await readFile(path, 'utf8')).includes('toJSONSchema')) return true;
+  }
+  return false;
 }
 
 /** Builds every function; throws when an entry is missing (before building anything). */
@@ -92,9 +221,13 @@ export async function buildLambdas(
   for (const fn of functions) {
     await rm(join(outDirectory, fn.name), { recursive: true, force: true });
     await mkdir(join(outDirectory, fn.name), { recursive: true });
-    await build(esbuildOptionsFor(fn, rootDirectory, outDirectory));
-    const { size } = await stat(join(outDirectory, fn.name, 'index.mjs'));
-    reports.push({ name: fn.name, bytes: size, overTarget: size > BUNDLE_SIZE_TARGET_BYTES });
+    let result = await build({ ...esbuildOptionsFor(fn, rootDirectory, outDirectory, { stubZodJsonSchema: true }), metafile: true });
+    if (await usesJsonSchema(Object.keys(result.metafile.inputs), rootDirectory)) {
+      await rm(join(outDirectory, fn.name), { recursive: true, force: true });
+      result = await build({ ...esbuildOptionsFor(fn, rootDirectory, outDirectory), metafile: true });
+    }
+    const bytes = await directoryBytes(join(outDirectory, fn.name));
+    reports.push({ name: fn.name, bytes, startupBytes: startupBytes(result.metafile, join(outDirectory, fn.name, 'index.mjs')), overTarget: bytes > BUNDLE_SIZE_TARGET_BYTES });
   }
   return reports;
 }
@@ -115,7 +248,7 @@ async function main(): Promise<number> {
   }
   for (const report of reports) {
     const flag = report.overTarget ? `  OVER the ${BUNDLE_SIZE_TARGET_BYTES / 1024} KB target` : '';
-    process.stdout.write(`${report.name.padEnd(16)} ${(report.bytes / 1024).toFixed(1).padStart(8)} KB${flag}\n`);
+    process.stdout.write(`${report.name.padEnd(16)} ${(report.bytes / 1024).toFixed(1).padStart(8)} KB  (loaded at cold start ${(report.startupBytes / 1024).toFixed(1)} KB)${flag}\n`);
   }
   const over = reports.filter((report) => report.overTarget);
   if (over.length > 0 && values['enforce-size']) {

@@ -21,7 +21,7 @@ export const LAMBDA_FUNCTIONS: readonly LambdaFunction[] = Object.freeze([
   { logicalId: 'SlackFunction', name: 'slack', entry: 'src/entry/lambda/slack.ts', trigger: 'HTTP API: POST /slack/commands, /slack/events, /slack/interactions' },
   { logicalId: 'AgentFunction', name: 'agent', entry: 'src/entry/lambda/agent.ts', trigger: 'lambda:InvokeFunction from Api/Slack; HTTP API: POST /invocations' },
   { logicalId: 'CheckDriftFunction', name: 'check-drift', entry: 'src/entry/lambda/recalibration/check-drift.ts', trigger: 'Step Functions task' },
-  { logicalId: 'RecalibrateFunction', name: 'recalibrate', entry: 'src/entry/lambda/recalibration/recalibrate.ts', trigger: 'Step Functions task' },
+  { logicalId: 'RecalibrateFunction', name: 'recalibrate', entry: 'src/entry/lambda/recalibration/recalibrate.ts', trigger: 'Step Functions task; SNS recompute topic subscription' },
   { logicalId: 'UpdateProfileFunction', name: 'update-profile', entry: 'src/entry/lambda/recalibration/update-profile.ts', trigger: 'Step Functions task' },
   { logicalId: 'NotifyFunction', name: 'notify', entry: 'src/entry/lambda/recalibration/notify.ts', trigger: 'Step Functions task' },
   { logicalId: 'CollectorFunction', name: 'collector', entry: 'src/entry/lambda/collect.ts', trigger: 'EventBridge rate(1 minute), only when a collector is configured' },

@@ -269,6 +269,20 @@ describe('template.yaml', () => {
     expect(Object.values(events)).toEqual([{ Type: 'SNS', Properties: { Topic: { Ref: 'AlertTopic' } } }]);
   });
 
+  it('template.yaml hands due recomputes from the API and collector functions to the Recalibrate function through RecomputeTopic, publish-only on that topic', () => {
+    const publishers = functionsOf(template)
+      .filter((fn) => asList(fn.properties.Policies).some((policy) => isRecord(policy) && JSON.stringify(policy.SNSPublishMessagePolicy ?? null).includes('RecomputeTopic')))
+      .map((fn) => fn.logicalId);
+    const recalibrateEvents = Object.values(resource('RecalibrateFunction').Events as Record<string, Json>);
+
+    expect(resource('RecomputeTopic')).toEqual({ DisplayName: 'VGAC recompute tasks' });
+    expect(recalibrateEvents).toEqual([{ Type: 'SNS', Properties: { Topic: { Ref: 'RecomputeTopic' } } }]);
+    expect(publishers.sort()).toEqual(['ApiFunction', 'CollectorFunction']);
+    for (const logicalId of publishers) {
+      expect(((resource(logicalId).Environment as Json).Variables as Json).VGAC_RECOMPUTE_TOPIC_ARN, logicalId).toEqual({ Ref: 'RecomputeTopic' });
+    }
+  });
+
   it('template.yaml dashboard body is valid JSON with every required widget metric', () => {
     const body = (resource('OperationsDashboard').DashboardBody as Json)['Fn::Sub'] as string;
     const json = body.replace(/\$\{[^}]+\}/g, 'x');

@@ -6,28 +6,27 @@
  * A failed post fails the invocation, so SNS retries the delivery. The event is an `SNSEvent`
  * (aws-lambda types), validated with zod before use.
  */
-import { SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { forwardAlert } from '../../app/alerts/forward-alert.ts';
 import { chatNotifier } from '../../app/http/slack/chat-notifier.ts';
 import type { Notifier } from '../../app/ports.ts';
-import { SlackChatReplies } from '../../adapters/slack/slack-chat-replies.ts';
-import { SsmSecrets } from '../../adapters/ssm/ssm-secrets.ts';
+import { FetchSlackChatReplies } from '../../adapters/slack/fetch-slack-chat-replies.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import { loadConfig } from '../config.ts';
-import { createObservability, endpointOverride, runInvocation } from './lambda-observability.ts';
+import { lazySsmSecrets } from './lazy-ssm-secrets.ts';
+import { createObservability, runInvocation } from './lambda-observability.ts';
 
-// No storage here: only the SSM client (no DynamoDB/S3 modules loaded at cold start).
+// No storage here: only the SSM client, loaded on the first Slack delivery (no AWS SDK module at cold start).
 const config = loadConfig();
 const runtime = createObservability(config);
 const { slackAlertChannel, parameters, ssmEndpoint } = config.lambda;
-const secrets = new SsmSecrets({ client: runtime.tracer.captureAWSv3Client(new SSMClient(endpointOverride(config.region, ssmEndpoint))) });
+const secrets = lazySsmSecrets({ region: config.region, endpoint: ssmEndpoint, tracer: runtime.tracer });
 let slack: Notifier | undefined;
 
 /** The Slack notifier, built on first use; the token read is cached by SsmSecrets, and a failed read is retried next invocation. */
 async function slackNotifier(channel: string, tokenParameter: string): Promise<Notifier> {
-  slack ??= chatNotifier(new SlackChatReplies({ botToken: await secrets.get(tokenParameter), apiUrl: config.slack.apiUrl }), channel);
+  slack ??= chatNotifier(new FetchSlackChatReplies({ botToken: await secrets.get(tokenParameter), apiUrl: config.slack.apiUrl }), channel);
   return slack;
 }
 

@@ -10,10 +10,10 @@ import { decideEscalation } from '../../app/agents/decide-escalation.ts';
 import { createAgentCoreRoutes } from '../../app/http/agentcore-routes.ts';
 import { createHttpApp } from '../../app/http/app.ts';
 import type { SlackTask } from '../../app/http/slack/slack-task.ts';
+import type { AgentDeps } from '../../app/agents/agent-deps.ts';
 import type { ClusterActions, ClusterObserver, TaskQueue } from '../../app/ports.ts';
-import { createAgentWiring } from '../agent-wiring.ts';
+import { createAgentWiring, type AgentRuntime } from '../agent-wiring.ts';
 import { createHttpDeps, systemClock } from '../http-wiring.ts';
-import type { Runtime } from '../runtime.ts';
 import { createSlackApp, type SlackApp } from '../slack-wiring.ts';
 
 export interface ApiAppOptions {
@@ -25,6 +25,8 @@ export interface ApiAppOptions {
   readonly slackSigningSecret?: string;
   /** Where Slack's slow work goes; default in-process (fine locally, not on Lambda: see slack.ts). */
   readonly slackTasks?: TaskQueue<SlackTask>;
+  /** Wraps the agents' deps once built (the Lambda entries attach metrics: metered-agent-deps.ts). */
+  readonly instrumentAgents?: (deps: AgentDeps) => AgentDeps;
 }
 
 export interface ApiApp {
@@ -33,14 +35,16 @@ export interface ApiApp {
   readonly slack: SlackApp | undefined;
 }
 
-export function createApiApp(runtime: Runtime, options: ApiAppOptions = {}): ApiApp {
+/** `runtime`: runtime.ts's Runtime (tests, local) or the Lambda runtime (lambda-runtime.ts). */
+export function createApiApp(runtime: AgentRuntime, options: ApiAppOptions = {}): ApiApp {
   const config = options.apiKey === undefined ? runtime.config : { ...runtime.config, apiKey: options.apiKey };
   const agents = createAgentWiring(runtime, {
     ...(options.observer === undefined ? {} : { observer: options.observer }),
     ...(options.actions === undefined ? {} : { actions: options.actions }),
   });
+  const deps = options.instrumentAgents?.(agents.deps) ?? agents.deps;
   const decide = (request: Parameters<typeof decideEscalation>[1]) =>
-    decideEscalation({ escalations: agents.escalations, actions: agents.deps.actions, logger: runtime.logger, dryRun: agents.deps.dryRun }, request);
+    decideEscalation({ escalations: agents.escalations, actions: deps.actions, logger: runtime.logger, dryRun: deps.dryRun }, request);
   const signingSecret = options.slackSigningSecret ?? config.slack.signingSecret;
   const slack =
     signingSecret === undefined
@@ -48,17 +52,17 @@ export function createApiApp(runtime: Runtime, options: ApiAppOptions = {}): Api
       : createSlackApp(
           { ...runtime, config },
           {
-            ask: createCopilot(agents.deps, config.defaultClusterId === undefined ? {} : { defaultClusterId: config.defaultClusterId }),
+            ask: createCopilot(deps, config.defaultClusterId === undefined ? {} : { defaultClusterId: config.defaultClusterId }),
             decideEscalation: decide,
             signingSecret,
             ...(options.slackTasks === undefined ? {} : { tasks: options.slackTasks }),
           },
         );
-  const agentCore = createAgentCoreRoutes({ agents: agents.deps, nowMs: () => systemClock.nowMs(), ...(config.defaultClusterId === undefined ? {} : { defaultClusterId: config.defaultClusterId }) });
+  const agentCore = createAgentCoreRoutes({ agents: deps, nowMs: () => systemClock.nowMs(), apiKey: config.apiKey, ...(config.defaultClusterId === undefined ? {} : { defaultClusterId: config.defaultClusterId }) });
   const app = createHttpApp(
     createHttpDeps(
       { config, learning: runtime.learning },
-      { observer: agents.deps.observer, escalations: agents.escalations, decideEscalation: decide, mounts: [agentCore], ...(slack === undefined ? {} : { slack: slack.routes }) },
+      { observer: deps.observer, escalations: agents.escalations, decideEscalation: decide, mounts: [agentCore], ...(slack === undefined ? {} : { slack: slack.routes }) },
     ),
   );
   return { app, slack };

@@ -1,18 +1,23 @@
 /**
- * Lambda entry for the HTTP API behind API Gateway (HTTP API, payload v2). Everything is built
- * once per cold start, at module scope: configuration, clients and stores, secrets (the API key
- * from SSM Parameter Store when VGAC_API_KEY_PARAM is set), and the one HTTP app; each
- * invocation is `handle(app)` — the same app the local server runs.
+ * Lambda entry for the HTTP API behind API Gateway (HTTP API, payload v2). Built once per cold
+ * start, at module scope: configuration, the Lambda runtime (DynamoDB; S3 on first use), the API
+ * key from SSM Parameter Store when VGAC_API_KEY_PARAM is set (the SSM client is only loaded
+ * then), and the one HTTP app — the same app the local server runs. Each invocation runs inside
+ * `runInvocation` (logger correlation id, trace subsegment, EMF metrics flush); the agents emit
+ * Escalations, ModelInputTokens, ModelOutputTokens and ModelCostUsd (metered-agent-deps.ts).
  */
-import { SSMClient } from '@aws-sdk/client-ssm';
-import { SsmSecrets } from '../../adapters/ssm/ssm-secrets.ts';
-import { loadConfig } from '../config.ts';
-import { createRuntime } from '../runtime.ts';
+import type { Context } from 'aws-lambda';
 import { createApiApp, lambdaHandlerOf } from './api-app.ts';
+import { lazySsmSecrets } from './lazy-ssm-secrets.ts';
+import { createLambdaRuntime, runInvocation } from './lambda-runtime.ts';
+import { meteredAgentDeps } from './metered-agent-deps.ts';
 
-const config = loadConfig();
-const runtime = await createRuntime(config);
-const secrets = new SsmSecrets({ client: new SSMClient({ region: config.region, ...(config.lambda.ssmEndpoint === undefined ? {} : { endpoint: config.lambda.ssmEndpoint }) }) });
-const apiKey = config.apiKey ?? (config.lambda.parameters.apiKey === undefined ? undefined : await secrets.get(config.lambda.parameters.apiKey));
+const runtime = createLambdaRuntime();
+const { config } = runtime;
+const apiKeyParameter = config.lambda.parameters.apiKey;
+const apiKey = config.apiKey ?? (apiKeyParameter === undefined ? undefined : await lazySsmSecrets({ region: config.region, endpoint: config.lambda.ssmEndpoint, tracer: runtime.tracer }).get(apiKeyParameter));
+const http = lambdaHandlerOf(createApiApp(runtime, { ...(apiKey === undefined ? {} : { apiKey }), instrumentAgents: (deps) => meteredAgentDeps(deps, runtime) }).app);
 
-export const handler = lambdaHandlerOf(createApiApp(runtime, apiKey === undefined ? {} : { apiKey }).app);
+export async function handler(event: Parameters<typeof http>[0], context: Context): Promise<Awaited<ReturnType<typeof http>>> {
+  return runInvocation(runtime, { handler: 'api', context }, () => http(event, context));
+}

@@ -5,17 +5,22 @@
  * function remembers what it saw between invocations.
  *
  * Collector sources (VGAC_COLLECTOR): `none` → nothing to do (the schedule is not even
- * deployed); `vgac-api` and `simulator` need a ClusterObserver that can run inside a Lambda —
- * see `observerFor`: until one exists the invocation fails with NotConfiguredError, loudly.
+ * deployed); `slurmrestd` → the Slurm REST API over HTTP with a JWT read from SSM
+ * (VGAC_SLURM_JWT_PARAM; VGAC_SLURM_JWT when run locally); `slurm-cli`, `vgac-api` and `simulator`
+ * have no ClusterObserver that can run inside a Lambda — see `observerFor`: the invocation fails
+ * with NotConfiguredError, loudly. The configured source is observed for every registered cluster:
+ * one Slurm per deployment.
  */
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { collectClusters, type ClusterCollection } from '../../app/collection/collect-clusters.ts';
 import type { CaptureTracker } from '../../app/collection/submit-capture.ts';
 import { NotConfiguredError } from '../../app/errors.ts';
-import type { ClusterObserver } from '../../app/ports.ts';
+import type { ClusterObserver, SecretSource } from '../../app/ports.ts';
+import { SlurmrestdObserver } from '../../adapters/collectors/slurmrestd-observer.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import type { Config } from '../config.ts';
+import { lazySsmSecrets } from './lazy-ssm-secrets.ts';
 import { countMetric, createLambdaRuntime, MetricName, runInvocation, type LambdaRuntime } from './lambda-runtime.ts';
 
 /** An EventBridge scheduled event (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-run-lambda-schedule.html). */
@@ -31,13 +36,25 @@ export type CollectOutput =
   | { readonly status: 'collected'; readonly clusters: readonly ClusterCollection[] };
 
 /**
- * The observer for the configured source; undefined for `none`. No Lambda-capable observer exists
- * yet for `vgac-api` (the platform client is not a ClusterObserver) or `simulator` (its queue
- * lives in the memory of the `vgac start` process).
+ * The observer for the configured source; undefined for `none`. `slurmrestd` reads its JWT from
+ * `secrets` (the SSM parameter VGAC_SLURM_JWT_PARAM) unless VGAC_SLURM_JWT is set. No
+ * Lambda-capable observer exists for `slurm-cli` (no Slurm client commands in a Lambda),
+ * `vgac-api` (the platform client is not a ClusterObserver) or `simulator` (its queue lives in
+ * the memory of the `vgac start` process).
+ * @throws NotConfiguredError for those sources, or a slurmrestd setting that is missing.
  */
-export function observerFor(config: Config): ClusterObserver | undefined {
-  if (config.lambda.collector === 'none') return undefined;
-  throw new NotConfiguredError(`the '${config.lambda.collector}' collector in Lambda`);
+export async function observerFor(config: Config, secrets?: SecretSource): Promise<ClusterObserver | undefined> {
+  const collector = config.lambda.collector;
+  if (collector === 'none') return undefined;
+  if (collector !== 'slurmrestd') throw new NotConfiguredError(`the '${collector}' collector in Lambda`);
+  const { restUrl, user, jwt, jwtParameter, apiVersion } = config.slurm;
+  if (restUrl === undefined || user === undefined) throw new NotConfiguredError('VGAC_SLURMRESTD_URL and VGAC_SLURM_USER for the slurmrestd collector');
+  let token = jwt;
+  if (token === undefined) {
+    if (jwtParameter === undefined || secrets === undefined) throw new NotConfiguredError('VGAC_SLURM_JWT_PARAM for the slurmrestd collector');
+    token = await secrets.get(jwtParameter);
+  }
+  return new SlurmrestdObserver({ baseUrl: restUrl, userName: user, token, apiVersion, timeoutMs: config.agents.observeTimeoutMs });
 }
 
 /** The handler over an explicit runtime and observer (the module's `handler` wires the configured ones). */
@@ -66,13 +83,10 @@ export function createCollectHandler(runtime: LambdaRuntime, observer: ClusterOb
 }
 
 const runtime = createLambdaRuntime();
-const configured = (() => {
-  try {
-    return { observer: observerFor(runtime.config) };
-  } catch (error) {
-    return { error };
-  }
-})();
+const configured = await observerFor(runtime.config, lazySsmSecrets({ region: runtime.config.region, endpoint: runtime.config.lambda.ssmEndpoint, tracer: runtime.tracer })).then(
+  (observer) => ({ observer }),
+  (error: unknown) => ({ error }),
+);
 
 export const handler = 'error' in configured
   ? (): Promise<CollectOutput> => Promise.reject(configured.error instanceof Error ? configured.error : new Error(String(configured.error)))

@@ -1,28 +1,53 @@
 /**
  * What the storage-backed Lambda handlers share, built ONCE per cold start at module scope from
- * `loadConfig()`: the DynamoDB/S3 clients (traced through X-Ray when tracing is on), the stores
- * and the learning-loop dependencies, plus the observability of lambda-observability.ts.
+ * `loadConfig()`: the DynamoDB document client (traced through X-Ray when tracing is on), the
+ * stores and the learning-loop dependencies, plus the observability of lambda-observability.ts.
+ * It has the shape of runtime.ts's `Runtime` where the agents and HTTP wiring need one
+ * (config, DynamoDB client, learning deps, logger, hash).
+ *
+ * Only DynamoDB is loaded at cold start: every storage handler's first invocation reads the
+ * table. The S3 bundle store is built on first use (lazy-aws.ts): CheckDrift, UpdateProfile,
+ * the collector and most API routes never touch S3, and importing @aws-sdk/client-s3 alone
+ * costs ≈ 100 ms of CPU on Node 20.
  *
  * It never creates the table or the bucket: on AWS the SAM template owns them (and the
  * functions' IAM does not allow CreateTable/CreateBucket); tests create them before importing a
  * handler. Endpoint overrides (VGAC_DYNAMODB_ENDPOINT / VGAC_S3_ENDPOINT) point the same code at
  * dynalite and s3rver. Embedded mode without endpoints is refused: a Lambda cannot host dynalite.
+ *
+ * With VGAC_RECOMPUTE_TOPIC_ARN (the API and collector functions), a recompute that an outcome
+ * makes due is published to that SNS topic — the Recalibrate function runs it — instead of
+ * running inside the request; the SNS client is built on the first publish.
  */
-import { createLearningDeps, type LearningDeps } from '../../app/learning/learning-deps.ts';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createLearningDeps, sha256Hex, type LearningDeps } from '../../app/learning/learning-deps.ts';
+import { queuedRecomputeScheduler, type RecomputeTask } from '../../app/learning/queued-recompute-scheduler.ts';
 import { DynamoCalibrationHistory } from '../../adapters/dynamodb/dynamo-calibration-history.ts';
 import { DynamoClusterStore } from '../../adapters/dynamodb/dynamo-cluster-store.ts';
-import { S3BundleStore } from '../../adapters/s3/s3-bundle-store.ts';
 import { InvalidInputError } from '../../core/errors.ts';
-import { createAwsClients, type AwsClients } from '../aws-clients.ts';
 import { loadConfig, Mode, type Config } from '../config.ts';
-import { createObservability, type LambdaObservability } from './lambda-observability.ts';
+import { lazyS3BundleStore } from './lazy-s3-bundle-store.ts';
+import { lazySnsTaskQueue } from './lazy-sns-task-queue.ts';
+import { createObservability, endpointOverride, type LambdaObservability } from './lambda-observability.ts';
 
 export { countMetric, eceMetric, endpointOverride, MetricName, runInvocation } from './lambda-observability.ts';
 
+/** The clients a Lambda runtime builds at cold start (S3, SSM and SNS are built on first use: lazy-aws.ts). */
+export interface LambdaClients {
+  readonly dynamo: DynamoDBDocumentClient;
+  /** Closes every client's keep-alive sockets (the lazily built S3 client too, if it was built). */
+  destroy(): void;
+}
+
 export interface LambdaRuntime extends LambdaObservability {
   readonly config: Config;
-  readonly clients: AwsClients;
+  readonly clients: LambdaClients;
   readonly learning: LearningDeps;
+  /** SHA-256 hex of a text (explanation-cache keys), as runtime.ts's Runtime has it. */
+  readonly hash: (text: string) => string;
+  /** Closes the clients (tests; a Lambda environment is simply frozen). */
+  close(): Promise<void>;
 }
 
 /** Builds the shared runtime. Throws InvalidInputError on bad configuration (the function then fails every invocation, loudly). */
@@ -31,20 +56,37 @@ export function createLambdaRuntime(config: Config = loadConfig()): LambdaRuntim
     throw new InvalidInputError('a Lambda handler needs VGAC_MODE=aws, or VGAC_DYNAMODB_ENDPOINT and VGAC_S3_ENDPOINT set (it cannot start dynalite/s3rver itself)');
   }
   const { logger, metrics, tracer } = createObservability(config);
-  const clients = createAwsClients({
-    region: config.region,
-    ...(config.dynamoEndpoint === undefined ? {} : { dynamoEndpoint: config.dynamoEndpoint }),
-    ...(config.s3Endpoint === undefined ? {} : { s3Endpoint: config.s3Endpoint }),
-  });
-  // No-ops when tracing is off; on AWS every DynamoDB/S3 call becomes an X-Ray subsegment.
-  tracer.captureAWSv3Client(clients.dynamo);
-  tracer.captureAWSv3Client(clients.s3);
+  const dynamoBase = new DynamoDBClient(endpointOverride(config.region, config.dynamoEndpoint));
+  const dynamo = DynamoDBDocumentClient.from(dynamoBase, { marshallOptions: { removeUndefinedValues: true } });
+  // No-op when tracing is off; on AWS every DynamoDB call becomes an X-Ray subsegment.
+  tracer.captureAWSv3Client(dynamo);
+  const bundles = lazyS3BundleStore({ region: config.region, endpoint: config.s3Endpoint, bucket: config.bucket, tracer });
+  const clients: LambdaClients = {
+    dynamo,
+    destroy() {
+      dynamo.destroy();
+      dynamoBase.destroy();
+      bundles.destroy();
+    },
+  };
   const learning = createLearningDeps({
-    store: new DynamoClusterStore({ client: clients.dynamo, tableName: config.table }),
-    bundles: new S3BundleStore({ client: clients.s3, bucket: config.bucket }),
-    history: new DynamoCalibrationHistory({ client: clients.dynamo, tableName: config.table }),
+    store: new DynamoClusterStore({ client: dynamo, tableName: config.table }),
+    bundles,
+    history: new DynamoCalibrationHistory({ client: dynamo, tableName: config.table }),
     gate: config.gate,
     logger,
+    ...(config.lambda.recomputeTopicArn === undefined
+      ? {}
+      : { recompute: queuedRecomputeScheduler(lazySnsTaskQueue<RecomputeTask>({ region: config.region, endpoint: config.lambda.snsEndpoint, topicArn: config.lambda.recomputeTopicArn, tracer })) }),
   });
-  return { config, clients, learning, logger, metrics, tracer };
+  return {
+    config,
+    clients,
+    learning,
+    logger,
+    metrics,
+    tracer,
+    hash: sha256Hex,
+    close: () => Promise.resolve(clients.destroy()),
+  };
 }

@@ -3,26 +3,22 @@
  * step failed, to the SNS alert topic. Without a topic (VGAC_ALERT_TOPIC_ARN unset, local runs)
  * the notice is logged instead.
  */
-import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { loggingNotifier } from '../../../app/agents/logging-notifier.ts';
 import { notifyRecalibration, type RecalibrationNotice } from '../../../app/learning/notify-recalibration.ts';
-import { SnsNotifier } from '../../../adapters/sns/sns-notifier.ts';
 import { loadConfig } from '../../config.ts';
-import { createObservability, endpointOverride } from '../lambda-observability.ts';
+import { lazySnsNotifier } from '../lazy-sns-notifier.ts';
+import { createObservability } from '../lambda-observability.ts';
 import { runTask } from './run-task.ts';
 import { NotifyInput, parseTaskInput, type ClusterItem, type FailureItem } from './task-events.ts';
 
-// No storage here: only the SNS client (and no DynamoDB/S3 modules loaded at cold start).
+// No storage here: only the SNS client, loaded on the first notice (no AWS SDK module at cold start).
 const config = loadConfig();
 const runtime = createObservability(config);
 const { alertTopicArn, snsEndpoint } = config.lambda;
 const notifier = alertTopicArn === undefined
   ? loggingNotifier(runtime.logger)
-  : new SnsNotifier({
-      client: runtime.tracer.captureAWSv3Client(new SNSClient(endpointOverride(config.region, snsEndpoint))),
-      topicArn: alertTopicArn,
-    });
+  : lazySnsNotifier({ region: config.region, endpoint: snsEndpoint, topicArn: alertTopicArn, tracer: runtime.tracer });
 
 export interface NotifyOutput {
   readonly subject: string;

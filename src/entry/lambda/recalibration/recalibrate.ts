@@ -3,10 +3,16 @@
  * the recompute with refits allowed — it recalibrates (or retrains) and publishes a new bundle
  * version when the window still calls for it. The result lands in the item's `$.recalibration`.
  * Metrics: `ScopeChanges` when the new version resets the cluster's scope.
+ *
+ * Also subscribed to the recompute topic: an SNS delivery carries recomputes that outcomes made
+ * due (recompute-messages.ts); each runs only if still due (`recomputeIfDue`), so a repeated
+ * delivery recomputes a window once. A failure fails the invocation and SNS retries it.
  */
 import type { Context } from 'aws-lambda';
+import { recomputeIfDue } from '../../../app/learning/recompute-if-due.ts';
 import { recomputeCalibration } from '../../../app/learning/recompute-calibration.ts';
 import { countMetric, createLambdaRuntime, MetricName } from '../lambda-runtime.ts';
+import { recomputeDeliveriesOf } from './recompute-messages.ts';
 import { runTask } from './run-task.ts';
 import { ClusterItem, parseTaskInput } from './task-events.ts';
 
@@ -18,6 +24,19 @@ export type RecalibrateOutput =
 
 export async function handler(event: unknown, context?: Context): Promise<RecalibrateOutput> {
   return runTask(runtime, 'recalibrate', context, async (logger) => {
+    const deliveries = recomputeDeliveriesOf(event);
+    if (deliveries !== null) {
+      const results: RecalibrateOutput[] = [];
+      for (const { messageId, task } of deliveries) {
+        const result = await recomputeIfDue(runtime.learning, { clusterId: task.clusterId, reason: task.reason, nowMs: Date.now() });
+        logger.info('recompute.done', { messageId, clusterId: task.clusterId, reason: task.reason, requestedAtMs: task.requestedAtMs, status: result.status, ...(result.status === 'updated' ? { action: result.action } : { why: result.reason }) });
+        results.push(result.status === 'updated'
+          ? { status: 'updated', action: result.action, bundleVersion: result.calibration.activeBundleVersion, scope: result.calibration.scope, reasons: result.reasons }
+          : { status: 'skipped', reason: result.reason });
+      }
+      // One delivery per invocation in practice (SNS → Lambda sends one record); the last result stands for the batch.
+      return results[results.length - 1] as RecalibrateOutput;
+    }
     const item = parseTaskInput(ClusterItem, event, 'Recalibrate');
     const result = await recomputeCalibration(runtime.learning, { clusterId: item.clusterId, nowMs: Date.now(), reason: 'schedule' });
     if (result.status === 'skipped') {

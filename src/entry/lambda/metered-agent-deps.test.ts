@@ -1,0 +1,112 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { describe, expect, it } from 'vitest';
+import type { BudgetLedger, Escalation, EscalationStore, ReserveResult } from '../../app/ports.ts';
+import { meteredEscalations, meteredLedger } from './metered-agent-deps.ts';
+
+interface Added {
+  readonly name: string;
+  readonly unit: string;
+  readonly value: number;
+}
+
+/** A metrics sink that records what would go into the EMF document. */
+function recordingSink(): { metrics: { addMetric(name: string, unit: string, value: number): void }; added: Added[] } {
+  const added: Added[] = [];
+  return { added, metrics: { addMetric: (name, unit, value) => void added.push({ name, unit, value }) } };
+}
+
+const CAPS = { componentMicroUsd: 10_000_000, totalMicroUsd: 200_000_000 };
+
+/** A ledger that answers `reserve` from a script and records the calls it got. */
+function scriptedLedger(answers: ReserveResult['status'][]): BudgetLedger & { calls: string[] } {
+  const calls: string[] = [];
+  return {
+    calls,
+    reserve(component, microUsd) {
+      calls.push(`reserve ${component} ${microUsd}`);
+      const status = answers.shift() ?? 'reserved';
+      return Promise.resolve(status === 'reserved' ? { status } : { status, committedMicroUsd: 0, committedTotalMicroUsd: 0 });
+    },
+    settle(component, delta) {
+      calls.push(`settle ${component} ${delta}`);
+      return Promise.resolve();
+    },
+    countCacheLookup: () => Promise.resolve(),
+    snapshot: () => Promise.resolve({ committedTotalMicroUsd: 0, components: {}, cacheHits: 0, cacheMisses: 0 }),
+  };
+}
+
+describe('meteredLedger', () => {
+  it('meteredLedger emits tokens and the actual cost (reserved worst case + settled delta) in USD, forwarding every call unchanged', async () => {
+    const sink = recordingSink();
+    const inner = scriptedLedger(['reserved']);
+    const ledger = meteredLedger(inner, sink as never);
+
+    await ledger.reserve('agentReasoning', 5_000, CAPS);
+    await ledger.settle('agentReasoning', -3_800, { inputTokens: 400, outputTokens: 30 });
+
+    // 5000 µUSD reserved − 3800 back = 1200 µUSD = 0.0012 USD.
+    expect(sink.added).toEqual([
+      { name: 'ModelInputTokens', unit: MetricUnit.Count, value: 400 },
+      { name: 'ModelOutputTokens', unit: MetricUnit.Count, value: 30 },
+      { name: 'ModelCostUsd', unit: MetricUnit.NoUnit, value: 0.0012 },
+    ]);
+    expect(inner.calls).toEqual(['reserve agentReasoning 5000', 'settle agentReasoning -3800']);
+  });
+
+  it('meteredLedger pairs a settle with the latest reservation: a call that failed after reserving is not billed to the next one', async () => {
+    const sink = recordingSink();
+    const ledger = meteredLedger(scriptedLedger(['reserved', 'reserved']), sink as never);
+
+    await ledger.reserve('agentReasoning', 9_000, CAPS); // the model call then throws: no settle
+    await ledger.reserve('agentReasoning', 2_000, CAPS);
+    await ledger.settle('agentReasoning', -500, { inputTokens: 10, outputTokens: 5 });
+
+    expect(sink.added.filter((metric) => metric.name === 'ModelCostUsd').map((metric) => metric.value)).toEqual([0.0015]);
+  });
+
+  it('meteredLedger emits tokens but no cost for a settle without an open reservation, and nothing for a refused reservation', async () => {
+    const sink = recordingSink();
+    const ledger = meteredLedger(scriptedLedger(['refused']), sink as never);
+
+    const refused = await ledger.reserve('agentReasoning', 7_000, CAPS);
+    await ledger.settle('agentReasoning', 100, { inputTokens: 3, outputTokens: 4 });
+
+    expect(refused.status).toBe('refused');
+    expect(sink.added.map((metric) => metric.name)).toEqual(['ModelInputTokens', 'ModelOutputTokens']);
+  });
+});
+
+describe('meteredEscalations', () => {
+  const escalation = { escalationId: 'e-1', clusterId: 'c-1' } as unknown as Escalation;
+
+  function store(failCreate: boolean): EscalationStore & { created: string[] } {
+    const created: string[] = [];
+    return {
+      created,
+      create: (item) => (failCreate ? Promise.reject(new Error('conditional check failed')) : Promise.resolve(void created.push(item.escalationId))),
+      get: () => Promise.resolve(undefined),
+      transition: () => Promise.resolve({ status: 'conflict' } as never),
+      list: () => Promise.resolve([]),
+    };
+  }
+
+  it('meteredEscalations counts one Escalations per stored escalation', async () => {
+    const sink = recordingSink();
+    const inner = store(false);
+
+    await meteredEscalations(inner, sink as never).create(escalation);
+
+    expect(inner.created).toEqual(['e-1']);
+    expect(sink.added).toEqual([{ name: 'Escalations', unit: MetricUnit.Count, value: 1 }]);
+  });
+
+  it('meteredEscalations counts nothing when the store refuses the escalation, and rethrows', async () => {
+    const sink = recordingSink();
+
+    const attempt = meteredEscalations(store(true), sink as never).create(escalation);
+
+    await expect(attempt).rejects.toThrow('conditional check failed');
+    expect(sink.added).toEqual([]);
+  });
+});

@@ -1,0 +1,71 @@
+/**
+ * The agents' dependencies with the dashboard's agent metrics attached (template.yaml's metric
+ * contract: namespace `Vgac`, only the `service` dimension):
+ * - `Escalations` (Count): one per escalation created (the agents' `EscalationStore.create`);
+ * - `ModelInputTokens`, `ModelOutputTokens` (Count): per model call, as the budget ledger settles it;
+ * - `ModelCostUsd` (NoUnit, USD): the call's actual cost = the worst case it reserved + the
+ *   settled delta (the ledger's own arithmetic, in micro-USD, divided by 10⁶).
+ * The decorators only observe: every call goes to the wrapped port unchanged, and a metric is
+ * added only after the port succeeded. The metrics are flushed by `runInvocation`.
+ */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { AgentDeps } from '../../app/agents/agent-deps.ts';
+import type { BudgetLedger, EscalationStore } from '../../app/ports.ts';
+import { countMetric, MetricName, type LambdaObservability } from './lambda-observability.ts';
+
+type MetricsSink = Pick<LambdaObservability, 'metrics'>;
+
+const MICRO_USD_PER_USD = 1_000_000;
+
+/** An EscalationStore that counts `Escalations` for every escalation created. */
+export function meteredEscalations(store: EscalationStore, sink: MetricsSink): EscalationStore {
+  return {
+    async create(escalation) {
+      await store.create(escalation);
+      countMetric(sink, MetricName.escalations, 1);
+    },
+    get: (clusterId, escalationId) => store.get(clusterId, escalationId),
+    transition: (clusterId, escalationId, from, to, entry) => store.transition(clusterId, escalationId, from, to, entry),
+    list: (options) => store.list(options),
+  };
+}
+
+/**
+ * A BudgetLedger that emits each settled model call's tokens and cost. A call reserves its worst
+ * case, then settles `actual − worst`; the reservation a settle closes is the latest open one of
+ * its component (model calls run one after another; a call that failed after reserving never
+ * settles, and its reservation is dropped by the next reserve of the same component). A settle
+ * without an open reservation emits the tokens but no cost (it cannot be known).
+ */
+export function meteredLedger(ledger: BudgetLedger, sink: MetricsSink): BudgetLedger {
+  const openReservationMicroUsd = new Map<string, number>();
+  return {
+    async reserve(component, microUsd, caps) {
+      const result = await ledger.reserve(component, microUsd, caps);
+      if (result.status === 'reserved') openReservationMicroUsd.set(component, microUsd);
+      else openReservationMicroUsd.delete(component);
+      return result;
+    },
+    async settle(component, deltaMicroUsd, usage) {
+      await ledger.settle(component, deltaMicroUsd, usage);
+      countMetric(sink, MetricName.modelInputTokens, usage.inputTokens);
+      countMetric(sink, MetricName.modelOutputTokens, usage.outputTokens);
+      const reservedMicroUsd = openReservationMicroUsd.get(component);
+      openReservationMicroUsd.delete(component);
+      if (reservedMicroUsd !== undefined) {
+        countMetric(sink, MetricName.modelCostUsd, Math.max(0, reservedMicroUsd + deltaMicroUsd) / MICRO_USD_PER_USD, MetricUnit.NoUnit);
+      }
+    },
+    countCacheLookup: (hit) => ledger.countCacheLookup(hit),
+    snapshot: () => ledger.snapshot(),
+  };
+}
+
+/** The same deps with metered escalations and ledger (everything else shared). */
+export function meteredAgentDeps(deps: AgentDeps, sink: MetricsSink): AgentDeps {
+  return {
+    ...deps,
+    escalations: meteredEscalations(deps.escalations, sink),
+    reasoning: { ...deps.reasoning, ledger: meteredLedger(deps.reasoning.ledger, sink) },
+  };
+}

@@ -1,0 +1,165 @@
+/**
+ * Observability of the API, Slack and agent Lambda entries (issue 6: Powertools logger, EMF
+ * metrics and tracer in every handler): the real `api.ts` module, imported fresh after the
+ * environment is set as the SAM template sets it, logs with the invocation's context; the agents
+ * behind the API emit `Escalations`, `ModelInputTokens`, `ModelOutputTokens` and `ModelCostUsd`
+ * as EMF with only the `service` dimension (template.yaml's dashboard contract) — driven by
+ * recorded API Gateway v2 events against dynalite/s3rver and a Bedrock Converse loopback server.
+ */
+import { readFileSync } from 'node:fs';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerCluster } from '../../src/app/learning/register-cluster.ts';
+import { ensureTable } from '../../src/adapters/dynamodb/table-definition.ts';
+import { ensureBucket } from '../../src/adapters/s3/s3-bundle-store.ts';
+import { modelFamily } from '../../src/core/agents/model-policy.ts';
+import { US_EAST_1_PRICES } from '../../src/core/budget/price-table.ts';
+import { loadConfig } from '../../src/entry/config.ts';
+import { createApiApp, lambdaHandlerOf } from '../../src/entry/lambda/api-app.ts';
+import { createLambdaRuntime, runInvocation, type LambdaRuntime } from '../../src/entry/lambda/lambda-runtime.ts';
+import { meteredAgentDeps } from '../../src/entry/lambda/metered-agent-deps.ts';
+import { startBedrockConverseServer, textReply, type BedrockConverseServer } from '../support/bedrock-converse-server.ts';
+import { startTestAws, uniqueName, type TestAws } from '../support/embedded-aws.ts';
+import { KNOWN_CLUSTER, recordingActions, scriptedObserver } from '../support/http-stack.ts';
+import { captureOutput, emfMetrics, importFresh, logLines, setEnvironment } from '../support/lambda-harness.ts';
+import { JAN_1_2025_MS, sampleBundle } from '../support/storage-fixtures.ts';
+
+const API_KEY = 'test-api-key-0123456789';
+const SERVICE = 'vgac-observability-test';
+const USAGE = { inputTokens: 321, outputTokens: 54 };
+
+function fixture(name: string): APIGatewayProxyEventV2 {
+  return JSON.parse(readFileSync(new URL(`../fixtures/events/${name}`, import.meta.url), 'utf8')) as APIGatewayProxyEventV2;
+}
+
+const context = { awsRequestId: 'req-observability-1', functionName: 'vgac-api', functionVersion: '$LATEST', invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:vgac-api', memoryLimitInMB: '256', callbackWaitsForEmptyEventLoop: false } as unknown as Context;
+
+type Result = { statusCode: number; body: string };
+
+let aws: TestAws;
+let bedrock: BedrockConverseServer;
+let restoreEnvironment: () => void;
+let runtime: LambdaRuntime;
+let environment: Record<string, string | undefined>;
+
+beforeAll(async () => {
+  aws = await startTestAws();
+  bedrock = await startBedrockConverseServer(textReply('Expect a long wait: the A100 queue is deep.', USAGE));
+  const table = uniqueName('lambda-obs');
+  const bucket = uniqueName('lambda-obs');
+  await ensureTable(aws.clients.dynamo, table);
+  await ensureBucket(aws.clients.s3, bucket);
+  environment = {
+    VGAC_MODE: 'aws',
+    VGAC_TABLE: table,
+    VGAC_BUCKET: bucket,
+    VGAC_DYNAMODB_ENDPOINT: aws.dynamoEndpoint,
+    VGAC_S3_ENDPOINT: aws.s3Endpoint,
+    VGAC_API_KEY: API_KEY,
+    VGAC_API_KEY_PARAM: undefined,
+    VGAC_REASONER: 'bedrock',
+    VGAC_BEDROCK_ENDPOINT: bedrock.endpoint,
+    POWERTOOLS_SERVICE_NAME: SERVICE,
+    POWERTOOLS_METRICS_NAMESPACE: 'Vgac',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    POWERTOOLS_DEV: undefined,
+    VGAC_LOG_LEVEL: 'info',
+    // The Bedrock client uses the default credential chain: the loopback server ignores signatures.
+    AWS_ACCESS_KEY_ID: 'test-access-key',
+    AWS_SECRET_ACCESS_KEY: 'test-secret-key',
+    AWS_REGION: 'us-east-1',
+  };
+  restoreEnvironment = setEnvironment(environment);
+  runtime = createLambdaRuntime(loadConfig());
+  await registerCluster(runtime.learning, { clusterId: KNOWN_CLUSTER, prior: sampleBundle(), platform: 'kubernetes', nowMs: JAN_1_2025_MS });
+}, 60_000);
+
+afterAll(async () => {
+  restoreEnvironment?.();
+  await runtime?.close();
+  await bedrock?.close();
+  await aws?.stop();
+});
+
+describe('api.ts (the module the API function runs)', () => {
+  it('answers a recorded prediction event (503: the built-in simulator has no queue for the cluster) and logs it with the Lambda context, correlation id and handler name', async () => {
+    const { handler } = await importFresh<{ handler: (event: unknown, context: Context) => Promise<Result> }>('../../src/entry/lambda/api.ts');
+
+    const run = await captureOutput(() => handler(fixture('apigw-v2-predict-wait.json'), context));
+
+    expect(run.error).toBeUndefined();
+    expect(run.result?.statusCode).toBe(503);
+    expect(JSON.parse(run.result?.body ?? '{}')).toMatchObject({ error: { code: 'SOURCE_UNAVAILABLE' } });
+    const logs = logLines(run.lines);
+    expect(logs.map((line) => line['message'])).toEqual(['http.error']);
+    expect(logs[0]).toMatchObject({ service: SERVICE, handler: 'api', function_request_id: 'req-observability-1', correlation_id: 'req-observability-1', function_name: 'vgac-api', status: 503 });
+  });
+});
+
+describe('agent.ts and slack.ts (the modules the agent and Slack functions run)', () => {
+  it('agent.ts answers a direct invocation and logs it with the Lambda context and handler name', async () => {
+    const { handler } = await importFresh<{ handler: (event: unknown, context: Context) => Promise<{ status: number }> }>('../../src/entry/lambda/agent.ts');
+    const agentContext = { ...context, awsRequestId: 'req-agent-1', functionName: 'vgac-agent' };
+
+    const run = await captureOutput(() => handler({ prompt: `when will my 4-GPU job start on ${KNOWN_CLUSTER}?` }, agentContext));
+
+    expect(run.error).toBeUndefined();
+    expect(run.result?.status).toBe(200);
+    const logs = logLines(run.lines);
+    expect(logs.length).toBeGreaterThan(0);
+    for (const line of logs) expect(line).toMatchObject({ service: SERVICE, handler: 'agent', function_request_id: 'req-agent-1', function_name: 'vgac-agent' });
+  });
+
+  it('slack.ts drops a malformed SNS task with one warning carrying the Lambda context and handler name', async () => {
+    const restore = setEnvironment({ VGAC_SLACK_SIGNING_SECRET: 'observability-signing-secret-0123', VGAC_SLACK_TASK_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:vgac-slack-tasks' });
+    const { handler } = await importFresh<{ handler: (event: unknown, context: Context) => Promise<unknown> }>('../../src/entry/lambda/slack.ts').finally(restore);
+    const slackContext = { ...context, awsRequestId: 'req-slack-1', functionName: 'vgac-slack' };
+    const event = { Records: [{ EventSource: 'aws:sns', EventVersion: '1.0', EventSubscriptionArn: 'arn:aws:sns:us-east-1:123456789012:vgac-slack-tasks:1', Sns: { MessageId: 'm-bad', Message: '{"kind":"nonsense"}', TopicArn: 'arn:aws:sns:us-east-1:123456789012:vgac-slack-tasks', Type: 'Notification', Timestamp: '2024-03-13T14:52:19.000Z' } }] };
+
+    const run = await captureOutput(() => handler(event, slackContext));
+
+    expect(run.error).toBeUndefined();
+    expect(run.result).toEqual({ processed: 1 });
+    const logs = logLines(run.lines);
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toMatchObject({ level: 'WARN', message: 'slack.task_dropped', messageId: 'm-bad', reason: 'malformed task', service: SERVICE, handler: 'slack', function_request_id: 'req-slack-1' });
+  });
+});
+
+describe('agent metrics behind the API (metered agents, flushed per invocation)', () => {
+  it('a learning-scope decision on a submitted job emits one Escalations and the Bedrock call\'s tokens and cost, each with only the service dimension', async () => {
+    const api = createApiApp(runtime, { observer: scriptedObserver(), actions: recordingActions(), instrumentAgents: (deps) => meteredAgentDeps(deps, runtime) });
+    const http = lambdaHandlerOf(api.app);
+    const base = fixture('apigw-v2-predict-wait.json');
+    const event = {
+      ...base,
+      rawPath: '/invocations',
+      requestContext: { ...base.requestContext, http: { ...base.requestContext.http, path: '/invocations' } },
+      body: JSON.stringify({ clusterId: KNOWN_CLUSTER, jobId: 'job-obs-1', job: { gpus: 4, queue: 'gpu-a100' } }),
+    };
+    // The call's price by hand from the dated price table: tokens × USD per 1K tokens.
+    const price = US_EAST_1_PRICES.bedrock[modelFamily(runtime.config.bedrockModelId as Parameters<typeof modelFamily>[0])];
+    const expectedCostUsd = (USAGE.inputTokens * price.inputUsdPer1kTokens + USAGE.outputTokens * price.outputUsdPer1kTokens) / 1000;
+
+    const run = await captureOutput(() => runInvocation(runtime, { handler: 'api', context }, () => http(event as unknown as Parameters<typeof http>[0], context)) as Promise<Result>);
+
+    expect(run.error).toBeUndefined();
+    const decision = JSON.parse(run.result?.body ?? '{}') as { scope?: string; escalationId?: string | null };
+    expect(run.result?.statusCode).toBe(200);
+    expect(decision.scope).toBe('learning');
+    expect(decision.escalationId).toEqual(expect.any(String));
+    const metrics = emfMetrics(run.lines);
+    const byName = (name: string) => metrics.filter((metric) => metric.name === name);
+    expect(byName('Escalations').map((metric) => metric.value)).toEqual([1]);
+    expect(byName('ModelInputTokens').map((metric) => metric.value)).toEqual([USAGE.inputTokens]);
+    expect(byName('ModelOutputTokens').map((metric) => metric.value)).toEqual([USAGE.outputTokens]);
+    expect(byName('ModelCostUsd')).toHaveLength(1);
+    // The ledger rounds each call up to a whole micro-USD.
+    expect(Math.abs((byName('ModelCostUsd')[0]?.value ?? Number.NaN) - expectedCostUsd)).toBeLessThanOrEqual(1e-6);
+    for (const name of ['Escalations', 'ModelInputTokens', 'ModelOutputTokens', 'ModelCostUsd']) {
+      for (const metric of byName(name)) {
+        expect(metric).toMatchObject({ namespace: 'Vgac', dimensions: ['service'], dimensionValues: { service: SERVICE } });
+      }
+    }
+  });
+});
