@@ -3,6 +3,7 @@
  * Adapters implement them (DynamoDB, S3, Slack, Bedrock, collectors); entries wire them.
  */
 import type { ActionScope, CalibrationState, DriftStatus, Tier } from '../core/gating/gate-config.ts';
+import type { OnlineWaitState } from '../core/conformal/online-wait-interval.ts';
 import type { ModelBundle } from '../core/model/bundle.ts';
 
 /** Wait estimate attached to a prediction. */
@@ -34,6 +35,13 @@ export interface PredictionRecord {
   readonly tier: Tier | null;
   readonly bundleVersion: number;
   readonly outcome?: Outcome;
+  /**
+   * The interval `waitEstimate` was conformally adjusted from (seconds), kept so the outcome can
+   * be scored against it (issue 7). Absent on predictions without a wait estimate.
+   */
+  readonly waitBase?: { readonly lowerSeconds: number; readonly upperSeconds: number };
+  /** The P(long wait) bin of the online wait interval, returned with the outcome (issue 7). */
+  readonly waitBin?: number;
 }
 
 /** The cluster's calibration item (`SK = CALIBRATION`). `version` is the optimistic-concurrency counter. */
@@ -65,6 +73,11 @@ export interface CalibrationRecord {
   readonly retrains: number;
   readonly version: number;
   readonly updatedAtMs: number;
+  // ── Feature drift (PSI helper): optional, absent on items written before it; null = not measured ──
+  /** Largest PSI over the active bundle's key features, window features against its training reference (≥ 0). */
+  readonly maxFeaturePsi?: number | null;
+  /** The feature with that PSI. */
+  readonly maxPsiFeature?: string | null;
 }
 
 /** The cluster's profile item (`SK = PROFILE`). */
@@ -105,6 +118,19 @@ export interface ClusterStore {
   recentPredictions(clusterId: string, limit: number): Promise<PredictionRecord[]>;
   /** Every known cluster id (through the listing index; paginates internally). */
   listClusters(): Promise<string[]>;
+  /** The cluster's online wait-interval state (`SK = CONFORMAL`); undefined before its first outcome. (Issue 7.) */
+  getConformal(clusterId: string): Promise<ConformalRecord | undefined>;
+  /** Writes when the stored `version` equals `expectedVersion` (undefined: item must not exist). (Issue 7.) */
+  putConformal(record: ConformalRecord, expectedVersion: number | undefined): Promise<ConditionalWriteResult>;
+}
+
+// ── Online conformal wait intervals (issue 7, replay-speed helper) ───────────────────────────
+
+/** A cluster's online wait-interval state (`SK = CONFORMAL`); `version` is its optimistic-concurrency counter. */
+export interface ConformalRecord extends OnlineWaitState {
+  readonly clusterId: string;
+  readonly version: number;
+  readonly updatedAtMs: number;
 }
 
 /** Immutable, versioned model bundles in S3: `clusters/{id}/calibrators/{version}.json`. */
@@ -417,6 +443,13 @@ export interface ChatReplies {
  */
 export interface OnceGuard {
   claim(key: string, nowMs: number, ttlSeconds: number): Promise<boolean>;
+  /**
+   * Gives back the claim of `key` made at `claimedAtMs` (the `nowMs` given to `claim`), so the
+   * next delivery may claim it — for work that was claimed but could not be handed over. A claim
+   * made at another instant (someone else's) is left alone; releasing a missing claim is a no-op.
+   * Throws InfrastructureError when the store fails.
+   */
+  release(key: string, claimedAtMs: number): Promise<void>;
 }
 
 /** Runs slow work after the HTTP reply has gone (in-process locally; an async invocation on Lambda). */
@@ -431,4 +464,23 @@ export interface TaskQueue<Task> {
 export interface SecretSource {
   /** The secret's value; throws NotConfiguredError when it does not exist, InfrastructureError when the store fails. */
   get(name: string): Promise<string>;
+}
+
+// ── Recompute scheduling (wave 3, async-recompute helper) ─────────────────────────────────────
+
+/** Why a cluster's calibration is recomputed: the outcome counter came due, the workflow's schedule, or a person. */
+export type RecomputeReason = 'outcomes' | 'schedule' | 'manual';
+
+/**
+ * Where a due calibration recompute runs, so that recording an outcome never runs one inside a
+ * client's request: in-process in the background locally, another Lambda invocation on AWS, or
+ * inline (tests and the replay, whose timelines need it at the outcome's instant).
+ */
+export interface RecomputeScheduler {
+  /**
+   * Hands over a recompute of `clusterId`; `requestedAtMs` is when it became due (epoch ms).
+   * Resolves once handed over — not when it has run, except for the inline scheduler, which runs
+   * it first. Throws InfrastructureError when the recompute cannot be handed over.
+   */
+  schedule(clusterId: string, reason: RecomputeReason, requestedAtMs: number): Promise<void>;
 }

@@ -130,14 +130,25 @@ describe('learning loop on dynalite and s3rver', () => {
   it('a repeated outcome counts once and never triggers a second recompute', async () => {
     const deps = await freshDeps();
     await registerCluster(deps, { clusterId: 'dup', prior: syntheticBundle(TRUE_INTERCEPT, 'p'), platform: 'slurm', nowMs: T0_MS });
-    await predictJob(deps, { clusterId: 'dup', jobId: 'j1', features: { x: 0 }, nowMs: T0_MS });
+    // minOutcomes − 1 outcomes straight to the store (no recompute): the next recorded outcome is the one that makes a recompute due.
+    const jobs = syntheticJobs(DEFAULT_GATE_CONFIG.minOutcomes, 5);
+    for (const [index, job] of jobs.entries()) {
+      await predictJob(deps, { clusterId: 'dup', jobId: job.jobId, features: { x: job.x }, nowMs: T0_MS + index });
+      if (index < jobs.length - 1) await deps.store.recordOutcome('dup', job.jobId, { waitSeconds: job.waitSeconds, longWait: job.longWait, observedAtMs: T0_MS + index });
+    }
+    const last = jobs[jobs.length - 1];
+    if (last === undefined) throw new Error('no jobs');
+    const request = { clusterId: 'dup', jobId: last.jobId, waitSeconds: last.waitSeconds, longWait: last.longWait };
 
-    const first = await recordJobOutcome(deps, { clusterId: 'dup', jobId: 'j1', waitSeconds: 30, longWait: false, nowMs: T0_MS + 1 });
-    const again = await Promise.all(Array.from({ length: 5 }, () => recordJobOutcome(deps, { clusterId: 'dup', jobId: 'j1', waitSeconds: 30, longWait: false, nowMs: T0_MS + 2 })));
+    const first = await recordJobOutcome(deps, { ...request, nowMs: T0_MS + 1000 });
+    const again = await Promise.all(Array.from({ length: 5 }, () => recordJobOutcome(deps, { ...request, nowMs: T0_MS + 2000 })));
 
     expect(first.result.status).toBe('recorded');
+    expect(first.recomputeScheduled).toBe(true);
     expect(again.map((r) => r.result.status)).toEqual(['duplicate', 'duplicate', 'duplicate', 'duplicate', 'duplicate']);
-    expect((await deps.store.getCalibration('dup'))?.outcomeCount).toBe(1);
+    expect(again.every((r) => !r.recomputeScheduled)).toBe(true);
+    // No scheduler wired: the recompute ran inline, once, on the first outcome's window.
+    expect(await deps.store.getCalibration('dup')).toMatchObject({ outcomeCount: DEFAULT_GATE_CONFIG.minOutcomes, outcomesAtLastRecompute: DEFAULT_GATE_CONFIG.minOutcomes });
   });
 
   it('an outcome without a label uses the cluster profile threshold (the prior\'s 600 s)', async () => {
@@ -174,6 +185,40 @@ describe('learning loop on dynalite and s3rver', () => {
     expect(await deps.bundles.listVersions('race')).toEqual([1, 2]);
     expect(await deps.bundles.getBundle('race', calibration?.activeBundleVersion ?? 0)).toBeDefined();
   });
+
+  it('outcomes teach the cluster its own wait interval: the CONFORMAL item grows and later predictions carry the learned interval', async () => {
+    const deps = await freshDeps();
+    const prior = { ...syntheticBundle(TRUE_INTERCEPT, 'waits'), waitModel: null };
+    await registerCluster(deps, { clusterId: 'waits', prior, platform: 'slurm', nowMs: T0_MS });
+    const before = await predictJob(deps, { clusterId: 'waits', jobId: 'first', features: { x: 0 }, nowMs: T0_MS });
+    // Every wait is 100 s: once 30 are known (minBinWaits), the shortest 80 % range of the bin's waits is [100, 100].
+    const jobs = syntheticJobs(40, 21, 'w').map((job) => ({ ...job, waitSeconds: 100, longWait: false }));
+
+    await runJobs(deps, 'waits', jobs, T0_MS + 1000);
+    const state = await deps.store.getConformal('waits');
+    const after = await predictJob(deps, { clusterId: 'waits', jobId: 'later', features: { x: 0 }, nowMs: T0_MS + 100_000 });
+
+    expect(before.prediction.waitEstimate).toBeNull();
+    expect(state?.waitsSeconds).toHaveLength(40);
+    expect(state?.version).toBe(40);
+    expect(after.prediction.waitEstimate).toEqual({ pointSeconds: 100, lowerSeconds: 100, upperSeconds: 100, coverage: 0.8 });
+    expect(after.prediction.waitBase).toEqual({ lowerSeconds: 100, upperSeconds: 100 });
+    expect((await deps.store.recentPredictions('waits', 1))[0]?.waitBin).toBe(after.prediction.waitBin);
+  }, 60_000);
+
+  it('concurrent outcomes each enter the conformal state once: conditional writes retry, duplicates never count', async () => {
+    const deps = await freshDeps();
+    await registerCluster(deps, { clusterId: 'race', prior: syntheticBundle(TRUE_INTERCEPT, 'p'), platform: 'slurm', nowMs: T0_MS });
+    const jobs = syntheticJobs(4, 5, 'r');
+    for (const [index, job] of jobs.entries()) await predictJob(deps, { clusterId: 'race', jobId: job.jobId, features: { x: job.x }, nowMs: T0_MS + index });
+
+    await Promise.all(jobs.map((job) => recordJobOutcome(deps, { clusterId: 'race', jobId: job.jobId, waitSeconds: 64, longWait: false, nowMs: T0_MS + 10 })));
+    await recordJobOutcome(deps, { clusterId: 'race', jobId: 'r-0', waitSeconds: 64, longWait: false, nowMs: T0_MS + 11 });
+    const state = await deps.store.getConformal('race');
+
+    expect(state?.waitsSeconds).toEqual([64, 64, 64, 64]);
+    expect(state?.version).toBe(4);
+  }, 60_000);
 
   it('predictJob for an unknown cluster is a clear error', async () => {
     const deps = await freshDeps();

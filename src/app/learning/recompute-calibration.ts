@@ -5,8 +5,11 @@
  * - when the window shows the model no longer separates long from short waits (AUROC near
  *   chance), retrain the cluster's own model on its outcomes — recalibration cannot add
  *   discrimination;
- * - else when SPEC's triggers fire (drift ratio > 5, weekly ECE > 0.07, PSI > 0.1),
- *   recalibrate: refit the calibrator on the window and publish a new bundle version.
+ * - else when SPEC's triggers fire (drift ratio > 5, weekly ECE > 0.07, PSI > 0.1 on a key
+ *   feature of the window against the active bundle's training reference), recalibrate: refit
+ *   the calibrator on the window and publish a new bundle version. ECE triggers wait for
+ *   miscalibration beyond sampling noise (LearningSettings.requireSignificantMiscalibration);
+ *   the PSI trigger does not, but needs PSI_MIN_OUTCOMES outcomes to be measured at all.
  * Writes are conditional on the calibration item's version; a writer that loses re-reads and
  * stops when someone else already recomputed.
  */
@@ -15,18 +18,21 @@ import { actionScope } from '../../core/gating/action-scope.ts';
 import { calibrationScore } from '../../core/gating/calibration-score.ts';
 import { nextCalibrationState } from '../../core/gating/calibration-state.ts';
 import { driftStatus, recalibrationTriggers } from '../../core/gating/drift.ts';
+import { DriftStatus } from '../../core/gating/gate-config.ts';
 import { qualifiedTiers } from '../../core/gating/tiers.ts';
 import { auroc } from '../../core/metrics/auroc.ts';
-import { bootstrapInterval } from '../../core/metrics/bootstrap.ts';
 import { brierScore } from '../../core/metrics/brier.ts';
 import { calibrationError } from '../../core/metrics/calibration-error.ts';
+import { calibrationErrorInterval } from '../../core/metrics/calibration-error-interval.ts';
 import { calibrationNoiseFloor } from '../../core/metrics/calibration-noise-floor.ts';
+import { featureDrift, type FeaturePsi } from '../../core/model/feature-reference.ts';
 import { recalibrateBundle } from '../../core/model/recalibrate-bundle.ts';
 import { trainBundle } from '../../core/model/train-bundle.ts';
 import { seededRandom } from '../../core/random.ts';
 import { UnknownClusterError } from '../errors.ts';
 import type { CalibrationRecord, PredictionRecord } from '../ports.ts';
 import type { LearningDeps } from './learning-deps.ts';
+import { numericFeatureColumns } from './feature-columns.ts';
 import { publishBundle, PublishKind } from './publish-bundle.ts';
 import { windowTable } from './window-table.ts';
 
@@ -34,6 +40,13 @@ const WEEK_MS = 7 * 24 * 3600 * 1000;
 /** A claimed bundle version not yet active blocks other recomputes for this long; after it, the claim is presumed dead (its writer crashed). */
 export const PUBLISH_LEASE_MS = 5 * 60 * 1000;
 const MAX_ATTEMPTS = 3;
+/**
+ * Fewest window outcomes on which feature PSI is measured (fewer: PSI null, its trigger cannot
+ * fire). With 10 bins, n·PSI of an unshifted sample is roughly χ²(9): at 300 outcomes a PSI above
+ * 0.1 by chance alone has probability ≈ 4·10⁻⁴ per feature (scipy.stats.chi2.sf(30, 9)), at 100
+ * it is ≈ 0.35 (chi2.sf(10, 9)) — SPEC's 0.1 threshold assumes large samples.
+ */
+export const PSI_MIN_OUTCOMES = 300;
 
 export interface RecomputeRequest {
   readonly clusterId: string;
@@ -97,11 +110,8 @@ export function windowMetrics(window: readonly PredictionRecord[], minOutcomes: 
   if (count < minOutcomes) return { count, ece: null, eceLower: null, eceUpper: null, auroc: null, brier: null, weeklyEce: null, eceNoiseFloor: null };
   const { probabilities, labels } = ratesOf(window);
   const ece = calibrationError(probabilities, labels).ece;
-  const interval = bootstrapInterval(
-    count,
-    (indices) => calibrationError(Float64Array.from(indices, (index) => probabilities[index] as number), Uint8Array.from(indices, (index) => labels[index] as number)).ece,
-    { random: seededRandom(seed), resamples },
-  );
+  // Same interval as bootstrapping calibrationError on materialised resamples, without re-sorting each one.
+  const interval = calibrationErrorInterval(probabilities, labels, { random: seededRandom(seed), resamples });
   const week = window.filter((prediction) => (prediction.outcome?.observedAtMs ?? 0) >= nowMs - WEEK_MS);
   const weekly = week.length >= minOutcomes ? ratesOf(week) : null;
   return {
@@ -169,23 +179,47 @@ async function recomputeOnce(deps: LearningDeps, request: RecomputeRequest, seen
   const window = recent.filter((prediction) => prediction.bundleVersion === seen.activeBundleVersion);
   const metrics = windowMetrics(window, gate.minOutcomes, settings.bootstrapResamples, settings.seed, request.nowMs);
   const drift = driftStatus(metrics.ece, seen.lastKnownGoodEce, gate);
-  const triggers = recalibrationTriggers({ driftStatus: drift, maxFeaturePsi: null, weeklyEce: metrics.weeklyEce }, gate);
+  const psi = await windowFeaturePsi(deps, seen, window);
+  // ECE triggers (drift, weekly ECE) and the PSI trigger are weighed apart: the significance rule
+  // below is about ECE measured on few outcomes; PSI has its own sample floor (PSI_MIN_OUTCOMES).
+  const eceTriggers = recalibrationTriggers({ driftStatus: drift, maxFeaturePsi: null, weeklyEce: metrics.weeklyEce }, gate);
+  const psiTriggers = recalibrationTriggers(
+    { driftStatus: DriftStatus.none, maxFeaturePsi: psi?.psi ?? null, maxPsiFeature: psi?.feature ?? null, weeklyEce: null },
+    gate,
+  );
+  const triggers = { recalibrate: eceTriggers.recalibrate || psiTriggers.recalibrate, reasons: [...eceTriggers.reasons, ...psiTriggers.reasons] };
   const hash = deps.hash;
 
   const retrainDue = metrics.auroc !== null && metrics.auroc < settings.retrainBelowAuroc && recent.length >= settings.minOutcomesToRetrain;
-  // SPEC's ECE triggers assume large windows; on a small one a calibrated model already shows
-  // ECE ≈ 0.1. Refit only on miscalibration the window can tell apart from sampling noise.
+  // See LearningSettings.requireSignificantMiscalibration: refit only on miscalibration the
+  // window can tell apart from sampling noise, and say so when a trigger is held back.
   const eceSignificant = metrics.ece !== null && metrics.eceNoiseFloor !== null && metrics.ece > metrics.eceNoiseFloor;
-  const recalibrateDue = triggers.recalibrate && eceSignificant;
+  const eceRecalibrateDue = eceTriggers.recalibrate && metrics.ece !== null && (eceSignificant || !settings.requireSignificantMiscalibration);
+  const recalibrateDue = eceRecalibrateDue || psiTriggers.recalibrate;
+  if (eceTriggers.recalibrate && !eceRecalibrateDue) {
+    deps.logger.info('recalibration.suppressed', {
+      clusterId: request.clusterId, ece: metrics.ece, eceNoiseFloor: metrics.eceNoiseFloor, outcomes: metrics.count, triggers: eceTriggers.reasons,
+      reason: 'window ECE is within the sampling noise of a calibrated model',
+    });
+  }
+  // The reasons a refit acts on: held-back ECE triggers are not among them.
+  const refitReasons = [...(eceRecalibrateDue ? eceTriggers.reasons : []), ...psiTriggers.reasons];
+  const psiFields = { maxFeaturePsi: psi?.psi ?? null, maxPsiFeature: psi?.feature ?? null };
   const refitDue = retrainDue ? 'retrain' as const : recalibrateDue ? 'recalibrate' as const : undefined;
   if (retrainDue && request.refit !== false) {
     const reason = `window AUROC ${metrics.auroc.toFixed(3)} < ${settings.retrainBelowAuroc}: the model no longer separates long from short waits`;
     const published = await retrain(deps, seen, recent, request, hash);
-    if (published !== null) return { status: 'updated', action: 'retrained', calibration: published.calibration, reasons: [reason], measured: { metrics, driftStatus: drift } };
+    if (published !== null) {
+      logRecomputed(deps, request, { action: 'retrained', outcomes: metrics.count, ece: metrics.ece, eceNoiseFloor: metrics.eceNoiseFloor, reasons: [reason], ...psiFields });
+      return { status: 'updated', action: 'retrained', calibration: published.calibration, reasons: [reason], measured: { metrics, driftStatus: drift } };
+    }
   }
   if (recalibrateDue && request.refit !== false) {
     const published = await recalibrate(deps, seen, await sameClassifierWindow(deps, seen, recent), request, hash);
-    if (published !== null) return { status: 'updated', action: 'recalibrated', calibration: published.calibration, reasons: triggers.reasons, measured: { metrics, driftStatus: drift } };
+    if (published !== null) {
+      logRecomputed(deps, request, { action: 'recalibrated', outcomes: metrics.count, ece: metrics.ece, eceNoiseFloor: metrics.eceNoiseFloor, reasons: refitReasons, ...psiFields });
+      return { status: 'updated', action: 'recalibrated', calibration: published.calibration, reasons: refitReasons, measured: { metrics, driftStatus: drift } };
+    }
   }
 
   const score = metrics.ece === null ? null : calibrationScore(metrics.ece, gate);
@@ -209,15 +243,36 @@ async function recomputeOnce(deps: LearningDeps, request: RecomputeRequest, seen
       { outcomeCount: looksBadButNoisy(metrics, score, gate.notifyScore) ? 0 : metrics.count, driftStatus: drift, score, recalibratedNow: false },
       gate,
     ),
+    ...psiFields,
     version: seen.version + 1,
     updatedAtMs: request.nowMs,
   };
   const written = await deps.store.putCalibration(next, seen.version);
   if (written.status === 'conflict') return null;
-  deps.logger.info('calibration.recomputed', {
-    clusterId: request.clusterId, reason: request.reason, outcomes: metrics.count, ece: metrics.ece, eceNoiseFloor: metrics.eceNoiseFloor, score, drift, scope: next.scope, state: next.state, tiers: next.qualifiedTiers,
+  logRecomputed(deps, request, {
+    action: 'none', outcomes: metrics.count, ece: metrics.ece, eceNoiseFloor: metrics.eceNoiseFloor, score, drift, scope: next.scope, state: next.state, tiers: next.qualifiedTiers, ...psiFields,
   });
   return { status: 'updated', action: 'none', calibration: next, reasons: triggers.reasons, ...(request.refit === false && refitDue !== undefined ? { refitDue } : {}) };
+}
+
+/** One `calibration.recomputed` line per recompute that wrote, whatever it did (`action`). */
+function logRecomputed(deps: LearningDeps, request: RecomputeRequest, fields: Readonly<Record<string, unknown>>): void {
+  deps.logger.info('calibration.recomputed', { clusterId: request.clusterId, reason: request.reason, ...fields });
+}
+
+/**
+ * The largest PSI of the window's features against the active bundle's training reference, or
+ * null when the window has fewer than PSI_MIN_OUTCOMES outcomes or the bundle has no reference
+ * (bundles published before references existed). A recalibrated bundle carries its classifier's
+ * reference; a retrained one its own training window's.
+ */
+async function windowFeaturePsi(deps: LearningDeps, seen: CalibrationRecord, window: readonly PredictionRecord[]): Promise<FeaturePsi | null> {
+  if (window.length < PSI_MIN_OUTCOMES) return null;
+  const { bundle } = await deps.cache.load(deps.bundles, seen.clusterId, seen.activeBundleVersion);
+  const reference = bundle.featureReference ?? null;
+  if (reference === null) return null;
+  const columns = numericFeatureColumns(window, reference.features.map((bins) => bins.feature));
+  return featureDrift(reference, columns, PSI_MIN_OUTCOMES).max;
 }
 
 function looksBadButNoisy(metrics: WindowMetrics, score: number | null, notifyScore: number): boolean {

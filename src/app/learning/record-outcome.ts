@@ -1,14 +1,18 @@
 /**
  * Joins an observed outcome (the job started: wait = start − submit) to its prediction.
- * Idempotent by job id; every `recomputeEveryOutcomes` new outcomes — sooner while the
- * cluster is still earning its first window — it recomputes the cluster's calibration.
+ * Idempotent by job id; each new outcome also updates the cluster's online wait interval
+ * (update-conformal.ts); every `recomputeEveryOutcomes` new outcomes — sooner while the
+ * cluster is still earning its first window — a recompute of the cluster's calibration is due,
+ * and it is handed to `deps.recompute` (a RecomputeScheduler): in the background or another
+ * invocation where clients wait on the answer, inline when no scheduler is wired.
  */
 import { InvalidInputError } from '../../core/errors.ts';
 import { ActionScope } from '../../core/gating/gate-config.ts';
 import { UnknownClusterError } from '../errors.ts';
 import type { CalibrationRecord, Outcome, RecordOutcomeResult } from '../ports.ts';
 import type { LearningDeps } from './learning-deps.ts';
-import { recomputeCalibration, type RecomputeResult } from './recompute-calibration.ts';
+import { InlineRecomputeScheduler } from './inline-recompute-scheduler.ts';
+import { updateConformal } from './update-conformal.ts';
 
 export interface RecordOutcomeRequest {
   readonly clusterId: string;
@@ -21,7 +25,8 @@ export interface RecordOutcomeRequest {
 
 export interface RecordOutcomeResponse {
   readonly result: RecordOutcomeResult;
-  readonly recompute: RecomputeResult | null;
+  /** True when this outcome made a recompute due and it was handed to the scheduler (inline: it has run). */
+  readonly recomputeScheduled: boolean;
 }
 
 /** New outcomes needed since the last recompute before the next one is due. */
@@ -37,14 +42,18 @@ export async function recordJobOutcome(deps: LearningDeps, request: RecordOutcom
   const longWait = request.longWait ?? (await longWaitByThreshold(deps, request.clusterId, request.waitSeconds));
   const outcome: Outcome = { waitSeconds: request.waitSeconds, longWait, observedAtMs: request.nowMs };
   const result = await deps.store.recordOutcome(request.clusterId, request.jobId, outcome);
-  if (result.status === 'duplicate') return { result, recompute: null };
+  if (result.status === 'duplicate') return { result, recomputeScheduled: false };
+  await updateConformal(deps, { prediction: result.prediction, waitSeconds: request.waitSeconds, nowMs: request.nowMs });
 
   const calibration = await deps.store.getCalibration(request.clusterId);
   if (calibration === undefined) throw new UnknownClusterError(request.clusterId);
   const due = outcomesUntilRecompute(calibration, deps.gate.recomputeEveryOutcomes, deps.gate.minOutcomes);
-  if (result.outcomeCount - calibration.outcomesAtLastRecompute < due) return { result, recompute: null };
-  const recompute = await recomputeCalibration(deps, { clusterId: request.clusterId, nowMs: request.nowMs, reason: 'outcomes' });
-  return { result, recompute };
+  if (result.outcomeCount - calibration.outcomesAtLastRecompute < due) return { result, recomputeScheduled: false };
+  // Until the recompute has written, every later outcome also sees it due: the schedulers
+  // coalesce (local) or the consumer re-checks (recompute-if-due.ts), so the window is recomputed once.
+  const scheduler = deps.recompute ?? new InlineRecomputeScheduler(deps);
+  await scheduler.schedule(request.clusterId, 'outcomes', request.nowMs);
+  return { result, recomputeScheduled: true };
 }
 
 async function longWaitByThreshold(deps: LearningDeps, clusterId: string, waitSeconds: number): Promise<boolean> {

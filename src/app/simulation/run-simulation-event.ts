@@ -4,7 +4,8 @@
  *   learning loop's `predictJob` alone when no agents are wired), which stores the prediction,
  *   gates, acts or escalates;
  * - outcome → the job leaves the queue and its observed wait is joined to its prediction
- *   (`recordJobOutcome`), which recomputes and recalibrates when due.
+ *   (`recordJobOutcome`), which hands a due recompute to the learning deps' scheduler (in the
+ *   background under `vgac start`; the recompute's result reaches the simulator from there).
  * Records carry the wall clock (`nowMs`); only the timetable is accelerated.
  */
 import { DuplicateError, UnknownJobError } from '../errors.ts';
@@ -12,7 +13,6 @@ import type { AgentDecision, ObservePredictDecideRequest } from '../agents/obser
 import type { LearningDeps } from '../learning/learning-deps.ts';
 import { predictJob } from '../learning/predict-job.ts';
 import { recordJobOutcome } from '../learning/record-outcome.ts';
-import type { RecomputeAction } from '../learning/recompute-calibration.ts';
 import type { SimulatedClusters } from './simulated-cluster.ts';
 import { simulationJobId } from './simulation-job-id.ts';
 import { SimulationEventKind, type SimulationEvent } from './simulation-plan.ts';
@@ -34,7 +34,7 @@ export type SimulationEventResult =
       readonly escalationId: string | null;
       readonly executed: number;
     }
-  | { readonly kind: 'resolved'; readonly clusterId: string; readonly jobId: string; readonly counted: boolean; readonly recompute: RecomputeAction | null }
+  | { readonly kind: 'resolved'; readonly clusterId: string; readonly jobId: string; readonly counted: boolean; readonly recomputeScheduled: boolean }
   | { readonly kind: 'skipped'; readonly clusterId: string; readonly jobId: string; readonly reason: string };
 
 export async function runSimulationEvent(deps: SimulationDeps, event: SimulationEvent, nowMs: number): Promise<SimulationEventResult> {
@@ -59,8 +59,7 @@ export async function runSimulationEvent(deps: SimulationDeps, event: Simulation
   deps.clusters.started(clusterId, jobId);
   try {
     const response = await recordJobOutcome(deps.learning, { clusterId, jobId, waitSeconds: event.job.waitSeconds, longWait: event.job.longWait, nowMs });
-    const recompute = response.recompute?.status === 'updated' ? response.recompute.action : null;
-    return { kind: 'resolved', clusterId, jobId, counted: response.result.status === 'recorded', recompute };
+    return { kind: 'resolved', clusterId, jobId, counted: response.result.status === 'recorded', recomputeScheduled: response.recomputeScheduled };
   } catch (error) {
     // The submit failed (or was skipped before it stored anything): there is nothing to join.
     if (error instanceof UnknownJobError) return { kind: 'skipped', clusterId, jobId, reason: 'no prediction to join' };

@@ -64,6 +64,55 @@ export const CalibrationEnsembleSchema = z.object({
 });
 export type CalibrationEnsemble = z.infer<typeof CalibrationEnsembleSchema>;
 
+/** Shares stored in JSON sum to 1 up to rounding; this is the tolerance. */
+const SHARE_SUM_TOLERANCE = 1e-9;
+
+/**
+ * The training distribution of one key numeric feature, reduced to PSI bins (`psiReferenceBins`
+ * in core/metrics/psi.ts): interior edges at the training column's deciles (ties merged) and the
+ * training share of each bin.
+ */
+export const FeatureBinsSchema = z.object({
+  /** A name from the bundle's `numericFeatures`. */
+  feature: z.string().min(1),
+  /** Interior bin edges, strictly increasing: bins are (−∞, e₁), [e₁, e₂), …, [e_last, +∞). */
+  binEdges: z.array(finite),
+  /** Training share per bin, in [0, 1], one more than `binEdges`, summing to 1. */
+  shares: z.array(z.number().min(0).max(1)).min(1),
+}).superRefine((bins, context) => {
+  if (bins.shares.length !== bins.binEdges.length + 1) {
+    context.addIssue({ code: 'custom', path: ['shares'], message: `${bins.shares.length} shares for ${bins.binEdges.length} bin edges (need edges + 1)` });
+  }
+  for (let index = 1; index < bins.binEdges.length; index += 1) {
+    if (!((bins.binEdges[index] as number) > (bins.binEdges[index - 1] as number))) {
+      context.addIssue({ code: 'custom', path: ['binEdges', index], message: 'bin edges must be strictly increasing' });
+    }
+  }
+  const total = bins.shares.reduce((sum, share) => sum + share, 0);
+  if (Math.abs(total - 1) > SHARE_SUM_TOLERANCE) {
+    context.addIssue({ code: 'custom', path: ['shares'], message: `shares sum to ${total}, not 1` });
+  }
+});
+export type FeatureBins = z.infer<typeof FeatureBinsSchema>;
+
+/**
+ * What PSI compares a cluster's recent jobs against (SPEC: recalibrate when PSI > 0.1 on a key
+ * feature). Key features are all the bundle's numeric inputs — every one the classifier reads,
+ * so a shift in any of them moves its scores — in `numericFeatures` order.
+ */
+export const FeatureReferenceSchema = z.object({
+  /** Training rows the bins were cut from. */
+  rows: z.number().int().min(1),
+  features: z.array(FeatureBinsSchema),
+}).superRefine((reference, context) => {
+  const seen = new Set<string>();
+  reference.features.forEach((bins, index) => {
+    if (seen.has(bins.feature)) context.addIssue({ code: 'custom', path: ['features', index, 'feature'], message: `feature '${bins.feature}' appears twice` });
+    seen.add(bins.feature);
+  });
+});
+export type FeatureReference = z.infer<typeof FeatureReferenceSchema>;
+
 export const ModelBundleSchema = z.object({
   schemaVersion: z.literal(BUNDLE_SCHEMA_VERSION),
   /** Content hash of everything below except itself: identifies the bundle. */
@@ -90,6 +139,18 @@ export const ModelBundleSchema = z.object({
    */
   ensemble: CalibrationEnsembleSchema.nullable().optional(),
   waitModel: WaitModelSchema.nullable(),
+  /**
+   * Optional (added after schema version 1 shipped; absent or null: PSI is not measured). Set by
+   * training; a recalibration keeps it (same classifier, same training distribution).
+   */
+  featureReference: FeatureReferenceSchema.nullable().optional(),
   metrics: z.record(z.string(), z.number().nullable()),
+}).superRefine((bundle, context) => {
+  const numeric = new Set(bundle.numericFeatures);
+  bundle.featureReference?.features.forEach((bins, index) => {
+    if (!numeric.has(bins.feature)) {
+      context.addIssue({ code: 'custom', path: ['featureReference', 'features', index, 'feature'], message: `'${bins.feature}' is not one of the numeric features` });
+    }
+  });
 });
 export type ModelBundle = z.infer<typeof ModelBundleSchema>;

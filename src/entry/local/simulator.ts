@@ -7,6 +7,7 @@
  */
 import type { Logger } from '../../app/ports.ts';
 import { resumePoint } from '../../app/simulation/resume-point.ts';
+import type { RecomputeAction } from '../../app/learning/recompute-calibration.ts';
 import { runSimulationEvent, type SimulationDeps, type SimulationEventResult } from '../../app/simulation/run-simulation-event.ts';
 import type { SimulatedClusterTrace } from '../../app/simulation/simulated-job.ts';
 import { DEFAULT_MAX_IDLE_MS, dueEventCount, planCycle, type ResumePoint, type SimulationEvent } from '../../app/simulation/simulation-plan.ts';
@@ -48,6 +49,8 @@ export interface Simulator {
   /** Stops after the events in flight; idempotent. */
   stop(): Promise<void>;
   progress(): readonly ClusterProgress[];
+  /** Counts a recompute that ran for `clusterId` (recomputes run in the background, after the outcome event). */
+  countRecompute(clusterId: string, action: RecomputeAction): void;
 }
 
 interface Worker {
@@ -101,8 +104,6 @@ export async function createSimulator(deps: SimulationDeps, traces: readonly Sim
       if (result.escalationId !== null) worker.progress.escalations += 1;
     } else if (result.kind === 'resolved') {
       if (result.counted) worker.progress.resolved += 1;
-      if (result.recompute === 'recalibrated') worker.progress.recalibrations += 1;
-      if (result.recompute === 'retrained') worker.progress.retrains += 1;
     }
   };
 
@@ -149,5 +150,11 @@ export async function createSimulator(deps: SimulationDeps, traces: readonly Sim
       await Promise.all(running);
     },
     progress: () => workers.map((worker) => ({ ...worker.progress })),
+    countRecompute(clusterId, action) {
+      const worker = workers.find((candidate) => candidate.trace.clusterId === clusterId);
+      if (worker === undefined) return;
+      if (action === 'recalibrated') worker.progress.recalibrations += 1;
+      if (action === 'retrained') worker.progress.retrains += 1;
+    },
   };
 }
