@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../core/errors.ts';
-import { DEFAULT_SERVICE_NAME, loadConfig } from './config.ts';
+import { DEFAULT_SERVICE_NAME, describeConfig, loadConfig } from './config.ts';
 
 // What template.yaml's Globals pass to every function (values as CloudFormation would render them).
 const TEMPLATE_ENVIRONMENT = {
@@ -36,9 +36,20 @@ describe('loadConfig (Lambda variables)', () => {
       collector: 'none',
       agentFunctionName: undefined,
       recalibrationStateMachineArn: undefined,
+      recomputeTopicArn: undefined,
       snsEndpoint: undefined,
       ssmEndpoint: undefined,
     });
+  });
+
+  it('reads the recompute topic ARN for the API and collector functions, and names a malformed one', () => {
+    const arn = 'arn:aws:sns:eu-west-1:123456789012:vgac-RecomputeTopic-1ABC';
+
+    const config = loadConfig({ ...TEMPLATE_ENVIRONMENT, VGAC_RECOMPUTE_TOPIC_ARN: arn });
+
+    expect(config.lambda.recomputeTopicArn).toBe(arn);
+    expect(loadConfig({ VGAC_RECOMPUTE_TOPIC_ARN: '' }).lambda.recomputeTopicArn).toBeUndefined();
+    expect(() => loadConfig({ VGAC_RECOMPUTE_TOPIC_ARN: 'vgac-RecomputeTopic' })).toThrow(/VGAC_RECOMPUTE_TOPIC_ARN/);
   });
 
   it('defaults to the vgac service with tracing off when embedded', () => {
@@ -69,5 +80,66 @@ describe('loadConfig (Lambda variables)', () => {
     const { VGAC_API_KEY_PARAM: _unused, ...withoutKey } = TEMPLATE_ENVIRONMENT;
 
     expect(() => loadConfig(withoutKey)).toThrow(/VGAC_API_KEY/);
+  });
+});
+
+describe('loadConfig (live Slurm, issue 8)', () => {
+  it('reads the slurmrestd collector settings, with the API version, poll period and cluster id defaulted', () => {
+    const config = loadConfig({ ...TEMPLATE_ENVIRONMENT, VGAC_COLLECTOR: 'slurmrestd', VGAC_SLURMRESTD_URL: 'http://127.0.0.1:6820', VGAC_SLURM_USER: 'vgac', VGAC_SLURM_JWT_PARAM: '/vgac/slurm/jwt' });
+
+    expect(config.lambda.collector).toBe('slurmrestd');
+    expect(config.slurm).toEqual({ restUrl: 'http://127.0.0.1:6820', user: 'vgac', jwtParameter: '/vgac/slurm/jwt', jwt: undefined, apiVersion: 'v0.0.38', collectIntervalMs: 5000, clusterId: 'slurm' });
+  });
+
+  it('requires the URL, the user and a JWT (value or SSM parameter) for slurmrestd, and checks the version and period', () => {
+    const bad = { ...TEMPLATE_ENVIRONMENT, VGAC_COLLECTOR: 'slurmrestd', VGAC_SLURM_API_VERSION: '38', VGAC_COLLECT_INTERVAL_MS: '10' };
+
+    const error = (() => {
+      try {
+        loadConfig(bad);
+        return undefined;
+      } catch (caught) {
+        return caught;
+      }
+    })();
+
+    expect(error).toBeInstanceOf(InvalidInputError);
+    for (const name of ['VGAC_SLURM_API_VERSION', 'VGAC_COLLECT_INTERVAL_MS']) expect((error as Error).message).toContain(name);
+    const missing = { ...TEMPLATE_ENVIRONMENT, VGAC_COLLECTOR: 'slurmrestd' };
+    expect(() => loadConfig(missing)).toThrow(/VGAC_SLURMRESTD_URL.*VGAC_SLURM_USER.*VGAC_SLURM_JWT/);
+  });
+
+  it('accepts slurm-cli without slurmrestd settings', () => {
+    const config = loadConfig({ VGAC_COLLECTOR: 'slurm-cli', VGAC_COLLECT_INTERVAL_MS: '2000', VGAC_SLURM_CLUSTER_ID: 'hpc-a' });
+
+    expect(config.lambda.collector).toBe('slurm-cli');
+    expect(config.slurm.collectIntervalMs).toBe(2000);
+    expect(config.slurm.clusterId).toBe('hpc-a');
+  });
+
+  it('never describes the JWT itself', () => {
+    const config = loadConfig({ VGAC_COLLECTOR: 'slurmrestd', VGAC_SLURMRESTD_URL: 'http://127.0.0.1:6820', VGAC_SLURM_USER: 'root', VGAC_SLURM_JWT: 'eyJ.secret.jwt' });
+
+    const described = JSON.stringify(describeConfig(config));
+
+    expect(described).not.toContain('eyJ.secret.jwt');
+    expect((describeConfig(config).slurm as { jwt: string }).jwt).toBe('set');
+  });
+});
+
+describe('loadConfig (Slack approvers)', () => {
+  it('reads VGAC_SLACK_APPROVERS as trimmed user ids; unset or empty means anyone', () => {
+    const listed = loadConfig({ VGAC_SLACK_APPROVERS: 'U0BOSS, W0DEPUTY ,' });
+    const unset = loadConfig({});
+    const empty = loadConfig({ VGAC_SLACK_APPROVERS: '' });
+
+    expect(listed.slack.approvers).toEqual(['U0BOSS', 'W0DEPUTY']);
+    expect(unset.slack.approvers).toBeUndefined();
+    expect(empty.slack.approvers).toBeUndefined();
+  });
+
+  it('refuses a value that is not a list of Slack user ids, naming the variable', () => {
+    expect(() => loadConfig({ VGAC_SLACK_APPROVERS: 'alice,U0BOSS' })).toThrow(/VGAC_SLACK_APPROVERS/);
+    expect(() => loadConfig({ VGAC_SLACK_APPROVERS: ' , ' })).toThrow(/VGAC_SLACK_APPROVERS/);
   });
 });

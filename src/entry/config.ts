@@ -26,6 +26,13 @@ export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
 
 /** Powertools `service` name (and metric dimension) when POWERTOOLS_SERVICE_NAME is unset. */
 export const DEFAULT_SERVICE_NAME = 'vgac';
+/** Live Slurm (issue 8): slurmrestd's OpenAPI version, the capture poll period (ms) and the cluster id it is registered as. */
+export const DEFAULT_SLURM_API_VERSION = 'v0.0.38';
+export const DEFAULT_COLLECT_INTERVAL_MS = 5_000;
+export const DEFAULT_SLURM_CLUSTER_ID = 'slurm';
+/** Collector sources: `slurmrestd` (HTTP + JWT; what a Lambda uses) and `slurm-cli` (squeue/scontrol on a login node). */
+export const COLLECTORS = ['none', 'vgac-api', 'simulator', 'slurmrestd', 'slurm-cli'] as const;
+export type CollectorSource = (typeof COLLECTORS)[number];
 
 export const Mode = { embedded: 'embedded', aws: 'aws' } as const;
 export type Mode = (typeof Mode)[keyof typeof Mode];
@@ -61,6 +68,15 @@ const EnvSchema = z.object({
   VGAC_SLACK_BOT_TOKEN: z.string().min(1).optional(),
   VGAC_SLACK_API_URL: z.url().default(DEFAULT_SLACK_API_URL),
   VGAC_SLACK_CHANNEL: z.string().min(1).optional(),
+  // Slack users who may approve or reject escalations: comma-separated user ids; unset → anyone in the workspace.
+  VGAC_SLACK_APPROVERS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .transform((text) => text.split(',').map((id) => id.trim()).filter((id) => id !== ''))
+      .pipe(z.array(z.string().regex(/^[UW][A-Z0-9]{2,20}$/, 'a Slack user id (U…/W…)')).min(1, 'at least one Slack user id'))
+      .optional(),
+  ),
   VGAC_SLACK_TASK_TOPIC_ARN: z.string().regex(/^arn:[a-z-]+:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'an SNS topic ARN').optional(),
   // Agents (issue 4): Bedrock endpoint override, the model for requests marked complex, the collector deadline.
   VGAC_BEDROCK_ENDPOINT: optionalUrl,
@@ -77,9 +93,19 @@ const EnvSchema = z.object({
   VGAC_SLACK_BOT_TOKEN_PARAM: z.preprocess(emptyAsUndefined, parameterName),
   VGAC_SLACK_ALERT_CHANNEL: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Z0-9]{8,12}$/, 'a Slack channel id').optional()),
   VGAC_VGAC_API_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
-  VGAC_COLLECTOR: z.enum(['none', 'vgac-api', 'simulator']).default('none'),
+  VGAC_COLLECTOR: z.enum(COLLECTORS).default('none'),
+  // Live Slurm (issue 8). The JWT is a secret: VGAC_SLURM_JWT_PARAM names it in SSM on Lambda, VGAC_SLURM_JWT holds it locally.
+  VGAC_SLURMRESTD_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  VGAC_SLURM_USER: z.preprocess(emptyAsUndefined, z.string().regex(/^[a-z_][a-z0-9_.-]{0,31}$/, 'a Unix user name').optional()),
+  VGAC_SLURM_JWT_PARAM: z.preprocess(emptyAsUndefined, parameterName),
+  VGAC_SLURM_JWT: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+  VGAC_SLURM_API_VERSION: z.string().regex(/^v\d+\.\d+\.\d+$/, 'an OpenAPI plugin version such as v0.0.38').default(DEFAULT_SLURM_API_VERSION),
+  VGAC_COLLECT_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).default(DEFAULT_COLLECT_INTERVAL_MS),
+  VGAC_SLURM_CLUSTER_ID: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'a cluster id').default(DEFAULT_SLURM_CLUSTER_ID),
   VGAC_AGENT_FUNCTION_NAME: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
   VGAC_RECALIBRATION_STATE_MACHINE_ARN: z.preprocess(emptyAsUndefined, z.string().regex(/^arn:[a-z-]+:states:/, 'a Step Functions state machine ARN').optional()),
+  // Async recompute (wave 3): the SNS topic the API and collector functions hand due recomputes to.
+  VGAC_RECOMPUTE_TOPIC_ARN: z.preprocess(emptyAsUndefined, z.string().regex(/^arn:[a-z-]+:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'an SNS topic ARN').optional()),
   VGAC_SNS_ENDPOINT: optionalUrl,
   VGAC_SSM_ENDPOINT: optionalUrl,
 });
@@ -116,6 +142,8 @@ export interface Config {
     readonly channel: string | undefined;
     /** On Lambda: the SNS topic the Slack function hands its slow work to (and is subscribed to). */
     readonly taskTopicArn: string | undefined;
+    /** Slack user ids allowed to approve or reject escalations; undefined → anyone in the workspace (a start-up warning says so). */
+    readonly approvers: readonly string[] | undefined;
   };
   /** Agents (issue 4). Model ids are checked by the model policy: Haiku default, never Opus. */ // policy-allow: opus-refusal
   readonly agents: {
@@ -123,7 +151,7 @@ export interface Config {
     readonly complexModelId: string;
     readonly observeTimeoutMs: number;
   };
-  /** Folder of the reference data `vgac start` replays; undefined: `../shared/data` from the repository root. */
+  /** Folder of the reference data (`vgac start`, `replay`, `versus-slurm` defaults); undefined: `../shared/data` from the repository root (shared-data-dir.ts). */
   readonly sharedDataDir?: string;
   /** Lambda (issue 6): the deployed functions' settings. Secrets are parameter names, never values. */
   readonly lambda: {
@@ -136,16 +164,36 @@ export interface Config {
     readonly slackAlertChannel: string | undefined;
     /** A VGAC platform prediction API to wrap; undefined: the built-in model. */
     readonly vgacApiUrl: string | undefined;
-    readonly collector: 'none' | 'vgac-api' | 'simulator';
+    readonly collector: CollectorSource;
     readonly agentFunctionName: string | undefined;
     readonly recalibrationStateMachineArn: string | undefined;
+    /** SNS topic a due recompute is published to (the Recalibrate function subscribes); undefined: the recompute runs inline. */
+    readonly recomputeTopicArn: string | undefined;
     /** Endpoint overrides (loopback servers in tests); AWS's regional endpoints when undefined. */
     readonly snsEndpoint: string | undefined;
     readonly ssmEndpoint: string | undefined;
   };
+  /** A live Slurm to collect from (issue 8): VGAC_COLLECTOR `slurmrestd` or `slurm-cli`. The JWT is never logged. */
+  readonly slurm: {
+    readonly restUrl: string | undefined;
+    readonly user: string | undefined;
+    /** SSM parameter holding the JWT (Lambda). */
+    readonly jwtParameter: string | undefined;
+    /** The JWT itself (local runs). */
+    readonly jwt: string | undefined;
+    readonly apiVersion: string;
+    /** Capture poll period, ms. */
+    readonly collectIntervalMs: number;
+    readonly clusterId: string;
+  };
 }
 
-/** Reads and validates the environment. Throws one InvalidInputError listing every bad variable (names and reasons, never values). */
+/**
+ * Reads and validates the environment: `process.env` unless `env` is given (tests); callers that
+ * only add overrides (CLI flags) pass `undefined` for it — no other module reads `process.env`
+ * (eslint enforces it). Throws one InvalidInputError listing every bad variable (names and
+ * reasons, never values).
+ */
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env, overrides: Partial<Config> = {}): Config {
   const parsed = EnvSchema.safeParse(env);
   const problems: string[] = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
@@ -168,6 +216,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     // On Lambda the key comes from SSM Parameter Store (VGAC_API_KEY_PARAM), never from the environment.
     if (authOn === 'on' && parsed.data.VGAC_API_KEY === undefined && parsed.data.VGAC_API_KEY_PARAM === undefined) {
       problems.push('VGAC_API_KEY: required while API auth is on (set VGAC_API_KEY_PARAM on Lambda, or VGAC_API_AUTH=off to open the API)');
+    }
+  }
+  // slurmrestd needs where, as whom and a token (from SSM on Lambda, from the environment locally).
+  if (parsed.success && parsed.data.VGAC_COLLECTOR === 'slurmrestd') {
+    if (parsed.data.VGAC_SLURMRESTD_URL === undefined) problems.push('VGAC_SLURMRESTD_URL: required with VGAC_COLLECTOR=slurmrestd');
+    if (parsed.data.VGAC_SLURM_USER === undefined) problems.push('VGAC_SLURM_USER: required with VGAC_COLLECTOR=slurmrestd');
+    if (parsed.data.VGAC_SLURM_JWT === undefined && parsed.data.VGAC_SLURM_JWT_PARAM === undefined) {
+      problems.push('VGAC_SLURM_JWT: required with VGAC_COLLECTOR=slurmrestd (or VGAC_SLURM_JWT_PARAM, its SSM parameter, on Lambda)');
     }
   }
   if (!parsed.success || gate === undefined || problems.length > 0) {
@@ -199,6 +255,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       apiUrl: values.VGAC_SLACK_API_URL,
       channel: values.VGAC_SLACK_CHANNEL,
       taskTopicArn: values.VGAC_SLACK_TASK_TOPIC_ARN,
+      approvers: values.VGAC_SLACK_APPROVERS === undefined ? undefined : Object.freeze([...values.VGAC_SLACK_APPROVERS]),
     }),
     agents: Object.freeze({
       bedrockEndpoint: values.VGAC_BEDROCK_ENDPOINT,
@@ -216,8 +273,18 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       collector: values.VGAC_COLLECTOR,
       agentFunctionName: values.VGAC_AGENT_FUNCTION_NAME,
       recalibrationStateMachineArn: values.VGAC_RECALIBRATION_STATE_MACHINE_ARN,
+      recomputeTopicArn: values.VGAC_RECOMPUTE_TOPIC_ARN,
       snsEndpoint: values.VGAC_SNS_ENDPOINT,
       ssmEndpoint: values.VGAC_SSM_ENDPOINT,
+    }),
+    slurm: Object.freeze({
+      restUrl: values.VGAC_SLURMRESTD_URL,
+      user: values.VGAC_SLURM_USER,
+      jwtParameter: values.VGAC_SLURM_JWT_PARAM,
+      jwt: values.VGAC_SLURM_JWT,
+      apiVersion: values.VGAC_SLURM_API_VERSION,
+      collectIntervalMs: values.VGAC_COLLECT_INTERVAL_MS,
+      clusterId: values.VGAC_SLURM_CLUSTER_ID,
     }),
     ...overrides,
   });
@@ -225,9 +292,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
 
 /** What is safe to log about the configuration: everything but secrets. */
 export function describeConfig(config: Config): Record<string, unknown> {
-  const { apiKey, slack, ...rest } = config;
+  const { apiKey, slack, slurm, ...rest } = config;
   return {
     ...rest,
+    slurm: { ...slurm, jwt: slurm.jwt === undefined ? 'off' : 'set' },
     apiKey: apiKey === undefined ? 'off' : 'set',
     slack: { apiUrl: slack.apiUrl, channel: slack.channel, signingSecret: slack.signingSecret === undefined ? 'off' : 'set', botToken: slack.botToken === undefined ? 'off' : 'set' },
   };

@@ -3,7 +3,9 @@
  * browser test start the same stack: embedded dynalite/s3rver (through `createRuntime`), the two
  * simulated clusters (priors trained and clusters registered at first start), the agents, the ONE
  * HTTP server (API, Slack route, AgentCore contract, dashboard) and the accelerated replay.
- * `close()` stops in the safe order: replay (in-flight event finishes), HTTP server, storage.
+ * Recomputes that outcomes make due run in the background (background-recompute-scheduler.ts).
+ * `close()` stops in the safe order: replay (in-flight event finishes), HTTP server, background
+ * recomputes (drained), storage. A live collector (start.ts) is stopped before `close()`.
  */
 import { readFile } from 'node:fs/promises';
 import { Hono } from 'hono';
@@ -17,6 +19,7 @@ import type { DecideEscalation } from '../../app/http/http-deps.ts';
 import { createCopilot } from '../../app/agents/ask-copilot.ts';
 import { createDashboardRoutes, type DashboardAssets, type PsiReference } from '../../app/http/dashboard-routes.ts';
 import type { LearningDeps } from '../../app/learning/learning-deps.ts';
+import { recomputeIfDue } from '../../app/learning/recompute-if-due.ts';
 import { registerCluster } from '../../app/learning/register-cluster.ts';
 import type { Logger } from '../../app/ports.ts';
 import { createSimulatedClusters, type SimulatedClusters } from '../../app/simulation/simulated-cluster.ts';
@@ -28,6 +31,7 @@ import { createSlackApp } from '../slack-wiring.ts';
 import { LOCAL_RESPONSE_PATH } from './start-banner.ts';
 import { createAgentWiring } from '../agent-wiring.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
+import { BackgroundRecomputeScheduler } from './background-recompute-scheduler.ts';
 import { startHttpServer, type HttpServer } from './http-server.ts';
 import { loadOrCreateLocalSecrets } from './local-secrets.ts';
 import { loadSimulationData, resolveSharedDataDir, SLURM_CLUSTER_ID, SLURM_LONG_WAIT_SECONDS, type SimulationData } from './simulation-traces.ts';
@@ -54,6 +58,8 @@ export interface Stack {
   readonly portFallback: { readonly requested: number; readonly used: number } | null;
   readonly runtime: Runtime;
   readonly learning: LearningDeps;
+  /** Where due recomputes run; `drain()` waits for them (tests). */
+  readonly recompute: BackgroundRecomputeScheduler;
   readonly simulator: Simulator | null;
   readonly clusters: SimulatedClusters;
   readonly clusterIds: readonly string[];
@@ -135,7 +141,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const { logger } = runtime;
     const tableClient = { client: runtime.clients.dynamo, tableName: config.table };
     const history = new DynamoCalibrationHistory(tableClient);
-    const learning: LearningDeps = { ...runtime.learning, history };
+    let simulator: Simulator | null = null;
+    const recompute = new BackgroundRecomputeScheduler({
+      // `learning` is read when a recompute runs, after it is built below.
+      run: (clusterId, reason) => recomputeIfDue(learning, { clusterId, reason, nowMs: systemClock.nowMs() }),
+      logger,
+      onResult: (clusterId, result) => {
+        if (result.status === 'updated') simulator?.countRecompute(clusterId, result.action);
+      },
+    });
+    // Drained after everything that records outcomes has stopped, before the stores close.
+    cleanups.push(() => recompute.close());
+    const learning: LearningDeps = { ...runtime.learning, history, recompute };
     const traces = data?.traces ?? [];
     if (data !== undefined) await registerSimulatedClusters(learning, data, logger);
 
@@ -144,7 +161,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const { deps: agents, escalations, ledger } = wiring;
 
     const dashboard = createDashboardRoutes({ assets: await readDashboardAssets(), learning, history, ledger, psiReference: psiReferenceOf(traces) });
-    const agentCore = createAgentCoreRoutes({ agents, nowMs: () => systemClock.nowMs(), ...(config.defaultClusterId === undefined ? {} : { defaultClusterId: config.defaultClusterId }) });
+    const agentCore = createAgentCoreRoutes({ agents, nowMs: () => systemClock.nowMs(), apiKey: config.apiKey, ...(config.defaultClusterId === undefined ? {} : { defaultClusterId: config.defaultClusterId }) });
     const decide: DecideEscalation = (request) => decideEscalation({ escalations, actions: clusters, logger }, request);
     const slackApp =
       slackSigningSecret === undefined
@@ -179,7 +196,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const { server, portFallback } = await listen(app, config.host, requestedPort, options.fallbackPort ?? true);
     cleanups.push(() => server.close());
 
-    let simulator: Simulator | null = null;
     if (options.simulate && traces.length > 0) {
       simulator = await createSimulator({ learning, clusters, decide: (request) => observePredictDecide(agents, request) }, traces, {
         logger,
@@ -197,6 +213,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       portFallback,
       runtime,
       learning,
+      recompute,
       simulator,
       clusters,
       clusterIds: traces.map((trace) => trace.clusterId),

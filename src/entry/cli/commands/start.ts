@@ -9,7 +9,9 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createJsonLinesFileLogger } from '../../../adapters/logging/json-lines-file-logger.ts';
 import { InvalidInputError } from '../../../core/errors.ts';
-import { describeConfig, loadConfig } from '../../config.ts';
+import { describeConfig, loadConfig, type Config } from '../../config.ts';
+import { startLiveSlurmCollector } from '../../local/slurm-collector.ts';
+import { sharedDataDir } from '../../shared-data-dir.ts';
 import { SERVICE_NAME } from '../../runtime.ts';
 import { formatStartBanner, formatProgressLine } from '../../local/start-banner.ts';
 import { startStack } from '../../local/start-stack.ts';
@@ -36,10 +38,40 @@ options:
   --data-dir D    where storage, secrets and the log live (default VGAC_DATA_DIR or .vgac)
   --no-sim        serve the API and dashboard without the replay
   --verbose       structured logs on stdout instead of <data-dir>/${LOG_FILE}
+  --collector slurm
+                  also capture from a live Slurm (slurmrestd with VGAC_SLURMRESTD_URL,
+                  VGAC_SLURM_USER, VGAC_SLURM_JWT; else squeue/scontrol with SLURM_CONF),
+                  registered as VGAC_SLURM_CLUSTER_ID from a KTH prior, polled every
+                  VGAC_COLLECT_INTERVAL_MS (also on with VGAC_COLLECTOR=slurmrestd|slurm-cli)
   -h, --help      show this help
 
-The reference data is read from ../shared/data next to the repository, or VGAC_SHARED_DATA.
+The reference data is read from VGAC_SHARED_DATA, else ../shared/data beside the repository.
 `;
+
+/** Everything `vgac start` accepts (node:util parseArgs options). */
+export const options = {
+  speed: { type: 'string' },
+  port: { type: 'string' },
+  'data-dir': { type: 'string' },
+  'no-sim': { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  collector: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/**
+ * The live Slurm to capture from, if any: `--collector slurm` (slurmrestd when VGAC_SLURMRESTD_URL
+ * is set, else the client commands) or VGAC_COLLECTOR=slurmrestd / slurm-cli; `--collector sim`
+ * (the default) keeps only the simulation.
+ */
+export function liveSlurmSource(flag: string | undefined, config: Config): 'slurmrestd' | 'slurm-cli' | undefined {
+  if (flag !== undefined && flag !== 'slurm' && flag !== 'sim') throw new InvalidInputError(`--collector must be 'sim' or 'slurm', got '${flag}'`);
+  if (flag === 'sim') return undefined;
+  const configured = config.lambda.collector;
+  if (configured === 'slurmrestd' || configured === 'slurm-cli') return configured;
+  if (flag === 'slurm') return config.slurm.restUrl === undefined ? 'slurm-cli' : 'slurmrestd';
+  return undefined;
+}
 
 function speedOption(value: string | undefined): number {
   if (value === undefined) return DEFAULT_SIMULATION_SPEED;
@@ -49,14 +81,7 @@ function speedOption(value: string | undefined): number {
 }
 
 export async function run(args: readonly string[]): Promise<number> {
-  const values = parseCommandOptions('start', args, {
-    speed: { type: 'string' },
-    port: { type: 'string' },
-    'data-dir': { type: 'string' },
-    'no-sim': { type: 'boolean' },
-    verbose: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  const values = parseCommandOptions('start', args, options);
   if (values.help === true) {
     process.stdout.write(HELP);
     return 0;
@@ -66,7 +91,7 @@ export async function run(args: readonly string[]): Promise<number> {
     ...(values['data-dir'] === undefined ? {} : { dataDir: values['data-dir'] }),
     ...(values.port === undefined ? {} : { httpPort: integerOption('port', values.port, 0, 0) }),
   };
-  const config = loadConfig(process.env, overrides);
+  const config = loadConfig(undefined, overrides);
   if (config.httpPort > 65_535) throw new InvalidInputError(`--port must be ≤ 65535, got ${config.httpPort}`);
   const simulate = values['no-sim'] !== true;
 
@@ -84,6 +109,15 @@ export async function run(args: readonly string[]): Promise<number> {
     throw error;
   });
   stack.runtime.logger.info('config', describeConfig(config));
+  const slurmSource = liveSlurmSource(values.collector, config);
+  const live = slurmSource === undefined
+    ? undefined
+    : await startLiveSlurmCollector({ config, learning: stack.learning, source: slurmSource, sharedDataDir: sharedDataDir(config.sharedDataDir) }).catch(async (error: unknown) => {
+        await stack.close();
+        await fileLogger?.close();
+        throw error;
+      });
+  if (live !== undefined) process.stdout.write(`vgac: capturing live Slurm cluster '${live.clusterId}' through ${slurmSource} every ${config.slurm.collectIntervalMs} ms\n`);
   process.stdout.write(
     formatStartBanner({
       url: stack.url,
@@ -111,6 +145,7 @@ export async function run(args: readonly string[]): Promise<number> {
   process.stdout.write(`\nvgac: ${signal} received, stopping (simulation, HTTP server, storage)…\n`);
   // A second Ctrl-C while stopping forces the exit.
   process.once('SIGINT', () => process.exit(130));
+  await live?.runner.stop();
   await stack.close();
   await fileLogger?.close();
   process.stdout.write('vgac: stopped cleanly; `npm start` again continues from the stored state.\n');

@@ -1,56 +1,90 @@
 /**
  * `vgac versus-slurm`: a head-to-head with Slurm's own start estimate on a live (local) Slurm.
- * Submits a workload drawn from a real trace, and for every job compares — at its submit
- * instant — our wait estimate and interval with `squeue --start`'s, against the realised wait.
+ * Submits a workload drawn from a real trace at an offered load below capacity, and for every job
+ * compares — at its submit instant — our wait estimate and interval with `squeue --start`'s,
+ * against the realised wait. Our side runs the way the product does: the cluster is registered
+ * from a prior (a model trained on the trace), every job is predicted by the learning loop at its
+ * submit instant from the queue state captured just before `sbatch`, and every start is recorded
+ * as an outcome as soon as it is seen (recompute / recalibrate / retrain by the loop's rules);
+ * the wait estimate and interval are learned online from the cluster's own outcomes
+ * (versus-online-estimate.ts). The first `--warm-up` jobs seed it and are not compared.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { queueFeatures } from '../../../app/collection/queue-features.ts';
+import { predictJob } from '../../../app/learning/predict-job.ts';
+import { recordJobOutcome } from '../../../app/learning/record-outcome.ts';
+import { registerCluster } from '../../../app/learning/register-cluster.ts';
 import { SlurmCliObserver } from '../../../adapters/collectors/slurm-cli-observer.ts';
 import { runCommand } from '../../../adapters/shared/run-command.ts';
 import { InvalidInputError } from '../../../core/errors.ts';
-import { compileBundle } from '../../../core/model/apply-bundle.ts';
 import { trainBundle } from '../../../core/model/train-bundle.ts';
 import { seededRandom } from '../../../core/random.ts';
 import { importSwf } from '../../../core/traces/swf-importer.ts';
-import { buildVersusWorkload, versusTrainingTable, VERSUS_FEATURES, type VersusJob } from '../versus-workload.ts';
+import { loadConfig } from '../../config.ts';
+import { createRuntime } from '../../runtime.ts';
+import { sharedDataFile } from '../../shared-data-dir.ts';
+import { createOnlineWaitEstimate, issueWaitEstimate, observeWait, type IssuedWaitEstimate } from '../versus-online-estimate.ts';
+import { buildVersusWorkload, offeredLoad, versusTrainingTable, VERSUS_FEATURES, type VersusJob } from '../versus-workload.ts';
 
 export const summary = "Compare our wait estimates with Slurm's `squeue --start` on a live Slurm";
 
-export const DEFAULT_VERSUS_TRACE = '/work/shared/data/KTH-SP2-1996-2.1-cln.swf';
-const DEFAULTS = { jobs: 60, durationSeconds: 180, timeScale: 60, maxLimitMinutes: 3, seed: 42, trainRows: 4000, settleSeconds: 900 } as const;
+/** The reference data file the workload is drawn from by default (in VGAC_SHARED_DATA, else ../shared/data). */
+export const DEFAULT_VERSUS_TRACE = 'KTH-SP2-1996-2.1-cln.swf';
+export const VERSUS_DEFAULTS = Object.freeze({ durationSeconds: 240, targetLoad: 0.8, timeScale: 60, maxLimitMinutes: 2, seed: 42, trainRows: 4000, warmUp: 10 });
 const WITHIN_SHARE = 0.2;
 const WITHIN_SECONDS = 60;
+/** Realised waits below this count as "started at once" in the breakdown. */
+const AT_ONCE_SECONDS = 5;
 const CLIENT_TIMEOUT_MS = 8_000;
+const POLL_INTERVAL_MS = 1_000;
 
 const HELP = `usage: vgac versus-slurm [options]
 
-Needs a running Slurm reachable by the client commands (e.g. SLURM_CONF from
-test/support/slurm/start-slurm.sh). Submits GPU jobs (sbatch --gres=gpu:N --wrap 'sleep S'),
-records at each submit our estimate (a model trained on the trace, replayed at its submit
-instants) and squeue --start's, waits until every job has started and prints the comparison.
+Needs a running Slurm reachable by the client commands, e.g.
+  BASE=/tmp/vgac-versus FAKE_GPUS=16 FAKE_CPUS=32 REST=0 bash test/support/slurm/start-slurm.sh
+  export SLURM_CONF=/tmp/vgac-versus/etc/slurm.conf
+(give the node at least as many CPUs as GPUs: every job takes one CPU). Submits GPU jobs
+(sbatch --gres=gpu:N --wrap 'sleep S') drawn from a trace, at an offered load
+  load = sum(gpus x run seconds) / (cluster GPUs x duration)
+below 1 so the queue drains. Registers a fresh cluster from a prior trained on the trace, predicts
+every job through the learning loop at its submit instant, records each start as an outcome as it
+happens, and learns the wait estimate and interval online from those outcomes. Waits until every
+job started (or the settle limit: jobs still pending then are reported as censored with their
+lower-bound wait, and cancelled) and prints the comparison on the jobs after the warm-up.
 
 options:
-  --jobs N               jobs to submit (default ${DEFAULTS.jobs})
-  --duration SECONDS     spread of the submissions (default ${DEFAULTS.durationSeconds})
-  --trace FILE           SWF trace for sizes, limits and run/requested ratios (default ${DEFAULT_VERSUS_TRACE})
-  --time-scale K         trace seconds per live second (default ${DEFAULTS.timeScale})
-  --max-limit MINUTES    cap on time limits (default ${DEFAULTS.maxLimitMinutes})
+  --duration SECONDS     spread of the submissions (default ${VERSUS_DEFAULTS.durationSeconds})
+  --load RHO             offered load aimed at; the job count follows (default ${VERSUS_DEFAULTS.targetLoad})
+  --jobs N               take exactly N jobs instead (the offered load is printed)
+  --warm-up N            first N jobs seed the online estimate and are not compared (default ${VERSUS_DEFAULTS.warmUp})
+  --settle SECONDS       wait at most this long after the last submission (default: the work
+                         at the time limits drained by the whole cluster, plus one limit)
+  --trace FILE           SWF trace for sizes, limits and run/requested ratios (default ${DEFAULT_VERSUS_TRACE} from the
+                         reference data: VGAC_SHARED_DATA, else ../shared/data)
+  --time-scale K         trace seconds per live second for the limits (default ${VERSUS_DEFAULTS.timeScale})
+  --max-limit MINUTES    cap on time limits (default ${VERSUS_DEFAULTS.maxLimitMinutes})
   --partition NAME       partition (default: Slurm's default)
-  --seed N               workload and training seed (default ${DEFAULTS.seed})
+  --details FILE         also write one JSON line per job (spec, estimates, realised wait)
+  --seed N               workload and training seed (default ${VERSUS_DEFAULTS.seed})
   -h, --help
 `;
 
-interface JobRecord {
+export interface VersusRecord {
+  /** Submission order (0-based): the first `warmUp` are not compared. */
+  readonly index: number;
   readonly jobId: string;
   readonly spec: VersusJob;
   readonly submitMs: number;
-  readonly oursSeconds: number;
-  readonly oursLower: number;
-  readonly oursUpper: number;
+  readonly ours: IssuedWaitEstimate;
+  /** squeue --start at submit, seconds after submit; null while it said N/A. */
   readonly slurmSeconds: number | null;
   realisedSeconds: number | null;
+  /** Never started before the report: it waited at least this long (seconds). */
+  censoredAtLeastSeconds: number | null;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
@@ -59,6 +93,13 @@ function integer(value: string | undefined, fallback: number, name: string, min:
   if (value === undefined) return fallback;
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < min) throw new InvalidInputError(`--${name} must be an integer ≥ ${min}, got '${value}'`);
+  return parsed;
+}
+
+function loadValue(value: string | undefined): number {
+  if (value === undefined) return VERSUS_DEFAULTS.targetLoad;
+  const parsed = Number(value);
+  if (!(parsed > 0 && parsed <= 2)) throw new InvalidInputError(`--load must be a number in (0, 2], got '${value}'`);
   return parsed;
 }
 
@@ -81,25 +122,31 @@ async function slurmEstimateSeconds(jobId: string, submitMs: number): Promise<nu
   return null;
 }
 
+/** Everything `vgac versus-slurm` accepts (node:util parseArgs options). */
+export const options = {
+  jobs: { type: 'string' }, duration: { type: 'string' }, load: { type: 'string' }, 'warm-up': { type: 'string' }, settle: { type: 'string' },
+  details: { type: 'string' }, trace: { type: 'string' }, 'time-scale': { type: 'string' }, 'max-limit': { type: 'string' }, partition: { type: 'string' }, seed: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 export async function run(args: readonly string[]): Promise<number> {
   const { values } = parseArgs({
     args: [...args],
-    options: {
-      jobs: { type: 'string' }, duration: { type: 'string' }, trace: { type: 'string' }, 'time-scale': { type: 'string' },
-      'max-limit': { type: 'string' }, partition: { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-    },
+    options,
     strict: true,
   });
   if (values.help === true) {
     process.stdout.write(HELP);
     return 0;
   }
-  const count = integer(values.jobs, DEFAULTS.jobs, 'jobs', 1);
-  const durationSeconds = integer(values.duration, DEFAULTS.durationSeconds, 'duration', 1);
-  const timeScale = integer(values['time-scale'], DEFAULTS.timeScale, 'time-scale', 1);
-  const maxLimitMinutes = integer(values['max-limit'], DEFAULTS.maxLimitMinutes, 'max-limit', 1);
-  const seed = integer(values.seed, DEFAULTS.seed, 'seed', 0);
-  const tracePath = values.trace ?? DEFAULT_VERSUS_TRACE;
+  const count = values.jobs === undefined ? undefined : integer(values.jobs, 0, 'jobs', 2);
+  const durationSeconds = integer(values.duration, VERSUS_DEFAULTS.durationSeconds, 'duration', 1);
+  const targetLoad = loadValue(values.load);
+  const warmUp = integer(values['warm-up'], VERSUS_DEFAULTS.warmUp, 'warm-up', 0);
+  const timeScale = integer(values['time-scale'], VERSUS_DEFAULTS.timeScale, 'time-scale', 1);
+  const maxLimitMinutes = integer(values['max-limit'], VERSUS_DEFAULTS.maxLimitMinutes, 'max-limit', 1);
+  const seed = integer(values.seed, VERSUS_DEFAULTS.seed, 'seed', 0);
+  const tracePath = values.trace ?? sharedDataFile(loadConfig().sharedDataDir, DEFAULT_VERSUS_TRACE);
 
   const observer = new SlurmCliObserver({ timeoutMs: CLIENT_TIMEOUT_MS });
   const totalGpus = await observer.totalGpus();
@@ -109,71 +156,168 @@ export async function run(args: readonly string[]): Promise<number> {
   });
   const trace = importSwf(traceText).jobs;
   const random = seededRandom(seed);
-  const workload = buildVersusWorkload(trace, { count, durationSeconds, timeScale, totalGpus, maxLimitMinutes, minRunSeconds: 2, random });
-  const table = versusTrainingTable(trace, { totalGpus, timeScale, rows: DEFAULTS.trainRows, random });
+  const workload = buildVersusWorkload(trace, { ...(count === undefined ? {} : { count }), targetLoad, durationSeconds, timeScale, totalGpus, maxLimitMinutes, minRunSeconds: 2, random });
+  if (workload.length <= warmUp) throw new InvalidInputError(`--warm-up ${warmUp} leaves none of the ${workload.length} jobs to compare`);
+  const load = offeredLoad(workload, totalGpus, durationSeconds);
+  const settleSeconds = integer(values.settle, Math.ceil(workload.reduce((sum, job) => sum + job.gpus * job.timeLimitMinutes * 60, 0) / totalGpus) + maxLimitMinutes * 60, 'settle', 1);
+  const table = versusTrainingTable(trace, { totalGpus, timeScale, rows: VERSUS_DEFAULTS.trainRows, random });
   const hash = (text: string): string => createHash('sha256').update(text).digest('hex');
-  const model = compileBundle(trainBundle(table, { random, source: tracePath, dataHash: hash(traceText), hash }));
-  process.stdout.write(`versus-slurm: ${count} jobs over ${durationSeconds} s on ${totalGpus} GPUs (trace ${tracePath}, time ÷${timeScale}, long wait > ${table.labelThresholdSeconds?.toFixed(0)} s)\n`);
+  const prior = trainBundle(table, { random, source: tracePath, dataHash: hash(traceText), hash });
 
-  const records: JobRecord[] = [];
-  const startMs = Date.now();
-  for (const job of workload) {
-    await sleep(startMs + job.submitOffsetSeconds * 1000 - Date.now());
-    const state = await observer.observe('versus');
-    const features = queueFeatures({ jobs: state.jobs, totalGpus, atMs: Date.now(), subject: { kind: 'spec', spec: { gpus: job.gpus, estimatedDurationMinutes: job.timeLimitMinutes } } });
-    const input = Object.fromEntries(VERSUS_FEATURES.map((name) => [name, features[name] ?? 0]));
-    const scored = model.predict(input);
-    const sbatchArgs = ['--parsable', `--gres=gpu:${job.gpus}`, `--time=${job.timeLimitMinutes}`, '--output=/dev/null', ...(values.partition === undefined ? [] : [`--partition=${values.partition}`]), '--wrap', `sleep ${job.runSeconds}`];
-    const jobId = (await slurmCommand('sbatch', sbatchArgs)).trim().split(';')[0] ?? '';
-    const submitLine = await slurmCommand('scontrol', ['show', 'job', '-o', jobId]);
-    const submitMs = Date.parse(/SubmitTime=(\S+)/.exec(submitLine)?.[1] ?? '');
-    records.push({
-      jobId, spec: job, submitMs,
-      oursSeconds: scored.wait?.pointSeconds ?? 0, oursLower: scored.wait?.lowerSeconds ?? 0, oursUpper: scored.wait?.upperSeconds ?? 0,
-      slurmSeconds: await slurmEstimateSeconds(jobId, submitMs), realisedSeconds: null,
-    });
-  }
-  const deadlineMs = Date.now() + DEFAULTS.settleSeconds * 1000;
-  while (records.some((record) => record.realisedSeconds === null) && Date.now() < deadlineMs) {
-    const listed = new Map((await observer.listJobs()).map((job) => [job.jobId, job]));
-    for (const record of records) {
-      const job = listed.get(record.jobId);
-      if (record.realisedSeconds === null && job?.startTimeMs != null) record.realisedSeconds = (job.startTimeMs - job.submitTimeMs) / 1000;
+  // The product's stores (embedded dynalite/s3rver unless endpoints are configured), in a scratch folder.
+  const dataDir = await mkdtemp(join(tmpdir(), 'vgac-versus-'));
+  const runtime = await createRuntime(loadConfig(undefined, { dataDir, logLevel: 'warn' }));
+  const learning = runtime.learning;
+  const clusterId = `versus-slurm-${Date.now()}`;
+  const records: VersusRecord[] = [];
+  try {
+    await registerCluster(learning, { clusterId, prior, platform: 'slurm', nowMs: Date.now() });
+    process.stdout.write(
+      `versus-slurm: ${workload.length} jobs over ${durationSeconds} s on ${totalGpus} GPUs — offered load ${load.toFixed(2)} ` +
+      `(Σ gpus·run / (GPUs · duration)); trace ${tracePath}, limits ÷${timeScale} capped at ${maxLimitMinutes} min; ` +
+      `warm-up ${warmUp} jobs; settle limit ${settleSeconds} s; cluster ${clusterId}\n`,
+    );
+    const estimator = createOnlineWaitEstimate();
+    let outcomesRecorded = 0;
+
+    // Outcomes as they happen: each start goes straight into the learning loop and the online estimate.
+    const resolveStarts = async (): Promise<void> => {
+      const open = records.filter((record) => record.realisedSeconds === null && record.censoredAtLeastSeconds === null);
+      if (open.length === 0) return;
+      const listed = new Map((await observer.listJobs()).map((job) => [job.jobId, job]));
+      for (const record of open) {
+        const job = listed.get(record.jobId);
+        if (job?.startTimeMs == null) continue;
+        const waitSeconds = Math.max(0, (job.startTimeMs - job.submitTimeMs) / 1000);
+        record.realisedSeconds = waitSeconds;
+        observeWait(estimator, record.ours, waitSeconds);
+        await recordJobOutcome(learning, { clusterId, jobId: record.jobId, waitSeconds, nowMs: Date.now() });
+        outcomesRecorded += 1;
+      }
+    };
+    let submitting = true;
+    let settleDeadlineMs = Number.POSITIVE_INFINITY;
+    const poller = (async () => {
+      while (submitting || records.some((record) => record.realisedSeconds === null && record.censoredAtLeastSeconds === null)) {
+        // A failed listing (Slurm briefly busy) is retried on the next poll: no outcome is invented.
+        await resolveStarts().catch((error: unknown) => process.stderr.write(`versus-slurm: poll failed (${error instanceof Error ? error.message : String(error)}); retrying\n`));
+        if (Date.now() > settleDeadlineMs) break;
+        await sleep(POLL_INTERVAL_MS);
+      }
+    })();
+
+    const startMs = Date.now();
+    try {
+      for (const [index, job] of workload.entries()) {
+        await sleep(startMs + job.submitOffsetSeconds * 1000 - Date.now());
+        // The state at the submit instant: captured just before sbatch, the job itself as the subject.
+        const state = await observer.observe(clusterId);
+        const features = queueFeatures({ jobs: state.jobs, totalGpus, atMs: Date.now(), subject: { kind: 'spec', spec: { gpus: job.gpus, estimatedDurationMinutes: job.timeLimitMinutes } } });
+        const input = Object.fromEntries(VERSUS_FEATURES.map((name) => [name, features[name] ?? 0]));
+        const sbatchArgs = ['--parsable', `--gres=gpu:${job.gpus}`, `--time=${job.timeLimitMinutes}`, '--output=/dev/null', ...(values.partition === undefined ? [] : [`--partition=${values.partition}`]), '--wrap', `sleep ${job.runSeconds}`];
+        const jobId = (await slurmCommand('sbatch', sbatchArgs)).trim().split(';')[0] ?? '';
+        const submitLine = await slurmCommand('scontrol', ['show', 'job', '-o', jobId]);
+        const submitMs = Date.parse(/SubmitTime=(\S+)/.exec(submitLine)?.[1] ?? '');
+        const predicted = await predictJob(learning, { clusterId, jobId, features: input, nowMs: submitMs });
+        const priorWait = predicted.prediction.waitEstimate ?? { pointSeconds: 0, lowerSeconds: 0, upperSeconds: 0 };
+        const ours = issueWaitEstimate(estimator, predicted.prediction.probability, priorWait);
+        const slurmSeconds = await slurmEstimateSeconds(jobId, submitMs);
+        records.push({ index, jobId, spec: job, submitMs, ours, slurmSeconds, realisedSeconds: null, censoredAtLeastSeconds: null });
+      }
+      settleDeadlineMs = Date.now() + settleSeconds * 1000;
+    } catch (error) {
+      settleDeadlineMs = 0;
+      if (records.length > 0) await slurmCommand('scancel', records.map((record) => record.jobId)).catch(() => '');
+      throw error;
+    } finally {
+      submitting = false;
+      await poller;
     }
-    await sleep(2_000);
+    await resolveStarts();
+    const nowMs = Date.now();
+    const leftover = records.filter((record) => record.realisedSeconds === null);
+    for (const record of leftover) record.censoredAtLeastSeconds = (nowMs - record.submitMs) / 1000;
+    if (leftover.length > 0) await slurmCommand('scancel', leftover.map((record) => record.jobId)).catch(() => '');
+
+    if (values.details !== undefined) await writeFile(values.details, records.map((record) => JSON.stringify(record)).join('\n') + '\n');
+    const calibration = await learning.store.getCalibration(clusterId);
+    process.stdout.write(formatVersusReport(records, { warmUp, offeredLoad: load }));
+    process.stdout.write(
+      `learning loop: ${outcomesRecorded} outcomes recorded; bundle v${calibration?.activeBundleVersion ?? '?'}, ` +
+      `${calibration?.recalibrations ?? 0} recalibrations, ${calibration?.retrains ?? 0} retrains, scope ${calibration?.scope ?? '?'}, ` +
+      `ECE ${calibration?.ece?.toFixed(3) ?? 'n/a (first recompute after ' + String(learning.gate.minOutcomes) + ' outcomes)'}\n`,
+    );
+  } finally {
+    await runtime.close();
+    await rm(dataDir, { recursive: true, force: true });
   }
-  process.stdout.write(formatVersusTable(records));
   return 0;
 }
 
-/** Side-by-side accuracy on the jobs that started: MAE, share within max(20 %, 60 s), our interval's coverage, Slurm's N/A count. */
-export function formatVersusTable(records: readonly JobRecord[]): string {
-  const started = records.filter((record) => record.realisedSeconds !== null);
-  const withSlurm = started.filter((record) => record.slurmSeconds !== null);
-  const realised = (record: JobRecord): number => record.realisedSeconds ?? 0;
-  const within = (estimate: number, actual: number): boolean => Math.abs(estimate - actual) <= Math.max(WITHIN_SHARE * actual, WITHIN_SECONDS);
-  const mean = (values: readonly number[]): number => (values.length === 0 ? Number.NaN : values.reduce((sum, value) => sum + value, 0) / values.length);
-  const oursMae = mean(started.map((record) => Math.abs(record.oursSeconds - realised(record))));
-  const slurmMae = mean(withSlurm.map((record) => Math.abs((record.slurmSeconds ?? 0) - realised(record))));
-  const oursWithin = mean(started.map((record) => (within(record.oursSeconds, realised(record)) ? 1 : 0)));
-  const slurmWithin = mean(withSlurm.map((record) => (within(record.slurmSeconds ?? 0, realised(record)) ? 1 : 0)));
-  const coverage = mean(started.map((record) => (realised(record) >= record.oursLower && realised(record) <= record.oursUpper ? 1 : 0)));
-  const slurmBias = mean(withSlurm.map((record) => (record.slurmSeconds ?? 0) - realised(record)));
-  const oursBias = mean(started.map((record) => record.oursSeconds - realised(record)));
-  const pct = (value: number): string => (Number.isNaN(value) ? 'n/a' : `${(value * 100).toFixed(0)} %`);
-  const sec = (value: number): string => (Number.isNaN(value) ? 'n/a' : `${value.toFixed(1)} s`);
-  const waits = started.map(realised).sort((left, right) => left - right);
+interface Accuracy {
+  readonly count: number;
+  readonly maeSeconds: number;
+  readonly biasSeconds: number;
+  readonly within: number;
+}
+
+const mean = (values: readonly number[]): number => (values.length === 0 ? Number.NaN : values.reduce((sum, value) => sum + value, 0) / values.length);
+
+/** Within max(20 % of the realised wait, 60 s) of it. */
+export function withinTolerance(estimateSeconds: number, realisedSeconds: number): boolean {
+  return Math.abs(estimateSeconds - realisedSeconds) <= Math.max(WITHIN_SHARE * realisedSeconds, WITHIN_SECONDS);
+}
+
+function accuracy(pairs: readonly { estimate: number; actual: number }[]): Accuracy {
+  return {
+    count: pairs.length,
+    maeSeconds: mean(pairs.map(({ estimate, actual }) => Math.abs(estimate - actual))),
+    biasSeconds: mean(pairs.map(({ estimate, actual }) => estimate - actual)),
+    within: mean(pairs.map(({ estimate, actual }) => (withinTolerance(estimate, actual) ? 1 : 0))),
+  };
+}
+
+const pct = (value: number): string => (Number.isNaN(value) ? 'n/a' : `${(value * 100).toFixed(0)} %`);
+const sec = (value: number): string => (Number.isNaN(value) ? 'n/a' : `${value.toFixed(1)} s`);
+
+/**
+ * The side-by-side report on the jobs after the warm-up that started: MAE, bias, share within
+ * max(20 %, 60 s), our interval's coverage, Slurm's N/A count; then the same split by whether the
+ * job started at once (< 5 s) or queued; then the censored jobs with their lower-bound waits.
+ */
+export function formatVersusReport(records: readonly VersusRecord[], options: { readonly warmUp: number; readonly offeredLoad: number }): string {
+  const compared = records.filter((record) => record.index >= options.warmUp);
+  const started = compared.filter((record): record is VersusRecord & { realisedSeconds: number } => record.realisedSeconds !== null);
+  const censored = compared.filter((record) => record.censoredAtLeastSeconds !== null);
+  const ours = (group: typeof started): Accuracy => accuracy(group.map((record) => ({ estimate: record.ours.pointSeconds, actual: record.realisedSeconds })));
+  const slurm = (group: typeof started): Accuracy => accuracy(group.flatMap((record) => (record.slurmSeconds === null ? [] : [{ estimate: record.slurmSeconds, actual: record.realisedSeconds }])));
+  const coverage = (group: typeof started): number => mean(group.map((record) => (record.realisedSeconds >= record.ours.issued.lowerSeconds && record.realisedSeconds <= record.ours.issued.upperSeconds ? 1 : 0)));
+  const waits = started.map((record) => record.realisedSeconds).sort((left, right) => left - right);
+  const all = { ours: ours(started), slurm: slurm(started) };
   const lines = [
     '',
-    `jobs started: ${started.length} of ${records.length}; realised wait median ${sec(waits[Math.floor((waits.length - 1) / 2)] ?? Number.NaN)}, max ${sec(waits[waits.length - 1] ?? Number.NaN)}`,
-    `| metric | ours (vgac) | slurm (squeue --start) |`,
+    `compared: jobs ${options.warmUp + 1}–${records.length} (after a warm-up of ${options.warmUp}); offered load ${options.offeredLoad.toFixed(2)}; ` +
+      `${started.length} started, ${censored.length} censored; realised wait median ${sec(waits[Math.floor((waits.length - 1) / 2)] ?? Number.NaN)}, max ${sec(waits[waits.length - 1] ?? Number.NaN)}`,
+    `| metric | ours (vgac, online) | slurm (squeue --start) |`,
     `| --- | --- | --- |`,
-    `| jobs compared | ${started.length} | ${withSlurm.length} (N/A for ${started.length - withSlurm.length}) |`,
-    `| mean absolute error | ${sec(oursMae)} | ${sec(slurmMae)} |`,
-    `| mean signed error (bias) | ${sec(oursBias)} | ${sec(slurmBias)} |`,
-    `| within 20 % or 60 s | ${pct(oursWithin)} | ${pct(slurmWithin)} |`,
-    `| interval coverage (nominal 80 %) | ${pct(coverage)} | — (point only) |`,
+    `| jobs compared | ${all.ours.count} | ${all.slurm.count} (N/A for ${started.length - all.slurm.count}) |`,
+    `| mean absolute error | ${sec(all.ours.maeSeconds)} | ${sec(all.slurm.maeSeconds)} |`,
+    `| mean signed error (bias) | ${sec(all.ours.biasSeconds)} | ${sec(all.slurm.biasSeconds)} |`,
+    `| within 20 % or 60 s | ${pct(all.ours.within)} | ${pct(all.slurm.within)} |`,
+    `| interval coverage (nominal 80 %) | ${pct(coverage(started))} | — (point only) |`,
     '',
+    `| group | jobs | ours MAE | slurm MAE | ours within | slurm within | ours coverage |`,
+    `| --- | --- | --- | --- | --- | --- | --- |`,
   ];
+  for (const [name, group] of [
+    [`started at once (< ${AT_ONCE_SECONDS} s)`, started.filter((record) => record.realisedSeconds < AT_ONCE_SECONDS)],
+    ['queued', started.filter((record) => record.realisedSeconds >= AT_ONCE_SECONDS)],
+  ] as const) {
+    const left = ours(group);
+    const right = slurm(group);
+    lines.push(`| ${name} | ${group.length} | ${sec(left.maeSeconds)} | ${sec(right.maeSeconds)} | ${pct(left.within)} | ${pct(right.within)} | ${pct(coverage(group))} |`);
+  }
+  lines.push('');
+  for (const record of censored) lines.push(`censored: job ${record.jobId} never started; waited at least ${sec(record.censoredAtLeastSeconds ?? Number.NaN)} (cancelled)`);
   return `${lines.join('\n')}\n`;
 }

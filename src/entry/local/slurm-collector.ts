@@ -1,0 +1,67 @@
+/**
+ * `vgac start --collector slurm` (or VGAC_COLLECTOR=slurmrestd / slurm-cli): submit-time capture
+ * from the configured live Slurm, alongside (or instead of) the simulation. Registers the cluster
+ * (VGAC_SLURM_CLUSTER_ID) from a prior the first time — a model trained on the KTH SP2 trace
+ * replayed in the live collector's units (versus-workload.ts), real time — and then runs the
+ * collector runner every VGAC_COLLECT_INTERVAL_MS: every new job predicted at its submit instant,
+ * every start recorded as its outcome.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { registerCluster } from '../../app/learning/register-cluster.ts';
+import type { LearningDeps } from '../../app/learning/learning-deps.ts';
+import type { ClusterObserver } from '../../app/ports.ts';
+import { SlurmCliObserver } from '../../adapters/collectors/slurm-cli-observer.ts';
+import { SlurmrestdObserver } from '../../adapters/collectors/slurmrestd-observer.ts';
+import { InvalidInputError } from '../../core/errors.ts';
+import { trainBundle } from '../../core/model/train-bundle.ts';
+import { seededRandom } from '../../core/random.ts';
+import { importSwf } from '../../core/traces/swf-importer.ts';
+import { versusTrainingTable } from '../cli/versus-workload.ts';
+import type { Config } from '../config.ts';
+import { sha256Hex } from '../runtime.ts';
+import { startCollectorRunner, type CollectorRunner } from './collector-runner.ts';
+
+export const SLURM_PRIOR_TRACE = 'KTH-SP2-1996-2.1-cln.swf';
+const PRIOR_ROWS = 4000;
+const PRIOR_SEED = 42;
+
+export interface LiveSlurmCollector {
+  readonly clusterId: string;
+  readonly runner: CollectorRunner;
+}
+
+/** The configured live-Slurm observer: slurmrestd (URL, user, JWT) or the client commands. */
+export function slurmObserverFor(config: Config, source: 'slurmrestd' | 'slurm-cli'): ClusterObserver & { totalGpus(): Promise<number> } {
+  if (source === 'slurm-cli') return new SlurmCliObserver({ timeoutMs: config.agents.observeTimeoutMs });
+  const { restUrl, user, jwt, apiVersion } = config.slurm;
+  if (restUrl === undefined || user === undefined || jwt === undefined) {
+    throw new InvalidInputError('the slurmrestd collector needs VGAC_SLURMRESTD_URL, VGAC_SLURM_USER and VGAC_SLURM_JWT');
+  }
+  return new SlurmrestdObserver({ baseUrl: restUrl, userName: user, token: jwt, apiVersion, timeoutMs: config.agents.observeTimeoutMs });
+}
+
+/**
+ * Registers the Slurm cluster from the KTH prior when it is new (idempotent), then starts polling.
+ * @throws InvalidInputError when Slurm has no GPUs or the trace is missing; the observer's errors when Slurm is unreachable at start.
+ */
+export async function startLiveSlurmCollector(options: { readonly config: Config; readonly learning: LearningDeps; readonly source: 'slurmrestd' | 'slurm-cli'; readonly sharedDataDir: string }): Promise<LiveSlurmCollector> {
+  const { config, learning } = options;
+  const clusterId = config.slurm.clusterId;
+  const observer = slurmObserverFor(config, options.source);
+  if ((await learning.store.getCalibration(clusterId)) === undefined) {
+    const totalGpus = await observer.totalGpus();
+    if (totalGpus < 1) throw new InvalidInputError(`the Slurm cluster '${clusterId}' has no GPUs (gres gpu) on nodes that can run jobs`);
+    const tracePath = join(options.sharedDataDir, SLURM_PRIOR_TRACE);
+    const text = await readFile(tracePath, 'utf8').catch(() => {
+      throw new InvalidInputError(`cannot read the prior's trace '${tracePath}' (set VGAC_SHARED_DATA)`);
+    });
+    const random = seededRandom(PRIOR_SEED);
+    const table = versusTrainingTable(importSwf(text).jobs, { totalGpus, timeScale: 1, rows: PRIOR_ROWS, random });
+    const prior = trainBundle(table, { random, source: tracePath, dataHash: sha256Hex(text), hash: sha256Hex });
+    await registerCluster(learning, { clusterId, prior, platform: 'slurm', nowMs: Date.now() });
+  }
+  const runner = startCollectorRunner({ clusterId, observer, learning, intervalMs: config.slurm.collectIntervalMs });
+  learning.logger.info('slurm.collector_started', { clusterId, source: options.source, intervalMs: config.slurm.collectIntervalMs });
+  return { clusterId, runner };
+}
