@@ -14,6 +14,17 @@ export default tseslint.config(
     },
   },
   {
+    // STYLE.md §5: only src/entry/config.ts reads the environment (loadConfig); everything else gets a Config.
+    files: ['src/**/*.ts'],
+    ignores: ['src/entry/config.ts', 'src/**/*.test.ts'],
+    rules: {
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Only src/entry/config.ts reads process.env: take it from loadConfig().' }],
+      'no-restricted-imports': ['error', {
+        paths: ['process', 'node:process'].map((name) => ({ name, importNames: ['env'], message: 'Only src/entry/config.ts reads the environment: take it from loadConfig().' })),
+      }],
+    },
+  },
+  {
     files: ['eslint.config.js'],
     ...tseslint.configs.disableTypeChecked,
   },

@@ -1,8 +1,8 @@
 /**
  * Model hot paths on one core: single-prediction latency with a compiled bundle, batch
  * throughput, isotonic fitting and ECE on 1,000,000 rows — each against a naive baseline.
- * The bundle is trained on /work/shared/data/eks_dec_sample.csv (ensemble calibration: 5
- * members, so one prediction is 6 dot products and 5 isotonic lookups).
+ * The bundle is trained on the reference eks_dec_sample.csv (test/support/shared-data.ts;
+ * ensemble calibration: 5 members, so one prediction is 6 dot products and 5 isotonic lookups).
  *
  * Run alone: `node --import tsx bench/model.bench.ts`.
  */
@@ -15,9 +15,9 @@ import { fitIsotonic } from '../src/core/model/isotonic.ts';
 import { trainBundle } from '../src/core/model/train-bundle.ts';
 import { seededRandom } from '../src/core/random.ts';
 import { loadFeatureTable, sha256Hex } from '../src/entry/cli/load-feature-table.ts';
+import { sharedDataPath, SharedDataFile } from '../test/support/shared-data.ts';
 import type { BenchResult } from './types.ts';
 
-export const MODEL_BENCH_DATA = '/work/shared/data/eks_dec_sample.csv';
 export const LATENCY_CALLS = 200_000;
 export const BATCH_ROWS = 1_000_000;
 export const NAIVE_BATCH_ROWS = 100_000;
@@ -94,7 +94,7 @@ function secondsOf(task: () => unknown, repeats: number): number {
 }
 
 export async function benchModel(): Promise<BenchResult[]> {
-  const { table, sha256 } = await loadFeatureTable(MODEL_BENCH_DATA, { features: undefined, requireLabel: true });
+  const { table, sha256 } = await loadFeatureTable(sharedDataPath(SharedDataFile.eksSample), { features: undefined, requireLabel: true });
   const bundle = trainBundle(table, { random: seededRandom(42), source: 'eks_dec_sample.csv', dataHash: sha256, hash: sha256Hex });
   const bundleText = JSON.stringify(bundle);
   const compiled = compileBundle(bundle);

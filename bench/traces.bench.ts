@@ -7,12 +7,12 @@
  *
  * Run alone: `node --import tsx bench/traces.bench.ts`.
  */
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseTrace } from '../src/core/traces/parse-trace.ts';
 import { reconstructQueueState, RECENT_STARTS_SPAN_SECONDS } from '../src/core/traces/queue-state.ts';
 import type { TraceJob } from '../src/core/traces/trace-job.ts';
+import { readSharedData, SharedDataFile } from '../test/support/shared-data.ts';
 
 /** One measured number; `baseline` is the reference it should be read against. (Local until bench/types.ts unifies it.) */
 export interface BenchResult {
@@ -22,7 +22,6 @@ export interface BenchResult {
   readonly baseline?: { readonly name: string; readonly value: number };
 }
 
-export const KTH_TRACE_PATH = '/work/shared/data/KTH-SP2-1996-2.1-cln.swf';
 /** Submits the naive scan is timed on (evenly spread over the log). */
 export const NAIVE_SAMPLE_SUBMITS = 2000;
 /** Timed repetitions of the fast path; the median is reported. */
@@ -69,7 +68,7 @@ function median(values: readonly number[]): number {
 
 /** Parse + reconstruct of the KTH log, with the naive O(n²) scan as the baseline. */
 export function benchTraces(): Promise<BenchResult[]> {
-  const text = readFileSync(KTH_TRACE_PATH, 'utf8');
+  const text = readSharedData(SharedDataFile.kthSwf);
   const parseMs: number[] = [];
   const reconstructMs: number[] = [];
   let jobs: TraceJob[] = [];

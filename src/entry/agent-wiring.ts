@@ -18,7 +18,11 @@ import { createOfflineReasoner } from '../adapters/llm/offline-reasoner.ts';
 import { modelPolicy } from '../core/agents/model-policy.ts';
 import { BudgetComponent } from '../core/budget/budget-allocation.ts';
 import { seedCaps } from '../core/budget/model-call-cost.ts';
+import type { AwsClients } from './aws-clients.ts';
 import type { Runtime } from './runtime.ts';
+
+/** What the wiring reads from a runtime: runtime.ts's Runtime, or a Lambda runtime (DynamoDB client only). */
+export type AgentRuntime = Pick<Runtime, 'config' | 'learning' | 'logger' | 'hash'> & { readonly clients: Pick<AwsClients, 'dynamo'> };
 
 export interface AgentWiringOptions {
   readonly observer?: ClusterObserver;
@@ -36,7 +40,7 @@ export interface AgentWiring {
   readonly simulated: { readonly observer: SimulatedObserver; readonly actions: SimulatedClusterActions } | undefined;
 }
 
-export function createAgentWiring(runtime: Runtime, options: AgentWiringOptions = {}): AgentWiring {
+export function createAgentWiring(runtime: AgentRuntime, options: AgentWiringOptions = {}): AgentWiring {
   const { config, clients } = runtime;
   const tableName = config.table;
   const simulatedObserver = options.observer === undefined ? new SimulatedObserver() : undefined;

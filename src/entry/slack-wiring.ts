@@ -1,11 +1,11 @@
 /**
- * Wiring for the Slack app: Slack's Web API and response_url (SlackChatReplies), the once-guard
+ * Wiring for the Slack app: Slack's Web API and response_url (FetchSlackChatReplies), the once-guard
  * in the table, the task queue that runs the slow half after the acknowledgement, and the
  * Notifier that posts escalations with Approve / Reject buttons to the configured channel.
  */
 import type { Hono } from 'hono';
 import { DynamoOnceGuard } from '../adapters/dynamodb/dynamo-once-guard.ts';
-import { SlackChatReplies } from '../adapters/slack/slack-chat-replies.ts';
+import { FetchSlackChatReplies } from '../adapters/slack/fetch-slack-chat-replies.ts';
 import type { AskCopilot, Clock, DecideEscalation } from '../app/http/http-deps.ts';
 import { chatNotifier } from '../app/http/slack/chat-notifier.ts';
 import { createSlackRoutes } from '../app/http/slack/slack-routes.ts';
@@ -14,6 +14,7 @@ import type { ChatReplies, Notifier, TaskQueue } from '../app/ports.ts';
 import { InvalidInputError } from '../core/errors.ts';
 import { systemClock } from './http-wiring.ts';
 import { inProcessTaskQueue } from './local/in-process-task-queue.ts';
+import type { AwsClients } from './aws-clients.ts';
 import type { Runtime } from './runtime.ts';
 
 export interface SlackParts {
@@ -38,14 +39,26 @@ export interface SlackApp {
 }
 
 /** Throws InvalidInputError when no signing secret is configured: an unsigned Slack route must never exist. */
-export function createSlackApp(runtime: Pick<Runtime, 'config' | 'clients' | 'logger'>, parts: SlackParts): SlackApp {
+export function createSlackApp(runtime: Pick<Runtime, 'config' | 'logger'> & { readonly clients: Pick<AwsClients, 'dynamo'> }, parts: SlackParts): SlackApp {
   const { slack, table } = runtime.config;
   const signingSecret = parts.signingSecret ?? slack.signingSecret;
   if (signingSecret === undefined) throw new InvalidInputError('VGAC_SLACK_SIGNING_SECRET is not set: the Slack routes need it');
   const clock = parts.clock ?? systemClock;
-  const replies = new SlackChatReplies({ botToken: slack.botToken, apiUrl: slack.apiUrl });
+  const replies = new FetchSlackChatReplies({ botToken: slack.botToken, apiUrl: slack.apiUrl });
+  const approvers = slack.approvers === undefined ? undefined : new Set(slack.approvers);
+  if (approvers === undefined) runtime.logger.warn('slack.approvers_unrestricted', { message: 'VGAC_SLACK_APPROVERS is not set: anyone in the Slack workspace can approve or reject escalations' });
   const run = (task: SlackTask) =>
-    runSlackTask({ ask: parts.ask, replies, clock, logger: runtime.logger, ...(parts.decideEscalation === undefined ? {} : { decideEscalation: parts.decideEscalation }) }, task);
+    runSlackTask(
+      {
+        ask: parts.ask,
+        replies,
+        clock,
+        logger: runtime.logger,
+        ...(parts.decideEscalation === undefined ? {} : { decideEscalation: parts.decideEscalation }),
+        ...(approvers === undefined ? {} : { approvers }),
+      },
+      task,
+    );
   const local = parts.tasks === undefined ? inProcessTaskQueue(run, runtime.logger) : undefined;
   const routes = createSlackRoutes({
     signingSecret,

@@ -8,7 +8,7 @@ import { resolveFeatures } from '../features/feature-schema.ts';
 import { applyCalibrator } from './apply-calibrator.ts';
 import { ModelBundleSchema, type CalibrationEnsemble, type Calibrator, type ModelBundle, type WaitModel } from './bundle.ts';
 import { calibratorFingerprint } from './bundle-id.ts';
-import type { WaitEstimate } from './wait-model.ts';
+import { waitBinIndex, type WaitEstimate } from './wait-model.ts';
 
 /** One scored job. */
 export interface JobPrediction {
@@ -147,17 +147,7 @@ function compileWait(waitModel: WaitModel | null): (probability: number) => Wait
   const estimates = waitModel.bins.map((bin) =>
     Object.freeze({ pointSeconds: bin.medianSeconds, lowerSeconds: bin.lowerSeconds, upperSeconds: bin.upperSeconds, coverage: waitModel.coverage }),
   );
-  // Bin i holds probabilities in (edge[i−1], edge[i]]: the first edge ≥ p (as wait-model.ts's estimateWait).
-  return (probability) => {
-    let low = 0;
-    let high = edges.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if ((edges[middle] as number) < probability) low = middle + 1;
-      else high = middle;
-    }
-    return estimates[low] as WaitEstimate;
-  };
+  return (probability) => estimates[waitBinIndex(edges, probability)] as WaitEstimate;
 }
 
 /** Which path turns a row into a probability. */

@@ -2,6 +2,7 @@
  * Wait estimates (point + interval) from conditional quantiles of observed waits within bins of
  * calibrated P(long wait).
  */
+import { lowerBound, upperBound } from '../binary-search.ts';
 import { InsufficientDataError, InvalidBundleError, InvalidInputError } from '../errors.ts';
 import type { WaitModel } from './bundle.ts';
 
@@ -83,7 +84,7 @@ export function fitWaitModel(probabilities: ArrayLike<number>, waitsSeconds: Arr
   const rowBins = new Int32Array(rowCount);
   const counts = new Int32Array(binCount);
   for (let row = 0; row < rowCount; row += 1) {
-    const bin = binIndex(binUpperEdges, probabilities[row] as number);
+    const bin = waitBinIndex(binUpperEdges, probabilities[row] as number);
     rowBins[row] = bin;
     counts[bin] = (counts[bin] as number) + 1;
   }
@@ -120,7 +121,7 @@ export function fitWaitModel(probabilities: ArrayLike<number>, waitsSeconds: Arr
  */
 export function estimateWait(model: WaitModel, probability: number): WaitEstimate {
   if (!(probability >= 0 && probability <= 1)) throw new InvalidInputError(`probability must be in [0, 1], got ${probability}`);
-  const bin = model.bins[binIndex(model.binUpperEdges, probability)];
+  const bin = model.bins[waitBinIndex(model.binUpperEdges, probability)];
   if (bin === undefined) throw new InvalidBundleError(`wait model has ${model.bins.length} bins for ${model.binUpperEdges.length} edges`);
   return { pointSeconds: bin.medianSeconds, lowerSeconds: bin.lowerSeconds, upperSeconds: bin.upperSeconds, coverage: model.coverage };
 }
@@ -159,28 +160,9 @@ function validateRows(probabilities: ArrayLike<number>, waitsSeconds: ArrayLike<
   return rowCount;
 }
 
-/** Index of the first edge ≥ probability, or edges.length (the open last bin). */
-function binIndex(edges: readonly number[], probability: number): number {
-  let low = 0;
-  let high = edges.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if ((edges[middle] as number) < probability) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}
-
-/** First index whose value is > target in an ascending array. */
-function upperBound(sorted: Float64Array, target: number): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if ((sorted[middle] as number) <= target) low = middle + 1;
-    else high = middle;
-  }
-  return low;
+/** Index of the first edge ≥ probability, or edges.length (the open last bin): bin i holds (edge[i−1], edge[i]]. */
+export function waitBinIndex(edges: ArrayLike<number>, probability: number): number {
+  return lowerBound(edges, probability);
 }
 
 /** Type-7 quantile of a non-empty ascending array, level in [0, 1]. */

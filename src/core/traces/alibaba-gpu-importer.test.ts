@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { readSharedData, SharedDataFile } from '../../../test/support/shared-data.ts';
 import { importAlibabaGpu } from './alibaba-gpu-importer.ts';
 
-const OPENB_PATH = '/work/shared/data/alibaba-gpu-v2023-openb-pods.csv';
 const HEADER = 'name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,creation_time,deletion_time,scheduled_time';
 
 describe('importAlibabaGpu', () => {
@@ -120,7 +119,7 @@ describe('importAlibabaGpu', () => {
   });
 
   it('importAlibabaGpu reads the 2023 openb trace: 8,152 pods, observed wait median 2 s and P90 106 s', () => {
-    const text = readFileSync(OPENB_PATH, 'utf8');
+    const text = readSharedData(SharedDataFile.alibabaOpenbPods);
 
     const result = importAlibabaGpu(text);
 

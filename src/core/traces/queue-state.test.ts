@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { readSharedData, SharedDataFile } from '../../../test/support/shared-data.ts';
 import { InvalidInputError } from '../errors.ts';
 import { compareJobIds } from './compare-job-ids.ts';
 import { importAlibabaGpu } from './alibaba-gpu-importer.ts';
@@ -254,7 +254,7 @@ describe('reconstructQueueState against the scanning oracle', () => {
   });
 
   it('reconstructQueueState matches the oracle on a sample of the Alibaba GPU trace', () => {
-    const { jobs } = importAlibabaGpu(readFileSync('/work/shared/data/alibaba-gpu-v2023-openb-pods.csv', 'utf8'));
+    const { jobs } = importAlibabaGpu(readSharedData(SharedDataFile.alibabaOpenbPods));
     const sample = Array.from({ length: 80 }, (_, index) => index * 101);
 
     const fast = reconstructQueueState(jobs);
@@ -355,7 +355,7 @@ describe('reconstructQueueState has no look-ahead', () => {
 });
 
 describe('reconstructQueueState on the KTH SP2 log', () => {
-  const result = importSwf(readFileSync('/work/shared/data/KTH-SP2-1996-2.1-cln.swf', 'utf8'));
+  const result = importSwf(readSharedData(SharedDataFile.kthSwf));
   const snapshots = reconstructQueueState(result.jobs, { epochOffsetSeconds: result.epochOffsetSeconds ?? 0 });
 
   it('reconstructQueueState matches an independent Python replay at four jobs', () => {

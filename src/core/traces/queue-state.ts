@@ -1,3 +1,4 @@
+import { lowerBound } from '../binary-search.ts';
 import { InvalidInputError } from '../errors.ts';
 import { compareJobIds } from './compare-job-ids.ts';
 import { createFenwickTree, fenwickAdd, fenwickSelect } from './fenwick-tree.ts';
@@ -323,17 +324,6 @@ function rankWaits(jobs: readonly TraceJob[]): { sortedWaits: Float64Array; rank
     entry.startTimeSeconds === null ? -1 : lowerBound(sortedWaits, entry.startTimeSeconds - entry.submitTimeSeconds),
   );
   return { sortedWaits, rankOf };
-}
-
-function lowerBound(sorted: Float64Array, value: number): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if ((sorted[middle] as number) < value) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }
 
 function validateJob(entry: TraceJob): void {

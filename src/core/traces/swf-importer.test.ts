@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { readSharedData, SharedDataFile } from '../../../test/support/shared-data.ts';
 import { importSwf } from './swf-importer.ts';
-
-const KTH_PATH = '/work/shared/data/KTH-SP2-1996-2.1-cln.swf';
 
 /** An 18-field SWF line from the fields we care about; the rest are −1. */
 function swfLine(fields: {
@@ -147,7 +145,7 @@ describe('importSwf', () => {
   });
 
   it('importSwf reads the KTH SP2 log: 28,476 jobs, wait median 300 s and P90 10.1 h', () => {
-    const text = readFileSync(KTH_PATH, 'utf8');
+    const text = readSharedData(SharedDataFile.kthSwf);
 
     const result = importSwf(text);
 

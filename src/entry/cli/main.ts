@@ -1,15 +1,18 @@
 /**
  * The `vgac` command line. Each command lives in `commands/<name>.ts` and exports
- * `run(args): Promise<number>` (the exit code) and a one-line `summary`.
+ * `run(args): Promise<number>` (the exit code), a one-line `summary` (a capitalised sentence) and
+ * the `options` its parseArgs accepts (every one described by its `--help`).
  */
+import type { ParseArgsConfig } from 'node:util';
 import { VgacError } from '../../core/errors.ts';
 
 export interface Command {
   readonly summary: string;
+  readonly options: NonNullable<ParseArgsConfig['options']>;
   run(args: readonly string[]): Promise<number>;
 }
 
-const COMMANDS: Record<string, () => Promise<Command>> = {
+export const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   start: () => import('./commands/start.ts'),
   train: () => import('./commands/train.ts'),
   eval: () => import('./commands/eval.ts'),

@@ -12,8 +12,7 @@
  * which is the point of the demo.
  */
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { SimulatedClusterTrace, SimulatedJob } from '../../app/simulation/simulated-job.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import type { FeatureTable } from '../../core/features/feature-table.ts';
@@ -21,6 +20,7 @@ import type { ModelBundle } from '../../core/model/bundle.ts';
 import { trainBundle } from '../../core/model/train-bundle.ts';
 import { seededRandom } from '../../core/random.ts';
 import { loadFeatureTable, parseCsv, readUserFile, sha256Hex } from '../cli/load-feature-table.ts';
+import { sharedDataDir } from '../shared-data-dir.ts';
 
 export const EKS_CLUSTER_ID = 'eks-prod';
 export const SLURM_CLUSTER_ID = 'slurm-hpc';
@@ -35,12 +35,9 @@ export const SIMULATED_TOTAL_GPUS = 64;
 /** Seed of the drawn EKS waits and of the prior's fold shuffles. */
 export const SIMULATION_SEED = 42;
 
-/** The repository root (this file is src/entry/local/). */
-export const REPOSITORY_ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
-
-/** `explicit` (VGAC_SHARED_DATA) or `../shared/data` from the repository root; throws a clear error when the files are missing. */
+/** `explicit` (VGAC_SHARED_DATA) or `../shared/data` from the repository root ({@link sharedDataDir}); throws a clear error when the simulation's files are missing. */
 export function resolveSharedDataDir(explicit: string | undefined): string {
-  const dir = explicit ?? resolve(REPOSITORY_ROOT, '..', 'shared', 'data');
+  const dir = sharedDataDir(explicit);
   for (const file of [EKS_FILE, SLURM_FILE]) {
     if (!existsSync(join(dir, file))) {
       throw new InvalidInputError(`the simulation needs ${file} in ${dir} (set VGAC_SHARED_DATA to the folder holding the reference data, or run with --no-sim)`);

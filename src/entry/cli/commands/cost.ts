@@ -29,6 +29,14 @@ options:
 usage fields: ${Object.keys(DEFAULT_USAGE).join(', ')}
 `;
 
+/** Everything `vgac cost` accepts (node:util parseArgs options). */
+export const options = {
+  usage: { type: 'string' },
+  json: { type: 'boolean' },
+  'always-free-only': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 export async function run(args: readonly string[]): Promise<number> {
   const values = parseOptions(args);
   if (values.help === true) {
@@ -58,12 +66,7 @@ function parseOptions(args: readonly string[]): { usage?: string; json?: boolean
   try {
     return parseArgs({
       args: [...args],
-      options: {
-        usage: { type: 'string' },
-        json: { type: 'boolean' },
-        'always-free-only': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options,
       strict: true,
       allowPositionals: false,
     }).values;

@@ -35,7 +35,8 @@ options:
   -h, --help        show this help
 `;
 
-const OPTIONS = {
+/** Everything `vgac predict` accepts (node:util parseArgs options). */
+export const options = {
   bundle: { type: 'string' },
   job: { type: 'string' },
   json: { type: 'boolean' },
@@ -74,7 +75,7 @@ function seconds(value: number): string {
 }
 
 export async function run(args: readonly string[]): Promise<number> {
-  const values = parseCommandOptions('predict', args, OPTIONS);
+  const values = parseCommandOptions('predict', args, options);
   if (values.help === true) {
     process.stdout.write(HELP);
     return 0;

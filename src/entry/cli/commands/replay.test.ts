@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sharedDataPath, SharedDataFile } from '../../../../test/support/shared-data.ts';
 
 /** Runs the real CLI in a child process: exit code and stderr exactly as a user sees them. */
 function vgac(...args: string[]): { status: number | null; stderr: string } {
@@ -47,7 +48,7 @@ describe('vgac replay', () => {
   });
 
   it('replay --data with a missing prior bundle exits 2 naming it', () => {
-    const result = vgac('--data', '/work/shared/data/slurm_training_dataset.csv', '--prior', '/nonexistent/prior.json');
+    const result = vgac('--data', sharedDataPath(SharedDataFile.slurmTraining), '--prior', '/nonexistent/prior.json');
 
     expect(result.status).toBe(2);
     expect(result.stderr.trim()).toBe("vgac replay: cannot read prior bundle '/nonexistent/prior.json': no such file");

@@ -22,8 +22,9 @@ import type { Logger } from '../../../app/ports.ts';
 import { MemoryBundleStore, MemoryClusterStore } from '../../../app/replay/memory-stores.ts';
 import { replayDataset } from '../../../app/replay/replay-dataset.ts';
 import { replayTrace } from '../../../app/replay/replay-trace.ts';
-import { loadConfig } from '../../config.ts';
+import { loadConfig, type Config } from '../../config.ts';
 import { createRuntime, sha256Hex } from '../../runtime.ts';
+import { sharedDataFile } from '../../shared-data-dir.ts';
 import { formatDatasetReplay, formatTimeline, formatTraceReplay, keyTimeline } from '../format-replay-report.ts';
 import { loadFeatureTable, readUserFile } from '../load-feature-table.ts';
 import { loadReplayDataset } from '../load-replay-dataset.ts';
@@ -31,7 +32,8 @@ import { choiceOption, integerOption, parseCommandOptions } from '../parse-comma
 
 export const summary = 'Replay a job history (labelled CSV or scheduler trace) through the learning loop, online, with baselines';
 
-export const DEFAULT_PRIOR_DATA = '../shared/data/eks_dec_sample.csv';
+/** The reference data file the default prior is trained on (in VGAC_SHARED_DATA, else ../shared/data beside the repository). */
+export const DEFAULT_PRIOR_DATA = 'eks_dec_sample.csv';
 const PRIOR_SEED = 42;
 
 const StoreKind = { embedded: 'embedded', memory: 'memory' } as const;
@@ -43,7 +45,8 @@ const HELP = `usage: vgac replay --data FILE [--prior BUNDLE.json] [options]
 --data: rows of a labelled job table (submit_epoch_ms, wait_seconds, label_long_wait, queue-state
 columns, job_type) in time order: predicted at submit, outcome recorded at submit + wait, calibration
 recomputed by the learning loop. Starts from --prior (default: a bundle trained on
-${DEFAULT_PRIOR_DATA}). Prints the calibration timeline.
+${DEFAULT_PRIOR_DATA} from the reference data: VGAC_SHARED_DATA, else ../shared/data beside the
+repository). Prints the calibration timeline.
 
 --trace: a scheduler log. Queue state is reconstructed at each submit; the first --warmup jobs are
 the onboarding history (the prior is trained on those whose outcome was known then); every later
@@ -51,6 +54,11 @@ job is predicted at its submit time; long wait = above the P90 of the waits obse
 Reports AUROC/ECE/Brier and 80 % interval coverage/width for the loop and three baselines.
 
 options:
+  --data FILE              labelled job table to replay (exactly one of --data and --trace)
+  --prior BUNDLE.json      --data: the model bundle the cluster starts from (default above)
+  --trace FILE             scheduler log to replay (exactly one of --data and --trace)
+  --format swf|alibaba-gpu|sacct
+                           --trace: the log's format (default: detected from its first line, or a .swf name)
   --store embedded|memory  embedded: dynalite + s3rver (default for --data); memory: in-process
                            stores for offline evaluation only (default for --trace: speed)
   --data-dir DIR           embedded store directory (default: a fresh temporary directory, removed after)
@@ -63,7 +71,8 @@ options:
   -h, --help               show this help
 `;
 
-const OPTIONS = {
+/** Everything `vgac replay` accepts (node:util parseArgs options). */
+export const options = {
   data: { type: 'string' },
   prior: { type: 'string' },
   trace: { type: 'string' },
@@ -87,7 +96,7 @@ function replayLogger(): Logger {
   };
 }
 
-async function loadPrior(path: string | undefined): Promise<ModelBundle> {
+async function loadPrior(path: string | undefined, sharedDataDir: string | undefined): Promise<ModelBundle> {
   if (path !== undefined) {
     const text = (await readUserFile(path, 'prior bundle')).toString('utf8');
     let json: unknown;
@@ -98,7 +107,7 @@ async function loadPrior(path: string | undefined): Promise<ModelBundle> {
     }
     return parseBundle(json, basename(path));
   }
-  const loaded = await loadFeatureTable(DEFAULT_PRIOR_DATA, { features: undefined, requireLabel: true });
+  const loaded = await loadFeatureTable(sharedDataFile(sharedDataDir, DEFAULT_PRIOR_DATA), { features: undefined, requireLabel: true });
   return trainBundle(loaded.table, { random: seededRandom(PRIOR_SEED), source: loaded.fileName, dataHash: loaded.sha256, hash: sha256Hex });
 }
 
@@ -107,9 +116,8 @@ interface Stores {
   close(): Promise<void>;
 }
 
-async function openStores(kind: StoreKind, dataDir: string | undefined, settings: Partial<LearningSettings>): Promise<Stores> {
+async function openStores(config: Config, kind: StoreKind, dataDir: string | undefined, settings: Partial<LearningSettings>): Promise<Stores> {
   const logger = replayLogger();
-  const config = loadConfig(process.env, { logLevel: 'silent' });
   if (kind === StoreKind.memory) {
     return {
       deps: createLearningDeps({ store: new MemoryClusterStore(), bundles: new MemoryBundleStore(), gate: config.gate, logger, settings }),
@@ -132,7 +140,7 @@ function printTimeline(mode: string | undefined, fallback: 'full' | 'key', timel
 }
 
 export async function run(args: readonly string[]): Promise<number> {
-  const values = parseCommandOptions('replay', args, OPTIONS);
+  const values = parseCommandOptions('replay', args, options);
   if (values.help === true) {
     process.stdout.write(HELP);
     return 0;
@@ -140,6 +148,7 @@ export async function run(args: readonly string[]): Promise<number> {
   if ((values.data === undefined) === (values.trace === undefined)) {
     throw new InvalidInputError("give exactly one of --data FILE or --trace FILE (try 'vgac replay --help')");
   }
+  const config = loadConfig(undefined, { logLevel: 'silent' });
   const store = choiceOption('store', values.store, Object.values(StoreKind));
   const timelineMode = choiceOption('timeline', values.timeline, ['full', 'key']);
   const started = performance.now();
@@ -147,8 +156,8 @@ export async function run(args: readonly string[]): Promise<number> {
 
   if (values.data !== undefined) {
     const jobs = await loadReplayDataset(values.data);
-    const prior = await loadPrior(values.prior);
-    const stores = await openStores(store ?? StoreKind.embedded, values['data-dir'], settings);
+    const prior = await loadPrior(values.prior, config.sharedDataDir);
+    const stores = await openStores(config, store ?? StoreKind.embedded, values['data-dir'], settings);
     try {
       const report = await replayDataset(stores.deps, { clusterId: values.cluster ?? 'slurm-replay', platform: 'slurm', prior, jobs });
       const text = formatDatasetReplay(report);
@@ -173,7 +182,7 @@ export async function run(args: readonly string[]): Promise<number> {
     process.stderr.write(`note: ${imported.malformed.length} malformed lines skipped (first: line ${first?.line}: ${first?.reason})\n`);
   }
   const kind = store ?? StoreKind.memory;
-  const stores = await openStores(kind, values['data-dir'], settings);
+  const stores = await openStores(config, kind, values['data-dir'], settings);
   try {
     const report = await replayTrace(stores.deps, {
       clusterId: values.cluster ?? basename(tracePath).replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 60),

@@ -31,7 +31,8 @@ options:
   -h, --help              show this help
 `;
 
-const OPTIONS = {
+/** Everything `vgac train` accepts (node:util parseArgs options). */
+export const options = {
   data: { type: 'string' },
   out: { type: 'string' },
   features: { type: 'string' },
@@ -61,7 +62,7 @@ export function crossValidatedMetrics(report: CrossValidationReport): Record<str
 }
 
 export async function run(args: readonly string[]): Promise<number> {
-  const values = parseCommandOptions('train', args, OPTIONS);
+  const values = parseCommandOptions('train', args, options);
   if (values.help === true) {
     process.stdout.write(HELP);
     return 0;

@@ -1,0 +1,21 @@
+/** The real `vgac` CLI (`node bin/vgac.js`) in a child process, from the repository root: exit code and output as a user sees them. */
+import { execFile } from 'node:child_process';
+import { join, resolve } from 'node:path';
+
+export const REPOSITORY_ROOT = resolve(import.meta.dirname, '../..');
+
+export interface VgacRun {
+  /** Exit code; -1 when the process was killed (timeout). */
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `vgac ...args` with the test's environment; resolves (never rejects) after at most 60 s. */
+export function runVgac(...args: string[]): Promise<VgacRun> {
+  return new Promise((done) => {
+    execFile(process.execPath, [join(REPOSITORY_ROOT, 'bin/vgac.js'), ...args], { cwd: REPOSITORY_ROOT, timeout: 60_000 }, (error, stdout, stderr) => {
+      done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
+    });
+  });
+}
