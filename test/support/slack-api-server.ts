@@ -21,7 +21,7 @@ export interface RecordedResponse {
 }
 
 export interface SlackApiServer {
-  /** Base URL for @slack/web-api's `slackApiUrl`, ending in `/api/`. */
+  /** Base URL of the stand-in Web API (what `VGAC_SLACK_API_URL` points at), ending in `/api/`. */
   readonly apiUrl: string;
   readonly posts: RecordedPost[];
   readonly responses: RecordedResponse[];
