@@ -18,7 +18,7 @@ export interface LambdaFunction {
 
 export const LAMBDA_FUNCTIONS: readonly LambdaFunction[] = Object.freeze([
   { logicalId: 'ApiFunction', name: 'api', entry: 'src/entry/lambda/api.ts', trigger: 'HTTP API: ANY /api/{proxy+}, GET /, GET /dashboard/{proxy+}' },
-  { logicalId: 'SlackFunction', name: 'slack', entry: 'src/entry/lambda/slack.ts', trigger: 'HTTP API: POST /slack/commands, /slack/events, /slack/interactions' },
+  { logicalId: 'SlackFunction', name: 'slack', entry: 'src/entry/lambda/slack.ts', trigger: 'HTTP API: POST /slack/commands, /slack/events, /slack/interactions; SNS Slack task topic subscription (its own slow half)' },
   { logicalId: 'AgentFunction', name: 'agent', entry: 'src/entry/lambda/agent.ts', trigger: 'lambda:InvokeFunction from Api/Slack; HTTP API: POST /invocations' },
   { logicalId: 'CheckDriftFunction', name: 'check-drift', entry: 'src/entry/lambda/recalibration/check-drift.ts', trigger: 'Step Functions task' },
   { logicalId: 'RecalibrateFunction', name: 'recalibrate', entry: 'src/entry/lambda/recalibration/recalibrate.ts', trigger: 'Step Functions task; SNS recompute topic subscription' },

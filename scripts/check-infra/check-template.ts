@@ -6,6 +6,7 @@ import { checkForbiddenResources } from './rules/forbidden-resources.ts';
 import { checkIamPolicies } from './rules/iam-policies.ts';
 import { checkLambdaMemory, checkLambdaTimeout } from './rules/lambda-limits.ts';
 import { checkLambdaLogRetention } from './rules/lambda-log-retention.ts';
+import { checkLambdaTopicEnvironment } from './rules/lambda-topic-environment.ts';
 import type { Violation } from './violation.ts';
 
 export function checkTemplate(template: ParsedTemplate): Violation[] {
@@ -18,5 +19,6 @@ export function checkTemplate(template: ParsedTemplate): Violation[] {
     ...checkLambdaTimeout(document),
     ...checkLambdaLogRetention(document),
     ...checkIamPolicies(document),
+    ...checkLambdaTopicEnvironment(document),
   ];
 }

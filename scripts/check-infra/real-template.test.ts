@@ -7,8 +7,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLUSTER_INDEX_NAME, TTL_ATTRIBUTE, tableDefinition } from '../../src/adapters/dynamodb/table-definition.ts';
 import { LAMBDA_FUNCTIONS, bundleDirectory } from '../lambda-functions.ts';
+import { loadConfig } from '../../src/entry/config.ts';
 import { parseTemplate } from './cfn-yaml.ts';
 import { checkTemplate } from './check-template.ts';
+import { coldStartNeeds } from './cold-start-needs.ts';
+import { publishableTopics } from './rules/lambda-topic-environment.ts';
+import { functionEnvironment, resolveWithFakes } from './template-environment.ts';
 import { asList, functionsOf, isRecord, resourcesOf, type Json } from './template-model.ts';
 
 const TEMPLATE_PATH = join(import.meta.dirname, '../../template.yaml');
@@ -171,7 +175,7 @@ describe('template.yaml', () => {
   it('template.yaml grants only the services each function needs', () => {
     const allowedServices: Record<string, string[]> = {
       ApiFunction: ['dynamodb', 's3', 'ssm', 'lambda'],
-      SlackFunction: ['dynamodb', 'ssm', 'lambda'],
+      SlackFunction: ['dynamodb', 's3', 'ssm', 'lambda'],
       AgentFunction: ['dynamodb', 's3', 'bedrock', 'ssm', 'states'],
       CheckDriftFunction: ['dynamodb', 's3'],
       RecalibrateFunction: ['dynamodb', 's3'],
@@ -281,6 +285,47 @@ describe('template.yaml', () => {
     for (const logicalId of publishers) {
       expect(((resource(logicalId).Environment as Json).Variables as Json).VGAC_RECOMPUTE_TOPIC_ARN, logicalId).toEqual({ Ref: 'RecomputeTopic' });
     }
+  });
+
+  it('template.yaml gives the Slack function its own encrypted task topic: subscribed, publish-only on exactly that topic, its ARN in VGAC_SLACK_TASK_TOPIC_ARN', () => {
+    const slack = functionsOf(template).find((fn) => fn.logicalId === 'SlackFunction');
+    const subscribers = functionsOf(template)
+      .filter((fn) => Object.values((fn.properties.Events ?? {}) as Record<string, Json>).some((event) => JSON.stringify(event).includes('"SlackTaskTopic"')))
+      .map((fn) => fn.logicalId);
+    const publishers = functionsOf(template).filter((fn) => publishableTopics(fn).has('SlackTaskTopic')).map((fn) => fn.logicalId);
+
+    expect(resource('SlackTaskTopic')).toEqual({ DisplayName: 'VGAC Slack tasks', KmsMasterKeyId: 'alias/aws/sns' });
+    expect(functionEnvironment(template, 'SlackFunction').own.VGAC_SLACK_TASK_TOPIC_ARN).toEqual({ Ref: 'SlackTaskTopic' });
+    expect(Object.values(resource('SlackFunction').Events as Record<string, Json>)).toContainEqual({ Type: 'SNS', Properties: { Topic: { Ref: 'SlackTaskTopic' } } });
+    expect(subscribers).toEqual(['SlackFunction']);
+    expect(publishers).toEqual(['SlackFunction']);
+    expect(slack === undefined ? [] : [...publishableTopics(slack)]).toEqual(['SlackTaskTopic']);
+  });
+
+  describe.each(LAMBDA_FUNCTIONS.map((fn) => fn.logicalId))('%s cold start', (logicalId) => {
+    const { merged } = functionEnvironment(template, logicalId);
+    const needs = coldStartNeeds(logicalId);
+
+    it(`template.yaml gives ${logicalId} an environment config.ts accepts in AWS mode, with every variable its entry needs at cold start`, () => {
+      const env = resolveWithFakes(template, merged);
+
+      const config = loadConfig(env);
+
+      expect(config.mode).toBe('aws');
+      for (const variable of needs.variables) expect(env[variable], variable).toMatch(/\S/);
+    });
+
+    it(`template.yaml lets ${logicalId} read the SSM parameters its entry reads at cold start`, () => {
+      const readable = statementsOf(logicalId)
+        .filter((statement) => statement.Effect === 'Allow' && asList(statement.Action).includes('ssm:GetParameter'))
+        .flatMap((statement) => asList(statement.Resource).map((arn) => (arn as Json)['Fn::Sub']));
+
+      for (const variable of needs.ssmParameters) {
+        const parameterName = (merged[variable] as Json | undefined)?.Ref;
+        expect(parameterName, variable).toEqual(expect.stringMatching(/ParameterName$/));
+        expect(readable, variable).toContain(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter\${${String(parameterName)}}`);
+      }
+    });
   });
 
   it('template.yaml dashboard body is valid JSON with every required widget metric', () => {

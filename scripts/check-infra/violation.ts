@@ -10,6 +10,7 @@ export const RuleId = {
   iamWildcardAction: 'iam-wildcard-action',
   iamWildcardResource: 'iam-wildcard-resource',
   iamUnverifiablePolicy: 'iam-unverifiable-policy',
+  lambdaTopicEnvironment: 'lambda-topic-environment',
 } as const;
 export type RuleId = (typeof RuleId)[keyof typeof RuleId];
 

@@ -1,0 +1,101 @@
+/**
+ * A Lambda function's environment as the template gives it: `Globals.Function.Environment.Variables`
+ * merged with the function's own (SAM merges the Variables maps key by key; the function wins),
+ * and — for tests that load a handler with that environment — the same variables with every
+ * intrinsic resolved to a plausible fake: a parameter's Default, an SNS topic's ARN, a table or
+ * bucket name, a function name, a state machine ARN. Pure.
+ */
+import { InvalidInputError } from '../../src/core/errors.ts';
+import { functionsOf, isRecord, refTarget, resourcesOf, type Json } from './template-model.ts';
+
+/** `VGAC_<WHAT>_TOPIC_ARN`: a variable naming an SNS topic a function publishes to. */
+export const TOPIC_ARN_VARIABLE = /^VGAC_[A-Z0-9_]+_TOPIC_ARN$/;
+
+export interface FunctionEnvironment {
+  /** Variables from `Globals.Function.Environment.Variables`, as written (intrinsics unresolved). */
+  readonly globals: Readonly<Record<string, unknown>>;
+  /** The function's own `Environment.Variables`, as written. */
+  readonly own: Readonly<Record<string, unknown>>;
+  /** What the function runs with: globals overridden by its own. */
+  readonly merged: Readonly<Record<string, unknown>>;
+}
+
+function variablesOf(holder: unknown): Record<string, unknown> {
+  const environment = isRecord(holder) ? holder.Environment : undefined;
+  const variables = isRecord(environment) ? environment.Variables : undefined;
+  return isRecord(variables) ? variables : {};
+}
+
+/** `Globals.Function.Environment.Variables`, as written; {} when absent. */
+export function globalVariables(template: Json): Record<string, unknown> {
+  return isRecord(template.Globals) ? variablesOf(template.Globals.Function) : {};
+}
+
+/** The environment of function `logicalId`. Throws InvalidInputError when the template has no such function. */
+export function functionEnvironment(template: Json, logicalId: string): FunctionEnvironment {
+  const fn = functionsOf(template).find((candidate) => candidate.logicalId === logicalId);
+  if (fn === undefined) throw new InvalidInputError(`template has no function '${logicalId}'`);
+  const globals = globalVariables(template);
+  const own = variablesOf(fn.properties);
+  return { globals, own, merged: { ...globals, ...own } };
+}
+
+/** Where the fakes live: the region, account and stack name every fake ARN and name is built from. */
+export interface FakeStack {
+  readonly region: string;
+  readonly accountId: string;
+  readonly stackName: string;
+}
+
+export const DEFAULT_FAKE_STACK: FakeStack = { region: 'us-east-1', accountId: '123456789012', stackName: 'vgac' };
+
+/** The fake value `{Ref: logicalId}` resolves to; undefined for an unknown name. */
+function fakeRef(template: Json, logicalId: string, stack: FakeStack): string | undefined {
+  const parameters = isRecord(template.Parameters) ? template.Parameters : {};
+  const parameter = parameters[logicalId];
+  if (isRecord(parameter)) {
+    const fallback = parameter.Default;
+    return typeof fallback === 'string' || typeof fallback === 'number' || typeof fallback === 'boolean' ? String(fallback) : undefined;
+  }
+  if (logicalId === 'AWS::Region') return stack.region;
+  if (logicalId === 'AWS::AccountId') return stack.accountId;
+  if (logicalId === 'AWS::StackName') return stack.stackName;
+  const resource = resourcesOf(template).find((candidate) => candidate.logicalId === logicalId);
+  const physical = `${stack.stackName}-${logicalId}-FAKE0123`;
+  switch (resource?.type) {
+    case 'AWS::SNS::Topic':
+      return `arn:aws:sns:${stack.region}:${stack.accountId}:${physical}`;
+    case 'AWS::Serverless::StateMachine':
+    case 'AWS::StepFunctions::StateMachine':
+      return `arn:aws:states:${stack.region}:${stack.accountId}:stateMachine:${physical}`;
+    case 'AWS::S3::Bucket':
+      return physical.toLowerCase();
+    case 'AWS::DynamoDB::Table':
+    case 'AWS::Serverless::Function':
+    case 'AWS::Lambda::Function':
+      return physical;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The variables with intrinsics replaced by fakes (see the module comment). Literal strings,
+ * numbers and booleans become their text.
+ * @throws InvalidInputError naming the variable whose value is an intrinsic other than a `Ref` to a
+ * parameter with a Default, a pseudo parameter or a resource of a known type.
+ */
+export function resolveWithFakes(template: Json, variables: Readonly<Record<string, unknown>>, stack: FakeStack = DEFAULT_FAKE_STACK): Record<string, string> {
+  const resolved: Record<string, string> = {};
+  for (const [name, value] of Object.entries(variables)) {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+      resolved[name] = String(value);
+      continue;
+    }
+    const target = refTarget(value);
+    const fake = target === undefined ? undefined : fakeRef(template, target, stack);
+    if (fake === undefined) throw new InvalidInputError(`cannot fake ${name}: ${JSON.stringify(value)} is not a Ref to a parameter with a Default or a known resource`);
+    resolved[name] = fake;
+  }
+  return resolved;
+}
