@@ -87,6 +87,9 @@ describe('collector handler on slurmrestd', () => {
     const second = await captureOutput(() => handler(event));
     // Slurm's times are whole seconds: keep the waiter pending for two of them before freeing the GPUs.
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, waiterSubmittedMs + 2_000 - Date.now())));
+    // The premise of a long wait: the holder still holds the GPUs and the waiter still waits. Checked,
+    // not assumed — on a loaded machine the holder can end early, and the waiter then starts at once.
+    expect((await slurm.run('squeue', ['-h', '-t', 'all', '-j', `${holder},${waiter}`, '-o', '%i %T'])).trim().split('\n').sort()).toEqual([`${holder} RUNNING`, `${waiter} PENDING`].sort());
     await slurm.run('scancel', [holder]);
     await waitFor('the waiter to start', async () => (['RUNNING', 'COMPLETED'].includes((await slurm.run('squeue', ['-h', '-t', 'all', '-j', waiter, '-o', '%T'])).trim()) ? true : undefined));
     const third = await captureOutput(() => handler(event));
@@ -102,6 +105,10 @@ describe('collector handler on slurmrestd', () => {
     // At the waiter's submit instant the holder used all 4 GPUs and nothing was pending ahead of it.
     expect(stored.get(waiter)?.features).toMatchObject({ gpusInUse: 4, requestedGpus: 2, pendingGpusAhead: 0 });
     expect(stored.get(holder)?.outcome?.waitSeconds).toBeLessThan(5);
+    // The recorded wait is Slurm's own start − submit (whole seconds), read independently from scontrol.
+    const scontrolLine = await slurm.run('scontrol', ['show', 'job', '-o', waiter]);
+    const scontrolWaitSeconds = (Date.parse(/StartTime=(\S+)/.exec(scontrolLine)?.[1] ?? '') - Date.parse(/SubmitTime=(\S+)/.exec(scontrolLine)?.[1] ?? '')) / 1000;
+    expect(stored.get(waiter)?.outcome?.waitSeconds).toBe(scontrolWaitSeconds);
     expect(stored.get(waiter)?.outcome?.waitSeconds).toBeGreaterThanOrEqual(1);
   }, 120_000);
 });

@@ -6,6 +6,8 @@ describe('slurm-fields', () => {
     const cases: [string | null, number][] = [
       ['gres:gpu:3', 3], ['gres/gpu=2', 2], ['gpu:a100:4(S:0-1)', 4], ['gres:gpu', 1], ['gres:gpu:2,gres:shard:5', 2],
       ['gres:gpu:a100:1,gres:gpu:v100:2', 3], ['', 0], [null, 0], ['(null)', 0], ['cpu=4,mem=1G', 0],
+      // Slurm lists the total and its typed breakdown: 2 GPUs, not 4 (as core's sacct importer reads it).
+      ['gres/gpu=2,gres/gpu:a100=2', 2], ['gres:gpu:a100:many', 0],
     ];
 
     const results = cases.map(([text]) => gpusInTres(text));

@@ -3,6 +3,8 @@
  * scontrol show job/node -o), turned into the Observer's QueuedJob. Vendor quirks live here.
  */
 import type { QueuedJob } from '../../app/ports.ts';
+import { InvalidInputError } from '../../core/errors.ts';
+import { parseSlurmGpuCount } from '../../core/traces/slurm-fields.ts';
 
 const MS_PER_SECOND = 1_000;
 const SECONDS_PER_MINUTE = 60;
@@ -10,21 +12,18 @@ const SECONDS_PER_MINUTE = 60;
 const SLURM_NO_VAL_32 = 0xfffffffe;
 
 /**
- * GPUs in a TRES/GRES text: `gres:gpu:3`, `gres/gpu=2`, `gpu:a100:4(S:0-1)`, `gres:gpu` (= 1),
- * comma-separated lists (other resources ignored). '' or null → 0.
+ * GPUs in a job's or node's TRES/gres text, by core's {@link parseSlurmGpuCount} (both Slurm
+ * syntaxes: `gres:gpu:3`, `gres/gpu=2,gres/gpu:a100=2` = 2, `gpu:a100:4(S:0-1)`…). null/absent → 0.
+ * A text core cannot read also counts 0: one odd field must not fail the whole listing.
  */
 export function gpusInTres(text: string | null | undefined): number {
-  if (text === null || text === undefined || text.trim() === '' || text === '(null)' || text === 'N/A') return 0;
-  let gpus = 0;
-  for (const raw of text.split(',')) {
-    const entry = raw.trim().replace(/\(.*\)$/, '').replace(/^gres[:/]/, '');
-    const parts = entry.split(/[:=]/);
-    if (parts[0] !== 'gpu') continue;
-    const last = parts.length > 1 ? parts[parts.length - 1] ?? '' : '';
-    const count = /^\d+$/.test(last) ? Number(last) : 1;
-    gpus += count;
+  if (text === null || text === undefined) return 0;
+  try {
+    return parseSlurmGpuCount(text);
+  } catch (error) {
+    if (error instanceof InvalidInputError) return 0;
+    throw error;
   }
-  return gpus;
 }
 
 /** Slurm job state (any case, with or without `+FLAG` suffixes) → the Observer's state. COMPLETING still holds its resources: running. */

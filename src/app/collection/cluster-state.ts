@@ -1,6 +1,7 @@
 /** Assembles the Observer's ClusterState from a collector's job and node listing. Pure. */
 import type { ClusterState, JobSpec, QueuedJob } from '../ports.ts';
-import { queueFeatures } from './queue-features.ts';
+import { liveQueueFeatures } from '../../core/features/live-queue-features.ts';
+import { jobSpecRequest } from './job-spec-request.ts';
 
 export interface ClusterListing {
   readonly clusterId: string;
@@ -12,7 +13,7 @@ export interface ClusterListing {
   readonly job?: JobSpec;
 }
 
-/** The ClusterState of a listing: `gpusInUse` sums the running jobs' GPUs; features from {@link queueFeatures} at `observedAtMs`. */
+/** The ClusterState of a listing: `gpusInUse` sums the running jobs' GPUs; features from {@link liveQueueFeatures} at `observedAtMs`. */
 export function buildClusterState(listing: ClusterListing): ClusterState {
   const gpusInUse = listing.jobs.reduce((sum, job) => sum + (job.state === 'running' ? job.requestedGpus : 0), 0);
   return {
@@ -21,11 +22,11 @@ export function buildClusterState(listing: ClusterListing): ClusterState {
     jobs: listing.jobs,
     totalGpus: listing.totalGpus,
     gpusInUse,
-    features: queueFeatures({
+    features: liveQueueFeatures({
       jobs: listing.jobs,
       totalGpus: listing.totalGpus,
       atMs: listing.observedAtMs,
-      ...(listing.job === undefined ? {} : { subject: { kind: 'spec' as const, spec: listing.job } }),
+      ...(listing.job === undefined ? {} : { subject: { kind: 'request' as const, request: jobSpecRequest(listing.job) } }),
     }),
   };
 }

@@ -4,8 +4,10 @@
  *
  * Each poll's ClusterState is diffed against what was seen before:
  * - a job first seen with a submit time after the previous poll was requested (or capture began) is a
- *   new submission: it is predicted from the state at first sight with itself removed and only
- *   jobs queued before it counted as "ahead" — the nearest a poller gets to its submit instant
+ *   new submission: it is predicted from the state AT its submit instant, reconstructed from the
+ *   listing (jobs that started after it are pending ahead, jobs that ended before it are gone —
+ *   see `liveQueueFeatures`) plus the previous listing's running jobs that have since left the
+ *   listing (they ended between the polls, possibly after the submit instant)
  *   (the VGAC research found that 30 s snapshots invert the sign of the key correlation, so poll
  *   often: default every {@link DEFAULT_CAPTURE_INTERVAL_MS} ms);
  * - a job with a start time is the outcome: wait = start − submit → `recordJobOutcome`
@@ -22,7 +24,7 @@ import type { LearningDeps } from '../learning/learning-deps.ts';
 import { predictJob } from '../learning/predict-job.ts';
 import { recordJobOutcome } from '../learning/record-outcome.ts';
 import type { ClusterState, QueuedJob } from '../ports.ts';
-import { queueFeatures } from './queue-features.ts';
+import { liveQueueFeatures } from '../../core/features/live-queue-features.ts';
 
 export const DEFAULT_CAPTURE_INTERVAL_MS = 5_000;
 /** Slurm reports submit times in whole seconds: a job submitted in the second a poll began may carry an earlier time. */
@@ -45,11 +47,13 @@ export interface CaptureTracker {
   readonly jobs: Map<string, TrackedJob>;
   /** Untracked jobs submitted at or after this instant (to the second) are new: when the previous listing was requested. */
   lastObservedAtMs: number;
+  /** The previous listing's running jobs: one that is gone from the next listing ended between the polls. */
+  previousRunning: readonly QueuedJob[];
 }
 
 /** A tracker for a capture that begins at `startedAtMs` (epoch ms). */
 export function createCaptureTracker(clusterId: string, startedAtMs: number): CaptureTracker {
-  return { clusterId, jobs: new Map(), lastObservedAtMs: startedAtMs };
+  return { clusterId, jobs: new Map(), lastObservedAtMs: startedAtMs, previousRunning: [] };
 }
 
 export interface CaptureTickResult {
@@ -59,9 +63,14 @@ export interface CaptureTickResult {
   readonly adopted: readonly string[];
 }
 
-/** The features of `job` at its submit instant, as reconstructed from the state it was first seen in. */
-export function submitInstantFeatures(state: ClusterState, job: QueuedJob): Record<string, number> {
-  return queueFeatures({ jobs: state.jobs, totalGpus: state.totalGpus, atMs: job.submitTimeMs, subject: { kind: 'queued', jobId: job.jobId } });
+/**
+ * The features of `job` at its submit instant, reconstructed from the listing it was first seen in
+ * (`state`) and `departedRunning`: jobs running at the previous poll that are gone from this
+ * listing (they ended between the polls; whether before or after the submit instant is unknown,
+ * so they count as running when they had started by then).
+ */
+export function submitInstantFeatures(state: ClusterState, job: QueuedJob, departedRunning: readonly QueuedJob[] = []): Record<string, number> {
+  return liveQueueFeatures({ jobs: [...state.jobs, ...departedRunning], totalGpus: state.totalGpus, atMs: job.submitTimeMs, subject: { kind: 'queued', jobId: job.jobId } });
 }
 
 /**
@@ -76,6 +85,8 @@ export async function captureTick(deps: LearningDeps, tracker: CaptureTracker, s
   const adopted: string[] = [];
   const listed = new Set<string>();
   const ordered = [...state.jobs].sort((left, right) => left.submitTimeMs - right.submitTimeMs || Number(left.jobId) - Number(right.jobId));
+  const listedNow = new Set(state.jobs.map((job) => job.jobId));
+  const departedRunning = tracker.previousRunning.filter((job) => !listedNow.has(job.jobId));
 
   for (const job of ordered) {
     listed.add(job.jobId);
@@ -83,7 +94,7 @@ export async function captureTick(deps: LearningDeps, tracker: CaptureTracker, s
     if (tracked === undefined) {
       const newSince = Math.floor(tracker.lastObservedAtMs / SUBMIT_TIME_RESOLUTION_MS) * SUBMIT_TIME_RESOLUTION_MS;
       if (job.submitTimeMs >= newSince) {
-        const features = submitInstantFeatures(state, job);
+        const features = submitInstantFeatures(state, job, departedRunning);
         const probability = await predictOnce(deps, tracker.clusterId, job.jobId, features, state.observedAtMs);
         if (probability !== null) predicted.push({ jobId: job.jobId, probability, features });
         tracked = { submitTimeMs: job.submitTimeMs, predicted: true, resolved: false, lastSeenMs: state.observedAtMs };
@@ -119,6 +130,7 @@ export async function captureTick(deps: LearningDeps, tracker: CaptureTracker, s
     tracker.jobs.delete(jobId);
   }
   tracker.lastObservedAtMs = Math.max(tracker.lastObservedAtMs, state.observedAtMs);
+  tracker.previousRunning = state.jobs.filter((job) => job.state === 'running');
   for (const entry of predicted) deps.logger.info('capture.predicted', { clusterId: tracker.clusterId, jobId: entry.jobId, probability: entry.probability });
   for (const entry of outcomes) deps.logger.info('capture.outcome', { clusterId: tracker.clusterId, ...entry });
   for (const entry of censored) deps.logger.info('capture.censored', { clusterId: tracker.clusterId, ...entry });

@@ -17,6 +17,7 @@ import { InvalidInputError } from '../errors.ts';
 import type { Random } from '../random.ts';
 import { calibrationErrorFromGroups, type BinningOptions } from './calibration-error.ts';
 import { groupByScore, groupIndexOfRows, type ScoreGroups } from './score-groups.ts';
+import { quantileOfSorted } from './quantile-of-sorted.ts';
 
 export const NOISE_FLOOR_RESAMPLES = 200;
 export const NOISE_FLOOR_LEVEL = 0.95;
@@ -62,13 +63,4 @@ export function calibrationNoiseFloor(
   }
   eces.sort();
   return { medianEce: quantileOfSorted(eces, 0.5), upperEce: quantileOfSorted(eces, level), level };
-}
-
-/** Linear interpolation between order statistics (numpy's default, "type 7"). */
-function quantileOfSorted(sorted: Float64Array, fraction: number): number {
-  const position = fraction * (sorted.length - 1);
-  const below = Math.floor(position);
-  const above = Math.min(below + 1, sorted.length - 1);
-  const weight = position - below;
-  return (sorted[below] as number) * (1 - weight) + (sorted[above] as number) * weight;
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../errors.ts';
-import { clusterProfileStatistics, quantileOfSorted, type ProfileSample } from './cluster-profile-statistics.ts';
+import { clusterProfileStatistics, type ProfileSample } from './cluster-profile-statistics.ts';
 
 const HOUR_MS = 3_600_000;
 const DAY0_MS = Date.UTC(2026, 0, 5);
@@ -69,14 +69,5 @@ describe('clusterProfileStatistics', () => {
         expect(stats.typicalWaitSeconds).toBeLessThanOrEqual(stats.longWaitThresholdSeconds as number);
       }),
     );
-  });
-});
-
-describe('quantileOfSorted', () => {
-  it('matches numpy.quantile on a small sorted array', () => {
-    // numpy.quantile([10, 20, 30, 40, 100], [0, 0.25, 0.9, 1]) = [10, 20, 76, 100]
-    const sorted = Float64Array.from([10, 20, 30, 40, 100]);
-
-    expect([0, 0.25, 0.9, 1].map((p) => quantileOfSorted(sorted, p))).toEqual([10, 20, 76, 100]);
   });
 });

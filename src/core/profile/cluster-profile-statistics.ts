@@ -5,6 +5,7 @@
  * Pure: samples arrive already extracted from stored predictions.
  */
 import { InvalidInputError } from '../errors.ts';
+import { quantileOfSorted } from '../metrics/quantile-of-sorted.ts';
 
 /** One stored prediction, reduced to what a profile needs. */
 export interface ProfileSample {
@@ -41,19 +42,6 @@ const MS_PER_HOUR = 3_600_000;
 const HOURS_PER_DAY = 24;
 const MEDIAN = 0.5;
 const P90 = 0.9;
-
-/**
- * Quantile of ascending `sorted` (non-empty) by linear interpolation between order statistics:
- * Hyndman & Fan type 7, numpy's default `np.quantile(x, q)`
- * (https://doi.org/10.1080/00031305.1996.10473566).
- */
-export function quantileOfSorted(sorted: Float64Array, probability: number): number {
-  const position = (sorted.length - 1) * probability;
-  const lower = Math.floor(position);
-  const lowerValue = sorted[lower] as number;
-  const upperValue = sorted[Math.min(lower + 1, sorted.length - 1)] as number;
-  return lowerValue + (position - lower) * (upperValue - lowerValue);
-}
 
 /**
  * Profile numbers of `samples`. Throws InvalidInputError on a non-finite or negative queue depth

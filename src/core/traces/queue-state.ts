@@ -1,5 +1,6 @@
 import { lowerBound } from '../binary-search.ts';
 import { InvalidInputError } from '../errors.ts';
+import { quantileType7 } from '../metrics/quantile-of-sorted.ts';
 import { compareJobIds } from './compare-job-ids.ts';
 import { createFenwickTree, fenwickAdd, fenwickSelect } from './fenwick-tree.ts';
 import type { TraceJob } from './trace-job.ts';
@@ -98,8 +99,8 @@ const SECONDS_PER_DAY = 86_400;
 const SECONDS_PER_HOUR = 3_600;
 /** 1970-01-01 was a Thursday (getUTCDay() = 4). */
 const EPOCH_DAY_OF_WEEK = 4;
-const MEDIAN = 0.5;
-const P90 = 0.9;
+/** The probabilities of `recentWaitMedianSeconds` and `recentWaitP90Seconds`. */
+export const RECENT_WAIT_QUANTILES = { median: 0.5, p90: 0.9 } as const;
 
 /**
  * Replays a job log and returns, for every job, the queue state a live observer would have seen
@@ -171,15 +172,9 @@ export function reconstructQueueState(jobs: readonly TraceJob[], options: QueueS
   let startCount = 0;
   let hourStart = 0;
 
-  const quantile = (probability: number): number => {
-    // Type 7: h = (m − 1)·p, interpolate between the ⌊h⌋-th and ⌈h⌉-th order statistics (0-based).
-    const position = (windowCount - 1) * probability;
-    const lower = Math.floor(position);
-    const lowerValue = waitRanks.sortedWaits[fenwickSelect(waitTree, lower + 1)] as number;
-    if (lower === position) return lowerValue;
-    const upperValue = waitRanks.sortedWaits[fenwickSelect(waitTree, lower + 2)] as number;
-    return lowerValue + (position - lower) * (upperValue - lowerValue);
-  };
+  // Type 7 over the window, its order statistics read from the Fenwick tree of wait ranks.
+  const quantile = (probability: number): number =>
+    quantileType7(windowCount, probability, (index) => waitRanks.sortedWaits[fenwickSelect(waitTree, index + 1)] as number);
 
   const snapshots = new Array<SubmitSnapshot>(jobCount);
   for (let eventIndex = 0; eventIndex < events.count; eventIndex += 1) {
@@ -206,8 +201,8 @@ export function reconstructQueueState(jobs: readonly TraceJob[], options: QueueS
           userPendingJobs: entry.user === '' ? 0 : pendingByUser.get(entry.user) ?? 0,
           hourOfDay: Math.floor(positiveModulo(epochSeconds, SECONDS_PER_DAY) / SECONDS_PER_HOUR),
           dayOfWeek: positiveModulo(Math.floor(epochSeconds / SECONDS_PER_DAY) + EPOCH_DAY_OF_WEEK, 7),
-          recentWaitMedianSeconds: windowCount === 0 ? null : quantile(MEDIAN),
-          recentWaitP90Seconds: windowCount === 0 ? null : quantile(P90),
+          recentWaitMedianSeconds: windowCount === 0 ? null : quantile(RECENT_WAIT_QUANTILES.median),
+          recentWaitP90Seconds: windowCount === 0 ? null : quantile(RECENT_WAIT_QUANTILES.p90),
           jobsStartedLastHour: startCount - hourStart,
           outcome: {
             waitSeconds: entry.startTimeSeconds === null ? null : entry.startTimeSeconds - t,

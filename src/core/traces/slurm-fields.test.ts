@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../errors.ts';
-import { parseSlurmMemoryMb, parseSlurmTimelimitSeconds, parseSlurmTimestampSeconds, parseSlurmTres } from './slurm-fields.ts';
+import { parseSlurmGpuCount, parseSlurmMemoryMb, parseSlurmTimelimitSeconds, parseSlurmTimestampSeconds, parseSlurmTres } from './slurm-fields.ts';
 
 describe('parseSlurmTimestampSeconds', () => {
   it('parseSlurmTimestampSeconds reads the wall-clock time as UTC', () => {
@@ -92,11 +92,42 @@ describe('parseSlurmTres', () => {
     expect(parseSlurmTres('')).toEqual({ cpus: null, memoryMb: null, nodes: null, gpus: 0 });
   });
 
-  it('parseSlurmTres refuses items that are not key=value and counts that are not numbers', () => {
-    expect(() => parseSlurmTres('cpu=4,gpu')).toThrow("TRES item not understood: 'gpu'");
+  it('parseSlurmTres reads gres-syntax items beside key=value ones', () => {
+    // Slurm's older gres syntax (sbatch(1) --gres "name[[:type]:count]", squeue tres-per-node "gres:gpu:3").
+    expect(parseSlurmTres('cpu=4,gres:gpu:3')).toEqual({ cpus: 4, memoryMb: null, nodes: null, gpus: 3 });
+    expect(parseSlurmTres('cpu=4,gpu').gpus).toBe(1);
+  });
+
+  it('parseSlurmTres refuses items that are neither key=value nor gres entries, and counts that are not numbers', () => {
+    expect(() => parseSlurmTres('cpu=4,gres:gpu:a100:many')).toThrow("gres count not understood: 'gres:gpu:a100:many'");
+    expect(() => parseSlurmTres('cpu=4,gpu:a:b:c')).toThrow("gres item not understood: 'gpu:a:b:c'");
     expect(() => parseSlurmTres('=4')).toThrow("TRES item not understood: '=4'");
-    expect(() => parseSlurmTres('gres/gpu=many')).toThrow("TRES count not understood: 'gres/gpu=many'");
+    expect(() => parseSlurmTres('gres/gpu=many')).toThrow("gres count not understood: 'gres/gpu=many'");
     expect(() => parseSlurmTres('node=')).toThrow("TRES count not understood: 'node='");
     expect(() => parseSlurmTres('cpu=-1')).toThrow("TRES count not understood: 'cpu=-1'");
+  });
+});
+
+describe('parseSlurmGpuCount', () => {
+  it('parseSlurmGpuCount_readsTheDocumentedTresAndGresSpellings', () => {
+    // Forms from sbatch(1) --gres ("gpu:2", "gpu:kepler:2"), gres.html (node Gres "gpu:tesla:2,gpu:kepler:2",
+    // TRES "gres/gpu"), squeue/scontrol TresPerNode ("gres:gpu:3", "gres:gpu:a100:2") and sinfo's socket detail.
+    const cases: [string, number][] = [
+      ['gres/gpu=2,gres/gpu:a100=2', 2], ['gres/gpu:a100=2,gres/gpu=2', 2], ['gres/gpu:a100=1,gres/gpu:t4=2', 3],
+      ['billing=8,cpu=8,gres/gpu=4,mem=64G,node=1', 4], ['gres:gpu:3', 3], ['gres:gpu:a100:2', 2], ['gres/gpu:a100:2', 2],
+      ['gpu:2', 2], ['gpu:kepler:2', 2], ['gpu:tesla:2,gpu:kepler:2', 4], ['gpu:a100:4(S:0-1)', 4], ['gres:gpu', 1],
+      ['gpu:a100', 1], ['gres:gpu:2,gres:shard:5', 2], ['gpu:tesla:2,mps:400,bandwidth:lustre:4G', 2], ['gpu:1k', 1024],
+      ['gres/shard=4,license/matlab=1', 0], ['cpu=4,mem=1G', 0], ['', 0], ['(null)', 0], ['N/A', 0],
+    ];
+
+    const results = cases.map(([text]) => parseSlurmGpuCount(text));
+
+    expect(results).toEqual(cases.map(([, gpus]) => gpus));
+  });
+
+  it('parseSlurmGpuCount_refusesMalformedGpuItems', () => {
+    expect(() => parseSlurmGpuCount('gres/gpu=')).toThrow("gres count not understood: 'gres/gpu='");
+    expect(() => parseSlurmGpuCount('gpu:a100:two')).toThrow("gres count not understood: 'gpu:a100:two'");
+    expect(() => parseSlurmGpuCount('gpu::2')).toThrow("gres item not understood: 'gpu::2'");
   });
 });

@@ -101,30 +101,98 @@ export interface SlurmTres {
   gpus: number;
 }
 
+/** What Slurm prints for "no generic resources". */
+const NO_GRES_WORDS: ReadonlySet<string> = new Set(['', '(null)', 'N/A', 'None', '(none)']);
+
+/** Count suffixes of gres counts: binary multiples (sbatch(1) `--gres`). */
+const GRES_COUNT_MULTIPLIER: Readonly<Record<string, number>> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4, P: 1024 ** 5 };
+
+const GRES_COUNT = /^(\d+)([KMGTP]?)$/i;
+/** `[gres:|gres/]name[:type][:count]`, optionally followed by Slurm's `(S:0-1)` / `(IDX:0-3)` detail. */
+const GRES_ENTRY = /^(?:gres[:/])?([A-Za-z][\w.-]*)((?::[\w.-]+){0,2})(?:\([^)]*\))?$/;
+
+/** One GPU entry of a TRES/gres list: how many, and whether it names a GPU type. */
+interface GpuEntry {
+  readonly gpus: number;
+  readonly typed: boolean;
+}
+
+/**
+ * One item of a TRES or gres list → its GPUs, or null when it is not a GPU item. Two syntaxes:
+ * TRES `gres/gpu=N`, `gres/gpu:TYPE=N` (sacct ReqTRES/AllocTRES, slurmrestd `tres_*`), and gres
+ * `name[:type][:count]` with an optional `gres:` or `gres/` prefix (sbatch `--gres`, squeue
+ * `tres-per-node`, scontrol `TresPerNode`/node `Gres`: `gres:gpu:3`, `gres:gpu:a100:2`,
+ * `gpu:a100:4(S:0-1)`, `gpu` = 1). Throws InvalidInputError for a malformed item.
+ */
+function gpuEntry(item: string): GpuEntry | null {
+  const equalsIndex = item.indexOf('=');
+  if (equalsIndex >= 0) {
+    const key = item.slice(0, equalsIndex);
+    if (key !== 'gres/gpu' && !key.startsWith('gres/gpu:')) return null;
+    return { gpus: readGresCount(item, item.slice(equalsIndex + 1)), typed: key !== 'gres/gpu' };
+  }
+  const match = GRES_ENTRY.exec(item);
+  if (!match) throw new InvalidInputError(`gres item not understood: '${item}'`);
+  if (match[1] !== 'gpu') return null;
+  const rest = (match[2] as string).split(':').slice(1);
+  // name:count, name:type, name:type:count — a last part that is a count is the count.
+  const last = rest[rest.length - 1];
+  const hasCount = last !== undefined && GRES_COUNT.test(last);
+  if (rest.length === 2 && !hasCount) throw new InvalidInputError(`gres count not understood: '${item}'`);
+  return { gpus: hasCount ? readGresCount(item, last) : 1, typed: rest.length === 2 || (rest.length === 1 && !hasCount) };
+}
+
+function readGresCount(item: string, value: string): number {
+  const match = GRES_COUNT.exec(value);
+  if (!match) throw new InvalidInputError(`gres count not understood: '${item}'`);
+  return Number(match[1]) * (GRES_COUNT_MULTIPLIER[(match[2] as string).toUpperCase()] as number);
+}
+
+/**
+ * GPUs in a Slurm TRES or gres list (comma-separated; other resources ignored), in either syntax
+ * (see the Slurm docs: https://slurm.schedmd.com/gres.html and sbatch(1) `--gres`):
+ * `billing=8,cpu=8,gres/gpu:a100=2,gres/gpu=2,mem=64G` → 2, `gres:gpu:3` → 3,
+ * `gres:gpu:a100:1,gres:gpu:v100:2` → 3, `gpu:tesla:2(S:0-1)` → 2, `gres:gpu` → 1.
+ * Generic entries (no type) are the total; typed entries are summed only when no generic entry
+ * exists — Slurm lists both the total and its typed breakdown, so adding them would double-count.
+ * '', `(null)`, `N/A`, `None` → 0. Throws InvalidInputError for a malformed item or count.
+ */
+export function parseSlurmGpuCount(raw: string): number {
+  const text = raw.trim();
+  if (NO_GRES_WORDS.has(text)) return 0;
+  let genericGpus: number | null = null;
+  let typedGpus = 0;
+  for (const item of text.split(',')) {
+    const entry = gpuEntry(item.trim());
+    if (entry === null) continue;
+    if (entry.typed) typedGpus += entry.gpus;
+    else genericGpus = (genericGpus ?? 0) + entry.gpus;
+  }
+  return genericGpus ?? typedGpus;
+}
+
 /**
  * Slurm `ReqTRES` (e.g. `billing=8,cpu=8,gres/gpu:a100=2,mem=64G,node=1`) → the request.
- * GPUs: a generic `gres/gpu=N` is the total; typed entries `gres/gpu:TYPE=N` are summed only when
- * no generic entry exists (Slurm lists both for a typed request, so adding them would double-count).
+ * GPUs by {@link parseSlurmGpuCount} (so a gres-syntax item such as `gres:gpu:3` is read too).
  * Unknown keys (billing, license/…, other gres) are ignored. Throws InvalidInputError for an item
- * that is not `key=value` or a cpu/node/gpu count that is not a non-negative number.
+ * that is neither `key=value` nor a gres entry, or a cpu/node/gpu count that is not a
+ * non-negative number.
  */
 export function parseSlurmTres(raw: string): SlurmTres {
   const tres: SlurmTres = { cpus: null, memoryMb: null, nodes: null, gpus: 0 };
   if (raw === '') return tres;
-  let genericGpus: number | null = null;
-  let typedGpus = 0;
   for (const item of raw.split(',')) {
     const equalsIndex = item.indexOf('=');
-    if (equalsIndex <= 0) throw new InvalidInputError(`TRES item not understood: '${item}'`);
+    if (equalsIndex === 0) throw new InvalidInputError(`TRES item not understood: '${item}'`);
+    // Items without '=' are gres entries: parseSlurmGpuCount checks them.
+    if (equalsIndex < 0) continue;
     const key = item.slice(0, equalsIndex);
     const value = item.slice(equalsIndex + 1);
     if (key === 'mem') tres.memoryMb = parseSlurmMemoryMb(value, 1, 1);
     else if (key === 'cpu') tres.cpus = readCount(item, value);
     else if (key === 'node') tres.nodes = readCount(item, value);
-    else if (key === 'gres/gpu') genericGpus = readCount(item, value);
-    else if (key.startsWith('gres/gpu:')) typedGpus += readCount(item, value);
   }
-  tres.gpus = genericGpus ?? typedGpus;
+  tres.gpus = parseSlurmGpuCount(raw);
   return tres;
 }
 

@@ -14,7 +14,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { queueFeatures } from '../../../app/collection/queue-features.ts';
+import { jobSpecRequest } from '../../../app/collection/job-spec-request.ts';
+import { liveQueueFeatures } from '../../../core/features/live-queue-features.ts';
 import { predictJob } from '../../../app/learning/predict-job.ts';
 import { recordJobOutcome } from '../../../app/learning/record-outcome.ts';
 import { registerCluster } from '../../../app/learning/register-cluster.ts';
@@ -212,7 +213,7 @@ export async function run(args: readonly string[]): Promise<number> {
         await sleep(startMs + job.submitOffsetSeconds * 1000 - Date.now());
         // The state at the submit instant: captured just before sbatch, the job itself as the subject.
         const state = await observer.observe(clusterId);
-        const features = queueFeatures({ jobs: state.jobs, totalGpus, atMs: Date.now(), subject: { kind: 'spec', spec: { gpus: job.gpus, estimatedDurationMinutes: job.timeLimitMinutes } } });
+        const features: Readonly<Record<string, number>> = liveQueueFeatures({ jobs: state.jobs, totalGpus, atMs: Date.now(), subject: { kind: 'request', request: jobSpecRequest({ gpus: job.gpus, estimatedDurationMinutes: job.timeLimitMinutes }) } });
         const input = Object.fromEntries(VERSUS_FEATURES.map((name) => [name, features[name] ?? 0]));
         const sbatchArgs = ['--parsable', `--gres=gpu:${job.gpus}`, `--time=${job.timeLimitMinutes}`, '--output=/dev/null', ...(values.partition === undefined ? [] : [`--partition=${values.partition}`]), '--wrap', `sleep ${job.runSeconds}`];
         const jobId = (await slurmCommand('sbatch', sbatchArgs)).trim().split(';')[0] ?? '';
