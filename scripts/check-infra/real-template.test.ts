@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLUSTER_INDEX_NAME, TTL_ATTRIBUTE, tableDefinition } from '../../src/adapters/dynamodb/table-definition.ts';
 import { LAMBDA_FUNCTIONS, bundleDirectory } from '../lambda-functions.ts';
-import { loadConfig } from '../../src/entry/config.ts';
+import type { SecretSource } from '../../src/app/ports.ts';
+import { COLLECTORS, CONFIG_VARIABLES, loadConfig } from '../../src/entry/config.ts';
+import { LAMBDA_COLLECTORS, observerFor } from '../../src/entry/lambda/collector-observer.ts';
 import { parseTemplate } from './cfn-yaml.ts';
 import { checkTemplate } from './check-template.ts';
 import { coldStartNeeds } from './cold-start-needs.ts';
@@ -34,12 +36,21 @@ function parameter(name: string): Json {
   return parameters[name] as Json;
 }
 
-interface Statement { Effect?: string; Action: unknown; Resource: unknown }
+interface Statement { Effect?: string; Action: unknown; Resource: unknown; condition?: string }
+
+/** A policy's statements; a conditional policy (`Fn::If: [condition, policy, policy]`) yields its branches' statements tagged `condition` / `!condition`. */
+function policyStatements(policy: unknown, condition?: string): Statement[] {
+  if (!isRecord(policy)) return [];
+  if ('Fn::If' in policy) {
+    const [name, then, otherwise] = policy['Fn::If'] as [string, unknown, unknown];
+    return [...policyStatements(then, name), ...policyStatements(otherwise, `!${name}`)];
+  }
+  if (!('Statement' in policy)) return [];
+  return (asList(policy.Statement) as Statement[]).map((statement) => (condition === undefined ? statement : { ...statement, condition }));
+}
 
 function statementsOf(logicalId: string): Statement[] {
-  return asList(resource(logicalId).Policies)
-    .filter((policy): policy is Json => isRecord(policy) && 'Statement' in policy)
-    .flatMap((policy) => asList(policy.Statement) as Statement[]);
+  return asList(resource(logicalId).Policies).flatMap((policy) => policyStatements(policy));
 }
 
 function actionsOf(logicalId: string): string[] {
@@ -79,7 +90,6 @@ describe('template.yaml', () => {
       VGAC_API_KEY_PARAM: { Ref: 'ApiKeyParameterName' },
       VGAC_SLACK_SIGNING_SECRET_PARAM: { Ref: 'SlackSigningSecretParameterName' },
       VGAC_SLACK_BOT_TOKEN_PARAM: { Ref: 'SlackBotTokenParameterName' },
-      VGAC_VGAC_API_URL: { Ref: 'VgacApiUrl' },
     });
     expect(parameter('Reasoner')).toMatchObject({ Default: 'bedrock', AllowedValues: ['offline', 'bedrock'] });
   });
@@ -174,14 +184,14 @@ describe('template.yaml', () => {
 
   it('template.yaml grants only the services each function needs', () => {
     const allowedServices: Record<string, string[]> = {
-      ApiFunction: ['dynamodb', 's3', 'ssm', 'lambda'],
-      SlackFunction: ['dynamodb', 's3', 'ssm', 'lambda'],
-      AgentFunction: ['dynamodb', 's3', 'bedrock', 'ssm', 'states'],
+      ApiFunction: ['dynamodb', 's3', 'ssm', 'bedrock'],
+      SlackFunction: ['dynamodb', 's3', 'ssm', 'bedrock'],
+      AgentFunction: ['dynamodb', 's3', 'bedrock', 'ssm'],
       CheckDriftFunction: ['dynamodb', 's3'],
       RecalibrateFunction: ['dynamodb', 's3'],
       UpdateProfileFunction: ['dynamodb'],
       NotifyFunction: ['dynamodb'],
-      CollectorFunction: ['dynamodb', 's3'],
+      CollectorFunction: ['dynamodb', 's3', 'ssm'],
       AlertsFunction: ['ssm'],
     };
 
@@ -193,37 +203,64 @@ describe('template.yaml', () => {
     expect(['ApiFunction', 'AgentFunction', 'CheckDriftFunction', 'CollectorFunction'].flatMap(actionsOf)).not.toContain('s3:PutObject');
   });
 
-  it('template.yaml reads SSM parameters only by the ARNs of the three named parameters', () => {
-    const names = ['ApiKeyParameterName', 'SlackSigningSecretParameterName', 'SlackBotTokenParameterName'];
-    const allowed = new Set(names.map((name) => `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter\${${name}}`));
+  it('template.yaml reads SSM parameters only by the ARNs of the named parameters, the Slurm JWT only in the collector and only with slurmrestd', () => {
+    const names = ['ApiKeyParameterName', 'SlackSigningSecretParameterName', 'SlackBotTokenParameterName', 'SlurmJwtParameterName'];
+    const arnOf = (name: string) => `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter\${${name}}`;
+    const allowed = new Set(names.map(arnOf));
+    const jwtReaders: string[] = [];
 
     for (const fn of functionsOf(template)) {
       for (const statement of statementsOf(fn.logicalId)) {
         const actions = asList(statement.Action) as string[];
         if (!actions.some((action) => action.startsWith('ssm:'))) continue;
         expect(actions).toEqual(['ssm:GetParameter']);
-        for (const arn of asList(statement.Resource)) expect(allowed.has((arn as Json)['Fn::Sub'] as string), fn.logicalId).toBe(true);
+        for (const arn of asList(statement.Resource)) {
+          const sub = (arn as Json)['Fn::Sub'] as string;
+          expect(allowed.has(sub), fn.logicalId).toBe(true);
+          if (sub === arnOf('SlurmJwtParameterName')) jwtReaders.push(`${fn.logicalId} if ${String(statement.condition)}`);
+        }
       }
     }
+    expect(jwtReaders).toEqual(['CollectorFunction if CollectorEnabled']);
   });
 
-  it('template.yaml lets only the agent call Bedrock, on the Haiku and Sonnet model ARNs', () => {
+  // The API and Slack functions run the agents in-process (api-app.ts → createAgentWiring: API
+  // explanations, Copilot answers), so with Reasoner=bedrock they call Bedrock themselves; without
+  // the grant their answers silently fell back to offline templates. The budget ledger on the
+  // table bounds spend across every function, so they get the agent's statement (Haiku + Sonnet
+  // ARNs only) rather than routing model calls through AgentFunction; no other function may call it.
+  it('template.yaml lets exactly the functions that run agents call Bedrock, on the Haiku and Sonnet model ARNs only', () => {
     const bedrock = functionsOf(template).flatMap((fn) => statementsOf(fn.logicalId)
       .filter((statement) => (asList(statement.Action) as string[]).some((action) => action.startsWith('bedrock:')))
       .map((statement) => ({ fn: fn.logicalId, statement })));
 
-    expect(bedrock.map((entry) => entry.fn)).toEqual(['AgentFunction']);
-    expect(bedrock[0]?.statement.Action).toEqual(['bedrock:InvokeModel']);
-    expect(bedrock[0]?.statement.Resource).toEqual([
-      { 'Fn::Sub': 'arn:${AWS::Partition}:bedrock:${AWS::Region}::foundation-model/${BedrockModelId}' },
-      { 'Fn::Sub': 'arn:${AWS::Partition}:bedrock:${AWS::Region}::foundation-model/${BedrockComplexModelId}' },
-    ]);
+    expect(bedrock.map((entry) => entry.fn).sort()).toEqual(['AgentFunction', 'ApiFunction', 'SlackFunction']);
+    for (const { fn, statement } of bedrock) {
+      expect(statement.Action, fn).toEqual(['bedrock:InvokeModel']);
+      expect(statement.Resource, fn).toEqual([
+        { 'Fn::Sub': 'arn:${AWS::Partition}:bedrock:${AWS::Region}::foundation-model/${BedrockModelId}' },
+        { 'Fn::Sub': 'arn:${AWS::Partition}:bedrock:${AWS::Region}::foundation-model/${BedrockComplexModelId}' },
+      ]);
+    }
   });
 
-  it('template.yaml lets the API and Slack functions invoke only the agent', () => {
-    for (const logicalId of ['ApiFunction', 'SlackFunction']) {
-      const invoke = statementsOf(logicalId).filter((statement) => asList(statement.Action).includes('lambda:InvokeFunction'));
-      expect(invoke.map((statement) => statement.Resource)).toEqual([{ 'Fn::GetAtt': ['AgentFunction', 'Arn'] }]);
+  // Nothing in src invokes a Lambda function or starts an execution (no Lambda or Step Functions
+  // client in package.json): the agent is reached only through POST /invocations, and only the
+  // state machine invokes its steps. A grant for either would be an unused permission.
+  it('template.yaml lets no function invoke another function or start the workflow', () => {
+    for (const fn of functionsOf(template)) {
+      expect(actionsOf(fn.logicalId).filter((action) => action.startsWith('lambda:') || action.startsWith('states:')), fn.logicalId).toEqual([]);
+    }
+  });
+
+  it('template.yaml sets only environment variables config.ts reads', () => {
+    // Read by the Powertools Metrics library itself when no namespace is passed in code.
+    const readElsewhere = new Set(['POWERTOOLS_METRICS_NAMESPACE']);
+    const known = new Set(CONFIG_VARIABLES);
+
+    for (const fn of functionsOf(template)) {
+      const unread = Object.keys(functionEnvironment(template, fn.logicalId).merged).filter((name) => !known.has(name) && !readElsewhere.has(name));
+      expect(unread, fn.logicalId).toEqual([]);
     }
   });
 
@@ -263,9 +300,50 @@ describe('template.yaml', () => {
     expect(rule?.raw.Condition).toBe('CollectorEnabled');
     expect(permission?.raw.Condition).toBe('CollectorEnabled');
     expect(rule?.properties.ScheduleExpression).toBe('rate(1 minute)');
-    expect((template.Conditions as Json).CollectorEnabled).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'CollectorSource' }, 'none'] }] });
+    expect((template.Conditions as Json).CollectorEnabled).toEqual({ 'Fn::Equals': [{ Ref: 'CollectorSource' }, 'slurmrestd'] });
     expect(parameter('CollectorSource').Default).toBe('none');
   });
+
+  it('template.yaml offers exactly the collector sources the collector Lambda can run (those observerFor accepts)', async () => {
+    const secrets: SecretSource = { get: (name) => Promise.resolve(`jwt-for-${name}`) };
+    const accepted: string[] = [];
+    for (const collector of COLLECTORS) {
+      const config = loadConfig({ VGAC_COLLECTOR: collector, VGAC_SLURMRESTD_URL: 'https://slurm.example.org:6820', VGAC_SLURM_USER: 'vgac', VGAC_SLURM_JWT_PARAM: '/vgac/slurm/jwt' });
+      if (await observerFor(config, secrets).then(() => true, () => false)) accepted.push(collector);
+    }
+
+    expect(accepted.sort()).toEqual([...LAMBDA_COLLECTORS].sort());
+    expect([...(parameter('CollectorSource').AllowedValues as string[])].sort()).toEqual(accepted);
+  });
+
+  it('template.yaml wires every slurmrestd setting into the collector\'s environment from its own parameter', () => {
+    const { own, merged } = functionEnvironment(template, 'CollectorFunction');
+
+    expect(own).toMatchObject({
+      VGAC_SLURMRESTD_URL: { Ref: 'SlurmrestdUrl' },
+      VGAC_SLURM_USER: { Ref: 'SlurmUser' },
+      VGAC_SLURM_JWT_PARAM: { Ref: 'SlurmJwtParameterName' },
+      VGAC_SLURM_API_VERSION: { Ref: 'SlurmApiVersion' },
+      VGAC_SLURM_CLUSTER_ID: { Ref: 'SlurmClusterId' },
+    });
+    expect(merged.VGAC_COLLECTOR).toEqual({ Ref: 'CollectorSource' });
+    expect(parameter('SlurmApiVersion').Default).toBe('v0.0.38');
+  });
+
+  it('template.yaml with CollectorSource=slurmrestd gives the collector a configuration it runs: slurmrestd observed with the JWT from SlurmJwtParameterName', async () => {
+    const answers = { CollectorSource: 'slurmrestd', SlurmrestdUrl: 'https://slurm.example.org:6820', SlurmUser: 'vgac', SlurmJwtParameterName: '/site/slurm/jwt', SlurmApiVersion: 'v0.0.40', SlurmClusterId: 'site-a' };
+    const env = resolveWithFakes(template, functionEnvironment(template, 'CollectorFunction').merged, undefined, answers);
+    const read: string[] = [];
+    const secrets: SecretSource = { get: (name) => { read.push(name); return Promise.resolve('jwt'); } };
+
+    const config = loadConfig(env);
+    const observer = await observerFor(config, secrets);
+
+    expect(observer).toBeDefined();
+    expect(read).toEqual(['/site/slurm/jwt']);
+    expect(config.slurm).toMatchObject({ restUrl: 'https://slurm.example.org:6820', user: 'vgac', jwtParameter: '/site/slurm/jwt', apiVersion: 'v0.0.40', clusterId: 'site-a' });
+  });
+
 
   it('template.yaml subscribes the alerts function to the alert topic', () => {
     const events = resource('AlertsFunction').Events as Record<string, Json>;

@@ -62,6 +62,12 @@ describe('resolveWithFakes', () => {
     });
   });
 
+  it('resolveWithFakes uses a given parameter value instead of the Default, and can give one to a parameter without Default', () => {
+    const resolved = resolveWithFakes(TEMPLATE, { NAME: { Ref: 'Name' }, COUNT: { Ref: 'Count' }, NONE: { Ref: 'NoDefault' } }, undefined, { Name: '/other/key', NoDefault: 'given' });
+
+    expect(resolved).toEqual({ NAME: '/other/key', COUNT: '14', NONE: 'given' });
+  });
+
   it('resolveWithFakes names the variable it cannot fake: a parameter without Default, an unknown name, another intrinsic', () => {
     for (const [name, value] of [['A', { Ref: 'NoDefault' }], ['B', { Ref: 'Nowhere' }], ['C', { 'Fn::GetAtt': ['Topic', 'TopicName'] }]] as const) {
       expect(() => resolveWithFakes(TEMPLATE, { [name]: value })).toThrow(new RegExp(`^cannot fake ${name}:`));

@@ -2,8 +2,9 @@
  * A Lambda function's environment as the template gives it: `Globals.Function.Environment.Variables`
  * merged with the function's own (SAM merges the Variables maps key by key; the function wins),
  * and — for tests that load a handler with that environment — the same variables with every
- * intrinsic resolved to a plausible fake: a parameter's Default, an SNS topic's ARN, a table or
- * bucket name, a function name, a state machine ARN. Pure.
+ * intrinsic resolved to a plausible fake: a parameter's Default (or a value given for it, as a
+ * deployer would), an SNS topic's ARN, a table or bucket name, a function name, a state machine
+ * ARN. Pure.
  */
 import { InvalidInputError } from '../../src/core/errors.ts';
 import { functionsOf, isRecord, refTarget, resourcesOf, type Json } from './template-model.ts';
@@ -50,10 +51,12 @@ export interface FakeStack {
 export const DEFAULT_FAKE_STACK: FakeStack = { region: 'us-east-1', accountId: '123456789012', stackName: 'vgac' };
 
 /** The fake value `{Ref: logicalId}` resolves to; undefined for an unknown name. */
-function fakeRef(template: Json, logicalId: string, stack: FakeStack): string | undefined {
+function fakeRef(template: Json, logicalId: string, stack: FakeStack, parameterValues: Readonly<Record<string, string>>): string | undefined {
   const parameters = isRecord(template.Parameters) ? template.Parameters : {};
   const parameter = parameters[logicalId];
   if (isRecord(parameter)) {
+    const given = parameterValues[logicalId];
+    if (given !== undefined) return given;
     const fallback = parameter.Default;
     return typeof fallback === 'string' || typeof fallback === 'number' || typeof fallback === 'boolean' ? String(fallback) : undefined;
   }
@@ -81,11 +84,17 @@ function fakeRef(template: Json, logicalId: string, stack: FakeStack): string | 
 
 /**
  * The variables with intrinsics replaced by fakes (see the module comment). Literal strings,
- * numbers and booleans become their text.
+ * numbers and booleans become their text. `parameterValues` (parameter name → value) stands in
+ * for a deployer's answers; parameters not given take their Default.
  * @throws InvalidInputError naming the variable whose value is an intrinsic other than a `Ref` to a
  * parameter with a Default, a pseudo parameter or a resource of a known type.
  */
-export function resolveWithFakes(template: Json, variables: Readonly<Record<string, unknown>>, stack: FakeStack = DEFAULT_FAKE_STACK): Record<string, string> {
+export function resolveWithFakes(
+  template: Json,
+  variables: Readonly<Record<string, unknown>>,
+  stack: FakeStack = DEFAULT_FAKE_STACK,
+  parameterValues: Readonly<Record<string, string>> = {},
+): Record<string, string> {
   const resolved: Record<string, string> = {};
   for (const [name, value] of Object.entries(variables)) {
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
@@ -93,7 +102,7 @@ export function resolveWithFakes(template: Json, variables: Readonly<Record<stri
       continue;
     }
     const target = refTarget(value);
-    const fake = target === undefined ? undefined : fakeRef(template, target, stack);
+    const fake = target === undefined ? undefined : fakeRef(template, target, stack, parameterValues);
     if (fake === undefined) throw new InvalidInputError(`cannot fake ${name}: ${JSON.stringify(value)} is not a Ref to a parameter with a Default or a known resource`);
     resolved[name] = fake;
   }

@@ -92,7 +92,6 @@ const EnvSchema = z.object({
   VGAC_SLACK_SIGNING_SECRET_PARAM: z.preprocess(emptyAsUndefined, parameterName),
   VGAC_SLACK_BOT_TOKEN_PARAM: z.preprocess(emptyAsUndefined, parameterName),
   VGAC_SLACK_ALERT_CHANNEL: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Z0-9]{8,12}$/, 'a Slack channel id').optional()),
-  VGAC_VGAC_API_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
   VGAC_COLLECTOR: z.enum(COLLECTORS).default('none'),
   // Live Slurm (issue 8). The JWT is a secret: VGAC_SLURM_JWT_PARAM names it in SSM on Lambda, VGAC_SLURM_JWT holds it locally.
   VGAC_SLURMRESTD_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
@@ -102,13 +101,14 @@ const EnvSchema = z.object({
   VGAC_SLURM_API_VERSION: z.string().regex(/^v\d+\.\d+\.\d+$/, 'an OpenAPI plugin version such as v0.0.38').default(DEFAULT_SLURM_API_VERSION),
   VGAC_COLLECT_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).default(DEFAULT_COLLECT_INTERVAL_MS),
   VGAC_SLURM_CLUSTER_ID: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'a cluster id').default(DEFAULT_SLURM_CLUSTER_ID),
-  VGAC_AGENT_FUNCTION_NAME: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
-  VGAC_RECALIBRATION_STATE_MACHINE_ARN: z.preprocess(emptyAsUndefined, z.string().regex(/^arn:[a-z-]+:states:/, 'a Step Functions state machine ARN').optional()),
   // Async recompute (wave 3): the SNS topic the API and collector functions hand due recomputes to.
   VGAC_RECOMPUTE_TOPIC_ARN: z.preprocess(emptyAsUndefined, z.string().regex(/^arn:[a-z-]+:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'an SNS topic ARN').optional()),
   VGAC_SNS_ENDPOINT: optionalUrl,
   VGAC_SSM_ENDPOINT: optionalUrl,
 });
+
+/** Every environment variable loadConfig reads (the template may set no other; scripts/check-infra checks it). */
+export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(EnvSchema.shape));
 
 export interface Config {
   readonly mode: Mode;
@@ -162,11 +162,7 @@ export interface Config {
     readonly parameters: { readonly apiKey: string | undefined; readonly slackSigningSecret: string | undefined; readonly slackBotToken: string | undefined };
     /** Slack channel id alerts are posted to; undefined: no Slack alerts. */
     readonly slackAlertChannel: string | undefined;
-    /** A VGAC platform prediction API to wrap; undefined: the built-in model. */
-    readonly vgacApiUrl: string | undefined;
     readonly collector: CollectorSource;
-    readonly agentFunctionName: string | undefined;
-    readonly recalibrationStateMachineArn: string | undefined;
     /** SNS topic a due recompute is published to (the Recalibrate function subscribes); undefined: the recompute runs inline. */
     readonly recomputeTopicArn: string | undefined;
     /** Endpoint overrides (loopback servers in tests); AWS's regional endpoints when undefined. */
@@ -269,10 +265,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       alertTopicArn: values.VGAC_ALERT_TOPIC_ARN,
       parameters: Object.freeze({ apiKey: values.VGAC_API_KEY_PARAM, slackSigningSecret: values.VGAC_SLACK_SIGNING_SECRET_PARAM, slackBotToken: values.VGAC_SLACK_BOT_TOKEN_PARAM }),
       slackAlertChannel: values.VGAC_SLACK_ALERT_CHANNEL,
-      vgacApiUrl: values.VGAC_VGAC_API_URL,
       collector: values.VGAC_COLLECTOR,
-      agentFunctionName: values.VGAC_AGENT_FUNCTION_NAME,
-      recalibrationStateMachineArn: values.VGAC_RECALIBRATION_STATE_MACHINE_ARN,
       recomputeTopicArn: values.VGAC_RECOMPUTE_TOPIC_ARN,
       snsEndpoint: values.VGAC_SNS_ENDPOINT,
       ssmEndpoint: values.VGAC_SSM_ENDPOINT,

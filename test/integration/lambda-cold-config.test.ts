@@ -31,7 +31,11 @@ const SECRETS: Readonly<Record<string, string>> = {
   [String(parameterDefaults.ApiKeyParameterName?.Default)]: 'cold-start-api-key-0123456789',
   [String(parameterDefaults.SlackSigningSecretParameterName?.Default)]: 'cold-start-signing-secret-0123456789',
   [String(parameterDefaults.SlackBotTokenParameterName?.Default)]: 'xoxb-cold-start',
+  [String(parameterDefaults.SlurmJwtParameterName?.Default)]: 'cold-start-slurm-jwt',
 };
+
+/** A deployer's answers that turn the collector on (template.yaml's CollectorSource=slurmrestd). */
+const SLURMRESTD_ANSWERS: Readonly<Record<string, string>> = { CollectorSource: 'slurmrestd', SlurmrestdUrl: 'https://slurm.example.org:6820', SlurmUser: 'vgac' };
 
 /** Loads the bundle, checks it exports a handler function, exits 0; any throw at import exits non-zero with the message on stderr. */
 const IMPORT_SCRIPT = [
@@ -61,9 +65,9 @@ afterAll(async () => {
   if (outDirectory !== '') await rm(outDirectory, { recursive: true, force: true });
 });
 
-/** The template's environment for `fn`, faked, without the `omit`ted variables. */
-function templateEnvironment(fn: LambdaFunction, omit: readonly string[] = []): Record<string, string> {
-  const variables = resolveWithFakes(template, functionEnvironment(template, fn.logicalId).merged);
+/** The template's environment for `fn`, faked (parameters at their Defaults unless `answers` names them), without the `omit`ted variables. */
+function templateEnvironment(fn: LambdaFunction, omit: readonly string[] = [], answers: Readonly<Record<string, string>> = {}): Record<string, string> {
+  const variables = resolveWithFakes(template, functionEnvironment(template, fn.logicalId).merged, undefined, answers);
   for (const name of omit) delete variables[name];
   return variables;
 }
@@ -103,6 +107,18 @@ describe('Lambda bundles at cold start', () => {
     expect(result.stderr).not.toMatch(/bad configuration|needs VGAC_/);
     expect(ssm.requests.slice(before).map((request) => request.name).sort()).toEqual(expectedReads);
     expect(ssm.requests.slice(before).every((request) => request.withDecryption)).toBe(true);
+  });
+
+  it('CollectorFunction with CollectorSource=slurmrestd loads and reads exactly the slurmrestd JWT parameter', async () => {
+    const collector = LAMBDA_FUNCTIONS.find((fn) => fn.logicalId === 'CollectorFunction');
+    if (collector === undefined) throw new Error('no CollectorFunction in LAMBDA_FUNCTIONS');
+    const variables = templateEnvironment(collector, [], SLURMRESTD_ANSWERS);
+    const before = ssm.requests.length;
+
+    const result = await importBundle(collector, variables);
+
+    expect(result, result.stderr).toMatchObject({ exitCode: 0 });
+    expect(ssm.requests.slice(before).map((request) => request.name)).toEqual([String(parameterDefaults.SlurmJwtParameterName?.Default)]);
   });
 
   it.each(LAMBDA_FUNCTIONS.flatMap((fn) => coldStartNeeds(fn.logicalId).variables.map((variable) => [fn.logicalId, variable, fn] as const)))(

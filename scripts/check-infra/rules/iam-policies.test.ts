@@ -174,6 +174,35 @@ Resources:
     ]);
   });
 
+  it('checkIamPolicies checks both branches of a conditional (Fn::If) policy and lets AWS::NoValue grant nothing', () => {
+    const text = `
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Policies:
+        - !If
+          - Enabled
+          - Statement: [{ Effect: Allow, Action: [ssm:GetParameter], Resource: !Sub 'arn:aws:ssm:us-east-1:1:parameter\${Name}' }]
+          - !Ref AWS::NoValue
+        - !If
+          - Enabled
+          - Statement: [{ Effect: Allow, Action: ['ssm:*'], Resource: arn:aws:ssm:us-east-1:1:parameter/a }]
+          - Statement: [{ Effect: Allow, Action: [ssm:GetParameter], Resource: '*' }]
+        - !If
+          - Enabled
+          - SSMParameterReadPolicy: { ParameterName: a }
+        - !If [Enabled, ManagedName, !Ref AWS::NoValue]
+`;
+
+    expect(check(text).map((violation) => [violation.rule, violation.reason])).toEqual([
+      [RuleId.iamWildcardAction, "Properties.Policies[1].Fn::If(then): wildcard action 'ssm:*'"],
+      [RuleId.iamWildcardResource, "Properties.Policies[1].Fn::If(else): Resource '*'"],
+      [RuleId.iamUnverifiablePolicy, 'Properties.Policies[2]: Fn::If is not [condition, policy, policy]'],
+      [RuleId.iamUnverifiablePolicy, "Properties.Policies[3].Fn::If(then): managed policy 'ManagedName' cannot be checked; use inline statements"],
+    ]);
+  });
+
   it('checkIamPolicies passes least-privilege statements on specific resources', () => {
     const text = `
 Resources:

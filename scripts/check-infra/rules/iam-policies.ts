@@ -80,25 +80,44 @@ function checkDocument(document: unknown, where: string): Finding[] {
   return asList(document.Statement).flatMap((statement) => checkStatement(statement, where));
 }
 
-/** SAM `Policies`: a managed policy name/ARN, an inline document, a SAM policy template, or a list of those. */
+/** `{Ref: 'AWS::NoValue'}`: the branch of a conditional policy that grants nothing. */
+function isNoValue(value: unknown): boolean {
+  return isRecord(value) && value.Ref === 'AWS::NoValue';
+}
+
+/**
+ * SAM `Policies`: a managed policy name/ARN, an inline document, a SAM policy template, a
+ * conditional `Fn::If: [condition, policy, policy]` (supported by SAM since v1.14; each branch is
+ * checked, `AWS::NoValue` grants nothing), or a list of those.
+ */
 function checkSamPolicies(policies: unknown, where: string): Finding[] {
-  return asList(policies).flatMap((policy, index): Finding[] => {
-    const at = `${where}.Policies[${index}]`;
-    if (typeof policy === 'string') return [{ rule: RuleId.iamUnverifiablePolicy, reason: `${at}: managed policy '${policy}' cannot be checked; use inline statements` }];
-    if (!isRecord(policy)) return [{ rule: RuleId.iamUnverifiablePolicy, reason: `${at}: not a policy` }];
-    if ('Statement' in policy) return checkDocument(policy, at);
-    const names = Object.keys(policy);
-    const name = names[0];
-    const known = names.length === 1 && name !== undefined ? SAM_POLICY_TEMPLATES[name] : undefined;
-    if (name === undefined || known === undefined) {
-      return [{ rule: RuleId.iamUnverifiablePolicy, reason: `${at}: SAM policy template '${names.join(', ')}' is not in the vetted list; its expansion cannot be checked` }];
+  return asList(policies).flatMap((policy, index) => checkSamPolicy(policy, `${where}.Policies[${index}]`));
+}
+
+function checkSamPolicy(policy: unknown, at: string): Finding[] {
+  if (isRecord(policy) && 'Fn::If' in policy) {
+    const branches = policy['Fn::If'];
+    if (!Array.isArray(branches) || branches.length !== 3 || typeof branches[0] !== 'string') {
+      return [{ rule: RuleId.iamUnverifiablePolicy, reason: `${at}: Fn::If is not [condition, policy, policy]` }];
     }
-    const findings: Finding[] = known.actions
-      .filter((action) => action.includes('*'))
-      .map((action) => ({ rule: RuleId.iamWildcardAction, reason: `${at}: SAM template ${name} grants wildcard action '${action}'` }));
-    if (known.wildcardResource) findings.push({ rule: RuleId.iamWildcardResource, reason: `${at}: SAM template ${name} grants on Resource '*'` });
-    return findings;
-  });
+    return ([[branches[1], 'then'], [branches[2], 'else']] as const)
+      .filter(([branch]) => !isNoValue(branch))
+      .flatMap(([branch, name]) => checkSamPolicy(branch, `${at}.Fn::If(${name})`));
+  }
+  if (typeof policy === 'string') return [{ rule: RuleId.iamUnverifiablePolicy, reason: `${at}: managed policy '${policy}' cannot be checked; use inline statements` }];
+  if (!isRecord(policy)) return [{ rule: RuleId.iamUnverifiablePolicy, reason: `${at}: not a policy` }];
+  if ('Statement' in policy) return checkDocument(policy, at);
+  const names = Object.keys(policy);
+  const name = names[0];
+  const known = names.length === 1 && name !== undefined ? SAM_POLICY_TEMPLATES[name] : undefined;
+  if (name === undefined || known === undefined) {
+    return [{ rule: RuleId.iamUnverifiablePolicy, reason: `${at}: SAM policy template '${names.join(', ')}' is not in the vetted list; its expansion cannot be checked` }];
+  }
+  const findings: Finding[] = known.actions
+    .filter((action) => action.includes('*'))
+    .map((action) => ({ rule: RuleId.iamWildcardAction, reason: `${at}: SAM template ${name} grants wildcard action '${action}'` }));
+  if (known.wildcardResource) findings.push({ rule: RuleId.iamWildcardResource, reason: `${at}: SAM template ${name} grants on Resource '*'` });
+  return findings;
 }
 
 function checkResource(resource: Resource): Finding[] {

@@ -7,19 +7,18 @@
  * Collector sources (VGAC_COLLECTOR): `none` → nothing to do (the schedule is not even
  * deployed); `slurmrestd` → the Slurm REST API over HTTP with a JWT read from SSM
  * (VGAC_SLURM_JWT_PARAM; VGAC_SLURM_JWT when run locally); `slurm-cli`, `vgac-api` and `simulator`
- * have no ClusterObserver that can run inside a Lambda — see `observerFor`: the invocation fails
- * with NotConfiguredError, loudly. The configured source is observed for every registered cluster:
+ * have no ClusterObserver that can run inside a Lambda — see `observerFor` (collector-observer.ts,
+ * which also lists LAMBDA_COLLECTORS, the template's allowed values): the invocation fails with
+ * NotConfiguredError, loudly. The configured source is observed for every registered cluster:
  * one Slurm per deployment.
  */
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { collectClusters, type ClusterCollection } from '../../app/collection/collect-clusters.ts';
 import type { CaptureTracker } from '../../app/collection/submit-capture.ts';
-import { NotConfiguredError } from '../../app/errors.ts';
-import type { ClusterObserver, SecretSource } from '../../app/ports.ts';
-import { SlurmrestdObserver } from '../../adapters/collectors/slurmrestd-observer.ts';
+import type { ClusterObserver } from '../../app/ports.ts';
 import { InvalidInputError } from '../../core/errors.ts';
-import type { Config } from '../config.ts';
+import { observerFor } from './collector-observer.ts';
 import { lazySsmSecrets } from './lazy-ssm-secrets.ts';
 import { countMetric, createLambdaRuntime, MetricName, runInvocation, type LambdaRuntime } from './lambda-runtime.ts';
 
@@ -34,28 +33,6 @@ const ScheduledEvent = z.looseObject({
 export type CollectOutput =
   | { readonly status: 'disabled' }
   | { readonly status: 'collected'; readonly clusters: readonly ClusterCollection[] };
-
-/**
- * The observer for the configured source; undefined for `none`. `slurmrestd` reads its JWT from
- * `secrets` (the SSM parameter VGAC_SLURM_JWT_PARAM) unless VGAC_SLURM_JWT is set. No
- * Lambda-capable observer exists for `slurm-cli` (no Slurm client commands in a Lambda),
- * `vgac-api` (the platform client is not a ClusterObserver) or `simulator` (its queue lives in
- * the memory of the `vgac start` process).
- * @throws NotConfiguredError for those sources, or a slurmrestd setting that is missing.
- */
-export async function observerFor(config: Config, secrets?: SecretSource): Promise<ClusterObserver | undefined> {
-  const collector = config.lambda.collector;
-  if (collector === 'none') return undefined;
-  if (collector !== 'slurmrestd') throw new NotConfiguredError(`the '${collector}' collector in Lambda`);
-  const { restUrl, user, jwt, jwtParameter, apiVersion } = config.slurm;
-  if (restUrl === undefined || user === undefined) throw new NotConfiguredError('VGAC_SLURMRESTD_URL and VGAC_SLURM_USER for the slurmrestd collector');
-  let token = jwt;
-  if (token === undefined) {
-    if (jwtParameter === undefined || secrets === undefined) throw new NotConfiguredError('VGAC_SLURM_JWT_PARAM for the slurmrestd collector');
-    token = await secrets.get(jwtParameter);
-  }
-  return new SlurmrestdObserver({ baseUrl: restUrl, userName: user, token, apiVersion, timeoutMs: config.agents.observeTimeoutMs });
-}
 
 /** The handler over an explicit runtime and observer (the module's `handler` wires the configured ones). */
 export function createCollectHandler(runtime: LambdaRuntime, observer: ClusterObserver | undefined, clock: () => number = Date.now) {

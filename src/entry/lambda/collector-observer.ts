@@ -1,0 +1,35 @@
+/**
+ * Which queue-state collectors the collector Lambda can run, and the observer for the configured
+ * one. Kept apart from collect.ts (whose module scope builds the Lambda runtime) so the template
+ * test can ask the code itself which `CollectorSource` values are deployable.
+ */
+import { NotConfiguredError } from '../../app/errors.ts';
+import type { ClusterObserver, SecretSource } from '../../app/ports.ts';
+import { SlurmrestdObserver } from '../../adapters/collectors/slurmrestd-observer.ts';
+import type { Config } from '../config.ts';
+
+/** The collector sources a Lambda can run: template.yaml's `CollectorSource` allows exactly these. */
+export const LAMBDA_COLLECTORS = ['none', 'slurmrestd'] as const;
+export type LambdaCollector = (typeof LAMBDA_COLLECTORS)[number];
+
+/**
+ * The observer for the configured source; undefined for `none`. `slurmrestd` reads its JWT from
+ * `secrets` (the SSM parameter VGAC_SLURM_JWT_PARAM) unless VGAC_SLURM_JWT is set. No
+ * Lambda-capable observer exists for `slurm-cli` (no Slurm client commands in a Lambda),
+ * `vgac-api` (the platform client is not a ClusterObserver) or `simulator` (its queue lives in
+ * the memory of the `vgac start` process).
+ * @throws NotConfiguredError for those sources, or a slurmrestd setting that is missing.
+ */
+export async function observerFor(config: Config, secrets?: SecretSource): Promise<ClusterObserver | undefined> {
+  const collector = config.lambda.collector;
+  if (collector === 'none') return undefined;
+  if (collector !== 'slurmrestd') throw new NotConfiguredError(`the '${collector}' collector in Lambda`);
+  const { restUrl, user, jwt, jwtParameter, apiVersion } = config.slurm;
+  if (restUrl === undefined || user === undefined) throw new NotConfiguredError('VGAC_SLURMRESTD_URL and VGAC_SLURM_USER for the slurmrestd collector');
+  let token = jwt;
+  if (token === undefined) {
+    if (jwtParameter === undefined || secrets === undefined) throw new NotConfiguredError('VGAC_SLURM_JWT_PARAM for the slurmrestd collector');
+    token = await secrets.get(jwtParameter);
+  }
+  return new SlurmrestdObserver({ baseUrl: restUrl, userName: user, token, apiVersion, timeoutMs: config.agents.observeTimeoutMs });
+}
