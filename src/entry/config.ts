@@ -57,7 +57,6 @@ const EnvSchema = z.object({
   VGAC_REASONER: z.enum(['offline', 'bedrock']).default('offline'),
   VGAC_BEDROCK_MODEL_ID: z.string().min(1).default(DEFAULT_BEDROCK_MODEL_ID),
   VGAC_GATE_CONFIG: z.string().optional(),
-  VGAC_LOG_PRETTY: booleanText.optional(),
   VGAC_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   // HTTP API and Slack.
   VGAC_API_AUTH: z.enum(['on', 'off']).optional(),
@@ -126,7 +125,6 @@ export interface Config {
   readonly reasoner: 'offline' | 'bedrock';
   readonly bedrockModelId: string;
   readonly gate: GateConfig;
-  readonly logPretty: boolean;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** The dashboard's origin when served from elsewhere: the only origin CORS answers; off when undefined. */
   readonly corsOrigin: string | undefined;
@@ -240,7 +238,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     reasoner: values.VGAC_REASONER,
     bedrockModelId: values.VGAC_BEDROCK_MODEL_ID,
     gate,
-    logPretty: values.VGAC_LOG_PRETTY ?? process.stdout.isTTY === true,
     logLevel: values.VGAC_LOG_LEVEL,
     corsOrigin: values.VGAC_CORS_ORIGIN,
     defaultClusterId: values.VGAC_DEFAULT_CLUSTER,

@@ -18,7 +18,7 @@ interface Started {
 
 function startCli(dataDir: string): Promise<Started> {
   const child = spawn(process.execPath, ['bin/vgac.js', 'start', '--port', '0', '--data-dir', dataDir, '--speed', '600'], {
-    env: { ...process.env, VGAC_LOG_PRETTY: 'false' },
+    env: { ...process.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -43,7 +43,6 @@ beforeAll(async () => {
     VGAC_API_KEY: API_KEY,
     VGAC_SLACK_API_URL: slackApi.apiUrl,
     VGAC_SLACK_BOT_TOKEN: 'xoxb-lambda',
-    VGAC_LOG_PRETTY: 'false',
   });
   runtime = await createRuntime(config, { logger: recordingLogger() });
   await registerCluster(runtime.learning, { clusterId: KNOWN_CLUSTER, prior: sampleBundle(), platform: 'kubernetes', nowMs: JAN_1_2025_MS });

@@ -38,7 +38,7 @@ beforeAll(async () => {
   stack = await startHttpStack();
   slackApi = await startSlackApiServer();
   const config = loadConfig(
-    { VGAC_SLACK_SIGNING_SECRET: SECRET, VGAC_SLACK_BOT_TOKEN: BOT_TOKEN, VGAC_SLACK_API_URL: slackApi.apiUrl, VGAC_SLACK_CHANNEL: ESCALATION_CHANNEL, VGAC_LOG_PRETTY: 'false' },
+    { VGAC_SLACK_SIGNING_SECRET: SECRET, VGAC_SLACK_BOT_TOKEN: BOT_TOKEN, VGAC_SLACK_API_URL: slackApi.apiUrl, VGAC_SLACK_CHANNEL: ESCALATION_CHANNEL },
     { table: stack.tableName },
   );
   const runtime: Runtime = { config, clients: stack.aws.clients, learning: stack.learning, logger: stack.logger, endpoints: undefined, hash: sha256Hex, close: () => Promise.resolve() };
@@ -278,7 +278,7 @@ describe('Slack escalation approvers (VGAC_SLACK_APPROVERS)', () => {
 
   it('a click by someone not on the list gets an ephemeral refusal and leaves the escalation untouched; an approver\'s click decides it', async () => {
     const config = loadConfig(
-      { VGAC_SLACK_SIGNING_SECRET: SECRET, VGAC_SLACK_BOT_TOKEN: BOT_TOKEN, VGAC_SLACK_API_URL: slackApi.apiUrl, VGAC_SLACK_APPROVERS: 'U0BOSS, U0DEPUTY', VGAC_LOG_PRETTY: 'false' },
+      { VGAC_SLACK_SIGNING_SECRET: SECRET, VGAC_SLACK_BOT_TOKEN: BOT_TOKEN, VGAC_SLACK_API_URL: slackApi.apiUrl, VGAC_SLACK_APPROVERS: 'U0BOSS, U0DEPUTY' },
       { table: stack.tableName },
     );
     const runtime: Runtime = { config, clients: stack.aws.clients, learning: stack.learning, logger: stack.logger, endpoints: undefined, hash: sha256Hex, close: () => Promise.resolve() };

@@ -1,7 +1,7 @@
 /**
  * The Logger port on Powertools for AWS Lambda's logger: structured JSON lines on stdout with
- * the service name, and the correlation id where one is set. Locally `POWERTOOLS_DEV` (our
- * `VGAC_LOG_PRETTY`) pretty-prints the same lines.
+ * the service name, and the correlation id where one is set. Powertools pretty-prints the same
+ * lines when `POWERTOOLS_DEV=true` is set in the environment.
  */
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import type { Logger } from '../../app/ports.ts';
