@@ -78,6 +78,12 @@ export interface CalibrationRecord {
   readonly maxFeaturePsi?: number | null;
   /** The feature with that PSI. */
   readonly maxPsiFeature?: string | null;
+  // ── Per-class gate rule (class-guard helper): optional, absent on items written before it ──
+  /**
+   * Long waits among the `sampleCount` window outcomes (0 after registration or a publish), an
+   * integer in [0, sampleCount]. Absent on items that predate the rule: see `windowLongWaitsForGate`.
+   */
+  readonly windowLongWaits?: number;
 }
 
 /** The cluster's profile item (`SK = PROFILE`). */

@@ -220,6 +220,25 @@ describe('learning loop on dynalite and s3rver', () => {
     expect(state?.version).toBe(4);
   }, 60_000);
 
+  it('a cluster whose window holds no long waits stays in learning mode, however small its ECE', async () => {
+    const deps = await freshDeps();
+    await registerCluster(deps, { clusterId: 'quiet', prior: syntheticBundle(TRUE_INTERCEPT, 'p'), platform: 'slurm', nowMs: T0_MS });
+    // Every job waits briefly: a model predicting ~0 everywhere would look perfectly calibrated.
+    const jobs = syntheticJobs(120, 13).map((job) => ({ ...job, x: job.x - 3, longWait: false, waitSeconds: 20 }));
+
+    await runJobs(deps, 'quiet', jobs, T0_MS);
+    const calibration = await deps.store.getCalibration('quiet');
+    const decision = await predictJob(deps, { clusterId: 'quiet', jobId: 'probe', features: { x: 0 }, nowMs: T0_MS + 10_000_000 });
+
+    // The window is measured (a one-class window's ECE is real evidence); only the gate's
+    // per-class rule keeps it from earning autonomy.
+    expect(calibration).toMatchObject({ scope: 'learning', sampleCount: 50, windowLongWaits: 0, auroc: null });
+    expect(calibration?.ece).toBeTypeOf('number');
+    expect(decision.decision.scope).toBe('learning');
+    expect(decision.gateInput).toMatchObject({ outcomeCount: 50, longWaitCount: 0 });
+    expect(decision.decision.reasons[0]).toBe('learning mode: 0 long waits among 50 outcomes; autonomy needs ≥ 5 of each');
+  }, 60_000);
+
   it('predictJob for an unknown cluster is a clear error', async () => {
     const deps = await freshDeps();
 

@@ -115,9 +115,25 @@ describe('PSI trigger of the learning loop on dynalite and s3rver', () => {
     expect(refit['ece'] as number).toBeLessThanOrEqual(refit['eceNoiseFloor'] as number);
     const calibration = await deps.store.getCalibration('shifted');
     expect(calibration).toMatchObject({ recalibrations: 1, activeBundleVersion: 2, state: 'recalibrated', maxFeaturePsi: null, maxPsiFeature: null });
-    // A recalibration keeps the classifier, so it keeps the classifier's training reference.
-    expect((await deps.bundles.getBundle('shifted', 2))?.featureReference).toEqual(NORMAL_REFERENCE);
+    // The recalibrated bundle's PSI reference is the window it was fitted on: the shifted jobs
+    // measure near zero against it, while they measure > 0.2 against the training deciles.
+    const reference = (await deps.bundles.getBundle('shifted', 2))?.featureReference;
+    expect(reference?.features.map((bins) => bins.feature)).toEqual(['x']);
+    expect(reference?.rows).toBe(JOBS);
+    expect(psiAgainstReference(reference!.features[0]!, jobs.map((job) => job.x))).toBeLessThan(0.02);
   }, 120_000);
+
+  it('a lasting shift recalibrates for PSI once, not again every few hundred outcomes', async () => {
+    const events: LoggedEvent[] = [];
+    const deps = await freshDeps(events);
+    await registerCluster(deps, { clusterId: 'lasting', prior: referencedBundle('prior-lasting'), platform: 'slurm', nowMs: T0_MS });
+
+    await runJobs(deps, 'lasting', jobsWithShift(2 * JOBS + 50, 22, 0.6, 'lasting'));
+
+    const psiRefits = recomputes(events).filter((fields) => fields['action'] === 'recalibrated' && String(fields['reasons']).includes('PSI'));
+    expect(psiRefits).toHaveLength(1);
+    expect((await deps.store.getCalibration('lasting'))?.maxFeaturePsi ?? 1).toBeLessThan(0.1);
+  }, 240_000);
 
   it('an unshifted feature distribution measures PSI below 0.1, stores it on the calibration item and gives no PSI reason', async () => {
     const events: LoggedEvent[] = [];

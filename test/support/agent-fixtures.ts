@@ -135,14 +135,21 @@ export async function createAgentStack(aws: TestAws, options: AgentStackOptions 
 
 /**
  * Registers `clusterId` with agentBundle and, unless `ece` is null, sets its measured calibration
- * to `ece` over `outcomes` outcomes (the gate reads ECE, sample count and drift from this item).
+ * to `ece` over `outcomes` outcomes, `longWaits` of them long (default half: a window that has seen
+ * both kinds of wait, so the gate's per-class rule does not hold it in learning mode). The gate
+ * reads ECE, sample count, long-wait count and drift from this item.
  */
-export async function registerAgentCluster(stack: AgentStack, clusterId: string, calibration: { ece: number | null; outcomes: number }, nowMs: number): Promise<void> {
+export async function registerAgentCluster(
+  stack: AgentStack,
+  clusterId: string,
+  calibration: { ece: number | null; outcomes: number; longWaits?: number },
+  nowMs: number,
+): Promise<void> {
   await registerCluster(stack.learning, { clusterId, prior: agentBundle(), platform: 'slurm', nowMs });
   if (calibration.ece === null) return;
   const current = await stack.learning.store.getCalibration(clusterId);
   if (current === undefined) throw new Error(`cluster ${clusterId} did not register`);
-  const written = await stack.learning.store.putCalibration({ ...current, ece: calibration.ece, sampleCount: calibration.outcomes, version: current.version + 1 }, current.version);
+  const written = await stack.learning.store.putCalibration({ ...current, ece: calibration.ece, sampleCount: calibration.outcomes, windowLongWaits: calibration.longWaits ?? Math.floor(calibration.outcomes / 2), version: current.version + 1 }, current.version);
   if (written.status !== 'written') throw new Error('calibration write conflicted');
 }
 

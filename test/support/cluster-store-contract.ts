@@ -43,6 +43,20 @@ export function describeClusterStoreContract(label: string, store: () => Cluster
       expect(read).toEqual({ ...record, outcomeCount: 0 });
     });
 
+    it('putCalibration round-trips windowLongWaits, and an item written without it reads back without it', async () => {
+      const withCount = freshClusterId();
+      const withoutCount = freshClusterId();
+      await store().putCalibration(sampleCalibration({ clusterId: withCount, windowLongWaits: 7 }), undefined);
+      await store().putCalibration(sampleCalibration({ clusterId: withoutCount }), undefined);
+
+      const read = await store().getCalibration(withCount);
+      const legacy = await store().getCalibration(withoutCount);
+
+      expect(read?.windowLongWaits).toBe(7);
+      expect(legacy).toBeDefined();
+      expect(legacy).not.toHaveProperty('windowLongWaits');
+    });
+
     it('putCalibration refuses to create twice', async () => {
       const clusterId = freshClusterId();
       await store().putCalibration(sampleCalibration({ clusterId, ece: 0.02 }), undefined);

@@ -83,6 +83,8 @@ export const CalibrationRecordSchema = z.object({
   // Feature drift (PSI helper): optional so that items written before it still decode.
   maxFeaturePsi: nonNegative.nullable().optional(),
   maxPsiFeature: z.string().min(1).nullable().optional(),
+  // Per-class gate rule (class-guard helper): optional so that items written before it still decode.
+  windowLongWaits: count.optional(),
 });
 
 export const ClusterProfileSchema = z.object({

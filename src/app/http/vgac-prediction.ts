@@ -4,6 +4,7 @@
  * plus what makes it honest here: the scope, the tier, the wait interval and the calibration
  * the answer was gated by.
  */
+import { learningProgress } from '../../core/agents/answer-text.ts';
 import { ActionScope, Tier, type GateConfig } from '../../core/gating/gate-config.ts';
 import type { PredictJobResult } from '../learning/predict-job.ts';
 
@@ -50,7 +51,7 @@ const TIER_ADVICE: Readonly<Record<Tier, string>> = Object.freeze({
 export function recommendation(result: PredictJobResult, gate: GateConfig): string {
   const { decision, calibration } = result;
   if (decision.scope === ActionScope.learning) {
-    return `Still learning this cluster (${calibration.sampleCount} of ${gate.minOutcomes} outcomes observed): treat this estimate as a rough guess.`;
+    return `Still learning this cluster (${learningProgress(calibration.sampleCount, gate.minOutcomes)}): treat this estimate as a rough guess.`;
   }
   if (decision.scope === ActionScope.escalate) {
     const ece = calibration.ece === null ? 'unknown' : calibration.ece.toFixed(3);

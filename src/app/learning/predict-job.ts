@@ -7,6 +7,7 @@
 import { initialOnlineWaitState, issueOnlineWait } from '../../core/conformal/online-wait-interval.ts';
 import { gateAuditEvent, gateDecision, type GateDecision, type GateInput } from '../../core/gating/gate.ts';
 import { UnknownClusterError } from '../errors.ts';
+import type { GateConfig } from '../../core/gating/gate-config.ts';
 import type { CalibrationRecord, PredictionRecord } from '../ports.ts';
 import type { LearningDeps } from './learning-deps.ts';
 
@@ -41,6 +42,19 @@ export function outcomesUnderActiveBundle(calibration: CalibrationRecord): numbe
   return calibration.sampleCount;
 }
 
+/**
+ * Long waits in the window the cluster's metrics were computed on, for the gate's per-class rule
+ * (GateConfig.minOutcomesPerClass). A calibration item written before the rule has no count: below
+ * minOutcomes that is 0 (learning mode either way); at or above it, null — the rule is not applied,
+ * because that item's scope was judged by SPEC's rules on a window we can no longer count, and
+ * inventing a count would put a made-up number in the audit line. The next recompute (every
+ * recomputeEveryOutcomes outcomes) writes the count and the rule applies from then on.
+ */
+export function windowLongWaitsForGate(calibration: CalibrationRecord, gate: GateConfig): number | null {
+  if (calibration.windowLongWaits !== undefined) return calibration.windowLongWaits;
+  return calibration.sampleCount < gate.minOutcomes ? 0 : null;
+}
+
 export async function predictJob(deps: LearningDeps, request: PredictJobRequest): Promise<PredictJobResult> {
   const [calibration, conformal] = await Promise.all([
     request.calibration ?? deps.store.getCalibration(request.clusterId),
@@ -61,6 +75,7 @@ export async function predictJob(deps: LearningDeps, request: PredictJobRequest)
     probability: scored.probability,
     ece: calibration.ece,
     outcomeCount: outcomesUnderActiveBundle(calibration),
+    longWaitCount: windowLongWaitsForGate(calibration, deps.gate),
     driftStatus: calibration.driftStatus,
   };
   const decision = gateDecision(gateInput, deps.gate);

@@ -55,6 +55,7 @@ export async function publishBundle(
       brier: null,
       score: null,
       sampleCount: 0,
+      windowLongWaits: 0,
       lastKnownGoodEce: change.newBaselineEce,
       state: CalibrationState.recalibrated,
       scope: ActionScope.learning,

@@ -25,7 +25,8 @@ import { brierScore } from '../../core/metrics/brier.ts';
 import { calibrationError } from '../../core/metrics/calibration-error.ts';
 import { calibrationErrorInterval } from '../../core/metrics/calibration-error-interval.ts';
 import { calibrationNoiseFloor } from '../../core/metrics/calibration-noise-floor.ts';
-import { featureDrift, type FeaturePsi } from '../../core/model/feature-reference.ts';
+import type { FeatureReference, ModelBundle } from '../../core/model/bundle.ts';
+import { featureDrift, featureReferenceOf, type FeaturePsi } from '../../core/model/feature-reference.ts';
 import { recalibrateBundle } from '../../core/model/recalibrate-bundle.ts';
 import { trainBundle } from '../../core/model/train-bundle.ts';
 import { seededRandom } from '../../core/random.ts';
@@ -78,6 +79,8 @@ export type RecomputeResult =
 
 export interface WindowMetrics {
   readonly count: number;
+  /** Long waits (positives) among the `count` outcomes. */
+  readonly longWaits: number;
   readonly ece: number | null;
   readonly eceLower: number | null;
   readonly eceUpper: number | null;
@@ -104,11 +107,18 @@ function aurocOrNull(probabilities: ArrayLike<number>, labels: ArrayLike<number>
   }
 }
 
-/** Metrics of one window; null where there are too few outcomes to say anything. */
+/**
+ * Metrics of one window; null where there are too few outcomes to say anything. A window holding
+ * only one class (e.g. no long waits) is still measured: its ECE is real evidence (a prior that
+ * predicts long waits that never come is over-predicting), only AUROC is undefined (null). Whether
+ * such a window may earn autonomy is the gate's call (GateConfig.minOutcomesPerClass), from
+ * `longWaits`.
+ */
 export function windowMetrics(window: readonly PredictionRecord[], minOutcomes: number, resamples: number, seed: number, nowMs: number): WindowMetrics {
   const count = window.length;
-  if (count < minOutcomes) return { count, ece: null, eceLower: null, eceUpper: null, auroc: null, brier: null, weeklyEce: null, eceNoiseFloor: null };
   const { probabilities, labels } = ratesOf(window);
+  const longWaits = labels.reduce((sum, label) => sum + label, 0);
+  if (count < minOutcomes) return { count, longWaits, ece: null, eceLower: null, eceUpper: null, auroc: null, brier: null, weeklyEce: null, eceNoiseFloor: null };
   const ece = calibrationError(probabilities, labels).ece;
   // Same interval as bootstrapping calibrationError on materialised resamples, without re-sorting each one.
   const interval = calibrationErrorInterval(probabilities, labels, { random: seededRandom(seed), resamples });
@@ -116,6 +126,7 @@ export function windowMetrics(window: readonly PredictionRecord[], minOutcomes: 
   const weekly = week.length >= minOutcomes ? ratesOf(week) : null;
   return {
     count,
+    longWaits,
     ece,
     eceLower: interval.lower,
     eceUpper: interval.upper,
@@ -232,9 +243,10 @@ async function recomputeOnce(deps: LearningDeps, request: RecomputeRequest, seen
     brier: metrics.brier,
     score,
     sampleCount: metrics.count,
+    windowLongWaits: metrics.longWaits,
     outcomesAtLastRecompute: seen.outcomeCount,
     driftStatus: drift,
-    scope: actionScope({ outcomeCount: metrics.count, score, driftStatus: drift }, gate),
+    scope: actionScope({ outcomeCount: metrics.count, longWaitCount: metrics.longWaits, score, driftStatus: drift }, gate),
     qualifiedTiers: qualifiedTiers(metrics.ece, gate),
     // A bad-looking ECE that sampling noise alone explains is not evidence of miscalibration:
     // the state machine is told there are too few outcomes to judge (scope stays conservative).
@@ -295,6 +307,14 @@ async function sameClassifierWindow(deps: LearningDeps, seen: CalibrationRecord,
   return recent.filter((prediction) => compatible.get(prediction.bundleVersion) === true);
 }
 
+/** The window's distribution of the bundle's numeric features: the PSI reference a recalibrated bundle carries. */
+function windowReference(clusterId: string, bundle: ModelBundle, window: readonly PredictionRecord[]): FeatureReference | null {
+  const reference = featureReferenceOf(windowTable(clusterId, window));
+  const used = new Set(bundle.numericFeatures);
+  const features = reference?.features.filter((bins) => used.has(bins.feature)) ?? [];
+  return reference === null || features.length === 0 ? null : { ...reference, features };
+}
+
 async function recalibrate(deps: LearningDeps, seen: CalibrationRecord, window: readonly PredictionRecord[], request: RecomputeRequest, hash: (text: string) => string) {
   const { bundle } = await deps.cache.load(deps.bundles, request.clusterId, seen.activeBundleVersion);
   const labels = Uint8Array.from(window, (prediction) => (prediction.outcome?.longWait === true ? 1 : 0));
@@ -308,7 +328,7 @@ async function recalibrate(deps: LearningDeps, seen: CalibrationRecord, window: 
       labels,
       waitsSeconds: Float64Array.from(window, (prediction) => prediction.outcome?.waitSeconds ?? 0),
     },
-    { isotonicMinRows: deps.settings.isotonicMinOutcomes, random: seededRandom(deps.settings.seed), hash },
+    { isotonicMinRows: deps.settings.isotonicMinOutcomes, random: seededRandom(deps.settings.seed), hash, featureReference: windowReference(request.clusterId, bundle, window) },
   );
   const result = await publishBundle(deps, seen, refit.bundle, {
     kind: PublishKind.recalibration,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ActionScope } from '../gating/gate-config.ts';
-import { answerText, cannotPredictText, humanDuration, type AnswerFacts } from './answer-text.ts';
+import { answerText, cannotPredictText, humanDuration, learningProgress, type AnswerFacts } from './answer-text.ts';
 
 const FACTS: AnswerFacts = {
   clusterId: 'slurm-hpc',
@@ -77,5 +77,12 @@ describe('answerText', () => {
 describe('cannotPredictText', () => {
   it('names the cluster and the reason, with zero confidence', () => {
     expect(cannotPredictText('eks-a', 'the collector timed out')).toBe('I cannot predict now on eks-a: the collector timed out. Confidence 0; nothing was done, a human decides.');
+  });
+});
+
+describe('learningProgress', () => {
+  it('learningProgress counts toward minOutcomes, then names the per-class shortfall instead of "150 of 50"', () => {
+    expect(learningProgress(12, 50)).toBe('12 of 50 outcomes observed');
+    expect(learningProgress(150, 50)).toBe('150 outcomes observed, too few long or short waits among them to judge');
   });
 });

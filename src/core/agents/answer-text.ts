@@ -38,6 +38,16 @@ function estimateText(facts: AnswerFacts): string {
   return `~${point} (${coverage}between ${humanDuration(facts.waitLowerSeconds)} and ${humanDuration(facts.waitUpperSeconds)})`;
 }
 
+/**
+ * Why a cluster is still learning, in words: too few outcomes, or enough outcomes but too few of
+ * one kind (the gate's per-class rule) — never "150 of 50 outcomes".
+ */
+export function learningProgress(outcomeCount: number, minOutcomes: number): string {
+  return outcomeCount < minOutcomes
+    ? `${outcomeCount} of ${minOutcomes} outcomes observed`
+    : `${outcomeCount} outcomes observed, too few long or short waits among them to judge`;
+}
+
 /** One or two sentences answering "when will my job start?" honestly for the scope. */
 export function answerText(facts: AnswerFacts): string {
   const estimate = estimateText(facts);
@@ -51,7 +61,7 @@ export function answerText(facts: AnswerFacts): string {
     case ActionScope.escalate:
       return `I cannot predict reliably on ${facts.clusterId} right now: its calibration (ECE ${facts.ece?.toFixed(3) ?? 'unknown'}) is not good enough to act on. Rough estimate ${estimate}; a human decides.`;
     case ActionScope.learning:
-      return `I am still learning this cluster (${facts.outcomeCount} of ${facts.minOutcomes} outcomes observed). Rough, uncalibrated estimate ${estimate}.`;
+      return `I am still learning this cluster (${learningProgress(facts.outcomeCount, facts.minOutcomes)}). Rough, uncalibrated estimate ${estimate}.`;
   }
 }
 

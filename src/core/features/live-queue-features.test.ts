@@ -33,6 +33,31 @@ describe('liveQueueFeatures', () => {
     });
   });
 
+  it('liveQueueFeatures_queuedSubjectWithoutTimeLimit_requestsZeroTime', () => {
+    const jobs = [job({ jobId: '1', user: 'ana' }), job({ jobId: '9', user: 'ana', submitTimeMs: AT_MS, timeLimitSeconds: null, requestedGpus: 2, requestedCpus: 3 })];
+
+    const features = liveQueueFeatures({ jobs, totalGpus: 4, atMs: AT_MS, subject: { kind: 'queued', jobId: '9' } });
+
+    expect(features).toMatchObject({ requestedTimeSeconds: 0, requestedGpus: 2, requestedProcessors: 3, userPendingJobs: 1, pendingJobsAhead: 1 });
+  });
+
+  it('liveQueueFeatures_queuedSubjectMissingFromTheListing_requestsNothingAndHasNoUser', () => {
+    // The subject already left the listing: everything queued by the instant counts, nothing is requested.
+    const jobs = [job({ jobId: '1', user: '' }), job({ jobId: '2', user: 'ana', submitTimeMs: AT_MS + 1 })];
+
+    const features = liveQueueFeatures({ jobs, totalGpus: 4, atMs: AT_MS, subject: { kind: 'queued', jobId: 'gone' } });
+
+    expect(features).toMatchObject({ pendingJobsAhead: 1, requestedGpus: 0, requestedProcessors: 0, requestedTimeSeconds: 0, userPendingJobs: 0 });
+  });
+
+  it('liveQueueFeatures_withoutSubject_countsTheQueueAtTheInstantAndRequestsNothing', () => {
+    const jobs = [job({ jobId: '1', user: 'ana' }), job({ jobId: '2', user: 'bob', submitTimeMs: AT_MS + 1 })];
+
+    const features = liveQueueFeatures({ jobs, totalGpus: 0, atMs: AT_MS });
+
+    expect(features).toMatchObject({ pendingJobsAhead: 1, requestedGpus: 0, userPendingJobs: 0, totalGpus: 0, gpuUtilisation: 0 });
+  });
+
   it('liveQueueFeatures_jobStartedAfterTheSubmitInstant_isPendingAheadNotRunning', () => {
     // Listed 5 s after job 9's submit: job 1 started 2 s after it, so at the instant it was pending ahead.
     const jobs = [

@@ -1,6 +1,6 @@
 /**
  * The calibration gate's vocabulary and thresholds. Every number here is SPEC.md's default
- * (from the VGAC research); deployments may override them through configuration, and every
+ * (from the VGAC research), except `minOutcomesPerClass`, our stricter-only addition; deployments may override them through configuration, and every
  * decision stores the config it was made under.
  */
 
@@ -49,6 +49,15 @@ export interface TierThreshold {
 export interface GateConfig {
   /** Outcomes needed before leaving learning mode. */
   readonly minOutcomes: number;
+  /**
+   * Our addition to SPEC, stricter-only: fewest long waits, and fewest short waits, the outcome
+   * window must hold before the cluster leaves learning mode. A window without long waits has a
+   * tiny ECE whatever the model says about the jobs that matter, so its score cannot earn
+   * autonomy. The rule only ever moves a scope to learning (escalate only): it never grants more
+   * autonomy than SPEC's rules, and drift and recalibration triggers ignore it (a one-class window
+   * can still prove over-prediction). An integer ≥ 0; 0 turns the rule off.
+   */
+  readonly minOutcomesPerClass: number;
   /** score = clamp(1 − eceScoreSlope·ECE, 0, 1). */
   readonly eceScoreSlope: number;
   /** score strictly above this → autonomous. */
@@ -72,6 +81,7 @@ export interface GateConfig {
 
 export const DEFAULT_GATE_CONFIG: GateConfig = Object.freeze({
   minOutcomes: 50,
+  minOutcomesPerClass: 5,
   eceScoreSlope: 5,
   autonomousScore: 0.85,
   notifyScore: 0.6,

@@ -6,11 +6,11 @@ import { DEFAULT_GATE_CONFIG, DriftStatus } from './gate-config.ts';
 import { gateAuditEvent, gateDecision, type GateDecision, type GateInput } from './gate.ts';
 import { parseGateConfig } from './parse-gate-config.ts';
 
-const settled = { outcomeCount: 500, driftStatus: 'none' } as const;
+const settled = { outcomeCount: 500, longWaitCount: 100, driftStatus: 'none' } as const;
 
 describe('gateDecision', () => {
   it('gateDecision escalates in learning mode and says how many outcomes it has seen', () => {
-    const input: GateInput = { probability: 0.95, ece: 0.01, outcomeCount: 12, driftStatus: 'none' };
+    const input: GateInput = { probability: 0.95, ece: 0.01, outcomeCount: 12, longWaitCount: 3, driftStatus: 'none' };
 
     const decision = gateDecision(input);
 
@@ -27,8 +27,8 @@ describe('gateDecision', () => {
   });
 
   it('gateDecision leaves learning mode at exactly 50 outcomes', () => {
-    const at49 = gateDecision({ probability: 0.95, ece: 0.01, outcomeCount: 49, driftStatus: 'none' });
-    const at50 = gateDecision({ probability: 0.95, ece: 0.01, outcomeCount: 50, driftStatus: 'none' });
+    const at49 = gateDecision({ probability: 0.95, ece: 0.01, outcomeCount: 49, longWaitCount: 10, driftStatus: 'none' });
+    const at50 = gateDecision({ probability: 0.95, ece: 0.01, outcomeCount: 50, longWaitCount: 10, driftStatus: 'none' });
 
     expect(at49.scope).toBe('learning');
     expect(at50.scope).toBe('autonomous');
@@ -137,14 +137,14 @@ describe('gateDecision', () => {
   });
 
   it('gateDecision lets reduce_autonomy cap autonomous at act and notify', () => {
-    const decision = gateDecision({ probability: 0.6, ece: 0.02, outcomeCount: 500, driftStatus: 'reduce_autonomy' });
+    const decision = gateDecision({ probability: 0.6, ece: 0.02, outcomeCount: 500, longWaitCount: 100, driftStatus: 'reduce_autonomy' });
 
     expect(decision).toMatchObject({ scope: 'notify', tier: 'warn', outcome: 'act_and_notify' });
     expect(decision.reasons.slice(0, 2)).toEqual(['score 0.9 > 0.85 → autonomous', 'drift reduce_autonomy caps the scope at act and notify']);
   });
 
   it('gateDecision escalates under drift recalibrate', () => {
-    const decision = gateDecision({ probability: 0.6, ece: 0.02, outcomeCount: 500, driftStatus: 'recalibrate' });
+    const decision = gateDecision({ probability: 0.6, ece: 0.02, outcomeCount: 500, longWaitCount: 100, driftStatus: 'recalibrate' });
 
     expect(decision).toMatchObject({ scope: 'escalate', tier: null, outcome: 'escalate' });
     expect(decision.reasons[1]).toBe('drift recalibrate caps the scope at escalate, never act');
@@ -162,7 +162,7 @@ describe('gateDecision', () => {
   it('gateDecision refuses bad inputs', () => {
     const badProbability = (): unknown => gateDecision({ probability: 1.2, ece: 0.01, ...settled });
     const badEce = (): unknown => gateDecision({ probability: 0.5, ece: -0.01, ...settled });
-    const badCount = (): unknown => gateDecision({ probability: 0.5, ece: 0.01, outcomeCount: 2.5, driftStatus: 'none' });
+    const badCount = (): unknown => gateDecision({ probability: 0.5, ece: 0.01, outcomeCount: 2.5, longWaitCount: 1, driftStatus: 'none' });
 
     expect(badProbability).toThrow('probability must be in [0, 1] (got 1.2)');
     expect(badEce).toThrow(InvalidInputError);
@@ -170,17 +170,19 @@ describe('gateDecision', () => {
   });
 
   it('gateDecision agrees with actionScope and only acts on a qualified tier the forecast asks for (property)', () => {
-    const inputs = fc.record({
-      probability: fc.double({ min: 0, max: 1, noNaN: true }),
-      ece: fc.option(fc.double({ min: 0, max: 0.25, noNaN: true }), { nil: null }),
-      outcomeCount: fc.integer({ min: 0, max: 200 }),
-      driftStatus: fc.constantFrom(...Object.values(DriftStatus)),
-    });
+    const inputs = fc
+      .record({
+        probability: fc.double({ min: 0, max: 1, noNaN: true }),
+        ece: fc.option(fc.double({ min: 0, max: 0.25, noNaN: true }), { nil: null }),
+        outcomeCount: fc.integer({ min: 0, max: 200 }),
+        driftStatus: fc.constantFrom(...Object.values(DriftStatus)),
+      })
+      .chain((base) => fc.option(fc.integer({ min: 0, max: base.outcomeCount }), { nil: null }).map((longWaitCount) => ({ ...base, longWaitCount })));
     fc.assert(
       fc.property(inputs, (input) => {
         const decision = gateDecision(Object.freeze(input));
 
-        expect(decision.scope).toBe(actionScope({ outcomeCount: input.outcomeCount, score: decision.score, driftStatus: input.driftStatus }));
+        expect(decision.scope).toBe(actionScope({ outcomeCount: input.outcomeCount, longWaitCount: input.longWaitCount, score: decision.score, driftStatus: input.driftStatus }));
         expect(decision.mayActWithoutHuman).toBe(decision.tier !== null);
         if (decision.tier !== null) {
           expect(['autonomous', 'notify']).toContain(decision.scope);
@@ -194,9 +196,89 @@ describe('gateDecision', () => {
   });
 });
 
+describe('gateDecision per-class rule', () => {
+  it('gateDecision keeps a window with 1 long wait among 50 outcomes in learning mode, however small its ECE', () => {
+    const decision = gateDecision({ probability: 0.95, ece: 0.01, outcomeCount: 50, longWaitCount: 1, driftStatus: 'none' });
+
+    expect(decision).toMatchObject({ scope: 'learning', score: 0.95, tier: null, outcome: 'escalate', mayActWithoutHuman: false });
+    expect(decision.reasons[0]).toBe('learning mode: 1 long wait among 50 outcomes; autonomy needs ≥ 5 of each');
+  });
+
+  it('gateDecision names a short-wait shortfall too, in the plural', () => {
+    const decision = gateDecision({ probability: 0.2, ece: 0.01, outcomeCount: 50, longWaitCount: 50, driftStatus: 'none' });
+
+    expect(decision.reasons[0]).toBe('learning mode: 0 short waits among 50 outcomes; autonomy needs ≥ 5 of each');
+    expect(decision.outcome).toBe('none');
+  });
+
+  it('gateDecision names a single short wait in the singular', () => {
+    const decision = gateDecision({ probability: 0.2, ece: 0.01, outcomeCount: 50, longWaitCount: 49, driftStatus: 'none' });
+
+    expect(decision.reasons[0]).toBe('learning mode: 1 short wait among 50 outcomes; autonomy needs ≥ 5 of each');
+  });
+
+  it('gateDecision names both classes when both fall short', () => {
+    const config = parseGateConfig({ minOutcomes: 10, minOutcomesPerClass: 6 });
+
+    const decision = gateDecision({ probability: 0.5, ece: 0.01, outcomeCount: 10, longWaitCount: 5, driftStatus: 'none' }, config);
+
+    expect(decision.reasons[0]).toBe('learning mode: 5 long waits and 5 short waits among 10 outcomes; autonomy needs ≥ 6 of each');
+  });
+
+  it('gateDecision keeps escalate, with the score and drift reasons, when a one-class window proves miscalibration', () => {
+    // ECE 0.21 → score clamp(1 − 5·0.21) = 0; drift recalibrate caps nothing further.
+    const decision = gateDecision({ probability: 0.95, ece: 0.21, outcomeCount: 50, longWaitCount: 1, driftStatus: 'recalibrate' });
+
+    expect(decision).toMatchObject({ scope: 'escalate', score: 0, outcome: 'escalate' });
+    expect(decision.reasons[0]).toBe('score 0 ≤ 0.6 → escalate, never act');
+  });
+
+  it('gateDecision keeps learning under drift reduce_autonomy when the window lacks long waits', () => {
+    const decision = gateDecision({ probability: 0.95, ece: 0.01, outcomeCount: 50, longWaitCount: 0, driftStatus: 'reduce_autonomy' });
+
+    expect(decision.scope).toBe('learning');
+    expect(decision.reasons[0]).toBe('learning mode: 0 long waits among 50 outcomes; autonomy needs ≥ 5 of each');
+  });
+
+  it('gateDecision leaves learning mode at 5 long waits and acts', () => {
+    const with4 = gateDecision({ probability: 0.95, ece: 0.01, outcomeCount: 50, longWaitCount: 4, driftStatus: 'none' });
+    const with5 = gateDecision({ probability: 0.95, ece: 0.01, outcomeCount: 50, longWaitCount: 5, driftStatus: 'none' });
+
+    expect([with4.scope, with4.outcome]).toEqual(['learning', 'escalate']);
+    expect([with5.scope, with5.outcome]).toEqual(['autonomous', 'act']);
+  });
+
+  it('gateDecision refuses more long waits than outcomes', () => {
+    const decide = (): unknown => gateDecision({ probability: 0.5, ece: 0.01, outcomeCount: 50, longWaitCount: 51, driftStatus: 'none' });
+
+    expect(decide).toThrow('longWaitCount must be ≤ outcomeCount 50 (got 51)');
+  });
+
+  it('gateDecision with the per-class rule never acts where SPEC alone would not (property)', () => {
+    const inputs = fc
+      .record({
+        probability: fc.double({ min: 0, max: 1, noNaN: true }),
+        ece: fc.option(fc.double({ min: 0, max: 0.25, noNaN: true }), { nil: null }),
+        outcomeCount: fc.integer({ min: 0, max: 200 }),
+        driftStatus: fc.constantFrom(...Object.values(DriftStatus)),
+      })
+      .chain((base) => fc.integer({ min: 0, max: base.outcomeCount }).map((longWaitCount) => ({ ...base, longWaitCount })));
+    fc.assert(
+      fc.property(inputs, (input) => {
+        const withRule = gateDecision(input);
+        const specAlone = gateDecision({ ...input, longWaitCount: null });
+
+        if (withRule.mayActWithoutHuman) expect(withRule).toEqual(specAlone);
+        expect(withRule.requestedTier).toBe(specAlone.requestedTier);
+        expect(withRule.qualifiedTiers).toEqual(specAlone.qualifiedTiers);
+      }),
+    );
+  });
+});
+
 describe('gateAuditEvent', () => {
   it('gateAuditEvent records inputs, SPEC thresholds and the outcome as plain JSON', () => {
-    const input: GateInput = { probability: 0.95, ece: 0.041, outcomeCount: 500, driftStatus: 'monitor' };
+    const input: GateInput = { probability: 0.95, ece: 0.041, outcomeCount: 500, longWaitCount: 100, driftStatus: 'monitor' };
     const decision = gateDecision(input);
 
     const event = gateAuditEvent(input, decision);
@@ -207,9 +289,11 @@ describe('gateAuditEvent', () => {
       ece: 0.041,
       score: 0.795,
       outcomeCount: 500,
+      longWaitCount: 100,
       driftStatus: 'monitor',
       thresholds: {
         minOutcomes: 50,
+        minOutcomesPerClass: 5,
         eceScoreSlope: 5,
         autonomousScore: 0.85,
         notifyScore: 0.6,
@@ -238,7 +322,7 @@ describe('gateAuditEvent', () => {
 
   it('gateAuditEvent copies the thresholds and lists it was given', () => {
     const config = parseGateConfig({ minOutcomes: 20 });
-    const input: GateInput = { probability: 0.4, ece: null, outcomeCount: 3, driftStatus: 'none' };
+    const input: GateInput = { probability: 0.4, ece: null, outcomeCount: 3, longWaitCount: 1, driftStatus: 'none' };
     const decision = gateDecision(input, config);
 
     const event = gateAuditEvent(input, decision, config);

@@ -1,4 +1,4 @@
-import { ACTION_SCOPE_WORDS, capScopeByDrift, scopeFromScore } from './action-scope.ts';
+import { ACTION_SCOPE_WORDS, capScopeByDrift, classShortfall, scopeFromScore, type ClassShortfall } from './action-scope.ts';
 import { calibrationScore } from './calibration-score.ts';
 import { formatComparison, formatNumber } from './format-number.ts';
 import {
@@ -10,7 +10,7 @@ import {
   type Tier,
   type TierThreshold,
 } from './gate-config.ts';
-import { requireCount, requireUnitInterval } from './gate-input-checks.ts';
+import { requireUnitInterval } from './gate-input-checks.ts';
 import { allowedTier, qualifiedTiers, requestedTier } from './tiers.ts';
 
 /** What the gate lets happen, as one word. */
@@ -35,8 +35,13 @@ export interface GateInput {
   readonly probability: number;
   /** The cluster's current ECE in [0, 1], or null when none has been measured. */
   readonly ece: number | null;
-  /** Outcomes observed for the cluster so far, an integer ≥ 0. */
+  /** Outcomes in the cluster's window (observed under its active bundle), an integer ≥ 0. */
   readonly outcomeCount: number;
+  /**
+   * Long waits among those outcomes, an integer in [0, outcomeCount]; null when unknown (a
+   * calibration written before the per-class rule: SPEC's rules alone apply, see classShortfall).
+   */
+  readonly longWaitCount: number | null;
   readonly driftStatus: DriftStatus;
 }
 
@@ -62,6 +67,7 @@ export interface GateDecision {
 /** The thresholds a gate decision was made under, stored with it. */
 export interface GateThresholds {
   readonly minOutcomes: number;
+  readonly minOutcomesPerClass: number;
   readonly eceScoreSlope: number;
   readonly autonomousScore: number;
   readonly notifyScore: number;
@@ -79,6 +85,7 @@ export interface GateAuditEvent {
   readonly ece: number | null;
   readonly score: number | null;
   readonly outcomeCount: number;
+  readonly longWaitCount: number | null;
   readonly driftStatus: DriftStatus;
   readonly thresholds: GateThresholds;
   readonly scope: ActionScope;
@@ -97,20 +104,21 @@ export interface GateAuditEvent {
  *
  * 1. score = {@link calibrationScore}(ECE) (null without an ECE);
  * 2. scope = learning below minOutcomes outcomes or without a score, else the score's scope capped by
- *    drift (see actionScope);
+ *    drift; a scope that would act (autonomous, notify) becomes learning when the window holds fewer
+ *    than minOutcomesPerClass long or short waits (our stricter-only addition; see actionScope);
  * 3. the evidence allows the strongest tier with p ≥ ε_a AND ECE ≤ R_a ({@link allowedTier});
  * 4. outcome: scope autonomous with an allowed tier → act; scope notify with an allowed tier →
  *    act_and_notify; otherwise, if p reaches any tier's ε → escalate (a human decides, the agent does
  *    not act); else none.
  *
  * @param config gate thresholds; assumed valid (see parseGateConfig).
- * @throws InvalidInputError when `probability` or `ece` is not in [0, 1] or `outcomeCount` is not an
- * integer ≥ 0.
+ * @throws InvalidInputError when `probability` or `ece` is not in [0, 1], `outcomeCount` is not an
+ * integer ≥ 0 or `longWaitCount` is not an integer in [0, outcomeCount].
  */
 export function gateDecision(input: GateInput, config: GateConfig = DEFAULT_GATE_CONFIG): GateDecision {
-  const { probability, ece, outcomeCount, driftStatus } = input;
+  const { probability, ece, outcomeCount, longWaitCount, driftStatus } = input;
   requireUnitInterval('probability', probability);
-  requireCount('outcomeCount', outcomeCount);
+  const shortfall = classShortfall(outcomeCount, longWaitCount, config);
   const score = ece === null ? null : calibrationScore(ece, config);
 
   const reasons: string[] = [];
@@ -123,9 +131,16 @@ export function gateDecision(input: GateInput, config: GateConfig = DEFAULT_GATE
     reasons.push(`learning mode: no ECE measured yet (${outcomeCount} outcomes observed)`);
   } else {
     const scoreScope = scopeFromScore(score, config);
-    reasons.push(scoreReason(score, scoreScope, config));
-    scope = capScopeByDrift(scoreScope, driftStatus);
-    if (scope !== scoreScope) reasons.push(`drift ${driftStatus} caps the scope at ${ACTION_SCOPE_WORDS[scope]}`);
+    const specScope = capScopeByDrift(scoreScope, driftStatus);
+    if (shortfall !== null && specScope !== ActionScope.escalate) {
+      // The score would let the agent act, but the window has not seen both kinds of wait.
+      scope = ActionScope.learning;
+      reasons.push(shortfallReason(shortfall));
+    } else {
+      scope = specScope;
+      reasons.push(scoreReason(score, scoreScope, config));
+      if (scope !== scoreScope) reasons.push(`drift ${driftStatus} caps the scope at ${ACTION_SCOPE_WORDS[scope]}`);
+    }
   }
 
   const qualified = qualifiedTiers(ece, config);
@@ -179,6 +194,15 @@ export function gateDecision(input: GateInput, config: GateConfig = DEFAULT_GATE
   };
 }
 
+/** E.g. `learning mode: 1 long wait among 50 outcomes; autonomy needs ≥ 5 of each`. */
+function shortfallReason(shortfall: ClassShortfall): string {
+  const { longWaits, shortWaits, minPerClass } = shortfall;
+  const lacking: string[] = [];
+  if (longWaits < minPerClass) lacking.push(`${longWaits} long ${longWaits === 1 ? 'wait' : 'waits'}`);
+  if (shortWaits < minPerClass) lacking.push(`${shortWaits} short ${shortWaits === 1 ? 'wait' : 'waits'}`);
+  return `learning mode: ${lacking.join(' and ')} among ${longWaits + shortWaits} outcomes; autonomy needs ≥ ${minPerClass} of each`;
+}
+
 function scoreReason(score: number, scope: ActionScope, config: GateConfig): string {
   if (scope === ActionScope.autonomous) {
     const [scoreText, autonomousText] = formatComparison(score, config.autonomousScore);
@@ -209,9 +233,11 @@ export function gateAuditEvent(input: GateInput, decision: GateDecision, config:
     ece: input.ece,
     score: decision.score,
     outcomeCount: input.outcomeCount,
+    longWaitCount: input.longWaitCount,
     driftStatus: input.driftStatus,
     thresholds: {
       minOutcomes: config.minOutcomes,
+      minOutcomesPerClass: config.minOutcomesPerClass,
       eceScoreSlope: config.eceScoreSlope,
       autonomousScore: config.autonomousScore,
       notifyScore: config.notifyScore,

@@ -21,6 +21,7 @@ describe('parseGateConfig', () => {
     for (const config of configs) {
       expect(config).toEqual({
         minOutcomes: 50,
+        minOutcomesPerClass: 5,
         eceScoreSlope: 5,
         autonomousScore: 0.85,
         notifyScore: 0.6,
@@ -80,6 +81,8 @@ describe('parseGateConfig', () => {
     [{ minOutcomes: 0 }, 'minOutcomes: must be ≥ 1'],
     [{ minOutcomes: 1.5 }, 'minOutcomes: must be an integer'],
     [{ minOutcomes: '50' }, 'minOutcomes: must be an integer'],
+    [{ minOutcomesPerClass: -1 }, 'minOutcomesPerClass: must be ≥ 0'],
+    [{ minOutcomesPerClass: 2.5 }, 'minOutcomesPerClass: must be an integer'],
     [{ eceScoreSlope: 0 }, 'eceScoreSlope: must be > 0'],
     [{ baselineEce: 0 }, 'baselineEce: must be > 0'],
     [{ psiRecalibrate: Number.POSITIVE_INFINITY }, 'psiRecalibrate: must be a finite number'],
@@ -122,6 +125,12 @@ describe('parseGateConfig', () => {
     const message = problemsOf(overrides);
 
     expect(message).toBe(`gate config overrides must be an object (got ${kind})`);
+  });
+
+  it('parseGateConfig accepts minOutcomesPerClass 0 (the per-class rule turned off)', () => {
+    const config = parseGateConfig({ minOutcomesPerClass: 0 });
+
+    expect(config.minOutcomesPerClass).toBe(0);
   });
 
   it('parseGateConfig accepts an object without a prototype', () => {

@@ -7,6 +7,7 @@ const unitInterval = finite.min(0, 'must be ≥ 0').max(1, 'must be ≤ 1');
 const positiveUnitInterval = finite.gt(0, 'must be > 0').max(1, 'must be ≤ 1');
 const positive = finite.gt(0, 'must be > 0');
 const positiveCount = z.int('must be an integer').min(1, 'must be ≥ 1');
+const nonNegativeCount = z.int('must be an integer').min(0, 'must be ≥ 0');
 
 const TierThresholdSchema = z.strictObject({
   minProbability: unitInterval,
@@ -16,6 +17,7 @@ const TierThresholdSchema = z.strictObject({
 /** A complete gate config with every range checked (ordering is checked separately, see {@link orderingProblems}). */
 const GateConfigSchema = z.strictObject({
   minOutcomes: positiveCount,
+  minOutcomesPerClass: nonNegativeCount,
   eceScoreSlope: positive,
   autonomousScore: unitInterval,
   notifyScore: unitInterval,
@@ -103,7 +105,7 @@ function deepFreeze(config: GateConfig): GateConfig {
 /**
  * Builds a gate config from partial overrides (e.g. a YAML file or environment-derived object):
  * deep-merges them onto {@link DEFAULT_GATE_CONFIG}, then checks every field's type and range
- * (probabilities, scores and ECEs in [0, 1]; baseline and tier ECEs > 0; counts integers ≥ 1; ratios,
+ * (probabilities, scores and ECEs in [0, 1]; baseline and tier ECEs > 0; counts integers ≥ 1, minOutcomesPerClass an integer ≥ 0; ratios,
  * slope and PSI > 0; no unknown fields) and the ordering rules (notifyScore < autonomousScore; tier ε
  * increasing and R decreasing from annotate to require_confirmation; drift bounds increasing).
  *

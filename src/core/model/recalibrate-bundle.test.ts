@@ -8,6 +8,7 @@ import { calibrationNoiseFloor } from '../metrics/calibration-noise-floor.ts';
 import { seededRandom } from '../random.ts';
 import { applyCalibrator } from './apply-calibrator.ts';
 import type { ModelBundle } from './bundle.ts';
+import { canonicalJson } from './bundle-id.ts';
 import { fitIsotonic } from './isotonic.ts';
 import { sigmoid } from './logistic-regression.ts';
 import { recalibrateBundle, type RecalibrationOptions } from './recalibrate-bundle.ts';
@@ -89,8 +90,23 @@ describe('recalibrateBundle', () => {
     const result = recalibrateBundle(WITH_WAITS, input, options());
 
     const { bundleId, ...content } = result.bundle;
-    expect(bundleId).toBe(hashOf(JSON.stringify(content)));
+    // The same canonical form training uses, so equal content gets equal ids whoever wrote it.
+    expect(bundleId).toBe(hashOf(canonicalJson(content)));
     expect(JSON.stringify(content)).not.toContain(WITH_WAITS.bundleId);
+  });
+
+  it('drops the training-time ensemble and takes a new PSI reference only when one is given', () => {
+    const input = { rawScores: [-2, -1, 0, 1, 2, 3], labels: [0, 1, 0, 1, 1, 0], waitsSeconds: null };
+    const reference = { rows: 6, features: [{ feature: 'pending_ratio', binEdges: [0.5], shares: [0.5, 0.5] }] };
+
+    const kept = recalibrateBundle(WITH_WAITS, input, options());
+    const replaced = recalibrateBundle(WITH_WAITS, input, options({ featureReference: reference }));
+
+    expect(WITH_WAITS.ensemble).not.toBeNull();
+    expect(kept.bundle.ensemble).toBeNull();
+    expect(kept.bundle.featureReference).toEqual(WITH_WAITS.featureReference);
+    expect(replaced.bundle.featureReference).toEqual(reference);
+    expect(replaced.bundle.bundleId).not.toBe(kept.bundle.bundleId);
   });
 
   it('keeps the old wait model without waits; refits it with the option\'s, the bundle\'s or the default coverage', () => {

@@ -9,7 +9,8 @@ import { calibrationNoiseFloor } from '../metrics/calibration-noise-floor.ts';
 import { stratifiedFolds } from '../evaluation/cross-validate.ts';
 import type { Random } from '../random.ts';
 import { applyCalibrator } from './apply-calibrator.ts';
-import type { Calibrator, ModelBundle } from './bundle.ts';
+import type { Calibrator, FeatureReference, ModelBundle } from './bundle.ts';
+import { withBundleId } from './bundle-id.ts';
 import { fitIsotonic } from './isotonic.ts';
 import { fitPlatt } from './platt.ts';
 import { fitWaitModel } from './wait-model.ts';
@@ -29,6 +30,12 @@ export interface RecalibrationOptions {
   /** Content hash used for the new bundle's id (core has no crypto). */
   readonly hash: (text: string) => string;
   readonly coverage?: number;
+  /**
+   * The population the new calibrator was fitted on, as the new PSI reference: after a
+   * recalibration, drift is measured against the window it learned from (otherwise a lasting
+   * shift re-triggers a PSI recalibration every few hundred outcomes). Undefined keeps the old one.
+   */
+  readonly featureReference?: FeatureReference | null;
 }
 
 export interface RecalibrationResult {
@@ -86,6 +93,14 @@ export function recalibrateBundle(bundle: ModelBundle, input: RecalibrationInput
     input.waitsSeconds === null ? bundle.waitModel : fitWaitModel(calibrated, input.waitsSeconds, { coverage: options.coverage ?? bundle.waitModel?.coverage ?? 0.8 });
 
   const { bundleId: _previousId, ...rest } = bundle;
-  const unsigned = { ...rest, calibrator, waitModel, metrics: { ...bundle.metrics, recalibrationRows: count, recalibrationOutOfFoldEce: outOfFoldEce } };
-  return { bundle: { ...unsigned, bundleId: options.hash(JSON.stringify(unsigned)) }, outOfFoldEce, outOfFoldNoiseEce };
+  const unsigned = {
+    ...rest,
+    calibrator,
+    // The training-time ensemble belongs to the old calibrator; the fingerprint guard would ignore it anyway.
+    ensemble: null,
+    waitModel,
+    ...(options.featureReference === undefined ? {} : { featureReference: options.featureReference }),
+    metrics: { ...bundle.metrics, recalibrationRows: count, recalibrationOutOfFoldEce: outOfFoldEce },
+  };
+  return { bundle: withBundleId(unsigned, options.hash), outOfFoldEce, outOfFoldNoiseEce };
 }

@@ -107,3 +107,14 @@ describe('adaptiveConformal', () => {
     expect(shifted).toEqual({ lowerSeconds: 12, upperSeconds: 340 });
   });
 });
+
+describe('shiftWaitInterval', () => {
+  it('shiftWaitInterval narrowing past the bounds meets at the geometric centre in log(1 + wait)', () => {
+    const narrowed = shiftWaitInterval({ lowerSeconds: 100, upperSeconds: 200 }, -5);
+
+    // log1p(100) + 5 > log1p(200) − 5, so both bounds meet at expm1(mean of the logs)
+    // = sqrt(101 · 201) − 1 = sqrt(20301) − 1 ≈ 141.48157.
+    expect(narrowed.lowerSeconds).toBeCloseTo(Math.sqrt(20_301) - 1, 9);
+    expect(narrowed.upperSeconds).toBe(narrowed.lowerSeconds);
+  });
+});

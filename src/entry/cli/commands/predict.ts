@@ -88,7 +88,7 @@ export async function run(args: readonly string[]): Promise<number> {
 
   const validatedEce = bundle.metrics.cvEce ?? null;
   // A bare bundle: no cluster has recorded outcomes for it yet.
-  const decision = gateDecision({ probability: prediction.probability, ece: validatedEce, outcomeCount: 0, driftStatus: DriftStatus.none });
+  const decision = gateDecision({ probability: prediction.probability, ece: validatedEce, outcomeCount: 0, longWaitCount: 0, driftStatus: DriftStatus.none });
   const tierOnceConfirmed = allowedTier(prediction.probability, validatedEce);
   const scopeOnceConfirmed = validatedEce === null ? null : scopeFromScore(calibrationScore(validatedEce));
 
