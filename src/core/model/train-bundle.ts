@@ -121,14 +121,15 @@ function inBundleSpace(member: LinearFit, bundleScaler: StandardScaler): { weigh
  * modes the bundle also keeps the classifier fitted on all rows (its linear score is the raw
  * score a later recalibration refits on) and one calibrator fitted on the pooled out-of-fold
  * scores; `single` mode uses only those (`ensemble=False`).
- * The wait model is fitted on the pooled out-of-fold calibrated probabilities (rows with waits).
+ * The wait model is fitted on the probabilities the bundle itself emits for its training rows
+ * (rows with waits), so its bins are cut on the scale they are looked up by.
  * `featureReference` holds the decile bins of every numeric training column, what the learning
  * loop measures PSI against ({@link featureReferenceOf}).
  *
  * `metrics` holds: `inSampleAuroc`, `inSampleEce`, `inSampleBrier` (the bundle on its own
  * training rows — optimistic), `innerOutOfFoldAuroc` and `innerOutOfFoldRawEce` (the inner
- * folds' uncalibrated scores: honest), `waitIntervalCoverage` (on the out-of-fold
- * probabilities; null without waits), plus `extraMetrics`.
+ * folds' uncalibrated scores: honest), `waitIntervalCoverage` (the wait intervals on
+ * the training rows — in-sample; null without waits), plus `extraMetrics`.
  * The bundle id is `hash` of the canonical JSON of everything else ({@link withBundleId}).
  *
  * Cost: (innerFolds + 1) logistic fits, O(n·d²) each, plus O(n log n) per calibrator fit.
@@ -179,11 +180,6 @@ export function trainBundle(table: FeatureTable, options: TrainBundleOptions): M
         members: members.map((member) => ({ ...inBundleSpace(member.fit, final.scaler), calibrator: member.calibrator })),
       };
 
-  const waits = table.waitsSeconds;
-  const waitModel = waits === null ? null : fitWaitModel(outOfFoldProbabilities, waits, { coverage });
-  const waitIntervalCoverage =
-    waits === null || waitModel === null ? null : evaluateWaitIntervals(waitModel, outOfFoldProbabilities, waits).coverage;
-
   let positives = 0;
   for (const label of labels) positives += label;
   const unsigned: Omit<ModelBundle, 'bundleId' | 'metrics'> = {
@@ -201,16 +197,24 @@ export function trainBundle(table: FeatureTable, options: TrainBundleOptions): M
     classifier: { kind: 'logistic', weights: final.classifier.weights, intercept: final.classifier.intercept, l2 },
     calibrator,
     ensemble,
-    waitModel,
+    waitModel: null,
     featureReference: featureReferenceOf(table),
   };
   // In-sample metrics go through the production scorer, so they describe exactly what predicts.
   const compiled = compileBundle({ ...unsigned, bundleId: 'unsigned', metrics: {} });
   const inSample = Float64Array.from(design, (row) => compiled.predictRow(row));
+  // The wait model's bins are looked up by the probability the scorer emits, so they are cut on
+  // that same scale. (Cut on the single pooled calibrator's out-of-fold probabilities, an ensemble
+  // bundle's averaged probabilities fell into the wrong bins: 65 % coverage of a nominal 80 % on
+  // slurm_training_dataset.csv under cross-validation.)
+  const waits = table.waitsSeconds;
+  const waitModel = waits === null ? null : fitWaitModel(inSample, waits, { coverage });
+  const waitIntervalCoverage = waits === null || waitModel === null ? null : evaluateWaitIntervals(waitModel, inSample, waits).coverage;
   const innerRawProbabilities = outOfFoldScores.map(sigmoid);
   return withBundleId(
     {
       ...unsigned,
+      waitModel,
       metrics: {
         inSampleAuroc: auroc(inSample, labels),
         inSampleEce: calibrationError(inSample, labels).ece,
