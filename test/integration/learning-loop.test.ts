@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLearningDeps, type LearningDeps } from '../../src/app/learning/learning-deps.ts';
+import { createLearningDeps, DEFAULT_LEARNING_SETTINGS, type LearningDeps } from '../../src/app/learning/learning-deps.ts';
 import { predictJob } from '../../src/app/learning/predict-job.ts';
 import { recomputeCalibration } from '../../src/app/learning/recompute-calibration.ts';
 import { recordJobOutcome } from '../../src/app/learning/record-outcome.ts';
@@ -9,6 +9,7 @@ import { DynamoClusterStore } from '../../src/adapters/dynamodb/dynamo-cluster-s
 import { ensureTable } from '../../src/adapters/dynamodb/table-definition.ts';
 import { ensureBucket, S3BundleStore } from '../../src/adapters/s3/s3-bundle-store.ts';
 import { DEFAULT_GATE_CONFIG } from '../../src/core/gating/gate-config.ts';
+import type { ModelBundle } from '../../src/core/model/bundle.ts';
 import { startTestAws, uniqueName, type TestAws } from '../support/embedded-aws.ts';
 import { syntheticBundle, syntheticJobs, TRUE_INTERCEPT, type SyntheticJob } from '../support/learning-fixtures.ts';
 
@@ -238,6 +239,32 @@ describe('learning loop on dynalite and s3rver', () => {
     expect(decision.gateInput).toMatchObject({ outcomeCount: 50, longWaitCount: 0 });
     expect(decision.decision.reasons[0]).toBe('learning mode: 0 long waits among 50 outcomes; autonomy needs ≥ 5 of each');
   }, 60_000);
+
+  it('a prior that cannot rank waits is retrained only once 200 outcomes it scored agree, and the new model earns autonomy', async () => {
+    const events: LoggedEvent[] = [];
+    const deps = await freshDeps(events);
+    // Weight 0: every job gets the same score, so no calibration of it can separate long from short waits.
+    const blind: ModelBundle = { ...syntheticBundle(TRUE_INTERCEPT, 'blind'), classifier: { kind: 'logistic', weights: [0], intercept: TRUE_INTERCEPT, l2: 1 } };
+    await registerCluster(deps, { clusterId: 'blind', prior: blind, platform: 'slurm', nowMs: T0_MS });
+
+    await runJobs(deps, 'blind', syntheticJobs(500, 17), T0_MS);
+
+    const logged = events.filter((logged) => logged.event === 'calibration.recomputed').map((logged) => logged.fields);
+    const firstRetrain = logged.findIndex((fields) => fields['action'] === 'retrained');
+    // Recomputes fall at 50, 150, 250… outcomes: the first two saw fewer than minOutcomesToRetrain.
+    expect(logged.slice(0, firstRetrain).map((fields) => fields['action'])).not.toContain('retrained');
+    expect(firstRetrain).toBeGreaterThanOrEqual(2);
+    const [reason] = logged[firstRetrain]?.['reasons'] as string[];
+    const evidence = Number(/over the (\d+) outcomes this classifier scored/.exec(reason ?? '')?.[1]);
+    expect(evidence).toBeGreaterThanOrEqual(DEFAULT_LEARNING_SETTINGS.minOutcomesToRetrain);
+    expect(reason).toMatch(/^AUROC 0\.\d+ < 0\.6 over/);
+    const calibration = await deps.store.getCalibration('blind');
+    expect(calibration?.retrains).toBe(1);
+    const retrained = await deps.bundles.getBundle('blind', calibration?.activeBundleVersion ?? 0);
+    // The cluster's own outcomes carry the true slope 2 on x (scaled by x's spread, ≈ 1).
+    expect(retrained?.classifier.weights[0] ?? 0).toBeGreaterThan(1);
+    expect(calibration?.scope).toMatch(/^(autonomous|notify)$/);
+  }, 120_000);
 
   it('predictJob for an unknown cluster is a clear error', async () => {
     const deps = await freshDeps();

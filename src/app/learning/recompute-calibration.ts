@@ -27,6 +27,7 @@ import { calibrationErrorInterval } from '../../core/metrics/calibration-error-i
 import { calibrationNoiseFloor } from '../../core/metrics/calibration-noise-floor.ts';
 import type { FeatureReference, ModelBundle } from '../../core/model/bundle.ts';
 import { featureDrift, featureReferenceOf, type FeaturePsi } from '../../core/model/feature-reference.ts';
+import { sigmoid } from '../../core/model/logistic-regression.ts';
 import { recalibrateBundle } from '../../core/model/recalibrate-bundle.ts';
 import { trainBundle } from '../../core/model/train-bundle.ts';
 import { seededRandom } from '../../core/random.ts';
@@ -96,6 +97,13 @@ function ratesOf(window: readonly PredictionRecord[]): { probabilities: Float64A
     probabilities: Float64Array.from(window, (prediction) => prediction.probability),
     labels: Uint8Array.from(window, (prediction) => (prediction.outcome?.longWait === true ? 1 : 0)),
   };
+}
+
+/** AUROC of the classifier's raw scores over outcomes it scored (any calibration of it), or null with one class only. */
+function rawScoreAuroc(window: readonly PredictionRecord[]): number | null {
+  const { labels } = ratesOf(window);
+  // auroc takes probabilities; the logistic link is monotone, so the ranking (and AUROC) is the raw scores'.
+  return aurocOrNull(Float64Array.from(window, (prediction) => sigmoid(prediction.rawScore)), labels);
 }
 
 function aurocOrNull(probabilities: ArrayLike<number>, labels: ArrayLike<number>): number | null {
@@ -201,7 +209,12 @@ async function recomputeOnce(deps: LearningDeps, request: RecomputeRequest, seen
   const triggers = { recalibrate: eceTriggers.recalibrate || psiTriggers.recalibrate, reasons: [...eceTriggers.reasons, ...psiTriggers.reasons] };
   const hash = deps.hash;
 
-  const retrainDue = metrics.auroc !== null && metrics.auroc < settings.retrainBelowAuroc && recent.length >= settings.minOutcomesToRetrain;
+  // Discrimination belongs to the classifier, not to one calibration of it: a low AUROC on the
+  // active version's window (as few as minOutcomes outcomes) only prompts the check, and the
+  // retrain needs minOutcomesToRetrain outcomes scored by this classifier to agree.
+  const classifierWindow = metrics.auroc !== null && metrics.auroc < settings.retrainBelowAuroc ? await sameClassifierWindow(deps, seen, recent) : null;
+  const classifierAuroc = classifierWindow !== null && classifierWindow.length >= settings.minOutcomesToRetrain ? rawScoreAuroc(classifierWindow) : null;
+  const retrainDue = classifierAuroc !== null && classifierAuroc < settings.retrainBelowAuroc;
   // See LearningSettings.requireSignificantMiscalibration: refit only on miscalibration the
   // window can tell apart from sampling noise, and say so when a trigger is held back.
   const eceSignificant = metrics.ece !== null && metrics.eceNoiseFloor !== null && metrics.ece > metrics.eceNoiseFloor;
@@ -218,7 +231,7 @@ async function recomputeOnce(deps: LearningDeps, request: RecomputeRequest, seen
   const psiFields = { maxFeaturePsi: psi?.psi ?? null, maxPsiFeature: psi?.feature ?? null };
   const refitDue = retrainDue ? 'retrain' as const : recalibrateDue ? 'recalibrate' as const : undefined;
   if (retrainDue && request.refit !== false) {
-    const reason = `window AUROC ${metrics.auroc.toFixed(3)} < ${settings.retrainBelowAuroc}: the model no longer separates long from short waits`;
+    const reason = `AUROC ${classifierAuroc.toFixed(3)} < ${settings.retrainBelowAuroc} over the ${classifierWindow?.length ?? 0} outcomes this classifier scored: the model no longer separates long from short waits`;
     const published = await retrain(deps, seen, recent, request, hash);
     if (published !== null) {
       logRecomputed(deps, request, { action: 'retrained', outcomes: metrics.count, ece: metrics.ece, eceNoiseFloor: metrics.eceNoiseFloor, reasons: [reason], ...psiFields });
@@ -226,7 +239,7 @@ async function recomputeOnce(deps: LearningDeps, request: RecomputeRequest, seen
     }
   }
   if (recalibrateDue && request.refit !== false) {
-    const published = await recalibrate(deps, seen, await sameClassifierWindow(deps, seen, recent), request, hash);
+    const published = await recalibrate(deps, seen, classifierWindow ?? (await sameClassifierWindow(deps, seen, recent)), request, hash);
     if (published !== null) {
       logRecomputed(deps, request, { action: 'recalibrated', outcomes: metrics.count, ece: metrics.ece, eceNoiseFloor: metrics.eceNoiseFloor, reasons: refitReasons, ...psiFields });
       return { status: 'updated', action: 'recalibrated', calibration: published.calibration, reasons: refitReasons, measured: { metrics, driftStatus: drift } };
