@@ -10,7 +10,6 @@ import { auroc } from '../metrics/auroc.ts';
 import { brierScore } from '../metrics/brier.ts';
 import { calibrationError } from '../metrics/calibration-error.ts';
 import type { Random } from '../random.ts';
-import { applyCalibrator } from './apply-calibrator.ts';
 import { BUNDLE_SCHEMA_VERSION, type Calibrator, type ModelBundle } from './bundle.ts';
 import { calibratorFingerprint, withBundleId } from './bundle-id.ts';
 import { featureReferenceOf } from './feature-reference.ts';
@@ -170,7 +169,6 @@ export function trainBundle(table: FeatureTable, options: TrainBundleOptions): M
     }
   }
   const calibrator = fitCalibrator(calibratorKind, outOfFoldScores, labels);
-  const outOfFoldProbabilities = outOfFoldScores.map((score) => applyCalibrator(calibrator, score));
 
   const final = fitLinear(design, labels, null, l2);
   const ensemble = members.length === 0
