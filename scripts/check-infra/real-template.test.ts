@@ -14,7 +14,7 @@ import { parseTemplate } from './cfn-yaml.ts';
 import { checkTemplate } from './check-template.ts';
 import { coldStartNeeds } from './cold-start-needs.ts';
 import { publishableTopics } from './rules/lambda-topic-environment.ts';
-import { functionEnvironment, resolveWithFakes } from './template-environment.ts';
+import { functionEnvironment, globalVariables, resolveWithFakes } from './template-environment.ts';
 import { asList, functionsOf, isRecord, resourcesOf, type Json } from './template-model.ts';
 
 const TEMPLATE_PATH = join(import.meta.dirname, '../../template.yaml');
@@ -377,7 +377,14 @@ describe('template.yaml', () => {
     expect(Object.values(resource('SlackFunction').Events as Record<string, Json>)).toContainEqual({ Type: 'SNS', Properties: { Topic: { Ref: 'SlackTaskTopic' } } });
     expect(subscribers).toEqual(['SlackFunction']);
     expect(publishers).toEqual(['SlackFunction']);
-    expect(slack === undefined ? [] : [...publishableTopics(slack)]).toEqual(['SlackTaskTopic']);
+    expect(slack === undefined ? [] : [...publishableTopics(slack)]).toEqual(['SlackTaskTopic', 'AlertTopic']);
+  });
+
+  it('template.yaml lets exactly the functions that run agents, and the workflow\'s notify step, publish notices to the alert topic', () => {
+    const publishers = functionsOf(template).filter((fn) => publishableTopics(fn).has('AlertTopic')).map((fn) => fn.logicalId);
+
+    expect(publishers.sort()).toEqual(['AgentFunction', 'ApiFunction', 'NotifyFunction', 'SlackFunction']);
+    expect(globalVariables(template).VGAC_ALERT_TOPIC_ARN).toEqual({ Ref: 'AlertTopic' });
   });
 
   describe.each(LAMBDA_FUNCTIONS.map((fn) => fn.logicalId))('%s cold start', (logicalId) => {

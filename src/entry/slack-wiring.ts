@@ -15,6 +15,7 @@ import { InvalidInputError } from '../core/errors.ts';
 import { systemClock } from './http-wiring.ts';
 import { inProcessTaskQueue } from './local/in-process-task-queue.ts';
 import type { AwsClients } from './aws-clients.ts';
+import type { Config } from './config.ts';
 import type { Runtime } from './runtime.ts';
 
 export interface SlackParts {
@@ -36,6 +37,16 @@ export interface SlackApp {
   run(task: SlackTask): Promise<void>;
   /** Waits for in-process tasks to finish (graceful shutdown); a no-op for other queues. */
   drain(): Promise<void>;
+}
+
+/**
+ * The Notifier that posts notices (escalations with Approve / Reject buttons, act-and-notify
+ * decisions) to VGAC_SLACK_CHANNEL through Slack's Web API; undefined unless both the channel and
+ * the bot token are configured. The agents get it where Slack is configured (`vgac start`).
+ */
+export function slackChannelNotifier(config: Pick<Config, 'slack'>): Notifier | undefined {
+  const { channel, botToken, apiUrl } = config.slack;
+  return channel === undefined || botToken === undefined ? undefined : chatNotifier(new FetchSlackChatReplies({ botToken, apiUrl }), channel);
 }
 
 /** Throws InvalidInputError when no signing secret is configured: an unsigned Slack route must never exist. */

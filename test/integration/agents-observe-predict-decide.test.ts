@@ -112,7 +112,8 @@ describe('observePredictDecide', () => {
 
     expect(decision.scope).toBe('escalate');
     expect(decision.outcome).toBe('escalate');
-    expect(decision.proposedAction?.kind).toBe('requeue');
+    expect(decision.proposedAction?.kind).toBe('annotate');
+    expect(decision.proposedAction?.value).toMatch(/^vgac SUGGESTS RESCHEDULING/);
     expect(decision.answer).toContain('cannot predict reliably');
     expect(rejected.escalation.status).toBe('rejected');
     expect(stack.actions.executed().length).toBe(executedBefore);

@@ -9,18 +9,21 @@
 import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { predictJob } from '../../src/app/learning/predict-job.ts';
 import { registerCluster } from '../../src/app/learning/register-cluster.ts';
+import { compileBundle } from '../../src/core/model/apply-bundle.ts';
 import { ensureTable } from '../../src/adapters/dynamodb/table-definition.ts';
 import { ensureBucket } from '../../src/adapters/s3/s3-bundle-store.ts';
 import { modelFamily } from '../../src/core/agents/model-policy.ts';
 import { US_EAST_1_PRICES } from '../../src/core/budget/price-table.ts';
 import { loadConfig } from '../../src/entry/config.ts';
 import { createApiApp, lambdaHandlerOf } from '../../src/entry/lambda/api-app.ts';
+import { LAMBDA_ACTIONS_UNAVAILABLE } from '../../src/entry/lambda/lambda-agent-parts.ts';
 import { createLambdaRuntime, runInvocation, type LambdaRuntime } from '../../src/entry/lambda/lambda-runtime.ts';
 import { meteredAgentDeps } from '../../src/entry/lambda/metered-agent-deps.ts';
 import { startBedrockConverseServer, textReply, type BedrockConverseServer } from '../support/bedrock-converse-server.ts';
 import { startTestAws, uniqueName, type TestAws } from '../support/embedded-aws.ts';
-import { KNOWN_CLUSTER, recordingActions, scriptedObserver } from '../support/http-stack.ts';
+import { featuresFor, KNOWN_CLUSTER, recordingActions, scriptedObserver } from '../support/http-stack.ts';
 import { captureOutput, emfMetrics, importFresh, logLines, setEnvironment } from '../support/lambda-harness.ts';
 import { JAN_1_2025_MS, sampleBundle } from '../support/storage-fixtures.ts';
 
@@ -82,17 +85,42 @@ afterAll(async () => {
 });
 
 describe('api.ts (the module the API function runs)', () => {
-  it('answers a recorded prediction event (503: the built-in simulator has no queue for the cluster) and logs it with the Lambda context, correlation id and handler name', async () => {
+  it('answers a recorded prediction event with 503 while no queue state is stored for the cluster, and logs it with the Lambda context, correlation id and handler name', async () => {
     const { handler } = await importFresh<{ handler: (event: unknown, context: Context) => Promise<Result> }>('../../src/entry/lambda/api.ts');
 
     const run = await captureOutput(() => handler(fixture('apigw-v2-predict-wait.json'), context));
 
     expect(run.error).toBeUndefined();
     expect(run.result?.statusCode).toBe(503);
-    expect(JSON.parse(run.result?.body ?? '{}')).toMatchObject({ error: { code: 'SOURCE_UNAVAILABLE' } });
+    const { error } = JSON.parse(run.result?.body ?? '{}') as { error?: { code?: string; message?: string } };
+    expect(error?.code).toBe('SOURCE_UNAVAILABLE');
+    expect(error?.message).toContain('the collector function stores one');
     const logs = logLines(run.lines);
     expect(logs.map((line) => line['message'])).toEqual(['http.error']);
     expect(logs[0]).toMatchObject({ service: SERVICE, handler: 'api', function_request_id: 'req-observability-1', correlation_id: 'req-observability-1', function_name: 'vgac-api', status: 503 });
+  });
+
+  it('predicts from the queue state the collector stored, and an approved escalation ends failed with the read-only reason (no claimed change)', async () => {
+    const { handler } = await importFresh<{ handler: (event: unknown, context: Context) => Promise<Result> }>('../../src/entry/lambda/api.ts');
+    // What the collector function stores at a job's submit instant.
+    const collected = featuresFor({ gpus: 2 });
+    await predictJob(runtime.learning, { clusterId: KNOWN_CLUSTER, jobId: 'collected-1', features: collected, nowMs: JAN_1_2025_MS });
+    const base = fixture('apigw-v2-predict-wait.json');
+    const post = (path: string, body: unknown) => ({ ...base, rawPath: path, requestContext: { ...base.requestContext, http: { ...base.requestContext.http, path } }, body: JSON.stringify(body) });
+
+    const predicted = await captureOutput(() => handler(base, context));
+    const invoked = await captureOutput(() => handler(post('/invocations', { clusterId: KNOWN_CLUSTER, jobId: 'job-lambda-1', job: { gpus: 4 } }), context));
+    const escalationId = (JSON.parse(invoked.result?.body ?? '{}') as { escalationId?: string }).escalationId;
+    const approved = await captureOutput(() => handler(post('/api/escalations', { cluster_id: KNOWN_CLUSTER, escalation_id: escalationId, decision: 'approve', decided_by: 'ops' }), context));
+
+    expect(predicted.result?.statusCode).toBe(200);
+    expect((JSON.parse(predicted.result?.body ?? '{}') as { probability_long_wait?: number }).probability_long_wait).toBeCloseTo(compileBundle(sampleBundle()).predict(collected).probability, 12);
+    expect(invoked.result?.statusCode).toBe(200);
+    expect(escalationId).toEqual(expect.any(String));
+    expect(approved.result?.statusCode).toBe(200);
+    const { escalation } = JSON.parse(approved.result?.body ?? '{}') as { escalation: { status: string; result: string; decided_by: string } };
+    expect(escalation).toMatchObject({ status: 'failed', decided_by: 'api:ops' });
+    expect(escalation.result).toContain(LAMBDA_ACTIONS_UNAVAILABLE);
   });
 });
 

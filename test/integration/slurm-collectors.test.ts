@@ -128,9 +128,10 @@ describe('Slurm collectors and actions on a real Slurm', () => {
     expect(prioritised).toEqual({ status: 'executed', detail: `ran scontrol update JobId=${pendingB} Priority=7` });
     expect(await jobField(slurm, pendingB, 'Priority')).toBe('7');
     expect(held.status).toBe('executed');
-    expect(heldReason).toBe('JobHeldAdmin');
+    // A user hold: the job's owner may release it (scontrol hold would be JobHeldAdmin).
+    expect(heldReason).toBe('JobHeldUser');
     expect(released.status).toBe('executed');
-    expect(await jobField(slurm, pendingA, 'Reason')).not.toBe('JobHeldAdmin');
+    expect(await jobField(slurm, pendingA, 'Reason')).not.toBe('JobHeldUser');
     expect(moved.status).toBe('executed');
     expect(await jobField(slurm, pendingB, 'Partition')).toBe('debug');
     expect(refusedBySlurm.status).toBe('failed');

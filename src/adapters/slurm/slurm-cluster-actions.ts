@@ -1,7 +1,7 @@
 /**
  * The Actor's port for Slurm: each ClusterAction becomes one `scontrol` call —
  * annotate → `update JobId=… Comment=…`, adjust_priority → `update JobId=… Priority=…`,
- * hold / release / requeue → `scontrol hold|release|requeue …`, move_partition → `update JobId=… Partition=…`.
+ * hold → `scontrol uhold …` (a hold its owner may release), release / requeue → `scontrol release|requeue …`, move_partition → `update JobId=… Partition=…`.
  * Dry-run reports the exact command without running it. Every call (and every refusal) is
  * audited: the result's `detail` names the command and outcome, and one `cluster.action` log
  * line records it. Only called after the gate allowed the action or a human approved it.
@@ -62,6 +62,9 @@ export function scontrolArgs(action: ClusterAction): { readonly args: readonly s
       return { args: ['update', `JobId=${jobId}`, `Priority=${priority}`] };
     }
     case 'hold':
+      // A user hold (JobHeldUser): the job's owner can release it once they confirm. `scontrol
+      // hold` would set an admin hold that only an operator may release.
+      return { args: ['uhold', jobId] };
     case 'release':
     case 'requeue':
       return { args: [action.kind, jobId] };

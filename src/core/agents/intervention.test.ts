@@ -8,10 +8,10 @@ describe('proposedAction', () => {
   it('maps each tier to its action', () => {
     const kinds = [null, Tier.annotate, Tier.warn, Tier.suggestReschedule, Tier.requireConfirmation].map((tier) => proposedAction(tier, context)?.kind ?? null);
 
-    expect(kinds).toEqual([null, 'annotate', 'annotate', 'requeue', 'hold']);
+    expect(kinds).toEqual([null, 'annotate', 'annotate', 'annotate', 'hold']);
   });
 
-  it('suggests a priority raise instead of a requeue when the job declares a priority', () => {
+  it('suggests a priority raise instead of a rescheduling comment when the job declares a priority', () => {
     const action = proposedAction(Tier.suggestReschedule, { ...context, priority: 7 });
 
     expect(action).toMatchObject({ kind: 'adjust_priority', value: 7 + RESCHEDULE_PRIORITY_STEP });

@@ -16,7 +16,7 @@ export const Intervention = {
 export type Intervention = (typeof Intervention)[keyof typeof Intervention];
 
 /** Action kinds an intervention uses (the `ClusterActionKind` values of the ports). */
-export const ProposedActionKind = { annotate: 'annotate', adjustPriority: 'adjust_priority', requeue: 'requeue', hold: 'hold' } as const;
+export const ProposedActionKind = { annotate: 'annotate', adjustPriority: 'adjust_priority', hold: 'hold' } as const;
 export type ProposedActionKind = (typeof ProposedActionKind)[keyof typeof ProposedActionKind];
 
 /** Priority added to a job when rescheduling is suggested and the job declares a priority. */
@@ -48,7 +48,8 @@ export function interventionFor(tier: Tier | null): Intervention {
  * - annotate → a comment with the forecast;
  * - warn → a comment that warns of a likely long wait;
  * - suggest_reschedule → raise the priority by RESCHEDULE_PRIORITY_STEP when the job declares one,
- *   else requeue it;
+ *   else a comment suggesting the owner reschedule it (a pending job cannot be requeued: Slurm
+ *   requeues only running or finished jobs);
  * - require_confirmation → hold the job until its owner confirms (releases it).
  * Null without a tier.
  */
@@ -63,7 +64,7 @@ export function proposedAction(tier: Tier | null, context: InterventionContext):
       return { kind: ProposedActionKind.annotate, value: `vgac WARNING likely long wait: ${forecast}`, reason: `warn: ${forecast}` };
     case Tier.suggestReschedule:
       return context.priority === null
-        ? { kind: ProposedActionKind.requeue, reason: `suggest reschedule (requeue): ${forecast}` }
+        ? { kind: ProposedActionKind.annotate, value: `vgac SUGGESTS RESCHEDULING, likely long wait: ${forecast}`, reason: `suggest reschedule: ${forecast}` }
         : {
             kind: ProposedActionKind.adjustPriority,
             value: context.priority + RESCHEDULE_PRIORITY_STEP,

@@ -8,6 +8,7 @@
 import type { Context } from 'aws-lambda';
 import { createAgentWiring } from '../agent-wiring.ts';
 import { createAgentHandler, type AgentLambdaResult } from './agent-handler.ts';
+import { lambdaAgentParts } from './lambda-agent-parts.ts';
 import { lazySsmSecrets } from './lazy-ssm-secrets.ts';
 import { createLambdaRuntime, runInvocation } from './lambda-runtime.ts';
 import { meteredAgentDeps } from './metered-agent-deps.ts';
@@ -17,7 +18,7 @@ const { config } = runtime;
 // HTTP events (the API's POST /invocations route) need the API key, as /api/* does (agent-handler.ts).
 const apiKeyParameter = config.lambda.parameters.apiKey;
 const apiKey = config.apiKey ?? (apiKeyParameter === undefined ? undefined : await lazySsmSecrets({ region: config.region, endpoint: config.lambda.ssmEndpoint, tracer: runtime.tracer }).get(apiKeyParameter));
-const agent = createAgentHandler(meteredAgentDeps(createAgentWiring(runtime).deps, runtime), {
+const agent = createAgentHandler(meteredAgentDeps(createAgentWiring(runtime, lambdaAgentParts(runtime)).deps, runtime), {
   nowMs: () => Date.now(),
   apiKey,
   ...(config.defaultClusterId === undefined ? {} : { defaultClusterId: config.defaultClusterId }),

@@ -11,7 +11,7 @@ import { createAgentCoreRoutes } from '../../app/http/agentcore-routes.ts';
 import { createHttpApp } from '../../app/http/app.ts';
 import type { SlackTask } from '../../app/http/slack/slack-task.ts';
 import type { AgentDeps } from '../../app/agents/agent-deps.ts';
-import type { ClusterActions, ClusterObserver, TaskQueue } from '../../app/ports.ts';
+import type { ClusterActions, ClusterObserver, Notifier, TaskQueue } from '../../app/ports.ts';
 import { createAgentWiring, type AgentRuntime } from '../agent-wiring.ts';
 import { createHttpDeps, systemClock } from '../http-wiring.ts';
 import { createSlackApp, type SlackApp } from '../slack-wiring.ts';
@@ -20,6 +20,8 @@ export interface ApiAppOptions {
   /** A collector; default: the agents' wiring default. */
   readonly observer?: ClusterObserver;
   readonly actions?: ClusterActions;
+  /** Who hears of act-and-notify decisions and escalations; default: the agents' wiring default (log lines). */
+  readonly notifier?: Notifier;
   /** Secrets resolved by the entry (environment or SSM), overriding the configuration. */
   readonly apiKey?: string;
   readonly slackSigningSecret?: string;
@@ -41,6 +43,7 @@ export function createApiApp(runtime: AgentRuntime, options: ApiAppOptions = {})
   const agents = createAgentWiring(runtime, {
     ...(options.observer === undefined ? {} : { observer: options.observer }),
     ...(options.actions === undefined ? {} : { actions: options.actions }),
+    ...(options.notifier === undefined ? {} : { notifier: options.notifier }),
   });
   const deps = options.instrumentAgents?.(agents.deps) ?? agents.deps;
   const decide = (request: Parameters<typeof decideEscalation>[1]) =>

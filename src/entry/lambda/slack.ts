@@ -10,6 +10,7 @@ import type { Context } from 'aws-lambda';
 import type { SlackTask } from '../../app/http/slack/slack-task.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import { createApiApp } from './api-app.ts';
+import { lambdaAgentParts } from './lambda-agent-parts.ts';
 import { lazySnsTaskQueue } from './lazy-sns-task-queue.ts';
 import { lazySsmSecrets } from './lazy-ssm-secrets.ts';
 import { createLambdaRuntime, runInvocation, type LambdaRuntime } from './lambda-runtime.ts';
@@ -27,7 +28,7 @@ if (loaded.slack.taskTopicArn === undefined) throw new InvalidInputError('the Sl
 const runtime: LambdaRuntime = { ...base, config: { ...loaded, slack: { ...loaded.slack, signingSecret, botToken } } };
 const tasks = lazySnsTaskQueue<SlackTask>({ region: loaded.region, endpoint: loaded.lambda.snsEndpoint, topicArn: loaded.slack.taskTopicArn, tracer: runtime.tracer });
 const slack = createSlackLambdaHandler(
-  createApiApp(runtime, { slackSigningSecret: signingSecret, slackTasks: tasks, instrumentAgents: (deps) => meteredAgentDeps(deps, runtime) }),
+  createApiApp(runtime, { ...lambdaAgentParts(runtime), slackSigningSecret: signingSecret, slackTasks: tasks, instrumentAgents: (deps) => meteredAgentDeps(deps, runtime) }),
   runtime.logger,
 );
 

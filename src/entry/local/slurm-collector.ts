@@ -10,9 +10,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { registerCluster } from '../../app/learning/register-cluster.ts';
 import type { LearningDeps } from '../../app/learning/learning-deps.ts';
-import type { ClusterObserver } from '../../app/ports.ts';
+import type { ClusterRoute } from '../../app/agents/cluster-routes.ts';
+import type { ClusterObserver, Logger } from '../../app/ports.ts';
 import { SlurmCliObserver } from '../../adapters/collectors/slurm-cli-observer.ts';
 import { SlurmrestdObserver } from '../../adapters/collectors/slurmrestd-observer.ts';
+import { SlurmClusterActions } from '../../adapters/slurm/slurm-cluster-actions.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import { trainBundle } from '../../core/model/train-bundle.ts';
 import { seededRandom } from '../../core/random.ts';
@@ -42,13 +44,29 @@ export function slurmObserverFor(config: Config, source: 'slurmrestd' | 'slurm-c
 }
 
 /**
+ * The live Slurm as the agents' route: its observer and `scontrol` actions (SlurmClusterActions:
+ * the client commands and SLURM_CONF of this process), for VGAC_SLURM_CLUSTER_ID.
+ */
+export function liveSlurmRoute(config: Config, source: 'slurmrestd' | 'slurm-cli', logger: Logger): ClusterRoute & { readonly observer: ClusterObserver & { totalGpus(): Promise<number> } } {
+  const clusterId = config.slurm.clusterId;
+  return { clusterId, observer: slurmObserverFor(config, source), actions: new SlurmClusterActions({ clusterId, logger }) };
+}
+
+/**
  * Registers the Slurm cluster from the KTH prior when it is new (idempotent), then starts polling.
  * @throws InvalidInputError when Slurm has no GPUs or the trace is missing; the observer's errors when Slurm is unreachable at start.
  */
-export async function startLiveSlurmCollector(options: { readonly config: Config; readonly learning: LearningDeps; readonly source: 'slurmrestd' | 'slurm-cli'; readonly sharedDataDir: string }): Promise<LiveSlurmCollector> {
+export async function startLiveSlurmCollector(options: {
+  readonly config: Config;
+  readonly learning: LearningDeps;
+  readonly source: 'slurmrestd' | 'slurm-cli';
+  readonly sharedDataDir: string;
+  /** The observer the agents use for this cluster (liveSlurmRoute), so both see one Slurm; default: a new one. */
+  readonly observer?: ClusterObserver & { totalGpus(): Promise<number> };
+}): Promise<LiveSlurmCollector> {
   const { config, learning } = options;
   const clusterId = config.slurm.clusterId;
-  const observer = slurmObserverFor(config, options.source);
+  const observer = options.observer ?? slurmObserverFor(config, options.source);
   if ((await learning.store.getCalibration(clusterId)) === undefined) {
     const totalGpus = await observer.totalGpus();
     if (totalGpus < 1) throw new InvalidInputError(`the Slurm cluster '${clusterId}' has no GPUs (gres gpu) on nodes that can run jobs`);

@@ -21,13 +21,14 @@ import { createDashboardRoutes, type DashboardAssets, type PsiReference } from '
 import type { LearningDeps } from '../../app/learning/learning-deps.ts';
 import { recomputeIfDue } from '../../app/learning/recompute-if-due.ts';
 import { registerCluster } from '../../app/learning/register-cluster.ts';
+import { routeClusters, type ClusterRoute } from '../../app/agents/cluster-routes.ts';
 import type { Logger } from '../../app/ports.ts';
 import { createSimulatedClusters, type SimulatedClusters } from '../../app/simulation/simulated-cluster.ts';
 import type { SimulatedClusterTrace } from '../../app/simulation/simulated-job.ts';
 import type { ModelBundle } from '../../core/model/bundle.ts';
 import type { Config } from '../config.ts';
 import { createHttpDeps, systemClock } from '../http-wiring.ts';
-import { createSlackApp } from '../slack-wiring.ts';
+import { createSlackApp, slackChannelNotifier } from '../slack-wiring.ts';
 import { LOCAL_RESPONSE_PATH } from './start-banner.ts';
 import { createAgentWiring } from '../agent-wiring.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
@@ -50,6 +51,12 @@ export interface StackOptions {
   readonly logger?: Logger;
   /** When the requested port is taken, listen on a free one instead of failing. Default true. */
   readonly fallbackPort?: boolean;
+  /**
+   * Live clusters (e.g. the Slurm of `--collector slurm`), built with the stack's logger: the
+   * agents, the API and escalation decisions observe and act on each through its own observer
+   * and actions; every other cluster is a simulated one.
+   */
+  readonly liveClusters?: (logger: Logger) => readonly ClusterRoute[];
 }
 
 export interface Stack {
@@ -157,12 +164,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if (data !== undefined) await registerSimulatedClusters(learning, data, logger);
 
     const clusters = createSimulatedClusters(traces);
-    const wiring = createAgentWiring({ ...runtime, learning }, { observer: clusters, actions: clusters });
+    // Escalations and act-and-notify decisions reach people in Slack when a channel and bot token are set; else log lines.
+    const notifier = slackChannelNotifier(config);
+    const routed = routeClusters(options.liveClusters?.(logger) ?? [], { observer: clusters, actions: clusters });
+    const wiring = createAgentWiring({ ...runtime, learning }, { observer: routed.observer, actions: routed.actions, ...(notifier === undefined ? {} : { notifier }) });
     const { deps: agents, escalations, ledger } = wiring;
 
     const dashboard = createDashboardRoutes({ assets: await readDashboardAssets(), learning, history, ledger, psiReference: psiReferenceOf(traces) });
     const agentCore = createAgentCoreRoutes({ agents, nowMs: () => systemClock.nowMs(), apiKey: config.apiKey, ...(config.defaultClusterId === undefined ? {} : { defaultClusterId: config.defaultClusterId }) });
-    const decide: DecideEscalation = (request) => decideEscalation({ escalations, actions: clusters, logger }, request);
+    const decide: DecideEscalation = (request) => decideEscalation({ escalations, actions: routed.actions, logger }, request);
     const slackApp =
       slackSigningSecret === undefined
         ? undefined
@@ -184,7 +194,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       createHttpDeps(
         { config, learning },
         {
-          observer: clusters,
+          observer: routed.observer,
           escalations,
           decideEscalation: decide,
           mounts: [agentCore, dashboard, localResponses],

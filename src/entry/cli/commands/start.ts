@@ -8,9 +8,10 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createJsonLinesFileLogger } from '../../../adapters/logging/json-lines-file-logger.ts';
+import type { Logger } from '../../../app/ports.ts';
 import { InvalidInputError } from '../../../core/errors.ts';
 import { describeConfig, loadConfig, type Config } from '../../config.ts';
-import { startLiveSlurmCollector } from '../../local/slurm-collector.ts';
+import { liveSlurmRoute, startLiveSlurmCollector } from '../../local/slurm-collector.ts';
 import { sharedDataDir } from '../../shared-data-dir.ts';
 import { SERVICE_NAME } from '../../runtime.ts';
 import { formatStartBanner, formatProgressLine } from '../../local/start-banner.ts';
@@ -98,10 +99,14 @@ export async function run(args: readonly string[]): Promise<number> {
   await mkdir(config.dataDir, { recursive: true });
   const fileLogger = values.verbose === true ? undefined : createJsonLinesFileLogger({ path: join(config.dataDir, LOG_FILE), serviceName: SERVICE_NAME, echo: process.stderr });
   process.stdout.write(`vgac: starting (data in ${config.dataDir}${simulate ? `, simulation at ${speed}×` : ', no simulation'})…\n`);
+  const slurmSource = liveSlurmSource(values.collector, config);
+  let slurmRoute: ReturnType<typeof liveSlurmRoute> | undefined;
   const stack = await startStack({
     config,
     simulate,
     speed,
+    // The live Slurm's jobs are observed and changed (as the gate allows) through Slurm itself.
+    ...(slurmSource === undefined ? {} : { liveClusters: (logger: Logger) => [(slurmRoute = liveSlurmRoute(config, slurmSource, logger))] }),
     ...(config.sharedDataDir === undefined ? {} : { sharedDataDir: config.sharedDataDir }),
     ...(fileLogger === undefined ? {} : { logger: fileLogger }),
   }).catch(async (error: unknown) => {
@@ -109,10 +114,15 @@ export async function run(args: readonly string[]): Promise<number> {
     throw error;
   });
   stack.runtime.logger.info('config', describeConfig(config));
-  const slurmSource = liveSlurmSource(values.collector, config);
   const live = slurmSource === undefined
     ? undefined
-    : await startLiveSlurmCollector({ config, learning: stack.learning, source: slurmSource, sharedDataDir: sharedDataDir(config.sharedDataDir) }).catch(async (error: unknown) => {
+    : await startLiveSlurmCollector({
+        config,
+        learning: stack.learning,
+        source: slurmSource,
+        sharedDataDir: sharedDataDir(config.sharedDataDir),
+        ...(slurmRoute === undefined ? {} : { observer: slurmRoute.observer }),
+      }).catch(async (error: unknown) => {
         await stack.close();
         await fileLogger?.close();
         throw error;
