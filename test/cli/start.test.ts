@@ -4,7 +4,7 @@
  * (SIGINT) and expect a clean exit; start again on the same directory and see the state continue
  * (clusters not re-registered, the replay resumes after the last stored job, nothing lost).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,6 +67,29 @@ async function waitForPredictions(url: string, atLeast: number): Promise<Predict
   }
 }
 
+/** The command the banner prints under "Ask the Slack route", without its indentation. */
+function bannerSlackCommand(output: string): string {
+  const lines = output.split('\n');
+  const start = lines.findIndex((line) => line.includes('Ask the Slack route'));
+  const end = lines.findIndex((line, index) => index > start && line.includes('--data "$body"'));
+  if (start < 0 || end < 0) throw new Error(`no signed Slack command in the banner:\n${output}`);
+  return lines.slice(start + 1, end + 1).map((line) => line.replace(/^ {2}/, '')).join('\n');
+}
+
+function runShell(command: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('bash', ['-c', command], { timeout: 10_000 }, (error, stdout) => (error === null ? resolve(stdout) : reject(error)));
+  });
+}
+
+async function waitForOutput(started: Started, done: (output: string) => boolean): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!done(started.output())) {
+    if (Date.now() > deadline) throw new Error(`timed out; output so far:\n${started.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 describe('vgac start', () => {
   const dirs: string[] = [];
   afterAll(async () => {
@@ -78,6 +101,10 @@ describe('vgac start', () => {
     dirs.push(dataDir);
 
     const first = await startCli(dataDir);
+    // The banner's signed Slack command, pasted twice as a user would: both get an answer.
+    const slackCommand = bannerSlackCommand(first.output());
+    const pastes = [await runShell(slackCommand), await runShell(slackCommand)];
+    await waitForOutput(first, (output) => (output.match(/Slack answer → /g)?.length ?? 0) >= 2);
     const health = await getJson<{ status: string }>(`${first.url}/health`);
     const clusters = await getJson<Clusters>(`${first.url}/api/clusters`);
     const before = await waitForPredictions(first.url, 20);
@@ -93,6 +120,11 @@ describe('vgac start', () => {
     const secondExit = await stopCli(second);
     const secondLog = await readFile(join(dataDir, 'vgac.log'), 'utf8');
 
+    expect(pastes.map((paste) => JSON.parse(paste) as unknown)).toEqual([
+      { response_type: 'ephemeral', text: 'Working on it…' },
+      { response_type: 'ephemeral', text: 'Working on it…' },
+    ]);
+    expect(first.output()).toMatch(/Slack answer → I (am still learning|cannot predict reliably on|cannot predict now)/);
     expect(health.status).toBe('ok');
     expect(clusters.clusters.map((cluster) => cluster.cluster_id).sort()).toEqual(['eks-prod', 'slurm-hpc']);
     expect(firstExit).toBe(0);

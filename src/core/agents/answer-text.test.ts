@@ -54,7 +54,9 @@ describe('answerText', () => {
   it('notify: states the ECE it is calibrated within, or ? when unknown', () => {
     const notify = { ...FACTS, scope: ActionScope.notify, intervention: 'warn' };
 
-    expect(answerText(notify)).toBe('~25 min (80 % between 12 min and 41 min) ± · P(long wait) 73 % · calibrated within ECE 0.021 · act and notify · warn');
+    // ± half the interval's width: (2460 − 720) / 2 = 870 s ≈ 15 min.
+    expect(answerText(notify)).toBe('~25 min ± 15 min (80 % between 12 min and 41 min) · P(long wait) 73 % · calibrated within ECE 0.021 · act and notify · warn');
+    expect(answerText({ ...notify, waitLowerSeconds: null })).toBe('~25 min · P(long wait) 73 % · calibrated within ECE 0.021 · act and notify · warn');
     expect(answerText({ ...notify, ece: null })).toContain('calibrated within ECE ? · act and notify');
   });
 

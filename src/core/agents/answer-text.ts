@@ -1,7 +1,8 @@
 /**
  * The words of an answer, written from facts alone: what the offline reasoner says, and what any
- * answer falls back to. Honest by scope (SPEC, "Who uses it"): autonomous → a plain estimate;
- * notify → the estimate with its interval and a caveat; escalate → says the calibration is not
+ * answer falls back to. Honest by scope (SPEC, "Who uses it"): autonomous → the estimate and its
+ * interval as SPEC's example writes it; notify → the same with the interval's ± half-width and
+ * the ECE it is calibrated within; escalate → says the calibration is not
  * good enough to rely on; learning → "I am still learning this cluster".
  */
 import { ActionScope } from '../gating/gate-config.ts';
@@ -30,12 +31,17 @@ export function humanDuration(seconds: number): string {
   return `${(seconds / 86_400).toFixed(1)} days`;
 }
 
-function estimateText(facts: AnswerFacts): string {
+/**
+ * `~25 min (80 % between 12 min and 41 min)`; with `plusMinus`, the interval's half-width too:
+ * `~25 min ± 15 min (80 % between …)`, the caveat the notify scope carries.
+ */
+function estimateText(facts: AnswerFacts, plusMinus = false): string {
   if (facts.waitPointSeconds === null) return `P(long wait) ${Math.round(facts.probability * 100)} %`;
   const point = humanDuration(facts.waitPointSeconds);
   if (facts.waitLowerSeconds === null || facts.waitUpperSeconds === null) return `~${point}`;
   const coverage = facts.coverage === null ? '' : `${Math.round(facts.coverage * 100)} % `;
-  return `~${point} (${coverage}between ${humanDuration(facts.waitLowerSeconds)} and ${humanDuration(facts.waitUpperSeconds)})`;
+  const spread = plusMinus ? ` ± ${humanDuration((facts.waitUpperSeconds - facts.waitLowerSeconds) / 2)}` : '';
+  return `~${point}${spread} (${coverage}between ${humanDuration(facts.waitLowerSeconds)} and ${humanDuration(facts.waitUpperSeconds)})`;
 }
 
 /**
@@ -57,7 +63,7 @@ export function answerText(facts: AnswerFacts): string {
     case ActionScope.autonomous:
       return `${estimate} · ${longWait} · calibrated · autonomous${action}`;
     case ActionScope.notify:
-      return `${estimate} ± · ${longWait} · calibrated within ECE ${facts.ece?.toFixed(3) ?? '?'} · act and notify${action}`;
+      return `${estimateText(facts, true)} · ${longWait} · calibrated within ECE ${facts.ece?.toFixed(3) ?? '?'} · act and notify${action}`;
     case ActionScope.escalate:
       return `I cannot predict reliably on ${facts.clusterId} right now: its calibration (ECE ${facts.ece?.toFixed(3) ?? 'unknown'}) is not good enough to act on. Rough estimate ${estimate}; a human decides.`;
     case ActionScope.learning:

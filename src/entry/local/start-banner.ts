@@ -29,8 +29,9 @@ export function shellQuote(text: string): string {
 }
 
 /**
- * A shell command that signs a slash-command body with Slack's v0 scheme (HMAC-SHA256 of
- * `v0:{timestamp}:{body}`) at the time it runs — so it stays valid past Slack's 5-minute window.
+ * A bash/zsh command that signs a slash-command body with Slack's v0 scheme (HMAC-SHA256 of
+ * `v0:{timestamp}:{body}`) at the time it runs — so it stays valid past Slack's 5-minute window —
+ * and can be pasted again and again.
  */
 export function signedSlackCurl(url: string, signingSecret: string, text: string): string {
   const body = new URLSearchParams({
@@ -40,12 +41,13 @@ export function signedSlackCurl(url: string, signingSecret: string, text: string
     user_name: 'you',
     channel_id: 'C0LOCAL',
     team_id: 'T0LOCAL',
-    trigger_id: 'local.trigger',
     // The slow answer is posted here: the local server prints it in the `vgac start` terminal.
     response_url: `${url}${LOCAL_RESPONSE_PATH}`,
   }).toString();
+  // A fresh trigger_id per run: the route answers a repeated delivery (same team, trigger,
+  // command and text: Slack's retry) with an empty 200, so a fixed one would make a second paste silent.
   return [
-    `ts=$(date +%s); body=${shellQuote(body)}; \\`,
+    `ts=$(date +%s); body=${shellQuote(body)}"&trigger_id=local.$ts.$RANDOM"; \\`,
     `  sig="v0=$(printf 'v0:%s:%s' "$ts" "$body" | openssl dgst -sha256 -hmac ${shellQuote(signingSecret)} | sed 's/^.*= //')"; \\`,
     `  curl -s ${url}${SLACK_COMMAND_PATH} -H "X-Slack-Request-Timestamp: $ts" -H "X-Slack-Signature: $sig" \\`,
     `    -H 'content-type: application/x-www-form-urlencoded' --data "$body"`,
