@@ -78,7 +78,7 @@ function bannerSlackCommand(output: string): string {
 
 function runShell(command: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('bash', ['-c', command], { timeout: 10_000 }, (error, stdout) => (error === null ? resolve(stdout) : reject(error)));
+    execFile('bash', ['-c', command], { timeout: 10_000 }, (error, stdout) => (error === null ? resolve(stdout) : reject(new Error(`the banner's command failed: ${error.message}`))));
   });
 }
 
