@@ -34,6 +34,8 @@ export interface Runtime {
 
 export interface RuntimeOptions {
   readonly logger?: Logger;
+  /** Embedded mode, when another process already serves the data directory: share its servers (default) or refuse (`vgac start`). */
+  readonly whenDataDirInUse?: 'share' | 'refuse';
   readonly settings?: Partial<LearningSettings>;
 }
 
@@ -44,7 +46,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   let s3Endpoint = config.s3Endpoint;
   if (config.mode === Mode.embedded && (dynamoEndpoint === undefined || s3Endpoint === undefined)) {
     const { startEmbeddedAws } = (await import(EMBEDDED_AWS_MODULE)) as typeof import('./local/embedded-aws.ts');
-    embedded = await startEmbeddedAws({ dataDir: config.dataDir });
+    embedded = await startEmbeddedAws({ dataDir: config.dataDir, ...(options.whenDataDirInUse === undefined ? {} : { whenInUse: options.whenDataDirInUse }) });
     dynamoEndpoint ??= embedded.dynamoEndpoint;
     s3Endpoint ??= embedded.s3Endpoint;
   }

@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -17,6 +17,7 @@ import { DynamoClusterStore } from '../../src/adapters/dynamodb/dynamo-cluster-s
 import { ensureTable } from '../../src/adapters/dynamodb/table-definition.ts';
 import { S3BundleStore, ensureBucket } from '../../src/adapters/s3/s3-bundle-store.ts';
 import type { AwsClients } from '../../src/entry/aws-clients.ts';
+import { SERVERS_FILE, startEmbeddedAws } from '../../src/entry/local/embedded-aws.ts';
 import { loopbackClients } from '../support/embedded-aws.ts';
 import { JAN_1_2025_MS, sampleBundle, sampleCalibration, sampleOutcome, samplePrediction } from '../support/storage-fixtures.ts';
 
@@ -203,4 +204,38 @@ describe('embedded storage persistence', () => {
     second.process.kill('SIGTERM');
     await second.exited;
   });
+});
+
+describe('one data directory, several processes', () => {
+  it('a second process shares the running servers (vgac ask beside vgac start), vgac start refuses, and a dead owner\'s file is ignored', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'vgac-shared-'));
+    dataDirs.push(dataDir);
+    const owner = await startChild(dataDir);
+    await ensureTable(owner.clients.dynamo, TABLE);
+    const store = new DynamoClusterStore({ client: owner.clients.dynamo, tableName: TABLE });
+    await store.putCalibration(calibrationFor(1), undefined);
+    const recorded = JSON.parse(await readFile(join(dataDir, SERVERS_FILE), 'utf8')) as { pid: number; dynamoEndpoint: string };
+
+    const shared = await startEmbeddedAws({ dataDir });
+    const sharedStore = new DynamoClusterStore({ client: loopbackClients(shared.dynamoEndpoint, shared.s3Endpoint).dynamo, tableName: TABLE });
+    const seenThroughShared = await sharedStore.getCalibration(CLUSTER);
+    await shared.stop();
+    const stillServed = await store.getCalibration(CLUSTER);
+    const refused = startEmbeddedAws({ dataDir, whenInUse: 'refuse' });
+    await expect(refused).rejects.toThrow(`data directory '${dataDir}' is in use by process ${owner.process.pid}`);
+    owner.process.kill('SIGKILL');
+    await owner.exited;
+    const afterOwnerDied = await startEmbeddedAws({ dataDir, whenInUse: 'refuse' });
+    const reopened = new DynamoClusterStore({ client: loopbackClients(afterOwnerDied.dynamoEndpoint, afterOwnerDied.s3Endpoint).dynamo, tableName: TABLE });
+    const survived = await reopened.getCalibration(CLUSTER);
+    await afterOwnerDied.stop();
+
+    expect(recorded).toMatchObject({ pid: owner.process.pid, dynamoEndpoint: shared.dynamoEndpoint });
+    expect(shared.sharedWithPid).toBe(owner.process.pid);
+    expect(seenThroughShared?.version).toBe(calibrationFor(1).version);
+    expect(stillServed?.version).toBe(calibrationFor(1).version);
+    expect(afterOwnerDied.sharedWithPid).toBeUndefined();
+    expect(survived?.version).toBe(calibrationFor(1).version);
+    await expect(readFile(join(dataDir, SERVERS_FILE), 'utf8')).rejects.toThrow(/ENOENT/);
+  }, 60_000);
 });

@@ -139,7 +139,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ? await loadSimulationData(resolveSharedDataDir(options.sharedDataDir))
     : await loadSimulationData(resolveSharedDataDir(options.sharedDataDir)).catch(() => undefined);
 
-  const runtime = await createRuntime(config, options.logger === undefined ? {} : { logger: options.logger });
+  // One `vgac start` per data directory; other commands (`vgac ask`, `vgac budget`) share its servers.
+  const runtime = await createRuntime(config, { whenDataDirInUse: 'refuse', ...(options.logger === undefined ? {} : { logger: options.logger }) });
   const cleanups: (() => Promise<void>)[] = [() => runtime.close()];
   const cleanup = async (): Promise<void> => {
     for (const step of cleanups.reverse()) await step();
