@@ -160,7 +160,7 @@ describe('Events API', () => {
     const posts = slackApi.posts.filter((post) => post.channel === 'C0MENTION');
     expect(posts).toHaveLength(1);
     expect(posts[0]).toMatchObject({ threadTs: '1700000000.000100', authorization: `Bearer ${BOT_TOKEN}` });
-    expect(posts[0]?.text).toMatch(/still learning this cluster/i);
+    expect(posts[0]?.text).toMatch(/^eks-prod · learning \(0 of 50 outcomes observed\): escalates, never acts · /);
   });
 
   it('ignores mentions written by a bot (no reply loops)', async () => {

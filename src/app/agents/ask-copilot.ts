@@ -1,10 +1,20 @@
 /**
  * The Copilot: answers a person's question ("when will my 4×A100 job start on slurm-hpc?",
  * "status of eks-prod", "why?") with one observe→predict→decide what-if (nothing stored, nothing
- * done), worded honestly for the cluster's scope. "why?" without a cluster refers to the last
- * cluster this conversation asked about.
+ * done), worded honestly for the cluster's scope:
+ * - when: the answer for the scope (learning / escalate say they cannot predict reliably, and why);
+ * - status: the cluster's scope, calibration, drift, qualified tiers and queue (statusText);
+ * - why: the same what-if as the conversation's last question (its cluster and job), with the
+ *   gate's reasons spelled out.
+ * The cluster is the first word after `on`/`in`/`for`/… that names a registered cluster, else any
+ * registered cluster id in the question, else the conversation's last cluster, else the default.
+ * Conversations are remembered in this process only (a Lambda's follow-up "why?" may land in
+ * another instance and then asks which cluster).
  */
-import { parseQuestion } from '../../core/agents/parse-question.ts';
+import { statusText } from '../../core/agents/answer-text.ts';
+import { parseQuestion, QuestionIntent, type ParsedQuestion } from '../../core/agents/parse-question.ts';
+import { qualifiedTiers } from '../../core/gating/tiers.ts';
+import type { ClusterStore } from '../ports.ts';
 import type { AgentDeps } from './agent-deps.ts';
 import { observePredictDecide, type AgentDecision } from './observe-predict-decide.ts';
 
@@ -26,26 +36,75 @@ export const MAX_REMEMBERED_CONVERSATIONS = 1000;
 
 export type Copilot = (request: CopilotRequest) => Promise<CopilotReply>;
 
-/** A Copilot bound to its dependencies (and a small memory of each conversation's last cluster). */
+interface Remembered {
+  readonly clusterId: string;
+  readonly gpus: number;
+  readonly gpuType: string | null;
+}
+
+const WHICH_CLUSTER = 'Which cluster? Ask e.g. "when will my 4-GPU job start on slurm-hpc?" or "status of slurm-hpc".';
+
+/** The cluster a question is about (see the module comment); undefined when none can be told. */
+async function clusterOf(store: ClusterStore, question: ParsedQuestion, text: string): Promise<string | undefined> {
+  const known = new Set(await store.listClusters());
+  const named = question.clusterCandidates.find((candidate) => known.has(candidate));
+  if (named !== undefined) return named;
+  const mentioned = text.split(/[\s?!.,;:'"()]+/).find((word) => known.has(word));
+  return mentioned ?? question.clusterId ?? undefined;
+}
+
+/** A Copilot bound to its dependencies (and a small memory of each conversation's last question). */
 export function createCopilot(deps: AgentDeps, options: { readonly defaultClusterId?: string } = {}): Copilot {
-  const lastCluster = new Map<string, string>();
+  const memory = new Map<string, Remembered>();
+  const remember = (conversationId: string, remembered: Remembered): void => {
+    memory.delete(conversationId);
+    memory.set(conversationId, remembered);
+    if (memory.size > MAX_REMEMBERED_CONVERSATIONS) memory.delete(memory.keys().next().value as string);
+  };
   return async (request) => {
     const question = parseQuestion(request.text);
-    const clusterId = question.clusterId ?? lastCluster.get(request.conversationId) ?? options.defaultClusterId;
-    if (clusterId === undefined) {
-      return { text: 'Which cluster? Ask e.g. "when will my 4-GPU job start on slurm-hpc?"' };
-    }
-    lastCluster.delete(request.conversationId);
-    lastCluster.set(request.conversationId, clusterId);
-    if (lastCluster.size > MAX_REMEMBERED_CONVERSATIONS) lastCluster.delete(lastCluster.keys().next().value as string);
+    const last = memory.get(request.conversationId);
+    const clusterId = (await clusterOf(deps.learning.store, question, request.text)) ?? last?.clusterId ?? options.defaultClusterId;
+    if (clusterId === undefined) return { text: WHICH_CLUSTER };
+    // "why?" asks about the last answer: the same cluster and job, unless the question states its own.
+    const sameJob = question.intent === QuestionIntent.why && !question.gpusStated && question.gpuType === null && last?.clusterId === clusterId;
+    const job = sameJob ? { gpus: last.gpus, gpuType: last.gpuType } : { gpus: question.gpus, gpuType: question.gpuType };
+    if (question.intent !== QuestionIntent.status) remember(request.conversationId, { clusterId, ...job });
     const decision = await observePredictDecide(deps, {
       clusterId,
-      job: { gpus: question.gpus, ...(question.gpuType === null ? {} : { gpuType: question.gpuType }) },
+      job: { gpus: job.gpus, ...(job.gpuType === null ? {} : { gpuType: job.gpuType }) },
       question: request.text,
       complex: question.complex,
       nowMs: request.nowMs,
       correlationId: `${request.askedBy}:${request.conversationId}`,
     });
-    return { text: decision.answer, clusterId, decision };
+    return { text: await replyText(deps, question, decision), clusterId, decision };
   };
+}
+
+async function replyText(deps: AgentDeps, question: ParsedQuestion, decision: AgentDecision): Promise<string> {
+  switch (question.intent) {
+    case QuestionIntent.wait:
+      return decision.answer;
+    case QuestionIntent.why:
+      return `${decision.answer} Why: ${decision.reasons.join('; ')}.`;
+    case QuestionIntent.status: {
+      const calibration = await deps.learning.store.getCalibration(decision.clusterId);
+      if (calibration === undefined) return decision.answer;
+      const { observed } = decision;
+      // The scope and score the gate applies now (this very decision), on the stored calibration.
+      const text = statusText({
+        clusterId: decision.clusterId,
+        scope: decision.scope,
+        ece: calibration.ece,
+        score: calibration.ece === null ? null : decision.confidence,
+        outcomeCount: calibration.sampleCount,
+        minOutcomes: deps.learning.gate.minOutcomes,
+        driftStatus: calibration.driftStatus,
+        qualifiedTiers: qualifiedTiers(calibration.ece, deps.learning.gate),
+        queue: observed === null ? null : { pendingJobs: observed.queuedJobs, pendingGpus: observed.pendingGpus, runningJobs: observed.runningJobs, utilisationPercent: observed.utilisationPercent, totalGpus: observed.totalGpus },
+      });
+      return observed === null ? `${text} · queue not observable now (${decision.reasons[0] ?? 'no queue state'})` : text;
+    }
+  }
 }

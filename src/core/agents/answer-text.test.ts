@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ActionScope } from '../gating/gate-config.ts';
-import { answerText, cannotPredictText, humanDuration, learningProgress, type AnswerFacts } from './answer-text.ts';
+import { answerText, cannotPredictText, humanDuration, learningProgress, statusText, type AnswerFacts, type StatusFacts } from './answer-text.ts';
 
 const FACTS: AnswerFacts = {
   clusterId: 'slurm-hpc',
@@ -86,5 +86,29 @@ describe('learningProgress', () => {
   it('learningProgress counts toward minOutcomes, then names the per-class shortfall instead of "150 of 50"', () => {
     expect(learningProgress(12, 50)).toBe('12 of 50 outcomes observed');
     expect(learningProgress(150, 50)).toBe('150 outcomes observed, too few long or short waits among them to judge');
+  });
+});
+
+describe('statusText', () => {
+  const STATUS: StatusFacts = {
+    clusterId: 'eks-prod', scope: ActionScope.autonomous, ece: 0.0142, score: 0.929, outcomeCount: 250, minOutcomes: 50, driftStatus: 'none',
+    qualifiedTiers: ['annotate', 'warn', 'suggest_reschedule'], queue: { pendingJobs: 12, pendingGpus: 40, runningJobs: 30, utilisationPercent: 78.1, totalGpus: 64 },
+  };
+
+  it('statusText states scope, calibration, drift, tiers and the queue', () => {
+    expect(statusText(STATUS)).toBe(
+      'eks-prod · autonomous · calibration score 0.93 (ECE 0.014 over 250 outcomes) · drift none · tiers annotate, warn, suggest reschedule · queue 12 pending (40 GPUs), 30 running, 78 % of 64 GPUs in use',
+    );
+  });
+
+  it('statusText says a learning cluster only escalates, without a score it has not measured or a queue it has not seen', () => {
+    const learning = { ...STATUS, scope: ActionScope.learning, ece: null, score: null, outcomeCount: 12, qualifiedTiers: [], queue: null };
+
+    expect(statusText(learning)).toBe('eks-prod · learning (12 of 50 outcomes observed): escalates, never acts · drift none · no tier qualified');
+  });
+
+  it('statusText words notify and escalate scopes and drift statuses', () => {
+    expect(statusText({ ...STATUS, scope: ActionScope.notify, driftStatus: 'reduce_autonomy', queue: null })).toContain('eks-prod · acts and notifies a human · calibration score 0.93');
+    expect(statusText({ ...STATUS, scope: ActionScope.escalate, driftStatus: 'reduce_autonomy', queue: null })).toContain('escalates, never acts · calibration score 0.93 (ECE 0.014 over 250 outcomes) · drift reduce autonomy');
   });
 });

@@ -71,6 +71,49 @@ export function answerText(facts: AnswerFacts): string {
   }
 }
 
+/** What a "status of <cluster>" answer states: the cluster's calibration and, when observed, its queue. */
+export interface StatusFacts {
+  readonly clusterId: string;
+  readonly scope: ActionScope;
+  readonly ece: number | null;
+  readonly score: number | null;
+  /** Outcomes in the calibration window. */
+  readonly outcomeCount: number;
+  readonly minOutcomes: number;
+  readonly driftStatus: string;
+  readonly qualifiedTiers: readonly string[];
+  readonly queue: {
+    readonly pendingJobs: number;
+    readonly pendingGpus: number;
+    readonly runningJobs: number;
+    readonly utilisationPercent: number;
+    readonly totalGpus: number;
+  } | null;
+}
+
+/**
+ * One line on how a cluster is doing, e.g. `eks-prod · autonomous · calibration score 0.93 (ECE
+ * 0.014 over 250 outcomes) · drift none · tiers annotate, warn · queue 12 pending (40 GPUs), 30
+ * running, 78 % of 64 GPUs in use`.
+ */
+export function statusText(facts: StatusFacts): string {
+  const parts = [facts.clusterId];
+  if (facts.scope === ActionScope.learning) {
+    parts.push(`learning (${learningProgress(facts.outcomeCount, facts.minOutcomes)}): escalates, never acts`);
+  } else {
+    const words = { autonomous: 'autonomous', notify: 'acts and notifies a human', escalate: 'escalates, never acts' }[facts.scope];
+    parts.push(words);
+  }
+  if (facts.score !== null && facts.ece !== null) parts.push(`calibration score ${facts.score.toFixed(2)} (ECE ${facts.ece.toFixed(3)} over ${facts.outcomeCount} outcomes)`);
+  parts.push(`drift ${facts.driftStatus.replace(/_/g, ' ')}`);
+  parts.push(facts.qualifiedTiers.length === 0 ? 'no tier qualified' : `tiers ${facts.qualifiedTiers.map((tier) => tier.replace(/_/g, ' ')).join(', ')}`);
+  const { queue } = facts;
+  if (queue !== null) {
+    parts.push(`queue ${queue.pendingJobs} pending (${queue.pendingGpus} GPUs), ${queue.runningJobs} running, ${Math.round(queue.utilisationPercent)} % of ${queue.totalGpus} GPUs in use`);
+  }
+  return parts.join(' · ');
+}
+
 /** The honest answer when the queue state or the prediction source cannot be reached. */
 export function cannotPredictText(clusterId: string, reason: string): string {
   return `I cannot predict now on ${clusterId}: ${reason}. Confidence 0; nothing was done, a human decides.`;

@@ -4,13 +4,27 @@ import { parseQuestion } from './parse-question.ts';
 
 describe('parseQuestion', () => {
   it.each([
-    ['when will my 4-GPU job start on slurm-hpc?', { clusterId: 'slurm-hpc', gpus: 4, gpuType: null, complex: false }],
-    ['/vgac when will my 4×A100 job start on slurm-hpc?', { clusterId: 'slurm-hpc', gpus: 4, gpuType: 'A100', complex: false }],
-    ['why is my 8 gpus job slow on eks-prod', { clusterId: 'eks-prod', gpus: 8, gpuType: null, complex: true }],
-    ['when does an h100 job start', { clusterId: null, gpus: 1, gpuType: 'H100', complex: false }],
-    ['2 x H100 on my cluster?', { clusterId: null, gpus: 2, gpuType: 'H100', complex: false }],
+    ['when will my 4-GPU job start on slurm-hpc?', { clusterId: 'slurm-hpc', gpus: 4, gpusStated: true, gpuType: null, intent: 'wait', complex: false }],
+    ['/vgac when will my 4×A100 job start on slurm-hpc?', { clusterId: 'slurm-hpc', gpus: 4, gpusStated: true, gpuType: 'A100', intent: 'wait', complex: false }],
+    ['why is my 8 gpus job slow on eks-prod', { clusterId: 'eks-prod', gpus: 8, gpusStated: true, gpuType: null, intent: 'why', complex: true }],
+    ['when does an h100 job start', { clusterId: null, gpus: 1, gpusStated: false, gpuType: 'H100', intent: 'wait', complex: false }],
+    ['2 x H100 on my cluster?', { clusterId: null, gpus: 2, gpusStated: true, gpuType: 'H100', intent: 'wait', complex: false }],
+    ['status of eks-prod', { clusterId: 'eks-prod', gpus: 1, gpusStated: false, gpuType: null, intent: 'status', complex: false }],
+    ['how is slurm-hpc doing?', { clusterId: null, gpus: 1, gpusStated: false, gpuType: null, intent: 'status', complex: false }],
+    ['why?', { clusterId: null, gpus: 1, gpusStated: false, gpuType: null, intent: 'why', complex: true }],
+    ['/vgac why', { clusterId: null, gpus: 1, gpusStated: false, gpuType: null, intent: 'why', complex: true }],
   ])('%s', (question, expected) => {
-    expect(parseQuestion(question)).toEqual(expected);
+    expect(parseQuestion(question)).toMatchObject(expected);
+  });
+
+  it('lists every word after a preposition that may name a cluster, in order, skipping ones that never do', () => {
+    expect(parseQuestion('when will my job waiting in the queue on slurm-hpc start?').clusterCandidates).toEqual(['slurm-hpc']);
+    expect(parseQuestion('when will my 2-GPU job for project-x on eks-prod start?').clusterCandidates).toEqual(['project-x', 'eks-prod']);
+    expect(parseQuestion('when will it start').clusterCandidates).toEqual([]);
+  });
+
+  it('reads "when" questions that mention status as wait questions', () => {
+    expect(parseQuestion('when will my job in status pending start on eks-prod?').intent).toBe('wait');
   });
 
   it('refuses an empty question and an absurd GPU count', () => {

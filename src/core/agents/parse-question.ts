@@ -1,26 +1,45 @@
 /**
- * Reads a job and a cluster out of a natural question, e.g.
- * "when will my 4-GPU job start on slurm-hpc?" or "/vgac when will my 4×A100 job start on
- * slurm-hpc?". Only what is stated is read; nothing is guessed but the GPU count (1 when unstated).
+ * Reads a job, a cluster and what is asked out of a natural question, e.g.
+ * "when will my 4-GPU job start on slurm-hpc?", "/vgac when will my 4×A100 job start on
+ * slurm-hpc?", "status of eks-prod", "why?". Only what is stated is read; nothing is guessed but
+ * the GPU count (1 when unstated).
  */
 import { InvalidInputError } from '../errors.ts';
 
+/** What a question asks: when a job starts (the default), how a cluster is doing, or why the last answer. */
+export const QuestionIntent = { wait: 'wait', status: 'status', why: 'why' } as const;
+export type QuestionIntent = (typeof QuestionIntent)[keyof typeof QuestionIntent];
+
 export interface ParsedQuestion {
+  /** The first cluster candidate, or null when the question names none. */
   readonly clusterId: string | null;
+  /**
+   * Every word that follows `on`, `in`, `at`, `for` or `of` (and may name a cluster), in order:
+   * "…waiting in the queue on slurm-hpc" → [queue, slurm-hpc]. The caller picks the first one it
+   * knows as a cluster.
+   */
+  readonly clusterCandidates: readonly string[];
   readonly gpus: number;
+  /** True when the question states a GPU count (else `gpus` is the default 1). */
+  readonly gpusStated: boolean;
   readonly gpuType: string | null;
+  readonly intent: QuestionIntent;
   /** Wants deeper reasoning: "why", "explain", "compare" (→ the complex model). */
   readonly complex: boolean;
 }
 
 const GPU_TYPES = ['A100', 'H100', 'H200', 'V100', 'A10G', 'L4', 'L40S', 'T4', 'MI250', 'MI300'];
 const MAX_GPUS = 4096;
+/** Words after a preposition that never name a cluster. */
+const NOT_A_CLUSTER = /^(my|the|a|an|it|this|that|our|your|queue|cluster|job|jobs|gpus?|now|today)$/i;
 
 /** Parses `question`; throws InvalidInputError for an empty question or an absurd GPU count. */
 export function parseQuestion(question: string): ParsedQuestion {
   const text = question.trim();
   if (text === '') throw new InvalidInputError('empty question');
-  const clusterMatch = /\b(?:on|in|at|for|of)\s+(?:cluster\s+)?([A-Za-z0-9][A-Za-z0-9._:-]{0,127}?)[?.!,]*(?:\s|$)/i.exec(text);
+  const clusterCandidates = [...text.matchAll(/\b(?:on|in|at|for|of)\s+(?:cluster\s+)?([A-Za-z0-9][A-Za-z0-9._:-]{0,127}?)[?.!,]*(?=\s|$)/gi)]
+    .map((match) => match[1] as string)
+    .filter((candidate) => !NOT_A_CLUSTER.test(candidate));
   const typePattern = GPU_TYPES.join('|');
   const countMatch =
     new RegExp(`(\\d+)\\s*(?:x|×|\\*)?\\s*-?\\s*(?:${typePattern})\\b`, 'i').exec(text) ?? /(\d+)\s*-?\s*gpus?\b/i.exec(text);
@@ -30,12 +49,18 @@ export function parseQuestion(question: string): ParsedQuestion {
     // Without a matched count gpus is 1, which is valid: only a matched count gets here.
     throw new InvalidInputError(`GPU count ${(countMatch as RegExpExecArray)[1]} is not in 1..${MAX_GPUS}`);
   }
-  const candidate = clusterMatch?.[1] ?? null;
-  const clusterId = candidate === null || /^(my|the|a|it|this)$/i.test(candidate) ? null : candidate;
+  const intent: QuestionIntent = /^\s*(?:\/vgac\s+)?why\b/i.test(text)
+    ? QuestionIntent.why
+    : /\b(status|health|how is|how's|how are)\b/i.test(text) && !/\bwhen\b/i.test(text)
+      ? QuestionIntent.status
+      : QuestionIntent.wait;
   return {
-    clusterId,
+    clusterId: clusterCandidates[0] ?? null,
+    clusterCandidates,
     gpus,
+    gpusStated: countMatch !== null,
     gpuType: typeMatch?.[1]?.toUpperCase() ?? null,
+    intent,
     complex: /\b(why|explain|compare|reason)\b/i.test(text),
   };
 }
