@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/app/ports.ts';
 import { loadConfig } from '../../src/entry/config.ts';
 import { startStack, type Stack } from '../../src/entry/local/start-stack.ts';
+import { DynamoEscalationStore } from '../../src/adapters/dynamodb/dynamo-escalation-store.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -64,8 +65,15 @@ describe('dashboard in chromium', () => {
     await page.locator('article.cluster[data-cluster="eks-prod"]').waitFor({ timeout: 15_000 });
     await page.locator('article.cluster[data-cluster="slurm-hpc"]').waitFor({ timeout: 15_000 });
     const names = await page.locator('article.cluster .cluster-name').allTextContents();
-    const slurmScope = await page.locator('article.cluster[data-cluster="slurm-hpc"] .badge.scope').textContent();
+    // The badge shows the scope the API reports (the page polls; the replay may move it meanwhile).
+    const badgeMatchesApi = await until('the slurm-hpc badge to show the API\'s scope', async () => {
+      const listed = (await (await fetch(`${stack.url}/api/clusters`)).json()) as { clusters: { cluster_id: string; scope: string }[] };
+      const apiScope = listed.clusters.find((cluster) => cluster.cluster_id === 'slurm-hpc')?.scope;
+      const badge = await page.locator('article.cluster[data-cluster="slurm-hpc"] .badge.scope').textContent();
+      return apiScope !== undefined && badge === apiScope ? badge : undefined;
+    });
     const historyDots = await page.locator('article.cluster[data-cluster="slurm-hpc"] .history svg circle').count();
+    const keyFormShown = await page.locator('#api-key-form').isVisible();
 
     const approve = page.locator('#escalations button.approve').first();
     await approve.waitFor({ timeout: 30_000 });
@@ -80,9 +88,58 @@ describe('dashboard in chromium', () => {
 
     expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
     expect(names.sort()).toEqual(['eks-prod', 'slurm-hpc']);
-    expect(['learning', 'escalate', 'notify', 'autonomous']).toContain(slurmScope);
+    expect(['learning', 'escalate', 'notify', 'autonomous']).toContain(badgeMatchesApi);
     expect(historyDots).toBeGreaterThan(0);
+    expect(keyFormShown).toBe(false);
     expect(stored.escalations.find((escalation) => escalation.escalation_id === escalationId)?.decided_by).toBe('api:dashboard');
     expect(consoleErrors).toEqual([]);
+  }, 120_000);
+});
+
+describe('dashboard in chromium, with an API key', () => {
+  const API_KEY = 'dashboard-key-0123456789';
+  let dataDir: string;
+  let stack: Stack;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'vgac-browser-key-'));
+    const config = loadConfig({ VGAC_DATA_DIR: dataDir, VGAC_LOG_LEVEL: 'silent', VGAC_API_KEY: API_KEY }, { httpPort: 0 });
+    stack = await startStack({ config, simulate: false, logger: silent, fallbackPort: false });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('asks for the key, then shows the clusters, and records the operator who approves', async () => {
+    const escalations = new DynamoEscalationStore({ client: stack.runtime.clients.dynamo, tableName: stack.runtime.config.table });
+    await escalations.create({
+      escalationId: 'esc-browser-key', clusterId: 'eks-prod', jobId: 'job-key-1', probability: 0.72, scope: 'learning', reasons: ['learning mode'],
+      action: { kind: 'annotate', clusterId: 'eks-prod', jobId: 'job-key-1', value: 'vgac: long wait likely', reason: 'annotate' },
+      status: 'pending', createdAtMs: Date.now(), decidedBy: null, decidedAtMs: null, result: null, history: [],
+    });
+    const page = await browser.newPage();
+
+    await page.goto(`${stack.url}/`);
+    await page.locator('#api-key-form').waitFor({ state: 'visible', timeout: 15_000 });
+    const refusedStatus = await page.locator('#status').textContent();
+    const refusedPanel = await page.locator('#clusters .error-box').textContent();
+    await page.fill('#operator', 'ops-ana');
+    await page.locator('#operator').dispatchEvent('change');
+    await page.fill('#api-key', API_KEY);
+    await page.click('#api-key-form button[type=submit]');
+    await page.locator('article.cluster[data-cluster="eks-prod"]').waitFor({ timeout: 15_000 });
+    const approve = page.locator('#escalations tr[data-escalation="esc-browser-key"] button.approve');
+    await approve.click();
+    await page.locator('#decisions tr[data-escalation="esc-browser-key"] td.status-executed').waitFor({ timeout: 15_000 });
+    const stored = await escalations.get('eks-prod', 'esc-browser-key');
+
+    expect(refusedStatus).toBe('This deployment requires an API key: enter it above.');
+    expect(refusedPanel).toMatch(/^The API refused the request: /);
+    expect(stored).toMatchObject({ status: 'executed', decidedBy: 'api:ops-ana' });
   }, 120_000);
 });

@@ -13,6 +13,10 @@ const TIER_LINES = [
 const SVG = 'http://www.w3.org/2000/svg';
 const PENDING_SHOWN = 8;
 
+/** The API key (when the deployment requires one) lives for this tab only; the operator's name across visits. */
+const API_KEY_STORAGE = 'vgac.apiKey';
+const OPERATOR_STORAGE = 'vgac.operator';
+
 const sessionDecisions = [];
 const rendered = new Map();
 
@@ -48,8 +52,10 @@ function time(ms) {
   return new Date(ms).toLocaleTimeString();
 }
 
-async function getJson(path, init) {
-  const response = await fetch(path, { headers: { accept: 'application/json' }, ...init });
+async function getJson(path, init = {}) {
+  const key = sessionStorage.getItem(API_KEY_STORAGE);
+  const headers = { accept: 'application/json', ...init.headers, ...(key === null ? {} : { 'x-api-key': key }) };
+  const response = await fetch(path, { ...init, headers });
   let body = null;
   try {
     body = await response.json();
@@ -288,7 +294,9 @@ async function refreshClusters() {
 async function decide(escalation, decision, buttons) {
   for (const button of buttons) button.disabled = true;
   try {
-    const body = JSON.stringify({ cluster_id: escalation.cluster_id, escalation_id: escalation.escalation_id, decision, decided_by: 'dashboard' });
+    // Who decided goes into the escalation's audit trail (as `api:<name>`).
+    const decidedBy = document.getElementById('operator').value.trim() || 'dashboard';
+    const body = JSON.stringify({ cluster_id: escalation.cluster_id, escalation_id: escalation.escalation_id, decision, decided_by: decidedBy });
     const reply = await getJson('/api/escalations', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body });
     sessionDecisions.unshift(reply.escalation);
   } catch (error) {
@@ -404,14 +412,30 @@ async function refresh() {
     status.textContent = `Live · updated ${new Date().toLocaleTimeString()} · every ${POLL_MS / 1000} s`;
   } catch (error) {
     status.className = 'status error';
-    status.textContent = `Cannot reach the vgac API (${error.message}); retrying every ${POLL_MS / 1000} s.`;
-    if (error.status === undefined) {
-      const clusters = document.getElementById('clusters');
-      if (clusters.querySelector('.cluster') === null) replaceChildren(clusters, errorState('The server did not answer. Is `npm start` still running?'));
+    const clusters = document.getElementById('clusters');
+    const nothingShown = clusters.querySelector('.cluster') === null;
+    if (error.status === 401) {
+      status.textContent = 'This deployment requires an API key: enter it above.';
+      document.getElementById('api-key-form').hidden = false;
+      if (nothingShown) replaceChildren(clusters, errorState(`The API refused the request: ${error.message}`));
+    } else {
+      status.textContent = `Cannot reach the vgac API (${error.message}); retrying every ${POLL_MS / 1000} s.`;
+      if (nothingShown) replaceChildren(clusters, errorState(error.status === undefined ? 'The server did not answer. Is `npm start` still running?' : `Cannot load the clusters: ${error.message}`));
     }
   } finally {
     setTimeout(() => void refresh(), POLL_MS);
   }
 }
+
+const operator = document.getElementById('operator');
+operator.value = localStorage.getItem(OPERATOR_STORAGE) ?? '';
+operator.addEventListener('change', () => localStorage.setItem(OPERATOR_STORAGE, operator.value.trim()));
+document.getElementById('api-key-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  sessionStorage.setItem(API_KEY_STORAGE, document.getElementById('api-key').value);
+  document.getElementById('api-key-form').hidden = true;
+  // The next poll (within POLL_MS) sends it.
+  document.getElementById('status').textContent = 'Using the API key…';
+});
 
 void refresh();
