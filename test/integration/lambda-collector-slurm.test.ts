@@ -30,10 +30,13 @@ let slurm: LocalSlurm;
 let ssm: SsmJsonServer;
 let deps: LearningDeps;
 let restoreEnvironment: () => void;
+/** What the SSM server holds (read live: a test may rotate the JWT). */
+const parameters: Record<string, string> = {};
 
 beforeAll(async () => {
   [aws, slurm] = await Promise.all([startTestAws(), startLocalSlurm({ gpus: 4, cpus: 8 })]);
-  ssm = await startSsmJsonServer({ [JWT_PARAMETER]: slurm.token });
+  ssm = await startSsmJsonServer(parameters);
+  parameters[JWT_PARAMETER] = slurm.token;
   assertLoopbackEndpoints(aws.dynamoEndpoint, aws.s3Endpoint, ssm.endpoint, slurm.restUrl);
   const table = uniqueName('slurmcollect');
   const bucket = uniqueName('slurmcollect');
@@ -111,4 +114,24 @@ describe('collector handler on slurmrestd', () => {
     expect(stored.get(waiter)?.outcome?.waitSeconds).toBe(scontrolWaitSeconds);
     expect(stored.get(waiter)?.outcome?.waitSeconds).toBeGreaterThanOrEqual(1);
   }, 120_000);
+
+  it('re-reads a rotated JWT from SSM when slurmrestd refuses the one the warm function holds', async () => {
+    const base64url = (text: string): string => Buffer.from(text).toString('base64url');
+    const good = parameters[JWT_PARAMETER] as string;
+    parameters[JWT_PARAMETER] = `${base64url('{"alg":"HS256","typ":"JWT"}')}.${base64url('{"exp":1000,"sun":"root"}')}.${base64url('signature')}`;
+    const { handler } = await importFresh<CollectModule>('../../src/entry/lambda/collect.ts');
+    const event = await loadEventFixture('eventbridge-scheduled.json');
+    const readsBefore = ssm.requests.filter((request) => request.name === JWT_PARAMETER).length;
+
+    const withExpired = await captureOutput(() => handler(event));
+    parameters[JWT_PARAMETER] = good;
+    const afterRotation = await captureOutput(() => handler(event));
+
+    expect(withExpired.error).toBeInstanceOf(Error);
+    expect(String((withExpired.error as Error).message)).toMatch(/expired/);
+    expect(afterRotation.error).toBeUndefined();
+    expect((afterRotation.result as CollectOutput & { status: 'collected' }).clusters.find((entry) => entry.clusterId === CLUSTER)).toMatchObject({ status: 'collected' });
+    // After the cold start's read: one refresh when the token was refused (still the expired one), one that found the rotated one.
+    expect(ssm.requests.filter((request) => request.name === JWT_PARAMETER).length - readsBefore).toBe(2);
+  }, 60_000);
 });

@@ -1,7 +1,7 @@
 /**
  * The SecretSource port on SSM Parameter Store: SecureString parameters read with decryption,
  * cached for the life of the process (one Lambda cold start), so a warm invocation never calls
- * SSM. A failed read is not cached (the next invocation retries). Values are never logged and
+ * SSM unless asked to `refresh` a rotated one. A failed read is not cached (the next invocation retries). Values are never logged and
  * never appear in error messages; names may.
  */
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
@@ -24,6 +24,12 @@ export class SsmSecrets implements SecretSource {
     this.#cache.set(name, read);
     void read.catch(() => this.#cache.delete(name));
     return read;
+  }
+
+  /** Drops the cached value and reads the parameter again (a rotated secret). */
+  refresh(name: string): Promise<string> {
+    this.#cache.delete(name);
+    return this.get(name);
   }
 
   async #read(name: string): Promise<string> {

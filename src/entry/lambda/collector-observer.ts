@@ -3,7 +3,7 @@
  * one. Kept apart from collect.ts (whose module scope builds the Lambda runtime) so the template
  * test can ask the code itself which `CollectorSource` values are deployable.
  */
-import { NotConfiguredError } from '../../app/errors.ts';
+import { AuthError, NotConfiguredError } from '../../app/errors.ts';
 import type { ClusterObserver, SecretSource } from '../../app/ports.ts';
 import { SlurmrestdObserver } from '../../adapters/collectors/slurmrestd-observer.ts';
 import type { Config } from '../config.ts';
@@ -14,7 +14,8 @@ export type LambdaCollector = (typeof LAMBDA_COLLECTORS)[number];
 
 /**
  * The observer for the configured source; undefined for `none`. `slurmrestd` reads its JWT from
- * `secrets` (the SSM parameter VGAC_SLURM_JWT_PARAM) unless VGAC_SLURM_JWT is set. No
+ * `secrets` (the SSM parameter VGAC_SLURM_JWT_PARAM) unless VGAC_SLURM_JWT is set, and re-reads it
+ * once when slurmrestd refuses it (a re-issued token reaches a warm function). No
  * Lambda-capable observer exists for `slurm-cli` (no Slurm client commands in a Lambda),
  * `vgac-api` (the platform client is not a ClusterObserver) or `simulator` (its queue lives in
  * the memory of the `vgac start` process).
@@ -26,10 +27,23 @@ export async function observerFor(config: Config, secrets?: SecretSource): Promi
   if (collector !== 'slurmrestd') throw new NotConfiguredError(`the '${collector}' collector in Lambda`);
   const { restUrl, user, jwt, jwtParameter, apiVersion } = config.slurm;
   if (restUrl === undefined || user === undefined) throw new NotConfiguredError('VGAC_SLURMRESTD_URL and VGAC_SLURM_USER for the slurmrestd collector');
-  let token = jwt;
-  if (token === undefined) {
-    if (jwtParameter === undefined || secrets === undefined) throw new NotConfiguredError('VGAC_SLURM_JWT_PARAM for the slurmrestd collector');
-    token = await secrets.get(jwtParameter);
-  }
-  return new SlurmrestdObserver({ baseUrl: restUrl, userName: user, token, apiVersion, timeoutMs: config.agents.observeTimeoutMs });
+  if (jwt !== undefined) return new SlurmrestdObserver({ baseUrl: restUrl, userName: user, token: jwt, apiVersion, timeoutMs: config.agents.observeTimeoutMs });
+  if (jwtParameter === undefined || secrets === undefined) throw new NotConfiguredError('VGAC_SLURM_JWT_PARAM for the slurmrestd collector');
+  let token = await secrets.get(jwtParameter);
+  const observer = new SlurmrestdObserver({ baseUrl: restUrl, userName: user, token: () => token, apiVersion, timeoutMs: config.agents.observeTimeoutMs });
+  const { refresh } = secrets;
+  if (refresh === undefined) return observer;
+  return {
+    // A warm function outlives a JWT (`scontrol token` lasts 30 min by default): when slurmrestd
+    // refuses it, re-read the parameter once — an operator re-issued it — and try again.
+    async observe(clusterId, job) {
+      try {
+        return await observer.observe(clusterId, job);
+      } catch (error) {
+        if (!(error instanceof AuthError)) throw error;
+        token = await refresh.call(secrets, jwtParameter);
+        return observer.observe(clusterId, job);
+      }
+    },
+  };
 }

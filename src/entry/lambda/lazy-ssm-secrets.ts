@@ -9,5 +9,5 @@ export function lazySsmSecrets(options: { readonly region: string; readonly endp
     const [{ SSMClient }, { SsmSecrets }] = await Promise.all([import('@aws-sdk/client-ssm'), import('../../adapters/ssm/ssm-secrets.ts')]);
     return new SsmSecrets({ client: options.tracer.captureAWSv3Client(new SSMClient(endpointOverride(options.region, options.endpoint))) });
   });
-  return { get: async (name) => (await built.get()).get(name) };
+  return { get: async (name) => (await built.get()).get(name), refresh: async (name) => (await built.get()).refresh(name) };
 }
