@@ -31,8 +31,8 @@ export async function observerFor(config: Config, secrets?: SecretSource): Promi
   if (jwtParameter === undefined || secrets === undefined) throw new NotConfiguredError('VGAC_SLURM_JWT_PARAM for the slurmrestd collector');
   let token = await secrets.get(jwtParameter);
   const observer = new SlurmrestdObserver({ baseUrl: restUrl, userName: user, token: () => token, apiVersion, timeoutMs: config.agents.observeTimeoutMs });
-  const { refresh } = secrets;
-  if (refresh === undefined) return observer;
+  if (secrets.refresh === undefined) return observer;
+  const reread = (name: string): Promise<string> => (secrets.refresh as NonNullable<SecretSource['refresh']>).call(secrets, name);
   return {
     // A warm function outlives a JWT (`scontrol token` lasts 30 min by default): when slurmrestd
     // refuses it, re-read the parameter once — an operator re-issued it — and try again.
@@ -41,7 +41,7 @@ export async function observerFor(config: Config, secrets?: SecretSource): Promi
         return await observer.observe(clusterId, job);
       } catch (error) {
         if (!(error instanceof AuthError)) throw error;
-        token = await refresh.call(secrets, jwtParameter);
+        token = await reread(jwtParameter);
         return observer.observe(clusterId, job);
       }
     },
