@@ -31,8 +31,8 @@ export async function observerFor(config: Config, secrets?: SecretSource): Promi
   if (jwtParameter === undefined || secrets === undefined) throw new NotConfiguredError('VGAC_SLURM_JWT_PARAM for the slurmrestd collector');
   let token = await secrets.get(jwtParameter);
   const observer = new SlurmrestdObserver({ baseUrl: restUrl, userName: user, token: () => token, apiVersion, timeoutMs: config.agents.observeTimeoutMs });
-  if (secrets.refresh === undefined) return observer;
-  const reread = (name: string): Promise<string> => (secrets.refresh as NonNullable<SecretSource['refresh']>).call(secrets, name);
+  const reread = secrets.refresh?.bind(secrets);
+  if (reread === undefined) return observer;
   return {
     // A warm function outlives a JWT (`scontrol token` lasts 30 min by default): when slurmrestd
     // refuses it, re-read the parameter once — an operator re-issued it — and try again.
