@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../errors.ts';
-import { DEFAULT_USAGE, parseUsage } from './usage.ts';
+import { DEFAULT_USAGE, parseUsage, withMeasuredTokens } from './usage.ts';
 
 describe('DEFAULT_USAGE', () => {
   it('DEFAULT_USAGE carries the seed\'s expected usage column', () => {
@@ -70,5 +70,23 @@ describe('parseUsage', () => {
   it('parseUsage refuses a document that is not an object', () => {
     expect(() => parseUsage([1, 2])).toThrow(/^usage must be a JSON object/);
     expect(() => parseUsage(null)).toThrow(/^usage must be a JSON object/);
+  });
+});
+
+describe('withMeasuredTokens', () => {
+  it('withMeasuredTokens replaces the average tokens per call by the ledger\'s (tokens ÷ calls), nothing else', () => {
+    const measured = withMeasuredTokens(DEFAULT_USAGE, { calls: 8, inputTokens: 340, outputTokens: 100 });
+
+    // 340 / 8 = 42.5 input and 100 / 8 = 12.5 output tokens per call.
+    expect(measured).toEqual({ ...DEFAULT_USAGE, averageInputTokensPerCall: 42.5, averageOutputTokensPerCall: 12.5 });
+  });
+
+  it('withMeasuredTokens keeps the defaults while the ledger has counted no call', () => {
+    expect(withMeasuredTokens(DEFAULT_USAGE, { calls: 0, inputTokens: 0, outputTokens: 0 })).toBe(DEFAULT_USAGE);
+  });
+
+  it('withMeasuredTokens refuses a negative or non-finite count', () => {
+    expect(() => withMeasuredTokens(DEFAULT_USAGE, { calls: 2, inputTokens: -1, outputTokens: 0 })).toThrow('measured inputTokens must be a finite number ≥ 0, got -1');
+    expect(() => withMeasuredTokens(DEFAULT_USAGE, { calls: Number.NaN, inputTokens: 1, outputTokens: 0 })).toThrow(InvalidInputError);
   });
 });

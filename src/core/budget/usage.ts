@@ -132,3 +132,26 @@ export function parseUsage(document: unknown, base: Usage = DEFAULT_USAGE): Usag
 function dropUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
 }
+
+/** Model calls and tokens the budget ledger counted (summed over its components). */
+export interface MeasuredModelUsage {
+  readonly calls: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+}
+
+/**
+ * `usage` with its average input and output tokens per model call replaced by the measured ones
+ * (tokens ÷ calls), when the ledger has counted at least one call; otherwise `usage` unchanged.
+ * The number of calls a month is not taken from the ledger: it counts calls since the table was
+ * made, not per month.
+ * @throws InvalidInputError when a measured count is negative or not finite.
+ */
+export function withMeasuredTokens(usage: Usage, measured: MeasuredModelUsage): Usage {
+  for (const [name, value] of Object.entries(measured)) {
+    if (!Number.isFinite(value) || value < 0) throw new InvalidInputError(`measured ${name} must be a finite number ≥ 0, got ${value}`);
+  }
+  if (measured.calls === 0) return usage;
+  return Object.freeze({ ...usage, averageInputTokensPerCall: measured.inputTokens / measured.calls, averageOutputTokensPerCall: measured.outputTokens / measured.calls });
+}
+

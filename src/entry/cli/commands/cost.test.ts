@@ -4,15 +4,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoBudgetLedger } from '../../../adapters/dynamodb/dynamo-budget-ledger.ts';
+import { BudgetComponent } from '../../../core/budget/budget-allocation.ts';
+import { loadConfig } from '../../config.ts';
+import { createRuntime } from '../../runtime.ts';
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '../../../../bin/vgac.js');
 
 interface Result { code: number; stdout: string; stderr: string }
 
+/** Where `vgac cost` finds its budget ledger (an embedded store): each test's own. */
+let dataDir = '';
+
 async function vgac(...args: string[]): Promise<Result> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args]);
+    // The SDK's Node-20 deprecation notice would add lines to stderr, which the tests read.
+    const env = { ...process.env, VGAC_DATA_DIR: dataDir, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failure = error as { code: number; stdout: string; stderr: string };
@@ -25,6 +34,7 @@ describe('vgac cost', () => {
 
   beforeAll(async () => {
     directory = await mkdtemp(join(tmpdir(), 'vgac-cost-'));
+    dataDir = join(directory, 'empty-store');
   });
 
   afterAll(async () => {
@@ -77,4 +87,25 @@ describe('vgac cost', () => {
     expect(unknown.stderr).toMatch(/'--frobnicate'/);
     for (const result of [missing, broken, unknown]) expect(result.stderr.split('\n')).toHaveLength(2);
   });
+
+  it('vgac cost takes the average tokens per model call from the budget ledger once it has counted calls', async () => {
+    const measuredDir = join(directory, 'measured-store');
+    const runtime = await createRuntime(loadConfig({ VGAC_DATA_DIR: measuredDir, VGAC_LOG_LEVEL: 'silent' }));
+    const ledger = new DynamoBudgetLedger({ client: runtime.clients.dynamo, tableName: runtime.config.table });
+    await ledger.settle(BudgetComponent.agentReasoning, 10, { inputTokens: 60, outputTokens: 20 });
+    await ledger.settle(BudgetComponent.agentReasoning, 10, { inputTokens: 40, outputTokens: 30 });
+    await runtime.close();
+    dataDir = measuredDir;
+
+    const measured = await vgac('cost', '--json');
+    const skipped = await vgac('cost', '--json', '--no-ledger');
+    const table = await vgac('cost');
+    dataDir = join(directory, 'empty-store');
+
+    // (60 + 40) / 2 = 50 input and (20 + 30) / 2 = 25 output tokens per call.
+    const usageOf = (result: Result) => (JSON.parse(result.stdout) as { usage: { averageInputTokensPerCall: number; averageOutputTokensPerCall: number } }).usage;
+    expect(usageOf(measured)).toMatchObject({ averageInputTokensPerCall: 50, averageOutputTokensPerCall: 25 });
+    expect(usageOf(skipped)).toMatchObject({ averageInputTokensPerCall: 200, averageOutputTokensPerCall: 150 });
+    expect(table.stdout).toContain('50 in / 25 out tokens per model call (measured over 2 calls in the budget ledger)');
+  }, 60_000);
 });
