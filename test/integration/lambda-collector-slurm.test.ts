@@ -56,6 +56,7 @@ beforeAll(async () => {
     VGAC_SLURM_JWT_PARAM: JWT_PARAMETER,
     VGAC_SLURM_JWT: undefined,
     VGAC_SLURM_API_VERSION: 'v0.0.38',
+    VGAC_SLURM_CLUSTER_ID: CLUSTER,
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
     POWERTOOLS_SERVICE_NAME: 'vgac-test',

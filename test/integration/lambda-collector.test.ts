@@ -46,6 +46,8 @@ beforeAll(async () => {
     VGAC_S3_ENDPOINT: aws.s3Endpoint,
     VGAC_API_KEY_PARAM: '/vgac/api-key',
     VGAC_COLLECTOR: 'none',
+    // The cluster the collector's Slurm is registered as (registered below, with another one it must leave alone).
+    VGAC_SLURM_CLUSTER_ID: 'sim',
     POWERTOOLS_SERVICE_NAME: 'vgac-test',
     POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_DEV: undefined,
@@ -59,6 +61,7 @@ beforeAll(async () => {
   // A bundle over a feature the live collector computes (threshold 600 s from the synthetic prior).
   const prior = { ...syntheticBundle(-2, 'prior-sim'), numericFeatures: ['pendingJobsAhead'] };
   await registerCluster(deps, { clusterId: 'sim', prior, platform: 'slurm', nowMs: T0_MS });
+  await registerCluster(deps, { clusterId: 'eks-elsewhere', prior, platform: 'kubernetes', nowMs: T0_MS });
 }, 60_000);
 
 afterAll(async () => {
@@ -112,6 +115,24 @@ describe('collector handler', () => {
 
     expect(run.error).toBeUndefined();
     expect((run.result as CollectOutput & { status: 'collected' }).clusters[0]).toMatchObject({ clusterId: 'sim', status: 'unavailable' });
+  });
+
+  it('reports its cluster unregistered until it is onboarded, and never observes another registered cluster', async () => {
+    const collect = await importFresh<CollectModule>('../../src/entry/lambda/collect.ts');
+    const { createLambdaRuntime } = await import('../../src/entry/lambda/lambda-runtime.ts');
+    const { loadConfig } = await import('../../src/entry/config.ts');
+    const { SimulatedObserver } = await import('../../src/adapters/collectors/simulated-observer.ts');
+    const observer = new SimulatedObserver();
+    const observed: string[] = [];
+    const watching = { observe: (clusterId: string) => (observed.push(clusterId), observer.observe(clusterId)) };
+    const handler = collect.createCollectHandler(createLambdaRuntime(loadConfig({ ...process.env, VGAC_SLURM_CLUSTER_ID: 'not-onboarded' })), watching, () => T0_MS);
+    const event = await loadEventFixture('eventbridge-scheduled.json');
+
+    const run = await captureOutput(() => handler(event));
+
+    expect(run.error).toBeUndefined();
+    expect(run.result).toEqual({ status: 'collected', clusters: [{ clusterId: 'not-onboarded', status: 'unregistered' }] });
+    expect(observed).toEqual([]);
   });
 
   it('with VGAC_COLLECTOR=none does nothing, and refuses an event that is not a scheduled event', async () => {

@@ -1,6 +1,6 @@
 /**
- * One scheduled collection pass (the collector Lambda, every minute): for every registered
- * cluster, observe its queue and feed the listing to `captureTick` (predictions at submit,
+ * One scheduled collection pass (the collector Lambda, every minute): for the cluster(s) the
+ * observer sees, observe the queue and feed the listing to `captureTick` (predictions at submit,
  * outcomes at start). Trackers live as long as the caller keeps them — a warm Lambda keeps them
  * between invocations; after a cold start the jobs already queued are adopted (outcomes still
  * join predictions stored before). A source that is down is reported for that cluster only.
@@ -13,17 +13,29 @@ import { captureTick, createCaptureTracker, type CaptureTracker } from './submit
 
 export type ClusterCollection =
   | { readonly clusterId: string; readonly status: 'collected'; readonly predicted: number; readonly outcomes: number; readonly censored: number; readonly adopted: number }
-  | { readonly clusterId: string; readonly status: 'unavailable'; readonly reason: string };
+  | { readonly clusterId: string; readonly status: 'unavailable'; readonly reason: string }
+  | { readonly clusterId: string; readonly status: 'unregistered' };
 
-/** Collects every registered cluster once, one after another. Storage failures propagate (the invocation fails and is retried next minute). */
+/**
+ * Collects each of `clusterIds` (the clusters `observer` sees) once, one after another; one not
+ * registered yet is reported `unregistered` (`vgac onboard` registers it) and left alone.
+ * Storage failures propagate (the invocation fails and is retried next minute).
+ */
 export async function collectClusters(
   deps: LearningDeps,
   observer: ClusterObserver,
   trackers: Map<string, CaptureTracker>,
   nowMs: number,
+  clusterIds: readonly string[],
 ): Promise<ClusterCollection[]> {
   const results: ClusterCollection[] = [];
-  for (const clusterId of await deps.store.listClusters()) {
+  const registered = new Set(await deps.store.listClusters());
+  for (const clusterId of clusterIds) {
+    if (!registered.has(clusterId)) {
+      deps.logger.warn('capture.unregistered', { clusterId, hint: 'register it with `vgac onboard --cluster <id> --trace <history>`' });
+      results.push({ clusterId, status: 'unregistered' });
+      continue;
+    }
     let tracker = trackers.get(clusterId);
     if (tracker === undefined) {
       tracker = createCaptureTracker(clusterId, nowMs);

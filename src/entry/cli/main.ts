@@ -18,6 +18,7 @@ export const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   eval: () => import('./commands/eval.ts'),
   predict: () => import('./commands/predict.ts'),
   replay: () => import('./commands/replay.ts'),
+  onboard: () => import('./commands/onboard.ts'),
   ask: () => import('./commands/ask.ts'),
   budget: () => import('./commands/budget.ts'),
   cost: () => import('./commands/cost.ts'),

@@ -2,7 +2,8 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { seededRandom } from '../../core/random.ts';
 import type { TraceJob } from '../../core/traces/trace-job.ts';
-import { buildVersusWorkload, gpusForProcessors, offeredLoad, runToLimitRatio } from './versus-workload.ts';
+import { gpusForProcessors } from '../../core/traces/live-feature-table.ts';
+import { buildVersusWorkload, offeredLoad, runToLimitRatio } from './versus-workload.ts';
 
 function traceJob(overrides: Partial<TraceJob> & Pick<TraceJob, 'submitTimeSeconds'>): TraceJob {
   const start = overrides.startTimeSeconds ?? overrides.submitTimeSeconds;

@@ -1,12 +1,12 @@
 /**
- * The `vgac versus-slurm` workload and reference model, from a real trace (KTH SP2 by default):
+ * The `vgac versus-slurm` workload, from a real trace (KTH SP2 by default; its reference model is
+ * trained with liveFeatureTable):
  * job sizes, time limits and run/requested ratios are the trace's, scaled down in time and
  * mapped from processors to a few GPUs. Pure apart from the arguments.
  */
 import { InsufficientDataError, InvalidInputError } from '../../core/errors.ts';
-import type { FeatureTable } from '../../core/features/feature-table.ts';
-import { shuffled, type Random } from '../../core/random.ts';
-import { reconstructQueueState } from '../../core/traces/queue-state.ts';
+import type { Random } from '../../core/random.ts';
+import { gpusForProcessors } from '../../core/traces/live-feature-table.ts';
 import type { TraceJob } from '../../core/traces/trace-job.ts';
 
 export interface VersusJob {
@@ -17,11 +17,6 @@ export interface VersusJob {
   readonly timeLimitMinutes: number;
   /** Actual run time: the trace's run/requested ratio × the limit. */
   readonly runSeconds: number;
-}
-
-/** Trace processors → GPUs on a small node: 1–3 → 1, 4–15 → 2, 16–63 → 3, 64+ → 4 (capped at `totalGpus`). */
-export function gpusForProcessors(processors: number, totalGpus: number): number {
-  return Math.max(1, Math.min(totalGpus, 1 + Math.floor(Math.log2(Math.max(1, processors)) / 2)));
 }
 
 /** Usable trace jobs: started, ended, with a positive requested time and run time. */
@@ -101,37 +96,4 @@ export function buildVersusWorkload(jobs: readonly TraceJob[], options: VersusWo
   const first = chosen[0]?.trace.submitTimeSeconds ?? 0;
   const span = Math.max(1, (chosen[chosen.length - 1]?.trace.submitTimeSeconds ?? first) - first);
   return chosen.map(({ trace, job }) => ({ submitOffsetSeconds: ((trace.submitTimeSeconds - first) / span) * options.durationSeconds, ...job }));
-}
-
-export const VERSUS_FEATURES = ['pendingJobsAhead', 'pendingGpusAhead', 'gpusInUse', 'requestedGpus', 'requestedTimeSeconds'] as const;
-
-/**
- * A training table from the trace replayed at its submit instants, in the live collector's units:
- * processors → GPUs (per job by {@link gpusForProcessors}, aggregates × totalGpus / maxProcessors),
- * times ÷ timeScale. Label: scaled wait above the P90 scaled wait. A random subsample of `rows`.
- */
-export function versusTrainingTable(jobs: readonly TraceJob[], options: { totalGpus: number; timeScale: number; rows: number; random: Random }): FeatureTable {
-  const snapshots = reconstructQueueState(jobs).filter((snapshot) => snapshot.outcome.waitSeconds !== null);
-  const maxProcessors = jobs.reduce((max, job) => Math.max(max, job.requestedProcessors), 1);
-  const perProcessor = options.totalGpus / maxProcessors;
-  const chosen = shuffled(snapshots, options.random).slice(0, options.rows);
-  const waits = chosen.map((snapshot) => (snapshot.outcome.waitSeconds ?? 0) / options.timeScale);
-  const sorted = [...waits].sort((left, right) => left - right);
-  const threshold = sorted[Math.floor(0.9 * (sorted.length - 1))] ?? 0;
-  return {
-    source: 'kth-versus',
-    numericFeatures: [...VERSUS_FEATURES],
-    categoricalFeatures: [],
-    rows: chosen.map((snapshot) => [
-      snapshot.pendingJobsAhead,
-      snapshot.pendingProcessorsAhead * perProcessor,
-      snapshot.processorsInUse * perProcessor,
-      gpusForProcessors(snapshot.requestedProcessors, options.totalGpus),
-      (snapshot.requestedTimeSeconds ?? 0) / options.timeScale,
-    ]),
-    categorical: chosen.map(() => []),
-    labels: Uint8Array.from(waits, (wait) => (wait > threshold ? 1 : 0)),
-    waitsSeconds: Float64Array.from(waits),
-    labelThresholdSeconds: threshold,
-  };
 }

@@ -1,6 +1,6 @@
 /**
  * Lambda entry run by the EventBridge schedule (rate 1 minute) when a collector is configured:
- * one collection pass over every registered cluster (`collectClusters`). Metrics: `Predictions`
+ * one collection pass over the observed Slurm (`collectClusters`). Metrics: `Predictions`
  * (jobs predicted at their submit instant). Capture trackers live at module scope, so a warm
  * function remembers what it saw between invocations.
  *
@@ -9,8 +9,8 @@
  * (VGAC_SLURM_JWT_PARAM; VGAC_SLURM_JWT when run locally); `slurm-cli`, `vgac-api` and `simulator`
  * have no ClusterObserver that can run inside a Lambda — see `observerFor` (collector-observer.ts,
  * which also lists LAMBDA_COLLECTORS, the template's allowed values): the invocation fails with
- * NotConfiguredError, loudly. The configured source is observed for every registered cluster:
- * one Slurm per deployment.
+ * NotConfiguredError, loudly. The configured source is one Slurm, registered as
+ * VGAC_SLURM_CLUSTER_ID (`vgac onboard`); until it is registered each pass reports it unregistered.
  */
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
@@ -46,7 +46,8 @@ export function createCollectHandler(runtime: LambdaRuntime, observer: ClusterOb
           logger.info('collector.disabled', { collector: runtime.config.lambda.collector });
           return { status: 'disabled' };
         }
-        const clusters = await collectClusters(runtime.learning, observer, trackers, clock());
+        // The one Slurm the collector observes is registered as VGAC_SLURM_CLUSTER_ID; other clusters (e.g. ones predicted through the API) are not its.
+        const clusters = await collectClusters(runtime.learning, observer, trackers, clock(), [runtime.config.slurm.clusterId]);
         const predicted = clusters.reduce((sum, cluster) => sum + (cluster.status === 'collected' ? cluster.predicted : 0), 0);
         countMetric(runtime, MetricName.predictions, predicted);
         logger.info('collector.done', { clusters: clusters.length, predicted, unavailable: clusters.filter((cluster) => cluster.status === 'unavailable').length });

@@ -2,7 +2,7 @@
  * `vgac start --collector slurm` (or VGAC_COLLECTOR=slurmrestd / slurm-cli): submit-time capture
  * from the configured live Slurm, alongside (or instead of) the simulation. Registers the cluster
  * (VGAC_SLURM_CLUSTER_ID) from a prior the first time — a model trained on the KTH SP2 trace
- * replayed in the live collector's units (versus-workload.ts), real time — and then runs the
+ * replayed in the live collector's units (live-feature-table.ts), real time — and then runs the
  * collector runner every VGAC_COLLECT_INTERVAL_MS: every new job predicted at its submit instant,
  * every start recorded as its outcome.
  */
@@ -19,7 +19,7 @@ import { InvalidInputError } from '../../core/errors.ts';
 import { trainBundle } from '../../core/model/train-bundle.ts';
 import { seededRandom } from '../../core/random.ts';
 import { importSwf } from '../../core/traces/swf-importer.ts';
-import { versusTrainingTable } from '../cli/versus-workload.ts';
+import { liveFeatureTable } from '../../core/traces/live-feature-table.ts';
 import type { Config } from '../config.ts';
 import { sha256Hex } from '../runtime.ts';
 import { startCollectorRunner, type CollectorRunner } from './collector-runner.ts';
@@ -75,7 +75,7 @@ export async function startLiveSlurmCollector(options: {
       throw new InvalidInputError(`cannot read the prior's trace '${tracePath}' (set VGAC_SHARED_DATA)`);
     });
     const random = seededRandom(PRIOR_SEED);
-    const table = versusTrainingTable(importSwf(text).jobs, { totalGpus, timeScale: 1, rows: PRIOR_ROWS, random });
+    const table = liveFeatureTable(importSwf(text).jobs, { totalGpus, rows: PRIOR_ROWS, random, source: SLURM_PRIOR_TRACE });
     const prior = trainBundle(table, { random, source: tracePath, dataHash: sha256Hex(text), hash: sha256Hex });
     await registerCluster(learning, { clusterId, prior, platform: 'slurm', nowMs: Date.now() });
   }

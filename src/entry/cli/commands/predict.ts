@@ -3,16 +3,14 @@
  * bundle has no live outcomes, so its scope is learning (escalate only); the tier line shows
  * what its cross-validated ECE would allow once a cluster's outcome window confirms it.
  */
-import { InvalidBundleError, InvalidInputError } from '../../../core/errors.ts';
+import { InvalidInputError } from '../../../core/errors.ts';
 import { DEFAULT_GATE_CONFIG, DriftStatus } from '../../../core/gating/gate-config.ts';
 import { ACTION_SCOPE_WORDS, scopeFromScore } from '../../../core/gating/action-scope.ts';
 import { calibrationScore } from '../../../core/gating/calibration-score.ts';
 import { gateDecision } from '../../../core/gating/gate.ts';
 import { allowedTier } from '../../../core/gating/tiers.ts';
-import { compileBundle, parseBundle } from '../../../core/model/apply-bundle.ts';
-import { canonicalJson } from '../../../core/model/bundle-id.ts';
-import type { ModelBundle } from '../../../core/model/bundle.ts';
-import { readUserFile, sha256Hex } from '../load-feature-table.ts';
+import { compileBundle } from '../../../core/model/apply-bundle.ts';
+import { readBundleFile } from '../read-bundle-file.ts';
 import { parseCommandOptions, requireOption } from '../parse-command-options.ts';
 
 export const summary = 'Score one job with a bundle: P(long wait), wait estimate + interval, gate scope and tier';
@@ -43,21 +41,6 @@ export const options = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-async function loadBundle(path: string): Promise<ModelBundle> {
-  const text = (await readUserFile(path, 'bundle')).toString('utf8');
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new InvalidBundleError(`${path}: not JSON (${error instanceof Error ? error.message : String(error)})`, { cause: error });
-  }
-  const bundle = parseBundle(json, path);
-  const { bundleId, ...content } = bundle;
-  if (sha256Hex(canonicalJson(content)) !== bundleId) {
-    throw new InvalidBundleError(`${path}: bundleId does not match the bundle's content (edited or corrupted)`);
-  }
-  return bundle;
-}
 
 function parseJob(text: string): Record<string, number | string> {
   let job: unknown;
@@ -82,7 +65,7 @@ export async function run(args: readonly string[]): Promise<number> {
   }
   const bundlePath = requireOption('predict', 'bundle', values.bundle);
   const jobText = requireOption('predict', 'job', values.job);
-  const bundle = await loadBundle(bundlePath);
+  const bundle = await readBundleFile(bundlePath);
   const job = parseJob(jobText);
   const prediction = compileBundle(bundle).predict(job);
 

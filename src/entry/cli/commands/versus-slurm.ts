@@ -29,7 +29,8 @@ import { loadConfig } from '../../config.ts';
 import { createRuntime } from '../../runtime.ts';
 import { sharedDataFile } from '../../shared-data-dir.ts';
 import { createOnlineWaitEstimate, issueWaitEstimate, observeWait, type IssuedWaitEstimate } from '../versus-online-estimate.ts';
-import { buildVersusWorkload, offeredLoad, versusTrainingTable, VERSUS_FEATURES, type VersusJob } from '../versus-workload.ts';
+import { buildVersusWorkload, offeredLoad, type VersusJob } from '../versus-workload.ts';
+import { LIVE_PRIOR_FEATURES, liveFeatureTable } from '../../../core/traces/live-feature-table.ts';
 
 export const summary = "Compare our wait estimates with Slurm's `squeue --start` on a live Slurm";
 
@@ -161,7 +162,7 @@ export async function run(args: readonly string[]): Promise<number> {
   if (workload.length <= warmUp) throw new InvalidInputError(`--warm-up ${warmUp} leaves none of the ${workload.length} jobs to compare`);
   const load = offeredLoad(workload, totalGpus, durationSeconds);
   const settleSeconds = integer(values.settle, Math.ceil(workload.reduce((sum, job) => sum + job.gpus * job.timeLimitMinutes * 60, 0) / totalGpus) + maxLimitMinutes * 60, 'settle', 1);
-  const table = versusTrainingTable(trace, { totalGpus, timeScale, rows: VERSUS_DEFAULTS.trainRows, random });
+  const table = liveFeatureTable(trace, { totalGpus, timeScale, rows: VERSUS_DEFAULTS.trainRows, random, source: 'kth-versus' });
   const hash = (text: string): string => createHash('sha256').update(text).digest('hex');
   const prior = trainBundle(table, { random, source: tracePath, dataHash: hash(traceText), hash });
 
@@ -214,7 +215,7 @@ export async function run(args: readonly string[]): Promise<number> {
         // The state at the submit instant: captured just before sbatch, the job itself as the subject.
         const state = await observer.observe(clusterId);
         const features: Readonly<Record<string, number>> = liveQueueFeatures({ jobs: state.jobs, totalGpus, atMs: Date.now(), subject: { kind: 'request', request: jobSpecRequest({ gpus: job.gpus, estimatedDurationMinutes: job.timeLimitMinutes }) } });
-        const input = Object.fromEntries(VERSUS_FEATURES.map((name) => [name, features[name] ?? 0]));
+        const input = Object.fromEntries(LIVE_PRIOR_FEATURES.map((name) => [name, features[name] ?? 0]));
         const sbatchArgs = ['--parsable', `--gres=gpu:${job.gpus}`, `--time=${job.timeLimitMinutes}`, '--output=/dev/null', ...(values.partition === undefined ? [] : [`--partition=${values.partition}`]), '--wrap', `sleep ${job.runSeconds}`];
         const jobId = (await slurmCommand('sbatch', sbatchArgs)).trim().split(';')[0] ?? '';
         const submitLine = await slurmCommand('scontrol', ['show', 'job', '-o', jobId]);
