@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { InvalidInputError } from '../../../core/errors.ts';
-import { parseBundle } from '../../../core/model/apply-bundle.ts';
 import type { ModelBundle } from '../../../core/model/bundle.ts';
 import { trainBundle } from '../../../core/model/train-bundle.ts';
 import { seededRandom } from '../../../core/random.ts';
@@ -27,6 +26,7 @@ import { createRuntime, sha256Hex } from '../../runtime.ts';
 import { sharedDataFile } from '../../shared-data-dir.ts';
 import { formatDatasetReplay, formatTimeline, formatTraceReplay, keyTimeline } from '../format-replay-report.ts';
 import { loadFeatureTable, readUserFile } from '../load-feature-table.ts';
+import { readBundleFile } from '../read-bundle-file.ts';
 import { loadReplayDataset } from '../load-replay-dataset.ts';
 import { choiceOption, integerOption, parseCommandOptions } from '../parse-command-options.ts';
 
@@ -97,16 +97,7 @@ function replayLogger(): Logger {
 }
 
 async function loadPrior(path: string | undefined, sharedDataDir: string | undefined): Promise<ModelBundle> {
-  if (path !== undefined) {
-    const text = (await readUserFile(path, 'prior bundle')).toString('utf8');
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (error) {
-      throw new InvalidInputError(`prior bundle '${path}' is not JSON`, { cause: error });
-    }
-    return parseBundle(json, basename(path));
-  }
+  if (path !== undefined) return readBundleFile(path, 'prior bundle');
   const loaded = await loadFeatureTable(sharedDataFile(sharedDataDir, DEFAULT_PRIOR_DATA), { features: undefined, requireLabel: true });
   return trainBundle(loaded.table, { random: seededRandom(PRIOR_SEED), source: loaded.fileName, dataHash: loaded.sha256, hash: sha256Hex });
 }
