@@ -68,4 +68,24 @@ describe('vgac start with a live Slurm', () => {
     expect(escalation.result).toBe(`ran scontrol uhold ${target}`);
     expect(reason).toBe('JobHeldUser');
   }, 120_000);
+
+  it('with slurmctld stopped the agents answer "cannot predict now", escalate with confidence 0 and change nothing; they recover when it returns', async () => {
+    const pending = await slurm.sbatch(['--hold', '--gres=gpu:1', '--time=1', '--wrap', 'sleep 1']);
+    const post = (body: unknown) => fetch(`${stack.url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const commentOf = async (): Promise<string> => (await slurm.run('squeue', ['-h', '-j', pending, '-o', '%k'])).trim();
+    const before = await commentOf();
+
+    await slurm.stopController();
+    const down = (await (await post({ clusterId: CLUSTER, jobId: pending, job: { gpus: 1 } })).json()) as { status: string; scope: string; confidence: number; executedActions: unknown[]; answer: string };
+    await slurm.startController();
+    const back = await waitFor('the agents to see Slurm again', async () => {
+      const decision = (await (await post({ clusterId: CLUSTER, job: { gpus: 1 } })).json()) as { status: string };
+      return decision.status === 'decided' ? decision : undefined;
+    });
+
+    expect(down).toMatchObject({ status: 'unavailable', scope: 'escalate', confidence: 0, executedActions: [] });
+    expect(down.answer).toMatch(new RegExp(`^I cannot predict now on ${CLUSTER}: `));
+    expect(await commentOf()).toBe(before);
+    expect(back.status).toBe('decided');
+  }, 120_000);
 });
