@@ -75,6 +75,24 @@ describe('budget guard', () => {
     expect(snapshot.cacheMisses).toBe(1000);
   }, 120_000);
 
+  it('with its budget spent, a question answered before gets that stale answer, saying so, and makes no model call', async () => {
+    const clusterId = uniqueName('stale');
+    const request = { clusterId, system: EXPLAIN_SYSTEM_PROMPT, prompt: 'Cluster c: 7 queued, 78% util. Predict wait.', maxOutputTokens: 80, facts, complex: false };
+    // Whatever the test above left in the shared ledger: room for one call, then none.
+    const room = { ...stack.deps.reasoning, caps: { componentMicroUsd: 200_000_000, totalMicroUsd: 200_000_000 } };
+    const spent = { ...stack.deps.reasoning, caps: { componentMicroUsd: 0, totalMicroUsd: 0 } };
+
+    const first = await explain(room, { ...request, nowMs: JAN_1_2025_MS });
+    const callsAfterFirst = server.requests.length;
+    const twoHoursLater = await explain(spent, { ...request, nowMs: JAN_1_2025_MS + 2 * 3_600_000 });
+    const neverAsked = await explain(spent, { ...request, prompt: 'Cluster c: 8 queued, 78% util. Predict wait.', nowMs: JAN_1_2025_MS + 2 * 3_600_000 });
+
+    expect(first.source).toBe('model');
+    expect(twoHoursLater).toMatchObject({ source: 'cache', degraded: 'budget for agent_reasoning spent', text: 'Busy. (budget for agent_reasoning spent: cached answer from 120 min ago)' });
+    expect(neverAsked).toMatchObject({ source: 'offline', degraded: 'budget for agent_reasoning spent' });
+    expect(server.requests.length).toBe(callsAfterFirst);
+  });
+
   it('reserve is refused past the component cap and past the total, and a reservation larger than a cap never fits an empty ledger', async () => {
     const tableName = uniqueName('ledger');
     await ensureTable(aws.clients.dynamo, tableName);
