@@ -100,11 +100,27 @@ describe('api.ts (the module the API function runs)', () => {
     expect(logs[0]).toMatchObject({ service: SERVICE, handler: 'api', function_request_id: 'req-observability-1', correlation_id: 'req-observability-1', function_name: 'vgac-api', status: 503 });
   });
 
+  it('counts Predictions for a prediction it stores (with a job id), none for a what-if', async () => {
+    const { handler } = await importFresh<{ handler: (event: unknown, context: Context) => Promise<Result> }>('../../src/entry/lambda/api.ts');
+    await predictJob(runtime.learning, { clusterId: KNOWN_CLUSTER, jobId: 'collected-metric', features: featuresFor({ gpus: 1 }), nowMs: JAN_1_2025_MS });
+    const base = fixture('apigw-v2-predict-wait.json');
+    const stored = { ...base, body: JSON.stringify({ ...(JSON.parse(base.body ?? '{}') as object), job_id: 'job-metric-1' }) };
+
+    const whatIf = await captureOutput(() => handler(base, context));
+    const withJob = await captureOutput(() => handler(stored, context));
+
+    const counted = (run: typeof whatIf) => emfMetrics(run.lines).filter((metric) => metric.name === 'Predictions').map((metric) => metric.value);
+    expect([whatIf.result?.statusCode, withJob.result?.statusCode]).toEqual([200, 200]);
+    expect(counted(whatIf)).toEqual([]);
+    expect(counted(withJob)).toEqual([1]);
+  });
+
   it('predicts from the queue state the collector stored, and an approved escalation ends failed with the read-only reason (no claimed change)', async () => {
     const { handler } = await importFresh<{ handler: (event: unknown, context: Context) => Promise<Result> }>('../../src/entry/lambda/api.ts');
     // What the collector function stores at a job's submit instant.
     const collected = featuresFor({ gpus: 2 });
-    await predictJob(runtime.learning, { clusterId: KNOWN_CLUSTER, jobId: 'collected-1', features: collected, nowMs: JAN_1_2025_MS });
+    // The newest stored state (later than anything an earlier test stored).
+    await predictJob(runtime.learning, { clusterId: KNOWN_CLUSTER, jobId: 'collected-1', features: collected, nowMs: Date.now() + 60_000 });
     const base = fixture('apigw-v2-predict-wait.json');
     const post = (path: string, body: unknown) => ({ ...base, rawPath: path, requestContext: { ...base.requestContext, http: { ...base.requestContext.http, path } }, body: JSON.stringify(body) });
 

@@ -1,7 +1,7 @@
 /**
  * Lambda entry run by the EventBridge schedule (rate 1 minute) when a collector is configured:
  * one collection pass over the observed Slurm (`collectClusters`). Metrics: `Predictions`
- * (jobs predicted at their submit instant). Capture trackers live at module scope, so a warm
+ * (jobs predicted at their submit instant), counted by the runtime's store. Capture trackers live at module scope, so a warm
  * function remembers what it saw between invocations.
  *
  * Collector sources (VGAC_COLLECTOR): `none` → nothing to do (the schedule is not even
@@ -20,7 +20,7 @@ import type { ClusterObserver } from '../../app/ports.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import { observerFor } from './collector-observer.ts';
 import { lazySsmSecrets } from './lazy-ssm-secrets.ts';
-import { countMetric, createLambdaRuntime, MetricName, runInvocation, type LambdaRuntime } from './lambda-runtime.ts';
+import { createLambdaRuntime, runInvocation, type LambdaRuntime } from './lambda-runtime.ts';
 
 /** An EventBridge scheduled event (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-run-lambda-schedule.html). */
 const ScheduledEvent = z.looseObject({
@@ -49,7 +49,6 @@ export function createCollectHandler(runtime: LambdaRuntime, observer: ClusterOb
         // The one Slurm the collector observes is registered as VGAC_SLURM_CLUSTER_ID; other clusters (e.g. ones predicted through the API) are not its.
         const clusters = await collectClusters(runtime.learning, observer, trackers, clock(), [runtime.config.slurm.clusterId]);
         const predicted = clusters.reduce((sum, cluster) => sum + (cluster.status === 'collected' ? cluster.predicted : 0), 0);
-        countMetric(runtime, MetricName.predictions, predicted);
         logger.info('collector.done', { clusters: clusters.length, predicted, unavailable: clusters.filter((cluster) => cluster.status === 'unavailable').length });
         return { status: 'collected', clusters };
       } catch (error) {

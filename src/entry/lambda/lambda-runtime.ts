@@ -30,6 +30,7 @@ import { loadConfig, Mode, type Config } from '../config.ts';
 import { lazyS3BundleStore } from './lazy-s3-bundle-store.ts';
 import { lazySnsTaskQueue } from './lazy-sns-task-queue.ts';
 import { createObservability, endpointOverride, type LambdaObservability } from './lambda-observability.ts';
+import { meteredPredictions } from './metered-agent-deps.ts';
 
 export { countMetric, eceMetric, endpointOverride, MetricName, runInvocation } from './lambda-observability.ts';
 
@@ -70,7 +71,7 @@ export function createLambdaRuntime(config: Config = loadConfig()): LambdaRuntim
     },
   };
   const learning = createLearningDeps({
-    store: new DynamoClusterStore({ client: dynamo, tableName: config.table }),
+    store: meteredPredictions(new DynamoClusterStore({ client: dynamo, tableName: config.table }), { metrics }),
     bundles,
     history: new DynamoCalibrationHistory({ client: dynamo, tableName: config.table }),
     gate: config.gate,
