@@ -29,6 +29,14 @@ describe('liveFeatureTable', () => {
     expect(row12).toEqual([1, 1, 0, 1, 600]);
   });
 
+  it('liveFeatureTable reads a job without a time limit as asking for none', () => {
+    const unlimited = JOBS.map((entry) => ({ ...entry, requestedTimeSeconds: null }));
+
+    const table = liveFeatureTable(unlimited, { rows: 1000, random: seededRandom(1), source: 'log' });
+
+    expect(table.rows.every((row) => row[4] === 0)).toBe(true);
+  });
+
   it('liveFeatureTable maps processors onto the live cluster\'s GPUs when the log has none, and scales time', () => {
     const cpuOnly = JOBS.map((entry) => ({ ...entry, requestedGpus: 0, requestedProcessors: 16 }));
 

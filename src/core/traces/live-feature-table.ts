@@ -53,22 +53,25 @@ export function liveFeatureTable(jobs: readonly TraceJob[], options: LiveFeature
   if (started.length < 20) throw new InsufficientDataError(`${options.source} has ${started.length} started jobs; at least 20 are needed to train on`);
   const perProcessor = totalGpus === undefined ? 0 : totalGpus / jobs.reduce((max, job) => Math.max(max, job.requestedProcessors), 1);
   const chosen = shuffled(started, options.random).slice(0, options.rows);
-  const waits = chosen.map((snapshot) => (snapshot.outcome.waitSeconds ?? 0) / timeScale);
+  // Started jobs only (filtered above): every wait is known, and there are at least 20.
+  const waits = chosen.map((snapshot) => (snapshot.outcome.waitSeconds as number) / timeScale);
   const sorted = [...waits].sort((left, right) => left - right);
-  const threshold = sorted[Math.floor(0.9 * (sorted.length - 1))] ?? 0;
+  const threshold = sorted[Math.floor(0.9 * (sorted.length - 1))] as number;
+  // A job without a time limit asks for none (as liveQueueFeatures reads it).
+  const requestedTime = (seconds: number | null): number => (seconds ?? 0) / timeScale;
   return {
     source: options.source,
     numericFeatures: [...LIVE_PRIOR_FEATURES],
     categoricalFeatures: [],
     rows: chosen.map((snapshot) =>
       totalGpus === undefined
-        ? [snapshot.pendingJobsAhead, snapshot.pendingGpusAhead, snapshot.gpusInUse, snapshot.requestedGpus, (snapshot.requestedTimeSeconds ?? 0) / timeScale]
+        ? [snapshot.pendingJobsAhead, snapshot.pendingGpusAhead, snapshot.gpusInUse, snapshot.requestedGpus, requestedTime(snapshot.requestedTimeSeconds)]
         : [
             snapshot.pendingJobsAhead,
             snapshot.pendingProcessorsAhead * perProcessor,
             snapshot.processorsInUse * perProcessor,
             gpusForProcessors(snapshot.requestedProcessors, totalGpus),
-            (snapshot.requestedTimeSeconds ?? 0) / timeScale,
+            requestedTime(snapshot.requestedTimeSeconds),
           ],
     ),
     categorical: chosen.map(() => []),
