@@ -308,7 +308,10 @@ describe('template.yaml', () => {
     const secrets: SecretSource = { get: (name) => Promise.resolve(`jwt-for-${name}`) };
     const accepted: string[] = [];
     for (const collector of COLLECTORS) {
-      const config = loadConfig({ VGAC_COLLECTOR: collector, VGAC_SLURMRESTD_URL: 'https://slurm.example.org:6820', VGAC_SLURM_USER: 'vgac', VGAC_SLURM_JWT_PARAM: '/vgac/slurm/jwt' });
+      const config = loadConfig({
+        VGAC_COLLECTOR: collector, VGAC_SLURMRESTD_URL: 'https://slurm.example.org:6820', VGAC_SLURM_USER: 'vgac', VGAC_SLURM_JWT_PARAM: '/vgac/slurm/jwt',
+        VGAC_PLATFORM_URL: 'https://vgac.example.org', VGAC_PLATFORM_CLUSTERS: 'plat-a',
+      });
       if (await observerFor(config, secrets).then(() => true, () => false)) accepted.push(collector);
     }
 

@@ -125,6 +125,20 @@ describe('loadConfig (live Slurm, issue 8)', () => {
   });
 });
 
+describe('loadConfig (VGAC platform)', () => {
+  it('reads the platform URL, key and cluster list (trimmed) for vgac-api, and never describes the key', () => {
+    const config = loadConfig({ VGAC_COLLECTOR: 'vgac-api', VGAC_PLATFORM_URL: 'https://vgac.example.org', VGAC_PLATFORM_API_KEY: 'platform-secret-key', VGAC_PLATFORM_CLUSTERS: ' plat-a, plat-b ,' });
+
+    expect(config.platform).toEqual({ url: 'https://vgac.example.org', apiKey: 'platform-secret-key', clusterIds: ['plat-a', 'plat-b'] });
+    expect(JSON.stringify(describeConfig(config))).not.toContain('platform-secret-key');
+  });
+
+  it('requires the URL and the clusters for vgac-api, and refuses a bad cluster id, naming the variables', () => {
+    expect(() => loadConfig({ VGAC_COLLECTOR: 'vgac-api' })).toThrow(/VGAC_PLATFORM_URL: required.*VGAC_PLATFORM_CLUSTERS: required/);
+    expect(() => loadConfig({ VGAC_PLATFORM_CLUSTERS: 'ok,not ok' })).toThrow('VGAC_PLATFORM_CLUSTERS.1: a cluster id');
+  });
+});
+
 describe('loadConfig (Slack approvers)', () => {
   it('reads VGAC_SLACK_APPROVERS as trimmed user ids; unset or empty means anyone', () => {
     const listed = loadConfig({ VGAC_SLACK_APPROVERS: 'U0BOSS, W0DEPUTY ,' });

@@ -100,6 +100,13 @@ const EnvSchema = z.object({
   VGAC_SLURM_API_VERSION: z.string().regex(/^v\d+\.\d+\.\d+$/, 'an OpenAPI plugin version such as v0.0.38').default(DEFAULT_SLURM_API_VERSION),
   VGAC_COLLECT_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).default(DEFAULT_COLLECT_INTERVAL_MS),
   VGAC_SLURM_CLUSTER_ID: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'a cluster id').default(DEFAULT_SLURM_CLUSTER_ID),
+  // A VGAC platform API whose predictions the listed clusters wrap (VGAC_COLLECTOR=vgac-api). The key is a secret.
+  VGAC_PLATFORM_URL: optionalUrl,
+  VGAC_PLATFORM_API_KEY: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+  VGAC_PLATFORM_CLUSTERS: z.preprocess(
+    emptyAsUndefined,
+    z.string().transform((text) => text.split(',').map((id) => id.trim()).filter((id) => id !== '')).pipe(z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'a cluster id')).min(1, 'at least one cluster id')).optional(),
+  ),
   // Async recompute (wave 3): the SNS topic the API and collector functions hand due recomputes to.
   VGAC_RECOMPUTE_TOPIC_ARN: z.preprocess(emptyAsUndefined, z.string().regex(/^arn:[a-z-]+:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'an SNS topic ARN').optional()),
   VGAC_SNS_ENDPOINT: optionalUrl,
@@ -167,6 +174,12 @@ export interface Config {
     readonly snsEndpoint: string | undefined;
     readonly ssmEndpoint: string | undefined;
   };
+  /** A VGAC platform API the listed clusters' predictions wrap (VGAC_COLLECTOR=vgac-api). The key is never logged. */
+  readonly platform: {
+    readonly url: string | undefined;
+    readonly apiKey: string | undefined;
+    readonly clusterIds: readonly string[];
+  };
   /** A live Slurm to collect from (issue 8): VGAC_COLLECTOR `slurmrestd` or `slurm-cli`. The JWT is never logged. */
   readonly slurm: {
     readonly restUrl: string | undefined;
@@ -220,6 +233,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       problems.push('VGAC_SLURM_JWT: required with VGAC_COLLECTOR=slurmrestd (or VGAC_SLURM_JWT_PARAM, its SSM parameter, on Lambda)');
     }
   }
+  // A platform wrapper needs where the platform is and which clusters it serves.
+  if (parsed.success && parsed.data.VGAC_COLLECTOR === 'vgac-api') {
+    if (parsed.data.VGAC_PLATFORM_URL === undefined) problems.push('VGAC_PLATFORM_URL: required with VGAC_COLLECTOR=vgac-api');
+    if (parsed.data.VGAC_PLATFORM_CLUSTERS === undefined) problems.push('VGAC_PLATFORM_CLUSTERS: required with VGAC_COLLECTOR=vgac-api (the cluster ids the platform predicts for)');
+  }
   if (!parsed.success || gate === undefined || problems.length > 0) {
     throw new InvalidInputError(`bad configuration — ${problems.join('; ')}`);
   }
@@ -267,6 +285,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       snsEndpoint: values.VGAC_SNS_ENDPOINT,
       ssmEndpoint: values.VGAC_SSM_ENDPOINT,
     }),
+    platform: Object.freeze({ url: values.VGAC_PLATFORM_URL, apiKey: values.VGAC_PLATFORM_API_KEY, clusterIds: Object.freeze([...(values.VGAC_PLATFORM_CLUSTERS ?? [])]) }),
     slurm: Object.freeze({
       restUrl: values.VGAC_SLURMRESTD_URL,
       user: values.VGAC_SLURM_USER,
@@ -282,9 +301,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
 
 /** What is safe to log about the configuration: everything but secrets. */
 export function describeConfig(config: Config): Record<string, unknown> {
-  const { apiKey, slack, slurm, ...rest } = config;
+  const { apiKey, slack, slurm, platform, ...rest } = config;
   return {
     ...rest,
+    platform: { ...platform, apiKey: platform.apiKey === undefined ? 'off' : 'set' },
     slurm: { ...slurm, jwt: slurm.jwt === undefined ? 'off' : 'set' },
     apiKey: apiKey === undefined ? 'off' : 'set',
     slack: { apiUrl: slack.apiUrl, channel: slack.channel, signingSecret: slack.signingSecret === undefined ? 'off' : 'set', botToken: slack.botToken === undefined ? 'off' : 'set' },

@@ -16,7 +16,7 @@ import { parseQuestion, QuestionIntent, type ParsedQuestion } from '../../core/a
 import { qualifiedTiers } from '../../core/gating/tiers.ts';
 import type { ClusterStore } from '../ports.ts';
 import type { AgentDeps } from './agent-deps.ts';
-import { observePredictDecide, type AgentDecision } from './observe-predict-decide.ts';
+import { DecisionStatus, observePredictDecide, type AgentDecision } from './observe-predict-decide.ts';
 
 export interface CopilotRequest {
   readonly text: string;
@@ -92,12 +92,14 @@ async function replyText(deps: AgentDeps, question: ParsedQuestion, decision: Ag
       const calibration = await deps.learning.store.getCalibration(decision.clusterId);
       if (calibration === undefined) return decision.answer;
       const { observed } = decision;
-      // The scope and score the gate applies now (this very decision), on the stored calibration.
+      // The scope and score the gate applies now (this very decision), on the stored calibration;
+      // when the queue could not be observed there was no gate decision: the stored ones.
+      const gated = decision.status !== DecisionStatus.unavailable;
       const text = statusText({
         clusterId: decision.clusterId,
-        scope: decision.scope,
+        scope: gated ? decision.scope : calibration.scope,
         ece: calibration.ece,
-        score: calibration.ece === null ? null : decision.confidence,
+        score: calibration.ece === null ? null : gated ? decision.confidence : calibration.score,
         outcomeCount: calibration.sampleCount,
         minOutcomes: deps.learning.gate.minOutcomes,
         driftStatus: calibration.driftStatus,

@@ -9,6 +9,7 @@ describe('parseQuestion', () => {
     ['why is my 8 gpus job slow on eks-prod', { clusterId: 'eks-prod', gpus: 8, gpusStated: true, gpuType: null, intent: 'why', complex: true }],
     ['when does an h100 job start', { clusterId: null, gpus: 1, gpusStated: false, gpuType: 'H100', intent: 'wait', complex: false }],
     ['2 x H100 on my cluster?', { clusterId: null, gpus: 2, gpusStated: true, gpuType: 'H100', intent: 'wait', complex: false }],
+    ['when will my 2xA100 job start on eks-prod?', { clusterId: 'eks-prod', gpus: 2, gpusStated: true, gpuType: 'A100', intent: 'wait', complex: false }],
     ['status of eks-prod', { clusterId: 'eks-prod', gpus: 1, gpusStated: false, gpuType: null, intent: 'status', complex: false }],
     ['how is slurm-hpc doing?', { clusterId: null, gpus: 1, gpusStated: false, gpuType: null, intent: 'status', complex: false }],
     ['why?', { clusterId: null, gpus: 1, gpusStated: false, gpuType: null, intent: 'why', complex: true }],

@@ -41,9 +41,10 @@ export function parseQuestion(question: string): ParsedQuestion {
     .map((match) => match[1] as string)
     .filter((candidate) => !NOT_A_CLUSTER.test(candidate));
   const typePattern = GPU_TYPES.join('|');
-  const countMatch =
-    new RegExp(`(\\d+)\\s*(?:x|×|\\*)?\\s*-?\\s*(?:${typePattern})\\b`, 'i').exec(text) ?? /(\d+)\s*-?\s*gpus?\b/i.exec(text);
-  const typeMatch = new RegExp(`\\b(${typePattern})\\b`, 'i').exec(text);
+  // "4xA100" names the type right after the count ("x" and "A" leave no word boundary between them).
+  const countWithType = new RegExp(`(\\d+)\\s*(?:x|×|\\*)?\\s*-?\\s*(${typePattern})\\b`, 'i').exec(text);
+  const countMatch = countWithType ?? /(\d+)\s*-?\s*gpus?\b/i.exec(text);
+  const typeAlone = new RegExp(`\\b(${typePattern})\\b`, 'i').exec(text);
   const gpus = countMatch === null ? 1 : Number(countMatch[1]);
   if (!Number.isInteger(gpus) || gpus < 1 || gpus > MAX_GPUS) {
     // Without a matched count gpus is 1, which is valid: only a matched count gets here.
@@ -59,7 +60,7 @@ export function parseQuestion(question: string): ParsedQuestion {
     clusterCandidates,
     gpus,
     gpusStated: countMatch !== null,
-    gpuType: typeMatch?.[1]?.toUpperCase() ?? null,
+    gpuType: (countWithType?.[2] ?? typeAlone?.[1])?.toUpperCase() ?? null,
     intent,
     complex: /\b(why|explain|compare|reason)\b/i.test(text),
   };

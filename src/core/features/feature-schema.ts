@@ -39,6 +39,9 @@ export const DCGM_FEATURES = ['util_gpu_mean', 'util_gpu_std', 'util_mem_mean', 
 /** Categorical columns declared by the user at submit; encoded one-hot. */
 export const CATEGORICAL_FEATURES = ['job_type'] as const;
 
+/** A VGAC platform's own P(long wait) as log-odds, at submit (core/model/platform-bundle.ts). */
+export const PLATFORM_FEATURES = ['platformLogit'] as const;
+
 /** The binary label column: 1 when the observed wait exceeded the environment's P90 wait. */
 export const LABEL_COLUMN = 'label_long_wait';
 /** Observed wait in seconds, when the dataset records it (an outcome, never a feature). */
@@ -99,6 +102,7 @@ const CATEGORICAL_SET: ReadonlySet<string> = new Set(CATEGORICAL_FEATURES);
 // Added for `vgac replay --trace`: the submit-time queue state reconstructed from a scheduler log
 // (src/core/traces/queue-state.ts) is a feature set of its own; every name there is submit-time by construction.
 const SNAPSHOT_SET: ReadonlySet<string> = new Set(SNAPSHOT_FEATURES);
+const PLATFORM_SET: ReadonlySet<string> = new Set(PLATFORM_FEATURES);
 const JOIN_SUFFIXES = ['_x', '_y'] as const;
 
 /** True for `name` in a {@link FeatureSetName}. */
@@ -140,8 +144,8 @@ function refuseFeature(name: string, kind: DatasetKind): void {
   if (DCGM_SET.has(name) && kind === DatasetKind.slurmTraining) {
     throw new InvalidInputError(`feature '${name}' is not allowed here: this file's DCGM columns cover the whole run (post-submit)`);
   }
-  if (!QUEUE_STATE_SET.has(name) && !DCGM_SET.has(name) && !CATEGORICAL_SET.has(name) && !SNAPSHOT_SET.has(name)) {
-    const known = [...QUEUE_STATE_FEATURES, ...DCGM_FEATURES, ...CATEGORICAL_FEATURES, ...SNAPSHOT_FEATURES].join(', ');
+  if (!QUEUE_STATE_SET.has(name) && !DCGM_SET.has(name) && !CATEGORICAL_SET.has(name) && !SNAPSHOT_SET.has(name) && !PLATFORM_SET.has(name)) {
+    const known = [...QUEUE_STATE_FEATURES, ...DCGM_FEATURES, ...CATEGORICAL_FEATURES, ...SNAPSHOT_FEATURES, ...PLATFORM_FEATURES].join(', ');
     throw new InvalidInputError(`unknown feature '${name}'; expected one of ${known}`);
   }
 }

@@ -1,18 +1,20 @@
 /**
- * `vgac ask "when will my 4-GPU job start on slurm-hpc?"`: one what-if observe→predict→decide
- * against the embedded store, answered by the offline reasoner unless VGAC_REASONER=bedrock
- * (or `--bedrock`). With no collector running in this process, the queue state is the cluster's
- * most recent stored prediction (its age is printed).
+ * `vgac ask "when will my 4-GPU job start on slurm-hpc?"` (or "status of slurm-hpc"): the Copilot,
+ * one what-if observe→predict→decide against the configured store, answered by the offline
+ * reasoner unless VGAC_REASONER=bedrock (or `--bedrock`). With no collector running in this
+ * process, the queue state is the cluster's most recent stored prediction (its age is printed),
+ * or the VGAC platform's answer for its clusters. Works beside a running `vgac start` (it shares
+ * its embedded servers).
  */
 import { parseArgs } from 'node:util';
-import { toDecisionRequest } from '../../../app/agents/invocation-request.ts';
-import { observePredictDecide } from '../../../app/agents/observe-predict-decide.ts';
+import { createCopilot } from '../../../app/agents/ask-copilot.ts';
+import { routeClusters } from '../../../app/agents/cluster-routes.ts';
 import { storedStateObserver } from '../../../app/agents/stored-state-observer.ts';
-import { SimulatedClusterActions } from '../../../adapters/collectors/simulated-cluster-actions.ts';
-import { SimulatedObserver } from '../../../adapters/collectors/simulated-observer.ts';
+import { unavailableClusterActions } from '../../../app/agents/unavailable-cluster-actions.ts';
 import { InvalidInputError } from '../../../core/errors.ts';
 import { createAgentWiring } from '../../agent-wiring.ts';
 import { loadConfig } from '../../config.ts';
+import { platformRoutes } from '../../platform-routes.ts';
 import { createRuntime } from '../../runtime.ts';
 
 export const summary = 'Answer "when will my job start?" for a cluster (offline reasoner by default)';
@@ -21,10 +23,12 @@ const USAGE = 'usage: vgac ask "<question>" [--cluster ID] [--bedrock] [--json]'
 
 const HELP = `${USAGE}
 
-Answers one what-if question against the local store (VGAC_DATA_DIR, or the configured
-DynamoDB/S3): observes the cluster's queue state (its most recent stored prediction; the age is
-printed), predicts P(long wait) and the wait interval, and lets the calibration gate decide how
-much to say. Never acts on the queue. Example: vgac ask "when will my 4-GPU job start on slurm-hpc?"
+Answers one question against the configured store (VGAC_DATA_DIR, also while vgac start runs
+on it, or DynamoDB/S3): observes the cluster's queue state (its most recent stored prediction;
+the age is printed), predicts P(long wait) and the wait interval, and lets the calibration gate
+decide how much to say. Never acts on the queue. Examples:
+  vgac ask "when will my 4-GPU job start on slurm-hpc?"
+  vgac ask "status of slurm-hpc"
 
 options:
   --cluster ID   cluster to ask about when the question names none ("on <cluster>");
@@ -59,24 +63,20 @@ export async function run(args: readonly string[]): Promise<number> {
   const runtime = await createRuntime(config);
   try {
     const nowMs = Date.now();
-    // A what-if never acts; these actions only satisfy the wiring.
-    const idleActions = new SimulatedClusterActions(new SimulatedObserver());
-    const wiring = createAgentWiring(runtime, {
-      observer: storedStateObserver(runtime.learning.store),
-      actions: idleActions,
-      reasoner: values.bedrock === true ? 'bedrock' : config.reasoner,
-    });
-    const request = toDecisionRequest(
-      { prompt: question, ...(values.cluster === undefined ? {} : { clusterId: values.cluster }) },
-      { nowMs, ...(config.defaultClusterId === undefined ? {} : { defaultClusterId: config.defaultClusterId }) },
-    );
-    const decision = await observePredictDecide(wiring.deps, request);
+    // The queue state `vgac start` or the collector stored, or a VGAC platform for its clusters.
+    // A what-if never acts.
+    const routed = routeClusters(platformRoutes(config), { observer: storedStateObserver(runtime.learning.store), actions: unavailableClusterActions('a question from the command line changes no jobs') });
+    const wiring = createAgentWiring(runtime, { ...routed, reasoner: values.bedrock === true ? 'bedrock' : config.reasoner });
+    const defaultClusterId = values.cluster ?? config.defaultClusterId;
+    const copilot = createCopilot(wiring.deps, defaultClusterId === undefined ? {} : { defaultClusterId });
+    const reply = await copilot({ text: question, askedBy: 'cli', conversationId: 'cli', nowMs });
     if (values.json === true) {
-      process.stdout.write(`${JSON.stringify(decision, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify(reply, null, 2)}\n`);
       return 0;
     }
-    const lines = [decision.answer];
-    if (decision.observed !== null) lines.push(`(queue state from ${Math.round((nowMs - decision.observed.observedAtMs) / 60_000)} min ago; scope ${decision.scope}; confidence ${decision.confidence.toFixed(2)}; answer: ${decision.explanation?.source ?? 'none'})`);
+    const lines = [reply.text];
+    const { decision } = reply;
+    if (decision !== undefined && decision.observed !== null) lines.push(`(queue state from ${Math.round((nowMs - decision.observed.observedAtMs) / 60_000)} min ago; scope ${decision.scope}; confidence ${decision.confidence.toFixed(2)}; answer: ${decision.explanation?.source ?? 'none'})`);
     process.stdout.write(`${lines.join('\n')}\n`);
     return 0;
   } finally {

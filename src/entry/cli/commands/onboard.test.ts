@@ -14,9 +14,13 @@ const BIN = join(import.meta.dirname, '../../../../bin/vgac.js');
 interface Result { code: number; stdout: string; stderr: string }
 
 async function vgac(dataDir: string, ...args: string[]): Promise<Result> {
+  return command(dataDir, 'onboard', ...args);
+}
+
+async function command(dataDir: string, name: string, ...args: string[]): Promise<Result> {
   const env = { ...process.env, VGAC_DATA_DIR: dataDir, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, 'onboard', ...args], { env });
+    const { stdout, stderr } = await run(process.execPath, [BIN, name, ...args], { env });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failure = error as { code: number; stdout: string; stderr: string };
@@ -57,6 +61,7 @@ describe('vgac onboard', () => {
 
     const first = await vgac(dataDir, '--cluster', 'gpu-a', '--trace', history);
     const again = await vgac(dataDir, '--cluster', 'gpu-a', '--trace', history);
+    const status = await command(dataDir, 'ask', 'status of gpu-a');
     const runtime = await createRuntime(loadConfig({ VGAC_DATA_DIR: dataDir, VGAC_LOG_LEVEL: 'silent' }));
     const calibration = await runtime.learning.store.getCalibration('gpu-a');
     const bundle = await runtime.learning.bundles.getBundle('gpu-a', 1);
@@ -69,6 +74,8 @@ describe('vgac onboard', () => {
     // python3 -c "w=sorted((i*7%50+1)*60 for i in range(200)); print(w[179], sum(x>w[179] for x in w))"
     expect(first.stdout).toContain(': 200 jobs of history.txt, 20 long waits (above 2700 s)');
     expect(again).toMatchObject({ code: 0, stdout: "cluster 'gpu-a' is already registered (bundle v1, learning): nothing changed\n" });
+    // Registered, but no job predicted yet: the status says what it knows and that the queue is not observed.
+    expect(status.stdout).toMatch(/^gpu-a · learning \(0 of 50 outcomes observed\): escalates, never acts · drift none · no tier qualified · queue not observable now \(.*no queue state is stored for 'gpu-a'/);
     expect(calibration).toMatchObject({ clusterId: 'gpu-a', state: 'learning', scope: 'learning', activeBundleVersion: 1 });
     expect(bundle?.numericFeatures).toEqual([...LIVE_PRIOR_FEATURES]);
     expect(bundle?.training.rows).toBe(200);
@@ -88,7 +95,7 @@ describe('vgac onboard', () => {
     const mapped = await vgac(dataDir, '--cluster', 'kth', '--trace', swf, '--gpus', '8');
     const noLongWaits = await vgac(dataDir, '--cluster', 'flat', '--trace', flat);
 
-    expect(neither).toMatchObject({ code: 2, stderr: 'vgac onboard: give exactly one of --trace and --prior\n' });
+    expect(neither).toMatchObject({ code: 2, stderr: 'vgac onboard: give exactly one of --trace, --prior and --vgac-platform\n' });
     expect(badId.stderr).toBe("vgac onboard: --cluster 'no spaces' is not a cluster id (letters, digits, . _ : -; at most 128)\n");
     expect(noGpus.stderr).toBe("vgac onboard: cpu.swf records no GPU request: give the live cluster's GPU count to map its processors onto GPUs\n");
     expect(mapped.code).toBe(0);

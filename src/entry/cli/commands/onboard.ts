@@ -12,6 +12,7 @@ import { registerCluster } from '../../../app/learning/register-cluster.ts';
 import type { ClusterProfile } from '../../../app/ports.ts';
 import { InvalidInputError } from '../../../core/errors.ts';
 import type { ModelBundle } from '../../../core/model/bundle.ts';
+import { platformPassthroughBundle } from '../../../core/model/platform-bundle.ts';
 import { trainBundle } from '../../../core/model/train-bundle.ts';
 import { seededRandom } from '../../../core/random.ts';
 import { liveFeatureTable } from '../../../core/traces/live-feature-table.ts';
@@ -34,6 +35,7 @@ const PLATFORMS: readonly ClusterProfile['platform'][] = ['slurm', 'kubernetes',
 
 const HELP = `usage: vgac onboard --cluster ID --trace FILE [--format swf|alibaba-gpu|sacct] [--gpus N] [options]
        vgac onboard --cluster ID --prior BUNDLE.json [options]
+       vgac onboard --cluster ID --vgac-platform --long-wait-seconds N [options]
 
 Registers a cluster in the configured store (VGAC_DATA_DIR's embedded one, or DynamoDB and S3
 with VGAC_MODE=aws) so the collector predicts its jobs at submit and records their outcomes. Its
@@ -54,6 +56,11 @@ options:
   --gpus N              the live cluster's GPUs, to map a log without GPU requests (SWF processors) onto it
   --rows N              train on at most N jobs of the log (default ${ONBOARD_DEFAULT_ROWS})
   --prior BUNDLE.json   register with this bundle instead (from vgac train)
+  --vgac-platform       the cluster's predictions wrap a VGAC platform API (VGAC_COLLECTOR=vgac-api,
+                        VGAC_PLATFORM_URL, VGAC_PLATFORM_CLUSTERS): its prior passes the platform's
+                        P(long wait) through, and the gate measures and recalibrates it on the
+                        cluster's own outcomes
+  --long-wait-seconds N with --vgac-platform: the cluster's long-wait threshold (its P90 wait)
   --platform P          ${PLATFORMS.join(', ')} (default slurm)
   -h, --help            show this help
 `;
@@ -65,6 +72,8 @@ export const options = {
   gpus: { type: 'string' },
   rows: { type: 'string' },
   prior: { type: 'string' },
+  'vgac-platform': { type: 'boolean' },
+  'long-wait-seconds': { type: 'string' },
   platform: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -77,9 +86,14 @@ export async function run(args: readonly string[]): Promise<number> {
   }
   const clusterId = requireOption('onboard', 'cluster', values.cluster);
   if (!ID_PATTERN.test(clusterId)) throw new InvalidInputError(`--cluster '${clusterId}' is not a cluster id (letters, digits, . _ : -; at most 128)`);
-  if ((values.trace === undefined) === (values.prior === undefined)) throw new InvalidInputError('give exactly one of --trace and --prior');
+  const sources = [values.trace, values.prior, values['vgac-platform'] === true ? 'platform' : undefined].filter((source) => source !== undefined);
+  if (sources.length !== 1) throw new InvalidInputError('give exactly one of --trace, --prior and --vgac-platform');
   const platform = choiceOption('platform', values.platform, PLATFORMS) ?? 'slurm';
-  const prior = values.prior !== undefined ? await readBundleFile(values.prior, 'prior bundle') : await priorFromTrace(values.trace as string, values);
+  const prior = values.prior !== undefined
+    ? await readBundleFile(values.prior, 'prior bundle')
+    : values.trace !== undefined
+      ? await priorFromTrace(values.trace, values)
+      : platformPassthroughBundle(integerOption('long-wait-seconds', requireOption('onboard', 'long-wait-seconds', values['long-wait-seconds']), 0, 1), sha256Hex);
 
   const runtime = await createRuntime(loadConfig(undefined, { logLevel: 'silent' }));
   try {
@@ -92,7 +106,9 @@ export async function run(args: readonly string[]): Promise<number> {
     process.stdout.write(
       [
         `registered cluster '${clusterId}' (${platform}) in ${runtime.config.mode === 'aws' ? `table ${runtime.config.table} and bucket ${runtime.config.bucket}` : `the embedded store under ${runtime.config.dataDir}`}`,
-        `prior ${prior.bundleId.slice(0, 12)}: ${prior.training.rows} jobs of ${prior.training.source}, ${prior.training.positives} long waits${threshold === null ? '' : ` (above ${Math.round(threshold)} s)`}; features ${prior.numericFeatures.join(', ')}`,
+        prior.training.source === 'vgac-platform'
+          ? `prior ${prior.bundleId.slice(0, 12)}: the VGAC platform's own P(long wait), passed through (long wait = above ${Math.round(threshold ?? 0)} s)`
+          : `prior ${prior.bundleId.slice(0, 12)}: ${prior.training.rows} jobs of ${prior.training.source}, ${prior.training.positives} long waits${threshold === null ? '' : ` (above ${Math.round(threshold)} s)`}; features ${prior.numericFeatures.join(', ')}`,
         `it starts in learning mode: it escalates and never acts until ${runtime.config.gate.minOutcomes} of its own outcomes show how calibrated it is`,
         '',
       ].join('\n'),

@@ -12,6 +12,7 @@ import type { Logger } from '../../../app/ports.ts';
 import { InvalidInputError } from '../../../core/errors.ts';
 import { describeConfig, loadConfig, type Config } from '../../config.ts';
 import { liveSlurmRoute, startLiveSlurmCollector } from '../../local/slurm-collector.ts';
+import { platformRoutes } from '../../platform-routes.ts';
 import { sharedDataDir } from '../../shared-data-dir.ts';
 import { SERVICE_NAME } from '../../runtime.ts';
 import { formatStartBanner, formatProgressLine } from '../../local/start-banner.ts';
@@ -106,7 +107,8 @@ export async function run(args: readonly string[]): Promise<number> {
     simulate,
     speed,
     // The live Slurm's jobs are observed and changed (as the gate allows) through Slurm itself.
-    ...(slurmSource === undefined ? {} : { liveClusters: (logger: Logger) => [(slurmRoute = liveSlurmRoute(config, slurmSource, logger))] }),
+    // A VGAC platform's clusters (VGAC_COLLECTOR=vgac-api) are predicted through it.
+    liveClusters: (logger: Logger) => [...(slurmSource === undefined ? [] : [(slurmRoute = liveSlurmRoute(config, slurmSource, logger))]), ...platformRoutes(config)],
     ...(config.sharedDataDir === undefined ? {} : { sharedDataDir: config.sharedDataDir }),
     ...(fileLogger === undefined ? {} : { logger: fileLogger }),
   }).catch(async (error: unknown) => {
