@@ -30,23 +30,33 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** `vgac start`'s stack in a temp data directory with `env`, and a headless Chromium; `close` stops both and removes the directory. */
+async function startBrowserStack(env: Record<string, string>, simulate: boolean): Promise<{ stack: Stack; browser: Browser; close: () => Promise<void> }> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'vgac-browser-'));
+  const config = loadConfig({ VGAC_DATA_DIR: dataDir, VGAC_LOG_LEVEL: 'silent', ...env }, { httpPort: 0 });
+  const stack = await startStack({ config, simulate, speed: 600, logger: silent, fallbackPort: false });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  return {
+    stack,
+    browser,
+    close: async () => {
+      await browser.close();
+      await stack.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
 describe('dashboard in chromium', () => {
-  let dataDir: string;
   let stack: Stack;
   let browser: Browser;
+  let close: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'vgac-browser-'));
-    const config = loadConfig({ VGAC_DATA_DIR: dataDir, VGAC_LOG_LEVEL: 'silent' }, { httpPort: 0 });
-    stack = await startStack({ config, simulate: true, speed: 600, logger: silent, fallbackPort: false });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    ({ stack, browser, close } = await startBrowserStack({}, true));
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => close?.());
 
   it('dashboard shows both clusters, approves an escalation to executed, and screenshots', async () => {
     // Wait until the replay has produced what the page should show: a recompute on slurm-hpc and a pending escalation.
@@ -98,22 +108,15 @@ describe('dashboard in chromium', () => {
 
 describe('dashboard in chromium, with an API key', () => {
   const API_KEY = 'dashboard-key-0123456789';
-  let dataDir: string;
   let stack: Stack;
   let browser: Browser;
+  let close: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'vgac-browser-key-'));
-    const config = loadConfig({ VGAC_DATA_DIR: dataDir, VGAC_LOG_LEVEL: 'silent', VGAC_API_KEY: API_KEY }, { httpPort: 0 });
-    stack = await startStack({ config, simulate: false, logger: silent, fallbackPort: false });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    ({ stack, browser, close } = await startBrowserStack({ VGAC_API_KEY: API_KEY }, false));
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => close?.());
 
   it('asks for the key, then shows the clusters, and records the operator who approves', async () => {
     const escalations = new DynamoEscalationStore({ client: stack.runtime.clients.dynamo, tableName: stack.runtime.config.table });

@@ -8,6 +8,14 @@ import { parseGateConfig } from './parse-gate-config.ts';
 
 const settled = { outcomeCount: 500, longWaitCount: 100, driftStatus: 'none' } as const;
 
+/** Any forecast, measured ECE (or none), outcome count and drift status: what a gate decision starts from. */
+const gateInputBase = fc.record({
+  probability: fc.double({ min: 0, max: 1, noNaN: true }),
+  ece: fc.option(fc.double({ min: 0, max: 0.25, noNaN: true }), { nil: null }),
+  outcomeCount: fc.integer({ min: 0, max: 200 }),
+  driftStatus: fc.constantFrom(...Object.values(DriftStatus)),
+});
+
 describe('gateDecision', () => {
   it('gateDecision escalates in learning mode and says how many outcomes it has seen', () => {
     const input: GateInput = { probability: 0.95, ece: 0.01, outcomeCount: 12, longWaitCount: 3, driftStatus: 'none' };
@@ -170,14 +178,7 @@ describe('gateDecision', () => {
   });
 
   it('gateDecision agrees with actionScope and only acts on a qualified tier the forecast asks for (property)', () => {
-    const inputs = fc
-      .record({
-        probability: fc.double({ min: 0, max: 1, noNaN: true }),
-        ece: fc.option(fc.double({ min: 0, max: 0.25, noNaN: true }), { nil: null }),
-        outcomeCount: fc.integer({ min: 0, max: 200 }),
-        driftStatus: fc.constantFrom(...Object.values(DriftStatus)),
-      })
-      .chain((base) => fc.option(fc.integer({ min: 0, max: base.outcomeCount }), { nil: null }).map((longWaitCount) => ({ ...base, longWaitCount })));
+    const inputs = gateInputBase.chain((base) => fc.option(fc.integer({ min: 0, max: base.outcomeCount }), { nil: null }).map((longWaitCount) => ({ ...base, longWaitCount })));
     fc.assert(
       fc.property(inputs, (input) => {
         const decision = gateDecision(Object.freeze(input));
@@ -255,14 +256,7 @@ describe('gateDecision per-class rule', () => {
   });
 
   it('gateDecision with the per-class rule never acts where SPEC alone would not (property)', () => {
-    const inputs = fc
-      .record({
-        probability: fc.double({ min: 0, max: 1, noNaN: true }),
-        ece: fc.option(fc.double({ min: 0, max: 0.25, noNaN: true }), { nil: null }),
-        outcomeCount: fc.integer({ min: 0, max: 200 }),
-        driftStatus: fc.constantFrom(...Object.values(DriftStatus)),
-      })
-      .chain((base) => fc.integer({ min: 0, max: base.outcomeCount }).map((longWaitCount) => ({ ...base, longWaitCount })));
+    const inputs = gateInputBase.chain((base) => fc.integer({ min: 0, max: base.outcomeCount }).map((longWaitCount) => ({ ...base, longWaitCount })));
     fc.assert(
       fc.property(inputs, (input) => {
         const withRule = gateDecision(input);
