@@ -1,9 +1,7 @@
 /** `vgac budget`: spend vs allocation per component, tokens per call, cache hit rate (from the ledger in the table). */
-import { DynamoBudgetLedger } from '../../../adapters/dynamodb/dynamo-budget-ledger.ts';
-import { loadConfig } from '../../config.ts';
-import { createRuntime } from '../../runtime.ts';
 import { formatBudgetReport } from '../format-budget-report.ts';
 import { parseCommandOptions } from '../parse-command-options.ts';
+import { readLedgerSnapshot } from '../read-ledger-snapshot.ts';
 
 export const summary = 'Show model spend against the seed\'s budget allocation, tokens per call and cache hit rate';
 
@@ -31,12 +29,7 @@ export async function run(args: readonly string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  const runtime = await createRuntime(loadConfig(undefined, { logLevel: 'silent' }));
-  try {
-    const snapshot = await new DynamoBudgetLedger({ client: runtime.clients.dynamo, tableName: runtime.config.table }).snapshot();
-    process.stdout.write(values.json === true ? `${JSON.stringify(snapshot, null, 2)}\n` : `${formatBudgetReport(snapshot)}\n`);
-    return 0;
-  } finally {
-    await runtime.close();
-  }
+  const snapshot = await readLedgerSnapshot();
+  process.stdout.write(values.json === true ? `${JSON.stringify(snapshot, null, 2)}\n` : `${formatBudgetReport(snapshot)}\n`);
+  return 0;
 }

@@ -11,11 +11,9 @@ import { projectMonthlyCost } from '../../../core/budget/cost-projection.ts';
 import { SEED_FREE_TIER, alwaysFreeOnly } from '../../../core/budget/free-tier.ts';
 import { PRICES_AS_OF, PRICE_SOURCE, US_EAST_1_PRICES } from '../../../core/budget/price-table.ts';
 import { DEFAULT_USAGE, parseUsage, withMeasuredTokens, type MeasuredModelUsage, type Usage } from '../../../core/budget/usage.ts';
-import { DynamoBudgetLedger } from '../../../adapters/dynamodb/dynamo-budget-ledger.ts';
-import { loadConfig } from '../../config.ts';
-import { createRuntime } from '../../runtime.ts';
 import { InvalidInputError } from '../../../core/errors.ts';
 import { formatCostReport } from '../format-cost-report.ts';
+import { readLedgerSnapshot } from '../read-ledger-snapshot.ts';
 
 export const summary = 'Project the monthly AWS cost per budget component against the $200 allocation';
 
@@ -49,10 +47,8 @@ export const options = {
 
 /** The ledger's model calls and tokens, summed over its components; null when it cannot be read (the reason is printed). */
 async function measuredModelUsage(): Promise<MeasuredModelUsage | null> {
-  let runtime: Awaited<ReturnType<typeof createRuntime>> | undefined;
   try {
-    runtime = await createRuntime(loadConfig(undefined, { logLevel: 'silent' }));
-    const snapshot = await new DynamoBudgetLedger({ client: runtime.clients.dynamo, tableName: runtime.config.table }).snapshot();
+    const snapshot = await readLedgerSnapshot();
     const components = Object.values(snapshot.components);
     return {
       calls: components.reduce((sum, component) => sum + component.calls, 0),
@@ -62,8 +58,6 @@ async function measuredModelUsage(): Promise<MeasuredModelUsage | null> {
   } catch (error) {
     process.stderr.write(`vgac cost: budget ledger not read (${error instanceof Error ? error.message : String(error)}): using the seed's token assumptions\n`);
     return null;
-  } finally {
-    await runtime?.close();
   }
 }
 

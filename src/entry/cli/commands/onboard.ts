@@ -16,13 +16,12 @@ import { platformPassthroughBundle } from '../../../core/model/platform-bundle.t
 import { trainBundle } from '../../../core/model/train-bundle.ts';
 import { seededRandom } from '../../../core/random.ts';
 import { liveFeatureTable } from '../../../core/traces/live-feature-table.ts';
-import { detectTraceFormat, parseTrace } from '../../../core/traces/parse-trace.ts';
 import { TRACE_FORMATS } from '../../../core/traces/trace-job.ts';
 import { loadConfig } from '../../config.ts';
 import { createRuntime, sha256Hex } from '../../runtime.ts';
-import { readUserFile } from '../load-feature-table.ts';
 import { choiceOption, integerOption, parseCommandOptions, requireOption } from '../parse-command-options.ts';
 import { readBundleFile } from '../read-bundle-file.ts';
+import { readTraceFile } from '../read-trace-file.ts';
 
 export const summary = 'Register a cluster from its own scheduler history (or a bundle), ready for the collector';
 
@@ -120,14 +119,7 @@ export async function run(args: readonly string[]): Promise<number> {
 }
 
 async function priorFromTrace(path: string, values: { format?: string; gpus?: string; rows?: string }): Promise<ModelBundle> {
-  const bytes = await readUserFile(path, 'trace');
-  const text = bytes.toString('utf8');
-  const format = choiceOption('format', values.format, Object.values(TRACE_FORMATS)) ?? detectTraceFormat(text, basename(path));
-  const imported = parseTrace(text, format);
-  if (imported.malformed.length > 0) {
-    const first = imported.malformed[0];
-    process.stderr.write(`note: ${imported.malformed.length} malformed lines skipped (first: line ${first?.line}: ${first?.reason})\n`);
-  }
+  const { text, imported } = await readTraceFile(path, choiceOption('format', values.format, Object.values(TRACE_FORMATS)));
   const random = seededRandom(ONBOARD_SEED);
   const gpus = values.gpus === undefined ? undefined : integerOption('gpus', values.gpus, 0, 1);
   const table = liveFeatureTable(imported.jobs, {

@@ -13,9 +13,8 @@ import { InvalidInputError } from '../../../core/errors.ts';
 import type { ModelBundle } from '../../../core/model/bundle.ts';
 import { trainBundle } from '../../../core/model/train-bundle.ts';
 import { seededRandom } from '../../../core/random.ts';
-import { detectTraceFormat, parseTrace } from '../../../core/traces/parse-trace.ts';
 import { reconstructQueueState } from '../../../core/traces/queue-state.ts';
-import { TRACE_FORMATS, type TraceFormat } from '../../../core/traces/trace-job.ts';
+import { TRACE_FORMATS } from '../../../core/traces/trace-job.ts';
 import { createLearningDeps, type LearningDeps, type LearningSettings } from '../../../app/learning/learning-deps.ts';
 import type { Logger } from '../../../app/ports.ts';
 import { MemoryBundleStore, MemoryClusterStore } from '../../../app/replay/memory-stores.ts';
@@ -25,8 +24,9 @@ import { loadConfig, type Config } from '../../config.ts';
 import { createRuntime, sha256Hex } from '../../runtime.ts';
 import { sharedDataFile } from '../../shared-data-dir.ts';
 import { formatDatasetReplay, formatTimeline, formatTraceReplay, keyTimeline } from '../format-replay-report.ts';
-import { loadFeatureTable, readUserFile } from '../load-feature-table.ts';
+import { loadFeatureTable } from '../load-feature-table.ts';
 import { readBundleFile } from '../read-bundle-file.ts';
+import { readTraceFile } from '../read-trace-file.ts';
 import { loadReplayDataset } from '../load-replay-dataset.ts';
 import { choiceOption, integerOption, parseCommandOptions } from '../parse-command-options.ts';
 
@@ -164,14 +164,8 @@ export async function run(args: readonly string[]): Promise<number> {
   const tracePath = values.trace as string;
   const formatOption = choiceOption('format', values.format, Object.values(TRACE_FORMATS));
   const warmupJobs = integerOption('warmup', values.warmup, 500, 20);
-  const text = (await readUserFile(tracePath, 'trace')).toString('utf8');
-  const format: TraceFormat = formatOption ?? detectTraceFormat(text, basename(tracePath));
-  const imported = parseTrace(text, format);
+  const { format, imported } = await readTraceFile(tracePath, formatOption);
   const snapshots = reconstructQueueState(imported.jobs, { epochOffsetSeconds: imported.epochOffsetSeconds ?? 0 });
-  if (imported.malformed.length > 0) {
-    const first = imported.malformed[0];
-    process.stderr.write(`note: ${imported.malformed.length} malformed lines skipped (first: line ${first?.line}: ${first?.reason})\n`);
-  }
   const kind = store ?? StoreKind.memory;
   const stores = await openStores(config, kind, values['data-dir'], settings);
   try {
