@@ -1,7 +1,8 @@
 /**
  * Wiring for the Slack app: Slack's Web API and response_url (FetchSlackChatReplies), the once-guard
- * in the table, the task queue that runs the slow half after the acknowledgement, and the
- * Notifier that posts escalations with Approve / Reject buttons to the configured channel.
+ * in the table, the task queue that runs the slow half after the acknowledgement; and the
+ * Notifier that posts escalations with Approve / Reject buttons to the configured channel
+ * (slackChannelNotifier, which the agents get).
  */
 import type { Hono } from 'hono';
 import { DynamoOnceGuard } from '../adapters/dynamodb/dynamo-once-guard.ts';
@@ -31,8 +32,6 @@ export interface SlackParts {
 export interface SlackApp {
   readonly routes: Hono;
   readonly replies: ChatReplies;
-  /** Posts to the configured channel; undefined without one. */
-  readonly notifier: Notifier | undefined;
   /** Runs one task (the Lambda entry calls it for queued tasks). */
   run(task: SlackTask): Promise<void>;
   /** Waits for in-process tasks to finish (graceful shutdown); a no-op for other queues. */
@@ -81,7 +80,6 @@ export function createSlackApp(runtime: Pick<Runtime, 'config' | 'logger'> & { r
   return {
     routes,
     replies,
-    notifier: slack.channel === undefined ? undefined : chatNotifier(replies, slack.channel),
     run,
     drain: () => local?.drain() ?? Promise.resolve(),
   };

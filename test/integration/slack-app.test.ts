@@ -14,10 +14,10 @@ import { InfrastructureError } from '../../src/app/errors.ts';
 import type { TaskQueue } from '../../src/app/ports.ts';
 import { DynamoOnceGuard } from '../../src/adapters/dynamodb/dynamo-once-guard.ts';
 import { createAgentWiring } from '../../src/entry/agent-wiring.ts';
-import { loadConfig } from '../../src/entry/config.ts';
+import { loadConfig, type Config } from '../../src/entry/config.ts';
 import { startHttpServer, type HttpServer } from '../../src/entry/local/http-server.ts';
 import { sha256Hex, type Runtime } from '../../src/entry/runtime.ts';
-import { createSlackApp, type SlackApp } from '../../src/entry/slack-wiring.ts';
+import { createSlackApp, slackChannelNotifier, type SlackApp } from '../../src/entry/slack-wiring.ts';
 import { KNOWN_CLUSTER, sampleEscalation, startHttpStack, type HttpStack } from '../support/http-stack.ts';
 import { startSlackApiServer, type SlackApiServer } from '../support/slack-api-server.ts';
 
@@ -33,11 +33,12 @@ let stack: HttpStack;
 let slackApi: SlackApiServer;
 let slackApp: SlackApp;
 let server: HttpServer;
+let config: Config;
 
 beforeAll(async () => {
   stack = await startHttpStack();
   slackApi = await startSlackApiServer();
-  const config = loadConfig(
+  config = loadConfig(
     { VGAC_SLACK_SIGNING_SECRET: SECRET, VGAC_SLACK_BOT_TOKEN: BOT_TOKEN, VGAC_SLACK_API_URL: slackApi.apiUrl, VGAC_SLACK_CHANNEL: ESCALATION_CHANNEL },
     { table: stack.tableName },
   );
@@ -181,7 +182,8 @@ describe('Events API', () => {
 
 describe('escalations in Slack', () => {
   it('posts an escalation with Approve / Reject buttons to the escalation channel', async () => {
-    await slackApp.notifier?.notify({ subject: 'Escalation on eks-prod', text: 'requeue job j-2?', clusterId: KNOWN_CLUSTER, escalationId: 'esc-notice-1' });
+    // The notifier the agents get where Slack is configured (start-stack.ts).
+    await slackChannelNotifier(config)?.notify({ subject: 'Escalation on eks-prod', text: 'requeue job j-2?', clusterId: KNOWN_CLUSTER, escalationId: 'esc-notice-1' });
 
     const post = slackApi.posts.find((candidate) => candidate.channel === ESCALATION_CHANNEL);
     const actions = (post?.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]).find((block) => block.type === 'actions');
