@@ -4,17 +4,19 @@
  * and a cluster found in the question even when another word follows a preposition first.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCopilot } from '../../src/app/agents/ask-copilot.ts';
+import { createCopilot, type Copilot } from '../../src/app/agents/ask-copilot.ts';
 import { createAgentStack, publishQueue, registerAgentCluster, type AgentStack } from '../support/agent-fixtures.ts';
 import { startTestAws, uniqueName, type TestAws } from '../support/embedded-aws.ts';
 import { JAN_1_2025_MS } from '../support/storage-fixtures.ts';
 
 let aws: TestAws;
 let stack: AgentStack;
+let copilot: Copilot;
 
 beforeAll(async () => {
   aws = await startTestAws();
   stack = await createAgentStack(aws);
+  copilot = createCopilot(stack.deps);
 });
 
 afterAll(async () => {
@@ -22,12 +24,7 @@ afterAll(async () => {
 });
 
 function ask(text: string, conversationId = 'C1') {
-  return createCopilotOnce()({ text, askedBy: 'U1', conversationId, nowMs: JAN_1_2025_MS + 1000 });
-}
-let copilot: ReturnType<typeof createCopilot> | undefined;
-function createCopilotOnce(): ReturnType<typeof createCopilot> {
-  copilot ??= createCopilot(stack.deps);
-  return copilot;
+  return copilot({ text, askedBy: 'U1', conversationId, nowMs: JAN_1_2025_MS + 1000 });
 }
 
 describe('the Copilot', () => {
