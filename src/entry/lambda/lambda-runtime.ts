@@ -30,7 +30,7 @@ import { loadConfig, Mode, type Config } from '../config.ts';
 import { lazyS3BundleStore } from './lazy-s3-bundle-store.ts';
 import { lazySnsTaskQueue } from './lazy-sns-task-queue.ts';
 import { createObservability, endpointOverride, type LambdaObservability } from './lambda-observability.ts';
-import { meteredPredictions } from './metered-agent-deps.ts';
+import { meteredPredictions } from './metered-predictions.ts';
 
 export { countMetric, eceMetric, endpointOverride, MetricName, runInvocation } from './lambda-observability.ts';
 

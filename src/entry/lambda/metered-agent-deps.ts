@@ -1,7 +1,7 @@
 /**
  * The agents' dependencies with the dashboard's agent metrics attached (template.yaml's metric
- * contract: namespace `Vgac`, only the `service` dimension), and the `Predictions` count every
- * storage function's store carries (meteredPredictions):
+ * contract: namespace `Vgac`, only the `service` dimension; `Predictions` is counted by the
+ * store, metered-predictions.ts):
  * - `Escalations` (Count): one per escalation created (the agents' `EscalationStore.create`);
  * - `ModelInputTokens`, `ModelOutputTokens` (Count): per model call, as the budget ledger settles it;
  * - `ModelCostUsd` (NoUnit, USD): the call's actual cost = the worst case it reserved + the
@@ -11,33 +11,12 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { AgentDeps } from '../../app/agents/agent-deps.ts';
-import type { BudgetLedger, ClusterStore, EscalationStore } from '../../app/ports.ts';
+import type { BudgetLedger, EscalationStore } from '../../app/ports.ts';
 import { countMetric, MetricName, type LambdaObservability } from './lambda-observability.ts';
 
 type MetricsSink = Pick<LambdaObservability, 'metrics'>;
 
 const MICRO_USD_PER_USD = 1_000_000;
-
-/**
- * A ClusterStore that counts `Predictions` for every prediction stored — a job predicted at its
- * submit instant by the collector, through `POST /api/predict/*` with a job id, or by the agents —
- * in whichever function stores it. Every other method goes to `store` unchanged.
- */
-export function meteredPredictions(store: ClusterStore, sink: MetricsSink): ClusterStore {
-  return new Proxy(store, {
-    get(target, property) {
-      if (property === 'recordPrediction') {
-        return async (prediction: Parameters<ClusterStore['recordPrediction']>[0]) => {
-          await target.recordPrediction(prediction);
-          countMetric(sink, MetricName.predictions, 1);
-        };
-      }
-      const value: unknown = Reflect.get(target, property, target);
-      // Bound to the store itself: its methods use private fields.
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-}
 
 /** An EscalationStore that counts `Escalations` for every escalation created. */
 export function meteredEscalations(store: EscalationStore, sink: MetricsSink): EscalationStore {
