@@ -5,17 +5,13 @@
  * SPEC contract's `POST /api/predict/wait`), gated by this cluster's calibration; with the
  * platform down, the answer is an honest "cannot predict now".
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const run = promisify(execFile);
-const BIN = join(import.meta.dirname, '../../bin/vgac.js');
+import { runVgacWithEnv, type VgacRun } from '../support/run-vgac.ts';
 
 interface Platform {
   readonly url: string;
@@ -59,22 +55,8 @@ describe('a cluster wrapping a VGAC platform', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  async function vgac(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const env = {
-      ...process.env,
-      VGAC_DATA_DIR: dataDir,
-      VGAC_COLLECTOR: 'vgac-api',
-      VGAC_PLATFORM_URL: platform.url,
-      VGAC_PLATFORM_CLUSTERS: 'plat-a',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    };
-    try {
-      const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const failure = error as { code: number; stdout: string; stderr: string };
-      return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-    }
+  function vgac(...args: string[]): Promise<VgacRun> {
+    return runVgacWithEnv({ VGAC_DATA_DIR: dataDir, VGAC_COLLECTOR: 'vgac-api', VGAC_PLATFORM_URL: platform.url, VGAC_PLATFORM_CLUSTERS: 'plat-a' }, ...args);
   }
 
   it('onboards with the pass-through prior, answers from the platform\'s probability, and says "cannot predict now" while it is down', async () => {

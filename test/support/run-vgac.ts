@@ -13,8 +13,17 @@ export interface VgacRun {
 
 /** Runs `vgac ...args` with the test's environment; resolves (never rejects) after at most 60 s. */
 export function runVgac(...args: string[]): Promise<VgacRun> {
+  return runVgacWithEnv({}, ...args);
+}
+
+/**
+ * As {@link runVgac}, with `env` laid over the test's environment. The AWS SDK's Node-version
+ * notice is switched off: it would add lines to the stderr the tests read.
+ */
+export function runVgacWithEnv(env: Readonly<Record<string, string>>, ...args: string[]): Promise<VgacRun> {
+  const childEnv = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env };
   return new Promise((done) => {
-    execFile(process.execPath, [join(REPOSITORY_ROOT, 'bin/vgac.js'), ...args], { cwd: REPOSITORY_ROOT, timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [join(REPOSITORY_ROOT, 'bin/vgac.js'), ...args], { cwd: REPOSITORY_ROOT, timeout: 60_000, env: childEnv }, (error, stdout, stderr) => {
       done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
     });
   });

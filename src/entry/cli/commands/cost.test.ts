@@ -1,32 +1,18 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoBudgetLedger } from '../../../adapters/dynamodb/dynamo-budget-ledger.ts';
 import { BudgetComponent } from '../../../core/budget/budget-allocation.ts';
 import { loadConfig } from '../../config.ts';
 import { createRuntime } from '../../runtime.ts';
-
-const run = promisify(execFile);
-const BIN = join(import.meta.dirname, '../../../../bin/vgac.js');
-
-interface Result { code: number; stdout: string; stderr: string }
+import { runVgacWithEnv, type VgacRun } from '../../../../test/support/run-vgac.ts';
 
 /** Where `vgac cost` finds its budget ledger (an embedded store): each test's own. */
 let dataDir = '';
 
-async function vgac(...args: string[]): Promise<Result> {
-  try {
-    // The SDK's Node-20 deprecation notice would add lines to stderr, which the tests read.
-    const env = { ...process.env, VGAC_DATA_DIR: dataDir, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
+function vgac(...args: string[]): Promise<VgacRun> {
+  return runVgacWithEnv({ VGAC_DATA_DIR: dataDir }, ...args);
 }
 
 describe('vgac cost', () => {
@@ -103,7 +89,7 @@ describe('vgac cost', () => {
     dataDir = join(directory, 'empty-store');
 
     // (60 + 40) / 2 = 50 input and (20 + 30) / 2 = 25 output tokens per call.
-    const usageOf = (result: Result) => (JSON.parse(result.stdout) as { usage: { averageInputTokensPerCall: number; averageOutputTokensPerCall: number } }).usage;
+    const usageOf = (result: VgacRun) => (JSON.parse(result.stdout) as { usage: { averageInputTokensPerCall: number; averageOutputTokensPerCall: number } }).usage;
     expect(usageOf(measured)).toMatchObject({ averageInputTokensPerCall: 50, averageOutputTokensPerCall: 25 });
     expect(usageOf(skipped)).toMatchObject({ averageInputTokensPerCall: 200, averageOutputTokensPerCall: 150 });
     expect(table.stdout).toContain('50 in / 25 out tokens per model call (measured over 2 calls in the budget ledger)');

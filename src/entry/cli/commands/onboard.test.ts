@@ -1,31 +1,14 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIVE_PRIOR_FEATURES } from '../../../core/traces/live-feature-table.ts';
 import { loadConfig } from '../../config.ts';
 import { createRuntime } from '../../runtime.ts';
+import { runVgacWithEnv, type VgacRun } from '../../../../test/support/run-vgac.ts';
 
-const run = promisify(execFile);
-const BIN = join(import.meta.dirname, '../../../../bin/vgac.js');
-
-interface Result { code: number; stdout: string; stderr: string }
-
-async function vgac(dataDir: string, ...args: string[]): Promise<Result> {
-  return command(dataDir, 'onboard', ...args);
-}
-
-async function command(dataDir: string, name: string, ...args: string[]): Promise<Result> {
-  const env = { ...process.env, VGAC_DATA_DIR: dataDir, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, name, ...args], { env });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
+function vgac(dataDir: string, ...args: string[]): Promise<VgacRun> {
+  return runVgacWithEnv({ VGAC_DATA_DIR: dataDir }, 'onboard', ...args);
 }
 
 const HEADER = 'JobID|Submit|Start|End|State|Partition|ReqCPUS|ReqMem|ReqTRES|Timelimit|User|QOS';
@@ -61,7 +44,7 @@ describe('vgac onboard', () => {
 
     const first = await vgac(dataDir, '--cluster', 'gpu-a', '--trace', history);
     const again = await vgac(dataDir, '--cluster', 'gpu-a', '--trace', history);
-    const status = await command(dataDir, 'ask', 'status of gpu-a');
+    const status = await runVgacWithEnv({ VGAC_DATA_DIR: dataDir }, 'ask', 'status of gpu-a');
     const runtime = await createRuntime(loadConfig({ VGAC_DATA_DIR: dataDir, VGAC_LOG_LEVEL: 'silent' }));
     const calibration = await runtime.learning.store.getCalibration('gpu-a');
     const bundle = await runtime.learning.bundles.getBundle('gpu-a', 1);
