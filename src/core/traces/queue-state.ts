@@ -1,8 +1,8 @@
 import { lowerBound } from '../binary-search.ts';
 import { InvalidInputError } from '../errors.ts';
 import { quantileType7 } from '../metrics/quantile-of-sorted.ts';
-import { compareJobIds } from './compare-job-ids.ts';
 import { createFenwickTree, fenwickAdd, fenwickSelect } from './fenwick-tree.ts';
+import { buildTraceEvents, EVENT_KIND, validateTraceJob } from './trace-events.ts';
 import type { TraceJob } from './trace-job.ts';
 
 /** Default number of most recent starts whose waits feed `recentWait*Seconds`. */
@@ -86,13 +86,6 @@ export interface QueueStateOptions {
   epochOffsetSeconds?: number;
 }
 
-/** What can happen to a job. A censored job is withdrawn from the queue instead of starting. */
-const EVENT_KIND = { submit: 0, start: 1, withdraw: 2, end: 3 } as const;
-type EventKind = (typeof EVENT_KIND)[keyof typeof EVENT_KIND];
-
-/** The order of one job's own events at one instant: submitted, then started or withdrawn, then ended. */
-const RANK_WITHIN_JOB: Readonly<Record<EventKind, number>> = { 0: 0, 1: 1, 2: 1, 3: 2 };
-
 /** Resource sums are kept in integer millionths so that adding and removing never drifts. */
 const MICRO_UNITS = 1_000_000;
 const SECONDS_PER_DAY = 86_400;
@@ -136,20 +129,11 @@ export function reconstructQueueState(jobs: readonly TraceJob[], options: QueueS
   }
   const epochOffsetSeconds = options.epochOffsetSeconds ?? 0;
   if (!Number.isFinite(epochOffsetSeconds)) throw new InvalidInputError(`epochOffsetSeconds must be finite, got ${epochOffsetSeconds}`);
-  jobs.forEach(validateJob);
+  jobs.forEach(validateTraceJob);
 
   const jobCount = jobs.length;
   const job = (index: number): TraceJob => jobs[index] as TraceJob;
-  const byOrder = Array.from({ length: jobCount }, (_, index) => index).sort(
-    (left, right) =>
-      job(left).submitTimeSeconds - job(right).submitTimeSeconds || compareJobIds(job(left).id, job(right).id) || left - right,
-  );
-  const orderOf = new Int32Array(jobCount);
-  byOrder.forEach((jobIndex, order) => {
-    orderOf[jobIndex] = order;
-  });
-
-  const events = buildEvents(jobs, orderOf);
+  const events = buildTraceEvents(jobs);
   const waitRanks = rankWaits(jobs);
   const processorsMicro = Float64Array.from(jobs, (entry) => Math.round(entry.requestedProcessors * MICRO_UNITS));
   const gpusMicro = Float64Array.from(jobs, (entry) => Math.round(entry.requestedGpus * MICRO_UNITS));
@@ -259,49 +243,6 @@ export function snapshotFeatureRow(snapshot: SubmitSnapshot): number[] {
   return SNAPSHOT_FEATURES.map((name) => snapshot[name] ?? Number.NaN);
 }
 
-interface EventTable {
-  count: number;
-  /** Event slots in processing order. */
-  order: Int32Array;
-  jobIndex: Int32Array;
-  kind: Uint8Array;
-}
-
-/**
- * Every submit, start (or withdrawal) and end, sorted once by (time, job order, kind). At equal
- * times this puts the events of jobs submitted earlier (lower job order: the order sorts by submit
- * time first) before every later submission, and a job's own same-instant start or end right after
- * its own submission — the tie rule of reconstructQueueState.
- */
-function buildEvents(jobs: readonly TraceJob[], orderOf: Int32Array): EventTable {
-  const capacity = jobs.length * 3;
-  const times = new Float64Array(capacity);
-  const tieKeys = new Float64Array(capacity);
-  const jobIndex = new Int32Array(capacity);
-  const kind = new Uint8Array(capacity);
-  let count = 0;
-  const add = (index: number, time: number, eventKind: EventKind): void => {
-    times[count] = time;
-    tieKeys[count] = (orderOf[index] as number) * 3 + RANK_WITHIN_JOB[eventKind];
-    jobIndex[count] = index;
-    kind[count] = eventKind;
-    count += 1;
-  };
-  jobs.forEach((entry, index) => {
-    add(index, entry.submitTimeSeconds, EVENT_KIND.submit);
-    if (entry.startTimeSeconds !== null) {
-      add(index, entry.startTimeSeconds, EVENT_KIND.start);
-      if (entry.endTimeSeconds !== null) add(index, entry.endTimeSeconds, EVENT_KIND.end);
-    } else if (entry.censoredAtSeconds !== null) {
-      add(index, entry.censoredAtSeconds, EVENT_KIND.withdraw);
-    }
-  });
-  const order = Int32Array.from({ length: count }, (_, slot) => slot).sort(
-    (left, right) => (times[left] as number) - (times[right] as number) || (tieKeys[left] as number) - (tieKeys[right] as number),
-  );
-  return { count, order, jobIndex, kind };
-}
-
 /** Distinct waits of started jobs, ascending, and each started job's rank among them (−1 if not started). */
 function rankWaits(jobs: readonly TraceJob[]): { sortedWaits: Float64Array; rankOf: Int32Array } {
   const waits: number[] = [];
@@ -319,23 +260,6 @@ function rankWaits(jobs: readonly TraceJob[]): { sortedWaits: Float64Array; rank
     entry.startTimeSeconds === null ? -1 : lowerBound(sortedWaits, entry.startTimeSeconds - entry.submitTimeSeconds),
   );
   return { sortedWaits, rankOf };
-}
-
-function validateJob(entry: TraceJob): void {
-  const { id, submitTimeSeconds: submit, startTimeSeconds: start, endTimeSeconds: end, censoredAtSeconds: censoredAt } = entry;
-  if (!Number.isFinite(submit)) throw new InvalidInputError(`job ${id}: submit time is not finite (${submit})`);
-  if (start !== null && !(Number.isFinite(start) && start >= submit)) throw new InvalidInputError(`job ${id}: start ${start} is not a finite time ≥ submit ${submit}`);
-  if (end !== null && start === null) throw new InvalidInputError(`job ${id}: has an end (${end}) but no start`);
-  if (end !== null && !(Number.isFinite(end) && end >= (start as number))) throw new InvalidInputError(`job ${id}: end ${end} is not a finite time ≥ start ${start}`);
-  if (censoredAt !== null && !(Number.isFinite(censoredAt) && censoredAt >= submit)) {
-    throw new InvalidInputError(`job ${id}: censoredAtSeconds ${censoredAt} is not a finite time ≥ submit ${submit}`);
-  }
-  if (!(entry.requestedProcessors >= 0 && Number.isFinite(entry.requestedProcessors))) {
-    throw new InvalidInputError(`job ${id}: requestedProcessors must be a finite number ≥ 0, got ${entry.requestedProcessors}`);
-  }
-  if (!(entry.requestedGpus >= 0 && Number.isFinite(entry.requestedGpus))) {
-    throw new InvalidInputError(`job ${id}: requestedGpus must be a finite number ≥ 0, got ${entry.requestedGpus}`);
-  }
 }
 
 function positiveModulo(value: number, modulus: number): number {
