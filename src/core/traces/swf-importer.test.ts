@@ -59,6 +59,18 @@ describe('importSwf', () => {
     expect(result.format).toBe('swf');
   });
 
+  it('importSwf reads the machine size from MaxProcs, else MaxNodes, else leaves it unknown', () => {
+    const job = swfLine({ id: 1, submit: 0, wait: 0, run: 1, requested: 1 });
+
+    const both = importSwf(['; MaxNodes: 64', ';   MaxProcs: 512  ', job].join('\n'));
+    const nodesOnly = importSwf(['; MaxNodes: 100', job].join('\n'));
+    const neither = importSwf(['; MaxNodes: -1', '; MaxProcs: 0', job].join('\n'));
+
+    expect(both.capacity).toEqual({ processors: 512, gpus: null });
+    expect(nodesOnly.capacity).toEqual({ processors: 100, gpus: null });
+    expect(neither.capacity).toEqual({ processors: null, gpus: null });
+  });
+
   it('importSwf censors cancelled-before-start jobs at submit + wait instead of reading a short wait', () => {
     const text = [
       swfLine({ id: 1, submit: 10, wait: 300, run: 0, requested: 2, status: 5 }),
@@ -154,6 +166,8 @@ describe('importSwf', () => {
     expect(result.jobs).toHaveLength(28_476);
     expect(result.malformed).toEqual([]);
     expect(result.epochOffsetSeconds).toBe(843_480_031);
+    // The header says `; MaxNodes: 100` and `; MaxProcs: 100` (the SP2 had 100 nodes).
+    expect(result.capacity).toEqual({ processors: 100, gpus: null });
     const waits = result.jobs.map((job) => (job.startTimeSeconds as number) - job.submitTimeSeconds).sort((left, right) => left - right);
     expect(waits[Math.floor((waits.length - 1) * 0.5)]).toBe(300);
     const p90Position = (waits.length - 1) * 0.9;

@@ -36,6 +36,8 @@ const USER_COLUMN = 11;
 const QUEUE_COLUMN = 14;
 
 const UNIX_START_HEADER = /^;\s*UnixStartTime:\s*(-?\d+(?:\.\d+)?)\s*$/;
+/** `MaxProcs` / `MaxNodes`: the machine's processors and nodes (a positive integer). */
+const SIZE_HEADER = /^;\s*Max(Procs|Nodes):\s*(\d+)\s*$/;
 
 /**
  * Reads a Standard Workload Format 2.2 log (Parallel Workloads Archive,
@@ -52,6 +54,9 @@ const UNIX_START_HEADER = /^;\s*UnixStartTime:\s*(-?\d+(?:\.\d+)?)\s*$/;
  * SWF has no GPUs: `requestedGpus` is 0 and processors are the scarce resource to reason about.
  * Requested time = field 9 (seconds); requested memory = field 10 (KB per processor) × processors.
  * `epochOffsetSeconds` comes from the `UnixStartTime` header (null without it).
+ * `capacity.processors` comes from the `MaxProcs` header, else `MaxNodes` (SWF 2.1 added
+ * `MaxProcs` for SMP nodes; a log with only `MaxNodes` counts one processor per node), else null;
+ * `capacity.gpus` is null.
  *
  * Throws InvalidInputError (via {@link finishImport}) for an empty file, a majority of malformed
  * lines, or no jobs. Linear in the text length, plus the final O(n log n) sort.
@@ -62,6 +67,7 @@ export function importSwf(text: string): ImportResult {
   const malformed: TraceLineNote[] = [];
   let dataLines = 0;
   let epochOffsetSeconds: number | null = null;
+  const declaredSize: { Procs?: number; Nodes?: number } = {};
 
   lines.forEach((rawLine, index) => {
     const line = rawLine.trim();
@@ -69,6 +75,8 @@ export function importSwf(text: string): ImportResult {
     if (line.startsWith(';')) {
       const header = UNIX_START_HEADER.exec(line);
       if (header) epochOffsetSeconds = Number(header[1]);
+      const size = SIZE_HEADER.exec(line);
+      if (size && Number(size[2]) > 0) declaredSize[size[1] as 'Procs' | 'Nodes'] = Number(size[2]);
       return;
     }
     dataLines += 1;
@@ -77,7 +85,8 @@ export function importSwf(text: string): ImportResult {
     else jobs.push(parsed);
   });
 
-  return finishImport('swf', { jobs, malformed, skipped: [], totalLines: lines.length, dataLines, epochOffsetSeconds });
+  const imported = finishImport('swf', { jobs, malformed, skipped: [], totalLines: lines.length, dataLines, epochOffsetSeconds });
+  return { ...imported, capacity: { processors: declaredSize.Procs ?? declaredSize.Nodes ?? null, gpus: null } };
 }
 
 /** One SWF job line → a job, or the reason it cannot be read. */

@@ -72,4 +72,15 @@ export interface ImportResult {
    * (Alibaba, SWF without the header).
    */
   epochOffsetSeconds: number | null;
+  /**
+   * The machine's size where the log declares it (SWF `MaxProcs`, else `MaxNodes`); absent when
+   * the format never says. A null member means the log does not declare that resource.
+   */
+  capacity?: TraceCapacity;
+}
+
+/** How many processors and GPUs the machine has; null when unknown. */
+export interface TraceCapacity {
+  processors: number | null;
+  gpus: number | null;
 }
