@@ -41,7 +41,8 @@ const MICRO_UNITS = 1_000_000;
  *   queued jobs no planned start at all; Slurm's backfill reserves for every job it tests and
  *   `squeue --start` reports those reservations — the conservative plan, which is what is built.
  * k's planned start is its reservation, null when its request never fits (it exceeds the
- * machine, or unlimited jobs hold the room for ever). A job requesting 0 units fits at once:
+ * machine, or unlimited jobs hold the room for ever); a queued job that never fits reserves
+ * nothing. A job requesting 0 units fits at once:
  * planned start = submit (on a GPU log, CPU-only pods are not held back by the GPU plan).
  * Capacity may be exceeded by the running jobs (logs do that): free room is then negative and
  * nothing fits until enough of them end.
@@ -53,7 +54,7 @@ const MICRO_UNITS = 1_000_000;
  *
  * Complexity: O(n log n) for the event sort, plus per submit O(r log r + q · P), where r jobs are
  * running, q are pending and P ≤ 1 + r + 2q is the size of the free-room profile (a step function
- * in sorted arrays, each reservation found by one left-to-right scan and cut in by one splice).
+ * in sorted arrays, each reservation found by one left-to-right scan and cut in with at most one splice).
  * On the KTH SP2 log (28,476 jobs, q ≤ 83, r ≤ 43) that is well under a second.
  */
 export function backfillPlannedStarts(
