@@ -296,7 +296,7 @@ describe('SlurmrestdClusterActions on a real slurmrestd', () => {
     await new Promise<void>((resolve) => refusing.close(() => resolve()));
 
     expect(dropped).toBeInstanceOf(SourceUnavailableError);
-    expect((dropped as Error).message).toBe(`slurmrestd at ${droppingUrl} is unreachable (UND_ERR_SOCKET); the job is unchanged`);
+    expect((dropped as Error).message).toBe(`slurmrestd at ${droppingUrl} is unreachable (UND_ERR_SOCKET); no change was sent`);
     expect(connections).toBe(1 + DEFAULT_SLURMRESTD_CONNECT_RETRIES);
     expect(refused).toEqual({ status: 'failed', detail: `Slurm refused to show job ${pendingA}: HTTP 400 from slurmrestd; nothing sent` });
     expect(requests).toBe(1);
@@ -331,7 +331,7 @@ describe('SlurmrestdClusterActions on a real slurmrestd', () => {
     });
 
     expect(whileDown).toBeInstanceOf(SourceUnavailableError);
-    expect((whileDown as Error).message).toMatch(new RegExp(`^slurmrestd at http://127\\.0\\.0\\.1:\\d+ did not answer GET /slurm/v0\\.0\\.38/job/${pendingA} within 3000 ms \\(slurmctld down\\?\\); the job may be unchanged$`));
+    expect((whileDown as Error).message).toMatch(new RegExp(`^slurmrestd at http://127\\.0\\.0\\.1:\\d+ did not answer GET /slurm/v0\\.0\\.38/job/${pendingA} within 3000 ms \\(slurmctld down\\?\\); no change was sent$`));
     expect(commentAfterRestart).toBe(commentBefore);
     expect(afterRestart.status).toBe('executed');
     expect(await jobField(slurm, pendingA, 'Comment')).toBe('after restart');

@@ -224,8 +224,8 @@ export class SlurmrestdClusterActions implements ClusterActions {
     let lookup: JobLookup;
     try {
       lookup = await this.#readJob(action, path, session);
-    } catch (error) {
-      if (!(error instanceof SourceUnavailableError)) throw error;
+    } catch {
+      // The hold was applied: a failed read-back must not turn it into a failure.
       return '; could not read back which hold Slurm applied';
     }
     if ('result' in lookup) return '; could not read back which hold Slurm applied';
@@ -257,6 +257,8 @@ export class SlurmrestdClusterActions implements ClusterActions {
     const url = `${baseUrl.replace(/\/$/, '')}${path}`;
     const headers: Record<string, string> = { 'X-SLURM-USER-NAME': userName, 'X-SLURM-USER-TOKEN': token, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
+    // Whether a failed request may have changed the job: a read never does; an update may have landed before the answer was lost.
+    const aftermath = method === 'GET' ? 'no change was sent' : 'the update may or may not have been applied';
     const startedMs = this.#clock();
     let status: number;
     let text: string;
@@ -267,9 +269,9 @@ export class SlurmrestdClusterActions implements ClusterActions {
       }));
     } catch (error) {
       if (isTaskCancelledError(error)) {
-        throw new SourceUnavailableError(`slurmrestd at ${baseUrl} did not answer ${method} ${path} within ${this.#timeoutMs} ms (slurmctld down?); the job may be unchanged`, { cause: error });
+        throw new SourceUnavailableError(`slurmrestd at ${baseUrl} did not answer ${method} ${path} within ${this.#timeoutMs} ms (slurmctld down?); ${aftermath}`, { cause: error });
       }
-      throw new SourceUnavailableError(`slurmrestd at ${baseUrl} is unreachable (${networkCause(error)}); the job is unchanged`, { cause: error });
+      throw new SourceUnavailableError(`slurmrestd at ${baseUrl} is unreachable (${networkCause(error)}); ${aftermath}`, { cause: error });
     }
     const elapsedMs = this.#clock() - startedMs;
     if (status === 401 || status === 403) return { kind: 'auth', message: `slurmrestd at ${baseUrl} rejected the JWT for user '${userName}' (HTTP ${status})` };
@@ -285,7 +287,7 @@ export class SlurmrestdClusterActions implements ClusterActions {
       if (elapsedMs < (this.#options.authRejectWithinMs ?? DEFAULT_SLURMRESTD_AUTH_REJECT_WITHIN_MS)) {
         return { kind: 'auth', message: `slurmctld refused ${method} ${path} at once (${slurmMessage(errors)}): the JWT for user '${userName}' is not valid on this cluster` };
       }
-      throw new SourceUnavailableError(`slurmrestd at ${baseUrl} could not reach slurmctld for ${method} ${path} (${slurmMessage(errors)}); the job may be unchanged`);
+      throw new SourceUnavailableError(`slurmrestd at ${baseUrl} could not reach slurmctld for ${method} ${path} (${slurmMessage(errors)}); ${aftermath}`);
     }
     if (errors.length === 0) {
       if (status >= 500) throw new SourceUnavailableError(`slurmrestd at ${baseUrl} answered ${method} ${path} with HTTP ${status}`);
