@@ -4,10 +4,10 @@
  * Errors are translated here: unreachable / timeout / slurmctld down → SourceUnavailableError;
  * a malformed, expired or rejected JWT → AuthError. The token never appears in a message.
  */
-import { Buffer } from 'node:buffer';
 import { AuthError, SourceUnavailableError } from '../../app/errors.ts';
 import { buildClusterState } from '../../app/collection/cluster-state.ts';
 import type { ClusterObserver, ClusterState, JobSpec, QueuedJob } from '../../app/ports.ts';
+import { checkJwt, describeSlurmError, networkCause, parseJson, slurmErrors } from '../shared/slurmrestd-wire.ts';
 import { gpusInTres, nodeIsUnavailable, queuedJobFromJson, type SlurmJsonJob } from './slurm-fields.ts';
 
 export const DEFAULT_SLURMRESTD_API_VERSION = 'v0.0.38';
@@ -32,39 +32,11 @@ export interface SlurmrestdObserverOptions {
   readonly clock?: () => number;
 }
 
-interface SlurmJsonError {
-  readonly description?: unknown;
-  readonly error?: unknown;
-}
-
 interface SlurmNode {
   readonly name?: unknown;
   readonly gres?: unknown;
   readonly state?: unknown;
   readonly state_flags?: unknown;
-}
-
-const SECONDS_TO_MS = 1_000;
-
-/**
- * Checks a JWT's shape and `exp` claim locally (no signature check: only slurmctld has the key).
- * @throws AuthError naming the problem (never the token).
- */
-export function checkJwt(token: string, nowMs: number, userName: string): void {
-  const parts = token.split('.');
-  if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]+$/.test(part))) {
-    throw new AuthError(`the Slurm JWT for user '${userName}' is malformed (expected header.payload.signature)`);
-  }
-  let payload: unknown;
-  try {
-    payload = JSON.parse(Buffer.from(parts[1] as string, 'base64url').toString('utf8'));
-  } catch (error) {
-    throw new AuthError(`the Slurm JWT for user '${userName}' has an unreadable payload`, { cause: error });
-  }
-  const exp = (payload as { exp?: unknown } | null)?.exp;
-  if (typeof exp === 'number' && exp * SECONDS_TO_MS <= nowMs) {
-    throw new AuthError(`the Slurm JWT for user '${userName}' expired at ${new Date(exp * SECONDS_TO_MS).toISOString()}: get a new one with 'scontrol token'`);
-  }
 }
 
 export class SlurmrestdObserver implements ClusterObserver {
@@ -138,7 +110,7 @@ export class SlurmrestdObserver implements ClusterObserver {
       throw new AuthError(`slurmrestd at ${baseUrl} rejected the JWT for user '${userName}' (HTTP ${response.status})`);
     }
     const body = parseJson(text);
-    const errors = slurmErrors(body);
+    const errors = slurmErrors(body).map(describeSlurmError);
     if (!response.ok || errors.length > 0) {
       const summary = errors.length > 0 ? errors.join('; ') : `HTTP ${response.status}`;
       if (response.status === 500 && errors.length > 0 && this.#clock() - startedMs < (this.#options.authRejectWithinMs ?? DEFAULT_AUTH_REJECT_WITHIN_MS)) {
@@ -149,28 +121,4 @@ export class SlurmrestdObserver implements ClusterObserver {
     if (body === undefined) throw new SourceUnavailableError(`slurmrestd at ${baseUrl} sent an unreadable answer to /${resource}`);
     return body;
   }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function slurmErrors(body: unknown): string[] {
-  const errors = (body as { errors?: unknown } | undefined)?.errors;
-  if (!Array.isArray(errors)) return [];
-  return errors.map((entry: SlurmJsonError) => {
-    const description = typeof entry.description === 'string' ? entry.description : '';
-    const error = typeof entry.error === 'string' ? entry.error : '';
-    return [description, error].filter((part) => part !== '').join(': ') || 'unspecified Slurm error';
-  });
-}
-
-function networkCause(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
-  if (cause !== undefined && typeof cause.code === 'string') return cause.code;
-  return error instanceof Error ? error.message : String(error);
 }

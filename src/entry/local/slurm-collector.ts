@@ -11,10 +11,11 @@ import { join } from 'node:path';
 import { registerCluster } from '../../app/learning/register-cluster.ts';
 import type { LearningDeps } from '../../app/learning/learning-deps.ts';
 import type { ClusterRoute } from '../../app/agents/cluster-routes.ts';
-import type { ClusterObserver, Logger } from '../../app/ports.ts';
+import type { ClusterActions, ClusterObserver, Logger, SecretSource } from '../../app/ports.ts';
 import { SlurmCliObserver } from '../../adapters/collectors/slurm-cli-observer.ts';
 import { SlurmrestdObserver } from '../../adapters/collectors/slurmrestd-observer.ts';
 import { SlurmClusterActions } from '../../adapters/slurm/slurm-cluster-actions.ts';
+import { SlurmrestdClusterActions } from '../../adapters/slurm/slurmrestd-cluster-actions.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import { trainBundle } from '../../core/model/train-bundle.ts';
 import { seededRandom } from '../../core/random.ts';
@@ -43,13 +44,27 @@ export function slurmObserverFor(config: Config, source: 'slurmrestd' | 'slurm-c
   return new SlurmrestdObserver({ baseUrl: restUrl, userName: user, token: jwt, apiVersion, timeoutMs: config.agents.observeTimeoutMs });
 }
 
+/** The name the local JWT (VGAC_SLURM_JWT) is read under; locally it never rotates. */
+const LOCAL_JWT_SECRET = 'VGAC_SLURM_JWT';
+
 /**
- * The live Slurm as the agents' route: its observer and `scontrol` actions (SlurmClusterActions:
- * the client commands and SLURM_CONF of this process), for VGAC_SLURM_CLUSTER_ID.
+ * The configured live-Slurm actions: slurmrestd's job update (the same URL, user and JWT as the
+ * observer) or the client commands (SlurmClusterActions: `scontrol` with this process's SLURM_CONF).
  */
-export function liveSlurmRoute(config: Config, source: 'slurmrestd' | 'slurm-cli', logger: Logger): ClusterRoute & { readonly observer: ClusterObserver & { totalGpus(): Promise<number> } } {
+export function slurmActionsFor(config: Config, source: 'slurmrestd' | 'slurm-cli', logger: Logger): ClusterActions {
   const clusterId = config.slurm.clusterId;
-  return { clusterId, observer: slurmObserverFor(config, source), actions: new SlurmClusterActions({ clusterId, logger }) };
+  if (source === 'slurm-cli') return new SlurmClusterActions({ clusterId, logger });
+  const { restUrl, user, jwt } = config.slurm;
+  if (restUrl === undefined || user === undefined || jwt === undefined) {
+    throw new InvalidInputError('the slurmrestd collector needs VGAC_SLURMRESTD_URL, VGAC_SLURM_USER and VGAC_SLURM_JWT');
+  }
+  const secrets: SecretSource = { get: () => Promise.resolve(jwt) };
+  return new SlurmrestdClusterActions({ clusterId, baseUrl: restUrl, userName: user, secrets, jwtSecretName: LOCAL_JWT_SECRET, logger });
+}
+
+/** The live Slurm as the agents' route, for VGAC_SLURM_CLUSTER_ID: its observer and actions, both through the same source. */
+export function liveSlurmRoute(config: Config, source: 'slurmrestd' | 'slurm-cli', logger: Logger): ClusterRoute & { readonly observer: ClusterObserver & { totalGpus(): Promise<number> } } {
+  return { clusterId: config.slurm.clusterId, observer: slurmObserverFor(config, source), actions: slurmActionsFor(config, source, logger) };
 }
 
 /**

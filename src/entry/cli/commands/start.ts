@@ -44,7 +44,9 @@ options:
                   also capture from a live Slurm (slurmrestd with VGAC_SLURMRESTD_URL,
                   VGAC_SLURM_USER, VGAC_SLURM_JWT; else squeue/scontrol with SLURM_CONF),
                   registered as VGAC_SLURM_CLUSTER_ID from a KTH prior, polled every
-                  VGAC_COLLECT_INTERVAL_MS (also on with VGAC_COLLECTOR=slurmrestd|slurm-cli)
+                  VGAC_COLLECT_INTERVAL_MS (also on with VGAC_COLLECTOR=slurmrestd|slurm-cli);
+                  the agents act (as the gate allows) through the same source: slurmrestd's
+                  job update, or scontrol
   -h, --help      show this help
 
 The reference data is read from VGAC_SHARED_DATA, else ../shared/data beside the repository.
