@@ -29,7 +29,7 @@ import { registerCluster } from '../src/app/learning/register-cluster.ts';
 import { createSimulatedClusters } from '../src/app/simulation/simulated-cluster.ts';
 import { loadConfig } from '../src/entry/config.ts';
 import { createHttpDeps } from '../src/entry/http-wiring.ts';
-import { startHttpServer } from '../src/entry/local/http-server.ts';
+import { acceptedHostsFor, startHttpServer } from '../src/entry/local/http-server.ts';
 import { EKS_CLUSTER_ID, loadSimulationData, resolveSharedDataDir } from '../src/entry/local/simulation-traces.ts';
 import { createRuntime } from '../src/entry/runtime.ts';
 import type { BenchResult } from './types.ts';
@@ -118,7 +118,8 @@ export async function benchHttp(): Promise<BenchResult[]> {
     const app = createHttpApp(createHttpDeps(runtime, { observer: clusters }));
     // Bench only: the baseline route, on the same app instance (same middleware, same server).
     app.get(HELLO_PATH, (context) => context.text('hello'));
-    const server = await startHttpServer(app, { host: config.host, port: config.httpPort });
+    // The Host check `vgac start` applies is part of what is measured.
+    const server = await startHttpServer(app, { host: config.host, port: config.httpPort, acceptedHosts: acceptedHostsFor(config.apiKey) });
     try {
       const json = { method: 'POST', headers: { 'content-type': 'application/json' } } as const;
       const hello = await measure(server.url, { path: HELLO_PATH, method: 'GET' });

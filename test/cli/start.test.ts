@@ -67,6 +67,14 @@ async function waitForPredictions(url: string, atLeast: number): Promise<Predict
   }
 }
 
+/** The banner: from "vgac is running" to "Stop". */
+function bannerOf(output: string): string {
+  const start = output.indexOf('vgac is running');
+  const end = output.indexOf('Stop', start);
+  if (start < 0 || end < 0) throw new Error(`no banner in the output:\n${output}`);
+  return output.slice(start, end);
+}
+
 /** The command the banner prints under "Ask the Slack route", without its indentation. */
 function bannerSlackCommand(output: string): string {
   const lines = output.split('\n');
@@ -118,6 +126,7 @@ describe('vgac start', () => {
     const during = await getJson<Predictions>(`${second.url}/api/clusters/eks-prod/predictions?limit=500`);
     const after = await waitForPredictions(second.url, during.predictions.length + 5);
     const secondExit = await stopCli(second);
+    const secondOutput = second.output();
     const secondLog = await readFile(join(dataDir, 'vgac.log'), 'utf8');
 
     expect(pastes.map((paste) => JSON.parse(paste) as unknown)).toEqual([
@@ -131,6 +140,11 @@ describe('vgac start', () => {
     expect(firstOutput).toContain('stopped cleanly');
     expect(secretsMode).toBe(0o600);
     expect(log).not.toContain(secret);
+    // The banner says where the secret is; neither it nor anything else on stdout/stderr shows it.
+    expect(bannerOf(firstOutput)).toContain(`signed with the secret in ${join(dataDir, 'secrets.json')}, read when you run it`);
+    expect(bannerOf(firstOutput)).not.toContain(secret);
+    expect(firstOutput).not.toContain(secret);
+    expect(secondOutput).not.toContain(secret);
     // Every job the first run predicted is still there, and the second run went on with new ones.
     const afterIds = new Set(after.predictions.map((prediction) => prediction.job_id));
     expect(before.predictions.every((prediction) => afterIds.has(prediction.job_id))).toBe(true);

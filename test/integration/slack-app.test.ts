@@ -15,7 +15,7 @@ import type { TaskQueue } from '../../src/app/ports.ts';
 import { DynamoOnceGuard } from '../../src/adapters/dynamodb/dynamo-once-guard.ts';
 import { createAgentWiring } from '../../src/entry/agent-wiring.ts';
 import { loadConfig, type Config } from '../../src/entry/config.ts';
-import { startHttpServer, type HttpServer } from '../../src/entry/local/http-server.ts';
+import { AcceptedHosts, startHttpServer, type HttpServer } from '../../src/entry/local/http-server.ts';
 import { sha256Hex, type Runtime } from '../../src/entry/runtime.ts';
 import { createSlackApp, slackChannelNotifier, type SlackApp } from '../../src/entry/slack-wiring.ts';
 import { KNOWN_CLUSTER, sampleEscalation, startHttpStack, type HttpStack } from '../support/http-stack.ts';
@@ -49,7 +49,7 @@ beforeAll(async () => {
     decideEscalation: (request) => decideEscalation({ escalations: stack.escalations, actions: stack.actions, logger: stack.logger }, request),
     clock: fixedClock,
   });
-  server = await startHttpServer(createHttpApp(stack.deps({}, { slack: slackApp.routes })), { host: '127.0.0.1', port: 0 });
+  server = await startHttpServer(createHttpApp(stack.deps({}, { slack: slackApp.routes })), { host: '127.0.0.1', port: 0, acceptedHosts: AcceptedHosts.loopback });
 }, 60_000);
 
 afterAll(async () => {

@@ -3,9 +3,11 @@
  * - `GET /ping` → `{"status":"Healthy"}`, or `"HealthyBusy"` while an invocation runs, with
  *   `time_of_last_update` (epoch seconds of the last status change);
  * - `POST /invocations` → one observe→predict→decide: `{"prompt": "…"}` or a structured request
- *   (see invocation-request.ts); the reply is the structured decision as JSON. It needs the API
- *   key in `x-api-key` when one is configured (as `/api/*` does; 401 otherwise), and honours a
- *   body's `complex: true` only from a caller that presented it.
+ *   (see invocation-request.ts) sent as `content-type: application/json` (415 otherwise, as the
+ *   `/api/*` JSON routes: so no web page can post one without a CORS preflight); the reply is the
+ *   structured decision as JSON. It needs the API key in `x-api-key` when one is configured (as
+ *   `/api/*` does; 401 otherwise), and honours a body's `complex: true` only from a caller that
+ *   presented it.
  * `GET /ping` stays open: it is AgentCore's health contract and says nothing about the data.
  * Client mistakes are 4xx with `{ "error": { "code", "message", "issues"? } }` (one mapping
  * table: error-response.ts); never a 500 for a bad body.
@@ -17,6 +19,7 @@ import { toDecisionRequest } from '../agents/invocation-request.ts';
 import { observePredictDecide } from '../agents/observe-predict-decide.ts';
 import { API_KEY_HEADER, authenticateApiKey, Caller } from './api-key-auth.ts';
 import { logMappedError, mapError } from './error-response.ts';
+import { requireJsonContentType } from './read-request.ts';
 
 export interface AgentCoreRoutesDeps {
   readonly agents: AgentDeps;
@@ -46,6 +49,7 @@ export function createAgentCoreRoutes(deps: AgentCoreRoutesDeps): Hono {
     setRunning(1);
     try {
       const caller = await authenticateApiKey(deps.apiKey, context.req.header(API_KEY_HEADER));
+      requireJsonContentType(context);
       let body: unknown;
       try {
         body = await context.req.json();

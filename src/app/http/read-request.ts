@@ -20,10 +20,20 @@ export function validate<Schema extends z.ZodType>(schema: Schema, value: unknow
   throw new InvalidRequestError(first === undefined ? `invalid ${location}` : `invalid ${location}: ${first.path} ${first.message}`, issues);
 }
 
-/** The JSON body, validated. 415 unless the content type is JSON; 400 for malformed JSON or a wrong shape. */
-export async function jsonBody<Schema extends z.ZodType>(c: Context, schema: Schema): Promise<z.infer<Schema>> {
+/**
+ * Throws UnsupportedMediaTypeError (415) unless the request says its body is `application/json`.
+ * Besides naming the client's mistake, this keeps a web page from posting to a JSON route: a
+ * cross-site form or `text/plain` fetch is sent without asking, `application/json` only after a
+ * CORS preflight the server does not grant.
+ */
+export function requireJsonContentType(c: Context): void {
   const contentType = c.req.header('content-type') ?? '';
   if (!/^application\/json\s*(;|$)/i.test(contentType)) throw new UnsupportedMediaTypeError(contentType);
+}
+
+/** The JSON body, validated. 415 unless the content type is JSON; 400 for malformed JSON or a wrong shape. */
+export async function jsonBody<Schema extends z.ZodType>(c: Context, schema: Schema): Promise<z.infer<Schema>> {
+  requireJsonContentType(c);
   const text = await c.req.text();
   let value: unknown;
   try {

@@ -1,7 +1,8 @@
 /**
  * Local secrets of the embedded mode, generated at first start into `{dataDir}/secrets.json`
  * with mode 0600 (the data directory is git-ignored): today the Slack signing secret the local
- * Slack route verifies. Never logged; `vgac start` shows it only inside its example curl command.
+ * Slack route verifies. Never logged nor printed: `vgac start` names this file, and its example
+ * Slack command reads the secret from it when run.
  */
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';

@@ -1,12 +1,19 @@
 /**
  * What `vgac start` prints: the URLs, what to try (ready-to-paste commands, including a Slack
- * request signed with the local signing secret at the moment it is run), and a one-line progress
- * summary of the replay. The signing secret appears only inside that one example command.
+ * request signed at the moment it is run), and a one-line progress summary of the replay. No
+ * secret is ever printed: the example command reads the signing secret from where it lives (the
+ * local secrets file, or the environment) when it runs, so neither the secret nor a replayable
+ * signature reaches the terminal, its scrollback or a captured log.
  */
 import type { ClusterProgress } from './simulator.ts';
 
 /** Route of the `/vgac` slash command on the one HTTP server. */
 export const SLACK_COMMAND_PATH = '/slack/commands';
+
+/** Where the Slack signing secret in use can be read from (never the secret itself). */
+export type SlackSecretSource =
+  | { readonly kind: 'file'; /** Absolute path of a JSON file with `slackSigningSecret`. */ readonly path: string }
+  | { readonly kind: 'environment'; readonly variable: string };
 
 export interface BannerFacts {
   readonly url: string;
@@ -15,25 +22,49 @@ export interface BannerFacts {
   readonly simulate: boolean;
   readonly speed: number;
   readonly slackEnabled: boolean;
-  readonly slackSigningSecret: string | undefined;
+  /** Where the example Slack command reads the signing secret from; undefined: no example. */
+  readonly slackSecret: SlackSecretSource | undefined;
+  /** The server's response_url stand-in (with its per-start token); undefined: no example. */
+  readonly slackResponseUrl: string | undefined;
   readonly apiKey: string | undefined;
   readonly logFile: string | null;
 }
-
-/** Where the local stack's example slash command asks for its answer (printed by `localSlackResponses`). */
-export const LOCAL_RESPONSE_PATH = '/local/slack-response';
 
 /** Single-quotes a value for a POSIX shell. */
 export function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
+/** Where the secret is, in words, for the banner and the command's error message. */
+function describeSecretSource(source: SlackSecretSource): string {
+  return source.kind === 'file' ? source.path : `$${source.variable} of the shell you paste it into`;
+}
+
 /**
- * A bash/zsh command that signs a slash-command body with Slack's v0 scheme (HMAC-SHA256 of
- * `v0:{timestamp}:{body}`) at the time it runs — so it stays valid past Slack's 5-minute window —
- * and can be pasted again and again.
+ * A Node one-liner that prints Slack's v0 signature (`v0=` + hex HMAC-SHA256 of
+ * `v0:{timestamp}:{body}`, timestamp and body as its two arguments) with the secret read from
+ * `source` as it runs: the secret never appears on the command line (nor in `ps`), and Node is
+ * there wherever `vgac start` runs (unlike jq, and openssl would need the secret as an argument).
  */
-export function signedSlackCurl(url: string, signingSecret: string, text: string): string {
+function signatureScript(source: SlackSecretSource): string {
+  const secret =
+    source.kind === 'file'
+      ? `JSON.parse(require("fs").readFileSync(${JSON.stringify(source.path)},"utf8")).slackSigningSecret`
+      : `process.env[${JSON.stringify(source.variable)}]`;
+  const missing = JSON.stringify(`no Slack signing secret in ${describeSecretSource(source)}`);
+  return [
+    `const s=${secret};`,
+    `if(!s){console.error(${missing});process.exit(1)}`,
+    'process.stdout.write("v0="+require("crypto").createHmac("sha256",s).update("v0:"+process.argv[1]+":"+process.argv[2]).digest("hex"))',
+  ].join('');
+}
+
+/**
+ * A bash/zsh command that signs a slash-command body with Slack's v0 scheme at the time it runs —
+ * so it stays valid past Slack's 5-minute window — reading the secret from `secret` then, and can
+ * be pasted again and again. Its answer goes to `responseUrl`.
+ */
+export function signedSlackCurl(url: string, secret: SlackSecretSource, text: string, responseUrl: string): string {
   const body = new URLSearchParams({
     command: '/vgac',
     text,
@@ -42,13 +73,13 @@ export function signedSlackCurl(url: string, signingSecret: string, text: string
     channel_id: 'C0LOCAL',
     team_id: 'T0LOCAL',
     // The slow answer is posted here: the local server prints it in the `vgac start` terminal.
-    response_url: `${url}${LOCAL_RESPONSE_PATH}`,
+    response_url: responseUrl,
   }).toString();
   // A fresh trigger_id per run: the route answers a repeated delivery (same team, trigger,
   // command and text: Slack's retry) with an empty 200, so a fixed one would make a second paste silent.
   return [
     `ts=$(date +%s); body=${shellQuote(body)}"&trigger_id=local.$ts.$RANDOM"; \\`,
-    `  sig="v0=$(printf 'v0:%s:%s' "$ts" "$body" | openssl dgst -sha256 -hmac ${shellQuote(signingSecret)} | sed 's/^.*= //')"; \\`,
+    `  sig=$(node -e ${shellQuote(signatureScript(secret))} "$ts" "$body"); \\`,
     `  curl -s ${url}${SLACK_COMMAND_PATH} -H "X-Slack-Request-Timestamp: $ts" -H "X-Slack-Signature: $sig" \\`,
     `    -H 'content-type: application/x-www-form-urlencoded' --data "$body"`,
   ].join('\n');
@@ -88,8 +119,12 @@ export function formatStartBanner(facts: BannerFacts): string {
     `  curl -s ${url}/api/predict/wait${keyHeader} -H 'content-type: application/json' \\`,
     `    -d '{"cluster_id":"${cluster}","gpus":4,"gpu_type":"A100","queue":"gpu"}'`,
   );
-  if (facts.slackEnabled && facts.slackSigningSecret !== undefined) {
-    lines.push('', '  Ask the Slack route (signed with the local secret in .vgac/secrets.json):', signedSlackCurl(url, facts.slackSigningSecret, `when will my 4xA100 job start on ${cluster}?`).replace(/^/gm, '  '));
+  if (facts.slackEnabled && facts.slackSecret !== undefined && facts.slackResponseUrl !== undefined) {
+    lines.push(
+      '',
+      `  Ask the Slack route (signed with the secret in ${describeSecretSource(facts.slackSecret)}, read when you run it):`,
+      signedSlackCurl(url, facts.slackSecret, `when will my 4xA100 job start on ${cluster}?`, facts.slackResponseUrl).replace(/^/gm, '  '),
+    );
   }
   lines.push('');
   if (facts.logFile !== null) lines.push(`  Logs        ${facts.logFile} (JSON lines; --verbose prints them here)`);

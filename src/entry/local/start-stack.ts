@@ -8,7 +8,8 @@
  * recomputes (drained), storage. A live collector (start.ts) is stopped before `close()`.
  */
 import { readFile } from 'node:fs/promises';
-import { Hono } from 'hono';
+import { resolve } from 'node:path';
+import type { Hono } from 'hono';
 import { DynamoCalibrationHistory } from '../../adapters/dynamodb/dynamo-calibration-history.ts';
 import { decideEscalation } from '../../app/agents/decide-escalation.ts';
 import { observePredictDecide } from '../../app/agents/observe-predict-decide.ts';
@@ -29,12 +30,13 @@ import type { ModelBundle } from '../../core/model/bundle.ts';
 import type { Config } from '../config.ts';
 import { createHttpDeps, systemClock } from '../http-wiring.ts';
 import { createSlackApp, slackChannelNotifier } from '../slack-wiring.ts';
-import { LOCAL_RESPONSE_PATH } from './start-banner.ts';
+import type { SlackSecretSource } from './start-banner.ts';
 import { createAgentWiring } from '../agent-wiring.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
 import { BackgroundRecomputeScheduler } from './background-recompute-scheduler.ts';
-import { startHttpServer, type HttpServer } from './http-server.ts';
-import { loadOrCreateLocalSecrets } from './local-secrets.ts';
+import { acceptedHostsFor, startHttpServer, type AcceptedHosts, type HttpServer } from './http-server.ts';
+import { createLocalSlackResponses, newResponseToken } from './local-slack-responses.ts';
+import { loadOrCreateLocalSecrets, SECRETS_FILE } from './local-secrets.ts';
 import { loadSimulationData, resolveSharedDataDir, SLURM_CLUSTER_ID, SLURM_LONG_WAIT_SECONDS, type SimulationData } from './simulation-traces.ts';
 import { createSimulator, type Simulator } from './simulator.ts';
 
@@ -57,6 +59,8 @@ export interface StackOptions {
    * and actions; every other cluster is a simulated one.
    */
   readonly liveClusters?: (logger: Logger) => readonly ClusterRoute[];
+  /** Where the Slack answers posted to the local response_url are printed; default: stdout. */
+  readonly writeSlackAnswer?: (text: string) => void;
 }
 
 export interface Stack {
@@ -70,10 +74,12 @@ export interface Stack {
   readonly simulator: Simulator | null;
   readonly clusters: SimulatedClusters;
   readonly clusterIds: readonly string[];
-  /** The Slack signing secret in use (from the environment or `.vgac/secrets.json`). */
-  readonly slackSigningSecret: string | undefined;
+  /** Where the Slack signing secret in use can be read (the environment or `.vgac/secrets.json`), never the secret. */
+  readonly slackSecret: SlackSecretSource | undefined;
   /** Whether the Slack routes are served. */
   readonly slackEnabled: boolean;
+  /** The local stand-in for Slack's response_url, with this start's token: answers posted there are printed. */
+  readonly slackResponseUrl: string;
   close(): Promise<void>;
 }
 
@@ -119,13 +125,13 @@ function psiReferenceOf(traces: readonly SimulatedClusterTrace[]): PsiReference 
   return (clusterId) => (ids.has(clusterId) && eks !== undefined ? columns : undefined);
 }
 
-async function listen(app: Hono, host: string, port: number, fallback: boolean): Promise<{ server: HttpServer; portFallback: Stack['portFallback'] }> {
+async function listen(app: Hono, host: string, port: number, fallback: boolean, acceptedHosts: AcceptedHosts): Promise<{ server: HttpServer; portFallback: Stack['portFallback'] }> {
   try {
-    return { server: await startHttpServer(app, { host, port }), portFallback: null };
+    return { server: await startHttpServer(app, { host, port, acceptedHosts }), portFallback: null };
   } catch (error) {
     const code = error instanceof InfrastructureError && error.cause instanceof Error ? (error.cause as NodeJS.ErrnoException).code : undefined;
     if (!fallback || port === 0 || code !== 'EADDRINUSE') throw error;
-    const server = await startHttpServer(app, { host, port: 0 });
+    const server = await startHttpServer(app, { host, port: 0, acceptedHosts });
     return { server, portFallback: { requested: port, used: server.port } };
   }
 }
@@ -134,6 +140,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const { config } = options;
   const secrets = config.mode === 'embedded' ? await loadOrCreateLocalSecrets(config.dataDir) : undefined;
   const slackSigningSecret = config.slack.signingSecret ?? secrets?.slackSigningSecret;
+  const slackSecret: SlackSecretSource | undefined =
+    config.slack.signingSecret !== undefined
+      ? { kind: 'environment', variable: 'VGAC_SLACK_SIGNING_SECRET' }
+      : secrets === undefined
+        ? undefined
+        : { kind: 'file', path: resolve(config.dataDir, SECRETS_FILE) };
   // Resolve the data before starting anything, so a missing folder fails fast with nothing to clean up.
   const data = options.simulate
     ? await loadSimulationData(resolveSharedDataDir(options.sharedDataDir))
@@ -185,12 +197,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if (slackApp !== undefined) cleanups.push(() => slackApp.drain());
     const slack = slackApp?.routes;
     // Stands in for Slack's response_url locally: the answer of the banner's example command is
-    // printed in the terminal that runs `vgac start`. Outside /slack, so no Slack signature applies.
-    const localResponses = new Hono().post(LOCAL_RESPONSE_PATH, async (context) => {
-      const message = (await context.req.json().catch(() => ({}))) as { text?: unknown };
-      process.stdout.write(`\n  Slack answer → ${typeof message.text === 'string' ? message.text : JSON.stringify(message)}\n\n`);
-      return context.json({ ok: true });
-    });
+    // printed in the terminal that runs `vgac start`, only when posted to this start's token.
+    const localResponses = createLocalSlackResponses(newResponseToken(), options.writeSlackAnswer ?? ((text) => void process.stdout.write(text)));
     const app = createHttpApp(
       createHttpDeps(
         { config, learning },
@@ -198,13 +206,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           observer: routed.observer,
           escalations,
           decideEscalation: decide,
-          mounts: [agentCore, dashboard, localResponses],
+          mounts: [agentCore, dashboard, localResponses.routes],
           ...(slack === undefined ? {} : { slack }),
         },
       ),
     );
     const requestedPort = options.port ?? config.httpPort;
-    const { server, portFallback } = await listen(app, config.host, requestedPort, options.fallbackPort ?? true);
+    const { server, portFallback } = await listen(app, config.host, requestedPort, options.fallbackPort ?? true, acceptedHostsFor(config.apiKey));
     cleanups.push(() => server.close());
 
     if (options.simulate && traces.length > 0) {
@@ -228,8 +236,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       simulator,
       clusters,
       clusterIds: traces.map((trace) => trace.clusterId),
-      slackSigningSecret,
+      slackSecret,
       slackEnabled: slack !== undefined,
+      slackResponseUrl: `${server.url}${localResponses.path}`,
       close: () => (closing ??= cleanup()),
     };
   } catch (error) {
