@@ -1,85 +1,14 @@
 /**
- * A month of usage: what the cost projection prices. `DEFAULT_USAGE` is the seed's "Our Expected
- * Usage" column (`seed/aws-constraints.md`) plus the quantities the seed leaves implicit, each
- * stated below with its reasoning; `vgac cost --usage FILE` replaces any of them, and the budget
- * ledger's measured model calls and tokens replace the model defaults once they exist.
+ * A month of usage: what the cost projection prices (`Usage` and the seed's `DEFAULT_USAGE` are in
+ * default-usage.ts, re-exported here). `vgac cost --usage FILE` replaces any of its fields,
+ * validated here, and the budget ledger's measured model calls and tokens replace the model
+ * defaults once they exist.
  */
 import { z } from 'zod';
 import { InvalidInputError } from '../errors.ts';
+import { DEFAULT_USAGE, type Usage } from './default-usage.ts';
 
-export interface Usage {
-  /** Lambda invocations per month, all functions. */
-  readonly lambdaRequests: number;
-  /** Mean billed duration per invocation, ms. */
-  readonly lambdaAverageDurationMs: number;
-  /** Configured memory, MB (the template's 256 by default). */
-  readonly lambdaMemoryMb: number;
-  /** HTTP API requests per month (API, Slack, dashboard). */
-  readonly apiRequests: number;
-  readonly dynamoWriteRequestUnits: number;
-  readonly dynamoReadRequestUnits: number;
-  /** Table size, GB (also what point-in-time recovery is charged on). */
-  readonly dynamoStorageGb: number;
-  readonly s3StorageGb: number;
-  readonly s3PutRequests: number;
-  readonly s3GetRequests: number;
-  readonly snsPublishes: number;
-  /** Step Functions standard-workflow state transitions per month. */
-  readonly stateTransitions: number;
-  readonly xrayTraces: number;
-  /** Distinct custom metric series (name + dimension set) in the Vgac namespace. */
-  readonly cloudwatchCustomMetrics: number;
-  readonly cloudwatchDashboards: number;
-  /** Metrics read by alarms (a metric-math alarm counts each metric it reads). */
-  readonly cloudwatchAlarmMetrics: number;
-  readonly cloudwatchLogsIngestedGb: number;
-  /** Average log volume held, GB-month (≈ monthly ingestion × retention days / 30). */
-  readonly cloudwatchLogsStoredGb: number;
-  /** Bedrock calls per month (one per observe-predict-decide that is not served from the explanation cache). */
-  readonly modelCalls: number;
-  readonly averageInputTokensPerCall: number;
-  readonly averageOutputTokensPerCall: number;
-  /** Fraction of model calls marked complex and sent to Sonnet, in [0, 1]; the rest go to Haiku. */
-  readonly sonnetCallShare: number;
-}
-
-export const DEFAULT_USAGE: Usage = Object.freeze({
-  // The seed's expected usage.
-  lambdaRequests: 50_000,
-  apiRequests: 10_000,
-  dynamoStorageGb: 1,
-  s3StorageGb: 0.5,
-  snsPublishes: 1_000,
-  stateTransitions: 2_000,
-  xrayTraces: 5_000,
-  // Implied by the seed's numbers (stated assumptions).
-  /** Small models run in-process; most time is DynamoDB/S3 round trips. */
-  lambdaAverageDurationMs: 300,
-  /** The template's Globals MemorySize. */
-  lambdaMemoryMb: 256,
-  /** ≈ 4 writes per API call (prediction, job pointer, outcome, counter). */
-  dynamoWriteRequestUnits: 40_000,
-  /** ≈ 10 reads per API call (calibration, profile, cache, outcome windows). */
-  dynamoReadRequestUnits: 100_000,
-  /** Bundles are written only on (re)calibration. */
-  s3PutRequests: 500,
-  /** Bundles are cached per Lambda container; a GET per cold start. */
-  s3GetRequests: 5_000,
-  /** Predictions, ScopeChanges, Escalations, ModelInputTokens, ModelOutputTokens, ModelCostUsd, and Ece for 6 clusters. */
-  cloudwatchCustomMetrics: 12,
-  cloudwatchDashboards: 1,
-  /** The template's error alarm reads 10 metrics (9 functions + the state machine), the cost alarm 1. */
-  cloudwatchAlarmMetrics: 11,
-  cloudwatchLogsIngestedGb: 0.5,
-  /** 0.5 GB/month kept 14 days. */
-  cloudwatchLogsStoredGb: 0.25,
-  /** 10K API calls with explanations cached for an hour: about 3 in 10 reach the model. */
-  modelCalls: 3_000,
-  /** Short prompts, as the seed asks ("Cluster c: 12 queued, 78% util. Predict wait.") plus tool context. */
-  averageInputTokensPerCall: 200,
-  averageOutputTokensPerCall: 150,
-  sonnetCallShare: 0.05,
-});
+export { DEFAULT_USAGE, type Usage } from './default-usage.ts';
 
 const count = z.number().min(0);
 
