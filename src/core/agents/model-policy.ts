@@ -62,6 +62,16 @@ export type InferenceGeography = (typeof InferenceGeography)[keyof typeof Infere
 /** Every model id the policy accepts. A refused family is not a member, so `const m: AllowedModelId = '…opus…'` fails to compile. */ // policy-allow: opus-refusal
 export type AllowedModelId = FoundationModelId | `${InferenceGeography}.${FoundationModelId}`;
 
+/**
+ * The Regions a US cross-Region inference profile may route a request to, each of which checks
+ * the caller's permission on the foundation model there: template.yaml grants the profiles'
+ * models in exactly these Regions (a test keeps them equal), and `vgac doctor` warns when a
+ * profile routes anywhere else. Source: the US profile example of
+ * https://docs.aws.amazon.com/bedrock/latest/userguide/geographic-cross-region-inference.html
+ * ("the destination Regions are us-east-1, us-east-2, and us-west-2"), read {@link MODEL_LIST_AS_OF}.
+ */
+export const US_PROFILE_DESTINATION_REGIONS = ['us-east-1', 'us-east-2', 'us-west-2'] as const;
+
 export const HAIKU_MODEL_ID = 'anthropic.claude-haiku-5-5' satisfies FoundationModelId;
 export const SONNET_MODEL_ID = 'anthropic.claude-sonnet-5-5' satisfies FoundationModelId;
 
