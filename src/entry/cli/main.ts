@@ -22,6 +22,7 @@ export const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   ask: () => import('./commands/ask.ts'),
   budget: () => import('./commands/budget.ts'),
   cost: () => import('./commands/cost.ts'),
+  doctor: () => import('./commands/doctor.ts'),
   'versus-slurm': () => import('./commands/versus-slurm.ts'),
 };
 
