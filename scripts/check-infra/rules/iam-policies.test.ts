@@ -248,8 +248,8 @@ Resources:
 
     expect(violations.map((violation) => [violation.rule, violation.reason])).toEqual([
       [RuleId.iamWildcardResource, "Properties.Policies[0]: Bedrock resource 'arn:aws:bedrock:*::foundation-model/anthropic.claude-haiku-5-5' has a wildcard; name the exact inference profile or foundation model"],
-      [RuleId.iamWildcardResource, "Properties.Policies[0]: Bedrock resource 'arn:\${AWS::Partition}:bedrock:us-east-1::foundation-model/anthropic.*' has a wildcard; name the exact inference profile or foundation model"],
-      [RuleId.iamWildcardResource, "Properties.Policies[0]: Bedrock resource 'arn:\${AWS::Partition}:bedrock:us-east-2::foundation-model/\${M}*' has a wildcard; name the exact inference profile or foundation model"],
+      [RuleId.iamWildcardResource, "Properties.Policies[0]: Bedrock resource 'arn:${AWS::Partition}:bedrock:us-east-1::foundation-model/anthropic.*' has a wildcard; name the exact inference profile or foundation model"],
+      [RuleId.iamWildcardResource, "Properties.Policies[0]: Bedrock resource 'arn:${AWS::Partition}:bedrock:us-east-2::foundation-model/${M}*' has a wildcard; name the exact inference profile or foundation model"],
     ]);
   });
 });
