@@ -97,6 +97,7 @@ describe('model policy', () => {
     ['a profile prefix alone', 'us.'],
     ['another casing', 'US.anthropic.claude-haiku-5-5'],
     ['surrounding spaces', ' anthropic.claude-haiku-5-5'],
+    ['the Anthropic API\'s id (no provider prefix)', 'claude-haiku-5-5'],
   ])('refuses %s naming the id and the allow-list', (_name, id) => {
     expect(() => parseModelId(id)).toThrow(new RegExp(`model '${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}' is not allowed .*anthropic\\.claude-haiku-5-5 \\(Claude Haiku 5\\.5\\)`));
   });
