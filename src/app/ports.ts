@@ -4,6 +4,7 @@
  */
 import type { ActionScope, CalibrationState, DriftStatus, Tier } from '../core/gating/gate-config.ts';
 import type { OnlineWaitState } from '../core/conformal/online-wait-interval.ts';
+import type { CatalogLookup, FoundationModelInfo, InferenceProfileInfo } from '../core/agents/model-availability.ts';
 import type { ModelBundle } from '../core/model/bundle.ts';
 
 /** Wait estimate attached to a prediction. */
@@ -396,6 +397,19 @@ export interface BudgetLedger {
   settle(component: string, deltaMicroUsd: number, usage: ModelUsage): Promise<void>;
   countCacheLookup(hit: boolean): Promise<void>;
   snapshot(): Promise<LedgerSnapshot>;
+}
+
+// ── Model catalog (`vgac doctor`) ────────────────────────────────────────────────────────────
+
+/**
+ * Bedrock's model catalog in one Region (its control plane): the status of an inference profile
+ * and the lifecycle of a foundation model. A missing or unreadable entry is a result, not an
+ * error; anything else (network, throttling past retries) throws InfrastructureError.
+ */
+export interface ModelCatalog {
+  readonly region: string;
+  inferenceProfile(profileId: string): Promise<CatalogLookup<InferenceProfileInfo>>;
+  foundationModel(modelId: string): Promise<CatalogLookup<FoundationModelInfo>>;
 }
 
 // ── Calibration history (issue 5, `npm start` + dashboard helper) ─────────────────────────────

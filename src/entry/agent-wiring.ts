@@ -71,6 +71,7 @@ export function createAgentWiring(runtime: AgentRuntime, options: AgentWiringOpt
       caps: seedCaps(BudgetComponent.agentReasoning),
       hash: runtime.hash,
       cacheFreshMs: EXPLANATION_FRESH_MS,
+      logger: runtime.logger,
     },
     newId: () => randomUUID(),
     observeTimeoutMs: config.agents.observeTimeoutMs,

@@ -125,6 +125,7 @@ export async function createAgentStack(aws: TestAws, options: AgentStackOptions 
       caps: options.caps ?? seedCaps(BudgetComponent.agentReasoning),
       hash: (text) => createHash('sha256').update(text).digest('hex'),
       cacheFreshMs: EXPLANATION_FRESH_MS,
+      logger,
     },
     newId: () => randomUUID(),
     observeTimeoutMs: options.observeTimeoutMs ?? DEFAULT_OBSERVE_TIMEOUT_MS,

@@ -14,6 +14,7 @@ import type {
   EscalationStore,
   ExplanationCache,
   Notifier,
+  Logger,
   Reasoner,
 } from '../ports.ts';
 
@@ -37,6 +38,8 @@ export interface ReasoningDeps {
   /** Content hash (hex) for cache keys; injected because app has no crypto. */
   readonly hash: (text: string) => string;
   readonly cacheFreshMs: number;
+  /** Where a failed model call is reported (`model.unavailable`: model id and error class, never the prompt). */
+  readonly logger: Logger;
 }
 
 export interface AgentDeps {

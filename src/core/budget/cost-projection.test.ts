@@ -18,24 +18,24 @@ const ZERO_USAGE: Usage = Object.fromEntries(Object.keys(DEFAULT_USAGE).map((key
 
 describe('projectMonthlyCost', () => {
   it('projectMonthlyCost prices the seed default usage as worked by hand', () => {
-    // Hand-worked (prices: US_EAST_1_PRICES, free tier: SEED_FREE_TIER):
+    // Hand-worked (prices: US_EAST_1_PRICES = Haiku 5.5 and Sonnet 5.5 through the US profile, free tier: SEED_FREE_TIER):
     // Bedrock: 3,000 calls, 5 % Sonnet → 2,850 Haiku calls × (200 in, 150 out) tokens
-    //   Haiku  570,000 in × $0.00025/1K = 0.1425;  427,500 out × $0.00125/1K = 0.534375
-    //   Sonnet  30,000 in × $0.003/1K   = 0.09;     22,500 out × $0.015/1K   = 0.3375  → 1.104375
+    //   Haiku  570,000 in × $0.00011/1K = 0.0627;  427,500 out × $0.00055/1K = 0.235125
+    //   Sonnet  30,000 in × $0.0022/1K  = 0.066;    22,500 out × $0.011/1K   = 0.2475  → 0.611325
     // DynamoDB: 40K WRU × $0.625/M = 0.025; 100K RRU × $0.125/M = 0.0125; PITR 1 GB × 0.2 = 0.2 → 0.2375
-    // CloudWatch: (12 − 10) metrics × 0.30 = 0.6; (11 − 10) alarm metrics × 0.10 = 0.1; 0.25 GB stored × 0.03 = 0.0075 → 0.7075
+    // CloudWatch: (13 − 10) metrics × 0.30 = 0.9; (12 − 10) alarm metrics × 0.10 = 0.2; 0.25 GB stored × 0.03 = 0.0075 → 1.1075
     // Everything else sits inside the free tier.
     const projection = projectMonthlyCost(DEFAULT_USAGE, US_EAST_1_PRICES, SEED_FREE_TIER);
 
-    expect(componentOf(projection, BudgetComponent.agentReasoning).netUsd).toBeCloseTo(1.104375, TOLERANCE_DIGITS);
+    expect(componentOf(projection, BudgetComponent.agentReasoning).netUsd).toBeCloseTo(0.611325, TOLERANCE_DIGITS);
     expect(componentOf(projection, BudgetComponent.environmentProfiles).netUsd).toBeCloseTo(0.2375, TOLERANCE_DIGITS);
-    expect(componentOf(projection, BudgetComponent.cloudwatchDashboards).netUsd).toBeCloseTo(0.7075, TOLERANCE_DIGITS);
+    expect(componentOf(projection, BudgetComponent.cloudwatchDashboards).netUsd).toBeCloseTo(1.1075, TOLERANCE_DIGITS);
     expect(componentOf(projection, BudgetComponent.predictionServing).netUsd).toBe(0);
     expect(componentOf(projection, BudgetComponent.slackIntegration).netUsd).toBe(0);
     expect(componentOf(projection, BudgetComponent.calibrationState).netUsd).toBe(0);
     expect(componentOf(projection, BudgetComponent.agentOrchestration).netUsd).toBe(0);
-    expect(projection.totalNetUsd).toBeCloseTo(2.049375, TOLERANCE_DIGITS);
-    expect(projection.runwayMonths).toBeCloseTo(200 / 2.049375, 6);
+    expect(projection.totalNetUsd).toBeCloseTo(1.956325, TOLERANCE_DIGITS);
+    expect(projection.runwayMonths).toBeCloseTo(200 / 1.956325, 6);
   });
 
   it('projectMonthlyCost reports gross and free-tier credit for lines inside the free tier', () => {
@@ -50,13 +50,13 @@ describe('projectMonthlyCost', () => {
   });
 
   it('projectMonthlyCost computes share of allocation and runway per component', () => {
-    // Agent reasoning: 1.104375 / 35 per month; 35 / 1.104375 months.
+    // Agent reasoning: 0.611325 / 35 per month; 35 / 0.611325 months.
     const projection = projectMonthlyCost(DEFAULT_USAGE, US_EAST_1_PRICES, SEED_FREE_TIER);
 
     const reasoning = componentOf(projection, BudgetComponent.agentReasoning);
     expect(reasoning.allocationUsd).toBe(35);
-    expect(reasoning.shareOfAllocationPerMonth).toBeCloseTo(1.104375 / 35, TOLERANCE_DIGITS);
-    expect(reasoning.runwayMonths).toBeCloseTo(35 / 1.104375, 6);
+    expect(reasoning.shareOfAllocationPerMonth).toBeCloseTo(0.611325 / 35, TOLERANCE_DIGITS);
+    expect(reasoning.runwayMonths).toBeCloseTo(35 / 0.611325, 6);
     const orchestration = componentOf(projection, BudgetComponent.agentOrchestration);
     expect(orchestration.shareOfAllocationPerMonth).toBe(0);
     expect(orchestration.runwayMonths).toBeNull();
@@ -84,7 +84,7 @@ describe('projectMonthlyCost', () => {
     expect(componentOf(projection, BudgetComponent.slackIntegration).netUsd).toBeCloseTo(0.01, TOLERANCE_DIGITS);
     expect(componentOf(projection, BudgetComponent.calibrationState).netUsd).toBeCloseTo(0.016, TOLERANCE_DIGITS);
     expect(componentOf(projection, BudgetComponent.predictionServing).netUsd).toBe(0);
-    expect(projection.totalNetUsd).toBeCloseTo(2.049375 + 0.01 + 0.016, TOLERANCE_DIGITS);
+    expect(projection.totalNetUsd).toBeCloseTo(1.956325 + 0.01 + 0.016, TOLERANCE_DIGITS);
   });
 
   it('projectMonthlyCost with noFreeTier nets every line at its gross price', () => {
@@ -103,13 +103,13 @@ describe('projectMonthlyCost', () => {
   });
 
   it('projectMonthlyCost flags components whose month costs more than their allocation', () => {
-    // 1,000,000 Haiku calls × (1,000 in × $0.00025/1K + 1,000 out × $0.00125/1K) = 1,500 > 35.
+    // 1,000,000 Haiku calls × (1,000 in × $0.00011/1K + 1,000 out × $0.00055/1K) = 660 > 35.
     // 10 GB in S3: (10 − 5) × 0.023 = 0.115 against a $0 allocation → runway 0.
     const usage: Usage = { ...ZERO_USAGE, lambdaMemoryMb: 256, modelCalls: 1_000_000, averageInputTokensPerCall: 1_000, averageOutputTokensPerCall: 1_000, s3StorageGb: 10 };
 
     const projection = projectMonthlyCost(usage, US_EAST_1_PRICES, SEED_FREE_TIER);
 
-    expect(componentOf(projection, BudgetComponent.agentReasoning).netUsd).toBeCloseTo(1_500, 6);
+    expect(componentOf(projection, BudgetComponent.agentReasoning).netUsd).toBeCloseTo(660, 6);
     const calibration = componentOf(projection, BudgetComponent.calibrationState);
     expect(calibration.netUsd).toBeCloseTo(0.115, TOLERANCE_DIGITS);
     expect(calibration.runwayMonths).toBe(0);
@@ -117,13 +117,13 @@ describe('projectMonthlyCost', () => {
   });
 
   it('projectMonthlyCost sends sonnetCallShare of the calls to Sonnet and the rest to Haiku', () => {
-    // All 100 calls on Sonnet: 100 × 1,000 tokens in × $0.003/1K = 0.3; no Haiku lines charged.
+    // All 100 calls on Sonnet: 100 × 1,000 tokens in × $0.0022/1K = 0.22; no Haiku lines charged.
     const usage: Usage = { ...ZERO_USAGE, lambdaMemoryMb: 256, modelCalls: 100, averageInputTokensPerCall: 1_000, sonnetCallShare: 1 };
 
     const projection = projectMonthlyCost(usage, US_EAST_1_PRICES, SEED_FREE_TIER);
 
     const reasoning = componentOf(projection, BudgetComponent.agentReasoning);
-    expect(reasoning.lines.find((line) => line.item === 'sonnet input tokens')?.netUsd).toBeCloseTo(0.3, TOLERANCE_DIGITS);
+    expect(reasoning.lines.find((line) => line.item === 'sonnet input tokens')?.netUsd).toBeCloseTo(0.22, TOLERANCE_DIGITS);
     expect(reasoning.lines.find((line) => line.item === 'haiku input tokens')?.netUsd).toBe(0);
   });
 
@@ -142,7 +142,7 @@ describe('projectMonthlyCost', () => {
     const projection = projectMonthlyCost(DEFAULT_USAGE, US_EAST_1_PRICES, SEED_FREE_TIER, allocation, 100);
 
     expect(componentOf(projection, BudgetComponent.agentReasoning).allocationUsd).toBe(17.5);
-    expect(projection.runwayMonths).toBeCloseTo(100 / 2.049375, 6);
+    expect(projection.runwayMonths).toBeCloseTo(100 / 1.956325, 6);
   });
 
   it('projectMonthlyCost returns a frozen projection', () => {

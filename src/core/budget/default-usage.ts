@@ -63,11 +63,11 @@ export const DEFAULT_USAGE: Usage = Object.freeze({
   s3PutRequests: 500,
   /** Bundles are cached per Lambda container; a GET per cold start. */
   s3GetRequests: 5_000,
-  /** Predictions, ScopeChanges, Escalations, ModelInputTokens, ModelOutputTokens, ModelCostUsd, and Ece for 6 clusters. */
-  cloudwatchCustomMetrics: 12,
+  /** Predictions, ScopeChanges, Escalations, ModelInputTokens, ModelOutputTokens, ModelCostUsd, ModelUnavailable, and Ece for 6 clusters. */
+  cloudwatchCustomMetrics: 13,
   cloudwatchDashboards: 1,
-  /** The template's error alarm reads 10 metrics (9 functions + the state machine), the cost alarm 1. */
-  cloudwatchAlarmMetrics: 11,
+  /** The template's error alarm reads 10 metrics (9 functions + the state machine), the cost alarm 1, the model-unavailable alarm 1. */
+  cloudwatchAlarmMetrics: 12,
   cloudwatchLogsIngestedGb: 0.5,
   /** 0.5 GB/month kept 14 days. */
   cloudwatchLogsStoredGb: 0.25,

@@ -8,6 +8,8 @@ export interface CostReportContext {
   readonly pricesAsOf: string;
   /** How the free tier was applied, e.g. "seed (incl. 12-month allowances)". */
   readonly freeTierLabel: string;
+  /** Which models price the Bedrock lines, at what price and as of when. */
+  readonly modelPricesLabel: string;
   /** Where the usage came from, e.g. "defaults (seed expected usage)" or a file path. */
   readonly usageLabel: string;
 }
@@ -34,6 +36,7 @@ export function formatCostReport(projection: CostProjection, context: CostReport
   ]);
   const lines = [
     `Monthly cost projection — prices us-east-1 as of ${context.pricesAsOf}; free tier: ${context.freeTierLabel}; usage: ${context.usageLabel}`,
+    `Bedrock: ${context.modelPricesLabel}`,
     '',
     ...table([...HEADERS], rows),
     '',

@@ -13,6 +13,7 @@ import { parseCommandOptions } from './parse-command-options.ts';
 import * as askUsage from './commands/ask-usage.ts';
 import * as budgetUsage from './commands/budget-usage.ts';
 import * as costUsage from './commands/cost-usage.ts';
+import * as doctorUsage from './commands/doctor-usage.ts';
 import * as evalUsage from './commands/eval-usage.ts';
 import * as onboardUsage from './commands/onboard-usage.ts';
 import * as predictUsage from './commands/predict-usage.ts';
@@ -46,6 +47,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   ask: { usage: askUsage, load: () => import('./commands/ask.ts') },
   budget: { usage: budgetUsage, load: () => import('./commands/budget.ts') },
   cost: { usage: costUsage, load: () => import('./commands/cost.ts') },
+  doctor: { usage: doctorUsage, load: () => import('./commands/doctor.ts') },
   'versus-slurm': { usage: versusSlurmUsage, load: () => import('./commands/versus-slurm.ts') },
 };
 

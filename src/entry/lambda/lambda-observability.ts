@@ -24,6 +24,8 @@ export const MetricName = {
   modelInputTokens: 'ModelInputTokens',
   modelOutputTokens: 'ModelOutputTokens',
   modelCostUsd: 'ModelCostUsd',
+  /** One per model call that failed (the answer fell back to a cached or templated explanation); alarmed in template.yaml. */
+  modelUnavailable: 'ModelUnavailable',
 } as const;
 export type MetricName = (typeof MetricName)[keyof typeof MetricName];
 

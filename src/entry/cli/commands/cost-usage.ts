@@ -6,7 +6,9 @@ export const summary = 'Project the monthly AWS cost per budget component agains
 export const help = `usage: vgac cost [--usage FILE] [--json] [--always-free-only] [--no-ledger]
 
 Projects one month's AWS cost (us-east-1 on-demand prices, minus the free tier) per budget
-component, next to the seed's allocation, and how many months the $200 lasts. Usage is the
+component, next to the seed's allocation, and how many months the $200 lasts. Model calls are
+priced with the configured models (VGAC_BEDROCK_MODEL_ID for the Haiku share,
+VGAC_BEDROCK_COMPLEX_MODEL_ID for the Sonnet share) at their dated Bedrock prices. Usage is the
 seed's expected usage, with the average input and output tokens per model call measured by the
 budget ledger (VGAC_DATA_DIR's embedded store, or the configured DynamoDB table) once it has
 counted calls, and any field of --usage FILE on top.

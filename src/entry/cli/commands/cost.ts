@@ -3,15 +3,19 @@
  * cost per budget component from the price table, the free tier and a usage profile — the seed's
  * expected usage, with the average tokens per model call measured by the budget ledger (the
  * configured table: the embedded store, or DynamoDB on AWS) once it has counted calls, and any
- * field a JSON usage file names — against the seed's $200 allocation.
+ * field a JSON usage file names — against the seed's $200 allocation. Model calls are priced with
+ * the configured models (VGAC_BEDROCK_MODEL_ID for Haiku's share, VGAC_BEDROCK_COMPLEX_MODEL_ID for
+ * Sonnet's) at their dated prices, not the seed's Claude 3 Haiku prices.
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { projectMonthlyCost } from '../../../core/budget/cost-projection.ts';
 import { SEED_FREE_TIER, alwaysFreeOnly } from '../../../core/budget/free-tier.ts';
-import { PRICES_AS_OF, PRICE_SOURCE, US_EAST_1_PRICES } from '../../../core/budget/price-table.ts';
+import { modelPolicy, resolveModel, type AllowedModelId } from '../../../core/agents/model-policy.ts';
+import { MODEL_PRICES_AS_OF, MODEL_PRICE_SOURCE, PRICES_AS_OF, PRICE_SOURCE, SEED_MODEL_PRICES, US_EAST_1_PRICES, pricesForPolicy, type ModelPrice } from '../../../core/budget/price-table.ts';
 import { DEFAULT_USAGE, parseUsage, withMeasuredTokens, type MeasuredModelUsage, type Usage } from '../../../core/budget/usage.ts';
 import { InvalidInputError } from '../../../core/errors.ts';
+import { loadConfig } from '../../config.ts';
 import { formatCostReport } from '../format-cost-report.ts';
 import { readLedgerSnapshot } from '../read-ledger-snapshot.ts';
 import { options } from './cost-usage.ts';
@@ -41,9 +45,23 @@ export async function run(args: readonly string[]): Promise<number> {
   const usage = overrides === undefined ? base : overrides.over(base);
   const alwaysFree = values['always-free-only'] === true;
   const freeTier = alwaysFree ? alwaysFreeOnly(SEED_FREE_TIER) : SEED_FREE_TIER;
-  const projection = projectMonthlyCost(usage, US_EAST_1_PRICES, freeTier);
+  const config = loadConfig(undefined, { logLevel: 'silent' });
+  const policy = modelPolicy(config.bedrockModelId, config.agents.complexModelId);
+  const prices = pricesForPolicy(US_EAST_1_PRICES, policy);
+  const projection = projectMonthlyCost(usage, prices, freeTier);
   if (values.json === true) {
-    const report = { pricesAsOf: PRICES_AS_OF, priceSource: PRICE_SOURCE, freeTier: alwaysFree ? 'always-free-only' : 'seed', measuredModelUsage: measured, usage, projection };
+    const report = {
+      pricesAsOf: PRICES_AS_OF,
+      priceSource: PRICE_SOURCE,
+      modelPricesAsOf: MODEL_PRICES_AS_OF,
+      modelPriceSource: MODEL_PRICE_SOURCE,
+      models: { haiku: { modelId: policy.defaultModelId, ...prices.bedrock.haiku }, sonnet: { modelId: policy.complexModelId, ...prices.bedrock.sonnet } },
+      seedModelPrices: SEED_MODEL_PRICES,
+      freeTier: alwaysFree ? 'always-free-only' : 'seed',
+      measuredModelUsage: measured,
+      usage,
+      projection,
+    };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return 0;
   }
@@ -51,10 +69,21 @@ export async function run(args: readonly string[]): Promise<number> {
     formatCostReport(projection, {
       pricesAsOf: PRICES_AS_OF,
       freeTierLabel: alwaysFree ? 'always-free allowances only' : 'seed (incl. 12-month allowances)',
+      modelPricesLabel: `${modelLabel(policy.defaultModelId, prices.bedrock.haiku)} by default, ${modelLabel(policy.complexModelId, prices.bedrock.sonnet)} for complex requests, as of ${MODEL_PRICES_AS_OF} (the seed's table held Claude 3 Haiku's ${perMillion(SEED_MODEL_PRICES.haiku)})`,
       usageLabel: `${values.usage ?? 'seed expected usage (defaults)'}; ${tokensLabel(measured, usage)}`,
     }),
   );
   return 0;
+}
+
+/** USD per million input / output tokens, e.g. `$0.11 / $0.55 per M tokens`. */
+function perMillion(price: ModelPrice): string {
+  const usd = (perThousand: number) => `$${Number((perThousand * 1000).toFixed(4)).toString()}`;
+  return `${usd(price.inputUsdPer1kTokens)} / ${usd(price.outputUsdPer1kTokens)} per M tokens`;
+}
+
+function modelLabel(modelId: AllowedModelId, price: ModelPrice): string {
+  return `${resolveModel(modelId).model.name} (${modelId}) ${perMillion(price)}`;
 }
 
 function tokensLabel(measured: MeasuredModelUsage | null, usage: Usage): string {
