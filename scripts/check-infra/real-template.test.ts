@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLUSTER_INDEX_NAME, TTL_ATTRIBUTE, tableDefinition } from '../../src/adapters/dynamodb/table-definition.ts';
 import { LAMBDA_FUNCTIONS, bundleDirectory } from '../lambda-functions.ts';
-import type { SecretSource } from '../../src/app/ports.ts';
+import type { SecretSource } from '../../src/app/ports/secret-source.ts';
 import { ALLOWED_MODELS, DEFAULT_MODEL_POLICY, US_PROFILE_DESTINATION_REGIONS, foundationModelOf, modelFamily, modelPolicy, parseModelId } from '../../src/core/agents/model-policy.ts';
 import { COLLECTORS, CONFIG_VARIABLES, loadConfig } from '../../src/entry/config.ts';
 import { METRICS_NAMESPACE, MetricName } from '../../src/entry/lambda/lambda-observability.ts';

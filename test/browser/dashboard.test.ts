@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Logger } from '../../src/app/ports.ts';
+import type { Logger } from '../../src/app/ports/logger.ts';
 import { loadConfig } from '../../src/entry/config.ts';
 import { startStack, type Stack } from '../../src/entry/local/start-stack.ts';
 import { DynamoEscalationStore } from '../../src/adapters/dynamodb/dynamo-escalation-store.ts';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explain } from '../../src/app/agents/explain.ts';
 import { observePredictDecide } from '../../src/app/agents/observe-predict-decide.ts';
 import { ReasonerError } from '../../src/app/errors.ts';
-import type { ExplanationFacts } from '../../src/app/ports.ts';
+import type { ExplanationFacts } from '../../src/app/ports/reasoner.ts';
 import { createBedrockClient, createBedrockReasoner } from '../../src/adapters/llm/bedrock-reasoner.ts';
 import { DEFAULT_MODEL_POLICY } from '../../src/core/agents/model-policy.ts';
 import { EXPLAIN_SYSTEM_PROMPT } from '../../src/core/agents/prompts.ts';

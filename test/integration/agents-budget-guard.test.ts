@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explain } from '../../src/app/agents/explain.ts';
-import type { ExplanationFacts } from '../../src/app/ports.ts';
+import type { ExplanationFacts } from '../../src/app/ports/reasoner.ts';
 import { DynamoBudgetLedger } from '../../src/adapters/dynamodb/dynamo-budget-ledger.ts';
 import { createBedrockClient, createBedrockReasoner } from '../../src/adapters/llm/bedrock-reasoner.ts';
 import { EXPLAIN_SYSTEM_PROMPT } from '../../src/core/agents/prompts.ts';

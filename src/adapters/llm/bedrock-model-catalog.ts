@@ -7,7 +7,7 @@
  */
 import { BedrockClient, GetFoundationModelCommand, GetInferenceProfileCommand } from '@aws-sdk/client-bedrock';
 import { InfrastructureError } from '../../app/errors.ts';
-import type { ModelCatalog } from '../../app/ports.ts';
+import type { ModelCatalog } from '../../app/ports/model-catalog.ts';
 import type { CatalogLookup } from '../../core/agents/model-availability.ts';
 
 export interface BedrockControlClientOptions {

@@ -24,7 +24,7 @@ import {
   type Tool,
 } from '@aws-sdk/client-bedrock-runtime';
 import { ReasonerError } from '../../app/errors.ts';
-import type { ModelUsage, Reasoner, ReasonerReply, ReasonerRequest, ReasonerToolRequest } from '../../app/ports.ts';
+import type { ModelUsage, Reasoner, ReasonerReply, ReasonerRequest, ReasonerToolRequest } from '../../app/ports/reasoner.ts';
 import { resolveModel } from '../../core/agents/model-policy.ts';
 import { inputTokensUpperBound } from '../../core/agents/token-estimate.ts';
 

@@ -5,7 +5,7 @@
  */
 import { judgeModelAvailability, Availability, type ModelAvailability } from '../../core/agents/model-availability.ts';
 import { MODEL_LIST_AS_OF, resolveModel, type AllowedModelId, type ModelPolicy } from '../../core/agents/model-policy.ts';
-import type { ModelCatalog } from '../ports.ts';
+import type { ModelCatalog } from '../ports/model-catalog.ts';
 
 export interface ModelCheckReport {
   readonly region: string;

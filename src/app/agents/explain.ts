@@ -13,7 +13,7 @@
 import { modelForRequest, type AllowedModelId } from '../../core/agents/model-policy.ts';
 import { callCostMicroUsd, worstCaseCallMicroUsd } from '../../core/budget/model-call-cost.ts';
 import { ReasonerError } from '../errors.ts';
-import type { CallMeter, ExplanationFacts, ReasonerRequest, ReasonerToolRequest, ReasonerToolSpec } from '../ports.ts';
+import type { CallMeter, ExplanationFacts, ReasonerRequest, ReasonerToolRequest, ReasonerToolSpec } from '../ports/reasoner.ts';
 import { REASONING_COMPONENT, type ReasoningDeps } from './agent-deps.ts';
 
 export const ExplanationSource = { model: 'model', cache: 'cache', offline: 'offline' } as const;

@@ -17,7 +17,9 @@ import { featureDrift } from '../../core/model/feature-reference.ts';
 import { NotConfiguredError, UnknownClusterError } from '../errors.ts';
 import { numericFeatureColumns } from '../learning/feature-columns.ts';
 import type { LearningDeps } from '../learning/learning-deps.ts';
-import type { BudgetLedger, CalibrationHistoryStore, PredictionRecord } from '../ports.ts';
+import type { BudgetLedger } from '../ports/budget-ledger.ts';
+import type { CalibrationHistoryStore } from '../ports/calibration-history-store.ts';
+import type { PredictionRecord } from '../records/prediction-record.ts';
 import { queryOf, validate } from './read-request.ts';
 import { ClusterPath } from './request-schemas.ts';
 

@@ -8,7 +8,7 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
-import type { Logger } from '../../app/ports.ts';
+import type { Logger } from '../../app/ports/logger.ts';
 import { createPowertoolsLogger } from '../../adapters/logging/powertools-logger.ts';
 import type { Config } from '../config.ts';
 

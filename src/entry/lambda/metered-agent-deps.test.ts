@@ -1,7 +1,10 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { describe, expect, it } from 'vitest';
 import { ReasonerError } from '../../app/errors.ts';
-import type { BudgetLedger, Escalation, EscalationStore, Reasoner, ReasonerRequest, ReserveResult } from '../../app/ports.ts';
+import type { BudgetLedger, ReserveResult } from '../../app/ports/budget-ledger.ts';
+import type { Escalation } from '../../app/records/escalation.ts';
+import type { EscalationStore } from '../../app/ports/escalation-store.ts';
+import type { Reasoner, ReasonerRequest } from '../../app/ports/reasoner.ts';
 import { meteredEscalations, meteredLedger, meteredReasoner } from './metered-agent-deps.ts';
 
 interface Added {

@@ -16,7 +16,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { AgentDeps } from '../../app/agents/agent-deps.ts';
 import { ReasonerError } from '../../app/errors.ts';
-import type { BudgetLedger, EscalationStore, Reasoner } from '../../app/ports.ts';
+import type { BudgetLedger } from '../../app/ports/budget-ledger.ts';
+import type { EscalationStore } from '../../app/ports/escalation-store.ts';
+import type { Reasoner } from '../../app/ports/reasoner.ts';
 import { countMetric, MetricName, type LambdaObservability } from './lambda-observability.ts';
 
 type MetricsSink = Pick<LambdaObservability, 'metrics'>;

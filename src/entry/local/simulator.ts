@@ -5,7 +5,7 @@
  * `runSimulationEvent`. When a trace is exhausted the next cycle starts (new job ids), so the demo
  * never runs dry. `stop()` lets the event in flight finish, then returns: nothing is torn halfway.
  */
-import type { Logger } from '../../app/ports.ts';
+import type { Logger } from '../../app/ports/logger.ts';
 import { resumePoint } from '../../app/simulation/resume-point.ts';
 import type { RecomputeAction } from '../../app/learning/recompute-calibration.ts';
 import { runSimulationEvent, type SimulationDeps, type SimulationEventResult } from '../../app/simulation/run-simulation-event.ts';

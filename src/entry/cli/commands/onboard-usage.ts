@@ -1,5 +1,5 @@
 /** What `vgac onboard --help` and `vgac --help` show without loading the command (onboard.ts): its summary, help and options. */
-import type { ClusterProfile } from '../../../app/ports.ts';
+import type { ClusterProfile } from '../../../app/records/cluster-profile.ts';
 
 export const summary = 'Register a cluster from its own scheduler history (or a bundle), ready for the collector';
 

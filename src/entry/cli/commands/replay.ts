@@ -16,7 +16,7 @@ import { seededRandom } from '../../../core/random.ts';
 import { reconstructQueueState } from '../../../core/traces/queue-state.ts';
 import { TRACE_FORMATS } from '../../../core/traces/trace-job.ts';
 import { createLearningDeps, type LearningDeps, type LearningSettings } from '../../../app/learning/learning-deps.ts';
-import type { Logger } from '../../../app/ports.ts';
+import type { Logger } from '../../../app/ports/logger.ts';
 import { MemoryBundleStore, MemoryClusterStore } from '../../../app/replay/memory-stores.ts';
 import { replayDataset } from '../../../app/replay/replay-dataset.ts';
 import { replayTrace } from '../../../app/replay/replay-trace.ts';

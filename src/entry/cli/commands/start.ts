@@ -8,7 +8,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createJsonLinesFileLogger } from '../../../adapters/logging/json-lines-file-logger.ts';
-import type { Logger } from '../../../app/ports.ts';
+import type { Logger } from '../../../app/ports/logger.ts';
 import { InvalidInputError } from '../../../core/errors.ts';
 import { describeConfig, loadConfig, type Config } from '../../config.ts';
 import { liveSlurmRoute, startLiveSlurmCollector } from '../../local/slurm-collector.ts';
