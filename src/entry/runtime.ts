@@ -5,7 +5,7 @@
  */
 import { createLearningDeps, sha256Hex, type LearningDeps, type LearningSettings } from '../app/learning/learning-deps.ts';
 import type { Logger } from '../app/ports/logger.ts';
-import { DynamoClusterStore } from '../adapters/dynamodb/dynamo-cluster-store.ts';
+import { dynamoLearningStores } from './learning-stores.ts';
 import { ensureTable } from '../adapters/dynamodb/table-definition.ts';
 import { createPowertoolsLogger } from '../adapters/logging/powertools-logger.ts';
 import { ensureBucket, S3BundleStore } from '../adapters/s3/s3-bundle-store.ts';
@@ -67,7 +67,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     throw error;
   }
   const learning = createLearningDeps({
-    store: new DynamoClusterStore({ client: clients.dynamo, tableName: config.table }),
+    ...dynamoLearningStores(clients.dynamo, config.table),
     bundles: new S3BundleStore({ client: clients.s3, bucket: config.bucket }),
     gate: config.gate,
     logger,

@@ -1,5 +1,5 @@
 /**
- * Encoding between the domain records of `ports.ts` and the plain items the DynamoDB document
+ * Encoding between the domain records of `app/records/` and the plain items the DynamoDB document
  * client stores. One zod schema per record checks it on the way in (bad input →
  * `InvalidInputError` naming the field) and on the way out (a corrupt stored item →
  * `InfrastructureError`), so nothing unvalidated crosses the boundary in either direction.
@@ -7,8 +7,8 @@
 import { z } from 'zod';
 import type { CalibrationRecord } from '../../app/records/calibration-record.ts';
 import type { ClusterProfile } from '../../app/records/cluster-profile.ts';
-import type { ConformalRecord } from '../../app/records/conformal-record.ts';
-import type { Outcome, PredictionRecord } from '../../app/records/prediction-record.ts';
+import type { LearningRecord } from '../../app/records/learning-record.ts';
+import type { Outcome, PendingOutcome, PredictionRecord } from '../../app/records/prediction-record.ts';
 import { InfrastructureError } from '../../app/errors.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import { ActionScope, CalibrationState, DriftStatus, Tier } from '../../core/gating/gate-config.ts';
@@ -44,50 +44,142 @@ const WaitEstimateSchema = z.object({
   coverage: z.number().gt(0).lt(1),
 });
 
+const WaitBaseSchema = z.object({ lowerSeconds: nonNegative, upperSeconds: nonNegative });
+
 export const PredictionRecordSchema = z.object({
   clusterId: z.string(),
   jobId: z.string(),
   predictedAtMs: epochMs,
   features: z.record(z.string(), z.union([finite, z.string()])),
+  unknownFeatures: z.array(z.string()),
   rawScore: finite,
+  classifierProbability: probability,
   probability,
   waitEstimate: WaitEstimateSchema.nullable(),
   scope: z.enum(ActionScope),
   tier: z.enum(Tier).nullable(),
   bundleVersion: count,
+  epoch: count.min(1),
+  calibrationVersion: count,
   outcome: OutcomeSchema.optional(),
-  waitBase: z.object({ lowerSeconds: nonNegative, upperSeconds: nonNegative }).optional(),
+  waitBase: WaitBaseSchema.optional(),
   waitBin: count.optional(),
+});
+
+export const PendingOutcomeSchema = z.object({
+  clusterId: z.string(),
+  jobId: z.string(),
+  epoch: count.min(1),
+  bundleVersion: count,
+  classifierProbability: probability,
+  probability,
+  predictedAtMs: epochMs,
+  outcome: OutcomeSchema,
+  waitEstimate: WaitEstimateSchema.nullable(),
+  waitBase: WaitBaseSchema.optional(),
+  waitBin: count.optional(),
+});
+
+const EvidenceSchema = z.object({
+  count: count.min(1),
+  longWaits: count,
+  ece: probability,
+  standardError: nonNegative,
+  upper: probability,
+  lower: probability,
+  level: z.number().gt(0.5).lt(1),
+});
+
+const CountersSchema = z.object({
+  driftAlarms: count,
+  adaptations: count,
+  resets: count,
+  withdrawals: count,
+  skippedOutcomes: count,
+});
+
+const CalibeatingSchema = z.object({ weights: z.array(nonNegative), longWaits: z.array(nonNegative) });
+
+const FeatureShiftSchema = z.object({ feature: z.string().min(1), psi: nonNegative, noisePsi: nonNegative, significant: z.boolean() });
+
+const OnlineWaitStateSchema = z.object({
+  alpha: finite,
+  scoredOutcomes: count,
+  misses: count,
+  probabilities: z.array(probability),
+  bins: z.array(z.number().int().min(0).max(255)),
+  waitsSeconds: z.array(nonNegative),
+  scores: z.array(finite),
+});
+
+const StandingSchema = z.object({
+  scope: z.enum(ActionScope),
+  qualifiedTiers: z.array(z.enum(Tier)),
+  driftStatus: z.enum(DriftStatus),
+  state: z.enum(CalibrationState),
+  reasons: z.array(z.string()),
 });
 
 export const CalibrationRecordSchema = z.object({
   clusterId: z.string(),
-  ece: probability.nullable(),
-  eceLower: probability.nullable(),
-  eceUpper: probability.nullable(),
-  auroc: probability.nullable(),
-  brier: probability.nullable(),
-  lastKnownGoodEce: probability,
-  score: probability.nullable(),
-  sampleCount: count,
-  outcomeCount: count,
-  outcomesAtLastRecompute: count,
-  state: z.enum(CalibrationState),
+  learningVersion: count.min(1),
+  epoch: count.min(1),
+  longWaitThresholdSeconds: nonNegative,
+  epochStartedAtMs: epochMs,
+  activeBundleVersion: count.min(1),
+  calibrator: z.object({ slope: finite, intercept: finite, calibeating: CalibeatingSchema }),
+  wait: OnlineWaitStateSchema,
   scope: z.enum(ActionScope),
-  driftStatus: z.enum(DriftStatus),
   qualifiedTiers: z.array(z.enum(Tier)),
-  activeBundleVersion: count,
-  latestBundleVersion: count,
-  outcomesAtActivation: count,
-  recalibrations: count,
+  driftStatus: z.enum(DriftStatus),
+  state: z.enum(CalibrationState),
+  reasons: z.array(z.string()),
+  evidence: EvidenceSchema.nullable(),
+  evidenceSinceMs: epochMs,
+  outcomes: count,
+  totalOutcomes: count,
+  counters: CountersSchema,
   retrains: count,
-  version: count,
+  retrainDue: z.boolean(),
+  lastDriftAlarm: z.object({ direction: z.string(), atMs: epochMs }).nullable(),
+  featureShifts: z.array(FeatureShiftSchema),
   updatedAtMs: epochMs,
-  // Feature drift (PSI helper): optional so that items written before it still decode.
-  maxFeaturePsi: nonNegative.nullable().optional(),
-  maxPsiFeature: z.string().min(1).nullable().optional(),
-  // Per-class gate rule (class-guard helper): optional so that items written before it still decode.
-  windowLongWaits: count.optional(),
+});
+
+export const LearningRecordSchema = z.object({
+  clusterId: z.string(),
+  state: z.object({
+    epoch: count.min(1),
+    longWaitThresholdSeconds: nonNegative,
+    epochStartedAtMs: epochMs,
+    outcomes: count,
+    classifierVersion: count.min(1),
+    calibrator: z.object({
+      platt: z.object({ slope: finite, intercept: finite, logits: z.array(finite), labels: z.array(z.number().int().min(0).max(1)) }),
+      calibeating: CalibeatingSchema,
+      fastOutcomesLeft: count,
+    }),
+    evidence: z.object({ sinceMs: epochMs, probabilities: z.array(probability), labels: z.array(z.number().int().min(0).max(1)), observedAtMs: z.array(epochMs) }),
+    drift: z.object({ batchResidual: finite, batchVariance: nonNegative, batchCount: count, upper: nonNegative, lower: nonNegative, inflation: finite.min(1) }),
+    standing: StandingSchema,
+    judgedOn: EvidenceSchema.nullable(),
+    classifierCheck: z.object({ auroc: probability.nullable(), outcomes: count }),
+    retrainDue: z.boolean(),
+    counters: CountersSchema,
+    lastDriftAlarm: z.object({ direction: z.enum(['under_prediction', 'over_prediction']), statistic: finite, threshold: finite, atMs: epochMs }).nullable(),
+    checkpointedAtOutcomes: count,
+    checkpointedAtResponses: count,
+  }),
+  wait: OnlineWaitStateSchema,
+  foldedJobIds: z.array(z.string()),
+  totalOutcomes: count,
+  activeBundleVersion: count.min(1),
+  latestBundleVersion: count.min(1),
+  checkpointVersions: z.array(count.min(1)),
+  retrains: count,
+  featureShifts: z.array(FeatureShiftSchema),
+  version: count.min(1),
+  updatedAtMs: epochMs,
 });
 
 export const ClusterProfileSchema = z.object({
@@ -103,28 +195,15 @@ export const ClusterProfileSchema = z.object({
   updatedAtMs: epochMs,
 });
 
-/** The conformal item (issue 7); its windows are stored packed (see dynamo-cluster-store.ts), validated here as numbers. */
-export const ConformalRecordSchema = z.object({
-  clusterId: z.string(),
-  alpha: finite,
-  scoredOutcomes: count,
-  misses: count,
-  probabilities: z.array(probability),
-  bins: z.array(z.number().int().min(0).max(255)),
-  waitsSeconds: z.array(nonNegative),
-  scores: z.array(finite),
-  version: count,
-  updatedAtMs: epochMs,
-});
-
-// Compile-time proof that each schema produces exactly the port's type.
+// Compile-time proof that each schema produces exactly the record's type.
 const _typeChecks: [
   (value: z.infer<typeof PredictionRecordSchema>) => PredictionRecord,
+  (value: z.infer<typeof PendingOutcomeSchema>) => PendingOutcome,
   (value: z.infer<typeof CalibrationRecordSchema>) => CalibrationRecord,
+  (value: z.infer<typeof LearningRecordSchema>) => LearningRecord,
   (value: z.infer<typeof ClusterProfileSchema>) => ClusterProfile,
   (value: z.infer<typeof OutcomeSchema>) => Outcome,
-  (value: z.infer<typeof ConformalRecordSchema>) => ConformalRecord,
-] = [(value) => value, (value) => value, (value) => value, (value) => value, (value) => value];
+] = [(value) => value, (value) => value, (value) => value, (value) => value, (value) => value, (value) => value];
 
 /**
  * Validates `value` against `schema` for writing; throws `InvalidInputError` naming `what` and the

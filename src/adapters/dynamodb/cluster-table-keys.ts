@@ -1,16 +1,18 @@
 /**
  * Key layout of the single table for cluster state:
  *
- * | item        | PK                   | SK                                  | extra                                |
- * | ----------- | -------------------- | ----------------------------------- | ------------------------------------ |
- * | calibration | `CLUSTER#{clusterId}` | `CALIBRATION`                       | GSI1PK = `CLUSTERS`, GSI1SK = id     |
- * | profile     | `CLUSTER#{clusterId}` | `PROFILE`                           |                                      |
- * | counters    | `CLUSTER#{clusterId}` | `COUNTERS`                          | `outcomeCount` (atomic ADD)          |
- * | conformal   | `CLUSTER#{clusterId}` | `CONFORMAL`                         | windows packed as float32 binaries   |
- * | prediction  | `CLUSTER#{clusterId}` | `PREDICTION#{iso-ts}#{jobId}`       | `expiresAt` (TTL)                    |
- * | job pointer | `CLUSTER#{clusterId}` | `JOB#{jobId}`                       | `predictionSk`, `expiresAt` (TTL)    |
+ * | item            | PK                    | SK                                  | extra                                                       |
+ * | --------------- | --------------------- | ----------------------------------- | ----------------------------------------------------------- |
+ * | calibration     | `CLUSTER#{clusterId}` | `CALIBRATION`                       | GSI1PK = `CLUSTERS`, GSI1SK = id (the cluster listing)      |
+ * | learning state  | `CLUSTER#{clusterId}` | `LEARNING`                          | windows packed as binaries                                  |
+ * | profile         | `CLUSTER#{clusterId}` | `PROFILE`                           |                                                             |
+ * | prediction      | `CLUSTER#{clusterId}` | `JOB#{jobId}`                       | GSI1PK = `PREDICTIONS#{id}`, GSI1SK = `PREDICTION#{iso-ts}#{jobId}`; `expiresAt` (TTL) |
+ * | pending outcome | `CLUSTER#{clusterId}` | `INBOX#{iso-observed}#{jobId}`      |                                                             |
  *
- * Ids never contain `#`, so a key always splits back into its parts.
+ * A prediction is keyed by its job so that storing it is ONE conditional write and an outcome
+ * finds it by job id; SPEC's time-ordered `PREDICTION#{iso-ts}#{jobId}` is its sort key in the
+ * index, where the dashboard and retraining list predictions by time. Ids never contain `#`, so a
+ * key always splits back into its parts.
  */
 import { InvalidInputError } from '../../core/errors.ts';
 
@@ -25,16 +27,26 @@ export const MAX_PREDICTED_AT_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 export const SortKey = {
   calibration: 'CALIBRATION',
+  learning: 'LEARNING',
   profile: 'PROFILE',
-  counters: 'COUNTERS',
-  /** Online wait-interval state (issue 7). */
-  conformal: 'CONFORMAL',
   predictionPrefix: 'PREDICTION#',
   jobPrefix: 'JOB#',
+  inboxPrefix: 'INBOX#',
 } as const;
 
 /** GSI1PK of every calibration item: the one partition of the cluster listing index. */
 export const CLUSTER_LIST_PARTITION = 'CLUSTERS';
+
+/** GSI1PK of a cluster's predictions: their partition of the index, sorted by prediction time. */
+export function predictionListPartition(clusterId: string): string {
+  assertSafeId('cluster', clusterId);
+  return `PREDICTIONS#${clusterId}`;
+}
+
+/** `INBOX#{iso-ts}#{jobId}` of an outcome observed at `observedAtMs`: pending outcomes list oldest first. */
+export function inboxSortKey(observedAtMs: number, jobId: string): string {
+  return `${SortKey.inboxPrefix}${predictionSortKey(observedAtMs, jobId).slice(SortKey.predictionPrefix.length)}`;
+}
 
 const MS_PER_DAY = 86_400_000;
 

@@ -38,7 +38,7 @@ const PointSchema = z.object({
   scope: z.enum(ActionScope),
   driftStatus: z.enum(DriftStatus),
   qualifiedTiers: z.array(z.enum(Tier)),
-  action: z.enum(['none', 'recalibrated', 'retrained']),
+  action: z.enum(['none', 'adapted', 'reset', 'retrained']),
   activeBundleVersion: z.number().int().min(1),
 });
 

@@ -13,8 +13,8 @@
  */
 import { statusText } from '../../core/agents/answer-text.ts';
 import { parseQuestion, QuestionIntent, type ParsedQuestion } from '../../core/agents/parse-question.ts';
-import { qualifiedTiers } from '../../core/gating/tiers.ts';
-import type { ClusterStore } from '../ports/cluster-store.ts';
+import { calibrationScore } from '../../core/gating/calibration-score.ts';
+import type { ClusterRegistry } from '../ports/cluster-registry.ts';
 import type { AgentDeps } from './agent-deps.ts';
 import { DecisionStatus, observePredictDecide, type AgentDecision } from './observe-predict-decide.ts';
 
@@ -45,8 +45,8 @@ interface Remembered {
 const WHICH_CLUSTER = 'Which cluster? Ask e.g. "when will my 4-GPU job start on slurm-hpc?" or "status of slurm-hpc".';
 
 /** The cluster a question is about (see the module comment); undefined when none can be told. */
-async function clusterOf(store: ClusterStore, question: ParsedQuestion, text: string): Promise<string | undefined> {
-  const known = new Set(await store.listClusters());
+async function clusterOf(registry: ClusterRegistry, question: ParsedQuestion, text: string): Promise<string | undefined> {
+  const known = new Set(await registry.list());
   const named = question.clusterCandidates.find((candidate) => known.has(candidate));
   if (named !== undefined) return named;
   const mentioned = text.split(/[\s?!.,;:'"()]+/).find((word) => known.has(word));
@@ -64,7 +64,7 @@ export function createCopilot(deps: AgentDeps, options: { readonly defaultCluste
   return async (request) => {
     const question = parseQuestion(request.text);
     const last = memory.get(request.conversationId);
-    const clusterId = (await clusterOf(deps.learning.store, question, request.text)) ?? last?.clusterId ?? options.defaultClusterId;
+    const clusterId = (await clusterOf(deps.learning.registry, question, request.text)) ?? last?.clusterId ?? options.defaultClusterId;
     if (clusterId === undefined) return { text: WHICH_CLUSTER };
     // "why?" asks about the last answer: the same cluster and job, unless the question states its own.
     const sameJob = question.intent === QuestionIntent.why && !question.gpusStated && question.gpuType === null && last?.clusterId === clusterId;
@@ -89,21 +89,24 @@ async function replyText(deps: AgentDeps, question: ParsedQuestion, decision: Ag
     case QuestionIntent.why:
       return `${decision.answer} Why: ${decision.reasons.join('; ')}.`;
     case QuestionIntent.status: {
-      const calibration = await deps.learning.store.getCalibration(decision.clusterId);
+      const calibration = await deps.learning.calibration.current(decision.clusterId);
       if (calibration === undefined) return decision.answer;
       const { observed } = decision;
       // The scope and score the gate applies now (this very decision), on the stored calibration;
       // when the queue could not be observed there was no gate decision: the stored ones.
       const gated = decision.status !== DecisionStatus.unavailable;
+      const evidence = calibration.evidence;
       const text = statusText({
         clusterId: decision.clusterId,
         scope: gated ? decision.scope : calibration.scope,
-        ece: calibration.ece,
-        score: calibration.ece === null ? null : gated ? decision.confidence : calibration.score,
-        outcomeCount: calibration.sampleCount,
+        ece: evidence?.ece ?? null,
+        eceUpper: evidence?.upper ?? null,
+        score: evidence === null ? null : calibrationScore(evidence.upper, deps.learning.gate),
+        evidenceCount: evidence?.count ?? 0,
+        outcomeCount: calibration.outcomes,
         minOutcomes: deps.learning.gate.minOutcomes,
         driftStatus: calibration.driftStatus,
-        qualifiedTiers: qualifiedTiers(calibration.ece, deps.learning.gate),
+        qualifiedTiers: calibration.qualifiedTiers,
         queue: observed === null ? null : { pendingJobs: observed.queuedJobs, pendingGpus: observed.pendingGpus, runningJobs: observed.runningJobs, utilisationPercent: observed.utilisationPercent, totalGpus: observed.totalGpus },
       });
       return observed === null ? `${text} · queue not observable now (${decision.reasons[0] ?? 'no queue state'})` : text;

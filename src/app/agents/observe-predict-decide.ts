@@ -27,6 +27,7 @@ import {
   questionPrompt,
   type PromptFacts,
 } from '../../core/agents/prompts.ts';
+import { calibrationScore } from '../../core/gating/calibration-score.ts';
 import { ActionScope, type Tier } from '../../core/gating/gate-config.ts';
 import { GATE_DECISION_EVENT, gateAuditEvent, GateOutcome } from '../../core/gating/gate.ts';
 import { SourceUnavailableError } from '../errors.ts';
@@ -224,8 +225,8 @@ export async function observePredictDecide(deps: AgentDeps, request: ObservePred
     tier: decision.tier,
     intervention,
     calibrated,
-    ece: calibration.ece,
-    outcomeCount: calibration.sampleCount,
+    ece: calibration.evidence?.ece ?? null,
+    outcomeCount: calibration.outcomes,
     minOutcomes: gate.minOutcomes,
   };
   const complex = request.complex === true;
@@ -271,7 +272,7 @@ export async function observePredictDecide(deps: AgentDeps, request: ObservePred
     requestedTier: decision.requestedTier,
     outcome: decision.outcome,
     intervention,
-    confidence: decision.score ?? 0,
+    confidence: calibration.evidence === null || decision.scope === ActionScope.learning ? 0 : calibrationScore(calibration.evidence.upper, gate),
     calibrated,
     proposedAction: action,
     executedActions,

@@ -8,7 +8,7 @@
 import { SourceUnavailableError } from '../errors.ts';
 import type { ClusterObserver } from '../ports/cluster-observer.ts';
 import type { ClusterState, JobSpec } from '../records/queue.ts';
-import type { ClusterStore } from '../ports/cluster-store.ts';
+import type { PredictionLog } from '../ports/prediction-log.ts';
 
 /** Feature names that carry the job's own GPU request, by dataset family. */
 export const REQUESTED_GPU_FEATURES = ['requestedGpus', 'requested_gpus', 'gpus'] as const;
@@ -17,10 +17,10 @@ export const REQUESTED_GPU_FEATURES = ['requestedGpus', 'requested_gpus', 'gpus'
  * @param whereStateComesFrom what would store a queue state, for the "cannot predict now" answer
  * when none exists (default: `vgac start`).
  */
-export function storedStateObserver(store: ClusterStore, whereStateComesFrom = 'run `vgac start`'): ClusterObserver {
+export function storedStateObserver(predictions: PredictionLog, whereStateComesFrom = 'run `vgac start`'): ClusterObserver {
   return {
     async observe(clusterId: string, job?: JobSpec): Promise<ClusterState> {
-      const [latest] = await store.recentPredictions(clusterId, 1);
+      const [latest] = await predictions.recent(clusterId, { limit: 1 });
       if (latest === undefined) throw new SourceUnavailableError(`no queue state is stored for '${clusterId}' (${whereStateComesFrom})`);
       const features: Record<string, number | string> = { ...latest.features };
       for (const name of REQUESTED_GPU_FEATURES) if (job !== undefined && name in features) features[name] = job.gpus;

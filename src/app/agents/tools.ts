@@ -12,7 +12,8 @@ import { z } from 'zod';
 import { driftRatio } from '../../core/gating/drift.ts';
 import { UnknownClusterError } from '../errors.ts';
 import { predictJob } from '../learning/predict-job.ts';
-import { recomputeCalibration } from '../learning/recompute-calibration.ts';
+import { maintainCluster } from '../learning/maintain-cluster.ts';
+import { calibrationScore } from '../../core/gating/calibration-score.ts';
 import { ClusterActionKind } from '../ports/cluster-actions.ts';
 import type { ReasonerToolSpec } from '../ports/reasoner.ts';
 import type { AgentDeps } from './agent-deps.ts';
@@ -116,37 +117,43 @@ export const TOOLS = [
   }),
   defineTool({
     name: 'tool_get_calibration_score',
-    description: 'Current calibration of a cluster: ECE, score, outcomes, scope, qualified tiers.',
+    description: 'Current calibration of a cluster: the ECE of its issued forecasts with its upper bound, score, outcomes, scope, qualified tiers.',
     role: AgentRole.calibrator,
     effect: ToolEffect.read,
     actionKind: null,
     input: z.object({ clusterId }),
     async run(deps, input) {
-      const calibration = await deps.learning.store.getCalibration(input.clusterId);
+      const calibration = await deps.learning.calibration.current(input.clusterId);
       if (calibration === undefined) throw new UnknownClusterError(input.clusterId);
+      const evidence = calibration.evidence;
       return {
-        ece: calibration.ece, score: calibration.score, outcomes: calibration.sampleCount, scope: calibration.scope,
-        state: calibration.state, qualifiedTiers: calibration.qualifiedTiers, bundleVersion: calibration.activeBundleVersion,
+        ece: evidence?.ece ?? null, eceUpperBound: evidence?.upper ?? null, score: evidence === null ? null : calibrationScore(evidence.upper, deps.learning.gate),
+        outcomes: calibration.outcomes, evidence: evidence?.count ?? 0, scope: calibration.scope,
+        state: calibration.state, qualifiedTiers: calibration.qualifiedTiers, bundleVersion: calibration.activeBundleVersion, longWaitThresholdSeconds: calibration.longWaitThresholdSeconds,
       };
     },
   }),
   defineTool({
     name: 'tool_check_calibration_drift',
-    description: 'Drift of a cluster: current ECE over last-known-good ECE, and its status.',
+    description: 'Drift of a cluster: its ECE beyond sampling noise over last-known-good ECE, its status, and the last drift alarm.',
     role: AgentRole.calibrator,
     effect: ToolEffect.read,
     actionKind: null,
     input: z.object({ clusterId }),
     async run(deps, input) {
-      const calibration = await deps.learning.store.getCalibration(input.clusterId);
+      const calibration = await deps.learning.calibration.current(input.clusterId);
       if (calibration === undefined) throw new UnknownClusterError(input.clusterId);
-      const ratio = calibration.ece === null ? null : driftRatio(calibration.ece, calibration.lastKnownGoodEce);
-      return { ece: calibration.ece, lastKnownGoodEce: calibration.lastKnownGoodEce, driftRatio: ratio, driftStatus: calibration.driftStatus };
+      const lastKnownGoodEce = deps.learning.gate.baselineEce;
+      const beyondNoise = calibration.evidence?.lower ?? null;
+      return {
+        eceBeyondNoise: beyondNoise, lastKnownGoodEce, driftRatio: beyondNoise === null ? null : driftRatio(beyondNoise, lastKnownGoodEce),
+        driftStatus: calibration.driftStatus, lastDriftAlarm: calibration.lastDriftAlarm, driftAlarms: calibration.counters.driftAlarms,
+      };
     },
   }),
   defineTool({
     name: 'tool_trigger_recalibration',
-    description: 'Recompute the calibration of a cluster now; recalibrates when drift requires it.',
+    description: 'Run the cluster\'s learning-loop maintenance now: fold pending outcomes, retrain or checkpoint when due.',
     role: AgentRole.calibrator,
     effect: ToolEffect.act,
     actionKind: 'recalibrate',
@@ -154,8 +161,8 @@ export const TOOLS = [
     async run(deps, input, context) {
       const refusal = permitRefusal({ name: 'tool_trigger_recalibration', effect: ToolEffect.act, actionKind: 'recalibrate' }, context.permit, { clusterId: input.clusterId });
       if (refusal !== null) return { status: 'refused', reason: refusal };
-      const result = await recomputeCalibration(deps.learning, { clusterId: input.clusterId, nowMs: context.nowMs, reason: 'manual' });
-      return result.status === 'updated' ? { status: 'updated', action: result.action, reasons: result.reasons } : { status: 'skipped', reason: result.reason };
+      const result = await maintainCluster(deps.learning, { clusterId: input.clusterId, nowMs: context.nowMs });
+      return { status: result.steps.length === 0 ? 'nothing_due' : 'maintained', steps: result.steps, notes: result.notes };
     },
   }),
   defineTool({

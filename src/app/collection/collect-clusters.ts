@@ -29,7 +29,7 @@ export async function collectClusters(
   clusterIds: readonly string[],
 ): Promise<ClusterCollection[]> {
   const results: ClusterCollection[] = [];
-  const registered = new Set(await deps.store.listClusters());
+  const registered = new Set(await deps.registry.list());
   for (const clusterId of clusterIds) {
     if (!registered.has(clusterId)) {
       deps.logger.warn('capture.unregistered', { clusterId, hint: 'register it with `vgac onboard --cluster <id> --trace <history>`' });

@@ -110,7 +110,7 @@ export async function captureTick(deps: LearningDeps, tracker: CaptureTracker, s
 
     if (job.startTimeMs !== null) {
       const waitSeconds = Math.max(0, (job.startTimeMs - job.submitTimeMs) / MS_PER_SECOND);
-      const status = await recordOnce(deps, tracker.clusterId, job.jobId, waitSeconds, undefined, state.observedAtMs);
+      const status = await recordOnce(deps, tracker.clusterId, job.jobId, waitSeconds, state.observedAtMs);
       if (status !== null) outcomes.push({ jobId: job.jobId, waitSeconds, status });
       tracked.resolved = true;
     } else if (job.state !== 'pending' && job.state !== 'running') {
@@ -148,9 +148,9 @@ async function predictOnce(deps: LearningDeps, clusterId: string, jobId: string,
   }
 }
 
-async function recordOnce(deps: LearningDeps, clusterId: string, jobId: string, waitSeconds: number, longWait: boolean | undefined, nowMs: number): Promise<'recorded' | 'duplicate' | null> {
+async function recordOnce(deps: LearningDeps, clusterId: string, jobId: string, waitSeconds: number, nowMs: number): Promise<'recorded' | 'duplicate' | null> {
   try {
-    const response = await recordJobOutcome(deps, { clusterId, jobId, waitSeconds, nowMs, ...(longWait === undefined ? {} : { longWait }) });
+    const response = await recordJobOutcome(deps, { clusterId, jobId, waitSeconds, nowMs });
     return response.result.status;
   } catch (error) {
     // An adopted job nobody predicted: no prediction to join the outcome to.
@@ -161,9 +161,10 @@ async function recordOnce(deps: LearningDeps, clusterId: string, jobId: string, 
 
 async function censor(deps: LearningDeps, clusterId: string, jobId: string, waitedAtLeastSeconds: number, nowMs: number): Promise<CaptureTickResult['censored'][number]> {
   const waited = Math.max(0, waitedAtLeastSeconds);
-  const threshold = (await deps.store.getProfile(clusterId))?.longWaitThresholdSeconds ?? null;
+  const threshold = (await deps.calibration.current(clusterId))?.longWaitThresholdSeconds ?? null;
+  // A job that left the queue after waiting past the threshold is a long wait whatever it would have waited.
   if (threshold !== null && waited > threshold) {
-    const status = await recordOnce(deps, clusterId, jobId, waited, true, nowMs);
+    const status = await recordOnce(deps, clusterId, jobId, waited, nowMs);
     return { jobId, waitedAtLeastSeconds: waited, recordedAsLongWait: status !== null };
   }
   return { jobId, waitedAtLeastSeconds: waited, recordedAsLongWait: false };

@@ -111,7 +111,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
     const clusterId = clusterOf(queryOf(c, ClusterQuery).cluster_id, 'query.cluster_id');
     const calibration = await requireCalibration(deps, clusterId);
     const state = await deps.observer.observe(clusterId);
-    return c.json({ cluster_id: clusterId, ...queueSummary(state), calibration: calibrationSummary(calibration) });
+    return c.json({ cluster_id: clusterId, ...queueSummary(state), calibration: calibrationSummary(calibration, learning.gate) });
   });
 
   app.get('/api/jobs/queue', async (c) => {
@@ -125,44 +125,50 @@ export function createHttpApp(deps: HttpDeps): Hono {
 
   app.get('/api/jobs/predict/calibration', async (c) => {
     const clusterId = clusterOf(queryOf(c, ClusterQuery).cluster_id, 'query.cluster_id');
-    return c.json(calibrationDetail(await requireCalibration(deps, clusterId)));
+    return c.json(calibrationDetail(await requireCalibration(deps, clusterId), learning.gate));
   });
 
   // ── Clusters and calibration ────────────────────────────────────────────────────────────────
   app.get('/api/clusters', async (c) => {
     queryOf(c, NoQuery);
-    const ids = await learning.store.listClusters();
-    const records = await Promise.all(ids.map((id) => learning.store.getCalibration(id)));
-    const clusters = records.flatMap((record) => (record === undefined ? [] : [calibrationSummary(record)]));
+    const ids = await learning.registry.list();
+    const records = await Promise.all(ids.map((id) => learning.calibration.current(id)));
+    const clusters = records.flatMap((record) => (record === undefined ? [] : [calibrationSummary(record, learning.gate)]));
     return c.json({ clusters });
   });
 
   app.get('/api/clusters/:id/calibration', async (c) => {
     const { id } = validate(ClusterPath, c.req.param(), 'path');
     const calibration = await requireCalibration(deps, id);
-    return c.json({ ...calibrationDetail(calibration), reliability: await reliabilityOfWindow(learning, calibration) });
+    return c.json({ ...calibrationDetail(calibration, learning.gate), reliability: await reliabilityOfWindow(learning, calibration) });
   });
 
   // ── Outcomes ────────────────────────────────────────────────────────────────────────────────
   app.post('/api/outcomes', async (c) => {
     const body = await jsonBody(c, OutcomeBody);
-    const response = await recordJobOutcome(learning, {
-      clusterId: body.cluster_id,
-      jobId: body.job_id,
-      waitSeconds: body.wait_seconds,
-      ...(body.long_wait === undefined ? {} : { longWait: body.long_wait }),
-      nowMs: clock.nowMs(),
-    });
-    const { result, recomputeScheduled } = response;
+    if (body.long_wait !== undefined) {
+      // The label is the cluster's, from its stable threshold: a caller's label may only agree with it.
+      const calibration = await requireCalibration(deps, body.cluster_id);
+      const label = body.wait_seconds > calibration.longWaitThresholdSeconds;
+      if (label !== body.long_wait) {
+        throw new InvalidRequestError(
+          `long_wait ${String(body.long_wait)} contradicts the cluster's label: a wait of ${body.wait_seconds} s is ${label ? 'above' : 'not above'} its long-wait threshold of ${calibration.longWaitThresholdSeconds} s (omit long_wait)`,
+          [{ path: 'body.long_wait', message: 'contradicts the cluster threshold' }],
+        );
+      }
+    }
+    const response = await recordJobOutcome(learning, { clusterId: body.cluster_id, jobId: body.job_id, waitSeconds: body.wait_seconds, nowMs: clock.nowMs() });
+    const { result, fold } = response;
     return c.json(
       {
         status: result.status,
         cluster_id: body.cluster_id,
         job_id: body.job_id,
         long_wait: result.prediction.outcome?.longWait ?? null,
-        outcome_count: result.status === 'recorded' ? result.outcomeCount : null,
-        // The recompute this outcome made due runs after the reply (LearningDeps.recompute); its result is in GET …/calibration.
-        recompute_scheduled: recomputeScheduled,
+        // The cluster's outcomes since onboarding or the last re-baseline, this one folded in (when it was).
+        outcome_count: fold.calibration?.outcomes ?? null,
+        scope: fold.calibration?.scope ?? null,
+        maintenance_scheduled: fold.maintenanceScheduled,
       },
       result.status === 'recorded' ? 201 : 200,
     );
@@ -202,7 +208,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
 }
 
 async function requireCalibration(deps: HttpDeps, clusterId: string) {
-  const calibration = await deps.learning.store.getCalibration(clusterId);
+  const calibration = await deps.learning.calibration.current(clusterId);
   if (calibration === undefined) throw new UnknownClusterError(clusterId);
   return calibration;
 }

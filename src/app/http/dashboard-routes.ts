@@ -12,8 +12,9 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { BUDGET_ALLOCATION, TOTAL_BUDGET_USD } from '../../core/budget/budget-allocation.ts';
 import { MICRO_USD_PER_USD } from '../../core/budget/model-call-cost.ts';
-import { populationStabilityIndex } from '../../core/metrics/psi.ts';
-import { featureDrift } from '../../core/model/feature-reference.ts';
+import { DEFAULT_GATE_CONFIG } from '../../core/gating/gate-config.ts';
+import { populationStabilityIndex, PSI_BINS } from '../../core/metrics/psi.ts';
+import { CALENDAR_FEATURES, featureShifts, psiNoise } from '../../core/model/feature-reference.ts';
 import { NotConfiguredError, UnknownClusterError } from '../errors.ts';
 import { numericFeatureColumns } from '../learning/feature-columns.ts';
 import type { LearningDeps } from '../learning/learning-deps.ts';
@@ -38,7 +39,7 @@ export type PsiReference = (clusterId: string) => Readonly<Record<string, ArrayL
 export interface DashboardDeps {
   readonly assets: DashboardAssets;
   /** With `bundles` and `cache`, PSI uses the active bundle's stored training reference when it has one. */
-  readonly learning: Pick<LearningDeps, 'store'> & Partial<Pick<LearningDeps, 'bundles' | 'cache'>>;
+  readonly learning: Pick<LearningDeps, 'calibration' | 'predictions'> & Partial<Pick<LearningDeps, 'bundles' | 'cache' | 'gate'>>;
   readonly history?: CalibrationHistoryStore;
   readonly ledger?: BudgetLedger;
   readonly psiReference?: PsiReference;
@@ -62,6 +63,8 @@ export const MAX_DASHBOARD_ROWS = 500;
 export const PSI_RECENT_JOBS = 200;
 /** Fewer recent jobs than this: no PSI (too few to bin). */
 export const PSI_MIN_JOBS = 30;
+/** A feature's PSI is a shift only above its sampling noise at this confidence (and SPEC's 0.1); calendar features are never shown. */
+export const PSI_NOISE_LEVEL = 0.95;
 
 const LimitQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(MAX_DASHBOARD_ROWS).default(100) });
 const NoQuery = z.strictObject({});
@@ -97,7 +100,7 @@ export function createDashboardRoutes(deps: DashboardDeps): Hono {
   app.get('/dashboard.css', (c) => asset(c, assets.style, 'text/css; charset=utf-8'));
 
   const requireCluster = async (clusterId: string): Promise<void> => {
-    if ((await learning.store.getCalibration(clusterId)) === undefined) throw new UnknownClusterError(clusterId);
+    if ((await learning.calibration.current(clusterId)) === undefined) throw new UnknownClusterError(clusterId);
   };
 
   app.get('/api/clusters/:id/history', async (c) => {
@@ -129,13 +132,13 @@ export function createDashboardRoutes(deps: DashboardDeps): Hono {
     const { id } = validate(ClusterPath, c.req.param(), 'path');
     const { limit } = queryOf(c, LimitQuery);
     await requireCluster(id);
-    const predictions = await learning.store.recentPredictions(id, limit);
+    const predictions = await learning.predictions.recent(id, { limit });
     return c.json({ cluster_id: id, predictions: predictions.map(predictionView) });
   });
 
   /** The active bundle's stored feature reference, or null (no bundle store wired, or a bundle without one). */
   const storedReference = async (clusterId: string) => {
-    const calibration = await learning.store.getCalibration(clusterId);
+    const calibration = await learning.calibration.current(clusterId);
     if (calibration === undefined) throw new UnknownClusterError(clusterId);
     if (learning.bundles === undefined || learning.cache === undefined) return null;
     const { bundle } = await learning.cache.load(learning.bundles, clusterId, calibration.activeBundleVersion);
@@ -150,14 +153,20 @@ export function createDashboardRoutes(deps: DashboardDeps): Hono {
     if (stored === null && fallback === undefined) {
       return c.json({ cluster_id: id, available: false, reason: 'no training distribution is known for this cluster', reference: null, features: [] });
     }
-    const recent = await learning.store.recentPredictions(id, PSI_RECENT_JOBS);
+    const recent = await learning.predictions.recent(id, { limit: PSI_RECENT_JOBS });
+    const threshold = learning.gate?.psiShift ?? DEFAULT_GATE_CONFIG.psiShift;
     const features = stored !== null
-      ? featureDrift(stored, numericFeatureColumns(recent, stored.features.map((bins) => bins.feature)), PSI_MIN_JOBS).features
-          .map((measured) => ({ name: measured.feature, psi: measured.psi, recent_jobs: measured.rows }))
+      ? featureShifts(stored, numericFeatureColumns(recent, stored.features.map((bins) => bins.feature)), threshold, PSI_NOISE_LEVEL)
+          .flatMap((shift) => {
+            const rows = numericFeatureColumns(recent, [shift.feature])[shift.feature]?.length ?? 0;
+            return rows < PSI_MIN_JOBS ? [] : [{ name: shift.feature, psi: shift.psi, noise_psi: shift.noisePsi, significant: shift.significant, recent_jobs: rows }];
+          })
       : Object.entries(fallback ?? {}).flatMap(([name, expected]) => {
           const actual = numericFeatureColumns(recent, [name])[name] ?? new Float64Array(0);
-          if (actual.length < PSI_MIN_JOBS || expected.length === 0) return [];
-          return [{ name, psi: populationStabilityIndex(expected, actual), recent_jobs: actual.length }];
+          if (CALENDAR_FEATURES.has(name) || actual.length < PSI_MIN_JOBS || expected.length === 0) return [];
+          const psi = populationStabilityIndex(expected, actual);
+          const noise = psiNoise(PSI_BINS, actual.length, expected.length, PSI_NOISE_LEVEL);
+          return [{ name, psi, noise_psi: noise, significant: psi > threshold && psi > noise, recent_jobs: actual.length }];
         });
     return c.json({
       cluster_id: id,

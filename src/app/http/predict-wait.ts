@@ -21,7 +21,7 @@ export async function predictWait(deps: Pick<HttpDeps, 'learning' | 'observer' |
   const startedMs = deps.clock.monotonicMs();
   const nowMs = deps.clock.nowMs();
   // Ask storage and the Observer together; an unknown cluster is a 404 whatever the Observer says.
-  const [calibration, observed] = await Promise.allSettled([deps.learning.store.getCalibration(request.clusterId), deps.observer.observe(request.clusterId, request.job)]);
+  const [calibration, observed] = await Promise.allSettled([deps.learning.calibration.current(request.clusterId), deps.observer.observe(request.clusterId, request.job)]);
   if (calibration.status === 'rejected') throw calibration.reason;
   if (calibration.value === undefined) throw new UnknownClusterError(request.clusterId);
   if (observed.status === 'rejected') throw observed.reason;

@@ -45,7 +45,7 @@ export const OutcomeBody = z.strictObject({
   cluster_id: Id,
   job_id: Id,
   wait_seconds: z.number().min(0).max(1e9),
-  /** The label; omitted: the cluster's long-wait threshold decides. */
+  /** Optional, and only accepted when it agrees with the cluster's label (its long-wait threshold decides). */
   long_wait: z.boolean().optional(),
 });
 

@@ -5,6 +5,7 @@
  * the answer was gated by.
  */
 import { learningProgress } from '../../core/agents/answer-text.ts';
+import { calibrationScore } from '../../core/gating/calibration-score.ts';
 import { ActionScope, Tier, type GateConfig } from '../../core/gating/gate-config.ts';
 import type { PredictJobResult } from '../learning/predict-job.ts';
 
@@ -19,14 +20,20 @@ export interface VgacPrediction {
   readonly estimated_wait_seconds: number | null;
   readonly wait_interval: { readonly lower_seconds: number; readonly upper_seconds: number; readonly coverage: number } | null;
   readonly wait_category: WaitCategory;
-  /** The cluster's calibration score clamp(1 − 5·ECE, 0, 1): how far the probability can be trusted; 0 while learning. */
+  /**
+   * The cluster's calibration score clamp(1 − 5·ECE, 0, 1) by the upper confidence bound of its
+   * issued forecasts' ECE — what its scope is earned on: how far the probability can be trusted;
+   * 0 while learning or without evidence.
+   */
   readonly confidence: number;
   /** True when the cluster's measured calibration lets the answer stand on its own (autonomous or notify scope). */
   readonly is_calibrated: boolean;
   readonly scope: ActionScope;
   readonly tier: Tier | null;
   readonly recommendation: string;
-  readonly calibration: { readonly ece: number | null; readonly sample_count: number; readonly state: string; readonly bundle_version: number };
+  readonly calibration: { readonly ece: number | null; readonly ece_upper_bound: number | null; readonly sample_count: number; readonly state: string; readonly bundle_version: number; readonly long_wait_threshold_seconds: number };
+  /** Features the cluster's model uses that this request did not give: answered as unknown. */
+  readonly unknown_features: readonly string[];
   readonly latency_us: number;
 }
 
@@ -51,11 +58,12 @@ const TIER_ADVICE: Readonly<Record<Tier, string>> = Object.freeze({
 export function recommendation(result: PredictJobResult, gate: GateConfig): string {
   const { decision, calibration } = result;
   if (decision.scope === ActionScope.learning) {
-    return `Still learning this cluster (${learningProgress(calibration.sampleCount, gate.minOutcomes)}): treat this estimate as a rough guess.`;
+    return `Still learning this cluster (${learningProgress(calibration.outcomes, gate.minOutcomes)}): treat this estimate as a rough guess.`;
   }
   if (decision.scope === ActionScope.escalate) {
-    const ece = calibration.ece === null ? 'unknown' : calibration.ece.toFixed(3);
-    return `This cluster's predictions are not reliable right now (ECE ${ece}): ask an operator before acting on them.`;
+    const evidence = calibration.evidence;
+    const ece = evidence === null ? 'not yet measured' : `ECE ${evidence.ece.toFixed(3)}, up to ${evidence.upper.toFixed(3)}`;
+    return `This cluster's predictions are not proven reliable right now (${ece}): ask an operator before acting on them.`;
   }
   const tier = decision.requestedTier;
   const advice = tier === null ? 'Expected to start soon.' : TIER_ADVICE[tier];
@@ -72,12 +80,20 @@ export function toVgacPrediction(result: PredictJobResult, stored: boolean, gate
     estimated_wait_seconds: wait === null ? null : wait.pointSeconds,
     wait_interval: wait === null ? null : { lower_seconds: wait.lowerSeconds, upper_seconds: wait.upperSeconds, coverage: wait.coverage },
     wait_category: waitCategory(prediction.probability, gate),
-    confidence: decision.scope === ActionScope.learning ? 0 : (decision.score ?? 0),
+    confidence: decision.scope === ActionScope.learning || calibration.evidence === null ? 0 : calibrationScore(calibration.evidence.upper, gate),
     is_calibrated: decision.scope === ActionScope.autonomous || decision.scope === ActionScope.notify,
     scope: decision.scope,
     tier: decision.tier,
     recommendation: recommendation(result, gate),
-    calibration: { ece: calibration.ece, sample_count: calibration.sampleCount, state: calibration.state, bundle_version: prediction.bundleVersion },
+    calibration: {
+      ece: calibration.evidence?.ece ?? null,
+      ece_upper_bound: calibration.evidence?.upper ?? null,
+      sample_count: calibration.evidence?.count ?? 0,
+      state: calibration.state,
+      bundle_version: prediction.bundleVersion,
+      long_wait_threshold_seconds: calibration.longWaitThresholdSeconds,
+    },
+    unknown_features: prediction.unknownFeatures,
     latency_us: Math.max(0, Math.round(latencyUs)),
   };
 }

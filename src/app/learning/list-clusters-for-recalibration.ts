@@ -1,23 +1,25 @@
 /**
- * Step 1 of the scheduled recalibration workflow: recompute every known cluster's calibration
- * and drift (writing the measured metrics), and say which clusters need a refit and which
- * changed enough that a human should hear about it. The refit itself is left to the next step
- * (`recomputeCalibration` with refit allowed), so each workflow task stays short and retryable.
- * One cluster failing does not stop the others: it is listed with `notify` and its error.
+ * Step 1 of the scheduled recalibration workflow: for every known cluster, fold its pending
+ * outcomes (the learning loop judges drift and scope as it folds), and say which clusters have
+ * maintenance due (a retrain, a checkpoint) and which changed enough that a human should hear about
+ * it. The maintenance itself is the next step (`maintainCluster`), so each workflow task stays
+ * short and retryable. One cluster failing does not stop the others: it is listed with `notify` and
+ * its error.
  */
 import type { ActionScope, DriftStatus } from '../../core/gating/gate-config.ts';
 import { DriftStatus as Drift } from '../../core/gating/gate-config.ts';
+import { foldPendingOutcomes } from './fold-pending-outcomes.ts';
 import type { LearningDeps } from './learning-deps.ts';
-import { recomputeCalibration } from './recompute-calibration.ts';
+import { maintenanceDue } from './maintain-cluster.ts';
 
 export interface ClusterDriftCheck {
   readonly clusterId: string;
-  /** A recalibration or retrain is due: the workflow runs the Recalibrate task for it. */
+  /** Maintenance (a retrain, a checkpoint) is due: the workflow runs the Recalibrate task for it. */
   readonly recalibrate: boolean;
   /** Something a human should hear about changed (scope, drift, or the check failed). */
   readonly notify: boolean;
-  /** Which refit is due, when one is. */
-  readonly refit?: 'recalibrate' | 'retrain';
+  /** Which maintenance is due, when some is. */
+  readonly refit?: 'retrain' | 'checkpoint';
   readonly ece: number | null;
   readonly sampleCount: number;
   readonly previousScope: ActionScope | null;
@@ -37,7 +39,7 @@ const NOTIFY_DRIFT: ReadonlySet<DriftStatus> = new Set([Drift.reduceAutonomy, Dr
 
 /** Checks every cluster, one after another (the table is on demand: no burst). */
 export async function listClustersForRecalibration(deps: LearningDeps, request: ListClustersForRecalibrationRequest): Promise<ClusterDriftCheck[]> {
-  const clusterIds = await deps.store.listClusters();
+  const clusterIds = await deps.registry.list();
   const checks: ClusterDriftCheck[] = [];
   for (const clusterId of clusterIds) {
     checks.push(await checkOne(deps, clusterId, request));
@@ -48,32 +50,30 @@ export async function listClustersForRecalibration(deps: LearningDeps, request: 
 async function checkOne(deps: LearningDeps, clusterId: string, request: ListClustersForRecalibrationRequest): Promise<ClusterDriftCheck> {
   let previousScope: ActionScope | null = null;
   try {
-    previousScope = (await deps.store.getCalibration(clusterId))?.scope ?? null;
-    const result = await recomputeCalibration(deps, {
-      clusterId,
-      nowMs: request.nowMs,
-      reason: 'schedule',
-      refit: false,
-    });
-    if (result.status === 'skipped') {
-      deps.logger.info('drift.check_skipped', { clusterId, reason: result.reason });
-      return { clusterId, recalibrate: false, notify: false, ece: null, sampleCount: 0, previousScope, scope: previousScope, driftStatus: null, reasons: [result.reason] };
+    previousScope = (await deps.calibration.current(clusterId))?.scope ?? null;
+    // The workflow runs maintenance itself in its next step: this fold schedules none.
+    const fold = await foldPendingOutcomes({ ...deps, maintenance: undefined }, { clusterId, nowMs: request.nowMs });
+    const record = await deps.learning.load(clusterId);
+    const calibration = await deps.calibration.current(clusterId);
+    if (record === undefined || calibration === undefined) {
+      return { clusterId, recalibrate: false, notify: false, ece: null, sampleCount: 0, previousScope, scope: previousScope, driftStatus: null, reasons: ['not registered'] };
     }
-    const { calibration } = result;
+    const due = maintenanceDue(record, deps);
     const scopeChanged = previousScope !== null && previousScope !== calibration.scope;
+    const autonomyChanged = fold.changes.some((change) => change.autonomy !== 'unchanged');
     const check: ClusterDriftCheck = {
       clusterId,
-      recalibrate: result.refitDue !== undefined,
-      notify: scopeChanged || NOTIFY_DRIFT.has(calibration.driftStatus),
-      ...(result.refitDue === undefined ? {} : { refit: result.refitDue }),
-      ece: calibration.ece,
-      sampleCount: calibration.sampleCount,
+      recalibrate: due,
+      notify: scopeChanged || autonomyChanged || NOTIFY_DRIFT.has(calibration.driftStatus),
+      ...(due ? { refit: record.state.retrainDue ? 'retrain' as const : 'checkpoint' as const } : {}),
+      ece: calibration.evidence?.ece ?? null,
+      sampleCount: calibration.evidence?.count ?? 0,
       previousScope,
       scope: calibration.scope,
       driftStatus: calibration.driftStatus,
-      reasons: result.reasons,
+      reasons: calibration.reasons,
     };
-    deps.logger.info('drift.checked', { ...check });
+    deps.logger.info('drift.checked', { ...check, folded: fold.folded });
     return check;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

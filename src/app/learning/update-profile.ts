@@ -1,10 +1,9 @@
 /**
  * Refreshes a cluster's environment profile (`SK = PROFILE`) from its recent predictions and
  * outcomes: queue depth and utilisation at submit time (from the stored features), the typical
- * wait (median observed wait), the long-wait threshold (P90 of observed waits, SPEC's label) and
- * the busiest submission hours. Wait statistics only replace the stored ones once at least
- * `gate.minOutcomes` waits back them: a handful of outcomes must not move the label threshold
- * the next outcomes are labelled with.
+ * wait (median observed wait) and the busiest submission hours. The typical wait is replaced only
+ * once at least `gate.minOutcomes` waits back it. The long-wait threshold is not a statistic here:
+ * it is the label, fixed at onboarding and moved only by an explicit re-baseline.
  */
 import { clusterProfileStatistics, type ProfileSample } from '../../core/profile/cluster-profile-statistics.ts';
 import { UnknownClusterError } from '../errors.ts';
@@ -55,10 +54,10 @@ function sampleOf(prediction: PredictionRecord): ProfileSample {
 }
 
 /** Unknown cluster (no profile item) → UnknownClusterError. */
-export async function updateProfile(deps: LearningDeps, request: UpdateProfileRequest): Promise<UpdateProfileResult> {
-  const existing = await deps.store.getProfile(request.clusterId);
+export async function updateProfile(deps: Pick<LearningDeps, 'registry' | 'predictions' | 'gate' | 'logger'>, request: UpdateProfileRequest): Promise<UpdateProfileResult> {
+  const existing = await deps.registry.profile(request.clusterId);
   if (existing === undefined) throw new UnknownClusterError(request.clusterId);
-  const predictions = await deps.store.recentPredictions(request.clusterId, request.sampleSize ?? DEFAULT_PROFILE_SAMPLE_SIZE);
+  const predictions = await deps.predictions.recent(request.clusterId, { limit: request.sampleSize ?? DEFAULT_PROFILE_SAMPLE_SIZE });
   const stats = clusterProfileStatistics(predictions.map(sampleOf));
   const waitsUpdated = stats.waitCount >= deps.gate.minOutcomes;
   const profile: ClusterProfile = {
@@ -67,11 +66,12 @@ export async function updateProfile(deps: LearningDeps, request: UpdateProfileRe
     queueDepthMax: stats.queueDepthMax,
     utilisationMean: stats.utilisationMean,
     typicalWaitSeconds: waitsUpdated ? stats.typicalWaitSeconds : existing.typicalWaitSeconds,
-    longWaitThresholdSeconds: waitsUpdated ? stats.longWaitThresholdSeconds : existing.longWaitThresholdSeconds,
+    // The label's threshold is fixed at onboarding and moved only by a re-baseline, never by the statistics.
+    longWaitThresholdSeconds: existing.longWaitThresholdSeconds,
     peakHoursUtc: predictions.length === 0 ? existing.peakHoursUtc : stats.peakHoursUtc,
     updatedAtMs: request.nowMs,
   };
-  await deps.store.putProfile(profile);
+  await deps.registry.putProfile(profile);
   deps.logger.info('profile.updated', { clusterId: request.clusterId, predictions: predictions.length, outcomes: stats.waitCount, waitsUpdated });
   return { profile, predictions: predictions.length, outcomes: stats.waitCount, waitsUpdated };
 }

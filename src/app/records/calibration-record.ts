@@ -1,43 +1,46 @@
+import type { CalibeatingState } from '../../core/calibration/calibeating.ts';
+import type { OnlineWaitState } from '../../core/conformal/online-wait-interval.ts';
+import type { CalibrationEvidence } from '../../core/gating/calibration-evidence.ts';
 import type { ActionScope, CalibrationState, DriftStatus, Tier } from '../../core/gating/gate-config.ts';
+import type { LearningCounters } from '../../core/learning/learning-state.ts';
+import type { FeatureShift } from './learning-record.ts';
 
-/** The cluster's calibration item (`SK = CALIBRATION`). `version` is the optimistic-concurrency counter. */
+/**
+ * What a prediction, a view or an agent needs to know about a cluster's calibration
+ * (`SK = CALIBRATION`): derived from its learning record after every fold (`calibrationOf` in
+ * app/learning), small, and read on the serving path.
+ */
 export interface CalibrationRecord {
   readonly clusterId: string;
-  readonly ece: number | null;
-  readonly eceLower: number | null;
-  readonly eceUpper: number | null;
-  readonly auroc: number | null;
-  readonly brier: number | null;
-  readonly lastKnownGoodEce: number;
-  readonly score: number | null;
-  /** Outcomes in the window the metrics were computed on. */
-  readonly sampleCount: number;
-  /** All outcomes ever recorded for this cluster (atomic counter). */
-  readonly outcomeCount: number;
-  /** `outcomeCount` when calibration was last recomputed. */
-  readonly outcomesAtLastRecompute: number;
-  readonly state: CalibrationState;
-  readonly scope: ActionScope;
-  readonly driftStatus: DriftStatus;
-  readonly qualifiedTiers: readonly Tier[];
+  /** The learning record's version this was derived from (a newer one is never overwritten by an older). */
+  readonly learningVersion: number;
+  readonly epoch: number;
+  /** A wait above this is a long wait (fixed at onboarding; changed only by a re-baseline). */
+  readonly longWaitThresholdSeconds: number;
+  readonly epochStartedAtMs: number;
   readonly activeBundleVersion: number;
-  /** Highest bundle version ever claimed: a writer claims `latestBundleVersion + 1` by a conditional write before touching S3, so two writers never target one S3 key. */
-  readonly latestBundleVersion: number;
-  /** `outcomeCount` when the active bundle became active: the window only uses outcomes after it. */
-  readonly outcomesAtActivation: number;
-  readonly recalibrations: number;
+  /** The online calibrator's parameters: what issuing a probability needs. */
+  readonly calibrator: { readonly slope: number; readonly intercept: number; readonly calibeating: CalibeatingState };
+  /** The online wait-interval state: what issuing a wait interval needs. */
+  readonly wait: OnlineWaitState;
+  readonly scope: ActionScope;
+  readonly qualifiedTiers: readonly Tier[];
+  readonly driftStatus: DriftStatus;
+  readonly state: CalibrationState;
+  /** Why the cluster stands where it does, in order (the last decision's reasons). */
+  readonly reasons: readonly string[];
+  /** The issued forecasts' evidence the standing was judged on (null: none yet). */
+  readonly evidence: CalibrationEvidence | null;
+  /** Only forecasts issued at or after this instant are evidence (onboarding, re-baseline or the last drift response). */
+  readonly evidenceSinceMs: number;
+  /** Outcomes folded in this epoch. */
+  readonly outcomes: number;
+  /** Outcomes folded since onboarding, all epochs. */
+  readonly totalOutcomes: number;
+  readonly counters: LearningCounters;
   readonly retrains: number;
-  readonly version: number;
+  readonly retrainDue: boolean;
+  readonly lastDriftAlarm: { readonly direction: string; readonly atMs: number } | null;
+  readonly featureShifts: readonly FeatureShift[];
   readonly updatedAtMs: number;
-  // ── Feature drift (PSI helper): optional, absent on items written before it; null = not measured ──
-  /** Largest PSI over the active bundle's key features, window features against its training reference (≥ 0). */
-  readonly maxFeaturePsi?: number | null;
-  /** The feature with that PSI. */
-  readonly maxPsiFeature?: string | null;
-  // ── Per-class gate rule (class-guard helper): optional, absent on items written before it ──
-  /**
-   * Long waits among the `sampleCount` window outcomes (0 after registration or a publish), an
-   * integer in [0, sampleCount]. Absent on items that predate the rule: see `windowLongWaitsForGate`.
-   */
-  readonly windowLongWaits?: number;
 }

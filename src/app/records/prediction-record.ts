@@ -9,31 +9,62 @@ export interface WaitEstimate {
   readonly coverage: number;
 }
 
+/** What happened to a predicted job: it started after `waitSeconds`. */
 export interface Outcome {
   readonly waitSeconds: number;
+  /** The label: the wait exceeded the long-wait threshold of the epoch the job was predicted in. */
   readonly longWait: boolean;
   readonly observedAtMs: number;
 }
 
-/** One scored job, stored as `PREDICTION#{iso-ts}#{jobId}`. */
+/**
+ * One scored job as the product issued it: keyed by its job id (one conditional write stores it;
+ * an outcome finds it by job id), listed by prediction time for the dashboard and retraining.
+ */
 export interface PredictionRecord {
   readonly clusterId: string;
   readonly jobId: string;
   readonly predictedAtMs: number;
+  /** The submit-time features, by name, as received (what a retrain learns from). */
   readonly features: Readonly<Record<string, number | string>>;
-  /** The classifier's uncalibrated score (logit) — what a recalibration refits on. */
+  /** Features the bundle uses that the request did not give: scored as unknown. */
+  readonly unknownFeatures: readonly string[];
+  /** The classifier's linear score (log-odds). */
   readonly rawScore: number;
+  /** The classifier's P(long wait), what the online calibrator learns on. */
+  readonly classifierProbability: number;
+  /** The issued, calibrated P(long wait). */
   readonly probability: number;
   readonly waitEstimate: WaitEstimate | null;
   readonly scope: ActionScope;
   readonly tier: Tier | null;
+  /** The bundle whose classifier scored the job. */
   readonly bundleVersion: number;
+  /** The label epoch the forecast was issued in (its outcome is labelled with that epoch's threshold). */
+  readonly epoch: number;
+  /** The version of the cluster's learning state that issued the forecast (which calibrator). */
+  readonly calibrationVersion: number;
   readonly outcome?: Outcome;
-  /**
-   * The interval `waitEstimate` was conformally adjusted from (seconds), kept so the outcome can
-   * be scored against it (issue 7). Absent on predictions without a wait estimate.
-   */
+  /** The interval `waitEstimate` was conformally adjusted from (seconds), kept to score the outcome. */
   readonly waitBase?: { readonly lowerSeconds: number; readonly upperSeconds: number };
-  /** The P(long wait) bin of the online wait interval, returned with the outcome (issue 7). */
+  /** The P(long wait) bin of the online wait interval, returned with the outcome. */
+  readonly waitBin?: number;
+}
+
+/**
+ * An outcome waiting to be folded into the cluster's learning state, with what was issued for
+ * its job: written when the outcome is recorded, removed once folded.
+ */
+export interface PendingOutcome {
+  readonly clusterId: string;
+  readonly jobId: string;
+  readonly epoch: number;
+  readonly bundleVersion: number;
+  readonly classifierProbability: number;
+  readonly probability: number;
+  readonly predictedAtMs: number;
+  readonly outcome: Outcome;
+  readonly waitEstimate: WaitEstimate | null;
+  readonly waitBase?: { readonly lowerSeconds: number; readonly upperSeconds: number };
   readonly waitBin?: number;
 }

@@ -1,8 +1,9 @@
 /**
  * `vgac replay --data`: a labelled job table with real submit and start times (e.g.
  * slurm_training_dataset.csv) replayed in time order through the learning loop, starting from a
- * prior bundle trained elsewhere (e.g. on EKS). The label of each job is the dataset's own
- * (`label_long_wait`: wait above the environment's P90), revealed when the job starts.
+ * prior bundle trained elsewhere (e.g. on EKS). The cluster is onboarded with the dataset's own
+ * long-wait threshold (its `wait_threshold_p90`: the environment's P90), so every outcome is
+ * labelled as the dataset labels it, when the job starts.
  */
 import type { ModelBundle } from '../../core/model/bundle.ts';
 import { equalCountRanges, segmentMetrics, type PrequentialRow, type SegmentMetrics } from '../../core/replay/prequential-metrics.ts';
@@ -25,6 +26,8 @@ export interface DatasetReplayRequest {
   readonly platform: ClusterProfile['platform'];
   readonly prior: ModelBundle;
   readonly jobs: readonly DatasetJob[];
+  /** The environment's long-wait threshold, seconds (the dataset's `wait_threshold_p90`). */
+  readonly longWaitThresholdSeconds: number;
 }
 
 export interface DatasetReplayReport {
@@ -37,13 +40,12 @@ export interface DatasetReplayReport {
   /** Prequential metrics of the loop's P(long wait): whole replay and per quarter (equal job counts, submit order). */
   readonly overall: SegmentMetrics;
   readonly quarters: readonly SegmentMetrics[];
-  readonly final: { readonly ece: number | null; readonly scope: string; readonly bundleVersion: number; readonly recalibrations: number; readonly retrains: number } | null;
+  readonly final: { readonly ece: number | null; readonly scope: string; readonly bundleVersion: number; readonly driftAlarms: number; readonly adaptations: number; readonly retrains: number } | null;
 }
 
 export async function replayDataset(deps: LearningDeps, request: DatasetReplayRequest): Promise<DatasetReplayReport> {
   const firstSubmitMs = Math.min(...request.jobs.map((job) => job.submitMs));
-  await registerCluster(deps, { clusterId: request.clusterId, prior: request.prior, platform: request.platform, nowMs: firstSubmitMs });
-  const labels = new Map(request.jobs.map((job) => [job.jobId, job.longWait]));
+  await registerCluster(deps, { clusterId: request.clusterId, prior: request.prior, platform: request.platform, nowMs: firstSubmitMs, longWaitThresholdSeconds: request.longWaitThresholdSeconds });
   const rows = new Map<string, { probability: number; scope: string; submitMs: number }>();
   const replayJobs: ReplayJob[] = request.jobs.map((job) => ({ ...job, predicted: true }));
 
@@ -51,7 +53,6 @@ export async function replayDataset(deps: LearningDeps, request: DatasetReplayRe
     clusterId: request.clusterId,
     jobs: replayJobs,
     hooks: {
-      labelOf: (job) => labels.get(job.jobId) === true,
       onPredicted: (job, predicted) => rows.set(job.jobId, { probability: predicted.prediction.probability, scope: predicted.decision.scope, submitMs: job.submitMs }),
     },
   });
@@ -76,6 +77,6 @@ export async function replayDataset(deps: LearningDeps, request: DatasetReplayRe
     quarters: equalCountRanges(prequential.length, 4).map(([start, end]) => segmentMetrics(prequential.slice(start, end))),
     final: final === undefined
       ? null
-      : { ece: final.ece, scope: final.scope, bundleVersion: final.activeBundleVersion, recalibrations: final.recalibrations, retrains: final.retrains },
+      : { ece: final.evidence?.ece ?? null, scope: final.scope, bundleVersion: final.activeBundleVersion, driftAlarms: final.counters.driftAlarms, adaptations: final.counters.adaptations, retrains: final.retrains },
   };
 }

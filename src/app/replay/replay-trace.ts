@@ -9,9 +9,9 @@
  * every job is predicted at its submit instant; history jobs still pending at T₀ only feed the
  * label threshold and the baselines when they start.
  *
- * Label (online, never from the future): when a job starts, it is "long" when its wait exceeds the
- * P90 (type 7) of all waits observed before that instant, history included. Censored jobs never
- * become labels.
+ * Label (stable, SPEC): the cluster's long-wait threshold is fixed at onboarding — the P90 (type 7)
+ * of the history waits known at T₀, the threshold the prior was trained on — and a job is "long"
+ * when its wait exceeds it, for the whole replay. Censored jobs never become labels.
  *
  * Features: the queue state a live observer saw at submit (`reconstructQueueState`,
  * SNAPSHOT_FEATURES); a value unknown then (no requested time, no start yet) is imputed as 0.
@@ -48,6 +48,7 @@ import {
 import { equalCountRanges, segmentMetrics, type PrequentialRow, type SegmentMetrics } from '../../core/replay/prequential-metrics.ts';
 import { createQbetsBaseline, DEFAULT_QBETS_OPTIONS, jobSizeClass, observeQbets, qbetsInterval } from '../../core/replay/qbets-baseline.ts';
 import { addToWindow, createSortedWindow, windowQuantile, windowSize } from '../../core/replay/sorted-window.ts';
+import { scopeMetrics, type ScopeMetricsByGroup } from '../../core/replay/scope-metrics.ts';
 import { SNAPSHOT_FEATURES, type SubmitSnapshot } from '../../core/traces/queue-state.ts';
 import type { TraceJob } from '../../core/traces/trace-job.ts';
 import type { LearningDeps } from '../learning/learning-deps.ts';
@@ -107,6 +108,7 @@ export interface TraceReplayReport {
   readonly outcomes: number;
   readonly onboardedAtSeconds: number;
   readonly prior: { readonly bundleId: string; readonly rows: number; readonly positives: number; readonly labelThresholdSeconds: number | null };
+  /** The long-wait threshold (fixed at onboarding: the same as the prior's). */
   readonly finalLabelThresholdSeconds: number | null;
   readonly overall: PredictorMetrics;
   /** Equal job counts of the predicted jobs, in submit order. */
@@ -116,8 +118,14 @@ export interface TraceReplayReport {
   readonly eceWarmupOutcomes: number;
   readonly timeline: readonly TimelineEntry[];
   readonly answers: ScopeShares;
+  /** The answers' calibration per scope (the trustworthy ones should be those acted on). */
+  readonly byScope: { readonly overall: ScopeMetricsByGroup; readonly afterWarmup: ScopeMetricsByGroup };
+  /** How often the loop responded to drift, per kind and per 1,000 outcomes. */
+  readonly alarms: { readonly driftAlarms: number; readonly resets: number; readonly adaptations: number; readonly retrains: number; readonly perThousandOutcomes: number };
+  /** Drift responses of the online calibrator (adaptations + resets). */
   readonly recalibrations: number;
   readonly retrains: number;
+  /** Timeline lines with drift other than none. */
   readonly driftEvents: number;
   readonly replayedJobs?: readonly ReplayedJob[];
 }
@@ -153,6 +161,10 @@ function historyTable(source: string, entries: readonly { features: Record<strin
   };
 }
 
+function scopedAnswer(row: JobRow): { scope: string; probability: number; longWait: boolean | null } {
+  return { scope: row.scope, probability: row.rows.loop.probability, longWait: row.longWait };
+}
+
 export async function replayTrace(deps: LearningDeps, request: TraceReplayRequest): Promise<TraceReplayReport> {
   const { jobs, snapshots } = request;
   const warmupJobs = Math.min(request.warmupJobs ?? DEFAULT_WARMUP_JOBS, Math.max(jobs.length - 1, 0));
@@ -168,7 +180,6 @@ export async function replayTrace(deps: LearningDeps, request: TraceReplayReques
   const featuresByIndex = new Map(order.map((index, position) => [index, featuresOf[position] as Record<string, number | string>]));
 
   // ── Onboarding: the history known at T₀ ──
-  const threshold = createSortedWindow(Number.POSITIVE_INFINITY);
   const qbets = createQbetsBaseline(DEFAULT_QBETS_OPTIONS);
   const allWaits = createSortedWindow(Number.POSITIVE_INFINITY);
   let labelledSoFar = 0;
@@ -190,16 +201,11 @@ export async function replayTrace(deps: LearningDeps, request: TraceReplayReques
     addToWindow(allWaits, waitSeconds);
     labelledSoFar += 1;
     if (longWait) longSoFar += 1;
-    addToWindow(threshold, waitSeconds);
-  };
-  const labelNow = (waitSeconds: number): boolean => {
-    const p90 = windowQuantile(threshold, LONG_WAIT_QUANTILE);
-    return p90 !== null && waitSeconds > p90;
   };
   if (known.length === 0) throw new InsufficientDataError(`none of the first ${warmupJobs} jobs had started by the onboarding instant`);
-  for (const entry of known) addToWindow(threshold, entry.waitSeconds);
-  const priorThreshold = windowQuantile(threshold, LONG_WAIT_QUANTILE) as number;
-  threshold.sorted.length = 0;
+  const historyWaits = createSortedWindow(Number.POSITIVE_INFINITY);
+  for (const entry of known) addToWindow(historyWaits, entry.waitSeconds);
+  const priorThreshold = windowQuantile(historyWaits, LONG_WAIT_QUANTILE) as number;
   for (const index of knownSorted) {
     const job = jobs[index] as TraceJob;
     const waitSeconds = (job.startTimeSeconds as number) - job.submitTimeSeconds;
@@ -214,7 +220,7 @@ export async function replayTrace(deps: LearningDeps, request: TraceReplayReques
   const seed = request.seed ?? deps.settings.seed;
   const prior: ModelBundle = trainBundle(table, { random: seededRandom(seed), source: table.source, dataHash: request.hash(JSON.stringify(table.rows)), hash: request.hash });
   const compiledPrior = compileBundle(prior);
-  await registerCluster(deps, { clusterId: request.clusterId, prior, platform: request.platform, nowMs: toMs(onboardSeconds) });
+  await registerCluster(deps, { clusterId: request.clusterId, prior, platform: request.platform, nowMs: toMs(onboardSeconds), longWaitThresholdSeconds: priorThreshold });
 
   // ── Online replay ──
   const qbetsConformal = createAdaptiveConformal(request.conformal ?? DEFAULT_ADAPTIVE_CONFORMAL);
@@ -241,7 +247,6 @@ export async function replayTrace(deps: LearningDeps, request: TraceReplayReques
     clusterId: request.clusterId,
     jobs: replayJobs,
     hooks: {
-      labelOf: (_job, waitSeconds) => labelNow(waitSeconds),
       onPredicted: (job, predicted) => {
         const trace = traceJobById.get(job.jobId) as TraceJob;
         const issued = predicted.prediction.waitEstimate;
@@ -266,8 +271,9 @@ export async function replayTrace(deps: LearningDeps, request: TraceReplayReques
           longWait: null,
         });
       },
-      onOutcome: (job, waitSeconds, longWait) => {
+      onOutcome: (job, waitSeconds) => {
         const trace = traceJobById.get(job.jobId) as TraceJob;
+        const longWait = waitSeconds > priorThreshold;
         const row = jobRows.get(job.jobId);
         if (row !== undefined) {
           loopOutcomes += 1;
@@ -312,14 +318,25 @@ export async function replayTrace(deps: LearningDeps, request: TraceReplayReques
     outcomes: result.outcomes,
     onboardedAtSeconds: onboardSeconds,
     prior: { bundleId: prior.bundleId, rows: prior.training.rows, positives: prior.training.positives, labelThresholdSeconds: priorThreshold },
-    finalLabelThresholdSeconds: windowSize(threshold) === 0 ? null : windowQuantile(threshold, LONG_WAIT_QUANTILE),
+    finalLabelThresholdSeconds: priorThreshold,
     overall: metricsOf(ordered),
+    byScope: {
+      overall: scopeMetrics(ordered.map(scopedAnswer)),
+      afterWarmup: scopeMetrics(ordered.filter((row) => row.outcomesKnown >= eceWarmupOutcomes).map(scopedAnswer)),
+    },
+    alarms: {
+      driftAlarms: final?.counters.driftAlarms ?? 0,
+      resets: final?.counters.resets ?? 0,
+      adaptations: final?.counters.adaptations ?? 0,
+      retrains: final?.retrains ?? 0,
+      perThousandOutcomes: result.outcomes === 0 ? 0 : (1000 * (final?.counters.driftAlarms ?? 0)) / result.outcomes,
+    },
     quarters: equalCountRanges(ordered.length, 4).map(([start, end]) => metricsOf(ordered.slice(start, end))),
     afterWarmup: metricsOf(ordered.filter((row) => row.outcomesKnown >= eceWarmupOutcomes)),
     eceWarmupOutcomes,
     timeline: result.timeline,
     answers: countScopes(ordered.map((row) => row.scope)),
-    recalibrations: final?.recalibrations ?? 0,
+    recalibrations: (final?.counters.adaptations ?? 0) + (final?.counters.resets ?? 0),
     retrains: final?.retrains ?? 0,
     driftEvents: result.timeline.filter((entry) => entry.drift !== 'none').length,
     ...(request.includeJobs === true

@@ -1,20 +1,21 @@
 /**
  * The online (prequential) replay of a job history through the learning loop, exactly as a live
  * cluster would drive it: each job is predicted at its submit instant (`predictJob`), its outcome
- * is recorded at its start instant (`recordJobOutcome`, which recomputes calibration every
- * `recomputeEveryOutcomes` outcomes and recalibrates or retrains when the rules say so). Events are
+ * is recorded at its start instant (`recordJobOutcome`, which folds it into the learning state and
+ * runs what maintenance comes due — inline here, so it lands at that outcome's instant). Events are
  * processed in time order; at one instant, outcomes of jobs submitted earlier come before
  * submissions, and a job that starts at its own submit instant starts right after it is predicted.
  * Censored jobs (never started) never produce an outcome. Nothing here looks ahead: at every event
  * the loop only holds what had happened by then.
  */
-import { predictJob, type PredictJobResult } from '../learning/predict-job.ts';
-import { InlineRecomputeScheduler } from '../learning/inline-recompute-scheduler.ts';
-import { recordJobOutcome, type RecordOutcomeResponse } from '../learning/record-outcome.ts';
-import type { LearningDeps } from '../learning/learning-deps.ts';
-import type { RecomputeResult } from '../learning/recompute-calibration.ts';
-import type { CalibrationRecord } from '../records/calibration-record.ts';
 import type { ActionScope, CalibrationState, DriftStatus, Tier } from '../../core/gating/gate-config.ts';
+import type { LearningChange } from '../../core/learning/learning-state.ts';
+import { InlineMaintenanceScheduler } from '../learning/inline-maintenance-scheduler.ts';
+import type { LearningDeps } from '../learning/learning-deps.ts';
+import type { MaintenanceResult } from '../learning/maintain-cluster.ts';
+import { predictJob, type PredictJobResult } from '../learning/predict-job.ts';
+import { recordJobOutcome, type RecordOutcomeResponse } from '../learning/record-outcome.ts';
+import type { CalibrationRecord } from '../records/calibration-record.ts';
 
 export interface ReplayJob {
   readonly jobId: string;
@@ -23,39 +24,40 @@ export interface ReplayJob {
   readonly startMs: number | null;
   /** Submit-time features the cluster declares, by name. */
   readonly features: Readonly<Record<string, number | string>>;
-  /** false: the job only feeds `observe` (e.g. warm-up history before the cluster was onboarded). */
+  /** false: the job only feeds `onOutcome` (e.g. warm-up history before the cluster was onboarded). */
   readonly predicted: boolean;
 }
 
 export interface ReplayHooks {
   /** After a job was predicted (only for `predicted` jobs). */
   onPredicted?(job: ReplayJob, result: PredictJobResult): void;
-  /** The label for a job's outcome, decided when the outcome becomes known (before `observe`). */
-  labelOf(job: ReplayJob, waitSeconds: number, nowMs: number): boolean;
   /** After every outcome (predicted or not); `response` is null for jobs that were not predicted. */
-  onOutcome?(job: ReplayJob, waitSeconds: number, longWait: boolean, response: RecordOutcomeResponse | null): void;
+  onOutcome?(job: ReplayJob, waitSeconds: number, response: RecordOutcomeResponse | null): void;
 }
 
-/** One line of the timeline: a calibration recompute and what it did. */
+/** What a timeline line records: a decision of the loop that changed something, or maintenance. */
+export type TimelineAction = 'decision' | 'adapted' | 'reset' | 'retrained' | 'checkpointed';
+
+/** One line of the timeline. */
 export interface TimelineEntry {
   readonly atMs: number;
-  /** All outcomes recorded for the cluster so far. */
+  /** Outcomes folded in the epoch so far. */
   readonly outcomes: number;
-  readonly action: 'none' | 'recalibrated' | 'retrained';
-  /** Window outcomes the metrics were computed on (0 right after a new bundle). */
+  readonly action: TimelineAction;
+  /** Forecasts in the evidence the standing was judged on. */
   readonly sampleCount: number;
   readonly ece: number | null;
   readonly eceLower: number | null;
   readonly eceUpper: number | null;
+  /** The classifier's AUROC on its own window (last measured). */
   readonly auroc: number | null;
-  readonly score: number | null;
   readonly drift: DriftStatus;
   readonly scope: ActionScope;
   readonly state: CalibrationState;
   readonly tiers: readonly Tier[];
   readonly bundleVersion: number;
-  readonly lastKnownGoodEce: number;
-  readonly recalibrations: number;
+  /** 'withdrawn' / 'restored' when this line changed whether agents may act; 'unchanged' otherwise. */
+  readonly autonomy: 'unchanged' | 'withdrawn' | 'restored';
   readonly retrains: number;
   readonly reasons: readonly string[];
 }
@@ -67,26 +69,46 @@ export interface OnlineReplayResult {
   readonly finalCalibration: CalibrationRecord | undefined;
 }
 
-function timelineEntry(atMs: number, action: TimelineEntry['action'], calibration: CalibrationRecord, reasons: readonly string[]): TimelineEntry {
+function changeEntry(change: LearningChange, calibration: CalibrationRecord | undefined): TimelineEntry {
+  const action: TimelineAction = change.calibrator === 'adapt' ? 'adapted' : change.calibrator === 'reset' ? 'reset' : 'decision';
+  return {
+    atMs: change.atMs,
+    outcomes: change.atOutcome,
+    action,
+    sampleCount: change.evidence?.count ?? 0,
+    ece: change.evidence?.ece ?? null,
+    eceLower: change.evidence?.lower ?? null,
+    eceUpper: change.evidence?.upper ?? null,
+    auroc: null,
+    drift: change.standing.driftStatus,
+    scope: change.standing.scope,
+    state: change.standing.state,
+    tiers: change.standing.qualifiedTiers,
+    bundleVersion: calibration?.activeBundleVersion ?? 1,
+    autonomy: change.autonomy,
+    retrains: calibration?.retrains ?? 0,
+    reasons: change.reasons,
+  };
+}
+
+function maintenanceEntry(result: MaintenanceResult, calibration: CalibrationRecord, atMs: number, step: 'retrained' | 'checkpointed'): TimelineEntry {
   return {
     atMs,
-    outcomes: calibration.outcomeCount,
-    action,
-    sampleCount: calibration.sampleCount,
-    ece: calibration.ece,
-    eceLower: calibration.eceLower,
-    eceUpper: calibration.eceUpper,
-    auroc: calibration.auroc,
-    score: calibration.score,
+    outcomes: calibration.outcomes,
+    action: step,
+    sampleCount: calibration.evidence?.count ?? 0,
+    ece: calibration.evidence?.ece ?? null,
+    eceLower: calibration.evidence?.lower ?? null,
+    eceUpper: calibration.evidence?.upper ?? null,
+    auroc: null,
     drift: calibration.driftStatus,
     scope: calibration.scope,
     state: calibration.state,
     tiers: calibration.qualifiedTiers,
     bundleVersion: calibration.activeBundleVersion,
-    lastKnownGoodEce: calibration.lastKnownGoodEce,
-    recalibrations: calibration.recalibrations,
+    autonomy: 'unchanged',
     retrains: calibration.retrains,
-    reasons,
+    reasons: result.notes.filter((note) => (step === 'retrained' ? note.startsWith('retrained') : note.startsWith('online calibrator checkpointed'))),
   };
 }
 
@@ -101,10 +123,14 @@ export async function runOnlineReplay(
   request: { readonly clusterId: string; readonly jobs: readonly ReplayJob[]; readonly hooks: ReplayHooks },
 ): Promise<OnlineReplayResult> {
   const { clusterId, jobs, hooks } = request;
-  // Recomputes always run inline here, whatever scheduler `deps` carries: the timeline needs each
-  // one at the outcome that made it due, at that outcome's (trace) instant.
-  const recomputed: RecomputeResult[] = [];
-  const loop: LearningDeps = { ...deps, recompute: new InlineRecomputeScheduler(deps, { onResult: (_clusterId, result) => { recomputed.push(result); } }) };
+  const timeline: TimelineEntry[] = [];
+  let maintenanceAtMs = 0;
+  const maintained: MaintenanceResult[] = [];
+  // Maintenance always runs inline here, whatever scheduler `deps` carries: the timeline needs each
+  // retrain and checkpoint at the outcome that made it due, at that outcome's (trace) instant.
+  const loop: LearningDeps = { ...deps };
+  const inline = new InlineMaintenanceScheduler(loop, { onResult: (result) => { maintained.push(result); } });
+  const replayDeps: LearningDeps = { ...loop, maintenance: inline };
   // Event key: (time, group, submit order, kind). Group 0 holds outcomes of jobs submitted strictly
   // before that instant; group 1 the submissions and same-instant starts, in submit order.
   const submitOrder = Array.from(jobs.keys()).sort((left, right) => (jobs[left] as ReplayJob).submitMs - (jobs[right] as ReplayJob).submitMs || left - right);
@@ -119,29 +145,33 @@ export async function runOnlineReplay(
   });
   events.sort((left, right) => left.timeMs - right.timeMs || left.group - right.group || left.rank - right.rank || right.kind - left.kind);
 
-  const timeline: TimelineEntry[] = [];
   let predictedJobs = 0;
   let outcomes = 0;
   for (const event of events) {
     const job = jobs[event.job] as ReplayJob;
     if (event.kind === EventKind.predict) {
       if (!job.predicted) continue;
-      const result = await predictJob(loop, { clusterId, jobId: job.jobId, features: job.features, nowMs: job.submitMs });
+      const result = await predictJob(replayDeps, { clusterId, jobId: job.jobId, features: job.features, nowMs: job.submitMs, logDecision: false });
       predictedJobs += 1;
       hooks.onPredicted?.(job, result);
       continue;
     }
     const waitSeconds = ((job.startMs as number) - job.submitMs) / 1000;
-    const longWait = hooks.labelOf(job, waitSeconds, event.timeMs);
     let response: RecordOutcomeResponse | null = null;
     if (job.predicted) {
-      response = await recordJobOutcome(loop, { clusterId, jobId: job.jobId, waitSeconds, longWait, nowMs: event.timeMs });
+      maintenanceAtMs = event.timeMs;
+      response = await recordJobOutcome(replayDeps, { clusterId, jobId: job.jobId, waitSeconds, nowMs: event.timeMs });
       outcomes += 1;
-      for (const recompute of recomputed.splice(0)) {
-        if (recompute.status === 'updated') timeline.push(timelineEntry(event.timeMs, recompute.action, recompute.calibration, recompute.reasons));
+      const calibration = response.fold.calibration;
+      for (const change of response.fold.changes) timeline.push(changeEntry(change, calibration));
+      for (const result of maintained.splice(0)) {
+        const current = await deps.calibration.current(clusterId);
+        if (current === undefined) continue;
+        if (result.steps.includes('retrained')) timeline.push(maintenanceEntry(result, current, maintenanceAtMs, 'retrained'));
+        if (result.steps.includes('checkpointed')) timeline.push(maintenanceEntry(result, current, maintenanceAtMs, 'checkpointed'));
       }
     }
-    hooks.onOutcome?.(job, waitSeconds, longWait, response);
+    hooks.onOutcome?.(job, waitSeconds, response);
   }
-  return { timeline, predictedJobs, outcomes, finalCalibration: await deps.store.getCalibration(clusterId) };
+  return { timeline, predictedJobs, outcomes, finalCalibration: await deps.calibration.current(clusterId) };
 }

@@ -34,7 +34,7 @@ export type SimulationEventResult =
       readonly escalationId: string | null;
       readonly executed: number;
     }
-  | { readonly kind: 'resolved'; readonly clusterId: string; readonly jobId: string; readonly counted: boolean; readonly recomputeScheduled: boolean }
+  | { readonly kind: 'resolved'; readonly clusterId: string; readonly jobId: string; readonly counted: boolean; readonly maintenanceScheduled: boolean; readonly driftResponses: number }
   | { readonly kind: 'skipped'; readonly clusterId: string; readonly jobId: string; readonly reason: string };
 
 export async function runSimulationEvent(deps: SimulationDeps, event: SimulationEvent, nowMs: number): Promise<SimulationEventResult> {
@@ -58,8 +58,8 @@ export async function runSimulationEvent(deps: SimulationDeps, event: Simulation
   }
   deps.clusters.started(clusterId, jobId);
   try {
-    const response = await recordJobOutcome(deps.learning, { clusterId, jobId, waitSeconds: event.job.waitSeconds, longWait: event.job.longWait, nowMs });
-    return { kind: 'resolved', clusterId, jobId, counted: response.result.status === 'recorded', recomputeScheduled: response.recomputeScheduled };
+    const response = await recordJobOutcome(deps.learning, { clusterId, jobId, waitSeconds: event.job.waitSeconds, nowMs });
+    return { kind: 'resolved', clusterId, jobId, counted: response.result.status === 'recorded', maintenanceScheduled: response.fold.maintenanceScheduled, driftResponses: response.fold.changes.filter((change) => change.calibrator !== 'keep').length };
   } catch (error) {
     // The submit failed (or was skipped before it stored anything): there is nothing to join.
     if (error instanceof UnknownJobError) return { kind: 'skipped', clusterId, jobId, reason: 'no prediction to join' };

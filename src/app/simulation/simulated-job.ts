@@ -26,4 +26,6 @@ export interface SimulatedClusterTrace {
   readonly jobs: readonly SimulatedJob[];
   /** GPUs of the simulated cluster (for the Observer's utilisation). */
   readonly totalGpus: number;
+  /** The cluster's long-wait threshold, fixed at its onboarding (its trace's P90 wait). */
+  readonly longWaitThresholdSeconds: number;
 }

@@ -75,9 +75,14 @@ export function answerText(facts: AnswerFacts): string {
 export interface StatusFacts {
   readonly clusterId: string;
   readonly scope: ActionScope;
+  /** ECE of the issued forecasts in the evidence, and its upper confidence bound (null: no evidence). */
   readonly ece: number | null;
+  readonly eceUpper: number | null;
+  /** The calibration score by the upper bound (what the scope is earned on). */
   readonly score: number | null;
-  /** Outcomes in the calibration window. */
+  /** Issued forecasts with outcomes in the evidence. */
+  readonly evidenceCount: number;
+  /** Outcomes since onboarding (what learning mode counts). */
   readonly outcomeCount: number;
   readonly minOutcomes: number;
   readonly driftStatus: string;
@@ -92,9 +97,9 @@ export interface StatusFacts {
 }
 
 /**
- * One line on how a cluster is doing, e.g. `eks-prod · autonomous · calibration score 0.93 (ECE
- * 0.014 over 250 outcomes) · drift none · tiers annotate, warn · queue 12 pending (40 GPUs), 30
- * running, 78 % of 64 GPUs in use`.
+ * One line on how a cluster is doing, e.g. `eks-prod · autonomous · calibration score 0.87 (ECE
+ * 0.014, at most 0.026, over 1000 forecasts) · drift none · tiers annotate, warn · queue 12 pending
+ * (40 GPUs), 30 running, 78 % of 64 GPUs in use`.
  */
 export function statusText(facts: StatusFacts): string {
   const parts = [facts.clusterId];
@@ -104,7 +109,9 @@ export function statusText(facts: StatusFacts): string {
     const words = { autonomous: 'autonomous', notify: 'acts and notifies a human', escalate: 'escalates, never acts' }[facts.scope];
     parts.push(words);
   }
-  if (facts.score !== null && facts.ece !== null) parts.push(`calibration score ${facts.score.toFixed(2)} (ECE ${facts.ece.toFixed(3)} over ${facts.outcomeCount} outcomes)`);
+  if (facts.score !== null && facts.ece !== null && facts.eceUpper !== null) {
+    parts.push(`calibration score ${facts.score.toFixed(2)} (ECE ${facts.ece.toFixed(3)}, at most ${facts.eceUpper.toFixed(3)}, over ${facts.evidenceCount} forecasts)`);
+  }
   parts.push(`drift ${facts.driftStatus.replace(/_/g, ' ')}`);
   parts.push(facts.qualifiedTiers.length === 0 ? 'no tier qualified' : `tiers ${facts.qualifiedTiers.map((tier) => tier.replace(/_/g, ' ')).join(', ')}`);
   const { queue } = facts;

@@ -1,7 +1,9 @@
 /**
- * The calibration gate's vocabulary and thresholds. Every number here is SPEC.md's default
- * (from the VGAC research), except `minOutcomesPerClass`, our stricter-only addition; deployments may override them through configuration, and every
- * decision stores the config it was made under.
+ * The calibration gate's vocabulary and thresholds. The SPEC numbers (from the VGAC research) are
+ * defaults here; `minOutcomesPerClass`, `evidenceWindow`, `boundLevel` and
+ * `driftFalseAlarmOutcomes` are how we apply them (SPEC, "How we apply those numbers").
+ * Deployments may override any of them through configuration, and every decision stores the config
+ * it was made under.
  */
 
 export const ActionScope = {
@@ -30,12 +32,18 @@ export const DriftStatus = {
 } as const;
 export type DriftStatus = (typeof DriftStatus)[keyof typeof DriftStatus];
 
+/** A cluster's calibration in one word, as the dashboard and the API show it. */
 export const CalibrationState = {
+  /** Fewer than minOutcomes outcomes since onboarding (or the last re-baseline). */
   learning: 'learning',
+  /** The issued forecasts' evidence lets the agents act (autonomous or notify). */
   wellCalibrated: 'well_calibrated',
+  /** Significant miscalibration drift was just seen, or it caps autonomy (reduce_autonomy). */
   drifting: 'drifting',
+  /** The calibrator is adapting to a drift; autonomy returns as new forecasts earn it. */
+  adapting: 'adapting',
+  /** The evidence does not (yet) bound the calibration error tightly enough to act. */
   uncalibrated: 'uncalibrated',
-  recalibrated: 'recalibrated',
 } as const;
 export type CalibrationState = (typeof CalibrationState)[keyof typeof CalibrationState];
 
@@ -65,18 +73,25 @@ export interface GateConfig {
   /** score strictly above this (and ≤ autonomousScore) → act and notify. */
   readonly notifyScore: number;
   readonly tiers: Readonly<Record<Tier, TierThreshold>>;
-  /** Last-known-good ECE used as the drift baseline until a recalibration resets it. */
+  /** Last-known-good ECE: the drift ratio's denominator (SPEC's 0.018). */
   readonly baselineEce: number;
-  /** Drift ratio = current ECE / baseline ECE; upper bounds (inclusive) for each status. */
+  /**
+   * Drift ratio = ECE beyond sampling noise (the evidence's lower bound) / baseline ECE; upper
+   * bounds (inclusive) for each status.
+   */
   readonly driftNoneMaxRatio: number;
   readonly driftMonitorMaxRatio: number;
   readonly driftReduceMaxRatio: number;
-  /** Recalibrate when PSI on a key feature exceeds this. */
-  readonly psiRecalibrate: number;
-  /** Recalibrate when the weekly ECE exceeds this. */
+  /** PSI on a key feature above this (and above its own sampling noise) is reported as a shift; it explains, never triggers. */
+  readonly psiShift: number;
+  /** The last week's ECE beyond sampling noise above this withdraws autonomy and adapts the calibrator. */
   readonly weeklyEceRecalibrate: number;
-  /** Recompute calibration every this many new outcomes. */
-  readonly recomputeEveryOutcomes: number;
+  /** Most recent issued forecasts with outcomes that scope and tiers are judged on. */
+  readonly evidenceWindow: number;
+  /** One-sided confidence level of the calibration-error bounds (autonomy needs the upper bound to pass), in (0.5, 1). */
+  readonly boundLevel: number;
+  /** Outcomes between false drift alarms on calibrated forecasts (the residual CUSUM's in-control run length). */
+  readonly driftFalseAlarmOutcomes: number;
 }
 
 export const DEFAULT_GATE_CONFIG: GateConfig = Object.freeze({
@@ -95,7 +110,9 @@ export const DEFAULT_GATE_CONFIG: GateConfig = Object.freeze({
   driftNoneMaxRatio: 1.5,
   driftMonitorMaxRatio: 2,
   driftReduceMaxRatio: 5,
-  psiRecalibrate: 0.1,
+  psiShift: 0.1,
   weeklyEceRecalibrate: 0.07,
-  recomputeEveryOutcomes: 100,
+  evidenceWindow: 1000,
+  boundLevel: 0.95,
+  driftFalseAlarmOutcomes: 25_000,
 });

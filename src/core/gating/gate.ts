@@ -1,17 +1,9 @@
-import { ACTION_SCOPE_WORDS, capScopeByDrift, classShortfall, scopeFromScore, type ClassShortfall } from './action-scope.ts';
-import { calibrationScore } from './calibration-score.ts';
-import { formatComparison, formatNumber } from './format-number.ts';
-import {
-  ActionScope,
-  DEFAULT_GATE_CONFIG,
-  TIERS_WEAKEST_FIRST,
-  type DriftStatus,
-  type GateConfig,
-  type Tier,
-  type TierThreshold,
-} from './gate-config.ts';
+import { ACTION_SCOPE_WORDS } from './action-scope.ts';
+import type { CalibrationEvidence } from './calibration-evidence.ts';
+import { formatComparison } from './format-number.ts';
+import { ActionScope, DEFAULT_GATE_CONFIG, TIERS_WEAKEST_FIRST, type DriftStatus, type GateConfig, type Tier, type TierThreshold } from './gate-config.ts';
 import { requireUnitInterval } from './gate-input-checks.ts';
-import { allowedTier, qualifiedTiers, requestedTier } from './tiers.ts';
+import { requestedTier } from './tiers.ts';
 
 /** What the gate lets happen, as one word. */
 export const GateOutcome = {
@@ -29,20 +21,28 @@ export type GateOutcome = (typeof GateOutcome)[keyof typeof GateOutcome];
 /** The event name of the one audit line written for every gate decision. */
 export const GATE_DECISION_EVENT = 'gate.decision';
 
-/** What a use case knows when it asks the gate. */
+/**
+ * Where the cluster stands, as its learning loop last judged it from the issued forecasts'
+ * evidence (core/learning/learning-decision.ts): the scope, the qualified tiers and why.
+ */
+export interface ClusterStandingView {
+  readonly scope: ActionScope;
+  /** Tiers whose ECE prerequisite the evidence meets, weakest first. */
+  readonly qualifiedTiers: readonly Tier[];
+  readonly driftStatus: DriftStatus;
+  /** The standing's reasons, in order. */
+  readonly reasons: readonly string[];
+  /** The evidence it was judged on (null: none yet). */
+  readonly evidence: CalibrationEvidence | null;
+  /** Outcomes since onboarding or the last re-baseline. */
+  readonly outcomes: number;
+}
+
+/** What a use case knows when it asks the gate about one job. */
 export interface GateInput {
   /** Calibrated P(long wait) for the job, in [0, 1]. */
   readonly probability: number;
-  /** The cluster's current ECE in [0, 1], or null when none has been measured. */
-  readonly ece: number | null;
-  /** Outcomes in the cluster's window (observed under its active bundle), an integer ≥ 0. */
-  readonly outcomeCount: number;
-  /**
-   * Long waits among those outcomes, an integer in [0, outcomeCount]; null when unknown (a
-   * calibration written before the per-class rule: SPEC's rules alone apply, see classShortfall).
-   */
-  readonly longWaitCount: number | null;
-  readonly driftStatus: DriftStatus;
+  readonly standing: ClusterStandingView;
 }
 
 export interface GateDecision {
@@ -51,8 +51,6 @@ export interface GateDecision {
   readonly tier: Tier | null;
   /** The strongest tier the forecast alone asks for (p ≥ ε), whatever the calibration: what an escalation proposes. */
   readonly requestedTier: Tier | null;
-  /** Calibration score in [0, 1], or null without an ECE. */
-  readonly score: number | null;
   /** Tiers whose ECE prerequisite holds, weakest first. */
   readonly qualifiedTiers: Tier[];
   readonly outcome: GateOutcome;
@@ -60,7 +58,7 @@ export interface GateDecision {
   readonly mayActWithoutHuman: boolean;
   /** A human must be told: after the agent acts (act_and_notify) or instead of acting (escalate). */
   readonly needsHumanNotice: boolean;
-  /** Short sentences, in order: scope, tiers, outcome. */
+  /** Short sentences, in order: the standing's, then this forecast's. */
   readonly reasons: string[];
 }
 
@@ -71,21 +69,28 @@ export interface GateThresholds {
   readonly eceScoreSlope: number;
   readonly autonomousScore: number;
   readonly notifyScore: number;
+  readonly evidenceWindow: number;
+  readonly boundLevel: number;
   readonly tiers: Readonly<Record<Tier, TierThreshold>>;
 }
 
 /**
  * The one-line `gate.decision` audit event the app layer logs for every automated action or refusal
- * (STYLE §6): the inputs, the thresholds used and the outcome. The app adds cluster, job and
- * correlation IDs and the timestamp; every field here is plain JSON.
+ * (STYLE §6): the forecast, the evidence and the bound the standing rests on, the thresholds in force
+ * and the outcome. The app adds cluster, job and correlation IDs and the timestamp.
  */
 export interface GateAuditEvent {
   readonly event: typeof GATE_DECISION_EVENT;
   readonly probability: number;
+  /** The evidence's ECE, its bounds and size (null: no evidence yet). */
   readonly ece: number | null;
-  readonly score: number | null;
-  readonly outcomeCount: number;
+  readonly eceUpperBound: number | null;
+  readonly eceLowerBound: number | null;
+  readonly evidenceCount: number;
   readonly longWaitCount: number | null;
+  /** Which bound a scope or tier is gained on (the upper) — what "autonomy needs proof" means here. */
+  readonly boundUsed: 'upper';
+  readonly outcomeCount: number;
   readonly driftStatus: DriftStatus;
   readonly thresholds: GateThresholds;
   readonly scope: ActionScope;
@@ -102,68 +107,31 @@ export interface GateAuditEvent {
  * Decides what an agent may do about one job's forecast on one cluster (SPEC, "Calibration-gated
  * autonomy"). Deterministic; an LLM may only explain the result.
  *
- * 1. score = {@link calibrationScore}(ECE) (null without an ECE);
- * 2. scope = learning below minOutcomes outcomes or without a score, else the score's scope capped by
- *    drift; a scope that would act (autonomous, notify) becomes learning when the window holds fewer
- *    than minOutcomesPerClass long or short waits (our stricter-only addition; see actionScope);
- * 3. the evidence allows the strongest tier with p ≥ ε_a AND ECE ≤ R_a ({@link allowedTier});
- * 4. outcome: scope autonomous with an allowed tier → act; scope notify with an allowed tier →
- *    act_and_notify; otherwise, if p reaches any tier's ε → escalate (a human decides, the agent does
- *    not act); else none.
+ * The cluster's scope and qualified tiers come from its standing (judged by the learning loop on
+ * the issued forecasts' evidence, with an upper confidence bound and hysteresis). For this job: the
+ * strongest qualified tier with p ≥ ε_a is allowed; outcome: scope autonomous with an allowed
+ * tier → act; scope notify with an allowed tier → act_and_notify; otherwise, if p reaches any
+ * tier's ε → escalate (a human decides, the agent does not act); else none.
  *
  * @param config gate thresholds; assumed valid (see parseGateConfig).
- * @throws InvalidInputError when `probability` or `ece` is not in [0, 1], `outcomeCount` is not an
- * integer ≥ 0 or `longWaitCount` is not an integer in [0, outcomeCount].
+ * @throws InvalidInputError when `probability` is not in [0, 1].
  */
 export function gateDecision(input: GateInput, config: GateConfig = DEFAULT_GATE_CONFIG): GateDecision {
-  const { probability, ece, outcomeCount, longWaitCount, driftStatus } = input;
+  const { probability, standing } = input;
   requireUnitInterval('probability', probability);
-  const shortfall = classShortfall(outcomeCount, longWaitCount, config);
-  const score = ece === null ? null : calibrationScore(ece, config);
-
-  const reasons: string[] = [];
-  let scope: ActionScope;
-  if (outcomeCount < config.minOutcomes) {
-    scope = ActionScope.learning;
-    reasons.push(`learning mode: ${outcomeCount} of ${config.minOutcomes} outcomes observed`);
-  } else if (score === null) {
-    scope = ActionScope.learning;
-    reasons.push(`learning mode: no ECE measured yet (${outcomeCount} outcomes observed)`);
-  } else {
-    const scoreScope = scopeFromScore(score, config);
-    const specScope = capScopeByDrift(scoreScope, driftStatus);
-    if (shortfall !== null && specScope !== ActionScope.escalate) {
-      // The score would let the agent act, but the window has not seen both kinds of wait.
-      scope = ActionScope.learning;
-      reasons.push(shortfallReason(shortfall));
-    } else {
-      scope = specScope;
-      reasons.push(scoreReason(score, scoreScope, config));
-      if (scope !== scoreScope) reasons.push(`drift ${driftStatus} caps the scope at ${ACTION_SCOPE_WORDS[scope]}`);
-    }
-  }
-
-  const qualified = qualifiedTiers(ece, config);
-  const evidenceTier = allowedTier(probability, ece, config);
+  const scope = standing.scope;
+  const qualified = TIERS_WEAKEST_FIRST.filter((tier) => standing.qualifiedTiers.includes(tier));
+  let allowed: Tier | null = null;
+  for (const tier of qualified) if (probability >= config.tiers[tier].minProbability) allowed = tier;
   const requested = requestedTier(probability, config);
-  if (ece !== null) {
-    for (const tier of TIERS_WEAKEST_FIRST) {
-      const { maxEce } = config.tiers[tier];
-      if (ece > maxEce) {
-        const [eceText, maxText] = formatComparison(ece, maxEce);
-        reasons.push(`ECE ${eceText} > ${maxText} retires ${tier}`);
-      }
-    }
-    if (evidenceTier !== null) {
-      const { minProbability, maxEce } = config.tiers[evidenceTier];
-      const [pText, minText] = formatComparison(probability, minProbability);
-      const [eceText, maxText] = formatComparison(ece, maxEce);
-      reasons.push(`p ${pText} ≥ ${minText} and ECE ${eceText} ≤ ${maxText} qualify ${evidenceTier}`);
-    }
+  const reasons = [...standing.reasons];
+  if (allowed !== null) {
+    const [pText, minText] = formatComparison(probability, config.tiers[allowed].minProbability);
+    reasons.push(`p ${pText} ≥ ${minText} and the tier's ECE prerequisite met: ${allowed} qualifies`);
   }
 
-  const mayAct = (scope === ActionScope.autonomous || scope === ActionScope.notify) && evidenceTier !== null;
-  const tier = mayAct ? evidenceTier : null;
+  const acting = scope === ActionScope.autonomous || scope === ActionScope.notify;
+  const tier = acting ? allowed : null;
   let outcome: GateOutcome;
   if (tier !== null && scope === ActionScope.autonomous) {
     outcome = GateOutcome.act;
@@ -173,7 +141,8 @@ export function gateDecision(input: GateInput, config: GateConfig = DEFAULT_GATE
     reasons.push(`act: ${tier}, then notify a human`);
   } else if (requested !== null) {
     outcome = GateOutcome.escalate;
-    reasons.push(`escalate to a human with ${requested}; the agent does not act`);
+    const why = acting ? `${requested} is not qualified by the evidence` : ACTION_SCOPE_WORDS[scope];
+    reasons.push(`escalate to a human with ${requested} (${why}); the agent does not act`);
   } else {
     outcome = GateOutcome.none;
     const lowestMinProbability = Math.min(...TIERS_WEAKEST_FIRST.map((name) => config.tiers[name].minProbability));
@@ -185,7 +154,6 @@ export function gateDecision(input: GateInput, config: GateConfig = DEFAULT_GATE
     scope,
     tier,
     requestedTier: requested,
-    score,
     qualifiedTiers: qualified,
     outcome,
     mayActWithoutHuman: tier !== null,
@@ -194,53 +162,35 @@ export function gateDecision(input: GateInput, config: GateConfig = DEFAULT_GATE
   };
 }
 
-/** E.g. `learning mode: 1 long wait among 50 outcomes; autonomy needs ≥ 5 of each`. */
-function shortfallReason(shortfall: ClassShortfall): string {
-  const { longWaits, shortWaits, minPerClass } = shortfall;
-  const lacking: string[] = [];
-  if (longWaits < minPerClass) lacking.push(`${longWaits} long ${longWaits === 1 ? 'wait' : 'waits'}`);
-  if (shortWaits < minPerClass) lacking.push(`${shortWaits} short ${shortWaits === 1 ? 'wait' : 'waits'}`);
-  return `learning mode: ${lacking.join(' and ')} among ${longWaits + shortWaits} outcomes; autonomy needs ≥ ${minPerClass} of each`;
-}
-
-function scoreReason(score: number, scope: ActionScope, config: GateConfig): string {
-  if (scope === ActionScope.autonomous) {
-    const [scoreText, autonomousText] = formatComparison(score, config.autonomousScore);
-    return `score ${scoreText} > ${autonomousText} → ${ACTION_SCOPE_WORDS.autonomous}`;
-  }
-  if (scope === ActionScope.notify) {
-    // Print the score with enough digits to tell it from the nearer bound of (notifyScore, autonomousScore].
-    const nearerBound =
-      config.autonomousScore - score < score - config.notifyScore ? config.autonomousScore : config.notifyScore;
-    const [scoreText] = formatComparison(score, nearerBound);
-    return `score ${scoreText} in (${formatNumber(config.notifyScore)}, ${formatNumber(config.autonomousScore)}] → ${ACTION_SCOPE_WORDS.notify}`;
-  }
-  const [scoreText, notifyText] = formatComparison(score, config.notifyScore);
-  return `score ${scoreText} ≤ ${notifyText} → ${ACTION_SCOPE_WORDS.escalate}`;
-}
-
 /**
- * Builds the `gate.decision` audit event for a decision: its inputs, the thresholds it was made
- * under (copied, so later config changes cannot rewrite history) and its outcome.
+ * Builds the `gate.decision` audit event for a decision: its inputs, the evidence and bound behind
+ * the standing, the thresholds it was made under (copied, so later config changes cannot rewrite
+ * history) and its outcome.
  */
 export function gateAuditEvent(input: GateInput, decision: GateDecision, config: GateConfig = DEFAULT_GATE_CONFIG): GateAuditEvent {
   const tiers = Object.fromEntries(
     TIERS_WEAKEST_FIRST.map((tier) => [tier, { minProbability: config.tiers[tier].minProbability, maxEce: config.tiers[tier].maxEce }]),
   ) as Record<Tier, TierThreshold>;
+  const evidence = input.standing.evidence;
   return {
     event: GATE_DECISION_EVENT,
     probability: input.probability,
-    ece: input.ece,
-    score: decision.score,
-    outcomeCount: input.outcomeCount,
-    longWaitCount: input.longWaitCount,
-    driftStatus: input.driftStatus,
+    ece: evidence?.ece ?? null,
+    eceUpperBound: evidence?.upper ?? null,
+    eceLowerBound: evidence?.lower ?? null,
+    evidenceCount: evidence?.count ?? 0,
+    longWaitCount: evidence?.longWaits ?? null,
+    boundUsed: 'upper',
+    outcomeCount: input.standing.outcomes,
+    driftStatus: input.standing.driftStatus,
     thresholds: {
       minOutcomes: config.minOutcomes,
       minOutcomesPerClass: config.minOutcomesPerClass,
       eceScoreSlope: config.eceScoreSlope,
       autonomousScore: config.autonomousScore,
       notifyScore: config.notifyScore,
+      evidenceWindow: config.evidenceWindow,
+      boundLevel: config.boundLevel,
       tiers,
     },
     scope: decision.scope,

@@ -31,9 +31,11 @@ const GateConfigSchema = z.strictObject({
   driftNoneMaxRatio: positive,
   driftMonitorMaxRatio: positive,
   driftReduceMaxRatio: positive,
-  psiRecalibrate: positive,
+  psiShift: positive,
   weeklyEceRecalibrate: positiveUnitInterval,
-  recomputeEveryOutcomes: positiveCount,
+  evidenceWindow: positiveCount,
+  boundLevel: finite.gt(0.5, 'must be > 0.5').lt(1, 'must be < 1'),
+  driftFalseAlarmOutcomes: finite.min(1000, 'must be ≥ 1000'),
 });
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -106,7 +108,7 @@ function deepFreeze(config: GateConfig): GateConfig {
  * Builds a gate config from partial overrides (e.g. a YAML file or environment-derived object):
  * deep-merges them onto {@link DEFAULT_GATE_CONFIG}, then checks every field's type and range
  * (probabilities, scores and ECEs in [0, 1]; baseline and tier ECEs > 0; counts integers ≥ 1, minOutcomesPerClass an integer ≥ 0; ratios,
- * slope and PSI > 0; no unknown fields) and the ordering rules (notifyScore < autonomousScore; tier ε
+ * slope and PSI > 0; boundLevel in (0.5, 1); driftFalseAlarmOutcomes ≥ 1000; no unknown fields) and the ordering rules (notifyScore < autonomousScore; tier ε
  * increasing and R decreasing from annotate to require_confirmation; drift bounds increasing).
  *
  * @param overrides a plain object of partial overrides, or undefined/null for the defaults.

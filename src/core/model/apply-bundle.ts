@@ -18,6 +18,8 @@ export interface JobPrediction {
   readonly probability: number;
   /** Wait point + interval, or null when the bundle was trained without observed waits. */
   readonly wait: WaitEstimate | null;
+  /** Input features the job did not give, scored as unknown (see {@link CompiledBundle.predict}), in input order. */
+  readonly unknownFeatures: readonly string[];
 }
 
 /** A bundle prepared for scoring. Not re-entrant across threads (it reuses one scratch row); JS callers are safe. */
@@ -25,15 +27,17 @@ export interface CompiledBundle {
   readonly bundleId: string;
   /** How probabilities are produced (see {@link scoringPath}). */
   readonly path: ScoringPath;
-  /** Keys `predict` accepts and requires: numeric feature names, then categorical columns. */
+  /** Keys `predict` accepts: numeric feature names, then categorical columns. */
   readonly inputFeatures: readonly string[];
   /** Columns of the encoded row `predictRow` takes: numeric names, then `column=value` indicators. */
   readonly featureNames: readonly string[];
   /**
    * Scores one job given by feature name. Numeric features must be finite numbers; a categorical
-   * value must be a string (an unseen or empty one encodes as all zeros). Allocates only the
-   * returned object.
-   * @throws InvalidInputError naming an unknown, missing or mistyped feature.
+   * value must be a string (an unseen or empty one encodes as all zeros). A feature the job does
+   * not give is UNKNOWN, never an error: a numeric one takes its training mean (standardised 0, so
+   * it moves the score neither way) and a categorical one no category (as an unseen value); the
+   * result lists them, so an answer can say what it did not know.
+   * @throws InvalidInputError naming an unknown or mistyped feature.
    */
   predict(job: Readonly<Record<string, number | string>>): JobPrediction;
   /** Raw linear score of an encoded row (length `featureNames.length`). Allocates nothing. */
@@ -234,19 +238,20 @@ export function compileBundle(bundle: ModelBundle): CompiledBundle {
     if (features.length !== width) throw new InvalidInputError(`row has ${features.length} values; the bundle expects ${width}`);
   };
 
-  const encodeJob = (job: Readonly<Record<string, number | string>>): void => {
-    let present = 0;
+  /** Encodes `job` into `scratch`; returns the input features it did not give. */
+  const encodeJob = (job: Readonly<Record<string, number | string>>): string[] => {
     for (const key in job) {
       if (!knownInputs.has(key)) throw new InvalidInputError(`unknown feature '${key}'; expected one of ${expected}`);
-      present += 1;
     }
-    if (present !== inputFeatures.length) {
-      const missing = inputFeatures.find((name) => !Object.hasOwn(job, name)) as string;
-      throw new InvalidInputError(`missing feature '${missing}'; expected ${expected}`);
-    }
+    const unknown: string[] = [];
     for (let column = 0; column < numericCount; column += 1) {
       const name = numericNames[column] as string;
       const value = job[name];
+      if (value === undefined) {
+        unknown.push(name);
+        scratch[column] = means[column] as number;
+        continue;
+      }
       if (typeof value !== 'number' || !Number.isFinite(value)) {
         throw new InvalidInputError(`feature '${name}' must be a finite number, got ${String(JSON.stringify(value))}`);
       }
@@ -256,10 +261,15 @@ export function compileBundle(bundle: ModelBundle): CompiledBundle {
     for (let position = 0; position < encodings.length; position += 1) {
       const column = (encodings[position] as (typeof encodings)[number]).column;
       const value = job[column];
+      if (value === undefined) {
+        unknown.push(column);
+        continue;
+      }
       if (typeof value !== 'string') throw new InvalidInputError(`feature '${column}' must be a string, got ${JSON.stringify(value)}`);
       const category = categoryLookups[position]?.get(value);
       if (category !== undefined) scratch[(categoryOffsets[position] as number) + category] = 1;
     }
+    return unknown;
   };
 
   return {
@@ -268,10 +278,10 @@ export function compileBundle(bundle: ModelBundle): CompiledBundle {
     inputFeatures,
     featureNames,
     predict(job) {
-      encodeJob(job);
+      const unknownFeatures = encodeJob(job);
       const rawScore = scoreAt(scratch, 0);
       const probability = probabilityOf(rawScore);
-      return { rawScore, probability, wait: waitFor(probability) };
+      return { rawScore, probability, wait: waitFor(probability), unknownFeatures };
     },
     rawScoreRow(features) {
       requireWidth(features);

@@ -145,6 +145,21 @@ export const ModelBundleSchema = z.object({
    */
   featureReference: FeatureReferenceSchema.nullable().optional(),
   metrics: z.record(z.string(), z.number().nullable()),
+  /**
+   * Optional (absent: none). A checkpoint of the cluster's online calibrator when this version was
+   * saved: the same classifier as the version it was saved from, with the parameters that were
+   * issuing probabilities then — a record for audits and reproduction; serving reads the live
+   * calibrator from the cluster's state.
+   */
+  onlineCalibration: z.object({
+    slope: finite,
+    intercept: finite,
+    calibeating: z.object({ weights: z.array(finite.min(0)), longWaits: z.array(finite.min(0)) }),
+    epoch: z.number().int().min(1),
+    outcomes: z.number().int().min(0),
+    learningVersion: z.number().int().min(1),
+    savedAtMs: z.number().int().min(0),
+  }).nullable().optional(),
 }).superRefine((bundle, context) => {
   const numeric = new Set(bundle.numericFeatures);
   bundle.featureReference?.features.forEach((bins, index) => {

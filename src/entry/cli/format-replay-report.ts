@@ -4,6 +4,7 @@ import type { TraceReplayReport, PredictorMetrics } from '../../app/replay/repla
 import type { TimelineEntry } from '../../app/replay/run-online-replay.ts';
 import type { ScopeShares } from '../../app/replay/scope-shares.ts';
 import type { SegmentMetrics } from '../../core/replay/prequential-metrics.ts';
+import type { ScopeMetrics, ScopeMetricsByGroup } from '../../core/replay/scope-metrics.ts';
 
 const fixed = (value: number | null | undefined, digits = 3): string => (value === null || value === undefined ? '—' : value.toFixed(digits));
 const percent = (value: number | null | undefined): string => (value === null || value === undefined ? '—' : `${(100 * value).toFixed(1)}%`);
@@ -17,17 +18,18 @@ function seconds(value: number | null): string {
 
 const TIER_SHORT: Readonly<Record<string, string>> = { annotate: 'A', warn: 'W', suggest_reschedule: 'S', require_confirmation: 'G' };
 
-/** One line per calibration recompute. */
+/** One line per change of the loop (scope, tiers, drift response) and per retrain or checkpoint. */
 export function formatTimeline(timeline: readonly TimelineEntry[]): string {
   const lines = [
-    'outcomes  window  ECE [95% CI]            AUROC  score  drift            scope       state            tiers    bundle  event',
+    'outcomes  evidence  ECE [bounds]            drift            scope       state            tiers    bundle  event',
   ];
   for (const entry of timeline) {
-    const ci = entry.ece === null ? '' : ` [${fixed(entry.eceLower)}, ${fixed(entry.eceUpper)}]`;
+    const bounds = entry.ece === null ? '' : ` [${fixed(entry.eceLower)}, ${fixed(entry.eceUpper)}]`;
     const tiers = entry.tiers.map((tier) => TIER_SHORT[tier] ?? tier).join('') || '—';
-    const event = entry.action === 'none' ? '' : `${entry.action.toUpperCase()} → v${entry.bundleVersion} (baseline ECE ${fixed(entry.lastKnownGoodEce)}): ${entry.reasons.join('; ')}`;
+    const autonomy = entry.autonomy === 'unchanged' ? '' : `AUTONOMY ${entry.autonomy.toUpperCase()}; `;
+    const event = entry.action === 'decision' ? `${autonomy}${entry.reasons[0] ?? ''}` : `${entry.action.toUpperCase()}${entry.action === 'retrained' ? ` → v${entry.bundleVersion}` : ''}: ${autonomy}${entry.reasons.join('; ')}`;
     lines.push(
-      `${String(entry.outcomes).padStart(8)}  ${String(entry.sampleCount).padStart(6)}  ${(fixed(entry.ece) + ci).padEnd(22)}  ${fixed(entry.auroc).padStart(5)}  ${fixed(entry.score, 2).padStart(5)}  ${entry.drift.padEnd(15)}  ${entry.scope.padEnd(10)}  ${entry.state.padEnd(15)}  ${tiers.padEnd(7)}  v${String(entry.bundleVersion).padEnd(5)}  ${event}`,
+      `${String(entry.outcomes).padStart(8)}  ${String(entry.sampleCount).padStart(8)}  ${(fixed(entry.ece) + bounds).padEnd(22)}  ${entry.drift.padEnd(15)}  ${entry.scope.padEnd(10)}  ${entry.state.padEnd(15)}  ${tiers.padEnd(7)}  v${String(entry.bundleVersion).padEnd(5)}  ${event}`,
     );
   }
   lines.push('tiers: A annotate, W warn, S suggest reschedule, G gate (require confirmation)');
@@ -55,9 +57,19 @@ export function formatDatasetReplay(report: DatasetReplayReport): string {
     ...report.quarters.map((quarter, index) => metricsLine(`quarter ${index + 1}`, quarter)),
   ];
   if (report.final !== null) {
-    lines.push('', `final: bundle v${report.final.bundleVersion}, ECE ${fixed(report.final.ece)}, scope ${report.final.scope}, ${report.final.recalibrations} recalibrations, ${report.final.retrains} retrains`);
+    lines.push('', `final: bundle v${report.final.bundleVersion}, ECE ${fixed(report.final.ece)}, scope ${report.final.scope}, ${report.final.driftAlarms} drift alarms, ${report.final.adaptations} calibrator adaptations, ${report.final.retrains} retrains`);
   }
   return lines.join('\n');
+}
+
+function scopeTable(title: string, byScope: ScopeMetricsByGroup): string[] {
+  const total = byScope.acting.jobs + byScope.withheld.jobs;
+  return [
+    title,
+    'scope         answers   share     ECE   Brier',
+    ...(Object.entries(byScope) as [string, ScopeMetrics][]).map(([scope, metrics]) =>
+      `${scope.padEnd(12)} ${String(metrics.jobs).padStart(8)} ${percent(total === 0 ? null : metrics.jobs / total).padStart(7)} ${fixed(metrics.ece, 4).padStart(7)} ${fixed(metrics.brier, 4).padStart(7)}`),
+  ];
 }
 
 function predictorTable(title: string, metrics: PredictorMetrics): string[] {
@@ -75,9 +87,13 @@ function predictorTable(title: string, metrics: PredictorMetrics): string[] {
 export function formatTraceReplay(report: TraceReplayReport, elapsedMs: number, store: string): string {
   const lines = [
     `trace replay '${report.clusterId}': ${report.jobs} jobs, ${report.historyJobs} history jobs before onboarding, ${report.predictedJobs} predicted (${report.censoredPredicted} censored), ${report.outcomes} outcomes; store ${store}; ${(elapsedMs / 1000).toFixed(1)} s`,
-    `prior: trained on ${report.prior.rows} history outcomes (${report.prior.positives} long, threshold ${seconds(report.prior.labelThresholdSeconds)}); final online P90 threshold ${seconds(report.finalLabelThresholdSeconds)}`,
-    `learning loop: ${report.recalibrations} recalibrations, ${report.retrains} retrains, ${report.driftEvents} recomputes with drift ≠ none`,
+    `prior: trained on ${report.prior.rows} history outcomes (${report.prior.positives} long); long-wait threshold ${seconds(report.prior.labelThresholdSeconds)}, fixed at onboarding`,
+    `learning loop: ${report.alarms.driftAlarms} drift alarms (${report.alarms.perThousandOutcomes.toFixed(2)} per 1,000 outcomes), ${report.alarms.adaptations} calibrator adaptations, ${report.alarms.resets} resets, ${report.retrains} retrains`,
     `answers: ${formatAnswers(report.answers)}`,
+    '',
+    ...scopeTable(`answers by scope, whole trace`, report.byScope.overall),
+    '',
+    ...scopeTable(`answers by scope, after ${report.eceWarmupOutcomes} outcomes`, report.byScope.afterWarmup),
     '',
     ...predictorTable('whole trace', report.overall),
     '',
@@ -88,12 +104,12 @@ export function formatTraceReplay(report: TraceReplayReport, elapsedMs: number, 
   return lines.join('\n');
 }
 
-/** Timeline lines worth reading: the first recomputes, every action, every scope change. */
+/** Timeline lines worth reading: the first ones, every drift response and retrain, every scope change. */
 export function keyTimeline(timeline: readonly TimelineEntry[], maxLines = 40): TimelineEntry[] {
   const picked: TimelineEntry[] = [];
   let previousScope = '';
   for (const [index, entry] of timeline.entries()) {
-    if (index < 3 || entry.action !== 'none' || entry.scope !== previousScope) picked.push(entry);
+    if (index < 3 || (entry.action !== 'decision' && entry.action !== 'checkpointed') || entry.scope !== previousScope) picked.push(entry);
     previousScope = entry.scope;
   }
   return picked.length > maxLines ? [...picked.slice(0, maxLines / 2), ...picked.slice(-maxLines / 2)] : picked;

@@ -30,7 +30,7 @@ export function lambdaAgentParts(runtime: Pick<LambdaRuntime, 'config' | 'learni
   const { config } = runtime;
   const topicArn = config.lambda.alertTopicArn;
   return {
-    observer: storedStateObserver(runtime.learning.store, 'the collector function stores one at each submit; set CollectorSource, or POST /api/predict/wait with a job_id'),
+    observer: storedStateObserver(runtime.learning.predictions, 'the collector function stores one at each submit; set CollectorSource, or POST /api/predict/wait with a job_id'),
     actions: unavailableClusterActions(LAMBDA_ACTIONS_UNAVAILABLE),
     notifier: topicArn === undefined ? loggingNotifier(runtime.logger) : lazySnsNotifier({ region: config.region, endpoint: config.lambda.snsEndpoint, topicArn, tracer: runtime.tracer }),
   };

@@ -15,21 +15,21 @@
  * handler. Endpoint overrides (VGAC_DYNAMODB_ENDPOINT / VGAC_S3_ENDPOINT) point the same code at
  * dynalite and s3rver. Embedded mode without endpoints is refused: a Lambda cannot host dynalite.
  *
- * With VGAC_RECOMPUTE_TOPIC_ARN (the API and collector functions), a recompute that an outcome
- * makes due is published to that SNS topic — the Recalibrate function runs it — instead of
- * running inside the request; the SNS client is built on the first publish.
+ * With VGAC_RECOMPUTE_TOPIC_ARN (the API and collector functions), maintenance that an outcome
+ * makes due (a retrain, a checkpoint) is published to that SNS topic — the Recalibrate function
+ * runs it — instead of running inside the request; the SNS client is built on the first publish.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createLearningDeps, sha256Hex, type LearningDeps } from '../../app/learning/learning-deps.ts';
-import { queuedRecomputeScheduler, type RecomputeTask } from '../../app/learning/queued-recompute-scheduler.ts';
+import { queuedMaintenanceScheduler, type RecomputeTask } from '../../app/learning/queued-maintenance-scheduler.ts';
 import { DynamoCalibrationHistory } from '../../adapters/dynamodb/dynamo-calibration-history.ts';
-import { DynamoClusterStore } from '../../adapters/dynamodb/dynamo-cluster-store.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import { loadConfig, Mode, type Config } from '../config.ts';
 import { lazyS3BundleStore } from './lazy-s3-bundle-store.ts';
 import { lazySnsTaskQueue } from './lazy-sns-task-queue.ts';
 import { createObservability, endpointOverride, type LambdaObservability } from './lambda-observability.ts';
+import { dynamoLearningStores } from '../learning-stores.ts';
 import { meteredPredictions } from './metered-predictions.ts';
 
 export { countMetric, eceMetric, endpointOverride, MetricName, runInvocation } from './lambda-observability.ts';
@@ -70,15 +70,17 @@ export function createLambdaRuntime(config: Config = loadConfig()): LambdaRuntim
       bundles.destroy();
     },
   };
+  const stores = dynamoLearningStores(dynamo, config.table);
   const learning = createLearningDeps({
-    store: meteredPredictions(new DynamoClusterStore({ client: dynamo, tableName: config.table }), { metrics }),
+    ...stores,
+    predictions: meteredPredictions(stores.predictions, { metrics }),
     bundles,
     history: new DynamoCalibrationHistory({ client: dynamo, tableName: config.table }),
     gate: config.gate,
     logger,
     ...(config.lambda.recomputeTopicArn === undefined
       ? {}
-      : { recompute: queuedRecomputeScheduler(lazySnsTaskQueue<RecomputeTask>({ region: config.region, endpoint: config.lambda.snsEndpoint, topicArn: config.lambda.recomputeTopicArn, tracer })) }),
+      : { maintenance: queuedMaintenanceScheduler(lazySnsTaskQueue<RecomputeTask>({ region: config.region, endpoint: config.lambda.snsEndpoint, topicArn: config.lambda.recomputeTopicArn, tracer })) }),
   });
   return {
     config,

@@ -107,8 +107,8 @@ export async function loadSimulationData(dataDir: string): Promise<SimulationDat
 
   return {
     traces: [
-      { clusterId: EKS_CLUSTER_ID, platform: 'kubernetes', jobs: eksJobs, totalGpus: SIMULATED_TOTAL_GPUS },
-      { clusterId: SLURM_CLUSTER_ID, platform: 'slurm', jobs: slurmJobs, totalGpus: SIMULATED_TOTAL_GPUS },
+      { clusterId: EKS_CLUSTER_ID, platform: 'kubernetes', jobs: eksJobs, totalGpus: SIMULATED_TOTAL_GPUS, longWaitThresholdSeconds: EKS_LONG_WAIT_SECONDS },
+      { clusterId: SLURM_CLUSTER_ID, platform: 'slurm', jobs: slurmJobs, totalGpus: SIMULATED_TOTAL_GPUS, longWaitThresholdSeconds: SLURM_LONG_WAIT_SECONDS },
     ],
     trainPrior: () =>
       trainBundle(eksTable, {

@@ -7,7 +7,7 @@
  */
 import type { Logger } from '../../app/ports/logger.ts';
 import { resumePoint } from '../../app/simulation/resume-point.ts';
-import type { RecomputeAction } from '../../app/learning/recompute-calibration.ts';
+import type { MaintenanceResult } from '../../app/learning/maintain-cluster.ts';
 import { runSimulationEvent, type SimulationDeps, type SimulationEventResult } from '../../app/simulation/run-simulation-event.ts';
 import type { SimulatedClusterTrace } from '../../app/simulation/simulated-job.ts';
 import { DEFAULT_MAX_IDLE_MS, dueEventCount, planCycle, type ResumePoint, type SimulationEvent } from '../../app/simulation/simulation-plan.ts';
@@ -37,7 +37,8 @@ export interface ClusterProgress {
   readonly submitted: number;
   readonly resolved: number;
   readonly escalations: number;
-  readonly recalibrations: number;
+  /** Times the online calibrator responded to drift (adapted or reset). */
+  readonly driftResponses: number;
   readonly retrains: number;
   readonly failures: number;
 }
@@ -48,8 +49,8 @@ export interface Simulator {
   /** Stops after the events in flight; idempotent. */
   stop(): Promise<void>;
   progress(): readonly ClusterProgress[];
-  /** Counts a recompute that ran for `clusterId` (recomputes run in the background, after the outcome event). */
-  countRecompute(clusterId: string, action: RecomputeAction): void;
+  /** Counts what a maintenance run did for `clusterId` (maintenance runs in the background, after the outcome event). */
+  countMaintenance(clusterId: string, result: MaintenanceResult): void;
 }
 
 interface Worker {
@@ -71,7 +72,7 @@ export async function createSimulator(deps: SimulationDeps, traces: readonly Sim
 
   const workers: Worker[] = [];
   for (const trace of traces) {
-    const resume: ResumePoint = resumePoint(trace, await deps.learning.store.recentPredictions(trace.clusterId, RESUME_LOOKBACK));
+    const resume: ResumePoint = resumePoint(trace, await deps.learning.predictions.recent(trace.clusterId, { limit: RESUME_LOOKBACK }));
     logger.info('simulation.resume', { clusterId: trace.clusterId, cycle: resume.cycle, nextIndex: resume.nextIndex, owedOutcomes: resume.owedOutcomes.length });
     workers.push({
       trace,
@@ -79,7 +80,7 @@ export async function createSimulator(deps: SimulationDeps, traces: readonly Sim
       cursor: 0,
       cycle: resume.cycle,
       planStartMs: now(),
-      progress: { clusterId: trace.clusterId, cycle: resume.cycle, submitted: 0, resolved: 0, escalations: 0, recalibrations: 0, retrains: 0, failures: 0 },
+      progress: { clusterId: trace.clusterId, cycle: resume.cycle, submitted: 0, resolved: 0, escalations: 0, driftResponses: 0, retrains: 0, failures: 0 },
     });
   }
 
@@ -103,6 +104,7 @@ export async function createSimulator(deps: SimulationDeps, traces: readonly Sim
       if (result.escalationId !== null) worker.progress.escalations += 1;
     } else if (result.kind === 'resolved') {
       if (result.counted) worker.progress.resolved += 1;
+      worker.progress.driftResponses += result.driftResponses;
     }
   };
 
@@ -149,11 +151,9 @@ export async function createSimulator(deps: SimulationDeps, traces: readonly Sim
       await Promise.all(running);
     },
     progress: () => workers.map((worker) => ({ ...worker.progress })),
-    countRecompute(clusterId, action) {
+    countMaintenance(clusterId, result) {
       const worker = workers.find((candidate) => candidate.trace.clusterId === clusterId);
-      if (worker === undefined) return;
-      if (action === 'recalibrated') worker.progress.recalibrations += 1;
-      if (action === 'retrained') worker.progress.retrains += 1;
+      if (worker !== undefined && result.steps.includes('retrained')) worker.progress.retrains += 1;
     },
   };
 }

@@ -85,7 +85,7 @@ export async function startLiveSlurmCollector(options: {
   const { config, learning } = options;
   const clusterId = config.slurm.clusterId;
   const observer = options.observer ?? slurmObserverFor(config, options.source);
-  if ((await learning.store.getCalibration(clusterId)) === undefined) {
+  if ((await learning.calibration.current(clusterId)) === undefined) {
     const totalGpus = await observer.totalGpus();
     if (totalGpus < 1) throw new InvalidInputError(`the Slurm cluster '${clusterId}' has no GPUs (gres gpu) on nodes that can run jobs`);
     const tracePath = join(options.sharedDataDir, SLURM_PRIOR_TRACE);

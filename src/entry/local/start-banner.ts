@@ -137,7 +137,7 @@ export function formatProgressLine(progress: readonly ClusterProgress[]): string
   const parts = progress.map((cluster) => {
     const extra = [
       cluster.escalations > 0 ? `${cluster.escalations} escalations` : null,
-      cluster.recalibrations > 0 ? `${cluster.recalibrations} recalibrations` : null,
+      cluster.driftResponses > 0 ? `${cluster.driftResponses} drift responses` : null,
       cluster.retrains > 0 ? `${cluster.retrains} retrains` : null,
       cluster.failures > 0 ? `${cluster.failures} failed events` : null,
     ].filter((part) => part !== null);

@@ -3,9 +3,9 @@
  * browser test start the same stack: embedded dynalite/s3rver (through `createRuntime`), the two
  * simulated clusters (priors trained and clusters registered at first start), the agents, the ONE
  * HTTP server (API, Slack route, AgentCore contract, dashboard) and the accelerated replay.
- * Recomputes that outcomes make due run in the background (background-recompute-scheduler.ts).
+ * Maintenance that outcomes make due runs in the background (background-maintenance-scheduler.ts).
  * `close()` stops in the safe order: replay (in-flight event finishes), HTTP server, background
- * recomputes (drained), storage. A live collector (start.ts) is stopped before `close()`.
+ * maintenance (drained), storage. A live collector (start.ts) is stopped before `close()`.
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -20,7 +20,7 @@ import type { DecideEscalation } from '../../app/http/http-deps.ts';
 import { createCopilot } from '../../app/agents/ask-copilot.ts';
 import { createDashboardRoutes, type DashboardAssets, type PsiReference } from '../../app/http/dashboard-routes.ts';
 import type { LearningDeps } from '../../app/learning/learning-deps.ts';
-import { recomputeIfDue } from '../../app/learning/recompute-if-due.ts';
+import { maintainCluster } from '../../app/learning/maintain-cluster.ts';
 import { registerCluster } from '../../app/learning/register-cluster.ts';
 import { routeClusters, type ClusterRoute } from '../../app/agents/cluster-routes.ts';
 import type { Logger } from '../../app/ports/logger.ts';
@@ -33,7 +33,7 @@ import { createSlackApp, slackChannelNotifier } from '../slack-wiring.ts';
 import type { SlackSecretSource } from './start-banner.ts';
 import { createAgentWiring } from '../agent-wiring.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
-import { BackgroundRecomputeScheduler } from './background-recompute-scheduler.ts';
+import { BackgroundMaintenanceScheduler } from './background-maintenance-scheduler.ts';
 import { acceptedHostsFor, startHttpServer, type AcceptedHosts, type HttpServer } from './http-server.ts';
 import { createLocalSlackResponses, newResponseToken } from './local-slack-responses.ts';
 import { loadOrCreateLocalSecrets, SECRETS_FILE } from './local-secrets.ts';
@@ -69,8 +69,8 @@ export interface Stack {
   readonly portFallback: { readonly requested: number; readonly used: number } | null;
   readonly runtime: Runtime;
   readonly learning: LearningDeps;
-  /** Where due recomputes run; `drain()` waits for them (tests). */
-  readonly recompute: BackgroundRecomputeScheduler;
+  /** Where due maintenance runs; `drain()` waits for it (tests). */
+  readonly maintenance: BackgroundMaintenanceScheduler;
   readonly simulator: Simulator | null;
   readonly clusters: SimulatedClusters;
   readonly clusterIds: readonly string[];
@@ -96,19 +96,15 @@ export async function readDashboardAssets(): Promise<DashboardAssets> {
 async function registerSimulatedClusters(learning: LearningDeps, data: SimulationData, logger: Logger): Promise<void> {
   let prior: ModelBundle | undefined;
   for (const trace of data.traces) {
-    if ((await learning.store.getCalibration(trace.clusterId)) !== undefined) continue;
+    if ((await learning.calibration.current(trace.clusterId)) !== undefined) continue;
     if (prior === undefined) {
       const startedMs = Date.now();
       prior = data.trainPrior();
       logger.info('simulation.prior_trained', { bundleId: prior.bundleId, source: prior.training.source, rows: prior.training.rows, trainingMs: Date.now() - startedMs });
     }
     const nowMs = Date.now();
-    const registered = await registerCluster(learning, { clusterId: trace.clusterId, prior, platform: trace.platform, nowMs });
-    if (registered.status === 'registered' && trace.clusterId === SLURM_CLUSTER_ID) {
-      // The prior is the EKS model; the Slurm cluster's own long-wait threshold is its trace's P90.
-      const profile = await learning.store.getProfile(trace.clusterId);
-      if (profile !== undefined) await learning.store.putProfile({ ...profile, longWaitThresholdSeconds: SLURM_LONG_WAIT_SECONDS, updatedAtMs: nowMs });
-    }
+    // Every cluster starts from the EKS model, with its own long-wait threshold: its trace's P90.
+    await registerCluster(learning, { clusterId: trace.clusterId, prior, platform: trace.platform, nowMs, longWaitThresholdSeconds: trace.longWaitThresholdSeconds });
   }
 }
 
@@ -162,17 +158,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const tableClient = { client: runtime.clients.dynamo, tableName: config.table };
     const history = new DynamoCalibrationHistory(tableClient);
     let simulator: Simulator | null = null;
-    const recompute = new BackgroundRecomputeScheduler({
-      // `learning` is read when a recompute runs, after it is built below.
-      run: (clusterId, reason) => recomputeIfDue(learning, { clusterId, reason, nowMs: systemClock.nowMs() }),
+    const maintenance = new BackgroundMaintenanceScheduler({
+      // `learning` is read when maintenance runs, after it is built below.
+      run: (clusterId) => maintainCluster(learning, { clusterId, nowMs: systemClock.nowMs() }),
       logger,
-      onResult: (clusterId, result) => {
-        if (result.status === 'updated') simulator?.countRecompute(clusterId, result.action);
-      },
+      onResult: (clusterId, result) => simulator?.countMaintenance(clusterId, result),
     });
     // Drained after everything that records outcomes has stopped, before the stores close.
-    cleanups.push(() => recompute.close());
-    const learning: LearningDeps = { ...runtime.learning, history, recompute };
+    cleanups.push(() => maintenance.close());
+    const learning: LearningDeps = { ...runtime.learning, history, maintenance };
     const traces = data?.traces ?? [];
     if (data !== undefined) await registerSimulatedClusters(learning, data, logger);
 
@@ -232,7 +226,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       portFallback,
       runtime,
       learning,
-      recompute,
+      maintenance,
       simulator,
       clusters,
       clusterIds: traces.map((trace) => trace.clusterId),

@@ -32,7 +32,7 @@ export async function run(args: readonly string[]): Promise<number> {
     const nowMs = Date.now();
     // The queue state `vgac start` or the collector stored, or a VGAC platform for its clusters.
     // A what-if never acts.
-    const routed = routeClusters(platformRoutes(config), { observer: storedStateObserver(runtime.learning.store), actions: unavailableClusterActions('a question from the command line changes no jobs') });
+    const routed = routeClusters(platformRoutes(config), { observer: storedStateObserver(runtime.learning.predictions), actions: unavailableClusterActions('a question from the command line changes no jobs') });
     const wiring = createAgentWiring(runtime, { ...routed, reasoner: values.bedrock === true ? 'bedrock' : config.reasoner });
     const defaultClusterId = values.cluster ?? config.defaultClusterId;
     const copilot = createCopilot(wiring.deps, defaultClusterId === undefined ? {} : { defaultClusterId });

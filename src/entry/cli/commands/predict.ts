@@ -4,7 +4,7 @@
  * what its cross-validated ECE would allow once a cluster's outcome window confirms it.
  */
 import { InvalidInputError } from '../../../core/errors.ts';
-import { DEFAULT_GATE_CONFIG, DriftStatus } from '../../../core/gating/gate-config.ts';
+import { ActionScope, DEFAULT_GATE_CONFIG, DriftStatus } from '../../../core/gating/gate-config.ts';
 import { ACTION_SCOPE_WORDS, scopeFromScore } from '../../../core/gating/action-scope.ts';
 import { calibrationScore } from '../../../core/gating/calibration-score.ts';
 import { gateDecision } from '../../../core/gating/gate.ts';
@@ -39,7 +39,10 @@ export async function run(args: readonly string[]): Promise<number> {
 
   const validatedEce = bundle.metrics.cvEce ?? null;
   // A bare bundle: no cluster has recorded outcomes for it yet.
-  const decision = gateDecision({ probability: prediction.probability, ece: validatedEce, outcomeCount: 0, longWaitCount: 0, driftStatus: DriftStatus.none });
+  const decision = gateDecision({
+    probability: prediction.probability,
+    standing: { scope: ActionScope.learning, qualifiedTiers: [], driftStatus: DriftStatus.none, reasons: [`learning mode: 0 of ${DEFAULT_GATE_CONFIG.minOutcomes} outcomes observed`], evidence: null, outcomes: 0 },
+  });
   const tierOnceConfirmed = allowedTier(prediction.probability, validatedEce);
   const scopeOnceConfirmed = validatedEce === null ? null : scopeFromScore(calibrationScore(validatedEce));
 

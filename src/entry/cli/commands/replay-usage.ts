@@ -29,8 +29,6 @@ options:
   --data-dir DIR           embedded store directory (default: a fresh temporary directory, removed after)
   --cluster ID             cluster id (default: slurm-replay, or the trace's file name)
   --warmup N               --trace: history jobs before onboarding (default 500)
-  --resamples N            bootstrap resamples per calibration recompute (default: the loop's
-                           setting, as in production; lower only to trade CI precision for speed)
   --json FILE              also write the full report as JSON
   --timeline full|key      timeline lines to print (default: full for --data, key for --trace)
   -h, --help               show this help
@@ -47,7 +45,6 @@ export const options = {
   cluster: { type: 'string' },
   warmup: { type: 'string' },
   json: { type: 'string' },
-  resamples: { type: 'string' },
   timeline: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;

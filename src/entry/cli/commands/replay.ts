@@ -17,7 +17,8 @@ import { reconstructQueueState } from '../../../core/traces/queue-state.ts';
 import { TRACE_FORMATS } from '../../../core/traces/trace-job.ts';
 import { createLearningDeps, type LearningDeps, type LearningSettings } from '../../../app/learning/learning-deps.ts';
 import type { Logger } from '../../../app/ports/logger.ts';
-import { MemoryBundleStore, MemoryClusterStore } from '../../../app/replay/memory-stores.ts';
+import { MemoryBundleStore } from '../../../adapters/memory/memory-bundle-store.ts';
+import { MemoryClusterRegistry, MemoryLearningStateStore, MemoryPredictionLog, MemoryTables } from '../../../adapters/memory/memory-tables.ts';
 import { replayDataset } from '../../../app/replay/replay-dataset.ts';
 import { replayTrace } from '../../../app/replay/replay-trace.ts';
 import { loadConfig, type Config } from '../../config.ts';
@@ -59,8 +60,19 @@ interface Stores {
 async function openStores(config: Config, kind: StoreKind, dataDir: string | undefined, settings: Partial<LearningSettings>): Promise<Stores> {
   const logger = replayLogger();
   if (kind === StoreKind.memory) {
+    const tables = new MemoryTables();
+    const learning = new MemoryLearningStateStore(tables);
     return {
-      deps: createLearningDeps({ store: new MemoryClusterStore(), bundles: new MemoryBundleStore(), gate: config.gate, logger, settings }),
+      deps: createLearningDeps({
+        predictions: new MemoryPredictionLog(tables),
+        learning,
+        calibration: learning,
+        registry: new MemoryClusterRegistry(tables),
+        bundles: new MemoryBundleStore(),
+        gate: config.gate,
+        logger,
+        settings,
+      }),
       close: () => Promise.resolve(),
     };
   }
@@ -88,14 +100,14 @@ export async function run(args: readonly string[]): Promise<number> {
   const store = choiceOption('store', values.store, Object.values(StoreKind));
   const timelineMode = choiceOption('timeline', values.timeline, ['full', 'key']);
   const started = performance.now();
-  const settings: Partial<LearningSettings> = values.resamples === undefined ? {} : { bootstrapResamples: integerOption('resamples', values.resamples, 200, 10) };
+  const settings: Partial<LearningSettings> = {};
 
   if (values.data !== undefined) {
-    const jobs = await loadReplayDataset(values.data);
+    const { jobs, longWaitThresholdSeconds } = await loadReplayDataset(values.data);
     const prior = await loadPrior(values.prior, config.sharedDataDir);
     const stores = await openStores(config, store ?? StoreKind.embedded, values['data-dir'], settings);
     try {
-      const report = await replayDataset(stores.deps, { clusterId: values.cluster ?? 'slurm-replay', platform: 'slurm', prior, jobs });
+      const report = await replayDataset(stores.deps, { clusterId: values.cluster ?? 'slurm-replay', platform: 'slurm', prior, jobs, longWaitThresholdSeconds });
       const text = formatDatasetReplay(report);
       process.stdout.write(`${timelineMode === 'key' ? text.replace(formatTimeline(report.timeline), printTimeline('key', 'key', report.timeline)) : text}\n`);
       process.stdout.write(`elapsed ${((performance.now() - started) / 1000).toFixed(1)} s (store ${store ?? StoreKind.embedded})\n`);

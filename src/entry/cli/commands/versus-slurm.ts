@@ -195,12 +195,12 @@ export async function run(args: readonly string[]): Promise<number> {
     if (leftover.length > 0) await slurmCommand('scancel', leftover.map((record) => record.jobId)).catch(() => '');
 
     if (values.details !== undefined) await writeFile(values.details, records.map((record) => JSON.stringify(record)).join('\n') + '\n');
-    const calibration = await learning.store.getCalibration(clusterId);
+    const calibration = await learning.calibration.current(clusterId);
     process.stdout.write(formatVersusReport(records, { warmUp, offeredLoad: load }));
     process.stdout.write(
       `learning loop: ${outcomesRecorded} outcomes recorded; bundle v${calibration?.activeBundleVersion ?? '?'}, ` +
-      `${calibration?.recalibrations ?? 0} recalibrations, ${calibration?.retrains ?? 0} retrains, scope ${calibration?.scope ?? '?'}, ` +
-      `ECE ${calibration?.ece?.toFixed(3) ?? 'n/a (first recompute after ' + String(learning.gate.minOutcomes) + ' outcomes)'}\n`,
+      `${calibration?.counters.adaptations ?? 0} calibrator adaptations, ${calibration?.retrains ?? 0} retrains, scope ${calibration?.scope ?? '?'}, ` +
+      `ECE ${calibration?.evidence?.ece.toFixed(3) ?? 'n/a (no evidence yet)'}\n`,
     );
   } finally {
     await runtime.close();

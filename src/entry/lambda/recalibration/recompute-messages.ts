@@ -1,11 +1,11 @@
 /**
  * The Recalibrate function's second trigger: SNS deliveries from the recompute topic
  * (template.yaml `RecomputeTopic`), each record's `Message` one RecomputeTask that an outcome
- * published when it made a recompute due (queued-recompute-scheduler.ts). The Step Functions
+ * published when it made maintenance due (queued-maintenance-scheduler.ts). The Step Functions
  * workflow's cluster items are told apart by having no `Records`.
  */
 import { z } from 'zod';
-import { parseRecomputeTask, type RecomputeTask } from '../../../app/learning/queued-recompute-scheduler.ts';
+import { parseRecomputeTask, type RecomputeTask } from '../../../app/learning/queued-maintenance-scheduler.ts';
 
 const SnsRecords = z.looseObject({
   Records: z.array(z.looseObject({

@@ -1,14 +1,15 @@
 /**
- * A recompute handed to another process through a task queue (on AWS: an SNS topic the
+ * Maintenance handed to another process through a task queue (on AWS: an SNS topic the
  * Recalibrate function subscribes to, see template.yaml `RecomputeTopic`), as one small JSON
- * message. The consumer runs `recomputeIfDue`, so a repeated or late message does no harm.
+ * message. The consumer runs `maintainCluster`, which does only what is due, so a repeated or late
+ * message does no harm.
  */
 import { z } from 'zod';
 import { InvalidInputError } from '../../core/errors.ts';
-import type { RecomputeReason, RecomputeScheduler } from '../ports/recompute-scheduler.ts';
+import type { MaintenanceReason, MaintenanceScheduler } from '../ports/maintenance-scheduler.ts';
 import type { TaskQueue } from '../ports/task-queue.ts';
 
-/** The message: which cluster, why, and when it became due (epoch ms). */
+/** The message (its wire name kept from when maintenance was a recompute): which cluster, why, and when it became due (epoch ms). */
 export const RecomputeTask = z.strictObject({
   kind: z.literal('recompute'),
   clusterId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'a cluster id'),
@@ -18,9 +19,9 @@ export const RecomputeTask = z.strictObject({
 export type RecomputeTask = z.infer<typeof RecomputeTask>;
 
 /** A scheduler that enqueues one {@link RecomputeTask} per call; the queue's errors propagate. */
-export function queuedRecomputeScheduler(queue: TaskQueue<RecomputeTask>): RecomputeScheduler {
+export function queuedMaintenanceScheduler(queue: TaskQueue<RecomputeTask>): MaintenanceScheduler {
   return {
-    schedule: (clusterId: string, reason: RecomputeReason, requestedAtMs: number) => queue.enqueue({ kind: 'recompute', clusterId, reason, requestedAtMs }),
+    schedule: (clusterId: string, reason: MaintenanceReason, requestedAtMs: number) => queue.enqueue({ kind: 'recompute', clusterId, reason, requestedAtMs }),
   };
 }
 

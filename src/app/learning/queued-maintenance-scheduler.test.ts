@@ -1,22 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../core/errors.ts';
 import type { TaskQueue } from '../ports/task-queue.ts';
-import { parseRecomputeTask, queuedRecomputeScheduler, type RecomputeTask } from './queued-recompute-scheduler.ts';
+import { parseRecomputeTask, queuedMaintenanceScheduler, type RecomputeTask } from './queued-maintenance-scheduler.ts';
 
-describe('queuedRecomputeScheduler', () => {
-  it('queuedRecomputeScheduler enqueues one task naming the cluster, the reason and when it became due', async () => {
+describe('queuedMaintenanceScheduler', () => {
+  it('queuedMaintenanceScheduler enqueues one task naming the cluster, the reason and when it became due', async () => {
     const enqueued: RecomputeTask[] = [];
     const queue: TaskQueue<RecomputeTask> = { enqueue: (task) => { enqueued.push(task); return Promise.resolve(); } };
 
-    await queuedRecomputeScheduler(queue).schedule('slurm-hpc', 'outcomes', 1_767_600_000_000);
+    await queuedMaintenanceScheduler(queue).schedule('slurm-hpc', 'outcomes', 1_767_600_000_000);
 
     expect(enqueued).toEqual([{ kind: 'recompute', clusterId: 'slurm-hpc', reason: 'outcomes', requestedAtMs: 1_767_600_000_000 }]);
   });
 
-  it('queuedRecomputeScheduler lets the queue\'s failure reach the caller', async () => {
+  it('queuedMaintenanceScheduler lets the queue\'s failure reach the caller', async () => {
     const queue: TaskQueue<RecomputeTask> = { enqueue: () => Promise.reject(new Error('SNS down')) };
 
-    await expect(queuedRecomputeScheduler(queue).schedule('c1', 'outcomes', 1)).rejects.toThrow('SNS down');
+    await expect(queuedMaintenanceScheduler(queue).schedule('c1', 'outcomes', 1)).rejects.toThrow('SNS down');
   });
 });
 

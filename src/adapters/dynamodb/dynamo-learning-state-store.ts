@@ -1,0 +1,207 @@
+/**
+ * The learning state (`LEARNING`), its calibration summary (`CALIBRATION`) and the pending outcomes
+ * (`INBOX#…`) on the single table: `LearningStateStore` and `CalibrationSource`.
+ *
+ * - The learning record is written whole with one conditional PutItem on its `version`. Its number
+ *   windows are packed as little-endian binaries (float32 values, float64 instants, byte labels):
+ *   about a third of a number list, and a write's cost is its size. The core keeps windows at single
+ *   precision, so packing is exact, and a value that is not is refused, never rounded.
+ * - The summary follows it, written only over an older one (`learningVersion`), so two writers that
+ *   commit in one order never leave the summary of the earlier record.
+ * - Acknowledging outcomes deletes their inbox items and marks their predictions folded (a retried
+ *   delivery of a folded outcome is then not queued again).
+ */
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { CalibrationSource } from '../../app/ports/calibration-source.ts';
+import type { ConditionalWriteResult } from '../../app/ports/conditional-write.ts';
+import type { LearningStateStore } from '../../app/ports/learning-state-store.ts';
+import type { CalibrationRecord } from '../../app/records/calibration-record.ts';
+import type { LearningRecord } from '../../app/records/learning-record.ts';
+import type { PendingOutcome } from '../../app/records/prediction-record.ts';
+import type { OnlineWaitState } from '../../core/conformal/online-wait-interval.ts';
+import { InfrastructureError } from '../../app/errors.ts';
+import { InvalidInputError } from '../../core/errors.ts';
+import { CalibrationRecordSchema, LearningRecordSchema, PendingOutcomeSchema, decodeItem, validForWrite } from './cluster-table-items.ts';
+import { CLUSTER_LIST_PARTITION, SortKey, clusterPartitionKey, inboxSortKey, jobSortKey } from './cluster-table-keys.ts';
+import { FOLDED_ATTRIBUTE } from './dynamo-prediction-log.ts';
+import { TableKey } from './table-definition.ts';
+import { TableIo, packBytes, packFloat32, packFloat64, unpackBytes, unpackFloat32, unpackFloat64, versionIs, type Item, type TableIoOptions } from './table-io.ts';
+
+/** DynamoDB's BatchWriteItem takes at most this many requests. */
+const BATCH_WRITE_LIMIT = 25;
+
+function packWait(wait: OnlineWaitState, what: string): Item {
+  return {
+    alpha: wait.alpha,
+    scoredOutcomes: wait.scoredOutcomes,
+    misses: wait.misses,
+    probabilities: packFloat32(wait.probabilities, `${what}: wait probabilities`),
+    bins: packBytes(wait.bins, `${what}: wait bins`),
+    waitsSeconds: packFloat32(wait.waitsSeconds, `${what}: waits`),
+    scores: packFloat32(wait.scores, `${what}: wait scores`),
+  };
+}
+
+function unpackWait(item: unknown, what: string): unknown {
+  const wait = (item ?? {}) as Item;
+  return { ...wait, probabilities: unpackFloat32(wait.probabilities, what), bins: unpackBytes(wait.bins, what), waitsSeconds: unpackFloat32(wait.waitsSeconds, what), scores: unpackFloat32(wait.scores, what) };
+}
+
+/**
+ * The learning item of a record. Packed from the caller's own values (validation flushes magnitudes
+ * below DynamoDB's range to 0; float32's range applies to the packed windows instead).
+ */
+function learningItem(record: LearningRecord): Item {
+  const what = `learning state of cluster '${record.clusterId}'`;
+  const valid = validForWrite(LearningRecordSchema, record, what);
+  const { state } = record;
+  return {
+    [TableKey.partition]: clusterPartitionKey(record.clusterId),
+    [TableKey.sort]: SortKey.learning,
+    ...valid,
+    foldedJobIds: record.foldedJobIds.join(' '),
+    state: {
+      ...valid.state,
+      calibrator: {
+        ...valid.state.calibrator,
+        platt: {
+          slope: state.calibrator.platt.slope,
+          intercept: state.calibrator.platt.intercept,
+          logits: packFloat32(state.calibrator.platt.logits, `${what}: calibrator logits`),
+          labels: packBytes(state.calibrator.platt.labels, `${what}: calibrator labels`),
+        },
+      },
+      evidence: {
+        sinceMs: state.evidence.sinceMs,
+        probabilities: packFloat32(state.evidence.probabilities, `${what}: evidence probabilities`),
+        labels: packBytes(state.evidence.labels, `${what}: evidence labels`),
+        observedAtMs: packFloat64(state.evidence.observedAtMs),
+      },
+    },
+    wait: packWait(record.wait, what),
+  };
+}
+
+function decodeLearning(item: Item, clusterId: string): LearningRecord {
+  const what = `learning state of cluster '${clusterId}'`;
+  const state = (item.state ?? {}) as Item;
+  const calibrator = (state.calibrator ?? {}) as Item;
+  const platt = (calibrator.platt ?? {}) as Item;
+  const evidence = (state.evidence ?? {}) as Item;
+  const folded = item.foldedJobIds;
+  return decodeItem(
+    LearningRecordSchema,
+    {
+      ...item,
+      foldedJobIds: typeof folded === 'string' && folded !== '' ? folded.split(' ') : [],
+      state: {
+        ...state,
+        calibrator: { ...calibrator, platt: { ...platt, logits: unpackFloat32(platt.logits, what), labels: unpackBytes(platt.labels, what) } },
+        evidence: { ...evidence, probabilities: unpackFloat32(evidence.probabilities, what), labels: unpackBytes(evidence.labels, what), observedAtMs: unpackFloat64(evidence.observedAtMs, what) },
+      },
+      wait: unpackWait(item.wait, what),
+    },
+    what,
+  ) as LearningRecord;
+}
+
+/** The calibration item of a summary (listed in the cluster index). */
+export function calibrationItem(calibration: CalibrationRecord): Item {
+  const what = `calibration of cluster '${calibration.clusterId}'`;
+  const valid = validForWrite(CalibrationRecordSchema, calibration, what);
+  return {
+    [TableKey.partition]: clusterPartitionKey(calibration.clusterId),
+    [TableKey.sort]: SortKey.calibration,
+    [TableKey.indexPartition]: CLUSTER_LIST_PARTITION,
+    [TableKey.indexSort]: calibration.clusterId,
+    ...valid,
+    wait: packWait(calibration.wait, what),
+  };
+}
+
+export function decodeCalibration(item: Item, clusterId: string): CalibrationRecord {
+  const what = `calibration of cluster '${clusterId}'`;
+  return decodeItem(CalibrationRecordSchema, { ...item, wait: unpackWait(item.wait, what) }, what) as CalibrationRecord;
+}
+
+/** Writes the summary unless a newer one (a higher `learningVersion`) is stored. */
+export async function putCalibrationIfNewer(io: TableIo, calibration: CalibrationRecord): Promise<void> {
+  const item = calibrationItem(calibration);
+  io.assertFits(item, `calibration of cluster '${calibration.clusterId}'`);
+  await io.conditionalPut(item, {
+    ConditionExpression: 'attribute_not_exists(#pk) OR #learningVersion < :learningVersion',
+    ExpressionAttributeNames: { '#pk': TableKey.partition, '#learningVersion': 'learningVersion' },
+    ExpressionAttributeValues: { ':learningVersion': calibration.learningVersion },
+  });
+}
+
+export class DynamoLearningStateStore implements LearningStateStore, CalibrationSource {
+  readonly #io: TableIo;
+
+  constructor(options: TableIoOptions) {
+    this.#io = new TableIo(options);
+  }
+
+  async load(clusterId: string): Promise<LearningRecord | undefined> {
+    const item = await this.#io.get(clusterPartitionKey(clusterId), SortKey.learning);
+    return item === undefined ? undefined : decodeLearning(item, clusterId);
+  }
+
+  async current(clusterId: string): Promise<CalibrationRecord | undefined> {
+    const item = await this.#io.get(clusterPartitionKey(clusterId), SortKey.calibration);
+    return item === undefined ? undefined : decodeCalibration(item, clusterId);
+  }
+
+  async pending(clusterId: string, limit: number): Promise<PendingOutcome[]> {
+    if (!Number.isInteger(limit) || limit < 1) throw new InvalidInputError(`invalid limit ${limit}: expected a positive integer`);
+    const items = await this.#io.query(
+      {
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: { '#pk': TableKey.partition, '#sk': TableKey.sort },
+        ExpressionAttributeValues: { ':pk': clusterPartitionKey(clusterId), ':prefix': SortKey.inboxPrefix },
+        ConsistentRead: true,
+      },
+      limit,
+    );
+    return items.map((item) => decodeItem(PendingOutcomeSchema, item, `pending outcome of job '${typeof item.jobId === 'string' ? item.jobId : '?'}'`));
+  }
+
+  async commit(record: LearningRecord, expectedVersion: number | undefined, calibration: CalibrationRecord): Promise<ConditionalWriteResult> {
+    const what = `learning state of cluster '${record.clusterId}'`;
+    if (expectedVersion !== undefined && !(Number.isInteger(expectedVersion) && record.version > expectedVersion)) {
+      throw new InvalidInputError(`${what} has version ${record.version}; it must be greater than the expected version ${expectedVersion}`);
+    }
+    const item = learningItem(record);
+    this.#io.assertFits(item, what);
+    if (!(await this.#io.conditionalPut(item, versionIs(expectedVersion)))) return { status: 'conflict' };
+    await putCalibrationIfNewer(this.#io, calibration);
+    return { status: 'written' };
+  }
+
+  async acknowledge(outcomes: readonly PendingOutcome[]): Promise<void> {
+    for (let start = 0; start < outcomes.length; start += BATCH_WRITE_LIMIT) {
+      const batch = outcomes.slice(start, start + BATCH_WRITE_LIMIT);
+      let requests = batch.map((pending) => ({
+        DeleteRequest: { Key: { [TableKey.partition]: clusterPartitionKey(pending.clusterId), [TableKey.sort]: inboxSortKey(pending.outcome.observedAtMs, pending.jobId) } },
+      }));
+      // BatchWriteItem may leave some unprocessed under throttling: send those again (deletes are idempotent).
+      for (let attempt = 0; requests.length > 0; attempt += 1) {
+        const response = await this.#io.send('BatchWriteItem', () => this.#io.client.send(new BatchWriteCommand({ RequestItems: { [this.#io.tableName]: requests } })));
+        requests = (response.UnprocessedItems?.[this.#io.tableName] ?? []) as typeof requests;
+        if (requests.length > 0 && attempt >= 5) throw new InfrastructureError(`DynamoDB left ${requests.length} pending outcomes unacknowledged after ${attempt + 1} attempts`);
+      }
+      await Promise.all(
+        batch.map((pending) =>
+          this.#io.conditionalUpdate({
+            Key: { [TableKey.partition]: clusterPartitionKey(pending.clusterId), [TableKey.sort]: jobSortKey(pending.jobId) },
+            UpdateExpression: 'SET #folded = :now',
+            // A prediction past its TTL is gone: nothing to mark, and no stub item.
+            ConditionExpression: 'attribute_exists(#pk)',
+            ExpressionAttributeNames: { '#pk': TableKey.partition, '#folded': FOLDED_ATTRIBUTE },
+            ExpressionAttributeValues: { ':now': pending.outcome.observedAtMs },
+          }),
+        ),
+      );
+    }
+  }
+}

@@ -1,0 +1,224 @@
+/**
+ * Folds a cluster's pending outcomes into its learning state, exactly once each:
+ *
+ * 1. read the learning record and up to `foldBatch` pending outcomes;
+ * 2. drop those whose job id the record already lists as folded (a retried delivery that re-queued
+ *    an outcome after it was folded);
+ * 3. fold the rest (core: the online calibrator, the evidence, the drift detector and the loop's
+ *    decision; the online wait interval) and write the record with ONE conditional write on its
+ *    version, listing their job ids;
+ * 4. only then acknowledge them (remove them from the pending ones).
+ *
+ * A writer that loses the conditional write re-reads and starts over: nothing it computed is
+ * kept, so an outcome enters the state only through the one write that wins. Whoever wins folds
+ * every outcome pending at its read — concurrent callers help each other instead of queueing — and
+ * each caller keeps folding until nothing is pending, so an outcome recorded by a call that
+ * returned is in the state once every call has returned. A crash after the write and before the
+ * acknowledgement leaves the outcomes pending but listed: step 2 drops them next time.
+ */
+import { observeOnlineWait } from '../../core/conformal/online-wait-interval.ts';
+import { checkpointDue, foldOutcomes, type FoldedOutcome, type FoldReport, type LearningChange } from '../../core/learning/learning-state.ts';
+import { UnknownClusterError } from '../errors.ts';
+import type { CalibrationHistoryPoint, HistoryAction } from '../records/calibration-history-point.ts';
+import type { CalibrationRecord } from '../records/calibration-record.ts';
+import type { LearningRecord } from '../records/learning-record.ts';
+import type { PendingOutcome } from '../records/prediction-record.ts';
+import { calibrationOf } from './calibration-of.ts';
+import type { LearningDeps } from './learning-deps.ts';
+
+/** Job ids a learning record remembers as folded: far more than outcomes can be pending at once. */
+export const FOLDED_JOB_IDS_KEPT = 2000;
+/** Rounds of read-fold-write one call tries before leaving the rest to the next caller (each round folds a whole batch). */
+export const MAX_FOLD_ROUNDS = 64;
+/** A history point at least every this many outcomes, besides every change. */
+export const HISTORY_EVERY_OUTCOMES = 100;
+
+export interface FoldRequest {
+  readonly clusterId: string;
+  readonly nowMs: number;
+}
+
+export interface FoldSummary {
+  /** Outcomes this call folded (others may have folded more). */
+  readonly folded: number;
+  /** Pending outcomes this call found already folded and acknowledged. */
+  readonly alreadyFolded: number;
+  /** Outcomes of an older epoch, not folded (their label meant something else). */
+  readonly skipped: number;
+  /** Lost conditional writes (another writer folded first). */
+  readonly conflicts: number;
+  /** True when pending outcomes were left (the round limit): a later call folds them. */
+  readonly leftPending: boolean;
+  /** The decisions this call's folds took that changed something, in order. */
+  readonly changes: readonly LearningChange[];
+  /** The calibration as this call last wrote or read it; undefined when nothing was pending. */
+  readonly calibration?: CalibrationRecord;
+  /** True when this call's folds made maintenance due (a retrain, a checkpoint) and it was scheduled. */
+  readonly maintenanceScheduled: boolean;
+}
+
+type FoldDeps = Pick<LearningDeps, 'learning' | 'gate' | 'policy' | 'settings' | 'logger' | 'history' | 'maintenance'>;
+
+function foldedOutcome(pending: PendingOutcome): FoldedOutcome {
+  return {
+    epoch: pending.epoch,
+    classifierVersion: pending.bundleVersion,
+    classifierProbability: pending.classifierProbability,
+    issuedProbability: pending.probability,
+    predictedAtMs: pending.predictedAtMs,
+    observedAtMs: pending.outcome.observedAtMs,
+    waitSeconds: pending.outcome.waitSeconds,
+  };
+}
+
+/** The pending outcomes' job ids the record lists as folded: a scan per id for a few, a set for many. */
+function alreadyFolded(foldedJobIds: readonly string[], pending: readonly PendingOutcome[]): ReadonlySet<string> {
+  if (pending.length > 8) {
+    const folded = new Set(foldedJobIds);
+    return new Set(pending.filter((outcome) => folded.has(outcome.jobId)).map((outcome) => outcome.jobId));
+  }
+  return new Set(pending.filter((outcome) => foldedJobIds.includes(outcome.jobId)).map((outcome) => outcome.jobId));
+}
+
+function byObservation(left: PendingOutcome, right: PendingOutcome): number {
+  return left.outcome.observedAtMs - right.outcome.observedAtMs || (left.jobId < right.jobId ? -1 : left.jobId > right.jobId ? 1 : 0);
+}
+
+/** The record after folding `fresh` (already ordered): core learning state, wait interval, bookkeeping. */
+function folded(record: LearningRecord, fresh: readonly PendingOutcome[], deps: FoldDeps, nowMs: number): { readonly record: LearningRecord; readonly report: FoldReport } {
+  const { state, report } = foldOutcomes(record.state, fresh.map(foldedOutcome), deps.gate, deps.policy);
+  const options = deps.settings.onlineWait;
+  let wait = record.wait;
+  for (const pending of fresh) {
+    const issued = pending.waitEstimate;
+    wait = observeOnlineWait(
+      wait,
+      {
+        probability: pending.probability,
+        bin: Math.min(pending.waitBin ?? 0, options.bins - 1),
+        waitSeconds: pending.outcome.waitSeconds,
+        base: pending.waitBase ?? null,
+        issued: issued === null || pending.waitBase === undefined ? null : { lowerSeconds: issued.lowerSeconds, upperSeconds: issued.upperSeconds },
+      },
+      options,
+    );
+  }
+  const foldedJobIds = [...record.foldedJobIds, ...fresh.map((pending) => pending.jobId)].slice(-FOLDED_JOB_IDS_KEPT);
+  return {
+    record: { ...record, state, wait, foldedJobIds, totalOutcomes: record.totalOutcomes + report.folded, version: record.version + 1, updatedAtMs: nowMs },
+    report,
+  };
+}
+
+function historyAction(change: LearningChange): HistoryAction {
+  if (change.calibrator === 'adapt') return 'adapted';
+  if (change.calibrator === 'reset') return 'reset';
+  return 'none';
+}
+
+function historyPoint(record: LearningRecord, change: Pick<LearningChange, 'evidence' | 'standing' | 'atOutcome' | 'atMs'>, action: HistoryAction): CalibrationHistoryPoint {
+  const { evidence, standing } = change;
+  return {
+    clusterId: record.clusterId,
+    atMs: change.atMs,
+    ece: evidence?.ece ?? null,
+    eceLower: evidence?.lower ?? null,
+    eceUpper: evidence?.upper ?? null,
+    brier: null,
+    auroc: record.state.classifierCheck.auroc,
+    sampleCount: evidence?.count ?? 0,
+    outcomeCount: change.atOutcome,
+    scope: standing.scope,
+    driftStatus: standing.driftStatus,
+    qualifiedTiers: standing.qualifiedTiers,
+    action,
+    activeBundleVersion: record.activeBundleVersion,
+  };
+}
+
+/** Logs every change and appends its history points (a failed append is logged, never fails the fold). */
+async function recordChanges(deps: FoldDeps, before: LearningRecord, after: LearningRecord, changes: readonly LearningChange[], calibration: CalibrationRecord): Promise<void> {
+  const points: CalibrationHistoryPoint[] = [];
+  for (const change of changes) {
+    deps.logger.info('learning.decision', {
+      clusterId: after.clusterId,
+      atOutcome: change.atOutcome,
+      scope: change.standing.scope,
+      qualifiedTiers: change.standing.qualifiedTiers,
+      driftStatus: change.standing.driftStatus,
+      calibrator: change.calibrator,
+      autonomy: change.autonomy,
+      retrain: change.retrain,
+      evidence: change.evidence,
+      reasons: change.reasons,
+    });
+    points.push(historyPoint(after, change, historyAction(change)));
+  }
+  const crossed = Math.floor(after.state.outcomes / HISTORY_EVERY_OUTCOMES) > Math.floor(before.state.outcomes / HISTORY_EVERY_OUTCOMES);
+  if (crossed && changes.length === 0) {
+    points.push(historyPoint(after, { evidence: calibration.evidence, standing: after.state.standing, atOutcome: after.state.outcomes, atMs: after.updatedAtMs }, 'none'));
+  }
+  if (deps.history === undefined) return;
+  for (const point of points) {
+    try {
+      await deps.history.append(point);
+    } catch (error) {
+      deps.logger.warn('calibration.history_failed', { clusterId: after.clusterId, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+}
+
+/** True when this fold made maintenance due: the classifier needs a retrain, or a checkpoint came due. */
+function maintenanceBecameDue(before: LearningRecord, after: LearningRecord, deps: FoldDeps): boolean {
+  return (after.state.retrainDue && !before.state.retrainDue) || (checkpointDue(after.state, deps.policy) && !checkpointDue(before.state, deps.policy));
+}
+
+const jitter = (attempt: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
+
+/**
+ * Folds every pending outcome of `clusterId` (see the file comment).
+ * Throws UnknownClusterError for an unregistered cluster; store failures propagate.
+ */
+export async function foldPendingOutcomes(deps: FoldDeps, request: FoldRequest): Promise<FoldSummary> {
+  let foldedCount = 0;
+  let alreadyFoldedCount = 0;
+  let skipped = 0;
+  let conflicts = 0;
+  let maintenanceScheduled = false;
+  let calibration: CalibrationRecord | undefined;
+  const changes: LearningChange[] = [];
+  for (let round = 0; round < MAX_FOLD_ROUNDS; round += 1) {
+    const record = await deps.learning.load(request.clusterId);
+    if (record === undefined) throw new UnknownClusterError(request.clusterId);
+    const pending = await deps.learning.pending(request.clusterId, deps.settings.foldBatch);
+    if (pending.length === 0) {
+      return { folded: foldedCount, alreadyFolded: alreadyFoldedCount, skipped, conflicts, leftPending: false, changes, maintenanceScheduled, ...(calibration === undefined ? {} : { calibration }) };
+    }
+    const known = alreadyFolded(record.foldedJobIds, pending);
+    const stale = pending.filter((outcome) => known.has(outcome.jobId));
+    const fresh = pending.filter((outcome) => !known.has(outcome.jobId)).sort(byObservation);
+    if (fresh.length > 0) {
+      const next = folded(record, fresh, deps, request.nowMs);
+      const summary = calibrationOf(next.record, deps.gate);
+      const written = await deps.learning.commit(next.record, record.version, summary);
+      if (written.status === 'conflict') {
+        conflicts += 1;
+        await jitter(round);
+        continue;
+      }
+      calibration = summary;
+      foldedCount += next.report.folded;
+      skipped += next.report.skipped;
+      changes.push(...next.report.changes);
+      await recordChanges(deps, record, next.record, next.report.changes, summary);
+      if (deps.maintenance !== undefined && maintenanceBecameDue(record, next.record, deps)) {
+        await deps.maintenance.schedule(request.clusterId, 'outcomes', request.nowMs);
+        maintenanceScheduled = true;
+      }
+    }
+    alreadyFoldedCount += stale.length;
+    await deps.learning.acknowledge(pending);
+  }
+  deps.logger.warn('learning.fold_left_pending', { clusterId: request.clusterId, rounds: MAX_FOLD_ROUNDS, conflicts });
+  return { folded: foldedCount, alreadyFolded: alreadyFoldedCount, skipped, conflicts, leftPending: true, changes, maintenanceScheduled, ...(calibration === undefined ? {} : { calibration }) };
+}

@@ -1,0 +1,18 @@
+/** The learning loop's stores on the single DynamoDB table, as every runtime wires them. */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { LearningDeps } from '../app/learning/learning-deps.ts';
+import { DynamoClusterRegistry } from '../adapters/dynamodb/dynamo-cluster-registry.ts';
+import { DynamoLearningStateStore } from '../adapters/dynamodb/dynamo-learning-state-store.ts';
+import { DynamoPredictionLog } from '../adapters/dynamodb/dynamo-prediction-log.ts';
+
+export type LearningStores = Pick<LearningDeps, 'predictions' | 'learning' | 'calibration' | 'registry'>;
+
+export function dynamoLearningStores(client: DynamoDBDocumentClient, tableName: string): LearningStores {
+  const learning = new DynamoLearningStateStore({ client, tableName });
+  return {
+    predictions: new DynamoPredictionLog({ client, tableName }),
+    learning,
+    calibration: learning,
+    registry: new DynamoClusterRegistry({ client, tableName }),
+  };
+}
