@@ -3,9 +3,10 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LearningDeps } from '../app/learning/learning-deps.ts';
 import { DynamoClusterRegistry } from '../adapters/dynamodb/dynamo-cluster-registry.ts';
 import { DynamoLearningStateStore } from '../adapters/dynamodb/dynamo-learning-state-store.ts';
+import { DynamoOnceGuard } from '../adapters/dynamodb/dynamo-once-guard.ts';
 import { DynamoPredictionLog } from '../adapters/dynamodb/dynamo-prediction-log.ts';
 
-export type LearningStores = Pick<LearningDeps, 'predictions' | 'learning' | 'calibration' | 'registry'>;
+export type LearningStores = Pick<LearningDeps, 'predictions' | 'learning' | 'calibration' | 'registry' | 'foldLease'>;
 
 export function dynamoLearningStores(client: DynamoDBDocumentClient, tableName: string): LearningStores {
   const learning = new DynamoLearningStateStore({ client, tableName });
@@ -14,5 +15,6 @@ export function dynamoLearningStores(client: DynamoDBDocumentClient, tableName: 
     learning,
     calibration: learning,
     registry: new DynamoClusterRegistry({ client, tableName }),
+    foldLease: new DynamoOnceGuard({ client, tableName }),
   };
 }

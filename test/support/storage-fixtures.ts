@@ -2,6 +2,12 @@
 import type { CalibrationRecord } from '../../src/app/records/calibration-record.ts';
 import type { ClusterProfile } from '../../src/app/records/cluster-profile.ts';
 import type { Outcome, PredictionRecord } from '../../src/app/records/prediction-record.ts';
+import type { LearningRecord } from '../../src/app/records/learning-record.ts';
+import { calibrationOf } from '../../src/app/learning/calibration-of.ts';
+import { DEFAULT_LEARNING_SETTINGS } from '../../src/app/learning/learning-deps.ts';
+import { initialLearningRecord } from '../../src/app/learning/register-cluster.ts';
+import { DEFAULT_GATE_CONFIG } from '../../src/core/gating/gate-config.ts';
+import { DEFAULT_LEARNING_POLICY } from '../../src/core/learning/learning-policy.ts';
 import type { ModelBundle } from '../../src/core/model/bundle.ts';
 
 /** 2025-01-01T00:00:00.000Z in epoch ms (= 1,735,689,600 s). */
@@ -11,12 +17,16 @@ export function samplePrediction(overrides: Partial<PredictionRecord> & Pick<Pre
   return {
     predictedAtMs: JAN_1_2025_MS,
     features: { pendingJobs: 12, pendingGpus: 48, utilisation: 0.78, partition: 'gpu-a100' },
+    unknownFeatures: [],
     rawScore: -0.4,
+    classifierProbability: 0.38,
     probability: 0.4,
     waitEstimate: { pointSeconds: 1500, lowerSeconds: 720, upperSeconds: 2460, coverage: 0.8 },
     scope: 'learning',
     tier: null,
     bundleVersion: 1,
+    epoch: 1,
+    calibrationVersion: 1,
     ...overrides,
   };
 }
@@ -25,31 +35,14 @@ export function sampleOutcome(overrides: Partial<Outcome> = {}): Outcome {
   return { waitSeconds: 1800, longWait: true, observedAtMs: JAN_1_2025_MS + 1_800_000, ...overrides };
 }
 
-export function sampleCalibration(overrides: Partial<CalibrationRecord> & Pick<CalibrationRecord, 'clusterId'>): CalibrationRecord {
-  return {
-    ece: 0.021,
-    eceLower: 0.012,
-    eceUpper: 0.034,
-    auroc: 0.81,
-    brier: 0.12,
-    lastKnownGoodEce: 0.018,
-    score: 0.895,
-    sampleCount: 200,
-    outcomeCount: 0,
-    outcomesAtLastRecompute: 0,
-    state: 'well_calibrated',
-    scope: 'autonomous',
-    driftStatus: 'none',
-    qualifiedTiers: ['annotate', 'warn', 'suggest_reschedule'],
-    activeBundleVersion: 1,
-    latestBundleVersion: 1,
-    outcomesAtActivation: 0,
-    recalibrations: 0,
-    retrains: 0,
-    version: 1,
-    updatedAtMs: JAN_1_2025_MS,
-    ...overrides,
-  };
+/** A cluster's learning record right after onboarding (threshold 3600 s), with overrides. */
+export function sampleLearningRecord(overrides: Partial<LearningRecord> & Pick<LearningRecord, 'clusterId'>): LearningRecord {
+  return { ...initialLearningRecord(overrides.clusterId, 3600, { gate: DEFAULT_GATE_CONFIG, policy: DEFAULT_LEARNING_POLICY, settings: DEFAULT_LEARNING_SETTINGS }, JAN_1_2025_MS), ...overrides };
+}
+
+/** The calibration summary of a learning record. */
+export function sampleCalibration(overrides: Partial<LearningRecord> & Pick<LearningRecord, 'clusterId'>): CalibrationRecord {
+  return calibrationOf(sampleLearningRecord(overrides));
 }
 
 export function sampleProfile(overrides: Partial<ClusterProfile> & Pick<ClusterProfile, 'clusterId'>): ClusterProfile {

@@ -11,10 +11,9 @@
  *
  * A writer that loses the conditional write re-reads and starts over: nothing it computed is
  * kept, so an outcome enters the state only through the one write that wins. Whoever wins folds
- * every outcome pending at its read — concurrent callers help each other instead of queueing — and
- * each caller keeps folding until nothing is pending, so an outcome recorded by a call that
- * returned is in the state once every call has returned. A crash after the write and before the
- * acknowledgement leaves the outcomes pending but listed: step 2 drops them next time.
+ * every outcome pending at its read — concurrent callers help each other instead of queueing.
+ * A folder folds until nothing is pending. A crash after the write and before the acknowledgement
+ * leaves the outcomes pending but listed: step 2 drops them next time.
  */
 import { observeOnlineWait } from '../../core/conformal/online-wait-interval.ts';
 import { checkpointDue, foldOutcomes, type FoldedOutcome, type FoldReport, type LearningChange } from '../../core/learning/learning-state.ts';
@@ -47,8 +46,11 @@ export interface FoldSummary {
   readonly skipped: number;
   /** Lost conditional writes (another writer folded first). */
   readonly conflicts: number;
-  /** True when pending outcomes were left (the round limit): a later call folds them. */
-  readonly leftPending: boolean;
+  /**
+   * `done`: nothing was pending when it ended; `handed_over`: another caller holds the fold lease
+   * and folds what this one queued; `left_pending`: the round limit was reached (a later call folds them).
+   */
+  readonly ending: 'done' | 'handed_over' | 'left_pending';
   /** The decisions this call's folds took that changed something, in order. */
   readonly changes: readonly LearningChange[];
   /** The calibration as this call last wrote or read it; undefined when nothing was pending. */
@@ -57,7 +59,7 @@ export interface FoldSummary {
   readonly maintenanceScheduled: boolean;
 }
 
-type FoldDeps = Pick<LearningDeps, 'learning' | 'gate' | 'policy' | 'settings' | 'logger' | 'history' | 'maintenance'>;
+type FoldDeps = Pick<LearningDeps, 'learning' | 'gate' | 'policy' | 'settings' | 'logger' | 'history' | 'maintenance' | 'foldLease'>;
 
 function foldedOutcome(pending: PendingOutcome): FoldedOutcome {
   return {
@@ -173,52 +175,112 @@ function maintenanceBecameDue(before: LearningRecord, after: LearningRecord, dep
   return (after.state.retrainDue && !before.state.retrainDue) || (checkpointDue(after.state, deps.policy) && !checkpointDue(before.state, deps.policy));
 }
 
-const jitter = (attempt: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
+/** Between 1/2 and 1 of min(MAX_BACKOFF_MS, 4·2^round) ms: callers that wait spread out instead of polling together. */
+const MAX_BACKOFF_MS = 1000;
+const backoff = (round: number): Promise<void> => {
+  const ceiling = Math.min(MAX_BACKOFF_MS, 4 * 2 ** round);
+  return new Promise((resolve) => setTimeout(resolve, ceiling / 2 + (Math.random() * ceiling) / 2));
+};
+
+/** How long a folder holds the cluster's fold lease: far longer than a round, so it expires only after a crash. */
+export const FOLD_LEASE_SECONDS = 10;
 
 /**
  * Folds every pending outcome of `clusterId` (see the file comment).
+ *
+ * With a fold lease wired (`deps.foldLease`), one caller at a time folds: it claims the lease,
+ * folds until nothing is pending, releases it, then looks once more and starts over if anything
+ * is pending. A caller that cannot claim the lease returns at once (`handedOver`): its outcome was
+ * queued before its claim failed, the holder's claim came before that failure and the holder's
+ * last look comes after its release, so the holder (or whoever holds the lease next, by the same
+ * argument) finds it. The lease only saves work: exactly-once rests on the conditional write alone,
+ * and a lease whose holder crashed expires after FOLD_LEASE_SECONDS, its outcomes folded by the
+ * next caller. Without a lease (a single writer: the replay, tools) the caller folds itself.
  * Throws UnknownClusterError for an unregistered cluster; store failures propagate.
  */
 export async function foldPendingOutcomes(deps: FoldDeps, request: FoldRequest): Promise<FoldSummary> {
-  let foldedCount = 0;
-  let alreadyFoldedCount = 0;
-  let skipped = 0;
-  let conflicts = 0;
-  let maintenanceScheduled = false;
-  let calibration: CalibrationRecord | undefined;
-  const changes: LearningChange[] = [];
+  const totals: FoldTotals = { folded: 0, alreadyFolded: 0, skipped: 0, conflicts: 0, maintenanceScheduled: false, calibration: undefined, changes: [] };
+  const lease = deps.foldLease;
+  const leaseKey = `fold.${request.clusterId}`;
   for (let round = 0; round < MAX_FOLD_ROUNDS; round += 1) {
-    const record = await deps.learning.load(request.clusterId);
-    if (record === undefined) throw new UnknownClusterError(request.clusterId);
-    const pending = await deps.learning.pending(request.clusterId, deps.settings.foldBatch);
-    if (pending.length === 0) {
-      return { folded: foldedCount, alreadyFolded: alreadyFoldedCount, skipped, conflicts, leftPending: false, changes, maintenanceScheduled, ...(calibration === undefined ? {} : { calibration }) };
+    if (lease === undefined) {
+      if (await foldUntilNothingPending(deps, request, totals)) return summaryOf(totals, 'done');
+      await backoff(round);
+      continue;
     }
-    const known = alreadyFolded(record.foldedJobIds, pending);
-    const stale = pending.filter((outcome) => known.has(outcome.jobId));
-    const fresh = pending.filter((outcome) => !known.has(outcome.jobId)).sort(byObservation);
-    if (fresh.length > 0) {
-      const next = folded(record, fresh, deps, request.nowMs);
-      const summary = calibrationOf(next.record, deps.gate);
-      const written = await deps.learning.commit(next.record, record.version, summary);
-      if (written.status === 'conflict') {
-        conflicts += 1;
-        await jitter(round);
-        continue;
-      }
-      calibration = summary;
-      foldedCount += next.report.folded;
-      skipped += next.report.skipped;
-      changes.push(...next.report.changes);
-      await recordChanges(deps, record, next.record, next.report.changes, summary);
-      if (deps.maintenance !== undefined && maintenanceBecameDue(record, next.record, deps)) {
-        await deps.maintenance.schedule(request.clusterId, 'outcomes', request.nowMs);
-        maintenanceScheduled = true;
-      }
+    const leasedAtMs = request.nowMs + round;
+    if (!(await lease.claim(leaseKey, leasedAtMs, FOLD_LEASE_SECONDS))) return summaryOf(totals, 'handed_over');
+    let done: boolean;
+    try {
+      done = await foldUntilNothingPending(deps, request, totals);
+    } finally {
+      await lease.release(leaseKey, leasedAtMs);
     }
-    alreadyFoldedCount += stale.length;
-    await deps.learning.acknowledge(pending);
+    if (!done) {
+      await backoff(round);
+      continue;
+    }
+    // Outcomes queued by callers whose claims failed while this one held the lease.
+    if ((await deps.learning.pending(request.clusterId, 1)).length === 0) return summaryOf(totals, 'done');
   }
-  deps.logger.warn('learning.fold_left_pending', { clusterId: request.clusterId, rounds: MAX_FOLD_ROUNDS, conflicts });
-  return { folded: foldedCount, alreadyFolded: alreadyFoldedCount, skipped, conflicts, leftPending: true, changes, maintenanceScheduled, ...(calibration === undefined ? {} : { calibration }) };
+  deps.logger.warn('learning.fold_left_pending', { clusterId: request.clusterId, rounds: MAX_FOLD_ROUNDS, conflicts: totals.conflicts });
+  return summaryOf(totals, 'left_pending');
+}
+
+/** Folds batch after batch until nothing is pending (true), or a write lost to another writer (false). */
+async function foldUntilNothingPending(deps: FoldDeps, request: FoldRequest, totals: FoldTotals): Promise<boolean> {
+  for (let batch = 0; batch < MAX_FOLD_ROUNDS; batch += 1) {
+    const pending = await deps.learning.pending(request.clusterId, deps.settings.foldBatch);
+    if (pending.length === 0) return true;
+    if (!(await foldBatch(deps, request, pending, totals))) return false;
+  }
+  return false;
+}
+
+interface FoldTotals {
+  folded: number;
+  alreadyFolded: number;
+  skipped: number;
+  conflicts: number;
+  maintenanceScheduled: boolean;
+  calibration: CalibrationRecord | undefined;
+  changes: LearningChange[];
+}
+
+function summaryOf(totals: FoldTotals, ending: FoldSummary['ending']): FoldSummary {
+  const { calibration, ...counts } = totals;
+  return { ...counts, ending, ...(calibration === undefined ? {} : { calibration }) };
+}
+
+/**
+ * One round: folds `pending` into the freshest learning record with one conditional write, then
+ * acknowledges them. False when the write lost to another writer (nothing was acknowledged).
+ */
+async function foldBatch(deps: FoldDeps, request: FoldRequest, pending: readonly PendingOutcome[], totals: FoldTotals): Promise<boolean> {
+  const record = await deps.learning.load(request.clusterId);
+  if (record === undefined) throw new UnknownClusterError(request.clusterId);
+  const known = alreadyFolded(record.foldedJobIds, pending);
+  const stale = pending.filter((outcome) => known.has(outcome.jobId));
+  const fresh = pending.filter((outcome) => !known.has(outcome.jobId)).sort(byObservation);
+  if (fresh.length > 0) {
+    const next = folded(record, fresh, deps, request.nowMs);
+    const summary = calibrationOf(next.record, deps.gate);
+    const written = await deps.learning.commit(next.record, record.version, summary);
+    if (written.status === 'conflict') {
+      totals.conflicts += 1;
+      return false;
+    }
+    totals.calibration = summary;
+    totals.folded += next.report.folded;
+    totals.skipped += next.report.skipped;
+    totals.changes.push(...next.report.changes);
+    await recordChanges(deps, record, next.record, next.report.changes, summary);
+    if (deps.maintenance !== undefined && maintenanceBecameDue(record, next.record, deps)) {
+      await deps.maintenance.schedule(request.clusterId, 'outcomes', request.nowMs);
+      totals.maintenanceScheduled = true;
+    }
+  }
+  totals.alreadyFolded += stale.length;
+  await deps.learning.acknowledge(pending);
+  return true;
 }

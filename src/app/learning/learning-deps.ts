@@ -14,6 +14,7 @@ import type { ClusterRegistry } from '../ports/cluster-registry.ts';
 import type { LearningStateStore } from '../ports/learning-state-store.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { MaintenanceScheduler } from '../ports/maintenance-scheduler.ts';
+import type { OnceGuard } from '../ports/once-guard.ts';
 import type { PredictionLog } from '../ports/prediction-log.ts';
 import { createBundleCache, type BundleCache } from './bundle-cache.ts';
 
@@ -56,6 +57,12 @@ export interface LearningDeps {
    * background or queued scheduler so no request waits on it.
    */
   readonly maintenance?: MaintenanceScheduler;
+  /**
+   * When set, one caller at a time folds a cluster's pending outcomes (a lease with a short time
+   * to live) while the others wait for theirs: saves the work of folds that would lose their
+   * conditional write under concurrency. Unset (the replay, single-writer tools): no lease.
+   */
+  readonly foldLease?: OnceGuard;
 }
 
 /** SHA-256 hex: ids of bundles published by the loop (a pure computation, so the app may use node:crypto). */

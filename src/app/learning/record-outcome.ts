@@ -37,5 +37,10 @@ export async function recordJobOutcome(deps: LearningDeps, request: RecordOutcom
   const outcome: Outcome = { waitSeconds: request.waitSeconds, longWait: request.waitSeconds > calibration.longWaitThresholdSeconds, observedAtMs: request.nowMs };
   const result = await deps.predictions.recordOutcome(request.clusterId, request.jobId, outcome);
   const fold = await foldPendingOutcomes({ ...deps, maintenance: deps.maintenance ?? new InlineMaintenanceScheduler(deps) }, { clusterId: request.clusterId, nowMs: request.nowMs });
+  // Folded (or being folded) by another caller: the calibration as it stands now.
+  if (fold.calibration === undefined) {
+    const current = await deps.calibration.current(request.clusterId);
+    return { result, fold: current === undefined ? fold : { ...fold, calibration: current } };
+  }
   return { result, fold };
 }
