@@ -7,6 +7,8 @@ import { formatCostReport } from './format-cost-report.ts';
 
 const CONTEXT = { pricesAsOf: '2025-06', freeTierLabel: 'seed', usageLabel: 'defaults' };
 const ZERO_USAGE = Object.fromEntries(Object.keys(DEFAULT_USAGE).map((key) => [key, key === 'lambdaMemoryMb' ? 256 : 0])) as unknown as Usage;
+/** The seed's expected usage without the web dashboard. */
+const SEED_ONLY: Usage = { ...DEFAULT_USAGE, dashboardHoursPerMonth: 0 };
 
 function rowStartingWith(report: string, label: string): string[] {
   const line = report.split('\n').find((candidate) => candidate.startsWith(label));
@@ -16,21 +18,21 @@ function rowStartingWith(report: string, label: string): string[] {
 
 describe('formatCostReport', () => {
   it('formatCostReport prints one row per component with allocation, share and runway', () => {
-    // Agent reasoning by hand: $1.104375/month of $35 → 3.16 %, 31.7 months (see cost-projection.test.ts).
-    const projection = projectMonthlyCost(DEFAULT_USAGE, US_EAST_1_PRICES, SEED_FREE_TIER);
+    // Agent reasoning by hand: $1.104375/month of $35 → 3.16 %, 31.7 months; total $1.349375 → 148.2 months (see cost-projection.test.ts).
+    const projection = projectMonthlyCost(SEED_ONLY, US_EAST_1_PRICES, SEED_FREE_TIER);
 
     const report = formatCostReport(projection, CONTEXT);
 
     expect(rowStartingWith(report, 'Agent reasoning')).toEqual(['Agent reasoning', 'Bedrock', '$1.1044', '$0.0000', '$1.1044', '$35.00', '3.16 %', '31.7 mo']);
     expect(rowStartingWith(report, 'Buffer')).toEqual(['Buffer (testing/mistakes)', '—', '$0.0000', '$0.0000', '$0.0000', '$100.00', '0.00 %', 'unbounded']);
     expect(rowStartingWith(report, 'Calibration state').slice(-2)).toEqual(['—', 'unbounded']);
-    expect(report).toContain('the $200 budget lasts 97.6 months.');
+    expect(report).toContain('the $200 budget lasts 148.2 months.');
     expect(report).toContain('No component spends more in a month than its whole allocation.');
   });
 
   it('formatCostReport shows a free-tier credit as a negative amount', () => {
     // Lambda: 0.01 + 0.05000025 gross, all of it credited.
-    const projection = projectMonthlyCost(DEFAULT_USAGE, US_EAST_1_PRICES, SEED_FREE_TIER);
+    const projection = projectMonthlyCost(SEED_ONLY, US_EAST_1_PRICES, SEED_FREE_TIER);
 
     const report = formatCostReport(projection, CONTEXT);
 
@@ -54,6 +56,15 @@ describe('formatCostReport', () => {
 
     expect(rowStartingWith(report, 'Calibration state').slice(-3)).toEqual(['$0.00', 'over', '0.0 mo']);
     expect(report).toContain('Over allocation within one month: calibration_state.');
+  });
+
+  it('formatCostReport says what the web dashboard adds, and nothing without one', () => {
+    // 176 h × 3,600 ÷ 15 s = 42,240 requests; × 32 read units = 1,351,680 (see cost-projection.test.ts).
+    const withDashboard = formatCostReport(projectMonthlyCost(DEFAULT_USAGE, US_EAST_1_PRICES, SEED_FREE_TIER), { ...CONTEXT, dashboardLabel: '176 h/month, 1 request every 15 s' });
+    const without = formatCostReport(projectMonthlyCost(SEED_ONLY, US_EAST_1_PRICES, SEED_FREE_TIER), { ...CONTEXT, dashboardLabel: '0 h/month, 1 request every 15 s' });
+
+    expect(withDashboard.split('\n')[1]).toBe('Web dashboard (included): open 176 h/month, 1 request every 15 s: 42,240 API requests and Lambda invocations, 1,351,680 DynamoDB read units a month');
+    expect(without).not.toContain('Web dashboard');
   });
 
   it('formatCostReport states prices date, free tier and usage source in its first line', () => {

@@ -5,7 +5,7 @@
  * then), and the one HTTP app — the same app the local server runs — with the agents observing
  * the queue state the collector stores and acting read-only (lambda-agent-parts.ts). Each invocation runs inside
  * `runInvocation` (logger correlation id, trace subsegment, EMF metrics flush); the agents emit
- * Escalations, ModelInputTokens, ModelOutputTokens and ModelCostUsd (metered-agent-deps.ts).
+ * Escalations and ModelCostUsd (metered-agent-deps.ts).
  */
 import type { Context } from 'aws-lambda';
 import { createApiApp, lambdaHandlerOf } from './api-app.ts';

@@ -1,9 +1,10 @@
 /**
  * `vgac cost [--usage FILE] [--json] [--always-free-only] [--no-ledger]`: projects a month's AWS
  * cost per budget component from the price table, the free tier and a usage profile — the seed's
- * expected usage, with the average tokens per model call measured by the budget ledger (the
- * configured table: the embedded store, or DynamoDB on AWS) once it has counted calls, and any
- * field a JSON usage file names — against the seed's $200 allocation.
+ * expected usage plus one web dashboard open on the deployed API 8 hours a working day, with the
+ * average tokens per model call measured by the budget ledger (the configured table: the embedded
+ * store, or DynamoDB on AWS) once it has counted calls, and any field a JSON usage file names —
+ * against the seed's $200 allocation.
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -21,9 +22,11 @@ const HELP = `usage: vgac cost [--usage FILE] [--json] [--always-free-only] [--n
 
 Projects one month's AWS cost (us-east-1 on-demand prices, minus the free tier) per budget
 component, next to the seed's allocation, and how many months the $200 lasts. Usage is the
-seed's expected usage, with the average input and output tokens per model call measured by the
-budget ledger (VGAC_DATA_DIR's embedded store, or the configured DynamoDB table) once it has
-counted calls, and any field of --usage FILE on top.
+seed's expected usage plus one web dashboard tab open on the deployed API 8 h a working day
+(22 days: 176 h/month; one GET /api/dashboard every 15 s, the interval the deployed API
+announces), with the average input and output tokens per model call measured by the budget
+ledger (VGAC_DATA_DIR's embedded store, or the configured DynamoDB table) once it has counted
+calls, and any field of --usage FILE on top (e.g. {"dashboardHoursPerMonth": 0}: no dashboard).
 
 options:
   --usage FILE         JSON object overriding any usage field, e.g. {"modelCalls": 12000};
@@ -85,6 +88,7 @@ export async function run(args: readonly string[]): Promise<number> {
       pricesAsOf: PRICES_AS_OF,
       freeTierLabel: alwaysFree ? 'always-free allowances only' : 'seed (incl. 12-month allowances)',
       usageLabel: `${values.usage ?? 'seed expected usage (defaults)'}; ${tokensLabel(measured, usage)}`,
+      dashboardLabel: `${usage.dashboardHoursPerMonth} h/month, ${usage.dashboardRequestsPerRefresh} request${usage.dashboardRequestsPerRefresh === 1 ? '' : 's'} every ${usage.dashboardRefreshSeconds} s`,
     }),
   );
   return 0;
