@@ -31,7 +31,8 @@ export interface DashboardAssets {
 }
 
 export interface DashboardDeps {
-  readonly assets: DashboardAssets;
+  /** The page and its script and stylesheet; without them only the JSON routes are served. */
+  readonly assets?: DashboardAssets;
   /** With `bundles` and `cache`, PSI uses the active bundle's stored training reference when it has one. */
   readonly learning: Pick<LearningDeps, 'store' | 'settings'> & Partial<Pick<LearningDeps, 'bundles' | 'cache'>>;
   readonly history?: CalibrationHistoryStore;
@@ -78,10 +79,12 @@ export function createDashboardRoutes(deps: DashboardDeps): Hono {
   const app = new Hono();
   const { assets, learning } = deps;
 
-  app.get('/', (c) => asset(c, assets.indexHtml, 'text/html; charset=utf-8'));
-  // Under /dashboard/: the path API Gateway routes to the API function besides / and /api/.
-  app.get('/dashboard/dashboard.js', (c) => asset(c, assets.script, 'text/javascript; charset=utf-8'));
-  app.get('/dashboard/dashboard.css', (c) => asset(c, assets.style, 'text/css; charset=utf-8'));
+  if (assets !== undefined) {
+    app.get('/', (c) => asset(c, assets.indexHtml, 'text/html; charset=utf-8'));
+    // Under /dashboard/: the path API Gateway routes to the API function besides / and /api/.
+    app.get('/dashboard/dashboard.js', (c) => asset(c, assets.script, 'text/javascript; charset=utf-8'));
+    app.get('/dashboard/dashboard.css', (c) => asset(c, assets.style, 'text/css; charset=utf-8'));
+  }
 
   app.get('/api/clusters/:id/history', async (c) => {
     const { id } = validate(ClusterPath, c.req.param(), 'path');
