@@ -4,7 +4,7 @@
  * isotonic fit on the same rows as the baseline; and the window metrics of one recompute.
  */
 import { windowMetrics } from '../src/app/learning/recompute-calibration.ts';
-import type { PredictionRecord } from '../src/app/ports.ts';
+import type { PredictionRecord } from '../src/app/records/prediction-record.ts';
 import { bootstrapInterval } from '../src/core/metrics/bootstrap.ts';
 import { calibrationError } from '../src/core/metrics/calibration-error.ts';
 import { fitIsotonic } from '../src/core/model/isotonic.ts';

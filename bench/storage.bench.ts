@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { PredictionRecord } from '../src/app/ports.ts';
+import type { PredictionRecord } from '../src/app/records/prediction-record.ts';
 import { DynamoClusterStore } from '../src/adapters/dynamodb/dynamo-cluster-store.ts';
 import { ensureTable } from '../src/adapters/dynamodb/table-definition.ts';
 import { createAwsClients } from '../src/entry/aws-clients.ts';

@@ -7,10 +7,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLUSTER_INDEX_NAME, TTL_ATTRIBUTE, tableDefinition } from '../../src/adapters/dynamodb/table-definition.ts';
 import { LAMBDA_FUNCTIONS, bundleDirectory } from '../lambda-functions.ts';
-import type { SecretSource } from '../../src/app/ports.ts';
+import type { SecretSource } from '../../src/app/ports/secret-source.ts';
+import { ALLOWED_MODELS, DEFAULT_MODEL_POLICY, US_PROFILE_DESTINATION_REGIONS, foundationModelOf, modelFamily, modelPolicy, parseModelId } from '../../src/core/agents/model-policy.ts';
 import { COLLECTORS, CONFIG_VARIABLES, loadConfig } from '../../src/entry/config.ts';
+import { METRICS_NAMESPACE, MetricName } from '../../src/entry/lambda/lambda-observability.ts';
 import { LAMBDA_COLLECTORS, observerFor } from '../../src/entry/lambda/collector-observer.ts';
-import { MetricName } from '../../src/entry/lambda/lambda-observability.ts';
 import { parseTemplate } from './cfn-yaml.ts';
 import { checkTemplate } from './check-template.ts';
 import { coldStartNeeds } from './cold-start-needs.ts';
@@ -107,17 +108,17 @@ describe('template.yaml', () => {
     }
   });
 
-  it('template.yaml model parameters accept Haiku (and Sonnet for complex tasks) and nothing larger', () => {
-    const defaultPattern = new RegExp(parameter('BedrockModelId').AllowedPattern as string);
-    const complexPattern = new RegExp(parameter('BedrockComplexModelId').AllowedPattern as string);
-    const larger = 'opus'; // policy-allow: opus-refusal (test fixture: the refused family)
+  it('template.yaml model parameters offer exactly the allow-list\'s US inference profiles: Haiku by default, Sonnet (or Haiku) for complex tasks', () => {
+    const defaults = parameter('BedrockModelId');
+    const complex = parameter('BedrockComplexModelId');
+    const usProfiles = ALLOWED_MODELS.map((model) => `us.${model.foundationModelId}`);
 
-    expect(defaultPattern.test('anthropic.claude-3-haiku-20240307-v1:0')).toBe(true);
-    expect(defaultPattern.test('anthropic.claude-3-5-sonnet-20240620-v1:0')).toBe(false);
-    expect(complexPattern.test('anthropic.claude-3-5-sonnet-20240620-v1:0')).toBe(true);
-    expect(defaultPattern.test(`anthropic.claude-3-${larger}-20240229-v1:0`)).toBe(false);
-    expect(complexPattern.test(`anthropic.claude-3-${larger}-20240229-v1:0`)).toBe(false);
-    expect(complexPattern.test(`anthropic.claude-${larger}-4-1-20250805-v1:0`)).toBe(false);
+    expect(defaults.Default).toBe(DEFAULT_MODEL_POLICY.defaultModelId);
+    expect(complex.Default).toBe(DEFAULT_MODEL_POLICY.complexModelId);
+    expect(defaults.AllowedValues).toEqual(usProfiles.filter((id) => modelFamily(parseModelId(id)) === 'haiku'));
+    expect([...(complex.AllowedValues as string[])].sort()).toEqual([...usProfiles].sort());
+    for (const id of [...(defaults.AllowedValues as string[]), ...(complex.AllowedValues as string[])]) expect(parseModelId(id)).toBe(id);
+    expect(() => modelPolicy(defaults.Default as string, complex.Default as string)).not.toThrow();
   });
 
   it('template.yaml table has the same shape as the DynamoDB adapter\'s table definition', () => {
@@ -230,20 +231,36 @@ describe('template.yaml', () => {
   // The API and Slack functions run the agents in-process (api-app.ts → createAgentWiring: API
   // explanations, Copilot answers), so with Reasoner=bedrock they call Bedrock themselves; without
   // the grant their answers silently fell back to offline templates. The budget ledger on the
-  // table bounds spend across every function, so they get the agent's statement (Haiku + Sonnet
-  // ARNs only) rather than routing model calls through AgentFunction; no other function may call it.
-  it('template.yaml lets exactly the functions that run agents call Bedrock, on the Haiku and Sonnet model ARNs only', () => {
-    const bedrock = functionsOf(template).flatMap((fn) => statementsOf(fn.logicalId)
-      .filter((statement) => (asList(statement.Action) as string[]).some((action) => action.startsWith('bedrock:')))
-      .map((statement) => ({ fn: fn.logicalId, statement })));
+  // table bounds spend across every function, so they get the agent's statements rather than
+  // routing model calls through AgentFunction; no other function may call it. A US inference
+  // profile needs the profile in the source Region and the foundation model in every Region it
+  // routes to (docs.aws.amazon.com/bedrock/latest/userguide/geographic-cross-region-inference.html).
+  it('template.yaml lets exactly the functions that run agents call Bedrock: the two US profiles, and their foundation models in the profile\'s Regions only through them', () => {
+    const bedrock = functionsOf(template).map((fn) => ({
+      fn: fn.logicalId,
+      statements: statementsOf(fn.logicalId).filter((statement) => (asList(statement.Action) as string[]).some((action) => action.startsWith('bedrock:'))),
+    })).filter((entry) => entry.statements.length > 0);
+    const profileArn = (parameterName: string) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:bedrock:\${AWS::Region}:\${AWS::AccountId}:inference-profile/\${${parameterName}}` });
+    const modelArns = (parameterName: string) => US_PROFILE_DESTINATION_REGIONS.map((region) => ({
+      'Fn::Sub': [`arn:\${AWS::Partition}:bedrock:${region}::foundation-model/\${Model}`, { Model: { 'Fn::Select': [1, { 'Fn::Split': ['us.', { Ref: parameterName }] }] } }],
+    }));
 
     expect(bedrock.map((entry) => entry.fn).sort()).toEqual(['AgentFunction', 'ApiFunction', 'SlackFunction']);
-    for (const { fn, statement } of bedrock) {
-      expect(statement.Action, fn).toEqual(['bedrock:InvokeModel']);
-      expect(statement.Resource, fn).toEqual([
-        { 'Fn::Sub': 'arn:${AWS::Partition}:bedrock:${AWS::Region}::foundation-model/${BedrockModelId}' },
-        { 'Fn::Sub': 'arn:${AWS::Partition}:bedrock:${AWS::Region}::foundation-model/${BedrockComplexModelId}' },
-      ]);
+    for (const { fn, statements } of bedrock) {
+      expect(statements.map((statement) => statement.Action), fn).toEqual([['bedrock:InvokeModel'], ['bedrock:InvokeModel']]);
+      const [profiles, models] = statements as [Statement & { Condition?: unknown }, Statement & { Condition?: unknown }];
+      expect(profiles.Resource, fn).toEqual([profileArn('BedrockModelId'), profileArn('BedrockComplexModelId')]);
+      expect(profiles.Condition, fn).toBeUndefined();
+      expect(models.Resource, fn).toEqual([...modelArns('BedrockModelId'), ...modelArns('BedrockComplexModelId')]);
+      expect(models.Condition, fn).toEqual({ StringEquals: { 'bedrock:InferenceProfileArn': [profileArn('BedrockModelId'), profileArn('BedrockComplexModelId')] } });
+    }
+  });
+
+  it('template.yaml foundation-model ARNs resolve to the allow-list\'s models for every offered profile (CloudFormation\'s Fn::Split on "us.")', () => {
+    for (const id of parameter('BedrockComplexModelId').AllowedValues as string[]) {
+      const [, model] = id.split('us.');
+
+      expect(model).toBe(foundationModelOf(parseModelId(id)));
     }
   });
 
@@ -449,6 +466,16 @@ describe('template.yaml', () => {
     ]);
     expect(errors.AlarmActions).toEqual([{ Ref: 'AlertTopic' }]);
     expect(cost).toMatchObject({ Namespace: 'Vgac', MetricName: 'ModelCostUsd', Statistic: 'Sum', Period: 86400, Threshold: { Ref: 'ModelCostDailyAlarmUsd' }, AlarmActions: [{ Ref: 'AlertTopic' }] });
+  });
+
+  it('template.yaml alarms on any ModelUnavailable (a model call that fell back to a templated answer) within 5 minutes, on the metric the code emits', () => {
+    const alarm = resource('ModelUnavailableAlarm');
+
+    expect(alarm).toMatchObject({
+      Namespace: METRICS_NAMESPACE, MetricName: MetricName.modelUnavailable, Dimensions: [{ Name: 'service', Value: { Ref: 'ServiceName' } }],
+      Statistic: 'Sum', Period: 300, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: 'AlertTopic' }],
+    });
   });
 
   it('template.yaml budgets $200 a month with ACTUAL notifications at 50/80/100 % to the topic, which Budgets may publish to', () => {

@@ -76,10 +76,20 @@ export class SourceUnavailableError extends VgacError {
   }
 }
 
-/** The model could not be reached or answered something unusable (the caller falls back to the offline reasoner). */
+/**
+ * The model could not be reached or answered something unusable (the caller falls back to the
+ * offline reasoner). `errorClass` names what failed for logs and alarms — the vendor's error name
+ * (`ResourceNotFoundException`, `AccessDeniedException`, `ThrottlingException`,
+ * `ValidationException`, `TimeoutError`…) or `MalformedOutput` — never the prompt.
+ */
 export class ReasonerError extends VgacError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  readonly errorClass: string;
+  readonly modelId: string | undefined;
+
+  constructor(message: string, options?: { cause?: unknown; errorClass?: string; modelId?: string }) {
     super('REASONER', message, options);
+    this.errorClass = options?.errorClass ?? 'unknown';
+    this.modelId = options?.modelId;
   }
 }
 

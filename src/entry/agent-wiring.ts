@@ -7,7 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import { EXPLANATION_FRESH_MS, type AgentDeps } from '../app/agents/agent-deps.ts';
 import { loggingNotifier } from '../app/agents/logging-notifier.ts';
-import type { ClusterActions, ClusterObserver, Notifier, Reasoner } from '../app/ports.ts';
+import type { ClusterActions } from '../app/ports/cluster-actions.ts';
+import type { ClusterObserver } from '../app/ports/cluster-observer.ts';
+import type { Notifier } from '../app/ports/notifier.ts';
+import type { Reasoner } from '../app/ports/reasoner.ts';
 import { SimulatedClusterActions } from '../adapters/collectors/simulated-cluster-actions.ts';
 import { SimulatedObserver } from '../adapters/collectors/simulated-observer.ts';
 import { DynamoBudgetLedger } from '../adapters/dynamodb/dynamo-budget-ledger.ts';
@@ -71,6 +74,7 @@ export function createAgentWiring(runtime: AgentRuntime, options: AgentWiringOpt
       caps: seedCaps(BudgetComponent.agentReasoning),
       hash: runtime.hash,
       cacheFreshMs: EXPLANATION_FRESH_MS,
+      logger: runtime.logger,
     },
     newId: () => randomUUID(),
     observeTimeoutMs: config.agents.observeTimeoutMs,

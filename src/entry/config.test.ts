@@ -13,8 +13,8 @@ const TEMPLATE_ENVIRONMENT = {
   VGAC_BUCKET: 'vgac-calibrationbucket-1abc',
   VGAC_ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:vgac-AlertTopic-1ABC',
   VGAC_REASONER: 'bedrock',
-  VGAC_BEDROCK_MODEL_ID: 'anthropic.claude-3-haiku-20240307-v1:0',
-  VGAC_BEDROCK_COMPLEX_MODEL_ID: 'anthropic.claude-3-5-sonnet-20240620-v1:0',
+  VGAC_BEDROCK_MODEL_ID: 'us.anthropic.claude-haiku-5-5',
+  VGAC_BEDROCK_COMPLEX_MODEL_ID: 'us.anthropic.claude-sonnet-5-5',
   VGAC_API_KEY_PARAM: '/vgac/api-key',
   VGAC_SLACK_SIGNING_SECRET_PARAM: '/vgac/slack/signing-secret',
   VGAC_SLACK_BOT_TOKEN_PARAM: '/vgac/slack/bot-token',
@@ -48,6 +48,23 @@ describe('loadConfig (Lambda variables)', () => {
     expect(config.lambda.recomputeTopicArn).toBe(arn);
     expect(loadConfig({ VGAC_RECOMPUTE_TOPIC_ARN: '' }).lambda.recomputeTopicArn).toBeUndefined();
     expect(() => loadConfig({ VGAC_RECOMPUTE_TOPIC_ARN: 'vgac-RecomputeTopic' })).toThrow(/VGAC_RECOMPUTE_TOPIC_ARN/);
+  });
+
+  it('defaults to Claude Haiku 5.5 and, for complex requests, Claude Sonnet 5.5, both through the US inference profile', () => {
+    const config = loadConfig({});
+
+    expect(config.bedrockModelId).toBe('us.anthropic.claude-haiku-5-5');
+    expect(config.agents.complexModelId).toBe('us.anthropic.claude-sonnet-5-5');
+    expect(config.agents.bedrockControlEndpoint).toBeUndefined();
+  });
+
+  it('refuses a retired model, a Sonnet default and the refused family at start-up, naming the variables', () => {
+    const refused = 'us.anthropic.claude-opus-5-5'; // policy-allow: opus-refusal (test fixture: the refused family)
+
+    expect(() => loadConfig({ VGAC_BEDROCK_MODEL_ID: 'anthropic.claude-3-haiku-20240307-v1:0' })).toThrow(/VGAC_BEDROCK_MODEL_ID \/ VGAC_BEDROCK_COMPLEX_MODEL_ID: model 'anthropic\.claude-3-haiku-20240307-v1:0' is not allowed/);
+    expect(() => loadConfig({ VGAC_BEDROCK_MODEL_ID: 'us.anthropic.claude-sonnet-5-5' })).toThrow(/not a Haiku model/);
+    expect(() => loadConfig({ VGAC_BEDROCK_COMPLEX_MODEL_ID: refused })).toThrow(/is refused: Opus is never used/); // policy-allow: opus-refusal
+    expect(() => loadConfig({ VGAC_BEDROCK_CONTROL_ENDPOINT: 'not a url' })).toThrow(/VGAC_BEDROCK_CONTROL_ENDPOINT/);
   });
 
   it('defaults to the vgac service with tracing off when embedded', () => {

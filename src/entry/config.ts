@@ -16,7 +16,10 @@ export const DEFAULT_BUCKET = 'vgac-calibration';
 /** Bedrock AgentCore Runtime's HTTP contract listens on 8080; we serve everything on that one port. */
 export const DEFAULT_HTTP_PORT = 8080;
 export const DEFAULT_HOST = '127.0.0.1';
-export const DEFAULT_BEDROCK_MODEL_ID = 'anthropic.claude-3-haiku-20240307-v1:0';
+/** Claude Haiku 5.5 through the US cross-Region inference profile (the model policy's default, dated there). */
+export const DEFAULT_BEDROCK_MODEL_ID = DEFAULT_MODEL_POLICY.defaultModelId;
+/** Claude Sonnet 5.5 through the US profile: only for requests marked complex. */
+export const DEFAULT_BEDROCK_COMPLEX_MODEL_ID = DEFAULT_MODEL_POLICY.complexModelId;
 /** How long the agents wait for a collector before answering "cannot predict now", ms. */
 export const DEFAULT_OBSERVE_TIMEOUT_MS = 5_000;
 /** Request bodies above this are refused with 413 (bytes). */
@@ -79,7 +82,9 @@ const EnvSchema = z.object({
   VGAC_SLACK_TASK_TOPIC_ARN: z.string().regex(/^arn:[a-z-]+:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'an SNS topic ARN').optional(),
   // Agents (issue 4): Bedrock endpoint override, the model for requests marked complex, the collector deadline.
   VGAC_BEDROCK_ENDPOINT: optionalUrl,
-  VGAC_BEDROCK_COMPLEX_MODEL_ID: z.string().min(1).default(DEFAULT_MODEL_POLICY.complexModelId),
+  // `vgac doctor`: Bedrock's control plane (GetFoundationModel, GetInferenceProfile) URL override; tests use a loopback server.
+  VGAC_BEDROCK_CONTROL_ENDPOINT: optionalUrl,
+  VGAC_BEDROCK_COMPLEX_MODEL_ID: z.string().min(1).default(DEFAULT_BEDROCK_COMPLEX_MODEL_ID),
   VGAC_OBSERVE_TIMEOUT_MS: z.coerce.number().int().min(1).max(120_000).default(DEFAULT_OBSERVE_TIMEOUT_MS),
   // `vgac start` (issue 5): the folder of the reference data it replays (default ../shared/data from the repository root).
   VGAC_SHARED_DATA: z.string().min(1).optional(),
@@ -153,6 +158,8 @@ export interface Config {
   /** Agents (issue 4). Model ids are checked by the model policy: Haiku default, never Opus. */ // policy-allow: opus-refusal
   readonly agents: {
     readonly bedrockEndpoint: string | undefined;
+    /** Bedrock control-plane endpoint override (`vgac doctor`); AWS's regional endpoint when undefined. */
+    readonly bedrockControlEndpoint: string | undefined;
     readonly complexModelId: string;
     readonly observeTimeoutMs: number;
   };
@@ -270,6 +277,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     }),
     agents: Object.freeze({
       bedrockEndpoint: values.VGAC_BEDROCK_ENDPOINT,
+      bedrockControlEndpoint: values.VGAC_BEDROCK_CONTROL_ENDPOINT,
       complexModelId: values.VGAC_BEDROCK_COMPLEX_MODEL_ID,
       observeTimeoutMs: values.VGAC_OBSERVE_TIMEOUT_MS,
     }),

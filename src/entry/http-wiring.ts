@@ -5,7 +5,8 @@
  */
 import type { Hono } from 'hono';
 import type { Clock, DecideEscalation, HttpDeps, HttpSettings } from '../app/http/http-deps.ts';
-import type { ClusterObserver, EscalationStore } from '../app/ports.ts';
+import type { ClusterObserver } from '../app/ports/cluster-observer.ts';
+import type { EscalationStore } from '../app/ports/escalation-store.ts';
 import type { Config } from './config.ts';
 import type { Runtime } from './runtime.ts';
 

@@ -4,7 +4,7 @@
  * unless endpoints are configured; AWS mode talks to the real services. Only entries call this.
  */
 import { createLearningDeps, sha256Hex, type LearningDeps, type LearningSettings } from '../app/learning/learning-deps.ts';
-import type { Logger } from '../app/ports.ts';
+import type { Logger } from '../app/ports/logger.ts';
 import { DynamoClusterStore } from '../adapters/dynamodb/dynamo-cluster-store.ts';
 import { ensureTable } from '../adapters/dynamodb/table-definition.ts';
 import { createPowertoolsLogger } from '../adapters/logging/powertools-logger.ts';

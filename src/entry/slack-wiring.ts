@@ -11,7 +11,9 @@ import type { AskCopilot, Clock, DecideEscalation } from '../app/http/http-deps.
 import { chatNotifier } from '../app/http/slack/chat-notifier.ts';
 import { createSlackRoutes } from '../app/http/slack/slack-routes.ts';
 import { runSlackTask, type SlackTask } from '../app/http/slack/slack-task.ts';
-import type { ChatReplies, Notifier, TaskQueue } from '../app/ports.ts';
+import type { ChatReplies } from '../app/ports/chat-replies.ts';
+import type { Notifier } from '../app/ports/notifier.ts';
+import type { TaskQueue } from '../app/ports/task-queue.ts';
 import { InvalidInputError } from '../core/errors.ts';
 import { systemClock } from './http-wiring.ts';
 import { inProcessTaskQueue } from './local/in-process-task-queue.ts';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Logger } from '../../src/app/ports.ts';
+import type { Logger } from '../../src/app/ports/logger.ts';
 import { loadConfig } from '../../src/entry/config.ts';
 import { startStack, type Stack } from '../../src/entry/local/start-stack.ts';
 import { DynamoEscalationStore } from '../../src/adapters/dynamodb/dynamo-escalation-store.ts';
@@ -90,7 +90,8 @@ describe('dashboard in chromium', () => {
     const approve = page.locator('#escalations button.approve').first();
     await approve.waitFor({ timeout: 30_000 });
     const escalationId = await approve.locator('xpath=ancestor::tr').getAttribute('data-escalation');
-    await approve.click();
+    // That row's button: the replay adds escalations all the time, so "the first one" may be another by the time of the click.
+    await page.locator(`#escalations tr[data-escalation="${escalationId ?? ''}"] button.approve`).click();
     const decided = page.locator(`#decisions tr[data-escalation="${escalationId ?? ''}"] td.status-executed`);
     await decided.waitFor({ timeout: 15_000 });
     const stored = (await (await fetch(`${stack.url}/api/escalations?status=executed&limit=50`)).json()) as { escalations: { escalation_id: string; decided_by: string }[] };

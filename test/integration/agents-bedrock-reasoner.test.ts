@@ -2,13 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explain } from '../../src/app/agents/explain.ts';
 import { observePredictDecide } from '../../src/app/agents/observe-predict-decide.ts';
 import { ReasonerError } from '../../src/app/errors.ts';
-import type { ExplanationFacts } from '../../src/app/ports.ts';
+import type { ExplanationFacts } from '../../src/app/ports/reasoner.ts';
 import { createBedrockClient, createBedrockReasoner } from '../../src/adapters/llm/bedrock-reasoner.ts';
-import { HAIKU_MODEL_ID } from '../../src/core/agents/model-policy.ts';
+import { DEFAULT_MODEL_POLICY } from '../../src/core/agents/model-policy.ts';
 import { EXPLAIN_SYSTEM_PROMPT } from '../../src/core/agents/prompts.ts';
 import { InvalidInputError } from '../../src/core/errors.ts';
 import { createAgentStack, publishQueue, registerAgentCluster, type AgentStack } from '../support/agent-fixtures.ts';
 import {
+  ACCESS_DENIED_REPLY,
+  END_OF_LIFE_REPLY,
+  errorReply,
   startBedrockConverseServer,
   textReply,
   THROTTLING_REPLY,
@@ -17,6 +20,9 @@ import {
 } from '../support/bedrock-converse-server.ts';
 import { assertLoopbackEndpoints, startTestAws, uniqueName, type TestAws } from '../support/embedded-aws.ts';
 import { JAN_1_2025_MS } from '../support/storage-fixtures.ts';
+
+/** The default model: Claude Haiku 5.5 through the US inference profile. */
+const HAIKU_MODEL_ID = DEFAULT_MODEL_POLICY.defaultModelId;
 
 let aws: TestAws;
 let server: BedrockConverseServer;
@@ -41,8 +47,8 @@ afterAll(async () => {
   await aws?.stop();
 });
 
-function clientFor(maxAttempts: number) {
-  return createBedrockReasoner(createBedrockClient({ region: 'us-east-1', endpoint: server.endpoint, maxAttempts, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }));
+function clientFor(maxAttempts: number, requestTimeoutMs?: number) {
+  return createBedrockReasoner(createBedrockClient({ region: 'us-east-1', endpoint: server.endpoint, maxAttempts, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, ...(requestTimeoutMs === undefined ? {} : { requestTimeoutMs }) }));
 }
 
 describe('BedrockReasoner over the Converse wire format', () => {
@@ -56,8 +62,20 @@ describe('BedrockReasoner over the Converse wire format', () => {
     const sent = server.requests[before];
     expect(sent?.modelId).toBe(HAIKU_MODEL_ID);
     expect(sent?.body.messages).toEqual([{ role: 'user', content: [{ text: 'Cluster c: 12 queued, 78% util. Predict wait.' }] }]);
-    expect(sent?.body.inferenceConfig?.maxTokens).toBe(80);
+    expect(sent?.body.inferenceConfig).toEqual({ maxTokens: 80 });
+    expect(sent?.body.additionalModelRequestFields).toEqual({ thinking: { type: 'disabled' } });
     expect(sent?.body.toolConfig).toBeUndefined();
+  });
+
+  it('sends Sonnet 5.5 no sampling parameters and its lowest thinking setting (it refuses disabled thinking)', async () => {
+    const before = server.requests.length;
+
+    await clientFor(1).reason({ modelId: DEFAULT_MODEL_POLICY.complexModelId, system: 's', prompt: 'p', maxOutputTokens: 80, facts });
+
+    const sent = server.requests[before];
+    expect(sent?.modelId).toBe('us.anthropic.claude-sonnet-5-5');
+    expect(sent?.body.inferenceConfig).toEqual({ maxTokens: 80 });
+    expect(sent?.body.additionalModelRequestFields).toEqual({ thinking: { type: 'between_tools' } });
   });
 
   it('tool-use round trip: stopReason tool_use → toolResult sent back → final answer', async () => {
@@ -92,7 +110,35 @@ describe('BedrockReasoner over the Converse wire format', () => {
   it('throttling beyond the retries becomes a ReasonerError naming it', async () => {
     server.script(THROTTLING_REPLY, THROTTLING_REPLY);
 
-    await expect(clientFor(2).reason({ modelId: HAIKU_MODEL_ID, system: 's', prompt: 'p', maxOutputTokens: 50, facts })).rejects.toThrow(new ReasonerError('Bedrock kept throttling after retries'));
+    const failure = clientFor(2).reason({ modelId: HAIKU_MODEL_ID, system: 's', prompt: 'p', maxOutputTokens: 50, facts });
+
+    await expect(failure).rejects.toThrow(/^Bedrock kept throttling after retries$/);
+    await expect(failure).rejects.toBeInstanceOf(ReasonerError);
+    await expect(failure).rejects.toMatchObject({ errorClass: 'ThrottlingException', modelId: HAIKU_MODEL_ID });
+  });
+
+  it.each([
+    ['a model past its end of life (404 ResourceNotFoundException)', END_OF_LIFE_REPLY, 'ResourceNotFoundException', /not found in this Region or past its end of life/],
+    ['access denied (403 AccessDeniedException)', ACCESS_DENIED_REPLY, 'AccessDeniedException', /access to model .* denied/],
+    ['an end-of-life ValidationException', errorReply(400, 'ValidationException', 'The model anthropic.claude-3-haiku has reached the end of its life and is not available.'), 'ValidationException', /is not available \(ValidationException: end of life or not offered\)/],
+    ['another ValidationException', errorReply(400, 'ValidationException', 'temperature: unsupported value'), 'ValidationException', /^Bedrock refused the request to .* \(ValidationException\)$/],
+  ])('%s becomes a ReasonerError naming its class, without retrying', async (_name, reply, errorClass, message) => {
+    server.script(reply);
+    const before = server.requests.length;
+
+    const failure = clientFor(4).reason({ modelId: HAIKU_MODEL_ID, system: 's', prompt: 'p', maxOutputTokens: 50, facts });
+
+    await expect(failure).rejects.toMatchObject({ errorClass, modelId: HAIKU_MODEL_ID });
+    await expect(failure).rejects.toThrow(message);
+    expect(server.requests.length - before).toBe(1);
+  });
+
+  it('a reply slower than the client\'s deadline becomes a ReasonerError of class TimeoutError', async () => {
+    server.script({ ...textReply('too late'), delayMs: 3_000 });
+
+    const failure = clientFor(1, 200).reason({ modelId: HAIKU_MODEL_ID, system: 's', prompt: 'p', maxOutputTokens: 50, facts });
+
+    await expect(failure).rejects.toMatchObject({ errorClass: 'TimeoutError' });
   });
 
   it.each([
@@ -137,9 +183,26 @@ describe('explain with the Bedrock reasoner', () => {
     const explanation = await explain(stack.deps.reasoning, { clusterId: uniqueName('bad'), system: 's', prompt: `unique ${Math.random()}`, maxOutputTokens: 80, facts, complex: false, nowMs: JAN_1_2025_MS });
 
     expect(explanation.source).toBe('offline');
-    expect(explanation.degraded).toMatch(/^model unavailable/);
-    expect(explanation.text).toContain('offline answer');
+    expect(explanation.degraded).toBe('model unavailable');
+    expect(explanation.text).toMatch(/ \(model unavailable: templated explanation\)$/);
     expect(explanation.text).toContain('act and notify');
+  });
+
+  it('a model past its end of life: the answer is the templated explanation with a visible note, and one model.unavailable line names the model and error class, never the prompt', async () => {
+    const clusterId = uniqueName('eol');
+    const prompt = `secret-ish prompt ${uniqueName('p')}`;
+    server.script(END_OF_LIFE_REPLY);
+    const offline = await stack.deps.reasoning.offline.reason({ modelId: 'offline', system: 's', prompt, maxOutputTokens: 80, facts });
+    const linesBefore = stack.logger.lines.length;
+
+    const explanation = await explain(stack.deps.reasoning, { clusterId, system: 's', prompt, maxOutputTokens: 80, facts, complex: false, nowMs: JAN_1_2025_MS });
+
+    expect(explanation).toMatchObject({ source: 'offline', modelId: null, degraded: 'model unavailable', inputTokens: 0, outputTokens: 0 });
+    expect(explanation.text).toBe(`${offline.status === 'answered' ? offline.text : '?'} (model unavailable: templated explanation)`);
+    const logged = stack.logger.lines.slice(linesBefore).filter((line) => line.event === 'model.unavailable');
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({ level: 'warn', fields: { clusterId, modelId: HAIKU_MODEL_ID, errorClass: 'ResourceNotFoundException', fallback: 'template' } });
+    expect(JSON.stringify(logged[0])).not.toContain(prompt);
   });
 
   it('requests marked complex go to Sonnet; others to Haiku', async () => {
@@ -253,7 +316,7 @@ describe('BedrockReasoner settles the reservation of a failed call', () => {
     const after = await retrying.ledger.snapshot();
 
     expect(explanation.source).toBe('offline');
-    expect(explanation.degraded).toMatch(/^model unavailable/);
+    expect(explanation.degraded).toBe('model unavailable');
     expect(after.committedTotalMicroUsd).toBe(before.committedTotalMicroUsd);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explain } from '../../src/app/agents/explain.ts';
-import type { ExplanationFacts } from '../../src/app/ports.ts';
+import type { ExplanationFacts } from '../../src/app/ports/reasoner.ts';
 import { DynamoBudgetLedger } from '../../src/adapters/dynamodb/dynamo-budget-ledger.ts';
 import { createBedrockClient, createBedrockReasoner } from '../../src/adapters/llm/bedrock-reasoner.ts';
 import { EXPLAIN_SYSTEM_PROMPT } from '../../src/core/agents/prompts.ts';
@@ -10,10 +10,17 @@ import { startTestAws, uniqueName, type TestAws } from '../support/embedded-aws.
 import { JAN_1_2025_MS } from '../support/storage-fixtures.ts';
 import { ensureTable } from '../../src/adapters/dynamodb/table-definition.ts';
 
-/** The seed's Haiku prices in nano-dollars per token (0.00025 and 0.00125 USD per 1K tokens), written out independently of the code. */
-const HAIKU_INPUT_NANO_USD_PER_TOKEN = 250;
-const HAIKU_OUTPUT_NANO_USD_PER_TOKEN = 1250;
-const CAP_MICRO_USD = 50_000; // $0.05
+/**
+ * Claude Haiku 5.5 through the US profile in nano-dollars per token ($0.11 and $0.55 per million:
+ * the $0.10 / $0.50 list price plus 10 % for a geographic profile), written out independently of the code.
+ */
+const HAIKU_INPUT_NANO_USD_PER_TOKEN = 110;
+const HAIKU_OUTPUT_NANO_USD_PER_TOKEN = 550;
+/** Claude Sonnet 5.5 through the US profile: $2.20 and $11 per million. */
+const SONNET_INPUT_NANO_USD_PER_TOKEN = 2200;
+const SONNET_OUTPUT_NANO_USD_PER_TOKEN = 11_000;
+// $0.02: room for a few hundred Haiku 5.5 calls of this size, so both the answered and the degraded share are large.
+const CAP_MICRO_USD = 20_000;
 
 let aws: TestAws;
 let server: BedrockConverseServer;
@@ -47,7 +54,7 @@ afterAll(async () => {
 });
 
 describe('budget guard', () => {
-  it('1,000 concurrent questions against a $0.05 cap never overspend; the rest degrade to offline answers that say so', async () => {
+  it('1,000 concurrent questions against a $0.02 cap never overspend; the rest degrade to offline answers that say so', async () => {
     const clusterId = uniqueName('budget');
 
     const answers = await Promise.all(
@@ -74,6 +81,24 @@ describe('budget guard', () => {
     expect(degraded.every((answer) => answer.text.includes('budget for agent_reasoning spent: offline answer'))).toBe(true);
     expect(snapshot.cacheMisses).toBe(1000);
   }, 120_000);
+
+  it('charges each call at the price of the model it called: a complex question at Sonnet 5.5\'s, a plain one at Haiku 5.5\'s', async () => {
+    const tableName = uniqueName('priced');
+    await ensureTable(aws.clients.dynamo, tableName);
+    const ledger = new DynamoBudgetLedger({ client: aws.clients.dynamo, tableName });
+    const reasoning = { ...stack.deps.reasoning, ledger, caps: { componentMicroUsd: 200_000_000, totalMicroUsd: 200_000_000 } };
+    const before = replied.length;
+
+    await explain(reasoning, { clusterId: uniqueName('priced'), system: EXPLAIN_SYSTEM_PROMPT, prompt: 'why is it slow?', maxOutputTokens: 80, facts, complex: true, nowMs: JAN_1_2025_MS });
+    const afterSonnet = await ledger.snapshot();
+    await explain(reasoning, { clusterId: uniqueName('priced'), system: EXPLAIN_SYSTEM_PROMPT, prompt: 'and now?', maxOutputTokens: 80, facts, complex: false, nowMs: JAN_1_2025_MS });
+    const afterBoth = await ledger.snapshot();
+
+    const [sonnet, haiku] = replied.slice(before);
+    expect(server.requests.slice(-2).map((request) => request.modelId)).toEqual(['us.anthropic.claude-sonnet-5-5', 'us.anthropic.claude-haiku-5-5']);
+    expect(afterSonnet.committedTotalMicroUsd).toBe(Math.ceil(((sonnet?.inputTokens ?? 0) * SONNET_INPUT_NANO_USD_PER_TOKEN + (sonnet?.outputTokens ?? 0) * SONNET_OUTPUT_NANO_USD_PER_TOKEN) / 1000));
+    expect(afterBoth.committedTotalMicroUsd - afterSonnet.committedTotalMicroUsd).toBe(Math.ceil(((haiku?.inputTokens ?? 0) * HAIKU_INPUT_NANO_USD_PER_TOKEN + (haiku?.outputTokens ?? 0) * HAIKU_OUTPUT_NANO_USD_PER_TOKEN) / 1000));
+  });
 
   it('with its budget spent, a question answered before gets that stale answer, saying so, and makes no model call', async () => {
     const clusterId = uniqueName('stale');

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decideEscalation } from '../../src/app/agents/decide-escalation.ts';
 import { observePredictDecide } from '../../src/app/agents/observe-predict-decide.ts';
-import type { ClusterObserver, EscalationStore } from '../../src/app/ports.ts';
+import type { ClusterObserver } from '../../src/app/ports/cluster-observer.ts';
+import type { EscalationStore } from '../../src/app/ports/escalation-store.ts';
 import { createAgentStack, publishQueue, registerAgentCluster, type AgentStack } from '../support/agent-fixtures.ts';
 import { startTestAws, uniqueName, type TestAws } from '../support/embedded-aws.ts';
 import { JAN_1_2025_MS } from '../support/storage-fixtures.ts';

@@ -14,7 +14,7 @@ import { createHttpApp } from '../../src/app/http/app.ts';
 import { createDashboardRoutes } from '../../src/app/http/dashboard-routes.ts';
 import { createLearningDeps, type LearningDeps } from '../../src/app/learning/learning-deps.ts';
 import { registerCluster } from '../../src/app/learning/register-cluster.ts';
-import type { CalibrationHistoryPoint } from '../../src/app/ports.ts';
+import type { CalibrationHistoryPoint } from '../../src/app/records/calibration-history-point.ts';
 import { dashboardReadRequests, dashboardReadUnits } from '../../src/core/budget/dashboard-usage.ts';
 import { DEFAULT_GATE_CONFIG } from '../../src/core/gating/gate-config.ts';
 import type { AwsClients } from '../../src/entry/aws-clients.ts';

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { EscalationStatus, type Escalation } from '../../src/app/ports.ts';
+import { EscalationStatus, type Escalation } from '../../src/app/records/escalation.ts';
 import { DynamoBudgetLedger } from '../../src/adapters/dynamodb/dynamo-budget-ledger.ts';
 import { DynamoCalibrationHistory } from '../../src/adapters/dynamodb/dynamo-calibration-history.ts';
 import { DynamoClusterStore } from '../../src/adapters/dynamodb/dynamo-cluster-store.ts';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLearningDeps, type LearningDeps } from '../../src/app/learning/learning-deps.ts';
 import { predictJob } from '../../src/app/learning/predict-job.ts';
 import { registerCluster } from '../../src/app/learning/register-cluster.ts';
-import type { Logger } from '../../src/app/ports.ts';
+import type { Logger } from '../../src/app/ports/logger.ts';
 import { DynamoClusterStore } from '../../src/adapters/dynamodb/dynamo-cluster-store.ts';
 import { ensureTable } from '../../src/adapters/dynamodb/table-definition.ts';
 import { ensureBucket, S3BundleStore } from '../../src/adapters/s3/s3-bundle-store.ts';

@@ -13,14 +13,14 @@ import { registerCluster } from '../../src/app/learning/register-cluster.ts';
 import { compileBundle } from '../../src/core/model/apply-bundle.ts';
 import { ensureTable } from '../../src/adapters/dynamodb/table-definition.ts';
 import { ensureBucket } from '../../src/adapters/s3/s3-bundle-store.ts';
-import { modelFamily } from '../../src/core/agents/model-policy.ts';
-import { US_EAST_1_PRICES } from '../../src/core/budget/price-table.ts';
+import { parseModelId } from '../../src/core/agents/model-policy.ts';
+import { modelPrice } from '../../src/core/budget/price-table.ts';
 import { loadConfig } from '../../src/entry/config.ts';
 import { createApiApp, lambdaHandlerOf } from '../../src/entry/lambda/api-app.ts';
 import { LAMBDA_ACTIONS_UNAVAILABLE } from '../../src/entry/lambda/lambda-agent-parts.ts';
 import { createLambdaRuntime, runInvocation, type LambdaRuntime } from '../../src/entry/lambda/lambda-runtime.ts';
 import { meteredAgentDeps } from '../../src/entry/lambda/metered-agent-deps.ts';
-import { startBedrockConverseServer, textReply, type BedrockConverseServer } from '../support/bedrock-converse-server.ts';
+import { END_OF_LIFE_REPLY, startBedrockConverseServer, textReply, type BedrockConverseServer } from '../support/bedrock-converse-server.ts';
 import { startTestAws, uniqueName, type TestAws } from '../support/embedded-aws.ts';
 import { featuresFor, KNOWN_CLUSTER, recordingActions, scriptedObserver } from '../support/http-stack.ts';
 import { captureOutput, emfMetrics, importFresh, logLines, setEnvironment } from '../support/lambda-harness.ts';
@@ -180,8 +180,8 @@ describe('agent metrics behind the API (metered agents, flushed per invocation)'
       requestContext: { ...base.requestContext, http: { ...base.requestContext.http, path: '/invocations' } },
       body: JSON.stringify({ clusterId: KNOWN_CLUSTER, jobId: 'job-obs-1', job: { gpus: 4, queue: 'gpu-a100' } }),
     };
-    // The call's price by hand from the dated price table: tokens × USD per 1K tokens.
-    const price = US_EAST_1_PRICES.bedrock[modelFamily(runtime.config.bedrockModelId as Parameters<typeof modelFamily>[0])];
+    // The call's price by hand from the dated price table: tokens × USD per 1K tokens of the model called.
+    const price = modelPrice(parseModelId(runtime.config.bedrockModelId));
     const expectedCostUsd = (USAGE.inputTokens * price.inputUsdPer1kTokens + USAGE.outputTokens * price.outputUsdPer1kTokens) / 1000;
 
     const run = await captureOutput(() => runInvocation(runtime, { handler: 'api', context }, () => http(event as unknown as Parameters<typeof http>[0], context)) as Promise<Result>);
@@ -205,5 +205,38 @@ describe('agent metrics behind the API (metered agents, flushed per invocation)'
         expect(metric).toMatchObject({ namespace: 'Vgac', dimensions: ['service'], dimensionValues: { service: SERVICE } });
       }
     }
+  });
+
+  it('a model past its end of life (ResourceNotFoundException): one ModelUnavailable, a templated answer that says so, and one model.unavailable warning naming model and error class', async () => {
+    const api = createApiApp(runtime, { observer: scriptedObserver(), actions: recordingActions(), instrumentAgents: (deps) => meteredAgentDeps(deps, runtime) });
+    const http = lambdaHandlerOf(api.app);
+    const base = fixture('apigw-v2-predict-wait.json');
+    const event = {
+      ...base,
+      rawPath: '/invocations',
+      requestContext: { ...base.requestContext, http: { ...base.requestContext.http, path: '/invocations' } },
+      body: JSON.stringify({ clusterId: KNOWN_CLUSTER, jobId: 'job-obs-eol', job: { gpus: 3, queue: 'gpu-eol' } }),
+    };
+    bedrock.script(END_OF_LIFE_REPLY);
+    const callsBefore = bedrock.requests.length;
+
+    const run = await captureOutput(() => runInvocation(runtime, { handler: 'api', context }, () => http(event as unknown as Parameters<typeof http>[0], context)) as Promise<Result>);
+
+    expect(run.error).toBeUndefined();
+    expect(run.result?.statusCode).toBe(200);
+    expect(bedrock.requests.length - callsBefore).toBe(1);
+    const decision = JSON.parse(run.result?.body ?? '{}') as { answer?: string; explanation?: { source?: string; degraded?: string | null } };
+    expect(decision.answer).toMatch(/ \(model unavailable: templated explanation\)$/);
+    expect(decision.explanation).toMatchObject({ source: 'offline', degraded: 'model unavailable' });
+    const unavailable = emfMetrics(run.lines).filter((metric) => metric.name === 'ModelUnavailable');
+    expect(unavailable.map((metric) => metric.value)).toEqual([1]);
+    expect(unavailable[0]).toMatchObject({ namespace: 'Vgac', dimensions: ['service'], dimensionValues: { service: SERVICE } });
+    // The failed call was never billed: its reservation is released, so it costs nothing.
+    expect(emfMetrics(run.lines).filter((metric) => metric.name === 'ModelCostUsd').map((metric) => metric.value)).toEqual([0]);
+    const warnings = logLines(run.lines).filter((line) => line['message'] === 'model.unavailable');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ level: 'WARN', modelId: 'us.anthropic.claude-haiku-5-5', errorClass: 'ResourceNotFoundException', fallback: 'template', service: SERVICE });
+    // The prompt ("Cluster …: … queued … P(long)=… Explain wait.") never reaches the log.
+    expect(JSON.stringify(warnings[0])).not.toMatch(/P\(long\)|Explain wait|queued/);
   });
 });

@@ -4,7 +4,7 @@ import { predictJob } from '../../src/app/learning/predict-job.ts';
 import { recomputeCalibration } from '../../src/app/learning/recompute-calibration.ts';
 import { recordJobOutcome } from '../../src/app/learning/record-outcome.ts';
 import { registerCluster } from '../../src/app/learning/register-cluster.ts';
-import type { Logger } from '../../src/app/ports.ts';
+import type { Logger } from '../../src/app/ports/logger.ts';
 import { DynamoClusterStore } from '../../src/adapters/dynamodb/dynamo-cluster-store.ts';
 import { ensureTable } from '../../src/adapters/dynamodb/table-definition.ts';
 import { ensureBucket, S3BundleStore } from '../../src/adapters/s3/s3-bundle-store.ts';

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signSlackRequest } from '../../src/app/http/slack/slack-signature.ts';
-import type { Logger } from '../../src/app/ports.ts';
+import type { Logger } from '../../src/app/ports/logger.ts';
 import { loadConfig } from '../../src/entry/config.ts';
 import { LOCAL_RESPONSE_PATH } from '../../src/entry/local/local-slack-responses.ts';
 import { startStack, type Stack } from '../../src/entry/local/start-stack.ts';

@@ -11,7 +11,7 @@ import { createSlackRoutes } from '../../src/app/http/slack/slack-routes.ts';
 import { signSlackRequest } from '../../src/app/http/slack/slack-signature.ts';
 import { NOT_AN_APPROVER, type SlackTask } from '../../src/app/http/slack/slack-task.ts';
 import { InfrastructureError } from '../../src/app/errors.ts';
-import type { TaskQueue } from '../../src/app/ports.ts';
+import type { TaskQueue } from '../../src/app/ports/task-queue.ts';
 import { DynamoOnceGuard } from '../../src/adapters/dynamodb/dynamo-once-guard.ts';
 import { createAgentWiring } from '../../src/entry/agent-wiring.ts';
 import { loadConfig, type Config } from '../../src/entry/config.ts';

@@ -6,7 +6,9 @@
 import { Buffer } from 'node:buffer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError, SourceUnavailableError } from '../../src/app/errors.ts';
-import type { ClusterAction, ClusterState, Logger, QueuedJob } from '../../src/app/ports.ts';
+import type { ClusterAction } from '../../src/app/ports/cluster-actions.ts';
+import type { ClusterState, QueuedJob } from '../../src/app/records/queue.ts';
+import type { Logger } from '../../src/app/ports/logger.ts';
 import { SlurmCliObserver, SlurmJobSource } from '../../src/adapters/collectors/slurm-cli-observer.ts';
 import { SlurmrestdObserver } from '../../src/adapters/collectors/slurmrestd-observer.ts';
 import { SlurmClusterActions } from '../../src/adapters/slurm/slurm-cluster-actions.ts';

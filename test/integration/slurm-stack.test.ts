@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerCluster } from '../../src/app/learning/register-cluster.ts';
-import type { Logger } from '../../src/app/ports.ts';
+import type { Logger } from '../../src/app/ports/logger.ts';
 import { SlurmCliObserver } from '../../src/adapters/collectors/slurm-cli-observer.ts';
 import { SlurmClusterActions } from '../../src/adapters/slurm/slurm-cluster-actions.ts';
 import { loadConfig } from '../../src/entry/config.ts';

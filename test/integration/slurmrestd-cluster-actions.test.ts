@@ -13,7 +13,8 @@ import { promisify } from 'node:util';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SourceUnavailableError } from '../../src/app/errors.ts';
-import type { ClusterAction, Logger } from '../../src/app/ports.ts';
+import type { ClusterAction } from '../../src/app/ports/cluster-actions.ts';
+import type { Logger } from '../../src/app/ports/logger.ts';
 import { SsmSecrets } from '../../src/adapters/ssm/ssm-secrets.ts';
 import {
   DEFAULT_SLURMRESTD_CONNECT_RETRIES,

@@ -9,7 +9,10 @@ import { randomUUID, createHash } from 'node:crypto';
 import { DEFAULT_OBSERVE_TIMEOUT_MS, EXPLANATION_FRESH_MS, type AgentDeps } from '../../src/app/agents/agent-deps.ts';
 import { registerCluster } from '../../src/app/learning/register-cluster.ts';
 import { createLearningDeps, type LearningDeps } from '../../src/app/learning/learning-deps.ts';
-import type { BudgetLedger, Logger, Notifier, Reasoner } from '../../src/app/ports.ts';
+import type { BudgetLedger } from '../../src/app/ports/budget-ledger.ts';
+import type { Logger } from '../../src/app/ports/logger.ts';
+import type { Notifier } from '../../src/app/ports/notifier.ts';
+import type { Reasoner } from '../../src/app/ports/reasoner.ts';
 import { SimulatedClusterActions } from '../../src/adapters/collectors/simulated-cluster-actions.ts';
 import { SimulatedObserver } from '../../src/adapters/collectors/simulated-observer.ts';
 import { DynamoBudgetLedger } from '../../src/adapters/dynamodb/dynamo-budget-ledger.ts';
@@ -125,6 +128,7 @@ export async function createAgentStack(aws: TestAws, options: AgentStackOptions 
       caps: options.caps ?? seedCaps(BudgetComponent.agentReasoning),
       hash: (text) => createHash('sha256').update(text).digest('hex'),
       cacheFreshMs: EXPLANATION_FRESH_MS,
+      logger,
     },
     newId: () => randomUUID(),
     observeTimeoutMs: options.observeTimeoutMs ?? DEFAULT_OBSERVE_TIMEOUT_MS,

@@ -4,7 +4,9 @@
  * `POST /model/{modelId}/converse` with a JSON body (`messages`, `system`, `inferenceConfig`,
  * `toolConfig`) → `{ output: { message: { role, content } }, stopReason, usage, metrics }`.
  * Errors as AWS JSON protocol errors (`x-amzn-ErrorType` header + `{ message }`), e.g. 429
- * ThrottlingException. Replies come from a script (one per request, in order), then the default.
+ * ThrottlingException, 404 ResourceNotFoundException (a model past its end of life), 403
+ * AccessDeniedException, 400 ValidationException. Replies come from a script (one per request, in
+ * order), then the default; a reply may be held back `delayMs` (to run into a client's deadline).
  * Records every request so tests can count model calls. Speaks HTTP/2 over cleartext (h2c): the
  * Bedrock Runtime client's default handler is HTTP/2, as it is against AWS.
  */
@@ -16,7 +18,8 @@ export interface ConverseRequestRecord {
   readonly body: {
     readonly messages: { role: string; content: Record<string, unknown>[] }[];
     readonly system?: { text: string }[];
-    readonly inferenceConfig?: { maxTokens?: number };
+    readonly inferenceConfig?: { maxTokens?: number; temperature?: number };
+    readonly additionalModelRequestFields?: Record<string, unknown>;
     readonly toolConfig?: { tools: { toolSpec: { name: string; inputSchema: { json: unknown } } }[] };
   };
 }
@@ -25,6 +28,8 @@ export interface ScriptedReply {
   readonly status: number;
   readonly body: string;
   readonly headers?: Readonly<Record<string, string>>;
+  /** Milliseconds to wait before answering. */
+  readonly delayMs?: number;
 }
 
 export type ReplyScript = ScriptedReply | ((request: ConverseRequestRecord) => ScriptedReply);
@@ -63,11 +68,17 @@ export function toolUseReply(name: string, input: unknown, toolUseId = 'tooluse-
   };
 }
 
-export const THROTTLING_REPLY: ScriptedReply = {
-  status: 429,
-  headers: { 'x-amzn-errortype': 'ThrottlingException:http://internal.amazon.com/coral/com.amazon.bedrock/' },
-  body: JSON.stringify({ message: 'Too many requests, please wait before trying again.' }),
-};
+/** An AWS JSON protocol error reply: the `x-amzn-errortype` header and `{ message }`. */
+export function errorReply(status: number, errorType: string, message: string): ScriptedReply {
+  return { status, headers: { 'x-amzn-errortype': `${errorType}:http://internal.amazon.com/coral/com.amazon.bedrock/` }, body: JSON.stringify({ message }) };
+}
+
+export const THROTTLING_REPLY: ScriptedReply = errorReply(429, 'ThrottlingException', 'Too many requests, please wait before trying again.');
+
+/** What Bedrock answers for a model past its end of life. */
+export const END_OF_LIFE_REPLY: ScriptedReply = errorReply(404, 'ResourceNotFoundException', 'This model version has reached the end of its life. Please refer to the AWS documentation for more details.');
+
+export const ACCESS_DENIED_REPLY: ScriptedReply = errorReply(403, 'AccessDeniedException', 'You don\'t have access to the model with the specified model ID.');
 
 export async function startBedrockConverseServer(defaultReply: ReplyScript = textReply('The queue is busy; expect a moderate wait.')): Promise<BedrockConverseServer> {
   const requests: ConverseRequestRecord[] = [];
@@ -86,8 +97,13 @@ export async function startBedrockConverseServer(defaultReply: ReplyScript = tex
       requests.push(record);
       const next = queue.shift() ?? defaultReply;
       const reply = typeof next === 'function' ? next(record) : next;
-      outgoing.writeHead(reply.status, { 'content-type': 'application/json', 'x-amzn-requestid': `req-${requests.length}`, ...reply.headers });
-      outgoing.end(reply.body);
+      const send = () => {
+        if (outgoing.destroyed || outgoing.closed) return;
+        outgoing.writeHead(reply.status, { 'content-type': 'application/json', 'x-amzn-requestid': `req-${requests.length}`, ...reply.headers });
+        outgoing.end(reply.body);
+      };
+      if (reply.delayMs === undefined) send();
+      else setTimeout(send, reply.delayMs).unref();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -3,7 +3,7 @@
  * cluster id, so one store may serve them all.
  */
 import { describe, expect, it } from 'vitest';
-import type { BundleStore } from '../../src/app/ports.ts';
+import type { BundleStore } from '../../src/app/ports/bundle-store.ts';
 import { DuplicateError } from '../../src/app/errors.ts';
 import { InvalidBundleError, InvalidInputError } from '../../src/core/errors.ts';
 import type { ModelBundle } from '../../src/core/model/bundle.ts';

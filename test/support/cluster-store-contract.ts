@@ -3,7 +3,9 @@
  * memory double) must show. Each case uses its own cluster ids, so one store may serve them all.
  */
 import { describe, expect, it } from 'vitest';
-import type { ClusterStore, ConformalRecord, PredictionRecord } from '../../src/app/ports.ts';
+import type { ClusterStore } from '../../src/app/ports/cluster-store.ts';
+import type { ConformalRecord } from '../../src/app/records/conformal-record.ts';
+import type { PredictionRecord } from '../../src/app/records/prediction-record.ts';
 import { DuplicateError, UnknownJobError } from '../../src/app/errors.ts';
 import { InvalidInputError } from '../../src/core/errors.ts';
 import { JAN_1_2025_MS, sampleCalibration, sampleOutcome, samplePrediction, sampleProfile } from './storage-fixtures.ts';

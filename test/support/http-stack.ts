@@ -11,17 +11,11 @@ import { decideEscalation } from '../../src/app/agents/decide-escalation.ts';
 import type { Clock, HttpDeps, HttpSettings } from '../../src/app/http/http-deps.ts';
 import { createLearningDeps, type LearningDeps } from '../../src/app/learning/learning-deps.ts';
 import { registerCluster } from '../../src/app/learning/register-cluster.ts';
-import type {
-  ClusterAction,
-  ClusterActionResult,
-  ClusterActions,
-  ClusterObserver,
-  ClusterState,
-  Escalation,
-  JobSpec,
-  Logger,
-  QueuedJob,
-} from '../../src/app/ports.ts';
+import type { ClusterAction, ClusterActionResult, ClusterActions } from '../../src/app/ports/cluster-actions.ts';
+import type { ClusterObserver } from '../../src/app/ports/cluster-observer.ts';
+import type { ClusterState, JobSpec, QueuedJob } from '../../src/app/records/queue.ts';
+import type { Escalation } from '../../src/app/records/escalation.ts';
+import type { Logger } from '../../src/app/ports/logger.ts';
 import { DEFAULT_GATE_CONFIG } from '../../src/core/gating/gate-config.ts';
 import { startTestAws, uniqueName, type TestAws } from './embedded-aws.ts';
 import { JAN_1_2025_MS, sampleBundle } from './storage-fixtures.ts';

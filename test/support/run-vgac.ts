@@ -21,9 +21,14 @@ export function runVgac(...args: string[]): Promise<VgacRun> {
  * notice is switched off: it would add lines to the stderr the tests read.
  */
 export function runVgacWithEnv(env: Readonly<Record<string, string>>, ...args: string[]): Promise<VgacRun> {
+  return runVgacAt(REPOSITORY_ROOT, env, ...args);
+}
+
+/** As {@link runVgacWithEnv}, with the `bin/vgac.js` of a copy of the repository at `root`, run from there. */
+export function runVgacAt(root: string, env: Readonly<Record<string, string>>, ...args: string[]): Promise<VgacRun> {
   const childEnv = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env };
   return new Promise((done) => {
-    execFile(process.execPath, [join(REPOSITORY_ROOT, 'bin/vgac.js'), ...args], { cwd: REPOSITORY_ROOT, timeout: 60_000, env: childEnv }, (error, stdout, stderr) => {
+    execFile(process.execPath, [join(root, 'bin/vgac.js'), ...args], { cwd: root, timeout: 60_000, env: childEnv }, (error, stdout, stderr) => {
       done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
     });
   });

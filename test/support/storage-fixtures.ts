@@ -1,5 +1,7 @@
 /** Valid records for storage tests; each builder takes overrides. */
-import type { CalibrationRecord, ClusterProfile, Outcome, PredictionRecord } from '../../src/app/ports.ts';
+import type { CalibrationRecord } from '../../src/app/records/calibration-record.ts';
+import type { ClusterProfile } from '../../src/app/records/cluster-profile.ts';
+import type { Outcome, PredictionRecord } from '../../src/app/records/prediction-record.ts';
 import type { ModelBundle } from '../../src/core/model/bundle.ts';
 
 /** 2025-01-01T00:00:00.000Z in epoch ms (= 1,735,689,600 s). */

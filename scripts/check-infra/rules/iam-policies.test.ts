@@ -222,4 +222,34 @@ Resources:
 
     expect(check(text)).toEqual([]);
   });
+
+  it('checkIamPolicies reports a Bedrock model resource with a wildcard, literal or in a Fn::Sub template, and accepts exact ARNs', () => {
+    const text = `
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: [bedrock:InvokeModel]
+              Resource:
+                - arn:aws:bedrock:*::foundation-model/anthropic.claude-haiku-5-5
+                - !Sub 'arn:\${AWS::Partition}:bedrock:us-east-1::foundation-model/anthropic.*'
+                - !Sub ['arn:\${AWS::Partition}:bedrock:us-east-2::foundation-model/\${M}*', { M: x }]
+                - !Sub 'arn:\${AWS::Partition}:bedrock:\${AWS::Region}:\${AWS::AccountId}:inference-profile/\${ModelId}'
+                - !Sub ['arn:\${AWS::Partition}:bedrock:us-west-2::foundation-model/\${M}', { M: !Select [1, !Split ['us.', !Ref ModelId]] }]
+            - Effect: Allow
+              Action: [s3:GetObject]
+              Resource: arn:aws:s3:::bucket/*
+`;
+
+    const violations = check(text);
+
+    expect(violations.map((violation) => [violation.rule, violation.reason])).toEqual([
+      [RuleId.iamWildcardResource, "Properties.Policies[0]: Bedrock resource 'arn:aws:bedrock:*::foundation-model/anthropic.claude-haiku-5-5' has a wildcard; name the exact inference profile or foundation model"],
+      [RuleId.iamWildcardResource, "Properties.Policies[0]: Bedrock resource 'arn:${AWS::Partition}:bedrock:us-east-1::foundation-model/anthropic.*' has a wildcard; name the exact inference profile or foundation model"],
+      [RuleId.iamWildcardResource, "Properties.Policies[0]: Bedrock resource 'arn:${AWS::Partition}:bedrock:us-east-2::foundation-model/${M}*' has a wildcard; name the exact inference profile or foundation model"],
+    ]);
+  });
 });

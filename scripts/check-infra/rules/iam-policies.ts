@@ -4,6 +4,9 @@
  * - No Allow statement grants `*`, `service:*` or any other action containing `*`, nor uses
  *   NotAction; no Allow statement names Resource `*` or uses NotResource. Deny statements may
  *   use wildcards (e.g. a bucket policy denying insecure transport on `s3:*`).
+ * - An Allow statement with a `bedrock:` action names each model resource exactly: no `*` in
+ *   its ARN (literal or `Fn::Sub` template), so a grant reaches only the inference profiles and
+ *   foundation models of the allow-list, never a whole family (or a refused one).
  * - Every policy must be visible: inline statements, or a SAM policy template from the vetted
  *   list below (whose expansions are known). Managed policies (names or ARNs) and unknown SAM
  *   templates are reported, since their actions cannot be checked here.
@@ -56,6 +59,15 @@ interface Finding {
   readonly reason: string;
 }
 
+/** The ARN text of a resource: a literal, or the template of `Fn::Sub` (string or [string, variables]); undefined for other intrinsics. */
+function resourceText(resource: unknown): string | undefined {
+  if (typeof resource === 'string') return resource;
+  if (!isRecord(resource) || !('Fn::Sub' in resource)) return undefined;
+  const sub = resource['Fn::Sub'];
+  if (typeof sub === 'string') return sub;
+  return Array.isArray(sub) && typeof sub[0] === 'string' ? sub[0] : undefined;
+}
+
 function checkStatement(statement: unknown, where: string): Finding[] {
   if (!isRecord(statement)) return [{ rule: RuleId.iamUnverifiablePolicy, reason: `${where}: a statement is not a mapping` }];
   if (statement.Effect === 'Deny') return [];
@@ -66,8 +78,12 @@ function checkStatement(statement: unknown, where: string): Finding[] {
     else if (action.includes('*')) findings.push({ rule: RuleId.iamWildcardAction, reason: `${where}: wildcard action '${action}'` });
   }
   if (statement.NotResource !== undefined) findings.push({ rule: RuleId.iamWildcardResource, reason: `${where}: Allow with NotResource grants every other resource` });
+  const bedrock = asList(statement.Action).some((action) => typeof action === 'string' && action.startsWith('bedrock:'));
   for (const resource of asList(statement.Resource)) {
     if (resource === '*') findings.push({ rule: RuleId.iamWildcardResource, reason: `${where}: Resource '*'` });
+    else if (bedrock && resourceText(resource)?.includes('*') === true) {
+      findings.push({ rule: RuleId.iamWildcardResource, reason: `${where}: Bedrock resource '${resourceText(resource) ?? ''}' has a wildcard; name the exact inference profile or foundation model` });
+    }
   }
   return findings;
 }

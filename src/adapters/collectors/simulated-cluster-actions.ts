@@ -3,7 +3,8 @@
  * `scontrol`. Each action changes the job in memory and is recorded (`executed()`), so the
  * dashboard and tests can see exactly what the agents did. Dry runs change nothing.
  */
-import type { ClusterAction, ClusterActionResult, ClusterActions, QueuedJob } from '../../app/ports.ts';
+import type { ClusterAction, ClusterActionResult, ClusterActions } from '../../app/ports/cluster-actions.ts';
+import type { QueuedJob } from '../../app/records/queue.ts';
 import type { SimulatedObserver } from './simulated-observer.ts';
 
 export class SimulatedClusterActions implements ClusterActions {

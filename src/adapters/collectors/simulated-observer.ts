@@ -12,7 +12,8 @@
  * `SimulatedClusterActions` (simulated-cluster-actions.ts) changes jobs in the same queue.
  */
 import { SourceUnavailableError } from '../../app/errors.ts';
-import type { ClusterObserver, ClusterState, JobSpec, QueuedJob } from '../../app/ports.ts';
+import type { ClusterObserver } from '../../app/ports/cluster-observer.ts';
+import type { ClusterState, JobSpec, QueuedJob } from '../../app/records/queue.ts';
 
 export type JobFeatures = (job: JobSpec) => Readonly<Record<string, number | string>>;
 

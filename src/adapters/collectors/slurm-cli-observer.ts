@@ -6,7 +6,8 @@
  */
 import { SourceUnavailableError } from '../../app/errors.ts';
 import { buildClusterState } from '../../app/collection/cluster-state.ts';
-import type { ClusterObserver, ClusterState, JobSpec, QueuedJob } from '../../app/ports.ts';
+import type { ClusterObserver } from '../../app/ports/cluster-observer.ts';
+import type { ClusterState, JobSpec, QueuedJob } from '../../app/records/queue.ts';
 import { runCommand, type CommandResult } from '../shared/run-command.ts';
 import { classifyFailure, commandUnavailable, firstErrorLine } from '../shared/slurm-cli-errors.ts';
 import { gpusInTres, nodeIsUnavailable, queuedJobFromJson, queuedJobFromScontrol, scontrolFields, type SlurmJsonJob } from './slurm-fields.ts';

@@ -2,7 +2,7 @@
  * Slurm's job and node fields as its clients print them (squeue --json, slurmrestd v0.0.38+,
  * scontrol show job/node -o), turned into the Observer's QueuedJob. Vendor quirks live here.
  */
-import type { QueuedJob } from '../../app/ports.ts';
+import type { QueuedJob } from '../../app/records/queue.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import { parseSlurmGpuCount } from '../../core/traces/slurm-fields.ts';
 

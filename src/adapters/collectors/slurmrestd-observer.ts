@@ -6,7 +6,8 @@
  */
 import { AuthError, SourceUnavailableError } from '../../app/errors.ts';
 import { buildClusterState } from '../../app/collection/cluster-state.ts';
-import type { ClusterObserver, ClusterState, JobSpec, QueuedJob } from '../../app/ports.ts';
+import type { ClusterObserver } from '../../app/ports/cluster-observer.ts';
+import type { ClusterState, JobSpec, QueuedJob } from '../../app/records/queue.ts';
 import { checkJwt, describeSlurmError, networkCause, parseJson, slurmErrors } from '../shared/slurmrestd-wire.ts';
 import { gpusInTres, nodeIsUnavailable, queuedJobFromJson, type SlurmJsonJob } from './slurm-fields.ts';
 

@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { AuthError, SourceUnavailableError } from '../../app/errors.ts';
-import type { JobSpec } from '../../app/ports.ts';
+import type { JobSpec } from '../../app/records/queue.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker.ts';
 

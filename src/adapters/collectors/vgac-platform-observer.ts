@@ -6,7 +6,8 @@
  * The client's timeouts, retries with jitter and circuit breaker apply; when the platform is down
  * the call ends in SourceUnavailableError and the agents answer "cannot predict now".
  */
-import type { ClusterObserver, ClusterState, JobSpec } from '../../app/ports.ts';
+import type { ClusterObserver } from '../../app/ports/cluster-observer.ts';
+import type { ClusterState, JobSpec } from '../../app/records/queue.ts';
 import { PLATFORM_LOGIT_FEATURE, platformLogit } from '../../core/model/platform-bundle.ts';
 import type { VgacPlatformClient } from './vgac-platform-client.ts';
 

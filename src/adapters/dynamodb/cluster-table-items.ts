@@ -5,7 +5,10 @@
  * `InfrastructureError`), so nothing unvalidated crosses the boundary in either direction.
  */
 import { z } from 'zod';
-import type { CalibrationRecord, ClusterProfile, ConformalRecord, Outcome, PredictionRecord } from '../../app/ports.ts';
+import type { CalibrationRecord } from '../../app/records/calibration-record.ts';
+import type { ClusterProfile } from '../../app/records/cluster-profile.ts';
+import type { ConformalRecord } from '../../app/records/conformal-record.ts';
+import type { Outcome, PredictionRecord } from '../../app/records/prediction-record.ts';
 import { InfrastructureError } from '../../app/errors.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import { ActionScope, CalibrationState, DriftStatus, Tier } from '../../core/gating/gate-config.ts';

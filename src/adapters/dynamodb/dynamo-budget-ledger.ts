@@ -17,7 +17,8 @@
  */
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { InfrastructureError } from '../../app/errors.ts';
-import type { BudgetLedger, LedgerComponentState, LedgerSnapshot, ModelUsage, ReserveResult } from '../../app/ports.ts';
+import type { BudgetLedger, LedgerComponentState, LedgerSnapshot, ReserveResult } from '../../app/ports/budget-ledger.ts';
+import type { ModelUsage } from '../../app/ports/reasoner.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import { AgentSortKey, BUDGET_PARTITION } from './agent-table-keys.ts';
 import { TableKey } from './table-definition.ts';

@@ -8,7 +8,8 @@
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { InfrastructureError } from '../../app/errors.ts';
-import type { CalibrationHistoryPoint, CalibrationHistoryStore } from '../../app/ports.ts';
+import type { CalibrationHistoryPoint } from '../../app/records/calibration-history-point.ts';
+import type { CalibrationHistoryStore } from '../../app/ports/calibration-history-store.ts';
 import { ActionScope, DriftStatus, Tier } from '../../core/gating/gate-config.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import { clusterPartitionKey } from './cluster-table-keys.ts';

@@ -20,16 +20,12 @@
  *   single precision, so packing is exact, and a value that is not is refused, never rounded.
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type {
-  CalibrationRecord,
-  ClusterProfile,
-  ClusterStore,
-  ConditionalWriteResult,
-  ConformalRecord,
-  Outcome,
-  PredictionRecord,
-  RecordOutcomeResult,
-} from '../../app/ports.ts';
+import type { CalibrationRecord } from '../../app/records/calibration-record.ts';
+import type { ClusterProfile } from '../../app/records/cluster-profile.ts';
+import type { ClusterStore, RecordOutcomeResult } from '../../app/ports/cluster-store.ts';
+import type { ConditionalWriteResult } from '../../app/ports/conditional-write.ts';
+import type { ConformalRecord } from '../../app/records/conformal-record.ts';
+import type { Outcome, PredictionRecord } from '../../app/records/prediction-record.ts';
 import { DuplicateError, InfrastructureError, UnknownJobError } from '../../app/errors.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import {

@@ -16,7 +16,10 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { DuplicateError, InfrastructureError } from '../../app/errors.ts';
-import { ClusterActionKind, EscalationStatus, type ConditionalWriteResult, type Escalation, type EscalationStore } from '../../app/ports.ts';
+import { ClusterActionKind } from '../../app/ports/cluster-actions.ts';
+import { EscalationStatus, type Escalation } from '../../app/records/escalation.ts';
+import type { ConditionalWriteResult } from '../../app/ports/conditional-write.ts';
+import type { EscalationStore } from '../../app/ports/escalation-store.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import { escalationListPartition, escalationSortKey, ESCALATION_LIST_PARTITION } from './agent-table-keys.ts';
 import { clusterPartitionKey } from './cluster-table-keys.ts';

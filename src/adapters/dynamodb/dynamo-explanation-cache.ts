@@ -4,7 +4,7 @@
  */
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { InfrastructureError } from '../../app/errors.ts';
-import type { CachedExplanation, ExplanationCache } from '../../app/ports.ts';
+import type { CachedExplanation, ExplanationCache } from '../../app/ports/explanation-cache.ts';
 import { explanationSortKey, EXPLANATION_TTL_SECONDS } from './agent-table-keys.ts';
 import { clusterPartitionKey } from './cluster-table-keys.ts';
 import { TableKey, TTL_ATTRIBUTE } from './table-definition.ts';

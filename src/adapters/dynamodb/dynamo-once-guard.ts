@@ -9,7 +9,7 @@
  */
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { InfrastructureError } from '../../app/errors.ts';
-import type { OnceGuard } from '../../app/ports.ts';
+import type { OnceGuard } from '../../app/ports/once-guard.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import { TableKey, TTL_ATTRIBUTE } from './table-definition.ts';
 import { WRITE_ID_ATTRIBUTE, isConditionFailure, randomWriteId, type NewWriteId } from './write-id.ts';

@@ -7,6 +7,13 @@
  * answers something unusable, becomes a `ReasonerError` (the use case then falls back to the
  * offline reasoner). A call that failed before the model could bill it (throttled, 5xx, network)
  * is settled with zero usage, releasing its reservation (`mayHaveBeenBilled`). The model id is checked against the policy again here: Opus never leaves. // policy-allow: opus-refusal
+ *
+ * Every failure names its class (`ReasonerError.errorClass`: the vendor's error name, e.g.
+ * `ResourceNotFoundException` for a model past its end of life, `AccessDeniedException`,
+ * `ValidationException`, `TimeoutError`), so the caller can log and count it without the prompt.
+ * The request carries no sampling parameters (current Claude models refuse a non-default
+ * `temperature`) and the model's own thinking setting (`ModelRequestFields`): an explanation
+ * spends its `maxTokens` on words, not on thinking.
  */
 import {
   BedrockRuntimeClient,
@@ -17,20 +24,24 @@ import {
   type Tool,
 } from '@aws-sdk/client-bedrock-runtime';
 import { ReasonerError } from '../../app/errors.ts';
-import type { ModelUsage, Reasoner, ReasonerReply, ReasonerRequest, ReasonerToolRequest } from '../../app/ports.ts';
-import { parseModelId } from '../../core/agents/model-policy.ts';
+import type { ModelUsage, Reasoner, ReasonerReply, ReasonerRequest, ReasonerToolRequest } from '../../app/ports/reasoner.ts';
+import { resolveModel } from '../../core/agents/model-policy.ts';
 import { inputTokensUpperBound } from '../../core/agents/token-estimate.ts';
 
 /** Calls in one exchange unless the request says otherwise: an answer, or one tool round trip. */
 export const DEFAULT_MAX_CALLS = 2;
 /** SDK attempts per call (1 + retries) for throttling and transient errors. */
 export const DEFAULT_MAX_ATTEMPTS = 4;
+/** Per-attempt deadline (ms): under the functions' 30 s timeout, so a stuck call degrades instead of killing the invocation. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 20_000;
 
 export interface BedrockClientOptions {
   readonly region: string;
   /** A Bedrock Runtime endpoint to use instead of AWS's (tests: a loopback server). */
   readonly endpoint?: string;
   readonly maxAttempts?: number;
+  /** Per-attempt deadline in ms (default DEFAULT_REQUEST_TIMEOUT_MS); a call past it fails with `TimeoutError`. */
+  readonly requestTimeoutMs?: number;
   /** Static credentials (loopback tests); absent → the SDK's default provider chain. */
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
 }
@@ -40,6 +51,8 @@ export function createBedrockClient(options: BedrockClientOptions): BedrockRunti
   return new BedrockRuntimeClient({
     region: options.region,
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    // The runtime client's default handler (HTTP/2, one stream per session) with a deadline.
+    requestHandler: { requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, disableConcurrentStreams: true },
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     ...(options.credentials === undefined ? {} : { credentials: { ...options.credentials } }),
   });
@@ -56,18 +69,23 @@ function toolConfig(request: ReasonerRequest): { tools: Tool[] } | undefined {
   };
 }
 
-function usageOf(output: ConverseCommandOutput): ModelUsage {
+/** A reply the model gave that cannot be used. */
+function malformed(message: string, modelId: string): ReasonerError {
+  return new ReasonerError(`malformed model output: ${message}`, { errorClass: 'MalformedOutput', modelId });
+}
+
+function usageOf(output: ConverseCommandOutput, modelId: string): ModelUsage {
   const inputTokens = output.usage?.inputTokens;
   const outputTokens = output.usage?.outputTokens;
   if (!Number.isInteger(inputTokens) || !Number.isInteger(outputTokens) || (inputTokens ?? -1) < 0 || (outputTokens ?? -1) < 0) {
-    throw new ReasonerError('malformed model output: no token usage');
+    throw malformed('no token usage', modelId);
   }
   return { inputTokens: inputTokens as number, outputTokens: outputTokens as number };
 }
 
-function contentOf(output: ConverseCommandOutput): ContentBlock[] {
+function contentOf(output: ConverseCommandOutput, modelId: string): ContentBlock[] {
   const content = output.output?.message?.content;
-  if (!Array.isArray(content)) throw new ReasonerError('malformed model output: no message content');
+  if (!Array.isArray(content)) throw malformed('no message content', modelId);
   return content;
 }
 
@@ -94,11 +112,44 @@ export function mayHaveBeenBilled(error: unknown): boolean {
   return (status >= 200 && status < 300) || status === 408 || status === 424;
 }
 
+/** A ValidationException that says the model is gone or not offered (Bedrock's words for an end-of-life or unlisted model). */
+const UNAVAILABLE_VALIDATION = /end of (its )?life|not available|no longer available|legacy|model identifier is invalid|doesn't support the model/i;
+
+/**
+ * The ReasonerError for a failed Converse call: its class (the vendor's error name, or the network
+ * error's code) and a short message saying what a deployer can do about it. The vendor's message
+ * is read only to classify a ValidationException; neither it nor the prompt is repeated.
+ */
+export function reasonerErrorOf(error: unknown, modelId: string): ReasonerError {
+  const name = error instanceof Error ? error.name : 'unknown error';
+  const code = (error as { code?: unknown } | null)?.code;
+  const errorClass = name === 'Error' && typeof code === 'string' ? code : name;
+  const vendorMessage = error instanceof Error ? error.message : '';
+  const options = { cause: error, errorClass, modelId };
+  switch (name) {
+    case 'ThrottlingException':
+      return new ReasonerError('Bedrock kept throttling after retries', options);
+    case 'ResourceNotFoundException':
+      return new ReasonerError(`model ${modelId} not found in this Region or past its end of life (ResourceNotFoundException); run vgac doctor`, options);
+    case 'AccessDeniedException':
+      return new ReasonerError(`access to model ${modelId} denied (AccessDeniedException): the role needs bedrock:InvokeModel on it and the account model access`, options);
+    case 'TimeoutError':
+    case 'ModelTimeoutException':
+      return new ReasonerError(`model ${modelId} timed out (${name})`, options);
+    case 'ValidationException':
+      return UNAVAILABLE_VALIDATION.test(vendorMessage)
+        ? new ReasonerError(`model ${modelId} is not available (ValidationException: end of life or not offered); run vgac doctor`, options)
+        : new ReasonerError(`Bedrock refused the request to ${modelId} (ValidationException)`, options);
+    default:
+      return new ReasonerError(`Bedrock Converse failed: ${errorClass}`, options);
+  }
+}
+
 export function createBedrockReasoner(client: BedrockRuntimeClient): Reasoner {
   return {
     kind: 'bedrock',
     async reason(request: ReasonerRequest): Promise<ReasonerReply> {
-      const modelId = parseModelId(request.modelId);
+      const { id: modelId, model } = resolveModel(request.modelId);
       const maxCalls = request.maxCalls ?? DEFAULT_MAX_CALLS;
       const tools = toolConfig(request);
       const messages: Message[] = [{ role: 'user', content: [{ text: request.prompt }] }];
@@ -119,31 +170,31 @@ export function createBedrockReasoner(client: BedrockRuntimeClient): Reasoner {
               modelId,
               system,
               messages,
-              inferenceConfig: { maxTokens: request.maxOutputTokens, temperature: 0 },
+              inferenceConfig: { maxTokens: request.maxOutputTokens },
+              additionalModelRequestFields: { thinking: { ...model.requestFields.thinking } },
               ...(tools === undefined ? {} : { toolConfig: tools }),
             }),
           );
         } catch (error) {
-          const name = error instanceof Error ? error.name : 'unknown error';
           // Release the worst case now unless the model may have produced tokens: otherwise every
           // failed call would keep its reservation forever and spend the allocation on nothing.
           if (request.meter !== undefined && !mayHaveBeenBilled(error)) await request.meter.settle(NO_USAGE, reserved);
-          throw new ReasonerError(name === 'ThrottlingException' ? 'Bedrock kept throttling after retries' : `Bedrock Converse failed: ${name}`, { cause: error });
+          throw reasonerErrorOf(error, modelId);
         }
-        const callUsage = usageOf(output);
+        const callUsage = usageOf(output, modelId);
         await request.meter?.settle(callUsage, reserved);
         usage = { inputTokens: usage.inputTokens + callUsage.inputTokens, outputTokens: usage.outputTokens + callUsage.outputTokens };
-        const content = contentOf(output);
+        const content = contentOf(output, modelId);
         lastText = textOf(content) || lastText;
 
         const uses = content.flatMap((block) => (block.toolUse === undefined ? [] : [block.toolUse]));
         if (output.stopReason !== 'tool_use' || uses.length === 0 || request.runTool === undefined) {
-          if (lastText === '') throw new ReasonerError(`malformed model output: no text (stopReason ${output.stopReason ?? 'missing'})`);
+          if (lastText === '') throw malformed(`no text (stopReason ${output.stopReason ?? 'missing'})`, modelId);
           return { status: 'answered', text: lastText, modelId, usage, calls: calls + 1, toolRequests };
         }
         const results: ContentBlock[] = [];
         for (const use of uses) {
-          if (typeof use.toolUseId !== 'string' || typeof use.name !== 'string') throw new ReasonerError('malformed model output: tool use without id or name');
+          if (typeof use.toolUseId !== 'string' || typeof use.name !== 'string') throw malformed('tool use without id or name', modelId);
           const toolRequest = { toolUseId: use.toolUseId, name: use.name, input: use.input };
           toolRequests.push(toolRequest);
           const result = await request.runTool(toolRequest);
@@ -152,7 +203,7 @@ export function createBedrockReasoner(client: BedrockRuntimeClient): Reasoner {
         }
         messages.push({ role: 'assistant', content }, { role: 'user', content: results });
       }
-      if (lastText === '') throw new ReasonerError(`model still asked for tools after ${maxCalls} calls`);
+      if (lastText === '') throw new ReasonerError(`model still asked for tools after ${maxCalls} calls`, { errorClass: 'MalformedOutput', modelId });
       return { status: 'answered', text: lastText, modelId, usage, calls: maxCalls, toolRequests };
     },
   };

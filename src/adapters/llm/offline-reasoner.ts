@@ -5,7 +5,7 @@
  */
 import { answerFactsOf } from '../../core/agents/answer-facts-of.ts';
 import { answerText } from '../../core/agents/answer-text.ts';
-import type { Reasoner, ReasonerReply, ReasonerRequest } from '../../app/ports.ts';
+import type { Reasoner, ReasonerReply, ReasonerRequest } from '../../app/ports/reasoner.ts';
 
 export const OFFLINE_MODEL_ID = 'offline-templates';
 

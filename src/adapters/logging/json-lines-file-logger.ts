@@ -5,7 +5,7 @@
  * to `echo` (stderr) so they are never missed.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import type { Logger } from '../../app/ports.ts';
+import type { Logger } from '../../app/ports/logger.ts';
 
 export interface JsonLinesFileLogger extends Logger {
   /** Flushes and closes the file. */

@@ -4,7 +4,7 @@
  * lines when `POWERTOOLS_DEV=true` is set in the environment.
  */
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
-import type { Logger } from '../../app/ports.ts';
+import type { Logger } from '../../app/ports/logger.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 

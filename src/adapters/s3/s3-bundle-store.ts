@@ -12,7 +12,7 @@ import {
   type BucketLocationConstraint,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import type { BundleStore } from '../../app/ports.ts';
+import type { BundleStore } from '../../app/ports/bundle-store.ts';
 import { DuplicateError, InfrastructureError } from '../../app/errors.ts';
 import { InvalidBundleError, InvalidInputError } from '../../core/errors.ts';
 import { ModelBundleSchema, type ModelBundle } from '../../core/model/bundle.ts';

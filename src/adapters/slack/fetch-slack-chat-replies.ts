@@ -9,7 +9,7 @@
  * Slack's error code only — never the token or the message.
  */
 import { InfrastructureError } from '../../app/errors.ts';
-import type { ChatMessage, ChatReplies } from '../../app/ports.ts';
+import type { ChatMessage, ChatReplies } from '../../app/ports/chat-replies.ts';
 
 /** How long one HTTP request may take before it is abandoned, in milliseconds. */
 export const SLACK_REQUEST_TIMEOUT_MS = 5_000;

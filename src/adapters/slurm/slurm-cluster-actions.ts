@@ -6,7 +6,8 @@
  * audited: the result's `detail` names the command and outcome, and one `cluster.action` log
  * line records it. Only called after the gate allowed the action or a human approved it.
  */
-import type { ClusterAction, ClusterActionResult, ClusterActions, Logger } from '../../app/ports.ts';
+import type { ClusterAction, ClusterActionResult, ClusterActions } from '../../app/ports/cluster-actions.ts';
+import type { Logger } from '../../app/ports/logger.ts';
 import { runCommand, type CommandResult } from '../shared/run-command.ts';
 import { classifyFailure, commandUnavailable, firstErrorLine } from '../shared/slurm-cli-errors.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ClusterAction } from '../../app/ports.ts';
+import type { ClusterAction } from '../../app/ports/cluster-actions.ts';
 import { jobUpdateFor, stateRefusal, type SlurmRestJob } from './slurmrestd-cluster-actions.ts';
 
 const action = (kind: ClusterAction['kind'], value?: string | number, jobId = '42'): ClusterAction => ({ kind, clusterId: 'c', jobId, reason: 'r', ...(value === undefined ? {} : { value }) });

@@ -27,7 +27,9 @@
  */
 import { ExponentialBackoff, handleWhen, isTaskCancelledError, retry, timeout, TimeoutStrategy, wrap, type IPolicy } from 'cockatiel';
 import { AuthError, SourceUnavailableError } from '../../app/errors.ts';
-import type { ClusterAction, ClusterActionResult, ClusterActions, Logger, SecretSource } from '../../app/ports.ts';
+import type { ClusterAction, ClusterActionResult, ClusterActions } from '../../app/ports/cluster-actions.ts';
+import type { Logger } from '../../app/ports/logger.ts';
+import type { SecretSource } from '../../app/ports/secret-source.ts';
 import { checkJwt, networkCause, parseJson, slurmErrors, type SlurmRestError } from '../shared/slurmrestd-wire.ts';
 
 /** The slurmrestd OpenAPI version whose job update this adapter speaks (served by Slurm 22.05 to 23.11). */

@@ -5,7 +5,7 @@
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { InfrastructureError } from '../../app/errors.ts';
-import type { Notifier } from '../../app/ports.ts';
+import type { Notifier } from '../../app/ports/notifier.ts';
 
 /** SNS refuses subjects over 100 characters. */
 export const SNS_SUBJECT_MAX_CHARS = 100;

@@ -5,7 +5,7 @@
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { InfrastructureError } from '../../app/errors.ts';
-import type { TaskQueue } from '../../app/ports.ts';
+import type { TaskQueue } from '../../app/ports/task-queue.ts';
 
 /** SNS's message size limit, bytes. */
 export const SNS_MAX_MESSAGE_BYTES = 262_144;

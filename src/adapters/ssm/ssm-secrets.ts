@@ -6,7 +6,7 @@
  */
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { InfrastructureError, NotConfiguredError } from '../../app/errors.ts';
-import type { SecretSource } from '../../app/ports.ts';
+import type { SecretSource } from '../../app/ports/secret-source.ts';
 
 export class SsmSecrets implements SecretSource {
   readonly #client: SSMClient;

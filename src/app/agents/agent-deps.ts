@@ -7,15 +7,14 @@ import { BudgetComponent } from '../../core/budget/budget-allocation.ts';
 import type { BudgetCaps } from '../../core/budget/model-call-cost.ts';
 import type { ModelPolicy } from '../../core/agents/model-policy.ts';
 import type { LearningDeps } from '../learning/learning-deps.ts';
-import type {
-  BudgetLedger,
-  ClusterActions,
-  ClusterObserver,
-  EscalationStore,
-  ExplanationCache,
-  Notifier,
-  Reasoner,
-} from '../ports.ts';
+import type { BudgetLedger } from '../ports/budget-ledger.ts';
+import type { ClusterActions } from '../ports/cluster-actions.ts';
+import type { ClusterObserver } from '../ports/cluster-observer.ts';
+import type { EscalationStore } from '../ports/escalation-store.ts';
+import type { ExplanationCache } from '../ports/explanation-cache.ts';
+import type { Notifier } from '../ports/notifier.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { Reasoner } from '../ports/reasoner.ts';
 
 /** An explanation stays fresh for an hour (seed: "cache explanations… age > 1 hour"). */
 export const EXPLANATION_FRESH_MS = 3_600_000;
@@ -37,6 +36,8 @@ export interface ReasoningDeps {
   /** Content hash (hex) for cache keys; injected because app has no crypto. */
   readonly hash: (text: string) => string;
   readonly cacheFreshMs: number;
+  /** Where a failed model call is reported (`model.unavailable`: model id and error class, never the prompt). */
+  readonly logger: Logger;
 }
 
 export interface AgentDeps {

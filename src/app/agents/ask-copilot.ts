@@ -14,7 +14,7 @@
 import { statusText } from '../../core/agents/answer-text.ts';
 import { parseQuestion, QuestionIntent, type ParsedQuestion } from '../../core/agents/parse-question.ts';
 import { qualifiedTiers } from '../../core/gating/tiers.ts';
-import type { ClusterStore } from '../ports.ts';
+import type { ClusterStore } from '../ports/cluster-store.ts';
 import type { AgentDeps } from './agent-deps.ts';
 import { DecisionStatus, observePredictDecide, type AgentDecision } from './observe-predict-decide.ts';
 

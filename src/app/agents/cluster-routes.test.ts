@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ClusterAction, ClusterActions, ClusterObserver, ClusterState } from '../ports.ts';
+import type { ClusterAction, ClusterActions } from '../ports/cluster-actions.ts';
+import type { ClusterObserver } from '../ports/cluster-observer.ts';
+import type { ClusterState } from '../records/queue.ts';
 import { routeClusters } from './cluster-routes.ts';
 
 function source(name: string): { observer: ClusterObserver; actions: ClusterActions } {

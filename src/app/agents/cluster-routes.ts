@@ -4,7 +4,9 @@
  * (the simulated clusters). The agents and the HTTP app see one ClusterObserver and one
  * ClusterActions, so a question or an approved escalation reaches the source that owns the cluster.
  */
-import type { ClusterAction, ClusterActionResult, ClusterActions, ClusterObserver, ClusterState, JobSpec } from '../ports.ts';
+import type { ClusterAction, ClusterActionResult, ClusterActions } from '../ports/cluster-actions.ts';
+import type { ClusterObserver } from '../ports/cluster-observer.ts';
+import type { ClusterState, JobSpec } from '../records/queue.ts';
 
 export interface ClusterRoute {
   readonly clusterId: string;

@@ -1,5 +1,5 @@
 /** Counts the Observer reports about a queue, and the anomalies it flags. */
-import type { ClusterState } from '../ports.ts';
+import type { ClusterState } from '../records/queue.ts';
 
 export interface ClusterSummary {
   readonly clusterId: string;

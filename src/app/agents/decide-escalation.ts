@@ -6,7 +6,10 @@
  * escalation's history (who, when, what) and logged as `escalation.decided`.
  */
 import { UnknownEscalationError } from '../errors.ts';
-import type { ClusterActions, Escalation, EscalationStore, Logger } from '../ports.ts';
+import type { ClusterActions } from '../ports/cluster-actions.ts';
+import type { Escalation } from '../records/escalation.ts';
+import type { EscalationStore } from '../ports/escalation-store.ts';
+import type { Logger } from '../ports/logger.ts';
 
 export interface DecideEscalationRequest {
   readonly clusterId: string;

@@ -1,18 +1,29 @@
 /**
  * Words for a decision, as cheaply as honesty allows: a fresh cached answer (no model call), else
  * the configured reasoner under the budget guard (worst case reserved before the call, actual
- * tokens settled after), else — when the allocation is spent or the model fails — a cached
- * answer of any age, then the offline templates; the answer says when it was degraded.
+ * tokens settled after, both priced with the model the call names), else — when the allocation is
+ * spent or the model fails — a cached answer of any age, then the offline templates; the answer
+ * says when it was degraded. A failed model call (throttled past retries, not found or past its
+ * end of life, access denied, refused, timed out) is logged as one `model.unavailable` line with
+ * the model id and the error class, never the prompt, and its answer carries the visible note
+ * MODEL_UNAVAILABLE_NOTE.
  * The model only writes words: whatever tools it asks for go through `runTool`, which the caller
  * restricts (see `modelToolRunner`).
  */
-import { modelFamily, modelForRequest } from '../../core/agents/model-policy.ts';
+import { modelForRequest, type AllowedModelId } from '../../core/agents/model-policy.ts';
 import { callCostMicroUsd, worstCaseCallMicroUsd } from '../../core/budget/model-call-cost.ts';
 import { ReasonerError } from '../errors.ts';
-import type { CallMeter, ExplanationFacts, ReasonerRequest, ReasonerToolRequest, ReasonerToolSpec } from '../ports.ts';
+import type { CallMeter, ExplanationFacts, ReasonerRequest, ReasonerToolRequest, ReasonerToolSpec } from '../ports/reasoner.ts';
 import { REASONING_COMPONENT, type ReasoningDeps } from './agent-deps.ts';
 
 export const ExplanationSource = { model: 'model', cache: 'cache', offline: 'offline' } as const;
+
+/** `degraded` when the model call failed; the log event says which model and why. */
+export const MODEL_UNAVAILABLE = 'model unavailable';
+/** Appended to a templated answer given because the model call failed. */
+export const MODEL_UNAVAILABLE_NOTE = `(${MODEL_UNAVAILABLE}: templated explanation)`;
+/** The log event of a failed model call. */
+export const MODEL_UNAVAILABLE_EVENT = 'model.unavailable';
 export type ExplanationSource = (typeof ExplanationSource)[keyof typeof ExplanationSource];
 
 export interface ExplainRequest {
@@ -39,18 +50,21 @@ export interface Explanation {
   readonly toolRequests: readonly ReasonerToolRequest[];
 }
 
-/** A meter that reserves each call's worst case in the ledger and settles its actual cost. */
-export function ledgerMeter(deps: ReasoningDeps, modelId: Parameters<typeof modelFamily>[0]): CallMeter {
-  const family = modelFamily(modelId);
+/**
+ * A meter that reserves each call's worst case in the ledger and settles its actual cost, both at
+ * the price of `modelId` — the model the reasoner calls with this meter (its endpoint's rate:
+ * global, geographic or in-Region).
+ */
+export function ledgerMeter(deps: ReasoningDeps, modelId: AllowedModelId): CallMeter {
   return {
     async reserve(inputTokensUpperBound, maxOutputTokens) {
-      const worst = worstCaseCallMicroUsd(family, inputTokensUpperBound, maxOutputTokens);
+      const worst = worstCaseCallMicroUsd(modelId, inputTokensUpperBound, maxOutputTokens);
       const result = await deps.ledger.reserve(REASONING_COMPONENT, worst, deps.caps);
       return result.status === 'reserved';
     },
     async settle(usage, reserved) {
-      const worst = worstCaseCallMicroUsd(family, reserved.inputTokensUpperBound, reserved.maxOutputTokens);
-      const actual = callCostMicroUsd(family, usage.inputTokens, usage.outputTokens);
+      const worst = worstCaseCallMicroUsd(modelId, reserved.inputTokensUpperBound, reserved.maxOutputTokens);
+      const actual = callCostMicroUsd(modelId, usage.inputTokens, usage.outputTokens);
       await deps.ledger.settle(REASONING_COMPONENT, actual - worst, usage);
     },
   };
@@ -59,8 +73,9 @@ export function ledgerMeter(deps: ReasoningDeps, modelId: Parameters<typeof mode
 async function offlineExplanation(deps: ReasoningDeps, request: ExplainRequest, degraded: string | null): Promise<Explanation> {
   const reply = await deps.offline.reason({ modelId: 'offline', system: request.system, prompt: request.prompt, maxOutputTokens: request.maxOutputTokens, facts: request.facts });
   const text = reply.status === 'answered' ? reply.text : '';
+  const note = degraded === null ? '' : degraded === MODEL_UNAVAILABLE ? ` ${MODEL_UNAVAILABLE_NOTE}` : ` (${degraded}: offline answer)`;
   return {
-    text: degraded === null ? text : `${text} (${degraded}: offline answer)`,
+    text: `${text}${note}`,
     source: ExplanationSource.offline,
     modelId: null,
     degraded,
@@ -110,7 +125,14 @@ export async function explain(deps: ReasoningDeps, request: ExplainRequest): Pro
     failure = `budget for ${REASONING_COMPONENT} spent`;
   } catch (error) {
     if (!(error instanceof ReasonerError)) throw error;
-    failure = `model unavailable (${error.message})`;
+    failure = MODEL_UNAVAILABLE;
+    deps.logger.warn(MODEL_UNAVAILABLE_EVENT, {
+      clusterId: request.clusterId,
+      modelId: error.modelId ?? modelId,
+      errorClass: error.errorClass,
+      reason: error.message,
+      fallback: cached === undefined ? 'template' : 'cache',
+    });
   }
   if (cached !== undefined) {
     const ageMinutes = Math.round((request.nowMs - cached.createdAtMs) / 60_000);

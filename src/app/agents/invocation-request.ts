@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { parseQuestion } from '../../core/agents/parse-question.ts';
 import { InvalidRequestError } from '../errors.ts';
-import type { JobSpec } from '../ports.ts';
+import type { JobSpec } from '../records/queue.ts';
 import type { ObservePredictDecideRequest } from './observe-predict-decide.ts';
 
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'an id: letters, digits, . _ : - (≤ 128)');

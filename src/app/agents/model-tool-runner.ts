@@ -6,7 +6,7 @@
  * `gate.decision` line names it).
  */
 import type { ActionScope, Tier } from '../../core/gating/gate-config.ts';
-import type { ReasonerToolRequest, ReasonerToolSpec } from '../ports.ts';
+import type { ReasonerToolRequest, ReasonerToolSpec } from '../ports/reasoner.ts';
 import type { AgentDeps } from './agent-deps.ts';
 import { findTool, permitRefusal, toolSpecs, ToolEffect, TOOLS, type ToolResult } from './tools.ts';
 

@@ -1,6 +1,7 @@
 /** Observe with a deadline: a collector that is down or slow becomes a `SourceUnavailableError`. */
 import { SourceUnavailableError } from '../errors.ts';
-import type { ClusterObserver, ClusterState, JobSpec } from '../ports.ts';
+import type { ClusterObserver } from '../ports/cluster-observer.ts';
+import type { ClusterState, JobSpec } from '../records/queue.ts';
 
 /**
  * `observer.observe` bounded by `timeoutMs`. Any failure of the source (thrown error, timeout) is

@@ -31,15 +31,11 @@ import { ActionScope, type Tier } from '../../core/gating/gate-config.ts';
 import { GATE_DECISION_EVENT, gateAuditEvent, GateOutcome } from '../../core/gating/gate.ts';
 import { SourceUnavailableError } from '../errors.ts';
 import { predictJob } from '../learning/predict-job.ts';
-import type {
-  ClusterAction,
-  ClusterActionResult,
-  ClusterState,
-  Escalation,
-  ExplanationFacts,
-  JobSpec,
-  WaitEstimate,
-} from '../ports.ts';
+import type { ClusterAction, ClusterActionResult } from '../ports/cluster-actions.ts';
+import type { ClusterState, JobSpec } from '../records/queue.ts';
+import type { Escalation } from '../records/escalation.ts';
+import type { ExplanationFacts } from '../ports/reasoner.ts';
+import type { WaitEstimate } from '../records/prediction-record.ts';
 import type { AgentDeps } from './agent-deps.ts';
 import { summariseCluster, type ClusterSummary } from './cluster-summary.ts';
 import { explain, ExplanationSource, type Explanation } from './explain.ts';

@@ -6,7 +6,9 @@
  * no stored prediction → SourceUnavailableError (the answer is then "cannot predict now").
  */
 import { SourceUnavailableError } from '../errors.ts';
-import type { ClusterObserver, ClusterState, ClusterStore, JobSpec } from '../ports.ts';
+import type { ClusterObserver } from '../ports/cluster-observer.ts';
+import type { ClusterState, JobSpec } from '../records/queue.ts';
+import type { ClusterStore } from '../ports/cluster-store.ts';
 
 /** Feature names that carry the job's own GPU request, by dataset family. */
 export const REQUESTED_GPU_FEATURES = ['requestedGpus', 'requested_gpus', 'gpus'] as const;

@@ -4,7 +4,7 @@
  * says so and why, so an approved escalation ends `failed` with that reason instead of claiming a
  * change that never happened. A dry run reports what would have been asked.
  */
-import type { ClusterAction, ClusterActionResult, ClusterActions } from '../ports.ts';
+import type { ClusterAction, ClusterActionResult, ClusterActions } from '../ports/cluster-actions.ts';
 
 export function unavailableClusterActions(reason: string): ClusterActions {
   return {

@@ -5,7 +5,7 @@
  * AWS Budgets notifications (plain text). Each becomes one notice for the chat Notifier; an
  * escalation keeps its ids so the chat message carries Approve / Reject buttons.
  */
-import type { Notifier } from '../ports.ts';
+import type { Notifier } from '../ports/notifier.ts';
 
 export interface AlertMessage {
   readonly subject: string | null;

@@ -1,5 +1,5 @@
 /** Assembles the Observer's ClusterState from a collector's job and node listing. Pure. */
-import type { ClusterState, JobSpec, QueuedJob } from '../ports.ts';
+import type { ClusterState, JobSpec, QueuedJob } from '../records/queue.ts';
 import { liveQueueFeatures } from '../../core/features/live-queue-features.ts';
 import { jobSpecRequest } from './job-spec-request.ts';
 

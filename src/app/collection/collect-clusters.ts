@@ -8,7 +8,7 @@
  */
 import { SourceUnavailableError } from '../errors.ts';
 import type { LearningDeps } from '../learning/learning-deps.ts';
-import type { ClusterObserver } from '../ports.ts';
+import type { ClusterObserver } from '../ports/cluster-observer.ts';
 import { captureTick, createCaptureTracker, type CaptureTracker } from './submit-capture.ts';
 
 export type ClusterCollection =

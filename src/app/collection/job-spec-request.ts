@@ -1,6 +1,6 @@
 /** A JobSpec (the VGAC platform contract) as the resources the queue features read. Pure. */
 import type { RequestedResources } from '../../core/features/live-queue-features.ts';
-import type { JobSpec } from '../ports.ts';
+import type { JobSpec } from '../records/queue.ts';
 
 const MILLICORES_PER_CPU = 1_000;
 const SECONDS_PER_MINUTE = 60;

@@ -3,7 +3,8 @@ import { DEFAULT_GATE_CONFIG } from '../../core/gating/gate-config.ts';
 import type { ModelBundle } from '../../core/model/bundle.ts';
 import { createLearningDeps, type LearningDeps } from '../learning/learning-deps.ts';
 import { registerCluster } from '../learning/register-cluster.ts';
-import type { ClusterState, Logger, QueuedJob } from '../ports.ts';
+import type { ClusterState, QueuedJob } from '../records/queue.ts';
+import type { Logger } from '../ports/logger.ts';
 import { MemoryBundleStore, MemoryClusterStore } from '../replay/memory-stores.ts';
 import { captureTick, createCaptureTracker } from './submit-capture.ts';
 

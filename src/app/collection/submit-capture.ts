@@ -23,7 +23,7 @@ import { DuplicateError, UnknownJobError } from '../errors.ts';
 import type { LearningDeps } from '../learning/learning-deps.ts';
 import { predictJob } from '../learning/predict-job.ts';
 import { recordJobOutcome } from '../learning/record-outcome.ts';
-import type { ClusterState, QueuedJob } from '../ports.ts';
+import type { ClusterState, QueuedJob } from '../records/queue.ts';
 import { liveQueueFeatures } from '../../core/features/live-queue-features.ts';
 
 export const DEFAULT_CAPTURE_INTERVAL_MS = 5_000;

@@ -4,7 +4,7 @@
  */
 import { Binning, calibrationError, ECE_BINS, type ReliabilityBin } from '../../core/metrics/calibration-error.ts';
 import type { LearningDeps } from '../learning/learning-deps.ts';
-import type { CalibrationRecord } from '../ports.ts';
+import type { CalibrationRecord } from '../records/calibration-record.ts';
 
 export interface CalibrationSummaryView {
   readonly cluster_id: string;

@@ -1,5 +1,6 @@
 /** The Observer's queue state and the escalation queue as the API shows them (snake_case). */
-import type { ClusterState, Escalation, QueuedJob } from '../ports.ts';
+import type { ClusterState, QueuedJob } from '../records/queue.ts';
+import type { Escalation } from '../records/escalation.ts';
 
 export interface QueuedJobView {
   readonly job_id: string;

@@ -21,7 +21,11 @@ import { calibrationDetail, calibrationSummary, reliabilityOfWindow, type Reliab
 import { escalationView } from './cluster-views.ts';
 import { budgetView, historyPointView, predictionView, psiView, type PsiReference } from './dashboard-views.ts';
 import type { LearningDeps } from '../learning/learning-deps.ts';
-import type { BudgetLedger, CalibrationHistoryStore, CalibrationRecord, EscalationStore, Logger } from '../ports.ts';
+import type { BudgetLedger } from '../ports/budget-ledger.ts';
+import type { CalibrationHistoryStore } from '../ports/calibration-history-store.ts';
+import type { EscalationStore } from '../ports/escalation-store.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { CalibrationRecord } from '../records/calibration-record.ts';
 
 /** How much of each part one refresh shows (the page draws exactly these). */
 export const DASHBOARD_LIMITS = Object.freeze({

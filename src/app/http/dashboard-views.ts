@@ -12,7 +12,10 @@ import { featureDrift } from '../../core/model/feature-reference.ts';
 import { UnknownClusterError } from '../errors.ts';
 import { numericFeatureColumns } from '../learning/feature-columns.ts';
 import type { LearningDeps } from '../learning/learning-deps.ts';
-import type { CalibrationHistoryPoint, CalibrationRecord, LedgerSnapshot, PredictionRecord } from '../ports.ts';
+import type { LedgerSnapshot } from '../ports/budget-ledger.ts';
+import type { CalibrationHistoryPoint } from '../records/calibration-history-point.ts';
+import type { CalibrationRecord } from '../records/calibration-record.ts';
+import type { PredictionRecord } from '../records/prediction-record.ts';
 
 /** Recent predictions PSI is computed on. */
 export const PSI_RECENT_JOBS = 200;

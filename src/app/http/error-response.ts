@@ -7,7 +7,7 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { VgacError } from '../../core/errors.ts';
 import { InvalidRequestError, type RequestIssue } from '../errors.ts';
-import type { Logger } from '../ports.ts';
+import type { Logger } from '../ports/logger.ts';
 
 /** HTTP status by `VgacError.code`. Codes not listed are server faults (500). */
 export const ERROR_STATUS_BY_CODE: Readonly<Record<string, ContentfulStatusCode>> = Object.freeze({

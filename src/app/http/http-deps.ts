@@ -7,7 +7,8 @@
 import type { Hono } from 'hono';
 import type { LearningDeps } from '../learning/learning-deps.ts';
 import type { DecideEscalationRequest, DecideEscalationResult } from '../agents/decide-escalation.ts';
-import type { ClusterObserver, EscalationStore } from '../ports.ts';
+import type { ClusterObserver } from '../ports/cluster-observer.ts';
+import type { EscalationStore } from '../ports/escalation-store.ts';
 
 /** Time, injected: wall-clock ms for records, monotonic ms for measuring latency. */
 export interface Clock {

@@ -5,7 +5,7 @@
  */
 import { UnknownClusterError } from '../errors.ts';
 import { predictJob } from '../learning/predict-job.ts';
-import type { JobSpec } from '../ports.ts';
+import type { JobSpec } from '../records/queue.ts';
 import type { HttpDeps } from './http-deps.ts';
 import { toVgacPrediction, type VgacPrediction } from './vgac-prediction.ts';
 

@@ -4,7 +4,7 @@
  * `job_id`. Objects are strict: an unknown or misspelt field is a 400 naming it.
  */
 import { z } from 'zod';
-import type { JobSpec } from '../ports.ts';
+import type { JobSpec } from '../records/queue.ts';
 
 /** Cluster, job and escalation ids: what the single table accepts in a key. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;

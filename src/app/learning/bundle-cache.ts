@@ -5,7 +5,7 @@
 import { compileBundle, type CompiledBundle } from '../../core/model/apply-bundle.ts';
 import type { ModelBundle } from '../../core/model/bundle.ts';
 import { InfrastructureError } from '../errors.ts';
-import type { BundleStore } from '../ports.ts';
+import type { BundleStore } from '../ports/bundle-store.ts';
 
 export interface LoadedBundle {
   readonly bundle: ModelBundle;

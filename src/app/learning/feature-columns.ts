@@ -3,7 +3,7 @@
  * bundle's training reference. A value that is missing, a string or not finite is left out of its
  * column (it cannot be binned), so columns may differ in length.
  */
-import type { PredictionRecord } from '../ports.ts';
+import type { PredictionRecord } from '../records/prediction-record.ts';
 
 export function numericFeatureColumns(predictions: readonly PredictionRecord[], names: readonly string[]): Record<string, Float64Array> {
   const columns: Record<string, Float64Array> = {};

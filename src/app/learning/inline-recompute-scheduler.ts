@@ -4,7 +4,7 @@
  * `recordJobOutcome` uses when no scheduler is wired; the replay and the learning-loop tests use
  * it so a recompute lands exactly at the outcome that made it due.
  */
-import type { RecomputeReason, RecomputeScheduler } from '../ports.ts';
+import type { RecomputeReason, RecomputeScheduler } from '../ports/recompute-scheduler.ts';
 import type { LearningDeps } from './learning-deps.ts';
 import { recomputeCalibration, type RecomputeResult } from './recompute-calibration.ts';
 

@@ -5,7 +5,11 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_ONLINE_WAIT_OPTIONS, type OnlineWaitOptions } from '../../core/conformal/online-wait-interval.ts';
 import type { GateConfig } from '../../core/gating/gate-config.ts';
-import type { BundleStore, CalibrationHistoryStore, ClusterStore, Logger, RecomputeScheduler } from '../ports.ts';
+import type { BundleStore } from '../ports/bundle-store.ts';
+import type { CalibrationHistoryStore } from '../ports/calibration-history-store.ts';
+import type { ClusterStore } from '../ports/cluster-store.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { RecomputeScheduler } from '../ports/recompute-scheduler.ts';
 import { createBundleCache, type BundleCache } from './bundle-cache.ts';
 
 export interface LearningSettings {

@@ -3,7 +3,7 @@
  * drift, a new bundle version, the refreshed profile) or that a step failed. The words are
  * built here from the workflow's own results; the Notifier (SNS on AWS) delivers them.
  */
-import type { Notifier } from '../ports.ts';
+import type { Notifier } from '../ports/notifier.ts';
 
 export interface ClusterChangeNotice {
   readonly kind: 'cluster';

@@ -8,7 +8,8 @@ import { initialOnlineWaitState, issueOnlineWait } from '../../core/conformal/on
 import { gateAuditEvent, gateDecision, type GateDecision, type GateInput } from '../../core/gating/gate.ts';
 import { UnknownClusterError } from '../errors.ts';
 import type { GateConfig } from '../../core/gating/gate-config.ts';
-import type { CalibrationRecord, PredictionRecord } from '../ports.ts';
+import type { CalibrationRecord } from '../records/calibration-record.ts';
+import type { PredictionRecord } from '../records/prediction-record.ts';
 import type { LearningDeps } from './learning-deps.ts';
 
 export interface PredictJobRequest {

@@ -10,7 +10,7 @@
  */
 import { ActionScope, CalibrationState, DriftStatus } from '../../core/gating/gate-config.ts';
 import type { ModelBundle } from '../../core/model/bundle.ts';
-import type { CalibrationRecord } from '../ports.ts';
+import type { CalibrationRecord } from '../records/calibration-record.ts';
 import type { LearningDeps } from './learning-deps.ts';
 
 export const PublishKind = { recalibration: 'recalibration', retrain: 'retrain' } as const;

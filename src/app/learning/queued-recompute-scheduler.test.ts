@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../core/errors.ts';
-import type { TaskQueue } from '../ports.ts';
+import type { TaskQueue } from '../ports/task-queue.ts';
 import { parseRecomputeTask, queuedRecomputeScheduler, type RecomputeTask } from './queued-recompute-scheduler.ts';
 
 describe('queuedRecomputeScheduler', () => {

@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { InvalidInputError } from '../../core/errors.ts';
-import type { RecomputeReason, RecomputeScheduler, TaskQueue } from '../ports.ts';
+import type { RecomputeReason, RecomputeScheduler } from '../ports/recompute-scheduler.ts';
+import type { TaskQueue } from '../ports/task-queue.ts';
 
 /** The message: which cluster, why, and when it became due (epoch ms). */
 export const RecomputeTask = z.strictObject({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PredictionRecord } from '../ports.ts';
+import type { PredictionRecord } from '../records/prediction-record.ts';
 import { windowMetrics } from './recompute-calibration.ts';
 
 function window(count: number, longWaits: number, probabilityOf: (isLong: boolean) => number = (isLong) => (isLong ? 0.8 : 0.1)): PredictionRecord[] {

@@ -5,7 +5,8 @@
  * signals; an outcome burst that scheduled many) therefore recomputes a window once.
  */
 import { UnknownClusterError } from '../errors.ts';
-import type { CalibrationRecord, RecomputeReason } from '../ports.ts';
+import type { CalibrationRecord } from '../records/calibration-record.ts';
+import type { RecomputeReason } from '../ports/recompute-scheduler.ts';
 import type { LearningDeps } from './learning-deps.ts';
 import { recomputeCalibration, type RecomputeResult } from './recompute-calibration.ts';
 import { outcomesUntilRecompute } from './record-outcome.ts';

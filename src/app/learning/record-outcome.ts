@@ -9,7 +9,9 @@
 import { InvalidInputError } from '../../core/errors.ts';
 import { ActionScope } from '../../core/gating/gate-config.ts';
 import { UnknownClusterError } from '../errors.ts';
-import type { CalibrationRecord, Outcome, RecordOutcomeResult } from '../ports.ts';
+import type { CalibrationRecord } from '../records/calibration-record.ts';
+import type { Outcome } from '../records/prediction-record.ts';
+import type { RecordOutcomeResult } from '../ports/cluster-store.ts';
 import type { LearningDeps } from './learning-deps.ts';
 import { InlineRecomputeScheduler } from './inline-recompute-scheduler.ts';
 import { updateConformal } from './update-conformal.ts';

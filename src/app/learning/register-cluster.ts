@@ -4,7 +4,8 @@
  */
 import { ActionScope, CalibrationState, DriftStatus } from '../../core/gating/gate-config.ts';
 import type { ModelBundle } from '../../core/model/bundle.ts';
-import type { CalibrationRecord, ClusterProfile } from '../ports.ts';
+import type { CalibrationRecord } from '../records/calibration-record.ts';
+import type { ClusterProfile } from '../records/cluster-profile.ts';
 import type { LearningDeps } from './learning-deps.ts';
 
 export interface RegisterClusterRequest {

@@ -10,7 +10,8 @@
  * the window — the interval learns from one job fewer; nothing is counted twice.
  */
 import { initialOnlineWaitState, observeOnlineWait } from '../../core/conformal/online-wait-interval.ts';
-import type { ConformalRecord, PredictionRecord } from '../ports.ts';
+import type { ConformalRecord } from '../records/conformal-record.ts';
+import type { PredictionRecord } from '../records/prediction-record.ts';
 import type { LearningDeps } from './learning-deps.ts';
 
 const MAX_ATTEMPTS = 5;

@@ -8,7 +8,8 @@
  */
 import { clusterProfileStatistics, type ProfileSample } from '../../core/profile/cluster-profile-statistics.ts';
 import { UnknownClusterError } from '../errors.ts';
-import type { ClusterProfile, PredictionRecord } from '../ports.ts';
+import type { ClusterProfile } from '../records/cluster-profile.ts';
+import type { PredictionRecord } from '../records/prediction-record.ts';
 import type { LearningDeps } from './learning-deps.ts';
 
 /** Predictions the profile is computed from, newest first. */

@@ -4,7 +4,7 @@
  * e.g. the job type on the Slurm trace), the labels and waits are the observed outcomes.
  */
 import type { FeatureTable } from '../../core/features/feature-table.ts';
-import type { PredictionRecord } from '../ports.ts';
+import type { PredictionRecord } from '../records/prediction-record.ts';
 
 export function windowTable(clusterId: string, window: readonly PredictionRecord[]): FeatureTable {
   const numericNames = new Set<string>();

@@ -13,17 +13,13 @@
  */
 import { DuplicateError, UnknownJobError } from '../errors.ts';
 import type { ModelBundle } from '../../core/model/bundle.ts';
-import type {
-  BundleStore,
-  CalibrationRecord,
-  ClusterProfile,
-  ClusterStore,
-  ConditionalWriteResult,
-  ConformalRecord,
-  Outcome,
-  PredictionRecord,
-  RecordOutcomeResult,
-} from '../ports.ts';
+import type { BundleStore } from '../ports/bundle-store.ts';
+import type { CalibrationRecord } from '../records/calibration-record.ts';
+import type { ClusterProfile } from '../records/cluster-profile.ts';
+import type { ClusterStore, RecordOutcomeResult } from '../ports/cluster-store.ts';
+import type { ConditionalWriteResult } from '../ports/conditional-write.ts';
+import type { ConformalRecord } from '../records/conformal-record.ts';
+import type { Outcome, PredictionRecord } from '../records/prediction-record.ts';
 
 interface ClusterPartition {
   calibration: CalibrationRecord | undefined;

@@ -8,7 +8,7 @@ import type { ModelBundle } from '../../core/model/bundle.ts';
 import { equalCountRanges, segmentMetrics, type PrequentialRow, type SegmentMetrics } from '../../core/replay/prequential-metrics.ts';
 import type { LearningDeps } from '../learning/learning-deps.ts';
 import { registerCluster } from '../learning/register-cluster.ts';
-import type { ClusterProfile } from '../ports.ts';
+import type { ClusterProfile } from '../records/cluster-profile.ts';
 import { runOnlineReplay, type ReplayJob, type TimelineEntry } from './run-online-replay.ts';
 import { countScopes, type ScopeShares } from './scope-shares.ts';
 

@@ -4,7 +4,7 @@ import { seededRandom } from '../../core/random.ts';
 import { reconstructQueueState } from '../../core/traces/queue-state.ts';
 import type { TraceJob } from '../../core/traces/trace-job.ts';
 import { createLearningDeps } from '../learning/learning-deps.ts';
-import type { Logger } from '../ports.ts';
+import type { Logger } from '../ports/logger.ts';
 import { MemoryBundleStore, MemoryClusterStore } from './memory-stores.ts';
 import { replayTrace } from './replay-trace.ts';
 

@@ -52,7 +52,7 @@ import { SNAPSHOT_FEATURES, type SubmitSnapshot } from '../../core/traces/queue-
 import type { TraceJob } from '../../core/traces/trace-job.ts';
 import type { LearningDeps } from '../learning/learning-deps.ts';
 import { registerCluster } from '../learning/register-cluster.ts';
-import type { ClusterProfile } from '../ports.ts';
+import type { ClusterProfile } from '../records/cluster-profile.ts';
 import { runOnlineReplay, type ReplayJob, type TimelineEntry } from './run-online-replay.ts';
 import { countScopes, type ScopeShares } from './scope-shares.ts';
 

@@ -4,7 +4,7 @@ import type { ModelBundle } from '../../core/model/bundle.ts';
 import { seededRandom } from '../../core/random.ts';
 import { createLearningDeps } from '../learning/learning-deps.ts';
 import { registerCluster } from '../learning/register-cluster.ts';
-import type { Logger } from '../ports.ts';
+import type { Logger } from '../ports/logger.ts';
 import { MemoryBundleStore, MemoryClusterStore } from './memory-stores.ts';
 import { runOnlineReplay, type ReplayJob } from './run-online-replay.ts';
 

@@ -13,7 +13,7 @@ import { InlineRecomputeScheduler } from '../learning/inline-recompute-scheduler
 import { recordJobOutcome, type RecordOutcomeResponse } from '../learning/record-outcome.ts';
 import type { LearningDeps } from '../learning/learning-deps.ts';
 import type { RecomputeResult } from '../learning/recompute-calibration.ts';
-import type { CalibrationRecord } from '../ports.ts';
+import type { CalibrationRecord } from '../records/calibration-record.ts';
 import type { ActionScope, CalibrationState, DriftStatus, Tier } from '../../core/gating/gate-config.ts';
 
 export interface ReplayJob {

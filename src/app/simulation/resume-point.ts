@@ -3,7 +3,7 @@
  * simulated job predicted on the cluster, with the outcomes of simulated jobs predicted but never
  * resolved still owed. A cluster with no simulated job starts at cycle 1, job 0.
  */
-import type { PredictionRecord } from '../ports.ts';
+import type { PredictionRecord } from '../records/prediction-record.ts';
 import type { ResumePoint } from './simulation-plan.ts';
 import { parseSimulationJobId } from './simulation-job-id.ts';
 import type { SimulatedClusterTrace } from './simulated-job.ts';

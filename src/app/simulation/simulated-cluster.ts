@@ -7,7 +7,9 @@
  */
 import { InvalidInputError } from '../../core/errors.ts';
 import { SourceUnavailableError } from '../errors.ts';
-import type { ClusterAction, ClusterActionResult, ClusterActions, ClusterObserver, ClusterState, JobSpec, QueuedJob } from '../ports.ts';
+import type { ClusterAction, ClusterActionResult, ClusterActions } from '../ports/cluster-actions.ts';
+import type { ClusterObserver } from '../ports/cluster-observer.ts';
+import type { ClusterState, JobSpec, QueuedJob } from '../records/queue.ts';
 import type { SimulatedClusterTrace } from './simulated-job.ts';
 
 /** Feature name of the declared job class. */

@@ -3,7 +3,7 @@
  * queue state the Observer sees at that instant, what the user asked for, and what happened (the
  * real wait) — the outcome is only revealed at the job's start, never before.
  */
-import type { JobSpec } from '../ports.ts';
+import type { JobSpec } from '../records/queue.ts';
 
 export interface SimulatedJob {
   /** The job's id in its trace (unique within the trace). */

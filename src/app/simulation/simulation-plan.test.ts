@@ -3,7 +3,7 @@ import type { SimulatedClusterTrace, SimulatedJob } from './simulated-job.ts';
 import { dueEventCount, planCycle } from './simulation-plan.ts';
 import { resumePoint } from './resume-point.ts';
 import { parseSimulationJobId, simulationJobId } from './simulation-job-id.ts';
-import type { PredictionRecord } from '../ports.ts';
+import type { PredictionRecord } from '../records/prediction-record.ts';
 
 function job(traceJobId: string, submitAtMs: number, waitSeconds: number): SimulatedJob {
   return { traceJobId, submitAtMs, features: {}, job: { gpus: 1 }, waitSeconds, longWait: waitSeconds > 100 };

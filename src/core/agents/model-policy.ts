@@ -1,28 +1,79 @@
 /**
  * Which Bedrock models the agents may call (seed: "Always use Haiku unless the task explicitly
- * requires deeper reasoning"; "Claude Opus: never use"). Policy as data: the allowed ids are a // policy-allow: opus-refusal
- * literal union, so an Opus id does not type-check where a model is chosen, and // policy-allow: opus-refusal
- * {@link parseModelId} refuses it at run time (configuration, requests) with a clear error.
+ * requires deeper reasoning"; "Claude Opus: never use"). Policy as data: a deliberately small // policy-allow: opus-refusal
+ * allow-list of current models, a literal union of the ids that call them (plain foundation-model
+ * ids and the cross-Region inference-profile ids `us.`, `eu.`, `apac.`, `global.`), so a refused
+ * id does not type-check where a model is chosen, and {@link parseModelId} refuses it at run time
+ * (configuration, requests) with a clear error naming what to use instead.
+ *
+ * Where the list comes from ({@link MODEL_LIST_AS_OF}): the Amazon Bedrock model cards and the
+ * model lifecycle page, read on that date —
+ * - Claude Haiku 5.5: https://docs.aws.amazon.com/bedrock/latest/userguide/model-card-anthropic-claude-haiku-5-5.md
+ *   (launched 2026-10-07, lifecycle Active, EOL no sooner than 2027-10-07, 6-month Legacy period;
+ *   bedrock-runtime id `anthropic.claude-haiku-5-5`, Converse supported);
+ * - Claude Sonnet 5.5: https://platform.claude.com/docs/en/models/sonnet-5-5/overview ("Latest",
+ *   Bedrock id `anthropic.claude-sonnet-5-5`; Claude Sonnet 5 is Legacy, Sonnet 4.5 retires 2026-11-30);
+ * - lifecycle states and the `modelLifecycle` field `vgac doctor` reads:
+ *   https://docs.aws.amazon.com/bedrock/latest/userguide/model-lifecycle.html.
+ * The seed's models left this list: Claude 3 Haiku reached end of life on Bedrock on 2026-09-10
+ * (its model card), Claude 3.5 Sonnet v1 on 2026-03-01; calls to them fail with
+ * ResourceNotFoundException. Re-read the cards and bump MODEL_LIST_AS_OF when this list changes;
+ * `vgac doctor` tells a deployer when a configured model has gone Legacy.
  */
 import { InvalidInputError } from '../errors.ts';
-import { ModelFamily } from '../budget/price-table.ts';
 
-/** Claude 3 Haiku: the model whose price the seed's table lists. The default for every agent. */
-export const HAIKU_MODEL_ID = 'anthropic.claude-3-haiku-20240307-v1:0';
+/** The date the allow-list below was checked against Bedrock's model cards. */
+export const MODEL_LIST_AS_OF = '2026-12-07';
 
-/** Sonnet models priced at the seed's Sonnet row; only for requests marked complex. */
-export const SONNET_MODEL_IDS = [
-  'anthropic.claude-3-sonnet-20240229-v1:0',
-  'anthropic.claude-3-5-sonnet-20240620-v1:0',
-  'anthropic.claude-3-5-sonnet-20241022-v2:0',
-] as const;
+/** Bedrock model families the system may call. Haiku is the default; Sonnet only for tasks marked complex. */
+export const ModelFamily = { haiku: 'haiku', sonnet: 'sonnet' } as const;
+export type ModelFamily = (typeof ModelFamily)[keyof typeof ModelFamily];
 
-type BaseModelId = typeof HAIKU_MODEL_ID | (typeof SONNET_MODEL_IDS)[number];
-/** Cross-region inference profiles prefix the id with a geography. */
-export const INFERENCE_PROFILE_PREFIXES = ['', 'us.', 'eu.', 'apac.'] as const;
+/**
+ * Anthropic request fields a model needs through Converse's `additionalModelRequestFields`:
+ * Haiku 5.5 thinks by default and may be told not to (`disabled`, per its model card); Sonnet 5.5
+ * rejects `disabled` and its lowest setting is `between_tools` (no thinking before the first
+ * answer). Thinking tokens are billed as output and count against `maxTokens`, so the short
+ * explanations this system asks for must not spend them.
+ */
+export interface ModelRequestFields {
+  readonly thinking: { readonly type: 'disabled' | 'between_tools' };
+}
 
-/** Every model id the policy accepts. Opus ids are not members, so `const m: AllowedModelId = '…opus…'` fails to compile. */ // policy-allow: opus-refusal
-export type AllowedModelId = `${(typeof INFERENCE_PROFILE_PREFIXES)[number]}${BaseModelId}`;
+export interface AllowedModel {
+  readonly foundationModelId: string;
+  readonly family: ModelFamily;
+  readonly name: string;
+  readonly requestFields: ModelRequestFields;
+}
+
+/** The allow-list ({@link MODEL_LIST_AS_OF}): the current Haiku and the current Sonnet, nothing else. */
+export const ALLOWED_MODELS = [
+  { foundationModelId: 'anthropic.claude-haiku-5-5', family: ModelFamily.haiku, name: 'Claude Haiku 5.5', requestFields: { thinking: { type: 'disabled' } } },
+  { foundationModelId: 'anthropic.claude-sonnet-5-5', family: ModelFamily.sonnet, name: 'Claude Sonnet 5.5', requestFields: { thinking: { type: 'between_tools' } } },
+] as const satisfies readonly AllowedModel[];
+
+export type FoundationModelId = (typeof ALLOWED_MODELS)[number]['foundationModelId'];
+
+/** Cross-Region (system-defined) inference profiles prefix the foundation-model id with a geography. */
+export const InferenceGeography = { us: 'us', eu: 'eu', apac: 'apac', global: 'global' } as const;
+export type InferenceGeography = (typeof InferenceGeography)[keyof typeof InferenceGeography];
+
+/** Every model id the policy accepts. A refused family is not a member, so `const m: AllowedModelId = '…opus…'` fails to compile. */ // policy-allow: opus-refusal
+export type AllowedModelId = FoundationModelId | `${InferenceGeography}.${FoundationModelId}`;
+
+/**
+ * The Regions a US cross-Region inference profile may route a request to, each of which checks
+ * the caller's permission on the foundation model there: template.yaml grants the profiles'
+ * models in exactly these Regions (a test keeps them equal), and `vgac doctor` warns when a
+ * profile routes anywhere else. Source: the US profile example of
+ * https://docs.aws.amazon.com/bedrock/latest/userguide/geographic-cross-region-inference.html
+ * ("the destination Regions are us-east-1, us-east-2, and us-west-2"), read {@link MODEL_LIST_AS_OF}.
+ */
+export const US_PROFILE_DESTINATION_REGIONS = ['us-east-1', 'us-east-2', 'us-west-2'] as const;
+
+export const HAIKU_MODEL_ID = 'anthropic.claude-haiku-5-5' satisfies FoundationModelId;
+export const SONNET_MODEL_ID = 'anthropic.claude-sonnet-5-5' satisfies FoundationModelId;
 
 export interface ModelPolicy {
   /** Used for every request not marked complex. */
@@ -31,32 +82,62 @@ export interface ModelPolicy {
   readonly complexModelId: AllowedModelId;
 }
 
+/** Both through the US cross-Region inference profile (template.yaml grants exactly these profiles and their models). */
 export const DEFAULT_MODEL_POLICY: ModelPolicy = Object.freeze({
-  defaultModelId: HAIKU_MODEL_ID,
-  complexModelId: 'anthropic.claude-3-5-sonnet-20240620-v1:0',
+  defaultModelId: `us.${HAIKU_MODEL_ID}`,
+  complexModelId: `us.${SONNET_MODEL_ID}`,
 });
 
 const OPUS_PATTERN = /opus/i; // policy-allow: opus-refusal
+const GEOGRAPHIES: readonly string[] = Object.values(InferenceGeography);
 
-/** The price family of an allowed id. */
-export function modelFamily(modelId: AllowedModelId): ModelFamily {
-  return modelId.includes('haiku') ? ModelFamily.haiku : ModelFamily.sonnet;
+/** What an allowed id calls: its foundation model and, for an inference-profile id, the profile's geography. */
+export interface ModelTarget {
+  readonly model: (typeof ALLOWED_MODELS)[number];
+  /** `null` for a plain foundation-model id (in-Region). */
+  readonly geography: InferenceGeography | null;
+}
+
+function allowedList(): string {
+  return ALLOWED_MODELS.map((model) => `${model.foundationModelId} (${model.name})`).join(', ');
 }
 
 /**
- * Accepts `text` when it is an allowed model id (optionally with an inference-profile prefix).
+ * Accepts `text` when it is an allowed model id: a foundation-model id of {@link ALLOWED_MODELS},
+ * optionally prefixed by an inference-profile geography (`us.`, `eu.`, `apac.`, `global.`).
+ * Ids are case-sensitive, as Bedrock's are.
  *
- * @throws InvalidInputError for an Opus id ("never used", the seed's rule) or any id outside the // policy-allow: opus-refusal
- *   policy, naming the id and what is allowed.
+ * @throws InvalidInputError for any id of the refused family in any form — plain, prefixed, in an // policy-allow: opus-refusal
+ *   ARN, any casing — ("never used", the seed's rule); for an ARN (name the model by id so the
+ *   policy can see it); and for any other id, naming the id and what is allowed.
  */
 export function parseModelId(text: string): AllowedModelId {
+  return resolveModel(text).id;
+}
+
+/** {@link parseModelId} with what the id calls. */
+export function resolveModel(text: string): ModelTarget & { readonly id: AllowedModelId } {
+  const shown = text.slice(0, 200);
   if (OPUS_PATTERN.test(text)) { // policy-allow: opus-refusal
-    throw new InvalidInputError(`model '${text}' is refused: Opus is never used (seed cost rule); use Haiku, or Sonnet for complex requests`); // policy-allow: opus-refusal
+    throw new InvalidInputError(`model '${shown}' is refused: Opus is never used (seed cost rule); use ${DEFAULT_MODEL_POLICY.defaultModelId}, or ${DEFAULT_MODEL_POLICY.complexModelId} for complex requests`); // policy-allow: opus-refusal
   }
-  const prefix = INFERENCE_PROFILE_PREFIXES.find((candidate) => candidate !== '' && text.startsWith(candidate)) ?? '';
-  const base = text.slice(prefix.length);
-  if (base === HAIKU_MODEL_ID || (SONNET_MODEL_IDS as readonly string[]).includes(base)) return text as AllowedModelId;
-  throw new InvalidInputError(`model '${text}' is not allowed; expected ${HAIKU_MODEL_ID} or one of ${SONNET_MODEL_IDS.join(', ')}`);
+  if (text.startsWith('arn:')) {
+    throw new InvalidInputError(`model '${shown}' is an ARN; give the model or inference-profile id instead (e.g. ${DEFAULT_MODEL_POLICY.defaultModelId})`);
+  }
+  const dot = text.indexOf('.');
+  const head = dot < 0 ? '' : text.slice(0, dot);
+  const geography = GEOGRAPHIES.includes(head) ? (head as InferenceGeography) : null;
+  const base = geography === null ? text : text.slice(dot + 1);
+  const model = ALLOWED_MODELS.find((candidate) => candidate.foundationModelId === base);
+  if (model === undefined) {
+    throw new InvalidInputError(`model '${shown}' is not allowed (allow-list of ${MODEL_LIST_AS_OF}); expected one of ${allowedList()}, optionally prefixed by us., eu., apac. or global.`);
+  }
+  return { id: text as AllowedModelId, model, geography };
+}
+
+/** The price family of an allowed id. */
+export function modelFamily(modelId: AllowedModelId): ModelFamily {
+  return resolveModel(modelId).model.family;
 }
 
 /**
@@ -68,7 +149,7 @@ export function parseModelId(text: string): AllowedModelId {
 export function modelPolicy(defaultModelId: string, complexModelId: string = DEFAULT_MODEL_POLICY.complexModelId): ModelPolicy {
   const defaultId = parseModelId(defaultModelId);
   if (modelFamily(defaultId) !== ModelFamily.haiku) {
-    throw new InvalidInputError(`default model '${defaultModelId}' is not a Haiku model; Sonnet is only for requests marked complex`);
+    throw new InvalidInputError(`default model '${defaultModelId}' is not a Haiku model; Sonnet is only for requests marked complex (use ${DEFAULT_MODEL_POLICY.defaultModelId})`);
   }
   return Object.freeze({ defaultModelId: defaultId, complexModelId: parseModelId(complexModelId) });
 }
@@ -76,4 +157,9 @@ export function modelPolicy(defaultModelId: string, complexModelId: string = DEF
 /** Haiku unless the request is marked complex. */
 export function modelForRequest(policy: ModelPolicy, complex: boolean): AllowedModelId {
   return complex ? policy.complexModelId : policy.defaultModelId;
+}
+
+/** The foundation-model id behind an allowed id (the id itself when it names no profile). */
+export function foundationModelOf(modelId: AllowedModelId): FoundationModelId {
+  return resolveModel(modelId).model.foundationModelId;
 }

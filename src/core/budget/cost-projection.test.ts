@@ -21,25 +21,25 @@ const SEED_ONLY: Usage = { ...DEFAULT_USAGE, dashboardHoursPerMonth: 0 };
 
 describe('projectMonthlyCost', () => {
   it('projectMonthlyCost prices the seed expected usage (no dashboard) as worked by hand', () => {
-    // Hand-worked (prices: US_EAST_1_PRICES, free tier: SEED_FREE_TIER):
+    // Hand-worked (prices: US_EAST_1_PRICES = Haiku 5.5 and Sonnet 5.5 through the US profile, free tier: SEED_FREE_TIER):
     // Bedrock: 3,000 calls, 5 % Sonnet → 2,850 Haiku calls × (200 in, 150 out) tokens
-    //   Haiku  570,000 in × $0.00025/1K = 0.1425;  427,500 out × $0.00125/1K = 0.534375
-    //   Sonnet  30,000 in × $0.003/1K   = 0.09;     22,500 out × $0.015/1K   = 0.3375  → 1.104375
+    //   Haiku  570,000 in × $0.00011/1K = 0.0627;  427,500 out × $0.00055/1K = 0.235125
+    //   Sonnet  30,000 in × $0.0022/1K  = 0.066;    22,500 out × $0.011/1K   = 0.2475  → 0.611325
     // DynamoDB: 40K WRU × $0.625/M = 0.025; 100K RRU × $0.125/M = 0.0125; PITR 1 GB × 0.2 = 0.2 → 0.2375
     // CloudWatch: 5 metrics ≤ 10 free, 1 dashboard ≤ 3 free, 4 alarm metrics ≤ 10 free, 0.5 GB logs ≤ 5 free;
     //   0.25 GB-month stored × 0.03 = 0.0075 (no free allowance); X-Ray 5,000 traces ≤ 100,000 free → 0.0075
     // Everything else sits inside the free tier.
     const projection = projectMonthlyCost(SEED_ONLY, US_EAST_1_PRICES, SEED_FREE_TIER);
 
-    expect(componentOf(projection, BudgetComponent.agentReasoning).netUsd).toBeCloseTo(1.104375, TOLERANCE_DIGITS);
+    expect(componentOf(projection, BudgetComponent.agentReasoning).netUsd).toBeCloseTo(0.611325, TOLERANCE_DIGITS);
     expect(componentOf(projection, BudgetComponent.environmentProfiles).netUsd).toBeCloseTo(0.2375, TOLERANCE_DIGITS);
     expect(componentOf(projection, BudgetComponent.cloudwatchDashboards).netUsd).toBeCloseTo(0.0075, TOLERANCE_DIGITS);
     expect(componentOf(projection, BudgetComponent.predictionServing).netUsd).toBe(0);
     expect(componentOf(projection, BudgetComponent.slackIntegration).netUsd).toBe(0);
     expect(componentOf(projection, BudgetComponent.calibrationState).netUsd).toBe(0);
     expect(componentOf(projection, BudgetComponent.agentOrchestration).netUsd).toBe(0);
-    expect(projection.totalNetUsd).toBeCloseTo(1.349375, TOLERANCE_DIGITS);
-    expect(projection.runwayMonths).toBeCloseTo(200 / 1.349375, 6);
+    expect(projection.totalNetUsd).toBeCloseTo(0.856325, TOLERANCE_DIGITS);
+    expect(projection.runwayMonths).toBeCloseTo(200 / 0.856325, 6);
     expect(projection.dashboard.requests).toBe(0);
   });
 
@@ -50,15 +50,15 @@ describe('projectMonthlyCost', () => {
     //   × 0.3 s × 0.25 GB = 3,168 GB-s; × 400 B = 0.016896 GB logs, × 14/30 = 0.0078848 GB-month held.
     // Gross by component:
     //   Step Functions 2,000 × $0.025/1K = 0.05
-    //   Bedrock 1.104375 (above)
+    //   Bedrock 0.611325 (above)
     //   Lambda (50,000 + 42,240) × $0.20/M = 0.018448; (3,750 + 3,168) GB-s × $0.0000133334 = 0.0922404612 → 0.1106884612
     //   DynamoDB 0.025 + (100,000 + 1,351,680) × $0.125/M = 0.18146; storage 1 × 0.25; PITR 0.2 → 0.65646
     //   S3 0.5 × 0.023 + 500 × $0.005/1K + 5,000 × $0.0004/1K = 0.016
     //   API Gateway (10,000 + 42,240) × $1/M = 0.05224; SNS 1,000 × $0.5/M = 0.0005 → 0.05274
     //   CloudWatch 5 × 0.30 + 1 × 3.00 + 4 × 0.10 + 0.516896 × 0.50 + 0.2578848 × 0.03 = 5.166184544;
     //     X-Ray 47,240 × $5/M = 0.2362 → 5.402384544
-    //   total gross 7.392648005
-    // Net: DynamoDB 0.40646 (storage free), CloudWatch 0.007736544 (stored logs), Bedrock 1.104375 → 1.518571544
+    //   total gross 6.899598005
+    // Net: DynamoDB 0.40646 (storage free), CloudWatch 0.007736544 (stored logs), Bedrock 0.611325 → 1.025521544
     const projection = projectMonthlyCost(DEFAULT_USAGE, US_EAST_1_PRICES, SEED_FREE_TIER);
 
     expect(projection.dashboard).toMatchObject({ refreshes: 42_240, requests: 42_240, traces: 42_240, readUnits: 1_351_680 });
@@ -68,8 +68,8 @@ describe('projectMonthlyCost', () => {
     expect(componentOf(projection, BudgetComponent.slackIntegration).grossUsd).toBeCloseTo(0.05274, TOLERANCE_DIGITS);
     expect(componentOf(projection, BudgetComponent.cloudwatchDashboards).grossUsd).toBeCloseTo(5.402384544, TOLERANCE_DIGITS);
     expect(componentOf(projection, BudgetComponent.cloudwatchDashboards).netUsd).toBeCloseTo(0.007736544, TOLERANCE_DIGITS);
-    expect(projection.totalGrossUsd).toBeCloseTo(7.392648005, 8);
-    expect(projection.totalNetUsd).toBeCloseTo(1.518571544, TOLERANCE_DIGITS);
+    expect(projection.totalGrossUsd).toBeCloseTo(6.899598005, 8);
+    expect(projection.totalNetUsd).toBeCloseTo(1.025521544, TOLERANCE_DIGITS);
     expect(projection.totalGrossUsd).toBeLessThanOrEqual(8);
     expect(projection.overAllocated).toEqual([]);
     for (const component of projection.components) {
@@ -105,13 +105,13 @@ describe('projectMonthlyCost', () => {
   });
 
   it('projectMonthlyCost computes share of allocation and runway per component', () => {
-    // Agent reasoning: 1.104375 / 35 per month; 35 / 1.104375 months.
+    // Agent reasoning: 0.611325 / 35 per month; 35 / 0.611325 months.
     const projection = projectMonthlyCost(SEED_ONLY, US_EAST_1_PRICES, SEED_FREE_TIER);
 
     const reasoning = componentOf(projection, BudgetComponent.agentReasoning);
     expect(reasoning.allocationUsd).toBe(35);
-    expect(reasoning.shareOfAllocationPerMonth).toBeCloseTo(1.104375 / 35, TOLERANCE_DIGITS);
-    expect(reasoning.runwayMonths).toBeCloseTo(35 / 1.104375, 6);
+    expect(reasoning.shareOfAllocationPerMonth).toBeCloseTo(0.611325 / 35, TOLERANCE_DIGITS);
+    expect(reasoning.runwayMonths).toBeCloseTo(35 / 0.611325, 6);
     const orchestration = componentOf(projection, BudgetComponent.agentOrchestration);
     expect(orchestration.shareOfAllocationPerMonth).toBe(0);
     expect(orchestration.runwayMonths).toBeNull();
@@ -139,7 +139,7 @@ describe('projectMonthlyCost', () => {
     expect(componentOf(projection, BudgetComponent.slackIntegration).netUsd).toBeCloseTo(0.01, TOLERANCE_DIGITS);
     expect(componentOf(projection, BudgetComponent.calibrationState).netUsd).toBeCloseTo(0.016, TOLERANCE_DIGITS);
     expect(componentOf(projection, BudgetComponent.predictionServing).netUsd).toBe(0);
-    expect(projection.totalNetUsd).toBeCloseTo(1.349375 + 0.01 + 0.016, TOLERANCE_DIGITS);
+    expect(projection.totalNetUsd).toBeCloseTo(0.856325 + 0.01 + 0.016, TOLERANCE_DIGITS);
   });
 
   it('projectMonthlyCost with noFreeTier nets every line at its gross price', () => {
@@ -158,13 +158,13 @@ describe('projectMonthlyCost', () => {
   });
 
   it('projectMonthlyCost flags components whose month costs more than their allocation', () => {
-    // 1,000,000 Haiku calls × (1,000 in × $0.00025/1K + 1,000 out × $0.00125/1K) = 1,500 > 35.
+    // 1,000,000 Haiku calls × (1,000 in × $0.00011/1K + 1,000 out × $0.00055/1K) = 660 > 35.
     // 10 GB in S3: (10 − 5) × 0.023 = 0.115 against a $0 allocation → runway 0.
     const usage: Usage = { ...ZERO_USAGE, lambdaMemoryMb: 256, modelCalls: 1_000_000, averageInputTokensPerCall: 1_000, averageOutputTokensPerCall: 1_000, s3StorageGb: 10 };
 
     const projection = projectMonthlyCost(usage, US_EAST_1_PRICES, SEED_FREE_TIER);
 
-    expect(componentOf(projection, BudgetComponent.agentReasoning).netUsd).toBeCloseTo(1_500, 6);
+    expect(componentOf(projection, BudgetComponent.agentReasoning).netUsd).toBeCloseTo(660, 6);
     const calibration = componentOf(projection, BudgetComponent.calibrationState);
     expect(calibration.netUsd).toBeCloseTo(0.115, TOLERANCE_DIGITS);
     expect(calibration.runwayMonths).toBe(0);
@@ -172,13 +172,13 @@ describe('projectMonthlyCost', () => {
   });
 
   it('projectMonthlyCost sends sonnetCallShare of the calls to Sonnet and the rest to Haiku', () => {
-    // All 100 calls on Sonnet: 100 × 1,000 tokens in × $0.003/1K = 0.3; no Haiku lines charged.
+    // All 100 calls on Sonnet: 100 × 1,000 tokens in × $0.0022/1K = 0.22; no Haiku lines charged.
     const usage: Usage = { ...ZERO_USAGE, lambdaMemoryMb: 256, modelCalls: 100, averageInputTokensPerCall: 1_000, sonnetCallShare: 1 };
 
     const projection = projectMonthlyCost(usage, US_EAST_1_PRICES, SEED_FREE_TIER);
 
     const reasoning = componentOf(projection, BudgetComponent.agentReasoning);
-    expect(reasoning.lines.find((line) => line.item === 'sonnet input tokens')?.netUsd).toBeCloseTo(0.3, TOLERANCE_DIGITS);
+    expect(reasoning.lines.find((line) => line.item === 'sonnet input tokens')?.netUsd).toBeCloseTo(0.22, TOLERANCE_DIGITS);
     expect(reasoning.lines.find((line) => line.item === 'haiku input tokens')?.netUsd).toBe(0);
   });
 
@@ -197,7 +197,7 @@ describe('projectMonthlyCost', () => {
     const projection = projectMonthlyCost(SEED_ONLY, US_EAST_1_PRICES, SEED_FREE_TIER, allocation, 100);
 
     expect(componentOf(projection, BudgetComponent.agentReasoning).allocationUsd).toBe(17.5);
-    expect(projection.runwayMonths).toBeCloseTo(100 / 1.349375, 6);
+    expect(projection.runwayMonths).toBeCloseTo(100 / 0.856325, 6);
   });
 
   it('projectMonthlyCost returns a frozen projection', () => {

@@ -1,12 +1,13 @@
 /**
- * Cost of a Bedrock call in integer micro-dollars (1 µUSD = $0.000001), at the seed's prices
- * ({@link US_EAST_1_PRICES}). Integers make the ledger's atomic arithmetic exact: a reservation
+ * Cost of a Bedrock call in integer micro-dollars (1 µUSD = $0.000001), at the price of the model
+ * the call names ({@link modelPrice}: its endpoint's rate, dated MODEL_PRICES_AS_OF). Integers make the ledger's atomic arithmetic exact: a reservation
  * and its settlement add up to the actual cost with no rounding drift. Costs round UP to the next
  * micro-dollar, so the ledger never undercounts.
  */
 import { InvalidInputError } from '../errors.ts';
 import { allocationFor, TOTAL_BUDGET_USD, type BudgetComponent } from './budget-allocation.ts';
-import { US_EAST_1_PRICES, type ModelFamily, type PriceTable } from './price-table.ts';
+import type { AllowedModelId } from '../agents/model-policy.ts';
+import { modelPrice } from './price-table.ts';
 
 export const MICRO_USD_PER_USD = 1_000_000;
 
@@ -25,19 +26,23 @@ function requireTokens(name: string, tokens: number): void {
 }
 
 /**
- * Cost of a call that used `inputTokens` and `outputTokens`, in µUSD, rounded up.
+ * Cost of a call to `modelId` that used `inputTokens` and `outputTokens`, in µUSD, rounded up.
  * @throws InvalidInputError for a negative or fractional token count.
  */
-export function callCostMicroUsd(family: ModelFamily, inputTokens: number, outputTokens: number, prices: PriceTable = US_EAST_1_PRICES): number {
+export function callCostMicroUsd(modelId: AllowedModelId, inputTokens: number, outputTokens: number): number {
   requireTokens('inputTokens', inputTokens);
   requireTokens('outputTokens', outputTokens);
-  const price = prices.bedrock[family];
+  const price = modelPrice(modelId, inputTokens);
   return usdToMicroUsdCeil((inputTokens * price.inputUsdPer1kTokens + outputTokens * price.outputUsdPer1kTokens) / 1000);
 }
 
-/** The most a call can cost: its input bound plus `maxOutputTokens` of output, in µUSD. */
-export function worstCaseCallMicroUsd(family: ModelFamily, inputTokensUpperBound: number, maxOutputTokens: number, prices: PriceTable = US_EAST_1_PRICES): number {
-  return callCostMicroUsd(family, inputTokensUpperBound, maxOutputTokens, prices);
+/**
+ * The most a call can cost: its input bound plus `maxOutputTokens` of output, in µUSD. Prices only
+ * rise with the input (a long-context rate applies to more tokens, never fewer), so the bound's
+ * cost is never below the actual cost of a call within it.
+ */
+export function worstCaseCallMicroUsd(modelId: AllowedModelId, inputTokensUpperBound: number, maxOutputTokens: number): number {
+  return callCostMicroUsd(modelId, inputTokensUpperBound, maxOutputTokens);
 }
 
 export interface BudgetCaps {

@@ -1,20 +1,64 @@
 import { describe, expect, it } from 'vitest';
-import { REFUSED_MODEL_PRICES, US_EAST_1_PRICES, ModelFamily, PRICES_AS_OF } from './price-table.ts';
+import { DEFAULT_MODEL_POLICY, modelPolicy } from '../agents/model-policy.ts';
+import { BEDROCK_MODEL_PRICES, MODEL_PRICES_AS_OF, REFUSED_MODEL_PRICES, SEED_MODEL_PRICES, US_EAST_1_PRICES, ModelFamily, PRICES_AS_OF, modelPrice, pricesForPolicy } from './price-table.ts';
 import { FreeTierExpiry, SEED_FREE_TIER, alwaysFreeOnly, noFreeTier } from './free-tier.ts';
 
 describe('US_EAST_1_PRICES', () => {
-  it('US_EAST_1_PRICES holds the seed\'s Bedrock prices per 1K tokens', () => {
+  it('SEED_MODEL_PRICES records the seed\'s Bedrock table: Claude 3 Haiku\'s and Claude 3.x Sonnet\'s prices per 1K tokens', () => {
     // seed/aws-constraints.md, "Bedrock Model Selection".
-    expect(US_EAST_1_PRICES.bedrock.haiku).toEqual({ inputUsdPer1kTokens: 0.00025, outputUsdPer1kTokens: 0.00125 });
-    expect(US_EAST_1_PRICES.bedrock.sonnet).toEqual({ inputUsdPer1kTokens: 0.003, outputUsdPer1kTokens: 0.015 });
+    expect(SEED_MODEL_PRICES.haiku).toMatchObject({ inputUsdPer1kTokens: 0.00025, outputUsdPer1kTokens: 0.00125 });
+    expect(SEED_MODEL_PRICES.haiku.seedModel).toMatch(/^Claude 3 Haiku/);
+    expect(SEED_MODEL_PRICES.sonnet).toMatchObject({ inputUsdPer1kTokens: 0.003, outputUsdPer1kTokens: 0.015 });
+  });
+
+  it('US_EAST_1_PRICES prices projections with the default policy\'s current models through the US profile', () => {
+    // Claude Haiku 5.5 $0.10 / $0.50 per million (global) + 10 % for a geographic profile = $0.11 / $0.55 per million.
+    // Claude Sonnet 5.5 $2 / $10 per million (global) + 10 % = $2.20 / $11 per million.
+    expect(US_EAST_1_PRICES.bedrock.haiku.inputUsdPer1kTokens).toBeCloseTo(0.11 / 1000, 15);
+    expect(US_EAST_1_PRICES.bedrock.haiku.outputUsdPer1kTokens).toBeCloseTo(0.55 / 1000, 15);
+    expect(US_EAST_1_PRICES.bedrock.sonnet.inputUsdPer1kTokens).toBeCloseTo(2.2 / 1000, 15);
+    expect(US_EAST_1_PRICES.bedrock.sonnet.outputUsdPer1kTokens).toBeCloseTo(11 / 1000, 15);
+    expect(DEFAULT_MODEL_POLICY.defaultModelId.startsWith('us.')).toBe(true);
+  });
+
+  it('modelPrice selects the rate of the endpoint the id names: global, geographic or in-Region', () => {
+    const haiku = BEDROCK_MODEL_PRICES['anthropic.claude-haiku-5-5'];
+
+    expect(modelPrice('global.anthropic.claude-haiku-5-5')).toEqual(haiku.global);
+    expect(modelPrice('us.anthropic.claude-haiku-5-5')).toEqual(haiku.regional);
+    expect(modelPrice('apac.anthropic.claude-haiku-5-5')).toEqual(haiku.regional);
+    expect(modelPrice('anthropic.claude-haiku-5-5')).toEqual(haiku.regional);
+    expect(modelPrice('global.anthropic.claude-sonnet-5-5')).toEqual(BEDROCK_MODEL_PRICES['anthropic.claude-sonnet-5-5'].global);
+  });
+
+  it('every geographic rate is the global rate plus 10 %, and output costs five times input (the list prices\' ratio)', () => {
+    for (const schedule of Object.values(BEDROCK_MODEL_PRICES)) {
+      expect(schedule.regional.inputUsdPer1kTokens / schedule.global.inputUsdPer1kTokens).toBeCloseTo(1.1, 12);
+      expect(schedule.regional.outputUsdPer1kTokens / schedule.global.outputUsdPer1kTokens).toBeCloseTo(1.1, 12);
+      expect(schedule.global.outputUsdPer1kTokens / schedule.global.inputUsdPer1kTokens).toBeCloseTo(5, 12);
+    }
+  });
+
+  it('modelPrice applies Haiku 5.5\'s long-context rate only above 100,000 input tokens', () => {
+    expect(modelPrice('us.anthropic.claude-haiku-5-5', 100_000).inputUsdPer1kTokens).toBeCloseTo(0.00011, 15);
+    expect(modelPrice('us.anthropic.claude-haiku-5-5', 100_001).inputUsdPer1kTokens).toBeCloseTo(0.00055, 15);
+    expect(modelPrice('us.anthropic.claude-sonnet-5-5', 500_000).inputUsdPer1kTokens).toBeCloseTo(0.0022, 15);
+  });
+
+  it('pricesForPolicy prices the families with the configured models', () => {
+    const prices = pricesForPolicy(US_EAST_1_PRICES, modelPolicy('global.anthropic.claude-haiku-5-5', 'eu.anthropic.claude-sonnet-5-5'));
+
+    expect(prices.bedrock.haiku).toEqual(BEDROCK_MODEL_PRICES['anthropic.claude-haiku-5-5'].global);
+    expect(prices.bedrock.sonnet).toEqual(BEDROCK_MODEL_PRICES['anthropic.claude-sonnet-5-5'].regional);
+    expect(prices.lambda).toEqual(US_EAST_1_PRICES.lambda);
   });
 
   it('US_EAST_1_PRICES offers only Haiku and Sonnet; the refused model is priced apart', () => {
     expect(Object.keys(US_EAST_1_PRICES.bedrock).sort()).toEqual(Object.values(ModelFamily).sort());
     expect(Object.keys(REFUSED_MODEL_PRICES)).toHaveLength(1);
-    // The refused model costs 60× Haiku on input (seed: $0.015 vs $0.00025 per 1K).
+    // The refused model costs 60× the seed's Haiku on input (seed: $0.015 vs $0.00025 per 1K).
     const [refused] = Object.values(REFUSED_MODEL_PRICES);
-    expect((refused?.inputUsdPer1kTokens ?? 0) / US_EAST_1_PRICES.bedrock.haiku.inputUsdPer1kTokens).toBeCloseTo(60, 9);
+    expect((refused?.inputUsdPer1kTokens ?? 0) / SEED_MODEL_PRICES.haiku.inputUsdPer1kTokens).toBeCloseTo(60, 9);
   });
 
   it('US_EAST_1_PRICES is deeply frozen', () => {
@@ -25,8 +69,9 @@ describe('US_EAST_1_PRICES', () => {
     }).toThrow(TypeError);
   });
 
-  it('PRICES_AS_OF is a year-month', () => {
+  it('PRICES_AS_OF is a year-month and MODEL_PRICES_AS_OF a date', () => {
     expect(PRICES_AS_OF).toMatch(/^\d{4}-\d{2}$/);
+    expect(MODEL_PRICES_AS_OF).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 });
 

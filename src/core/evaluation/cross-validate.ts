@@ -26,14 +26,12 @@ import {
 import { DEFAULT_WAIT_COVERAGE } from '../model/wait-model.ts';
 import { seededRandom } from '../random.ts';
 import { assignOuterFolds, DEFAULT_FOLD_SCHEME, type FoldScheme } from './fold-scheme.ts';
+import { DEFAULT_FOLDS, DEFAULT_SEED } from './protocol-defaults.ts';
 import { complementRows } from './stratified-folds.ts';
 
 export { complementRows, stratifiedFolds } from './stratified-folds.ts';
 export { DEFAULT_FOLD_SCHEME, FoldScheme } from './fold-scheme.ts';
-
-/** The README's protocol: stratified 5-fold, seed 42. */
-export const DEFAULT_FOLDS = 5;
-export const DEFAULT_SEED = 42;
+export { DEFAULT_FOLDS, DEFAULT_SEED } from './protocol-defaults.ts';
 
 /** How ECE bins were cut, stated in every report (ties matter on small samples). */
 export const BINNING_NOTE =

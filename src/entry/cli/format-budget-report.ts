@@ -3,7 +3,7 @@
  * allocation per component, the $200 total, model calls, tokens per call, and the explanation
  * cache's hit rate.
  */
-import type { LedgerSnapshot } from '../../app/ports.ts';
+import type { LedgerSnapshot } from '../../app/ports/budget-ledger.ts';
 import { BUDGET_ALLOCATION, TOTAL_BUDGET_USD } from '../../core/budget/budget-allocation.ts';
 import { MICRO_USD_PER_USD } from '../../core/budget/model-call-cost.ts';
 

@@ -5,7 +5,7 @@ import { US_EAST_1_PRICES } from '../../core/budget/price-table.ts';
 import { DEFAULT_USAGE, type Usage } from '../../core/budget/usage.ts';
 import { formatCostReport } from './format-cost-report.ts';
 
-const CONTEXT = { pricesAsOf: '2025-06', freeTierLabel: 'seed', usageLabel: 'defaults' };
+const CONTEXT = { pricesAsOf: '2025-06', freeTierLabel: 'seed', usageLabel: 'defaults', modelPricesLabel: 'Claude Haiku 5.5 by default' };
 const ZERO_USAGE = Object.fromEntries(Object.keys(DEFAULT_USAGE).map((key) => [key, key === 'lambdaMemoryMb' ? 256 : 0])) as unknown as Usage;
 /** The seed's expected usage without the web dashboard. */
 const SEED_ONLY: Usage = { ...DEFAULT_USAGE, dashboardHoursPerMonth: 0 };
@@ -18,15 +18,17 @@ function rowStartingWith(report: string, label: string): string[] {
 
 describe('formatCostReport', () => {
   it('formatCostReport prints one row per component with allocation, share and runway', () => {
-    // Agent reasoning by hand: $1.104375/month of $35 → 3.16 %, 31.7 months; total $1.349375 → 148.2 months (see cost-projection.test.ts).
+    // Agent reasoning by hand: $0.611325/month of $35 → 1.75 %, 57.3 months (see cost-projection.test.ts).
     const projection = projectMonthlyCost(SEED_ONLY, US_EAST_1_PRICES, SEED_FREE_TIER);
 
     const report = formatCostReport(projection, CONTEXT);
 
-    expect(rowStartingWith(report, 'Agent reasoning')).toEqual(['Agent reasoning', 'Bedrock', '$1.1044', '$0.0000', '$1.1044', '$35.00', '3.16 %', '31.7 mo']);
+    expect(rowStartingWith(report, 'Agent reasoning')).toEqual(['Agent reasoning', 'Bedrock', '$0.6113', '$0.0000', '$0.6113', '$35.00', '1.75 %', '57.3 mo']);
     expect(rowStartingWith(report, 'Buffer')).toEqual(['Buffer (testing/mistakes)', '—', '$0.0000', '$0.0000', '$0.0000', '$100.00', '0.00 %', 'unbounded']);
     expect(rowStartingWith(report, 'Calibration state').slice(-2)).toEqual(['—', 'unbounded']);
-    expect(report).toContain('the $200 budget lasts 148.2 months.');
+    // 200 / 0.856325 (Bedrock 0.611325 + DynamoDB 0.2375 + stored logs 0.0075) = 233.55 months.
+    expect(report).toContain('the $200 budget lasts 233.6 months.');
+    expect(report.split('\n')[1]).toBe('Bedrock: Claude Haiku 5.5 by default');
     expect(report).toContain('No component spends more in a month than its whole allocation.');
   });
 
@@ -63,15 +65,15 @@ describe('formatCostReport', () => {
     const withDashboard = formatCostReport(projectMonthlyCost(DEFAULT_USAGE, US_EAST_1_PRICES, SEED_FREE_TIER), { ...CONTEXT, dashboardLabel: '176 h/month, 1 request every 15 s' });
     const without = formatCostReport(projectMonthlyCost(SEED_ONLY, US_EAST_1_PRICES, SEED_FREE_TIER), { ...CONTEXT, dashboardLabel: '0 h/month, 1 request every 15 s' });
 
-    expect(withDashboard.split('\n')[1]).toBe('Web dashboard (included): open 176 h/month, 1 request every 15 s: 42,240 API requests and Lambda invocations, 1,351,680 DynamoDB read units a month');
+    expect(withDashboard.split('\n')[2]).toBe('Web dashboard (included): open 176 h/month, 1 request every 15 s: 42,240 API requests and Lambda invocations, 1,351,680 DynamoDB read units a month');
     expect(without).not.toContain('Web dashboard');
   });
 
-  it('formatCostReport states prices date, free tier and usage source in its first line', () => {
+  it('formatCostReport states prices date, free tier and usage source in its first line, and the models priced in its second', () => {
     const projection = projectMonthlyCost(DEFAULT_USAGE, US_EAST_1_PRICES, SEED_FREE_TIER);
 
-    const report = formatCostReport(projection, { pricesAsOf: '2031-01', freeTierLabel: 'none', usageLabel: 'u.json' });
+    const report = formatCostReport(projection, { pricesAsOf: '2031-01', freeTierLabel: 'none', usageLabel: 'u.json', modelPricesLabel: 'model X as of 2031-02-03' });
 
-    expect(report.split('\n')[0]).toBe('Monthly cost projection — prices us-east-1 as of 2031-01; free tier: none; usage: u.json');
+    expect(report.split('\n').slice(0, 2)).toEqual(['Monthly cost projection — prices us-east-1 as of 2031-01; free tier: none; usage: u.json', 'Bedrock: model X as of 2031-02-03']);
   });
 });

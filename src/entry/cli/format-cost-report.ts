@@ -8,6 +8,8 @@ export interface CostReportContext {
   readonly pricesAsOf: string;
   /** How the free tier was applied, e.g. "seed (incl. 12-month allowances)". */
   readonly freeTierLabel: string;
+  /** Which models price the Bedrock lines, at what price and as of when. */
+  readonly modelPricesLabel: string;
   /** Where the usage came from, e.g. "defaults (seed expected usage)" or a file path. */
   readonly usageLabel: string;
   /** How long a web dashboard is open and how often it refreshes, e.g. "176 h/month, a refresh every 15 s"; omitted: no dashboard line. */
@@ -37,6 +39,7 @@ export function formatCostReport(projection: CostProjection, context: CostReport
   const { dashboard } = projection;
   const lines = [
     `Monthly cost projection — prices us-east-1 as of ${context.pricesAsOf}; free tier: ${context.freeTierLabel}; usage: ${context.usageLabel}`,
+    `Bedrock: ${context.modelPricesLabel}`,
     ...(context.dashboardLabel === undefined || dashboard.requests === 0
       ? []
       : [`Web dashboard (included): open ${context.dashboardLabel}: ${count(dashboard.requests)} API requests and Lambda invocations, ${count(dashboard.readUnits)} DynamoDB read units a month`]),

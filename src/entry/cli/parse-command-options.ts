@@ -1,15 +1,16 @@
 /**
  * `node:util` parseArgs for one command, with its errors (unknown option, missing value) turned
- * into a one-line `InvalidInputError` that points at `--help` instead of a stack trace.
+ * into a one-line `InvalidInputError` that points at `--help` instead of a stack trace. Words
+ * besides the options are refused unless `allowPositionals` (the caller reads them itself).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InvalidInputError } from '../../core/errors.ts';
 
 type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
-export function parseCommandOptions<const Options extends OptionsConfig>(command: string, args: readonly string[], options: Options) {
+export function parseCommandOptions<const Options extends OptionsConfig>(command: string, args: readonly string[], options: Options, allowPositionals = false) {
   try {
-    return parseArgs({ args: [...args], options, strict: true, allowPositionals: false }).values;
+    return parseArgs({ args: [...args], options, strict: true, allowPositionals }).values;
   } catch (error) {
     const firstSentence = (error instanceof Error ? error.message : String(error)).split(/\.\s/)[0] ?? '';
     throw new InvalidInputError(`${firstSentence.replace(/\.$/, '')} (try 'vgac ${command} --help')`, { cause: error });

@@ -10,7 +10,7 @@ import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { forwardAlert } from '../../app/alerts/forward-alert.ts';
 import { chatNotifier } from '../../app/http/slack/chat-notifier.ts';
-import type { Notifier } from '../../app/ports.ts';
+import type { Notifier } from '../../app/ports/notifier.ts';
 import { FetchSlackChatReplies } from '../../adapters/slack/fetch-slack-chat-replies.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import { loadConfig } from '../config.ts';

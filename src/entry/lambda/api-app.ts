@@ -15,7 +15,10 @@ import { createDashboardRoutes, type DashboardAssets } from '../../app/http/dash
 import { DEPLOYED_DASHBOARD_REFRESH_SECONDS } from '../../core/budget/dashboard-usage.ts';
 import type { SlackTask } from '../../app/http/slack/slack-task.ts';
 import type { AgentDeps } from '../../app/agents/agent-deps.ts';
-import type { ClusterActions, ClusterObserver, Notifier, TaskQueue } from '../../app/ports.ts';
+import type { ClusterActions } from '../../app/ports/cluster-actions.ts';
+import type { ClusterObserver } from '../../app/ports/cluster-observer.ts';
+import type { Notifier } from '../../app/ports/notifier.ts';
+import type { TaskQueue } from '../../app/ports/task-queue.ts';
 import { createAgentWiring, type AgentRuntime } from '../agent-wiring.ts';
 import { createHttpDeps, systemClock } from '../http-wiring.ts';
 import { createSlackApp, type SlackApp } from '../slack-wiring.ts';

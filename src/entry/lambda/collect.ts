@@ -16,7 +16,7 @@ import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { collectClusters, type ClusterCollection } from '../../app/collection/collect-clusters.ts';
 import type { CaptureTracker } from '../../app/collection/submit-capture.ts';
-import type { ClusterObserver } from '../../app/ports.ts';
+import type { ClusterObserver } from '../../app/ports/cluster-observer.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import { observerFor } from './collector-observer.ts';
 import { lazySsmSecrets } from './lazy-ssm-secrets.ts';

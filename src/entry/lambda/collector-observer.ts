@@ -4,7 +4,8 @@
  * test can ask the code itself which `CollectorSource` values are deployable.
  */
 import { AuthError, NotConfiguredError } from '../../app/errors.ts';
-import type { ClusterObserver, SecretSource } from '../../app/ports.ts';
+import type { ClusterObserver } from '../../app/ports/cluster-observer.ts';
+import type { SecretSource } from '../../app/ports/secret-source.ts';
 import { SlurmrestdObserver } from '../../adapters/collectors/slurmrestd-observer.ts';
 import type { Config } from '../config.ts';
 

@@ -11,7 +11,9 @@
 import { loggingNotifier } from '../../app/agents/logging-notifier.ts';
 import { storedStateObserver } from '../../app/agents/stored-state-observer.ts';
 import { unavailableClusterActions } from '../../app/agents/unavailable-cluster-actions.ts';
-import type { ClusterActions, ClusterObserver, Notifier } from '../../app/ports.ts';
+import type { ClusterActions } from '../../app/ports/cluster-actions.ts';
+import type { ClusterObserver } from '../../app/ports/cluster-observer.ts';
+import type { Notifier } from '../../app/ports/notifier.ts';
 import { lazySnsNotifier } from './lazy-sns-notifier.ts';
 import type { LambdaRuntime } from './lambda-runtime.ts';
 

@@ -8,7 +8,7 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
-import type { Logger } from '../../app/ports.ts';
+import type { Logger } from '../../app/ports/logger.ts';
 import { createPowertoolsLogger } from '../../adapters/logging/powertools-logger.ts';
 import type { Config } from '../config.ts';
 
@@ -28,6 +28,8 @@ export const MetricName = {
   scopeChanges: 'ScopeChanges',
   escalations: 'Escalations',
   modelCostUsd: 'ModelCostUsd',
+  /** One per model call that failed (the answer fell back to a cached or templated explanation); alarmed in template.yaml. */
+  modelUnavailable: 'ModelUnavailable',
 } as const;
 export type MetricName = (typeof MetricName)[keyof typeof MetricName];
 

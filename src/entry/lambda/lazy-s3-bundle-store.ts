@@ -1,5 +1,5 @@
 /** The S3 BundleStore with its SDK client imported and built on first use (see lazy-aws.ts). */
-import type { BundleStore } from '../../app/ports.ts';
+import type { BundleStore } from '../../app/ports/bundle-store.ts';
 import type { ModelBundle } from '../../core/model/bundle.ts';
 import { onFirstUse, type Tracer } from './lazy-aws.ts';
 import { endpointOverride } from './lambda-observability.ts';

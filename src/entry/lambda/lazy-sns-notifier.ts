@@ -1,5 +1,5 @@
 /** The SNS Notifier with its SDK client imported and built on the first notice (see lazy-aws.ts). */
-import type { Notifier } from '../../app/ports.ts';
+import type { Notifier } from '../../app/ports/notifier.ts';
 import { onFirstUse, type Tracer } from './lazy-aws.ts';
 import { endpointOverride } from './lambda-observability.ts';
 

@@ -1,5 +1,5 @@
 /** The SNS TaskQueue with its SDK client imported and built on the first task (see lazy-aws.ts). */
-import type { TaskQueue } from '../../app/ports.ts';
+import type { TaskQueue } from '../../app/ports/task-queue.ts';
 import { onFirstUse, type Tracer } from './lazy-aws.ts';
 import { endpointOverride } from './lambda-observability.ts';
 

@@ -1,5 +1,5 @@
 /** SSM Parameter Store secrets with the SDK client imported and built on the first read (see lazy-aws.ts). */
-import type { SecretSource } from '../../app/ports.ts';
+import type { SecretSource } from '../../app/ports/secret-source.ts';
 import { onFirstUse, type Tracer } from './lazy-aws.ts';
 import { endpointOverride } from './lambda-observability.ts';
 

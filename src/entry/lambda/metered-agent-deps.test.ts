@@ -1,7 +1,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { describe, expect, it } from 'vitest';
-import type { BudgetLedger, Escalation, EscalationStore, ReserveResult } from '../../app/ports.ts';
-import { meteredEscalations, meteredLedger } from './metered-agent-deps.ts';
+import { ReasonerError } from '../../app/errors.ts';
+import type { BudgetLedger, ReserveResult } from '../../app/ports/budget-ledger.ts';
+import type { Escalation } from '../../app/records/escalation.ts';
+import type { EscalationStore } from '../../app/ports/escalation-store.ts';
+import type { Reasoner, ReasonerRequest } from '../../app/ports/reasoner.ts';
+import { meteredEscalations, meteredLedger, meteredReasoner } from './metered-agent-deps.ts';
 
 interface Added {
   readonly name: string;
@@ -103,6 +107,41 @@ describe('meteredEscalations', () => {
     const attempt = meteredEscalations(store(true), sink as never).create(escalation);
 
     await expect(attempt).rejects.toThrow('conditional check failed');
+    expect(sink.added).toEqual([]);
+  });
+});
+
+describe('meteredReasoner', () => {
+  const request = { modelId: 'us.anthropic.claude-haiku-5-5', system: 's', prompt: 'p', maxOutputTokens: 10 } as unknown as ReasonerRequest;
+
+  function reasoner(outcome: 'answer' | 'model failure' | 'bug'): Reasoner {
+    return {
+      kind: 'bedrock',
+      reason: () => {
+        if (outcome === 'answer') return Promise.resolve({ status: 'answered', text: 'ok', modelId: 'm', usage: { inputTokens: 1, outputTokens: 1 }, calls: 1, toolRequests: [] });
+        return Promise.reject(outcome === 'model failure' ? new ReasonerError('gone', { errorClass: 'ResourceNotFoundException' }) : new TypeError('bug'));
+      },
+    };
+  }
+
+  it('meteredReasoner counts one ModelUnavailable per failed model exchange and rethrows the error', async () => {
+    const sink = recordingSink();
+
+    const attempt = meteredReasoner(reasoner('model failure'), sink as never).reason(request);
+
+    await expect(attempt).rejects.toBeInstanceOf(ReasonerError);
+    expect(sink.added).toEqual([{ name: 'ModelUnavailable', unit: MetricUnit.Count, value: 1 }]);
+  });
+
+  it('meteredReasoner counts nothing for an answer or for an error that is not a model failure, and keeps the kind', async () => {
+    const sink = recordingSink();
+
+    const answered = await meteredReasoner(reasoner('answer'), sink as never).reason(request);
+    const bug = meteredReasoner(reasoner('bug'), sink as never).reason(request);
+
+    await expect(bug).rejects.toBeInstanceOf(TypeError);
+    expect(answered.status).toBe('answered');
+    expect(meteredReasoner(reasoner('answer'), sink as never).kind).toBe('bedrock');
     expect(sink.added).toEqual([]);
   });
 });

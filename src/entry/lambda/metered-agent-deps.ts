@@ -5,13 +5,20 @@
  * - `Escalations` (Count): one per escalation created (the agents' `EscalationStore.create`);
  * - `ModelCostUsd` (NoUnit, USD): per model call as the budget ledger settles it, the call's
  *   actual cost = the worst case it reserved + the settled delta (the ledger's own arithmetic, in
- *   micro-USD, divided by 10⁶). The call's tokens are counted by the ledger itself.
+ *   micro-USD, divided by 10⁶). The call's tokens are counted by the ledger itself;
+ * - `ModelUnavailable` (Count): one per model exchange that failed (`ReasonerError`: throttled past
+ *   retries, not found or past its end of life, access denied, refused, timed out, unusable), whose
+ *   answer then falls back to a cached or templated explanation (template.yaml alarms on it).
  * The decorators only observe: every call goes to the wrapped port unchanged, and a metric is
- * added only after the port succeeded. The metrics are flushed by `runInvocation`.
+ * added only after the port succeeded (or, for `ModelUnavailable`, failed as a model failure). The
+ * metrics are flushed by `runInvocation`.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { AgentDeps } from '../../app/agents/agent-deps.ts';
-import type { BudgetLedger, EscalationStore } from '../../app/ports.ts';
+import { ReasonerError } from '../../app/errors.ts';
+import type { BudgetLedger } from '../../app/ports/budget-ledger.ts';
+import type { EscalationStore } from '../../app/ports/escalation-store.ts';
+import type { Reasoner } from '../../app/ports/reasoner.ts';
 import { countMetric, MetricName, type LambdaObservability } from './lambda-observability.ts';
 
 type MetricsSink = Pick<LambdaObservability, 'metrics'>;
@@ -60,11 +67,26 @@ export function meteredLedger(ledger: BudgetLedger, sink: MetricsSink): BudgetLe
   };
 }
 
-/** The same deps with metered escalations and ledger (everything else shared). */
+/** A Reasoner that counts `ModelUnavailable` for every exchange that fails with a ReasonerError (then rethrows it). */
+export function meteredReasoner(reasoner: Reasoner, sink: MetricsSink): Reasoner {
+  return {
+    kind: reasoner.kind,
+    async reason(request) {
+      try {
+        return await reasoner.reason(request);
+      } catch (error) {
+        if (error instanceof ReasonerError) countMetric(sink, MetricName.modelUnavailable, 1);
+        throw error;
+      }
+    },
+  };
+}
+
+/** The same deps with metered escalations, ledger and reasoner (everything else shared). */
 export function meteredAgentDeps(deps: AgentDeps, sink: MetricsSink): AgentDeps {
   return {
     ...deps,
     escalations: meteredEscalations(deps.escalations, sink),
-    reasoning: { ...deps.reasoning, ledger: meteredLedger(deps.reasoning.ledger, sink) },
+    reasoning: { ...deps.reasoning, ledger: meteredLedger(deps.reasoning.ledger, sink), reasoner: meteredReasoner(deps.reasoning.reasoner, sink) },
   };
 }

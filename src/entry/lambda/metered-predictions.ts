@@ -1,5 +1,5 @@
 /** The `Predictions` metric (template.yaml's dashboard contract: namespace `Vgac`, only the `service` dimension), counted by the store. */
-import type { ClusterStore } from '../../app/ports.ts';
+import type { ClusterStore } from '../../app/ports/cluster-store.ts';
 import { countMetric, MetricName, type LambdaObservability } from './lambda-observability.ts';
 
 /**

@@ -6,7 +6,7 @@
  */
 import type { Context, SNSEvent } from 'aws-lambda';
 import { SlackTaskSchema } from '../../app/http/slack/slack-task.ts';
-import type { Logger } from '../../app/ports.ts';
+import type { Logger } from '../../app/ports/logger.ts';
 import { lambdaHandlerOf, type ApiApp } from './api-app.ts';
 
 function isSnsEvent(event: unknown): event is SNSEvent {

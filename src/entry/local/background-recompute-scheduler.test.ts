@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RecomputeResult } from '../../app/learning/recompute-calibration.ts';
-import type { Logger, RecomputeReason } from '../../app/ports.ts';
+import type { Logger } from '../../app/ports/logger.ts';
+import type { RecomputeReason } from '../../app/ports/recompute-scheduler.ts';
 import { BackgroundRecomputeScheduler } from './background-recompute-scheduler.ts';
 
 interface Logged { readonly level: string; readonly event: string; readonly fields: Readonly<Record<string, unknown>> }

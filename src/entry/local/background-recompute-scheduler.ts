@@ -9,7 +9,8 @@
  * it after everything that records outcomes and before the stores.
  */
 import type { RecomputeResult } from '../../app/learning/recompute-calibration.ts';
-import type { Logger, RecomputeReason, RecomputeScheduler } from '../../app/ports.ts';
+import type { Logger } from '../../app/ports/logger.ts';
+import type { RecomputeReason, RecomputeScheduler } from '../../app/ports/recompute-scheduler.ts';
 
 export interface BackgroundRecomputeOptions {
   /** Runs one recompute (wiring: `recomputeIfDue` with the stack's learning deps and the wall clock). */

@@ -6,7 +6,7 @@
 import { SourceUnavailableError } from '../../app/errors.ts';
 import { captureTick, createCaptureTracker, DEFAULT_CAPTURE_INTERVAL_MS, type CaptureTickResult } from '../../app/collection/submit-capture.ts';
 import type { LearningDeps } from '../../app/learning/learning-deps.ts';
-import type { ClusterObserver } from '../../app/ports.ts';
+import type { ClusterObserver } from '../../app/ports/cluster-observer.ts';
 
 export interface CollectorRunnerOptions {
   readonly clusterId: string;

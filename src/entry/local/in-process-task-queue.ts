@@ -4,7 +4,8 @@
  * shutdown, tests). Locally this is all "after the reply" needs; on Lambda the process may be
  * frozen once the reply is sent, so the Lambda entry hands tasks to an asynchronous invocation.
  */
-import type { Logger, TaskQueue } from '../../app/ports.ts';
+import type { Logger } from '../../app/ports/logger.ts';
+import type { TaskQueue } from '../../app/ports/task-queue.ts';
 
 export interface InProcessTaskQueue<Task> extends TaskQueue<Task> {
   /** Resolves when every task enqueued so far (and any they enqueue) has finished. */

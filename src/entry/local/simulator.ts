@@ -5,16 +5,15 @@
  * `runSimulationEvent`. When a trace is exhausted the next cycle starts (new job ids), so the demo
  * never runs dry. `stop()` lets the event in flight finish, then returns: nothing is torn halfway.
  */
-import type { Logger } from '../../app/ports.ts';
+import type { Logger } from '../../app/ports/logger.ts';
 import { resumePoint } from '../../app/simulation/resume-point.ts';
 import type { RecomputeAction } from '../../app/learning/recompute-calibration.ts';
 import { runSimulationEvent, type SimulationDeps, type SimulationEventResult } from '../../app/simulation/run-simulation-event.ts';
 import type { SimulatedClusterTrace } from '../../app/simulation/simulated-job.ts';
 import { DEFAULT_MAX_IDLE_MS, dueEventCount, planCycle, type ResumePoint, type SimulationEvent } from '../../app/simulation/simulation-plan.ts';
 import { InvalidInputError } from '../../core/errors.ts';
+import { DEFAULT_SIMULATION_SPEED } from './simulation-speed.ts';
 
-/** Default acceleration: one wall second is three trace minutes (slurm-hpc recalibrates within about 40 s). */
-export const DEFAULT_SIMULATION_SPEED = 180;
 /** Longest a worker sleeps before looking at the clock again (ms). */
 export const SIMULATION_TICK_MS = 100;
 /** Predictions read back per cluster to find where a restarted replay continues. */

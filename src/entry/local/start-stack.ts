@@ -22,7 +22,7 @@ import type { LearningDeps } from '../../app/learning/learning-deps.ts';
 import { recomputeIfDue } from '../../app/learning/recompute-if-due.ts';
 import { registerCluster } from '../../app/learning/register-cluster.ts';
 import { routeClusters, type ClusterRoute } from '../../app/agents/cluster-routes.ts';
-import type { Logger } from '../../app/ports.ts';
+import type { Logger } from '../../app/ports/logger.ts';
 import { createSimulatedClusters, type SimulatedClusters } from '../../app/simulation/simulated-cluster.ts';
 import type { SimulatedClusterTrace } from '../../app/simulation/simulated-job.ts';
 import type { ModelBundle } from '../../core/model/bundle.ts';

@@ -3,7 +3,8 @@
  * buttons, the decision that replaces it, and plain answers. Pure builders: the same blocks go
  * out through chat.postMessage and through response_url.
  */
-import type { ChatMessage, Escalation } from '../../ports.ts';
+import type { ChatMessage } from '../../ports/chat-replies.ts';
+import type { Escalation } from '../../records/escalation.ts';
 
 export const ESCALATION_ACTION = { approve: 'vgac_escalation_approve', reject: 'vgac_escalation_reject' } as const;
 

@@ -13,7 +13,9 @@
  */
 import { Hono } from 'hono';
 import type { z } from 'zod';
-import type { Logger, OnceGuard, TaskQueue } from '../../ports.ts';
+import type { Logger } from '../../ports/logger.ts';
+import type { OnceGuard } from '../../ports/once-guard.ts';
+import type { TaskQueue } from '../../ports/task-queue.ts';
 import { mapError, logMappedError } from '../error-response.ts';
 import type { Clock } from '../http-deps.ts';
 import { AppMention, BlockActions, InteractionEnvelope, SlackEventEnvelope, SlashCommand } from './slack-payloads.ts';

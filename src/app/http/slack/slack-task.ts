@@ -7,7 +7,8 @@
  */
 import { z } from 'zod';
 import { VgacError } from '../../../core/errors.ts';
-import type { ChatReplies, Logger } from '../../ports.ts';
+import type { ChatReplies } from '../../ports/chat-replies.ts';
+import type { Logger } from '../../ports/logger.ts';
 import type { AskCopilot, Clock, DecideEscalation } from '../http-deps.ts';
 import { decisionMessage, plainMessage } from './slack-messages.ts';
 

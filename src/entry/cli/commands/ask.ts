@@ -16,36 +16,7 @@ import { createAgentWiring } from '../../agent-wiring.ts';
 import { loadConfig } from '../../config.ts';
 import { platformRoutes } from '../../platform-routes.ts';
 import { createRuntime } from '../../runtime.ts';
-
-export const summary = 'Answer "when will my job start?" for a cluster (offline reasoner by default)';
-
-const USAGE = 'usage: vgac ask "<question>" [--cluster ID] [--bedrock] [--json]';
-
-const HELP = `${USAGE}
-
-Answers one question against the configured store (VGAC_DATA_DIR, also while vgac start runs
-on it, or DynamoDB/S3): observes the cluster's queue state (its most recent stored prediction;
-the age is printed), predicts P(long wait) and the wait interval, and lets the calibration gate
-decide how much to say. Never acts on the queue. Examples:
-  vgac ask "when will my 4-GPU job start on slurm-hpc?"
-  vgac ask "status of slurm-hpc"
-
-options:
-  --cluster ID   cluster to ask about when the question names none ("on <cluster>");
-                 default VGAC_DEFAULT_CLUSTER
-  --bedrock      answer with Bedrock (VGAC_BEDROCK_MODEL_ID) instead of the offline reasoner,
-                 as VGAC_REASONER=bedrock does
-  --json         print the whole decision (scope, confidence, prediction, answer) as JSON
-  -h, --help     show this help
-`;
-
-/** Everything `vgac ask` accepts besides the question (node:util parseArgs options). */
-export const options = {
-  cluster: { type: 'string' },
-  bedrock: { type: 'boolean' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+import { options, USAGE } from './ask-usage.ts';
 
 export async function run(args: readonly string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -53,10 +24,6 @@ export async function run(args: readonly string[]): Promise<number> {
     allowPositionals: true,
     options,
   });
-  if (values.help === true) {
-    process.stdout.write(HELP);
-    return 0;
-  }
   const question = positionals.join(' ').trim();
   if (question === '') throw new InvalidInputError(`no question; ${USAGE}`);
   const config = loadConfig(undefined, { logLevel: 'silent' });

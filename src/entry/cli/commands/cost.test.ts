@@ -27,17 +27,32 @@ describe('vgac cost', () => {
     await rm(directory, { recursive: true, force: true });
   });
 
-  it('vgac cost --json prices a usage file over the defaults', async () => {
-    // Only Haiku: 1,000 calls × (1,000 in × $0.00025/1K + 1,000 out × $0.00125/1K) = $1.50 net for agent reasoning.
+  it('vgac cost --json prices a usage file over the defaults, with the configured Haiku 5.5 through the US profile', async () => {
+    // Only Haiku: 1,000 calls × (1,000 in × $0.00011/1K + 1,000 out × $0.00055/1K) = $0.66 net for agent reasoning.
     const file = join(directory, 'usage.json');
     await writeFile(file, JSON.stringify({ modelCalls: 1_000, averageInputTokensPerCall: 1_000, averageOutputTokensPerCall: 1_000, sonnetCallShare: 0 }));
 
     const result = await vgac('cost', '--usage', file, '--json');
 
     expect(result.code).toBe(0);
-    const report = JSON.parse(result.stdout) as { usage: { lambdaRequests: number }; projection: { components: { component: string; netUsd: number }[] } };
+    const report = JSON.parse(result.stdout) as { modelPricesAsOf: string; models: { haiku: { modelId: string } }; seedModelPrices: { haiku: { inputUsdPer1kTokens: number } }; usage: { lambdaRequests: number }; projection: { components: { component: string; netUsd: number }[] } };
     expect(report.usage.lambdaRequests).toBe(50_000);
-    expect(report.projection.components.find((component) => component.component === 'agent_reasoning')?.netUsd).toBeCloseTo(1.5, 9);
+    expect(report.projection.components.find((component) => component.component === 'agent_reasoning')?.netUsd).toBeCloseTo(0.66, 9);
+    expect(report.models.haiku.modelId).toBe('us.anthropic.claude-haiku-5-5');
+    expect(report.modelPricesAsOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(report.seedModelPrices.haiku.inputUsdPer1kTokens).toBe(0.00025);
+  });
+
+  it('vgac cost prices the model actually configured: Haiku 5.5 through the global profile at its list price', async () => {
+    // 1,000 calls × (1,000 in × $0.0001/1K + 1,000 out × $0.0005/1K) = $0.60.
+    const file = join(directory, 'usage-global.json');
+    await writeFile(file, JSON.stringify({ modelCalls: 1_000, averageInputTokensPerCall: 1_000, averageOutputTokensPerCall: 1_000, sonnetCallShare: 0 }));
+
+    const result = await runVgacWithEnv({ VGAC_DATA_DIR: dataDir, VGAC_BEDROCK_MODEL_ID: 'global.anthropic.claude-haiku-5-5' }, 'cost', '--usage', file, '--json');
+
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as { projection: { components: { component: string; netUsd: number }[] } };
+    expect(report.projection.components.find((component) => component.component === 'agent_reasoning')?.netUsd).toBeCloseTo(0.6, 9);
   });
 
   it('vgac cost prints the component table and the runway line', async () => {
@@ -45,6 +60,7 @@ describe('vgac cost', () => {
 
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Agent reasoning\s+Bedrock/m);
+    expect(result.stdout).toMatch(/^Bedrock: Claude Haiku 5\.5 \(us\.anthropic\.claude-haiku-5-5\) \$0\.11 \/ \$0\.55 per M tokens by default, Claude Sonnet 5\.5 \(us\.anthropic\.claude-sonnet-5-5\) \$2\.2 \/ \$11 per M tokens for complex requests, as of \d{4}-\d{2}-\d{2} \(the seed's table held Claude 3 Haiku's \$0\.25 \/ \$1\.25 per M tokens\)$/m);
     expect(result.stdout).toMatch(/the \$200 budget lasts \d+\.\d months\./);
   });
 

@@ -4,49 +4,22 @@
  * expected usage plus one web dashboard open on the deployed API 8 hours a working day, with the
  * average tokens per model call measured by the budget ledger (the configured table: the embedded
  * store, or DynamoDB on AWS) once it has counted calls, and any field a JSON usage file names —
- * against the seed's $200 allocation.
+ * against the seed's $200 allocation. Model calls are priced with the configured models
+ * (VGAC_BEDROCK_MODEL_ID for Haiku's share, VGAC_BEDROCK_COMPLEX_MODEL_ID for Sonnet's) at their
+ * dated prices, not the seed's Claude 3 Haiku prices.
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { projectMonthlyCost } from '../../../core/budget/cost-projection.ts';
 import { SEED_FREE_TIER, alwaysFreeOnly } from '../../../core/budget/free-tier.ts';
-import { PRICES_AS_OF, PRICE_SOURCE, US_EAST_1_PRICES } from '../../../core/budget/price-table.ts';
+import { modelPolicy, resolveModel, type AllowedModelId } from '../../../core/agents/model-policy.ts';
+import { MODEL_PRICES_AS_OF, MODEL_PRICE_SOURCE, PRICES_AS_OF, PRICE_SOURCE, SEED_MODEL_PRICES, US_EAST_1_PRICES, pricesForPolicy, type ModelPrice } from '../../../core/budget/price-table.ts';
 import { DEFAULT_USAGE, parseUsage, withMeasuredTokens, type MeasuredModelUsage, type Usage } from '../../../core/budget/usage.ts';
 import { InvalidInputError } from '../../../core/errors.ts';
+import { loadConfig } from '../../config.ts';
 import { formatCostReport } from '../format-cost-report.ts';
 import { readLedgerSnapshot } from '../read-ledger-snapshot.ts';
-
-export const summary = 'Project the monthly AWS cost per budget component against the $200 allocation';
-
-const HELP = `usage: vgac cost [--usage FILE] [--json] [--always-free-only] [--no-ledger]
-
-Projects one month's AWS cost (us-east-1 on-demand prices, minus the free tier) per budget
-component, next to the seed's allocation, and how many months the $200 lasts. Usage is the
-seed's expected usage plus one web dashboard tab open on the deployed API 8 h a working day
-(22 days: 176 h/month; one GET /api/dashboard every 15 s, the interval the deployed API
-announces), with the average input and output tokens per model call measured by the budget
-ledger (VGAC_DATA_DIR's embedded store, or the configured DynamoDB table) once it has counted
-calls, and any field of --usage FILE on top (e.g. {"dashboardHoursPerMonth": 0}: no dashboard).
-
-options:
-  --usage FILE         JSON object overriding any usage field, e.g. {"modelCalls": 12000};
-                       unknown or negative fields are refused.
-  --no-ledger          do not read the budget ledger: the seed's token assumptions.
-  --always-free-only   drop the 12-month free-tier allowances (API Gateway, S3): the second year.
-  --json               print the projection, usage and price source as JSON.
-  -h, --help           show this help.
-
-usage fields: ${Object.keys(DEFAULT_USAGE).join(', ')}
-`;
-
-/** Everything `vgac cost` accepts (node:util parseArgs options). */
-export const options = {
-  usage: { type: 'string' },
-  json: { type: 'boolean' },
-  'always-free-only': { type: 'boolean' },
-  'no-ledger': { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+import { options } from './cost-usage.ts';
 
 /** The ledger's model calls and tokens, summed over its components; null when it cannot be read (the reason is printed). */
 async function measuredModelUsage(): Promise<MeasuredModelUsage | null> {
@@ -66,10 +39,6 @@ async function measuredModelUsage(): Promise<MeasuredModelUsage | null> {
 
 export async function run(args: readonly string[]): Promise<number> {
   const values = parseOptions(args);
-  if (values.help === true) {
-    process.stdout.write(HELP);
-    return 0;
-  }
   // A bad usage file fails before the ledger is opened.
   const overrides = values.usage === undefined ? undefined : await readUsageFile(values.usage);
   const measured = values['no-ledger'] === true ? null : await measuredModelUsage();
@@ -77,9 +46,23 @@ export async function run(args: readonly string[]): Promise<number> {
   const usage = overrides === undefined ? base : overrides.over(base);
   const alwaysFree = values['always-free-only'] === true;
   const freeTier = alwaysFree ? alwaysFreeOnly(SEED_FREE_TIER) : SEED_FREE_TIER;
-  const projection = projectMonthlyCost(usage, US_EAST_1_PRICES, freeTier);
+  const config = loadConfig(undefined, { logLevel: 'silent' });
+  const policy = modelPolicy(config.bedrockModelId, config.agents.complexModelId);
+  const prices = pricesForPolicy(US_EAST_1_PRICES, policy);
+  const projection = projectMonthlyCost(usage, prices, freeTier);
   if (values.json === true) {
-    const report = { pricesAsOf: PRICES_AS_OF, priceSource: PRICE_SOURCE, freeTier: alwaysFree ? 'always-free-only' : 'seed', measuredModelUsage: measured, usage, projection };
+    const report = {
+      pricesAsOf: PRICES_AS_OF,
+      priceSource: PRICE_SOURCE,
+      modelPricesAsOf: MODEL_PRICES_AS_OF,
+      modelPriceSource: MODEL_PRICE_SOURCE,
+      models: { haiku: { modelId: policy.defaultModelId, ...prices.bedrock.haiku }, sonnet: { modelId: policy.complexModelId, ...prices.bedrock.sonnet } },
+      seedModelPrices: SEED_MODEL_PRICES,
+      freeTier: alwaysFree ? 'always-free-only' : 'seed',
+      measuredModelUsage: measured,
+      usage,
+      projection,
+    };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return 0;
   }
@@ -87,11 +70,22 @@ export async function run(args: readonly string[]): Promise<number> {
     formatCostReport(projection, {
       pricesAsOf: PRICES_AS_OF,
       freeTierLabel: alwaysFree ? 'always-free allowances only' : 'seed (incl. 12-month allowances)',
+      modelPricesLabel: `${modelLabel(policy.defaultModelId, prices.bedrock.haiku)} by default, ${modelLabel(policy.complexModelId, prices.bedrock.sonnet)} for complex requests, as of ${MODEL_PRICES_AS_OF} (the seed's table held Claude 3 Haiku's ${perMillion(SEED_MODEL_PRICES.haiku)})`,
       usageLabel: `${values.usage ?? 'seed expected usage (defaults)'}; ${tokensLabel(measured, usage)}`,
       dashboardLabel: `${usage.dashboardHoursPerMonth} h/month, ${usage.dashboardRequestsPerRefresh} request${usage.dashboardRequestsPerRefresh === 1 ? '' : 's'} every ${usage.dashboardRefreshSeconds} s`,
     }),
   );
   return 0;
+}
+
+/** USD per million input / output tokens, e.g. `$0.11 / $0.55 per M tokens`. */
+function perMillion(price: ModelPrice): string {
+  const usd = (perThousand: number) => `$${Number((perThousand * 1000).toFixed(4)).toString()}`;
+  return `${usd(price.inputUsdPer1kTokens)} / ${usd(price.outputUsdPer1kTokens)} per M tokens`;
+}
+
+function modelLabel(modelId: AllowedModelId, price: ModelPrice): string {
+  return `${resolveModel(modelId).model.name} (${modelId}) ${perMillion(price)}`;
 }
 
 function tokensLabel(measured: MeasuredModelUsage | null, usage: Usage): string {

@@ -9,7 +9,6 @@
 import { basename } from 'node:path';
 import { ID_PATTERN } from '../../../app/http/request-schemas.ts';
 import { registerCluster } from '../../../app/learning/register-cluster.ts';
-import type { ClusterProfile } from '../../../app/ports.ts';
 import { InvalidInputError } from '../../../core/errors.ts';
 import type { ModelBundle } from '../../../core/model/bundle.ts';
 import { platformPassthroughBundle } from '../../../core/model/platform-bundle.ts';
@@ -22,67 +21,14 @@ import { createRuntime, sha256Hex } from '../../runtime.ts';
 import { choiceOption, integerOption, parseCommandOptions, requireOption } from '../parse-command-options.ts';
 import { readBundleFile } from '../read-bundle-file.ts';
 import { readTraceFile } from '../read-trace-file.ts';
+import { ONBOARD_DEFAULT_ROWS, options, PLATFORMS } from './onboard-usage.ts';
 
-export const summary = 'Register a cluster from its own scheduler history (or a bundle), ready for the collector';
-
-/** Rows of history the prior is trained on at most (a random subsample beyond that). */
-export const ONBOARD_DEFAULT_ROWS = 20_000;
 const ONBOARD_SEED = 42;
 /** Long waits the history must hold: the prior's cross-fitted calibration needs a few in every fold. */
 const MIN_LONG_WAITS = 10;
-const PLATFORMS: readonly ClusterProfile['platform'][] = ['slurm', 'kubernetes', 'batch', 'swf', 'other'];
-
-const HELP = `usage: vgac onboard --cluster ID --trace FILE [--format swf|alibaba-gpu|sacct] [--gpus N] [options]
-       vgac onboard --cluster ID --prior BUNDLE.json [options]
-       vgac onboard --cluster ID --vgac-platform --long-wait-seconds N [options]
-
-Registers a cluster in the configured store (VGAC_DATA_DIR's embedded one, or DynamoDB and S3
-with VGAC_MODE=aws) so the collector predicts its jobs at submit and records their outcomes. Its
-prior is trained on the cluster's own history: the log is replayed to the queue state each job
-saw at its submit instant, in the features the live collector computes (pending jobs and GPUs
-ahead, GPUs in use, the job's GPUs and time limit), labelled "wait above the history's P90".
-The cluster starts in learning mode and earns autonomy from its own outcomes. Registering an
-existing cluster changes nothing.
-
-For a Slurm cluster, export its history with
-  sacct --allusers --parsable2 --starttime now-90days \\
-    --format=JobID,Submit,Start,End,State,Partition,ReqCPUS,ReqMem,ReqTRES,Timelimit,User,QOS > history.txt
-
-options:
-  --cluster ID          the cluster id (as the collector and API will name it; VGAC_SLURM_CLUSTER_ID for the collector)
-  --trace FILE          the scheduler log to train the prior on
-  --format F            swf, alibaba-gpu or sacct (default: detected from the file)
-  --gpus N              the live cluster's GPUs, to map a log without GPU requests (SWF processors) onto it
-  --rows N              train on at most N jobs of the log (default ${ONBOARD_DEFAULT_ROWS})
-  --prior BUNDLE.json   register with this bundle instead (from vgac train)
-  --vgac-platform       the cluster's predictions wrap a VGAC platform API (VGAC_COLLECTOR=vgac-api,
-                        VGAC_PLATFORM_URL, VGAC_PLATFORM_CLUSTERS): its prior passes the platform's
-                        P(long wait) through, and the gate measures and recalibrates it on the
-                        cluster's own outcomes
-  --long-wait-seconds N with --vgac-platform: the cluster's long-wait threshold (its P90 wait)
-  --platform P          ${PLATFORMS.join(', ')} (default slurm)
-  -h, --help            show this help
-`;
-
-export const options = {
-  cluster: { type: 'string' },
-  trace: { type: 'string' },
-  format: { type: 'string' },
-  gpus: { type: 'string' },
-  rows: { type: 'string' },
-  prior: { type: 'string' },
-  'vgac-platform': { type: 'boolean' },
-  'long-wait-seconds': { type: 'string' },
-  platform: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
 
 export async function run(args: readonly string[]): Promise<number> {
   const values = parseCommandOptions('onboard', args, options);
-  if (values.help === true) {
-    process.stdout.write(HELP);
-    return 0;
-  }
   const clusterId = requireOption('onboard', 'cluster', values.cluster);
   if (!ID_PATTERN.test(clusterId)) throw new InvalidInputError(`--cluster '${clusterId}' is not a cluster id (letters, digits, . _ : -; at most 128)`);
   const sources = [values.trace, values.prior, values['vgac-platform'] === true ? 'platform' : undefined].filter((source) => source !== undefined);

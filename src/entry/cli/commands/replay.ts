@@ -16,7 +16,7 @@ import { seededRandom } from '../../../core/random.ts';
 import { reconstructQueueState } from '../../../core/traces/queue-state.ts';
 import { TRACE_FORMATS } from '../../../core/traces/trace-job.ts';
 import { createLearningDeps, type LearningDeps, type LearningSettings } from '../../../app/learning/learning-deps.ts';
-import type { Logger } from '../../../app/ports.ts';
+import type { Logger } from '../../../app/ports/logger.ts';
 import { MemoryBundleStore, MemoryClusterStore } from '../../../app/replay/memory-stores.ts';
 import { replayDataset } from '../../../app/replay/replay-dataset.ts';
 import { replayTrace } from '../../../app/replay/replay-trace.ts';
@@ -29,63 +29,12 @@ import { readBundleFile } from '../read-bundle-file.ts';
 import { readTraceFile } from '../read-trace-file.ts';
 import { loadReplayDataset } from '../load-replay-dataset.ts';
 import { choiceOption, integerOption, parseCommandOptions } from '../parse-command-options.ts';
+import { DEFAULT_PRIOR_DATA, options } from './replay-usage.ts';
 
-export const summary = 'Replay a job history (labelled CSV or scheduler trace) through the learning loop, online, with baselines';
-
-/** The reference data file the default prior is trained on (in VGAC_SHARED_DATA, else ../shared/data beside the repository). */
-export const DEFAULT_PRIOR_DATA = 'eks_dec_sample.csv';
 const PRIOR_SEED = 42;
 
 const StoreKind = { embedded: 'embedded', memory: 'memory' } as const;
 type StoreKind = (typeof StoreKind)[keyof typeof StoreKind];
-
-const HELP = `usage: vgac replay --data FILE [--prior BUNDLE.json] [options]
-       vgac replay --trace FILE [--format swf|alibaba-gpu|sacct] [options]
-
---data: rows of a labelled job table (submit_epoch_ms, wait_seconds, label_long_wait, queue-state
-columns, job_type) in time order: predicted at submit, outcome recorded at submit + wait, calibration
-recomputed by the learning loop. Starts from --prior (default: a bundle trained on
-${DEFAULT_PRIOR_DATA} from the reference data: VGAC_SHARED_DATA, else ../shared/data beside the
-repository). Prints the calibration timeline.
-
---trace: a scheduler log. Queue state is reconstructed at each submit; the first --warmup jobs are
-the onboarding history (the prior is trained on those whose outcome was known then); every later
-job is predicted at its submit time; long wait = above the P90 of the waits observed so far.
-Reports AUROC/ECE/Brier and 80 % interval coverage/width for the loop and three baselines.
-
-options:
-  --data FILE              labelled job table to replay (exactly one of --data and --trace)
-  --prior BUNDLE.json      --data: the model bundle the cluster starts from (default above)
-  --trace FILE             scheduler log to replay (exactly one of --data and --trace)
-  --format swf|alibaba-gpu|sacct
-                           --trace: the log's format (default: detected from its first line, or a .swf name)
-  --store embedded|memory  embedded: dynalite + s3rver (default for --data); memory: in-process
-                           stores for offline evaluation only (default for --trace: speed)
-  --data-dir DIR           embedded store directory (default: a fresh temporary directory, removed after)
-  --cluster ID             cluster id (default: slurm-replay, or the trace's file name)
-  --warmup N               --trace: history jobs before onboarding (default 500)
-  --resamples N            bootstrap resamples per calibration recompute (default: the loop's
-                           setting, as in production; lower only to trade CI precision for speed)
-  --json FILE              also write the full report as JSON
-  --timeline full|key      timeline lines to print (default: full for --data, key for --trace)
-  -h, --help               show this help
-`;
-
-/** Everything `vgac replay` accepts (node:util parseArgs options). */
-export const options = {
-  data: { type: 'string' },
-  prior: { type: 'string' },
-  trace: { type: 'string' },
-  format: { type: 'string' },
-  store: { type: 'string' },
-  'data-dir': { type: 'string' },
-  cluster: { type: 'string' },
-  warmup: { type: 'string' },
-  json: { type: 'string' },
-  resamples: { type: 'string' },
-  timeline: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
 
 /** Counts log events instead of printing them: the replay prints its own timeline. Warnings go to stderr. */
 function replayLogger(): Logger {
@@ -132,10 +81,6 @@ function printTimeline(mode: string | undefined, fallback: 'full' | 'key', timel
 
 export async function run(args: readonly string[]): Promise<number> {
   const values = parseCommandOptions('replay', args, options);
-  if (values.help === true) {
-    process.stdout.write(HELP);
-    return 0;
-  }
   if ((values.data === undefined) === (values.trace === undefined)) {
     throw new InvalidInputError("give exactly one of --data FILE or --trace FILE (try 'vgac replay --help')");
   }

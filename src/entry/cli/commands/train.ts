@@ -5,42 +5,12 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { crossValidate, DEFAULT_FOLDS, DEFAULT_SEED, type CrossValidationReport } from '../../../core/evaluation/cross-validate.ts';
+import { crossValidate, DEFAULT_SEED, type CrossValidationReport } from '../../../core/evaluation/cross-validate.ts';
 import { seededRandom } from '../../../core/random.ts';
 import { CalibrationMode, CalibratorKind, trainBundle } from '../../../core/model/train-bundle.ts';
 import { loadFeatureTable, sha256Hex } from '../load-feature-table.ts';
 import { choiceOption, integerOption, parseCommandOptions, requireOption } from '../parse-command-options.ts';
-
-export const summary = 'Train a model bundle (scaler, L2 logistic regression, calibrator, wait model) from a CSV file';
-
-const HELP = `usage: vgac train --data FILE --out BUNDLE [options]
-
-Trains on every row of FILE and writes a self-contained JSON bundle: feature encoding, scaler,
-L2 logistic regression, calibrator (fitted on out-of-fold scores only), wait-interval model
-(when the file records waits), and metrics — including stratified ${DEFAULT_FOLDS}-fold cross-validated
-AUROC and ECE (keys cv*), which \`vgac predict\` uses for the gate.
-
-options:
-  --data FILE             CSV with the feature columns and label_long_wait
-  --out BUNDLE            where to write the bundle JSON (directories are created)
-  --features SET|a,b,c    feature set (queue-state, queue-state+dcgm, queue-state+job-type) or
-                          comma-separated feature names; default chosen from the file's header
-  --calibrator KIND       isotonic (default) or platt
-  --calibration MODE      ensemble (default: sklearn CalibratedClassifierCV ensemble=True) or single
-  --seed N                seed of the fold shuffles and bootstrap (default ${DEFAULT_SEED})
-  -h, --help              show this help
-`;
-
-/** Everything `vgac train` accepts (node:util parseArgs options). */
-export const options = {
-  data: { type: 'string' },
-  out: { type: 'string' },
-  features: { type: 'string' },
-  calibrator: { type: 'string' },
-  calibration: { type: 'string' },
-  seed: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+import { options } from './train-usage.ts';
 
 /** The cross-validated numbers stored in the bundle's metrics, under `cv*` keys. */
 export function crossValidatedMetrics(report: CrossValidationReport): Record<string, number | null> {
@@ -63,10 +33,6 @@ export function crossValidatedMetrics(report: CrossValidationReport): Record<str
 
 export async function run(args: readonly string[]): Promise<number> {
   const values = parseCommandOptions('train', args, options);
-  if (values.help === true) {
-    process.stdout.write(HELP);
-    return 0;
-  }
   const dataPath = requireOption('train', 'data', values.data);
   const outPath = requireOption('train', 'out', values.out);
   const calibrator = choiceOption('calibrator', values.calibrator, Object.values(CalibratorKind));

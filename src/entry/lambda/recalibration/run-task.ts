@@ -4,7 +4,7 @@
  * Step Functions error table.
  */
 import type { Context } from 'aws-lambda';
-import type { Logger } from '../../../app/ports.ts';
+import type { Logger } from '../../../app/ports/logger.ts';
 import { runInvocation, type LambdaObservability } from '../lambda-observability.ts';
 import { toStepFunctionsError } from '../step-functions-errors.ts';
 

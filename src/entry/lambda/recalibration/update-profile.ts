@@ -4,7 +4,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { updateProfile, type UpdateProfileResult } from '../../../app/learning/update-profile.ts';
-import type { ClusterProfile } from '../../../app/ports.ts';
+import type { ClusterProfile } from '../../../app/records/cluster-profile.ts';
 import { createLambdaRuntime } from '../lambda-runtime.ts';
 import { runTask } from './run-task.ts';
 import { ClusterItem, parseTaskInput } from './task-events.ts';

@@ -1,0 +1,1 @@
+export type ConditionalWriteResult = { readonly status: 'written' } | { readonly status: 'conflict' };
