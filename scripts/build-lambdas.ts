@@ -9,7 +9,7 @@
  * usage: node --import tsx scripts/build-lambdas.ts [--root DIR] [--out DIR] [--enforce-size]
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { cp, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -226,6 +226,7 @@ export async function buildLambdas(
       await rm(join(outDirectory, fn.name), { recursive: true, force: true });
       result = await build({ ...esbuildOptionsFor(fn, rootDirectory, outDirectory), metafile: true });
     }
+    if (fn.assets !== undefined) await cp(resolve(rootDirectory, fn.assets.from), join(outDirectory, fn.name, fn.assets.to), { recursive: true });
     const bytes = await directoryBytes(join(outDirectory, fn.name));
     reports.push({ name: fn.name, bytes, startupBytes: startupBytes(result.metafile, join(outDirectory, fn.name, 'index.mjs')), overTarget: bytes > BUNDLE_SIZE_TARGET_BYTES });
   }
