@@ -9,12 +9,13 @@ import { CLUSTER_INDEX_NAME, TTL_ATTRIBUTE, tableDefinition } from '../../src/ad
 import { LAMBDA_FUNCTIONS, bundleDirectory } from '../lambda-functions.ts';
 import type { SecretSource } from '../../src/app/ports/secret-source.ts';
 import { ALLOWED_MODELS, DEFAULT_MODEL_POLICY, US_PROFILE_DESTINATION_REGIONS, foundationModelOf, modelFamily, modelPolicy, parseModelId } from '../../src/core/agents/model-policy.ts';
-import { COLLECTORS, CONFIG_VARIABLES, loadConfig } from '../../src/entry/config.ts';
+import { COLLECTORS, CONFIG_VARIABLES, DEFAULT_LOG_LEVEL, loadConfig } from '../../src/entry/config.ts';
 import { METRICS_NAMESPACE, MetricName } from '../../src/entry/lambda/lambda-observability.ts';
 import { LAMBDA_COLLECTORS, observerFor } from '../../src/entry/lambda/collector-observer.ts';
 import { parseTemplate } from './cfn-yaml.ts';
 import { checkTemplate } from './check-template.ts';
 import { coldStartNeeds } from './cold-start-needs.ts';
+import { asyncInvocations } from './rules/async-on-failure.ts';
 import { publishableTopics } from './rules/lambda-topic-environment.ts';
 import { functionEnvironment, globalVariables, resolveWithFakes } from './template-environment.ts';
 import { asList, functionsOf, isRecord, resourcesOf, type Json } from './template-model.ts';
@@ -75,11 +76,16 @@ describe('template.yaml', () => {
     }
   });
 
-  it('template.yaml globals: Node 22 on arm64, 256 MB, 30 s, active tracing, the documented environment', () => {
+  it('template.yaml globals: Node 24 on arm64, 256 MB, 30 s, active tracing, JSON logs, the documented environment', () => {
     const globals = (template.Globals as Json).Function as Json;
     const variables = ((globals.Environment as Json).Variables as Json);
 
-    expect(globals).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], MemorySize: 256, Timeout: 30, Tracing: 'Active' });
+    expect(globals).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], MemorySize: 256, Timeout: 30, Tracing: 'Active' });
+    expect(globals.LoggingConfig).toEqual({ LogFormat: 'JSON', ApplicationLogLevel: { 'Fn::FindInMap': ['LambdaLogLevels', { Ref: 'LogLevel' }, 'Application'] } });
+    for (const fn of functionsOf(template)) {
+      expect(fn.effective.Runtime, fn.logicalId).toBe('nodejs24.x');
+      expect((fn.effective.LoggingConfig as Json).LogFormat, fn.logicalId).toBe('JSON');
+    }
     expect(variables).toMatchObject({
       POWERTOOLS_SERVICE_NAME: { Ref: 'ServiceName' },
       POWERTOOLS_METRICS_NAMESPACE: 'Vgac',
@@ -92,6 +98,7 @@ describe('template.yaml', () => {
       VGAC_API_KEY_PARAM: { Ref: 'ApiKeyParameterName' },
       VGAC_SLACK_SIGNING_SECRET_PARAM: { Ref: 'SlackSigningSecretParameterName' },
       VGAC_SLACK_BOT_TOKEN_PARAM: { Ref: 'SlackBotTokenParameterName' },
+      VGAC_LOG_LEVEL: { Ref: 'LogLevel' },
     });
     expect(parameter('Reasoner')).toMatchObject({ Default: 'bedrock', AllowedValues: ['offline', 'bedrock'] });
   });
@@ -168,10 +175,12 @@ describe('template.yaml', () => {
     ]);
   });
 
-  it('template.yaml allows CORS only for the dashboard origin and throttles every route', () => {
+  it('template.yaml allows CORS only for the dashboard origin (with If-None-Match and a readable ETag) and throttles every route', () => {
     const api = resource('HttpApi');
 
     expect((api.CorsConfiguration as Json).AllowOrigins).toEqual([{ Ref: 'DashboardOrigin' }]);
+    expect((api.CorsConfiguration as Json).AllowHeaders).toContain('if-none-match');
+    expect((api.CorsConfiguration as Json).ExposeHeaders).toEqual(['etag']);
     expect(api.DefaultRouteSettings).toEqual({ ThrottlingBurstLimit: { Ref: 'ApiThrottleBurst' }, ThrottlingRateLimit: { Ref: 'ApiThrottleRate' } });
   });
 
@@ -434,32 +443,34 @@ describe('template.yaml', () => {
     });
   });
 
-  it('template.yaml dashboard body is valid JSON with every required widget metric', () => {
+  it('template.yaml dashboard body is valid JSON graphing every custom metric the code emits, per-cluster ECE from CheckDrift\'s log lines, errors and latency', () => {
     const body = (resource('OperationsDashboard').DashboardBody as Json)['Fn::Sub'] as string;
     const json = body.replace(/\$\{[^}]+\}/g, 'x');
 
-    const widgets = (JSON.parse(json) as { widgets: { properties: { metrics: unknown[] } }[] }).widgets;
-    const text = JSON.stringify(widgets.map((widget) => widget.properties.metrics));
+    const widgets = (JSON.parse(json) as { widgets: { type: string; properties: { metrics?: unknown[]; query?: string } }[] }).widgets;
+    const text = JSON.stringify(widgets.map((widget) => widget.properties.metrics ?? []));
+    const graphed = [...text.matchAll(/MetricName=\\"([A-Za-z]+)\\"/g)].map((match) => match[1]);
+    const logQueries = widgets.filter((widget) => widget.type === 'log').map((widget) => widget.properties.query ?? '');
 
-    for (const metric of ['Predictions', 'Ece', 'ScopeChanges', 'Escalations', 'ModelInputTokens', 'ModelOutputTokens', 'ModelCostUsd', 'ModelUnavailable']) {
-      expect(text, metric).toContain(`MetricName=\\"${metric}\\"`);
-    }
-    expect(text).toContain('{Vgac,ClusterId,service}');
+    expect(new Set(graphed)).toEqual(new Set(Object.values(MetricName)));
+    expect(logQueries).toEqual([expect.stringContaining('filter message = "check_drift.cluster" | stats avg(ece) by clusterId')]);
+    expect(body).toContain("SOURCE '${CheckDriftFunctionLogGroup}'");
     expect(text).toContain('"AWS/Lambda","Errors"');
     expect(text).toContain('"stat":"p50"');
     expect(text).toContain('"stat":"p99"');
   });
 
-  it('template.yaml alarms on errors of every function and the workflow (≤ 10 metrics) and on daily model cost', () => {
+  it('template.yaml alarms on Lambda\'s account-wide errors plus failed workflow runs (2 metrics) and on daily model cost', () => {
     const errors = resource('ErrorsAlarm');
     const metrics = errors.Metrics as Json[];
-    const reads = metrics.filter((metric) => metric.MetricStat !== undefined);
-    const functionNames = reads.flatMap((metric) => (((metric.MetricStat as Json).Metric as Json).Dimensions as Json[]).map((dimension) => dimension.Value));
+    const reads = metrics.filter((metric) => metric.MetricStat !== undefined).map((metric) => (metric.MetricStat as Json).Metric as Json);
     const cost = resource('ModelCostAlarm');
 
-    expect(reads.length).toBeLessThanOrEqual(10);
-    expect(functionNames).toEqual(expect.arrayContaining(LAMBDA_FUNCTIONS.map((fn) => ({ Ref: fn.logicalId }))));
-    expect(functionNames).toContainEqual({ Ref: 'RecalibrationStateMachine' });
+    // No FunctionName dimension: Lambda's aggregate over every function, so no function of the stack is left out.
+    expect(reads).toEqual([
+      { Namespace: 'AWS/Lambda', MetricName: 'Errors' },
+      { Namespace: 'AWS/States', MetricName: 'ExecutionsFailed', Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: 'RecalibrationStateMachine' } }] },
+    ]);
     expect(errors.AlarmActions).toEqual([{ Ref: 'AlertTopic' }]);
     expect(cost).toMatchObject({ Namespace: 'Vgac', MetricName: 'ModelCostUsd', Statistic: 'Sum', Period: 86400, Threshold: { Ref: 'ModelCostDailyAlarmUsd' }, AlarmActions: [{ Ref: 'AlertTopic' }] });
   });
@@ -474,22 +485,71 @@ describe('template.yaml', () => {
     });
   });
 
-  it('template.yaml budgets $200 a month with ACTUAL notifications at 50/80/100 % to the topic, which Budgets may publish to', () => {
+  it('template.yaml budgets $200 a month with ACTUAL notifications at 50/80/100 % and a FORECASTED one at 100 % to the topic, which Budgets may publish to', () => {
     const budget = resource('MonthlyBudget');
     const notifications = budget.NotificationsWithSubscribers as Json[];
     const topicPolicy = ((resource('AlertTopicPolicy').PolicyDocument as Json).Statement as Json[]);
 
     expect(budget.Budget).toMatchObject({ BudgetType: 'COST', TimeUnit: 'MONTHLY', BudgetLimit: { Amount: { Ref: 'MonthlyBudgetUsd' }, Unit: 'USD' } });
     expect(parameter('MonthlyBudgetUsd')).toMatchObject({ Default: 200, MaxValue: 200 });
-    expect(notifications.map((entry) => entry.Notification)).toEqual([50, 80, 100].map((threshold) => ({
-      NotificationType: 'ACTUAL', ComparisonOperator: 'GREATER_THAN', Threshold: threshold, ThresholdType: 'PERCENTAGE',
+    expect(notifications.map((entry) => entry.Notification)).toEqual([['ACTUAL', 50], ['ACTUAL', 80], ['ACTUAL', 100], ['FORECASTED', 100]].map(([type, threshold]) => ({
+      NotificationType: type, ComparisonOperator: 'GREATER_THAN', Threshold: threshold, ThresholdType: 'PERCENTAGE',
     })));
     for (const entry of notifications) expect(entry.Subscribers).toEqual([{ SubscriptionType: 'SNS', Address: { Ref: 'AlertTopic' } }]);
     expect(topicPolicy).toContainEqual(expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'budgets.amazonaws.com' }, Action: 'sns:Publish' }));
   });
 
   it('template.yaml outputs the URLs and names a deployer needs', () => {
-    expect(Object.keys(template.Outputs as Json)).toEqual(expect.arrayContaining(['ApiUrl', 'SlackCommandUrl', 'DashboardUrl', 'TableName', 'BucketName', 'TopicArn']));
+    expect(Object.keys(template.Outputs as Json)).toEqual(expect.arrayContaining(['ApiUrl', 'SlackCommandUrl', 'DashboardUrl', 'TableName', 'BucketName', 'TopicArn', 'AsyncFailureTopicArn']));
+  });
+
+  it('template.yaml retains the table and the bucket on stack deletion and on replacement', () => {
+    const stateful = resourcesOf(template).filter((candidate) => ['AWS::DynamoDB::Table', 'AWS::S3::Bucket'].includes(candidate.type));
+
+    expect(stateful.map((candidate) => [candidate.logicalId, candidate.raw.DeletionPolicy, candidate.raw.UpdateReplacePolicy])).toEqual([
+      ['DataTable', 'Retain', 'Retain'],
+      ['CalibrationBucket', 'Retain', 'Retain'],
+    ]);
+  });
+
+  it('template.yaml sends every asynchronously invoked function\'s failures to the encrypted AsyncFailureTopic, which alarms to the alert topic', () => {
+    const asynchronous = [...new Set(asyncInvocations(template).map((invocation) => invocation.functionId))];
+    const alarm = resource('AsyncFailuresAlarm');
+
+    expect(asynchronous.sort()).toEqual(['AlertsFunction', 'CollectorFunction', 'RecalibrateFunction', 'SlackFunction']);
+    for (const logicalId of asynchronous) {
+      const config = resource(logicalId).EventInvokeConfig as Json;
+      expect(config.DestinationConfig, logicalId).toEqual({ OnFailure: { Type: 'SNS', Destination: { Ref: 'AsyncFailureTopic' } } });
+      expect(config.MaximumRetryAttempts, logicalId).toEqual(expect.any(Number));
+    }
+    expect((resource('CollectorFunction').EventInvokeConfig as Json).MaximumRetryAttempts).toBe(0);
+    expect(resource('AsyncFailureTopic')).toEqual({ DisplayName: 'VGAC failed async invocations', KmsMasterKeyId: 'alias/aws/sns' });
+    expect(alarm).toMatchObject({ Namespace: 'AWS/SNS', MetricName: 'NumberOfMessagesPublished', Dimensions: [{ Name: 'TopicName', Value: { 'Fn::GetAtt': ['AsyncFailureTopic', 'TopicName'] } }], AlarmActions: [{ Ref: 'AlertTopic' }] });
+  });
+
+  it('template.yaml passes SlackApprovers to the Slack function as VGAC_SLACK_APPROVERS, which config.ts reads as the approver list (empty: anyone)', () => {
+    const { merged } = functionEnvironment(template, 'SlackFunction');
+    const pattern = new RegExp(parameter('SlackApprovers').AllowedPattern as string);
+    const approvers = (answers: Record<string, string>) => loadConfig(resolveWithFakes(template, merged, undefined, answers)).slack.approvers;
+
+    expect(merged.VGAC_SLACK_APPROVERS).toEqual({ Ref: 'SlackApprovers' });
+    expect(parameter('SlackApprovers').Default).toBe('');
+    expect(approvers({})).toBeUndefined();
+    expect(approvers({ SlackApprovers: 'U0123ABCD,W0456EFGH' })).toEqual(['U0123ABCD', 'W0456EFGH']);
+    expect(['U0123ABCD', 'U0123ABCD,W0456EFGH', ''].every((value) => pattern.test(value))).toBe(true);
+    expect(['U0123ABCD, W0456EFGH', 'C0123ABCD', 'U0123ABCD,', 'u0123abcd'].some((value) => pattern.test(value))).toBe(false);
+  });
+
+  it('template.yaml LogLevel sets Lambda\'s application level and VGAC_LOG_LEVEL to the same level for each allowed value; its default is config.ts\'s', () => {
+    const mapping = (template.Mappings as Json).LambdaLogLevels as Record<string, Json>;
+    const { merged } = functionEnvironment(template, 'ApiFunction');
+
+    expect(parameter('LogLevel').Default).toBe(DEFAULT_LOG_LEVEL);
+    for (const level of parameter('LogLevel').AllowedValues as string[]) {
+      const config = loadConfig(resolveWithFakes(template, merged, undefined, { LogLevel: level }));
+      expect(config.logLevel, level).toBe(level);
+      expect(mapping[level]?.Application, level).toBe(level.toUpperCase());
+    }
   });
 
   it('template.yaml declares no secret values: only SSM parameter names', () => {

@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerCluster } from '../../src/app/learning/register-cluster.ts';
 import { loadConfig } from '../../src/entry/config.ts';
 import { createApiApp, lambdaHandlerOf } from '../../src/entry/lambda/api-app.ts';
+import { lambdaDashboardAssets } from '../../src/entry/lambda/lambda-dashboard-assets.ts';
+import { DEPLOYED_DASHBOARD_REFRESH_SECONDS } from '../../src/core/budget/dashboard-usage.ts';
 import { createRuntime, type Runtime } from '../../src/entry/runtime.ts';
 import { startTestAws, uniqueName, type TestAws } from '../support/embedded-aws.ts';
 import { featuresFor, KNOWN_CLUSTER, recordingActions, recordingLogger, scriptedObserver } from '../support/http-stack.ts';
@@ -100,6 +102,37 @@ describe('Lambda API entry', () => {
     expect(predicted.statusCode).toBe(200);
     expect(listed.statusCode).toBe(200);
     expect((JSON.parse(listed.body) as { clusters: { cluster_id: string }[] }).clusters.map((cluster) => cluster.cluster_id)).toEqual([KNOWN_CLUSTER]);
+  });
+});
+
+describe('Lambda API entry: the dashboard', () => {
+  it('serves the page and GET /api/dashboard announcing the deployed refresh interval; the same ETag back gets an empty 304 through API Gateway', async () => {
+    const assets = await lambdaDashboardAssets();
+    const withPage = lambdaHandlerOf(createApiApp(runtime, { observer: scriptedObserver(), actions: recordingActions(), ...(assets === undefined ? {} : { dashboardAssets: assets }) }).app);
+    const list = fixture('apigw-v2-clusters.json');
+    const get = (path: string, headers: Record<string, string> = {}) => withPage({
+      ...list,
+      rawPath: path,
+      requestContext: { ...list.requestContext, http: { ...list.requestContext.http, path } },
+      headers: { ...list.headers, 'x-api-key': API_KEY, ...headers },
+    } as unknown as Parameters<typeof withPage>[0], context) as Promise<Result>;
+
+    const page = await get('/');
+    const script = await get('/dashboard/dashboard.js');
+    const first = await get('/api/dashboard');
+    const etag = first.headers?.['etag'] ?? '';
+    const again = await get('/api/dashboard', { 'if-none-match': etag });
+
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<script type="module" src="/dashboard/dashboard.js">');
+    expect(script.headers?.['content-type']).toMatch(/^text\/javascript/);
+    expect(first.statusCode).toBe(200);
+    const body = JSON.parse(first.body) as { refresh: { min_interval_ms: number }; clusters: { cluster_id: string }[] };
+    expect(body.refresh.min_interval_ms).toBe(DEPLOYED_DASHBOARD_REFRESH_SECONDS * 1000);
+    expect(body.clusters.map((cluster) => cluster.cluster_id)).toEqual([KNOWN_CLUSTER]);
+    expect(etag).toMatch(/^"[0-9a-f]{40}"$/);
+    expect(again.statusCode).toBe(304);
+    expect(again.body).toBe('');
   });
 });
 

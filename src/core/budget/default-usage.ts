@@ -4,15 +4,16 @@
  * stated below with its reasoning. Apart from usage.ts (validation, measured tokens) so that what
  * only names the fields (`vgac cost --help`) does not load zod.
  */
+import { DEFAULT_CLUSTERS, DEFAULT_DASHBOARD_HOURS_PER_MONTH, DEPLOYED_DASHBOARD_REFRESH_SECONDS, dashboardReadUnits } from './dashboard-usage.ts';
 
 export interface Usage {
-  /** Lambda invocations per month, all functions. */
+  /** Lambda invocations per month, all functions, besides the dashboard's (added from the dashboard fields). */
   readonly lambdaRequests: number;
   /** Mean billed duration per invocation, ms. */
   readonly lambdaAverageDurationMs: number;
   /** Configured memory, MB (the template's 256 by default). */
   readonly lambdaMemoryMb: number;
-  /** HTTP API requests per month (API, Slack, dashboard). */
+  /** HTTP API requests per month (API, Slack); the dashboard's are added from the dashboard fields. */
   readonly apiRequests: number;
   readonly dynamoWriteRequestUnits: number;
   readonly dynamoReadRequestUnits: number;
@@ -24,6 +25,7 @@ export interface Usage {
   readonly snsPublishes: number;
   /** Step Functions standard-workflow state transitions per month. */
   readonly stateTransitions: number;
+  /** X-Ray traces besides the dashboard's (each dashboard request is traced: added from the dashboard fields). */
   readonly xrayTraces: number;
   /** Distinct custom metric series (name + dimension set) in the Vgac namespace. */
   readonly cloudwatchCustomMetrics: number;
@@ -39,6 +41,14 @@ export interface Usage {
   readonly averageOutputTokensPerCall: number;
   /** Fraction of model calls marked complex and sent to Sonnet, in [0, 1]; the rest go to Haiku. */
   readonly sonnetCallShare: number;
+  /** Hours per month a web dashboard tab is open and visible (a hidden tab does not poll); 0 = none. */
+  readonly dashboardHoursPerMonth: number;
+  /** Seconds between two refreshes of an open dashboard: 0 (none) or 1–86,400. */
+  readonly dashboardRefreshSeconds: number;
+  /** HTTP requests per refresh (each one API-function invocation). */
+  readonly dashboardRequestsPerRefresh: number;
+  /** DynamoDB read request units per refresh. */
+  readonly dashboardReadUnitsPerRefresh: number;
 }
 
 export const DEFAULT_USAGE: Usage = Object.freeze({
@@ -63,11 +73,18 @@ export const DEFAULT_USAGE: Usage = Object.freeze({
   s3PutRequests: 500,
   /** Bundles are cached per Lambda container; a GET per cold start. */
   s3GetRequests: 5_000,
-  /** Predictions, ScopeChanges, Escalations, ModelInputTokens, ModelOutputTokens, ModelCostUsd, ModelUnavailable, and Ece for 6 clusters. */
-  cloudwatchCustomMetrics: 13,
+  /**
+   * Predictions, ScopeChanges, Escalations, ModelCostUsd (lambda-observability.ts's MetricName,
+   * each with only the `service` dimension) and ModelUnavailable (a failed model call, alarmed).
+   */
+  cloudwatchCustomMetrics: 5,
+  /** template.yaml's operations dashboard. */
   cloudwatchDashboards: 1,
-  /** The template's error alarm reads 10 metrics (9 functions + the state machine), the cost alarm 1, the model-unavailable alarm 1. */
-  cloudwatchAlarmMetrics: 12,
+  /**
+   * The errors alarm reads 2 metrics (Lambda's account-wide Errors and failed workflow runs), the
+   * model cost alarm 1, the model-unavailable alarm 1, the failed-asynchronous-invocations alarm 1.
+   */
+  cloudwatchAlarmMetrics: 5,
   cloudwatchLogsIngestedGb: 0.5,
   /** 0.5 GB/month kept 14 days. */
   cloudwatchLogsStoredGb: 0.25,
@@ -77,4 +94,12 @@ export const DEFAULT_USAGE: Usage = Object.freeze({
   averageInputTokensPerCall: 200,
   averageOutputTokensPerCall: 150,
   sonnetCallShare: 0.05,
+  // One operator keeps the web dashboard open on the deployed API.
+  dashboardHoursPerMonth: DEFAULT_DASHBOARD_HOURS_PER_MONTH,
+  /** The interval a deployed API announces (the page never polls faster). */
+  dashboardRefreshSeconds: DEPLOYED_DASHBOARD_REFRESH_SECONDS,
+  /** GET /api/dashboard: everything one refresh draws. */
+  dashboardRequestsPerRefresh: 1,
+  /** Steady state with DEFAULT_CLUSTERS clusters (dashboard-usage.ts). */
+  dashboardReadUnitsPerRefresh: dashboardReadUnits(DEFAULT_CLUSTERS),
 });

@@ -36,6 +36,10 @@ export const UsageOverridesSchema = z.strictObject({
   averageInputTokensPerCall: count,
   averageOutputTokensPerCall: count,
   sonnetCallShare: z.number().min(0).max(1),
+  dashboardHoursPerMonth: z.number().min(0).max(31 * 24),
+  dashboardRefreshSeconds: z.number().refine((seconds) => seconds === 0 || (seconds >= 1 && seconds <= 86_400), 'expected 0 (no dashboard) or 1–86400 seconds'),
+  dashboardRequestsPerRefresh: count,
+  dashboardReadUnitsPerRefresh: count,
 }).partial();
 
 /**

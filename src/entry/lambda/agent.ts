@@ -2,8 +2,8 @@
  * Lambda entry for the agent (the same orchestrator as AgentCore's `/invocations`). Clients are
  * built once per cold start, at module scope; each invocation runs inside `runInvocation`
  * (logger correlation id, trace subsegment, EMF metrics flush) and is parse →
- * observePredictDecide → map (agent-handler.ts). The agents emit Escalations,
- * ModelInputTokens, ModelOutputTokens and ModelCostUsd (metered-agent-deps.ts).
+ * observePredictDecide → map (agent-handler.ts). The agents emit Escalations and ModelCostUsd
+ * (metered-agent-deps.ts).
  */
 import type { Context } from 'aws-lambda';
 import { createAgentWiring } from '../agent-wiring.ts';

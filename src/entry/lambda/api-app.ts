@@ -1,7 +1,9 @@
 /**
  * The HTTP app as the API Lambda serves it: the prediction API, clusters, outcomes and
- * escalations, the AgentCore routes, and the Slack routes when a signing secret is known. Built
- * once per cold start by api.ts / slack.ts; tests build it against dynalite with their own parts.
+ * escalations, the AgentCore routes, the dashboard's JSON routes (with the page itself when its
+ * assets are given) announcing {@link DEPLOYED_DASHBOARD_REFRESH_SECONDS} as the shortest refresh
+ * interval — every request is billed here — and the Slack routes when a signing secret is known.
+ * Built once per cold start by api.ts / slack.ts; tests build it against dynalite with their own parts.
  */
 import { handle } from 'hono/aws-lambda';
 import type { Hono } from 'hono';
@@ -9,6 +11,8 @@ import { createCopilot } from '../../app/agents/ask-copilot.ts';
 import { decideEscalation } from '../../app/agents/decide-escalation.ts';
 import { createAgentCoreRoutes } from '../../app/http/agentcore-routes.ts';
 import { createHttpApp } from '../../app/http/app.ts';
+import { createDashboardRoutes, type DashboardAssets } from '../../app/http/dashboard-routes.ts';
+import { DEPLOYED_DASHBOARD_REFRESH_SECONDS } from '../../core/budget/dashboard-usage.ts';
 import type { SlackTask } from '../../app/http/slack/slack-task.ts';
 import type { AgentDeps } from '../../app/agents/agent-deps.ts';
 import type { ClusterActions } from '../../app/ports/cluster-actions.ts';
@@ -32,6 +36,8 @@ export interface ApiAppOptions {
   readonly slackTasks?: TaskQueue<SlackTask>;
   /** Wraps the agents' deps once built (the Lambda entries attach metrics: metered-agent-deps.ts). */
   readonly instrumentAgents?: (deps: AgentDeps) => AgentDeps;
+  /** The dashboard page, script and stylesheet (the API function serves them); without: only the dashboard's JSON routes. */
+  readonly dashboardAssets?: DashboardAssets;
 }
 
 export interface ApiApp {
@@ -65,10 +71,20 @@ export function createApiApp(runtime: AgentRuntime, options: ApiAppOptions = {})
           },
         );
   const agentCore = createAgentCoreRoutes({ agents: deps, nowMs: () => systemClock.nowMs(), apiKey: config.apiKey, ...(config.defaultClusterId === undefined ? {} : { defaultClusterId: config.defaultClusterId }) });
+  const { learning } = runtime;
+  const dashboard = createDashboardRoutes({
+    ...(options.dashboardAssets === undefined ? {} : { assets: options.dashboardAssets }),
+    learning,
+    ...(learning.history === undefined ? {} : { history: learning.history }),
+    ledger: agents.ledger,
+    escalations: agents.escalations,
+    minRefreshIntervalMs: DEPLOYED_DASHBOARD_REFRESH_SECONDS * 1000,
+    logger: runtime.logger,
+  });
   const app = createHttpApp(
     createHttpDeps(
-      { config, learning: runtime.learning },
-      { observer: deps.observer, escalations: agents.escalations, decideEscalation: decide, mounts: [agentCore], ...(slack === undefined ? {} : { slack: slack.routes }) },
+      { config, learning },
+      { observer: deps.observer, escalations: agents.escalations, decideEscalation: decide, mounts: [agentCore, dashboard], ...(slack === undefined ? {} : { slack: slack.routes }) },
     ),
   );
   return { app, slack };

@@ -7,7 +7,6 @@
  * `close()` stops in the safe order: replay (in-flight event finishes), HTTP server, background
  * maintenance (drained), storage. A live collector (start.ts) is stopped before `close()`.
  */
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Hono } from 'hono';
 import { DynamoCalibrationHistory } from '../../adapters/dynamodb/dynamo-calibration-history.ts';
@@ -18,7 +17,7 @@ import { createAgentCoreRoutes } from '../../app/http/agentcore-routes.ts';
 import { createHttpApp } from '../../app/http/app.ts';
 import type { DecideEscalation } from '../../app/http/http-deps.ts';
 import { createCopilot } from '../../app/agents/ask-copilot.ts';
-import { createDashboardRoutes, type DashboardAssets, type PsiReference } from '../../app/http/dashboard-routes.ts';
+import { createDashboardRoutes, type PsiReference } from '../../app/http/dashboard-routes.ts';
 import type { LearningDeps } from '../../app/learning/learning-deps.ts';
 import { maintainCluster } from '../../app/learning/maintain-cluster.ts';
 import { registerCluster } from '../../app/learning/register-cluster.ts';
@@ -28,6 +27,7 @@ import { createSimulatedClusters, type SimulatedClusters } from '../../app/simul
 import type { SimulatedClusterTrace } from '../../app/simulation/simulated-job.ts';
 import type { ModelBundle } from '../../core/model/bundle.ts';
 import type { Config } from '../config.ts';
+import { readDashboardAssets } from '../dashboard-assets.ts';
 import { createHttpDeps, systemClock } from '../http-wiring.ts';
 import { createSlackApp, slackChannelNotifier } from '../slack-wiring.ts';
 import type { SlackSecretSource } from './start-banner.ts';
@@ -61,7 +61,16 @@ export interface StackOptions {
   readonly liveClusters?: (logger: Logger) => readonly ClusterRoute[];
   /** Where the Slack answers posted to the local response_url are printed; default: stdout. */
   readonly writeSlackAnswer?: (text: string) => void;
+  /** The shortest dashboard refresh interval the server announces, ms; default {@link LOCAL_DASHBOARD_REFRESH_MS}. */
+  readonly dashboardRefreshMs?: number;
 }
+
+/**
+ * The shortest dashboard refresh interval a local server announces, ms: one aggregate request
+ * per refresh costs nothing on a laptop, so the page stays lively (a deployed API announces
+ * DEPLOYED_DASHBOARD_REFRESH_SECONDS instead).
+ */
+export const LOCAL_DASHBOARD_REFRESH_MS = 2_000;
 
 export interface Stack {
   readonly url: string;
@@ -84,13 +93,6 @@ export interface Stack {
 }
 
 const DASHBOARD_DIR = new URL('./dashboard/', import.meta.url);
-
-export async function readDashboardAssets(): Promise<DashboardAssets> {
-  const [indexHtml, script, style] = await Promise.all(
-    ['index.html', 'dashboard.js', 'dashboard.css'].map((name) => readFile(new URL(name, DASHBOARD_DIR), 'utf8')),
-  );
-  return { indexHtml: indexHtml ?? '', script: script ?? '', style: style ?? '' };
-}
 
 /** Registers each simulated cluster that is not registered yet, training the shared prior at most once. */
 async function registerSimulatedClusters(learning: LearningDeps, data: SimulationData, logger: Logger): Promise<void> {
@@ -177,7 +179,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const wiring = createAgentWiring({ ...runtime, learning }, { observer: routed.observer, actions: routed.actions, ...(notifier === undefined ? {} : { notifier }) });
     const { deps: agents, escalations, ledger } = wiring;
 
-    const dashboard = createDashboardRoutes({ assets: await readDashboardAssets(), learning, history, ledger, psiReference: psiReferenceOf(traces) });
+    const dashboard = createDashboardRoutes({
+      assets: await readDashboardAssets(DASHBOARD_DIR),
+      learning,
+      history,
+      ledger,
+      escalations,
+      psiReference: psiReferenceOf(traces),
+      minRefreshIntervalMs: options.dashboardRefreshMs ?? LOCAL_DASHBOARD_REFRESH_MS,
+      logger,
+    });
     const agentCore = createAgentCoreRoutes({ agents, nowMs: () => systemClock.nowMs(), apiKey: config.apiKey, ...(config.defaultClusterId === undefined ? {} : { defaultClusterId: config.defaultClusterId }) });
     const decide: DecideEscalation = (request) => decideEscalation({ escalations, actions: routed.actions, logger }, request);
     const slackApp =
