@@ -218,7 +218,7 @@ describe('observeResidual', () => {
   it('observeResidual raises no alarm in most runs of 5000 calibrated outcomes (100 fixed seeds)', () => {
     // p ~ U(0.05, 0.95), y ~ Bernoulli(p), default options: one false alarm per 25,000 outcomes by design,
     // so a run of 5000 is alarm-free with probability ≈ e^(−0.2) = 0.82 and 100 runs see ≈ 20 alarms.
-    // The bounds are generous (3 sd at the design rate); measured: 90 alarm-free runs, 10 alarms (fewer than designed: the inflation floor at 1 errs on the quiet side).
+    // The bounds are generous (3 sd at the design rate); measured: 90 alarm-free runs, 10 alarms, fewer than designed.
     let quietRuns = 0;
     let alarmCount = 0;
     for (let seed = 1; seed <= 100; seed += 1) {
