@@ -91,24 +91,30 @@ describe('learningProgress', () => {
 
 describe('statusText', () => {
   const STATUS: StatusFacts = {
-    clusterId: 'eks-prod', scope: ActionScope.autonomous, ece: 0.0142, score: 0.929, outcomeCount: 250, minOutcomes: 50, driftStatus: 'none',
+    clusterId: 'eks-prod', scope: ActionScope.autonomous, ece: 0.0142, eceUpper: 0.0263, score: 0.929, evidenceCount: 240, outcomeCount: 250, minOutcomes: 50, driftStatus: 'none',
     qualifiedTiers: ['annotate', 'warn', 'suggest_reschedule'], queue: { pendingJobs: 12, pendingGpus: 40, runningJobs: 30, utilisationPercent: 78.1, totalGpus: 64 },
   };
 
   it('statusText states scope, calibration, drift, tiers and the queue', () => {
     expect(statusText(STATUS)).toBe(
-      'eks-prod · autonomous · calibration score 0.93 (ECE 0.014 over 250 outcomes) · drift none · tiers annotate, warn, suggest reschedule · queue 12 pending (40 GPUs), 30 running, 78 % of 64 GPUs in use',
+      'eks-prod · autonomous · calibration score 0.93 (ECE 0.014, at most 0.026, over 240 forecasts) · drift none · tiers annotate, warn, suggest reschedule · queue 12 pending (40 GPUs), 30 running, 78 % of 64 GPUs in use',
     );
   });
 
   it('statusText says a learning cluster only escalates, without a score it has not measured or a queue it has not seen', () => {
-    const learning = { ...STATUS, scope: ActionScope.learning, ece: null, score: null, outcomeCount: 12, qualifiedTiers: [], queue: null };
+    const learning = { ...STATUS, scope: ActionScope.learning, ece: null, eceUpper: null, score: null, evidenceCount: 0, outcomeCount: 12, qualifiedTiers: [], queue: null };
 
     expect(statusText(learning)).toBe('eks-prod · learning (12 of 50 outcomes observed): escalates, never acts · drift none · no tier qualified');
   });
 
   it('statusText words notify and escalate scopes and drift statuses', () => {
     expect(statusText({ ...STATUS, scope: ActionScope.notify, driftStatus: 'reduce_autonomy', queue: null })).toContain('eks-prod · acts and notifies a human · calibration score 0.93');
-    expect(statusText({ ...STATUS, scope: ActionScope.escalate, driftStatus: 'reduce_autonomy', queue: null })).toContain('escalates, never acts · calibration score 0.93 (ECE 0.014 over 250 outcomes) · drift reduce autonomy');
+    expect(statusText({ ...STATUS, scope: ActionScope.escalate, driftStatus: 'reduce_autonomy', queue: null })).toContain('escalates, never acts · calibration score 0.93 (ECE 0.014, at most 0.026, over 240 forecasts) · drift reduce autonomy');
+  });
+
+  it('statusText leaves the calibration out unless the score, the ECE and its upper bound are all known', () => {
+    const partial = [{ score: null }, { ece: null }, { eceUpper: null }].map((missing) => statusText({ ...STATUS, ...missing, queue: null }));
+
+    expect(partial).toEqual(Array(3).fill('eks-prod · autonomous · drift none · tiers annotate, warn, suggest reschedule'));
   });
 });

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { InvalidInputError } from '../errors.ts';
-import { driftRatio, driftStatus, recalibrationTriggers } from './drift.ts';
+import { driftRatio, driftStatus } from './drift.ts';
 import { DEFAULT_GATE_CONFIG } from './gate-config.ts';
 
 // SPEC: baseline (last-known-good) ECE 0.018; ratio ≤ 1.5 none; ≤ 2 monitor; ≤ 5 reduce autonomy; > 5 recalibrate.
@@ -79,63 +79,5 @@ describe('driftStatus', () => {
 
     // ratios 1, 1.2, 1.4
     expect(statuses).toEqual(['none', 'monitor', 'recalibrate']);
-  });
-});
-
-describe('recalibrationTriggers', () => {
-  const quiet = { driftStatus: 'none', maxFeaturePsi: null, weeklyEce: null } as const;
-
-  it('recalibrationTriggers stays quiet without any trigger', () => {
-    const decision = recalibrationTriggers(quiet);
-
-    expect(decision).toEqual({ recalibrate: false, reasons: [] });
-  });
-
-  it('recalibrationTriggers ignores reduce_autonomy and values exactly at their thresholds', () => {
-    const decision = recalibrationTriggers({ driftStatus: 'reduce_autonomy', driftRatio: 5, maxFeaturePsi: 0.1, weeklyEce: 0.07 });
-
-    expect(decision).toEqual({ recalibrate: false, reasons: [] });
-  });
-
-  it('recalibrationTriggers names the drift ratio and its bound', () => {
-    const decision = recalibrationTriggers({ ...quiet, driftStatus: 'recalibrate', driftRatio: 6.1 });
-
-    expect(decision).toEqual({ recalibrate: true, reasons: ['drift ratio 6.1 > 5'] });
-  });
-
-  it('recalibrationTriggers words drift without a ratio', () => {
-    const decision = recalibrationTriggers({ ...quiet, driftStatus: 'recalibrate' });
-
-    expect(decision.reasons).toEqual(['drift status recalibrate: ratio above 5']);
-  });
-
-  it('recalibrationTriggers fires on PSI just above 0.1, naming the feature when known', () => {
-    const anonymous = recalibrationTriggers({ ...quiet, maxFeaturePsi: 0.1001 });
-    const named = recalibrationTriggers({ ...quiet, maxFeaturePsi: 0.14, maxPsiFeature: 'pending_gpus' });
-
-    expect(anonymous).toEqual({ recalibrate: true, reasons: ['PSI 0.1001 > 0.1 on a key feature'] });
-    expect(named.reasons).toEqual(['PSI 0.14 > 0.1 on pending_gpus']);
-  });
-
-  it('recalibrationTriggers fires on weekly ECE just above 0.07', () => {
-    const decision = recalibrationTriggers({ ...quiet, weeklyEce: 0.0701 });
-
-    expect(decision).toEqual({ recalibrate: true, reasons: ['weekly ECE 0.0701 > 0.07'] });
-  });
-
-  it('recalibrationTriggers lists every trigger that fired', () => {
-    const decision = recalibrationTriggers({ driftStatus: 'recalibrate', driftRatio: 7, maxFeaturePsi: 0.3, weeklyEce: 0.12 });
-
-    expect(decision.reasons).toEqual(['drift ratio 7 > 5', 'PSI 0.3 > 0.1 on a key feature', 'weekly ECE 0.12 > 0.07']);
-  });
-
-  it('recalibrationTriggers refuses bad measurements', () => {
-    const badPsi = (): unknown => recalibrationTriggers({ ...quiet, maxFeaturePsi: -0.1 });
-    const badWeekly = (): unknown => recalibrationTriggers({ ...quiet, weeklyEce: 1.5 });
-    const badRatio = (): unknown => recalibrationTriggers({ ...quiet, driftRatio: Number.NaN });
-
-    expect(badPsi).toThrow('maxFeaturePsi must be a finite number ≥ 0 (got -0.1)');
-    expect(badWeekly).toThrow(InvalidInputError);
-    expect(badRatio).toThrow(InvalidInputError);
   });
 });

@@ -1,278 +1,172 @@
-import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../errors.ts';
-import { actionScope } from './action-scope.ts';
-import { DEFAULT_GATE_CONFIG, DriftStatus } from './gate-config.ts';
-import { gateAuditEvent, gateDecision, type GateDecision, type GateInput } from './gate.ts';
+import type { CalibrationEvidence } from './calibration-evidence.ts';
+import { ActionScope, DEFAULT_GATE_CONFIG, DriftStatus, Tier, TIERS_WEAKEST_FIRST } from './gate-config.ts';
+import { GATE_DECISION_EVENT, gateAuditEvent, gateDecision, GateOutcome, type ClusterStandingView, type GateInput } from './gate.ts';
 import { parseGateConfig } from './parse-gate-config.ts';
 
-const settled = { outcomeCount: 500, longWaitCount: 100, driftStatus: 'none' } as const;
+const EVIDENCE: CalibrationEvidence = { count: 1000, longWaits: 130, ece: 0.021, standardError: 0.006, upper: 0.0309, lower: 0.002, level: 0.95 };
 
-/** Any forecast, measured ECE (or none), outcome count and drift status: what a gate decision starts from. */
-const gateInputBase = fc.record({
-  probability: fc.double({ min: 0, max: 1, noNaN: true }),
-  ece: fc.option(fc.double({ min: 0, max: 0.25, noNaN: true }), { nil: null }),
-  outcomeCount: fc.integer({ min: 0, max: 200 }),
-  driftStatus: fc.constantFrom(...Object.values(DriftStatus)),
-});
+/** A standing that lets the agents act on annotate, warn and suggest_reschedule. */
+const ACTING: ClusterStandingView = {
+  scope: ActionScope.autonomous,
+  qualifiedTiers: [Tier.annotate, Tier.warn, Tier.suggestReschedule],
+  driftStatus: DriftStatus.none,
+  reasons: ['ECE 0.021 (95 % bounds 0.002–0.0309, 1000 issued forecasts): score 0.846 by the upper bound → autonomous'],
+  evidence: EVIDENCE,
+  outcomes: 1200,
+};
+
+const LEARNING: ClusterStandingView = {
+  scope: ActionScope.learning,
+  qualifiedTiers: [],
+  driftStatus: DriftStatus.none,
+  reasons: ['learning mode: 12 of 50 outcomes observed'],
+  evidence: null,
+  outcomes: 12,
+};
 
 describe('gateDecision', () => {
-  it('gateDecision escalates in learning mode and says how many outcomes it has seen', () => {
-    const input: GateInput = { probability: 0.95, ece: 0.01, outcomeCount: 12, longWaitCount: 3, driftStatus: 'none' };
+  it('gateDecision acts on the strongest qualified tier the forecast reaches when the scope is autonomous', () => {
+    const decision = gateDecision({ probability: 0.95, standing: ACTING });
 
-    const decision = gateDecision(input);
-
-    expect(decision).toMatchObject({
-      scope: 'learning',
-      tier: null,
-      requestedTier: 'require_confirmation',
-      outcome: 'escalate',
-      mayActWithoutHuman: false,
-      needsHumanNotice: true,
-    });
-    expect(decision.reasons[0]).toBe('learning mode: 12 of 50 outcomes observed');
-    expect(decision.reasons.at(-1)).toBe('escalate to a human with require_confirmation; the agent does not act');
-  });
-
-  it('gateDecision leaves learning mode at exactly 50 outcomes', () => {
-    const at49 = gateDecision({ probability: 0.95, ece: 0.01, outcomeCount: 49, longWaitCount: 10, driftStatus: 'none' });
-    const at50 = gateDecision({ probability: 0.95, ece: 0.01, outcomeCount: 50, longWaitCount: 10, driftStatus: 'none' });
-
-    expect(at49.scope).toBe('learning');
-    expect(at50.scope).toBe('autonomous');
-  });
-
-  it('gateDecision stays in learning mode without an ECE', () => {
-    const decision = gateDecision({ probability: 0.95, ece: null, ...settled });
-
-    expect(decision).toMatchObject({ scope: 'learning', score: null, qualifiedTiers: [], tier: null, outcome: 'escalate' });
-    expect(decision.reasons[0]).toBe('learning mode: no ECE measured yet (500 outcomes observed)');
-  });
-
-  it('gateDecision acts autonomously when calibration is good', () => {
-    // ECE 0.02 → score 1 − 5·0.02 = 0.9 > 0.85; p 0.95 ≥ 0.9 and ECE 0.02 ≤ 0.03 → require_confirmation.
-    const decision = gateDecision({ probability: 0.95, ece: 0.02, ...settled });
-
-    expect(decision).toEqual<GateDecision>({
+    expect(decision).toEqual({
       scope: 'autonomous',
-      tier: 'require_confirmation',
+      tier: 'suggest_reschedule',
       requestedTier: 'require_confirmation',
-      score: 0.9,
-      qualifiedTiers: ['annotate', 'warn', 'suggest_reschedule', 'require_confirmation'],
+      qualifiedTiers: ['annotate', 'warn', 'suggest_reschedule'],
       outcome: 'act',
       mayActWithoutHuman: true,
       needsHumanNotice: false,
       reasons: [
-        'score 0.9 > 0.85 → autonomous',
-        'p 0.95 ≥ 0.9 and ECE 0.02 ≤ 0.03 qualify require_confirmation',
-        'act: require_confirmation without waiting for a human',
+        ...ACTING.reasons,
+        'p 0.95 ≥ 0.7 and the tier\'s ECE prerequisite met: suggest_reschedule qualifies',
+        'act: suggest_reschedule without waiting for a human',
       ],
     });
   });
 
-  it('gateDecision acts and notifies at ECE 0.041, retiring require_confirmation', () => {
-    // ECE 0.041 → score 0.795 in (0.6, 0.85]; 0.041 > 0.03 retires require_confirmation; ≤ 0.05 keeps suggest_reschedule.
-    const decision = gateDecision({ probability: 0.95, ece: 0.041, ...settled });
+  it('gateDecision acts, then notifies a human, when the scope is notify', () => {
+    const decision = gateDecision({ probability: 0.55, standing: { ...ACTING, scope: ActionScope.notify } });
 
-    expect(decision).toMatchObject({
-      scope: 'notify',
-      tier: 'suggest_reschedule',
-      requestedTier: 'require_confirmation',
-      score: 0.795,
-      outcome: 'act_and_notify',
-      mayActWithoutHuman: true,
-      needsHumanNotice: true,
-    });
-    expect(decision.reasons).toEqual([
-      'score 0.795 in (0.6, 0.85] → act and notify',
-      'ECE 0.041 > 0.03 retires require_confirmation',
-      'p 0.95 ≥ 0.7 and ECE 0.041 ≤ 0.05 qualify suggest_reschedule',
-      'act: suggest_reschedule, then notify a human',
+    expect(decision).toMatchObject({ scope: 'notify', tier: 'warn', requestedTier: 'warn', outcome: 'act_and_notify', mayActWithoutHuman: true, needsHumanNotice: true });
+    expect(decision.reasons.slice(-2)).toEqual([
+      'p 0.55 ≥ 0.5 and the tier\'s ECE prerequisite met: warn qualifies',
+      'act: warn, then notify a human',
     ]);
   });
 
-  it('gateDecision treats score exactly 0.85 (ECE 0.03) as notify', () => {
-    const decision = gateDecision({ probability: 0.9, ece: 0.03, ...settled });
-
-    expect(decision).toMatchObject({ scope: 'notify', score: 0.85, tier: 'require_confirmation', outcome: 'act_and_notify' });
-    expect(decision.reasons[0]).toBe('score 0.85 in (0.6, 0.85] → act and notify');
+  it.each([
+    [0.3, 'annotate'],
+    [0.4999, 'annotate'],
+    [0.5, 'warn'],
+    [0.7, 'suggest_reschedule'],
+    [0.9, 'suggest_reschedule'],
+    [1, 'suggest_reschedule'],
+  ])('gateDecision at p = %s picks %s among annotate, warn and suggest_reschedule (ε inclusive)', (probability, tier) => {
+    expect(gateDecision({ probability, standing: ACTING }).tier).toBe(tier);
   });
 
-  it('gateDecision prints a score near the notify bound with enough digits', () => {
-    // 1 − 5·0.0799998 = 0.600001: just above 0.6, so notify; at 3 to 5 digits it would print as "0.6".
-    const decision = gateDecision({ probability: 0.4, ece: 0.0799998, ...settled });
+  it('gateDecision picks require_confirmation at p = 0.9 once it is qualified', () => {
+    const standing = { ...ACTING, qualifiedTiers: TIERS_WEAKEST_FIRST };
 
-    expect(decision.scope).toBe('notify');
-    expect(decision.reasons[0]).toBe('score 0.600001 in (0.6, 0.85] → act and notify');
+    expect(gateDecision({ probability: 0.9, standing }).tier).toBe('require_confirmation');
+    expect(gateDecision({ probability: 0.8999, standing }).tier).toBe('suggest_reschedule');
   });
 
-  it('gateDecision escalates and never acts at score exactly 0.60 (ECE 0.08)', () => {
-    const decision = gateDecision({ probability: 0.95, ece: 0.08, ...settled });
+  it('gateDecision only chooses among qualified tiers, listing them weakest first whatever the standing\'s order', () => {
+    const standing = { ...ACTING, qualifiedTiers: [Tier.requireConfirmation, Tier.annotate] };
 
-    expect(decision).toMatchObject({
-      scope: 'escalate',
-      score: 0.6,
-      tier: null,
-      qualifiedTiers: ['annotate'],
-      outcome: 'escalate',
-      mayActWithoutHuman: false,
-      needsHumanNotice: true,
-    });
+    const decision = gateDecision({ probability: 0.8, standing });
+
+    expect(decision.qualifiedTiers).toEqual(['annotate', 'require_confirmation']);
+    expect(decision.tier).toBe('annotate');
+    expect(decision.requestedTier).toBe('suggest_reschedule');
+    expect(decision.outcome).toBe('act');
+  });
+
+  it('gateDecision escalates when the scope allows acting but no qualified tier is reached', () => {
+    const decision = gateDecision({ probability: 0.8, standing: { ...ACTING, qualifiedTiers: [Tier.requireConfirmation] } });
+
+    expect(decision).toMatchObject({ tier: null, requestedTier: 'suggest_reschedule', outcome: 'escalate', mayActWithoutHuman: false, needsHumanNotice: true });
+    expect(decision.reasons.at(-1)).toBe('escalate to a human with suggest_reschedule (suggest_reschedule is not qualified by the evidence); the agent does not act');
+  });
+
+  it('gateDecision escalates in learning mode, even with a tier the forecast reaches, and says why', () => {
+    const decision = gateDecision({ probability: 0.95, standing: LEARNING });
+
+    expect(decision).toMatchObject({ scope: 'learning', tier: null, requestedTier: 'require_confirmation', outcome: 'escalate', mayActWithoutHuman: false, needsHumanNotice: true });
     expect(decision.reasons).toEqual([
-      'score 0.6 ≤ 0.6 → escalate, never act',
-      'ECE 0.08 > 0.07 retires warn',
-      'ECE 0.08 > 0.05 retires suggest_reschedule',
-      'ECE 0.08 > 0.03 retires require_confirmation',
-      'p 0.95 ≥ 0.3 and ECE 0.08 ≤ 0.1 qualify annotate',
-      'escalate to a human with require_confirmation; the agent does not act',
+      'learning mode: 12 of 50 outcomes observed',
+      'escalate to a human with require_confirmation (learning mode: escalate only); the agent does not act',
     ]);
   });
 
-  it('gateDecision does nothing when p is below every tier', () => {
-    const decision = gateDecision({ probability: 0.1, ece: 0.01, ...settled });
+  it('gateDecision never acts in scope escalate, even on a qualified tier, and keeps the qualification in its reasons', () => {
+    const decision = gateDecision({ probability: 0.5, standing: { ...ACTING, scope: ActionScope.escalate } });
 
-    expect(decision).toMatchObject({ scope: 'autonomous', tier: null, requestedTier: null, outcome: 'none', needsHumanNotice: false });
-    expect(decision.reasons.at(-1)).toBe('no action: p 0.1 < 0.3, below every tier');
+    expect(decision).toMatchObject({ scope: 'escalate', tier: null, requestedTier: 'warn', outcome: 'escalate', mayActWithoutHuman: false });
+    expect(decision.reasons.slice(-2)).toEqual([
+      'p 0.5 ≥ 0.5 and the tier\'s ECE prerequisite met: warn qualifies',
+      'escalate to a human with warn (escalate, never act); the agent does not act',
+    ]);
   });
 
-  it('gateDecision picks each tier at its exact ε', () => {
-    const tiers = [0.3, 0.5, 0.7, 0.9].map((probability) => gateDecision({ probability, ece: 0, ...settled }).tier);
-    const justBelow = gateDecision({ probability: 0.2999999, ece: 0, ...settled });
+  it('gateDecision does nothing when p is below every tier\'s ε, and prints enough digits to tell p from ε', () => {
+    const below = gateDecision({ probability: 0.2, standing: ACTING });
+    const justBelow = gateDecision({ probability: 0.29999, standing: LEARNING });
 
-    expect(tiers).toEqual(['annotate', 'warn', 'suggest_reschedule', 'require_confirmation']);
-    expect(justBelow.tier).toBeNull();
-    expect(justBelow.reasons.at(-1)).toBe('no action: p 0.2999999 < 0.3, below every tier');
+    expect(below).toMatchObject({ tier: null, requestedTier: null, outcome: 'none', mayActWithoutHuman: false, needsHumanNotice: false });
+    expect(below.reasons.at(-1)).toBe('no action: p 0.2 < 0.3, below every tier');
+    expect(justBelow.outcome).toBe('none');
+    expect(justBelow.reasons.at(-1)).toBe('no action: p 0.29999 < 0.3, below every tier');
   });
 
-  it('gateDecision lets reduce_autonomy cap autonomous at act and notify', () => {
-    const decision = gateDecision({ probability: 0.6, ece: 0.02, outcomeCount: 500, longWaitCount: 100, driftStatus: 'reduce_autonomy' });
+  it('gateDecision follows configured tier thresholds', () => {
+    const config = parseGateConfig({ tiers: { annotate: { minProbability: 0.1 }, warn: { minProbability: 0.2 } } });
 
-    expect(decision).toMatchObject({ scope: 'notify', tier: 'warn', outcome: 'act_and_notify' });
-    expect(decision.reasons.slice(0, 2)).toEqual(['score 0.9 > 0.85 → autonomous', 'drift reduce_autonomy caps the scope at act and notify']);
+    const annotate = gateDecision({ probability: 0.15, standing: ACTING }, config);
+    const none = gateDecision({ probability: 0.05, standing: ACTING }, config);
+
+    expect(annotate.tier).toBe('annotate');
+    expect(none.reasons.at(-1)).toBe('no action: p 0.05 < 0.1, below every tier');
   });
 
-  it('gateDecision escalates under drift recalibrate', () => {
-    const decision = gateDecision({ probability: 0.6, ece: 0.02, outcomeCount: 500, longWaitCount: 100, driftStatus: 'recalibrate' });
+  it.each([1.2, -0.1, Number.NaN])('gateDecision refuses probability %s', (probability) => {
+    const decide = (): unknown => gateDecision({ probability, standing: ACTING });
 
-    expect(decision).toMatchObject({ scope: 'escalate', tier: null, outcome: 'escalate' });
-    expect(decision.reasons[1]).toBe('drift recalibrate caps the scope at escalate, never act');
+    expect(decide).toThrow(InvalidInputError);
+    expect(decide).toThrow(`probability must be in [0, 1] (got ${probability})`);
   });
 
-  it('gateDecision escalates when the scope allows acting but no tier qualifies', () => {
-    // Slope 1: ECE 0.12 → score 0.88 (autonomous), yet 0.12 > 0.1 retires even annotate.
-    const config = parseGateConfig({ eceScoreSlope: 1 });
+  it('gateDecision acts only on a qualified tier the forecast reaches, only in an acting scope, and on the strongest such (property)', () => {
+    const standingArbitrary = fc.record({
+      scope: fc.constantFrom(...Object.values(ActionScope)),
+      qualifiedTiers: fc.subarray([...TIERS_WEAKEST_FIRST]),
+      driftStatus: fc.constantFrom(...Object.values(DriftStatus)),
+      reasons: fc.array(fc.string(), { maxLength: 3 }),
+      evidence: fc.constant(null),
+      outcomes: fc.nat(),
+    });
+    fc.assert(fc.property(fc.double({ min: 0, max: 1, noNaN: true }), standingArbitrary, (probability, standing) => {
+      const decision = gateDecision({ probability, standing });
 
-    const decision = gateDecision({ probability: 0.95, ece: 0.12, ...settled }, config);
-
-    expect(decision).toMatchObject({ scope: 'autonomous', tier: null, qualifiedTiers: [], outcome: 'escalate', needsHumanNotice: true });
-  });
-
-  it('gateDecision refuses bad inputs', () => {
-    const badProbability = (): unknown => gateDecision({ probability: 1.2, ece: 0.01, ...settled });
-    const badEce = (): unknown => gateDecision({ probability: 0.5, ece: -0.01, ...settled });
-    const badCount = (): unknown => gateDecision({ probability: 0.5, ece: 0.01, outcomeCount: 2.5, longWaitCount: 1, driftStatus: 'none' });
-
-    expect(badProbability).toThrow('probability must be in [0, 1] (got 1.2)');
-    expect(badEce).toThrow(InvalidInputError);
-    expect(badCount).toThrow(InvalidInputError);
-  });
-
-  it('gateDecision agrees with actionScope and only acts on a qualified tier the forecast asks for (property)', () => {
-    const inputs = gateInputBase.chain((base) => fc.option(fc.integer({ min: 0, max: base.outcomeCount }), { nil: null }).map((longWaitCount) => ({ ...base, longWaitCount })));
-    fc.assert(
-      fc.property(inputs, (input) => {
-        const decision = gateDecision(Object.freeze(input));
-
-        expect(decision.scope).toBe(actionScope({ outcomeCount: input.outcomeCount, longWaitCount: input.longWaitCount, score: decision.score, driftStatus: input.driftStatus }));
-        expect(decision.mayActWithoutHuman).toBe(decision.tier !== null);
-        if (decision.tier !== null) {
-          expect(['autonomous', 'notify']).toContain(decision.scope);
-          expect(decision.qualifiedTiers).toContain(decision.tier);
-          expect(input.probability).toBeGreaterThanOrEqual(DEFAULT_GATE_CONFIG.tiers[decision.tier].minProbability);
-        }
-        expect(decision.needsHumanNotice).toBe(decision.outcome === 'act_and_notify' || decision.outcome === 'escalate');
-        expect(decision.outcome === 'none').toBe(input.probability < 0.3);
-      }),
-    );
-  });
-});
-
-describe('gateDecision per-class rule', () => {
-  it('gateDecision keeps a window with 1 long wait among 50 outcomes in learning mode, however small its ECE', () => {
-    const decision = gateDecision({ probability: 0.95, ece: 0.01, outcomeCount: 50, longWaitCount: 1, driftStatus: 'none' });
-
-    expect(decision).toMatchObject({ scope: 'learning', score: 0.95, tier: null, outcome: 'escalate', mayActWithoutHuman: false });
-    expect(decision.reasons[0]).toBe('learning mode: 1 long wait among 50 outcomes; autonomy needs ≥ 5 of each');
-  });
-
-  it('gateDecision names a short-wait shortfall too, in the plural', () => {
-    const decision = gateDecision({ probability: 0.2, ece: 0.01, outcomeCount: 50, longWaitCount: 50, driftStatus: 'none' });
-
-    expect(decision.reasons[0]).toBe('learning mode: 0 short waits among 50 outcomes; autonomy needs ≥ 5 of each');
-    expect(decision.outcome).toBe('none');
-  });
-
-  it('gateDecision names a single short wait in the singular', () => {
-    const decision = gateDecision({ probability: 0.2, ece: 0.01, outcomeCount: 50, longWaitCount: 49, driftStatus: 'none' });
-
-    expect(decision.reasons[0]).toBe('learning mode: 1 short wait among 50 outcomes; autonomy needs ≥ 5 of each');
-  });
-
-  it('gateDecision names both classes when both fall short', () => {
-    const config = parseGateConfig({ minOutcomes: 10, minOutcomesPerClass: 6 });
-
-    const decision = gateDecision({ probability: 0.5, ece: 0.01, outcomeCount: 10, longWaitCount: 5, driftStatus: 'none' }, config);
-
-    expect(decision.reasons[0]).toBe('learning mode: 5 long waits and 5 short waits among 10 outcomes; autonomy needs ≥ 6 of each');
-  });
-
-  it('gateDecision keeps escalate, with the score and drift reasons, when a one-class window proves miscalibration', () => {
-    // ECE 0.21 → score clamp(1 − 5·0.21) = 0; drift recalibrate caps nothing further.
-    const decision = gateDecision({ probability: 0.95, ece: 0.21, outcomeCount: 50, longWaitCount: 1, driftStatus: 'recalibrate' });
-
-    expect(decision).toMatchObject({ scope: 'escalate', score: 0, outcome: 'escalate' });
-    expect(decision.reasons[0]).toBe('score 0 ≤ 0.6 → escalate, never act');
-  });
-
-  it('gateDecision keeps learning under drift reduce_autonomy when the window lacks long waits', () => {
-    const decision = gateDecision({ probability: 0.95, ece: 0.01, outcomeCount: 50, longWaitCount: 0, driftStatus: 'reduce_autonomy' });
-
-    expect(decision.scope).toBe('learning');
-    expect(decision.reasons[0]).toBe('learning mode: 0 long waits among 50 outcomes; autonomy needs ≥ 5 of each');
-  });
-
-  it('gateDecision leaves learning mode at 5 long waits and acts', () => {
-    const with4 = gateDecision({ probability: 0.95, ece: 0.01, outcomeCount: 50, longWaitCount: 4, driftStatus: 'none' });
-    const with5 = gateDecision({ probability: 0.95, ece: 0.01, outcomeCount: 50, longWaitCount: 5, driftStatus: 'none' });
-
-    expect([with4.scope, with4.outcome]).toEqual(['learning', 'escalate']);
-    expect([with5.scope, with5.outcome]).toEqual(['autonomous', 'act']);
-  });
-
-  it('gateDecision refuses more long waits than outcomes', () => {
-    const decide = (): unknown => gateDecision({ probability: 0.5, ece: 0.01, outcomeCount: 50, longWaitCount: 51, driftStatus: 'none' });
-
-    expect(decide).toThrow('longWaitCount must be ≤ outcomeCount 50 (got 51)');
-  });
-
-  it('gateDecision with the per-class rule never acts where SPEC alone would not (property)', () => {
-    const inputs = gateInputBase.chain((base) => fc.integer({ min: 0, max: base.outcomeCount }).map((longWaitCount) => ({ ...base, longWaitCount })));
-    fc.assert(
-      fc.property(inputs, (input) => {
-        const withRule = gateDecision(input);
-        const specAlone = gateDecision({ ...input, longWaitCount: null });
-
-        if (withRule.mayActWithoutHuman) expect(withRule).toEqual(specAlone);
-        expect(withRule.requestedTier).toBe(specAlone.requestedTier);
-        expect(withRule.qualifiedTiers).toEqual(specAlone.qualifiedTiers);
-      }),
-    );
+      const reached = TIERS_WEAKEST_FIRST.filter((tier) => standing.qualifiedTiers.includes(tier) && probability >= DEFAULT_GATE_CONFIG.tiers[tier].minProbability);
+      const acting = standing.scope === 'autonomous' || standing.scope === 'notify';
+      expect(decision.tier).toBe(acting ? (reached.at(-1) ?? null) : null);
+      expect(decision.mayActWithoutHuman).toBe(decision.tier !== null);
+      const expectedOutcome = decision.tier !== null ? (standing.scope === 'autonomous' ? GateOutcome.act : GateOutcome.actAndNotify) : decision.requestedTier !== null ? GateOutcome.escalate : GateOutcome.none;
+      expect(decision.outcome).toBe(expectedOutcome);
+      expect(decision.needsHumanNotice).toBe(expectedOutcome === 'act_and_notify' || expectedOutcome === 'escalate');
+      expect(decision.reasons.slice(0, standing.reasons.length)).toEqual(standing.reasons);
+    }));
   });
 });
 
 describe('gateAuditEvent', () => {
-  it('gateAuditEvent records inputs, SPEC thresholds and the outcome as plain JSON', () => {
-    const input: GateInput = { probability: 0.95, ece: 0.041, outcomeCount: 500, longWaitCount: 100, driftStatus: 'monitor' };
+  it('gateAuditEvent records the forecast, the evidence and bound, the thresholds and the outcome as plain JSON', () => {
+    const input: GateInput = { probability: 0.95, standing: { ...ACTING, scope: ActionScope.notify, driftStatus: DriftStatus.monitor } };
     const decision = gateDecision(input);
 
     const event = gateAuditEvent(input, decision);
@@ -280,10 +174,13 @@ describe('gateAuditEvent', () => {
     expect(JSON.parse(JSON.stringify(event))).toEqual({
       event: 'gate.decision',
       probability: 0.95,
-      ece: 0.041,
-      score: 0.795,
-      outcomeCount: 500,
-      longWaitCount: 100,
+      ece: 0.021,
+      eceUpperBound: 0.0309,
+      eceLowerBound: 0.002,
+      evidenceCount: 1000,
+      longWaitCount: 130,
+      boundUsed: 'upper',
+      outcomeCount: 1200,
       driftStatus: 'monitor',
       thresholds: {
         minOutcomes: 50,
@@ -291,6 +188,8 @@ describe('gateAuditEvent', () => {
         eceScoreSlope: 5,
         autonomousScore: 0.85,
         notifyScore: 0.6,
+        evidenceWindow: 1000,
+        boundLevel: 0.95,
         tiers: {
           annotate: { minProbability: 0.3, maxEce: 0.1 },
           warn: { minProbability: 0.5, maxEce: 0.07 },
@@ -306,26 +205,35 @@ describe('gateAuditEvent', () => {
       mayActWithoutHuman: true,
       needsHumanNotice: true,
       reasons: [
-        'score 0.795 in (0.6, 0.85] → act and notify',
-        'ECE 0.041 > 0.03 retires require_confirmation',
-        'p 0.95 ≥ 0.7 and ECE 0.041 ≤ 0.05 qualify suggest_reschedule',
+        ...ACTING.reasons,
+        'p 0.95 ≥ 0.7 and the tier\'s ECE prerequisite met: suggest_reschedule qualifies',
         'act: suggest_reschedule, then notify a human',
       ],
     });
+    expect(event.event).toBe(GATE_DECISION_EVENT);
   });
 
-  it('gateAuditEvent copies the thresholds and lists it was given', () => {
-    const config = parseGateConfig({ minOutcomes: 20 });
-    const input: GateInput = { probability: 0.4, ece: null, outcomeCount: 3, longWaitCount: 1, driftStatus: 'none' };
+  it('gateAuditEvent without evidence records nulls and a zero count', () => {
+    const input: GateInput = { probability: 0.4, standing: LEARNING };
+
+    const event = gateAuditEvent(input, gateDecision(input));
+
+    expect(event).toMatchObject({ ece: null, eceUpperBound: null, eceLowerBound: null, evidenceCount: 0, longWaitCount: null, outcomeCount: 12, outcome: 'escalate' });
+  });
+
+  it('gateAuditEvent copies the thresholds and lists it was given, so later changes cannot rewrite it', () => {
+    const config = parseGateConfig({ minOutcomes: 20, evidenceWindow: 300, boundLevel: 0.9, tiers: { warn: { maxEce: 0.08 } } });
+    const input: GateInput = { probability: 0.6, standing: ACTING };
     const decision = gateDecision(input, config);
 
     const event = gateAuditEvent(input, decision, config);
 
-    expect(event.thresholds.minOutcomes).toBe(20);
+    expect(event.thresholds).toMatchObject({ minOutcomes: 20, evidenceWindow: 300, boundLevel: 0.9 });
+    expect(event.thresholds.tiers).toEqual(config.tiers);
     expect(event.thresholds.tiers).not.toBe(config.tiers);
     expect(event.thresholds.tiers.warn).not.toBe(config.tiers.warn);
+    expect(event.reasons).toEqual(decision.reasons);
     expect(event.reasons).not.toBe(decision.reasons);
     expect(event.qualifiedTiers).not.toBe(decision.qualifiedTiers);
-    expect(event.reasons).toEqual(['learning mode: 3 of 20 outcomes observed', 'escalate to a human with annotate; the agent does not act']);
   });
 });

@@ -35,9 +35,11 @@ describe('parseGateConfig', () => {
         driftNoneMaxRatio: 1.5,
         driftMonitorMaxRatio: 2,
         driftReduceMaxRatio: 5,
-        psiRecalibrate: 0.1,
+        psiShift: 0.1,
         weeklyEceRecalibrate: 0.07,
-        recomputeEveryOutcomes: 100,
+        evidenceWindow: 1000,
+        boundLevel: 0.95,
+        driftFalseAlarmOutcomes: 25_000,
       });
     }
   });
@@ -85,7 +87,16 @@ describe('parseGateConfig', () => {
     [{ minOutcomesPerClass: 2.5 }, 'minOutcomesPerClass: must be an integer'],
     [{ eceScoreSlope: 0 }, 'eceScoreSlope: must be > 0'],
     [{ baselineEce: 0 }, 'baselineEce: must be > 0'],
-    [{ psiRecalibrate: Number.POSITIVE_INFINITY }, 'psiRecalibrate: must be a finite number'],
+    [{ psiShift: Number.POSITIVE_INFINITY }, 'psiShift: must be a finite number'],
+    [{ psiShift: 0 }, 'psiShift: must be > 0'],
+    [{ evidenceWindow: 0 }, 'evidenceWindow: must be ≥ 1'],
+    [{ evidenceWindow: 99.5 }, 'evidenceWindow: must be an integer'],
+    [{ boundLevel: 0.5 }, 'boundLevel: must be > 0.5'],
+    [{ boundLevel: 1 }, 'boundLevel: must be < 1'],
+    [{ driftFalseAlarmOutcomes: 999 }, 'driftFalseAlarmOutcomes: must be ≥ 1000'],
+    [{ driftFalseAlarmOutcomes: Number.NaN }, 'driftFalseAlarmOutcomes: must be a finite number'],
+    [{ psiRecalibrate: 0.1 }, 'psiRecalibrate: unknown field'],
+    [{ recomputeEveryOutcomes: 100 }, 'recomputeEveryOutcomes: unknown field'],
     [{ weeklyEceRecalibrate: 1.5 }, 'weeklyEceRecalibrate: must be ≤ 1'],
     [{ tiers: { require_confirmation: { minProbability: 1.5 } } }, 'tiers.require_confirmation.minProbability: must be ≤ 1'],
     [{ tiers: { annotate: { minProbability: -0.1 } } }, 'tiers.annotate.minProbability: must be ≥ 0'],
@@ -131,6 +142,13 @@ describe('parseGateConfig', () => {
     const config = parseGateConfig({ minOutcomesPerClass: 0 });
 
     expect(config.minOutcomesPerClass).toBe(0);
+  });
+
+  it('parseGateConfig takes the evidence window, bound level, false-alarm rate and PSI shift from overrides', () => {
+    const config = parseGateConfig({ evidenceWindow: 500, boundLevel: 0.9, driftFalseAlarmOutcomes: 1000, psiShift: 0.25 });
+
+    expect([config.evidenceWindow, config.boundLevel, config.driftFalseAlarmOutcomes, config.psiShift]).toEqual([500, 0.9, 1000, 0.25]);
+    expect(config.minOutcomes).toBe(DEFAULT_GATE_CONFIG.minOutcomes);
   });
 
   it('parseGateConfig accepts an object without a prototype', () => {

@@ -118,7 +118,6 @@ describe('compileBundle', () => {
 
   it.each([
     [{ pending_ratio: 0.5, total_pending: 5, job_type: 'long', foo: 1 }, "unknown feature 'foo'; expected one of pending_ratio, total_pending, job_type"],
-    [{ pending_ratio: 0.5, job_type: 'long' }, "missing feature 'total_pending'; expected pending_ratio, total_pending, job_type"],
     [{ pending_ratio: Number.NaN, total_pending: 5, job_type: 'long' }, "feature 'pending_ratio' must be a finite number, got null"],
     [{ pending_ratio: '0.5', total_pending: 5, job_type: 'long' }, "feature 'pending_ratio' must be a finite number, got \"0.5\""],
     [{ pending_ratio: 0.5, total_pending: 5, job_type: 3 }, "feature 'job_type' must be a string, got 3"],
@@ -127,6 +126,48 @@ describe('compileBundle', () => {
 
     expect(error).toBeInstanceOf(InvalidInputError);
     expect(error.message).toBe(message);
+  });
+
+  it('scores a missing numeric feature as unknown: its training mean, so the raw score equals the score at the mean', () => {
+    // z = [0, 0 (unknown), −1, 1.5]; raw = −0.5 + 0 + 0 − 0.5 + 1.5 = 0.5
+    const compiled = compileBundle(BUNDLE);
+
+    const missing = compiled.predict({ pending_ratio: 0.5, job_type: 'long' });
+    const atMean = compiled.predict({ pending_ratio: 0.5, total_pending: 10, job_type: 'long' });
+
+    expect(missing.rawScore).toBeCloseTo(0.5, 12);
+    expect(missing.rawScore).toBe(atMean.rawScore);
+    expect(missing.probability).toBe(atMean.probability);
+    expect(missing.unknownFeatures).toEqual(['total_pending']);
+    expect(atMean.unknownFeatures).toEqual([]);
+  });
+
+  it('scores a missing categorical feature as no category, like an unseen value', () => {
+    // z = [0, −1, (0 − 0.5)/0.5, (0 − 0.25)/0.5] = [0, −1, −1, −0.5]; raw = −0.5 + 1 − 0.5 − 0.5 = −0.5
+    const compiled = compileBundle(BUNDLE);
+
+    const missing = compiled.predict({ pending_ratio: 0.5, total_pending: 5 });
+    const unseen = compiled.predict({ pending_ratio: 0.5, total_pending: 5, job_type: 'never-seen' });
+
+    expect(missing.rawScore).toBeCloseTo(-0.5, 12);
+    expect(missing.rawScore).toBe(unseen.rawScore);
+    expect(missing.unknownFeatures).toEqual(['job_type']);
+    expect(unseen.unknownFeatures).toEqual([]);
+  });
+
+  it('lists every missing feature in input order and scores an empty job at the means with no category', () => {
+    // z = [0, 0, −1, −0.5]; raw = −0.5 − 0.5 − 0.5 = −1.5
+    const compiled = compileBundle(BUNDLE);
+
+    const empty = compiled.predict({});
+    compiled.predict({ pending_ratio: 0.9, total_pending: 40, job_type: 'long' });
+    const afterFullJob = compiled.predict({ job_type: 'burst' });
+
+    expect(empty.rawScore).toBeCloseTo(-1.5, 12);
+    expect(empty.unknownFeatures).toEqual(['pending_ratio', 'total_pending', 'job_type']);
+    // The scratch row is reused: a feature missing after a full job must not keep that job's value.
+    expect(afterFullJob.rawScore).toBe(compiled.predict({ pending_ratio: 0.5, total_pending: 10, job_type: 'burst' }).rawScore);
+    expect(afterFullJob.unknownFeatures).toEqual(['pending_ratio', 'total_pending']);
   });
 
   it('refuses encoded rows of the wrong width or with a non-finite value', () => {
