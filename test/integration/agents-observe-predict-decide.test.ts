@@ -41,9 +41,10 @@ describe('observePredictDecide', () => {
     expect(stack.notifier.sent.length).toBe(notificationsBefore);
     const state = await stack.observer.observe(clusterId);
     expect(state.jobs.find((job) => job.jobId === 'job-1')?.priority).toBe(150);
-    const stored = await stack.learning.store.recentPredictions(clusterId, 10);
+    const stored = await stack.learning.predictions.recent(clusterId, { limit: 10 });
     expect(stored.map((prediction) => prediction.jobId)).toEqual(['job-1']);
-    expect(decision.confidence).toBeCloseTo(0.95, 9);
+    // The calibration score of the evidence's upper bound: 1 − 5 × (0.01 + 1.645 × 0.002).
+    expect(decision.confidence).toBeCloseTo(1 - 5 * (0.01 + 1.645 * 0.002), 9);
     expect(decision.answer).toContain('autonomous');
   });
 
@@ -151,7 +152,7 @@ describe('observePredictDecide', () => {
     expect(decision.scope).toBe('escalate');
     expect(decision.answer).toMatch(/^I cannot predict now on .*slurmctld not responding/);
     expect(stack.actions.executed().length).toBe(executedBefore);
-    expect(await stack.learning.store.recentPredictions(clusterId, 5)).toEqual([]);
+    expect(await stack.learning.predictions.recent(clusterId, { limit: 5 })).toEqual([]);
     expect(gateLines('job-5', clusterId).map((line) => line.fields.outcome)).toEqual(['unavailable']);
   });
 
@@ -178,7 +179,7 @@ describe('observePredictDecide', () => {
     expect(decision.proposedAction).toBeNull();
     expect(decision.executedActions).toEqual([]);
     expect(stack.actions.executed().length).toBe(executedBefore);
-    expect(await stack.learning.store.recentPredictions(clusterId, 5)).toEqual([]);
+    expect(await stack.learning.predictions.recent(clusterId, { limit: 5 })).toEqual([]);
   });
 });
 
@@ -197,7 +198,7 @@ describe('observePredictDecide when a step after the prediction throws', () => {
     expect(decision.failures).toEqual([{ step: 'execute', reason: 'slurmctld refused scontrol' }]);
     expect(decision.executedActions).toEqual([]);
     expect(decision.reasons).toContain('execute failed: slurmctld refused scontrol');
-    expect((await stack.learning.store.recentPredictions(clusterId, 5)).map((prediction) => prediction.jobId)).toEqual(['job-x']);
+    expect((await stack.learning.predictions.recent(clusterId, { limit: 5 })).map((prediction) => prediction.jobId)).toEqual(['job-x']);
     expect(lines).toHaveLength(1);
     expect(lines[0]?.fields).toMatchObject({ status: 'failed', failures: [{ step: 'execute', reason: 'slurmctld refused scontrol' }], executed: [] });
   });

@@ -16,7 +16,6 @@ import type { Reasoner } from '../../src/app/ports/reasoner.ts';
 import { SimulatedClusterActions } from '../../src/adapters/collectors/simulated-cluster-actions.ts';
 import { SimulatedObserver } from '../../src/adapters/collectors/simulated-observer.ts';
 import { DynamoBudgetLedger } from '../../src/adapters/dynamodb/dynamo-budget-ledger.ts';
-import { DynamoClusterStore } from '../../src/adapters/dynamodb/dynamo-cluster-store.ts';
 import { DynamoEscalationStore } from '../../src/adapters/dynamodb/dynamo-escalation-store.ts';
 import { DynamoExplanationCache } from '../../src/adapters/dynamodb/dynamo-explanation-cache.ts';
 import { ensureTable } from '../../src/adapters/dynamodb/table-definition.ts';
@@ -30,6 +29,8 @@ import type { ModelBundle } from '../../src/core/model/bundle.ts';
 import type { TestAws } from './embedded-aws.ts';
 import { uniqueName } from './embedded-aws.ts';
 import { syntheticBundle } from './learning-fixtures.ts';
+import { setMeasuredCalibration } from './standing-fixtures.ts';
+import { dynamoLearningStores } from '../../src/entry/learning-stores.ts';
 
 export interface LogLine {
   readonly level: 'info' | 'warn' | 'error';
@@ -103,7 +104,7 @@ export async function createAgentStack(aws: TestAws, options: AgentStackOptions 
   const logger = recordingLogger();
   const notifier = recordingNotifier();
   const learning = createLearningDeps({
-    store: new DynamoClusterStore({ client: aws.clients.dynamo, tableName }),
+    ...dynamoLearningStores(aws.clients.dynamo, tableName),
     bundles: new S3BundleStore({ client: aws.clients.s3, bucket }),
     gate: DEFAULT_GATE_CONFIG,
     logger,
@@ -140,8 +141,8 @@ export async function createAgentStack(aws: TestAws, options: AgentStackOptions 
 /**
  * Registers `clusterId` with agentBundle and, unless `ece` is null, sets its measured calibration
  * to `ece` over `outcomes` outcomes, `longWaits` of them long (default half: a window that has seen
- * both kinds of wait, so the gate's per-class rule does not hold it in learning mode). The gate
- * reads ECE, sample count, long-wait count and drift from this item.
+ * both kinds of wait, so the gate's per-class rule does not hold it back), judged by the real
+ * learning decision (test/support/standing-fixtures.ts).
  */
 export async function registerAgentCluster(
   stack: AgentStack,
@@ -151,10 +152,7 @@ export async function registerAgentCluster(
 ): Promise<void> {
   await registerCluster(stack.learning, { clusterId, prior: agentBundle(), platform: 'slurm', nowMs });
   if (calibration.ece === null) return;
-  const current = await stack.learning.store.getCalibration(clusterId);
-  if (current === undefined) throw new Error(`cluster ${clusterId} did not register`);
-  const written = await stack.learning.store.putCalibration({ ...current, ece: calibration.ece, sampleCount: calibration.outcomes, windowLongWaits: calibration.longWaits ?? Math.floor(calibration.outcomes / 2), version: current.version + 1 }, current.version);
-  if (written.status !== 'written') throw new Error('calibration write conflicted');
+  await setMeasuredCalibration(stack.learning, clusterId, { ece: calibration.ece, outcomes: calibration.outcomes, ...(calibration.longWaits === undefined ? {} : { longWaits: calibration.longWaits }) }, nowMs);
 }
 
 /** Publishes a queue for `clusterId` whose features give P(long wait) = probability. */

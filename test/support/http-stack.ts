@@ -3,7 +3,6 @@
  * s3rver (loopback), the real learning loop and `decideEscalation`, and test doubles only at the
  * outside edges the brief allows: a scripted ClusterObserver and a recording ClusterActions.
  */
-import { DynamoClusterStore } from '../../src/adapters/dynamodb/dynamo-cluster-store.ts';
 import { DynamoEscalationStore } from '../../src/adapters/dynamodb/dynamo-escalation-store.ts';
 import { ensureTable } from '../../src/adapters/dynamodb/table-definition.ts';
 import { ensureBucket, S3BundleStore } from '../../src/adapters/s3/s3-bundle-store.ts';
@@ -19,6 +18,7 @@ import type { Logger } from '../../src/app/ports/logger.ts';
 import { DEFAULT_GATE_CONFIG } from '../../src/core/gating/gate-config.ts';
 import { startTestAws, uniqueName, type TestAws } from './embedded-aws.ts';
 import { JAN_1_2025_MS, sampleBundle } from './storage-fixtures.ts';
+import { dynamoLearningStores } from '../../src/entry/learning-stores.ts';
 
 export const KNOWN_CLUSTER = 'eks-prod';
 
@@ -129,7 +129,7 @@ export async function startHttpStack(): Promise<HttpStack> {
   await ensureBucket(aws.clients.s3, bucket);
   const logger = recordingLogger();
   const learning = createLearningDeps({
-    store: new DynamoClusterStore({ client: aws.clients.dynamo, tableName }),
+    ...dynamoLearningStores(aws.clients.dynamo, tableName),
     bundles: new S3BundleStore({ client: aws.clients.s3, bucket }),
     gate: DEFAULT_GATE_CONFIG,
     logger,

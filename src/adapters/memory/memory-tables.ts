@@ -209,3 +209,14 @@ export class MemoryClusterRegistry implements ClusterRegistry {
     return Promise.resolve(this.#tables.clusterIds());
   }
 }
+
+/** The learning loop's stores on one set of in-memory tables (the replay's and unit tests' wiring). */
+export function memoryLearningStores(tables: MemoryTables = new MemoryTables()): {
+  readonly predictions: MemoryPredictionLog;
+  readonly learning: MemoryLearningStateStore;
+  readonly calibration: MemoryLearningStateStore;
+  readonly registry: MemoryClusterRegistry;
+} {
+  const learning = new MemoryLearningStateStore(tables);
+  return { predictions: new MemoryPredictionLog(tables), learning, calibration: learning, registry: new MemoryClusterRegistry(tables) };
+}

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { MemoryBundleStore } from '../../adapters/memory/memory-bundle-store.ts';
+import { memoryLearningStores } from '../../adapters/memory/memory-tables.ts';
 import { DEFAULT_GATE_CONFIG } from '../../core/gating/gate-config.ts';
 import type { ModelBundle } from '../../core/model/bundle.ts';
 import { createLearningDeps, type LearningDeps } from '../learning/learning-deps.ts';
 import { registerCluster } from '../learning/register-cluster.ts';
 import type { ClusterState, QueuedJob } from '../records/queue.ts';
 import type { Logger } from '../ports/logger.ts';
-import { MemoryBundleStore, MemoryClusterStore } from '../replay/memory-stores.ts';
 import { captureTick, createCaptureTracker } from './submit-capture.ts';
 
 const quietLogger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -38,7 +39,7 @@ function listing(observedAtMs: number, jobs: QueuedJob[]): ClusterState {
 }
 
 async function learningDeps(): Promise<LearningDeps> {
-  const deps = createLearningDeps({ store: new MemoryClusterStore(), bundles: new MemoryBundleStore(), gate: DEFAULT_GATE_CONFIG, logger: quietLogger });
+  const deps = createLearningDeps({ ...memoryLearningStores(), bundles: new MemoryBundleStore(), gate: DEFAULT_GATE_CONFIG, logger: quietLogger });
   await registerCluster(deps, { clusterId: CLUSTER, prior: PRIOR, platform: 'slurm', nowMs: T0_MS - 60_000 });
   return deps;
 }

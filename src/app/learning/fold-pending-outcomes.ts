@@ -16,7 +16,7 @@
  * leaves the outcomes pending but listed: step 2 drops them next time.
  */
 import { observeOnlineWait } from '../../core/conformal/online-wait-interval.ts';
-import { checkpointDue, foldOutcomes, type FoldedOutcome, type FoldReport, type LearningChange } from '../../core/learning/learning-state.ts';
+import { foldOutcomes, maintenanceSignal, type FoldedOutcome, type FoldReport, type LearningChange } from '../../core/learning/learning-state.ts';
 import { UnknownClusterError } from '../errors.ts';
 import type { CalibrationHistoryPoint, HistoryAction } from '../records/calibration-history-point.ts';
 import type { CalibrationRecord } from '../records/calibration-record.ts';
@@ -170,11 +170,6 @@ async function recordChanges(deps: FoldDeps, before: LearningRecord, after: Lear
   }
 }
 
-/** True when this fold made maintenance due: the classifier needs a retrain, or a checkpoint came due. */
-function maintenanceBecameDue(before: LearningRecord, after: LearningRecord, deps: FoldDeps): boolean {
-  return (after.state.retrainDue && !before.state.retrainDue) || (checkpointDue(after.state, deps.policy) && !checkpointDue(before.state, deps.policy));
-}
-
 /** Between 1/2 and 1 of min(MAX_BACKOFF_MS, 4·2^round) ms: callers that wait spread out instead of polling together. */
 const MAX_BACKOFF_MS = 1000;
 const backoff = (round: number): Promise<void> => {
@@ -275,7 +270,7 @@ async function foldBatch(deps: FoldDeps, request: FoldRequest, pending: readonly
     totals.skipped += next.report.skipped;
     totals.changes.push(...next.report.changes);
     await recordChanges(deps, record, next.record, next.report.changes, summary);
-    if (deps.maintenance !== undefined && maintenanceBecameDue(record, next.record, deps)) {
+    if (deps.maintenance !== undefined && maintenanceSignal(record.state, next.record.state, deps.policy)) {
       await deps.maintenance.schedule(request.clusterId, 'outcomes', request.nowMs);
       totals.maintenanceScheduled = true;
     }

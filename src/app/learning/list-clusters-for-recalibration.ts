@@ -8,9 +8,9 @@
  */
 import type { ActionScope, DriftStatus } from '../../core/gating/gate-config.ts';
 import { DriftStatus as Drift } from '../../core/gating/gate-config.ts';
+import { maintenanceDue } from '../../core/learning/learning-state.ts';
 import { foldPendingOutcomes } from './fold-pending-outcomes.ts';
 import type { LearningDeps } from './learning-deps.ts';
-import { maintenanceDue } from './maintain-cluster.ts';
 
 export interface ClusterDriftCheck {
   readonly clusterId: string;
@@ -58,7 +58,7 @@ async function checkOne(deps: LearningDeps, clusterId: string, request: ListClus
     if (record === undefined || calibration === undefined) {
       return { clusterId, recalibrate: false, notify: false, ece: null, sampleCount: 0, previousScope, scope: previousScope, driftStatus: null, reasons: ['not registered'] };
     }
-    const due = maintenanceDue(record, deps);
+    const due = maintenanceDue(record.state, deps.policy);
     const scopeChanged = previousScope !== null && previousScope !== calibration.scope;
     const autonomyChanged = fold.changes.some((change) => change.autonomy !== 'unchanged');
     const check: ClusterDriftCheck = {

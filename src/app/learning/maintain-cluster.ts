@@ -152,11 +152,6 @@ async function measureFeatureShifts(deps: MaintainDeps, record: LearningRecord, 
     : `shifted beyond noise: ${significant.map((shift) => `${shift.feature} (PSI ${shift.psi.toFixed(2)} > noise ${shift.noisePsi.toFixed(2)})`).join(', ')}`;
 }
 
-/** True when the record has maintenance due: a retrain, or a checkpoint (cadence or a drift response since the last one). */
-export function maintenanceDue(record: LearningRecord, deps: Pick<LearningDeps, 'policy'>): boolean {
-  return record.state.retrainDue || checkpointDue(record.state, deps.policy);
-}
-
 /**
  * Runs what is due for `clusterId` (see the file comment). Throws UnknownClusterError for an
  * unregistered cluster; store failures propagate.

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { MemoryBundleStore } from '../../adapters/memory/memory-bundle-store.ts';
+import { memoryLearningStores } from '../../adapters/memory/memory-tables.ts';
 import { DEFAULT_GATE_CONFIG } from '../../core/gating/gate-config.ts';
 import { seededRandom } from '../../core/random.ts';
 import { reconstructQueueState } from '../../core/traces/queue-state.ts';
 import type { TraceJob } from '../../core/traces/trace-job.ts';
 import { createLearningDeps } from '../learning/learning-deps.ts';
 import type { Logger } from '../ports/logger.ts';
-import { MemoryBundleStore, MemoryClusterStore } from './memory-stores.ts';
 import { replayTrace } from './replay-trace.ts';
 
 const quietLogger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -34,7 +35,7 @@ function syntheticTrace(count: number, cutSeconds: number, futureFactor: number)
 }
 
 async function replay(jobs: TraceJob[]) {
-  const deps = createLearningDeps({ store: new MemoryClusterStore(), bundles: new MemoryBundleStore(), gate: DEFAULT_GATE_CONFIG, logger: quietLogger, settings: { bootstrapResamples: 20 } });
+  const deps = createLearningDeps({ ...memoryLearningStores(), bundles: new MemoryBundleStore(), gate: DEFAULT_GATE_CONFIG, logger: quietLogger });
   return replayTrace(deps, { clusterId: 'synthetic', platform: 'swf', jobs, snapshots: reconstructQueueState(jobs), epochOffsetSeconds: 0, warmupJobs: 150, hash: fnvHash, includeJobs: true });
 }
 
@@ -53,7 +54,7 @@ describe('replayTrace', () => {
     expect(before(original).length).toBeGreaterThan(500);
     // Probability, interval (label threshold, calibrator and conformal state) and scope before the cut are identical.
     expect(before(alteredFuture).map(({ waitSeconds: _w, longWait: _l, ...answer }) => answer)).toEqual(before(original).map(({ waitSeconds: _w, longWait: _l, ...answer }) => answer));
-    // Labels of outcomes known before the cut (threshold from earlier waits only) are identical too.
+    // Labels of outcomes known before the cut (the threshold fixed from the warm-up's waits) are identical too.
     expect(labelledBefore(alteredFuture)).toEqual(labelledBefore(original));
   });
 

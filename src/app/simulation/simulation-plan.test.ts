@@ -13,12 +13,14 @@ const trace: SimulatedClusterTrace = {
   clusterId: 'slurm-hpc',
   platform: 'slurm',
   totalGpus: 8,
+  longWaitThresholdSeconds: 100,
   jobs: [job('a', 1_000_000, 30), job('b', 1_010_000, 0), job('c', 1_910_000, 5)],
 };
 
 function prediction(jobId: string, withOutcome: boolean): PredictionRecord {
   return {
     clusterId: 'slurm-hpc', jobId, predictedAtMs: 0, features: {}, rawScore: 0, probability: 0.5, waitEstimate: null, scope: 'learning', tier: null, bundleVersion: 1,
+    unknownFeatures: [], classifierProbability: 0.5, epoch: 1, calibrationVersion: 1,
     ...(withOutcome ? { outcome: { waitSeconds: 1, longWait: false, observedAtMs: 1 } } : {}),
   };
 }

@@ -11,17 +11,17 @@ const TOLERANCE_DIGITS = 9;
 const LAMBDA = { lambdaAverageDurationMs: 300, lambdaMemoryMb: 256 };
 
 describe('dashboardReadRequests and dashboardReadUnits', () => {
-  it('dashboardReadRequests counts 1 list + 4 per cluster + 2 × 2 escalation queries + 1 ledger read', () => {
-    // 2 clusters: 1 + 8 + 4 + 1 = 14; 6 clusters: 1 + 24 + 4 + 1 = 30.
-    expect(dashboardReadRequests(2)).toBe(14);
-    expect(dashboardReadRequests(6)).toBe(30);
+  it('dashboardReadRequests counts 1 list + 3 per cluster + 2 × 2 escalation queries + 1 ledger read', () => {
+    // 2 clusters: 1 + 6 + 4 + 1 = 12; 6 clusters: 1 + 18 + 4 + 1 = 24.
+    expect(dashboardReadRequests(2)).toBe(12);
+    expect(dashboardReadRequests(6)).toBe(24);
     expect(dashboardReadRequests(0)).toBe(6);
   });
 
-  it('dashboardReadUnits adds ½ per 4 clusters listed, 4.5 per cluster, 3 for the escalation lists and 1 for the ledger', () => {
-    // 2 clusters: 0.5 + 2 × 4.5 + 3 + 1 = 13.5; 6 clusters: 0.5 × 2 + 6 × 4.5 + 3 + 1 = 32.
-    expect(dashboardReadUnits(2)).toBe(13.5);
-    expect(dashboardReadUnits(6)).toBe(32);
+  it('dashboardReadUnits adds ½ per 4 clusters listed, 3.5 per cluster, 3 for the escalation lists and 1 for the ledger', () => {
+    // 2 clusters: 0.5 + 2 × 3.5 + 3 + 1 = 11.5; 6 clusters: 0.5 × 2 + 6 × 3.5 + 3 + 1 = 26.
+    expect(dashboardReadUnits(2)).toBe(11.5);
+    expect(dashboardReadUnits(6)).toBe(26);
   });
 });
 

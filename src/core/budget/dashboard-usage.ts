@@ -34,14 +34,14 @@ export const DEFAULT_CLUSTERS = 6;
 
 /**
  * DynamoDB read requests of one dashboard refresh in steady state, for `clusters` clusters: one
- * Query listing the clusters; per cluster two GetItems (its calibration and outcome counter), one
+ * Query listing the clusters; per cluster one GetItem (its calibration summary), one
  * Query of its newest calibration-history point and one of its 10 newest predictions; two Queries
  * per escalation list (its status partition and the legacy one), for the pending and the
  * executed list; one GetItem of the budget ledger. History, reliability window and PSI inputs
  * are read again only when they changed (see app/http/dashboard-snapshot.ts).
  */
 export function dashboardReadRequests(clusters: number): number {
-  return 1 + 4 * clusters + 2 * 2 + 1;
+  return 1 + 3 * clusters + 2 * 2 + 1;
 }
 
 /**
@@ -50,8 +50,8 @@ export function dashboardReadRequests(clusters: number): number {
  * (index queries and the history query). Item sizes as stored by the adapters (measured on
  * dynalite, which applies the same rounding: test/integration/dashboard-aggregate.test.ts):
  * - cluster list: the ClusterIndex partition of calibration items (≈ 1 KB each), ½ unit per 4 KB;
- * - per cluster: calibration and counter items (≤ 4 KB each, strongly consistent) 2 units, the
- *   newest history point ½, the 10 newest predictions (≈ 0.8 KB each, 8 KB, strongly consistent)
+ * - per cluster: the calibration summary (≤ 4 KB, strongly consistent) 1 unit, the newest history
+ *   point ½, the 10 newest predictions (≈ 0.8 KB each, 8 KB, strongly consistent)
  *   2 units;
  * - escalations: 8 pending (≈ 1 KB each, 8 KB) 1 unit, 5 executed (5 KB) 1 unit, each list's
  *   legacy-partition query ½ unit;
@@ -59,7 +59,7 @@ export function dashboardReadRequests(clusters: number): number {
  */
 export function dashboardReadUnits(clusters: number): number {
   const clusterList = 0.5 * Math.max(1, Math.ceil(clusters / 4));
-  const perCluster = 2 + 0.5 + 2;
+  const perCluster = 1 + 0.5 + 2;
   const escalations = 1 + 0.5 + 1 + 0.5;
   const ledger = 1;
   return clusterList + clusters * perCluster + escalations + ledger;

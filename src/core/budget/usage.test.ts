@@ -15,8 +15,8 @@ describe('DEFAULT_USAGE', () => {
       stateTransitions: 2_000,
       xrayTraces: 5_000,
     });
-    // Plus one dashboard tab open 8 h × 22 working days, one request every 15 s, 32 read units per refresh (6 clusters).
-    expect(DEFAULT_USAGE).toMatchObject({ dashboardHoursPerMonth: 176, dashboardRefreshSeconds: 15, dashboardRequestsPerRefresh: 1, dashboardReadUnitsPerRefresh: 32 });
+    // Plus one dashboard tab open 8 h × 22 working days, one request every 15 s, 26 read units per refresh (6 clusters).
+    expect(DEFAULT_USAGE).toMatchObject({ dashboardHoursPerMonth: 176, dashboardRefreshSeconds: 15, dashboardRequestsPerRefresh: 1, dashboardReadUnitsPerRefresh: 26 });
     expect(Object.isFrozen(DEFAULT_USAGE)).toBe(true);
   });
 });

@@ -16,6 +16,8 @@ import {
   foldOutcomes,
   initialLearningState,
   issueProbability,
+  maintenanceDue,
+  maintenanceSignal,
   markCheckpointed,
   rebaselined,
   weeklyEvidence,
@@ -546,5 +548,32 @@ describe('checkpointDue and markCheckpointed', () => {
     expect(checkpointDue(reset, POLICY)).toBe(true);
     expect(checkpointDue(markCheckpointed(reset), POLICY)).toBe(false);
     expect(markCheckpointed(reset).checkpointedAtResponses).toBe(1);
+  });
+});
+
+describe('maintenanceDue and maintenanceSignal', () => {
+  // POLICY: checkpoint every 40 outcomes, retry signals every driftBatchOutcomes = 5 outcomes.
+  const at = (outcomes: number, overrides: Partial<LearningState> = {}): LearningState => ({ ...start(QUIET), outcomes, ...overrides });
+
+  it('maintenanceDue when a retrain or a checkpoint is due, not otherwise', () => {
+    expect(maintenanceDue(at(10), POLICY)).toBe(false);
+    expect(maintenanceDue(at(10, { retrainDue: true }), POLICY)).toBe(true);
+    expect(maintenanceDue(at(40), POLICY)).toBe(true);
+  });
+
+  it('maintenanceSignal when maintenance becomes due, then only at each batch boundary while it stays due', () => {
+    // Hand-worked over folds ending at 36…55: due from 40 on (checkpoint); batches of 5 end at 40, 45, 50, 55.
+    const signals = Array.from({ length: 20 }, (_, index) => 35 + index)
+      .filter((outcomes) => maintenanceSignal(at(outcomes), at(outcomes + 1), POLICY))
+      .map((outcomes) => outcomes + 1);
+
+    expect(signals).toEqual([40, 45, 50, 55]);
+  });
+
+  it('maintenanceSignal never while nothing is due, and once for a batch of outcomes that makes it due', () => {
+    expect(maintenanceSignal(at(10), at(20), POLICY)).toBe(false);
+    expect(maintenanceSignal(at(10), at(20, { retrainDue: true }), POLICY)).toBe(true);
+    expect(maintenanceSignal(at(41), at(44), POLICY)).toBe(false);
+    expect(maintenanceSignal(at(41), at(47), POLICY)).toBe(true);
   });
 });

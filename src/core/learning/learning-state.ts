@@ -346,6 +346,22 @@ export function checkpointDue(state: LearningState, policy: LearningPolicy): boo
     || state.counters.adaptations + state.counters.resets > state.checkpointedAtResponses;
 }
 
+/** True when maintenance has work: a retrain or a checkpoint is due. */
+export function maintenanceDue(state: LearningState, policy: LearningPolicy): boolean {
+  return state.retrainDue || checkpointDue(state, policy);
+}
+
+/**
+ * Whether a fold from `before` to `after` asks for maintenance: when it became due, and again
+ * every `driftBatchOutcomes` outcomes while it stays due — so a run that failed (a store down) is
+ * retried by later outcomes, without a request per outcome.
+ */
+export function maintenanceSignal(before: LearningState, after: LearningState, policy: LearningPolicy): boolean {
+  if (!maintenanceDue(after, policy)) return false;
+  if (!maintenanceDue(before, policy)) return true;
+  return Math.floor(after.outcomes / policy.driftBatchOutcomes) > Math.floor(before.outcomes / policy.driftBatchOutcomes);
+}
+
 /** The state as checkpointed now. */
 export function markCheckpointed(state: LearningState): LearningState {
   return { ...state, checkpointedAtOutcomes: state.outcomes, checkpointedAtResponses: state.counters.adaptations + state.counters.resets };

@@ -61,11 +61,11 @@ describe('formatCostReport', () => {
   });
 
   it('formatCostReport says what the web dashboard adds, and nothing without one', () => {
-    // 176 h × 3,600 ÷ 15 s = 42,240 requests; × 32 read units = 1,351,680 (see cost-projection.test.ts).
+    // 176 h × 3,600 ÷ 15 s = 42,240 requests; × 26 read units = 1,098,240 (see cost-projection.test.ts).
     const withDashboard = formatCostReport(projectMonthlyCost(DEFAULT_USAGE, US_EAST_1_PRICES, SEED_FREE_TIER), { ...CONTEXT, dashboardLabel: '176 h/month, 1 request every 15 s' });
     const without = formatCostReport(projectMonthlyCost(SEED_ONLY, US_EAST_1_PRICES, SEED_FREE_TIER), { ...CONTEXT, dashboardLabel: '0 h/month, 1 request every 15 s' });
 
-    expect(withDashboard.split('\n')[2]).toBe('Web dashboard (included): open 176 h/month, 1 request every 15 s: 42,240 API requests and Lambda invocations, 1,351,680 DynamoDB read units a month');
+    expect(withDashboard.split('\n')[2]).toBe('Web dashboard (included): open 176 h/month, 1 request every 15 s: 42,240 API requests and Lambda invocations, 1,098,240 DynamoDB read units a month');
     expect(without).not.toContain('Web dashboard');
   });
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { RecomputeResult } from '../../app/learning/recompute-calibration.ts';
+import type { MaintenanceResult } from '../../app/learning/maintain-cluster.ts';
 import type { Logger } from '../../app/ports/logger.ts';
-import type { RecomputeReason } from '../../app/ports/recompute-scheduler.ts';
-import { BackgroundRecomputeScheduler } from './background-recompute-scheduler.ts';
+import type { MaintenanceReason } from '../../app/ports/maintenance-scheduler.ts';
+import { BackgroundMaintenanceScheduler } from './background-maintenance-scheduler.ts';
 
 interface Logged { readonly level: string; readonly event: string; readonly fields: Readonly<Record<string, unknown>> }
 
@@ -11,23 +11,23 @@ function recordingLogger(lines: Logged[]): Logger {
   return { info: at('info'), warn: at('warn'), error: at('error') };
 }
 
-const SKIPPED: RecomputeResult = { status: 'skipped', reason: 'test' };
+const NOTHING_DUE: MaintenanceResult = { clusterId: 'c1', steps: [], notes: [] };
 
 /** A `run` whose calls wait until the test releases them, recording each call and how many overlap per cluster. */
 function gatedRun(options: { failFirst?: boolean } = {}) {
-  const calls: { clusterId: string; reason: RecomputeReason }[] = [];
+  const calls: { clusterId: string; reason: MaintenanceReason }[] = [];
   const running = new Map<string, number>();
   let maxOverlap = 0;
   let release: () => void = () => undefined;
   let gate = new Promise<void>((resolve) => { release = resolve; });
-  const run = async (clusterId: string, reason: RecomputeReason): Promise<RecomputeResult> => {
+  const run = async (clusterId: string, reason: MaintenanceReason): Promise<MaintenanceResult> => {
     calls.push({ clusterId, reason });
     running.set(clusterId, (running.get(clusterId) ?? 0) + 1);
     maxOverlap = Math.max(maxOverlap, running.get(clusterId) ?? 0);
     try {
       await gate;
       if (options.failFirst === true && calls.length === 1) throw new Error('dynamo unavailable');
-      return SKIPPED;
+      return NOTHING_DUE;
     } finally {
       running.set(clusterId, (running.get(clusterId) ?? 1) - 1);
     }
@@ -45,10 +45,10 @@ function gatedRun(options: { failFirst?: boolean } = {}) {
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-describe('BackgroundRecomputeScheduler', () => {
-  it('schedule returns before the recompute starts: nothing has run when the caller resumes', async () => {
+describe('BackgroundMaintenanceScheduler', () => {
+  it('schedule returns before the maintenance starts: nothing has run when the caller resumes', async () => {
     const gated = gatedRun();
-    const scheduler = new BackgroundRecomputeScheduler({ run: gated.run, logger: recordingLogger([]) });
+    const scheduler = new BackgroundMaintenanceScheduler({ run: gated.run, logger: recordingLogger([]) });
 
     await scheduler.schedule('c1', 'outcomes', 1);
     const callsWhenReturned = gated.calls.length;
@@ -59,9 +59,9 @@ describe('BackgroundRecomputeScheduler', () => {
     expect(gated.calls).toEqual([{ clusterId: 'c1', reason: 'outcomes' }]);
   });
 
-  it('schedule folds due signals that arrive before the recompute starts into that one recompute', async () => {
+  it('schedule folds due signals that arrive before the maintenance starts into that one run', async () => {
     const gated = gatedRun();
-    const scheduler = new BackgroundRecomputeScheduler({ run: gated.run, logger: recordingLogger([]) });
+    const scheduler = new BackgroundMaintenanceScheduler({ run: gated.run, logger: recordingLogger([]) });
 
     await Promise.all(Array.from({ length: 100 }, (_, index) => scheduler.schedule('c1', 'outcomes', index)));
     gated.open();
@@ -70,9 +70,9 @@ describe('BackgroundRecomputeScheduler', () => {
     expect(gated.calls.length).toBe(1);
   });
 
-  it('schedule coalesces 100 concurrent due signals for one cluster into one running and one pending recompute', async () => {
+  it('schedule coalesces 100 concurrent due signals for one cluster into one running and one pending run', async () => {
     const gated = gatedRun();
-    const scheduler = new BackgroundRecomputeScheduler({ run: gated.run, logger: recordingLogger([]) });
+    const scheduler = new BackgroundMaintenanceScheduler({ run: gated.run, logger: recordingLogger([]) });
 
     await scheduler.schedule('c1', 'outcomes', 0);
     await tick();
@@ -89,7 +89,7 @@ describe('BackgroundRecomputeScheduler', () => {
 
   it('schedule runs different clusters side by side, each coalesced on its own', async () => {
     const gated = gatedRun();
-    const scheduler = new BackgroundRecomputeScheduler({ run: gated.run, logger: recordingLogger([]) });
+    const scheduler = new BackgroundMaintenanceScheduler({ run: gated.run, logger: recordingLogger([]) });
 
     await scheduler.schedule('a', 'outcomes', 0);
     await scheduler.schedule('b', 'outcomes', 0);
@@ -108,7 +108,7 @@ describe('BackgroundRecomputeScheduler', () => {
 
   it('schedule lets a manual request waiting behind a running one outrank pending outcome signals', async () => {
     const gated = gatedRun();
-    const scheduler = new BackgroundRecomputeScheduler({ run: gated.run, logger: recordingLogger([]) });
+    const scheduler = new BackgroundMaintenanceScheduler({ run: gated.run, logger: recordingLogger([]) });
 
     await scheduler.schedule('c1', 'outcomes', 1);
     await tick();
@@ -121,11 +121,11 @@ describe('BackgroundRecomputeScheduler', () => {
     expect(gated.calls.map((call) => call.reason)).toEqual(['outcomes', 'manual']);
   });
 
-  it('a failed recompute is logged once and the pending one still runs', async () => {
+  it('a failed maintenance is logged once and the pending one still runs', async () => {
     const lines: Logged[] = [];
     const gated = gatedRun({ failFirst: true });
-    const results: RecomputeResult[] = [];
-    const scheduler = new BackgroundRecomputeScheduler({ run: gated.run, logger: recordingLogger(lines), onResult: (_clusterId, result) => results.push(result) });
+    const results: MaintenanceResult[] = [];
+    const scheduler = new BackgroundMaintenanceScheduler({ run: gated.run, logger: recordingLogger(lines), onResult: (_clusterId: string, result: MaintenanceResult) => results.push(result) });
 
     await scheduler.schedule('c1', 'outcomes', 1);
     await tick();
@@ -133,17 +133,17 @@ describe('BackgroundRecomputeScheduler', () => {
     gated.open();
     await scheduler.drain();
 
-    expect(lines.filter((line) => line.event === 'recompute.failed')).toEqual([
-      { level: 'error', event: 'recompute.failed', fields: { clusterId: 'c1', reason: 'outcomes', error: 'dynamo unavailable' } },
+    expect(lines.filter((line) => line.event === 'maintenance.failed')).toEqual([
+      { level: 'error', event: 'maintenance.failed', fields: { clusterId: 'c1', reason: 'outcomes', error: 'dynamo unavailable' } },
     ]);
     expect(gated.calls.length).toBe(2);
-    expect(results).toEqual([SKIPPED]);
+    expect(results).toEqual([NOTHING_DUE]);
   });
 
-  it('close waits for the running and pending recomputes, then drops later signals with a log line', async () => {
+  it('close waits for the running and pending runs, then drops later signals with a log line', async () => {
     const lines: Logged[] = [];
     const gated = gatedRun();
-    const scheduler = new BackgroundRecomputeScheduler({ run: gated.run, logger: recordingLogger(lines) });
+    const scheduler = new BackgroundMaintenanceScheduler({ run: gated.run, logger: recordingLogger(lines) });
     await scheduler.schedule('c1', 'outcomes', 1);
     await tick();
     await scheduler.schedule('c1', 'outcomes', 2);
@@ -159,6 +159,6 @@ describe('BackgroundRecomputeScheduler', () => {
 
     expect(closedWhileGated).toBe(false);
     expect(gated.calls.length).toBe(2);
-    expect(lines.filter((line) => line.event === 'recompute.dropped').map((line) => line.fields.requestedAtMs)).toEqual([3]);
+    expect(lines.filter((line) => line.event === 'maintenance.dropped').map((line) => line.fields.requestedAtMs)).toEqual([3]);
   });
 });

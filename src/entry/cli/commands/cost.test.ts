@@ -65,7 +65,7 @@ describe('vgac cost', () => {
   });
 
   it('vgac cost includes one dashboard tab by default, and a usage file can change or remove it', async () => {
-    // Default: 176 h × 3,600 ÷ 15 s = 42,240 requests; × 32 read units = 1,351,680 (core/budget/cost-projection.test.ts).
+    // Default: 176 h × 3,600 ÷ 15 s = 42,240 requests; × 26 read units = 1,098,240 (core/budget/cost-projection.test.ts).
     // The old page: 12 requests every 2 s → 316,800 refreshes × 12 = 3,801,600 requests; API Gateway over its $2.
     const old = join(directory, 'old-dashboard.json');
     const none = join(directory, 'no-dashboard.json');
@@ -76,7 +76,7 @@ describe('vgac cost', () => {
     const before = await vgac('cost', '--no-ledger', '--usage', old, '--json');
     const without = await vgac('cost', '--no-ledger', '--usage', none);
 
-    expect(byDefault.stdout).toContain('Web dashboard (included): open 176 h/month, 1 request every 15 s: 42,240 API requests and Lambda invocations, 1,351,680 DynamoDB read units a month');
+    expect(byDefault.stdout).toContain('Web dashboard (included): open 176 h/month, 1 request every 15 s: 42,240 API requests and Lambda invocations, 1,098,240 DynamoDB read units a month');
     expect(byDefault.stdout).toContain('No component spends more in a month than its whole allocation.');
     const report = JSON.parse(before.stdout) as { projection: { dashboard: { requests: number }; overAllocated: string[] } };
     expect(report.projection.dashboard.requests).toBe(3_801_600);

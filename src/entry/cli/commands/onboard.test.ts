@@ -46,7 +46,7 @@ describe('vgac onboard', () => {
     const again = await vgac(dataDir, '--cluster', 'gpu-a', '--trace', history);
     const status = await runVgacWithEnv({ VGAC_DATA_DIR: dataDir }, 'ask', 'status of gpu-a');
     const runtime = await createRuntime(loadConfig({ VGAC_DATA_DIR: dataDir, VGAC_LOG_LEVEL: 'silent' }));
-    const calibration = await runtime.learning.store.getCalibration('gpu-a');
+    const calibration = await runtime.learning.calibration.current('gpu-a');
     const bundle = await runtime.learning.bundles.getBundle('gpu-a', 1);
     await runtime.close();
 
@@ -59,7 +59,7 @@ describe('vgac onboard', () => {
     expect(again).toMatchObject({ code: 0, stdout: "cluster 'gpu-a' is already registered (bundle v1, learning): nothing changed\n" });
     // Registered, but no job predicted yet: the status says what it knows and that the queue is not observed.
     expect(status.stdout).toMatch(/^gpu-a · learning \(0 of 50 outcomes observed\): escalates, never acts · drift none · no tier qualified · queue not observable now \(.*no queue state is stored for 'gpu-a'/);
-    expect(calibration).toMatchObject({ clusterId: 'gpu-a', state: 'learning', scope: 'learning', activeBundleVersion: 1 });
+    expect(calibration).toMatchObject({ clusterId: 'gpu-a', state: 'learning', scope: 'learning', activeBundleVersion: 1, longWaitThresholdSeconds: 2700 });
     expect(bundle?.numericFeatures).toEqual([...LIVE_PRIOR_FEATURES]);
     expect(bundle?.training.rows).toBe(200);
   }, 60_000);

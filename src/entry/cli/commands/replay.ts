@@ -18,7 +18,7 @@ import { TRACE_FORMATS } from '../../../core/traces/trace-job.ts';
 import { createLearningDeps, type LearningDeps, type LearningSettings } from '../../../app/learning/learning-deps.ts';
 import type { Logger } from '../../../app/ports/logger.ts';
 import { MemoryBundleStore } from '../../../adapters/memory/memory-bundle-store.ts';
-import { MemoryClusterRegistry, MemoryLearningStateStore, MemoryPredictionLog, MemoryTables } from '../../../adapters/memory/memory-tables.ts';
+import { memoryLearningStores } from '../../../adapters/memory/memory-tables.ts';
 import { replayDataset } from '../../../app/replay/replay-dataset.ts';
 import { replayTrace } from '../../../app/replay/replay-trace.ts';
 import { loadConfig, type Config } from '../../config.ts';
@@ -60,14 +60,9 @@ interface Stores {
 async function openStores(config: Config, kind: StoreKind, dataDir: string | undefined, settings: Partial<LearningSettings>): Promise<Stores> {
   const logger = replayLogger();
   if (kind === StoreKind.memory) {
-    const tables = new MemoryTables();
-    const learning = new MemoryLearningStateStore(tables);
     return {
       deps: createLearningDeps({
-        predictions: new MemoryPredictionLog(tables),
-        learning,
-        calibration: learning,
-        registry: new MemoryClusterRegistry(tables),
+        ...memoryLearningStores(),
         bundles: new MemoryBundleStore(),
         gate: config.gate,
         logger,
