@@ -9,15 +9,15 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { EscalationStatus, type Escalation } from '../../src/app/records/escalation.ts';
 import { DynamoBudgetLedger } from '../../src/adapters/dynamodb/dynamo-budget-ledger.ts';
 import { DynamoCalibrationHistory } from '../../src/adapters/dynamodb/dynamo-calibration-history.ts';
-import { DynamoClusterStore } from '../../src/adapters/dynamodb/dynamo-cluster-store.ts';
+import { DynamoLearningStateStore } from '../../src/adapters/dynamodb/dynamo-learning-state-store.ts';
+import { DynamoPredictionLog } from '../../src/adapters/dynamodb/dynamo-prediction-log.ts';
 import { DynamoEscalationStore } from '../../src/adapters/dynamodb/dynamo-escalation-store.ts';
 import { DynamoOnceGuard } from '../../src/adapters/dynamodb/dynamo-once-guard.ts';
 import { ensureTable } from '../../src/adapters/dynamodb/table-definition.ts';
-import { RECENT_WRITE_IDS_ATTRIBUTE, RECENT_WRITE_IDS_KEPT } from '../../src/adapters/dynamodb/write-id.ts';
 import type { AwsClients } from '../../src/entry/aws-clients.ts';
 import { loopbackClients, startTestAws, uniqueName, type TestAws } from '../support/embedded-aws.ts';
 import { startLossyDynamoProxy, type LossyDynamoProxy } from '../support/lossy-dynamo-proxy.ts';
-import { JAN_1_2025_MS, sampleCalibration, sampleOutcome, samplePrediction } from '../support/storage-fixtures.ts';
+import { JAN_1_2025_MS, sampleCalibration, sampleLearningRecord, sampleOutcome, samplePrediction } from '../support/storage-fixtures.ts';
 
 let aws: TestAws;
 let proxy: LossyDynamoProxy;
@@ -38,12 +38,13 @@ afterAll(async () => {
   await aws?.stop();
 });
 
-/** The store through the lossy proxy, and one straight to dynalite to arrange and to check. */
-function clusterStores(): { lossyStore: DynamoClusterStore; directStore: DynamoClusterStore } {
-  return {
-    lossyStore: new DynamoClusterStore({ client: lossy.dynamo, tableName }),
-    directStore: new DynamoClusterStore({ client: aws.clients.dynamo, tableName }),
-  };
+/** The learning stores through the lossy proxy, and ones straight to dynalite to arrange and to check. */
+function learningStores() {
+  const on = (client: AwsClients['dynamo']) => ({
+    predictions: new DynamoPredictionLog({ client, tableName }),
+    learning: new DynamoLearningStateStore({ client, tableName }),
+  });
+  return { lossy: on(lossy.dynamo), direct: on(aws.clients.dynamo) };
 }
 
 /** Asserts the proxy dropped exactly one applied (HTTP 200) response of `operation` since `lostBefore`, and the SDK sent it again. */
@@ -90,121 +91,81 @@ describe('lossy proxy', () => {
   });
 });
 
-describe('DynamoClusterStore with a lost response', () => {
-  it('recordOutcome: a lost outcome write is recorded, not duplicate, and counted once', async () => {
-    const { lossyStore, directStore } = clusterStores();
+describe('the learning stores with a lost response', () => {
+  it('recordOutcome: a lost outcome write is recorded, not duplicate, and queued for folding once', async () => {
+    const { lossy: lossyStores, direct } = learningStores();
     const clusterId = uniqueName('lost-outcome');
-    await directStore.putCalibration(sampleCalibration({ clusterId }), undefined);
-    await directStore.recordPrediction(samplePrediction({ clusterId, jobId: 'job-1' }));
+    await direct.predictions.record(samplePrediction({ clusterId, jobId: 'job-1' }));
     const [lostBefore, receivedBefore] = marks();
     proxy.loseNextResponse({ operation: 'UpdateItem', bodyIncludes: 'SET #outcome' });
 
-    const result = await lossyStore.recordOutcome(clusterId, 'job-1', sampleOutcome({ waitSeconds: 77 }));
+    const result = await lossyStores.predictions.recordOutcome(clusterId, 'job-1', sampleOutcome({ waitSeconds: 77 }));
 
     expectOneLostAndRetried('UpdateItem', lostBefore, receivedBefore);
     expect(result.status).toBe('recorded');
-    expect(result.status === 'recorded' ? [result.outcomeCount, result.prediction.outcome?.waitSeconds] : null).toEqual([1, 77]);
-    expect((await directStore.getCalibration(clusterId))?.outcomeCount).toBe(1);
+    expect(result.prediction.outcome?.waitSeconds).toBe(77);
+    expect((await direct.learning.pending(clusterId, 10)).map((pending) => [pending.jobId, pending.outcome.waitSeconds])).toEqual([['job-1', 77]]);
   });
 
-  it('recordOutcome: a lost counter increment is counted once and reports the count it produced', async () => {
-    const { lossyStore, directStore } = clusterStores();
-    const clusterId = uniqueName('lost-counter');
-    await directStore.putCalibration(sampleCalibration({ clusterId }), undefined);
-    for (const [index, jobId] of ['job-1', 'job-2', 'job-3'].entries()) {
-      await directStore.recordPrediction(samplePrediction({ clusterId, jobId, predictedAtMs: JAN_1_2025_MS + index }));
-    }
-    await lossyStore.recordOutcome(clusterId, 'job-1', sampleOutcome());
-    const [lostBefore, receivedBefore] = marks();
-    proxy.loseNextResponse({ operation: 'UpdateItem', bodyIncludes: 'ADD #outcomeCount' });
+  it('recordOutcome: a second, different outcome for the job is still a duplicate and keeps the first', async () => {
+    const { lossy: lossyStores, direct } = learningStores();
+    const clusterId = uniqueName('real-duplicate-outcome');
+    await direct.predictions.record(samplePrediction({ clusterId, jobId: 'job-1' }));
+    await direct.predictions.recordOutcome(clusterId, 'job-1', sampleOutcome({ waitSeconds: 10 }));
 
-    const second = await lossyStore.recordOutcome(clusterId, 'job-2', sampleOutcome());
-    const third = await lossyStore.recordOutcome(clusterId, 'job-3', sampleOutcome());
+    const again = await lossyStores.predictions.recordOutcome(clusterId, 'job-1', sampleOutcome({ waitSeconds: 99 }));
 
-    expectOneLostAndRetried('UpdateItem', lostBefore, receivedBefore);
-    expect([second, third].map((result) => (result.status === 'recorded' ? result.outcomeCount : result.status))).toEqual([2, 3]);
-    expect((await directStore.getCalibration(clusterId))?.outcomeCount).toBe(3);
+    expect(again.status).toBe('duplicate');
+    expect(again.prediction.outcome?.waitSeconds).toBe(10);
   });
 
-  it('putCalibration: a lost first write and a lost versioned write both report written', async () => {
-    const { lossyStore, directStore } = clusterStores();
-    const clusterId = uniqueName('lost-calibration');
+  it('commit: a lost first write and a lost versioned write both report written', async () => {
+    const { lossy: lossyStores, direct } = learningStores();
+    const clusterId = uniqueName('lost-learning');
     const [lostBefore, receivedBefore] = marks();
-    proxy.loseNextResponse({ operation: 'PutItem', bodyIncludes: clusterId });
+    proxy.loseNextResponse({ operation: 'PutItem', bodyIncludes: '"LEARNING"' });
 
-    const first = await lossyStore.putCalibration(sampleCalibration({ clusterId, version: 1 }), undefined);
-    proxy.loseNextResponse({ operation: 'PutItem', bodyIncludes: clusterId });
-    const second = await lossyStore.putCalibration(sampleCalibration({ clusterId, version: 2 }), 1);
+    const first = await lossyStores.learning.commit(sampleLearningRecord({ clusterId, version: 1 }), undefined, sampleCalibration({ clusterId, version: 1 }));
+    proxy.loseNextResponse({ operation: 'PutItem', bodyIncludes: '"LEARNING"' });
+    const second = await lossyStores.learning.commit(sampleLearningRecord({ clusterId, version: 2 }), 1, sampleCalibration({ clusterId, version: 2 }));
 
     expect(proxy.lost.slice(lostBefore)).toEqual([{ operation: 'PutItem', statusCode: 200 }, { operation: 'PutItem', statusCode: 200 }]);
     expect(proxy.received.slice(receivedBefore).filter((name) => name === 'PutItem').length).toBeGreaterThanOrEqual(4);
     expect([first.status, second.status]).toEqual(['written', 'written']);
-    expect((await directStore.getCalibration(clusterId))?.version).toBe(2);
+    expect((await direct.learning.load(clusterId))?.version).toBe(2);
   });
 
-  it('putCalibration: a stale version is still a conflict through the same client', async () => {
-    const { lossyStore, directStore } = clusterStores();
+  it('commit: a stale version is still a conflict through the same client', async () => {
+    const { lossy: lossyStores, direct } = learningStores();
     const clusterId = uniqueName('real-conflict');
-    await directStore.putCalibration(sampleCalibration({ clusterId, version: 1 }), undefined);
-    await directStore.putCalibration(sampleCalibration({ clusterId, version: 2 }), 1);
+    await direct.learning.commit(sampleLearningRecord({ clusterId, version: 1 }), undefined, sampleCalibration({ clusterId, version: 1 }));
+    await direct.learning.commit(sampleLearningRecord({ clusterId, version: 2 }), 1, sampleCalibration({ clusterId, version: 2 }));
 
-    const stale = await lossyStore.putCalibration(sampleCalibration({ clusterId, version: 2 }), 1);
+    const stale = await lossyStores.learning.commit(sampleLearningRecord({ clusterId, version: 2 }), 1, sampleCalibration({ clusterId, version: 2 }));
 
     expect(stale.status).toBe('conflict');
   });
 
-  it('recordPrediction: a lost job-pointer claim and a lost prediction write both succeed, stored once', async () => {
-    const { lossyStore, directStore } = clusterStores();
+  it('record: a lost prediction write succeeds, stored once', async () => {
+    const { lossy: lossyStores, direct } = learningStores();
     const clusterId = uniqueName('lost-prediction');
     const [lostBefore, receivedBefore] = marks();
     proxy.loseNextResponse({ operation: 'PutItem', bodyIncludes: 'JOB#job-1' });
-    proxy.loseNextResponse({ operation: 'PutItem', bodyIncludes: 'rawScore' });
 
-    await lossyStore.recordPrediction(samplePrediction({ clusterId, jobId: 'job-1' }));
+    await lossyStores.predictions.record(samplePrediction({ clusterId, jobId: 'job-1' }));
 
-    expect(proxy.lost.slice(lostBefore)).toEqual([{ operation: 'PutItem', statusCode: 200 }, { operation: 'PutItem', statusCode: 200 }]);
-    expect(proxy.received.slice(receivedBefore).filter((name) => name === 'PutItem').length).toBeGreaterThanOrEqual(4);
-    expect((await directStore.recentPredictions(clusterId, 10)).map((prediction) => prediction.jobId)).toEqual(['job-1']);
+    expectOneLostAndRetried('PutItem', lostBefore, receivedBefore);
+    expect((await direct.predictions.recent(clusterId, { limit: 10 })).map((prediction) => prediction.jobId)).toEqual(['job-1']);
   });
 
-  it('recordPrediction: a second prediction for the job is still a duplicate', async () => {
-    const { lossyStore, directStore } = clusterStores();
+  it('record: a second prediction for the job is still a duplicate', async () => {
+    const { lossy: lossyStores, direct } = learningStores();
     const clusterId = uniqueName('real-duplicate');
-    await directStore.recordPrediction(samplePrediction({ clusterId, jobId: 'job-1', predictedAtMs: JAN_1_2025_MS }));
+    await direct.predictions.record(samplePrediction({ clusterId, jobId: 'job-1', predictedAtMs: JAN_1_2025_MS }));
 
-    const again = lossyStore.recordPrediction(samplePrediction({ clusterId, jobId: 'job-1', predictedAtMs: JAN_1_2025_MS + 1 }));
+    const again = lossyStores.predictions.record(samplePrediction({ clusterId, jobId: 'job-1', predictedAtMs: JAN_1_2025_MS + 1 }));
 
     await expect(again).rejects.toMatchObject({ name: 'DuplicateError' });
-  });
-
-  it('recordPrediction: a prediction carrying its outcome, with the counter response lost, counts once', async () => {
-    const { lossyStore, directStore } = clusterStores();
-    const clusterId = uniqueName('lost-prediction-counter');
-    await directStore.putCalibration(sampleCalibration({ clusterId }), undefined);
-    const [lostBefore, receivedBefore] = marks();
-    proxy.loseNextResponse({ operation: 'UpdateItem', bodyIncludes: 'ADD #outcomeCount' });
-
-    await lossyStore.recordPrediction(samplePrediction({ clusterId, jobId: 'job-1', outcome: sampleOutcome() }));
-
-    expectOneLostAndRetried('UpdateItem', lostBefore, receivedBefore);
-    expect((await directStore.getCalibration(clusterId))?.outcomeCount).toBe(1);
-  });
-
-  it('keeps the counter\'s writeId list bounded while counting every outcome', async () => {
-    const { lossyStore, directStore } = clusterStores();
-    const clusterId = uniqueName('bounded');
-    const outcomes = 2 * RECENT_WRITE_IDS_KEPT + 3;
-    await directStore.putCalibration(sampleCalibration({ clusterId }), undefined);
-
-    for (let index = 0; index < outcomes; index += 1) {
-      await lossyStore.recordPrediction(samplePrediction({ clusterId, jobId: `job-${index}`, predictedAtMs: JAN_1_2025_MS + index, outcome: sampleOutcome() }));
-    }
-    const counters = await aws.clients.dynamo.send(new GetCommand({ TableName: tableName, Key: { PK: `CLUSTER#${clusterId}`, SK: 'COUNTERS' }, ConsistentRead: true }));
-
-    expect((await directStore.getCalibration(clusterId))?.outcomeCount).toBe(outcomes);
-    const listed = counters.Item?.[RECENT_WRITE_IDS_ATTRIBUTE] as unknown[];
-    expect(listed.length).toBeGreaterThanOrEqual(RECENT_WRITE_IDS_KEPT);
-    expect(listed.length).toBeLessThan(2 * RECENT_WRITE_IDS_KEPT);
   });
 });
 

@@ -52,7 +52,9 @@ describe('POST /api/predict/wait', () => {
     const { status, body } = await call(app, 'POST', '/api/predict/wait', { body: { cluster_id: KNOWN_CLUSTER, gpus: 4, cpu: 16000, memory_gb: 64, queue: 'gpu-a100', gpu_type: 'A100', is_distributed: false, estimated_duration_minutes: 90 } });
 
     expect(status).toBe(200);
-    expect(body.probability_long_wait).toBeCloseTo(expected.probability, 12);
+    // A cluster without outcomes issues its prior's probability (the online calibrator starts as the
+    // identity; its float arithmetic differs in the last digits).
+    expect(body.probability_long_wait).toBeCloseTo(expected.probability, 6);
     expect(body.estimated_wait_seconds).toBe(expected.wait?.pointSeconds);
     expect(body.wait_interval).toEqual({ lower_seconds: expected.wait?.lowerSeconds, upper_seconds: expected.wait?.upperSeconds, coverage: 0.8 });
     expect(body.wait_category).toBe(expected.probability < 0.3 ? 'short' : expected.probability < 0.5 ? 'moderate' : 'long');
@@ -283,47 +285,52 @@ describe('cluster and queue routes', () => {
 
   it('batch predicts every job in order', async () => {
     const app = appWith();
-    const compiled = compileBundle(sampleBundle());
+    const jobs = [{ gpus: 1 }, { gpus: 8, queue: 'gpu-h100' }, { gpus: 4 }];
+    // The same jobs one at a time, under the same calibration (nothing is recorded in between).
+    const single = await Promise.all(jobs.map(async (job) => (await call(app, 'POST', '/api/predict/wait', { body: { cluster_id: KNOWN_CLUSTER, ...job } })).body.probability_long_wait));
 
-    const { status, body } = await call(app, 'POST', '/api/predict/batch', { body: { cluster_id: KNOWN_CLUSTER, jobs: [{ gpus: 1 }, { gpus: 8, queue: 'gpu-h100' }, { gpus: 4, job_id: 'batch-stored-1' }] } });
+    const { status, body } = await call(app, 'POST', '/api/predict/batch', { body: { cluster_id: KNOWN_CLUSTER, jobs: [jobs[0], jobs[1], { ...jobs[2], job_id: 'batch-stored-1' }] } });
 
     expect(status).toBe(200);
     expect(body.count).toBe(3);
-    const expected = [{ gpus: 1 }, { gpus: 8, queue: 'gpu-h100' }, { gpus: 4 }].map((job) => compiled.predict(featuresFor(job)).probability);
-    (body.predictions as Json[]).forEach((prediction, index) => expect(prediction.probability_long_wait).toBeCloseTo(expected[index] ?? Number.NaN, 12));
+    expect(new Set(single).size).toBe(3);
+    expect((body.predictions as Json[]).map((prediction) => prediction.probability_long_wait)).toEqual(single);
     expect((body.predictions as Json[]).map((prediction) => prediction.job_id)).toEqual([null, null, 'batch-stored-1']);
   });
 });
 
 describe('GET /api/clusters/:id/calibration', () => {
-  it('computes the reliability curve over the window of the active bundle', async () => {
+  it('computes the reliability curve over the evidence: the issued forecasts since onboarding, with their outcomes', async () => {
     const clusterId = 'curve-cluster';
     const { registerCluster } = await import('../../src/app/learning/register-cluster.ts');
+    const { recordJobOutcome } = await import('../../src/app/learning/record-outcome.ts');
     await registerCluster(stack.learning, { clusterId, prior: sampleBundle(), platform: 'slurm', nowMs: JAN_1_2025_MS });
+    // The sample bundle's threshold is 3600 s: 5000 s is a long wait, 10 s a short one.
     const rows = [
-      { jobId: 'c-1', probability: 0.1, longWait: false },
-      { jobId: 'c-2', probability: 0.2, longWait: true },
-      { jobId: 'c-3', probability: 0.8, longWait: true },
-      { jobId: 'c-4', probability: 0.9, longWait: true },
+      { jobId: 'c-1', probability: 0.1, waitSeconds: 10 },
+      { jobId: 'c-2', probability: 0.2, waitSeconds: 5000 },
+      { jobId: 'c-3', probability: 0.8, waitSeconds: 5000 },
+      { jobId: 'c-4', probability: 0.9, waitSeconds: 5000 },
     ];
     for (const [index, row] of rows.entries()) {
-      await stack.learning.store.recordPrediction(samplePrediction({ clusterId, jobId: row.jobId, probability: row.probability, predictedAtMs: JAN_1_2025_MS + index }));
-      await stack.learning.store.recordOutcome(clusterId, row.jobId, { waitSeconds: row.longWait ? 5000 : 10, longWait: row.longWait, observedAtMs: JAN_1_2025_MS + 10_000 });
+      await stack.learning.predictions.record(samplePrediction({ clusterId, jobId: row.jobId, probability: row.probability, predictedAtMs: JAN_1_2025_MS + index }));
+      await recordJobOutcome(stack.learning, { clusterId, jobId: row.jobId, waitSeconds: row.waitSeconds, nowMs: JAN_1_2025_MS + 10_000 });
     }
-    // A prediction from another bundle version is outside the window.
-    await stack.learning.store.recordPrediction(samplePrediction({ clusterId, jobId: 'c-old', probability: 0.5, bundleVersion: 0, predictedAtMs: JAN_1_2025_MS + 9 }));
-    await stack.learning.store.recordOutcome(clusterId, 'c-old', { waitSeconds: 10, longWait: false, observedAtMs: JAN_1_2025_MS + 10_000 });
+    // A forecast issued before onboarding is an outcome of the epoch but not evidence.
+    await stack.learning.predictions.record(samplePrediction({ clusterId, jobId: 'c-old', probability: 0.5, predictedAtMs: JAN_1_2025_MS - 1 }));
+    await recordJobOutcome(stack.learning, { clusterId, jobId: 'c-old', waitSeconds: 10, nowMs: JAN_1_2025_MS + 10_000 });
 
     const { status, body } = await call(appWith(), 'GET', `/api/clusters/${clusterId}/calibration`);
 
     expect(status).toBe(200);
     const reliability = body.reliability as Json;
     expect(reliability.window_outcomes).toBe(4);
-    // By hand: every row has its own bin (4 rows, 15 bins), so ECE = (0.1 + 0.8 + 0.2 + 0.1) / 4 = 0.3 and MCE = 0.8, for both binnings.
+    // By hand: every row has its own bin (4 rows, 15 bins), so ECE = (0.1 + 0.8 + 0.2 + 0.1) / 4 = 0.3 and MCE = 0.8, for both binnings
+    // (the evidence keeps probabilities as float32: equal to 7 digits).
     for (const binning of ['equal_mass', 'equal_width']) {
-      expect(reliability[binning].ece).toBeCloseTo(0.3, 12);
-      expect(reliability[binning].mce).toBeCloseTo(0.8, 12);
-      expect((reliability[binning].curve as Json[]).map((bin) => [bin.mean_predicted, bin.observed_rate, bin.count])).toEqual([[0.1, 0, 1], [0.2, 1, 1], [0.8, 1, 1], [0.9, 1, 1]]);
+      expect(reliability[binning].ece).toBeCloseTo(0.3, 7);
+      expect(reliability[binning].mce).toBeCloseTo(0.8, 7);
+      expect((reliability[binning].curve as Json[]).map((bin) => [Number(bin.mean_predicted.toFixed(7)), bin.observed_rate, bin.count])).toEqual([[0.1, 0, 1], [0.2, 1, 1], [0.8, 1, 1], [0.9, 1, 1]]);
     }
     expect(body).toMatchObject({ cluster_id: clusterId, scope: 'learning', outcome_count: 5 });
   });

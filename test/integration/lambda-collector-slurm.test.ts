@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLearningDeps, type LearningDeps } from '../../src/app/learning/learning-deps.ts';
 import { registerCluster } from '../../src/app/learning/register-cluster.ts';
 import type { Logger } from '../../src/app/ports/logger.ts';
-import { DynamoClusterStore } from '../../src/adapters/dynamodb/dynamo-cluster-store.ts';
+import { dynamoLearningStores } from '../../src/entry/learning-stores.ts';
 import { ensureTable } from '../../src/adapters/dynamodb/table-definition.ts';
 import { ensureBucket, S3BundleStore } from '../../src/adapters/s3/s3-bundle-store.ts';
 import { DEFAULT_GATE_CONFIG } from '../../src/core/gating/gate-config.ts';
@@ -64,7 +64,7 @@ beforeAll(async () => {
     POWERTOOLS_DEV: undefined,
   });
   deps = createLearningDeps({
-    store: new DynamoClusterStore({ client: aws.clients.dynamo, tableName: table }),
+    ...dynamoLearningStores(aws.clients.dynamo, table),
     bundles: new S3BundleStore({ client: aws.clients.s3, bucket }),
     gate: DEFAULT_GATE_CONFIG,
     logger: silent,
@@ -105,7 +105,7 @@ describe('collector handler on slurmrestd', () => {
     expect(cluster(second)).toEqual({ clusterId: CLUSTER, status: 'collected', predicted: 2, outcomes: 1, censored: 0, adopted: 0 });
     expect(cluster(third)).toMatchObject({ predicted: 0, outcomes: 1 });
     expect(ssm.requests.filter((request) => request.name === JWT_PARAMETER)).toHaveLength(1);
-    const stored = new Map((await deps.store.recentPredictions(CLUSTER, 10)).map((prediction) => [prediction.jobId, prediction]));
+    const stored = new Map((await deps.predictions.recent(CLUSTER, { limit: 10 })).map((prediction) => [prediction.jobId, prediction]));
     // At the waiter's submit instant the holder used all 4 GPUs and nothing was pending ahead of it.
     expect(stored.get(waiter)?.features).toMatchObject({ gpusInUse: 4, requestedGpus: 2, pendingGpusAhead: 0 });
     expect(stored.get(holder)?.outcome?.waitSeconds).toBeLessThan(5);

@@ -7,7 +7,7 @@ import { createLearningDeps, type LearningDeps } from '../../src/app/learning/le
 import { registerCluster } from '../../src/app/learning/register-cluster.ts';
 import type { ClusterState, QueuedJob } from '../../src/app/records/queue.ts';
 import type { Logger } from '../../src/app/ports/logger.ts';
-import { DynamoClusterStore } from '../../src/adapters/dynamodb/dynamo-cluster-store.ts';
+import { dynamoLearningStores } from '../../src/entry/learning-stores.ts';
 import { ensureTable } from '../../src/adapters/dynamodb/table-definition.ts';
 import { ensureBucket, S3BundleStore } from '../../src/adapters/s3/s3-bundle-store.ts';
 import { DEFAULT_GATE_CONFIG } from '../../src/core/gating/gate-config.ts';
@@ -54,7 +54,7 @@ beforeAll(async () => {
     POWERTOOLS_DEV: undefined,
   });
   deps = createLearningDeps({
-    store: new DynamoClusterStore({ client: aws.clients.dynamo, tableName: table }),
+    ...dynamoLearningStores(aws.clients.dynamo, table),
     bundles: new S3BundleStore({ client: aws.clients.s3, bucket }),
     gate: DEFAULT_GATE_CONFIG,
     logger: silent,
@@ -92,7 +92,7 @@ describe('collector handler', () => {
     // Job 1 was queued before capture began: adopted, never predicted. Job 2 is new.
     expect(first.result).toEqual({ status: 'collected', clusters: [{ clusterId: 'sim', status: 'collected', predicted: 1, outcomes: 0, censored: 0, adopted: 1 }] });
     expect(second.result).toEqual({ status: 'collected', clusters: [{ clusterId: 'sim', status: 'collected', predicted: 0, outcomes: 1, censored: 0, adopted: 0 }] });
-    const stored = await deps.store.recentPredictions('sim', 10);
+    const stored = await deps.predictions.recent('sim', { limit: 10 });
     expect(stored.map((prediction) => prediction.jobId)).toEqual(['2']);
     // Job 1 is pending and queued ahead of job 2 at its submit instant.
     expect(stored[0]?.features['pendingJobsAhead']).toBe(1);

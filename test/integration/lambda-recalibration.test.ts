@@ -7,12 +7,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLearningDeps, type LearningDeps } from '../../src/app/learning/learning-deps.ts';
 import { predictJob } from '../../src/app/learning/predict-job.ts';
+import { recordJobOutcome } from '../../src/app/learning/record-outcome.ts';
 import { registerCluster } from '../../src/app/learning/register-cluster.ts';
+import type { MaintenanceScheduler } from '../../src/app/ports/maintenance-scheduler.ts';
 import type { Logger } from '../../src/app/ports/logger.ts';
-import { DynamoClusterStore } from '../../src/adapters/dynamodb/dynamo-cluster-store.ts';
+import { dynamoLearningStores } from '../../src/entry/learning-stores.ts';
 import { ensureTable } from '../../src/adapters/dynamodb/table-definition.ts';
 import { ensureBucket, S3BundleStore } from '../../src/adapters/s3/s3-bundle-store.ts';
 import { DEFAULT_GATE_CONFIG } from '../../src/core/gating/gate-config.ts';
+import type { ModelBundle } from '../../src/core/model/bundle.ts';
 import type { CheckDriftOutput } from '../../src/entry/lambda/recalibration/check-drift.ts';
 import type { RecalibrateOutput } from '../../src/entry/lambda/recalibration/recalibrate.ts';
 import type { UpdateProfileOutput } from '../../src/entry/lambda/recalibration/update-profile.ts';
@@ -29,6 +32,16 @@ const HOUR_MS = 3_600_000;
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:vgac-alerts';
 const SERVICE = 'vgac-test';
 const JOBS = 300;
+
+/**
+ * A prior whose classifier no longer separates long from short waits: weight 0, so every job gets
+ * the same score (AUROC 0.5, below the 0.6 that makes a retrain due). The online calibrator can
+ * only learn the base rate from it; a retrain on the outcomes learns the truth's weight on x.
+ */
+const DRIFTED_PRIOR: ModelBundle = (() => {
+  const bundle = syntheticBundle(0, 'prior-drifted');
+  return { ...bundle, classifier: { ...bundle.classifier, weights: [0] } };
+})();
 
 const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -47,13 +60,22 @@ let restoreEnvironment: () => void;
 let deps: LearningDeps;
 let jobsByCluster: Map<string, SyntheticJob[]>;
 
-async function seedCluster(clusterId: string, intercept: number, jobs: readonly SyntheticJob[]): Promise<void> {
-  await registerCluster(deps, { clusterId, prior: syntheticBundle(intercept, `prior-${clusterId}`), platform: 'slurm', nowMs: T0_MS });
+/** A scheduler that loses every request, as if the recompute topic's message never arrived. */
+const lostScheduler: MaintenanceScheduler = { schedule: () => Promise.resolve() };
+
+/**
+ * Registers `clusterId` and predicts `jobs`. `folded`: each outcome is recorded and folded after its
+ * prediction, as HTTP outcomes are, with the maintenance they make due lost on its way; `pending`:
+ * the outcomes are recorded and left for the workflow's CheckDrift to fold.
+ */
+async function seedCluster(clusterId: string, prior: ModelBundle, jobs: readonly SyntheticJob[], outcomes: 'folded' | 'pending'): Promise<void> {
+  await registerCluster(deps, { clusterId, prior, platform: 'slurm', nowMs: T0_MS });
+  const folding = { ...deps, maintenance: lostScheduler };
   for (const [index, job] of jobs.entries()) {
     const nowMs = T0_MS + hourOf(index) * HOUR_MS + index * 1000;
     await predictJob(deps, { clusterId, jobId: job.jobId, features: { x: job.x, pendingJobsAhead: queueDepthOf(index), gpuUtilisation: 0.25 + (index % 3) * 0.25 }, nowMs, logDecision: false });
-    // Straight to the store: recordJobOutcome would recompute (and recalibrate) by itself at 50 outcomes.
-    await deps.store.recordOutcome(clusterId, job.jobId, { waitSeconds: job.waitSeconds, longWait: job.longWait, observedAtMs: nowMs + 500 });
+    if (outcomes === 'folded') await recordJobOutcome(folding, { clusterId, jobId: job.jobId, waitSeconds: job.waitSeconds, nowMs: nowMs + 500 });
+    else await deps.predictions.recordOutcome(clusterId, job.jobId, { waitSeconds: job.waitSeconds, longWait: job.longWait, observedAtMs: nowMs + 500 });
   }
 }
 
@@ -82,7 +104,7 @@ beforeAll(async () => {
     VGAC_LOG_LEVEL: 'info',
   });
   deps = createLearningDeps({
-    store: new DynamoClusterStore({ client: aws.clients.dynamo, tableName: table }),
+    ...dynamoLearningStores(aws.clients.dynamo, table),
     bundles: new S3BundleStore({ client: aws.clients.s3, bucket }),
     gate: DEFAULT_GATE_CONFIG,
     logger: silent,
@@ -91,9 +113,8 @@ beforeAll(async () => {
     ['drifted', syntheticJobs(JOBS, 7, 'd')],
     ['steady', syntheticJobs(JOBS, 11, 's')],
   ]);
-  // The drifted prior over-predicts (intercept 0 vs the truth's −2): ECE ≈ 0.3.
-  await seedCluster('drifted', 0, jobsByCluster.get('drifted') ?? []);
-  await seedCluster('steady', TRUE_INTERCEPT, jobsByCluster.get('steady') ?? []);
+  await seedCluster('drifted', DRIFTED_PRIOR, jobsByCluster.get('drifted') ?? [], 'folded');
+  await seedCluster('steady', syntheticBundle(TRUE_INTERCEPT, 'prior-steady'), jobsByCluster.get('steady') ?? [], 'pending');
   await registerCluster(deps, { clusterId: 'fresh', prior: syntheticBundle(TRUE_INTERCEPT, 'prior-fresh'), platform: 'kubernetes', nowMs: T0_MS });
 }, 120_000);
 
@@ -106,7 +127,7 @@ afterAll(async () => {
 describe('recalibration workflow handlers on dynalite, s3rver and an SNS loopback', () => {
   let checked: CheckDriftOutput;
 
-  it('check-drift, given the EventBridge scheduled event that started the run, lists every cluster and flags the drifted one for recalibration', async () => {
+  it('check-drift, given the EventBridge scheduled event that started the run, folds every cluster\'s pending outcomes and flags the drifted one for maintenance', async () => {
     const { handler } = await importFresh<Handler<CheckDriftOutput>>('../../src/entry/lambda/recalibration/check-drift.ts');
     const event = await loadEventFixture('eventbridge-scheduled.json');
 
@@ -116,15 +137,19 @@ describe('recalibration workflow handlers on dynalite, s3rver and an SNS loopbac
     checked = run.result as CheckDriftOutput;
     const byId = new Map(checked.clusters.map((check) => [check.clusterId, check]));
     expect([...byId.keys()].sort()).toEqual(['drifted', 'fresh', 'steady']);
-    expect(byId.get('drifted')).toMatchObject({ recalibrate: true, refit: 'recalibrate', previousScope: 'learning', sampleCount: JOBS });
-    expect(byId.get('drifted')?.ece).toBeGreaterThan(0.15);
+    // Drifted: its outcomes were folded as they came, and the retrain they made due was lost on
+    // its way: the check finds it still due and flags the cluster for maintenance.
+    expect(byId.get('drifted')).toMatchObject({ recalibrate: true, refit: 'retrain' });
+    expect(byId.get('drifted')?.scope).toBe(byId.get('drifted')?.previousScope);
+    // Steady, folded here: its 300 calibrated forecasts end learning mode and are judged; nothing is due.
     expect(byId.get('steady')).toMatchObject({ recalibrate: false, previousScope: 'learning', sampleCount: JOBS });
+    expect(byId.get('steady')?.scope).not.toBe('learning');
     expect(byId.get('steady')?.ece).toBeLessThan(0.1);
     expect(byId.get('fresh')).toMatchObject({ recalibrate: false, notify: false, ece: null, scope: 'learning' });
-    // Nothing was refitted yet: that is the Recalibrate task's job.
+    // Folded, not maintained: retraining and checkpoints are the Recalibrate task's job.
+    expect((await deps.learning.load('steady'))?.state.outcomes).toBe(JOBS);
     expect(await deps.bundles.listVersions('drifted')).toEqual([1]);
-    const stored = await deps.store.getCalibration('drifted');
-    expect(stored?.ece).toBe(byId.get('drifted')?.ece);
+    expect((await deps.learning.load('drifted'))?.checkpointVersions).toEqual([]);
 
     const metrics = emfMetrics(run.lines);
     // Per-cluster ECE is a log line (the dashboard's Logs Insights widget), not a per-cluster custom metric.
@@ -134,32 +159,48 @@ describe('recalibration workflow handlers on dynalite, s3rver and an SNS loopbac
     for (const line of eceLines) {
       expect(line).toMatchObject({ service: SERVICE, ece: byId.get(String(line['clusterId']))?.ece });
     }
-    // Both clusters with 300 outcomes leave learning mode; the fresh one stays.
+    // The steady cluster leaves learning mode in this check; the drifted one had already; the fresh one stays.
     const scopeChanges = metrics.filter((metric) => metric.name === 'ScopeChanges');
     expect(scopeChanges).toHaveLength(1);
-    expect(scopeChanges[0]).toMatchObject({ value: 2, dimensions: ['service'] });
+    expect(scopeChanges[0]).toMatchObject({ value: 1, dimensions: ['service'] });
     const done = logLines(run.lines).find((line) => line['message'] === 'check_drift.done');
     expect(done).toMatchObject({ service: SERVICE, triggerId: '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa', clusters: 3 });
   }, 60_000);
 
-  it('recalibrate, given the drifted cluster item, publishes bundle version 2 and resets the cluster to learning mode', async () => {
+  it('recalibrate, given the drifted cluster item, retrains (bundle version 2, weighing x again) and checkpoints (version 3)', async () => {
     const { handler } = await importFresh<Handler<RecalibrateOutput>>('../../src/entry/lambda/recalibration/recalibrate.ts');
     const item = checked.clusters.find((check) => check.clusterId === 'drifted');
 
     const run = await captureOutput(() => handler(item));
 
     expect(run.error).toBeUndefined();
-    expect(run.result).toMatchObject({ status: 'updated', action: 'recalibrated', bundleVersion: 2, scope: 'learning' });
-    expect(await deps.bundles.listVersions('drifted')).toEqual([1, 2]);
-    const calibration = await deps.store.getCalibration('drifted');
-    expect(calibration).toMatchObject({ activeBundleVersion: 2, recalibrations: 1, scope: 'learning', state: 'recalibrated' });
-    const refitted = await deps.bundles.getBundle('drifted', 2);
-    expect(refitted?.classifier).toEqual(syntheticBundle(0, 'x').classifier);
-    expect(refitted?.calibrator).not.toEqual(syntheticBundle(0, 'x').calibrator);
+    expect(run.result).toMatchObject({ status: 'maintained', bundleVersion: 2 });
+    expect((run.result as RecalibrateOutput).steps).toEqual(expect.arrayContaining(['retrained', 'checkpointed']));
+    // Version 2 is the retrained bundle; the checkpoint after it is saved as the next version.
+    const record = await deps.learning.load('drifted');
+    expect(record?.checkpointVersions).toEqual([3]);
+    expect(await deps.bundles.listVersions('drifted')).toEqual([1, 2, 3]);
+    expect((await deps.bundles.getBundle('drifted', 3))?.onlineCalibration?.outcomes).toBe(record?.state.outcomes);
+    const calibration = await deps.calibration.current('drifted');
+    expect(calibration).toMatchObject({ activeBundleVersion: 2, retrains: 1, retrainDue: false });
+    const retrained = await deps.bundles.getBundle('drifted', 2);
+    // The labels follow sigmoid(2x − 2): a classifier trained on them weighs x positively.
+    expect(retrained?.classifier.weights[0]).toBeGreaterThan(0);
+    // A new classifier keeps the standing until its own forecasts are judged: no scope change to count.
+    expect((run.result as RecalibrateOutput).scope).toBe(item?.scope);
     const scopeChanges = emfMetrics(run.lines).filter((metric) => metric.name === 'ScopeChanges');
-    expect(scopeChanges.map((metric) => metric.value)).toEqual([item?.scope === 'learning' ? 0 : 1]);
-    expect(item?.scope).not.toBe('learning');
+    expect(scopeChanges.map((metric) => metric.value)).toEqual([0]);
   }, 60_000);
+
+  it('recalibrate, given the steady cluster item, finds nothing due and changes nothing', async () => {
+    const { handler } = await importFresh<Handler<RecalibrateOutput>>('../../src/entry/lambda/recalibration/recalibrate.ts');
+    const before = await deps.learning.load('steady');
+
+    const run = await captureOutput(() => handler(checked.clusters.find((check) => check.clusterId === 'steady')));
+
+    expect(run.result).toMatchObject({ status: 'nothing_due', steps: [], bundleVersion: 1 });
+    expect((await deps.learning.load('steady'))?.version).toBe(before?.version);
+  });
 
   it('update-profile computes the PROFILE item from the stored predictions and outcomes', async () => {
     const { handler } = await importFresh<Handler<UpdateProfileOutput>>('../../src/entry/lambda/recalibration/update-profile.ts');
@@ -179,13 +220,14 @@ describe('recalibration workflow handlers on dynalite, s3rver and an SNS loopbac
       const upper = waits[low + 1] ?? lower;
       return lower + (position - low) * (upper - lower);
     };
-    const stored = await deps.store.getProfile('steady');
+    const stored = await deps.registry.profile('steady');
     expect(stored?.queueDepthMean).toBeCloseTo(depthMean, 9);
     expect(stored?.queueDepthMax).toBe(6);
     // utilisation cycles .25, .5, .75 (300 = 100 full cycles) → mean 0.5
     expect(stored?.utilisationMean).toBeCloseTo(0.5, 9);
     expect(stored?.typicalWaitSeconds).toBeCloseTo(type7(0.5), 6);
-    expect(stored?.longWaitThresholdSeconds).toBeCloseTo(type7(0.9), 6);
+    // The label's threshold is the one fixed at onboarding (the prior's 600 s), not a statistic.
+    expect(stored?.longWaitThresholdSeconds).toBe(600);
     expect(stored?.peakHoursUtc).toEqual([10, 9, 14]);
     expect(stored?.platform).toBe('slurm');
     expect(run.result).toMatchObject({ predictions: JOBS, outcomes: JOBS, waitsUpdated: true, queueDepthMax: 6 });
@@ -198,15 +240,15 @@ describe('recalibration workflow handlers on dynalite, s3rver and an SNS loopbac
 
     expect(run.error).toBeUndefined();
     // syntheticBundle's training.labelThresholdSeconds
-    expect((await deps.store.getProfile('fresh'))?.longWaitThresholdSeconds).toBe(600);
+    expect((await deps.registry.profile('fresh'))?.longWaitThresholdSeconds).toBe(600);
     expect(run.result).toMatchObject({ predictions: 0, waitsUpdated: false });
   });
 
-  it('notify publishes what changed for a recalibrated cluster to the SNS topic', async () => {
+  it('notify publishes what changed for a retrained cluster to the SNS topic', async () => {
     const { handler } = await importFresh<Handler<NotifyOutput>>('../../src/entry/lambda/recalibration/notify.ts');
     const item = {
       ...checked.clusters.find((check) => check.clusterId === 'drifted'),
-      recalibration: { status: 'updated', action: 'recalibrated', bundleVersion: 2, scope: 'learning', reasons: ['drift'] },
+      recalibration: { status: 'maintained', steps: ['retrained', 'checkpointed'], bundleVersion: 2, scope: 'escalate', reasons: ['retrained on 300 outcomes'] },
       profile: { typicalWaitSeconds: 120, longWaitThresholdSeconds: 900, queueDepthMean: 1 },
     };
     const before = sns.published.length;
@@ -218,7 +260,7 @@ describe('recalibration workflow handlers on dynalite, s3rver and an SNS loopbac
     const sent = sns.published.slice(before);
     expect(sent).toHaveLength(1);
     expect(sent[0]?.topicArn).toBe(TOPIC_ARN);
-    expect(sent[0]?.subject).toBe('VGAC drifted: recalibrated (bundle v2)');
+    expect(sent[0]?.subject).toBe('VGAC drifted: retrained (bundle v2)');
     expect(sent[0]?.message).toContain('bundle version 2 is now active');
     expect(sent[0]?.message).toContain('long-wait threshold 900 s');
     expect(sent[0]?.attributes).toEqual({ clusterId: 'drifted' });

@@ -11,7 +11,7 @@ import { PSI_MIN_OUTCOMES, recomputeCalibration } from '../../src/app/learning/r
 import { recordJobOutcome } from '../../src/app/learning/record-outcome.ts';
 import { registerCluster } from '../../src/app/learning/register-cluster.ts';
 import type { Logger } from '../../src/app/ports/logger.ts';
-import { DynamoClusterStore } from '../../src/adapters/dynamodb/dynamo-cluster-store.ts';
+import { dynamoLearningStores } from '../../src/entry/learning-stores.ts';
 import { ensureTable } from '../../src/adapters/dynamodb/table-definition.ts';
 import { ensureBucket, S3BundleStore } from '../../src/adapters/s3/s3-bundle-store.ts';
 import { DEFAULT_GATE_CONFIG } from '../../src/core/gating/gate-config.ts';
@@ -66,7 +66,7 @@ async function freshDeps(events: LoggedEvent[]): Promise<LearningDeps> {
   const push = (event: string, fields: Readonly<Record<string, unknown>> = {}): void => { events.push({ event, fields }); };
   const logger: Logger = { info: push, warn: push, error: push };
   return createLearningDeps({
-    store: new DynamoClusterStore({ client: aws.clients.dynamo, tableName: table }),
+    ...dynamoLearningStores(aws.clients.dynamo, table),
     bundles: new S3BundleStore({ client: aws.clients.s3, bucket }),
     gate: DEFAULT_GATE_CONFIG,
     logger,
@@ -113,7 +113,7 @@ describe('PSI trigger of the learning loop on dynalite and s3rver', () => {
     expect(refit['reasons']).toEqual([expect.stringMatching(/^PSI 0\.\d+ > 0\.1 on x$/)]);
     // The window's ECE is within sampling noise (the model is calibrated), so an ECE trigger would have been held back.
     expect(refit['ece'] as number).toBeLessThanOrEqual(refit['eceNoiseFloor'] as number);
-    const calibration = await deps.store.getCalibration('shifted');
+    const calibration = await deps.calibration.current('shifted');
     expect(calibration).toMatchObject({ recalibrations: 1, activeBundleVersion: 2, state: 'recalibrated', maxFeaturePsi: null, maxPsiFeature: null });
     // The recalibrated bundle's PSI reference is the window it was fitted on: the shifted jobs
     // measure near zero against it, while they measure > 0.2 against the training deciles.
@@ -132,7 +132,7 @@ describe('PSI trigger of the learning loop on dynalite and s3rver', () => {
 
     const psiRefits = recomputes(events).filter((fields) => fields['action'] === 'recalibrated' && String(fields['reasons']).includes('PSI'));
     expect(psiRefits).toHaveLength(1);
-    expect((await deps.store.getCalibration('lasting'))?.maxFeaturePsi ?? 1).toBeLessThan(0.1);
+    expect((await deps.calibration.current('lasting'))?.maxFeaturePsi ?? 1).toBeLessThan(0.1);
   }, 240_000);
 
   it('an unshifted feature distribution measures PSI below 0.1, stores it on the calibration item and gives no PSI reason', async () => {
@@ -149,7 +149,7 @@ describe('PSI trigger of the learning loop on dynalite and s3rver', () => {
     const expectedPsi = psiAgainstReference(NORMAL_REFERENCE.features[0]!, jobs.map((job) => job.x));
     expect(expectedPsi).toBeLessThan(0.1);
     expect(result.status === 'updated' ? result.reasons.filter((reason) => reason.startsWith('PSI')) : 'skipped').toEqual([]);
-    const calibration = await deps.store.getCalibration('steady');
+    const calibration = await deps.calibration.current('steady');
     expect(calibration?.sampleCount).toBe(JOBS - 1);
     expect(calibration?.maxFeaturePsi).toBeCloseTo(expectedPsi, 12);
     expect(calibration?.maxPsiFeature).toBe('x');

@@ -12,8 +12,8 @@ import type { Escalation } from '../../src/app/records/escalation.ts';
 import type { Logger } from '../../src/app/ports/logger.ts';
 import type { PredictionRecord } from '../../src/app/records/prediction-record.ts';
 import { SlurmCliObserver } from '../../src/adapters/collectors/slurm-cli-observer.ts';
-import { DynamoClusterStore } from '../../src/adapters/dynamodb/dynamo-cluster-store.ts';
 import { DynamoEscalationStore } from '../../src/adapters/dynamodb/dynamo-escalation-store.ts';
+import { dynamoLearningStores } from '../../src/entry/learning-stores.ts';
 import { ensureTable } from '../../src/adapters/dynamodb/table-definition.ts';
 import { ensureBucket, S3BundleStore } from '../../src/adapters/s3/s3-bundle-store.ts';
 import { SlurmClusterActions } from '../../src/adapters/slurm/slurm-cluster-actions.ts';
@@ -58,7 +58,7 @@ describe('submit-time capture on a real Slurm', () => {
     await ensureBucket(aws.clients.s3, bucket);
     logger = capturingLogger();
     learning = createLearningDeps({
-      store: new DynamoClusterStore({ client: aws.clients.dynamo, tableName: table }),
+      ...dynamoLearningStores(aws.clients.dynamo, table),
       bundles: new S3BundleStore({ client: aws.clients.s3, bucket }),
       gate: DEFAULT_GATE_CONFIG,
       logger,
@@ -80,7 +80,7 @@ describe('submit-time capture on a real Slurm', () => {
     await waitFor('the 3-GPU job to run', async () => ((await observer.listJobs()).find((job) => job.jobId === big)?.state === 'running' ? true : undefined));
     const waiting = await slurm.sbatch(['--gres=gpu:2', '--time=1', '--wrap', 'sleep 1']);
     const cancelled = await slurm.sbatch(['--gres=gpu:4', '--time=1', '--wrap', 'sleep 1']);
-    const predictedIds = async (): Promise<Set<string>> => new Set((await learning.store.recentPredictions(CLUSTER, 50)).map((entry) => entry.jobId));
+    const predictedIds = async (): Promise<Set<string>> => new Set((await learning.predictions.recent(CLUSTER, { limit: 50 })).map((entry) => entry.jobId));
     await waitFor('predictions for the queued jobs', async () => ((await predictedIds()).has(cancelled) ? true : undefined));
     await slurm.run('scancel', [cancelled]);
     const outcomeFor = async (jobId: string): Promise<PredictionRecord | undefined> =>
@@ -89,12 +89,12 @@ describe('submit-time capture on a real Slurm', () => {
     await waitFor('the cancelled job to be censored', () => Promise.resolve(
       logger.events.some((line) => line.event === 'capture.censored' && line.fields.jobId === cancelled) ? true : undefined));
     await runner.stop();
-    const countBeforeRestart = (await learning.store.getCalibration(CLUSTER))?.outcomeCount;
+    const countBeforeRestart = (await learning.calibration.current(CLUSTER))?.outcomeCount;
     runner = startCollectorRunner({ clusterId: CLUSTER, observer, learning, intervalMs: 60_000 });
     const afterRestart = await runner.pollNow();
-    const countAfterRestart = (await learning.store.getCalibration(CLUSTER))?.outcomeCount;
+    const countAfterRestart = (await learning.calibration.current(CLUSTER))?.outcomeCount;
 
-    const predictions = await learning.store.recentPredictions(CLUSTER, 50);
+    const predictions = await learning.predictions.recent(CLUSTER, { limit: 50 });
     const byJob = new Map(predictions.map((entry) => [entry.jobId, entry]));
     expect([...byJob.keys()].sort()).toEqual([big, waiting, cancelled].sort());
     expect(byJob.get(waiting)?.features).toMatchObject({ requestedGpus: 2, gpusInUse: 3, runningJobs: 1, pendingJobsAhead: 0 });
@@ -117,11 +117,11 @@ describe('submit-time capture on a real Slurm', () => {
 
   it('capture_controllerDown_inventsNothing_andRecovers', async () => {
     runner ??= startCollectorRunner({ clusterId: CLUSTER, observer, learning, intervalMs: 60_000 });
-    const before = (await learning.store.getCalibration(CLUSTER))?.outcomeCount;
+    const before = (await learning.calibration.current(CLUSTER))?.outcomeCount;
 
     await slurm.stopController();
     const whileDown = await runner.pollNow();
-    const countWhileDown = (await learning.store.getCalibration(CLUSTER))?.outcomeCount;
+    const countWhileDown = (await learning.calibration.current(CLUSTER))?.outcomeCount;
     await slurm.startController();
     const job = await slurm.sbatch(['--gres=gpu:1', '--time=1', '--wrap', 'sleep 1']);
     const recovered = await waitFor('capture to see the new job', async () => {

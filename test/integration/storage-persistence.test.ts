@@ -14,7 +14,6 @@ import type { CalibrationRecord } from '../../src/app/records/calibration-record
 import type { Outcome, PredictionRecord } from '../../src/app/records/prediction-record.ts';
 import { InvalidBundleError } from '../../src/core/errors.ts';
 import type { ModelBundle } from '../../src/core/model/bundle.ts';
-import { DynamoClusterStore } from '../../src/adapters/dynamodb/dynamo-cluster-store.ts';
 import { ensureTable } from '../../src/adapters/dynamodb/table-definition.ts';
 import { S3BundleStore, ensureBucket } from '../../src/adapters/s3/s3-bundle-store.ts';
 import type { AwsClients } from '../../src/entry/aws-clients.ts';

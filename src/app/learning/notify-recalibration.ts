@@ -1,7 +1,8 @@
 /**
  * The last step of the recalibration workflow: tells humans what changed for a cluster (scope,
- * drift, a new bundle version, the refreshed profile) or that a step failed. The words are
- * built here from the workflow's own results; the Notifier (SNS on AWS) delivers them.
+ * drift, a retrained classifier, the refreshed profile) or that a step failed. The words are
+ * built here from the workflow's own results; the Notifier (SNS on AWS) delivers them. A
+ * checkpoint alone is routine and is not news.
  */
 import type { Notifier } from '../ports/notifier.ts';
 
@@ -15,11 +16,15 @@ export interface ClusterChangeNotice {
   readonly reasons: readonly string[];
   /** Set when the check of this cluster failed. */
   readonly error?: string;
+  /** The maintenance step's result (`maintainCluster` through the Recalibrate task), when it ran. */
   readonly recalibration?: {
     readonly status: string;
-    readonly action?: string;
-    readonly bundleVersion?: number;
-    readonly reason?: string;
+    /** What it did: `retrained`, `checkpointed`, `feature_shifts`. */
+    readonly steps?: readonly string[];
+    /** The bundle active after it. */
+    readonly bundleVersion?: number | null;
+    /** What it did and why, or why something due was not done. */
+    readonly reasons?: readonly string[];
   };
   readonly profile?: {
     readonly longWaitThresholdSeconds: number | null;
@@ -51,6 +56,11 @@ function formatEce(ece: number | null): string {
   return ece === null ? 'not measured yet' : ece.toFixed(3);
 }
 
+/** The maintenance's note on a retrain it did not do, if any. */
+function refusedRetrain(recalibration: ClusterChangeNotice['recalibration']): string | undefined {
+  return recalibration?.reasons?.find((reason) => reason.startsWith('retrain'));
+}
+
 /** Subject and text of a notice. */
 export function recalibrationMessage(notice: RecalibrationNotice): NoticeMessage {
   if (notice.kind === 'failure') {
@@ -68,12 +78,13 @@ export function recalibrationMessage(notice: RecalibrationNotice): NoticeMessage
   if (notice.error !== undefined) {
     headline = 'drift check failed';
     lines.push(`The drift check failed: ${notice.error}`);
-  } else if (recalibration?.status === 'updated' && recalibration.action !== undefined && recalibration.action !== 'none') {
-    headline = `${recalibration.action} (bundle v${recalibration.bundleVersion ?? '?'})`;
-    lines.push(`Cluster ${notice.clusterId} was ${recalibration.action}: bundle version ${recalibration.bundleVersion ?? '?'} is now active and starts again in learning mode.`);
-  } else if (recalibration !== undefined) {
-    headline = 'recalibration not applied';
-    lines.push(`A refit was due but not applied: ${recalibration.reason ?? recalibration.action ?? recalibration.status}.`);
+  } else if (recalibration?.steps?.includes('retrained') === true) {
+    const version = recalibration.bundleVersion ?? '?';
+    headline = `retrained (bundle v${version})`;
+    lines.push(`Cluster ${notice.clusterId} had lost discrimination and was retrained: bundle version ${version} is now active; its calibrator starts over on the new classifier's outcomes.`);
+  } else if (refusedRetrain(recalibration) !== undefined) {
+    headline = 'retrain not applied';
+    lines.push(`A retrain was due but not applied: ${refusedRetrain(recalibration) ?? ''}.`);
   } else if (notice.previousScope !== null && notice.scope !== null && notice.previousScope !== notice.scope) {
     headline = `scope ${notice.previousScope} -> ${notice.scope}`;
     lines.push(`Action scope changed from ${notice.previousScope} to ${notice.scope}.`);

@@ -18,7 +18,7 @@ export const ClusterItem = z.looseObject({
   clusterId,
   recalibrate: z.boolean().optional(),
   notify: z.boolean().optional(),
-  refit: z.enum(['recalibrate', 'retrain']).optional(),
+  refit: z.enum(['retrain', 'checkpoint']).optional(),
   ece: z.number().nullable().optional(),
   previousScope: nullableText,
   scope: nullableText,
@@ -27,10 +27,10 @@ export const ClusterItem = z.looseObject({
   error: z.string().optional(),
   recalibration: z.looseObject({
     status: z.string(),
-    action: z.string().optional(),
-    bundleVersion: z.number().optional(),
-    reason: z.string().optional(),
-    scope: z.string().optional(),
+    steps: z.array(z.string()).optional(),
+    bundleVersion: z.number().nullable().optional(),
+    scope: z.string().nullable().optional(),
+    reasons: z.array(z.string()).optional(),
   }).optional(),
   profile: z.looseObject({
     typicalWaitSeconds: z.number().nullable(),
