@@ -22,9 +22,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { createLearningDeps } from '../src/app/learning/learning-deps.ts';
 import { registerCluster } from '../src/app/learning/register-cluster.ts';
-import { DynamoClusterStore } from '../src/adapters/dynamodb/dynamo-cluster-store.ts';
 import { ensureTable } from '../src/adapters/dynamodb/table-definition.ts';
 import { ensureBucket, S3BundleStore } from '../src/adapters/s3/s3-bundle-store.ts';
+import { dynamoLearningStores } from '../src/entry/learning-stores.ts';
 import { DEFAULT_GATE_CONFIG } from '../src/core/gating/gate-config.ts';
 import type { ModelBundle } from '../src/core/model/bundle.ts';
 import { createAwsClients } from '../src/entry/aws-clients.ts';
@@ -175,7 +175,7 @@ export async function benchLambda(): Promise<BenchResult[]> {
     await ensureTable(clients.dynamo, TABLE);
     await ensureBucket(clients.s3, BUCKET);
     const learning = createLearningDeps({
-      store: new DynamoClusterStore({ client: clients.dynamo, tableName: TABLE }),
+      ...dynamoLearningStores(clients.dynamo, TABLE),
       bundles: new S3BundleStore({ client: clients.s3, bucket: BUCKET }),
       gate: DEFAULT_GATE_CONFIG,
       logger: { info: () => undefined, warn: () => undefined, error: () => undefined },

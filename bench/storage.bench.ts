@@ -1,7 +1,10 @@
 /**
- * Storage throughput against the embedded dynalite: outcomes recorded per second through
- * `DynamoClusterStore.recordOutcome` (pointer read + conditional update + counter ADD), with raw
- * PutItem/s of same-size items as the baseline (the cost of one plain write on the same server).
+ * Storage throughput against the embedded dynalite: predictions and outcomes recorded per second
+ * through the prediction log (one conditional PutItem; one conditional UpdateItem + the inbox
+ * PutItem), and outcomes per second through the whole learning loop (`recordJobOutcome`: record,
+ * then fold under the cluster's fold lease with one conditional write of the learning state per
+ * batch), each with raw PutItem/s of same-size items as the baseline (one plain write on the same
+ * server).
  *
  * Run alone: `node --import tsx bench/storage.bench.ts`.
  */
@@ -12,18 +15,19 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { PredictionRecord } from '../src/app/records/prediction-record.ts';
-import { DynamoClusterStore } from '../src/adapters/dynamodb/dynamo-cluster-store.ts';
+import { DynamoPredictionLog } from '../src/adapters/dynamodb/dynamo-prediction-log.ts';
+import { MemoryBundleStore } from '../src/adapters/memory/memory-bundle-store.ts';
+import { createLearningDeps } from '../src/app/learning/learning-deps.ts';
+import { recordJobOutcome } from '../src/app/learning/record-outcome.ts';
+import { registerCluster } from '../src/app/learning/register-cluster.ts';
+import { DEFAULT_GATE_CONFIG } from '../src/core/gating/gate-config.ts';
+import { dynamoLearningStores } from '../src/entry/learning-stores.ts';
+import { syntheticBundle } from '../test/support/learning-fixtures.ts';
 import { ensureTable } from '../src/adapters/dynamodb/table-definition.ts';
 import { createAwsClients } from '../src/entry/aws-clients.ts';
 import { startEmbeddedAws } from '../src/entry/local/embedded-aws.ts';
 
-/** One measured number; `baseline` is the reference it should be read against. (Local until bench/types.ts unifies it.) */
-export interface BenchResult {
-  readonly name: string;
-  readonly value: number;
-  readonly unit: string;
-  readonly baseline?: { readonly name: string; readonly value: number };
-}
+import type { BenchResult } from './types.ts';
 
 export const STORAGE_BENCH_OUTCOMES = 2000;
 export const STORAGE_BENCH_CONCURRENCY = 32;
@@ -34,9 +38,9 @@ const TABLE = 'vgac-bench';
 const CLUSTER = 'bench-cluster';
 const START_MS = Date.UTC(2025, 0, 1);
 
-function prediction(index: number): PredictionRecord {
+function prediction(index: number, clusterId = CLUSTER): PredictionRecord {
   return {
-    clusterId: CLUSTER,
+    clusterId,
     jobId: `job-${index}`,
     predictedAtMs: START_MS + index * 1000,
     features: { pendingJobs: index % 50, pendingGpus: (index % 50) * 4, utilisation: 0.78, partition: 'gpu-a100', hourOfDay: index % 24 },
@@ -46,6 +50,10 @@ function prediction(index: number): PredictionRecord {
     scope: 'learning',
     tier: null,
     bundleVersion: 1,
+    unknownFeatures: [],
+    classifierProbability: (index % 100) / 100,
+    epoch: 1,
+    calibrationVersion: 1,
   };
 }
 
@@ -76,20 +84,33 @@ export async function benchStorage(
   const clients = createAwsClients({ region: 'us-east-1', dynamoEndpoint: embedded.dynamoEndpoint, s3Endpoint: embedded.s3Endpoint });
   try {
     await ensureTable(clients.dynamo, TABLE);
-    const store = new DynamoClusterStore({ client: clients.dynamo, tableName: TABLE });
+    const store = new DynamoPredictionLog({ client: clients.dynamo, tableName: TABLE });
     const outcome = { waitSeconds: 1800, longWait: true, observedAtMs: START_MS + 3_600_000 };
 
     // Warm-up (JIT, keep-alive sockets, LevelDB files) on throw-away items, so no phase pays for it.
     const warmup = Math.min(count, WARMUP_WRITES);
-    await timed(warmup, concurrency, (index) => store.recordPrediction({ ...prediction(index), clusterId: 'bench-warmup' }));
+    await timed(warmup, concurrency, (index) => store.record(prediction(index, 'bench-warmup')));
     await timed(warmup, concurrency, (index) => store.recordOutcome('bench-warmup', `job-${index}`, outcome));
 
-    const predictionSeconds = await timed(count, concurrency, (index) => store.recordPrediction(prediction(index)));
+    const predictionSeconds = await timed(count, concurrency, (index) => store.record(prediction(index)));
     const outcomeSeconds = await timed(count, concurrency, (index) => store.recordOutcome(CLUSTER, `job-${index}`, outcome));
+
+    // The whole loop: a registered cluster, its predictions stored, then every outcome recorded and folded.
+    const loopCluster = 'bench-loop';
+    const deps = createLearningDeps({
+      ...dynamoLearningStores(clients.dynamo, TABLE),
+      bundles: new MemoryBundleStore(),
+      gate: DEFAULT_GATE_CONFIG,
+      logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    });
+    await registerCluster(deps, { clusterId: loopCluster, prior: syntheticBundle(-2, 'bench-prior'), platform: 'slurm', nowMs: START_MS - 1000 });
+    await timed(count, concurrency, (index) => store.record(prediction(index, loopCluster)));
+    const loopSeconds = await timed(count, concurrency, (index) =>
+      recordJobOutcome(deps, { clusterId: loopCluster, jobId: `job-${index}`, waitSeconds: index % 7 === 0 ? 1800 : 60, nowMs: START_MS + 3_600_000 + index }));
 
     // Baseline: plain PutItem of a copy of a stored prediction item (with its outcome), same size.
     const { Item: template } = await clients.dynamo.send(
-      new GetCommand({ TableName: TABLE, Key: { PK: `CLUSTER#${CLUSTER}`, SK: `PREDICTION#${new Date(START_MS).toISOString()}#job-0` } }),
+      new GetCommand({ TableName: TABLE, Key: { PK: `CLUSTER#${CLUSTER}`, SK: 'JOB#job-0' } }),
     );
     if (template === undefined) throw new Error('bench: stored prediction item not found');
     const putSeconds = await timed(count, concurrency, (index) =>
@@ -99,13 +120,19 @@ export async function benchStorage(
 
     return [
       {
-        name: `storage.recordOutcome (dynalite, ${count} outcomes, concurrency ${concurrency})`,
+        name: `recordJobOutcome: record + fold (dynalite, ${count} outcomes, concurrency ${concurrency})`,
+        value: count / loopSeconds,
+        unit: 'outcomes/s',
+        baseline: { name: 'raw PutItem of same-size items', value: rawPutsPerSecond },
+      },
+      {
+        name: `predictionLog.recordOutcome (dynalite, ${count} outcomes, concurrency ${concurrency})`,
         value: count / outcomeSeconds,
         unit: 'outcomes/s',
         baseline: { name: 'raw PutItem of same-size items', value: rawPutsPerSecond },
       },
       {
-        name: `storage.recordPrediction (dynalite, ${count} predictions, concurrency ${concurrency})`,
+        name: `predictionLog.record (dynalite, ${count} predictions, concurrency ${concurrency})`,
         value: count / predictionSeconds,
         unit: 'predictions/s',
         baseline: { name: 'raw PutItem of same-size items', value: rawPutsPerSecond },

@@ -118,7 +118,7 @@ describe('item layout', () => {
       ExpressionAttributeValues: { ':pk': `CLUSTER#${clusterId}` },
     }));
 
-    expect(items.map((item) => item.SK)).toEqual(['JOB#job-7']);
+    expect(items.map((item) => String(item.SK))).toEqual(['JOB#job-7']);
     expect(items[0]?.GSI1PK).toBe(`PREDICTIONS#${clusterId}`);
     expect(items[0]?.GSI1SK).toBe('PREDICTION#2025-01-01T00:00:00.000Z#job-7');
     expect(items[0]?.expiresAt).toBe(1_735_689_600 + 30 * 86_400);

@@ -84,15 +84,15 @@ describe('submit-time capture on a real Slurm', () => {
     await waitFor('predictions for the queued jobs', async () => ((await predictedIds()).has(cancelled) ? true : undefined));
     await slurm.run('scancel', [cancelled]);
     const outcomeFor = async (jobId: string): Promise<PredictionRecord | undefined> =>
-      (await learning.store.recentOutcomes(CLUSTER, 50)).find((entry) => entry.jobId === jobId);
+      (await learning.predictions.recent(CLUSTER, { limit: 50, withOutcome: true })).find((entry) => entry.jobId === jobId);
     const waitingWithOutcome = await waitFor('the waiting job to start and be recorded', () => outcomeFor(waiting), 40_000, 300);
     await waitFor('the cancelled job to be censored', () => Promise.resolve(
       logger.events.some((line) => line.event === 'capture.censored' && line.fields.jobId === cancelled) ? true : undefined));
     await runner.stop();
-    const countBeforeRestart = (await learning.calibration.current(CLUSTER))?.outcomeCount;
+    const countBeforeRestart = (await learning.calibration.current(CLUSTER))?.outcomes;
     runner = startCollectorRunner({ clusterId: CLUSTER, observer, learning, intervalMs: 60_000 });
     const afterRestart = await runner.pollNow();
-    const countAfterRestart = (await learning.calibration.current(CLUSTER))?.outcomeCount;
+    const countAfterRestart = (await learning.calibration.current(CLUSTER))?.outcomes;
 
     const predictions = await learning.predictions.recent(CLUSTER, { limit: 50 });
     const byJob = new Map(predictions.map((entry) => [entry.jobId, entry]));
@@ -117,11 +117,11 @@ describe('submit-time capture on a real Slurm', () => {
 
   it('capture_controllerDown_inventsNothing_andRecovers', async () => {
     runner ??= startCollectorRunner({ clusterId: CLUSTER, observer, learning, intervalMs: 60_000 });
-    const before = (await learning.calibration.current(CLUSTER))?.outcomeCount;
+    const before = (await learning.calibration.current(CLUSTER))?.outcomes;
 
     await slurm.stopController();
     const whileDown = await runner.pollNow();
-    const countWhileDown = (await learning.calibration.current(CLUSTER))?.outcomeCount;
+    const countWhileDown = (await learning.calibration.current(CLUSTER))?.outcomes;
     await slurm.startController();
     const job = await slurm.sbatch(['--gres=gpu:1', '--time=1', '--wrap', 'sleep 1']);
     const recovered = await waitFor('capture to see the new job', async () => {

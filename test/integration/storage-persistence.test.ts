@@ -10,16 +10,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { CalibrationRecord } from '../../src/app/records/calibration-record.ts';
+import { calibrationOf } from '../../src/app/learning/calibration-of.ts';
+import type { LearningRecord } from '../../src/app/records/learning-record.ts';
 import type { Outcome, PredictionRecord } from '../../src/app/records/prediction-record.ts';
 import { InvalidBundleError } from '../../src/core/errors.ts';
 import type { ModelBundle } from '../../src/core/model/bundle.ts';
+import { DynamoLearningStateStore } from '../../src/adapters/dynamodb/dynamo-learning-state-store.ts';
+import { DynamoPredictionLog } from '../../src/adapters/dynamodb/dynamo-prediction-log.ts';
 import { ensureTable } from '../../src/adapters/dynamodb/table-definition.ts';
 import { S3BundleStore, ensureBucket } from '../../src/adapters/s3/s3-bundle-store.ts';
 import type { AwsClients } from '../../src/entry/aws-clients.ts';
 import { SERVERS_FILE, startEmbeddedAws } from '../../src/entry/local/embedded-aws.ts';
 import { loopbackClients } from '../support/embedded-aws.ts';
-import { JAN_1_2025_MS, sampleBundle, sampleCalibration, sampleOutcome, samplePrediction } from '../support/storage-fixtures.ts';
+import { JAN_1_2025_MS, sampleBundle, sampleLearningRecord, sampleOutcome, samplePrediction } from '../support/storage-fixtures.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CHILD_SCRIPT = fileURLToPath(new URL('../support/embedded-aws-child.ts', import.meta.url));
@@ -80,8 +83,22 @@ function outcomeFor(index: number): Outcome {
 function bundleFor(version: number): ModelBundle {
   return sampleBundle(`bundle-v${version}`);
 }
-function calibrationFor(version: number): CalibrationRecord {
-  return sampleCalibration({ clusterId: CLUSTER, version, sampleCount: version * 10, updatedAtMs: JAN_1_2025_MS + version });
+function learningFor(version: number): LearningRecord {
+  return sampleLearningRecord({ clusterId: CLUSTER, version, totalOutcomes: version * 10, updatedAtMs: JAN_1_2025_MS + version });
+}
+
+/** The stores a process opens on `clients`. */
+function storesOn(clients: AwsClients) {
+  return {
+    predictions: new DynamoPredictionLog({ client: clients.dynamo, tableName: TABLE }),
+    learning: new DynamoLearningStateStore({ client: clients.dynamo, tableName: TABLE }),
+  };
+}
+
+/** Writes learning record `version` over `version − 1` (none for the first), with its summary. */
+function commitLearning(store: DynamoLearningStateStore, version: number) {
+  const record = learningFor(version);
+  return store.commit(record, version === 1 ? undefined : version - 1, calibrationOf(record));
 }
 
 describe('embedded storage persistence', () => {
@@ -91,15 +108,15 @@ describe('embedded storage persistence', () => {
     const first = await startChild(dataDir);
     await ensureTable(first.clients.dynamo, TABLE);
     await ensureBucket(first.clients.s3, BUCKET);
-    const store = new DynamoClusterStore({ client: first.clients.dynamo, tableName: TABLE });
+    const store = storesOn(first.clients);
     const bundles = new S3BundleStore({ client: first.clients.s3, bucket: BUCKET });
-    await store.putCalibration(calibrationFor(1), undefined);
+    await commitLearning(store.learning, 1);
 
     const attempted = new Set<number>();
     const ackedPredictions = new Set<number>();
     const ackedOutcomes = new Set<number>();
     const ackedBundleVersions = new Set<number>();
-    let lastAckedCalibrationVersion = 1;
+    let lastAckedLearningVersion = 1;
     let inFlight = 0;
     let inFlightAtKill = -1;
     let next = 0;
@@ -123,11 +140,11 @@ describe('embedded storage persistence', () => {
         const index = next;
         next += 1;
         attempted.add(index);
-        await track(store.recordPrediction(predictionFor(index)));
+        await track(store.predictions.record(predictionFor(index)));
         ackedPredictions.add(index);
         killIfDue();
         if (index % 2 === 0) {
-          const result = await track(store.recordOutcome(CLUSTER, `job-${index}`, outcomeFor(index)));
+          const result = await track(store.predictions.recordOutcome(CLUSTER, `job-${index}`, outcomeFor(index)));
           if (result.status === 'recorded') ackedOutcomes.add(index);
         }
         if (index % 5 === 0) {
@@ -137,15 +154,15 @@ describe('embedded storage persistence', () => {
         }
       }
     };
-    const calibrationWriter = async (): Promise<void> => {
+    const learningWriter = async (): Promise<void> => {
       for (let version = 2; !stopped; version += 1) {
-        const result = await track(store.putCalibration(calibrationFor(version), version - 1));
-        if (result.status !== 'written') throw new Error(`unexpected conflict at calibration version ${version}`);
-        lastAckedCalibrationVersion = version;
+        const result = await track(commitLearning(store.learning, version));
+        if (result.status !== 'written') throw new Error(`unexpected conflict at learning version ${version}`);
+        lastAckedLearningVersion = version;
       }
     };
 
-    const outcomes = await Promise.allSettled([...Array.from({ length: WORKERS }, writer), calibrationWriter()].map((run) =>
+    const outcomes = await Promise.allSettled([...Array.from({ length: WORKERS }, writer), learningWriter()].map((run) =>
       run.finally(() => {
         stopped = true;
       }),
@@ -161,9 +178,9 @@ describe('embedded storage persistence', () => {
     expect(ackedBundleVersions.size).toBeGreaterThan(0);
 
     const second = await startChild(dataDir);
-    const storeAfter = new DynamoClusterStore({ client: second.clients.dynamo, tableName: TABLE });
+    const storeAfter = storesOn(second.clients);
     const bundlesAfter = new S3BundleStore({ client: second.clients.s3, bucket: BUCKET });
-    const stored = await storeAfter.recentPredictions(CLUSTER, 100_000);
+    const stored = await storeAfter.predictions.recent(CLUSTER, { limit: 100_000 });
     const storedByIndex = new Map(stored.map((prediction) => [Number(prediction.jobId.slice('job-'.length)), prediction]));
 
     // Every acknowledged prediction and outcome is there.
@@ -176,15 +193,21 @@ describe('embedded storage persistence', () => {
       expect(withoutOutcome).toEqual(predictionFor(index));
       if (outcome !== undefined) expect(outcome).toEqual(outcomeFor(index));
     }
-    // The counter can only lag the stored outcomes (crash window), never exceed them or lose acknowledged ones.
-    const calibration = await storeAfter.getCalibration(CLUSTER);
-    const storedOutcomeCount = stored.filter((prediction) => prediction.outcome !== undefined).length;
-    expect(calibration?.outcomeCount).toBeGreaterThanOrEqual(ackedOutcomes.size);
-    expect(calibration?.outcomeCount).toBeLessThanOrEqual(storedOutcomeCount);
-    // The calibration is the last acknowledged version or the one in flight, intact.
-    expect(calibration?.version).toBeGreaterThanOrEqual(lastAckedCalibrationVersion);
-    expect(calibration?.version).toBeLessThanOrEqual(lastAckedCalibrationVersion + 1);
-    expect({ ...calibration, outcomeCount: 0 }).toEqual(calibrationFor(calibration?.version ?? -1));
+    // Every acknowledged outcome waits to be folded exactly once; nothing waits that was not stored.
+    const pending = await storeAfter.learning.pending(CLUSTER, 100_000);
+    const pendingJobs = pending.map((outcome) => outcome.jobId);
+    expect(new Set(pendingJobs).size).toBe(pendingJobs.length);
+    for (const index of ackedOutcomes) expect(pendingJobs, `pending outcome ${index}`).toContain(`job-${index}`);
+    for (const outcome of pending) expect(storedByIndex.get(Number(outcome.jobId.slice('job-'.length)))?.outcome).toEqual(outcome.outcome);
+    // The learning record is the last acknowledged version or the one in flight, intact; its summary
+    // is the record's or, when the kill fell between the two writes, the one before — intact too.
+    const learning = await storeAfter.learning.load(CLUSTER);
+    expect(learning?.version).toBeGreaterThanOrEqual(lastAckedLearningVersion);
+    expect(learning?.version).toBeLessThanOrEqual(lastAckedLearningVersion + 1);
+    expect(learning).toEqual(learningFor(learning?.version ?? -1));
+    const summary = await storeAfter.learning.current(CLUSTER);
+    expect([learning?.version, (learning?.version ?? 0) - 1]).toContain(summary?.learningVersion);
+    expect(summary).toEqual(calibrationOf(learningFor(summary?.learningVersion ?? -1)));
     // Every acknowledged bundle reads back exactly; an unacknowledged one is exact or refused, never wrong.
     const versions = await bundlesAfter.listVersions(CLUSTER);
     for (const version of ackedBundleVersions) {
@@ -197,8 +220,8 @@ describe('embedded storage persistence', () => {
     }
     // And the restarted store keeps working.
     const fresh = predictionFor(next + 1);
-    await storeAfter.recordPrediction(fresh);
-    expect((await storeAfter.recordOutcome(CLUSTER, fresh.jobId, outcomeFor(next + 1))).status).toBe('recorded');
+    await storeAfter.predictions.record(fresh);
+    expect((await storeAfter.predictions.recordOutcome(CLUSTER, fresh.jobId, outcomeFor(next + 1))).status).toBe('recorded');
 
     second.clients.destroy();
     second.process.kill('SIGTERM');
@@ -212,30 +235,30 @@ describe('one data directory, several processes', () => {
     dataDirs.push(dataDir);
     const owner = await startChild(dataDir);
     await ensureTable(owner.clients.dynamo, TABLE);
-    const store = new DynamoClusterStore({ client: owner.clients.dynamo, tableName: TABLE });
-    await store.putCalibration(calibrationFor(1), undefined);
+    const store = storesOn(owner.clients).learning;
+    await commitLearning(store, 1);
     const recorded = JSON.parse(await readFile(join(dataDir, SERVERS_FILE), 'utf8')) as { pid: number; dynamoEndpoint: string };
 
     const shared = await startEmbeddedAws({ dataDir });
-    const sharedStore = new DynamoClusterStore({ client: loopbackClients(shared.dynamoEndpoint, shared.s3Endpoint).dynamo, tableName: TABLE });
-    const seenThroughShared = await sharedStore.getCalibration(CLUSTER);
+    const sharedStore = storesOn(loopbackClients(shared.dynamoEndpoint, shared.s3Endpoint)).learning;
+    const seenThroughShared = await sharedStore.load(CLUSTER);
     await shared.stop();
-    const stillServed = await store.getCalibration(CLUSTER);
+    const stillServed = await store.load(CLUSTER);
     const refused = startEmbeddedAws({ dataDir, whenInUse: 'refuse' });
     await expect(refused).rejects.toThrow(`data directory '${dataDir}' is in use by process ${owner.process.pid}`);
     owner.process.kill('SIGKILL');
     await owner.exited;
     const afterOwnerDied = await startEmbeddedAws({ dataDir, whenInUse: 'refuse' });
-    const reopened = new DynamoClusterStore({ client: loopbackClients(afterOwnerDied.dynamoEndpoint, afterOwnerDied.s3Endpoint).dynamo, tableName: TABLE });
-    const survived = await reopened.getCalibration(CLUSTER);
+    const reopened = storesOn(loopbackClients(afterOwnerDied.dynamoEndpoint, afterOwnerDied.s3Endpoint)).learning;
+    const survived = await reopened.load(CLUSTER);
     await afterOwnerDied.stop();
 
     expect(recorded).toMatchObject({ pid: owner.process.pid, dynamoEndpoint: shared.dynamoEndpoint });
     expect(shared.sharedWithPid).toBe(owner.process.pid);
-    expect(seenThroughShared?.version).toBe(calibrationFor(1).version);
-    expect(stillServed?.version).toBe(calibrationFor(1).version);
+    expect(seenThroughShared?.version).toBe(learningFor(1).version);
+    expect(stillServed?.version).toBe(learningFor(1).version);
     expect(afterOwnerDied.sharedWithPid).toBeUndefined();
-    expect(survived?.version).toBe(calibrationFor(1).version);
+    expect(survived?.version).toBe(learningFor(1).version);
     await expect(readFile(join(dataDir, SERVERS_FILE), 'utf8')).rejects.toThrow(/ENOENT/);
   }, 60_000);
 });

@@ -9,10 +9,8 @@ import type { CalibrationSource } from '../../src/app/ports/calibration-source.t
 import type { ClusterRegistry } from '../../src/app/ports/cluster-registry.ts';
 import type { LearningStateStore } from '../../src/app/ports/learning-state-store.ts';
 import type { PredictionLog } from '../../src/app/ports/prediction-log.ts';
-import type { PredictionRecord } from '../../src/app/records/prediction-record.ts';
 import { DuplicateError, UnknownJobError } from '../../src/app/errors.ts';
 import { calibrationOf } from '../../src/app/learning/calibration-of.ts';
-import { InvalidInputError } from '../../src/core/errors.ts';
 import { JAN_1_2025_MS, sampleLearningRecord, sampleOutcome, samplePrediction, sampleProfile } from './storage-fixtures.ts';
 
 export interface LearningStores {

@@ -102,7 +102,7 @@ function decodeLearning(item: Item, clusterId: string): LearningRecord {
       wait: unpackWait(item.wait, what),
     },
     what,
-  ) as LearningRecord;
+  );
 }
 
 /** The calibration item of a summary (listed in the cluster index). */
@@ -121,7 +121,7 @@ export function calibrationItem(calibration: CalibrationRecord): Item {
 
 export function decodeCalibration(item: Item, clusterId: string): CalibrationRecord {
   const what = `calibration of cluster '${clusterId}'`;
-  return decodeItem(CalibrationRecordSchema, { ...item, wait: unpackWait(item.wait, what) }, what) as CalibrationRecord;
+  return decodeItem(CalibrationRecordSchema, { ...item, wait: unpackWait(item.wait, what) }, what);
 }
 
 /** Writes the summary unless a newer one (a higher `learningVersion`) is stored. */

@@ -47,7 +47,7 @@ import {
 } from '../../core/replay/adaptive-conformal.ts';
 import { equalCountRanges, segmentMetrics, type PrequentialRow, type SegmentMetrics } from '../../core/replay/prequential-metrics.ts';
 import { createQbetsBaseline, DEFAULT_QBETS_OPTIONS, jobSizeClass, observeQbets, qbetsInterval } from '../../core/replay/qbets-baseline.ts';
-import { addToWindow, createSortedWindow, windowQuantile, windowSize } from '../../core/replay/sorted-window.ts';
+import { addToWindow, createSortedWindow, windowQuantile } from '../../core/replay/sorted-window.ts';
 import { scopeMetrics, type ScopeMetricsByGroup } from '../../core/replay/scope-metrics.ts';
 import { SNAPSHOT_FEATURES, type SubmitSnapshot } from '../../core/traces/queue-state.ts';
 import type { TraceJob } from '../../core/traces/trace-job.ts';

@@ -124,7 +124,6 @@ export async function runOnlineReplay(
 ): Promise<OnlineReplayResult> {
   const { clusterId, jobs, hooks } = request;
   const timeline: TimelineEntry[] = [];
-  let maintenanceAtMs = 0;
   const maintained: MaintenanceResult[] = [];
   // Maintenance always runs inline here, whatever scheduler `deps` carries: the timeline needs each
   // retrain and checkpoint at the outcome that made it due, at that outcome's (trace) instant.
@@ -159,7 +158,6 @@ export async function runOnlineReplay(
     const waitSeconds = ((job.startMs as number) - job.submitMs) / 1000;
     let response: RecordOutcomeResponse | null = null;
     if (job.predicted) {
-      maintenanceAtMs = event.timeMs;
       response = await recordJobOutcome(replayDeps, { clusterId, jobId: job.jobId, waitSeconds, nowMs: event.timeMs });
       outcomes += 1;
       const calibration = response.fold.calibration;
@@ -167,8 +165,8 @@ export async function runOnlineReplay(
       for (const result of maintained.splice(0)) {
         const current = await deps.calibration.current(clusterId);
         if (current === undefined) continue;
-        if (result.steps.includes('retrained')) timeline.push(maintenanceEntry(result, current, maintenanceAtMs, 'retrained'));
-        if (result.steps.includes('checkpointed')) timeline.push(maintenanceEntry(result, current, maintenanceAtMs, 'checkpointed'));
+        if (result.steps.includes('retrained')) timeline.push(maintenanceEntry(result, current, event.timeMs, 'retrained'));
+        if (result.steps.includes('checkpointed')) timeline.push(maintenanceEntry(result, current, event.timeMs, 'checkpointed'));
       }
     }
     hooks.onOutcome?.(job, waitSeconds, response);

@@ -67,7 +67,7 @@ function scopeTable(title: string, byScope: ScopeMetricsByGroup): string[] {
   return [
     title,
     'scope         answers   share     ECE   Brier',
-    ...(Object.entries(byScope) as [string, ScopeMetrics][]).map(([scope, metrics]) =>
+    ...Object.entries<ScopeMetrics>(byScope).map(([scope, metrics]) =>
       `${scope.padEnd(12)} ${String(metrics.jobs).padStart(8)} ${percent(total === 0 ? null : metrics.jobs / total).padStart(7)} ${fixed(metrics.ece, 4).padStart(7)} ${fixed(metrics.brier, 4).padStart(7)}`),
   ];
 }

@@ -37,7 +37,7 @@ import { BackgroundMaintenanceScheduler } from './background-maintenance-schedul
 import { acceptedHostsFor, startHttpServer, type AcceptedHosts, type HttpServer } from './http-server.ts';
 import { createLocalSlackResponses, newResponseToken } from './local-slack-responses.ts';
 import { loadOrCreateLocalSecrets, SECRETS_FILE } from './local-secrets.ts';
-import { loadSimulationData, resolveSharedDataDir, SLURM_CLUSTER_ID, SLURM_LONG_WAIT_SECONDS, type SimulationData } from './simulation-traces.ts';
+import { loadSimulationData, resolveSharedDataDir, type SimulationData } from './simulation-traces.ts';
 import { createSimulator, type Simulator } from './simulator.ts';
 
 export interface StackOptions {
