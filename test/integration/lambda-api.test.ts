@@ -72,7 +72,8 @@ describe('Lambda API entry', () => {
 
     expect(result.statusCode).toBe(200);
     const body = JSON.parse(result.body) as Record<string, unknown>;
-    expect(body.probability_long_wait).toBeCloseTo(expected.probability, 12);
+    // A fresh cluster issues its prior's probability (the calibrator starts as the identity on float32 logits).
+    expect(body.probability_long_wait).toBeCloseTo(expected.probability, 6);
     expect(body).toMatchObject({ cluster_id: KNOWN_CLUSTER, scope: 'learning', is_calibrated: false });
     expect(result.headers?.['content-type']).toMatch(/application\/json/);
   });

@@ -14,6 +14,10 @@ const prediction = {
   scope: 'learning',
   tier: null,
   bundleVersion: 2,
+  unknownFeatures: [],
+  classifierProbability: 0.25,
+  epoch: 1,
+  calibrationVersion: 3,
 };
 
 describe('validForWrite', () => {
@@ -48,7 +52,7 @@ describe('validForWrite', () => {
 
 describe('decodeItem', () => {
   it('drops table attributes (keys, TTL) and returns the record', () => {
-    const item = { PK: 'CLUSTER#c1', SK: 'PREDICTION#…', expiresAt: 1, ...prediction };
+    const item = { PK: 'CLUSTER#c1', SK: 'JOB#j1', GSI1PK: 'PREDICTIONS#c1', GSI1SK: 'PREDICTION#…', expiresAt: 1, ...prediction };
 
     const decoded = decodeItem(PredictionRecordSchema, item, 'p');
 

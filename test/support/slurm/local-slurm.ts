@@ -70,33 +70,45 @@ export interface StartLocalSlurmOptions {
   readonly minJobAgeSeconds?: number;
 }
 
-export async function startLocalSlurm(options: StartLocalSlurmOptions = {}): Promise<LocalSlurm> {
-  const base = await mkdtemp(join(tmpdir(), 'vgac-slurm-'));
-  const [ctldPort, slurmdPort, restPort] = [await freePort(), await freePort(), await freePort()];
-  const nodeName = `vgac${ctldPort}`;
-  const scriptEnv: Record<string, string | undefined> = {
-    ...process.env,
-    BASE: base,
-    FAKE_GPUS: String(options.gpus ?? 4),
-    FAKE_CPUS: String(options.cpus ?? 8),
-    MIN_JOB_AGE: String(options.minJobAgeSeconds ?? 300),
-    CTLD_PORT: String(ctldPort),
-    SLURMD_PORT: String(slurmdPort),
-    REST_PORT: String(restPort),
-    NODE_NAME: nodeName,
-    PARTITIONS: (options.partitions ?? ['gpu']).join(' '),
-    INSTALL: '0',
-  };
-  delete scriptEnv.SLURM_JWT;
-  delete scriptEnv.SLURM_CONF;
-  try {
-    await execFileAsync('bash', [join(HERE, 'start-slurm.sh')], { env: scriptEnv, timeout: 60_000 });
-  } catch (error) {
-    const output = error as { stdout?: string; stderr?: string; message?: string };
-    await execFileAsync('bash', [join(HERE, 'stop-slurm.sh')], { env: scriptEnv, timeout: 60_000 }).catch(() => undefined);
-    await rm(base, { recursive: true, force: true });
-    throw new Error(`local Slurm did not start: ${output.message ?? ''}\n${output.stdout ?? ''}\n${output.stderr ?? ''}`, { cause: error });
+/** Attempts at starting with fresh ports: a free port can be taken by another test file between choosing and binding it. */
+const START_ATTEMPTS = 3;
+
+async function startOnFreePorts(options: StartLocalSlurmOptions): Promise<{ base: string; restPort: number; nodeName: string; scriptEnv: Record<string, string | undefined> }> {
+  for (let attempt = 1; ; attempt += 1) {
+    const base = await mkdtemp(join(tmpdir(), 'vgac-slurm-'));
+    const [ctldPort, slurmdPort, restPort] = [await freePort(), await freePort(), await freePort()];
+    const nodeName = `vgac${ctldPort}`;
+    const scriptEnv: Record<string, string | undefined> = {
+      ...process.env,
+      BASE: base,
+      FAKE_GPUS: String(options.gpus ?? 4),
+      FAKE_CPUS: String(options.cpus ?? 8),
+      MIN_JOB_AGE: String(options.minJobAgeSeconds ?? 300),
+      CTLD_PORT: String(ctldPort),
+      SLURMD_PORT: String(slurmdPort),
+      REST_PORT: String(restPort),
+      NODE_NAME: nodeName,
+      PARTITIONS: (options.partitions ?? ['gpu']).join(' '),
+      INSTALL: '0',
+    };
+    delete scriptEnv.SLURM_JWT;
+    delete scriptEnv.SLURM_CONF;
+    try {
+      await execFileAsync('bash', [join(HERE, 'start-slurm.sh')], { env: scriptEnv, timeout: 60_000 });
+      return { base, restPort, nodeName, scriptEnv };
+    } catch (error) {
+      const output = error as { stdout?: string; stderr?: string; message?: string };
+      await execFileAsync('bash', [join(HERE, 'stop-slurm.sh')], { env: scriptEnv, timeout: 60_000 }).catch(() => undefined);
+      await rm(base, { recursive: true, force: true });
+      const text = `${output.message ?? ''}\n${output.stdout ?? ''}\n${output.stderr ?? ''}`;
+      if (attempt < START_ATTEMPTS && text.includes('Address already in use')) continue;
+      throw new Error(`local Slurm did not start: ${text}`, { cause: error });
+    }
   }
+}
+
+export async function startLocalSlurm(options: StartLocalSlurmOptions = {}): Promise<LocalSlurm> {
+  const { base, restPort, nodeName, scriptEnv } = await startOnFreePorts(options);
   const envText = readFileSync(join(base, 'env.sh'), 'utf8');
   const token = /SLURM_JWT=(\S+)/.exec(envText)?.[1] ?? '';
   const env: Record<string, string | undefined> = { ...process.env, SLURM_CONF: join(base, 'etc', 'slurm.conf') };

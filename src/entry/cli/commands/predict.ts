@@ -66,6 +66,9 @@ export async function run(args: readonly string[]): Promise<number> {
         `(score ${calibrationScore(validatedEce).toFixed(2)}, ${scopeOnceConfirmed === null ? '' : ACTION_SCOPE_WORDS[scopeOnceConfirmed]}); ` +
         `requested by p alone: ${decision.requestedTier ?? 'none'}`,
     `gate now       ${decision.outcome}${decision.reasons.length === 0 ? '' : `: ${decision.reasons.join('; ')}`}`,
+    ...(prediction.unknownFeatures.length === 0
+      ? []
+      : [`unknown        ${prediction.unknownFeatures.join(', ')}: not given, scored as unknown (a number as its training mean, a category as none of the known ones)`]),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
