@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { createLearningDeps, type LearningDeps } from '../../src/app/learning/learning-deps.ts';
+import { foldedJobKey } from '../../src/app/learning/fold-pending-outcomes.ts';
+import { createLearningDeps, sha256Hex, type LearningDeps } from '../../src/app/learning/learning-deps.ts';
 import { predictJob } from '../../src/app/learning/predict-job.ts';
 import { recordJobOutcome } from '../../src/app/learning/record-outcome.ts';
 import { registerCluster } from '../../src/app/learning/register-cluster.ts';
@@ -142,7 +143,7 @@ describe('exactly once', () => {
     expect(responses.every((response) => response.result.status === 'recorded')).toBe(true);
     expect(record?.totalOutcomes).toBe(200);
     expect(record?.state.outcomes).toBe(200);
-    expect([...(record?.foldedJobIds ?? [])].sort()).toEqual([...jobIds].sort());
+    expect([...(record?.foldedJobKeys ?? [])].sort()).toEqual(jobIds.map((jobId) => foldedJobKey(jobId, sha256Hex)).sort());
     expect([...(record?.wait.waitsSeconds ?? [])].sort((left, right) => left - right)).toEqual(waits);
     expect(await stores.learning.pending(clusterId, 10)).toEqual([]);
   });

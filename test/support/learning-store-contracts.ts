@@ -176,12 +176,12 @@ export function describeLearningStoreContracts(label: string, stores: () => Lear
       expect(await stores().learning.current(clusterId)).toEqual(calibrationOf(second));
     });
 
-    it('commit round-trips every window exactly (single-precision values, instants, labels, folded job ids)', async () => {
+    it('commit round-trips every window exactly (single-precision values, instants, labels, folded job keys)', async () => {
       const clusterId = freshClusterId();
       const base = sampleLearningRecord({ clusterId });
       const record = {
         ...base,
-        foldedJobIds: ['a', 'b.2', 'c:3'],
+        foldedJobKeys: ['0123456789abcdef', 'ffffffffffffffff', '0000000000000000'],
         state: {
           ...base.state,
           calibrator: { ...base.state.calibrator, platt: { slope: 1.25, intercept: -0.5, logits: [Math.fround(-2.3), Math.fround(0.7)], labels: [0, 1] } },

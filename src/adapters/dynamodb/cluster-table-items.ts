@@ -171,7 +171,7 @@ export const LearningRecordSchema = z.object({
     checkpointedAtResponses: count,
   }),
   wait: OnlineWaitStateSchema,
-  foldedJobIds: z.array(z.string()),
+  foldedJobKeys: z.array(z.string().regex(/^[0-9a-f]{16}$/, 'expected 16 hex digits')),
   totalOutcomes: count,
   activeBundleVersion: count.min(1),
   latestBundleVersion: count.min(1),

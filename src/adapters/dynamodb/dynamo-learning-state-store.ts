@@ -3,8 +3,8 @@
  * (`INBOX#…`) on the single table: `LearningStateStore` and `CalibrationSource`.
  *
  * - The learning record is written whole with one conditional PutItem on its `version`. Its number
- *   windows are packed as little-endian binaries (float32 values, float64 instants, byte labels):
- *   about a third of a number list, and a write's cost is its size. The core keeps windows at single
+ *   windows are packed as little-endian binaries (float32 values, float64 instants, byte labels,
+ *   8-byte folded-job keys): about a third of a number list, and a write's cost is its size. The core keeps windows at single
  *   precision, so packing is exact, and a value that is not is refused, never rounded.
  * - The summary follows it, written only over an older one (`learningVersion`), so two writers that
  *   commit in one order never leave the summary of the earlier record.
@@ -29,6 +29,20 @@ import { TableIo, packBytes, packFloat32, packFloat64, unpackBytes, unpackFloat3
 
 /** DynamoDB's BatchWriteItem takes at most this many requests. */
 const BATCH_WRITE_LIMIT = 25;
+
+/** Bytes per folded-job key (16 hex digits). */
+const JOB_KEY_BYTES = 8;
+
+/** The folded-job keys as one binary, 8 bytes each (the record schema has already checked each is 16 hex digits). */
+function packJobKeys(keys: readonly string[]): Uint8Array {
+  return Uint8Array.from(Buffer.from(keys.join(''), 'hex'));
+}
+
+function unpackJobKeys(attribute: unknown, what: string): string[] {
+  if (!(attribute instanceof Uint8Array) || attribute.length % JOB_KEY_BYTES !== 0) throw new InfrastructureError(`stored ${what} has malformed folded-job keys`);
+  const hex = Buffer.from(attribute).toString('hex');
+  return Array.from({ length: attribute.length / JOB_KEY_BYTES }, (_, index) => hex.slice(index * 2 * JOB_KEY_BYTES, (index + 1) * 2 * JOB_KEY_BYTES));
+}
 
 function packWait(wait: OnlineWaitState, what: string): Item {
   return {
@@ -59,7 +73,7 @@ function learningItem(record: LearningRecord): Item {
     [TableKey.partition]: clusterPartitionKey(record.clusterId),
     [TableKey.sort]: SortKey.learning,
     ...valid,
-    foldedJobIds: record.foldedJobIds.join(' '),
+    foldedJobKeys: packJobKeys(record.foldedJobKeys),
     state: {
       ...valid.state,
       calibrator: {
@@ -88,12 +102,12 @@ function decodeLearning(item: Item, clusterId: string): LearningRecord {
   const calibrator = (state.calibrator ?? {}) as Item;
   const platt = (calibrator.platt ?? {}) as Item;
   const evidence = (state.evidence ?? {}) as Item;
-  const folded = item.foldedJobIds;
+  const folded = item.foldedJobKeys;
   return decodeItem(
     LearningRecordSchema,
     {
       ...item,
-      foldedJobIds: typeof folded === 'string' && folded !== '' ? folded.split(' ') : [],
+      foldedJobKeys: unpackJobKeys(folded, what),
       state: {
         ...state,
         calibrator: { ...calibrator, platt: { ...platt, logits: unpackFloat32(platt.logits, what), labels: unpackBytes(platt.labels, what) } },

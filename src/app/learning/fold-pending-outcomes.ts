@@ -25,8 +25,17 @@ import type { PendingOutcome } from '../records/prediction-record.ts';
 import { calibrationOf } from './calibration-of.ts';
 import type { LearningDeps } from './learning-deps.ts';
 
-/** Job ids a learning record remembers as folded: far more than outcomes can be pending at once. */
-export const FOLDED_JOB_IDS_KEPT = 2000;
+/**
+ * Job keys a learning record remembers as folded. A retried delivery can re-queue an outcome only
+ * between its fold's write and the acknowledgement that marks it folded (a few requests later), so
+ * a thousand is far more than can be folded in that window.
+ */
+export const FOLDED_JOB_KEYS_KEPT = 1000;
+
+/** The key a learning record remembers a folded job by: 16 hex digits (64 bits) of its id's hash. */
+export function foldedJobKey(jobId: string, hash: (text: string) => string): string {
+  return hash(jobId).slice(0, 16);
+}
 /** Rounds of read-fold-write one call tries before leaving the rest to the next caller (each round folds a whole batch). */
 export const MAX_FOLD_ROUNDS = 64;
 /** A history point at least every this many outcomes, besides every change. */
@@ -59,7 +68,7 @@ export interface FoldSummary {
   readonly maintenanceScheduled: boolean;
 }
 
-type FoldDeps = Pick<LearningDeps, 'learning' | 'gate' | 'policy' | 'settings' | 'logger' | 'history' | 'maintenance' | 'foldLease'>;
+type FoldDeps = Pick<LearningDeps, 'learning' | 'gate' | 'policy' | 'settings' | 'logger' | 'history' | 'maintenance' | 'foldLease' | 'hash'>;
 
 function foldedOutcome(pending: PendingOutcome): FoldedOutcome {
   return {
@@ -73,13 +82,10 @@ function foldedOutcome(pending: PendingOutcome): FoldedOutcome {
   };
 }
 
-/** The pending outcomes' job ids the record lists as folded: a scan per id for a few, a set for many. */
-function alreadyFolded(foldedJobIds: readonly string[], pending: readonly PendingOutcome[]): ReadonlySet<string> {
-  if (pending.length > 8) {
-    const folded = new Set(foldedJobIds);
-    return new Set(pending.filter((outcome) => folded.has(outcome.jobId)).map((outcome) => outcome.jobId));
-  }
-  return new Set(pending.filter((outcome) => foldedJobIds.includes(outcome.jobId)).map((outcome) => outcome.jobId));
+/** The pending outcomes' job ids the record lists as folded. */
+function alreadyFolded(foldedJobKeys: readonly string[], pending: readonly PendingOutcome[], hash: (text: string) => string): ReadonlySet<string> {
+  const folded = new Set(foldedJobKeys);
+  return new Set(pending.filter((outcome) => folded.has(foldedJobKey(outcome.jobId, hash))).map((outcome) => outcome.jobId));
 }
 
 function byObservation(left: PendingOutcome, right: PendingOutcome): number {
@@ -105,9 +111,9 @@ function folded(record: LearningRecord, fresh: readonly PendingOutcome[], deps: 
       options,
     );
   }
-  const foldedJobIds = [...record.foldedJobIds, ...fresh.map((pending) => pending.jobId)].slice(-FOLDED_JOB_IDS_KEPT);
+  const foldedJobKeys = [...record.foldedJobKeys, ...fresh.map((pending) => foldedJobKey(pending.jobId, deps.hash))].slice(-FOLDED_JOB_KEYS_KEPT);
   return {
-    record: { ...record, state, wait, foldedJobIds, totalOutcomes: record.totalOutcomes + report.folded, version: record.version + 1, updatedAtMs: nowMs },
+    record: { ...record, state, wait, foldedJobKeys, totalOutcomes: record.totalOutcomes + report.folded, version: record.version + 1, updatedAtMs: nowMs },
     report,
   };
 }
@@ -254,7 +260,7 @@ function summaryOf(totals: FoldTotals, ending: FoldSummary['ending']): FoldSumma
 async function foldBatch(deps: FoldDeps, request: FoldRequest, pending: readonly PendingOutcome[], totals: FoldTotals): Promise<boolean> {
   const record = await deps.learning.load(request.clusterId);
   if (record === undefined) throw new UnknownClusterError(request.clusterId);
-  const known = alreadyFolded(record.foldedJobIds, pending);
+  const known = alreadyFolded(record.foldedJobKeys, pending, deps.hash);
   const stale = pending.filter((outcome) => known.has(outcome.jobId));
   const fresh = pending.filter((outcome) => !known.has(outcome.jobId)).sort(byObservation);
   if (fresh.length > 0) {

@@ -35,7 +35,7 @@ export function initialLearningRecord(clusterId: string, longWaitThresholdSecond
     clusterId,
     state: initialLearningState({ longWaitThresholdSeconds, nowMs, classifierVersion: FIRST_BUNDLE_VERSION }, deps.gate, deps.policy),
     wait: initialOnlineWaitState(deps.settings.onlineWait),
-    foldedJobIds: [],
+    foldedJobKeys: [],
     totalOutcomes: 0,
     activeBundleVersion: FIRST_BUNDLE_VERSION,
     latestBundleVersion: FIRST_BUNDLE_VERSION,

@@ -21,10 +21,12 @@ export interface LearningRecord {
   readonly state: LearningState;
   readonly wait: OnlineWaitState;
   /**
-   * Job ids of the most recently folded outcomes, oldest first (at most a few thousand): an outcome
-   * that reaches the inbox again (a retried delivery) is recognised and dropped.
+   * Keys of the job ids of the most recently folded outcomes, oldest first (at most a thousand): an
+   * outcome that reaches the inbox again (a retried delivery racing the acknowledgement) is
+   * recognised and dropped. A key is 16 hex digits of the id's SHA-256 (`foldedJobKey`), so the
+   * record stays small whatever the ids; two ids share a key with probability 2⁻⁶⁴.
    */
-  readonly foldedJobIds: readonly string[];
+  readonly foldedJobKeys: readonly string[];
   /** Outcomes folded since onboarding, all epochs. */
   readonly totalOutcomes: number;
   /** The bundle whose classifier scores jobs now. */
