@@ -47,6 +47,7 @@ export async function setMeasuredCalibration(deps: LearningDeps, clusterId: stri
       driftAlarm: null,
       calibratorAdapting: false,
       classifier: { auroc: null, outcomes: 0 },
+      retrainsWithoutRecovery: 0,
       previous: record.state.standing,
     },
     deps.gate,

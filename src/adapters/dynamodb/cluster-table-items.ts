@@ -165,6 +165,8 @@ export const LearningRecordSchema = z.object({
     judgedOn: EvidenceSchema.nullable(),
     classifierCheck: z.object({ auroc: probability.nullable(), outcomes: count }),
     retrainDue: z.boolean(),
+    // Records written before retrains backed off have none: no retrain counted yet.
+    retrainsWithoutRecovery: count.default(0),
     counters: CountersSchema,
     lastDriftAlarm: z.object({ direction: z.enum(['under_prediction', 'over_prediction']), statistic: finite, threshold: finite, atMs: epochMs }).nullable(),
     checkpointedAtOutcomes: count,

@@ -6,7 +6,7 @@ import { calibrationScore } from '../gating/calibration-score.ts';
 import { ActionScope, CalibrationState, DEFAULT_GATE_CONFIG, DriftStatus, Tier, TIERS_WEAKEST_FIRST, type GateConfig } from '../gating/gate-config.ts';
 import { parseGateConfig } from '../gating/parse-gate-config.ts';
 import type { ResidualCusumAlarm } from '../gating/residual-cusum.ts';
-import { AutonomyChange, CalibratorAction, decideLearningStep, initialStanding, type ClusterStanding, type LearningDecisionInput } from './learning-decision.ts';
+import { AutonomyChange, CalibratorAction, decideLearningStep, initialStanding, outcomesBeforeRetrain, type ClusterStanding, type LearningDecisionInput } from './learning-decision.ts';
 import { DEFAULT_LEARNING_POLICY } from './learning-policy.ts';
 
 const CONFIG = DEFAULT_GATE_CONFIG;
@@ -32,6 +32,7 @@ const SETTLED: LearningDecisionInput = {
   driftAlarm: null,
   calibratorAdapting: false,
   classifier: { auroc: 0.8, outcomes: 1000 },
+  retrainsWithoutRecovery: 0,
   previous: standing(ActionScope.escalate),
 };
 
@@ -272,6 +273,34 @@ describe('decideLearningStep: retrain', () => {
     expect(decision.reasons.at(-1)).toBe('retrain: AUROC 0.512 < 0.6 over the 250 outcomes the classifier scored — it no longer separates long from short waits');
     expect(decision.standing.scope).toBe('autonomous');
   });
+
+  it.each([
+    // Hand-worked with the defaults (200 outcomes, a 2,000-outcome calibrator window): 200 · 2^k, at most 2,000.
+    [0, 200],
+    [1, 400],
+    [2, 800],
+    [3, 1600],
+    [4, 2000],
+    [30, 2000],
+  ])('outcomesBeforeRetrain after %s retrains that did not restore discrimination: %s', (retrains, expected) => {
+    expect(outcomesBeforeRetrain(retrains, POLICY)).toBe(expected);
+  });
+
+  it('decideLearningStep waits for the backed-off number of outcomes after retrains that did not help, and says so', () => {
+    const early = decideLearningStep({ ...SETTLED, classifier: { auroc: 0.55, outcomes: 799 }, retrainsWithoutRecovery: 2 }, CONFIG, POLICY);
+    const due = decideLearningStep({ ...SETTLED, classifier: { auroc: 0.55, outcomes: 800 }, retrainsWithoutRecovery: 2 }, CONFIG, POLICY);
+
+    expect(early.retrain).toBe(false);
+    expect(due.retrain).toBe(true);
+    expect(due.reasons.at(-1)).toBe('retrain: AUROC 0.55 < 0.6 over the 800 outcomes the classifier scored — it no longer separates long from short waits (after 2 retrains that did not restore it, retrains wait for 800 outcomes)');
+  });
+
+  it('outcomesBeforeRetrain never asks for fewer than minOutcomesToRetrain, even with a smaller calibrator window', () => {
+    const narrow = { ...POLICY, calibrator: { ...POLICY.calibrator, platt: { ...POLICY.calibrator.platt, window: 100 } } };
+
+    expect(outcomesBeforeRetrain(0, narrow)).toBe(200);
+    expect(outcomesBeforeRetrain(3, narrow)).toBe(200);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -299,6 +328,7 @@ const inputArbitrary: fc.Arbitrary<LearningDecisionInput> = fc.record({
   driftAlarm: fc.option(fc.constantFrom(UNDER, OVER), { nil: null, freq: 4 }),
   calibratorAdapting: fc.boolean(),
   classifier: fc.record({ auroc: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: null }), outcomes: fc.integer({ min: 0, max: 3000 }) }),
+  retrainsWithoutRecovery: fc.integer({ min: 0, max: 6 }),
   previous: fc.record({
     scope: scopeArbitrary,
     qualifiedTiers: tiersArbitrary,
@@ -406,12 +436,13 @@ describe('decideLearningStep properties', () => {
     }));
   });
 
-  it('decideLearningStep retrains iff AUROC < retrainBelowAuroc over ≥ minOutcomesToRetrain outcomes, out of learning mode (property)', () => {
+  it('decideLearningStep retrains iff AUROC < retrainBelowAuroc over ≥ min(200 · 2^k, 2000) outcomes after k unhelpful retrains, out of learning mode (property)', () => {
     fc.assert(fc.property(inputArbitrary, (input) => {
       const decision = decideLearningStep(input, CONFIG, POLICY);
 
       const { auroc, outcomes } = input.classifier;
-      const expected = input.outcomesInEpoch >= CONFIG.minOutcomes && auroc !== null && outcomes >= POLICY.minOutcomesToRetrain && auroc < POLICY.retrainBelowAuroc;
+      const needed = Math.min(POLICY.minOutcomesToRetrain * 2 ** input.retrainsWithoutRecovery, POLICY.calibrator.platt.window);
+      const expected = input.outcomesInEpoch >= CONFIG.minOutcomes && auroc !== null && outcomes >= needed && auroc < POLICY.retrainBelowAuroc;
       expect(decision.retrain).toBe(expected);
     }));
   });

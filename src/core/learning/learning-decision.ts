@@ -58,6 +58,8 @@ export interface LearningDecisionInput {
   readonly calibratorAdapting: boolean;
   /** The active classifier's AUROC over the outcomes it scored (null: one class, or not measured), and their number. */
   readonly classifier: { readonly auroc: number | null; readonly outcomes: number };
+  /** Retrains since a classifier last separated the classes (each doubles the outcomes the next one waits for). */
+  readonly retrainsWithoutRecovery: number;
   readonly previous: ClusterStanding;
 }
 
@@ -145,11 +147,23 @@ function stateOf(scope: ActionScope, status: DriftStatus, adapting: boolean): Ca
   return adapting ? CalibrationState.adapting : CalibrationState.uncalibrated;
 }
 
+/**
+ * Outcomes a classifier must have scored before its AUROC can make a retrain due:
+ * `minOutcomesToRetrain`, doubled for every retrain since a classifier last separated the classes
+ * (a retrain that did not help is not repeated at the same pace), at most the calibrator's window
+ * (the outcomes the AUROC is measured on).
+ */
+export function outcomesBeforeRetrain(retrainsWithoutRecovery: number, policy: LearningPolicy): number {
+  return Math.min(policy.minOutcomesToRetrain * 2 ** retrainsWithoutRecovery, Math.max(policy.minOutcomesToRetrain, policy.calibrator.platt.window));
+}
+
 function retrainReason(input: LearningDecisionInput, policy: LearningPolicy): string | null {
   const { auroc, outcomes } = input.classifier;
-  if (auroc === null || outcomes < policy.minOutcomesToRetrain || !(auroc < policy.retrainBelowAuroc)) return null;
+  const needed = outcomesBeforeRetrain(input.retrainsWithoutRecovery, policy);
+  if (auroc === null || outcomes < needed || !(auroc < policy.retrainBelowAuroc)) return null;
   const [aurocText, boundText] = formatComparison(auroc, policy.retrainBelowAuroc);
-  return `retrain: AUROC ${aurocText} < ${boundText} over the ${outcomes} outcomes the classifier scored — it no longer separates long from short waits`;
+  const backoff = input.retrainsWithoutRecovery === 0 ? '' : ` (after ${input.retrainsWithoutRecovery} retrain${input.retrainsWithoutRecovery === 1 ? '' : 's'} that did not restore it, retrains wait for ${needed} outcomes)`;
+  return `retrain: AUROC ${aurocText} < ${boundText} over the ${outcomes} outcomes the classifier scored — it no longer separates long from short waits${backoff}`;
 }
 
 function autonomyChange(previous: ActionScope, next: ActionScope): AutonomyChange {

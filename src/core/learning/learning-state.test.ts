@@ -104,6 +104,7 @@ describe('initialLearningState', () => {
       judgedOn: null,
       classifierCheck: { auroc: null, outcomes: 0 },
       retrainDue: false,
+      retrainsWithoutRecovery: 0,
       counters: { driftAlarms: 0, adaptations: 0, resets: 0, withdrawals: 0, skippedOutcomes: 0 },
       lastDriftAlarm: null,
       checkpointedAtOutcomes: 0,
@@ -303,6 +304,7 @@ describe('foldOutcome', () => {
         driftAlarm: null,
         calibratorAdapting: false,
         classifier: before.classifierCheck,
+        retrainsWithoutRecovery: 0,
         previous: before.standing,
       },
       QUIET,
@@ -504,13 +506,34 @@ describe('foldOutcomes', () => {
   });
 });
 
+describe('retrainsWithoutRecovery', () => {
+  // POLICY checks the classifier every 10 outcomes; retrainBelowAuroc is the default 0.6.
+  it('a classifier check that finds the classes separated clears the count; one that does not, or no check, keeps it', () => {
+    // A classifier probability that ranks the labels perfectly (AUROC 1), and one that ranks them backwards (AUROC 0).
+    const separating = (index: number): FoldedOutcome => outcome(index, 0.5, index % 2 === 0, { classifierProbability: index % 2 === 0 ? 0.9 : 0.1 });
+    const backwards = (index: number): FoldedOutcome => outcome(index, 0.5, index % 2 === 0, { classifierProbability: index % 2 === 0 ? 0.1 : 0.9 });
+    const counted = { ...start(QUIET), retrainsWithoutRecovery: 3 };
+
+    const beforeCheck = foldAll(counted, Array.from({ length: 9 }, (_, index) => separating(index)), QUIET);
+    const separated = foldOutcome(beforeCheck, separating(9), QUIET, POLICY).state;
+    const stillBackwards = foldAll(counted, Array.from({ length: 10 }, (_, index) => backwards(index)), QUIET);
+
+    expect(beforeCheck.retrainsWithoutRecovery).toBe(3);
+    expect(separated.classifierCheck).toEqual({ auroc: 1, outcomes: 10 });
+    expect(separated.retrainsWithoutRecovery).toBe(0);
+    expect(stillBackwards.classifierCheck.auroc).toBe(0);
+    expect(stillBackwards.retrainsWithoutRecovery).toBe(3);
+  });
+});
+
 describe('withNewClassifier and rebaselined', () => {
   it('withNewClassifier starts the calibrator over and keeps the evidence, drift detector and standing', () => {
     const state = { ...foldAll(start(QUIET), calibratedStream(31, 45), QUIET), retrainDue: true };
 
     const next = withNewClassifier(state, 2, POLICY);
 
-    expect(next).toEqual({ ...state, classifierVersion: 2, calibrator: initialOnlineCalibrator(CALIBRATOR), classifierCheck: { auroc: null, outcomes: 0 }, retrainDue: false });
+    expect(next).toEqual({ ...state, classifierVersion: 2, calibrator: initialOnlineCalibrator(CALIBRATOR), classifierCheck: { auroc: null, outcomes: 0 }, retrainDue: false, retrainsWithoutRecovery: 1 });
+    expect(withNewClassifier(next, 3, POLICY).retrainsWithoutRecovery).toBe(2);
     expect(next.evidence).toBe(state.evidence);
     expect(next.standing).toBe(state.standing);
   });

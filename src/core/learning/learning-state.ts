@@ -59,6 +59,8 @@ export interface LearningState {
   readonly classifierCheck: { readonly auroc: number | null; readonly outcomes: number };
   /** The last decision's verdict on the classifier. */
   readonly retrainDue: boolean;
+  /** Retrains since a classifier check last found the classes separated (AUROC ≥ `retrainBelowAuroc`). */
+  readonly retrainsWithoutRecovery: number;
   readonly counters: LearningCounters;
   /** The last drift alarm, if any. */
   readonly lastDriftAlarm: (ResidualCusumAlarm & { readonly atMs: number }) | null;
@@ -145,6 +147,7 @@ export function initialLearningState(start: NewLearningState, config: GateConfig
     judgedOn: null,
     classifierCheck: { auroc: null, outcomes: 0 },
     retrainDue: false,
+    retrainsWithoutRecovery: 0,
     counters: start.counters ?? NO_COUNTERS,
     lastDriftAlarm: null,
     checkpointedAtOutcomes: 0,
@@ -240,8 +243,10 @@ export function foldOutcome(state: LearningState, outcome: FoldedOutcome, config
     : state.evidence;
   const outcomes = state.outcomes + 1;
   // Measured on a fixed cadence of the outcome count (not per fold), so batching changes nothing.
-  const classifierCheck = outcomes % policy.classifierCheckEveryOutcomes === 0 ? classifierAuroc(calibrator) : state.classifierCheck;
-  const learned: LearningState = { ...state, outcomes, calibrator, drift: observed.state, evidence, classifierCheck };
+  const checked = outcomes % policy.classifierCheckEveryOutcomes === 0;
+  const classifierCheck = checked ? classifierAuroc(calibrator) : state.classifierCheck;
+  const separates = checked && classifierCheck.auroc !== null && classifierCheck.auroc >= policy.retrainBelowAuroc;
+  const learned: LearningState = { ...state, outcomes, calibrator, drift: observed.state, evidence, classifierCheck, retrainsWithoutRecovery: separates ? 0 : state.retrainsWithoutRecovery };
 
   // The loop decides once per drift batch (alarms can only happen there) — on a fixed cadence of
   // the outcome count, so batching the folds changes nothing — and at the end of learning mode.
@@ -257,6 +262,7 @@ export function foldOutcome(state: LearningState, outcome: FoldedOutcome, config
       driftAlarm: observed.alarm,
       calibratorAdapting: calibrator.fastOutcomesLeft > 0,
       classifier: classifierCheck,
+      retrainsWithoutRecovery: learned.retrainsWithoutRecovery,
       previous: state.standing,
     },
     config,
@@ -325,7 +331,14 @@ export function foldOutcomes(state: LearningState, outcomes: readonly FoldedOutc
  * carry on (the track record of issued forecasts is the cluster's, whatever produced them).
  */
 export function withNewClassifier(state: LearningState, classifierVersion: number, policy: LearningPolicy): LearningState {
-  return { ...state, classifierVersion, calibrator: initialOnlineCalibrator(policy.calibrator), classifierCheck: { auroc: null, outcomes: 0 }, retrainDue: false };
+  return {
+    ...state,
+    classifierVersion,
+    calibrator: initialOnlineCalibrator(policy.calibrator),
+    classifierCheck: { auroc: null, outcomes: 0 },
+    retrainDue: false,
+    retrainsWithoutRecovery: state.retrainsWithoutRecovery + 1,
+  };
 }
 
 /**
