@@ -30,10 +30,10 @@ export const BUNDLE_SIZE_TARGET_BYTES = 300 * 1024;
 export const zodNamespaceImports: Plugin = {
   name: 'zod-namespace-imports',
   setup(pluginBuild) {
-    pluginBuild.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, async (args) => {
-      const source = await readFile(args.path, 'utf8');
-      return { contents: source.replace(/^import \{ z \} from 'zod';$/gm, "import * as z from 'zod';"), loader: 'ts' };
-    });
+    const namespaced = (source: string): string => source.replace(/^import \{ z \} from 'zod';$/gm, "import * as z from 'zod';");
+    pluginBuild.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, async (args) => ({ contents: namespaced(await readFile(args.path, 'utf8')), loader: 'ts' }));
+    // Powertools' parser schemas (sns-records.ts reads SNS events with them) import zod the same way.
+    pluginBuild.onLoad({ filter: /[\\/]@aws-lambda-powertools[\\/]parser[\\/]lib[\\/]esm[\\/].*\.js$/ }, async (args) => ({ contents: namespaced(await readFile(args.path, 'utf8')), loader: 'js' }));
   },
 };
 

@@ -24,7 +24,7 @@ import { meteredAgentDeps } from '../../src/entry/lambda/metered-agent-deps.ts';
 import { END_OF_LIFE_REPLY, startBedrockConverseServer, textReply, type BedrockConverseServer } from '../support/bedrock-converse-server.ts';
 import { startTestAws, uniqueName, type TestAws } from '../support/embedded-aws.ts';
 import { featuresFor, KNOWN_CLUSTER, recordingActions, scriptedObserver } from '../support/http-stack.ts';
-import { captureOutput, emfMetrics, importFresh, logLines, setEnvironment } from '../support/lambda-harness.ts';
+import { captureOutput, emfMetrics, importFresh, logLines, setEnvironment, snsEventOf } from '../support/lambda-harness.ts';
 import { JAN_1_2025_MS, sampleBundle } from '../support/storage-fixtures.ts';
 
 const API_KEY = 'test-api-key-0123456789';
@@ -158,7 +158,7 @@ describe('agent.ts and slack.ts (the modules the agent and Slack functions run)'
     const restore = setEnvironment({ VGAC_SLACK_SIGNING_SECRET: 'observability-signing-secret-0123', VGAC_SLACK_TASK_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:vgac-slack-tasks' });
     const { handler } = await importFresh<{ handler: (event: unknown, context: Context) => Promise<unknown> }>('../../src/entry/lambda/slack.ts').finally(restore);
     const slackContext = { ...context, awsRequestId: 'req-slack-1', functionName: 'vgac-slack' };
-    const event = { Records: [{ EventSource: 'aws:sns', EventVersion: '1.0', EventSubscriptionArn: 'arn:aws:sns:us-east-1:123456789012:vgac-slack-tasks:1', Sns: { MessageId: 'm-bad', Message: '{"kind":"nonsense"}', TopicArn: 'arn:aws:sns:us-east-1:123456789012:vgac-slack-tasks', Type: 'Notification', Timestamp: '2024-03-13T14:52:19.000Z' } }] };
+    const event = await snsEventOf([{ message: '{"kind":"nonsense"}', messageId: 'm-bad', topicArn: 'arn:aws:sns:us-east-1:123456789012:vgac-slack-tasks' }]);
 
     const run = await captureOutput(() => handler(event, slackContext));
 
