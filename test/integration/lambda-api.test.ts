@@ -47,7 +47,7 @@ beforeAll(async () => {
   });
   runtime = await createRuntime(config, { logger: recordingLogger() });
   await registerCluster(runtime.learning, { clusterId: KNOWN_CLUSTER, prior: sampleBundle(), platform: 'kubernetes', nowMs: JAN_1_2025_MS });
-  handler = lambdaHandlerOf(createApiApp(runtime, { observer: scriptedObserver(), actions: recordingActions() }).app);
+  handler = lambdaHandlerOf((await createApiApp(runtime, { observer: scriptedObserver(), actions: recordingActions() })).app);
 }, 60_000);
 
 afterAll(async () => {
@@ -107,7 +107,7 @@ describe('Lambda API entry', () => {
 describe('Lambda Slack entry', () => {
   it('acknowledges a signed slash command by queuing its task, then runs the task from the SNS event and answers on response_url', async () => {
     const queued: SlackTask[] = [];
-    const api = createApiApp(runtime, { observer: scriptedObserver(), actions: recordingActions(), slackSigningSecret: SIGNING_SECRET, slackTasks: { enqueue: (task) => Promise.resolve(void queued.push(task)) } });
+    const api = await createApiApp(runtime, { observer: scriptedObserver(), actions: recordingActions(), slackSigningSecret: SIGNING_SECRET, slackTasks: { enqueue: (task) => Promise.resolve(void queued.push(task)) } });
     const slackHandler = createSlackLambdaHandler(api, runtime.logger);
     const body = new URLSearchParams({ team_id: 'T0', channel_id: 'C0', user_id: 'U0', command: '/vgac', text: 'status of eks-prod', response_url: slackApi.responseUrl('lambda-1'), trigger_id: '9.9.lambda' }).toString();
     // Slack signs with its own clock; the handler checks against the system clock, so sign with it.

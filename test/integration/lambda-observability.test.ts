@@ -140,20 +140,7 @@ describe('api.ts (the module the API function runs)', () => {
   });
 });
 
-describe('agent.ts and slack.ts (the modules the agent and Slack functions run)', () => {
-  it('agent.ts answers a direct invocation and logs it with the Lambda context and handler name', async () => {
-    const { handler } = await importFresh<{ handler: (event: unknown, context: Context) => Promise<{ status: number }> }>('../../src/entry/lambda/agent.ts');
-    const agentContext = { ...context, awsRequestId: 'req-agent-1', functionName: 'vgac-agent' };
-
-    const run = await captureOutput(() => handler({ prompt: `when will my 4-GPU job start on ${KNOWN_CLUSTER}?` }, agentContext));
-
-    expect(run.error).toBeUndefined();
-    expect(run.result?.status).toBe(200);
-    const logs = logLines(run.lines);
-    expect(logs.length).toBeGreaterThan(0);
-    for (const line of logs) expect(line).toMatchObject({ service: SERVICE, handler: 'agent', function_request_id: 'req-agent-1', function_name: 'vgac-agent' });
-  });
-
+describe('slack.ts (the module the Slack function runs)', () => {
   it('slack.ts drops a malformed SNS task with one warning carrying the Lambda context and handler name', async () => {
     const restore = setEnvironment({ VGAC_SLACK_SIGNING_SECRET: 'observability-signing-secret-0123', VGAC_SLACK_TASK_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:vgac-slack-tasks' });
     const { handler } = await importFresh<{ handler: (event: unknown, context: Context) => Promise<unknown> }>('../../src/entry/lambda/slack.ts').finally(restore);
@@ -172,7 +159,7 @@ describe('agent.ts and slack.ts (the modules the agent and Slack functions run)'
 
 describe('agent metrics behind the API (metered agents, flushed per invocation)', () => {
   it('a learning-scope decision on a submitted job emits one Escalations and the Bedrock call\'s tokens and cost, each with only the service dimension', async () => {
-    const api = createApiApp(runtime, { observer: scriptedObserver(), actions: recordingActions(), instrumentAgents: (deps) => meteredAgentDeps(deps, runtime) });
+    const api = await createApiApp(runtime, { observer: scriptedObserver(), actions: recordingActions(), instrumentAgents: (deps) => meteredAgentDeps(deps, runtime) });
     const http = lambdaHandlerOf(api.app);
     const base = fixture('apigw-v2-predict-wait.json');
     const event = {
@@ -208,7 +195,7 @@ describe('agent metrics behind the API (metered agents, flushed per invocation)'
   });
 
   it('a model past its end of life (ResourceNotFoundException): one ModelUnavailable, a templated answer that says so, and one model.unavailable warning naming model and error class', async () => {
-    const api = createApiApp(runtime, { observer: scriptedObserver(), actions: recordingActions(), instrumentAgents: (deps) => meteredAgentDeps(deps, runtime) });
+    const api = await createApiApp(runtime, { observer: scriptedObserver(), actions: recordingActions(), instrumentAgents: (deps) => meteredAgentDeps(deps, runtime) });
     const http = lambdaHandlerOf(api.app);
     const base = fixture('apigw-v2-predict-wait.json');
     const event = {

@@ -7,18 +7,16 @@
  * `close()` stops in the safe order: replay (in-flight event finishes), HTTP server, background
  * recomputes (drained), storage. A live collector (start.ts) is stopped before `close()`.
  */
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Hono } from 'hono';
 import { DynamoCalibrationHistory } from '../../adapters/dynamodb/dynamo-calibration-history.ts';
 import { decideEscalation } from '../../app/agents/decide-escalation.ts';
 import { observePredictDecide } from '../../app/agents/observe-predict-decide.ts';
 import { InfrastructureError } from '../../app/errors.ts';
-import { createAgentCoreRoutes } from '../../app/http/agentcore-routes.ts';
-import { createHttpApp } from '../../app/http/app.ts';
+import { inProcessAgentRuntime } from '../../app/agents/in-process-agent-runtime.ts';
 import type { DecideEscalation } from '../../app/http/http-deps.ts';
 import { createCopilot } from '../../app/agents/ask-copilot.ts';
-import { createDashboardRoutes, type DashboardAssets, type PsiReference } from '../../app/http/dashboard-routes.ts';
+import type { PsiReference } from '../../app/http/dashboard-routes.ts';
 import type { LearningDeps } from '../../app/learning/learning-deps.ts';
 import { recomputeIfDue } from '../../app/learning/recompute-if-due.ts';
 import { registerCluster } from '../../app/learning/register-cluster.ts';
@@ -28,7 +26,8 @@ import { createSimulatedClusters, type SimulatedClusters } from '../../app/simul
 import type { SimulatedClusterTrace } from '../../app/simulation/simulated-job.ts';
 import type { ModelBundle } from '../../core/model/bundle.ts';
 import type { Config } from '../config.ts';
-import { createHttpDeps, systemClock } from '../http-wiring.ts';
+import { readDashboardAssets } from '../dashboard-assets.ts';
+import { composeHttpApp, systemClock } from '../http-wiring.ts';
 import { createSlackApp, slackChannelNotifier } from '../slack-wiring.ts';
 import type { SlackSecretSource } from './start-banner.ts';
 import { createAgentWiring } from '../agent-wiring.ts';
@@ -65,6 +64,8 @@ export interface StackOptions {
 
 export interface Stack {
   readonly url: string;
+  /** The one HTTP app the server serves (composeHttpApp). */
+  readonly app: Hono;
   /** Set when the requested port was taken and another one was used. */
   readonly portFallback: { readonly requested: number; readonly used: number } | null;
   readonly runtime: Runtime;
@@ -81,15 +82,6 @@ export interface Stack {
   /** The local stand-in for Slack's response_url, with this start's token: answers posted there are printed. */
   readonly slackResponseUrl: string;
   close(): Promise<void>;
-}
-
-const DASHBOARD_DIR = new URL('./dashboard/', import.meta.url);
-
-export async function readDashboardAssets(): Promise<DashboardAssets> {
-  const [indexHtml, script, style] = await Promise.all(
-    ['index.html', 'dashboard.js', 'dashboard.css'].map((name) => readFile(new URL(name, DASHBOARD_DIR), 'utf8')),
-  );
-  return { indexHtml: indexHtml ?? '', script: script ?? '', style: style ?? '' };
 }
 
 /** Registers each simulated cluster that is not registered yet, training the shared prior at most once. */
@@ -183,14 +175,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const wiring = createAgentWiring({ ...runtime, learning }, { observer: routed.observer, actions: routed.actions, ...(notifier === undefined ? {} : { notifier }) });
     const { deps: agents, escalations, ledger } = wiring;
 
-    const dashboard = createDashboardRoutes({ assets: await readDashboardAssets(), learning, history, ledger, psiReference: psiReferenceOf(traces) });
-    const agentCore = createAgentCoreRoutes({ agents, nowMs: () => systemClock.nowMs(), apiKey: config.apiKey, ...(config.defaultClusterId === undefined ? {} : { defaultClusterId: config.defaultClusterId }) });
+    const nowMs = (): number => systemClock.nowMs();
     const decide: DecideEscalation = (request) => decideEscalation({ escalations, actions: routed.actions, logger }, request);
     const slackApp =
       slackSigningSecret === undefined
         ? undefined
         : createSlackApp(runtime, {
-            ask: createCopilot(agents, config.defaultClusterId === undefined ? {} : { defaultClusterId: config.defaultClusterId }),
+            ask: createCopilot({ learning, runtime: inProcessAgentRuntime(agents, nowMs) }, config.defaultClusterId === undefined ? {} : { defaultClusterId: config.defaultClusterId }),
             decideEscalation: decide,
             signingSecret: slackSigningSecret,
           });
@@ -199,18 +190,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // Stands in for Slack's response_url locally: the answer of the banner's example command is
     // printed in the terminal that runs `vgac start`, only when posted to this start's token.
     const localResponses = createLocalSlackResponses(newResponseToken(), options.writeSlackAnswer ?? ((text) => void process.stdout.write(text)));
-    const app = createHttpApp(
-      createHttpDeps(
-        { config, learning },
-        {
-          observer: routed.observer,
-          escalations,
-          decideEscalation: decide,
-          mounts: [agentCore, dashboard, localResponses.routes],
-          ...(slack === undefined ? {} : { slack }),
-        },
-      ),
-    );
+    const app = composeHttpApp({
+      runtime: { config, learning, logger },
+      observer: routed.observer,
+      escalations,
+      decideEscalation: decide,
+      agents: inProcessAgentRuntime(agents, nowMs),
+      dashboard: { assets: await readDashboardAssets(), learning, history, ledger, psiReference: psiReferenceOf(traces) },
+      extraMounts: [localResponses.routes],
+      ...(slack === undefined ? {} : { slack }),
+    });
     const requestedPort = options.port ?? config.httpPort;
     const { server, portFallback } = await listen(app, config.host, requestedPort, options.fallbackPort ?? true, acceptedHostsFor(config.apiKey));
     cleanups.push(() => server.close());
@@ -229,6 +218,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     let closing: Promise<void> | undefined;
     return {
       url: server.url,
+      app,
       portFallback,
       runtime,
       learning,
