@@ -23,19 +23,23 @@ describe('projectMonthlyCost', () => {
     //   Haiku  570,000 in × $0.00011/1K = 0.0627;  427,500 out × $0.00055/1K = 0.235125
     //   Sonnet  30,000 in × $0.0022/1K  = 0.066;    22,500 out × $0.011/1K   = 0.2475  → 0.611325
     // DynamoDB: 40K WRU × $0.625/M = 0.025; 100K RRU × $0.125/M = 0.0125; PITR 1 GB × 0.2 = 0.2 → 0.2375
-    // CloudWatch: (13 − 10) metrics × 0.30 = 0.9; (12 − 10) alarm metrics × 0.10 = 0.2; 0.25 GB stored × 0.03 = 0.0075 → 1.1075
+    // CloudWatch: (13 − 10) metrics × 0.30 = 0.9; (11 − 10) alarm metrics × 0.10 = 0.1; 0.25 GB stored × 0.03 = 0.0075 → 1.0075
+    // AgentCore (no free tier): CPU (10,000 × 0.017 s + 10,000 sessions × 0.47 s) = 4,870 s = 1.352777… vCPU-h × $0.0895 = 0.121073611…
+    //   memory 0.127 GB × (10,000 × 300 s + 10,000 × 0.05 s) = 381,063.5 GB-s = 105.850972… GB-h × $0.00945 = 1.000291687…
+    //   → 1.121365298611 (python3: (10000*0.017+10000*0.47)/3600*0.0895 + 0.127*(10000*300+10000*0.05)/3600*0.00945)
     // Everything else sits inside the free tier.
     const projection = projectMonthlyCost(DEFAULT_USAGE, US_EAST_1_PRICES, SEED_FREE_TIER);
 
     expect(componentOf(projection, BudgetComponent.agentReasoning).netUsd).toBeCloseTo(0.611325, TOLERANCE_DIGITS);
     expect(componentOf(projection, BudgetComponent.environmentProfiles).netUsd).toBeCloseTo(0.2375, TOLERANCE_DIGITS);
-    expect(componentOf(projection, BudgetComponent.cloudwatchDashboards).netUsd).toBeCloseTo(1.1075, TOLERANCE_DIGITS);
+    expect(componentOf(projection, BudgetComponent.cloudwatchDashboards).netUsd).toBeCloseTo(1.0075, TOLERANCE_DIGITS);
     expect(componentOf(projection, BudgetComponent.predictionServing).netUsd).toBe(0);
     expect(componentOf(projection, BudgetComponent.slackIntegration).netUsd).toBe(0);
     expect(componentOf(projection, BudgetComponent.calibrationState).netUsd).toBe(0);
-    expect(componentOf(projection, BudgetComponent.agentOrchestration).netUsd).toBe(0);
-    expect(projection.totalNetUsd).toBeCloseTo(1.956325, TOLERANCE_DIGITS);
-    expect(projection.runwayMonths).toBeCloseTo(200 / 1.956325, 6);
+    expect(componentOf(projection, BudgetComponent.agentOrchestration).netUsd).toBeCloseTo(1.121365298611, TOLERANCE_DIGITS);
+    expect(componentOf(projection, BudgetComponent.agentOrchestration).services).toEqual(['Bedrock AgentCore', 'Step Functions']);
+    expect(projection.totalNetUsd).toBeCloseTo(2.977690298611, TOLERANCE_DIGITS);
+    expect(projection.runwayMonths).toBeCloseTo(200 / 2.977690298611, 6);
   });
 
   it('projectMonthlyCost reports gross and free-tier credit for lines inside the free tier', () => {
@@ -57,9 +61,14 @@ describe('projectMonthlyCost', () => {
     expect(reasoning.allocationUsd).toBe(35);
     expect(reasoning.shareOfAllocationPerMonth).toBeCloseTo(0.611325 / 35, TOLERANCE_DIGITS);
     expect(reasoning.runwayMonths).toBeCloseTo(35 / 0.611325, 6);
+    // Agent orchestration: the AgentCore Runtime's 1.121365298611 a month against the seed's $50.
     const orchestration = componentOf(projection, BudgetComponent.agentOrchestration);
-    expect(orchestration.shareOfAllocationPerMonth).toBe(0);
-    expect(orchestration.runwayMonths).toBeNull();
+    expect(orchestration.allocationUsd).toBe(50);
+    expect(orchestration.shareOfAllocationPerMonth).toBeCloseTo(1.121365298611 / 50, TOLERANCE_DIGITS);
+    expect(orchestration.runwayMonths).toBeCloseTo(50 / 1.121365298611, 6);
+    const workflow = componentOf(projection, BudgetComponent.slackIntegration);
+    expect(workflow.shareOfAllocationPerMonth).toBe(0);
+    expect(workflow.runwayMonths).toBeNull();
     const calibration = componentOf(projection, BudgetComponent.calibrationState);
     expect(calibration.shareOfAllocationPerMonth).toBeNull();
   });
@@ -84,7 +93,7 @@ describe('projectMonthlyCost', () => {
     expect(componentOf(projection, BudgetComponent.slackIntegration).netUsd).toBeCloseTo(0.01, TOLERANCE_DIGITS);
     expect(componentOf(projection, BudgetComponent.calibrationState).netUsd).toBeCloseTo(0.016, TOLERANCE_DIGITS);
     expect(componentOf(projection, BudgetComponent.predictionServing).netUsd).toBe(0);
-    expect(projection.totalNetUsd).toBeCloseTo(1.956325 + 0.01 + 0.016, TOLERANCE_DIGITS);
+    expect(projection.totalNetUsd).toBeCloseTo(2.977690298611 + 0.01 + 0.016, TOLERANCE_DIGITS);
   });
 
   it('projectMonthlyCost with noFreeTier nets every line at its gross price', () => {
@@ -116,6 +125,21 @@ describe('projectMonthlyCost', () => {
     expect(projection.overAllocated).toEqual([BudgetComponent.agentReasoning, BudgetComponent.calibrationState]);
   });
 
+  it('projectMonthlyCost bills AgentCore CPU for invocations and session starts, and memory for every second a session lives', () => {
+    // 1,000 invocations in 100 sessions: CPU 1,000 × 0.02 + 100 × 0.5 = 70 s = 70/3600 vCPU-h × 0.0895;
+    // memory 0.25 GB × (100 × 60 s + 1,000 × 0.1 s) = 1,525 GB-s = 1,525/3600 GB-h × 0.00945.
+    const usage: Usage = { ...ZERO_USAGE, agentInvocations: 1_000, agentSessions: 100, agentCpuSecondsPerInvocation: 0.02, agentCpuSecondsPerSessionStart: 0.5, agentMemoryGb: 0.25, agentBusySecondsPerInvocation: 0.1, agentIdleSessionSeconds: 60 };
+
+    const orchestration = componentOf(projectMonthlyCost(usage, US_EAST_1_PRICES, SEED_FREE_TIER), BudgetComponent.agentOrchestration);
+
+    const cpu = orchestration.lines.find((line) => line.item === 'Runtime active CPU');
+    const memory = orchestration.lines.find((line) => line.item === 'Runtime memory');
+    expect(cpu?.quantity).toBeCloseTo(70 / 3600, TOLERANCE_DIGITS);
+    expect(memory?.quantity).toBeCloseTo(1_525 / 3600, TOLERANCE_DIGITS);
+    expect(orchestration.freeTierCreditUsd).toBe(0);
+    expect(orchestration.netUsd).toBeCloseTo((70 / 3600) * 0.0895 + (1_525 / 3600) * 0.00945, TOLERANCE_DIGITS);
+  });
+
   it('projectMonthlyCost sends sonnetCallShare of the calls to Sonnet and the rest to Haiku', () => {
     // All 100 calls on Sonnet: 100 × 1,000 tokens in × $0.0022/1K = 0.22; no Haiku lines charged.
     const usage: Usage = { ...ZERO_USAGE, lambdaMemoryMb: 256, modelCalls: 100, averageInputTokensPerCall: 1_000, sonnetCallShare: 1 };
@@ -142,7 +166,7 @@ describe('projectMonthlyCost', () => {
     const projection = projectMonthlyCost(DEFAULT_USAGE, US_EAST_1_PRICES, SEED_FREE_TIER, allocation, 100);
 
     expect(componentOf(projection, BudgetComponent.agentReasoning).allocationUsd).toBe(17.5);
-    expect(projection.runwayMonths).toBeCloseTo(100 / 1.956325, 6);
+    expect(projection.runwayMonths).toBeCloseTo(100 / 2.977690298611, 6);
   });
 
   it('projectMonthlyCost returns a frozen projection', () => {

@@ -67,11 +67,14 @@ type LineInput = Omit<CostLine, 'grossUsd' | 'freeTierCreditUsd' | 'netUsd'>;
  * Units: every `*Usd` is US dollars per month except allocations and the budget (whole-life USD);
  * quantities are per month. Lambda GB-seconds = requests × durationMs/1000 × memoryMb/1024.
  * Bedrock tokens = modelCalls × share × average tokens per call, Haiku for (1 − sonnetCallShare)
- * of the calls and Sonnet for the rest. Each line's free-tier credit is
- * min(quantity, allowance) × unit price. Lines map to the seed's components: Lambda → prediction
- * serving; API Gateway and SNS (alerts reach Slack through it) → Slack integration; DynamoDB →
- * environment profiles; S3 → calibration state; Step Functions → agent orchestration (the
- * deployed stand-in for AgentCore); CloudWatch and X-Ray → dashboards; Bedrock → agent reasoning.
+ * of the calls and Sonnet for the rest. AgentCore Runtime vCPU-hours = (agentInvocations × CPU per
+ * invocation + agentSessions × CPU per session start) ÷ 3600; GB-hours = agentMemoryGb ×
+ * (agentSessions × idle seconds + agentInvocations × busy seconds) ÷ 3600 (memory is billed while
+ * a session lives). Each line's free-tier credit is min(quantity, allowance) × unit price. Lines
+ * map to the seed's components: Lambda → prediction serving; API Gateway and SNS (alerts reach
+ * Slack through it) → Slack integration; DynamoDB → environment profiles; S3 → calibration state;
+ * the AgentCore Runtime and Step Functions (the recalibration workflow) → agent orchestration;
+ * CloudWatch and X-Ray → dashboards; Bedrock → agent reasoning.
  *
  * Pure; inputs are assumed validated (see `parseUsage`).
  */
@@ -98,11 +101,13 @@ export function projectMonthlyCost(
 
 function priceLines(usage: Usage, prices: PriceTable, freeTier: FreeTier): LineInput[] {
   const gbSeconds = usage.lambdaRequests * (usage.lambdaAverageDurationMs / 1000) * (usage.lambdaMemoryMb / 1024);
+  const agentVcpuSeconds = usage.agentInvocations * usage.agentCpuSecondsPerInvocation + usage.agentSessions * usage.agentCpuSecondsPerSessionStart;
+  const agentGbSeconds = usage.agentMemoryGb * (usage.agentSessions * usage.agentIdleSessionSeconds + usage.agentInvocations * usage.agentBusySecondsPerInvocation);
   const sonnetCalls = usage.modelCalls * usage.sonnetCallShare;
   const haikuCalls = usage.modelCalls - sonnetCalls;
   const perMillion = (usd: number): number => usd / 1_000_000;
   const perThousand = (usd: number): number => usd / 1_000;
-  const { lambda, apiGatewayHttp, dynamodb, s3, sns, stepFunctions, cloudwatch, xray, bedrock } = prices;
+  const { lambda, apiGatewayHttp, dynamodb, s3, sns, stepFunctions, cloudwatch, xray, bedrock, agentCore } = prices;
   const {
     predictionServing, slackIntegration, environmentProfiles, calibrationState, agentOrchestration, cloudwatchDashboards, agentReasoning,
   } = BudgetComponent;
@@ -160,6 +165,14 @@ function priceLines(usage: Usage, prices: PriceTable, freeTier: FreeTier): LineI
     {
       component: calibrationState, service: 'S3', item: 'GET requests', quantity: usage.s3GetRequests, unit: 'requests',
       unitPriceUsd: perThousand(s3.usdPerThousandGetRequests), freeQuantity: freeTier.s3GetRequests.quantity,
+    },
+    {
+      component: agentOrchestration, service: 'Bedrock AgentCore', item: 'Runtime active CPU', quantity: agentVcpuSeconds / 3600,
+      unit: 'vCPU-hours', unitPriceUsd: agentCore.usdPerVcpuHour, freeQuantity: 0,
+    },
+    {
+      component: agentOrchestration, service: 'Bedrock AgentCore', item: 'Runtime memory', quantity: agentGbSeconds / 3600,
+      unit: 'GB-hours', unitPriceUsd: agentCore.usdPerGbHour, freeQuantity: 0,
     },
     {
       component: agentOrchestration, service: 'Step Functions', item: 'standard state transitions', quantity: usage.stateTransitions,

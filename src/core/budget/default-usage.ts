@@ -5,6 +5,13 @@
  * only names the fields (`vgac cost --help`) does not load zod.
  */
 
+/**
+ * Seconds an AgentCore Runtime session (one microVM) stays alive after its last invocation:
+ * template.yaml's `AgentRuntime` LifecycleConfiguration.IdleRuntimeSessionTimeout. Memory is billed
+ * for that time too.
+ */
+export const AGENTCORE_IDLE_SESSION_SECONDS = 300;
+
 export interface Usage {
   /** Lambda invocations per month, all functions. */
   readonly lambdaRequests: number;
@@ -39,6 +46,20 @@ export interface Usage {
   readonly averageOutputTokensPerCall: number;
   /** Fraction of model calls marked complex and sent to Sonnet, in [0, 1]; the rest go to Haiku. */
   readonly sonnetCallShare: number;
+  /** AgentCore Runtime invocations per month: one observe→predict→decide per agent question. */
+  readonly agentInvocations: number;
+  /** AgentCore sessions started per month (each a microVM, alive until `agentIdleSessionSeconds` after its last invocation); ≤ agentInvocations. */
+  readonly agentSessions: number;
+  /** Active CPU one invocation uses, vCPU-seconds. */
+  readonly agentCpuSecondsPerInvocation: number;
+  /** Active CPU a session's microVM uses starting the server (loading the code, building clients), vCPU-seconds. */
+  readonly agentCpuSecondsPerSessionStart: number;
+  /** Peak memory of the runtime's process, GB. */
+  readonly agentMemoryGb: number;
+  /** Wall time an invocation keeps its session busy, seconds. */
+  readonly agentBusySecondsPerInvocation: number;
+  /** Seconds a session lives after its last invocation (billed for memory). */
+  readonly agentIdleSessionSeconds: number;
 }
 
 export const DEFAULT_USAGE: Usage = Object.freeze({
@@ -66,8 +87,8 @@ export const DEFAULT_USAGE: Usage = Object.freeze({
   /** Predictions, ScopeChanges, Escalations, ModelInputTokens, ModelOutputTokens, ModelCostUsd, ModelUnavailable, and Ece for 6 clusters. */
   cloudwatchCustomMetrics: 13,
   cloudwatchDashboards: 1,
-  /** The template's error alarm reads 10 metrics (9 functions + the state machine), the cost alarm 1, the model-unavailable alarm 1. */
-  cloudwatchAlarmMetrics: 12,
+  /** The template's error alarm reads 9 metrics (8 functions + the state machine), the cost alarm 1, the model-unavailable alarm 1. */
+  cloudwatchAlarmMetrics: 11,
   cloudwatchLogsIngestedGb: 0.5,
   /** 0.5 GB/month kept 14 days. */
   cloudwatchLogsStoredGb: 0.25,
@@ -77,4 +98,18 @@ export const DEFAULT_USAGE: Usage = Object.freeze({
   averageInputTokensPerCall: 200,
   averageOutputTokensPerCall: 150,
   sonnetCallShare: 0.05,
+  // AgentCore Runtime. Volume: one invocation per agent question, the seed's ~10K API calls a month.
+  agentInvocations: 10_000,
+  /** Upper bound: every question in a session of its own (sessions are per API key or Slack conversation, so fewer). */
+  agentSessions: 10_000,
+  // Measured with `node --import tsx bench/agentcore.bench.ts --invocations 300` on 2026-12-07 (the
+  // built runtime code in its own process on dynalite/s3rver, offline reasoner, 2-core AMD EPYC,
+  // Node 20): 0.47 s of CPU to start, 0.017 s of CPU and ≈ 50 ms of wall time per invocation,
+  // 130 MiB peak resident memory.
+  agentCpuSecondsPerInvocation: 0.017,
+  agentCpuSecondsPerSessionStart: 0.47,
+  /** 130 MiB. */
+  agentMemoryGb: 0.127,
+  agentBusySecondsPerInvocation: 0.05,
+  agentIdleSessionSeconds: AGENTCORE_IDLE_SESSION_SECONDS,
 });

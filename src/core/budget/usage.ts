@@ -36,6 +36,13 @@ export const UsageOverridesSchema = z.strictObject({
   averageInputTokensPerCall: count,
   averageOutputTokensPerCall: count,
   sonnetCallShare: z.number().min(0).max(1),
+  agentInvocations: count,
+  agentSessions: count,
+  agentCpuSecondsPerInvocation: count,
+  agentCpuSecondsPerSessionStart: count,
+  agentMemoryGb: count,
+  agentBusySecondsPerInvocation: count,
+  agentIdleSessionSeconds: count,
 }).partial();
 
 /**

@@ -24,8 +24,11 @@ describe('formatCostReport', () => {
     expect(rowStartingWith(report, 'Agent reasoning')).toEqual(['Agent reasoning', 'Bedrock', '$0.6113', '$0.0000', '$0.6113', '$35.00', '1.75 %', '57.3 mo']);
     expect(rowStartingWith(report, 'Buffer')).toEqual(['Buffer (testing/mistakes)', '—', '$0.0000', '$0.0000', '$0.0000', '$100.00', '0.00 %', 'unbounded']);
     expect(rowStartingWith(report, 'Calibration state').slice(-2)).toEqual(['—', 'unbounded']);
-    // 200 / 1.956325 = 102.23 months.
-    expect(report).toContain('the $200 budget lasts 102.2 months.');
+    // Agent orchestration: the AgentCore Runtime's $1.121365/month (no free tier) plus Step Functions' 2,000
+    // transitions × $0.025/1K = $0.05, all free → $1.1214 net of $50 → 2.24 %, 44.6 months.
+    expect(rowStartingWith(report, 'Agent orchestration')).toEqual(['Agent orchestration', 'Bedrock AgentCore + Step Functions', '$1.1714', '-$0.0500', '$1.1214', '$50.00', '2.24 %', '44.6 mo']);
+    // 200 / 2.977690 = 67.17 months.
+    expect(report).toContain('the $200 budget lasts 67.2 months.');
     expect(report.split('\n')[1]).toBe('Bedrock: Claude Haiku 5.5 by default');
     expect(report).toContain('No component spends more in a month than its whole allocation.');
   });

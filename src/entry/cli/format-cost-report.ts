@@ -12,6 +12,8 @@ export interface CostReportContext {
   readonly modelPricesLabel: string;
   /** Where the usage came from, e.g. "defaults (seed expected usage)" or a file path. */
   readonly usageLabel: string;
+  /** The AgentCore Runtime's prices and the usage they are applied to; no line when absent. */
+  readonly agentCoreLabel?: string;
 }
 
 const HEADERS = ['Component', 'Services', 'Gross/mo', 'Free tier', 'Net/mo', 'Allocation', 'Month uses', 'Lasts'] as const;
@@ -37,6 +39,7 @@ export function formatCostReport(projection: CostProjection, context: CostReport
   const lines = [
     `Monthly cost projection — prices us-east-1 as of ${context.pricesAsOf}; free tier: ${context.freeTierLabel}; usage: ${context.usageLabel}`,
     `Bedrock: ${context.modelPricesLabel}`,
+    ...(context.agentCoreLabel === undefined ? [] : [`AgentCore Runtime: ${context.agentCoreLabel}`]),
     '',
     ...table([...HEADERS], rows),
     '',

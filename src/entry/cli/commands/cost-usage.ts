@@ -11,7 +11,9 @@ priced with the configured models (VGAC_BEDROCK_MODEL_ID for the Haiku share,
 VGAC_BEDROCK_COMPLEX_MODEL_ID for the Sonnet share) at their dated Bedrock prices. Usage is the
 seed's expected usage, with the average input and output tokens per model call measured by the
 budget ledger (VGAC_DATA_DIR's embedded store, or the configured DynamoDB table) once it has
-counted calls, and any field of --usage FILE on top.
+counted calls, and any field of --usage FILE on top. The Bedrock AgentCore Runtime (agent
+orchestration) is priced per vCPU-hour and GB-hour for one invocation per agent question, with
+the CPU and memory bench/agentcore.bench.ts measured (the agent* usage fields).
 
 options:
   --usage FILE         JSON object overriding any usage field, e.g. {"modelCalls": 12000};
