@@ -200,12 +200,14 @@ describe('AgentCore runtime sessions', () => {
     await app.request('/invocations', { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': API_KEY, [SESSION_ID_HEADER]: session }, body });
     await app.request('/invocations', { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': API_KEY }, body });
     await app.request('/invocations', { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': API_KEY, [SESSION_ID_HEADER]: 'too-short' }, body });
+    await app.request('/invocations', { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': API_KEY, [SESSION_ID_HEADER]: `${'a'.repeat(40)} with spaces` }, body });
 
-    const [given, derived, replaced] = correlationIds().slice(before);
+    const [given, derived, replaced, unusable] = correlationIds().slice(before);
     expect(given).toBe(session);
     // sha256 of the API key: python3 -c "import hashlib; print(hashlib.sha256(b'test-api-key-0123456789').hexdigest())"
     expect(derived).toBe('api-47bd0e2f856fe258ebba4d00930ab811d0c004dafae068c9d72511ca3512cca6');
     expect(replaced).toBe(derived);
+    expect(unusable).toBe(derived);
   });
 
   it('honours complex: true from every caller when the platform in front authenticated them (trustAllCallers)', async () => {

@@ -45,8 +45,11 @@ export interface AgentCoreRoutesDeps {
   readonly trustAllCallers?: boolean;
 }
 
+/** A caller's session id is used only when AgentCore would accept it as is: 33–256 plain characters. */
+const USABLE_SESSION_ID = new RegExp(`^[A-Za-z0-9._:-]{${MIN_SESSION_ID_LENGTH},${MAX_SESSION_ID_LENGTH}}$`);
+
 function sessionIdOf(header: string | undefined, presentedKey: string | undefined): string {
-  if (header !== undefined && header.length >= MIN_SESSION_ID_LENGTH && header.length <= MAX_SESSION_ID_LENGTH) return header;
+  if (header !== undefined && USABLE_SESSION_ID.test(header)) return header;
   return agentSessionId(SessionScope.api, presentedKey ?? 'anonymous');
 }
 
