@@ -71,6 +71,12 @@ describe('buildLambdas', () => {
       '  sampled: (xray.middleware as unknown as { sampler: { shouldSample(request: object): boolean } }).sampler.shouldSample({ host: "h", httpMethod: "GET", urlPath: "/" }),',
       '});',
     ].join('\n'));
+    await mkdir(join(work, 'pages'), { recursive: true });
+    await writeFile(join(work, 'pages/index.html'), '<p>page</p>');
+    await writeFile(join(work, 'page.ts'), [
+      "import { readFile } from 'node:fs/promises';",
+      "export const handler = async () => readFile(new URL('./static/index.html', import.meta.url), 'utf8');",
+    ].join('\n'));
     await writeFile(join(work, 'sdk.ts'), [
       "import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';",
       'const client = new DynamoDBClient({});',
@@ -92,6 +98,16 @@ describe('buildLambdas', () => {
     expect(await module.handler({ name: 'gpu' })).toEqual({ hello: 'gpu' });
     expect(report?.bytes).toBe(Buffer.byteLength(await readFile(bundle)));
     expect(report?.overTarget).toBe((report?.bytes ?? 0) > BUNDLE_SIZE_TARGET_BYTES);
+  });
+
+  it('buildLambdas copies a function\'s assets beside its bundle, where the bundle reads them relative to import.meta.url, and counts them in its size', async () => {
+    const out = join(work, 'dist');
+
+    const [report] = await buildLambdas([{ ...fixture('page', 'page.ts'), assets: { from: 'pages', to: 'static' } }], work, out);
+
+    const module = (await import(pathToFileURL(join(out, 'page/index.mjs')).href)) as { handler: () => Promise<string> };
+    expect(await module.handler()).toBe('<p>page</p>');
+    expect(report?.bytes).toBe(Buffer.byteLength(await readFile(join(out, 'page/index.mjs'))) + Buffer.byteLength('<p>page</p>'));
   });
 
   it('buildLambdas leaves zod\'s JSON-Schema generator out of a function that never calls it, and in one that does', async () => {

@@ -10,8 +10,8 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { copyFile, cp, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
@@ -36,29 +36,6 @@ export const zodNamespaceImports: Plugin = {
     pluginBuild.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, async (args) => ({ contents: namespaced(await readFile(args.path, 'utf8')), loader: 'ts' }));
     // Powertools' parser schemas (sns-records.ts reads SNS events with them) import zod the same way.
     pluginBuild.onLoad({ filter: /[\\/]@aws-lambda-powertools[\\/]parser[\\/]lib[\\/]esm[\\/].*\.js$/ }, async (args) => ({ contents: namespaced(await readFile(args.path, 'utf8')), loader: 'js' }));
-  },
-};
-
-/** The module that reads the dashboard's files at run time (src/entry/dashboard-assets.ts). */
-const DASHBOARD_ASSETS_MODULE = /[\\/]src[\\/]entry[\\/]dashboard-assets\.ts$/;
-
-/**
- * The API and Slack functions serve the web dashboard (composeHttpApp). A bundle has no
- * src/entry/local/dashboard/ beside it, so the module that reads the three files is replaced by
- * one returning their text, read here at build time: the same files `npm start` serves.
- */
-export const inlineDashboardAssets: Plugin = {
-  name: 'inline-dashboard-assets',
-  setup(pluginBuild) {
-    pluginBuild.onLoad({ filter: DASHBOARD_ASSETS_MODULE }, async (args) => {
-      const directory = join(dirname(args.path), 'local', 'dashboard');
-      const [indexHtml, script, style] = await Promise.all(['index.html', 'dashboard.js', 'dashboard.css'].map((name) => readFile(join(directory, name), 'utf8')));
-      return {
-        contents: `export async function readDashboardAssets() { return ${JSON.stringify({ indexHtml, script, style })}; }`,
-        loader: 'js',
-        watchFiles: ['index.html', 'dashboard.js', 'dashboard.css'].map((name) => join(directory, name)),
-      };
-    });
   },
 };
 
@@ -176,7 +153,7 @@ export function esbuildOptionsFor(fn: LambdaFunction, rootDirectory: string, out
     legalComments: 'none',
     // Raw UTF-8 (Node reads ESM as UTF-8) instead of \uXXXX escapes for the many '—', '≤', '→' in our messages.
     charset: 'utf8',
-    plugins: [inlineDashboardAssets, zodNamespaceImports, xraySdkTrim, ...(options.stubZodJsonSchema === true ? [zodJsonSchemaStub] : [])],
+    plugins: [zodNamespaceImports, xraySdkTrim, ...(options.stubZodJsonSchema === true ? [zodJsonSchemaStub] : [])],
     logLevel: 'warning',
   };
 }
@@ -253,7 +230,7 @@ export function agentCoreEsbuildOptions(rootDirectory: string, directory: string
     banner: { js: 'import{createRequire as __vgacRequire}from"node:module";const require=__vgacRequire(import.meta.url);' },
     legalComments: 'none',
     charset: 'utf8',
-    plugins: [inlineDashboardAssets, zodNamespaceImports, xraySdkTrim, zodJsonSchemaStub],
+    plugins: [zodNamespaceImports, xraySdkTrim, zodJsonSchemaStub],
     logLevel: 'warning',
   };
 }
@@ -315,6 +292,7 @@ export async function buildLambdas(
       await rm(join(outDirectory, fn.name), { recursive: true, force: true });
       result = await build({ ...esbuildOptionsFor(fn, rootDirectory, outDirectory), metafile: true });
     }
+    if (fn.assets !== undefined) await cp(resolve(rootDirectory, fn.assets.from), join(outDirectory, fn.name, fn.assets.to), { recursive: true });
     const carriedBytes = fn.carriesAgentCoreZip === true && agentCore !== undefined ? (await copyFile(agentCore.zipPath, join(outDirectory, fn.name, AGENTCORE_BUNDLE.zip)), agentCore.zipBytes) : 0;
     const bytes = await directoryBytes(join(outDirectory, fn.name));
     reports.push({ name: fn.name, bytes, carriedBytes, startupBytes: startupBytes(result.metafile, join(outDirectory, fn.name, 'index.mjs')), overTarget: bytes - carriedBytes > BUNDLE_SIZE_TARGET_BYTES });

@@ -16,10 +16,13 @@ export interface LambdaFunction {
   readonly trigger: string;
   /** Its bundle directory also carries the AgentCore Runtime's code zip (agentcore.zip), which it publishes at deploy time. */
   readonly carriesAgentCoreZip?: boolean;
+  /** Files copied beside the bundle: `from` (a directory, relative to the repository root) → `dist/lambda/<name>/<to>/`. */
+  readonly assets?: { readonly from: string; readonly to: string };
 }
 
 export const LAMBDA_FUNCTIONS: readonly LambdaFunction[] = Object.freeze([
-  { logicalId: 'ApiFunction', name: 'api', entry: 'src/entry/lambda/api.ts', trigger: 'HTTP API: ANY /api/{proxy+}, POST /invocations, GET /, GET /dashboard.js, GET /dashboard.css' },
+  // The dashboard's page, script and stylesheet, read at cold start (src/entry/lambda/lambda-dashboard-assets.ts).
+  { logicalId: 'ApiFunction', name: 'api', entry: 'src/entry/lambda/api.ts', trigger: 'HTTP API: ANY /api/{proxy+}, POST /invocations, GET /, GET /dashboard/{proxy+}', assets: { from: 'src/entry/local/dashboard', to: 'dashboard' } },
   { logicalId: 'SlackFunction', name: 'slack', entry: 'src/entry/lambda/slack.ts', trigger: 'HTTP API: POST /slack/commands, /slack/events, /slack/interactions; SNS Slack task topic subscription (its own slow half)' },
   { logicalId: 'AgentCodeFunction', name: 'agent-code', entry: 'src/entry/lambda/agent-code.ts', trigger: 'CloudFormation custom resource AgentCode (at deploy: publishes the AgentCore Runtime code zip)', carriesAgentCoreZip: true },
   { logicalId: 'CheckDriftFunction', name: 'check-drift', entry: 'src/entry/lambda/recalibration/check-drift.ts', trigger: 'Step Functions task' },
@@ -28,7 +31,7 @@ export const LAMBDA_FUNCTIONS: readonly LambdaFunction[] = Object.freeze([
   { logicalId: 'NotifyFunction', name: 'notify', entry: 'src/entry/lambda/recalibration/notify.ts', trigger: 'Step Functions task' },
   { logicalId: 'CollectorFunction', name: 'collector', entry: 'src/entry/lambda/collect.ts', trigger: 'EventBridge rate(1 minute), only when a collector is configured' },
   { logicalId: 'AlertsFunction', name: 'alerts', entry: 'src/entry/lambda/alerts.ts', trigger: 'SNS alert topic subscription' },
-].map((fn) => Object.freeze(fn)));
+].map((fn: LambdaFunction) => Object.freeze(fn)));
 
 /**
  * The Bedrock AgentCore Runtime's code (template.yaml `AgentRuntime`, direct code deployment on

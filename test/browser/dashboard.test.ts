@@ -2,7 +2,9 @@
  * The dashboard in a real browser: Debian's chromium driven by playwright-core against the whole
  * `vgac start` stack (embedded dynalite/s3rver, the one HTTP server, the live replay at a fast
  * clock) on port 0 in a temp data directory. Loads the page, sees both clusters with their badges,
- * approves an escalation and sees it executed, and saves a screenshot to test-results/.
+ * approves an escalation and sees it executed, and saves a screenshot to test-results/. With the
+ * page's clock under Playwright's control, counts its requests: one GET /api/dashboard per
+ * interval the server announces, none while the tab is hidden, one when it is shown again.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -31,10 +33,10 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 }
 
 /** `vgac start`'s stack in a temp data directory with `env`, and a headless Chromium; `close` stops both and removes the directory. */
-async function startBrowserStack(env: Record<string, string>, simulate: boolean): Promise<{ stack: Stack; browser: Browser; close: () => Promise<void> }> {
+async function startBrowserStack(env: Record<string, string>, simulate: boolean, dashboardRefreshMs?: number): Promise<{ stack: Stack; browser: Browser; close: () => Promise<void> }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'vgac-browser-'));
   const config = loadConfig({ VGAC_DATA_DIR: dataDir, VGAC_LOG_LEVEL: 'silent', ...env }, { httpPort: 0 });
-  const stack = await startStack({ config, simulate, speed: 600, logger: silent, fallbackPort: false });
+  const stack = await startStack({ config, simulate, speed: 600, logger: silent, fallbackPort: false, ...(dashboardRefreshMs === undefined ? {} : { dashboardRefreshMs }) });
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   return {
     stack,
@@ -88,7 +90,8 @@ describe('dashboard in chromium', () => {
     const approve = page.locator('#escalations button.approve').first();
     await approve.waitFor({ timeout: 30_000 });
     const escalationId = await approve.locator('xpath=ancestor::tr').getAttribute('data-escalation');
-    await approve.click();
+    // That row's button: the replay adds escalations all the time, so "the first one" may be another by the time of the click.
+    await page.locator(`#escalations tr[data-escalation="${escalationId ?? ''}"] button.approve`).click();
     const decided = page.locator(`#decisions tr[data-escalation="${escalationId ?? ''}"] td.status-executed`);
     await decided.waitFor({ timeout: 15_000 });
     const stored = (await (await fetch(`${stack.url}/api/escalations?status=executed&limit=50`)).json()) as { escalations: { escalation_id: string; decided_by: string }[] };
@@ -144,5 +147,101 @@ describe('dashboard in chromium, with an API key', () => {
     expect(refusedStatus).toBe('This deployment requires an API key: enter it above.');
     expect(refusedPanel).toMatch(/^The API refused the request: /);
     expect(stored).toMatchObject({ status: 'executed', decidedBy: 'api:ops-ana' });
+  }, 120_000);
+});
+
+/** The page globals the polling test touches (the tests are type-checked without the DOM library). */
+interface PageGlobals {
+  readonly dashboardFetches: number;
+  readonly document: { getElementById(id: string): { readonly dataset: Record<string, string | undefined> } | null; dispatchEvent(event: unknown): boolean };
+  readonly Event: new (type: string) => unknown;
+}
+
+describe('dashboard in chromium, polling at the interval the server announces', () => {
+  /** What a deployed API announces; the page's clock is Playwright's, so no test waits that long. */
+  const ANNOUNCED_MS = 15_000;
+  const START_MS = Date.UTC(2025, 0, 1, 9, 0, 0);
+  let stack: Stack;
+  let browser: Browser;
+  let close: (() => Promise<void>) | undefined;
+
+  beforeAll(async () => {
+    ({ stack, browser, close } = await startBrowserStack({}, false, ANNOUNCED_MS));
+  }, 120_000);
+
+  afterAll(() => close?.());
+
+  it('sends one GET /api/dashboard per announced interval (304 while nothing changed), none while hidden, one when shown again', async () => {
+    const page = await browser.newPage();
+    const apiRequests: string[] = [];
+    const dashboardStatuses: number[] = [];
+    page.on('request', (request) => {
+      const path = new URL(request.url()).pathname;
+      if (path.startsWith('/api/')) apiRequests.push(path);
+    });
+    page.on('response', (response) => {
+      if (new URL(response.url()).pathname === '/api/dashboard') dashboardStatuses.push(response.status());
+    });
+    // Counts the page's own fetch calls synchronously, so "no request yet" is known the moment the clock stops.
+    await page.addInitScript({
+      content: `
+        window.dashboardFetches = 0;
+        const originalFetch = window.fetch.bind(window);
+        window.fetch = (input, init) => {
+          const url = input instanceof Request ? input.url : String(input);
+          if (new URL(url, location.href).pathname === '/api/dashboard') window.dashboardFetches += 1;
+          return originalFetch(input, init);
+        };`,
+    });
+    // Installed a second early so that pausing at START_MS moves time forward (pausing never goes back).
+    await page.clock.install({ time: START_MS - 1_000 });
+    await page.clock.pauseAt(START_MS);
+    // Page-side functions see the page's globals through PageGlobals (no DOM library here).
+    const fetches = () => page.evaluate(() => (globalThis as unknown as PageGlobals).dashboardFetches);
+    /** Waits (in real time, not the page's) until the page has scheduled its next refresh at `atMs`. */
+    const scheduledAt = (atMs: number) =>
+      page.waitForFunction((expected) => (globalThis as unknown as PageGlobals).document.getElementById('status')?.dataset['nextRefreshAt'] === expected, String(atMs), { timeout: 15_000 });
+    const setVisibility = (state: 'hidden' | 'visible') => page.evaluate((visibility) => {
+      const { document, Event } = globalThis as unknown as PageGlobals;
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => visibility });
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => visibility === 'hidden' });
+      document.dispatchEvent(new Event('visibilitychange'));
+    }, state);
+
+    await page.goto(`${stack.url}/`);
+    await page.locator('article.cluster').first().waitFor({ timeout: 15_000 });
+    await scheduledAt(START_MS + ANNOUNCED_MS);
+    const afterLoad = await fetches();
+    const counts: number[] = [];
+    for (let cycle = 1; cycle <= 3; cycle += 1) {
+      await page.clock.runFor(ANNOUNCED_MS - 1);
+      counts.push(await fetches());
+      await page.clock.runFor(1);
+      counts.push(await fetches());
+      await scheduledAt(START_MS + (cycle + 1) * ANNOUNCED_MS);
+    }
+    await setVisibility('hidden');
+    await page.clock.runFor(10 * ANNOUNCED_MS);
+    const whileHidden = await fetches();
+    await setVisibility('visible');
+    const shown = await fetches();
+    const shownAtMs = START_MS + 3 * ANNOUNCED_MS + 10 * ANNOUNCED_MS;
+    await scheduledAt(shownAtMs + ANNOUNCED_MS);
+    await page.clock.runFor(ANNOUNCED_MS - 1);
+    const beforeNext = await fetches();
+    await page.clock.runFor(1);
+    const next = await fetches();
+    await expect.poll(() => dashboardStatuses.length, { timeout: 15_000 }).toBe(next);
+
+    expect(afterLoad).toBe(1);
+    // Each interval: nothing 1 ms before it ends, exactly one request when it does.
+    expect(counts).toEqual([1, 2, 2, 3, 3, 4]);
+    expect(whileHidden).toBe(4);
+    expect(shown).toBe(5);
+    expect([beforeNext, next]).toEqual([5, 6]);
+    // One request per refresh, and nothing but it; unchanged data comes back as an empty 304.
+    expect(apiRequests).toEqual(Array.from({ length: 6 }, () => '/api/dashboard'));
+    expect(dashboardStatuses[0]).toBe(200);
+    expect(dashboardStatuses.slice(1)).toEqual([304, 304, 304, 304, 304]);
   }, 120_000);
 });

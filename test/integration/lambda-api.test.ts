@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerCluster } from '../../src/app/learning/register-cluster.ts';
 import { loadConfig } from '../../src/entry/config.ts';
 import { createApiApp, lambdaHandlerOf } from '../../src/entry/lambda/api-app.ts';
+import { lambdaDashboardAssets } from '../../src/entry/lambda/lambda-dashboard-assets.ts';
+import { DEPLOYED_DASHBOARD_REFRESH_SECONDS } from '../../src/core/budget/dashboard-usage.ts';
 import { createRuntime, type Runtime } from '../../src/entry/runtime.ts';
 import { startTestAws, uniqueName, type TestAws } from '../support/embedded-aws.ts';
 import { featuresFor, KNOWN_CLUSTER, recordingActions, recordingLogger, scriptedObserver } from '../support/http-stack.ts';
@@ -47,7 +49,7 @@ beforeAll(async () => {
   });
   runtime = await createRuntime(config, { logger: recordingLogger() });
   await registerCluster(runtime.learning, { clusterId: KNOWN_CLUSTER, prior: sampleBundle(), platform: 'kubernetes', nowMs: JAN_1_2025_MS });
-  handler = lambdaHandlerOf((await createApiApp(runtime, { observer: scriptedObserver(), actions: recordingActions() })).app);
+  handler = lambdaHandlerOf(createApiApp(runtime, { observer: scriptedObserver(), actions: recordingActions() }).app);
 }, 60_000);
 
 afterAll(async () => {
@@ -104,10 +106,41 @@ describe('Lambda API entry', () => {
   });
 });
 
+describe('Lambda API entry: the dashboard', () => {
+  it('serves the page and GET /api/dashboard announcing the deployed refresh interval; the same ETag back gets an empty 304 through API Gateway', async () => {
+    const assets = await lambdaDashboardAssets();
+    const withPage = lambdaHandlerOf(createApiApp(runtime, { observer: scriptedObserver(), actions: recordingActions(), ...(assets === undefined ? {} : { dashboardAssets: assets }) }).app);
+    const list = fixture('apigw-v2-clusters.json');
+    const get = (path: string, headers: Record<string, string> = {}) => withPage({
+      ...list,
+      rawPath: path,
+      requestContext: { ...list.requestContext, http: { ...list.requestContext.http, path } },
+      headers: { ...list.headers, 'x-api-key': API_KEY, ...headers },
+    } as unknown as Parameters<typeof withPage>[0], context) as Promise<Result>;
+
+    const page = await get('/');
+    const script = await get('/dashboard/dashboard.js');
+    const first = await get('/api/dashboard');
+    const etag = first.headers?.['etag'] ?? '';
+    const again = await get('/api/dashboard', { 'if-none-match': etag });
+
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<script type="module" src="/dashboard/dashboard.js">');
+    expect(script.headers?.['content-type']).toMatch(/^text\/javascript/);
+    expect(first.statusCode).toBe(200);
+    const body = JSON.parse(first.body) as { refresh: { min_interval_ms: number }; clusters: { cluster_id: string }[] };
+    expect(body.refresh.min_interval_ms).toBe(DEPLOYED_DASHBOARD_REFRESH_SECONDS * 1000);
+    expect(body.clusters.map((cluster) => cluster.cluster_id)).toEqual([KNOWN_CLUSTER]);
+    expect(etag).toMatch(/^"[0-9a-f]{40}"$/);
+    expect(again.statusCode).toBe(304);
+    expect(again.body).toBe('');
+  });
+});
+
 describe('Lambda Slack entry', () => {
   it('acknowledges a signed slash command by queuing its task, then runs the task from the SNS event and answers on response_url', async () => {
     const queued: SlackTask[] = [];
-    const api = await createApiApp(runtime, { observer: scriptedObserver(), actions: recordingActions(), slackSigningSecret: SIGNING_SECRET, slackTasks: { enqueue: (task) => Promise.resolve(void queued.push(task)) } });
+    const api = createApiApp(runtime, { observer: scriptedObserver(), actions: recordingActions(), slackSigningSecret: SIGNING_SECRET, slackTasks: { enqueue: (task) => Promise.resolve(void queued.push(task)) } });
     const slackHandler = createSlackLambdaHandler(api, runtime.logger);
     const body = new URLSearchParams({ team_id: 'T0', channel_id: 'C0', user_id: 'U0', command: '/vgac', text: 'status of eks-prod', response_url: slackApi.responseUrl('lambda-1'), trigger_id: '9.9.lambda' }).toString();
     // Slack signs with its own clock; the handler checks against the system clock, so sign with it.

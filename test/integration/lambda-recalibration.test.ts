@@ -127,13 +127,12 @@ describe('recalibration workflow handlers on dynalite, s3rver and an SNS loopbac
     expect(stored?.ece).toBe(byId.get('drifted')?.ece);
 
     const metrics = emfMetrics(run.lines);
-    const ece = metrics.filter((metric) => metric.name === 'Ece');
-    expect(ece.map((metric) => metric.dimensionValues['ClusterId']).sort()).toEqual(['drifted', 'steady']);
-    for (const metric of ece) {
-      expect(metric.namespace).toBe('Vgac');
-      expect([...metric.dimensions].sort()).toEqual(['ClusterId', 'service']);
-      expect(metric.dimensionValues['service']).toBe(SERVICE);
-      expect(metric.value).toBe(byId.get(metric.dimensionValues['ClusterId'] ?? '')?.ece);
+    // Per-cluster ECE is a log line (the dashboard's Logs Insights widget), not a per-cluster custom metric.
+    expect(metrics.filter((metric) => metric.name === 'Ece')).toEqual([]);
+    const eceLines = logLines(run.lines).filter((line) => line['message'] === 'check_drift.cluster');
+    expect(eceLines.map((line) => line['clusterId']).sort()).toEqual(['drifted', 'steady']);
+    for (const line of eceLines) {
+      expect(line).toMatchObject({ service: SERVICE, ece: byId.get(String(line['clusterId']))?.ece });
     }
     // Both clusters with 300 outcomes leave learning mode; the fresh one stays.
     const scopeChanges = metrics.filter((metric) => metric.name === 'ScopeChanges');

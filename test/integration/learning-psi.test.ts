@@ -165,7 +165,7 @@ describe('PSI trigger of the learning loop on dynalite and s3rver', () => {
       for (const [index, job] of jobs.entries()) await predictJob(deps, { clusterId, jobId: job.jobId, features: { x: job.x }, nowMs: T0_MS + index });
     }
     const fallbackColumn = jobsWithShift(200, 24, 0, 'train').map((job) => job.x);
-    const app = createDashboardRoutes({ assets: { indexHtml: '', script: '', style: '' }, learning: deps, psiReference: () => ({ x: fallbackColumn }) });
+    const app = createDashboardRoutes({ assets: { indexHtml: '', script: '', style: '' }, learning: deps, psiReference: () => ({ x: fallbackColumn }), minRefreshIntervalMs: 2_000 });
 
     const stored = await (await app.request('/api/clusters/stored/psi')).json() as Record<string, unknown>;
     const legacy = await (await app.request('/api/clusters/legacy/psi')).json() as Record<string, unknown>;

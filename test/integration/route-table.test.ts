@@ -14,6 +14,7 @@ import type { Logger } from '../../src/app/ports/logger.ts';
 import { loadConfig } from '../../src/entry/config.ts';
 import { createApiApp } from '../../src/entry/lambda/api-app.ts';
 import { lambdaAgentParts } from '../../src/entry/lambda/lambda-agent-parts.ts';
+import { lambdaDashboardAssets } from '../../src/entry/lambda/lambda-dashboard-assets.ts';
 import { createLambdaRuntime, type LambdaRuntime } from '../../src/entry/lambda/lambda-runtime.ts';
 import { LOCAL_RESPONSE_PATH } from '../../src/entry/local/local-slack-responses.ts';
 import { startStack, type Stack } from '../../src/entry/local/start-stack.ts';
@@ -35,6 +36,13 @@ const LOCAL_ONLY: readonly string[] = [`POST ${LOCAL_RESPONSE_PATH}/:token`];
  *   app has them (checked below); the API function has no signing secret.
  */
 const SLACK_FUNCTION_ONLY = (route: string): boolean => / \/slack(\/|$)/.test(route);
+
+/**
+ * Routes of the local app the Slack function's app does not have.
+ * - The dashboard's page, script and stylesheet: only the API function's bundle carries the files
+ *   (scripts/lambda-functions.ts `assets`), and API Gateway routes `GET /` and `/dashboard/*` there.
+ */
+const DASHBOARD_PAGE = ['GET /', 'GET /dashboard/dashboard.js', 'GET /dashboard/dashboard.css'];
 
 /** `METHOD path` per route, in registration order (middleware included). */
 function routeTable(app: Hono): string[] {
@@ -68,7 +76,8 @@ afterAll(async () => {
 describe('the route tables of the local server and the Lambda functions', () => {
   it('the API function serves the local route table minus the local-only stand-in and the Slack function\'s routes', async () => {
     const local = routeTable(stack.app);
-    const api = routeTable((await createApiApp(runtime, lambdaAgentParts(runtime))).app);
+    const dashboardAssets = await lambdaDashboardAssets();
+    const api = routeTable(createApiApp(runtime, { ...lambdaAgentParts(runtime), ...(dashboardAssets === undefined ? {} : { dashboardAssets }) }).app);
 
     expect(api).toEqual(local.filter((route) => !LOCAL_ONLY.includes(route) && !SLACK_FUNCTION_ONLY(route)));
     // The allow-list names routes that exist: a stale entry would hide nothing and must go.
@@ -76,16 +85,17 @@ describe('the route tables of the local server and the Lambda functions', () => 
     expect(local.filter(SLACK_FUNCTION_ONLY).length).toBeGreaterThan(0);
   });
 
-  it('the Slack function serves the local route table minus the local-only stand-in', async () => {
+  it('the Slack function serves the local route table minus the local-only stand-in and the dashboard\'s page', () => {
     const local = routeTable(stack.app);
-    const slack = routeTable((await createApiApp(runtime, { ...lambdaAgentParts(runtime), slackSigningSecret: SIGNING_SECRET, slackTasks: { enqueue: () => Promise.resolve() } })).app);
+    const slack = routeTable(createApiApp(runtime, { ...lambdaAgentParts(runtime), slackSigningSecret: SIGNING_SECRET, slackTasks: { enqueue: () => Promise.resolve() } }).app);
 
-    expect(slack).toEqual(local.filter((route) => !LOCAL_ONLY.includes(route)));
+    expect(slack).toEqual(local.filter((route) => !LOCAL_ONLY.includes(route) && !DASHBOARD_PAGE.includes(route)));
+    for (const route of DASHBOARD_PAGE) expect(local, route).toContain(route);
   });
 
   it('every runtime serves the AgentCore contract and the dashboard', () => {
     const local = routeTable(stack.app);
 
-    expect(local).toEqual(expect.arrayContaining(['GET /ping', 'POST /invocations', 'GET /', 'GET /dashboard.js', 'GET /dashboard.css', 'GET /api/budget']));
+    expect(local).toEqual(expect.arrayContaining(['GET /ping', 'POST /invocations', ...DASHBOARD_PAGE, 'GET /api/budget']));
   });
 });

@@ -1,9 +1,12 @@
 /**
  * `EscalationStore` on the single table: `PK = CLUSTER#{id}`, `SK = ESCALATION#{escalationId}`,
- * listed across clusters, newest first, through the `ClusterIndex` GSI under its own partition
- * (`GSI1PK = ESCALATIONS`, `GSI1SK = {iso-ts}#{clusterId}#{id}`). A transition is one
- * conditional UpdateItem on the current status that appends to the history, so a decision is
- * taken once however many humans click at the same time.
+ * listed across clusters, newest first, through the `ClusterIndex` GSI under one partition per
+ * status (`GSI1PK = ESCALATIONS#{status}`, `GSI1SK = {iso-ts}#{clusterId}#{id}`), so a listing
+ * by status reads only the items it returns (plus those of the legacy `ESCALATIONS` partition,
+ * where items written before per-status partitions stay until their next transition). A
+ * transition is one conditional UpdateItem on the current status that appends to the history and
+ * moves the item to its new status partition, so a decision is taken once however many humans
+ * click at the same time.
  *
  * `create` and every transition carry a per-call writeId (write-id.ts), appended to the item's
  * `recentWriteIds` (one per history entry, so bounded like the history) and refused when already
@@ -18,7 +21,7 @@ import { EscalationStatus, type Escalation } from '../../app/records/escalation.
 import type { ConditionalWriteResult } from '../../app/ports/conditional-write.ts';
 import type { EscalationStore } from '../../app/ports/escalation-store.ts';
 import { InvalidInputError } from '../../core/errors.ts';
-import { escalationSortKey, ESCALATION_LIST_PARTITION } from './agent-table-keys.ts';
+import { escalationListPartition, escalationSortKey, ESCALATION_LIST_PARTITION } from './agent-table-keys.ts';
 import { clusterPartitionKey } from './cluster-table-keys.ts';
 import { CLUSTER_INDEX_NAME, TableKey } from './table-definition.ts';
 import { RECENT_WRITE_IDS_ATTRIBUTE, appendWriteId, isConditionFailure, randomWriteId, recentWriteIds, type NewWriteId } from './write-id.ts';
@@ -48,6 +51,9 @@ const EscalationSchema = z.object({
 
 type Item = Record<string, unknown>;
 
+/** Items one filtered index page reads at least (the filter drops some of them). */
+const MIN_FILTERED_PAGE_ITEMS = 25;
+
 export class DynamoEscalationStore implements EscalationStore {
   readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
@@ -67,7 +73,7 @@ export class DynamoEscalationStore implements EscalationStore {
     const item: Item = {
       [TableKey.partition]: clusterPartitionKey(escalation.clusterId),
       [TableKey.sort]: escalationSortKey(escalation.escalationId),
-      [TableKey.indexPartition]: ESCALATION_LIST_PARTITION,
+      [TableKey.indexPartition]: escalationListPartition(parsed.data.status),
       [TableKey.indexSort]: `${new Date(escalation.createdAtMs).toISOString()}#${escalation.clusterId}#${escalation.escalationId}`,
       ...parsed.data,
     };
@@ -102,9 +108,9 @@ export class DynamoEscalationStore implements EscalationStore {
     const deciding = from === EscalationStatus.pending;
     const writeId = this.#newWriteId();
     const once = appendWriteId(writeId);
-    const sets = ['#status = :to', '#history = list_append(#history, :entry)', once.set];
-    const names: Record<string, string> = { '#status': 'status', '#history': 'history', ...once.names };
-    const values: Item = { ':from': from, ':to': to, ':entry': [{ atMs: entry.atMs, by: entry.by, status: to, note: entry.note }], ...once.values };
+    const sets = ['#status = :to', '#indexPk = :toPartition', '#history = list_append(#history, :entry)', once.set];
+    const names: Record<string, string> = { '#status': 'status', '#indexPk': TableKey.indexPartition, '#history': 'history', ...once.names };
+    const values: Item = { ':from': from, ':to': to, ':toPartition': escalationListPartition(to), ':entry': [{ atMs: entry.atMs, by: entry.by, status: to, note: entry.note }], ...once.values };
     if (deciding) {
       sets.push('#decidedBy = :by', '#decidedAtMs = :at');
       Object.assign(names, { '#decidedBy': 'decidedBy', '#decidedAtMs': 'decidedAtMs' });
@@ -133,12 +139,32 @@ export class DynamoEscalationStore implements EscalationStore {
     return (await this.#wrote(clusterId, escalationId, writeId)) ? { status: 'written' } : { status: 'conflict' };
   }
 
-  /** Newest first, across clusters unless `clusterId` is given; at most `limit`. */
+  /**
+   * Newest first, across clusters unless `clusterId` is given; at most `limit`. Reads the status
+   * partition of `status` (every status partition without one) page by page until `limit` match,
+   * and the legacy partition filtered the same way; merges them by index sort key.
+   */
   async list(options: { readonly status?: EscalationStatus; readonly clusterId?: string; readonly limit: number }): Promise<Escalation[]> {
     if (!Number.isInteger(options.limit) || options.limit < 0) throw new InvalidInputError(`invalid limit ${options.limit}: expected a non-negative integer`);
+    if (options.limit === 0) return [];
+    const statuses = options.status === undefined ? Object.values(EscalationStatus) : [options.status];
+    const partitions = [...statuses.map((status) => ({ partition: escalationListPartition(status), status: undefined })), { partition: ESCALATION_LIST_PARTITION, status: options.status }];
+    const pages = await Promise.all(partitions.map(({ partition, status }) => this.#listPartition(partition, { limit: options.limit, status, clusterId: options.clusterId })));
+    return pages
+      .flat()
+      .sort((left, right) => (left.indexSort < right.indexSort ? 1 : left.indexSort > right.indexSort ? -1 : 0))
+      .slice(0, options.limit)
+      .map((entry) => entry.escalation);
+  }
+
+  /** Newest first from one index partition, filtered by status and cluster when given; at most `limit`. */
+  async #listPartition(
+    partition: string,
+    options: { readonly limit: number; readonly status: EscalationStatus | undefined; readonly clusterId: string | undefined },
+  ): Promise<{ indexSort: string; escalation: Escalation }[]> {
     const filters: string[] = [];
     const names: Record<string, string> = { '#indexPk': TableKey.indexPartition };
-    const values: Item = { ':partition': ESCALATION_LIST_PARTITION };
+    const values: Item = { ':partition': partition };
     if (options.status !== undefined) {
       filters.push('#status = :status');
       names['#status'] = 'status';
@@ -149,9 +175,10 @@ export class DynamoEscalationStore implements EscalationStore {
       names['#clusterId'] = 'clusterId';
       values[':clusterId'] = options.clusterId;
     }
-    const found: Escalation[] = [];
+    const found: { indexSort: string; escalation: Escalation }[] = [];
     let startKey: Item | undefined;
     while (found.length < options.limit) {
+      const remaining = options.limit - found.length;
       let page;
       try {
         page = await this.#client.send(
@@ -164,6 +191,9 @@ export class DynamoEscalationStore implements EscalationStore {
             ExpressionAttributeValues: values,
             ScanIndexForward: false,
             ExclusiveStartKey: startKey,
+            // Limit counts items read before the filter: without a filter exactly what is missing,
+            // with one a page ahead (a page without Limit would read up to 1 MB).
+            Limit: filters.length > 0 ? Math.max(remaining, MIN_FILTERED_PAGE_ITEMS) : remaining,
           }),
         );
       } catch (error) {
@@ -171,7 +201,7 @@ export class DynamoEscalationStore implements EscalationStore {
       }
       for (const item of page.Items ?? []) {
         if (found.length === options.limit) break;
-        found.push(this.#decode(item));
+        found.push({ indexSort: String(item[TableKey.indexSort]), escalation: this.#decode(item) });
       }
       startKey = page.LastEvaluatedKey;
       if (startKey === undefined) break;

@@ -38,7 +38,7 @@ import {
 } from './request-schemas.ts';
 
 /** Routes the dashboard calls; the only ones that answer cross-origin requests (when an origin is configured). */
-export const DASHBOARD_API_PATHS = ['/api/clusters', '/api/clusters/*', '/api/escalations', '/api/budget'] as const;
+export const DASHBOARD_API_PATHS = ['/api/dashboard', '/api/clusters', '/api/clusters/*', '/api/escalations', '/api/budget'] as const;
 
 export function createHttpApp(deps: HttpDeps): Hono {
   const app = new Hono();
@@ -66,7 +66,9 @@ export function createHttpApp(deps: HttpDeps): Hono {
     const dashboardCors = cors({
       origin: settings.corsOrigin,
       allowMethods: ['GET', 'POST', 'OPTIONS'],
-      allowHeaders: ['content-type', API_KEY_HEADER],
+      allowHeaders: ['content-type', API_KEY_HEADER, 'if-none-match'],
+      // The page keeps the aggregate's ETag to send it back in If-None-Match.
+      exposeHeaders: ['etag'],
       maxAge: 600,
     });
     for (const path of DASHBOARD_API_PATHS) app.use(path, dashboardCors);

@@ -16,35 +16,94 @@ function componentOf(projection: CostProjection, component: BudgetComponent): Co
 
 const ZERO_USAGE: Usage = Object.fromEntries(Object.keys(DEFAULT_USAGE).map((key) => [key, 0])) as unknown as Usage;
 
+/** The AgentCore Runtime's net cost a month under DEFAULT_USAGE's agent fields, worked by hand in the first test. */
+const AGENTCORE = 0.321265298611;
+
+/** The seed's expected usage without the web dashboard. */
+const SEED_ONLY: Usage = { ...DEFAULT_USAGE, dashboardHoursPerMonth: 0 };
+
 describe('projectMonthlyCost', () => {
-  it('projectMonthlyCost prices the seed default usage as worked by hand', () => {
+  it('projectMonthlyCost prices the seed expected usage (no dashboard) as worked by hand', () => {
     // Hand-worked (prices: US_EAST_1_PRICES = Haiku 5.5 and Sonnet 5.5 through the US profile, free tier: SEED_FREE_TIER):
     // Bedrock: 3,000 calls, 5 % Sonnet → 2,850 Haiku calls × (200 in, 150 out) tokens
     //   Haiku  570,000 in × $0.00011/1K = 0.0627;  427,500 out × $0.00055/1K = 0.235125
     //   Sonnet  30,000 in × $0.0022/1K  = 0.066;    22,500 out × $0.011/1K   = 0.2475  → 0.611325
     // DynamoDB: 40K WRU × $0.625/M = 0.025; 100K RRU × $0.125/M = 0.0125; PITR 1 GB × 0.2 = 0.2 → 0.2375
-    // CloudWatch: (13 − 10) metrics × 0.30 = 0.9; (11 − 10) alarm metrics × 0.10 = 0.1; 0.25 GB stored × 0.03 = 0.0075 → 1.0075
+    // CloudWatch: 5 metrics ≤ 10 free, 1 dashboard ≤ 3 free, 4 alarm metrics ≤ 10 free, 0.5 GB logs ≤ 5 free;
+    //   0.25 GB-month stored × 0.03 = 0.0075 (no free allowance); X-Ray 5,000 traces ≤ 100,000 free → 0.0075
     // AgentCore (no free tier): CPU (10,000 × 0.017 s + 10,000 sessions × 0.47 s) = 4,870 s = 1.352777… vCPU-h × $0.0895 = 0.121073611…
-    //   memory 0.127 GB × (10,000 × 300 s + 10,000 × 0.05 s) = 381,063.5 GB-s = 105.850972… GB-h × $0.00945 = 1.000291687…
-    //   → 1.121365298611 (python3: (10000*0.017+10000*0.47)/3600*0.0895 + 0.127*(10000*300+10000*0.05)/3600*0.00945)
+    //   memory 0.127 GB × (10,000 × 60 s + 10,000 × 0.05 s) = 76,263.5 GB-s = 21.184305… GB-h × $0.00945 = 0.200191687…
+    //   → AGENTCORE = 0.321265298611 (python3: (10000*0.017+10000*0.47)/3600*0.0895 + 0.127*(10000*60+10000*0.05)/3600*0.00945)
     // Everything else sits inside the free tier.
-    const projection = projectMonthlyCost(DEFAULT_USAGE, US_EAST_1_PRICES, SEED_FREE_TIER);
+    const projection = projectMonthlyCost(SEED_ONLY, US_EAST_1_PRICES, SEED_FREE_TIER);
 
     expect(componentOf(projection, BudgetComponent.agentReasoning).netUsd).toBeCloseTo(0.611325, TOLERANCE_DIGITS);
     expect(componentOf(projection, BudgetComponent.environmentProfiles).netUsd).toBeCloseTo(0.2375, TOLERANCE_DIGITS);
-    expect(componentOf(projection, BudgetComponent.cloudwatchDashboards).netUsd).toBeCloseTo(1.0075, TOLERANCE_DIGITS);
+    expect(componentOf(projection, BudgetComponent.cloudwatchDashboards).netUsd).toBeCloseTo(0.0075, TOLERANCE_DIGITS);
     expect(componentOf(projection, BudgetComponent.predictionServing).netUsd).toBe(0);
     expect(componentOf(projection, BudgetComponent.slackIntegration).netUsd).toBe(0);
     expect(componentOf(projection, BudgetComponent.calibrationState).netUsd).toBe(0);
-    expect(componentOf(projection, BudgetComponent.agentOrchestration).netUsd).toBeCloseTo(1.121365298611, TOLERANCE_DIGITS);
+    expect(componentOf(projection, BudgetComponent.agentOrchestration).netUsd).toBeCloseTo(AGENTCORE, TOLERANCE_DIGITS);
     expect(componentOf(projection, BudgetComponent.agentOrchestration).services).toEqual(['Bedrock AgentCore', 'Step Functions']);
-    expect(projection.totalNetUsd).toBeCloseTo(2.977690298611, TOLERANCE_DIGITS);
-    expect(projection.runwayMonths).toBeCloseTo(200 / 2.977690298611, 6);
+    expect(projection.totalNetUsd).toBeCloseTo(0.856325 + AGENTCORE, TOLERANCE_DIGITS);
+    expect(projection.runwayMonths).toBeCloseTo(200 / (0.856325 + AGENTCORE), 6);
+    expect(projection.dashboard.requests).toBe(0);
+  });
+
+  it('projectMonthlyCost prices the default usage (seed + one dashboard tab 176 h/month at 15 s) as worked by hand: gross ≤ $8, every component within its allocation', () => {
+    // Dashboard (dashboard-usage.ts): 176 h × 3,600 s ÷ 15 s = 42,240 refreshes × 1 request = 42,240 requests,
+    //   each traced (0.0667 requests/s < Lambda's 1/s reservoir) → 42,240 traces;
+    //   × 32 read units (dashboardReadUnits(6): 1 + 6 × 4.5 + 3 + 1) = 1,351,680 RRU;
+    //   × 0.3 s × 0.25 GB = 3,168 GB-s; × 400 B = 0.016896 GB logs, × 14/30 = 0.0078848 GB-month held.
+    // Gross by component:
+    //   Step Functions 2,000 × $0.025/1K = 0.05
+    //   Bedrock 0.611325 (above)
+    //   Lambda (50,000 + 42,240) × $0.20/M = 0.018448; (3,750 + 3,168) GB-s × $0.0000133334 = 0.0922404612 → 0.1106884612
+    //   DynamoDB 0.025 + (100,000 + 1,351,680) × $0.125/M = 0.18146; storage 1 × 0.25; PITR 0.2 → 0.65646
+    //   S3 0.5 × 0.023 + 500 × $0.005/1K + 5,000 × $0.0004/1K = 0.016
+    //   API Gateway (10,000 + 42,240) × $1/M = 0.05224; SNS 1,000 × $0.5/M = 0.0005 → 0.05274
+    //   CloudWatch 5 × 0.30 + 1 × 3.00 + 4 × 0.10 + 0.516896 × 0.50 + 0.2578848 × 0.03 = 5.166184544;
+    //     X-Ray 47,240 × $5/M = 0.2362 → 5.402384544
+    //   AgentCore AGENTCORE (first test, no free tier)
+    //   total gross 6.899598005 + AGENTCORE = 7.220863303611
+    // Net: DynamoDB 0.40646 (storage free), CloudWatch 0.007736544 (stored logs), Bedrock 0.611325, AgentCore → 1.025521544 + AGENTCORE
+    const projection = projectMonthlyCost(DEFAULT_USAGE, US_EAST_1_PRICES, SEED_FREE_TIER);
+
+    expect(projection.dashboard).toMatchObject({ refreshes: 42_240, requests: 42_240, traces: 42_240, readUnits: 1_351_680 });
+    expect(componentOf(projection, BudgetComponent.predictionServing).grossUsd).toBeCloseTo(0.1106884612, TOLERANCE_DIGITS);
+    expect(componentOf(projection, BudgetComponent.environmentProfiles).grossUsd).toBeCloseTo(0.65646, TOLERANCE_DIGITS);
+    expect(componentOf(projection, BudgetComponent.environmentProfiles).netUsd).toBeCloseTo(0.40646, TOLERANCE_DIGITS);
+    expect(componentOf(projection, BudgetComponent.slackIntegration).grossUsd).toBeCloseTo(0.05274, TOLERANCE_DIGITS);
+    expect(componentOf(projection, BudgetComponent.cloudwatchDashboards).grossUsd).toBeCloseTo(5.402384544, TOLERANCE_DIGITS);
+    expect(componentOf(projection, BudgetComponent.cloudwatchDashboards).netUsd).toBeCloseTo(0.007736544, TOLERANCE_DIGITS);
+    expect(projection.totalGrossUsd).toBeCloseTo(6.899598005 + AGENTCORE, 8);
+    expect(projection.totalNetUsd).toBeCloseTo(1.025521544 + AGENTCORE, TOLERANCE_DIGITS);
+    expect(projection.totalGrossUsd).toBeLessThanOrEqual(8);
+    expect(projection.overAllocated).toEqual([]);
+    for (const component of projection.components) {
+      if (component.shareOfAllocationPerMonth !== null) expect(component.shareOfAllocationPerMonth, component.label).toBeLessThan(1);
+    }
+  });
+
+  it('projectMonthlyCost of the dashboard as it polled before (12 requests every 2 s) puts the Slack integration over its allocation', () => {
+    // 176 h × 3,600 ÷ 2 = 316,800 refreshes × 12 requests = 3,801,600 requests.
+    // API Gateway: (10,000 + 3,801,600 − 1,000,000 free) × $1/M = 2.8116 net > $2 allocation (140.58 %).
+    // X-Ray: 6 requests/s → 1 + 0.05 × 5 = 1.25 traced per second × 633,600 s = 792,000 traces.
+    const usage: Usage = { ...DEFAULT_USAGE, dashboardRefreshSeconds: 2, dashboardRequestsPerRefresh: 12 };
+
+    const projection = projectMonthlyCost(usage, US_EAST_1_PRICES, SEED_FREE_TIER);
+
+    const slack = componentOf(projection, BudgetComponent.slackIntegration);
+    expect(projection.dashboard.requests).toBe(3_801_600);
+    expect(projection.dashboard.traces).toBeCloseTo(792_000, 6);
+    expect(slack.lines.find((line) => line.service === 'API Gateway')?.netUsd).toBeCloseTo(2.8116, TOLERANCE_DIGITS);
+    expect(slack.shareOfAllocationPerMonth).toBeCloseTo((2.8116 + 0) / 2, TOLERANCE_DIGITS);
+    expect(projection.overAllocated).toContain(BudgetComponent.slackIntegration);
   });
 
   it('projectMonthlyCost reports gross and free-tier credit for lines inside the free tier', () => {
     // Lambda: 50,000 requests × $0.20/M = 0.01; 50,000 × 0.3 s × 0.25 GB = 3,750 GB-s × $0.0000133334 = 0.05000025.
-    const projection = projectMonthlyCost(DEFAULT_USAGE, US_EAST_1_PRICES, SEED_FREE_TIER);
+    const projection = projectMonthlyCost(SEED_ONLY, US_EAST_1_PRICES, SEED_FREE_TIER);
 
     const serving = componentOf(projection, BudgetComponent.predictionServing);
     expect(serving.grossUsd).toBeCloseTo(0.06000025, TOLERANCE_DIGITS);
@@ -55,20 +114,20 @@ describe('projectMonthlyCost', () => {
 
   it('projectMonthlyCost computes share of allocation and runway per component', () => {
     // Agent reasoning: 0.611325 / 35 per month; 35 / 0.611325 months.
-    const projection = projectMonthlyCost(DEFAULT_USAGE, US_EAST_1_PRICES, SEED_FREE_TIER);
+    const projection = projectMonthlyCost(SEED_ONLY, US_EAST_1_PRICES, SEED_FREE_TIER);
 
     const reasoning = componentOf(projection, BudgetComponent.agentReasoning);
     expect(reasoning.allocationUsd).toBe(35);
     expect(reasoning.shareOfAllocationPerMonth).toBeCloseTo(0.611325 / 35, TOLERANCE_DIGITS);
     expect(reasoning.runwayMonths).toBeCloseTo(35 / 0.611325, 6);
-    // Agent orchestration: the AgentCore Runtime's 1.121365298611 a month against the seed's $50.
+    // Agent orchestration: the AgentCore Runtime's AGENTCORE a month against the seed's $50.
     const orchestration = componentOf(projection, BudgetComponent.agentOrchestration);
     expect(orchestration.allocationUsd).toBe(50);
-    expect(orchestration.shareOfAllocationPerMonth).toBeCloseTo(1.121365298611 / 50, TOLERANCE_DIGITS);
-    expect(orchestration.runwayMonths).toBeCloseTo(50 / 1.121365298611, 6);
-    const workflow = componentOf(projection, BudgetComponent.slackIntegration);
-    expect(workflow.shareOfAllocationPerMonth).toBe(0);
-    expect(workflow.runwayMonths).toBeNull();
+    expect(orchestration.shareOfAllocationPerMonth).toBeCloseTo(AGENTCORE / 50, TOLERANCE_DIGITS);
+    expect(orchestration.runwayMonths).toBeCloseTo(50 / AGENTCORE, 6);
+    const slack = componentOf(projection, BudgetComponent.slackIntegration);
+    expect(slack.shareOfAllocationPerMonth).toBe(0);
+    expect(slack.runwayMonths).toBeNull();
     const calibration = componentOf(projection, BudgetComponent.calibrationState);
     expect(calibration.shareOfAllocationPerMonth).toBeNull();
   });
@@ -88,12 +147,12 @@ describe('projectMonthlyCost', () => {
 
   it('projectMonthlyCost with alwaysFreeOnly charges the 12-month allowances (API Gateway, S3)', () => {
     // API: 10,000 × $1/M = 0.01. S3: 0.5 GB × 0.023 = 0.0115; 500 PUT × $0.005/1K = 0.0025; 5,000 GET × $0.0004/1K = 0.002.
-    const projection = projectMonthlyCost(DEFAULT_USAGE, US_EAST_1_PRICES, alwaysFreeOnly(SEED_FREE_TIER));
+    const projection = projectMonthlyCost(SEED_ONLY, US_EAST_1_PRICES, alwaysFreeOnly(SEED_FREE_TIER));
 
     expect(componentOf(projection, BudgetComponent.slackIntegration).netUsd).toBeCloseTo(0.01, TOLERANCE_DIGITS);
     expect(componentOf(projection, BudgetComponent.calibrationState).netUsd).toBeCloseTo(0.016, TOLERANCE_DIGITS);
     expect(componentOf(projection, BudgetComponent.predictionServing).netUsd).toBe(0);
-    expect(projection.totalNetUsd).toBeCloseTo(2.977690298611 + 0.01 + 0.016, TOLERANCE_DIGITS);
+    expect(projection.totalNetUsd).toBeCloseTo(0.856325 + AGENTCORE + 0.01 + 0.016, TOLERANCE_DIGITS);
   });
 
   it('projectMonthlyCost with noFreeTier nets every line at its gross price', () => {
@@ -163,10 +222,10 @@ describe('projectMonthlyCost', () => {
   it('projectMonthlyCost accepts another allocation and budget', () => {
     const allocation: AllocationEntry[] = BUDGET_ALLOCATION.map((entry) => ({ ...entry, allocationUsd: entry.allocationUsd / 2 }));
 
-    const projection = projectMonthlyCost(DEFAULT_USAGE, US_EAST_1_PRICES, SEED_FREE_TIER, allocation, 100);
+    const projection = projectMonthlyCost(SEED_ONLY, US_EAST_1_PRICES, SEED_FREE_TIER, allocation, 100);
 
     expect(componentOf(projection, BudgetComponent.agentReasoning).allocationUsd).toBe(17.5);
-    expect(projection.runwayMonths).toBeCloseTo(100 / 2.977690298611, 6);
+    expect(projection.runwayMonths).toBeCloseTo(100 / (0.856325 + AGENTCORE), 6);
   });
 
   it('projectMonthlyCost returns a frozen projection', () => {
@@ -184,6 +243,7 @@ describe('projectMonthlyCost', () => {
           key,
           key === 'sonnetCallShare' ? fc.double({ min: 0, max: 1, noNaN: true })
             : key === 'lambdaMemoryMb' ? fc.integer({ min: 128, max: 10_240 })
+            : key === 'dashboardRefreshSeconds' ? fc.oneof(fc.constant(0), fc.double({ min: 1, max: 86_400, noNaN: true }))
               : fc.double({ min: 0, max: 1e7, noNaN: true }),
         ]),
       ),

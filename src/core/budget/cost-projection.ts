@@ -9,6 +9,7 @@ import {
   TOTAL_BUDGET_USD,
   type AllocationEntry,
 } from './budget-allocation.ts';
+import { dashboardMonthly, type DashboardMonthly } from './dashboard-usage.ts';
 import type { FreeTier } from './free-tier.ts';
 import { ModelFamily, type PriceTable } from './price-table.ts';
 import type { Usage } from './usage.ts';
@@ -57,6 +58,8 @@ export interface CostProjection {
   readonly runwayMonths: number | null;
   /** Components whose monthly net cost exceeds their whole allocation. */
   readonly overAllocated: readonly BudgetComponent[];
+  /** The web dashboard's share of the quantities priced (already included in the lines). */
+  readonly dashboard: DashboardMonthly;
 }
 
 type LineInput = Omit<CostLine, 'grossUsd' | 'freeTierCreditUsd' | 'netUsd'>;
@@ -66,6 +69,9 @@ type LineInput = Omit<CostLine, 'grossUsd' | 'freeTierCreditUsd' | 'netUsd'>;
  *
  * Units: every `*Usd` is US dollars per month except allocations and the budget (whole-life USD);
  * quantities are per month. Lambda GB-seconds = requests × durationMs/1000 × memoryMb/1024.
+ * The web dashboard (`dashboardMonthly`) adds its requests to the HTTP API and Lambda lines, its
+ * sampled traces to X-Ray's, its read units to DynamoDB's and its platform log lines to
+ * CloudWatch Logs.
  * Bedrock tokens = modelCalls × share × average tokens per call, Haiku for (1 − sonnetCallShare)
  * of the calls and Sonnet for the rest. AgentCore Runtime vCPU-hours = (agentInvocations × CPU per
  * invocation + agentSessions × CPU per session start) ÷ 3600; GB-hours = agentMemoryGb ×
@@ -85,7 +91,8 @@ export function projectMonthlyCost(
   allocation: readonly AllocationEntry[] = BUDGET_ALLOCATION,
   budgetUsd: number = TOTAL_BUDGET_USD,
 ): CostProjection {
-  const lines = priceLines(usage, prices, freeTier).map(priceLine);
+  const dashboard = dashboardMonthly(usage);
+  const lines = priceLines(usage, dashboard, prices, freeTier).map(priceLine);
   const components = allocation.map((entry) => rollUp(entry, lines.filter((line) => line.component === entry.component)));
   const totalNetUsd = sum(components.map((component) => component.netUsd));
   return Object.freeze({
@@ -96,11 +103,13 @@ export function projectMonthlyCost(
     budgetUsd,
     runwayMonths: totalNetUsd > 0 ? budgetUsd / totalNetUsd : null,
     overAllocated: Object.freeze(components.filter((component) => component.netUsd > component.allocationUsd).map((component) => component.component)),
+    dashboard: Object.freeze({ ...dashboard }),
   });
 }
 
-function priceLines(usage: Usage, prices: PriceTable, freeTier: FreeTier): LineInput[] {
-  const gbSeconds = usage.lambdaRequests * (usage.lambdaAverageDurationMs / 1000) * (usage.lambdaMemoryMb / 1024);
+function priceLines(usage: Usage, dashboard: DashboardMonthly, prices: PriceTable, freeTier: FreeTier): LineInput[] {
+  const lambdaRequests = usage.lambdaRequests + dashboard.requests;
+  const gbSeconds = usage.lambdaRequests * (usage.lambdaAverageDurationMs / 1000) * (usage.lambdaMemoryMb / 1024) + dashboard.gbSeconds;
   const agentVcpuSeconds = usage.agentInvocations * usage.agentCpuSecondsPerInvocation + usage.agentSessions * usage.agentCpuSecondsPerSessionStart;
   const agentGbSeconds = usage.agentMemoryGb * (usage.agentSessions * usage.agentIdleSessionSeconds + usage.agentInvocations * usage.agentBusySecondsPerInvocation);
   const sonnetCalls = usage.modelCalls * usage.sonnetCallShare;
@@ -123,7 +132,7 @@ function priceLines(usage: Usage, prices: PriceTable, freeTier: FreeTier): LineI
   ];
   return [
     {
-      component: predictionServing, service: 'Lambda', item: 'requests', quantity: usage.lambdaRequests, unit: 'requests',
+      component: predictionServing, service: 'Lambda', item: 'requests', quantity: lambdaRequests, unit: 'requests',
       unitPriceUsd: perMillion(lambda.usdPerMillionRequests), freeQuantity: freeTier.lambdaRequests.quantity,
     },
     {
@@ -131,7 +140,7 @@ function priceLines(usage: Usage, prices: PriceTable, freeTier: FreeTier): LineI
       unitPriceUsd: lambda.usdPerGbSecondArm64, freeQuantity: freeTier.lambdaGbSeconds.quantity,
     },
     {
-      component: slackIntegration, service: 'API Gateway', item: 'HTTP API requests', quantity: usage.apiRequests, unit: 'requests',
+      component: slackIntegration, service: 'API Gateway', item: 'HTTP API requests', quantity: usage.apiRequests + dashboard.requests, unit: 'requests',
       unitPriceUsd: perMillion(apiGatewayHttp.usdPerMillionRequests), freeQuantity: freeTier.apiRequests.quantity,
     },
     {
@@ -143,7 +152,7 @@ function priceLines(usage: Usage, prices: PriceTable, freeTier: FreeTier): LineI
       unitPriceUsd: perMillion(dynamodb.usdPerMillionWriteRequestUnits), freeQuantity: freeTier.dynamoRequestUnits.quantity,
     },
     {
-      component: environmentProfiles, service: 'DynamoDB', item: 'read request units', quantity: usage.dynamoReadRequestUnits, unit: 'RRU',
+      component: environmentProfiles, service: 'DynamoDB', item: 'read request units', quantity: usage.dynamoReadRequestUnits + dashboard.readUnits, unit: 'RRU',
       unitPriceUsd: perMillion(dynamodb.usdPerMillionReadRequestUnits), freeQuantity: freeTier.dynamoRequestUnits.quantity,
     },
     {
@@ -191,15 +200,15 @@ function priceLines(usage: Usage, prices: PriceTable, freeTier: FreeTier): LineI
       unitPriceUsd: cloudwatch.usdPerAlarmMetricMonth, freeQuantity: freeTier.cloudwatchAlarmMetrics.quantity,
     },
     {
-      component: cloudwatchDashboards, service: 'CloudWatch', item: 'logs ingested', quantity: usage.cloudwatchLogsIngestedGb, unit: 'GB',
+      component: cloudwatchDashboards, service: 'CloudWatch', item: 'logs ingested', quantity: usage.cloudwatchLogsIngestedGb + dashboard.logsIngestedGb, unit: 'GB',
       unitPriceUsd: cloudwatch.usdPerGbLogsIngested, freeQuantity: freeTier.cloudwatchLogsGb.quantity,
     },
     {
-      component: cloudwatchDashboards, service: 'CloudWatch', item: 'logs stored', quantity: usage.cloudwatchLogsStoredGb, unit: 'GB-month',
+      component: cloudwatchDashboards, service: 'CloudWatch', item: 'logs stored', quantity: usage.cloudwatchLogsStoredGb + dashboard.logsStoredGb, unit: 'GB-month',
       unitPriceUsd: cloudwatch.usdPerGbMonthLogsStored, freeQuantity: 0,
     },
     {
-      component: cloudwatchDashboards, service: 'X-Ray', item: 'traces recorded', quantity: usage.xrayTraces, unit: 'traces',
+      component: cloudwatchDashboards, service: 'X-Ray', item: 'traces recorded', quantity: usage.xrayTraces + dashboard.traces, unit: 'traces',
       unitPriceUsd: perMillion(xray.usdPerMillionTracesRecorded), freeQuantity: freeTier.xrayTraces.quantity,
     },
     ...modelLines(ModelFamily.haiku, haikuCalls),

@@ -4,22 +4,23 @@
  * stated below with its reasoning. Apart from usage.ts (validation, measured tokens) so that what
  * only names the fields (`vgac cost --help`) does not load zod.
  */
+import { DEFAULT_CLUSTERS, DEFAULT_DASHBOARD_HOURS_PER_MONTH, DEPLOYED_DASHBOARD_REFRESH_SECONDS, dashboardReadUnits } from './dashboard-usage.ts';
 
 /**
  * Seconds an AgentCore Runtime session (one microVM) stays alive after its last invocation:
  * template.yaml's `AgentRuntime` LifecycleConfiguration.IdleRuntimeSessionTimeout. Memory is billed
  * for that time too.
  */
-export const AGENTCORE_IDLE_SESSION_SECONDS = 300;
+export const AGENTCORE_IDLE_SESSION_SECONDS = 60;
 
 export interface Usage {
-  /** Lambda invocations per month, all functions. */
+  /** Lambda invocations per month, all functions, besides the dashboard's (added from the dashboard fields). */
   readonly lambdaRequests: number;
   /** Mean billed duration per invocation, ms. */
   readonly lambdaAverageDurationMs: number;
   /** Configured memory, MB (the template's 256 by default). */
   readonly lambdaMemoryMb: number;
-  /** HTTP API requests per month (API, Slack, dashboard). */
+  /** HTTP API requests per month (API, Slack); the dashboard's are added from the dashboard fields. */
   readonly apiRequests: number;
   readonly dynamoWriteRequestUnits: number;
   readonly dynamoReadRequestUnits: number;
@@ -31,6 +32,7 @@ export interface Usage {
   readonly snsPublishes: number;
   /** Step Functions standard-workflow state transitions per month. */
   readonly stateTransitions: number;
+  /** X-Ray traces besides the dashboard's (each dashboard request is traced: added from the dashboard fields). */
   readonly xrayTraces: number;
   /** Distinct custom metric series (name + dimension set) in the Vgac namespace. */
   readonly cloudwatchCustomMetrics: number;
@@ -46,6 +48,14 @@ export interface Usage {
   readonly averageOutputTokensPerCall: number;
   /** Fraction of model calls marked complex and sent to Sonnet, in [0, 1]; the rest go to Haiku. */
   readonly sonnetCallShare: number;
+  /** Hours per month a web dashboard tab is open and visible (a hidden tab does not poll); 0 = none. */
+  readonly dashboardHoursPerMonth: number;
+  /** Seconds between two refreshes of an open dashboard: 0 (none) or 1–86,400. */
+  readonly dashboardRefreshSeconds: number;
+  /** HTTP requests per refresh (each one API-function invocation). */
+  readonly dashboardRequestsPerRefresh: number;
+  /** DynamoDB read request units per refresh. */
+  readonly dashboardReadUnitsPerRefresh: number;
   /** AgentCore Runtime invocations per month: one observe→predict→decide per agent question. */
   readonly agentInvocations: number;
   /** AgentCore sessions started per month (each a microVM, alive until `agentIdleSessionSeconds` after its last invocation); ≤ agentInvocations. */
@@ -84,11 +94,18 @@ export const DEFAULT_USAGE: Usage = Object.freeze({
   s3PutRequests: 500,
   /** Bundles are cached per Lambda container; a GET per cold start. */
   s3GetRequests: 5_000,
-  /** Predictions, ScopeChanges, Escalations, ModelInputTokens, ModelOutputTokens, ModelCostUsd, ModelUnavailable, and Ece for 6 clusters. */
-  cloudwatchCustomMetrics: 13,
+  /**
+   * Predictions, ScopeChanges, Escalations, ModelCostUsd (lambda-observability.ts's MetricName,
+   * each with only the `service` dimension) and ModelUnavailable (a failed model call, alarmed).
+   */
+  cloudwatchCustomMetrics: 5,
+  /** template.yaml's operations dashboard. */
   cloudwatchDashboards: 1,
-  /** The template's error alarm reads 9 metrics (8 functions + the state machine), the cost alarm 1, the model-unavailable alarm 1. */
-  cloudwatchAlarmMetrics: 11,
+  /**
+   * The errors alarm reads 2 metrics (Lambda's account-wide Errors and failed workflow runs), the
+   * model cost alarm 1, the model-unavailable alarm 1.
+   */
+  cloudwatchAlarmMetrics: 4,
   cloudwatchLogsIngestedGb: 0.5,
   /** 0.5 GB/month kept 14 days. */
   cloudwatchLogsStoredGb: 0.25,
@@ -98,6 +115,14 @@ export const DEFAULT_USAGE: Usage = Object.freeze({
   averageInputTokensPerCall: 200,
   averageOutputTokensPerCall: 150,
   sonnetCallShare: 0.05,
+  // One operator keeps the web dashboard open on the deployed API.
+  dashboardHoursPerMonth: DEFAULT_DASHBOARD_HOURS_PER_MONTH,
+  /** The interval a deployed API announces (the page never polls faster). */
+  dashboardRefreshSeconds: DEPLOYED_DASHBOARD_REFRESH_SECONDS,
+  /** GET /api/dashboard: everything one refresh draws. */
+  dashboardRequestsPerRefresh: 1,
+  /** Steady state with DEFAULT_CLUSTERS clusters (dashboard-usage.ts). */
+  dashboardReadUnitsPerRefresh: dashboardReadUnits(DEFAULT_CLUSTERS),
   // AgentCore Runtime. Volume: one invocation per agent question, the seed's ~10K API calls a month.
   agentInvocations: 10_000,
   /** Upper bound: every question in a session of its own (sessions are per API key or Slack conversation, so fewer). */

@@ -15,6 +15,8 @@ describe('DEFAULT_USAGE', () => {
       stateTransitions: 2_000,
       xrayTraces: 5_000,
     });
+    // Plus one dashboard tab open 8 h × 22 working days, one request every 15 s, 32 read units per refresh (6 clusters).
+    expect(DEFAULT_USAGE).toMatchObject({ dashboardHoursPerMonth: 176, dashboardRefreshSeconds: 15, dashboardRequestsPerRefresh: 1, dashboardReadUnitsPerRefresh: 32 });
     expect(Object.isFrozen(DEFAULT_USAGE)).toBe(true);
   });
 });
@@ -48,6 +50,13 @@ describe('parseUsage', () => {
 
   it('parseUsage names a field of the wrong type', () => {
     expect(() => parseUsage({ apiRequests: '10000' })).toThrow(/usage field 'apiRequests': .*expected number/);
+  });
+
+  it('parseUsage takes a dashboard refresh interval of 0 (no dashboard) or 1–86400 s, and refuses others', () => {
+    expect(parseUsage({ dashboardRefreshSeconds: 0 }).dashboardRefreshSeconds).toBe(0);
+    expect(parseUsage({ dashboardRefreshSeconds: 60 }).dashboardRefreshSeconds).toBe(60);
+    expect(() => parseUsage({ dashboardRefreshSeconds: 0.5 })).toThrow(/usage field 'dashboardRefreshSeconds': expected 0 \(no dashboard\) or 1–86400 seconds/);
+    expect(() => parseUsage({ dashboardHoursPerMonth: 800 })).toThrow(/usage field 'dashboardHoursPerMonth'/);
   });
 
   it('parseUsage refuses a share outside [0, 1] and a fractional memory size', () => {

@@ -14,6 +14,8 @@ export interface CostReportContext {
   readonly usageLabel: string;
   /** The AgentCore Runtime's prices and the usage they are applied to; no line when absent. */
   readonly agentCoreLabel?: string;
+  /** How long a web dashboard is open and how often it refreshes, e.g. "176 h/month, a refresh every 15 s"; omitted: no dashboard line. */
+  readonly dashboardLabel?: string;
 }
 
 const HEADERS = ['Component', 'Services', 'Gross/mo', 'Free tier', 'Net/mo', 'Allocation', 'Month uses', 'Lasts'] as const;
@@ -36,10 +38,14 @@ export function formatCostReport(projection: CostProjection, context: CostReport
     'Total', '', usd(projection.totalGrossUsd, 4), usd(-projection.totalFreeTierCreditUsd, 4), usd(projection.totalNetUsd, 4),
     usd(projection.budgetUsd, 2), percent(projection.totalNetUsd / projection.budgetUsd), months(projection.runwayMonths),
   ]);
+  const { dashboard } = projection;
   const lines = [
     `Monthly cost projection — prices us-east-1 as of ${context.pricesAsOf}; free tier: ${context.freeTierLabel}; usage: ${context.usageLabel}`,
     `Bedrock: ${context.modelPricesLabel}`,
     ...(context.agentCoreLabel === undefined ? [] : [`AgentCore Runtime: ${context.agentCoreLabel}`]),
+    ...(context.dashboardLabel === undefined || dashboard.requests === 0
+      ? []
+      : [`Web dashboard (included): open ${context.dashboardLabel}: ${count(dashboard.requests)} API requests and Lambda invocations, ${count(dashboard.readUnits)} DynamoDB read units a month`]),
     '',
     ...table([...HEADERS], rows),
     '',
@@ -68,6 +74,10 @@ function usd(amount: number, decimals: number): string {
   // -0 would print as "-$0.0000"; a credit of zero is just zero.
   const value = Object.is(amount, -0) || Math.abs(amount) < 0.5 * 10 ** -decimals ? 0 : amount;
   return `${value < 0 ? '-' : ''}$${Math.abs(value).toFixed(decimals)}`;
+}
+
+function count(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
 }
 
 function percent(share: number): string {

@@ -2,15 +2,18 @@
  * The HTTP app as the API and Slack functions serve it — composeHttpApp, as `npm start` serves it,
  * with the parts a Lambda has: the prediction API, clusters, outcomes and escalations; the
  * AgentCore routes, whose `/invocations` runs in the deployed AgentCore Runtime when one is
- * configured (lambda-agent-parts.ts); the web dashboard; and the Slack routes when a signing
- * secret is known. Built once per cold start by api.ts / slack.ts; tests build it against
- * dynalite with their own parts.
+ * configured (lambda-agent-parts.ts); the dashboard's JSON routes (with the page itself when its
+ * assets are given) announcing {@link DEPLOYED_DASHBOARD_REFRESH_SECONDS} as the shortest refresh
+ * interval — every request is billed here; and the Slack routes when a signing secret is known.
+ * Built once per cold start by api.ts / slack.ts; tests build it against dynalite with their own parts.
  */
 import { handle } from 'hono/aws-lambda';
 import type { Hono } from 'hono';
 import { createCopilot } from '../../app/agents/ask-copilot.ts';
 import { decideEscalation } from '../../app/agents/decide-escalation.ts';
 import { inProcessAgentRuntime } from '../../app/agents/in-process-agent-runtime.ts';
+import type { DashboardAssets } from '../../app/http/dashboard-routes.ts';
+import { DEPLOYED_DASHBOARD_REFRESH_SECONDS } from '../../core/budget/dashboard-usage.ts';
 import type { AgentDeps } from '../../app/agents/agent-deps.ts';
 import type { SlackTask } from '../../app/http/slack/slack-task.ts';
 import type { AgentRuntime } from '../../app/ports/agent-runtime.ts';
@@ -19,7 +22,6 @@ import type { ClusterObserver } from '../../app/ports/cluster-observer.ts';
 import type { Notifier } from '../../app/ports/notifier.ts';
 import type { TaskQueue } from '../../app/ports/task-queue.ts';
 import { createAgentWiring, type AgentWiringRuntime } from '../agent-wiring.ts';
-import { readDashboardAssets } from '../dashboard-assets.ts';
 import { composeHttpApp, systemClock } from '../http-wiring.ts';
 import { createSlackApp, type SlackApp } from '../slack-wiring.ts';
 
@@ -38,6 +40,8 @@ export interface ApiAppOptions {
   readonly slackTasks?: TaskQueue<SlackTask>;
   /** Wraps the agents' deps once built (the Lambda entries attach metrics: metered-agent-deps.ts). */
   readonly instrumentAgents?: (deps: AgentDeps) => AgentDeps;
+  /** The dashboard page, script and stylesheet (the API function serves them); without: only the dashboard's JSON routes. */
+  readonly dashboardAssets?: DashboardAssets;
 }
 
 export interface ApiApp {
@@ -47,7 +51,7 @@ export interface ApiApp {
 }
 
 /** `runtime`: runtime.ts's Runtime (tests, local) or the Lambda runtime (lambda-runtime.ts). */
-export async function createApiApp(runtime: AgentWiringRuntime, options: ApiAppOptions = {}): Promise<ApiApp> {
+export function createApiApp(runtime: AgentWiringRuntime, options: ApiAppOptions = {}): ApiApp {
   const config = options.apiKey === undefined ? runtime.config : { ...runtime.config, apiKey: options.apiKey };
   const agents = createAgentWiring(runtime, {
     ...(options.observer === undefined ? {} : { observer: options.observer }),
@@ -80,10 +84,13 @@ export async function createApiApp(runtime: AgentWiringRuntime, options: ApiAppO
     decideEscalation: decide,
     agents: agentRuntime,
     dashboard: {
-      assets: await readDashboardAssets(),
+      ...(options.dashboardAssets === undefined ? {} : { assets: options.dashboardAssets }),
       learning: runtime.learning,
-      ledger: agents.ledger,
       ...(runtime.learning.history === undefined ? {} : { history: runtime.learning.history }),
+      ledger: agents.ledger,
+      escalations: agents.escalations,
+      minRefreshIntervalMs: DEPLOYED_DASHBOARD_REFRESH_SECONDS * 1000,
+      logger: runtime.logger,
     },
     ...(slack === undefined ? {} : { slack: slack.routes }),
   });

@@ -1,9 +1,9 @@
 /**
  * Observability every Lambda handler shares, with no AWS SDK client in it (so a function that
  * needs no storage does not load DynamoDB/S3 at cold start): the Powertools logger (JSON lines
- * with the correlation id), metrics (EMF on stdout, namespace `Vgac`, default dimension
- * `service` only; `ClusterId` only on `Ece`) and tracer (X-Ray; off locally with
- * POWERTOOLS_TRACE_ENABLED=false), and `runInvocation`, which wraps one invocation.
+ * with the correlation id), metrics (EMF on stdout, namespace `Vgac`, the default dimension
+ * `service` only) and tracer (X-Ray; off locally with POWERTOOLS_TRACE_ENABLED=false), and
+ * `runInvocation`, which wraps one invocation.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
@@ -15,19 +15,26 @@ import type { Config } from '../config.ts';
 /** CloudWatch namespace of every custom metric (the template's POWERTOOLS_METRICS_NAMESPACE and dashboard). */
 export const METRICS_NAMESPACE = 'Vgac';
 
-/** The custom metrics the dashboard and alarms read; nothing else is emitted. */
+/**
+ * The custom metrics the dashboard and alarms read; nothing else is emitted, and each only with
+ * {@link METRIC_DIMENSIONS}. CloudWatch bills every metric name × dimension set as one custom
+ * metric ($0.30/month each), so the list is kept short (the cost model counts it: see
+ * `cloudwatchCustomMetrics` in core/budget/usage.ts): per-cluster ECE is a log line of the
+ * CheckDrift function (`check_drift.cluster`, graphed by a Logs Insights widget), and model
+ * tokens are counted by the budget ledger (`vgac budget`, the web dashboard), not here.
+ */
 export const MetricName = {
   predictions: 'Predictions',
-  ece: 'Ece',
   scopeChanges: 'ScopeChanges',
   escalations: 'Escalations',
-  modelInputTokens: 'ModelInputTokens',
-  modelOutputTokens: 'ModelOutputTokens',
   modelCostUsd: 'ModelCostUsd',
   /** One per model call that failed (the answer fell back to a cached or templated explanation); alarmed in template.yaml. */
   modelUnavailable: 'ModelUnavailable',
 } as const;
 export type MetricName = (typeof MetricName)[keyof typeof MetricName];
+
+/** The one dimension set of every custom metric: Powertools' default `service` dimension. */
+export const METRIC_DIMENSIONS = ['service'] as const;
 
 export interface LambdaObservability {
   readonly logger: ReturnType<typeof createPowertoolsLogger>;
@@ -61,13 +68,6 @@ export function endpointOverride(region: string, endpoint: string | undefined): 
 /** Adds one metric (no extra dimensions) to the invocation's EMF document. */
 export function countMetric(runtime: Pick<LambdaObservability, 'metrics'>, name: MetricName, value: number, unit: (typeof MetricUnit)[keyof typeof MetricUnit] = MetricUnit.Count): void {
   runtime.metrics.addMetric(name, unit, value);
-}
-
-/** Emits `Ece` with the `ClusterId` dimension (on top of `service`), as its own EMF document. */
-export function eceMetric(runtime: Pick<LambdaObservability, 'metrics'>, clusterId: string, ece: number): void {
-  const single = runtime.metrics.singleMetric();
-  single.addDimension('ClusterId', clusterId);
-  single.addMetric(MetricName.ece, MetricUnit.NoUnit, ece);
 }
 
 export interface Invocation {

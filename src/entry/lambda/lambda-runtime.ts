@@ -32,7 +32,7 @@ import { lazySnsTaskQueue } from './lazy-sns-task-queue.ts';
 import { createObservability, endpointOverride, type LambdaObservability } from './lambda-observability.ts';
 import { meteredPredictions } from './metered-predictions.ts';
 
-export { countMetric, eceMetric, endpointOverride, MetricName, runInvocation } from './lambda-observability.ts';
+export { countMetric, endpointOverride, MetricName, runInvocation } from './lambda-observability.ts';
 
 /** The clients a Lambda runtime builds at cold start (S3, SSM and SNS are built on first use: lazy-aws.ts). */
 export interface LambdaClients {

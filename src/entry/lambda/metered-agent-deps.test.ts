@@ -41,7 +41,7 @@ function scriptedLedger(answers: ReserveResult['status'][]): BudgetLedger & { ca
 }
 
 describe('meteredLedger', () => {
-  it('meteredLedger emits tokens and the actual cost (reserved worst case + settled delta) in USD, forwarding every call unchanged', async () => {
+  it('meteredLedger emits the actual cost (reserved worst case + settled delta) in USD and nothing else, forwarding every call unchanged', async () => {
     const sink = recordingSink();
     const inner = scriptedLedger(['reserved']);
     const ledger = meteredLedger(inner, sink as never);
@@ -50,11 +50,7 @@ describe('meteredLedger', () => {
     await ledger.settle('agentReasoning', -3_800, { inputTokens: 400, outputTokens: 30 });
 
     // 5000 µUSD reserved − 3800 back = 1200 µUSD = 0.0012 USD.
-    expect(sink.added).toEqual([
-      { name: 'ModelInputTokens', unit: MetricUnit.Count, value: 400 },
-      { name: 'ModelOutputTokens', unit: MetricUnit.Count, value: 30 },
-      { name: 'ModelCostUsd', unit: MetricUnit.NoUnit, value: 0.0012 },
-    ]);
+    expect(sink.added).toEqual([{ name: 'ModelCostUsd', unit: MetricUnit.NoUnit, value: 0.0012 }]);
     expect(inner.calls).toEqual(['reserve agentReasoning 5000', 'settle agentReasoning -3800']);
   });
 
@@ -69,7 +65,7 @@ describe('meteredLedger', () => {
     expect(sink.added.filter((metric) => metric.name === 'ModelCostUsd').map((metric) => metric.value)).toEqual([0.0015]);
   });
 
-  it('meteredLedger emits tokens but no cost for a settle without an open reservation, and nothing for a refused reservation', async () => {
+  it('meteredLedger emits no cost for a settle without an open reservation, nor for a refused reservation', async () => {
     const sink = recordingSink();
     const ledger = meteredLedger(scriptedLedger(['refused']), sink as never);
 
@@ -77,7 +73,7 @@ describe('meteredLedger', () => {
     await ledger.settle('agentReasoning', 100, { inputTokens: 3, outputTokens: 4 });
 
     expect(refused.status).toBe('refused');
-    expect(sink.added.map((metric) => metric.name)).toEqual(['ModelInputTokens', 'ModelOutputTokens']);
+    expect(sink.added).toEqual([]);
   });
 });
 

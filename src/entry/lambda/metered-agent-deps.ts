@@ -3,9 +3,9 @@
  * contract: namespace `Vgac`, only the `service` dimension; `Predictions` is counted by the
  * store, metered-predictions.ts):
  * - `Escalations` (Count): one per escalation created (the agents' `EscalationStore.create`);
- * - `ModelInputTokens`, `ModelOutputTokens` (Count): per model call, as the budget ledger settles it;
- * - `ModelCostUsd` (NoUnit, USD): the call's actual cost = the worst case it reserved + the
- *   settled delta (the ledger's own arithmetic, in micro-USD, divided by 10⁶);
+ * - `ModelCostUsd` (NoUnit, USD): per model call as the budget ledger settles it, the call's
+ *   actual cost = the worst case it reserved + the settled delta (the ledger's own arithmetic, in
+ *   micro-USD, divided by 10⁶). The call's tokens are counted by the ledger itself;
  * - `ModelUnavailable` (Count): one per model exchange that failed (`ReasonerError`: throttled past
  *   retries, not found or past its end of life, access denied, refused, timed out, unusable), whose
  *   answer then falls back to a cached or templated explanation (template.yaml alarms on it).
@@ -39,11 +39,11 @@ export function meteredEscalations(store: EscalationStore, sink: MetricsSink): E
 }
 
 /**
- * A BudgetLedger that emits each settled model call's tokens and cost. A call reserves its worst
+ * A BudgetLedger that emits each settled model call's cost. A call reserves its worst
  * case, then settles `actual − worst`; the reservation a settle closes is the latest open one of
  * its component (model calls run one after another; a call that failed after reserving never
  * settles, and its reservation is dropped by the next reserve of the same component). A settle
- * without an open reservation emits the tokens but no cost (it cannot be known).
+ * without an open reservation emits nothing (its cost cannot be known).
  */
 export function meteredLedger(ledger: BudgetLedger, sink: MetricsSink): BudgetLedger {
   const openReservationMicroUsd = new Map<string, number>();
@@ -56,8 +56,6 @@ export function meteredLedger(ledger: BudgetLedger, sink: MetricsSink): BudgetLe
     },
     async settle(component, deltaMicroUsd, usage) {
       await ledger.settle(component, deltaMicroUsd, usage);
-      countMetric(sink, MetricName.modelInputTokens, usage.inputTokens);
-      countMetric(sink, MetricName.modelOutputTokens, usage.outputTokens);
       const reservedMicroUsd = openReservationMicroUsd.get(component);
       openReservationMicroUsd.delete(component);
       if (reservedMicroUsd !== undefined) {

@@ -29,7 +29,7 @@ if (loaded.slack.taskTopicArn === undefined) throw new InvalidInputError('the Sl
 const runtime: LambdaRuntime = { ...base, config: { ...loaded, slack: { ...loaded.slack, signingSecret, botToken } } };
 const tasks = lazySnsTaskQueue<SlackTask>({ region: loaded.region, endpoint: loaded.lambda.snsEndpoint, topicArn: loaded.slack.taskTopicArn, tracer: runtime.tracer });
 const slack = createSlackLambdaHandler(
-  await createApiApp(runtime, { ...lambdaAgentParts(runtime), slackSigningSecret: signingSecret, slackTasks: tasks, instrumentAgents: (deps) => meteredAgentDeps(deps, runtime) }),
+  createApiApp(runtime, { ...lambdaAgentParts(runtime), slackSigningSecret: signingSecret, slackTasks: tasks, instrumentAgents: (deps) => meteredAgentDeps(deps, runtime) }),
   runtime.logger,
 );
 

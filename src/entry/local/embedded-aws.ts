@@ -2,6 +2,11 @@
  * Embedded AWS: dynalite (DynamoDB's API on LevelDB) and s3rver (S3's API on the file system),
  * both on loopback and both persisting under one data directory, so `npm start` runs the real
  * DynamoDB and S3 adapters with no account.
+ *
+ * dynalite runs with patches/dynalite+4.0.0.patch (applied by `npm ci`'s postinstall): as
+ * published it never closes the LevelDB iterators behind Query and Scan, and each one's snapshot
+ * stops compaction, so a long `vgac start` would grow its data directory without bound
+ * (test/integration/dynalite-iterators.test.ts fails without the patch).
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';

@@ -60,7 +60,16 @@ export interface StackOptions {
   readonly liveClusters?: (logger: Logger) => readonly ClusterRoute[];
   /** Where the Slack answers posted to the local response_url are printed; default: stdout. */
   readonly writeSlackAnswer?: (text: string) => void;
+  /** The shortest dashboard refresh interval the server announces, ms; default {@link LOCAL_DASHBOARD_REFRESH_MS}. */
+  readonly dashboardRefreshMs?: number;
 }
+
+/**
+ * The shortest dashboard refresh interval a local server announces, ms: one aggregate request
+ * per refresh costs nothing on a laptop, so the page stays lively (a deployed API announces
+ * DEPLOYED_DASHBOARD_REFRESH_SECONDS instead).
+ */
+export const LOCAL_DASHBOARD_REFRESH_MS = 2_000;
 
 export interface Stack {
   readonly url: string;
@@ -83,6 +92,8 @@ export interface Stack {
   readonly slackResponseUrl: string;
   close(): Promise<void>;
 }
+
+const DASHBOARD_DIR = new URL('./dashboard/', import.meta.url);
 
 /** Registers each simulated cluster that is not registered yet, training the shared prior at most once. */
 async function registerSimulatedClusters(learning: LearningDeps, data: SimulationData, logger: Logger): Promise<void> {
@@ -196,7 +207,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       escalations,
       decideEscalation: decide,
       agents: inProcessAgentRuntime(agents, nowMs),
-      dashboard: { assets: await readDashboardAssets(), learning, history, ledger, psiReference: psiReferenceOf(traces) },
+      dashboard: {
+        assets: await readDashboardAssets(DASHBOARD_DIR),
+        learning,
+        history,
+        ledger,
+        escalations,
+        psiReference: psiReferenceOf(traces),
+        minRefreshIntervalMs: options.dashboardRefreshMs ?? LOCAL_DASHBOARD_REFRESH_MS,
+        logger,
+      },
       extraMounts: [localResponses.routes],
       ...(slack === undefined ? {} : { slack }),
     });

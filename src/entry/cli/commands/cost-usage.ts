@@ -9,9 +9,11 @@ Projects one month's AWS cost (us-east-1 on-demand prices, minus the free tier) 
 component, next to the seed's allocation, and how many months the $200 lasts. Model calls are
 priced with the configured models (VGAC_BEDROCK_MODEL_ID for the Haiku share,
 VGAC_BEDROCK_COMPLEX_MODEL_ID for the Sonnet share) at their dated Bedrock prices. Usage is the
-seed's expected usage, with the average input and output tokens per model call measured by the
-budget ledger (VGAC_DATA_DIR's embedded store, or the configured DynamoDB table) once it has
-counted calls, and any field of --usage FILE on top. The Bedrock AgentCore Runtime (agent
+seed's expected usage plus one web dashboard tab open on the deployed API 8 h a working day
+(22 days: 176 h/month; one GET /api/dashboard every 15 s, the interval the deployed API
+announces), with the average input and output tokens per model call measured by the budget
+ledger (VGAC_DATA_DIR's embedded store, or the configured DynamoDB table) once it has counted
+calls, and any field of --usage FILE on top (e.g. {"dashboardHoursPerMonth": 0}: no dashboard). The Bedrock AgentCore Runtime (agent
 orchestration) is priced per vCPU-hour and GB-hour for one invocation per agent question, with
 the CPU and memory bench/agentcore.bench.ts measured (the agent* usage fields).
 

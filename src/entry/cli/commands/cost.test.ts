@@ -63,7 +63,27 @@ describe('vgac cost', () => {
     expect(result.stdout).toMatch(/^Bedrock: Claude Haiku 5\.5 \(us\.anthropic\.claude-haiku-5-5\) \$0\.11 \/ \$0\.55 per M tokens by default, Claude Sonnet 5\.5 \(us\.anthropic\.claude-sonnet-5-5\) \$2\.2 \/ \$11 per M tokens for complex requests, as of \d{4}-\d{2}-\d{2} \(the seed's table held Claude 3 Haiku's \$0\.25 \/ \$1\.25 per M tokens\)$/m);
     expect(result.stdout).toMatch(/the \$200 budget lasts \d+\.\d months\./);
     expect(result.stdout).toMatch(/^AgentCore Runtime: \$0\.0895 per vCPU-hour, \$0\.00945 per GB-hour as of \d{4}-\d{2}-\d{2}; 10000 invocations in ≤ 10000 sessions, /m);
-    expect(result.stdout).toMatch(/^Agent orchestration\s+Bedrock AgentCore \+ Step Functions\s+\$1\.1714\s+-\$0\.0500\s+\$1\.1214\s+\$50\.00/m);
+    expect(result.stdout).toMatch(/^Agent orchestration\s+Bedrock AgentCore \+ Step Functions\s+\$0\.3713\s+-\$0\.0500\s+\$0\.3213\s+\$50\.00\s+0\.64 %/m);
+  });
+
+  it('vgac cost includes one dashboard tab by default, and a usage file can change or remove it', async () => {
+    // Default: 176 h × 3,600 ÷ 15 s = 42,240 requests; × 32 read units = 1,351,680 (core/budget/cost-projection.test.ts).
+    // The old page: 12 requests every 2 s → 316,800 refreshes × 12 = 3,801,600 requests; API Gateway over its $2.
+    const old = join(directory, 'old-dashboard.json');
+    const none = join(directory, 'no-dashboard.json');
+    await writeFile(old, JSON.stringify({ dashboardRefreshSeconds: 2, dashboardRequestsPerRefresh: 12 }));
+    await writeFile(none, JSON.stringify({ dashboardHoursPerMonth: 0 }));
+
+    const byDefault = await vgac('cost', '--no-ledger');
+    const before = await vgac('cost', '--no-ledger', '--usage', old, '--json');
+    const without = await vgac('cost', '--no-ledger', '--usage', none);
+
+    expect(byDefault.stdout).toContain('Web dashboard (included): open 176 h/month, 1 request every 15 s: 42,240 API requests and Lambda invocations, 1,351,680 DynamoDB read units a month');
+    expect(byDefault.stdout).toContain('No component spends more in a month than its whole allocation.');
+    const report = JSON.parse(before.stdout) as { projection: { dashboard: { requests: number }; overAllocated: string[] } };
+    expect(report.projection.dashboard.requests).toBe(3_801_600);
+    expect(report.projection.overAllocated).toContain('slack_integration');
+    expect(without.stdout).not.toContain('Web dashboard');
   });
 
   it('vgac cost names the bad field of a usage file on one line and exits 2', async () => {

@@ -1,11 +1,12 @@
 /**
  * `vgac cost [--usage FILE] [--json] [--always-free-only] [--no-ledger]`: projects a month's AWS
  * cost per budget component from the price table, the free tier and a usage profile — the seed's
- * expected usage, with the average tokens per model call measured by the budget ledger (the
- * configured table: the embedded store, or DynamoDB on AWS) once it has counted calls, and any
- * field a JSON usage file names — against the seed's $200 allocation. Model calls are priced with
- * the configured models (VGAC_BEDROCK_MODEL_ID for Haiku's share, VGAC_BEDROCK_COMPLEX_MODEL_ID for
- * Sonnet's) at their dated prices, not the seed's Claude 3 Haiku prices.
+ * expected usage plus one web dashboard open on the deployed API 8 hours a working day, with the
+ * average tokens per model call measured by the budget ledger (the configured table: the embedded
+ * store, or DynamoDB on AWS) once it has counted calls, and any field a JSON usage file names —
+ * against the seed's $200 allocation. Model calls are priced with the configured models
+ * (VGAC_BEDROCK_MODEL_ID for Haiku's share, VGAC_BEDROCK_COMPLEX_MODEL_ID for Sonnet's) at their
+ * dated prices, not the seed's Claude 3 Haiku prices.
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -73,6 +74,7 @@ export async function run(args: readonly string[]): Promise<number> {
       freeTierLabel: alwaysFree ? 'always-free allowances only' : 'seed (incl. 12-month allowances)',
       modelPricesLabel: `${modelLabel(policy.defaultModelId, prices.bedrock.haiku)} by default, ${modelLabel(policy.complexModelId, prices.bedrock.sonnet)} for complex requests, as of ${MODEL_PRICES_AS_OF} (the seed's table held Claude 3 Haiku's ${perMillion(SEED_MODEL_PRICES.haiku)})`,
       usageLabel: `${values.usage ?? 'seed expected usage (defaults)'}; ${tokensLabel(measured, usage)}`,
+      dashboardLabel: `${usage.dashboardHoursPerMonth} h/month, ${usage.dashboardRequestsPerRefresh} request${usage.dashboardRequestsPerRefresh === 1 ? '' : 's'} every ${usage.dashboardRefreshSeconds} s`,
       agentCoreLabel: agentCoreLabel(prices, usage),
     }),
   );

@@ -1,11 +1,13 @@
 /**
  * Workflow step 1 (Step Functions task `CheckDrift`): recompute every cluster's calibration and
  * drift; returns `{clusters: [{clusterId, recalibrate, notify, …}]}` for the Map state.
- * Metrics: `Ece` per cluster (ClusterId dimension) and `ScopeChanges`.
+ * Metric: `ScopeChanges`. Each cluster's ECE is one `check_drift.cluster` log line (the CloudWatch
+ * dashboard graphs it per cluster with Logs Insights): a metric per cluster would be one billed
+ * custom metric per cluster.
  */
 import type { Context } from 'aws-lambda';
 import { listClustersForRecalibration, type ClusterDriftCheck } from '../../../app/learning/list-clusters-for-recalibration.ts';
-import { countMetric, createLambdaRuntime, eceMetric, MetricName } from '../lambda-runtime.ts';
+import { countMetric, createLambdaRuntime, MetricName } from '../lambda-runtime.ts';
 import { runTask } from './run-task.ts';
 import { CheckDriftInput, parseTaskInput } from './task-events.ts';
 
@@ -21,7 +23,7 @@ export async function handler(event: unknown, context?: Context): Promise<CheckD
     const clusters = await listClustersForRecalibration(runtime.learning, { nowMs: Date.now() });
     let scopeChanges = 0;
     for (const check of clusters) {
-      if (check.ece !== null) eceMetric(runtime, check.clusterId, check.ece);
+      if (check.ece !== null) logger.info('check_drift.cluster', { clusterId: check.clusterId, ece: check.ece, sampleCount: check.sampleCount, scope: check.scope, driftStatus: check.driftStatus });
       if (check.previousScope !== null && check.scope !== null && check.previousScope !== check.scope) scopeChanges += 1;
     }
     countMetric(runtime, MetricName.scopeChanges, scopeChanges);

@@ -1,8 +1,14 @@
-// vgac dashboard: one vanilla ES module, no framework, no build step. Polls the app's JSON API
-// every POLL_MS and renders with DOM APIs only (textContent, createElementNS): no innerHTML of
-// data, so the strict CSP (no inline script/style) holds and no payload can inject markup.
+// vgac dashboard: one vanilla ES module, no framework, no build step. Each refresh is ONE request,
+// GET /api/dashboard, sent with the last ETag (an unchanged dashboard costs an empty 304). The
+// page refreshes no more often than the server announces in that reply (refresh.min_interval_ms:
+// short on a laptop, 15 s behind API Gateway, where every request is billed), never while the tab
+// is hidden, and once when it is shown again. It renders with DOM APIs only (textContent,
+// createElementNS): no innerHTML of data, so the strict CSP (no inline script/style) holds and no
+// payload can inject markup.
 
-const POLL_MS = 2000;
+/** The wait between refreshes until the server has announced its minimum (a deployed API's). */
+const UNKNOWN_INTERVAL_MS = 15_000;
+const DASHBOARD_PATH = '/api/dashboard';
 /** SPEC's tier prerequisites (max ECE per tier); the dashboard draws them as reference lines. */
 const TIER_LINES = [
   { tier: 'annotate', maxEce: 0.10 },
@@ -11,7 +17,6 @@ const TIER_LINES = [
   { tier: 'gate', maxEce: 0.03 },
 ];
 const SVG = 'http://www.w3.org/2000/svg';
-const PENDING_SHOWN = 8;
 
 /** The API key (when the deployment requires one) lives for this tab only; the operator's name across visits. */
 const API_KEY_STORAGE = 'vgac.apiKey';
@@ -52,10 +57,15 @@ function time(ms) {
   return new Date(ms).toLocaleTimeString();
 }
 
-async function getJson(path, init = {}) {
+/** fetch with the tab's API key (when one was entered). */
+function fetchApi(path, init = {}) {
   const key = sessionStorage.getItem(API_KEY_STORAGE);
   const headers = { accept: 'application/json', ...init.headers, ...(key === null ? {} : { 'x-api-key': key }) };
-  const response = await fetch(path, { ...init, headers });
+  return fetch(path, { ...init, headers });
+}
+
+/** The JSON body of a reply, or an Error carrying the HTTP status and the API's message. */
+async function bodyOf(response) {
   let body = null;
   try {
     body = await response.json();
@@ -69,6 +79,10 @@ async function getJson(path, init = {}) {
     throw error;
   }
   return body;
+}
+
+async function getJson(path, init = {}) {
+  return bodyOf(await fetchApi(path, init));
 }
 
 function replaceChildren(container, ...children) {
@@ -254,41 +268,22 @@ function clusterCard(summary, detail, history, predictions, psi) {
   return card;
 }
 
-async function optional(promise) {
-  try {
-    return await promise;
-  } catch {
-    return null;
-  }
-}
-
-async function refreshClusters() {
+function renderClusters(clusters) {
   const container = document.getElementById('clusters');
-  const { clusters } = await getJson('/api/clusters');
   if (clusters.length === 0) {
     replaceChildren(container, emptyState('No clusters registered yet. `vgac start` registers eks-prod and slurm-hpc at first start.'));
     rendered.clear();
-    return clusters;
+    return;
   }
-  const cards = await Promise.all(
-    clusters.map(async (summary) => {
-      const id = encodeURIComponent(summary.cluster_id);
-      const [detail, history, predictions, psi] = await Promise.all([
-        optional(getJson(`/api/clusters/${id}/calibration`)),
-        optional(getJson(`/api/clusters/${id}/history?limit=200`)),
-        optional(getJson(`/api/clusters/${id}/predictions?limit=10`)),
-        optional(getJson(`/api/clusters/${id}/psi`)),
-      ]);
-      const key = JSON.stringify([summary, detail, history, predictions, psi]);
-      const previous = rendered.get(summary.cluster_id);
-      if (previous !== undefined && previous.key === key) return previous.card;
-      const card = clusterCard(summary, detail, history?.points ?? null, predictions?.predictions ?? null, psi);
-      rendered.set(summary.cluster_id, { key, card });
-      return card;
-    }),
-  );
+  const cards = clusters.map((cluster) => {
+    const key = JSON.stringify(cluster);
+    const previous = rendered.get(cluster.cluster_id);
+    if (previous !== undefined && previous.key === key) return previous.card;
+    const card = clusterCard(cluster.summary, cluster.calibration, cluster.history, cluster.predictions, cluster.psi);
+    rendered.set(cluster.cluster_id, { key, card });
+    return card;
+  });
   replaceChildren(container, ...cards);
-  return clusters;
 }
 
 async function decide(escalation, decision, buttons) {
@@ -304,23 +299,29 @@ async function decide(escalation, decision, buttons) {
   }
   sessionDecisions.splice(10);
   renderDecisions(null);
-  await refreshEscalations();
+  // Decided here: off the pending list now; the next refresh brings the server's list.
+  document.querySelector(`#escalations tr[data-escalation="${CSS.escape(escalation.escalation_id)}"]`)?.remove();
 }
 
 let pendingKey = '';
-async function refreshEscalations() {
+function renderEscalations(escalations) {
   const container = document.getElementById('escalations');
-  const { escalations } = await getJson(`/api/escalations?status=pending&limit=${PENDING_SHOWN}`);
-  const key = escalations.map((escalation) => escalation.escalation_id).join(',');
+  if (escalations === null) {
+    pendingKey = '';
+    replaceChildren(container, emptyState('No escalation queue on this deployment.'));
+    return;
+  }
+  const pending = escalations.pending;
+  const key = pending.map((escalation) => escalation.escalation_id).join(',');
   if (key === pendingKey && container.childElementCount > 0) return;
   pendingKey = key;
-  if (escalations.length === 0) {
+  if (pending.length === 0) {
     replaceChildren(container, emptyState('No escalation is waiting for a human.'));
     return;
   }
   const table = el('table', { class: 'escalation-table' }, el('thead', {}, el('tr', {}, ...['cluster', 'job', 'proposed action', 'P(long)', 'scope', 'why', 'created', ''].map((text) => el('th', { text })))));
   const body = el('tbody');
-  for (const escalation of escalations) {
+  for (const escalation of pending) {
     const approve = el('button', { class: 'approve', type: 'button', text: 'Approve' });
     const reject = el('button', { class: 'reject', type: 'button', text: 'Reject' });
     approve.addEventListener('click', () => void decide(escalation, 'approve', [approve, reject]));
@@ -338,7 +339,7 @@ async function refreshEscalations() {
     body.append(row);
   }
   table.append(body);
-  replaceChildren(container, el('p', { class: 'empty', text: `Newest ${escalations.length} pending (the gate would not let an agent act alone).` }), table);
+  replaceChildren(container, el('p', { class: 'empty', text: `Newest ${pending.length} pending (the gate would not let an agent act alone).` }), table);
 }
 
 function renderDecisions(serverDecided) {
@@ -364,19 +365,10 @@ function renderDecisions(serverDecided) {
   replaceChildren(container, table);
 }
 
-async function refreshDecisions() {
-  if (sessionDecisions.length > 0) return;
-  const { escalations } = await getJson('/api/escalations?status=executed&limit=5');
-  renderDecisions(escalations);
-}
-
-async function refreshBudget() {
+function renderBudget(budget) {
   const container = document.getElementById('budget');
-  let budget;
-  try {
-    budget = await getJson('/api/budget');
-  } catch (error) {
-    replaceChildren(container, error.status === 501 ? emptyState('No budget ledger on this deployment.') : errorState(`Budget unavailable: ${error.message}`));
+  if (budget === null) {
+    replaceChildren(container, emptyState('No budget ledger on this deployment.'));
     return;
   }
   const table = el('table', {}, el('thead', {}, el('tr', {}, ...['component', 'service', 'spent', 'allocation', '', 'calls'].map((text) => el('th', { text })))));
@@ -402,30 +394,111 @@ async function refreshBudget() {
     table);
 }
 
-async function refresh() {
+// ── Refreshing ──────────────────────────────────────────────────────────────────────────────
+
+/** The server's minimum interval between refreshes (ms), once it has said; null before. */
+let announcedIntervalMs = null;
+/** The last reply's ETag and body: sent back in If-None-Match, reused on a 304. */
+let lastEtag = null;
+let lastSnapshot = null;
+/** When the last refresh started (Date.now()); the next one never starts earlier than this + the interval. */
+let lastStartedMs = -Infinity;
+let timer = null;
+let inFlight = null;
+
+function intervalMs() {
+  return announcedIntervalMs ?? UNKNOWN_INTERVAL_MS;
+}
+
+function hidden() {
+  return document.visibilityState === 'hidden';
+}
+
+/**
+ * The next refresh, at the last one's start + the interval; none while the tab is hidden. The
+ * status line carries when (`data-next-refresh-at`, epoch ms) for tools and tests.
+ */
+function schedule() {
+  clearTimeout(timer);
+  timer = null;
   const status = document.getElementById('status');
-  try {
-    const results = await Promise.allSettled([refreshClusters(), refreshEscalations(), refreshDecisions(), refreshBudget()]);
-    const failed = results.filter((result) => result.status === 'rejected');
-    if (failed.length > 0) throw failed[0].reason;
-    status.className = 'status';
-    status.textContent = `Live · updated ${new Date().toLocaleTimeString()} · every ${POLL_MS / 1000} s`;
-  } catch (error) {
-    status.className = 'status error';
-    const clusters = document.getElementById('clusters');
-    const nothingShown = clusters.querySelector('.cluster') === null;
-    if (error.status === 401) {
-      status.textContent = 'This deployment requires an API key: enter it above.';
-      document.getElementById('api-key-form').hidden = false;
-      if (nothingShown) replaceChildren(clusters, errorState(`The API refused the request: ${error.message}`));
-    } else {
-      status.textContent = `Cannot reach the vgac API (${error.message}); retrying every ${POLL_MS / 1000} s.`;
-      if (nothingShown) replaceChildren(clusters, errorState(error.status === undefined ? 'The server did not answer. Is `npm start` still running?' : `Cannot load the clusters: ${error.message}`));
-    }
-  } finally {
-    setTimeout(() => void refresh(), POLL_MS);
+  delete status.dataset.nextRefreshAt;
+  if (hidden() || inFlight !== null) return;
+  const at = lastStartedMs + intervalMs();
+  status.dataset.nextRefreshAt = String(at);
+  timer = setTimeout(() => void refresh(), Math.max(0, at - Date.now()));
+}
+
+/** Fetches the snapshot (conditionally on the last ETag) and draws it. */
+async function load() {
+  const response = await fetchApi(DASHBOARD_PATH, { cache: 'no-store', headers: lastEtag === null ? {} : { 'if-none-match': lastEtag } });
+  let snapshot;
+  if (response.status === 304 && lastSnapshot !== null) {
+    snapshot = lastSnapshot;
+  } else {
+    snapshot = await bodyOf(response);
+    lastEtag = response.headers.get('etag');
+    lastSnapshot = snapshot;
+  }
+  const announced = Number(snapshot.refresh?.min_interval_ms);
+  if (Number.isFinite(announced) && announced > 0) announcedIntervalMs = announced;
+  renderClusters(snapshot.clusters);
+  renderEscalations(snapshot.escalations);
+  if (sessionDecisions.length === 0) renderDecisions(snapshot.escalations?.executed ?? null);
+  renderBudget(snapshot.budget);
+}
+
+function showError(error) {
+  const status = document.getElementById('status');
+  status.className = 'status error';
+  const clusters = document.getElementById('clusters');
+  const nothingShown = clusters.querySelector('.cluster') === null;
+  if (error.status === 401) {
+    status.textContent = 'This deployment requires an API key: enter it above.';
+    document.getElementById('api-key-form').hidden = false;
+    if (nothingShown) replaceChildren(clusters, errorState(`The API refused the request: ${error.message}`));
+  } else {
+    status.textContent = `Cannot reach the vgac API (${error.message}); retrying every ${intervalMs() / 1000} s.`;
+    if (nothingShown) replaceChildren(clusters, errorState(error.status === undefined ? 'The server did not answer. Is `npm start` still running?' : `Cannot load the dashboard: ${error.message}`));
   }
 }
+
+/** One refresh now (joined when one is running), then the next one scheduled. */
+function refresh() {
+  if (inFlight !== null) return inFlight;
+  clearTimeout(timer);
+  timer = null;
+  delete document.getElementById('status').dataset.nextRefreshAt;
+  lastStartedMs = Date.now();
+  inFlight = (async () => {
+    try {
+      await load();
+      const status = document.getElementById('status');
+      status.className = 'status';
+      status.textContent = `Live · updated ${new Date().toLocaleTimeString()} · every ${intervalMs() / 1000} s`;
+    } catch (error) {
+      showError(error);
+    } finally {
+      inFlight = null;
+      schedule();
+    }
+  })();
+  return inFlight;
+}
+
+document.addEventListener('visibilitychange', () => {
+  if (hidden()) {
+    clearTimeout(timer);
+    timer = null;
+    const status = document.getElementById('status');
+    delete status.dataset.nextRefreshAt;
+    status.textContent = 'Paused while this tab is hidden.';
+    return;
+  }
+  // Shown again: one refresh now, unless the last one is more recent than the interval (then at its end).
+  if (inFlight === null && Date.now() - lastStartedMs >= intervalMs()) void refresh();
+  else schedule();
+});
 
 const operator = document.getElementById('operator');
 operator.value = localStorage.getItem(OPERATOR_STORAGE) ?? '';
@@ -434,8 +507,9 @@ document.getElementById('api-key-form').addEventListener('submit', (event) => {
   event.preventDefault();
   sessionStorage.setItem(API_KEY_STORAGE, document.getElementById('api-key').value);
   document.getElementById('api-key-form').hidden = true;
-  // The next poll (within POLL_MS) sends it.
   document.getElementById('status').textContent = 'Using the API key…';
+  // The operator asked: try the key at once rather than at the next scheduled refresh.
+  void refresh();
 });
 
-void refresh();
+if (!hidden()) void refresh();
