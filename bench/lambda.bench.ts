@@ -1,6 +1,6 @@
 /**
  * Lambda bundles: size and cold start. Builds every function in scripts/lambda-functions.ts with
- * the real build (scripts/build-lambdas.ts → esbuild, `@aws-sdk/*` external as on nodejs22.x)
+ * the real build (scripts/build-lambdas.ts → esbuild, `@aws-sdk/*` external as on nodejs24.x)
  * into a temp directory, then for each bundle starts a fresh `node` process that imports it and
  * runs its first invocation with a fixture event against a running dynalite + s3rver.
  * Reported per function:

@@ -10,12 +10,13 @@ import { AGENTCORE_BUNDLE, LAMBDA_FUNCTIONS, bundleDirectory } from '../lambda-f
 import { AGENTCORE_IDLE_SESSION_SECONDS } from '../../src/core/budget/default-usage.ts';
 import type { SecretSource } from '../../src/app/ports/secret-source.ts';
 import { ALLOWED_MODELS, DEFAULT_MODEL_POLICY, US_PROFILE_DESTINATION_REGIONS, foundationModelOf, modelFamily, modelPolicy, parseModelId } from '../../src/core/agents/model-policy.ts';
-import { COLLECTORS, CONFIG_VARIABLES, loadConfig } from '../../src/entry/config.ts';
+import { COLLECTORS, CONFIG_VARIABLES, DEFAULT_LOG_LEVEL, loadConfig } from '../../src/entry/config.ts';
 import { METRICS_NAMESPACE, MetricName } from '../../src/entry/lambda/lambda-observability.ts';
 import { LAMBDA_COLLECTORS, observerFor } from '../../src/entry/lambda/collector-observer.ts';
 import { parseTemplate } from './cfn-yaml.ts';
 import { checkTemplate } from './check-template.ts';
 import { coldStartNeeds } from './cold-start-needs.ts';
+import { asyncInvocations } from './rules/async-on-failure.ts';
 import { publishableTopics } from './rules/lambda-topic-environment.ts';
 import { functionEnvironment, globalVariables, resolveWithFakes } from './template-environment.ts';
 import { asList, functionsOf, isRecord, resourcesOf, type Json } from './template-model.ts';
@@ -76,11 +77,16 @@ describe('template.yaml', () => {
     }
   });
 
-  it('template.yaml globals: Node 22 on arm64, 256 MB, 30 s, active tracing, the documented environment', () => {
+  it('template.yaml globals: Node 24 on arm64, 256 MB, 30 s, active tracing, JSON logs, the documented environment', () => {
     const globals = (template.Globals as Json).Function as Json;
     const variables = ((globals.Environment as Json).Variables as Json);
 
-    expect(globals).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], MemorySize: 256, Timeout: 30, Tracing: 'Active' });
+    expect(globals).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], MemorySize: 256, Timeout: 30, Tracing: 'Active' });
+    expect(globals.LoggingConfig).toEqual({ LogFormat: 'JSON', ApplicationLogLevel: { 'Fn::FindInMap': ['LambdaLogLevels', { Ref: 'LogLevel' }, 'Application'] } });
+    for (const fn of functionsOf(template)) {
+      expect(fn.effective.Runtime, fn.logicalId).toBe('nodejs24.x');
+      expect((fn.effective.LoggingConfig as Json).LogFormat, fn.logicalId).toBe('JSON');
+    }
     expect(variables).toMatchObject({
       POWERTOOLS_SERVICE_NAME: { Ref: 'ServiceName' },
       POWERTOOLS_METRICS_NAMESPACE: 'Vgac',
@@ -93,6 +99,7 @@ describe('template.yaml', () => {
       VGAC_API_KEY_PARAM: { Ref: 'ApiKeyParameterName' },
       VGAC_SLACK_SIGNING_SECRET_PARAM: { Ref: 'SlackSigningSecretParameterName' },
       VGAC_SLACK_BOT_TOKEN_PARAM: { Ref: 'SlackBotTokenParameterName' },
+      VGAC_LOG_LEVEL: { Ref: 'LogLevel' },
     });
     expect(parameter('Reasoner')).toMatchObject({ Default: 'bedrock', AllowedValues: ['offline', 'bedrock'] });
   });
@@ -485,22 +492,72 @@ describe('template.yaml', () => {
     });
   });
 
-  it('template.yaml budgets $200 a month with ACTUAL notifications at 50/80/100 % to the topic, which Budgets may publish to', () => {
+  it('template.yaml budgets $200 a month with ACTUAL notifications at 50/80/100 % and a FORECASTED one at 100 % to the topic, which Budgets may publish to', () => {
     const budget = resource('MonthlyBudget');
     const notifications = budget.NotificationsWithSubscribers as Json[];
     const topicPolicy = ((resource('AlertTopicPolicy').PolicyDocument as Json).Statement as Json[]);
 
     expect(budget.Budget).toMatchObject({ BudgetType: 'COST', TimeUnit: 'MONTHLY', BudgetLimit: { Amount: { Ref: 'MonthlyBudgetUsd' }, Unit: 'USD' } });
     expect(parameter('MonthlyBudgetUsd')).toMatchObject({ Default: 200, MaxValue: 200 });
-    expect(notifications.map((entry) => entry.Notification)).toEqual([50, 80, 100].map((threshold) => ({
-      NotificationType: 'ACTUAL', ComparisonOperator: 'GREATER_THAN', Threshold: threshold, ThresholdType: 'PERCENTAGE',
+    expect(notifications.map((entry) => entry.Notification)).toEqual([['ACTUAL', 50], ['ACTUAL', 80], ['ACTUAL', 100], ['FORECASTED', 100]].map(([type, threshold]) => ({
+      NotificationType: type, ComparisonOperator: 'GREATER_THAN', Threshold: threshold, ThresholdType: 'PERCENTAGE',
     })));
     for (const entry of notifications) expect(entry.Subscribers).toEqual([{ SubscriptionType: 'SNS', Address: { Ref: 'AlertTopic' } }]);
     expect(topicPolicy).toContainEqual(expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'budgets.amazonaws.com' }, Action: 'sns:Publish' }));
   });
 
   it('template.yaml outputs the URLs and names a deployer needs', () => {
-    expect(Object.keys(template.Outputs as Json)).toEqual(expect.arrayContaining(['ApiUrl', 'SlackCommandUrl', 'DashboardUrl', 'TableName', 'BucketName', 'TopicArn', 'AgentRuntimeArn']));
+    expect(Object.keys(template.Outputs as Json)).toEqual(expect.arrayContaining(['ApiUrl', 'SlackCommandUrl', 'DashboardUrl', 'TableName', 'BucketName', 'TopicArn', 'AsyncFailureTopicArn', 'AgentRuntimeArn']));
+  });
+
+  it('template.yaml retains the table and the buckets (the AgentCore code bucket too, left empty) on stack deletion and on replacement', () => {
+    const stateful = resourcesOf(template).filter((candidate) => ['AWS::DynamoDB::Table', 'AWS::S3::Bucket'].includes(candidate.type));
+
+    expect(stateful.map((candidate) => [candidate.logicalId, candidate.raw.DeletionPolicy, candidate.raw.UpdateReplacePolicy])).toEqual([
+      ['DataTable', 'Retain', 'Retain'],
+      ['CalibrationBucket', 'Retain', 'Retain'],
+      ['AgentCodeBucket', 'Retain', 'Retain'],
+    ]);
+  });
+
+  it('template.yaml sends every asynchronously invoked function\'s failures to the encrypted AsyncFailureTopic, which alarms to the alert topic', () => {
+    const asynchronous = [...new Set(asyncInvocations(template).map((invocation) => invocation.functionId))];
+    const alarm = resource('AsyncFailuresAlarm');
+
+    expect(asynchronous.sort()).toEqual(['AgentCodeFunction', 'AlertsFunction', 'CollectorFunction', 'RecalibrateFunction', 'SlackFunction']);
+    for (const logicalId of asynchronous) {
+      const config = resource(logicalId).EventInvokeConfig as Json;
+      expect(config.DestinationConfig, logicalId).toEqual({ OnFailure: { Type: 'SNS', Destination: { Ref: 'AsyncFailureTopic' } } });
+      expect(config.MaximumRetryAttempts, logicalId).toEqual(expect.any(Number));
+    }
+    expect((resource('CollectorFunction').EventInvokeConfig as Json).MaximumRetryAttempts).toBe(0);
+    expect(resource('AsyncFailureTopic')).toEqual({ DisplayName: 'VGAC failed async invocations', KmsMasterKeyId: 'alias/aws/sns' });
+    expect(alarm).toMatchObject({ Namespace: 'AWS/SNS', MetricName: 'NumberOfMessagesPublished', Dimensions: [{ Name: 'TopicName', Value: { 'Fn::GetAtt': ['AsyncFailureTopic', 'TopicName'] } }], AlarmActions: [{ Ref: 'AlertTopic' }] });
+  });
+
+  it('template.yaml passes SlackApprovers to the Slack function as VGAC_SLACK_APPROVERS, which config.ts reads as the approver list (empty: anyone)', () => {
+    const { merged } = functionEnvironment(template, 'SlackFunction');
+    const pattern = new RegExp(parameter('SlackApprovers').AllowedPattern as string);
+    const approvers = (answers: Record<string, string>) => loadConfig(resolveWithFakes(template, merged, undefined, answers)).slack.approvers;
+
+    expect(merged.VGAC_SLACK_APPROVERS).toEqual({ Ref: 'SlackApprovers' });
+    expect(parameter('SlackApprovers').Default).toBe('');
+    expect(approvers({})).toBeUndefined();
+    expect(approvers({ SlackApprovers: 'U0123ABCD,W0456EFGH' })).toEqual(['U0123ABCD', 'W0456EFGH']);
+    expect(['U0123ABCD', 'U0123ABCD,W0456EFGH', ''].every((value) => pattern.test(value))).toBe(true);
+    expect(['U0123ABCD, W0456EFGH', 'C0123ABCD', 'U0123ABCD,', 'u0123abcd'].some((value) => pattern.test(value))).toBe(false);
+  });
+
+  it('template.yaml LogLevel sets Lambda\'s application level and VGAC_LOG_LEVEL to the same level for each allowed value; its default is config.ts\'s', () => {
+    const mapping = (template.Mappings as Json).LambdaLogLevels as Record<string, Json>;
+    const { merged } = functionEnvironment(template, 'ApiFunction');
+
+    expect(parameter('LogLevel').Default).toBe(DEFAULT_LOG_LEVEL);
+    for (const level of parameter('LogLevel').AllowedValues as string[]) {
+      const config = loadConfig(resolveWithFakes(template, merged, undefined, { LogLevel: level }));
+      expect(config.logLevel, level).toBe(level);
+      expect(mapping[level]?.Application, level).toBe(level.toUpperCase());
+    }
   });
 
   it('template.yaml declares no secret values: only SSM parameter names', () => {
@@ -565,6 +622,14 @@ describe('template.yaml: the Bedrock AgentCore Runtime', () => {
     expect(Object.keys(variables).filter((name) => !known.has(name))).toEqual([]);
     expect(config).toMatchObject({ mode: 'aws', apiKey: undefined, lambda: { collector: 'none', tracingEnabled: false } });
     expect(config.platform.url).toBeUndefined();
+  });
+
+  it('the runtime logs at the functions\' LogLevel, for each allowed value', () => {
+    const variables = resource('AgentRuntime').EnvironmentVariables as Record<string, unknown>;
+
+    for (const level of parameter('LogLevel').AllowedValues as string[]) {
+      expect(loadConfig(resolveWithFakes(template, variables, undefined, { LogLevel: level })).logLevel, level).toBe(level);
+    }
   });
 
   it('with PlatformUrl set, the API function and the runtime wrap the platform for PlatformClusters, the key read from PlatformApiKeyParameterName', () => {

@@ -37,13 +37,36 @@ export const SERVERLESS_FUNCTION = 'AWS::Serverless::Function';
 export const LAMBDA_FUNCTION = 'AWS::Lambda::Function';
 
 export interface FunctionView extends Resource {
-  /** The function's properties with `Globals.Function` applied (SAM functions only). */
+  /** The function's properties with `Globals.Function` applied (SAM functions only; see mergeGlobal). */
   readonly effective: Json;
 }
 
+/** An intrinsic function (`{Ref: …}`, `{'Fn::…': …}`, `{Condition: …}`): one key naming it. */
+export function isIntrinsic(value: unknown): boolean {
+  if (!isRecord(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length === 1 && (keys[0] === 'Ref' || keys[0] === 'Condition' || (keys[0] ?? '').startsWith('Fn::'));
+}
+
 /**
- * Every Lambda function (SAM or plain). For SAM functions, `Globals.Function` properties apply
- * where the function does not set its own; maps (Environment, …) merge one level deep, as SAM does.
+ * SAM's Globals merge (samtranslator's GlobalProperties): maps merge key by key, recursively;
+ * lists concatenate, globals first; anything else — a scalar, an intrinsic, or two values of
+ * different kinds — takes the local value.
+ */
+export function mergeGlobal(globalValue: unknown, localValue: unknown): unknown {
+  const bothMaps = isRecord(globalValue) && isRecord(localValue) && !isIntrinsic(globalValue) && !isIntrinsic(localValue);
+  if (bothMaps) {
+    const merged: Json = { ...globalValue };
+    for (const [key, value] of Object.entries(localValue)) merged[key] = key in merged ? mergeGlobal(merged[key], value) : value;
+    return merged;
+  }
+  if (Array.isArray(globalValue) && Array.isArray(localValue)) return [...(globalValue as unknown[]), ...(localValue as unknown[])];
+  return localValue;
+}
+
+/**
+ * Every Lambda function (SAM or plain). For SAM functions, `Globals.Function` applies as SAM
+ * applies it (mergeGlobal).
  */
 export function functionsOf(template: Json): FunctionView[] {
   const globals = isRecord(template.Globals) && isRecord(template.Globals.Function) ? template.Globals.Function : {};
@@ -51,12 +74,7 @@ export function functionsOf(template: Json): FunctionView[] {
     .filter((resource) => resource.type === SERVERLESS_FUNCTION || resource.type === LAMBDA_FUNCTION)
     .map((resource) => {
       if (resource.type === LAMBDA_FUNCTION) return { ...resource, effective: resource.properties };
-      const effective: Json = { ...globals };
-      for (const [key, value] of Object.entries(resource.properties)) {
-        const inherited = effective[key];
-        effective[key] = isRecord(inherited) && isRecord(value) ? { ...inherited, ...value } : value;
-      }
-      return { ...resource, effective };
+      return { ...resource, effective: mergeGlobal(globals, resource.properties) as Json };
     });
 }
 
@@ -76,4 +94,43 @@ export function literalNumber(value: unknown): number | undefined {
 export function asList(value: unknown): unknown[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
+}
+
+/** Logical ids `value` references: Ref, GetAtt, `${…}` in Sub, and `${Name}` placeholders through `substitutions`. */
+export function referencedIds(value: unknown, substitutions: Json = {}): Set<string> {
+  const found = new Set<string>();
+  const visit = (node: unknown, seen: ReadonlySet<string>): void => {
+    if (typeof node === 'string') {
+      for (const match of node.matchAll(/\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}/g)) {
+        const name = match[1] as string;
+        if (name in substitutions && !seen.has(name)) visit(substitutions[name], new Set([...seen, name]));
+      }
+      return;
+    }
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item, seen);
+      return;
+    }
+    if (!isRecord(node)) return;
+    if (typeof node.Ref === 'string') found.add(node.Ref);
+    const getAtt = node['Fn::GetAtt'];
+    if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') found.add(getAtt[0]);
+    const sub = node['Fn::Sub'];
+    if (sub !== undefined) {
+      const parts: readonly unknown[] = Array.isArray(sub) ? (sub as unknown[]) : [sub];
+      const [pattern, variables] = parts;
+      if (typeof pattern === 'string') {
+        const local = isRecord(variables) ? variables : {};
+        for (const match of pattern.matchAll(/\$\{([A-Za-z0-9:]+)(?:\.[A-Za-z0-9.]+)?\}/g)) {
+          const name = match[1] as string;
+          if (!name.startsWith('AWS::') && !(name in local)) found.add(name);
+        }
+      }
+      visit(variables, seen);
+      return;
+    }
+    for (const child of Object.values(node)) visit(child, seen);
+  };
+  visit(value, new Set());
+  return found;
 }

@@ -11,6 +11,10 @@ export const RuleId = {
   iamWildcardResource: 'iam-wildcard-resource',
   iamUnverifiablePolicy: 'iam-unverifiable-policy',
   lambdaTopicEnvironment: 'lambda-topic-environment',
+  statefulRetention: 'stateful-retention',
+  asyncOnFailure: 'async-on-failure',
+  lambdaLogFormat: 'lambda-log-format',
+  cfnLint: 'cfn-lint',
 } as const;
 export type RuleId = (typeof RuleId)[keyof typeof RuleId];
 

@@ -36,6 +36,8 @@ export const DEFAULT_SERVICE_NAME = 'vgac';
 export const DEFAULT_SLURM_API_VERSION = 'v0.0.38';
 export const DEFAULT_COLLECT_INTERVAL_MS = 5_000;
 export const DEFAULT_SLURM_CLUSTER_ID = 'slurm';
+/** The logger's level when VGAC_LOG_LEVEL is unset (template.yaml's LogLevel default must equal it). */
+export const DEFAULT_LOG_LEVEL = 'info';
 /** Collector sources: `slurmrestd` (HTTP + JWT; what a Lambda uses) and `slurm-cli` (squeue/scontrol on a login node). */
 export const COLLECTORS = ['none', 'vgac-api', 'simulator', 'slurmrestd', 'slurm-cli'] as const;
 export type CollectorSource = (typeof COLLECTORS)[number];
@@ -63,7 +65,7 @@ const EnvSchema = z.object({
   VGAC_REASONER: z.enum(['offline', 'bedrock']).default('offline'),
   VGAC_BEDROCK_MODEL_ID: z.string().min(1).default(DEFAULT_BEDROCK_MODEL_ID),
   VGAC_GATE_CONFIG: z.string().optional(),
-  VGAC_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  VGAC_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default(DEFAULT_LOG_LEVEL),
   // HTTP API and Slack.
   VGAC_API_AUTH: z.enum(['on', 'off']).optional(),
   VGAC_CORS_ORIGIN: z.url().transform((url) => new URL(url).origin).optional(),

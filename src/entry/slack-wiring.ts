@@ -58,7 +58,7 @@ export function createSlackApp(runtime: Pick<Runtime, 'config' | 'logger'> & { r
   const clock = parts.clock ?? systemClock;
   const replies = new FetchSlackChatReplies({ botToken: slack.botToken, apiUrl: slack.apiUrl });
   const approvers = slack.approvers === undefined ? undefined : new Set(slack.approvers);
-  if (approvers === undefined) runtime.logger.warn('slack.approvers_unrestricted', { message: 'VGAC_SLACK_APPROVERS is not set: anyone in the Slack workspace can approve or reject escalations' });
+  if (approvers === undefined) runtime.logger.warn('slack.approvers_unrestricted', { reason: 'VGAC_SLACK_APPROVERS is not set: anyone in the Slack workspace can approve or reject escalations' });
   const run = (task: SlackTask) =>
     runSlackTask(
       {

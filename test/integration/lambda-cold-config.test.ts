@@ -38,11 +38,17 @@ const SECRETS: Readonly<Record<string, string>> = {
 /** A deployer's answers that turn the collector on (template.yaml's CollectorSource=slurmrestd). */
 const SLURMRESTD_ANSWERS: Readonly<Record<string, string>> = { CollectorSource: 'slurmrestd', SlurmrestdUrl: 'https://slurm.example.org:6820', SlurmUser: 'vgac' };
 
-/** Loads the bundle, checks it exports a handler function, exits 0; any throw at import exits non-zero with the message on stderr. */
+/**
+ * Loads the bundle, checks it exports a handler function, exits 0; a throw at import exits 2 once
+ * its message is on stderr. The message is written here rather than left to Node's uncaught-error
+ * print, which starts with the throwing source line — the whole minified module, ≈ 150 KB — and
+ * which Node 22 was seen to cut short after the first line when stderr is a pipe.
+ */
 const IMPORT_SCRIPT = [
-  'const module = await import(process.argv[1]);',
-  "if (typeof module.handler !== 'function') { process.stderr.write('no handler export'); process.exit(3); }",
-  'process.exit(0);',
+  'let module;',
+  'try { module = await import(process.argv[1]); } catch (error) { process.stderr.write(`${error?.name}: ${error?.message}\\n`, () => process.exit(2)); }',
+  "if (module !== undefined && typeof module.handler !== 'function') { process.stderr.write('no handler export'); process.exit(3); }",
+  'if (module !== undefined) process.exit(0);',
 ].join('\n');
 
 interface ImportResult {
@@ -90,9 +96,7 @@ async function importBundle(fn: LambdaFunction, variables: Readonly<Record<strin
     return { exitCode: 0, stderr };
   } catch (error) {
     const failed = error as { code?: number; stderr?: string };
-    // Node echoes the throwing source line: in a minified bundle, one line of the whole module. Keep the readable lines.
-    const readable = (failed.stderr ?? String(error)).split('\n').filter((line) => line.length <= 400).join('\n');
-    return { exitCode: typeof failed.code === 'number' ? failed.code : -1, stderr: readable };
+    return { exitCode: typeof failed.code === 'number' ? failed.code : -1, stderr: failed.stderr ?? String(error) };
   }
 }
 

@@ -29,7 +29,7 @@ describe('projectMonthlyCost', () => {
     //   Haiku  570,000 in × $0.00011/1K = 0.0627;  427,500 out × $0.00055/1K = 0.235125
     //   Sonnet  30,000 in × $0.0022/1K  = 0.066;    22,500 out × $0.011/1K   = 0.2475  → 0.611325
     // DynamoDB: 40K WRU × $0.625/M = 0.025; 100K RRU × $0.125/M = 0.0125; PITR 1 GB × 0.2 = 0.2 → 0.2375
-    // CloudWatch: 5 metrics ≤ 10 free, 1 dashboard ≤ 3 free, 4 alarm metrics ≤ 10 free, 0.5 GB logs ≤ 5 free;
+    // CloudWatch: 5 metrics ≤ 10 free, 1 dashboard ≤ 3 free, 5 alarm metrics ≤ 10 free, 0.5 GB logs ≤ 5 free;
     //   0.25 GB-month stored × 0.03 = 0.0075 (no free allowance); X-Ray 5,000 traces ≤ 100,000 free → 0.0075
     // AgentCore (no free tier): CPU (10,000 × 0.017 s + 10,000 sessions × 0.47 s) = 4,870 s = 1.352777… vCPU-h × $0.0895 = 0.121073611…
     //   memory 0.127 GB × (10,000 × 60 s + 10,000 × 0.05 s) = 76,263.5 GB-s = 21.184305… GB-h × $0.00945 = 0.200191687…
@@ -62,10 +62,10 @@ describe('projectMonthlyCost', () => {
     //   DynamoDB 0.025 + (100,000 + 1,351,680) × $0.125/M = 0.18146; storage 1 × 0.25; PITR 0.2 → 0.65646
     //   S3 0.5 × 0.023 + 500 × $0.005/1K + 5,000 × $0.0004/1K = 0.016
     //   API Gateway (10,000 + 42,240) × $1/M = 0.05224; SNS 1,000 × $0.5/M = 0.0005 → 0.05274
-    //   CloudWatch 5 × 0.30 + 1 × 3.00 + 4 × 0.10 + 0.516896 × 0.50 + 0.2578848 × 0.03 = 5.166184544;
-    //     X-Ray 47,240 × $5/M = 0.2362 → 5.402384544
+    //   CloudWatch 5 × 0.30 + 1 × 3.00 + 5 × 0.10 + 0.516896 × 0.50 + 0.2578848 × 0.03 = 5.266184544;
+    //     X-Ray 47,240 × $5/M = 0.2362 → 5.502384544
     //   AgentCore AGENTCORE (first test, no free tier)
-    //   total gross 6.899598005 + AGENTCORE = 7.220863303611
+    //   total gross 6.999598005 + AGENTCORE = 7.320863303611
     // Net: DynamoDB 0.40646 (storage free), CloudWatch 0.007736544 (stored logs), Bedrock 0.611325, AgentCore → 1.025521544 + AGENTCORE
     const projection = projectMonthlyCost(DEFAULT_USAGE, US_EAST_1_PRICES, SEED_FREE_TIER);
 
@@ -74,9 +74,9 @@ describe('projectMonthlyCost', () => {
     expect(componentOf(projection, BudgetComponent.environmentProfiles).grossUsd).toBeCloseTo(0.65646, TOLERANCE_DIGITS);
     expect(componentOf(projection, BudgetComponent.environmentProfiles).netUsd).toBeCloseTo(0.40646, TOLERANCE_DIGITS);
     expect(componentOf(projection, BudgetComponent.slackIntegration).grossUsd).toBeCloseTo(0.05274, TOLERANCE_DIGITS);
-    expect(componentOf(projection, BudgetComponent.cloudwatchDashboards).grossUsd).toBeCloseTo(5.402384544, TOLERANCE_DIGITS);
+    expect(componentOf(projection, BudgetComponent.cloudwatchDashboards).grossUsd).toBeCloseTo(5.502384544, TOLERANCE_DIGITS);
     expect(componentOf(projection, BudgetComponent.cloudwatchDashboards).netUsd).toBeCloseTo(0.007736544, TOLERANCE_DIGITS);
-    expect(projection.totalGrossUsd).toBeCloseTo(6.899598005 + AGENTCORE, 8);
+    expect(projection.totalGrossUsd).toBeCloseTo(6.999598005 + AGENTCORE, 8);
     expect(projection.totalNetUsd).toBeCloseTo(1.025521544 + AGENTCORE, TOLERANCE_DIGITS);
     expect(projection.totalGrossUsd).toBeLessThanOrEqual(8);
     expect(projection.overAllocated).toEqual([]);

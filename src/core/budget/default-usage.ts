@@ -103,9 +103,9 @@ export const DEFAULT_USAGE: Usage = Object.freeze({
   cloudwatchDashboards: 1,
   /**
    * The errors alarm reads 2 metrics (Lambda's account-wide Errors and failed workflow runs), the
-   * model cost alarm 1, the model-unavailable alarm 1.
+   * model cost alarm 1, the model-unavailable alarm 1, the failed-asynchronous-invocations alarm 1.
    */
-  cloudwatchAlarmMetrics: 4,
+  cloudwatchAlarmMetrics: 5,
   cloudwatchLogsIngestedGb: 0.5,
   /** 0.5 GB/month kept 14 days. */
   cloudwatchLogsStoredGb: 0.25,

@@ -16,6 +16,7 @@ import { platformRoutes } from '../../platform-routes.ts';
 import { sharedDataDir } from '../../shared-data-dir.ts';
 import { SERVICE_NAME } from '../../runtime.ts';
 import { formatStartBanner, formatProgressLine } from '../../local/start-banner.ts';
+import { nodeVersionNotice } from '../../node-version.ts';
 import { startStack } from '../../local/start-stack.ts';
 import { DEFAULT_SIMULATION_SPEED } from '../../local/simulation-speed.ts';
 import { integerOption, parseCommandOptions } from '../parse-command-options.ts';
@@ -59,6 +60,8 @@ export async function run(args: readonly string[]): Promise<number> {
   await mkdir(config.dataDir, { recursive: true });
   const fileLogger = values.verbose === true ? undefined : createJsonLinesFileLogger({ path: join(config.dataDir, LOG_FILE), serviceName: SERVICE_NAME, echo: process.stderr });
   process.stdout.write(`vgac: starting (data in ${config.dataDir}${simulate ? `, simulation at ${speed}×` : ', no simulation'})…\n`);
+  const nodeNotice = nodeVersionNotice(process.versions.node);
+  if (nodeNotice !== undefined) process.stderr.write(`${nodeNotice}\n`);
   const slurmSource = liveSlurmSource(values.collector, config);
   let slurmRoute: ReturnType<typeof liveSlurmRoute> | undefined;
   const stack = await startStack({
