@@ -86,8 +86,6 @@ async function eventFor(name: string): Promise<unknown> {
       return apiGatewayEvent('GET', '/api/clusters');
     case 'slack':
       return apiGatewayEvent('POST', '/slack/commands');
-    case 'agent':
-      return { prompt: `when will my 4-GPU job start on ${CLUSTER}?` };
     default:
       return {};
   }
@@ -158,7 +156,8 @@ export async function benchLambda(): Promise<BenchResult[]> {
     // The nodejs22.x runtime provides @aws-sdk/*: here the repository's node_modules stands in for it.
     await symlink(join(ROOT, 'node_modules'), join(workDirectory, 'node_modules'), 'dir');
 
-    const present = LAMBDA_FUNCTIONS.filter((fn) => existsSync(join(ROOT, fn.entry)));
+    // The AgentCore code publisher runs only during a deploy (bench/agentcore.bench.ts measures the runtime it publishes).
+    const present = LAMBDA_FUNCTIONS.filter((fn) => fn.carriesAgentCoreZip !== true && existsSync(join(ROOT, fn.entry)));
     for (const fn of LAMBDA_FUNCTIONS.filter((candidate) => !present.includes(candidate))) {
       process.stderr.write(`lambda bench: ${fn.name} skipped — ${fn.entry} does not exist yet\n`);
     }

@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUNDLE_SIZE_TARGET_BYTES, buildLambdas, esbuildOptionsFor, missingEntries } from './build-lambdas.ts';
+import { unzipSync } from 'fflate';
+import { BUNDLE_SIZE_TARGET_BYTES, buildAgentCore, buildLambdas, esbuildOptionsFor, missingEntries } from './build-lambdas.ts';
 import type { LambdaFunction } from './lambda-functions.ts';
 
 const REPOSITORY = join(import.meta.dirname, '..');
@@ -177,4 +178,35 @@ describe('buildLambdas', () => {
     await expect(attempt).rejects.toThrow('missing Lambda entry files (each must export `handler`): missing/x.ts, missing/y.ts');
     await expect(readFile(join(out, 'echo/index.mjs'))).rejects.toThrow(/ENOENT/);
   });
+});
+
+describe('buildAgentCore', () => {
+  let work = '';
+
+  beforeAll(async () => {
+    await mkdir(join(REPOSITORY, 'node_modules/.cache'), { recursive: true });
+    work = await mkdtemp(join(REPOSITORY, 'node_modules/.cache/build-agentcore-'));
+  });
+
+  afterAll(async () => {
+    if (work !== '') await rm(work, { recursive: true, force: true });
+  });
+
+  it('buildAgentCore zips one self-contained ES module (no import left to the runtime but node:) and an ES-module package.json, world-readable, the same bytes every build', async () => {
+    const first = await buildAgentCore(REPOSITORY, join(work, 'first'));
+    const second = await buildAgentCore(REPOSITORY, join(work, 'second'));
+
+    const entries = unzipSync(new Uint8Array(await readFile(first.zipPath)));
+    const code = new TextDecoder().decode(entries['index.js']);
+    const imported = [...code.matchAll(/(?:^|[;}\s])import\s*(?:[\w*{},\s]+from\s*)?["']([^"']+)["']/g)].map((match) => match[1] as string);
+    expect(Object.keys(entries).sort()).toEqual(['index.js', 'package.json']);
+    expect(JSON.parse(new TextDecoder().decode(entries['package.json']))).toMatchObject({ type: 'module', main: 'index.js' });
+    expect(imported.length).toBeGreaterThan(0);
+    expect(imported.filter((specifier) => !specifier.startsWith('node:'))).toEqual([]);
+    expect(second.sha256).toBe(first.sha256);
+    // Unix mode 0644 in the central directory's external attributes (upper 16 bits), as `zipinfo` shows `-rw-r--r--`.
+    const zip = await readFile(first.zipPath);
+    const central = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    expect((zip.readUInt32LE(central + 38) >>> 16) & 0o777).toBe(0o644);
+  }, 120_000);
 });

@@ -8,14 +8,16 @@
  *
  * usage: node --import tsx scripts/build-lambdas.ts [--root DIR] [--out DIR] [--enforce-size]
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { copyFile, cp, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
-import { LAMBDA_FUNCTIONS, type LambdaFunction } from './lambda-functions.ts';
+import { zipSync } from 'fflate';
+import { AGENTCORE_BUNDLE, LAMBDA_FUNCTIONS, type LambdaFunction } from './lambda-functions.ts';
 
 /** Per-bundle size target, bytes. */
 export const BUNDLE_SIZE_TARGET_BYTES = 300 * 1024;
@@ -30,10 +32,10 @@ export const BUNDLE_SIZE_TARGET_BYTES = 300 * 1024;
 export const zodNamespaceImports: Plugin = {
   name: 'zod-namespace-imports',
   setup(pluginBuild) {
-    pluginBuild.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, async (args) => {
-      const source = await readFile(args.path, 'utf8');
-      return { contents: source.replace(/^import \{ z \} from 'zod';$/gm, "import * as z from 'zod';"), loader: 'ts' };
-    });
+    const namespaced = (source: string): string => source.replace(/^import \{ z \} from 'zod';$/gm, "import * as z from 'zod';");
+    pluginBuild.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, async (args) => ({ contents: namespaced(await readFile(args.path, 'utf8')), loader: 'ts' }));
+    // Powertools' parser schemas (sns-records.ts reads SNS events with them) import zod the same way.
+    pluginBuild.onLoad({ filter: /[\\/]@aws-lambda-powertools[\\/]parser[\\/]lib[\\/]esm[\\/].*\.js$/ }, async (args) => ({ contents: namespaced(await readFile(args.path, 'utf8')), loader: 'js' }));
   },
 };
 
@@ -167,8 +169,10 @@ export function missingEntries(functions: readonly LambdaFunction[], rootDirecto
 
 export interface BundleReport {
   readonly name: string;
-  /** Every file of the function's bundle directory (entry + lazily loaded chunks): what is deployed. */
+  /** Every file of the function's bundle directory (entry + lazily loaded chunks + a carried AgentCore zip): what is deployed. */
   readonly bytes: number;
+  /** Of `bytes`, the AgentCore code zip the function carries (never loaded by the function itself; not held to the target). */
+  readonly carriedBytes: number;
   /** `index.mjs` and the chunks it imports statically: what every cold start loads (the rest loads on first use). */
   readonly startupBytes: number;
   readonly overTarget: boolean;
@@ -211,16 +215,78 @@ async function usesJsonSchema(inputs: readonly string[], rootDirectory: string):
   return false;
 }
 
-/** Builds every function; throws when an entry is missing (before building anything). */
+/**
+ * esbuild options for the AgentCore Runtime's code: one ES module (no splitting: the runtime
+ * starts `index.js`), Node 22, every dependency bundled — the AWS SDK too, since the managed
+ * runtime provides none we can rely on — minified, with the same source rewrites as the Lambdas.
+ */
+export function agentCoreEsbuildOptions(rootDirectory: string, directory: string): BuildOptions {
+  return {
+    entryPoints: [resolve(rootDirectory, AGENTCORE_BUNDLE.entry)],
+    outfile: join(directory, AGENTCORE_BUNDLE.entryPoint),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    minify: true,
+    treeShaking: true,
+    sourcemap: false,
+    banner: { js: 'import{createRequire as __vgacRequire}from"node:module";const require=__vgacRequire(import.meta.url);' },
+    legalComments: 'none',
+    charset: 'utf8',
+    plugins: [zodNamespaceImports, xraySdkTrim, zodJsonSchemaStub],
+    logLevel: 'warning',
+  };
+}
+
+/** A fixed timestamp for every zip entry: the same sources give the same zip (and the same content-addressed S3 key). */
+const ZIP_ENTRY_TIME = new Date('2026-01-01T00:00:00Z');
+
+export interface AgentCoreArtifact {
+  /** `<directory>/index.js` + `package.json`: what the zip holds. */
+  readonly directory: string;
+  readonly zipPath: string;
+  readonly bundleBytes: number;
+  readonly zipBytes: number;
+  /** SHA-256 hex of the zip (the published object's key). */
+  readonly sha256: string;
+}
+
+/**
+ * Builds the AgentCore Runtime's code into `directory` and zips it beside it (`<directory>.zip`):
+ * index.js and a package.json making it an ES module, both world-readable (AgentCore keeps the
+ * zip's POSIX permissions).
+ */
+export async function buildAgentCore(rootDirectory: string, directory: string): Promise<AgentCoreArtifact> {
+  await rm(directory, { recursive: true, force: true });
+  await mkdir(directory, { recursive: true });
+  await build(agentCoreEsbuildOptions(rootDirectory, directory));
+  const packageJson = `${JSON.stringify({ name: 'vgac-agentcore-runtime', private: true, type: 'module', main: AGENTCORE_BUNDLE.entryPoint }, null, 2)}\n`;
+  await writeFile(join(directory, 'package.json'), packageJson);
+  const code = await readFile(join(directory, AGENTCORE_BUNDLE.entryPoint));
+  const readable = { mtime: ZIP_ENTRY_TIME, os: 3, attrs: 0o100644 << 16 };
+  const zip = zipSync({ [AGENTCORE_BUNDLE.entryPoint]: [code, readable], 'package.json': [new TextEncoder().encode(packageJson), readable] }, { level: 9 });
+  const zipPath = `${directory}.zip`;
+  await writeFile(zipPath, zip);
+  return { directory, zipPath, bundleBytes: code.length, zipBytes: zip.length, sha256: createHash('sha256').update(zip).digest('hex') };
+}
+
+/**
+ * Builds every function; throws when an entry is missing (before building anything). A function
+ * that carries the AgentCore code gets the zip built into `agentCoreDirectory` (default
+ * `<outDirectory>/../agentcore`) copied into its directory as `agentcore.zip`.
+ */
 export async function buildLambdas(
   functions: readonly LambdaFunction[],
   rootDirectory: string,
   outDirectory: string,
+  agentCoreDirectory: string = join(outDirectory, '..', AGENTCORE_BUNDLE.name),
 ): Promise<BundleReport[]> {
   const missing = missingEntries(functions, rootDirectory);
   if (missing.length > 0) {
     throw new Error(`missing Lambda entry file${missing.length > 1 ? 's' : ''} (each must export \`handler\`): ${missing.join(', ')}`);
   }
+  const agentCore = functions.some((fn) => fn.carriesAgentCoreZip === true) ? await buildAgentCore(rootDirectory, agentCoreDirectory) : undefined;
   const reports: BundleReport[] = [];
   for (const fn of functions) {
     await rm(join(outDirectory, fn.name), { recursive: true, force: true });
@@ -231,8 +297,9 @@ export async function buildLambdas(
       result = await build({ ...esbuildOptionsFor(fn, rootDirectory, outDirectory), metafile: true });
     }
     if (fn.assets !== undefined) await cp(resolve(rootDirectory, fn.assets.from), join(outDirectory, fn.name, fn.assets.to), { recursive: true });
+    const carriedBytes = fn.carriesAgentCoreZip === true && agentCore !== undefined ? (await copyFile(agentCore.zipPath, join(outDirectory, fn.name, AGENTCORE_BUNDLE.zip)), agentCore.zipBytes) : 0;
     const bytes = await directoryBytes(join(outDirectory, fn.name));
-    reports.push({ name: fn.name, bytes, startupBytes: startupBytes(result.metafile, join(outDirectory, fn.name, 'index.mjs')), overTarget: bytes > BUNDLE_SIZE_TARGET_BYTES });
+    reports.push({ name: fn.name, bytes, carriedBytes, startupBytes: startupBytes(result.metafile, join(outDirectory, fn.name, 'index.mjs')), overTarget: bytes - carriedBytes > BUNDLE_SIZE_TARGET_BYTES });
   }
   return reports;
 }
@@ -253,7 +320,12 @@ async function main(): Promise<number> {
   }
   for (const report of reports) {
     const flag = report.overTarget ? `  OVER the ${BUNDLE_SIZE_TARGET_BYTES / 1024} KB target` : '';
-    process.stdout.write(`${report.name.padEnd(16)} ${(report.bytes / 1024).toFixed(1).padStart(8)} KB  (loaded at cold start ${(report.startupBytes / 1024).toFixed(1)} KB)${flag}\n`);
+    const carried = report.carriedBytes > 0 ? `, carrying the ${(report.carriedBytes / 1024).toFixed(1)} KB AgentCore zip` : '';
+    process.stdout.write(`${report.name.padEnd(16)} ${(report.bytes / 1024).toFixed(1).padStart(8)} KB  (loaded at cold start ${(report.startupBytes / 1024).toFixed(1)} KB${carried})${flag}\n`);
+  }
+  const agentCoreZip = join(outDirectory, '..', `${AGENTCORE_BUNDLE.name}.zip`);
+  if (existsSync(agentCoreZip)) {
+    process.stdout.write(`${'agentcore'.padEnd(16)} ${((await stat(agentCoreZip)).size / 1024).toFixed(1).padStart(8)} KB  zip (${relative(rootDirectory, agentCoreZip)}; entry point ${AGENTCORE_BUNDLE.entryPoint}, runtime NODE_22)\n`);
   }
   const over = reports.filter((report) => report.overTarget);
   if (over.length > 0 && values['enforce-size']) {

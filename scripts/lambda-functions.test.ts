@@ -19,8 +19,8 @@ describe('LAMBDA_FUNCTIONS', () => {
     for (const fn of LAMBDA_FUNCTIONS) expect(fn.entry).toMatch(/^src\/entry\/lambda\/([a-z-]+\/)?[a-z-]+\.ts$/);
   });
 
-  it('LAMBDA_FUNCTIONS lists the nine functions of the deployment', () => {
-    expect(LAMBDA_FUNCTIONS.map((fn) => fn.name)).toEqual(['api', 'slack', 'agent', 'check-drift', 'recalibrate', 'update-profile', 'notify', 'collector', 'alerts']);
+  it('LAMBDA_FUNCTIONS lists the nine functions of the deployment (the agents run in the AgentCore Runtime, whose code agent-code publishes)', () => {
+    expect(LAMBDA_FUNCTIONS.map((fn) => fn.name)).toEqual(['api', 'slack', 'agent-code', 'check-drift', 'recalibrate', 'update-profile', 'notify', 'collector', 'alerts']);
     expect(Object.isFrozen(LAMBDA_FUNCTIONS)).toBe(true);
   });
 

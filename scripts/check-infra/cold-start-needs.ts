@@ -25,13 +25,13 @@ export const COLD_START_NEEDS: Readonly<Record<string, ColdStartNeeds>> = Object
     variables: ['VGAC_MODE', 'VGAC_API_KEY_PARAM', 'VGAC_SLACK_SIGNING_SECRET_PARAM', 'VGAC_SLACK_TASK_TOPIC_ARN'],
     ssmParameters: ['VGAC_SLACK_SIGNING_SECRET_PARAM', 'VGAC_SLACK_BOT_TOKEN_PARAM'],
   },
-  AgentFunction: { variables: ['VGAC_MODE', 'VGAC_API_KEY_PARAM'], ssmParameters: ['VGAC_API_KEY_PARAM'] },
   CheckDriftFunction: STORAGE_HANDLER,
   RecalibrateFunction: STORAGE_HANDLER,
   UpdateProfileFunction: STORAGE_HANDLER,
   CollectorFunction: STORAGE_HANDLER,
-  // notify.ts and alerts.ts build no storage (embedded mode is fine); only config.ts's AWS-mode API-key rule applies.
+  // notify.ts, alerts.ts and agent-code.ts build no storage (embedded mode is fine); only config.ts's AWS-mode API-key rule applies.
   NotifyFunction: { variables: ['VGAC_API_KEY_PARAM'], ssmParameters: [] },
+  AgentCodeFunction: { variables: ['VGAC_API_KEY_PARAM'], ssmParameters: [] },
   AlertsFunction: { variables: ['VGAC_API_KEY_PARAM'], ssmParameters: [] },
 });
 

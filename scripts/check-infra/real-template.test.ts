@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLUSTER_INDEX_NAME, TTL_ATTRIBUTE, tableDefinition } from '../../src/adapters/dynamodb/table-definition.ts';
-import { LAMBDA_FUNCTIONS, bundleDirectory } from '../lambda-functions.ts';
+import { AGENTCORE_BUNDLE, LAMBDA_FUNCTIONS, bundleDirectory } from '../lambda-functions.ts';
+import { AGENTCORE_IDLE_SESSION_SECONDS } from '../../src/core/budget/default-usage.ts';
 import type { SecretSource } from '../../src/app/ports/secret-source.ts';
 import { ALLOWED_MODELS, DEFAULT_MODEL_POLICY, US_PROFILE_DESTINATION_REGIONS, foundationModelOf, modelFamily, modelPolicy, parseModelId } from '../../src/core/agents/model-policy.ts';
 import { COLLECTORS, CONFIG_VARIABLES, DEFAULT_LOG_LEVEL, loadConfig } from '../../src/entry/config.ts';
@@ -168,7 +169,7 @@ describe('template.yaml', () => {
       'ANY /api/{proxy+} → ApiFunction',
       'GET / → ApiFunction',
       'GET /dashboard/{proxy+} → ApiFunction',
-      'POST /invocations → AgentFunction',
+      'POST /invocations → ApiFunction',
       'POST /slack/commands → SlackFunction',
       'POST /slack/events → SlackFunction',
       'POST /slack/interactions → SlackFunction',
@@ -195,9 +196,9 @@ describe('template.yaml', () => {
 
   it('template.yaml grants only the services each function needs', () => {
     const allowedServices: Record<string, string[]> = {
-      ApiFunction: ['dynamodb', 's3', 'ssm', 'bedrock'],
-      SlackFunction: ['dynamodb', 's3', 'ssm', 'bedrock'],
-      AgentFunction: ['dynamodb', 's3', 'bedrock', 'ssm'],
+      ApiFunction: ['dynamodb', 's3', 'ssm', 'bedrock-agentcore'],
+      SlackFunction: ['dynamodb', 's3', 'ssm', 'bedrock-agentcore'],
+      AgentCodeFunction: ['s3'],
       CheckDriftFunction: ['dynamodb', 's3'],
       RecalibrateFunction: ['dynamodb', 's3'],
       UpdateProfileFunction: ['dynamodb'],
@@ -211,11 +212,13 @@ describe('template.yaml', () => {
       expect([...used].sort(), logicalId).toEqual([...services].sort());
     }
     expect(actionsOf('RecalibrateFunction')).toContain('s3:PutObject');
-    expect(['ApiFunction', 'AgentFunction', 'CheckDriftFunction', 'CollectorFunction'].flatMap(actionsOf)).not.toContain('s3:PutObject');
+    expect(['ApiFunction', 'SlackFunction', 'CheckDriftFunction', 'CollectorFunction'].flatMap(actionsOf)).not.toContain('s3:PutObject');
+    // The code publisher writes and deletes only its own objects in the code bucket.
+    expect(statementsOf('AgentCodeFunction')).toEqual([{ Sid: 'PublishAgentCode', Effect: 'Allow', Action: ['s3:PutObject', 's3:DeleteObject'], Resource: { 'Fn::Sub': '${AgentCodeBucket.Arn}/agentcore/*' } }]);
   });
 
   it('template.yaml reads SSM parameters only by the ARNs of the named parameters, the Slurm JWT only in the collector and only with slurmrestd', () => {
-    const names = ['ApiKeyParameterName', 'SlackSigningSecretParameterName', 'SlackBotTokenParameterName', 'SlurmJwtParameterName'];
+    const names = ['ApiKeyParameterName', 'SlackSigningSecretParameterName', 'SlackBotTokenParameterName', 'SlurmJwtParameterName', 'PlatformApiKeyParameterName'];
     const arnOf = (name: string) => `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter\${${name}}`;
     const allowed = new Set(names.map(arnOf));
     const jwtReaders: string[] = [];
@@ -235,32 +238,36 @@ describe('template.yaml', () => {
     expect(jwtReaders).toEqual(['CollectorFunction if CollectorEnabled']);
   });
 
-  // The API and Slack functions run the agents in-process (api-app.ts → createAgentWiring: API
-  // explanations, Copilot answers), so with Reasoner=bedrock they call Bedrock themselves; without
-  // the grant their answers silently fell back to offline templates. The budget ledger on the
-  // table bounds spend across every function, so they get the agent's statements rather than
-  // routing model calls through AgentFunction; no other function may call it. A US inference
-  // profile needs the profile in the source Region and the foundation model in every Region it
-  // routes to (docs.aws.amazon.com/bedrock/latest/userguide/geographic-cross-region-inference.html).
-  it('template.yaml lets exactly the functions that run agents call Bedrock: the two US profiles, and their foundation models in the profile\'s Regions only through them', () => {
-    const bedrock = functionsOf(template).map((fn) => ({
-      fn: fn.logicalId,
-      statements: statementsOf(fn.logicalId).filter((statement) => (asList(statement.Action) as string[]).some((action) => action.startsWith('bedrock:'))),
-    })).filter((entry) => entry.statements.length > 0);
+  it('template.yaml lets the API function read the VGAC platform\'s key only when a platform is configured (HasPlatform)', () => {
+    const platformKey = { 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${PlatformApiKeyParameterName}' };
+    const readers = functionsOf(template).flatMap((fn) => statementsOf(fn.logicalId).filter((statement) => asList(statement.Resource).some((arn) => JSON.stringify(arn) === JSON.stringify(platformKey))).map((statement) => `${fn.logicalId} if ${String(statement.condition)}`));
+
+    expect(readers).toEqual(['ApiFunction if HasPlatform']);
+    expect((template.Conditions as Json).HasPlatform).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'PlatformUrl' }, ''] }] });
+  });
+
+  // The agents run in the AgentCore Runtime: its execution role is the only principal of the stack
+  // that may call Bedrock models — the two US inference profiles in the stack's Region and their
+  // foundation models in the Regions the profile routes to, only through the profiles
+  // (docs.aws.amazon.com/bedrock/latest/userguide/geographic-cross-region-inference.html). No
+  // Lambda function calls a model; the API and Slack functions may only invoke the runtime.
+  it('template.yaml lets only the AgentCore Runtime\'s role call Bedrock: the two US profiles, and their foundation models in the profile\'s Regions only through them', () => {
+    const functionBedrock = functionsOf(template).flatMap((fn) => actionsOf(fn.logicalId).filter((action) => action.startsWith('bedrock:')));
+    const role = resource('AgentRuntimeRole');
+    const roleStatements = (asList(role.Policies) as Json[]).flatMap((policy) => policyStatements(isRecord(policy) && 'PolicyDocument' in policy ? policy.PolicyDocument : policy));
+    const bedrock = roleStatements.filter((statement) => (asList(statement.Action) as string[]).some((action) => action.startsWith('bedrock:')));
     const profileArn = (parameterName: string) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:bedrock:\${AWS::Region}:\${AWS::AccountId}:inference-profile/\${${parameterName}}` });
     const modelArns = (parameterName: string) => US_PROFILE_DESTINATION_REGIONS.map((region) => ({
       'Fn::Sub': [`arn:\${AWS::Partition}:bedrock:${region}::foundation-model/\${Model}`, { Model: { 'Fn::Select': [1, { 'Fn::Split': ['us.', { Ref: parameterName }] }] } }],
     }));
 
-    expect(bedrock.map((entry) => entry.fn).sort()).toEqual(['AgentFunction', 'ApiFunction', 'SlackFunction']);
-    for (const { fn, statements } of bedrock) {
-      expect(statements.map((statement) => statement.Action), fn).toEqual([['bedrock:InvokeModel'], ['bedrock:InvokeModel']]);
-      const [profiles, models] = statements as [Statement & { Condition?: unknown }, Statement & { Condition?: unknown }];
-      expect(profiles.Resource, fn).toEqual([profileArn('BedrockModelId'), profileArn('BedrockComplexModelId')]);
-      expect(profiles.Condition, fn).toBeUndefined();
-      expect(models.Resource, fn).toEqual([...modelArns('BedrockModelId'), ...modelArns('BedrockComplexModelId')]);
-      expect(models.Condition, fn).toEqual({ StringEquals: { 'bedrock:InferenceProfileArn': [profileArn('BedrockModelId'), profileArn('BedrockComplexModelId')] } });
-    }
+    expect(functionBedrock).toEqual([]);
+    expect(bedrock.map((statement) => statement.Action)).toEqual([['bedrock:InvokeModel'], ['bedrock:InvokeModel']]);
+    const [profiles, models] = bedrock as [Statement & { Condition?: unknown }, Statement & { Condition?: unknown }];
+    expect(profiles.Resource).toEqual([profileArn('BedrockModelId'), profileArn('BedrockComplexModelId')]);
+    expect(profiles.Condition).toBeUndefined();
+    expect(models.Resource).toEqual([...modelArns('BedrockModelId'), ...modelArns('BedrockComplexModelId')]);
+    expect(models.Condition).toEqual({ StringEquals: { 'bedrock:InferenceProfileArn': [profileArn('BedrockModelId'), profileArn('BedrockComplexModelId')] } });
   });
 
   it('template.yaml foundation-model ARNs resolve to the allow-list\'s models for every offered profile (CloudFormation\'s Fn::Split on "us.")', () => {
@@ -410,10 +417,10 @@ describe('template.yaml', () => {
     expect(slack === undefined ? [] : [...publishableTopics(slack)]).toEqual(['SlackTaskTopic', 'AlertTopic']);
   });
 
-  it('template.yaml lets exactly the functions that run agents, and the workflow\'s notify step, publish notices to the alert topic', () => {
+  it('template.yaml lets exactly the functions that decide escalations, and the workflow\'s notify step, publish notices to the alert topic', () => {
     const publishers = functionsOf(template).filter((fn) => publishableTopics(fn).has('AlertTopic')).map((fn) => fn.logicalId);
 
-    expect(publishers.sort()).toEqual(['AgentFunction', 'ApiFunction', 'NotifyFunction', 'SlackFunction']);
+    expect(publishers.sort()).toEqual(['ApiFunction', 'NotifyFunction', 'SlackFunction']);
     expect(globalVariables(template).VGAC_ALERT_TOPIC_ARN).toEqual({ Ref: 'AlertTopic' });
   });
 
@@ -500,15 +507,16 @@ describe('template.yaml', () => {
   });
 
   it('template.yaml outputs the URLs and names a deployer needs', () => {
-    expect(Object.keys(template.Outputs as Json)).toEqual(expect.arrayContaining(['ApiUrl', 'SlackCommandUrl', 'DashboardUrl', 'TableName', 'BucketName', 'TopicArn', 'AsyncFailureTopicArn']));
+    expect(Object.keys(template.Outputs as Json)).toEqual(expect.arrayContaining(['ApiUrl', 'SlackCommandUrl', 'DashboardUrl', 'TableName', 'BucketName', 'TopicArn', 'AsyncFailureTopicArn', 'AgentRuntimeArn']));
   });
 
-  it('template.yaml retains the table and the bucket on stack deletion and on replacement', () => {
+  it('template.yaml retains the table and the buckets (the AgentCore code bucket too, left empty) on stack deletion and on replacement', () => {
     const stateful = resourcesOf(template).filter((candidate) => ['AWS::DynamoDB::Table', 'AWS::S3::Bucket'].includes(candidate.type));
 
     expect(stateful.map((candidate) => [candidate.logicalId, candidate.raw.DeletionPolicy, candidate.raw.UpdateReplacePolicy])).toEqual([
       ['DataTable', 'Retain', 'Retain'],
       ['CalibrationBucket', 'Retain', 'Retain'],
+      ['AgentCodeBucket', 'Retain', 'Retain'],
     ]);
   });
 
@@ -516,7 +524,7 @@ describe('template.yaml', () => {
     const asynchronous = [...new Set(asyncInvocations(template).map((invocation) => invocation.functionId))];
     const alarm = resource('AsyncFailuresAlarm');
 
-    expect(asynchronous.sort()).toEqual(['AlertsFunction', 'CollectorFunction', 'RecalibrateFunction', 'SlackFunction']);
+    expect(asynchronous.sort()).toEqual(['AgentCodeFunction', 'AlertsFunction', 'CollectorFunction', 'RecalibrateFunction', 'SlackFunction']);
     for (const logicalId of asynchronous) {
       const config = resource(logicalId).EventInvokeConfig as Json;
       expect(config.DestinationConfig, logicalId).toEqual({ OnFailure: { Type: 'SNS', Destination: { Ref: 'AsyncFailureTopic' } } });
@@ -555,5 +563,87 @@ describe('template.yaml', () => {
   it('template.yaml declares no secret values: only SSM parameter names', () => {
     expect(parsed.text).not.toMatch(/xox[abp]-\d+-|AKIA[0-9A-Z]{16}|SecretString|NoEcho/);
     expect(ofType('AWS::SSM::Parameter')).toEqual([]);
+  });
+});
+
+describe('template.yaml: the Bedrock AgentCore Runtime', () => {
+  it('deploys the agents as a Node.js 22 direct code deployment of the build\'s zip, published by the AgentCode custom resource', () => {
+    const runtime = resource('AgentRuntime');
+    const code = resource('AgentCode');
+    const publisher = LAMBDA_FUNCTIONS.find((fn) => fn.carriesAgentCoreZip === true);
+
+    expect(runtime.AgentRuntimeArtifact).toEqual({
+      CodeConfiguration: {
+        Code: { S3: { Bucket: { 'Fn::GetAtt': ['AgentCode', 'Bucket'] }, Prefix: { 'Fn::GetAtt': ['AgentCode', 'Key'] } } },
+        EntryPoint: [AGENTCORE_BUNDLE.entryPoint],
+        Runtime: 'NODE_22',
+      },
+    });
+    expect(runtime).toMatchObject({ RoleArn: { 'Fn::GetAtt': ['AgentRuntimeRole', 'Arn'] }, NetworkConfiguration: { NetworkMode: 'PUBLIC' }, ProtocolConfiguration: 'HTTP', AgentRuntimeName: { Ref: 'AgentRuntimeName' } });
+    expect(new RegExp(parameter('AgentRuntimeName').AllowedPattern as string).test('vgac-agents')).toBe(false);
+    expect(publisher?.logicalId).toBe('AgentCodeFunction');
+    expect(code).toEqual({ ServiceToken: { Ref: 'AgentCodeFunction.Alias' }, Bucket: { Ref: 'AgentCodeBucket' }, CodeVersion: { Ref: 'AgentCodeFunction.Version' } });
+    expect(resource('AgentCodeFunction').AutoPublishAlias).toBe('live');
+  });
+
+  it('ends an idle session after the idle time the cost projection bills memory for', () => {
+    expect((resource('AgentRuntime').LifecycleConfiguration as Json).IdleRuntimeSessionTimeout).toBe(AGENTCORE_IDLE_SESSION_SECONDS);
+  });
+
+  it('lets only AgentCore, for this account, assume the runtime\'s role; the role writes only the runtime log groups', () => {
+    const role = resource('AgentRuntimeRole');
+    const trust = (role.AssumeRolePolicyDocument as Json).Statement as Json[];
+    const logs = (asList(role.Policies) as Json[]).flatMap((policy) => policyStatements(isRecord(policy) && 'PolicyDocument' in policy ? policy.PolicyDocument : policy)).filter((statement) => (asList(statement.Action) as string[]).some((action) => action.startsWith('logs:')));
+
+    expect(trust).toEqual([expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'bedrock-agentcore.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: expect.objectContaining({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } }) as unknown })]);
+    for (const statement of logs) {
+      for (const arn of asList(statement.Resource)) expect(String((arn as Json)['Fn::Sub'])).toMatch(/:log-group:(\/aws\/bedrock-agentcore\/runtimes\/\*|\*$)/);
+    }
+  });
+
+  it('lets exactly the API and Slack functions invoke the runtime, on its ARN and DEFAULT endpoint, and tells them its ARN', () => {
+    const invokers = functionsOf(template).filter((fn) => actionsOf(fn.logicalId).includes('bedrock-agentcore:InvokeAgentRuntime')).map((fn) => fn.logicalId);
+
+    expect(invokers.sort()).toEqual(['ApiFunction', 'SlackFunction']);
+    for (const logicalId of invokers) {
+      const statement = statementsOf(logicalId).find((candidate) => asList(candidate.Action).includes('bedrock-agentcore:InvokeAgentRuntime'));
+      expect(statement?.Resource, logicalId).toEqual([{ 'Fn::GetAtt': ['AgentRuntime', 'AgentRuntimeArn'] }, { 'Fn::Sub': '${AgentRuntime.AgentRuntimeArn}/runtime-endpoint/DEFAULT' }]);
+      expect(functionEnvironment(template, logicalId).own.VGAC_AGENTCORE_RUNTIME_ARN, logicalId).toEqual({ 'Fn::GetAtt': ['AgentRuntime', 'AgentRuntimeArn'] });
+      expect(loadConfig(resolveWithFakes(template, functionEnvironment(template, logicalId).merged)).agentCore.runtimeArn, logicalId).toMatch(/^arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime\//);
+    }
+  });
+
+  it('gives the runtime an environment config.ts accepts in AWS mode (no API key: IAM authorises callers), setting only variables it reads', () => {
+    const variables = resource('AgentRuntime').EnvironmentVariables as Record<string, unknown>;
+    const known = new Set(CONFIG_VARIABLES);
+
+    const config = loadConfig(resolveWithFakes(template, variables));
+
+    expect(Object.keys(variables).filter((name) => !known.has(name))).toEqual([]);
+    expect(config).toMatchObject({ mode: 'aws', apiKey: undefined, lambda: { collector: 'none', tracingEnabled: false } });
+    expect(config.platform.url).toBeUndefined();
+  });
+
+  it('the runtime logs at the functions\' LogLevel, for each allowed value', () => {
+    const variables = resource('AgentRuntime').EnvironmentVariables as Record<string, unknown>;
+
+    for (const level of parameter('LogLevel').AllowedValues as string[]) {
+      expect(loadConfig(resolveWithFakes(template, variables, undefined, { LogLevel: level })).logLevel, level).toBe(level);
+    }
+  });
+
+  it('with PlatformUrl set, the API function and the runtime wrap the platform for PlatformClusters, the key read from PlatformApiKeyParameterName', () => {
+    const answers = { PlatformUrl: 'https://vgac.example.org', PlatformClusters: 'plat-a,plat-b', PlatformApiKeyParameterName: '/site/platform/key' };
+
+    const api = loadConfig(resolveWithFakes(template, functionEnvironment(template, 'ApiFunction').merged, undefined, answers));
+    const runtime = loadConfig(resolveWithFakes(template, resource('AgentRuntime').EnvironmentVariables as Record<string, unknown>, undefined, answers));
+    const collector = loadConfig(resolveWithFakes(template, functionEnvironment(template, 'CollectorFunction').merged, undefined, answers));
+
+    for (const config of [api, runtime]) {
+      expect(config.lambda.collector).toBe('vgac-api');
+      expect(config.platform).toMatchObject({ url: 'https://vgac.example.org', clusterIds: ['plat-a', 'plat-b'], apiKeyParameter: '/site/platform/key' });
+    }
+    // The collector function keeps CollectorSource: it cannot run the platform's source.
+    expect(collector.lambda.collector).toBe('none');
   });
 });

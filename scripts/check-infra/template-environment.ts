@@ -82,10 +82,58 @@ function fakeRef(template: Json, logicalId: string, stack: FakeStack, parameterV
   }
 }
 
+/** The fake value of `Fn::GetAtt [logicalId, attribute]`; undefined for an attribute not faked here. */
+function fakeGetAtt(template: Json, logicalId: string, attribute: string, stack: FakeStack): string | undefined {
+  const resource = resourcesOf(template).find((candidate) => candidate.logicalId === logicalId);
+  if (resource?.type === 'AWS::BedrockAgentCore::Runtime' && attribute === 'AgentRuntimeArn') {
+    return `arn:aws:bedrock-agentcore:${stack.region}:${stack.accountId}:runtime/${stack.stackName}_${logicalId}-FAKE012345`;
+  }
+  return undefined;
+}
+
+/** A parameter's value as a deployer gave it, else its Default. */
+function parameterValue(template: Json, name: string, parameterValues: Readonly<Record<string, string>>): string | undefined {
+  const parameter = isRecord(template.Parameters) ? template.Parameters[name] : undefined;
+  if (!isRecord(parameter)) return undefined;
+  const fallback = parameter.Default;
+  return parameterValues[name] ?? (typeof fallback === 'string' || typeof fallback === 'number' || typeof fallback === 'boolean' ? String(fallback) : undefined);
+}
+
+/** The truth of a condition of `template.Conditions` built from Fn::Equals / Fn::Not / Fn::And / Fn::Or / Condition over parameter Refs and literals; undefined when it cannot be told. */
+function conditionValue(template: Json, name: string, parameterValues: Readonly<Record<string, string>>): boolean | undefined {
+  const conditions = isRecord(template.Conditions) ? template.Conditions : {};
+  const evaluate = (expression: unknown): boolean | undefined => {
+    if (!isRecord(expression)) return undefined;
+    if (typeof expression.Condition === 'string') return conditionValue(template, expression.Condition, parameterValues);
+    const operand = (value: unknown): string | undefined => {
+      if (typeof value === 'string') return value;
+      const target = refTarget(value);
+      return target === undefined ? undefined : parameterValue(template, target, parameterValues);
+    };
+    if (Array.isArray(expression['Fn::Equals'])) {
+      const [left, right] = (expression['Fn::Equals'] as unknown[]).map(operand);
+      return left === undefined || right === undefined ? undefined : left === right;
+    }
+    if (Array.isArray(expression['Fn::Not'])) {
+      const inner = evaluate((expression['Fn::Not'] as unknown[])[0]);
+      return inner === undefined ? undefined : !inner;
+    }
+    for (const [operator, combine] of [['Fn::And', (values: boolean[]) => values.every(Boolean)], ['Fn::Or', (values: boolean[]) => values.some(Boolean)]] as const) {
+      if (Array.isArray(expression[operator])) {
+        const values = (expression[operator] as unknown[]).map(evaluate);
+        return values.some((value) => value === undefined) ? undefined : combine(values as boolean[]);
+      }
+    }
+    return undefined;
+  };
+  return evaluate(conditions[name]);
+}
+
 /**
  * The variables with intrinsics replaced by fakes (see the module comment). Literal strings,
  * numbers and booleans become their text. `parameterValues` (parameter name → value) stands in
- * for a deployer's answers; parameters not given take their Default.
+ * for a deployer's answers; parameters not given take their Default. `Fn::If` takes the branch its
+ * condition (over those parameters) selects; `Fn::GetAtt` of an AgentCore runtime's ARN is faked.
  * @throws InvalidInputError naming the variable whose value is an intrinsic other than a `Ref` to a
  * parameter with a Default, a pseudo parameter or a resource of a known type.
  */
@@ -95,14 +143,23 @@ export function resolveWithFakes(
   stack: FakeStack = DEFAULT_FAKE_STACK,
   parameterValues: Readonly<Record<string, string>> = {},
 ): Record<string, string> {
-  const resolved: Record<string, string> = {};
-  for (const [name, value] of Object.entries(variables)) {
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
-      resolved[name] = String(value);
-      continue;
+  const resolve = (value: unknown): string | undefined => {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+    if (isRecord(value) && Array.isArray(value['Fn::If'])) {
+      const [condition, then, otherwise] = value['Fn::If'] as unknown[];
+      const chosen = typeof condition === 'string' ? conditionValue(template, condition, parameterValues) : undefined;
+      return chosen === undefined ? undefined : resolve(chosen ? then : otherwise);
+    }
+    if (isRecord(value) && Array.isArray(value['Fn::GetAtt'])) {
+      const [logicalId, attribute] = value['Fn::GetAtt'] as unknown[];
+      return typeof logicalId === 'string' && typeof attribute === 'string' ? fakeGetAtt(template, logicalId, attribute, stack) : undefined;
     }
     const target = refTarget(value);
-    const fake = target === undefined ? undefined : fakeRef(template, target, stack, parameterValues);
+    return target === undefined ? undefined : fakeRef(template, target, stack, parameterValues);
+  };
+  const resolved: Record<string, string> = {};
+  for (const [name, value] of Object.entries(variables)) {
+    const fake = resolve(value);
     if (fake === undefined) throw new InvalidInputError(`cannot fake ${name}: ${JSON.stringify(value)} is not a Ref to a parameter with a Default or a known resource`);
     resolved[name] = fake;
   }

@@ -108,3 +108,23 @@ export class AuthError extends VgacError {
     super('AUTH', message, options);
   }
 }
+
+// ── Agent runtime (Bedrock AgentCore Runtime) ─────────────────────────────────────────────────
+
+/** The agent runtime could not answer: throttled, failing, unreachable or past its deadline. Retrying later may succeed. */
+export class AgentRuntimeUnavailableError extends VgacError {
+  /** What failed, for logs: the vendor's error name (`ThrottlingException`, `InternalServerException`, `TimeoutError`…) or `MalformedResponse`. */
+  readonly errorClass: string;
+
+  constructor(message: string, options?: { cause?: unknown; errorClass?: string }) {
+    super('AGENT_RUNTIME_UNAVAILABLE', message, options);
+    this.errorClass = options?.errorClass ?? 'unknown';
+  }
+}
+
+/** The agent runtime refused the invocation as a client mistake (its own 4xx: a bad request, an unknown cluster); `code` is the runtime's. */
+export class AgentRuntimeRefusedError extends VgacError {
+  constructor(code: string, message: string) {
+    super(code, message);
+  }
+}

@@ -25,7 +25,7 @@ import type { AwsClients } from './aws-clients.ts';
 import type { Runtime } from './runtime.ts';
 
 /** What the wiring reads from a runtime: runtime.ts's Runtime, or a Lambda runtime (DynamoDB client only). */
-export type AgentRuntime = Pick<Runtime, 'config' | 'learning' | 'logger' | 'hash'> & { readonly clients: Pick<AwsClients, 'dynamo'> };
+export type AgentWiringRuntime = Pick<Runtime, 'config' | 'learning' | 'logger' | 'hash'> & { readonly clients: Pick<AwsClients, 'dynamo'> };
 
 export interface AgentWiringOptions {
   readonly observer?: ClusterObserver;
@@ -43,7 +43,7 @@ export interface AgentWiring {
   readonly simulated: { readonly observer: SimulatedObserver; readonly actions: SimulatedClusterActions } | undefined;
 }
 
-export function createAgentWiring(runtime: AgentRuntime, options: AgentWiringOptions = {}): AgentWiring {
+export function createAgentWiring(runtime: AgentWiringRuntime, options: AgentWiringOptions = {}): AgentWiring {
   const { config, clients } = runtime;
   const tableName = config.table;
   const simulatedObserver = options.observer === undefined ? new SimulatedObserver() : undefined;

@@ -27,6 +27,9 @@ export const DEFAULT_BODY_LIMIT_BYTES = 262_144;
 /** Slack's Web API base URL; tests point it at a loopback server. */
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
 
+/** The endpoint every AgentCore runtime has; the API and Slack functions invoke it. */
+export const DEFAULT_AGENTCORE_QUALIFIER = 'DEFAULT';
+
 /** Powertools `service` name (and metric dimension) when POWERTOOLS_SERVICE_NAME is unset. */
 export const DEFAULT_SERVICE_NAME = 'vgac';
 /** Live Slurm (issue 8): slurmrestd's OpenAPI version, the capture poll period (ms) and the cluster id it is registered as. */
@@ -108,7 +111,7 @@ const EnvSchema = z.object({
   VGAC_COLLECT_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).default(DEFAULT_COLLECT_INTERVAL_MS),
   VGAC_SLURM_CLUSTER_ID: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'a cluster id').default(DEFAULT_SLURM_CLUSTER_ID),
   // A VGAC platform API whose predictions the listed clusters wrap (VGAC_COLLECTOR=vgac-api). The key is a secret.
-  VGAC_PLATFORM_URL: optionalUrl,
+  VGAC_PLATFORM_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
   VGAC_PLATFORM_API_KEY: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
   VGAC_PLATFORM_CLUSTERS: z.preprocess(
     emptyAsUndefined,
@@ -118,6 +121,12 @@ const EnvSchema = z.object({
   VGAC_RECOMPUTE_TOPIC_ARN: z.preprocess(emptyAsUndefined, z.string().regex(/^arn:[a-z-]+:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'an SNS topic ARN').optional()),
   VGAC_SNS_ENDPOINT: optionalUrl,
   VGAC_SSM_ENDPOINT: optionalUrl,
+  // The deployed Bedrock AgentCore Runtime the API and Slack functions run the agents in (template.yaml AgentRuntime).
+  VGAC_AGENTCORE_RUNTIME_ARN: z.preprocess(emptyAsUndefined, z.string().regex(/^arn:[a-z-]+:bedrock-agentcore:[a-z0-9-]+:\d{12}:runtime\/[A-Za-z][A-Za-z0-9_-]{0,99}$/, 'an AgentCore runtime ARN (arn:aws:bedrock-agentcore:<region>:<account>:runtime/<id>)').optional()),
+  VGAC_AGENTCORE_QUALIFIER: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'an endpoint name or version').default(DEFAULT_AGENTCORE_QUALIFIER),
+  VGAC_AGENTCORE_ENDPOINT: optionalUrl,
+  // Lambda / AgentCore Runtime: the SSM parameter holding VGAC_PLATFORM_API_KEY, read at cold start.
+  VGAC_PLATFORM_API_KEY_PARAM: z.preprocess(emptyAsUndefined, parameterName),
 });
 
 /** Every environment variable loadConfig reads (the template may set no other; scripts/check-infra checks it). */
@@ -187,7 +196,16 @@ export interface Config {
   readonly platform: {
     readonly url: string | undefined;
     readonly apiKey: string | undefined;
+    /** SSM parameter holding the key (Lambda, AgentCore Runtime). */
+    readonly apiKeyParameter: string | undefined;
     readonly clusterIds: readonly string[];
+  };
+  /** The deployed Bedrock AgentCore Runtime; undefined: the agents run in this process. */
+  readonly agentCore: {
+    readonly runtimeArn: string | undefined;
+    readonly qualifier: string;
+    /** Data-plane endpoint override (tests use a loopback server). */
+    readonly endpoint: string | undefined;
   };
   /** A live Slurm to collect from (issue 8): VGAC_COLLECTOR `slurmrestd` or `slurm-cli`. The JWT is never logged. */
   readonly slurm: {
@@ -295,7 +313,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       snsEndpoint: values.VGAC_SNS_ENDPOINT,
       ssmEndpoint: values.VGAC_SSM_ENDPOINT,
     }),
-    platform: Object.freeze({ url: values.VGAC_PLATFORM_URL, apiKey: values.VGAC_PLATFORM_API_KEY, clusterIds: Object.freeze([...(values.VGAC_PLATFORM_CLUSTERS ?? [])]) }),
+    platform: Object.freeze({ url: values.VGAC_PLATFORM_URL, apiKey: values.VGAC_PLATFORM_API_KEY, apiKeyParameter: values.VGAC_PLATFORM_API_KEY_PARAM, clusterIds: Object.freeze([...(values.VGAC_PLATFORM_CLUSTERS ?? [])]) }),
+    agentCore: Object.freeze({ runtimeArn: values.VGAC_AGENTCORE_RUNTIME_ARN, qualifier: values.VGAC_AGENTCORE_QUALIFIER, endpoint: values.VGAC_AGENTCORE_ENDPOINT }),
     slurm: Object.freeze({
       restUrl: values.VGAC_SLURMRESTD_URL,
       user: values.VGAC_SLURM_USER,

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCopilot, type Copilot } from '../../src/app/agents/ask-copilot.ts';
+import { inProcessAgentRuntime } from '../../src/app/agents/in-process-agent-runtime.ts';
 import { createAgentStack, publishQueue, registerAgentCluster, type AgentStack } from '../support/agent-fixtures.ts';
 import { startTestAws, uniqueName, type TestAws } from '../support/embedded-aws.ts';
 import { JAN_1_2025_MS } from '../support/storage-fixtures.ts';
@@ -16,7 +17,7 @@ let copilot: Copilot;
 beforeAll(async () => {
   aws = await startTestAws();
   stack = await createAgentStack(aws);
-  copilot = createCopilot(stack.deps);
+  copilot = createCopilot({ learning: stack.deps.learning, runtime: inProcessAgentRuntime(stack.deps, () => JAN_1_2025_MS + 1000) });
 });
 
 afterAll(async () => {

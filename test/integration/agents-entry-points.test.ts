@@ -1,11 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAgentCoreRoutes } from '../../src/app/http/agentcore-routes.ts';
+import { inProcessAgentRuntime } from '../../src/app/agents/in-process-agent-runtime.ts';
+import { createAgentCoreRoutes, SESSION_ID_HEADER } from '../../src/app/http/agentcore-routes.ts';
 import type { ClusterObserver } from '../../src/app/ports/cluster-observer.ts';
 import type { Reasoner } from '../../src/app/ports/reasoner.ts';
-import { createAgentHandler } from '../../src/entry/lambda/agent-handler.ts';
 import { createAgentStack, publishQueue, registerAgentCluster, type AgentStack } from '../support/agent-fixtures.ts';
 import { startTestAws, uniqueName, type TestAws } from '../support/embedded-aws.ts';
 import { JAN_1_2025_MS } from '../support/storage-fixtures.ts';
@@ -31,7 +30,7 @@ beforeAll(async () => {
       return stack.observer.observe(id, job);
     },
   };
-  const app = createAgentCoreRoutes({ agents: { ...stack.deps, observer: gated }, nowMs: () => JAN_1_2025_MS, apiKey: undefined });
+  const app = createAgentCoreRoutes({ runtime: inProcessAgentRuntime({ ...stack.deps, observer: gated }, () => JAN_1_2025_MS), logger: stack.logger, nowMs: () => JAN_1_2025_MS, apiKey: undefined });
   await new Promise<void>((resolve) => {
     server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve());
   });
@@ -141,7 +140,7 @@ function recordingReasoner(): Reasoner & { modelIds: string[] } {
 }
 
 describe('AgentCore POST /invocations with an API key configured', () => {
-  const keyedApp = () => createAgentCoreRoutes({ agents: stack.deps, nowMs: () => JAN_1_2025_MS, apiKey: API_KEY });
+  const keyedApp = () => createAgentCoreRoutes({ runtime: inProcessAgentRuntime(stack.deps, () => JAN_1_2025_MS), logger: stack.logger, nowMs: () => JAN_1_2025_MS, apiKey: API_KEY });
   const invoke = (app: ReturnType<typeof keyedApp>, body: unknown, headers: Record<string, string> = {}) =>
     app.request('/invocations', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 
@@ -176,8 +175,8 @@ describe('AgentCore POST /invocations with an API key configured', () => {
     const cluster = uniqueName('complex');
     await registerAgentCluster(modelStack, cluster, { ece: 0.01, outcomes: 200 }, JAN_1_2025_MS);
     publishQueue(modelStack, cluster, 0.4, JAN_1_2025_MS);
-    const open = createAgentCoreRoutes({ agents: modelStack.deps, nowMs: () => JAN_1_2025_MS, apiKey: undefined });
-    const keyed = createAgentCoreRoutes({ agents: modelStack.deps, nowMs: () => JAN_1_2025_MS, apiKey: API_KEY });
+    const open = createAgentCoreRoutes({ runtime: inProcessAgentRuntime(modelStack.deps, () => JAN_1_2025_MS), logger: modelStack.logger, nowMs: () => JAN_1_2025_MS, apiKey: undefined });
+    const keyed = createAgentCoreRoutes({ runtime: inProcessAgentRuntime(modelStack.deps, () => JAN_1_2025_MS), logger: modelStack.logger, nowMs: () => JAN_1_2025_MS, apiKey: API_KEY });
     const { policy } = modelStack.deps.reasoning;
 
     const anonymous = await invoke(open, { prompt: `when will my 1-GPU job start on ${cluster}?`, complex: true });
@@ -190,63 +189,38 @@ describe('AgentCore POST /invocations with an API key configured', () => {
   });
 });
 
-describe('Lambda agent handler', () => {
-  async function recordedEvent(name: string): Promise<Record<string, unknown> & { body: string; headers: Record<string, string> }> {
-    return JSON.parse(await readFile(new URL(`../fixtures/events/${name}`, import.meta.url), 'utf8')) as Record<string, unknown> & { body: string; headers: Record<string, string> };
-  }
+describe('AgentCore runtime sessions', () => {
+  it('uses AgentCore\'s session header as the decision\'s correlation id, and one session per API key otherwise', async () => {
+    const app = createAgentCoreRoutes({ runtime: inProcessAgentRuntime(stack.deps, () => JAN_1_2025_MS), logger: stack.logger, nowMs: () => JAN_1_2025_MS, apiKey: API_KEY });
+    const session = `conversation-${'a'.repeat(64)}`;
+    const body = JSON.stringify({ prompt: `when will my 4-GPU job start on ${clusterId}?` });
+    const correlationIds = () => stack.logger.lines.filter((line) => line.event === 'gate.decision').map((line) => line.fields.correlationId);
+    const before = correlationIds().length;
 
-  it('answers a recorded Function URL event (base64 JSON body) with statusCode, headers and a JSON body', async () => {
-    const recorded = await recordedEvent('agent-function-url.json');
-    const body = Buffer.from(recorded.body, 'base64').toString('utf8').replace('CLUSTER', clusterId);
-    const handler = createAgentHandler(stack.deps, { nowMs: () => JAN_1_2025_MS, apiKey: undefined });
+    await app.request('/invocations', { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': API_KEY, [SESSION_ID_HEADER]: session }, body });
+    await app.request('/invocations', { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': API_KEY }, body });
+    await app.request('/invocations', { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': API_KEY, [SESSION_ID_HEADER]: 'too-short' }, body });
+    await app.request('/invocations', { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': API_KEY, [SESSION_ID_HEADER]: `${'a'.repeat(40)} with spaces` }, body });
 
-    const result = await handler({ ...recorded, body: Buffer.from(body).toString('base64') }, { awsRequestId: 'req-1' });
-
-    expect(result).toMatchObject({ statusCode: 200, headers: { 'content-type': 'application/json' } });
-    expect('body' in result && (JSON.parse(result.body) as { scope: string }).scope).toBe('autonomous');
-    expect(stack.logger.lines.some((line) => line.event === 'gate.decision' && line.fields.correlationId === 'req-1')).toBe(true);
+    const [given, derived, replaced, unusable] = correlationIds().slice(before);
+    expect(given).toBe(session);
+    // sha256 of the API key: python3 -c "import hashlib; print(hashlib.sha256(b'test-api-key-0123456789').hexdigest())"
+    expect(derived).toBe('api-47bd0e2f856fe258ebba4d00930ab811d0c004dafae068c9d72511ca3512cca6');
+    expect(replaced).toBe(derived);
+    expect(unusable).toBe(derived);
   });
 
-  it('answers a recorded API Gateway v2 event carrying the right key with 200 and the decision', async () => {
-    const recorded = await recordedEvent('apigw-v2-invocations.json');
-    const handler = createAgentHandler(stack.deps, { nowMs: () => JAN_1_2025_MS, apiKey: API_KEY });
+  it('honours complex: true from every caller when the platform in front authenticated them (trustAllCallers)', async () => {
+    const reasoner = recordingReasoner();
+    const modelStack = await createAgentStack(aws, { reasoner });
+    const cluster = uniqueName('trusted');
+    await registerAgentCluster(modelStack, cluster, { ece: 0.01, outcomes: 200 }, JAN_1_2025_MS);
+    publishQueue(modelStack, cluster, 0.4, JAN_1_2025_MS);
+    const behindIam = createAgentCoreRoutes({ runtime: inProcessAgentRuntime(modelStack.deps, () => JAN_1_2025_MS), logger: modelStack.logger, nowMs: () => JAN_1_2025_MS, apiKey: undefined, trustAllCallers: true });
 
-    const result = await handler({ ...recorded, body: recorded.body.replace('CLUSTER', clusterId) });
+    const response = await behindIam.request('/invocations', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ clusterId: cluster, job: { gpus: 2 }, complex: true }) });
 
-    expect('statusCode' in result && result.statusCode).toBe(200);
-    expect('body' in result && (JSON.parse(result.body) as { status: string; jobId: string }).jobId).toBe('job-gw-1');
-  });
-
-  it.each([
-    ['a wrong key', (event: Record<string, unknown> & { headers: Record<string, string> }) => ({ ...event, headers: { ...event.headers, 'x-api-key': 'wrong-key-0123456789' } }), 401, 'UNAUTHORIZED'],
-    ['no key', (event: Record<string, unknown> & { headers: Record<string, string> }) => ({ ...event, headers: { 'content-type': 'application/json' } }), 401, 'UNAUTHORIZED'],
-    ['a bad body', (event: Record<string, unknown> & { headers: Record<string, string> }) => ({ ...event, body: '{"clusterId": "c", "job": {}}' }), 400, 'INVALID_REQUEST'],
-    ['no body', (event: Record<string, unknown> & { headers: Record<string, string> }) => ({ ...event, body: undefined }), 400, 'INVALID_REQUEST'],
-  ])('maps an API Gateway v2 event with %s to statusCode %s (not a 200 wrapping an error)', async (_name, change, statusCode, code) => {
-    const recorded = await recordedEvent('apigw-v2-invocations.json');
-    const handler = createAgentHandler(stack.deps, { nowMs: () => JAN_1_2025_MS, apiKey: API_KEY });
-
-    const result = await handler(change({ ...recorded, body: recorded.body.replace('CLUSTER', clusterId) }));
-
-    expect('statusCode' in result && result.statusCode).toBe(statusCode);
-    expect('body' in result && (JSON.parse(result.body) as { error: { code: string } }).error.code).toBe(code);
-  });
-
-  it('answers a direct (Lambda-to-Lambda) invocation with {status, decision}, no key needed', async () => {
-    const handler = createAgentHandler(stack.deps, { nowMs: () => JAN_1_2025_MS, apiKey: API_KEY });
-
-    const result = await handler({ prompt: `when will my 4-GPU job start on ${clusterId}?` });
-
-    expect('status' in result && result.status).toBe(200);
-    expect('decision' in result && result.decision.status).toBe('decided');
-  });
-
-  it('maps a bad direct payload to 400 with the issues', async () => {
-    const handler = createAgentHandler(stack.deps, { nowMs: () => JAN_1_2025_MS, apiKey: undefined });
-
-    const result = await handler({ clusterId, job: {} });
-
-    expect('status' in result && result.status).toBe(400);
-    expect('error' in result && result.error.issues?.map((issue) => issue.path)).toContain('job.gpus');
+    expect(response.status).toBe(200);
+    expect(reasoner.modelIds).toEqual([modelStack.deps.reasoning.policy.complexModelId]);
   });
 });

@@ -18,6 +18,7 @@ import { compileBundle } from '../../src/core/model/apply-bundle.ts';
 import { signSlackRequest } from '../../src/app/http/slack/slack-signature.ts';
 import type { SlackTask } from '../../src/app/http/slack/slack-task.ts';
 import { createSlackLambdaHandler } from '../../src/entry/lambda/slack-handler.ts';
+import { snsEventOf } from '../support/lambda-harness.ts';
 import { startSlackApiServer, type SlackApiServer } from '../support/slack-api-server.ts';
 
 const API_KEY = 'test-api-key-0123456789';
@@ -157,7 +158,7 @@ describe('Lambda Slack entry', () => {
     };
 
     const ack = (await slackHandler(apiEvent, context)) as Result;
-    const snsEvent = { Records: queued.map((task, index) => ({ EventSource: 'aws:sns', EventVersion: '1.0', EventSubscriptionArn: 'arn:aws:sns:us-east-1:123456789012:vgac-slack-tasks:1', Sns: { MessageId: `m-${index}`, Message: JSON.stringify(task), TopicArn: 'arn:aws:sns:us-east-1:123456789012:vgac-slack-tasks', Type: 'Notification', Timestamp: '2024-03-13T14:52:19.000Z' } })) };
+    const snsEvent = await snsEventOf(queued.map((task, index) => ({ message: JSON.stringify(task), messageId: `m-${index}`, topicArn: 'arn:aws:sns:us-east-1:123456789012:vgac-slack-tasks' })));
     const ran = await slackHandler(snsEvent, context);
 
     expect(ack.statusCode).toBe(200);

@@ -32,6 +32,7 @@ const SECRETS: Readonly<Record<string, string>> = {
   [String(parameterDefaults.SlackSigningSecretParameterName?.Default)]: 'cold-start-signing-secret-0123456789',
   [String(parameterDefaults.SlackBotTokenParameterName?.Default)]: 'xoxb-cold-start',
   [String(parameterDefaults.SlurmJwtParameterName?.Default)]: 'cold-start-slurm-jwt',
+  [String(parameterDefaults.PlatformApiKeyParameterName?.Default)]: 'cold-start-platform-key',
 };
 
 /** A deployer's answers that turn the collector on (template.yaml's CollectorSource=slurmrestd). */
@@ -62,7 +63,7 @@ beforeAll(async () => {
   // Inside the repository so the bundles resolve the external @aws-sdk/* from its node_modules, as the nodejs22.x runtime provides them.
   await mkdir(join(REPOSITORY, 'node_modules/.cache'), { recursive: true });
   outDirectory = await mkdtemp(join(REPOSITORY, 'node_modules/.cache/lambda-cold-'));
-  await buildLambdas(LAMBDA_FUNCTIONS, REPOSITORY, outDirectory);
+  await buildLambdas(LAMBDA_FUNCTIONS, REPOSITORY, outDirectory, join(outDirectory, '.agentcore'));
   ssm = await startSsmJsonServer(SECRETS);
 }, 120_000);
 
@@ -123,6 +124,18 @@ describe('Lambda bundles at cold start', () => {
 
     expect(result, result.stderr).toMatchObject({ exitCode: 0 });
     expect(ssm.requests.slice(before).map((request) => request.name)).toEqual([String(parameterDefaults.SlurmJwtParameterName?.Default)]);
+  });
+
+  it('ApiFunction with PlatformUrl set loads and reads the API key and the platform\'s key, each once', async () => {
+    const api = LAMBDA_FUNCTIONS.find((fn) => fn.logicalId === 'ApiFunction');
+    if (api === undefined) throw new Error('no ApiFunction in LAMBDA_FUNCTIONS');
+    const variables = templateEnvironment(api, [], { PlatformUrl: 'https://vgac.example.org', PlatformClusters: 'plat-a' });
+    const before = ssm.requests.length;
+
+    const result = await importBundle(api, variables);
+
+    expect(result, result.stderr).toMatchObject({ exitCode: 0 });
+    expect(ssm.requests.slice(before).map((request) => request.name).sort()).toEqual([String(parameterDefaults.ApiKeyParameterName?.Default), String(parameterDefaults.PlatformApiKeyParameterName?.Default)].sort());
   });
 
   it.each(LAMBDA_FUNCTIONS.flatMap((fn) => coldStartNeeds(fn.logicalId).variables.map((variable) => [fn.logicalId, variable, fn] as const)))(

@@ -23,7 +23,7 @@ import { meteredAgentDeps } from '../../src/entry/lambda/metered-agent-deps.ts';
 import { END_OF_LIFE_REPLY, startBedrockConverseServer, textReply, type BedrockConverseServer } from '../support/bedrock-converse-server.ts';
 import { startTestAws, uniqueName, type TestAws } from '../support/embedded-aws.ts';
 import { featuresFor, KNOWN_CLUSTER, recordingActions, scriptedObserver } from '../support/http-stack.ts';
-import { captureOutput, emfMetrics, importFresh, logLines, setEnvironment } from '../support/lambda-harness.ts';
+import { captureOutput, emfMetrics, importFresh, logLines, setEnvironment, snsEventOf } from '../support/lambda-harness.ts';
 import { JAN_1_2025_MS, sampleBundle } from '../support/storage-fixtures.ts';
 
 const API_KEY = 'test-api-key-0123456789';
@@ -139,25 +139,12 @@ describe('api.ts (the module the API function runs)', () => {
   });
 });
 
-describe('agent.ts and slack.ts (the modules the agent and Slack functions run)', () => {
-  it('agent.ts answers a direct invocation and logs it with the Lambda context and handler name', async () => {
-    const { handler } = await importFresh<{ handler: (event: unknown, context: Context) => Promise<{ status: number }> }>('../../src/entry/lambda/agent.ts');
-    const agentContext = { ...context, awsRequestId: 'req-agent-1', functionName: 'vgac-agent' };
-
-    const run = await captureOutput(() => handler({ prompt: `when will my 4-GPU job start on ${KNOWN_CLUSTER}?` }, agentContext));
-
-    expect(run.error).toBeUndefined();
-    expect(run.result?.status).toBe(200);
-    const logs = logLines(run.lines);
-    expect(logs.length).toBeGreaterThan(0);
-    for (const line of logs) expect(line).toMatchObject({ service: SERVICE, handler: 'agent', function_request_id: 'req-agent-1', function_name: 'vgac-agent' });
-  });
-
+describe('slack.ts (the module the Slack function runs)', () => {
   it('slack.ts drops a malformed SNS task with one warning carrying the Lambda context and handler name', async () => {
     const restore = setEnvironment({ VGAC_SLACK_SIGNING_SECRET: 'observability-signing-secret-0123', VGAC_SLACK_TASK_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:vgac-slack-tasks' });
     const { handler } = await importFresh<{ handler: (event: unknown, context: Context) => Promise<unknown> }>('../../src/entry/lambda/slack.ts').finally(restore);
     const slackContext = { ...context, awsRequestId: 'req-slack-1', functionName: 'vgac-slack' };
-    const event = { Records: [{ EventSource: 'aws:sns', EventVersion: '1.0', EventSubscriptionArn: 'arn:aws:sns:us-east-1:123456789012:vgac-slack-tasks:1', Sns: { MessageId: 'm-bad', Message: '{"kind":"nonsense"}', TopicArn: 'arn:aws:sns:us-east-1:123456789012:vgac-slack-tasks', Type: 'Notification', Timestamp: '2024-03-13T14:52:19.000Z' } }] };
+    const event = await snsEventOf([{ message: '{"kind":"nonsense"}', messageId: 'm-bad', topicArn: 'arn:aws:sns:us-east-1:123456789012:vgac-slack-tasks' }]);
 
     const run = await captureOutput(() => handler(event, slackContext));
 

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCopilot } from '../../src/app/agents/ask-copilot.ts';
+import { inProcessAgentRuntime } from '../../src/app/agents/in-process-agent-runtime.ts';
 import { decideEscalation } from '../../src/app/agents/decide-escalation.ts';
 import { createHttpApp } from '../../src/app/http/app.ts';
 import { createSlackRoutes } from '../../src/app/http/slack/slack-routes.ts';
@@ -45,7 +46,7 @@ beforeAll(async () => {
   const runtime: Runtime = { config, clients: stack.aws.clients, learning: stack.learning, logger: stack.logger, endpoints: undefined, hash: sha256Hex, close: () => Promise.resolve() };
   const agents = createAgentWiring(runtime, { observer: stack.observer, actions: stack.actions });
   slackApp = createSlackApp(runtime, {
-    ask: createCopilot(agents.deps),
+    ask: createCopilot({ learning: agents.deps.learning, runtime: inProcessAgentRuntime(agents.deps, () => fixedClock.nowMs()) }),
     decideEscalation: (request) => decideEscalation({ escalations: stack.escalations, actions: stack.actions, logger: stack.logger }, request),
     clock: fixedClock,
   });

@@ -6,48 +6,19 @@
  * platform down, the answer is an honest "cannot predict now".
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runVgacWithEnv, type VgacRun } from '../support/run-vgac.ts';
-
-interface Platform {
-  readonly url: string;
-  readonly requests: { readonly path: string; readonly body: Record<string, unknown> }[];
-  down: boolean;
-  close(): Promise<void>;
-}
-
-/** The platform: P(long wait) 0.8 and a 5-minute estimate for every job, or HTTP 503 while `down`. */
-async function startPlatform(): Promise<Platform> {
-  const requests: Platform['requests'] = [];
-  const platform = { down: false } as { down: boolean };
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      requests.push({ path: request.url ?? '', body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown> });
-      response.writeHead(platform.down ? 503 : 200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify(platform.down ? { error: 'maintenance' } : { probability_long_wait: 0.8, estimated_wait_seconds: 300, wait_category: 'long', is_calibrated: false }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return Object.assign(platform, {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  });
-}
+import { startVgacPlatformServer, type VgacPlatformServer } from '../support/vgac-platform-server.ts';
 
 describe('a cluster wrapping a VGAC platform', () => {
   let dataDir = '';
-  let platform: Platform;
+  let platform: VgacPlatformServer;
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'vgac-platform-'));
-    platform = await startPlatform();
+    platform = await startVgacPlatformServer();
   });
 
   afterAll(async () => {
@@ -71,7 +42,7 @@ describe('a cluster wrapping a VGAC platform', () => {
     expect(answered.code).toBe(0);
     // Learning mode (no outcome yet): the platform's 80 %, unchanged by the pass-through prior.
     expect(answered.stdout).toMatch(/^I am still learning this cluster \(0 of 50 outcomes observed\)\. Rough, uncalibrated estimate P\(long wait\) 80 %/);
-    expect(asked).toEqual({ path: '/api/predict/wait', body: { gpus: 2, gpu_type: 'A100', cluster_id: 'plat-a' } });
+    expect(asked).toEqual({ path: '/api/predict/wait', body: { gpus: 2, gpu_type: 'A100', cluster_id: 'plat-a' }, apiKey: undefined });
     expect(whileDown.code).toBe(0);
     expect(whileDown.stdout).toMatch(/^I cannot predict now on plat-a: .*503.*Confidence 0; nothing was done, a human decides\./);
   }, 60_000);

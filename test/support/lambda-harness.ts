@@ -13,6 +13,35 @@ export async function loadEventFixture(name: string): Promise<unknown> {
   return JSON.parse(await readFile(join(FIXTURES_DIRECTORY, name), 'utf8')) as unknown;
 }
 
+/** One message of {@link snsEventOf}; unset fields keep the recorded delivery's. */
+export interface SnsMessage {
+  readonly message: string;
+  readonly messageId?: string;
+  readonly topicArn?: string;
+  readonly subject?: string | null;
+  readonly attributes?: Readonly<Record<string, { readonly Type: string; readonly Value: string }>>;
+}
+
+/** An SNS event exactly as SNS delivers it to Lambda (the recorded sns-notification.json), one record per message. */
+export async function snsEventOf(messages: readonly SnsMessage[]): Promise<{ Records: Record<string, unknown>[] }> {
+  const recorded = (await loadEventFixture('sns-notification.json')) as { Records: { Sns: Record<string, unknown> }[] };
+  const template = recorded.Records[0];
+  if (template === undefined) throw new Error('sns-notification.json has no record');
+  return {
+    Records: messages.map((message, index) => ({
+      ...template,
+      Sns: {
+        ...template.Sns,
+        Message: message.message,
+        MessageId: message.messageId ?? `${String(template.Sns['MessageId'])}-${index}`,
+        ...(message.topicArn === undefined ? {} : { TopicArn: message.topicArn }),
+        ...(message.subject === undefined ? {} : { Subject: message.subject }),
+        ...(message.attributes === undefined ? {} : { MessageAttributes: message.attributes }),
+      },
+    })),
+  };
+}
+
 /** Sets `variables` (undefined deletes) and returns a function that restores the previous values. */
 export function setEnvironment(variables: Readonly<Record<string, string | undefined>>): () => void {
   const previous = new Map<string, string | undefined>();

@@ -75,6 +75,48 @@ Resources:
   });
 });
 
+describe('asyncInvocations of custom resources', () => {
+  it('asyncInvocations counts a custom resource\'s function (by ARN, SAM alias or version) as invoked asynchronously by CloudFormation, not a topic token', () => {
+    const text = `
+Resources:
+  Topic: { Type: AWS::SNS::Topic }
+  ByArn: { Type: AWS::Lambda::Function }
+  ByAlias: { Type: AWS::Serverless::Function, Properties: { AutoPublishAlias: live } }
+  ByVersion: { Type: AWS::Serverless::Function, Properties: { AutoPublishAlias: live } }
+  NotCustom: { Type: AWS::Serverless::Function }
+  First: { Type: AWS::CloudFormation::CustomResource, Properties: { ServiceToken: !GetAtt ByArn.Arn } }
+  Second: { Type: Custom::Code, Properties: { ServiceToken: !Ref ByAlias.Alias, Version: !Ref ByVersion.Version } }
+  Third: { Type: Custom::Code, Properties: { ServiceToken: !Ref ByVersion.Version } }
+  ToTopic: { Type: Custom::Notice, Properties: { ServiceToken: !Ref Topic } }
+  Other: { Type: AWS::SSM::Parameter, Properties: { ServiceToken: !GetAtt NotCustom.Arn } }
+`;
+
+    const found = asyncInvocations(parseTemplate(text).document).map((invocation) => `${invocation.functionId} ← ${invocation.via}`);
+
+    expect(found.sort()).toEqual([
+      'ByAlias ← custom resource Second (CloudFormation)',
+      'ByArn ← custom resource First (CloudFormation)',
+      'ByVersion ← custom resource Third (CloudFormation)',
+    ]);
+  });
+
+  it('checkAsyncOnFailure reports a custom resource\'s function without an on-failure destination and accepts one with it', () => {
+    const text = `
+Resources:
+  Failures: { Type: AWS::SNS::Topic }
+  Bare: { Type: AWS::Serverless::Function, Properties: { AutoPublishAlias: live } }
+  Guarded: { Type: AWS::Serverless::Function, Properties: { AutoPublishAlias: live, EventInvokeConfig: ${ON_FAILURE} } }
+  BareCode: { Type: Custom::Code, Properties: { ServiceToken: !Ref Bare.Alias } }
+  GuardedCode: { Type: Custom::Code, Properties: { ServiceToken: !Ref Guarded.Alias } }
+`;
+
+    expect(reasons(text)).toEqual([[
+      'Bare',
+      'invoked asynchronously (custom resource BareCode (CloudFormation)) but has no EventInvokeConfig with DestinationConfig.OnFailure: Lambda drops the event after its retries',
+    ]]);
+  });
+});
+
 describe('checkAsyncOnFailure', () => {
   it('checkAsyncOnFailure reports an async-invoked function without EventInvokeConfig, and ignores synchronous ones', () => {
     const text = `

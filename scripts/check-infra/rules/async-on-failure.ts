@@ -10,7 +10,10 @@
  * - an `AWS::SNS::Subscription` with Protocol lambda, or an S3 bucket's LambdaConfigurations;
  * - an `AWS::Lambda::Permission` for an asynchronous service principal (ASYNC_PRINCIPAL);
  * - `InvocationType: Event` beside a `FunctionName` anywhere in a resource (e.g. a Step Functions
- *   `lambda:invoke` task; `${Name}` placeholders resolve through DefinitionSubstitutions).
+ *   `lambda:invoke` task; `${Name}` placeholders resolve through DefinitionSubstitutions);
+ * - a custom resource (`Custom::*` or `AWS::CloudFormation::CustomResource`) whose ServiceToken
+ *   is the function (its ARN, or SAM's `<Function>.Alias` / `<Function>.Version`): CloudFormation
+ *   invokes a custom resource's function asynchronously and waits for the reply at its ResponseURL.
  * It has what it needs when its EventInvokeConfig (the SAM property, Globals applied, or an
  * `AWS::Lambda::EventInvokeConfig` naming it) sets MaximumRetryAttempts (no silent default) and
  * `DestinationConfig.OnFailure.Destination`; a destination given by Ref/GetAtt must be declared in
@@ -43,6 +46,15 @@ function eventInvocations(node: unknown, substitutions: Json, functionIds: Reado
   if (!isRecord(node)) return [];
   const here = node.InvocationType === 'Event' ? onlyFunctions(referencedIds(node.FunctionName, substitutions), functionIds) : [];
   return [...here, ...Object.values(node).flatMap((child) => eventInvocations(child, substitutions, functionIds))];
+}
+
+/** SAM's `<Function>.Alias` and `<Function>.Version` references name the function's alias or version: the function. */
+function functionIdOf(reference: string): string {
+  return reference.replace(/\.(Alias|Version)$/, '');
+}
+
+function isCustomResource(type: string): boolean {
+  return type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource';
 }
 
 function principalText(value: unknown): string | undefined {
@@ -102,6 +114,7 @@ export function asyncInvocations(template: Json): AsyncInvocation[] {
         break;
       }
       default:
+        if (isCustomResource(resource.type)) add([...referencedIds(properties.ServiceToken)].map(functionIdOf), `custom resource ${resource.logicalId} (CloudFormation)`);
         break;
     }
     add(eventInvocations(properties, substitutions, functionIds), `InvocationType Event in ${resource.logicalId}`);

@@ -62,6 +62,32 @@ Resources:
     ]);
   });
 
+  it('checkIamPolicies checks both branches of a role\'s conditional inline policy (Fn::If), AWS::NoValue granting nothing', () => {
+    const text = `
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: { Statement: [{ Effect: Allow, Principal: { Service: bedrock-agentcore.amazonaws.com }, Action: sts:AssumeRole }] }
+      Policies:
+        - !If
+          - HasPlatform
+          - PolicyName: key
+            PolicyDocument: { Statement: [{ Effect: Allow, Action: 'ssm:*', Resource: arn:aws:ssm:us-east-1:1:parameter/k }] }
+          - !Ref AWS::NoValue
+        - !If [Other, { PolicyName: a, PolicyDocument: { Statement: [{ Effect: Allow, Action: sns:Publish, Resource: '*' }] } }, { PolicyName: b, PolicyDocument: { Statement: [] } }]
+        - !If [Broken, only-two]
+`;
+
+    const violations = check(text);
+
+    expect(violations.map((violation) => [violation.rule, violation.reason])).toEqual([
+      [RuleId.iamWildcardAction, "Properties.Policies[0].Fn::If(then): wildcard action 'ssm:*'"],
+      [RuleId.iamWildcardResource, "Properties.Policies[1].Fn::If(then): Resource '*'"],
+      [RuleId.iamUnverifiablePolicy, 'Properties.Policies[2]: Fn::If is not [condition, policy, policy]'],
+    ]);
+  });
+
   it('checkIamPolicies lets Deny statements use wildcards', () => {
     const text = `
 Resources:

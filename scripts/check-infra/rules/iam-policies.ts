@@ -136,14 +136,27 @@ function checkSamPolicy(policy: unknown, at: string): Finding[] {
   return findings;
 }
 
+/** One of a role's inline policies ({PolicyName, PolicyDocument}), or a conditional `Fn::If: [condition, policy, policy]` of them (each branch checked; `AWS::NoValue` grants nothing). */
+function checkRoleInlinePolicy(policy: unknown, at: string): Finding[] {
+  if (isRecord(policy) && 'Fn::If' in policy) {
+    const branches = policy['Fn::If'];
+    if (!Array.isArray(branches) || branches.length !== 3 || typeof branches[0] !== 'string') {
+      return [{ rule: RuleId.iamUnverifiablePolicy, reason: `${at}: Fn::If is not [condition, policy, policy]` }];
+    }
+    return ([[branches[1], 'then'], [branches[2], 'else']] as const)
+      .filter(([branch]) => !isNoValue(branch))
+      .flatMap(([branch, name]) => checkRoleInlinePolicy(branch, `${at}.Fn::If(${name})`));
+  }
+  return checkDocument(isRecord(policy) ? policy.PolicyDocument : undefined, at);
+}
+
 function checkResource(resource: Resource): Finding[] {
   const { type, properties } = resource;
   if (type === 'AWS::Serverless::Function' || type === 'AWS::Serverless::StateMachine') {
     return properties.Policies === undefined ? [] : checkSamPolicies(properties.Policies, 'Properties');
   }
   if (type === 'AWS::IAM::Role') {
-    const inline = asList(properties.Policies).flatMap((policy, index) =>
-      checkDocument(isRecord(policy) ? policy.PolicyDocument : undefined, `Properties.Policies[${index}]`));
+    const inline = asList(properties.Policies).flatMap((policy, index) => checkRoleInlinePolicy(policy, `Properties.Policies[${index}]`));
     const managed = asList(properties.ManagedPolicyArns).map((arn) => ({
       rule: RuleId.iamUnverifiablePolicy,
       reason: `Properties.ManagedPolicyArns: managed policy ${typeof arn === 'string' ? `'${arn}'` : '(intrinsic)'} cannot be checked; use inline statements`,

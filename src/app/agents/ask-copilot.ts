@@ -10,13 +10,23 @@
  * registered cluster id in the question, else the conversation's last cluster, else the default.
  * Conversations are remembered in this process only (a Lambda's follow-up "why?" may land in
  * another instance and then asks which cluster).
+ * The what-if runs in an AgentRuntime (in this process, or the deployed AgentCore Runtime), in
+ * one runtime session per conversation.
  */
 import { statusText } from '../../core/agents/answer-text.ts';
 import { parseQuestion, QuestionIntent, type ParsedQuestion } from '../../core/agents/parse-question.ts';
 import { calibrationScore } from '../../core/gating/calibration-score.ts';
+import type { LearningDeps } from '../learning/learning-deps.ts';
+import type { AgentRuntime } from '../ports/agent-runtime.ts';
 import type { ClusterRegistry } from '../ports/cluster-registry.ts';
-import type { AgentDeps } from './agent-deps.ts';
-import { DecisionStatus, observePredictDecide, type AgentDecision } from './observe-predict-decide.ts';
+import { agentSessionId, SessionScope } from './agent-session-id.ts';
+import { DecisionStatus, type AgentDecision } from './observe-predict-decide.ts';
+
+/** What the Copilot reads (the registered clusters, their calibration, the gate) and where its what-ifs run. */
+export interface CopilotDeps {
+  readonly learning: Pick<LearningDeps, 'registry' | 'calibration' | 'gate'>;
+  readonly runtime: AgentRuntime;
+}
 
 export interface CopilotRequest {
   readonly text: string;
@@ -54,7 +64,7 @@ async function clusterOf(registry: ClusterRegistry, question: ParsedQuestion, te
 }
 
 /** A Copilot bound to its dependencies (and a small memory of each conversation's last question). */
-export function createCopilot(deps: AgentDeps, options: { readonly defaultClusterId?: string } = {}): Copilot {
+export function createCopilot(deps: CopilotDeps, options: { readonly defaultClusterId?: string } = {}): Copilot {
   const memory = new Map<string, Remembered>();
   const remember = (conversationId: string, remembered: Remembered): void => {
     memory.delete(conversationId);
@@ -70,19 +80,15 @@ export function createCopilot(deps: AgentDeps, options: { readonly defaultCluste
     const sameJob = question.intent === QuestionIntent.why && !question.gpusStated && question.gpuType === null && last?.clusterId === clusterId;
     const job = sameJob ? { gpus: last.gpus, gpuType: last.gpuType } : { gpus: question.gpus, gpuType: question.gpuType };
     if (question.intent !== QuestionIntent.status) remember(request.conversationId, { clusterId, ...job });
-    const decision = await observePredictDecide(deps, {
-      clusterId,
-      job: { gpus: job.gpus, ...(job.gpuType === null ? {} : { gpuType: job.gpuType }) },
-      question: request.text,
-      complex: question.complex,
-      nowMs: request.nowMs,
-      correlationId: `${request.askedBy}:${request.conversationId}`,
-    });
+    const decision = await deps.runtime.invoke(
+      { clusterId, job: { gpus: job.gpus, ...(job.gpuType === null ? {} : { gpuType: job.gpuType }) }, question: request.text, complex: question.complex },
+      agentSessionId(SessionScope.conversation, request.conversationId),
+    );
     return { text: await replyText(deps, question, decision), clusterId, decision };
   };
 }
 
-async function replyText(deps: AgentDeps, question: ParsedQuestion, decision: AgentDecision): Promise<string> {
+async function replyText(deps: CopilotDeps, question: ParsedQuestion, decision: AgentDecision): Promise<string> {
   switch (question.intent) {
     case QuestionIntent.wait:
       return decision.answer;

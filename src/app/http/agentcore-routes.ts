@@ -8,27 +8,49 @@
  *   structured decision as JSON. It needs the API key in `x-api-key` when one is configured (as
  *   `/api/*` does; 401 otherwise), and honours a body's `complex: true` only from a caller that
  *   presented it.
+ * The decision itself is made by an AgentRuntime: in this process (`npm start`, and the server
+ * the AgentCore Runtime runs), or in the deployed AgentCore Runtime through its data plane (the
+ * API function). The runtime session is AgentCore's `x-amzn-bedrock-agentcore-runtime-session-id`
+ * when a caller sends one of AgentCore's length, else one per API caller (agent-session-id.ts).
+ * Inside the AgentCore Runtime every caller passed IAM (SigV4 on InvokeAgentRuntime) and is
+ * trusted (`trustAllCallers`), as a direct Lambda invocation was.
  * `GET /ping` stays open: it is AgentCore's health contract and says nothing about the data.
  * Client mistakes are 4xx with `{ "error": { "code", "message", "issues"? } }` (one mapping
  * table: error-response.ts); never a 500 for a bad body.
  */
 import { Hono } from 'hono';
 import { InvalidRequestError } from '../errors.ts';
-import type { AgentDeps } from '../agents/agent-deps.ts';
+import { agentSessionId, SessionScope } from '../agents/agent-session-id.ts';
 import { toDecisionRequest } from '../agents/invocation-request.ts';
-import { observePredictDecide } from '../agents/observe-predict-decide.ts';
+import { MAX_SESSION_ID_LENGTH, MIN_SESSION_ID_LENGTH, type AgentRuntime } from '../ports/agent-runtime.ts';
+import type { Logger } from '../ports/logger.ts';
 import { API_KEY_HEADER, authenticateApiKey, Caller } from './api-key-auth.ts';
 import { logMappedError, mapError } from './error-response.ts';
 import { requireJsonContentType } from './read-request.ts';
 
+/** The header AgentCore carries the runtime session in. */
+export const SESSION_ID_HEADER = 'x-amzn-bedrock-agentcore-runtime-session-id';
+
 export interface AgentCoreRoutesDeps {
-  readonly agents: AgentDeps;
+  /** Where the observe→predict→decide runs. */
+  readonly runtime: AgentRuntime;
+  readonly logger: Logger;
   /** Epoch milliseconds. */
   readonly nowMs: () => number;
   /** Cluster used when a prompt names none. */
   readonly defaultClusterId?: string;
   /** When set, `POST /invocations` requires it in `x-api-key`; undefined → open, and `complex` is never trusted. Never logged. */
   readonly apiKey: string | undefined;
+  /** Every caller is authenticated by the platform in front (AgentCore's IAM): `complex` is honoured from all. Default false. */
+  readonly trustAllCallers?: boolean;
+}
+
+/** A caller's session id is used only when AgentCore would accept it as is: 33–256 plain characters. */
+const USABLE_SESSION_ID = new RegExp(`^[A-Za-z0-9._:-]{${MIN_SESSION_ID_LENGTH},${MAX_SESSION_ID_LENGTH}}$`);
+
+function sessionIdOf(header: string | undefined, presentedKey: string | undefined): string {
+  if (header !== undefined && USABLE_SESSION_ID.test(header)) return header;
+  return agentSessionId(SessionScope.api, presentedKey ?? 'anonymous');
 }
 
 export const PingStatus = { healthy: 'Healthy', healthyBusy: 'HealthyBusy' } as const;
@@ -56,18 +78,27 @@ export function createAgentCoreRoutes(deps: AgentCoreRoutesDeps): Hono {
       } catch {
         throw new InvalidRequestError('body is not valid JSON');
       }
-      const sessionId = context.req.header('x-amzn-bedrock-agentcore-runtime-session-id');
+      const presentedKey = context.req.header(API_KEY_HEADER);
+      const sessionId = sessionIdOf(context.req.header(SESSION_ID_HEADER), caller === Caller.authenticated ? presentedKey : undefined);
       const request = toDecisionRequest(body, {
         nowMs: deps.nowMs(),
-        trustComplex: caller === Caller.authenticated,
+        trustComplex: deps.trustAllCallers === true || caller === Caller.authenticated,
         ...(deps.defaultClusterId === undefined ? {} : { defaultClusterId: deps.defaultClusterId }),
-        ...(sessionId === undefined ? {} : { correlationId: sessionId }),
       });
-      const decision = await observePredictDecide(deps.agents, request);
+      const decision = await deps.runtime.invoke(
+        {
+          clusterId: request.clusterId,
+          job: request.job,
+          ...(request.jobId === undefined ? {} : { jobId: request.jobId }),
+          ...(request.question === undefined ? {} : { question: request.question }),
+          ...(request.complex === undefined ? {} : { complex: request.complex }),
+        },
+        sessionId,
+      );
       return context.json(decision);
     } catch (error) {
       const mapped = mapError(error);
-      logMappedError(deps.agents.learning.logger, mapped, error, { route: 'POST /invocations' });
+      logMappedError(deps.logger, mapped, error, { route: 'POST /invocations' });
       return context.json(mapped.body, mapped.status);
     } finally {
       setRunning(-1);

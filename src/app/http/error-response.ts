@@ -30,6 +30,7 @@ export const ERROR_STATUS_BY_CODE: Readonly<Record<string, ContentfulStatusCode>
   SOURCE_UNAVAILABLE: 503,
   BUDGET_EXHAUSTED: 503,
   REASONER: 503,
+  AGENT_RUNTIME_UNAVAILABLE: 503,
 });
 
 export interface ErrorBody {

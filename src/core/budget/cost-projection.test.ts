@@ -16,6 +16,9 @@ function componentOf(projection: CostProjection, component: BudgetComponent): Co
 
 const ZERO_USAGE: Usage = Object.fromEntries(Object.keys(DEFAULT_USAGE).map((key) => [key, 0])) as unknown as Usage;
 
+/** The AgentCore Runtime's net cost a month under DEFAULT_USAGE's agent fields, worked by hand in the first test. */
+const AGENTCORE = 0.321265298611;
+
 /** The seed's expected usage without the web dashboard. */
 const SEED_ONLY: Usage = { ...DEFAULT_USAGE, dashboardHoursPerMonth: 0 };
 
@@ -28,6 +31,9 @@ describe('projectMonthlyCost', () => {
     // DynamoDB: 40K WRU × $0.625/M = 0.025; 100K RRU × $0.125/M = 0.0125; PITR 1 GB × 0.2 = 0.2 → 0.2375
     // CloudWatch: 5 metrics ≤ 10 free, 1 dashboard ≤ 3 free, 5 alarm metrics ≤ 10 free, 0.5 GB logs ≤ 5 free;
     //   0.25 GB-month stored × 0.03 = 0.0075 (no free allowance); X-Ray 5,000 traces ≤ 100,000 free → 0.0075
+    // AgentCore (no free tier): CPU (10,000 × 0.017 s + 10,000 sessions × 0.47 s) = 4,870 s = 1.352777… vCPU-h × $0.0895 = 0.121073611…
+    //   memory 0.127 GB × (10,000 × 60 s + 10,000 × 0.05 s) = 76,263.5 GB-s = 21.184305… GB-h × $0.00945 = 0.200191687…
+    //   → AGENTCORE = 0.321265298611 (python3: (10000*0.017+10000*0.47)/3600*0.0895 + 0.127*(10000*60+10000*0.05)/3600*0.00945)
     // Everything else sits inside the free tier.
     const projection = projectMonthlyCost(SEED_ONLY, US_EAST_1_PRICES, SEED_FREE_TIER);
 
@@ -37,9 +43,10 @@ describe('projectMonthlyCost', () => {
     expect(componentOf(projection, BudgetComponent.predictionServing).netUsd).toBe(0);
     expect(componentOf(projection, BudgetComponent.slackIntegration).netUsd).toBe(0);
     expect(componentOf(projection, BudgetComponent.calibrationState).netUsd).toBe(0);
-    expect(componentOf(projection, BudgetComponent.agentOrchestration).netUsd).toBe(0);
-    expect(projection.totalNetUsd).toBeCloseTo(0.856325, TOLERANCE_DIGITS);
-    expect(projection.runwayMonths).toBeCloseTo(200 / 0.856325, 6);
+    expect(componentOf(projection, BudgetComponent.agentOrchestration).netUsd).toBeCloseTo(AGENTCORE, TOLERANCE_DIGITS);
+    expect(componentOf(projection, BudgetComponent.agentOrchestration).services).toEqual(['Bedrock AgentCore', 'Step Functions']);
+    expect(projection.totalNetUsd).toBeCloseTo(0.856325 + AGENTCORE, TOLERANCE_DIGITS);
+    expect(projection.runwayMonths).toBeCloseTo(200 / (0.856325 + AGENTCORE), 6);
     expect(projection.dashboard.requests).toBe(0);
   });
 
@@ -57,8 +64,9 @@ describe('projectMonthlyCost', () => {
     //   API Gateway (10,000 + 42,240) × $1/M = 0.05224; SNS 1,000 × $0.5/M = 0.0005 → 0.05274
     //   CloudWatch 5 × 0.30 + 1 × 3.00 + 5 × 0.10 + 0.516896 × 0.50 + 0.2578848 × 0.03 = 5.266184544;
     //     X-Ray 47,240 × $5/M = 0.2362 → 5.502384544
-    //   total gross 6.967918005
-    // Net: DynamoDB 0.37478 (storage free), CloudWatch 0.007736544 (stored logs), Bedrock 0.611325 → 0.993841544
+    //   AgentCore AGENTCORE (first test, no free tier)
+    //   total gross 6.967918005 + AGENTCORE
+    // Net: DynamoDB 0.37478 (storage free), CloudWatch 0.007736544 (stored logs), Bedrock 0.611325, AgentCore → 0.993841544 + AGENTCORE
     const projection = projectMonthlyCost(DEFAULT_USAGE, US_EAST_1_PRICES, SEED_FREE_TIER);
 
     expect(projection.dashboard).toMatchObject({ refreshes: 42_240, requests: 42_240, traces: 42_240, readUnits: 1_098_240 });
@@ -68,8 +76,8 @@ describe('projectMonthlyCost', () => {
     expect(componentOf(projection, BudgetComponent.slackIntegration).grossUsd).toBeCloseTo(0.05274, TOLERANCE_DIGITS);
     expect(componentOf(projection, BudgetComponent.cloudwatchDashboards).grossUsd).toBeCloseTo(5.502384544, TOLERANCE_DIGITS);
     expect(componentOf(projection, BudgetComponent.cloudwatchDashboards).netUsd).toBeCloseTo(0.007736544, TOLERANCE_DIGITS);
-    expect(projection.totalGrossUsd).toBeCloseTo(6.967918005, 8);
-    expect(projection.totalNetUsd).toBeCloseTo(0.993841544, TOLERANCE_DIGITS);
+    expect(projection.totalGrossUsd).toBeCloseTo(6.967918005 + AGENTCORE, 8);
+    expect(projection.totalNetUsd).toBeCloseTo(0.993841544 + AGENTCORE, TOLERANCE_DIGITS);
     expect(projection.totalGrossUsd).toBeLessThanOrEqual(8);
     expect(projection.overAllocated).toEqual([]);
     for (const component of projection.components) {
@@ -112,9 +120,14 @@ describe('projectMonthlyCost', () => {
     expect(reasoning.allocationUsd).toBe(35);
     expect(reasoning.shareOfAllocationPerMonth).toBeCloseTo(0.611325 / 35, TOLERANCE_DIGITS);
     expect(reasoning.runwayMonths).toBeCloseTo(35 / 0.611325, 6);
+    // Agent orchestration: the AgentCore Runtime's AGENTCORE a month against the seed's $50.
     const orchestration = componentOf(projection, BudgetComponent.agentOrchestration);
-    expect(orchestration.shareOfAllocationPerMonth).toBe(0);
-    expect(orchestration.runwayMonths).toBeNull();
+    expect(orchestration.allocationUsd).toBe(50);
+    expect(orchestration.shareOfAllocationPerMonth).toBeCloseTo(AGENTCORE / 50, TOLERANCE_DIGITS);
+    expect(orchestration.runwayMonths).toBeCloseTo(50 / AGENTCORE, 6);
+    const slack = componentOf(projection, BudgetComponent.slackIntegration);
+    expect(slack.shareOfAllocationPerMonth).toBe(0);
+    expect(slack.runwayMonths).toBeNull();
     const calibration = componentOf(projection, BudgetComponent.calibrationState);
     expect(calibration.shareOfAllocationPerMonth).toBeNull();
   });
@@ -139,7 +152,7 @@ describe('projectMonthlyCost', () => {
     expect(componentOf(projection, BudgetComponent.slackIntegration).netUsd).toBeCloseTo(0.01, TOLERANCE_DIGITS);
     expect(componentOf(projection, BudgetComponent.calibrationState).netUsd).toBeCloseTo(0.016, TOLERANCE_DIGITS);
     expect(componentOf(projection, BudgetComponent.predictionServing).netUsd).toBe(0);
-    expect(projection.totalNetUsd).toBeCloseTo(0.856325 + 0.01 + 0.016, TOLERANCE_DIGITS);
+    expect(projection.totalNetUsd).toBeCloseTo(0.856325 + AGENTCORE + 0.01 + 0.016, TOLERANCE_DIGITS);
   });
 
   it('projectMonthlyCost with noFreeTier nets every line at its gross price', () => {
@@ -171,6 +184,21 @@ describe('projectMonthlyCost', () => {
     expect(projection.overAllocated).toEqual([BudgetComponent.agentReasoning, BudgetComponent.calibrationState]);
   });
 
+  it('projectMonthlyCost bills AgentCore CPU for invocations and session starts, and memory for every second a session lives', () => {
+    // 1,000 invocations in 100 sessions: CPU 1,000 × 0.02 + 100 × 0.5 = 70 s = 70/3600 vCPU-h × 0.0895;
+    // memory 0.25 GB × (100 × 60 s + 1,000 × 0.1 s) = 1,525 GB-s = 1,525/3600 GB-h × 0.00945.
+    const usage: Usage = { ...ZERO_USAGE, agentInvocations: 1_000, agentSessions: 100, agentCpuSecondsPerInvocation: 0.02, agentCpuSecondsPerSessionStart: 0.5, agentMemoryGb: 0.25, agentBusySecondsPerInvocation: 0.1, agentIdleSessionSeconds: 60 };
+
+    const orchestration = componentOf(projectMonthlyCost(usage, US_EAST_1_PRICES, SEED_FREE_TIER), BudgetComponent.agentOrchestration);
+
+    const cpu = orchestration.lines.find((line) => line.item === 'Runtime active CPU');
+    const memory = orchestration.lines.find((line) => line.item === 'Runtime memory');
+    expect(cpu?.quantity).toBeCloseTo(70 / 3600, TOLERANCE_DIGITS);
+    expect(memory?.quantity).toBeCloseTo(1_525 / 3600, TOLERANCE_DIGITS);
+    expect(orchestration.freeTierCreditUsd).toBe(0);
+    expect(orchestration.netUsd).toBeCloseTo((70 / 3600) * 0.0895 + (1_525 / 3600) * 0.00945, TOLERANCE_DIGITS);
+  });
+
   it('projectMonthlyCost sends sonnetCallShare of the calls to Sonnet and the rest to Haiku', () => {
     // All 100 calls on Sonnet: 100 × 1,000 tokens in × $0.0022/1K = 0.22; no Haiku lines charged.
     const usage: Usage = { ...ZERO_USAGE, lambdaMemoryMb: 256, modelCalls: 100, averageInputTokensPerCall: 1_000, sonnetCallShare: 1 };
@@ -197,7 +225,7 @@ describe('projectMonthlyCost', () => {
     const projection = projectMonthlyCost(SEED_ONLY, US_EAST_1_PRICES, SEED_FREE_TIER, allocation, 100);
 
     expect(componentOf(projection, BudgetComponent.agentReasoning).allocationUsd).toBe(17.5);
-    expect(projection.runwayMonths).toBeCloseTo(100 / 0.856325, 6);
+    expect(projection.runwayMonths).toBeCloseTo(100 / (0.856325 + AGENTCORE), 6);
   });
 
   it('projectMonthlyCost returns a frozen projection', () => {

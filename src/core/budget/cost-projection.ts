@@ -73,11 +73,14 @@ type LineInput = Omit<CostLine, 'grossUsd' | 'freeTierCreditUsd' | 'netUsd'>;
  * sampled traces to X-Ray's, its read units to DynamoDB's and its platform log lines to
  * CloudWatch Logs.
  * Bedrock tokens = modelCalls × share × average tokens per call, Haiku for (1 − sonnetCallShare)
- * of the calls and Sonnet for the rest. Each line's free-tier credit is
- * min(quantity, allowance) × unit price. Lines map to the seed's components: Lambda → prediction
- * serving; API Gateway and SNS (alerts reach Slack through it) → Slack integration; DynamoDB →
- * environment profiles; S3 → calibration state; Step Functions → agent orchestration (the
- * deployed stand-in for AgentCore); CloudWatch and X-Ray → dashboards; Bedrock → agent reasoning.
+ * of the calls and Sonnet for the rest. AgentCore Runtime vCPU-hours = (agentInvocations × CPU per
+ * invocation + agentSessions × CPU per session start) ÷ 3600; GB-hours = agentMemoryGb ×
+ * (agentSessions × idle seconds + agentInvocations × busy seconds) ÷ 3600 (memory is billed while
+ * a session lives). Each line's free-tier credit is min(quantity, allowance) × unit price. Lines
+ * map to the seed's components: Lambda → prediction serving; API Gateway and SNS (alerts reach
+ * Slack through it) → Slack integration; DynamoDB → environment profiles; S3 → calibration state;
+ * the AgentCore Runtime and Step Functions (the recalibration workflow) → agent orchestration;
+ * CloudWatch and X-Ray → dashboards; Bedrock → agent reasoning.
  *
  * Pure; inputs are assumed validated (see `parseUsage`).
  */
@@ -107,11 +110,13 @@ export function projectMonthlyCost(
 function priceLines(usage: Usage, dashboard: DashboardMonthly, prices: PriceTable, freeTier: FreeTier): LineInput[] {
   const lambdaRequests = usage.lambdaRequests + dashboard.requests;
   const gbSeconds = usage.lambdaRequests * (usage.lambdaAverageDurationMs / 1000) * (usage.lambdaMemoryMb / 1024) + dashboard.gbSeconds;
+  const agentVcpuSeconds = usage.agentInvocations * usage.agentCpuSecondsPerInvocation + usage.agentSessions * usage.agentCpuSecondsPerSessionStart;
+  const agentGbSeconds = usage.agentMemoryGb * (usage.agentSessions * usage.agentIdleSessionSeconds + usage.agentInvocations * usage.agentBusySecondsPerInvocation);
   const sonnetCalls = usage.modelCalls * usage.sonnetCallShare;
   const haikuCalls = usage.modelCalls - sonnetCalls;
   const perMillion = (usd: number): number => usd / 1_000_000;
   const perThousand = (usd: number): number => usd / 1_000;
-  const { lambda, apiGatewayHttp, dynamodb, s3, sns, stepFunctions, cloudwatch, xray, bedrock } = prices;
+  const { lambda, apiGatewayHttp, dynamodb, s3, sns, stepFunctions, cloudwatch, xray, bedrock, agentCore } = prices;
   const {
     predictionServing, slackIntegration, environmentProfiles, calibrationState, agentOrchestration, cloudwatchDashboards, agentReasoning,
   } = BudgetComponent;
@@ -169,6 +174,14 @@ function priceLines(usage: Usage, dashboard: DashboardMonthly, prices: PriceTabl
     {
       component: calibrationState, service: 'S3', item: 'GET requests', quantity: usage.s3GetRequests, unit: 'requests',
       unitPriceUsd: perThousand(s3.usdPerThousandGetRequests), freeQuantity: freeTier.s3GetRequests.quantity,
+    },
+    {
+      component: agentOrchestration, service: 'Bedrock AgentCore', item: 'Runtime active CPU', quantity: agentVcpuSeconds / 3600,
+      unit: 'vCPU-hours', unitPriceUsd: agentCore.usdPerVcpuHour, freeQuantity: 0,
+    },
+    {
+      component: agentOrchestration, service: 'Bedrock AgentCore', item: 'Runtime memory', quantity: agentGbSeconds / 3600,
+      unit: 'GB-hours', unitPriceUsd: agentCore.usdPerGbHour, freeQuantity: 0,
     },
     {
       component: agentOrchestration, service: 'Step Functions', item: 'standard state transitions', quantity: usage.stateTransitions,

@@ -6,6 +6,13 @@
  */
 import { DEFAULT_CLUSTERS, DEFAULT_DASHBOARD_HOURS_PER_MONTH, DEPLOYED_DASHBOARD_REFRESH_SECONDS, dashboardReadUnits } from './dashboard-usage.ts';
 
+/**
+ * Seconds an AgentCore Runtime session (one microVM) stays alive after its last invocation:
+ * template.yaml's `AgentRuntime` LifecycleConfiguration.IdleRuntimeSessionTimeout. Memory is billed
+ * for that time too.
+ */
+export const AGENTCORE_IDLE_SESSION_SECONDS = 60;
+
 export interface Usage {
   /** Lambda invocations per month, all functions, besides the dashboard's (added from the dashboard fields). */
   readonly lambdaRequests: number;
@@ -49,6 +56,20 @@ export interface Usage {
   readonly dashboardRequestsPerRefresh: number;
   /** DynamoDB read request units per refresh. */
   readonly dashboardReadUnitsPerRefresh: number;
+  /** AgentCore Runtime invocations per month: one observe→predict→decide per agent question. */
+  readonly agentInvocations: number;
+  /** AgentCore sessions started per month (each a microVM, alive until `agentIdleSessionSeconds` after its last invocation); ≤ agentInvocations. */
+  readonly agentSessions: number;
+  /** Active CPU one invocation uses, vCPU-seconds. */
+  readonly agentCpuSecondsPerInvocation: number;
+  /** Active CPU a session's microVM uses starting the server (loading the code, building clients), vCPU-seconds. */
+  readonly agentCpuSecondsPerSessionStart: number;
+  /** Peak memory of the runtime's process, GB. */
+  readonly agentMemoryGb: number;
+  /** Wall time an invocation keeps its session busy, seconds. */
+  readonly agentBusySecondsPerInvocation: number;
+  /** Seconds a session lives after its last invocation (billed for memory). */
+  readonly agentIdleSessionSeconds: number;
 }
 
 export const DEFAULT_USAGE: Usage = Object.freeze({
@@ -102,4 +123,18 @@ export const DEFAULT_USAGE: Usage = Object.freeze({
   dashboardRequestsPerRefresh: 1,
   /** Steady state with DEFAULT_CLUSTERS clusters (dashboard-usage.ts). */
   dashboardReadUnitsPerRefresh: dashboardReadUnits(DEFAULT_CLUSTERS),
+  // AgentCore Runtime. Volume: one invocation per agent question, the seed's ~10K API calls a month.
+  agentInvocations: 10_000,
+  /** Upper bound: every question in a session of its own (sessions are per API key or Slack conversation, so fewer). */
+  agentSessions: 10_000,
+  // Measured with `node --import tsx bench/agentcore.bench.ts --invocations 300` on 2026-12-07 (the
+  // built runtime code in its own process on dynalite/s3rver, offline reasoner, 2-core AMD EPYC,
+  // Node 20): 0.47 s of CPU to start, 0.017 s of CPU and ≈ 50 ms of wall time per invocation,
+  // 130 MiB peak resident memory.
+  agentCpuSecondsPerInvocation: 0.017,
+  agentCpuSecondsPerSessionStart: 0.47,
+  /** 130 MiB. */
+  agentMemoryGb: 0.127,
+  agentBusySecondsPerInvocation: 0.05,
+  agentIdleSessionSeconds: AGENTCORE_IDLE_SESSION_SECONDS,
 });

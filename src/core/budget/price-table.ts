@@ -32,6 +32,14 @@ export const MODEL_PRICE_SOURCE =
   'geographic profiles (us., eu., apac.) and in-Region calls cost about 10 % more ' +
   '(docs.aws.amazon.com/bedrock/latest/userguide/global-cross-region-inference.html, "approximately 10% savings")';
 
+/** The day the Bedrock AgentCore Runtime prices below were checked. */
+export const AGENTCORE_PRICES_AS_OF = '2026-12-07';
+
+export const AGENTCORE_PRICE_SOURCE =
+  'Amazon Bedrock AgentCore Runtime, us-east-1: $0.0895 per vCPU-hour and $0.00945 per GB-hour, per second of use ' +
+  '(aws.amazon.com/bedrock/agentcore/pricing). CPU is billed only while the microVM computes (waiting on I/O, e.g. a model ' +
+  'call, is not billed as CPU); memory is billed on the peak memory of each second the session is alive. No free tier.';
+
 /** Bedrock model families the system may call (defined with the model policy). */
 export { ModelFamily };
 
@@ -76,6 +84,13 @@ export interface PriceTable {
     readonly usdPerGbMonthLogsStored: number;
   };
   readonly xray: { readonly usdPerMillionTracesRecorded: number };
+  /** Bedrock AgentCore Runtime ({@link AGENTCORE_PRICE_SOURCE}, {@link AGENTCORE_PRICES_AS_OF}). */
+  readonly agentCore: {
+    /** Active CPU, USD per vCPU-hour. */
+    readonly usdPerVcpuHour: number;
+    /** Memory, USD per GB-hour. */
+    readonly usdPerGbHour: number;
+  };
   /** The per-call prices a projection uses for each family: those of the models the policy calls ({@link pricesForPolicy}). */
   readonly bedrock: Readonly<Record<ModelFamily, ModelPrice>>;
 }
@@ -151,6 +166,7 @@ export const US_EAST_1_PRICES: PriceTable = deepFreeze({
     usdPerGbMonthLogsStored: 0.03,
   },
   xray: { usdPerMillionTracesRecorded: 5.0 },
+  agentCore: { usdPerVcpuHour: 0.0895, usdPerGbHour: 0.00945 },
   // The default policy's models through the US profile: Haiku 5.5 and Sonnet 5.5 at the regional rate.
   bedrock: {
     haiku: modelPrice(DEFAULT_MODEL_POLICY.defaultModelId),

@@ -40,6 +40,13 @@ export const UsageOverridesSchema = z.strictObject({
   dashboardRefreshSeconds: z.number().refine((seconds) => seconds === 0 || (seconds >= 1 && seconds <= 86_400), 'expected 0 (no dashboard) or 1–86400 seconds'),
   dashboardRequestsPerRefresh: count,
   dashboardReadUnitsPerRefresh: count,
+  agentInvocations: count,
+  agentSessions: count,
+  agentCpuSecondsPerInvocation: count,
+  agentCpuSecondsPerSessionStart: count,
+  agentMemoryGb: count,
+  agentBusySecondsPerInvocation: count,
+  agentIdleSessionSeconds: count,
 }).partial();
 
 /**

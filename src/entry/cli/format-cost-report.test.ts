@@ -26,8 +26,11 @@ describe('formatCostReport', () => {
     expect(rowStartingWith(report, 'Agent reasoning')).toEqual(['Agent reasoning', 'Bedrock', '$0.6113', '$0.0000', '$0.6113', '$35.00', '1.75 %', '57.3 mo']);
     expect(rowStartingWith(report, 'Buffer')).toEqual(['Buffer (testing/mistakes)', '—', '$0.0000', '$0.0000', '$0.0000', '$100.00', '0.00 %', 'unbounded']);
     expect(rowStartingWith(report, 'Calibration state').slice(-2)).toEqual(['—', 'unbounded']);
-    // 200 / 0.856325 (Bedrock 0.611325 + DynamoDB 0.2375 + stored logs 0.0075) = 233.55 months.
-    expect(report).toContain('the $200 budget lasts 233.6 months.');
+    // Agent orchestration: the AgentCore Runtime's $0.321265/month (no free tier; cost-projection.test.ts) plus Step
+    // Functions' 2,000 transitions × $0.025/1K = $0.05, all free → $0.3213 net of $50 → 0.64 %, 155.6 months.
+    expect(rowStartingWith(report, 'Agent orchestration')).toEqual(['Agent orchestration', 'Bedrock AgentCore + Step Functions', '$0.3713', '-$0.0500', '$0.3213', '$50.00', '0.64 %', '155.6 mo']);
+    // 200 / 1.177590 (Bedrock 0.611325 + DynamoDB 0.2375 + stored logs 0.0075 + AgentCore 0.321265) = 169.84 months.
+    expect(report).toContain('the $200 budget lasts 169.8 months.');
     expect(report.split('\n')[1]).toBe('Bedrock: Claude Haiku 5.5 by default');
     expect(report).toContain('No component spends more in a month than its whole allocation.');
   });

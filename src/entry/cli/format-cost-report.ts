@@ -12,6 +12,8 @@ export interface CostReportContext {
   readonly modelPricesLabel: string;
   /** Where the usage came from, e.g. "defaults (seed expected usage)" or a file path. */
   readonly usageLabel: string;
+  /** The AgentCore Runtime's prices and the usage they are applied to; no line when absent. */
+  readonly agentCoreLabel?: string;
   /** How long a web dashboard is open and how often it refreshes, e.g. "176 h/month, a refresh every 15 s"; omitted: no dashboard line. */
   readonly dashboardLabel?: string;
 }
@@ -40,6 +42,7 @@ export function formatCostReport(projection: CostProjection, context: CostReport
   const lines = [
     `Monthly cost projection — prices us-east-1 as of ${context.pricesAsOf}; free tier: ${context.freeTierLabel}; usage: ${context.usageLabel}`,
     `Bedrock: ${context.modelPricesLabel}`,
+    ...(context.agentCoreLabel === undefined ? [] : [`AgentCore Runtime: ${context.agentCoreLabel}`]),
     ...(context.dashboardLabel === undefined || dashboard.requests === 0
       ? []
       : [`Web dashboard (included): open ${context.dashboardLabel}: ${count(dashboard.requests)} API requests and Lambda invocations, ${count(dashboard.readUnits)} DynamoDB read units a month`]),

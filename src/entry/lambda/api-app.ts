@@ -1,26 +1,28 @@
 /**
- * The HTTP app as the API Lambda serves it: the prediction API, clusters, outcomes and
- * escalations, the AgentCore routes, the dashboard's JSON routes (with the page itself when its
+ * The HTTP app as the API and Slack functions serve it — composeHttpApp, as `npm start` serves it,
+ * with the parts a Lambda has: the prediction API, clusters, outcomes and escalations; the
+ * AgentCore routes, whose `/invocations` runs in the deployed AgentCore Runtime when one is
+ * configured (lambda-agent-parts.ts); the dashboard's JSON routes (with the page itself when its
  * assets are given) announcing {@link DEPLOYED_DASHBOARD_REFRESH_SECONDS} as the shortest refresh
- * interval — every request is billed here — and the Slack routes when a signing secret is known.
+ * interval — every request is billed here; and the Slack routes when a signing secret is known.
  * Built once per cold start by api.ts / slack.ts; tests build it against dynalite with their own parts.
  */
 import { handle } from 'hono/aws-lambda';
 import type { Hono } from 'hono';
 import { createCopilot } from '../../app/agents/ask-copilot.ts';
 import { decideEscalation } from '../../app/agents/decide-escalation.ts';
-import { createAgentCoreRoutes } from '../../app/http/agentcore-routes.ts';
-import { createHttpApp } from '../../app/http/app.ts';
-import { createDashboardRoutes, type DashboardAssets } from '../../app/http/dashboard-routes.ts';
+import { inProcessAgentRuntime } from '../../app/agents/in-process-agent-runtime.ts';
+import type { DashboardAssets } from '../../app/http/dashboard-routes.ts';
 import { DEPLOYED_DASHBOARD_REFRESH_SECONDS } from '../../core/budget/dashboard-usage.ts';
-import type { SlackTask } from '../../app/http/slack/slack-task.ts';
 import type { AgentDeps } from '../../app/agents/agent-deps.ts';
+import type { SlackTask } from '../../app/http/slack/slack-task.ts';
+import type { AgentRuntime } from '../../app/ports/agent-runtime.ts';
 import type { ClusterActions } from '../../app/ports/cluster-actions.ts';
 import type { ClusterObserver } from '../../app/ports/cluster-observer.ts';
 import type { Notifier } from '../../app/ports/notifier.ts';
 import type { TaskQueue } from '../../app/ports/task-queue.ts';
-import { createAgentWiring, type AgentRuntime } from '../agent-wiring.ts';
-import { createHttpDeps, systemClock } from '../http-wiring.ts';
+import { createAgentWiring, type AgentWiringRuntime } from '../agent-wiring.ts';
+import { composeHttpApp, systemClock } from '../http-wiring.ts';
 import { createSlackApp, type SlackApp } from '../slack-wiring.ts';
 
 export interface ApiAppOptions {
@@ -29,6 +31,8 @@ export interface ApiAppOptions {
   readonly actions?: ClusterActions;
   /** Who hears of act-and-notify decisions and escalations; default: the agents' wiring default (log lines). */
   readonly notifier?: Notifier;
+  /** Where the agents run (`/invocations`, the Copilot): the deployed AgentCore Runtime; default: in this process. */
+  readonly agentRuntime?: AgentRuntime;
   /** Secrets resolved by the entry (environment or SSM), overriding the configuration. */
   readonly apiKey?: string;
   readonly slackSigningSecret?: string;
@@ -47,16 +51,19 @@ export interface ApiApp {
 }
 
 /** `runtime`: runtime.ts's Runtime (tests, local) or the Lambda runtime (lambda-runtime.ts). */
-export function createApiApp(runtime: AgentRuntime, options: ApiAppOptions = {}): ApiApp {
+export function createApiApp(runtime: AgentWiringRuntime, options: ApiAppOptions = {}): ApiApp {
   const config = options.apiKey === undefined ? runtime.config : { ...runtime.config, apiKey: options.apiKey };
   const agents = createAgentWiring(runtime, {
     ...(options.observer === undefined ? {} : { observer: options.observer }),
     ...(options.actions === undefined ? {} : { actions: options.actions }),
     ...(options.notifier === undefined ? {} : { notifier: options.notifier }),
+    // With the agents in AgentCore, this function calls no model: the in-process deps only carry escalations and the ledger.
+    ...(options.agentRuntime === undefined ? {} : { reasoner: 'offline' as const }),
   });
   const deps = options.instrumentAgents?.(agents.deps) ?? agents.deps;
+  const agentRuntime = options.agentRuntime ?? inProcessAgentRuntime(deps, () => systemClock.nowMs());
   const decide = (request: Parameters<typeof decideEscalation>[1]) =>
-    decideEscalation({ escalations: agents.escalations, actions: deps.actions, logger: runtime.logger, dryRun: deps.dryRun }, request);
+    decideEscalation({ escalations: deps.escalations, actions: deps.actions, logger: runtime.logger, dryRun: deps.dryRun }, request);
   const signingSecret = options.slackSigningSecret ?? config.slack.signingSecret;
   const slack =
     signingSecret === undefined
@@ -64,29 +71,29 @@ export function createApiApp(runtime: AgentRuntime, options: ApiAppOptions = {})
       : createSlackApp(
           { ...runtime, config },
           {
-            ask: createCopilot(deps, config.defaultClusterId === undefined ? {} : { defaultClusterId: config.defaultClusterId }),
+            ask: createCopilot({ learning: runtime.learning, runtime: agentRuntime }, config.defaultClusterId === undefined ? {} : { defaultClusterId: config.defaultClusterId }),
             decideEscalation: decide,
             signingSecret,
             ...(options.slackTasks === undefined ? {} : { tasks: options.slackTasks }),
           },
         );
-  const agentCore = createAgentCoreRoutes({ agents: deps, nowMs: () => systemClock.nowMs(), apiKey: config.apiKey, ...(config.defaultClusterId === undefined ? {} : { defaultClusterId: config.defaultClusterId }) });
-  const { learning } = runtime;
-  const dashboard = createDashboardRoutes({
-    ...(options.dashboardAssets === undefined ? {} : { assets: options.dashboardAssets }),
-    learning,
-    ...(learning.history === undefined ? {} : { history: learning.history }),
-    ledger: agents.ledger,
-    escalations: agents.escalations,
-    minRefreshIntervalMs: DEPLOYED_DASHBOARD_REFRESH_SECONDS * 1000,
-    logger: runtime.logger,
+  const app = composeHttpApp({
+    runtime: { config, learning: runtime.learning, logger: runtime.logger },
+    observer: deps.observer,
+    escalations: deps.escalations,
+    decideEscalation: decide,
+    agents: agentRuntime,
+    dashboard: {
+      ...(options.dashboardAssets === undefined ? {} : { assets: options.dashboardAssets }),
+      learning: runtime.learning,
+      ...(runtime.learning.history === undefined ? {} : { history: runtime.learning.history }),
+      ledger: agents.ledger,
+      escalations: agents.escalations,
+      minRefreshIntervalMs: DEPLOYED_DASHBOARD_REFRESH_SECONDS * 1000,
+      logger: runtime.logger,
+    },
+    ...(slack === undefined ? {} : { slack: slack.routes }),
   });
-  const app = createHttpApp(
-    createHttpDeps(
-      { config, learning },
-      { observer: deps.observer, escalations: agents.escalations, decideEscalation: decide, mounts: [agentCore, dashboard], ...(slack === undefined ? {} : { slack: slack.routes }) },
-    ),
-  );
   return { app, slack };
 }
 

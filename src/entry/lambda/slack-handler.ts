@@ -4,34 +4,31 @@
  * subscription) run that work — Copilot answers to response_url, threaded replies, escalation
  * decisions. A malformed task is logged (kind only) and dropped: retrying cannot fix it.
  */
-import type { Context, SNSEvent } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { SlackTaskSchema } from '../../app/http/slack/slack-task.ts';
 import type { Logger } from '../../app/ports/logger.ts';
 import { lambdaHandlerOf, type ApiApp } from './api-app.ts';
-
-function isSnsEvent(event: unknown): event is SNSEvent {
-  const records = (event as { Records?: unknown }).Records;
-  return Array.isArray(records) && records.length > 0 && (records[0] as { EventSource?: unknown }).EventSource === 'aws:sns';
-}
+import { isSnsEvent, snsDeliveries } from './sns-records.ts';
 
 export function createSlackLambdaHandler(api: ApiApp, logger: Logger): (event: unknown, context: Context) => Promise<unknown> {
   const http = lambdaHandlerOf(api.app);
   return async (event, context) => {
     if (!isSnsEvent(event)) return http(event as Parameters<typeof http>[0], context);
-    for (const record of event.Records) {
+    const deliveries = snsDeliveries(event);
+    for (const delivery of deliveries) {
       let message: unknown;
       try {
-        message = JSON.parse(record.Sns.Message);
+        message = JSON.parse(delivery.message);
       } catch {
         message = undefined;
       }
       const task = SlackTaskSchema.safeParse(message);
       if (!task.success || api.slack === undefined) {
-        logger.warn('slack.task_dropped', { messageId: record.Sns.MessageId, reason: api.slack === undefined ? 'slack not configured' : 'malformed task' });
+        logger.warn('slack.task_dropped', { messageId: delivery.messageId, reason: api.slack === undefined ? 'slack not configured' : 'malformed task' });
         continue;
       }
       await api.slack.run(task.data);
     }
-    return { processed: event.Records.length };
+    return { processed: deliveries.length };
   };
 }

@@ -2,9 +2,10 @@
  * Lambda entry for the Slack app (API Gateway route `/slack/*` + an SNS subscription for its slow
  * half). Built once per cold start at module scope: configuration, the Lambda runtime, the
  * signing secret and bot token from SSM Parameter Store when their parameter names are set, and
- * the SNS task queue (its client built on the first task). Each invocation runs inside
- * `runInvocation` (logger correlation id, trace subsegment, EMF metrics flush); the agents emit
- * Escalations and the model metrics (metered-agent-deps.ts).
+ * the SNS task queue (its client built on the first task). The Copilot's what-ifs run in the
+ * deployed AgentCore Runtime, one runtime session per Slack conversation (lambda-agent-parts.ts).
+ * Each invocation runs inside `runInvocation` (logger correlation id, trace subsegment, EMF
+ * metrics flush).
  */
 import type { Context } from 'aws-lambda';
 import type { SlackTask } from '../../app/http/slack/slack-task.ts';

@@ -13,11 +13,10 @@ import { DynamoCalibrationHistory } from '../../adapters/dynamodb/dynamo-calibra
 import { decideEscalation } from '../../app/agents/decide-escalation.ts';
 import { observePredictDecide } from '../../app/agents/observe-predict-decide.ts';
 import { InfrastructureError } from '../../app/errors.ts';
-import { createAgentCoreRoutes } from '../../app/http/agentcore-routes.ts';
-import { createHttpApp } from '../../app/http/app.ts';
+import { inProcessAgentRuntime } from '../../app/agents/in-process-agent-runtime.ts';
 import type { DecideEscalation } from '../../app/http/http-deps.ts';
 import { createCopilot } from '../../app/agents/ask-copilot.ts';
-import { createDashboardRoutes, type PsiReference } from '../../app/http/dashboard-routes.ts';
+import type { PsiReference } from '../../app/http/dashboard-routes.ts';
 import type { LearningDeps } from '../../app/learning/learning-deps.ts';
 import { maintainCluster } from '../../app/learning/maintain-cluster.ts';
 import { registerCluster } from '../../app/learning/register-cluster.ts';
@@ -28,7 +27,7 @@ import type { SimulatedClusterTrace } from '../../app/simulation/simulated-job.t
 import type { ModelBundle } from '../../core/model/bundle.ts';
 import type { Config } from '../config.ts';
 import { readDashboardAssets } from '../dashboard-assets.ts';
-import { createHttpDeps, systemClock } from '../http-wiring.ts';
+import { composeHttpApp, systemClock } from '../http-wiring.ts';
 import { createSlackApp, slackChannelNotifier } from '../slack-wiring.ts';
 import type { SlackSecretSource } from './start-banner.ts';
 import { createAgentWiring } from '../agent-wiring.ts';
@@ -74,6 +73,8 @@ export const LOCAL_DASHBOARD_REFRESH_MS = 2_000;
 
 export interface Stack {
   readonly url: string;
+  /** The one HTTP app the server serves (composeHttpApp). */
+  readonly app: Hono;
   /** Set when the requested port was taken and another one was used. */
   readonly portFallback: { readonly requested: number; readonly used: number } | null;
   readonly runtime: Runtime;
@@ -179,23 +180,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const wiring = createAgentWiring({ ...runtime, learning }, { observer: routed.observer, actions: routed.actions, ...(notifier === undefined ? {} : { notifier }) });
     const { deps: agents, escalations, ledger } = wiring;
 
-    const dashboard = createDashboardRoutes({
-      assets: await readDashboardAssets(DASHBOARD_DIR),
-      learning,
-      history,
-      ledger,
-      escalations,
-      psiReference: psiReferenceOf(traces),
-      minRefreshIntervalMs: options.dashboardRefreshMs ?? LOCAL_DASHBOARD_REFRESH_MS,
-      logger,
-    });
-    const agentCore = createAgentCoreRoutes({ agents, nowMs: () => systemClock.nowMs(), apiKey: config.apiKey, ...(config.defaultClusterId === undefined ? {} : { defaultClusterId: config.defaultClusterId }) });
+    const nowMs = (): number => systemClock.nowMs();
     const decide: DecideEscalation = (request) => decideEscalation({ escalations, actions: routed.actions, logger }, request);
     const slackApp =
       slackSigningSecret === undefined
         ? undefined
         : createSlackApp(runtime, {
-            ask: createCopilot(agents, config.defaultClusterId === undefined ? {} : { defaultClusterId: config.defaultClusterId }),
+            ask: createCopilot({ learning, runtime: inProcessAgentRuntime(agents, nowMs) }, config.defaultClusterId === undefined ? {} : { defaultClusterId: config.defaultClusterId }),
             decideEscalation: decide,
             signingSecret: slackSigningSecret,
           });
@@ -204,18 +195,25 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // Stands in for Slack's response_url locally: the answer of the banner's example command is
     // printed in the terminal that runs `vgac start`, only when posted to this start's token.
     const localResponses = createLocalSlackResponses(newResponseToken(), options.writeSlackAnswer ?? ((text) => void process.stdout.write(text)));
-    const app = createHttpApp(
-      createHttpDeps(
-        { config, learning },
-        {
-          observer: routed.observer,
-          escalations,
-          decideEscalation: decide,
-          mounts: [agentCore, dashboard, localResponses.routes],
-          ...(slack === undefined ? {} : { slack }),
-        },
-      ),
-    );
+    const app = composeHttpApp({
+      runtime: { config, learning, logger },
+      observer: routed.observer,
+      escalations,
+      decideEscalation: decide,
+      agents: inProcessAgentRuntime(agents, nowMs),
+      dashboard: {
+        assets: await readDashboardAssets(DASHBOARD_DIR),
+        learning,
+        history,
+        ledger,
+        escalations,
+        psiReference: psiReferenceOf(traces),
+        minRefreshIntervalMs: options.dashboardRefreshMs ?? LOCAL_DASHBOARD_REFRESH_MS,
+        logger,
+      },
+      extraMounts: [localResponses.routes],
+      ...(slack === undefined ? {} : { slack }),
+    });
     const requestedPort = options.port ?? config.httpPort;
     const { server, portFallback } = await listen(app, config.host, requestedPort, options.fallbackPort ?? true, acceptedHostsFor(config.apiKey));
     cleanups.push(() => server.close());
@@ -234,6 +232,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     let closing: Promise<void> | undefined;
     return {
       url: server.url,
+      app,
       portFallback,
       runtime,
       learning,

@@ -8,6 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { createCopilot } from '../../../app/agents/ask-copilot.ts';
+import { inProcessAgentRuntime } from '../../../app/agents/in-process-agent-runtime.ts';
 import { routeClusters } from '../../../app/agents/cluster-routes.ts';
 import { storedStateObserver } from '../../../app/agents/stored-state-observer.ts';
 import { unavailableClusterActions } from '../../../app/agents/unavailable-cluster-actions.ts';
@@ -35,7 +36,7 @@ export async function run(args: readonly string[]): Promise<number> {
     const routed = routeClusters(platformRoutes(config), { observer: storedStateObserver(runtime.learning.predictions), actions: unavailableClusterActions('a question from the command line changes no jobs') });
     const wiring = createAgentWiring(runtime, { ...routed, reasoner: values.bedrock === true ? 'bedrock' : config.reasoner });
     const defaultClusterId = values.cluster ?? config.defaultClusterId;
-    const copilot = createCopilot(wiring.deps, defaultClusterId === undefined ? {} : { defaultClusterId });
+    const copilot = createCopilot({ learning: runtime.learning, runtime: inProcessAgentRuntime(wiring.deps, () => nowMs) }, defaultClusterId === undefined ? {} : { defaultClusterId });
     const reply = await copilot({ text: question, askedBy: 'cli', conversationId: 'cli', nowMs });
     if (values.json === true) {
       process.stdout.write(`${JSON.stringify(reply, null, 2)}\n`);

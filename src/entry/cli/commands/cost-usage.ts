@@ -13,7 +13,9 @@ seed's expected usage plus one web dashboard tab open on the deployed API 8 h a 
 (22 days: 176 h/month; one GET /api/dashboard every 15 s, the interval the deployed API
 announces), with the average input and output tokens per model call measured by the budget
 ledger (VGAC_DATA_DIR's embedded store, or the configured DynamoDB table) once it has counted
-calls, and any field of --usage FILE on top (e.g. {"dashboardHoursPerMonth": 0}: no dashboard).
+calls, and any field of --usage FILE on top (e.g. {"dashboardHoursPerMonth": 0}: no dashboard). The Bedrock AgentCore Runtime (agent
+orchestration) is priced per vCPU-hour and GB-hour for one invocation per agent question, with
+the CPU and memory bench/agentcore.bench.ts measured (the agent* usage fields).
 
 options:
   --usage FILE         JSON object overriding any usage field, e.g. {"modelCalls": 12000};

@@ -62,6 +62,8 @@ describe('vgac cost', () => {
     expect(result.stdout).toMatch(/^Agent reasoning\s+Bedrock/m);
     expect(result.stdout).toMatch(/^Bedrock: Claude Haiku 5\.5 \(us\.anthropic\.claude-haiku-5-5\) \$0\.11 \/ \$0\.55 per M tokens by default, Claude Sonnet 5\.5 \(us\.anthropic\.claude-sonnet-5-5\) \$2\.2 \/ \$11 per M tokens for complex requests, as of \d{4}-\d{2}-\d{2} \(the seed's table held Claude 3 Haiku's \$0\.25 \/ \$1\.25 per M tokens\)$/m);
     expect(result.stdout).toMatch(/the \$200 budget lasts \d+\.\d months\./);
+    expect(result.stdout).toMatch(/^AgentCore Runtime: \$0\.0895 per vCPU-hour, \$0\.00945 per GB-hour as of \d{4}-\d{2}-\d{2}; 10000 invocations in ≤ 10000 sessions, /m);
+    expect(result.stdout).toMatch(/^Agent orchestration\s+Bedrock AgentCore \+ Step Functions\s+\$0\.3713\s+-\$0\.0500\s+\$0\.3213\s+\$50\.00\s+0\.64 %/m);
   });
 
   it('vgac cost includes one dashboard tab by default, and a usage file can change or remove it', async () => {

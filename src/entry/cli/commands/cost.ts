@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { projectMonthlyCost } from '../../../core/budget/cost-projection.ts';
 import { SEED_FREE_TIER, alwaysFreeOnly } from '../../../core/budget/free-tier.ts';
 import { modelPolicy, resolveModel, type AllowedModelId } from '../../../core/agents/model-policy.ts';
-import { MODEL_PRICES_AS_OF, MODEL_PRICE_SOURCE, PRICES_AS_OF, PRICE_SOURCE, SEED_MODEL_PRICES, US_EAST_1_PRICES, pricesForPolicy, type ModelPrice } from '../../../core/budget/price-table.ts';
+import { AGENTCORE_PRICES_AS_OF, AGENTCORE_PRICE_SOURCE, MODEL_PRICES_AS_OF, MODEL_PRICE_SOURCE, PRICES_AS_OF, PRICE_SOURCE, SEED_MODEL_PRICES, US_EAST_1_PRICES, pricesForPolicy, type ModelPrice, type PriceTable } from '../../../core/budget/price-table.ts';
 import { DEFAULT_USAGE, parseUsage, withMeasuredTokens, type MeasuredModelUsage, type Usage } from '../../../core/budget/usage.ts';
 import { InvalidInputError } from '../../../core/errors.ts';
 import { loadConfig } from '../../config.ts';
@@ -56,6 +56,8 @@ export async function run(args: readonly string[]): Promise<number> {
       priceSource: PRICE_SOURCE,
       modelPricesAsOf: MODEL_PRICES_AS_OF,
       modelPriceSource: MODEL_PRICE_SOURCE,
+      agentCorePricesAsOf: AGENTCORE_PRICES_AS_OF,
+      agentCorePriceSource: AGENTCORE_PRICE_SOURCE,
       models: { haiku: { modelId: policy.defaultModelId, ...prices.bedrock.haiku }, sonnet: { modelId: policy.complexModelId, ...prices.bedrock.sonnet } },
       seedModelPrices: SEED_MODEL_PRICES,
       freeTier: alwaysFree ? 'always-free-only' : 'seed',
@@ -73,6 +75,7 @@ export async function run(args: readonly string[]): Promise<number> {
       modelPricesLabel: `${modelLabel(policy.defaultModelId, prices.bedrock.haiku)} by default, ${modelLabel(policy.complexModelId, prices.bedrock.sonnet)} for complex requests, as of ${MODEL_PRICES_AS_OF} (the seed's table held Claude 3 Haiku's ${perMillion(SEED_MODEL_PRICES.haiku)})`,
       usageLabel: `${values.usage ?? 'seed expected usage (defaults)'}; ${tokensLabel(measured, usage)}`,
       dashboardLabel: `${usage.dashboardHoursPerMonth} h/month, ${usage.dashboardRequestsPerRefresh} request${usage.dashboardRequestsPerRefresh === 1 ? '' : 's'} every ${usage.dashboardRefreshSeconds} s`,
+      agentCoreLabel: agentCoreLabel(prices, usage),
     }),
   );
   return 0;
@@ -86,6 +89,13 @@ function perMillion(price: ModelPrice): string {
 
 function modelLabel(modelId: AllowedModelId, price: ModelPrice): string {
   return `${resolveModel(modelId).model.name} (${modelId}) ${perMillion(price)}`;
+}
+
+/** The runtime's prices and what they are applied to, e.g. `$0.0895 per vCPU-hour, … as of 2026-12-07; 10000 invocations in ≤ 10000 sessions, …`. */
+function agentCoreLabel(prices: PriceTable, usage: Usage): string {
+  return `$${prices.agentCore.usdPerVcpuHour} per vCPU-hour, $${prices.agentCore.usdPerGbHour} per GB-hour as of ${AGENTCORE_PRICES_AS_OF}; ` +
+    `${usage.agentInvocations} invocations in ≤ ${usage.agentSessions} sessions, ${usage.agentCpuSecondsPerInvocation} s CPU each (+ ${usage.agentCpuSecondsPerSessionStart} s per session start), ` +
+    `${usage.agentMemoryGb} GB held ${usage.agentIdleSessionSeconds} s after a session's last invocation`;
 }
 
 function tokensLabel(measured: MeasuredModelUsage | null, usage: Usage): string {
