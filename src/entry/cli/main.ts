@@ -17,6 +17,7 @@ import * as doctorUsage from './commands/doctor-usage.ts';
 import * as evalUsage from './commands/eval-usage.ts';
 import * as onboardUsage from './commands/onboard-usage.ts';
 import * as predictUsage from './commands/predict-usage.ts';
+import * as rebaselineUsage from './commands/rebaseline-usage.ts';
 import * as replayUsage from './commands/replay-usage.ts';
 import * as startUsage from './commands/start-usage.ts';
 import * as trainUsage from './commands/train-usage.ts';
@@ -44,6 +45,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   predict: { usage: predictUsage, load: () => import('./commands/predict.ts') },
   replay: { usage: replayUsage, load: () => import('./commands/replay.ts') },
   onboard: { usage: onboardUsage, load: () => import('./commands/onboard.ts') },
+  rebaseline: { usage: rebaselineUsage, load: () => import('./commands/rebaseline.ts') },
   ask: { usage: askUsage, load: () => import('./commands/ask.ts') },
   budget: { usage: budgetUsage, load: () => import('./commands/budget.ts') },
   cost: { usage: costUsage, load: () => import('./commands/cost.ts') },
