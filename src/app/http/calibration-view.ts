@@ -17,7 +17,7 @@ export interface CalibrationSummaryView {
   readonly ece: number | null;
   /** Its one-sided upper confidence bound: what autonomy is gained on. */
   readonly ece_upper_bound: number | null;
-  /** clamp(1 − 5·ECE) of the point estimate. */
+  /** clamp(1 − 5·ECE) of the ECE's upper confidence bound: the score the gate applies. */
   readonly calibration_score: number | null;
   readonly is_calibrated: boolean;
   /** Issued forecasts with outcomes in the evidence. */
@@ -39,7 +39,7 @@ export function calibrationSummary(record: CalibrationRecord, gate?: GateConfig)
     state: record.state,
     ece: evidence?.ece ?? null,
     ece_upper_bound: evidence?.upper ?? null,
-    calibration_score: evidence === null ? null : calibrationScore(evidence.ece, gate),
+    calibration_score: evidence === null ? null : calibrationScore(evidence.upper, gate),
     is_calibrated: record.scope === 'autonomous' || record.scope === 'notify',
     sample_count: evidence?.count ?? 0,
     drift_status: record.driftStatus,

@@ -251,15 +251,14 @@ function clusterCard(summary, detail, history, predictions, psi) {
   const facts = card.querySelector('.facts');
   facts.append(
     fact('ECE', detail?.ece_interval ? `${number(summary.ece)} [${number(detail.ece_interval.lower)}, ${number(detail.ece_interval.upper)}]` : number(summary.ece)),
-    fact('Brier', number(detail?.brier)),
-    fact('AUROC', number(detail?.auroc)),
     fact('score', number(summary.calibration_score, 2)),
-    fact('drift', `${summary.drift_status}${detail?.drift_ratio ? ` (×${number(detail.drift_ratio, 1)})` : ''}`),
+    fact('long wait', `> ${duration(summary.long_wait_threshold_seconds)} (label epoch ${summary.label_epoch})`),
+    fact('drift', `${summary.drift_status}${detail?.drift_alarms ? ` (${detail.drift_alarms} alarm${detail.drift_alarms === 1 ? '' : 's'})` : ''}`),
     fact('state', summary.state),
-    fact('window outcomes', String(summary.sample_count)),
-    fact('all outcomes', String(detail?.outcome_count ?? '—')),
+    fact('evidence', `${summary.sample_count} issued forecasts`),
+    fact('outcomes', String(detail?.total_outcomes ?? '—')),
     fact('bundle', `v${summary.active_bundle_version}`),
-    fact('recalibrations', String(detail?.recalibrations ?? '—')),
+    fact('retrains', String(detail?.retrains ?? '—')),
   );
   card.querySelector('.history').append(history === null ? errorState('history unavailable') : historyChart(history));
   card.querySelector('.reliability').append(reliabilityChart(detail?.reliability ?? null));
