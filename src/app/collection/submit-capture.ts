@@ -25,6 +25,7 @@ import { predictJob } from '../learning/predict-job.ts';
 import { recordJobOutcome } from '../learning/record-outcome.ts';
 import type { ClusterState, QueuedJob } from '../records/queue.ts';
 import { liveQueueFeatures } from '../../core/features/live-queue-features.ts';
+import { compareJobIds } from '../../core/traces/compare-job-ids.ts';
 
 export const DEFAULT_CAPTURE_INTERVAL_MS = 5_000;
 /** Slurm reports submit times in whole seconds: a job submitted in the second a poll began may carry an earlier time. */
@@ -56,10 +57,18 @@ export function createCaptureTracker(clusterId: string, startedAtMs: number): Ca
   return { clusterId, jobs: new Map(), lastObservedAtMs: startedAtMs, previousRunning: [] };
 }
 
+/** A departure's verdict: recorded as a long wait, or left unlabelled (`duplicate` when an earlier delivery recorded it). */
+export interface CensoredJob {
+  readonly jobId: string;
+  readonly waitedAtLeastSeconds: number;
+  readonly recordedAsLongWait: boolean;
+  readonly duplicate?: true;
+}
+
 export interface CaptureTickResult {
   readonly predicted: readonly { readonly jobId: string; readonly probability: number; readonly features: Readonly<Record<string, number | string>> }[];
   readonly outcomes: readonly { readonly jobId: string; readonly waitSeconds: number; readonly status: 'recorded' | 'duplicate' }[];
-  readonly censored: readonly { readonly jobId: string; readonly waitedAtLeastSeconds: number; readonly recordedAsLongWait: boolean }[];
+  readonly censored: readonly CensoredJob[];
   readonly adopted: readonly string[];
 }
 
@@ -73,18 +82,59 @@ export function submitInstantFeatures(state: ClusterState, job: QueuedJob, depar
   return liveQueueFeatures({ jobs: [...state.jobs, ...departedRunning], totalGpus: state.totalGpus, atMs: job.submitTimeMs, subject: { kind: 'queued', jobId: job.jobId } });
 }
 
+/** A job seen for the first time with a submit time after the previous listing was requested. */
+export interface SubmittedJob {
+  readonly jobId: string;
+  readonly submitTimeMs: number;
+  /** Its queue's features at the submit instant ({@link submitInstantFeatures}). */
+  readonly features: Readonly<Record<string, number>>;
+  /** When the listing it was first seen in was requested (epoch ms). */
+  readonly observedAtMs: number;
+}
+
+/** A tracked job that has a start time: its wait is known. */
+export interface StartedJob {
+  readonly jobId: string;
+  readonly submitTimeMs: number;
+  readonly startTimeMs: number;
+  readonly waitSeconds: number;
+  readonly observedAtMs: number;
+}
+
+/** A tracked job that left the queue (cancelled, failed, or gone from the listing) without starting: censored. */
+export interface LeftJob {
+  readonly jobId: string;
+  readonly submitTimeMs: number;
+  /** Its end time when Slurm reports one, else when it was last seen queued (epoch ms). */
+  readonly leftAtMs: number;
+  /** ≥ 0: the wait is only known to exceed this. */
+  readonly waitedAtLeastSeconds: number;
+  readonly observedAtMs: number;
+}
+
 /**
- * Processes one listing. Throws what the learning loop throws (e.g. UnknownClusterError for an
- * unregistered cluster, storage failures); the tracker is only advanced past a listing that was
- * fully processed, so the next poll retries what failed.
+ * What a queue transition is handed to: the local capture predicts and records at once
+ * ({@link captureTick}); `vgac agent` appends it to its spool for the API. A handler that throws
+ * leaves that job untracked (a new job) or unresolved (a start or departure), so the next listing
+ * hands it over again.
  */
-export async function captureTick(deps: LearningDeps, tracker: CaptureTracker, state: ClusterState): Promise<CaptureTickResult> {
-  const predicted: CaptureTickResult['predicted'][number][] = [];
-  const outcomes: CaptureTickResult['outcomes'][number][] = [];
-  const censored: CaptureTickResult['censored'][number][] = [];
+export interface TransitionHandler {
+  submitted(job: SubmittedJob): Promise<void>;
+  started(job: StartedJob): Promise<void>;
+  left(job: LeftJob): Promise<void>;
+}
+
+/**
+ * Diffs one listing against the tracker and hands each transition to `handler`, in submit order
+ * (a job's submission before its start). Returns the jobs adopted: already queued when the
+ * tracker began, so not predicted, though their starts are still handed over (a prediction stored
+ * before a restart gets its outcome). The tracker is advanced past the listing only when every
+ * handler call succeeded.
+ */
+export async function followListing(tracker: CaptureTracker, state: ClusterState, handler: TransitionHandler): Promise<{ readonly adopted: readonly string[] }> {
   const adopted: string[] = [];
   const listed = new Set<string>();
-  const ordered = [...state.jobs].sort((left, right) => left.submitTimeMs - right.submitTimeMs || Number(left.jobId) - Number(right.jobId));
+  const ordered = [...state.jobs].sort((left, right) => left.submitTimeMs - right.submitTimeMs || compareJobIds(left.jobId, right.jobId));
   const listedNow = new Set(state.jobs.map((job) => job.jobId));
   const departedRunning = tracker.previousRunning.filter((job) => !listedNow.has(job.jobId));
 
@@ -94,9 +144,7 @@ export async function captureTick(deps: LearningDeps, tracker: CaptureTracker, s
     if (tracked === undefined) {
       const newSince = Math.floor(tracker.lastObservedAtMs / SUBMIT_TIME_RESOLUTION_MS) * SUBMIT_TIME_RESOLUTION_MS;
       if (job.submitTimeMs >= newSince) {
-        const features = submitInstantFeatures(state, job, departedRunning);
-        const probability = await predictOnce(deps, tracker.clusterId, job.jobId, features, state.observedAtMs);
-        if (probability !== null) predicted.push({ jobId: job.jobId, probability, features });
+        await handler.submitted({ jobId: job.jobId, submitTimeMs: job.submitTimeMs, features: submitInstantFeatures(state, job, departedRunning), observedAtMs: state.observedAtMs });
         tracked = { submitTimeMs: job.submitTimeMs, predicted: true, resolved: false, lastSeenMs: state.observedAtMs };
       } else {
         adopted.push(job.jobId);
@@ -110,13 +158,12 @@ export async function captureTick(deps: LearningDeps, tracker: CaptureTracker, s
 
     if (job.startTimeMs !== null) {
       const waitSeconds = Math.max(0, (job.startTimeMs - job.submitTimeMs) / MS_PER_SECOND);
-      const status = await recordOnce(deps, tracker.clusterId, job.jobId, waitSeconds, state.observedAtMs);
-      if (status !== null) outcomes.push({ jobId: job.jobId, waitSeconds, status });
+      await handler.started({ jobId: job.jobId, submitTimeMs: job.submitTimeMs, startTimeMs: job.startTimeMs, waitSeconds, observedAtMs: state.observedAtMs });
       tracked.resolved = true;
     } else if (job.state !== 'pending' && job.state !== 'running') {
       // It left the queue at its end time (when known), not when we noticed.
-      const leftQueueMs = job.endTimeMs ?? previouslySeenMs;
-      censored.push(await censor(deps, tracker.clusterId, job.jobId, (leftQueueMs - job.submitTimeMs) / MS_PER_SECOND, state.observedAtMs));
+      const leftAtMs = job.endTimeMs ?? previouslySeenMs;
+      await handler.left({ jobId: job.jobId, submitTimeMs: job.submitTimeMs, leftAtMs, waitedAtLeastSeconds: Math.max(0, (leftAtMs - job.submitTimeMs) / MS_PER_SECOND), observedAtMs: state.observedAtMs });
       tracked.resolved = true;
     }
   }
@@ -125,16 +172,64 @@ export async function captureTick(deps: LearningDeps, tracker: CaptureTracker, s
     if (listed.has(jobId)) continue;
     // Gone from the listing: a pending job withdrawn between polls is censored at its last sighting.
     if (!tracked.resolved) {
-      censored.push(await censor(deps, tracker.clusterId, jobId, (tracked.lastSeenMs - tracked.submitTimeMs) / MS_PER_SECOND, state.observedAtMs));
+      await handler.left({ jobId, submitTimeMs: tracked.submitTimeMs, leftAtMs: tracked.lastSeenMs, waitedAtLeastSeconds: Math.max(0, (tracked.lastSeenMs - tracked.submitTimeMs) / MS_PER_SECOND), observedAtMs: state.observedAtMs });
     }
     tracker.jobs.delete(jobId);
   }
   tracker.lastObservedAtMs = Math.max(tracker.lastObservedAtMs, state.observedAtMs);
   tracker.previousRunning = state.jobs.filter((job) => job.state === 'running');
+  return { adopted };
+}
+
+/**
+ * Processes one listing: predicts each new submission at its submit instant, records each start
+ * as its outcome, and censors each departure. Throws what the learning loop throws (e.g.
+ * UnknownClusterError for an unregistered cluster, storage failures); the tracker is only advanced
+ * past a listing that was fully processed, so the next poll retries what failed.
+ */
+export async function captureTick(deps: LearningDeps, tracker: CaptureTracker, state: ClusterState): Promise<CaptureTickResult> {
+  const predicted: CaptureTickResult['predicted'][number][] = [];
+  const outcomes: CaptureTickResult['outcomes'][number][] = [];
+  const censored: CaptureTickResult['censored'][number][] = [];
+  const { adopted } = await followListing(tracker, state, {
+    async submitted(job) {
+      const probability = await predictSubmission(deps, tracker.clusterId, job);
+      if (probability !== null) predicted.push({ jobId: job.jobId, probability, features: job.features });
+    },
+    async started(job) {
+      const status = await recordStart(deps, tracker.clusterId, job);
+      if (status !== null) outcomes.push({ jobId: job.jobId, waitSeconds: job.waitSeconds, status });
+    },
+    async left(job) {
+      censored.push(await censorDeparture(deps, tracker.clusterId, job));
+    },
+  });
   for (const entry of predicted) deps.logger.info('capture.predicted', { clusterId: tracker.clusterId, jobId: entry.jobId, probability: entry.probability });
   for (const entry of outcomes) deps.logger.info('capture.outcome', { clusterId: tracker.clusterId, ...entry });
   for (const entry of censored) deps.logger.info('capture.censored', { clusterId: tracker.clusterId, ...entry });
   return { predicted, outcomes, censored, adopted };
+}
+
+/**
+ * Stores the prediction of a submission (at `observedAtMs`, with its submit-instant features).
+ * The issued probability, or null when the job already had one (predicted before a restart, or a
+ * repeated delivery: the stored prediction stands, one conditional write per job).
+ */
+export async function predictSubmission(deps: LearningDeps, clusterId: string, job: Pick<SubmittedJob, 'jobId' | 'features' | 'observedAtMs'>): Promise<number | null> {
+  return predictOnce(deps, clusterId, job.jobId, { ...job.features }, job.observedAtMs);
+}
+
+/** Records a start as its outcome: `recorded`, `duplicate` (already recorded), or null when nobody predicted the job. */
+export async function recordStart(deps: LearningDeps, clusterId: string, job: Pick<StartedJob, 'jobId' | 'waitSeconds' | 'observedAtMs'>): Promise<'recorded' | 'duplicate' | null> {
+  return recordOnce(deps, clusterId, job.jobId, job.waitSeconds, job.observedAtMs);
+}
+
+/**
+ * Censors a departure: never a short wait; recorded as a long wait when it had already waited
+ * beyond the cluster's long-wait threshold (a repeated delivery finds it recorded: `duplicate`).
+ */
+export async function censorDeparture(deps: LearningDeps, clusterId: string, job: Pick<LeftJob, 'jobId' | 'waitedAtLeastSeconds' | 'observedAtMs'>): Promise<CensoredJob> {
+  return censor(deps, clusterId, job.jobId, job.waitedAtLeastSeconds, job.observedAtMs);
 }
 
 async function predictOnce(deps: LearningDeps, clusterId: string, jobId: string, features: Record<string, number>, nowMs: number): Promise<number | null> {
@@ -159,13 +254,13 @@ async function recordOnce(deps: LearningDeps, clusterId: string, jobId: string, 
   }
 }
 
-async function censor(deps: LearningDeps, clusterId: string, jobId: string, waitedAtLeastSeconds: number, nowMs: number): Promise<CaptureTickResult['censored'][number]> {
+async function censor(deps: LearningDeps, clusterId: string, jobId: string, waitedAtLeastSeconds: number, nowMs: number): Promise<CensoredJob> {
   const waited = Math.max(0, waitedAtLeastSeconds);
   const threshold = (await deps.calibration.current(clusterId))?.longWaitThresholdSeconds ?? null;
   // A job that left the queue after waiting past the threshold is a long wait whatever it would have waited.
   if (threshold !== null && waited > threshold) {
     const status = await recordOnce(deps, clusterId, jobId, waited, nowMs);
-    return { jobId, waitedAtLeastSeconds: waited, recordedAsLongWait: status !== null };
+    return { jobId, waitedAtLeastSeconds: waited, recordedAsLongWait: status !== null, ...(status === 'duplicate' ? { duplicate: true } : {}) };
   }
   return { jobId, waitedAtLeastSeconds: waited, recordedAsLongWait: false };
 }
