@@ -3,7 +3,7 @@
  * and wrapped by `hono/aws-lambda` behind API Gateway (HTTP API, payload v2) — unchanged.
  *
  * - `/api/*`: the VGAC-compatible prediction API, clusters and calibration, escalations,
- *   outcomes; JSON in and out, zod-validated, API key in `x-api-key` when configured.
+ *   outcomes, queue transitions pushed by `vgac agent`; JSON in and out, zod-validated, API key in `x-api-key` when configured.
  * - `/health`: liveness, no key.
  * - `/slack/*`: the Slack app (its own signature check instead of the API key).
  * - mounted sub-apps: the AgentCore contract (`/ping` open; `/invocations` checks the same API
@@ -16,6 +16,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { InvalidRequestError, NotConfiguredError, UnknownClusterError } from '../errors.ts';
+import { ingestQueueEvents } from '../collection/ingest-queue-events.ts';
+import { QueueEventsBody, queueEventsOf } from '../collection/queue-event-wire.ts';
 import { recordJobOutcome } from '../learning/record-outcome.ts';
 import { apiKeyAuth, API_KEY_HEADER } from './api-key-auth.ts';
 import { calibrationDetail, calibrationSummary, reliabilityOfWindow } from './calibration-view.ts';
@@ -174,6 +176,16 @@ export function createHttpApp(deps: HttpDeps): Hono {
       },
       result.status === 'recorded' ? 201 : 200,
     );
+  });
+
+  // ── Queue transitions pushed by `vgac agent` from a login node ──────────────────────────────
+  app.post('/api/clusters/:id/events', async (c) => {
+    const { id } = validate(ClusterPath, c.req.param(), 'path');
+    const body = await jsonBody(c, QueueEventsBody);
+    // An event repeated within a batch is applied twice, which is idempotent like any replay.
+    const results = await ingestQueueEvents(learning, { clusterId: id, events: queueEventsOf(body), nowMs: clock.nowMs() });
+    // Every event listed is acknowledged: the agent may drop it from its spool.
+    return c.json({ cluster_id: id, acknowledged: results.map((result) => ({ id: result.id, job_id: result.jobId, type: result.kind, status: result.status })) });
   });
 
   // ── Escalations ─────────────────────────────────────────────────────────────────────────────
