@@ -127,6 +127,8 @@ const EnvSchema = z.object({
   VGAC_AGENTCORE_ENDPOINT: optionalUrl,
   // Lambda / AgentCore Runtime: the SSM parameter holding VGAC_PLATFORM_API_KEY, read at cold start.
   VGAC_PLATFORM_API_KEY_PARAM: z.preprocess(emptyAsUndefined, parameterName),
+  // `vgac agent`: the XDG base directory its default spool goes under (~/.local/state when unset).
+  XDG_STATE_HOME: z.preprocess(emptyAsUndefined, z.string().startsWith('/', 'an absolute path').optional()),
 });
 
 /** Every environment variable loadConfig reads (the template may set no other; scripts/check-infra checks it). */
@@ -174,6 +176,8 @@ export interface Config {
     readonly complexModelId: string;
     readonly observeTimeoutMs: number;
   };
+  /** XDG_STATE_HOME: where `vgac agent` keeps its spool by default (under `vgac/agent/`); undefined: `~/.local/state`. */
+  readonly stateHome?: string;
   /** Folder of the reference data (`vgac start`, `replay`, `versus-slurm` defaults); undefined: `../shared/data` from the repository root (shared-data-dir.ts). */
   readonly sharedDataDir?: string;
   /** Lambda (issue 6): the deployed functions' settings. Secrets are parameter names, never values. */
@@ -302,6 +306,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       observeTimeoutMs: values.VGAC_OBSERVE_TIMEOUT_MS,
     }),
     ...(values.VGAC_SHARED_DATA === undefined ? {} : { sharedDataDir: values.VGAC_SHARED_DATA }),
+    ...(values.XDG_STATE_HOME === undefined ? {} : { stateHome: values.XDG_STATE_HOME }),
     lambda: Object.freeze({
       serviceName: values.POWERTOOLS_SERVICE_NAME,
       tracingEnabled: values.POWERTOOLS_TRACE_ENABLED ?? values.VGAC_MODE === 'aws',

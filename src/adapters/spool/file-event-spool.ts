@@ -69,7 +69,10 @@ export class FileEventSpool implements EventSpool {
       const names = (await readdir(dir)).filter((name) => SEGMENT.test(name)).sort();
       const acked = new Set<string>();
       let skippedLines = 0;
-      const ackText = await readFile(join(dir, ACKS), 'utf8').catch((error: unknown) => (isMissing(error) ? '' : Promise.reject(error)));
+      const ackText = await readFile(join(dir, ACKS), 'utf8').catch((error: unknown) => {
+        if (isMissing(error)) return '';
+        throw error;
+      });
       for (const line of ackText.split('\n')) {
         if (line === '') continue;
         const id = parseLine(line);
@@ -201,7 +204,9 @@ export class FileEventSpool implements EventSpool {
         await this.#current.handle.close();
         this.#current = undefined;
       }
-      await unlink(join(this.#dir, segment.name)).catch((error: unknown) => (isMissing(error) ? undefined : Promise.reject(error)));
+      await unlink(join(this.#dir, segment.name)).catch((error: unknown) => {
+        if (!isMissing(error)) throw error;
+      });
       this.#segments.splice(this.#segments.indexOf(segment), 1);
     }
     const needed = new Set(this.#segments.flatMap((segment) => segment.ids.filter((id) => this.#acked.has(id))));

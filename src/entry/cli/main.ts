@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import type { ParseArgsConfig } from 'node:util';
 import { VgacError } from '../../core/errors.ts';
 import { parseCommandOptions } from './parse-command-options.ts';
+import * as agentUsage from './commands/agent-usage.ts';
 import * as askUsage from './commands/ask-usage.ts';
 import * as budgetUsage from './commands/budget-usage.ts';
 import * as costUsage from './commands/cost-usage.ts';
@@ -47,6 +48,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   onboard: { usage: onboardUsage, load: () => import('./commands/onboard.ts') },
   rebaseline: { usage: rebaselineUsage, load: () => import('./commands/rebaseline.ts') },
   ask: { usage: askUsage, load: () => import('./commands/ask.ts') },
+  agent: { usage: agentUsage, load: () => import('./commands/agent.ts') },
   budget: { usage: budgetUsage, load: () => import('./commands/budget.ts') },
   cost: { usage: costUsage, load: () => import('./commands/cost.ts') },
   doctor: { usage: doctorUsage, load: () => import('./commands/doctor.ts') },
