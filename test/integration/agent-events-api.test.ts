@@ -5,7 +5,7 @@
  * crashed between push and acknowledge) is replayed from the spool and deduplicated by the API;
  * client mistakes are 4xx naming the field.
  */
-/* eslint-disable @typescript-eslint/no-unsafe-member-access --
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return --
    response bodies are untyped JSON read with `Json`; every access is an assertion on its shape. */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -40,10 +40,6 @@ function submit(jobId: string, atMs: number): QueueEvent {
 
 function started(jobId: string, submittedAtMs: number, atMs: number): QueueEvent {
   return { id: queueEventId(jobId, 'start', atMs), kind: 'start', jobId, atMs, submittedAtMs, observedAtMs: atMs + 400 };
-}
-
-function left(jobId: string, submittedAtMs: number, atMs: number): QueueEvent {
-  return { id: queueEventId(jobId, 'leave', atMs), kind: 'leave', jobId, atMs, submittedAtMs, observedAtMs: atMs + 400 };
 }
 
 async function post(body: unknown, options: { readonly cluster?: string; readonly key?: string | null; readonly raw?: string } = {}): Promise<{ status: number; body: Json }> {
