@@ -34,7 +34,7 @@ let spoolDir = '';
 
 const noObserver: ClusterObserver = { observe: () => Promise.reject(new Error('not used: these tests push spooled events')) };
 
-function submit(jobId: string, atMs: number): QueueEvent {
+function submit(jobId: string, atMs: number): Extract<QueueEvent, { kind: 'submit' }> {
   return { id: queueEventId(jobId, 'submit', atMs), kind: 'submit', jobId, atMs, observedAtMs: atMs + 400, features: { pendingGpusAhead: 2, gpusInUse: 3, requestedGpus: 2 } };
 }
 
