@@ -90,8 +90,8 @@ describe('collector handler', () => {
     expect(first.error).toBeUndefined();
     expect(second.error).toBeUndefined();
     // Job 1 was queued before capture began: adopted, never predicted. Job 2 is new.
-    expect(first.result).toEqual({ status: 'collected', clusters: [{ clusterId: 'sim', status: 'collected', predicted: 1, outcomes: 0, censored: 0, adopted: 1 }] });
-    expect(second.result).toEqual({ status: 'collected', clusters: [{ clusterId: 'sim', status: 'collected', predicted: 0, outcomes: 1, censored: 0, adopted: 0 }] });
+    expect(first.result).toEqual({ status: 'collected', passes: 1, clusters: [{ clusterId: 'sim', status: 'collected', predicted: 1, outcomes: 0, censored: 0, adopted: 1 }] });
+    expect(second.result).toEqual({ status: 'collected', passes: 1, clusters: [{ clusterId: 'sim', status: 'collected', predicted: 0, outcomes: 1, censored: 0, adopted: 0 }] });
     const stored = await deps.predictions.recent('sim', { limit: 10 });
     expect(stored.map((prediction) => prediction.jobId)).toEqual(['2']);
     // Job 1 is pending and queued ahead of job 2 at its submit instant.
@@ -133,7 +133,7 @@ describe('collector handler', () => {
     const run = await captureOutput(() => handler(event));
 
     expect(run.error).toBeUndefined();
-    expect(run.result).toEqual({ status: 'collected', clusters: [{ clusterId: 'not-onboarded', status: 'unregistered' }] });
+    expect(run.result).toEqual({ status: 'collected', passes: 1, clusters: [{ clusterId: 'not-onboarded', status: 'unregistered' }] });
     expect(observed).toEqual([]);
   });
 
@@ -146,5 +146,51 @@ describe('collector handler', () => {
 
     expect(disabled.result).toEqual({ status: 'disabled' });
     expect((refused.error as Error).name).toBe('InvalidInputError');
+  });
+  it('collectHandler_twoPassesPerMinute_collectsAt0And30s_andSeesAStartBetweenThem', async () => {
+    const collect = await importFresh<CollectModule>('../../src/entry/lambda/collect.ts');
+    const { createLambdaRuntime } = await import('../../src/entry/lambda/lambda-runtime.ts');
+    const { SimulatedObserver } = await import('../../src/adapters/collectors/simulated-observer.ts');
+    const observer = new SimulatedObserver();
+    const base = T0_MS + 3_600_000;
+    let nowMs = base;
+    const slept: number[] = [];
+    // The first pass takes 1.5 s (the clock moves while it runs); the sleep moves the clock and publishes what Slurm shows 30 s in.
+    const sleep = (ms: number): Promise<void> => {
+      slept.push(ms);
+      nowMs += ms;
+      observer.publish(state(nowMs, [job('31', base + 1_000, base + 20_000)]));
+      return Promise.resolve();
+    };
+    const handler = collect.createCollectHandler(createLambdaRuntime(), observer, () => nowMs, collect.passesPerMinute(30_000), sleep);
+    observer.publish(state(base, [job('31', base + 1_000, null)]));
+    const clockAdvancingObserve = observer.observe.bind(observer);
+    observer.observe = async (clusterId, spec) => {
+      const listing = await clockAdvancingObserve(clusterId, spec);
+      nowMs += 1_500;
+      return listing;
+    };
+    const event = await loadEventFixture('eventbridge-scheduled.json');
+
+    const run = await captureOutput(() => handler(event));
+
+    expect(run.error).toBeUndefined();
+    expect(run.result).toEqual({
+      status: 'collected',
+      passes: 2,
+      clusters: [
+        { clusterId: 'sim', status: 'collected', predicted: 1, outcomes: 0, censored: 0, adopted: 0 },
+        { clusterId: 'sim', status: 'collected', predicted: 0, outcomes: 1, censored: 0, adopted: 0 },
+      ],
+    });
+    // The second pass starts 30 s after the first began: 30 s minus the 1.5 s the first took.
+    expect(slept).toEqual([28_500]);
+    expect((await deps.predictions.find('sim', '31'))?.outcome?.waitSeconds).toBe(19);
+  });
+
+  it('passesPerMinute_fitsWholePassesInTheScheduleMinute', async () => {
+    const collect = await importFresh<CollectModule>('../../src/entry/lambda/collect.ts');
+
+    expect([60_000, 30_000, 20_000, 15_000, 10_000, 45_000, 90_000].map(collect.passesPerMinute)).toEqual([1, 2, 3, 4, 6, 1, 1]);
   });
 });

@@ -27,7 +27,7 @@ import type { PublishResult, QueueEventPublisher } from '../../app/ports/queue-e
 import type { QueueEvent } from '../../app/records/queue-event.ts';
 
 export const API_KEY_HEADER = 'x-api-key';
-/** Per attempt, ms: a batch is at most 200 small events, and the API answers it in well under a second. */
+/** Per attempt, ms: a batch is at most MAX_QUEUE_EVENTS small events, and the API answers it in a few seconds at most. */
 export const DEFAULT_PUSH_TIMEOUT_MS = 15_000;
 /** Attempts per push (the first included). */
 export const DEFAULT_PUSH_ATTEMPTS = 3;

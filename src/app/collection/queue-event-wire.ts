@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { queueEventId, type QueueEvent } from '../records/queue-event.ts';
 
 /** Most events in one request (a backlog is sent in several). */
-export const MAX_QUEUE_EVENTS = 200;
+export const MAX_QUEUE_EVENTS = 100;
 /** Most features one submit may carry. */
 export const MAX_EVENT_FEATURES = 64;
 

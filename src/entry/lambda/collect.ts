@@ -1,6 +1,11 @@
 /**
- * Lambda entry run by the EventBridge schedule (rate 1 minute) when a collector is configured:
- * one collection pass over the observed Slurm (`collectClusters`). Metrics: `Predictions`
+ * Lambda entry run by the EventBridge schedule (rate 1 minute, the shortest period EventBridge
+ * rules and EventBridge Scheduler allow) when a collector is configured: collection passes over
+ * the observed Slurm (`collectClusters`), {@link passesPerMinute} of them spread over the minute
+ * (VGAC_COLLECT_INTERVAL_MS: the template's CollectorIntervalMs, 30 s by default), since the
+ * VGAC research found that even 30 s snapshots invert the sign of the key correlation; the
+ * invocation waits between passes (billed duration). Few-second capture is `vgac agent --push` on
+ * a login node. Metrics: `Predictions`
  * (jobs predicted at their submit instant), counted by the runtime's store. Capture trackers live at module scope, so a warm
  * function remembers what it saw between invocations.
  *
@@ -32,10 +37,26 @@ const ScheduledEvent = z.looseObject({
 
 export type CollectOutput =
   | { readonly status: 'disabled' }
-  | { readonly status: 'collected'; readonly clusters: readonly ClusterCollection[] };
+  /** `clusters`: every pass's results, pass after pass. */
+  | { readonly status: 'collected'; readonly passes: number; readonly clusters: readonly ClusterCollection[] };
 
-/** The handler over an explicit runtime and observer (the module's `handler` wires the configured ones). */
-export function createCollectHandler(runtime: LambdaRuntime, observer: ClusterObserver | undefined, clock: () => number = Date.now) {
+const MS_PER_MINUTE = 60_000;
+
+/**
+ * Passes per scheduled invocation for a poll period of `intervalMs`: as many as fit in the
+ * schedule's minute (at least 1; a period that does not divide the minute is rounded up to one that does).
+ */
+export function passesPerMinute(intervalMs: number): number {
+  return Math.max(1, Math.floor(MS_PER_MINUTE / intervalMs));
+}
+
+const sleepFor = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The handler over an explicit runtime and observer (the module's `handler` wires the configured
+ * ones); `passes` collection passes per invocation, started 60 s / `passes` apart.
+ */
+export function createCollectHandler(runtime: LambdaRuntime, observer: ClusterObserver | undefined, clock: () => number = Date.now, passes = 1, sleep: (ms: number) => Promise<void> = sleepFor) {
   const trackers = new Map<string, CaptureTracker>();
   return async (event: unknown, context?: Context): Promise<CollectOutput> => {
     const parsed = ScheduledEvent.safeParse(event);
@@ -46,11 +67,18 @@ export function createCollectHandler(runtime: LambdaRuntime, observer: ClusterOb
           logger.info('collector.disabled', { collector: runtime.config.lambda.collector });
           return { status: 'disabled' };
         }
-        // The one Slurm the collector observes is registered as VGAC_SLURM_CLUSTER_ID; other clusters (e.g. ones predicted through the API) are not its.
-        const clusters = await collectClusters(runtime.learning, observer, trackers, clock(), [runtime.config.slurm.clusterId]);
+        const clusters: ClusterCollection[] = [];
+        const startedMs = clock();
+        const spacingMs = MS_PER_MINUTE / passes;
+        for (let pass = 0; pass < passes; pass += 1) {
+          // Each pass starts on its slot of the minute, however long the one before took (a slow one delays only itself).
+          if (pass > 0) await sleep(Math.max(0, startedMs + pass * spacingMs - clock()));
+          // The one Slurm the collector observes is registered as VGAC_SLURM_CLUSTER_ID; other clusters (e.g. ones predicted through the API) are not its.
+          clusters.push(...(await collectClusters(runtime.learning, observer, trackers, clock(), [runtime.config.slurm.clusterId])));
+        }
         const predicted = clusters.reduce((sum, cluster) => sum + (cluster.status === 'collected' ? cluster.predicted : 0), 0);
-        logger.info('collector.done', { clusters: clusters.length, predicted, unavailable: clusters.filter((cluster) => cluster.status === 'unavailable').length });
-        return { status: 'collected', clusters };
+        logger.info('collector.done', { passes, clusters: clusters.length, predicted, unavailable: clusters.filter((cluster) => cluster.status === 'unavailable').length });
+        return { status: 'collected', passes, clusters };
       } catch (error) {
         logger.error('collector.failed', { error: error instanceof Error ? error.message : String(error) });
         throw error;
@@ -67,4 +95,4 @@ const configured = await observerFor(runtime.config, lazySsmSecrets({ region: ru
 
 export const handler = 'error' in configured
   ? (): Promise<CollectOutput> => Promise.reject(configured.error instanceof Error ? configured.error : new Error(String(configured.error)))
-  : createCollectHandler(runtime, configured.observer);
+  : createCollectHandler(runtime, configured.observer, Date.now, passesPerMinute(runtime.config.slurm.collectIntervalMs));
