@@ -34,10 +34,25 @@ describe('loadConfig (Lambda variables)', () => {
       parameters: { apiKey: '/vgac/api-key', slackSigningSecret: '/vgac/slack/signing-secret', slackBotToken: '/vgac/slack/bot-token' },
       slackAlertChannel: undefined,
       collector: 'none',
+      collectIntervalMs: 60_000,
       recomputeTopicArn: undefined,
       snsEndpoint: undefined,
       ssmEndpoint: undefined,
     });
+  });
+
+  it('reads the collector function\'s poll period (one pass a minute by default) and refuses one outside 10–60 s, naming it', () => {
+    const config = loadConfig({ ...TEMPLATE_ENVIRONMENT, VGAC_LAMBDA_COLLECT_INTERVAL_MS: '30000' });
+
+    expect(config.lambda.collectIntervalMs).toBe(30_000);
+    expect(() => loadConfig({ ...TEMPLATE_ENVIRONMENT, VGAC_LAMBDA_COLLECT_INTERVAL_MS: '5000' })).toThrow(/VGAC_LAMBDA_COLLECT_INTERVAL_MS/);
+    expect(() => loadConfig({ ...TEMPLATE_ENVIRONMENT, VGAC_LAMBDA_COLLECT_INTERVAL_MS: '120000' })).toThrow(/VGAC_LAMBDA_COLLECT_INTERVAL_MS/);
+  });
+
+  it('reads XDG_STATE_HOME for the agent\'s spool and refuses a relative one, naming it', () => {
+    expect(loadConfig({ XDG_STATE_HOME: '/var/lib/vgac/state' }).stateHome).toBe('/var/lib/vgac/state');
+    expect(loadConfig({}).stateHome).toBeUndefined();
+    expect(() => loadConfig({ XDG_STATE_HOME: 'state' })).toThrow(/XDG_STATE_HOME/);
   });
 
   it('reads the recompute topic ARN for the API and collector functions, and names a malformed one', () => {

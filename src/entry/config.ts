@@ -36,6 +36,12 @@ export const DEFAULT_SERVICE_NAME = 'vgac';
 export const DEFAULT_SLURM_API_VERSION = 'v0.0.38';
 export const DEFAULT_COLLECT_INTERVAL_MS = 5_000;
 export const DEFAULT_SLURM_CLUSTER_ID = 'slurm';
+/**
+ * The collector function's poll period within its one-minute invocation, ms, when
+ * VGAC_LAMBDA_COLLECT_INTERVAL_MS is unset: one pass per invocation (template.yaml's
+ * CollectorIntervalMs sets 30 s).
+ */
+export const DEFAULT_LAMBDA_COLLECT_INTERVAL_MS = 60_000;
 /** The logger's level when VGAC_LOG_LEVEL is unset (template.yaml's LogLevel default must equal it). */
 export const DEFAULT_LOG_LEVEL = 'info';
 /** Collector sources: `slurmrestd` (HTTP + JWT; what a Lambda uses) and `slurm-cli` (squeue/scontrol on a login node). */
@@ -109,6 +115,8 @@ const EnvSchema = z.object({
   VGAC_SLURM_JWT: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
   VGAC_SLURM_API_VERSION: z.string().regex(/^v\d+\.\d+\.\d+$/, 'an OpenAPI plugin version such as v0.0.38').default(DEFAULT_SLURM_API_VERSION),
   VGAC_COLLECT_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).default(DEFAULT_COLLECT_INTERVAL_MS),
+  // The collector function: ms between passes within its one-minute EventBridge invocation.
+  VGAC_LAMBDA_COLLECT_INTERVAL_MS: z.coerce.number().int().min(10_000).max(60_000).default(DEFAULT_LAMBDA_COLLECT_INTERVAL_MS),
   VGAC_SLURM_CLUSTER_ID: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'a cluster id').default(DEFAULT_SLURM_CLUSTER_ID),
   // A VGAC platform API whose predictions the listed clusters wrap (VGAC_COLLECTOR=vgac-api). The key is a secret.
   VGAC_PLATFORM_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
@@ -190,6 +198,8 @@ export interface Config {
     /** Slack channel id alerts are posted to; undefined: no Slack alerts. */
     readonly slackAlertChannel: string | undefined;
     readonly collector: CollectorSource;
+    /** The collector function's poll period within its one-minute invocation, ms (10,000–60,000). */
+    readonly collectIntervalMs: number;
     /** SNS topic a due recompute is published to (the Recalibrate function subscribes); undefined: the recompute runs inline. */
     readonly recomputeTopicArn: string | undefined;
     /** Endpoint overrides (loopback servers in tests); AWS's regional endpoints when undefined. */
@@ -314,6 +324,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       parameters: Object.freeze({ apiKey: values.VGAC_API_KEY_PARAM, slackSigningSecret: values.VGAC_SLACK_SIGNING_SECRET_PARAM, slackBotToken: values.VGAC_SLACK_BOT_TOKEN_PARAM }),
       slackAlertChannel: values.VGAC_SLACK_ALERT_CHANNEL,
       collector: values.VGAC_COLLECTOR,
+      collectIntervalMs: values.VGAC_LAMBDA_COLLECT_INTERVAL_MS,
       recomputeTopicArn: values.VGAC_RECOMPUTE_TOPIC_ARN,
       snsEndpoint: values.VGAC_SNS_ENDPOINT,
       ssmEndpoint: values.VGAC_SSM_ENDPOINT,

@@ -2,7 +2,7 @@
  * Lambda entry run by the EventBridge schedule (rate 1 minute, the shortest period EventBridge
  * rules and EventBridge Scheduler allow) when a collector is configured: collection passes over
  * the observed Slurm (`collectClusters`), {@link passesPerMinute} of them spread over the minute
- * (VGAC_COLLECT_INTERVAL_MS: the template's CollectorIntervalMs, 30 s by default), since the
+ * (VGAC_LAMBDA_COLLECT_INTERVAL_MS: the template's CollectorIntervalMs, 30 s by default), since the
  * VGAC research found that even 30 s snapshots invert the sign of the key correlation; the
  * invocation waits between passes (billed duration). Few-second capture is `vgac agent --push` on
  * a login node. Metrics: `Predictions`
@@ -95,4 +95,4 @@ const configured = await observerFor(runtime.config, lazySsmSecrets({ region: ru
 
 export const handler = 'error' in configured
   ? (): Promise<CollectOutput> => Promise.reject(configured.error instanceof Error ? configured.error : new Error(String(configured.error)))
-  : createCollectHandler(runtime, configured.observer, Date.now, passesPerMinute(runtime.config.slurm.collectIntervalMs));
+  : createCollectHandler(runtime, configured.observer, Date.now, passesPerMinute(runtime.config.lambda.collectIntervalMs));
