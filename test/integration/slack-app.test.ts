@@ -102,6 +102,21 @@ describe('slash command /vgac', () => {
     expect(delivered[0]?.body.response_type).toBe('ephemeral');
   });
 
+  it('says it did not understand "/vgac hello" and "what is the meaning of life" (with example questions) instead of answering about a cluster', async () => {
+    await signedPost('/slack/commands', slashBody('when will my 2-GPU job start on eks-prod?', 'cmd-before', '7777.1111.dddd'), FORM);
+    await slackApp.drain();
+    await signedPost('/slack/commands', slashBody('hello', 'cmd-hello', '7777.2222.dddd'), FORM);
+    await signedPost('/slack/commands', slashBody('what is the meaning of life', 'cmd-life', '7777.3333.dddd'), FORM);
+    await slackApp.drain();
+
+    for (const id of ['cmd-hello', 'cmd-life']) {
+      const delivered = responsesTo(id);
+      expect(delivered).toHaveLength(1);
+      expect(delivered[0]?.body.text).toMatch(/^I did not understand the question: .* Ask e\.g\. "when will my 4-GPU job start on [^"]+\?" or "status of [^"]+"\.$/);
+      expect(delivered[0]?.body.text).not.toMatch(/life|still learning/);
+    }
+  });
+
   it('answers help at once without queuing work', async () => {
     const response = await signedPost('/slack/commands', slashBody('', 'cmd-help', '3333.4444.bbbb'), FORM);
     const body = (await response.json()) as Record<string, unknown>;

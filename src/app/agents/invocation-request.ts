@@ -9,7 +9,7 @@
  * words ask for reasons ("why", "explain", "compare" — `parseQuestion`); a structured request is not.
  */
 import { z } from 'zod';
-import { parseQuestion } from '../../core/agents/parse-question.ts';
+import { parseQuestion, QuestionIntent } from '../../core/agents/parse-question.ts';
 import { InvalidRequestError } from '../errors.ts';
 import type { JobSpec } from '../records/queue.ts';
 import type { ObservePredictDecideRequest } from './observe-predict-decide.ts';
@@ -73,6 +73,9 @@ export function toDecisionRequest(body: unknown, context: DecisionRequestContext
       question = parseQuestion(request.prompt);
     } catch (error) {
       throw new InvalidRequestError(error instanceof Error ? error.message : 'unreadable question', [{ path: 'prompt', message: error instanceof Error ? error.message : 'unreadable' }]);
+    }
+    if (question.intent === QuestionIntent.unknown) {
+      throw new InvalidRequestError('did not understand the prompt: ask when a job will start, e.g. "when will my 4-GPU job start on slurm-hpc?"', [{ path: 'prompt', message: 'not a question about when a job starts, a cluster\'s status, or why' }]);
     }
     const clusterId = question.clusterId ?? request.clusterId ?? context.defaultClusterId;
     if (clusterId === undefined) throw new InvalidRequestError('which cluster? say "on <cluster>" or send clusterId', [{ path: 'prompt', message: 'no cluster named' }]);
