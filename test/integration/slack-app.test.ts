@@ -197,16 +197,17 @@ describe('Events API', () => {
 });
 
 describe('escalations in Slack', () => {
-  it('posts an escalation with Approve / Reject buttons to the escalation channel', async () => {
+  it('posts an escalation with Approve / Reject buttons, each behind a confirmation dialog, to the escalation channel', async () => {
     // The notifier the agents get where Slack is configured (start-stack.ts).
     await slackChannelNotifier(config)?.notify({ subject: 'Escalation on eks-prod', text: 'requeue job j-2?', clusterId: KNOWN_CLUSTER, escalationId: 'esc-notice-1' });
 
     const post = slackApi.posts.find((candidate) => candidate.channel === ESCALATION_CHANNEL);
-    const actions = (post?.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]).find((block) => block.type === 'actions');
+    const actions = (post?.blocks as { type: string; elements?: { action_id: string; value: string; confirm?: { confirm: { text: string }; deny: { text: string } } }[] }[]).find((block) => block.type === 'actions');
     expect(actions?.elements?.map((element) => [element.action_id, element.value])).toEqual([
       ['vgac_escalation_approve', `${KNOWN_CLUSTER}/esc-notice-1`],
       ['vgac_escalation_reject', `${KNOWN_CLUSTER}/esc-notice-1`],
     ]);
+    expect(actions?.elements?.map((element) => [element.confirm?.confirm.text, element.confirm?.deny.text])).toEqual([['Approve', 'Cancel'], ['Reject', 'Cancel']]);
   });
 
   it('Approve executes the action once through ClusterActions and stores who decided and when; a later click is told it was decided', async () => {
