@@ -20,6 +20,35 @@ const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SCREENSHOT = join('test-results', 'dashboard.png');
 
+/**
+ * Run in the page (plain JavaScript: the tests are type-checked without the DOM library): the
+ * smallest chart text as drawn — its CSS font-size times its SVG's scale on screen, as a shrunk
+ * viewBox shrinks its text — tick labels, pairs of chart labels whose boxes overlap, raw floats.
+ */
+const MEASURE_PAGE = `(() => {
+        const texts = [...document.querySelectorAll('article.cluster svg text')];
+        // The size as drawn: the CSS font-size times the SVG's scale on screen (a shrunk viewBox shrinks its text).
+        const drawnPx = texts.map((text) => Number.parseFloat(getComputedStyle(text).fontSize) * (text.ownerSVGElement?.getScreenCTM()?.a ?? 1));
+        const overlaps = [];
+        for (const svg of document.querySelectorAll('article.cluster svg')) {
+          const boxes = [...svg.querySelectorAll('text')].map((text) => ({ text: text.textContent ?? '', box: text.getBoundingClientRect() }));
+          boxes.forEach((left, index) => {
+            for (const right of boxes.slice(index + 1)) {
+              const overlapX = Math.min(left.box.right, right.box.right) - Math.max(left.box.left, right.box.left);
+              const overlapY = Math.min(left.box.bottom, right.box.bottom) - Math.max(left.box.top, right.box.top);
+              if (overlapX > 0.5 && overlapY > 0.5) overlaps.push(\`\${left.text} / \${right.text}\`);
+            }
+          });
+        }
+        return {
+          smallestFontPx: Math.min(...drawnPx),
+          historyTicks: document.querySelectorAll('article.cluster[data-cluster="slurm-hpc"] .history svg text.tick').length,
+          reliabilityTicks: document.querySelectorAll('article.cluster[data-cluster="slurm-hpc"] .reliability svg text.tick').length,
+          overlaps,
+          rawFloats: document.body.innerText.match(/\\d+\\.\\d{5,}/g) ?? [],
+        };
+      })()`;
+
 const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
@@ -122,29 +151,7 @@ describe('dashboard in chromium', () => {
       await page.goto(`${stack.url}/`);
       await page.locator('article.cluster[data-cluster="slurm-hpc"] .history svg').waitFor({ timeout: 15_000 });
       await page.waitForTimeout(1000);
-      const facts = await page.evaluate(() => {
-        const texts = [...document.querySelectorAll<SVGTextElement>('article.cluster svg text')];
-        // The size as drawn: the CSS font-size times the SVG's scale on screen (a shrunk viewBox shrinks its text).
-        const drawnPx = texts.map((text) => Number.parseFloat(getComputedStyle(text).fontSize) * (text.ownerSVGElement?.getScreenCTM()?.a ?? 1));
-        const overlaps: string[] = [];
-        for (const svg of document.querySelectorAll('article.cluster svg')) {
-          const boxes = [...svg.querySelectorAll('text')].map((text) => ({ text: text.textContent ?? '', box: text.getBoundingClientRect() }));
-          boxes.forEach((left, index) => {
-            for (const right of boxes.slice(index + 1)) {
-              const overlapX = Math.min(left.box.right, right.box.right) - Math.max(left.box.left, right.box.left);
-              const overlapY = Math.min(left.box.bottom, right.box.bottom) - Math.max(left.box.top, right.box.top);
-              if (overlapX > 0.5 && overlapY > 0.5) overlaps.push(`${left.text} / ${right.text}`);
-            }
-          });
-        }
-        return {
-          smallestFontPx: Math.min(...drawnPx),
-          historyTicks: document.querySelectorAll('article.cluster[data-cluster="slurm-hpc"] .history svg text.tick').length,
-          reliabilityTicks: document.querySelectorAll('article.cluster[data-cluster="slurm-hpc"] .reliability svg text.tick').length,
-          overlaps,
-          rawFloats: document.body.innerText.match(/\d+\.\d{5,}/g) ?? [],
-        };
-      });
+      const facts = await page.evaluate<{ smallestFontPx: number; historyTicks: number; reliabilityTicks: number; overlaps: string[]; rawFloats: string[] }>(MEASURE_PAGE);
       const screenshot = join(directory, `dashboard-${width}x${height}.png`);
       await page.screenshot({ path: screenshot, fullPage: true });
       await page.close();
