@@ -68,6 +68,8 @@ export type Predictor = (typeof Predictor)[keyof typeof Predictor];
 
 export interface TraceReplayRequest {
   readonly clusterId: string;
+  /** Progress: `replayed` of `total` jobs done after onboarding (see ReplayHooks.onProgress). */
+  readonly onProgress?: (replayed: number, total: number) => void;
   readonly platform: ClusterProfile['platform'];
   readonly jobs: readonly TraceJob[];
   /** `reconstructQueueState(jobs)`, same order as `jobs`. */
@@ -285,6 +287,7 @@ export async function replayTrace(deps: LearningDeps, request: TraceReplayReques
         }
         learnOutcome(trace, waitSeconds, longWait);
       },
+      ...(request.onProgress === undefined ? {} : { onProgress: request.onProgress }),
     },
   });
 
