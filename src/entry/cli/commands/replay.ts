@@ -13,6 +13,8 @@ import { InvalidInputError } from '../../../core/errors.ts';
 import type { ModelBundle } from '../../../core/model/bundle.ts';
 import { trainBundle } from '../../../core/model/train-bundle.ts';
 import { seededRandom } from '../../../core/random.ts';
+import { backfillPlannedStarts } from '../../../core/traces/backfill-planned-starts.ts';
+import { resolvePlanCapacity } from '../../../core/traces/plan-capacity.ts';
 import { reconstructQueueState } from '../../../core/traces/queue-state.ts';
 import { TRACE_FORMATS } from '../../../core/traces/trace-job.ts';
 import { createLearningDeps, type LearningDeps, type LearningSettings } from '../../../app/learning/learning-deps.ts';
@@ -129,6 +131,7 @@ export async function run(args: readonly string[]): Promise<number> {
       epochOffsetSeconds: imported.epochOffsetSeconds ?? 0,
       warmupJobs,
       hash: sha256Hex,
+      plannedStartsSeconds: backfillPlannedStarts(imported.jobs, resolvePlanCapacity(imported)),
     });
     const elapsedMs = performance.now() - started;
     process.stdout.write(`${printTimeline(timelineMode, 'key', report.timeline)}\n\n${formatTraceReplay(report, elapsedMs, kind)}\n`);
