@@ -375,7 +375,7 @@ export async function replayTrace(deps: LearningDeps, request: TraceReplayReques
         const quantiles = predictor === DistributionPredictor.backfill ? null : row.distributions[predictor];
         return {
           quantilesSeconds: quantiles,
-          pointSeconds: predictor === DistributionPredictor.backfill ? row.backfillPointSeconds : ((quantiles?.[MEDIAN_INDEX] as number | undefined) ?? null),
+          pointSeconds: predictor === DistributionPredictor.backfill ? row.backfillPointSeconds : ((quantiles?.[MEDIAN_INDEX]) ?? null),
           waitSeconds: row.waitSeconds,
           tercile: tercileOf.get(row.jobId) as number,
         };
