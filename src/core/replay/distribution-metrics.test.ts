@@ -65,6 +65,13 @@ describe('distributionMetrics', () => {
     expect(metrics.startWithinEce['900']).toBeCloseTo(0, 12);
   });
 
+  it('distributionMetrics scores a certain P(start within T) that failed as ECE 1', () => {
+    // SPREAD's CDF reaches 1 at ≈ 100 s; the job waited 20,000 s: forecast 1, outcome 0 at every T.
+    const metrics = distributionMetrics([{ quantilesSeconds: SPREAD, pointSeconds: 50, waitSeconds: 20000, tercile: 0 }]);
+
+    expect(metrics.startWithinEce).toEqual({ '900': 1, '3600': 1, '14400': 1 });
+  });
+
   it('distributionMetrics gives nulls without a distribution and scores a point-only forecast', () => {
     const metrics = distributionMetrics([{ quantilesSeconds: null, pointSeconds: 100, waitSeconds: 180, tercile: 0 }]);
 
