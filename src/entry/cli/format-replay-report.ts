@@ -28,7 +28,9 @@ export function formatTimeline(timeline: readonly TimelineEntry[]): string {
     const bounds = entry.ece === null ? '' : ` [${fixed(entry.eceLower)}, ${fixed(entry.eceUpper)}]`;
     const tiers = entry.tiers.map((tier) => TIER_SHORT[tier] ?? tier).join('') || '—';
     const autonomy = entry.autonomy === 'unchanged' ? '' : `AUTONOMY ${entry.autonomy.toUpperCase()}; `;
-    const event = entry.action === 'decision' ? `${autonomy}${entry.reasons[0] ?? ''}` : `${entry.action.toUpperCase()}${entry.action === 'retrained' ? ` → v${entry.bundleVersion}` : ''}: ${autonomy}${entry.reasons.join('; ')}`;
+    const action = entry.action === 'decision' ? '' : `${entry.action.toUpperCase()}${entry.action === 'retrained' ? ` → v${entry.bundleVersion}` : ''}: `;
+    // Every reason: a later one (too few long waits, learning mode) may override the score's verdict.
+    const event = `${action}${autonomy}${entry.reasons.join('; ')}`;
     lines.push(
       `${String(entry.outcomes).padStart(8)}  ${String(entry.sampleCount).padStart(8)}  ${(fixed(entry.ece) + bounds).padEnd(22)}  ${entry.drift.padEnd(15)}  ${entry.scope.padEnd(10)}  ${entry.state.padEnd(15)}  ${tiers.padEnd(7)}  v${String(entry.bundleVersion).padEnd(5)}  ${event}`,
     );
