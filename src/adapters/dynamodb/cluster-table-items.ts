@@ -120,7 +120,7 @@ const OnlineWaitStateSchema = z.object({
   scores: z.array(finite),
   // Absent from records written before the wait distribution existed.
   queueDepths: z.array(nonNegative).default([]),
-  quantileOffsets: z.array(finite).default([]),
+  quantileLevels: z.array(z.number().min(0).max(1)).default([]),
 });
 
 const StandingSchema = z.object({

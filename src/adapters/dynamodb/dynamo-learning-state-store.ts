@@ -54,7 +54,7 @@ function packWait(wait: OnlineWaitState, what: string): Item {
     waitsSeconds: packFloat32(wait.waitsSeconds, `${what}: waits`),
     scores: packFloat32(wait.scores, `${what}: wait scores`),
     queueDepths: packFloat32(wait.queueDepths, `${what}: queue depths`),
-    quantileOffsets: packFloat32(wait.quantileOffsets, `${what}: quantile offsets`),
+    quantileLevels: packFloat32(wait.quantileLevels, `${what}: quantile levels`),
   };
 }
 
@@ -68,7 +68,7 @@ function unpackWait(item: unknown, what: string): unknown {
     scores: unpackFloat32(wait.scores, what),
     // Absent from records written before the wait distribution existed.
     queueDepths: wait.queueDepths === undefined ? [] : unpackFloat32(wait.queueDepths, what),
-    quantileOffsets: wait.quantileOffsets === undefined ? [] : unpackFloat32(wait.quantileOffsets, what),
+    quantileLevels: wait.quantileLevels === undefined ? [] : unpackFloat32(wait.quantileLevels, what),
   };
 }
 

@@ -1,14 +1,14 @@
 /**
  * Scores one job: the active bundle's classifier, then the cluster's online calibrator (the
  * issued P(long wait)); the gate decides on the cluster's standing; the wait distribution is
- * learned online from the cluster's outcomes and agrees with that P(long wait)
- * (core/conformal/online-wait-distribution.ts); its median and 10–90 % range are the wait
+ * learned online from the cluster's outcomes and calibrated per queue-depth third
+ * (core/conformal/online-wait-distribution.ts); its median and 80 % interval are the wait
  * estimate (the bundle's own interval until enough outcomes are known). Stores the prediction
  * (one write) so its outcome can be joined to it.
  */
 import { calibrate } from '../../core/calibration/online-calibrator.ts';
 import { issueWaitDistribution, queueDepthOf, type IssuedWaitDistribution } from '../../core/conformal/online-wait-distribution.ts';
-import { INTERVAL_80_COVERAGE, LOWER_80_INDEX, MEDIAN_INDEX, UPPER_80_INDEX } from '../../core/conformal/wait-distribution.ts';
+import { INTERVAL_80_COVERAGE, interval80, MEDIAN_INDEX } from '../../core/conformal/wait-distribution.ts';
 import { gateAuditEvent, gateDecision, type GateDecision, type GateInput } from '../../core/gating/gate.ts';
 import { UnknownClusterError } from '../errors.ts';
 import type { CalibrationRecord } from '../records/calibration-record.ts';
@@ -78,11 +78,12 @@ export async function predictJob(
     calibration.wait,
     { probability, queueDepth: queueDepthOf(request.features), longWaitThresholdSeconds: calibration.longWaitThresholdSeconds },
     deps.settings.onlineWait,
+    deps.settings.waitDistribution,
   );
   const quantiles = wait.quantilesSeconds;
   const estimate: PredictionRecord['waitEstimate'] =
     quantiles !== null
-      ? { pointSeconds: quantiles[MEDIAN_INDEX] as number, lowerSeconds: quantiles[LOWER_80_INDEX] as number, upperSeconds: quantiles[UPPER_80_INDEX] as number, coverage: INTERVAL_80_COVERAGE }
+      ? { pointSeconds: quantiles[MEDIAN_INDEX] as number, ...interval80(quantiles), coverage: INTERVAL_80_COVERAGE }
       : scored.wait === null
         ? null
         : { pointSeconds: scored.wait.pointSeconds, lowerSeconds: scored.wait.lowerSeconds, upperSeconds: scored.wait.upperSeconds, coverage: deps.settings.onlineWait.coverage };

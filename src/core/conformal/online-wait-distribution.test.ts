@@ -8,31 +8,30 @@ import {
   observeWaitDistribution,
   queueDepthOf,
   queueTercile,
-  tercileAmong,
   tercileCuts,
 } from './online-wait-distribution.ts';
 import { initialOnlineWaitState, observeOnlineWait, type OnlineWaitOptions, type OnlineWaitState } from './online-wait-interval.ts';
-import { cdfAt, LOWER_80_INDEX, UPPER_80_INDEX, WAIT_QUANTILE_LEVELS } from './wait-distribution.ts';
+import { cdfAt, interval80, WAIT_QUANTILE_LEVELS } from './wait-distribution.ts';
 
 const SMALL: OnlineWaitOptions = { coverage: 0.8, bins: 2, probabilityWindow: 50, outcomeWindow: 400, binWaitWindow: 200, minBinWaits: 5, learningRate: 0.1, scoreWindow: 3, minScores: 2 };
 const SPREAD = [5, 10, 20, 25, 30, 40, 50, 60, 70, 75, 80, 90, 95];
 
 describe('tercileCuts and queueTercile', () => {
-  it('tercileCuts are the type-7 1/3 and 2/3 quantiles (numpy.quantile([0..9], [1/3, 2/3]) = 3, 6)', () => {
-    expect(tercileCuts([9, 0, 8, 1, 7, 2, 6, 3, 5, 4])).toEqual([3, 6]);
+  it('tercileCuts: the type-7 1/3 quantile, then the median of the depths above it (numpy.quantile(range(10), 1/3) = 3, numpy.median([4..9]) = 6.5)', () => {
+    expect(tercileCuts([9, 0, 8, 1, 7, 2, 6, 3, 5, 4])).toEqual([3, 6.5]);
     expect(tercileCuts([])).toBeNull();
+  });
+
+  it('tercileCuts keeps an atom of tied depths in the first group and splits the rest in halves', () => {
+    // Seven zeros: the 1/3 quantile is 0; the depths above are 1, 2, 3, median 2.
+    expect(tercileCuts([0, 0, 3, 0, 0, 1, 0, 0, 2, 0])).toEqual([0, 2]);
+    expect(tercileCuts([5, 5, 5])).toEqual([5, 5]);
+    expect([0, 1, 2, 3].map((depth) => queueTercile(depth, [0, 2]))).toEqual([0, 1, 1, 2]);
   });
 
   it('queueTercile puts a depth equal to a cut below it, and everything in tercile 0 without cuts', () => {
     expect([0, 3, 3.5, 6, 7].map((depth) => queueTercile(depth, [3, 6]))).toEqual([0, 0, 1, 1, 2]);
     expect(queueTercile(100, null)).toBe(0);
-  });
-
-  it('tercileAmong ranks a depth by the share of recent depths strictly below it', () => {
-    const depths = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-
-    expect([0, 2, 3, 5, 6, 100].map((depth) => tercileAmong(depth, depths))).toEqual([0, 0, 1, 1, 2, 2]);
-    expect(tercileAmong(5, [])).toBe(0);
   });
 });
 
@@ -51,7 +50,7 @@ describe('checkWaitDistributionOptions', () => {
     expect(() => checkWaitDistributionOptions(DEFAULT_WAIT_DISTRIBUTION_OPTIONS)).not.toThrow();
     expect(() => checkWaitDistributionOptions({ ...DEFAULT_WAIT_DISTRIBUTION_OPTIONS, depthWindow: 0 })).toThrow(InvalidInputError);
     expect(() => checkWaitDistributionOptions({ ...DEFAULT_WAIT_DISTRIBUTION_OPTIONS, learningRate: 0 })).toThrow(InvalidInputError);
-    expect(() => checkWaitDistributionOptions({ ...DEFAULT_WAIT_DISTRIBUTION_OPTIONS, maxOffset: Number.POSITIVE_INFINITY })).toThrow(InvalidInputError);
+    expect(() => checkWaitDistributionOptions({ ...DEFAULT_WAIT_DISTRIBUTION_OPTIONS, learningRate: 1.5 })).toThrow(InvalidInputError);
   });
 });
 
@@ -82,13 +81,35 @@ describe('issueWaitDistribution', () => {
     expect(upperBin.quantilesSeconds).toEqual(issued.quantilesSeconds);
   });
 
-  it('issueWaitDistribution makes P(wait > threshold) the issued probability and reports what it was before', () => {
+  it('issueWaitDistribution reports its own P(wait > threshold) and, when asked to agree, makes it the issued probability', () => {
     const state = withWaits(Array.from({ length: 11 }, (_, index) => 10 * index));
+    const request = { probability: 0.25, queueDepth: 0, longWaitThresholdSeconds: 50 };
 
-    const issued = issueWaitDistribution(state, { probability: 0.25, queueDepth: 0, longWaitThresholdSeconds: 50 }, SMALL);
+    const own = issueWaitDistribution(state, request, SMALL);
+    const agreeing = issueWaitDistribution(state, request, SMALL, { ...DEFAULT_WAIT_DISTRIBUTION_OPTIONS, agreeWithProbability: true });
 
-    expect(issued.ownProbabilityAbove).toBeCloseTo(0.5, 9);
-    expect(1 - cdfAt(issued.quantilesSeconds ?? [], 50)).toBeCloseTo(0.25, 9);
+    expect(own.ownProbabilityAbove).toBeCloseTo(0.5, 9);
+    (own.quantilesSeconds ?? []).forEach((value, index) => expect(value).toBeCloseTo(100 * (WAIT_QUANTILE_LEVELS[index] as number), 9));
+    expect(agreeing.ownProbabilityAbove).toBeCloseTo(0.5, 9);
+    expect(1 - cdfAt(agreeing.quantilesSeconds ?? [], 50)).toBeCloseTo(0.25, 9);
+  });
+
+  it('issueWaitDistribution reads each quantile at the adjusted level of its tercile, clamped to [0, 1], and sorts crossings', () => {
+    const waits = withWaits(Array.from({ length: 11 }, (_, index) => 10 * index));
+    const levels = WAIT_QUANTILE_LEVELS.length;
+    // Tercile 0 (depth 0 among depths 0 … 8, cuts 2.67 and 5.5) at level 0.3 everywhere but the last, left at 1.2.
+    const adjusted = [...Array.from({ length: levels - 1 }, () => 0.3), 1.2, ...Array.from({ length: 2 * levels }, () => 0.5)];
+    const state = { ...waits, queueDepths: [0, 1, 2, 3, 4, 5, 6, 7, 8], quantileLevels: adjusted };
+
+    const low = issueWaitDistribution(state, { probability: 0.5, queueDepth: 0, longWaitThresholdSeconds: null }, SMALL);
+    const high = issueWaitDistribution(state, { probability: 0.5, queueDepth: 8, longWaitThresholdSeconds: null }, SMALL);
+
+    expect(low.tercile).toBe(0);
+    // numpy.quantile(range(0, 101, 10), 0.3) = 30; level 1.2 reads the maximum, 100.
+    (low.quantilesSeconds ?? []).slice(0, levels - 1).forEach((value) => expect(value).toBeCloseTo(30, 9));
+    expect(low.quantilesSeconds?.[levels - 1]).toBe(100);
+    expect(high.tercile).toBe(2);
+    (high.quantilesSeconds ?? []).forEach((value) => expect(value).toBeCloseTo(50, 9));
   });
 
   it('issueWaitDistribution refuses a probability, depth or threshold out of range', () => {
@@ -101,34 +122,40 @@ describe('issueWaitDistribution', () => {
 });
 
 describe('observeWaitDistribution', () => {
-  it('observeWaitDistribution steps each offset of the tercile by η·(1{wait > q} − (1 − level)) (hand-worked)', () => {
+  it('observeWaitDistribution steps each adjusted level of the tercile by γ·(1{wait > q} − (1 − level)) (hand-worked)', () => {
     const state = initialOnlineWaitState(SMALL);
-    const options = { depthWindow: 3, learningRate: 0.1, maxOffset: 8 };
+    const options = { depthWindow: 3, learningRate: 0.1, agreeWithProbability: false };
 
     const next = observeWaitDistribution(state, { tercile: 1, queueDepth: 7, waitSeconds: 45, quantilesSeconds: SPREAD }, options);
 
     expect(next.queueDepths).toEqual([7]);
     const levels = WAIT_QUANTILE_LEVELS.length;
-    expect(next.quantileOffsets.slice(0, levels).every((value) => value === 0)).toBe(true);
-    expect(next.quantileOffsets.slice(2 * levels).every((value) => value === 0)).toBe(true);
-    // 45 is above the 5…40 quantiles (levels 0.05…0.4): +0.1·level; below 50…95: −0.1·(1 − level).
-    const expected = WAIT_QUANTILE_LEVELS.map((level, index) => Math.fround(0.1 * ((45 > (SPREAD[index] as number) ? 1 : 0) - (1 - level))));
-    expect(next.quantileOffsets.slice(levels, 2 * levels)).toEqual(expected);
-    expect(state.quantileOffsets).toEqual([]);
+    const nominal = WAIT_QUANTILE_LEVELS.map((level) => Math.fround(level));
+    expect(next.quantileLevels.slice(0, levels)).toEqual(nominal);
+    expect(next.quantileLevels.slice(2 * levels)).toEqual(nominal);
+    // 45 is above the 5…40 quantiles: level + 0.1·level; below the 50…95 ones: level − 0.1·(1 − level).
+    const expected = [0.055, 0.11, 0.22, 0.275, 0.33, 0.44, 0.45, 0.56, 0.67, 0.725, 0.78, 0.89, 0.945].map((level) => Math.fround(level));
+    next.quantileLevels.slice(levels, 2 * levels).forEach((value, index) => expect(value).toBeCloseTo(expected[index] as number, 6));
+    expect(state.quantileLevels).toEqual([]);
   });
 
-  it('observeWaitDistribution keeps only depthWindow depths, takes no downward step at a zero quantile and clamps offsets', () => {
-    const options = { depthWindow: 2, learningRate: 5, maxOffset: 1 };
+  it('observeWaitDistribution keeps only depthWindow depths, takes no step for a zero quantile at a zero wait and keeps levels in [0, 1]', () => {
+    const options = { depthWindow: 2, learningRate: 1, agreeWithProbability: false };
     let state = initialOnlineWaitState(SMALL);
     const zeros = SPREAD.map(() => 0);
 
     state = observeWaitDistribution(state, { tercile: 0, queueDepth: 1, waitSeconds: 0, quantilesSeconds: zeros }, options);
+    const afterZero = state.quantileLevels;
     state = observeWaitDistribution(state, { tercile: 0, queueDepth: 2, waitSeconds: 1000, quantilesSeconds: SPREAD }, options);
     state = observeWaitDistribution(state, { tercile: 0, queueDepth: 3, waitSeconds: 1000, quantilesSeconds: null }, options);
+    const below = observeWaitDistribution(state, { tercile: 2, queueDepth: 3, waitSeconds: 0, quantilesSeconds: SPREAD }, options);
 
     expect(state.queueDepths).toEqual([2, 3]);
-    // The zero wait at zero quantiles moved nothing; the wait above all then stepped +5·level, clamped at 1.
-    expect(state.quantileOffsets.slice(0, WAIT_QUANTILE_LEVELS.length)).toEqual(WAIT_QUANTILE_LEVELS.map((level) => Math.fround(Math.min(1, 5 * level))));
+    expect(afterZero.slice(0, WAIT_QUANTILE_LEVELS.length)).toEqual(WAIT_QUANTILE_LEVELS.map((level) => Math.fround(level)));
+    // The wait above every quantile stepped each level by +1·level: 2·level, at most 1.
+    expect(state.quantileLevels.slice(0, WAIT_QUANTILE_LEVELS.length)).toEqual(WAIT_QUANTILE_LEVELS.map((level) => Math.fround(Math.min(1, 2 * level))));
+    // A zero wait below positive quantiles steps level − (1 − level) = 2·level − 1, at least 0.
+    below.quantileLevels.slice(2 * WAIT_QUANTILE_LEVELS.length).forEach((value, index) => expect(value).toBeCloseTo(Math.max(0, 2 * (WAIT_QUANTILE_LEVELS[index] as number) - 1), 6));
   });
 
   it('observeWaitDistribution refuses a tercile, depth, wait or quantiles out of range', () => {
@@ -141,7 +168,7 @@ describe('observeWaitDistribution', () => {
   });
 
   it('issue and observe online reach 80 % coverage within each tercile when waits scale with queue depth', () => {
-    // The base ignores depth (one bin), so only the per-tercile offsets can make each tercile's coverage right.
+    // The base ignores depth (one bin), so only the per-tercile levels can make each tercile's coverage right.
     const random = seededRandom(11);
     let state = initialOnlineWaitState(SMALL);
     const covered = [0, 0, 0];
@@ -153,7 +180,8 @@ describe('observeWaitDistribution', () => {
       const quantiles = issued.quantilesSeconds;
       if (quantiles !== null && step >= 3000) {
         judged[issued.tercile] = (judged[issued.tercile] as number) + 1;
-        if (waitSeconds >= (quantiles[LOWER_80_INDEX] as number) && waitSeconds <= (quantiles[UPPER_80_INDEX] as number)) covered[issued.tercile] = (covered[issued.tercile] as number) + 1;
+        const interval = interval80(quantiles);
+        if (waitSeconds >= interval.lowerSeconds && waitSeconds <= interval.upperSeconds) covered[issued.tercile] = (covered[issued.tercile] as number) + 1;
       }
       state = observeOnlineWait(state, { probability: 0.5, bin: issued.bin, waitSeconds, base: null, issued: null }, SMALL);
       state = observeWaitDistribution(state, { tercile: issued.tercile, queueDepth: issued.queueDepth, waitSeconds, quantilesSeconds: quantiles });

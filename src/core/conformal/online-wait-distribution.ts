@@ -2,30 +2,33 @@
  * The predictive wait distribution a cluster's predictions carry, learned online from its own
  * outcomes and calibrated per third of queue depth at submit:
  *
- * 1. Base: the empirical quantiles (type 7) at {@link WAIT_QUANTILE_LEVELS} of the recent waits
- *    in the job's P(long wait) bin (the bins and windows of online-wait-interval.ts: the classifier's
- *    view of the submit-time queue state decides which past jobs resemble this one).
- * 2. Conditional calibration: the job's queue-depth tercile is its depth's rank among the depths
- *    of the last `depthWindow` observed outcomes ({@link tercileAmong}); each (tercile,
- *    level) pair has an offset θ in log(1 + wait) added to the base quantile, and after each
- *    outcome θ ← θ + η·(1{wait > issued quantile} − (1 − level)): the quantile tracker, the P term
- *    of conformal PID control (Angelopoulos, Barber & Bates, "Conformal PID control for time series
- *    prediction", NeurIPS 2023, https://arxiv.org/abs/2307.16895). It makes the long-run share of
- *    waits above each issued quantile 1 − level within each tercile, whatever the sequence of
- *    waits, as long as θ stays bounded. A quantile already issued at a zero wait takes no
- *    downward step (waits cannot be negative: a point mass at zero would otherwise wind θ down for
- *    ever), and θ is clamped to ±`maxOffset`.
+ * 1. Base: the job's P(long wait) bin (the bins and windows of online-wait-interval.ts: the
+ *    classifier's view of the submit-time queue state decides which past jobs resemble this one)
+ *    and the recent waits observed in it.
+ * 2. Conditional calibration in level space: the job's queue-depth tercile comes from cut points
+ *    learned on the depths of the last `depthWindow` observed outcomes ({@link tercileCuts}); each
+ *    (tercile, level τ) pair keeps an adjusted level aτ, and the issued τ-quantile is the type-7
+ *    quantile of the bin's recent waits at aτ (clamped to [0, 1]). After each outcome
+ *    aτ ← aτ + γ·(1{wait > issued τ-quantile} − (1 − τ)): adaptive conformal inference per level
+ *    (Gibbs & Candès, "Adaptive conformal inference under distribution shift", NeurIPS 2021,
+ *    https://arxiv.org/abs/2106.00170), with the step γ of the former 80 % interval. Whatever the
+ *    sequence of waits, the long-run share of waits above each issued quantile is 1 − τ within each
+ *    tercile (while aτ stays inside [0, 1]). Quantiles are read from the waits themselves (not
+ *    interpolated between 13 knots), which keeps the base's tails and its point mass at zero.
+ *    Waits of zero are frequent (a free slot): a quantile issued at zero cannot go lower, so an
+ *    outcome at zero takes no step for it (it would otherwise drive aτ down for ever).
  * 3. Crossing quantiles are sorted (monotone rearrangement; Chernozhukov, Fernández-Val & Galichon
- *    2010, https://doi.org/10.3982/ECTA7880), then the distribution is re-weighted so that
- *    P(wait > long-wait threshold) equals the issued, calibrated P(long wait)
- *    ({@link withProbabilityAbove}): one coherent answer, the gate's probability unchanged.
+ *    2010, https://doi.org/10.3982/ECTA7880). Optionally (`agreeWithProbability`) the distribution
+ *    is re-weighted so that P(wait > long-wait threshold) equals the issued P(long wait)
+ *    ({@link withProbabilityAbove}); off by default: on the KTH and Alibaba replays it cost a third
+ *    of the points within a factor of 2 and 2–3 points of coverage for at most 2 % of pinball loss.
  *
- * Offsets and depths enter the state rounded to single precision (Math.fround), like every other
+ * Levels and depths enter the state rounded to single precision (Math.fround), like every other
  * window of {@link OnlineWaitState}. Pure: state in, new state out.
  */
 import { InvalidInputError } from '../errors.ts';
-import { quantileOfSorted, quantileType7 } from '../metrics/quantile-of-sorted.ts';
-import { binOf, kthSmallest, recentWaits, type OnlineWaitOptions, type OnlineWaitState } from './online-wait-interval.ts';
+import { quantileOfSorted } from '../metrics/quantile-of-sorted.ts';
+import { binOf, recentWaits, type OnlineWaitOptions, type OnlineWaitState } from './online-wait-interval.ts';
 import { cdfAt, checkWaitQuantiles, WAIT_QUANTILE_LEVELS, withProbabilityAbove } from './wait-distribution.ts';
 
 /** Queue-depth groups the distribution is calibrated in. */
@@ -34,45 +37,38 @@ export const QUEUE_TERCILES = 3;
 export interface WaitDistributionOptions {
   /** Most recent observed outcomes' queue depths the tercile cut points are read from, an integer ≥ 1. */
   readonly depthWindow: number;
-  /** Quantile-tracker step η in log(1 + wait) units, finite and > 0. */
+  /** ACI step γ on each adjusted level, in (0, 1]. */
   readonly learningRate: number;
-  /** Bound on |θ| in log(1 + wait) units, finite and > 0. */
-  readonly maxOffset: number;
+  /** Re-weight the distribution so that P(wait > threshold) is the issued P(long wait). */
+  readonly agreeWithProbability: boolean;
 }
 
 /** The replay-measured settings (KTH and Alibaba traces). */
-export const DEFAULT_WAIT_DISTRIBUTION_OPTIONS: WaitDistributionOptions = Object.freeze({ depthWindow: 1000, learningRate: 0.05, maxOffset: 8 });
+export const DEFAULT_WAIT_DISTRIBUTION_OPTIONS: WaitDistributionOptions = Object.freeze({ depthWindow: 1000, learningRate: 0.005, agreeWithProbability: false });
 
 /**
  * @throws InvalidInputError for an option out of range
  */
 export function checkWaitDistributionOptions(options: WaitDistributionOptions): void {
   if (!(Number.isInteger(options.depthWindow) && options.depthWindow >= 1)) throw new InvalidInputError(`depthWindow must be an integer ≥ 1, got ${options.depthWindow}`);
-  for (const name of ['learningRate', 'maxOffset'] as const) {
-    if (!(Number.isFinite(options[name]) && options[name] > 0)) throw new InvalidInputError(`${name} must be a finite number > 0, got ${options[name]}`);
-  }
+  if (!(options.learningRate > 0 && options.learningRate <= 1)) throw new InvalidInputError(`learningRate must be in (0, 1], got ${options.learningRate}`);
 }
 
 /**
- * The cut points (type-7 quantiles at 1/3 and 2/3) of queue depths, null for none. Expected
- * O(n) (quickselect, no sort).
+ * The tercile cut points of queue depths, null for none: the first is the type-7 1/3 quantile;
+ * the second the median (type 7) of the depths above the first (the first when none is). Without
+ * ties these split the depths in three about equal groups; with a large atom (often most jobs find no GPU pending
+ * ahead) the tied depths stay together in the first group and the rest is split in two halves,
+ * instead of leaving a middle tercile empty. O(n log n).
  */
 export function tercileCuts(depths: readonly number[]): readonly [number, number] | null {
   if (depths.length === 0) return null;
-  const orderStatistic = (index: number): number => kthSmallest(depths, index + 1);
-  return [quantileType7(depths.length, 1 / 3, orderStatistic), quantileType7(depths.length, 2 / 3, orderStatistic)];
-}
-
-/**
- * The tercile (0, 1, 2) of a depth among recent depths, by the share of them strictly below it:
- * under 1/3 → 0, under 2/3 → 1, else 2 (0 for none). Ties go to the lower tercile, as
- * {@link queueTercile} puts a depth equal to a cut below it. O(n), no allocation.
- */
-export function tercileAmong(depth: number, depths: readonly number[]): number {
-  let below = 0;
-  for (const value of depths) if (value < depth) below += 1;
-  const share = depths.length === 0 ? 0 : below / depths.length;
-  return share < 1 / 3 ? 0 : share < 2 / 3 ? 1 : 2;
+  const sorted = Float64Array.from(depths).sort();
+  const first = quantileOfSorted(sorted, 1 / 3);
+  let above = 0;
+  while (above < sorted.length && (sorted[above] as number) <= first) above += 1;
+  const rest = sorted.subarray(above);
+  return [first, rest.length === 0 ? first : quantileOfSorted(rest, 0.5)];
 }
 
 /** The tercile (0, 1, 2) of a depth: 0 up to the first cut, 1 up to the second, else 2; 0 without cuts. */
@@ -112,12 +108,13 @@ export interface IssuedWaitDistribution {
   readonly queueDepth: number;
   /** Quantiles (seconds) at {@link WAIT_QUANTILE_LEVELS}; null while fewer than `minBinWaits` waits are known. */
   readonly quantilesSeconds: readonly number[] | null;
-  /** P(wait > threshold) before the re-weighting (null without quantiles or threshold): how far the two models disagreed. */
+  /** P(wait > threshold) read from the distribution before any re-weighting (null without quantiles or threshold). */
   readonly ownProbabilityAbove: number | null;
 }
 
-function offsetOf(state: OnlineWaitState, tercile: number, level: number): number {
-  return state.quantileOffsets[tercile * WAIT_QUANTILE_LEVELS.length + level] ?? 0;
+/** The adjusted level of (tercile, level index): the nominal level until the first step. */
+function adjustedLevel(state: OnlineWaitState, tercile: number, index: number): number {
+  return state.quantileLevels[tercile * WAIT_QUANTILE_LEVELS.length + index] ?? (WAIT_QUANTILE_LEVELS[index] as number);
 }
 
 /**
@@ -126,26 +123,32 @@ function offsetOf(state: OnlineWaitState, tercile: number, level: number): numbe
  * @throws InvalidInputError for a probability outside [0, 1], a depth that is not a finite
  *   number ≥ 0 or a threshold that is neither null nor a finite number ≥ 0
  *
- * Complexity: O(probabilityWindow + outcomeWindow + depthWindow) expected, plus sorting at most
- * `binWaitWindow` waits.
+ * Complexity: O(probabilityWindow + outcomeWindow + depthWindow·log depthWindow), plus sorting at
+ * most `binWaitWindow` waits.
  */
-export function issueWaitDistribution(state: OnlineWaitState, request: WaitDistributionRequest, waitOptions: OnlineWaitOptions): IssuedWaitDistribution {
+export function issueWaitDistribution(
+  state: OnlineWaitState,
+  request: WaitDistributionRequest,
+  waitOptions: OnlineWaitOptions,
+  options: WaitDistributionOptions = DEFAULT_WAIT_DISTRIBUTION_OPTIONS,
+): IssuedWaitDistribution {
   const { probability, queueDepth, longWaitThresholdSeconds: threshold } = request;
   if (!(probability >= 0 && probability <= 1)) throw new InvalidInputError(`probability must be in [0, 1], got ${probability}`);
   if (!(Number.isFinite(queueDepth) && queueDepth >= 0)) throw new InvalidInputError(`queueDepth must be a finite number ≥ 0, got ${queueDepth}`);
   if (threshold !== null && !(Number.isFinite(threshold) && threshold >= 0)) throw new InvalidInputError(`longWaitThresholdSeconds must be null or a finite number ≥ 0, got ${threshold}`);
   const bin = binOf(state, probability, waitOptions);
   const depth = Math.fround(queueDepth);
-  const tercile = tercileAmong(depth, state.queueDepths);
+  const tercile = queueTercile(depth, tercileCuts(state.queueDepths));
   const known = state.waitsSeconds.length;
   if (known === 0 || known < waitOptions.minBinWaits) return { bin, tercile, queueDepth: depth, quantilesSeconds: null, ownProbabilityAbove: null };
   const own = recentWaits(state, bin, waitOptions);
   const waits = own.length >= waitOptions.minBinWaits ? own : recentWaits(state, null, waitOptions);
-  const shifted = WAIT_QUANTILE_LEVELS.map((level, index) => Math.expm1(Math.max(0, Math.log1p(quantileOfSorted(waits, level)) + offsetOf(state, tercile, index))));
-  shifted.sort((left, right) => left - right);
-  if (threshold === null) return { bin, tercile, queueDepth: depth, quantilesSeconds: shifted, ownProbabilityAbove: null };
-  const ownProbabilityAbove = 1 - cdfAt(shifted, threshold);
-  return { bin, tercile, queueDepth: depth, quantilesSeconds: withProbabilityAbove(shifted, threshold, probability), ownProbabilityAbove };
+  const quantiles = WAIT_QUANTILE_LEVELS.map((_, index) => quantileOfSorted(waits, Math.min(1, Math.max(0, adjustedLevel(state, tercile, index)))));
+  quantiles.sort((left, right) => left - right);
+  if (threshold === null) return { bin, tercile, queueDepth: depth, quantilesSeconds: quantiles, ownProbabilityAbove: null };
+  const ownProbabilityAbove = 1 - cdfAt(quantiles, threshold);
+  const issued = options.agreeWithProbability ? withProbabilityAbove(quantiles, threshold, probability) : quantiles;
+  return { bin, tercile, queueDepth: depth, quantilesSeconds: issued, ownProbabilityAbove };
 }
 
 /** One observed outcome of a job issued a distribution (or not: `quantilesSeconds` null). */
@@ -158,8 +161,10 @@ export interface ObservedWaitDistribution {
 
 /**
  * The state after one observed outcome: its depth enters the depth window; when the job was
- * issued a distribution, each offset of its tercile takes one quantile-tracker step. The input
- * state is not modified.
+ * issued a distribution, each adjusted level of its tercile takes one ACI step (none for a
+ * quantile issued at zero when the wait is zero), kept in [0, 1]: beyond, the issued quantile no
+ * longer moves, and a level kept there would only delay the way back. The input state is not
+ * modified.
  *
  * @throws InvalidInputError for a tercile out of range, a negative or non-finite depth or wait, or malformed quantiles
  */
@@ -173,14 +178,14 @@ export function observeWaitDistribution(state: OnlineWaitState, observed: Observ
   if (quantilesSeconds === null) return { ...state, queueDepths };
   checkWaitQuantiles(quantilesSeconds);
   const levels = WAIT_QUANTILE_LEVELS.length;
-  const quantileOffsets = Array.from({ length: QUEUE_TERCILES * levels }, (_, index) => state.quantileOffsets[index] ?? 0);
+  const quantileLevels = Array.from({ length: QUEUE_TERCILES * levels }, (_, index) => Math.fround(adjustedLevel(state, Math.floor(index / levels), index % levels)));
   for (const [index, level] of WAIT_QUANTILE_LEVELS.entries()) {
     const issued = quantilesSeconds[index] as number;
     const above = waitSeconds > issued;
     if (!above && issued <= 0) continue;
     const slot = tercile * levels + index;
-    const next = (quantileOffsets[slot] as number) + options.learningRate * ((above ? 1 : 0) - (1 - level));
-    quantileOffsets[slot] = Math.fround(Math.min(options.maxOffset, Math.max(-options.maxOffset, next)));
+    const next = (quantileLevels[slot] as number) + options.learningRate * ((above ? 1 : 0) - (1 - level));
+    quantileLevels[slot] = Math.fround(Math.min(1, Math.max(0, next)));
   }
-  return { ...state, queueDepths, quantileOffsets };
+  return { ...state, queueDepths, quantileLevels };
 }

@@ -80,10 +80,10 @@ export interface OnlineWaitState {
    */
   readonly queueDepths: readonly number[];
   /**
-   * The wait distribution's online quantile offsets in log(1 + wait), tercile-major (tercile ×
+   * The wait distribution's adjusted quantile levels (ACI), tercile-major (tercile ×
    * level), single precision; empty until the first outcome with a distribution is observed.
    */
-  readonly quantileOffsets: readonly number[];
+  readonly quantileLevels: readonly number[];
 }
 
 /** An interval issued for one job: `base` is kept with the prediction to score its outcome later. */
@@ -127,7 +127,7 @@ export function checkOnlineWaitOptions(options: OnlineWaitOptions): void {
 /** A cluster's state before any outcome: α₁ = 1 − coverage, empty windows. */
 export function initialOnlineWaitState(options: OnlineWaitOptions = DEFAULT_ONLINE_WAIT_OPTIONS): OnlineWaitState {
   checkOnlineWaitOptions(options);
-  return { alpha: 1 - options.coverage, scoredOutcomes: 0, misses: 0, probabilities: [], bins: [], waitsSeconds: [], scores: [], queueDepths: [], quantileOffsets: [] };
+  return { alpha: 1 - options.coverage, scoredOutcomes: 0, misses: 0, probabilities: [], bins: [], waitsSeconds: [], scores: [], queueDepths: [], quantileLevels: [] };
 }
 
 /** The bin of a probability: ⌊bins · (share of the window strictly below it)⌋; bin 0 on an empty window. O(n). */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../errors.ts';
-import { cdfAt, checkWaitQuantiles, quantileAt, WAIT_QUANTILE_LEVELS, waitCdf, withProbabilityAbove } from './wait-distribution.ts';
+import { cdfAt, checkWaitQuantiles, interval80, quantileAt, WAIT_QUANTILE_LEVELS, waitCdf, withProbabilityAbove } from './wait-distribution.ts';
 
 // Quantiles at 5, 10, 20, 25, 30, 40, 50, 60, 70, 75, 80, 90, 95 %.
 const SPREAD = [5, 10, 20, 25, 30, 40, 50, 60, 70, 75, 80, 90, 95];
@@ -15,6 +15,18 @@ const quantileLists = fc
 const increasingLists = fc
   .array(fc.double({ min: 0.01, max: 1e4, noNaN: true }), { minLength: WAIT_QUANTILE_LEVELS.length, maxLength: WAIT_QUANTILE_LEVELS.length })
   .map((steps) => steps.map((_, index) => steps.slice(0, index + 1).reduce((sum, step) => sum + step, 0)));
+
+describe('interval80', () => {
+  it('interval80 is [q10, q90] above zero, and [0, q80] when at least 10 % of the mass is a zero wait', () => {
+    expect(interval80(SPREAD)).toEqual({ lowerSeconds: 10, upperSeconds: 90 });
+    // Quantiles 0 up to 25 %: every zero wait is inside, so the range stops at the 80 % quantile.
+    const atom = [0, 0, 0, 0, 30, 40, 50, 60, 70, 75, 80, 90, 95];
+    expect(interval80(atom)).toEqual({ lowerSeconds: 0, upperSeconds: 80 });
+    // Under the CDF the range holds 80 % of the mass either way (the CDF at 0 is the top of the atom).
+    expect(cdfAt(atom, 80)).toBeCloseTo(0.8, 12);
+    expect(cdfAt(SPREAD, 90) - cdfAt(SPREAD, 10)).toBeCloseTo(0.8, 12);
+  });
+});
 
 describe('checkWaitQuantiles', () => {
   it('checkWaitQuantiles refuses a wrong count, a negative, a decreasing or a non-finite quantile', () => {

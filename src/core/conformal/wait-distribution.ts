@@ -16,11 +16,23 @@ export const WAIT_QUANTILE_LEVELS: readonly number[] = Object.freeze([0.05, 0.1,
 
 /** Index of the median in {@link WAIT_QUANTILE_LEVELS}. */
 export const MEDIAN_INDEX = 6;
-/** Indexes of the 10 % and 90 % quantiles: the 80 % interval. */
+/** Indexes of the 10 %, 80 % and 90 % quantiles: the 80 % interval's bounds (see {@link interval80}). */
 export const LOWER_80_INDEX = 1;
+export const UPPER_80_AT_ZERO_INDEX = 10;
 export const UPPER_80_INDEX = 11;
-/** Nominal coverage of the range between them (0.9 − 0.1, written out: the float difference is not exactly 0.8). */
+/** Nominal coverage of the 80 % interval (written out: 0.9 − 0.1 is not exactly 0.8 in floating point). */
 export const INTERVAL_80_COVERAGE = 0.8;
+
+/**
+ * The range holding 80 % of the distribution: [q₁₀, q₉₀], except when q₁₀ is 0 (at least 10 % of
+ * the mass is a wait of zero), where it is [0, q₈₀]. A range starting at zero holds every zero
+ * wait, so [0, q₉₀] would hold 90 %; [0, q₈₀] holds 80 % whatever the mass at zero. Quantiles are
+ * not checked (callers pass issued ones).
+ */
+export function interval80(quantilesSeconds: readonly number[]): { readonly lowerSeconds: number; readonly upperSeconds: number } {
+  const lowerSeconds = quantilesSeconds[LOWER_80_INDEX] as number;
+  return { lowerSeconds, upperSeconds: quantilesSeconds[lowerSeconds > 0 ? UPPER_80_INDEX : UPPER_80_AT_ZERO_INDEX] as number };
+}
 
 /**
  * @throws InvalidInputError unless `quantilesSeconds` has one finite value ≥ 0 per level, non-decreasing

@@ -65,6 +65,18 @@ describe('distributionMetrics', () => {
     expect(metrics.startWithinEce['900']).toBeCloseTo(0, 12);
   });
 
+  it('distributionMetrics judges a distribution with a zero atom on [0, q80]', () => {
+    const atom = [0, 0, 0, 0, 30, 40, 50, 60, 70, 75, 80, 90, 95];
+    const rows = [0, 80, 85].map((waitSeconds) => ({ quantilesSeconds: atom, pointSeconds: 50, waitSeconds, tercile: 1 }));
+
+    const metrics = distributionMetrics(rows);
+
+    // 0 and 80 are in [0, 80]; 85 is not (it would be in [q10, q90] = [0, 90]).
+    expect(metrics.coverage80).toBeCloseTo(2 / 3, 12);
+    expect(metrics.coverage80ByQueueTercile).toEqual([null, 2 / 3, null]);
+    expect(metrics.medianWidthSeconds).toBe(80);
+  });
+
   it('distributionMetrics scores a certain P(start within T) that failed as ECE 1', () => {
     // SPREAD's CDF reaches 1 at ≈ 100 s; the job waited 20,000 s: forecast 1, outcome 0 at every T.
     const metrics = distributionMetrics([{ quantilesSeconds: SPREAD, pointSeconds: 50, waitSeconds: 20000, tercile: 0 }]);

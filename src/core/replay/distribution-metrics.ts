@@ -6,7 +6,7 @@
  * Censored jobs (no wait) count in no metric but the width.
  */
 import { InvalidInputError } from '../errors.ts';
-import { LOWER_80_INDEX, UPPER_80_INDEX, WAIT_QUANTILE_LEVELS, waitCdf } from '../conformal/wait-distribution.ts';
+import { interval80, WAIT_QUANTILE_LEVELS, waitCdf } from '../conformal/wait-distribution.ts';
 import { calibrationError } from '../metrics/calibration-error.ts';
 import { quantileOfSorted } from '../metrics/quantile-of-sorted.ts';
 
@@ -31,11 +31,11 @@ export interface DistributionRow {
 export interface DistributionMetrics {
   /** Mean pinball loss over PINBALL_LEVELS and the judged jobs, seconds. */
   readonly pinball: number | null;
-  /** Share of judged jobs whose wait fell in [q₁₀, q₉₀] (bounds inclusive). */
+  /** Share of judged jobs whose wait fell in the 80 % interval (bounds inclusive; `interval80`: [q₁₀, q₉₀], or [0, q₈₀] when q₁₀ = 0). */
   readonly coverage80: number | null;
   /** The same within each queue-depth tercile. */
   readonly coverage80ByQueueTercile: readonly (number | null)[];
-  /** Median q₉₀ − q₁₀ over jobs given a distribution (type 7). */
+  /** Median width of the 80 % interval over jobs given a distribution (type 7). */
   readonly medianWidthSeconds: number | null;
   /** Share of judged jobs given a point estimate within [0.5×, 2×] of the wait or WITHIN_ABSOLUTE_SECONDS of it. */
   readonly withinFactor2: number | null;
@@ -84,14 +84,18 @@ export function distributionMetrics(rows: readonly DistributionRow[]): Distribut
     const quantiles = row.quantilesSeconds as readonly number[];
     const wait = row.waitSeconds as number;
     pinballTotal += pinballLoss(quantiles, wait);
-    const inside = wait >= (quantiles[LOWER_80_INDEX] as number) && wait <= (quantiles[UPPER_80_INDEX] as number);
+    const interval = interval80(quantiles);
+    const inside = wait >= interval.lowerSeconds && wait <= interval.upperSeconds;
     tercileCounts[row.tercile] = (tercileCounts[row.tercile] as number) + 1;
     if (inside) {
       covered += 1;
       tercileCovered[row.tercile] = (tercileCovered[row.tercile] as number) + 1;
     }
   }
-  const widths = Float64Array.from(withDistribution, (row) => (row.quantilesSeconds?.[UPPER_80_INDEX] as number) - (row.quantilesSeconds?.[LOWER_80_INDEX] as number)).sort();
+  const widths = Float64Array.from(withDistribution, (row) => {
+    const interval = interval80(row.quantilesSeconds as readonly number[]);
+    return interval.upperSeconds - interval.lowerSeconds;
+  }).sort();
   const pointed = rows.filter((row) => row.pointSeconds !== null && row.waitSeconds !== null);
   const cdfs = judged.map((row) => waitCdf(row.quantilesSeconds as readonly number[]));
   const startWithinEce = Object.fromEntries(
