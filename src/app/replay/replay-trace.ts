@@ -19,10 +19,9 @@
  *
  * Predictors, side by side:
  * - loop: the learning loop's P(long wait) (recalibrated / retrained as outcomes arrive) and the
- *   wait interval production issues with it (`predictJob`'s `waitEstimate`: the shortest 80 % range
- *   of recent waits in the job's P(long wait) bin, adjusted online by adaptive conformal inference,
- *   core/conformal/online-wait-interval.ts, state persisted per cluster) — the product path itself,
- *   no replay-side copy;
+ *   wait interval production issues with it (`predictJob`'s `waitEstimate`: the 80 % interval of
+ *   the job's wait distribution, core/conformal/online-wait-distribution.ts, state persisted per
+ *   cluster) — the product path itself, no replay-side copy;
  * - qbets: no probability of its own (the constant base rate is reported for it); interval = rolling
  *   10 %/90 % quantiles of recent waits in the job's size class;
  * - qbetsConformal: the QBETS-style interval adjusted by the same adaptive conformal inference as
@@ -39,7 +38,8 @@
  * - empirical: the quantiles of the last EMPIRICAL_WAIT_WINDOW observed waits, any job;
  * - backfill: point only, the wait a backfilling scheduler plans at submit
  *   (`plannedStartsSeconds`, core/traces/backfill-planned-starts.ts); null where it has no plan.
- * Queue-depth terciles for these metrics are cut on the whole replayed set (`queueDepthOf`).
+ * Queue-depth terciles for these metrics are cut on the whole replayed set (`queueDepthOf`,
+ * `tercileCuts`: the loop's rule, a tie of depths kept in the first group).
  */
 import { queueDepthOf, queueTercile, tercileCuts } from '../../core/conformal/online-wait-distribution.ts';
 import { cdfAt, MEDIAN_INDEX, WAIT_QUANTILE_LEVELS } from '../../core/conformal/wait-distribution.ts';
