@@ -13,6 +13,8 @@ import { InvalidInputError } from '../../../core/errors.ts';
 import type { ModelBundle } from '../../../core/model/bundle.ts';
 import { trainBundle } from '../../../core/model/train-bundle.ts';
 import { seededRandom } from '../../../core/random.ts';
+import { backfillPlannedStarts } from '../../../core/traces/backfill-planned-starts.ts';
+import { resolvePlanCapacity } from '../../../core/traces/plan-capacity.ts';
 import { reconstructQueueState } from '../../../core/traces/queue-state.ts';
 import { TRACE_FORMATS } from '../../../core/traces/trace-job.ts';
 import { createLearningDeps, type LearningDeps, type LearningSettings } from '../../../app/learning/learning-deps.ts';
@@ -154,6 +156,7 @@ async function replay(args: readonly string[], progress: TerminalProgress): Prom
       warmupJobs,
       hash: sha256Hex,
       onProgress,
+      plannedStartsSeconds: backfillPlannedStarts(imported.jobs, resolvePlanCapacity(imported)),
     });
     const elapsedMs = performance.now() - started;
     await emit(`${printTimeline(timelineMode, 'key', report.timeline)}\n\n${formatTraceReplay(report, elapsedMs, kind)}\n`, { ...report, elapsedMs, store: kind, format });
