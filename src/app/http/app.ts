@@ -4,7 +4,7 @@
  *
  * - `/api/*`: the VGAC-compatible prediction API, clusters and calibration, escalations,
  *   outcomes; JSON in and out, zod-validated, API key in `x-api-key` when configured.
- * - `/health`: liveness, no key.
+ * - `/health`: liveness and the dependencies failing now (503 `degraded` naming them), no key.
  * - `/slack/*`: the Slack app (its own signature check instead of the API key).
  * - mounted sub-apps: the AgentCore contract (`/ping` open; `/invocations` checks the same API
  *   key itself, see agentcore-routes.ts), the dashboard.
@@ -75,7 +75,12 @@ export function createHttpApp(deps: HttpDeps): Hono {
   }
   app.use('/api/*', apiKeyAuth(settings.apiKey));
 
-  app.get('/health', (c) => c.json({ status: 'ok' }));
+  // Liveness, and whether a dependency is failing (degraded: 503 naming it, so a load balancer or
+  // a probe stops sending work that would only wait out its timeout).
+  app.get('/health', async (c) => {
+    const failing = deps.health === undefined ? [] : await deps.health.failing();
+    return failing.length === 0 ? c.json({ status: 'ok' }) : c.json({ status: 'degraded', dependencies: failing }, 503);
+  });
 
   const clusterOf = (requested: string | undefined, path: string): string => {
     const clusterId = requested ?? settings.defaultClusterId;

@@ -196,7 +196,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // printed in the terminal that runs `vgac start`, only when posted to this start's token.
     const localResponses = createLocalSlackResponses(newResponseToken(), options.writeSlackAnswer ?? ((text) => void process.stdout.write(text)));
     const app = composeHttpApp({
-      runtime: { config, learning, logger },
+      runtime: { config, learning, logger, ...(runtime.health === undefined ? {} : { health: runtime.health }) },
       observer: routed.observer,
       escalations,
       decideEscalation: decide,
