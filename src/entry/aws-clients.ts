@@ -26,8 +26,8 @@ export interface AwsClientOptions {
 }
 
 /**
- * How long a call to DynamoDB or S3 may take and how often it is tried: each attempt must answer
- * within `timeoutMs` (a connection within min(timeoutMs, 1 s)), the SDK tries at most
+ * How long a call to DynamoDB or S3 may take and how often it is tried: each attempt must connect
+ * and answer within `timeoutMs` (time spent waiting for a pooled socket included), the SDK tries at most
  * `maxAttempts` times (with its own jittered backoff), and after `breakerFailures` failed calls in
  * a row the dependency's breaker fails calls at once for `breakerHalfOpenMs` (dependency-guard.ts).
  * A stalled dependency therefore costs a request at most about maxAttempts × timeoutMs.
@@ -39,12 +39,12 @@ export interface AwsCallPolicy {
   readonly breakerHalfOpenMs: number;
 }
 
-export const DEFAULT_CALL_POLICY: AwsCallPolicy = Object.freeze({ timeoutMs: 2_000, maxAttempts: 3, breakerFailures: 5, breakerHalfOpenMs: 5_000 });
+export const DEFAULT_CALL_POLICY: AwsCallPolicy = Object.freeze({ timeoutMs: 3_000, maxAttempts: 3, breakerFailures: 5, breakerHalfOpenMs: 5_000 });
 
 /** The SDK client settings of a call policy: per-attempt timeouts (that throw) and the attempt limit. */
 export function sdkCallSettings(policy: AwsCallPolicy): { requestHandler: { requestTimeout: number; connectionTimeout: number; throwOnRequestTimeout: true }; maxAttempts: number } {
   return {
-    requestHandler: { requestTimeout: policy.timeoutMs, connectionTimeout: Math.min(policy.timeoutMs, 1_000), throwOnRequestTimeout: true },
+    requestHandler: { requestTimeout: policy.timeoutMs, connectionTimeout: policy.timeoutMs, throwOnRequestTimeout: true },
     maxAttempts: policy.maxAttempts,
   };
 }

@@ -23,7 +23,7 @@ export const DEFAULT_BEDROCK_COMPLEX_MODEL_ID = DEFAULT_MODEL_POLICY.complexMode
 /** How long the agents wait for a collector before answering "cannot predict now", ms. */
 export const DEFAULT_OBSERVE_TIMEOUT_MS = 5_000;
 /** Per-attempt timeout of a DynamoDB or S3 call, ms (aws-clients.ts AwsCallPolicy). */
-export const DEFAULT_AWS_TIMEOUT_MS = 2_000;
+export const DEFAULT_AWS_TIMEOUT_MS = 3_000;
 /** Attempts per DynamoDB or S3 call (the SDK's bounded retry). */
 export const DEFAULT_AWS_MAX_ATTEMPTS = 3;
 /** Failed calls in a row that open a dependency's circuit breaker. */

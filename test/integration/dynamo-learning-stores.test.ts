@@ -177,8 +177,8 @@ describe('no wedged job ids', () => {
     const again = await recordJobOutcome(deps, { clusterId, jobId: 'job-1', waitSeconds: 900, nowMs: JAN_1_2025_MS + 990_000 });
 
     expect(retry.result.status).toBe('duplicate');
-    expect(retry.fold.folded).toBe(1);
-    expect(again.fold.folded).toBe(0);
+    expect(retry.fold?.folded).toBe(1);
+    expect(again.fold?.folded).toBe(0);
     expect((await stores.learning.load(clusterId))?.totalOutcomes).toBe(1);
   });
 

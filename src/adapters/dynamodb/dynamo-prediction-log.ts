@@ -6,7 +6,8 @@
  *   prediction for the job is refused, and there is no second item a crash could leave half
  *   written. Its writeId (write-id.ts) makes an SDK retry of an applied write count as ours.
  * - An outcome is one conditional UpdateItem on the prediction (`attribute_not_exists(outcome)`),
- *   then one PutItem of the pending outcome (`INBOX#…`) the learning state folds. The second write
+ *   then a put of the pending outcome (`INBOX#…`) the learning state folds — batched with the
+ *   inbox puts of concurrent outcomes into one BatchWriteItem (batched-puts.ts). The second write
  *   is idempotent (same key, same content), and a duplicate delivery repeats it while the
  *   prediction is not yet marked folded: an outcome whose first delivery failed between the two
  *   writes is completed by its retry, and one already folded is not queued again.
@@ -19,6 +20,7 @@ import { OutcomeSchema, PendingOutcomeSchema, PredictionRecordSchema, decodeItem
 import { clusterPartitionKey, inboxSortKey, jobSortKey, predictionExpiresAtSeconds, predictionListPartition, predictionSortKey } from './cluster-table-keys.ts';
 import { CLUSTER_INDEX_NAME, TTL_ATTRIBUTE, TableKey } from './table-definition.ts';
 import { MUST_NOT_EXIST, TableIo, type Item, type TableIoOptions } from './table-io.ts';
+import { BatchedPuts } from './batched-puts.ts';
 
 /**
  * Bytes reserved in every prediction item for the outcome `recordOutcome` adds later, so a
@@ -60,9 +62,12 @@ export function inboxItem(pending: PendingOutcome): Item {
 
 export class DynamoPredictionLog implements PredictionLog {
   readonly #io: TableIo;
+  /** Inbox items of concurrent outcomes go out together (batched-puts.ts): one request carries many. */
+  readonly #inbox: BatchedPuts;
 
   constructor(options: TableIoOptions) {
     this.#io = new TableIo(options);
+    this.#inbox = new BatchedPuts(this.#io);
   }
 
   async record(prediction: PredictionRecord): Promise<void> {
@@ -107,7 +112,7 @@ export class DynamoPredictionLog implements PredictionLog {
     const storedOutcome = prediction.outcome;
     if (storedOutcome === undefined) throw new UnknownJobError(clusterId, jobId);
     if (status === 'recorded' || stored[FOLDED_ATTRIBUTE] === undefined) {
-      await this.#io.put(inboxItem(pendingOutcomeOf(prediction, storedOutcome)));
+      await this.#inbox.put(inboxItem(pendingOutcomeOf(prediction, storedOutcome)));
     }
     return { status, prediction };
   }

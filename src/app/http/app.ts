@@ -165,17 +165,19 @@ export function createHttpApp(deps: HttpDeps): Hono {
       }
     }
     const response = await recordJobOutcome(learning, { clusterId: body.cluster_id, jobId: body.job_id, waitSeconds: body.wait_seconds, nowMs: clock.nowMs() });
-    const { result, fold } = response;
+    const { result, fold, calibration } = response;
     return c.json(
       {
         status: result.status,
         cluster_id: body.cluster_id,
         job_id: body.job_id,
         long_wait: result.prediction.outcome?.longWait ?? null,
-        // The cluster's outcomes since onboarding or the last re-baseline, this one folded in (when it was).
-        outcome_count: fold.calibration?.outcomes ?? null,
-        scope: fold.calibration?.scope ?? null,
-        maintenance_scheduled: fold.maintenanceScheduled,
+        // `folded`: in the learning state before this answer; `queued`: durably queued, folded in the background moments later.
+        fold: fold === undefined ? 'queued' : 'folded',
+        // The cluster's outcomes since onboarding or the last re-baseline, this one folded in (null while it is queued).
+        outcome_count: fold === undefined ? null : calibration.outcomes,
+        scope: calibration.scope,
+        maintenance_scheduled: fold?.maintenanceScheduled ?? false,
       },
       result.status === 'recorded' ? 201 : 200,
     );
