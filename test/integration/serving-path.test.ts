@@ -8,8 +8,6 @@
  *   the BatchWriteItem past the SDK's retries) is a 503 naming DynamoDB, leaves nothing folded,
  *   and its redelivery heals it — folded once, never twice.
  */
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment --
-   response bodies are untyped JSON; every access is an assertion on its shape. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MiddlewareStack } from '@smithy/types';
 import { ensureTable } from '../../src/adapters/dynamodb/table-definition.ts';

@@ -11,9 +11,10 @@
  * - `halfOpenAfterMs` later one call is let through as a trial; its success closes the breaker.
  *
  * `status()` is the breaker's state and costs nothing: what `/health` reports. While the breaker
- * is not closed, `check(probe)` lets a cheap probe be the trial call, so `/health` notices the
- * recovery of an otherwise idle dependency; it runs at most one probe at a time, and only when the
- * breaker is due a trial — never a storage call per `/health` request.
+ * is not closed, `check(probe)` lets a cheap probe (a call on the guarded client) be the trial
+ * call, so `/health` notices the recovery of an otherwise idle dependency; it runs at most one
+ * probe at a time, and it reaches the dependency only when the breaker is due a trial — never a
+ * storage call per `/health` request.
  */
 import type { MiddlewareStack } from '@smithy/types';
 import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, IsolatedCircuitError, type CircuitBreakerPolicy } from 'cockatiel';
@@ -71,9 +72,9 @@ export function createDependencyGuard(options: DependencyGuardOptions): Dependen
     status,
     check(probe) {
       if (status() === 'ok') return Promise.resolve('ok');
-      // An open breaker refuses the probe without calling out until its trial is due.
-      probing ??= breaker
-        .execute(() => probe())
+      // The probe is a call on the guarded client, so it passes through the breaker itself: an
+      // open breaker refuses it without calling out until its trial is due, then it is the trial.
+      probing ??= probe()
         .then(
           () => status(),
           () => status(),
