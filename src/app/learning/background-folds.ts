@@ -5,8 +5,9 @@
  * KB write for the many outcomes that arrived meanwhile instead of one per outcome.
  *
  * Per cluster at most one fold runs and at most one waits: requests arriving while one runs
- * collapse into a single next fold, which starts as soon as the running one ends, so an outcome
- * queued after the running fold's last read is folded by the next one. Exactly-once does not rest
+ * collapse into a single next fold, which starts `delayMs` after the running one ends, so an
+ * outcome queued after the running fold's last read is folded by the next one, at most about
+ * delayMs + one fold later. Exactly-once does not rest
  * on any of this: it rests on the fold's conditional write and folded-job keys
  * (fold-pending-outcomes.ts), and other processes may fold the same cluster concurrently.
  *
@@ -30,7 +31,7 @@ export interface BackgroundFoldOptions {
   readonly onFold?: (clusterId: string, summary: FoldSummary) => void;
 }
 
-export const DEFAULT_FOLD_DELAY_MS = 10;
+export const DEFAULT_FOLD_DELAY_MS = 50;
 export const DEFAULT_FOLD_RETRY_MS = 1_000;
 
 interface ClusterSlot {
@@ -101,8 +102,10 @@ export class BackgroundFolds implements FoldScheduler {
           await this.#sleep(this.#options.retryMs ?? DEFAULT_FOLD_RETRY_MS);
           continue;
         }
-        // Outcomes queued while this fold ran may have been queued after its last read.
+        // Outcomes queued while this fold ran may have been queued after its last read; the next
+        // fold waits too, so that under a steady stream each fold takes a batch, not a trickle.
         if (!slot.again) return;
+        await this.#sleep(this.#options.delayMs ?? DEFAULT_FOLD_DELAY_MS);
       }
     } finally {
       this.#slots.delete(clusterId);
