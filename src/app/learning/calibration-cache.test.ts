@@ -35,7 +35,7 @@ async function read(cache: CalibrationSource, store: ReturnType<typeof countingS
 }
 
 describe('cacheCalibration', () => {
-  it('serves a read calibration for maxAgeMs after the read began, then reads again', async () => {
+  it('serves a read calibration for maxAgeMs after the read began, re-reading it in the background from half that age', async () => {
     const store = countingStore();
     let nowMs = 1_000;
     const cache = cacheCalibration(store, { maxAgeMs: 500, nowMs: () => nowMs });
@@ -43,12 +43,22 @@ describe('cacheCalibration', () => {
 
     expect((await read(cache, store, 'c1'))?.learningVersion).toBe(1);
     store.stored.set('c1', sampleCalibration({ clusterId: 'c1', version: 2 }));
-    nowMs = 1_499;
+    nowMs = 1_249;
     expect((await cache.current('c1'))?.learningVersion).toBe(1);
     expect(store.reads).toBe(1);
-    nowMs = 1_500;
-    expect((await read(cache, store, 'c1'))?.learningVersion).toBe(2);
+    // Half its age: still served at once, while one background read starts (and completes).
+    nowMs = 1_250;
+    expect((await cache.current('c1'))?.learningVersion).toBe(1);
+    expect((await cache.current('c1'))?.learningVersion).toBe(1);
     expect(store.reads).toBe(2);
+    store.release();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect((await cache.current('c1'))?.learningVersion).toBe(2);
+    // Its full age after that read began: the next request waits for a read.
+    store.stored.set('c1', sampleCalibration({ clusterId: 'c1', version: 3 }));
+    nowMs = 1_750;
+    expect((await read(cache, store, 'c1'))?.learningVersion).toBe(3);
+    expect(store.reads).toBe(3);
   });
 
   it('lets concurrent misses share one read, and never keeps an unknown cluster', async () => {

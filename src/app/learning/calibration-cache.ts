@@ -1,8 +1,10 @@
 /**
  * The serving path's copy of each cluster's calibration (calibrator, standing, wait state), so a
  * prediction needs no storage read in the steady state. A copy is used for at most `maxAgeMs`
- * (S) after the read that fetched it began; concurrent misses share one read; this process's own
- * commits replace it at once (write-through), so within one process nothing is ever stale.
+ * (S) after the read that fetched it began, and re-read in the background once it is S/2 old (so
+ * a steady stream of requests never waits for the read); concurrent misses share one read; this
+ * process's own commits replace it at once (write-through), so within one process nothing is
+ * ever stale.
  *
  * Why a bounded staleness S (default 1 s, VGAC_CALIBRATION_MAX_AGE_MS) is safe for the gate:
  * - A forecast is issued with a calibrator at most S old. The calibrator moves by one online step
@@ -52,6 +54,21 @@ export function cacheCalibration(store: LearningStateStore & CalibrationSource, 
     entries.set(record.clusterId, { record, sinceMs });
   };
 
+  /** Reads the calibration (one read per cluster at a time) and keeps it. */
+  const refresh = (clusterId: string, nowMs: number): Promise<CalibrationRecord | undefined> => {
+    const read = store
+      .current(clusterId)
+      .then((record) => {
+        // An unknown cluster is not kept: its registration must be seen by the next request.
+        if (record === undefined) entries.delete(clusterId);
+        else keep(record, nowMs);
+        return record === undefined ? undefined : (entries.get(clusterId)?.record ?? record);
+      })
+      .finally(() => reading.delete(clusterId));
+    reading.set(clusterId, read);
+    return read;
+  };
+
   return {
     load: (clusterId: string): Promise<LearningRecord | undefined> => store.load(clusterId),
     pending: (clusterId, limit) => store.pending(clusterId, limit),
@@ -65,20 +82,13 @@ export function cacheCalibration(store: LearningStateStore & CalibrationSource, 
     current(clusterId: string): Promise<CalibrationRecord | undefined> {
       const nowMs = options.nowMs();
       const kept = entries.get(clusterId);
-      if (kept !== undefined && nowMs - kept.sinceMs < options.maxAgeMs) return Promise.resolve(kept.record);
-      const inFlight = reading.get(clusterId);
-      if (inFlight !== undefined) return inFlight;
-      const read = store
-        .current(clusterId)
-        .then((record) => {
-          // An unknown cluster is not kept: its registration must be seen by the next request.
-          if (record === undefined) entries.delete(clusterId);
-          else keep(record, nowMs);
-          return record === undefined ? undefined : (entries.get(clusterId)?.record ?? record);
-        })
-        .finally(() => reading.delete(clusterId));
-      reading.set(clusterId, read);
-      return read;
+      if (kept !== undefined && nowMs - kept.sinceMs < options.maxAgeMs) {
+        // Past half its age, the copy is refreshed in the background while still served, so in
+        // the steady state no request waits for the read.
+        if (nowMs - kept.sinceMs >= options.maxAgeMs / 2 && !reading.has(clusterId)) void refresh(clusterId, nowMs).catch(() => undefined);
+        return Promise.resolve(kept.record);
+      }
+      return reading.get(clusterId) ?? refresh(clusterId, nowMs);
     },
   };
 }
