@@ -18,6 +18,8 @@ declare module 'autocannon' {
     idReplacement?: boolean;
     /** Seconds before a request counts as timed out. */
     timeout?: number;
+    /** Requests per second over all connections: a fixed rate instead of as fast as answers come. */
+    overallRate?: number;
   }
 
   /** hdr-histogram-percentiles-obj: latency values in ms, request values in requests per second. */

@@ -8,14 +8,18 @@
  * app's middleware with no work behind them).
  *
  * autocannon runs in a worker thread (so the load generator does not share the server's event
- * loop) at HTTP_BENCH_CONNECTIONS connections for HTTP_BENCH_DURATION_SECONDS per route, after a
- * HTTP_BENCH_WARMUP_SECONDS warm-up of the same route:
- * - `GET /bench/hello` (baseline);
- * - `POST /api/predict/wait` without `job_id` (what-if: scored and gated, nothing stored);
- * - `POST /api/predict/wait` with a unique `job_id` per request (the prediction is stored).
- * Reported per prediction route: requests/s, p50 and p99 latency (ms, autocannon's histogram has
- * 1 ms resolution), each against hello's. Any non-2xx answer or socket error fails the bench.
- * Logging is at `silent` (the `gate.decision` line per request is built, then dropped).
+ * loop), after a HTTP_BENCH_WARMUP_SECONDS warm-up of the same route:
+ * - at a FIXED HTTP_BENCH_RATE requests/s (autocannon's `overallRate`) for
+ *   HTTP_BENCH_FIXED_SECONDS each: `GET /bench/hello` (baseline) and `POST /api/predict/wait`
+ *   without `job_id` (what-if: scored and gated, nothing stored — the calibration and the bundle
+ *   are served from memory). Reported: the rate sustained, p50 and p99 latency (ms, autocannon's
+ *   histogram has 1 ms resolution), each against hello's at the same rate;
+ * - as fast as HTTP_BENCH_CONNECTIONS connections go for HTTP_BENCH_DURATION_SECONDS:
+ *   `POST /api/predict/wait` with a unique `job_id` per request (the prediction is stored: one
+ *   conditional write), against hello's throughput the same way.
+ * Any non-2xx answer or socket error fails the bench. Logging is at `silent` (the `gate.decision`
+ * line per request is built, then dropped). Shutdown closes the server (waiting for the requests
+ * it accepted) before the stores.
  *
  * Run alone: `node --import tsx bench/http.bench.ts`.
  */
@@ -35,6 +39,10 @@ import { createRuntime } from '../src/entry/runtime.ts';
 import type { BenchResult } from './types.ts';
 
 export const HTTP_BENCH_CONNECTIONS = 16;
+/** The fixed request rate of the what-if and hello runs, requests/s. */
+export const HTTP_BENCH_RATE = 1_000;
+/** Measured seconds per fixed-rate route. */
+export const HTTP_BENCH_FIXED_SECONDS = 10;
 /** Measured seconds per route. */
 export const HTTP_BENCH_DURATION_SECONDS = 5;
 /** Unmeasured seconds per route before measuring (JIT, sockets, bundle cache). */
@@ -56,7 +64,7 @@ interface RouteLoad {
 
 type Target = Pick<AutocannonOptions, 'method' | 'headers' | 'body' | 'idReplacement'> & { readonly path: string };
 
-async function load(baseUrl: string, target: Target, durationSeconds: number): Promise<RouteLoad> {
+async function load(baseUrl: string, target: Target, durationSeconds: number, rate?: number): Promise<RouteLoad> {
   const { path, ...request } = target;
   const result = await autocannon({
     ...request,
@@ -65,21 +73,24 @@ async function load(baseUrl: string, target: Target, durationSeconds: number): P
     duration: durationSeconds,
     workers: 1,
     timeout: REQUEST_TIMEOUT_SECONDS,
+    ...(rate === undefined ? {} : { overallRate: rate }),
   });
   if (result.errors > 0 || result.non2xx > 0) {
     const codes = Object.entries(result.statusCodeStats).map(([code, stats]) => `${code}×${stats.count}`).join(' ');
     throw new Error(`${target.method ?? 'GET'} ${path}: ${result.errors} socket errors (${result.timeouts} timeouts), ${result.non2xx} non-2xx answers [${codes}]`);
   }
-  return { requestsPerSecond: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99, requests: result.requests.total };
+  return { requestsPerSecond: result.requests.total / result.duration, p50Ms: result.latency.p50, p99Ms: result.latency.p99, requests: result.requests.total };
 }
 
-async function measure(baseUrl: string, target: Target): Promise<RouteLoad> {
-  await load(baseUrl, target, HTTP_BENCH_WARMUP_SECONDS);
-  return load(baseUrl, target, HTTP_BENCH_DURATION_SECONDS);
+async function measure(baseUrl: string, target: Target, rate?: number): Promise<RouteLoad> {
+  await load(baseUrl, target, HTTP_BENCH_WARMUP_SECONDS, rate);
+  return load(baseUrl, target, rate === undefined ? HTTP_BENCH_DURATION_SECONDS : HTTP_BENCH_FIXED_SECONDS, rate);
 }
 
-function resultsOf(label: string, route: RouteLoad, hello: RouteLoad): BenchResult[] {
-  const where = `${HTTP_BENCH_CONNECTIONS} conn, ${HTTP_BENCH_DURATION_SECONDS} s, ${route.requests} requests`;
+function resultsOf(label: string, route: RouteLoad, hello: RouteLoad, rate?: number): BenchResult[] {
+  const where = rate === undefined
+    ? `${HTTP_BENCH_CONNECTIONS} conn, ${HTTP_BENCH_DURATION_SECONDS} s, ${route.requests} requests`
+    : `fixed ${rate}/s asked, ${HTTP_BENCH_FIXED_SECONDS} s, ${route.requests} requests`;
   const baseline = (value: number) => ({ name: `GET ${HELLO_PATH}`, value });
   return [
     { name: `http ${label} (${where})`, value: route.requestsPerSecond, unit: 'requests/s', baseline: baseline(hello.requestsPerSecond) },
@@ -122,11 +133,12 @@ export async function benchHttp(): Promise<BenchResult[]> {
     const server = await startHttpServer(app, { host: config.host, port: config.httpPort, acceptedHosts: acceptedHostsFor(config.apiKey) });
     try {
       const json = { method: 'POST', headers: { 'content-type': 'application/json' } } as const;
+      const helloFixed = await measure(server.url, { path: HELLO_PATH, method: 'GET' }, HTTP_BENCH_RATE);
+      const whatIf = await measure(server.url, { ...json, path: PREDICT_PATH, body: JSON.stringify(JOB) }, HTTP_BENCH_RATE);
       const hello = await measure(server.url, { path: HELLO_PATH, method: 'GET' });
-      const whatIf = await measure(server.url, { ...json, path: PREDICT_PATH, body: JSON.stringify(JOB) });
       // `[<id>]` becomes a fresh URL-safe id per request: every prediction is a new stored item.
       const stored = await measure(server.url, { ...json, path: PREDICT_PATH, body: JSON.stringify({ ...JOB, job_id: 'bench-[<id>]' }), idReplacement: true });
-      return [...resultsOf(`POST ${PREDICT_PATH} what-if`, whatIf, hello), ...resultsOf(`POST ${PREDICT_PATH} stored (job_id)`, stored, hello)];
+      return [...resultsOf(`POST ${PREDICT_PATH} what-if`, whatIf, helloFixed, HTTP_BENCH_RATE), ...resultsOf(`POST ${PREDICT_PATH} stored (job_id)`, stored, hello)];
     } finally {
       await server.close();
     }

@@ -23,8 +23,25 @@ export class DuplicateError extends VgacError {
 
 /** Storage or another outside system failed; the cause carries the vendor error. */
 export class InfrastructureError extends VgacError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('INFRASTRUCTURE', message, options);
+  constructor(message: string, options?: { cause?: unknown }, code = 'INFRASTRUCTURE') {
+    super(code, message, options);
+  }
+}
+
+/** The outside systems a request can wait on, as a 503 names them. */
+export type Dependency = 'dynamodb' | 's3';
+
+/**
+ * A dependency did not answer in time, was unreachable, failed on its side (5xx), or its circuit
+ * breaker is open after repeated such failures: retrying later may succeed. An InfrastructureError
+ * (same handling everywhere), with its own code so a client sees which dependency failed.
+ */
+export class DependencyUnavailableError extends InfrastructureError {
+  readonly dependency: Dependency;
+
+  constructor(dependency: Dependency, message: string, options?: { cause?: unknown }) {
+    super(message, options, 'DEPENDENCY_UNAVAILABLE');
+    this.dependency = dependency;
   }
 }
 

@@ -5,6 +5,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDependencyGuard, type DependencyGuard } from '../adapters/shared/dependency-guard.ts';
 
 export interface AwsCredentials {
   readonly accessKeyId: string;
@@ -20,11 +21,39 @@ export interface AwsClientOptions {
   readonly s3Endpoint?: string;
   /** Explicit credentials; otherwise the SDK's default chain, or dummies for loopback endpoints. */
   readonly credentials?: AwsCredentials;
+  /** Timeouts, retries and circuit breakers of every call; {@link DEFAULT_CALL_POLICY} when absent. */
+  readonly callPolicy?: AwsCallPolicy;
+}
+
+/**
+ * How long a call to DynamoDB or S3 may take and how often it is tried: each attempt must connect
+ * and answer within `timeoutMs` (time spent waiting for a pooled socket included), the SDK tries at most
+ * `maxAttempts` times (with its own jittered backoff), and after `breakerFailures` failed calls in
+ * a row the dependency's breaker fails calls at once for `breakerHalfOpenMs` (dependency-guard.ts).
+ * A stalled dependency therefore costs a request at most about maxAttempts × timeoutMs.
+ */
+export interface AwsCallPolicy {
+  readonly timeoutMs: number;
+  readonly maxAttempts: number;
+  readonly breakerFailures: number;
+  readonly breakerHalfOpenMs: number;
+}
+
+export const DEFAULT_CALL_POLICY: AwsCallPolicy = Object.freeze({ timeoutMs: 3_000, maxAttempts: 3, breakerFailures: 5, breakerHalfOpenMs: 5_000 });
+
+/** The SDK client settings of a call policy: per-attempt timeouts (that throw) and the attempt limit. */
+export function sdkCallSettings(policy: AwsCallPolicy): { requestHandler: { requestTimeout: number; connectionTimeout: number; throwOnRequestTimeout: true }; maxAttempts: number } {
+  return {
+    requestHandler: { requestTimeout: policy.timeoutMs, connectionTimeout: policy.timeoutMs, throwOnRequestTimeout: true },
+    maxAttempts: policy.maxAttempts,
+  };
 }
 
 export interface AwsClients {
   readonly dynamo: DynamoDBDocumentClient;
   readonly s3: S3Client;
+  /** Each client's circuit breaker: what `/health` reports. */
+  readonly guards: { readonly dynamodb: DependencyGuard; readonly s3: DependencyGuard };
   /** Closes the clients' keep-alive sockets. */
   destroy(): void;
 }
@@ -59,8 +88,12 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
   const dynamoCredentials = copyOf(options.credentials ?? (dynamoLocal ? LOCAL_DUMMY_CREDENTIALS : undefined));
   const s3Credentials = copyOf(options.credentials ?? (s3Local ? LOCAL_DUMMY_CREDENTIALS : undefined));
 
+  const policy = options.callPolicy ?? DEFAULT_CALL_POLICY;
+  const guardOf = (dependency: 'dynamodb' | 's3'): DependencyGuard => createDependencyGuard({ dependency, failuresToOpen: policy.breakerFailures, halfOpenAfterMs: policy.breakerHalfOpenMs });
+  const guards = { dynamodb: guardOf('dynamodb'), s3: guardOf('s3') };
   const dynamoBase = new DynamoDBClient({
     region: options.region,
+    ...sdkCallSettings(policy),
     ...(options.dynamoEndpoint === undefined ? {} : { endpoint: options.dynamoEndpoint }),
     ...(dynamoCredentials === undefined ? {} : { credentials: dynamoCredentials }),
   });
@@ -68,8 +101,11 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     marshallOptions: { removeUndefinedValues: true },
   });
 
+  guards.dynamodb.attach(dynamo.middlewareStack);
+
   const s3 = new S3Client({
     region: options.region,
+    ...sdkCallSettings(policy),
     ...(options.s3Endpoint === undefined
       ? {}
       : {
@@ -83,9 +119,12 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     ...(s3Credentials === undefined ? {} : { credentials: s3Credentials }),
   });
 
+  guards.s3.attach(s3.middlewareStack);
+
   return {
     dynamo,
     s3,
+    guards,
     destroy(): void {
       dynamo.destroy();
       dynamoBase.destroy();

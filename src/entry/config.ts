@@ -22,6 +22,19 @@ export const DEFAULT_BEDROCK_MODEL_ID = DEFAULT_MODEL_POLICY.defaultModelId;
 export const DEFAULT_BEDROCK_COMPLEX_MODEL_ID = DEFAULT_MODEL_POLICY.complexModelId;
 /** How long the agents wait for a collector before answering "cannot predict now", ms. */
 export const DEFAULT_OBSERVE_TIMEOUT_MS = 5_000;
+/** Per-attempt timeout of a DynamoDB or S3 call, ms (aws-clients.ts AwsCallPolicy). */
+export const DEFAULT_AWS_TIMEOUT_MS = 3_000;
+/** Attempts per DynamoDB or S3 call (the SDK's bounded retry). */
+export const DEFAULT_AWS_MAX_ATTEMPTS = 3;
+/** Failed calls in a row that open a dependency's circuit breaker. */
+export const DEFAULT_BREAKER_FAILURES = 5;
+/** How long an open breaker fails calls at once before trying one, ms. */
+export const DEFAULT_BREAKER_HALF_OPEN_MS = 5_000;
+/**
+ * How old a cluster's calibration (calibrator, standing, wait state) the serving path may use, ms:
+ * the staleness bound argued in src/app/learning/calibration-cache.ts. 0 reads it on every request.
+ */
+export const DEFAULT_CALIBRATION_MAX_AGE_MS = 1_000;
 /** Request bodies above this are refused with 413 (bytes). */
 export const DEFAULT_BODY_LIMIT_BYTES = 262_144;
 /** Slack's Web API base URL; tests point it at a loopback server. */
@@ -97,6 +110,12 @@ const EnvSchema = z.object({
   VGAC_BEDROCK_CONTROL_ENDPOINT: optionalUrl,
   VGAC_BEDROCK_COMPLEX_MODEL_ID: z.string().min(1).default(DEFAULT_BEDROCK_COMPLEX_MODEL_ID),
   VGAC_OBSERVE_TIMEOUT_MS: z.coerce.number().int().min(1).max(120_000).default(DEFAULT_OBSERVE_TIMEOUT_MS),
+  // Timeouts, bounded retries and circuit breakers of every DynamoDB and S3 call; the serving path's calibration staleness bound.
+  VGAC_AWS_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(DEFAULT_AWS_TIMEOUT_MS),
+  VGAC_AWS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(DEFAULT_AWS_MAX_ATTEMPTS),
+  VGAC_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1_000).default(DEFAULT_BREAKER_FAILURES),
+  VGAC_BREAKER_HALF_OPEN_MS: z.coerce.number().int().min(10).max(600_000).default(DEFAULT_BREAKER_HALF_OPEN_MS),
+  VGAC_CALIBRATION_MAX_AGE_MS: z.coerce.number().int().min(0).max(60_000).default(DEFAULT_CALIBRATION_MAX_AGE_MS),
   // `vgac start` (issue 5): the folder of the reference data it replays (default ../shared/data from the repository root).
   VGAC_SHARED_DATA: z.string().min(1).optional(),
   // Lambda (issue 6): what template.yaml passes to every function, plus endpoint overrides for tests.
@@ -164,6 +183,10 @@ export interface Config {
   /** Cluster for prediction requests that name none (VGAC clients). */
   readonly defaultClusterId: string | undefined;
   readonly bodyLimitBytes: number;
+  /** Timeouts, attempts and circuit breakers of every DynamoDB and S3 call (aws-clients.ts AwsCallPolicy). */
+  readonly callPolicy: { readonly timeoutMs: number; readonly maxAttempts: number; readonly breakerFailures: number; readonly breakerHalfOpenMs: number };
+  /** How old a calibration the serving path may use, ms (0: read on every request). */
+  readonly calibrationMaxAgeMs: number;
   /** Slack app settings; the Slack routes are off without a signing secret. Secrets never logged. */
   readonly slack: {
     readonly signingSecret: string | undefined;
@@ -301,6 +324,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     corsOrigin: values.VGAC_CORS_ORIGIN,
     defaultClusterId: values.VGAC_DEFAULT_CLUSTER,
     bodyLimitBytes: values.VGAC_BODY_LIMIT_BYTES,
+    callPolicy: Object.freeze({ timeoutMs: values.VGAC_AWS_TIMEOUT_MS, maxAttempts: values.VGAC_AWS_MAX_ATTEMPTS, breakerFailures: values.VGAC_BREAKER_FAILURES, breakerHalfOpenMs: values.VGAC_BREAKER_HALF_OPEN_MS }),
+    calibrationMaxAgeMs: values.VGAC_CALIBRATION_MAX_AGE_MS,
     slack: Object.freeze({
       signingSecret: values.VGAC_SLACK_SIGNING_SECRET,
       botToken: values.VGAC_SLACK_BOT_TOKEN,

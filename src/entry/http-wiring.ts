@@ -40,9 +40,10 @@ export interface HttpParts {
   readonly clock?: Clock;
 }
 
-export function createHttpDeps(runtime: Pick<Runtime, 'config' | 'learning'>, parts: HttpParts): HttpDeps {
+export function createHttpDeps(runtime: Pick<Runtime, 'config' | 'learning'> & Partial<Pick<Runtime, 'health'>>, parts: HttpParts): HttpDeps {
   return {
     learning: runtime.learning,
+    ...(runtime.health === undefined ? {} : { health: runtime.health }),
     observer: parts.observer,
     clock: parts.clock ?? systemClock,
     settings: httpSettingsOf(runtime.config),
@@ -56,7 +57,7 @@ export function createHttpDeps(runtime: Pick<Runtime, 'config' | 'learning'>, pa
 /** What a runtime passes to {@link composeHttpApp}. */
 export interface HttpAppParts {
   /** The configuration (its API key as resolved by the entry: environment or SSM), the learning loop, the logger. */
-  readonly runtime: Pick<Runtime, 'config' | 'learning' | 'logger'>;
+  readonly runtime: Pick<Runtime, 'config' | 'learning' | 'logger'> & Partial<Pick<Runtime, 'health'>>;
   /** What the prediction API reads the queue through (a collector, the VGAC platform, the stored state). */
   readonly observer: ClusterObserver;
   readonly escalations: EscalationStore;
@@ -73,7 +74,7 @@ export interface HttpAppParts {
 
 /** The one HTTP app. */
 export function composeHttpApp(parts: HttpAppParts): Hono {
-  const { config, learning, logger } = parts.runtime;
+  const { config, learning, logger, health } = parts.runtime;
   const clock = parts.clock ?? systemClock;
   const agentCore = createAgentCoreRoutes({
     runtime: parts.agents,
@@ -84,7 +85,7 @@ export function composeHttpApp(parts: HttpAppParts): Hono {
   });
   return createHttpApp(
     createHttpDeps(
-      { config, learning },
+      { config, learning, ...(health === undefined ? {} : { health }) },
       {
         observer: parts.observer,
         escalations: parts.escalations,

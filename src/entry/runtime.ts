@@ -4,7 +4,9 @@
  * unless endpoints are configured; AWS mode talks to the real services. Only entries call this.
  */
 import { createLearningDeps, sha256Hex, type LearningDeps, type LearningSettings } from '../app/learning/learning-deps.ts';
+import type { DependencyHealth } from '../app/ports/dependency-health.ts';
 import type { Logger } from '../app/ports/logger.ts';
+import { dependencyHealth, dynamoProbe, s3Probe } from './dependency-health.ts';
 import { dynamoLearningStores } from './learning-stores.ts';
 import { ensureTable } from '../adapters/dynamodb/table-definition.ts';
 import { createPowertoolsLogger } from '../adapters/logging/powertools-logger.ts';
@@ -29,6 +31,8 @@ export interface Runtime {
   readonly endpoints: { readonly dynamo: string; readonly s3: string } | undefined;
   /** SHA-256 hex of a text: bundle ids and data hashes. */
   readonly hash: (text: string) => string;
+  /** DynamoDB's and S3's circuit breakers: what `/health` reports (absent: liveness only). */
+  readonly health?: DependencyHealth;
   close(): Promise<void>;
 }
 
@@ -52,6 +56,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   }
   const clients = createAwsClients({
     region: config.region,
+    callPolicy: config.callPolicy,
     ...(dynamoEndpoint === undefined ? {} : { dynamoEndpoint }),
     ...(s3Endpoint === undefined ? {} : { s3Endpoint }),
   });
@@ -67,7 +72,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     throw error;
   }
   const learning = createLearningDeps({
-    ...dynamoLearningStores(clients.dynamo, config.table),
+    ...dynamoLearningStores(clients.dynamo, config.table, { calibrationMaxAgeMs: config.calibrationMaxAgeMs }),
     bundles: new S3BundleStore({ client: clients.s3, bucket: config.bucket }),
     gate: config.gate,
     logger,
@@ -80,6 +85,10 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     logger,
     endpoints: dynamoEndpoint !== undefined && s3Endpoint !== undefined ? { dynamo: dynamoEndpoint, s3: s3Endpoint } : undefined,
     hash: sha256Hex,
+    health: dependencyHealth([
+      { guard: clients.guards.dynamodb, probe: dynamoProbe(clients.dynamo, config.table) },
+      { guard: clients.guards.s3, probe: s3Probe(clients.s3, config.bucket) },
+    ]),
     async close() {
       clients.destroy();
       await embedded?.stop();

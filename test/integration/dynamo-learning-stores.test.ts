@@ -177,8 +177,8 @@ describe('no wedged job ids', () => {
     const again = await recordJobOutcome(deps, { clusterId, jobId: 'job-1', waitSeconds: 900, nowMs: JAN_1_2025_MS + 990_000 });
 
     expect(retry.result.status).toBe('duplicate');
-    expect(retry.fold.folded).toBe(1);
-    expect(again.fold.folded).toBe(0);
+    expect(retry.fold?.folded).toBe(1);
+    expect(again.fold?.folded).toBe(0);
     expect((await stores.learning.load(clusterId))?.totalOutcomes).toBe(1);
   });
 
@@ -193,7 +193,7 @@ describe('no wedged job ids', () => {
 
     expect(stored.prediction.jobId).toBe('job-1');
     expect(outcome.result.status).toBe('recorded');
-    const item = await aws.clients.dynamo.send(new GetCommand({ TableName: tableName, Key: { PK: `CLUSTER#${clusterId}`, SK: 'JOB#job-1' } }));
-    expect(item.Item?.foldedAtMs).toBe(JAN_1_2025_MS + 30_000);
+    const marker = await aws.clients.dynamo.send(new GetCommand({ TableName: tableName, Key: { PK: `CLUSTER#${clusterId}`, SK: 'FOLDED#job-1' } }));
+    expect(marker.Item?.foldedAtMs).toBe(JAN_1_2025_MS + 30_000);
   });
 });

@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAwsClients, isLoopbackEndpoint, type AwsClients } from '../../src/entry/aws-clients.ts';
+import { createAwsClients, type AwsCallPolicy, isLoopbackEndpoint, type AwsClients } from '../../src/entry/aws-clients.ts';
 import { startEmbeddedAws } from '../../src/entry/local/embedded-aws.ts';
 
 export const TEST_REGION = 'us-east-1';
@@ -38,9 +38,17 @@ export function assertLoopbackEndpoints(...endpoints: readonly string[]): void {
 }
 
 /** Clients for already-running loopback endpoints (checked first). */
+/**
+ * The call policy of test clients. dynalite runs in the test's own process, whose event loop the
+ * test's load (hundreds of concurrent calls, folds of 50 KB records) can keep busy for seconds, so
+ * a production timeout would fail calls that are only waiting their turn. Timeouts, retries and
+ * the breaker are exercised where a dependency really stalls (dependency-timeouts.test.ts).
+ */
+export const TEST_CALL_POLICY: AwsCallPolicy = Object.freeze({ timeoutMs: 60_000, maxAttempts: 3, breakerFailures: 1_000, breakerHalfOpenMs: 1_000 });
+
 export function loopbackClients(dynamoEndpoint: string, s3Endpoint: string): AwsClients {
   assertLoopbackEndpoints(dynamoEndpoint, s3Endpoint);
-  return createAwsClients({ region: TEST_REGION, dynamoEndpoint, s3Endpoint });
+  return createAwsClients({ region: TEST_REGION, dynamoEndpoint, s3Endpoint, callPolicy: TEST_CALL_POLICY });
 }
 
 /** Starts dynalite + s3rver in a new temp directory on free loopback ports. */

@@ -4,6 +4,8 @@
  * dynalite apply it, then destroys the client's connection instead of relaying the answer. The
  * SDK sees a reset socket (`ECONNRESET`, a transient error), and retries the identical request —
  * exactly the "applied, but the response was lost" case conditional writes must survive.
+ * It can also refuse requests: reset the connection without forwarding (never applied), for as
+ * many matching requests as asked — enough to outlast the SDK's retries and fail the call.
  */
 import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,6 +30,10 @@ export interface LossyDynamoProxy {
   readonly endpoint: string;
   /** Drops the response of the next request matching `rule` (once per call). */
   loseNextResponse(rule: LossRule): void;
+  /** Resets the connection of the next `times` requests matching `rule` without forwarding them. */
+  refuseNext(rule: LossRule, times: number): void;
+  /** Requests refused so far (operation names, in order). */
+  readonly refused: readonly string[];
   /** Responses dropped so far, in order. */
   readonly lost: readonly LostResponse[];
   /** Operation names of every request received, in order (retries included). */
@@ -48,6 +54,9 @@ export async function startLossyDynamoProxy(targetEndpoint: string): Promise<Los
   const rules: LossRule[] = [];
   const lost: LostResponse[] = [];
   const received: string[] = [];
+  const refusals: { rule: LossRule; left: number }[] = [];
+  const refused: string[] = [];
+  const matches = (rule: LossRule, operation: string, text: string): boolean => rule.operation === operation && (rule.bodyIncludes === undefined || text.includes(rule.bodyIncludes));
 
   const server = createServer((clientRequest, clientResponse) => {
     void (async () => {
@@ -55,6 +64,13 @@ export async function startLossyDynamoProxy(targetEndpoint: string): Promise<Los
       const operation = String(clientRequest.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
       received.push(operation);
       const text = body.toString('utf8');
+      const refusal = refusals.find((entry) => entry.left > 0 && matches(entry.rule, operation, text));
+      if (refusal !== undefined) {
+        refusal.left -= 1;
+        refused.push(operation);
+        clientRequest.socket.destroy();
+        return;
+      }
       const ruleIndex = rules.findIndex((rule) => rule.operation === operation && (rule.bodyIncludes === undefined || text.includes(rule.bodyIncludes)));
       // Taken now, so a retry arriving while this request is still upstream is relayed.
       const loseThis = ruleIndex >= 0;
@@ -86,6 +102,10 @@ export async function startLossyDynamoProxy(targetEndpoint: string): Promise<Los
     loseNextResponse(rule: LossRule): void {
       rules.push(rule);
     },
+    refuseNext(rule: LossRule, times: number): void {
+      refusals.push({ rule, left: times });
+    },
+    refused,
     lost,
     received,
     async close(): Promise<void> {

@@ -32,7 +32,13 @@ export const SortKey = {
   predictionPrefix: 'PREDICTION#',
   jobPrefix: 'JOB#',
   inboxPrefix: 'INBOX#',
+  foldedPrefix: 'FOLDED#',
 } as const;
+
+/** Sort key of the marker that a job's outcome is in the learning state (written when it is acknowledged). */
+export function foldedSortKey(jobId: string): string {
+  return `${SortKey.foldedPrefix}${jobId}`;
+}
 
 /** GSI1PK of every calibration item: the one partition of the cluster listing index. */
 export const CLUSTER_LIST_PARTITION = 'CLUSTERS';

@@ -8,8 +8,10 @@
  *   precision, so packing is exact, and a value that is not is refused, never rounded.
  * - The summary follows it, written only over an older one (`learningVersion`), so two writers that
  *   commit in one order never leave the summary of the earlier record.
- * - Acknowledging outcomes deletes their inbox items and marks their predictions folded (a retried
- *   delivery of a folded outcome is then not queued again).
+ * - Acknowledging outcomes deletes their inbox items and writes a `FOLDED#{jobId}` marker for each
+ *   (a retried delivery of a folded outcome is then not queued again), both in shared
+ *   BatchWriteItem requests: a few requests per fold, not one per outcome. A marker expires with
+ *   its prediction.
  */
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { CalibrationSource } from '../../app/ports/calibration-source.ts';
@@ -22,13 +24,11 @@ import type { OnlineWaitState } from '../../core/conformal/online-wait-interval.
 import { InfrastructureError } from '../../app/errors.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import { CalibrationRecordSchema, LearningRecordSchema, PendingOutcomeSchema, decodeItem, validForWrite } from './cluster-table-items.ts';
-import { CLUSTER_LIST_PARTITION, SortKey, clusterPartitionKey, inboxSortKey, jobSortKey } from './cluster-table-keys.ts';
+import { CLUSTER_LIST_PARTITION, SortKey, clusterPartitionKey, foldedSortKey, inboxSortKey, predictionExpiresAtSeconds } from './cluster-table-keys.ts';
 import { FOLDED_ATTRIBUTE } from './dynamo-prediction-log.ts';
-import { TableKey } from './table-definition.ts';
+import { TTL_ATTRIBUTE, TableKey } from './table-definition.ts';
 import { TableIo, packBytes, packFloat32, packFloat64, unpackBytes, unpackFloat32, unpackFloat64, versionIs, type Item, type TableIoOptions } from './table-io.ts';
-
-/** DynamoDB's BatchWriteItem takes at most this many requests. */
-const BATCH_WRITE_LIMIT = 25;
+import { BATCH_WRITE_LIMIT } from './batched-puts.ts';
 
 /** Bytes per folded-job key (16 hex digits). */
 const JOB_KEY_BYTES = 8;
@@ -204,29 +204,39 @@ export class DynamoLearningStateStore implements LearningStateStore, Calibration
   }
 
   async acknowledge(outcomes: readonly PendingOutcome[]): Promise<void> {
-    for (let start = 0; start < outcomes.length; start += BATCH_WRITE_LIMIT) {
-      const batch = outcomes.slice(start, start + BATCH_WRITE_LIMIT);
-      let requests = batch.map((pending) => ({
-        DeleteRequest: { Key: { [TableKey.partition]: clusterPartitionKey(pending.clusterId), [TableKey.sort]: inboxSortKey(pending.outcome.observedAtMs, pending.jobId) } },
-      }));
-      // BatchWriteItem may leave some unprocessed under throttling: send those again (deletes are idempotent).
-      for (let attempt = 0; requests.length > 0; attempt += 1) {
-        const response = await this.#io.send('BatchWriteItem', () => this.#io.client.send(new BatchWriteCommand({ RequestItems: { [this.#io.tableName]: requests } })));
-        requests = (response.UnprocessedItems?.[this.#io.tableName] ?? []) as typeof requests;
-        if (requests.length > 0 && attempt >= 5) throw new InfrastructureError(`DynamoDB left ${requests.length} pending outcomes unacknowledged after ${attempt + 1} attempts`);
-      }
-      await Promise.all(
-        batch.map((pending) =>
-          this.#io.conditionalUpdate({
-            Key: { [TableKey.partition]: clusterPartitionKey(pending.clusterId), [TableKey.sort]: jobSortKey(pending.jobId) },
-            UpdateExpression: 'SET #folded = :now',
-            // A prediction past its TTL is gone: nothing to mark, and no stub item.
-            ConditionExpression: 'attribute_exists(#pk)',
-            ExpressionAttributeNames: { '#pk': TableKey.partition, '#folded': FOLDED_ATTRIBUTE },
-            ExpressionAttributeValues: { ':now': pending.outcome.observedAtMs },
-          }),
-        ),
-      );
-    }
+    // The markers first: an inbox item is deleted only once its marker is stored, so a crash in
+    // between leaves it pending with its job already listed as folded (the fold drops it then).
+    const markers = outcomes.map((pending) => ({
+      PutRequest: {
+        Item: {
+          [TableKey.partition]: clusterPartitionKey(pending.clusterId),
+          [TableKey.sort]: foldedSortKey(pending.jobId),
+          [FOLDED_ATTRIBUTE]: pending.outcome.observedAtMs,
+          [TTL_ATTRIBUTE]: predictionExpiresAtSeconds(pending.predictedAtMs),
+        },
+      },
+    }));
+    const deletes = outcomes.map((pending) => ({
+      DeleteRequest: { Key: { [TableKey.partition]: clusterPartitionKey(pending.clusterId), [TableKey.sort]: inboxSortKey(pending.outcome.observedAtMs, pending.jobId) } },
+    }));
+    await this.#batchWrite(markers);
+    await this.#batchWrite(deletes);
+  }
+
+  /** Sends `requests` in BatchWriteItems of 25, in parallel; unprocessed ones are sent again (puts and deletes here are idempotent). */
+  async #batchWrite(requests: readonly Item[]): Promise<void> {
+    const batches: Item[][] = [];
+    for (let start = 0; start < requests.length; start += BATCH_WRITE_LIMIT) batches.push(requests.slice(start, start + BATCH_WRITE_LIMIT));
+    await Promise.all(
+      batches.map(async (batch) => {
+        let left = batch;
+        // BatchWriteItem may leave some unprocessed under throttling: send those again.
+        for (let attempt = 0; left.length > 0; attempt += 1) {
+          const response = await this.#io.send('BatchWriteItem', () => this.#io.client.send(new BatchWriteCommand({ RequestItems: { [this.#io.tableName]: left } })));
+          left = response.UnprocessedItems?.[this.#io.tableName] ?? [];
+          if (left.length > 0 && attempt >= 5) throw new InfrastructureError(`DynamoDB left ${left.length} pending-outcome writes unprocessed after ${attempt + 1} attempts`);
+        }
+      }),
+    );
   }
 }

@@ -6,7 +6,8 @@
  *   prediction for the job is refused, and there is no second item a crash could leave half
  *   written. Its writeId (write-id.ts) makes an SDK retry of an applied write count as ours.
  * - An outcome is one conditional UpdateItem on the prediction (`attribute_not_exists(outcome)`),
- *   then one PutItem of the pending outcome (`INBOX#…`) the learning state folds. The second write
+ *   then a put of the pending outcome (`INBOX#…`) the learning state folds — batched with the
+ *   inbox puts of concurrent outcomes into one BatchWriteItem (batched-puts.ts). The second write
  *   is idempotent (same key, same content), and a duplicate delivery repeats it while the
  *   prediction is not yet marked folded: an outcome whose first delivery failed between the two
  *   writes is completed by its retry, and one already folded is not queued again.
@@ -16,9 +17,10 @@ import type { Outcome, PendingOutcome, PredictionRecord } from '../../app/record
 import { DuplicateError, UnknownJobError } from '../../app/errors.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import { OutcomeSchema, PendingOutcomeSchema, PredictionRecordSchema, decodeItem, validForWrite } from './cluster-table-items.ts';
-import { clusterPartitionKey, inboxSortKey, jobSortKey, predictionExpiresAtSeconds, predictionListPartition, predictionSortKey } from './cluster-table-keys.ts';
+import { clusterPartitionKey, foldedSortKey, inboxSortKey, jobSortKey, predictionExpiresAtSeconds, predictionListPartition, predictionSortKey } from './cluster-table-keys.ts';
 import { CLUSTER_INDEX_NAME, TTL_ATTRIBUTE, TableKey } from './table-definition.ts';
 import { MUST_NOT_EXIST, TableIo, type Item, type TableIoOptions } from './table-io.ts';
+import { BatchedPuts } from './batched-puts.ts';
 
 /**
  * Bytes reserved in every prediction item for the outcome `recordOutcome` adds later, so a
@@ -29,7 +31,10 @@ export const OUTCOME_RESERVE_BYTES = 256;
 /** Attribute of a prediction item holding the writeId of the `recordOutcome` call that stored its outcome. */
 export const OUTCOME_WRITE_ID_ATTRIBUTE = 'outcomeWriteId';
 
-/** Attribute set on a prediction once its outcome is in the learning state. */
+/**
+ * When a job's outcome entered the learning state: the attribute of its `FOLDED#{jobId}` marker
+ * (and, as older versions wrote it, of the prediction itself).
+ */
 export const FOLDED_ATTRIBUTE = 'foldedAtMs';
 
 /** Items read per query page at least, when looking for outcomes among newer predictions without one. */
@@ -61,9 +66,12 @@ export function inboxItem(pending: PendingOutcome): Item {
 
 export class DynamoPredictionLog implements PredictionLog {
   readonly #io: TableIo;
+  /** Inbox items of concurrent outcomes go out together (batched-puts.ts): one request carries many. */
+  readonly #inbox: BatchedPuts;
 
   constructor(options: TableIoOptions) {
     this.#io = new TableIo(options);
+    this.#inbox = new BatchedPuts(this.#io);
   }
 
   async record(prediction: PredictionRecord): Promise<void> {
@@ -107,10 +115,17 @@ export class DynamoPredictionLog implements PredictionLog {
     const prediction = decodeItem(PredictionRecordSchema, stored, what);
     const storedOutcome = prediction.outcome;
     if (storedOutcome === undefined) throw new UnknownJobError(clusterId, jobId);
-    if (status === 'recorded' || stored[FOLDED_ATTRIBUTE] === undefined) {
-      await this.#io.put(inboxItem(pendingOutcomeOf(prediction, storedOutcome)));
+    // A repeated delivery re-queues the outcome unless it is already folded (its marker, read only
+    // on this rare path): that completes an outcome whose first queueing failed.
+    if (status === 'recorded' || !(await this.#folded(clusterId, jobId, stored))) {
+      await this.#inbox.put(inboxItem(pendingOutcomeOf(prediction, storedOutcome)));
     }
     return { status, prediction };
+  }
+
+  async #folded(clusterId: string, jobId: string, prediction: Item): Promise<boolean> {
+    if (prediction[FOLDED_ATTRIBUTE] !== undefined) return true;
+    return (await this.#io.get(clusterPartitionKey(clusterId), foldedSortKey(jobId))) !== undefined;
   }
 
   async find(clusterId: string, jobId: string): Promise<PredictionRecord | undefined> {

@@ -4,7 +4,8 @@
  * of SDK errors into InfrastructureError. An adapter holds one TableIo and adds its own port.
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import { InfrastructureError } from '../../app/errors.ts';
+import { DependencyUnavailableError, InfrastructureError } from '../../app/errors.ts';
+import { isDependencyFailure } from '../shared/dependency-guard.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import { MAX_ITEM_SIZE_BYTES, dynamoItemSizeBytes } from './dynamo-item-size.ts';
 import { TableKey } from './table-definition.ts';
@@ -27,9 +28,16 @@ export interface TableIoOptions {
   readonly newWriteId?: NewWriteId;
 }
 
-/** The error every adapter throws for a failed DynamoDB call: the operation and table, never the payload. */
+/**
+ * The error every adapter throws for a failed DynamoDB call: the operation and table, never the
+ * payload. DynamoDB timing out, unreachable, failing on its side or behind an open breaker is a
+ * DependencyUnavailableError naming it (a 503 a client may retry).
+ */
 export function infrastructure(operation: string, tableName: string, cause: unknown): InfrastructureError {
   const name = cause instanceof Error ? cause.name : 'unknown error';
+  if (isDependencyFailure(cause)) {
+    return new DependencyUnavailableError('dynamodb', `DynamoDB is unavailable: ${operation} on table '${tableName}' failed: ${name}`, { cause });
+  }
   return new InfrastructureError(`DynamoDB ${operation} on table '${tableName}' failed: ${name}`, { cause });
 }
 

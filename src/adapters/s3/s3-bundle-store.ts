@@ -13,7 +13,8 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import type { BundleStore } from '../../app/ports/bundle-store.ts';
-import { DuplicateError, InfrastructureError } from '../../app/errors.ts';
+import { DependencyUnavailableError, DuplicateError, InfrastructureError } from '../../app/errors.ts';
+import { isDependencyFailure } from '../shared/dependency-guard.ts';
 import { InvalidBundleError, InvalidInputError } from '../../core/errors.ts';
 import { ModelBundleSchema, type ModelBundle } from '../../core/model/bundle.ts';
 
@@ -219,5 +220,6 @@ function httpStatus(error: unknown): number | undefined {
 }
 
 function infrastructure(operation: string, target: string, cause: unknown): InfrastructureError {
+  if (isDependencyFailure(cause)) return new DependencyUnavailableError('s3', `S3 is unavailable: ${operation} on '${target}' failed: ${errorName(cause) || 'unknown error'}`, { cause });
   return new InfrastructureError(`S3 ${operation} on '${target}' failed: ${errorName(cause) || 'unknown error'}`, { cause });
 }

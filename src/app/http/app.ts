@@ -4,7 +4,7 @@
  *
  * - `/api/*`: the VGAC-compatible prediction API, clusters and calibration, escalations,
  *   outcomes, queue transitions pushed by `vgac agent`; JSON in and out, zod-validated, API key in `x-api-key` when configured.
- * - `/health`: liveness, no key.
+ * - `/health`: liveness and the dependencies failing now (503 `degraded` naming them), no key.
  * - `/slack/*`: the Slack app (its own signature check instead of the API key).
  * - mounted sub-apps: the AgentCore contract (`/ping` open; `/invocations` checks the same API
  *   key itself, see agentcore-routes.ts), the dashboard.
@@ -77,7 +77,12 @@ export function createHttpApp(deps: HttpDeps): Hono {
   }
   app.use('/api/*', apiKeyAuth(settings.apiKey));
 
-  app.get('/health', (c) => c.json({ status: 'ok' }));
+  // Liveness, and whether a dependency is failing (degraded: 503 naming it, so a load balancer or
+  // a probe stops sending work that would only wait out its timeout).
+  app.get('/health', async (c) => {
+    const failing = deps.health === undefined ? [] : await deps.health.failing();
+    return failing.length === 0 ? c.json({ status: 'ok' }) : c.json({ status: 'degraded', dependencies: failing }, 503);
+  });
 
   const clusterOf = (requested: string | undefined, path: string): string => {
     const clusterId = requested ?? settings.defaultClusterId;
@@ -162,17 +167,19 @@ export function createHttpApp(deps: HttpDeps): Hono {
       }
     }
     const response = await recordJobOutcome(learning, { clusterId: body.cluster_id, jobId: body.job_id, waitSeconds: body.wait_seconds, nowMs: clock.nowMs() });
-    const { result, fold } = response;
+    const { result, fold, calibration } = response;
     return c.json(
       {
         status: result.status,
         cluster_id: body.cluster_id,
         job_id: body.job_id,
         long_wait: result.prediction.outcome?.longWait ?? null,
-        // The cluster's outcomes since onboarding or the last re-baseline, this one folded in (when it was).
-        outcome_count: fold.calibration?.outcomes ?? null,
-        scope: fold.calibration?.scope ?? null,
-        maintenance_scheduled: fold.maintenanceScheduled,
+        // `folded`: in the learning state before this answer; `queued`: durably queued, folded in the background moments later.
+        fold: fold === undefined ? 'queued' : 'folded',
+        // The cluster's outcomes since onboarding or the last re-baseline, this one folded in (null while it is queued).
+        outcome_count: fold === undefined ? null : calibration.outcomes,
+        scope: calibration.scope,
+        maintenance_scheduled: fold?.maintenanceScheduled ?? false,
       },
       result.status === 'recorded' ? 201 : 200,
     );

@@ -6,7 +6,7 @@
  */
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { VgacError } from '../../core/errors.ts';
-import { InvalidRequestError, type RequestIssue } from '../errors.ts';
+import { DependencyUnavailableError, InvalidRequestError, type Dependency, type RequestIssue } from '../errors.ts';
 import type { Logger } from '../ports/logger.ts';
 
 /** HTTP status by `VgacError.code`. Codes not listed are server faults (500). */
@@ -27,6 +27,7 @@ export const ERROR_STATUS_BY_CODE: Readonly<Record<string, ContentfulStatusCode>
   // An upstream (Slurm controller, VGAC platform API) refused our credentials: its fault, not the client's.
   AUTH: 502,
   INFRASTRUCTURE: 503,
+  DEPENDENCY_UNAVAILABLE: 503,
   SOURCE_UNAVAILABLE: 503,
   BUDGET_EXHAUSTED: 503,
   REASONER: 503,
@@ -38,6 +39,8 @@ export interface ErrorBody {
     readonly code: string;
     readonly message: string;
     readonly issues?: readonly RequestIssue[];
+    /** The dependency that failed (DEPENDENCY_UNAVAILABLE): retrying later may succeed. */
+    readonly dependency?: Dependency;
   };
 }
 
@@ -53,7 +56,8 @@ export function mapError(error: unknown): MappedError {
     // A VgacError of an unlisted code is a server fault too: keep its message out of the reply.
     if (status === 500) return internal();
     const issues = error instanceof InvalidRequestError && error.issues.length > 0 ? { issues: error.issues } : {};
-    return { status, body: { error: { code: error.code, message: error.message, ...issues } } };
+    const dependency = error instanceof DependencyUnavailableError ? { dependency: error.dependency } : {};
+    return { status, body: { error: { code: error.code, message: error.message, ...issues, ...dependency } } };
   }
   return internal();
 }

@@ -8,6 +8,7 @@ import type { Hono } from 'hono';
 import type { LearningDeps } from '../learning/learning-deps.ts';
 import type { DecideEscalationRequest, DecideEscalationResult } from '../agents/decide-escalation.ts';
 import type { ClusterObserver } from '../ports/cluster-observer.ts';
+import type { DependencyHealth } from '../ports/dependency-health.ts';
 import type { EscalationStore } from '../ports/escalation-store.ts';
 
 /** Time, injected: wall-clock ms for records, monotonic ms for measuring latency. */
@@ -68,4 +69,6 @@ export interface HttpDeps {
   readonly mounts?: readonly Hono[];
   /** The Slack sub-app, mounted at `/slack`. */
   readonly slack?: Hono;
+  /** What `/health` reports; without it `/health` is liveness only (always ok). */
+  readonly health?: DependencyHealth;
 }

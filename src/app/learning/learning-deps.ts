@@ -12,6 +12,7 @@ import type { BundleStore } from '../ports/bundle-store.ts';
 import type { CalibrationHistoryStore } from '../ports/calibration-history-store.ts';
 import type { CalibrationSource } from '../ports/calibration-source.ts';
 import type { ClusterRegistry } from '../ports/cluster-registry.ts';
+import type { FoldScheduler } from '../ports/fold-scheduler.ts';
 import type { LearningStateStore } from '../ports/learning-state-store.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { MaintenanceScheduler } from '../ports/maintenance-scheduler.ts';
@@ -67,6 +68,12 @@ export interface LearningDeps {
    * conditional write under concurrency. Unset (the replay, single-writer tools): no lease.
    */
   readonly foldLease?: OnceGuard;
+  /**
+   * Where an outcome's fold runs. Unset: inline, before the outcome call returns (the replay,
+   * tools, Lambda). A server sets a background scheduler (background-folds.ts): the outcome is
+   * answered once durably queued and folded, with the others pending, moments later.
+   */
+  readonly folds?: FoldScheduler;
 }
 
 /** SHA-256 hex: ids of bundles published by the loop (a pure computation, so the app may use node:crypto). */

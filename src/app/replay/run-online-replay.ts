@@ -165,8 +165,8 @@ export async function runOnlineReplay(
     if (job.predicted) {
       response = await recordJobOutcome(replayDeps, { clusterId, jobId: job.jobId, waitSeconds, nowMs: event.timeMs });
       outcomes += 1;
-      const calibration = response.fold.calibration;
-      for (const change of response.fold.changes) timeline.push(changeEntry(change, calibration));
+      const calibration = response.calibration;
+      for (const change of response.fold?.changes ?? []) timeline.push(changeEntry(change, calibration));
       for (const result of maintained.splice(0)) {
         const current = await deps.calibration.current(clusterId);
         if (current === undefined) continue;

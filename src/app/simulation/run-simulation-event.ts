@@ -59,7 +59,7 @@ export async function runSimulationEvent(deps: SimulationDeps, event: Simulation
   deps.clusters.started(clusterId, jobId);
   try {
     const response = await recordJobOutcome(deps.learning, { clusterId, jobId, waitSeconds: event.job.waitSeconds, nowMs });
-    return { kind: 'resolved', clusterId, jobId, counted: response.result.status === 'recorded', maintenanceScheduled: response.fold.maintenanceScheduled, driftResponses: response.fold.changes.filter((change) => change.calibrator !== 'keep').length };
+    return { kind: 'resolved', clusterId, jobId, counted: response.result.status === 'recorded', maintenanceScheduled: response.fold?.maintenanceScheduled ?? false, driftResponses: (response.fold?.changes ?? []).filter((change) => change.calibrator !== 'keep').length };
   } catch (error) {
     // The submit failed (or was skipped before it stored anything): there is nothing to join.
     if (error instanceof UnknownJobError) return { kind: 'skipped', clusterId, jobId, reason: 'no prediction to join' };

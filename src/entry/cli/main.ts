@@ -110,7 +110,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     if (error instanceof VgacError) {
       process.stderr.write(`vgac ${name}: ${error.message}\n`);
-      return error.code === 'INFRASTRUCTURE' ? 1 : 2;
+      return error.code === 'INFRASTRUCTURE' || error.code === 'DEPENDENCY_UNAVAILABLE' ? 1 : 2;
     }
     throw error;
   }

@@ -23,6 +23,7 @@ import type { Notifier } from '../../app/ports/notifier.ts';
 import type { TaskQueue } from '../../app/ports/task-queue.ts';
 import { createAgentWiring, type AgentWiringRuntime } from '../agent-wiring.ts';
 import { composeHttpApp, systemClock } from '../http-wiring.ts';
+import type { DependencyHealth } from '../../app/ports/dependency-health.ts';
 import { createSlackApp, type SlackApp } from '../slack-wiring.ts';
 
 export interface ApiAppOptions {
@@ -51,7 +52,7 @@ export interface ApiApp {
 }
 
 /** `runtime`: runtime.ts's Runtime (tests, local) or the Lambda runtime (lambda-runtime.ts). */
-export function createApiApp(runtime: AgentWiringRuntime, options: ApiAppOptions = {}): ApiApp {
+export function createApiApp(runtime: AgentWiringRuntime & { readonly health?: DependencyHealth }, options: ApiAppOptions = {}): ApiApp {
   const config = options.apiKey === undefined ? runtime.config : { ...runtime.config, apiKey: options.apiKey };
   const agents = createAgentWiring(runtime, {
     ...(options.observer === undefined ? {} : { observer: options.observer }),
@@ -78,7 +79,7 @@ export function createApiApp(runtime: AgentWiringRuntime, options: ApiAppOptions
           },
         );
   const app = composeHttpApp({
-    runtime: { config, learning: runtime.learning, logger: runtime.logger },
+    runtime: { config, learning: runtime.learning, logger: runtime.logger, ...(runtime.health === undefined ? {} : { health: runtime.health }) },
     observer: deps.observer,
     escalations: deps.escalations,
     decideEscalation: decide,

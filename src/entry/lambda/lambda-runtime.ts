@@ -30,6 +30,10 @@ import { lazyS3BundleStore } from './lazy-s3-bundle-store.ts';
 import { lazySnsTaskQueue } from './lazy-sns-task-queue.ts';
 import { createObservability, endpointOverride, type LambdaObservability } from './lambda-observability.ts';
 import { dynamoLearningStores } from '../learning-stores.ts';
+import { sdkCallSettings } from '../aws-clients.ts';
+import { dependencyHealth, dynamoProbe } from '../dependency-health.ts';
+import type { DependencyHealth } from '../../app/ports/dependency-health.ts';
+import { createDependencyGuard } from '../../adapters/shared/dependency-guard.ts';
 import { meteredPredictions } from './metered-predictions.ts';
 
 export { countMetric, endpointOverride, MetricName, runInvocation } from './lambda-observability.ts';
@@ -47,6 +51,8 @@ export interface LambdaRuntime extends LambdaObservability {
   readonly learning: LearningDeps;
   /** SHA-256 hex of a text (explanation-cache keys), as runtime.ts's Runtime has it. */
   readonly hash: (text: string) => string;
+  /** DynamoDB's circuit breaker: what `/health` reports. */
+  readonly health: DependencyHealth;
   /** Closes the clients (tests; a Lambda environment is simply frozen). */
   close(): Promise<void>;
 }
@@ -57,8 +63,10 @@ export function createLambdaRuntime(config: Config = loadConfig()): LambdaRuntim
     throw new InvalidInputError('a Lambda handler needs VGAC_MODE=aws, or VGAC_DYNAMODB_ENDPOINT and VGAC_S3_ENDPOINT set (it cannot start dynalite/s3rver itself)');
   }
   const { logger, metrics, tracer } = createObservability(config);
-  const dynamoBase = new DynamoDBClient(endpointOverride(config.region, config.dynamoEndpoint));
+  const dynamoBase = new DynamoDBClient({ ...endpointOverride(config.region, config.dynamoEndpoint), ...sdkCallSettings(config.callPolicy) });
   const dynamo = DynamoDBDocumentClient.from(dynamoBase, { marshallOptions: { removeUndefinedValues: true } });
+  const dynamoGuard = createDependencyGuard({ dependency: 'dynamodb', failuresToOpen: config.callPolicy.breakerFailures, halfOpenAfterMs: config.callPolicy.breakerHalfOpenMs });
+  dynamoGuard.attach(dynamo.middlewareStack);
   // No-op when tracing is off; on AWS every DynamoDB call becomes an X-Ray subsegment.
   tracer.captureAWSv3Client(dynamo);
   const bundles = lazyS3BundleStore({ region: config.region, endpoint: config.s3Endpoint, bucket: config.bucket, tracer });
@@ -70,7 +78,7 @@ export function createLambdaRuntime(config: Config = loadConfig()): LambdaRuntim
       bundles.destroy();
     },
   };
-  const stores = dynamoLearningStores(dynamo, config.table);
+  const stores = dynamoLearningStores(dynamo, config.table, { calibrationMaxAgeMs: config.calibrationMaxAgeMs });
   const learning = createLearningDeps({
     ...stores,
     predictions: meteredPredictions(stores.predictions, { metrics }),
@@ -90,6 +98,7 @@ export function createLambdaRuntime(config: Config = loadConfig()): LambdaRuntim
     metrics,
     tracer,
     hash: sha256Hex,
+    health: dependencyHealth([{ guard: dynamoGuard, probe: dynamoProbe(dynamo, config.table) }]),
     close: () => Promise.resolve(clients.destroy()),
   };
 }

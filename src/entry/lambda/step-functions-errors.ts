@@ -11,6 +11,8 @@ export const STEP_FUNCTIONS_ERROR_NAMES: Readonly<Record<string, string>> = Obje
   INVALID_INPUT: 'Vgac.InvalidInput',
   UNKNOWN_CLUSTER: 'Vgac.UnknownCluster',
   INFRASTRUCTURE: 'Vgac.Infrastructure',
+  // A timed-out or failing dependency: the same retryable failure for a state's Retry.
+  DEPENDENCY_UNAVAILABLE: 'Vgac.Infrastructure',
   NOT_CONFIGURED: 'Vgac.NotConfigured',
   INSUFFICIENT_DATA: 'Vgac.InsufficientData',
   INVALID_BUNDLE: 'Vgac.InvalidBundle',

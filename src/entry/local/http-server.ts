@@ -1,7 +1,8 @@
 /**
  * Serves the one HTTP app on Node (@hono/node-server) at the configured host and port; port 0
  * picks a free one. Resolves once listening with the URL to reach it from this machine;
- * `close()` stops accepting, ends keep-alive sockets and resolves when the server has closed.
+ * `close()` stops accepting, ends keep-alive sockets and resolves when the server has closed and
+ * every request it accepted has been handled.
  *
  * The `Host` check lives here, in the Node wrapper, and not in `createHttpApp`: the app is the
  * same for every runtime, and behind API Gateway the Host is always the stage's public name (and
@@ -74,8 +75,23 @@ function localUrl(address: AddressInfo): string {
 
 /** Throws InfrastructureError when the port cannot be bound (e.g. EADDRINUSE), naming host and port. */
 export function startHttpServer(app: Hono, options: HttpServerOptions): Promise<HttpServer> {
+  // Requests being handled: close() waits for them too, since a client that gave up (its socket
+  // closed) does not stop its handler, which may still be writing to the stores the caller closes next.
+  let inFlight = 0;
+  const idle: (() => void)[] = [];
+  const fetchGuarded = guardedFetch(app, options);
+  const fetch: Hono['fetch'] = async (...args) => {
+    inFlight += 1;
+    try {
+      return await fetchGuarded(...args);
+    } finally {
+      inFlight -= 1;
+      if (inFlight === 0) for (const done of idle.splice(0)) done();
+    }
+  };
+  const handled = (): Promise<void> => (inFlight === 0 ? Promise.resolve() : new Promise((done) => idle.push(done)));
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: guardedFetch(app, options), hostname: options.host, port: options.port }) as Server;
+    const server = serve({ fetch, hostname: options.host, port: options.port }) as Server;
     const onError = (error: NodeJS.ErrnoException) => {
       server.close();
       reject(new InfrastructureError(`cannot listen on ${options.host}:${options.port}: ${error.code ?? error.message}`, { cause: error }));
@@ -87,12 +103,14 @@ export function startHttpServer(app: Hono, options: HttpServerOptions): Promise<
       resolve({
         url: localUrl(address),
         port: address.port,
-        close: () =>
-          new Promise<void>((done, fail) => {
+        close: async () => {
+          await new Promise<void>((done, fail) => {
             server.close((error) => (error === undefined ? done() : fail(error)));
             // Idle keep-alive sockets would hold close() open until they time out.
             server.closeIdleConnections();
-          }),
+          });
+          await handled();
+        },
       });
     });
   });

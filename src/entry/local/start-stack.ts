@@ -4,8 +4,9 @@
  * simulated clusters (priors trained and clusters registered at first start), the agents, the ONE
  * HTTP server (API, Slack route, AgentCore contract, dashboard) and the accelerated replay.
  * Maintenance that outcomes make due runs in the background (background-maintenance-scheduler.ts).
- * `close()` stops in the safe order: replay (in-flight event finishes), HTTP server, background
- * maintenance (drained), storage. A live collector (start.ts) is stopped before `close()`.
+ * Outcomes posted to the API are folded in the background too (background-folds.ts).
+ * `close()` stops in the safe order: replay (in-flight event finishes), HTTP server (in-flight
+ * requests finish), background folds, background maintenance (drained), storage. A live collector (start.ts) is stopped before `close()`.
  */
 import { resolve } from 'node:path';
 import type { Hono } from 'hono';
@@ -19,6 +20,8 @@ import { createCopilot } from '../../app/agents/ask-copilot.ts';
 import type { PsiReference } from '../../app/http/dashboard-routes.ts';
 import type { LearningDeps } from '../../app/learning/learning-deps.ts';
 import { maintainCluster } from '../../app/learning/maintain-cluster.ts';
+import { BackgroundFolds } from '../../app/learning/background-folds.ts';
+import { foldPendingOutcomes } from '../../app/learning/fold-pending-outcomes.ts';
 import { registerCluster } from '../../app/learning/register-cluster.ts';
 import { routeClusters, type ClusterRoute } from '../../app/agents/cluster-routes.ts';
 import type { Logger } from '../../app/ports/logger.ts';
@@ -81,6 +84,8 @@ export interface Stack {
   readonly learning: LearningDeps;
   /** Where due maintenance runs; `drain()` waits for it (tests). */
   readonly maintenance: BackgroundMaintenanceScheduler;
+  /** Where the API's outcomes are folded; `drain()` waits for the folds (tests). */
+  readonly folds: BackgroundFolds;
   readonly simulator: Simulator | null;
   readonly clusters: SimulatedClusters;
   readonly clusterIds: readonly string[];
@@ -170,6 +175,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // Drained after everything that records outcomes has stopped, before the stores close.
     cleanups.push(() => maintenance.close());
     const learning: LearningDeps = { ...runtime.learning, history, maintenance };
+    // Outcomes posted to the API are answered once durably queued and folded moments later, many
+    // per write of the learning record; closed before maintenance (a fold may schedule one).
+    const folds = new BackgroundFolds({ fold: (clusterId) => foldPendingOutcomes(learning, { clusterId, nowMs: systemClock.nowMs() }), logger });
+    cleanups.push(() => folds.close());
+    const served: LearningDeps = { ...learning, folds };
     const traces = data?.traces ?? [];
     if (data !== undefined) await registerSimulatedClusters(learning, data, logger);
 
@@ -196,7 +206,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // printed in the terminal that runs `vgac start`, only when posted to this start's token.
     const localResponses = createLocalSlackResponses(newResponseToken(), options.writeSlackAnswer ?? ((text) => void process.stdout.write(text)));
     const app = composeHttpApp({
-      runtime: { config, learning, logger },
+      runtime: { config, learning: served, logger, ...(runtime.health === undefined ? {} : { health: runtime.health }) },
       observer: routed.observer,
       escalations,
       decideEscalation: decide,
@@ -237,6 +247,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       runtime,
       learning,
       maintenance,
+      folds,
       simulator,
       clusters,
       clusterIds: traces.map((trace) => trace.clusterId),
