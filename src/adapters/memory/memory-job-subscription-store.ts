@@ -5,8 +5,15 @@
  */
 import type { JobSubscriptionStore } from '../../app/ports/job-subscription-store.ts';
 import { JobNotice, type JobSubscription } from '../../app/records/job-subscription.ts';
-import { clusterPartitionKey } from '../dynamodb/cluster-table-keys.ts';
-import { subscriptionSortKey } from '../dynamodb/subscription-table-keys.ts';
+import { InvalidInputError } from '../../core/errors.ts';
+
+/** The DynamoDB keys' id rules (cluster-table-keys.ts, subscription-table-keys.ts), restated: adapters do not import each other. */
+const SAFE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+function checked(kind: string, id: string): string {
+  if (!SAFE_ID_PATTERN.test(id)) throw new InvalidInputError(`invalid ${kind} id '${id.slice(0, 64)}': expected ${SAFE_ID_PATTERN.source}`);
+  return id;
+}
 
 /** Runs `work` as a promise: a synchronous throw (a bad id) becomes a rejection, as a network store's would. */
 const settled = <T>(work: () => T): Promise<T> => new Promise((resolve) => resolve(work()));
@@ -17,7 +24,7 @@ export class MemoryJobSubscriptionStore implements JobSubscriptionStore {
   readonly #items = new Map<string, JobSubscription>();
 
   #key(clusterId: string, jobId: string, userId: string): string {
-    return `${clusterPartitionKey(clusterId)}|${subscriptionSortKey(jobId, userId)}`;
+    return `${checked('cluster', clusterId)}|${checked('job', jobId)}|${checked('subscriber', userId)}`;
   }
 
   subscribe(subscription: JobSubscription): Promise<'created' | 'exists'> {
@@ -32,7 +39,7 @@ export class MemoryJobSubscriptionStore implements JobSubscriptionStore {
 
   forCluster(clusterId: string, nowMs: number): Promise<JobSubscription[]> {
     return settled(() => {
-      const prefix = `${clusterPartitionKey(clusterId)}|`;
+      const prefix = `${checked('cluster', clusterId)}|`;
       const found = [...this.#items.entries()]
         .filter(([key, item]) => key.startsWith(prefix) && item.expiresAtMs > nowMs)
         .sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0))
