@@ -1,8 +1,8 @@
 /**
  * JobLookup through the Slurm client commands (a login node, `vgac start --collector slurm`):
  * `scontrol show job -o ID` for the job, `squeue -h -t PENDING --sort=-p -o %i|%P` for its place
- * among its partition's pending jobs by priority, `scontrol show partition -o` for what the
- * cluster offers. Every call is bounded by a timeout (the clients block ~10 s when slurmctld is
+ * among its partition's pending jobs by priority, `scontrol show partition -o` and `scontrol show
+ * node -o` for what the cluster offers. Every call is bounded by a timeout (the clients block ~10 s when slurmctld is
  * down). Errors translated: timeout / unreachable → SourceUnavailableError, credential problems
  * → AuthError; a job Slurm does not know (never existed, or purged MinJobAge after it ended) is
  * undefined.
@@ -12,7 +12,7 @@ import type { JobLookup } from '../../app/ports/job-lookup.ts';
 import type { JobDetails } from '../../app/records/job-details.ts';
 import { priorityRank } from '../../core/jobs/priority-rank.ts';
 import type { PartitionOffer } from '../../core/jobs/what-if-alternatives.ts';
-import { gpusInTres, queuedJobFromScontrol, scontrolFields, slurmDurationSeconds } from './slurm-fields.ts';
+import { gpusInTres, nodeIsUnavailable, queuedJobFromScontrol, scontrolFields, slurmDurationSeconds } from './slurm-fields.ts';
 import { runCommand, type CommandResult } from '../shared/run-command.ts';
 import { classifyFailure, commandUnavailable, firstErrorLine } from '../shared/slurm-cli-errors.ts';
 
@@ -75,9 +75,24 @@ export class SlurmCliJobLookup implements JobLookup {
     return { job, account: account === undefined || account === '(null)' || account === '' ? null : account, priorityRank: rank };
   }
 
+  /**
+   * The partitions with their GPUs: the partition's TRES where accounting tracks `gres/gpu`,
+   * else the GPUs of its nodes that can run jobs (`scontrol show node -o`: Gres, Partitions, State).
+   */
   async partitions(): Promise<PartitionOffer[]> {
-    const result = await this.#run('scontrol', ['show', 'partition', '-o'], false);
-    return (result?.stdout ?? '').split('\n').map(partitionOfferFromScontrol).filter((offer): offer is PartitionOffer => offer !== null);
+    const [partitionText, nodeText] = await Promise.all([this.#run('scontrol', ['show', 'partition', '-o'], false), this.#run('scontrol', ['show', 'node', '-o'], false)]);
+    const nodeGpus = new Map<string, number>();
+    for (const line of (nodeText?.stdout ?? '').split('\n')) {
+      const fields = scontrolFields(line);
+      if (!fields.has('NodeName') || nodeIsUnavailable(fields.get('State') ?? '')) continue;
+      const gpus = gpusInTres(fields.get('Gres'));
+      for (const partition of (fields.get('Partitions') ?? '').split(',')) if (partition !== '') nodeGpus.set(partition, (nodeGpus.get(partition) ?? 0) + gpus);
+    }
+    return (partitionText?.stdout ?? '')
+      .split('\n')
+      .map(partitionOfferFromScontrol)
+      .filter((offer): offer is PartitionOffer => offer !== null)
+      .map((offer) => (offer.gpus > 0 ? offer : { ...offer, gpus: nodeGpus.get(offer.name) ?? 0 }));
   }
 
   /** Runs a client command; with `unknownJobIsUndefined`, Slurm's "Invalid job id" is undefined instead of an error. */

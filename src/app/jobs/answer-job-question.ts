@@ -31,11 +31,26 @@ export function slackUserOf(askedBy: string): string | undefined {
   return /^slack:([A-Z0-9][A-Z0-9._-]{0,127})$/i.exec(askedBy)?.[1];
 }
 
-async function clusterOf(registry: ClusterRegistry, question: JobQuestion, text: string, fallbackClusterId: string | undefined): Promise<string | undefined> {
-  const known = new Set(await registry.list());
-  const named = question.clusterCandidates.find((candidate) => known.has(candidate));
+/** True when the cluster's prediction log or scheduler knows the job (an unreachable scheduler does not). */
+async function knowsJob(deps: JobQuestionDeps, clusterId: string, jobId: string): Promise<boolean> {
+  if ((await deps.learning.predictions.find(clusterId, jobId)) !== undefined) return true;
+  const lookup = deps.jobLookup(clusterId);
+  if (lookup === undefined) return false;
+  return (await lookup.job(jobId).catch(() => undefined)) !== undefined;
+}
+
+/**
+ * The cluster a job question is about: the one it names, else a registered cluster id it
+ * mentions, else the only registered cluster that knows the job, else `fallbackClusterId`.
+ */
+async function clusterOf(deps: JobQuestionDeps, question: JobQuestion, text: string, fallbackClusterId: string | undefined): Promise<string | undefined> {
+  const registered = await deps.registry.list();
+  const known = new Set(registered);
+  const named = question.clusterCandidates.find((candidate) => known.has(candidate)) ?? text.split(/[\s?!.,;:'"()]+/).find((word) => known.has(word));
   if (named !== undefined) return named;
-  return text.split(/[\s?!.,;:'"()]+/).find((word) => known.has(word)) ?? fallbackClusterId;
+  const knowing: string[] = [];
+  for (const clusterId of registered) if (await knowsJob(deps, clusterId, question.jobId)) knowing.push(clusterId);
+  return knowing.length === 1 ? knowing[0] : fallbackClusterId;
 }
 
 /**
@@ -49,7 +64,7 @@ export async function answerJobQuestion(
   request: { readonly text: string; readonly askedBy: string; readonly nowMs: number },
   fallbackClusterId: string | undefined,
 ): Promise<JobAnswer> {
-  const clusterId = await clusterOf(deps.registry, question, request.text, fallbackClusterId);
+  const clusterId = await clusterOf(deps, question, request.text, fallbackClusterId);
   if (clusterId === undefined) return { text: WHICH_CLUSTER };
   const { jobId } = question;
   if (question.intent === JobQuestionIntent.notify) {
