@@ -186,7 +186,8 @@ export async function forecastJob(deps: JobForecastDeps, request: JobForecastReq
     startTimeMs: startTimeMs ?? (stored?.outcome === undefined || submitTimeMs === null ? null : submitTimeMs + Math.round(stored.outcome.waitSeconds * MS_PER_SECOND)),
     pendingSeconds,
     reason: job?.state === 'pending' ? pendingReasonText(job.reason) : null,
-    priorityRank: details?.priorityRank ?? null,
+    // A place in the queue only means something while the job is in it.
+    priorityRank: job?.state === 'pending' ? (details?.priorityRank ?? null) : null,
     atSubmit,
     now,
     scope: calibration.scope,
