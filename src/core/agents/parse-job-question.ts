@@ -17,18 +17,16 @@ export interface JobQuestion {
   readonly clusterCandidates: readonly string[];
 }
 
-/** A count followed by these is a request (4 GPUs, 2 hours, 3 nodes), not a job id. */
-const NOT_AN_ID_AFTER = /^\s*(?:-|x|×|\*)?\s*(?:gpus?|cpus?|cores?|nodes?|gb|tb|mb|a100|h100|h200|v100|a10g|l4|l40s|t4|mi250|mi300|h|hours?|hrs?|min(?:ute)?s?|m|s|sec(?:ond)?s?|days?|%)\b/i;
+/**
+ * A job id: digits (an array task `_N` allowed), alone as a word, and not a count of something —
+ * not followed by a unit (4 GPUs, 2 hours, 3 nodes, 2xA100), which makes it a request.
+ */
+const JOB_ID = /(?<![\w.-])#?(\d{1,18}(?:_\d{1,9})?)(?![\w.-])(?!\s*(?:-|x|×|\*)?\s*(?:gpus?|cpus?|cores?|nodes?|gb|tb|mb|a100|h100|h200|v100|a10g|l4|l40s|t4|mi250|mi300|h|hours?|hrs?|min(?:ute)?s?|m|s|sec(?:ond)?s?|days?)\b|\s*%)/i;
 const NOT_A_CLUSTER = /^(my|the|a|an|it|this|that|our|your|queue|cluster|job|jobs|gpus?|now|today|me|\d+(?:_\d+)?)$/i;
 
-/** The first job id in `text` (see the module comment), or null. */
+/** The first job id in `text` (see {@link JOB_ID}), or null. */
 function jobIdOf(text: string): string | null {
-  for (const match of text.matchAll(/(?<![\w.-])#?(\d{1,18}(?:_\d{1,9})?)(?![\w.-])/g)) {
-    const after = text.slice((match.index ?? 0) + match[0].length);
-    if (NOT_AN_ID_AFTER.test(after)) continue;
-    return match[1] as string;
-  }
-  return null;
+  return JOB_ID.exec(text)?.[1] ?? null;
 }
 
 /** The job question in `text`, or null when it names no job id. Never throws. */

@@ -36,6 +36,15 @@ describe('nearbyAlternatives', () => {
     expect(alternatives.map((entry) => entry.partition)).toEqual(['lab-only']);
   });
 
+  it('nearbyAlternatives_ownPartitionNotListed_stillProposesFewerGpusAndAShorterLimitThere', () => {
+    const alternatives = nearbyAlternatives({ partition: 'hidden', gpus: 2, timeLimitSeconds: 3600, account: null }, [offer('gpu', { gpus: 1, maxTimeSeconds: 1800 })]);
+
+    expect(alternatives.map((entry) => [entry.kind, entry.partition, entry.gpus, entry.timeLimitSeconds])).toEqual([
+      ['fewer_gpus', 'hidden', 1, 3600],
+      ['shorter_limit', 'hidden', 2, 1800],
+    ]);
+  });
+
   it('nearbyAlternatives_badGpuCount_throws', () => {
     expect(() => nearbyAlternatives({ partition: 'gpu', gpus: 1.5, timeLimitSeconds: null, account: null }, [])).toThrow(RangeError);
   });
