@@ -45,6 +45,12 @@ describe('nearbyAlternatives', () => {
     ]);
   });
 
+  it('nearbyAlternatives_ownPartitionDown_proposesOnlyOtherPartitions', () => {
+    const alternatives = nearbyAlternatives({ partition: 'gpu', gpus: 4, timeLimitSeconds: 3600, account: null }, [offer('gpu', { up: false }), offer('spare')]);
+
+    expect(alternatives.map((entry) => entry.change)).toEqual(['partition spare instead of gpu']);
+  });
+
   it('nearbyAlternatives_badGpuCount_throws', () => {
     expect(() => nearbyAlternatives({ partition: 'gpu', gpus: 1.5, timeLimitSeconds: null, account: null }, [])).toThrow(RangeError);
   });
