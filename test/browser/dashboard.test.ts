@@ -20,6 +20,35 @@ const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SCREENSHOT = join('test-results', 'dashboard.png');
 
+/**
+ * Run in the page (plain JavaScript: the tests are type-checked without the DOM library): the
+ * smallest chart text as drawn — its CSS font-size times its SVG's scale on screen, as a shrunk
+ * viewBox shrinks its text — tick labels, pairs of chart labels whose boxes overlap, raw floats.
+ */
+const MEASURE_PAGE = `(() => {
+        const texts = [...document.querySelectorAll('article.cluster svg text')];
+        // The size as drawn: the CSS font-size times the SVG's scale on screen (a shrunk viewBox shrinks its text).
+        const drawnPx = texts.map((text) => Number.parseFloat(getComputedStyle(text).fontSize) * (text.ownerSVGElement?.getScreenCTM()?.a ?? 1));
+        const overlaps = [];
+        for (const svg of document.querySelectorAll('article.cluster svg')) {
+          const boxes = [...svg.querySelectorAll('text')].map((text) => ({ text: text.textContent ?? '', box: text.getBoundingClientRect() }));
+          boxes.forEach((left, index) => {
+            for (const right of boxes.slice(index + 1)) {
+              const overlapX = Math.min(left.box.right, right.box.right) - Math.max(left.box.left, right.box.left);
+              const overlapY = Math.min(left.box.bottom, right.box.bottom) - Math.max(left.box.top, right.box.top);
+              if (overlapX > 0.5 && overlapY > 0.5) overlaps.push(\`\${left.text} / \${right.text}\`);
+            }
+          });
+        }
+        return {
+          smallestFontPx: Math.min(...drawnPx),
+          historyTicks: document.querySelectorAll('article.cluster[data-cluster="slurm-hpc"] .history svg text.tick').length,
+          reliabilityTicks: document.querySelectorAll('article.cluster[data-cluster="slurm-hpc"] .reliability svg text.tick').length,
+          overlaps,
+          rawFloats: document.body.innerText.match(/\\d+\\.\\d{5,}/g) ?? [],
+        };
+      })()`;
+
 const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
@@ -107,6 +136,38 @@ describe('dashboard in chromium', () => {
     expect(stored.escalations.find((escalation) => escalation.escalation_id === escalationId)?.decided_by).toBe('api:dashboard');
     expect(consoleErrors).toEqual([]);
   }, 120_000);
+
+  it('reads at 1440×900 and 390×844: chart text ≥ 11 px as rendered, tick values, no overlapping labels, no raw floats; screenshots', async () => {
+    await until('a slurm-hpc recompute', async () => {
+      const history = (await (await fetch(`${stack.url}/api/clusters/slurm-hpc/history`)).json()) as { points: unknown[] };
+      return history.points.length >= 1 ? true : undefined;
+    });
+    const directory = join(tmpdir(), 'vgac-screenshots');
+    await mkdir(directory, { recursive: true });
+    const measured: { width: number; smallestFontPx: number; historyTicks: number; reliabilityTicks: number; overlaps: string[]; rawFloats: string[]; screenshot: string }[] = [];
+
+    for (const [width, height] of [[1440, 900], [390, 844]] as const) {
+      const page = await browser.newPage({ viewport: { width, height } });
+      await page.goto(`${stack.url}/`);
+      await page.locator('article.cluster[data-cluster="slurm-hpc"] .history svg').waitFor({ timeout: 15_000 });
+      await page.waitForTimeout(1000);
+      const facts = await page.evaluate<{ smallestFontPx: number; historyTicks: number; reliabilityTicks: number; overlaps: string[]; rawFloats: string[] }>(MEASURE_PAGE);
+      const screenshot = join(directory, `dashboard-${width}x${height}.png`);
+      await page.screenshot({ path: screenshot, fullPage: true });
+      await page.close();
+      measured.push({ width, ...facts, screenshot });
+    }
+    console.log(`dashboard screenshots: ${measured.map((entry) => entry.screenshot).join(', ')}`);
+
+    for (const entry of measured) {
+      expect(entry.smallestFontPx, `smallest chart text at ${entry.width} px`).toBeGreaterThanOrEqual(11 - 0.01);
+      expect(entry.historyTicks).toBe(3);
+      // 0, 0.5 and 1 on each axis.
+      expect(entry.reliabilityTicks).toBe(6);
+      expect(entry.overlaps).toEqual([]);
+      expect(entry.rawFloats).toEqual([]);
+    }
+  }, 60_000);
 });
 
 describe('dashboard in chromium, with an API key', () => {

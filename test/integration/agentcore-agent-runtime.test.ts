@@ -66,11 +66,24 @@ describe('AgentCoreAgentRuntime', () => {
     expect(sent?.headers['x-amzn-bedrock-agentcore-runtime-session-id']).toBe(SESSION);
     expect(sent?.headers['content-type']).toBe('application/json');
     expect(sent?.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDAGENTCORETEST\/\d{8}\/us-east-1\/bedrock-agentcore\/aws4_request, SignedHeaders=.*x-amzn-bedrock-agentcore-runtime-session-id/);
-    expect(JSON.parse(sent?.body ?? '')).toEqual({ clusterId, job: { gpus: 4 }, question: 'when will my 4-GPU job start?' });
+    // Sent in our routes' snake_case; the decision comes back in the product's own records' camelCase.
+    expect(JSON.parse(sent?.body ?? '')).toEqual({ cluster_id: clusterId, job: { gpus: 4 }, question: 'when will my 4-GPU job start?' });
     expect(decision).toMatchObject({ status: 'decided', clusterId, scope: 'autonomous', jobId: null });
     expect(decision.probability).toBeCloseTo(0.4, 6);
     // The session reached the agents as the decision's correlation id.
     expect(stack.logger.lines.some((line) => line.event === 'gate.decision' && line.fields.correlationId === SESSION)).toBe(true);
+  });
+
+  it('reads a decision in snake_case (the runtime\'s routes) and in camelCase (a runtime deployed before) alike', async () => {
+    const decision = { status: 'decided', clusterId, scope: 'autonomous', answer: 'either', reasons: [], executedActions: [{ action: { kind: 'annotate', jobId: 'j-1' } }], failures: [], escalationId: null };
+    const snake = { status: 'decided', cluster_id: clusterId, scope: 'autonomous', answer: 'either', reasons: [], executed_actions: [{ action: { kind: 'annotate', job_id: 'j-1' } }], failures: [], escalation_id: null };
+    dataPlane.script({ status: 200, body: JSON.stringify(snake) }, { status: 200, body: JSON.stringify(decision) });
+
+    const fromSnake = await runtime().invoke({ clusterId, job: { gpus: 1 } }, SESSION);
+    const fromCamel = await runtime().invoke({ clusterId, job: { gpus: 1 } }, SESSION);
+
+    expect(fromSnake).toEqual(decision);
+    expect(fromCamel).toEqual(decision);
   });
 
   it('reads a text/event-stream reply: the decision is the last data event', async () => {

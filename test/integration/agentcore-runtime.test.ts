@@ -119,15 +119,17 @@ describe('api.ts: POST /invocations runs in the AgentCore Runtime', () => {
     const { handler } = await importFresh<{ handler: (event: unknown, context: Context) => Promise<HttpResult> }>('../../src/entry/lambda/api.ts');
     const before = dataPlane.requests.length;
 
-    const run = await captureOutput(async () => handler(await invocationEvent({ clusterId: KNOWN_CLUSTER, jobId: 'job-gw-1', job: { gpus: 4 } }), context));
+    const run = await captureOutput(async () => handler(await invocationEvent({ cluster_id: KNOWN_CLUSTER, job_id: 'job-gw-1', job: { gpus: 4 } }), context));
     const result = run.result;
 
     expect(run.error).toBeUndefined();
     expect(result?.statusCode).toBe(200);
-    const decision = JSON.parse(result?.body ?? '{}') as { status: string; clusterId: string; jobId: string; scope: string };
-    expect(decision).toMatchObject({ clusterId: KNOWN_CLUSTER, jobId: 'job-gw-1', scope: 'learning' });
+    const decision = JSON.parse(result?.body ?? '{}') as { status: string; cluster_id: string; job_id: string; scope: string };
+    expect(decision).toMatchObject({ cluster_id: KNOWN_CLUSTER, job_id: 'job-gw-1', scope: 'learning' });
     const sent = dataPlane.requests.slice(before);
     expect(sent).toHaveLength(1);
+    // The payload the runtime got is in our routes' convention too.
+    expect(JSON.parse(sent[0]?.body ?? '{}')).toMatchObject({ cluster_id: KNOWN_CLUSTER, job_id: 'job-gw-1', job: { gpus: 4 } });
     expect(sent[0]?.url).toBe(`/runtimes/${encodeURIComponent(RUNTIME_ARN)}/invocations?qualifier=DEFAULT`);
     const session = sent[0]?.headers['x-amzn-bedrock-agentcore-runtime-session-id'];
     expect(session).toMatch(/^api-[0-9a-f]{64}$/);
@@ -139,7 +141,7 @@ describe('api.ts: POST /invocations runs in the AgentCore Runtime', () => {
     const { handler } = await importFresh<{ handler: (event: unknown, context: Context) => Promise<HttpResult> }>('../../src/entry/lambda/api.ts');
     dataPlane.script(dataPlaneError(429, 'ThrottlingException', 'Rate exceeded'), dataPlaneError(429, 'ThrottlingException', 'Rate exceeded'));
 
-    const run = await captureOutput(async () => handler(await invocationEvent({ clusterId: KNOWN_CLUSTER, job: { gpus: 1 } }), context));
+    const run = await captureOutput(async () => handler(await invocationEvent({ cluster_id: KNOWN_CLUSTER, job: { gpus: 1 } }), context));
     dataPlane.clearScript();
 
     expect(run.result?.statusCode).toBe(503);
@@ -187,7 +189,7 @@ describe('slack.ts: the Copilot\'s what-ifs run in the AgentCore Runtime, one se
     const invoked = dataPlane.requests.slice(invokedBefore);
     expect(invoked).toHaveLength(1);
     expect(invoked[0]?.headers['x-amzn-bedrock-agentcore-runtime-session-id']).toMatch(/^conversation-[0-9a-f]{64}$/);
-    expect(JSON.parse(invoked[0]?.body ?? '{}')).toMatchObject({ clusterId: KNOWN_CLUSTER, job: { gpus: 4 } });
+    expect(JSON.parse(invoked[0]?.body ?? '{}')).toMatchObject({ cluster_id: KNOWN_CLUSTER, job: { gpus: 4 } });
     const answer = slackApi.responses.find((response) => response.id === 'agentcore-1');
     expect(answer?.body.text).toMatch(/^I am still learning this cluster/);
   });

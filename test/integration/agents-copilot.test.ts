@@ -75,7 +75,8 @@ describe('the Copilot', () => {
     // Upper bound 0.09 + 1.645 × 0.002 = 0.0933 → score 1 − 5 × 0.0933 = 0.534 < 0.6 → escalate.
     expect(why.text).toMatch(/ Why: ECE 0\.09 \(95 % bounds [0-9.]+–0\.0933, 200 issued forecasts\): score 0\.534 by the upper bound → escalate/);
     expect(why.decision?.reasons).toEqual(first.decision?.reasons);
-    expect(elsewhere.text).toMatch(/^Which cluster\?/);
+    expect(elsewhere.text).toMatch(/^I did not understand which cluster you mean\./);
+    expect(elsewhere.understood).toBe(false);
   });
 
   it('finds the registered cluster among the words after prepositions, or anywhere in the question', async () => {

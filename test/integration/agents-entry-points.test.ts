@@ -73,20 +73,33 @@ describe('AgentCore HTTP contract', () => {
 
   it('POST /invocations with a prompt answers a what-if decision', async () => {
     const response = await post(JSON.stringify({ prompt: `when will my 4-GPU job start on ${clusterId}?` }));
-    const decision = (await response.json()) as { status: string; scope: string; probability: number; jobId: string | null; answer: string };
+    const decision = (await response.json()) as { status: string; scope: string; probability: number; job_id: string | null; answer: string };
 
     expect(response.status).toBe(200);
-    expect(decision).toMatchObject({ status: 'decided', scope: 'autonomous', jobId: null });
+    expect(decision).toMatchObject({ status: 'decided', scope: 'autonomous', job_id: null });
+    // One naming convention on our routes: no camelCase key anywhere in the reply.
+    expect(JSON.stringify(decision)).not.toMatch(/"[a-z0-9]+[A-Z][A-Za-z0-9]*":/);
     expect(decision.probability).toBeCloseTo(0.4, 6);
     expect(decision.answer).toContain('autonomous');
   });
 
   it('POST /invocations with a structured request acts on the job', async () => {
-    const response = await post(JSON.stringify({ clusterId, jobId: 'job-1', job: { gpus: 4 } }));
-    const decision = (await response.json()) as { executedActions: { action: { kind: string } }[] };
+    const response = await post(JSON.stringify({ cluster_id: clusterId, job_id: 'job-1', job: { gpus: 4, gpu_type: 'A100' } }));
+    const decision = (await response.json()) as { job_id: string; executed_actions: { action: { kind: string } }[] };
 
     expect(response.status).toBe(200);
-    expect(decision.executedActions.map((executed) => executed.action.kind)).toEqual(['annotate']);
+    expect(decision.job_id).toBe('job-1');
+    expect(decision.executed_actions.map((executed) => executed.action.kind)).toEqual(['annotate']);
+  });
+
+  it('POST /invocations still reads the camelCase fields it took before, answers in snake_case, and names an unknown field in snake_case', async () => {
+    const older = await post(JSON.stringify({ clusterId, jobId: 'job-2', job: { gpus: 4, gpuType: 'A100' } }));
+    const unknown = await post(JSON.stringify({ cluster_id: clusterId, job: { gpus: 1 }, retryBudget: 3 }));
+
+    expect(older.status).toBe(200);
+    expect(((await older.json()) as { job_id: string }).job_id).toBe('job-2');
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as { error: { issues: { message: string }[] } }).error.issues.map((issue) => issue.message)).toEqual(['unknown field(s): retry_budget']);
   });
 
   it.each([

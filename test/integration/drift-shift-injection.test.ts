@@ -35,7 +35,7 @@ function withWaitsScaled(jobs: readonly TraceJob[], from: number, factor: number
 async function replay(jobs: readonly TraceJob[]): Promise<ReplayReport> {
   const deps = createLearningDeps({ ...memoryLearningStores(), bundles: new MemoryBundleStore(), gate: DEFAULT_GATE_CONFIG, logger: quietLogger });
   const offset = imported.epochOffsetSeconds ?? 0;
-  return replayTrace(deps, { clusterId: 'shifted', platform: 'alibaba-gpu', jobs: [...jobs], snapshots: reconstructQueueState(jobs, { epochOffsetSeconds: offset }), epochOffsetSeconds: offset, hash: sha256Hex, includeJobs: true });
+  return replayTrace(deps, { clusterId: 'shifted', platform: 'kubernetes', jobs: [...jobs], snapshots: reconstructQueueState(jobs, { epochOffsetSeconds: offset }), epochOffsetSeconds: offset, hash: sha256Hex, includeJobs: true });
 }
 
 /** The loop's outcome count when the first outcome of a job submitted at or after `cutSeconds` was observed. */

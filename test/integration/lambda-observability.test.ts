@@ -124,8 +124,8 @@ describe('api.ts (the module the API function runs)', () => {
     const post = (path: string, body: unknown) => ({ ...base, rawPath: path, requestContext: { ...base.requestContext, http: { ...base.requestContext.http, path } }, body: JSON.stringify(body) });
 
     const predicted = await captureOutput(() => handler(base, context));
-    const invoked = await captureOutput(() => handler(post('/invocations', { clusterId: KNOWN_CLUSTER, jobId: 'job-lambda-1', job: { gpus: 4 } }), context));
-    const escalationId = (JSON.parse(invoked.result?.body ?? '{}') as { escalationId?: string }).escalationId;
+    const invoked = await captureOutput(() => handler(post('/invocations', { cluster_id: KNOWN_CLUSTER, job_id: 'job-lambda-1', job: { gpus: 4 } }), context));
+    const escalationId = (JSON.parse(invoked.result?.body ?? '{}') as { escalation_id?: string }).escalation_id;
     const approved = await captureOutput(() => handler(post('/api/escalations', { cluster_id: KNOWN_CLUSTER, escalation_id: escalationId, decision: 'approve', decided_by: 'ops' }), context));
 
     expect(predicted.result?.statusCode).toBe(200);
@@ -174,10 +174,10 @@ describe('agent metrics behind the API (metered agents, flushed per invocation)'
     const run = await captureOutput(() => runInvocation(runtime, { handler: 'api', context }, () => http(event as unknown as Parameters<typeof http>[0], context)) as Promise<Result>);
 
     expect(run.error).toBeUndefined();
-    const decision = JSON.parse(run.result?.body ?? '{}') as { scope?: string; escalationId?: string | null };
+    const decision = JSON.parse(run.result?.body ?? '{}') as { scope?: string; escalation_id?: string | null };
     expect(run.result?.statusCode).toBe(200);
     expect(decision.scope).toBe('learning');
-    expect(decision.escalationId).toEqual(expect.any(String));
+    expect(decision.escalation_id).toEqual(expect.any(String));
     const metrics = emfMetrics(run.lines);
     const byName = (name: string) => metrics.filter((metric) => metric.name === name);
     expect(byName('Escalations').map((metric) => metric.value)).toEqual([1]);

@@ -102,6 +102,21 @@ describe('slash command /vgac', () => {
     expect(delivered[0]?.body.response_type).toBe('ephemeral');
   });
 
+  it('says it did not understand "/vgac hello" and "what is the meaning of life" (with example questions) instead of answering about a cluster', async () => {
+    await signedPost('/slack/commands', slashBody('when will my 2-GPU job start on eks-prod?', 'cmd-before', '7777.1111.dddd'), FORM);
+    await slackApp.drain();
+    await signedPost('/slack/commands', slashBody('hello', 'cmd-hello', '7777.2222.dddd'), FORM);
+    await signedPost('/slack/commands', slashBody('what is the meaning of life', 'cmd-life', '7777.3333.dddd'), FORM);
+    await slackApp.drain();
+
+    for (const id of ['cmd-hello', 'cmd-life']) {
+      const delivered = responsesTo(id);
+      expect(delivered).toHaveLength(1);
+      expect(delivered[0]?.body.text).toMatch(/^I did not understand the question: .* Ask e\.g\. "when will my 4-GPU job start on [^"]+\?" or "status of [^"]+"\.$/);
+      expect(delivered[0]?.body.text).not.toMatch(/life|still learning/);
+    }
+  });
+
   it('answers help at once without queuing work', async () => {
     const response = await signedPost('/slack/commands', slashBody('', 'cmd-help', '3333.4444.bbbb'), FORM);
     const body = (await response.json()) as Record<string, unknown>;
@@ -182,16 +197,17 @@ describe('Events API', () => {
 });
 
 describe('escalations in Slack', () => {
-  it('posts an escalation with Approve / Reject buttons to the escalation channel', async () => {
+  it('posts an escalation with Approve / Reject buttons, each behind a confirmation dialog, to the escalation channel', async () => {
     // The notifier the agents get where Slack is configured (start-stack.ts).
     await slackChannelNotifier(config)?.notify({ subject: 'Escalation on eks-prod', text: 'requeue job j-2?', clusterId: KNOWN_CLUSTER, escalationId: 'esc-notice-1' });
 
     const post = slackApi.posts.find((candidate) => candidate.channel === ESCALATION_CHANNEL);
-    const actions = (post?.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]).find((block) => block.type === 'actions');
+    const actions = (post?.blocks as { type: string; elements?: { action_id: string; value: string; confirm?: { confirm: { text: string }; deny: { text: string } } }[] }[]).find((block) => block.type === 'actions');
     expect(actions?.elements?.map((element) => [element.action_id, element.value])).toEqual([
       ['vgac_escalation_approve', `${KNOWN_CLUSTER}/esc-notice-1`],
       ['vgac_escalation_reject', `${KNOWN_CLUSTER}/esc-notice-1`],
     ]);
+    expect(actions?.elements?.map((element) => [element.confirm?.confirm.text, element.confirm?.deny.text])).toEqual([['Approve', 'Cancel'], ['Reject', 'Cancel']]);
   });
 
   it('Approve executes the action once through ClusterActions and stores who decided and when; a later click is told it was decided', async () => {

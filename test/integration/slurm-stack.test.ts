@@ -52,15 +52,15 @@ describe('vgac start with a live Slurm', () => {
     await waitFor('the blocker to run', async () => ((await observer.listJobs()).find((job) => job.jobId === blocker)?.state === 'running' ? true : undefined));
     const post = (path: string, body: unknown) => fetch(`${stack.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
-    const decisionResponse = await post('/invocations', { clusterId: CLUSTER, jobId: target, job: { gpus: 4 } });
-    const decision = (await decisionResponse.json()) as { scope: string; escalationId: string | null };
-    const approvedResponse = await post('/api/escalations', { cluster_id: CLUSTER, escalation_id: decision.escalationId, decision: 'approve', decided_by: 'ops-alice' });
+    const decisionResponse = await post('/invocations', { cluster_id: CLUSTER, job_id: target, job: { gpus: 4 } });
+    const decision = (await decisionResponse.json()) as { scope: string; escalation_id: string | null };
+    const approvedResponse = await post('/api/escalations', { cluster_id: CLUSTER, escalation_id: decision.escalation_id, decision: 'approve', decided_by: 'ops-alice' });
     const { escalation } = (await approvedResponse.json()) as { escalation: { status: string; result: string; decided_by: string; action: { kind: string; value?: string } } };
     const reason = (await slurm.run('squeue', ['-h', '-j', target, '-o', '%r'])).trim();
 
     expect(decisionResponse.status).toBe(200);
     expect(decision.scope).toBe('learning');
-    expect(decision.escalationId).toEqual(expect.any(String));
+    expect(decision.escalation_id).toEqual(expect.any(String));
     expect(approvedResponse.status).toBe(200);
     expect(escalation).toMatchObject({ status: 'executed', decided_by: 'api:ops-alice' });
     // The small prior puts this job above 0.9: require confirmation, a user hold its owner can release.
@@ -76,14 +76,14 @@ describe('vgac start with a live Slurm', () => {
     const before = await commentOf();
 
     await slurm.stopController();
-    const down = (await (await post({ clusterId: CLUSTER, jobId: pending, job: { gpus: 1 } })).json()) as { status: string; scope: string; confidence: number; executedActions: unknown[]; answer: string };
+    const down = (await (await post({ cluster_id: CLUSTER, job_id: pending, job: { gpus: 1 } })).json()) as { status: string; scope: string; confidence: number; executed_actions: unknown[]; answer: string };
     await slurm.startController();
     const back = await waitFor('the agents to see Slurm again', async () => {
       const decision = (await (await post({ clusterId: CLUSTER, job: { gpus: 1 } })).json()) as { status: string };
       return decision.status === 'decided' ? decision : undefined;
     });
 
-    expect(down).toMatchObject({ status: 'unavailable', scope: 'escalate', confidence: 0, executedActions: [] });
+    expect(down).toMatchObject({ status: 'unavailable', scope: 'escalate', confidence: 0, executed_actions: [] });
     expect(down.answer).toMatch(new RegExp(`^I cannot predict now on ${CLUSTER}: `));
     expect(await commentOf()).toBe(before);
     expect(back.status).toBe('decided');

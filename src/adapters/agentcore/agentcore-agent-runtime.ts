@@ -19,6 +19,7 @@ import { z } from 'zod';
 import { DecisionStatus, type AgentDecision } from '../../app/agents/observe-predict-decide.ts';
 import { AgentRuntimeRefusedError, AgentRuntimeUnavailableError } from '../../app/errors.ts';
 import type { AgentInvocation, AgentRuntime } from '../../app/ports/agent-runtime.ts';
+import { toCamelCaseKeys, toSnakeCaseKeys } from '../../app/http/json-case.ts';
 
 /** Whole-invocation deadline, ms: under API Gateway's 30 s integration limit, with room for the API function's own work. */
 export const DEFAULT_AGENTCORE_TIMEOUT_MS = 20_000;
@@ -132,7 +133,8 @@ export class AgentCoreAgentRuntime implements AgentRuntime {
           runtimeSessionId: sessionId,
           contentType: 'application/json',
           accept: 'application/json',
-          payload: new TextEncoder().encode(JSON.stringify(request)),
+          // Our routes' convention (json-case.ts); the runtime reads either.
+          payload: new TextEncoder().encode(JSON.stringify(toSnakeCaseKeys(request))),
         }),
         { abortSignal: AbortSignal.timeout(this.#timeoutMs) },
       );
@@ -152,7 +154,8 @@ export class AgentCoreAgentRuntime implements AgentRuntime {
       throw new AgentRuntimeUnavailableError(`the agent runtime answered ${status} with a body that is not JSON`, { cause: error, errorClass: 'MalformedResponse' });
     }
     if (status >= 400) throw this.#agentError(status, document);
-    const decision = DecisionShape.safeParse(document);
+    // The runtime answers in snake_case (a runtime deployed before answered in camelCase: both read).
+    const decision = DecisionShape.safeParse(toCamelCaseKeys(document));
     if (!decision.success) {
       throw new AgentRuntimeUnavailableError(`the agent runtime answered without a decision (${decision.error.issues.map((issue) => issue.path.join('.') || '(body)').join(', ')})`, { errorClass: 'MalformedResponse' });
     }

@@ -46,6 +46,12 @@ const WaitEstimateSchema = z.object({
 
 const WaitBaseSchema = z.object({ lowerSeconds: nonNegative, upperSeconds: nonNegative });
 
+const IssuedDistributionSchema = z.object({
+  tercile: z.number().int().min(0).max(2),
+  queueDepth: nonNegative,
+  quantilesSeconds: z.array(nonNegative).nullable(),
+});
+
 export const PredictionRecordSchema = z.object({
   clusterId: z.string(),
   jobId: z.string(),
@@ -64,6 +70,7 @@ export const PredictionRecordSchema = z.object({
   outcome: OutcomeSchema.optional(),
   waitBase: WaitBaseSchema.optional(),
   waitBin: count.optional(),
+  waitDistribution: IssuedDistributionSchema.optional(),
 });
 
 export const PendingOutcomeSchema = z.object({
@@ -78,6 +85,7 @@ export const PendingOutcomeSchema = z.object({
   waitEstimate: WaitEstimateSchema.nullable(),
   waitBase: WaitBaseSchema.optional(),
   waitBin: count.optional(),
+  waitDistribution: IssuedDistributionSchema.optional(),
 });
 
 const EvidenceSchema = z.object({
@@ -110,6 +118,9 @@ const OnlineWaitStateSchema = z.object({
   bins: z.array(z.number().int().min(0).max(255)),
   waitsSeconds: z.array(nonNegative),
   scores: z.array(finite),
+  // Absent from records written before the wait distribution existed.
+  queueDepths: z.array(nonNegative).default([]),
+  quantileLevels: z.array(z.number().min(0).max(1)).default([]),
 });
 
 const StandingSchema = z.object({

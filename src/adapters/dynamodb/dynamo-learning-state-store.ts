@@ -53,12 +53,23 @@ function packWait(wait: OnlineWaitState, what: string): Item {
     bins: packBytes(wait.bins, `${what}: wait bins`),
     waitsSeconds: packFloat32(wait.waitsSeconds, `${what}: waits`),
     scores: packFloat32(wait.scores, `${what}: wait scores`),
+    queueDepths: packFloat32(wait.queueDepths, `${what}: queue depths`),
+    quantileLevels: packFloat32(wait.quantileLevels, `${what}: quantile levels`),
   };
 }
 
 function unpackWait(item: unknown, what: string): unknown {
   const wait = (item ?? {}) as Item;
-  return { ...wait, probabilities: unpackFloat32(wait.probabilities, what), bins: unpackBytes(wait.bins, what), waitsSeconds: unpackFloat32(wait.waitsSeconds, what), scores: unpackFloat32(wait.scores, what) };
+  return {
+    ...wait,
+    probabilities: unpackFloat32(wait.probabilities, what),
+    bins: unpackBytes(wait.bins, what),
+    waitsSeconds: unpackFloat32(wait.waitsSeconds, what),
+    scores: unpackFloat32(wait.scores, what),
+    // Absent from records written before the wait distribution existed.
+    queueDepths: wait.queueDepths === undefined ? [] : unpackFloat32(wait.queueDepths, what),
+    quantileLevels: wait.quantileLevels === undefined ? [] : unpackFloat32(wait.quantileLevels, what),
+  };
 }
 
 /**

@@ -49,6 +49,7 @@ export function pendingOutcomeOf(prediction: PredictionRecord, outcome: Outcome)
     waitEstimate: prediction.waitEstimate,
     ...(prediction.waitBase === undefined ? {} : { waitBase: prediction.waitBase }),
     ...(prediction.waitBin === undefined ? {} : { waitBin: prediction.waitBin }),
+    ...(prediction.waitDistribution === undefined ? {} : { waitDistribution: prediction.waitDistribution }),
   };
 }
 

@@ -3,17 +3,35 @@
  * and a progress line, and the full structured log in the data directory). Each line carries the
  * level, time, service and event like the Powertools lines; warnings and errors are also echoed
  * to `echo` (stderr) so they are never missed.
+ *
+ * The file is rotated the classical logrotate way (rotating-file-stream): when it reaches
+ * `maxBytes` it becomes `<name>.1` (the previous `.1` is dropped), so a long-running `npm start`
+ * — one `gate.decision` line of ~1 KB per prediction — keeps at most 2 × maxBytes of log.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { createStream } from 'rotating-file-stream';
 import type { Logger } from '../../app/ports/logger.ts';
+
+/** The default size at which the log is rotated: 10 MiB (about 10,000 gate decisions). */
+export const DEFAULT_LOG_MAX_BYTES = 10 * 1024 * 1024;
 
 export interface JsonLinesFileLogger extends Logger {
   /** Flushes and closes the file. */
   close(): Promise<void>;
 }
 
-export function createJsonLinesFileLogger(options: { readonly path: string; readonly serviceName: string; readonly echo?: NodeJS.WritableStream }): JsonLinesFileLogger {
-  const stream: WriteStream = createWriteStream(options.path, { flags: 'a', mode: 0o600 });
+export function createJsonLinesFileLogger(options: {
+  readonly path: string;
+  readonly serviceName: string;
+  readonly echo?: NodeJS.WritableStream;
+  /** Rotate at this size (bytes, ≥ 1 KiB); default DEFAULT_LOG_MAX_BYTES. */
+  readonly maxBytes?: number;
+}): JsonLinesFileLogger {
+  const name = basename(options.path);
+  const maxKiB = Math.max(1, Math.floor((options.maxBytes ?? DEFAULT_LOG_MAX_BYTES) / 1024));
+  // With `rotate` the generator gets the rotation index (null for the live file).
+  const fileName = (index: number | Date): string => (typeof index === 'number' && index > 0 ? `${name}.${index}` : name);
+  const stream = createStream(fileName, { path: dirname(options.path), size: `${maxKiB}K`, rotate: 1, mode: 0o600 });
   // A log must never take the process down: a failing disk loses lines, not the server.
   stream.on('error', () => undefined);
   let closed = false;

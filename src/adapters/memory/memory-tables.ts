@@ -109,6 +109,7 @@ export class MemoryPredictionLog implements PredictionLog {
         waitEstimate: stored.waitEstimate,
         ...(stored.waitBase === undefined ? {} : { waitBase: stored.waitBase }),
         ...(stored.waitBin === undefined ? {} : { waitBin: stored.waitBin }),
+        ...(stored.waitDistribution === undefined ? {} : { waitDistribution: stored.waitDistribution }),
       };
       partition.inbox.set(inboxKey(pending), pending);
     }

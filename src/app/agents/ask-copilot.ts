@@ -7,7 +7,10 @@
  * - why: the same what-if as the conversation's last question (its cluster and job), with the
  *   gate's reasons spelled out.
  * The cluster is the first word after `on`/`in`/`for`/… that names a registered cluster, else any
- * registered cluster id in the question, else the conversation's last cluster, else the default.
+ * registered cluster id in the question, else the conversation's last cluster, else the default;
+ * a word that names no registered cluster is never taken for one ("the meaning of life").
+ * A question that is none of when / status / why, or whose cluster cannot be told that way, is
+ * answered with "I did not understand" and two example questions instead of a guess.
  * Conversations are remembered in this process only (a Lambda's follow-up "why?" may land in
  * another instance and then asks which cluster).
  * The what-if runs in an AgentRuntime (in this process, or the deployed AgentCore Runtime), in
@@ -20,7 +23,6 @@ import { calibrationScore } from '../../core/gating/calibration-score.ts';
 import { answerJobQuestion, type JobQuestionDeps } from '../jobs/answer-job-question.ts';
 import type { LearningDeps } from '../learning/learning-deps.ts';
 import type { AgentRuntime } from '../ports/agent-runtime.ts';
-import type { ClusterRegistry } from '../ports/cluster-registry.ts';
 import { agentSessionId, SessionScope } from './agent-session-id.ts';
 import { DecisionStatus, type AgentDecision } from './observe-predict-decide.ts';
 
@@ -41,6 +43,8 @@ export interface CopilotRequest {
 
 export interface CopilotReply {
   readonly text: string;
+  /** False when the Copilot did not understand the question (`text` then says so, with examples). */
+  readonly understood: boolean;
   readonly clusterId?: string;
   readonly decision?: AgentDecision;
   /** The submitted job a forecast answer is about. */
@@ -58,15 +62,30 @@ interface Remembered {
   readonly gpuType: string | null;
 }
 
-const WHICH_CLUSTER = 'Which cluster? Ask e.g. "when will my 4-GPU job start on slurm-hpc?" or "status of slurm-hpc".';
+/** Cluster used in the example questions when none is registered. */
+const EXAMPLE_CLUSTER = 'slurm-hpc';
+/** Registered clusters listed at most in a "which cluster?" reply. */
+const MAX_LISTED_CLUSTERS = 5;
 
-/** The cluster a question is about (see the module comment); undefined when none can be told. */
-async function clusterOf(registry: ClusterRegistry, question: ParsedQuestion, text: string): Promise<string | undefined> {
-  const known = new Set(await registry.list());
+/** Two example questions about `clusterId`, for replies that did not understand. */
+export function exampleQuestions(clusterId: string): string {
+  return `Ask e.g. "when will my 4-GPU job start on ${clusterId}?" or "status of ${clusterId}".`;
+}
+
+/** The registered cluster a question names (see the module comment); undefined when it names none. */
+function clusterNamed(known: ReadonlySet<string>, question: ParsedQuestion, text: string): string | undefined {
   const named = question.clusterCandidates.find((candidate) => known.has(candidate));
-  if (named !== undefined) return named;
-  const mentioned = text.split(/[\s?!.,;:'"()]+/).find((word) => known.has(word));
-  return mentioned ?? question.clusterId ?? undefined;
+  return named ?? text.split(/[\s?!.,;:'"()]+/).find((word) => known.has(word));
+}
+
+/** "I did not understand which cluster…": names the unregistered words it read and the registered clusters. */
+function whichClusterText(known: readonly string[], question: ParsedQuestion): string {
+  const example = known[0] ?? EXAMPLE_CLUSTER;
+  const unknownNamed = question.clusterId === null ? '' : ` "${question.clusterId}" is not a registered cluster.`;
+  const listed = known.length === 0
+    ? ' No cluster is registered yet (vgac onboard).'
+    : ` Registered: ${known.slice(0, MAX_LISTED_CLUSTERS).join(', ')}${known.length > MAX_LISTED_CLUSTERS ? `, … (${known.length})` : ''}.`;
+  return `I did not understand which cluster you mean.${unknownNamed}${listed} ${exampleQuestions(example)}`;
 }
 
 /** A Copilot bound to its dependencies (and a small memory of each conversation's last question). */
@@ -80,12 +99,18 @@ export function createCopilot(deps: CopilotDeps, options: { readonly defaultClus
   return async (request) => {
     const jobQuestion = deps.jobs === undefined ? null : parseJobQuestion(request.text);
     if (jobQuestion !== null && deps.jobs !== undefined) {
-      return answerJobQuestion(deps.jobs, jobQuestion, request, memory.get(request.conversationId)?.clusterId ?? options.defaultClusterId);
+      const answer = await answerJobQuestion(deps.jobs, jobQuestion, request, memory.get(request.conversationId)?.clusterId ?? options.defaultClusterId);
+      // Without a cluster the job could not be placed: the question was not understood well enough to answer.
+      return { ...answer, understood: answer.clusterId !== undefined };
     }
     const question = parseQuestion(request.text);
+    const known = [...(await deps.learning.registry.list())].sort();
+    if (question.intent === QuestionIntent.unknown) {
+      return { text: `I did not understand the question: I answer when a job will start, how a cluster is doing, and why. ${exampleQuestions(known[0] ?? EXAMPLE_CLUSTER)}`, understood: false };
+    }
     const last = memory.get(request.conversationId);
-    const clusterId = (await clusterOf(deps.learning.registry, question, request.text)) ?? last?.clusterId ?? options.defaultClusterId;
-    if (clusterId === undefined) return { text: WHICH_CLUSTER };
+    const clusterId = clusterNamed(new Set(known), question, request.text) ?? last?.clusterId ?? options.defaultClusterId;
+    if (clusterId === undefined) return { text: whichClusterText(known, question), understood: false };
     // "why?" asks about the last answer: the same cluster and job, unless the question states its own.
     const sameJob = question.intent === QuestionIntent.why && !question.gpusStated && question.gpuType === null && last?.clusterId === clusterId;
     const job = sameJob ? { gpus: last.gpus, gpuType: last.gpuType } : { gpus: question.gpus, gpuType: question.gpuType };
@@ -94,13 +119,14 @@ export function createCopilot(deps: CopilotDeps, options: { readonly defaultClus
       { clusterId, job: { gpus: job.gpus, ...(job.gpuType === null ? {} : { gpuType: job.gpuType }) }, question: request.text, complex: question.complex },
       agentSessionId(SessionScope.conversation, request.conversationId),
     );
-    return { text: await replyText(deps, question, decision), clusterId, decision };
+    return { text: await replyText(deps, question, decision), understood: true, clusterId, decision };
   };
 }
 
 async function replyText(deps: CopilotDeps, question: ParsedQuestion, decision: AgentDecision): Promise<string> {
   switch (question.intent) {
     case QuestionIntent.wait:
+    case QuestionIntent.unknown:
       return decision.answer;
     case QuestionIntent.why:
       return `${decision.answer} Why: ${decision.reasons.join('; ')}.`;

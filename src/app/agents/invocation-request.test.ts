@@ -23,3 +23,12 @@ describe('toDecisionRequest complex flag', () => {
     expect(request.complex).toBeUndefined();
   });
 });
+
+describe('toDecisionRequest prompt', () => {
+  it('refuses a prompt that asks none of when / status / why, naming the prompt, instead of guessing a cluster from "of life"', () => {
+    const refuse = () => toDecisionRequest({ prompt: 'what is the meaning of life' }, { nowMs: NOW_MS, defaultClusterId: 'c1' });
+
+    expect(refuse).toThrow(/did not understand the prompt/);
+    expect(refuse).toThrow(expect.objectContaining({ issues: [expect.objectContaining({ path: 'prompt' })] }) as Error);
+  });
+});

@@ -1,7 +1,10 @@
 /**
  * What an agent invocation accepts (AgentCore `POST /invocations`, the Lambda handler, the CLI):
  * either a person's question `{ "prompt": "when will my 4-GPU job start on slurm-hpc?" }` or a
- * structured request `{ "clusterId", "job": { "gpus", … }, "jobId"?, "complex"? }`.
+ * structured request `{ "cluster_id", "job": { "gpus", "gpu_type"?, … }, "job_id"?, "complex"? }`.
+ * Field names are snake_case, as on every route of ours; the camelCase names this route took
+ * before (`clusterId`, `jobId`, `gpuType`…) are still accepted, and problems are named in
+ * snake_case.
  *
  * `complex` (→ the dearer complex model and tools) is honoured only from a trusted caller: one
  * that presented the API key, a direct (IAM-authorised) Lambda invocation, or the local CLI. From
@@ -9,8 +12,9 @@
  * words ask for reasons ("why", "explain", "compare" — `parseQuestion`); a structured request is not.
  */
 import { z } from 'zod';
-import { parseQuestion } from '../../core/agents/parse-question.ts';
+import { parseQuestion, QuestionIntent } from '../../core/agents/parse-question.ts';
 import { InvalidRequestError } from '../errors.ts';
+import { snakeCaseKey, toCamelCaseKeys } from '../http/json-case.ts';
 import type { JobSpec } from '../records/queue.ts';
 import type { ObservePredictDecideRequest } from './observe-predict-decide.ts';
 
@@ -59,10 +63,16 @@ export interface DecisionRequestContext {
  *
  * @throws InvalidRequestError listing every problem (wrong shape, no cluster, bad GPU count).
  */
-export function toDecisionRequest(body: unknown, context: DecisionRequestContext): ObservePredictDecideRequest {
+export function toDecisionRequest(rawBody: unknown, context: DecisionRequestContext): ObservePredictDecideRequest {
+  const body = toCamelCaseKeys(rawBody);
   const parsed = schemaFor(body).safeParse(body);
   if (!parsed.success) {
-    throw new InvalidRequestError('invalid invocation: send {"prompt": "…"} or {"clusterId", "job": {"gpus"}}', parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })));
+    const issues = parsed.error.issues.map((issue) => ({
+      path: issue.path.map((part) => snakeCaseKey(String(part))).join('.'),
+      // An unknown field is named as zod found it (camelCase): name it as the caller would write it.
+      message: issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.map(snakeCaseKey).join(', ')}` : issue.message,
+    }));
+    throw new InvalidRequestError('invalid invocation: send {"prompt": "…"} or {"cluster_id", "job": {"gpus"}}', issues);
   }
   const request: InvocationRequest = parsed.data;
   const correlation = context.correlationId === undefined ? {} : { correlationId: context.correlationId };
@@ -74,8 +84,11 @@ export function toDecisionRequest(body: unknown, context: DecisionRequestContext
     } catch (error) {
       throw new InvalidRequestError(error instanceof Error ? error.message : 'unreadable question', [{ path: 'prompt', message: error instanceof Error ? error.message : 'unreadable' }]);
     }
+    if (question.intent === QuestionIntent.unknown) {
+      throw new InvalidRequestError('did not understand the prompt: ask when a job will start, e.g. "when will my 4-GPU job start on slurm-hpc?"', [{ path: 'prompt', message: 'not a question about when a job starts, a cluster\'s status, or why' }]);
+    }
     const clusterId = question.clusterId ?? request.clusterId ?? context.defaultClusterId;
-    if (clusterId === undefined) throw new InvalidRequestError('which cluster? say "on <cluster>" or send clusterId', [{ path: 'prompt', message: 'no cluster named' }]);
+    if (clusterId === undefined) throw new InvalidRequestError('which cluster? say "on <cluster>" or send cluster_id', [{ path: 'prompt', message: 'no cluster named' }]);
     const job: JobSpec = { gpus: question.gpus, ...(question.gpuType === null ? {} : { gpuType: question.gpuType }) };
     return { clusterId, job, question: request.prompt, complex: askedComplex ?? question.complex, nowMs: context.nowMs, ...correlation };
   }

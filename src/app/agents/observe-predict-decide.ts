@@ -107,8 +107,11 @@ export interface AgentDecision {
   readonly observed: ClusterSummary | null;
 }
 
-function waitText(wait: WaitEstimate | null): string {
-  return wait === null ? 'no wait estimate' : `~${compactDuration(wait.pointSeconds)} (${compactDuration(wait.lowerSeconds)}-${compactDuration(wait.upperSeconds)})`;
+/** "~25m (12m-41m)"; "about 5m" when the interval reads as one value at this precision (never "5m (5m-5m)"). */
+export function waitText(wait: WaitEstimate | null): string {
+  if (wait === null) return 'no wait estimate';
+  const [point, lower, upper] = [wait.pointSeconds, wait.lowerSeconds, wait.upperSeconds].map(compactDuration);
+  return lower === upper ? `about ${point}` : `~${point} (${lower}-${upper})`;
 }
 
 export async function observePredictDecide(deps: AgentDeps, request: ObservePredictDecideRequest): Promise<AgentDecision> {

@@ -5,7 +5,7 @@
  * - `POST /invocations` → one observe→predict→decide: `{"prompt": "…"}` or a structured request
  *   (see invocation-request.ts) sent as `content-type: application/json` (415 otherwise, as the
  *   `/api/*` JSON routes: so no web page can post one without a CORS preflight); the reply is the
- *   structured decision as JSON. It needs the API key in `x-api-key` when one is configured (as
+ *   structured decision as JSON, its fields in snake_case like every route of ours (json-case.ts). It needs the API key in `x-api-key` when one is configured (as
  *   `/api/*` does; 401 otherwise), and honours a body's `complex: true` only from a caller that
  *   presented it.
  * The decision itself is made by an AgentRuntime: in this process (`npm start`, and the server
@@ -26,6 +26,7 @@ import { MAX_SESSION_ID_LENGTH, MIN_SESSION_ID_LENGTH, type AgentRuntime } from 
 import type { Logger } from '../ports/logger.ts';
 import { API_KEY_HEADER, authenticateApiKey, Caller } from './api-key-auth.ts';
 import { logMappedError, mapError } from './error-response.ts';
+import { toSnakeCaseKeys } from './json-case.ts';
 import { requireJsonContentType } from './read-request.ts';
 
 /** The header AgentCore carries the runtime session in. */
@@ -95,7 +96,7 @@ export function createAgentCoreRoutes(deps: AgentCoreRoutesDeps): Hono {
         },
         sessionId,
       );
-      return context.json(decision);
+      return context.json(toSnakeCaseKeys(decision));
     } catch (error) {
       const mapped = mapError(error);
       logMappedError(deps.logger, mapped, error, { route: 'POST /invocations' });

@@ -5,7 +5,7 @@
  * 2. drop those whose job id the record already lists as folded (a retried delivery that re-queued
  *    an outcome after it was folded);
  * 3. fold the rest (core: the online calibrator, the evidence, the drift detector and the loop's
- *    decision; the online wait interval) and write the record with ONE conditional write on its
+ *    decision; the online wait windows and the wait distribution's calibration) and write the record with ONE conditional write on its
  *    version, listing their job ids;
  * 4. only then acknowledge them (remove them from the pending ones).
  *
@@ -15,6 +15,7 @@
  * A folder folds until nothing is pending. A crash after the write and before the acknowledgement
  * leaves the outcomes pending but listed: step 2 drops them next time.
  */
+import { observeWaitDistribution } from '../../core/conformal/online-wait-distribution.ts';
 import { observeOnlineWait } from '../../core/conformal/online-wait-interval.ts';
 import { foldOutcomes, maintenanceSignal, type FoldedOutcome, type FoldReport, type LearningChange } from '../../core/learning/learning-state.ts';
 import { UnknownClusterError } from '../errors.ts';
@@ -110,6 +111,10 @@ function folded(record: LearningRecord, fresh: readonly PendingOutcome[], deps: 
       },
       options,
     );
+    const distribution = pending.waitDistribution;
+    if (distribution !== undefined) {
+      wait = observeWaitDistribution(wait, { ...distribution, waitSeconds: pending.outcome.waitSeconds }, deps.settings.waitDistribution);
+    }
   }
   const foldedJobKeys = [...record.foldedJobKeys, ...fresh.map((pending) => foldedJobKey(pending.jobId, deps.hash))].slice(-FOLDED_JOB_KEYS_KEPT);
   return {

@@ -4,6 +4,7 @@
  * parts it uses.
  */
 import { createHash } from 'node:crypto';
+import { DEFAULT_WAIT_DISTRIBUTION_OPTIONS, type WaitDistributionOptions } from '../../core/conformal/online-wait-distribution.ts';
 import { DEFAULT_ONLINE_WAIT_OPTIONS, type OnlineWaitOptions } from '../../core/conformal/online-wait-interval.ts';
 import type { GateConfig } from '../../core/gating/gate-config.ts';
 import { DEFAULT_LEARNING_POLICY, type LearningPolicy } from '../../core/learning/learning-policy.ts';
@@ -25,6 +26,8 @@ export interface LearningSettings {
   readonly seed: number;
   /** The online conformal wait interval every prediction carries. */
   readonly onlineWait: OnlineWaitOptions;
+  /** The online calibration of the wait distribution every prediction carries. */
+  readonly waitDistribution: WaitDistributionOptions;
   /** Pending outcomes folded per conditional write of the learning state (DynamoDB queries return up to 1 MB). */
   readonly foldBatch: number;
 }
@@ -33,6 +36,7 @@ export const DEFAULT_LEARNING_SETTINGS: LearningSettings = Object.freeze({
   retrainWindow: 2000,
   seed: 42,
   onlineWait: DEFAULT_ONLINE_WAIT_OPTIONS,
+  waitDistribution: DEFAULT_WAIT_DISTRIBUTION_OPTIONS,
   foldBatch: 100,
 });
 

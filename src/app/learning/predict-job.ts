@@ -1,12 +1,14 @@
 /**
  * Scores one job: the active bundle's classifier, then the cluster's online calibrator (the
- * issued P(long wait)); the gate decides on the cluster's standing; the wait interval is learned
- * online from the cluster's outcomes (core/conformal/online-wait-interval.ts; the bundle's own
- * interval until enough are known). Stores the prediction (one write) so its outcome can be
- * joined to it.
+ * issued P(long wait)); the gate decides on the cluster's standing; the wait distribution is
+ * learned online from the cluster's outcomes and calibrated per queue-depth third
+ * (core/conformal/online-wait-distribution.ts); its median and 80 % interval are the wait
+ * estimate (the bundle's own interval until enough outcomes are known). Stores the prediction
+ * (one write) so its outcome can be joined to it.
  */
 import { calibrate } from '../../core/calibration/online-calibrator.ts';
-import { issueOnlineWait } from '../../core/conformal/online-wait-interval.ts';
+import { issueWaitDistribution, queueDepthOf, type IssuedWaitDistribution } from '../../core/conformal/online-wait-distribution.ts';
+import { INTERVAL_80_COVERAGE, interval80, MEDIAN_INDEX } from '../../core/conformal/wait-distribution.ts';
 import { gateAuditEvent, gateDecision, type GateDecision, type GateInput } from '../../core/gating/gate.ts';
 import { UnknownClusterError } from '../errors.ts';
 import type { CalibrationRecord } from '../records/calibration-record.ts';
@@ -37,6 +39,8 @@ export interface PredictJobResult {
   readonly calibration: CalibrationRecord;
   /** What the gate was asked (for the caller's audit line). */
   readonly gateInput: GateInput;
+  /** The wait distribution as issued, with its P(wait > threshold) before it was made to agree with the issued P(long wait). */
+  readonly waitDistribution: IssuedWaitDistribution;
 }
 
 /** The gate's view of a cluster's standing, from its calibration. */
@@ -70,9 +74,19 @@ export async function predictJob(
   const probability = calibrate({ platt: calibration.calibrator, calibeating: calibration.calibrator.calibeating }, scored.probability, deps.policy.calibrator).probability;
   const gateInput: GateInput = { probability, standing: standingOf(calibration) };
   const decision = gateDecision(gateInput, deps.gate);
-  const options = deps.settings.onlineWait;
-  const wait = issueOnlineWait(calibration.wait, probability, scored.wait, options);
-  const estimate = wait.estimate;
+  const wait = issueWaitDistribution(
+    calibration.wait,
+    { probability, queueDepth: queueDepthOf(request.features), longWaitThresholdSeconds: calibration.longWaitThresholdSeconds },
+    deps.settings.onlineWait,
+    deps.settings.waitDistribution,
+  );
+  const quantiles = wait.quantilesSeconds;
+  const estimate: PredictionRecord['waitEstimate'] =
+    quantiles !== null
+      ? { pointSeconds: quantiles[MEDIAN_INDEX] as number, ...interval80(quantiles), coverage: INTERVAL_80_COVERAGE }
+      : scored.wait === null
+        ? null
+        : { pointSeconds: scored.wait.pointSeconds, lowerSeconds: scored.wait.lowerSeconds, upperSeconds: scored.wait.upperSeconds, coverage: deps.settings.onlineWait.coverage };
   const prediction: PredictionRecord = {
     clusterId: request.clusterId,
     jobId: request.jobId,
@@ -82,9 +96,9 @@ export async function predictJob(
     rawScore: scored.rawScore,
     classifierProbability: scored.probability,
     probability,
-    waitEstimate: estimate === null ? null : { pointSeconds: estimate.pointSeconds, lowerSeconds: estimate.lowerSeconds, upperSeconds: estimate.upperSeconds, coverage: estimate.coverage },
-    ...(estimate === null ? {} : { waitBase: estimate.base }),
+    waitEstimate: estimate,
     waitBin: wait.bin,
+    waitDistribution: { tercile: wait.tercile, queueDepth: wait.queueDepth, quantilesSeconds: quantiles },
     scope: decision.scope,
     tier: decision.tier,
     bundleVersion: calibration.activeBundleVersion,
@@ -95,5 +109,5 @@ export async function predictJob(
   if (request.logDecision !== false) {
     deps.logger.info('gate.decision', { clusterId: request.clusterId, jobId: request.jobId, ...gateAuditEvent(gateInput, decision, deps.gate) });
   }
-  return { prediction, decision, calibration, gateInput };
+  return { prediction, decision, calibration, gateInput, waitDistribution: wait };
 }

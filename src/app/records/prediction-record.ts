@@ -9,6 +9,16 @@ export interface WaitEstimate {
   readonly coverage: number;
 }
 
+/** The wait distribution issued with a prediction, kept to calibrate it once the outcome is known. */
+export interface IssuedDistribution {
+  /** Queue-depth tercile the job was issued in (0, 1, 2). */
+  readonly tercile: number;
+  /** Pending GPUs or processors ahead at submit (single precision). */
+  readonly queueDepth: number;
+  /** Quantiles (seconds) at WAIT_QUANTILE_LEVELS (core/conformal/wait-distribution.ts); null: none issued yet. */
+  readonly quantilesSeconds: readonly number[] | null;
+}
+
 /** What happened to a predicted job: it started after `waitSeconds`. */
 export interface Outcome {
   readonly waitSeconds: number;
@@ -49,6 +59,8 @@ export interface PredictionRecord {
   readonly waitBase?: { readonly lowerSeconds: number; readonly upperSeconds: number };
   /** The P(long wait) bin of the online wait interval, returned with the outcome. */
   readonly waitBin?: number;
+  /** The wait distribution issued (its median and 10–90 % range are `waitEstimate`). */
+  readonly waitDistribution?: IssuedDistribution;
 }
 
 /**
@@ -67,4 +79,5 @@ export interface PendingOutcome {
   readonly waitEstimate: WaitEstimate | null;
   readonly waitBase?: { readonly lowerSeconds: number; readonly upperSeconds: number };
   readonly waitBin?: number;
+  readonly waitDistribution?: IssuedDistribution;
 }

@@ -28,6 +28,8 @@ export interface DatasetReplayRequest {
   readonly jobs: readonly DatasetJob[];
   /** The environment's long-wait threshold, seconds (the dataset's `wait_threshold_p90`). */
   readonly longWaitThresholdSeconds: number;
+  /** Progress: `replayed` of `total` jobs done (see ReplayHooks.onProgress). */
+  readonly onProgress?: (replayed: number, total: number) => void;
 }
 
 export interface DatasetReplayReport {
@@ -54,6 +56,7 @@ export async function replayDataset(deps: LearningDeps, request: DatasetReplayRe
     jobs: replayJobs,
     hooks: {
       onPredicted: (job, predicted) => rows.set(job.jobId, { probability: predicted.prediction.probability, scope: predicted.decision.scope, submitMs: job.submitMs }),
+      ...(request.onProgress === undefined ? {} : { onProgress: request.onProgress }),
     },
   });
 

@@ -34,9 +34,19 @@ function syntheticTrace(count: number, cutSeconds: number, futureFactor: number)
   });
 }
 
-async function replay(jobs: TraceJob[]) {
+async function replay(jobs: TraceJob[], plannedStartsSeconds?: readonly (number | null)[]) {
   const deps = createLearningDeps({ ...memoryLearningStores(), bundles: new MemoryBundleStore(), gate: DEFAULT_GATE_CONFIG, logger: quietLogger });
-  return replayTrace(deps, { clusterId: 'synthetic', platform: 'swf', jobs, snapshots: reconstructQueueState(jobs), epochOffsetSeconds: 0, warmupJobs: 150, hash: fnvHash, includeJobs: true });
+  return replayTrace(deps, {
+    clusterId: 'synthetic',
+    platform: 'swf',
+    jobs,
+    snapshots: reconstructQueueState(jobs),
+    epochOffsetSeconds: 0,
+    warmupJobs: 150,
+    hash: fnvHash,
+    includeJobs: true,
+    ...(plannedStartsSeconds === undefined ? {} : { plannedStartsSeconds }),
+  });
 }
 
 describe('replayTrace', () => {
@@ -63,8 +73,28 @@ describe('replayTrace', () => {
 
     expect(report.predictedJobs).toBe(1450);
     expect(report.prior.rows).toBeGreaterThan(100);
-    expect(Object.keys(report.overall).sort()).toEqual(['constant', 'loop', 'prior', 'qbets', 'qbetsConformal']);
+    expect(Object.keys(report.overall).sort()).toEqual(['backfill', 'constant', 'empirical', 'loop', 'prior', 'qbets', 'qbetsConformal']);
     expect(report.quarters).toHaveLength(4);
     expect(Math.abs((report.overall.loop.coverage ?? 0) - 0.8)).toBeLessThan(0.05);
+  });
+
+  it('replayTrace judges the loop, QBETS+ACI and empirical distributions and the backfill point on the same jobs', async () => {
+    const jobs = syntheticTrace(1600, Number.POSITIVE_INFINITY, 1);
+    // A planned wait of exactly the real wait for odd ids, none for even ones: the point baseline is within ×2 wherever it has a plan.
+    const planned = jobs.map((job) => (Number(job.id) % 2 === 1 ? job.startTimeSeconds : null));
+
+    const report = await replay(jobs, planned);
+
+    const { loop, qbetsConformal, empirical, backfill } = report.overall;
+    expect(backfill.withinFactor2).toBe(1);
+    expect(backfill.pinball).toBeNull();
+    expect(backfill.startWithinEce).toEqual({ '900': null, '3600': null, '14400': null });
+    for (const metrics of [loop, qbetsConformal, empirical]) {
+      expect(metrics.pinball).toBeGreaterThan(0);
+      expect(metrics.coverage80ByQueueTercile).toHaveLength(3);
+    }
+    expect(Math.abs((loop.coverage80 ?? 0) - 0.8)).toBeLessThan(0.05);
+    expect(report.probabilityAgreement.overall.meanAbsoluteDisagreement).toBeLessThan(0.05);
+    expect(report.queueTercileCuts).not.toBeNull();
   });
 });

@@ -19,10 +19,9 @@
  *
  * Predictors, side by side:
  * - loop: the learning loop's P(long wait) (recalibrated / retrained as outcomes arrive) and the
- *   wait interval production issues with it (`predictJob`'s `waitEstimate`: the shortest 80 % range
- *   of recent waits in the job's P(long wait) bin, adjusted online by adaptive conformal inference,
- *   core/conformal/online-wait-interval.ts, state persisted per cluster) — the product path itself,
- *   no replay-side copy;
+ *   wait interval production issues with it (`predictJob`'s `waitEstimate`: the 80 % interval of
+ *   the job's wait distribution, core/conformal/online-wait-distribution.ts, state persisted per
+ *   cluster) — the product path itself, no replay-side copy;
  * - qbets: no probability of its own (the constant base rate is reported for it); interval = rolling
  *   10 %/90 % quantiles of recent waits in the job's size class;
  * - qbetsConformal: the QBETS-style interval adjusted by the same adaptive conformal inference as
@@ -30,7 +29,20 @@
  * - prior: the onboarding bundle, never recalibrated (its own probability and wait interval);
  * - constant: P = share of long waits among the outcomes known so far; interval = 10 %/90 %
  *   quantiles of all waits known so far.
+ *
+ * Wait distributions, side by side (`distribution` metrics: pinball loss, 80 % coverage overall
+ * and per queue-depth tercile, width, point within a factor of 2, ECE of P(start within T)):
+ * - loop: the distribution `predictJob` issues (core/conformal/online-wait-distribution.ts);
+ * - qbetsConformal: the quantiles of the QBETS window, spread by its ACI shift in log(1 + wait)
+ *   in proportion to their distance from the median (exactly its interval at 10 % and 90 %);
+ * - empirical: the quantiles of the last EMPIRICAL_WAIT_WINDOW observed waits, any job;
+ * - backfill: point only, the wait a backfilling scheduler plans at submit
+ *   (`plannedStartsSeconds`, core/traces/backfill-planned-starts.ts); null where it has no plan.
+ * Queue-depth terciles for these metrics are cut on the whole replayed set (`queueDepthOf`,
+ * `tercileCuts`: the loop's rule, a tie of depths kept in the first group).
  */
+import { queueDepthOf, queueTercile, tercileCuts } from '../../core/conformal/online-wait-distribution.ts';
+import { cdfAt, MEDIAN_INDEX, WAIT_QUANTILE_LEVELS } from '../../core/conformal/wait-distribution.ts';
 import { InsufficientDataError } from '../../core/errors.ts';
 import type { FeatureTable } from '../../core/features/feature-table.ts';
 import { compileBundle } from '../../core/model/apply-bundle.ts';
@@ -39,15 +51,18 @@ import { trainBundle } from '../../core/model/train-bundle.ts';
 import { seededRandom } from '../../core/random.ts';
 import {
   adjustInterval,
+  conformalShift,
   createAdaptiveConformal,
   DEFAULT_ADAPTIVE_CONFORMAL,
   observeConformalOutcome,
   type AdaptiveConformalOptions,
   type WaitInterval,
 } from '../../core/replay/adaptive-conformal.ts';
+import { distributionMetrics, type DistributionMetrics } from '../../core/replay/distribution-metrics.ts';
 import { equalCountRanges, segmentMetrics, type PrequentialRow, type SegmentMetrics } from '../../core/replay/prequential-metrics.ts';
-import { createQbetsBaseline, DEFAULT_QBETS_OPTIONS, jobSizeClass, observeQbets, qbetsInterval } from '../../core/replay/qbets-baseline.ts';
-import { addToWindow, createSortedWindow, windowQuantile } from '../../core/replay/sorted-window.ts';
+import { createQbetsBaseline, DEFAULT_QBETS_OPTIONS, jobSizeClass, observeQbets, qbetsInterval, qbetsQuantiles } from '../../core/replay/qbets-baseline.ts';
+import { addToWindow, createSortedWindow, windowQuantile, windowSize } from '../../core/replay/sorted-window.ts';
+import { calibrationError } from '../../core/metrics/calibration-error.ts';
 import { scopeMetrics, type ScopeMetricsByGroup } from '../../core/replay/scope-metrics.ts';
 import { SNAPSHOT_FEATURES, type SubmitSnapshot } from '../../core/traces/queue-state.ts';
 import type { TraceJob } from '../../core/traces/trace-job.ts';
@@ -62,12 +77,16 @@ export const DEFAULT_WARMUP_JOBS = 500;
 export const DEFAULT_ECE_WARMUP_OUTCOMES = 500;
 /** The long-wait label: wait above this quantile of the waits observed so far. */
 export const LONG_WAIT_QUANTILE = 0.9;
+/** The `empirical` baseline's distribution: the quantiles of this many most recent observed waits. */
+export const EMPIRICAL_WAIT_WINDOW = 1000;
 
 export const Predictor = { loop: 'loop', qbets: 'qbets', qbetsConformal: 'qbetsConformal', prior: 'prior', constant: 'constant' } as const;
 export type Predictor = (typeof Predictor)[keyof typeof Predictor];
 
 export interface TraceReplayRequest {
   readonly clusterId: string;
+  /** Progress: `replayed` of `total` jobs done after onboarding (see ReplayHooks.onProgress). */
+  readonly onProgress?: (replayed: number, total: number) => void;
   readonly platform: ClusterProfile['platform'];
   readonly jobs: readonly TraceJob[];
   /** `reconstructQueueState(jobs)`, same order as `jobs`. */
@@ -83,6 +102,11 @@ export interface TraceReplayRequest {
   readonly hash: (text: string) => string;
   /** Also return every predicted job's answer and label (large: for tests and audits). */
   readonly includeJobs?: boolean;
+  /**
+   * The start a backfilling scheduler plans for each job at its submit instant (trace seconds,
+   * same order as `jobs`, null: no plan): the `backfill` point baseline. Omitted: no such baseline.
+   */
+  readonly plannedStartsSeconds?: readonly (number | null)[];
 }
 
 /** What one job was told at submit and what it turned out to be. */
@@ -97,7 +121,30 @@ export interface ReplayedJob {
   readonly longWait: boolean | null;
 }
 
-export type PredictorMetrics = Readonly<Record<Predictor, SegmentMetrics>>;
+/** Predictors judged as wait distributions (or points: `backfill`). */
+export const DistributionPredictor = { loop: 'loop', qbetsConformal: 'qbetsConformal', empirical: 'empirical', backfill: 'backfill' } as const;
+export type DistributionPredictor = (typeof DistributionPredictor)[keyof typeof DistributionPredictor];
+
+export type PredictorMetrics = Readonly<Record<Exclude<Predictor, 'loop' | 'qbetsConformal'>, SegmentMetrics>> & {
+  readonly loop: SegmentMetrics & DistributionMetrics;
+  readonly qbetsConformal: SegmentMetrics & DistributionMetrics;
+  readonly empirical: DistributionMetrics;
+  readonly backfill: DistributionMetrics;
+};
+
+/** How far the distribution's own P(wait > threshold) was from the issued P(long wait), and how calibrated each was. */
+export interface ProbabilityAgreement {
+  /** Jobs issued a distribution. */
+  readonly jobs: number;
+  /** Mean |issued P(long wait) − P(wait > threshold) read from the issued distribution|. */
+  readonly meanAbsoluteDisagreement: number | null;
+  /** The same before the distribution was re-weighted to agree. */
+  readonly meanAbsoluteDisagreementBeforeAdjustment: number | null;
+  /** ECE (15 equal-mass bins) of the distribution's own P(wait > threshold), before re-weighting, on labelled jobs. */
+  readonly distributionOwnEce: number | null;
+  /** ECE of the issued (classifier + calibrator) P(long wait) on the same jobs. */
+  readonly issuedEce: number | null;
+}
 
 export interface TraceReplayReport {
   readonly clusterId: string;
@@ -116,6 +163,10 @@ export interface TraceReplayReport {
   /** Jobs predicted after `eceWarmupOutcomes` outcomes were known. */
   readonly afterWarmup: PredictorMetrics;
   readonly eceWarmupOutcomes: number;
+  /** The loop's P(long wait) against its wait distribution's. */
+  readonly probabilityAgreement: { readonly overall: ProbabilityAgreement; readonly afterWarmup: ProbabilityAgreement };
+  /** Queue-depth tercile cut points of the replayed set (pending GPUs or processors ahead). */
+  readonly queueTercileCuts: readonly [number, number] | null;
   readonly timeline: readonly TimelineEntry[];
   readonly answers: ScopeShares;
   /** The answers' calibration per scope (the trustworthy ones should be those acted on). */
@@ -136,6 +187,11 @@ interface JobRow {
   readonly outcomesKnown: number;
   readonly scope: string;
   readonly rows: Record<Predictor, { probability: number; interval: WaitInterval | null }>;
+  readonly distributions: Record<Exclude<DistributionPredictor, 'backfill'>, readonly number[] | null>;
+  readonly backfillPointSeconds: number | null;
+  readonly queueDepth: number;
+  /** P(wait > threshold) of the loop's distribution before it was made to agree (null: no distribution). */
+  readonly ownProbabilityAbove: number | null;
   waitSeconds: number | null;
   longWait: boolean | null;
 }
@@ -161,6 +217,17 @@ function historyTable(source: string, entries: readonly { features: Record<strin
   };
 }
 
+/**
+ * A base distribution's quantiles spread by an interval's conformal shift in log(1 + wait): each
+ * moves by shift·(level − ½)/0.4, so the 10 % and 90 % quantiles move exactly as the interval's
+ * bounds and the median not at all; crossing quantiles are sorted.
+ */
+function conformalQuantiles(quantilesSeconds: readonly number[] | null, shift: number): number[] | null {
+  if (quantilesSeconds === null) return null;
+  const spread = quantilesSeconds.map((value, index) => Math.expm1(Math.max(0, Math.log1p(value) + (shift * ((WAIT_QUANTILE_LEVELS[index] as number) - 0.5)) / 0.4)));
+  return spread.sort((left, right) => left - right);
+}
+
 function scopedAnswer(row: JobRow): { scope: string; probability: number; longWait: boolean | null } {
   return { scope: row.scope, probability: row.rows.loop.probability, longWait: row.longWait };
 }
@@ -182,6 +249,7 @@ export async function replayTrace(deps: LearningDeps, request: TraceReplayReques
   // ── Onboarding: the history known at T₀ ──
   const qbets = createQbetsBaseline(DEFAULT_QBETS_OPTIONS);
   const allWaits = createSortedWindow(Number.POSITIVE_INFINITY);
+  const recentWaits = createSortedWindow(EMPIRICAL_WAIT_WINDOW);
   let labelledSoFar = 0;
   let longSoFar = 0;
   const sizeClassOf = (job: TraceJob): string => jobSizeClass(job.requestedProcessors, job.requestedGpus);
@@ -199,6 +267,7 @@ export async function replayTrace(deps: LearningDeps, request: TraceReplayReques
   const learnOutcome = (job: TraceJob, waitSeconds: number, longWait: boolean): void => {
     observeQbets(qbets, sizeClassOf(job), waitSeconds);
     addToWindow(allWaits, waitSeconds);
+    addToWindow(recentWaits, waitSeconds);
     labelledSoFar += 1;
     if (longWait) longSoFar += 1;
   };
@@ -227,6 +296,8 @@ export async function replayTrace(deps: LearningDeps, request: TraceReplayReques
   const jobRows = new Map<string, JobRow>();
   let loopOutcomes = 0;
   const traceJobById = new Map<string, TraceJob>();
+  const plannedById = new Map<string, number | null>();
+  if (request.plannedStartsSeconds !== undefined) jobs.forEach((job, index) => plannedById.set(job.id, request.plannedStartsSeconds?.[index] ?? null));
   const replayJobs: ReplayJob[] = [];
   for (const index of order) {
     const job = jobs[index] as TraceJob;
@@ -255,6 +326,7 @@ export async function replayTrace(deps: LearningDeps, request: TraceReplayReques
         const qbetsBase = qbetsInterval(qbets, sizeClassOf(trace));
         const lowQ = windowQuantile(allWaits, 0.1);
         const highQ = windowQuantile(allWaits, 0.9);
+        const planned = plannedById.get(job.jobId) ?? null;
         jobRows.set(job.jobId, {
           jobId: job.jobId,
           submitSeconds: trace.submitTimeSeconds,
@@ -267,6 +339,14 @@ export async function replayTrace(deps: LearningDeps, request: TraceReplayReques
             prior: { probability: priorScored.probability, interval: priorScored.wait === null ? null : { lowerSeconds: priorScored.wait.lowerSeconds, upperSeconds: priorScored.wait.upperSeconds } },
             constant: { probability: constantProbability, interval: lowQ === null || highQ === null ? null : { lowerSeconds: lowQ, upperSeconds: highQ } },
           },
+          distributions: {
+            loop: predicted.prediction.waitDistribution?.quantilesSeconds ?? null,
+            qbetsConformal: conformalQuantiles(qbetsQuantiles(qbets, sizeClassOf(trace), WAIT_QUANTILE_LEVELS), conformalShift(qbetsConformal)),
+            empirical: windowSize(recentWaits) === 0 ? null : WAIT_QUANTILE_LEVELS.map((level) => windowQuantile(recentWaits, level) as number),
+          },
+          backfillPointSeconds: planned === null ? null : Math.max(0, planned - trace.submitTimeSeconds),
+          queueDepth: queueDepthOf(job.features),
+          ownProbabilityAbove: predicted.waitDistribution.ownProbabilityAbove,
           waitSeconds: null,
           longWait: null,
         });
@@ -285,10 +365,25 @@ export async function replayTrace(deps: LearningDeps, request: TraceReplayReques
         }
         learnOutcome(trace, waitSeconds, longWait);
       },
+      ...(request.onProgress === undefined ? {} : { onProgress: request.onProgress }),
     },
   });
 
   const ordered = [...jobRows.values()].sort((left, right) => left.submitSeconds - right.submitSeconds);
+  const cuts = tercileCuts(ordered.map((row) => row.queueDepth));
+  const tercileOf = new Map(ordered.map((row) => [row.jobId, queueTercile(row.queueDepth, cuts)]));
+  const distributionOf = (rows: readonly JobRow[], predictor: DistributionPredictor): DistributionMetrics =>
+    distributionMetrics(
+      rows.map((row) => {
+        const quantiles = predictor === DistributionPredictor.backfill ? null : row.distributions[predictor];
+        return {
+          quantilesSeconds: quantiles,
+          pointSeconds: predictor === DistributionPredictor.backfill ? row.backfillPointSeconds : ((quantiles?.[MEDIAN_INDEX]) ?? null),
+          waitSeconds: row.waitSeconds,
+          tercile: tercileOf.get(row.jobId) as number,
+        };
+      }),
+    );
   const metricsOf = (rows: readonly JobRow[]): PredictorMetrics => {
     const byPredictor = (predictor: Predictor): PrequentialRow[] => rows.map((row) => {
       const scored = row.rows[predictor];
@@ -301,11 +396,27 @@ export async function replayTrace(deps: LearningDeps, request: TraceReplayReques
       };
     });
     return {
-      loop: segmentMetrics(byPredictor(Predictor.loop)),
+      loop: { ...segmentMetrics(byPredictor(Predictor.loop)), ...distributionOf(rows, DistributionPredictor.loop) },
       qbets: segmentMetrics(byPredictor(Predictor.qbets)),
-      qbetsConformal: segmentMetrics(byPredictor(Predictor.qbetsConformal)),
+      qbetsConformal: { ...segmentMetrics(byPredictor(Predictor.qbetsConformal)), ...distributionOf(rows, DistributionPredictor.qbetsConformal) },
       prior: segmentMetrics(byPredictor(Predictor.prior)),
       constant: segmentMetrics(byPredictor(Predictor.constant)),
+      empirical: distributionOf(rows, DistributionPredictor.empirical),
+      backfill: request.plannedStartsSeconds === undefined ? distributionMetrics([]) : distributionOf(rows, DistributionPredictor.backfill),
+    };
+  };
+  const agreementOf = (rows: readonly JobRow[]): ProbabilityAgreement => {
+    const issued = rows.filter((row) => row.distributions.loop !== null && row.ownProbabilityAbove !== null);
+    const labelled = issued.filter((row) => row.longWait !== null);
+    const mean = (values: readonly number[]): number | null => (values.length === 0 ? null : values.reduce((sum, value) => sum + value, 0) / values.length);
+    const ece = (probability: (row: JobRow) => number): number | null =>
+      labelled.length === 0 ? null : calibrationError(Float64Array.from(labelled, probability), Uint8Array.from(labelled, (row) => (row.longWait === true ? 1 : 0))).ece;
+    return {
+      jobs: issued.length,
+      meanAbsoluteDisagreement: mean(issued.map((row) => Math.abs(row.rows.loop.probability - (1 - cdfAt(row.distributions.loop as readonly number[], priorThreshold))))),
+      meanAbsoluteDisagreementBeforeAdjustment: mean(issued.map((row) => Math.abs(row.rows.loop.probability - (row.ownProbabilityAbove as number)))),
+      distributionOwnEce: ece((row) => row.ownProbabilityAbove as number),
+      issuedEce: ece((row) => row.rows.loop.probability),
     };
   };
   const final = result.finalCalibration;
@@ -334,6 +445,8 @@ export async function replayTrace(deps: LearningDeps, request: TraceReplayReques
     quarters: equalCountRanges(ordered.length, 4).map(([start, end]) => metricsOf(ordered.slice(start, end))),
     afterWarmup: metricsOf(ordered.filter((row) => row.outcomesKnown >= eceWarmupOutcomes)),
     eceWarmupOutcomes,
+    probabilityAgreement: { overall: agreementOf(ordered), afterWarmup: agreementOf(ordered.filter((row) => row.outcomesKnown >= eceWarmupOutcomes)) },
+    queueTercileCuts: cuts,
     timeline: result.timeline,
     answers: countScopes(ordered.map((row) => row.scope)),
     recalibrations: (final?.counters.adaptations ?? 0) + (final?.counters.resets ?? 0),

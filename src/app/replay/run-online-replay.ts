@@ -33,6 +33,8 @@ export interface ReplayHooks {
   onPredicted?(job: ReplayJob, result: PredictJobResult): void;
   /** After every outcome (predicted or not); `response` is null for jobs that were not predicted. */
   onOutcome?(job: ReplayJob, waitSeconds: number, response: RecordOutcomeResponse | null): void;
+  /** After each event: `replayed` of `total` jobs done (a job is done once its outcome, if any, was recorded). */
+  onProgress?(replayed: number, total: number): void;
 }
 
 /** What a timeline line records: a decision of the loop that changed something, or maintenance. */
@@ -146,9 +148,12 @@ export async function runOnlineReplay(
 
   let predictedJobs = 0;
   let outcomes = 0;
+  let replayed = 0;
   for (const event of events) {
     const job = jobs[event.job] as ReplayJob;
     if (event.kind === EventKind.predict) {
+      // A job that never started is done once submitted; the others once their outcome is in.
+      if (job.startMs === null) hooks.onProgress?.((replayed += 1), jobs.length);
       if (!job.predicted) continue;
       const result = await predictJob(replayDeps, { clusterId, jobId: job.jobId, features: job.features, nowMs: job.submitMs, logDecision: false });
       predictedJobs += 1;
@@ -170,6 +175,7 @@ export async function runOnlineReplay(
       }
     }
     hooks.onOutcome?.(job, waitSeconds, response);
+    hooks.onProgress?.((replayed += 1), jobs.length);
   }
   return { timeline, predictedJobs, outcomes, finalCalibration: await deps.calibration.current(clusterId) };
 }

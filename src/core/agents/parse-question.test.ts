@@ -24,6 +24,20 @@ describe('parseQuestion', () => {
     expect(parseQuestion('when will it start').clusterCandidates).toEqual([]);
   });
 
+  it.each(['what is the meaning of life', '/vgac hello', 'tell me a joke', 'thanks!'])('reads "%s" as none of wait, status, why', (question) => {
+    expect(parseQuestion(question).intent).toBe('unknown');
+  });
+
+  it('reads a question with only a GPU count or type, or a wait word, as a wait question', () => {
+    expect(parseQuestion('4 GPUs on eks-prod?').intent).toBe('wait');
+    expect(parseQuestion('an H100 on eks-prod?').intent).toBe('wait');
+    expect(parseQuestion('how long is the queue on eks-prod').intent).toBe('wait');
+  });
+
+  it('keeps an unregistered word after "of" only as a candidate: "the meaning of life" → life', () => {
+    expect(parseQuestion('what is the meaning of life').clusterCandidates).toEqual(['life']);
+  });
+
   it('reads "when" questions that mention status as wait questions', () => {
     expect(parseQuestion('when will my job in status pending start on eks-prod?').intent).toBe('wait');
   });

@@ -6,12 +6,20 @@
  */
 import { InvalidInputError } from '../errors.ts';
 
-/** What a question asks: when a job starts (the default), how a cluster is doing, or why the last answer. */
-export const QuestionIntent = { wait: 'wait', status: 'status', why: 'why' } as const;
+/**
+ * What a question asks: when a job starts, how a cluster is doing, why the last answer — or none
+ * of these (`unknown`: "what is the meaning of life", "hello"), which the Copilot says it did not
+ * understand rather than guess.
+ */
+export const QuestionIntent = { wait: 'wait', status: 'status', why: 'why', unknown: 'unknown' } as const;
 export type QuestionIntent = (typeof QuestionIntent)[keyof typeof QuestionIntent];
 
 export interface ParsedQuestion {
-  /** The first cluster candidate, or null when the question names none. */
+  /**
+   * The first cluster candidate, or null when the question names none. A candidate is only a word
+   * in the right place ("what is the meaning of life" → "life"): callers match candidates against
+   * the registered clusters and never use one that is not registered.
+   */
   readonly clusterId: string | null;
   /**
    * Every word that follows `on`, `in`, `at`, `for` or `of` (and may name a cluster), in order:
@@ -32,6 +40,12 @@ const GPU_TYPES = ['A100', 'H100', 'H200', 'V100', 'A10G', 'L4', 'L40S', 'T4', '
 const MAX_GPUS = 4096;
 /** Words after a preposition that never name a cluster. */
 const NOT_A_CLUSTER = /^(my|the|a|an|it|this|that|our|your|queue|cluster|job|jobs|gpus?|now|today)$/i;
+
+/**
+ * Words that make a question a wait question ("when will my job start", "how long will it wait",
+ * "where is my job in the queue"); a stated GPU count or type does too.
+ */
+const WAIT_WORDS = /\b(when|start|starts|started|starting|begin|begins|run|runs|running|wait|waits|waiting|long|eta|pending|queued?|scheduled?|jobs?|sooner|soon)\b/i;
 
 /** Parses `question`; throws InvalidInputError for an empty question or an absurd GPU count. */
 export function parseQuestion(question: string): ParsedQuestion {
@@ -54,7 +68,9 @@ export function parseQuestion(question: string): ParsedQuestion {
     ? QuestionIntent.why
     : /\b(status|health|how is|how's|how are)\b/i.test(text) && !/\bwhen\b/i.test(text)
       ? QuestionIntent.status
-      : QuestionIntent.wait;
+      : countMatch !== null || typeAlone !== null || WAIT_WORDS.test(text)
+        ? QuestionIntent.wait
+        : QuestionIntent.unknown;
   return {
     clusterId: clusterCandidates[0] ?? null,
     clusterCandidates,

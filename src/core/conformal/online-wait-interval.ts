@@ -74,6 +74,16 @@ export interface OnlineWaitState {
   readonly waitsSeconds: readonly number[];
   /** Conformity scores of the last scored outcomes (single precision). */
   readonly scores: readonly number[];
+  /**
+   * Queue depth at submit of the last observed outcomes (single precision): the wait
+   * distribution's tercile cut points (see online-wait-distribution.ts).
+   */
+  readonly queueDepths: readonly number[];
+  /**
+   * The wait distribution's adjusted quantile levels (ACI), tercile-major (tercile ×
+   * level), single precision; empty until the first outcome with a distribution is observed.
+   */
+  readonly quantileLevels: readonly number[];
 }
 
 /** An interval issued for one job: `base` is kept with the prediction to score its outcome later. */
@@ -117,11 +127,11 @@ export function checkOnlineWaitOptions(options: OnlineWaitOptions): void {
 /** A cluster's state before any outcome: α₁ = 1 − coverage, empty windows. */
 export function initialOnlineWaitState(options: OnlineWaitOptions = DEFAULT_ONLINE_WAIT_OPTIONS): OnlineWaitState {
   checkOnlineWaitOptions(options);
-  return { alpha: 1 - options.coverage, scoredOutcomes: 0, misses: 0, probabilities: [], bins: [], waitsSeconds: [], scores: [] };
+  return { alpha: 1 - options.coverage, scoredOutcomes: 0, misses: 0, probabilities: [], bins: [], waitsSeconds: [], scores: [], queueDepths: [], quantileLevels: [] };
 }
 
 /** The bin of a probability: ⌊bins · (share of the window strictly below it)⌋; bin 0 on an empty window. O(n). */
-function binOf(state: OnlineWaitState, probability: number, options: OnlineWaitOptions): number {
+export function binOf(state: OnlineWaitState, probability: number, options: OnlineWaitOptions): number {
   const count = state.probabilities.length;
   if (count === 0) return 0;
   let below = 0;
@@ -138,7 +148,7 @@ function medianOfSorted(sorted: Float64Array): number {
 }
 
 /** The last `binWaitWindow` waits observed in `bin` (or in any bin when `bin` is null), ascending. O(outcomeWindow + m log m). */
-function recentWaits(state: OnlineWaitState, bin: number | null, options: OnlineWaitOptions): Float64Array {
+export function recentWaits(state: OnlineWaitState, bin: number | null, options: OnlineWaitOptions): Float64Array {
   const waits: number[] = [];
   for (let index = state.waitsSeconds.length - 1; index >= 0 && waits.length < options.binWaitWindow; index -= 1) {
     if (bin === null || state.bins[index] === bin) waits.push(state.waitsSeconds[index] as number);
@@ -150,7 +160,7 @@ function recentWaits(state: OnlineWaitState, bin: number | null, options: Online
  * The k-th smallest (1-based) of `values`, by quickselect on a copy (Hoare's FIND,
  * https://doi.org/10.1145/366622.366647): expected O(n), no full sort per prediction.
  */
-function kthSmallest(values: readonly number[], k: number): number {
+export function kthSmallest(values: readonly number[], k: number): number {
   const work = Float64Array.from(values);
   const target = k - 1;
   let low = 0;
@@ -263,6 +273,7 @@ export function observeOnlineWait(state: OnlineWaitState, observed: ObservedWait
   if (observed.base === null || observed.issued === null) return { ...state, ...windows };
   const missed = missedInterval(observed.issued, observed.waitSeconds);
   return {
+    ...state,
     ...windows,
     alpha: nextAlpha(state.alpha, missed, options),
     scoredOutcomes: state.scoredOutcomes + 1,

@@ -131,6 +131,17 @@ describe('crossValidate', () => {
     expect(other.calibrated.ece).not.toBe(first.calibrated.ece);
   });
 
+  it('reports each outer fold to onFold once, in order, and the report does not depend on it', () => {
+    const table = sample({ rowCount: 200, seed: 7 });
+    const calls: [number, number][] = [];
+
+    const watched = crossValidate(table, { resamples: 50, folds: 4, onFold: (completed, total) => calls.push([completed, total]) });
+    const unwatched = crossValidate(table, { resamples: 50, folds: 4 });
+
+    expect(calls).toEqual([[1, 4], [2, 4], [3, 4], [4, 4]]);
+    expect(watched).toEqual(unwatched);
+  });
+
   it('reports held-out wait-interval coverage near the nominal 80 %', () => {
     const table = sample({ rowCount: 1000, seed: 11, withWaits: true });
 

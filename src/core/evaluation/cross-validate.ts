@@ -55,6 +55,8 @@ export interface EvaluationOptions {
   readonly innerFolds?: number;
   /** Gate thresholds for the qualified tiers and the calibration score. Default `DEFAULT_GATE_CONFIG`. */
   readonly gate?: GateConfig;
+  /** Called after each outer fold is trained and scored (`completed` of `total`): progress for long runs. */
+  readonly onFold?: (completed: number, total: number) => void;
 }
 
 /** Wait-interval quality on held-out rows. */
@@ -271,10 +273,12 @@ export function crossValidate(table: FeatureTable, options: EvaluationOptions = 
   const random = seededRandom(resolved.seed);
   const rowCount = labels.length;
   const scored = emptyScored(rowCount, table.waitsSeconds !== null);
-  for (const testRows of assignOuterFolds(labels, resolved.folds, resolved.foldScheme, resolved.seed, random)) {
+  const outerFolds = assignOuterFolds(labels, resolved.folds, resolved.foldScheme, resolved.seed, random);
+  outerFolds.forEach((testRows, index) => {
     const bundle = trainFor(selectRows(table, complementRows(rowCount, testRows)), resolved, random);
     scoreInto(bundle, table, testRows, scored);
-  }
+    options.onFold?.(index + 1, outerFolds.length);
+  });
   return {
     kind: 'cross-validation',
     source: table.source,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createQbetsBaseline, jobSizeClass, observeQbets, qbetsInterval } from './qbets-baseline.ts';
+import { createQbetsBaseline, jobSizeClass, observeQbets, qbetsInterval, qbetsQuantiles } from './qbets-baseline.ts';
 
 describe('qbetsBaseline', () => {
   it('jobSizeClass buckets by ⌈log₂ request⌉, GPUs before processors', () => {
@@ -26,5 +26,19 @@ describe('qbetsBaseline', () => {
     expect(afterClassFull?.upperSeconds).toBeCloseTo(280, 9);
     expect(qbetsInterval(createQbetsBaseline(), 'cpu:0')).toBeNull();
     expect(() => createQbetsBaseline({ coverage: 0, windowSize: 1, minClassWaits: 1 })).toThrow(/coverage/);
+  });
+
+  it('qbetsQuantiles reads the same window as the interval at any levels, null before any wait', () => {
+    const state = createQbetsBaseline({ coverage: 0.8, windowSize: 100, minClassWaits: 3 });
+    observeQbets(state, 'cpu:0', 0);
+    observeQbets(state, 'cpu:5', 100);
+    observeQbets(state, 'cpu:5', 200);
+
+    // all = [0, 100, 200] (the class has 2 < 3 waits): type-7 quantiles 0.25 → 50, 0.5 → 100, 0.9 → 180.
+    expect(qbetsQuantiles(state, 'cpu:5', [0.25, 0.5, 0.9])).toEqual([50, 100, 180]);
+    observeQbets(state, 'cpu:5', 300);
+    // class = [100, 200, 300]: 0.5 → 200.
+    expect(qbetsQuantiles(state, 'cpu:5', [0.5])).toEqual([200]);
+    expect(qbetsQuantiles(createQbetsBaseline(), 'cpu:0', [0.5])).toBeNull();
   });
 });

@@ -49,6 +49,14 @@ export function qbetsInterval(state: QbetsState, sizeClass: string): WaitInterva
   return lower === null || upper === null ? null : { lowerSeconds: lower, upperSeconds: upper };
 }
 
+/** The empirical quantiles (type 7) at `levels` of the same window {@link qbetsInterval} reads; null before any wait was observed. */
+export function qbetsQuantiles(state: QbetsState, sizeClass: string, levels: readonly number[]): number[] | null {
+  const own = state.byClass.get(sizeClass);
+  const window = own !== undefined && windowSize(own) >= state.options.minClassWaits ? own : state.all;
+  if (windowSize(window) === 0) return null;
+  return levels.map((level) => windowQuantile(window, level) as number);
+}
+
 /** Records an observed wait (seconds) of a job of `sizeClass`. */
 export function observeQbets(state: QbetsState, sizeClass: string, waitSeconds: number): void {
   let own = state.byClass.get(sizeClass);

@@ -1,6 +1,7 @@
 /** Text tables for `vgac replay`: the calibration timeline and the side-by-side predictor report. */
 import type { DatasetReplayReport } from '../../app/replay/replay-dataset.ts';
-import type { TraceReplayReport, PredictorMetrics } from '../../app/replay/replay-trace.ts';
+import type { TraceReplayReport, PredictorMetrics, ProbabilityAgreement } from '../../app/replay/replay-trace.ts';
+import type { DistributionMetrics } from '../../core/replay/distribution-metrics.ts';
 import type { TimelineEntry } from '../../app/replay/run-online-replay.ts';
 import type { ScopeShares } from '../../app/replay/scope-shares.ts';
 import type { SegmentMetrics } from '../../core/replay/prequential-metrics.ts';
@@ -27,7 +28,9 @@ export function formatTimeline(timeline: readonly TimelineEntry[]): string {
     const bounds = entry.ece === null ? '' : ` [${fixed(entry.eceLower)}, ${fixed(entry.eceUpper)}]`;
     const tiers = entry.tiers.map((tier) => TIER_SHORT[tier] ?? tier).join('') || '—';
     const autonomy = entry.autonomy === 'unchanged' ? '' : `AUTONOMY ${entry.autonomy.toUpperCase()}; `;
-    const event = entry.action === 'decision' ? `${autonomy}${entry.reasons[0] ?? ''}` : `${entry.action.toUpperCase()}${entry.action === 'retrained' ? ` → v${entry.bundleVersion}` : ''}: ${autonomy}${entry.reasons.join('; ')}`;
+    const action = entry.action === 'decision' ? '' : `${entry.action.toUpperCase()}${entry.action === 'retrained' ? ` → v${entry.bundleVersion}` : ''}: `;
+    // Every reason: a later one (too few long waits, learning mode) may override the score's verdict.
+    const event = `${action}${autonomy}${entry.reasons.join('; ')}`;
     lines.push(
       `${String(entry.outcomes).padStart(8)}  ${String(entry.sampleCount).padStart(8)}  ${(fixed(entry.ece) + bounds).padEnd(22)}  ${entry.drift.padEnd(15)}  ${entry.scope.padEnd(10)}  ${entry.state.padEnd(15)}  ${tiers.padEnd(7)}  v${String(entry.bundleVersion).padEnd(5)}  ${event}`,
     );
@@ -84,6 +87,27 @@ function predictorTable(title: string, metrics: PredictorMetrics): string[] {
   ];
 }
 
+function distributionLine(name: string, metrics: DistributionMetrics): string {
+  const terciles = metrics.coverage80ByQueueTercile.map((value) => percent(value).padStart(6)).join(' ');
+  const ece = (['900', '3600', '14400'] as const).map((key) => fixed(metrics.startWithinEce[key]).padStart(6)).join(' ');
+  return `${name.padEnd(13)}${seconds(metrics.pinball).padStart(9)}${percent(metrics.coverage80).padStart(8)}  ${terciles}${seconds(metrics.medianWidthSeconds).padStart(11)}${percent(metrics.withinFactor2).padStart(8)}  ${ece}`;
+}
+
+function distributionTable(title: string, metrics: PredictorMetrics): string[] {
+  return [
+    `${title}: wait distributions`,
+    'predictor      pinball  cover80  by depth tercile     width(med)  ×2-ok  ECE P(start ≤ 15 min, 1 h, 4 h)',
+    distributionLine('loop', metrics.loop),
+    distributionLine('QBETS+ACI', metrics.qbetsConformal),
+    distributionLine('empirical', metrics.empirical),
+    distributionLine('backfill', metrics.backfill),
+  ];
+}
+
+function agreementLine(title: string, agreement: ProbabilityAgreement): string {
+  return `${title}: mean |P(long) − P(wait > threshold)| ${fixed(agreement.meanAbsoluteDisagreement)} issued, ${fixed(agreement.meanAbsoluteDisagreementBeforeAdjustment)} before agreement; ECE of P(long) ${fixed(agreement.issuedEce)} issued, ${fixed(agreement.distributionOwnEce)} from the distribution alone`;
+}
+
 export function formatTraceReplay(report: TraceReplayReport, elapsedMs: number, store: string): string {
   const lines = [
     `trace replay '${report.clusterId}': ${report.jobs} jobs, ${report.historyJobs} history jobs before onboarding, ${report.predictedJobs} predicted (${report.censoredPredicted} censored), ${report.outcomes} outcomes; store ${store}; ${(elapsedMs / 1000).toFixed(1)} s`,
@@ -100,6 +124,13 @@ export function formatTraceReplay(report: TraceReplayReport, elapsedMs: number, 
     ...report.quarters.flatMap((quarter, index) => [...predictorTable(`quarter ${index + 1}`, quarter), '']),
     ...predictorTable(`after ${report.eceWarmupOutcomes} outcomes`, report.afterWarmup),
     '(QBETS-style and base-rate share the constant base-rate probability; QBETS-style differs in its interval)',
+    '',
+    ...distributionTable('whole trace', report.overall),
+    '',
+    ...distributionTable(`after ${report.eceWarmupOutcomes} outcomes`, report.afterWarmup),
+    `(queue-depth tercile cuts ${report.queueTercileCuts === null ? '—' : report.queueTercileCuts.join(' / ')}; backfill is point-only)`,
+    agreementLine('whole trace', report.probabilityAgreement.overall),
+    agreementLine(`after ${report.eceWarmupOutcomes} outcomes`, report.probabilityAgreement.afterWarmup),
   ];
   return lines.join('\n');
 }

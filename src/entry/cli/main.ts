@@ -19,6 +19,7 @@ import * as onboardUsage from './commands/onboard-usage.ts';
 import * as predictUsage from './commands/predict-usage.ts';
 import * as rebaselineUsage from './commands/rebaseline-usage.ts';
 import * as replayUsage from './commands/replay-usage.ts';
+import * as slackManifestUsage from './commands/slack-manifest-usage.ts';
 import * as startUsage from './commands/start-usage.ts';
 import * as trainUsage from './commands/train-usage.ts';
 import * as versusSlurmUsage from './commands/versus-slurm-usage.ts';
@@ -51,6 +52,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   cost: { usage: costUsage, load: () => import('./commands/cost.ts') },
   doctor: { usage: doctorUsage, load: () => import('./commands/doctor.ts') },
   'versus-slurm': { usage: versusSlurmUsage, load: () => import('./commands/versus-slurm.ts') },
+  'slack-manifest': { usage: slackManifestUsage, load: () => import('./commands/slack-manifest.ts') },
 };
 
 function printHelp(): void {

@@ -24,7 +24,32 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** A notification about an escalation, with Approve / Reject buttons when it names one. */
+/** Slack's limits on a confirmation dialog's title (plain text) and text (mrkdwn), in characters. */
+const CONFIRM_TITLE_MAX = 100;
+const CONFIRM_TEXT_MAX = 300;
+
+/**
+ * The Block Kit confirmation dialog (https://api.slack.com/reference/block-kit/composition-objects#confirm)
+ * shown before an Approve or Reject click is sent: a click acts on a live queue (or closes the
+ * escalation for good), so a stray one must not.
+ */
+function confirmDialog(verdict: 'approve' | 'reject', notice: { readonly subject: string }): Record<string, unknown> {
+  const approve = verdict === 'approve';
+  const consequence = approve ? 'The proposed action will be carried out on the cluster now.' : 'The proposed action will not be carried out; the escalation is closed.';
+  // Cut the subject before escaping it, so no `&amp;` is cut in half.
+  const room = CONFIRM_TEXT_MAX - consequence.length - 2;
+  let subject = escapeMrkdwn(notice.subject);
+  for (let kept = notice.subject.length - 1; subject.length > room; kept -= 1) subject = `${escapeMrkdwn(notice.subject.slice(0, kept))}…`;
+  return {
+    title: { type: 'plain_text', text: (approve ? 'Approve this action?' : 'Reject this action?').slice(0, CONFIRM_TITLE_MAX) },
+    text: { type: 'mrkdwn', text: `${subject}\n\n${consequence}` },
+    confirm: { type: 'plain_text', text: approve ? 'Approve' : 'Reject' },
+    deny: { type: 'plain_text', text: 'Cancel' },
+    ...(approve ? { style: 'primary' } : { style: 'danger' }),
+  };
+}
+
+/** A notification about an escalation, with Approve / Reject buttons (each behind a confirmation dialog) when it names one. */
 export function escalationMessage(notice: { readonly subject: string; readonly text: string; readonly clusterId?: string; readonly escalationId?: string }): ChatMessage {
   const text = `${notice.subject}\n${notice.text}`;
   const blocks: Record<string, unknown>[] = [
@@ -36,8 +61,8 @@ export function escalationMessage(notice: { readonly subject: string; readonly t
       type: 'actions',
       block_id: `escalation:${value}`.slice(0, 255),
       elements: [
-        { type: 'button', action_id: ESCALATION_ACTION.approve, style: 'primary', text: { type: 'plain_text', text: 'Approve' }, value },
-        { type: 'button', action_id: ESCALATION_ACTION.reject, style: 'danger', text: { type: 'plain_text', text: 'Reject' }, value },
+        { type: 'button', action_id: ESCALATION_ACTION.approve, style: 'primary', text: { type: 'plain_text', text: 'Approve' }, value, confirm: confirmDialog('approve', notice) },
+        { type: 'button', action_id: ESCALATION_ACTION.reject, style: 'danger', text: { type: 'plain_text', text: 'Reject' }, value, confirm: confirmDialog('reject', notice) },
       ],
     });
   }
@@ -94,6 +119,9 @@ export function jobForecastMessage(text: string, job: { readonly clusterId: stri
 export function plainMessage(text: string): ChatMessage {
   return { text };
 }
+
+/** The `/vgac` usage hint Slack shows while typing (the app manifest's `usage_hint`). */
+export const SLACK_USAGE_HINT = 'when will my 4×A100 job start on slurm-hpc?';
 
 export const SLACK_HELP =
   'Ask me about a cluster, e.g. `/vgac when will my 4×A100 job start on slurm-hpc?`, `/vgac status of eks-prod`, or `/vgac why?` after an answer; about a submitted job: `/vgac when will 12345 start?`, `/vgac why is 12345 pending?`, `/vgac what if 12345`, `/vgac notify me when 12345 starts`.';

@@ -57,15 +57,17 @@ export async function run(args: readonly string[]): Promise<number> {
     };
     const copilot = createCopilot({ learning: runtime.learning, runtime: inProcessAgentRuntime(wiring.deps, () => nowMs), jobs }, defaultClusterId === undefined ? {} : { defaultClusterId });
     const reply = await copilot({ text: question, askedBy: 'cli', conversationId: 'cli', nowMs });
+    // A question the Copilot did not understand is the user's mistake: exit status 2, as for any.
+    const status = reply.understood ? 0 : 2;
     if (values.json === true) {
       process.stdout.write(`${JSON.stringify(reply, null, 2)}\n`);
-      return 0;
+      return status;
     }
     const lines = [reply.text];
     const { decision } = reply;
     if (decision !== undefined && decision.observed !== null) lines.push(`(queue state from ${Math.round((nowMs - decision.observed.observedAtMs) / 60_000)} min ago; scope ${decision.scope}; confidence ${decision.confidence.toFixed(2)}; answer: ${decision.explanation?.source ?? 'none'})`);
     process.stdout.write(`${lines.join('\n')}\n`);
-    return 0;
+    return status;
   } finally {
     await runtime.close();
   }

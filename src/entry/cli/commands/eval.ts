@@ -10,6 +10,7 @@ import { CalibrationMode, CalibratorKind } from '../../../core/model/train-bundl
 import { formatCrossValidation, formatTransfer } from '../format-evaluation-report.ts';
 import { loadFeatureTable } from '../load-feature-table.ts';
 import { choiceOption, integerOption, parseCommandOptions } from '../parse-command-options.ts';
+import { foldProgressText, withTerminalProgress, type TerminalProgress } from '../terminal-progress.ts';
 import { options } from './eval-usage.ts';
 
 /** `--folds` names the fold scheme; a number there is the old meaning, now `--fold-count`. */
@@ -20,7 +21,11 @@ function foldSchemeOption(value: string | undefined): FoldScheme {
   return choiceOption('folds', value, Object.values(FoldScheme)) ?? DEFAULT_FOLD_SCHEME;
 }
 
-export async function run(args: readonly string[]): Promise<number> {
+export function run(args: readonly string[]): Promise<number> {
+  return withTerminalProgress((progress) => evaluate(args, progress));
+}
+
+async function evaluate(args: readonly string[], progress: TerminalProgress): Promise<number> {
   const values = parseCommandOptions('eval', args, options);
   const evaluation = {
     calibrator: choiceOption('calibrator', values.calibrator, Object.values(CalibratorKind)),
@@ -29,6 +34,7 @@ export async function run(args: readonly string[]): Promise<number> {
     folds: integerOption('fold-count', values['fold-count'], DEFAULT_FOLDS, 2),
     seed: integerOption('seed', values.seed, DEFAULT_SEED, 0),
     resamples: integerOption('resamples', values.resamples, BOOTSTRAP_RESAMPLES, 1),
+    onFold: (completed: number, total: number) => progress.update(foldProgressText('cross-validating', completed, total), true),
   };
   const transfer = values.train !== undefined || values.test !== undefined;
   if (transfer && values.data !== undefined) throw new InvalidInputError("use either --data FILE or --train A --test B (try 'vgac eval --help')");
@@ -40,13 +46,18 @@ export async function run(args: readonly string[]): Promise<number> {
     // The test file is read with exactly the training file's features, so a missing one is named.
     const features = [...train.table.numericFeatures, ...train.table.categoricalFeatures];
     const test = await loadFeatureTable(values.test, { features, requireLabel: true });
+    progress.update(foldProgressText('cross-validating on the training file', 0, evaluation.folds), true);
     const report = evaluateTransfer(train.table, test.table, evaluation);
+    progress.done();
     process.stdout.write(values.json === true ? `${JSON.stringify(report, null, 2)}\n` : formatTransfer(report));
     return 0;
   }
   if (values.data === undefined) throw new InvalidInputError("--data FILE (or --train A --test B) is required (try 'vgac eval --help')");
+  progress.update(`reading ${values.data}…`, true);
   const { table } = await loadFeatureTable(values.data, { features: values.features, requireLabel: true });
+  progress.update(foldProgressText('cross-validating', 0, evaluation.folds), true);
   const report = crossValidate(table, evaluation);
+  progress.done();
   process.stdout.write(values.json === true ? `${JSON.stringify(report, null, 2)}\n` : formatCrossValidation(report));
   return 0;
 }

@@ -36,6 +36,7 @@ options:
                         cluster's own outcomes
   --long-wait-seconds N with --vgac-platform: the cluster's long-wait threshold (its P90 wait)
   --platform P          ${PLATFORMS.join(', ')} (default slurm)
+  --json                print what was registered (or found) as JSON
   -h, --help            show this help
 `;
 
@@ -49,5 +50,6 @@ export const options = {
   'vgac-platform': { type: 'boolean' },
   'long-wait-seconds': { type: 'string' },
   platform: { type: 'string' },
+  json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;

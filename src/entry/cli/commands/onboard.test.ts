@@ -64,6 +64,19 @@ describe('vgac onboard', () => {
     expect(bundle?.training.rows).toBe(200);
   }, 60_000);
 
+  it('onboard --json prints what was registered as JSON on stdout, and nothing on stderr when stderr is not a terminal', async () => {
+    const dataDir = join(directory, 'store-json');
+    const history = join(directory, 'history-json.txt');
+    await writeFile(history, sacctHistory(200));
+
+    const result = await vgac(dataDir, '--cluster', 'gpu-json', '--trace', history, '--json');
+
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    // The same history as above: 200 jobs, 20 waits above the P90 of 2700 s (the python3 line above).
+    expect(JSON.parse(result.stdout)).toMatchObject({ clusterId: 'gpu-json', status: 'registered', platform: 'slurm', scope: 'learning', activeBundleVersion: 1, prior: { rows: 200, longWaits: 20, longWaitThresholdSeconds: 2700, source: 'history-json.txt' }, minOutcomes: 50 });
+  }, 60_000);
+
   it('onboard refuses, on one line: no source or both, a bad cluster id, a log without GPUs and no --gpus, a history without long waits', async () => {
     const dataDir = join(directory, 'refusals');
     const swf = join(directory, 'cpu.swf');

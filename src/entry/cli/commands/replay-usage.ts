@@ -18,6 +18,8 @@ the onboarding history (the prior is trained on those whose outcome was known th
 job is predicted at its submit time; long wait = above the P90 of the waits observed so far.
 Reports AUROC/ECE/Brier and 80 % interval coverage/width for the loop and three baselines.
 
+On a terminal, progress ("replayed 12,000 / 28,000 jobs") is shown on stderr while it runs.
+
 options:
   --data FILE              labelled job table to replay (exactly one of --data and --trace)
   --prior BUNDLE.json      --data: the model bundle the cluster starts from (default above)
@@ -29,7 +31,8 @@ options:
   --data-dir DIR           embedded store directory (default: a fresh temporary directory, removed after)
   --cluster ID             cluster id (default: slurm-replay, or the trace's file name)
   --warmup N               --trace: history jobs before onboarding (default 500)
-  --json FILE              also write the full report as JSON
+  --json                   print the full report as JSON on stdout instead of the text
+  --out FILE               also write the full report as JSON to FILE
   --timeline full|key      timeline lines to print (default: full for --data, key for --trace)
   -h, --help               show this help
 `;
@@ -44,7 +47,8 @@ export const options = {
   'data-dir': { type: 'string' },
   cluster: { type: 'string' },
   warmup: { type: 'string' },
-  json: { type: 'string' },
+  json: { type: 'boolean' },
+  out: { type: 'string' },
   timeline: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;

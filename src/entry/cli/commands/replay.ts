@@ -13,6 +13,8 @@ import { InvalidInputError } from '../../../core/errors.ts';
 import type { ModelBundle } from '../../../core/model/bundle.ts';
 import { trainBundle } from '../../../core/model/train-bundle.ts';
 import { seededRandom } from '../../../core/random.ts';
+import { backfillPlannedStarts } from '../../../core/traces/backfill-planned-starts.ts';
+import { resolvePlanCapacity } from '../../../core/traces/plan-capacity.ts';
 import { reconstructQueueState } from '../../../core/traces/queue-state.ts';
 import { TRACE_FORMATS } from '../../../core/traces/trace-job.ts';
 import { createLearningDeps, type LearningDeps, type LearningSettings } from '../../../app/learning/learning-deps.ts';
@@ -24,6 +26,7 @@ import { replayTrace } from '../../../app/replay/replay-trace.ts';
 import { loadConfig, type Config } from '../../config.ts';
 import { createRuntime, sha256Hex } from '../../runtime.ts';
 import { sharedDataFile } from '../../shared-data-dir.ts';
+import { countOf, terminalProgress, type TerminalProgress } from '../terminal-progress.ts';
 import { formatDatasetReplay, formatTimeline, formatTraceReplay, keyTimeline } from '../format-replay-report.ts';
 import { loadFeatureTable } from '../load-feature-table.ts';
 import { readBundleFile } from '../read-bundle-file.ts';
@@ -87,6 +90,16 @@ function printTimeline(mode: string | undefined, fallback: 'full' | 'key', timel
 }
 
 export async function run(args: readonly string[]): Promise<number> {
+  const progress = terminalProgress();
+  try {
+    return await replay(args, progress);
+  } finally {
+    // Also on a mistake: its one-line message must not land after a progress line.
+    progress.done();
+  }
+}
+
+async function replay(args: readonly string[], progress: TerminalProgress): Promise<number> {
   const values = parseCommandOptions('replay', args, options);
   if ((values.data === undefined) === (values.trace === undefined)) {
     throw new InvalidInputError("give exactly one of --data FILE or --trace FILE (try 'vgac replay --help')");
@@ -96,18 +109,29 @@ export async function run(args: readonly string[]): Promise<number> {
   const timelineMode = choiceOption('timeline', values.timeline, ['full', 'key']);
   const started = performance.now();
   const settings: Partial<LearningSettings> = {};
+  const onProgress = (replayed: number, total: number): void => progress.update(`replayed ${countOf(replayed, total)} jobs`);
+  /** Prints `text`, or the report as JSON with --json; writes the JSON to --out as well. */
+  const emit = async (text: string, report: unknown): Promise<void> => {
+    progress.done();
+    const json = `${JSON.stringify(report, null, 2)}\n`;
+    process.stdout.write(values.json === true ? json : text);
+    if (values.out !== undefined) await writeFile(values.out, json);
+  };
 
   if (values.data !== undefined) {
+    progress.update(`reading ${basename(values.data)}…`, true);
     const { jobs, longWaitThresholdSeconds } = await loadReplayDataset(values.data);
+    progress.update(values.prior === undefined ? `training the default prior on ${DEFAULT_PRIOR_DATA}…` : `reading ${basename(values.prior)}…`, true);
     const prior = await loadPrior(values.prior, config.sharedDataDir);
+    progress.update('starting the embedded store…', true);
     const stores = await openStores(config, store ?? StoreKind.embedded, values['data-dir'], settings);
     try {
-      const report = await replayDataset(stores.deps, { clusterId: values.cluster ?? 'slurm-replay', platform: 'slurm', prior, jobs, longWaitThresholdSeconds });
+      const report = await replayDataset(stores.deps, { clusterId: values.cluster ?? 'slurm-replay', platform: 'slurm', prior, jobs, longWaitThresholdSeconds, onProgress });
       const text = formatDatasetReplay(report);
-      process.stdout.write(`${timelineMode === 'key' ? text.replace(formatTimeline(report.timeline), printTimeline('key', 'key', report.timeline)) : text}\n`);
-      process.stdout.write(`elapsed ${((performance.now() - started) / 1000).toFixed(1)} s (store ${store ?? StoreKind.embedded})\n`);
-      if (values.json !== undefined) await writeFile(values.json, `${JSON.stringify(report, null, 2)}\n`);
+      const elapsed = `elapsed ${((performance.now() - started) / 1000).toFixed(1)} s (store ${store ?? StoreKind.embedded})`;
+      await emit(`${timelineMode === 'key' ? text.replace(formatTimeline(report.timeline), printTimeline('key', 'key', report.timeline)) : text}\n${elapsed}\n`, report);
     } finally {
+      progress.done();
       await stores.close();
     }
     return 0;
@@ -116,7 +140,9 @@ export async function run(args: readonly string[]): Promise<number> {
   const tracePath = values.trace as string;
   const formatOption = choiceOption('format', values.format, Object.values(TRACE_FORMATS));
   const warmupJobs = integerOption('warmup', values.warmup, 500, 20);
+  progress.update(`reading ${basename(tracePath)}…`, true);
   const { format, imported } = await readTraceFile(tracePath, formatOption);
+  progress.update(`reconstructing the queue state at ${imported.jobs.length.toLocaleString('en-US')} submits, then training the prior…`, true);
   const snapshots = reconstructQueueState(imported.jobs, { epochOffsetSeconds: imported.epochOffsetSeconds ?? 0 });
   const kind = store ?? StoreKind.memory;
   const stores = await openStores(config, kind, values['data-dir'], settings);
@@ -129,11 +155,13 @@ export async function run(args: readonly string[]): Promise<number> {
       epochOffsetSeconds: imported.epochOffsetSeconds ?? 0,
       warmupJobs,
       hash: sha256Hex,
+      onProgress,
+      plannedStartsSeconds: backfillPlannedStarts(imported.jobs, resolvePlanCapacity(imported)),
     });
     const elapsedMs = performance.now() - started;
-    process.stdout.write(`${printTimeline(timelineMode, 'key', report.timeline)}\n\n${formatTraceReplay(report, elapsedMs, kind)}\n`);
-    if (values.json !== undefined) await writeFile(values.json, `${JSON.stringify({ ...report, elapsedMs, store: kind, format }, null, 2)}\n`);
+    await emit(`${printTimeline(timelineMode, 'key', report.timeline)}\n\n${formatTraceReplay(report, elapsedMs, kind)}\n`, { ...report, elapsedMs, store: kind, format });
   } finally {
+    progress.done();
     await stores.close();
   }
   return 0;

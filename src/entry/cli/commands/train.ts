@@ -5,11 +5,12 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { crossValidate, DEFAULT_SEED, type CrossValidationReport } from '../../../core/evaluation/cross-validate.ts';
+import { crossValidate, DEFAULT_FOLDS, DEFAULT_SEED, type CrossValidationReport } from '../../../core/evaluation/cross-validate.ts';
 import { seededRandom } from '../../../core/random.ts';
 import { CalibrationMode, CalibratorKind, trainBundle } from '../../../core/model/train-bundle.ts';
 import { loadFeatureTable, sha256Hex } from '../load-feature-table.ts';
 import { choiceOption, integerOption, parseCommandOptions, requireOption } from '../parse-command-options.ts';
+import { foldProgressText, withTerminalProgress, type TerminalProgress } from '../terminal-progress.ts';
 import { options } from './train-usage.ts';
 
 /** The cross-validated numbers stored in the bundle's metrics, under `cv*` keys. */
@@ -31,7 +32,11 @@ export function crossValidatedMetrics(report: CrossValidationReport): Record<str
   };
 }
 
-export async function run(args: readonly string[]): Promise<number> {
+export function run(args: readonly string[]): Promise<number> {
+  return withTerminalProgress((progress) => train(args, progress));
+}
+
+async function train(args: readonly string[], progress: TerminalProgress): Promise<number> {
   const values = parseCommandOptions('train', args, options);
   const dataPath = requireOption('train', 'data', values.data);
   const outPath = requireOption('train', 'out', values.out);
@@ -39,8 +44,12 @@ export async function run(args: readonly string[]): Promise<number> {
   const calibrationMode = choiceOption('calibration', values.calibration, Object.values(CalibrationMode));
   const seed = integerOption('seed', values.seed, DEFAULT_SEED, 0);
 
+  progress.update(`reading ${dataPath}…`, true);
   const { table, sha256, fileName } = await loadFeatureTable(dataPath, { features: values.features, requireLabel: true });
-  const report = crossValidate(table, { calibrator, calibrationMode, seed });
+  const onFold = (completed: number, total: number): void => progress.update(foldProgressText('cross-validating', completed, total), true);
+  onFold(0, DEFAULT_FOLDS);
+  const report = crossValidate(table, { calibrator, calibrationMode, seed, onFold });
+  progress.update(`training the bundle on ${table.rows.length.toLocaleString('en-US')} rows…`, true);
   const bundle = trainBundle(table, {
     calibrator,
     calibrationMode,
@@ -53,6 +62,7 @@ export async function run(args: readonly string[]): Promise<number> {
   await mkdir(dirname(outPath), { recursive: true });
   await writeFile(outPath, `${JSON.stringify(bundle, null, 2)}\n`);
 
+  progress.done();
   const calibrated = report.calibrated;
   const features = [...bundle.numericFeatures, ...bundle.categoricalFeatures.map((encoding) => `${encoding.column} (one-hot)`)];
   const lines = [

@@ -32,6 +32,8 @@ options:
   --max-limit MINUTES    cap on time limits (default ${VERSUS_DEFAULTS.maxLimitMinutes})
   --partition NAME       partition (default: Slurm's default)
   --details FILE         also write one JSON line per job (spec, estimates, realised wait)
+  --json                 print the comparison (and every job) as JSON instead of the tables; the
+                         opening line goes to stderr
   --seed N               workload and training seed (default ${VERSUS_DEFAULTS.seed})
   -h, --help
 `;
@@ -40,5 +42,6 @@ options:
 export const options = {
   jobs: { type: 'string' }, duration: { type: 'string' }, load: { type: 'string' }, 'warm-up': { type: 'string' }, settle: { type: 'string' },
   details: { type: 'string' }, trace: { type: 'string' }, 'time-scale': { type: 'string' }, 'max-limit': { type: 'string' }, partition: { type: 'string' }, seed: { type: 'string' },
+  json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { formatVersusReport, withinTolerance, type VersusRecord } from './versus-slurm.ts';
+import { formatVersusReport, versusReportJson, withinTolerance, type VersusRecord } from './versus-slurm.ts';
 
 const spec = { submitOffsetSeconds: 0, gpus: 1, timeLimitMinutes: 1, runSeconds: 30 };
 
@@ -38,5 +38,24 @@ describe('formatVersusReport', () => {
     expect(report).toContain('| interval coverage (nominal 80 %) | 50 % |');
     expect(report).toContain('2 started, 1 censored');
     expect(report).toContain('censored: job 4 never started; waited at least 400.0 s');
+  });
+});
+
+describe('versusReportJson', () => {
+  it('versusReportJson carries the numbers of the table, with an empty group\'s means as null', () => {
+    const records = [
+      record(0, { point: 500, lower: 0, upper: 1 }, 500, 0),
+      record(1, { point: 10, lower: 0, upper: 20 }, 100, 10),
+      record(2, { point: 0, lower: 0, upper: 5 }, null, 30),
+      record(3, { point: 0, lower: 0, upper: 5 }, 40, null, 400),
+    ];
+
+    const report = versusReportJson(records, { warmUp: 1, offeredLoad: 0.8 }, {});
+    const empty = versusReportJson([record(0, { point: 1, lower: 0, upper: 2 }, null, 1)], { warmUp: 1, offeredLoad: 0.5 }, {});
+
+    // As formatVersusReport above: ours MAE (0 + 30) / 2 = 15, bias (0 − 30) / 2 = −15; Slurm job 2 only: 100 − 10 = 90.
+    expect(report).toMatchObject({ started: 2, censored: 1, ours: { count: 2, maeSeconds: 15, biasSeconds: -15, within: 1, intervalCoverage: 0.5 }, slurm: { count: 1, maeSeconds: 90, within: 0 } });
+    expect(empty).toMatchObject({ started: 0, ours: { count: 0, maeSeconds: null, intervalCoverage: null }, slurm: { maeSeconds: null } });
+    expect(JSON.parse(JSON.stringify(empty))).toEqual(empty);
   });
 });

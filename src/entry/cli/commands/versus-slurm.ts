@@ -127,7 +127,7 @@ export async function run(args: readonly string[]): Promise<number> {
   const records: VersusRecord[] = [];
   try {
     await registerCluster(learning, { clusterId, prior, platform: 'slurm', nowMs: Date.now() });
-    process.stdout.write(
+    (values.json === true ? process.stderr : process.stdout).write(
       `versus-slurm: ${workload.length} jobs over ${durationSeconds} s on ${totalGpus} GPUs — offered load ${load.toFixed(2)} ` +
       `(Σ gpus·run / (GPUs · duration)); trace ${tracePath}, limits ÷${timeScale} capped at ${maxLimitMinutes} min; ` +
       `warm-up ${warmUp} jobs; settle limit ${settleSeconds} s; cluster ${clusterId}\n`,
@@ -196,6 +196,11 @@ export async function run(args: readonly string[]): Promise<number> {
 
     if (values.details !== undefined) await writeFile(values.details, records.map((record) => JSON.stringify(record)).join('\n') + '\n');
     const calibration = await learning.calibration.current(clusterId);
+    if (values.json === true) {
+      const loop = { outcomesRecorded, bundleVersion: calibration?.activeBundleVersion ?? null, adaptations: calibration?.counters.adaptations ?? 0, retrains: calibration?.retrains ?? 0, scope: calibration?.scope ?? null, ece: calibration?.evidence?.ece ?? null };
+      process.stdout.write(`${JSON.stringify(versusReportJson(records, { warmUp, offeredLoad: load }, loop), null, 2)}\n`);
+      return 0;
+    }
     process.stdout.write(formatVersusReport(records, { warmUp, offeredLoad: load }));
     process.stdout.write(
       `learning loop: ${outcomesRecorded} outcomes recorded; bundle v${calibration?.activeBundleVersion ?? '?'}, ` +
@@ -234,6 +239,32 @@ function accuracy(pairs: readonly { estimate: number; actual: number }[]): Accur
 
 const pct = (value: number): string => (Number.isNaN(value) ? 'n/a' : `${(value * 100).toFixed(0)} %`);
 const sec = (value: number): string => (Number.isNaN(value) ? 'n/a' : `${value.toFixed(1)} s`);
+
+/** NaN (an empty group's mean) as null, for JSON. */
+const orNull = (value: number): number | null => (Number.isNaN(value) ? null : value);
+const accuracyJson = (value: Accuracy) => ({ count: value.count, maeSeconds: orNull(value.maeSeconds), biasSeconds: orNull(value.biasSeconds), within: orNull(value.within) });
+
+/**
+ * What `vgac versus-slurm --json` prints: the numbers of {@link formatVersusReport} (means of
+ * empty groups as null) with every job's record.
+ */
+export function versusReportJson(records: readonly VersusRecord[], options: { readonly warmUp: number; readonly offeredLoad: number }, learning: Record<string, unknown>): Record<string, unknown> {
+  const compared = records.filter((record) => record.index >= options.warmUp);
+  const started = compared.filter((record): record is VersusRecord & { realisedSeconds: number } => record.realisedSeconds !== null);
+  const ours = (group: typeof started): Accuracy => accuracy(group.map((record) => ({ estimate: record.ours.pointSeconds, actual: record.realisedSeconds })));
+  const slurm = (group: typeof started): Accuracy => accuracy(group.flatMap((record) => (record.slurmSeconds === null ? [] : [{ estimate: record.slurmSeconds, actual: record.realisedSeconds }])));
+  const coverage = (group: typeof started): number | null => orNull(mean(group.map((record) => (record.realisedSeconds >= record.ours.issued.lowerSeconds && record.realisedSeconds <= record.ours.issued.upperSeconds ? 1 : 0))));
+  return {
+    warmUp: options.warmUp,
+    offeredLoad: options.offeredLoad,
+    started: started.length,
+    censored: compared.length - started.length,
+    ours: { ...accuracyJson(ours(started)), intervalCoverage: coverage(started) },
+    slurm: accuracyJson(slurm(started)),
+    learning,
+    jobs: records,
+  };
+}
 
 /**
  * The side-by-side report on the jobs after the warm-up that started: MAE, bias, share within

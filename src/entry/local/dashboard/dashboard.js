@@ -46,6 +46,16 @@ function number(value, digits = 3) {
   return value === null || value === undefined || Number.isNaN(value) ? '—' : Number(value).toFixed(digits);
 }
 
+/** Server text with numbers rounded to what they mean: 157.59999999999997 → 157.6 (4 significant digits). */
+function tidy(text) {
+  return String(text ?? '').replace(/\d+\.\d{5,}/g, (raw) => String(Number(Number(raw).toPrecision(4))));
+}
+
+/** A wait interval as people read it: "5 min (2 min–9 min)", or "about 5 min" when its ends round alike. */
+function waitRange(point, lower, upper) {
+  return duration(lower) === duration(upper) ? `about ${duration(point)}` : `${duration(point)} (${duration(lower)}–${duration(upper)})`;
+}
+
 function duration(seconds) {
   if (seconds === null || seconds === undefined) return '—';
   if (seconds < 90) return `${Math.round(seconds)} s`;
@@ -101,7 +111,7 @@ function errorState(text) {
 
 function historyChart(points) {
   const width = 520, height = 200, left = 40, right = 86, top = 10, bottom = 24;
-  const svg = svgEl('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': 'ECE and Brier over time' });
+  const svg = svgEl('svg', { viewBox: `0 0 ${width} ${height}`, class: 'history-chart', role: 'img', 'aria-label': 'ECE and Brier over time' });
   const measured = points.filter((point) => point.ece !== null || point.brier !== null);
   if (points.length === 0) {
     const text = svgEl('text', { x: width / 2, y: height / 2, 'text-anchor': 'middle' });
@@ -116,7 +126,7 @@ function historyChart(points) {
   const y = (v) => top + (1 - v / maxY) * (height - top - bottom);
   svg.append(svgEl('line', { x1: left, y1: y(0), x2: width - right, y2: y(0), stroke: '#c9ced8' }));
   for (const tick of [0, maxY / 2, maxY]) {
-    const label = svgEl('text', { x: left - 4, y: y(tick) + 3, 'text-anchor': 'end' });
+    const label = svgEl('text', { x: left - 4, y: y(tick) + 3, 'text-anchor': 'end', class: 'tick' });
     label.textContent = tick.toFixed(2);
     svg.append(label);
   }
@@ -127,10 +137,21 @@ function historyChart(points) {
     label.textContent = `${line.tier} ${line.maxEce.toFixed(2)}`;
     svg.append(label);
   }
+  // Event labels on up to three rows; a label that would overlap every row's last one is left out
+  // (its line stays, with the event in its tooltip). ~6.5 units per character at 11 px.
+  const rowEnds = [-Infinity, -Infinity, -Infinity];
   for (const point of points) {
     if (point.action === 'none') continue;
-    svg.append(svgEl('line', { x1: x(point.at_ms), y1: top, x2: x(point.at_ms), y2: height - bottom, stroke: '#1f7a4d', 'stroke-dasharray': '2 2' }));
-    const label = svgEl('text', { x: x(point.at_ms) + 2, y: top + 9, fill: '#1f7a4d' });
+    const line = svgEl('line', { x1: x(point.at_ms), y1: top, x2: x(point.at_ms), y2: height - bottom, stroke: '#1f7a4d', 'stroke-dasharray': '2 2' });
+    const tip = svgEl('title');
+    tip.textContent = `${point.action} at ${time(point.at_ms)}`;
+    line.append(tip);
+    svg.append(line);
+    const start = x(point.at_ms) + 2;
+    const row = rowEnds.findIndex((end) => end + 4 <= start);
+    if (row === -1 || start + point.action.length * 6.5 > width) continue;
+    rowEnds[row] = start + point.action.length * 6.5;
+    const label = svgEl('text', { x: start, y: top + 10 + row * 13, fill: '#1f7a4d', class: 'event-label' });
     label.textContent = point.action;
     svg.append(label);
   }
@@ -162,13 +183,21 @@ function historyChart(points) {
 }
 
 function reliabilityChart(reliability) {
-  const size = 200, pad = 26;
-  const svg = svgEl('svg', { viewBox: `0 0 ${size} ${size}`, role: 'img', 'aria-label': 'Reliability diagram' });
+  const size = 220, pad = 34;
+  const svg = svgEl('svg', { viewBox: `0 0 ${size} ${size}`, class: 'reliability-chart', role: 'img', 'aria-label': 'Reliability diagram' });
   const scale = (v) => pad + v * (size - 2 * pad);
   const flip = (v) => size - scale(v);
   svg.append(svgEl('rect', { x: pad, y: pad, width: size - 2 * pad, height: size - 2 * pad, fill: 'none', stroke: '#dde1e8' }));
   svg.append(svgEl('line', { x1: scale(0), y1: flip(0), x2: scale(1), y2: flip(1), stroke: '#b4bac6', 'stroke-dasharray': '4 3' }));
-  for (const [text, attrs] of [['predicted', { x: size / 2, y: size - 6, 'text-anchor': 'middle' }], ['observed', { x: 8, y: size / 2, transform: `rotate(-90 8 ${size / 2})`, 'text-anchor': 'middle' }]]) {
+  // Tick values on both axes: 0, 0.5 and 1.
+  for (const tick of [0, 0.5, 1]) {
+    const below = svgEl('text', { x: scale(tick), y: size - pad + 13, 'text-anchor': 'middle', class: 'tick' });
+    below.textContent = String(tick);
+    const beside = svgEl('text', { x: pad - 4, y: flip(tick) + 4, 'text-anchor': 'end', class: 'tick' });
+    beside.textContent = String(tick);
+    svg.append(below, beside);
+  }
+  for (const [text, attrs] of [['predicted', { x: size / 2, y: size - 4, 'text-anchor': 'middle' }], ['observed', { x: 10, y: size / 2, transform: `rotate(-90 10 ${size / 2})`, 'text-anchor': 'middle' }]]) {
     const label = svgEl('text', attrs);
     label.textContent = text;
     svg.append(label);
@@ -208,7 +237,7 @@ function psiTable(psi) {
     body.append(el('tr', {}, el('td', { text: feature.name }), el('td', { text: number(feature.psi, 2) }), el('td', { class: feature.psi > 0.1 ? 'miss' : 'hit', text: flag })));
   }
   table.append(body);
-  return table;
+  return el('div', {}, table, el('p', { class: 'note', text: 'Drift is judged on the issued forecasts\' residuals; PSI explains (it never triggers drift).' }));
 }
 
 function predictionsTable(predictions) {
@@ -225,7 +254,7 @@ function predictionsTable(predictions) {
       el('tr', {},
         el('td', { text: prediction.job_id }),
         el('td', { text: number(prediction.probability, 2) }),
-        el('td', { text: wait === null ? '—' : `${duration(wait.point_seconds)} (${duration(wait.lower_seconds)}–${duration(wait.upper_seconds)})` }),
+        el('td', { text: wait === null ? '—' : waitRange(wait.point_seconds, wait.lower_seconds, wait.upper_seconds) }),
         el('td', { text: prediction.scope }),
         el('td', { text: outcome === null ? 'waiting…' : duration(outcome.wait_seconds) }),
         el('td', { class: cls, text: outcome === null ? '' : outcome.long_wait ? 'long' : 'short' }),
@@ -303,7 +332,8 @@ async function decide(escalation, decision, buttons) {
 }
 
 let pendingKey = '';
-function renderEscalations(escalations) {
+function renderEscalations(escalations, clusters = []) {
+  const scopeNow = new Map(clusters.map((cluster) => [cluster.cluster_id, cluster.summary?.scope]));
   const container = document.getElementById('escalations');
   if (escalations === null) {
     pendingKey = '';
@@ -311,7 +341,7 @@ function renderEscalations(escalations) {
     return;
   }
   const pending = escalations.pending;
-  const key = pending.map((escalation) => escalation.escalation_id).join(',');
+  const key = pending.map((escalation) => `${escalation.escalation_id}:${scopeNow.get(escalation.cluster_id)}`).join(',');
   if (key === pendingKey && container.childElementCount > 0) return;
   pendingKey = key;
   if (pending.length === 0) {
@@ -328,10 +358,11 @@ function renderEscalations(escalations) {
     const row = el('tr', { 'data-escalation': escalation.escalation_id },
       el('td', { text: escalation.cluster_id }),
       el('td', { text: escalation.job_id }),
-      el('td', { text: `${escalation.action.kind}: ${escalation.action.reason}` }),
+      el('td', { class: 'text', text: `${escalation.action.kind}: ${tidy(escalation.action.reason)}` }),
       el('td', { text: number(escalation.probability, 2) }),
-      el('td', { text: escalation.scope }),
-      el('td', { text: escalation.reasons.slice(0, 2).join('; ') }),
+      // An escalation made under another scope than the cluster's current one says so: its reasons are of then.
+      el('td', {}, escalation.scope, scopeNow.get(escalation.cluster_id) !== undefined && scopeNow.get(escalation.cluster_id) !== escalation.scope ? el('span', { class: 'stale', text: `made when ${escalation.scope}; now ${scopeNow.get(escalation.cluster_id)}` }) : null),
+      el('td', { class: 'text', text: tidy(escalation.reasons.slice(0, 2).join('; ')) }),
       el('td', { text: time(escalation.created_at_ms) }),
       el('td', { class: 'escalation-actions' }, approve, ' ', reject),
     );
@@ -357,7 +388,7 @@ function renderDecisions(serverDecided) {
       el('td', { text: escalation.action?.kind ?? '' }),
       el('td', { class: `status-${escalation.status}`, text: escalation.status }),
       el('td', { text: escalation.decided_by ?? '' }),
-      el('td', { text: escalation.result ?? '' }),
+      el('td', { class: 'text', text: tidy(escalation.result ?? '') }),
     ));
   }
   table.append(body);
@@ -442,7 +473,7 @@ async function load() {
   const announced = Number(snapshot.refresh?.min_interval_ms);
   if (Number.isFinite(announced) && announced > 0) announcedIntervalMs = announced;
   renderClusters(snapshot.clusters);
-  renderEscalations(snapshot.escalations);
+  renderEscalations(snapshot.escalations, snapshot.clusters);
   if (sessionDecisions.length === 0) renderDecisions(snapshot.escalations?.executed ?? null);
   renderBudget(snapshot.budget);
 }

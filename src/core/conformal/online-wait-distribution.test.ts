@@ -1,0 +1,195 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../errors.ts';
+import { seededRandom } from '../random.ts';
+import {
+  checkWaitDistributionOptions,
+  DEFAULT_WAIT_DISTRIBUTION_OPTIONS,
+  issueWaitDistribution,
+  observeWaitDistribution,
+  queueDepthOf,
+  queueTercile,
+  tercileCuts,
+} from './online-wait-distribution.ts';
+import { initialOnlineWaitState, observeOnlineWait, type OnlineWaitOptions, type OnlineWaitState } from './online-wait-interval.ts';
+import { cdfAt, interval80, WAIT_QUANTILE_LEVELS } from './wait-distribution.ts';
+
+const SMALL: OnlineWaitOptions = { coverage: 0.8, bins: 2, probabilityWindow: 50, outcomeWindow: 400, binWaitWindow: 200, minBinWaits: 5, learningRate: 0.1, scoreWindow: 3, minScores: 2 };
+const SPREAD = [5, 10, 20, 25, 30, 40, 50, 60, 70, 75, 80, 90, 95];
+
+describe('tercileCuts and queueTercile', () => {
+  it('tercileCuts: the type-7 1/3 quantile, then the median of the depths above it (numpy.quantile(range(10), 1/3) = 3, numpy.median([4..9]) = 6.5)', () => {
+    expect(tercileCuts([9, 0, 8, 1, 7, 2, 6, 3, 5, 4])).toEqual([3, 6.5]);
+    expect(tercileCuts([])).toBeNull();
+  });
+
+  it('tercileCuts keeps an atom of tied depths in the first group and splits the rest in halves', () => {
+    // Seven zeros: the 1/3 quantile is 0; the depths above are 1, 2, 3, median 2.
+    expect(tercileCuts([0, 0, 3, 0, 0, 1, 0, 0, 2, 0])).toEqual([0, 2]);
+    expect(tercileCuts([5, 5, 5])).toEqual([5, 5]);
+    expect([0, 1, 2, 3].map((depth) => queueTercile(depth, [0, 2]))).toEqual([0, 1, 1, 2]);
+  });
+
+  it('queueTercile puts a depth equal to a cut below it, and everything in tercile 0 without cuts', () => {
+    expect([0, 3, 3.5, 6, 7].map((depth) => queueTercile(depth, [3, 6]))).toEqual([0, 0, 1, 1, 2]);
+    expect(queueTercile(100, null)).toBe(0);
+  });
+});
+
+describe('queueDepthOf', () => {
+  it('queueDepthOf reads pending GPUs on a cluster using GPUs, else pending processors, 0 when missing', () => {
+    expect(queueDepthOf({ pendingGpusAhead: 4, pendingProcessorsAhead: 64 })).toBe(4);
+    expect(queueDepthOf({ pendingGpusAhead: 0, gpusInUse: 8, pendingProcessorsAhead: 64 })).toBe(0);
+    expect(queueDepthOf({ pendingGpusAhead: 0, gpusInUse: 0, pendingProcessorsAhead: 64 })).toBe(64);
+    expect(queueDepthOf({ pendingProcessorsAhead: 'many' })).toBe(0);
+    expect(queueDepthOf({ pendingProcessorsAhead: -3 })).toBe(0);
+  });
+});
+
+describe('checkWaitDistributionOptions', () => {
+  it('checkWaitDistributionOptions refuses options out of range', () => {
+    expect(() => checkWaitDistributionOptions(DEFAULT_WAIT_DISTRIBUTION_OPTIONS)).not.toThrow();
+    expect(() => checkWaitDistributionOptions({ ...DEFAULT_WAIT_DISTRIBUTION_OPTIONS, depthWindow: 0 })).toThrow(InvalidInputError);
+    expect(() => checkWaitDistributionOptions({ ...DEFAULT_WAIT_DISTRIBUTION_OPTIONS, learningRate: 0 })).toThrow(InvalidInputError);
+    expect(() => checkWaitDistributionOptions({ ...DEFAULT_WAIT_DISTRIBUTION_OPTIONS, learningRate: 1.5 })).toThrow(InvalidInputError);
+  });
+});
+
+function withWaits(waits: readonly number[]): OnlineWaitState {
+  let state = initialOnlineWaitState(SMALL);
+  for (const waitSeconds of waits) state = observeOnlineWait(state, { probability: 0.5, bin: 0, waitSeconds, base: null, issued: null }, SMALL);
+  return state;
+}
+
+describe('issueWaitDistribution', () => {
+  it('issueWaitDistribution issues nothing before minBinWaits waits are known', () => {
+    const issued = issueWaitDistribution(withWaits([10, 20]), { probability: 0.5, queueDepth: 3, longWaitThresholdSeconds: 60 }, SMALL);
+
+    expect(issued).toEqual({ bin: 0, tercile: 0, queueDepth: 3, quantilesSeconds: null, ownProbabilityAbove: null });
+  });
+
+  it('issueWaitDistribution issues the type-7 quantiles of the recent waits, unchanged without a threshold', () => {
+    // Waits 0, 10, …, 100: type-7 quantile at level τ is 100·τ (numpy.quantile(range(0, 101, 10), τ)).
+    const state = withWaits(Array.from({ length: 11 }, (_, index) => 10 * index));
+
+    const issued = issueWaitDistribution(state, { probability: 0.5, queueDepth: 0, longWaitThresholdSeconds: null }, SMALL);
+
+    (issued.quantilesSeconds ?? []).forEach((value, index) => expect(value).toBeCloseTo(100 * (WAIT_QUANTILE_LEVELS[index] as number), 9));
+    expect(issued.ownProbabilityAbove).toBeNull();
+    // A job in the empty upper bin reads every recent wait instead: the same quantiles.
+    const upperBin = issueWaitDistribution(state, { probability: 0.9, queueDepth: 0, longWaitThresholdSeconds: null }, SMALL);
+    expect(upperBin.bin).toBe(1);
+    expect(upperBin.quantilesSeconds).toEqual(issued.quantilesSeconds);
+  });
+
+  it('issueWaitDistribution reports its own P(wait > threshold) and, when asked to agree, makes it the issued probability', () => {
+    const state = withWaits(Array.from({ length: 11 }, (_, index) => 10 * index));
+    const request = { probability: 0.25, queueDepth: 0, longWaitThresholdSeconds: 50 };
+
+    const own = issueWaitDistribution(state, request, SMALL);
+    const agreeing = issueWaitDistribution(state, request, SMALL, { ...DEFAULT_WAIT_DISTRIBUTION_OPTIONS, agreeWithProbability: true });
+
+    expect(own.ownProbabilityAbove).toBeCloseTo(0.5, 9);
+    (own.quantilesSeconds ?? []).forEach((value, index) => expect(value).toBeCloseTo(100 * (WAIT_QUANTILE_LEVELS[index] as number), 9));
+    expect(agreeing.ownProbabilityAbove).toBeCloseTo(0.5, 9);
+    expect(1 - cdfAt(agreeing.quantilesSeconds ?? [], 50)).toBeCloseTo(0.25, 9);
+  });
+
+  it('issueWaitDistribution reads each quantile at the adjusted level of its tercile, clamped to [0, 1], and sorts crossings', () => {
+    const waits = withWaits(Array.from({ length: 11 }, (_, index) => 10 * index));
+    const levels = WAIT_QUANTILE_LEVELS.length;
+    // Tercile 0 (depth 0 among depths 0 … 8, cuts 2.67 and 5.5) at level 0.3 everywhere but the last, left at 1.2.
+    const adjusted = [...Array.from({ length: levels - 1 }, () => 0.3), 1.2, ...Array.from({ length: 2 * levels }, () => 0.5)];
+    const state = { ...waits, queueDepths: [0, 1, 2, 3, 4, 5, 6, 7, 8], quantileLevels: adjusted };
+
+    const low = issueWaitDistribution(state, { probability: 0.5, queueDepth: 0, longWaitThresholdSeconds: null }, SMALL);
+    const high = issueWaitDistribution(state, { probability: 0.5, queueDepth: 8, longWaitThresholdSeconds: null }, SMALL);
+
+    expect(low.tercile).toBe(0);
+    // numpy.quantile(range(0, 101, 10), 0.3) = 30; level 1.2 reads the maximum, 100.
+    (low.quantilesSeconds ?? []).slice(0, levels - 1).forEach((value) => expect(value).toBeCloseTo(30, 9));
+    expect(low.quantilesSeconds?.[levels - 1]).toBe(100);
+    expect(high.tercile).toBe(2);
+    (high.quantilesSeconds ?? []).forEach((value) => expect(value).toBeCloseTo(50, 9));
+  });
+
+  it('issueWaitDistribution refuses a probability, depth or threshold out of range', () => {
+    const state = withWaits([1, 2, 3, 4, 5]);
+
+    expect(() => issueWaitDistribution(state, { probability: 2, queueDepth: 0, longWaitThresholdSeconds: null }, SMALL)).toThrow(InvalidInputError);
+    expect(() => issueWaitDistribution(state, { probability: 0.5, queueDepth: -1, longWaitThresholdSeconds: null }, SMALL)).toThrow(InvalidInputError);
+    expect(() => issueWaitDistribution(state, { probability: 0.5, queueDepth: 0, longWaitThresholdSeconds: Number.NaN }, SMALL)).toThrow(InvalidInputError);
+  });
+});
+
+describe('observeWaitDistribution', () => {
+  it('observeWaitDistribution steps each adjusted level of the tercile by γ·(1{wait > q} − (1 − level)) (hand-worked)', () => {
+    const state = initialOnlineWaitState(SMALL);
+    const options = { depthWindow: 3, learningRate: 0.1, agreeWithProbability: false };
+
+    const next = observeWaitDistribution(state, { tercile: 1, queueDepth: 7, waitSeconds: 45, quantilesSeconds: SPREAD }, options);
+
+    expect(next.queueDepths).toEqual([7]);
+    const levels = WAIT_QUANTILE_LEVELS.length;
+    const nominal = WAIT_QUANTILE_LEVELS.map((level) => Math.fround(level));
+    expect(next.quantileLevels.slice(0, levels)).toEqual(nominal);
+    expect(next.quantileLevels.slice(2 * levels)).toEqual(nominal);
+    // 45 is above the 5…40 quantiles: level + 0.1·level; below the 50…95 ones: level − 0.1·(1 − level).
+    const expected = [0.055, 0.11, 0.22, 0.275, 0.33, 0.44, 0.45, 0.56, 0.67, 0.725, 0.78, 0.89, 0.945].map((level) => Math.fround(level));
+    next.quantileLevels.slice(levels, 2 * levels).forEach((value, index) => expect(value).toBeCloseTo(expected[index] as number, 6));
+    expect(state.quantileLevels).toEqual([]);
+  });
+
+  it('observeWaitDistribution keeps only depthWindow depths, takes no step for a zero quantile at a zero wait and keeps levels in [0, 1]', () => {
+    const options = { depthWindow: 2, learningRate: 1, agreeWithProbability: false };
+    let state = initialOnlineWaitState(SMALL);
+    const zeros = SPREAD.map(() => 0);
+
+    state = observeWaitDistribution(state, { tercile: 0, queueDepth: 1, waitSeconds: 0, quantilesSeconds: zeros }, options);
+    const afterZero = state.quantileLevels;
+    state = observeWaitDistribution(state, { tercile: 0, queueDepth: 2, waitSeconds: 1000, quantilesSeconds: SPREAD }, options);
+    state = observeWaitDistribution(state, { tercile: 0, queueDepth: 3, waitSeconds: 1000, quantilesSeconds: null }, options);
+    const below = observeWaitDistribution(state, { tercile: 2, queueDepth: 3, waitSeconds: 0, quantilesSeconds: SPREAD }, options);
+
+    expect(state.queueDepths).toEqual([2, 3]);
+    expect(afterZero.slice(0, WAIT_QUANTILE_LEVELS.length)).toEqual(WAIT_QUANTILE_LEVELS.map((level) => Math.fround(level)));
+    // The wait above every quantile stepped each level by +1·level: 2·level, at most 1.
+    expect(state.quantileLevels.slice(0, WAIT_QUANTILE_LEVELS.length)).toEqual(WAIT_QUANTILE_LEVELS.map((level) => Math.fround(Math.min(1, 2 * level))));
+    // A zero wait below positive quantiles steps level − (1 − level) = 2·level − 1, at least 0.
+    below.quantileLevels.slice(2 * WAIT_QUANTILE_LEVELS.length).forEach((value, index) => expect(value).toBeCloseTo(Math.max(0, 2 * (WAIT_QUANTILE_LEVELS[index] as number) - 1), 6));
+  });
+
+  it('observeWaitDistribution refuses a tercile, depth, wait or quantiles out of range', () => {
+    const state = initialOnlineWaitState(SMALL);
+
+    expect(() => observeWaitDistribution(state, { tercile: 3, queueDepth: 0, waitSeconds: 1, quantilesSeconds: null })).toThrow(InvalidInputError);
+    expect(() => observeWaitDistribution(state, { tercile: 0, queueDepth: Number.NaN, waitSeconds: 1, quantilesSeconds: null })).toThrow(InvalidInputError);
+    expect(() => observeWaitDistribution(state, { tercile: 0, queueDepth: 0, waitSeconds: -1, quantilesSeconds: null })).toThrow(InvalidInputError);
+    expect(() => observeWaitDistribution(state, { tercile: 0, queueDepth: 0, waitSeconds: 1, quantilesSeconds: [1, 2] })).toThrow(InvalidInputError);
+  });
+
+  it('issue and observe online reach 80 % coverage within each tercile when waits scale with queue depth', () => {
+    // The base ignores depth (one bin), so only the per-tercile levels can make each tercile's coverage right.
+    const random = seededRandom(11);
+    let state = initialOnlineWaitState(SMALL);
+    const covered = [0, 0, 0];
+    const judged = [0, 0, 0];
+    for (let step = 0; step < 9000; step += 1) {
+      const queueDepth = Math.floor(random() * 90);
+      const waitSeconds = -Math.log(1 - random()) * 20 * (1 + queueDepth) ** 1.5;
+      const issued = issueWaitDistribution(state, { probability: 0.5, queueDepth, longWaitThresholdSeconds: null }, SMALL);
+      const quantiles = issued.quantilesSeconds;
+      if (quantiles !== null && step >= 3000) {
+        judged[issued.tercile] = (judged[issued.tercile] as number) + 1;
+        const interval = interval80(quantiles);
+        if (waitSeconds >= interval.lowerSeconds && waitSeconds <= interval.upperSeconds) covered[issued.tercile] = (covered[issued.tercile] as number) + 1;
+      }
+      state = observeOnlineWait(state, { probability: 0.5, bin: issued.bin, waitSeconds, base: null, issued: null }, SMALL);
+      state = observeWaitDistribution(state, { tercile: issued.tercile, queueDepth: issued.queueDepth, waitSeconds, quantilesSeconds: quantiles });
+    }
+
+    for (let tercile = 0; tercile < 3; tercile += 1) {
+      expect(judged[tercile]).toBeGreaterThan(1500);
+      expect(Math.abs((covered[tercile] as number) / (judged[tercile] as number) - 0.8)).toBeLessThan(0.04);
+    }
+  });
+});
