@@ -12,6 +12,7 @@ function forecastJson(view: ForecastView | null) {
   return {
     probability_long_wait: view.probabilityLongWait,
     wait: view.wait === null ? null : { estimate_seconds: view.wait.estimateSeconds, lower_seconds: view.wait.lowerSeconds, upper_seconds: view.wait.upperSeconds, coverage: view.wait.coverage },
+    median_seconds: view.medianSeconds,
     expected_start_ms: view.expectedStartMs,
     expected_start: iso(view.expectedStartMs),
     scope: view.scope,
