@@ -145,3 +145,10 @@ export class AgentRuntimeRefusedError extends VgacError {
     super(code, message);
   }
 }
+
+/** A question names a job neither its scheduler nor the prediction log knows. */
+export class JobNotFoundError extends VgacError {
+  constructor(clusterId: string, jobId: string) {
+    super('UNKNOWN_JOB', `job '${jobId}' is not known on cluster '${clusterId}' (not in its scheduler now, and never predicted)`);
+  }
+}

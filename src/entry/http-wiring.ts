@@ -14,6 +14,7 @@ import type { Clock, DecideEscalation, HttpDeps, HttpSettings } from '../app/htt
 import type { AgentRuntime } from '../app/ports/agent-runtime.ts';
 import type { ClusterObserver } from '../app/ports/cluster-observer.ts';
 import type { EscalationStore } from '../app/ports/escalation-store.ts';
+import type { JobLookup } from '../app/ports/job-lookup.ts';
 import type { Config } from './config.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -33,6 +34,7 @@ export function httpSettingsOf(config: Config): HttpSettings {
 
 export interface HttpParts {
   readonly observer: ClusterObserver;
+  readonly jobLookup?: (clusterId: string) => JobLookup | undefined;
   readonly escalations?: EscalationStore;
   readonly decideEscalation?: DecideEscalation;
   readonly slack?: Hono;
@@ -47,6 +49,7 @@ export function createHttpDeps(runtime: Pick<Runtime, 'config' | 'learning'> & P
     observer: parts.observer,
     clock: parts.clock ?? systemClock,
     settings: httpSettingsOf(runtime.config),
+    ...(parts.jobLookup === undefined ? {} : { jobLookup: parts.jobLookup }),
     ...(parts.escalations === undefined ? {} : { escalations: parts.escalations }),
     ...(parts.decideEscalation === undefined ? {} : { decideEscalation: parts.decideEscalation }),
     ...(parts.slack === undefined ? {} : { slack: parts.slack }),
@@ -62,6 +65,8 @@ export interface HttpAppParts {
   readonly observer: ClusterObserver;
   readonly escalations: EscalationStore;
   readonly decideEscalation: DecideEscalation;
+  /** A cluster's scheduler for `GET /api/jobs/{id}/forecast`; absent → the prediction log only. */
+  readonly jobLookup?: (clusterId: string) => JobLookup | undefined;
   /** Where `POST /invocations` runs: in this process, or the deployed AgentCore Runtime. */
   readonly agents: AgentRuntime;
   readonly dashboard: DashboardDeps;
@@ -88,6 +93,7 @@ export function composeHttpApp(parts: HttpAppParts): Hono {
       { config, learning, ...(health === undefined ? {} : { health }) },
       {
         observer: parts.observer,
+        ...(parts.jobLookup === undefined ? {} : { jobLookup: parts.jobLookup }),
         escalations: parts.escalations,
         decideEscalation: parts.decideEscalation,
         mounts: [agentCore, createDashboardRoutes(parts.dashboard), ...(parts.extraMounts ?? [])],

@@ -15,6 +15,8 @@ import type { CollectOutput } from '../../src/entry/lambda/collect.ts';
 import { startTestAws, uniqueName, type TestAws } from '../support/embedded-aws.ts';
 import { captureOutput, emfMetrics, importFresh, loadEventFixture, setEnvironment } from '../support/lambda-harness.ts';
 import { syntheticBundle } from '../support/learning-fixtures.ts';
+import { startSlackApiServer } from '../support/slack-api-server.ts';
+import { startSsmJsonServer } from '../support/ssm-json-server.ts';
 
 type CollectModule = typeof import('../../src/entry/lambda/collect.ts');
 
@@ -78,7 +80,7 @@ describe('collector handler', () => {
     const { SimulatedObserver } = await import('../../src/adapters/collectors/simulated-observer.ts');
     const observer = new SimulatedObserver();
     let nowMs = T0_MS;
-    const handler = collect.createCollectHandler(createLambdaRuntime(), observer, () => nowMs);
+    const handler = collect.createCollectHandler(createLambdaRuntime(), observer, { clock: () => nowMs });
     const event = await loadEventFixture('eventbridge-scheduled.json');
 
     observer.publish(state(T0_MS + 5_000, [job('1', T0_MS - 60_000, null), job('2', T0_MS + 2_000, null)]));
@@ -103,6 +105,46 @@ describe('collector handler', () => {
     expect(predictions).toEqual([[1], []]);
   });
 
+  it('tells a job subscriber once by direct message when the job starts, with the bot token read from SSM', async () => {
+    const collect = await importFresh<CollectModule>('../../src/entry/lambda/collect.ts');
+    const { createLambdaRuntime } = await import('../../src/entry/lambda/lambda-runtime.ts');
+    const { loadConfig } = await import('../../src/entry/config.ts');
+    const { lazySsmSecrets } = await import('../../src/entry/lambda/lazy-ssm-secrets.ts');
+    const { SimulatedObserver } = await import('../../src/adapters/collectors/simulated-observer.ts');
+    const { DynamoJobSubscriptionStore } = await import('../../src/adapters/dynamodb/dynamo-job-subscription-store.ts');
+    const [slack, ssm] = await Promise.all([startSlackApiServer(), startSsmJsonServer({ '/vgac/slack/bot-token': 'xoxb-from-ssm' })]);
+    try {
+      const runtime = createLambdaRuntime(loadConfig({ ...process.env, VGAC_SLACK_BOT_TOKEN_PARAM: '/vgac/slack/bot-token', VGAC_SLACK_API_URL: slack.apiUrl, VGAC_SSM_ENDPOINT: ssm.endpoint }));
+      const secrets = lazySsmSecrets({ region: runtime.config.region, endpoint: runtime.config.lambda.ssmEndpoint, tracer: runtime.tracer });
+      let nowMs = T0_MS + 300_000;
+      const notify = collect.jobNotifier(runtime, secrets, () => nowMs);
+      const observer = new SimulatedObserver();
+      const handler = collect.createCollectHandler(runtime, observer, { clock: () => nowMs, afterCollect: notify });
+      const event = await loadEventFixture('eventbridge-scheduled.json');
+      await new DynamoJobSubscriptionStore({ client: aws.clients.dynamo, tableName: runtime.config.table }).subscribe({
+        clusterId: 'sim', jobId: '31', userId: 'U0ANA', createdAtMs: nowMs - 1000, expiresAtMs: nowMs + 86_400_000, baselineWaitSeconds: null, startedNoticeAtMs: null, movedNoticeAtMs: null,
+      });
+
+      observer.publish(state(nowMs, [job('31', T0_MS + 200_000, null)]));
+      const pending = await captureOutput(() => handler(event));
+      nowMs += 60_000;
+      observer.publish(state(nowMs, [job('31', T0_MS + 200_000, T0_MS + 320_000)]));
+      const started = await captureOutput(() => handler(event));
+      nowMs += 60_000;
+      const again = await captureOutput(() => handler(event));
+
+      expect([pending.error, started.error, again.error]).toEqual([undefined, undefined, undefined]);
+      // Waited start − submit = 320 s − 200 s = 120 s = 2 min.
+      expect(slack.posts.map((post) => [post.channel, post.text, post.authorization])).toEqual([
+        ['U0ANA', 'Your job 31 on sim started at 2026-01-05T09:05:20Z, after waiting 2 min.', 'Bearer xoxb-from-ssm'],
+      ]);
+      expect(ssm.requests.map((request) => request.name)).toEqual(['/vgac/slack/bot-token']);
+    } finally {
+      await slack.close();
+      await ssm.stop();
+    }
+  });
+
   it('reports a cluster whose source is down without failing the pass', async () => {
     const collect = await importFresh<CollectModule>('../../src/entry/lambda/collect.ts');
     const { createLambdaRuntime } = await import('../../src/entry/lambda/lambda-runtime.ts');
@@ -110,7 +152,7 @@ describe('collector handler', () => {
     const { SimulatedObserver } = await import('../../src/adapters/collectors/simulated-observer.ts');
     const observer = new SimulatedObserver();
     observer.setUnavailable('sim', 'slurmctld unreachable');
-    const handler = collect.createCollectHandler(createLambdaRuntime(), observer, () => T0_MS);
+    const handler = collect.createCollectHandler(createLambdaRuntime(), observer, { clock: () => T0_MS });
     const event = await loadEventFixture('eventbridge-scheduled.json');
 
     const run = await captureOutput(() => handler(event));
@@ -127,7 +169,7 @@ describe('collector handler', () => {
     const observer = new SimulatedObserver();
     const observed: string[] = [];
     const watching = { observe: (clusterId: string) => (observed.push(clusterId), observer.observe(clusterId)) };
-    const handler = collect.createCollectHandler(createLambdaRuntime(loadConfig({ ...process.env, VGAC_SLURM_CLUSTER_ID: 'not-onboarded' })), watching, () => T0_MS);
+    const handler = collect.createCollectHandler(createLambdaRuntime(loadConfig({ ...process.env, VGAC_SLURM_CLUSTER_ID: 'not-onboarded' })), watching, { clock: () => T0_MS });
     const event = await loadEventFixture('eventbridge-scheduled.json');
 
     const run = await captureOutput(() => handler(event));
@@ -162,7 +204,7 @@ describe('collector handler', () => {
       observer.publish(state(nowMs, [job('31', base + 1_000, base + 20_000)]));
       return Promise.resolve();
     };
-    const handler = collect.createCollectHandler(createLambdaRuntime(), observer, () => nowMs, collect.passesPerMinute(30_000), sleep);
+    const handler = collect.createCollectHandler(createLambdaRuntime(), observer, { clock: () => nowMs, passes: collect.passesPerMinute(30_000), sleep });
     observer.publish(state(base, [job('31', base + 1_000, null)]));
     const clockAdvancingObserve = observer.observe.bind(observer);
     observer.observe = async (clusterId, spec) => {

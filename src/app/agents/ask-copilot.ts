@@ -17,8 +17,10 @@
  * one runtime session per conversation.
  */
 import { statusText } from '../../core/agents/answer-text.ts';
+import { parseJobQuestion } from '../../core/agents/parse-job-question.ts';
 import { parseQuestion, QuestionIntent, type ParsedQuestion } from '../../core/agents/parse-question.ts';
 import { calibrationScore } from '../../core/gating/calibration-score.ts';
+import { answerJobQuestion, type JobQuestionDeps } from '../jobs/answer-job-question.ts';
 import type { LearningDeps } from '../learning/learning-deps.ts';
 import type { AgentRuntime } from '../ports/agent-runtime.ts';
 import { agentSessionId, SessionScope } from './agent-session-id.ts';
@@ -28,6 +30,8 @@ import { DecisionStatus, type AgentDecision } from './observe-predict-decide.ts'
 export interface CopilotDeps {
   readonly learning: Pick<LearningDeps, 'registry' | 'calibration' | 'gate'>;
   readonly runtime: AgentRuntime;
+  /** Questions about a submitted job ("when will 12345 start?", "notify me when 12345 starts"); undefined → not answered. */
+  readonly jobs?: JobQuestionDeps;
 }
 
 export interface CopilotRequest {
@@ -43,6 +47,8 @@ export interface CopilotReply {
   readonly understood: boolean;
   readonly clusterId?: string;
   readonly decision?: AgentDecision;
+  /** The submitted job a forecast answer is about. */
+  readonly job?: { readonly clusterId: string; readonly jobId: string };
 }
 
 /** Conversations remembered for "why?" (oldest forgotten first). */
@@ -91,6 +97,12 @@ export function createCopilot(deps: CopilotDeps, options: { readonly defaultClus
     if (memory.size > MAX_REMEMBERED_CONVERSATIONS) memory.delete(memory.keys().next().value as string);
   };
   return async (request) => {
+    const jobQuestion = deps.jobs === undefined ? null : parseJobQuestion(request.text);
+    if (jobQuestion !== null && deps.jobs !== undefined) {
+      const answer = await answerJobQuestion(deps.jobs, jobQuestion, request, memory.get(request.conversationId)?.clusterId ?? options.defaultClusterId);
+      // Without a cluster the job could not be placed: the question was not understood well enough to answer.
+      return { ...answer, understood: answer.clusterId !== undefined };
+    }
     const question = parseQuestion(request.text);
     const known = [...(await deps.learning.registry.list())].sort();
     if (question.intent === QuestionIntent.unknown) {

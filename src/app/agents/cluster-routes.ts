@@ -4,6 +4,7 @@
  * (the simulated clusters). The agents and the HTTP app see one ClusterObserver and one
  * ClusterActions, so a question or an approved escalation reaches the source that owns the cluster.
  */
+import type { JobLookup } from '../ports/job-lookup.ts';
 import type { ClusterAction, ClusterActionResult, ClusterActions } from '../ports/cluster-actions.ts';
 import type { ClusterObserver } from '../ports/cluster-observer.ts';
 import type { ClusterState, JobSpec } from '../records/queue.ts';
@@ -12,6 +13,8 @@ export interface ClusterRoute {
   readonly clusterId: string;
   readonly observer: ClusterObserver;
   readonly actions: ClusterActions;
+  /** Its scheduler, asked about one job (questions about a submitted job); absent → the prediction log only. */
+  readonly jobLookup?: JobLookup;
 }
 
 export interface RoutedCluster {

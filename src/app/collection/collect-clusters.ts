@@ -9,6 +9,7 @@
 import { SourceUnavailableError } from '../errors.ts';
 import type { LearningDeps } from '../learning/learning-deps.ts';
 import type { ClusterObserver } from '../ports/cluster-observer.ts';
+import type { ClusterState } from '../records/queue.ts';
 import { captureTick, createCaptureTracker, type CaptureTracker } from './submit-capture.ts';
 
 export type ClusterCollection =
@@ -27,6 +28,8 @@ export async function collectClusters(
   trackers: Map<string, CaptureTracker>,
   nowMs: number,
   clusterIds: readonly string[],
+  /** Runs after each collected listing with its state (the job subscribers' notifications); a failure is logged, not thrown. */
+  afterCollect?: (state: ClusterState) => Promise<void>,
 ): Promise<ClusterCollection[]> {
   const results: ClusterCollection[] = [];
   const registered = new Set(await deps.registry.list());
@@ -51,6 +54,13 @@ export async function collectClusters(
       continue;
     }
     const tick = await captureTick(deps, tracker, state);
+    if (afterCollect !== undefined) {
+      try {
+        await afterCollect(state);
+      } catch (error) {
+        deps.logger.error('capture.after_collect_failed', { clusterId, error: error instanceof Error ? error.message : String(error) });
+      }
+    }
     results.push({ clusterId, status: 'collected', predicted: tick.predicted.length, outcomes: tick.outcomes.length, censored: tick.censored.length, adopted: tick.adopted.length });
   }
   return results;

@@ -18,11 +18,13 @@ import { HTTPException } from 'hono/http-exception';
 import { InvalidRequestError, NotConfiguredError, UnknownClusterError } from '../errors.ts';
 import { ingestQueueEvents } from '../collection/ingest-queue-events.ts';
 import { QueueEventsBody, queueEventsOf } from '../collection/queue-event-wire.ts';
+import { forecastJob } from '../jobs/forecast-job.ts';
 import { recordJobOutcome } from '../learning/record-outcome.ts';
 import { apiKeyAuth, API_KEY_HEADER } from './api-key-auth.ts';
 import { calibrationDetail, calibrationSummary, reliabilityOfWindow } from './calibration-view.ts';
 import { escalationView, queuedJobView, queueSummary } from './cluster-views.ts';
 import { logMappedError, mapError } from './error-response.ts';
+import { jobForecastJson } from './job-forecast-json.ts';
 import { DEFAULT_BODY_LIMIT_BYTES, type HttpDeps } from './http-deps.ts';
 import { predictWait } from './predict-wait.ts';
 import { jsonBody, queryOf, validate } from './read-request.ts';
@@ -32,6 +34,8 @@ import {
   ClusterQuery,
   EscalationDecisionBody,
   EscalationListQuery,
+  JobForecastQuery,
+  JobPath,
   JobSpecBody,
   NoQuery,
   OutcomeBody,
@@ -130,6 +134,20 @@ export function createHttpApp(deps: HttpDeps): Hono {
     const state = await deps.observer.observe(clusterId);
     const jobs = state.jobs.filter((job) => query.state === 'all' ? job.state === 'pending' || job.state === 'running' : job.state === query.state);
     return c.json({ cluster_id: clusterId, observed_at_ms: state.observedAtMs, total: jobs.length, jobs: jobs.slice(0, query.limit).map(queuedJobView) });
+  });
+
+  // A submitted job: its request and state from the scheduler (or the prediction log), its
+  // forecast at submit and now, the pending reason, and nearby alternatives ranked by expected start.
+  app.get('/api/jobs/:id/forecast', async (c) => {
+    const { id } = validate(JobPath, c.req.param(), 'path');
+    const query = queryOf(c, JobForecastQuery);
+    const clusterId = clusterOf(query.cluster ?? query.cluster_id, 'query.cluster');
+    const alternatives = query.alternatives === 'true';
+    const forecast = await forecastJob(
+      { learning, observer: deps.observer, jobLookup: deps.jobLookup ?? (() => undefined) },
+      { clusterId, jobId: id, nowMs: clock.nowMs(), alternatives },
+    );
+    return c.json(jobForecastJson(forecast, alternatives));
   });
 
   app.get('/api/jobs/predict/calibration', async (c) => {

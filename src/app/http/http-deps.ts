@@ -10,6 +10,7 @@ import type { DecideEscalationRequest, DecideEscalationResult } from '../agents/
 import type { ClusterObserver } from '../ports/cluster-observer.ts';
 import type { DependencyHealth } from '../ports/dependency-health.ts';
 import type { EscalationStore } from '../ports/escalation-store.ts';
+import type { JobLookup } from '../ports/job-lookup.ts';
 
 /** Time, injected: wall-clock ms for records, monotonic ms for measuring latency. */
 export interface Clock {
@@ -30,6 +31,8 @@ export interface CopilotAnswer {
   readonly text: string;
   /** The cluster the question was about, when one was recognised. */
   readonly clusterId?: string;
+  /** The submitted job a forecast answer is about: Slack offers a "Notify me when it starts" button. */
+  readonly job?: { readonly clusterId: string; readonly jobId: string };
 }
 
 export interface CopilotQuestion {
@@ -61,6 +64,8 @@ export interface HttpSettings {
 export interface HttpDeps {
   readonly learning: LearningDeps;
   readonly observer: ClusterObserver;
+  /** A cluster's scheduler for questions about one job; absent (or undefined for a cluster) → the prediction log only. */
+  readonly jobLookup?: (clusterId: string) => JobLookup | undefined;
   readonly escalations?: EscalationStore;
   readonly decideEscalation?: DecideEscalation;
   readonly clock: Clock;

@@ -76,6 +76,16 @@ export const EscalationListQuery = z.strictObject({
 
 export const ClusterPath = z.strictObject({ id: Id });
 
+/** `GET /api/jobs/{id}/forecast`: the job id as its scheduler writes it (Slurm: `12345`, `12345_7`). */
+export const JobPath = z.strictObject({ id: Id });
+
+/** `?cluster=ID` (or `cluster_id`), `alternatives=false` to skip the what-if alternatives. */
+export const JobForecastQuery = z.strictObject({
+  cluster: Id.optional(),
+  cluster_id: Id.optional(),
+  alternatives: z.enum(['true', 'false']).default('true'),
+});
+
 /** The port's JobSpec from the wire's snake_case fields. */
 export function toJobSpec(body: JobSpecBody): JobSpec {
   return {

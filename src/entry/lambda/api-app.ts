@@ -10,6 +10,7 @@
 import { handle } from 'hono/aws-lambda';
 import type { Hono } from 'hono';
 import { createCopilot } from '../../app/agents/ask-copilot.ts';
+import { DynamoJobSubscriptionStore } from '../../adapters/dynamodb/dynamo-job-subscription-store.ts';
 import { decideEscalation } from '../../app/agents/decide-escalation.ts';
 import { inProcessAgentRuntime } from '../../app/agents/in-process-agent-runtime.ts';
 import type { DashboardAssets } from '../../app/http/dashboard-routes.ts';
@@ -72,7 +73,14 @@ export function createApiApp(runtime: AgentWiringRuntime & { readonly health?: D
       : createSlackApp(
           { ...runtime, config },
           {
-            ask: createCopilot({ learning: runtime.learning, runtime: agentRuntime }, config.defaultClusterId === undefined ? {} : { defaultClusterId: config.defaultClusterId }),
+            ask: createCopilot(
+              {
+                learning: runtime.learning,
+                runtime: agentRuntime,
+                // No scheduler is reachable from a function: a job is answered from its stored prediction.
+                jobs: { learning: runtime.learning, observer: deps.observer, jobLookup: () => undefined, registry: runtime.learning.registry, subscriptions: new DynamoJobSubscriptionStore({ client: runtime.clients.dynamo, tableName: config.table }) },
+              },
+              config.defaultClusterId === undefined ? {} : { defaultClusterId: config.defaultClusterId }),
             decideEscalation: decide,
             signingSecret,
             ...(options.slackTasks === undefined ? {} : { tasks: options.slackTasks }),

@@ -16,12 +16,19 @@
  * which also lists LAMBDA_COLLECTORS, the template's allowed values): the invocation fails with
  * NotConfiguredError, loudly. The configured source is one Slurm, registered as
  * VGAC_SLURM_CLUSTER_ID (`vgac onboard`); until it is registered each pass reports it unregistered.
+ * After each listing, the job subscribers of `/vgac notify me when … starts` get their direct
+ * messages (jobNotifier) when VGAC_SLACK_BOT_TOKEN_PARAM is set.
  */
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { collectClusters, type ClusterCollection } from '../../app/collection/collect-clusters.ts';
 import type { CaptureTracker } from '../../app/collection/submit-capture.ts';
+import { notifyJobSubscribers } from '../../app/jobs/notify-job-subscribers.ts';
 import type { ClusterObserver } from '../../app/ports/cluster-observer.ts';
+import type { SecretSource } from '../../app/ports/secret-source.ts';
+import type { ClusterState } from '../../app/records/queue.ts';
+import { DynamoJobSubscriptionStore } from '../../adapters/dynamodb/dynamo-job-subscription-store.ts';
+import { FetchSlackChatReplies } from '../../adapters/slack/fetch-slack-chat-replies.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import { observerFor } from './collector-observer.ts';
 import { lazySsmSecrets } from './lazy-ssm-secrets.ts';
@@ -52,11 +59,18 @@ export function passesPerMinute(intervalMs: number): number {
 
 const sleepFor = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/**
- * The handler over an explicit runtime and observer (the module's `handler` wires the configured
- * ones); `passes` collection passes per invocation, started 60 s / `passes` apart.
- */
-export function createCollectHandler(runtime: LambdaRuntime, observer: ClusterObserver | undefined, clock: () => number = Date.now, passes = 1, sleep: (ms: number) => Promise<void> = sleepFor) {
+export interface CollectHandlerOptions {
+  readonly clock?: () => number;
+  /** Collection passes per invocation, started 60 s / `passes` apart (default 1). */
+  readonly passes?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Runs after each collected listing: {@link jobNotifier}'s direct messages to a job's subscribers. */
+  readonly afterCollect?: (state: ClusterState) => Promise<void>;
+}
+
+/** The handler over an explicit runtime and observer (the module's `handler` wires the configured ones). */
+export function createCollectHandler(runtime: LambdaRuntime, observer: ClusterObserver | undefined, options: CollectHandlerOptions = {}) {
+  const { clock = Date.now, passes = 1, sleep = sleepFor, afterCollect } = options;
   const trackers = new Map<string, CaptureTracker>();
   return async (event: unknown, context?: Context): Promise<CollectOutput> => {
     const parsed = ScheduledEvent.safeParse(event);
@@ -74,7 +88,7 @@ export function createCollectHandler(runtime: LambdaRuntime, observer: ClusterOb
           // Each pass starts on its slot of the minute, however long the one before took (a slow one delays only itself).
           if (pass > 0) await sleep(Math.max(0, startedMs + pass * spacingMs - clock()));
           // The one Slurm the collector observes is registered as VGAC_SLURM_CLUSTER_ID; other clusters (e.g. ones predicted through the API) are not its.
-          clusters.push(...(await collectClusters(runtime.learning, observer, trackers, clock(), [runtime.config.slurm.clusterId])));
+          clusters.push(...(await collectClusters(runtime.learning, observer, trackers, clock(), [runtime.config.slurm.clusterId], afterCollect)));
         }
         const predicted = clusters.reduce((sum, cluster) => sum + (cluster.status === 'collected' ? cluster.predicted : 0), 0);
         logger.info('collector.done', { passes, clusters: clusters.length, predicted, unavailable: clusters.filter((cluster) => cluster.status === 'unavailable').length });
@@ -87,12 +101,33 @@ export function createCollectHandler(runtime: LambdaRuntime, observer: ClusterOb
   };
 }
 
+/**
+ * Direct messages to a job's subscribers after each listing (started; forecast moved), through
+ * Slack's Web API with the bot token read once per cold start from SSM
+ * (VGAC_SLACK_BOT_TOKEN_PARAM); undefined (no messages, subscriptions kept) without that parameter.
+ */
+export function jobNotifier(runtime: LambdaRuntime, secrets: SecretSource, clock: () => number = Date.now): ((state: ClusterState) => Promise<void>) | undefined {
+  const parameter = runtime.config.lambda.parameters.slackBotToken;
+  if (parameter === undefined) return undefined;
+  const subscriptions = new DynamoJobSubscriptionStore({ client: runtime.clients.dynamo, tableName: runtime.config.table });
+  let chat: Promise<FetchSlackChatReplies> | undefined;
+  return async (state) => {
+    if ((await subscriptions.forCluster(state.clusterId, clock())).length === 0) return;
+    chat ??= secrets.get(parameter).then((botToken) => new FetchSlackChatReplies({ botToken, apiUrl: runtime.config.slack.apiUrl }));
+    await notifyJobSubscribers({ learning: runtime.learning, subscriptions, chat: await chat.catch((error: unknown) => {
+      chat = undefined;
+      throw error;
+    }) }, state, clock());
+  };
+}
+
 const runtime = createLambdaRuntime();
-const configured = await observerFor(runtime.config, lazySsmSecrets({ region: runtime.config.region, endpoint: runtime.config.lambda.ssmEndpoint, tracer: runtime.tracer })).then(
+const secrets = lazySsmSecrets({ region: runtime.config.region, endpoint: runtime.config.lambda.ssmEndpoint, tracer: runtime.tracer });
+const configured = await observerFor(runtime.config, secrets).then(
   (observer) => ({ observer }),
   (error: unknown) => ({ error }),
 );
 
 export const handler = 'error' in configured
   ? (): Promise<CollectOutput> => Promise.reject(configured.error instanceof Error ? configured.error : new Error(String(configured.error)))
-  : createCollectHandler(runtime, configured.observer, Date.now, passesPerMinute(runtime.config.lambda.collectIntervalMs));
+  : createCollectHandler(runtime, configured.observer, { passes: passesPerMinute(runtime.config.lambda.collectIntervalMs), afterCollect: jobNotifier(runtime, secrets) });

@@ -7,6 +7,7 @@ import { SourceUnavailableError } from '../../app/errors.ts';
 import { captureTick, createCaptureTracker, DEFAULT_CAPTURE_INTERVAL_MS, type CaptureTickResult } from '../../app/collection/submit-capture.ts';
 import type { LearningDeps } from '../../app/learning/learning-deps.ts';
 import type { ClusterObserver } from '../../app/ports/cluster-observer.ts';
+import type { ClusterState } from '../../app/records/queue.ts';
 
 export interface CollectorRunnerOptions {
   readonly clusterId: string;
@@ -17,6 +18,11 @@ export interface CollectorRunnerOptions {
   readonly clock?: () => number;
   /** Called after every poll that processed a listing. */
   readonly onTick?: (result: CaptureTickResult) => void;
+  /**
+   * Runs after each processed listing with its state (e.g. notifying a job's subscribers when it
+   * starts); a failure is logged and does not stop capture.
+   */
+  readonly afterTick?: (state: ClusterState) => Promise<void>;
 }
 
 export interface CollectorRunner {
@@ -47,6 +53,13 @@ export function startCollectorRunner(options: CollectorRunnerOptions): Collector
     }
     const result = await captureTick(options.learning, tracker, state);
     options.onTick?.(result);
+    if (options.afterTick !== undefined) {
+      try {
+        await options.afterTick(state);
+      } catch (error) {
+        logger.error('capture.after_tick_failed', { clusterId: options.clusterId, error: error instanceof Error ? error.message : String(error) });
+      }
+    }
     return result;
   };
   const poll = (): Promise<CaptureTickResult | null> => {

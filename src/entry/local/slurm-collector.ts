@@ -15,6 +15,8 @@ import type { ClusterActions } from '../../app/ports/cluster-actions.ts';
 import type { ClusterObserver } from '../../app/ports/cluster-observer.ts';
 import type { Logger } from '../../app/ports/logger.ts';
 import type { SecretSource } from '../../app/ports/secret-source.ts';
+import type { ClusterState } from '../../app/records/queue.ts';
+import { SlurmCliJobLookup } from '../../adapters/collectors/slurm-cli-job-lookup.ts';
 import { SlurmCliObserver } from '../../adapters/collectors/slurm-cli-observer.ts';
 import { SlurmrestdObserver } from '../../adapters/collectors/slurmrestd-observer.ts';
 import { SlurmClusterActions } from '../../adapters/slurm/slurm-cluster-actions.ts';
@@ -65,9 +67,18 @@ export function slurmActionsFor(config: Config, source: 'slurmrestd' | 'slurm-cl
   return new SlurmrestdClusterActions({ clusterId, baseUrl: restUrl, userName: user, secrets, jwtSecretName: LOCAL_JWT_SECRET, logger });
 }
 
-/** The live Slurm as the agents' route, for VGAC_SLURM_CLUSTER_ID: its observer and actions, both through the same source. */
+/**
+ * The live Slurm as the agents' route, for VGAC_SLURM_CLUSTER_ID: its observer and actions, both
+ * through the same source; with the client commands also its job lookup (questions about one
+ * job). Through slurmrestd jobs are answered from the prediction log.
+ */
 export function liveSlurmRoute(config: Config, source: 'slurmrestd' | 'slurm-cli', logger: Logger): ClusterRoute & { readonly observer: ClusterObserver & { totalGpus(): Promise<number> } } {
-  return { clusterId: config.slurm.clusterId, observer: slurmObserverFor(config, source), actions: slurmActionsFor(config, source, logger) };
+  return {
+    clusterId: config.slurm.clusterId,
+    observer: slurmObserverFor(config, source),
+    actions: slurmActionsFor(config, source, logger),
+    ...(source === 'slurm-cli' ? { jobLookup: new SlurmCliJobLookup({ timeoutMs: config.agents.observeTimeoutMs }) } : {}),
+  };
 }
 
 /**
@@ -81,6 +92,8 @@ export async function startLiveSlurmCollector(options: {
   readonly sharedDataDir: string;
   /** The observer the agents use for this cluster (liveSlurmRoute), so both see one Slurm; default: a new one. */
   readonly observer?: ClusterObserver & { totalGpus(): Promise<number> };
+  /** Runs after each listing (the stack's job notifications). */
+  readonly afterTick?: (state: ClusterState) => Promise<void>;
 }): Promise<LiveSlurmCollector> {
   const { config, learning } = options;
   const clusterId = config.slurm.clusterId;
@@ -97,7 +110,7 @@ export async function startLiveSlurmCollector(options: {
     const prior = trainBundle(table, { random, source: tracePath, dataHash: sha256Hex(text), hash: sha256Hex });
     await registerCluster(learning, { clusterId, prior, platform: 'slurm', nowMs: Date.now() });
   }
-  const runner = startCollectorRunner({ clusterId, observer, learning, intervalMs: config.slurm.collectIntervalMs });
+  const runner = startCollectorRunner({ clusterId, observer, learning, intervalMs: config.slurm.collectIntervalMs, ...(options.afterTick === undefined ? {} : { afterTick: options.afterTick }) });
   learning.logger.info('slurm.collector_started', { clusterId, source: options.source, intervalMs: config.slurm.collectIntervalMs });
   return { clusterId, runner };
 }

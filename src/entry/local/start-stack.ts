@@ -11,6 +11,8 @@
 import { resolve } from 'node:path';
 import type { Hono } from 'hono';
 import { DynamoCalibrationHistory } from '../../adapters/dynamodb/dynamo-calibration-history.ts';
+import { DynamoJobSubscriptionStore } from '../../adapters/dynamodb/dynamo-job-subscription-store.ts';
+import { FetchSlackChatReplies } from '../../adapters/slack/fetch-slack-chat-replies.ts';
 import { decideEscalation } from '../../app/agents/decide-escalation.ts';
 import { observePredictDecide } from '../../app/agents/observe-predict-decide.ts';
 import { InfrastructureError } from '../../app/errors.ts';
@@ -25,6 +27,9 @@ import { foldPendingOutcomes } from '../../app/learning/fold-pending-outcomes.ts
 import { registerCluster } from '../../app/learning/register-cluster.ts';
 import { routeClusters, type ClusterRoute } from '../../app/agents/cluster-routes.ts';
 import type { Logger } from '../../app/ports/logger.ts';
+import type { JobLookup } from '../../app/ports/job-lookup.ts';
+import { notifyJobSubscribers } from '../../app/jobs/notify-job-subscribers.ts';
+import type { ClusterState } from '../../app/records/queue.ts';
 import { createSimulatedClusters, type SimulatedClusters } from '../../app/simulation/simulated-cluster.ts';
 import type { SimulatedClusterTrace } from '../../app/simulation/simulated-job.ts';
 import type { ModelBundle } from '../../core/model/bundle.ts';
@@ -95,6 +100,12 @@ export interface Stack {
   readonly slackEnabled: boolean;
   /** The local stand-in for Slack's response_url, with this start's token: answers posted there are printed. */
   readonly slackResponseUrl: string;
+  /**
+   * Tells a cluster's job subscribers what changed in a listing (the collector loop runs it after
+   * each poll): Slack direct messages through VGAC_SLACK_BOT_TOKEN; without a token subscriptions
+   * are kept but nothing is sent (logged once).
+   */
+  notifyJobSubscribers(state: ClusterState): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -186,7 +197,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const clusters = createSimulatedClusters(traces);
     // Escalations and act-and-notify decisions reach people in Slack when a channel and bot token are set; else log lines.
     const notifier = slackChannelNotifier(config);
-    const routed = routeClusters(options.liveClusters?.(logger) ?? [], { observer: clusters, actions: clusters });
+    const liveRoutes = options.liveClusters?.(logger) ?? [];
+    const routed = routeClusters(liveRoutes, { observer: clusters, actions: clusters });
+    const jobLookup = (clusterId: string): JobLookup | undefined => liveRoutes.find((route) => route.clusterId === clusterId)?.jobLookup;
+    const subscriptions = new DynamoJobSubscriptionStore(tableClient);
     const wiring = createAgentWiring({ ...runtime, learning }, { observer: routed.observer, actions: routed.actions, ...(notifier === undefined ? {} : { notifier }) });
     const { deps: agents, escalations, ledger } = wiring;
 
@@ -196,7 +210,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       slackSigningSecret === undefined
         ? undefined
         : createSlackApp(runtime, {
-            ask: createCopilot({ learning, runtime: inProcessAgentRuntime(agents, nowMs) }, config.defaultClusterId === undefined ? {} : { defaultClusterId: config.defaultClusterId }),
+            ask: createCopilot(
+              { learning, runtime: inProcessAgentRuntime(agents, nowMs), jobs: { learning, observer: routed.observer, jobLookup, registry: learning.registry, subscriptions } },
+              config.defaultClusterId === undefined ? {} : { defaultClusterId: config.defaultClusterId }),
             decideEscalation: decide,
             signingSecret: slackSigningSecret,
           });
@@ -208,6 +224,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const app = composeHttpApp({
       runtime: { config, learning: served, logger, ...(runtime.health === undefined ? {} : { health: runtime.health }) },
       observer: routed.observer,
+      jobLookup,
       escalations,
       decideEscalation: decide,
       agents: inProcessAgentRuntime(agents, nowMs),
@@ -239,6 +256,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
     logger.info('stack.started', { url: server.url, simulate: simulator !== null, clusters: traces.map((trace) => trace.clusterId), slack: slack !== undefined });
 
+    const botToken = config.slack.botToken;
+    const chat = botToken === undefined ? undefined : new FetchSlackChatReplies({ botToken, apiUrl: config.slack.apiUrl });
+    if (chat === undefined && liveRoutes.length > 0) logger.warn('job.notifications_off', { reason: 'VGAC_SLACK_BOT_TOKEN is not set: "notify me" subscriptions are kept, no direct message is sent' });
+    const notify = async (state: ClusterState): Promise<void> => {
+      if (chat === undefined) return;
+      await notifyJobSubscribers({ learning, subscriptions, chat }, state, systemClock.nowMs());
+    };
+
     let closing: Promise<void> | undefined;
     return {
       url: server.url,
@@ -254,6 +279,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       slackSecret,
       slackEnabled: slack !== undefined,
       slackResponseUrl: `${server.url}${localResponses.path}`,
+      notifyJobSubscribers: notify,
       close: () => (closing ??= cleanup()),
     };
   } catch (error) {

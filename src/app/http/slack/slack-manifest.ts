@@ -34,6 +34,8 @@ export function slackManifest(baseUrl: string): Record<string, unknown> {
       background_color: '#1d3557',
     },
     features: {
+      // The Messages tab carries the direct messages about a job ("notify me when 12345 starts"); nobody writes to the app there.
+      app_home: { home_tab_enabled: false, messages_tab_enabled: true, messages_tab_read_only_enabled: true },
       bot_user: { display_name: 'vgac', always_online: true },
       slash_commands: [
         { command: SLASH_COMMAND, url: `${base}/slack/commands`, description: 'Ask when a GPU job will start, or how a cluster is doing', usage_hint: SLACK_USAGE_HINT, should_escape: false },

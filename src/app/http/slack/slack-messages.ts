@@ -91,6 +91,31 @@ export function decisionMessage(escalation: Escalation, alreadyDecided: boolean)
   };
 }
 
+/** The "Notify me when it starts" button on a job forecast answer. */
+export const JOB_NOTIFY_ACTION = 'vgac_job_notify';
+
+/** Button value: `{clusterId}/{jobId}` (ids never contain `/`). */
+export function jobButtonValue(clusterId: string, jobId: string): string {
+  return `${clusterId}/${jobId}`;
+}
+
+export function parseJobButtonValue(value: string | undefined): { clusterId: string; jobId: string } | undefined {
+  const target = parseEscalationButtonValue(value);
+  return target === undefined ? undefined : { clusterId: target.clusterId, jobId: target.escalationId };
+}
+
+/** A forecast answer about a submitted job, with a button that subscribes whoever clicks it. */
+export function jobForecastMessage(text: string, job: { readonly clusterId: string; readonly jobId: string }): ChatMessage {
+  const value = jobButtonValue(job.clusterId, job.jobId);
+  return {
+    text,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: escapeMrkdwn(text) } },
+      { type: 'actions', block_id: `job:${value}`.slice(0, 255), elements: [{ type: 'button', action_id: JOB_NOTIFY_ACTION, text: { type: 'plain_text', text: 'Notify me when it starts' }, value }] },
+    ],
+  };
+}
+
 export function plainMessage(text: string): ChatMessage {
   return { text };
 }
@@ -99,6 +124,6 @@ export function plainMessage(text: string): ChatMessage {
 export const SLACK_USAGE_HINT = 'when will my 4×A100 job start on slurm-hpc?';
 
 export const SLACK_HELP =
-  'Ask me about a cluster, e.g. `/vgac when will my 4×A100 job start on slurm-hpc?`, `/vgac status of eks-prod`, or `/vgac why?` after an answer.';
+  'Ask me about a cluster, e.g. `/vgac when will my 4×A100 job start on slurm-hpc?`, `/vgac status of eks-prod`, or `/vgac why?` after an answer; about a submitted job: `/vgac when will 12345 start?`, `/vgac why is 12345 pending?`, `/vgac what if 12345`, `/vgac notify me when 12345 starts`.';
 
 export const WORKING_ON_IT = 'Working on it…';

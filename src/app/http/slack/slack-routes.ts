@@ -2,7 +2,8 @@
  * The Slack app as a Hono sub-app, mounted at `/slack` of the one HTTP app:
  * - `POST /slack/commands`: the `/vgac` slash command;
  * - `POST /slack/events`: the Events API (url_verification challenge, app mentions);
- * - `POST /slack/interactions`: Block Kit buttons (Approve / Reject on escalations).
+ * - `POST /slack/interactions`: Block Kit buttons (Approve / Reject on escalations, "Notify me when it
+ *   starts" on a job's forecast).
  *
  * Every request is verified first (v0 signature, 5-minute window; failures → 401, logged
  * without the payload). Each route acknowledges at once and queues the slow work (Slack wants
@@ -19,7 +20,7 @@ import type { TaskQueue } from '../../ports/task-queue.ts';
 import { mapError, logMappedError } from '../error-response.ts';
 import type { Clock } from '../http-deps.ts';
 import { AppMention, BlockActions, InteractionEnvelope, SlackEventEnvelope, SlashCommand } from './slack-payloads.ts';
-import { ESCALATION_ACTION, parseEscalationButtonValue, SLACK_HELP, WORKING_ON_IT } from './slack-messages.ts';
+import { ESCALATION_ACTION, JOB_NOTIFY_ACTION, parseEscalationButtonValue, parseJobButtonValue, SLACK_HELP, WORKING_ON_IT } from './slack-messages.ts';
 import { verifySlackSignature } from './slack-signature.ts';
 import type { SlackTask } from './slack-task.ts';
 
@@ -151,6 +152,13 @@ export function createSlackRoutes(deps: SlackRouteDeps): Hono {
     const actions = parsed(BlockActions, envelope);
     if (actions === undefined) return c.body(null, 200);
     for (const action of actions.actions) {
+      if (action.action_id === JOB_NOTIFY_ACTION) {
+        const job = parseJobButtonValue(action.value);
+        if (job === undefined) continue;
+        const key = await dedupeKey('action', actions.trigger_id, action.action_id, action.value ?? '', action.action_ts ?? '');
+        await claimAndEnqueue(key, { kind: 'notify', ...job, userId: actions.user.id, ...(actions.response_url === undefined ? {} : { responseUrl: actions.response_url }) });
+        continue;
+      }
       const decision = action.action_id === ESCALATION_ACTION.approve ? 'approve' : action.action_id === ESCALATION_ACTION.reject ? 'reject' : undefined;
       const target = parseEscalationButtonValue(action.value);
       if (decision === undefined || target === undefined) continue;

@@ -10,7 +10,7 @@ import { VgacError } from '../../../core/errors.ts';
 import type { ChatReplies } from '../../ports/chat-replies.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { AskCopilot, Clock, DecideEscalation } from '../http-deps.ts';
-import { decisionMessage, plainMessage } from './slack-messages.ts';
+import { decisionMessage, jobForecastMessage, plainMessage } from './slack-messages.ts';
 
 const Id = z.string().min(1).max(255);
 
@@ -18,6 +18,7 @@ const Id = z.string().min(1).max(255);
 export const SlackTaskSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('command'), text: z.string().max(4000), userId: Id, teamId: Id, channelId: Id, responseUrl: z.url() }),
   z.strictObject({ kind: z.literal('mention'), text: z.string().max(40_000), userId: Id, teamId: Id, channelId: Id, threadTs: Id }),
+  z.strictObject({ kind: z.literal('notify'), clusterId: Id, jobId: Id, userId: Id, responseUrl: z.url().optional() }),
   z.strictObject({ kind: z.literal('decision'), clusterId: Id, escalationId: Id, decision: z.enum(['approve', 'reject']), userId: Id, responseUrl: z.url().optional() }),
 ]);
 
@@ -55,6 +56,18 @@ export async function runSlackTask(deps: SlackTaskDeps, task: SlackTask): Promis
 }
 
 async function run(deps: SlackTaskDeps, task: SlackTask): Promise<void> {
+  if (task.kind === 'notify') {
+    // The button asks what "/vgac notify me when {job} starts on {cluster}" asks: one path, one subscription.
+    const answer = await deps.ask({
+      text: `notify me when ${task.jobId} starts on ${task.clusterId}`,
+      askedBy: `slack:${task.userId}`,
+      conversationId: `slack:button:${task.userId}`,
+      nowMs: deps.clock.nowMs(),
+    });
+    deps.logger.info('slack.answered', { kind: task.kind, clusterId: answer.clusterId, userId: task.userId });
+    if (task.responseUrl !== undefined) await deps.replies.respond(task.responseUrl, plainMessage(answer.text), { ephemeral: true });
+    return;
+  }
   if (task.kind === 'decision') {
     if (deps.decideEscalation === undefined) {
       if (task.responseUrl !== undefined) await deps.replies.respond(task.responseUrl, plainMessage('Escalations are not configured on this deployment.'), { ephemeral: true });
@@ -83,6 +96,7 @@ async function run(deps: SlackTaskDeps, task: SlackTask): Promise<void> {
     nowMs: deps.clock.nowMs(),
   });
   deps.logger.info('slack.answered', { kind: task.kind, clusterId: answer.clusterId, userId: task.userId });
-  if (task.kind === 'command') await deps.replies.respond(task.responseUrl, plainMessage(answer.text), { ephemeral: true });
-  else await deps.replies.post(task.channelId, plainMessage(answer.text), { threadTs: task.threadTs });
+  const message = answer.job === undefined ? plainMessage(answer.text) : jobForecastMessage(answer.text, answer.job);
+  if (task.kind === 'command') await deps.replies.respond(task.responseUrl, message, { ephemeral: true });
+  else await deps.replies.post(task.channelId, message, { threadTs: task.threadTs });
 }

@@ -4,7 +4,8 @@
  * reasoner unless VGAC_REASONER=bedrock (or `--bedrock`). With no collector running in this
  * process, the queue state is the cluster's most recent stored prediction (its age is printed),
  * or the VGAC platform's answer for its clusters. Works beside a running `vgac start` (it shares
- * its embedded servers).
+ * its embedded servers). Questions about a submitted job ("when will 12345 start?", "how can
+ * 12345 start sooner?") ask Slurm's clients where VGAC_COLLECTOR=slurm-cli, else the prediction log.
  */
 import { parseArgs } from 'node:util';
 import { createCopilot } from '../../../app/agents/ask-copilot.ts';
@@ -12,6 +13,10 @@ import { inProcessAgentRuntime } from '../../../app/agents/in-process-agent-runt
 import { routeClusters } from '../../../app/agents/cluster-routes.ts';
 import { storedStateObserver } from '../../../app/agents/stored-state-observer.ts';
 import { unavailableClusterActions } from '../../../app/agents/unavailable-cluster-actions.ts';
+import { SlurmCliJobLookup } from '../../../adapters/collectors/slurm-cli-job-lookup.ts';
+import { SlurmCliObserver } from '../../../adapters/collectors/slurm-cli-observer.ts';
+import { DynamoJobSubscriptionStore } from '../../../adapters/dynamodb/dynamo-job-subscription-store.ts';
+import type { JobQuestionDeps } from '../../../app/jobs/answer-job-question.ts';
 import { InvalidInputError } from '../../../core/errors.ts';
 import { createAgentWiring } from '../../agent-wiring.ts';
 import { loadConfig } from '../../config.ts';
@@ -36,7 +41,21 @@ export async function run(args: readonly string[]): Promise<number> {
     const routed = routeClusters(platformRoutes(config), { observer: storedStateObserver(runtime.learning.predictions), actions: unavailableClusterActions('a question from the command line changes no jobs') });
     const wiring = createAgentWiring(runtime, { ...routed, reasoner: values.bedrock === true ? 'bedrock' : config.reasoner });
     const defaultClusterId = values.cluster ?? config.defaultClusterId;
-    const copilot = createCopilot({ learning: runtime.learning, runtime: inProcessAgentRuntime(wiring.deps, () => nowMs) }, defaultClusterId === undefined ? {} : { defaultClusterId });
+    // Questions about a submitted job ask the scheduler itself when this host runs the Slurm
+    // clients (VGAC_COLLECTOR=slurm-cli), else they are answered from the prediction log.
+    const slurmClients = config.lambda.collector === 'slurm-cli';
+    const jobObserver = slurmClients
+      ? routeClusters([{ clusterId: config.slurm.clusterId, observer: new SlurmCliObserver({ timeoutMs: config.agents.observeTimeoutMs }), actions: routed.actions }], routed).observer
+      : routed.observer;
+    const lookup = slurmClients ? new SlurmCliJobLookup({ timeoutMs: config.agents.observeTimeoutMs }) : undefined;
+    const jobs: JobQuestionDeps = {
+      learning: runtime.learning,
+      observer: jobObserver,
+      jobLookup: (clusterId) => (clusterId === config.slurm.clusterId ? lookup : undefined),
+      registry: runtime.learning.registry,
+      subscriptions: new DynamoJobSubscriptionStore({ client: runtime.clients.dynamo, tableName: config.table }),
+    };
+    const copilot = createCopilot({ learning: runtime.learning, runtime: inProcessAgentRuntime(wiring.deps, () => nowMs), jobs }, defaultClusterId === undefined ? {} : { defaultClusterId });
     const reply = await copilot({ text: question, askedBy: 'cli', conversationId: 'cli', nowMs });
     // A question the Copilot did not understand is the user's mistake: exit status 2, as for any.
     const status = reply.understood ? 0 : 2;

@@ -86,6 +86,7 @@ export async function run(args: readonly string[]): Promise<number> {
         source: slurmSource,
         sharedDataDir: sharedDataDir(config.sharedDataDir),
         ...(slurmRoute === undefined ? {} : { observer: slurmRoute.observer }),
+        afterTick: (state) => stack.notifyJobSubscribers(state),
       }).catch(async (error: unknown) => {
         await stack.close();
         await fileLogger?.close();

@@ -1,0 +1,114 @@
+/**
+ * JobLookup through the Slurm client commands (a login node, `vgac start --collector slurm`):
+ * `scontrol show job -o ID` for the job, `squeue -h -t PENDING --sort=-p -o %i|%P` for its place
+ * among its partition's pending jobs by priority, `scontrol show partition -o` and `scontrol show
+ * node -o` for what the cluster offers. Every call is bounded by a timeout (the clients block ~10 s when slurmctld is
+ * down). Errors translated: timeout / unreachable → SourceUnavailableError, credential problems
+ * → AuthError; a job Slurm does not know (never existed, or purged MinJobAge after it ended) is
+ * undefined.
+ */
+import { SourceUnavailableError } from '../../app/errors.ts';
+import type { JobLookup } from '../../app/ports/job-lookup.ts';
+import type { JobDetails } from '../../app/records/job-details.ts';
+import { priorityRank } from '../../core/jobs/priority-rank.ts';
+import type { PartitionOffer } from '../../core/jobs/what-if-alternatives.ts';
+import { gpusInTres, nodeIsUnavailable, queuedJobFromScontrol, scontrolFields, slurmDurationSeconds } from './slurm-fields.ts';
+import { runCommand, type CommandResult } from '../shared/run-command.ts';
+import { classifyFailure, commandUnavailable, firstErrorLine } from '../shared/slurm-cli-errors.ts';
+
+export const DEFAULT_JOB_LOOKUP_TIMEOUT_MS = 5_000;
+
+const JOB_ID_PATTERN = /^\d+(?:_\d+)?$/;
+/** What scontrol prints for a job id it does not know (exit 1). */
+const UNKNOWN_JOB_PATTERN = /Invalid job id specified/i;
+
+export interface SlurmCliJobLookupOptions {
+  /** Child environment (e.g. with SLURM_CONF); undefined inherits this process's. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly timeoutMs?: number;
+  /** scontrol prints zone-less local times; default `Date.parse` (this host's zone, which is the client's). */
+  readonly parseLocalTime?: (text: string) => number;
+}
+
+/** One `scontrol show partition -o` line → what it offers; null for a line without a name. */
+export function partitionOfferFromScontrol(line: string): PartitionOffer | null {
+  const fields = scontrolFields(line);
+  const name = fields.get('PartitionName');
+  if (name === undefined || name === '') return null;
+  const accounts = fields.get('AllowAccounts') ?? 'ALL';
+  const maxTime = fields.get('MaxTime') ?? 'UNLIMITED';
+  return {
+    name,
+    gpus: gpusInTres(fields.get('TRES')),
+    maxTimeSeconds: slurmDurationSeconds(maxTime),
+    up: (fields.get('State') ?? 'UP').toUpperCase() === 'UP',
+    allowAccounts: accounts.toUpperCase() === 'ALL' ? null : accounts.split(',').filter((account) => account !== ''),
+  };
+}
+
+export class SlurmCliJobLookup implements JobLookup {
+  readonly #options: SlurmCliJobLookupOptions;
+
+  constructor(options: SlurmCliJobLookupOptions = {}) {
+    this.#options = options;
+  }
+
+  async job(jobId: string): Promise<JobDetails | undefined> {
+    // Never handed to a command unless it is a Slurm job id (no option injection).
+    if (!JOB_ID_PATTERN.test(jobId)) return undefined;
+    const result = await this.#run('scontrol', ['show', 'job', '-o', jobId], true);
+    if (result === undefined) return undefined;
+    const line = result.stdout.split('\n').find((entry) => entry.trim() !== '') ?? '';
+    const job = queuedJobFromScontrol(line, this.#options.parseLocalTime ?? Date.parse);
+    if (job === null) return undefined;
+    const account = scontrolFields(line).get('Account');
+    let rank = null;
+    if (job.state === 'pending') {
+      const listing = await this.#run('squeue', ['-h', '-t', 'PENDING', '--sort=-p', '-o', '%i|%P'], false);
+      const ordered = (listing?.stdout ?? '')
+        .split('\n')
+        .map((entry) => entry.trim().split('|'))
+        .filter((parts) => parts.length === 2)
+        .map(([id = '', partition = '']) => ({ jobId: id, partition, pending: true }));
+      rank = priorityRank(ordered, job.jobId, job.partition);
+    }
+    return { job, account: account === undefined || account === '(null)' || account === '' ? null : account, priorityRank: rank };
+  }
+
+  /**
+   * The partitions with their GPUs: the partition's TRES where accounting tracks `gres/gpu`,
+   * else the GPUs of its nodes that can run jobs (`scontrol show node -o`: Gres, Partitions, State).
+   */
+  async partitions(): Promise<PartitionOffer[]> {
+    const [partitionText, nodeText] = await Promise.all([this.#run('scontrol', ['show', 'partition', '-o'], false), this.#run('scontrol', ['show', 'node', '-o'], false)]);
+    const nodeGpus = new Map<string, number>();
+    for (const line of (nodeText?.stdout ?? '').split('\n')) {
+      const fields = scontrolFields(line);
+      if (!fields.has('NodeName') || nodeIsUnavailable(fields.get('State') ?? '')) continue;
+      const gpus = gpusInTres(fields.get('Gres'));
+      for (const partition of (fields.get('Partitions') ?? '').split(',')) if (partition !== '') nodeGpus.set(partition, (nodeGpus.get(partition) ?? 0) + gpus);
+    }
+    return (partitionText?.stdout ?? '')
+      .split('\n')
+      .map(partitionOfferFromScontrol)
+      .filter((offer): offer is PartitionOffer => offer !== null)
+      .map((offer) => (offer.gpus > 0 ? offer : { ...offer, gpus: nodeGpus.get(offer.name) ?? 0 }));
+  }
+
+  /** Runs a client command; with `unknownJobIsUndefined`, Slurm's "Invalid job id" is undefined instead of an error. */
+  async #run(file: string, args: readonly string[], unknownJobIsUndefined: boolean): Promise<CommandResult | undefined> {
+    const command = `${file} ${args.join(' ')}`;
+    let result: CommandResult;
+    try {
+      result = await runCommand(file, args, {
+        timeoutMs: this.#options.timeoutMs ?? DEFAULT_JOB_LOOKUP_TIMEOUT_MS,
+        ...(this.#options.env === undefined ? {} : { env: this.#options.env }),
+      });
+    } catch (error) {
+      throw commandUnavailable(command, error);
+    }
+    if (result.exitCode === 0) return result;
+    if (unknownJobIsUndefined && UNKNOWN_JOB_PATTERN.test(result.stderr)) return undefined;
+    throw classifyFailure(command, result) ?? new SourceUnavailableError(`${command} failed: ${firstErrorLine(result)}`);
+  }
+}
