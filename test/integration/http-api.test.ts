@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SourceUnavailableError } from '../../src/app/errors.ts';
 import { createHttpApp } from '../../src/app/http/app.ts';
+import { registerCluster } from '../../src/app/learning/register-cluster.ts';
 import { compileBundle } from '../../src/core/model/apply-bundle.ts';
 import { featuresFor, KNOWN_CLUSTER, MONOTONIC_STEP_MS, sampleEscalation, startHttpStack, type HttpStack } from '../support/http-stack.ts';
 import { JAN_1_2025_MS, sampleBundle, samplePrediction } from '../support/storage-fixtures.ts';
@@ -100,6 +101,124 @@ describe('POST /api/predict/wait', () => {
     expect(answered.body.cluster_id).toBe(KNOWN_CLUSTER);
     expect(refused.status).toBe(400);
     expect(refused.body.error.issues).toEqual([{ path: 'body.cluster_id', message: 'required' }]);
+  });
+});
+
+/**
+ * The CDF of a distribution given by its quantiles, worked independently of wait-distribution.ts
+ * from its stated rule: linear in log(1 + wait) between the knots (0 s, level 0), each
+ * (quantile, level), and (the 95 % quantile extended by the 90–95 % step in log(1 + wait), level 1).
+ */
+function cdfFromQuantiles(quantiles: readonly { level: number; seconds: number }[], seconds: number): number {
+  const knots = [{ level: 0, log: 0 }, ...quantiles.map((quantile) => ({ level: quantile.level, log: Math.log(1 + quantile.seconds) }))];
+  const [beforeLast, last] = knots.slice(-2) as [{ level: number; log: number }, { level: number; log: number }];
+  knots.push({ level: 1, log: 2 * last.log - beforeLast.log });
+  const target = Math.log(1 + seconds);
+  if (target >= (knots.at(-1) as { log: number }).log) return 1;
+  // The segment whose upper knot is the first one strictly above the target.
+  const upperIndex = knots.findIndex((knot) => knot.log > target);
+  const low = knots[upperIndex - 1] as { level: number; log: number };
+  const high = knots[upperIndex] as { level: number; log: number };
+  return low.level + ((high.level - low.level) * (target - low.log)) / (high.log - low.log);
+}
+
+describe('POST /api/predict/wait: the wait distribution', () => {
+  const DISTRIBUTION_CLUSTER = 'dist-cluster';
+  const NOW_MS = JAN_1_2025_MS + 86_400_000;
+  // The wall clock stands still at NOW_MS, so start_by − now is known to the test.
+  const fixedClock = { nowMs: () => NOW_MS, monotonicMs: () => 0 };
+
+  beforeAll(async () => {
+    await registerCluster(stack.learning, { clusterId: DISTRIBUTION_CLUSTER, prior: sampleBundle(), platform: 'kubernetes', nowMs: JAN_1_2025_MS });
+    const app = appWith();
+    // 40 observed outcomes, waits 60 s … 2400 s: more than the 30 a distribution needs.
+    for (let index = 0; index < 40; index += 1) {
+      const jobId = `dist-job-${index}`;
+      const predicted = await call(app, 'POST', '/api/predict/wait', { body: { cluster_id: DISTRIBUTION_CLUSTER, job_id: jobId, gpus: 1 } });
+      const recorded = await call(app, 'POST', '/api/outcomes', { body: { cluster_id: DISTRIBUTION_CLUSTER, job_id: jobId, wait_seconds: 60 * (index + 1) } });
+      if (predicted.status !== 200 || recorded.status !== 201) throw new Error(`setup failed: ${predicted.status} / ${recorded.status}`);
+    }
+  }, 60_000);
+
+  it('predictWait returns the quantiles at 5 … 95 %, ascending, and P(start within T) read from their CDF', async () => {
+    const app = appWith({}, { clock: fixedClock });
+
+    const { status, body } = await call(app, 'POST', '/api/predict/wait', { body: { cluster_id: DISTRIBUTION_CLUSTER, gpus: 1, within_seconds: 900 } });
+
+    expect(status).toBe(200);
+    const quantiles = body.wait_quantiles as { level: number; seconds: number }[];
+    expect(quantiles.map((quantile) => quantile.level)).toEqual([0.05, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.9, 0.95]);
+    const seconds = quantiles.map((quantile) => quantile.seconds);
+    expect(seconds).toEqual([...seconds].sort((left, right) => left - right));
+    // Read from the observed waits (60 … 2400 s), so every quantile lies within them.
+    expect(seconds[0]).toBeGreaterThanOrEqual(60);
+    expect(seconds.at(-1)).toBeLessThanOrEqual(2400);
+    expect(body.estimated_wait_seconds).toBe(seconds[6]);
+    expect(body.p_start_within.seconds).toBe(900);
+    expect(body.p_start_within.probability).toBeCloseTo(cdfFromQuantiles(quantiles, 900), 12);
+  });
+
+  it('predictWait gives P(start within the median) = 0.5 and reads start_by as a horizon from now', async () => {
+    const app = appWith({}, { clock: fixedClock });
+    const { body: plain } = await call(app, 'POST', '/api/predict/wait', { body: { cluster_id: DISTRIBUTION_CLUSTER, gpus: 1 } });
+    const median = plain.wait_quantiles[6].seconds as number;
+    // Distinct waits give distinct quantiles around the median, so the CDF is continuous there.
+    expect(plain.wait_quantiles[5].seconds).toBeLessThan(median);
+    expect(plain.wait_quantiles[7].seconds).toBeGreaterThan(median);
+
+    const atMedian = await call(app, 'POST', '/api/predict/wait', { body: { cluster_id: DISTRIBUTION_CLUSTER, gpus: 1, within_seconds: median } });
+    const byTime = await call(app, 'POST', '/api/predict/wait', { body: { cluster_id: DISTRIBUTION_CLUSTER, gpus: 1, start_by: new Date(NOW_MS + 1_800_000).toISOString() } });
+    const byZonedTime = await call(app, 'POST', '/api/predict/wait', { body: { cluster_id: DISTRIBUTION_CLUSTER, gpus: 1, start_by: '2025-01-02T01:30:00+01:00' } });
+    const beyondTail = await call(app, 'POST', '/api/predict/wait', { body: { cluster_id: DISTRIBUTION_CLUSTER, gpus: 1, within_seconds: 86_400 } });
+    const now = await call(app, 'POST', '/api/predict/wait', { body: { cluster_id: DISTRIBUTION_CLUSTER, gpus: 1, within_seconds: 0 } });
+
+    expect(atMedian.body.p_start_within.probability).toBeCloseTo(0.5, 12);
+    expect(byTime.body.p_start_within.seconds).toBe(1800);
+    expect(byTime.body.p_start_within.probability).toBeCloseTo(cdfFromQuantiles(byTime.body.wait_quantiles as { level: number; seconds: number }[], 1800), 12);
+    // 01:30 at UTC+1 on 2 January is 00:30 UTC: 30 min after NOW_MS (2025-01-02T00:00Z).
+    expect(byZonedTime.body.p_start_within.seconds).toBe(1800);
+    // A day is past the upper tail's end (at most ~2400²/q90 s here): certain to have started.
+    expect(beyondTail.body.p_start_within.probability).toBe(1);
+    // Every observed wait is ≥ 60 s: no mass at zero.
+    expect(now.body.p_start_within.probability).toBe(0);
+  });
+
+  it('predictWait answers a cluster without enough outcomes with no quantiles and no probability', async () => {
+    const app = appWith({}, { clock: fixedClock });
+
+    const { status, body } = await call(app, 'POST', '/api/predict/wait', { body: { cluster_id: KNOWN_CLUSTER, gpus: 1, within_seconds: 600 } });
+
+    expect(status).toBe(200);
+    expect(body.wait_quantiles).toBeNull();
+    expect(body.p_start_within).toEqual({ seconds: 600, probability: null });
+  });
+
+  it('predictWait refuses a bad horizon with a 400 naming the field', async () => {
+    const app = appWith({}, { clock: fixedClock });
+    const ask = (extra: Record<string, unknown>) => call(app, 'POST', '/api/predict/wait', { body: { cluster_id: DISTRIBUTION_CLUSTER, gpus: 1, ...extra } });
+
+    const responses = await Promise.all([
+      ask({ start_by: 'tomorrow at five' }),
+      ask({ start_by: '2025-01-02T17:00:00' }),
+      ask({ start_by: new Date(NOW_MS - 1000).toISOString() }),
+      ask({ within_seconds: -1 }),
+      ask({ within_seconds: '600' }),
+      ask({ within_seconds: 600, start_by: new Date(NOW_MS + 60_000).toISOString() }),
+    ]);
+
+    expect(responses.map((response) => response.status)).toEqual([400, 400, 400, 400, 400, 400]);
+    expect(responses.map((response) => response.body.error.issues[0].path)).toEqual(['body.start_by', 'body.start_by', 'body.start_by', 'body.within_seconds', 'body.within_seconds', 'body.within_seconds']);
+    expect(responses[2]?.body.error.message).toMatch(/in the past/);
+    expect(responses[5]?.body.error.message).toMatch(/not both/);
+  });
+
+  it('a batch carries each job\'s quantiles', async () => {
+    const app = appWith({}, { clock: fixedClock });
+
+    const { status, body } = await call(app, 'POST', '/api/predict/batch', { body: { cluster_id: DISTRIBUTION_CLUSTER, jobs: [{ gpus: 1 }, { gpus: 2 }] } });
+
+    expect(status).toBe(200);
+    for (const prediction of body.predictions) expect(prediction.wait_quantiles).toHaveLength(13);
   });
 });
 

@@ -76,7 +76,7 @@ export function describeLearningStoreContracts(label: string, stores: () => Lear
 
     it('recordOutcome queues the outcome for folding, with what was issued for the job', async () => {
       const clusterId = freshClusterId();
-      const prediction = samplePrediction({ clusterId, jobId: 'job-1', waitBin: 3, waitBase: { lowerSeconds: 60, upperSeconds: 600 } });
+      const prediction = samplePrediction({ clusterId, jobId: 'job-1', waitBin: 3 });
       await stores().predictions.record(prediction);
       const outcome = sampleOutcome({ waitSeconds: 120, longWait: false });
 
@@ -93,7 +93,6 @@ export function describeLearningStoreContracts(label: string, stores: () => Lear
         predictedAtMs: prediction.predictedAtMs,
         outcome,
         waitEstimate: prediction.waitEstimate,
-        waitBase: prediction.waitBase,
         waitBin: 3,
       }]);
     });

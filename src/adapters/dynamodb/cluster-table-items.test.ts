@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InfrastructureError } from '../../app/errors.ts';
 import { InvalidInputError } from '../../core/errors.ts';
-import { OutcomeSchema, PredictionRecordSchema, decodeItem, validForWrite } from './cluster-table-items.ts';
+import { CalibrationRecordSchema, OutcomeSchema, PredictionRecordSchema, decodeItem, validForWrite } from './cluster-table-items.ts';
 
 const prediction = {
   clusterId: 'c1',
@@ -58,6 +58,23 @@ describe('decodeItem', () => {
 
     expect(decoded).toEqual(prediction);
     expect(decoded).not.toHaveProperty('PK');
+  });
+
+  it('reads a prediction written before the wait distribution, dropping its former interval base', () => {
+    const old = { ...prediction, waitBase: { lowerSeconds: 60, upperSeconds: 600 }, waitBin: 3 };
+
+    const decoded = decodeItem(PredictionRecordSchema, old, 'p');
+
+    expect(decoded).toEqual({ ...prediction, waitBin: 3 });
+  });
+
+  it('reads a wait state written before the wait distribution, dropping the former interval\'s α, counts and scores', () => {
+    const wait = { probabilities: [0.25], bins: [1], waitsSeconds: [60] };
+    const old = { ...wait, alpha: 0.2, scoredOutcomes: 4, misses: 1, scores: [0.5] };
+
+    const decoded = decodeItem(CalibrationRecordSchema.shape.wait, old, 'wait');
+
+    expect(decoded).toEqual({ ...wait, queueDepths: [], quantileLevels: [] });
   });
 
   it('reports a corrupt stored item as InfrastructureError naming the field', () => {

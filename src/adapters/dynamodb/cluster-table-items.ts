@@ -44,7 +44,6 @@ const WaitEstimateSchema = z.object({
   coverage: z.number().gt(0).lt(1),
 });
 
-const WaitBaseSchema = z.object({ lowerSeconds: nonNegative, upperSeconds: nonNegative });
 
 const IssuedDistributionSchema = z.object({
   tercile: z.number().int().min(0).max(2),
@@ -52,6 +51,8 @@ const IssuedDistributionSchema = z.object({
   quantilesSeconds: z.array(nonNegative).nullable(),
 });
 
+// Predictions and pending outcomes written before the wait distribution may carry `waitBase` (the
+// former interval's base): not part of the schemas, it is dropped when read.
 export const PredictionRecordSchema = z.object({
   clusterId: z.string(),
   jobId: z.string(),
@@ -68,7 +69,6 @@ export const PredictionRecordSchema = z.object({
   epoch: count.min(1),
   calibrationVersion: count,
   outcome: OutcomeSchema.optional(),
-  waitBase: WaitBaseSchema.optional(),
   waitBin: count.optional(),
   waitDistribution: IssuedDistributionSchema.optional(),
 });
@@ -83,7 +83,6 @@ export const PendingOutcomeSchema = z.object({
   predictedAtMs: epochMs,
   outcome: OutcomeSchema,
   waitEstimate: WaitEstimateSchema.nullable(),
-  waitBase: WaitBaseSchema.optional(),
   waitBin: count.optional(),
   waitDistribution: IssuedDistributionSchema.optional(),
 });
@@ -110,14 +109,12 @@ const CalibeatingSchema = z.object({ weights: z.array(nonNegative), longWaits: z
 
 const FeatureShiftSchema = z.object({ feature: z.string().min(1), psi: nonNegative, noisePsi: nonNegative, significant: z.boolean() });
 
+// Records written before the wait distribution carry the former interval's alpha, scoredOutcomes,
+// misses and scores too: not part of the schema, they are dropped when read.
 const OnlineWaitStateSchema = z.object({
-  alpha: finite,
-  scoredOutcomes: count,
-  misses: count,
   probabilities: z.array(probability),
   bins: z.array(z.number().int().min(0).max(255)),
   waitsSeconds: z.array(nonNegative),
-  scores: z.array(finite),
   // Absent from records written before the wait distribution existed.
   queueDepths: z.array(nonNegative).default([]),
   quantileLevels: z.array(z.number().min(0).max(1)).default([]),

@@ -46,13 +46,9 @@ function unpackJobKeys(attribute: unknown, what: string): string[] {
 
 function packWait(wait: OnlineWaitState, what: string): Item {
   return {
-    alpha: wait.alpha,
-    scoredOutcomes: wait.scoredOutcomes,
-    misses: wait.misses,
     probabilities: packFloat32(wait.probabilities, `${what}: wait probabilities`),
     bins: packBytes(wait.bins, `${what}: wait bins`),
     waitsSeconds: packFloat32(wait.waitsSeconds, `${what}: waits`),
-    scores: packFloat32(wait.scores, `${what}: wait scores`),
     queueDepths: packFloat32(wait.queueDepths, `${what}: queue depths`),
     quantileLevels: packFloat32(wait.quantileLevels, `${what}: quantile levels`),
   };
@@ -65,7 +61,6 @@ function unpackWait(item: unknown, what: string): unknown {
     probabilities: unpackFloat32(wait.probabilities, what),
     bins: unpackBytes(wait.bins, what),
     waitsSeconds: unpackFloat32(wait.waitsSeconds, what),
-    scores: unpackFloat32(wait.scores, what),
     // Absent from records written before the wait distribution existed.
     queueDepths: wait.queueDepths === undefined ? [] : unpackFloat32(wait.queueDepths, what),
     quantileLevels: wait.quantileLevels === undefined ? [] : unpackFloat32(wait.quantileLevels, what),

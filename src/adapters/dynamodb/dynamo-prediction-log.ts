@@ -52,7 +52,6 @@ export function pendingOutcomeOf(prediction: PredictionRecord, outcome: Outcome)
     predictedAtMs: prediction.predictedAtMs,
     outcome,
     waitEstimate: prediction.waitEstimate,
-    ...(prediction.waitBase === undefined ? {} : { waitBase: prediction.waitBase }),
     ...(prediction.waitBin === undefined ? {} : { waitBin: prediction.waitBin }),
     ...(prediction.waitDistribution === undefined ? {} : { waitDistribution: prediction.waitDistribution }),
   };

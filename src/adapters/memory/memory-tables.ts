@@ -107,7 +107,6 @@ export class MemoryPredictionLog implements PredictionLog {
         predictedAtMs: stored.predictedAtMs,
         outcome: stored.outcome as Outcome,
         waitEstimate: stored.waitEstimate,
-        ...(stored.waitBase === undefined ? {} : { waitBase: stored.waitBase }),
         ...(stored.waitBin === undefined ? {} : { waitBin: stored.waitBin }),
         ...(stored.waitDistribution === undefined ? {} : { waitDistribution: stored.waitDistribution }),
       };

@@ -87,3 +87,54 @@ describe('createCopilot', () => {
     expect(otherConversation.text).toMatch(/^I did not understand which cluster you mean\. Registered: eks-prod, slurm-hpc\./);
   });
 });
+
+describe('createCopilot: "will it start by then?"', () => {
+  // 2025-01-01T10:00:00Z.
+  const TEN_AM_UTC_MS = 1_735_689_600_000 + 10 * 3_600_000;
+  // Quantiles at 5 … 95 %: 7200 s is the 25 % one and 25 200 s (7 h) the 60 % one.
+  const QUANTILES = [100, 300, 1000, 7200, 9000, 15_000, 20_000, 25_200, 30_000, 36_000, 40_000, 50_000, 60_000];
+
+  function copilotAnswering(decision: Partial<AgentDecision>) {
+    const runtime: AgentRuntime = {
+      invoke: (request) => Promise.resolve({ status: 'decided', clusterId: request.clusterId, scope: 'notify', answer: 'The estimate.', reasons: [], waitQuantilesSeconds: QUANTILES, ...decision } as unknown as AgentDecision),
+    };
+    const calibration = { current: () => Promise.resolve({ evidence: { ece: 0.0312 }, outcomes: 500 }) };
+    const deps = { learning: { registry, gate: DEFAULT_GATE_CONFIG, calibration }, runtime } as unknown as CopilotDeps;
+    return createCopilot(deps);
+  }
+
+  it.each([
+    // At a quantile the CDF is its level; 1800 s lies between the 20 % (1000 s) and 25 % (7200 s)
+    // quantiles: 0.2 + 0.05·(ln 1801 − ln 1001)/(ln 7201 − ln 1001) = 0.2149 (python3 math.log1p).
+    ['will my 4-GPU job start before 17:00 on slurm-hpc?', 'Chance it starts before 17:00 (in 7.0 h): 60 %'],
+    ['will my job start within 2 hours on slurm-hpc?', 'Chance it starts within 2 hours (in 2.0 h): 25 %'],
+    ['will my job start in 30 min on slurm-hpc?', 'Chance it starts in 30 min (in 30 min): 21 %'],
+  ])('%s → P(start by then) with the scope\'s caveat, then the estimate', async (text, expected) => {
+    const reply = await copilotAnswering({})({ text, askedBy: 'U1', conversationId: 'C-by', nowMs: TEN_AM_UTC_MS });
+
+    expect(reply.understood).toBe(true);
+    expect(reply.text).toBe(`${expected}; slurm-hpc's calibration is fair, not excellent (ECE 0.031): read it as a rough share. The estimate.`);
+  });
+
+  it('reads the time of day on the asker\'s clock: 17:00 at UTC+2 is 15:00Z, 5 h after 10:00Z (the 50 % quantile is 20 000 s)', async () => {
+    const reply = await copilotAnswering({ waitQuantilesSeconds: QUANTILES.map((seconds, index) => (index === 6 ? 18_000 : seconds)) })({
+      text: 'will my job start before 17:00 on slurm-hpc?',
+      askedBy: 'U1',
+      conversationId: 'C-tz',
+      nowMs: TEN_AM_UTC_MS,
+      utcOffsetMinutes: 120,
+    });
+
+    expect(reply.text).toMatch(/^Chance it starts before 17:00 \(in 5\.0 h\): 50 %/);
+  });
+
+  it('says it cannot tell without a distribution, and adds nothing when nothing was predicted', async () => {
+    const without = await copilotAnswering({ waitQuantilesSeconds: null })({ text: 'will my job start within 2 hours on slurm-hpc?', askedBy: 'U1', conversationId: 'C-n', nowMs: TEN_AM_UTC_MS });
+    const older = await copilotAnswering({ waitQuantilesSeconds: undefined })({ text: 'will my job start within 2 hours on slurm-hpc?', askedBy: 'U1', conversationId: 'C-o', nowMs: TEN_AM_UTC_MS });
+    const unavailable = await copilotAnswering({ status: 'unavailable', answer: 'I cannot predict now.' })({ text: 'will my job start within 2 hours on slurm-hpc?', askedBy: 'U1', conversationId: 'C-u', nowMs: TEN_AM_UTC_MS });
+
+    expect(without.text).toMatch(/^I cannot yet say how likely it is to start within 2 hours \(in 2\.0 h\): slurm-hpc has too few observed waits/);
+    expect(older.text).toBe(without.text);
+    expect(unavailable.text).toBe('I cannot predict now.');
+  });
+});

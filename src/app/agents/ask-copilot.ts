@@ -3,6 +3,8 @@
  * "status of eks-prod", "why?") with one observe→predict→decide what-if (nothing stored, nothing
  * done), worded honestly for the cluster's scope:
  * - when: the answer for the scope (learning / escalate say they cannot predict reliably, and why);
+ *   with a deadline ("before 17:00", "within 2 hours"), also the chance the job starts by then,
+ *   read from its wait distribution's CDF, with the scope's caveat;
  * - status: the cluster's scope, calibration, drift, qualified tiers and queue (statusText);
  * - why: the same what-if as the conversation's last question (its cluster and job), with the
  *   gate's reasons spelled out.
@@ -16,9 +18,10 @@
  * The what-if runs in an AgentRuntime (in this process, or the deployed AgentCore Runtime), in
  * one runtime session per conversation.
  */
-import { statusText } from '../../core/agents/answer-text.ts';
+import { startWithinText, statusText } from '../../core/agents/answer-text.ts';
 import { parseJobQuestion } from '../../core/agents/parse-job-question.ts';
-import { parseQuestion, QuestionIntent, type ParsedQuestion } from '../../core/agents/parse-question.ts';
+import { parseQuestion, QuestionIntent, resolveStartBy, type ParsedQuestion } from '../../core/agents/parse-question.ts';
+import { cdfAt } from '../../core/conformal/wait-distribution.ts';
 import { calibrationScore } from '../../core/gating/calibration-score.ts';
 import { answerJobQuestion, type JobQuestionDeps } from '../jobs/answer-job-question.ts';
 import type { LearningDeps } from '../learning/learning-deps.ts';
@@ -39,6 +42,8 @@ export interface CopilotRequest {
   readonly askedBy: string;
   readonly conversationId: string;
   readonly nowMs: number;
+  /** How far the asker's clock is ahead of UTC, minutes (a time of day in the question is theirs); default 0, UTC. */
+  readonly utcOffsetMinutes?: number;
 }
 
 export interface CopilotReply {
@@ -119,15 +124,36 @@ export function createCopilot(deps: CopilotDeps, options: { readonly defaultClus
       { clusterId, job: { gpus: job.gpus, ...(job.gpuType === null ? {} : { gpuType: job.gpuType }) }, question: request.text, complex: question.complex },
       agentSessionId(SessionScope.conversation, request.conversationId),
     );
-    return { text: await replyText(deps, question, decision), understood: true, clusterId, decision };
+    return { text: await replyText(deps, question, decision, request), understood: true, clusterId, decision };
   };
 }
 
-async function replyText(deps: CopilotDeps, question: ParsedQuestion, decision: AgentDecision): Promise<string> {
+/** "Chance it starts before 17:00 (in 7.0 h): 62 %, …" for a wait question with a deadline, or undefined. */
+async function startWithinSentence(deps: CopilotDeps, question: ParsedQuestion, decision: AgentDecision, request: CopilotRequest): Promise<string | undefined> {
+  // Nothing predicted (the queue could not be observed): the answer already says so.
+  if (question.startBy == null || decision.status === DecisionStatus.unavailable) return undefined;
+  const { seconds } = resolveStartBy(question.startBy, request.nowMs, request.utcOffsetMinutes ?? 0);
+  const quantiles = decision.waitQuantilesSeconds ?? null;
+  const calibration = await deps.learning.calibration.current(decision.clusterId);
+  return startWithinText({
+    clusterId: decision.clusterId,
+    deadlineText: question.startBy.text,
+    seconds,
+    probability: quantiles === null ? null : cdfAt(quantiles, seconds),
+    scope: decision.scope,
+    ece: calibration?.evidence?.ece ?? null,
+    outcomeCount: calibration?.outcomes ?? 0,
+    minOutcomes: deps.learning.gate.minOutcomes,
+  });
+}
+
+async function replyText(deps: CopilotDeps, question: ParsedQuestion, decision: AgentDecision, request: CopilotRequest): Promise<string> {
   switch (question.intent) {
     case QuestionIntent.wait:
-    case QuestionIntent.unknown:
-      return decision.answer;
+    case QuestionIntent.unknown: {
+      const sentence = await startWithinSentence(deps, question, decision, request);
+      return sentence === undefined ? decision.answer : `${sentence} ${decision.answer}`;
+    }
     case QuestionIntent.why:
       return `${decision.answer} Why: ${decision.reasons.join('; ')}.`;
     case QuestionIntent.status: {

@@ -83,6 +83,11 @@ export interface AgentDecision {
   readonly jobId: string | null;
   readonly probability: number | null;
   readonly waitEstimate: WaitEstimate | null;
+  /**
+   * The job's wait distribution: quantiles (seconds) at WAIT_QUANTILE_LEVELS; null while the
+   * cluster has too few observed waits, or nothing was predicted. Absent from older agent runtimes.
+   */
+  readonly waitQuantilesSeconds?: readonly number[] | null;
   readonly scope: ActionScope;
   /** The tier the gate let the agent carry out (null when it may not act). */
   readonly tier: Tier | null;
@@ -270,6 +275,7 @@ export async function observePredictDecide(deps: AgentDeps, request: ObservePred
     jobId,
     probability: prediction.probability,
     waitEstimate: prediction.waitEstimate,
+    waitQuantilesSeconds: predicted.waitDistribution.quantilesSeconds,
     scope: decision.scope,
     tier: decision.tier,
     requestedTier: decision.requestedTier,
@@ -330,6 +336,7 @@ function unavailable(deps: AgentDeps, request: ObservePredictDecideRequest, reas
     jobId: request.jobId ?? null,
     probability: null,
     waitEstimate: null,
+    waitQuantilesSeconds: null,
     scope: ActionScope.escalate,
     tier: null,
     requestedTier: null,

@@ -39,6 +39,7 @@ import {
   JobSpecBody,
   NoQuery,
   OutcomeBody,
+  PredictWaitBody,
   QueueQuery,
   toJobSpec,
 } from './request-schemas.ts';
@@ -96,8 +97,15 @@ export function createHttpApp(deps: HttpDeps): Hono {
 
   // ── VGAC-compatible prediction API ──────────────────────────────────────────────────────────
   app.post('/api/predict/wait', async (c) => {
-    const body = await jsonBody(c, JobSpecBody);
-    const prediction = await predictWait(deps, { clusterId: clusterOf(body.cluster_id, 'body.cluster_id'), jobId: body.job_id, job: toJobSpec(body) });
+    const body = await jsonBody(c, PredictWaitBody);
+    const { start_by: startBy, within_seconds: withinSeconds, ...job } = body;
+    const horizon = startBy !== undefined ? { startByMs: Date.parse(startBy), field: 'body.start_by' } : withinSeconds !== undefined ? { withinSeconds } : undefined;
+    const prediction = await predictWait(deps, {
+      clusterId: clusterOf(body.cluster_id, 'body.cluster_id'),
+      jobId: body.job_id,
+      job: toJobSpec(job),
+      ...(horizon === undefined ? {} : { horizon }),
+    });
     return c.json(prediction);
   });
 

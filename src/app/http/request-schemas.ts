@@ -36,6 +36,23 @@ export const JobSpecBody = z.strictObject({
 });
 export type JobSpecBody = z.infer<typeof JobSpecBody>;
 
+/** Longest horizon `within_seconds` accepts: about 31 years, far past any queue. */
+export const MAX_WITHIN_SECONDS = 1e9;
+
+/**
+ * One job's prediction request: the job, and optionally the question "will it start by then?",
+ * as a time (`start_by`, ISO 8601 with a zone or Z) or as a horizon from now (`within_seconds`);
+ * not both. Whether `start_by` is past is judged against the server's clock (predict-wait.ts).
+ */
+export const PredictWaitBody = JobSpecBody.extend({
+  start_by: z.iso.datetime({ offset: true, message: 'an ISO 8601 date and time with a zone, e.g. 2025-01-01T17:00:00Z' }).optional(),
+  within_seconds: z.number().min(0).max(MAX_WITHIN_SECONDS).optional(),
+}).refine((body) => body.start_by === undefined || body.within_seconds === undefined, {
+  path: ['within_seconds'],
+  message: 'give start_by or within_seconds, not both',
+});
+export type PredictWaitBody = z.infer<typeof PredictWaitBody>;
+
 export const BatchBody = z.strictObject({
   cluster_id: Id.optional(),
   jobs: z.array(JobSpecBody).min(1).max(MAX_BATCH_JOBS),

@@ -1,10 +1,11 @@
 /**
  * A gated prediction in the VGAC platform's response shape: probability_long_wait,
  * estimated_wait_seconds, wait_category, confidence, is_calibrated, recommendation, latency_us —
- * plus what makes it honest here: the scope, the tier, the wait interval and the calibration
- * the answer was gated by.
+ * plus what makes it honest here: the scope, the tier, the wait interval, the wait distribution
+ * (its quantiles; P(start within T) is read from it) and the calibration the answer was gated by.
  */
 import { learningProgress } from '../../core/agents/answer-text.ts';
+import { WAIT_QUANTILE_LEVELS } from '../../core/conformal/wait-distribution.ts';
 import { calibrationScore } from '../../core/gating/calibration-score.ts';
 import { ActionScope, Tier, type GateConfig } from '../../core/gating/gate-config.ts';
 import type { PredictJobResult } from '../learning/predict-job.ts';
@@ -19,6 +20,13 @@ export interface VgacPrediction {
   readonly probability_long_wait: number;
   readonly estimated_wait_seconds: number | null;
   readonly wait_interval: { readonly lower_seconds: number; readonly upper_seconds: number; readonly coverage: number } | null;
+  /**
+   * The job's predictive wait distribution: its quantiles at the levels of
+   * WAIT_QUANTILE_LEVELS, ascending; null while the cluster has too few observed waits to issue one.
+   */
+  readonly wait_quantiles: readonly WaitQuantile[] | null;
+  /** P(the job starts within `seconds` from now), read from the distribution's CDF; only when asked (start_by or within_seconds). */
+  readonly p_start_within?: StartWithin;
   readonly wait_category: WaitCategory;
   /**
    * The cluster's calibration score clamp(1 − 5·ECE, 0, 1) by the upper confidence bound of its
@@ -35,6 +43,24 @@ export interface VgacPrediction {
   /** Features the cluster's model uses that this request did not give: answered as unknown. */
   readonly unknown_features: readonly string[];
   readonly latency_us: number;
+}
+
+export interface WaitQuantile {
+  /** Cumulative probability, in (0, 1). */
+  readonly level: number;
+  readonly seconds: number;
+}
+
+export interface StartWithin {
+  /** The horizon from the prediction's time, seconds ≥ 0. */
+  readonly seconds: number;
+  /** P(wait ≤ seconds) in [0, 1]; null when no distribution could be issued (see `wait_quantiles`). */
+  readonly probability: number | null;
+}
+
+/** The quantiles of an issued distribution on the wire: one { level, seconds } per level of WAIT_QUANTILE_LEVELS. */
+export function waitQuantilesOf(quantilesSeconds: readonly number[] | null): WaitQuantile[] | null {
+  return quantilesSeconds === null ? null : WAIT_QUANTILE_LEVELS.map((level, index) => ({ level, seconds: quantilesSeconds[index] as number }));
 }
 
 /**
@@ -79,6 +105,7 @@ export function toVgacPrediction(result: PredictJobResult, stored: boolean, gate
     probability_long_wait: prediction.probability,
     estimated_wait_seconds: wait === null ? null : wait.pointSeconds,
     wait_interval: wait === null ? null : { lower_seconds: wait.lowerSeconds, upper_seconds: wait.upperSeconds, coverage: wait.coverage },
+    wait_quantiles: waitQuantilesOf(result.waitDistribution.quantilesSeconds),
     wait_category: waitCategory(prediction.probability, gate),
     confidence: decision.scope === ActionScope.learning || calibration.evidence === null ? 0 : calibrationScore(calibration.evidence.upper, gate),
     is_calibrated: decision.scope === ActionScope.autonomous || decision.scope === ActionScope.notify,

@@ -99,18 +99,7 @@ function folded(record: LearningRecord, fresh: readonly PendingOutcome[], deps: 
   const options = deps.settings.onlineWait;
   let wait = record.wait;
   for (const pending of fresh) {
-    const issued = pending.waitEstimate;
-    wait = observeOnlineWait(
-      wait,
-      {
-        probability: pending.probability,
-        bin: Math.min(pending.waitBin ?? 0, options.bins - 1),
-        waitSeconds: pending.outcome.waitSeconds,
-        base: pending.waitBase ?? null,
-        issued: issued === null || pending.waitBase === undefined ? null : { lowerSeconds: issued.lowerSeconds, upperSeconds: issued.upperSeconds },
-      },
-      options,
-    );
+    wait = observeOnlineWait(wait, { probability: pending.probability, bin: Math.min(pending.waitBin ?? 0, options.bins - 1), waitSeconds: pending.outcome.waitSeconds }, options);
     const distribution = pending.waitDistribution;
     if (distribution !== undefined) {
       wait = observeWaitDistribution(wait, { ...distribution, waitSeconds: pending.outcome.waitSeconds }, deps.settings.waitDistribution);

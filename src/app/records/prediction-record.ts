@@ -55,8 +55,6 @@ export interface PredictionRecord {
   /** The version of the cluster's learning state that issued the forecast (which calibrator). */
   readonly calibrationVersion: number;
   readonly outcome?: Outcome;
-  /** The interval `waitEstimate` was conformally adjusted from (seconds), kept to score the outcome. */
-  readonly waitBase?: { readonly lowerSeconds: number; readonly upperSeconds: number };
   /** The P(long wait) bin of the online wait interval, returned with the outcome. */
   readonly waitBin?: number;
   /** The wait distribution issued (its median and 10–90 % range are `waitEstimate`). */
@@ -77,7 +75,6 @@ export interface PendingOutcome {
   readonly predictedAtMs: number;
   readonly outcome: Outcome;
   readonly waitEstimate: WaitEstimate | null;
-  readonly waitBase?: { readonly lowerSeconds: number; readonly upperSeconds: number };
   readonly waitBin?: number;
   readonly waitDistribution?: IssuedDistribution;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ActionScope } from '../gating/gate-config.ts';
-import { answerText, cannotPredictText, humanDuration, learningProgress, statusText, type AnswerFacts, type StatusFacts } from './answer-text.ts';
+import { answerText, cannotPredictText, humanDuration, learningProgress, percentText, startWithinText, statusText, type AnswerFacts, type StartWithinFacts, type StatusFacts } from './answer-text.ts';
 
 const FACTS: AnswerFacts = {
   clusterId: 'slurm-hpc',
@@ -116,5 +116,40 @@ describe('statusText', () => {
     const partial = [{ score: null }, { ece: null }, { eceUpper: null }].map((missing) => statusText({ ...STATUS, ...missing, queue: null }));
 
     expect(partial).toEqual(Array(3).fill('eks-prod · autonomous · drift none · tiers annotate, warn, suggest reschedule'));
+  });
+});
+
+describe('percentText', () => {
+  it.each([
+    [0, '0 %'],
+    [0.004, '< 1 %'],
+    [0.01, '1 %'],
+    [0.624, '62 %'],
+    [0.99, '99 %'],
+    [0.996, '> 99 %'],
+    [1, '100 %'],
+  ])('writes %s as %s', (probability, expected) => {
+    expect(percentText(probability)).toBe(expected);
+  });
+});
+
+describe('startWithinText', () => {
+  const WITHIN: StartWithinFacts = { clusterId: 'slurm-hpc', deadlineText: 'before 17:00', seconds: 25_200, probability: 0.624, scope: ActionScope.autonomous, ece: 0.0214, outcomeCount: 12, minOutcomes: 50 };
+
+  it.each([
+    [ActionScope.autonomous, "Chance it starts before 17:00 (in 7.0 h): 62 %, calibrated on slurm-hpc's own outcomes."],
+    [ActionScope.notify, "Chance it starts before 17:00 (in 7.0 h): 62 %; slurm-hpc's calibration is fair, not excellent (ECE 0.021): read it as a rough share."],
+    [ActionScope.escalate, "Chance it starts before 17:00 (in 7.0 h): 62 %, but slurm-hpc's calibration (ECE 0.021) is not good enough to rely on right now: a human decides."],
+    [ActionScope.learning, 'Chance it starts before 17:00 (in 7.0 h): 62 %, but I am still learning slurm-hpc (12 of 50 outcomes observed): an uncalibrated guess.'],
+  ])('%s: the chance with the scope\'s caveat', (scope, expected) => {
+    expect(startWithinText({ ...WITHIN, scope })).toBe(expected);
+  });
+
+  it('says what it cannot say without a distribution, and when the ECE is unmeasured', () => {
+    expect(startWithinText({ ...WITHIN, deadlineText: 'within 2 hours', seconds: 7200, probability: null })).toBe(
+      'I cannot yet say how likely it is to start within 2 hours (in 2.0 h): slurm-hpc has too few observed waits for a wait distribution.',
+    );
+    expect(startWithinText({ ...WITHIN, scope: ActionScope.notify, ece: null })).toContain('(ECE ?)');
+    expect(startWithinText({ ...WITHIN, scope: ActionScope.escalate, ece: null })).toContain('(ECE unknown)');
   });
 });

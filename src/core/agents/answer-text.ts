@@ -71,6 +71,49 @@ export function answerText(facts: AnswerFacts): string {
   }
 }
 
+/** What a "will it start by then?" answer states: the deadline, P(start by it) and the cluster's standing. */
+export interface StartWithinFacts {
+  readonly clusterId: string;
+  /** The deadline as the question stated it: "before 17:00", "within 2 hours". */
+  readonly deadlineText: string;
+  /** Seconds from now to the deadline, ≥ 0. */
+  readonly seconds: number;
+  /** P(wait ≤ seconds) from the job's wait distribution, in [0, 1]; null when the cluster issues none yet. */
+  readonly probability: number | null;
+  readonly scope: ActionScope;
+  readonly ece: number | null;
+  readonly outcomeCount: number;
+  readonly minOutcomes: number;
+}
+
+/** A probability as people read it: `62 %`; `< 1 %` and `> 99 %` rather than a 0 % or 100 % it is not. */
+export function percentText(probability: number): string {
+  if (probability > 0 && probability < 0.01) return '< 1 %';
+  if (probability > 0.99 && probability < 1) return '> 99 %';
+  return `${Math.round(probability * 100)} %`;
+}
+
+/**
+ * One sentence answering "will my job start before 17:00?" / "…within 2 hours?": the chance, and
+ * how far it can be trusted on this cluster (its scope's caveat, as {@link answerText} words it).
+ */
+export function startWithinText(facts: StartWithinFacts): string {
+  const when = `${facts.deadlineText} (in ${humanDuration(facts.seconds)})`;
+  if (facts.probability === null) return `I cannot yet say how likely it is to start ${when}: ${facts.clusterId} has too few observed waits for a wait distribution.`;
+  const chance = `Chance it starts ${when}: ${percentText(facts.probability)}`;
+  const ece = facts.ece?.toFixed(3);
+  switch (facts.scope) {
+    case ActionScope.autonomous:
+      return `${chance}, calibrated on ${facts.clusterId}'s own outcomes.`;
+    case ActionScope.notify:
+      return `${chance}; ${facts.clusterId}'s calibration is fair, not excellent (ECE ${ece ?? '?'}): read it as a rough share.`;
+    case ActionScope.escalate:
+      return `${chance}, but ${facts.clusterId}'s calibration (ECE ${ece ?? 'unknown'}) is not good enough to rely on right now: a human decides.`;
+    case ActionScope.learning:
+      return `${chance}, but I am still learning ${facts.clusterId} (${learningProgress(facts.outcomeCount, facts.minOutcomes)}): an uncalibrated guess.`;
+  }
+}
+
 /** What a "status of <cluster>" answer states: the cluster's calibration and, when observed, its queue. */
 export interface StatusFacts {
   readonly clusterId: string;

@@ -1,8 +1,9 @@
 /**
  * Reads a job, a cluster and what is asked out of a natural question, e.g.
  * "when will my 4-GPU job start on slurm-hpc?", "/vgac when will my 4×A100 job start on
- * slurm-hpc?", "status of eks-prod", "why?". Only what is stated is read; nothing is guessed but
- * the GPU count (1 when unstated).
+ * slurm-hpc?", "status of eks-prod", "why?", and when the job should start by ("before 17:00",
+ * "by 5pm tomorrow", "within 2 hours", "in 30 min"). Only what is stated is read; nothing is
+ * guessed but the GPU count (1 when unstated).
  */
 import { InvalidInputError } from '../errors.ts';
 
@@ -34,12 +35,86 @@ export interface ParsedQuestion {
   readonly intent: QuestionIntent;
   /** Wants deeper reasoning: "why", "explain", "compare" (→ the complex model). */
   readonly complex: boolean;
+  /** When the job should have started by, as stated ("before 17:00", "within 2 hours"); null when the question sets no time. */
+  readonly startBy?: StartByPhrase | null;
+}
+
+/**
+ * A deadline as the question states it: a time of day (the next one: today, or tomorrow when it
+ * is past; `tomorrow` when the question says so), or a horizon from now. `text` is the phrase as
+ * an answer repeats it ("by 17:00", "within 2 hours").
+ */
+export type StartByPhrase =
+  | { readonly kind: 'clock'; readonly hour: number; readonly minute: number; readonly tomorrow: boolean; readonly text: string }
+  | { readonly kind: 'within'; readonly seconds: number; readonly text: string };
+
+/** Seconds per unit word of a "within N <unit>" phrase. */
+const UNIT_SECONDS: readonly (readonly [RegExp, number])[] = [
+  [/^(?:s|secs?|seconds?)$/i, 1],
+  [/^(?:m|mins?|minutes?)$/i, 60],
+  [/^(?:h|hrs?|hours?)$/i, 3600],
+  [/^(?:d|days?)$/i, 86_400],
+];
+
+const DAY_MS = 86_400_000;
+
+/** Longest horizon a question may state: a year (a longer one is a typo, not a queue question). */
+const MAX_HORIZON_SECONDS = 366 * 86_400;
+
+/** "before 17:00", "by 5pm", "until 5:30 pm tomorrow", "at 09:15": a colon or am/pm makes the number a time. */
+const CLOCK_PHRASE = /\b(before|by|until|till|at)\s+(\d{1,2})(?::(\d{2})\s*(am|pm)?|\s*(am|pm))(?=\W|$)(\s+(?:today|tomorrow))?/i;
+/** "within 2 hours", "in 30 min", "in the next 1.5 h", "within an hour". */
+const WITHIN_PHRASE = /\b(within|in)\s+(?:the\s+next\s+)?(\d+(?:\.\d+)?|an?|one)\s*([a-z]+)\b/gi;
+
+/**
+ * The deadline a question states, or null.
+ *
+ * @throws InvalidInputError for a time that is not a time of day ("by 25:00", "at 13pm") or a horizon over a year
+ */
+export function parseStartBy(text: string): StartByPhrase | null {
+  const clock = CLOCK_PHRASE.exec(text);
+  if (clock !== null) {
+    const [, word, hourText, minuteText, colonMeridiem, bareMeridiem, day] = clock as unknown as [string, string, string, string | undefined, string | undefined, string | undefined, string | undefined];
+    const meridiem = (colonMeridiem ?? bareMeridiem)?.toLowerCase();
+    const minute = minuteText === undefined ? 0 : Number(minuteText);
+    let hour = Number(hourText);
+    const stated = clock[0].slice(word.length).trim();
+    if (minute > 59 || (meridiem === undefined ? hour > 23 : hour < 1 || hour > 12)) throw new InvalidInputError(`'${stated}' is not a time of day`);
+    if (meridiem !== undefined) hour = (hour % 12) + (meridiem === 'pm' ? 12 : 0);
+    return { kind: 'clock', hour, minute, tomorrow: /tomorrow/i.test(day ?? ''), text: `${word.toLowerCase() === 'at' ? 'by' : word.toLowerCase()} ${stated}` };
+  }
+  // "in a queue" is no horizon: the first "within/in N <unit>" whose unit is one.
+  for (const within of text.matchAll(WITHIN_PHRASE)) {
+    const [phrase, , amountText, unitText] = within as unknown as [string, string, string, string];
+    const unit = UNIT_SECONDS.find(([pattern]) => pattern.test(unitText));
+    if (unit === undefined) continue;
+    const amount = /^(?:an?|one)$/i.test(amountText) ? 1 : Number(amountText);
+    const seconds = amount * unit[1];
+    if (seconds > MAX_HORIZON_SECONDS) throw new InvalidInputError(`'${phrase}' is more than a year away`);
+    return { kind: 'within', seconds, text: phrase.toLowerCase() };
+  }
+  return null;
+}
+
+/**
+ * Seconds from `nowMs` to the deadline `phrase` states, for a person whose clock is
+ * `utcOffsetMinutes` ahead of UTC (e.g. 60 for CET): a time of day is the next one at or after
+ * now (today, else tomorrow), or tomorrow's when stated. Always ≥ 0; the resolved time as epoch ms.
+ */
+export function resolveStartBy(phrase: StartByPhrase, nowMs: number, utcOffsetMinutes = 0): { readonly seconds: number; readonly atMs: number } {
+  if (phrase.kind === 'within') return { seconds: phrase.seconds, atMs: nowMs + phrase.seconds * 1000 };
+  const offsetMs = utcOffsetMinutes * 60_000;
+  const localNowMs = nowMs + offsetMs;
+  const localMidnightMs = localNowMs - (((localNowMs % DAY_MS) + DAY_MS) % DAY_MS);
+  let atMs = localMidnightMs + (phrase.hour * 60 + phrase.minute) * 60_000 - offsetMs;
+  if (phrase.tomorrow || atMs < nowMs) atMs += DAY_MS;
+  return { seconds: (atMs - nowMs) / 1000, atMs };
 }
 
 const GPU_TYPES = ['A100', 'H100', 'H200', 'V100', 'A10G', 'L4', 'L40S', 'T4', 'MI250', 'MI300'];
 const MAX_GPUS = 4096;
 /** Words after a preposition that never name a cluster. */
-const NOT_A_CLUSTER = /^(my|the|a|an|it|this|that|our|your|queue|cluster|job|jobs|gpus?|now|today)$/i;
+const NOT_A_CLUSTER = /^(my|the|a|an|it|this|that|our|your|queue|cluster|job|jobs|gpus?|now|today|tomorrow|\d+(?::\d+)?(?:am|pm)?)$/i;
 
 /**
  * Words that make a question a wait question ("when will my job start", "how long will it wait",
@@ -79,5 +154,6 @@ export function parseQuestion(question: string): ParsedQuestion {
     gpuType: (countWithType?.[2] ?? typeAlone?.[1])?.toUpperCase() ?? null,
     intent,
     complex: /\b(why|explain|compare|reason)\b/i.test(text),
+    startBy: parseStartBy(text),
   };
 }

@@ -13,7 +13,7 @@ import {
 import { initialOnlineWaitState, observeOnlineWait, type OnlineWaitOptions, type OnlineWaitState } from './online-wait-interval.ts';
 import { cdfAt, interval80, WAIT_QUANTILE_LEVELS } from './wait-distribution.ts';
 
-const SMALL: OnlineWaitOptions = { coverage: 0.8, bins: 2, probabilityWindow: 50, outcomeWindow: 400, binWaitWindow: 200, minBinWaits: 5, learningRate: 0.1, scoreWindow: 3, minScores: 2 };
+const SMALL: OnlineWaitOptions = { coverage: 0.8, bins: 2, probabilityWindow: 50, outcomeWindow: 400, binWaitWindow: 200, minBinWaits: 5 };
 const SPREAD = [5, 10, 20, 25, 30, 40, 50, 60, 70, 75, 80, 90, 95];
 
 describe('tercileCuts and queueTercile', () => {
@@ -56,7 +56,7 @@ describe('checkWaitDistributionOptions', () => {
 
 function withWaits(waits: readonly number[]): OnlineWaitState {
   let state = initialOnlineWaitState(SMALL);
-  for (const waitSeconds of waits) state = observeOnlineWait(state, { probability: 0.5, bin: 0, waitSeconds, base: null, issued: null }, SMALL);
+  for (const waitSeconds of waits) state = observeOnlineWait(state, { probability: 0.5, bin: 0, waitSeconds }, SMALL);
   return state;
 }
 
@@ -183,7 +183,7 @@ describe('observeWaitDistribution', () => {
         const interval = interval80(quantiles);
         if (waitSeconds >= interval.lowerSeconds && waitSeconds <= interval.upperSeconds) covered[issued.tercile] = (covered[issued.tercile] as number) + 1;
       }
-      state = observeOnlineWait(state, { probability: 0.5, bin: issued.bin, waitSeconds, base: null, issued: null }, SMALL);
+      state = observeOnlineWait(state, { probability: 0.5, bin: issued.bin, waitSeconds }, SMALL);
       state = observeWaitDistribution(state, { tercile: issued.tercile, queueDepth: issued.queueDepth, waitSeconds, quantilesSeconds: quantiles });
     }
 

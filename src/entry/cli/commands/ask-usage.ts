@@ -11,6 +11,9 @@ on it, or DynamoDB/S3): observes the cluster's queue state (its most recent stor
 the age is printed), predicts P(long wait) and the wait interval, and lets the calibration gate
 decide how much to say. Never acts on the queue. Examples:
   vgac ask "when will my 4-GPU job start on slurm-hpc?"
+  vgac ask "will my 4-GPU job start before 17:00 on slurm-hpc?"   (17:00 on this machine's clock;
+                                                                  tomorrow's when it is past)
+  vgac ask "will my job start within 2 hours on slurm-hpc?"
   vgac ask "status of slurm-hpc"
 
 options:

@@ -56,7 +56,8 @@ export async function run(args: readonly string[]): Promise<number> {
       subscriptions: new DynamoJobSubscriptionStore({ client: runtime.clients.dynamo, tableName: config.table }),
     };
     const copilot = createCopilot({ learning: runtime.learning, runtime: inProcessAgentRuntime(wiring.deps, () => nowMs), jobs }, defaultClusterId === undefined ? {} : { defaultClusterId });
-    const reply = await copilot({ text: question, askedBy: 'cli', conversationId: 'cli', nowMs });
+    // A time of day in the question ("before 17:00") is on this machine's clock.
+    const reply = await copilot({ text: question, askedBy: 'cli', conversationId: 'cli', nowMs, utcOffsetMinutes: -new Date(nowMs).getTimezoneOffset() });
     // A question the Copilot did not understand is the user's mistake: exit status 2, as for any.
     const status = reply.understood ? 0 : 2;
     if (values.json === true) {
