@@ -36,7 +36,6 @@ import {
   EscalationListQuery,
   JobForecastQuery,
   JobPath,
-  JobSpecBody,
   NoQuery,
   OutcomeBody,
   PredictWaitBody,
