@@ -2,7 +2,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'coverage/', 'dist/', '.aws-sam/', '.vgac/', 'bin/', '.dependency-cruiser.cjs', 'src/entry/local/dashboard/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'coverage/',
+      'dist/',
+      '.aws-sam/',
+      '.vgac/',
+      'bin/',
+      '.dependency-cruiser.cjs',
+      'src/entry/local/dashboard/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -18,10 +29,24 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     ignores: ['src/entry/config.ts', 'src/**/*.test.ts'],
     rules: {
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Only src/entry/config.ts reads process.env: take it from loadConfig().' }],
-      'no-restricted-imports': ['error', {
-        paths: ['process', 'node:process'].map((name) => ({ name, importNames: ['env'], message: 'Only src/entry/config.ts reads the environment: take it from loadConfig().' })),
-      }],
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Only src/entry/config.ts reads process.env: take it from loadConfig().',
+        },
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['process', 'node:process'].map((name) => ({
+            name,
+            importNames: ['env'],
+            message: 'Only src/entry/config.ts reads the environment: take it from loadConfig().',
+          })),
+        },
+      ],
     },
   },
   {

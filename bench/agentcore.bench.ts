@@ -42,26 +42,50 @@ export async function benchAgentCore(invocations = DEFAULT_MEASURED_INVOCATIONS)
     await ensureTable(aws.clients.dynamo, table);
     await ensureBucket(aws.clients.s3, bucket);
     const environment = {
-      VGAC_MODE: 'aws', VGAC_API_AUTH: 'off', VGAC_TABLE: table, VGAC_BUCKET: bucket,
-      VGAC_DYNAMODB_ENDPOINT: aws.dynamoEndpoint, VGAC_S3_ENDPOINT: aws.s3Endpoint,
-      VGAC_REASONER: 'offline', POWERTOOLS_TRACE_ENABLED: 'false', VGAC_LOG_LEVEL: 'warn',
-      AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'AKIDAGENTCOREBENCH', AWS_SECRET_ACCESS_KEY: 'agentcore-bench',
+      VGAC_MODE: 'aws',
+      VGAC_API_AUTH: 'off',
+      VGAC_TABLE: table,
+      VGAC_BUCKET: bucket,
+      VGAC_DYNAMODB_ENDPOINT: aws.dynamoEndpoint,
+      VGAC_S3_ENDPOINT: aws.s3Endpoint,
+      VGAC_REASONER: 'offline',
+      POWERTOOLS_TRACE_ENABLED: 'false',
+      VGAC_LOG_LEVEL: 'warn',
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'AKIDAGENTCOREBENCH',
+      AWS_SECRET_ACCESS_KEY: 'agentcore-bench',
     };
     const runtime = createLambdaRuntime(loadConfig({ ...environment, VGAC_LOG_LEVEL: 'silent' }));
-    await registerCluster(runtime.learning, { clusterId: KNOWN_CLUSTER, prior: sampleBundle(), platform: 'kubernetes', nowMs: Date.now() - 60_000 });
-    await predictJob(runtime.learning, { clusterId: KNOWN_CLUSTER, jobId: 'collected-bench', features: featuresFor({ gpus: 2 }), nowMs: Date.now() - 1_000 });
+    await registerCluster(runtime.learning, {
+      clusterId: KNOWN_CLUSTER,
+      prior: sampleBundle(),
+      platform: 'kubernetes',
+      nowMs: Date.now() - 60_000,
+    });
+    await predictJob(runtime.learning, {
+      clusterId: KNOWN_CLUSTER,
+      jobId: 'collected-bench',
+      features: featuresFor({ gpus: 2 }),
+      nowMs: Date.now() - 1_000,
+    });
     await runtime.close();
 
     const artifact = await buildAgentCore(REPOSITORY, join(buildDirectory, 'agentcore'));
     // The server logs `agentcore.listening` at info; the rest of its logging stays at warn.
-    const agentCore = await startAgentCoreRuntimeProcess(artifact.directory, { ...environment, VGAC_LOG_LEVEL: 'info' });
+    const agentCore = await startAgentCoreRuntimeProcess(artifact.directory, {
+      ...environment,
+      VGAC_LOG_LEVEL: 'info',
+    });
     // Loading the bundle and building the clients: what each new session's microVM spends before its first invocation.
     const startUpCpuSeconds = await agentCore.cpuSeconds();
     try {
       const invoke = async (index: number): Promise<void> => {
         const response = await fetch(`${agentCore.url}/invocations`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-amzn-bedrock-agentcore-runtime-session-id': `bench-session-${'0'.repeat(40)}` },
+          headers: {
+            'content-type': 'application/json',
+            'x-amzn-bedrock-agentcore-runtime-session-id': `bench-session-${'0'.repeat(40)}`,
+          },
           body: JSON.stringify({ clusterId: KNOWN_CLUSTER, jobId: `bench-${index}`, job: { gpus: 1 + (index % 8) } }),
         });
         if (response.status !== 200) throw new Error(`invocation ${index} answered ${response.status}`);
@@ -94,5 +118,6 @@ export async function benchAgentCore(invocations = DEFAULT_MEASURED_INVOCATIONS)
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const { values } = parseArgs({ options: { invocations: { type: 'string' } }, strict: true });
   const results = await benchAgentCore(values.invocations === undefined ? undefined : Number(values.invocations));
-  for (const result of results) process.stdout.write(`${result.name.padEnd(42)} ${result.value.toPrecision(4)} ${result.unit}\n`);
+  for (const result of results)
+    process.stdout.write(`${result.name.padEnd(42)} ${result.value.toPrecision(4)} ${result.unit}\n`);
 }

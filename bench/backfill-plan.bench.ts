@@ -33,7 +33,9 @@ const LOGS: readonly { label: string; file: SharedDataFile; format: TraceFormat 
 function median(values: readonly number[]): number {
   const sorted = values.slice().sort((left, right) => left - right);
   const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 function timedMedianMs(run: () => unknown): number {
@@ -62,7 +64,11 @@ function accuracy(jobs: readonly TraceJob[], forecastWaitSeconds: (index: number
     const realWait = job.startTimeSeconds - job.submitTimeSeconds;
     const error = Math.abs(forecast - realWait);
     errors.push(error);
-    if (error <= WITHIN_ABSOLUTE_SECONDS || (forecast * WITHIN_RATIO >= realWait && forecast <= realWait * WITHIN_RATIO)) within += 1;
+    if (
+      error <= WITHIN_ABSOLUTE_SECONDS ||
+      (forecast * WITHIN_RATIO >= realWait && forecast <= realWait * WITHIN_RATIO)
+    )
+      within += 1;
   });
   return { medianAbsoluteErrorSeconds: median(errors), shareWithin: within / errors.length, scored: errors.length };
 }
@@ -114,7 +120,8 @@ export function benchBackfillPlan(): Promise<BenchResult[]> {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   for (const result of await benchBackfillPlan()) {
-    const baseline = result.baseline === undefined ? '' : ` (baseline ${result.baseline.name}: ${result.baseline.value.toFixed(3)})`;
+    const baseline =
+      result.baseline === undefined ? '' : ` (baseline ${result.baseline.name}: ${result.baseline.value.toFixed(3)})`;
     process.stdout.write(`${result.name}: ${result.value.toFixed(3)} ${result.unit}${baseline}\n`);
   }
 }

@@ -76,10 +76,19 @@ async function load(baseUrl: string, target: Target, durationSeconds: number, ra
     ...(rate === undefined ? {} : { overallRate: rate }),
   });
   if (result.errors > 0 || result.non2xx > 0) {
-    const codes = Object.entries(result.statusCodeStats).map(([code, stats]) => `${code}×${stats.count}`).join(' ');
-    throw new Error(`${target.method ?? 'GET'} ${path}: ${result.errors} socket errors (${result.timeouts} timeouts), ${result.non2xx} non-2xx answers [${codes}]`);
+    const codes = Object.entries(result.statusCodeStats)
+      .map(([code, stats]) => `${code}×${stats.count}`)
+      .join(' ');
+    throw new Error(
+      `${target.method ?? 'GET'} ${path}: ${result.errors} socket errors (${result.timeouts} timeouts), ${result.non2xx} non-2xx answers [${codes}]`,
+    );
   }
-  return { requestsPerSecond: result.requests.total / result.duration, p50Ms: result.latency.p50, p99Ms: result.latency.p99, requests: result.requests.total };
+  return {
+    requestsPerSecond: result.requests.total / result.duration,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    requests: result.requests.total,
+  };
 }
 
 async function measure(baseUrl: string, target: Target, rate?: number): Promise<RouteLoad> {
@@ -88,12 +97,18 @@ async function measure(baseUrl: string, target: Target, rate?: number): Promise<
 }
 
 function resultsOf(label: string, route: RouteLoad, hello: RouteLoad, rate?: number): BenchResult[] {
-  const where = rate === undefined
-    ? `${HTTP_BENCH_CONNECTIONS} conn, ${HTTP_BENCH_DURATION_SECONDS} s, ${route.requests} requests`
-    : `fixed ${rate}/s asked, ${HTTP_BENCH_FIXED_SECONDS} s, ${route.requests} requests`;
+  const where =
+    rate === undefined
+      ? `${HTTP_BENCH_CONNECTIONS} conn, ${HTTP_BENCH_DURATION_SECONDS} s, ${route.requests} requests`
+      : `fixed ${rate}/s asked, ${HTTP_BENCH_FIXED_SECONDS} s, ${route.requests} requests`;
   const baseline = (value: number) => ({ name: `GET ${HELLO_PATH}`, value });
   return [
-    { name: `http ${label} (${where})`, value: route.requestsPerSecond, unit: 'requests/s', baseline: baseline(hello.requestsPerSecond) },
+    {
+      name: `http ${label} (${where})`,
+      value: route.requestsPerSecond,
+      unit: 'requests/s',
+      baseline: baseline(hello.requestsPerSecond),
+    },
     { name: `http ${label} p50 latency`, value: route.p50Ms, unit: 'ms', baseline: baseline(hello.p50Ms) },
     { name: `http ${label} p99 latency`, value: route.p99Ms, unit: 'ms', baseline: baseline(hello.p99Ms) },
   ];
@@ -116,13 +131,20 @@ export async function benchHttp(): Promise<BenchResult[]> {
   const data = await loadSimulationData(resolveSharedDataDir(config.sharedDataDir));
   const eks = data.traces.find((trace) => trace.clusterId === EKS_CLUSTER_ID);
   const firstJob = eks?.jobs[0];
-  if (eks === undefined || firstJob === undefined) throw new Error(`http bench: the ${EKS_CLUSTER_ID} trace has no jobs`);
+  if (eks === undefined || firstJob === undefined)
+    throw new Error(`http bench: the ${EKS_CLUSTER_ID} trace has no jobs`);
 
   const runtime = await createRuntime(config);
   try {
     const nowMs = Date.now();
-    const registered = await registerCluster(runtime.learning, { clusterId: EKS_CLUSTER_ID, prior: data.trainPrior(), platform: eks.platform, nowMs });
-    if (registered.status !== 'registered') throw new Error(`http bench: ${EKS_CLUSTER_ID} was not registered (${registered.status})`);
+    const registered = await registerCluster(runtime.learning, {
+      clusterId: EKS_CLUSTER_ID,
+      prior: data.trainPrior(),
+      platform: eks.platform,
+      nowMs,
+    });
+    if (registered.status !== 'registered')
+      throw new Error(`http bench: ${EKS_CLUSTER_ID} was not registered (${registered.status})`);
     const clusters = createSimulatedClusters([eks]);
     clusters.submitted(EKS_CLUSTER_ID, firstJob.traceJobId, firstJob.job, firstJob.features, nowMs);
 
@@ -130,15 +152,31 @@ export async function benchHttp(): Promise<BenchResult[]> {
     // Bench only: the baseline route, on the same app instance (same middleware, same server).
     app.get(HELLO_PATH, (context) => context.text('hello'));
     // The Host check `vgac start` applies is part of what is measured.
-    const server = await startHttpServer(app, { host: config.host, port: config.httpPort, acceptedHosts: acceptedHostsFor(config.apiKey) });
+    const server = await startHttpServer(app, {
+      host: config.host,
+      port: config.httpPort,
+      acceptedHosts: acceptedHostsFor(config.apiKey),
+    });
     try {
       const json = { method: 'POST', headers: { 'content-type': 'application/json' } } as const;
       const helloFixed = await measure(server.url, { path: HELLO_PATH, method: 'GET' }, HTTP_BENCH_RATE);
-      const whatIf = await measure(server.url, { ...json, path: PREDICT_PATH, body: JSON.stringify(JOB) }, HTTP_BENCH_RATE);
+      const whatIf = await measure(
+        server.url,
+        { ...json, path: PREDICT_PATH, body: JSON.stringify(JOB) },
+        HTTP_BENCH_RATE,
+      );
       const hello = await measure(server.url, { path: HELLO_PATH, method: 'GET' });
       // `[<id>]` becomes a fresh URL-safe id per request: every prediction is a new stored item.
-      const stored = await measure(server.url, { ...json, path: PREDICT_PATH, body: JSON.stringify({ ...JOB, job_id: 'bench-[<id>]' }), idReplacement: true });
-      return [...resultsOf(`POST ${PREDICT_PATH} what-if`, whatIf, helloFixed, HTTP_BENCH_RATE), ...resultsOf(`POST ${PREDICT_PATH} stored (job_id)`, stored, hello)];
+      const stored = await measure(server.url, {
+        ...json,
+        path: PREDICT_PATH,
+        body: JSON.stringify({ ...JOB, job_id: 'bench-[<id>]' }),
+        idReplacement: true,
+      });
+      return [
+        ...resultsOf(`POST ${PREDICT_PATH} what-if`, whatIf, helloFixed, HTTP_BENCH_RATE),
+        ...resultsOf(`POST ${PREDICT_PATH} stored (job_id)`, stored, hello),
+      ];
     } finally {
       await server.close();
     }
@@ -150,6 +188,8 @@ export async function benchHttp(): Promise<BenchResult[]> {
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   for (const result of await benchHttp()) {
-    process.stdout.write(`${result.name.padEnd(72)} ${result.value.toFixed(2).padStart(10)} ${result.unit}  (${result.baseline?.name ?? ''} ${result.baseline?.value.toFixed(2) ?? ''})\n`);
+    process.stdout.write(
+      `${result.name.padEnd(72)} ${result.value.toFixed(2).padStart(10)} ${result.unit}  (${result.baseline?.name ?? ''} ${result.baseline?.value.toFixed(2) ?? ''})\n`,
+    );
   }
 }

@@ -62,15 +62,31 @@ const PRIOR: ModelBundle = {
 function apiGatewayEvent(method: string, path: string): Record<string, unknown> {
   // API Gateway HTTP API payload format 2.0 (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html)
   return {
-    version: '2.0', routeKey: `${method} ${path}`, rawPath: path, rawQueryString: '', headers: { 'content-type': 'application/json', host: 'example.execute-api.us-east-1.amazonaws.com' },
-    requestContext: { accountId: '123456789012', apiId: 'api-id', domainName: 'example.execute-api.us-east-1.amazonaws.com', domainPrefix: 'example', http: { method, path, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'bench' }, requestId: 'bench-request', routeKey: `${method} ${path}`, stage: '$default', time: '05/Jan/2026:09:00:00 +0000', timeEpoch: 1767603600000 },
+    version: '2.0',
+    routeKey: `${method} ${path}`,
+    rawPath: path,
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json', host: 'example.execute-api.us-east-1.amazonaws.com' },
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'api-id',
+      domainName: 'example.execute-api.us-east-1.amazonaws.com',
+      domainPrefix: 'example',
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'bench' },
+      requestId: 'bench-request',
+      routeKey: `${method} ${path}`,
+      stage: '$default',
+      time: '05/Jan/2026:09:00:00 +0000',
+      timeEpoch: 1767603600000,
+    },
     isBase64Encoded: false,
   };
 }
 
 /** The first invocation's event per function. */
 async function eventFor(name: string): Promise<unknown> {
-  const fixture = async (file: string): Promise<unknown> => JSON.parse(await readFile(join(FIXTURES, file), 'utf8')) as unknown;
+  const fixture = async (file: string): Promise<unknown> =>
+    JSON.parse(await readFile(join(FIXTURES, file), 'utf8')) as unknown;
   switch (name) {
     case 'check-drift':
     case 'collector':
@@ -112,7 +128,12 @@ interface ColdStart {
   readonly ok: boolean;
 }
 
-function runChild(bundle: string, name: string, event: unknown, env: Readonly<Record<string, string>>): Promise<ColdStart> {
+function runChild(
+  bundle: string,
+  name: string,
+  event: unknown,
+  env: Readonly<Record<string, string>>,
+): Promise<ColdStart> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD_SCRIPT], {
       env: { PATH: process.env['PATH'] ?? '', ...env, VGAC_BENCH_INPUT: JSON.stringify({ bundle, event, name }) },
@@ -120,14 +141,22 @@ function runChild(bundle: string, name: string, event: unknown, env: Readonly<Re
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS);
     child.on('close', () => {
       clearTimeout(timer);
       const line = stdout.split('\n').find((text) => text.startsWith('VGAC_BENCH '));
       if (line === undefined) {
-        reject(new Error(`cold start of ${name} produced no measurement: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
+        reject(
+          new Error(
+            `cold start of ${name} produced no measurement: ${stderr.trim().split('\n').slice(-3).join(' | ')}`,
+          ),
+        );
         return;
       }
       resolvePromise(JSON.parse(line.slice('VGAC_BENCH '.length)) as ColdStart);
@@ -138,10 +167,17 @@ function runChild(bundle: string, name: string, event: unknown, env: Readonly<Re
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
-async function coldStart(bundle: string, name: string, event: unknown, env: Readonly<Record<string, string>>): Promise<{ ms: number; ok: boolean }> {
+async function coldStart(
+  bundle: string,
+  name: string,
+  event: unknown,
+  env: Readonly<Record<string, string>>,
+): Promise<{ ms: number; ok: boolean }> {
   const runs: ColdStart[] = [];
   for (let run = 0; run < COLD_START_RUNS; run += 1) runs.push(await runChild(bundle, name, event, env));
   return { ms: median(runs.map((run) => run.importMs + run.invocationMs)), ok: runs.every((run) => run.ok) };
@@ -150,14 +186,20 @@ async function coldStart(bundle: string, name: string, event: unknown, env: Read
 export async function benchLambda(): Promise<BenchResult[]> {
   const workDirectory = await mkdtemp(join(tmpdir(), 'vgac-lambda-bench-'));
   const embedded = await startEmbeddedAws({ dataDir: join(workDirectory, 'data'), dynamoPort: 0, s3Port: 0 });
-  const clients = createAwsClients({ region: 'us-east-1', dynamoEndpoint: embedded.dynamoEndpoint, s3Endpoint: embedded.s3Endpoint });
+  const clients = createAwsClients({
+    region: 'us-east-1',
+    dynamoEndpoint: embedded.dynamoEndpoint,
+    s3Endpoint: embedded.s3Endpoint,
+  });
   try {
     const outDirectory = join(workDirectory, 'lambda');
     // The nodejs22.x runtime provides @aws-sdk/*: here the repository's node_modules stands in for it.
     await symlink(join(ROOT, 'node_modules'), join(workDirectory, 'node_modules'), 'dir');
 
     // The AgentCore code publisher runs only during a deploy (bench/agentcore.bench.ts measures the runtime it publishes).
-    const present = LAMBDA_FUNCTIONS.filter((fn) => fn.carriesAgentCoreZip !== true && existsSync(join(ROOT, fn.entry)));
+    const present = LAMBDA_FUNCTIONS.filter(
+      (fn) => fn.carriesAgentCoreZip !== true && existsSync(join(ROOT, fn.entry)),
+    );
     for (const fn of LAMBDA_FUNCTIONS.filter((candidate) => !present.includes(candidate))) {
       process.stderr.write(`lambda bench: ${fn.name} skipped — ${fn.entry} does not exist yet\n`);
     }
@@ -165,7 +207,12 @@ export async function benchLambda(): Promise<BenchResult[]> {
 
     const helloEntry = join(workDirectory, 'hello.mjs');
     await writeFile(helloEntry, HELLO_SOURCE);
-    const hello: LambdaFunction = { logicalId: 'HelloFunction', name: 'hello', entry: helloEntry, trigger: 'bench baseline' };
+    const hello: LambdaFunction = {
+      logicalId: 'HelloFunction',
+      name: 'hello',
+      entry: helloEntry,
+      trigger: 'bench baseline',
+    };
     await mkdir(join(outDirectory, hello.name), { recursive: true });
     await build(esbuildOptionsFor(hello, ROOT, outDirectory));
     const helloBundle = join(outDirectory, hello.name, 'index.mjs');
@@ -179,7 +226,12 @@ export async function benchLambda(): Promise<BenchResult[]> {
       gate: DEFAULT_GATE_CONFIG,
       logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
     });
-    await registerCluster(learning, { clusterId: CLUSTER, prior: PRIOR, platform: 'slurm', nowMs: Date.UTC(2026, 0, 5) });
+    await registerCluster(learning, {
+      clusterId: CLUSTER,
+      prior: PRIOR,
+      platform: 'slurm',
+      nowMs: Date.UTC(2026, 0, 5),
+    });
 
     const env = {
       VGAC_MODE: 'aws',
@@ -202,19 +254,40 @@ export async function benchLambda(): Promise<BenchResult[]> {
     const helloStart = await coldStart(helloBundle, 'hello', {}, env);
     const results: BenchResult[] = [];
     for (const report of reports) {
-      results.push({ name: `lambda bundle ${report.name}`, value: report.bytes / 1024, unit: 'KB', baseline: { name: `target (hello ${(helloBytes / 1024).toFixed(1)} KB)`, value: BUNDLE_SIZE_TARGET_BYTES / 1024 } });
+      results.push({
+        name: `lambda bundle ${report.name}`,
+        value: report.bytes / 1024,
+        unit: 'KB',
+        baseline: {
+          name: `target (hello ${(helloBytes / 1024).toFixed(1)} KB)`,
+          value: BUNDLE_SIZE_TARGET_BYTES / 1024,
+        },
+      });
     }
     for (const report of reports) {
       let measured: { ms: number; ok: boolean };
       try {
-        measured = await coldStart(join(outDirectory, report.name, 'index.mjs'), report.name, await eventFor(report.name), env);
+        measured = await coldStart(
+          join(outDirectory, report.name, 'index.mjs'),
+          report.name,
+          await eventFor(report.name),
+          env,
+        );
       } catch (error) {
         // A bundle that cannot even start is reported, not measured; the other functions still are.
-        process.stderr.write(`lambda bench: ${report.name} did not start — ${error instanceof Error ? error.message : String(error)}\n`);
+        process.stderr.write(
+          `lambda bench: ${report.name} did not start — ${error instanceof Error ? error.message : String(error)}\n`,
+        );
         continue;
       }
-      if (!measured.ok) process.stderr.write(`lambda bench: ${report.name}'s first invocation threw (its time is still reported)\n`);
-      results.push({ name: `lambda cold start ${report.name}`, value: measured.ms, unit: 'ms', baseline: { name: 'hello bundle', value: helloStart.ms } });
+      if (!measured.ok)
+        process.stderr.write(`lambda bench: ${report.name}'s first invocation threw (its time is still reported)\n`);
+      results.push({
+        name: `lambda cold start ${report.name}`,
+        value: measured.ms,
+        unit: 'ms',
+        baseline: { name: 'hello bundle', value: helloStart.ms },
+      });
     }
     return results;
   } finally {
@@ -226,6 +299,8 @@ export async function benchLambda(): Promise<BenchResult[]> {
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   for (const result of await benchLambda()) {
-    process.stdout.write(`${result.name.padEnd(34)} ${result.value.toFixed(1).padStart(9)} ${result.unit}  (${result.baseline?.name ?? ''} ${result.baseline?.value.toFixed(1) ?? ''})\n`);
+    process.stdout.write(
+      `${result.name.padEnd(34)} ${result.value.toFixed(1).padStart(9)} ${result.unit}  (${result.baseline?.name ?? ''} ${result.baseline?.value.toFixed(1) ?? ''})\n`,
+    );
   }
 }

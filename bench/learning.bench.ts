@@ -6,7 +6,12 @@
  */
 import { DEFAULT_GATE_CONFIG } from '../src/core/gating/gate-config.ts';
 import { DEFAULT_LEARNING_POLICY } from '../src/core/learning/learning-policy.ts';
-import { foldOutcome, initialLearningState, type FoldedOutcome, type LearningState } from '../src/core/learning/learning-state.ts';
+import {
+  foldOutcome,
+  initialLearningState,
+  type FoldedOutcome,
+  type LearningState,
+} from '../src/core/learning/learning-state.ts';
 import { fitPlatt } from '../src/core/model/platt.ts';
 import { syntheticJobs } from '../test/support/learning-fixtures.ts';
 import type { BenchResult } from './types.ts';
@@ -27,23 +32,37 @@ export async function benchLearning(): Promise<BenchResult[]> {
   const outcomes: FoldedOutcome[] = syntheticJobs(OUTCOMES, 5).map((job, index) => {
     const probability = 1 / (1 + Math.exp(-(2 * job.x - 1)));
     return {
-      epoch: 1, classifierVersion: 1, classifierProbability: probability, issuedProbability: probability,
-      predictedAtMs: index * 60_000, observedAtMs: index * 60_000 + 30_000, waitSeconds: job.longWait ? 2 * THRESHOLD_SECONDS : 10,
+      epoch: 1,
+      classifierVersion: 1,
+      classifierProbability: probability,
+      issuedProbability: probability,
+      predictedAtMs: index * 60_000,
+      observedAtMs: index * 60_000 + 30_000,
+      waitSeconds: job.longWait ? 2 * THRESHOLD_SECONDS : 10,
     };
   });
-  const start = initialLearningState({ longWaitThresholdSeconds: THRESHOLD_SECONDS, nowMs: 0, classifierVersion: 1 }, DEFAULT_GATE_CONFIG, DEFAULT_LEARNING_POLICY);
+  const start = initialLearningState(
+    { longWaitThresholdSeconds: THRESHOLD_SECONDS, nowMs: 0, classifierVersion: 1 },
+    DEFAULT_GATE_CONFIG,
+    DEFAULT_LEARNING_POLICY,
+  );
   // Warm up to full windows so every fold below works on a steady-state state.
   let warmed: LearningState = start;
-  for (const outcome of outcomes.slice(0, OUTCOMES / 2)) warmed = foldOutcome(warmed, outcome, DEFAULT_GATE_CONFIG, DEFAULT_LEARNING_POLICY).state;
+  for (const outcome of outcomes.slice(0, OUTCOMES / 2))
+    warmed = foldOutcome(warmed, outcome, DEFAULT_GATE_CONFIG, DEFAULT_LEARNING_POLICY).state;
   const timed = outcomes.slice(OUTCOMES / 2);
-  const foldMs = millisecondsOf(() => {
-    let state = warmed;
-    for (const outcome of timed) state = foldOutcome(state, outcome, DEFAULT_GATE_CONFIG, DEFAULT_LEARNING_POLICY).state;
-  }, 2) / timed.length;
+  const foldMs =
+    millisecondsOf(() => {
+      let state = warmed;
+      for (const outcome of timed)
+        state = foldOutcome(state, outcome, DEFAULT_GATE_CONFIG, DEFAULT_LEARNING_POLICY).state;
+    }, 2) / timed.length;
 
   const window = DEFAULT_LEARNING_POLICY.calibrator.platt.window;
   const recent = outcomes.slice(-window);
-  const logits = Float64Array.from(recent, (outcome) => Math.log(outcome.classifierProbability / (1 - outcome.classifierProbability)));
+  const logits = Float64Array.from(recent, (outcome) =>
+    Math.log(outcome.classifierProbability / (1 - outcome.classifierProbability)),
+  );
   const labels = Uint8Array.from(recent, (outcome) => (outcome.waitSeconds > THRESHOLD_SECONDS ? 1 : 0));
   const refitMs = millisecondsOf(() => {
     fitPlatt(logits, labels);
@@ -51,7 +70,9 @@ export async function benchLearning(): Promise<BenchResult[]> {
   await Promise.resolve();
   return [
     {
-      name: `fold one outcome into the learning state (core, windows full)`, value: foldMs, unit: 'ms',
+      name: `fold one outcome into the learning state (core, windows full)`,
+      value: foldMs,
+      unit: 'ms',
       baseline: { name: `batch Platt refit on the ${window.toLocaleString('en')}-outcome window`, value: refitMs },
     },
   ];

@@ -94,19 +94,31 @@ function secondsOf(task: () => unknown, repeats: number): number {
 }
 
 export async function benchModel(): Promise<BenchResult[]> {
-  const { table, sha256 } = await loadFeatureTable(sharedDataPath(SharedDataFile.eksSample), { features: undefined, requireLabel: true });
-  const bundle = trainBundle(table, { random: seededRandom(42), source: 'eks_dec_sample.csv', dataHash: sha256, hash: sha256Hex });
+  const { table, sha256 } = await loadFeatureTable(sharedDataPath(SharedDataFile.eksSample), {
+    features: undefined,
+    requireLabel: true,
+  });
+  const bundle = trainBundle(table, {
+    random: seededRandom(42),
+    source: 'eks_dec_sample.csv',
+    dataHash: sha256,
+    hash: sha256Hex,
+  });
   const bundleText = JSON.stringify(bundle);
   const compiled = compileBundle(bundle);
   const design = encodeFeatureTable(table, bundle.categoricalFeatures);
   const width = compiled.featureNames.length;
-  const jobs = table.rows.map((row) => Object.fromEntries(table.numericFeatures.map((name, column) => [name, row[column] as number])));
+  const jobs = table.rows.map((row) =>
+    Object.fromEntries(table.numericFeatures.map((name, column) => [name, row[column] as number])),
+  );
   const jobAt = (index: number): Record<string, number> => jobs[index % jobs.length] as Record<string, number>;
 
   // Warm up the JIT on both paths before timing.
   for (let index = 0; index < 50_000; index += 1) compiled.predict(jobAt(index));
   const loaded = latencies(LATENCY_CALLS, (index) => compiled.predict(jobAt(index)));
-  const perCallLoad = latencies(NAIVE_LATENCY_CALLS, (index) => compileBundle(parseBundle(JSON.parse(bundleText))).predict(jobAt(index)));
+  const perCallLoad = latencies(NAIVE_LATENCY_CALLS, (index) =>
+    compileBundle(parseBundle(JSON.parse(bundleText))).predict(jobAt(index)),
+  );
   const timerOverhead = latencies(LATENCY_CALLS, () => 0);
 
   const matrix = new Float64Array(BATCH_ROWS * width);
@@ -124,7 +136,10 @@ export async function benchModel(): Promise<BenchResult[]> {
   const probabilities = Float64Array.from(scores, (score) => 1 / (1 + Math.exp(-score)));
   const isotonicSeconds = secondsOf(() => fitIsotonic(scores, labels), 3);
   const sortFloorSeconds = secondsOf(() => Float64Array.from(scores).sort(), 3);
-  const naivePavSampleSeconds = secondsOf(() => naiveIsotonic(scores.subarray(0, NAIVE_PAV_ROWS), labels.subarray(0, NAIVE_PAV_ROWS)), 1);
+  const naivePavSampleSeconds = secondsOf(
+    () => naiveIsotonic(scores.subarray(0, NAIVE_PAV_ROWS), labels.subarray(0, NAIVE_PAV_ROWS)),
+    1,
+  );
   const naivePavSeconds = naivePavSampleSeconds * (LARGE_ROWS / NAIVE_PAV_ROWS) ** 2;
   const eceSeconds = secondsOf(() => calibrationError(probabilities, labels), 3);
   const naiveEceSeconds = secondsOf(() => naiveEce(probabilities, labels, 15), 3);
@@ -134,26 +149,42 @@ export async function benchModel(): Promise<BenchResult[]> {
       name: 'model.predict p50 (compiled bundle, one job)',
       value: percentile(loaded, 0.5),
       unit: 'µs',
-      baseline: { name: 'parse + validate + compile the bundle JSON on every call', value: percentile(perCallLoad, 0.5) },
+      baseline: {
+        name: 'parse + validate + compile the bundle JSON on every call',
+        value: percentile(perCallLoad, 0.5),
+      },
     },
     {
       name: 'model.predict p99 (compiled bundle, one job)',
       value: percentile(loaded, 0.99),
       unit: 'µs',
-      baseline: { name: 'parse + validate + compile the bundle JSON on every call', value: percentile(perCallLoad, 0.99) },
+      baseline: {
+        name: 'parse + validate + compile the bundle JSON on every call',
+        value: percentile(perCallLoad, 0.99),
+      },
     },
-    { name: 'timer overhead per measured call (p50, included above)', value: percentile(timerOverhead, 0.5), unit: 'µs' },
+    {
+      name: 'timer overhead per measured call (p50, included above)',
+      value: percentile(timerOverhead, 0.5),
+      unit: 'µs',
+    },
     {
       name: `model.predictMany throughput (${BATCH_ROWS.toLocaleString('en')} encoded rows, one core)`,
       value: BATCH_ROWS / batchSeconds,
       unit: 'predictions/s',
-      baseline: { name: `predict() per job object (copy + keyed lookups), ${NAIVE_BATCH_ROWS.toLocaleString('en')} jobs`, value: NAIVE_BATCH_ROWS / naiveBatchSeconds },
+      baseline: {
+        name: `predict() per job object (copy + keyed lookups), ${NAIVE_BATCH_ROWS.toLocaleString('en')} jobs`,
+        value: NAIVE_BATCH_ROWS / naiveBatchSeconds,
+      },
     },
     {
       name: `isotonic fit on ${LARGE_ROWS.toLocaleString('en')} rows`,
       value: isotonicSeconds * 1000,
       unit: 'ms',
-      baseline: { name: `naive rescanning PAV, O(n²): timed on ${NAIVE_PAV_ROWS.toLocaleString('en')} rows, extrapolated ×${(LARGE_ROWS / NAIVE_PAV_ROWS) ** 2}`, value: naivePavSeconds * 1000 },
+      baseline: {
+        name: `naive rescanning PAV, O(n²): timed on ${NAIVE_PAV_ROWS.toLocaleString('en')} rows, extrapolated ×${(LARGE_ROWS / NAIVE_PAV_ROWS) ** 2}`,
+        value: naivePavSeconds * 1000,
+      },
     },
     {
       name: `isotonic fit on ${LARGE_ROWS.toLocaleString('en')} rows vs sorting alone`,
@@ -172,7 +203,8 @@ export async function benchModel(): Promise<BenchResult[]> {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   for (const result of await benchModel()) {
-    const baseline = result.baseline === undefined ? '' : ` (baseline ${result.baseline.name}: ${result.baseline.value.toFixed(3)})`;
+    const baseline =
+      result.baseline === undefined ? '' : ` (baseline ${result.baseline.name}: ${result.baseline.value.toFixed(3)})`;
     process.stdout.write(`${result.name}: ${result.value.toFixed(3)} ${result.unit}${baseline}\n`);
   }
 }

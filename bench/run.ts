@@ -16,11 +16,15 @@ type BenchFunction = () => Promise<BenchResult[]>;
 
 /** The module's bench function: its only exported function, or the exported one named `bench…`. */
 function benchFunctionOf(module: Record<string, unknown>, file: string): BenchFunction {
-  const functions = Object.entries(module).filter((entry): entry is [string, BenchFunction] => typeof entry[1] === 'function');
+  const functions = Object.entries(module).filter(
+    (entry): entry is [string, BenchFunction] => typeof entry[1] === 'function',
+  );
   const named = functions.filter(([name]) => name.startsWith('bench'));
   const chosen = functions.length === 1 ? functions : named;
   if (chosen.length !== 1 || chosen[0] === undefined) {
-    throw new Error(`${file} must export one async bench function, found ${functions.map(([name]) => name).join(', ') || 'none'}`);
+    throw new Error(
+      `${file} must export one async bench function, found ${functions.map(([name]) => name).join(', ') || 'none'}`,
+    );
   }
   return chosen[0][1];
 }
@@ -40,7 +44,14 @@ function formatNumber(value: number): string {
 
 function formatTable(rows: readonly (readonly string[])[]): string {
   const widths = (rows[0] ?? []).map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+        .join(' | ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 async function main(): Promise<number> {
@@ -56,16 +67,25 @@ async function main(): Promise<number> {
         rows.push([
           result.name,
           `${formatNumber(result.value)} ${result.unit}`,
-          result.baseline === undefined ? '' : `${formatNumber(result.baseline.value)} ${result.unit} (${result.baseline.name})`,
+          result.baseline === undefined
+            ? ''
+            : `${formatNumber(result.baseline.value)} ${result.unit} (${result.baseline.name})`,
           ratio === null ? '' : `${ratio.toFixed(ratio >= 10 ? 0 : 2)}×`,
         ]);
       }
     } catch (error) {
       failures += 1;
-      rows.push([`${file} FAILED`, error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error), '', '']);
+      rows.push([
+        `${file} FAILED`,
+        error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error),
+        '',
+        '',
+      ]);
     }
   }
-  process.stdout.write(`${formatTable(rows)}\n\nratio = times better than the baseline (rates: value ÷ baseline; times: baseline ÷ value).\n`);
+  process.stdout.write(
+    `${formatTable(rows)}\n\nratio = times better than the baseline (rates: value ÷ baseline; times: baseline ÷ value).\n`,
+  );
   return failures === 0 ? 0 : 1;
 }
 

@@ -48,7 +48,13 @@ function prediction(index: number, clusterId = CLUSTER): PredictionRecord {
     clusterId,
     jobId: `job-${index}`,
     predictedAtMs: START_MS + index * 1000,
-    features: { pendingJobs: index % 50, pendingGpus: (index % 50) * 4, utilisation: 0.78, partition: 'gpu-a100', hourOfDay: index % 24 },
+    features: {
+      pendingJobs: index % 50,
+      pendingGpus: (index % 50) * 4,
+      utilisation: 0.78,
+      partition: 'gpu-a100',
+      hourOfDay: index % 24,
+    },
     rawScore: (index % 100) / 25 - 2,
     probability: (index % 100) / 100,
     waitEstimate: { pointSeconds: 1500, lowerSeconds: 720, upperSeconds: 2460, coverage: 0.8 },
@@ -86,7 +92,11 @@ export async function benchStorage(
   const concurrency = options.concurrency ?? STORAGE_BENCH_CONCURRENCY;
   const dataDir = await mkdtemp(join(tmpdir(), 'vgac-bench-'));
   const embedded = await startEmbeddedAws({ dataDir });
-  const clients = createAwsClients({ region: 'us-east-1', dynamoEndpoint: embedded.dynamoEndpoint, s3Endpoint: embedded.s3Endpoint });
+  const clients = createAwsClients({
+    region: 'us-east-1',
+    dynamoEndpoint: embedded.dynamoEndpoint,
+    s3Endpoint: embedded.s3Endpoint,
+  });
   try {
     await ensureTable(clients.dynamo, TABLE);
     const store = new DynamoPredictionLog({ client: clients.dynamo, tableName: TABLE });
@@ -98,7 +108,9 @@ export async function benchStorage(
     await timed(warmup, concurrency, (index) => store.recordOutcome('bench-warmup', `job-${index}`, outcome));
 
     const predictionSeconds = await timed(count, concurrency, (index) => store.record(prediction(index)));
-    const outcomeSeconds = await timed(count, concurrency, (index) => store.recordOutcome(CLUSTER, `job-${index}`, outcome));
+    const outcomeSeconds = await timed(count, concurrency, (index) =>
+      store.recordOutcome(CLUSTER, `job-${index}`, outcome),
+    );
 
     // The whole loop as `vgac start` serves it: a registered cluster, its predictions stored, then
     // every outcome recorded (answered once queued) and folded in the background.
@@ -109,13 +121,27 @@ export async function benchStorage(
       gate: DEFAULT_GATE_CONFIG,
       logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
     });
-    const folds = new BackgroundFolds({ fold: (clusterId) => foldPendingOutcomes(base, { clusterId, nowMs: START_MS + 3_600_000 }), logger: base.logger });
+    const folds = new BackgroundFolds({
+      fold: (clusterId) => foldPendingOutcomes(base, { clusterId, nowMs: START_MS + 3_600_000 }),
+      logger: base.logger,
+    });
     const deps = { ...base, folds };
-    await registerCluster(deps, { clusterId: loopCluster, prior: syntheticBundle(-2, 'bench-prior'), platform: 'slurm', nowMs: START_MS - 1000 });
+    await registerCluster(deps, {
+      clusterId: loopCluster,
+      prior: syntheticBundle(-2, 'bench-prior'),
+      platform: 'slurm',
+      nowMs: START_MS - 1000,
+    });
     await timed(count, concurrency, (index) => store.record(prediction(index, loopCluster)));
     const loopStartMs = performance.now();
     const loopSeconds = await timed(count, concurrency, (index) =>
-      recordJobOutcome(deps, { clusterId: loopCluster, jobId: `job-${index}`, waitSeconds: index % 7 === 0 ? 1800 : 60, nowMs: START_MS + 3_600_000 + index }));
+      recordJobOutcome(deps, {
+        clusterId: loopCluster,
+        jobId: `job-${index}`,
+        waitSeconds: index % 7 === 0 ? 1800 : 60,
+        nowMs: START_MS + 3_600_000 + index,
+      }),
+    );
     await folds.close();
     const foldedSeconds = (performance.now() - loopStartMs) / 1000;
     const folded = (await base.learning.load(loopCluster))?.totalOutcomes;
@@ -127,7 +153,9 @@ export async function benchStorage(
     );
     if (template === undefined) throw new Error('bench: stored prediction item not found');
     const putSeconds = await timed(count, concurrency, (index) =>
-      clients.dynamo.send(new PutCommand({ TableName: TABLE, Item: { ...template, PK: 'CLUSTER#bench-raw', SK: `RAW#${index}` } })),
+      clients.dynamo.send(
+        new PutCommand({ TableName: TABLE, Item: { ...template, PK: 'CLUSTER#bench-raw', SK: `RAW#${index}` } }),
+      ),
     );
     const rawPutsPerSecond = count / putSeconds;
 
@@ -166,7 +194,8 @@ export async function benchStorage(
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   for (const result of await benchStorage()) {
-    const baseline = result.baseline === undefined ? '' : ` (baseline ${result.baseline.name}: ${result.baseline.value.toFixed(0)})`;
+    const baseline =
+      result.baseline === undefined ? '' : ` (baseline ${result.baseline.name}: ${result.baseline.value.toFixed(0)})`;
     process.stdout.write(`${result.name}: ${result.value.toFixed(0)} ${result.unit}${baseline}\n`);
   }
 }

@@ -84,7 +84,9 @@ export function benchTraces(): Promise<BenchResult[]> {
   }
   const jobCount = jobs.length;
 
-  const sample = Array.from({ length: NAIVE_SAMPLE_SUBMITS }, (_, index) => Math.floor((index * jobCount) / NAIVE_SAMPLE_SUBMITS));
+  const sample = Array.from({ length: NAIVE_SAMPLE_SUBMITS }, (_, index) =>
+    Math.floor((index * jobCount) / NAIVE_SAMPLE_SUBMITS),
+  );
   let checksum = 0;
   const naiveStartMs = performance.now();
   for (const k of sample) checksum += naiveSnapshot(jobs, k);
@@ -98,13 +100,19 @@ export function benchTraces(): Promise<BenchResult[]> {
       name: `traces.kth parse + reconstruct (${jobCount} jobs)`,
       value: median(parseMs) + median(reconstructMs),
       unit: 'ms',
-      baseline: { name: `parse + naive O(n²) counting scan (timed on ${NAIVE_SAMPLE_SUBMITS} submits, extrapolated to all)`, value: naivePerSnapshotMs * jobCount + median(parseMs) },
+      baseline: {
+        name: `parse + naive O(n²) counting scan (timed on ${NAIVE_SAMPLE_SUBMITS} submits, extrapolated to all)`,
+        value: naivePerSnapshotMs * jobCount + median(parseMs),
+      },
     },
     {
       name: 'traces.kth reconstruct per snapshot',
       value: fastPerSnapshotMs * 1000,
       unit: 'µs/snapshot',
-      baseline: { name: `naive O(n) counting scan per snapshot (${NAIVE_SAMPLE_SUBMITS} submits)`, value: naivePerSnapshotMs * 1000 },
+      baseline: {
+        name: `naive O(n) counting scan per snapshot (${NAIVE_SAMPLE_SUBMITS} submits)`,
+        value: naivePerSnapshotMs * 1000,
+      },
     },
     { name: 'traces.kth parse', value: median(parseMs), unit: 'ms' },
   ]);
@@ -112,7 +120,8 @@ export function benchTraces(): Promise<BenchResult[]> {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   for (const result of await benchTraces()) {
-    const baseline = result.baseline === undefined ? '' : ` (baseline ${result.baseline.name}: ${result.baseline.value.toFixed(2)})`;
+    const baseline =
+      result.baseline === undefined ? '' : ` (baseline ${result.baseline.name}: ${result.baseline.value.toFixed(2)})`;
     process.stdout.write(`${result.name}: ${result.value.toFixed(2)} ${result.unit}${baseline}\n`);
   }
 }

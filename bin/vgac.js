@@ -32,7 +32,8 @@ function currentBuild() {
   } catch {
     return undefined;
   }
-  if (typeof manifest?.entry !== 'string' || manifest.inputs === null || typeof manifest.inputs !== 'object') return undefined;
+  if (typeof manifest?.entry !== 'string' || manifest.inputs === null || typeof manifest.inputs !== 'object')
+    return undefined;
   for (const [path, built] of Object.entries(manifest.inputs)) {
     const now = statSync(join(root, path), { throwIfNoEntry: false });
     if (now === undefined || now.size !== built?.size || now.mtimeMs !== built?.mtimeMs) return undefined;

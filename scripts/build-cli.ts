@@ -47,7 +47,9 @@ export interface CliManifest {
  */
 export function sourceFileUrl(source: string, sourcePath: string, outDirectory: string): string {
   if (/import\.meta\.(dirname|filename)\b/.test(source)) {
-    throw new Error(`${sourcePath}: import.meta.dirname/filename is not rewritten for the bundled CLI: use import.meta.url`);
+    throw new Error(
+      `${sourcePath}: import.meta.dirname/filename is not rewritten for the bundled CLI: use import.meta.url`,
+    );
   }
   const fromChunk = relative(outDirectory, sourcePath).split(sep).join('/');
   return source.replaceAll('import.meta.url', `new URL(${JSON.stringify(fromChunk)}, import.meta.url).href`);
@@ -63,7 +65,10 @@ export function sourceFileUrl(source: string, sourcePath: string, outDirectory: 
 export function literalImportSpecifiers(source: string, sourcePath: string): string {
   return source.replace(/\bimport\(\s*([A-Za-z_$][\w$]*)\s*\)/g, (_call, name: string) => {
     const declared = new RegExp(`^(?:export )?const ${name.replaceAll('$', '\\$')} = '([^']+)';$`, 'm').exec(source);
-    if (declared === null) throw new Error(`${sourcePath}: import(${name}) names no module-level string constant, so it cannot be bundled into the CLI`);
+    if (declared === null)
+      throw new Error(
+        `${sourcePath}: import(${name}) names no module-level string constant, so it cannot be bundled into the CLI`,
+      );
     return `import(${JSON.stringify(declared[1])})`;
   });
 }
@@ -76,7 +81,10 @@ export function cliSourceRewrites(outDirectory: string): Plugin {
       pluginBuild.onLoad({ filter: /\.ts$/ }, async (args) => {
         const source = await readFile(args.path, 'utf8');
         try {
-          return { contents: literalImportSpecifiers(sourceFileUrl(source, args.path, outDirectory), args.path), loader: 'ts' };
+          return {
+            contents: literalImportSpecifiers(sourceFileUrl(source, args.path, outDirectory), args.path),
+            loader: 'ts',
+          };
         } catch (error) {
           return { errors: [{ text: error instanceof Error ? error.message : String(error) }] };
         }
@@ -126,7 +134,9 @@ export async function buildCli(rootDirectory: string): Promise<CliManifest> {
   await mkdir(outDirectory, { recursive: true });
   const startedAtMs = Date.now();
   const result = await build(cliBuildOptions(rootDirectory, outDirectory));
-  const files = [...Object.keys(result.metafile?.inputs ?? {}), ...BUILD_INPUTS].map((path) => path.split(sep).join('/'));
+  const files = [...Object.keys(result.metafile?.inputs ?? {}), ...BUILD_INPUTS].map((path) =>
+    path.split(sep).join('/'),
+  );
   const inputs: Record<string, ManifestEntry> = {};
   for (const path of new Set(files)) {
     const stats = await stat(join(rootDirectory, path));

@@ -3,11 +3,22 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unzipSync } from 'fflate';
-import { BUNDLE_SIZE_TARGET_BYTES, buildAgentCore, buildLambdas, esbuildOptionsFor, missingEntries } from './build-lambdas.ts';
+import {
+  BUNDLE_SIZE_TARGET_BYTES,
+  buildAgentCore,
+  buildLambdas,
+  esbuildOptionsFor,
+  missingEntries,
+} from './build-lambdas.ts';
 import type { LambdaFunction } from './lambda-functions.ts';
 
 const REPOSITORY = join(import.meta.dirname, '..');
-const fixture = (name: string, entry: string): LambdaFunction => ({ logicalId: 'FixtureFunction', name, entry, trigger: 'test' });
+const fixture = (name: string, entry: string): LambdaFunction => ({
+  logicalId: 'FixtureFunction',
+  name,
+  entry,
+  trigger: 'test',
+});
 
 describe('esbuildOptionsFor', () => {
   it('esbuildOptionsFor targets ESM on node22, minified, without sourcemaps, keeping @aws-sdk external, the entry as index.mjs and lazy chunks apart', () => {
@@ -48,40 +59,56 @@ describe('buildLambdas', () => {
   beforeAll(async () => {
     await mkdir(join(REPOSITORY, 'node_modules/.cache'), { recursive: true });
     work = await mkdtemp(join(REPOSITORY, 'node_modules/.cache/build-lambdas-'));
-    await writeFile(join(work, 'echo.ts'), [
-      "import { z } from 'zod';",
-      "const Event = z.object({ name: z.string() });",
-      'export const handler = async (event: unknown) => ({ hello: Event.parse(event).name });',
-    ].join('\n'));
-    await writeFile(join(work, 'schema.ts'), [
-      "import { z } from 'zod';",
-      'export const handler = async () => z.toJSONSchema(z.object({ name: z.string() }));',
-    ].join('\n'));
-    await writeFile(join(work, 'lazy.ts'), [
-      "export const handler = async () => (await import('./later.ts')).answer;",
-    ].join('\n'));
+    await writeFile(
+      join(work, 'echo.ts'),
+      [
+        "import { z } from 'zod';",
+        'const Event = z.object({ name: z.string() });',
+        'export const handler = async (event: unknown) => ({ hello: Event.parse(event).name });',
+      ].join('\n'),
+    );
+    await writeFile(
+      join(work, 'schema.ts'),
+      [
+        "import { z } from 'zod';",
+        'export const handler = async () => z.toJSONSchema(z.object({ name: z.string() }));',
+      ].join('\n'),
+    );
+    await writeFile(
+      join(work, 'lazy.ts'),
+      ["export const handler = async () => (await import('./later.ts')).answer;"].join('\n'),
+    );
     await writeFile(join(work, 'later.ts'), "export const answer = 'x'.repeat(2048);\n");
-    await writeFile(join(work, 'xray.ts'), [
-      "import xray from 'aws-xray-sdk-core';",
-      'const attempt = (work: () => unknown): string => { try { work(); return "ran"; } catch (error) { return (error as Error).message; } };',
-      'export const handler = async () => ({',
-      '  captureAWS: attempt(() => xray.captureAWS({})),',
-      '  ec2Plugin: attempt(() => xray.plugins.EC2Plugin.getData(() => undefined)),',
-      '  segmentAws: (new xray.Segment("t") as unknown as { aws: unknown }).aws,',
-      '  sampled: (xray.middleware as unknown as { sampler: { shouldSample(request: object): boolean } }).sampler.shouldSample({ host: "h", httpMethod: "GET", urlPath: "/" }),',
-      '});',
-    ].join('\n'));
+    await writeFile(
+      join(work, 'xray.ts'),
+      [
+        "import xray from 'aws-xray-sdk-core';",
+        'const attempt = (work: () => unknown): string => { try { work(); return "ran"; } catch (error) { return (error as Error).message; } };',
+        'export const handler = async () => ({',
+        '  captureAWS: attempt(() => xray.captureAWS({})),',
+        '  ec2Plugin: attempt(() => xray.plugins.EC2Plugin.getData(() => undefined)),',
+        '  segmentAws: (new xray.Segment("t") as unknown as { aws: unknown }).aws,',
+        '  sampled: (xray.middleware as unknown as { sampler: { shouldSample(request: object): boolean } }).sampler.shouldSample({ host: "h", httpMethod: "GET", urlPath: "/" }),',
+        '});',
+      ].join('\n'),
+    );
     await mkdir(join(work, 'pages'), { recursive: true });
     await writeFile(join(work, 'pages/index.html'), '<p>page</p>');
-    await writeFile(join(work, 'page.ts'), [
-      "import { readFile } from 'node:fs/promises';",
-      "export const handler = async () => readFile(new URL('./static/index.html', import.meta.url), 'utf8');",
-    ].join('\n'));
-    await writeFile(join(work, 'sdk.ts'), [
-      "import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';",
-      'const client = new DynamoDBClient({});',
-      'export const handler = async () => client.send(new ListTablesCommand({}));',
-    ].join('\n'));
+    await writeFile(
+      join(work, 'page.ts'),
+      [
+        "import { readFile } from 'node:fs/promises';",
+        "export const handler = async () => readFile(new URL('./static/index.html', import.meta.url), 'utf8');",
+      ].join('\n'),
+    );
+    await writeFile(
+      join(work, 'sdk.ts'),
+      [
+        "import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';",
+        'const client = new DynamoDBClient({});',
+        'export const handler = async () => client.send(new ListTablesCommand({}));',
+      ].join('\n'),
+    );
   });
 
   afterAll(async () => {
@@ -100,25 +127,39 @@ describe('buildLambdas', () => {
     expect(report?.overTarget).toBe((report?.bytes ?? 0) > BUNDLE_SIZE_TARGET_BYTES);
   });
 
-  it('buildLambdas copies a function\'s assets beside its bundle, where the bundle reads them relative to import.meta.url, and counts them in its size', async () => {
+  it("buildLambdas copies a function's assets beside its bundle, where the bundle reads them relative to import.meta.url, and counts them in its size", async () => {
     const out = join(work, 'dist');
 
-    const [report] = await buildLambdas([{ ...fixture('page', 'page.ts'), assets: { from: 'pages', to: 'static' } }], work, out);
+    const [report] = await buildLambdas(
+      [{ ...fixture('page', 'page.ts'), assets: { from: 'pages', to: 'static' } }],
+      work,
+      out,
+    );
 
-    const module = (await import(pathToFileURL(join(out, 'page/index.mjs')).href)) as { handler: () => Promise<string> };
+    const module = (await import(pathToFileURL(join(out, 'page/index.mjs')).href)) as {
+      handler: () => Promise<string>;
+    };
     expect(await module.handler()).toBe('<p>page</p>');
-    expect(report?.bytes).toBe(Buffer.byteLength(await readFile(join(out, 'page/index.mjs'))) + Buffer.byteLength('<p>page</p>'));
+    expect(report?.bytes).toBe(
+      Buffer.byteLength(await readFile(join(out, 'page/index.mjs'))) + Buffer.byteLength('<p>page</p>'),
+    );
   });
 
-  it('buildLambdas leaves zod\'s JSON-Schema generator out of a function that never calls it, and in one that does', async () => {
+  it("buildLambdas leaves zod's JSON-Schema generator out of a function that never calls it, and in one that does", async () => {
     const out = join(work, 'dist');
 
     const [echo, schema] = await buildLambdas([fixture('echo', 'echo.ts'), fixture('schema', 'schema.ts')], work, out);
 
     const echoCode = await readFile(join(out, 'echo/index.mjs'), 'utf8');
-    const module = (await import(pathToFileURL(join(out, 'schema/index.mjs')).href)) as { handler: () => Promise<unknown> };
+    const module = (await import(pathToFileURL(join(out, 'schema/index.mjs')).href)) as {
+      handler: () => Promise<unknown>;
+    };
     expect(echoCode).toContain('zod JSON Schema generation is not bundled in this function');
-    expect(await module.handler()).toMatchObject({ type: 'object', properties: { name: { type: 'string' } }, required: ['name'] });
+    expect(await module.handler()).toMatchObject({
+      type: 'object',
+      properties: { name: { type: 'string' } },
+      required: ['name'],
+    });
     expect((schema?.bytes ?? 0) - (echo?.bytes ?? 0)).toBeGreaterThan(8 * 1024);
   });
 
@@ -129,8 +170,12 @@ describe('buildLambdas', () => {
 
     const entryBytes = Buffer.byteLength(await readFile(join(out, 'lazy/index.mjs')));
     const chunkFiles = (await readdir(join(out, 'lazy/chunks'))).map((name) => join(out, 'lazy/chunks', name));
-    const chunkBytes = (await Promise.all(chunkFiles.map(async (file) => Buffer.byteLength(await readFile(file))))).reduce((sum, bytes) => sum + bytes, 0);
-    const module = (await import(pathToFileURL(join(out, 'lazy/index.mjs')).href)) as { handler: () => Promise<string> };
+    const chunkBytes = (
+      await Promise.all(chunkFiles.map(async (file) => Buffer.byteLength(await readFile(file))))
+    ).reduce((sum, bytes) => sum + bytes, 0);
+    const module = (await import(pathToFileURL(join(out, 'lazy/index.mjs')).href)) as {
+      handler: () => Promise<string>;
+    };
     expect(await module.handler()).toBe('x'.repeat(2048));
     expect(chunkFiles.length).toBeGreaterThan(0);
     expect(report?.startupBytes).toBe(entryBytes);
@@ -139,12 +184,16 @@ describe('buildLambdas', () => {
 
   it('buildLambdas bundles the X-Ray SDK without its SDK v2 patcher (and semver) host plugins or centralized sampler, keeping its name and version for segments and local sampling', async () => {
     const out = join(work, 'dist');
-    const xrayPackage = JSON.parse(await readFile(join(REPOSITORY, 'node_modules/aws-xray-sdk-core/package.json'), 'utf8')) as { name: string; version: string; description: string };
+    const xrayPackage = JSON.parse(
+      await readFile(join(REPOSITORY, 'node_modules/aws-xray-sdk-core/package.json'), 'utf8'),
+    ) as { name: string; version: string; description: string };
 
     await buildLambdas([fixture('xray', 'xray.ts')], work, out);
 
     const code = await readFile(join(out, 'xray/index.mjs'), 'utf8');
-    const module = (await import(pathToFileURL(join(out, 'xray/index.mjs')).href)) as { handler: () => Promise<Record<string, unknown>> };
+    const module = (await import(pathToFileURL(join(out, 'xray/index.mjs')).href)) as {
+      handler: () => Promise<Record<string, unknown>>;
+    };
     expect(await module.handler()).toEqual({
       captureAWS: 'AWS SDK v2 tracing is not bundled: use captureAWSv3Client',
       ec2Plugin: 'the X-Ray ec2_plugin is not bundled',
@@ -173,9 +222,15 @@ describe('buildLambdas', () => {
   it('buildLambdas refuses to build anything when an entry is missing, naming every missing file', async () => {
     const out = join(work, 'refused');
 
-    const attempt = buildLambdas([fixture('echo', 'echo.ts'), fixture('x', 'missing/x.ts'), fixture('y', 'missing/y.ts')], work, out);
+    const attempt = buildLambdas(
+      [fixture('echo', 'echo.ts'), fixture('x', 'missing/x.ts'), fixture('y', 'missing/y.ts')],
+      work,
+      out,
+    );
 
-    await expect(attempt).rejects.toThrow('missing Lambda entry files (each must export `handler`): missing/x.ts, missing/y.ts');
+    await expect(attempt).rejects.toThrow(
+      'missing Lambda entry files (each must export `handler`): missing/x.ts, missing/y.ts',
+    );
     await expect(readFile(join(out, 'echo/index.mjs'))).rejects.toThrow(/ENOENT/);
   });
 });
@@ -198,9 +253,14 @@ describe('buildAgentCore', () => {
 
     const entries = unzipSync(new Uint8Array(await readFile(first.zipPath)));
     const code = new TextDecoder().decode(entries['index.js']);
-    const imported = [...code.matchAll(/(?:^|[;}\s])import\s*(?:[\w*{},\s]+from\s*)?["']([^"']+)["']/g)].map((match) => match[1] as string);
+    const imported = [...code.matchAll(/(?:^|[;}\s])import\s*(?:[\w*{},\s]+from\s*)?["']([^"']+)["']/g)].map(
+      (match) => match[1] as string,
+    );
     expect(Object.keys(entries).sort()).toEqual(['index.js', 'package.json']);
-    expect(JSON.parse(new TextDecoder().decode(entries['package.json']))).toMatchObject({ type: 'module', main: 'index.js' });
+    expect(JSON.parse(new TextDecoder().decode(entries['package.json']))).toMatchObject({
+      type: 'module',
+      main: 'index.js',
+    });
     expect(imported.length).toBeGreaterThan(0);
     expect(imported.filter((specifier) => !specifier.startsWith('node:'))).toEqual([]);
     expect(second.sha256).toBe(first.sha256);

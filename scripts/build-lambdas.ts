@@ -32,10 +32,17 @@ export const BUNDLE_SIZE_TARGET_BYTES = 300 * 1024;
 export const zodNamespaceImports: Plugin = {
   name: 'zod-namespace-imports',
   setup(pluginBuild) {
-    const namespaced = (source: string): string => source.replace(/^import \{ z \} from 'zod';$/gm, "import * as z from 'zod';");
-    pluginBuild.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, async (args) => ({ contents: namespaced(await readFile(args.path, 'utf8')), loader: 'ts' }));
+    const namespaced = (source: string): string =>
+      source.replace(/^import \{ z \} from 'zod';$/gm, "import * as z from 'zod';");
+    pluginBuild.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, async (args) => ({
+      contents: namespaced(await readFile(args.path, 'utf8')),
+      loader: 'ts',
+    }));
     // Powertools' parser schemas (sns-records.ts reads SNS events with them) import zod the same way.
-    pluginBuild.onLoad({ filter: /[\\/]@aws-lambda-powertools[\\/]parser[\\/]lib[\\/]esm[\\/].*\.js$/ }, async (args) => ({ contents: namespaced(await readFile(args.path, 'utf8')), loader: 'js' }));
+    pluginBuild.onLoad(
+      { filter: /[\\/]@aws-lambda-powertools[\\/]parser[\\/]lib[\\/]esm[\\/].*\.js$/ },
+      async (args) => ({ contents: namespaced(await readFile(args.path, 'utf8')), loader: 'js' }),
+    );
   },
 };
 
@@ -57,23 +64,30 @@ export const xraySdkTrim: Plugin = {
   name: 'xray-sdk-trim',
   setup(pluginBuild) {
     const inXraySdk = (importer: string): boolean => /[\\/]aws-xray-sdk-core[\\/]/.test(importer);
-    pluginBuild.onResolve({ filter: /^\.\/patchers\/aws_p$/ }, (args) => (inXraySdk(args.importer) ? { path: 'aws-sdk-v2-patcher', namespace: 'vgac-xray-stub' } : undefined));
+    pluginBuild.onResolve({ filter: /^\.\/patchers\/aws_p$/ }, (args) =>
+      inXraySdk(args.importer) ? { path: 'aws-sdk-v2-patcher', namespace: 'vgac-xray-stub' } : undefined,
+    );
     pluginBuild.onResolve({ filter: /^\.\/segments\/plugins\/(?:ec2|ecs|elastic_beanstalk)_plugin$/ }, (args) =>
-      inXraySdk(args.importer) ? { path: args.path.slice(args.path.lastIndexOf('/') + 1), namespace: 'vgac-xray-stub' } : undefined,
+      inXraySdk(args.importer)
+        ? { path: args.path.slice(args.path.lastIndexOf('/') + 1), namespace: 'vgac-xray-stub' }
+        : undefined,
     );
     pluginBuild.onResolve({ filter: /^\.\/sampling\/default_sampler$/ }, (args) =>
       inXraySdk(args.importer) ? { path: resolve(args.resolveDir, 'sampling/local_sampler.js') } : undefined,
     );
     pluginBuild.onResolve({ filter: /^\.\.\/\.\.\/package\.json$/ }, (args) =>
-      inXraySdk(args.importer) ? { path: resolve(args.resolveDir, args.path), namespace: 'vgac-xray-package' } : undefined,
+      inXraySdk(args.importer)
+        ? { path: resolve(args.resolveDir, args.path), namespace: 'vgac-xray-package' }
+        : undefined,
     );
     pluginBuild.onLoad({ filter: /.*/, namespace: 'vgac-xray-stub' }, (args) => ({
-      contents: args.path === 'aws-sdk-v2-patcher'
-        ? [
-            "const unavailable = () => { throw new Error('AWS SDK v2 tracing is not bundled: use captureAWSv3Client'); };",
-            'module.exports = { captureAWS: unavailable, captureAWSClient: unavailable };',
-          ].join('\n')
-        : `module.exports = { getData() { throw new Error('the X-Ray ${args.path} is not bundled'); }, originName: 'unavailable' };`,
+      contents:
+        args.path === 'aws-sdk-v2-patcher'
+          ? [
+              "const unavailable = () => { throw new Error('AWS SDK v2 tracing is not bundled: use captureAWSv3Client'); };",
+              'module.exports = { captureAWS: unavailable, captureAWSClient: unavailable };',
+            ].join('\n')
+          : `module.exports = { getData() { throw new Error('the X-Ray ${args.path} is not bundled'); }, originName: 'unavailable' };`,
       loader: 'js',
     }));
     pluginBuild.onLoad({ filter: /.*/, namespace: 'vgac-xray-package' }, async (args) => {
@@ -100,14 +114,22 @@ export const zodJsonSchemaStub: Plugin = {
     pluginBuild.onLoad({ filter: ZOD_JSON_SCHEMA_MODULES }, async (args) => {
       const source = await readFile(args.path, 'utf8');
       const names = new Set<string>();
-      for (const match of source.matchAll(/^export (?:async )?(?:function\*?|const|let|var|class) ([A-Za-z_$][\w$]*)/gm)) names.add(match[1] as string);
+      for (const match of source.matchAll(
+        /^export (?:async )?(?:function\*?|const|let|var|class) ([A-Za-z_$][\w$]*)/gm,
+      ))
+        names.add(match[1] as string);
       for (const match of source.matchAll(/^export \{([^}]*)\}/gm)) {
         for (const part of (match[1] as string).split(',')) {
-          const exported = part.trim().split(/\s+as\s+/).pop();
+          const exported = part
+            .trim()
+            .split(/\s+as\s+/)
+            .pop();
           if (exported !== undefined && exported !== '') names.add(exported);
         }
       }
-      const lines = ["const unavailable = () => { throw new Error('zod JSON Schema generation is not bundled in this function'); };"];
+      const lines = [
+        "const unavailable = () => { throw new Error('zod JSON Schema generation is not bundled in this function'); };",
+      ];
       for (const name of names) lines.push(`export const ${name} = () => unavailable();`);
       return { contents: lines.join('\n'), loader: 'js' };
     });
@@ -138,7 +160,12 @@ export interface BundleOptions {
  *   SNS adapters with their SDK clients) lands in `chunks/`, loaded on first use, so a cold start
  *   imports only what every invocation needs. The entry stays `index.mjs` (`index.handler`).
  */
-export function esbuildOptionsFor(fn: LambdaFunction, rootDirectory: string, outDirectory: string, options: BundleOptions = {}): BuildOptions {
+export function esbuildOptionsFor(
+  fn: LambdaFunction,
+  rootDirectory: string,
+  outDirectory: string,
+  options: BundleOptions = {},
+): BuildOptions {
   return {
     entryPoints: { index: resolve(rootDirectory, fn.entry) },
     outdir: join(outDirectory, fn.name),
@@ -153,7 +180,9 @@ export function esbuildOptionsFor(fn: LambdaFunction, rootDirectory: string, out
     treeShaking: true,
     sourcemap: false,
     external: ['@aws-sdk/*'],
-    banner: { js: 'import{createRequire as __vgacRequire}from"node:module";const require=__vgacRequire(import.meta.url);' },
+    banner: {
+      js: 'import{createRequire as __vgacRequire}from"node:module";const require=__vgacRequire(import.meta.url);',
+    },
     legalComments: 'none',
     // Raw UTF-8 (Node reads ESM as UTF-8) instead of \uXXXX escapes for the many '—', '≤', '→' in our messages.
     charset: 'utf8',
@@ -163,7 +192,11 @@ export function esbuildOptionsFor(fn: LambdaFunction, rootDirectory: string, out
 }
 
 /** Entry files (relative paths) that do not exist under `rootDirectory`. */
-export function missingEntries(functions: readonly LambdaFunction[], rootDirectory: string, exists: (path: string) => boolean = existsSync): string[] {
+export function missingEntries(
+  functions: readonly LambdaFunction[],
+  rootDirectory: string,
+  exists: (path: string) => boolean = existsSync,
+): string[] {
   return functions.filter((fn) => !exists(resolve(rootDirectory, fn.entry))).map((fn) => fn.entry);
 }
 
@@ -198,7 +231,8 @@ function startupBytes(metafile: Metafile, entryFile: string): number {
     if (output === undefined || seen.has(path)) continue;
     seen.add(path);
     bytes += output.bytes;
-    for (const imported of output.imports) if (imported.kind === 'import-statement' && imported.external !== true) pending.push(resolve(imported.path));
+    for (const imported of output.imports)
+      if (imported.kind === 'import-statement' && imported.external !== true) pending.push(resolve(imported.path));
   }
   return bytes;
 }
@@ -231,7 +265,9 @@ export function agentCoreEsbuildOptions(rootDirectory: string, directory: string
     minify: true,
     treeShaking: true,
     sourcemap: false,
-    banner: { js: 'import{createRequire as __vgacRequire}from"node:module";const require=__vgacRequire(import.meta.url);' },
+    banner: {
+      js: 'import{createRequire as __vgacRequire}from"node:module";const require=__vgacRequire(import.meta.url);',
+    },
     legalComments: 'none',
     charset: 'utf8',
     plugins: [zodNamespaceImports, xraySdkTrim, zodJsonSchemaStub],
@@ -265,10 +301,22 @@ export async function buildAgentCore(rootDirectory: string, directory: string): 
   await writeFile(join(directory, 'package.json'), packageJson);
   const code = await readFile(join(directory, AGENTCORE_BUNDLE.entryPoint));
   const readable = { mtime: ZIP_ENTRY_TIME, os: 3, attrs: 0o100644 << 16 };
-  const zip = zipSync({ [AGENTCORE_BUNDLE.entryPoint]: [code, readable], 'package.json': [new TextEncoder().encode(packageJson), readable] }, { level: 9 });
+  const zip = zipSync(
+    {
+      [AGENTCORE_BUNDLE.entryPoint]: [code, readable],
+      'package.json': [new TextEncoder().encode(packageJson), readable],
+    },
+    { level: 9 },
+  );
   const zipPath = `${directory}.zip`;
   await writeFile(zipPath, zip);
-  return { directory, zipPath, bundleBytes: code.length, zipBytes: zip.length, sha256: createHash('sha256').update(zip).digest('hex') };
+  return {
+    directory,
+    zipPath,
+    bundleBytes: code.length,
+    zipBytes: zip.length,
+    sha256: createHash('sha256').update(zip).digest('hex'),
+  };
 }
 
 /**
@@ -284,29 +332,50 @@ export async function buildLambdas(
 ): Promise<BundleReport[]> {
   const missing = missingEntries(functions, rootDirectory);
   if (missing.length > 0) {
-    throw new Error(`missing Lambda entry file${missing.length > 1 ? 's' : ''} (each must export \`handler\`): ${missing.join(', ')}`);
+    throw new Error(
+      `missing Lambda entry file${missing.length > 1 ? 's' : ''} (each must export \`handler\`): ${missing.join(', ')}`,
+    );
   }
-  const agentCore = functions.some((fn) => fn.carriesAgentCoreZip === true) ? await buildAgentCore(rootDirectory, agentCoreDirectory) : undefined;
+  const agentCore = functions.some((fn) => fn.carriesAgentCoreZip === true)
+    ? await buildAgentCore(rootDirectory, agentCoreDirectory)
+    : undefined;
   const reports: BundleReport[] = [];
   for (const fn of functions) {
     await rm(join(outDirectory, fn.name), { recursive: true, force: true });
     await mkdir(join(outDirectory, fn.name), { recursive: true });
-    let result = await build({ ...esbuildOptionsFor(fn, rootDirectory, outDirectory, { stubZodJsonSchema: true }), metafile: true });
+    let result = await build({
+      ...esbuildOptionsFor(fn, rootDirectory, outDirectory, { stubZodJsonSchema: true }),
+      metafile: true,
+    });
     if (await usesJsonSchema(Object.keys(result.metafile.inputs), rootDirectory)) {
       await rm(join(outDirectory, fn.name), { recursive: true, force: true });
       result = await build({ ...esbuildOptionsFor(fn, rootDirectory, outDirectory), metafile: true });
     }
-    if (fn.assets !== undefined) await cp(resolve(rootDirectory, fn.assets.from), join(outDirectory, fn.name, fn.assets.to), { recursive: true });
-    const carriedBytes = fn.carriesAgentCoreZip === true && agentCore !== undefined ? (await copyFile(agentCore.zipPath, join(outDirectory, fn.name, AGENTCORE_BUNDLE.zip)), agentCore.zipBytes) : 0;
+    if (fn.assets !== undefined)
+      await cp(resolve(rootDirectory, fn.assets.from), join(outDirectory, fn.name, fn.assets.to), { recursive: true });
+    const carriedBytes =
+      fn.carriesAgentCoreZip === true && agentCore !== undefined
+        ? (await copyFile(agentCore.zipPath, join(outDirectory, fn.name, AGENTCORE_BUNDLE.zip)), agentCore.zipBytes)
+        : 0;
     const bytes = await directoryBytes(join(outDirectory, fn.name));
-    reports.push({ name: fn.name, bytes, carriedBytes, startupBytes: startupBytes(result.metafile, join(outDirectory, fn.name, 'index.mjs')), overTarget: bytes - carriedBytes > BUNDLE_SIZE_TARGET_BYTES });
+    reports.push({
+      name: fn.name,
+      bytes,
+      carriedBytes,
+      startupBytes: startupBytes(result.metafile, join(outDirectory, fn.name, 'index.mjs')),
+      overTarget: bytes - carriedBytes > BUNDLE_SIZE_TARGET_BYTES,
+    });
   }
   return reports;
 }
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { root: { type: 'string', default: '.' }, out: { type: 'string' }, 'enforce-size': { type: 'boolean', default: false } },
+    options: {
+      root: { type: 'string', default: '.' },
+      out: { type: 'string' },
+      'enforce-size': { type: 'boolean', default: false },
+    },
     strict: true,
   });
   const rootDirectory = resolve(values.root);
@@ -320,12 +389,17 @@ async function main(): Promise<number> {
   }
   for (const report of reports) {
     const flag = report.overTarget ? `  OVER the ${BUNDLE_SIZE_TARGET_BYTES / 1024} KB target` : '';
-    const carried = report.carriedBytes > 0 ? `, carrying the ${(report.carriedBytes / 1024).toFixed(1)} KB AgentCore zip` : '';
-    process.stdout.write(`${report.name.padEnd(16)} ${(report.bytes / 1024).toFixed(1).padStart(8)} KB  (loaded at cold start ${(report.startupBytes / 1024).toFixed(1)} KB${carried})${flag}\n`);
+    const carried =
+      report.carriedBytes > 0 ? `, carrying the ${(report.carriedBytes / 1024).toFixed(1)} KB AgentCore zip` : '';
+    process.stdout.write(
+      `${report.name.padEnd(16)} ${(report.bytes / 1024).toFixed(1).padStart(8)} KB  (loaded at cold start ${(report.startupBytes / 1024).toFixed(1)} KB${carried})${flag}\n`,
+    );
   }
   const agentCoreZip = join(outDirectory, '..', `${AGENTCORE_BUNDLE.name}.zip`);
   if (existsSync(agentCoreZip)) {
-    process.stdout.write(`${'agentcore'.padEnd(16)} ${((await stat(agentCoreZip)).size / 1024).toFixed(1).padStart(8)} KB  zip (${relative(rootDirectory, agentCoreZip)}; entry point ${AGENTCORE_BUNDLE.entryPoint}, runtime NODE_22)\n`);
+    process.stdout.write(
+      `${'agentcore'.padEnd(16)} ${((await stat(agentCoreZip)).size / 1024).toFixed(1).padStart(8)} KB  zip (${relative(rootDirectory, agentCoreZip)}; entry point ${AGENTCORE_BUNDLE.entryPoint}, runtime NODE_22)\n`,
+    );
   }
   const over = reports.filter((report) => report.overTarget);
   if (over.length > 0 && values['enforce-size']) {

@@ -21,7 +21,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { CreateTableCommand, DynamoDBClient, QueryCommand, UpdateItemCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  QueryCommand,
+  UpdateItemCommand,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { directoryBytes } from './directory-bytes.ts';
 
@@ -44,7 +50,9 @@ interface AbstractLevelPrototype {
  */
 export function countOpenIterators(): () => number {
   const requireFromDynalite = createRequire(createRequire(import.meta.url).resolve('dynalite'));
-  const { AbstractLevel } = requireFromDynalite('abstract-level') as { AbstractLevel: { prototype: AbstractLevelPrototype } };
+  const { AbstractLevel } = requireFromDynalite('abstract-level') as {
+    AbstractLevel: { prototype: AbstractLevelPrototype };
+  };
   const prototype = AbstractLevel.prototype;
   const open = new Set<LevelResource>();
   const attach = prototype.attachResource;
@@ -65,8 +73,14 @@ export async function createLeakTable(client: DynamoDBClient, tableName: string)
   await client.send(
     new CreateTableCommand({
       TableName: tableName,
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
@@ -89,7 +103,11 @@ export interface RewriteAndQueryOptions {
  * Each round rewrites every item of one partition (`UpdateItem`) and then queries the partition
  * once: old versions become garbage that compaction may drop only if no snapshot still needs them.
  */
-export async function rewriteAndQuery(client: DynamoDBClient, tableName: string, options: RewriteAndQueryOptions): Promise<void> {
+export async function rewriteAndQuery(
+  client: DynamoDBClient,
+  tableName: string,
+  options: RewriteAndQueryOptions,
+): Promise<void> {
   for (let round = 1; round <= options.rounds; round += 1) {
     for (let item = 0; item < options.items; item += 1) {
       await client.send(
@@ -97,12 +115,20 @@ export async function rewriteAndQuery(client: DynamoDBClient, tableName: string,
           TableName: tableName,
           Key: { pk: { S: 'p' }, sk: { S: `item-${item}` } },
           UpdateExpression: 'SET payload = :payload, round = :round',
-          ExpressionAttributeValues: { ':payload': { B: crypto.getRandomValues(new Uint8Array(options.itemBytes)) }, ':round': { N: String(round) } },
+          ExpressionAttributeValues: {
+            ':payload': { B: crypto.getRandomValues(new Uint8Array(options.itemBytes)) },
+            ':round': { N: String(round) },
+          },
         }),
       );
     }
     await client.send(
-      new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: 'p' } }, Limit: options.limit }),
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: 'p' } },
+        Limit: options.limit,
+      }),
     );
     await options.afterRound?.(round);
   }
@@ -128,19 +154,33 @@ async function main(): Promise<void> {
   const server = dynalite({ path: dataDir, createTableMs: 0 });
   await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   const tableName = 'leak';
   try {
     await createLeakTable(client, tableName);
-    console.log(`dynalite ${endpoint} on ${dataDir}: ${rounds} rounds × (${items} UpdateItem of ${itemBytes} B + 1 Query, Limit ${limit ?? 'none'})`);
+    console.log(
+      `dynalite ${endpoint} on ${dataDir}: ${rounds} rounds × (${items} UpdateItem of ${itemBytes} B + 1 Query, Limit ${limit ?? 'none'})`,
+    );
     console.log('round  updates  queries  data-dir MB  open iterators');
     const report = async (round: number): Promise<void> => {
       const megabytes = (await directoryBytes(dataDir)) / 1e6;
-      console.log(`${String(round).padStart(5)}  ${String(round * items).padStart(7)}  ${String(round).padStart(7)}  ${megabytes.toFixed(1).padStart(11)}  ${String(openIterators()).padStart(14)}`);
+      console.log(
+        `${String(round).padStart(5)}  ${String(round * items).padStart(7)}  ${String(round).padStart(7)}  ${megabytes.toFixed(1).padStart(11)}  ${String(openIterators()).padStart(14)}`,
+      );
     };
     const every = Math.max(1, Math.floor(rounds / 10));
     await report(0);
-    await rewriteAndQuery(client, tableName, { rounds, items, itemBytes, limit, afterRound: (round) => (round % every === 0 ? report(round) : Promise.resolve()) });
+    await rewriteAndQuery(client, tableName, {
+      rounds,
+      items,
+      itemBytes,
+      limit,
+      afterRound: (round) => (round % every === 0 ? report(round) : Promise.resolve()),
+    });
   } finally {
     client.destroy();
     await new Promise<void>((closed) => {

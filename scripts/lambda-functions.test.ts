@@ -20,7 +20,17 @@ describe('LAMBDA_FUNCTIONS', () => {
   });
 
   it('LAMBDA_FUNCTIONS lists the nine functions of the deployment (the agents run in the AgentCore Runtime, whose code agent-code publishes)', () => {
-    expect(LAMBDA_FUNCTIONS.map((fn) => fn.name)).toEqual(['api', 'slack', 'agent-code', 'check-drift', 'recalibrate', 'update-profile', 'notify', 'collector', 'alerts']);
+    expect(LAMBDA_FUNCTIONS.map((fn) => fn.name)).toEqual([
+      'api',
+      'slack',
+      'agent-code',
+      'check-drift',
+      'recalibrate',
+      'update-profile',
+      'notify',
+      'collector',
+      'alerts',
+    ]);
     expect(Object.isFrozen(LAMBDA_FUNCTIONS)).toBe(true);
   });
 

@@ -82,9 +82,11 @@ function parseOptions(args: readonly string[]): SoakOptions {
     throw new UsageError(`--minutes must be a number in (0, 1440], got '${values.minutes ?? ''}'`);
   }
   const apiRps = Number(values['api-rps']);
-  if (!Number.isFinite(apiRps) || apiRps < 0 || apiRps > 1000) throw new UsageError(`--api-rps must be a number in [0, 1000], got '${values['api-rps']}'`);
+  if (!Number.isFinite(apiRps) || apiRps < 0 || apiRps > 1000)
+    throw new UsageError(`--api-rps must be a number in [0, 1000], got '${values['api-rps']}'`);
   const speed = values.speed === undefined ? undefined : Number(values.speed);
-  if (speed !== undefined && (!Number.isFinite(speed) || speed <= 0)) throw new UsageError(`--speed must be a positive number, got '${values.speed}'`);
+  if (speed !== undefined && (!Number.isFinite(speed) || speed <= 0))
+    throw new UsageError(`--speed must be a positive number, got '${values.speed}'`);
   return { minutes, apiRps, speed, keepData: values['keep-data'] };
 }
 
@@ -96,7 +98,15 @@ interface StartedServer {
 
 /** Starts `vgac start --port 0` on `dataDir` and resolves once the banner names the dashboard's URL. */
 function startServer(dataDir: string, speed: number | undefined): Promise<StartedServer> {
-  const args = ['bin/vgac.js', 'start', '--port', '0', '--data-dir', dataDir, ...(speed === undefined ? [] : ['--speed', String(speed)])];
+  const args = [
+    'bin/vgac.js',
+    'start',
+    '--port',
+    '0',
+    '--data-dir',
+    dataDir,
+    ...(speed === undefined ? [] : ['--speed', String(speed)]),
+  ];
   const child = spawn(process.execPath, args, {
     cwd: REPOSITORY_ROOT,
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
@@ -115,7 +125,9 @@ function startServer(dataDir: string, speed: number | undefined): Promise<Starte
   return new Promise((started, failed) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      failed(new Error(`vgac start printed no dashboard URL within ${START_TIMEOUT_MS / 1000} s:\n${output}${stderrTail}`));
+      failed(
+        new Error(`vgac start printed no dashboard URL within ${START_TIMEOUT_MS / 1000} s:\n${output}${stderrTail}`),
+      );
     }, START_TIMEOUT_MS);
     const onData = (): void => {
       const match = /Dashboard\s+(http:\/\/[^\s/]+)\//.exec(output);
@@ -156,7 +168,10 @@ async function sample(dataDir: string, pid: number, elapsedMs: number): Promise<
     directoryBytes(join(dataDir, 's3')),
     residentKb(pid),
   ]);
-  const logBytes = await readFile(join(dataDir, 'vgac.log')).then((log) => log.length, () => 0);
+  const logBytes = await readFile(join(dataDir, 'vgac.log')).then(
+    (log) => log.length,
+    () => 0,
+  );
   return { elapsedMs, dataDirBytes, dynamoBytes, s3Bytes, logBytes, rssKb };
 }
 
@@ -216,7 +231,12 @@ function startApiLoad(url: string, rps: number): { readonly counters: LoadCounte
 
   const post = (path: string, body: unknown, onOk?: () => void): void => {
     counters.sent += 1;
-    const request = fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) })
+    const request = fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(30_000),
+    })
       .then(async (response) => {
         if (response.ok) {
           await response.arrayBuffer();
@@ -225,7 +245,8 @@ function startApiLoad(url: string, rps: number): { readonly counters: LoadCounte
         } else {
           const kind = `HTTP ${response.status}`;
           const answer = await response.text();
-          if (!counters.failures.has(kind)) console.log(`soak: first ${kind} from POST ${path}: ${answer.slice(0, 300)}`);
+          if (!counters.failures.has(kind))
+            console.log(`soak: first ${kind} from POST ${path}: ${answer.slice(0, 300)}`);
           counters.failures.set(kind, (counters.failures.get(kind) ?? 0) + 1);
         }
       })
@@ -244,7 +265,13 @@ function startApiLoad(url: string, rps: number): { readonly counters: LoadCounte
     }
     const clusterId = CLUSTERS[tick % CLUSTERS.length] as string;
     const jobType = JOB_TYPES[Math.floor(random() * JOB_TYPES.length)] as string;
-    const job = { cluster_id: clusterId, gpus: 1 + Math.floor(random() * 8), queue: 'gpu', namespace: 'research', job_type: jobType };
+    const job = {
+      cluster_id: clusterId,
+      gpus: 1 + Math.floor(random() * 8),
+      queue: 'gpu',
+      namespace: 'research',
+      job_type: jobType,
+    };
     const kind = tick % 3;
     tick += 1;
     if (kind === 0) return post('/api/predict/wait', job);
@@ -252,7 +279,11 @@ function startApiLoad(url: string, rps: number): { readonly counters: LoadCounte
     if (kind === 2 && pending !== undefined) {
       awaitingOutcome.shift();
       // Exponential waits around 10 minutes: both long and short outcomes for either cluster.
-      return post('/api/outcomes', { cluster_id: pending.clusterId, job_id: pending.jobId, wait_seconds: Math.round(-600 * Math.log(1 - random())) });
+      return post('/api/outcomes', {
+        cluster_id: pending.clusterId,
+        job_id: pending.jobId,
+        wait_seconds: Math.round(-600 * Math.log(1 - random())),
+      });
     }
     jobNumber += 1;
     const jobId = `soak-${jobNumber}`;
@@ -289,7 +320,11 @@ function row(current: Sample, load: LoadCounters | undefined, previousOk: number
   ];
   if (load !== undefined) {
     const failed = [...load.failures.values()].reduce((sum, count) => sum + count, 0);
-    columns.push(String(load.ok - previousOk).padStart(8), String(failed).padStart(7), String(load.skipped).padStart(8));
+    columns.push(
+      String(load.ok - previousOk).padStart(8),
+      String(failed).padStart(7),
+      String(load.skipped).padStart(8),
+    );
   }
   return columns.join('  ');
 }
@@ -297,7 +332,8 @@ function row(current: Sample, load: LoadCounters | undefined, previousOk: number
 /** The sample closest to `elapsedMs`. */
 function sampleNear(samples: readonly Sample[], elapsedMs: number): Sample {
   let best = samples[0] as Sample;
-  for (const candidate of samples) if (Math.abs(candidate.elapsedMs - elapsedMs) < Math.abs(best.elapsedMs - elapsedMs)) best = candidate;
+  for (const candidate of samples)
+    if (Math.abs(candidate.elapsedMs - elapsedMs) < Math.abs(best.elapsedMs - elapsedMs)) best = candidate;
   return best;
 }
 
@@ -306,7 +342,9 @@ async function soak(options: SoakOptions): Promise<number> {
   const sampleMs = durationMs < SHORT_RUN_MS ? SHORT_RUN_SAMPLE_MS : LONG_RUN_SAMPLE_MS;
   const referenceMs = Math.min(SOAK_REFERENCE_MS, durationMs / 12);
   const dataDir = await mkdtemp(join(tmpdir(), 'vgac-soak-'));
-  console.log(`soak: vgac start on ${dataDir} for ${options.minutes} min, API load ${options.apiRps} requests/s; a sample every ${sampleMs / 1000} s`);
+  console.log(
+    `soak: vgac start on ${dataDir} for ${options.minutes} min, API load ${options.apiRps} requests/s; a sample every ${sampleMs / 1000} s`,
+  );
   const server = await startServer(dataDir, options.speed);
   const pid = server.child.pid;
   if (pid === undefined) throw new Error('vgac start has no pid');
@@ -315,7 +353,9 @@ async function soak(options: SoakOptions): Promise<number> {
   void server.exited.then((code) => (serverExit = code));
 
   const load = options.apiRps > 0 ? startApiLoad(server.url, options.apiRps) : undefined;
-  console.log(`elapsed  data dir MB  dynamodb MB  s3 MB  log MB  RSS MB${load === undefined ? '' : '  ok/sample  failed  skipped'}`);
+  console.log(
+    `elapsed  data dir MB  dynamodb MB  s3 MB  log MB  RSS MB${load === undefined ? '' : '  ok/sample  failed  skipped'}`,
+  );
   const startedMs = performance.now();
   const samples: Sample[] = [];
   let previousOk = 0;
@@ -367,7 +407,8 @@ async function soak(options: SoakOptions): Promise<number> {
   const rssRatio = end.rssKb / reference.rssKb;
   const middle = sampleNear(samples, end.elapsedMs / 2);
   const first = samples[0] as Sample;
-  const perMinute = (from: Sample, to: Sample): string => megabytes(((to.dynamoBytes - from.dynamoBytes) / (to.elapsedMs - from.elapsedMs)) * 60_000);
+  const perMinute = (from: Sample, to: Sample): string =>
+    megabytes(((to.dynamoBytes - from.dynamoBytes) / (to.elapsedMs - from.elapsedMs)) * 60_000);
   const failed = load === undefined ? 0 : [...load.counters.failures.values()].reduce((sum, count) => sum + count, 0);
   const sizeOk = sizeRatio <= SOAK_MAX_SIZE_RATIO;
   const rssOk = rssRatio <= SOAK_MAX_RSS_RATIO;
@@ -375,7 +416,9 @@ async function soak(options: SoakOptions): Promise<number> {
     `summary: data dir ${megabytes(reference.dataDirBytes)} MB at ${clock(reference.elapsedMs).trim()} → ${megabytes(end.dataDirBytes)} MB at ${clock(end.elapsedMs).trim()}: ` +
       `${sizeRatio.toFixed(2)}× (target ≤ ${SOAK_MAX_SIZE_RATIO}×: ${sizeOk ? 'met' : 'MISSED'}; dynamodb ${dynamoRatio.toFixed(2)}×); ` +
       `RSS ${(reference.rssKb / 1000).toFixed(0)} → ${(end.rssKb / 1000).toFixed(0)} MB: ${rssRatio.toFixed(2)}× (target ≤ ${SOAK_MAX_RSS_RATIO}×: ${rssOk ? 'met' : 'MISSED'})` +
-      (load === undefined ? '' : `; API ${load.counters.ok} ok, ${failed} failed${failed > 0 ? ` (${[...load.counters.failures].map(([kind, count]) => `${kind}×${count}`).join(' ')})` : ''}, ${load.counters.skipped} skipped`),
+      (load === undefined
+        ? ''
+        : `; API ${load.counters.ok} ok, ${failed} failed${failed > 0 ? ` (${[...load.counters.failures].map(([kind, count]) => `${kind}×${count}`).join(' ')})` : ''}, ${load.counters.skipped} skipped`),
   );
   console.log(
     `summary: dynamodb grew ${perMinute(first, middle)} MB/min in the first half, ${perMinute(middle, end)} MB/min in the second; ` +
@@ -389,8 +432,11 @@ async function main(args: readonly string[]): Promise<number> {
   try {
     options = parseOptions(args);
   } catch (error) {
-    if (!(error instanceof UsageError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS'))) throw error;
-    console.error(`soak: ${(error as Error).message}\nusage: npm run soak -- --minutes N [--api-rps R] [--speed S] [--keep-data]`);
+    if (!(error instanceof UsageError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')))
+      throw error;
+    console.error(
+      `soak: ${(error as Error).message}\nusage: npm run soak -- --minutes N [--api-rps R] [--speed S] [--keep-data]`,
+    );
     return 2;
   }
   try {

@@ -29,14 +29,23 @@ describe('cfn-lint', () => {
 
     expect(parsed.findings).toEqual([
       { severity: 'warning', rule: 'W2001', line: 3, message: 'Parameter Unused not used.' },
-      { severity: 'error', rule: 'E3002', line: 10, message: "Additional properties are not allowed ('Bogus' was unexpected)" },
+      {
+        severity: 'error',
+        rule: 'E3002',
+        line: 10,
+        message: "Additional properties are not allowed ('Bogus' was unexpected)",
+      },
       { severity: 'informational', rule: 'I3011', line: 5, message: 'Note: a: b' },
     ]);
     expect(parsed.unparsed).toEqual(['Traceback (most recent call last):']);
   });
 
   it('findExecutable returns the first executable file of that name on the path, skipping non-executable files and directories', async () => {
-    const [plain, folder, runnable] = ['plain', 'folder', 'runnable'].map((name) => join(directory, name)) as [string, string, string];
+    const [plain, folder, runnable] = ['plain', 'folder', 'runnable'].map((name) => join(directory, name)) as [
+      string,
+      string,
+      string,
+    ];
     await Promise.all([plain, folder, runnable].map((path) => mkdir(path)));
     await writeFile(join(plain, 'tool'), '#!/bin/sh\n');
     await mkdir(join(folder, 'tool'));
@@ -52,7 +61,9 @@ describe('cfn-lint', () => {
     const outcome = await runCfnLint('/bin/false', join(directory, 'template.yaml'));
 
     expect(outcome).toMatchObject({ status: 'failed', executable: '/bin/false' });
-    expect(outcome.status === 'failed' ? outcome.message : '').toMatch(/^Command failed: \/bin\/false --format parseable -- /);
+    expect(outcome.status === 'failed' ? outcome.message : '').toMatch(
+      /^Command failed: \/bin\/false --format parseable -- /,
+    );
   });
 
   it('runCfnLint reports a missing executable as a failed run', async () => {

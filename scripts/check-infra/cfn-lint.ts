@@ -52,7 +52,11 @@ export function findExecutable(name: string, pathVariable: string | undefined = 
 }
 
 const FINDING = /^(.*):(\d+):(\d+):(\d+):(\d+):([EWI])(\d{4}):(.*)$/;
-const SEVERITY_OF: Readonly<Record<string, Severity>> = { E: Severity.error, W: Severity.warning, I: Severity.informational };
+const SEVERITY_OF: Readonly<Record<string, Severity>> = {
+  E: Severity.error,
+  W: Severity.warning,
+  I: Severity.informational,
+};
 
 /** Findings of cfn-lint's parseable output, and the non-empty lines that are not findings. */
 export function parseCfnLintOutput(text: string): { findings: CfnLintFinding[]; unparsed: string[] } {
@@ -65,8 +69,23 @@ export function parseCfnLintOutput(text: string): { findings: CfnLintFinding[]; 
       unparsed.push(line);
       continue;
     }
-    const [, , lineNumber, , , , letter, digits, message] = match as unknown as [string, string, string, string, string, string, string, string, string];
-    findings.push({ severity: SEVERITY_OF[letter] as Severity, rule: `${letter}${digits}`, line: Number(lineNumber), message });
+    const [, , lineNumber, , , , letter, digits, message] = match as unknown as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    findings.push({
+      severity: SEVERITY_OF[letter] as Severity,
+      rule: `${letter}${digits}`,
+      line: Number(lineNumber),
+      message,
+    });
   }
   return { findings, unparsed };
 }
@@ -74,16 +93,25 @@ export function parseCfnLintOutput(text: string): { findings: CfnLintFinding[]; 
 /** Runs `executable` over `templatePath`; a cfn-lint failure (exit 1, unreadable output) is an outcome, not a throw. */
 export function runCfnLint(executable: string, templatePath: string): Promise<CfnLintOutcome> {
   return new Promise((resolvePromise) => {
-    execFile(executable, ['--format', 'parseable', '--', templatePath], { timeout: CFN_LINT_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const exitCode = error === null ? 0 : typeof error.code === 'number' ? error.code : undefined;
-      const { findings, unparsed } = parseCfnLintOutput(stdout);
-      // Bit 1 is cfn-lint's own failure; no exit code means it did not run (missing, killed on timeout).
-      if (exitCode === undefined || (exitCode & 1) === 1 || unparsed.length > 0) {
-        const detail = [stderr, ...unparsed, error?.message ?? ''].join('\n').split('\n').find((line) => line.trim() !== '') ?? `exit status ${String(exitCode)}`;
-        resolvePromise({ status: 'failed', executable, message: detail.trim() });
-        return;
-      }
-      resolvePromise({ status: 'ran', executable, findings });
-    });
+    execFile(
+      executable,
+      ['--format', 'parseable', '--', templatePath],
+      { timeout: CFN_LINT_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const exitCode = error === null ? 0 : typeof error.code === 'number' ? error.code : undefined;
+        const { findings, unparsed } = parseCfnLintOutput(stdout);
+        // Bit 1 is cfn-lint's own failure; no exit code means it did not run (missing, killed on timeout).
+        if (exitCode === undefined || (exitCode & 1) === 1 || unparsed.length > 0) {
+          const detail =
+            [stderr, ...unparsed, error?.message ?? '']
+              .join('\n')
+              .split('\n')
+              .find((line) => line.trim() !== '') ?? `exit status ${String(exitCode)}`;
+          resolvePromise({ status: 'failed', executable, message: detail.trim() });
+          return;
+        }
+        resolvePromise({ status: 'ran', executable, findings });
+      },
+    );
   });
 }

@@ -58,7 +58,9 @@ describe('parseTemplate', () => {
   it('parseTemplate reads scalars as YAML 1.1 does (PyYAML reference)', () => {
     // Reference: /usr/bin/python3 -c 'import yaml; print(yaml.safe_load("a: 010\nb: 1:20\nc: yes\nd: y\ne: on\nf: 0x1F\nh: Off\ni: n\nj: 1_000\nk: 0b101\n"))'
     // → {'a': 8, 'b': 80, 'c': True, 'd': 'y', 'e': True, 'f': 31, 'h': False, 'i': 'n', 'j': 1000, 'k': 5}
-    const { document } = parseTemplate('a: 010\nb: 1:20\nc: yes\nd: y\ne: on\nf: 0x1F\nh: Off\ni: n\nj: 1_000\nk: 0b101\n');
+    const { document } = parseTemplate(
+      'a: 010\nb: 1:20\nc: yes\nd: y\ne: on\nf: 0x1F\nh: Off\ni: n\nj: 1_000\nk: 0b101\n',
+    );
 
     expect(document).toEqual({ a: 8, b: 80, c: true, d: 'y', e: true, f: 31, h: false, i: 'n', j: 1000, k: 5 });
   });
@@ -105,8 +107,20 @@ describe('parseTemplate', () => {
     const { lineOwners } = parseTemplate(text);
 
     expect(lineOwners).toEqual([
-      'Parameters', 'Parameters.ModelId', 'Parameters.ModelId', 'Resources', 'Resources', 'Table', 'Table',
-      'Fn', 'Fn', 'Fn', 'Fn', 'Outputs', 'Outputs.Url', 'Outputs.Url',
+      'Parameters',
+      'Parameters.ModelId',
+      'Parameters.ModelId',
+      'Resources',
+      'Resources',
+      'Table',
+      'Table',
+      'Fn',
+      'Fn',
+      'Fn',
+      'Fn',
+      'Outputs',
+      'Outputs.Url',
+      'Outputs.Url',
     ]);
   });
 });

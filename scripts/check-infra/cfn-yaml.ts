@@ -13,20 +13,60 @@
  * - duplicate keys and unknown tags are errors, not warnings.
  * Reference: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-formats.html
  */
-import { Pair, Scalar, YAMLMap, isMap, isPair, isScalar, parseDocument, visit, type CollectionTag, type ScalarTag, type Tags } from 'yaml';
+import {
+  Pair,
+  Scalar,
+  YAMLMap,
+  isMap,
+  isPair,
+  isScalar,
+  parseDocument,
+  visit,
+  type CollectionTag,
+  type ScalarTag,
+  type Tags,
+} from 'yaml';
 import { InvalidInputError } from '../../src/core/errors.ts';
 
 /** Intrinsics written `!Name` that become `{ 'Fn::Name': operand }`. */
 const FN_SHORT_FORMS = [
-  'And', 'Base64', 'Cidr', 'Equals', 'FindInMap', 'GetAZs', 'If', 'ImportValue', 'Join', 'Not', 'Or', 'Select', 'Split', 'Sub',
-  'Length', 'ToJsonString',
+  'And',
+  'Base64',
+  'Cidr',
+  'Equals',
+  'FindInMap',
+  'GetAZs',
+  'If',
+  'ImportValue',
+  'Join',
+  'Not',
+  'Or',
+  'Select',
+  'Split',
+  'Sub',
+  'Length',
+  'ToJsonString',
 ] as const;
 
-const UNSUPPORTED_TAGS = new Set(['binary', 'omap', 'pairs', 'set', 'timestamp', 'merge', 'bool'].map((name) => `tag:yaml.org,2002:${name}`));
+const UNSUPPORTED_TAGS = new Set(
+  ['binary', 'omap', 'pairs', 'set', 'timestamp', 'merge', 'bool'].map((name) => `tag:yaml.org,2002:${name}`),
+);
 
 const PYYAML_BOOLEANS: ScalarTag[] = [
-  { tag: 'tag:yaml.org,2002:bool', identify: (value) => value === true, default: true, test: /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/, resolve: () => true },
-  { tag: 'tag:yaml.org,2002:bool', identify: (value) => value === false, default: true, test: /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/, resolve: () => false },
+  {
+    tag: 'tag:yaml.org,2002:bool',
+    identify: (value) => value === true,
+    default: true,
+    test: /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/,
+    resolve: () => true,
+  },
+  {
+    tag: 'tag:yaml.org,2002:bool',
+    identify: (value) => value === false,
+    default: true,
+    test: /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/,
+    resolve: () => false,
+  },
 ];
 
 function wrap(key: string, node: unknown): YAMLMap {
@@ -78,20 +118,28 @@ export function parseTemplate(text: string, source = 'template.yaml'): ParsedTem
     merge: false,
     uniqueKeys: true,
     prettyErrors: false,
-    customTags: (defaults: Tags) => [...defaults.filter((tag) => typeof tag !== 'object' || !UNSUPPORTED_TAGS.has(tag.tag)), ...PYYAML_BOOLEANS, ...intrinsicTags()],
+    customTags: (defaults: Tags) => [
+      ...defaults.filter((tag) => typeof tag !== 'object' || !UNSUPPORTED_TAGS.has(tag.tag)),
+      ...PYYAML_BOOLEANS,
+      ...intrinsicTags(),
+    ],
   });
-  const problems = [...document.errors, ...document.warnings].map((problem) => `${problem.message.split('\n')[0] ?? problem.code}`);
+  const problems = [...document.errors, ...document.warnings].map(
+    (problem) => `${problem.message.split('\n')[0] ?? problem.code}`,
+  );
   visit(document, {
     Alias(_key, node) {
       problems.push(`alias *${node.source} (CloudFormation does not support YAML aliases)`);
     },
     Pair(_key, pair) {
-      if (isScalar(pair.key) && pair.key.value === '<<') problems.push('merge key << (CloudFormation does not support hash merges)');
+      if (isScalar(pair.key) && pair.key.value === '<<')
+        problems.push('merge key << (CloudFormation does not support hash merges)');
     },
   });
   if (problems.length > 0) throw new InvalidInputError(`${source}: ${problems.slice(0, 3).join('; ')}`);
   const value: unknown = document.toJS({ maxAliasCount: 0 });
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidInputError(`${source}: a template must be a mapping`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new InvalidInputError(`${source}: a template must be a mapping`);
   return { document: value as Record<string, unknown>, text, lineOwners: lineOwners(text, document.contents) };
 }
 
@@ -134,4 +182,3 @@ function lineOwners(text: string, contents: unknown): string[] {
   }
   return owners;
 }
-

@@ -38,6 +38,7 @@ export const COLD_START_NEEDS: Readonly<Record<string, ColdStartNeeds>> = Object
 /** The needs of a function of LAMBDA_FUNCTIONS; throws for one missing from the table (a new function must be added). */
 export function coldStartNeeds(logicalId: string): ColdStartNeeds {
   const needs = COLD_START_NEEDS[logicalId];
-  if (needs === undefined || !LAMBDA_FUNCTIONS.some((fn) => fn.logicalId === logicalId)) throw new Error(`no cold-start needs listed for '${logicalId}'`);
+  if (needs === undefined || !LAMBDA_FUNCTIONS.some((fn) => fn.logicalId === logicalId))
+    throw new Error(`no cold-start needs listed for '${logicalId}'`);
   return needs;
 }

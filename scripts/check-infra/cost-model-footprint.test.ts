@@ -32,7 +32,7 @@ function alarmMetricReads(alarm: Json): number {
   return metrics.length > 0 ? metrics.filter((metric) => metric.MetricStat !== undefined).length : 1;
 }
 
-describe('the cost model\'s CloudWatch footprint', () => {
+describe("the cost model's CloudWatch footprint", () => {
   it('DEFAULT_USAGE.cloudwatchCustomMetrics = the metric names the code emits × their one dimension set (+ ModelUnavailable)', () => {
     const emitted = Object.values(MetricName) as string[];
     const pending = emitted.includes(MODEL_UNAVAILABLE) ? 0 : 1;
@@ -45,13 +45,15 @@ describe('the cost model\'s CloudWatch footprint', () => {
     const files = await readSourceFiles(ROOT, ['src']);
     const offenders = files
       .filter((file) => file.path.endsWith('.ts') && !file.path.endsWith('.test.ts'))
-      .filter((file) => /\.(addDimension|addDimensions|setDefaultDimensions|singleMetric)\(|defaultDimensions\s*:/.test(file.text))
+      .filter((file) =>
+        /\.(addDimension|addDimensions|setDefaultDimensions|singleMetric)\(|defaultDimensions\s*:/.test(file.text),
+      )
       .map((file) => file.path);
 
     expect(offenders).toEqual([]);
   });
 
-  it('DEFAULT_USAGE.cloudwatchAlarmMetrics = the metrics the template\'s alarms read (+ the ModelUnavailable alarm)', () => {
+  it("DEFAULT_USAGE.cloudwatchAlarmMetrics = the metrics the template's alarms read (+ the ModelUnavailable alarm)", () => {
     const alarms = ofType('AWS::CloudWatch::Alarm');
     const reads = alarms.reduce((sum, alarm) => sum + alarmMetricReads(alarm.properties), 0);
     const pending = alarms.some((alarm) => alarm.properties.MetricName === MODEL_UNAVAILABLE) ? 0 : 1;
@@ -59,11 +61,11 @@ describe('the cost model\'s CloudWatch footprint', () => {
     expect(DEFAULT_USAGE.cloudwatchAlarmMetrics).toBe(reads + pending);
   });
 
-  it('DEFAULT_USAGE.cloudwatchDashboards = the template\'s CloudWatch dashboards', () => {
+  it("DEFAULT_USAGE.cloudwatchDashboards = the template's CloudWatch dashboards", () => {
     expect(DEFAULT_USAGE.cloudwatchDashboards).toBe(ofType('AWS::CloudWatch::Dashboard').length);
   });
 
-  it('the cost model\'s log retention, Lambda memory and traced dashboard requests are the template\'s', () => {
+  it("the cost model's log retention, Lambda memory and traced dashboard requests are the template's", () => {
     const parameters = template.Parameters as Record<string, Json>;
     const globals = (template.Globals as Json).Function as Json;
 

@@ -44,10 +44,18 @@ Resources:
 
 const REPOSITORY = join(import.meta.dirname, '../..');
 
-async function runMain(root: string, args: readonly string[], environment: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stdout: string; stderr: string }> {
+async function runMain(
+  root: string,
+  args: readonly string[],
+  environment: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     // Run from the repository so `--import tsx` resolves; --root points the check at the fixture.
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', MAIN, '--root', root, ...args], { cwd: REPOSITORY, env: environment });
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', MAIN, '--root', root, ...args],
+      { cwd: REPOSITORY, env: environment },
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failure = error as { code: number; stdout: string; stderr: string };
@@ -62,7 +70,10 @@ describe('check-infra main', () => {
     root = await mkdtemp(join(tmpdir(), 'vgac-infra-'));
     await mkdir(join(root, 'src/core'), { recursive: true });
     await mkdir(join(root, 'scripts'), { recursive: true });
-    await writeFile(join(root, 'src/core/clean.ts'), "export const model = 'anthropic.claude-3-haiku-20240307-v1:0';\n");
+    await writeFile(
+      join(root, 'src/core/clean.ts'),
+      "export const model = 'anthropic.claude-3-haiku-20240307-v1:0';\n",
+    );
   });
 
   afterEach(async () => {
@@ -75,8 +86,12 @@ describe('check-infra main', () => {
 
     const report = await checkInfra(root, join(root, 'template.yaml'), { cfnLint: 'off' });
 
-    expect(report.templateViolations.map((violation) => [violation.rule, violation.logicalId])).toEqual([[RuleId.forbiddenResource, 'Box']]);
-    expect(report.sourceViolations.map((violation) => [violation.file, violation.line])).toEqual([['scripts/bad.ts', 3]]);
+    expect(report.templateViolations.map((violation) => [violation.rule, violation.logicalId])).toEqual([
+      [RuleId.forbiddenResource, 'Box'],
+    ]);
+    expect(report.sourceViolations.map((violation) => [violation.file, violation.line])).toEqual([
+      ['scripts/bad.ts', 3],
+    ]);
     expect(report.filesScanned).toBe(2);
     expect(report.resourcesChecked).toBe(4);
     expect(report.cfnLint).toEqual({ status: 'off' });
@@ -85,7 +100,10 @@ describe('check-infra main', () => {
   it('check-infra exits 0 on a clean repository, 1 on a violation, 2 on an unreadable template', async () => {
     await writeFile(join(root, 'template.yaml'), GOOD_TEMPLATE);
     await writeFile(join(root, 'broken.yaml'), 'Resources: [unclosed');
-    await writeFile(join(root, 'provisioned.yaml'), `${GOOD_TEMPLATE}  Old: { Type: AWS::DynamoDB::Table, Properties: { BillingMode: PROVISIONED } }\n`);
+    await writeFile(
+      join(root, 'provisioned.yaml'),
+      `${GOOD_TEMPLATE}  Old: { Type: AWS::DynamoDB::Table, Properties: { BillingMode: PROVISIONED } }\n`,
+    );
 
     const clean = await runMain(root, ['--no-cfn-lint']);
     const violating = await runMain(root, ['provisioned.yaml', '--no-cfn-lint']);
@@ -96,7 +114,9 @@ describe('check-infra main', () => {
     expect(clean.stdout).not.toContain('cfn-lint');
     expect(clean.stdout).toMatch(/check-infra: OK — 3 resources/);
     expect(violating.code).toBe(1);
-    expect(violating.stdout).toContain('✗ [dynamodb-on-demand] Old: BillingMode is "PROVISIONED"; must be PAY_PER_REQUEST');
+    expect(violating.stdout).toContain(
+      '✗ [dynamodb-on-demand] Old: BillingMode is "PROVISIONED"; must be PAY_PER_REQUEST',
+    );
     expect(broken.code).toBe(2);
     expect(broken.stderr).toMatch(/^check-infra: .*broken\.yaml: /);
     expect(missing.code).toBe(2);
@@ -124,7 +144,9 @@ describe('check-infra main', () => {
 
     if (installed) {
       expect(run.code).toBe(1);
-      expect(run.stdout).toMatch(/^✗ \[cfn-lint E3002\] .*lintable\.yaml:10: Additional properties are not allowed \('Bogus' was unexpected\)$/m);
+      expect(run.stdout).toMatch(
+        /^✗ \[cfn-lint E3002\] .*lintable\.yaml:10: Additional properties are not allowed \('Bogus' was unexpected\)$/m,
+      );
       expect(run.stdout).toMatch(/^! \[cfn-lint W2001\] .*lintable\.yaml:3: Parameter Unused not used\.$/m);
       expect(run.stdout).toContain('check-infra: cfn-lint: 1 error, 1 warning\n');
       expect(run.stdout).toContain('check-infra: 1 violation — 1 resources');
@@ -137,16 +159,22 @@ describe('check-infra main', () => {
 
 describe('cfnLintLines', () => {
   it('cfnLintLines counts cfn-lint errors and its own failure as violations, and prints warnings without counting them', () => {
-    const ran = cfnLintLines({
-      status: 'ran',
-      executable: '/usr/bin/cfn-lint',
-      findings: [
-        { severity: 'error', rule: 'E3030', line: 12, message: "'XML' is not one of ['Text', 'JSON']" },
-        { severity: 'warning', rule: 'W2001', line: 3, message: 'Parameter Unused not used.' },
-        { severity: 'error', rule: 'E3002', line: 20, message: 'Additional properties are not allowed' },
-      ],
-    }, 'template.yaml');
-    const failed = cfnLintLines({ status: 'failed', executable: '/usr/bin/cfn-lint', message: 'Traceback (most recent call last):' }, 'template.yaml');
+    const ran = cfnLintLines(
+      {
+        status: 'ran',
+        executable: '/usr/bin/cfn-lint',
+        findings: [
+          { severity: 'error', rule: 'E3030', line: 12, message: "'XML' is not one of ['Text', 'JSON']" },
+          { severity: 'warning', rule: 'W2001', line: 3, message: 'Parameter Unused not used.' },
+          { severity: 'error', rule: 'E3002', line: 20, message: 'Additional properties are not allowed' },
+        ],
+      },
+      'template.yaml',
+    );
+    const failed = cfnLintLines(
+      { status: 'failed', executable: '/usr/bin/cfn-lint', message: 'Traceback (most recent call last):' },
+      'template.yaml',
+    );
 
     expect(ran).toEqual({
       lines: [
@@ -157,8 +185,13 @@ describe('cfnLintLines', () => {
       ],
       violations: 2,
     });
-    expect(failed).toEqual({ lines: ['✗ [cfn-lint] /usr/bin/cfn-lint failed: Traceback (most recent call last):'], violations: 1 });
+    expect(failed).toEqual({
+      lines: ['✗ [cfn-lint] /usr/bin/cfn-lint failed: Traceback (most recent call last):'],
+      violations: 1,
+    });
     expect(cfnLintLines({ status: 'off' }, 'template.yaml')).toEqual({ lines: [], violations: 0 });
-    expect(cfnLintLines({ status: 'ran', executable: 'cfn-lint', findings: [] }, 'template.yaml').lines).toEqual(['check-infra: cfn-lint: 0 errors, 0 warnings']);
+    expect(cfnLintLines({ status: 'ran', executable: 'cfn-lint', findings: [] }, 'template.yaml').lines).toEqual([
+      'check-infra: cfn-lint: 0 errors, 0 warnings',
+    ]);
   });
 });

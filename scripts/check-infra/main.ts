@@ -41,13 +41,22 @@ export interface CheckInfraOptions {
   readonly path?: string;
 }
 
-export async function checkInfra(rootDirectory: string, templatePath: string, options: CheckInfraOptions = {}): Promise<InfraReport> {
+export async function checkInfra(
+  rootDirectory: string,
+  templatePath: string,
+  options: CheckInfraOptions = {},
+): Promise<InfraReport> {
   const text = await readFile(templatePath, 'utf8');
   const template = parseTemplate(text, templatePath);
   const files = await readSourceFiles(rootDirectory, SCANNED_ROOTS);
   const resources = template.document.Resources;
   const executable = options.cfnLint === 'off' ? undefined : findExecutable(CFN_LINT, options.path);
-  const cfnLint: CfnLintOutcome = options.cfnLint === 'off' ? { status: 'off' } : executable === undefined ? { status: 'absent' } : await runCfnLint(executable, templatePath);
+  const cfnLint: CfnLintOutcome =
+    options.cfnLint === 'off'
+      ? { status: 'off' }
+      : executable === undefined
+        ? { status: 'absent' }
+        : await runCfnLint(executable, templatePath);
   return {
     templateViolations: checkTemplate(template),
     sourceViolations: files.flatMap((file) => checkForbiddenModelInSource(file.path, file.text)),
@@ -65,7 +74,12 @@ export function cfnLintLines(outcome: CfnLintOutcome, templateName: string): { l
     case 'off':
       return { lines: [], violations: 0 };
     case 'absent':
-      return { lines: [`check-infra: ${CFN_LINT} not installed: skipped (Debian has no package; \`pip install cfn-lint\` where PyPI is reachable)`], violations: 0 };
+      return {
+        lines: [
+          `check-infra: ${CFN_LINT} not installed: skipped (Debian has no package; \`pip install cfn-lint\` where PyPI is reachable)`,
+        ],
+        violations: 0,
+      };
     case 'failed':
       return { lines: [`✗ [${RuleId.cfnLint}] ${outcome.executable} failed: ${outcome.message}`], violations: 1 };
     case 'ran': {
@@ -73,7 +87,10 @@ export function cfnLintLines(outcome: CfnLintOutcome, templateName: string): { l
       const errors = count(Severity.error);
       return {
         lines: [
-          ...outcome.findings.map((finding) => `${SEVERITY_MARK[finding.severity]} [${RuleId.cfnLint} ${finding.rule}] ${templateName}:${finding.line}: ${finding.message}`),
+          ...outcome.findings.map(
+            (finding) =>
+              `${SEVERITY_MARK[finding.severity]} [${RuleId.cfnLint} ${finding.rule}] ${templateName}:${finding.line}: ${finding.message}`,
+          ),
           `check-infra: ${CFN_LINT}: ${errors} error${errors === 1 ? '' : 's'}, ${count(Severity.warning)} warning${count(Severity.warning) === 1 ? '' : 's'}`,
         ],
         violations: errors,
@@ -86,12 +103,22 @@ async function main(argv: readonly string[]): Promise<number> {
   let report: InfraReport;
   let templatePath = 'template.yaml';
   try {
-    const { values, positionals } = parseArgs({ args: [...argv], options: { root: { type: 'string' }, 'no-cfn-lint': { type: 'boolean' } }, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      options: { root: { type: 'string' }, 'no-cfn-lint': { type: 'boolean' } },
+      allowPositionals: true,
+      strict: true,
+    });
     const rootDirectory = resolve(values.root ?? process.cwd());
     templatePath = resolve(rootDirectory, positionals[0] ?? 'template.yaml');
-    report = await checkInfra(rootDirectory, templatePath, { cfnLint: values['no-cfn-lint'] === true ? 'off' : 'auto' });
+    report = await checkInfra(rootDirectory, templatePath, {
+      cfnLint: values['no-cfn-lint'] === true ? 'off' : 'auto',
+    });
   } catch (error) {
-    const message = error instanceof VgacError || error instanceof TypeError ? error.message : `cannot read ${templatePath}: ${(error as Error).message}`;
+    const message =
+      error instanceof VgacError || error instanceof TypeError
+        ? error.message
+        : `cannot read ${templatePath}: ${(error as Error).message}`;
     process.stderr.write(`check-infra: ${message}\n`);
     return 2;
   }

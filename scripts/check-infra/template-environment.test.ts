@@ -26,12 +26,21 @@ Resources:
 `).document;
 
 describe('functionEnvironment', () => {
-  it('functionEnvironment merges the Globals Variables with the function\'s own key by key, the function winning', () => {
+  it("functionEnvironment merges the Globals Variables with the function's own key by key, the function winning", () => {
     const environment = functionEnvironment(TEMPLATE, 'Fn');
 
-    expect(environment.merged).toEqual({ SHARED: 'one', OVERRIDDEN: 'own', TABLE: { Ref: 'Table' }, TOPIC: { Ref: 'Topic' } });
+    expect(environment.merged).toEqual({
+      SHARED: 'one',
+      OVERRIDDEN: 'own',
+      TABLE: { Ref: 'Table' },
+      TOPIC: { Ref: 'Topic' },
+    });
     expect(environment.own).toEqual({ OVERRIDDEN: 'own', TOPIC: { Ref: 'Topic' } });
-    expect(functionEnvironment(TEMPLATE, 'Bare').merged).toEqual({ SHARED: 'one', OVERRIDDEN: 'global', TABLE: { Ref: 'Table' } });
+    expect(functionEnvironment(TEMPLATE, 'Bare').merged).toEqual({
+      SHARED: 'one',
+      OVERRIDDEN: 'global',
+      TABLE: { Ref: 'Table' },
+    });
   });
 
   it('functionEnvironment refuses a function the template does not declare', () => {
@@ -43,10 +52,22 @@ describe('resolveWithFakes', () => {
   it('resolveWithFakes gives parameters their Default and resources fakes of their kind in the given region and account', () => {
     const stack = { region: 'eu-west-1', accountId: '210987654321', stackName: 'demo' };
 
-    const resolved = resolveWithFakes(TEMPLATE, {
-      LITERAL: 'text', NUMBER: 3, NAME: { Ref: 'Name' }, COUNT: { Ref: 'Count' }, REGION: { Ref: 'AWS::Region' },
-      TOPIC: { Ref: 'Topic' }, TABLE: { Ref: 'Table' }, BUCKET: { Ref: 'Bucket' }, MACHINE: { Ref: 'Machine' }, FUNCTION: { Ref: 'Fn' },
-    }, stack);
+    const resolved = resolveWithFakes(
+      TEMPLATE,
+      {
+        LITERAL: 'text',
+        NUMBER: 3,
+        NAME: { Ref: 'Name' },
+        COUNT: { Ref: 'Count' },
+        REGION: { Ref: 'AWS::Region' },
+        TOPIC: { Ref: 'Topic' },
+        TABLE: { Ref: 'Table' },
+        BUCKET: { Ref: 'Bucket' },
+        MACHINE: { Ref: 'Machine' },
+        FUNCTION: { Ref: 'Fn' },
+      },
+      stack,
+    );
 
     expect(resolved).toEqual({
       LITERAL: 'text',
@@ -63,13 +84,22 @@ describe('resolveWithFakes', () => {
   });
 
   it('resolveWithFakes uses a given parameter value instead of the Default, and can give one to a parameter without Default', () => {
-    const resolved = resolveWithFakes(TEMPLATE, { NAME: { Ref: 'Name' }, COUNT: { Ref: 'Count' }, NONE: { Ref: 'NoDefault' } }, undefined, { Name: '/other/key', NoDefault: 'given' });
+    const resolved = resolveWithFakes(
+      TEMPLATE,
+      { NAME: { Ref: 'Name' }, COUNT: { Ref: 'Count' }, NONE: { Ref: 'NoDefault' } },
+      undefined,
+      { Name: '/other/key', NoDefault: 'given' },
+    );
 
     expect(resolved).toEqual({ NAME: '/other/key', COUNT: '14', NONE: 'given' });
   });
 
   it('resolveWithFakes names the variable it cannot fake: a parameter without Default, an unknown name, another intrinsic', () => {
-    for (const [name, value] of [['A', { Ref: 'NoDefault' }], ['B', { Ref: 'Nowhere' }], ['C', { 'Fn::GetAtt': ['Topic', 'TopicName'] }]] as const) {
+    for (const [name, value] of [
+      ['A', { Ref: 'NoDefault' }],
+      ['B', { Ref: 'Nowhere' }],
+      ['C', { 'Fn::GetAtt': ['Topic', 'TopicName'] }],
+    ] as const) {
       expect(() => resolveWithFakes(TEMPLATE, { [name]: value })).toThrow(new RegExp(`^cannot fake ${name}:`));
     }
   });

@@ -51,14 +51,21 @@ export interface FakeStack {
 export const DEFAULT_FAKE_STACK: FakeStack = { region: 'us-east-1', accountId: '123456789012', stackName: 'vgac' };
 
 /** The fake value `{Ref: logicalId}` resolves to; undefined for an unknown name. */
-function fakeRef(template: Json, logicalId: string, stack: FakeStack, parameterValues: Readonly<Record<string, string>>): string | undefined {
+function fakeRef(
+  template: Json,
+  logicalId: string,
+  stack: FakeStack,
+  parameterValues: Readonly<Record<string, string>>,
+): string | undefined {
   const parameters = isRecord(template.Parameters) ? template.Parameters : {};
   const parameter = parameters[logicalId];
   if (isRecord(parameter)) {
     const given = parameterValues[logicalId];
     if (given !== undefined) return given;
     const fallback = parameter.Default;
-    return typeof fallback === 'string' || typeof fallback === 'number' || typeof fallback === 'boolean' ? String(fallback) : undefined;
+    return typeof fallback === 'string' || typeof fallback === 'number' || typeof fallback === 'boolean'
+      ? String(fallback)
+      : undefined;
   }
   if (logicalId === 'AWS::Region') return stack.region;
   if (logicalId === 'AWS::AccountId') return stack.accountId;
@@ -92,19 +99,33 @@ function fakeGetAtt(template: Json, logicalId: string, attribute: string, stack:
 }
 
 /** A parameter's value as a deployer gave it, else its Default. */
-function parameterValue(template: Json, name: string, parameterValues: Readonly<Record<string, string>>): string | undefined {
+function parameterValue(
+  template: Json,
+  name: string,
+  parameterValues: Readonly<Record<string, string>>,
+): string | undefined {
   const parameter = isRecord(template.Parameters) ? template.Parameters[name] : undefined;
   if (!isRecord(parameter)) return undefined;
   const fallback = parameter.Default;
-  return parameterValues[name] ?? (typeof fallback === 'string' || typeof fallback === 'number' || typeof fallback === 'boolean' ? String(fallback) : undefined);
+  return (
+    parameterValues[name] ??
+    (typeof fallback === 'string' || typeof fallback === 'number' || typeof fallback === 'boolean'
+      ? String(fallback)
+      : undefined)
+  );
 }
 
 /** The truth of a condition of `template.Conditions` built from Fn::Equals / Fn::Not / Fn::And / Fn::Or / Condition over parameter Refs and literals; undefined when it cannot be told. */
-function conditionValue(template: Json, name: string, parameterValues: Readonly<Record<string, string>>): boolean | undefined {
+function conditionValue(
+  template: Json,
+  name: string,
+  parameterValues: Readonly<Record<string, string>>,
+): boolean | undefined {
   const conditions = isRecord(template.Conditions) ? template.Conditions : {};
   const evaluate = (expression: unknown): boolean | undefined => {
     if (!isRecord(expression)) return undefined;
-    if (typeof expression.Condition === 'string') return conditionValue(template, expression.Condition, parameterValues);
+    if (typeof expression.Condition === 'string')
+      return conditionValue(template, expression.Condition, parameterValues);
     const operand = (value: unknown): string | undefined => {
       if (typeof value === 'string') return value;
       const target = refTarget(value);
@@ -118,7 +139,10 @@ function conditionValue(template: Json, name: string, parameterValues: Readonly<
       const inner = evaluate((expression['Fn::Not'] as unknown[])[0]);
       return inner === undefined ? undefined : !inner;
     }
-    for (const [operator, combine] of [['Fn::And', (values: boolean[]) => values.every(Boolean)], ['Fn::Or', (values: boolean[]) => values.some(Boolean)]] as const) {
+    for (const [operator, combine] of [
+      ['Fn::And', (values: boolean[]) => values.every(Boolean)],
+      ['Fn::Or', (values: boolean[]) => values.some(Boolean)],
+    ] as const) {
       if (Array.isArray(expression[operator])) {
         const values = (expression[operator] as unknown[]).map(evaluate);
         return values.some((value) => value === undefined) ? undefined : combine(values as boolean[]);
@@ -152,7 +176,9 @@ export function resolveWithFakes(
     }
     if (isRecord(value) && Array.isArray(value['Fn::GetAtt'])) {
       const [logicalId, attribute] = value['Fn::GetAtt'] as unknown[];
-      return typeof logicalId === 'string' && typeof attribute === 'string' ? fakeGetAtt(template, logicalId, attribute, stack) : undefined;
+      return typeof logicalId === 'string' && typeof attribute === 'string'
+        ? fakeGetAtt(template, logicalId, attribute, stack)
+        : undefined;
     }
     const target = refTarget(value);
     return target === undefined ? undefined : fakeRef(template, target, stack, parameterValues);
@@ -160,7 +186,10 @@ export function resolveWithFakes(
   const resolved: Record<string, string> = {};
   for (const [name, value] of Object.entries(variables)) {
     const fake = resolve(value);
-    if (fake === undefined) throw new InvalidInputError(`cannot fake ${name}: ${JSON.stringify(value)} is not a Ref to a parameter with a Default or a known resource`);
+    if (fake === undefined)
+      throw new InvalidInputError(
+        `cannot fake ${name}: ${JSON.stringify(value)} is not a Ref to a parameter with a Default or a known resource`,
+      );
     resolved[name] = fake;
   }
   return resolved;

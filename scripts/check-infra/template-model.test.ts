@@ -5,13 +5,24 @@ import { functionsOf, isIntrinsic, mergeGlobal, referencedIds } from './template
 describe('template model', () => {
   it('isIntrinsic is true for one-key Ref, Condition and Fn:: maps only', () => {
     expect([{ Ref: 'A' }, { Condition: 'C' }, { 'Fn::Sub': 'x' }].map(isIntrinsic)).toEqual([true, true, true]);
-    expect([{ Ref: 'A', Other: 1 }, { Foo: 1 }, 'Ref', ['Ref'], null].map(isIntrinsic)).toEqual([false, false, false, false, false]);
+    expect([{ Ref: 'A', Other: 1 }, { Foo: 1 }, 'Ref', ['Ref'], null].map(isIntrinsic)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 
   // The cases of samtranslator's GlobalProperties docstring (plugins/globals/globals.py), worked by hand.
   it('mergeGlobal merges maps recursively, concatenates lists, and otherwise takes the local value', () => {
     const merged = mergeGlobal(
-      { LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'INFO' }, Layers: ['a'], Timeout: 30, Deep: { Inner: { X: 1, Y: 2 } } },
+      {
+        LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'INFO' },
+        Layers: ['a'],
+        Timeout: 30,
+        Deep: { Inner: { X: 1, Y: 2 } },
+      },
       { LoggingConfig: { LogGroup: { Ref: 'Logs' } }, Layers: ['b'], Timeout: 120, Deep: { Inner: { Y: 3 } } },
     );
 
@@ -25,7 +36,9 @@ describe('template model', () => {
 
   it('mergeGlobal treats an intrinsic as a scalar: the local value wins whole, whichever side is intrinsic', () => {
     expect(mergeGlobal({ Ref: 'Global' }, { Key: 1 })).toEqual({ Key: 1 });
-    expect(mergeGlobal({ Key: 1 }, { 'Fn::If': ['C', { A: 1 }, { B: 2 }] })).toEqual({ 'Fn::If': ['C', { A: 1 }, { B: 2 }] });
+    expect(mergeGlobal({ Key: 1 }, { 'Fn::If': ['C', { A: 1 }, { B: 2 }] })).toEqual({
+      'Fn::If': ['C', { A: 1 }, { B: 2 }],
+    });
     expect(mergeGlobal(['a'], 'b')).toBe('b');
   });
 
@@ -51,7 +64,12 @@ Resources:
   });
 
   it('referencedIds finds Ref, GetAtt and Sub names (not pseudo parameters or Sub variables) and follows ${Name} placeholders through substitutions', () => {
-    const value = [{ Ref: 'A' }, { 'Fn::GetAtt': ['B', 'Arn'] }, { 'Fn::Sub': ['${C.Arn}/${AWS::Region}/${local}', { local: { Ref: 'D' } }] }, '${Fn}'];
+    const value = [
+      { Ref: 'A' },
+      { 'Fn::GetAtt': ['B', 'Arn'] },
+      { 'Fn::Sub': ['${C.Arn}/${AWS::Region}/${local}', { local: { Ref: 'D' } }] },
+      '${Fn}',
+    ];
 
     expect([...referencedIds(value, { Fn: { 'Fn::GetAtt': ['E', 'Arn'] } })].sort()).toEqual(['A', 'B', 'C', 'D', 'E']);
     expect([...referencedIds('${Fn}')]).toEqual([]);

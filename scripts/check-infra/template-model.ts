@@ -23,13 +23,15 @@ export function resourcesOf(template: Json): Resource[] {
   if (!isRecord(resources)) return [];
   return Object.entries(resources).flatMap(([logicalId, raw]) => {
     if (!isRecord(raw) || typeof raw.Type !== 'string') return [];
-    return [{
-      logicalId,
-      type: raw.Type,
-      properties: isRecord(raw.Properties) ? raw.Properties : {},
-      metadata: isRecord(raw.Metadata) ? raw.Metadata : {},
-      raw,
-    }];
+    return [
+      {
+        logicalId,
+        type: raw.Type,
+        properties: isRecord(raw.Properties) ? raw.Properties : {},
+        metadata: isRecord(raw.Metadata) ? raw.Metadata : {},
+        raw,
+      },
+    ];
   });
 }
 
@@ -54,13 +56,16 @@ export function isIntrinsic(value: unknown): boolean {
  * different kinds — takes the local value.
  */
 export function mergeGlobal(globalValue: unknown, localValue: unknown): unknown {
-  const bothMaps = isRecord(globalValue) && isRecord(localValue) && !isIntrinsic(globalValue) && !isIntrinsic(localValue);
+  const bothMaps =
+    isRecord(globalValue) && isRecord(localValue) && !isIntrinsic(globalValue) && !isIntrinsic(localValue);
   if (bothMaps) {
     const merged: Json = { ...globalValue };
-    for (const [key, value] of Object.entries(localValue)) merged[key] = key in merged ? mergeGlobal(merged[key], value) : value;
+    for (const [key, value] of Object.entries(localValue))
+      merged[key] = key in merged ? mergeGlobal(merged[key], value) : value;
     return merged;
   }
-  if (Array.isArray(globalValue) && Array.isArray(localValue)) return [...(globalValue as unknown[]), ...(localValue as unknown[])];
+  if (Array.isArray(globalValue) && Array.isArray(localValue))
+    return [...(globalValue as unknown[]), ...(localValue as unknown[])];
   return localValue;
 }
 

@@ -149,6 +149,9 @@ export class AgentRuntimeRefusedError extends VgacError {
 /** A question names a job neither its scheduler nor the prediction log knows. */
 export class JobNotFoundError extends VgacError {
   constructor(clusterId: string, jobId: string) {
-    super('UNKNOWN_JOB', `job '${jobId}' is not known on cluster '${clusterId}' (not in its scheduler now, and never predicted)`);
+    super(
+      'UNKNOWN_JOB',
+      `job '${jobId}' is not known on cluster '${clusterId}' (not in its scheduler now, and never predicted)`,
+    );
   }
 }

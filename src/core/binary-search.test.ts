@@ -8,7 +8,9 @@ function firstIndex(values: readonly number[], after: (element: number) => boole
   return index === -1 ? values.length : index;
 }
 
-const sortedArray = fc.array(fc.integer({ min: -20, max: 20 }), { maxLength: 40 }).map((values) => values.sort((a, b) => a - b));
+const sortedArray = fc
+  .array(fc.integer({ min: -20, max: 20 }), { maxLength: 40 })
+  .map((values) => values.sort((a, b) => a - b));
 
 describe('binary search', () => {
   it('lowerBound and upperBound match bisect_left / bisect_right on a hand-worked array with ties', () => {
@@ -35,7 +37,12 @@ describe('binary search', () => {
       fc.property(sortedArray, fc.integer({ min: -25, max: 25 }), (values, value) => {
         const typed = Float64Array.from(values);
 
-        const bounds = [lowerBound(values, value), lowerBound(typed, value), upperBound(values, value), upperBound(typed, value)];
+        const bounds = [
+          lowerBound(values, value),
+          lowerBound(typed, value),
+          upperBound(values, value),
+          upperBound(typed, value),
+        ];
 
         const expectedLower = firstIndex(values, (element) => element >= value);
         const expectedUpper = firstIndex(values, (element) => element > value);

@@ -25,7 +25,9 @@ import type { AwsClients } from './aws-clients.ts';
 import type { Runtime } from './runtime.ts';
 
 /** What the wiring reads from a runtime: runtime.ts's Runtime, or a Lambda runtime (DynamoDB client only). */
-export type AgentWiringRuntime = Pick<Runtime, 'config' | 'learning' | 'logger' | 'hash'> & { readonly clients: Pick<AwsClients, 'dynamo'> };
+export type AgentWiringRuntime = Pick<Runtime, 'config' | 'learning' | 'logger' | 'hash'> & {
+  readonly clients: Pick<AwsClients, 'dynamo'>;
+};
 
 export interface AgentWiringOptions {
   readonly observer?: ClusterObserver;
@@ -47,18 +49,27 @@ export function createAgentWiring(runtime: AgentWiringRuntime, options: AgentWir
   const { config, clients } = runtime;
   const tableName = config.table;
   const simulatedObserver = options.observer === undefined ? new SimulatedObserver() : undefined;
-  const simulated = simulatedObserver === undefined ? undefined : { observer: simulatedObserver, actions: new SimulatedClusterActions(simulatedObserver) };
+  const simulated =
+    simulatedObserver === undefined
+      ? undefined
+      : { observer: simulatedObserver, actions: new SimulatedClusterActions(simulatedObserver) };
   const offline = createOfflineReasoner();
   const kind = options.reasoner ?? config.reasoner;
   const reasoner: Reasoner =
     kind === 'bedrock'
-      ? createBedrockReasoner(createBedrockClient({ region: config.region, ...(config.agents.bedrockEndpoint === undefined ? {} : { endpoint: config.agents.bedrockEndpoint }) }))
+      ? createBedrockReasoner(
+          createBedrockClient({
+            region: config.region,
+            ...(config.agents.bedrockEndpoint === undefined ? {} : { endpoint: config.agents.bedrockEndpoint }),
+          }),
+        )
       : offline;
   const ledger = new DynamoBudgetLedger({ client: clients.dynamo, tableName });
   const escalations = new DynamoEscalationStore({ client: clients.dynamo, tableName });
   const observer = options.observer ?? simulated?.observer;
   const actions = options.actions ?? simulated?.actions;
-  if (observer === undefined || actions === undefined) throw new Error('agent wiring: a collector needs its cluster actions');
+  if (observer === undefined || actions === undefined)
+    throw new Error('agent wiring: a collector needs its cluster actions');
   const deps: AgentDeps = {
     learning: runtime.learning,
     observer,

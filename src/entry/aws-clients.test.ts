@@ -25,7 +25,11 @@ describe('isLoopbackEndpoint', () => {
 
 describe('createAwsClients', () => {
   it('uses the dummy local credentials for loopback endpoints', async () => {
-    const clients = createAwsClients({ region: 'us-east-1', dynamoEndpoint: 'http://127.0.0.1:4567', s3Endpoint: 'http://localhost:4568' });
+    const clients = createAwsClients({
+      region: 'us-east-1',
+      dynamoEndpoint: 'http://127.0.0.1:4567',
+      s3Endpoint: 'http://localhost:4568',
+    });
 
     const s3Credentials = await clients.s3.config.credentials();
     const dynamoCredentials = await clients.dynamo.config.credentials();

@@ -39,12 +39,24 @@ export interface AwsCallPolicy {
   readonly breakerHalfOpenMs: number;
 }
 
-export const DEFAULT_CALL_POLICY: AwsCallPolicy = Object.freeze({ timeoutMs: 3_000, maxAttempts: 3, breakerFailures: 5, breakerHalfOpenMs: 5_000 });
+export const DEFAULT_CALL_POLICY: AwsCallPolicy = Object.freeze({
+  timeoutMs: 3_000,
+  maxAttempts: 3,
+  breakerFailures: 5,
+  breakerHalfOpenMs: 5_000,
+});
 
 /** The SDK client settings of a call policy: per-attempt timeouts (that throw) and the attempt limit. */
-export function sdkCallSettings(policy: AwsCallPolicy): { requestHandler: { requestTimeout: number; connectionTimeout: number; throwOnRequestTimeout: true }; maxAttempts: number } {
+export function sdkCallSettings(policy: AwsCallPolicy): {
+  requestHandler: { requestTimeout: number; connectionTimeout: number; throwOnRequestTimeout: true };
+  maxAttempts: number;
+} {
   return {
-    requestHandler: { requestTimeout: policy.timeoutMs, connectionTimeout: policy.timeoutMs, throwOnRequestTimeout: true },
+    requestHandler: {
+      requestTimeout: policy.timeoutMs,
+      connectionTimeout: policy.timeoutMs,
+      throwOnRequestTimeout: true,
+    },
     maxAttempts: policy.maxAttempts,
   };
 }
@@ -62,7 +74,10 @@ export interface AwsClients {
  * Credentials for loopback endpoints. They are not secrets: s3rver accepts exactly this key pair
  * (its built-in default account) and dynalite accepts any signature.
  */
-export const LOCAL_DUMMY_CREDENTIALS: AwsCredentials = Object.freeze({ accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' });
+export const LOCAL_DUMMY_CREDENTIALS: AwsCredentials = Object.freeze({
+  accessKeyId: 'S3RVER',
+  secretAccessKey: 'S3RVER',
+});
 
 const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
@@ -89,7 +104,12 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
   const s3Credentials = copyOf(options.credentials ?? (s3Local ? LOCAL_DUMMY_CREDENTIALS : undefined));
 
   const policy = options.callPolicy ?? DEFAULT_CALL_POLICY;
-  const guardOf = (dependency: 'dynamodb' | 's3'): DependencyGuard => createDependencyGuard({ dependency, failuresToOpen: policy.breakerFailures, halfOpenAfterMs: policy.breakerHalfOpenMs });
+  const guardOf = (dependency: 'dynamodb' | 's3'): DependencyGuard =>
+    createDependencyGuard({
+      dependency,
+      failuresToOpen: policy.breakerFailures,
+      halfOpenAfterMs: policy.breakerHalfOpenMs,
+    });
   const guards = { dynamodb: guardOf('dynamodb'), s3: guardOf('s3') };
   const dynamoBase = new DynamoDBClient({
     region: options.region,

@@ -23,7 +23,7 @@ const TEMPLATE_ENVIRONMENT = {
 };
 
 describe('loadConfig (Lambda variables)', () => {
-  it('accepts the template\'s environment: the API key comes from its SSM parameter, empty optional parameters are absent, tracing is on', () => {
+  it("accepts the template's environment: the API key comes from its SSM parameter, empty optional parameters are absent, tracing is on", () => {
     const config = loadConfig(TEMPLATE_ENVIRONMENT);
 
     expect(config.apiKey).toBeUndefined();
@@ -31,7 +31,11 @@ describe('loadConfig (Lambda variables)', () => {
       serviceName: 'vgac',
       tracingEnabled: true,
       alertTopicArn: 'arn:aws:sns:eu-west-1:123456789012:vgac-AlertTopic-1ABC',
-      parameters: { apiKey: '/vgac/api-key', slackSigningSecret: '/vgac/slack/signing-secret', slackBotToken: '/vgac/slack/bot-token' },
+      parameters: {
+        apiKey: '/vgac/api-key',
+        slackSigningSecret: '/vgac/slack/signing-secret',
+        slackBotToken: '/vgac/slack/bot-token',
+      },
       slackAlertChannel: undefined,
       collector: 'none',
       collectIntervalMs: 60_000,
@@ -41,15 +45,19 @@ describe('loadConfig (Lambda variables)', () => {
     });
   });
 
-  it('reads the collector function\'s poll period (one pass a minute by default) and refuses one outside 10–60 s, naming it', () => {
+  it("reads the collector function's poll period (one pass a minute by default) and refuses one outside 10–60 s, naming it", () => {
     const config = loadConfig({ ...TEMPLATE_ENVIRONMENT, VGAC_LAMBDA_COLLECT_INTERVAL_MS: '30000' });
 
     expect(config.lambda.collectIntervalMs).toBe(30_000);
-    expect(() => loadConfig({ ...TEMPLATE_ENVIRONMENT, VGAC_LAMBDA_COLLECT_INTERVAL_MS: '5000' })).toThrow(/VGAC_LAMBDA_COLLECT_INTERVAL_MS/);
-    expect(() => loadConfig({ ...TEMPLATE_ENVIRONMENT, VGAC_LAMBDA_COLLECT_INTERVAL_MS: '120000' })).toThrow(/VGAC_LAMBDA_COLLECT_INTERVAL_MS/);
+    expect(() => loadConfig({ ...TEMPLATE_ENVIRONMENT, VGAC_LAMBDA_COLLECT_INTERVAL_MS: '5000' })).toThrow(
+      /VGAC_LAMBDA_COLLECT_INTERVAL_MS/,
+    );
+    expect(() => loadConfig({ ...TEMPLATE_ENVIRONMENT, VGAC_LAMBDA_COLLECT_INTERVAL_MS: '120000' })).toThrow(
+      /VGAC_LAMBDA_COLLECT_INTERVAL_MS/,
+    );
   });
 
-  it('reads XDG_STATE_HOME for the agent\'s spool and refuses a relative one, naming it', () => {
+  it("reads XDG_STATE_HOME for the agent's spool and refuses a relative one, naming it", () => {
     expect(loadConfig({ XDG_STATE_HOME: '/var/lib/vgac/state' }).stateHome).toBe('/var/lib/vgac/state');
     expect(loadConfig({}).stateHome).toBeUndefined();
     expect(() => loadConfig({ XDG_STATE_HOME: 'state' })).toThrow(/XDG_STATE_HOME/);
@@ -76,7 +84,9 @@ describe('loadConfig (Lambda variables)', () => {
   it('refuses a retired model, a Sonnet default and the refused family at start-up, naming the variables', () => {
     const refused = 'us.anthropic.claude-opus-5-5'; // policy-allow: opus-refusal (test fixture: the refused family)
 
-    expect(() => loadConfig({ VGAC_BEDROCK_MODEL_ID: 'anthropic.claude-3-haiku-20240307-v1:0' })).toThrow(/VGAC_BEDROCK_MODEL_ID \/ VGAC_BEDROCK_COMPLEX_MODEL_ID: model 'anthropic\.claude-3-haiku-20240307-v1:0' is not allowed/);
+    expect(() => loadConfig({ VGAC_BEDROCK_MODEL_ID: 'anthropic.claude-3-haiku-20240307-v1:0' })).toThrow(
+      /VGAC_BEDROCK_MODEL_ID \/ VGAC_BEDROCK_COMPLEX_MODEL_ID: model 'anthropic\.claude-3-haiku-20240307-v1:0' is not allowed/,
+    );
     expect(() => loadConfig({ VGAC_BEDROCK_MODEL_ID: 'us.anthropic.claude-sonnet-5-5' })).toThrow(/not a Haiku model/);
     expect(() => loadConfig({ VGAC_BEDROCK_COMPLEX_MODEL_ID: refused })).toThrow(/is refused: Opus is never used/); // policy-allow: opus-refusal
     expect(() => loadConfig({ VGAC_BEDROCK_CONTROL_ENDPOINT: 'not a url' })).toThrow(/VGAC_BEDROCK_CONTROL_ENDPOINT/);
@@ -91,7 +101,13 @@ describe('loadConfig (Lambda variables)', () => {
   });
 
   it('reports every bad Lambda variable at once, by name', () => {
-    const bad = { ...TEMPLATE_ENVIRONMENT, VGAC_ALERT_TOPIC_ARN: 'not-an-arn', VGAC_SLACK_ALERT_CHANNEL: '#alerts', VGAC_COLLECTOR: 'kafka', VGAC_API_KEY_PARAM: 'vgac/api-key' };
+    const bad = {
+      ...TEMPLATE_ENVIRONMENT,
+      VGAC_ALERT_TOPIC_ARN: 'not-an-arn',
+      VGAC_SLACK_ALERT_CHANNEL: '#alerts',
+      VGAC_COLLECTOR: 'kafka',
+      VGAC_API_KEY_PARAM: 'vgac/api-key',
+    };
 
     const error = (() => {
       try {
@@ -103,7 +119,8 @@ describe('loadConfig (Lambda variables)', () => {
     })();
 
     expect(error).toBeInstanceOf(InvalidInputError);
-    for (const name of ['VGAC_ALERT_TOPIC_ARN', 'VGAC_SLACK_ALERT_CHANNEL', 'VGAC_COLLECTOR', 'VGAC_API_KEY_PARAM']) expect((error as Error).message).toContain(name);
+    for (const name of ['VGAC_ALERT_TOPIC_ARN', 'VGAC_SLACK_ALERT_CHANNEL', 'VGAC_COLLECTOR', 'VGAC_API_KEY_PARAM'])
+      expect((error as Error).message).toContain(name);
   });
 
   it('still requires an API key (value or parameter) while auth is on in AWS mode', () => {
@@ -115,14 +132,33 @@ describe('loadConfig (Lambda variables)', () => {
 
 describe('loadConfig (live Slurm, issue 8)', () => {
   it('reads the slurmrestd collector settings, with the API version, poll period and cluster id defaulted', () => {
-    const config = loadConfig({ ...TEMPLATE_ENVIRONMENT, VGAC_COLLECTOR: 'slurmrestd', VGAC_SLURMRESTD_URL: 'http://127.0.0.1:6820', VGAC_SLURM_USER: 'vgac', VGAC_SLURM_JWT_PARAM: '/vgac/slurm/jwt' });
+    const config = loadConfig({
+      ...TEMPLATE_ENVIRONMENT,
+      VGAC_COLLECTOR: 'slurmrestd',
+      VGAC_SLURMRESTD_URL: 'http://127.0.0.1:6820',
+      VGAC_SLURM_USER: 'vgac',
+      VGAC_SLURM_JWT_PARAM: '/vgac/slurm/jwt',
+    });
 
     expect(config.lambda.collector).toBe('slurmrestd');
-    expect(config.slurm).toEqual({ restUrl: 'http://127.0.0.1:6820', user: 'vgac', jwtParameter: '/vgac/slurm/jwt', jwt: undefined, apiVersion: 'v0.0.38', collectIntervalMs: 5000, clusterId: 'slurm' });
+    expect(config.slurm).toEqual({
+      restUrl: 'http://127.0.0.1:6820',
+      user: 'vgac',
+      jwtParameter: '/vgac/slurm/jwt',
+      jwt: undefined,
+      apiVersion: 'v0.0.38',
+      collectIntervalMs: 5000,
+      clusterId: 'slurm',
+    });
   });
 
   it('requires the URL, the user and a JWT (value or SSM parameter) for slurmrestd, and checks the version and period', () => {
-    const bad = { ...TEMPLATE_ENVIRONMENT, VGAC_COLLECTOR: 'slurmrestd', VGAC_SLURM_API_VERSION: '38', VGAC_COLLECT_INTERVAL_MS: '10' };
+    const bad = {
+      ...TEMPLATE_ENVIRONMENT,
+      VGAC_COLLECTOR: 'slurmrestd',
+      VGAC_SLURM_API_VERSION: '38',
+      VGAC_COLLECT_INTERVAL_MS: '10',
+    };
 
     const error = (() => {
       try {
@@ -134,13 +170,18 @@ describe('loadConfig (live Slurm, issue 8)', () => {
     })();
 
     expect(error).toBeInstanceOf(InvalidInputError);
-    for (const name of ['VGAC_SLURM_API_VERSION', 'VGAC_COLLECT_INTERVAL_MS']) expect((error as Error).message).toContain(name);
+    for (const name of ['VGAC_SLURM_API_VERSION', 'VGAC_COLLECT_INTERVAL_MS'])
+      expect((error as Error).message).toContain(name);
     const missing = { ...TEMPLATE_ENVIRONMENT, VGAC_COLLECTOR: 'slurmrestd' };
     expect(() => loadConfig(missing)).toThrow(/VGAC_SLURMRESTD_URL.*VGAC_SLURM_USER.*VGAC_SLURM_JWT/);
   });
 
   it('accepts slurm-cli without slurmrestd settings', () => {
-    const config = loadConfig({ VGAC_COLLECTOR: 'slurm-cli', VGAC_COLLECT_INTERVAL_MS: '2000', VGAC_SLURM_CLUSTER_ID: 'hpc-a' });
+    const config = loadConfig({
+      VGAC_COLLECTOR: 'slurm-cli',
+      VGAC_COLLECT_INTERVAL_MS: '2000',
+      VGAC_SLURM_CLUSTER_ID: 'hpc-a',
+    });
 
     expect(config.lambda.collector).toBe('slurm-cli');
     expect(config.slurm.collectIntervalMs).toBe(2000);
@@ -148,7 +189,12 @@ describe('loadConfig (live Slurm, issue 8)', () => {
   });
 
   it('never describes the JWT itself', () => {
-    const config = loadConfig({ VGAC_COLLECTOR: 'slurmrestd', VGAC_SLURMRESTD_URL: 'http://127.0.0.1:6820', VGAC_SLURM_USER: 'root', VGAC_SLURM_JWT: 'eyJ.secret.jwt' });
+    const config = loadConfig({
+      VGAC_COLLECTOR: 'slurmrestd',
+      VGAC_SLURMRESTD_URL: 'http://127.0.0.1:6820',
+      VGAC_SLURM_USER: 'root',
+      VGAC_SLURM_JWT: 'eyJ.secret.jwt',
+    });
 
     const described = JSON.stringify(describeConfig(config));
 
@@ -159,14 +205,25 @@ describe('loadConfig (live Slurm, issue 8)', () => {
 
 describe('loadConfig (VGAC platform)', () => {
   it('reads the platform URL, key and cluster list (trimmed) for vgac-api, and never describes the key', () => {
-    const config = loadConfig({ VGAC_COLLECTOR: 'vgac-api', VGAC_PLATFORM_URL: 'https://vgac.example.org', VGAC_PLATFORM_API_KEY: 'platform-secret-key', VGAC_PLATFORM_CLUSTERS: ' plat-a, plat-b ,' });
+    const config = loadConfig({
+      VGAC_COLLECTOR: 'vgac-api',
+      VGAC_PLATFORM_URL: 'https://vgac.example.org',
+      VGAC_PLATFORM_API_KEY: 'platform-secret-key',
+      VGAC_PLATFORM_CLUSTERS: ' plat-a, plat-b ,',
+    });
 
-    expect(config.platform).toEqual({ url: 'https://vgac.example.org', apiKey: 'platform-secret-key', clusterIds: ['plat-a', 'plat-b'] });
+    expect(config.platform).toEqual({
+      url: 'https://vgac.example.org',
+      apiKey: 'platform-secret-key',
+      clusterIds: ['plat-a', 'plat-b'],
+    });
     expect(JSON.stringify(describeConfig(config))).not.toContain('platform-secret-key');
   });
 
   it('requires the URL and the clusters for vgac-api, and refuses a bad cluster id, naming the variables', () => {
-    expect(() => loadConfig({ VGAC_COLLECTOR: 'vgac-api' })).toThrow(/VGAC_PLATFORM_URL: required.*VGAC_PLATFORM_CLUSTERS: required/);
+    expect(() => loadConfig({ VGAC_COLLECTOR: 'vgac-api' })).toThrow(
+      /VGAC_PLATFORM_URL: required.*VGAC_PLATFORM_CLUSTERS: required/,
+    );
     expect(() => loadConfig({ VGAC_PLATFORM_CLUSTERS: 'ok,not ok' })).toThrow('VGAC_PLATFORM_CLUSTERS.1: a cluster id');
   });
 });
@@ -211,7 +268,10 @@ describe('loadConfig (every setting is used)', () => {
 /** Property names of the leaves of a config object (gate thresholds are one leaf: `gate`). */
 function leafNames(value: Record<string, unknown>): string[] {
   return Object.entries(value).flatMap(([name, child]) =>
-    child !== null && typeof child === 'object' && !Array.isArray(child) && name !== 'gate' ? leafNames(child as Record<string, unknown>) : [name]);
+    child !== null && typeof child === 'object' && !Array.isArray(child) && name !== 'gate'
+      ? leafNames(child as Record<string, unknown>)
+      : [name],
+  );
 }
 
 function sourceFilesOf(directory: string): string[] {

@@ -68,14 +68,23 @@ const booleanText = z.enum(['true', 'false', '1', '0']).transform((text) => text
 const optionalUrl = z.url().optional();
 /** The template passes '' for an unset optional parameter: treat it as absent. */
 const emptyAsUndefined = (value: unknown): unknown => (value === '' ? undefined : value);
-const parameterName = z.string().regex(/^\/[A-Za-z0-9_.\-/]+$/, 'an SSM parameter name starting with /').optional();
+const parameterName = z
+  .string()
+  .regex(/^\/[A-Za-z0-9_.\-/]+$/, 'an SSM parameter name starting with /')
+  .optional();
 
 const EnvSchema = z.object({
   VGAC_MODE: z.enum(['embedded', 'aws']).default('embedded'),
   VGAC_DATA_DIR: z.string().min(1).default(DEFAULT_DATA_DIR),
   AWS_REGION: z.string().min(1).default(DEFAULT_REGION),
-  VGAC_TABLE: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name (3–255 of A–Z a–z 0–9 _ . -)').default(DEFAULT_TABLE),
-  VGAC_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name (3–63 lowercase letters, digits, dots, hyphens)').default(DEFAULT_BUCKET),
+  VGAC_TABLE: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name (3–255 of A–Z a–z 0–9 _ . -)')
+    .default(DEFAULT_TABLE),
+  VGAC_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name (3–63 lowercase letters, digits, dots, hyphens)')
+    .default(DEFAULT_BUCKET),
   VGAC_DYNAMODB_ENDPOINT: optionalUrl,
   VGAC_S3_ENDPOINT: optionalUrl,
   VGAC_HOST: z.string().min(1).default(DEFAULT_HOST),
@@ -87,8 +96,14 @@ const EnvSchema = z.object({
   VGAC_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default(DEFAULT_LOG_LEVEL),
   // HTTP API and Slack.
   VGAC_API_AUTH: z.enum(['on', 'off']).optional(),
-  VGAC_CORS_ORIGIN: z.url().transform((url) => new URL(url).origin).optional(),
-  VGAC_DEFAULT_CLUSTER: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'a cluster id').optional(),
+  VGAC_CORS_ORIGIN: z
+    .url()
+    .transform((url) => new URL(url).origin)
+    .optional(),
+  VGAC_DEFAULT_CLUSTER: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'a cluster id')
+    .optional(),
   VGAC_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(DEFAULT_BODY_LIMIT_BYTES),
   VGAC_SLACK_SIGNING_SECRET: z.string().min(16, 'at least 16 characters').optional(),
   VGAC_SLACK_BOT_TOKEN: z.string().min(1).optional(),
@@ -99,11 +114,23 @@ const EnvSchema = z.object({
     emptyAsUndefined,
     z
       .string()
-      .transform((text) => text.split(',').map((id) => id.trim()).filter((id) => id !== ''))
-      .pipe(z.array(z.string().regex(/^[UW][A-Z0-9]{2,20}$/, 'a Slack user id (U…/W…)')).min(1, 'at least one Slack user id'))
+      .transform((text) =>
+        text
+          .split(',')
+          .map((id) => id.trim())
+          .filter((id) => id !== ''),
+      )
+      .pipe(
+        z
+          .array(z.string().regex(/^[UW][A-Z0-9]{2,20}$/, 'a Slack user id (U…/W…)'))
+          .min(1, 'at least one Slack user id'),
+      )
       .optional(),
   ),
-  VGAC_SLACK_TASK_TOPIC_ARN: z.string().regex(/^arn:[a-z-]+:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'an SNS topic ARN').optional(),
+  VGAC_SLACK_TASK_TOPIC_ARN: z
+    .string()
+    .regex(/^arn:[a-z-]+:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'an SNS topic ARN')
+    .optional(),
   // Agents (issue 4): Bedrock endpoint override, the model for requests marked complex, the collector deadline.
   VGAC_BEDROCK_ENDPOINT: optionalUrl,
   // `vgac doctor`: Bedrock's control plane (GetFoundationModel, GetInferenceProfile) URL override; tests use a loopback server.
@@ -119,38 +146,101 @@ const EnvSchema = z.object({
   // `vgac start` (issue 5): the folder of the reference data it replays (default ../shared/data from the repository root).
   VGAC_SHARED_DATA: z.string().min(1).optional(),
   // Lambda (issue 6): what template.yaml passes to every function, plus endpoint overrides for tests.
-  POWERTOOLS_SERVICE_NAME: z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, 'a service name').default(DEFAULT_SERVICE_NAME),
+  POWERTOOLS_SERVICE_NAME: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{1,30}$/, 'a service name')
+    .default(DEFAULT_SERVICE_NAME),
   POWERTOOLS_TRACE_ENABLED: booleanText.optional(),
-  VGAC_ALERT_TOPIC_ARN: z.preprocess(emptyAsUndefined, z.string().regex(/^arn:[a-z-]+:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'an SNS topic ARN').optional()),
+  VGAC_ALERT_TOPIC_ARN: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^arn:[a-z-]+:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'an SNS topic ARN')
+      .optional(),
+  ),
   VGAC_API_KEY_PARAM: z.preprocess(emptyAsUndefined, parameterName),
   VGAC_SLACK_SIGNING_SECRET_PARAM: z.preprocess(emptyAsUndefined, parameterName),
   VGAC_SLACK_BOT_TOKEN_PARAM: z.preprocess(emptyAsUndefined, parameterName),
-  VGAC_SLACK_ALERT_CHANNEL: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Z0-9]{8,12}$/, 'a Slack channel id').optional()),
+  VGAC_SLACK_ALERT_CHANNEL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[A-Z0-9]{8,12}$/, 'a Slack channel id')
+      .optional(),
+  ),
   VGAC_COLLECTOR: z.enum(COLLECTORS).default('none'),
   // Live Slurm (issue 8). The JWT is a secret: VGAC_SLURM_JWT_PARAM names it in SSM on Lambda, VGAC_SLURM_JWT holds it locally.
   VGAC_SLURMRESTD_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
-  VGAC_SLURM_USER: z.preprocess(emptyAsUndefined, z.string().regex(/^[a-z_][a-z0-9_.-]{0,31}$/, 'a Unix user name').optional()),
+  VGAC_SLURM_USER: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[a-z_][a-z0-9_.-]{0,31}$/, 'a Unix user name')
+      .optional(),
+  ),
   VGAC_SLURM_JWT_PARAM: z.preprocess(emptyAsUndefined, parameterName),
   VGAC_SLURM_JWT: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
-  VGAC_SLURM_API_VERSION: z.string().regex(/^v\d+\.\d+\.\d+$/, 'an OpenAPI plugin version such as v0.0.38').default(DEFAULT_SLURM_API_VERSION),
+  VGAC_SLURM_API_VERSION: z
+    .string()
+    .regex(/^v\d+\.\d+\.\d+$/, 'an OpenAPI plugin version such as v0.0.38')
+    .default(DEFAULT_SLURM_API_VERSION),
   VGAC_COLLECT_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).default(DEFAULT_COLLECT_INTERVAL_MS),
   // The collector function: ms between passes within its one-minute EventBridge invocation.
-  VGAC_LAMBDA_COLLECT_INTERVAL_MS: z.coerce.number().int().min(10_000).max(60_000).default(DEFAULT_LAMBDA_COLLECT_INTERVAL_MS),
-  VGAC_SLURM_CLUSTER_ID: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'a cluster id').default(DEFAULT_SLURM_CLUSTER_ID),
+  VGAC_LAMBDA_COLLECT_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(10_000)
+    .max(60_000)
+    .default(DEFAULT_LAMBDA_COLLECT_INTERVAL_MS),
+  VGAC_SLURM_CLUSTER_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'a cluster id')
+    .default(DEFAULT_SLURM_CLUSTER_ID),
   // A VGAC platform API whose predictions the listed clusters wrap (VGAC_COLLECTOR=vgac-api). The key is a secret.
   VGAC_PLATFORM_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
   VGAC_PLATFORM_API_KEY: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
   VGAC_PLATFORM_CLUSTERS: z.preprocess(
     emptyAsUndefined,
-    z.string().transform((text) => text.split(',').map((id) => id.trim()).filter((id) => id !== '')).pipe(z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'a cluster id')).min(1, 'at least one cluster id')).optional(),
+    z
+      .string()
+      .transform((text) =>
+        text
+          .split(',')
+          .map((id) => id.trim())
+          .filter((id) => id !== ''),
+      )
+      .pipe(
+        z
+          .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'a cluster id'))
+          .min(1, 'at least one cluster id'),
+      )
+      .optional(),
   ),
   // Async recompute (wave 3): the SNS topic the API and collector functions hand due recomputes to.
-  VGAC_RECOMPUTE_TOPIC_ARN: z.preprocess(emptyAsUndefined, z.string().regex(/^arn:[a-z-]+:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'an SNS topic ARN').optional()),
+  VGAC_RECOMPUTE_TOPIC_ARN: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^arn:[a-z-]+:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'an SNS topic ARN')
+      .optional(),
+  ),
   VGAC_SNS_ENDPOINT: optionalUrl,
   VGAC_SSM_ENDPOINT: optionalUrl,
   // The deployed Bedrock AgentCore Runtime the API and Slack functions run the agents in (template.yaml AgentRuntime).
-  VGAC_AGENTCORE_RUNTIME_ARN: z.preprocess(emptyAsUndefined, z.string().regex(/^arn:[a-z-]+:bedrock-agentcore:[a-z0-9-]+:\d{12}:runtime\/[A-Za-z][A-Za-z0-9_-]{0,99}$/, 'an AgentCore runtime ARN (arn:aws:bedrock-agentcore:<region>:<account>:runtime/<id>)').optional()),
-  VGAC_AGENTCORE_QUALIFIER: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'an endpoint name or version').default(DEFAULT_AGENTCORE_QUALIFIER),
+  VGAC_AGENTCORE_RUNTIME_ARN: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(
+        /^arn:[a-z-]+:bedrock-agentcore:[a-z0-9-]+:\d{12}:runtime\/[A-Za-z][A-Za-z0-9_-]{0,99}$/,
+        'an AgentCore runtime ARN (arn:aws:bedrock-agentcore:<region>:<account>:runtime/<id>)',
+      )
+      .optional(),
+  ),
+  VGAC_AGENTCORE_QUALIFIER: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,100}$/, 'an endpoint name or version')
+    .default(DEFAULT_AGENTCORE_QUALIFIER),
   VGAC_AGENTCORE_ENDPOINT: optionalUrl,
   // Lambda / AgentCore Runtime: the SSM parameter holding VGAC_PLATFORM_API_KEY, read at cold start.
   VGAC_PLATFORM_API_KEY_PARAM: z.preprocess(emptyAsUndefined, parameterName),
@@ -184,7 +274,12 @@ export interface Config {
   readonly defaultClusterId: string | undefined;
   readonly bodyLimitBytes: number;
   /** Timeouts, attempts and circuit breakers of every DynamoDB and S3 call (aws-clients.ts AwsCallPolicy). */
-  readonly callPolicy: { readonly timeoutMs: number; readonly maxAttempts: number; readonly breakerFailures: number; readonly breakerHalfOpenMs: number };
+  readonly callPolicy: {
+    readonly timeoutMs: number;
+    readonly maxAttempts: number;
+    readonly breakerFailures: number;
+    readonly breakerHalfOpenMs: number;
+  };
   /** How old a calibration the serving path may use, ms (0: read on every request). */
   readonly calibrationMaxAgeMs: number;
   /** Slack app settings; the Slack routes are off without a signing secret. Secrets never logged. */
@@ -217,7 +312,11 @@ export interface Config {
     /** X-Ray tracing; default on in AWS mode, off embedded (POWERTOOLS_TRACE_ENABLED). */
     readonly tracingEnabled: boolean;
     readonly alertTopicArn: string | undefined;
-    readonly parameters: { readonly apiKey: string | undefined; readonly slackSigningSecret: string | undefined; readonly slackBotToken: string | undefined };
+    readonly parameters: {
+      readonly apiKey: string | undefined;
+      readonly slackSigningSecret: string | undefined;
+      readonly slackBotToken: string | undefined;
+    };
     /** Slack channel id alerts are posted to; undefined: no Slack alerts. */
     readonly slackAlertChannel: string | undefined;
     readonly collector: CollectorSource;
@@ -265,20 +364,29 @@ export interface Config {
  * (eslint enforces it). Throws one InvalidInputError listing every bad variable (names and
  * reasons, never values).
  */
-export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env, overrides: Partial<Config> = {}): Config {
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  overrides: Partial<Config> = {},
+): Config {
   const parsed = EnvSchema.safeParse(env);
-  const problems: string[] = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  const problems: string[] = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
   let gate: GateConfig | undefined;
   if (parsed.success) {
     try {
-      gate = parseGateConfig(parsed.data.VGAC_GATE_CONFIG === undefined ? {} : (JSON.parse(parsed.data.VGAC_GATE_CONFIG) as unknown));
+      gate = parseGateConfig(
+        parsed.data.VGAC_GATE_CONFIG === undefined ? {} : (JSON.parse(parsed.data.VGAC_GATE_CONFIG) as unknown),
+      );
     } catch (error) {
       problems.push(`VGAC_GATE_CONFIG: ${error instanceof Error ? error.message : String(error)}`);
     }
     try {
       modelPolicy(parsed.data.VGAC_BEDROCK_MODEL_ID, parsed.data.VGAC_BEDROCK_COMPLEX_MODEL_ID);
     } catch (error) {
-      problems.push(`VGAC_BEDROCK_MODEL_ID / VGAC_BEDROCK_COMPLEX_MODEL_ID: ${error instanceof Error ? error.message : String(error)}`);
+      problems.push(
+        `VGAC_BEDROCK_MODEL_ID / VGAC_BEDROCK_COMPLEX_MODEL_ID: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
   // API-key auth is on by default when deployed: an AWS stage must set a key or opt out explicitly.
@@ -286,21 +394,31 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     const authOn = parsed.data.VGAC_API_AUTH ?? (parsed.data.VGAC_MODE === 'aws' ? 'on' : 'off');
     // On Lambda the key comes from SSM Parameter Store (VGAC_API_KEY_PARAM), never from the environment.
     if (authOn === 'on' && parsed.data.VGAC_API_KEY === undefined && parsed.data.VGAC_API_KEY_PARAM === undefined) {
-      problems.push('VGAC_API_KEY: required while API auth is on (set VGAC_API_KEY_PARAM on Lambda, or VGAC_API_AUTH=off to open the API)');
+      problems.push(
+        'VGAC_API_KEY: required while API auth is on (set VGAC_API_KEY_PARAM on Lambda, or VGAC_API_AUTH=off to open the API)',
+      );
     }
   }
   // slurmrestd needs where, as whom and a token (from SSM on Lambda, from the environment locally).
   if (parsed.success && parsed.data.VGAC_COLLECTOR === 'slurmrestd') {
-    if (parsed.data.VGAC_SLURMRESTD_URL === undefined) problems.push('VGAC_SLURMRESTD_URL: required with VGAC_COLLECTOR=slurmrestd');
-    if (parsed.data.VGAC_SLURM_USER === undefined) problems.push('VGAC_SLURM_USER: required with VGAC_COLLECTOR=slurmrestd');
+    if (parsed.data.VGAC_SLURMRESTD_URL === undefined)
+      problems.push('VGAC_SLURMRESTD_URL: required with VGAC_COLLECTOR=slurmrestd');
+    if (parsed.data.VGAC_SLURM_USER === undefined)
+      problems.push('VGAC_SLURM_USER: required with VGAC_COLLECTOR=slurmrestd');
     if (parsed.data.VGAC_SLURM_JWT === undefined && parsed.data.VGAC_SLURM_JWT_PARAM === undefined) {
-      problems.push('VGAC_SLURM_JWT: required with VGAC_COLLECTOR=slurmrestd (or VGAC_SLURM_JWT_PARAM, its SSM parameter, on Lambda)');
+      problems.push(
+        'VGAC_SLURM_JWT: required with VGAC_COLLECTOR=slurmrestd (or VGAC_SLURM_JWT_PARAM, its SSM parameter, on Lambda)',
+      );
     }
   }
   // A platform wrapper needs where the platform is and which clusters it serves.
   if (parsed.success && parsed.data.VGAC_COLLECTOR === 'vgac-api') {
-    if (parsed.data.VGAC_PLATFORM_URL === undefined) problems.push('VGAC_PLATFORM_URL: required with VGAC_COLLECTOR=vgac-api');
-    if (parsed.data.VGAC_PLATFORM_CLUSTERS === undefined) problems.push('VGAC_PLATFORM_CLUSTERS: required with VGAC_COLLECTOR=vgac-api (the cluster ids the platform predicts for)');
+    if (parsed.data.VGAC_PLATFORM_URL === undefined)
+      problems.push('VGAC_PLATFORM_URL: required with VGAC_COLLECTOR=vgac-api');
+    if (parsed.data.VGAC_PLATFORM_CLUSTERS === undefined)
+      problems.push(
+        'VGAC_PLATFORM_CLUSTERS: required with VGAC_COLLECTOR=vgac-api (the cluster ids the platform predicts for)',
+      );
   }
   if (!parsed.success || gate === undefined || problems.length > 0) {
     throw new InvalidInputError(`bad configuration — ${problems.join('; ')}`);
@@ -324,7 +442,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     corsOrigin: values.VGAC_CORS_ORIGIN,
     defaultClusterId: values.VGAC_DEFAULT_CLUSTER,
     bodyLimitBytes: values.VGAC_BODY_LIMIT_BYTES,
-    callPolicy: Object.freeze({ timeoutMs: values.VGAC_AWS_TIMEOUT_MS, maxAttempts: values.VGAC_AWS_MAX_ATTEMPTS, breakerFailures: values.VGAC_BREAKER_FAILURES, breakerHalfOpenMs: values.VGAC_BREAKER_HALF_OPEN_MS }),
+    callPolicy: Object.freeze({
+      timeoutMs: values.VGAC_AWS_TIMEOUT_MS,
+      maxAttempts: values.VGAC_AWS_MAX_ATTEMPTS,
+      breakerFailures: values.VGAC_BREAKER_FAILURES,
+      breakerHalfOpenMs: values.VGAC_BREAKER_HALF_OPEN_MS,
+    }),
     calibrationMaxAgeMs: values.VGAC_CALIBRATION_MAX_AGE_MS,
     slack: Object.freeze({
       signingSecret: values.VGAC_SLACK_SIGNING_SECRET,
@@ -332,7 +455,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       apiUrl: values.VGAC_SLACK_API_URL,
       channel: values.VGAC_SLACK_CHANNEL,
       taskTopicArn: values.VGAC_SLACK_TASK_TOPIC_ARN,
-      approvers: values.VGAC_SLACK_APPROVERS === undefined ? undefined : Object.freeze([...values.VGAC_SLACK_APPROVERS]),
+      approvers:
+        values.VGAC_SLACK_APPROVERS === undefined ? undefined : Object.freeze([...values.VGAC_SLACK_APPROVERS]),
     }),
     agents: Object.freeze({
       bedrockEndpoint: values.VGAC_BEDROCK_ENDPOINT,
@@ -346,7 +470,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       serviceName: values.POWERTOOLS_SERVICE_NAME,
       tracingEnabled: values.POWERTOOLS_TRACE_ENABLED ?? values.VGAC_MODE === 'aws',
       alertTopicArn: values.VGAC_ALERT_TOPIC_ARN,
-      parameters: Object.freeze({ apiKey: values.VGAC_API_KEY_PARAM, slackSigningSecret: values.VGAC_SLACK_SIGNING_SECRET_PARAM, slackBotToken: values.VGAC_SLACK_BOT_TOKEN_PARAM }),
+      parameters: Object.freeze({
+        apiKey: values.VGAC_API_KEY_PARAM,
+        slackSigningSecret: values.VGAC_SLACK_SIGNING_SECRET_PARAM,
+        slackBotToken: values.VGAC_SLACK_BOT_TOKEN_PARAM,
+      }),
       slackAlertChannel: values.VGAC_SLACK_ALERT_CHANNEL,
       collector: values.VGAC_COLLECTOR,
       collectIntervalMs: values.VGAC_LAMBDA_COLLECT_INTERVAL_MS,
@@ -354,8 +482,17 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       snsEndpoint: values.VGAC_SNS_ENDPOINT,
       ssmEndpoint: values.VGAC_SSM_ENDPOINT,
     }),
-    platform: Object.freeze({ url: values.VGAC_PLATFORM_URL, apiKey: values.VGAC_PLATFORM_API_KEY, apiKeyParameter: values.VGAC_PLATFORM_API_KEY_PARAM, clusterIds: Object.freeze([...(values.VGAC_PLATFORM_CLUSTERS ?? [])]) }),
-    agentCore: Object.freeze({ runtimeArn: values.VGAC_AGENTCORE_RUNTIME_ARN, qualifier: values.VGAC_AGENTCORE_QUALIFIER, endpoint: values.VGAC_AGENTCORE_ENDPOINT }),
+    platform: Object.freeze({
+      url: values.VGAC_PLATFORM_URL,
+      apiKey: values.VGAC_PLATFORM_API_KEY,
+      apiKeyParameter: values.VGAC_PLATFORM_API_KEY_PARAM,
+      clusterIds: Object.freeze([...(values.VGAC_PLATFORM_CLUSTERS ?? [])]),
+    }),
+    agentCore: Object.freeze({
+      runtimeArn: values.VGAC_AGENTCORE_RUNTIME_ARN,
+      qualifier: values.VGAC_AGENTCORE_QUALIFIER,
+      endpoint: values.VGAC_AGENTCORE_ENDPOINT,
+    }),
     slurm: Object.freeze({
       restUrl: values.VGAC_SLURMRESTD_URL,
       user: values.VGAC_SLURM_USER,
@@ -377,6 +514,11 @@ export function describeConfig(config: Config): Record<string, unknown> {
     platform: { ...platform, apiKey: platform.apiKey === undefined ? 'off' : 'set' },
     slurm: { ...slurm, jwt: slurm.jwt === undefined ? 'off' : 'set' },
     apiKey: apiKey === undefined ? 'off' : 'set',
-    slack: { apiUrl: slack.apiUrl, channel: slack.channel, signingSecret: slack.signingSecret === undefined ? 'off' : 'set', botToken: slack.botToken === undefined ? 'off' : 'set' },
+    slack: {
+      apiUrl: slack.apiUrl,
+      channel: slack.channel,
+      signingSecret: slack.signingSecret === undefined ? 'off' : 'set',
+      botToken: slack.botToken === undefined ? 'off' : 'set',
+    },
   };
 }

@@ -11,6 +11,8 @@ export const DASHBOARD_ASSET_FILES = ['index.html', 'dashboard.js', 'dashboard.c
 
 /** Reads the three files from `directory` (a `file:` URL ending in `/`); rejects when one is missing. */
 export async function readDashboardAssets(directory: URL): Promise<DashboardAssets> {
-  const [indexHtml, script, style] = await Promise.all(DASHBOARD_ASSET_FILES.map((name) => readFile(new URL(name, directory), 'utf8')));
+  const [indexHtml, script, style] = await Promise.all(
+    DASHBOARD_ASSET_FILES.map((name) => readFile(new URL(name, directory), 'utf8')),
+  );
   return { indexHtml: indexHtml ?? '', script: script ?? '', style: style ?? '' };
 }

@@ -12,7 +12,10 @@ import type { DependencyGuard } from '../adapters/shared/dependency-guard.ts';
 import { TableKey } from '../adapters/dynamodb/table-definition.ts';
 
 /** The key the DynamoDB probe reads (nothing is ever stored there). */
-export const HEALTH_PROBE_KEY = Object.freeze({ [TableKey.partition]: 'HEALTH#probe', [TableKey.sort]: 'HEALTH#probe' });
+export const HEALTH_PROBE_KEY = Object.freeze({
+  [TableKey.partition]: 'HEALTH#probe',
+  [TableKey.sort]: 'HEALTH#probe',
+});
 
 export interface GuardedDependency {
   readonly guard: DependencyGuard;
@@ -22,7 +25,12 @@ export interface GuardedDependency {
 export function dependencyHealth(dependencies: readonly GuardedDependency[]): DependencyHealth {
   return {
     async failing(): Promise<Dependency[]> {
-      const statuses = await Promise.all(dependencies.map(async ({ guard, probe }) => ({ dependency: guard.dependency, status: await guard.check(probe) })));
+      const statuses = await Promise.all(
+        dependencies.map(async ({ guard, probe }) => ({
+          dependency: guard.dependency,
+          status: await guard.check(probe),
+        })),
+      );
       return statuses.filter((entry) => entry.status === 'degraded').map((entry) => entry.dependency);
     },
   };

@@ -42,7 +42,10 @@ export interface HttpParts {
   readonly clock?: Clock;
 }
 
-export function createHttpDeps(runtime: Pick<Runtime, 'config' | 'learning'> & Partial<Pick<Runtime, 'health'>>, parts: HttpParts): HttpDeps {
+export function createHttpDeps(
+  runtime: Pick<Runtime, 'config' | 'learning'> & Partial<Pick<Runtime, 'health'>>,
+  parts: HttpParts,
+): HttpDeps {
   return {
     learning: runtime.learning,
     ...(runtime.health === undefined ? {} : { health: runtime.health }),

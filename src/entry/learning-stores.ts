@@ -14,8 +14,15 @@ export interface LearningStoreOptions {
   readonly calibrationMaxAgeMs?: number;
 }
 
-export function dynamoLearningStores(client: DynamoDBDocumentClient, tableName: string, options: LearningStoreOptions = {}): LearningStores {
-  const learning = cacheCalibration(new DynamoLearningStateStore({ client, tableName }), { maxAgeMs: options.calibrationMaxAgeMs ?? 0, nowMs: () => performance.now() });
+export function dynamoLearningStores(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  options: LearningStoreOptions = {},
+): LearningStores {
+  const learning = cacheCalibration(new DynamoLearningStateStore({ client, tableName }), {
+    maxAgeMs: options.calibrationMaxAgeMs ?? 0,
+    nowMs: () => performance.now(),
+  });
   return {
     predictions: new DynamoPredictionLog({ client, tableName }),
     learning,

@@ -12,13 +12,19 @@ import { VgacPlatformClient } from '../adapters/collectors/vgac-platform-client.
 import { VgacPlatformObserver } from '../adapters/collectors/vgac-platform-observer.ts';
 import type { Config } from './config.ts';
 
-export const PLATFORM_ACTIONS_UNAVAILABLE = "the VGAC platform's prediction API changes no jobs; act on the job in its scheduler yourself";
+export const PLATFORM_ACTIONS_UNAVAILABLE =
+  "the VGAC platform's prediction API changes no jobs; act on the job in its scheduler yourself";
 
-export function platformRoutes(config: Pick<Config, 'lambda' | 'platform'>, secrets: { readonly apiKey?: string } = {}): ClusterRoute[] {
+export function platformRoutes(
+  config: Pick<Config, 'lambda' | 'platform'>,
+  secrets: { readonly apiKey?: string } = {},
+): ClusterRoute[] {
   const { url, clusterIds } = config.platform;
   const apiKey = secrets.apiKey ?? config.platform.apiKey;
   if (config.lambda.collector !== 'vgac-api' || url === undefined) return [];
-  const observer = new VgacPlatformObserver({ client: new VgacPlatformClient({ baseUrl: url, ...(apiKey === undefined ? {} : { apiKey }) }) });
+  const observer = new VgacPlatformObserver({
+    client: new VgacPlatformClient({ baseUrl: url, ...(apiKey === undefined ? {} : { apiKey }) }),
+  });
   const actions = unavailableClusterActions(PLATFORM_ACTIONS_UNAVAILABLE);
   return clusterIds.map((clusterId) => ({ clusterId, observer, actions }));
 }

@@ -3,7 +3,12 @@
  * Embedded mode (the default) starts dynalite and s3rver on loopback under the data directory
  * unless endpoints are configured; AWS mode talks to the real services. Only entries call this.
  */
-import { createLearningDeps, sha256Hex, type LearningDeps, type LearningSettings } from '../app/learning/learning-deps.ts';
+import {
+  createLearningDeps,
+  sha256Hex,
+  type LearningDeps,
+  type LearningSettings,
+} from '../app/learning/learning-deps.ts';
 import type { DependencyHealth } from '../app/ports/dependency-health.ts';
 import type { Logger } from '../app/ports/logger.ts';
 import { dependencyHealth, dynamoProbe, s3Probe } from './dependency-health.ts';
@@ -50,7 +55,10 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   let s3Endpoint = config.s3Endpoint;
   if (config.mode === Mode.embedded && (dynamoEndpoint === undefined || s3Endpoint === undefined)) {
     const { startEmbeddedAws } = (await import(EMBEDDED_AWS_MODULE)) as typeof import('./local/embedded-aws.ts');
-    embedded = await startEmbeddedAws({ dataDir: config.dataDir, ...(options.whenDataDirInUse === undefined ? {} : { whenInUse: options.whenDataDirInUse }) });
+    embedded = await startEmbeddedAws({
+      dataDir: config.dataDir,
+      ...(options.whenDataDirInUse === undefined ? {} : { whenInUse: options.whenDataDirInUse }),
+    });
     dynamoEndpoint ??= embedded.dynamoEndpoint;
     s3Endpoint ??= embedded.s3Endpoint;
   }
@@ -83,7 +91,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     clients,
     learning,
     logger,
-    endpoints: dynamoEndpoint !== undefined && s3Endpoint !== undefined ? { dynamo: dynamoEndpoint, s3: s3Endpoint } : undefined,
+    endpoints:
+      dynamoEndpoint !== undefined && s3Endpoint !== undefined ? { dynamo: dynamoEndpoint, s3: s3Endpoint } : undefined,
     hash: sha256Hex,
     health: dependencyHealth([
       { guard: clients.guards.dynamodb, probe: dynamoProbe(clients.dynamo, config.table) },

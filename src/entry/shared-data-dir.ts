@@ -27,7 +27,9 @@ export function sharedDataFile(explicit: string | undefined, fileName: string): 
   const dir = sharedDataDir(explicit);
   const path = join(dir, fileName);
   if (!existsSync(path)) {
-    throw new InvalidInputError(`reference data ${fileName} not found in ${dir} (set VGAC_SHARED_DATA to the folder holding it)`);
+    throw new InvalidInputError(
+      `reference data ${fileName} not found in ${dir} (set VGAC_SHARED_DATA to the folder holding it)`,
+    );
   }
   return path;
 }

@@ -47,18 +47,27 @@ export interface SlackApp {
  */
 export function slackChannelNotifier(config: Pick<Config, 'slack'>): Notifier | undefined {
   const { channel, botToken, apiUrl } = config.slack;
-  return channel === undefined || botToken === undefined ? undefined : chatNotifier(new FetchSlackChatReplies({ botToken, apiUrl }), channel);
+  return channel === undefined || botToken === undefined
+    ? undefined
+    : chatNotifier(new FetchSlackChatReplies({ botToken, apiUrl }), channel);
 }
 
 /** Throws InvalidInputError when no signing secret is configured: an unsigned Slack route must never exist. */
-export function createSlackApp(runtime: Pick<Runtime, 'config' | 'logger'> & { readonly clients: Pick<AwsClients, 'dynamo'> }, parts: SlackParts): SlackApp {
+export function createSlackApp(
+  runtime: Pick<Runtime, 'config' | 'logger'> & { readonly clients: Pick<AwsClients, 'dynamo'> },
+  parts: SlackParts,
+): SlackApp {
   const { slack, table } = runtime.config;
   const signingSecret = parts.signingSecret ?? slack.signingSecret;
-  if (signingSecret === undefined) throw new InvalidInputError('VGAC_SLACK_SIGNING_SECRET is not set: the Slack routes need it');
+  if (signingSecret === undefined)
+    throw new InvalidInputError('VGAC_SLACK_SIGNING_SECRET is not set: the Slack routes need it');
   const clock = parts.clock ?? systemClock;
   const replies = new FetchSlackChatReplies({ botToken: slack.botToken, apiUrl: slack.apiUrl });
   const approvers = slack.approvers === undefined ? undefined : new Set(slack.approvers);
-  if (approvers === undefined) runtime.logger.warn('slack.approvers_unrestricted', { reason: 'VGAC_SLACK_APPROVERS is not set: anyone in the Slack workspace can approve or reject escalations' });
+  if (approvers === undefined)
+    runtime.logger.warn('slack.approvers_unrestricted', {
+      reason: 'VGAC_SLACK_APPROVERS is not set: anyone in the Slack workspace can approve or reject escalations',
+    });
   const run = (task: SlackTask) =>
     runSlackTask(
       {

@@ -17,7 +17,15 @@ import { startStack, type Stack } from '../../src/entry/local/start-stack.ts';
 import { DynamoEscalationStore } from '../../src/adapters/dynamodb/dynamo-escalation-store.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const SCREENSHOT = join('test-results', 'dashboard.png');
 
 /**
@@ -62,10 +70,21 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 }
 
 /** `vgac start`'s stack in a temp data directory with `env`, and a headless Chromium; `close` stops both and removes the directory. */
-async function startBrowserStack(env: Record<string, string>, simulate: boolean, dashboardRefreshMs?: number): Promise<{ stack: Stack; browser: Browser; close: () => Promise<void> }> {
+async function startBrowserStack(
+  env: Record<string, string>,
+  simulate: boolean,
+  dashboardRefreshMs?: number,
+): Promise<{ stack: Stack; browser: Browser; close: () => Promise<void> }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'vgac-browser-'));
   const config = loadConfig({ VGAC_DATA_DIR: dataDir, VGAC_LOG_LEVEL: 'silent', ...env }, { httpPort: 0 });
-  const stack = await startStack({ config, simulate, speed: 600, logger: silent, fallbackPort: false, ...(dashboardRefreshMs === undefined ? {} : { dashboardRefreshMs }) });
+  const stack = await startStack({
+    config,
+    simulate,
+    speed: 600,
+    logger: silent,
+    fallbackPort: false,
+    ...(dashboardRefreshMs === undefined ? {} : { dashboardRefreshMs }),
+  });
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   return {
     stack,
@@ -92,7 +111,9 @@ describe('dashboard in chromium', () => {
   it('dashboard shows both clusters, approves an escalation to executed, and screenshots', async () => {
     // Wait until the replay has produced what the page should show: a recompute on slurm-hpc and a pending escalation.
     await until('a slurm-hpc recompute', async () => {
-      const history = (await (await fetch(`${stack.url}/api/clusters/slurm-hpc/history`)).json()) as { points: unknown[] };
+      const history = (await (await fetch(`${stack.url}/api/clusters/slurm-hpc/history`)).json()) as {
+        points: unknown[];
+      };
       return history.points.length >= 1 ? true : undefined;
     });
     const page = await browser.newPage({ viewport: { width: 1400, height: 1500 } });
@@ -107,8 +128,10 @@ describe('dashboard in chromium', () => {
     await page.locator('article.cluster[data-cluster="slurm-hpc"]').waitFor({ timeout: 15_000 });
     const names = await page.locator('article.cluster .cluster-name').allTextContents();
     // The badge shows the scope the API reports (the page polls; the replay may move it meanwhile).
-    const badgeMatchesApi = await until('the slurm-hpc badge to show the API\'s scope', async () => {
-      const listed = (await (await fetch(`${stack.url}/api/clusters`)).json()) as { clusters: { cluster_id: string; scope: string }[] };
+    const badgeMatchesApi = await until("the slurm-hpc badge to show the API's scope", async () => {
+      const listed = (await (await fetch(`${stack.url}/api/clusters`)).json()) as {
+        clusters: { cluster_id: string; scope: string }[];
+      };
       const apiScope = listed.clusters.find((cluster) => cluster.cluster_id === 'slurm-hpc')?.scope;
       const badge = await page.locator('article.cluster[data-cluster="slurm-hpc"] .badge.scope').textContent();
       return apiScope !== undefined && badge === apiScope ? badge : undefined;
@@ -123,7 +146,9 @@ describe('dashboard in chromium', () => {
     await page.locator(`#escalations tr[data-escalation="${escalationId ?? ''}"] button.approve`).click();
     const decided = page.locator(`#decisions tr[data-escalation="${escalationId ?? ''}"] td.status-executed`);
     await decided.waitFor({ timeout: 15_000 });
-    const stored = (await (await fetch(`${stack.url}/api/escalations?status=executed&limit=50`)).json()) as { escalations: { escalation_id: string; decided_by: string }[] };
+    const stored = (await (await fetch(`${stack.url}/api/escalations?status=executed&limit=50`)).json()) as {
+      escalations: { escalation_id: string; decided_by: string }[];
+    };
     await mkdir('test-results', { recursive: true });
     await page.waitForTimeout(2500);
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
@@ -133,25 +158,46 @@ describe('dashboard in chromium', () => {
     expect(['learning', 'escalate', 'notify', 'autonomous']).toContain(badgeMatchesApi);
     expect(historyDots).toBeGreaterThan(0);
     expect(keyFormShown).toBe(false);
-    expect(stored.escalations.find((escalation) => escalation.escalation_id === escalationId)?.decided_by).toBe('api:dashboard');
+    expect(stored.escalations.find((escalation) => escalation.escalation_id === escalationId)?.decided_by).toBe(
+      'api:dashboard',
+    );
     expect(consoleErrors).toEqual([]);
   }, 120_000);
 
   it('reads at 1440×900 and 390×844: chart text ≥ 11 px as rendered, tick values, no overlapping labels, no raw floats; screenshots', async () => {
     await until('a slurm-hpc recompute', async () => {
-      const history = (await (await fetch(`${stack.url}/api/clusters/slurm-hpc/history`)).json()) as { points: unknown[] };
+      const history = (await (await fetch(`${stack.url}/api/clusters/slurm-hpc/history`)).json()) as {
+        points: unknown[];
+      };
       return history.points.length >= 1 ? true : undefined;
     });
     const directory = join(tmpdir(), 'vgac-screenshots');
     await mkdir(directory, { recursive: true });
-    const measured: { width: number; smallestFontPx: number; historyTicks: number; reliabilityTicks: number; overlaps: string[]; rawFloats: string[]; screenshot: string }[] = [];
+    const measured: {
+      width: number;
+      smallestFontPx: number;
+      historyTicks: number;
+      reliabilityTicks: number;
+      overlaps: string[];
+      rawFloats: string[];
+      screenshot: string;
+    }[] = [];
 
-    for (const [width, height] of [[1440, 900], [390, 844]] as const) {
+    for (const [width, height] of [
+      [1440, 900],
+      [390, 844],
+    ] as const) {
       const page = await browser.newPage({ viewport: { width, height } });
       await page.goto(`${stack.url}/`);
       await page.locator('article.cluster[data-cluster="slurm-hpc"] .history svg').waitFor({ timeout: 15_000 });
       await page.waitForTimeout(1000);
-      const facts = await page.evaluate<{ smallestFontPx: number; historyTicks: number; reliabilityTicks: number; overlaps: string[]; rawFloats: string[] }>(MEASURE_PAGE);
+      const facts = await page.evaluate<{
+        smallestFontPx: number;
+        historyTicks: number;
+        reliabilityTicks: number;
+        overlaps: string[];
+        rawFloats: string[];
+      }>(MEASURE_PAGE);
       const screenshot = join(directory, `dashboard-${width}x${height}.png`);
       await page.screenshot({ path: screenshot, fullPage: true });
       await page.close();
@@ -183,11 +229,30 @@ describe('dashboard in chromium, with an API key', () => {
   afterAll(() => close?.());
 
   it('asks for the key, then shows the clusters, and records the operator who approves', async () => {
-    const escalations = new DynamoEscalationStore({ client: stack.runtime.clients.dynamo, tableName: stack.runtime.config.table });
+    const escalations = new DynamoEscalationStore({
+      client: stack.runtime.clients.dynamo,
+      tableName: stack.runtime.config.table,
+    });
     await escalations.create({
-      escalationId: 'esc-browser-key', clusterId: 'eks-prod', jobId: 'job-key-1', probability: 0.72, scope: 'learning', reasons: ['learning mode'],
-      action: { kind: 'annotate', clusterId: 'eks-prod', jobId: 'job-key-1', value: 'vgac: long wait likely', reason: 'annotate' },
-      status: 'pending', createdAtMs: Date.now(), decidedBy: null, decidedAtMs: null, result: null, history: [],
+      escalationId: 'esc-browser-key',
+      clusterId: 'eks-prod',
+      jobId: 'job-key-1',
+      probability: 0.72,
+      scope: 'learning',
+      reasons: ['learning mode'],
+      action: {
+        kind: 'annotate',
+        clusterId: 'eks-prod',
+        jobId: 'job-key-1',
+        value: 'vgac: long wait likely',
+        reason: 'annotate',
+      },
+      status: 'pending',
+      createdAtMs: Date.now(),
+      decidedBy: null,
+      decidedAtMs: null,
+      result: null,
+      history: [],
     });
     const page = await browser.newPage();
 
@@ -202,7 +267,9 @@ describe('dashboard in chromium, with an API key', () => {
     await page.locator('article.cluster[data-cluster="eks-prod"]').waitFor({ timeout: 15_000 });
     const approve = page.locator('#escalations tr[data-escalation="esc-browser-key"] button.approve');
     await approve.click();
-    await page.locator('#decisions tr[data-escalation="esc-browser-key"] td.status-executed').waitFor({ timeout: 15_000 });
+    await page
+      .locator('#decisions tr[data-escalation="esc-browser-key"] td.status-executed')
+      .waitFor({ timeout: 15_000 });
     const stored = await escalations.get('eks-prod', 'esc-browser-key');
 
     expect(refusedStatus).toBe('This deployment requires an API key: enter it above.');
@@ -214,7 +281,10 @@ describe('dashboard in chromium, with an API key', () => {
 /** The page globals the polling test touches (the tests are type-checked without the DOM library). */
 interface PageGlobals {
   readonly dashboardFetches: number;
-  readonly document: { getElementById(id: string): { readonly dataset: Record<string, string | undefined> } | null; dispatchEvent(event: unknown): boolean };
+  readonly document: {
+    getElementById(id: string): { readonly dataset: Record<string, string | undefined> } | null;
+    dispatchEvent(event: unknown): boolean;
+  };
   readonly Event: new (type: string) => unknown;
 }
 
@@ -261,13 +331,20 @@ describe('dashboard in chromium, polling at the interval the server announces', 
     const fetches = () => page.evaluate(() => (globalThis as unknown as PageGlobals).dashboardFetches);
     /** Waits (in real time, not the page's) until the page has scheduled its next refresh at `atMs`. */
     const scheduledAt = (atMs: number) =>
-      page.waitForFunction((expected) => (globalThis as unknown as PageGlobals).document.getElementById('status')?.dataset['nextRefreshAt'] === expected, String(atMs), { timeout: 15_000 });
-    const setVisibility = (state: 'hidden' | 'visible') => page.evaluate((visibility) => {
-      const { document, Event } = globalThis as unknown as PageGlobals;
-      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => visibility });
-      Object.defineProperty(document, 'hidden', { configurable: true, get: () => visibility === 'hidden' });
-      document.dispatchEvent(new Event('visibilitychange'));
-    }, state);
+      page.waitForFunction(
+        (expected) =>
+          (globalThis as unknown as PageGlobals).document.getElementById('status')?.dataset['nextRefreshAt'] ===
+          expected,
+        String(atMs),
+        { timeout: 15_000 },
+      );
+    const setVisibility = (state: 'hidden' | 'visible') =>
+      page.evaluate((visibility) => {
+        const { document, Event } = globalThis as unknown as PageGlobals;
+        Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => visibility });
+        Object.defineProperty(document, 'hidden', { configurable: true, get: () => visibility === 'hidden' });
+        document.dispatchEvent(new Event('visibilitychange'));
+      }, state);
 
     await page.goto(`${stack.url}/`);
     await page.locator('article.cluster').first().waitFor({ timeout: 15_000 });

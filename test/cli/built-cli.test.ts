@@ -31,7 +31,8 @@ async function buildAndMark(): Promise<void> {
 
 beforeAll(async () => {
   copy = await mkdtemp(join(tmpdir(), 'vgac-built-cli-'));
-  for (const path of ['src', 'bin', 'scripts', 'package.json', 'tsconfig.json']) await cp(join(REPOSITORY_ROOT, path), join(copy, path), { recursive: true });
+  for (const path of ['src', 'bin', 'scripts', 'package.json', 'tsconfig.json'])
+    await cp(join(REPOSITORY_ROOT, path), join(copy, path), { recursive: true });
   await symlink(join(REPOSITORY_ROOT, 'node_modules'), join(copy, 'node_modules'), 'dir');
 });
 
@@ -77,7 +78,9 @@ describe('bin/vgac.js with a compiled CLI', () => {
   }, 120_000);
 
   it('bin/vgac.js runs the sources when a file the build read is gone, or the manifest is', async () => {
-    const manifest = JSON.parse(await readFile(join(copy, CLI_OUT_DIR, CLI_MANIFEST), 'utf8')) as { inputs: Record<string, unknown> };
+    const manifest = JSON.parse(await readFile(join(copy, CLI_OUT_DIR, CLI_MANIFEST), 'utf8')) as {
+      inputs: Record<string, unknown>;
+    };
     expect(Object.keys(manifest.inputs)).toContain(LAZY_SOURCE);
     await rm(join(copy, 'tsconfig.json'));
 

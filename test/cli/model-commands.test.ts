@@ -23,9 +23,20 @@ function file(name: string, content: string): string {
   return path;
 }
 
-const QUEUE_STATE = 'pending_ratio,queue_depth_norm,fragmentation_score,congestion_score,pending_gpus,total_pending,running_gpus,gpu_nodes_alloc,gpu_nodes_total';
+const QUEUE_STATE =
+  'pending_ratio,queue_depth_norm,fragmentation_score,congestion_score,pending_gpus,total_pending,running_gpus,gpu_nodes_alloc,gpu_nodes_total';
 const HEADER = `${QUEUE_STATE},label_long_wait`;
-const JOB = { pending_ratio: 0.28, queue_depth_norm: 12, fragmentation_score: 0.33, congestion_score: 0.37, pending_gpus: 4, total_pending: 1, running_gpus: 3, gpu_nodes_alloc: 1, gpu_nodes_total: 1 };
+const JOB = {
+  pending_ratio: 0.28,
+  queue_depth_norm: 12,
+  fragmentation_score: 0.33,
+  congestion_score: 0.37,
+  pending_gpus: 4,
+  total_pending: 1,
+  running_gpus: 3,
+  gpu_nodes_alloc: 1,
+  gpu_nodes_total: 1,
+};
 
 /** A user mistake: exit 2 and exactly one line on stderr containing `text`, never a stack trace. */
 function expectOneLineError(run: Run, text: string): void {
@@ -46,13 +57,20 @@ describe('vgac train and predict on the EKS sample', () => {
 
     expect(trained.code).toBe(0);
     expect(trained.stdout).toContain('cross-validated (5-fold, seed 42): AUROC 0.');
-    const bundle = JSON.parse(readFileSync(bundlePath, 'utf8')) as { training: { source: string; rows: number }; metrics: Record<string, number> };
+    const bundle = JSON.parse(readFileSync(bundlePath, 'utf8')) as {
+      training: { source: string; rows: number };
+      metrics: Record<string, number>;
+    };
     expect(bundle.training).toMatchObject({ source: 'eks_dec_sample.csv', rows: 500 });
     expect(bundle.metrics.cvAuroc).toBeGreaterThan(0.85);
     expect(predicted.code).toBe(0);
     expect(predicted.stdout).toMatch(/^P\(long wait\) {3}[01]\.\d{3}/);
     expect(predicted.stdout).toContain('learning mode: escalate only — a bare bundle has no outcomes');
-    const report = JSON.parse(asJson.stdout) as { prediction: { probability: number }; decision: { scope: string }; validatedEce: number };
+    const report = JSON.parse(asJson.stdout) as {
+      prediction: { probability: number };
+      decision: { scope: string };
+      validatedEce: number;
+    };
     expect(report.decision.scope).toBe('learning');
     expect(report.validatedEce).toBe(bundle.metrics.cvEce);
     expect(report.prediction.probability).toBeGreaterThanOrEqual(0);
@@ -72,13 +90,26 @@ describe('vgac train and predict on the EKS sample', () => {
   });
 
   it('refuses a corrupt bundle: not JSON, wrong shape, edited content, missing file', async () => {
-    const bundle = JSON.parse(readFileSync(bundlePath, 'utf8')) as { classifier: { intercept: number }; calibrator: unknown };
+    const bundle = JSON.parse(readFileSync(bundlePath, 'utf8')) as {
+      classifier: { intercept: number };
+      calibrator: unknown;
+    };
     const notJson = file('not-json.json', '{"schemaVersion": 1,');
-    const wrongShape = file('wrong-shape.json', JSON.stringify({ ...bundle, calibrator: { kind: 'isotonic', thresholds: [], values: [] } }));
-    const edited = file('edited.json', JSON.stringify({ ...bundle, classifier: { ...bundle.classifier, intercept: bundle.classifier.intercept + 1 } }));
+    const wrongShape = file(
+      'wrong-shape.json',
+      JSON.stringify({ ...bundle, calibrator: { kind: 'isotonic', thresholds: [], values: [] } }),
+    );
+    const edited = file(
+      'edited.json',
+      JSON.stringify({ ...bundle, classifier: { ...bundle.classifier, intercept: bundle.classifier.intercept + 1 } }),
+    );
     const job = JSON.stringify(JOB);
 
-    const runs = await Promise.all([notJson, wrongShape, edited, join(work, 'absent.json')].map((path) => vgac('predict', '--bundle', path, '--job', job)));
+    const runs = await Promise.all(
+      [notJson, wrongShape, edited, join(work, 'absent.json')].map((path) =>
+        vgac('predict', '--bundle', path, '--job', job),
+      ),
+    );
 
     expectOneLineError(runs[0] as Run, 'not-json.json: not JSON');
     expectOneLineError(runs[1] as Run, 'wrong-shape.json: invalid bundle at calibrator.thresholds:');
@@ -92,7 +123,19 @@ describe('vgac eval', () => {
     const run = await vgac('eval', '--data', SLURM);
 
     expect(run.code).toBe(0);
-    for (const label of ['AUROC', 'AUPRC', 'ECE (15 equal-mass bins)', 'ECE (15 equal-width bins)', 'MCE', 'Brier score', 'reliability', 'resolution', 'uncertainty', 'qualified tiers', 'wait interval']) {
+    for (const label of [
+      'AUROC',
+      'AUPRC',
+      'ECE (15 equal-mass bins)',
+      'ECE (15 equal-width bins)',
+      'MCE',
+      'Brier score',
+      'reliability',
+      'resolution',
+      'uncertainty',
+      'qualified tiers',
+      'wait interval',
+    ]) {
       expect(run.stdout).toContain(label);
     }
     expect(run.stdout).toMatch(/ECE \(15 equal-mass bins\) +0\.\d{3} {3}\[0\.\d{3}, 0\.\d{3}\]/);
@@ -101,7 +144,12 @@ describe('vgac eval', () => {
   it('prints the report object with --json, with wait coverage on the full Slurm dataset', async () => {
     const run = await vgac('eval', '--data', SLURM_TRAINING, '--json', '--resamples', '100');
 
-    const report = JSON.parse(run.stdout) as { kind: string; categoricalFeatures: string[]; calibrated: { count: number; auroc: number }; waitIntervals: { coverage: number; nominalCoverage: number } };
+    const report = JSON.parse(run.stdout) as {
+      kind: string;
+      categoricalFeatures: string[];
+      calibrated: { count: number; auroc: number };
+      waitIntervals: { coverage: number; nominalCoverage: number };
+    };
     expect(report.kind).toBe('cross-validation');
     expect(report.categoricalFeatures).toEqual(['job_type']);
     expect(report.calibrated.count).toBe(555);
@@ -115,13 +163,18 @@ describe('vgac eval', () => {
   it('measures transfer from EKS to Slurm: discrimination holds, calibration does not', async () => {
     const run = await vgac('eval', '--train', EKS, '--test', SLURM, '--json', '--resamples', '100');
 
-    const report = JSON.parse(run.stdout) as { kind: string; calibrationGap: number; calibrated: { auroc: number }; home: { calibrated: { ece: number } } };
+    const report = JSON.parse(run.stdout) as {
+      kind: string;
+      calibrationGap: number;
+      calibrated: { auroc: number };
+      home: { calibrated: { ece: number } };
+    };
     expect(report.kind).toBe('transfer');
     expect(report.calibrated.auroc).toBeGreaterThan(0.85);
     expect(report.calibrationGap).toBeGreaterThan(0.1);
   });
 
-  it('runs the reference\'s protocol by default: scikit-learn\'s folds reproduce its out-of-fold metrics', async () => {
+  it("runs the reference's protocol by default: scikit-learn's folds reproduce its out-of-fold metrics", async () => {
     // Reference, sklearn 1.2.1 on the 9 queue-state columns, out-of-fold p pooled over
     //   for tr, te in StratifiedKFold(5, shuffle=True, random_state=42).split(X, y):
     //     p[te] = CalibratedClassifierCV(make_pipeline(StandardScaler(), LogisticRegression(C=1.0)),
@@ -130,7 +183,10 @@ describe('vgac eval', () => {
     // numpy.array_split(numpy.argsort(p, kind='mergesort'), 15) = 0.038495 (no tied group straddles an edge here).
     const run = await vgac('eval', '--data', EKS, '--json', '--resamples', '20');
 
-    const report = JSON.parse(run.stdout) as { protocol: { foldScheme: string }; calibrated: { auroc: number; ece: number; brier: number } };
+    const report = JSON.parse(run.stdout) as {
+      protocol: { foldScheme: string };
+      calibrated: { auroc: number; ece: number; brier: number };
+    };
     expect(report.protocol.foldScheme).toBe('sklearn');
     expect(report.calibrated.auroc).toBeCloseTo(0.893467, 4);
     expect(report.calibrated.brier).toBeCloseTo(0.11868, 4);
@@ -163,13 +219,37 @@ describe.concurrent('vgac train/eval user mistakes', () => {
   it.each([
     ['a missing file', () => [join(work, 'nope.csv')], "cannot read data file '"],
     ['an empty file', () => [file('empty.csv', '')], 'empty.csv: file is empty'],
-    ['a missing column', () => [file('no-running.csv', `${HEADER.replace('running_gpus,', '')}\n0.3,4,0.2,0.4,3,2,1,2,1\n`)], "no-running.csv: missing column 'running_gpus'"],
-    ['a non-numeric cell', () => [file('abc.csv', `${HEADER}\n${good[0]}\n0.1,1,0.5,0.1,abc,0,1,1,2,0\n`)], "abc.csv: row 2 (file line 3), column pending_gpus: 'abc' is not a number"],
-    ['a NaN cell', () => [file('nan.csv', `${HEADER}\n${good[0]}\nNaN,1,0.5,0.1,0,0,1,1,2,0\n`)], "nan.csv: row 2 (file line 3), column pending_ratio: 'NaN' is not a finite number"],
-    ['an Infinity cell', () => [file('inf.csv', `${HEADER}\n${good[0]}\n0.1,Infinity,0.5,0.1,0,0,1,1,2,0\n`)], "inf.csv: row 2 (file line 3), column queue_depth_norm: 'Infinity' is not a finite number"],
-    ['one class only', () => [file('one-class.csv', `${HEADER}\n${good[1]}\n${good[1]}\n`)], 'one-class.csv: column label_long_wait has only class 0 in 2 rows'],
+    [
+      'a missing column',
+      () => [file('no-running.csv', `${HEADER.replace('running_gpus,', '')}\n0.3,4,0.2,0.4,3,2,1,2,1\n`)],
+      "no-running.csv: missing column 'running_gpus'",
+    ],
+    [
+      'a non-numeric cell',
+      () => [file('abc.csv', `${HEADER}\n${good[0]}\n0.1,1,0.5,0.1,abc,0,1,1,2,0\n`)],
+      "abc.csv: row 2 (file line 3), column pending_gpus: 'abc' is not a number",
+    ],
+    [
+      'a NaN cell',
+      () => [file('nan.csv', `${HEADER}\n${good[0]}\nNaN,1,0.5,0.1,0,0,1,1,2,0\n`)],
+      "nan.csv: row 2 (file line 3), column pending_ratio: 'NaN' is not a finite number",
+    ],
+    [
+      'an Infinity cell',
+      () => [file('inf.csv', `${HEADER}\n${good[0]}\n0.1,Infinity,0.5,0.1,0,0,1,1,2,0\n`)],
+      "inf.csv: row 2 (file line 3), column queue_depth_norm: 'Infinity' is not a finite number",
+    ],
+    [
+      'one class only',
+      () => [file('one-class.csv', `${HEADER}\n${good[1]}\n${good[1]}\n`)],
+      'one-class.csv: column label_long_wait has only class 0 in 2 rows',
+    ],
     ['an unknown feature', () => [EKS, '--features', 'pending_ratio,foo'], "unknown feature 'foo'; expected one of"],
-    ['a forbidden feature', () => [EKS, '--features', 'pending_ratio,raw_score'], "feature 'raw_score' is not allowed: another model's output"],
+    [
+      'a forbidden feature',
+      () => [EKS, '--features', 'pending_ratio,raw_score'],
+      "feature 'raw_score' is not allowed: another model's output",
+    ],
     ['an unknown feature set', () => [EKS, '--features', 'queue-state+gpu'], "unknown feature set 'queue-state+gpu'"],
     ['post-submit DCGM columns', () => [SLURM_TRAINING, '--features', 'queue-state+dcgm'], 'post-submit'],
     ['a broken quote', () => [file('quote.csv', `${HEADER}\n"0.3,4\n`)], 'quote.csv: not valid CSV: Quote Not Closed'],

@@ -17,10 +17,14 @@ interface Started {
 }
 
 function startCli(dataDir: string): Promise<Started> {
-  const child = spawn(process.execPath, ['bin/vgac.js', 'start', '--port', '0', '--data-dir', dataDir, '--speed', '600'], {
-    env: { ...process.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['bin/vgac.js', 'start', '--port', '0', '--data-dir', dataDir, '--speed', '600'],
+    {
+      env: { ...process.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -55,8 +59,12 @@ async function getJson<T>(url: string): Promise<T> {
   return (await response.json()) as T;
 }
 
-interface Predictions { predictions: { job_id: string; outcome: unknown }[] }
-interface Clusters { clusters: { cluster_id: string; active_bundle_version: number }[] }
+interface Predictions {
+  predictions: { job_id: string; outcome: unknown }[];
+}
+interface Clusters {
+  clusters: { cluster_id: string; active_bundle_version: number }[];
+}
 
 async function waitForPredictions(url: string, atLeast: number): Promise<Predictions> {
   const deadline = Date.now() + 60_000;
@@ -81,12 +89,17 @@ function bannerSlackCommand(output: string): string {
   const start = lines.findIndex((line) => line.includes('Ask the Slack route'));
   const end = lines.findIndex((line, index) => index > start && line.includes('--data "$body"'));
   if (start < 0 || end < 0) throw new Error(`no signed Slack command in the banner:\n${output}`);
-  return lines.slice(start + 1, end + 1).map((line) => line.replace(/^ {2}/, '')).join('\n');
+  return lines
+    .slice(start + 1, end + 1)
+    .map((line) => line.replace(/^ {2}/, ''))
+    .join('\n');
 }
 
 function runShell(command: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('bash', ['-c', command], { timeout: 10_000 }, (error, stdout) => (error === null ? resolve(stdout) : reject(new Error(`the banner's command failed: ${error.message}`))));
+    execFile('bash', ['-c', command], { timeout: 10_000 }, (error, stdout) =>
+      error === null ? resolve(stdout) : reject(new Error(`the banner's command failed: ${error.message}`)),
+    );
   });
 }
 
@@ -119,7 +132,8 @@ describe('vgac start', () => {
     const firstExit = await stopCli(first);
     const firstOutput = first.output();
     const secretsMode = (await stat(join(dataDir, 'secrets.json'))).mode & 0o777;
-    const secret = (JSON.parse(await readFile(join(dataDir, 'secrets.json'), 'utf8')) as { slackSigningSecret: string }).slackSigningSecret;
+    const secret = (JSON.parse(await readFile(join(dataDir, 'secrets.json'), 'utf8')) as { slackSigningSecret: string })
+      .slackSigningSecret;
     const log = await readFile(join(dataDir, 'vgac.log'), 'utf8');
 
     const second = await startCli(dataDir);
@@ -133,7 +147,9 @@ describe('vgac start', () => {
       { response_type: 'ephemeral', text: 'Working on it…' },
       { response_type: 'ephemeral', text: 'Working on it…' },
     ]);
-    expect(first.output()).toMatch(/Slack answer → I (am still learning|cannot predict reliably on|cannot predict now)/);
+    expect(first.output()).toMatch(
+      /Slack answer → I (am still learning|cannot predict reliably on|cannot predict now)/,
+    );
     expect(health.status).toBe('ok');
     expect(clusters.clusters.map((cluster) => cluster.cluster_id).sort()).toEqual(['eks-prod', 'slurm-hpc']);
     expect(firstExit).toBe(0);
@@ -141,7 +157,9 @@ describe('vgac start', () => {
     expect(secretsMode).toBe(0o600);
     expect(log).not.toContain(secret);
     // The banner says where the secret is; neither it nor anything else on stdout/stderr shows it.
-    expect(bannerOf(firstOutput)).toContain(`signed with the secret in ${join(dataDir, 'secrets.json')}, read when you run it`);
+    expect(bannerOf(firstOutput)).toContain(
+      `signed with the secret in ${join(dataDir, 'secrets.json')}, read when you run it`,
+    );
     expect(bannerOf(firstOutput)).not.toContain(secret);
     expect(firstOutput).not.toContain(secret);
     expect(secondOutput).not.toContain(secret);

@@ -32,27 +32,54 @@ let stack: HttpStack;
 let server: HttpServer;
 let spoolDir = '';
 
-const noObserver: ClusterObserver = { observe: () => Promise.reject(new Error('not used: these tests push spooled events')) };
+const noObserver: ClusterObserver = {
+  observe: () => Promise.reject(new Error('not used: these tests push spooled events')),
+};
 
 function submit(jobId: string, atMs: number): Extract<QueueEvent, { kind: 'submit' }> {
-  return { id: queueEventId(jobId, 'submit', atMs), kind: 'submit', jobId, atMs, observedAtMs: atMs + 400, features: { pendingGpusAhead: 2, gpusInUse: 3, requestedGpus: 2 } };
+  return {
+    id: queueEventId(jobId, 'submit', atMs),
+    kind: 'submit',
+    jobId,
+    atMs,
+    observedAtMs: atMs + 400,
+    features: { pendingGpusAhead: 2, gpusInUse: 3, requestedGpus: 2 },
+  };
 }
 
 function started(jobId: string, submittedAtMs: number, atMs: number): QueueEvent {
-  return { id: queueEventId(jobId, 'start', atMs), kind: 'start', jobId, atMs, submittedAtMs, observedAtMs: atMs + 400 };
+  return {
+    id: queueEventId(jobId, 'start', atMs),
+    kind: 'start',
+    jobId,
+    atMs,
+    submittedAtMs,
+    observedAtMs: atMs + 400,
+  };
 }
 
-async function post(body: unknown, options: { readonly cluster?: string; readonly key?: string | null; readonly raw?: string } = {}): Promise<{ status: number; body: Json }> {
+async function post(
+  body: unknown,
+  options: { readonly cluster?: string; readonly key?: string | null; readonly raw?: string } = {},
+): Promise<{ status: number; body: Json }> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (options.key !== null) headers['x-api-key'] = options.key ?? API_KEY;
-  const response = await fetch(`${server.url}/api/clusters/${options.cluster ?? CLUSTER}/events`, { method: 'POST', headers, body: options.raw ?? JSON.stringify(body) });
+  const response = await fetch(`${server.url}/api/clusters/${options.cluster ?? CLUSTER}/events`, {
+    method: 'POST',
+    headers,
+    body: options.raw ?? JSON.stringify(body),
+  });
   return { status: response.status, body: (await response.json()) as Json };
 }
 
 beforeAll(async () => {
   stack = await startHttpStack();
   await registerCluster(stack.learning, { clusterId: CLUSTER, prior: smallPrior(), platform: 'slurm', nowMs: T0_MS });
-  server = await startHttpServer(createHttpApp(stack.deps({ apiKey: API_KEY })), { host: '127.0.0.1', port: 0, acceptedHosts: 'any' });
+  server = await startHttpServer(createHttpApp(stack.deps({ apiKey: API_KEY })), {
+    host: '127.0.0.1',
+    port: 0,
+    acceptedHosts: 'any',
+  });
   spoolDir = await mkdtemp(join(tmpdir(), 'vgac-agent-events-'));
 }, 60_000);
 
@@ -65,7 +92,12 @@ afterAll(async () => {
 describe('the agent pushing to POST /api/clusters/{id}/events', () => {
   it('push_crashBetweenPushAndAcknowledge_isReplayedFromTheSpool_andCountedOnce', async () => {
     const publisher = new HttpQueueEventPublisher({ baseUrl: server.url, apiKey: API_KEY });
-    const events = [submit('9001', T0_MS), submit('9002', T0_MS + 1000), started('9001', T0_MS, T0_MS + 3000), started('9002', T0_MS + 1000, T0_MS + 9000)];
+    const events = [
+      submit('9001', T0_MS),
+      submit('9002', T0_MS + 1000),
+      started('9001', T0_MS, T0_MS + 3000),
+      started('9002', T0_MS + 1000, T0_MS + 9000),
+    ];
     const firstRun = await FileEventSpool.open(spoolDir);
     await firstRun.append(events);
     const outcomesBefore = (await stack.learning.calibration.current(CLUSTER))?.outcomes ?? 0;
@@ -74,7 +106,10 @@ describe('the agent pushing to POST /api/clusters/{id}/events', () => {
     const delivered = await publisher.publish(CLUSTER, firstRun.pending(10));
     const restarted = await FileEventSpool.open(spoolDir);
     const replayedCount = restarted.size();
-    const agent = createPushAgent({ observer: noObserver, spool: restarted, publisher, logger: stack.logger }, { clusterId: CLUSTER, startedAtMs: T0_MS });
+    const agent = createPushAgent(
+      { observer: noObserver, spool: restarted, publisher, logger: stack.logger },
+      { clusterId: CLUSTER, startedAtMs: T0_MS },
+    );
     const replay = await agent.push();
     const emptied = await FileEventSpool.open(spoolDir);
 
@@ -82,8 +117,17 @@ describe('the agent pushing to POST /api/clusters/{id}/events', () => {
     expect(replayedCount).toBe(4);
     expect(replay).toEqual({ status: 'delivered', acknowledged: 4, quarantined: 0, pending: 0 });
     expect(emptied.size()).toBe(0);
-    const ingests = stack.logger.lines.filter((line) => line.event === 'ingest.events' && line.fields.clusterId === CLUSTER);
-    expect(ingests.map((line) => ({ predicted: line.fields.predicted, recorded: line.fields.recorded, already: line.fields.already_predicted, duplicate: line.fields.duplicate }))).toEqual([
+    const ingests = stack.logger.lines.filter(
+      (line) => line.event === 'ingest.events' && line.fields.clusterId === CLUSTER,
+    );
+    expect(
+      ingests.map((line) => ({
+        predicted: line.fields.predicted,
+        recorded: line.fields.recorded,
+        already: line.fields.already_predicted,
+        duplicate: line.fields.duplicate,
+      })),
+    ).toEqual([
       { predicted: 2, recorded: 2, already: undefined, duplicate: undefined },
       { predicted: undefined, recorded: undefined, already: 2, duplicate: 2 },
     ]);
@@ -93,7 +137,11 @@ describe('the agent pushing to POST /api/clusters/{id}/events', () => {
     // start − submit: 3000 ms and 8000 ms.
     expect(waits).toMatchObject({ 9001: 3, 9002: 8 });
     expect((await stack.learning.calibration.current(CLUSTER))?.outcomes).toBe(outcomesBefore + 2);
-    expect(predictions.find((entry) => entry.jobId === '9001')?.features).toEqual({ pendingGpusAhead: 2, gpusInUse: 3, requestedGpus: 2 });
+    expect(predictions.find((entry) => entry.jobId === '9001')?.features).toEqual({
+      pendingGpusAhead: 2,
+      gpusInUse: 3,
+      requestedGpus: 2,
+    });
   });
 
   it('events_departures_censorBelowTheThreshold_andRecordALongWaitAboveIt', async () => {
@@ -102,30 +150,85 @@ describe('the agent pushing to POST /api/clusters/{id}/events', () => {
 
     const { status, body } = await post({
       events: [
-        { id: `9101:submit:${shortLeft}`, type: 'submit', job_id: '9101', at_ms: shortLeft, observed_at_ms: shortLeft, features: { gpusInUse: 4 } },
-        { id: `9102:submit:${longLeft}`, type: 'submit', job_id: '9102', at_ms: longLeft, observed_at_ms: longLeft, features: { gpusInUse: 4 } },
+        {
+          id: `9101:submit:${shortLeft}`,
+          type: 'submit',
+          job_id: '9101',
+          at_ms: shortLeft,
+          observed_at_ms: shortLeft,
+          features: { gpusInUse: 4 },
+        },
+        {
+          id: `9102:submit:${longLeft}`,
+          type: 'submit',
+          job_id: '9102',
+          at_ms: longLeft,
+          observed_at_ms: longLeft,
+          features: { gpusInUse: 4 },
+        },
         // Waited 2 s, then cancelled: shorter than the 5 s threshold, so its label is unknown.
-        { id: `9101:leave:${shortLeft + 2000}`, type: 'leave', job_id: '9101', at_ms: shortLeft + 2000, observed_at_ms: shortLeft + 2500, submitted_at_ms: shortLeft },
+        {
+          id: `9101:leave:${shortLeft + 2000}`,
+          type: 'leave',
+          job_id: '9101',
+          at_ms: shortLeft + 2000,
+          observed_at_ms: shortLeft + 2500,
+          submitted_at_ms: shortLeft,
+        },
         // Waited past the threshold before leaving: certainly a long wait.
-        { id: `9102:leave:${longLeft + (SMALL_PRIOR_THRESHOLD_SECONDS + 1) * 1000}`, type: 'leave', job_id: '9102', at_ms: longLeft + (SMALL_PRIOR_THRESHOLD_SECONDS + 1) * 1000, observed_at_ms: longLeft + 7000, submitted_at_ms: longLeft },
+        {
+          id: `9102:leave:${longLeft + (SMALL_PRIOR_THRESHOLD_SECONDS + 1) * 1000}`,
+          type: 'leave',
+          job_id: '9102',
+          at_ms: longLeft + (SMALL_PRIOR_THRESHOLD_SECONDS + 1) * 1000,
+          observed_at_ms: longLeft + 7000,
+          submitted_at_ms: longLeft,
+        },
         // A start of a job queued before the agent began: nobody predicted it.
-        { id: `8000:start:${T0_MS}`, type: 'start', job_id: '8000', at_ms: T0_MS, observed_at_ms: T0_MS, submitted_at_ms: T0_MS - 60_000 },
+        {
+          id: `8000:start:${T0_MS}`,
+          type: 'start',
+          job_id: '8000',
+          at_ms: T0_MS,
+          observed_at_ms: T0_MS,
+          submitted_at_ms: T0_MS - 60_000,
+        },
       ],
     });
 
     expect(status).toBe(200);
-    expect(body.acknowledged.map((entry: Json) => entry.status)).toEqual(['predicted', 'predicted', 'censored', 'recorded_long_wait', 'unpredicted']);
-    const byJob = new Map((await stack.learning.predictions.recent(CLUSTER, { limit: 50 })).map((entry) => [entry.jobId, entry]));
+    expect(body.acknowledged.map((entry: Json) => entry.status)).toEqual([
+      'predicted',
+      'predicted',
+      'censored',
+      'recorded_long_wait',
+      'unpredicted',
+    ]);
+    const byJob = new Map(
+      (await stack.learning.predictions.recent(CLUSTER, { limit: 50 })).map((entry) => [entry.jobId, entry]),
+    );
     expect(byJob.get('9101')?.outcome).toBeUndefined();
-    expect(byJob.get('9102')?.outcome).toMatchObject({ waitSeconds: SMALL_PRIOR_THRESHOLD_SECONDS + 1, longWait: true });
+    expect(byJob.get('9102')?.outcome).toMatchObject({
+      waitSeconds: SMALL_PRIOR_THRESHOLD_SECONDS + 1,
+      longWait: true,
+    });
     expect(byJob.has('8000')).toBe(false);
   });
 
   it('events_clientMistakes_are4xxNamingTheField', async () => {
-    const good = { id: `9201:submit:${T0_MS}`, type: 'submit', job_id: '9201', at_ms: T0_MS, observed_at_ms: T0_MS, features: { gpusInUse: 1 } };
+    const good = {
+      id: `9201:submit:${T0_MS}`,
+      type: 'submit',
+      job_id: '9201',
+      at_ms: T0_MS,
+      observed_at_ms: T0_MS,
+      features: { gpusInUse: 1 },
+    };
 
     const wrongId = await post({ events: [{ ...good, id: '9201:submit:1' }] });
-    const missing = await post({ events: [{ id: `9201:start:${T0_MS}`, type: 'start', job_id: '9201', at_ms: T0_MS, observed_at_ms: T0_MS }] });
+    const missing = await post({
+      events: [{ id: `9201:start:${T0_MS}`, type: 'start', job_id: '9201', at_ms: T0_MS, observed_at_ms: T0_MS }],
+    });
     const badType = await post({ events: [{ ...good, type: 'finish' }] });
     const extra = await post({ events: [good], cursor: 3 });
     const empty = await post({ events: [] });
@@ -151,7 +254,7 @@ describe('the agent pushing to POST /api/clusters/{id}/events', () => {
     expect(unknownCluster.status).toBe(404);
     expect(unknownCluster.body.error.code).toBe('UNKNOWN_CLUSTER');
     expect(noKey.status).toBe(401);
-    expect((await stack.learning.predictions.find(CLUSTER, '9201'))).toBeUndefined();
+    expect(await stack.learning.predictions.find(CLUSTER, '9201')).toBeUndefined();
   });
 
   it('publisher_answersTranslated_rejectedBatchIsQuarantined_unknownClusterStaysPending', async () => {
@@ -163,12 +266,21 @@ describe('the agent pushing to POST /api/clusters/{id}/events', () => {
       // Passes the agent's own check, but this API refuses more than 64 features.
       const tooMany = Object.fromEntries(Array.from({ length: 65 }, (_, index) => [`feature${index}`, index]));
       await spool.append([{ ...submit('9301', T0_MS), features: tooMany }]);
-      const agent = createPushAgent({ observer: noObserver, spool, publisher, logger: stack.logger }, { clusterId: CLUSTER, startedAtMs: T0_MS });
+      const agent = createPushAgent(
+        { observer: noObserver, spool, publisher, logger: stack.logger },
+        { clusterId: CLUSTER, startedAtMs: T0_MS },
+      );
 
       const quarantined = await agent.push();
       await spool.append([submit('9302', T0_MS)]);
-      const unknown = await createPushAgent({ observer: noObserver, spool, publisher, logger: stack.logger }, { clusterId: 'not-registered', startedAtMs: T0_MS }).push();
-      const refusedKey = await createPushAgent({ observer: noObserver, spool, publisher: wrongKey, logger: stack.logger }, { clusterId: CLUSTER, startedAtMs: T0_MS }).push();
+      const unknown = await createPushAgent(
+        { observer: noObserver, spool, publisher, logger: stack.logger },
+        { clusterId: 'not-registered', startedAtMs: T0_MS },
+      ).push();
+      const refusedKey = await createPushAgent(
+        { observer: noObserver, spool, publisher: wrongKey, logger: stack.logger },
+        { clusterId: CLUSTER, startedAtMs: T0_MS },
+      ).push();
 
       expect(quarantined).toEqual({ status: 'delivered', acknowledged: 0, quarantined: 1, pending: 0 });
       expect(unknown).toMatchObject({ status: 'unavailable', code: 'UNKNOWN_CLUSTER', pending: 1 });

@@ -13,7 +13,11 @@ import { createAgentCoreRoutes } from '../../src/app/http/agentcore-routes.ts';
 import { mapError } from '../../src/app/http/error-response.ts';
 import { AgentCoreAgentRuntime, createAgentCoreClient } from '../../src/adapters/agentcore/agentcore-agent-runtime.ts';
 import { createAgentStack, publishQueue, registerAgentCluster, type AgentStack } from '../support/agent-fixtures.ts';
-import { dataPlaneError, startAgentCoreDataPlaneServer, type AgentCoreDataPlaneServer } from '../support/agentcore-data-plane-server.ts';
+import {
+  dataPlaneError,
+  startAgentCoreDataPlaneServer,
+  type AgentCoreDataPlaneServer,
+} from '../support/agentcore-data-plane-server.ts';
 import { startTestAws, uniqueName, type TestAws } from '../support/embedded-aws.ts';
 import { JAN_1_2025_MS } from '../support/storage-fixtures.ts';
 
@@ -31,7 +35,13 @@ beforeAll(async () => {
   clusterId = uniqueName('agentcore');
   await registerAgentCluster(stack, clusterId, { ece: 0.01, outcomes: 200 }, JAN_1_2025_MS);
   publishQueue(stack, clusterId, 0.4, JAN_1_2025_MS, ['job-1']);
-  const agent = createAgentCoreRoutes({ runtime: inProcessAgentRuntime(stack.deps, () => JAN_1_2025_MS), logger: stack.logger, nowMs: () => JAN_1_2025_MS, apiKey: undefined, trustAllCallers: true });
+  const agent = createAgentCoreRoutes({
+    runtime: inProcessAgentRuntime(stack.deps, () => JAN_1_2025_MS),
+    logger: stack.logger,
+    nowMs: () => JAN_1_2025_MS,
+    apiKey: undefined,
+    trustAllCallers: true,
+  });
   dataPlane = await startAgentCoreDataPlaneServer((request) => agent.fetch(request));
 }, 60_000);
 
@@ -41,8 +51,17 @@ afterAll(async () => {
 });
 
 function runtime(options: { timeoutMs?: number } = {}): AgentCoreAgentRuntime {
-  const client = createAgentCoreClient({ region: 'us-east-1', endpoint: dataPlane.endpoint, credentials: { accessKeyId: 'AKIDAGENTCORETEST', secretAccessKey: 'agentcore-test-secret' }, maxAttempts: 2 });
-  return new AgentCoreAgentRuntime({ client, runtimeArn: RUNTIME_ARN, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) });
+  const client = createAgentCoreClient({
+    region: 'us-east-1',
+    endpoint: dataPlane.endpoint,
+    credentials: { accessKeyId: 'AKIDAGENTCORETEST', secretAccessKey: 'agentcore-test-secret' },
+    maxAttempts: 2,
+  });
+  return new AgentCoreAgentRuntime({
+    client,
+    runtimeArn: RUNTIME_ARN,
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+  });
 }
 
 async function refusal(work: Promise<unknown>): Promise<Error> {
@@ -55,28 +74,57 @@ async function refusal(work: Promise<unknown>): Promise<Error> {
 }
 
 describe('AgentCoreAgentRuntime', () => {
-  it('sends InvokeAgentRuntime on the wire (ARN in the path, DEFAULT qualifier, session header, SigV4, JSON payload) and returns the agents\' decision', async () => {
+  it("sends InvokeAgentRuntime on the wire (ARN in the path, DEFAULT qualifier, session header, SigV4, JSON payload) and returns the agents' decision", async () => {
     const before = dataPlane.requests.length;
 
-    const decision = await runtime().invoke({ clusterId, job: { gpus: 4 }, question: 'when will my 4-GPU job start?' }, SESSION);
+    const decision = await runtime().invoke(
+      { clusterId, job: { gpus: 4 }, question: 'when will my 4-GPU job start?' },
+      SESSION,
+    );
 
     const sent = dataPlane.requests[before];
     expect(sent?.method).toBe('POST');
     expect(sent?.url).toBe(`/runtimes/${encodeURIComponent(RUNTIME_ARN)}/invocations?qualifier=DEFAULT`);
     expect(sent?.headers['x-amzn-bedrock-agentcore-runtime-session-id']).toBe(SESSION);
     expect(sent?.headers['content-type']).toBe('application/json');
-    expect(sent?.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDAGENTCORETEST\/\d{8}\/us-east-1\/bedrock-agentcore\/aws4_request, SignedHeaders=.*x-amzn-bedrock-agentcore-runtime-session-id/);
+    expect(sent?.headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDAGENTCORETEST\/\d{8}\/us-east-1\/bedrock-agentcore\/aws4_request, SignedHeaders=.*x-amzn-bedrock-agentcore-runtime-session-id/,
+    );
     // Sent in our routes' snake_case; the decision comes back in the product's own records' camelCase.
-    expect(JSON.parse(sent?.body ?? '')).toEqual({ cluster_id: clusterId, job: { gpus: 4 }, question: 'when will my 4-GPU job start?' });
+    expect(JSON.parse(sent?.body ?? '')).toEqual({
+      cluster_id: clusterId,
+      job: { gpus: 4 },
+      question: 'when will my 4-GPU job start?',
+    });
     expect(decision).toMatchObject({ status: 'decided', clusterId, scope: 'autonomous', jobId: null });
     expect(decision.probability).toBeCloseTo(0.4, 6);
     // The session reached the agents as the decision's correlation id.
-    expect(stack.logger.lines.some((line) => line.event === 'gate.decision' && line.fields.correlationId === SESSION)).toBe(true);
+    expect(
+      stack.logger.lines.some((line) => line.event === 'gate.decision' && line.fields.correlationId === SESSION),
+    ).toBe(true);
   });
 
-  it('reads a decision in snake_case (the runtime\'s routes) and in camelCase (a runtime deployed before) alike', async () => {
-    const decision = { status: 'decided', clusterId, scope: 'autonomous', answer: 'either', reasons: [], executedActions: [{ action: { kind: 'annotate', jobId: 'j-1' } }], failures: [], escalationId: null };
-    const snake = { status: 'decided', cluster_id: clusterId, scope: 'autonomous', answer: 'either', reasons: [], executed_actions: [{ action: { kind: 'annotate', job_id: 'j-1' } }], failures: [], escalation_id: null };
+  it("reads a decision in snake_case (the runtime's routes) and in camelCase (a runtime deployed before) alike", async () => {
+    const decision = {
+      status: 'decided',
+      clusterId,
+      scope: 'autonomous',
+      answer: 'either',
+      reasons: [],
+      executedActions: [{ action: { kind: 'annotate', jobId: 'j-1' } }],
+      failures: [],
+      escalationId: null,
+    };
+    const snake = {
+      status: 'decided',
+      cluster_id: clusterId,
+      scope: 'autonomous',
+      answer: 'either',
+      reasons: [],
+      executed_actions: [{ action: { kind: 'annotate', job_id: 'j-1' } }],
+      failures: [],
+      escalation_id: null,
+    };
     dataPlane.script({ status: 200, body: JSON.stringify(snake) }, { status: 200, body: JSON.stringify(decision) });
 
     const fromSnake = await runtime().invoke({ clusterId, job: { gpus: 1 } }, SESSION);
@@ -87,15 +135,27 @@ describe('AgentCoreAgentRuntime', () => {
   });
 
   it('reads a text/event-stream reply: the decision is the last data event', async () => {
-    const decision = { status: 'decided', clusterId, scope: 'autonomous', answer: 'streamed', reasons: [], executedActions: [], failures: [] };
-    dataPlane.script({ status: 200, headers: { 'content-type': 'text/event-stream' }, body: `data: {"status":"working"}\n\ndata: ${JSON.stringify(decision)}\n\n` });
+    const decision = {
+      status: 'decided',
+      clusterId,
+      scope: 'autonomous',
+      answer: 'streamed',
+      reasons: [],
+      executedActions: [],
+      failures: [],
+    };
+    dataPlane.script({
+      status: 200,
+      headers: { 'content-type': 'text/event-stream' },
+      body: `data: {"status":"working"}\n\ndata: ${JSON.stringify(decision)}\n\n`,
+    });
 
     const streamed = await runtime().invoke({ clusterId, job: { gpus: 1 } }, SESSION);
 
     expect(streamed).toEqual(decision);
   });
 
-  it('passes the agents\' own client mistake on with its code: an unknown cluster stays a 404', async () => {
+  it("passes the agents' own client mistake on with its code: an unknown cluster stays a 404", async () => {
     const stranger = uniqueName('stranger');
     publishQueue(stack, stranger, 0.5, JAN_1_2025_MS);
 
@@ -106,10 +166,30 @@ describe('AgentCoreAgentRuntime', () => {
   });
 
   it.each([
-    ['throttled on every attempt', dataPlaneError(429, 'ThrottlingException', 'Rate exceeded'), 'ThrottlingException', /throttling/],
-    ['a service fault on every attempt', dataPlaneError(500, 'InternalServerException', 'internal'), 'InternalServerException', /failed/],
-    ['over the session quota', dataPlaneError(402, 'ServiceQuotaExceededException', 'quota'), 'ServiceQuotaExceededException', /quota/],
-    ['denied by IAM', dataPlaneError(403, 'AccessDeniedException', 'not authorized'), 'AccessDeniedException', /IAM role/],
+    [
+      'throttled on every attempt',
+      dataPlaneError(429, 'ThrottlingException', 'Rate exceeded'),
+      'ThrottlingException',
+      /throttling/,
+    ],
+    [
+      'a service fault on every attempt',
+      dataPlaneError(500, 'InternalServerException', 'internal'),
+      'InternalServerException',
+      /failed/,
+    ],
+    [
+      'over the session quota',
+      dataPlaneError(402, 'ServiceQuotaExceededException', 'quota'),
+      'ServiceQuotaExceededException',
+      /quota/,
+    ],
+    [
+      'denied by IAM',
+      dataPlaneError(403, 'AccessDeniedException', 'not authorized'),
+      'AccessDeniedException',
+      /IAM role/,
+    ],
   ])('%s → AgentRuntimeUnavailableError, a 503 for the caller', async (_name, reply, errorClass, reason) => {
     // Two replies: the SDK retries the retryable ones once (maxAttempts 2); a non-retryable one leaves the second unused.
     dataPlane.script(reply, reply);
@@ -123,7 +203,7 @@ describe('AgentCoreAgentRuntime', () => {
     expect(mapError(error)).toMatchObject({ status: 503, body: { error: { code: 'AGENT_RUNTIME_UNAVAILABLE' } } });
   });
 
-  it('a throttled first attempt is retried, and the retry\'s decision is returned', async () => {
+  it("a throttled first attempt is retried, and the retry's decision is returned", async () => {
     const before = dataPlane.requests.length;
     dataPlane.script(dataPlaneError(429, 'ThrottlingException', 'Rate exceeded'));
 
@@ -146,7 +226,10 @@ describe('AgentCoreAgentRuntime', () => {
   });
 
   it('a reply that is not a decision (not JSON, or JSON of another shape) → AgentRuntimeUnavailableError naming it malformed', async () => {
-    dataPlane.script({ status: 200, headers: { 'content-type': 'application/json' }, body: '<html>oops</html>' }, { status: 200, headers: { 'content-type': 'application/json' }, body: '{"hello":"world"}' });
+    dataPlane.script(
+      { status: 200, headers: { 'content-type': 'application/json' }, body: '<html>oops</html>' },
+      { status: 200, headers: { 'content-type': 'application/json' }, body: '{"hello":"world"}' },
+    );
 
     const notJson = await refusal(runtime().invoke({ clusterId, job: { gpus: 1 } }, SESSION));
     const otherShape = await refusal(runtime().invoke({ clusterId, job: { gpus: 1 } }, SESSION));

@@ -19,7 +19,11 @@ import { loadConfig } from '../../src/entry/config.ts';
 import { createLambdaRuntime, type LambdaRuntime } from '../../src/entry/lambda/lambda-runtime.ts';
 import { buildAgentCore } from '../../scripts/build-lambdas.ts';
 import { startAgentCoreRuntimeProcess, type AgentCoreRuntimeProcess } from '../support/agentcore-runtime-process.ts';
-import { dataPlaneError, startAgentCoreDataPlaneServer, type AgentCoreDataPlaneServer } from '../support/agentcore-data-plane-server.ts';
+import {
+  dataPlaneError,
+  startAgentCoreDataPlaneServer,
+  type AgentCoreDataPlaneServer,
+} from '../support/agentcore-data-plane-server.ts';
 import { startTestAws, uniqueName, type TestAws } from '../support/embedded-aws.ts';
 import { featuresFor, KNOWN_CLUSTER } from '../support/http-stack.ts';
 import { captureOutput, importFresh, loadEventFixture, setEnvironment, snsEventOf } from '../support/lambda-harness.ts';
@@ -33,7 +37,11 @@ const API_KEY = 'agentcore-test-api-key-0123456789';
 const SIGNING_SECRET = 'agentcore-slack-signing-secret-0123';
 const SLACK_TASK_TOPIC = 'arn:aws:sns:us-east-1:123456789012:vgac-slack-tasks';
 
-const context = { awsRequestId: 'req-agentcore-1', functionName: 'vgac-api', callbackWaitsForEmptyEventLoop: false } as unknown as Context;
+const context = {
+  awsRequestId: 'req-agentcore-1',
+  functionName: 'vgac-api',
+  callbackWaitsForEmptyEventLoop: false,
+} as unknown as Context;
 
 type HttpResult = { statusCode: number; body: string };
 
@@ -72,8 +80,14 @@ beforeAll(async () => {
   await mkdir(join(REPOSITORY, 'node_modules/.cache'), { recursive: true });
   buildDirectory = await mkdtemp(join(REPOSITORY, 'node_modules/.cache/agentcore-runtime-'));
   const artifact = await buildAgentCore(REPOSITORY, join(buildDirectory, 'agentcore'));
-  agentCore = await startAgentCoreRuntimeProcess(artifact.directory, { ...shared, VGAC_API_AUTH: 'off', VGAC_COLLECTOR: 'none' });
-  dataPlane = await startAgentCoreDataPlaneServer(async (request) => fetch(`${agentCore.url}/invocations`, { method: 'POST', headers: request.headers, body: await request.text() }));
+  agentCore = await startAgentCoreRuntimeProcess(artifact.directory, {
+    ...shared,
+    VGAC_API_AUTH: 'off',
+    VGAC_COLLECTOR: 'none',
+  });
+  dataPlane = await startAgentCoreDataPlaneServer(async (request) =>
+    fetch(`${agentCore.url}/invocations`, { method: 'POST', headers: request.headers, body: await request.text() }),
+  );
   restoreEnvironment = setEnvironment({
     ...shared,
     VGAC_API_KEY: API_KEY,
@@ -84,9 +98,19 @@ beforeAll(async () => {
     VGAC_SLACK_API_URL: slackApi.apiUrl,
   });
   runtime = createLambdaRuntime(loadConfig());
-  await registerCluster(runtime.learning, { clusterId: KNOWN_CLUSTER, prior: sampleBundle(), platform: 'kubernetes', nowMs: Date.now() - 60_000 });
+  await registerCluster(runtime.learning, {
+    clusterId: KNOWN_CLUSTER,
+    prior: sampleBundle(),
+    platform: 'kubernetes',
+    nowMs: Date.now() - 60_000,
+  });
   // The queue state the collector function stores at a job's submit instant: what the runtime's agents observe.
-  await predictJob(runtime.learning, { clusterId: KNOWN_CLUSTER, jobId: 'collected-1', features: featuresFor({ gpus: 2 }), nowMs: Date.now() - 1_000 });
+  await predictJob(runtime.learning, {
+    clusterId: KNOWN_CLUSTER,
+    jobId: 'collected-1',
+    features: featuresFor({ gpus: 2 }),
+    nowMs: Date.now() - 1_000,
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -101,12 +125,14 @@ afterAll(async () => {
 });
 
 async function invocationEvent(body: unknown): Promise<Record<string, unknown>> {
-  const recorded = (await loadEventFixture('apigw-v2-invocations.json')) as Record<string, unknown> & { headers: Record<string, string> };
+  const recorded = (await loadEventFixture('apigw-v2-invocations.json')) as Record<string, unknown> & {
+    headers: Record<string, string>;
+  };
   return { ...recorded, headers: { ...recorded.headers, 'x-api-key': API_KEY }, body: JSON.stringify(body) };
 }
 
-describe('the AgentCore Runtime\'s code, started as the runtime starts it', () => {
-  it('answers AgentCore\'s health check: GET /ping → Healthy', async () => {
+describe("the AgentCore Runtime's code, started as the runtime starts it", () => {
+  it("answers AgentCore's health check: GET /ping → Healthy", async () => {
     const response = await fetch(`${agentCore.url}/ping`);
 
     expect(response.status).toBe(200);
@@ -115,63 +141,122 @@ describe('the AgentCore Runtime\'s code, started as the runtime starts it', () =
 });
 
 describe('api.ts: POST /invocations runs in the AgentCore Runtime', () => {
-  it('a recorded API Gateway event reaches the runtime through InvokeAgentRuntime, in the API caller\'s session, and its decision comes back', async () => {
-    const { handler } = await importFresh<{ handler: (event: unknown, context: Context) => Promise<HttpResult> }>('../../src/entry/lambda/api.ts');
+  it("a recorded API Gateway event reaches the runtime through InvokeAgentRuntime, in the API caller's session, and its decision comes back", async () => {
+    const { handler } = await importFresh<{ handler: (event: unknown, context: Context) => Promise<HttpResult> }>(
+      '../../src/entry/lambda/api.ts',
+    );
     const before = dataPlane.requests.length;
 
-    const run = await captureOutput(async () => handler(await invocationEvent({ cluster_id: KNOWN_CLUSTER, job_id: 'job-gw-1', job: { gpus: 4 } }), context));
+    const run = await captureOutput(async () =>
+      handler(await invocationEvent({ cluster_id: KNOWN_CLUSTER, job_id: 'job-gw-1', job: { gpus: 4 } }), context),
+    );
     const result = run.result;
 
     expect(run.error).toBeUndefined();
     expect(result?.statusCode).toBe(200);
-    const decision = JSON.parse(result?.body ?? '{}') as { status: string; cluster_id: string; job_id: string; scope: string };
+    const decision = JSON.parse(result?.body ?? '{}') as {
+      status: string;
+      cluster_id: string;
+      job_id: string;
+      scope: string;
+    };
     expect(decision).toMatchObject({ cluster_id: KNOWN_CLUSTER, job_id: 'job-gw-1', scope: 'learning' });
     const sent = dataPlane.requests.slice(before);
     expect(sent).toHaveLength(1);
     // The payload the runtime got is in our routes' convention too.
-    expect(JSON.parse(sent[0]?.body ?? '{}')).toMatchObject({ cluster_id: KNOWN_CLUSTER, job_id: 'job-gw-1', job: { gpus: 4 } });
+    expect(JSON.parse(sent[0]?.body ?? '{}')).toMatchObject({
+      cluster_id: KNOWN_CLUSTER,
+      job_id: 'job-gw-1',
+      job: { gpus: 4 },
+    });
     expect(sent[0]?.url).toBe(`/runtimes/${encodeURIComponent(RUNTIME_ARN)}/invocations?qualifier=DEFAULT`);
     const session = sent[0]?.headers['x-amzn-bedrock-agentcore-runtime-session-id'];
     expect(session).toMatch(/^api-[0-9a-f]{64}$/);
     // The decision was made in the runtime's process: its gate.decision line carries the session as correlation id.
-    expect(agentCore.lines.some((line) => line['message'] === 'gate.decision' && line['correlation_id'] === session && line['handler'] === 'agentcore')).toBe(true);
+    expect(
+      agentCore.lines.some(
+        (line) =>
+          line['message'] === 'gate.decision' && line['correlation_id'] === session && line['handler'] === 'agentcore',
+      ),
+    ).toBe(true);
   });
 
   it('throttled by AgentCore on every attempt → 503 AGENT_RUNTIME_UNAVAILABLE with a JSON error, never a 500', async () => {
-    const { handler } = await importFresh<{ handler: (event: unknown, context: Context) => Promise<HttpResult> }>('../../src/entry/lambda/api.ts');
-    dataPlane.script(dataPlaneError(429, 'ThrottlingException', 'Rate exceeded'), dataPlaneError(429, 'ThrottlingException', 'Rate exceeded'));
+    const { handler } = await importFresh<{ handler: (event: unknown, context: Context) => Promise<HttpResult> }>(
+      '../../src/entry/lambda/api.ts',
+    );
+    dataPlane.script(
+      dataPlaneError(429, 'ThrottlingException', 'Rate exceeded'),
+      dataPlaneError(429, 'ThrottlingException', 'Rate exceeded'),
+    );
 
-    const run = await captureOutput(async () => handler(await invocationEvent({ cluster_id: KNOWN_CLUSTER, job: { gpus: 1 } }), context));
+    const run = await captureOutput(async () =>
+      handler(await invocationEvent({ cluster_id: KNOWN_CLUSTER, job: { gpus: 1 } }), context),
+    );
     dataPlane.clearScript();
 
     expect(run.result?.statusCode).toBe(503);
-    expect(JSON.parse(run.result?.body ?? '{}')).toEqual({ error: { code: 'AGENT_RUNTIME_UNAVAILABLE', message: 'the agent runtime is throttling requests (ThrottlingException)' } });
+    expect(JSON.parse(run.result?.body ?? '{}')).toEqual({
+      error: {
+        code: 'AGENT_RUNTIME_UNAVAILABLE',
+        message: 'the agent runtime is throttling requests (ThrottlingException)',
+      },
+    });
   });
 
   it('a client mistake is refused by the API function before anything reaches AgentCore', async () => {
-    const { handler } = await importFresh<{ handler: (event: unknown, context: Context) => Promise<HttpResult> }>('../../src/entry/lambda/api.ts');
+    const { handler } = await importFresh<{ handler: (event: unknown, context: Context) => Promise<HttpResult> }>(
+      '../../src/entry/lambda/api.ts',
+    );
     const before = dataPlane.requests.length;
 
-    const run = await captureOutput(async () => handler(await invocationEvent({ clusterId: KNOWN_CLUSTER, job: { gpus: 'four' } }), context));
+    const run = await captureOutput(async () =>
+      handler(await invocationEvent({ clusterId: KNOWN_CLUSTER, job: { gpus: 'four' } }), context),
+    );
 
     expect(run.result?.statusCode).toBe(400);
     expect(dataPlane.requests.length).toBe(before);
   });
 });
 
-describe('slack.ts: the Copilot\'s what-ifs run in the AgentCore Runtime, one session per conversation', () => {
+describe("slack.ts: the Copilot's what-ifs run in the AgentCore Runtime, one session per conversation", () => {
   it('acknowledges a signed slash command, queues its task on SNS, and answers the SNS delivery from a decision made in the runtime', async () => {
-    const restore = setEnvironment({ VGAC_SLACK_SIGNING_SECRET: SIGNING_SECRET, VGAC_SLACK_TASK_TOPIC_ARN: SLACK_TASK_TOPIC, VGAC_SLACK_BOT_TOKEN: 'xoxb-agentcore' });
-    const { handler } = await importFresh<{ handler: (event: unknown, context: Context) => Promise<unknown> }>('../../src/entry/lambda/slack.ts').finally(restore);
-    const body = new URLSearchParams({ team_id: 'T0', channel_id: 'C0', user_id: 'U0', command: '/vgac', text: `when will my 4-GPU job start on ${KNOWN_CLUSTER}?`, response_url: slackApi.responseUrl('agentcore-1'), trigger_id: '9.9.agentcore' }).toString();
+    const restore = setEnvironment({
+      VGAC_SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      VGAC_SLACK_TASK_TOPIC_ARN: SLACK_TASK_TOPIC,
+      VGAC_SLACK_BOT_TOKEN: 'xoxb-agentcore',
+    });
+    const { handler } = await importFresh<{ handler: (event: unknown, context: Context) => Promise<unknown> }>(
+      '../../src/entry/lambda/slack.ts',
+    ).finally(restore);
+    const body = new URLSearchParams({
+      team_id: 'T0',
+      channel_id: 'C0',
+      user_id: 'U0',
+      command: '/vgac',
+      text: `when will my 4-GPU job start on ${KNOWN_CLUSTER}?`,
+      response_url: slackApi.responseUrl('agentcore-1'),
+      trigger_id: '9.9.agentcore',
+    }).toString();
     const timestamp = Math.floor(Date.now() / 1000);
-    const recorded = (await loadEventFixture('apigw-v2-predict-wait.json')) as Record<string, unknown> & { headers: Record<string, string>; requestContext: { http: Record<string, unknown> } };
+    const recorded = (await loadEventFixture('apigw-v2-predict-wait.json')) as Record<string, unknown> & {
+      headers: Record<string, string>;
+      requestContext: { http: Record<string, unknown> };
+    };
     const command = {
       ...recorded,
       rawPath: '/slack/commands',
       routeKey: 'POST /slack/commands',
-      requestContext: { ...recorded.requestContext, http: { ...recorded.requestContext.http, path: '/slack/commands' } },
-      headers: { host: recorded.headers.host, 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': await signSlackRequest(SIGNING_SECRET, timestamp, body) },
+      requestContext: {
+        ...recorded.requestContext,
+        http: { ...recorded.requestContext.http, path: '/slack/commands' },
+      },
+      headers: {
+        host: recorded.headers.host,
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': String(timestamp),
+        'x-slack-signature': await signSlackRequest(SIGNING_SECRET, timestamp, body),
+      },
       body: Buffer.from(body, 'utf8').toString('base64'),
       isBase64Encoded: true,
     };
@@ -180,7 +265,12 @@ describe('slack.ts: the Copilot\'s what-ifs run in the AgentCore Runtime, one se
 
     const ack = await captureOutput(() => handler(command, { ...context, functionName: 'vgac-slack' }));
     const task = sns.published.slice(publishedBefore).find((message) => message.topicArn === SLACK_TASK_TOPIC);
-    const ran = await captureOutput(async () => handler(await snsEventOf([{ message: task?.message ?? '', topicArn: SLACK_TASK_TOPIC }]), { ...context, functionName: 'vgac-slack' }));
+    const ran = await captureOutput(async () =>
+      handler(await snsEventOf([{ message: task?.message ?? '', topicArn: SLACK_TASK_TOPIC }]), {
+        ...context,
+        functionName: 'vgac-slack',
+      }),
+    );
     await slackApi.waitForDeliveries(1);
 
     expect((ack.result as HttpResult | undefined)?.statusCode).toBe(200);

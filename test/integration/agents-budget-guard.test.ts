@@ -28,24 +28,49 @@ let stack: AgentStack;
 const replied: { inputTokens: number; outputTokens: number }[] = [];
 
 const facts: ExplanationFacts = {
-  clusterId: 'c1', queuedJobs: 12, utilisationPercent: 78, requestedGpus: 4, probability: 0.62,
+  clusterId: 'c1',
+  queuedJobs: 12,
+  utilisationPercent: 78,
+  requestedGpus: 4,
+  probability: 0.62,
   waitEstimate: { pointSeconds: 1500, lowerSeconds: 720, upperSeconds: 2460, coverage: 0.8 },
-  scope: 'autonomous', tier: 'warn', intervention: 'warn', calibrated: true, ece: 0.01, outcomeCount: 120, minOutcomes: 50,
+  scope: 'autonomous',
+  tier: 'warn',
+  intervention: 'warn',
+  calibrated: true,
+  ece: 0.01,
+  outcomeCount: 120,
+  minOutcomes: 50,
 };
 
 beforeAll(async () => {
   aws = await startTestAws();
   // The model "uses" about a quarter of the request's characters as input tokens and its whole output allowance.
   server = await startBedrockConverseServer((request) => {
-    const usage = { inputTokens: Math.ceil(JSON.stringify(request.body).length / 4), outputTokens: request.body.inferenceConfig?.maxTokens ?? 0 };
+    const usage = {
+      inputTokens: Math.ceil(JSON.stringify(request.body).length / 4),
+      outputTokens: request.body.inferenceConfig?.maxTokens ?? 0,
+    };
     replied.push(usage);
     return {
       status: 200,
-      body: JSON.stringify({ output: { message: { role: 'assistant', content: [{ text: 'Busy.' }] } }, stopReason: 'end_turn', usage: { ...usage, totalTokens: usage.inputTokens + usage.outputTokens } }),
+      body: JSON.stringify({
+        output: { message: { role: 'assistant', content: [{ text: 'Busy.' }] } },
+        stopReason: 'end_turn',
+        usage: { ...usage, totalTokens: usage.inputTokens + usage.outputTokens },
+      }),
     };
   });
-  const client = createBedrockClient({ region: 'us-east-1', endpoint: server.endpoint, maxAttempts: 1, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-  stack = await createAgentStack(aws, { reasoner: createBedrockReasoner(client), caps: { componentMicroUsd: CAP_MICRO_USD, totalMicroUsd: 200_000_000 } });
+  const client = createBedrockClient({
+    region: 'us-east-1',
+    endpoint: server.endpoint,
+    maxAttempts: 1,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  stack = await createAgentStack(aws, {
+    reasoner: createBedrockReasoner(client),
+    caps: { componentMicroUsd: CAP_MICRO_USD, totalMicroUsd: 200_000_000 },
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -60,13 +85,31 @@ describe('budget guard', () => {
     const answers = await Promise.all(
       Array.from({ length: 1000 }, (_, index) =>
         explain(stack.deps.reasoning, {
-          clusterId, system: EXPLAIN_SYSTEM_PROMPT, prompt: `Cluster c: ${index} queued, 78% util. Predict wait.`, maxOutputTokens: 80, facts, complex: false, nowMs: JAN_1_2025_MS,
+          clusterId,
+          system: EXPLAIN_SYSTEM_PROMPT,
+          prompt: `Cluster c: ${index} queued, 78% util. Predict wait.`,
+          maxOutputTokens: 80,
+          facts,
+          complex: false,
+          nowMs: JAN_1_2025_MS,
         }),
       ),
     );
     const snapshot = await stack.ledger.snapshot();
-    const spentNanoUsd = replied.reduce((sum, usage) => sum + usage.inputTokens * HAIKU_INPUT_NANO_USD_PER_TOKEN + usage.outputTokens * HAIKU_OUTPUT_NANO_USD_PER_TOKEN, 0);
-    const committedIfSettled = replied.reduce((sum, usage) => sum + Math.ceil((usage.inputTokens * HAIKU_INPUT_NANO_USD_PER_TOKEN + usage.outputTokens * HAIKU_OUTPUT_NANO_USD_PER_TOKEN) / 1000), 0);
+    const spentNanoUsd = replied.reduce(
+      (sum, usage) =>
+        sum + usage.inputTokens * HAIKU_INPUT_NANO_USD_PER_TOKEN + usage.outputTokens * HAIKU_OUTPUT_NANO_USD_PER_TOKEN,
+      0,
+    );
+    const committedIfSettled = replied.reduce(
+      (sum, usage) =>
+        sum +
+        Math.ceil(
+          (usage.inputTokens * HAIKU_INPUT_NANO_USD_PER_TOKEN + usage.outputTokens * HAIKU_OUTPUT_NANO_USD_PER_TOKEN) /
+            1000,
+        ),
+      0,
+    );
     const fromModel = answers.filter((answer) => answer.source === 'model');
     const degraded = answers.filter((answer) => answer.source === 'offline');
 
@@ -78,31 +121,75 @@ describe('budget guard', () => {
     expect(fromModel.length).toBeGreaterThan(100);
     expect(degraded.length).toBe(1000 - fromModel.length);
     expect(degraded.length).toBeGreaterThan(100);
-    expect(degraded.every((answer) => answer.text.includes('budget for agent_reasoning spent: offline answer'))).toBe(true);
+    expect(degraded.every((answer) => answer.text.includes('budget for agent_reasoning spent: offline answer'))).toBe(
+      true,
+    );
     expect(snapshot.cacheMisses).toBe(1000);
   }, 120_000);
 
-  it('charges each call at the price of the model it called: a complex question at Sonnet 5.5\'s, a plain one at Haiku 5.5\'s', async () => {
+  it("charges each call at the price of the model it called: a complex question at Sonnet 5.5's, a plain one at Haiku 5.5's", async () => {
     const tableName = uniqueName('priced');
     await ensureTable(aws.clients.dynamo, tableName);
     const ledger = new DynamoBudgetLedger({ client: aws.clients.dynamo, tableName });
-    const reasoning = { ...stack.deps.reasoning, ledger, caps: { componentMicroUsd: 200_000_000, totalMicroUsd: 200_000_000 } };
+    const reasoning = {
+      ...stack.deps.reasoning,
+      ledger,
+      caps: { componentMicroUsd: 200_000_000, totalMicroUsd: 200_000_000 },
+    };
     const before = replied.length;
 
-    await explain(reasoning, { clusterId: uniqueName('priced'), system: EXPLAIN_SYSTEM_PROMPT, prompt: 'why is it slow?', maxOutputTokens: 80, facts, complex: true, nowMs: JAN_1_2025_MS });
+    await explain(reasoning, {
+      clusterId: uniqueName('priced'),
+      system: EXPLAIN_SYSTEM_PROMPT,
+      prompt: 'why is it slow?',
+      maxOutputTokens: 80,
+      facts,
+      complex: true,
+      nowMs: JAN_1_2025_MS,
+    });
     const afterSonnet = await ledger.snapshot();
-    await explain(reasoning, { clusterId: uniqueName('priced'), system: EXPLAIN_SYSTEM_PROMPT, prompt: 'and now?', maxOutputTokens: 80, facts, complex: false, nowMs: JAN_1_2025_MS });
+    await explain(reasoning, {
+      clusterId: uniqueName('priced'),
+      system: EXPLAIN_SYSTEM_PROMPT,
+      prompt: 'and now?',
+      maxOutputTokens: 80,
+      facts,
+      complex: false,
+      nowMs: JAN_1_2025_MS,
+    });
     const afterBoth = await ledger.snapshot();
 
     const [sonnet, haiku] = replied.slice(before);
-    expect(server.requests.slice(-2).map((request) => request.modelId)).toEqual(['us.anthropic.claude-sonnet-5-5', 'us.anthropic.claude-haiku-5-5']);
-    expect(afterSonnet.committedTotalMicroUsd).toBe(Math.ceil(((sonnet?.inputTokens ?? 0) * SONNET_INPUT_NANO_USD_PER_TOKEN + (sonnet?.outputTokens ?? 0) * SONNET_OUTPUT_NANO_USD_PER_TOKEN) / 1000));
-    expect(afterBoth.committedTotalMicroUsd - afterSonnet.committedTotalMicroUsd).toBe(Math.ceil(((haiku?.inputTokens ?? 0) * HAIKU_INPUT_NANO_USD_PER_TOKEN + (haiku?.outputTokens ?? 0) * HAIKU_OUTPUT_NANO_USD_PER_TOKEN) / 1000));
+    expect(server.requests.slice(-2).map((request) => request.modelId)).toEqual([
+      'us.anthropic.claude-sonnet-5-5',
+      'us.anthropic.claude-haiku-5-5',
+    ]);
+    expect(afterSonnet.committedTotalMicroUsd).toBe(
+      Math.ceil(
+        ((sonnet?.inputTokens ?? 0) * SONNET_INPUT_NANO_USD_PER_TOKEN +
+          (sonnet?.outputTokens ?? 0) * SONNET_OUTPUT_NANO_USD_PER_TOKEN) /
+          1000,
+      ),
+    );
+    expect(afterBoth.committedTotalMicroUsd - afterSonnet.committedTotalMicroUsd).toBe(
+      Math.ceil(
+        ((haiku?.inputTokens ?? 0) * HAIKU_INPUT_NANO_USD_PER_TOKEN +
+          (haiku?.outputTokens ?? 0) * HAIKU_OUTPUT_NANO_USD_PER_TOKEN) /
+          1000,
+      ),
+    );
   });
 
   it('with its budget spent, a question answered before gets that stale answer, saying so, and makes no model call', async () => {
     const clusterId = uniqueName('stale');
-    const request = { clusterId, system: EXPLAIN_SYSTEM_PROMPT, prompt: 'Cluster c: 7 queued, 78% util. Predict wait.', maxOutputTokens: 80, facts, complex: false };
+    const request = {
+      clusterId,
+      system: EXPLAIN_SYSTEM_PROMPT,
+      prompt: 'Cluster c: 7 queued, 78% util. Predict wait.',
+      maxOutputTokens: 80,
+      facts,
+      complex: false,
+    };
     // Whatever the test above left in the shared ledger: room for one call, then none.
     const room = { ...stack.deps.reasoning, caps: { componentMicroUsd: 200_000_000, totalMicroUsd: 200_000_000 } };
     const spent = { ...stack.deps.reasoning, caps: { componentMicroUsd: 0, totalMicroUsd: 0 } };
@@ -110,10 +197,18 @@ describe('budget guard', () => {
     const first = await explain(room, { ...request, nowMs: JAN_1_2025_MS });
     const callsAfterFirst = server.requests.length;
     const twoHoursLater = await explain(spent, { ...request, nowMs: JAN_1_2025_MS + 2 * 3_600_000 });
-    const neverAsked = await explain(spent, { ...request, prompt: 'Cluster c: 8 queued, 78% util. Predict wait.', nowMs: JAN_1_2025_MS + 2 * 3_600_000 });
+    const neverAsked = await explain(spent, {
+      ...request,
+      prompt: 'Cluster c: 8 queued, 78% util. Predict wait.',
+      nowMs: JAN_1_2025_MS + 2 * 3_600_000,
+    });
 
     expect(first.source).toBe('model');
-    expect(twoHoursLater).toMatchObject({ source: 'cache', degraded: 'budget for agent_reasoning spent', text: 'Busy. (budget for agent_reasoning spent: cached answer from 120 min ago)' });
+    expect(twoHoursLater).toMatchObject({
+      source: 'cache',
+      degraded: 'budget for agent_reasoning spent',
+      text: 'Busy. (budget for agent_reasoning spent: cached answer from 120 min ago)',
+    });
     expect(neverAsked).toMatchObject({ source: 'offline', degraded: 'budget for agent_reasoning spent' });
     expect(server.requests.length).toBe(callsAfterFirst);
   });
@@ -132,9 +227,21 @@ describe('budget guard', () => {
     const afterSettle = await ledger.reserve('agent_reasoning', 30, { componentMicroUsd: 100, totalMicroUsd: 1000 });
     const snapshot = await ledger.snapshot();
 
-    expect([tooBig.status, first.status, overComponent.status, exactFit.status, overTotal.status, afterSettle.status]).toEqual(['refused', 'reserved', 'refused', 'reserved', 'refused', 'reserved']);
+    expect([
+      tooBig.status,
+      first.status,
+      overComponent.status,
+      exactFit.status,
+      overTotal.status,
+      afterSettle.status,
+    ]).toEqual(['refused', 'reserved', 'refused', 'reserved', 'refused', 'reserved']);
     expect(overTotal).toEqual({ status: 'refused', committedMicroUsd: 0, committedTotalMicroUsd: 100 });
     expect(snapshot.committedTotalMicroUsd).toBe(100);
-    expect(snapshot.components.agent_reasoning).toEqual({ committedMicroUsd: 100, calls: 1, inputTokens: 10, outputTokens: 5 });
+    expect(snapshot.components.agent_reasoning).toEqual({
+      committedMicroUsd: 100,
+      calls: 1,
+      inputTokens: 10,
+      outputTokens: 5,
+    });
   });
 });

@@ -17,7 +17,10 @@ let copilot: Copilot;
 beforeAll(async () => {
   aws = await startTestAws();
   stack = await createAgentStack(aws);
-  copilot = createCopilot({ learning: stack.deps.learning, runtime: inProcessAgentRuntime(stack.deps, () => JAN_1_2025_MS + 1000) });
+  copilot = createCopilot({
+    learning: stack.deps.learning,
+    runtime: inProcessAgentRuntime(stack.deps, () => JAN_1_2025_MS + 1000),
+  });
 });
 
 afterAll(async () => {
@@ -30,7 +33,12 @@ function ask(text: string, conversationId = 'C1') {
 
 describe('the Copilot', () => {
   it('words the answer per scope: autonomous plain, notify with ± and its ECE, escalate and learning say they cannot be relied on', async () => {
-    const ids = { autonomous: uniqueName('auto'), notify: uniqueName('notify'), escalate: uniqueName('esc'), learning: uniqueName('learn') };
+    const ids = {
+      autonomous: uniqueName('auto'),
+      notify: uniqueName('notify'),
+      escalate: uniqueName('esc'),
+      learning: uniqueName('learn'),
+    };
     await registerAgentCluster(stack, ids.autonomous, { ece: 0.01, outcomes: 200 }, JAN_1_2025_MS);
     await registerAgentCluster(stack, ids.notify, { ece: 0.05, outcomes: 200 }, JAN_1_2025_MS);
     await registerAgentCluster(stack, ids.escalate, { ece: 0.12, outcomes: 200 }, JAN_1_2025_MS);
@@ -45,7 +53,9 @@ describe('the Copilot', () => {
     expect(autonomous.text).toMatch(/ · calibrated · autonomous/);
     expect(autonomous.text).not.toContain('±');
     expect(notify.text).toMatch(/ ± .* · calibrated within ECE 0\.050 · act and notify/);
-    expect(escalate.text).toMatch(new RegExp(`^I cannot predict reliably on ${ids.escalate} right now: its calibration \\(ECE 0\\.120\\)`));
+    expect(escalate.text).toMatch(
+      new RegExp(`^I cannot predict reliably on ${ids.escalate} right now: its calibration \\(ECE 0\\.120\\)`),
+    );
     expect(learning.text).toMatch(/^I am still learning this cluster \(0 of 50 outcomes observed\)/);
   });
 
@@ -58,7 +68,9 @@ describe('the Copilot', () => {
 
     // publishQueue: 2 pending jobs of 4 GPUs each, 12 of 16 GPUs in use; the fixture's upper bound
     // is ECE + 1.645 × 0.002 = 0.0133 → score 1 − 5 × 0.0133 = 0.93.
-    expect(status.text).toBe(`${clusterId} · autonomous · calibration score 0.93 (ECE 0.010, at most 0.013, over 200 forecasts) · drift none · tiers annotate, warn, suggest reschedule, require confirmation · queue 2 pending (8 GPUs), 0 running, 75 % of 16 GPUs in use`);
+    expect(status.text).toBe(
+      `${clusterId} · autonomous · calibration score 0.93 (ECE 0.010, at most 0.013, over 200 forecasts) · drift none · tiers annotate, warn, suggest reschedule, require confirmation · queue 2 pending (8 GPUs), 0 running, 75 % of 16 GPUs in use`,
+    );
   });
 
   it('answers "why?" about the conversation\'s last question, with the gate\'s reasons', async () => {
@@ -73,7 +85,9 @@ describe('the Copilot', () => {
     expect(why.clusterId).toBe(clusterId);
     expect(why.text.startsWith(first.text)).toBe(true);
     // Upper bound 0.09 + 1.645 × 0.002 = 0.0933 → score 1 − 5 × 0.0933 = 0.534 < 0.6 → escalate.
-    expect(why.text).toMatch(/ Why: ECE 0\.09 \(95 % bounds [0-9.]+–0\.0933, 200 issued forecasts\): score 0\.534 by the upper bound → escalate/);
+    expect(why.text).toMatch(
+      / Why: ECE 0\.09 \(95 % bounds [0-9.]+–0\.0933, 200 issued forecasts\): score 0\.534 by the upper bound → escalate/,
+    );
     expect(why.decision?.reasons).toEqual(first.decision?.reasons);
     expect(elsewhere.text).toMatch(/^I did not understand which cluster you mean\./);
     expect(elsewhere.understood).toBe(false);

@@ -26,11 +26,19 @@ beforeAll(async () => {
   // An observer that can be held open, to see HealthyBusy while an invocation runs.
   const gated: ClusterObserver = {
     async observe(id, job) {
-      if (blockObserve) await new Promise<void>((resolve) => { releaseObserve = resolve; });
+      if (blockObserve)
+        await new Promise<void>((resolve) => {
+          releaseObserve = resolve;
+        });
       return stack.observer.observe(id, job);
     },
   };
-  const app = createAgentCoreRoutes({ runtime: inProcessAgentRuntime({ ...stack.deps, observer: gated }, () => JAN_1_2025_MS), logger: stack.logger, nowMs: () => JAN_1_2025_MS, apiKey: undefined });
+  const app = createAgentCoreRoutes({
+    runtime: inProcessAgentRuntime({ ...stack.deps, observer: gated }, () => JAN_1_2025_MS),
+    logger: stack.logger,
+    nowMs: () => JAN_1_2025_MS,
+    apiKey: undefined,
+  });
   await new Promise<void>((resolve) => {
     server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve());
   });
@@ -73,7 +81,13 @@ describe('AgentCore HTTP contract', () => {
 
   it('POST /invocations with a prompt answers a what-if decision', async () => {
     const response = await post(JSON.stringify({ prompt: `when will my 4-GPU job start on ${clusterId}?` }));
-    const decision = (await response.json()) as { status: string; scope: string; probability: number; job_id: string | null; answer: string };
+    const decision = (await response.json()) as {
+      status: string;
+      scope: string;
+      probability: number;
+      job_id: string | null;
+      answer: string;
+    };
 
     expect(response.status).toBe(200);
     expect(decision).toMatchObject({ status: 'decided', scope: 'autonomous', job_id: null });
@@ -84,7 +98,9 @@ describe('AgentCore HTTP contract', () => {
   });
 
   it('POST /invocations with a structured request acts on the job', async () => {
-    const response = await post(JSON.stringify({ cluster_id: clusterId, job_id: 'job-1', job: { gpus: 4, gpu_type: 'A100' } }));
+    const response = await post(
+      JSON.stringify({ cluster_id: clusterId, job_id: 'job-1', job: { gpus: 4, gpu_type: 'A100' } }),
+    );
     const decision = (await response.json()) as { job_id: string; executed_actions: { action: { kind: string } }[] };
 
     expect(response.status).toBe(200);
@@ -99,7 +115,11 @@ describe('AgentCore HTTP contract', () => {
     expect(older.status).toBe(200);
     expect(((await older.json()) as { job_id: string }).job_id).toBe('job-2');
     expect(unknown.status).toBe(400);
-    expect(((await unknown.json()) as { error: { issues: { message: string }[] } }).error.issues.map((issue) => issue.message)).toEqual(['unknown field(s): retry_budget']);
+    expect(
+      ((await unknown.json()) as { error: { issues: { message: string }[] } }).error.issues.map(
+        (issue) => issue.message,
+      ),
+    ).toEqual(['unknown field(s): retry_budget']);
   });
 
   it.each([
@@ -147,15 +167,32 @@ function recordingReasoner(): Reasoner & { modelIds: string[] } {
     modelIds,
     reason(request) {
       modelIds.push(request.modelId);
-      return Promise.resolve({ status: 'answered', text: 'recorded answer', modelId: request.modelId, usage: { inputTokens: 1, outputTokens: 1 }, calls: 1, toolRequests: [] });
+      return Promise.resolve({
+        status: 'answered',
+        text: 'recorded answer',
+        modelId: request.modelId,
+        usage: { inputTokens: 1, outputTokens: 1 },
+        calls: 1,
+        toolRequests: [],
+      });
     },
   };
 }
 
 describe('AgentCore POST /invocations with an API key configured', () => {
-  const keyedApp = () => createAgentCoreRoutes({ runtime: inProcessAgentRuntime(stack.deps, () => JAN_1_2025_MS), logger: stack.logger, nowMs: () => JAN_1_2025_MS, apiKey: API_KEY });
+  const keyedApp = () =>
+    createAgentCoreRoutes({
+      runtime: inProcessAgentRuntime(stack.deps, () => JAN_1_2025_MS),
+      logger: stack.logger,
+      nowMs: () => JAN_1_2025_MS,
+      apiKey: API_KEY,
+    });
   const invoke = (app: ReturnType<typeof keyedApp>, body: unknown, headers: Record<string, string> = {}) =>
-    app.request('/invocations', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    app.request('/invocations', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
 
   it.each([
     ['no key', {}],
@@ -174,7 +211,11 @@ describe('AgentCore POST /invocations with an API key configured', () => {
   it('answers with the right key; GET /ping needs none', async () => {
     const app = keyedApp();
 
-    const answered = await invoke(app, { prompt: `when will my 4-GPU job start on ${clusterId}?` }, { 'x-api-key': API_KEY });
+    const answered = await invoke(
+      app,
+      { prompt: `when will my 4-GPU job start on ${clusterId}?` },
+      { 'x-api-key': API_KEY },
+    );
     const ping = await app.request('/ping');
 
     expect(answered.status).toBe(200);
@@ -188,12 +229,26 @@ describe('AgentCore POST /invocations with an API key configured', () => {
     const cluster = uniqueName('complex');
     await registerAgentCluster(modelStack, cluster, { ece: 0.01, outcomes: 200 }, JAN_1_2025_MS);
     publishQueue(modelStack, cluster, 0.4, JAN_1_2025_MS);
-    const open = createAgentCoreRoutes({ runtime: inProcessAgentRuntime(modelStack.deps, () => JAN_1_2025_MS), logger: modelStack.logger, nowMs: () => JAN_1_2025_MS, apiKey: undefined });
-    const keyed = createAgentCoreRoutes({ runtime: inProcessAgentRuntime(modelStack.deps, () => JAN_1_2025_MS), logger: modelStack.logger, nowMs: () => JAN_1_2025_MS, apiKey: API_KEY });
+    const open = createAgentCoreRoutes({
+      runtime: inProcessAgentRuntime(modelStack.deps, () => JAN_1_2025_MS),
+      logger: modelStack.logger,
+      nowMs: () => JAN_1_2025_MS,
+      apiKey: undefined,
+    });
+    const keyed = createAgentCoreRoutes({
+      runtime: inProcessAgentRuntime(modelStack.deps, () => JAN_1_2025_MS),
+      logger: modelStack.logger,
+      nowMs: () => JAN_1_2025_MS,
+      apiKey: API_KEY,
+    });
     const { policy } = modelStack.deps.reasoning;
 
     const anonymous = await invoke(open, { prompt: `when will my 1-GPU job start on ${cluster}?`, complex: true });
-    const authenticated = await invoke(keyed, { prompt: `when will my 2-GPU job start on ${cluster}?`, complex: true }, { 'x-api-key': API_KEY });
+    const authenticated = await invoke(
+      keyed,
+      { prompt: `when will my 2-GPU job start on ${cluster}?`, complex: true },
+      { 'x-api-key': API_KEY },
+    );
     const askedWhy = await invoke(open, { prompt: `why is my 3-GPU job waiting on ${cluster}?` });
 
     expect([anonymous.status, authenticated.status, askedWhy.status]).toEqual([200, 200, 200]);
@@ -203,17 +258,43 @@ describe('AgentCore POST /invocations with an API key configured', () => {
 });
 
 describe('AgentCore runtime sessions', () => {
-  it('uses AgentCore\'s session header as the decision\'s correlation id, and one session per API key otherwise', async () => {
-    const app = createAgentCoreRoutes({ runtime: inProcessAgentRuntime(stack.deps, () => JAN_1_2025_MS), logger: stack.logger, nowMs: () => JAN_1_2025_MS, apiKey: API_KEY });
+  it("uses AgentCore's session header as the decision's correlation id, and one session per API key otherwise", async () => {
+    const app = createAgentCoreRoutes({
+      runtime: inProcessAgentRuntime(stack.deps, () => JAN_1_2025_MS),
+      logger: stack.logger,
+      nowMs: () => JAN_1_2025_MS,
+      apiKey: API_KEY,
+    });
     const session = `conversation-${'a'.repeat(64)}`;
     const body = JSON.stringify({ prompt: `when will my 4-GPU job start on ${clusterId}?` });
-    const correlationIds = () => stack.logger.lines.filter((line) => line.event === 'gate.decision').map((line) => line.fields.correlationId);
+    const correlationIds = () =>
+      stack.logger.lines.filter((line) => line.event === 'gate.decision').map((line) => line.fields.correlationId);
     const before = correlationIds().length;
 
-    await app.request('/invocations', { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': API_KEY, [SESSION_ID_HEADER]: session }, body });
-    await app.request('/invocations', { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': API_KEY }, body });
-    await app.request('/invocations', { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': API_KEY, [SESSION_ID_HEADER]: 'too-short' }, body });
-    await app.request('/invocations', { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': API_KEY, [SESSION_ID_HEADER]: `${'a'.repeat(40)} with spaces` }, body });
+    await app.request('/invocations', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': API_KEY, [SESSION_ID_HEADER]: session },
+      body,
+    });
+    await app.request('/invocations', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
+      body,
+    });
+    await app.request('/invocations', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': API_KEY, [SESSION_ID_HEADER]: 'too-short' },
+      body,
+    });
+    await app.request('/invocations', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-api-key': API_KEY,
+        [SESSION_ID_HEADER]: `${'a'.repeat(40)} with spaces`,
+      },
+      body,
+    });
 
     const [given, derived, replaced, unusable] = correlationIds().slice(before);
     expect(given).toBe(session);
@@ -229,9 +310,19 @@ describe('AgentCore runtime sessions', () => {
     const cluster = uniqueName('trusted');
     await registerAgentCluster(modelStack, cluster, { ece: 0.01, outcomes: 200 }, JAN_1_2025_MS);
     publishQueue(modelStack, cluster, 0.4, JAN_1_2025_MS);
-    const behindIam = createAgentCoreRoutes({ runtime: inProcessAgentRuntime(modelStack.deps, () => JAN_1_2025_MS), logger: modelStack.logger, nowMs: () => JAN_1_2025_MS, apiKey: undefined, trustAllCallers: true });
+    const behindIam = createAgentCoreRoutes({
+      runtime: inProcessAgentRuntime(modelStack.deps, () => JAN_1_2025_MS),
+      logger: modelStack.logger,
+      nowMs: () => JAN_1_2025_MS,
+      apiKey: undefined,
+      trustAllCallers: true,
+    });
 
-    const response = await behindIam.request('/invocations', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ clusterId: cluster, job: { gpus: 2 }, complex: true }) });
+    const response = await behindIam.request('/invocations', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ clusterId: cluster, job: { gpus: 2 }, complex: true }),
+    });
 
     expect(response.status).toBe(200);
     expect(reasoner.modelIds).toEqual([modelStack.deps.reasoning.policy.complexModelId]);

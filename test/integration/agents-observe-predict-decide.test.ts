@@ -20,7 +20,9 @@ afterAll(async () => {
 });
 
 function gateLines(jobId: string | null, clusterId: string) {
-  return stack.logger.lines.filter((line) => line.event === 'gate.decision' && line.fields.clusterId === clusterId && line.fields.jobId === jobId);
+  return stack.logger.lines.filter(
+    (line) => line.event === 'gate.decision' && line.fields.clusterId === clusterId && line.fields.jobId === jobId,
+  );
 }
 
 describe('observePredictDecide', () => {
@@ -30,13 +32,20 @@ describe('observePredictDecide', () => {
     publishQueue(stack, clusterId, 0.73, JAN_1_2025_MS, ['job-1']);
     const notificationsBefore = stack.notifier.sent.length;
 
-    const decision = await observePredictDecide(stack.deps, { clusterId, jobId: 'job-1', job: { gpus: 4, priority: 50 }, nowMs: JAN_1_2025_MS + 1000 });
+    const decision = await observePredictDecide(stack.deps, {
+      clusterId,
+      jobId: 'job-1',
+      job: { gpus: 4, priority: 50 },
+      nowMs: JAN_1_2025_MS + 1000,
+    });
 
     expect(decision.status).toBe('decided');
     expect(decision.scope).toBe('autonomous');
     expect(decision.tier).toBe('suggest_reschedule');
     expect(decision.probability).toBeCloseTo(0.73, 6);
-    expect(decision.executedActions.map((executed) => [executed.action.kind, executed.action.value, executed.result.status])).toEqual([['adjust_priority', 150, 'executed']]);
+    expect(
+      decision.executedActions.map((executed) => [executed.action.kind, executed.action.value, executed.result.status]),
+    ).toEqual([['adjust_priority', 150, 'executed']]);
     expect(decision.escalationId).toBeNull();
     expect(stack.notifier.sent.length).toBe(notificationsBefore);
     const state = await stack.observer.observe(clusterId);
@@ -57,7 +66,13 @@ describe('observePredictDecide', () => {
     const lines = gateLines('job-a', clusterId);
 
     expect(lines).toHaveLength(1);
-    expect(lines[0]?.fields).toMatchObject({ intervention: 'annotate', outcome: 'act', scope: 'autonomous', executed: ['annotate:executed'], escalationId: null });
+    expect(lines[0]?.fields).toMatchObject({
+      intervention: 'annotate',
+      outcome: 'act',
+      scope: 'autonomous',
+      executed: ['annotate:executed'],
+      escalationId: null,
+    });
     expect(lines[0]?.fields.thresholds).toBeDefined();
   });
 
@@ -66,7 +81,12 @@ describe('observePredictDecide', () => {
     await registerAgentCluster(stack, clusterId, { ece: 0.04, outcomes: 120 }, JAN_1_2025_MS);
     publishQueue(stack, clusterId, 0.6, JAN_1_2025_MS, ['job-2']);
 
-    const decision = await observePredictDecide(stack.deps, { clusterId, jobId: 'job-2', job: { gpus: 2 }, nowMs: JAN_1_2025_MS + 10 });
+    const decision = await observePredictDecide(stack.deps, {
+      clusterId,
+      jobId: 'job-2',
+      job: { gpus: 2 },
+      nowMs: JAN_1_2025_MS + 10,
+    });
 
     expect(decision.scope).toBe('notify');
     expect(decision.tier).toBe('warn');
@@ -82,11 +102,22 @@ describe('observePredictDecide', () => {
     publishQueue(stack, clusterId, 0.95, JAN_1_2025_MS, ['job-3']);
     const executedBefore = stack.actions.executed().length;
 
-    const decision = await observePredictDecide(stack.deps, { clusterId, jobId: 'job-3', job: { gpus: 8 }, nowMs: JAN_1_2025_MS + 20 });
+    const decision = await observePredictDecide(stack.deps, {
+      clusterId,
+      jobId: 'job-3',
+      job: { gpus: 8 },
+      nowMs: JAN_1_2025_MS + 20,
+    });
     const escalationId = decision.escalationId ?? '';
     const pending = await stack.escalations.get(clusterId, escalationId);
-    const approved = await decideEscalation({ ...stack.deps, logger: stack.logger }, { clusterId, escalationId, decision: 'approve', by: 'U123', nowMs: JAN_1_2025_MS + 60_000 });
-    const again = await decideEscalation({ ...stack.deps, logger: stack.logger }, { clusterId, escalationId, decision: 'reject', by: 'U999', nowMs: JAN_1_2025_MS + 61_000 });
+    const approved = await decideEscalation(
+      { ...stack.deps, logger: stack.logger },
+      { clusterId, escalationId, decision: 'approve', by: 'U123', nowMs: JAN_1_2025_MS + 60_000 },
+    );
+    const again = await decideEscalation(
+      { ...stack.deps, logger: stack.logger },
+      { clusterId, escalationId, decision: 'reject', by: 'U999', nowMs: JAN_1_2025_MS + 61_000 },
+    );
 
     expect(decision.scope).toBe('learning');
     expect(decision.tier).toBeNull();
@@ -98,7 +129,11 @@ describe('observePredictDecide', () => {
     expect(approved.status).toBe('decided');
     expect(approved.escalation.status).toBe('executed');
     expect(approved.escalation.decidedBy).toBe('U123');
-    expect(approved.escalation.history.map((entry) => [entry.status, entry.by])).toEqual([['pending', 'gate'], ['approved', 'U123'], ['executed', 'actor']]);
+    expect(approved.escalation.history.map((entry) => [entry.status, entry.by])).toEqual([
+      ['pending', 'gate'],
+      ['approved', 'U123'],
+      ['executed', 'actor'],
+    ]);
     expect(again.status).toBe('already_decided');
     expect(again.escalation.status).toBe('executed');
   });
@@ -109,8 +144,22 @@ describe('observePredictDecide', () => {
     publishQueue(stack, clusterId, 0.73, JAN_1_2025_MS, ['job-4']);
     const executedBefore = stack.actions.executed().length;
 
-    const decision = await observePredictDecide(stack.deps, { clusterId, jobId: 'job-4', job: { gpus: 4 }, nowMs: JAN_1_2025_MS + 30 });
-    const rejected = await decideEscalation({ ...stack.deps, logger: stack.logger }, { clusterId, escalationId: decision.escalationId ?? '', decision: 'reject', by: 'U7', nowMs: JAN_1_2025_MS + 90_000 });
+    const decision = await observePredictDecide(stack.deps, {
+      clusterId,
+      jobId: 'job-4',
+      job: { gpus: 4 },
+      nowMs: JAN_1_2025_MS + 30,
+    });
+    const rejected = await decideEscalation(
+      { ...stack.deps, logger: stack.logger },
+      {
+        clusterId,
+        escalationId: decision.escalationId ?? '',
+        decision: 'reject',
+        by: 'U7',
+        nowMs: JAN_1_2025_MS + 90_000,
+      },
+    );
 
     expect(decision.scope).toBe('escalate');
     expect(decision.outcome).toBe('escalate');
@@ -125,12 +174,26 @@ describe('observePredictDecide', () => {
     const clusterId = uniqueName('race');
     await registerAgentCluster(stack, clusterId, { ece: null, outcomes: 0 }, JAN_1_2025_MS);
     publishQueue(stack, clusterId, 0.95, JAN_1_2025_MS, ['job-r']);
-    const decision = await observePredictDecide(stack.deps, { clusterId, jobId: 'job-r', job: { gpus: 8 }, nowMs: JAN_1_2025_MS });
+    const decision = await observePredictDecide(stack.deps, {
+      clusterId,
+      jobId: 'job-r',
+      job: { gpus: 8 },
+      nowMs: JAN_1_2025_MS,
+    });
     const executedBefore = stack.actions.executed().length;
 
     const results = await Promise.all(
       Array.from({ length: 8 }, (_, index) =>
-        decideEscalation({ ...stack.deps, logger: stack.logger }, { clusterId, escalationId: decision.escalationId ?? '', decision: 'approve', by: `U${index}`, nowMs: JAN_1_2025_MS + index }),
+        decideEscalation(
+          { ...stack.deps, logger: stack.logger },
+          {
+            clusterId,
+            escalationId: decision.escalationId ?? '',
+            decision: 'approve',
+            by: `U${index}`,
+            nowMs: JAN_1_2025_MS + index,
+          },
+        ),
       ),
     );
 
@@ -145,7 +208,12 @@ describe('observePredictDecide', () => {
     stack.observer.setUnavailable(clusterId, 'slurmctld not responding');
     const executedBefore = stack.actions.executed().length;
 
-    const decision = await observePredictDecide(stack.deps, { clusterId, jobId: 'job-5', job: { gpus: 4 }, nowMs: JAN_1_2025_MS });
+    const decision = await observePredictDecide(stack.deps, {
+      clusterId,
+      jobId: 'job-5',
+      job: { gpus: 4 },
+      nowMs: JAN_1_2025_MS,
+    });
 
     expect(decision.status).toBe('unavailable');
     expect(decision.confidence).toBe(0);
@@ -161,7 +229,10 @@ describe('observePredictDecide', () => {
     await registerAgentCluster(stack, clusterId, { ece: 0.01, outcomes: 200 }, JAN_1_2025_MS);
     const hanging: ClusterObserver = { observe: () => new Promise(() => undefined) };
 
-    const decision = await observePredictDecide({ ...stack.deps, observer: hanging, observeTimeoutMs: 50 }, { clusterId, jobId: 'job-6', job: { gpus: 1 }, nowMs: JAN_1_2025_MS });
+    const decision = await observePredictDecide(
+      { ...stack.deps, observer: hanging, observeTimeoutMs: 50 },
+      { clusterId, jobId: 'job-6', job: { gpus: 1 }, nowMs: JAN_1_2025_MS },
+    );
 
     expect(decision.status).toBe('unavailable');
     expect(decision.reasons[0]).toContain('did not answer within 50 ms');
@@ -173,7 +244,12 @@ describe('observePredictDecide', () => {
     publishQueue(stack, clusterId, 0.95, JAN_1_2025_MS);
     const executedBefore = stack.actions.executed().length;
 
-    const decision = await observePredictDecide(stack.deps, { clusterId, job: { gpus: 4 }, question: 'when will my 4-GPU job start?', nowMs: JAN_1_2025_MS });
+    const decision = await observePredictDecide(stack.deps, {
+      clusterId,
+      job: { gpus: 4 },
+      question: 'when will my 4-GPU job start?',
+      nowMs: JAN_1_2025_MS,
+    });
 
     expect(decision.tier).toBe('require_confirmation');
     expect(decision.proposedAction).toBeNull();
@@ -191,16 +267,25 @@ describe('observePredictDecide when a step after the prediction throws', () => {
     await registerAgentCluster(stack, clusterId, { ece: 0.01, outcomes: 200 }, JAN_1_2025_MS);
     publishQueue(stack, clusterId, 0.4, JAN_1_2025_MS, ['job-x']);
 
-    const decision = await observePredictDecide({ ...stack.deps, actions: { execute: throwing('slurmctld refused scontrol') } }, { clusterId, jobId: 'job-x', job: { gpus: 1 }, nowMs: JAN_1_2025_MS });
+    const decision = await observePredictDecide(
+      { ...stack.deps, actions: { execute: throwing('slurmctld refused scontrol') } },
+      { clusterId, jobId: 'job-x', job: { gpus: 1 }, nowMs: JAN_1_2025_MS },
+    );
     const lines = gateLines('job-x', clusterId);
 
     expect(decision.status).toBe('failed');
     expect(decision.failures).toEqual([{ step: 'execute', reason: 'slurmctld refused scontrol' }]);
     expect(decision.executedActions).toEqual([]);
     expect(decision.reasons).toContain('execute failed: slurmctld refused scontrol');
-    expect((await stack.learning.predictions.recent(clusterId, { limit: 5 })).map((prediction) => prediction.jobId)).toEqual(['job-x']);
+    expect(
+      (await stack.learning.predictions.recent(clusterId, { limit: 5 })).map((prediction) => prediction.jobId),
+    ).toEqual(['job-x']);
     expect(lines).toHaveLength(1);
-    expect(lines[0]?.fields).toMatchObject({ status: 'failed', failures: [{ step: 'execute', reason: 'slurmctld refused scontrol' }], executed: [] });
+    expect(lines[0]?.fields).toMatchObject({
+      status: 'failed',
+      failures: [{ step: 'execute', reason: 'slurmctld refused scontrol' }],
+      executed: [],
+    });
   });
 
   it('notify throws (notify scope): the action stands, notified is false, the failure is logged once', async () => {
@@ -208,7 +293,10 @@ describe('observePredictDecide when a step after the prediction throws', () => {
     await registerAgentCluster(stack, clusterId, { ece: 0.04, outcomes: 120 }, JAN_1_2025_MS);
     publishQueue(stack, clusterId, 0.6, JAN_1_2025_MS, ['job-n']);
 
-    const decision = await observePredictDecide({ ...stack.deps, notifier: { notify: throwing('SNS publish denied') } }, { clusterId, jobId: 'job-n', job: { gpus: 2 }, nowMs: JAN_1_2025_MS });
+    const decision = await observePredictDecide(
+      { ...stack.deps, notifier: { notify: throwing('SNS publish denied') } },
+      { clusterId, jobId: 'job-n', job: { gpus: 2 }, nowMs: JAN_1_2025_MS },
+    );
     const lines = gateLines('job-n', clusterId);
 
     expect(decision.status).toBe('failed');
@@ -232,7 +320,10 @@ describe('observePredictDecide when a step after the prediction throws', () => {
       list: (options) => store.list(options),
     };
 
-    const decision = await observePredictDecide({ ...stack.deps, escalations: failingCreate }, { clusterId, jobId: 'job-e', job: { gpus: 8 }, nowMs: JAN_1_2025_MS });
+    const decision = await observePredictDecide(
+      { ...stack.deps, escalations: failingCreate },
+      { clusterId, jobId: 'job-e', job: { gpus: 8 }, nowMs: JAN_1_2025_MS },
+    );
     const lines = gateLines('job-e', clusterId);
 
     expect(decision.status).toBe('failed');
@@ -249,7 +340,12 @@ describe('observePredictDecide when a step after the prediction throws', () => {
     await registerAgentCluster(stack, clusterId, { ece: 0.01, outcomes: 200 }, JAN_1_2025_MS);
     publishQueue(stack, clusterId, 0.4, JAN_1_2025_MS, ['job-ok']);
 
-    const decision = await observePredictDecide(stack.deps, { clusterId, jobId: 'job-ok', job: { gpus: 1 }, nowMs: JAN_1_2025_MS });
+    const decision = await observePredictDecide(stack.deps, {
+      clusterId,
+      jobId: 'job-ok',
+      job: { gpus: 1 },
+      nowMs: JAN_1_2025_MS,
+    });
 
     expect(decision.status).toBe('decided');
     expect(gateLines('job-ok', clusterId)[0]?.fields).toMatchObject({ status: 'decided', failures: [] });
@@ -261,18 +357,37 @@ describe('decideEscalation when the cluster action throws', () => {
     const clusterId = uniqueName('approve-throws');
     await registerAgentCluster(stack, clusterId, { ece: null, outcomes: 0 }, JAN_1_2025_MS);
     publishQueue(stack, clusterId, 0.95, JAN_1_2025_MS, ['job-t']);
-    const decision = await observePredictDecide(stack.deps, { clusterId, jobId: 'job-t', job: { gpus: 8 }, nowMs: JAN_1_2025_MS });
+    const decision = await observePredictDecide(stack.deps, {
+      clusterId,
+      jobId: 'job-t',
+      job: { gpus: 8 },
+      nowMs: JAN_1_2025_MS,
+    });
     const escalationId = decision.escalationId ?? '';
     const failingActions = { execute: () => Promise.reject(new Error('scontrol: connection refused')) };
 
-    const approved = await decideEscalation({ escalations: stack.escalations, actions: failingActions, logger: stack.logger }, { clusterId, escalationId, decision: 'approve', by: 'U42', nowMs: JAN_1_2025_MS + 1000 });
+    const approved = await decideEscalation(
+      { escalations: stack.escalations, actions: failingActions, logger: stack.logger },
+      { clusterId, escalationId, decision: 'approve', by: 'U42', nowMs: JAN_1_2025_MS + 1000 },
+    );
     const stored = await stack.escalations.get(clusterId, escalationId);
 
     expect(approved.status).toBe('decided');
     expect(stored?.status).toBe('failed');
     expect(stored?.result).toBe('scontrol: connection refused');
-    expect(stored?.history.map((entry) => [entry.status, entry.by])).toEqual([['pending', 'gate'], ['approved', 'U42'], ['failed', 'actor']]);
+    expect(stored?.history.map((entry) => [entry.status, entry.by])).toEqual([
+      ['pending', 'gate'],
+      ['approved', 'U42'],
+      ['failed', 'actor'],
+    ]);
     expect(stored?.history.at(-1)?.note).toContain('scontrol: connection refused');
-    expect(stack.logger.lines.some((line) => line.event === 'escalation.execute_failed' && line.fields.escalationId === escalationId && line.fields.error === 'scontrol: connection refused')).toBe(true);
+    expect(
+      stack.logger.lines.some(
+        (line) =>
+          line.event === 'escalation.execute_failed' &&
+          line.fields.escalationId === escalationId &&
+          line.fields.error === 'scontrol: connection refused',
+      ),
+    ).toBe(true);
   });
 });

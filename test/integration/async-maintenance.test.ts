@@ -39,7 +39,9 @@ function learningWith(extra: Partial<LearningDeps> = {}): LearningDeps {
 /** The stack's learning deps with a background scheduler whose runs wait for `open()`. */
 function gatedBackground() {
   let open: () => void = () => undefined;
-  const gate = new Promise<void>((resolve) => { open = resolve; });
+  const gate = new Promise<void>((resolve) => {
+    open = resolve;
+  });
   const runs: string[] = [];
   const results: MaintenanceResult[] = [];
   const scheduler = new BackgroundMaintenanceScheduler({
@@ -59,19 +61,42 @@ function gatedBackground() {
 /** Registers `clusterId`, predicts `jobs`, and records the first `recorded` outcomes without a scheduler (nothing due yet). */
 async function seed(clusterId: string, jobs: readonly SyntheticJob[], recorded: number): Promise<void> {
   const learning = learningWith();
-  await registerCluster(learning, { clusterId, prior: syntheticBundle(TRUE_INTERCEPT, `prior-${clusterId}`), platform: 'slurm', nowMs: T0_MS });
+  await registerCluster(learning, {
+    clusterId,
+    prior: syntheticBundle(TRUE_INTERCEPT, `prior-${clusterId}`),
+    platform: 'slurm',
+    nowMs: T0_MS,
+  });
   for (const [index, job] of jobs.entries()) {
-    await predictJob(learning, { clusterId, jobId: job.jobId, features: { x: job.x }, nowMs: T0_MS + index, logDecision: false });
-    if (index < recorded) await recordJobOutcome(learning, { clusterId, jobId: job.jobId, waitSeconds: job.waitSeconds, nowMs: T0_MS + index });
+    await predictJob(learning, {
+      clusterId,
+      jobId: job.jobId,
+      features: { x: job.x },
+      nowMs: T0_MS + index,
+      logDecision: false,
+    });
+    if (index < recorded)
+      await recordJobOutcome(learning, {
+        clusterId,
+        jobId: job.jobId,
+        waitSeconds: job.waitSeconds,
+        nowMs: T0_MS + index,
+      });
   }
 }
 
-async function postOutcome(app: ReturnType<typeof createHttpApp>, clusterId: string, job: SyntheticJob): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await app.fetch(new Request('http://localhost/api/outcomes', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ cluster_id: clusterId, job_id: job.jobId, wait_seconds: job.waitSeconds }),
-  }));
+async function postOutcome(
+  app: ReturnType<typeof createHttpApp>,
+  clusterId: string,
+  job: SyntheticJob,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await app.fetch(
+    new Request('http://localhost/api/outcomes', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ cluster_id: clusterId, job_id: job.jobId, wait_seconds: job.waitSeconds }),
+    }),
+  );
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 

@@ -44,12 +44,27 @@ let app: ReturnType<typeof createHttpApp>;
 
 function historyPoint(clusterId: string, atMs: number, ece: number): CalibrationHistoryPoint {
   return {
-    clusterId, atMs, ece, eceLower: ece / 2, eceUpper: ece * 2, brier: 0.2, auroc: 0.7, sampleCount: 60, outcomeCount: 60,
-    scope: 'escalate', driftStatus: 'none', qualifiedTiers: [], action: 'none', activeBundleVersion: 1,
+    clusterId,
+    atMs,
+    ece,
+    eceLower: ece / 2,
+    eceUpper: ece * 2,
+    brier: 0.2,
+    auroc: 0.7,
+    sampleCount: 60,
+    outcomeCount: 60,
+    scope: 'escalate',
+    driftStatus: 'none',
+    qualifiedTiers: [],
+    action: 'none',
+    activeBundleVersion: 1,
   };
 }
 
-async function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string; headers: Headers }> {
+async function get(
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string; headers: Headers }> {
   const response = await app.request(path, { headers });
   return { status: response.status, text: await response.text(), headers: response.headers };
 }
@@ -65,17 +80,20 @@ async function fromPartRoutes(): Promise<Json> {
   const { clusters } = (await json('/api/clusters')) as { clusters: { cluster_id: string }[] };
   return {
     refresh: { min_interval_ms: MIN_REFRESH_MS },
-    clusters: await Promise.all(clusters.map(async (summary) => {
-      const id = summary.cluster_id;
-      return {
-        cluster_id: id,
-        summary,
-        calibration: await json(`/api/clusters/${id}/calibration`),
-        history: ((await json(`/api/clusters/${id}/history?limit=200`)) as { points: unknown[] }).points,
-        predictions: ((await json(`/api/clusters/${id}/predictions?limit=10`)) as { predictions: unknown[] }).predictions,
-        psi: await json(`/api/clusters/${id}/psi`),
-      };
-    })),
+    clusters: await Promise.all(
+      clusters.map(async (summary) => {
+        const id = summary.cluster_id;
+        return {
+          cluster_id: id,
+          summary,
+          calibration: await json(`/api/clusters/${id}/calibration`),
+          history: ((await json(`/api/clusters/${id}/history?limit=200`)) as { points: unknown[] }).points,
+          predictions: ((await json(`/api/clusters/${id}/predictions?limit=10`)) as { predictions: unknown[] })
+            .predictions,
+          psi: await json(`/api/clusters/${id}/psi`),
+        };
+      }),
+    ),
     escalations: {
       pending: ((await json('/api/escalations?status=pending&limit=8')) as { escalations: unknown[] }).escalations,
       executed: ((await json('/api/escalations?status=executed&limit=5')) as { escalations: unknown[] }).escalations,
@@ -97,21 +115,47 @@ beforeAll(async () => {
   });
   history = new DynamoCalibrationHistory({ client: metered.dynamo, tableName });
   escalations = new DynamoEscalationStore({ client: metered.dynamo, tableName });
-  await registerCluster(stack.learning, { clusterId: SECOND_CLUSTER, prior: sampleBundle(), platform: 'slurm', nowMs: JAN_1_2025_MS });
+  await registerCluster(stack.learning, {
+    clusterId: SECOND_CLUSTER,
+    prior: sampleBundle(),
+    platform: 'slurm',
+    nowMs: JAN_1_2025_MS,
+  });
   for (let index = 0; index < 40; index += 1) {
     const jobId = `job-${index}`;
-    await stack.learning.predictions.record(samplePrediction({
-      clusterId: KNOWN_CLUSTER, jobId, predictedAtMs: JAN_1_2025_MS + index * 60_000, probability: (index % 10) / 10,
-      features: { pendingJobs: 8 + (index % 15), utilisation: 0.7, partition: 'gpu-a100' },
-    }));
-    if (index < 30) await recordJobOutcome(stack.learning, { clusterId: KNOWN_CLUSTER, jobId, waitSeconds: index % 3 === 0 ? LONG_WAIT_SECONDS : SHORT_WAIT_SECONDS, nowMs: JAN_1_2025_MS + index * 60_000 + 1000 });
+    await stack.learning.predictions.record(
+      samplePrediction({
+        clusterId: KNOWN_CLUSTER,
+        jobId,
+        predictedAtMs: JAN_1_2025_MS + index * 60_000,
+        probability: (index % 10) / 10,
+        features: { pendingJobs: 8 + (index % 15), utilisation: 0.7, partition: 'gpu-a100' },
+      }),
+    );
+    if (index < 30)
+      await recordJobOutcome(stack.learning, {
+        clusterId: KNOWN_CLUSTER,
+        jobId,
+        waitSeconds: index % 3 === 0 ? LONG_WAIT_SECONDS : SHORT_WAIT_SECONDS,
+        nowMs: JAN_1_2025_MS + index * 60_000 + 1000,
+      });
   }
   await history.append(historyPoint(KNOWN_CLUSTER, JAN_1_2025_MS + 3_600_000, 0.08));
   await escalations.create(sampleEscalation({ escalationId: 'esc-pending-1', createdAtMs: JAN_1_2025_MS + 1000 }));
-  await escalations.create(sampleEscalation({ escalationId: 'esc-pending-2', clusterId: SECOND_CLUSTER, createdAtMs: JAN_1_2025_MS + 2000 }));
+  await escalations.create(
+    sampleEscalation({ escalationId: 'esc-pending-2', clusterId: SECOND_CLUSTER, createdAtMs: JAN_1_2025_MS + 2000 }),
+  );
   await escalations.create(sampleEscalation({ escalationId: 'esc-done', createdAtMs: JAN_1_2025_MS + 3000 }));
-  await escalations.transition(KNOWN_CLUSTER, 'esc-done', 'pending', 'approved', { atMs: JAN_1_2025_MS + 4000, by: 'api:ops', note: 'ok' });
-  await escalations.transition(KNOWN_CLUSTER, 'esc-done', 'approved', 'executed', { atMs: JAN_1_2025_MS + 5000, by: 'actor', note: 'done' });
+  await escalations.transition(KNOWN_CLUSTER, 'esc-done', 'pending', 'approved', {
+    atMs: JAN_1_2025_MS + 4000,
+    by: 'api:ops',
+    note: 'ok',
+  });
+  await escalations.transition(KNOWN_CLUSTER, 'esc-done', 'approved', 'executed', {
+    atMs: JAN_1_2025_MS + 5000,
+    by: 'actor',
+    note: 'done',
+  });
   const dashboard = createDashboardRoutes({
     learning,
     history,
@@ -134,7 +178,12 @@ describe('GET /api/dashboard', () => {
     const expected = await fromPartRoutes();
 
     expect(aggregate).toEqual(expected);
-    const clusters = aggregate.clusters as { cluster_id: string; predictions: unknown[]; psi: { available: boolean }; history: unknown[] }[];
+    const clusters = aggregate.clusters as {
+      cluster_id: string;
+      predictions: unknown[];
+      psi: { available: boolean };
+      history: unknown[];
+    }[];
     expect(clusters.map((cluster) => cluster.cluster_id)).toEqual([KNOWN_CLUSTER, SECOND_CLUSTER]);
     expect(clusters[0]?.predictions).toHaveLength(10);
     expect(clusters[0]?.psi.available).toBe(true);
@@ -162,16 +211,33 @@ describe('GET /api/dashboard', () => {
 
   it('changes its ETag and content when a prediction, an outcome or a history point changes; the reliability curve follows the calibration', async () => {
     type Snapshot = { clusters: { cluster_id: string; calibration: { reliability: unknown } }[] };
-    const reliabilityOf = (snapshot: Snapshot, id: string) => snapshot.clusters.find((cluster) => cluster.cluster_id === id)?.calibration.reliability;
+    const reliabilityOf = (snapshot: Snapshot, id: string) =>
+      snapshot.clusters.find((cluster) => cluster.cluster_id === id)?.calibration.reliability;
     const read = async () => {
       const response = await get('/api/dashboard');
-      return { etag: response.headers.get('etag'), snapshot: JSON.parse(response.text) as Snapshot, live: (await fromPartRoutes()) as unknown as Snapshot };
+      return {
+        etag: response.headers.get('etag'),
+        snapshot: JSON.parse(response.text) as Snapshot,
+        live: (await fromPartRoutes()) as unknown as Snapshot,
+      };
     };
     const before = await read();
 
-    await stack.learning.predictions.record(samplePrediction({ clusterId: KNOWN_CLUSTER, jobId: 'job-new', predictedAtMs: JAN_1_2025_MS + 90 * 60_000, features: { pendingJobs: 30, utilisation: 0.9, partition: 'gpu-a100' } }));
+    await stack.learning.predictions.record(
+      samplePrediction({
+        clusterId: KNOWN_CLUSTER,
+        jobId: 'job-new',
+        predictedAtMs: JAN_1_2025_MS + 90 * 60_000,
+        features: { pendingJobs: 30, utilisation: 0.9, partition: 'gpu-a100' },
+      }),
+    );
     const predicted = await read();
-    await recordJobOutcome(stack.learning, { clusterId: KNOWN_CLUSTER, jobId: 'job-39', waitSeconds: SHORT_WAIT_SECONDS, nowMs: JAN_1_2025_MS + 95 * 60_000 });
+    await recordJobOutcome(stack.learning, {
+      clusterId: KNOWN_CLUSTER,
+      jobId: 'job-39',
+      waitSeconds: SHORT_WAIT_SECONDS,
+      nowMs: JAN_1_2025_MS + 95 * 60_000,
+    });
     const outcome = await read();
     await history.append(historyPoint(KNOWN_CLUSTER, JAN_1_2025_MS + 7_200_000, 0.05));
     const appended = await read();
@@ -203,13 +269,22 @@ describe('GET /api/dashboard', () => {
   });
 
   it('shows null for parts this deployment does not have, and refuses a query string naming it', async () => {
-    const bare = createHttpApp({ ...stack.deps(), learning, mounts: [createDashboardRoutes({ learning, minRefreshIntervalMs: 1_000 })] });
+    const bare = createHttpApp({
+      ...stack.deps(),
+      learning,
+      mounts: [createDashboardRoutes({ learning, minRefreshIntervalMs: 1_000 })],
+    });
 
     const response = await bare.request('/api/dashboard');
     const refused = await bare.request('/api/dashboard?clusters=all');
 
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { refresh: unknown; escalations: unknown; budget: unknown; clusters: { history: unknown; psi: { available: boolean } }[] };
+    const body = (await response.json()) as {
+      refresh: unknown;
+      escalations: unknown;
+      budget: unknown;
+      clusters: { history: unknown; psi: { available: boolean } }[];
+    };
     expect(body.refresh).toEqual({ min_interval_ms: 1_000 });
     expect(body.escalations).toBeNull();
     expect(body.budget).toBeNull();
@@ -221,10 +296,16 @@ describe('GET /api/dashboard', () => {
 
   it('keeps the CORS headers on a 304 for the configured dashboard origin, and exposes the ETag', async () => {
     const origin = 'http://localhost:8080';
-    const cors = createHttpApp({ ...stack.deps({ corsOrigin: origin }), learning, mounts: [createDashboardRoutes({ learning, minRefreshIntervalMs: 1_000 })] });
+    const cors = createHttpApp({
+      ...stack.deps({ corsOrigin: origin }),
+      learning,
+      mounts: [createDashboardRoutes({ learning, minRefreshIntervalMs: 1_000 })],
+    });
     const first = await cors.request('/api/dashboard', { headers: { origin } });
 
-    const again = await cors.request('/api/dashboard', { headers: { origin, 'if-none-match': first.headers.get('etag') ?? '' } });
+    const again = await cors.request('/api/dashboard', {
+      headers: { origin, 'if-none-match': first.headers.get('etag') ?? '' },
+    });
 
     expect(first.headers.get('access-control-expose-headers')).toContain('etag');
     expect(again.status).toBe(304);

@@ -38,7 +38,10 @@ let app: ReturnType<typeof createHttpApp>;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'vgac-stall-'));
-  const started = spawn(process.execPath, ['--import', 'tsx', CHILD_SCRIPT, join(dataDir, 'aws')], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const started = spawn(process.execPath, ['--import', 'tsx', CHILD_SCRIPT, join(dataDir, 'aws')], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child = started;
   let stderr = '';
   started.stderr?.on('data', (chunk: Buffer) => {
@@ -47,7 +50,9 @@ beforeAll(async () => {
   const lines = createInterface({ input: started.stdout });
   const firstLine = await new Promise<string>((resolve, reject) => {
     lines.once('line', resolve);
-    started.once('exit', (code) => reject(new Error(`embedded AWS child exited (${code}) before starting: ${stderr.slice(-500)}`)));
+    started.once('exit', (code) =>
+      reject(new Error(`embedded AWS child exited (${code}) before starting: ${stderr.slice(-500)}`)),
+    );
   });
   lines.close();
   const endpoints = JSON.parse(firstLine) as { dynamoEndpoint: string; s3Endpoint: string };
@@ -63,7 +68,12 @@ beforeAll(async () => {
     VGAC_BREAKER_HALF_OPEN_MS: '200',
   });
   runtime = await createRuntime(config);
-  await registerCluster(runtime.learning, { clusterId: CLUSTER, prior: sampleBundle(), platform: 'kubernetes', nowMs: JAN_1_2025_MS });
+  await registerCluster(runtime.learning, {
+    clusterId: CLUSTER,
+    prior: sampleBundle(),
+    platform: 'kubernetes',
+    nowMs: JAN_1_2025_MS,
+  });
   app = createHttpApp(createHttpDeps(runtime, { observer: scriptedObserver() }));
 });
 
@@ -78,12 +88,16 @@ afterAll(async () => {
 
 async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: Json }> {
   const response = await app.fetch(
-    new Request(`http://localhost${path}`, { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) }),
+    new Request(`http://localhost${path}`, {
+      method,
+      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    }),
   );
   return { status: response.status, body: (await response.json()) as Json };
 }
 
-const predictStored = (jobId: string) => call('POST', '/api/predict/wait', { cluster_id: CLUSTER, job_id: jobId, gpus: 2 });
+const predictStored = (jobId: string) =>
+  call('POST', '/api/predict/wait', { cluster_id: CLUSTER, job_id: jobId, gpus: 2 });
 
 describe('a stalled DynamoDB (SIGSTOPped dynalite)', () => {
   it('is a 503 naming dynamodb, /health is degraded while the breaker is open, and both recover after SIGCONT', async () => {
@@ -98,11 +112,20 @@ describe('a stalled DynamoDB (SIGSTOPped dynalite)', () => {
       expect(answer.body.error).toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE', dependency: 'dynamodb' });
     }
     // Two failures in a row opened the breaker: /health says so, and a request fails at once.
-    expect(await call('GET', '/health')).toEqual({ status: 503, body: { status: 'degraded', dependencies: ['dynamodb'] } });
-    expect((await predictStored('stalled-3')).body.error).toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE', dependency: 'dynamodb' });
+    expect(await call('GET', '/health')).toEqual({
+      status: 503,
+      body: { status: 'degraded', dependencies: ['dynamodb'] },
+    });
+    expect((await predictStored('stalled-3')).body.error).toMatchObject({
+      code: 'DEPENDENCY_UNAVAILABLE',
+      dependency: 'dynamodb',
+    });
 
     child?.kill('SIGCONT');
-    await vi.waitFor(async () => expect(await call('GET', '/health')).toEqual({ status: 200, body: { status: 'ok' } }), { timeout: 20_000, interval: 100 });
+    await vi.waitFor(
+      async () => expect(await call('GET', '/health')).toEqual({ status: 200, body: { status: 'ok' } }),
+      { timeout: 20_000, interval: 100 },
+    );
     expect((await predictStored('after-1')).status).toBe(200);
   });
 });

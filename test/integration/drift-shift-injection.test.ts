@@ -28,14 +28,31 @@ function withWaitsScaled(jobs: readonly TraceJob[], from: number, factor: number
   return jobs.map((job, index) => {
     if (index < from || job.startTimeSeconds === null) return job;
     const added = (factor - 1) * (job.startTimeSeconds - job.submitTimeSeconds);
-    return { ...job, startTimeSeconds: job.startTimeSeconds + added, endTimeSeconds: job.endTimeSeconds === null ? null : job.endTimeSeconds + added };
+    return {
+      ...job,
+      startTimeSeconds: job.startTimeSeconds + added,
+      endTimeSeconds: job.endTimeSeconds === null ? null : job.endTimeSeconds + added,
+    };
   });
 }
 
 async function replay(jobs: readonly TraceJob[]): Promise<ReplayReport> {
-  const deps = createLearningDeps({ ...memoryLearningStores(), bundles: new MemoryBundleStore(), gate: DEFAULT_GATE_CONFIG, logger: quietLogger });
+  const deps = createLearningDeps({
+    ...memoryLearningStores(),
+    bundles: new MemoryBundleStore(),
+    gate: DEFAULT_GATE_CONFIG,
+    logger: quietLogger,
+  });
   const offset = imported.epochOffsetSeconds ?? 0;
-  return replayTrace(deps, { clusterId: 'shifted', platform: 'kubernetes', jobs: [...jobs], snapshots: reconstructQueueState(jobs, { epochOffsetSeconds: offset }), epochOffsetSeconds: offset, hash: sha256Hex, includeJobs: true });
+  return replayTrace(deps, {
+    clusterId: 'shifted',
+    platform: 'kubernetes',
+    jobs: [...jobs],
+    snapshots: reconstructQueueState(jobs, { epochOffsetSeconds: offset }),
+    epochOffsetSeconds: offset,
+    hash: sha256Hex,
+    includeJobs: true,
+  });
 }
 
 /** The loop's outcome count when the first outcome of a job submitted at or after `cutSeconds` was observed. */
@@ -56,7 +73,8 @@ describe('drift injected into a real trace', () => {
   it('waits ×5 from job 5000 of the Alibaba GPU log: flagged, autonomy withdrawn within 200 outcomes, restored only once re-earned; unshifted: no alarm', async () => {
     const [original, shifted] = await Promise.all([replay(jobs), replay(withWaitsScaled(jobs, CUT, FACTOR))]);
     const shiftAt = firstShiftedOutcome(shifted, cutSeconds);
-    const window = (report: ReplayReport) => report.timeline.filter((entry) => entry.outcomes >= shiftAt && entry.outcomes <= shiftAt + 200);
+    const window = (report: ReplayReport) =>
+      report.timeline.filter((entry) => entry.outcomes >= shiftAt && entry.outcomes <= shiftAt + 200);
     const answeredBeforeCut = (shifted.replayedJobs ?? []).filter((job) => job.submitSeconds < cutSeconds);
 
     // Agents were acting when the shift began, so there is autonomy to withdraw.
@@ -71,7 +89,9 @@ describe('drift injected into a real trace', () => {
     expect(response!.autonomy).toBe('withdrawn');
 
     // Autonomy comes back, and only on evidence gathered after the response.
-    const restored = shifted.timeline.find((entry) => entry.outcomes > response!.outcomes && entry.autonomy === 'restored');
+    const restored = shifted.timeline.find(
+      (entry) => entry.outcomes > response!.outcomes && entry.autonomy === 'restored',
+    );
     expect(restored, 'autonomy restored later in the log').toBeDefined();
     expect(restored!.sampleCount).toBeLessThanOrEqual(restored!.outcomes - response!.outcomes);
     expect(restored!.sampleCount).toBeGreaterThanOrEqual(DEFAULT_GATE_CONFIG.minOutcomes);

@@ -32,12 +32,21 @@ describe('embedded dynalite under rewrites and limited queries', () => {
 
   beforeAll(async () => {
     aws = await startTestAws();
-    client = new DynamoDBClient({ endpoint: aws.dynamoEndpoint, region: TEST_REGION, credentials: { ...LOCAL_DUMMY_CREDENTIALS } });
+    client = new DynamoDBClient({
+      endpoint: aws.dynamoEndpoint,
+      region: TEST_REGION,
+      credentials: { ...LOCAL_DUMMY_CREDENTIALS },
+    });
     const tableName = uniqueName('iterators');
     await createLeakTable(client, tableName);
     iteratorsBefore = openIterators();
 
-    await rewriteAndQuery(client, tableName, { rounds: ROUNDS, items: ITEMS, itemBytes: ITEM_BYTES, limit: QUERY_LIMIT });
+    await rewriteAndQuery(client, tableName, {
+      rounds: ROUNDS,
+      items: ITEMS,
+      itemBytes: ITEM_BYTES,
+      limit: QUERY_LIMIT,
+    });
 
     iteratorsAfter = openIterators();
     bytesAfter = await directoryBytes(aws.dataDir);

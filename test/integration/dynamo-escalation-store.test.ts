@@ -38,14 +38,22 @@ async function freshStore(): Promise<{ store: DynamoEscalationStore; tableName: 
 }
 
 describe('DynamoEscalationStore.list', () => {
-  it('list by status reads only that status\'s items: 3 pending among 40 decided cost 3 scanned items plus an empty legacy page', async () => {
+  it("list by status reads only that status's items: 3 pending among 40 decided cost 3 scanned items plus an empty legacy page", async () => {
     const { store } = await freshStore();
     for (let index = 0; index < 40; index += 1) {
-      await store.create(sampleEscalation({ escalationId: `esc-old-${index}`, createdAtMs: JAN_1_2025_MS + index * 1000 }));
-      await store.transition('eks-prod', `esc-old-${index}`, 'pending', 'rejected', { atMs: JAN_1_2025_MS + 50_000, by: 'ops', note: 'no' });
+      await store.create(
+        sampleEscalation({ escalationId: `esc-old-${index}`, createdAtMs: JAN_1_2025_MS + index * 1000 }),
+      );
+      await store.transition('eks-prod', `esc-old-${index}`, 'pending', 'rejected', {
+        atMs: JAN_1_2025_MS + 50_000,
+        by: 'ops',
+        note: 'no',
+      });
     }
     for (let index = 0; index < 3; index += 1) {
-      await store.create(sampleEscalation({ escalationId: `esc-new-${index}`, createdAtMs: JAN_1_2025_MS + 100_000 + index * 1000 }));
+      await store.create(
+        sampleEscalation({ escalationId: `esc-new-${index}`, createdAtMs: JAN_1_2025_MS + 100_000 + index * 1000 }),
+      );
     }
     meter.reset();
 
@@ -63,14 +71,26 @@ describe('DynamoEscalationStore.list', () => {
     await store.create(sampleEscalation({ escalationId: 'esc-a', createdAtMs: JAN_1_2025_MS + 1000 }));
     await store.create(sampleEscalation({ escalationId: 'esc-b', createdAtMs: JAN_1_2025_MS + 2000 }));
     await store.create(sampleEscalation({ escalationId: 'esc-c', createdAtMs: JAN_1_2025_MS + 3000 }));
-    await store.transition('eks-prod', 'esc-b', 'pending', 'approved', { atMs: JAN_1_2025_MS + 4000, by: 'ops', note: 'ok' });
-    await store.transition('eks-prod', 'esc-b', 'approved', 'executed', { atMs: JAN_1_2025_MS + 5000, by: 'actor', note: 'done' });
+    await store.transition('eks-prod', 'esc-b', 'pending', 'approved', {
+      atMs: JAN_1_2025_MS + 4000,
+      by: 'ops',
+      note: 'ok',
+    });
+    await store.transition('eks-prod', 'esc-b', 'approved', 'executed', {
+      atMs: JAN_1_2025_MS + 5000,
+      by: 'actor',
+      note: 'done',
+    });
 
     const all = await store.list({ limit: 10 });
     const newestTwo = await store.list({ limit: 2 });
     const executed = await store.list({ status: 'executed', limit: 10 });
 
-    expect(all.map((escalation) => [escalation.escalationId, escalation.status])).toEqual([['esc-c', 'pending'], ['esc-b', 'executed'], ['esc-a', 'pending']]);
+    expect(all.map((escalation) => [escalation.escalationId, escalation.status])).toEqual([
+      ['esc-c', 'pending'],
+      ['esc-b', 'executed'],
+      ['esc-a', 'pending'],
+    ]);
     expect(newestTwo.map((escalation) => escalation.escalationId)).toEqual(['esc-c', 'esc-b']);
     expect(executed.map((escalation) => escalation.escalationId)).toEqual(['esc-b']);
   });
@@ -78,7 +98,9 @@ describe('DynamoEscalationStore.list', () => {
   it('list filters by cluster within a status', async () => {
     const { store } = await freshStore();
     await store.create(sampleEscalation({ escalationId: 'esc-eks', createdAtMs: JAN_1_2025_MS + 1000 }));
-    await store.create(sampleEscalation({ escalationId: 'esc-slurm', clusterId: 'slurm-hpc', createdAtMs: JAN_1_2025_MS + 2000 }));
+    await store.create(
+      sampleEscalation({ escalationId: 'esc-slurm', clusterId: 'slurm-hpc', createdAtMs: JAN_1_2025_MS + 2000 }),
+    );
 
     const slurm = await store.list({ status: 'pending', clusterId: 'slurm-hpc', limit: 5 });
 
@@ -88,21 +110,27 @@ describe('DynamoEscalationStore.list', () => {
   it('a legacy item (one index partition for every status) is listed by its status and moves to its status partition on transition, listed once', async () => {
     const { store, tableName } = await freshStore();
     const legacy = sampleEscalation({ escalationId: 'esc-legacy', createdAtMs: JAN_1_2025_MS + 1000 });
-    await aws.clients.dynamo.send(new PutCommand({
-      TableName: tableName,
-      Item: {
-        [TableKey.partition]: clusterPartitionKey(legacy.clusterId),
-        [TableKey.sort]: escalationSortKey(legacy.escalationId),
-        [TableKey.indexPartition]: ESCALATION_LIST_PARTITION,
-        [TableKey.indexSort]: `${new Date(legacy.createdAtMs).toISOString()}#${legacy.clusterId}#${legacy.escalationId}`,
-        ...legacy,
-      },
-    }));
+    await aws.clients.dynamo.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: {
+          [TableKey.partition]: clusterPartitionKey(legacy.clusterId),
+          [TableKey.sort]: escalationSortKey(legacy.escalationId),
+          [TableKey.indexPartition]: ESCALATION_LIST_PARTITION,
+          [TableKey.indexSort]: `${new Date(legacy.createdAtMs).toISOString()}#${legacy.clusterId}#${legacy.escalationId}`,
+          ...legacy,
+        },
+      }),
+    );
     await store.create(sampleEscalation({ escalationId: 'esc-current', createdAtMs: JAN_1_2025_MS + 2000 }));
 
     const pendingBefore = await store.list({ status: 'pending', limit: 5 });
     const approvedBefore = await store.list({ status: 'approved', limit: 5 });
-    await store.transition('eks-prod', 'esc-legacy', 'pending', 'approved', { atMs: JAN_1_2025_MS + 3000, by: 'ops', note: 'ok' });
+    await store.transition('eks-prod', 'esc-legacy', 'pending', 'approved', {
+      atMs: JAN_1_2025_MS + 3000,
+      by: 'ops',
+      note: 'ok',
+    });
     const pendingAfter = await store.list({ status: 'pending', limit: 5 });
     const approvedAfter = await store.list({ status: 'approved', limit: 5 });
     const all = await store.list({ limit: 5 });

@@ -26,9 +26,22 @@ describeJobSubscriptionStoreContract('DynamoDB (dynalite)', () => store);
 describe('DynamoJobSubscriptionStore layout', () => {
   it('subscribe_writesOneItemInTheClusterPartition_withTheTtlInEpochSeconds', async () => {
     const createdAtMs = Date.UTC(2026, 0, 5, 9, 0, 0);
-    await store.subscribe({ clusterId: 'layout', jobId: '77', userId: 'U0CAROL', createdAtMs, expiresAtMs: createdAtMs + 1_000_500, baselineWaitSeconds: null, startedNoticeAtMs: null, movedNoticeAtMs: null });
+    await store.subscribe({
+      clusterId: 'layout',
+      jobId: '77',
+      userId: 'U0CAROL',
+      createdAtMs,
+      expiresAtMs: createdAtMs + 1_000_500,
+      baselineWaitSeconds: null,
+      startedNoticeAtMs: null,
+      movedNoticeAtMs: null,
+    });
 
-    const item = (await aws.clients.dynamo.send(new GetCommand({ TableName: tableName, Key: { PK: 'CLUSTER#layout', SK: 'SUBSCRIPTION#77#U0CAROL' } }))).Item;
+    const item = (
+      await aws.clients.dynamo.send(
+        new GetCommand({ TableName: tableName, Key: { PK: 'CLUSTER#layout', SK: 'SUBSCRIPTION#77#U0CAROL' } }),
+      )
+    ).Item;
 
     expect(item?.expiresAt).toBe(Math.ceil((createdAtMs + 1_000_500) / 1000));
     expect(item).not.toHaveProperty('baselineWaitSeconds');

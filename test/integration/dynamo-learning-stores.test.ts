@@ -37,7 +37,11 @@ beforeAll(async () => {
   tableName = uniqueName('vgac-it-learning');
   await ensureTable(aws.clients.dynamo, tableName);
   const options = { client: aws.clients.dynamo, tableName };
-  stores = { predictions: new DynamoPredictionLog(options), learning: new DynamoLearningStateStore(options), registry: new DynamoClusterRegistry(options) };
+  stores = {
+    predictions: new DynamoPredictionLog(options),
+    learning: new DynamoLearningStateStore(options),
+    registry: new DynamoClusterRegistry(options),
+  };
 });
 
 afterAll(async () => {
@@ -47,12 +51,25 @@ afterAll(async () => {
 describeLearningStoreContracts('DynamoDB on dynalite', () => stores);
 
 function learningDeps(): LearningDeps {
-  return createLearningDeps({ ...stores, calibration: stores.learning, foldLease: new DynamoOnceGuard({ client: aws.clients.dynamo, tableName }), bundles: new MemoryBundleStore(), gate: DEFAULT_GATE_CONFIG, logger: silent });
+  return createLearningDeps({
+    ...stores,
+    calibration: stores.learning,
+    foldLease: new DynamoOnceGuard({ client: aws.clients.dynamo, tableName }),
+    bundles: new MemoryBundleStore(),
+    gate: DEFAULT_GATE_CONFIG,
+    logger: silent,
+  });
 }
 
 async function registered(deps: LearningDeps, prefix: string): Promise<string> {
   const clusterId = uniqueName(prefix);
-  await registerCluster(deps, { clusterId, prior: syntheticBundle(-2, `prior-${clusterId}`), platform: 'slurm', nowMs: JAN_1_2025_MS, longWaitThresholdSeconds: 600 });
+  await registerCluster(deps, {
+    clusterId,
+    prior: syntheticBundle(-2, `prior-${clusterId}`),
+    platform: 'slurm',
+    nowMs: JAN_1_2025_MS,
+    longWaitThresholdSeconds: 600,
+  });
   return clusterId;
 }
 
@@ -66,7 +83,9 @@ describe('ensureTable', () => {
 
     expect(table?.TableStatus).toBe('ACTIVE');
     expect(table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
-    expect(table?.GlobalSecondaryIndexes?.map((index) => [index.IndexName, index.Projection?.ProjectionType])).toEqual([['ClusterIndex', 'ALL']]);
+    expect(table?.GlobalSecondaryIndexes?.map((index) => [index.IndexName, index.Projection?.ProjectionType])).toEqual([
+      ['ClusterIndex', 'ALL'],
+    ]);
   });
 });
 
@@ -78,34 +97,39 @@ describe('input checks at the storage boundary', () => {
   }
   const freshClusterId = (): string => uniqueName('checks');
 
-    it('rejects unsafe ids, non-finite numbers and out-of-range probabilities with InvalidInputError naming the value', async () => {
-      const clusterId = freshClusterId();
-      const bad: PredictionRecord[] = [
-        samplePrediction({ clusterId, jobId: 'a#b' }),
-        samplePrediction({ clusterId, jobId: 'has space' }),
-        samplePrediction({ clusterId, jobId: 'nan', features: { load: Number.NaN } }),
-        samplePrediction({ clusterId, jobId: 'p', probability: 1.5 }),
-      ];
+  it('rejects unsafe ids, non-finite numbers and out-of-range probabilities with InvalidInputError naming the value', async () => {
+    const clusterId = freshClusterId();
+    const bad: PredictionRecord[] = [
+      samplePrediction({ clusterId, jobId: 'a#b' }),
+      samplePrediction({ clusterId, jobId: 'has space' }),
+      samplePrediction({ clusterId, jobId: 'nan', features: { load: Number.NaN } }),
+      samplePrediction({ clusterId, jobId: 'p', probability: 1.5 }),
+    ];
 
-      const attempts = await Promise.allSettled(bad.map((prediction) => stores.predictions.record(prediction)));
+    const attempts = await Promise.allSettled(bad.map((prediction) => stores.predictions.record(prediction)));
 
-      for (const attempt of attempts) expect(rejectionOf(attempt)).toBeInstanceOf(InvalidInputError);
-      expect(String(rejectionOf(attempts[0] as PromiseSettledResult<unknown>))).toContain('a#b');
-    });
-    it('commit refuses a window value that single precision cannot hold, and a version that does not advance', async () => {
-      const clusterId = freshClusterId();
-      const base = sampleLearningRecord({ clusterId });
-      const imprecise = { ...base, state: { ...base.state, evidence: { ...base.state.evidence, probabilities: [0.1], labels: [1], observedAtMs: [JAN_1_2025_MS] } } };
+    for (const attempt of attempts) expect(rejectionOf(attempt)).toBeInstanceOf(InvalidInputError);
+    expect(String(rejectionOf(attempts[0] as PromiseSettledResult<unknown>))).toContain('a#b');
+  });
+  it('commit refuses a window value that single precision cannot hold, and a version that does not advance', async () => {
+    const clusterId = freshClusterId();
+    const base = sampleLearningRecord({ clusterId });
+    const imprecise = {
+      ...base,
+      state: {
+        ...base.state,
+        evidence: { ...base.state.evidence, probabilities: [0.1], labels: [1], observedAtMs: [JAN_1_2025_MS] },
+      },
+    };
 
-      const [notFloat32, notAdvancing] = await Promise.allSettled([
-        stores.learning.commit(imprecise, undefined, calibrationOf(imprecise)),
-        stores.learning.commit(base, 1, calibrationOf(base)),
-      ]);
+    const [notFloat32, notAdvancing] = await Promise.allSettled([
+      stores.learning.commit(imprecise, undefined, calibrationOf(imprecise)),
+      stores.learning.commit(base, 1, calibrationOf(base)),
+    ]);
 
-      expect(rejectionOf(notFloat32)).toBeInstanceOf(InvalidInputError);
-      expect(rejectionOf(notAdvancing)).toBeInstanceOf(InvalidInputError);
-    });
-
+    expect(rejectionOf(notFloat32)).toBeInstanceOf(InvalidInputError);
+    expect(rejectionOf(notAdvancing)).toBeInstanceOf(InvalidInputError);
+  });
 });
 
 describe('item layout', () => {
@@ -113,11 +137,13 @@ describe('item layout', () => {
     const clusterId = uniqueName('layout');
     await stores.predictions.record(samplePrediction({ clusterId, jobId: 'job-7', predictedAtMs: JAN_1_2025_MS }));
 
-    const { Items: items = [] } = await aws.clients.dynamo.send(new QueryCommand({
-      TableName: tableName,
-      KeyConditionExpression: 'PK = :pk',
-      ExpressionAttributeValues: { ':pk': `CLUSTER#${clusterId}` },
-    }));
+    const { Items: items = [] } = await aws.clients.dynamo.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': `CLUSTER#${clusterId}` },
+      }),
+    );
 
     expect(items.map((item) => String(item.SK))).toEqual(['JOB#job-7']);
     expect(items[0]?.GSI1PK).toBe(`PREDICTIONS#${clusterId}`);
@@ -137,13 +163,24 @@ describe('exactly once', () => {
     // Every wait is different, so the learning state's wait window shows each outcome, once.
     const waits = jobIds.map((_, index) => 30 + index * 5);
 
-    const responses = await Promise.all(jobIds.map((jobId, index) => recordJobOutcome(deps, { clusterId, jobId, waitSeconds: waits[index] as number, nowMs: JAN_1_2025_MS + 10_000 + index })));
+    const responses = await Promise.all(
+      jobIds.map((jobId, index) =>
+        recordJobOutcome(deps, {
+          clusterId,
+          jobId,
+          waitSeconds: waits[index] as number,
+          nowMs: JAN_1_2025_MS + 10_000 + index,
+        }),
+      ),
+    );
     const record = await stores.learning.load(clusterId);
 
     expect(responses.every((response) => response.result.status === 'recorded')).toBe(true);
     expect(record?.totalOutcomes).toBe(200);
     expect(record?.state.outcomes).toBe(200);
-    expect([...(record?.foldedJobKeys ?? [])].sort()).toEqual(jobIds.map((jobId) => foldedJobKey(jobId, sha256Hex)).sort());
+    expect([...(record?.foldedJobKeys ?? [])].sort()).toEqual(
+      jobIds.map((jobId) => foldedJobKey(jobId, sha256Hex)).sort(),
+    );
     expect([...(record?.wait.waitsSeconds ?? [])].sort((left, right) => left - right)).toEqual(waits);
     expect(await stores.learning.pending(clusterId, 10)).toEqual([]);
   });
@@ -152,9 +189,16 @@ describe('exactly once', () => {
     const deps = learningDeps();
     const clusterId = await registered(deps, 'dupes');
     const jobIds = Array.from({ length: 50 }, (_, index) => `job-${index}`);
-    for (const [index, jobId] of jobIds.entries()) await predictJob(deps, { clusterId, jobId, features: { x: 0 }, nowMs: JAN_1_2025_MS + index });
+    for (const [index, jobId] of jobIds.entries())
+      await predictJob(deps, { clusterId, jobId, features: { x: 0 }, nowMs: JAN_1_2025_MS + index });
 
-    const responses = await Promise.all(jobIds.flatMap((jobId) => [0, 1, 2, 3].map((copy) => recordJobOutcome(deps, { clusterId, jobId, waitSeconds: 100 + copy, nowMs: JAN_1_2025_MS + 10_000 }))));
+    const responses = await Promise.all(
+      jobIds.flatMap((jobId) =>
+        [0, 1, 2, 3].map((copy) =>
+          recordJobOutcome(deps, { clusterId, jobId, waitSeconds: 100 + copy, nowMs: JAN_1_2025_MS + 10_000 }),
+        ),
+      ),
+    );
     const record = await stores.learning.load(clusterId);
 
     expect(responses.filter((response) => response.result.status === 'recorded')).toHaveLength(50);
@@ -168,13 +212,35 @@ describe('no wedged job ids', () => {
     const deps = learningDeps();
     const clusterId = await registered(deps, 'crash');
     await predictJob(deps, { clusterId, jobId: 'job-1', features: { x: 1 }, nowMs: JAN_1_2025_MS });
-    await stores.predictions.recordOutcome(clusterId, 'job-1', sampleOutcome({ waitSeconds: 900, observedAtMs: JAN_1_2025_MS + 900_000 }));
+    await stores.predictions.recordOutcome(
+      clusterId,
+      'job-1',
+      sampleOutcome({ waitSeconds: 900, observedAtMs: JAN_1_2025_MS + 900_000 }),
+    );
     // The fault: the pending outcome never reached the table (a crash between the two writes).
     const [pending] = await stores.learning.pending(clusterId, 1);
-    await aws.clients.dynamo.send(new DeleteCommand({ TableName: tableName, Key: { PK: `CLUSTER#${clusterId}`, SK: `INBOX#${new Date(pending?.outcome.observedAtMs ?? 0).toISOString()}#job-1` } }));
+    await aws.clients.dynamo.send(
+      new DeleteCommand({
+        TableName: tableName,
+        Key: {
+          PK: `CLUSTER#${clusterId}`,
+          SK: `INBOX#${new Date(pending?.outcome.observedAtMs ?? 0).toISOString()}#job-1`,
+        },
+      }),
+    );
 
-    const retry = await recordJobOutcome(deps, { clusterId, jobId: 'job-1', waitSeconds: 900, nowMs: JAN_1_2025_MS + 950_000 });
-    const again = await recordJobOutcome(deps, { clusterId, jobId: 'job-1', waitSeconds: 900, nowMs: JAN_1_2025_MS + 990_000 });
+    const retry = await recordJobOutcome(deps, {
+      clusterId,
+      jobId: 'job-1',
+      waitSeconds: 900,
+      nowMs: JAN_1_2025_MS + 950_000,
+    });
+    const again = await recordJobOutcome(deps, {
+      clusterId,
+      jobId: 'job-1',
+      waitSeconds: 900,
+      nowMs: JAN_1_2025_MS + 990_000,
+    });
 
     expect(retry.result.status).toBe('duplicate');
     expect(retry.fold?.folded).toBe(1);
@@ -185,15 +251,27 @@ describe('no wedged job ids', () => {
   it('a prediction is one write: after a failed attempt nothing is stored, and the retry stores it', async () => {
     const deps = learningDeps();
     const clusterId = await registered(deps, 'single');
-    const broken = { ...deps, predictions: { ...stores.predictions, record: () => Promise.reject(new Error('network down')) } };
+    const broken = {
+      ...deps,
+      predictions: { ...stores.predictions, record: () => Promise.reject(new Error('network down')) },
+    };
 
-    await expect(predictJob(broken, { clusterId, jobId: 'job-1', features: { x: 1 }, nowMs: JAN_1_2025_MS })).rejects.toThrow('network down');
+    await expect(
+      predictJob(broken, { clusterId, jobId: 'job-1', features: { x: 1 }, nowMs: JAN_1_2025_MS }),
+    ).rejects.toThrow('network down');
     const stored = await predictJob(deps, { clusterId, jobId: 'job-1', features: { x: 1 }, nowMs: JAN_1_2025_MS + 5 });
-    const outcome = await recordJobOutcome(deps, { clusterId, jobId: 'job-1', waitSeconds: 30, nowMs: JAN_1_2025_MS + 30_000 });
+    const outcome = await recordJobOutcome(deps, {
+      clusterId,
+      jobId: 'job-1',
+      waitSeconds: 30,
+      nowMs: JAN_1_2025_MS + 30_000,
+    });
 
     expect(stored.prediction.jobId).toBe('job-1');
     expect(outcome.result.status).toBe('recorded');
-    const marker = await aws.clients.dynamo.send(new GetCommand({ TableName: tableName, Key: { PK: `CLUSTER#${clusterId}`, SK: 'FOLDED#job-1' } }));
+    const marker = await aws.clients.dynamo.send(
+      new GetCommand({ TableName: tableName, Key: { PK: `CLUSTER#${clusterId}`, SK: 'FOLDED#job-1' } }),
+    );
     expect(marker.Item?.foldedAtMs).toBe(JAN_1_2025_MS + 30_000);
   });
 });

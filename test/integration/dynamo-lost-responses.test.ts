@@ -17,7 +17,13 @@ import { ensureTable } from '../../src/adapters/dynamodb/table-definition.ts';
 import type { AwsClients } from '../../src/entry/aws-clients.ts';
 import { loopbackClients, startTestAws, uniqueName, type TestAws } from '../support/embedded-aws.ts';
 import { startLossyDynamoProxy, type LossyDynamoProxy } from '../support/lossy-dynamo-proxy.ts';
-import { JAN_1_2025_MS, sampleCalibration, sampleLearningRecord, sampleOutcome, samplePrediction } from '../support/storage-fixtures.ts';
+import {
+  JAN_1_2025_MS,
+  sampleCalibration,
+  sampleLearningRecord,
+  sampleOutcome,
+  samplePrediction,
+} from '../support/storage-fixtures.ts';
 
 let aws: TestAws;
 let proxy: LossyDynamoProxy;
@@ -81,12 +87,18 @@ describe('lossy proxy', () => {
     proxy.loseNextResponse({ operation: 'PutItem', bodyIncludes: 'PLAIN#1' });
 
     const put = lossy.dynamo.send(
-      new PutCommand({ TableName: tableName, Item: { PK: 'PLAIN#1', SK: 'X' }, ConditionExpression: 'attribute_not_exists(PK)' }),
+      new PutCommand({
+        TableName: tableName,
+        Item: { PK: 'PLAIN#1', SK: 'X' },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
     );
 
     await expect(put).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
     expectOneLostAndRetried('PutItem', lostBefore, receivedBefore);
-    const stored = await aws.clients.dynamo.send(new GetCommand({ TableName: tableName, Key: { PK: 'PLAIN#1', SK: 'X' }, ConsistentRead: true }));
+    const stored = await aws.clients.dynamo.send(
+      new GetCommand({ TableName: tableName, Key: { PK: 'PLAIN#1', SK: 'X' }, ConsistentRead: true }),
+    );
     expect(stored.Item).toEqual({ PK: 'PLAIN#1', SK: 'X' });
   });
 });
@@ -104,7 +116,9 @@ describe('the learning stores with a lost response', () => {
     expectOneLostAndRetried('UpdateItem', lostBefore, receivedBefore);
     expect(result.status).toBe('recorded');
     expect(result.prediction.outcome?.waitSeconds).toBe(77);
-    expect((await direct.learning.pending(clusterId, 10)).map((pending) => [pending.jobId, pending.outcome.waitSeconds])).toEqual([['job-1', 77]]);
+    expect(
+      (await direct.learning.pending(clusterId, 10)).map((pending) => [pending.jobId, pending.outcome.waitSeconds]),
+    ).toEqual([['job-1', 77]]);
   });
 
   it('recordOutcome: a second, different outcome for the job is still a duplicate and keeps the first', async () => {
@@ -125,11 +139,22 @@ describe('the learning stores with a lost response', () => {
     const [lostBefore, receivedBefore] = marks();
     proxy.loseNextResponse({ operation: 'PutItem', bodyIncludes: '"LEARNING"' });
 
-    const first = await lossyStores.learning.commit(sampleLearningRecord({ clusterId, version: 1 }), undefined, sampleCalibration({ clusterId, version: 1 }));
+    const first = await lossyStores.learning.commit(
+      sampleLearningRecord({ clusterId, version: 1 }),
+      undefined,
+      sampleCalibration({ clusterId, version: 1 }),
+    );
     proxy.loseNextResponse({ operation: 'PutItem', bodyIncludes: '"LEARNING"' });
-    const second = await lossyStores.learning.commit(sampleLearningRecord({ clusterId, version: 2 }), 1, sampleCalibration({ clusterId, version: 2 }));
+    const second = await lossyStores.learning.commit(
+      sampleLearningRecord({ clusterId, version: 2 }),
+      1,
+      sampleCalibration({ clusterId, version: 2 }),
+    );
 
-    expect(proxy.lost.slice(lostBefore)).toEqual([{ operation: 'PutItem', statusCode: 200 }, { operation: 'PutItem', statusCode: 200 }]);
+    expect(proxy.lost.slice(lostBefore)).toEqual([
+      { operation: 'PutItem', statusCode: 200 },
+      { operation: 'PutItem', statusCode: 200 },
+    ]);
     expect(proxy.received.slice(receivedBefore).filter((name) => name === 'PutItem').length).toBeGreaterThanOrEqual(4);
     expect([first.status, second.status]).toEqual(['written', 'written']);
     expect((await direct.learning.load(clusterId))?.version).toBe(2);
@@ -138,10 +163,22 @@ describe('the learning stores with a lost response', () => {
   it('commit: a stale version is still a conflict through the same client', async () => {
     const { lossy: lossyStores, direct } = learningStores();
     const clusterId = uniqueName('real-conflict');
-    await direct.learning.commit(sampleLearningRecord({ clusterId, version: 1 }), undefined, sampleCalibration({ clusterId, version: 1 }));
-    await direct.learning.commit(sampleLearningRecord({ clusterId, version: 2 }), 1, sampleCalibration({ clusterId, version: 2 }));
+    await direct.learning.commit(
+      sampleLearningRecord({ clusterId, version: 1 }),
+      undefined,
+      sampleCalibration({ clusterId, version: 1 }),
+    );
+    await direct.learning.commit(
+      sampleLearningRecord({ clusterId, version: 2 }),
+      1,
+      sampleCalibration({ clusterId, version: 2 }),
+    );
 
-    const stale = await lossyStores.learning.commit(sampleLearningRecord({ clusterId, version: 2 }), 1, sampleCalibration({ clusterId, version: 2 }));
+    const stale = await lossyStores.learning.commit(
+      sampleLearningRecord({ clusterId, version: 2 }),
+      1,
+      sampleCalibration({ clusterId, version: 2 }),
+    );
 
     expect(stale.status).toBe('conflict');
   });
@@ -155,7 +192,9 @@ describe('the learning stores with a lost response', () => {
     await lossyStores.predictions.record(samplePrediction({ clusterId, jobId: 'job-1' }));
 
     expectOneLostAndRetried('PutItem', lostBefore, receivedBefore);
-    expect((await direct.predictions.recent(clusterId, { limit: 10 })).map((prediction) => prediction.jobId)).toEqual(['job-1']);
+    expect((await direct.predictions.recent(clusterId, { limit: 10 })).map((prediction) => prediction.jobId)).toEqual([
+      'job-1',
+    ]);
   });
 
   it('record: a second prediction for the job is still a duplicate', async () => {
@@ -163,7 +202,9 @@ describe('the learning stores with a lost response', () => {
     const clusterId = uniqueName('real-duplicate');
     await direct.predictions.record(samplePrediction({ clusterId, jobId: 'job-1', predictedAtMs: JAN_1_2025_MS }));
 
-    const again = lossyStores.predictions.record(samplePrediction({ clusterId, jobId: 'job-1', predictedAtMs: JAN_1_2025_MS + 1 }));
+    const again = lossyStores.predictions.record(
+      samplePrediction({ clusterId, jobId: 'job-1', predictedAtMs: JAN_1_2025_MS + 1 }),
+    );
 
     await expect(again).rejects.toMatchObject({ name: 'DuplicateError' });
   });
@@ -185,10 +226,18 @@ describe('DynamoOnceGuard with a lost response', () => {
 
   it('claim: reads the writeId back, so only the call that wrote the claim owns it', async () => {
     const ids = ['w-1', 'w-2', 'w-1'];
-    const guard = new DynamoOnceGuard({ client: aws.clients.dynamo, tableName, newWriteId: () => ids.shift() ?? 'none' });
+    const guard = new DynamoOnceGuard({
+      client: aws.clients.dynamo,
+      tableName,
+      newWriteId: () => ids.shift() ?? 'none',
+    });
     const key = uniqueName('once-ids');
 
-    const results = [await guard.claim(key, JAN_1_2025_MS, 300), await guard.claim(key, JAN_1_2025_MS, 300), await guard.claim(key, JAN_1_2025_MS, 300)];
+    const results = [
+      await guard.claim(key, JAN_1_2025_MS, 300),
+      await guard.claim(key, JAN_1_2025_MS, 300),
+      await guard.claim(key, JAN_1_2025_MS, 300),
+    ];
 
     // The third call reuses the first call's id, as an SDK retry of the first would.
     expect(results).toEqual([true, false, true]);
@@ -200,7 +249,10 @@ describe('DynamoBudgetLedger with a lost response', () => {
   async function ledgers(): Promise<{ lossyLedger: DynamoBudgetLedger; directLedger: DynamoBudgetLedger }> {
     const table = uniqueName('vgac-it-ledger');
     await ensureTable(aws.clients.dynamo, table);
-    return { lossyLedger: new DynamoBudgetLedger({ client: lossy.dynamo, tableName: table }), directLedger: new DynamoBudgetLedger({ client: aws.clients.dynamo, tableName: table }) };
+    return {
+      lossyLedger: new DynamoBudgetLedger({ client: lossy.dynamo, tableName: table }),
+      directLedger: new DynamoBudgetLedger({ client: aws.clients.dynamo, tableName: table }),
+    };
   }
 
   it('reserve: a lost reservation that exactly fills the cap is reserved and committed once', async () => {
@@ -246,7 +298,12 @@ describe('DynamoBudgetLedger with a lost response', () => {
     await lossyLedger.settle('agent', -1200, { inputTokens: 40, outputTokens: 7 });
 
     expectOneLostAndRetried('UpdateItem', lostBefore, receivedBefore);
-    expect((await directLedger.snapshot()).components.agent).toEqual({ committedMicroUsd: 1800, calls: 1, inputTokens: 40, outputTokens: 7 });
+    expect((await directLedger.snapshot()).components.agent).toEqual({
+      committedMicroUsd: 1800,
+      calls: 1,
+      inputTokens: 40,
+      outputTokens: 7,
+    });
   });
 });
 
@@ -259,14 +316,31 @@ describe('DynamoEscalationStore with a lost response', () => {
     proxy.loseNextResponse({ operation: 'UpdateItem', bodyIncludes: 'esc-1' });
 
     await store.create(escalation(clusterId, 'esc-1'));
-    const approved = await store.transition(clusterId, 'esc-1', EscalationStatus.pending, EscalationStatus.approved, { atMs: JAN_1_2025_MS + 1, by: 'alice', note: 'ok' });
-    const late = await store.transition(clusterId, 'esc-1', EscalationStatus.pending, EscalationStatus.rejected, { atMs: JAN_1_2025_MS + 2, by: 'bob', note: 'no' });
+    const approved = await store.transition(clusterId, 'esc-1', EscalationStatus.pending, EscalationStatus.approved, {
+      atMs: JAN_1_2025_MS + 1,
+      by: 'alice',
+      note: 'ok',
+    });
+    const late = await store.transition(clusterId, 'esc-1', EscalationStatus.pending, EscalationStatus.rejected, {
+      atMs: JAN_1_2025_MS + 2,
+      by: 'bob',
+      note: 'no',
+    });
 
-    expect(proxy.lost.slice(lostBefore)).toEqual([{ operation: 'PutItem', statusCode: 200 }, { operation: 'UpdateItem', statusCode: 200 }]);
-    expect(proxy.received.slice(receivedBefore).filter((name) => name === 'UpdateItem').length).toBeGreaterThanOrEqual(3);
+    expect(proxy.lost.slice(lostBefore)).toEqual([
+      { operation: 'PutItem', statusCode: 200 },
+      { operation: 'UpdateItem', statusCode: 200 },
+    ]);
+    expect(proxy.received.slice(receivedBefore).filter((name) => name === 'UpdateItem').length).toBeGreaterThanOrEqual(
+      3,
+    );
     expect([approved.status, late.status]).toEqual(['written', 'conflict']);
     const stored = await store.get(clusterId, 'esc-1');
-    expect([stored?.status, stored?.decidedBy, stored?.history.map((entry) => entry.by)]).toEqual(['approved', 'alice', ['alice']]);
+    expect([stored?.status, stored?.decidedBy, stored?.history.map((entry) => entry.by)]).toEqual([
+      'approved',
+      'alice',
+      ['alice'],
+    ]);
   });
 
   it('create: an existing id is still a duplicate', async () => {

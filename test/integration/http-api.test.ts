@@ -10,7 +10,14 @@ import { SourceUnavailableError } from '../../src/app/errors.ts';
 import { createHttpApp } from '../../src/app/http/app.ts';
 import { registerCluster } from '../../src/app/learning/register-cluster.ts';
 import { compileBundle } from '../../src/core/model/apply-bundle.ts';
-import { featuresFor, KNOWN_CLUSTER, MONOTONIC_STEP_MS, sampleEscalation, startHttpStack, type HttpStack } from '../support/http-stack.ts';
+import {
+  featuresFor,
+  KNOWN_CLUSTER,
+  MONOTONIC_STEP_MS,
+  sampleEscalation,
+  startHttpStack,
+  type HttpStack,
+} from '../support/http-stack.ts';
 import { JAN_1_2025_MS, sampleBundle, samplePrediction } from '../support/storage-fixtures.ts';
 
 const API_KEY = 'k'.repeat(24);
@@ -32,7 +39,12 @@ function appWith(settings: Parameters<HttpStack['deps']>[0] = {}, extra: Paramet
   return createHttpApp(stack.deps(settings, extra));
 }
 
-async function call(app: ReturnType<typeof appWith>, method: string, path: string, options: { body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; body: Json; headers: Headers }> {
+async function call(
+  app: ReturnType<typeof appWith>,
+  method: string,
+  path: string,
+  options: { body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: Json; headers: Headers }> {
   const headers: Record<string, string> = { ...options.headers };
   let body: string | undefined;
   if (options.raw !== undefined) body = options.raw;
@@ -40,7 +52,9 @@ async function call(app: ReturnType<typeof appWith>, method: string, path: strin
     body = JSON.stringify(options.body);
     headers['content-type'] ??= 'application/json';
   }
-  const response = await app.fetch(new Request(`http://localhost${path}`, { method, headers, ...(body === undefined ? {} : { body }) }));
+  const response = await app.fetch(
+    new Request(`http://localhost${path}`, { method, headers, ...(body === undefined ? {} : { body }) }),
+  );
   const text = await response.text();
   return { status: response.status, body: text === '' ? {} : (JSON.parse(text) as Json), headers: response.headers };
 }
@@ -50,16 +64,40 @@ describe('POST /api/predict/wait', () => {
     const app = appWith();
     const expected = compileBundle(sampleBundle()).predict(featuresFor({ gpus: 4, queue: 'gpu-a100' }));
 
-    const { status, body } = await call(app, 'POST', '/api/predict/wait', { body: { cluster_id: KNOWN_CLUSTER, gpus: 4, cpu: 16000, memory_gb: 64, queue: 'gpu-a100', gpu_type: 'A100', is_distributed: false, estimated_duration_minutes: 90 } });
+    const { status, body } = await call(app, 'POST', '/api/predict/wait', {
+      body: {
+        cluster_id: KNOWN_CLUSTER,
+        gpus: 4,
+        cpu: 16000,
+        memory_gb: 64,
+        queue: 'gpu-a100',
+        gpu_type: 'A100',
+        is_distributed: false,
+        estimated_duration_minutes: 90,
+      },
+    });
 
     expect(status).toBe(200);
     // A cluster without outcomes issues its prior's probability (the online calibrator starts as the
     // identity; its float arithmetic differs in the last digits).
     expect(body.probability_long_wait).toBeCloseTo(expected.probability, 6);
     expect(body.estimated_wait_seconds).toBe(expected.wait?.pointSeconds);
-    expect(body.wait_interval).toEqual({ lower_seconds: expected.wait?.lowerSeconds, upper_seconds: expected.wait?.upperSeconds, coverage: 0.8 });
-    expect(body.wait_category).toBe(expected.probability < 0.3 ? 'short' : expected.probability < 0.5 ? 'moderate' : 'long');
-    expect(body).toMatchObject({ cluster_id: KNOWN_CLUSTER, job_id: null, scope: 'learning', is_calibrated: false, confidence: 0, tier: null });
+    expect(body.wait_interval).toEqual({
+      lower_seconds: expected.wait?.lowerSeconds,
+      upper_seconds: expected.wait?.upperSeconds,
+      coverage: 0.8,
+    });
+    expect(body.wait_category).toBe(
+      expected.probability < 0.3 ? 'short' : expected.probability < 0.5 ? 'moderate' : 'long',
+    );
+    expect(body).toMatchObject({
+      cluster_id: KNOWN_CLUSTER,
+      job_id: null,
+      scope: 'learning',
+      is_calibrated: false,
+      confidence: 0,
+      tier: null,
+    });
     expect(body.recommendation).toMatch(/still learning/i);
     // Two monotonic readings, one step apart.
     expect(body.latency_us).toBe(MONOTONIC_STEP_MS * 1000);
@@ -68,9 +106,15 @@ describe('POST /api/predict/wait', () => {
   it('predictWait stores the prediction when a job id is given, so its outcome can be recorded once', async () => {
     const app = appWith();
 
-    const predicted = await call(app, 'POST', '/api/predict/wait', { body: { cluster_id: KNOWN_CLUSTER, job_id: 'job-outcome-1', gpus: 2 } });
-    const first = await call(app, 'POST', '/api/outcomes', { body: { cluster_id: KNOWN_CLUSTER, job_id: 'job-outcome-1', wait_seconds: 7200 } });
-    const again = await call(app, 'POST', '/api/outcomes', { body: { cluster_id: KNOWN_CLUSTER, job_id: 'job-outcome-1', wait_seconds: 7200 } });
+    const predicted = await call(app, 'POST', '/api/predict/wait', {
+      body: { cluster_id: KNOWN_CLUSTER, job_id: 'job-outcome-1', gpus: 2 },
+    });
+    const first = await call(app, 'POST', '/api/outcomes', {
+      body: { cluster_id: KNOWN_CLUSTER, job_id: 'job-outcome-1', wait_seconds: 7200 },
+    });
+    const again = await call(app, 'POST', '/api/outcomes', {
+      body: { cluster_id: KNOWN_CLUSTER, job_id: 'job-outcome-1', wait_seconds: 7200 },
+    });
 
     expect(predicted.body.job_id).toBe('job-outcome-1');
     expect(first.status).toBe(201);
@@ -84,7 +128,9 @@ describe('POST /api/predict/wait', () => {
     const app = appWith();
     await call(app, 'POST', '/api/predict/wait', { body: { cluster_id: KNOWN_CLUSTER, job_id: 'job-dup-1', gpus: 1 } });
 
-    const { status, body } = await call(app, 'POST', '/api/predict/wait', { body: { cluster_id: KNOWN_CLUSTER, job_id: 'job-dup-1', gpus: 1 } });
+    const { status, body } = await call(app, 'POST', '/api/predict/wait', {
+      body: { cluster_id: KNOWN_CLUSTER, job_id: 'job-dup-1', gpus: 1 },
+    });
 
     expect(status).toBe(409);
     expect(body.error.code).toBe('DUPLICATE');
@@ -110,7 +156,10 @@ describe('POST /api/predict/wait', () => {
  * (quantile, level), and (the 95 % quantile extended by the 90–95 % step in log(1 + wait), level 1).
  */
 function cdfFromQuantiles(quantiles: readonly { level: number; seconds: number }[], seconds: number): number {
-  const knots = [{ level: 0, log: 0 }, ...quantiles.map((quantile) => ({ level: quantile.level, log: Math.log(1 + quantile.seconds) }))];
+  const knots = [
+    { level: 0, log: 0 },
+    ...quantiles.map((quantile) => ({ level: quantile.level, log: Math.log(1 + quantile.seconds) })),
+  ];
   const [beforeLast, last] = knots.slice(-2) as [{ level: number; log: number }, { level: number; log: number }];
   knots.push({ level: 1, log: 2 * last.log - beforeLast.log });
   const target = Math.log(1 + seconds);
@@ -129,25 +178,39 @@ describe('POST /api/predict/wait: the wait distribution', () => {
   const fixedClock = { nowMs: () => NOW_MS, monotonicMs: () => 0 };
 
   beforeAll(async () => {
-    await registerCluster(stack.learning, { clusterId: DISTRIBUTION_CLUSTER, prior: sampleBundle(), platform: 'kubernetes', nowMs: JAN_1_2025_MS });
+    await registerCluster(stack.learning, {
+      clusterId: DISTRIBUTION_CLUSTER,
+      prior: sampleBundle(),
+      platform: 'kubernetes',
+      nowMs: JAN_1_2025_MS,
+    });
     const app = appWith();
     // 40 observed outcomes, waits 60 s … 2400 s: more than the 30 a distribution needs.
     for (let index = 0; index < 40; index += 1) {
       const jobId = `dist-job-${index}`;
-      const predicted = await call(app, 'POST', '/api/predict/wait', { body: { cluster_id: DISTRIBUTION_CLUSTER, job_id: jobId, gpus: 1 } });
-      const recorded = await call(app, 'POST', '/api/outcomes', { body: { cluster_id: DISTRIBUTION_CLUSTER, job_id: jobId, wait_seconds: 60 * (index + 1) } });
-      if (predicted.status !== 200 || recorded.status !== 201) throw new Error(`setup failed: ${predicted.status} / ${recorded.status}`);
+      const predicted = await call(app, 'POST', '/api/predict/wait', {
+        body: { cluster_id: DISTRIBUTION_CLUSTER, job_id: jobId, gpus: 1 },
+      });
+      const recorded = await call(app, 'POST', '/api/outcomes', {
+        body: { cluster_id: DISTRIBUTION_CLUSTER, job_id: jobId, wait_seconds: 60 * (index + 1) },
+      });
+      if (predicted.status !== 200 || recorded.status !== 201)
+        throw new Error(`setup failed: ${predicted.status} / ${recorded.status}`);
     }
   }, 60_000);
 
   it('predictWait returns the quantiles at 5 … 95 %, ascending, and P(start within T) read from their CDF', async () => {
     const app = appWith({}, { clock: fixedClock });
 
-    const { status, body } = await call(app, 'POST', '/api/predict/wait', { body: { cluster_id: DISTRIBUTION_CLUSTER, gpus: 1, within_seconds: 900 } });
+    const { status, body } = await call(app, 'POST', '/api/predict/wait', {
+      body: { cluster_id: DISTRIBUTION_CLUSTER, gpus: 1, within_seconds: 900 },
+    });
 
     expect(status).toBe(200);
     const quantiles = body.wait_quantiles as { level: number; seconds: number }[];
-    expect(quantiles.map((quantile) => quantile.level)).toEqual([0.05, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.9, 0.95]);
+    expect(quantiles.map((quantile) => quantile.level)).toEqual([
+      0.05, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.9, 0.95,
+    ]);
     const seconds = quantiles.map((quantile) => quantile.seconds);
     expect(seconds).toEqual([...seconds].sort((left, right) => left - right));
     // Read from the observed waits (60 … 2400 s), so every quantile lies within them.
@@ -160,21 +223,36 @@ describe('POST /api/predict/wait: the wait distribution', () => {
 
   it('predictWait gives P(start within the median) = 0.5 and reads start_by as a horizon from now', async () => {
     const app = appWith({}, { clock: fixedClock });
-    const { body: plain } = await call(app, 'POST', '/api/predict/wait', { body: { cluster_id: DISTRIBUTION_CLUSTER, gpus: 1 } });
+    const { body: plain } = await call(app, 'POST', '/api/predict/wait', {
+      body: { cluster_id: DISTRIBUTION_CLUSTER, gpus: 1 },
+    });
     const median = plain.wait_quantiles[6].seconds as number;
     // Distinct waits give distinct quantiles around the median, so the CDF is continuous there.
     expect(plain.wait_quantiles[5].seconds).toBeLessThan(median);
     expect(plain.wait_quantiles[7].seconds).toBeGreaterThan(median);
 
-    const atMedian = await call(app, 'POST', '/api/predict/wait', { body: { cluster_id: DISTRIBUTION_CLUSTER, gpus: 1, within_seconds: median } });
-    const byTime = await call(app, 'POST', '/api/predict/wait', { body: { cluster_id: DISTRIBUTION_CLUSTER, gpus: 1, start_by: new Date(NOW_MS + 1_800_000).toISOString() } });
-    const byZonedTime = await call(app, 'POST', '/api/predict/wait', { body: { cluster_id: DISTRIBUTION_CLUSTER, gpus: 1, start_by: '2025-01-02T01:30:00+01:00' } });
-    const beyondTail = await call(app, 'POST', '/api/predict/wait', { body: { cluster_id: DISTRIBUTION_CLUSTER, gpus: 1, within_seconds: 86_400 } });
-    const now = await call(app, 'POST', '/api/predict/wait', { body: { cluster_id: DISTRIBUTION_CLUSTER, gpus: 1, within_seconds: 0 } });
+    const atMedian = await call(app, 'POST', '/api/predict/wait', {
+      body: { cluster_id: DISTRIBUTION_CLUSTER, gpus: 1, within_seconds: median },
+    });
+    const byTime = await call(app, 'POST', '/api/predict/wait', {
+      body: { cluster_id: DISTRIBUTION_CLUSTER, gpus: 1, start_by: new Date(NOW_MS + 1_800_000).toISOString() },
+    });
+    const byZonedTime = await call(app, 'POST', '/api/predict/wait', {
+      body: { cluster_id: DISTRIBUTION_CLUSTER, gpus: 1, start_by: '2025-01-02T01:30:00+01:00' },
+    });
+    const beyondTail = await call(app, 'POST', '/api/predict/wait', {
+      body: { cluster_id: DISTRIBUTION_CLUSTER, gpus: 1, within_seconds: 86_400 },
+    });
+    const now = await call(app, 'POST', '/api/predict/wait', {
+      body: { cluster_id: DISTRIBUTION_CLUSTER, gpus: 1, within_seconds: 0 },
+    });
 
     expect(atMedian.body.p_start_within.probability).toBeCloseTo(0.5, 12);
     expect(byTime.body.p_start_within.seconds).toBe(1800);
-    expect(byTime.body.p_start_within.probability).toBeCloseTo(cdfFromQuantiles(byTime.body.wait_quantiles as { level: number; seconds: number }[], 1800), 12);
+    expect(byTime.body.p_start_within.probability).toBeCloseTo(
+      cdfFromQuantiles(byTime.body.wait_quantiles as { level: number; seconds: number }[], 1800),
+      12,
+    );
     // 01:30 at UTC+1 on 2 January is 00:30 UTC: 30 min after NOW_MS (2025-01-02T00:00Z).
     expect(byZonedTime.body.p_start_within.seconds).toBe(1800);
     // A day is past the upper tail's end (at most ~2400²/q90 s here): certain to have started.
@@ -186,7 +264,9 @@ describe('POST /api/predict/wait: the wait distribution', () => {
   it('predictWait answers a cluster without enough outcomes with no quantiles and no probability', async () => {
     const app = appWith({}, { clock: fixedClock });
 
-    const { status, body } = await call(app, 'POST', '/api/predict/wait', { body: { cluster_id: KNOWN_CLUSTER, gpus: 1, within_seconds: 600 } });
+    const { status, body } = await call(app, 'POST', '/api/predict/wait', {
+      body: { cluster_id: KNOWN_CLUSTER, gpus: 1, within_seconds: 600 },
+    });
 
     expect(status).toBe(200);
     expect(body.wait_quantiles).toBeNull();
@@ -195,7 +275,8 @@ describe('POST /api/predict/wait: the wait distribution', () => {
 
   it('predictWait refuses a bad horizon with a 400 naming the field', async () => {
     const app = appWith({}, { clock: fixedClock });
-    const ask = (extra: Record<string, unknown>) => call(app, 'POST', '/api/predict/wait', { body: { cluster_id: DISTRIBUTION_CLUSTER, gpus: 1, ...extra } });
+    const ask = (extra: Record<string, unknown>) =>
+      call(app, 'POST', '/api/predict/wait', { body: { cluster_id: DISTRIBUTION_CLUSTER, gpus: 1, ...extra } });
 
     const responses = await Promise.all([
       ask({ start_by: 'tomorrow at five' }),
@@ -207,15 +288,24 @@ describe('POST /api/predict/wait: the wait distribution', () => {
     ]);
 
     expect(responses.map((response) => response.status)).toEqual([400, 400, 400, 400, 400, 400]);
-    expect(responses.map((response) => response.body.error.issues[0].path)).toEqual(['body.start_by', 'body.start_by', 'body.start_by', 'body.within_seconds', 'body.within_seconds', 'body.within_seconds']);
+    expect(responses.map((response) => response.body.error.issues[0].path)).toEqual([
+      'body.start_by',
+      'body.start_by',
+      'body.start_by',
+      'body.within_seconds',
+      'body.within_seconds',
+      'body.within_seconds',
+    ]);
     expect(responses[2]?.body.error.message).toMatch(/in the past/);
     expect(responses[5]?.body.error.message).toMatch(/not both/);
   });
 
-  it('a batch carries each job\'s quantiles', async () => {
+  it("a batch carries each job's quantiles", async () => {
     const app = appWith({}, { clock: fixedClock });
 
-    const { status, body } = await call(app, 'POST', '/api/predict/batch', { body: { cluster_id: DISTRIBUTION_CLUSTER, jobs: [{ gpus: 1 }, { gpus: 2 }] } });
+    const { status, body } = await call(app, 'POST', '/api/predict/batch', {
+      body: { cluster_id: DISTRIBUTION_CLUSTER, jobs: [{ gpus: 1 }, { gpus: 2 }] },
+    });
 
     expect(status).toBe(200);
     for (const prediction of body.predictions) expect(prediction.wait_quantiles).toHaveLength(13);
@@ -224,7 +314,10 @@ describe('POST /api/predict/wait: the wait distribution', () => {
 
 describe('client mistakes', () => {
   it('malformed JSON is a 400 that says the body is not JSON, without echoing it', async () => {
-    const { status, body } = await call(appWith(), 'POST', '/api/predict/wait', { raw: '{"gpus": 4,, secret-ish', headers: { 'content-type': 'application/json' } });
+    const { status, body } = await call(appWith(), 'POST', '/api/predict/wait', {
+      raw: '{"gpus": 4,, secret-ish',
+      headers: { 'content-type': 'application/json' },
+    });
 
     expect(status).toBe(400);
     expect(body.error.code).toBe('INVALID_REQUEST');
@@ -233,7 +326,9 @@ describe('client mistakes', () => {
   });
 
   it('wrong types and unknown fields are 400s naming each field', async () => {
-    const { status, body } = await call(appWith(), 'POST', '/api/predict/wait', { body: { cluster_id: KNOWN_CLUSTER, gpus: 'four', gpu: 4, is_distributed: 'yes' } });
+    const { status, body } = await call(appWith(), 'POST', '/api/predict/wait', {
+      body: { cluster_id: KNOWN_CLUSTER, gpus: 'four', gpu: 4, is_distributed: 'yes' },
+    });
 
     expect(status).toBe(400);
     const paths = (body.error.issues as { path: string }[]).map((issue) => issue.path).sort();
@@ -242,7 +337,10 @@ describe('client mistakes', () => {
   });
 
   it('a body that is not JSON by content type is a 415', async () => {
-    const { status, body } = await call(appWith(), 'POST', '/api/predict/wait', { raw: 'gpus=4', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const { status, body } = await call(appWith(), 'POST', '/api/predict/wait', {
+      raw: 'gpus=4',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
 
     expect(status).toBe(415);
     expect(body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
@@ -251,7 +349,9 @@ describe('client mistakes', () => {
   it('an oversized body is a 413', async () => {
     const app = appWith({ bodyLimitBytes: 2048 });
 
-    const { status, body } = await call(app, 'POST', '/api/predict/wait', { body: { cluster_id: KNOWN_CLUSTER, gpus: 1, namespace: 'x'.repeat(100), queue: 'q'.repeat(4000) } });
+    const { status, body } = await call(app, 'POST', '/api/predict/wait', {
+      body: { cluster_id: KNOWN_CLUSTER, gpus: 1, namespace: 'x'.repeat(100), queue: 'q'.repeat(4000) },
+    });
 
     expect(status).toBe(413);
     expect(body.error.code).toBe('PAYLOAD_TOO_LARGE');
@@ -292,8 +392,18 @@ describe('client mistakes', () => {
   it('a batch over the limit, or naming one job twice, is a 400', async () => {
     const app = appWith();
 
-    const tooMany = await call(app, 'POST', '/api/predict/batch', { body: { cluster_id: KNOWN_CLUSTER, jobs: Array.from({ length: 101 }, () => ({ gpus: 1 })) } });
-    const twice = await call(app, 'POST', '/api/predict/batch', { body: { cluster_id: KNOWN_CLUSTER, jobs: [{ gpus: 1, job_id: 'b-x' }, { gpus: 2, job_id: 'b-x' }] } });
+    const tooMany = await call(app, 'POST', '/api/predict/batch', {
+      body: { cluster_id: KNOWN_CLUSTER, jobs: Array.from({ length: 101 }, () => ({ gpus: 1 })) },
+    });
+    const twice = await call(app, 'POST', '/api/predict/batch', {
+      body: {
+        cluster_id: KNOWN_CLUSTER,
+        jobs: [
+          { gpus: 1, job_id: 'b-x' },
+          { gpus: 2, job_id: 'b-x' },
+        ],
+      },
+    });
 
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.error.issues[0].path).toBe('body.jobs');
@@ -314,7 +424,9 @@ describe('server-side failures', () => {
     const app = appWith();
     stack.observer.failWith = new SourceUnavailableError('collector timed out after 5000 ms');
 
-    const { status, body } = await call(app, 'POST', '/api/predict/wait', { body: { cluster_id: KNOWN_CLUSTER, gpus: 1 } }).finally(() => {
+    const { status, body } = await call(app, 'POST', '/api/predict/wait', {
+      body: { cluster_id: KNOWN_CLUSTER, gpus: 1 },
+    }).finally(() => {
       stack.observer.failWith = undefined;
     });
 
@@ -332,7 +444,11 @@ describe('server-side failures', () => {
 
     expect(status).toBe(500);
     expect(body.error).toEqual({ code: 'INTERNAL', message: 'internal error' });
-    expect(stack.logger.lines.some((line) => line.event === 'http.error' && line.fields.errorMessage === 'kaboom with internals')).toBe(true);
+    expect(
+      stack.logger.lines.some(
+        (line) => line.event === 'http.error' && line.fields.errorMessage === 'kaboom with internals',
+      ),
+    ).toBe(true);
   });
 });
 
@@ -357,7 +473,10 @@ describe('API key', () => {
 describe('CORS', () => {
   it('answers preflights for the dashboard routes from the configured origin only, and never on the prediction API', async () => {
     const app = appWith({ apiKey: API_KEY, corsOrigin: DASHBOARD_ORIGIN });
-    const preflight = (path: string, origin: string) => call(app, 'OPTIONS', path, { headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'x-api-key' } });
+    const preflight = (path: string, origin: string) =>
+      call(app, 'OPTIONS', path, {
+        headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'x-api-key' },
+      });
 
     const allowed = await preflight('/api/clusters', DASHBOARD_ORIGIN);
     const otherOrigin = await preflight('/api/clusters', 'https://evil.example.com');
@@ -386,7 +505,15 @@ describe('cluster and queue routes', () => {
     const active = await call(app, 'GET', `/api/jobs/queue?cluster_id=${KNOWN_CLUSTER}&limit=1`);
 
     // QUEUED_JOBS: j-1 running (4 GPUs), j-2 and j-3 pending (8 + 2 GPUs), j-4 completed; 24 of 32 GPUs in use.
-    expect(summary.body).toMatchObject({ cluster_id: KNOWN_CLUSTER, pending_jobs: 2, running_jobs: 1, pending_gpus: 10, total_gpus: 32, gpus_in_use: 24, gpu_utilisation: 0.75 });
+    expect(summary.body).toMatchObject({
+      cluster_id: KNOWN_CLUSTER,
+      pending_jobs: 2,
+      running_jobs: 1,
+      pending_gpus: 10,
+      total_gpus: 32,
+      gpus_in_use: 24,
+      gpu_utilisation: 0.75,
+    });
     expect(summary.body.calibration.scope).toBe('learning');
     expect(pending.body.jobs.map((job: Json) => job.job_id)).toEqual(['j-2', 'j-3']);
     expect(pending.body.jobs[0]).toMatchObject({ queue: 'gpu-a100', gpus: 8, pending_reason: 'Resources' });
@@ -406,9 +533,17 @@ describe('cluster and queue routes', () => {
     const app = appWith();
     const jobs = [{ gpus: 1 }, { gpus: 8, queue: 'gpu-h100' }, { gpus: 4 }];
     // The same jobs one at a time, under the same calibration (nothing is recorded in between).
-    const single = await Promise.all(jobs.map(async (job) => (await call(app, 'POST', '/api/predict/wait', { body: { cluster_id: KNOWN_CLUSTER, ...job } })).body.probability_long_wait));
+    const single = await Promise.all(
+      jobs.map(
+        async (job) =>
+          (await call(app, 'POST', '/api/predict/wait', { body: { cluster_id: KNOWN_CLUSTER, ...job } })).body
+            .probability_long_wait,
+      ),
+    );
 
-    const { status, body } = await call(app, 'POST', '/api/predict/batch', { body: { cluster_id: KNOWN_CLUSTER, jobs: [jobs[0], jobs[1], { ...jobs[2], job_id: 'batch-stored-1' }] } });
+    const { status, body } = await call(app, 'POST', '/api/predict/batch', {
+      body: { cluster_id: KNOWN_CLUSTER, jobs: [jobs[0], jobs[1], { ...jobs[2], job_id: 'batch-stored-1' }] },
+    });
 
     expect(status).toBe(200);
     expect(body.count).toBe(3);
@@ -423,7 +558,12 @@ describe('GET /api/clusters/:id/calibration', () => {
     const clusterId = 'curve-cluster';
     const { registerCluster } = await import('../../src/app/learning/register-cluster.ts');
     const { recordJobOutcome } = await import('../../src/app/learning/record-outcome.ts');
-    await registerCluster(stack.learning, { clusterId, prior: sampleBundle(), platform: 'slurm', nowMs: JAN_1_2025_MS });
+    await registerCluster(stack.learning, {
+      clusterId,
+      prior: sampleBundle(),
+      platform: 'slurm',
+      nowMs: JAN_1_2025_MS,
+    });
     // The sample bundle's threshold is 3600 s: 5000 s is a long wait, 10 s a short one.
     const rows = [
       { jobId: 'c-1', probability: 0.1, waitSeconds: 10 },
@@ -432,12 +572,31 @@ describe('GET /api/clusters/:id/calibration', () => {
       { jobId: 'c-4', probability: 0.9, waitSeconds: 5000 },
     ];
     for (const [index, row] of rows.entries()) {
-      await stack.learning.predictions.record(samplePrediction({ clusterId, jobId: row.jobId, probability: row.probability, predictedAtMs: JAN_1_2025_MS + index }));
-      await recordJobOutcome(stack.learning, { clusterId, jobId: row.jobId, waitSeconds: row.waitSeconds, nowMs: JAN_1_2025_MS + 10_000 });
+      await stack.learning.predictions.record(
+        samplePrediction({
+          clusterId,
+          jobId: row.jobId,
+          probability: row.probability,
+          predictedAtMs: JAN_1_2025_MS + index,
+        }),
+      );
+      await recordJobOutcome(stack.learning, {
+        clusterId,
+        jobId: row.jobId,
+        waitSeconds: row.waitSeconds,
+        nowMs: JAN_1_2025_MS + 10_000,
+      });
     }
     // A forecast issued before onboarding is an outcome of the epoch but not evidence.
-    await stack.learning.predictions.record(samplePrediction({ clusterId, jobId: 'c-old', probability: 0.5, predictedAtMs: JAN_1_2025_MS - 1 }));
-    await recordJobOutcome(stack.learning, { clusterId, jobId: 'c-old', waitSeconds: 10, nowMs: JAN_1_2025_MS + 10_000 });
+    await stack.learning.predictions.record(
+      samplePrediction({ clusterId, jobId: 'c-old', probability: 0.5, predictedAtMs: JAN_1_2025_MS - 1 }),
+    );
+    await recordJobOutcome(stack.learning, {
+      clusterId,
+      jobId: 'c-old',
+      waitSeconds: 10,
+      nowMs: JAN_1_2025_MS + 10_000,
+    });
 
     const { status, body } = await call(appWith(), 'GET', `/api/clusters/${clusterId}/calibration`);
 
@@ -449,7 +608,18 @@ describe('GET /api/clusters/:id/calibration', () => {
     for (const binning of ['equal_mass', 'equal_width']) {
       expect(reliability[binning].ece).toBeCloseTo(0.3, 7);
       expect(reliability[binning].mce).toBeCloseTo(0.8, 7);
-      expect((reliability[binning].curve as Json[]).map((bin) => [Number(bin.mean_predicted.toFixed(7)), bin.observed_rate, bin.count])).toEqual([[0.1, 0, 1], [0.2, 1, 1], [0.8, 1, 1], [0.9, 1, 1]]);
+      expect(
+        (reliability[binning].curve as Json[]).map((bin) => [
+          Number(bin.mean_predicted.toFixed(7)),
+          bin.observed_rate,
+          bin.count,
+        ]),
+      ).toEqual([
+        [0.1, 0, 1],
+        [0.2, 1, 1],
+        [0.8, 1, 1],
+        [0.9, 1, 1],
+      ]);
     }
     expect(body).toMatchObject({ cluster_id: clusterId, scope: 'learning', outcome_count: 5 });
   });
@@ -457,7 +627,12 @@ describe('GET /api/clusters/:id/calibration', () => {
   it('gives null curves for a cluster with no outcomes yet', async () => {
     const clusterId = 'empty-cluster';
     const { registerCluster } = await import('../../src/app/learning/register-cluster.ts');
-    await registerCluster(stack.learning, { clusterId, prior: sampleBundle(), platform: 'slurm', nowMs: JAN_1_2025_MS });
+    await registerCluster(stack.learning, {
+      clusterId,
+      prior: sampleBundle(),
+      platform: 'slurm',
+      nowMs: JAN_1_2025_MS,
+    });
 
     const { body } = await call(appWith(), 'GET', `/api/clusters/${clusterId}/calibration`);
 
@@ -471,14 +646,22 @@ describe('escalations', () => {
     const app = appWith();
 
     const listed = await call(app, 'GET', `/api/escalations?status=pending&cluster_id=${KNOWN_CLUSTER}`);
-    const decided = await call(app, 'POST', '/api/escalations', { body: { cluster_id: KNOWN_CLUSTER, escalation_id: 'esc-approve-1', decision: 'approve', decided_by: 'alice' } });
-    const again = await call(app, 'POST', '/api/escalations', { body: { cluster_id: KNOWN_CLUSTER, escalation_id: 'esc-approve-1', decision: 'reject', decided_by: 'bob' } });
+    const decided = await call(app, 'POST', '/api/escalations', {
+      body: { cluster_id: KNOWN_CLUSTER, escalation_id: 'esc-approve-1', decision: 'approve', decided_by: 'alice' },
+    });
+    const again = await call(app, 'POST', '/api/escalations', {
+      body: { cluster_id: KNOWN_CLUSTER, escalation_id: 'esc-approve-1', decision: 'reject', decided_by: 'bob' },
+    });
 
-    expect((listed.body.escalations as Json[]).map((escalation) => escalation.escalation_id)).toContain('esc-approve-1');
+    expect((listed.body.escalations as Json[]).map((escalation) => escalation.escalation_id)).toContain(
+      'esc-approve-1',
+    );
     expect(decided.status).toBe(200);
     expect(decided.body.escalation).toMatchObject({ status: 'executed', decided_by: 'api:alice' });
     expect(typeof decided.body.escalation.decided_at_ms).toBe('number');
-    expect(stack.actions.executed.filter((action) => action.jobId === 'j-2' && action.kind === 'requeue')).toHaveLength(1);
+    expect(stack.actions.executed.filter((action) => action.jobId === 'j-2' && action.kind === 'requeue')).toHaveLength(
+      1,
+    );
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('CONFLICT');
     expect(again.body.escalation.decided_by).toBe('api:alice');
@@ -487,8 +670,12 @@ describe('escalations', () => {
   it('an unknown escalation is a 404, and a bad decision a 400', async () => {
     const app = appWith();
 
-    const unknown = await call(app, 'POST', '/api/escalations', { body: { cluster_id: KNOWN_CLUSTER, escalation_id: 'esc-none', decision: 'approve', decided_by: 'alice' } });
-    const bad = await call(app, 'POST', '/api/escalations', { body: { cluster_id: KNOWN_CLUSTER, escalation_id: 'esc-none', decision: 'maybe', decided_by: 'alice' } });
+    const unknown = await call(app, 'POST', '/api/escalations', {
+      body: { cluster_id: KNOWN_CLUSTER, escalation_id: 'esc-none', decision: 'approve', decided_by: 'alice' },
+    });
+    const bad = await call(app, 'POST', '/api/escalations', {
+      body: { cluster_id: KNOWN_CLUSTER, escalation_id: 'esc-none', decision: 'maybe', decided_by: 'alice' },
+    });
 
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('UNKNOWN_ESCALATION');

@@ -46,7 +46,11 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      answers.push({ method: request.method ?? '', contentType: request.headers['content-type'], body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> });
+      answers.push({
+        method: request.method ?? '',
+        contentType: request.headers['content-type'],
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>,
+      });
       response.writeHead(200);
       response.end();
     });
@@ -59,10 +63,16 @@ beforeAll(async () => {
   await buildLambdas(publisher, REPOSITORY, join(buildDirectory, 'lambda'), join(buildDirectory, 'agentcore'));
   zip = await readFile(join(buildDirectory, 'lambda', publisher[0]?.name ?? '', AGENTCORE_BUNDLE.zip));
   restoreEnvironment = setEnvironment({
-    VGAC_MODE: 'aws', VGAC_API_KEY_PARAM: '/vgac/api-key', VGAC_S3_ENDPOINT: aws.s3Endpoint, VGAC_LOG_LEVEL: 'info',
-    POWERTOOLS_TRACE_ENABLED: 'false', AWS_REGION: 'us-east-1',
+    VGAC_MODE: 'aws',
+    VGAC_API_KEY_PARAM: '/vgac/api-key',
+    VGAC_S3_ENDPOINT: aws.s3Endpoint,
+    VGAC_LOG_LEVEL: 'info',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    AWS_REGION: 'us-east-1',
   });
-  ({ handler } = (await import(pathToFileURL(join(buildDirectory, 'lambda', publisher[0]?.name ?? '', 'index.mjs')).href)) as { handler: typeof handler });
+  ({ handler } = (await import(
+    pathToFileURL(join(buildDirectory, 'lambda', publisher[0]?.name ?? '', 'index.mjs')).href
+  )) as { handler: typeof handler });
 }, 120_000);
 
 afterAll(async () => {
@@ -73,8 +83,15 @@ afterAll(async () => {
 });
 
 async function request(changes: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const recorded = (await loadEventFixture('cfn-custom-resource-create.json')) as Record<string, unknown> & { ResourceProperties: Record<string, unknown> };
-  return { ...recorded, ResponseURL: responseUrl, ResourceProperties: { ...recorded.ResourceProperties, Bucket: bucket }, ...changes };
+  const recorded = (await loadEventFixture('cfn-custom-resource-create.json')) as Record<string, unknown> & {
+    ResourceProperties: Record<string, unknown>;
+  };
+  return {
+    ...recorded,
+    ResponseURL: responseUrl,
+    ResourceProperties: { ...recorded.ResourceProperties, Bucket: bucket },
+    ...changes,
+  };
 }
 
 describe('AgentCodeFunction (the AgentCode custom resource)', () => {
@@ -86,16 +103,22 @@ describe('AgentCodeFunction (the AgentCode custom resource)', () => {
 
     const key = `agentcore/${sha256}.zip`;
     const stored = await aws.clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    expect(Buffer.from(await stored.Body?.transformToByteArray() ?? new Uint8Array())).toEqual(zip);
+    expect(Buffer.from((await stored.Body?.transformToByteArray()) ?? new Uint8Array())).toEqual(zip);
     expect(run.result).toEqual({ status: 'SUCCESS', physicalResourceId: `s3://${bucket}/${key}` });
-    expect(answers.slice(before)).toEqual([{
-      method: 'PUT',
-      contentType: '',
-      body: {
-        Status: 'SUCCESS', PhysicalResourceId: `s3://${bucket}/${key}`, StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/vgac/5b918d10-cd98-11ea-90d5-0a9cd3354c10',
-        RequestId: '7f2c1c2a-1234-4cde-9f00-0123456789ab', LogicalResourceId: 'AgentCode', Data: { Bucket: bucket, Key: key, Sha256: sha256 },
+    expect(answers.slice(before)).toEqual([
+      {
+        method: 'PUT',
+        contentType: '',
+        body: {
+          Status: 'SUCCESS',
+          PhysicalResourceId: `s3://${bucket}/${key}`,
+          StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/vgac/5b918d10-cd98-11ea-90d5-0a9cd3354c10',
+          RequestId: '7f2c1c2a-1234-4cde-9f00-0123456789ab',
+          LogicalResourceId: 'AgentCode',
+          Data: { Bucket: bucket, Key: key, Sha256: sha256 },
+        },
       },
-    }]);
+    ]);
   });
 
   it('Delete removes the object it published, and answers SUCCESS for an id it never published without touching S3', async () => {
@@ -103,22 +126,36 @@ describe('AgentCodeFunction (the AgentCode custom resource)', () => {
     const physical = `s3://${bucket}/agentcore/${sha256}.zip`;
     const before = answers.length;
 
-    const deleted = await captureOutput(async () => handler(await request({ RequestType: 'Delete', PhysicalResourceId: physical })));
-    const foreign = await captureOutput(async () => handler(await request({ RequestType: 'Delete', PhysicalResourceId: 'failed-7f2c1c2a' })));
+    const deleted = await captureOutput(async () =>
+      handler(await request({ RequestType: 'Delete', PhysicalResourceId: physical })),
+    );
+    const foreign = await captureOutput(async () =>
+      handler(await request({ RequestType: 'Delete', PhysicalResourceId: 'failed-7f2c1c2a' })),
+    );
 
-    await expect(aws.clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: `agentcore/${sha256}.zip` }))).rejects.toThrow();
+    await expect(
+      aws.clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: `agentcore/${sha256}.zip` })),
+    ).rejects.toThrow();
     expect([deleted.result?.status, foreign.result?.status]).toEqual(['SUCCESS', 'SUCCESS']);
-    expect(answers.slice(before).map((answer) => [answer.body.Status, answer.body.PhysicalResourceId])).toEqual([['SUCCESS', physical], ['SUCCESS', 'failed-7f2c1c2a']]);
+    expect(answers.slice(before).map((answer) => [answer.body.Status, answer.body.PhysicalResourceId])).toEqual([
+      ['SUCCESS', physical],
+      ['SUCCESS', 'failed-7f2c1c2a'],
+    ]);
   });
 
   it('a Create it cannot carry out (no such bucket) answers FAILED with the reason, so CloudFormation stops instead of waiting an hour', async () => {
     const before = answers.length;
 
-    const run = await captureOutput(async () => handler(await request({ ResourceProperties: { ServiceToken: 'x', Bucket: 'no-such-bucket-0123' } })));
+    const run = await captureOutput(async () =>
+      handler(await request({ ResourceProperties: { ServiceToken: 'x', Bucket: 'no-such-bucket-0123' } })),
+    );
 
     const answer = answers.slice(before)[0];
     expect(run.result?.status).toBe('FAILED');
-    expect(answer?.body).toMatchObject({ Status: 'FAILED', PhysicalResourceId: 'failed-7f2c1c2a-1234-4cde-9f00-0123456789ab' });
+    expect(answer?.body).toMatchObject({
+      Status: 'FAILED',
+      PhysicalResourceId: 'failed-7f2c1c2a-1234-4cde-9f00-0123456789ab',
+    });
     expect(String(answer?.body.Reason)).toMatch(/^Create of the AgentCore code failed: /);
   });
 

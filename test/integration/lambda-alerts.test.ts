@@ -48,7 +48,7 @@ afterAll(async () => {
 });
 
 describe('alerts handler', () => {
-  it('posts AWS\'s example SNS notification to the alert channel with the token from SSM, read once per cold start and never logged', async () => {
+  it("posts AWS's example SNS notification to the alert channel with the token from SSM, read once per cold start and never logged", async () => {
     const { handler } = await importFresh<Handler>('../../src/entry/lambda/alerts.ts');
     const event = await loadEventFixture('sns-notification.json');
     const postsBefore = slack.posts.length;
@@ -64,7 +64,11 @@ describe('alerts handler', () => {
     expect(posts[0]?.text).toBe('TestInvoke\nHello from SNS!');
     expect(ssm.requests).toEqual([{ name: TOKEN_PARAMETER, withDecryption: true }]);
     const forwarded = logLines(first.lines).find((line) => line['message'] === 'alerts.forwarded');
-    expect(forwarded).toMatchObject({ correlation_id: '95df01b4-ee98-5cb9-9903-4c221d41eb5e', kind: 'notice', delivery: 'slack' });
+    expect(forwarded).toMatchObject({
+      correlation_id: '95df01b4-ee98-5cb9-9903-4c221d41eb5e',
+      kind: 'notice',
+      delivery: 'slack',
+    });
     expect(JSON.stringify([...first.lines, ...second.lines])).not.toContain(BOT_TOKEN);
   });
 
@@ -81,14 +85,19 @@ describe('alerts handler', () => {
     expect(post?.text).toContain('Threshold Crossed: 1 datapoint [1.23');
   });
 
-  it('keeps an escalation\'s ids so the Slack message carries Approve / Reject buttons', async () => {
+  it("keeps an escalation's ids so the Slack message carries Approve / Reject buttons", async () => {
     const { handler } = await importFresh<Handler>('../../src/entry/lambda/alerts.ts');
-    const event = structuredClone(await loadEventFixture('sns-notification.json')) as { Records: { Sns: Record<string, unknown> }[] };
+    const event = structuredClone(await loadEventFixture('sns-notification.json')) as {
+      Records: { Sns: Record<string, unknown> }[];
+    };
     const record = event.Records[0];
     if (record === undefined) throw new Error('fixture has no record');
     record.Sns['Subject'] = 'Escalation: requeue job 42 on slurm-hpc';
     record.Sns['Message'] = 'The gate refused to act alone (scope escalate).';
-    record.Sns['MessageAttributes'] = { clusterId: { Type: 'String', Value: 'slurm-hpc' }, escalationId: { Type: 'String', Value: 'esc-1' } };
+    record.Sns['MessageAttributes'] = {
+      clusterId: { Type: 'String', Value: 'slurm-hpc' },
+      escalationId: { Type: 'String', Value: 'esc-1' },
+    };
     const postsBefore = slack.posts.length;
 
     await captureOutput(() => handler(event));

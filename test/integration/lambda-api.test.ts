@@ -12,7 +12,13 @@ import { lambdaDashboardAssets } from '../../src/entry/lambda/lambda-dashboard-a
 import { DEPLOYED_DASHBOARD_REFRESH_SECONDS } from '../../src/core/budget/dashboard-usage.ts';
 import { createRuntime, type Runtime } from '../../src/entry/runtime.ts';
 import { startTestAws, uniqueName, type TestAws } from '../support/embedded-aws.ts';
-import { featuresFor, KNOWN_CLUSTER, recordingActions, recordingLogger, scriptedObserver } from '../support/http-stack.ts';
+import {
+  featuresFor,
+  KNOWN_CLUSTER,
+  recordingActions,
+  recordingLogger,
+  scriptedObserver,
+} from '../support/http-stack.ts';
 import { JAN_1_2025_MS, sampleBundle } from '../support/storage-fixtures.ts';
 import { compileBundle } from '../../src/core/model/apply-bundle.ts';
 import { signSlackRequest } from '../../src/app/http/slack/slack-signature.ts';
@@ -24,10 +30,16 @@ import { startSlackApiServer, type SlackApiServer } from '../support/slack-api-s
 const API_KEY = 'test-api-key-0123456789';
 
 function fixture(name: string): APIGatewayProxyEventV2 {
-  return JSON.parse(readFileSync(new URL(`../fixtures/events/${name}`, import.meta.url), 'utf8')) as APIGatewayProxyEventV2;
+  return JSON.parse(
+    readFileSync(new URL(`../fixtures/events/${name}`, import.meta.url), 'utf8'),
+  ) as APIGatewayProxyEventV2;
 }
 
-const context = { awsRequestId: 'req-1', functionName: 'vgac-api', callbackWaitsForEmptyEventLoop: false } as unknown as Context;
+const context = {
+  awsRequestId: 'req-1',
+  functionName: 'vgac-api',
+  callbackWaitsForEmptyEventLoop: false,
+} as unknown as Context;
 
 let aws: TestAws;
 let runtime: Runtime;
@@ -48,7 +60,12 @@ beforeAll(async () => {
     VGAC_SLACK_BOT_TOKEN: 'xoxb-lambda',
   });
   runtime = await createRuntime(config, { logger: recordingLogger() });
-  await registerCluster(runtime.learning, { clusterId: KNOWN_CLUSTER, prior: sampleBundle(), platform: 'kubernetes', nowMs: JAN_1_2025_MS });
+  await registerCluster(runtime.learning, {
+    clusterId: KNOWN_CLUSTER,
+    prior: sampleBundle(),
+    platform: 'kubernetes',
+    nowMs: JAN_1_2025_MS,
+  });
   handler = lambdaHandlerOf(createApiApp(runtime, { observer: scriptedObserver(), actions: recordingActions() }).app);
 }, 60_000);
 
@@ -94,7 +111,11 @@ describe('Lambda API entry', () => {
 
   it('decodes a base64 body as API Gateway sends it and serves GET routes', async () => {
     const predict = fixture('apigw-v2-predict-wait.json');
-    const base64 = { ...predict, body: Buffer.from(predict.body ?? '', 'utf8').toString('base64'), isBase64Encoded: true };
+    const base64 = {
+      ...predict,
+      body: Buffer.from(predict.body ?? '', 'utf8').toString('base64'),
+      isBase64Encoded: true,
+    };
     const list = fixture('apigw-v2-clusters.json');
     const listWithKey = { ...list, headers: { ...list.headers, 'x-api-key': API_KEY } };
 
@@ -103,21 +124,33 @@ describe('Lambda API entry', () => {
 
     expect(predicted.statusCode).toBe(200);
     expect(listed.statusCode).toBe(200);
-    expect((JSON.parse(listed.body) as { clusters: { cluster_id: string }[] }).clusters.map((cluster) => cluster.cluster_id)).toEqual([KNOWN_CLUSTER]);
+    expect(
+      (JSON.parse(listed.body) as { clusters: { cluster_id: string }[] }).clusters.map((cluster) => cluster.cluster_id),
+    ).toEqual([KNOWN_CLUSTER]);
   });
 });
 
 describe('Lambda API entry: the dashboard', () => {
   it('serves the page and GET /api/dashboard announcing the deployed refresh interval; the same ETag back gets an empty 304 through API Gateway', async () => {
     const assets = await lambdaDashboardAssets();
-    const withPage = lambdaHandlerOf(createApiApp(runtime, { observer: scriptedObserver(), actions: recordingActions(), ...(assets === undefined ? {} : { dashboardAssets: assets }) }).app);
+    const withPage = lambdaHandlerOf(
+      createApiApp(runtime, {
+        observer: scriptedObserver(),
+        actions: recordingActions(),
+        ...(assets === undefined ? {} : { dashboardAssets: assets }),
+      }).app,
+    );
     const list = fixture('apigw-v2-clusters.json');
-    const get = (path: string, headers: Record<string, string> = {}) => withPage({
-      ...list,
-      rawPath: path,
-      requestContext: { ...list.requestContext, http: { ...list.requestContext.http, path } },
-      headers: { ...list.headers, 'x-api-key': API_KEY, ...headers },
-    } as unknown as Parameters<typeof withPage>[0], context) as Promise<Result>;
+    const get = (path: string, headers: Record<string, string> = {}) =>
+      withPage(
+        {
+          ...list,
+          rawPath: path,
+          requestContext: { ...list.requestContext, http: { ...list.requestContext.http, path } },
+          headers: { ...list.headers, 'x-api-key': API_KEY, ...headers },
+        } as unknown as Parameters<typeof withPage>[0],
+        context,
+      ) as Promise<Result>;
 
     const page = await get('/');
     const script = await get('/dashboard/dashboard.js');
@@ -141,9 +174,22 @@ describe('Lambda API entry: the dashboard', () => {
 describe('Lambda Slack entry', () => {
   it('acknowledges a signed slash command by queuing its task, then runs the task from the SNS event and answers on response_url', async () => {
     const queued: SlackTask[] = [];
-    const api = createApiApp(runtime, { observer: scriptedObserver(), actions: recordingActions(), slackSigningSecret: SIGNING_SECRET, slackTasks: { enqueue: (task) => Promise.resolve(void queued.push(task)) } });
+    const api = createApiApp(runtime, {
+      observer: scriptedObserver(),
+      actions: recordingActions(),
+      slackSigningSecret: SIGNING_SECRET,
+      slackTasks: { enqueue: (task) => Promise.resolve(void queued.push(task)) },
+    });
     const slackHandler = createSlackLambdaHandler(api, runtime.logger);
-    const body = new URLSearchParams({ team_id: 'T0', channel_id: 'C0', user_id: 'U0', command: '/vgac', text: 'status of eks-prod', response_url: slackApi.responseUrl('lambda-1'), trigger_id: '9.9.lambda' }).toString();
+    const body = new URLSearchParams({
+      team_id: 'T0',
+      channel_id: 'C0',
+      user_id: 'U0',
+      command: '/vgac',
+      text: 'status of eks-prod',
+      response_url: slackApi.responseUrl('lambda-1'),
+      trigger_id: '9.9.lambda',
+    }).toString();
     // Slack signs with its own clock; the handler checks against the system clock, so sign with it.
     const timestamp = Math.floor(Date.now() / 1000);
     const base = fixture('apigw-v2-predict-wait.json');
@@ -151,21 +197,43 @@ describe('Lambda Slack entry', () => {
       ...base,
       rawPath: '/slack/commands',
       requestContext: { ...base.requestContext, http: { ...base.requestContext.http, path: '/slack/commands' } },
-      headers: { host: base.headers.host, 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': await signSlackRequest(SIGNING_SECRET, timestamp, body) },
+      headers: {
+        host: base.headers.host,
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': String(timestamp),
+        'x-slack-signature': await signSlackRequest(SIGNING_SECRET, timestamp, body),
+      },
       // API Gateway base64-encodes form bodies.
       body: Buffer.from(body, 'utf8').toString('base64'),
       isBase64Encoded: true,
     };
 
     const ack = (await slackHandler(apiEvent, context)) as Result;
-    const snsEvent = await snsEventOf(queued.map((task, index) => ({ message: JSON.stringify(task), messageId: `m-${index}`, topicArn: 'arn:aws:sns:us-east-1:123456789012:vgac-slack-tasks' })));
+    const snsEvent = await snsEventOf(
+      queued.map((task, index) => ({
+        message: JSON.stringify(task),
+        messageId: `m-${index}`,
+        topicArn: 'arn:aws:sns:us-east-1:123456789012:vgac-slack-tasks',
+      })),
+    );
     const ran = await slackHandler(snsEvent, context);
 
     expect(ack.statusCode).toBe(200);
     expect(JSON.parse(ack.body)).toEqual({ response_type: 'ephemeral', text: 'Working on it…' });
-    expect(queued).toEqual([{ kind: 'command', text: 'status of eks-prod', userId: 'U0', teamId: 'T0', channelId: 'C0', responseUrl: slackApi.responseUrl('lambda-1') }]);
+    expect(queued).toEqual([
+      {
+        kind: 'command',
+        text: 'status of eks-prod',
+        userId: 'U0',
+        teamId: 'T0',
+        channelId: 'C0',
+        responseUrl: slackApi.responseUrl('lambda-1'),
+      },
+    ]);
     expect(ran).toEqual({ processed: 1 });
     expect(slackApi.responses.filter((response) => response.id === 'lambda-1')).toHaveLength(1);
-    expect(slackApi.responses[0]?.body.text).toMatch(/^eks-prod · learning \(0 of 50 outcomes observed\): escalates, never acts · .* · queue 2 pending/);
+    expect(slackApi.responses[0]?.body.text).toMatch(
+      /^eks-prod · learning \(0 of 50 outcomes observed\): escalates, never acts · .* · queue 2 pending/,
+    );
   });
 });

@@ -31,7 +31,11 @@ const API_KEY = 'lambda-recompute-key-0123456789';
 const CLUSTER = 'lambda-async';
 
 const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
-const context = { awsRequestId: 'req-async-1', functionName: 'vgac-api', callbackWaitsForEmptyEventLoop: false } as unknown as Context;
+const context = {
+  awsRequestId: 'req-async-1',
+  functionName: 'vgac-api',
+  callbackWaitsForEmptyEventLoop: false,
+} as unknown as Context;
 
 type ApiResult = { statusCode: number; body: string };
 
@@ -72,8 +76,19 @@ beforeAll(async () => {
     logger: silent,
   });
   job = syntheticJobs(1, 31, 'la')[0] as SyntheticJob;
-  await registerCluster(deps, { clusterId: CLUSTER, prior: syntheticBundle(TRUE_INTERCEPT, 'prior-la'), platform: 'slurm', nowMs: T0_MS });
-  await predictJob(deps, { clusterId: CLUSTER, jobId: job.jobId, features: { x: job.x }, nowMs: T0_MS, logDecision: false });
+  await registerCluster(deps, {
+    clusterId: CLUSTER,
+    prior: syntheticBundle(TRUE_INTERCEPT, 'prior-la'),
+    platform: 'slurm',
+    nowMs: T0_MS,
+  });
+  await predictJob(deps, {
+    clusterId: CLUSTER,
+    jobId: job.jobId,
+    features: { x: job.x },
+    nowMs: T0_MS,
+    logDecision: false,
+  });
   // One outcome short of the first checkpoint (as if DUE_AT − 1 outcomes had been folded).
   const record = await deps.learning.load(CLUSTER);
   if (record === undefined) throw new Error('not registered');
@@ -89,7 +104,10 @@ afterAll(async () => {
 
 /** The recorded API Gateway v2 event, re-pointed at POST /api/outcomes with `body`. */
 async function outcomeEvent(body: Record<string, unknown>): Promise<unknown> {
-  const event = (await loadEventFixture('apigw-v2-predict-wait.json')) as Record<string, unknown> & { headers: Record<string, string>; requestContext: { http: Record<string, string> } };
+  const event = (await loadEventFixture('apigw-v2-predict-wait.json')) as Record<string, unknown> & {
+    headers: Record<string, string>;
+    requestContext: { http: Record<string, string> };
+  };
   const text = JSON.stringify(body);
   return {
     ...event,
@@ -103,14 +121,27 @@ async function outcomeEvent(body: Record<string, unknown>): Promise<unknown> {
 /** An SNS → Lambda event (the recorded fixture) carrying `message`. */
 async function snsEvent(message: string): Promise<unknown> {
   const event = (await loadEventFixture('sns-notification.json')) as { Records: { Sns: Record<string, unknown> }[] };
-  return { Records: event.Records.map((record) => ({ ...record, Sns: { ...record.Sns, TopicArn: RECOMPUTE_TOPIC_ARN, Subject: undefined, MessageAttributes: {}, Message: message } })) };
+  return {
+    Records: event.Records.map((record) => ({
+      ...record,
+      Sns: {
+        ...record.Sns,
+        TopicArn: RECOMPUTE_TOPIC_ARN,
+        Subject: undefined,
+        MessageAttributes: {},
+        Message: message,
+      },
+    })),
+  };
 }
 
 describe('Lambda: due maintenance goes through the recompute topic to the Recalibrate function', () => {
   let published: string;
 
   it('the API function folds the due outcome, answers maintenance_scheduled: true, publishes one task and writes no checkpoint', async () => {
-    const { handler } = await importFresh<{ handler: (event: unknown, context: Context) => Promise<ApiResult> }>('../../src/entry/lambda/api.ts');
+    const { handler } = await importFresh<{ handler: (event: unknown, context: Context) => Promise<ApiResult> }>(
+      '../../src/entry/lambda/api.ts',
+    );
     const event = await outcomeEvent({ cluster_id: CLUSTER, job_id: job.jobId, wait_seconds: job.waitSeconds });
 
     const run = await captureOutput(() => handler(event, context));
@@ -118,7 +149,11 @@ describe('Lambda: due maintenance goes through the recompute topic to the Recali
     expect(run.error).toBeUndefined();
     const result = run.result as ApiResult;
     expect(result.statusCode).toBe(201);
-    expect(JSON.parse(result.body)).toMatchObject({ status: 'recorded', outcome_count: DUE_AT, maintenance_scheduled: true });
+    expect(JSON.parse(result.body)).toMatchObject({
+      status: 'recorded',
+      outcome_count: DUE_AT,
+      maintenance_scheduled: true,
+    });
     expect(sns.published.map((message) => message.topicArn)).toEqual([RECOMPUTE_TOPIC_ARN]);
     const task = JSON.parse(sns.published[0]?.message ?? '{}') as Record<string, unknown>;
     expect(task).toMatchObject({ kind: 'recompute', clusterId: CLUSTER, reason: 'outcomes' });
@@ -130,7 +165,9 @@ describe('Lambda: due maintenance goes through the recompute topic to the Recali
   });
 
   it('the Recalibrate function runs the published maintenance, and a second delivery of it does nothing', async () => {
-    const { handler } = await importFresh<{ handler: (event: unknown) => Promise<RecalibrateOutput> }>('../../src/entry/lambda/recalibration/recalibrate.ts');
+    const { handler } = await importFresh<{ handler: (event: unknown) => Promise<RecalibrateOutput> }>(
+      '../../src/entry/lambda/recalibration/recalibrate.ts',
+    );
     const event = await snsEvent(published);
 
     const first = await captureOutput(() => handler(event));
@@ -148,7 +185,9 @@ describe('Lambda: due maintenance goes through the recompute topic to the Recali
   });
 
   it('the Recalibrate function refuses an SNS message that is not a RecomputeTask, naming the field', async () => {
-    const { handler } = await importFresh<{ handler: (event: unknown) => Promise<RecalibrateOutput> }>('../../src/entry/lambda/recalibration/recalibrate.ts');
+    const { handler } = await importFresh<{ handler: (event: unknown) => Promise<RecalibrateOutput> }>(
+      '../../src/entry/lambda/recalibration/recalibrate.ts',
+    );
     const event = await snsEvent(JSON.stringify({ kind: 'recompute', clusterId: CLUSTER, reason: 'outcomes' }));
 
     const run = await captureOutput(() => handler(event));

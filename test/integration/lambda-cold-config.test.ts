@@ -36,7 +36,11 @@ const SECRETS: Readonly<Record<string, string>> = {
 };
 
 /** A deployer's answers that turn the collector on (template.yaml's CollectorSource=slurmrestd). */
-const SLURMRESTD_ANSWERS: Readonly<Record<string, string>> = { CollectorSource: 'slurmrestd', SlurmrestdUrl: 'https://slurm.example.org:6820', SlurmUser: 'vgac' };
+const SLURMRESTD_ANSWERS: Readonly<Record<string, string>> = {
+  CollectorSource: 'slurmrestd',
+  SlurmrestdUrl: 'https://slurm.example.org:6820',
+  SlurmUser: 'vgac',
+};
 
 /**
  * Loads the bundle, checks it exports a handler function, exits 0; a throw at import exits 2 once
@@ -73,7 +77,11 @@ afterAll(async () => {
 });
 
 /** The template's environment for `fn`, faked (parameters at their Defaults unless `answers` names them), without the `omit`ted variables. */
-function templateEnvironment(fn: LambdaFunction, omit: readonly string[] = [], answers: Readonly<Record<string, string>> = {}): Record<string, string> {
+function templateEnvironment(
+  fn: LambdaFunction,
+  omit: readonly string[] = [],
+  answers: Readonly<Record<string, string>> = {},
+): Record<string, string> {
   const variables = resolveWithFakes(template, functionEnvironment(template, fn.logicalId).merged, undefined, answers);
   for (const name of omit) delete variables[name];
   return variables;
@@ -92,7 +100,11 @@ async function importBundle(fn: LambdaFunction, variables: Readonly<Record<strin
   };
   const bundle = pathToFileURL(join(outDirectory, fn.name, 'index.mjs')).href;
   try {
-    const { stderr } = await promisify(execFile)(process.execPath, ['--input-type=module', '--eval', IMPORT_SCRIPT, bundle], { env, cwd: outDirectory, timeout: 20_000 });
+    const { stderr } = await promisify(execFile)(
+      process.execPath,
+      ['--input-type=module', '--eval', IMPORT_SCRIPT, bundle],
+      { env, cwd: outDirectory, timeout: 20_000 },
+    );
     return { exitCode: 0, stderr };
   } catch (error) {
     const failed = error as { code?: number; stderr?: string };
@@ -101,18 +113,28 @@ async function importBundle(fn: LambdaFunction, variables: Readonly<Record<strin
 }
 
 describe('Lambda bundles at cold start', () => {
-  it.each(LAMBDA_FUNCTIONS.map((fn) => [fn.logicalId, fn] as const))('%s loads with the template environment and reads exactly its listed SSM parameters', async (_logicalId, fn) => {
-    const variables = templateEnvironment(fn);
-    const expectedReads = coldStartNeeds(fn.logicalId).ssmParameters.map((name) => variables[name]).sort();
-    const before = ssm.requests.length;
+  it.each(LAMBDA_FUNCTIONS.map((fn) => [fn.logicalId, fn] as const))(
+    '%s loads with the template environment and reads exactly its listed SSM parameters',
+    async (_logicalId, fn) => {
+      const variables = templateEnvironment(fn);
+      const expectedReads = coldStartNeeds(fn.logicalId)
+        .ssmParameters.map((name) => variables[name])
+        .sort();
+      const before = ssm.requests.length;
 
-    const result = await importBundle(fn, variables);
+      const result = await importBundle(fn, variables);
 
-    expect(result, result.stderr).toMatchObject({ exitCode: 0 });
-    expect(result.stderr).not.toMatch(/bad configuration|needs VGAC_/);
-    expect(ssm.requests.slice(before).map((request) => request.name).sort()).toEqual(expectedReads);
-    expect(ssm.requests.slice(before).every((request) => request.withDecryption)).toBe(true);
-  });
+      expect(result, result.stderr).toMatchObject({ exitCode: 0 });
+      expect(result.stderr).not.toMatch(/bad configuration|needs VGAC_/);
+      expect(
+        ssm.requests
+          .slice(before)
+          .map((request) => request.name)
+          .sort(),
+      ).toEqual(expectedReads);
+      expect(ssm.requests.slice(before).every((request) => request.withDecryption)).toBe(true);
+    },
+  );
 
   it('CollectorFunction with CollectorSource=slurmrestd loads and reads exactly the slurmrestd JWT parameter', async () => {
     const collector = LAMBDA_FUNCTIONS.find((fn) => fn.logicalId === 'CollectorFunction');
@@ -123,28 +145,44 @@ describe('Lambda bundles at cold start', () => {
     const result = await importBundle(collector, variables);
 
     expect(result, result.stderr).toMatchObject({ exitCode: 0 });
-    expect(ssm.requests.slice(before).map((request) => request.name)).toEqual([String(parameterDefaults.SlurmJwtParameterName?.Default)]);
+    expect(ssm.requests.slice(before).map((request) => request.name)).toEqual([
+      String(parameterDefaults.SlurmJwtParameterName?.Default),
+    ]);
   });
 
-  it('ApiFunction with PlatformUrl set loads and reads the API key and the platform\'s key, each once', async () => {
+  it("ApiFunction with PlatformUrl set loads and reads the API key and the platform's key, each once", async () => {
     const api = LAMBDA_FUNCTIONS.find((fn) => fn.logicalId === 'ApiFunction');
     if (api === undefined) throw new Error('no ApiFunction in LAMBDA_FUNCTIONS');
-    const variables = templateEnvironment(api, [], { PlatformUrl: 'https://vgac.example.org', PlatformClusters: 'plat-a' });
+    const variables = templateEnvironment(api, [], {
+      PlatformUrl: 'https://vgac.example.org',
+      PlatformClusters: 'plat-a',
+    });
     const before = ssm.requests.length;
 
     const result = await importBundle(api, variables);
 
     expect(result, result.stderr).toMatchObject({ exitCode: 0 });
-    expect(ssm.requests.slice(before).map((request) => request.name).sort()).toEqual([String(parameterDefaults.ApiKeyParameterName?.Default), String(parameterDefaults.PlatformApiKeyParameterName?.Default)].sort());
+    expect(
+      ssm.requests
+        .slice(before)
+        .map((request) => request.name)
+        .sort(),
+    ).toEqual(
+      [
+        String(parameterDefaults.ApiKeyParameterName?.Default),
+        String(parameterDefaults.PlatformApiKeyParameterName?.Default),
+      ].sort(),
+    );
   });
 
-  it.each(LAMBDA_FUNCTIONS.flatMap((fn) => coldStartNeeds(fn.logicalId).variables.map((variable) => [fn.logicalId, variable, fn] as const)))(
-    '%s fails its cold start without %s',
-    async (_logicalId, variable, fn) => {
-      const result = await importBundle(fn, templateEnvironment(fn, [variable]));
+  it.each(
+    LAMBDA_FUNCTIONS.flatMap((fn) =>
+      coldStartNeeds(fn.logicalId).variables.map((variable) => [fn.logicalId, variable, fn] as const),
+    ),
+  )('%s fails its cold start without %s', async (_logicalId, variable, fn) => {
+    const result = await importBundle(fn, templateEnvironment(fn, [variable]));
 
-      expect(result.exitCode).not.toBe(0);
-      expect(result.stderr).toContain(variable === 'VGAC_MODE' ? 'VGAC_MODE=aws' : variable);
-    },
-  );
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain(variable === 'VGAC_MODE' ? 'VGAC_MODE=aws' : variable);
+  });
 });

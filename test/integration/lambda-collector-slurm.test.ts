@@ -84,7 +84,9 @@ describe('collector handler on slurmrestd', () => {
     const first = await captureOutput(() => handler(event));
     // Capture began: a job holding every GPU, then one that must wait for it.
     const holder = await slurm.sbatch(['--gres=gpu:4', '--time=1', '--wrap', 'sleep 60']);
-    await waitFor('the holder to run', async () => ((await slurm.run('squeue', ['-h', '-j', holder, '-o', '%T'])).trim() === 'RUNNING' ? true : undefined));
+    await waitFor('the holder to run', async () =>
+      (await slurm.run('squeue', ['-h', '-j', holder, '-o', '%T'])).trim() === 'RUNNING' ? true : undefined,
+    );
     const waiter = await slurm.sbatch(['--gres=gpu:2', '--time=1', '--wrap', 'sleep 1']);
 
     const waiterSubmittedMs = Date.now();
@@ -93,25 +95,56 @@ describe('collector handler on slurmrestd', () => {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, waiterSubmittedMs + 2_000 - Date.now())));
     // The premise of a long wait: the holder still holds the GPUs and the waiter still waits. Checked,
     // not assumed — on a loaded machine the holder can end early, and the waiter then starts at once.
-    expect((await slurm.run('squeue', ['-h', '-t', 'all', '-j', `${holder},${waiter}`, '-o', '%i %T'])).trim().split('\n').sort()).toEqual([`${holder} RUNNING`, `${waiter} PENDING`].sort());
+    expect(
+      (await slurm.run('squeue', ['-h', '-t', 'all', '-j', `${holder},${waiter}`, '-o', '%i %T']))
+        .trim()
+        .split('\n')
+        .sort(),
+    ).toEqual([`${holder} RUNNING`, `${waiter} PENDING`].sort());
     await slurm.run('scancel', [holder]);
-    await waitFor('the waiter to start', async () => (['RUNNING', 'COMPLETED'].includes((await slurm.run('squeue', ['-h', '-t', 'all', '-j', waiter, '-o', '%T'])).trim()) ? true : undefined));
+    await waitFor('the waiter to start', async () =>
+      ['RUNNING', 'COMPLETED'].includes(
+        (await slurm.run('squeue', ['-h', '-t', 'all', '-j', waiter, '-o', '%T'])).trim(),
+      )
+        ? true
+        : undefined,
+    );
     const third = await captureOutput(() => handler(event));
 
     for (const run of [first, second, third]) expect(run.error).toBeUndefined();
-    const cluster = (run: typeof first): unknown => (run.result as CollectOutput & { status: 'collected' }).clusters.find((entry) => entry.clusterId === CLUSTER);
-    expect(cluster(first)).toEqual({ clusterId: CLUSTER, status: 'collected', predicted: 0, outcomes: 0, censored: 0, adopted: 0 });
+    const cluster = (run: typeof first): unknown =>
+      (run.result as CollectOutput & { status: 'collected' }).clusters.find((entry) => entry.clusterId === CLUSTER);
+    expect(cluster(first)).toEqual({
+      clusterId: CLUSTER,
+      status: 'collected',
+      predicted: 0,
+      outcomes: 0,
+      censored: 0,
+      adopted: 0,
+    });
     // Both are new: the holder already runs (its outcome, wait ≈ 0, comes at once), the waiter is pending.
-    expect(cluster(second)).toEqual({ clusterId: CLUSTER, status: 'collected', predicted: 2, outcomes: 1, censored: 0, adopted: 0 });
+    expect(cluster(second)).toEqual({
+      clusterId: CLUSTER,
+      status: 'collected',
+      predicted: 2,
+      outcomes: 1,
+      censored: 0,
+      adopted: 0,
+    });
     expect(cluster(third)).toMatchObject({ predicted: 0, outcomes: 1 });
     expect(ssm.requests.filter((request) => request.name === JWT_PARAMETER)).toHaveLength(1);
-    const stored = new Map((await deps.predictions.recent(CLUSTER, { limit: 10 })).map((prediction) => [prediction.jobId, prediction]));
+    const stored = new Map(
+      (await deps.predictions.recent(CLUSTER, { limit: 10 })).map((prediction) => [prediction.jobId, prediction]),
+    );
     // At the waiter's submit instant the holder used all 4 GPUs and nothing was pending ahead of it.
     expect(stored.get(waiter)?.features).toMatchObject({ gpusInUse: 4, requestedGpus: 2, pendingGpusAhead: 0 });
     expect(stored.get(holder)?.outcome?.waitSeconds).toBeLessThan(5);
     // The recorded wait is Slurm's own start − submit (whole seconds), read independently from scontrol.
     const scontrolLine = await slurm.run('scontrol', ['show', 'job', '-o', waiter]);
-    const scontrolWaitSeconds = (Date.parse(/StartTime=(\S+)/.exec(scontrolLine)?.[1] ?? '') - Date.parse(/SubmitTime=(\S+)/.exec(scontrolLine)?.[1] ?? '')) / 1000;
+    const scontrolWaitSeconds =
+      (Date.parse(/StartTime=(\S+)/.exec(scontrolLine)?.[1] ?? '') -
+        Date.parse(/SubmitTime=(\S+)/.exec(scontrolLine)?.[1] ?? '')) /
+      1000;
     expect(stored.get(waiter)?.outcome?.waitSeconds).toBe(scontrolWaitSeconds);
     expect(stored.get(waiter)?.outcome?.waitSeconds).toBeGreaterThanOrEqual(1);
   }, 120_000);
@@ -119,7 +152,8 @@ describe('collector handler on slurmrestd', () => {
   it('re-reads a rotated JWT from SSM when slurmrestd refuses the one the warm function holds', async () => {
     const base64url = (text: string): string => Buffer.from(text).toString('base64url');
     const good = parameters[JWT_PARAMETER] as string;
-    parameters[JWT_PARAMETER] = `${base64url('{"alg":"HS256","typ":"JWT"}')}.${base64url('{"exp":1000,"sun":"root"}')}.${base64url('signature')}`;
+    parameters[JWT_PARAMETER] =
+      `${base64url('{"alg":"HS256","typ":"JWT"}')}.${base64url('{"exp":1000,"sun":"root"}')}.${base64url('signature')}`;
     const { handler } = await importFresh<CollectModule>('../../src/entry/lambda/collect.ts');
     const event = await loadEventFixture('eventbridge-scheduled.json');
     const readsBefore = ssm.requests.filter((request) => request.name === JWT_PARAMETER).length;
@@ -131,7 +165,11 @@ describe('collector handler on slurmrestd', () => {
     expect(withExpired.error).toBeInstanceOf(Error);
     expect(String((withExpired.error as Error).message)).toMatch(/expired/);
     expect(afterRotation.error).toBeUndefined();
-    expect((afterRotation.result as CollectOutput & { status: 'collected' }).clusters.find((entry) => entry.clusterId === CLUSTER)).toMatchObject({ status: 'collected' });
+    expect(
+      (afterRotation.result as CollectOutput & { status: 'collected' }).clusters.find(
+        (entry) => entry.clusterId === CLUSTER,
+      ),
+    ).toMatchObject({ status: 'collected' });
     // After the cold start's read: one refresh when the token was refused (still the expired one), one that found the rotated one.
     expect(ssm.requests.filter((request) => request.name === JWT_PARAMETER).length - readsBefore).toBe(2);
   }, 60_000);

@@ -28,7 +28,19 @@ let restoreEnvironment: () => void;
 let deps: LearningDeps;
 
 function job(jobId: string, submitTimeMs: number, startTimeMs: number | null): QueuedJob {
-  return { jobId, user: 'ana', partition: 'gpu', state: startTimeMs === null ? 'pending' : 'running', submitTimeMs, startTimeMs, requestedGpus: 4, requestedCpus: 16, timeLimitSeconds: 3600, priority: null, reason: null };
+  return {
+    jobId,
+    user: 'ana',
+    partition: 'gpu',
+    state: startTimeMs === null ? 'pending' : 'running',
+    submitTimeMs,
+    startTimeMs,
+    requestedGpus: 4,
+    requestedCpus: 16,
+    timeLimitSeconds: 3600,
+    priority: null,
+    reason: null,
+  };
 }
 
 function state(observedAtMs: number, jobs: readonly QueuedJob[]): ClusterState {
@@ -86,21 +98,35 @@ describe('collector handler', () => {
     observer.publish(state(T0_MS + 5_000, [job('1', T0_MS - 60_000, null), job('2', T0_MS + 2_000, null)]));
     const first = await captureOutput(() => handler(event));
     nowMs = T0_MS + 200_000;
-    observer.publish(state(T0_MS + 200_000, [job('1', T0_MS - 60_000, null), job('2', T0_MS + 2_000, T0_MS + 122_000)]));
+    observer.publish(
+      state(T0_MS + 200_000, [job('1', T0_MS - 60_000, null), job('2', T0_MS + 2_000, T0_MS + 122_000)]),
+    );
     const second = await captureOutput(() => handler(event));
 
     expect(first.error).toBeUndefined();
     expect(second.error).toBeUndefined();
     // Job 1 was queued before capture began: adopted, never predicted. Job 2 is new.
-    expect(first.result).toEqual({ status: 'collected', passes: 1, clusters: [{ clusterId: 'sim', status: 'collected', predicted: 1, outcomes: 0, censored: 0, adopted: 1 }] });
-    expect(second.result).toEqual({ status: 'collected', passes: 1, clusters: [{ clusterId: 'sim', status: 'collected', predicted: 0, outcomes: 1, censored: 0, adopted: 0 }] });
+    expect(first.result).toEqual({
+      status: 'collected',
+      passes: 1,
+      clusters: [{ clusterId: 'sim', status: 'collected', predicted: 1, outcomes: 0, censored: 0, adopted: 1 }],
+    });
+    expect(second.result).toEqual({
+      status: 'collected',
+      passes: 1,
+      clusters: [{ clusterId: 'sim', status: 'collected', predicted: 0, outcomes: 1, censored: 0, adopted: 0 }],
+    });
     const stored = await deps.predictions.recent('sim', { limit: 10 });
     expect(stored.map((prediction) => prediction.jobId)).toEqual(['2']);
     // Job 1 is pending and queued ahead of job 2 at its submit instant.
     expect(stored[0]?.features['pendingJobsAhead']).toBe(1);
     // wait = start − submit = 120 s, under the 600 s threshold
     expect(stored[0]?.outcome).toMatchObject({ waitSeconds: 120, longWait: false });
-    const predictions = [first, second].map((run) => emfMetrics(run.lines).filter((metric) => metric.name === 'Predictions').map((metric) => metric.value));
+    const predictions = [first, second].map((run) =>
+      emfMetrics(run.lines)
+        .filter((metric) => metric.name === 'Predictions')
+        .map((metric) => metric.value),
+    );
     // One per stored prediction (the runtime's store counts them); a pass that stores none emits none.
     expect(predictions).toEqual([[1], []]);
   });
@@ -112,17 +138,38 @@ describe('collector handler', () => {
     const { lazySsmSecrets } = await import('../../src/entry/lambda/lazy-ssm-secrets.ts');
     const { SimulatedObserver } = await import('../../src/adapters/collectors/simulated-observer.ts');
     const { DynamoJobSubscriptionStore } = await import('../../src/adapters/dynamodb/dynamo-job-subscription-store.ts');
-    const [slack, ssm] = await Promise.all([startSlackApiServer(), startSsmJsonServer({ '/vgac/slack/bot-token': 'xoxb-from-ssm' })]);
+    const [slack, ssm] = await Promise.all([
+      startSlackApiServer(),
+      startSsmJsonServer({ '/vgac/slack/bot-token': 'xoxb-from-ssm' }),
+    ]);
     try {
-      const runtime = createLambdaRuntime(loadConfig({ ...process.env, VGAC_SLACK_BOT_TOKEN_PARAM: '/vgac/slack/bot-token', VGAC_SLACK_API_URL: slack.apiUrl, VGAC_SSM_ENDPOINT: ssm.endpoint }));
-      const secrets = lazySsmSecrets({ region: runtime.config.region, endpoint: runtime.config.lambda.ssmEndpoint, tracer: runtime.tracer });
+      const runtime = createLambdaRuntime(
+        loadConfig({
+          ...process.env,
+          VGAC_SLACK_BOT_TOKEN_PARAM: '/vgac/slack/bot-token',
+          VGAC_SLACK_API_URL: slack.apiUrl,
+          VGAC_SSM_ENDPOINT: ssm.endpoint,
+        }),
+      );
+      const secrets = lazySsmSecrets({
+        region: runtime.config.region,
+        endpoint: runtime.config.lambda.ssmEndpoint,
+        tracer: runtime.tracer,
+      });
       let nowMs = T0_MS + 300_000;
       const notify = collect.jobNotifier(runtime, secrets, () => nowMs);
       const observer = new SimulatedObserver();
       const handler = collect.createCollectHandler(runtime, observer, { clock: () => nowMs, afterCollect: notify });
       const event = await loadEventFixture('eventbridge-scheduled.json');
       await new DynamoJobSubscriptionStore({ client: aws.clients.dynamo, tableName: runtime.config.table }).subscribe({
-        clusterId: 'sim', jobId: '31', userId: 'U0ANA', createdAtMs: nowMs - 1000, expiresAtMs: nowMs + 86_400_000, baselineWaitSeconds: null, startedNoticeAtMs: null, movedNoticeAtMs: null,
+        clusterId: 'sim',
+        jobId: '31',
+        userId: 'U0ANA',
+        createdAtMs: nowMs - 1000,
+        expiresAtMs: nowMs + 86_400_000,
+        baselineWaitSeconds: null,
+        startedNoticeAtMs: null,
+        movedNoticeAtMs: null,
       });
 
       observer.publish(state(nowMs, [job('31', T0_MS + 200_000, null)]));
@@ -158,7 +205,10 @@ describe('collector handler', () => {
     const run = await captureOutput(() => handler(event));
 
     expect(run.error).toBeUndefined();
-    expect((run.result as CollectOutput & { status: 'collected' }).clusters[0]).toMatchObject({ clusterId: 'sim', status: 'unavailable' });
+    expect((run.result as CollectOutput & { status: 'collected' }).clusters[0]).toMatchObject({
+      clusterId: 'sim',
+      status: 'unavailable',
+    });
   });
 
   it('reports its cluster unregistered until it is onboarded, and never observes another registered cluster', async () => {
@@ -169,13 +219,21 @@ describe('collector handler', () => {
     const observer = new SimulatedObserver();
     const observed: string[] = [];
     const watching = { observe: (clusterId: string) => (observed.push(clusterId), observer.observe(clusterId)) };
-    const handler = collect.createCollectHandler(createLambdaRuntime(loadConfig({ ...process.env, VGAC_SLURM_CLUSTER_ID: 'not-onboarded' })), watching, { clock: () => T0_MS });
+    const handler = collect.createCollectHandler(
+      createLambdaRuntime(loadConfig({ ...process.env, VGAC_SLURM_CLUSTER_ID: 'not-onboarded' })),
+      watching,
+      { clock: () => T0_MS },
+    );
     const event = await loadEventFixture('eventbridge-scheduled.json');
 
     const run = await captureOutput(() => handler(event));
 
     expect(run.error).toBeUndefined();
-    expect(run.result).toEqual({ status: 'collected', passes: 1, clusters: [{ clusterId: 'not-onboarded', status: 'unregistered' }] });
+    expect(run.result).toEqual({
+      status: 'collected',
+      passes: 1,
+      clusters: [{ clusterId: 'not-onboarded', status: 'unregistered' }],
+    });
     expect(observed).toEqual([]);
   });
 
@@ -204,7 +262,11 @@ describe('collector handler', () => {
       observer.publish(state(nowMs, [job('31', base + 1_000, base + 20_000)]));
       return Promise.resolve();
     };
-    const handler = collect.createCollectHandler(createLambdaRuntime(), observer, { clock: () => nowMs, passes: collect.passesPerMinute(30_000), sleep });
+    const handler = collect.createCollectHandler(createLambdaRuntime(), observer, {
+      clock: () => nowMs,
+      passes: collect.passesPerMinute(30_000),
+      sleep,
+    });
     observer.publish(state(base, [job('31', base + 1_000, null)]));
     const clockAdvancingObserve = observer.observe.bind(observer);
     observer.observe = async (clusterId, spec) => {
@@ -233,6 +295,8 @@ describe('collector handler', () => {
   it('passesPerMinute_fitsWholePassesInTheScheduleMinute', async () => {
     const collect = await importFresh<CollectModule>('../../src/entry/lambda/collect.ts');
 
-    expect([60_000, 30_000, 20_000, 15_000, 10_000, 45_000, 90_000].map(collect.passesPerMinute)).toEqual([1, 2, 3, 4, 6, 1, 1]);
+    expect([60_000, 30_000, 20_000, 15_000, 10_000, 45_000, 90_000].map(collect.passesPerMinute)).toEqual([
+      1, 2, 3, 4, 6, 1, 1,
+    ]);
   });
 });

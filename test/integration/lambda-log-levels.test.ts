@@ -19,7 +19,8 @@ import { captureOutput, setEnvironment } from '../support/lambda-harness.ts';
 
 const template = parseTemplate(readFileSync(join(import.meta.dirname, '../../template.yaml'), 'utf8')).document;
 const logLevels = ((template.Parameters as Json).LogLevel as Json).AllowedValues as string[];
-const lambdaLevelOf = (level: string) => (((template.Mappings as Json).LambdaLogLevels as Json)[level] as Json).Application as string;
+const lambdaLevelOf = (level: string) =>
+  (((template.Mappings as Json).LambdaLogLevels as Json)[level] as Json).Application as string;
 const MISMATCH = /does not match AWS Lambda Advanced Logging Controls/;
 
 let restore: (() => void) | undefined;
@@ -32,7 +33,12 @@ afterEach(() => {
 /** The Collector function's environment for LogLevel=`level`, with what Lambda adds for the JSON format. */
 function lambdaEnvironment(level: string, overrides: Record<string, string> = {}): Record<string, string> {
   const { merged } = functionEnvironment(template, 'CollectorFunction');
-  return { ...resolveWithFakes(template, merged, undefined, { LogLevel: level }), AWS_LAMBDA_LOG_FORMAT: 'JSON', AWS_LAMBDA_LOG_LEVEL: lambdaLevelOf(level), ...overrides };
+  return {
+    ...resolveWithFakes(template, merged, undefined, { LogLevel: level }),
+    AWS_LAMBDA_LOG_FORMAT: 'JSON',
+    AWS_LAMBDA_LOG_LEVEL: lambdaLevelOf(level),
+    ...overrides,
+  };
 }
 
 async function logOnce(environment: Record<string, string>) {
@@ -47,16 +53,23 @@ async function logOnce(environment: Record<string, string>) {
 }
 
 describe('JSON log format and the Powertools logger', () => {
-  it.each(logLevels)('LogLevel=%s: JSON lines with Lambda\'s level key, debug lines only at debug, no mismatch warning', async (level) => {
-    const run = await logOnce(lambdaEnvironment(level));
+  it.each(logLevels)(
+    "LogLevel=%s: JSON lines with Lambda's level key, debug lines only at debug, no mismatch warning",
+    async (level) => {
+      const run = await logOnce(lambdaEnvironment(level));
 
-    expect(run.result).toBe(level);
-    expect(run.lines.find((line) => line.message === 'test.info')).toMatchObject({ level: 'INFO', clusterId: 'c1', service: 'vgac' });
-    expect(run.lines.some((line) => line.message === 'test.debug')).toBe(level === 'debug');
-    expect(run.lines.filter((line) => MISMATCH.test(String(line.message)))).toEqual([]);
-  });
+      expect(run.result).toBe(level);
+      expect(run.lines.find((line) => line.message === 'test.info')).toMatchObject({
+        level: 'INFO',
+        clusterId: 'c1',
+        service: 'vgac',
+      });
+      expect(run.lines.some((line) => line.message === 'test.debug')).toBe(level === 'debug');
+      expect(run.lines.filter((line) => MISMATCH.test(String(line.message)))).toEqual([]);
+    },
+  );
 
-  it('a VGAC_LOG_LEVEL below Lambda\'s application level is overridden by Lambda\'s and warned about', async () => {
+  it("a VGAC_LOG_LEVEL below Lambda's application level is overridden by Lambda's and warned about", async () => {
     const run = await logOnce(lambdaEnvironment('info', { VGAC_LOG_LEVEL: 'debug' }));
 
     expect(run.lines.filter((line) => line.level === 'WARN' && MISMATCH.test(String(line.message)))).toHaveLength(1);

@@ -21,7 +21,14 @@ import type { RecalibrateOutput } from '../../src/entry/lambda/recalibration/rec
 import type { UpdateProfileOutput } from '../../src/entry/lambda/recalibration/update-profile.ts';
 import type { NotifyOutput } from '../../src/entry/lambda/recalibration/notify.ts';
 import { startTestAws, uniqueName, type TestAws } from '../support/embedded-aws.ts';
-import { captureOutput, emfMetrics, importFresh, loadEventFixture, logLines, setEnvironment } from '../support/lambda-harness.ts';
+import {
+  captureOutput,
+  emfMetrics,
+  importFresh,
+  loadEventFixture,
+  logLines,
+  setEnvironment,
+} from '../support/lambda-harness.ts';
 import { syntheticBundle, syntheticJobs, TRUE_INTERCEPT, type SyntheticJob } from '../support/learning-fixtures.ts';
 import { startSnsQueryServer, type SnsQueryServer } from '../support/sns-query-server.ts';
 
@@ -68,14 +75,36 @@ const lostScheduler: MaintenanceScheduler = { schedule: () => Promise.resolve() 
  * prediction, as HTTP outcomes are, with the maintenance they make due lost on its way; `pending`:
  * the outcomes are recorded and left for the workflow's CheckDrift to fold.
  */
-async function seedCluster(clusterId: string, prior: ModelBundle, jobs: readonly SyntheticJob[], outcomes: 'folded' | 'pending'): Promise<void> {
+async function seedCluster(
+  clusterId: string,
+  prior: ModelBundle,
+  jobs: readonly SyntheticJob[],
+  outcomes: 'folded' | 'pending',
+): Promise<void> {
   await registerCluster(deps, { clusterId, prior, platform: 'slurm', nowMs: T0_MS });
   const folding = { ...deps, maintenance: lostScheduler };
   for (const [index, job] of jobs.entries()) {
     const nowMs = T0_MS + hourOf(index) * HOUR_MS + index * 1000;
-    await predictJob(deps, { clusterId, jobId: job.jobId, features: { x: job.x, pendingJobsAhead: queueDepthOf(index), gpuUtilisation: 0.25 + (index % 3) * 0.25 }, nowMs, logDecision: false });
-    if (outcomes === 'folded') await recordJobOutcome(folding, { clusterId, jobId: job.jobId, waitSeconds: job.waitSeconds, nowMs: nowMs + 500 });
-    else await deps.predictions.recordOutcome(clusterId, job.jobId, { waitSeconds: job.waitSeconds, longWait: job.longWait, observedAtMs: nowMs + 500 });
+    await predictJob(deps, {
+      clusterId,
+      jobId: job.jobId,
+      features: { x: job.x, pendingJobsAhead: queueDepthOf(index), gpuUtilisation: 0.25 + (index % 3) * 0.25 },
+      nowMs,
+      logDecision: false,
+    });
+    if (outcomes === 'folded')
+      await recordJobOutcome(folding, {
+        clusterId,
+        jobId: job.jobId,
+        waitSeconds: job.waitSeconds,
+        nowMs: nowMs + 500,
+      });
+    else
+      await deps.predictions.recordOutcome(clusterId, job.jobId, {
+        waitSeconds: job.waitSeconds,
+        longWait: job.longWait,
+        observedAtMs: nowMs + 500,
+      });
   }
 }
 
@@ -114,8 +143,18 @@ beforeAll(async () => {
     ['steady', syntheticJobs(JOBS, 11, 's')],
   ]);
   await seedCluster('drifted', DRIFTED_PRIOR, jobsByCluster.get('drifted') ?? [], 'folded');
-  await seedCluster('steady', syntheticBundle(TRUE_INTERCEPT, 'prior-steady'), jobsByCluster.get('steady') ?? [], 'pending');
-  await registerCluster(deps, { clusterId: 'fresh', prior: syntheticBundle(TRUE_INTERCEPT, 'prior-fresh'), platform: 'kubernetes', nowMs: T0_MS });
+  await seedCluster(
+    'steady',
+    syntheticBundle(TRUE_INTERCEPT, 'prior-steady'),
+    jobsByCluster.get('steady') ?? [],
+    'pending',
+  );
+  await registerCluster(deps, {
+    clusterId: 'fresh',
+    prior: syntheticBundle(TRUE_INTERCEPT, 'prior-fresh'),
+    platform: 'kubernetes',
+    nowMs: T0_MS,
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -127,8 +166,10 @@ afterAll(async () => {
 describe('recalibration workflow handlers on dynalite, s3rver and an SNS loopback', () => {
   let checked: CheckDriftOutput;
 
-  it('check-drift, given the EventBridge scheduled event that started the run, folds every cluster\'s pending outcomes and flags the drifted one for maintenance', async () => {
-    const { handler } = await importFresh<Handler<CheckDriftOutput>>('../../src/entry/lambda/recalibration/check-drift.ts');
+  it("check-drift, given the EventBridge scheduled event that started the run, folds every cluster's pending outcomes and flags the drifted one for maintenance", async () => {
+    const { handler } = await importFresh<Handler<CheckDriftOutput>>(
+      '../../src/entry/lambda/recalibration/check-drift.ts',
+    );
     const event = await loadEventFixture('eventbridge-scheduled.json');
 
     const run = await captureOutput(() => handler(event));
@@ -168,7 +209,9 @@ describe('recalibration workflow handlers on dynalite, s3rver and an SNS loopbac
   }, 60_000);
 
   it('recalibrate, given the drifted cluster item, retrains (bundle version 2, weighing x again) and checkpoints (version 3)', async () => {
-    const { handler } = await importFresh<Handler<RecalibrateOutput>>('../../src/entry/lambda/recalibration/recalibrate.ts');
+    const { handler } = await importFresh<Handler<RecalibrateOutput>>(
+      '../../src/entry/lambda/recalibration/recalibrate.ts',
+    );
     const item = checked.clusters.find((check) => check.clusterId === 'drifted');
 
     const run = await captureOutput(() => handler(item));
@@ -193,7 +236,9 @@ describe('recalibration workflow handlers on dynalite, s3rver and an SNS loopbac
   }, 60_000);
 
   it('recalibrate, given the steady cluster item, finds nothing due and changes nothing', async () => {
-    const { handler } = await importFresh<Handler<RecalibrateOutput>>('../../src/entry/lambda/recalibration/recalibrate.ts');
+    const { handler } = await importFresh<Handler<RecalibrateOutput>>(
+      '../../src/entry/lambda/recalibration/recalibrate.ts',
+    );
     const before = await deps.learning.load('steady');
 
     const run = await captureOutput(() => handler(checked.clusters.find((check) => check.clusterId === 'steady')));
@@ -203,7 +248,9 @@ describe('recalibration workflow handlers on dynalite, s3rver and an SNS loopbac
   });
 
   it('update-profile computes the PROFILE item from the stored predictions and outcomes', async () => {
-    const { handler } = await importFresh<Handler<UpdateProfileOutput>>('../../src/entry/lambda/recalibration/update-profile.ts');
+    const { handler } = await importFresh<Handler<UpdateProfileOutput>>(
+      '../../src/entry/lambda/recalibration/update-profile.ts',
+    );
     const jobs = jobsByCluster.get('steady') ?? [];
     const item = { ...checked.clusters.find((check) => check.clusterId === 'steady') };
 
@@ -211,7 +258,8 @@ describe('recalibration workflow handlers on dynalite, s3rver and an SNS loopbac
 
     expect(run.error).toBeUndefined();
     // Independent reference: mean of index % 7 over 0..299, and type-7 quantiles by sorting.
-    const depthMean = Array.from({ length: JOBS }, (_, index) => queueDepthOf(index)).reduce((sum, depth) => sum + depth, 0) / JOBS;
+    const depthMean =
+      Array.from({ length: JOBS }, (_, index) => queueDepthOf(index)).reduce((sum, depth) => sum + depth, 0) / JOBS;
     const waits = jobs.map((job) => job.waitSeconds).sort((a, b) => a - b);
     const type7 = (p: number): number => {
       const position = (waits.length - 1) * p;
@@ -234,7 +282,9 @@ describe('recalibration workflow handlers on dynalite, s3rver and an SNS loopbac
   }, 60_000);
 
   it('update-profile keeps the prior long-wait threshold of a cluster with too few outcomes', async () => {
-    const { handler } = await importFresh<Handler<UpdateProfileOutput>>('../../src/entry/lambda/recalibration/update-profile.ts');
+    const { handler } = await importFresh<Handler<UpdateProfileOutput>>(
+      '../../src/entry/lambda/recalibration/update-profile.ts',
+    );
 
     const run = await captureOutput(() => handler({ clusterId: 'fresh', recalibrate: false, notify: false }));
 
@@ -248,7 +298,13 @@ describe('recalibration workflow handlers on dynalite, s3rver and an SNS loopbac
     const { handler } = await importFresh<Handler<NotifyOutput>>('../../src/entry/lambda/recalibration/notify.ts');
     const item = {
       ...checked.clusters.find((check) => check.clusterId === 'drifted'),
-      recalibration: { status: 'maintained', steps: ['retrained', 'checkpointed'], bundleVersion: 2, scope: 'escalate', reasons: ['retrained on 300 outcomes'] },
+      recalibration: {
+        status: 'maintained',
+        steps: ['retrained', 'checkpointed'],
+        bundleVersion: 2,
+        scope: 'escalate',
+        reasons: ['retrained on 300 outcomes'],
+      },
       profile: { typicalWaitSeconds: 120, longWaitThresholdSeconds: 900, queueDepthMean: 1 },
     };
     const before = sns.published.length;
@@ -304,12 +360,18 @@ describe('recalibration workflow handlers on dynalite, s3rver and an SNS loopbac
 
     expect(run.error).toBeInstanceOf(Error);
     expect((run.error as Error).name).toBe('Vgac.Infrastructure');
-    expect(logLines(run.lines).some((line) => line['message'] === 'task.failed' && line['level'] === 'ERROR')).toBe(true);
+    expect(logLines(run.lines).some((line) => line['message'] === 'task.failed' && line['level'] === 'ERROR')).toBe(
+      true,
+    );
   }, 30_000);
 
   it('recalibrate and update-profile fail with stable Step Functions error names on a bad item or an unknown cluster', async () => {
-    const recalibrate = await importFresh<Handler<RecalibrateOutput>>('../../src/entry/lambda/recalibration/recalibrate.ts');
-    const updateProfile = await importFresh<Handler<UpdateProfileOutput>>('../../src/entry/lambda/recalibration/update-profile.ts');
+    const recalibrate = await importFresh<Handler<RecalibrateOutput>>(
+      '../../src/entry/lambda/recalibration/recalibrate.ts',
+    );
+    const updateProfile = await importFresh<Handler<UpdateProfileOutput>>(
+      '../../src/entry/lambda/recalibration/update-profile.ts',
+    );
 
     const badItem = await captureOutput(() => recalibrate.handler({ recalibrate: true }));
     const unknown = await captureOutput(() => updateProfile.handler({ clusterId: 'nowhere' }));

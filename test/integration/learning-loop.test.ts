@@ -21,10 +21,15 @@ import { syntheticBundle, syntheticJobs, TRUE_INTERCEPT, type SyntheticJob } fro
 
 const T0_MS = Date.UTC(2026, 0, 5, 9, 0, 0);
 
-interface LoggedEvent { readonly event: string; readonly fields: Readonly<Record<string, unknown>> }
+interface LoggedEvent {
+  readonly event: string;
+  readonly fields: Readonly<Record<string, unknown>>;
+}
 
 function recordingLogger(events: LoggedEvent[]): Logger {
-  const push = (event: string, fields: Readonly<Record<string, unknown>> = {}): void => { events.push({ event, fields }); };
+  const push = (event: string, fields: Readonly<Record<string, unknown>> = {}): void => {
+    events.push({ event, fields });
+  };
   return { info: push, warn: push, error: push };
 }
 
@@ -53,7 +58,12 @@ async function freshDeps(events: LoggedEvent[] = [], policy = DEFAULT_LEARNING_P
 }
 
 /** Predicts then records the outcome of each job in turn, one second apart; returns the scopes the answers were given in. */
-async function runJobs(deps: LearningDeps, clusterId: string, jobs: readonly SyntheticJob[], startMs: number): Promise<string[]> {
+async function runJobs(
+  deps: LearningDeps,
+  clusterId: string,
+  jobs: readonly SyntheticJob[],
+  startMs: number,
+): Promise<string[]> {
   const scopes: string[] = [];
   for (const [index, job] of jobs.entries()) {
     const nowMs = startMs + index * 1000;
@@ -69,14 +79,26 @@ async function register(deps: LearningDeps, clusterId: string, prior: ModelBundl
 }
 
 describe('learning loop on dynalite and s3rver', () => {
-  it('registerCluster starts in learning mode with the prior\'s threshold fixed as the label, and is idempotent', async () => {
+  it("registerCluster starts in learning mode with the prior's threshold fixed as the label, and is idempotent", async () => {
     const deps = await freshDeps();
     const prior = syntheticBundle(TRUE_INTERCEPT, 'prior');
 
     const first = await register(deps, 'c1', prior).then(() => deps.calibration.current('c1'));
-    const again = await registerCluster(deps, { clusterId: 'c1', prior: syntheticBundle(0, 'other'), platform: 'slurm', nowMs: T0_MS + 1 });
+    const again = await registerCluster(deps, {
+      clusterId: 'c1',
+      prior: syntheticBundle(0, 'other'),
+      platform: 'slurm',
+      nowMs: T0_MS + 1,
+    });
 
-    expect(first).toMatchObject({ scope: 'learning', state: 'learning', epoch: 1, longWaitThresholdSeconds: prior.training.labelThresholdSeconds, activeBundleVersion: 1, outcomes: 0 });
+    expect(first).toMatchObject({
+      scope: 'learning',
+      state: 'learning',
+      epoch: 1,
+      longWaitThresholdSeconds: prior.training.labelThresholdSeconds,
+      activeBundleVersion: 1,
+      outcomes: 0,
+    });
     expect(again.status).toBe('exists');
     expect(await deps.bundles.listVersions('c1')).toEqual([1]);
     expect((await deps.registry.profile('c1'))?.longWaitThresholdSeconds).toBe(600);
@@ -84,9 +106,14 @@ describe('learning loop on dynalite and s3rver', () => {
 
   it('a cluster registered without a threshold, from a prior without one, is refused with a clear error', async () => {
     const deps = await freshDeps();
-    const prior = { ...syntheticBundle(TRUE_INTERCEPT, 'no-threshold'), training: { ...syntheticBundle(TRUE_INTERCEPT, 'x').training, labelThresholdSeconds: null } };
+    const prior = {
+      ...syntheticBundle(TRUE_INTERCEPT, 'no-threshold'),
+      training: { ...syntheticBundle(TRUE_INTERCEPT, 'x').training, labelThresholdSeconds: null },
+    };
 
-    await expect(registerCluster(deps, { clusterId: 'c1', prior, platform: 'slurm', nowMs: T0_MS })).rejects.toThrow(/needs a long-wait threshold/);
+    await expect(registerCluster(deps, { clusterId: 'c1', prior, platform: 'slurm', nowMs: T0_MS })).rejects.toThrow(
+      /needs a long-wait threshold/,
+    );
   });
 
   it('predictJob stores the prediction as issued, logs one gate.decision, and scores a missing feature as unknown', async () => {
@@ -94,17 +121,33 @@ describe('learning loop on dynalite and s3rver', () => {
     const deps = await freshDeps(events);
     await register(deps, 'c1', syntheticBundle(TRUE_INTERCEPT, 'prior'));
 
-    const known = await predictJob(deps, { clusterId: 'c1', jobId: 'j1', features: { x: 0.5, other: 'kept' }, nowMs: T0_MS });
+    const known = await predictJob(deps, {
+      clusterId: 'c1',
+      jobId: 'j1',
+      features: { x: 0.5, other: 'kept' },
+      nowMs: T0_MS,
+    });
     const unknown = await predictJob(deps, { clusterId: 'c1', jobId: 'j2', features: {}, nowMs: T0_MS + 1 });
 
     expect(await deps.predictions.find('c1', 'j1')).toEqual(known.prediction);
-    expect(known.prediction).toMatchObject({ epoch: 1, bundleVersion: 1, unknownFeatures: [], features: { x: 0.5, other: 'kept' } });
+    expect(known.prediction).toMatchObject({
+      epoch: 1,
+      bundleVersion: 1,
+      unknownFeatures: [],
+      features: { x: 0.5, other: 'kept' },
+    });
     // The unknown x is scored at its training mean (0): sigmoid(intercept).
     expect(unknown.prediction.unknownFeatures).toEqual(['x']);
     expect(unknown.prediction.classifierProbability).toBeCloseTo(1 / (1 + Math.exp(-TRUE_INTERCEPT)), 12);
     const decisions = events.filter((logged) => logged.event === 'gate.decision');
     expect(decisions).toHaveLength(2);
-    expect(decisions[0]?.fields).toMatchObject({ clusterId: 'c1', jobId: 'j1', scope: 'learning', boundUsed: 'upper', evidenceCount: 0 });
+    expect(decisions[0]?.fields).toMatchObject({
+      clusterId: 'c1',
+      jobId: 'j1',
+      scope: 'learning',
+      boundUsed: 'upper',
+      evidenceCount: 0,
+    });
   });
 
   it('a calibrated prior leaves learning mode at 50 outcomes and earns a scope that acts from its issued forecasts', async () => {
@@ -148,8 +191,18 @@ describe('learning loop on dynalite and s3rver', () => {
     await register(deps, 'dup', syntheticBundle(TRUE_INTERCEPT, 'prior'));
     await predictJob(deps, { clusterId: 'dup', jobId: 'j1', features: { x: 0 }, nowMs: T0_MS });
 
-    const first = await recordJobOutcome(deps, { clusterId: 'dup', jobId: 'j1', waitSeconds: 30, nowMs: T0_MS + 30_000 });
-    const second = await recordJobOutcome(deps, { clusterId: 'dup', jobId: 'j1', waitSeconds: 31, nowMs: T0_MS + 31_000 });
+    const first = await recordJobOutcome(deps, {
+      clusterId: 'dup',
+      jobId: 'j1',
+      waitSeconds: 30,
+      nowMs: T0_MS + 30_000,
+    });
+    const second = await recordJobOutcome(deps, {
+      clusterId: 'dup',
+      jobId: 'j1',
+      waitSeconds: 31,
+      nowMs: T0_MS + 31_000,
+    });
 
     expect([first.result.status, second.result.status]).toEqual(['recorded', 'duplicate']);
     expect((await deps.calibration.current('dup'))?.outcomes).toBe(1);
@@ -159,7 +212,10 @@ describe('learning loop on dynalite and s3rver', () => {
     const events: LoggedEvent[] = [];
     const deps = await freshDeps(events);
     // Weight 0: every job gets the same score, so no calibration of it can separate long from short waits.
-    const blind: ModelBundle = { ...syntheticBundle(TRUE_INTERCEPT, 'blind'), classifier: { kind: 'logistic', weights: [0], intercept: TRUE_INTERCEPT, l2: 1 } };
+    const blind: ModelBundle = {
+      ...syntheticBundle(TRUE_INTERCEPT, 'blind'),
+      classifier: { kind: 'logistic', weights: [0], intercept: TRUE_INTERCEPT, l2: 1 },
+    };
     await register(deps, 'blind', blind);
 
     await runJobs(deps, 'blind', syntheticJobs(400, 17), T0_MS);
@@ -170,8 +226,12 @@ describe('learning loop on dynalite and s3rver', () => {
     expect(published).toHaveLength(1);
     expect(calibration?.retrains).toBe(1);
     // The check runs every classifierCheckEveryOutcomes outcomes, from minOutcomesToRetrain on.
-    const retrainDecision = events.find((logged) => logged.event === 'learning.decision' && logged.fields['retrain'] === true);
-    expect(Number(retrainDecision?.fields['atOutcome'])).toBeGreaterThanOrEqual(DEFAULT_LEARNING_POLICY.minOutcomesToRetrain);
+    const retrainDecision = events.find(
+      (logged) => logged.event === 'learning.decision' && logged.fields['retrain'] === true,
+    );
+    expect(Number(retrainDecision?.fields['atOutcome'])).toBeGreaterThanOrEqual(
+      DEFAULT_LEARNING_POLICY.minOutcomesToRetrain,
+    );
     // The cluster's own outcomes carry the true slope 2 on x (scaled by x's spread, ≈ 1).
     expect(retrained?.classifier.weights[0] ?? 0).toBeGreaterThan(1);
     expect(calibration?.outcomes).toBe(400);
@@ -198,8 +258,17 @@ describe('learning loop on dynalite and s3rver', () => {
     await runJobs(deps, 'rb', syntheticJobs(60, 5), T0_MS);
     await predictJob(deps, { clusterId: 'rb', jobId: 'old-epoch', features: { x: 1 }, nowMs: T0_MS + 100_000 });
 
-    const result = await rebaselineCluster(deps, { clusterId: 'rb', nowMs: T0_MS + 200_000, longWaitThresholdSeconds: 900 });
-    const late = await recordJobOutcome(deps, { clusterId: 'rb', jobId: 'old-epoch', waitSeconds: 1000, nowMs: T0_MS + 300_000 });
+    const result = await rebaselineCluster(deps, {
+      clusterId: 'rb',
+      nowMs: T0_MS + 200_000,
+      longWaitThresholdSeconds: 900,
+    });
+    const late = await recordJobOutcome(deps, {
+      clusterId: 'rb',
+      jobId: 'old-epoch',
+      waitSeconds: 1000,
+      nowMs: T0_MS + 300_000,
+    });
     const calibration = await deps.calibration.current('rb');
 
     expect(result).toMatchObject({ previousThresholdSeconds: 600, thresholdSeconds: 900 });
@@ -212,7 +281,11 @@ describe('learning loop on dynalite and s3rver', () => {
   it('predictJob and recordJobOutcome for an unknown cluster are clear errors', async () => {
     const deps = await freshDeps();
 
-    await expect(predictJob(deps, { clusterId: 'nope', jobId: 'j', features: { x: 0 }, nowMs: T0_MS })).rejects.toThrow("unknown cluster 'nope'");
-    await expect(recordJobOutcome(deps, { clusterId: 'nope', jobId: 'j', waitSeconds: 1, nowMs: T0_MS })).rejects.toThrow("unknown cluster 'nope'");
+    await expect(predictJob(deps, { clusterId: 'nope', jobId: 'j', features: { x: 0 }, nowMs: T0_MS })).rejects.toThrow(
+      "unknown cluster 'nope'",
+    );
+    await expect(
+      recordJobOutcome(deps, { clusterId: 'nope', jobId: 'j', waitSeconds: 1, nowMs: T0_MS }),
+    ).rejects.toThrow("unknown cluster 'nope'");
   });
 });

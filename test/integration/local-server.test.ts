@@ -27,16 +27,27 @@ interface Reply {
 }
 
 /** One request with an explicit Host header (fetch does not let a caller choose it). */
-function send(url: string, options: { method?: string; path: string; host?: string; headers?: Record<string, string>; body?: string }): Promise<Reply> {
+function send(
+  url: string,
+  options: { method?: string; path: string; host?: string; headers?: Record<string, string>; body?: string },
+): Promise<Reply> {
   const target = new URL(options.path, url);
   return new Promise((resolve, reject) => {
     const outgoing = request(
-      { hostname: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, method: options.method ?? 'GET', headers: { ...(options.host === undefined ? {} : { host: options.host }), ...options.headers } },
+      {
+        hostname: target.hostname,
+        port: target.port,
+        path: `${target.pathname}${target.search}`,
+        method: options.method ?? 'GET',
+        headers: { ...(options.host === undefined ? {} : { host: options.host }), ...options.headers },
+      },
       (response) => {
         let text = '';
         response.setEncoding('utf8');
         response.on('data', (chunk: string) => (text += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text === '' ? {} : (JSON.parse(text) as Reply['body']) }));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, body: text === '' ? {} : (JSON.parse(text) as Reply['body']) }),
+        );
       },
     );
     outgoing.on('error', reject);
@@ -70,7 +81,13 @@ describe('vgac start without an API key', () => {
 
   beforeAll(async () => {
     const config = loadConfig({ VGAC_DATA_DIR: dataDir, VGAC_LOG_LEVEL: 'silent' }, { httpPort: 0 });
-    stack = await startStack({ config, simulate: false, logger: silent, fallbackPort: false, writeSlackAnswer: (text) => void printed.push(text) });
+    stack = await startStack({
+      config,
+      simulate: false,
+      logger: silent,
+      fallbackPort: false,
+      writeSlackAnswer: (text) => void printed.push(text),
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -104,12 +121,25 @@ describe('vgac start without an API key', () => {
   it('POST /invocations refuses text/plain and a missing content type with 415, and answers application/json', async () => {
     const prompt = JSON.stringify({ prompt: 'when will my 4-GPU job start on eks-prod?' });
 
-    const plain = await send(stack.url, { method: 'POST', path: '/invocations', headers: { 'content-type': 'text/plain' }, body: prompt });
+    const plain = await send(stack.url, {
+      method: 'POST',
+      path: '/invocations',
+      headers: { 'content-type': 'text/plain' },
+      body: prompt,
+    });
     const none = await send(stack.url, { method: 'POST', path: '/invocations', body: prompt });
-    const json = await send(stack.url, { method: 'POST', path: '/invocations', headers: { 'content-type': 'application/json' }, body: prompt });
+    const json = await send(stack.url, {
+      method: 'POST',
+      path: '/invocations',
+      headers: { 'content-type': 'application/json' },
+      body: prompt,
+    });
 
     expect(plain.status).toBe(415);
-    expect(plain.body.error).toEqual({ code: 'UNSUPPORTED_MEDIA_TYPE', message: "unsupported content-type 'text/plain': send application/json" });
+    expect(plain.body.error).toEqual({
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      message: "unsupported content-type 'text/plain': send application/json",
+    });
     expect(none.status).toBe(415);
     expect(json.status).toBe(200);
     expect(json.body).toHaveProperty('scope');
@@ -118,8 +148,18 @@ describe('vgac start without an API key', () => {
   it('POST /api/predict/wait and /api/outcomes refuse text/plain with 415 as well', async () => {
     const body = JSON.stringify({ cluster_id: 'eks-prod', gpus: 4 });
 
-    const predict = await send(stack.url, { method: 'POST', path: '/api/predict/wait', headers: { 'content-type': 'text/plain' }, body });
-    const outcome = await send(stack.url, { method: 'POST', path: '/api/outcomes', headers: { 'content-type': 'text/plain;charset=UTF-8' }, body });
+    const predict = await send(stack.url, {
+      method: 'POST',
+      path: '/api/predict/wait',
+      headers: { 'content-type': 'text/plain' },
+      body,
+    });
+    const outcome = await send(stack.url, {
+      method: 'POST',
+      path: '/api/outcomes',
+      headers: { 'content-type': 'text/plain;charset=UTF-8' },
+      body,
+    });
 
     expect(predict.status).toBe(415);
     expect(outcome.status).toBe(415);
@@ -129,14 +169,30 @@ describe('vgac start without an API key', () => {
     const path = new URL(stack.slackResponseUrl).pathname;
     const token = path.slice(LOCAL_RESPONSE_PATH.length + 1);
     const wrongToken = `${token.slice(0, -1)}${token.endsWith('0') ? '1' : '0'}`;
-    const post = (at: string) => send(stack.url, { method: 'POST', path: at, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'forged' }) });
+    const post = (at: string) =>
+      send(stack.url, {
+        method: 'POST',
+        path: at,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text: 'forged' }),
+      });
     const before = printed.length;
 
-    const replies = await Promise.all([post(`${LOCAL_RESPONSE_PATH}/${wrongToken}`), post(LOCAL_RESPONSE_PATH), post(`${LOCAL_RESPONSE_PATH}/`), post(`${path}/extra`)]);
+    const replies = await Promise.all([
+      post(`${LOCAL_RESPONSE_PATH}/${wrongToken}`),
+      post(LOCAL_RESPONSE_PATH),
+      post(`${LOCAL_RESPONSE_PATH}/`),
+      post(`${path}/extra`),
+    ]);
 
     expect(token).toMatch(/^[0-9a-f]{32}$/);
     expect(replies.map((reply) => reply.status)).toEqual([404, 404, 404, 404]);
-    expect(replies.map((reply) => reply.body.error?.code)).toEqual(['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND']);
+    expect(replies.map((reply) => reply.body.error?.code)).toEqual([
+      'NOT_FOUND',
+      'NOT_FOUND',
+      'NOT_FOUND',
+      'NOT_FOUND',
+    ]);
     expect(printed.slice(before)).toEqual([]);
   });
 
@@ -145,7 +201,12 @@ describe('vgac start without an API key', () => {
     const text = `${ESC}]0;pwned${ESC}\\${ESC}[2K${ESC}[31mI cannot predict${ESC}[0m now\r\u0007\nreason:\tno queue`;
     const before = printed.length;
 
-    const reply = await send(stack.url, { method: 'POST', path, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ response_type: 'ephemeral', text }) });
+    const reply = await send(stack.url, {
+      method: 'POST',
+      path,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ response_type: 'ephemeral', text }),
+    });
 
     expect(reply.status).toBe(200);
     expect(printed.slice(before)).toEqual(['\n  Slack answer → I cannot predict now\nreason:\tno queue\n\n']);
@@ -154,8 +215,17 @@ describe('vgac start without an API key', () => {
   it('a signed slash command gets its answer through the stand-in URL the stack issued', async () => {
     const source = stack.slackSecret;
     if (source?.kind !== 'file') throw new Error(`expected the local secrets file, got ${JSON.stringify(source)}`);
-    const secret = (JSON.parse(await readFile(source.path, 'utf8')) as { slackSigningSecret: string }).slackSigningSecret;
-    const body = new URLSearchParams({ command: '/vgac', text: 'status of eks-prod', user_id: 'U0LOCAL', channel_id: 'C0LOCAL', team_id: 'T0LOCAL', trigger_id: 'local.test.1', response_url: stack.slackResponseUrl }).toString();
+    const secret = (JSON.parse(await readFile(source.path, 'utf8')) as { slackSigningSecret: string })
+      .slackSigningSecret;
+    const body = new URLSearchParams({
+      command: '/vgac',
+      text: 'status of eks-prod',
+      user_id: 'U0LOCAL',
+      channel_id: 'C0LOCAL',
+      team_id: 'T0LOCAL',
+      trigger_id: 'local.test.1',
+      response_url: stack.slackResponseUrl,
+    }).toString();
     const timestamp = Math.floor(Date.now() / 1000);
     const signature = await signSlackRequest(secret, timestamp, body);
     const before = printed.length;
@@ -163,7 +233,11 @@ describe('vgac start without an API key', () => {
     const ack = await send(stack.url, {
       method: 'POST',
       path: '/slack/commands',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': String(timestamp),
+        'x-slack-signature': signature,
+      },
       body,
     });
     const answer = await until('the Slack answer', () => printed.slice(before)[0]);
@@ -179,8 +253,17 @@ describe('vgac start with an API key', () => {
 
   beforeAll(async () => {
     // The same data directory: the clusters registered by the first stack are reused.
-    const config = loadConfig({ VGAC_DATA_DIR: dataDir, VGAC_LOG_LEVEL: 'silent', VGAC_API_KEY: API_KEY }, { httpPort: 0 });
-    stack = await startStack({ config, simulate: false, logger: silent, fallbackPort: false, writeSlackAnswer: () => undefined });
+    const config = loadConfig(
+      { VGAC_DATA_DIR: dataDir, VGAC_LOG_LEVEL: 'silent', VGAC_API_KEY: API_KEY },
+      { httpPort: 0 },
+    );
+    stack = await startStack({
+      config,
+      simulate: false,
+      logger: silent,
+      fallbackPort: false,
+      writeSlackAnswer: () => undefined,
+    });
   }, 120_000);
 
   afterAll(async () => {

@@ -56,14 +56,25 @@ let runtime: LambdaRuntime;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'vgac-route-table-'));
-  const localConfig = loadConfig({ VGAC_DATA_DIR: dataDir, VGAC_LOG_LEVEL: 'silent', VGAC_SLACK_SIGNING_SECRET: SIGNING_SECRET }, { httpPort: 0 });
+  const localConfig = loadConfig(
+    { VGAC_DATA_DIR: dataDir, VGAC_LOG_LEVEL: 'silent', VGAC_SLACK_SIGNING_SECRET: SIGNING_SECRET },
+    { httpPort: 0 },
+  );
   stack = await startStack({ config: localConfig, simulate: false, logger: silent, fallbackPort: false });
   aws = await startTestAws();
-  runtime = createLambdaRuntime(loadConfig({
-    VGAC_MODE: 'aws', VGAC_TABLE: uniqueName('routes'), VGAC_BUCKET: uniqueName('routes'), VGAC_DYNAMODB_ENDPOINT: aws.dynamoEndpoint, VGAC_S3_ENDPOINT: aws.s3Endpoint,
-    VGAC_API_KEY: 'route-table-api-key-0123456789', VGAC_LOG_LEVEL: 'silent', POWERTOOLS_TRACE_ENABLED: 'false',
-    VGAC_AGENTCORE_RUNTIME_ARN: 'arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/vgac_agents-AbCdEf1234',
-  }));
+  runtime = createLambdaRuntime(
+    loadConfig({
+      VGAC_MODE: 'aws',
+      VGAC_TABLE: uniqueName('routes'),
+      VGAC_BUCKET: uniqueName('routes'),
+      VGAC_DYNAMODB_ENDPOINT: aws.dynamoEndpoint,
+      VGAC_S3_ENDPOINT: aws.s3Endpoint,
+      VGAC_API_KEY: 'route-table-api-key-0123456789',
+      VGAC_LOG_LEVEL: 'silent',
+      POWERTOOLS_TRACE_ENABLED: 'false',
+      VGAC_AGENTCORE_RUNTIME_ARN: 'arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/vgac_agents-AbCdEf1234',
+    }),
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -74,10 +85,15 @@ afterAll(async () => {
 });
 
 describe('the route tables of the local server and the Lambda functions', () => {
-  it('the API function serves the local route table minus the local-only stand-in and the Slack function\'s routes', async () => {
+  it("the API function serves the local route table minus the local-only stand-in and the Slack function's routes", async () => {
     const local = routeTable(stack.app);
     const dashboardAssets = await lambdaDashboardAssets();
-    const api = routeTable(createApiApp(runtime, { ...lambdaAgentParts(runtime), ...(dashboardAssets === undefined ? {} : { dashboardAssets }) }).app);
+    const api = routeTable(
+      createApiApp(runtime, {
+        ...lambdaAgentParts(runtime),
+        ...(dashboardAssets === undefined ? {} : { dashboardAssets }),
+      }).app,
+    );
 
     expect(api).toEqual(local.filter((route) => !LOCAL_ONLY.includes(route) && !SLACK_FUNCTION_ONLY(route)));
     // The allow-list names routes that exist: a stale entry would hide nothing and must go.
@@ -85,9 +101,15 @@ describe('the route tables of the local server and the Lambda functions', () => 
     expect(local.filter(SLACK_FUNCTION_ONLY).length).toBeGreaterThan(0);
   });
 
-  it('the Slack function serves the local route table minus the local-only stand-in and the dashboard\'s page', () => {
+  it("the Slack function serves the local route table minus the local-only stand-in and the dashboard's page", () => {
     const local = routeTable(stack.app);
-    const slack = routeTable(createApiApp(runtime, { ...lambdaAgentParts(runtime), slackSigningSecret: SIGNING_SECRET, slackTasks: { enqueue: () => Promise.resolve() } }).app);
+    const slack = routeTable(
+      createApiApp(runtime, {
+        ...lambdaAgentParts(runtime),
+        slackSigningSecret: SIGNING_SECRET,
+        slackTasks: { enqueue: () => Promise.resolve() },
+      }).app,
+    );
 
     expect(slack).toEqual(local.filter((route) => !LOCAL_ONLY.includes(route) && !DASHBOARD_PAGE.includes(route)));
     for (const route of DASHBOARD_PAGE) expect(local, route).toContain(route);
@@ -96,6 +118,8 @@ describe('the route tables of the local server and the Lambda functions', () => 
   it('every runtime serves the AgentCore contract and the dashboard', () => {
     const local = routeTable(stack.app);
 
-    expect(local).toEqual(expect.arrayContaining(['GET /ping', 'POST /invocations', ...DASHBOARD_PAGE, 'GET /api/budget']));
+    expect(local).toEqual(
+      expect.arrayContaining(['GET /ping', 'POST /invocations', ...DASHBOARD_PAGE, 'GET /api/budget']),
+    );
   });
 });

@@ -29,7 +29,9 @@ describe('S3BundleStore on s3rver', () => {
     const clusterId = uniqueName('layout');
 
     await store.putBundle(clusterId, 12, sampleBundle());
-    const listed = await aws.clients.s3.send(new ListObjectsCommand({ Bucket: bucket, Prefix: `clusters/${clusterId}/` }));
+    const listed = await aws.clients.s3.send(
+      new ListObjectsCommand({ Bucket: bucket, Prefix: `clusters/${clusterId}/` }),
+    );
 
     expect(listed.Contents?.map((object) => object.Key)).toEqual([`clusters/${clusterId}/calibrators/12.json`]);
     expect(bundleKey(clusterId, 12)).toBe(`clusters/${clusterId}/calibrators/12.json`);
@@ -47,7 +49,8 @@ describe('S3BundleStore on s3rver', () => {
       { step: 'initialize' },
     );
     const paged = new S3BundleStore({ client: countingClients.s3, bucket, listPageSize: 2 });
-    for (let version = 1; version <= 7; version += 1) await store.putBundle(clusterId, version, sampleBundle(`v${version}`));
+    for (let version = 1; version <= 7; version += 1)
+      await store.putBundle(clusterId, version, sampleBundle(`v${version}`));
 
     const versions = await paged.listVersions(clusterId);
     countingClients.destroy();
@@ -61,7 +64,9 @@ describe('S3BundleStore on s3rver', () => {
     const clusterId = uniqueName('stray');
     await store.putBundle(clusterId, 2, sampleBundle());
     for (const stray of ['notes.txt', '01.json', '3.json.bak', 'x.json']) {
-      await aws.clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: `clusters/${clusterId}/calibrators/${stray}`, Body: '{}' }));
+      await aws.clients.s3.send(
+        new PutObjectCommand({ Bucket: bucket, Key: `clusters/${clusterId}/calibrators/${stray}`, Body: '{}' }),
+      );
     }
 
     const versions = await store.listVersions(clusterId);
@@ -72,7 +77,9 @@ describe('S3BundleStore on s3rver', () => {
   it('getBundle on text that is not JSON throws InvalidBundleError naming the key', async () => {
     const clusterId = uniqueName('corrupt');
     const key = `clusters/${clusterId}/calibrators/1.json`;
-    await aws.clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: '{"schemaVersion": 1, "bundleId": "trunc' }));
+    await aws.clients.s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: key, Body: '{"schemaVersion": 1, "bundleId": "trunc' }),
+    );
 
     const attempt = store.getBundle(clusterId, 1);
 
@@ -83,7 +90,10 @@ describe('S3BundleStore on s3rver', () => {
   it('getBundle on JSON that is not a bundle throws InvalidBundleError naming the key and field', async () => {
     const clusterId = uniqueName('wrong-shape');
     const key = `clusters/${clusterId}/calibrators/4.json`;
-    const broken = { ...sampleBundle(), classifier: { kind: 'logistic', weights: 'not-an-array', intercept: 0, l2: 0 } };
+    const broken = {
+      ...sampleBundle(),
+      classifier: { kind: 'logistic', weights: 'not-an-array', intercept: 0, l2: 0 },
+    };
     await aws.clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(broken) }));
 
     const attempt = store.getBundle(clusterId, 4);

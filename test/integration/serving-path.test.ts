@@ -50,7 +50,9 @@ afterAll(async () => {
 });
 
 /** Counts every command a client sends, by name (reads and writes alike). */
-function countCommands<Input extends object, Output extends object>(stack: MiddlewareStack<Input, Output>): { readonly counts: Record<string, number>; reset(): void } {
+function countCommands<Input extends object, Output extends object>(
+  stack: MiddlewareStack<Input, Output>,
+): { readonly counts: Record<string, number>; reset(): void } {
   const meter = { counts: {} as Record<string, number>, reset: () => void (meter.counts = {}) };
   stack.add(
     (next, context) => (args) => {
@@ -86,17 +88,39 @@ async function registered(learning: LearningDeps, name: string): Promise<string>
 }
 
 function httpDeps(learning: LearningDeps): HttpDeps {
-  return { learning, observer: scriptedObserver(), clock: systemClock, settings: { apiKey: undefined, corsOrigin: undefined } };
+  return {
+    learning,
+    observer: scriptedObserver(),
+    clock: systemClock,
+    settings: { apiKey: undefined, corsOrigin: undefined },
+  };
 }
 
-async function post(fetchOf: (request: Request) => Response | Promise<Response>, base: string, path: string, body: unknown): Promise<{ status: number; body: Json }> {
-  const response = await fetchOf(new Request(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+async function post(
+  fetchOf: (request: Request) => Response | Promise<Response>,
+  base: string,
+  path: string,
+  body: unknown,
+): Promise<{ status: number; body: Json }> {
+  const response = await fetchOf(
+    new Request(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }),
+  );
   return { status: response.status, body: (await response.json()) as Json };
 }
 
 /** Folds in the background as `vgac start` wires them. */
-function withBackgroundFolds(learning: LearningDeps): { readonly learning: LearningDeps; readonly folds: BackgroundFolds } {
-  const folds = new BackgroundFolds({ fold: (clusterId) => foldPendingOutcomes(learning, { clusterId, nowMs: Date.now() }), logger: learning.logger });
+function withBackgroundFolds(learning: LearningDeps): {
+  readonly learning: LearningDeps;
+  readonly folds: BackgroundFolds;
+} {
+  const folds = new BackgroundFolds({
+    fold: (clusterId) => foldPendingOutcomes(learning, { clusterId, nowMs: Date.now() }),
+    logger: learning.logger,
+  });
   return { learning: { ...learning, folds }, folds };
 }
 
@@ -119,7 +143,11 @@ describe('reads that need no round trip make none', () => {
     dynamoCalls.reset();
     s3Calls.reset();
 
-    const answers = await Promise.all(Array.from({ length: 50 }, (_, index) => post(fetchOf, 'http://localhost', '/api/predict/wait', { ...job, gpus: 1 + (index % 8) })));
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, index) =>
+        post(fetchOf, 'http://localhost', '/api/predict/wait', { ...job, gpus: 1 + (index % 8) }),
+      ),
+    );
     expect(answers.map((answer) => answer.status)).toEqual(Array.from({ length: 50 }, () => 200));
     expect(dynamoCalls.counts).toEqual({});
     expect(s3Calls.counts).toEqual({});
@@ -136,18 +164,36 @@ describe('exactly-once learning state over HTTP', () => {
   it('400 concurrent deliveries of 200 outcomes (each twice), folded in the background, are each counted once', async () => {
     const base = withBackgroundFolds(learningOn(ownClients()));
     const clusterId = await registered(base.learning, 'burst');
-    const server = await startHttpServer(createHttpApp(httpDeps(base.learning)), { host: '127.0.0.1', port: 0, acceptedHosts: 'loopback' });
+    const server = await startHttpServer(createHttpApp(httpDeps(base.learning)), {
+      host: '127.0.0.1',
+      port: 0,
+      acceptedHosts: 'loopback',
+    });
     try {
       const jobIds = Array.from({ length: 200 }, (_, index) => `job-${index}`);
       for (let start = 0; start < jobIds.length; start += 25) {
-        const stored = await Promise.all(jobIds.slice(start, start + 25).map((jobId, index) => post(fetch, server.url, '/api/predict/wait', { cluster_id: clusterId, job_id: jobId, gpus: 1 + (index % 8) })));
+        const stored = await Promise.all(
+          jobIds
+            .slice(start, start + 25)
+            .map((jobId, index) =>
+              post(fetch, server.url, '/api/predict/wait', {
+                cluster_id: clusterId,
+                job_id: jobId,
+                gpus: 1 + (index % 8),
+              }),
+            ),
+        );
         expect(stored.every((answer) => answer.status === 200)).toBe(true);
       }
       // Every wait differs, so the learning state's wait window shows each outcome, once.
       const waits = jobIds.map((_, index) => 30 + index * 5);
-      const deliveries = jobIds.flatMap((jobId, index) => [0, 1].map(() => ({ cluster_id: clusterId, job_id: jobId, wait_seconds: waits[index] })));
+      const deliveries = jobIds.flatMap((jobId, index) =>
+        [0, 1].map(() => ({ cluster_id: clusterId, job_id: jobId, wait_seconds: waits[index] })),
+      );
 
-      const answers = await Promise.all(deliveries.map((delivery) => post(fetch, server.url, '/api/outcomes', delivery)));
+      const answers = await Promise.all(
+        deliveries.map((delivery) => post(fetch, server.url, '/api/outcomes', delivery)),
+      );
       await base.folds.drain();
 
       expect(answers.filter((answer) => answer.status === 201 && answer.body.status === 'recorded')).toHaveLength(200);
@@ -157,7 +203,9 @@ describe('exactly-once learning state over HTTP', () => {
       const record = await direct.learning.load(clusterId);
       expect(record?.totalOutcomes).toBe(200);
       expect(record?.state.outcomes).toBe(200);
-      expect([...(record?.foldedJobKeys ?? [])].sort()).toEqual(jobIds.map((jobId) => foldedJobKey(jobId, sha256Hex)).sort());
+      expect([...(record?.foldedJobKeys ?? [])].sort()).toEqual(
+        jobIds.map((jobId) => foldedJobKey(jobId, sha256Hex)).sort(),
+      );
       expect([...(record?.wait.waitsSeconds ?? [])].sort((left, right) => left - right)).toEqual(waits);
       expect((await direct.calibration.current(clusterId))?.totalOutcomes).toBe(200);
       expect(await direct.learning.pending(clusterId, 10)).toEqual([]);
@@ -186,7 +234,15 @@ describe('no wedged job ids', () => {
     const fetchOf = (request: Request) => app.fetch(request);
     const direct = dynamoLearningStores(aws.clients.dynamo, tableName);
     const totalOutcomes = async () => (await direct.learning.load(clusterId))?.totalOutcomes;
-    expect((await post(fetchOf, 'http://localhost', '/api/predict/wait', { cluster_id: clusterId, job_id: 'job-1', gpus: 2 })).status).toBe(200);
+    expect(
+      (
+        await post(fetchOf, 'http://localhost', '/api/predict/wait', {
+          cluster_id: clusterId,
+          job_id: 'job-1',
+          gpus: 2,
+        })
+      ).status,
+    ).toBe(200);
     const outcome = { cluster_id: clusterId, job_id: 'job-1', wait_seconds: 900 };
 
     // The fault: every attempt of the inbox put (the SDK tries three times) is refused unapplied.

@@ -40,17 +40,38 @@ beforeAll(async () => {
   stack = await startHttpStack();
   slackApi = await startSlackApiServer();
   config = loadConfig(
-    { VGAC_SLACK_SIGNING_SECRET: SECRET, VGAC_SLACK_BOT_TOKEN: BOT_TOKEN, VGAC_SLACK_API_URL: slackApi.apiUrl, VGAC_SLACK_CHANNEL: ESCALATION_CHANNEL },
+    {
+      VGAC_SLACK_SIGNING_SECRET: SECRET,
+      VGAC_SLACK_BOT_TOKEN: BOT_TOKEN,
+      VGAC_SLACK_API_URL: slackApi.apiUrl,
+      VGAC_SLACK_CHANNEL: ESCALATION_CHANNEL,
+    },
     { table: stack.tableName },
   );
-  const runtime: Runtime = { config, clients: stack.aws.clients, learning: stack.learning, logger: stack.logger, endpoints: undefined, hash: sha256Hex, close: () => Promise.resolve() };
+  const runtime: Runtime = {
+    config,
+    clients: stack.aws.clients,
+    learning: stack.learning,
+    logger: stack.logger,
+    endpoints: undefined,
+    hash: sha256Hex,
+    close: () => Promise.resolve(),
+  };
   const agents = createAgentWiring(runtime, { observer: stack.observer, actions: stack.actions });
   slackApp = createSlackApp(runtime, {
-    ask: createCopilot({ learning: agents.deps.learning, runtime: inProcessAgentRuntime(agents.deps, () => fixedClock.nowMs()) }),
-    decideEscalation: (request) => decideEscalation({ escalations: stack.escalations, actions: stack.actions, logger: stack.logger }, request),
+    ask: createCopilot({
+      learning: agents.deps.learning,
+      runtime: inProcessAgentRuntime(agents.deps, () => fixedClock.nowMs()),
+    }),
+    decideEscalation: (request) =>
+      decideEscalation({ escalations: stack.escalations, actions: stack.actions, logger: stack.logger }, request),
     clock: fixedClock,
   });
-  server = await startHttpServer(createHttpApp(stack.deps({}, { slack: slackApp.routes })), { host: '127.0.0.1', port: 0, acceptedHosts: AcceptedHosts.loopback });
+  server = await startHttpServer(createHttpApp(stack.deps({}, { slack: slackApp.routes })), {
+    host: '127.0.0.1',
+    port: 0,
+    acceptedHosts: AcceptedHosts.loopback,
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -60,7 +81,17 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function signedPost(path: string, body: string, contentType: string, options: { timestampSeconds?: number; signedBody?: string; headers?: Record<string, string>; unsigned?: boolean } = {}): Promise<Response> {
+async function signedPost(
+  path: string,
+  body: string,
+  contentType: string,
+  options: {
+    timestampSeconds?: number;
+    signedBody?: string;
+    headers?: Record<string, string>;
+    unsigned?: boolean;
+  } = {},
+): Promise<Response> {
   const timestamp = options.timestampSeconds ?? NOW_SECONDS;
   const signature = await signSlackRequest(SECRET, timestamp, options.signedBody ?? body);
   const headers: Record<string, string> = { 'content-type': contentType, ...options.headers };
@@ -74,7 +105,16 @@ async function signedPost(path: string, body: string, contentType: string, optio
 const FORM = 'application/x-www-form-urlencoded';
 
 function slashBody(text: string, responseId: string, triggerId: string): string {
-  return new URLSearchParams({ token: 'legacy', team_id: 'T0TEAM', channel_id: 'C0CHAN', user_id: 'U0ASKER', command: '/vgac', text, response_url: slackApi.responseUrl(responseId), trigger_id: triggerId }).toString();
+  return new URLSearchParams({
+    token: 'legacy',
+    team_id: 'T0TEAM',
+    channel_id: 'C0CHAN',
+    user_id: 'U0ASKER',
+    command: '/vgac',
+    text,
+    response_url: slackApi.responseUrl(responseId),
+    trigger_id: triggerId,
+  }).toString();
 }
 
 function responsesTo(id: string) {
@@ -87,7 +127,9 @@ describe('slash command /vgac', () => {
 
     const first = await signedPost('/slack/commands', body, FORM);
     const firstBody = (await first.json()) as Record<string, unknown>;
-    const retried = await signedPost('/slack/commands', body, FORM, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } });
+    const retried = await signedPost('/slack/commands', body, FORM, {
+      headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' },
+    });
     const retriedText = await retried.text();
     await slackApp.drain();
 
@@ -103,7 +145,11 @@ describe('slash command /vgac', () => {
   });
 
   it('says it did not understand "/vgac hello" and "what is the meaning of life" (with example questions) instead of answering about a cluster', async () => {
-    await signedPost('/slack/commands', slashBody('when will my 2-GPU job start on eks-prod?', 'cmd-before', '7777.1111.dddd'), FORM);
+    await signedPost(
+      '/slack/commands',
+      slashBody('when will my 2-GPU job start on eks-prod?', 'cmd-before', '7777.1111.dddd'),
+      FORM,
+    );
     await slackApp.drain();
     await signedPost('/slack/commands', slashBody('hello', 'cmd-hello', '7777.2222.dddd'), FORM);
     await signedPost('/slack/commands', slashBody('what is the meaning of life', 'cmd-life', '7777.3333.dddd'), FORM);
@@ -112,7 +158,9 @@ describe('slash command /vgac', () => {
     for (const id of ['cmd-hello', 'cmd-life']) {
       const delivered = responsesTo(id);
       expect(delivered).toHaveLength(1);
-      expect(delivered[0]?.body.text).toMatch(/^I did not understand the question: .* Ask e\.g\. "when will my 4-GPU job start on [^"]+\?" or "status of [^"]+"\.$/);
+      expect(delivered[0]?.body.text).toMatch(
+        /^I did not understand the question: .* Ask e\.g\. "when will my 4-GPU job start on [^"]+\?" or "status of [^"]+"\.$/,
+      );
       expect(delivered[0]?.body.text).not.toMatch(/life|still learning/);
     }
   });
@@ -133,10 +181,17 @@ describe('signature verification', () => {
     const body = slashBody(question, 'cmd-bad', '5555.6666.cccc');
     const before = stack.logger.lines.length;
 
-    const tampered = await signedPost('/slack/commands', body, FORM, { signedBody: body.replace('secret-marker', 'other') });
+    const tampered = await signedPost('/slack/commands', body, FORM, {
+      signedBody: body.replace('secret-marker', 'other'),
+    });
     const stale = await signedPost('/slack/commands', body, FORM, { timestampSeconds: NOW_SECONDS - 301 });
     const unsigned = await signedPost('/slack/commands', body, FORM, { unsigned: true });
-    const forgedEvent = await signedPost('/slack/events', JSON.stringify({ type: 'url_verification', challenge: 'abc' }), 'application/json', { signedBody: '{}' });
+    const forgedEvent = await signedPost(
+      '/slack/events',
+      JSON.stringify({ type: 'url_verification', challenge: 'abc' }),
+      'application/json',
+      { signedBody: '{}' },
+    );
     await slackApp.drain();
 
     expect([tampered.status, stale.status, unsigned.status, forgedEvent.status]).toEqual([401, 401, 401, 401]);
@@ -149,10 +204,20 @@ describe('signature verification', () => {
 
 describe('Events API', () => {
   it('answers the url_verification challenge', async () => {
-    const response = await signedPost('/slack/events', JSON.stringify({ token: 'legacy', type: 'url_verification', challenge: 'challenge-3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P' }), 'application/json');
+    const response = await signedPost(
+      '/slack/events',
+      JSON.stringify({
+        token: 'legacy',
+        type: 'url_verification',
+        challenge: 'challenge-3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P',
+      }),
+      'application/json',
+    );
 
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ challenge: 'challenge-3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P' });
+    expect(await response.json()).toEqual({
+      challenge: 'challenge-3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P',
+    });
   });
 
   it('answers an app mention in its thread once, however often Slack retries the event', async () => {
@@ -163,13 +228,24 @@ describe('Events API', () => {
       type: 'event_callback',
       event_id: 'Ev0MENTION1',
       event_time: NOW_SECONDS,
-      event: { type: 'app_mention', user: 'U0ASKER', text: '<@U0VGACBOT> status of eks-prod', ts: '1700000000.000100', channel: 'C0MENTION', event_ts: '1700000000.000100' },
+      event: {
+        type: 'app_mention',
+        user: 'U0ASKER',
+        text: '<@U0VGACBOT> status of eks-prod',
+        ts: '1700000000.000100',
+        channel: 'C0MENTION',
+        event_ts: '1700000000.000100',
+      },
     });
 
     const responses = [
       await signedPost('/slack/events', event, 'application/json'),
-      await signedPost('/slack/events', event, 'application/json', { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } }),
-      await signedPost('/slack/events', event, 'application/json', { headers: { 'x-slack-retry-num': '2', 'x-slack-retry-reason': 'http_timeout' } }),
+      await signedPost('/slack/events', event, 'application/json', {
+        headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' },
+      }),
+      await signedPost('/slack/events', event, 'application/json', {
+        headers: { 'x-slack-retry-num': '2', 'x-slack-retry-reason': 'http_timeout' },
+      }),
     ];
     await slackApp.drain();
 
@@ -185,7 +261,14 @@ describe('Events API', () => {
       team_id: 'T0TEAM',
       type: 'event_callback',
       event_id: 'Ev0BOT1',
-      event: { type: 'app_mention', user: 'U0VGACBOT', bot_id: 'B0VGAC', text: '<@U0VGACBOT> status of eks-prod', ts: '1700000000.000200', channel: 'C0BOTLOOP' },
+      event: {
+        type: 'app_mention',
+        user: 'U0VGACBOT',
+        bot_id: 'B0VGAC',
+        text: '<@U0VGACBOT> status of eks-prod',
+        ts: '1700000000.000200',
+        channel: 'C0BOTLOOP',
+      },
     });
 
     const response = await signedPost('/slack/events', event, 'application/json');
@@ -199,19 +282,42 @@ describe('Events API', () => {
 describe('escalations in Slack', () => {
   it('posts an escalation with Approve / Reject buttons, each behind a confirmation dialog, to the escalation channel', async () => {
     // The notifier the agents get where Slack is configured (start-stack.ts).
-    await slackChannelNotifier(config)?.notify({ subject: 'Escalation on eks-prod', text: 'requeue job j-2?', clusterId: KNOWN_CLUSTER, escalationId: 'esc-notice-1' });
+    await slackChannelNotifier(config)?.notify({
+      subject: 'Escalation on eks-prod',
+      text: 'requeue job j-2?',
+      clusterId: KNOWN_CLUSTER,
+      escalationId: 'esc-notice-1',
+    });
 
     const post = slackApi.posts.find((candidate) => candidate.channel === ESCALATION_CHANNEL);
-    const actions = (post?.blocks as { type: string; elements?: { action_id: string; value: string; confirm?: { confirm: { text: string }; deny: { text: string } } }[] }[]).find((block) => block.type === 'actions');
+    const actions = (
+      post?.blocks as {
+        type: string;
+        elements?: {
+          action_id: string;
+          value: string;
+          confirm?: { confirm: { text: string }; deny: { text: string } };
+        }[];
+      }[]
+    ).find((block) => block.type === 'actions');
     expect(actions?.elements?.map((element) => [element.action_id, element.value])).toEqual([
       ['vgac_escalation_approve', `${KNOWN_CLUSTER}/esc-notice-1`],
       ['vgac_escalation_reject', `${KNOWN_CLUSTER}/esc-notice-1`],
     ]);
-    expect(actions?.elements?.map((element) => [element.confirm?.confirm.text, element.confirm?.deny.text])).toEqual([['Approve', 'Cancel'], ['Reject', 'Cancel']]);
+    expect(actions?.elements?.map((element) => [element.confirm?.confirm.text, element.confirm?.deny.text])).toEqual([
+      ['Approve', 'Cancel'],
+      ['Reject', 'Cancel'],
+    ]);
   });
 
   it('Approve executes the action once through ClusterActions and stores who decided and when; a later click is told it was decided', async () => {
-    await stack.escalations.create(sampleEscalation({ escalationId: 'esc-slack-1', jobId: 'j-slack-1', action: { kind: 'requeue', clusterId: KNOWN_CLUSTER, jobId: 'j-slack-1', reason: 'long wait' } }));
+    await stack.escalations.create(
+      sampleEscalation({
+        escalationId: 'esc-slack-1',
+        jobId: 'j-slack-1',
+        action: { kind: 'requeue', clusterId: KNOWN_CLUSTER, jobId: 'j-slack-1', reason: 'long wait' },
+      }),
+    );
     const click = (actionId: string, triggerId: string, responseId: string, userId: string) =>
       new URLSearchParams({
         payload: JSON.stringify({
@@ -219,17 +325,35 @@ describe('escalations in Slack', () => {
           user: { id: userId, username: 'someone' },
           trigger_id: triggerId,
           response_url: slackApi.responseUrl(responseId),
-          actions: [{ action_id: actionId, block_id: 'escalation', value: `${KNOWN_CLUSTER}/esc-slack-1`, type: 'button', action_ts: '1700000000.1' }],
+          actions: [
+            {
+              action_id: actionId,
+              block_id: 'escalation',
+              value: `${KNOWN_CLUSTER}/esc-slack-1`,
+              type: 'button',
+              action_ts: '1700000000.1',
+            },
+          ],
         }),
       }).toString();
 
-    const approve = await signedPost('/slack/interactions', click('vgac_escalation_approve', 'trig-approve-1', 'act-1', 'U0APPROVER'), FORM);
+    const approve = await signedPost(
+      '/slack/interactions',
+      click('vgac_escalation_approve', 'trig-approve-1', 'act-1', 'U0APPROVER'),
+      FORM,
+    );
     await slackApp.drain();
-    const reject = await signedPost('/slack/interactions', click('vgac_escalation_reject', 'trig-reject-1', 'act-2', 'U0LATECOMER'), FORM);
+    const reject = await signedPost(
+      '/slack/interactions',
+      click('vgac_escalation_reject', 'trig-reject-1', 'act-2', 'U0LATECOMER'),
+      FORM,
+    );
     await slackApp.drain();
 
     expect([approve.status, reject.status]).toEqual([200, 200]);
-    expect(stack.actions.executed.filter((action) => action.jobId === 'j-slack-1')).toEqual([{ kind: 'requeue', clusterId: KNOWN_CLUSTER, jobId: 'j-slack-1', reason: 'long wait' }]);
+    expect(stack.actions.executed.filter((action) => action.jobId === 'j-slack-1')).toEqual([
+      { kind: 'requeue', clusterId: KNOWN_CLUSTER, jobId: 'j-slack-1', reason: 'long wait' },
+    ]);
     const stored = await stack.escalations.get(KNOWN_CLUSTER, 'esc-slack-1');
     expect(stored).toMatchObject({ status: 'executed', decidedBy: 'slack:U0APPROVER', decidedAtMs: NOW_MS });
     const [approved] = responsesTo('act-1');
@@ -243,11 +367,22 @@ describe('escalations in Slack', () => {
 /** A signed Slack request for an in-process app (`app.request`). */
 async function signedRequest(path: string, body: string, contentType: string): Promise<[string, RequestInit]> {
   const signature = await signSlackRequest(SECRET, NOW_SECONDS, body);
-  return [path, { method: 'POST', headers: { 'content-type': contentType, 'x-slack-request-timestamp': String(NOW_SECONDS), 'x-slack-signature': signature }, body }];
+  return [
+    path,
+    {
+      method: 'POST',
+      headers: {
+        'content-type': contentType,
+        'x-slack-request-timestamp': String(NOW_SECONDS),
+        'x-slack-signature': signature,
+      },
+      body,
+    },
+  ];
 }
 
 describe('a delivery whose work cannot be queued', () => {
-  it('answers 503 and releases its claim, so Slack\'s retry is processed rather than dropped as a duplicate', async () => {
+  it("answers 503 and releases its claim, so Slack's retry is processed rather than dropped as a duplicate", async () => {
     const enqueued: SlackTask[] = [];
     let failNext = true;
     const flakyQueue: TaskQueue<SlackTask> = {
@@ -260,7 +395,13 @@ describe('a delivery whose work cannot be queued', () => {
         return Promise.resolve();
       },
     };
-    const routes = createSlackRoutes({ signingSecret: SECRET, once: new DynamoOnceGuard({ client: stack.aws.clients.dynamo, tableName: stack.tableName }), tasks: flakyQueue, clock: fixedClock, logger: stack.logger });
+    const routes = createSlackRoutes({
+      signingSecret: SECRET,
+      once: new DynamoOnceGuard({ client: stack.aws.clients.dynamo, tableName: stack.tableName }),
+      tasks: flakyQueue,
+      clock: fixedClock,
+      logger: stack.logger,
+    });
     const body = slashBody('when will my 2-GPU job start on eks-prod?', 'cmd-flaky', '7777.8888.dddd');
 
     const first = await routes.request(...(await signedRequest('/commands', body, FORM)));
@@ -271,7 +412,9 @@ describe('a delivery whose work cannot be queued', () => {
     expect(retried.status).toBe(200);
     expect(await retried.json()).toEqual({ response_type: 'ephemeral', text: 'Working on it…' });
     expect(await again.text()).toBe('');
-    expect(enqueued.map((task) => task.kind === 'command' && task.responseUrl)).toEqual([slackApi.responseUrl('cmd-flaky')]);
+    expect(enqueued.map((task) => task.kind === 'command' && task.responseUrl)).toEqual([
+      slackApi.responseUrl('cmd-flaky'),
+    ]);
   });
 
   it('DynamoOnceGuard.release frees only the claim made at the given instant', async () => {
@@ -292,23 +435,45 @@ describe('a delivery whose work cannot be queued', () => {
 
 describe('Slack escalation approvers (VGAC_SLACK_APPROVERS)', () => {
   it('without a list anyone may decide, and start-up logs a warning saying so', () => {
-    expect(stack.logger.lines.some((line) => line.level === 'warn' && line.event === 'slack.approvers_unrestricted')).toBe(true);
+    expect(
+      stack.logger.lines.some((line) => line.level === 'warn' && line.event === 'slack.approvers_unrestricted'),
+    ).toBe(true);
   });
 
-  it('a click by someone not on the list gets an ephemeral refusal and leaves the escalation untouched; an approver\'s click decides it', async () => {
+  it("a click by someone not on the list gets an ephemeral refusal and leaves the escalation untouched; an approver's click decides it", async () => {
     const config = loadConfig(
-      { VGAC_SLACK_SIGNING_SECRET: SECRET, VGAC_SLACK_BOT_TOKEN: BOT_TOKEN, VGAC_SLACK_API_URL: slackApi.apiUrl, VGAC_SLACK_APPROVERS: 'U0BOSS, U0DEPUTY' },
+      {
+        VGAC_SLACK_SIGNING_SECRET: SECRET,
+        VGAC_SLACK_BOT_TOKEN: BOT_TOKEN,
+        VGAC_SLACK_API_URL: slackApi.apiUrl,
+        VGAC_SLACK_APPROVERS: 'U0BOSS, U0DEPUTY',
+      },
       { table: stack.tableName },
     );
-    const runtime: Runtime = { config, clients: stack.aws.clients, learning: stack.learning, logger: stack.logger, endpoints: undefined, hash: sha256Hex, close: () => Promise.resolve() };
+    const runtime: Runtime = {
+      config,
+      clients: stack.aws.clients,
+      learning: stack.learning,
+      logger: stack.logger,
+      endpoints: undefined,
+      hash: sha256Hex,
+      close: () => Promise.resolve(),
+    };
     const warningsBefore = stack.logger.lines.filter((line) => line.event === 'slack.approvers_unrestricted').length;
     const guarded = createSlackApp(runtime, {
       ask: () => Promise.resolve({ text: 'unused' }),
-      decideEscalation: (request) => decideEscalation({ escalations: stack.escalations, actions: stack.actions, logger: stack.logger }, request),
+      decideEscalation: (request) =>
+        decideEscalation({ escalations: stack.escalations, actions: stack.actions, logger: stack.logger }, request),
       clock: fixedClock,
     });
     const warningsAfter = stack.logger.lines.filter((line) => line.event === 'slack.approvers_unrestricted').length;
-    await stack.escalations.create(sampleEscalation({ escalationId: 'esc-approvers-1', jobId: 'j-approvers-1', action: { kind: 'requeue', clusterId: KNOWN_CLUSTER, jobId: 'j-approvers-1', reason: 'long wait' } }));
+    await stack.escalations.create(
+      sampleEscalation({
+        escalationId: 'esc-approvers-1',
+        jobId: 'j-approvers-1',
+        action: { kind: 'requeue', clusterId: KNOWN_CLUSTER, jobId: 'j-approvers-1', reason: 'long wait' },
+      }),
+    );
     const click = (userId: string, triggerId: string, responseId: string) =>
       new URLSearchParams({
         payload: JSON.stringify({
@@ -316,14 +481,26 @@ describe('Slack escalation approvers (VGAC_SLACK_APPROVERS)', () => {
           user: { id: userId, username: 'someone' },
           trigger_id: triggerId,
           response_url: slackApi.responseUrl(responseId),
-          actions: [{ action_id: 'vgac_escalation_approve', block_id: 'escalation', value: `${KNOWN_CLUSTER}/esc-approvers-1`, type: 'button', action_ts: '1700000000.2' }],
+          actions: [
+            {
+              action_id: 'vgac_escalation_approve',
+              block_id: 'escalation',
+              value: `${KNOWN_CLUSTER}/esc-approvers-1`,
+              type: 'button',
+              action_ts: '1700000000.2',
+            },
+          ],
         }),
       }).toString();
 
-    const stranger = await guarded.routes.request(...(await signedRequest('/interactions', click('U0STRANGER', 'trig-stranger', 'act-stranger'), FORM)));
+    const stranger = await guarded.routes.request(
+      ...(await signedRequest('/interactions', click('U0STRANGER', 'trig-stranger', 'act-stranger'), FORM)),
+    );
     await guarded.drain();
     const untouched = await stack.escalations.get(KNOWN_CLUSTER, 'esc-approvers-1');
-    const boss = await guarded.routes.request(...(await signedRequest('/interactions', click('U0BOSS', 'trig-boss', 'act-boss'), FORM)));
+    const boss = await guarded.routes.request(
+      ...(await signedRequest('/interactions', click('U0BOSS', 'trig-boss', 'act-boss'), FORM)),
+    );
     await guarded.drain();
     const decided = await stack.escalations.get(KNOWN_CLUSTER, 'esc-approvers-1');
 
@@ -331,8 +508,14 @@ describe('Slack escalation approvers (VGAC_SLACK_APPROVERS)', () => {
     expect([stranger.status, boss.status]).toEqual([200, 200]);
     expect(untouched?.status).toBe('pending');
     expect(untouched?.decidedBy).toBeNull();
-    expect(responsesTo('act-stranger').map((response) => [response.body.response_type, response.body.text])).toEqual([['ephemeral', NOT_AN_APPROVER]]);
-    expect(stack.logger.lines.some((line) => line.event === 'slack.approval_refused' && line.fields.by === 'slack:U0STRANGER')).toBe(true);
+    expect(responsesTo('act-stranger').map((response) => [response.body.response_type, response.body.text])).toEqual([
+      ['ephemeral', NOT_AN_APPROVER],
+    ]);
+    expect(
+      stack.logger.lines.some(
+        (line) => line.event === 'slack.approval_refused' && line.fields.by === 'slack:U0STRANGER',
+      ),
+    ).toBe(true);
     expect(decided).toMatchObject({ status: 'executed', decidedBy: 'slack:U0BOSS' });
   });
 });

@@ -16,7 +16,9 @@ interface ScriptedAnswer {
 }
 
 /** Answers chat.postMessage from a script (the last answer repeats) and counts requests. */
-async function scriptedSlack(answers: ScriptedAnswer[]): Promise<{ apiUrl: string; requests: () => number; close: () => Promise<void> }> {
+async function scriptedSlack(
+  answers: ScriptedAnswer[],
+): Promise<{ apiUrl: string; requests: () => number; close: () => Promise<void> }> {
   let requests = 0;
   const server: Server = createServer((request, response) => {
     request.resume();
@@ -32,7 +34,11 @@ async function scriptedSlack(answers: ScriptedAnswer[]): Promise<{ apiUrl: strin
   return {
     apiUrl: `http://127.0.0.1:${port}/api`,
     requests: () => requests,
-    close: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -71,7 +77,9 @@ describe('FetchSlackChatReplies', () => {
   it('post without a bot token is refused before any request', async () => {
     const replies = new FetchSlackChatReplies({ botToken: undefined, apiUrl: slack.apiUrl });
 
-    await expect(replies.post('C0NOTOKEN', { text: 'x' })).rejects.toThrow('Slack bot token is not configured: cannot post messages');
+    await expect(replies.post('C0NOTOKEN', { text: 'x' })).rejects.toThrow(
+      'Slack bot token is not configured: cannot post messages',
+    );
     expect(slack.posts.filter((post) => post.channel === 'C0NOTOKEN')).toEqual([]);
   });
 
@@ -81,7 +89,11 @@ describe('FetchSlackChatReplies', () => {
       { status: 200, body: '{"ok":true,"channel":"C1","ts":"1.2"}' },
     ]);
     const waits: number[] = [];
-    const replies = new FetchSlackChatReplies({ botToken: 'xoxb-1', apiUrl: server.apiUrl, sleep: (ms) => Promise.resolve(void waits.push(ms)) });
+    const replies = new FetchSlackChatReplies({
+      botToken: 'xoxb-1',
+      apiUrl: server.apiUrl,
+      sleep: (ms) => Promise.resolve(void waits.push(ms)),
+    });
 
     await replies.post('C1', { text: 'x' });
     await server.close();
@@ -93,7 +105,12 @@ describe('FetchSlackChatReplies', () => {
   it('post gives up after the configured retries of a 5xx, with doubling waits', async () => {
     const server = await scriptedSlack([{ status: 503, body: 'unavailable' }]);
     const waits: number[] = [];
-    const replies = new FetchSlackChatReplies({ botToken: 'xoxb-1', apiUrl: server.apiUrl, retries: 2, sleep: (ms) => Promise.resolve(void waits.push(ms)) });
+    const replies = new FetchSlackChatReplies({
+      botToken: 'xoxb-1',
+      apiUrl: server.apiUrl,
+      retries: 2,
+      sleep: (ms) => Promise.resolve(void waits.push(ms)),
+    });
 
     const attempt = replies.post('C1', { text: 'x' });
 
@@ -103,7 +120,7 @@ describe('FetchSlackChatReplies', () => {
     expect(waits).toEqual([200, 400]);
   });
 
-  it('post fails at once with Slack\'s error code on ok:false, never naming the token', async () => {
+  it("post fails at once with Slack's error code on ok:false, never naming the token", async () => {
     const server = await scriptedSlack([{ status: 200, body: '{"ok":false,"error":"channel_not_found"}' }]);
     const replies = new FetchSlackChatReplies({ botToken: 'xoxb-secret-token', apiUrl: server.apiUrl });
 

@@ -28,14 +28,28 @@ beforeAll(async () => {
   [aws, slackApi] = await Promise.all([startTestAws(), startSlackApiServer()]);
   const table = uniqueName('jobbutton');
   await ensureTable(aws.clients.dynamo, table);
-  const config = loadConfig({ VGAC_SLACK_SIGNING_SECRET: SECRET, VGAC_SLACK_BOT_TOKEN: 'xoxb-test-token', VGAC_SLACK_API_URL: slackApi.apiUrl, VGAC_SLACK_APPROVERS: 'U0BOSS' }, { table });
-  slackApp = createSlackApp({ config, clients: aws.clients, logger: quiet }, {
-    ask: (question) => {
-      asked.push(question);
-      return Promise.resolve({ text: 'OK: I will send you a direct message when job 12345 on slurm-hpc starts.', clusterId: 'slurm-hpc' });
+  const config = loadConfig(
+    {
+      VGAC_SLACK_SIGNING_SECRET: SECRET,
+      VGAC_SLACK_BOT_TOKEN: 'xoxb-test-token',
+      VGAC_SLACK_API_URL: slackApi.apiUrl,
+      VGAC_SLACK_APPROVERS: 'U0BOSS',
     },
-    clock: fixedClock,
-  });
+    { table },
+  );
+  slackApp = createSlackApp(
+    { config, clients: aws.clients, logger: quiet },
+    {
+      ask: (question) => {
+        asked.push(question);
+        return Promise.resolve({
+          text: 'OK: I will send you a direct message when job 12345 on slurm-hpc starts.',
+          clusterId: 'slurm-hpc',
+        });
+      },
+      clock: fixedClock,
+    },
+  );
 });
 
 afterAll(async () => {
@@ -51,13 +65,19 @@ async function click(value: string, triggerId: string, responseId: string): Prom
       user: { id: 'U0ALICE', username: 'alice' },
       trigger_id: triggerId,
       response_url: slackApi.responseUrl(responseId),
-      actions: [{ action_id: JOB_NOTIFY_ACTION, block_id: `job:${value}`, value, type: 'button', action_ts: '1700000000.3' }],
+      actions: [
+        { action_id: JOB_NOTIFY_ACTION, block_id: `job:${value}`, value, type: 'button', action_ts: '1700000000.3' },
+      ],
     }),
   }).toString();
   const signature = await signSlackRequest(SECRET, NOW_MS / 1000, body);
   return slackApp.routes.request('/interactions', {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(NOW_MS / 1000), 'x-slack-signature': signature },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(NOW_MS / 1000),
+      'x-slack-signature': signature,
+    },
     body,
   });
 }
@@ -70,10 +90,14 @@ describe('the Notify me button', () => {
     await slackApp.drain();
 
     expect([first.status, retried.status, malformed.status]).toEqual([200, 200, 200]);
-    expect(asked.map((question) => [question.text, question.askedBy])).toEqual([['notify me when 12345 starts on slurm-hpc', 'slack:U0ALICE']]);
-    expect(slackApi.responses.filter((response) => response.id === 'notify-1').map((response) => [response.body.response_type, response.body.text])).toEqual([
-      ['ephemeral', 'OK: I will send you a direct message when job 12345 on slurm-hpc starts.'],
+    expect(asked.map((question) => [question.text, question.askedBy])).toEqual([
+      ['notify me when 12345 starts on slurm-hpc', 'slack:U0ALICE'],
     ]);
+    expect(
+      slackApi.responses
+        .filter((response) => response.id === 'notify-1')
+        .map((response) => [response.body.response_type, response.body.text]),
+    ).toEqual([['ephemeral', 'OK: I will send you a direct message when job 12345 on slurm-hpc starts.']]);
     expect(slackApi.responses.filter((response) => response.id === 'notify-2')).toEqual([]);
   });
 });

@@ -50,7 +50,11 @@ let agentStderr = '';
  */
 function serve(port: number): Promise<ApiServer> {
   return new Promise((resolve, reject) => {
-    const node = serveNode({ fetch: createHttpApp(stack.deps({ apiKey: API_KEY })).fetch, hostname: '127.0.0.1', port }) as Server;
+    const node = serveNode({
+      fetch: createHttpApp(stack.deps({ apiKey: API_KEY })).fetch,
+      hostname: '127.0.0.1',
+      port,
+    }) as Server;
     node.once('error', reject);
     node.once('listening', () => {
       resolve({
@@ -66,23 +70,37 @@ function serve(port: number): Promise<ApiServer> {
 }
 
 /** A job's times from `scontrol show job` (independent of the agent's squeue --json path), in seconds. */
-async function scontrolTimes(jobId: string): Promise<{ submit: number; start: number | null; end: number | null; state: string }> {
+async function scontrolTimes(
+  jobId: string,
+): Promise<{ submit: number; start: number | null; end: number | null; state: string }> {
   const line = await slurm.run('scontrol', ['show', 'job', '-o', jobId]);
   const time = (name: string): number | null => {
     const text = new RegExp(`${name}=(\\S+)`).exec(line)?.[1] ?? 'Unknown';
     const ms = Date.parse(text);
     return Number.isNaN(ms) ? null : ms / 1000;
   };
-  return { submit: time('SubmitTime') ?? Number.NaN, start: time('StartTime'), end: time('EndTime'), state: /JobState=(\S+)/.exec(line)?.[1] ?? '' };
+  return {
+    submit: time('SubmitTime') ?? Number.NaN,
+    start: time('StartTime'),
+    end: time('EndTime'),
+    state: /JobState=(\S+)/.exec(line)?.[1] ?? '',
+  };
 }
 
 async function predictions(): Promise<Map<string, PredictionRecord>> {
-  return new Map((await stack.learning.predictions.recent(CLUSTER, { limit: 100 })).map((entry) => [entry.jobId, entry]));
+  return new Map(
+    (await stack.learning.predictions.recent(CLUSTER, { limit: 100 })).map((entry) => [entry.jobId, entry]),
+  );
 }
 
 beforeAll(async () => {
   [slurm, stack] = await Promise.all([startLocalSlurm({ gpus: 4, minJobAgeSeconds: 600 }), startHttpStack()]);
-  await registerCluster(stack.learning, { clusterId: CLUSTER, prior: smallPrior(), platform: 'slurm', nowMs: Date.now() });
+  await registerCluster(stack.learning, {
+    clusterId: CLUSTER,
+    prior: smallPrior(),
+    platform: 'slurm',
+    nowMs: Date.now(),
+  });
   server = await serve(0);
   work = await mkdtemp(join(tmpdir(), 'vgac-agent-push-'));
   await writeFile(join(work, 'api-key'), `${API_KEY}\n`, { mode: 0o600 });
@@ -99,11 +117,28 @@ afterAll(async () => {
 describe('vgac agent --push on a real Slurm into the local API', () => {
   it('agent_apiStoppedAndRestarted_everyTransitionArrivesExactlyOnce', async () => {
     const port = server?.port ?? 0;
-    const env: Record<string, string | undefined> = { ...slurm.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', VGAC_LOG_LEVEL: 'info' };
+    const env: Record<string, string | undefined> = {
+      ...slurm.env,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      VGAC_LOG_LEVEL: 'info',
+    };
     delete env.VGAC_API_KEY;
     const child = spawn(
       process.execPath,
-      ['bin/vgac.js', 'agent', '--push', `http://127.0.0.1:${port}`, '--cluster', CLUSTER, '--interval', '1', '--spool', join(work, 'spool'), '--api-key-file', join(work, 'api-key')],
+      [
+        'bin/vgac.js',
+        'agent',
+        '--push',
+        `http://127.0.0.1:${port}`,
+        '--cluster',
+        CLUSTER,
+        '--interval',
+        '1',
+        '--spool',
+        join(work, 'spool'),
+        '--api-key-file',
+        join(work, 'api-key'),
+      ],
       { cwd: REPOSITORY_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     agent = child;
@@ -118,14 +153,21 @@ describe('vgac agent --push on a real Slurm into the local API', () => {
         }
       });
     }
-    const logged = (message: string, where: (line: AgentLine) => boolean = () => true): AgentLine | undefined => agentLines.find((line) => line.message === message && where(line));
-    await waitFor('the agent to start', () => Promise.resolve(logged('agent.started') ? true : undefined), 60_000).catch((error: unknown) => {
+    const logged = (message: string, where: (line: AgentLine) => boolean = () => true): AgentLine | undefined =>
+      agentLines.find((line) => line.message === message && where(line));
+    await waitFor(
+      'the agent to start',
+      () => Promise.resolve(logged('agent.started') ? true : undefined),
+      60_000,
+    ).catch((error: unknown) => {
       throw new Error(`${String(error)}; its output: ${agentStderr.slice(-2000)}`);
     });
 
     // While the API is up: a 3-GPU job runs, a 2-GPU job waits behind it.
     const running = await slurm.sbatch(['--gres=gpu:3', '--time=1', '--wrap', 'sleep 8']);
-    await waitFor('the 3-GPU job to run', async () => ((await scontrolTimes(running)).start !== null ? true : undefined));
+    await waitFor('the 3-GPU job to run', async () =>
+      (await scontrolTimes(running)).start !== null ? true : undefined,
+    );
     const waiting = await slurm.sbatch(['--gres=gpu:2', '--time=1', '--wrap', 'sleep 1']);
     await waitFor('both predictions and the first outcome in the store', async () => {
       const stored = await predictions();
@@ -137,20 +179,49 @@ describe('vgac agent --push on a real Slurm into the local API', () => {
     server = undefined;
     const backfilled = await slurm.sbatch(['--gres=gpu:1', '--time=1', '--wrap', 'sleep 1']);
     const cancelled = await slurm.sbatch(['--gres=gpu:4', '--time=1', '--wrap', 'sleep 1']);
-    await waitFor('the agent to spool the 4-GPU job', () => Promise.resolve(logged('agent.observed', (line) => Number(line.pending) >= 3) ? true : undefined));
+    await waitFor('the agent to spool the 4-GPU job', () =>
+      Promise.resolve(logged('agent.observed', (line) => Number(line.pending) >= 3) ? true : undefined),
+    );
     await slurm.run('scancel', [cancelled]);
-    await waitFor('the waiting job and the 1-GPU job to start', async () => ((await scontrolTimes(waiting)).start !== null && (await scontrolTimes(backfilled)).start !== null ? true : undefined), 40_000, 300);
+    await waitFor(
+      'the waiting job and the 1-GPU job to start',
+      async () =>
+        (await scontrolTimes(waiting)).start !== null && (await scontrolTimes(backfilled)).start !== null
+          ? true
+          : undefined,
+      40_000,
+      300,
+    );
     // Submits of the 1- and 4-GPU jobs, their start and departure, the waiting job's start: all held in the spool.
-    await waitFor('a failed push holding every transition of the outage', () => Promise.resolve(logged('agent.push_failed', (line) => Number(line.pending) >= 5) ? true : undefined), 40_000).catch((error: unknown) => {
-      throw new Error(`${String(error)}; the agent's last lines: ${agentLines.slice(-12).map((line) => JSON.stringify(line)).join('\n')}`);
+    await waitFor(
+      'a failed push holding every transition of the outage',
+      () => Promise.resolve(logged('agent.push_failed', (line) => Number(line.pending) >= 5) ? true : undefined),
+      40_000,
+    ).catch((error: unknown) => {
+      throw new Error(
+        `${String(error)}; the agent's last lines: ${agentLines
+          .slice(-12)
+          .map((line) => JSON.stringify(line))
+          .join('\n')}`,
+      );
     });
     const outcomesWhileDown = (await stack.learning.calibration.current(CLUSTER))?.outcomes;
 
     server = await serve(port);
-    await waitFor('the spool to drain into the restarted API', async () => {
-      const stored = await predictions();
-      return stored.has(cancelled) && stored.get(waiting)?.outcome !== undefined && stored.get(backfilled)?.outcome !== undefined && logged('agent.pushed', (line) => line.pending === 0 && Number(line.acknowledged) > 0) !== undefined ? true : undefined;
-    }, 90_000, 300);
+    await waitFor(
+      'the spool to drain into the restarted API',
+      async () => {
+        const stored = await predictions();
+        return stored.has(cancelled) &&
+          stored.get(waiting)?.outcome !== undefined &&
+          stored.get(backfilled)?.outcome !== undefined &&
+          logged('agent.pushed', (line) => line.pending === 0 && Number(line.acknowledged) > 0) !== undefined
+          ? true
+          : undefined;
+      },
+      90_000,
+      300,
+    );
     child.kill('SIGTERM');
     const exitCode = await exited;
 
@@ -168,7 +239,9 @@ describe('vgac agent --push on a real Slurm into the local API', () => {
     expect(stored.get(cancelled)?.outcome?.longWait).toBe(cancelledIsLong ? true : undefined);
     expect(outcomesWhileDown).toBe(1);
     expect((await stack.learning.calibration.current(CLUSTER))?.outcomes).toBe(3 + (cancelledIsLong ? 1 : 0));
-    const ingested = stack.logger.lines.filter((line) => line.event === 'ingest.events' && line.fields.clusterId === CLUSTER);
+    const ingested = stack.logger.lines.filter(
+      (line) => line.event === 'ingest.events' && line.fields.clusterId === CLUSTER,
+    );
     const total = (status: string): number => ingested.reduce((sum, line) => sum + Number(line.fields[status] ?? 0), 0);
     expect(total('predicted')).toBe(4);
     expect(total('recorded')).toBe(3);

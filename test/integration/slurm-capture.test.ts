@@ -77,17 +77,34 @@ describe('submit-time capture on a real Slurm', () => {
   it('capture_predictsAtSubmit_recordsStarts_censorsCancelled_andCountsNothingTwiceAfterRestart', async () => {
     runner = startCollectorRunner({ clusterId: CLUSTER, observer, learning, intervalMs: 300 });
     const big = await slurm.sbatch(['--gres=gpu:3', '--time=1', '--wrap', 'sleep 6']);
-    await waitFor('the 3-GPU job to run', async () => ((await observer.listJobs()).find((job) => job.jobId === big)?.state === 'running' ? true : undefined));
+    await waitFor('the 3-GPU job to run', async () =>
+      (await observer.listJobs()).find((job) => job.jobId === big)?.state === 'running' ? true : undefined,
+    );
     const waiting = await slurm.sbatch(['--gres=gpu:2', '--time=1', '--wrap', 'sleep 1']);
     const cancelled = await slurm.sbatch(['--gres=gpu:4', '--time=1', '--wrap', 'sleep 1']);
-    const predictedIds = async (): Promise<Set<string>> => new Set((await learning.predictions.recent(CLUSTER, { limit: 50 })).map((entry) => entry.jobId));
-    await waitFor('predictions for the queued jobs', async () => ((await predictedIds()).has(cancelled) ? true : undefined));
+    const predictedIds = async (): Promise<Set<string>> =>
+      new Set((await learning.predictions.recent(CLUSTER, { limit: 50 })).map((entry) => entry.jobId));
+    await waitFor('predictions for the queued jobs', async () =>
+      (await predictedIds()).has(cancelled) ? true : undefined,
+    );
     await slurm.run('scancel', [cancelled]);
     const outcomeFor = async (jobId: string): Promise<PredictionRecord | undefined> =>
-      (await learning.predictions.recent(CLUSTER, { limit: 50, withOutcome: true })).find((entry) => entry.jobId === jobId);
-    const waitingWithOutcome = await waitFor('the waiting job to start and be recorded', () => outcomeFor(waiting), 40_000, 300);
-    await waitFor('the cancelled job to be censored', () => Promise.resolve(
-      logger.events.some((line) => line.event === 'capture.censored' && line.fields.jobId === cancelled) ? true : undefined));
+      (await learning.predictions.recent(CLUSTER, { limit: 50, withOutcome: true })).find(
+        (entry) => entry.jobId === jobId,
+      );
+    const waitingWithOutcome = await waitFor(
+      'the waiting job to start and be recorded',
+      () => outcomeFor(waiting),
+      40_000,
+      300,
+    );
+    await waitFor('the cancelled job to be censored', () =>
+      Promise.resolve(
+        logger.events.some((line) => line.event === 'capture.censored' && line.fields.jobId === cancelled)
+          ? true
+          : undefined,
+      ),
+    );
     await runner.stop();
     const countBeforeRestart = (await learning.calibration.current(CLUSTER))?.outcomes;
     runner = startCollectorRunner({ clusterId: CLUSTER, observer, learning, intervalMs: 60_000 });
@@ -97,17 +114,33 @@ describe('submit-time capture on a real Slurm', () => {
     const predictions = await learning.predictions.recent(CLUSTER, { limit: 50 });
     const byJob = new Map(predictions.map((entry) => [entry.jobId, entry]));
     expect([...byJob.keys()].sort()).toEqual([big, waiting, cancelled].sort());
-    expect(byJob.get(waiting)?.features).toMatchObject({ requestedGpus: 2, gpusInUse: 3, runningJobs: 1, pendingJobsAhead: 0 });
-    expect(byJob.get(cancelled)?.features).toMatchObject({ requestedGpus: 4, gpusInUse: 3, pendingJobsAhead: 1, pendingGpusAhead: 2 });
+    expect(byJob.get(waiting)?.features).toMatchObject({
+      requestedGpus: 2,
+      gpusInUse: 3,
+      runningJobs: 1,
+      pendingJobsAhead: 0,
+    });
+    expect(byJob.get(cancelled)?.features).toMatchObject({
+      requestedGpus: 4,
+      gpusInUse: 3,
+      pendingJobsAhead: 1,
+      pendingGpusAhead: 2,
+    });
     expect(byJob.get(big)?.features).toMatchObject({ requestedGpus: 3, gpusInUse: 0, runningJobs: 0 });
     expect(waitingWithOutcome.outcome?.waitSeconds).toBe(await scontrolWaitSeconds(slurm, waiting));
     expect(waitingWithOutcome.outcome?.waitSeconds).toBeGreaterThan(3);
     expect(waitingWithOutcome.outcome?.longWait).toBe((waitingWithOutcome.outcome?.waitSeconds ?? 0) > 5);
     expect((await outcomeFor(big))?.outcome?.waitSeconds).toBe(await scontrolWaitSeconds(slurm, big));
     expect(await outcomeFor(cancelled)).toBeUndefined();
-    const censoredLines = logger.events.filter((line) => line.event === 'capture.censored' && line.fields.jobId === cancelled);
+    const censoredLines = logger.events.filter(
+      (line) => line.event === 'capture.censored' && line.fields.jobId === cancelled,
+    );
     expect(censoredLines.length).toBeGreaterThan(0);
-    expect(censoredLines.every((line) => line.fields.recordedAsLongWait === false && Number(line.fields.waitedAtLeastSeconds) < 5)).toBe(true);
+    expect(
+      censoredLines.every(
+        (line) => line.fields.recordedAsLongWait === false && Number(line.fields.waitedAtLeastSeconds) < 5,
+      ),
+    ).toBe(true);
     expect(byJob.get(cancelled)?.outcome).toBeUndefined();
     expect(countBeforeRestart).toBe(2);
     expect(countAfterRestart).toBe(2);
@@ -130,7 +163,13 @@ describe('submit-time capture on a real Slurm', () => {
     });
 
     expect(whileDown).toBeNull();
-    expect(logger.events.some((line) => line.event === 'capture.source_unavailable' && /did not finish within|Unable to contact/.test(String(line.fields.error)))).toBe(true);
+    expect(
+      logger.events.some(
+        (line) =>
+          line.event === 'capture.source_unavailable' &&
+          /did not finish within|Unable to contact/.test(String(line.fields.error)),
+      ),
+    ).toBe(true);
     expect(countWhileDown).toBe(before);
     expect(recovered.predicted.map((entry) => entry.jobId)).toContain(job);
   });
@@ -138,13 +177,21 @@ describe('submit-time capture on a real Slurm', () => {
   it('escalation_approvedByAHuman_changesTheRealJob', async () => {
     const blocker = await slurm.sbatch(['--gres=gpu:4', '--time=1', '--wrap', 'sleep 20']);
     const target = await slurm.sbatch(['--gres=gpu:4', '--time=1', '--wrap', 'sleep 1']);
-    await waitFor('the blocker to run', async () => ((await observer.listJobs()).find((job) => job.jobId === blocker)?.state === 'running' ? true : undefined));
+    await waitFor('the blocker to run', async () =>
+      (await observer.listJobs()).find((job) => job.jobId === blocker)?.state === 'running' ? true : undefined,
+    );
     const actions = new SlurmClusterActions({ clusterId: CLUSTER, logger, env: slurm.env });
     const escalation: Escalation = {
       escalationId: uniqueName('esc'),
       clusterId: CLUSTER,
       jobId: target,
-      action: { kind: 'annotate', clusterId: CLUSTER, jobId: target, value: 'vgac: long wait likely, approved by ops', reason: 'p=0.91 above the annotate tier' },
+      action: {
+        kind: 'annotate',
+        clusterId: CLUSTER,
+        jobId: target,
+        value: 'vgac: long wait likely, approved by ops',
+        reason: 'p=0.91 above the annotate tier',
+      },
       probability: 0.91,
       scope: 'learning',
       reasons: ['learning mode: escalate only'],
@@ -157,12 +204,23 @@ describe('submit-time capture on a real Slurm', () => {
     };
     await escalations.create(escalation);
 
-    const decided = await decideEscalation({ escalations, actions, logger }, { clusterId: CLUSTER, escalationId: escalation.escalationId, decision: 'approve', by: 'ops-alice', nowMs: Date.now() });
+    const decided = await decideEscalation(
+      { escalations, actions, logger },
+      {
+        clusterId: CLUSTER,
+        escalationId: escalation.escalationId,
+        decision: 'approve',
+        by: 'ops-alice',
+        nowMs: Date.now(),
+      },
+    );
     const squeueComment = (await slurm.run('squeue', ['-h', '-j', target, '-o', '%k'])).trim();
 
     expect(decided.status).toBe('decided');
     expect(decided.escalation.status).toBe('executed');
-    expect(decided.escalation.result).toBe(`ran scontrol update JobId=${target} Comment='vgac: long wait likely, approved by ops'`);
+    expect(decided.escalation.result).toBe(
+      `ran scontrol update JobId=${target} Comment='vgac: long wait likely, approved by ops'`,
+    );
     expect(squeueComment).toBe('vgac: long wait likely, approved by ops');
   });
 });

@@ -59,7 +59,11 @@ describe('questions about a submitted job on a real Slurm', () => {
   let logger: ReturnType<typeof capturingLogger>;
 
   beforeAll(async () => {
-    [slurm, aws, slack] = await Promise.all([startLocalSlurm({ gpus: 4, partitions: ['gpu', 'debug'], minJobAgeSeconds: 600 }), startTestAws(), startSlackApiServer()]);
+    [slurm, aws, slack] = await Promise.all([
+      startLocalSlurm({ gpus: 4, partitions: ['gpu', 'debug'], minJobAgeSeconds: 600 }),
+      startTestAws(),
+      startSlackApiServer(),
+    ]);
     const table = uniqueName('jobs');
     const bucket = uniqueName('jobs');
     await ensureTable(aws.clients.dynamo, table);
@@ -75,7 +79,13 @@ describe('questions about a submitted job on a real Slurm', () => {
     observer = new SlurmCliObserver({ env: slurm.env, timeoutMs: 5_000 });
     const lookup = new SlurmCliJobLookup({ env: slurm.env, timeoutMs: 5_000 });
     subscriptions = new DynamoJobSubscriptionStore({ client: aws.clients.dynamo, tableName: table });
-    jobs = { learning, observer, jobLookup: (clusterId) => (clusterId === CLUSTER ? lookup : undefined), registry: learning.registry, subscriptions };
+    jobs = {
+      learning,
+      observer,
+      jobLookup: (clusterId) => (clusterId === CLUSTER ? lookup : undefined),
+      registry: learning.registry,
+      subscriptions,
+    };
     copilot = createCopilot({ learning, runtime: noAgentRuntime, jobs });
     const chat = new FetchSlackChatReplies({ botToken: 'xoxb-test-token', apiUrl: slack.apiUrl });
     runner = startCollectorRunner({
@@ -98,22 +108,64 @@ describe('questions about a submitted job on a real Slurm', () => {
 
   it('heldJob_isExplained_forecast_whatIfOnRealPartitions_andItsStartIsToldOnceByDirectMessage', async () => {
     const blocker = await slurm.sbatch(['--partition=gpu', '--gres=gpu:4', '--time=1', '--wrap', 'sleep 6']);
-    await waitFor('the blocker to run', async () => ((await observer.listJobs()).find((job) => job.jobId === blocker)?.state === 'running' ? true : undefined));
+    await waitFor('the blocker to run', async () =>
+      (await observer.listJobs()).find((job) => job.jobId === blocker)?.state === 'running' ? true : undefined,
+    );
     const held = await slurm.sbatch(['--partition=gpu', '--hold', '--gres=gpu:4', '--time=60', '--wrap', 'sleep 1']);
-    await waitFor('the held job to be predicted at submit', async () => ((await learning.predictions.find(CLUSTER, held)) === undefined ? undefined : true));
+    await waitFor('the held job to be predicted at submit', async () =>
+      (await learning.predictions.find(CLUSTER, held)) === undefined ? undefined : true,
+    );
     const squeueReason = (await slurm.run('squeue', ['-h', '-j', held, '-o', '%r'])).trim();
     // Independent of the adapter's `scontrol show partition` path: sinfo's own partition list (the default one carries a `*`).
-    const realPartitions = new Set((await slurm.run('sinfo', ['-h', '-o', '%P'])).split('\n').map((line) => line.trim().replace(/\*$/, '')).filter((line) => line !== ''));
+    const realPartitions = new Set(
+      (await slurm.run('sinfo', ['-h', '-o', '%P']))
+        .split('\n')
+        .map((line) => line.trim().replace(/\*$/, ''))
+        .filter((line) => line !== ''),
+    );
 
-    const why = await copilot({ text: `why is ${held} pending?`, askedBy: `slack:${ALICE}`, conversationId: 'c1', nowMs: Date.now() });
-    const whatIf = await copilot({ text: `how can ${held} start sooner on ${CLUSTER}?`, askedBy: `slack:${ALICE}`, conversationId: 'c1', nowMs: Date.now() });
-    const app = createHttpApp({ learning, observer, jobLookup: jobs.jobLookup, clock: { nowMs: () => Date.now(), monotonicMs: () => performance.now() }, settings: { apiKey: undefined, corsOrigin: undefined } });
+    const why = await copilot({
+      text: `why is ${held} pending?`,
+      askedBy: `slack:${ALICE}`,
+      conversationId: 'c1',
+      nowMs: Date.now(),
+    });
+    const whatIf = await copilot({
+      text: `how can ${held} start sooner on ${CLUSTER}?`,
+      askedBy: `slack:${ALICE}`,
+      conversationId: 'c1',
+      nowMs: Date.now(),
+    });
+    const app = createHttpApp({
+      learning,
+      observer,
+      jobLookup: jobs.jobLookup,
+      clock: { nowMs: () => Date.now(), monotonicMs: () => performance.now() },
+      settings: { apiKey: undefined, corsOrigin: undefined },
+    });
     const api = await app.request(`/api/jobs/${held}/forecast?cluster=${CLUSTER}`);
-    const body = (await api.json()) as Record<string, unknown> & { alternatives: { partition: string; gpus: number; kind: string }[]; pending_reason: { code: string }; forecast_at_submit: unknown; forecast_now: unknown; priority_rank: unknown; source: string };
+    const body = (await api.json()) as Record<string, unknown> & {
+      alternatives: { partition: string; gpus: number; kind: string }[];
+      pending_reason: { code: string };
+      forecast_at_submit: unknown;
+      forecast_now: unknown;
+      priority_rank: unknown;
+      source: string;
+    };
     const unknown = await app.request(`/api/jobs/987654/forecast?cluster=${CLUSTER}`);
     const badId = await app.request(`/api/jobs/${encodeURIComponent('12 34!')}/forecast?cluster=${CLUSTER}`);
-    const fromLog = createHttpApp({ learning, observer, clock: { nowMs: () => Date.now(), monotonicMs: () => performance.now() }, settings: { apiKey: undefined, corsOrigin: undefined } });
-    const logBody = (await (await fromLog.request(`/api/jobs/${held}/forecast?cluster=${CLUSTER}`)).json()) as { source: string; state: string; forecast_at_submit: unknown; scheduler_note: string };
+    const fromLog = createHttpApp({
+      learning,
+      observer,
+      clock: { nowMs: () => Date.now(), monotonicMs: () => performance.now() },
+      settings: { apiKey: undefined, corsOrigin: undefined },
+    });
+    const logBody = (await (await fromLog.request(`/api/jobs/${held}/forecast?cluster=${CLUSTER}`)).json()) as {
+      source: string;
+      state: string;
+      forecast_at_submit: unknown;
+      scheduler_note: string;
+    };
 
     expect(squeueReason).toBe('JobHeldUser');
     expect(why.text).toContain('held by its owner');
@@ -129,7 +181,9 @@ describe('questions about a submitted job on a real Slurm', () => {
     expect(body.forecast_now).not.toBeNull();
     expect(body.alternatives.length).toBeGreaterThan(0);
     expect(body.alternatives.every((entry) => realPartitions.has(entry.partition))).toBe(true);
-    expect(new Set(body.alternatives.map((entry) => `${entry.kind}:${entry.partition}:${entry.gpus}`))).toEqual(new Set(['fewer_gpus:gpu:2', 'fewer_gpus:gpu:1', 'shorter_limit:gpu:4', 'other_partition:debug:4']));
+    expect(new Set(body.alternatives.map((entry) => `${entry.kind}:${entry.partition}:${entry.gpus}`))).toEqual(
+      new Set(['fewer_gpus:gpu:2', 'fewer_gpus:gpu:1', 'shorter_limit:gpu:4', 'other_partition:debug:4']),
+    );
     expect(whatIf.text).toMatch(/To start sooner: |None of the nearby alternatives is expected to start sooner\./);
     expect(unknown.status).toBe(404);
     expect(await unknown.text()).toContain("job '987654'");
@@ -140,32 +194,83 @@ describe('questions about a submitted job on a real Slurm', () => {
     expect(logBody.scheduler_note).toContain('no scheduler');
 
     // Subscribe three ways for one person: the command, Slack's retry of it, and the button.
-    const first = await copilot({ text: `notify me when ${held} starts`, askedBy: `slack:${ALICE}`, conversationId: 'c1', nowMs: Date.now() });
-    const retry = await copilot({ text: `notify me when ${held} starts`, askedBy: `slack:${ALICE}`, conversationId: 'c1', nowMs: Date.now() });
-    const ask = (question: { text: string; askedBy: string; conversationId: string; nowMs: number }) => copilot(question);
-    await runSlackTask({ ask, replies: new FetchSlackChatReplies({ botToken: 'xoxb-test-token', apiUrl: slack.apiUrl }), clock: { nowMs: () => Date.now(), monotonicMs: () => performance.now() }, logger }, { kind: 'notify', clusterId: CLUSTER, jobId: held, userId: ALICE, responseUrl: slack.responseUrl('button') });
+    const first = await copilot({
+      text: `notify me when ${held} starts`,
+      askedBy: `slack:${ALICE}`,
+      conversationId: 'c1',
+      nowMs: Date.now(),
+    });
+    const retry = await copilot({
+      text: `notify me when ${held} starts`,
+      askedBy: `slack:${ALICE}`,
+      conversationId: 'c1',
+      nowMs: Date.now(),
+    });
+    const ask = (question: { text: string; askedBy: string; conversationId: string; nowMs: number }) =>
+      copilot(question);
     await runSlackTask(
-      { ask, replies: new FetchSlackChatReplies({ botToken: 'xoxb-test-token', apiUrl: slack.apiUrl }), clock: { nowMs: () => Date.now(), monotonicMs: () => performance.now() }, logger },
-      { kind: 'command', text: `when will ${held} start?`, userId: ALICE, teamId: 'T1', channelId: 'C1', responseUrl: slack.responseUrl('answer') },
+      {
+        ask,
+        replies: new FetchSlackChatReplies({ botToken: 'xoxb-test-token', apiUrl: slack.apiUrl }),
+        clock: { nowMs: () => Date.now(), monotonicMs: () => performance.now() },
+        logger,
+      },
+      { kind: 'notify', clusterId: CLUSTER, jobId: held, userId: ALICE, responseUrl: slack.responseUrl('button') },
+    );
+    await runSlackTask(
+      {
+        ask,
+        replies: new FetchSlackChatReplies({ botToken: 'xoxb-test-token', apiUrl: slack.apiUrl }),
+        clock: { nowMs: () => Date.now(), monotonicMs: () => performance.now() },
+        logger,
+      },
+      {
+        kind: 'command',
+        text: `when will ${held} start?`,
+        userId: ALICE,
+        teamId: 'T1',
+        channelId: 'C1',
+        responseUrl: slack.responseUrl('answer'),
+      },
     );
     const subscribed = await subscriptions.forCluster(CLUSTER, Date.now());
     await slurm.run('scontrol', ['release', held]);
-    await waitFor('the released job to start', async () => ((await observer.listJobs()).find((job) => job.jobId === held)?.startTimeMs === null ? undefined : true), 40_000, 300);
-    await waitFor('the start message', () => Promise.resolve(slack.posts.some((post) => post.channel === ALICE && post.text.includes('started')) ? true : undefined), 20_000, 200);
+    await waitFor(
+      'the released job to start',
+      async () =>
+        (await observer.listJobs()).find((job) => job.jobId === held)?.startTimeMs === null ? undefined : true,
+      40_000,
+      300,
+    );
+    await waitFor(
+      'the start message',
+      () =>
+        Promise.resolve(
+          slack.posts.some((post) => post.channel === ALICE && post.text.includes('started')) ? true : undefined,
+        ),
+      20_000,
+      200,
+    );
     // A few more polls see the started job again: no second message.
     for (let poll = 0; poll < 3; poll += 1) await runner?.pollNow();
-    const startMessages = slack.posts.filter((post) => post.channel === ALICE && post.text.includes(`job ${held}`) && post.text.includes('started'));
+    const startMessages = slack.posts.filter(
+      (post) => post.channel === ALICE && post.text.includes(`job ${held}`) && post.text.includes('started'),
+    );
     const buttonReply = slack.responses.find((response) => response.id === 'button');
     const answerReply = slack.responses.find((response) => response.id === 'answer');
 
     expect(first.text).toMatch(/^OK: I will send you a direct message when job/);
     expect(retry.text).toMatch(/^You are already subscribed/);
     expect(String(buttonReply?.body.text)).toMatch(/^You are already subscribed/);
-    expect(answerReply?.body.blocks).toEqual(jobForecastMessage(String(answerReply?.body.text), { clusterId: CLUSTER, jobId: held }).blocks);
+    expect(answerReply?.body.blocks).toEqual(
+      jobForecastMessage(String(answerReply?.body.text), { clusterId: CLUSTER, jobId: held }).blocks,
+    );
     expect(subscribed.map((entry) => [entry.jobId, entry.userId])).toEqual([[held, ALICE]]);
     expect(startMessages).toHaveLength(1);
     expect(startMessages[0]?.authorization).toBe('Bearer xoxb-test-token');
     expect(await subscriptions.forCluster(CLUSTER, Date.now())).toEqual([]);
-    expect(logger.events.filter((line) => line.event === 'job.notice_sent' && line.fields.notice === 'started')).toHaveLength(1);
+    expect(
+      logger.events.filter((line) => line.event === 'job.notice_sent' && line.fields.notice === 'started'),
+    ).toHaveLength(1);
   });
 });

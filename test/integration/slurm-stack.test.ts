@@ -34,9 +34,20 @@ describe('vgac start with a live Slurm', () => {
       simulate: false,
       logger: silent,
       fallbackPort: false,
-      liveClusters: (logger) => [{ clusterId: CLUSTER, observer: new SlurmCliObserver({ env: slurm.env, timeoutMs: 3_000 }), actions: new SlurmClusterActions({ clusterId: CLUSTER, logger, env: slurm.env }) }],
+      liveClusters: (logger) => [
+        {
+          clusterId: CLUSTER,
+          observer: new SlurmCliObserver({ env: slurm.env, timeoutMs: 3_000 }),
+          actions: new SlurmClusterActions({ clusterId: CLUSTER, logger, env: slurm.env }),
+        },
+      ],
     });
-    await registerCluster(stack.learning, { clusterId: CLUSTER, prior: smallPrior(), platform: 'slurm', nowMs: Date.now() });
+    await registerCluster(stack.learning, {
+      clusterId: CLUSTER,
+      prior: smallPrior(),
+      platform: 'slurm',
+      nowMs: Date.now(),
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -49,13 +60,27 @@ describe('vgac start with a live Slurm', () => {
     const blocker = await slurm.sbatch(['--gres=gpu:4', '--time=1', '--wrap', 'sleep 30']);
     const target = await slurm.sbatch(['--gres=gpu:4', '--time=1', '--wrap', 'sleep 1']);
     const observer = new SlurmCliObserver({ env: slurm.env, timeoutMs: 3_000 });
-    await waitFor('the blocker to run', async () => ((await observer.listJobs()).find((job) => job.jobId === blocker)?.state === 'running' ? true : undefined));
-    const post = (path: string, body: unknown) => fetch(`${stack.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    await waitFor('the blocker to run', async () =>
+      (await observer.listJobs()).find((job) => job.jobId === blocker)?.state === 'running' ? true : undefined,
+    );
+    const post = (path: string, body: unknown) =>
+      fetch(`${stack.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
 
     const decisionResponse = await post('/invocations', { cluster_id: CLUSTER, job_id: target, job: { gpus: 4 } });
     const decision = (await decisionResponse.json()) as { scope: string; escalation_id: string | null };
-    const approvedResponse = await post('/api/escalations', { cluster_id: CLUSTER, escalation_id: decision.escalation_id, decision: 'approve', decided_by: 'ops-alice' });
-    const { escalation } = (await approvedResponse.json()) as { escalation: { status: string; result: string; decided_by: string; action: { kind: string; value?: string } } };
+    const approvedResponse = await post('/api/escalations', {
+      cluster_id: CLUSTER,
+      escalation_id: decision.escalation_id,
+      decision: 'approve',
+      decided_by: 'ops-alice',
+    });
+    const { escalation } = (await approvedResponse.json()) as {
+      escalation: { status: string; result: string; decided_by: string; action: { kind: string; value?: string } };
+    };
     const reason = (await slurm.run('squeue', ['-h', '-j', target, '-o', '%r'])).trim();
 
     expect(decisionResponse.status).toBe(200);
@@ -71,12 +96,24 @@ describe('vgac start with a live Slurm', () => {
 
   it('with slurmctld stopped the agents answer "cannot predict now", escalate with confidence 0 and change nothing; they recover when it returns', async () => {
     const pending = await slurm.sbatch(['--hold', '--gres=gpu:1', '--time=1', '--wrap', 'sleep 1']);
-    const post = (body: unknown) => fetch(`${stack.url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const commentOf = async (): Promise<string> => (await slurm.run('squeue', ['-h', '-j', pending, '-o', '%k'])).trim();
+    const post = (body: unknown) =>
+      fetch(`${stack.url}/invocations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const commentOf = async (): Promise<string> =>
+      (await slurm.run('squeue', ['-h', '-j', pending, '-o', '%k'])).trim();
     const before = await commentOf();
 
     await slurm.stopController();
-    const down = (await (await post({ cluster_id: CLUSTER, job_id: pending, job: { gpus: 1 } })).json()) as { status: string; scope: string; confidence: number; executed_actions: unknown[]; answer: string };
+    const down = (await (await post({ cluster_id: CLUSTER, job_id: pending, job: { gpus: 1 } })).json()) as {
+      status: string;
+      scope: string;
+      confidence: number;
+      executed_actions: unknown[];
+      answer: string;
+    };
     await slurm.startController();
     const back = await waitFor('the agents to see Slurm again', async () => {
       const decision = (await (await post({ clusterId: CLUSTER, job: { gpus: 1 } })).json()) as { status: string };

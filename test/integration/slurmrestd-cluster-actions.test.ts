@@ -78,7 +78,10 @@ describe('SlurmrestdClusterActions on a real slurmrestd', () => {
   let pendingA = '';
   let pendingB = '';
 
-  const actionsWith = (logger: Logger, options: Partial<SlurmrestdClusterActionsOptions> = {}): SlurmrestdClusterActions =>
+  const actionsWith = (
+    logger: Logger,
+    options: Partial<SlurmrestdClusterActionsOptions> = {},
+  ): SlurmrestdClusterActions =>
     new SlurmrestdClusterActions({
       clusterId: CLUSTER,
       baseUrl: slurm.restUrl,
@@ -95,9 +98,16 @@ describe('SlurmrestdClusterActions on a real slurmrestd', () => {
     parameters[JWT_PARAMETER] = slurm.token;
     ssm = await startSsmJsonServer(parameters);
     assertLoopbackEndpoints(ssm.endpoint, slurm.restUrl);
-    ssmClient = new SSMClient({ region: 'us-east-1', endpoint: ssm.endpoint, credentials: { ...LOCAL_DUMMY_CREDENTIALS }, maxAttempts: 1 });
+    ssmClient = new SSMClient({
+      region: 'us-east-1',
+      endpoint: ssm.endpoint,
+      credentials: { ...LOCAL_DUMMY_CREDENTIALS },
+      maxAttempts: 1,
+    });
     running = await slurm.sbatch(['--gres=gpu:3', '--time=10', '--wrap', 'sleep 300']);
-    await waitFor('the 3-GPU job to run', async () => ((await jobField(slurm, running, 'JobState')) === 'RUNNING' ? true : undefined));
+    await waitFor('the 3-GPU job to run', async () =>
+      (await jobField(slurm, running, 'JobState')) === 'RUNNING' ? true : undefined,
+    );
     // One GPU is left: both 2-GPU jobs stay pending (Resources / Priority) while the first runs.
     pendingA = await slurm.sbatch(['--gres=gpu:2', '--time=5', '--wrap', 'sleep 5']);
     pendingB = await slurm.sbatch(['--gres=gpu:2', '--time=3', '--wrap', 'sleep 5']);
@@ -122,15 +132,23 @@ describe('SlurmrestdClusterActions on a real slurmrestd', () => {
     const released = await actions.execute(action('release', pendingA));
     const moved = await actions.execute(action('move_partition', pendingB, 'debug'));
 
-    expect(annotated).toEqual({ status: 'executed', detail: `sent POST /slurm/v0.0.38/job/${pendingA} {"comment":"vgac: long wait likely (p=0.82) → \\"hold?\\""}` });
+    expect(annotated).toEqual({
+      status: 'executed',
+      detail: `sent POST /slurm/v0.0.38/job/${pendingA} {"comment":"vgac: long wait likely (p=0.82) → \\"hold?\\""}`,
+    });
     expect(await jobField(slurm, pendingA, 'Comment')).toBe('vgac: long wait likely (p=0.82) → "hold?"');
-    expect(prioritised).toEqual({ status: 'executed', detail: `sent POST /slurm/v0.0.38/job/${pendingB} {"priority":"7"}` });
+    expect(prioritised).toEqual({
+      status: 'executed',
+      detail: `sent POST /slurm/v0.0.38/job/${pendingB} {"priority":"7"}`,
+    });
     expect(await jobField(slurm, pendingB, 'Priority')).toBe('7');
     // root is a Slurm operator: v0.0.38's hold is then an admin hold, and the result says so.
     expect(heldReason).toBe('JobHeldAdmin');
     expect(heldPriority).toBe('0');
     expect(held.status).toBe('executed');
-    expect(held.detail).toMatch(/\{"hold":true\}; Slurm reports JobHeldAdmin \(slurmrestd user 'root' is a Slurm operator: only an operator may release it\)$/);
+    expect(held.detail).toMatch(
+      /\{"hold":true\}; Slurm reports JobHeldAdmin \(slurmrestd user 'root' is a Slurm operator: only an operator may release it\)$/,
+    );
     expect(released.status).toBe('executed');
     expect(await jobField(slurm, pendingA, 'Reason')).not.toMatch(/^JobHeld/);
     expect(Number(await jobField(slurm, pendingA, 'Priority'))).toBeGreaterThan(0);
@@ -138,9 +156,14 @@ describe('SlurmrestdClusterActions on a real slurmrestd', () => {
     expect(moved.status).toBe('executed');
     expect(await jobField(slurm, pendingB, 'Partition')).toBe('debug');
     const audited = logger.lines.filter((line) => line.event === 'cluster.action');
-    expect(audited.map((line) => [line.fields.kind, line.fields.jobId, line.fields.status, line.fields.dryRun])).toEqual([
-      ['annotate', pendingA, 'executed', false], ['adjust_priority', pendingB, 'executed', false], ['hold', pendingA, 'executed', false],
-      ['release', pendingA, 'executed', false], ['move_partition', pendingB, 'executed', false],
+    expect(
+      audited.map((line) => [line.fields.kind, line.fields.jobId, line.fields.status, line.fields.dryRun]),
+    ).toEqual([
+      ['annotate', pendingA, 'executed', false],
+      ['adjust_priority', pendingB, 'executed', false],
+      ['hold', pendingA, 'executed', false],
+      ['release', pendingA, 'executed', false],
+      ['move_partition', pendingB, 'executed', false],
     ]);
     expect(logger.lines).toHaveLength(audited.length);
     expect(JSON.stringify(logger.lines)).not.toContain(slurm.token.split('.')[2] ?? slurm.token);
@@ -149,9 +172,27 @@ describe('SlurmrestdClusterActions on a real slurmrestd', () => {
   it('hold_byTheJobsOwnToken_isAUserHoldThatTheOwnerReleases', async () => {
     const logger = capturingLogger();
     // A job of an ordinary user (nobody), deferred an hour so it stays pending, and that user's own JWT.
-    const { stdout } = await execFileAsync('runuser', ['-u', 'nobody', '--', 'sbatch', '--parsable', '--output=/dev/null', '--begin=now+1hour', '--gres=gpu:1', '--time=1', '--wrap', 'sleep 1'], { env: slurm.env, cwd: '/tmp', timeout: 15_000 });
+    const { stdout } = await execFileAsync(
+      'runuser',
+      [
+        '-u',
+        'nobody',
+        '--',
+        'sbatch',
+        '--parsable',
+        '--output=/dev/null',
+        '--begin=now+1hour',
+        '--gres=gpu:1',
+        '--time=1',
+        '--wrap',
+        'sleep 1',
+      ],
+      { env: slurm.env, cwd: '/tmp', timeout: 15_000 },
+    );
     const ownersJob = stdout.trim().split(';')[0] ?? '';
-    parameters[OWNER_JWT_PARAMETER] = (await slurm.run('scontrol', ['token', 'username=nobody', 'lifespan=3600'])).trim().replace(/^SLURM_JWT=/, '');
+    parameters[OWNER_JWT_PARAMETER] = (await slurm.run('scontrol', ['token', 'username=nobody', 'lifespan=3600']))
+      .trim()
+      .replace(/^SLURM_JWT=/, '');
     const owner = actionsWith(logger, { userName: 'nobody', jwtSecretName: OWNER_JWT_PARAMETER });
 
     const held = await owner.execute(action('hold', ownersJob));
@@ -167,7 +208,9 @@ describe('SlurmrestdClusterActions on a real slurmrestd', () => {
     expect(Number(await jobField(slurm, ownersJob, 'Priority'))).toBeGreaterThan(0);
     // Raising a priority is an operator's right: Slurm's own refusal, passed on.
     expect(raisedByOwner.status).toBe('failed');
-    expect(raisedByOwner.detail).toBe(`Slurm refused POST /slurm/v0.0.38/job/${ownersJob} {"priority":"4294967280"}: Access/permission denied`);
+    expect(raisedByOwner.detail).toBe(
+      `Slurm refused POST /slurm/v0.0.38/job/${ownersJob} {"priority":"4294967280"}: Access/permission denied`,
+    );
   }, 60_000);
 
   it('requeue_isRefusedHonestly_andTheRunningJobKeepsRunning', async () => {
@@ -176,10 +219,14 @@ describe('SlurmrestdClusterActions on a real slurmrestd', () => {
     const requeued = await actionsWith(logger).execute(action('requeue', running));
 
     expect(requeued.status).toBe('failed');
-    expect(requeued.detail).toBe(`refused: requeue is not possible through slurmrestd v0.0.38: its job update's 'requeue' field only marks whether a job may be requeued, and it has no requeue operation; job ${running} is unchanged`);
+    expect(requeued.detail).toBe(
+      `refused: requeue is not possible through slurmrestd v0.0.38: its job update's 'requeue' field only marks whether a job may be requeued, and it has no requeue operation; job ${running} is unchanged`,
+    );
     expect(await jobField(slurm, running, 'JobState')).toBe('RUNNING');
     expect(await jobField(slurm, running, 'Restarts')).toBe('0');
-    expect(logger.lines.map((line) => [line.event, line.fields.status, line.fields.request])).toEqual([['cluster.action', 'failed', null]]);
+    expect(logger.lines.map((line) => [line.event, line.fields.status, line.fields.request])).toEqual([
+      ['cluster.action', 'failed', null],
+    ]);
   });
 
   it('dryRun_checksTheJobAndItsState_andChangesNothing', async () => {
@@ -196,13 +243,25 @@ describe('SlurmrestdClusterActions on a real slurmrestd', () => {
     const alwaysDry = await actionsWith(logger, { dryRun: true }).execute(action('hold', pendingA));
 
     expect(priority.status).toBe('dry_run');
-    expect(priority.detail).toMatch(new RegExp(`^dry run: job ${pendingA} is PENDING( \\(\\w+\\))?; would send POST /slurm/v0\\.0\\.38/job/${pendingA} \\{"priority":"3"\\}$`));
+    expect(priority.detail).toMatch(
+      new RegExp(
+        `^dry run: job ${pendingA} is PENDING( \\(\\w+\\))?; would send POST /slurm/v0\\.0\\.38/job/${pendingA} \\{"priority":"3"\\}$`,
+      ),
+    );
     expect(annotate.status).toBe('dry_run');
     expect(alwaysDry.status).toBe('dry_run');
-    expect(moveRunning).toEqual({ status: 'failed', detail: `refused: job ${running} is RUNNING: move_partition applies only to pending jobs; nothing sent` });
+    expect(moveRunning).toEqual({
+      status: 'failed',
+      detail: `refused: job ${running} is RUNNING: move_partition applies only to pending jobs; nothing sent`,
+    });
     expect(releaseNotHeld.status).toBe('failed');
-    expect(releaseNotHeld.detail).toMatch(new RegExp(`^refused: job ${pendingA} is not held \\(\\w+\\): nothing to release; nothing sent$`));
-    expect(unknown).toEqual({ status: 'failed', detail: 'job 999999 not found on slurm-rest (slurmctld: Invalid job id specified); nothing sent' });
+    expect(releaseNotHeld.detail).toMatch(
+      new RegExp(`^refused: job ${pendingA} is not held \\(\\w+\\): nothing to release; nothing sent$`),
+    );
+    expect(unknown).toEqual({
+      status: 'failed',
+      detail: 'job 999999 not found on slurm-rest (slurmctld: Invalid job id specified); nothing sent',
+    });
     expect(await jobField(slurm, pendingA, 'Priority')).toBe(priorityBefore);
     expect(await jobField(slurm, pendingA, 'Comment')).toBe(commentBefore);
     expect(await jobField(slurm, pendingA, 'Reason')).not.toMatch(/^JobHeld/);
@@ -224,13 +283,22 @@ describe('SlurmrestdClusterActions on a real slurmrestd', () => {
     const otherCluster = await actions.execute({ ...action('hold', pendingB), clusterId: 'k8s-a' });
     const zeroPriority = await actions.execute(action('adjust_priority', pendingB, 0));
 
-    expect(unknownJob).toEqual({ status: 'failed', detail: 'job 999999 not found on slurm-rest (slurmctld: Invalid job id specified); nothing sent' });
-    expect(unknownPartition).toEqual({ status: 'failed', detail: `Slurm refused POST /slurm/v0.0.38/job/${pendingB} {"partition":"nosuch"}: Invalid partition name specified` });
+    expect(unknownJob).toEqual({
+      status: 'failed',
+      detail: 'job 999999 not found on slurm-rest (slurmctld: Invalid job id specified); nothing sent',
+    });
+    expect(unknownPartition).toEqual({
+      status: 'failed',
+      detail: `Slurm refused POST /slurm/v0.0.38/job/${pendingB} {"partition":"nosuch"}: Invalid partition name specified`,
+    });
     expect(releaseNotHeld.status).toBe('failed');
     expect(releaseNotHeld.detail).toContain(`job ${pendingB} is not held`);
     expect(await jobField(slurm, pendingB, 'Priority')).toBe(priorityB);
     expect(await jobField(slurm, pendingB, 'Partition')).toBe('debug');
-    expect(holdRunning).toEqual({ status: 'failed', detail: `refused: job ${running} is RUNNING: hold applies only to pending jobs; nothing sent` });
+    expect(holdRunning).toEqual({
+      status: 'failed',
+      detail: `refused: job ${running} is RUNNING: hold applies only to pending jobs; nothing sent`,
+    });
     expect(await jobField(slurm, running, 'Priority')).not.toBe('0');
     expect(badId).toEqual({ status: 'failed', detail: "refused: job id '12; rm -rf /' is not a Slurm job id" });
     expect(otherCluster.detail).toBe(`refused: this Slurm is cluster '${CLUSTER}', not 'k8s-a'`);
@@ -240,7 +308,9 @@ describe('SlurmrestdClusterActions on a real slurmrestd', () => {
 
   it('jwt_expiredOrForged_isAFailedResult_andARotatedOneIsReReadOnce', async () => {
     const logger = capturingLogger();
-    const expired = (await slurm.run('scontrol', ['token', 'username=root', 'lifespan=1'])).trim().replace(/^SLURM_JWT=/, '');
+    const expired = (await slurm.run('scontrol', ['token', 'username=root', 'lifespan=1']))
+      .trim()
+      .replace(/^SLURM_JWT=/, '');
     await new Promise((resolve) => setTimeout(resolve, 2_100));
     const commentBefore = await jobField(slurm, pendingB, 'Comment');
     const withToken = (name: string, token: string): SlurmrestdClusterActions => {
@@ -260,10 +330,16 @@ describe('SlurmrestdClusterActions on a real slurmrestd', () => {
     const afterRotation = await rotating.execute(action('annotate', pendingB, 'rotated'));
 
     expect(expiredResult.status).toBe('failed');
-    expect(expiredResult.detail).toMatch(new RegExp(`^not done: the Slurm JWT for user 'root' expired at \\d{4}-.*; job ${pendingB} unchanged$`));
+    expect(expiredResult.detail).toMatch(
+      new RegExp(`^not done: the Slurm JWT for user 'root' expired at \\d{4}-.*; job ${pendingB} unchanged$`),
+    );
     expect(garbageResult.detail).toMatch(/^not done: the Slurm JWT for user 'root' is malformed/);
     expect(forgedResult.status).toBe('failed');
-    expect(forgedResult.detail).toMatch(new RegExp(`^not done: slurmctld refused GET /slurm/v0.0.38/job/${pendingB} at once \\(.*\\): the JWT for user 'root' is not valid on this cluster; job ${pendingB} unchanged$`));
+    expect(forgedResult.detail).toMatch(
+      new RegExp(
+        `^not done: slurmctld refused GET /slurm/v0.0.38/job/${pendingB} at once \\(.*\\): the JWT for user 'root' is not valid on this cluster; job ${pendingB} unchanged$`,
+      ),
+    );
     expect(commentAfterRefusals).toBe(commentBefore);
     expect(beforeRotation.status).toBe('failed');
     expect(afterRotation.status).toBe('executed');
@@ -271,7 +347,8 @@ describe('SlurmrestdClusterActions on a real slurmrestd', () => {
     // First execution: the cold read and one re-read (still forged); second: one re-read that found the good token.
     expect(ssm.requests.filter((request) => request.name === '/t/rotating').length - readsBefore).toBe(3);
     for (const line of logger.lines) {
-      for (const token of [expired, forgedJwt(), slurm.token]) expect(JSON.stringify(line)).not.toContain(token.split('.')[2] ?? token);
+      for (const token of [expired, forgedJwt(), slurm.token])
+        expect(JSON.stringify(line)).not.toContain(token.split('.')[2] ?? token);
     }
   }, 60_000);
 
@@ -291,22 +368,38 @@ describe('SlurmrestdClusterActions on a real slurmrestd', () => {
     const droppingUrl = await listen(dropping);
     const refusingUrl = await listen(refusing);
 
-    const dropped = await actionsWith(logger, { baseUrl: droppingUrl }).execute(action('annotate', pendingA, 'x')).catch((error: unknown) => error);
+    const dropped = await actionsWith(logger, { baseUrl: droppingUrl })
+      .execute(action('annotate', pendingA, 'x'))
+      .catch((error: unknown) => error);
     const refused = await actionsWith(logger, { baseUrl: refusingUrl }).execute(action('annotate', pendingA, 'x'));
     await new Promise<void>((resolve) => dropping.close(() => resolve()));
     await new Promise<void>((resolve) => refusing.close(() => resolve()));
 
     expect(dropped).toBeInstanceOf(SourceUnavailableError);
-    expect((dropped as Error).message).toBe(`slurmrestd at ${droppingUrl} is unreachable (UND_ERR_SOCKET); no change was sent`);
+    expect((dropped as Error).message).toBe(
+      `slurmrestd at ${droppingUrl} is unreachable (UND_ERR_SOCKET); no change was sent`,
+    );
     expect(connections).toBe(1 + DEFAULT_SLURMRESTD_CONNECT_RETRIES);
-    expect(refused).toEqual({ status: 'failed', detail: `Slurm refused to show job ${pendingA}: HTTP 400 from slurmrestd; nothing sent` });
+    expect(refused).toEqual({
+      status: 'failed',
+      detail: `Slurm refused to show job ${pendingA}: HTTP 400 from slurmrestd; nothing sent`,
+    });
     expect(requests).toBe(1);
-    expect(logger.lines.map((line) => [line.level, line.fields.status, line.fields.error])).toEqual([['error', 'failed', 'SOURCE_UNAVAILABLE'], ['warn', 'failed', undefined]]);
+    expect(logger.lines.map((line) => [line.level, line.fields.status, line.fields.error])).toEqual([
+      ['error', 'failed', 'SOURCE_UNAVAILABLE'],
+      ['warn', 'failed', undefined],
+    ]);
   });
 
   it('vgacStart_withVGAC_COLLECTOR_slurmrestd_actsThroughSlurmrestd', async () => {
     const logger = capturingLogger();
-    const config = loadConfig({ VGAC_COLLECTOR: 'slurmrestd', VGAC_SLURMRESTD_URL: slurm.restUrl, VGAC_SLURM_USER: 'root', VGAC_SLURM_JWT: slurm.token, VGAC_SLURM_CLUSTER_ID: CLUSTER });
+    const config = loadConfig({
+      VGAC_COLLECTOR: 'slurmrestd',
+      VGAC_SLURMRESTD_URL: slurm.restUrl,
+      VGAC_SLURM_USER: 'root',
+      VGAC_SLURM_JWT: slurm.token,
+      VGAC_SLURM_CLUSTER_ID: CLUSTER,
+    });
 
     const route = liveSlurmRoute(config, 'slurmrestd', logger);
     const result = await route.actions.execute(action('annotate', pendingA, 'through vgac start'));
@@ -323,7 +416,9 @@ describe('SlurmrestdClusterActions on a real slurmrestd', () => {
     const commentBefore = await jobField(slurm, pendingA, 'Comment');
 
     await slurm.stopController();
-    const whileDown = await actions.execute(action('annotate', pendingA, 'should not land')).catch((error: unknown) => error);
+    const whileDown = await actions
+      .execute(action('annotate', pendingA, 'should not land'))
+      .catch((error: unknown) => error);
     await slurm.startController();
     const commentAfterRestart = await jobField(slurm, pendingA, 'Comment');
     const afterRestart = await waitFor('actions to work again', async () => {
@@ -332,10 +427,19 @@ describe('SlurmrestdClusterActions on a real slurmrestd', () => {
     });
 
     expect(whileDown).toBeInstanceOf(SourceUnavailableError);
-    expect((whileDown as Error).message).toMatch(new RegExp(`^slurmrestd at http://127\\.0\\.0\\.1:\\d+ did not answer GET /slurm/v0\\.0\\.38/job/${pendingA} within 3000 ms \\(slurmctld down\\?\\); no change was sent$`));
+    expect((whileDown as Error).message).toMatch(
+      new RegExp(
+        `^slurmrestd at http://127\\.0\\.0\\.1:\\d+ did not answer GET /slurm/v0\\.0\\.38/job/${pendingA} within 3000 ms \\(slurmctld down\\?\\); no change was sent$`,
+      ),
+    );
     expect(commentAfterRestart).toBe(commentBefore);
     expect(afterRestart.status).toBe('executed');
     expect(await jobField(slurm, pendingA, 'Comment')).toBe('after restart');
-    expect(logger.lines[0]?.fields).toMatchObject({ kind: 'annotate', jobId: pendingA, status: 'failed', error: 'SOURCE_UNAVAILABLE' });
+    expect(logger.lines[0]?.fields).toMatchObject({
+      kind: 'annotate',
+      jobId: pendingA,
+      status: 'failed',
+      error: 'SOURCE_UNAVAILABLE',
+    });
   }, 90_000);
 });

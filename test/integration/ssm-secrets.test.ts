@@ -15,7 +15,12 @@ let client: SSMClient;
 beforeAll(async () => {
   ssm = await startSsmJsonServer({ '/vgac/api-key': 'k'.repeat(32), '/vgac/slack/bot-token': 'xoxb-1' });
   assertLoopbackEndpoints(ssm.endpoint);
-  client = new SSMClient({ region: 'us-east-1', endpoint: ssm.endpoint, credentials: { ...LOCAL_DUMMY_CREDENTIALS }, maxAttempts: 1 });
+  client = new SSMClient({
+    region: 'us-east-1',
+    endpoint: ssm.endpoint,
+    credentials: { ...LOCAL_DUMMY_CREDENTIALS },
+    maxAttempts: 1,
+  });
 });
 
 afterAll(async () => {

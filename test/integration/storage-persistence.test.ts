@@ -22,7 +22,13 @@ import { S3BundleStore, ensureBucket } from '../../src/adapters/s3/s3-bundle-sto
 import type { AwsClients } from '../../src/entry/aws-clients.ts';
 import { SERVERS_FILE, startEmbeddedAws } from '../../src/entry/local/embedded-aws.ts';
 import { loopbackClients } from '../support/embedded-aws.ts';
-import { JAN_1_2025_MS, sampleBundle, sampleLearningRecord, sampleOutcome, samplePrediction } from '../support/storage-fixtures.ts';
+import {
+  JAN_1_2025_MS,
+  sampleBundle,
+  sampleLearningRecord,
+  sampleOutcome,
+  samplePrediction,
+} from '../support/storage-fixtures.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CHILD_SCRIPT = fileURLToPath(new URL('../support/embedded-aws-child.ts', import.meta.url));
@@ -48,7 +54,10 @@ afterAll(async () => {
 });
 
 async function startChild(dataDir: string): Promise<RunningChild> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD_SCRIPT, dataDir], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD_SCRIPT, dataDir], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -58,7 +67,9 @@ async function startChild(dataDir: string): Promise<RunningChild> {
   const lines = createInterface({ input: child.stdout });
   const firstLine = await new Promise<string>((resolve, reject) => {
     lines.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`embedded AWS child exited (${code}) before starting: ${stderr.slice(-500)}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`embedded AWS child exited (${code}) before starting: ${stderr.slice(-500)}`)),
+    );
   });
   lines.close();
   const endpoints = JSON.parse(firstLine) as { dynamoEndpoint: string; s3Endpoint: string };
@@ -84,7 +95,12 @@ function bundleFor(version: number): ModelBundle {
   return sampleBundle(`bundle-v${version}`);
 }
 function learningFor(version: number): LearningRecord {
-  return sampleLearningRecord({ clusterId: CLUSTER, version, totalOutcomes: version * 10, updatedAtMs: JAN_1_2025_MS + version });
+  return sampleLearningRecord({
+    clusterId: CLUSTER,
+    version,
+    totalOutcomes: version * 10,
+    updatedAtMs: JAN_1_2025_MS + version,
+  });
 }
 
 /** The stores a process opens on `clients`. */
@@ -162,11 +178,13 @@ describe('embedded storage persistence', () => {
       }
     };
 
-    const outcomes = await Promise.allSettled([...Array.from({ length: WORKERS }, writer), learningWriter()].map((run) =>
-      run.finally(() => {
-        stopped = true;
-      }),
-    ));
+    const outcomes = await Promise.allSettled(
+      [...Array.from({ length: WORKERS }, writer), learningWriter()].map((run) =>
+        run.finally(() => {
+          stopped = true;
+        }),
+      ),
+    );
     await first.exited;
     first.clients.destroy();
 
@@ -181,11 +199,14 @@ describe('embedded storage persistence', () => {
     const storeAfter = storesOn(second.clients);
     const bundlesAfter = new S3BundleStore({ client: second.clients.s3, bucket: BUCKET });
     const stored = await storeAfter.predictions.recent(CLUSTER, { limit: 100_000 });
-    const storedByIndex = new Map(stored.map((prediction) => [Number(prediction.jobId.slice('job-'.length)), prediction]));
+    const storedByIndex = new Map(
+      stored.map((prediction) => [Number(prediction.jobId.slice('job-'.length)), prediction]),
+    );
 
     // Every acknowledged prediction and outcome is there.
     for (const index of ackedPredictions) expect(storedByIndex.has(index), `prediction ${index}`).toBe(true);
-    for (const index of ackedOutcomes) expect(storedByIndex.get(index)?.outcome, `outcome ${index}`).toEqual(outcomeFor(index));
+    for (const index of ackedOutcomes)
+      expect(storedByIndex.get(index)?.outcome, `outcome ${index}`).toEqual(outcomeFor(index));
     // Nothing torn: every stored prediction is exactly one that was sent, with its own outcome or none.
     for (const [index, prediction] of storedByIndex) {
       expect(attempted.has(index)).toBe(true);
@@ -198,7 +219,8 @@ describe('embedded storage persistence', () => {
     const pendingJobs = pending.map((outcome) => outcome.jobId);
     expect(new Set(pendingJobs).size).toBe(pendingJobs.length);
     for (const index of ackedOutcomes) expect(pendingJobs, `pending outcome ${index}`).toContain(`job-${index}`);
-    for (const outcome of pending) expect(storedByIndex.get(Number(outcome.jobId.slice('job-'.length)))?.outcome).toEqual(outcome.outcome);
+    for (const outcome of pending)
+      expect(storedByIndex.get(Number(outcome.jobId.slice('job-'.length)))?.outcome).toEqual(outcome.outcome);
     // The learning record is the last acknowledged version or the one in flight, intact; its summary
     // is the record's or, when the kill fell between the two writes, the one before — intact too.
     const learning = await storeAfter.learning.load(CLUSTER);
@@ -221,7 +243,9 @@ describe('embedded storage persistence', () => {
     // And the restarted store keeps working.
     const fresh = predictionFor(next + 1);
     await storeAfter.predictions.record(fresh);
-    expect((await storeAfter.predictions.recordOutcome(CLUSTER, fresh.jobId, outcomeFor(next + 1))).status).toBe('recorded');
+    expect((await storeAfter.predictions.recordOutcome(CLUSTER, fresh.jobId, outcomeFor(next + 1))).status).toBe(
+      'recorded',
+    );
 
     second.clients.destroy();
     second.process.kill('SIGTERM');
@@ -230,14 +254,17 @@ describe('embedded storage persistence', () => {
 });
 
 describe('one data directory, several processes', () => {
-  it('a second process shares the running servers (vgac ask beside vgac start), vgac start refuses, and a dead owner\'s file is ignored', async () => {
+  it("a second process shares the running servers (vgac ask beside vgac start), vgac start refuses, and a dead owner's file is ignored", async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'vgac-shared-'));
     dataDirs.push(dataDir);
     const owner = await startChild(dataDir);
     await ensureTable(owner.clients.dynamo, TABLE);
     const store = storesOn(owner.clients).learning;
     await commitLearning(store, 1);
-    const recorded = JSON.parse(await readFile(join(dataDir, SERVERS_FILE), 'utf8')) as { pid: number; dynamoEndpoint: string };
+    const recorded = JSON.parse(await readFile(join(dataDir, SERVERS_FILE), 'utf8')) as {
+      pid: number;
+      dynamoEndpoint: string;
+    };
 
     const shared = await startEmbeddedAws({ dataDir });
     const sharedStore = storesOn(loopbackClients(shared.dynamoEndpoint, shared.s3Endpoint)).learning;

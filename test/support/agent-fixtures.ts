@@ -40,9 +40,11 @@ export interface LogLine {
 
 export function recordingLogger(): Logger & { lines: LogLine[] } {
   const lines: LogLine[] = [];
-  const at = (level: LogLine['level']) => (event: string, fields: Readonly<Record<string, unknown>> = {}) => {
-    lines.push({ level, event, fields });
-  };
+  const at =
+    (level: LogLine['level']) =>
+    (event: string, fields: Readonly<Record<string, unknown>> = {}) => {
+      lines.push({ level, event, fields });
+    };
   return { lines, info: at('info'), warn: at('warn'), error: at('error') };
 }
 
@@ -152,19 +154,43 @@ export async function registerAgentCluster(
 ): Promise<void> {
   await registerCluster(stack.learning, { clusterId, prior: agentBundle(), platform: 'slurm', nowMs });
   if (calibration.ece === null) return;
-  await setMeasuredCalibration(stack.learning, clusterId, { ece: calibration.ece, outcomes: calibration.outcomes, ...(calibration.longWaits === undefined ? {} : { longWaits: calibration.longWaits }) }, nowMs);
+  await setMeasuredCalibration(
+    stack.learning,
+    clusterId,
+    {
+      ece: calibration.ece,
+      outcomes: calibration.outcomes,
+      ...(calibration.longWaits === undefined ? {} : { longWaits: calibration.longWaits }),
+    },
+    nowMs,
+  );
 }
 
 /** Publishes a queue for `clusterId` whose features give P(long wait) = probability. */
-export function publishQueue(stack: AgentStack, clusterId: string, probability: number, nowMs: number, jobIds: readonly string[] = []): void {
+export function publishQueue(
+  stack: AgentStack,
+  clusterId: string,
+  probability: number,
+  nowMs: number,
+  jobIds: readonly string[] = [],
+): void {
   stack.observer.publish({
     clusterId,
     observedAtMs: nowMs,
     totalGpus: 16,
     gpusInUse: 12,
     jobs: jobIds.map((jobId) => ({
-      jobId, user: 'alice', partition: 'gpu', state: 'pending', submitTimeMs: nowMs - 1000, startTimeMs: null,
-      requestedGpus: 4, requestedCpus: 16, timeLimitSeconds: 3600, priority: 50, reason: 'Resources',
+      jobId,
+      user: 'alice',
+      partition: 'gpu',
+      state: 'pending',
+      submitTimeMs: nowMs - 1000,
+      startTimeMs: null,
+      requestedGpus: 4,
+      requestedCpus: 16,
+      timeLimitSeconds: 3600,
+      priority: 50,
+      reason: 'Resources',
     })),
     features: { x: featureForProbability(probability) },
   });

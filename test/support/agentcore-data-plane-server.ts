@@ -24,8 +24,7 @@ export interface InvocationRecord {
 }
 
 export type DataPlaneReply =
-  | { readonly status: number; readonly body: string; readonly headers?: Readonly<Record<string, string>> }
-  | 'hang';
+  { readonly status: number; readonly body: string; readonly headers?: Readonly<Record<string, string>> } | 'hang';
 
 export interface AgentCoreDataPlaneServer {
   readonly endpoint: string;
@@ -39,10 +38,16 @@ export interface AgentCoreDataPlaneServer {
 
 /** An AWS REST-JSON error reply. */
 export function dataPlaneError(status: number, errorType: string, message: string): DataPlaneReply {
-  return { status, headers: { 'content-type': 'application/json', 'x-amzn-errortype': errorType }, body: JSON.stringify({ message }) };
+  return {
+    status,
+    headers: { 'content-type': 'application/json', 'x-amzn-errortype': errorType },
+    body: JSON.stringify({ message }),
+  };
 }
 
-export async function startAgentCoreDataPlaneServer(agent: (request: Request) => Response | Promise<Response>): Promise<AgentCoreDataPlaneServer> {
+export async function startAgentCoreDataPlaneServer(
+  agent: (request: Request) => Response | Promise<Response>,
+): Promise<AgentCoreDataPlaneServer> {
   const requests: InvocationRecord[] = [];
   const scripted: DataPlaneReply[] = [];
   const hanging = new Set<() => void>();
@@ -51,7 +56,12 @@ export async function startAgentCoreDataPlaneServer(agent: (request: Request) =>
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      const record: InvocationRecord = { method: request.method ?? '', url: request.url ?? '', headers: request.headers, body };
+      const record: InvocationRecord = {
+        method: request.method ?? '',
+        url: request.url ?? '',
+        headers: request.headers,
+        body,
+      };
       requests.push(record);
       const reply = scripted.shift();
       if (reply === 'hang') {
@@ -72,11 +82,16 @@ export async function startAgentCoreDataPlaneServer(agent: (request: Request) =>
           return;
         }
         // What AgentCore does with the payload: POST it to the runtime's /invocations with the session header.
-        const answer = await agent(new Request('http://127.0.0.1:8080/invocations', {
-          method: 'POST',
-          headers: { 'content-type': String(request.headers['content-type'] ?? 'application/json'), 'x-amzn-bedrock-agentcore-runtime-session-id': sessionId },
-          body,
-        }));
+        const answer = await agent(
+          new Request('http://127.0.0.1:8080/invocations', {
+            method: 'POST',
+            headers: {
+              'content-type': String(request.headers['content-type'] ?? 'application/json'),
+              'x-amzn-bedrock-agentcore-runtime-session-id': sessionId,
+            },
+            body,
+          }),
+        );
         const text = await answer.text();
         if (answer.status >= 400) {
           // The agent's own error: AgentCore answers 424 RuntimeClientError carrying the agent's body.
@@ -84,7 +99,10 @@ export async function startAgentCoreDataPlaneServer(agent: (request: Request) =>
           response.end(JSON.stringify({ message: text }));
           return;
         }
-        response.writeHead(200, { 'content-type': answer.headers.get('content-type') ?? 'application/json', 'x-amzn-bedrock-agentcore-runtime-session-id': sessionId });
+        response.writeHead(200, {
+          'content-type': answer.headers.get('content-type') ?? 'application/json',
+          'x-amzn-bedrock-agentcore-runtime-session-id': sessionId,
+        });
         response.end(text);
       })();
     });

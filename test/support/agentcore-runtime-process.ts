@@ -25,7 +25,10 @@ export interface AgentCoreRuntimeProcess {
 /** Linux's USER_HZ: /proc reports CPU times in these ticks per second. */
 const CLOCK_TICKS_PER_SECOND = 100;
 
-export async function startAgentCoreRuntimeProcess(directory: string, environment: Readonly<Record<string, string>>): Promise<AgentCoreRuntimeProcess> {
+export async function startAgentCoreRuntimeProcess(
+  directory: string,
+  environment: Readonly<Record<string, string>>,
+): Promise<AgentCoreRuntimeProcess> {
   const child: ChildProcess = spawn(process.execPath, [join(directory, 'index.js')], {
     cwd: directory,
     env: { PATH: process.env.PATH ?? '', VGAC_HTTP_PORT: '0', ...environment },
@@ -35,7 +38,10 @@ export async function startAgentCoreRuntimeProcess(directory: string, environmen
   let stderr = '';
   let pending = '';
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the AgentCore runtime did not start in 30 s: ${stderr.slice(0, 500)}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`the AgentCore runtime did not start in 30 s: ${stderr.slice(0, 500)}`)),
+      30_000,
+    );
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString('utf8');
     });

@@ -50,7 +50,11 @@ export async function startBedrockControlServer(region = 'us-east-1'): Promise<B
     const path = request.url ?? '';
     requests.push(`${request.method ?? '?'} ${path}`);
     const send = (status: number, body: unknown, errorType?: string) => {
-      response.writeHead(status, { 'content-type': 'application/json', 'x-amzn-requestid': `req-${requests.length}`, ...(errorType === undefined ? {} : { 'x-amzn-errortype': errorType }) });
+      response.writeHead(status, {
+        'content-type': 'application/json',
+        'x-amzn-requestid': `req-${requests.length}`,
+        ...(errorType === undefined ? {} : { 'x-amzn-errortype': errorType }),
+      });
       response.end(JSON.stringify(body));
     };
     const match = /^\/(inference-profiles|foundation-models)\/([^/?]+)$/.exec(path);
@@ -61,7 +65,11 @@ export async function startBedrockControlServer(region = 'us-east-1'): Promise<B
     const [, kind, encoded] = match;
     const id = decodeURIComponent(encoded ?? '');
     if (denied.has(id)) {
-      send(403, { message: 'You don\'t have access to the model with the specified model ID.' }, 'AccessDeniedException');
+      send(
+        403,
+        { message: "You don't have access to the model with the specified model ID." },
+        'AccessDeniedException',
+      );
       return;
     }
     if (kind === 'inference-profiles') {
@@ -75,7 +83,9 @@ export async function startBedrockControlServer(region = 'us-east-1'): Promise<B
         inferenceProfileId: id,
         inferenceProfileName: `US ${profile.foundationModelId}`,
         description: `Routes requests to ${profile.foundationModelId} in ${profile.regions.join(', ')}.`,
-        models: profile.regions.map((destination) => ({ modelArn: `arn:aws:bedrock:${destination}::foundation-model/${profile.foundationModelId}` })),
+        models: profile.regions.map((destination) => ({
+          modelArn: `arn:aws:bedrock:${destination}::foundation-model/${profile.foundationModelId}`,
+        })),
         status: profile.status,
         type: 'SYSTEM_DEFINED',
         createdAt: '2026-10-07T00:00:00Z',
@@ -115,9 +125,10 @@ export async function startBedrockControlServer(region = 'us-east-1'): Promise<B
     profiles,
     models,
     denied,
-    close: () => new Promise<void>((resolve, reject) => {
-      server.closeAllConnections();
-      server.close((error) => (error === undefined ? resolve() : reject(error)));
-    }),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error === undefined ? resolve() : reject(error)));
+      }),
   };
 }

@@ -56,11 +56,18 @@ export function textReply(text: string, usage = { inputTokens: 20, outputTokens:
 }
 
 /** An assistant turn that asks for one tool. */
-export function toolUseReply(name: string, input: unknown, toolUseId = 'tooluse-1', usage = { inputTokens: 40, outputTokens: 20 }): ScriptedReply {
+export function toolUseReply(
+  name: string,
+  input: unknown,
+  toolUseId = 'tooluse-1',
+  usage = { inputTokens: 40, outputTokens: 20 },
+): ScriptedReply {
   return {
     status: 200,
     body: JSON.stringify({
-      output: { message: { role: 'assistant', content: [{ text: 'Let me check.' }, { toolUse: { toolUseId, name, input } }] } },
+      output: {
+        message: { role: 'assistant', content: [{ text: 'Let me check.' }, { toolUse: { toolUseId, name, input } }] },
+      },
       stopReason: 'tool_use',
       usage: { ...usage, totalTokens: usage.inputTokens + usage.outputTokens },
       metrics: { latencyMs: 5 },
@@ -70,17 +77,35 @@ export function toolUseReply(name: string, input: unknown, toolUseId = 'tooluse-
 
 /** An AWS JSON protocol error reply: the `x-amzn-errortype` header and `{ message }`. */
 export function errorReply(status: number, errorType: string, message: string): ScriptedReply {
-  return { status, headers: { 'x-amzn-errortype': `${errorType}:http://internal.amazon.com/coral/com.amazon.bedrock/` }, body: JSON.stringify({ message }) };
+  return {
+    status,
+    headers: { 'x-amzn-errortype': `${errorType}:http://internal.amazon.com/coral/com.amazon.bedrock/` },
+    body: JSON.stringify({ message }),
+  };
 }
 
-export const THROTTLING_REPLY: ScriptedReply = errorReply(429, 'ThrottlingException', 'Too many requests, please wait before trying again.');
+export const THROTTLING_REPLY: ScriptedReply = errorReply(
+  429,
+  'ThrottlingException',
+  'Too many requests, please wait before trying again.',
+);
 
 /** What Bedrock answers for a model past its end of life. */
-export const END_OF_LIFE_REPLY: ScriptedReply = errorReply(404, 'ResourceNotFoundException', 'This model version has reached the end of its life. Please refer to the AWS documentation for more details.');
+export const END_OF_LIFE_REPLY: ScriptedReply = errorReply(
+  404,
+  'ResourceNotFoundException',
+  'This model version has reached the end of its life. Please refer to the AWS documentation for more details.',
+);
 
-export const ACCESS_DENIED_REPLY: ScriptedReply = errorReply(403, 'AccessDeniedException', 'You don\'t have access to the model with the specified model ID.');
+export const ACCESS_DENIED_REPLY: ScriptedReply = errorReply(
+  403,
+  'AccessDeniedException',
+  "You don't have access to the model with the specified model ID.",
+);
 
-export async function startBedrockConverseServer(defaultReply: ReplyScript = textReply('The queue is busy; expect a moderate wait.')): Promise<BedrockConverseServer> {
+export async function startBedrockConverseServer(
+  defaultReply: ReplyScript = textReply('The queue is busy; expect a moderate wait.'),
+): Promise<BedrockConverseServer> {
   const requests: ConverseRequestRecord[] = [];
   const queue: ReplyScript[] = [];
   const server: Http2Server = createServer((incoming, outgoing) => {
@@ -89,17 +114,27 @@ export async function startBedrockConverseServer(defaultReply: ReplyScript = tex
     incoming.on('end', () => {
       const match = /^\/model\/([^/]+)\/converse$/.exec(incoming.url ?? '');
       if (incoming.method !== 'POST' || match === null) {
-        outgoing.writeHead(404, { 'content-type': 'application/json', 'x-amzn-errortype': 'UnknownOperationException' });
+        outgoing.writeHead(404, {
+          'content-type': 'application/json',
+          'x-amzn-errortype': 'UnknownOperationException',
+        });
         outgoing.end(JSON.stringify({ message: `no route ${incoming.method ?? '?'} ${incoming.url ?? '?'}` }));
         return;
       }
-      const record: ConverseRequestRecord = { modelId: decodeURIComponent(match[1] ?? ''), body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as ConverseRequestRecord['body'] };
+      const record: ConverseRequestRecord = {
+        modelId: decodeURIComponent(match[1] ?? ''),
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as ConverseRequestRecord['body'],
+      };
       requests.push(record);
       const next = queue.shift() ?? defaultReply;
       const reply = typeof next === 'function' ? next(record) : next;
       const send = () => {
         if (outgoing.destroyed || outgoing.closed) return;
-        outgoing.writeHead(reply.status, { 'content-type': 'application/json', 'x-amzn-requestid': `req-${requests.length}`, ...reply.headers });
+        outgoing.writeHead(reply.status, {
+          'content-type': 'application/json',
+          'x-amzn-requestid': `req-${requests.length}`,
+          ...reply.headers,
+        });
         outgoing.end(reply.body);
       };
       if (reply.delayMs === undefined) send();
@@ -114,6 +149,9 @@ export async function startBedrockConverseServer(defaultReply: ReplyScript = tex
     script(...replies) {
       queue.push(...replies);
     },
-    close: () => new Promise<void>((resolve, reject) => server.close((error) => (error === undefined ? resolve() : reject(error)))),
+    close: () =>
+      new Promise<void>((resolve, reject) =>
+        server.close((error) => (error === undefined ? resolve() : reject(error))),
+      ),
   };
 }

@@ -60,7 +60,8 @@ export function describeBundleStoreContract(label: string, store: () => BundleSt
     it('listVersions lists this cluster’s versions ascending, and no other cluster’s', async () => {
       const clusterId = freshClusterId();
       const prefixSibling = `${clusterId}0`;
-      for (const version of [10, 2, 1, 33, 7, 5, 4]) await store().putBundle(clusterId, version, sampleBundle(`v${version}`));
+      for (const version of [10, 2, 1, 33, 7, 5, 4])
+        await store().putBundle(clusterId, version, sampleBundle(`v${version}`));
       await store().putBundle(prefixSibling, 99, sampleBundle());
 
       const versions = await store().listVersions(clusterId);

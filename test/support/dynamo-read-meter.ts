@@ -35,17 +35,29 @@ export function attachReadMeter(client: DynamoDBDocumentClient): ReadMeter {
       if (!READ_COMMANDS.has(command)) return next(args);
       (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'TOTAL';
       const result = await next(args);
-      const output = result.output as { ScannedCount?: number; ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] };
+      const output = result.output as {
+        ScannedCount?: number;
+        ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[];
+      };
       requests[command] = (requests[command] ?? 0) + 1;
       scannedItems += output.ScannedCount ?? 0;
-      const consumed = Array.isArray(output.ConsumedCapacity) ? output.ConsumedCapacity : output.ConsumedCapacity === undefined ? [] : [output.ConsumedCapacity];
+      const consumed = Array.isArray(output.ConsumedCapacity)
+        ? output.ConsumedCapacity
+        : output.ConsumedCapacity === undefined
+          ? []
+          : [output.ConsumedCapacity];
       for (const entry of consumed) readUnits += entry.CapacityUnits ?? 0;
       return result;
     },
     { step: 'initialize', priority: 'high', name: 'vgacTestReadMeter' },
   );
   return {
-    tally: () => ({ requests: { ...requests }, totalRequests: Object.values(requests).reduce((sum, count) => sum + count, 0), scannedItems, readUnits }),
+    tally: () => ({
+      requests: { ...requests },
+      totalRequests: Object.values(requests).reduce((sum, count) => sum + count, 0),
+      scannedItems,
+      readUnits,
+    }),
     reset() {
       requests = {};
       scannedItems = 0;

@@ -12,7 +12,9 @@ if (dataDir === undefined || dataDir === '') {
 }
 
 const embedded = await startEmbeddedAws({ dataDir, dynamoPort: 0, s3Port: 0 });
-process.stdout.write(`${JSON.stringify({ dynamoEndpoint: embedded.dynamoEndpoint, s3Endpoint: embedded.s3Endpoint })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ dynamoEndpoint: embedded.dynamoEndpoint, s3Endpoint: embedded.s3Endpoint })}\n`,
+);
 
 process.on('SIGTERM', () => {
   void embedded.stop().then(() => process.exit(0));

@@ -6,7 +6,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAwsClients, type AwsCallPolicy, isLoopbackEndpoint, type AwsClients } from '../../src/entry/aws-clients.ts';
+import {
+  createAwsClients,
+  type AwsCallPolicy,
+  isLoopbackEndpoint,
+  type AwsClients,
+} from '../../src/entry/aws-clients.ts';
 import { startEmbeddedAws } from '../../src/entry/local/embedded-aws.ts';
 
 export const TEST_REGION = 'us-east-1';
@@ -32,7 +37,9 @@ export function uniqueName(prefix: string): string {
 export function assertLoopbackEndpoints(...endpoints: readonly string[]): void {
   for (const endpoint of endpoints) {
     if (!isLoopbackEndpoint(endpoint)) {
-      throw new Error(`refusing to run integration tests against '${endpoint}': only localhost / 127.0.0.1 endpoints are allowed`);
+      throw new Error(
+        `refusing to run integration tests against '${endpoint}': only localhost / 127.0.0.1 endpoints are allowed`,
+      );
     }
   }
 }
@@ -44,7 +51,12 @@ export function assertLoopbackEndpoints(...endpoints: readonly string[]): void {
  * a production timeout would fail calls that are only waiting their turn. Timeouts, retries and
  * the breaker are exercised where a dependency really stalls (dependency-timeouts.test.ts).
  */
-export const TEST_CALL_POLICY: AwsCallPolicy = Object.freeze({ timeoutMs: 60_000, maxAttempts: 3, breakerFailures: 1_000, breakerHalfOpenMs: 1_000 });
+export const TEST_CALL_POLICY: AwsCallPolicy = Object.freeze({
+  timeoutMs: 60_000,
+  maxAttempts: 3,
+  breakerFailures: 1_000,
+  breakerHalfOpenMs: 1_000,
+});
 
 export function loopbackClients(dynamoEndpoint: string, s3Endpoint: string): AwsClients {
   assertLoopbackEndpoints(dynamoEndpoint, s3Endpoint);

@@ -53,25 +53,87 @@ export function steppingClock(): Clock {
 
 /** Features the sample bundle takes; pending jobs grow with the job's own GPUs so jobs differ. */
 export function featuresFor(job: JobSpec | undefined): Record<string, number | string> {
-  return { pendingJobs: 12 + (job?.gpus ?? 0), utilisation: 0.78, partition: job?.queue === 'gpu-h100' ? 'gpu-h100' : 'gpu-a100' };
+  return {
+    pendingJobs: 12 + (job?.gpus ?? 0),
+    utilisation: 0.78,
+    partition: job?.queue === 'gpu-h100' ? 'gpu-h100' : 'gpu-a100',
+  };
 }
 
 export const QUEUED_JOBS: readonly QueuedJob[] = [
-  { jobId: 'j-1', user: 'ana', partition: 'gpu-a100', state: 'running', submitTimeMs: JAN_1_2025_MS - 60_000, startTimeMs: JAN_1_2025_MS - 30_000, requestedGpus: 4, requestedCpus: 16, timeLimitSeconds: 3600, priority: 10, reason: null },
-  { jobId: 'j-2', user: 'bo', partition: 'gpu-a100', state: 'pending', submitTimeMs: JAN_1_2025_MS - 20_000, startTimeMs: null, requestedGpus: 8, requestedCpus: 32, timeLimitSeconds: 7200, priority: 5, reason: 'Resources' },
-  { jobId: 'j-3', user: 'cy', partition: 'gpu-h100', state: 'pending', submitTimeMs: JAN_1_2025_MS - 10_000, startTimeMs: null, requestedGpus: 2, requestedCpus: 8, timeLimitSeconds: null, priority: null, reason: 'Priority' },
-  { jobId: 'j-4', user: 'di', partition: 'gpu-a100', state: 'completed', submitTimeMs: JAN_1_2025_MS - 90_000, startTimeMs: JAN_1_2025_MS - 80_000, requestedGpus: 1, requestedCpus: 4, timeLimitSeconds: 600, priority: 1, reason: null },
+  {
+    jobId: 'j-1',
+    user: 'ana',
+    partition: 'gpu-a100',
+    state: 'running',
+    submitTimeMs: JAN_1_2025_MS - 60_000,
+    startTimeMs: JAN_1_2025_MS - 30_000,
+    requestedGpus: 4,
+    requestedCpus: 16,
+    timeLimitSeconds: 3600,
+    priority: 10,
+    reason: null,
+  },
+  {
+    jobId: 'j-2',
+    user: 'bo',
+    partition: 'gpu-a100',
+    state: 'pending',
+    submitTimeMs: JAN_1_2025_MS - 20_000,
+    startTimeMs: null,
+    requestedGpus: 8,
+    requestedCpus: 32,
+    timeLimitSeconds: 7200,
+    priority: 5,
+    reason: 'Resources',
+  },
+  {
+    jobId: 'j-3',
+    user: 'cy',
+    partition: 'gpu-h100',
+    state: 'pending',
+    submitTimeMs: JAN_1_2025_MS - 10_000,
+    startTimeMs: null,
+    requestedGpus: 2,
+    requestedCpus: 8,
+    timeLimitSeconds: null,
+    priority: null,
+    reason: 'Priority',
+  },
+  {
+    jobId: 'j-4',
+    user: 'di',
+    partition: 'gpu-a100',
+    state: 'completed',
+    submitTimeMs: JAN_1_2025_MS - 90_000,
+    startTimeMs: JAN_1_2025_MS - 80_000,
+    requestedGpus: 1,
+    requestedCpus: 4,
+    timeLimitSeconds: 600,
+    priority: 1,
+    reason: null,
+  },
 ];
 
 /** A scripted Observer: fixed queue, features from the job; `failWith` makes every call throw. */
-export function scriptedObserver(): ClusterObserver & { failWith: Error | undefined; readonly calls: { clusterId: string; job: JobSpec | undefined }[] } {
+export function scriptedObserver(): ClusterObserver & {
+  failWith: Error | undefined;
+  readonly calls: { clusterId: string; job: JobSpec | undefined }[];
+} {
   const observer = {
     failWith: undefined as Error | undefined,
     calls: [] as { clusterId: string; job: JobSpec | undefined }[],
     observe(clusterId: string, job?: JobSpec): Promise<ClusterState> {
       observer.calls.push({ clusterId, job });
       if (observer.failWith !== undefined) return Promise.reject(observer.failWith);
-      return Promise.resolve({ clusterId, observedAtMs: JAN_1_2025_MS, jobs: QUEUED_JOBS, totalGpus: 32, gpusInUse: 24, features: featuresFor(job) });
+      return Promise.resolve({
+        clusterId,
+        observedAtMs: JAN_1_2025_MS,
+        jobs: QUEUED_JOBS,
+        totalGpus: 32,
+        gpusInUse: 24,
+        features: featuresFor(job),
+      });
     },
   };
   return observer;
@@ -93,7 +155,12 @@ export function sampleEscalation(overrides: Partial<Escalation> & Pick<Escalatio
   return {
     clusterId: KNOWN_CLUSTER,
     jobId: 'j-2',
-    action: { kind: 'requeue', clusterId: KNOWN_CLUSTER, jobId: 'j-2', reason: 'P(long wait) 0.92 on a busy partition' },
+    action: {
+      kind: 'requeue',
+      clusterId: KNOWN_CLUSTER,
+      jobId: 'j-2',
+      reason: 'P(long wait) 0.92 on a busy partition',
+    },
     probability: 0.92,
     scope: 'escalate',
     reasons: ['calibration too poor to act alone'],
@@ -134,7 +201,12 @@ export async function startHttpStack(): Promise<HttpStack> {
     gate: DEFAULT_GATE_CONFIG,
     logger,
   });
-  await registerCluster(learning, { clusterId: KNOWN_CLUSTER, prior: sampleBundle(), platform: 'kubernetes', nowMs: JAN_1_2025_MS });
+  await registerCluster(learning, {
+    clusterId: KNOWN_CLUSTER,
+    prior: sampleBundle(),
+    platform: 'kubernetes',
+    nowMs: JAN_1_2025_MS,
+  });
   const escalations = new DynamoEscalationStore({ client: aws.clients.dynamo, tableName });
   const observer = scriptedObserver();
   const actions = recordingActions();

@@ -15,7 +15,16 @@ function freshCluster(): string {
 }
 
 function subscription(overrides: Partial<JobSubscription> & Pick<JobSubscription, 'clusterId'>): JobSubscription {
-  return { jobId: '12345', userId: 'U0ALICE', createdAtMs: T0, expiresAtMs: T0 + 3_600_000, baselineWaitSeconds: 600, startedNoticeAtMs: null, movedNoticeAtMs: null, ...overrides };
+  return {
+    jobId: '12345',
+    userId: 'U0ALICE',
+    createdAtMs: T0,
+    expiresAtMs: T0 + 3_600_000,
+    baselineWaitSeconds: 600,
+    startedNoticeAtMs: null,
+    movedNoticeAtMs: null,
+    ...overrides,
+  };
 }
 
 export function describeJobSubscriptionStoreContract(label: string, store: () => JobSubscriptionStore): void {
@@ -33,7 +42,9 @@ export function describeJobSubscriptionStoreContract(label: string, store: () =>
 
     it('subscribe_sameJobAndUser_isOneSubscription_evenConcurrently_andTheFirstStands', async () => {
       const clusterId = freshCluster();
-      const results = await Promise.all([1, 2, 3, 4].map((index) => store().subscribe(subscription({ clusterId, baselineWaitSeconds: 100 * index }))));
+      const results = await Promise.all(
+        [1, 2, 3, 4].map((index) => store().subscribe(subscription({ clusterId, baselineWaitSeconds: 100 * index }))),
+      );
 
       const listed = await store().forCluster(clusterId, T0);
 
@@ -48,18 +59,24 @@ export function describeJobSubscriptionStoreContract(label: string, store: () =>
       await store().subscribe(subscription({ clusterId }));
 
       const afterExpiry = await store().forCluster(clusterId, T0 + 3_600_000);
-      const replaced = await store().subscribe(subscription({ clusterId, createdAtMs: T0 + 3_600_000, expiresAtMs: T0 + 7_200_000, baselineWaitSeconds: 42 }));
+      const replaced = await store().subscribe(
+        subscription({ clusterId, createdAtMs: T0 + 3_600_000, expiresAtMs: T0 + 7_200_000, baselineWaitSeconds: 42 }),
+      );
 
       expect(afterExpiry).toEqual([]);
       expect(replaced).toBe('created');
-      expect((await store().forCluster(clusterId, T0 + 3_600_001)).map((entry) => entry.baselineWaitSeconds)).toEqual([42]);
+      expect((await store().forCluster(clusterId, T0 + 3_600_001)).map((entry) => entry.baselineWaitSeconds)).toEqual([
+        42,
+      ]);
     });
 
     it('claimNotice_eachNoticeOnce_evenConcurrently_andReleaseLetsItBeClaimedAgain', async () => {
       const clusterId = freshCluster();
       await store().subscribe(subscription({ clusterId }));
 
-      const claims = await Promise.all([0, 1, 2, 3].map((offset) => store().claimNotice(clusterId, '12345', 'U0ALICE', 'started', T0 + 10 + offset)));
+      const claims = await Promise.all(
+        [0, 1, 2, 3].map((offset) => store().claimNotice(clusterId, '12345', 'U0ALICE', 'started', T0 + 10 + offset)),
+      );
       const moved = await store().claimNotice(clusterId, '12345', 'U0ALICE', 'moved', T0 + 20);
       const [listed] = await store().forCluster(clusterId, T0 + 30);
       const claimedAt = listed?.startedNoticeAtMs as number;

@@ -116,7 +116,13 @@ export interface EmfMetric {
 }
 
 interface EmfDocument {
-  readonly _aws: { readonly CloudWatchMetrics: readonly { readonly Namespace: string; readonly Dimensions: readonly (readonly string[])[]; readonly Metrics: readonly { readonly Name: string; readonly Unit?: string }[] }[] };
+  readonly _aws: {
+    readonly CloudWatchMetrics: readonly {
+      readonly Namespace: string;
+      readonly Dimensions: readonly (readonly string[])[];
+      readonly Metrics: readonly { readonly Name: string; readonly Unit?: string }[];
+    }[];
+  };
 }
 
 /** Every metric in the EMF documents among `lines` (per the CloudWatch EMF specification). */
@@ -132,7 +138,14 @@ export function emfMetrics(lines: readonly Record<string, unknown>[]): EmfMetric
         const raw = line[metric.Name];
         const values = Array.isArray(raw) ? raw : [raw];
         for (const value of values) {
-          metrics.push({ name: metric.Name, value: Number(value), unit: metric.Unit, namespace: directive.Namespace, dimensions, dimensionValues });
+          metrics.push({
+            name: metric.Name,
+            value: Number(value),
+            unit: metric.Unit,
+            namespace: directive.Namespace,
+            dimensions,
+            dimensionValues,
+          });
         }
       }
     }

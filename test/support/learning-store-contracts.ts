@@ -11,7 +11,13 @@ import type { LearningStateStore } from '../../src/app/ports/learning-state-stor
 import type { PredictionLog } from '../../src/app/ports/prediction-log.ts';
 import { DuplicateError, UnknownJobError } from '../../src/app/errors.ts';
 import { calibrationOf } from '../../src/app/learning/calibration-of.ts';
-import { JAN_1_2025_MS, sampleLearningRecord, sampleOutcome, samplePrediction, sampleProfile } from './storage-fixtures.ts';
+import {
+  JAN_1_2025_MS,
+  sampleLearningRecord,
+  sampleOutcome,
+  samplePrediction,
+  sampleProfile,
+} from './storage-fixtures.ts';
 
 export interface LearningStores {
   readonly predictions: PredictionLog;
@@ -36,7 +42,13 @@ export function describeLearningStoreContracts(label: string, stores: () => Lear
   describe(`PredictionLog contract: ${label}`, () => {
     it('record round-trips through find and recent', async () => {
       const clusterId = freshClusterId();
-      const prediction = samplePrediction({ clusterId, jobId: 'job-1', tier: 'warn', unknownFeatures: ['job_type'], features: { a: 1.5, b: 'x', c: -3e-7 } });
+      const prediction = samplePrediction({
+        clusterId,
+        jobId: 'job-1',
+        tier: 'warn',
+        unknownFeatures: ['job_type'],
+        features: { a: 1.5, b: 'x', c: -3e-7 },
+      });
 
       await stores().predictions.record(prediction);
 
@@ -67,11 +79,17 @@ export function describeLearningStoreContracts(label: string, stores: () => Lear
       const firstOutcome = sampleOutcome({ waitSeconds: 100, longWait: false });
 
       const first = await stores().predictions.recordOutcome(clusterId, 'job-1', firstOutcome);
-      const second = await stores().predictions.recordOutcome(clusterId, 'job-1', sampleOutcome({ waitSeconds: 9000, longWait: true }));
+      const second = await stores().predictions.recordOutcome(
+        clusterId,
+        'job-1',
+        sampleOutcome({ waitSeconds: 9000, longWait: true }),
+      );
 
       expect(first).toEqual({ status: 'recorded', prediction: { ...prediction, outcome: firstOutcome } });
       expect(second).toEqual({ status: 'duplicate', prediction: { ...prediction, outcome: firstOutcome } });
-      expect(await stores().predictions.recent(clusterId, { limit: 10, withOutcome: true })).toEqual([{ ...prediction, outcome: firstOutcome }]);
+      expect(await stores().predictions.recent(clusterId, { limit: 10, withOutcome: true })).toEqual([
+        { ...prediction, outcome: firstOutcome },
+      ]);
     });
 
     it('recordOutcome queues the outcome for folding, with what was issued for the job', async () => {
@@ -83,18 +101,20 @@ export function describeLearningStoreContracts(label: string, stores: () => Lear
       await stores().predictions.recordOutcome(clusterId, 'job-1', outcome);
       const pending = await stores().learning.pending(clusterId, 10);
 
-      expect(pending).toEqual([{
-        clusterId,
-        jobId: 'job-1',
-        epoch: prediction.epoch,
-        bundleVersion: prediction.bundleVersion,
-        classifierProbability: prediction.classifierProbability,
-        probability: prediction.probability,
-        predictedAtMs: prediction.predictedAtMs,
-        outcome,
-        waitEstimate: prediction.waitEstimate,
-        waitBin: 3,
-      }]);
+      expect(pending).toEqual([
+        {
+          clusterId,
+          jobId: 'job-1',
+          epoch: prediction.epoch,
+          bundleVersion: prediction.bundleVersion,
+          classifierProbability: prediction.classifierProbability,
+          probability: prediction.probability,
+          predictedAtMs: prediction.predictedAtMs,
+          outcome,
+          waitEstimate: prediction.waitEstimate,
+          waitBin: 3,
+        },
+      ]);
     });
 
     it('a duplicate delivery re-queues an outcome not folded yet, and never one already acknowledged', async () => {
@@ -133,9 +153,12 @@ export function describeLearningStoreContracts(label: string, stores: () => Lear
       const clusterId = freshClusterId();
       // Inserted out of order; times are whole minutes after 2025-01-01.
       for (const minute of [5, 1, 9, 3, 7]) {
-        await stores().predictions.record(samplePrediction({ clusterId, jobId: `job-${minute}`, predictedAtMs: JAN_1_2025_MS + minute * 60_000 }));
+        await stores().predictions.record(
+          samplePrediction({ clusterId, jobId: `job-${minute}`, predictedAtMs: JAN_1_2025_MS + minute * 60_000 }),
+        );
       }
-      for (const minute of [1, 3, 7]) await stores().predictions.recordOutcome(clusterId, `job-${minute}`, sampleOutcome({ waitSeconds: minute }));
+      for (const minute of [1, 3, 7])
+        await stores().predictions.recordOutcome(clusterId, `job-${minute}`, sampleOutcome({ waitSeconds: minute }));
 
       const all = await stores().predictions.recent(clusterId, { limit: 100 });
       const top2 = await stores().predictions.recent(clusterId, { limit: 2 });
@@ -144,10 +167,12 @@ export function describeLearningStoreContracts(label: string, stores: () => Lear
 
       expect(all.map((prediction) => prediction.jobId)).toEqual(['job-9', 'job-7', 'job-5', 'job-3', 'job-1']);
       expect(top2.map((prediction) => prediction.jobId)).toEqual(['job-9', 'job-7']);
-      expect(withOutcomes.map((prediction) => [prediction.jobId, prediction.outcome?.waitSeconds])).toEqual([['job-7', 7], ['job-3', 3]]);
+      expect(withOutcomes.map((prediction) => [prediction.jobId, prediction.outcome?.waitSeconds])).toEqual([
+        ['job-7', 7],
+        ['job-3', 3],
+      ]);
       expect(none).toEqual([]);
     });
-
   });
 
   describe(`LearningStateStore contract: ${label}`, () => {
@@ -170,7 +195,12 @@ export function describeLearningStoreContracts(label: string, stores: () => Lear
       const advanced = await stores().learning.commit(second, 1, calibrationOf(second));
       const lost = await stores().learning.commit(stale, 1, calibrationOf(stale));
 
-      expect([created, again, advanced, lost]).toEqual([{ status: 'written' }, { status: 'conflict' }, { status: 'written' }, { status: 'conflict' }]);
+      expect([created, again, advanced, lost]).toEqual([
+        { status: 'written' },
+        { status: 'conflict' },
+        { status: 'written' },
+        { status: 'conflict' },
+      ]);
       expect(await stores().learning.load(clusterId)).toEqual(second);
       expect(await stores().learning.current(clusterId)).toEqual(calibrationOf(second));
     });
@@ -183,8 +213,16 @@ export function describeLearningStoreContracts(label: string, stores: () => Lear
         foldedJobKeys: ['0123456789abcdef', 'ffffffffffffffff', '0000000000000000'],
         state: {
           ...base.state,
-          calibrator: { ...base.state.calibrator, platt: { slope: 1.25, intercept: -0.5, logits: [Math.fround(-2.3), Math.fround(0.7)], labels: [0, 1] } },
-          evidence: { sinceMs: JAN_1_2025_MS, probabilities: [Math.fround(0.1), Math.fround(0.93)], labels: [0, 1], observedAtMs: [JAN_1_2025_MS + 1, JAN_1_2025_MS + 12_345_678] },
+          calibrator: {
+            ...base.state.calibrator,
+            platt: { slope: 1.25, intercept: -0.5, logits: [Math.fround(-2.3), Math.fround(0.7)], labels: [0, 1] },
+          },
+          evidence: {
+            sinceMs: JAN_1_2025_MS,
+            probabilities: [Math.fround(0.1), Math.fround(0.93)],
+            labels: [0, 1],
+            observedAtMs: [JAN_1_2025_MS + 1, JAN_1_2025_MS + 12_345_678],
+          },
         },
       };
 
@@ -212,7 +250,11 @@ export function describeLearningStoreContracts(label: string, stores: () => Lear
       const observed = [30, 10, 20];
       for (const [index, second] of observed.entries()) {
         await stores().predictions.record(samplePrediction({ clusterId, jobId: `job-${index}` }));
-        await stores().predictions.recordOutcome(clusterId, `job-${index}`, sampleOutcome({ observedAtMs: JAN_1_2025_MS + second * 1000 }));
+        await stores().predictions.recordOutcome(
+          clusterId,
+          `job-${index}`,
+          sampleOutcome({ observedAtMs: JAN_1_2025_MS + second * 1000 }),
+        );
       }
 
       const all = await stores().learning.pending(clusterId, 10);
@@ -234,7 +276,11 @@ export function describeLearningStoreContracts(label: string, stores: () => Lear
       const profile = sampleProfile({ clusterId });
 
       const first = await stores().registry.register(record, calibrationOf(record), profile);
-      const second = await stores().registry.register({ ...record, totalOutcomes: 99 }, calibrationOf(record), sampleProfile({ clusterId, queueDepthMax: 1 }));
+      const second = await stores().registry.register(
+        { ...record, totalOutcomes: 99 },
+        calibrationOf(record),
+        sampleProfile({ clusterId, queueDepthMax: 1 }),
+      );
 
       expect([first, second]).toEqual(['registered', 'exists']);
       expect(await stores().learning.load(clusterId)).toEqual(record);

@@ -56,12 +56,16 @@ export async function startLossyDynamoProxy(targetEndpoint: string): Promise<Los
   const received: string[] = [];
   const refusals: { rule: LossRule; left: number }[] = [];
   const refused: string[] = [];
-  const matches = (rule: LossRule, operation: string, text: string): boolean => rule.operation === operation && (rule.bodyIncludes === undefined || text.includes(rule.bodyIncludes));
+  const matches = (rule: LossRule, operation: string, text: string): boolean =>
+    rule.operation === operation && (rule.bodyIncludes === undefined || text.includes(rule.bodyIncludes));
 
   const server = createServer((clientRequest, clientResponse) => {
     void (async () => {
       const body = await readBody(clientRequest);
-      const operation = String(clientRequest.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
+      const operation =
+        String(clientRequest.headers['x-amz-target'] ?? '')
+          .split('.')
+          .pop() ?? '';
       received.push(operation);
       const text = body.toString('utf8');
       const refusal = refusals.find((entry) => entry.left > 0 && matches(entry.rule, operation, text));
@@ -71,12 +75,20 @@ export async function startLossyDynamoProxy(targetEndpoint: string): Promise<Los
         clientRequest.socket.destroy();
         return;
       }
-      const ruleIndex = rules.findIndex((rule) => rule.operation === operation && (rule.bodyIncludes === undefined || text.includes(rule.bodyIncludes)));
+      const ruleIndex = rules.findIndex(
+        (rule) => rule.operation === operation && (rule.bodyIncludes === undefined || text.includes(rule.bodyIncludes)),
+      );
       // Taken now, so a retry arriving while this request is still upstream is relayed.
       const loseThis = ruleIndex >= 0;
       if (loseThis) rules.splice(ruleIndex, 1);
       const upstream = httpRequest(
-        { host: target.hostname, port: target.port, method: clientRequest.method, path: clientRequest.url, headers: clientRequest.headers },
+        {
+          host: target.hostname,
+          port: target.port,
+          method: clientRequest.method,
+          path: clientRequest.url,
+          headers: clientRequest.headers,
+        },
         (upstreamResponse) => {
           void readBody(upstreamResponse).then((answer) => {
             if (loseThis) {
@@ -110,7 +122,9 @@ export async function startLossyDynamoProxy(targetEndpoint: string): Promise<Los
     received,
     async close(): Promise<void> {
       server.closeAllConnections();
-      await new Promise<void>((resolve, reject) => server.close((error) => (error === undefined ? resolve() : reject(error))));
+      await new Promise<void>((resolve, reject) =>
+        server.close((error) => (error === undefined ? resolve() : reject(error))),
+      );
     },
   };
 }

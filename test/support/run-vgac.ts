@@ -28,8 +28,13 @@ export function runVgacWithEnv(env: Readonly<Record<string, string>>, ...args: s
 export function runVgacAt(root: string, env: Readonly<Record<string, string>>, ...args: string[]): Promise<VgacRun> {
   const childEnv = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env };
   return new Promise((done) => {
-    execFile(process.execPath, [join(root, 'bin/vgac.js'), ...args], { cwd: root, timeout: 60_000, env: childEnv }, (error, stdout, stderr) => {
-      done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [join(root, 'bin/vgac.js'), ...args],
+      { cwd: root, timeout: 60_000, env: childEnv },
+      (error, stdout, stderr) => {
+        done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
+      },
+    );
   });
 }

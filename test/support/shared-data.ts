@@ -24,7 +24,9 @@ export type SharedDataFile = (typeof SharedDataFile)[keyof typeof SharedDataFile
 export function sharedDataPath(fileName: string): string {
   const path = join(SHARED_DATA_DIR, fileName);
   if (!existsSync(path)) {
-    throw new Error(`reference data ${fileName} is missing from ${SHARED_DATA_DIR}: put shared/data beside the repository or set VGAC_SHARED_DATA to its folder`);
+    throw new Error(
+      `reference data ${fileName} is missing from ${SHARED_DATA_DIR}: put shared/data beside the repository or set VGAC_SHARED_DATA to its folder`,
+    );
   }
   return path;
 }

@@ -62,9 +62,21 @@ export async function startSlackApiServer(): Promise<SlackApiServer> {
         const fields = fieldsOf(contentType, text);
         const blocks = typeof fields.blocks === 'string' ? (JSON.parse(fields.blocks) as unknown) : fields.blocks;
         const textOf = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-        posts.push({ channel: textOf(fields.channel) ?? '', text: textOf(fields.text) ?? '', threadTs: textOf(fields.thread_ts), blocks, authorization: request.headers.authorization });
+        posts.push({
+          channel: textOf(fields.channel) ?? '',
+          text: textOf(fields.text) ?? '',
+          threadTs: textOf(fields.thread_ts),
+          blocks,
+          authorization: request.headers.authorization,
+        });
         messageCounter += 1;
-        response.end(JSON.stringify({ ok: true, channel: fields.channel, ts: `1700000000.${String(messageCounter).padStart(6, '0')}` }));
+        response.end(
+          JSON.stringify({
+            ok: true,
+            channel: fields.channel,
+            ts: `1700000000.${String(messageCounter).padStart(6, '0')}`,
+          }),
+        );
         return;
       }
       const responseMatch = /^\/response\/([A-Za-z0-9_-]+)$/.exec(url.pathname);
@@ -88,7 +100,8 @@ export async function startSlackApiServer(): Promise<SlackApiServer> {
     async waitForDeliveries(count, timeoutMs = 5_000) {
       const deadline = Date.now() + timeoutMs;
       while (posts.length + responses.length < count) {
-        if (Date.now() > deadline) throw new Error(`expected ${count} Slack deliveries, got ${posts.length + responses.length}`);
+        if (Date.now() > deadline)
+          throw new Error(`expected ${count} Slack deliveries, got ${posts.length + responses.length}`);
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     },

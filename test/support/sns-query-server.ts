@@ -80,6 +80,9 @@ export async function startSnsQueryServer(): Promise<SnsQueryServer> {
     failNext(count) {
       failures = count;
     },
-    stop: () => new Promise<void>((resolve, reject) => server.close((error) => (error === undefined ? resolve() : reject(error)))),
+    stop: () =>
+      new Promise<void>((resolve, reject) =>
+        server.close((error) => (error === undefined ? resolve() : reject(error))),
+      ),
   };
 }

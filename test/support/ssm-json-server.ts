@@ -21,7 +21,10 @@ export async function startSsmJsonServer(parameters: Readonly<Record<string, str
     request.on('end', () => {
       response.setHeader('content-type', 'application/x-amz-json-1.1');
       const target = request.headers['x-amz-target'];
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { Name?: string; WithDecryption?: boolean };
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as {
+        Name?: string;
+        WithDecryption?: boolean;
+      };
       if (target !== 'AmazonSSM.GetParameter' || typeof body.Name !== 'string') {
         response.statusCode = 400;
         response.end(JSON.stringify({ __type: 'InvalidAction', message: `unsupported target ${String(target)}` }));
@@ -34,9 +37,19 @@ export async function startSsmJsonServer(parameters: Readonly<Record<string, str
         response.end(JSON.stringify({ __type: 'ParameterNotFound', message: 'Parameter not found.' }));
         return;
       }
-      response.end(JSON.stringify({
-        Parameter: { Name: body.Name, Type: 'SecureString', Value: value, Version: 1, LastModifiedDate: 1_767_225_600, ARN: `arn:aws:ssm:us-east-1:123456789012:parameter${body.Name}`, DataType: 'text' },
-      }));
+      response.end(
+        JSON.stringify({
+          Parameter: {
+            Name: body.Name,
+            Type: 'SecureString',
+            Value: value,
+            Version: 1,
+            LastModifiedDate: 1_767_225_600,
+            ARN: `arn:aws:ssm:us-east-1:123456789012:parameter${body.Name}`,
+            DataType: 'text',
+          },
+        }),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -44,6 +57,9 @@ export async function startSsmJsonServer(parameters: Readonly<Record<string, str
   return {
     endpoint: `http://127.0.0.1:${port}`,
     requests,
-    stop: () => new Promise<void>((resolve, reject) => server.close((error) => (error === undefined ? resolve() : reject(error)))),
+    stop: () =>
+      new Promise<void>((resolve, reject) =>
+        server.close((error) => (error === undefined ? resolve() : reject(error))),
+      ),
   };
 }

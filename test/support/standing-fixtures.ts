@@ -35,7 +35,12 @@ export function fixtureEvidence(measured: MeasuredCalibration, level = 0.95): Ca
   };
 }
 
-export async function setMeasuredCalibration(deps: LearningDeps, clusterId: string, measured: MeasuredCalibration, nowMs: number): Promise<void> {
+export async function setMeasuredCalibration(
+  deps: LearningDeps,
+  clusterId: string,
+  measured: MeasuredCalibration,
+  nowMs: number,
+): Promise<void> {
   const record = await deps.learning.load(clusterId);
   if (record === undefined) throw new Error(`cluster ${clusterId} is not registered`);
   const evidence = fixtureEvidence(measured, deps.gate.boundLevel);
@@ -61,5 +66,6 @@ export async function setMeasuredCalibration(deps: LearningDeps, clusterId: stri
     updatedAtMs: nowMs,
   };
   const written = await deps.learning.commit(next, record.version, calibrationOf(next, deps.gate));
-  if (written.status !== 'written') throw new Error(`the learning record of ${clusterId} changed while the fixture wrote it`);
+  if (written.status !== 'written')
+    throw new Error(`the learning record of ${clusterId} changed while the fixture wrote it`);
 }

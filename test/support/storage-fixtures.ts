@@ -13,7 +13,9 @@ import type { ModelBundle } from '../../src/core/model/bundle.ts';
 /** 2025-01-01T00:00:00.000Z in epoch ms (= 1,735,689,600 s). */
 export const JAN_1_2025_MS = 1_735_689_600_000;
 
-export function samplePrediction(overrides: Partial<PredictionRecord> & Pick<PredictionRecord, 'clusterId' | 'jobId'>): PredictionRecord {
+export function samplePrediction(
+  overrides: Partial<PredictionRecord> & Pick<PredictionRecord, 'clusterId' | 'jobId'>,
+): PredictionRecord {
   return {
     predictedAtMs: JAN_1_2025_MS,
     features: { pendingJobs: 12, pendingGpus: 48, utilisation: 0.78, partition: 'gpu-a100' },
@@ -36,12 +38,24 @@ export function sampleOutcome(overrides: Partial<Outcome> = {}): Outcome {
 }
 
 /** A cluster's learning record right after onboarding (threshold 3600 s), with overrides. */
-export function sampleLearningRecord(overrides: Partial<LearningRecord> & Pick<LearningRecord, 'clusterId'>): LearningRecord {
-  return { ...initialLearningRecord(overrides.clusterId, 3600, { gate: DEFAULT_GATE_CONFIG, policy: DEFAULT_LEARNING_POLICY, settings: DEFAULT_LEARNING_SETTINGS }, JAN_1_2025_MS), ...overrides };
+export function sampleLearningRecord(
+  overrides: Partial<LearningRecord> & Pick<LearningRecord, 'clusterId'>,
+): LearningRecord {
+  return {
+    ...initialLearningRecord(
+      overrides.clusterId,
+      3600,
+      { gate: DEFAULT_GATE_CONFIG, policy: DEFAULT_LEARNING_POLICY, settings: DEFAULT_LEARNING_SETTINGS },
+      JAN_1_2025_MS,
+    ),
+    ...overrides,
+  };
 }
 
 /** The calibration summary of a learning record. */
-export function sampleCalibration(overrides: Partial<LearningRecord> & Pick<LearningRecord, 'clusterId'>): CalibrationRecord {
+export function sampleCalibration(
+  overrides: Partial<LearningRecord> & Pick<LearningRecord, 'clusterId'>,
+): CalibrationRecord {
   return calibrationOf(sampleLearningRecord(overrides));
 }
 

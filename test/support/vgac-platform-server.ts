@@ -30,9 +30,24 @@ export async function startVgacPlatformServer(): Promise<VgacPlatformServer> {
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const apiKey = request.headers['x-api-key'];
-      requests.push({ path: request.url ?? '', body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>, apiKey: typeof apiKey === 'string' ? apiKey : undefined });
+      requests.push({
+        path: request.url ?? '',
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>,
+        apiKey: typeof apiKey === 'string' ? apiKey : undefined,
+      });
       response.writeHead(platform.down ? 503 : 200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify(platform.down ? { error: 'maintenance' } : { probability_long_wait: PLATFORM_PROBABILITY, estimated_wait_seconds: 300, wait_category: 'long', is_calibrated: false }));
+      response.end(
+        JSON.stringify(
+          platform.down
+            ? { error: 'maintenance' }
+            : {
+                probability_long_wait: PLATFORM_PROBABILITY,
+                estimated_wait_seconds: 300,
+                wait_category: 'long',
+                is_calibrated: false,
+              },
+        ),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -6,7 +6,8 @@ import { asyncInvocations, checkAsyncOnFailure } from './async-on-failure.ts';
 const check = (text: string) => checkAsyncOnFailure(parseTemplate(text).document);
 const reasons = (text: string) => check(text).map((violation) => [violation.logicalId, violation.reason]);
 
-const ON_FAILURE = '{ MaximumRetryAttempts: 1, DestinationConfig: { OnFailure: { Type: SNS, Destination: !Ref Failures } } }';
+const ON_FAILURE =
+  '{ MaximumRetryAttempts: 1, DestinationConfig: { OnFailure: { Type: SNS, Destination: !Ref Failures } } }';
 
 describe('asyncInvocations', () => {
   it('asyncInvocations finds SAM async events, rules, schedules, subscriptions, bucket notifications, permissions and InvocationType Event, but not APIs or queues', () => {
@@ -60,7 +61,10 @@ Resources:
           Wait: { Type: Task, Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: '\${Sync}', InvocationType: RequestResponse } }
 `;
 
-    const found = asyncInvocations(parseTemplate(text).document).map((invocation) => `${invocation.functionId} ← ${invocation.via}${invocation.trigger === undefined ? '' : ` [${invocation.trigger}]`}`);
+    const found = asyncInvocations(parseTemplate(text).document).map(
+      (invocation) =>
+        `${invocation.functionId} ← ${invocation.via}${invocation.trigger === undefined ? '' : ` [${invocation.trigger}]`}`,
+    );
 
     expect(found.sort()).toEqual([
       'ByBucket ← S3 notifications of Bucket [Bucket]',
@@ -76,7 +80,7 @@ Resources:
 });
 
 describe('asyncInvocations of custom resources', () => {
-  it('asyncInvocations counts a custom resource\'s function (by ARN, SAM alias or version) as invoked asynchronously by CloudFormation, not a topic token', () => {
+  it("asyncInvocations counts a custom resource's function (by ARN, SAM alias or version) as invoked asynchronously by CloudFormation, not a topic token", () => {
     const text = `
 Resources:
   Topic: { Type: AWS::SNS::Topic }
@@ -91,7 +95,9 @@ Resources:
   Other: { Type: AWS::SSM::Parameter, Properties: { ServiceToken: !GetAtt NotCustom.Arn } }
 `;
 
-    const found = asyncInvocations(parseTemplate(text).document).map((invocation) => `${invocation.functionId} ← ${invocation.via}`);
+    const found = asyncInvocations(parseTemplate(text).document).map(
+      (invocation) => `${invocation.functionId} ← ${invocation.via}`,
+    );
 
     expect(found.sort()).toEqual([
       'ByAlias ← custom resource Second (CloudFormation)',
@@ -100,7 +106,7 @@ Resources:
     ]);
   });
 
-  it('checkAsyncOnFailure reports a custom resource\'s function without an on-failure destination and accepts one with it', () => {
+  it("checkAsyncOnFailure reports a custom resource's function without an on-failure destination and accepts one with it", () => {
     const text = `
 Resources:
   Failures: { Type: AWS::SNS::Topic }
@@ -110,10 +116,12 @@ Resources:
   GuardedCode: { Type: Custom::Code, Properties: { ServiceToken: !Ref Guarded.Alias } }
 `;
 
-    expect(reasons(text)).toEqual([[
-      'Bare',
-      'invoked asynchronously (custom resource BareCode (CloudFormation)) but has no EventInvokeConfig with DestinationConfig.OnFailure: Lambda drops the event after its retries',
-    ]]);
+    expect(reasons(text)).toEqual([
+      [
+        'Bare',
+        'invoked asynchronously (custom resource BareCode (CloudFormation)) but has no EventInvokeConfig with DestinationConfig.OnFailure: Lambda drops the event after its retries',
+      ],
+    ]);
   });
 });
 
@@ -130,11 +138,14 @@ Resources:
     Properties: { Events: { Api: { Type: HttpApi } } }
 `;
 
-    expect(check(text)).toEqual([{
-      rule: RuleId.asyncOnFailure,
-      logicalId: 'Worker',
-      reason: 'invoked asynchronously (SNS event Tasks) but has no EventInvokeConfig with DestinationConfig.OnFailure: Lambda drops the event after its retries',
-    }]);
+    expect(check(text)).toEqual([
+      {
+        rule: RuleId.asyncOnFailure,
+        logicalId: 'Worker',
+        reason:
+          'invoked asynchronously (SNS event Tasks) but has no EventInvokeConfig with DestinationConfig.OnFailure: Lambda drops the event after its retries',
+      },
+    ]);
   });
 
   it('checkAsyncOnFailure accepts a SAM EventInvokeConfig, one inherited from Globals, or an AWS::Lambda::EventInvokeConfig resource', () => {
@@ -187,11 +198,26 @@ Resources:
 `;
 
     expect(reasons(text)).toEqual([
-      ['NoRetries', 'invoked asynchronously (Schedule event Tick): EventInvokeConfig has no MaximumRetryAttempts (Lambda\'s default of 2 retries would apply unstated)'],
-      ['NoDestination', 'invoked asynchronously (Schedule event Tick): EventInvokeConfig has no DestinationConfig.OnFailure.Destination: Lambda drops the event after its retries'],
-      ['Undeclared', 'invoked asynchronously (Schedule event Tick): EventInvokeConfig.DestinationConfig.OnFailure.Type must be one of SNS, SQS, Lambda, EventBridge, S3Bucket'],
-      ['Undeclared', 'invoked asynchronously (Schedule event Tick): EventInvokeConfig OnFailure destination Missing is not a resource of this template'],
-      ['Loop', 'invoked asynchronously (SNS event Alerts): EventInvokeConfig OnFailure destination Alerts also invokes this function: a failure would invoke it again'],
+      [
+        'NoRetries',
+        "invoked asynchronously (Schedule event Tick): EventInvokeConfig has no MaximumRetryAttempts (Lambda's default of 2 retries would apply unstated)",
+      ],
+      [
+        'NoDestination',
+        'invoked asynchronously (Schedule event Tick): EventInvokeConfig has no DestinationConfig.OnFailure.Destination: Lambda drops the event after its retries',
+      ],
+      [
+        'Undeclared',
+        'invoked asynchronously (Schedule event Tick): EventInvokeConfig.DestinationConfig.OnFailure.Type must be one of SNS, SQS, Lambda, EventBridge, S3Bucket',
+      ],
+      [
+        'Undeclared',
+        'invoked asynchronously (Schedule event Tick): EventInvokeConfig OnFailure destination Missing is not a resource of this template',
+      ],
+      [
+        'Loop',
+        'invoked asynchronously (SNS event Alerts): EventInvokeConfig OnFailure destination Alerts also invokes this function: a failure would invoke it again',
+      ],
     ]);
   });
 
@@ -207,9 +233,11 @@ Resources:
     Properties: { FunctionName: !Ref Collector, Principal: events.amazonaws.com, SourceArn: !GetAtt Schedule.Arn }
 `;
 
-    expect(reasons(text)).toEqual([[
-      'Collector',
-      'invoked asynchronously (AWS::Events::Rule Schedule; AWS::Lambda::Permission SchedulePermission (events.amazonaws.com)) but has no EventInvokeConfig with DestinationConfig.OnFailure: Lambda drops the event after its retries',
-    ]]);
+    expect(reasons(text)).toEqual([
+      [
+        'Collector',
+        'invoked asynchronously (AWS::Events::Rule Schedule; AWS::Lambda::Permission SchedulePermission (events.amazonaws.com)) but has no EventInvokeConfig with DestinationConfig.OnFailure: Lambda drops the event after its retries',
+      ],
+    ]);
   });
 });

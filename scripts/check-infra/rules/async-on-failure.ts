@@ -20,10 +20,27 @@
  * the template and must not be what triggers the function (its failure would invoke it again).
  */
 import { RuleId, type Violation } from '../violation.ts';
-import { asList, functionsOf, isRecord, referencedIds, resourcesOf, type Json, type Resource } from '../template-model.ts';
+import {
+  asList,
+  functionsOf,
+  isRecord,
+  referencedIds,
+  resourcesOf,
+  type Json,
+  type Resource,
+} from '../template-model.ts';
 
 /** SAM event types whose source invokes the function asynchronously (SQS, Kinesis, DynamoDB streams poll; APIs are synchronous). */
-export const ASYNC_EVENT_TYPES: readonly string[] = ['SNS', 'S3', 'Schedule', 'ScheduleV2', 'CloudWatchEvent', 'EventBridgeRule', 'CloudWatchLogs', 'IoTRule'];
+export const ASYNC_EVENT_TYPES: readonly string[] = [
+  'SNS',
+  'S3',
+  'Schedule',
+  'ScheduleV2',
+  'CloudWatchEvent',
+  'EventBridgeRule',
+  'CloudWatchLogs',
+  'IoTRule',
+];
 
 /** Service principals that invoke Lambda asynchronously. */
 export const ASYNC_PRINCIPAL = /^(sns|s3|events|scheduler|iot)\.amazonaws\.com$|^logs\.([a-z0-9-]+\.)?amazonaws\.com$/;
@@ -44,7 +61,8 @@ function onlyFunctions(ids: Set<string>, functionIds: ReadonlySet<string>): stri
 function eventInvocations(node: unknown, substitutions: Json, functionIds: ReadonlySet<string>): string[] {
   if (Array.isArray(node)) return node.flatMap((item) => eventInvocations(item, substitutions, functionIds));
   if (!isRecord(node)) return [];
-  const here = node.InvocationType === 'Event' ? onlyFunctions(referencedIds(node.FunctionName, substitutions), functionIds) : [];
+  const here =
+    node.InvocationType === 'Event' ? onlyFunctions(referencedIds(node.FunctionName, substitutions), functionIds) : [];
   return [...here, ...Object.values(node).flatMap((child) => eventInvocations(child, substitutions, functionIds))];
 }
 
@@ -60,7 +78,9 @@ function isCustomResource(type: string): boolean {
 function principalText(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   const sub = isRecord(value) ? value['Fn::Sub'] : undefined;
-  return typeof sub === 'string' ? sub.replace('${AWS::URLSuffix}', 'amazonaws.com').replace('${AWS::Region}', 'region') : undefined;
+  return typeof sub === 'string'
+    ? sub.replace('${AWS::URLSuffix}', 'amazonaws.com').replace('${AWS::Region}', 'region')
+    : undefined;
 }
 
 /** Every asynchronous invocation of a function of the template (see the module comment). */
@@ -70,7 +90,8 @@ export function asyncInvocations(template: Json): AsyncInvocation[] {
   const invocations: AsyncInvocation[] = [];
   const add = (ids: Iterable<string>, via: string, trigger?: string): void => {
     for (const functionId of ids) {
-      if (functionIds.has(functionId)) invocations.push({ functionId, via, ...(trigger === undefined ? {} : { trigger }) });
+      if (functionIds.has(functionId))
+        invocations.push({ functionId, via, ...(trigger === undefined ? {} : { trigger }) });
     }
   };
   const single = (value: unknown): string | undefined => {
@@ -92,29 +113,52 @@ export function asyncInvocations(template: Json): AsyncInvocation[] {
     switch (resource.type) {
       case 'AWS::Events::Rule':
         for (const target of asList(properties.Targets)) {
-          if (isRecord(target)) add(referencedIds(target.Arn), `AWS::Events::Rule ${resource.logicalId}`, resource.logicalId);
+          if (isRecord(target))
+            add(referencedIds(target.Arn), `AWS::Events::Rule ${resource.logicalId}`, resource.logicalId);
         }
         break;
       case 'AWS::Scheduler::Schedule':
-        if (isRecord(properties.Target)) add(referencedIds(properties.Target.Arn), `AWS::Scheduler::Schedule ${resource.logicalId}`, resource.logicalId);
+        if (isRecord(properties.Target))
+          add(
+            referencedIds(properties.Target.Arn),
+            `AWS::Scheduler::Schedule ${resource.logicalId}`,
+            resource.logicalId,
+          );
         break;
       case 'AWS::SNS::Subscription':
-        if (properties.Protocol === 'lambda') add(referencedIds(properties.Endpoint), `AWS::SNS::Subscription ${resource.logicalId}`, single(properties.TopicArn));
+        if (properties.Protocol === 'lambda')
+          add(
+            referencedIds(properties.Endpoint),
+            `AWS::SNS::Subscription ${resource.logicalId}`,
+            single(properties.TopicArn),
+          );
         break;
       case 'AWS::S3::Bucket': {
-        const notifications = isRecord(properties.NotificationConfiguration) ? properties.NotificationConfiguration : {};
+        const notifications = isRecord(properties.NotificationConfiguration)
+          ? properties.NotificationConfiguration
+          : {};
         for (const configuration of asList(notifications.LambdaConfigurations)) {
-          if (isRecord(configuration)) add(referencedIds(configuration.Function), `S3 notifications of ${resource.logicalId}`, resource.logicalId);
+          if (isRecord(configuration))
+            add(referencedIds(configuration.Function), `S3 notifications of ${resource.logicalId}`, resource.logicalId);
         }
         break;
       }
       case 'AWS::Lambda::Permission': {
         const principal = principalText(properties.Principal);
-        if (principal !== undefined && ASYNC_PRINCIPAL.test(principal)) add(referencedIds(properties.FunctionName), `AWS::Lambda::Permission ${resource.logicalId} (${principal})`, single(properties.SourceArn));
+        if (principal !== undefined && ASYNC_PRINCIPAL.test(principal))
+          add(
+            referencedIds(properties.FunctionName),
+            `AWS::Lambda::Permission ${resource.logicalId} (${principal})`,
+            single(properties.SourceArn),
+          );
         break;
       }
       default:
-        if (isCustomResource(resource.type)) add([...referencedIds(properties.ServiceToken)].map(functionIdOf), `custom resource ${resource.logicalId} (CloudFormation)`);
+        if (isCustomResource(resource.type))
+          add(
+            [...referencedIds(properties.ServiceToken)].map(functionIdOf),
+            `custom resource ${resource.logicalId} (CloudFormation)`,
+          );
         break;
     }
     add(eventInvocations(properties, substitutions, functionIds), `InvocationType Event in ${resource.logicalId}`);
@@ -132,31 +176,49 @@ interface InvokeConfig {
 /** The function's EventInvokeConfig: its own (Globals applied) or an AWS::Lambda::EventInvokeConfig resource naming it. */
 function invokeConfigsOf(fnId: string, effective: Json, resources: readonly Resource[]): InvokeConfig[] {
   const configs: InvokeConfig[] = [];
-  if (isRecord(effective.EventInvokeConfig)) configs.push({ where: 'EventInvokeConfig', config: effective.EventInvokeConfig });
+  if (isRecord(effective.EventInvokeConfig))
+    configs.push({ where: 'EventInvokeConfig', config: effective.EventInvokeConfig });
   for (const resource of resources) {
-    if (resource.type === 'AWS::Lambda::EventInvokeConfig' && referencedIds(resource.properties.FunctionName).has(fnId)) {
+    if (
+      resource.type === 'AWS::Lambda::EventInvokeConfig' &&
+      referencedIds(resource.properties.FunctionName).has(fnId)
+    ) {
       configs.push({ where: `AWS::Lambda::EventInvokeConfig ${resource.logicalId}`, config: resource.properties });
     }
   }
   return configs;
 }
 
-function problemsOf(invoke: InvokeConfig, sam: boolean, triggers: ReadonlySet<string>, declared: ReadonlySet<string>): string[] {
+function problemsOf(
+  invoke: InvokeConfig,
+  sam: boolean,
+  triggers: ReadonlySet<string>,
+  declared: ReadonlySet<string>,
+): string[] {
   const problems: string[] = [];
   const { config, where } = invoke;
-  if (config.MaximumRetryAttempts === undefined) problems.push(`${where} has no MaximumRetryAttempts (Lambda's default of 2 retries would apply unstated)`);
+  if (config.MaximumRetryAttempts === undefined)
+    problems.push(`${where} has no MaximumRetryAttempts (Lambda's default of 2 retries would apply unstated)`);
   const destinationConfig = isRecord(config.DestinationConfig) ? config.DestinationConfig : {};
   const onFailure = destinationConfig.OnFailure;
   if (!isRecord(onFailure) || onFailure.Destination === undefined) {
     problems.push(`${where} has no DestinationConfig.OnFailure.Destination: Lambda drops the event after its retries`);
     return problems;
   }
-  if (sam && where === 'EventInvokeConfig' && (typeof onFailure.Type !== 'string' || !ACCEPTED_DESTINATION_TYPES.includes(onFailure.Type))) {
+  if (
+    sam &&
+    where === 'EventInvokeConfig' &&
+    (typeof onFailure.Type !== 'string' || !ACCEPTED_DESTINATION_TYPES.includes(onFailure.Type))
+  ) {
     problems.push(`${where}.DestinationConfig.OnFailure.Type must be one of ${ACCEPTED_DESTINATION_TYPES.join(', ')}`);
   }
   for (const target of referencedIds(onFailure.Destination)) {
-    if (!declared.has(target)) problems.push(`${where} OnFailure destination ${target} is not a resource of this template`);
-    else if (triggers.has(target)) problems.push(`${where} OnFailure destination ${target} also invokes this function: a failure would invoke it again`);
+    if (!declared.has(target))
+      problems.push(`${where} OnFailure destination ${target} is not a resource of this template`);
+    else if (triggers.has(target))
+      problems.push(
+        `${where} OnFailure destination ${target} also invokes this function: a failure would invoke it again`,
+      );
   }
   return problems;
 }
@@ -169,13 +231,25 @@ export function checkAsyncOnFailure(template: Json): Violation[] {
     const mine = invocations.filter((invocation) => invocation.functionId === fn.logicalId);
     if (mine.length === 0) return [];
     const vias = [...new Set(mine.map((invocation) => invocation.via))].sort().join('; ');
-    const triggers = new Set(mine.flatMap((invocation) => (invocation.trigger === undefined ? [] : [invocation.trigger])));
+    const triggers = new Set(
+      mine.flatMap((invocation) => (invocation.trigger === undefined ? [] : [invocation.trigger])),
+    );
     const configs = invokeConfigsOf(fn.logicalId, fn.effective, resources);
     if (configs.length === 0) {
-      return [{ rule: RuleId.asyncOnFailure, logicalId: fn.logicalId, reason: `invoked asynchronously (${vias}) but has no EventInvokeConfig with DestinationConfig.OnFailure: Lambda drops the event after its retries` }];
+      return [
+        {
+          rule: RuleId.asyncOnFailure,
+          logicalId: fn.logicalId,
+          reason: `invoked asynchronously (${vias}) but has no EventInvokeConfig with DestinationConfig.OnFailure: Lambda drops the event after its retries`,
+        },
+      ];
     }
     return configs
       .flatMap((config) => problemsOf(config, fn.type === 'AWS::Serverless::Function', triggers, declared))
-      .map((problem) => ({ rule: RuleId.asyncOnFailure, logicalId: fn.logicalId, reason: `invoked asynchronously (${vias}): ${problem}` }));
+      .map((problem) => ({
+        rule: RuleId.asyncOnFailure,
+        logicalId: fn.logicalId,
+        reason: `invoked asynchronously (${vias}): ${problem}`,
+      }));
   });
 }

@@ -9,7 +9,13 @@ describe('checkDynamoDbOnDemand', () => {
   it('checkDynamoDbOnDemand reports a table without BillingMode (CloudFormation defaults to PROVISIONED)', () => {
     const violations = check('Resources:\n  T: { Type: AWS::DynamoDB::Table, Properties: {} }');
 
-    expect(violations).toEqual([{ rule: RuleId.dynamodbOnDemand, logicalId: 'T', reason: 'BillingMode is missing (defaults to PROVISIONED); must be PAY_PER_REQUEST' }]);
+    expect(violations).toEqual([
+      {
+        rule: RuleId.dynamodbOnDemand,
+        logicalId: 'T',
+        reason: 'BillingMode is missing (defaults to PROVISIONED); must be PAY_PER_REQUEST',
+      },
+    ]);
   });
 
   it('checkDynamoDbOnDemand reports PROVISIONED mode and provisioned throughput on the table and its indexes', () => {

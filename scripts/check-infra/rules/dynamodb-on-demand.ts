@@ -16,7 +16,9 @@ export function checkDynamoDbOnDemand(template: Json): Violation[] {
     const properties = resource.properties;
     if (resource.type === 'AWS::DynamoDB::Table' || resource.type === 'AWS::DynamoDB::GlobalTable') {
       if (properties.BillingMode !== 'PAY_PER_REQUEST') {
-        report(`BillingMode is ${properties.BillingMode === undefined ? 'missing (defaults to PROVISIONED)' : JSON.stringify(properties.BillingMode)}; must be PAY_PER_REQUEST`);
+        report(
+          `BillingMode is ${properties.BillingMode === undefined ? 'missing (defaults to PROVISIONED)' : JSON.stringify(properties.BillingMode)}; must be PAY_PER_REQUEST`,
+        );
       }
       for (const key of ['ProvisionedThroughput', 'WriteProvisionedThroughputSettings']) {
         if (properties[key] !== undefined) report(`${key} is set; provisioned capacity is forbidden by the seed`);
@@ -24,7 +26,8 @@ export function checkDynamoDbOnDemand(template: Json): Violation[] {
       for (const index of asList(properties.GlobalSecondaryIndexes)) {
         if (!isRecord(index)) continue;
         for (const key of ['ProvisionedThroughput', 'WriteProvisionedThroughputSettings']) {
-          if (index[key] !== undefined) report(`index ${String(index.IndexName)} sets ${key}; provisioned capacity is forbidden by the seed`);
+          if (index[key] !== undefined)
+            report(`index ${String(index.IndexName)} sets ${key}; provisioned capacity is forbidden by the seed`);
         }
       }
       for (const replica of asList(properties.Replicas)) {

@@ -28,14 +28,25 @@ describe('FORBIDDEN_MODEL_PATTERN', () => {
   });
 
   it('FORBIDDEN_MODEL_PATTERN ignores the letters inside a longer word and allowed models', () => {
-    expect(['opuscule', 'Opusculum', 'anthropic.claude-3-haiku-20240307-v1:0', 'anthropic.claude-3-5-sonnet-20240620-v1:0']
-      .filter((text) => FORBIDDEN_MODEL_PATTERN.test(text))).toEqual([]);
+    expect(
+      [
+        'opuscule',
+        'Opusculum',
+        'anthropic.claude-3-haiku-20240307-v1:0',
+        'anthropic.claude-3-5-sonnet-20240620-v1:0',
+      ].filter((text) => FORBIDDEN_MODEL_PATTERN.test(text)),
+    ).toEqual([]);
   });
 });
 
 describe('forbiddenModelLines', () => {
   it('forbiddenModelLines returns 1-based lines that mention the model without the marker', () => {
-    const text = ['const a = 1;', `const model = 'claude-${NAME}-4';`, `if (id.includes('${NAME}')) refuse(); // ${EXEMPTION_MARKER}`, `# ${TITLE} in a comment`].join('\n');
+    const text = [
+      'const a = 1;',
+      `const model = 'claude-${NAME}-4';`,
+      `if (id.includes('${NAME}')) refuse(); // ${EXEMPTION_MARKER}`,
+      `# ${TITLE} in a comment`,
+    ].join('\n');
 
     expect(forbiddenModelLines(text)).toEqual([2, 4]);
   });
@@ -92,7 +103,9 @@ describe('checkForbiddenModelInSource', () => {
   it('checkForbiddenModelInSource reports file and line', () => {
     const violations = checkForbiddenModelInSource('src/x.ts', `\nconst id = 'claude-${NAME}-4';\n`);
 
-    expect(violations).toEqual([{ rule: RuleId.forbiddenModel, file: 'src/x.ts', line: 2, reason: expect.any(String) as string }]);
+    expect(violations).toEqual([
+      { rule: RuleId.forbiddenModel, file: 'src/x.ts', line: 2, reason: expect.any(String) as string },
+    ]);
   });
 
   it('checkForbiddenModelInSource passes clean text', () => {

@@ -21,7 +21,16 @@ Resources:
 
     const violations = check(text);
 
-    expect(violations.map((violation) => violation.logicalId)).toEqual(['Box', 'Nat', 'Db', 'Aurora', 'Ecs', 'Eks', 'Asg', 'Alb']);
+    expect(violations.map((violation) => violation.logicalId)).toEqual([
+      'Box',
+      'Nat',
+      'Db',
+      'Aurora',
+      'Ecs',
+      'Eks',
+      'Asg',
+      'Alb',
+    ]);
     expect(violations.every((violation) => violation.rule === RuleId.forbiddenResource)).toBe(true);
     expect(violations[0]?.reason).toMatch(/^AWS::EC2::Instance: /);
   });
@@ -51,7 +60,11 @@ Resources:
     const violations = check(text);
 
     // GetAtt cannot be followed to the config: refused as unverifiable (the Ref form is the supported one).
-    expect(violations.map((violation) => violation.logicalId)).toEqual(['ServerlessEndpoint', 'RealTimeConfig', 'RealTimeEndpoint']);
+    expect(violations.map((violation) => violation.logicalId)).toEqual([
+      'ServerlessEndpoint',
+      'RealTimeConfig',
+      'RealTimeEndpoint',
+    ]);
   });
 
   it('checkForbiddenResources reports Lambda provisioned concurrency', () => {

@@ -15,7 +15,8 @@ const FORBIDDEN_TYPES: Readonly<Record<string, string>> = {
   'AWS::EC2::EC2Fleet': 'EC2 fleets are forbidden by the seed (use Lambda)',
   'AWS::EC2::Host': 'dedicated hosts are forbidden by the seed (use Lambda)',
   'AWS::SageMaker::NotebookInstance': 'notebook instances bill per hour while running',
-  'AWS::SageMaker::InferenceComponent': 'inference components need a real-time SageMaker endpoint, forbidden by the seed',
+  'AWS::SageMaker::InferenceComponent':
+    'inference components need a real-time SageMaker endpoint, forbidden by the seed',
   'AWS::EMR::Cluster': 'EMR clusters run on EC2 instances, forbidden by the seed',
   'AWS::Redshift::Cluster': 'provisioned clusters bill per hour (use DynamoDB on-demand)',
   'AWS::ElastiCache::CacheCluster': 'provisioned cache nodes bill per hour',
@@ -39,11 +40,18 @@ const FORBIDDEN_PREFIXES: readonly (readonly [string, string])[] = [
 /** An EndpointConfig is serverless when it has variants and every one has ServerlessConfig and no InstanceType. */
 function isServerlessEndpointConfig(properties: Json): boolean {
   const variants = asList(properties.ProductionVariants);
-  return variants.length > 0 && variants.every((variant) => isRecord(variant) && isRecord(variant.ServerlessConfig) && variant.InstanceType === undefined);
+  return (
+    variants.length > 0 &&
+    variants.every(
+      (variant) => isRecord(variant) && isRecord(variant.ServerlessConfig) && variant.InstanceType === undefined,
+    )
+  );
 }
 
 function checkResource(resource: Resource, byId: ReadonlyMap<string, Resource>): Violation[] {
-  const violation = (reason: string): Violation[] => [{ rule: RuleId.forbiddenResource, logicalId: resource.logicalId, reason }];
+  const violation = (reason: string): Violation[] => [
+    { rule: RuleId.forbiddenResource, logicalId: resource.logicalId, reason },
+  ];
   const exact = FORBIDDEN_TYPES[resource.type];
   if (exact !== undefined) return violation(`${resource.type}: ${exact}`);
   const prefix = FORBIDDEN_PREFIXES.find(([candidate]) => resource.type.startsWith(candidate));
@@ -52,19 +60,25 @@ function checkResource(resource: Resource, byId: ReadonlyMap<string, Resource>):
     case 'AWS::SageMaker::EndpointConfig':
       return isServerlessEndpointConfig(resource.properties)
         ? []
-        : violation('AWS::SageMaker::EndpointConfig without ServerlessConfig on every production variant is a real-time endpoint, forbidden by the seed');
+        : violation(
+            'AWS::SageMaker::EndpointConfig without ServerlessConfig on every production variant is a real-time endpoint, forbidden by the seed',
+          );
     case 'AWS::SageMaker::Endpoint': {
       const configId = refTarget(resource.properties.EndpointConfigName);
       const config = configId === undefined ? undefined : byId.get(configId);
       if (config?.type === 'AWS::SageMaker::EndpointConfig' && isServerlessEndpointConfig(config.properties)) return [];
-      return violation('AWS::SageMaker::Endpoint must use a serverless EndpointConfig from this template (real-time endpoints are forbidden by the seed)');
+      return violation(
+        'AWS::SageMaker::Endpoint must use a serverless EndpointConfig from this template (real-time endpoints are forbidden by the seed)',
+      );
     }
     case 'AWS::Serverless::Function':
     case 'AWS::Lambda::Alias':
     case 'AWS::Lambda::Version':
       return resource.properties.ProvisionedConcurrencyConfig === undefined
         ? []
-        : violation(`${resource.type} with ProvisionedConcurrencyConfig bills around the clock; use on-demand concurrency`);
+        : violation(
+            `${resource.type} with ProvisionedConcurrencyConfig bills around the clock; use on-demand concurrency`,
+          );
     default:
       return [];
   }

@@ -6,7 +6,7 @@ import { checkIamPolicies } from './iam-policies.ts';
 const check = (text: string) => checkIamPolicies(parseTemplate(text).document);
 
 describe('checkIamPolicies', () => {
-  it('checkIamPolicies reports `*` and `service:*` actions in a SAM function\'s inline statements', () => {
+  it("checkIamPolicies reports `*` and `service:*` actions in a SAM function's inline statements", () => {
     const text = `
 Resources:
   Fn:
@@ -25,7 +25,11 @@ Resources:
     const violations = check(text);
 
     expect(violations).toEqual([
-      { rule: RuleId.iamWildcardAction, logicalId: 'Fn', reason: "Properties.Policies[0]: wildcard action 'dynamodb:*'" },
+      {
+        rule: RuleId.iamWildcardAction,
+        logicalId: 'Fn',
+        reason: "Properties.Policies[0]: wildcard action 'dynamodb:*'",
+      },
       { rule: RuleId.iamWildcardAction, logicalId: 'Fn', reason: "Properties.Policies[0]: wildcard action '*'" },
     ]);
   });
@@ -62,7 +66,7 @@ Resources:
     ]);
   });
 
-  it('checkIamPolicies checks both branches of a role\'s conditional inline policy (Fn::If), AWS::NoValue granting nothing', () => {
+  it("checkIamPolicies checks both branches of a role's conditional inline policy (Fn::If), AWS::NoValue granting nothing", () => {
     const text = `
 Resources:
   Role:
@@ -146,8 +150,14 @@ Resources:
     const violations = check(text);
 
     expect(violations.map((violation) => [violation.rule, violation.reason])).toEqual([
-      [RuleId.iamWildcardResource, "Properties.Policies[1]: SAM template SSMParameterReadPolicy grants on Resource '*'"],
-      [RuleId.iamWildcardAction, "Properties.Policies[2]: SAM template SQSSendMessagePolicy grants wildcard action 'sqs:SendMessage*'"],
+      [
+        RuleId.iamWildcardResource,
+        "Properties.Policies[1]: SAM template SSMParameterReadPolicy grants on Resource '*'",
+      ],
+      [
+        RuleId.iamWildcardAction,
+        "Properties.Policies[2]: SAM template SQSSendMessagePolicy grants wildcard action 'sqs:SendMessage*'",
+      ],
     ]);
   });
 
@@ -225,7 +235,10 @@ Resources:
       [RuleId.iamWildcardAction, "Properties.Policies[1].Fn::If(then): wildcard action 'ssm:*'"],
       [RuleId.iamWildcardResource, "Properties.Policies[1].Fn::If(else): Resource '*'"],
       [RuleId.iamUnverifiablePolicy, 'Properties.Policies[2]: Fn::If is not [condition, policy, policy]'],
-      [RuleId.iamUnverifiablePolicy, "Properties.Policies[3].Fn::If(then): managed policy 'ManagedName' cannot be checked; use inline statements"],
+      [
+        RuleId.iamUnverifiablePolicy,
+        "Properties.Policies[3].Fn::If(then): managed policy 'ManagedName' cannot be checked; use inline statements",
+      ],
     ]);
   });
 
@@ -273,9 +286,18 @@ Resources:
     const violations = check(text);
 
     expect(violations.map((violation) => [violation.rule, violation.reason])).toEqual([
-      [RuleId.iamWildcardResource, "Properties.Policies[0]: Bedrock resource 'arn:aws:bedrock:*::foundation-model/anthropic.claude-haiku-5-5' has a wildcard; name the exact inference profile or foundation model"],
-      [RuleId.iamWildcardResource, "Properties.Policies[0]: Bedrock resource 'arn:${AWS::Partition}:bedrock:us-east-1::foundation-model/anthropic.*' has a wildcard; name the exact inference profile or foundation model"],
-      [RuleId.iamWildcardResource, "Properties.Policies[0]: Bedrock resource 'arn:${AWS::Partition}:bedrock:us-east-2::foundation-model/${M}*' has a wildcard; name the exact inference profile or foundation model"],
+      [
+        RuleId.iamWildcardResource,
+        "Properties.Policies[0]: Bedrock resource 'arn:aws:bedrock:*::foundation-model/anthropic.claude-haiku-5-5' has a wildcard; name the exact inference profile or foundation model",
+      ],
+      [
+        RuleId.iamWildcardResource,
+        "Properties.Policies[0]: Bedrock resource 'arn:${AWS::Partition}:bedrock:us-east-1::foundation-model/anthropic.*' has a wildcard; name the exact inference profile or foundation model",
+      ],
+      [
+        RuleId.iamWildcardResource,
+        "Properties.Policies[0]: Bedrock resource 'arn:${AWS::Partition}:bedrock:us-east-2::foundation-model/${M}*' has a wildcard; name the exact inference profile or foundation model",
+      ],
     ]);
   });
 });

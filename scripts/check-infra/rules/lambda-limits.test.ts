@@ -19,9 +19,21 @@ Resources:
     const violations = checkLambdaMemory(document(text));
 
     expect(violations).toEqual([
-      { rule: RuleId.lambdaMemory, logicalId: 'FromGlobals', reason: 'MemorySize 512 MB exceeds 256 MB without Metadata.MemoryReason' },
-      { rule: RuleId.lambdaMemory, logicalId: 'Own', reason: 'MemorySize 1024 MB exceeds 256 MB without Metadata.MemoryReason' },
-      { rule: RuleId.lambdaMemory, logicalId: 'Plain', reason: 'MemorySize 2048 MB exceeds 256 MB without Metadata.MemoryReason' },
+      {
+        rule: RuleId.lambdaMemory,
+        logicalId: 'FromGlobals',
+        reason: 'MemorySize 512 MB exceeds 256 MB without Metadata.MemoryReason',
+      },
+      {
+        rule: RuleId.lambdaMemory,
+        logicalId: 'Own',
+        reason: 'MemorySize 1024 MB exceeds 256 MB without Metadata.MemoryReason',
+      },
+      {
+        rule: RuleId.lambdaMemory,
+        logicalId: 'Plain',
+        reason: 'MemorySize 2048 MB exceeds 256 MB without Metadata.MemoryReason',
+      },
     ]);
   });
 
@@ -51,7 +63,10 @@ Resources:
     Properties: { MemorySize: 512 }
 `;
 
-    expect(checkLambdaMemory(document(text)).map((violation) => violation.logicalId)).toEqual(['FromParameter', 'EmptyReason']);
+    expect(checkLambdaMemory(document(text)).map((violation) => violation.logicalId)).toEqual([
+      'FromParameter',
+      'EmptyReason',
+    ]);
   });
 });
 

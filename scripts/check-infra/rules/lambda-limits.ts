@@ -20,10 +20,22 @@ export function checkLambdaMemory(template: Json): Violation[] {
     if (typeof reason === 'string' && reason.trim().length > 0) return [];
     const megabytes = literalNumber(memory);
     if (megabytes === undefined) {
-      return [{ rule: RuleId.lambdaMemory, logicalId: fn.logicalId, reason: 'MemorySize is not a literal number; record why in Metadata.MemoryReason' }];
+      return [
+        {
+          rule: RuleId.lambdaMemory,
+          logicalId: fn.logicalId,
+          reason: 'MemorySize is not a literal number; record why in Metadata.MemoryReason',
+        },
+      ];
     }
     return megabytes > MEMORY_WITHOUT_REASON_MB
-      ? [{ rule: RuleId.lambdaMemory, logicalId: fn.logicalId, reason: `MemorySize ${megabytes} MB exceeds ${MEMORY_WITHOUT_REASON_MB} MB without Metadata.MemoryReason` }]
+      ? [
+          {
+            rule: RuleId.lambdaMemory,
+            logicalId: fn.logicalId,
+            reason: `MemorySize ${megabytes} MB exceeds ${MEMORY_WITHOUT_REASON_MB} MB without Metadata.MemoryReason`,
+          },
+        ]
       : [];
   });
 }
@@ -31,7 +43,13 @@ export function checkLambdaMemory(template: Json): Violation[] {
 export function checkLambdaTimeout(template: Json): Violation[] {
   return functionsOf(template).flatMap((fn) =>
     fn.effective.Timeout === undefined
-      ? [{ rule: RuleId.lambdaTimeout, logicalId: fn.logicalId, reason: 'no Timeout on the function or in Globals.Function' }]
+      ? [
+          {
+            rule: RuleId.lambdaTimeout,
+            logicalId: fn.logicalId,
+            reason: 'no Timeout on the function or in Globals.Function',
+          },
+        ]
       : [],
   );
 }

@@ -29,8 +29,12 @@ describe('checkLambdaLogFormat', () => {
     expect(check(ONE_PARAMETER)).toEqual([]);
   });
 
-  it('checkLambdaLogFormat accepts JSON with neither level set: Lambda\'s INFO and the logger\'s default info agree', () => {
-    expect(check('Resources:\n  Fn: { Type: AWS::Serverless::Function, Properties: { LoggingConfig: { LogFormat: JSON } } }')).toEqual([]);
+  it("checkLambdaLogFormat accepts JSON with neither level set: Lambda's INFO and the logger's default info agree", () => {
+    expect(
+      check(
+        'Resources:\n  Fn: { Type: AWS::Serverless::Function, Properties: { LoggingConfig: { LogFormat: JSON } } }',
+      ),
+    ).toEqual([]);
   });
 
   it('checkLambdaLogFormat reports a function without JSON format, from Globals or its own', () => {
@@ -43,8 +47,16 @@ Resources:
 `;
 
     expect(check(text)).toEqual([
-      { rule: RuleId.lambdaLogFormat, logicalId: 'Unset', reason: 'LoggingConfig.LogFormat is unset (Text); must be JSON (in Globals.Function or on the function)' },
-      { rule: RuleId.lambdaLogFormat, logicalId: 'Text', reason: 'LoggingConfig.LogFormat is "Text"; must be JSON (in Globals.Function or on the function)' },
+      {
+        rule: RuleId.lambdaLogFormat,
+        logicalId: 'Unset',
+        reason: 'LoggingConfig.LogFormat is unset (Text); must be JSON (in Globals.Function or on the function)',
+      },
+      {
+        rule: RuleId.lambdaLogFormat,
+        logicalId: 'Text',
+        reason: 'LoggingConfig.LogFormat is "Text"; must be JSON (in Globals.Function or on the function)',
+      },
     ]);
   });
 
@@ -69,24 +81,38 @@ Resources:
 `;
 
     expect(reasons(text)).toEqual([
-      ['FixedApplication', 'ApplicationLogLevel is INFO but VGAC_LOG_LEVEL is debug with LogLevel=debug: Powertools follows Lambda\'s level and warns; set both from one parameter'],
-      ['LoggerUnset', 'ApplicationLogLevel is DEBUG but VGAC_LOG_LEVEL is info: Powertools follows Lambda\'s level and warns; set both from one parameter'],
-      ['Warn', 'ApplicationLogLevel is WARN: Lambda would drop the embedded-metric lines (no level key counts as INFO); use INFO or DEBUG'],
+      [
+        'FixedApplication',
+        "ApplicationLogLevel is INFO but VGAC_LOG_LEVEL is debug with LogLevel=debug: Powertools follows Lambda's level and warns; set both from one parameter",
+      ],
+      [
+        'LoggerUnset',
+        "ApplicationLogLevel is DEBUG but VGAC_LOG_LEVEL is info: Powertools follows Lambda's level and warns; set both from one parameter",
+      ],
+      [
+        'Warn',
+        'ApplicationLogLevel is WARN: Lambda would drop the embedded-metric lines (no level key counts as INFO); use INFO or DEBUG',
+      ],
     ]);
   });
 
   it('checkLambdaLogFormat reports a mapping that lets a parameter value reach ERROR', () => {
-    const text = ONE_PARAMETER
-      .replace('AllowedValues: [debug, info]', 'AllowedValues: [debug, info, error]')
-      .replace('info: { Application: INFO }', 'info: { Application: INFO }\n    error: { Application: ERROR }');
+    const text = ONE_PARAMETER.replace('AllowedValues: [debug, info]', 'AllowedValues: [debug, info, error]').replace(
+      'info: { Application: INFO }',
+      'info: { Application: INFO }\n    error: { Application: ERROR }',
+    );
 
     expect(reasons(text)).toEqual([
-      ['Fn', 'ApplicationLogLevel is ERROR with LogLevel=error: Lambda would drop the embedded-metric lines (no level key counts as INFO); use INFO or DEBUG'],
+      [
+        'Fn',
+        'ApplicationLogLevel is ERROR with LogLevel=error: Lambda would drop the embedded-metric lines (no level key counts as INFO); use INFO or DEBUG',
+      ],
     ]);
   });
 
   it('checkLambdaLogFormat reports levels it cannot verify: a parameter without AllowedValues, a missing mapping cell, another intrinsic', () => {
-    const unverifiable = 'cannot verify the log levels: ApplicationLogLevel and VGAC_LOG_LEVEL must be literals, parameters with AllowedValues, or FindInMap over them';
+    const unverifiable =
+      'cannot verify the log levels: ApplicationLogLevel and VGAC_LOG_LEVEL must be literals, parameters with AllowedValues, or FindInMap over them';
     const text = `
 Parameters:
   Free: { Type: String, Default: info }
@@ -108,6 +134,10 @@ Resources:
     Properties: { LoggingConfig: { LogFormat: JSON, ApplicationLogLevel: !Select [0, [INFO]] } }
 `;
 
-    expect(reasons(text)).toEqual([['OpenParameter', unverifiable], ['MissingCell', unverifiable], ['Computed', unverifiable]]);
+    expect(reasons(text)).toEqual([
+      ['OpenParameter', unverifiable],
+      ['MissingCell', unverifiable],
+      ['Computed', unverifiable],
+    ]);
   });
 });

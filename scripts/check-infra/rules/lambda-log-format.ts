@@ -49,7 +49,10 @@ function assignments(names: readonly string[], parameters: Json): Record<string,
   let all: Record<string, string>[] = [{}];
   for (const name of names) {
     const definition = parameters[name];
-    const allowed = isRecord(definition) && Array.isArray(definition.AllowedValues) ? definition.AllowedValues.map(String) : undefined;
+    const allowed =
+      isRecord(definition) && Array.isArray(definition.AllowedValues)
+        ? definition.AllowedValues.map(String)
+        : undefined;
     if (allowed === undefined) return undefined;
     all = all.flatMap((partial) => allowed.map((value) => ({ ...partial, [name]: value })));
   }
@@ -65,24 +68,41 @@ export function checkLambdaLogFormat(template: Json): Violation[] {
   const parameters = isRecord(template.Parameters) ? template.Parameters : {};
   const mappings = isRecord(template.Mappings) ? template.Mappings : {};
   return functionsOf(template).flatMap((fn): Violation[] => {
-    const violation = (reason: string): Violation[] => [{ rule: RuleId.lambdaLogFormat, logicalId: fn.logicalId, reason }];
+    const violation = (reason: string): Violation[] => [
+      { rule: RuleId.lambdaLogFormat, logicalId: fn.logicalId, reason },
+    ];
     const logging = isRecord(fn.effective.LoggingConfig) ? fn.effective.LoggingConfig : {};
-    if (logging.LogFormat !== 'JSON') return violation(`LoggingConfig.LogFormat is ${logging.LogFormat === undefined ? 'unset (Text)' : JSON.stringify(logging.LogFormat)}; must be JSON (in Globals.Function or on the function)`);
+    if (logging.LogFormat !== 'JSON')
+      return violation(
+        `LoggingConfig.LogFormat is ${logging.LogFormat === undefined ? 'unset (Text)' : JSON.stringify(logging.LogFormat)}; must be JSON (in Globals.Function or on the function)`,
+      );
 
     const applicationLevel = logging.ApplicationLogLevel ?? LAMBDA_DEFAULT_APPLICATION_LOG_LEVEL;
     const loggerLevel = functionEnvironment(template, fn.logicalId).merged.VGAC_LOG_LEVEL ?? DEFAULT_LOG_LEVEL;
-    const names = [...new Set([...referencedIds(applicationLevel), ...referencedIds(loggerLevel)])].filter((name) => name in parameters).sort();
+    const names = [...new Set([...referencedIds(applicationLevel), ...referencedIds(loggerLevel)])]
+      .filter((name) => name in parameters)
+      .sort();
     const cases = assignments(names, parameters);
-    if (cases === undefined) return violation('cannot verify the log levels: ApplicationLogLevel and VGAC_LOG_LEVEL must be literals, parameters with AllowedValues, or FindInMap over them');
+    if (cases === undefined)
+      return violation(
+        'cannot verify the log levels: ApplicationLogLevel and VGAC_LOG_LEVEL must be literals, parameters with AllowedValues, or FindInMap over them',
+      );
     for (const assignment of cases) {
       const application = resolve(applicationLevel, assignment, mappings);
       const logger = resolve(loggerLevel, assignment, mappings);
-      if (application === UNRESOLVED || logger === UNRESOLVED) return violation('cannot verify the log levels: ApplicationLogLevel and VGAC_LOG_LEVEL must be literals, parameters with AllowedValues, or FindInMap over them');
+      if (application === UNRESOLVED || logger === UNRESOLVED)
+        return violation(
+          'cannot verify the log levels: ApplicationLogLevel and VGAC_LOG_LEVEL must be literals, parameters with AllowedValues, or FindInMap over them',
+        );
       if (!KEEPS_METRICS.includes(application)) {
-        return violation(`ApplicationLogLevel is ${application}${describeAssignment(assignment)}: Lambda would drop the embedded-metric lines (no level key counts as INFO); use INFO or DEBUG`);
+        return violation(
+          `ApplicationLogLevel is ${application}${describeAssignment(assignment)}: Lambda would drop the embedded-metric lines (no level key counts as INFO); use INFO or DEBUG`,
+        );
       }
       if (application !== logger.toUpperCase()) {
-        return violation(`ApplicationLogLevel is ${application} but VGAC_LOG_LEVEL is ${logger}${describeAssignment(assignment)}: Powertools follows Lambda's level and warns; set both from one parameter`);
+        return violation(
+          `ApplicationLogLevel is ${application} but VGAC_LOG_LEVEL is ${logger}${describeAssignment(assignment)}: Powertools follows Lambda's level and warns; set both from one parameter`,
+        );
       }
     }
     return [];

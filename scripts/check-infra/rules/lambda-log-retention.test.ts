@@ -10,7 +10,11 @@ describe('checkLambdaLogRetention', () => {
     const violations = check('Resources:\n  Fn: { Type: AWS::Serverless::Function }');
 
     expect(violations).toEqual([
-      { rule: RuleId.lambdaLogRetention, logicalId: 'Fn', reason: 'no AWS::Logs::LogGroup for this function (LoggingConfig.LogGroup or /aws/lambda/${Function})' },
+      {
+        rule: RuleId.lambdaLogRetention,
+        logicalId: 'Fn',
+        reason: 'no AWS::Logs::LogGroup for this function (LoggingConfig.LogGroup or /aws/lambda/${Function})',
+      },
     ]);
   });
 

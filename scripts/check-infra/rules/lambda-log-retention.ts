@@ -21,7 +21,8 @@ function defaultGroupFunction(name: unknown): string | undefined {
   }
   if (isRecord(name) && Array.isArray(name['Fn::Join'])) {
     const [separator, parts] = name['Fn::Join'] as unknown[];
-    if (separator === '' && Array.isArray(parts) && parts.length === 2 && parts[0] === '/aws/lambda/') return refTarget(parts[1]);
+    if (separator === '' && Array.isArray(parts) && parts.length === 2 && parts[0] === '/aws/lambda/')
+      return refTarget(parts[1]);
   }
   return undefined;
 }
@@ -34,18 +35,39 @@ export function checkLambdaLogRetention(template: Json): Violation[] {
     let group: Resource | undefined;
     if (configured !== undefined) {
       const target = refTarget(configured);
-      group = target === undefined ? groups.find((candidate) => candidate.properties.LogGroupName === configured) : byId.get(target);
+      group =
+        target === undefined
+          ? groups.find((candidate) => candidate.properties.LogGroupName === configured)
+          : byId.get(target);
       if (group === undefined) {
-        return [{ rule: RuleId.lambdaLogRetention, logicalId: fn.logicalId, reason: 'LoggingConfig.LogGroup does not name an AWS::Logs::LogGroup declared in this template' }];
+        return [
+          {
+            rule: RuleId.lambdaLogRetention,
+            logicalId: fn.logicalId,
+            reason: 'LoggingConfig.LogGroup does not name an AWS::Logs::LogGroup declared in this template',
+          },
+        ];
       }
     } else {
       group = groups.find((candidate) => defaultGroupFunction(candidate.properties.LogGroupName) === fn.logicalId);
       if (group === undefined) {
-        return [{ rule: RuleId.lambdaLogRetention, logicalId: fn.logicalId, reason: 'no AWS::Logs::LogGroup for this function (LoggingConfig.LogGroup or /aws/lambda/${Function})' }];
+        return [
+          {
+            rule: RuleId.lambdaLogRetention,
+            logicalId: fn.logicalId,
+            reason: 'no AWS::Logs::LogGroup for this function (LoggingConfig.LogGroup or /aws/lambda/${Function})',
+          },
+        ];
       }
     }
     return group.properties.RetentionInDays === undefined
-      ? [{ rule: RuleId.lambdaLogRetention, logicalId: fn.logicalId, reason: `log group ${group.logicalId} has no RetentionInDays` }]
+      ? [
+          {
+            rule: RuleId.lambdaLogRetention,
+            logicalId: fn.logicalId,
+            reason: `log group ${group.logicalId} has no RetentionInDays`,
+          },
+        ]
       : [];
   });
 }

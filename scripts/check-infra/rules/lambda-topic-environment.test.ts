@@ -55,11 +55,14 @@ Resources:${TOPICS}
             - { Effect: Deny, Action: sns:Publish, Resource: !Ref Tasks }
 `;
 
-    expect(check(text)).toEqual([{
-      rule: RuleId.lambdaTopicEnvironment,
-      logicalId: 'Fn',
-      reason: 'VGAC_SLACK_TASK_TOPIC_ARN names Tasks, but no policy lets the function publish to it (SNSPublishMessagePolicy TopicName: !GetAtt Tasks.TopicName)',
-    }]);
+    expect(check(text)).toEqual([
+      {
+        rule: RuleId.lambdaTopicEnvironment,
+        logicalId: 'Fn',
+        reason:
+          'VGAC_SLACK_TASK_TOPIC_ARN names Tasks, but no policy lets the function publish to it (SNSPublishMessagePolicy TopicName: !GetAtt Tasks.TopicName)',
+      },
+    ]);
   });
 
   it('checkLambdaTopicEnvironment reports topic variables that are literals, undeclared names or other resources', () => {
@@ -78,9 +81,21 @@ Resources:${TOPICS}
 `;
 
     expect(check(text)).toEqual([
-      { rule: RuleId.lambdaTopicEnvironment, logicalId: 'Globals.Function', reason: 'VGAC_ALERT_TOPIC_ARN is not !Ref to an AWS::SNS::Topic of this template' },
-      { rule: RuleId.lambdaTopicEnvironment, logicalId: 'Fn', reason: 'VGAC_A_TOPIC_ARN is not !Ref to an AWS::SNS::Topic of this template' },
-      { rule: RuleId.lambdaTopicEnvironment, logicalId: 'Fn', reason: 'VGAC_B_TOPIC_ARN is not !Ref to an AWS::SNS::Topic of this template' },
+      {
+        rule: RuleId.lambdaTopicEnvironment,
+        logicalId: 'Globals.Function',
+        reason: 'VGAC_ALERT_TOPIC_ARN is not !Ref to an AWS::SNS::Topic of this template',
+      },
+      {
+        rule: RuleId.lambdaTopicEnvironment,
+        logicalId: 'Fn',
+        reason: 'VGAC_A_TOPIC_ARN is not !Ref to an AWS::SNS::Topic of this template',
+      },
+      {
+        rule: RuleId.lambdaTopicEnvironment,
+        logicalId: 'Fn',
+        reason: 'VGAC_B_TOPIC_ARN is not !Ref to an AWS::SNS::Topic of this template',
+      },
     ]);
   });
 
@@ -111,7 +126,9 @@ Resources:
             - { Effect: Allow, Action: [dynamodb:GetItem], Resource: '*' }
 `;
 
-    expect(check(text).map((violation) => `${violation.logicalId}: ${violation.reason.split(',')[0] ?? ''}`)).toEqual(['SlackFunction: VGAC_SLACK_TASK_TOPIC_ARN names SlackTaskTopic']);
+    expect(check(text).map((violation) => `${violation.logicalId}: ${violation.reason.split(',')[0] ?? ''}`)).toEqual([
+      'SlackFunction: VGAC_SLACK_TASK_TOPIC_ARN names SlackTaskTopic',
+    ]);
   });
 });
 

@@ -13,7 +13,15 @@
  */
 import { RuleId, type Violation } from '../violation.ts';
 import { functionEnvironment, globalVariables, TOPIC_ARN_VARIABLE } from '../template-environment.ts';
-import { asList, functionsOf, isRecord, refTarget, resourcesOf, type FunctionView, type Json } from '../template-model.ts';
+import {
+  asList,
+  functionsOf,
+  isRecord,
+  refTarget,
+  resourcesOf,
+  type FunctionView,
+  type Json,
+} from '../template-model.ts';
 
 const TOPIC = 'AWS::SNS::Topic';
 
@@ -26,11 +34,13 @@ export function publishableTopics(fn: FunctionView): Set<string> {
     if (isRecord(template)) {
       const name = template.TopicName;
       const getAtt = isRecord(name) ? name['Fn::GetAtt'] : undefined;
-      if (Array.isArray(getAtt) && getAtt.length === 2 && getAtt[1] === 'TopicName' && typeof getAtt[0] === 'string') topics.add(getAtt[0]);
+      if (Array.isArray(getAtt) && getAtt.length === 2 && getAtt[1] === 'TopicName' && typeof getAtt[0] === 'string')
+        topics.add(getAtt[0]);
       continue;
     }
     for (const statement of asList(policy.Statement)) {
-      if (!isRecord(statement) || statement.Effect !== 'Allow' || !asList(statement.Action).includes('sns:Publish')) continue;
+      if (!isRecord(statement) || statement.Effect !== 'Allow' || !asList(statement.Action).includes('sns:Publish'))
+        continue;
       for (const resource of asList(statement.Resource)) {
         const target = refTarget(resource);
         if (target !== undefined) topics.add(target);
@@ -45,25 +55,42 @@ function topicVariables(variables: Readonly<Record<string, unknown>>): [string, 
 }
 
 export function checkLambdaTopicEnvironment(template: Json): Violation[] {
-  const topics = new Set(resourcesOf(template).filter((resource) => resource.type === TOPIC).map((resource) => resource.logicalId));
+  const topics = new Set(
+    resourcesOf(template)
+      .filter((resource) => resource.type === TOPIC)
+      .map((resource) => resource.logicalId),
+  );
   const notATopic = (value: unknown): boolean => {
     const target = refTarget(value);
     return target === undefined || !topics.has(target);
   };
   const violations: Violation[] = [];
   for (const [name, value] of topicVariables(globalVariables(template))) {
-    if (notATopic(value)) violations.push({ rule: RuleId.lambdaTopicEnvironment, logicalId: 'Globals.Function', reason: `${name} is not !Ref to an AWS::SNS::Topic of this template` });
+    if (notATopic(value))
+      violations.push({
+        rule: RuleId.lambdaTopicEnvironment,
+        logicalId: 'Globals.Function',
+        reason: `${name} is not !Ref to an AWS::SNS::Topic of this template`,
+      });
   }
   for (const fn of functionsOf(template)) {
     const publishable = publishableTopics(fn);
     for (const [name, value] of topicVariables(functionEnvironment(template, fn.logicalId).own)) {
       if (notATopic(value)) {
-        violations.push({ rule: RuleId.lambdaTopicEnvironment, logicalId: fn.logicalId, reason: `${name} is not !Ref to an AWS::SNS::Topic of this template` });
+        violations.push({
+          rule: RuleId.lambdaTopicEnvironment,
+          logicalId: fn.logicalId,
+          reason: `${name} is not !Ref to an AWS::SNS::Topic of this template`,
+        });
         continue;
       }
       const topic = refTarget(value) as string;
       if (!publishable.has(topic)) {
-        violations.push({ rule: RuleId.lambdaTopicEnvironment, logicalId: fn.logicalId, reason: `${name} names ${topic}, but no policy lets the function publish to it (SNSPublishMessagePolicy TopicName: !GetAtt ${topic}.TopicName)` });
+        violations.push({
+          rule: RuleId.lambdaTopicEnvironment,
+          logicalId: fn.logicalId,
+          reason: `${name} names ${topic}, but no policy lets the function publish to it (SNSPublishMessagePolicy TopicName: !GetAtt ${topic}.TopicName)`,
+        });
       }
     }
   }

@@ -29,11 +29,23 @@ Resources:
     const violations = check(text);
 
     expect(violations.map((violation) => [violation.logicalId, violation.reason])).toEqual([
-      ['Table', 'UpdateReplacePolicy is none (CloudFormation deletes it); a AWS::DynamoDB::Table must have UpdateReplacePolicy: Retain'],
+      [
+        'Table',
+        'UpdateReplacePolicy is none (CloudFormation deletes it); a AWS::DynamoDB::Table must have UpdateReplacePolicy: Retain',
+      ],
       ['Bucket', 'DeletionPolicy is "Delete"; a AWS::S3::Bucket must have DeletionPolicy: Retain'],
-      ['Simple', 'UpdateReplacePolicy is "Snapshot"; a AWS::Serverless::SimpleTable must have UpdateReplacePolicy: Retain'],
-      ['Global', 'DeletionPolicy is none (CloudFormation deletes it); a AWS::DynamoDB::GlobalTable must have DeletionPolicy: Retain'],
-      ['Global', 'UpdateReplacePolicy is none (CloudFormation deletes it); a AWS::DynamoDB::GlobalTable must have UpdateReplacePolicy: Retain'],
+      [
+        'Simple',
+        'UpdateReplacePolicy is "Snapshot"; a AWS::Serverless::SimpleTable must have UpdateReplacePolicy: Retain',
+      ],
+      [
+        'Global',
+        'DeletionPolicy is none (CloudFormation deletes it); a AWS::DynamoDB::GlobalTable must have DeletionPolicy: Retain',
+      ],
+      [
+        'Global',
+        'UpdateReplacePolicy is none (CloudFormation deletes it); a AWS::DynamoDB::GlobalTable must have UpdateReplacePolicy: Retain',
+      ],
     ]);
     expect(new Set(violations.map((violation) => violation.rule))).toEqual(new Set([RuleId.statefulRetention]));
   });

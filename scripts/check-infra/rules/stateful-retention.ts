@@ -9,17 +9,30 @@ import { RuleId, type Violation } from '../violation.ts';
 import { resourcesOf, type Json } from '../template-model.ts';
 
 /** Resource types whose deletion loses data. */
-export const STATEFUL_TYPES: readonly string[] = ['AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable', 'AWS::Serverless::SimpleTable', 'AWS::S3::Bucket'];
+export const STATEFUL_TYPES: readonly string[] = [
+  'AWS::DynamoDB::Table',
+  'AWS::DynamoDB::GlobalTable',
+  'AWS::Serverless::SimpleTable',
+  'AWS::S3::Bucket',
+];
 
 const POLICIES = ['DeletionPolicy', 'UpdateReplacePolicy'] as const;
 
 export function checkStatefulRetention(template: Json): Violation[] {
   return resourcesOf(template)
     .filter((resource) => STATEFUL_TYPES.includes(resource.type))
-    .flatMap((resource) => POLICIES.flatMap((policy) => {
-      const value = resource.raw[policy];
-      if (value === 'Retain') return [];
-      const found = value === undefined ? 'none (CloudFormation deletes it)' : JSON.stringify(value);
-      return [{ rule: RuleId.statefulRetention, logicalId: resource.logicalId, reason: `${policy} is ${found}; a ${resource.type} must have ${policy}: Retain` }];
-    }));
+    .flatMap((resource) =>
+      POLICIES.flatMap((policy) => {
+        const value = resource.raw[policy];
+        if (value === 'Retain') return [];
+        const found = value === undefined ? 'none (CloudFormation deletes it)' : JSON.stringify(value);
+        return [
+          {
+            rule: RuleId.statefulRetention,
+            logicalId: resource.logicalId,
+            reason: `${policy} is ${found}; a ${resource.type} must have ${policy}: Retain`,
+          },
+        ];
+      }),
+    );
 }

@@ -46,7 +46,10 @@ export function createAgentCoreClient(options: AgentCoreClientOptions): BedrockA
   return new BedrockAgentCoreClient({
     region: options.region,
     maxAttempts: options.maxAttempts ?? DEFAULT_AGENTCORE_MAX_ATTEMPTS,
-    requestHandler: { requestTimeout: options.requestTimeoutMs ?? DEFAULT_AGENTCORE_TIMEOUT_MS, connectionTimeout: 3_000 },
+    requestHandler: {
+      requestTimeout: options.requestTimeoutMs ?? DEFAULT_AGENTCORE_TIMEOUT_MS,
+      connectionTimeout: 3_000,
+    },
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     ...(options.credentials === undefined ? {} : { credentials: { ...options.credentials } }),
   });
@@ -77,9 +80,15 @@ const ErrorShape = z.looseObject({ error: z.looseObject({ code: z.string(), mess
 /** The JSON document of a reply: the body itself, or the last `data:` event of an event stream. */
 function documentOf(text: string, contentType: string | undefined): unknown {
   if (contentType?.startsWith('text/event-stream') === true) {
-    const events = text.split(/\r?\n/).filter((line) => line.startsWith('data:')).map((line) => line.slice('data:'.length).trim());
+    const events = text
+      .split(/\r?\n/)
+      .filter((line) => line.startsWith('data:'))
+      .map((line) => line.slice('data:'.length).trim());
     const last = events.at(-1);
-    if (last === undefined) throw new AgentRuntimeUnavailableError('the agent runtime streamed no data event', { errorClass: 'MalformedResponse' });
+    if (last === undefined)
+      throw new AgentRuntimeUnavailableError('the agent runtime streamed no data event', {
+        errorClass: 'MalformedResponse',
+      });
     return JSON.parse(last) as unknown;
   }
   return JSON.parse(text) as unknown;
@@ -105,7 +114,10 @@ function unavailable(error: unknown): AgentRuntimeUnavailableError {
     ResourceNotFoundException: 'the agent runtime was not found (check VGAC_AGENTCORE_RUNTIME_ARN)',
     ValidationException: 'the agent runtime refused the call as invalid',
   };
-  return new AgentRuntimeUnavailableError(`${reason[errorClass] ?? 'the agent runtime could not be reached'} (${errorClass})`, { cause: error, errorClass });
+  return new AgentRuntimeUnavailableError(
+    `${reason[errorClass] ?? 'the agent runtime could not be reached'} (${errorClass})`,
+    { cause: error, errorClass },
+  );
 }
 
 export class AgentCoreAgentRuntime implements AgentRuntime {
@@ -151,13 +163,19 @@ export class AgentCoreAgentRuntime implements AgentRuntime {
       document = documentOf(text, contentType);
     } catch (error) {
       if (error instanceof AgentRuntimeUnavailableError) throw error;
-      throw new AgentRuntimeUnavailableError(`the agent runtime answered ${status} with a body that is not JSON`, { cause: error, errorClass: 'MalformedResponse' });
+      throw new AgentRuntimeUnavailableError(`the agent runtime answered ${status} with a body that is not JSON`, {
+        cause: error,
+        errorClass: 'MalformedResponse',
+      });
     }
     if (status >= 400) throw this.#agentError(status, document);
     // The runtime answers in snake_case (a runtime deployed before answered in camelCase: both read).
     const decision = DecisionShape.safeParse(toCamelCaseKeys(document));
     if (!decision.success) {
-      throw new AgentRuntimeUnavailableError(`the agent runtime answered without a decision (${decision.error.issues.map((issue) => issue.path.join('.') || '(body)').join(', ')})`, { errorClass: 'MalformedResponse' });
+      throw new AgentRuntimeUnavailableError(
+        `the agent runtime answered without a decision (${decision.error.issues.map((issue) => issue.path.join('.') || '(body)').join(', ')})`,
+        { errorClass: 'MalformedResponse' },
+      );
     }
     return decision.data as unknown as AgentDecision;
   }
@@ -165,8 +183,12 @@ export class AgentCoreAgentRuntime implements AgentRuntime {
   /** The agent's error reply: its client mistakes pass on with their code, anything else is the runtime's fault. */
   #agentError(status: number, document: unknown): Error {
     const body = ErrorShape.safeParse(document);
-    if (status < 500 && body.success && CLIENT_CODES.has(body.data.error.code)) return new AgentRuntimeRefusedError(body.data.error.code, body.data.error.message);
-    return new AgentRuntimeUnavailableError(`the agent runtime answered ${status}${body.success ? ` (${body.data.error.code})` : ''}`, { errorClass: `Http${status}` });
+    if (status < 500 && body.success && CLIENT_CODES.has(body.data.error.code))
+      return new AgentRuntimeRefusedError(body.data.error.code, body.data.error.message);
+    return new AgentRuntimeUnavailableError(
+      `the agent runtime answered ${status}${body.success ? ` (${body.data.error.code})` : ''}`,
+      { errorClass: `Http${status}` },
+    );
   }
 
   #refused(error: unknown): never {

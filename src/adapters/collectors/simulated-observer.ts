@@ -20,7 +20,8 @@ export type JobFeatures = (job: JobSpec) => Readonly<Record<string, number | str
 /** Published states kept per cluster for replay. */
 export const MAX_HISTORY_STATES = 1000;
 
-const defaultJobFeatures: JobFeatures = (job): Record<string, string> => (job.jobType === undefined ? {} : { job_type: job.jobType });
+const defaultJobFeatures: JobFeatures = (job): Record<string, string> =>
+  job.jobType === undefined ? {} : { job_type: job.jobType };
 
 interface SimulatedCluster {
   state: ClusterState;
@@ -33,7 +34,11 @@ export class SimulatedObserver implements ClusterObserver {
   readonly #unavailable = new Map<string, string>();
 
   publish(state: ClusterState, jobFeatures: JobFeatures = defaultJobFeatures): void {
-    const frozen = Object.freeze({ ...state, jobs: state.jobs.map((job) => ({ ...job })), features: { ...state.features } });
+    const frozen = Object.freeze({
+      ...state,
+      jobs: state.jobs.map((job) => ({ ...job })),
+      features: { ...state.features },
+    });
     const existing = this.#clusters.get(state.clusterId);
     const history = existing?.history ?? [];
     history.push(frozen);
@@ -53,10 +58,13 @@ export class SimulatedObserver implements ClusterObserver {
   /** The current state with the job's own features; SourceUnavailableError when down or never published. */
   observe(clusterId: string, job?: JobSpec): Promise<ClusterState> {
     const down = this.#unavailable.get(clusterId);
-    if (down !== undefined) return Promise.reject(new SourceUnavailableError(`simulated collector for '${clusterId}' is down: ${down}`));
+    if (down !== undefined)
+      return Promise.reject(new SourceUnavailableError(`simulated collector for '${clusterId}' is down: ${down}`));
     const cluster = this.#clusters.get(clusterId);
-    if (cluster === undefined) return Promise.reject(new SourceUnavailableError(`no queue state published for '${clusterId}' yet`));
-    const features = job === undefined ? cluster.state.features : { ...cluster.state.features, ...cluster.jobFeatures(job) };
+    if (cluster === undefined)
+      return Promise.reject(new SourceUnavailableError(`no queue state published for '${clusterId}' yet`));
+    const features =
+      job === undefined ? cluster.state.features : { ...cluster.state.features, ...cluster.jobFeatures(job) };
     return Promise.resolve({ ...cluster.state, jobs: [...cluster.state.jobs], features });
   }
 

@@ -12,7 +12,13 @@ import type { JobLookup } from '../../app/ports/job-lookup.ts';
 import type { JobDetails } from '../../app/records/job-details.ts';
 import { priorityRank } from '../../core/jobs/priority-rank.ts';
 import type { PartitionOffer } from '../../core/jobs/what-if-alternatives.ts';
-import { gpusInTres, nodeIsUnavailable, queuedJobFromScontrol, scontrolFields, slurmDurationSeconds } from './slurm-fields.ts';
+import {
+  gpusInTres,
+  nodeIsUnavailable,
+  queuedJobFromScontrol,
+  scontrolFields,
+  slurmDurationSeconds,
+} from './slurm-fields.ts';
 import { runCommand, type CommandResult } from '../shared/run-command.ts';
 import { classifyFailure, commandUnavailable, firstErrorLine } from '../shared/slurm-cli-errors.ts';
 
@@ -72,7 +78,11 @@ export class SlurmCliJobLookup implements JobLookup {
         .map(([id = '', partition = '']) => ({ jobId: id, partition, pending: true }));
       rank = priorityRank(ordered, job.jobId, job.partition);
     }
-    return { job, account: account === undefined || account === '(null)' || account === '' ? null : account, priorityRank: rank };
+    return {
+      job,
+      account: account === undefined || account === '(null)' || account === '' ? null : account,
+      priorityRank: rank,
+    };
   }
 
   /**
@@ -80,13 +90,17 @@ export class SlurmCliJobLookup implements JobLookup {
    * else the GPUs of its nodes that can run jobs (`scontrol show node -o`: Gres, Partitions, State).
    */
   async partitions(): Promise<PartitionOffer[]> {
-    const [partitionText, nodeText] = await Promise.all([this.#run('scontrol', ['show', 'partition', '-o'], false), this.#run('scontrol', ['show', 'node', '-o'], false)]);
+    const [partitionText, nodeText] = await Promise.all([
+      this.#run('scontrol', ['show', 'partition', '-o'], false),
+      this.#run('scontrol', ['show', 'node', '-o'], false),
+    ]);
     const nodeGpus = new Map<string, number>();
     for (const line of (nodeText?.stdout ?? '').split('\n')) {
       const fields = scontrolFields(line);
       if (!fields.has('NodeName') || nodeIsUnavailable(fields.get('State') ?? '')) continue;
       const gpus = gpusInTres(fields.get('Gres'));
-      for (const partition of (fields.get('Partitions') ?? '').split(',')) if (partition !== '') nodeGpus.set(partition, (nodeGpus.get(partition) ?? 0) + gpus);
+      for (const partition of (fields.get('Partitions') ?? '').split(','))
+        if (partition !== '') nodeGpus.set(partition, (nodeGpus.get(partition) ?? 0) + gpus);
     }
     return (partitionText?.stdout ?? '')
       .split('\n')
@@ -96,7 +110,11 @@ export class SlurmCliJobLookup implements JobLookup {
   }
 
   /** Runs a client command; with `unknownJobIsUndefined`, Slurm's "Invalid job id" is undefined instead of an error. */
-  async #run(file: string, args: readonly string[], unknownJobIsUndefined: boolean): Promise<CommandResult | undefined> {
+  async #run(
+    file: string,
+    args: readonly string[],
+    unknownJobIsUndefined: boolean,
+  ): Promise<CommandResult | undefined> {
     const command = `${file} ${args.join(' ')}`;
     let result: CommandResult;
     try {
@@ -109,6 +127,8 @@ export class SlurmCliJobLookup implements JobLookup {
     }
     if (result.exitCode === 0) return result;
     if (unknownJobIsUndefined && UNKNOWN_JOB_PATTERN.test(result.stderr)) return undefined;
-    throw classifyFailure(command, result) ?? new SourceUnavailableError(`${command} failed: ${firstErrorLine(result)}`);
+    throw (
+      classifyFailure(command, result) ?? new SourceUnavailableError(`${command} failed: ${firstErrorLine(result)}`)
+    );
   }
 }

@@ -10,7 +10,14 @@ import type { ClusterObserver } from '../../app/ports/cluster-observer.ts';
 import type { ClusterState, JobSpec, QueuedJob } from '../../app/records/queue.ts';
 import { runCommand, type CommandResult } from '../shared/run-command.ts';
 import { classifyFailure, commandUnavailable, firstErrorLine } from '../shared/slurm-cli-errors.ts';
-import { gpusInTres, nodeIsUnavailable, queuedJobFromJson, queuedJobFromScontrol, scontrolFields, type SlurmJsonJob } from './slurm-fields.ts';
+import {
+  gpusInTres,
+  nodeIsUnavailable,
+  queuedJobFromJson,
+  queuedJobFromScontrol,
+  scontrolFields,
+  type SlurmJsonJob,
+} from './slurm-fields.ts';
 
 export const DEFAULT_SLURM_CLI_TIMEOUT_MS = 5_000;
 
@@ -50,17 +57,25 @@ export class SlurmCliObserver implements ClusterObserver {
       const result = await this.#run('scontrol', ['show', 'job', '-o']);
       // With no jobs scontrol prints "No jobs in the system" and exits 0.
       const parse = this.#options.parseLocalTime ?? Date.parse;
-      return result.stdout.split('\n').map((line) => queuedJobFromScontrol(line, parse)).filter((entry): entry is QueuedJob => entry !== null);
+      return result.stdout
+        .split('\n')
+        .map((line) => queuedJobFromScontrol(line, parse))
+        .filter((entry): entry is QueuedJob => entry !== null);
     }
     const result = await this.#run('squeue', ['--json']);
     let body: { jobs?: SlurmJsonJob[]; errors?: { description?: unknown }[] };
     try {
       body = JSON.parse(result.stdout) as typeof body;
     } catch (error) {
-      throw new SourceUnavailableError('squeue --json printed something that is not JSON (Slurm older than 21.08? use the scontrol job source)', { cause: error });
+      throw new SourceUnavailableError(
+        'squeue --json printed something that is not JSON (Slurm older than 21.08? use the scontrol job source)',
+        { cause: error },
+      );
     }
     // squeue --json exits 0 even when slurmctld is down: the failure is in `errors`.
-    const errors = (body.errors ?? []).map((entry) => (typeof entry.description === 'string' ? entry.description : 'unspecified Slurm error'));
+    const errors = (body.errors ?? []).map((entry) =>
+      typeof entry.description === 'string' ? entry.description : 'unspecified Slurm error',
+    );
     if (errors.length > 0) throw new SourceUnavailableError(`squeue --json: ${errors.join('; ')}`);
     return (body.jobs ?? []).map(queuedJobFromJson).filter((entry): entry is QueuedJob => entry !== null);
   }
@@ -89,7 +104,9 @@ export class SlurmCliObserver implements ClusterObserver {
       throw commandUnavailable(command, error);
     }
     if (result.exitCode !== 0) {
-      throw classifyFailure(command, result) ?? new SourceUnavailableError(`${command} failed: ${firstErrorLine(result)}`);
+      throw (
+        classifyFailure(command, result) ?? new SourceUnavailableError(`${command} failed: ${firstErrorLine(result)}`)
+      );
     }
     return result;
   }

@@ -119,7 +119,8 @@ export function queuedJobFromJson(job: SlurmJsonJob): QueuedJob | null {
   const flags = Array.isArray(job.flags) ? job.flags.map(String) : [];
   const submitSeconds = slurmJsonNumber(job.submit_time) ?? 0;
   const startSeconds = slurmJsonNumber(job.start_time);
-  const everStarted = state === 'running' || state === 'completed' || state === 'failed' || flags.includes('JOB_WAS_RUNNING');
+  const everStarted =
+    state === 'running' || state === 'completed' || state === 'failed' || flags.includes('JOB_WAS_RUNNING');
   const timeLimitMinutes = slurmJsonNumber(job.time_limit);
   const nodeCount = Math.max(1, slurmJsonNumber(job.node_count) ?? 1);
   const perJob = gpusInTres(text(job.tres_per_job));
@@ -135,7 +136,8 @@ export function queuedJobFromJson(job: SlurmJsonJob): QueuedJob | null {
     startTimeMs: everStarted && startSeconds !== null && startSeconds > 0 ? startSeconds * MS_PER_SECOND : null,
     requestedGpus: perJob > 0 ? perJob : gpusInTres(text(job.tres_per_node)) * nodeCount,
     requestedCpus: slurmJsonNumber(job.cpus) ?? 0,
-    timeLimitSeconds: timeLimitMinutes === null || timeLimitMinutes >= SLURM_NO_VAL_32 ? null : timeLimitMinutes * SECONDS_PER_MINUTE,
+    timeLimitSeconds:
+      timeLimitMinutes === null || timeLimitMinutes >= SLURM_NO_VAL_32 ? null : timeLimitMinutes * SECONDS_PER_MINUTE,
     priority: slurmJsonNumber(job.priority),
     reason: reason === '' || reason === 'None' ? null : reason,
     // A queued job's end_time is an estimate: only a finished job's is a fact.
@@ -173,7 +175,8 @@ export function queuedJobFromScontrol(line: string, parseLocalTime: (text: strin
   if (jobId === undefined || !/^\d+$/.test(jobId)) return null;
   const state = queuedJobState(fields.get('JobState') ?? '');
   const runSeconds = slurmDurationSeconds(fields.get('RunTime') ?? '') ?? 0;
-  const everStarted = state === 'running' || state === 'completed' || state === 'failed' || (state !== 'pending' && runSeconds > 0);
+  const everStarted =
+    state === 'running' || state === 'completed' || state === 'failed' || (state !== 'pending' && runSeconds > 0);
   const nodeCount = Math.max(1, Number(fields.get('NumNodes')?.split('-')[0] ?? '1') || 1);
   const perJob = gpusInTres(fields.get('TresPerJob'));
   const reason = fields.get('Reason') ?? '';

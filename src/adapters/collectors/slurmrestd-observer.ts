@@ -98,7 +98,9 @@ export class SlurmrestdObserver implements ClusterObserver {
       });
     } catch (error) {
       const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      const why = timedOut ? `did not answer within ${timeoutMs} ms (slurmctld down?)` : `is unreachable (${networkCause(error)})`;
+      const why = timedOut
+        ? `did not answer within ${timeoutMs} ms (slurmctld down?)`
+        : `is unreachable (${networkCause(error)})`;
       throw new SourceUnavailableError(`slurmrestd at ${baseUrl} ${why}`, { cause: error });
     }
     let text: string;
@@ -114,12 +116,19 @@ export class SlurmrestdObserver implements ClusterObserver {
     const errors = slurmErrors(body).map(describeSlurmError);
     if (!response.ok || errors.length > 0) {
       const summary = errors.length > 0 ? errors.join('; ') : `HTTP ${response.status}`;
-      if (response.status === 500 && errors.length > 0 && this.#clock() - startedMs < (this.#options.authRejectWithinMs ?? DEFAULT_AUTH_REJECT_WITHIN_MS)) {
-        throw new AuthError(`slurmctld refused the request for /${resource} at once (${summary}): the JWT for user '${userName}' is not valid on this cluster`);
+      if (
+        response.status === 500 &&
+        errors.length > 0 &&
+        this.#clock() - startedMs < (this.#options.authRejectWithinMs ?? DEFAULT_AUTH_REJECT_WITHIN_MS)
+      ) {
+        throw new AuthError(
+          `slurmctld refused the request for /${resource} at once (${summary}): the JWT for user '${userName}' is not valid on this cluster`,
+        );
       }
       throw new SourceUnavailableError(`slurmrestd at ${baseUrl} could not serve /${resource}: ${summary}`);
     }
-    if (body === undefined) throw new SourceUnavailableError(`slurmrestd at ${baseUrl} sent an unreadable answer to /${resource}`);
+    if (body === undefined)
+      throw new SourceUnavailableError(`slurmrestd at ${baseUrl} sent an unreadable answer to /${resource}`);
     return body;
   }
 }

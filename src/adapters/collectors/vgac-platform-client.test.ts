@@ -23,7 +23,12 @@ async function loopback(handler: Handler): Promise<{ url: string; seen: Seen[] }
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
-      const entry = { method: request.method ?? '', url: request.url ?? '', apiKey: request.headers['x-api-key'] as string | undefined, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
+      const entry = {
+        method: request.method ?? '',
+        url: request.url ?? '',
+        apiKey: request.headers['x-api-key'] as string | undefined,
+        body: text === '' ? undefined : (JSON.parse(text) as unknown),
+      };
       seen.push(entry);
       handler(entry, response);
     });
@@ -38,13 +43,26 @@ function json(response: ServerResponse, status: number, body: unknown): void {
   response.end(JSON.stringify(body));
 }
 
-const PREDICTION = { probability_long_wait: 0.73, estimated_wait_seconds: 1500, wait_category: 'long', confidence: 0.9, is_calibrated: true, recommendation: 'wait', latency_us: 120 };
+const PREDICTION = {
+  probability_long_wait: 0.73,
+  estimated_wait_seconds: 1500,
+  wait_category: 'long',
+  confidence: 0.9,
+  is_calibrated: true,
+  recommendation: 'wait',
+  latency_us: 120,
+};
 
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => {
-    server.closeAllConnections();
-    server.close(resolve);
-  })));
+  await Promise.all(
+    servers.splice(0).map(
+      (server) =>
+        new Promise((resolve) => {
+          server.closeAllConnections();
+          server.close(resolve);
+        }),
+    ),
+  );
 });
 
 describe('VgacPlatformClient', () => {
@@ -52,10 +70,35 @@ describe('VgacPlatformClient', () => {
     const { url, seen } = await loopback((_request, response) => json(response, 200, PREDICTION));
     const client = new VgacPlatformClient({ baseUrl: url, apiKey: 'k'.repeat(20) });
 
-    const prediction = await client.predictWait({ gpus: 4, cpuMillicores: 8000, estimatedDurationMinutes: 90, gpuType: 'a100' }, { clusterId: 'slurm-hpc', jobId: 'j1' });
+    const prediction = await client.predictWait(
+      { gpus: 4, cpuMillicores: 8000, estimatedDurationMinutes: 90, gpuType: 'a100' },
+      { clusterId: 'slurm-hpc', jobId: 'j1' },
+    );
 
-    expect(seen).toEqual([{ method: 'POST', url: '/api/predict/wait', apiKey: 'k'.repeat(20), body: { gpus: 4, cpu: 8000, estimated_duration_minutes: 90, gpu_type: 'a100', cluster_id: 'slurm-hpc', job_id: 'j1' } }]);
-    expect(prediction).toEqual({ probabilityLongWait: 0.73, estimatedWaitSeconds: 1500, waitCategory: 'long', confidence: 0.9, isCalibrated: true, recommendation: 'wait', latencyUs: 120 });
+    expect(seen).toEqual([
+      {
+        method: 'POST',
+        url: '/api/predict/wait',
+        apiKey: 'k'.repeat(20),
+        body: {
+          gpus: 4,
+          cpu: 8000,
+          estimated_duration_minutes: 90,
+          gpu_type: 'a100',
+          cluster_id: 'slurm-hpc',
+          job_id: 'j1',
+        },
+      },
+    ]);
+    expect(prediction).toEqual({
+      probabilityLongWait: 0.73,
+      estimatedWaitSeconds: 1500,
+      waitCategory: 'long',
+      confidence: 0.9,
+      isCalibrated: true,
+      recommendation: 'wait',
+      latencyUs: 120,
+    });
   });
 
   it('call_retriesTransientFailuresWithSeededJitter_thenSucceeds', async () => {
@@ -66,7 +109,16 @@ describe('VgacPlatformClient', () => {
       else json(response, 200, { pending: 3 });
     });
     const sleeps: number[] = [];
-    const client = new VgacPlatformClient({ baseUrl: url, retries: 2, retryBaseDelayMs: 100, random: seededRandom(7), sleep: (ms) => { sleeps.push(ms); return Promise.resolve(); } });
+    const client = new VgacPlatformClient({
+      baseUrl: url,
+      retries: 2,
+      retryBaseDelayMs: 100,
+      random: seededRandom(7),
+      sleep: (ms) => {
+        sleeps.push(ms);
+        return Promise.resolve();
+      },
+    });
     const reference = seededRandom(7);
     // Equal jitter: attempt k waits base·2^(k−1)/2 + u·base·2^(k−1)/2.
     const expectedSleeps = [50 + reference() * 50, 100 + reference() * 100];
@@ -80,9 +132,17 @@ describe('VgacPlatformClient', () => {
 
   it('call_platformDown_isSourceUnavailable_andTheBreakerOpensThenHalfOpensThenCloses', async () => {
     let healthy = false;
-    const { url, seen } = await loopback((_request, response) => (healthy ? json(response, 200, PREDICTION) : json(response, 500, { error: 'down' })));
+    const { url, seen } = await loopback((_request, response) =>
+      healthy ? json(response, 200, PREDICTION) : json(response, 500, { error: 'down' }),
+    );
     let nowMs = 1_000_000;
-    const client = new VgacPlatformClient({ baseUrl: url, retries: 1, sleep: () => Promise.resolve(), clock: () => nowMs, breaker: { failureThreshold: 2, openMs: 10_000 } });
+    const client = new VgacPlatformClient({
+      baseUrl: url,
+      retries: 1,
+      sleep: () => Promise.resolve(),
+      clock: () => nowMs,
+      breaker: { failureThreshold: 2, openMs: 10_000 },
+    });
 
     const first = await client.predictWait({ gpus: 1 }).catch((error: unknown) => error);
     const second = await client.predictWait({ gpus: 1 }).catch((error: unknown) => error);
@@ -96,7 +156,9 @@ describe('VgacPlatformClient', () => {
     const trial = await client.predictWait({ gpus: 1 });
 
     expect(first).toBeInstanceOf(SourceUnavailableError);
-    expect((first as Error).message).toBe(`VGAC platform at ${url} answered /api/predict/wait with HTTP 500 (2 attempts)`);
+    expect((first as Error).message).toBe(
+      `VGAC platform at ${url} answered /api/predict/wait with HTTP 500 (2 attempts)`,
+    );
     expect(second).toBeInstanceOf(SourceUnavailableError);
     expect(requestsWhenOpened).toBe(4);
     expect(stateAfterTwoFailures).toBe('open');
@@ -115,7 +177,9 @@ describe('VgacPlatformClient', () => {
     const error = await client.calibration().catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(SourceUnavailableError);
-    expect((error as Error).message).toBe(`VGAC platform at ${url} did not answer /api/jobs/predict/calibration within 150 ms (1 attempts)`);
+    expect((error as Error).message).toBe(
+      `VGAC platform at ${url} did not answer /api/jobs/predict/calibration within 150 ms (1 attempts)`,
+    );
   });
 
   it('call_unreachable_isSourceUnavailable', async () => {
@@ -131,7 +195,12 @@ describe('VgacPlatformClient', () => {
 
   it('call_rejectedKey_isAuthErrorWithoutRetry', async () => {
     const { url, seen } = await loopback((_request, response) => json(response, 401, { error: 'no' }));
-    const client = new VgacPlatformClient({ baseUrl: url, apiKey: 's'.repeat(20), retries: 3, sleep: () => Promise.resolve() });
+    const client = new VgacPlatformClient({
+      baseUrl: url,
+      apiKey: 's'.repeat(20),
+      retries: 3,
+      sleep: () => Promise.resolve(),
+    });
 
     const error = await client.predictBatch([{ gpus: 1 }, { gpus: 2 }]).catch((caught: unknown) => caught);
 

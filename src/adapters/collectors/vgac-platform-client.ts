@@ -102,20 +102,35 @@ export class VgacPlatformClient {
     return this.#breaker.state();
   }
 
-  async predictWait(spec: JobSpec, ids: { readonly clusterId?: string; readonly jobId?: string } = {}): Promise<PlatformPrediction> {
-    const body = { ...platformJobBody(spec), ...(ids.clusterId === undefined ? {} : { cluster_id: ids.clusterId }), ...(ids.jobId === undefined ? {} : { job_id: ids.jobId }) };
+  async predictWait(
+    spec: JobSpec,
+    ids: { readonly clusterId?: string; readonly jobId?: string } = {},
+  ): Promise<PlatformPrediction> {
+    const body = {
+      ...platformJobBody(spec),
+      ...(ids.clusterId === undefined ? {} : { cluster_id: ids.clusterId }),
+      ...(ids.jobId === undefined ? {} : { job_id: ids.jobId }),
+    };
     const answer = await this.#call('POST', '/api/predict/wait', body);
     const parsed = PredictionSchema.safeParse(answer);
-    if (!parsed.success) throw new SourceUnavailableError(`VGAC platform at ${this.#options.baseUrl} answered /api/predict/wait with an unusable prediction`);
+    if (!parsed.success)
+      throw new SourceUnavailableError(
+        `VGAC platform at ${this.#options.baseUrl} answered /api/predict/wait with an unusable prediction`,
+      );
     return toPrediction(parsed.data);
   }
 
   async predictBatch(specs: readonly JobSpec[], clusterId?: string): Promise<PlatformPrediction[]> {
-    const answer = await this.#call('POST', '/api/predict/batch', { ...(clusterId === undefined ? {} : { cluster_id: clusterId }), jobs: specs.map(platformJobBody) });
+    const answer = await this.#call('POST', '/api/predict/batch', {
+      ...(clusterId === undefined ? {} : { cluster_id: clusterId }),
+      jobs: specs.map(platformJobBody),
+    });
     const list = Array.isArray(answer) ? answer : (answer as { predictions?: unknown } | null)?.predictions;
     const parsed = z.array(PredictionSchema).safeParse(list);
     if (!parsed.success || parsed.data.length !== specs.length) {
-      throw new SourceUnavailableError(`VGAC platform at ${this.#options.baseUrl} answered /api/predict/batch with an unusable list`);
+      throw new SourceUnavailableError(
+        `VGAC platform at ${this.#options.baseUrl} answered /api/predict/batch with an unusable list`,
+      );
     }
     return parsed.data.map(toPrediction);
   }
@@ -136,7 +151,9 @@ export class VgacPlatformClient {
     const { baseUrl } = this.#options;
     if (!this.#breaker.tryAcquire()) {
       const retryAt = this.#breaker.retryAtMs();
-      throw new SourceUnavailableError(`VGAC platform at ${baseUrl} is failing: circuit open${retryAt === null ? '' : ` until ${new Date(retryAt).toISOString()}`}`);
+      throw new SourceUnavailableError(
+        `VGAC platform at ${baseUrl} is failing: circuit open${retryAt === null ? '' : ` until ${new Date(retryAt).toISOString()}`}`,
+      );
     }
     const retries = this.#options.retries ?? DEFAULT_PLATFORM_RETRIES;
     const baseDelayMs = this.#options.retryBaseDelayMs ?? DEFAULT_RETRY_BASE_DELAY_MS;
@@ -186,8 +203,12 @@ export class VgacPlatformClient {
     if (response.status === 401 || response.status === 403) {
       throw new AuthError(`VGAC platform at ${this.#options.baseUrl} rejected the API key (HTTP ${response.status})`);
     }
-    if (response.status === 429 || response.status >= 500) throw new RetryableError(`answered ${path} with HTTP ${response.status}`);
-    if (!response.ok) throw new InvalidInputError(`VGAC platform refused ${method} ${path}: HTTP ${response.status} ${text.slice(0, 200)}`);
+    if (response.status === 429 || response.status >= 500)
+      throw new RetryableError(`answered ${path} with HTTP ${response.status}`);
+    if (!response.ok)
+      throw new InvalidInputError(
+        `VGAC platform refused ${method} ${path}: HTTP ${response.status} ${text.slice(0, 200)}`,
+      );
     try {
       return JSON.parse(text) as unknown;
     } catch {

@@ -35,7 +35,9 @@ export class VgacPlatformObserver implements ClusterObserver {
       features: {
         [PLATFORM_LOGIT_FEATURE]: platformLogit(prediction.probabilityLongWait),
         platformProbability: prediction.probabilityLongWait,
-        ...(prediction.estimatedWaitSeconds === null ? {} : { platformEstimatedWaitSeconds: prediction.estimatedWaitSeconds }),
+        ...(prediction.estimatedWaitSeconds === null
+          ? {}
+          : { platformEstimatedWaitSeconds: prediction.estimatedWaitSeconds }),
       },
     };
   }

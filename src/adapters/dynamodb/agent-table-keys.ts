@@ -42,6 +42,7 @@ export function explanationSortKey(hash: string): string {
 }
 
 export function escalationSortKey(escalationId: string): string {
-  if (!ESCALATION_ID_PATTERN.test(escalationId)) throw new InvalidInputError(`invalid escalation id '${escalationId.slice(0, 64)}'`);
+  if (!ESCALATION_ID_PATTERN.test(escalationId))
+    throw new InvalidInputError(`invalid escalation id '${escalationId.slice(0, 64)}'`);
   return `${AgentSortKey.escalationPrefix}${escalationId}`;
 }

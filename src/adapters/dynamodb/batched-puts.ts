@@ -39,7 +39,12 @@ export class BatchedPuts {
   /** Writes `item` (resolves once it is stored); throws InfrastructureError when it could not be. */
   put(item: Item): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.#waiting.push({ item, key: `${String(item[TableKey.partition])}\u0000${String(item[TableKey.sort])}`, resolve, reject });
+      this.#waiting.push({
+        item,
+        key: `${String(item[TableKey.partition])}\u0000${String(item[TableKey.sort])}`,
+        resolve,
+        reject,
+      });
       if (!this.#flushScheduled) {
         this.#flushScheduled = true;
         // After the callers that are ready in this turn of the event loop have joined.
@@ -56,7 +61,7 @@ export class BatchedPuts {
       // One item per key in a batch (DynamoDB refuses a batch naming a key twice); a repeat goes in a later one.
       const batch: Waiting[] = [];
       const keys = new Set<string>();
-      for (let index = 0; index < this.#waiting.length && batch.length < BATCH_WRITE_LIMIT; ) {
+      for (let index = 0; index < this.#waiting.length && batch.length < BATCH_WRITE_LIMIT;) {
         const next = this.#waiting[index] as Waiting;
         if (keys.has(next.key)) {
           index += 1;
@@ -79,9 +84,16 @@ export class BatchedPuts {
     let requests = batch.map((waiting) => ({ PutRequest: { Item: waiting.item } }));
     try {
       for (let attempt = 1; requests.length > 0; attempt += 1) {
-        const response = await this.#io.send('BatchWriteItem', () => this.#io.client.send(new BatchWriteCommand({ RequestItems: { [this.#io.tableName]: requests } })));
+        const response = await this.#io.send('BatchWriteItem', () =>
+          this.#io.client.send(new BatchWriteCommand({ RequestItems: { [this.#io.tableName]: requests } })),
+        );
         const unprocessed = (response.UnprocessedItems?.[this.#io.tableName] ?? []) as typeof requests;
-        const left = new Set(unprocessed.map((request) => `${String(request.PutRequest.Item[TableKey.partition])}\u0000${String(request.PutRequest.Item[TableKey.sort])}`));
+        const left = new Set(
+          unprocessed.map(
+            (request) =>
+              `${String(request.PutRequest.Item[TableKey.partition])}\u0000${String(request.PutRequest.Item[TableKey.sort])}`,
+          ),
+        );
         for (const [key, waiting] of byKey) {
           if (left.has(key)) continue;
           waiting.resolve();
@@ -89,7 +101,9 @@ export class BatchedPuts {
         }
         requests = unprocessed;
         if (requests.length > 0 && attempt >= MAX_BATCH_ATTEMPTS) {
-          throw new InfrastructureError(`DynamoDB left ${requests.length} items unwritten after ${attempt} BatchWriteItem attempts`);
+          throw new InfrastructureError(
+            `DynamoDB left ${requests.length} items unwritten after ${attempt} BatchWriteItem attempts`,
+          );
         }
         if (requests.length > 0) await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt));
       }

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { InfrastructureError } from '../../app/errors.ts';
 import { InvalidInputError } from '../../core/errors.ts';
-import { CalibrationRecordSchema, OutcomeSchema, PredictionRecordSchema, decodeItem, validForWrite } from './cluster-table-items.ts';
+import {
+  CalibrationRecordSchema,
+  OutcomeSchema,
+  PredictionRecordSchema,
+  decodeItem,
+  validForWrite,
+} from './cluster-table-items.ts';
 
 const prediction = {
   clusterId: 'c1',
@@ -52,7 +58,14 @@ describe('validForWrite', () => {
 
 describe('decodeItem', () => {
   it('drops table attributes (keys, TTL) and returns the record', () => {
-    const item = { PK: 'CLUSTER#c1', SK: 'JOB#j1', GSI1PK: 'PREDICTIONS#c1', GSI1SK: 'PREDICTION#…', expiresAt: 1, ...prediction };
+    const item = {
+      PK: 'CLUSTER#c1',
+      SK: 'JOB#j1',
+      GSI1PK: 'PREDICTIONS#c1',
+      GSI1SK: 'PREDICTION#…',
+      expiresAt: 1,
+      ...prediction,
+    };
 
     const decoded = decodeItem(PredictionRecordSchema, item, 'p');
 
@@ -68,7 +81,7 @@ describe('decodeItem', () => {
     expect(decoded).toEqual({ ...prediction, waitBin: 3 });
   });
 
-  it('reads a wait state written before the wait distribution, dropping the former interval\'s α, counts and scores', () => {
+  it("reads a wait state written before the wait distribution, dropping the former interval's α, counts and scores", () => {
     const wait = { probabilities: [0.25], bins: [1], waitsSeconds: [60] };
     const old = { ...wait, alpha: 0.2, scoredOutcomes: 4, misses: 1, scores: [0.5] };
 
@@ -81,6 +94,8 @@ describe('decodeItem', () => {
     const corrupt = { waitSeconds: 'soon', longWait: true, observedAtMs: 1 };
 
     expect(() => decodeItem(OutcomeSchema, corrupt, "outcome of 'j1'")).toThrow(InfrastructureError);
-    expect(() => decodeItem(OutcomeSchema, corrupt, "outcome of 'j1'")).toThrow("stored outcome of 'j1' is corrupt at 'waitSeconds'");
+    expect(() => decodeItem(OutcomeSchema, corrupt, "outcome of 'j1'")).toThrow(
+      "stored outcome of 'j1' is corrupt at 'waitSeconds'",
+    );
   });
 });

@@ -44,7 +44,6 @@ const WaitEstimateSchema = z.object({
   coverage: z.number().gt(0).lt(1),
 });
 
-
 const IssuedDistributionSchema = z.object({
   tercile: z.number().int().min(0).max(2),
   queueDepth: nonNegative,
@@ -107,7 +106,12 @@ const CountersSchema = z.object({
 
 const CalibeatingSchema = z.object({ weights: z.array(nonNegative), longWaits: z.array(nonNegative) });
 
-const FeatureShiftSchema = z.object({ feature: z.string().min(1), psi: nonNegative, noisePsi: nonNegative, significant: z.boolean() });
+const FeatureShiftSchema = z.object({
+  feature: z.string().min(1),
+  psi: nonNegative,
+  noisePsi: nonNegative,
+  significant: z.boolean(),
+});
 
 // Records written before the wait distribution carry the former interval's alpha, scoredOutcomes,
 // misses and scores too: not part of the schema, they are dropped when read.
@@ -163,12 +167,29 @@ export const LearningRecordSchema = z.object({
     outcomes: count,
     classifierVersion: count.min(1),
     calibrator: z.object({
-      platt: z.object({ slope: finite, intercept: finite, logits: z.array(finite), labels: z.array(z.number().int().min(0).max(1)) }),
+      platt: z.object({
+        slope: finite,
+        intercept: finite,
+        logits: z.array(finite),
+        labels: z.array(z.number().int().min(0).max(1)),
+      }),
       calibeating: CalibeatingSchema,
       fastOutcomesLeft: count,
     }),
-    evidence: z.object({ sinceMs: epochMs, probabilities: z.array(probability), labels: z.array(z.number().int().min(0).max(1)), observedAtMs: z.array(epochMs) }),
-    drift: z.object({ batchResidual: finite, batchVariance: nonNegative, batchCount: count, upper: nonNegative, lower: nonNegative, inflation: finite.min(1) }),
+    evidence: z.object({
+      sinceMs: epochMs,
+      probabilities: z.array(probability),
+      labels: z.array(z.number().int().min(0).max(1)),
+      observedAtMs: z.array(epochMs),
+    }),
+    drift: z.object({
+      batchResidual: finite,
+      batchVariance: nonNegative,
+      batchCount: count,
+      upper: nonNegative,
+      lower: nonNegative,
+      inflation: finite.min(1),
+    }),
     standing: StandingSchema,
     judgedOn: EvidenceSchema.nullable(),
     classifierCheck: z.object({ auroc: probability.nullable(), outcomes: count }),
@@ -176,7 +197,14 @@ export const LearningRecordSchema = z.object({
     // Records written before retrains backed off have none: no retrain counted yet.
     retrainsWithoutRecovery: count.default(0),
     counters: CountersSchema,
-    lastDriftAlarm: z.object({ direction: z.enum(['under_prediction', 'over_prediction']), statistic: finite, threshold: finite, atMs: epochMs }).nullable(),
+    lastDriftAlarm: z
+      .object({
+        direction: z.enum(['under_prediction', 'over_prediction']),
+        statistic: finite,
+        threshold: finite,
+        atMs: epochMs,
+      })
+      .nullable(),
     checkpointedAtOutcomes: count,
     checkpointedAtResponses: count,
   }),
@@ -224,7 +252,9 @@ export function validForWrite<T>(schema: z.ZodType<T>, value: unknown, what: str
   if (!result.success) {
     const issue = result.error.issues[0];
     const field = issue?.path.map(String).join('.') ?? '';
-    throw new InvalidInputError(`${what} has an invalid ${field === '' ? 'value' : `'${field}'`}: ${issue?.message ?? 'invalid'}`);
+    throw new InvalidInputError(
+      `${what} has an invalid ${field === '' ? 'value' : `'${field}'`}: ${issue?.message ?? 'invalid'}`,
+    );
   }
   return flushTinyNumbers(result.data) as T;
 }

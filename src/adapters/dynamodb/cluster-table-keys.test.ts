@@ -19,14 +19,18 @@ describe('predictionSortKey', () => {
 
   it('orders keys as their times order, at every millisecond up to year 9999 (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: MAX_PREDICTED_AT_MS }), fc.integer({ min: 0, max: MAX_PREDICTED_AT_MS }), (earlierMs, laterMs) => {
-        fc.pre(earlierMs < laterMs);
+      fc.property(
+        fc.integer({ min: 0, max: MAX_PREDICTED_AT_MS }),
+        fc.integer({ min: 0, max: MAX_PREDICTED_AT_MS }),
+        (earlierMs, laterMs) => {
+          fc.pre(earlierMs < laterMs);
 
-        const earlier = predictionSortKey(earlierMs, 'z-job');
-        const later = predictionSortKey(laterMs, 'a-job');
+          const earlier = predictionSortKey(earlierMs, 'z-job');
+          const later = predictionSortKey(laterMs, 'a-job');
 
-        expect(earlier < later).toBe(true);
-      }),
+          expect(earlier < later).toBe(true);
+        },
+      ),
     );
   });
 

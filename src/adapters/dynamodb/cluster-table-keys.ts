@@ -77,7 +77,9 @@ export function clusterPartitionKey(clusterId: string): string {
 export function predictionSortKey(predictedAtMs: number, jobId: string): string {
   assertSafeId('job', jobId);
   if (!Number.isInteger(predictedAtMs) || predictedAtMs < 0 || predictedAtMs > MAX_PREDICTED_AT_MS) {
-    throw new InvalidInputError(`invalid predictedAtMs ${predictedAtMs} for job '${jobId}': expected an integer in [0, ${MAX_PREDICTED_AT_MS}]`);
+    throw new InvalidInputError(
+      `invalid predictedAtMs ${predictedAtMs} for job '${jobId}': expected an integer in [0, ${MAX_PREDICTED_AT_MS}]`,
+    );
   }
   return `${SortKey.predictionPrefix}${new Date(predictedAtMs).toISOString()}#${jobId}`;
 }

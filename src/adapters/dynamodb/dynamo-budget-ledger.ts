@@ -17,24 +17,44 @@
  */
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { InfrastructureError } from '../../app/errors.ts';
-import type { BudgetLedger, LedgerComponentState, LedgerSnapshot, ReserveResult } from '../../app/ports/budget-ledger.ts';
+import type {
+  BudgetLedger,
+  LedgerComponentState,
+  LedgerSnapshot,
+  ReserveResult,
+} from '../../app/ports/budget-ledger.ts';
 import type { ModelUsage } from '../../app/ports/reasoner.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import { AgentSortKey, BUDGET_PARTITION } from './agent-table-keys.ts';
 import { TableKey } from './table-definition.ts';
-import { appendWriteId, isConditionFailure, randomWriteId, recentWriteIds, trimRecentWriteIds, type NewWriteId } from './write-id.ts';
+import {
+  appendWriteId,
+  isConditionFailure,
+  randomWriteId,
+  recentWriteIds,
+  trimRecentWriteIds,
+  type NewWriteId,
+} from './write-id.ts';
 
 const COMPONENT_PATTERN = /^[a-z][a-z_]{0,47}$/;
 const TOTAL = 'committedTotal';
-const Prefix = { committed: 'committed_', calls: 'calls_', inputTokens: 'inputTokens_', outputTokens: 'outputTokens_' } as const;
+const Prefix = {
+  committed: 'committed_',
+  calls: 'calls_',
+  inputTokens: 'inputTokens_',
+  outputTokens: 'outputTokens_',
+} as const;
 
 function requireComponent(component: string): void {
-  if (!COMPONENT_PATTERN.test(component)) throw new InvalidInputError(`invalid budget component '${component.slice(0, 64)}'`);
+  if (!COMPONENT_PATTERN.test(component))
+    throw new InvalidInputError(`invalid budget component '${component.slice(0, 64)}'`);
 }
 
 function requireMicroUsd(name: string, value: number, allowNegative: boolean): void {
   if (!Number.isSafeInteger(value) || (!allowNegative && value < 0)) {
-    throw new InvalidInputError(`${name} = ${value}; expected a whole number of micro-dollars${allowNegative ? '' : ' ≥ 0'}`);
+    throw new InvalidInputError(
+      `${name} = ${value}; expected a whole number of micro-dollars${allowNegative ? '' : ' ≥ 0'}`,
+    );
   }
 }
 
@@ -45,25 +65,38 @@ export class DynamoBudgetLedger implements BudgetLedger {
   readonly #newWriteId: NewWriteId;
 
   /** `newWriteId`: a fresh id per `reserve`/`settle` call (default `randomWriteId`); tests inject fixed ids. */
-  constructor(options: { readonly client: DynamoDBDocumentClient; readonly tableName: string; readonly newWriteId?: NewWriteId }) {
+  constructor(options: {
+    readonly client: DynamoDBDocumentClient;
+    readonly tableName: string;
+    readonly newWriteId?: NewWriteId;
+  }) {
     this.#client = options.client;
     this.#tableName = options.tableName;
     this.#newWriteId = options.newWriteId ?? randomWriteId;
   }
 
-  async reserve(component: string, microUsd: number, caps: { readonly componentMicroUsd: number; readonly totalMicroUsd: number }): Promise<ReserveResult> {
+  async reserve(
+    component: string,
+    microUsd: number,
+    caps: { readonly componentMicroUsd: number; readonly totalMicroUsd: number },
+  ): Promise<ReserveResult> {
     requireComponent(component);
     requireMicroUsd('reservation', microUsd, false);
     requireMicroUsd('component cap', caps.componentMicroUsd, false);
     requireMicroUsd('total cap', caps.totalMicroUsd, false);
     // A reservation larger than a cap can never fit; refuse it before the `attribute_not_exists`
     // branch of the condition (an empty ledger) could let it through.
-    if (microUsd > caps.componentMicroUsd || microUsd > caps.totalMicroUsd) return this.#refused(component, await this.#read());
+    if (microUsd > caps.componentMicroUsd || microUsd > caps.totalMicroUsd)
+      return this.#refused(component, await this.#read());
     const applied = await this.#updateOnce(
       'ADD #total :amount, #component :amount',
       '(attribute_not_exists(#total) OR #total <= :totalRoom) AND (attribute_not_exists(#component) OR #component <= :componentRoom)',
       { '#total': TOTAL, '#component': `${Prefix.committed}${component}` },
-      { ':amount': microUsd, ':totalRoom': caps.totalMicroUsd - microUsd, ':componentRoom': caps.componentMicroUsd - microUsd },
+      {
+        ':amount': microUsd,
+        ':totalRoom': caps.totalMicroUsd - microUsd,
+        ':componentRoom': caps.componentMicroUsd - microUsd,
+      },
     );
     return applied.written ? { status: 'reserved' } : this.#refused(component, applied.item);
   }
@@ -84,7 +117,8 @@ export class DynamoBudgetLedger implements BudgetLedger {
       { ':delta': deltaMicroUsd, ':one': 1, ':input': usage.inputTokens, ':output': usage.outputTokens },
     );
     // A settlement has no condition of its own: only its writeId can refuse it, and then it is listed.
-    if (!applied.written) throw new InfrastructureError(`budget ledger refused settlement of '${component}' without listing its write`);
+    if (!applied.written)
+      throw new InfrastructureError(`budget ledger refused settlement of '${component}' without listing its write`);
   }
 
   async countCacheLookup(hit: boolean): Promise<void> {
@@ -97,13 +131,19 @@ export class DynamoBudgetLedger implements BudgetLedger {
 
   #refused(component: string, item: Record<string, unknown> | undefined): ReserveResult {
     const snapshot = snapshotOf(item);
-    return { status: 'refused', committedMicroUsd: snapshot.components[component]?.committedMicroUsd ?? 0, committedTotalMicroUsd: snapshot.committedTotalMicroUsd };
+    return {
+      status: 'refused',
+      committedMicroUsd: snapshot.components[component]?.committedMicroUsd ?? 0,
+      committedTotalMicroUsd: snapshot.committedTotalMicroUsd,
+    };
   }
 
   /** Consistent read of the ledger item (undefined before its first write). */
   async #read(): Promise<Record<string, unknown> | undefined> {
     try {
-      return (await this.#client.send(new GetCommand({ TableName: this.#tableName, Key: this.#key, ConsistentRead: true }))).Item;
+      return (
+        await this.#client.send(new GetCommand({ TableName: this.#tableName, Key: this.#key, ConsistentRead: true }))
+      ).Item;
     } catch (error) {
       throw this.#infrastructure('GetItem', error);
     }
@@ -148,14 +188,25 @@ export class DynamoBudgetLedger implements BudgetLedger {
 
   async #update(expression: string, names: Record<string, string>, values: Record<string, number>): Promise<void> {
     try {
-      await this.#client.send(new UpdateCommand({ TableName: this.#tableName, Key: this.#key, UpdateExpression: expression, ExpressionAttributeNames: names, ExpressionAttributeValues: values }));
+      await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: this.#key,
+          UpdateExpression: expression,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
     } catch (error) {
       throw this.#infrastructure('UpdateItem', error);
     }
   }
 
   #infrastructure(operation: string, cause: unknown): InfrastructureError {
-    return new InfrastructureError(`DynamoDB ${operation} on table '${this.#tableName}' (budget ledger) failed: ${cause instanceof Error ? cause.name : 'unknown error'}`, { cause });
+    return new InfrastructureError(
+      `DynamoDB ${operation} on table '${this.#tableName}' (budget ledger) failed: ${cause instanceof Error ? cause.name : 'unknown error'}`,
+      { cause },
+    );
   }
 }
 
@@ -173,5 +224,10 @@ function snapshotOf(item: Record<string, unknown> = {}): LedgerSnapshot {
       outputTokens: numberAt(`${Prefix.outputTokens}${component}`),
     };
   }
-  return { committedTotalMicroUsd: numberAt(TOTAL), components, cacheHits: numberAt('cacheHits'), cacheMisses: numberAt('cacheMisses') };
+  return {
+    committedTotalMicroUsd: numberAt(TOTAL),
+    components,
+    cacheHits: numberAt('cacheHits'),
+    cacheMisses: numberAt('cacheMisses'),
+  };
 }

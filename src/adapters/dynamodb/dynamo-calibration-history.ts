@@ -44,7 +44,8 @@ const PointSchema = z.object({
 
 /** `CALHIST#{iso-ts}`; two points in the same millisecond keep both (suffix `#n`). */
 export function calibrationHistorySortKey(atMs: number, sequence = 0): string {
-  if (!Number.isInteger(atMs) || atMs < 0) throw new InvalidInputError(`invalid history time ${atMs}: expected epoch milliseconds`);
+  if (!Number.isInteger(atMs) || atMs < 0)
+    throw new InvalidInputError(`invalid history time ${atMs}: expected epoch milliseconds`);
   return `${CALIBRATION_HISTORY_PREFIX}${new Date(atMs).toISOString()}${sequence === 0 ? '' : `#${sequence}`}`;
 }
 
@@ -54,7 +55,11 @@ export class DynamoCalibrationHistory implements CalibrationHistoryStore {
   readonly #newWriteId: NewWriteId;
 
   /** `newWriteId`: a fresh id per `append` (default `randomWriteId`); tests inject fixed ids. */
-  constructor(options: { readonly client: DynamoDBDocumentClient; readonly tableName: string; readonly newWriteId?: NewWriteId }) {
+  constructor(options: {
+    readonly client: DynamoDBDocumentClient;
+    readonly tableName: string;
+    readonly newWriteId?: NewWriteId;
+  }) {
     this.#client = options.client;
     this.#tableName = options.tableName;
     this.#newWriteId = options.newWriteId ?? randomWriteId;
@@ -62,11 +67,17 @@ export class DynamoCalibrationHistory implements CalibrationHistoryStore {
 
   async append(point: CalibrationHistoryPoint): Promise<void> {
     const parsed = PointSchema.safeParse(point);
-    if (!parsed.success) throw new InvalidInputError(`calibration history of '${point.clusterId}': ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+    if (!parsed.success)
+      throw new InvalidInputError(
+        `calibration history of '${point.clusterId}': ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
+      );
     const writeId = this.#newWriteId();
     // Two recomputes in one millisecond are rare but possible (two writers): retry with a suffix.
     for (let sequence = 0; sequence < 5; sequence += 1) {
-      const key = { [TableKey.partition]: clusterPartitionKey(point.clusterId), [TableKey.sort]: calibrationHistorySortKey(point.atMs, sequence) };
+      const key = {
+        [TableKey.partition]: clusterPartitionKey(point.clusterId),
+        [TableKey.sort]: calibrationHistorySortKey(point.atMs, sequence),
+      };
       try {
         await this.#client.send(
           new PutCommand({
@@ -84,7 +95,9 @@ export class DynamoCalibrationHistory implements CalibrationHistoryStore {
         return;
       } catch (error) {
         if (!isConditionFailure(error)) {
-          throw new InfrastructureError(`DynamoDB PutItem on table '${this.#tableName}' failed: ${errorName(error)}`, { cause: error });
+          throw new InfrastructureError(`DynamoDB PutItem on table '${this.#tableName}' failed: ${errorName(error)}`, {
+            cause: error,
+          });
         }
       }
       // The point under this key may be ours: an earlier attempt applied, its response lost.
@@ -94,14 +107,18 @@ export class DynamoCalibrationHistory implements CalibrationHistoryStore {
 
   async #storedWriteId(key: Record<string, string>): Promise<unknown> {
     try {
-      return (await this.#client.send(new GetCommand({ TableName: this.#tableName, Key: key, ConsistentRead: true }))).Item?.[WRITE_ID_ATTRIBUTE];
+      return (await this.#client.send(new GetCommand({ TableName: this.#tableName, Key: key, ConsistentRead: true })))
+        .Item?.[WRITE_ID_ATTRIBUTE];
     } catch (error) {
-      throw new InfrastructureError(`DynamoDB GetItem on table '${this.#tableName}' failed: ${errorName(error)}`, { cause: error });
+      throw new InfrastructureError(`DynamoDB GetItem on table '${this.#tableName}' failed: ${errorName(error)}`, {
+        cause: error,
+      });
     }
   }
 
   async list(clusterId: string, limit: number): Promise<CalibrationHistoryPoint[]> {
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_POINTS) throw new InvalidInputError(`history limit ${limit}: expected 1–${MAX_HISTORY_POINTS}`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_POINTS)
+      throw new InvalidInputError(`history limit ${limit}: expected 1–${MAX_HISTORY_POINTS}`);
     let items: Record<string, unknown>[];
     try {
       const response = await this.#client.send(
@@ -116,7 +133,9 @@ export class DynamoCalibrationHistory implements CalibrationHistoryStore {
       );
       items = response.Items ?? [];
     } catch (error) {
-      throw new InfrastructureError(`DynamoDB Query on table '${this.#tableName}' failed: ${errorName(error)}`, { cause: error });
+      throw new InfrastructureError(`DynamoDB Query on table '${this.#tableName}' failed: ${errorName(error)}`, {
+        cause: error,
+      });
     }
     const points: CalibrationHistoryPoint[] = [];
     for (const item of items) {

@@ -23,7 +23,11 @@ export class DynamoClusterRegistry implements ClusterRegistry {
     this.#learning = new DynamoLearningStateStore(options);
   }
 
-  async register(learning: LearningRecord, calibration: CalibrationRecord, profile: ClusterProfile): Promise<'registered' | 'exists'> {
+  async register(
+    learning: LearningRecord,
+    calibration: CalibrationRecord,
+    profile: ClusterProfile,
+  ): Promise<'registered' | 'exists'> {
     const written = await this.#learning.commit(learning, undefined, calibration);
     if (written.status === 'conflict') return 'exists';
     const profileItem = this.#profileItem(profile);
@@ -48,12 +52,18 @@ export class DynamoClusterRegistry implements ClusterRegistry {
       ExpressionAttributeValues: { ':clusters': CLUSTER_LIST_PARTITION },
       ProjectionExpression: '#indexSk',
     });
-    return items.flatMap((item) => (typeof item[TableKey.indexSort] === 'string' ? [item[TableKey.indexSort] as string] : []));
+    return items.flatMap((item) =>
+      typeof item[TableKey.indexSort] === 'string' ? [item[TableKey.indexSort] as string] : [],
+    );
   }
 
   #profileItem(profile: ClusterProfile): Item {
     const what = `profile of cluster '${profile.clusterId}'`;
-    const item: Item = { [TableKey.partition]: clusterPartitionKey(profile.clusterId), [TableKey.sort]: SortKey.profile, ...validForWrite(ClusterProfileSchema, profile, what) };
+    const item: Item = {
+      [TableKey.partition]: clusterPartitionKey(profile.clusterId),
+      [TableKey.sort]: SortKey.profile,
+      ...validForWrite(ClusterProfileSchema, profile, what),
+    };
     this.#io.assertFits(item, what);
     return item;
   }

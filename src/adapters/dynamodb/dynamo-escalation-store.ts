@@ -13,7 +13,13 @@
  * there: an SDK retry of an applied write fails its condition and is then recognised as ours,
  * never misreported as a duplicate or a conflict, and never appends its history entry twice.
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { DuplicateError, InfrastructureError } from '../../app/errors.ts';
 import { ClusterActionKind } from '../../app/ports/cluster-actions.ts';
@@ -24,7 +30,14 @@ import { InvalidInputError } from '../../core/errors.ts';
 import { escalationListPartition, escalationSortKey, ESCALATION_LIST_PARTITION } from './agent-table-keys.ts';
 import { clusterPartitionKey } from './cluster-table-keys.ts';
 import { CLUSTER_INDEX_NAME, TableKey } from './table-definition.ts';
-import { RECENT_WRITE_IDS_ATTRIBUTE, appendWriteId, isConditionFailure, randomWriteId, recentWriteIds, type NewWriteId } from './write-id.ts';
+import {
+  RECENT_WRITE_IDS_ATTRIBUTE,
+  appendWriteId,
+  isConditionFailure,
+  randomWriteId,
+  recentWriteIds,
+  type NewWriteId,
+} from './write-id.ts';
 
 const statusSchema = z.enum(EscalationStatus);
 const EscalationSchema = z.object({
@@ -60,7 +73,11 @@ export class DynamoEscalationStore implements EscalationStore {
   readonly #newWriteId: NewWriteId;
 
   /** `newWriteId`: a fresh id per write call (default `randomWriteId`); tests inject fixed ids. */
-  constructor(options: { readonly client: DynamoDBDocumentClient; readonly tableName: string; readonly newWriteId?: NewWriteId }) {
+  constructor(options: {
+    readonly client: DynamoDBDocumentClient;
+    readonly tableName: string;
+    readonly newWriteId?: NewWriteId;
+  }) {
     this.#client = options.client;
     this.#tableName = options.tableName;
     this.#newWriteId = options.newWriteId ?? randomWriteId;
@@ -69,7 +86,10 @@ export class DynamoEscalationStore implements EscalationStore {
   /** Stores a new escalation; an existing id → DuplicateError; invalid fields → InvalidInputError. */
   async create(escalation: Escalation): Promise<void> {
     const parsed = EscalationSchema.safeParse(escalation);
-    if (!parsed.success) throw new InvalidInputError(`escalation '${escalation.escalationId}': ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+    if (!parsed.success)
+      throw new InvalidInputError(
+        `escalation '${escalation.escalationId}': ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
+      );
     const item: Item = {
       [TableKey.partition]: clusterPartitionKey(escalation.clusterId),
       [TableKey.sort]: escalationSortKey(escalation.escalationId),
@@ -89,7 +109,8 @@ export class DynamoEscalationStore implements EscalationStore {
       );
     } catch (error) {
       if (!isConditionFailure(error)) throw this.#infrastructure('PutItem', error);
-      if (!(await this.#wrote(escalation.clusterId, escalation.escalationId, writeId))) throw new DuplicateError(`escalation '${escalation.escalationId}' already exists`);
+      if (!(await this.#wrote(escalation.clusterId, escalation.escalationId, writeId)))
+        throw new DuplicateError(`escalation '${escalation.escalationId}' already exists`);
     }
   }
 
@@ -109,8 +130,19 @@ export class DynamoEscalationStore implements EscalationStore {
     const writeId = this.#newWriteId();
     const once = appendWriteId(writeId);
     const sets = ['#status = :to', '#indexPk = :toPartition', '#history = list_append(#history, :entry)', once.set];
-    const names: Record<string, string> = { '#status': 'status', '#indexPk': TableKey.indexPartition, '#history': 'history', ...once.names };
-    const values: Item = { ':from': from, ':to': to, ':toPartition': escalationListPartition(to), ':entry': [{ atMs: entry.atMs, by: entry.by, status: to, note: entry.note }], ...once.values };
+    const names: Record<string, string> = {
+      '#status': 'status',
+      '#indexPk': TableKey.indexPartition,
+      '#history': 'history',
+      ...once.names,
+    };
+    const values: Item = {
+      ':from': from,
+      ':to': to,
+      ':toPartition': escalationListPartition(to),
+      ':entry': [{ atMs: entry.atMs, by: entry.by, status: to, note: entry.note }],
+      ...once.values,
+    };
     if (deciding) {
       sets.push('#decidedBy = :by', '#decidedAtMs = :at');
       Object.assign(names, { '#decidedBy': 'decidedBy', '#decidedAtMs': 'decidedAtMs' });
@@ -144,12 +176,24 @@ export class DynamoEscalationStore implements EscalationStore {
    * partition of `status` (every status partition without one) page by page until `limit` match,
    * and the legacy partition filtered the same way; merges them by index sort key.
    */
-  async list(options: { readonly status?: EscalationStatus; readonly clusterId?: string; readonly limit: number }): Promise<Escalation[]> {
-    if (!Number.isInteger(options.limit) || options.limit < 0) throw new InvalidInputError(`invalid limit ${options.limit}: expected a non-negative integer`);
+  async list(options: {
+    readonly status?: EscalationStatus;
+    readonly clusterId?: string;
+    readonly limit: number;
+  }): Promise<Escalation[]> {
+    if (!Number.isInteger(options.limit) || options.limit < 0)
+      throw new InvalidInputError(`invalid limit ${options.limit}: expected a non-negative integer`);
     if (options.limit === 0) return [];
     const statuses = options.status === undefined ? Object.values(EscalationStatus) : [options.status];
-    const partitions = [...statuses.map((status) => ({ partition: escalationListPartition(status), status: undefined })), { partition: ESCALATION_LIST_PARTITION, status: options.status }];
-    const pages = await Promise.all(partitions.map(({ partition, status }) => this.#listPartition(partition, { limit: options.limit, status, clusterId: options.clusterId })));
+    const partitions = [
+      ...statuses.map((status) => ({ partition: escalationListPartition(status), status: undefined })),
+      { partition: ESCALATION_LIST_PARTITION, status: options.status },
+    ];
+    const pages = await Promise.all(
+      partitions.map(({ partition, status }) =>
+        this.#listPartition(partition, { limit: options.limit, status, clusterId: options.clusterId }),
+      ),
+    );
     return pages
       .flat()
       .sort((left, right) => (left.indexSort < right.indexSort ? 1 : left.indexSort > right.indexSort ? -1 : 0))
@@ -160,7 +204,11 @@ export class DynamoEscalationStore implements EscalationStore {
   /** Newest first from one index partition, filtered by status and cluster when given; at most `limit`. */
   async #listPartition(
     partition: string,
-    options: { readonly limit: number; readonly status: EscalationStatus | undefined; readonly clusterId: string | undefined },
+    options: {
+      readonly limit: number;
+      readonly status: EscalationStatus | undefined;
+      readonly clusterId: string | undefined;
+    },
   ): Promise<{ indexSort: string; escalation: Escalation }[]> {
     const filters: string[] = [];
     const names: Record<string, string> = { '#indexPk': TableKey.indexPartition };
@@ -212,7 +260,11 @@ export class DynamoEscalationStore implements EscalationStore {
   /** Consistent read of the stored item (undefined when absent). */
   async #read(clusterId: string, escalationId: string): Promise<Item | undefined> {
     try {
-      return (await this.#client.send(new GetCommand({ TableName: this.#tableName, Key: this.#key(clusterId, escalationId), ConsistentRead: true }))).Item;
+      return (
+        await this.#client.send(
+          new GetCommand({ TableName: this.#tableName, Key: this.#key(clusterId, escalationId), ConsistentRead: true }),
+        )
+      ).Item;
     } catch (error) {
       throw this.#infrastructure('GetItem', error);
     }
@@ -229,11 +281,17 @@ export class DynamoEscalationStore implements EscalationStore {
 
   #decode(item: Item): Escalation {
     const parsed = EscalationSchema.safeParse(item);
-    if (!parsed.success) throw new InfrastructureError(`stored escalation '${String(item.escalationId)}' is corrupt: ${parsed.error.issues[0]?.path.join('.') ?? '?'}`);
+    if (!parsed.success)
+      throw new InfrastructureError(
+        `stored escalation '${String(item.escalationId)}' is corrupt: ${parsed.error.issues[0]?.path.join('.') ?? '?'}`,
+      );
     return parsed.data;
   }
 
   #infrastructure(operation: string, cause: unknown): InfrastructureError {
-    return new InfrastructureError(`DynamoDB ${operation} on table '${this.#tableName}' (escalations) failed: ${cause instanceof Error ? cause.name : 'unknown error'}`, { cause });
+    return new InfrastructureError(
+      `DynamoDB ${operation} on table '${this.#tableName}' (escalations) failed: ${cause instanceof Error ? cause.name : 'unknown error'}`,
+      { cause },
+    );
   }
 }

@@ -27,7 +27,9 @@ export class DynamoExplanationCache implements ExplanationCache {
     try {
       item = (await this.#client.send(new GetCommand({ TableName: this.#tableName, Key: key }))).Item;
     } catch (error) {
-      throw new InfrastructureError(`DynamoDB GetItem on table '${this.#tableName}' failed: ${errorName(error)}`, { cause: error });
+      throw new InfrastructureError(`DynamoDB GetItem on table '${this.#tableName}' failed: ${errorName(error)}`, {
+        cause: error,
+      });
     }
     if (item === undefined) return undefined;
     const { text, modelId, createdAtMs } = item;
@@ -49,7 +51,9 @@ export class DynamoExplanationCache implements ExplanationCache {
     try {
       await this.#client.send(new PutCommand({ TableName: this.#tableName, Item: item }));
     } catch (error) {
-      throw new InfrastructureError(`DynamoDB PutItem on table '${this.#tableName}' failed: ${errorName(error)}`, { cause: error });
+      throw new InfrastructureError(`DynamoDB PutItem on table '${this.#tableName}' failed: ${errorName(error)}`, {
+        cause: error,
+      });
     }
   }
 }

@@ -42,12 +42,22 @@ describe('dynamoItemSizeBytes', () => {
       leaf: fc.oneof(
         fc.string({ unit: 'grapheme', maxLength: 40 }),
         // The document client only writes numbers within ±MAX_SAFE_INTEGER.
-        fc.double({ noNaN: true, noDefaultInfinity: true, min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }),
+        fc.double({
+          noNaN: true,
+          noDefaultInfinity: true,
+          min: -Number.MAX_SAFE_INTEGER,
+          max: Number.MAX_SAFE_INTEGER,
+        }),
         fc.integer(),
         fc.boolean(),
         fc.constant(null),
       ),
-      node: fc.oneof({ depthSize: 'small' }, tie('leaf'), fc.array(tie('node'), { maxLength: 5 }), fc.dictionary(attributeName(8), tie('node'), { maxKeys: 5 })),
+      node: fc.oneof(
+        { depthSize: 'small' },
+        tie('leaf'),
+        fc.array(tie('node'), { maxLength: 5 }),
+        fc.dictionary(attributeName(8), tie('node'), { maxKeys: 5 }),
+      ),
     }));
     const item = fc.dictionary(attributeName(12), value.node, { minKeys: 1, maxKeys: 8 });
 

@@ -74,14 +74,28 @@ export class DynamoJobSubscriptionStore implements JobSubscriptionStore {
     return items.map(subscriptionOf);
   }
 
-  async claimNotice(clusterId: string, jobId: string, userId: string, notice: JobNotice, nowMs: number): Promise<boolean> {
-    const key = { [TableKey.partition]: clusterPartitionKey(clusterId), [TableKey.sort]: subscriptionSortKey(jobId, userId) };
+  async claimNotice(
+    clusterId: string,
+    jobId: string,
+    userId: string,
+    notice: JobNotice,
+    nowMs: number,
+  ): Promise<boolean> {
+    const key = {
+      [TableKey.partition]: clusterPartitionKey(clusterId),
+      [TableKey.sort]: subscriptionSortKey(jobId, userId),
+    };
     const writeId = this.#io.newWriteId();
     const updated = await this.#io.conditionalUpdate({
       Key: key,
       UpdateExpression: 'SET #field = :now, #claimId = :writeId',
       ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(#field) AND #expiresAtMs > :now',
-      ExpressionAttributeNames: { '#pk': TableKey.partition, '#field': NOTICE_FIELD[notice], '#claimId': claimIdField(notice), '#expiresAtMs': 'expiresAtMs' },
+      ExpressionAttributeNames: {
+        '#pk': TableKey.partition,
+        '#field': NOTICE_FIELD[notice],
+        '#claimId': claimIdField(notice),
+        '#expiresAtMs': 'expiresAtMs',
+      },
       ExpressionAttributeValues: { ':now': nowMs, ':writeId': writeId },
     });
     if (updated !== undefined) return true;
@@ -89,9 +103,18 @@ export class DynamoJobSubscriptionStore implements JobSubscriptionStore {
     return stored?.[claimIdField(notice)] === writeId;
   }
 
-  async releaseNotice(clusterId: string, jobId: string, userId: string, notice: JobNotice, claimedAtMs: number): Promise<void> {
+  async releaseNotice(
+    clusterId: string,
+    jobId: string,
+    userId: string,
+    notice: JobNotice,
+    claimedAtMs: number,
+  ): Promise<void> {
     await this.#io.conditionalUpdate({
-      Key: { [TableKey.partition]: clusterPartitionKey(clusterId), [TableKey.sort]: subscriptionSortKey(jobId, userId) },
+      Key: {
+        [TableKey.partition]: clusterPartitionKey(clusterId),
+        [TableKey.sort]: subscriptionSortKey(jobId, userId),
+      },
       UpdateExpression: 'REMOVE #field, #claimId',
       ConditionExpression: '#field = :claimedAtMs',
       ExpressionAttributeNames: { '#field': NOTICE_FIELD[notice], '#claimId': claimIdField(notice) },

@@ -23,11 +23,35 @@ import type { PendingOutcome } from '../../app/records/prediction-record.ts';
 import type { OnlineWaitState } from '../../core/conformal/online-wait-interval.ts';
 import { InfrastructureError } from '../../app/errors.ts';
 import { InvalidInputError } from '../../core/errors.ts';
-import { CalibrationRecordSchema, LearningRecordSchema, PendingOutcomeSchema, decodeItem, validForWrite } from './cluster-table-items.ts';
-import { CLUSTER_LIST_PARTITION, SortKey, clusterPartitionKey, foldedSortKey, inboxSortKey, predictionExpiresAtSeconds } from './cluster-table-keys.ts';
+import {
+  CalibrationRecordSchema,
+  LearningRecordSchema,
+  PendingOutcomeSchema,
+  decodeItem,
+  validForWrite,
+} from './cluster-table-items.ts';
+import {
+  CLUSTER_LIST_PARTITION,
+  SortKey,
+  clusterPartitionKey,
+  foldedSortKey,
+  inboxSortKey,
+  predictionExpiresAtSeconds,
+} from './cluster-table-keys.ts';
 import { FOLDED_ATTRIBUTE } from './dynamo-prediction-log.ts';
 import { TTL_ATTRIBUTE, TableKey } from './table-definition.ts';
-import { TableIo, packBytes, packFloat32, packFloat64, unpackBytes, unpackFloat32, unpackFloat64, versionIs, type Item, type TableIoOptions } from './table-io.ts';
+import {
+  TableIo,
+  packBytes,
+  packFloat32,
+  packFloat64,
+  unpackBytes,
+  unpackFloat32,
+  unpackFloat64,
+  versionIs,
+  type Item,
+  type TableIoOptions,
+} from './table-io.ts';
 import { BATCH_WRITE_LIMIT } from './batched-puts.ts';
 
 /** Bytes per folded-job key (16 hex digits). */
@@ -39,9 +63,12 @@ function packJobKeys(keys: readonly string[]): Uint8Array {
 }
 
 function unpackJobKeys(attribute: unknown, what: string): string[] {
-  if (!(attribute instanceof Uint8Array) || attribute.length % JOB_KEY_BYTES !== 0) throw new InfrastructureError(`stored ${what} has malformed folded-job keys`);
+  if (!(attribute instanceof Uint8Array) || attribute.length % JOB_KEY_BYTES !== 0)
+    throw new InfrastructureError(`stored ${what} has malformed folded-job keys`);
   const hex = Buffer.from(attribute).toString('hex');
-  return Array.from({ length: attribute.length / JOB_KEY_BYTES }, (_, index) => hex.slice(index * 2 * JOB_KEY_BYTES, (index + 1) * 2 * JOB_KEY_BYTES));
+  return Array.from({ length: attribute.length / JOB_KEY_BYTES }, (_, index) =>
+    hex.slice(index * 2 * JOB_KEY_BYTES, (index + 1) * 2 * JOB_KEY_BYTES),
+  );
 }
 
 function packWait(wait: OnlineWaitState, what: string): Item {
@@ -116,8 +143,16 @@ function decodeLearning(item: Item, clusterId: string): LearningRecord {
       foldedJobKeys: unpackJobKeys(folded, what),
       state: {
         ...state,
-        calibrator: { ...calibrator, platt: { ...platt, logits: unpackFloat32(platt.logits, what), labels: unpackBytes(platt.labels, what) } },
-        evidence: { ...evidence, probabilities: unpackFloat32(evidence.probabilities, what), labels: unpackBytes(evidence.labels, what), observedAtMs: unpackFloat64(evidence.observedAtMs, what) },
+        calibrator: {
+          ...calibrator,
+          platt: { ...platt, logits: unpackFloat32(platt.logits, what), labels: unpackBytes(platt.labels, what) },
+        },
+        evidence: {
+          ...evidence,
+          probabilities: unpackFloat32(evidence.probabilities, what),
+          labels: unpackBytes(evidence.labels, what),
+          observedAtMs: unpackFloat64(evidence.observedAtMs, what),
+        },
       },
       wait: unpackWait(item.wait, what),
     },
@@ -173,7 +208,8 @@ export class DynamoLearningStateStore implements LearningStateStore, Calibration
   }
 
   async pending(clusterId: string, limit: number): Promise<PendingOutcome[]> {
-    if (!Number.isInteger(limit) || limit < 1) throw new InvalidInputError(`invalid limit ${limit}: expected a positive integer`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new InvalidInputError(`invalid limit ${limit}: expected a positive integer`);
     const items = await this.#io.query(
       {
         KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
@@ -183,13 +219,25 @@ export class DynamoLearningStateStore implements LearningStateStore, Calibration
       },
       limit,
     );
-    return items.map((item) => decodeItem(PendingOutcomeSchema, item, `pending outcome of job '${typeof item.jobId === 'string' ? item.jobId : '?'}'`));
+    return items.map((item) =>
+      decodeItem(
+        PendingOutcomeSchema,
+        item,
+        `pending outcome of job '${typeof item.jobId === 'string' ? item.jobId : '?'}'`,
+      ),
+    );
   }
 
-  async commit(record: LearningRecord, expectedVersion: number | undefined, calibration: CalibrationRecord): Promise<ConditionalWriteResult> {
+  async commit(
+    record: LearningRecord,
+    expectedVersion: number | undefined,
+    calibration: CalibrationRecord,
+  ): Promise<ConditionalWriteResult> {
     const what = `learning state of cluster '${record.clusterId}'`;
     if (expectedVersion !== undefined && !(Number.isInteger(expectedVersion) && record.version > expectedVersion)) {
-      throw new InvalidInputError(`${what} has version ${record.version}; it must be greater than the expected version ${expectedVersion}`);
+      throw new InvalidInputError(
+        `${what} has version ${record.version}; it must be greater than the expected version ${expectedVersion}`,
+      );
     }
     const item = learningItem(record);
     this.#io.assertFits(item, what);
@@ -212,7 +260,12 @@ export class DynamoLearningStateStore implements LearningStateStore, Calibration
       },
     }));
     const deletes = outcomes.map((pending) => ({
-      DeleteRequest: { Key: { [TableKey.partition]: clusterPartitionKey(pending.clusterId), [TableKey.sort]: inboxSortKey(pending.outcome.observedAtMs, pending.jobId) } },
+      DeleteRequest: {
+        Key: {
+          [TableKey.partition]: clusterPartitionKey(pending.clusterId),
+          [TableKey.sort]: inboxSortKey(pending.outcome.observedAtMs, pending.jobId),
+        },
+      },
     }));
     await this.#batchWrite(markers);
     await this.#batchWrite(deletes);
@@ -221,15 +274,21 @@ export class DynamoLearningStateStore implements LearningStateStore, Calibration
   /** Sends `requests` in BatchWriteItems of 25, in parallel; unprocessed ones are sent again (puts and deletes here are idempotent). */
   async #batchWrite(requests: readonly Item[]): Promise<void> {
     const batches: Item[][] = [];
-    for (let start = 0; start < requests.length; start += BATCH_WRITE_LIMIT) batches.push(requests.slice(start, start + BATCH_WRITE_LIMIT));
+    for (let start = 0; start < requests.length; start += BATCH_WRITE_LIMIT)
+      batches.push(requests.slice(start, start + BATCH_WRITE_LIMIT));
     await Promise.all(
       batches.map(async (batch) => {
         let left = batch;
         // BatchWriteItem may leave some unprocessed under throttling: send those again.
         for (let attempt = 0; left.length > 0; attempt += 1) {
-          const response = await this.#io.send('BatchWriteItem', () => this.#io.client.send(new BatchWriteCommand({ RequestItems: { [this.#io.tableName]: left } })));
+          const response = await this.#io.send('BatchWriteItem', () =>
+            this.#io.client.send(new BatchWriteCommand({ RequestItems: { [this.#io.tableName]: left } })),
+          );
           left = response.UnprocessedItems?.[this.#io.tableName] ?? [];
-          if (left.length > 0 && attempt >= 5) throw new InfrastructureError(`DynamoDB left ${left.length} pending-outcome writes unprocessed after ${attempt + 1} attempts`);
+          if (left.length > 0 && attempt >= 5)
+            throw new InfrastructureError(
+              `DynamoDB left ${left.length} pending-outcome writes unprocessed after ${attempt + 1} attempts`,
+            );
         }
       }),
     );

@@ -26,7 +26,11 @@ export class DynamoOnceGuard implements OnceGuard {
   readonly #newWriteId: NewWriteId;
 
   /** `newWriteId`: a fresh id per claim (default `randomWriteId`); tests inject fixed ids. */
-  constructor(options: { readonly client: DynamoDBDocumentClient; readonly tableName: string; readonly newWriteId?: NewWriteId }) {
+  constructor(options: {
+    readonly client: DynamoDBDocumentClient;
+    readonly tableName: string;
+    readonly newWriteId?: NewWriteId;
+  }) {
     this.#client = options.client;
     this.#tableName = options.tableName;
     this.#newWriteId = options.newWriteId ?? randomWriteId;
@@ -34,8 +38,10 @@ export class DynamoOnceGuard implements OnceGuard {
 
   /** True for the first claim of `key` within `ttlSeconds`; false for every repeat. Throws InvalidInputError for a bad key, InfrastructureError when DynamoDB fails. */
   async claim(key: string, nowMs: number, ttlSeconds: number): Promise<boolean> {
-    if (!KEY_PATTERN.test(key)) throw new InvalidInputError(`invalid once-key '${key.slice(0, 64)}': expected ${KEY_PATTERN.source}`);
-    if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) throw new InvalidInputError(`invalid ttlSeconds ${ttlSeconds}: expected a positive integer`);
+    if (!KEY_PATTERN.test(key))
+      throw new InvalidInputError(`invalid once-key '${key.slice(0, 64)}': expected ${KEY_PATTERN.source}`);
+    if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0)
+      throw new InvalidInputError(`invalid ttlSeconds ${ttlSeconds}: expected a positive integer`);
     const nowSeconds = Math.floor(nowMs / 1000);
     const itemKey = { [TableKey.partition]: `${ONCE_PARTITION_PREFIX}${key}`, [TableKey.sort]: ONCE_SORT_KEY };
     const writeId = this.#newWriteId();
@@ -43,7 +49,12 @@ export class DynamoOnceGuard implements OnceGuard {
       await this.#client.send(
         new PutCommand({
           TableName: this.#tableName,
-          Item: { ...itemKey, claimedAtMs: nowMs, [TTL_ATTRIBUTE]: nowSeconds + ttlSeconds, [WRITE_ID_ATTRIBUTE]: writeId },
+          Item: {
+            ...itemKey,
+            claimedAtMs: nowMs,
+            [TTL_ATTRIBUTE]: nowSeconds + ttlSeconds,
+            [WRITE_ID_ATTRIBUTE]: writeId,
+          },
           ConditionExpression: 'attribute_not_exists(#pk) OR #expiresAt < :now',
           ExpressionAttributeNames: { '#pk': TableKey.partition, '#expiresAt': TTL_ATTRIBUTE },
           ExpressionAttributeValues: { ':now': nowSeconds },
@@ -55,7 +66,9 @@ export class DynamoOnceGuard implements OnceGuard {
     }
     let stored: Record<string, unknown> | undefined;
     try {
-      stored = (await this.#client.send(new GetCommand({ TableName: this.#tableName, Key: itemKey, ConsistentRead: true }))).Item;
+      stored = (
+        await this.#client.send(new GetCommand({ TableName: this.#tableName, Key: itemKey, ConsistentRead: true }))
+      ).Item;
     } catch (error) {
       throw this.#infrastructure('GetItem', error);
     }
@@ -64,7 +77,8 @@ export class DynamoOnceGuard implements OnceGuard {
 
   /** Deletes the claim of `key` only when it is the one made at `claimedAtMs`; otherwise (or when absent) does nothing. Throws InvalidInputError for a bad key, InfrastructureError when DynamoDB fails. */
   async release(key: string, claimedAtMs: number): Promise<void> {
-    if (!KEY_PATTERN.test(key)) throw new InvalidInputError(`invalid once-key '${key.slice(0, 64)}': expected ${KEY_PATTERN.source}`);
+    if (!KEY_PATTERN.test(key))
+      throw new InvalidInputError(`invalid once-key '${key.slice(0, 64)}': expected ${KEY_PATTERN.source}`);
     try {
       await this.#client.send(
         new DeleteCommand({
@@ -81,6 +95,9 @@ export class DynamoOnceGuard implements OnceGuard {
   }
 
   #infrastructure(operation: string, cause: unknown): InfrastructureError {
-    return new InfrastructureError(`DynamoDB ${operation} on table '${this.#tableName}' (once-guard) failed: ${cause instanceof Error ? cause.name : 'unknown error'}`, { cause });
+    return new InfrastructureError(
+      `DynamoDB ${operation} on table '${this.#tableName}' (once-guard) failed: ${cause instanceof Error ? cause.name : 'unknown error'}`,
+      { cause },
+    );
   }
 }

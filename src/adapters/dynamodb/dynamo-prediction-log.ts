@@ -16,8 +16,22 @@ import type { PredictionLog, RecordOutcomeResult } from '../../app/ports/predict
 import type { Outcome, PendingOutcome, PredictionRecord } from '../../app/records/prediction-record.ts';
 import { DuplicateError, UnknownJobError } from '../../app/errors.ts';
 import { InvalidInputError } from '../../core/errors.ts';
-import { OutcomeSchema, PendingOutcomeSchema, PredictionRecordSchema, decodeItem, validForWrite } from './cluster-table-items.ts';
-import { clusterPartitionKey, foldedSortKey, inboxSortKey, jobSortKey, predictionExpiresAtSeconds, predictionListPartition, predictionSortKey } from './cluster-table-keys.ts';
+import {
+  OutcomeSchema,
+  PendingOutcomeSchema,
+  PredictionRecordSchema,
+  decodeItem,
+  validForWrite,
+} from './cluster-table-items.ts';
+import {
+  clusterPartitionKey,
+  foldedSortKey,
+  inboxSortKey,
+  jobSortKey,
+  predictionExpiresAtSeconds,
+  predictionListPartition,
+  predictionSortKey,
+} from './cluster-table-keys.ts';
 import { CLUSTER_INDEX_NAME, TTL_ATTRIBUTE, TableKey } from './table-definition.ts';
 import { MUST_NOT_EXIST, TableIo, type Item, type TableIoOptions } from './table-io.ts';
 import { BatchedPuts } from './batched-puts.ts';
@@ -60,7 +74,11 @@ export function pendingOutcomeOf(prediction: PredictionRecord, outcome: Outcome)
 /** The inbox item of a pending outcome. */
 export function inboxItem(pending: PendingOutcome): Item {
   const valid = validForWrite(PendingOutcomeSchema, pending, `pending outcome of job '${pending.jobId}'`);
-  return { [TableKey.partition]: clusterPartitionKey(pending.clusterId), [TableKey.sort]: inboxSortKey(pending.outcome.observedAtMs, pending.jobId), ...valid };
+  return {
+    [TableKey.partition]: clusterPartitionKey(pending.clusterId),
+    [TableKey.sort]: inboxSortKey(pending.outcome.observedAtMs, pending.jobId),
+    ...valid,
+  };
 }
 
 export class DynamoPredictionLog implements PredictionLog {
@@ -86,7 +104,9 @@ export class DynamoPredictionLog implements PredictionLog {
     };
     this.#io.assertFits(item, what, OUTCOME_RESERVE_BYTES);
     if (!(await this.#io.conditionalPut(item, MUST_NOT_EXIST))) {
-      throw new DuplicateError(`job '${prediction.jobId}' on cluster '${prediction.clusterId}' already has a prediction`);
+      throw new DuplicateError(
+        `job '${prediction.jobId}' on cluster '${prediction.clusterId}' already has a prediction`,
+      );
     }
   }
 
@@ -101,7 +121,11 @@ export class DynamoPredictionLog implements PredictionLog {
       UpdateExpression: 'SET #outcome = :outcome, #outcomeWriteId = :writeId',
       // attribute_exists(PK): an unknown job must not create a stub item.
       ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(#outcome)',
-      ExpressionAttributeNames: { '#pk': TableKey.partition, '#outcome': 'outcome', '#outcomeWriteId': OUTCOME_WRITE_ID_ATTRIBUTE },
+      ExpressionAttributeNames: {
+        '#pk': TableKey.partition,
+        '#outcome': 'outcome',
+        '#outcomeWriteId': OUTCOME_WRITE_ID_ATTRIBUTE,
+      },
       ExpressionAttributeValues: { ':outcome': validOutcome, ':writeId': writeId },
     });
     let status: RecordOutcomeResult['status'] = 'recorded';
@@ -136,9 +160,13 @@ export class DynamoPredictionLog implements PredictionLog {
    * Newest first through the index (eventually consistent: a prediction stored a moment ago may
    * not be listed yet), following pages until `limit` matching items are collected.
    */
-  async recent(clusterId: string, options: { readonly limit: number; readonly withOutcome?: boolean }): Promise<PredictionRecord[]> {
+  async recent(
+    clusterId: string,
+    options: { readonly limit: number; readonly withOutcome?: boolean },
+  ): Promise<PredictionRecord[]> {
     const { limit } = options;
-    if (!Number.isInteger(limit) || limit < 0) throw new InvalidInputError(`invalid limit ${limit}: expected a non-negative integer`);
+    if (!Number.isInteger(limit) || limit < 0)
+      throw new InvalidInputError(`invalid limit ${limit}: expected a non-negative integer`);
     if (limit === 0) return [];
     const withOutcome = options.withOutcome === true;
     const items = await this.#io.query(
@@ -152,7 +180,13 @@ export class DynamoPredictionLog implements PredictionLog {
       limit,
       withOutcome ? { accept: (item) => item.outcome !== undefined, minPageItems: MIN_OUTCOME_PAGE_ITEMS } : {},
     );
-    const records = items.map((item) => decodeItem(PredictionRecordSchema, item, `prediction for job '${typeof item.jobId === 'string' ? item.jobId : '?'}'`));
+    const records = items.map((item) =>
+      decodeItem(
+        PredictionRecordSchema,
+        item,
+        `prediction for job '${typeof item.jobId === 'string' ? item.jobId : '?'}'`,
+      ),
+    );
     return records;
   }
 }

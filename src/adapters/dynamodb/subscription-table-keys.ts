@@ -20,6 +20,9 @@ export const SUBSCRIBER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 /** `SUBSCRIPTION#{jobId}#{userId}`; InvalidInputError naming the bad id. */
 export function subscriptionSortKey(jobId: string, userId: string): string {
   assertSafeId('job', jobId);
-  if (!SUBSCRIBER_ID_PATTERN.test(userId)) throw new InvalidInputError(`invalid subscriber id '${userId.slice(0, 64)}': expected ${SUBSCRIBER_ID_PATTERN.source}`);
+  if (!SUBSCRIBER_ID_PATTERN.test(userId))
+    throw new InvalidInputError(
+      `invalid subscriber id '${userId.slice(0, 64)}': expected ${SUBSCRIBER_ID_PATTERN.source}`,
+    );
   return `${SUBSCRIPTION_PREFIX}${jobId}#${userId}`;
 }

@@ -5,12 +5,16 @@ import { TTL_ATTRIBUTE, tableDefinition } from './table-definition.ts';
 
 interface TemplateTable {
   readonly Type: string;
-  readonly Properties: Record<string, unknown> & { readonly TimeToLiveSpecification?: { readonly AttributeName: string; readonly Enabled: boolean } };
+  readonly Properties: Record<string, unknown> & {
+    readonly TimeToLiveSpecification?: { readonly AttributeName: string; readonly Enabled: boolean };
+  };
 }
 
 /** The DynamoDB table declared in the SAM template (CloudFormation tags such as !Ref are left unresolved). */
 function templateTable(): TemplateTable {
-  const template = parse(readFileSync(new URL('../../../template.yaml', import.meta.url), 'utf8'), { logLevel: 'silent' }) as {
+  const template = parse(readFileSync(new URL('../../../template.yaml', import.meta.url), 'utf8'), {
+    logLevel: 'silent',
+  }) as {
     Resources: Record<string, TemplateTable>;
   };
   const tables = Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::DynamoDB::Table');

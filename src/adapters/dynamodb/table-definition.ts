@@ -90,14 +90,19 @@ export async function ensureTable(
     status = await describeStatus(client, tableName);
     if (status === 'ACTIVE') break;
     if (Date.now() > deadlineMs) {
-      throw new InfrastructureError(`table '${tableName}' is ${status ?? 'missing'} after ${timeoutMs} ms; expected ACTIVE`);
+      throw new InfrastructureError(
+        `table '${tableName}' is ${status ?? 'missing'} after ${timeoutMs} ms; expected ACTIVE`,
+      );
     }
     await sleep(pollIntervalMs);
   }
 
   try {
     await client.send(
-      new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true } }),
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+      }),
     );
   } catch (error) {
     const name = errorName(error);

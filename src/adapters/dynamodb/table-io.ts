@@ -3,13 +3,28 @@
  * that survive the SDK's own retries (write-id.ts), paged queries, size checks and the translation
  * of SDK errors into InfrastructureError. An adapter holds one TableIo and adds its own port.
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { DependencyUnavailableError, InfrastructureError } from '../../app/errors.ts';
 import { isDependencyFailure } from '../shared/dependency-guard.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import { MAX_ITEM_SIZE_BYTES, dynamoItemSizeBytes } from './dynamo-item-size.ts';
 import { TableKey } from './table-definition.ts';
-import { WRITE_ID_ATTRIBUTE, WRITE_ID_RESERVE_BYTES, isConditionFailure, randomWriteId, type NewWriteId } from './write-id.ts';
+import {
+  WRITE_ID_ATTRIBUTE,
+  WRITE_ID_RESERVE_BYTES,
+  isConditionFailure,
+  randomWriteId,
+  type NewWriteId,
+} from './write-id.ts';
 
 export type Item = Record<string, unknown>;
 
@@ -36,7 +51,11 @@ export interface TableIoOptions {
 export function infrastructure(operation: string, tableName: string, cause: unknown): InfrastructureError {
   const name = cause instanceof Error ? cause.name : 'unknown error';
   if (isDependencyFailure(cause)) {
-    return new DependencyUnavailableError('dynamodb', `DynamoDB is unavailable: ${operation} on table '${tableName}' failed: ${name}`, { cause });
+    return new DependencyUnavailableError(
+      'dynamodb',
+      `DynamoDB is unavailable: ${operation} on table '${tableName}' failed: ${name}`,
+      { cause },
+    );
   }
   return new InfrastructureError(`DynamoDB ${operation} on table '${tableName}' failed: ${name}`, { cause });
 }
@@ -69,7 +88,13 @@ export class TableIo {
   /** A strongly consistent GetItem. */
   async get(partitionKey: string, sortKey: string): Promise<Item | undefined> {
     const response = await this.send('GetItem', () =>
-      this.client.send(new GetCommand({ TableName: this.tableName, Key: { [TableKey.partition]: partitionKey, [TableKey.sort]: sortKey }, ConsistentRead: true })),
+      this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { [TableKey.partition]: partitionKey, [TableKey.sort]: sortKey },
+          ConsistentRead: true,
+        }),
+      ),
     );
     return response.Item;
   }
@@ -79,7 +104,14 @@ export class TableIo {
   }
 
   async delete(partitionKey: string, sortKey: string): Promise<void> {
-    await this.send('DeleteItem', () => this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { [TableKey.partition]: partitionKey, [TableKey.sort]: sortKey } })));
+    await this.send('DeleteItem', () =>
+      this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { [TableKey.partition]: partitionKey, [TableKey.sort]: sortKey },
+        }),
+      ),
+    );
   }
 
   /**
@@ -89,7 +121,9 @@ export class TableIo {
    */
   async conditionalPut(item: Item, condition: Condition, writeId: string = this.newWriteId()): Promise<boolean> {
     try {
-      await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...item, [WRITE_ID_ATTRIBUTE]: writeId }, ...condition }));
+      await this.client.send(
+        new PutCommand({ TableName: this.tableName, Item: { ...item, [WRITE_ID_ATTRIBUTE]: writeId }, ...condition }),
+      );
       return true;
     } catch (error) {
       if (!isConditionFailure(error)) throw infrastructure('PutItem', this.tableName, error);
@@ -101,7 +135,9 @@ export class TableIo {
   /** UpdateItem returning the new item, or undefined when its condition failed. */
   async conditionalUpdate(input: Omit<UpdateCommandInput, 'TableName' | 'ReturnValues'>): Promise<Item | undefined> {
     try {
-      const response = await this.client.send(new UpdateCommand({ TableName: this.tableName, ...input, ReturnValues: 'ALL_NEW' }));
+      const response = await this.client.send(
+        new UpdateCommand({ TableName: this.tableName, ...input, ReturnValues: 'ALL_NEW' }),
+      );
       return response.Attributes;
     } catch (error) {
       if (!isConditionFailure(error)) throw infrastructure('UpdateItem', this.tableName, error);
@@ -125,7 +161,14 @@ export class TableIo {
       const remaining = Math.max(limit - items.length, options.minPageItems ?? 0);
       const pageLimit = Number.isFinite(remaining) ? Math.min(remaining, this.pageSize ?? remaining) : this.pageSize;
       const page = await this.send('Query', () =>
-        this.client.send(new QueryCommand({ TableName: this.tableName, ...input, ExclusiveStartKey: startKey, ...(pageLimit === undefined ? {} : { Limit: pageLimit }) })),
+        this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            ...input,
+            ExclusiveStartKey: startKey,
+            ...(pageLimit === undefined ? {} : { Limit: pageLimit }),
+          }),
+        ),
       );
       for (const item of page.Items ?? []) {
         if (items.length < limit && (options.accept === undefined || options.accept(item))) items.push(item);
@@ -139,17 +182,26 @@ export class TableIo {
   assertFits(item: Item, what: string, reserveBytes = 0): void {
     const sizeBytes = dynamoItemSizeBytes(item) + reserveBytes + WRITE_ID_RESERVE_BYTES;
     if (sizeBytes > MAX_ITEM_SIZE_BYTES) {
-      throw new InvalidInputError(`${what} is ${Math.ceil(sizeBytes / 1024)} KB; the limit is ${MAX_ITEM_SIZE_BYTES / 1024} KB`);
+      throw new InvalidInputError(
+        `${what} is ${Math.ceil(sizeBytes / 1024)} KB; the limit is ${MAX_ITEM_SIZE_BYTES / 1024} KB`,
+      );
     }
   }
 }
 
-export const MUST_NOT_EXIST: Condition = Object.freeze({ ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: Object.freeze({ '#pk': TableKey.partition }) });
+export const MUST_NOT_EXIST: Condition = Object.freeze({
+  ConditionExpression: 'attribute_not_exists(#pk)',
+  ExpressionAttributeNames: Object.freeze({ '#pk': TableKey.partition }),
+});
 
 /** The condition "the stored `version` equals `expected`" (undefined: the item must not exist). */
 export function versionIs(expected: number | undefined): Condition {
   if (expected === undefined) return MUST_NOT_EXIST;
-  return { ConditionExpression: '#version = :expectedVersion', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expectedVersion': expected } };
+  return {
+    ConditionExpression: '#version = :expectedVersion',
+    ExpressionAttributeNames: { '#version': 'version' },
+    ExpressionAttributeValues: { ':expectedVersion': expected },
+  };
 }
 
 /** Little-endian float32 bytes of `values`; InvalidInputError when one is not exactly a float32. */
@@ -157,7 +209,8 @@ export function packFloat32(values: readonly number[], what: string): Uint8Array
   const bytes = new Uint8Array(values.length * 4);
   const view = new DataView(bytes.buffer);
   values.forEach((value, index) => {
-    if (Math.fround(value) !== value) throw new InvalidInputError(`${what}[${index}] = ${value} is not a single-precision value`);
+    if (Math.fround(value) !== value)
+      throw new InvalidInputError(`${what}[${index}] = ${value} is not a single-precision value`);
     view.setFloat32(index * 4, value, true);
   });
   return bytes;
@@ -165,7 +218,8 @@ export function packFloat32(values: readonly number[], what: string): Uint8Array
 
 /** The numbers packed by `packFloat32` (an empty list is stored as an empty binary); a malformed attribute → InfrastructureError. */
 export function unpackFloat32(attribute: unknown, what: string): number[] {
-  if (!(attribute instanceof Uint8Array) || attribute.byteLength % 4 !== 0) throw new InfrastructureError(`stored ${what} has a malformed window`);
+  if (!(attribute instanceof Uint8Array) || attribute.byteLength % 4 !== 0)
+    throw new InfrastructureError(`stored ${what} has a malformed window`);
   const view = new DataView(attribute.buffer, attribute.byteOffset, attribute.byteLength);
   return Array.from({ length: attribute.byteLength / 4 }, (_, index) => view.getFloat32(index * 4, true));
 }
@@ -179,7 +233,8 @@ export function packFloat64(values: readonly number[]): Uint8Array {
 }
 
 export function unpackFloat64(attribute: unknown, what: string): number[] {
-  if (!(attribute instanceof Uint8Array) || attribute.byteLength % 8 !== 0) throw new InfrastructureError(`stored ${what} has a malformed window`);
+  if (!(attribute instanceof Uint8Array) || attribute.byteLength % 8 !== 0)
+    throw new InfrastructureError(`stored ${what} has a malformed window`);
   const view = new DataView(attribute.buffer, attribute.byteOffset, attribute.byteLength);
   return Array.from({ length: attribute.byteLength / 8 }, (_, index) => view.getFloat64(index * 8, true));
 }
@@ -187,7 +242,8 @@ export function unpackFloat64(attribute: unknown, what: string): number[] {
 /** Values in [0, 255] as bytes (labels, bins); InvalidInputError for anything else. */
 export function packBytes(values: readonly number[], what: string): Uint8Array {
   values.forEach((value, index) => {
-    if (!(Number.isInteger(value) && value >= 0 && value <= 255)) throw new InvalidInputError(`${what}[${index}] = ${value} is not a byte`);
+    if (!(Number.isInteger(value) && value >= 0 && value <= 255))
+      throw new InvalidInputError(`${what}[${index}] = ${value} is not a byte`);
   });
   return Uint8Array.from(values);
 }
@@ -196,4 +252,3 @@ export function unpackBytes(attribute: unknown, what: string): number[] {
   if (!(attribute instanceof Uint8Array)) throw new InfrastructureError(`stored ${what} has a malformed window`);
   return Array.from(attribute);
 }
-

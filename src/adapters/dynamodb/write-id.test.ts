@@ -17,7 +17,9 @@ describe('randomWriteId', () => {
     const ids = Array.from({ length: 50 }, () => randomWriteId());
 
     expect(new Set(ids).size).toBe(50);
-    expect(ids.every((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id))).toBe(true);
+    expect(ids.every((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id))).toBe(
+      true,
+    );
   });
 });
 
@@ -35,7 +37,12 @@ describe('updatesAfter', () => {
   it('counts the updates listed after the id (hand-worked) and is undefined for an unlisted id', () => {
     const item = { [RECENT_WRITE_IDS_ATTRIBUTE]: ['a', 'b', 'c', 'd'] };
 
-    expect([updatesAfter(item, 'd'), updatesAfter(item, 'b'), updatesAfter(item, 'a'), updatesAfter(item, 'z')]).toEqual([0, 2, 3, undefined]);
+    expect([
+      updatesAfter(item, 'd'),
+      updatesAfter(item, 'b'),
+      updatesAfter(item, 'a'),
+      updatesAfter(item, 'z'),
+    ]).toEqual([0, 2, 3, undefined]);
   });
 
   it('recovers the count an increment produced from any later snapshot, whatever was trimmed from the front', () => {

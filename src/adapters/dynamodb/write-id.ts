@@ -85,7 +85,12 @@ export function updatesAfter(item: Item | undefined, writeId: string): number | 
  * Housekeeping only: it never throws — the write it follows has succeeded, and an unsuccessful
  * trim is retried by the next write past the threshold.
  */
-export async function trimRecentWriteIds(client: DynamoDBDocumentClient, tableName: string, key: Item, item: Item | undefined): Promise<void> {
+export async function trimRecentWriteIds(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  key: Item,
+  item: Item | undefined,
+): Promise<void> {
   const recent = recentWriteIds(item);
   const oldest = recent[0];
   if (recent.length < 2 * RECENT_WRITE_IDS_KEPT || oldest === undefined) return;

@@ -53,14 +53,26 @@ export function createBedrockModelCatalog(client: BedrockClient, region: string)
     inferenceProfile: (profileId) =>
       lookup('GetInferenceProfile', async () => {
         const output = await client.send(new GetInferenceProfileCommand({ inferenceProfileIdentifier: profileId }));
-        if (typeof output.status !== 'string') throw new InfrastructureError(`Bedrock GetInferenceProfile answered no status for '${profileId}'`);
-        return { status: output.status, modelArns: (output.models ?? []).flatMap((model) => (typeof model.modelArn === 'string' ? [model.modelArn] : [])) };
+        if (typeof output.status !== 'string')
+          throw new InfrastructureError(`Bedrock GetInferenceProfile answered no status for '${profileId}'`);
+        return {
+          status: output.status,
+          modelArns: (output.models ?? []).flatMap((model) =>
+            typeof model.modelArn === 'string' ? [model.modelArn] : [],
+          ),
+        };
       }),
     foundationModel: (modelId) =>
       lookup('GetFoundationModel', async () => {
-        const lifecycle = (await client.send(new GetFoundationModelCommand({ modelIdentifier: modelId }))).modelDetails?.modelLifecycle;
-        if (typeof lifecycle?.status !== 'string') throw new InfrastructureError(`Bedrock GetFoundationModel answered no modelLifecycle for '${modelId}'`);
-        return { lifecycleStatus: lifecycle.status, legacyOn: isoDate(lifecycle.legacyTime), endOfLifeOn: isoDate(lifecycle.endOfLifeTime) };
+        const lifecycle = (await client.send(new GetFoundationModelCommand({ modelIdentifier: modelId }))).modelDetails
+          ?.modelLifecycle;
+        if (typeof lifecycle?.status !== 'string')
+          throw new InfrastructureError(`Bedrock GetFoundationModel answered no modelLifecycle for '${modelId}'`);
+        return {
+          lifecycleStatus: lifecycle.status,
+          legacyOn: isoDate(lifecycle.legacyTime),
+          endOfLifeOn: isoDate(lifecycle.endOfLifeTime),
+        };
       }),
   };
 }

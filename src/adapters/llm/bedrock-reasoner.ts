@@ -24,7 +24,13 @@ import {
   type Tool,
 } from '@aws-sdk/client-bedrock-runtime';
 import { ReasonerError } from '../../app/errors.ts';
-import type { ModelUsage, Reasoner, ReasonerReply, ReasonerRequest, ReasonerToolRequest } from '../../app/ports/reasoner.ts';
+import type {
+  ModelUsage,
+  Reasoner,
+  ReasonerReply,
+  ReasonerRequest,
+  ReasonerToolRequest,
+} from '../../app/ports/reasoner.ts';
 import { resolveModel } from '../../core/agents/model-policy.ts';
 import { inputTokensUpperBound } from '../../core/agents/token-estimate.ts';
 
@@ -52,7 +58,10 @@ export function createBedrockClient(options: BedrockClientOptions): BedrockRunti
     region: options.region,
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     // The runtime client's default handler (HTTP/2, one stream per session) with a deadline.
-    requestHandler: { requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, disableConcurrentStreams: true },
+    requestHandler: {
+      requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      disableConcurrentStreams: true,
+    },
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     ...(options.credentials === undefined ? {} : { credentials: { ...options.credentials } }),
   });
@@ -77,7 +86,12 @@ function malformed(message: string, modelId: string): ReasonerError {
 function usageOf(output: ConverseCommandOutput, modelId: string): ModelUsage {
   const inputTokens = output.usage?.inputTokens;
   const outputTokens = output.usage?.outputTokens;
-  if (!Number.isInteger(inputTokens) || !Number.isInteger(outputTokens) || (inputTokens ?? -1) < 0 || (outputTokens ?? -1) < 0) {
+  if (
+    !Number.isInteger(inputTokens) ||
+    !Number.isInteger(outputTokens) ||
+    (inputTokens ?? -1) < 0 ||
+    (outputTokens ?? -1) < 0
+  ) {
     throw malformed('no token usage', modelId);
   }
   return { inputTokens: inputTokens as number, outputTokens: outputTokens as number };
@@ -90,13 +104,20 @@ function contentOf(output: ConverseCommandOutput, modelId: string): ContentBlock
 }
 
 function textOf(content: readonly ContentBlock[]): string {
-  return content.map((block) => (typeof block.text === 'string' ? block.text : '')).join('').trim();
+  return content
+    .map((block) => (typeof block.text === 'string' ? block.text : ''))
+    .join('')
+    .trim();
 }
 
 const NO_USAGE: ModelUsage = { inputTokens: 0, outputTokens: 0 };
 
 /** Errors raised after the model ran (it may have consumed and produced tokens): a timeout or a failure inside the model. */
-const MODEL_RAN_ERRORS: ReadonlySet<string> = new Set(['ModelTimeoutException', 'ModelErrorException', 'ModelStreamErrorException']);
+const MODEL_RAN_ERRORS: ReadonlySet<string> = new Set([
+  'ModelTimeoutException',
+  'ModelErrorException',
+  'ModelStreamErrorException',
+]);
 
 /**
  * Whether a failed Converse call may have been billed. Not billed: throttling (429), service
@@ -113,7 +134,8 @@ export function mayHaveBeenBilled(error: unknown): boolean {
 }
 
 /** A ValidationException that says the model is gone or not offered (Bedrock's words for an end-of-life or unlisted model). */
-const UNAVAILABLE_VALIDATION = /end of (its )?life|not available|no longer available|legacy|model identifier is invalid|doesn't support the model/i;
+const UNAVAILABLE_VALIDATION =
+  /end of (its )?life|not available|no longer available|legacy|model identifier is invalid|doesn't support the model/i;
 
 /**
  * The ReasonerError for a failed Converse call: its class (the vendor's error name, or the network
@@ -130,15 +152,24 @@ export function reasonerErrorOf(error: unknown, modelId: string): ReasonerError 
     case 'ThrottlingException':
       return new ReasonerError('Bedrock kept throttling after retries', options);
     case 'ResourceNotFoundException':
-      return new ReasonerError(`model ${modelId} not found in this Region or past its end of life (ResourceNotFoundException); run vgac doctor`, options);
+      return new ReasonerError(
+        `model ${modelId} not found in this Region or past its end of life (ResourceNotFoundException); run vgac doctor`,
+        options,
+      );
     case 'AccessDeniedException':
-      return new ReasonerError(`access to model ${modelId} denied (AccessDeniedException): the role needs bedrock:InvokeModel on it and the account model access`, options);
+      return new ReasonerError(
+        `access to model ${modelId} denied (AccessDeniedException): the role needs bedrock:InvokeModel on it and the account model access`,
+        options,
+      );
     case 'TimeoutError':
     case 'ModelTimeoutException':
       return new ReasonerError(`model ${modelId} timed out (${name})`, options);
     case 'ValidationException':
       return UNAVAILABLE_VALIDATION.test(vendorMessage)
-        ? new ReasonerError(`model ${modelId} is not available (ValidationException: end of life or not offered); run vgac doctor`, options)
+        ? new ReasonerError(
+            `model ${modelId} is not available (ValidationException: end of life or not offered); run vgac doctor`,
+            options,
+          )
         : new ReasonerError(`Bedrock refused the request to ${modelId} (ValidationException)`, options);
     default:
       return new ReasonerError(`Bedrock Converse failed: ${errorClass}`, options);
@@ -159,8 +190,14 @@ export function createBedrockReasoner(client: BedrockRuntimeClient): Reasoner {
       let lastText = '';
 
       for (let calls = 0; calls < maxCalls; calls += 1) {
-        const reserved = { inputTokensUpperBound: inputTokensUpperBound(JSON.stringify({ system, messages, toolConfig: tools })), maxOutputTokens: request.maxOutputTokens };
-        if (request.meter !== undefined && !(await request.meter.reserve(reserved.inputTokensUpperBound, reserved.maxOutputTokens))) {
+        const reserved = {
+          inputTokensUpperBound: inputTokensUpperBound(JSON.stringify({ system, messages, toolConfig: tools })),
+          maxOutputTokens: request.maxOutputTokens,
+        };
+        if (
+          request.meter !== undefined &&
+          !(await request.meter.reserve(reserved.inputTokensUpperBound, reserved.maxOutputTokens))
+        ) {
           return { status: 'budget_refused', calls };
         }
         let output: ConverseCommandOutput;
@@ -183,7 +220,10 @@ export function createBedrockReasoner(client: BedrockRuntimeClient): Reasoner {
         }
         const callUsage = usageOf(output, modelId);
         await request.meter?.settle(callUsage, reserved);
-        usage = { inputTokens: usage.inputTokens + callUsage.inputTokens, outputTokens: usage.outputTokens + callUsage.outputTokens };
+        usage = {
+          inputTokens: usage.inputTokens + callUsage.inputTokens,
+          outputTokens: usage.outputTokens + callUsage.outputTokens,
+        };
         const content = contentOf(output, modelId);
         lastText = textOf(content) || lastText;
 
@@ -194,16 +234,27 @@ export function createBedrockReasoner(client: BedrockRuntimeClient): Reasoner {
         }
         const results: ContentBlock[] = [];
         for (const use of uses) {
-          if (typeof use.toolUseId !== 'string' || typeof use.name !== 'string') throw malformed('tool use without id or name', modelId);
+          if (typeof use.toolUseId !== 'string' || typeof use.name !== 'string')
+            throw malformed('tool use without id or name', modelId);
           const toolRequest = { toolUseId: use.toolUseId, name: use.name, input: use.input };
           toolRequests.push(toolRequest);
           const result = await request.runTool(toolRequest);
           const failed = result.status === 'refused' || result.status === 'error' || result.status === 'invalid_input';
-          results.push({ toolResult: { toolUseId: use.toolUseId, content: [{ json: result as never }], status: failed ? 'error' : 'success' } });
+          results.push({
+            toolResult: {
+              toolUseId: use.toolUseId,
+              content: [{ json: result as never }],
+              status: failed ? 'error' : 'success',
+            },
+          });
         }
         messages.push({ role: 'assistant', content }, { role: 'user', content: results });
       }
-      if (lastText === '') throw new ReasonerError(`model still asked for tools after ${maxCalls} calls`, { errorClass: 'MalformedOutput', modelId });
+      if (lastText === '')
+        throw new ReasonerError(`model still asked for tools after ${maxCalls} calls`, {
+          errorClass: 'MalformedOutput',
+          modelId,
+        });
       return { status: 'answered', text: lastText, modelId, usage, calls: maxCalls, toolRequests };
     },
   };

@@ -14,7 +14,14 @@ export function createOfflineReasoner(): Reasoner {
     kind: 'offline',
     reason(request: ReasonerRequest): Promise<ReasonerReply> {
       const text = answerText(answerFactsOf(request.facts));
-      return Promise.resolve({ status: 'answered', text, modelId: OFFLINE_MODEL_ID, usage: { inputTokens: 0, outputTokens: 0 }, calls: 0, toolRequests: [] });
+      return Promise.resolve({
+        status: 'answered',
+        text,
+        modelId: OFFLINE_MODEL_ID,
+        usage: { inputTokens: 0, outputTokens: 0 },
+        calls: 0,
+        toolRequests: [],
+      });
     },
   };
 }

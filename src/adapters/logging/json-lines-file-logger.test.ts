@@ -27,9 +27,14 @@ describe('createJsonLinesFileLogger', () => {
     const sizes = await Promise.all(files.map(async (file) => (await stat(join(directory, file))).size));
     // 200 lines of ~300 bytes = ~60 KB written; at most one file of ≤ 4 KB (+ the line that crossed) and the live one are kept.
     expect(sizes.reduce((sum, size) => sum + size, 0)).toBeLessThanOrEqual(2 * (4096 + 400));
-    const live = (await readFile(path, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { message: string; index: number; level: string });
+    const live = (await readFile(path, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { message: string; index: number; level: string });
     expect(live.at(-1)).toMatchObject({ message: 'gate.decision', index: 199, level: 'INFO' });
-    expect(live.every((line, position) => position === 0 || line.index === (live[position - 1]?.index ?? -2) + 1)).toBe(true);
+    expect(live.every((line, position) => position === 0 || line.index === (live[position - 1]?.index ?? -2) + 1)).toBe(
+      true,
+    );
     expect((await stat(path)).mode & 0o777).toBe(0o600);
   });
 });

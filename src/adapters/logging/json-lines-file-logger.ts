@@ -30,12 +30,17 @@ export function createJsonLinesFileLogger(options: {
   const name = basename(options.path);
   const maxKiB = Math.max(1, Math.floor((options.maxBytes ?? DEFAULT_LOG_MAX_BYTES) / 1024));
   // With `rotate` the generator gets the rotation index (null for the live file).
-  const fileName = (index: number | Date): string => (typeof index === 'number' && index > 0 ? `${name}.${index}` : name);
+  const fileName = (index: number | Date): string =>
+    typeof index === 'number' && index > 0 ? `${name}.${index}` : name;
   const stream = createStream(fileName, { path: dirname(options.path), size: `${maxKiB}K`, rotate: 1, mode: 0o600 });
   // A log must never take the process down: a failing disk loses lines, not the server.
   stream.on('error', () => undefined);
   let closed = false;
-  const write = (level: 'INFO' | 'WARN' | 'ERROR', event: string, fields: Readonly<Record<string, unknown>> | undefined): void => {
+  const write = (
+    level: 'INFO' | 'WARN' | 'ERROR',
+    event: string,
+    fields: Readonly<Record<string, unknown>> | undefined,
+  ): void => {
     const line = `${JSON.stringify({ level, timestamp: new Date().toISOString(), service: options.serviceName, message: event, ...fields })}\n`;
     if (!closed) stream.write(line);
     if (level !== 'INFO') options.echo?.write(line);

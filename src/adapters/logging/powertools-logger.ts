@@ -14,10 +14,13 @@ export interface PowertoolsLoggerOptions {
   readonly correlationId?: string;
 }
 
-export function createPowertoolsLogger(options: PowertoolsLoggerOptions): Logger & { readonly powertools: PowertoolsLogger } {
+export function createPowertoolsLogger(
+  options: PowertoolsLoggerOptions,
+): Logger & { readonly powertools: PowertoolsLogger } {
   const powertools = new PowertoolsLogger({
     serviceName: options.serviceName,
-    logLevel: options.level === 'silent' ? 'SILENT' : options.level.toUpperCase() as 'DEBUG' | 'INFO' | 'WARN' | 'ERROR',
+    logLevel:
+      options.level === 'silent' ? 'SILENT' : (options.level.toUpperCase() as 'DEBUG' | 'INFO' | 'WARN' | 'ERROR'),
   });
   if (options.correlationId !== undefined) powertools.setCorrelationId(options.correlationId);
   return {

@@ -15,7 +15,8 @@ export class MemoryBundleStore implements BundleStore {
       versions = new Map();
       this.#bundles.set(clusterId, versions);
     }
-    if (versions.has(version)) return Promise.reject(new DuplicateError(`bundle version ${version} of cluster '${clusterId}' already exists`));
+    if (versions.has(version))
+      return Promise.reject(new DuplicateError(`bundle version ${version} of cluster '${clusterId}' already exists`));
     versions.set(version, structuredClone(bundle));
     return Promise.resolve();
   }

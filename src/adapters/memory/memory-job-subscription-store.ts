@@ -11,7 +11,8 @@ import { InvalidInputError } from '../../core/errors.ts';
 const SAFE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
 function checked(kind: string, id: string): string {
-  if (!SAFE_ID_PATTERN.test(id)) throw new InvalidInputError(`invalid ${kind} id '${id.slice(0, 64)}': expected ${SAFE_ID_PATTERN.source}`);
+  if (!SAFE_ID_PATTERN.test(id))
+    throw new InvalidInputError(`invalid ${kind} id '${id.slice(0, 64)}': expected ${SAFE_ID_PATTERN.source}`);
   return id;
 }
 
@@ -58,11 +59,18 @@ export class MemoryJobSubscriptionStore implements JobSubscriptionStore {
     });
   }
 
-  releaseNotice(clusterId: string, jobId: string, userId: string, notice: JobNotice, claimedAtMs: number): Promise<void> {
+  releaseNotice(
+    clusterId: string,
+    jobId: string,
+    userId: string,
+    notice: JobNotice,
+    claimedAtMs: number,
+  ): Promise<void> {
     return settled(() => {
       const key = this.#key(clusterId, jobId, userId);
       const item = this.#items.get(key);
-      if (item !== undefined && item[FIELD[notice]] === claimedAtMs) this.#items.set(key, { ...item, [FIELD[notice]]: null });
+      if (item !== undefined && item[FIELD[notice]] === claimedAtMs)
+        this.#items.set(key, { ...item, [FIELD[notice]]: null });
     });
   }
 

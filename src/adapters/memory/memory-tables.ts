@@ -51,7 +51,14 @@ export class MemoryTables {
   partition(clusterId: string): Partition {
     let partition = this.#clusters.get(clusterId);
     if (partition === undefined) {
-      partition = { learning: undefined, calibration: undefined, profile: undefined, byJob: new Map(), byTime: [], inbox: new Map() };
+      partition = {
+        learning: undefined,
+        calibration: undefined,
+        profile: undefined,
+        byJob: new Map(),
+        byTime: [],
+        inbox: new Map(),
+      };
       this.#clusters.set(clusterId, partition);
     }
     return partition;
@@ -62,7 +69,10 @@ export class MemoryTables {
   }
 
   clusterIds(): string[] {
-    return [...this.#clusters.entries()].filter(([, partition]) => partition.calibration !== undefined).map(([id]) => id).sort();
+    return [...this.#clusters.entries()]
+      .filter(([, partition]) => partition.calibration !== undefined)
+      .map(([id]) => id)
+      .sort();
   }
 }
 
@@ -76,14 +86,22 @@ export class MemoryPredictionLog implements PredictionLog {
   record(prediction: PredictionRecord): Promise<void> {
     const partition = this.#tables.partition(prediction.clusterId);
     if (partition.byJob.has(prediction.jobId)) {
-      return Promise.reject(new DuplicateError(`job '${prediction.jobId}' on cluster '${prediction.clusterId}' already has a prediction`));
+      return Promise.reject(
+        new DuplicateError(`job '${prediction.jobId}' on cluster '${prediction.clusterId}' already has a prediction`),
+      );
     }
     const stored = structuredClone(prediction);
     partition.byJob.set(prediction.jobId, { prediction: stored, folded: false });
     // Appends are in time order in a replay; insert in place otherwise.
     const list = partition.byTime;
     let index = list.length;
-    while (index > 0 && ((list[index - 1] as PredictionRecord).predictedAtMs > stored.predictedAtMs || ((list[index - 1] as PredictionRecord).predictedAtMs === stored.predictedAtMs && compareJobIds((list[index - 1] as PredictionRecord).jobId, stored.jobId) > 0))) index -= 1;
+    while (
+      index > 0 &&
+      ((list[index - 1] as PredictionRecord).predictedAtMs > stored.predictedAtMs ||
+        ((list[index - 1] as PredictionRecord).predictedAtMs === stored.predictedAtMs &&
+          compareJobIds((list[index - 1] as PredictionRecord).jobId, stored.jobId) > 0))
+    )
+      index -= 1;
     list.splice(index, 0, stored);
     return Promise.resolve();
   }
@@ -120,8 +138,12 @@ export class MemoryPredictionLog implements PredictionLog {
     return Promise.resolve(entry === undefined ? undefined : structuredClone(entry.prediction));
   }
 
-  recent(clusterId: string, options: { readonly limit: number; readonly withOutcome?: boolean }): Promise<PredictionRecord[]> {
-    if (!Number.isInteger(options.limit) || options.limit < 0) return Promise.reject(new InvalidInputError(`invalid limit ${options.limit}: expected a non-negative integer`));
+  recent(
+    clusterId: string,
+    options: { readonly limit: number; readonly withOutcome?: boolean },
+  ): Promise<PredictionRecord[]> {
+    if (!Number.isInteger(options.limit) || options.limit < 0)
+      return Promise.reject(new InvalidInputError(`invalid limit ${options.limit}: expected a non-negative integer`));
     const list = this.#tables.existing(clusterId)?.byTime ?? [];
     const found: PredictionRecord[] = [];
     for (let index = list.length - 1; index >= 0 && found.length < options.limit; index -= 1) {
@@ -155,15 +177,25 @@ export class MemoryLearningStateStore implements LearningStateStore, Calibration
     return Promise.resolve(keys.map((key) => inbox.get(key) as PendingOutcome));
   }
 
-  commit(record: LearningRecord, expectedVersion: number | undefined, calibration: CalibrationRecord): Promise<ConditionalWriteResult> {
+  commit(
+    record: LearningRecord,
+    expectedVersion: number | undefined,
+    calibration: CalibrationRecord,
+  ): Promise<ConditionalWriteResult> {
     if (expectedVersion !== undefined && !(record.version > expectedVersion)) {
-      return Promise.reject(new InvalidInputError(`learning state of cluster '${record.clusterId}' has version ${record.version}; it must be greater than the expected version ${expectedVersion}`));
+      return Promise.reject(
+        new InvalidInputError(
+          `learning state of cluster '${record.clusterId}' has version ${record.version}; it must be greater than the expected version ${expectedVersion}`,
+        ),
+      );
     }
     const partition = this.#tables.partition(record.clusterId);
     const stored = partition.learning;
-    if (expectedVersion === undefined ? stored !== undefined : stored?.version !== expectedVersion) return Promise.resolve({ status: 'conflict' });
+    if (expectedVersion === undefined ? stored !== undefined : stored?.version !== expectedVersion)
+      return Promise.resolve({ status: 'conflict' });
     partition.learning = record;
-    if (partition.calibration === undefined || partition.calibration.learningVersion < calibration.learningVersion) partition.calibration = calibration;
+    if (partition.calibration === undefined || partition.calibration.learningVersion < calibration.learningVersion)
+      partition.calibration = calibration;
     return Promise.resolve({ status: 'written' });
   }
 
@@ -187,7 +219,11 @@ export class MemoryClusterRegistry implements ClusterRegistry {
     this.#learning = new MemoryLearningStateStore(tables);
   }
 
-  async register(learning: LearningRecord, calibration: CalibrationRecord, profile: ClusterProfile): Promise<'registered' | 'exists'> {
+  async register(
+    learning: LearningRecord,
+    calibration: CalibrationRecord,
+    profile: ClusterProfile,
+  ): Promise<'registered' | 'exists'> {
     const written = await this.#learning.commit(learning, undefined, calibration);
     if (written.status === 'conflict') return 'exists';
     const partition = this.#tables.partition(learning.clusterId);
@@ -218,5 +254,10 @@ export function memoryLearningStores(tables: MemoryTables = new MemoryTables()):
   readonly registry: MemoryClusterRegistry;
 } {
   const learning = new MemoryLearningStateStore(tables);
-  return { predictions: new MemoryPredictionLog(tables), learning, calibration: learning, registry: new MemoryClusterRegistry(tables) };
+  return {
+    predictions: new MemoryPredictionLog(tables),
+    learning,
+    calibration: learning,
+    registry: new MemoryClusterRegistry(tables),
+  };
 }

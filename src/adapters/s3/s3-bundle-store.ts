@@ -38,13 +38,16 @@ export function bundleKey(clusterId: string, version: number): string {
 
 function bundlePrefix(clusterId: string): string {
   if (!SAFE_CLUSTER_ID_PATTERN.test(clusterId)) {
-    throw new InvalidInputError(`invalid cluster id '${clusterId.slice(0, 64)}': expected ${SAFE_CLUSTER_ID_PATTERN.source}`);
+    throw new InvalidInputError(
+      `invalid cluster id '${clusterId.slice(0, 64)}': expected ${SAFE_CLUSTER_ID_PATTERN.source}`,
+    );
   }
   return `clusters/${clusterId}/calibrators/`;
 }
 
 function assertVersion(version: number): number {
-  if (!Number.isSafeInteger(version) || version < 0) throw new InvalidInputError(`invalid bundle version ${version}: expected a non-negative integer`);
+  if (!Number.isSafeInteger(version) || version < 0)
+    throw new InvalidInputError(`invalid bundle version ${version}: expected a non-negative integer`);
   return version;
 }
 
@@ -56,7 +59,9 @@ export class S3BundleStore implements BundleStore {
   constructor(options: S3BundleStoreOptions) {
     const pageSize = options.listPageSize ?? DEFAULT_LIST_PAGE_SIZE;
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > DEFAULT_LIST_PAGE_SIZE) {
-      throw new InvalidInputError(`invalid listPageSize ${pageSize}: expected an integer in [1, ${DEFAULT_LIST_PAGE_SIZE}]`);
+      throw new InvalidInputError(
+        `invalid listPageSize ${pageSize}: expected an integer in [1, ${DEFAULT_LIST_PAGE_SIZE}]`,
+      );
     }
     this.#client = options.client;
     this.#bucket = options.bucket;
@@ -77,9 +82,13 @@ export class S3BundleStore implements BundleStore {
     const key = bundleKey(clusterId, version);
     const parsed = ModelBundleSchema.safeParse(bundle);
     if (!parsed.success) {
-      throw new InvalidBundleError(`bundle for '${key}' is invalid at '${parsed.error.issues[0]?.path.map(String).join('.') ?? ''}'`, { cause: parsed.error });
+      throw new InvalidBundleError(
+        `bundle for '${key}' is invalid at '${parsed.error.issues[0]?.path.map(String).join('.') ?? ''}'`,
+        { cause: parsed.error },
+      );
     }
-    const exists = (): DuplicateError => new DuplicateError(`bundle '${key}' already exists; bundle versions are immutable`);
+    const exists = (): DuplicateError =>
+      new DuplicateError(`bundle '${key}' already exists; bundle versions are immutable`);
 
     if (await this.#exists(key)) throw exists();
     try {
@@ -120,7 +129,10 @@ export class S3BundleStore implements BundleStore {
     }
     const parsed = ModelBundleSchema.safeParse(json);
     if (!parsed.success) {
-      throw new InvalidBundleError(`bundle '${key}' is invalid at '${parsed.error.issues[0]?.path.map(String).join('.') ?? ''}'`, { cause: parsed.error });
+      throw new InvalidBundleError(
+        `bundle '${key}' is invalid at '${parsed.error.issues[0]?.path.map(String).join('.') ?? ''}'`,
+        { cause: parsed.error },
+      );
     }
     return parsed.data;
   }
@@ -141,7 +153,12 @@ export class S3BundleStore implements BundleStore {
       let page;
       try {
         page = await this.#client.send(
-          new ListObjectsCommand({ Bucket: this.#bucket, Prefix: prefix, MaxKeys: this.#listPageSize, ...(marker === undefined ? {} : { Marker: marker }) }),
+          new ListObjectsCommand({
+            Bucket: this.#bucket,
+            Prefix: prefix,
+            MaxKeys: this.#listPageSize,
+            ...(marker === undefined ? {} : { Marker: marker }),
+          }),
         );
       } catch (error) {
         throw infrastructure('ListObjects', prefix, error);
@@ -181,13 +198,19 @@ export async function ensureBucket(client: S3Client, bucket: string): Promise<vo
       new CreateBucketCommand({
         Bucket: bucket,
         // us-east-1 is the default location and must not be named explicitly.
-        ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }),
+        ...(region === 'us-east-1'
+          ? {}
+          : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }),
       }),
     );
   } catch (error) {
     // Created concurrently by us (AWS: BucketAlreadyOwnedByYou; s3rver: BucketAlreadyExists): fine if we can reach it now.
     const name = errorName(error);
-    if ((name === 'BucketAlreadyOwnedByYou' || name === 'BucketAlreadyExists') && (await bucketReachable(client, bucket))) return;
+    if (
+      (name === 'BucketAlreadyOwnedByYou' || name === 'BucketAlreadyExists') &&
+      (await bucketReachable(client, bucket))
+    )
+      return;
     throw infrastructure('CreateBucket', bucket, error);
   }
 }
@@ -220,6 +243,13 @@ function httpStatus(error: unknown): number | undefined {
 }
 
 function infrastructure(operation: string, target: string, cause: unknown): InfrastructureError {
-  if (isDependencyFailure(cause)) return new DependencyUnavailableError('s3', `S3 is unavailable: ${operation} on '${target}' failed: ${errorName(cause) || 'unknown error'}`, { cause });
-  return new InfrastructureError(`S3 ${operation} on '${target}' failed: ${errorName(cause) || 'unknown error'}`, { cause });
+  if (isDependencyFailure(cause))
+    return new DependencyUnavailableError(
+      's3',
+      `S3 is unavailable: ${operation} on '${target}' failed: ${errorName(cause) || 'unknown error'}`,
+      { cause },
+    );
+  return new InfrastructureError(`S3 ${operation} on '${target}' failed: ${errorName(cause) || 'unknown error'}`, {
+    cause,
+  });
 }

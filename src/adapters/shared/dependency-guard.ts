@@ -17,7 +17,15 @@
  * storage call per `/health` request.
  */
 import type { MiddlewareStack } from '@smithy/types';
-import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, IsolatedCircuitError, type CircuitBreakerPolicy } from 'cockatiel';
+import {
+  BrokenCircuitError,
+  CircuitState,
+  ConsecutiveBreaker,
+  circuitBreaker,
+  handleWhen,
+  IsolatedCircuitError,
+  type CircuitBreakerPolicy,
+} from 'cockatiel';
 import type { Dependency } from '../../app/errors.ts';
 
 export interface DependencyGuardOptions {
@@ -40,8 +48,23 @@ export interface DependencyGuard {
   attach<Input extends object, Output extends object>(stack: MiddlewareStack<Input, Output>): void;
 }
 
-const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED']);
-const TIMEOUT_ERROR_NAMES: ReadonlySet<string> = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'AbortError']);
+const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+]);
+const TIMEOUT_ERROR_NAMES: ReadonlySet<string> = new Set([
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'AbortError',
+]);
 
 /**
  * True for a failure that is the dependency's (or the network's), not the caller's: a timeout, a
@@ -59,8 +82,10 @@ export function isDependencyFailure(error: unknown): boolean {
 }
 
 export function createDependencyGuard(options: DependencyGuardOptions): DependencyGuard {
-  if (!(Number.isInteger(options.failuresToOpen) && options.failuresToOpen >= 1)) throw new RangeError(`failuresToOpen must be a positive integer, got ${options.failuresToOpen}`);
-  if (!(Number.isFinite(options.halfOpenAfterMs) && options.halfOpenAfterMs >= 0)) throw new RangeError(`halfOpenAfterMs must be ≥ 0, got ${options.halfOpenAfterMs}`);
+  if (!(Number.isInteger(options.failuresToOpen) && options.failuresToOpen >= 1))
+    throw new RangeError(`failuresToOpen must be a positive integer, got ${options.failuresToOpen}`);
+  if (!(Number.isFinite(options.halfOpenAfterMs) && options.halfOpenAfterMs >= 0))
+    throw new RangeError(`halfOpenAfterMs must be ≥ 0, got ${options.halfOpenAfterMs}`);
   const breaker: CircuitBreakerPolicy = circuitBreaker(handleWhen(isDependencyFailure), {
     breaker: new ConsecutiveBreaker(options.failuresToOpen),
     halfOpenAfter: options.halfOpenAfterMs,
@@ -85,7 +110,11 @@ export function createDependencyGuard(options: DependencyGuardOptions): Dependen
       return probing;
     },
     attach(stack) {
-      stack.add((next) => (args) => breaker.execute(() => next(args)), { step: 'initialize', priority: 'low', name: `vgacDependencyGuard-${options.dependency}` });
+      stack.add((next) => (args) => breaker.execute(() => next(args)), {
+        step: 'initialize',
+        priority: 'low',
+        name: `vgacDependencyGuard-${options.dependency}`,
+      });
     },
   };
 }

@@ -54,7 +54,9 @@ export function runCommand(file: string, args: readonly string[], options: RunCo
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      reject(new CommandError(CommandFailure.spawn, `${file} could not be started: ${error.message}`, { cause: error }));
+      reject(
+        new CommandError(CommandFailure.spawn, `${file} could not be started: ${error.message}`, { cause: error }),
+      );
     });
     child.on('close', (code, signal) => {
       if (settled) return;

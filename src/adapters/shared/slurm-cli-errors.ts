@@ -3,12 +3,17 @@ import { AuthError, SourceUnavailableError } from '../../app/errors.ts';
 import { CommandError, CommandFailure, type CommandResult } from './run-command.ts';
 
 /** Matches stderr lines that mean slurmctld cannot be reached. */
-const UNREACHABLE_PATTERN = /Unable to contact slurm controller|Connection refused|Socket timed out|Zero Bytes were transmitted|slurm_load_|Failed while looking/i;
+const UNREACHABLE_PATTERN =
+  /Unable to contact slurm controller|Connection refused|Socket timed out|Zero Bytes were transmitted|slurm_load_|Failed while looking/i;
 const AUTH_PATTERN = /authentication|credential|munge|Access\/permission denied/i;
 
 /** The first non-empty line of a command's stderr, trimmed to 200 characters. */
 export function firstErrorLine(result: CommandResult): string {
-  const line = result.stderr.split('\n').map((part) => part.trim()).find((part) => part !== '') ?? `exit code ${result.exitCode}`;
+  const line =
+    result.stderr
+      .split('\n')
+      .map((part) => part.trim())
+      .find((part) => part !== '') ?? `exit code ${result.exitCode}`;
   return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }
 

@@ -34,7 +34,9 @@ export function checkJwt(token: string, nowMs: number, userName: string): void {
   }
   const exp = (payload as { exp?: unknown } | null)?.exp;
   if (typeof exp === 'number' && exp * SECONDS_TO_MS <= nowMs) {
-    throw new AuthError(`the Slurm JWT for user '${userName}' expired at ${new Date(exp * SECONDS_TO_MS).toISOString()}: get a new one with 'scontrol token'`);
+    throw new AuthError(
+      `the Slurm JWT for user '${userName}' expired at ${new Date(exp * SECONDS_TO_MS).toISOString()}: get a new one with 'scontrol token'`,
+    );
   }
 }
 
@@ -52,8 +54,18 @@ export function slurmErrors(body: unknown): SlurmRestError[] {
   const errors = (body as { errors?: unknown } | undefined)?.errors;
   if (!Array.isArray(errors)) return [];
   return errors.map((entry: unknown) => {
-    const fields = (entry ?? {}) as { error_number?: unknown; error_code?: unknown; error?: unknown; description?: unknown };
-    const errorNumber = typeof fields.error_number === 'number' ? fields.error_number : typeof fields.error_code === 'number' ? fields.error_code : undefined;
+    const fields = (entry ?? {}) as {
+      error_number?: unknown;
+      error_code?: unknown;
+      error?: unknown;
+      description?: unknown;
+    };
+    const errorNumber =
+      typeof fields.error_number === 'number'
+        ? fields.error_number
+        : typeof fields.error_code === 'number'
+          ? fields.error_code
+          : undefined;
     return {
       errorNumber,
       error: typeof fields.error === 'string' ? fields.error : '',

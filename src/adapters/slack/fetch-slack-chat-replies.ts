@@ -46,7 +46,8 @@ export class FetchSlackChatReplies implements ChatReplies {
 
   constructor(options: FetchSlackChatRepliesOptions) {
     const retries = options.retries ?? 2;
-    if (!Number.isInteger(retries) || retries < 0) throw new InfrastructureError(`invalid Slack retries ${retries}: expected an integer ≥ 0`);
+    if (!Number.isInteger(retries) || retries < 0)
+      throw new InfrastructureError(`invalid Slack retries ${retries}: expected an integer ≥ 0`);
     this.#botToken = options.botToken;
     this.#postUrl = `${options.apiUrl.endsWith('/') ? options.apiUrl : `${options.apiUrl}/`}chat.postMessage`;
     this.#retries = retries;
@@ -54,7 +55,8 @@ export class FetchSlackChatReplies implements ChatReplies {
   }
 
   async post(channel: string, message: ChatMessage, options: { readonly threadTs?: string } = {}): Promise<void> {
-    if (this.#botToken === undefined) throw new InfrastructureError('Slack bot token is not configured: cannot post messages');
+    if (this.#botToken === undefined)
+      throw new InfrastructureError('Slack bot token is not configured: cannot post messages');
     const body = JSON.stringify({
       channel,
       text: message.text,
@@ -84,12 +86,18 @@ export class FetchSlackChatReplies implements ChatReplies {
       }
       const answer = parseAnswer(text);
       if (answer?.ok === true) return;
-      throw new InfrastructureError(`Slack chat.postMessage failed: ${typeof answer?.error === 'string' ? answer.error : `HTTP ${response.status}`}`);
+      throw new InfrastructureError(
+        `Slack chat.postMessage failed: ${typeof answer?.error === 'string' ? answer.error : `HTTP ${response.status}`}`,
+      );
     }
     throw new InfrastructureError(`Slack chat.postMessage failed: ${failure}`);
   }
 
-  async respond(responseUrl: string, message: ChatMessage, options: { readonly ephemeral?: boolean; readonly replaceOriginal?: boolean } = {}): Promise<void> {
+  async respond(
+    responseUrl: string,
+    message: ChatMessage,
+    options: { readonly ephemeral?: boolean; readonly replaceOriginal?: boolean } = {},
+  ): Promise<void> {
     const body = {
       text: message.text,
       ...(message.blocks === undefined ? {} : { blocks: message.blocks }),
@@ -105,7 +113,10 @@ export class FetchSlackChatReplies implements ChatReplies {
         signal: AbortSignal.timeout(SLACK_REQUEST_TIMEOUT_MS),
       });
     } catch (error) {
-      throw new InfrastructureError(`Slack response_url unreachable: ${error instanceof Error ? error.name : 'unknown error'}`, { cause: error });
+      throw new InfrastructureError(
+        `Slack response_url unreachable: ${error instanceof Error ? error.name : 'unknown error'}`,
+        { cause: error },
+      );
     }
     // Drain the body so the connection can be reused.
     await response.text().catch(() => '');

@@ -33,7 +33,8 @@ const MAX_PRIORITY = 0xfffffffd;
 
 /** Shows a command as a shell would need it typed (for audit lines and dry runs). */
 export function showCommand(args: readonly string[]): string {
-  const quote = (text: string): string => (/^[A-Za-z0-9_=.:/,-]*$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`);
+  const quote = (text: string): string =>
+    /^[A-Za-z0-9_=.:/,-]*$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
   return ['scontrol', ...args]
     .map((arg) => {
       const assignment = /^([A-Za-z]+=)(.*)$/.exec(arg);
@@ -43,7 +44,9 @@ export function showCommand(args: readonly string[]): string {
 }
 
 /** The scontrol arguments for an action, or the reason it is refused before reaching Slurm. */
-export function scontrolArgs(action: ClusterAction): { readonly args: readonly string[] } | { readonly refused: string } {
+export function scontrolArgs(
+  action: ClusterAction,
+): { readonly args: readonly string[] } | { readonly refused: string } {
   if (!JOB_ID_PATTERN.test(action.jobId)) return { refused: `job id '${action.jobId}' is not a Slurm job id` };
   const jobId = action.jobId;
   switch (action.kind) {
@@ -87,10 +90,14 @@ export class SlurmClusterActions implements ClusterActions {
   async execute(action: ClusterAction, options: { readonly dryRun?: boolean } = {}): Promise<ClusterActionResult> {
     const dryRun = this.#options.dryRun === true || options.dryRun === true;
     if (action.clusterId !== this.#options.clusterId) {
-      return this.#audit(action, null, dryRun, { status: 'failed', detail: `refused: this Slurm is cluster '${this.#options.clusterId}', not '${action.clusterId}'` });
+      return this.#audit(action, null, dryRun, {
+        status: 'failed',
+        detail: `refused: this Slurm is cluster '${this.#options.clusterId}', not '${action.clusterId}'`,
+      });
     }
     const built = scontrolArgs(action);
-    if ('refused' in built) return this.#audit(action, null, dryRun, { status: 'failed', detail: `refused: ${built.refused}` });
+    if ('refused' in built)
+      return this.#audit(action, null, dryRun, { status: 'failed', detail: `refused: ${built.refused}` });
     const shown = showCommand(built.args);
     if (dryRun) return this.#audit(action, shown, dryRun, { status: 'dry_run', detail: `dry run: would run ${shown}` });
 
@@ -102,19 +109,28 @@ export class SlurmClusterActions implements ClusterActions {
       });
     } catch (error) {
       const unavailable = commandUnavailable('scontrol', error);
-      return this.#audit(action, shown, dryRun, { status: 'failed', detail: `not done: ${unavailable.message}; ran ${shown}; the job may be unchanged` });
+      return this.#audit(action, shown, dryRun, {
+        status: 'failed',
+        detail: `not done: ${unavailable.message}; ran ${shown}; the job may be unchanged`,
+      });
     }
     if (result.exitCode !== 0) {
       const infrastructure = classifyFailure('scontrol', result);
-      const detail = infrastructure === null
-        ? `Slurm refused ${shown}: ${firstErrorLine(result)}`
-        : `not done: ${infrastructure.message}; ran ${shown}`;
+      const detail =
+        infrastructure === null
+          ? `Slurm refused ${shown}: ${firstErrorLine(result)}`
+          : `not done: ${infrastructure.message}; ran ${shown}`;
       return this.#audit(action, shown, dryRun, { status: 'failed', detail });
     }
     return this.#audit(action, shown, dryRun, { status: 'executed', detail: `ran ${shown}` });
   }
 
-  #audit(action: ClusterAction, command: string | null, dryRun: boolean, result: ClusterActionResult): ClusterActionResult {
+  #audit(
+    action: ClusterAction,
+    command: string | null,
+    dryRun: boolean,
+    result: ClusterActionResult,
+  ): ClusterActionResult {
     const fields = {
       clusterId: action.clusterId,
       jobId: action.jobId,

@@ -25,7 +25,16 @@
  * idempotent, but an HTTP answer is final). Every execution logs one `cluster.action` line; the
  * JWT is never logged nor put in a message.
  */
-import { ExponentialBackoff, handleWhen, isTaskCancelledError, retry, timeout, TimeoutStrategy, wrap, type IPolicy } from 'cockatiel';
+import {
+  ExponentialBackoff,
+  handleWhen,
+  isTaskCancelledError,
+  retry,
+  timeout,
+  TimeoutStrategy,
+  wrap,
+  type IPolicy,
+} from 'cockatiel';
 import { AuthError, SourceUnavailableError } from '../../app/errors.ts';
 import type { ClusterAction, ClusterActionResult, ClusterActions } from '../../app/ports/cluster-actions.ts';
 import type { Logger } from '../../app/ports/logger.ts';
@@ -59,7 +68,16 @@ const SLURM_AUTH_OR_UNREACHABLE = new Set([1000, -1]);
 /** Job states in which a job still exists for Slurm (it refuses updates to finished jobs). */
 const ACTIVE_STATES = new Set(['PENDING', 'RUNNING', 'SUSPENDED', 'CONFIGURING']);
 /** System error codes of a connection that failed or broke: worth another try. */
-const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+const CONNECTION_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 export interface SlurmrestdClusterActionsOptions {
   /** The cluster this Slurm is: actions naming another cluster are refused. */
@@ -86,7 +104,9 @@ export interface SlurmrestdClusterActionsOptions {
 }
 
 /** The v0.0.38 job-properties body of an action, or why it is refused before reaching Slurm. */
-export function jobUpdateFor(action: ClusterAction): { readonly body: Readonly<Record<string, string | boolean>> } | { readonly refused: string } {
+export function jobUpdateFor(
+  action: ClusterAction,
+): { readonly body: Readonly<Record<string, string | boolean>> } | { readonly refused: string } {
   if (!JOB_ID_PATTERN.test(action.jobId)) return { refused: `job id '${action.jobId}' is not a Slurm job id` };
   switch (action.kind) {
     case 'annotate': {
@@ -100,7 +120,9 @@ export function jobUpdateFor(action: ClusterAction): { readonly body: Readonly<R
     case 'adjust_priority': {
       const priority = typeof action.value === 'number' ? action.value : Number(action.value);
       if (!Number.isInteger(priority) || priority < 1 || priority > MAX_PRIORITY) {
-        return { refused: `priority must be an integer in [1, ${MAX_PRIORITY}] (hold sets 0), got '${String(action.value)}'` };
+        return {
+          refused: `priority must be an integer in [1, ${MAX_PRIORITY}] (hold sets 0), got '${String(action.value)}'`,
+        };
       }
       return { body: { priority: String(priority) } };
     }
@@ -141,7 +163,8 @@ export function stateRefusal(kind: ClusterAction['kind'], jobId: string, job: Sl
   if (kind === 'hold' && held) return `job ${jobId} is already held (${job.stateReason})`;
   if (kind === 'release' && !held) return `job ${jobId} is not held (${job.stateReason}): nothing to release`;
   // slurmctld refuses a new priority for a held job ("pending scheduler release").
-  if (kind === 'adjust_priority' && held) return `job ${jobId} is held (${job.stateReason}): release it before changing its priority`;
+  if (kind === 'adjust_priority' && held)
+    return `job ${jobId} is held (${job.stateReason}): release it before changing its priority`;
   return null;
 }
 
@@ -179,9 +202,13 @@ export class SlurmrestdClusterActions implements ClusterActions {
 
   async execute(action: ClusterAction, options: { readonly dryRun?: boolean } = {}): Promise<ClusterActionResult> {
     const dryRun = this.#options.dryRun === true || options.dryRun === true;
-    const audit = (request: string | null, result: ClusterActionResult): ClusterActionResult => this.#audit(action, request, dryRun, result);
+    const audit = (request: string | null, result: ClusterActionResult): ClusterActionResult =>
+      this.#audit(action, request, dryRun, result);
     if (action.clusterId !== this.#options.clusterId) {
-      return audit(null, { status: 'failed', detail: `refused: this Slurm is cluster '${this.#options.clusterId}', not '${action.clusterId}'` });
+      return audit(null, {
+        status: 'failed',
+        detail: `refused: this Slurm is cluster '${this.#options.clusterId}', not '${action.clusterId}'`,
+      });
     }
     const update = jobUpdateFor(action);
     if ('refused' in update) return audit(null, { status: 'failed', detail: `refused: ${update.refused}` });
@@ -194,18 +221,36 @@ export class SlurmrestdClusterActions implements ClusterActions {
       if ('result' in lookup) return audit(request, lookup.result);
       const refusal = stateRefusal(action.kind, action.jobId, lookup.job);
       if (refusal !== null) return audit(request, { status: 'failed', detail: `refused: ${refusal}; nothing sent` });
-      if (dryRun) return audit(request, { status: 'dry_run', detail: `dry run: job ${action.jobId} is ${describeJob(lookup.job)}; would send ${request}` });
+      if (dryRun)
+        return audit(request, {
+          status: 'dry_run',
+          detail: `dry run: job ${action.jobId} is ${describeJob(lookup.job)}; would send ${request}`,
+        });
 
       const answer = await this.#authorized('POST', path, session, update.body);
-      if (answer.kind === 'auth') return audit(request, { status: 'failed', detail: `not done: ${answer.message}; job ${action.jobId} unchanged` });
-      if (answer.kind === 'not_found') return audit(request, { status: 'failed', detail: `job ${action.jobId} not found on ${action.clusterId} (${answer.message})` });
-      if (answer.kind === 'refused') return audit(request, { status: 'failed', detail: `Slurm refused ${request}: ${answer.message}` });
+      if (answer.kind === 'auth')
+        return audit(request, {
+          status: 'failed',
+          detail: `not done: ${answer.message}; job ${action.jobId} unchanged`,
+        });
+      if (answer.kind === 'not_found')
+        return audit(request, {
+          status: 'failed',
+          detail: `job ${action.jobId} not found on ${action.clusterId} (${answer.message})`,
+        });
+      if (answer.kind === 'refused')
+        return audit(request, { status: 'failed', detail: `Slurm refused ${request}: ${answer.message}` });
       const outcome = action.kind === 'hold' ? await this.#holdOutcome(action, path, session) : '';
       return audit(request, { status: 'executed', detail: `sent ${request}${outcome}` });
     } catch (error) {
       // Broken infrastructure: logged here (the one line of this execution) and thrown for the caller to record or retry.
       const message = error instanceof Error ? error.message : String(error);
-      this.#options.logger.error('cluster.action', { ...this.#fields(action, request, dryRun), status: 'failed', error: (error as { code?: unknown }).code ?? 'UNKNOWN', detail: message });
+      this.#options.logger.error('cluster.action', {
+        ...this.#fields(action, request, dryRun),
+        status: 'failed',
+        error: (error as { code?: unknown }).code ?? 'UNKNOWN',
+        detail: message,
+      });
       throw error;
     }
   }
@@ -213,11 +258,30 @@ export class SlurmrestdClusterActions implements ClusterActions {
   /** The job as slurmrestd reports it; an unknown job or a refused JWT ends the action with a result. */
   async #readJob(action: ClusterAction, path: string, session: { refreshed: boolean }): Promise<JobLookup> {
     const answer = await this.#authorized('GET', path, session);
-    if (answer.kind === 'auth') return { result: { status: 'failed', detail: `not done: ${answer.message}; job ${action.jobId} unchanged` } };
-    if (answer.kind === 'not_found') return { result: { status: 'failed', detail: `job ${action.jobId} not found on ${action.clusterId} (${answer.message}); nothing sent` } };
-    if (answer.kind === 'refused') return { result: { status: 'failed', detail: `Slurm refused to show job ${action.jobId}: ${answer.message}; nothing sent` } };
+    if (answer.kind === 'auth')
+      return { result: { status: 'failed', detail: `not done: ${answer.message}; job ${action.jobId} unchanged` } };
+    if (answer.kind === 'not_found')
+      return {
+        result: {
+          status: 'failed',
+          detail: `job ${action.jobId} not found on ${action.clusterId} (${answer.message}); nothing sent`,
+        },
+      };
+    if (answer.kind === 'refused')
+      return {
+        result: {
+          status: 'failed',
+          detail: `Slurm refused to show job ${action.jobId}: ${answer.message}; nothing sent`,
+        },
+      };
     const job = jobFromBody(answer.body);
-    if (job === undefined) return { result: { status: 'failed', detail: `job ${action.jobId} not found on ${action.clusterId} (slurmrestd listed no such job); nothing sent` } };
+    if (job === undefined)
+      return {
+        result: {
+          status: 'failed',
+          detail: `job ${action.jobId} not found on ${action.clusterId} (slurmrestd listed no such job); nothing sent`,
+        },
+      };
     return { job };
   }
 
@@ -232,13 +296,19 @@ export class SlurmrestdClusterActions implements ClusterActions {
     }
     if ('result' in lookup) return '; could not read back which hold Slurm applied';
     const reason = lookup.job.stateReason;
-    if (reason === 'JobHeldUser') return '; Slurm reports JobHeldUser (the job\'s owner may release it)';
-    if (reason === 'JobHeldAdmin') return `; Slurm reports JobHeldAdmin (slurmrestd user '${this.#options.userName}' is a Slurm operator: only an operator may release it)`;
+    if (reason === 'JobHeldUser') return "; Slurm reports JobHeldUser (the job's owner may release it)";
+    if (reason === 'JobHeldAdmin')
+      return `; Slurm reports JobHeldAdmin (slurmrestd user '${this.#options.userName}' is a Slurm operator: only an operator may release it)`;
     return `; Slurm reports ${reason}`;
   }
 
   /** One request with the current JWT; when it is refused, the JWT is re-read once per execution and the request sent again. */
-  async #authorized(method: 'GET' | 'POST', path: string, session: { refreshed: boolean }, body?: Readonly<Record<string, unknown>>): Promise<Answer> {
+  async #authorized(
+    method: 'GET' | 'POST',
+    path: string,
+    session: { refreshed: boolean },
+    body?: Readonly<Record<string, unknown>>,
+  ): Promise<Answer> {
     const { secrets, jwtSecretName } = this.#options;
     const first = await this.#send(method, path, await secrets.get(jwtSecretName), body);
     const refresh = secrets.refresh?.bind(secrets);
@@ -248,7 +318,12 @@ export class SlurmrestdClusterActions implements ClusterActions {
     return this.#send(method, path, await refresh(jwtSecretName), body);
   }
 
-  async #send(method: 'GET' | 'POST', path: string, token: string, body?: Readonly<Record<string, unknown>>): Promise<Answer> {
+  async #send(
+    method: 'GET' | 'POST',
+    path: string,
+    token: string,
+    body?: Readonly<Record<string, unknown>>,
+  ): Promise<Answer> {
     const { baseUrl, userName } = this.#options;
     try {
       checkJwt(token, this.#clock(), userName);
@@ -257,7 +332,11 @@ export class SlurmrestdClusterActions implements ClusterActions {
       throw error;
     }
     const url = `${baseUrl.replace(/\/$/, '')}${path}`;
-    const headers: Record<string, string> = { 'X-SLURM-USER-NAME': userName, 'X-SLURM-USER-TOKEN': token, accept: 'application/json' };
+    const headers: Record<string, string> = {
+      'X-SLURM-USER-NAME': userName,
+      'X-SLURM-USER-TOKEN': token,
+      accept: 'application/json',
+    };
     if (body !== undefined) headers['content-type'] = 'application/json';
     // Whether a failed request may have changed the job: a read never does; an update may have landed before the answer was lost.
     const aftermath = method === 'GET' ? 'no change was sent' : 'the update may or may not have been applied';
@@ -266,33 +345,63 @@ export class SlurmrestdClusterActions implements ClusterActions {
     let text: string;
     try {
       ({ status, text } = await this.#policy.execute(async ({ signal }) => {
-        const response = await this.#fetch(url, { method, headers, signal, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+        const response = await this.#fetch(url, {
+          method,
+          headers,
+          signal,
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
         return { status: response.status, text: await response.text() };
       }));
     } catch (error) {
       if (isTaskCancelledError(error)) {
-        throw new SourceUnavailableError(`slurmrestd at ${baseUrl} did not answer ${method} ${path} within ${this.#timeoutMs} ms (slurmctld down?); ${aftermath}`, { cause: error });
+        throw new SourceUnavailableError(
+          `slurmrestd at ${baseUrl} did not answer ${method} ${path} within ${this.#timeoutMs} ms (slurmctld down?); ${aftermath}`,
+          { cause: error },
+        );
       }
-      throw new SourceUnavailableError(`slurmrestd at ${baseUrl} is unreachable (${networkCause(error)}); ${aftermath}`, { cause: error });
+      throw new SourceUnavailableError(
+        `slurmrestd at ${baseUrl} is unreachable (${networkCause(error)}); ${aftermath}`,
+        { cause: error },
+      );
     }
     const elapsedMs = this.#clock() - startedMs;
-    if (status === 401 || status === 403) return { kind: 'auth', message: `slurmrestd at ${baseUrl} rejected the JWT for user '${userName}' (HTTP ${status})` };
-    if (status === 404) return { kind: 'refused', message: `slurmrestd at ${baseUrl} does not serve ${path} (HTTP 404): is its openapi/${SLURMRESTD_JOB_API_VERSION} plugin loaded?` };
+    if (status === 401 || status === 403)
+      return {
+        kind: 'auth',
+        message: `slurmrestd at ${baseUrl} rejected the JWT for user '${userName}' (HTTP ${status})`,
+      };
+    if (status === 404)
+      return {
+        kind: 'refused',
+        message: `slurmrestd at ${baseUrl} does not serve ${path} (HTTP 404): is its openapi/${SLURMRESTD_JOB_API_VERSION} plugin loaded?`,
+      };
     const parsed = parseJson(text);
     const errors = slurmErrors(parsed);
     if (status === 200 && errors.length === 0) {
-      if (parsed === undefined) throw new SourceUnavailableError(`slurmrestd at ${baseUrl} sent an unreadable answer to ${method} ${path}`);
+      if (parsed === undefined)
+        throw new SourceUnavailableError(`slurmrestd at ${baseUrl} sent an unreadable answer to ${method} ${path}`);
       return { kind: 'ok', body: parsed };
     }
-    if (errors.some((entry) => entry.errorNumber === SLURM_INVALID_JOB_ID)) return { kind: 'not_found', message: `slurmctld: ${slurmMessage(errors)}` };
-    if (status >= 500 && errors.some((entry) => entry.errorNumber !== undefined && SLURM_AUTH_OR_UNREACHABLE.has(entry.errorNumber))) {
+    if (errors.some((entry) => entry.errorNumber === SLURM_INVALID_JOB_ID))
+      return { kind: 'not_found', message: `slurmctld: ${slurmMessage(errors)}` };
+    if (
+      status >= 500 &&
+      errors.some((entry) => entry.errorNumber !== undefined && SLURM_AUTH_OR_UNREACHABLE.has(entry.errorNumber))
+    ) {
       if (elapsedMs < (this.#options.authRejectWithinMs ?? DEFAULT_SLURMRESTD_AUTH_REJECT_WITHIN_MS)) {
-        return { kind: 'auth', message: `slurmctld refused ${method} ${path} at once (${slurmMessage(errors)}): the JWT for user '${userName}' is not valid on this cluster` };
+        return {
+          kind: 'auth',
+          message: `slurmctld refused ${method} ${path} at once (${slurmMessage(errors)}): the JWT for user '${userName}' is not valid on this cluster`,
+        };
       }
-      throw new SourceUnavailableError(`slurmrestd at ${baseUrl} could not reach slurmctld for ${method} ${path} (${slurmMessage(errors)}); ${aftermath}`);
+      throw new SourceUnavailableError(
+        `slurmrestd at ${baseUrl} could not reach slurmctld for ${method} ${path} (${slurmMessage(errors)}); ${aftermath}`,
+      );
     }
     if (errors.length === 0) {
-      if (status >= 500) throw new SourceUnavailableError(`slurmrestd at ${baseUrl} answered ${method} ${path} with HTTP ${status}`);
+      if (status >= 500)
+        throw new SourceUnavailableError(`slurmrestd at ${baseUrl} answered ${method} ${path} with HTTP ${status}`);
       return { kind: 'refused', message: `HTTP ${status} from slurmrestd` };
     }
     // A refusal of the request itself (HTTP 500 from slurmctld, or 200 when slurmrestd could not parse the body).
@@ -300,10 +409,23 @@ export class SlurmrestdClusterActions implements ClusterActions {
   }
 
   #fields(action: ClusterAction, request: string | null, dryRun: boolean): Record<string, unknown> {
-    return { clusterId: action.clusterId, jobId: action.jobId, kind: action.kind, reason: action.reason, via: 'slurmrestd', request, dryRun };
+    return {
+      clusterId: action.clusterId,
+      jobId: action.jobId,
+      kind: action.kind,
+      reason: action.reason,
+      via: 'slurmrestd',
+      request,
+      dryRun,
+    };
   }
 
-  #audit(action: ClusterAction, request: string | null, dryRun: boolean, result: ClusterActionResult): ClusterActionResult {
+  #audit(
+    action: ClusterAction,
+    request: string | null,
+    dryRun: boolean,
+    result: ClusterActionResult,
+  ): ClusterActionResult {
     const fields = { ...this.#fields(action, request, dryRun), status: result.status, detail: result.detail };
     if (result.status === 'failed') this.#options.logger.warn('cluster.action', fields);
     else this.#options.logger.info('cluster.action', fields);
@@ -320,7 +442,8 @@ function isConnectionFailure(error: unknown): boolean {
 /** The first job of a `GET /job/{id}` answer, or undefined when it lists none. */
 function jobFromBody(body: unknown): SlurmRestJob | undefined {
   const jobs = (body as { jobs?: unknown } | undefined)?.jobs;
-  const job = (Array.isArray(jobs) ? jobs[0] : undefined) as { job_state?: unknown; state_reason?: unknown; priority?: unknown } | undefined;
+  const job = (Array.isArray(jobs) ? jobs[0] : undefined) as
+    { job_state?: unknown; state_reason?: unknown; priority?: unknown } | undefined;
   if (job === undefined || typeof job.job_state !== 'string') return undefined;
   return {
     jobState: job.job_state,
@@ -335,6 +458,8 @@ function describeJob(job: SlurmRestJob): string {
 
 /** Slurm's own words for a refusal: each entry's error text, or slurmrestd's description when the text says nothing. */
 function slurmMessage(errors: readonly SlurmRestError[]): string {
-  const parts = errors.map((entry) => (entry.error !== '' && entry.error !== 'Unspecified error' ? entry.error : entry.description)).filter((part) => part !== '');
+  const parts = errors
+    .map((entry) => (entry.error !== '' && entry.error !== 'Unspecified error' ? entry.error : entry.description))
+    .filter((part) => part !== '');
   return [...new Set(parts)].join('; ') || 'unspecified Slurm error';
 }

@@ -3,7 +3,9 @@ import { SNS_SUBJECT_MAX_CHARS, snsSubject } from './sns-notifier.ts';
 
 describe('snsSubject', () => {
   it('replaces line breaks and non-ASCII characters, and trims', () => {
-    expect(snsSubject('  VGAC c1: scope learning → autonomous\nsecond line ')).toBe('VGAC c1: scope learning ? autonomous second line');
+    expect(snsSubject('  VGAC c1: scope learning → autonomous\nsecond line ')).toBe(
+      'VGAC c1: scope learning ? autonomous second line',
+    );
   });
 
   it('cuts a long subject to 100 characters ending in an ellipsis', () => {

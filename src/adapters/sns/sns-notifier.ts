@@ -20,7 +20,10 @@ export interface SnsNotifierOptions {
  * not start with a space: anything else is replaced, and a long subject is cut with an ellipsis.
  */
 export function snsSubject(subject: string): string {
-  const ascii = subject.replace(/[\r\n\t]+/g, ' ').replace(/[^\x20-\x7e]/g, '?').trim();
+  const ascii = subject
+    .replace(/[\r\n\t]+/g, ' ')
+    .replace(/[^\x20-\x7e]/g, '?')
+    .trim();
   const text = ascii === '' ? 'VGAC notice' : ascii;
   return text.length <= SNS_SUBJECT_MAX_CHARS ? text : `${text.slice(0, SNS_SUBJECT_MAX_CHARS - 3)}...`;
 }
@@ -34,19 +37,31 @@ export class SnsNotifier implements Notifier {
     this.#topicArn = options.topicArn;
   }
 
-  async notify(message: { readonly subject: string; readonly text: string; readonly clusterId?: string; readonly escalationId?: string }): Promise<void> {
+  async notify(message: {
+    readonly subject: string;
+    readonly text: string;
+    readonly clusterId?: string;
+    readonly escalationId?: string;
+  }): Promise<void> {
     const attributes: Record<string, { DataType: string; StringValue: string }> = {};
-    if (message.clusterId !== undefined) attributes['clusterId'] = { DataType: 'String', StringValue: message.clusterId };
-    if (message.escalationId !== undefined) attributes['escalationId'] = { DataType: 'String', StringValue: message.escalationId };
+    if (message.clusterId !== undefined)
+      attributes['clusterId'] = { DataType: 'String', StringValue: message.clusterId };
+    if (message.escalationId !== undefined)
+      attributes['escalationId'] = { DataType: 'String', StringValue: message.escalationId };
     try {
-      await this.#client.send(new PublishCommand({
-        TopicArn: this.#topicArn,
-        Subject: snsSubject(message.subject),
-        Message: message.text,
-        ...(Object.keys(attributes).length === 0 ? {} : { MessageAttributes: attributes }),
-      }));
+      await this.#client.send(
+        new PublishCommand({
+          TopicArn: this.#topicArn,
+          Subject: snsSubject(message.subject),
+          Message: message.text,
+          ...(Object.keys(attributes).length === 0 ? {} : { MessageAttributes: attributes }),
+        }),
+      );
     } catch (error) {
-      throw new InfrastructureError(`SNS publish to the alert topic failed: ${error instanceof Error ? error.name : 'unknown error'}`, { cause: error });
+      throw new InfrastructureError(
+        `SNS publish to the alert topic failed: ${error instanceof Error ? error.name : 'unknown error'}`,
+        { cause: error },
+      );
     }
   }
 }

@@ -21,11 +21,17 @@ export class SnsTaskQueue<Task> implements TaskQueue<Task> {
 
   async enqueue(task: Task): Promise<void> {
     const message = JSON.stringify(task);
-    if (new TextEncoder().encode(message).length > SNS_MAX_MESSAGE_BYTES) throw new InfrastructureError(`task of ${message.length} characters exceeds SNS's ${SNS_MAX_MESSAGE_BYTES}-byte limit`);
+    if (new TextEncoder().encode(message).length > SNS_MAX_MESSAGE_BYTES)
+      throw new InfrastructureError(
+        `task of ${message.length} characters exceeds SNS's ${SNS_MAX_MESSAGE_BYTES}-byte limit`,
+      );
     try {
       await this.#client.send(new PublishCommand({ TopicArn: this.#topicArn, Message: message }));
     } catch (error) {
-      throw new InfrastructureError(`SNS Publish to '${this.#topicArn}' failed: ${error instanceof Error ? error.name : 'unknown error'}`, { cause: error });
+      throw new InfrastructureError(
+        `SNS Publish to '${this.#topicArn}' failed: ${error instanceof Error ? error.name : 'unknown error'}`,
+        { cause: error },
+      );
     }
   }
 }

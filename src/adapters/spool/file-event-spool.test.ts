@@ -9,12 +9,26 @@ const T0_MS = Date.UTC(2025, 0, 1, 10, 0, 0);
 
 function submit(jobId: string, offsetSeconds = 0): QueueEvent {
   const atMs = T0_MS + offsetSeconds * 1000;
-  return { id: queueEventId(jobId, 'submit', atMs), kind: 'submit', jobId, atMs, observedAtMs: atMs + 500, features: { gpusInUse: 3, requestedGpus: 2 } };
+  return {
+    id: queueEventId(jobId, 'submit', atMs),
+    kind: 'submit',
+    jobId,
+    atMs,
+    observedAtMs: atMs + 500,
+    features: { gpusInUse: 3, requestedGpus: 2 },
+  };
 }
 
 function start(jobId: string, waitSeconds: number): QueueEvent {
   const atMs = T0_MS + waitSeconds * 1000;
-  return { id: queueEventId(jobId, 'start', atMs), kind: 'start', jobId, atMs, submittedAtMs: T0_MS, observedAtMs: atMs + 500 };
+  return {
+    id: queueEventId(jobId, 'start', atMs),
+    kind: 'start',
+    jobId,
+    atMs,
+    submittedAtMs: T0_MS,
+    observedAtMs: atMs + 500,
+  };
 }
 
 const ids = (events: readonly QueueEvent[]): string[] => events.map((event) => event.id);
@@ -111,7 +125,10 @@ describe('FileEventSpool', () => {
 
     await spool.quarantine(events.slice(0, 1), 'HTTP 400 INVALID_REQUEST: body.events.0.features');
 
-    const lines = (await readFile(join(dir, `rejected-${T0_MS}.jsonl`), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = (await readFile(join(dir, `rejected-${T0_MS}.jsonl`), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines[0]).toEqual({ reason: 'HTTP 400 INVALID_REQUEST: body.events.0.features' });
     expect(lines[1]?.id).toBe(events[0]?.id);
     expect(ids(spool.pending(10))).toEqual([events[1]?.id]);

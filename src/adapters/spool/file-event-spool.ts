@@ -51,7 +51,11 @@ export class FileEventSpool implements EventSpool {
   #chain: Promise<unknown> = Promise.resolve();
   readonly recovery: SpoolRecovery;
 
-  private constructor(dir: string, options: FileEventSpoolOptions, state: { segments: Segment[]; events: QueueEvent[]; acked: Set<string>; nextSegment: number; skippedLines: number }) {
+  private constructor(
+    dir: string,
+    options: FileEventSpoolOptions,
+    state: { segments: Segment[]; events: QueueEvent[]; acked: Set<string>; nextSegment: number; skippedLines: number },
+  ) {
     this.#dir = dir;
     this.#segmentEvents = options.segmentEvents ?? DEFAULT_SEGMENT_EVENTS;
     this.#clock = options.clock ?? Date.now;
@@ -158,7 +162,10 @@ export class FileEventSpool implements EventSpool {
     await this.#serialised(async () => {
       const handle = await open(join(this.#dir, `rejected-${this.#clock()}.jsonl`), 'a', 0o600);
       try {
-        await handle.appendFile(`${JSON.stringify({ reason })}\n${events.map((event) => `${JSON.stringify(wireEventOf(event))}\n`).join('')}`, 'utf8');
+        await handle.appendFile(
+          `${JSON.stringify({ reason })}\n${events.map((event) => `${JSON.stringify(wireEventOf(event))}\n`).join('')}`,
+          'utf8',
+        );
         await handle.datasync();
       } finally {
         await handle.close();
@@ -177,7 +184,9 @@ export class FileEventSpool implements EventSpool {
 
   #serialised<T>(work: () => Promise<T>): Promise<T> {
     const next = this.#chain.then(work).catch((error: unknown) => {
-      throw error instanceof InfrastructureError ? error : new InfrastructureError(`spool '${this.#dir}': ${describe(error)}`, { cause: error });
+      throw error instanceof InfrastructureError
+        ? error
+        : new InfrastructureError(`spool '${this.#dir}': ${describe(error)}`, { cause: error });
     });
     this.#chain = next.catch(() => undefined);
     return next;

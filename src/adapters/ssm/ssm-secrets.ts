@@ -38,8 +38,12 @@ export class SsmSecrets implements SecretSource {
       const output = await this.#client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
       value = output.Parameter?.Value;
     } catch (error) {
-      if (error instanceof Error && error.name === 'ParameterNotFound') throw new NotConfiguredError(`SSM parameter '${name}'`);
-      throw new InfrastructureError(`reading SSM parameter '${name}' failed: ${error instanceof Error ? error.name : 'unknown error'}`, { cause: error });
+      if (error instanceof Error && error.name === 'ParameterNotFound')
+        throw new NotConfiguredError(`SSM parameter '${name}'`);
+      throw new InfrastructureError(
+        `reading SSM parameter '${name}' failed: ${error instanceof Error ? error.name : 'unknown error'}`,
+        { cause: error },
+      );
     }
     if (value === undefined || value === '') throw new NotConfiguredError(`SSM parameter '${name}'`);
     return value;

@@ -73,14 +73,22 @@ export class HttpQueueEventPublisher implements QueueEventPublisher {
     this.#options = options;
     this.#fetch = options.fetch ?? fetch;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_PUSH_TIMEOUT_MS;
-    const transient = handleWhen((error) => error instanceof RetryableAnswer || isTaskCancelledError(error) || error instanceof TypeError);
+    const transient = handleWhen(
+      (error) => error instanceof RetryableAnswer || isTaskCancelledError(error) || error instanceof TypeError,
+    );
     // Outermost the breaker (it counts pushes that failed after their retries), then retry, then each attempt's timeout.
     this.#policy = wrap(
       circuitBreaker(transient, {
         breaker: new ConsecutiveBreaker(options.breakAfter ?? DEFAULT_PUSH_BREAK_AFTER),
-        halfOpenAfter: new ExponentialBackoff({ initialDelay: options.firstPauseMs ?? DEFAULT_PUSH_FIRST_PAUSE_MS, maxDelay: options.maxPauseMs ?? DEFAULT_PUSH_MAX_PAUSE_MS }),
+        halfOpenAfter: new ExponentialBackoff({
+          initialDelay: options.firstPauseMs ?? DEFAULT_PUSH_FIRST_PAUSE_MS,
+          maxDelay: options.maxPauseMs ?? DEFAULT_PUSH_MAX_PAUSE_MS,
+        }),
       }),
-      retry(transient, { maxAttempts: (options.attempts ?? DEFAULT_PUSH_ATTEMPTS) - 1, backoff: new ExponentialBackoff({ initialDelay: RETRY_INITIAL_DELAY_MS, maxDelay: RETRY_MAX_DELAY_MS }) }),
+      retry(transient, {
+        maxAttempts: (options.attempts ?? DEFAULT_PUSH_ATTEMPTS) - 1,
+        backoff: new ExponentialBackoff({ initialDelay: RETRY_INITIAL_DELAY_MS, maxDelay: RETRY_MAX_DELAY_MS }),
+      }),
       timeout(this.#timeoutMs, TimeoutStrategy.Aggressive),
     );
   }
@@ -104,22 +112,37 @@ export class HttpQueueEventPublisher implements QueueEventPublisher {
     }
     if (status === 200) {
       const parsed = AckBody.safeParse(parseJson(text));
-      if (!parsed.success) throw new SourceUnavailableError(`the API at ${this.#origin()} answered the events with something that is not an acknowledgement`);
+      if (!parsed.success)
+        throw new SourceUnavailableError(
+          `the API at ${this.#origin()} answered the events with something that is not an acknowledgement`,
+        );
       return { status: 'acknowledged', acknowledgedIds: parsed.data.acknowledged.map((entry) => entry.id) };
     }
     const error = ErrorBody.safeParse(parseJson(text));
     const message = error.success ? `${error.data.error.code}: ${error.data.error.message}` : `HTTP ${status}`;
-    if (status === 401 || status === 403) throw new AuthError(`the API at ${this.#origin()} refused the API key (HTTP ${status}): check --api-key-file`);
-    if (status === 404 && error.success && error.data.error.code === 'UNKNOWN_CLUSTER') throw new UnknownClusterError(clusterId);
-    if (status === 404) throw new SourceUnavailableError(`the API at ${this.#origin()} has no events route (HTTP 404): is --push the API's base URL, and is it up to date?`);
+    if (status === 401 || status === 403)
+      throw new AuthError(`the API at ${this.#origin()} refused the API key (HTTP ${status}): check --api-key-file`);
+    if (status === 404 && error.success && error.data.error.code === 'UNKNOWN_CLUSTER')
+      throw new UnknownClusterError(clusterId);
+    if (status === 404)
+      throw new SourceUnavailableError(
+        `the API at ${this.#origin()} has no events route (HTTP 404): is --push the API's base URL, and is it up to date?`,
+      );
     return { status: 'rejected', reason: `HTTP ${status} ${message}`.slice(0, 500) };
   }
 
   #unavailable(error: unknown): SourceUnavailableError {
     const origin = this.#origin();
-    if (error instanceof BrokenCircuitError) return new SourceUnavailableError(`the API at ${origin} failed repeatedly: pushes paused (backing off)`, { cause: error });
-    if (isTaskCancelledError(error)) return new SourceUnavailableError(`the API at ${origin} did not answer within ${this.#timeoutMs} ms`, { cause: error });
-    if (error instanceof RetryableAnswer) return new SourceUnavailableError(`the API at ${origin} answered HTTP ${error.status}`, { cause: error });
+    if (error instanceof BrokenCircuitError)
+      return new SourceUnavailableError(`the API at ${origin} failed repeatedly: pushes paused (backing off)`, {
+        cause: error,
+      });
+    if (isTaskCancelledError(error))
+      return new SourceUnavailableError(`the API at ${origin} did not answer within ${this.#timeoutMs} ms`, {
+        cause: error,
+      });
+    if (error instanceof RetryableAnswer)
+      return new SourceUnavailableError(`the API at ${origin} answered HTTP ${error.status}`, { cause: error });
     return new SourceUnavailableError(`the API at ${origin} is unreachable (${networkCause(error)})`, { cause: error });
   }
 

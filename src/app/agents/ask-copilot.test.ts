@@ -21,7 +21,11 @@ function recordingRuntime(): { runtime: AgentRuntime; invocations: AgentInvocati
   const runtime: AgentRuntime = {
     invoke: (request) => {
       invocations.push(request);
-      return Promise.resolve({ clusterId: request.clusterId, answer: `answer about ${request.clusterId}`, reasons: ['a reason'] } as unknown as AgentDecision);
+      return Promise.resolve({
+        clusterId: request.clusterId,
+        answer: `answer about ${request.clusterId}`,
+        reasons: ['a reason'],
+      } as unknown as AgentDecision);
     },
   };
   return { runtime, invocations };
@@ -32,7 +36,8 @@ function copilotWith(runtime: AgentRuntime, defaultClusterId?: string) {
   return createCopilot(deps, defaultClusterId === undefined ? {} : { defaultClusterId });
 }
 
-const ask = (copilot: ReturnType<typeof copilotWith>, text: string, conversationId = 'C1') => copilot({ text, askedBy: 'U1', conversationId, nowMs: 0 });
+const ask = (copilot: ReturnType<typeof copilotWith>, text: string, conversationId = 'C1') =>
+  copilot({ text, askedBy: 'U1', conversationId, nowMs: 0 });
 
 describe('createCopilot', () => {
   it('says it did not understand a question that is none of when / status / why, with two examples on a registered cluster, and asks no agent', async () => {
@@ -68,11 +73,13 @@ describe('createCopilot', () => {
     const reply = await ask(copilot, 'when will my job start on life?');
 
     expect(reply.understood).toBe(false);
-    expect(reply.text).toBe('I did not understand which cluster you mean. "life" is not a registered cluster. Registered: eks-prod, slurm-hpc. Ask e.g. "when will my 4-GPU job start on eks-prod?" or "status of eks-prod".');
+    expect(reply.text).toBe(
+      'I did not understand which cluster you mean. "life" is not a registered cluster. Registered: eks-prod, slurm-hpc. Ask e.g. "when will my 4-GPU job start on eks-prod?" or "status of eks-prod".',
+    );
     expect(invocations).toEqual([]);
   });
 
-  it('answers about a registered cluster named after another word, then the conversation\'s cluster for a follow-up', async () => {
+  it("answers about a registered cluster named after another word, then the conversation's cluster for a follow-up", async () => {
     const { runtime, invocations } = recordingRuntime();
     const copilot = copilotWith(runtime);
 
@@ -82,9 +89,14 @@ describe('createCopilot', () => {
 
     expect([named.understood, named.clusterId, named.text]).toEqual([true, 'eks-prod', 'answer about eks-prod']);
     expect([followUp.clusterId, followUp.text]).toEqual(['eks-prod', 'answer about eks-prod Why: a reason.']);
-    expect(invocations.map((invocation) => [invocation.clusterId, invocation.job])).toEqual([['eks-prod', { gpus: 4, gpuType: 'A100' }], ['eks-prod', { gpus: 4, gpuType: 'A100' }]]);
+    expect(invocations.map((invocation) => [invocation.clusterId, invocation.job])).toEqual([
+      ['eks-prod', { gpus: 4, gpuType: 'A100' }],
+      ['eks-prod', { gpus: 4, gpuType: 'A100' }],
+    ]);
     expect(otherConversation.understood).toBe(false);
-    expect(otherConversation.text).toMatch(/^I did not understand which cluster you mean\. Registered: eks-prod, slurm-hpc\./);
+    expect(otherConversation.text).toMatch(
+      /^I did not understand which cluster you mean\. Registered: eks-prod, slurm-hpc\./,
+    );
   });
 });
 
@@ -96,7 +108,16 @@ describe('createCopilot: "will it start by then?"', () => {
 
   function copilotAnswering(decision: Partial<AgentDecision>) {
     const runtime: AgentRuntime = {
-      invoke: (request) => Promise.resolve({ status: 'decided', clusterId: request.clusterId, scope: 'notify', answer: 'The estimate.', reasons: [], waitQuantilesSeconds: QUANTILES, ...decision } as unknown as AgentDecision),
+      invoke: (request) =>
+        Promise.resolve({
+          status: 'decided',
+          clusterId: request.clusterId,
+          scope: 'notify',
+          answer: 'The estimate.',
+          reasons: [],
+          waitQuantilesSeconds: QUANTILES,
+          ...decision,
+        } as unknown as AgentDecision),
     };
     const calibration = { current: () => Promise.resolve({ evidence: { ece: 0.0312 }, outcomes: 500 }) };
     const deps = { learning: { registry, gate: DEFAULT_GATE_CONFIG, calibration }, runtime } as unknown as CopilotDeps;
@@ -109,15 +130,19 @@ describe('createCopilot: "will it start by then?"', () => {
     ['will my 4-GPU job start before 17:00 on slurm-hpc?', 'Chance it starts before 17:00 (in 7.0 h): 60 %'],
     ['will my job start within 2 hours on slurm-hpc?', 'Chance it starts within 2 hours (in 2.0 h): 25 %'],
     ['will my job start in 30 min on slurm-hpc?', 'Chance it starts in 30 min (in 30 min): 21 %'],
-  ])('%s → P(start by then) with the scope\'s caveat, then the estimate', async (text, expected) => {
+  ])("%s → P(start by then) with the scope's caveat, then the estimate", async (text, expected) => {
     const reply = await copilotAnswering({})({ text, askedBy: 'U1', conversationId: 'C-by', nowMs: TEN_AM_UTC_MS });
 
     expect(reply.understood).toBe(true);
-    expect(reply.text).toBe(`${expected}; slurm-hpc's calibration is fair, not excellent (ECE 0.031): read it as a rough share. The estimate.`);
+    expect(reply.text).toBe(
+      `${expected}; slurm-hpc's calibration is fair, not excellent (ECE 0.031): read it as a rough share. The estimate.`,
+    );
   });
 
-  it('reads the time of day on the asker\'s clock: 17:00 at UTC+2 is 15:00Z, 5 h after 10:00Z (the 50 % quantile is 20 000 s)', async () => {
-    const reply = await copilotAnswering({ waitQuantilesSeconds: QUANTILES.map((seconds, index) => (index === 6 ? 18_000 : seconds)) })({
+  it("reads the time of day on the asker's clock: 17:00 at UTC+2 is 15:00Z, 5 h after 10:00Z (the 50 % quantile is 20 000 s)", async () => {
+    const reply = await copilotAnswering({
+      waitQuantilesSeconds: QUANTILES.map((seconds, index) => (index === 6 ? 18_000 : seconds)),
+    })({
       text: 'will my job start before 17:00 on slurm-hpc?',
       askedBy: 'U1',
       conversationId: 'C-tz',
@@ -129,11 +154,28 @@ describe('createCopilot: "will it start by then?"', () => {
   });
 
   it('says it cannot tell without a distribution, and adds nothing when nothing was predicted', async () => {
-    const without = await copilotAnswering({ waitQuantilesSeconds: null })({ text: 'will my job start within 2 hours on slurm-hpc?', askedBy: 'U1', conversationId: 'C-n', nowMs: TEN_AM_UTC_MS });
-    const older = await copilotAnswering({ waitQuantilesSeconds: undefined })({ text: 'will my job start within 2 hours on slurm-hpc?', askedBy: 'U1', conversationId: 'C-o', nowMs: TEN_AM_UTC_MS });
-    const unavailable = await copilotAnswering({ status: 'unavailable', answer: 'I cannot predict now.' })({ text: 'will my job start within 2 hours on slurm-hpc?', askedBy: 'U1', conversationId: 'C-u', nowMs: TEN_AM_UTC_MS });
+    const without = await copilotAnswering({ waitQuantilesSeconds: null })({
+      text: 'will my job start within 2 hours on slurm-hpc?',
+      askedBy: 'U1',
+      conversationId: 'C-n',
+      nowMs: TEN_AM_UTC_MS,
+    });
+    const older = await copilotAnswering({ waitQuantilesSeconds: undefined })({
+      text: 'will my job start within 2 hours on slurm-hpc?',
+      askedBy: 'U1',
+      conversationId: 'C-o',
+      nowMs: TEN_AM_UTC_MS,
+    });
+    const unavailable = await copilotAnswering({ status: 'unavailable', answer: 'I cannot predict now.' })({
+      text: 'will my job start within 2 hours on slurm-hpc?',
+      askedBy: 'U1',
+      conversationId: 'C-u',
+      nowMs: TEN_AM_UTC_MS,
+    });
 
-    expect(without.text).toMatch(/^I cannot yet say how likely it is to start within 2 hours \(in 2\.0 h\): slurm-hpc has too few observed waits/);
+    expect(without.text).toMatch(
+      /^I cannot yet say how likely it is to start within 2 hours \(in 2\.0 h\): slurm-hpc has too few observed waits/,
+    );
     expect(older.text).toBe(without.text);
     expect(unavailable.text).toBe('I cannot predict now.');
   });

@@ -20,7 +20,12 @@
  */
 import { startWithinText, statusText } from '../../core/agents/answer-text.ts';
 import { parseJobQuestion } from '../../core/agents/parse-job-question.ts';
-import { parseQuestion, QuestionIntent, resolveStartBy, type ParsedQuestion } from '../../core/agents/parse-question.ts';
+import {
+  parseQuestion,
+  QuestionIntent,
+  resolveStartBy,
+  type ParsedQuestion,
+} from '../../core/agents/parse-question.ts';
 import { cdfAt } from '../../core/conformal/wait-distribution.ts';
 import { calibrationScore } from '../../core/gating/calibration-score.ts';
 import { answerJobQuestion, type JobQuestionDeps } from '../jobs/answer-job-question.ts';
@@ -87,9 +92,10 @@ function clusterNamed(known: ReadonlySet<string>, question: ParsedQuestion, text
 function whichClusterText(known: readonly string[], question: ParsedQuestion): string {
   const example = known[0] ?? EXAMPLE_CLUSTER;
   const unknownNamed = question.clusterId === null ? '' : ` "${question.clusterId}" is not a registered cluster.`;
-  const listed = known.length === 0
-    ? ' No cluster is registered yet (vgac onboard).'
-    : ` Registered: ${known.slice(0, MAX_LISTED_CLUSTERS).join(', ')}${known.length > MAX_LISTED_CLUSTERS ? `, … (${known.length})` : ''}.`;
+  const listed =
+    known.length === 0
+      ? ' No cluster is registered yet (vgac onboard).'
+      : ` Registered: ${known.slice(0, MAX_LISTED_CLUSTERS).join(', ')}${known.length > MAX_LISTED_CLUSTERS ? `, … (${known.length})` : ''}.`;
   return `I did not understand which cluster you mean.${unknownNamed}${listed} ${exampleQuestions(example)}`;
 }
 
@@ -104,24 +110,44 @@ export function createCopilot(deps: CopilotDeps, options: { readonly defaultClus
   return async (request) => {
     const jobQuestion = deps.jobs === undefined ? null : parseJobQuestion(request.text);
     if (jobQuestion !== null && deps.jobs !== undefined) {
-      const answer = await answerJobQuestion(deps.jobs, jobQuestion, request, memory.get(request.conversationId)?.clusterId ?? options.defaultClusterId);
+      const answer = await answerJobQuestion(
+        deps.jobs,
+        jobQuestion,
+        request,
+        memory.get(request.conversationId)?.clusterId ?? options.defaultClusterId,
+      );
       // Without a cluster the job could not be placed: the question was not understood well enough to answer.
       return { ...answer, understood: answer.clusterId !== undefined };
     }
     const question = parseQuestion(request.text);
     const known = [...(await deps.learning.registry.list())].sort();
     if (question.intent === QuestionIntent.unknown) {
-      return { text: `I did not understand the question: I answer when a job will start, how a cluster is doing, and why. ${exampleQuestions(known[0] ?? EXAMPLE_CLUSTER)}`, understood: false };
+      return {
+        text: `I did not understand the question: I answer when a job will start, how a cluster is doing, and why. ${exampleQuestions(known[0] ?? EXAMPLE_CLUSTER)}`,
+        understood: false,
+      };
     }
     const last = memory.get(request.conversationId);
-    const clusterId = clusterNamed(new Set(known), question, request.text) ?? last?.clusterId ?? options.defaultClusterId;
+    const clusterId =
+      clusterNamed(new Set(known), question, request.text) ?? last?.clusterId ?? options.defaultClusterId;
     if (clusterId === undefined) return { text: whichClusterText(known, question), understood: false };
     // "why?" asks about the last answer: the same cluster and job, unless the question states its own.
-    const sameJob = question.intent === QuestionIntent.why && !question.gpusStated && question.gpuType === null && last?.clusterId === clusterId;
-    const job = sameJob ? { gpus: last.gpus, gpuType: last.gpuType } : { gpus: question.gpus, gpuType: question.gpuType };
+    const sameJob =
+      question.intent === QuestionIntent.why &&
+      !question.gpusStated &&
+      question.gpuType === null &&
+      last?.clusterId === clusterId;
+    const job = sameJob
+      ? { gpus: last.gpus, gpuType: last.gpuType }
+      : { gpus: question.gpus, gpuType: question.gpuType };
     if (question.intent !== QuestionIntent.status) remember(request.conversationId, { clusterId, ...job });
     const decision = await deps.runtime.invoke(
-      { clusterId, job: { gpus: job.gpus, ...(job.gpuType === null ? {} : { gpuType: job.gpuType }) }, question: request.text, complex: question.complex },
+      {
+        clusterId,
+        job: { gpus: job.gpus, ...(job.gpuType === null ? {} : { gpuType: job.gpuType }) },
+        question: request.text,
+        complex: question.complex,
+      },
       agentSessionId(SessionScope.conversation, request.conversationId),
     );
     return { text: await replyText(deps, question, decision, request), understood: true, clusterId, decision };
@@ -129,7 +155,12 @@ export function createCopilot(deps: CopilotDeps, options: { readonly defaultClus
 }
 
 /** "Chance it starts before 17:00 (in 7.0 h): 62 %, …" for a wait question with a deadline, or undefined. */
-async function startWithinSentence(deps: CopilotDeps, question: ParsedQuestion, decision: AgentDecision, request: CopilotRequest): Promise<string | undefined> {
+async function startWithinSentence(
+  deps: CopilotDeps,
+  question: ParsedQuestion,
+  decision: AgentDecision,
+  request: CopilotRequest,
+): Promise<string | undefined> {
   // Nothing predicted (the queue could not be observed): the answer already says so.
   if (question.startBy == null || decision.status === DecisionStatus.unavailable) return undefined;
   const { seconds } = resolveStartBy(question.startBy, request.nowMs, request.utcOffsetMinutes ?? 0);
@@ -147,7 +178,12 @@ async function startWithinSentence(deps: CopilotDeps, question: ParsedQuestion, 
   });
 }
 
-async function replyText(deps: CopilotDeps, question: ParsedQuestion, decision: AgentDecision, request: CopilotRequest): Promise<string> {
+async function replyText(
+  deps: CopilotDeps,
+  question: ParsedQuestion,
+  decision: AgentDecision,
+  request: CopilotRequest,
+): Promise<string> {
   switch (question.intent) {
     case QuestionIntent.wait:
     case QuestionIntent.unknown: {
@@ -175,9 +211,20 @@ async function replyText(deps: CopilotDeps, question: ParsedQuestion, decision: 
         minOutcomes: deps.learning.gate.minOutcomes,
         driftStatus: calibration.driftStatus,
         qualifiedTiers: calibration.qualifiedTiers,
-        queue: observed === null ? null : { pendingJobs: observed.queuedJobs, pendingGpus: observed.pendingGpus, runningJobs: observed.runningJobs, utilisationPercent: observed.utilisationPercent, totalGpus: observed.totalGpus },
+        queue:
+          observed === null
+            ? null
+            : {
+                pendingJobs: observed.queuedJobs,
+                pendingGpus: observed.pendingGpus,
+                runningJobs: observed.runningJobs,
+                utilisationPercent: observed.utilisationPercent,
+                totalGpus: observed.totalGpus,
+              },
       });
-      return observed === null ? `${text} · queue not observable now (${decision.reasons[0] ?? 'no queue state'})` : text;
+      return observed === null
+        ? `${text} · queue not observable now (${decision.reasons[0] ?? 'no queue state'})`
+        : text;
     }
   }
 }

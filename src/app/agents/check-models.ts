@@ -4,7 +4,12 @@
  * foundation model of a plain id) and judge each with `judgeModelAvailability` (core).
  */
 import { judgeModelAvailability, Availability, type ModelAvailability } from '../../core/agents/model-availability.ts';
-import { MODEL_LIST_AS_OF, resolveModel, type AllowedModelId, type ModelPolicy } from '../../core/agents/model-policy.ts';
+import {
+  MODEL_LIST_AS_OF,
+  resolveModel,
+  type AllowedModelId,
+  type ModelPolicy,
+} from '../../core/agents/model-policy.ts';
 import type { ModelCatalog } from '../ports/model-catalog.ts';
 
 export interface ModelCheckReport {
@@ -19,12 +24,25 @@ export interface ModelCheckReport {
 async function checkOne(catalog: ModelCatalog, setting: string, modelId: AllowedModelId): Promise<ModelAvailability> {
   const { model, geography } = resolveModel(modelId);
   const profile = geography === null ? null : await catalog.inferenceProfile(modelId);
-  const foundationModel = profile !== null && profile.status !== 'found' ? null : await catalog.foundationModel(model.foundationModelId);
+  const foundationModel =
+    profile !== null && profile.status !== 'found' ? null : await catalog.foundationModel(model.foundationModelId);
   return judgeModelAvailability({ setting, modelId, region: catalog.region, profile, foundationModel });
 }
 
 /** Checks both models of `policy` in the catalog's Region. Throws only when the catalog is unreachable. */
-export async function checkModels(catalog: ModelCatalog, policy: ModelPolicy, settings = { default: 'VGAC_BEDROCK_MODEL_ID', complex: 'VGAC_BEDROCK_COMPLEX_MODEL_ID' }): Promise<ModelCheckReport> {
-  const models = [await checkOne(catalog, settings.default, policy.defaultModelId), await checkOne(catalog, settings.complex, policy.complexModelId)];
-  return { region: catalog.region, allowListAsOf: MODEL_LIST_AS_OF, ok: models.every((entry) => entry.status === Availability.active), models };
+export async function checkModels(
+  catalog: ModelCatalog,
+  policy: ModelPolicy,
+  settings = { default: 'VGAC_BEDROCK_MODEL_ID', complex: 'VGAC_BEDROCK_COMPLEX_MODEL_ID' },
+): Promise<ModelCheckReport> {
+  const models = [
+    await checkOne(catalog, settings.default, policy.defaultModelId),
+    await checkOne(catalog, settings.complex, policy.complexModelId),
+  ];
+  return {
+    region: catalog.region,
+    allowListAsOf: MODEL_LIST_AS_OF,
+    ok: models.every((entry) => entry.status === Availability.active),
+    models,
+  };
 }

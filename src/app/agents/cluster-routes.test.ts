@@ -6,8 +6,20 @@ import { routeClusters } from './cluster-routes.ts';
 
 function source(name: string): { observer: ClusterObserver; actions: ClusterActions } {
   return {
-    observer: { observe: (clusterId) => Promise.resolve({ clusterId, observedAtMs: 0, jobs: [], totalGpus: 0, gpusInUse: 0, features: { source: name } } satisfies ClusterState) },
-    actions: { execute: (action) => Promise.resolve({ status: 'executed', detail: `${name}: ${action.kind} ${action.jobId}` }) },
+    observer: {
+      observe: (clusterId) =>
+        Promise.resolve({
+          clusterId,
+          observedAtMs: 0,
+          jobs: [],
+          totalGpus: 0,
+          gpusInUse: 0,
+          features: { source: name },
+        } satisfies ClusterState),
+    },
+    actions: {
+      execute: (action) => Promise.resolve({ status: 'executed', detail: `${name}: ${action.kind} ${action.jobId}` }),
+    },
   };
 }
 

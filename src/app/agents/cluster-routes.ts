@@ -26,9 +26,13 @@ export function routeClusters(routes: readonly ClusterRoute[], fallback: RoutedC
   const byId = new Map(routes.map((route) => [route.clusterId, route]));
   const owner = (clusterId: string): RoutedCluster => byId.get(clusterId) ?? fallback;
   return {
-    observer: { observe: (clusterId: string, job?: JobSpec): Promise<ClusterState> => owner(clusterId).observer.observe(clusterId, job) },
+    observer: {
+      observe: (clusterId: string, job?: JobSpec): Promise<ClusterState> =>
+        owner(clusterId).observer.observe(clusterId, job),
+    },
     actions: {
-      execute: (action: ClusterAction, options?: { readonly dryRun?: boolean }): Promise<ClusterActionResult> => owner(action.clusterId).actions.execute(action, options),
+      execute: (action: ClusterAction, options?: { readonly dryRun?: boolean }): Promise<ClusterActionResult> =>
+        owner(action.clusterId).actions.execute(action, options),
     },
   };
 }

@@ -24,7 +24,8 @@ export function summariseCluster(state: ClusterState): ClusterSummary {
   const utilisationPercent = state.totalGpus > 0 ? Math.min(100, (100 * state.gpusInUse) / state.totalGpus) : 0;
   const anomalies: string[] = [];
   if (state.gpusInUse > state.totalGpus) anomalies.push(`${state.gpusInUse} GPUs in use of ${state.totalGpus}`);
-  if (pending.length > 0 && state.gpusInUse === 0 && state.totalGpus > 0) anomalies.push(`${pending.length} jobs pending while every GPU is idle`);
+  if (pending.length > 0 && state.gpusInUse === 0 && state.totalGpus > 0)
+    anomalies.push(`${pending.length} jobs pending while every GPU is idle`);
   const stuck = pending.filter((job) => state.observedAtMs - job.submitTimeMs > STUCK_PENDING_MS).length;
   if (stuck > 0) anomalies.push(`${stuck} jobs pending for more than a day`);
   return {

@@ -32,15 +32,25 @@ export interface DecideEscalationDeps {
 }
 
 /** Throws UnknownEscalationError for an id that does not exist on the cluster. */
-export async function decideEscalation(deps: DecideEscalationDeps, request: DecideEscalationRequest): Promise<DecideEscalationResult> {
+export async function decideEscalation(
+  deps: DecideEscalationDeps,
+  request: DecideEscalationRequest,
+): Promise<DecideEscalationResult> {
   const { clusterId, escalationId, by, nowMs } = request;
   const current = await deps.escalations.get(clusterId, escalationId);
   if (current === undefined) throw new UnknownEscalationError(clusterId, escalationId);
-  const reread = async (): Promise<DecideEscalationResult> => ({ status: 'already_decided', escalation: (await deps.escalations.get(clusterId, escalationId)) ?? current });
+  const reread = async (): Promise<DecideEscalationResult> => ({
+    status: 'already_decided',
+    escalation: (await deps.escalations.get(clusterId, escalationId)) ?? current,
+  });
   if (current.status !== 'pending') return { status: 'already_decided', escalation: current };
 
   const to = request.decision === 'approve' ? 'approved' : 'rejected';
-  const taken = await deps.escalations.transition(clusterId, escalationId, 'pending', to, { atMs: nowMs, by, note: `${request.decision}d by ${by}` });
+  const taken = await deps.escalations.transition(clusterId, escalationId, 'pending', to, {
+    atMs: nowMs,
+    by,
+    note: `${request.decision}d by ${by}`,
+  });
   if (taken.status === 'conflict') return reread();
 
   if (to === 'approved') {
@@ -54,13 +64,28 @@ export async function decideEscalation(deps: DecideEscalationDeps, request: Deci
       // A cluster that could not be reached must not leave the escalation `approved` forever:
       // the attempt is over, so it is recorded as failed with why (a human may propose it again).
       const message = (error instanceof Error ? error.message : String(error)).slice(0, 200);
-      deps.logger.error('escalation.execute_failed', { clusterId, escalationId, jobId: current.jobId, action: current.action.kind, error: message });
+      deps.logger.error('escalation.execute_failed', {
+        clusterId,
+        escalationId,
+        jobId: current.jobId,
+        action: current.action.kind,
+        error: message,
+      });
       final = 'failed';
       entry = { atMs: nowMs, by: 'actor', note: `${current.action.kind}: failed (${message})`, result: message };
     }
     await deps.escalations.transition(clusterId, escalationId, 'approved', final, entry);
   }
   const escalation = (await deps.escalations.get(clusterId, escalationId)) ?? current;
-  deps.logger.info('escalation.decided', { clusterId, escalationId, jobId: current.jobId, decision: request.decision, by, action: current.action.kind, status: escalation.status, result: escalation.result });
+  deps.logger.info('escalation.decided', {
+    clusterId,
+    escalationId,
+    jobId: current.jobId,
+    decision: request.decision,
+    by,
+    action: current.action.kind,
+    status: escalation.status,
+    result: escalation.result,
+  });
   return { status: 'decided', escalation };
 }

@@ -13,7 +13,13 @@
 import { modelForRequest, type AllowedModelId } from '../../core/agents/model-policy.ts';
 import { callCostMicroUsd, worstCaseCallMicroUsd } from '../../core/budget/model-call-cost.ts';
 import { ReasonerError } from '../errors.ts';
-import type { CallMeter, ExplanationFacts, ReasonerRequest, ReasonerToolRequest, ReasonerToolSpec } from '../ports/reasoner.ts';
+import type {
+  CallMeter,
+  ExplanationFacts,
+  ReasonerRequest,
+  ReasonerToolRequest,
+  ReasonerToolSpec,
+} from '../ports/reasoner.ts';
 import { REASONING_COMPONENT, type ReasoningDeps } from './agent-deps.ts';
 
 export const ExplanationSource = { model: 'model', cache: 'cache', offline: 'offline' } as const;
@@ -70,10 +76,25 @@ export function ledgerMeter(deps: ReasoningDeps, modelId: AllowedModelId): CallM
   };
 }
 
-async function offlineExplanation(deps: ReasoningDeps, request: ExplainRequest, degraded: string | null): Promise<Explanation> {
-  const reply = await deps.offline.reason({ modelId: 'offline', system: request.system, prompt: request.prompt, maxOutputTokens: request.maxOutputTokens, facts: request.facts });
+async function offlineExplanation(
+  deps: ReasoningDeps,
+  request: ExplainRequest,
+  degraded: string | null,
+): Promise<Explanation> {
+  const reply = await deps.offline.reason({
+    modelId: 'offline',
+    system: request.system,
+    prompt: request.prompt,
+    maxOutputTokens: request.maxOutputTokens,
+    facts: request.facts,
+  });
   const text = reply.status === 'answered' ? reply.text : '';
-  const note = degraded === null ? '' : degraded === MODEL_UNAVAILABLE ? ` ${MODEL_UNAVAILABLE_NOTE}` : ` (${degraded}: offline answer)`;
+  const note =
+    degraded === null
+      ? ''
+      : degraded === MODEL_UNAVAILABLE
+        ? ` ${MODEL_UNAVAILABLE_NOTE}`
+        : ` (${degraded}: offline answer)`;
   return {
     text: `${text}${note}`,
     source: ExplanationSource.offline,
@@ -92,10 +113,21 @@ export async function explain(deps: ReasoningDeps, request: ExplainRequest): Pro
   const modelId = modelForRequest(deps.policy, request.complex);
   const hash = deps.hash(`${modelId}\n${request.system}\n${request.prompt}`);
   const cached = await deps.cache.get(request.clusterId, hash);
-  const fresh = cached !== undefined && request.nowMs - cached.createdAtMs < deps.cacheFreshMs && request.nowMs >= cached.createdAtMs;
+  const fresh =
+    cached !== undefined &&
+    request.nowMs - cached.createdAtMs < deps.cacheFreshMs &&
+    request.nowMs >= cached.createdAtMs;
   await deps.ledger.countCacheLookup(fresh);
   if (fresh) {
-    return { text: cached.text, source: ExplanationSource.cache, modelId: cached.modelId, degraded: null, inputTokens: 0, outputTokens: 0, toolRequests: [] };
+    return {
+      text: cached.text,
+      source: ExplanationSource.cache,
+      modelId: cached.modelId,
+      degraded: null,
+      inputTokens: 0,
+      outputTokens: 0,
+      toolRequests: [],
+    };
   }
 
   let failure: string;
@@ -111,7 +143,11 @@ export async function explain(deps: ReasoningDeps, request: ExplainRequest): Pro
       ...(request.runTool === undefined ? {} : { runTool: request.runTool }),
     });
     if (reply.status === 'answered') {
-      await deps.cache.put(request.clusterId, hash, { text: reply.text, modelId: reply.modelId, createdAtMs: request.nowMs });
+      await deps.cache.put(request.clusterId, hash, {
+        text: reply.text,
+        modelId: reply.modelId,
+        createdAtMs: request.nowMs,
+      });
       return {
         text: reply.text,
         source: ExplanationSource.model,

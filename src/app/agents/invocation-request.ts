@@ -33,7 +33,11 @@ export const JobSpecSchema = z.strictObject({
   jobType: z.string().max(64).optional(),
 });
 
-export const PromptRequestSchema = z.strictObject({ prompt: z.string().min(1).max(2000), clusterId: id.optional(), complex: z.boolean().optional() });
+export const PromptRequestSchema = z.strictObject({
+  prompt: z.string().min(1).max(2000),
+  clusterId: id.optional(),
+  complex: z.boolean().optional(),
+});
 export const StructuredRequestSchema = z.strictObject({
   clusterId: id,
   job: JobSpecSchema,
@@ -70,9 +74,15 @@ export function toDecisionRequest(rawBody: unknown, context: DecisionRequestCont
     const issues = parsed.error.issues.map((issue) => ({
       path: issue.path.map((part) => snakeCaseKey(String(part))).join('.'),
       // An unknown field is named as zod found it (camelCase): name it as the caller would write it.
-      message: issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.map(snakeCaseKey).join(', ')}` : issue.message,
+      message:
+        issue.code === 'unrecognized_keys'
+          ? `unknown field(s): ${issue.keys.map(snakeCaseKey).join(', ')}`
+          : issue.message,
     }));
-    throw new InvalidRequestError('invalid invocation: send {"prompt": "…"} or {"cluster_id", "job": {"gpus"}}', issues);
+    throw new InvalidRequestError(
+      'invalid invocation: send {"prompt": "…"} or {"cluster_id", "job": {"gpus"}}',
+      issues,
+    );
   }
   const request: InvocationRequest = parsed.data;
   const correlation = context.correlationId === undefined ? {} : { correlationId: context.correlationId };
@@ -82,15 +92,30 @@ export function toDecisionRequest(rawBody: unknown, context: DecisionRequestCont
     try {
       question = parseQuestion(request.prompt);
     } catch (error) {
-      throw new InvalidRequestError(error instanceof Error ? error.message : 'unreadable question', [{ path: 'prompt', message: error instanceof Error ? error.message : 'unreadable' }]);
+      throw new InvalidRequestError(error instanceof Error ? error.message : 'unreadable question', [
+        { path: 'prompt', message: error instanceof Error ? error.message : 'unreadable' },
+      ]);
     }
     if (question.intent === QuestionIntent.unknown) {
-      throw new InvalidRequestError('did not understand the prompt: ask when a job will start, e.g. "when will my 4-GPU job start on slurm-hpc?"', [{ path: 'prompt', message: 'not a question about when a job starts, a cluster\'s status, or why' }]);
+      throw new InvalidRequestError(
+        'did not understand the prompt: ask when a job will start, e.g. "when will my 4-GPU job start on slurm-hpc?"',
+        [{ path: 'prompt', message: "not a question about when a job starts, a cluster's status, or why" }],
+      );
     }
     const clusterId = question.clusterId ?? request.clusterId ?? context.defaultClusterId;
-    if (clusterId === undefined) throw new InvalidRequestError('which cluster? say "on <cluster>" or send cluster_id', [{ path: 'prompt', message: 'no cluster named' }]);
+    if (clusterId === undefined)
+      throw new InvalidRequestError('which cluster? say "on <cluster>" or send cluster_id', [
+        { path: 'prompt', message: 'no cluster named' },
+      ]);
     const job: JobSpec = { gpus: question.gpus, ...(question.gpuType === null ? {} : { gpuType: question.gpuType }) };
-    return { clusterId, job, question: request.prompt, complex: askedComplex ?? question.complex, nowMs: context.nowMs, ...correlation };
+    return {
+      clusterId,
+      job,
+      question: request.prompt,
+      complex: askedComplex ?? question.complex,
+      nowMs: context.nowMs,
+      ...correlation,
+    };
   }
   return {
     clusterId: request.clusterId,

@@ -8,7 +8,12 @@ import type { Notifier } from '../ports/notifier.ts';
 export function loggingNotifier(logger: Logger): Notifier {
   return {
     notify(message) {
-      logger.info('notify', { subject: message.subject, text: message.text, clusterId: message.clusterId, escalationId: message.escalationId });
+      logger.info('notify', {
+        subject: message.subject,
+        text: message.text,
+        clusterId: message.clusterId,
+        escalationId: message.escalationId,
+      });
       return Promise.resolve();
     },
   };

@@ -48,7 +48,11 @@ export function modelToolRunner(deps: AgentDeps, context: ModelDecisionContext):
         return { status: 'refused', reason: `unknown tool '${request.name}'` };
       }
       const parsed = tool.input.safeParse(request.input);
-      if (!parsed.success) return { status: 'invalid_input', issues: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`) };
+      if (!parsed.success)
+        return {
+          status: 'invalid_input',
+          issues: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+        };
       if (tool.effect === ToolEffect.act) {
         if (tool.actionKind !== null && context.executedKinds.includes(tool.actionKind)) {
           return { status: 'already_done', reason: `the gate already carried out ${tool.actionKind}` };
@@ -56,9 +60,14 @@ export function modelToolRunner(deps: AgentDeps, context: ModelDecisionContext):
         if (tool.actionKind === 'escalate' && context.escalationId !== null) {
           return { status: 'already_done', reason: `escalation ${context.escalationId} already waits for a human` };
         }
-        const reason = permitRefusal(tool, permit, { clusterId: context.clusterId }) ?? `the gate does not allow ${tool.name}`;
+        const reason =
+          permitRefusal(tool, permit, { clusterId: context.clusterId }) ?? `the gate does not allow ${tool.name}`;
         refusals.push({ tool: tool.name, input: request.input, reason });
-        deps.learning.logger.warn('agent.model_action_refused', { clusterId: context.clusterId, tool: tool.name, reason });
+        deps.learning.logger.warn('agent.model_action_refused', {
+          clusterId: context.clusterId,
+          tool: tool.name,
+          reason,
+        });
         return { status: 'refused', reason };
       }
       try {

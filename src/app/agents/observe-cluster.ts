@@ -7,10 +7,18 @@ import type { ClusterState, JobSpec } from '../records/queue.ts';
  * `observer.observe` bounded by `timeoutMs`. Any failure of the source (thrown error, timeout) is
  * reported as SourceUnavailableError naming the cluster; the cause is kept.
  */
-export async function observeCluster(observer: ClusterObserver, clusterId: string, job: JobSpec | undefined, timeoutMs: number): Promise<ClusterState> {
+export async function observeCluster(
+  observer: ClusterObserver,
+  clusterId: string,
+  job: JobSpec | undefined,
+  timeoutMs: number,
+): Promise<ClusterState> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new SourceUnavailableError(`collector for '${clusterId}' did not answer within ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new SourceUnavailableError(`collector for '${clusterId}' did not answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
   });
   try {
     return await Promise.race([observer.observe(clusterId, job), deadline]);

@@ -119,7 +119,10 @@ export function waitText(wait: WaitEstimate | null): string {
   return lower === upper ? `about ${point}` : `~${point} (${lower}-${upper})`;
 }
 
-export async function observePredictDecide(deps: AgentDeps, request: ObservePredictDecideRequest): Promise<AgentDecision> {
+export async function observePredictDecide(
+  deps: AgentDeps,
+  request: ObservePredictDecideRequest,
+): Promise<AgentDecision> {
   const { logger, gate } = deps.learning;
   const jobId = request.jobId ?? null;
 
@@ -145,11 +148,21 @@ export async function observePredictDecide(deps: AgentDeps, request: ObservePred
   // Act on the tier the gate allows; otherwise propose the tier the forecast asks for.
   const actingTier = decision.tier ?? decision.requestedTier;
   const intervention = interventionFor(actingTier);
-  const proposal = proposedAction(actingTier, { probability: prediction.probability, waitText: waitText(prediction.waitEstimate), priority: request.job.priority ?? null });
+  const proposal = proposedAction(actingTier, {
+    probability: prediction.probability,
+    waitText: waitText(prediction.waitEstimate),
+    priority: request.job.priority ?? null,
+  });
   const action: ClusterAction | null =
     proposal === null || jobId === null
       ? null
-      : { kind: proposal.kind, clusterId: request.clusterId, jobId, reason: proposal.reason, ...(proposal.value === undefined ? {} : { value: proposal.value }) };
+      : {
+          kind: proposal.kind,
+          clusterId: request.clusterId,
+          jobId,
+          reason: proposal.reason,
+          ...(proposal.value === undefined ? {} : { value: proposal.value }),
+        };
 
   const executedActions: ExecutedAction[] = [];
   let escalationId: string | null = null;
@@ -165,7 +178,13 @@ export async function observePredictDecide(deps: AgentDeps, request: ObservePred
       const reason = (error instanceof Error ? error.message : String(error)).slice(0, MAX_FAILURE_REASON_CHARS);
       failures.push({ step, reason });
       reasons.push(`${step} failed: ${reason}`);
-      logger.error('agent.step_failed', { clusterId: request.clusterId, jobId, correlationId: request.correlationId, step, error: reason });
+      logger.error('agent.step_failed', {
+        clusterId: request.clusterId,
+        jobId,
+        correlationId: request.correlationId,
+        step,
+        error: reason,
+      });
       return undefined;
     }
   };
@@ -180,7 +199,11 @@ export async function observePredictDecide(deps: AgentDeps, request: ObservePred
     }
     if (decision.outcome === GateOutcome.actAndNotify) {
       // The human is told either way: what was done, or that doing it failed.
-      await notify({ subject: `vgac acted on ${request.clusterId}`, text: `${action.reason} → ${result?.status ?? `failed (${failures.at(-1)?.reason ?? 'unknown'})`}`, clusterId: request.clusterId });
+      await notify({
+        subject: `vgac acted on ${request.clusterId}`,
+        text: `${action.reason} → ${result?.status ?? `failed (${failures.at(-1)?.reason ?? 'unknown'})`}`,
+        clusterId: request.clusterId,
+      });
     }
   } else if (action !== null && decision.outcome === GateOutcome.escalate) {
     const proposedId = deps.newId();
@@ -197,14 +220,21 @@ export async function observePredictDecide(deps: AgentDeps, request: ObservePred
       decidedBy: null,
       decidedAtMs: null,
       result: null,
-      history: [{ atMs: request.nowMs, by: 'gate', status: 'pending', note: `proposed ${action.kind}: ${action.reason}` }],
+      history: [
+        { atMs: request.nowMs, by: 'gate', status: 'pending', note: `proposed ${action.kind}: ${action.reason}` },
+      ],
     };
     const created = await attempt(DecisionStep.escalate, () => deps.escalations.create(escalation).then(() => true));
     // No stored escalation → nothing for a human to approve: no buttons pointing at nothing.
     if (created === true) {
       escalationId = proposedId;
       reasons.push(`escalation ${escalationId} waits for a human`);
-      await notify({ subject: `vgac needs a decision on ${request.clusterId}`, text: action.reason, clusterId: request.clusterId, escalationId });
+      await notify({
+        subject: `vgac needs a decision on ${request.clusterId}`,
+        text: action.reason,
+        clusterId: request.clusterId,
+        escalationId,
+      });
     }
   } else if (proposal !== null && jobId === null) {
     reasons.push(`what-if question: ${proposal.kind} would be proposed for a submitted job; nothing done`);
@@ -239,13 +269,21 @@ export async function observePredictDecide(deps: AgentDeps, request: ObservePred
   };
   const complex = request.complex === true;
   const executedKinds = executedActions.map((executed) => executed.action.kind);
-  const toolRun = modelToolRunner(deps, { clusterId: request.clusterId, nowMs: request.nowMs, executedKinds, escalationId, scope: decision.scope, tier: decision.tier });
+  const toolRun = modelToolRunner(deps, {
+    clusterId: request.clusterId,
+    nowMs: request.nowMs,
+    executedKinds,
+    escalationId,
+    scope: decision.scope,
+    tier: decision.tier,
+  });
   let explanation: Explanation;
   try {
     explanation = await explain(deps.reasoning, {
       clusterId: request.clusterId,
       system: EXPLAIN_SYSTEM_PROMPT,
-      prompt: request.question === undefined ? predictionPrompt(promptFacts) : questionPrompt(request.question, promptFacts),
+      prompt:
+        request.question === undefined ? predictionPrompt(promptFacts) : questionPrompt(request.question, promptFacts),
       maxOutputTokens: EXPLANATION_MAX_OUTPUT_TOKENS,
       facts,
       complex,
@@ -254,7 +292,10 @@ export async function observePredictDecide(deps: AgentDeps, request: ObservePred
     });
   } catch (error) {
     // The decision stands without words from the model: the templates say the same facts.
-    logger.error('agent.explain_failed', { clusterId: request.clusterId, error: error instanceof Error ? error.message : String(error) });
+    logger.error('agent.explain_failed', {
+      clusterId: request.clusterId,
+      error: error instanceof Error ? error.message : String(error),
+    });
     explanation = {
       text: answerText(answerFactsOf(facts)),
       source: ExplanationSource.offline,
@@ -266,7 +307,8 @@ export async function observePredictDecide(deps: AgentDeps, request: ObservePred
     };
   }
   const refusedModelActions = toolRun.refused();
-  for (const refused of refusedModelActions) reasons.push(`model asked for ${refused.tool}: refused (${refused.reason})`);
+  for (const refused of refusedModelActions)
+    reasons.push(`model asked for ${refused.tool}: refused (${refused.reason})`);
 
   const { text, toolRequests: _toolRequests, ...explanationMeta } = explanation;
   const result: AgentDecision = {
@@ -281,7 +323,10 @@ export async function observePredictDecide(deps: AgentDeps, request: ObservePred
     requestedTier: decision.requestedTier,
     outcome: decision.outcome,
     intervention,
-    confidence: calibration.evidence === null || decision.scope === ActionScope.learning ? 0 : calibrationScore(calibration.evidence.upper, gate),
+    confidence:
+      calibration.evidence === null || decision.scope === ActionScope.learning
+        ? 0
+        : calibrationScore(calibration.evidence.upper, gate),
     calibrated,
     proposedAction: action,
     executedActions,

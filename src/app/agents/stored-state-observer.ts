@@ -17,11 +17,15 @@ export const REQUESTED_GPU_FEATURES = ['requestedGpus', 'requested_gpus', 'gpus'
  * @param whereStateComesFrom what would store a queue state, for the "cannot predict now" answer
  * when none exists (default: `vgac start`).
  */
-export function storedStateObserver(predictions: PredictionLog, whereStateComesFrom = 'run `vgac start`'): ClusterObserver {
+export function storedStateObserver(
+  predictions: PredictionLog,
+  whereStateComesFrom = 'run `vgac start`',
+): ClusterObserver {
   return {
     async observe(clusterId: string, job?: JobSpec): Promise<ClusterState> {
       const [latest] = await predictions.recent(clusterId, { limit: 1 });
-      if (latest === undefined) throw new SourceUnavailableError(`no queue state is stored for '${clusterId}' (${whereStateComesFrom})`);
+      if (latest === undefined)
+        throw new SourceUnavailableError(`no queue state is stored for '${clusterId}' (${whereStateComesFrom})`);
       const features: Record<string, number | string> = { ...latest.features };
       for (const name of REQUESTED_GPU_FEATURES) if (job !== undefined && name in features) features[name] = job.gpus;
       if (job?.jobType !== undefined && 'job_type' in features) features.job_type = job.jobType;

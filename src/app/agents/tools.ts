@@ -20,7 +20,13 @@ import type { AgentDeps } from './agent-deps.ts';
 import { summariseCluster } from './cluster-summary.ts';
 import { observeCluster } from './observe-cluster.ts';
 
-export const AgentRole = { observer: 'observer', predictor: 'predictor', calibrator: 'calibrator', actor: 'actor', copilot: 'copilot' } as const;
+export const AgentRole = {
+  observer: 'observer',
+  predictor: 'predictor',
+  calibrator: 'calibrator',
+  actor: 'actor',
+  copilot: 'copilot',
+} as const;
 export type AgentRole = (typeof AgentRole)[keyof typeof AgentRole];
 
 export const ToolEffect = { read: 'read', act: 'act' } as const;
@@ -70,16 +76,33 @@ function defineTool<Schema extends z.ZodType>(tool: AgentTool<Schema>): AgentToo
 }
 
 /** The refusal an act tool returns when the permit does not cover it. */
-export function permitRefusal(tool: Pick<AgentTool, 'name' | 'effect' | 'actionKind'>, permit: ActionPermit | null, target: { clusterId: string; jobId?: string }): string | null {
+export function permitRefusal(
+  tool: Pick<AgentTool, 'name' | 'effect' | 'actionKind'>,
+  permit: ActionPermit | null,
+  target: { clusterId: string; jobId?: string },
+): string | null {
   if (tool.effect === ToolEffect.read) return null;
   if (permit === null) return 'no gate decision or human approval covers this action';
   if (permit.clusterId !== target.clusterId) return `the decision was about cluster '${permit.clusterId}'`;
-  if (target.jobId !== undefined && permit.jobId !== target.jobId) return `the decision was about job '${permit.jobId ?? 'none'}'`;
-  if (tool.actionKind === null || !permit.allowedKinds.includes(tool.actionKind)) return `the gate does not allow ${tool.actionKind ?? tool.name} (${permit.basis})`;
+  if (target.jobId !== undefined && permit.jobId !== target.jobId)
+    return `the decision was about job '${permit.jobId ?? 'none'}'`;
+  if (tool.actionKind === null || !permit.allowedKinds.includes(tool.actionKind))
+    return `the gate does not allow ${tool.actionKind ?? tool.name} (${permit.basis})`;
   return null;
 }
 
-async function executeAction(deps: AgentDeps, tool: Pick<AgentTool, 'name' | 'effect' | 'actionKind'>, context: ToolContext, action: { kind: (typeof ClusterActionKind)[keyof typeof ClusterActionKind]; clusterId: string; jobId: string; value?: string | number; reason: string }): Promise<ToolResult> {
+async function executeAction(
+  deps: AgentDeps,
+  tool: Pick<AgentTool, 'name' | 'effect' | 'actionKind'>,
+  context: ToolContext,
+  action: {
+    kind: (typeof ClusterActionKind)[keyof typeof ClusterActionKind];
+    clusterId: string;
+    jobId: string;
+    value?: string | number;
+    reason: string;
+  },
+): Promise<ToolResult> {
   const refusal = permitRefusal(tool, context.permit, action);
   if (refusal !== null) return { status: 'refused', reason: refusal };
   const result = await deps.actions.execute(action, { dryRun: deps.dryRun });
@@ -110,14 +133,25 @@ export const TOOLS = [
       const { clusterId: cluster, ...job } = input;
       const state = await observeCluster(deps.observer, cluster, job, deps.observeTimeoutMs);
       const { prediction, decision } = await predictJob(deps.learning, {
-        clusterId: cluster, jobId: `what-if-${context.nowMs}`, features: state.features, nowMs: context.nowMs, store: false, logDecision: false,
+        clusterId: cluster,
+        jobId: `what-if-${context.nowMs}`,
+        features: state.features,
+        nowMs: context.nowMs,
+        store: false,
+        logDecision: false,
       });
-      return { probability: prediction.probability, waitEstimate: prediction.waitEstimate, scope: decision.scope, tier: decision.tier };
+      return {
+        probability: prediction.probability,
+        waitEstimate: prediction.waitEstimate,
+        scope: decision.scope,
+        tier: decision.tier,
+      };
     },
   }),
   defineTool({
     name: 'tool_get_calibration_score',
-    description: 'Current calibration of a cluster: the ECE of its issued forecasts with its upper bound, score, outcomes, scope, qualified tiers.',
+    description:
+      'Current calibration of a cluster: the ECE of its issued forecasts with its upper bound, score, outcomes, scope, qualified tiers.',
     role: AgentRole.calibrator,
     effect: ToolEffect.read,
     actionKind: null,
@@ -127,15 +161,23 @@ export const TOOLS = [
       if (calibration === undefined) throw new UnknownClusterError(input.clusterId);
       const evidence = calibration.evidence;
       return {
-        ece: evidence?.ece ?? null, eceUpperBound: evidence?.upper ?? null, score: evidence === null ? null : calibrationScore(evidence.upper, deps.learning.gate),
-        outcomes: calibration.outcomes, evidence: evidence?.count ?? 0, scope: calibration.scope,
-        state: calibration.state, qualifiedTiers: calibration.qualifiedTiers, bundleVersion: calibration.activeBundleVersion, longWaitThresholdSeconds: calibration.longWaitThresholdSeconds,
+        ece: evidence?.ece ?? null,
+        eceUpperBound: evidence?.upper ?? null,
+        score: evidence === null ? null : calibrationScore(evidence.upper, deps.learning.gate),
+        outcomes: calibration.outcomes,
+        evidence: evidence?.count ?? 0,
+        scope: calibration.scope,
+        state: calibration.state,
+        qualifiedTiers: calibration.qualifiedTiers,
+        bundleVersion: calibration.activeBundleVersion,
+        longWaitThresholdSeconds: calibration.longWaitThresholdSeconds,
       };
     },
   }),
   defineTool({
     name: 'tool_check_calibration_drift',
-    description: 'Drift of a cluster: its ECE beyond sampling noise over last-known-good ECE, its status, and the last drift alarm.',
+    description:
+      'Drift of a cluster: its ECE beyond sampling noise over last-known-good ECE, its status, and the last drift alarm.',
     role: AgentRole.calibrator,
     effect: ToolEffect.read,
     actionKind: null,
@@ -146,23 +188,36 @@ export const TOOLS = [
       const lastKnownGoodEce = deps.learning.gate.baselineEce;
       const beyondNoise = calibration.evidence?.lower ?? null;
       return {
-        eceBeyondNoise: beyondNoise, lastKnownGoodEce, driftRatio: beyondNoise === null ? null : driftRatio(beyondNoise, lastKnownGoodEce),
-        driftStatus: calibration.driftStatus, lastDriftAlarm: calibration.lastDriftAlarm, driftAlarms: calibration.counters.driftAlarms,
+        eceBeyondNoise: beyondNoise,
+        lastKnownGoodEce,
+        driftRatio: beyondNoise === null ? null : driftRatio(beyondNoise, lastKnownGoodEce),
+        driftStatus: calibration.driftStatus,
+        lastDriftAlarm: calibration.lastDriftAlarm,
+        driftAlarms: calibration.counters.driftAlarms,
       };
     },
   }),
   defineTool({
     name: 'tool_trigger_recalibration',
-    description: 'Run the cluster\'s learning-loop maintenance now: fold pending outcomes, retrain or checkpoint when due.',
+    description:
+      "Run the cluster's learning-loop maintenance now: fold pending outcomes, retrain or checkpoint when due.",
     role: AgentRole.calibrator,
     effect: ToolEffect.act,
     actionKind: 'recalibrate',
     input: z.object({ clusterId }),
     async run(deps, input, context) {
-      const refusal = permitRefusal({ name: 'tool_trigger_recalibration', effect: ToolEffect.act, actionKind: 'recalibrate' }, context.permit, { clusterId: input.clusterId });
+      const refusal = permitRefusal(
+        { name: 'tool_trigger_recalibration', effect: ToolEffect.act, actionKind: 'recalibrate' },
+        context.permit,
+        { clusterId: input.clusterId },
+      );
       if (refusal !== null) return { status: 'refused', reason: refusal };
       const result = await maintainCluster(deps.learning, { clusterId: input.clusterId, nowMs: context.nowMs });
-      return { status: result.steps.length === 0 ? 'nothing_due' : 'maintained', steps: result.steps, notes: result.notes };
+      return {
+        status: result.steps.length === 0 ? 'nothing_due' : 'maintained',
+        steps: result.steps,
+        notes: result.notes,
+      };
     },
   }),
   defineTool({
@@ -173,7 +228,11 @@ export const TOOLS = [
     actionKind: 'notify',
     input: z.object({ clusterId, text: z.string().min(1).max(500) }),
     async run(deps, input, context) {
-      const refusal = permitRefusal({ name: 'tool_send_slack_notification', effect: ToolEffect.act, actionKind: 'notify' }, context.permit, { clusterId: input.clusterId });
+      const refusal = permitRefusal(
+        { name: 'tool_send_slack_notification', effect: ToolEffect.act, actionKind: 'notify' },
+        context.permit,
+        { clusterId: input.clusterId },
+      );
       if (refusal !== null) return { status: 'refused', reason: refusal };
       await deps.notifier.notify({ subject: `vgac: ${input.clusterId}`, text: input.text, clusterId: input.clusterId });
       return { status: 'sent' };
@@ -187,7 +246,12 @@ export const TOOLS = [
     actionKind: ClusterActionKind.requeue,
     input: z.object({ clusterId, jobId, reason: z.string().min(1).max(300) }),
     async run(deps, input, context) {
-      return executeAction(deps, { name: 'tool_requeue_job', effect: ToolEffect.act, actionKind: ClusterActionKind.requeue }, context, { kind: ClusterActionKind.requeue, clusterId: input.clusterId, jobId: input.jobId, reason: input.reason });
+      return executeAction(
+        deps,
+        { name: 'tool_requeue_job', effect: ToolEffect.act, actionKind: ClusterActionKind.requeue },
+        context,
+        { kind: ClusterActionKind.requeue, clusterId: input.clusterId, jobId: input.jobId, reason: input.reason },
+      );
     },
   }),
   defineTool({
@@ -198,7 +262,18 @@ export const TOOLS = [
     actionKind: ClusterActionKind.adjustPriority,
     input: z.object({ clusterId, jobId, priority: z.number().int().min(0), reason: z.string().min(1).max(300) }),
     async run(deps, input, context) {
-      return executeAction(deps, { name: 'tool_adjust_priority', effect: ToolEffect.act, actionKind: ClusterActionKind.adjustPriority }, context, { kind: ClusterActionKind.adjustPriority, clusterId: input.clusterId, jobId: input.jobId, value: input.priority, reason: input.reason });
+      return executeAction(
+        deps,
+        { name: 'tool_adjust_priority', effect: ToolEffect.act, actionKind: ClusterActionKind.adjustPriority },
+        context,
+        {
+          kind: ClusterActionKind.adjustPriority,
+          clusterId: input.clusterId,
+          jobId: input.jobId,
+          value: input.priority,
+          reason: input.reason,
+        },
+      );
     },
   }),
   defineTool({
@@ -209,13 +284,33 @@ export const TOOLS = [
     actionKind: 'escalate',
     input: z.object({ clusterId, jobId, reason: z.string().min(1).max(300) }),
     async run(deps, input, context) {
-      const refusal = permitRefusal({ name: 'tool_escalate_to_human', effect: ToolEffect.act, actionKind: 'escalate' }, context.permit, input);
+      const refusal = permitRefusal(
+        { name: 'tool_escalate_to_human', effect: ToolEffect.act, actionKind: 'escalate' },
+        context.permit,
+        input,
+      );
       if (refusal !== null) return { status: 'refused', reason: refusal };
       const escalationId = deps.newId();
-      const action = { kind: ClusterActionKind.annotate, clusterId: input.clusterId, jobId: input.jobId, value: input.reason, reason: input.reason };
+      const action = {
+        kind: ClusterActionKind.annotate,
+        clusterId: input.clusterId,
+        jobId: input.jobId,
+        value: input.reason,
+        reason: input.reason,
+      };
       await deps.escalations.create({
-        escalationId, clusterId: input.clusterId, jobId: input.jobId, action, probability: 0, scope: 'escalate', reasons: [input.reason],
-        status: 'pending', createdAtMs: context.nowMs, decidedBy: null, decidedAtMs: null, result: null,
+        escalationId,
+        clusterId: input.clusterId,
+        jobId: input.jobId,
+        action,
+        probability: 0,
+        scope: 'escalate',
+        reasons: [input.reason],
+        status: 'pending',
+        createdAtMs: context.nowMs,
+        decidedBy: null,
+        decidedAtMs: null,
+        result: null,
         history: [{ atMs: context.nowMs, by: 'tool_escalate_to_human', status: 'pending', note: input.reason }],
       });
       return { status: 'escalated', escalationId };
@@ -230,5 +325,9 @@ export function findTool(name: string): AgentTool | undefined {
 
 /** The tools as Bedrock Converse `toolSpec`s: name, description and the input's JSON schema. */
 export function toolSpecs(tools: readonly AgentTool[] = TOOLS): ReasonerToolSpec[] {
-  return tools.map((tool) => ({ name: tool.name, description: tool.description, inputSchema: z.toJSONSchema(tool.input) }));
+  return tools.map((tool) => ({
+    name: tool.name,
+    description: tool.description,
+    inputSchema: z.toJSONSchema(tool.input),
+  }));
 }

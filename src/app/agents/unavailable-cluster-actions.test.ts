@@ -9,7 +9,10 @@ describe('unavailableClusterActions', () => {
 
     const result = await actions.execute(ACTION);
 
-    expect(result).toEqual({ status: 'failed', detail: 'hold on job 42 of slurm-hpc not executed: this deployment observes the queue read-only' });
+    expect(result).toEqual({
+      status: 'failed',
+      detail: 'hold on job 42 of slurm-hpc not executed: this deployment observes the queue read-only',
+    });
   });
 
   it('unavailableClusterActions reports a dry run with its value, changing nothing', async () => {

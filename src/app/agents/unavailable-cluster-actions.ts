@@ -10,7 +10,11 @@ export function unavailableClusterActions(reason: string): ClusterActions {
   return {
     execute(action: ClusterAction, options: { readonly dryRun?: boolean } = {}): Promise<ClusterActionResult> {
       const what = `${action.kind}${action.value === undefined ? '' : `=${action.value}`} on job ${action.jobId} of ${action.clusterId}`;
-      return Promise.resolve(options.dryRun === true ? { status: 'dry_run', detail: `${what} (${reason})` } : { status: 'failed', detail: `${what} not executed: ${reason}` });
+      return Promise.resolve(
+        options.dryRun === true
+          ? { status: 'dry_run', detail: `${what} (${reason})` }
+          : { status: 'failed', detail: `${what} not executed: ${reason}` },
+      );
     },
   };
 }

@@ -44,11 +44,17 @@ function clip(text: string): string {
 }
 
 /** The notice an alert becomes (pure). */
-export function alertNotice(alert: AlertMessage): { readonly kind: AlertKind; readonly notice: Parameters<Notifier['notify']>[0] } {
+export function alertNotice(alert: AlertMessage): {
+  readonly kind: AlertKind;
+  readonly notice: Parameters<Notifier['notify']>[0];
+} {
   const alarm = alarmOf(alert.message);
   if (alarm !== null) {
     const lines = [alarm.AlarmDescription ?? '', alarm.NewStateReason ?? ''].filter((line) => line !== '');
-    return { kind: 'alarm', notice: { subject: `Alarm ${alarm.AlarmName} is ${alarm.NewStateValue}`, text: clip(lines.join('\n')) } };
+    return {
+      kind: 'alarm',
+      notice: { subject: `Alarm ${alarm.AlarmName} is ${alarm.NewStateValue}`, text: clip(lines.join('\n')) },
+    };
   }
   const clusterId = alert.attributes['clusterId'];
   const escalationId = alert.attributes['escalationId'];

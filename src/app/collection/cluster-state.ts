@@ -26,7 +26,9 @@ export function buildClusterState(listing: ClusterListing): ClusterState {
       jobs: listing.jobs,
       totalGpus: listing.totalGpus,
       atMs: listing.observedAtMs,
-      ...(listing.job === undefined ? {} : { subject: { kind: 'request' as const, request: jobSpecRequest(listing.job) } }),
+      ...(listing.job === undefined
+        ? {}
+        : { subject: { kind: 'request' as const, request: jobSpecRequest(listing.job) } }),
     }),
   };
 }

@@ -13,7 +13,14 @@ import type { ClusterState } from '../records/queue.ts';
 import { captureTick, createCaptureTracker, type CaptureTracker } from './submit-capture.ts';
 
 export type ClusterCollection =
-  | { readonly clusterId: string; readonly status: 'collected'; readonly predicted: number; readonly outcomes: number; readonly censored: number; readonly adopted: number }
+  | {
+      readonly clusterId: string;
+      readonly status: 'collected';
+      readonly predicted: number;
+      readonly outcomes: number;
+      readonly censored: number;
+      readonly adopted: number;
+    }
   | { readonly clusterId: string; readonly status: 'unavailable'; readonly reason: string }
   | { readonly clusterId: string; readonly status: 'unregistered' };
 
@@ -35,7 +42,10 @@ export async function collectClusters(
   const registered = new Set(await deps.registry.list());
   for (const clusterId of clusterIds) {
     if (!registered.has(clusterId)) {
-      deps.logger.warn('capture.unregistered', { clusterId, hint: 'register it with `vgac onboard --cluster <id> --trace <history>`' });
+      deps.logger.warn('capture.unregistered', {
+        clusterId,
+        hint: 'register it with `vgac onboard --cluster <id> --trace <history>`',
+      });
       results.push({ clusterId, status: 'unregistered' });
       continue;
     }
@@ -58,10 +68,20 @@ export async function collectClusters(
       try {
         await afterCollect(state);
       } catch (error) {
-        deps.logger.error('capture.after_collect_failed', { clusterId, error: error instanceof Error ? error.message : String(error) });
+        deps.logger.error('capture.after_collect_failed', {
+          clusterId,
+          error: error instanceof Error ? error.message : String(error),
+        });
       }
     }
-    results.push({ clusterId, status: 'collected', predicted: tick.predicted.length, outcomes: tick.outcomes.length, censored: tick.censored.length, adopted: tick.adopted.length });
+    results.push({
+      clusterId,
+      status: 'collected',
+      predicted: tick.predicted.length,
+      outcomes: tick.outcomes.length,
+      censored: tick.censored.length,
+      adopted: tick.adopted.length,
+    });
   }
   return results;
 }

@@ -52,24 +52,46 @@ const MS_PER_SECOND = 1_000;
  * @throws UnknownClusterError before applying anything when the cluster is not registered; storage
  *   failures (InfrastructureError) as the learning loop throws them.
  */
-export async function ingestQueueEvents(deps: LearningDeps, request: { readonly clusterId: string; readonly events: readonly QueueEvent[]; readonly nowMs: number }): Promise<QueueEventResult[]> {
+export async function ingestQueueEvents(
+  deps: LearningDeps,
+  request: { readonly clusterId: string; readonly events: readonly QueueEvent[]; readonly nowMs: number },
+): Promise<QueueEventResult[]> {
   const { clusterId, nowMs } = request;
   if ((await deps.calibration.current(clusterId)) === undefined) throw new UnknownClusterError(clusterId);
   const results: QueueEventResult[] = [];
   for (const event of request.events) {
-    results.push({ id: event.id, jobId: event.jobId, kind: event.kind, status: await applyEvent(deps, clusterId, event, nowMs) });
+    results.push({
+      id: event.id,
+      jobId: event.jobId,
+      kind: event.kind,
+      status: await applyEvent(deps, clusterId, event, nowMs),
+    });
   }
   const counts: Partial<Record<QueueEventStatus, number>> = {};
   for (const result of results) counts[result.status] = (counts[result.status] ?? 0) + 1;
   const oldestObservedAtMs = Math.min(...request.events.map((event) => event.observedAtMs));
-  deps.logger.info('ingest.events', { clusterId, events: results.length, ...counts, ...(results.length === 0 ? {} : { maxLagMs: Math.max(0, nowMs - oldestObservedAtMs) }) });
+  deps.logger.info('ingest.events', {
+    clusterId,
+    events: results.length,
+    ...counts,
+    ...(results.length === 0 ? {} : { maxLagMs: Math.max(0, nowMs - oldestObservedAtMs) }),
+  });
   return results;
 }
 
-async function applyEvent(deps: LearningDeps, clusterId: string, event: QueueEvent, nowMs: number): Promise<QueueEventStatus> {
+async function applyEvent(
+  deps: LearningDeps,
+  clusterId: string,
+  event: QueueEvent,
+  nowMs: number,
+): Promise<QueueEventStatus> {
   switch (event.kind) {
     case 'submit': {
-      const probability = await predictSubmission(deps, clusterId, { jobId: event.jobId, features: event.features, observedAtMs: nowMs });
+      const probability = await predictSubmission(deps, clusterId, {
+        jobId: event.jobId,
+        features: event.features,
+        observedAtMs: nowMs,
+      });
       return probability === null ? QueueEventStatus.alreadyPredicted : QueueEventStatus.predicted;
     }
     case 'start': {
@@ -80,7 +102,11 @@ async function applyEvent(deps: LearningDeps, clusterId: string, event: QueueEve
     }
     case 'leave': {
       const waitedAtLeastSeconds = Math.max(0, (event.atMs - event.submittedAtMs) / MS_PER_SECOND);
-      const verdict = await censorDeparture(deps, clusterId, { jobId: event.jobId, waitedAtLeastSeconds, observedAtMs: nowMs });
+      const verdict = await censorDeparture(deps, clusterId, {
+        jobId: event.jobId,
+        waitedAtLeastSeconds,
+        observedAtMs: nowMs,
+      });
       if (verdict.duplicate === true) return QueueEventStatus.duplicate;
       if (verdict.recordedAsLongWait) return QueueEventStatus.recordedLongWait;
       return QueueEventStatus.censored;

@@ -16,14 +16,28 @@ const T0_MS = Date.UTC(2025, 0, 1, 10, 0, 0);
 const CLUSTER = 'push-unit';
 
 function job(overrides: Partial<QueuedJob> & Pick<QueuedJob, 'jobId'>): QueuedJob {
-  return { user: 'u', partition: 'gpu', state: 'pending', submitTimeMs: T0_MS + 1_000, startTimeMs: null, requestedGpus: 1, requestedCpus: 1, timeLimitSeconds: 600, priority: null, reason: null, ...overrides };
+  return {
+    user: 'u',
+    partition: 'gpu',
+    state: 'pending',
+    submitTimeMs: T0_MS + 1_000,
+    startTimeMs: null,
+    requestedGpus: 1,
+    requestedCpus: 1,
+    timeLimitSeconds: 600,
+    priority: null,
+    reason: null,
+    ...overrides,
+  };
 }
 
 function scripted(listings: ClusterState[]): ClusterObserver {
   return {
     observe: () => {
       const next = listings.shift();
-      return next === undefined ? Promise.reject(new SourceUnavailableError('no more listings')) : Promise.resolve(next);
+      return next === undefined
+        ? Promise.reject(new SourceUnavailableError('no more listings'))
+        : Promise.resolve(next);
     },
   };
 }
@@ -40,16 +54,22 @@ function flakyPublisher(failures: number): QueueEventPublisher & { readonly batc
     batches,
     publish(_clusterId, events): Promise<PublishResult> {
       calls += 1;
-      if (calls <= failures) return Promise.reject(new SourceUnavailableError('the API at https://api.example is unreachable (ECONNREFUSED)'));
+      if (calls <= failures)
+        return Promise.reject(
+          new SourceUnavailableError('the API at https://api.example is unreachable (ECONNREFUSED)'),
+        );
       batches.push([...events]);
       return Promise.resolve({ status: 'acknowledged', acknowledgedIds: events.map((event) => event.id) });
     },
   };
 }
 
-function recordingLogger(): Logger & { readonly events: { event: string; fields: Readonly<Record<string, unknown>> }[] } {
+function recordingLogger(): Logger & {
+  readonly events: { event: string; fields: Readonly<Record<string, unknown>> }[];
+} {
   const events: { event: string; fields: Readonly<Record<string, unknown>> }[] = [];
-  const push = (event: string, fields: Readonly<Record<string, unknown>> = {}): void => void events.push({ event, fields });
+  const push = (event: string, fields: Readonly<Record<string, unknown>> = {}): void =>
+    void events.push({ event, fields });
   return { events, info: push, warn: push, error: push };
 }
 
@@ -69,9 +89,15 @@ describe('createPushAgent', () => {
     const publisher = flakyPublisher(1);
     const observer = scripted([
       listing(T0_MS + 3_000, [job({ jobId: '11' }), job({ jobId: '12', submitTimeMs: T0_MS + 2_000 })]),
-      listing(T0_MS + 7_000, [job({ jobId: '11', state: 'running', startTimeMs: T0_MS + 6_000 }), job({ jobId: '12', submitTimeMs: T0_MS + 2_000 })]),
+      listing(T0_MS + 7_000, [
+        job({ jobId: '11', state: 'running', startTimeMs: T0_MS + 6_000 }),
+        job({ jobId: '12', submitTimeMs: T0_MS + 2_000 }),
+      ]),
     ]);
-    const agent = createPushAgent({ observer, spool, publisher, logger: recordingLogger() }, { clusterId: CLUSTER, startedAtMs: T0_MS });
+    const agent = createPushAgent(
+      { observer, spool, publisher, logger: recordingLogger() },
+      { clusterId: CLUSTER, startedAtMs: T0_MS },
+    );
 
     const firstObserved = await agent.observe();
     const whileDown = await agent.push();
@@ -85,7 +111,11 @@ describe('createPushAgent', () => {
     expect(back).toEqual({ status: 'delivered', acknowledged: 3, quarantined: 0, pending: 0 });
     expect(idle).toEqual({ status: 'idle' });
     // The submits in submit order (11 at +1 s, 12 at +2 s), then the start.
-    expect(publisher.batches.flat().map((event) => event.id)).toEqual([`11:submit:${T0_MS + 1_000}`, `12:submit:${T0_MS + 2_000}`, `11:start:${T0_MS + 6_000}`]);
+    expect(publisher.batches.flat().map((event) => event.id)).toEqual([
+      `11:submit:${T0_MS + 1_000}`,
+      `12:submit:${T0_MS + 2_000}`,
+      `11:start:${T0_MS + 6_000}`,
+    ]);
     expect(spool.size()).toBe(0);
   });
 
@@ -94,19 +124,27 @@ describe('createPushAgent', () => {
     const logger = recordingLogger();
     // A heterogeneous job's component id carries a '+', which no stored id may contain.
     const observer = scripted([listing(T0_MS + 2_000, [job({ jobId: '21+0' }), job({ jobId: '22' })])]);
-    const agent = createPushAgent({ observer, spool, publisher: flakyPublisher(0), logger }, { clusterId: CLUSTER, startedAtMs: T0_MS });
+    const agent = createPushAgent(
+      { observer, spool, publisher: flakyPublisher(0), logger },
+      { clusterId: CLUSTER, startedAtMs: T0_MS },
+    );
 
     const observed = await agent.observe();
 
     expect(observed).toEqual({ spooled: 1, adopted: 0 });
     expect(spool.pending(10).map((event) => event.jobId)).toEqual(['22']);
-    expect(logger.events.filter((line) => line.event === 'agent.event_dropped').map((line) => line.fields.jobId)).toEqual(['21+0']);
+    expect(
+      logger.events.filter((line) => line.event === 'agent.event_dropped').map((line) => line.fields.jobId),
+    ).toEqual(['21+0']);
   });
 
   it('pushAgent_slurmUnreadable_spoolsNothing_andSaysSo', async () => {
     const spool = await FileEventSpool.open(dir);
     const logger = recordingLogger();
-    const agent = createPushAgent({ observer: scripted([]), spool, publisher: flakyPublisher(0), logger }, { clusterId: CLUSTER, startedAtMs: T0_MS });
+    const agent = createPushAgent(
+      { observer: scripted([]), spool, publisher: flakyPublisher(0), logger },
+      { clusterId: CLUSTER, startedAtMs: T0_MS },
+    );
 
     const observed = await agent.observe();
 

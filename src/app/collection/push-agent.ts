@@ -36,8 +36,20 @@ export interface ObserveResult {
 
 export type PushResult =
   | { readonly status: 'idle' }
-  | { readonly status: 'delivered'; readonly acknowledged: number; readonly quarantined: number; readonly pending: number }
-  | { readonly status: 'unavailable'; readonly acknowledged: number; readonly quarantined: number; readonly pending: number; readonly reason: string; readonly code: string };
+  | {
+      readonly status: 'delivered';
+      readonly acknowledged: number;
+      readonly quarantined: number;
+      readonly pending: number;
+    }
+  | {
+      readonly status: 'unavailable';
+      readonly acknowledged: number;
+      readonly quarantined: number;
+      readonly pending: number;
+      readonly reason: string;
+      readonly code: string;
+    };
 
 export interface PushAgent {
   /** Observes once; null when Slurm could not be read (nothing is invented, the next listing catches up). */
@@ -47,7 +59,10 @@ export interface PushAgent {
 }
 
 /** A push agent for `clusterId` whose capture begins at `startedAtMs` (jobs submitted before are adopted). */
-export function createPushAgent(deps: PushAgentDeps, options: { readonly clusterId: string; readonly startedAtMs: number; readonly batchSize?: number }): PushAgent {
+export function createPushAgent(
+  deps: PushAgentDeps,
+  options: { readonly clusterId: string; readonly startedAtMs: number; readonly batchSize?: number },
+): PushAgent {
   const tracker: CaptureTracker = createCaptureTracker(options.clusterId, options.startedAtMs);
   const batchSize = Math.min(options.batchSize ?? MAX_QUEUE_EVENTS, MAX_QUEUE_EVENTS);
   const { clusterId } = options;
@@ -56,7 +71,12 @@ export function createPushAgent(deps: PushAgentDeps, options: { readonly cluster
     // What the API would refuse (e.g. a heterogeneous job's `123+0` id) is dropped here, so it never blocks the spool.
     const checked = WireEvent.safeParse(wireEventOf(event));
     if (!checked.success) {
-      deps.logger.warn('agent.event_dropped', { clusterId, jobId: event.jobId, kind: event.kind, reason: checked.error.issues[0]?.message ?? 'invalid' });
+      deps.logger.warn('agent.event_dropped', {
+        clusterId,
+        jobId: event.jobId,
+        kind: event.kind,
+        reason: checked.error.issues[0]?.message ?? 'invalid',
+      });
       return false;
     }
     await deps.spool.append([event]);
@@ -76,16 +96,47 @@ export function createPushAgent(deps: PushAgentDeps, options: { readonly cluster
       let spooled = 0;
       const { adopted } = await followListing(tracker, state, {
         async submitted(job) {
-          if (await spool({ id: queueEventId(job.jobId, 'submit', job.submitTimeMs), kind: 'submit', jobId: job.jobId, atMs: job.submitTimeMs, observedAtMs: job.observedAtMs, features: job.features })) spooled += 1;
+          if (
+            await spool({
+              id: queueEventId(job.jobId, 'submit', job.submitTimeMs),
+              kind: 'submit',
+              jobId: job.jobId,
+              atMs: job.submitTimeMs,
+              observedAtMs: job.observedAtMs,
+              features: job.features,
+            })
+          )
+            spooled += 1;
         },
         async started(job) {
-          if (await spool({ id: queueEventId(job.jobId, 'start', job.startTimeMs), kind: 'start', jobId: job.jobId, atMs: job.startTimeMs, submittedAtMs: job.submitTimeMs, observedAtMs: job.observedAtMs })) spooled += 1;
+          if (
+            await spool({
+              id: queueEventId(job.jobId, 'start', job.startTimeMs),
+              kind: 'start',
+              jobId: job.jobId,
+              atMs: job.startTimeMs,
+              submittedAtMs: job.submitTimeMs,
+              observedAtMs: job.observedAtMs,
+            })
+          )
+            spooled += 1;
         },
         async left(job) {
-          if (await spool({ id: queueEventId(job.jobId, 'leave', job.leftAtMs), kind: 'leave', jobId: job.jobId, atMs: job.leftAtMs, submittedAtMs: job.submitTimeMs, observedAtMs: job.observedAtMs })) spooled += 1;
+          if (
+            await spool({
+              id: queueEventId(job.jobId, 'leave', job.leftAtMs),
+              kind: 'leave',
+              jobId: job.jobId,
+              atMs: job.leftAtMs,
+              submittedAtMs: job.submitTimeMs,
+              observedAtMs: job.observedAtMs,
+            })
+          )
+            spooled += 1;
         },
       });
-      if (spooled > 0 || adopted.length > 0) deps.logger.info('agent.observed', { clusterId, spooled, adopted: adopted.length, pending: deps.spool.size() });
+      if (spooled > 0 || adopted.length > 0)
+        deps.logger.info('agent.observed', { clusterId, spooled, adopted: adopted.length, pending: deps.spool.size() });
       return { spooled, adopted: adopted.length };
     },
 
@@ -98,7 +149,8 @@ export function createPushAgent(deps: PushAgentDeps, options: { readonly cluster
         try {
           result = await deps.publisher.publish(clusterId, batch);
         } catch (error) {
-          const code = typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : 'UNKNOWN';
+          const code =
+            typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : 'UNKNOWN';
           const reason = error instanceof Error ? error.message : String(error);
           deps.logger.warn('agent.push_failed', { clusterId, code, error: reason, pending: deps.spool.size() });
           return { status: 'unavailable', acknowledged, quarantined, pending: deps.spool.size(), reason, code };

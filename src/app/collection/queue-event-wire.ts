@@ -14,11 +14,15 @@ export const MAX_QUEUE_EVENTS = 100;
 export const MAX_EVENT_FEATURES = 64;
 
 const JOB_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
-const JobId = z.string().regex(JOB_ID_PATTERN, 'a job id of 1–128 letters, digits, . _ : - (starting with a letter or digit)');
+const JobId = z
+  .string()
+  .regex(JOB_ID_PATTERN, 'a job id of 1–128 letters, digits, . _ : - (starting with a letter or digit)');
 /** Epoch milliseconds, from 1970 to the year 2286. */
 const EpochMs = z.number().int().min(0).max(9_999_999_999_999);
 const EventId = z.string().min(1).max(200);
-const FeatureName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'a feature name (a letter, then letters, digits or _)');
+const FeatureName = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'a feature name (a letter, then letters, digits or _)');
 
 const SubmitEvent = z.strictObject({
   id: EventId,
@@ -26,7 +30,9 @@ const SubmitEvent = z.strictObject({
   job_id: JobId,
   at_ms: EpochMs,
   observed_at_ms: EpochMs,
-  features: z.record(FeatureName, z.number().finite()).refine((features) => Object.keys(features).length <= MAX_EVENT_FEATURES, `at most ${MAX_EVENT_FEATURES} features`),
+  features: z
+    .record(FeatureName, z.number().finite())
+    .refine((features) => Object.keys(features).length <= MAX_EVENT_FEATURES, `at most ${MAX_EVENT_FEATURES} features`),
 });
 
 const EndEvent = (type: 'start' | 'leave') =>
@@ -40,10 +46,13 @@ const EndEvent = (type: 'start' | 'leave') =>
   });
 
 /** One event on the wire (and one line of the agent's spool). */
-export const WireEvent = z.discriminatedUnion('type', [SubmitEvent, EndEvent('start'), EndEvent('leave')]).superRefine((event, context) => {
-  const expected = queueEventId(event.job_id, event.type, event.at_ms);
-  if (event.id !== expected) context.addIssue({ code: 'custom', path: ['id'], message: `must be '${expected}' (job_id:type:at_ms)` });
-});
+export const WireEvent = z
+  .discriminatedUnion('type', [SubmitEvent, EndEvent('start'), EndEvent('leave')])
+  .superRefine((event, context) => {
+    const expected = queueEventId(event.job_id, event.type, event.at_ms);
+    if (event.id !== expected)
+      context.addIssue({ code: 'custom', path: ['id'], message: `must be '${expected}' (job_id:type:at_ms)` });
+  });
 export type WireEvent = z.infer<typeof WireEvent>;
 
 export const QueueEventsBody = z.strictObject({

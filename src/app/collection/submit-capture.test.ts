@@ -31,7 +31,19 @@ const T0_MS = Date.UTC(2025, 0, 1, 10, 0, 0);
 const POLL_MS = 5_000;
 
 function job(overrides: Partial<QueuedJob> & Pick<QueuedJob, 'jobId'>): QueuedJob {
-  return { user: 'u', partition: 'gpu', state: 'pending', submitTimeMs: 0, startTimeMs: null, requestedGpus: 1, requestedCpus: 1, timeLimitSeconds: 600, priority: null, reason: null, ...overrides };
+  return {
+    user: 'u',
+    partition: 'gpu',
+    state: 'pending',
+    submitTimeMs: 0,
+    startTimeMs: null,
+    requestedGpus: 1,
+    requestedCpus: 1,
+    timeLimitSeconds: 600,
+    priority: null,
+    reason: null,
+    ...overrides,
+  };
 }
 
 function listing(observedAtMs: number, jobs: QueuedJob[]): ClusterState {
@@ -39,7 +51,12 @@ function listing(observedAtMs: number, jobs: QueuedJob[]): ClusterState {
 }
 
 async function learningDeps(): Promise<LearningDeps> {
-  const deps = createLearningDeps({ ...memoryLearningStores(), bundles: new MemoryBundleStore(), gate: DEFAULT_GATE_CONFIG, logger: quietLogger });
+  const deps = createLearningDeps({
+    ...memoryLearningStores(),
+    bundles: new MemoryBundleStore(),
+    gate: DEFAULT_GATE_CONFIG,
+    logger: quietLogger,
+  });
   await registerCluster(deps, { clusterId: CLUSTER, prior: PRIOR, platform: 'slurm', nowMs: T0_MS - 60_000 });
   return deps;
 }
@@ -49,9 +66,30 @@ describe('captureTick', () => {
     const deps = await learningDeps();
     const tracker = createCaptureTracker(CLUSTER, T0_MS);
     // Poll 1: three jobs running, one pending, all queued before capture began (adopted).
-    const gone = job({ jobId: '1', state: 'running', submitTimeMs: T0_MS - 60_000, startTimeMs: T0_MS - 50_000, requestedGpus: 2, requestedCpus: 2 });
-    const endedBefore = job({ jobId: '2', state: 'running', submitTimeMs: T0_MS - 60_000, startTimeMs: T0_MS - 40_000, requestedGpus: 1, requestedCpus: 1 });
-    const endedAfter = job({ jobId: '3', state: 'running', submitTimeMs: T0_MS - 60_000, startTimeMs: T0_MS - 30_000, requestedGpus: 1, requestedCpus: 3 });
+    const gone = job({
+      jobId: '1',
+      state: 'running',
+      submitTimeMs: T0_MS - 60_000,
+      startTimeMs: T0_MS - 50_000,
+      requestedGpus: 2,
+      requestedCpus: 2,
+    });
+    const endedBefore = job({
+      jobId: '2',
+      state: 'running',
+      submitTimeMs: T0_MS - 60_000,
+      startTimeMs: T0_MS - 40_000,
+      requestedGpus: 1,
+      requestedCpus: 1,
+    });
+    const endedAfter = job({
+      jobId: '3',
+      state: 'running',
+      submitTimeMs: T0_MS - 60_000,
+      startTimeMs: T0_MS - 30_000,
+      requestedGpus: 1,
+      requestedCpus: 3,
+    });
     const startsLater = job({ jobId: '4', submitTimeMs: T0_MS - 20_000, requestedGpus: 4, requestedCpus: 4 });
     await captureTick(deps, tracker, listing(T0_MS, [gone, endedBefore, endedAfter, startsLater]));
     // Job 9 is submitted 2 s after poll 1; by poll 2 job 1 ended and was purged from the listing,
@@ -69,15 +107,26 @@ describe('captureTick', () => {
     // At T0 + 2 s: running = jobs 1 and 3 (3 GPUs, 5 CPUs); pending ahead = job 4 (4 GPUs).
     expect(result.predicted.map((entry) => entry.jobId)).toEqual(['9']);
     expect(result.predicted[0]?.features).toMatchObject({
-      runningJobs: 2, gpusInUse: 3, processorsInUse: 5, gpuUtilisation: 3 / 8,
-      pendingJobsAhead: 1, pendingGpusAhead: 4, pendingProcessorsAhead: 4,
+      runningJobs: 2,
+      gpusInUse: 3,
+      processorsInUse: 5,
+      gpuUtilisation: 3 / 8,
+      pendingJobsAhead: 1,
+      pendingGpusAhead: 4,
+      pendingProcessorsAhead: 4,
     });
   });
 
   it('captureTick_forgetsRunningJobsOfOlderListings', async () => {
     const deps = await learningDeps();
     const tracker = createCaptureTracker(CLUSTER, T0_MS);
-    const running = job({ jobId: '1', state: 'running', submitTimeMs: T0_MS - 60_000, startTimeMs: T0_MS - 50_000, requestedGpus: 2 });
+    const running = job({
+      jobId: '1',
+      state: 'running',
+      submitTimeMs: T0_MS - 60_000,
+      startTimeMs: T0_MS - 50_000,
+      requestedGpus: 2,
+    });
     await captureTick(deps, tracker, listing(T0_MS, [running]));
     await captureTick(deps, tracker, listing(T0_MS + POLL_MS, []));
     // Submitted after poll 2, when job 1 was already known to be gone.

@@ -66,8 +66,16 @@ export interface CensoredJob {
 }
 
 export interface CaptureTickResult {
-  readonly predicted: readonly { readonly jobId: string; readonly probability: number; readonly features: Readonly<Record<string, number | string>> }[];
-  readonly outcomes: readonly { readonly jobId: string; readonly waitSeconds: number; readonly status: 'recorded' | 'duplicate' }[];
+  readonly predicted: readonly {
+    readonly jobId: string;
+    readonly probability: number;
+    readonly features: Readonly<Record<string, number | string>>;
+  }[];
+  readonly outcomes: readonly {
+    readonly jobId: string;
+    readonly waitSeconds: number;
+    readonly status: 'recorded' | 'duplicate';
+  }[];
   readonly censored: readonly CensoredJob[];
   readonly adopted: readonly string[];
 }
@@ -78,8 +86,17 @@ export interface CaptureTickResult {
  * listing (they ended between the polls; whether before or after the submit instant is unknown,
  * so they count as running when they had started by then).
  */
-export function submitInstantFeatures(state: ClusterState, job: QueuedJob, departedRunning: readonly QueuedJob[] = []): Record<string, number> {
-  return liveQueueFeatures({ jobs: [...state.jobs, ...departedRunning], totalGpus: state.totalGpus, atMs: job.submitTimeMs, subject: { kind: 'queued', jobId: job.jobId } });
+export function submitInstantFeatures(
+  state: ClusterState,
+  job: QueuedJob,
+  departedRunning: readonly QueuedJob[] = [],
+): Record<string, number> {
+  return liveQueueFeatures({
+    jobs: [...state.jobs, ...departedRunning],
+    totalGpus: state.totalGpus,
+    atMs: job.submitTimeMs,
+    subject: { kind: 'queued', jobId: job.jobId },
+  });
 }
 
 /** A job seen for the first time with a submit time after the previous listing was requested. */
@@ -131,10 +148,16 @@ export interface TransitionHandler {
  * before a restart gets its outcome). The tracker is advanced past the listing only when every
  * handler call succeeded.
  */
-export async function followListing(tracker: CaptureTracker, state: ClusterState, handler: TransitionHandler): Promise<{ readonly adopted: readonly string[] }> {
+export async function followListing(
+  tracker: CaptureTracker,
+  state: ClusterState,
+  handler: TransitionHandler,
+): Promise<{ readonly adopted: readonly string[] }> {
   const adopted: string[] = [];
   const listed = new Set<string>();
-  const ordered = [...state.jobs].sort((left, right) => left.submitTimeMs - right.submitTimeMs || compareJobIds(left.jobId, right.jobId));
+  const ordered = [...state.jobs].sort(
+    (left, right) => left.submitTimeMs - right.submitTimeMs || compareJobIds(left.jobId, right.jobId),
+  );
   const listedNow = new Set(state.jobs.map((job) => job.jobId));
   const departedRunning = tracker.previousRunning.filter((job) => !listedNow.has(job.jobId));
 
@@ -144,7 +167,12 @@ export async function followListing(tracker: CaptureTracker, state: ClusterState
     if (tracked === undefined) {
       const newSince = Math.floor(tracker.lastObservedAtMs / SUBMIT_TIME_RESOLUTION_MS) * SUBMIT_TIME_RESOLUTION_MS;
       if (job.submitTimeMs >= newSince) {
-        await handler.submitted({ jobId: job.jobId, submitTimeMs: job.submitTimeMs, features: submitInstantFeatures(state, job, departedRunning), observedAtMs: state.observedAtMs });
+        await handler.submitted({
+          jobId: job.jobId,
+          submitTimeMs: job.submitTimeMs,
+          features: submitInstantFeatures(state, job, departedRunning),
+          observedAtMs: state.observedAtMs,
+        });
         tracked = { submitTimeMs: job.submitTimeMs, predicted: true, resolved: false, lastSeenMs: state.observedAtMs };
       } else {
         adopted.push(job.jobId);
@@ -158,12 +186,24 @@ export async function followListing(tracker: CaptureTracker, state: ClusterState
 
     if (job.startTimeMs !== null) {
       const waitSeconds = Math.max(0, (job.startTimeMs - job.submitTimeMs) / MS_PER_SECOND);
-      await handler.started({ jobId: job.jobId, submitTimeMs: job.submitTimeMs, startTimeMs: job.startTimeMs, waitSeconds, observedAtMs: state.observedAtMs });
+      await handler.started({
+        jobId: job.jobId,
+        submitTimeMs: job.submitTimeMs,
+        startTimeMs: job.startTimeMs,
+        waitSeconds,
+        observedAtMs: state.observedAtMs,
+      });
       tracked.resolved = true;
     } else if (job.state !== 'pending' && job.state !== 'running') {
       // It left the queue at its end time (when known), not when we noticed.
       const leftAtMs = job.endTimeMs ?? previouslySeenMs;
-      await handler.left({ jobId: job.jobId, submitTimeMs: job.submitTimeMs, leftAtMs, waitedAtLeastSeconds: Math.max(0, (leftAtMs - job.submitTimeMs) / MS_PER_SECOND), observedAtMs: state.observedAtMs });
+      await handler.left({
+        jobId: job.jobId,
+        submitTimeMs: job.submitTimeMs,
+        leftAtMs,
+        waitedAtLeastSeconds: Math.max(0, (leftAtMs - job.submitTimeMs) / MS_PER_SECOND),
+        observedAtMs: state.observedAtMs,
+      });
       tracked.resolved = true;
     }
   }
@@ -172,7 +212,13 @@ export async function followListing(tracker: CaptureTracker, state: ClusterState
     if (listed.has(jobId)) continue;
     // Gone from the listing: a pending job withdrawn between polls is censored at its last sighting.
     if (!tracked.resolved) {
-      await handler.left({ jobId, submitTimeMs: tracked.submitTimeMs, leftAtMs: tracked.lastSeenMs, waitedAtLeastSeconds: Math.max(0, (tracked.lastSeenMs - tracked.submitTimeMs) / MS_PER_SECOND), observedAtMs: state.observedAtMs });
+      await handler.left({
+        jobId,
+        submitTimeMs: tracked.submitTimeMs,
+        leftAtMs: tracked.lastSeenMs,
+        waitedAtLeastSeconds: Math.max(0, (tracked.lastSeenMs - tracked.submitTimeMs) / MS_PER_SECOND),
+        observedAtMs: state.observedAtMs,
+      });
     }
     tracker.jobs.delete(jobId);
   }
@@ -187,7 +233,11 @@ export async function followListing(tracker: CaptureTracker, state: ClusterState
  * UnknownClusterError for an unregistered cluster, storage failures); the tracker is only advanced
  * past a listing that was fully processed, so the next poll retries what failed.
  */
-export async function captureTick(deps: LearningDeps, tracker: CaptureTracker, state: ClusterState): Promise<CaptureTickResult> {
+export async function captureTick(
+  deps: LearningDeps,
+  tracker: CaptureTracker,
+  state: ClusterState,
+): Promise<CaptureTickResult> {
   const predicted: CaptureTickResult['predicted'][number][] = [];
   const outcomes: CaptureTickResult['outcomes'][number][] = [];
   const censored: CaptureTickResult['censored'][number][] = [];
@@ -204,7 +254,12 @@ export async function captureTick(deps: LearningDeps, tracker: CaptureTracker, s
       censored.push(await censorDeparture(deps, tracker.clusterId, job));
     },
   });
-  for (const entry of predicted) deps.logger.info('capture.predicted', { clusterId: tracker.clusterId, jobId: entry.jobId, probability: entry.probability });
+  for (const entry of predicted)
+    deps.logger.info('capture.predicted', {
+      clusterId: tracker.clusterId,
+      jobId: entry.jobId,
+      probability: entry.probability,
+    });
   for (const entry of outcomes) deps.logger.info('capture.outcome', { clusterId: tracker.clusterId, ...entry });
   for (const entry of censored) deps.logger.info('capture.censored', { clusterId: tracker.clusterId, ...entry });
   return { predicted, outcomes, censored, adopted };
@@ -215,12 +270,20 @@ export async function captureTick(deps: LearningDeps, tracker: CaptureTracker, s
  * The issued probability, or null when the job already had one (predicted before a restart, or a
  * repeated delivery: the stored prediction stands, one conditional write per job).
  */
-export async function predictSubmission(deps: LearningDeps, clusterId: string, job: Pick<SubmittedJob, 'jobId' | 'features' | 'observedAtMs'>): Promise<number | null> {
+export async function predictSubmission(
+  deps: LearningDeps,
+  clusterId: string,
+  job: Pick<SubmittedJob, 'jobId' | 'features' | 'observedAtMs'>,
+): Promise<number | null> {
   return predictOnce(deps, clusterId, job.jobId, { ...job.features }, job.observedAtMs);
 }
 
 /** Records a start as its outcome: `recorded`, `duplicate` (already recorded), or null when nobody predicted the job. */
-export async function recordStart(deps: LearningDeps, clusterId: string, job: Pick<StartedJob, 'jobId' | 'waitSeconds' | 'observedAtMs'>): Promise<'recorded' | 'duplicate' | null> {
+export async function recordStart(
+  deps: LearningDeps,
+  clusterId: string,
+  job: Pick<StartedJob, 'jobId' | 'waitSeconds' | 'observedAtMs'>,
+): Promise<'recorded' | 'duplicate' | null> {
   return recordOnce(deps, clusterId, job.jobId, job.waitSeconds, job.observedAtMs);
 }
 
@@ -228,11 +291,21 @@ export async function recordStart(deps: LearningDeps, clusterId: string, job: Pi
  * Censors a departure: never a short wait; recorded as a long wait when it had already waited
  * beyond the cluster's long-wait threshold (a repeated delivery finds it recorded: `duplicate`).
  */
-export async function censorDeparture(deps: LearningDeps, clusterId: string, job: Pick<LeftJob, 'jobId' | 'waitedAtLeastSeconds' | 'observedAtMs'>): Promise<CensoredJob> {
+export async function censorDeparture(
+  deps: LearningDeps,
+  clusterId: string,
+  job: Pick<LeftJob, 'jobId' | 'waitedAtLeastSeconds' | 'observedAtMs'>,
+): Promise<CensoredJob> {
   return censor(deps, clusterId, job.jobId, job.waitedAtLeastSeconds, job.observedAtMs);
 }
 
-async function predictOnce(deps: LearningDeps, clusterId: string, jobId: string, features: Record<string, number>, nowMs: number): Promise<number | null> {
+async function predictOnce(
+  deps: LearningDeps,
+  clusterId: string,
+  jobId: string,
+  features: Record<string, number>,
+  nowMs: number,
+): Promise<number | null> {
   try {
     const result = await predictJob(deps, { clusterId, jobId, features, nowMs });
     return result.prediction.probability;
@@ -243,7 +316,13 @@ async function predictOnce(deps: LearningDeps, clusterId: string, jobId: string,
   }
 }
 
-async function recordOnce(deps: LearningDeps, clusterId: string, jobId: string, waitSeconds: number, nowMs: number): Promise<'recorded' | 'duplicate' | null> {
+async function recordOnce(
+  deps: LearningDeps,
+  clusterId: string,
+  jobId: string,
+  waitSeconds: number,
+  nowMs: number,
+): Promise<'recorded' | 'duplicate' | null> {
   try {
     const response = await recordJobOutcome(deps, { clusterId, jobId, waitSeconds, nowMs });
     return response.result.status;
@@ -254,13 +333,24 @@ async function recordOnce(deps: LearningDeps, clusterId: string, jobId: string, 
   }
 }
 
-async function censor(deps: LearningDeps, clusterId: string, jobId: string, waitedAtLeastSeconds: number, nowMs: number): Promise<CensoredJob> {
+async function censor(
+  deps: LearningDeps,
+  clusterId: string,
+  jobId: string,
+  waitedAtLeastSeconds: number,
+  nowMs: number,
+): Promise<CensoredJob> {
   const waited = Math.max(0, waitedAtLeastSeconds);
   const threshold = (await deps.calibration.current(clusterId))?.longWaitThresholdSeconds ?? null;
   // A job that left the queue after waiting past the threshold is a long wait whatever it would have waited.
   if (threshold !== null && waited > threshold) {
     const status = await recordOnce(deps, clusterId, jobId, waited, nowMs);
-    return { jobId, waitedAtLeastSeconds: waited, recordedAsLongWait: status !== null, ...(status === 'duplicate' ? { duplicate: true } : {}) };
+    return {
+      jobId,
+      waitedAtLeastSeconds: waited,
+      recordedAsLongWait: status !== null,
+      ...(status === 'duplicate' ? { duplicate: true } : {}),
+    };
   }
   return { jobId, waitedAtLeastSeconds: waited, recordedAsLongWait: false };
 }

@@ -66,7 +66,12 @@ export function createAgentCoreRoutes(deps: AgentCoreRoutesDeps): Hono {
     if (wasBusy !== running > 0) lastUpdateSeconds = Math.floor(deps.nowMs() / 1000);
   };
 
-  app.get('/ping', (context) => context.json({ status: running > 0 ? PingStatus.healthyBusy : PingStatus.healthy, time_of_last_update: lastUpdateSeconds }));
+  app.get('/ping', (context) =>
+    context.json({
+      status: running > 0 ? PingStatus.healthyBusy : PingStatus.healthy,
+      time_of_last_update: lastUpdateSeconds,
+    }),
+  );
 
   app.post('/invocations', async (context) => {
     setRunning(1);
@@ -80,7 +85,10 @@ export function createAgentCoreRoutes(deps: AgentCoreRoutesDeps): Hono {
         throw new InvalidRequestError('body is not valid JSON');
       }
       const presentedKey = context.req.header(API_KEY_HEADER);
-      const sessionId = sessionIdOf(context.req.header(SESSION_ID_HEADER), caller === Caller.authenticated ? presentedKey : undefined);
+      const sessionId = sessionIdOf(
+        context.req.header(SESSION_ID_HEADER),
+        caller === Caller.authenticated ? presentedKey : undefined,
+      );
       const request = toDecisionRequest(body, {
         nowMs: deps.nowMs(),
         trustComplex: deps.trustAllCallers === true || caller === Caller.authenticated,

@@ -44,7 +44,13 @@ import {
 } from './request-schemas.ts';
 
 /** Routes the dashboard calls; the only ones that answer cross-origin requests (when an origin is configured). */
-export const DASHBOARD_API_PATHS = ['/api/dashboard', '/api/clusters', '/api/clusters/*', '/api/escalations', '/api/budget'] as const;
+export const DASHBOARD_API_PATHS = [
+  '/api/dashboard',
+  '/api/clusters',
+  '/api/clusters/*',
+  '/api/escalations',
+  '/api/budget',
+] as const;
 
 export function createHttpApp(deps: HttpDeps): Hono {
   const app = new Hono();
@@ -58,14 +64,17 @@ export function createHttpApp(deps: HttpDeps): Hono {
     logMappedError(learning.logger, mapped, error, { method: c.req.method, path: c.req.path });
     return c.json(mapped.body, mapped.status);
   });
-  app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `no route for ${c.req.method} ${c.req.path.slice(0, 200)}` } }, 404));
+  app.notFound((c) =>
+    c.json({ error: { code: 'NOT_FOUND', message: `no route for ${c.req.method} ${c.req.path.slice(0, 200)}` } }, 404),
+  );
 
   const maxSize = settings.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   app.use(
     '*',
     bodyLimit({
       maxSize,
-      onError: (c) => c.json({ error: { code: 'PAYLOAD_TOO_LARGE', message: `request body over ${maxSize} bytes` } }, 413),
+      onError: (c) =>
+        c.json({ error: { code: 'PAYLOAD_TOO_LARGE', message: `request body over ${maxSize} bytes` } }, 413),
     }),
   );
   if (settings.corsOrigin !== undefined) {
@@ -90,7 +99,10 @@ export function createHttpApp(deps: HttpDeps): Hono {
 
   const clusterOf = (requested: string | undefined, path: string): string => {
     const clusterId = requested ?? settings.defaultClusterId;
-    if (clusterId === undefined) throw new InvalidRequestError(`${path} is required (no default cluster is configured)`, [{ path, message: 'required' }]);
+    if (clusterId === undefined)
+      throw new InvalidRequestError(`${path} is required (no default cluster is configured)`, [
+        { path, message: 'required' },
+      ]);
     return clusterId;
   };
 
@@ -98,7 +110,12 @@ export function createHttpApp(deps: HttpDeps): Hono {
   app.post('/api/predict/wait', async (c) => {
     const body = await jsonBody(c, PredictWaitBody);
     const { start_by: startBy, within_seconds: withinSeconds, ...job } = body;
-    const horizon = startBy !== undefined ? { startByMs: Date.parse(startBy), field: 'body.start_by' } : withinSeconds !== undefined ? { withinSeconds } : undefined;
+    const horizon =
+      startBy !== undefined
+        ? { startByMs: Date.parse(startBy), field: 'body.start_by' }
+        : withinSeconds !== undefined
+          ? { withinSeconds }
+          : undefined;
     const prediction = await predictWait(deps, {
       clusterId: clusterOf(body.cluster_id, 'body.cluster_id'),
       jobId: body.job_id,
@@ -118,20 +135,30 @@ export function createHttpApp(deps: HttpDeps): Hono {
     }));
     const duplicate = firstDuplicateJobId(requests);
     if (duplicate !== undefined) {
-      throw new InvalidRequestError(`job_id '${duplicate.jobId}' appears twice in the batch`, [{ path: `body.jobs.${duplicate.index}.job_id`, message: 'duplicate in batch' }]);
+      throw new InvalidRequestError(`job_id '${duplicate.jobId}' appears twice in the batch`, [
+        { path: `body.jobs.${duplicate.index}.job_id`, message: 'duplicate in batch' },
+      ]);
     }
     const predictions = [];
     // In order, one at a time: each stored prediction is a conditional write, and a batch of 100
     // must not open 100 concurrent connections to the table from one Lambda.
     for (const request of requests) predictions.push(await predictWait(deps, request));
-    return c.json({ predictions, count: predictions.length, latency_us: Math.round((clock.monotonicMs() - startedMs) * 1000) });
+    return c.json({
+      predictions,
+      count: predictions.length,
+      latency_us: Math.round((clock.monotonicMs() - startedMs) * 1000),
+    });
   });
 
   app.get('/api/cluster/summary', async (c) => {
     const clusterId = clusterOf(queryOf(c, ClusterQuery).cluster_id, 'query.cluster_id');
     const calibration = await requireCalibration(deps, clusterId);
     const state = await deps.observer.observe(clusterId);
-    return c.json({ cluster_id: clusterId, ...queueSummary(state), calibration: calibrationSummary(calibration, learning.gate) });
+    return c.json({
+      cluster_id: clusterId,
+      ...queueSummary(state),
+      calibration: calibrationSummary(calibration, learning.gate),
+    });
   });
 
   app.get('/api/jobs/queue', async (c) => {
@@ -139,8 +166,15 @@ export function createHttpApp(deps: HttpDeps): Hono {
     const clusterId = clusterOf(query.cluster_id, 'query.cluster_id');
     await requireCalibration(deps, clusterId);
     const state = await deps.observer.observe(clusterId);
-    const jobs = state.jobs.filter((job) => query.state === 'all' ? job.state === 'pending' || job.state === 'running' : job.state === query.state);
-    return c.json({ cluster_id: clusterId, observed_at_ms: state.observedAtMs, total: jobs.length, jobs: jobs.slice(0, query.limit).map(queuedJobView) });
+    const jobs = state.jobs.filter((job) =>
+      query.state === 'all' ? job.state === 'pending' || job.state === 'running' : job.state === query.state,
+    );
+    return c.json({
+      cluster_id: clusterId,
+      observed_at_ms: state.observedAtMs,
+      total: jobs.length,
+      jobs: jobs.slice(0, query.limit).map(queuedJobView),
+    });
   });
 
   // A submitted job: its request and state from the scheduler (or the prediction log), its
@@ -167,14 +201,19 @@ export function createHttpApp(deps: HttpDeps): Hono {
     queryOf(c, NoQuery);
     const ids = await learning.registry.list();
     const records = await Promise.all(ids.map((id) => learning.calibration.current(id)));
-    const clusters = records.flatMap((record) => (record === undefined ? [] : [calibrationSummary(record, learning.gate)]));
+    const clusters = records.flatMap((record) =>
+      record === undefined ? [] : [calibrationSummary(record, learning.gate)],
+    );
     return c.json({ clusters });
   });
 
   app.get('/api/clusters/:id/calibration', async (c) => {
     const { id } = validate(ClusterPath, c.req.param(), 'path');
     const calibration = await requireCalibration(deps, id);
-    return c.json({ ...calibrationDetail(calibration, learning.gate), reliability: await reliabilityOfWindow(learning, calibration) });
+    return c.json({
+      ...calibrationDetail(calibration, learning.gate),
+      reliability: await reliabilityOfWindow(learning, calibration),
+    });
   });
 
   // ── Outcomes ────────────────────────────────────────────────────────────────────────────────
@@ -191,7 +230,12 @@ export function createHttpApp(deps: HttpDeps): Hono {
         );
       }
     }
-    const response = await recordJobOutcome(learning, { clusterId: body.cluster_id, jobId: body.job_id, waitSeconds: body.wait_seconds, nowMs: clock.nowMs() });
+    const response = await recordJobOutcome(learning, {
+      clusterId: body.cluster_id,
+      jobId: body.job_id,
+      waitSeconds: body.wait_seconds,
+      nowMs: clock.nowMs(),
+    });
     const { result, fold, calibration } = response;
     return c.json(
       {
@@ -215,9 +259,21 @@ export function createHttpApp(deps: HttpDeps): Hono {
     const { id } = validate(ClusterPath, c.req.param(), 'path');
     const body = await jsonBody(c, QueueEventsBody);
     // An event repeated within a batch is applied twice, which is idempotent like any replay.
-    const results = await ingestQueueEvents(learning, { clusterId: id, events: queueEventsOf(body), nowMs: clock.nowMs() });
+    const results = await ingestQueueEvents(learning, {
+      clusterId: id,
+      events: queueEventsOf(body),
+      nowMs: clock.nowMs(),
+    });
     // Every event listed is acknowledged: the agent may drop it from its spool.
-    return c.json({ cluster_id: id, acknowledged: results.map((result) => ({ id: result.id, job_id: result.jobId, type: result.kind, status: result.status })) });
+    return c.json({
+      cluster_id: id,
+      acknowledged: results.map((result) => ({
+        id: result.id,
+        job_id: result.jobId,
+        type: result.kind,
+        status: result.status,
+      })),
+    });
   });
 
   // ── Escalations ─────────────────────────────────────────────────────────────────────────────
@@ -243,7 +299,16 @@ export function createHttpApp(deps: HttpDeps): Hono {
       nowMs: clock.nowMs(),
     });
     if (outcome.status === 'already_decided') {
-      return c.json({ error: { code: 'CONFLICT', message: `escalation '${body.escalation_id}' was already ${outcome.escalation.status}` }, escalation: escalationView(outcome.escalation) }, 409);
+      return c.json(
+        {
+          error: {
+            code: 'CONFLICT',
+            message: `escalation '${body.escalation_id}' was already ${outcome.escalation.status}`,
+          },
+          escalation: escalationView(outcome.escalation),
+        },
+        409,
+      );
     }
     return c.json({ escalation: escalationView(outcome.escalation) });
   });
@@ -259,7 +324,9 @@ async function requireCalibration(deps: HttpDeps, clusterId: string) {
   return calibration;
 }
 
-function firstDuplicateJobId(requests: readonly { readonly jobId: string | undefined }[]): { jobId: string; index: number } | undefined {
+function firstDuplicateJobId(
+  requests: readonly { readonly jobId: string | undefined }[],
+): { jobId: string; index: number } | undefined {
   const seen = new Set<string>();
   for (const [index, request] of requests.entries()) {
     if (request.jobId === undefined) continue;
@@ -268,4 +335,3 @@ function firstDuplicateJobId(requests: readonly { readonly jobId: string | undef
   }
   return undefined;
 }
-

@@ -56,7 +56,10 @@ export function calibrationDetail(record: CalibrationRecord, gate?: GateConfig):
   const evidence = record.evidence;
   return {
     ...calibrationSummary(record, gate),
-    ece_interval: evidence === null ? null : { lower: evidence.lower, upper: evidence.upper, level: evidence.level, beyond_noise_lower: true },
+    ece_interval:
+      evidence === null
+        ? null
+        : { lower: evidence.lower, upper: evidence.upper, level: evidence.level, beyond_noise_lower: true },
     long_waits_in_evidence: evidence?.longWaits ?? null,
     evidence_since_ms: record.evidenceSinceMs,
     reasons: record.reasons,
@@ -66,10 +69,18 @@ export function calibrationDetail(record: CalibrationRecord, gate?: GateConfig):
     calibrator_adaptations: record.counters.adaptations,
     calibrator_resets: record.counters.resets,
     autonomy_withdrawals: record.counters.withdrawals,
-    last_drift_alarm: record.lastDriftAlarm === null ? null : { direction: record.lastDriftAlarm.direction, at_ms: record.lastDriftAlarm.atMs },
+    last_drift_alarm:
+      record.lastDriftAlarm === null
+        ? null
+        : { direction: record.lastDriftAlarm.direction, at_ms: record.lastDriftAlarm.atMs },
     retrains: record.retrains,
     retrain_due: record.retrainDue,
-    feature_shifts: record.featureShifts.map((shift) => ({ feature: shift.feature, psi: shift.psi, noise_psi: shift.noisePsi, significant: shift.significant })),
+    feature_shifts: record.featureShifts.map((shift) => ({
+      feature: shift.feature,
+      psi: shift.psi,
+      noise_psi: shift.noisePsi,
+      significant: shift.significant,
+    })),
   };
 }
 
@@ -85,8 +96,16 @@ export interface ReliabilityView {
   /** Outcomes in the window the curve was computed on. */
   readonly window_outcomes: number;
   readonly bins: number;
-  readonly equal_mass: { readonly ece: number; readonly mce: number; readonly curve: readonly ReliabilityBinView[] } | null;
-  readonly equal_width: { readonly ece: number; readonly mce: number; readonly curve: readonly ReliabilityBinView[] } | null;
+  readonly equal_mass: {
+    readonly ece: number;
+    readonly mce: number;
+    readonly curve: readonly ReliabilityBinView[];
+  } | null;
+  readonly equal_width: {
+    readonly ece: number;
+    readonly mce: number;
+    readonly curve: readonly ReliabilityBinView[];
+  } | null;
 }
 
 function binView(bin: ReliabilityBin): ReliabilityBinView {
@@ -104,13 +123,22 @@ function binView(bin: ReliabilityBin): ReliabilityBinView {
  * forecasts as issued since the last drift response, at most the gate's evidence window. An empty
  * window gives null curves. O(n log n) in the window size.
  */
-export async function reliabilityOfWindow(learning: Pick<LearningDeps, 'learning'>, calibration: CalibrationRecord): Promise<ReliabilityView> {
+export async function reliabilityOfWindow(
+  learning: Pick<LearningDeps, 'learning'>,
+  calibration: CalibrationRecord,
+): Promise<ReliabilityView> {
   const record = await learning.learning.load(calibration.clusterId);
   const evidence = record?.state.evidence;
-  if (evidence === undefined || evidence.probabilities.length === 0) return { window_outcomes: 0, bins: ECE_BINS, equal_mass: null, equal_width: null };
+  if (evidence === undefined || evidence.probabilities.length === 0)
+    return { window_outcomes: 0, bins: ECE_BINS, equal_mass: null, equal_width: null };
   const curve = (binning: Binning) => {
     const result = calibrationError(evidence.probabilities, evidence.labels, { bins: ECE_BINS, binning });
     return { ece: result.ece, mce: result.mce, curve: result.bins.map(binView) };
   };
-  return { window_outcomes: evidence.probabilities.length, bins: ECE_BINS, equal_mass: curve(Binning.equalMass), equal_width: curve(Binning.equalWidth) };
+  return {
+    window_outcomes: evidence.probabilities.length,
+    bins: ECE_BINS,
+    equal_mass: curve(Binning.equalMass),
+    equal_width: curve(Binning.equalWidth),
+  };
 }

@@ -70,6 +70,11 @@ export function escalationView(escalation: Escalation): Record<string, unknown> 
     decided_by: escalation.decidedBy,
     decided_at_ms: escalation.decidedAtMs,
     result: escalation.result,
-    history: escalation.history.map((entry) => ({ at_ms: entry.atMs, by: entry.by, status: entry.status, note: entry.note })),
+    history: escalation.history.map((entry) => ({
+      at_ms: entry.atMs,
+      by: entry.by,
+      status: entry.status,
+      note: entry.note,
+    })),
   };
 }

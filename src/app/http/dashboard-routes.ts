@@ -21,7 +21,14 @@ import type { CalibrationHistoryStore } from '../ports/calibration-history-store
 import type { EscalationStore } from '../ports/escalation-store.ts';
 import type { Logger } from '../ports/logger.ts';
 import { createDashboardSnapshot } from './dashboard-snapshot.ts';
-import { budgetView, historyPointView, predictionView, psiView, requireCalibration, type PsiReference } from './dashboard-views.ts';
+import {
+  budgetView,
+  historyPointView,
+  predictionView,
+  psiView,
+  requireCalibration,
+  type PsiReference,
+} from './dashboard-views.ts';
 import { queryOf, validate } from './read-request.ts';
 import { ClusterPath } from './request-schemas.ts';
 
@@ -37,7 +44,8 @@ export interface DashboardDeps {
   /** The page and its script and stylesheet; without them only the JSON routes are served. */
   readonly assets?: DashboardAssets;
   /** With `bundles` and `cache`, PSI uses the active bundle's stored training reference when it has one. */
-  readonly learning: Pick<LearningDeps, 'calibration' | 'predictions' | 'registry' | 'learning' | 'gate'> & Partial<Pick<LearningDeps, 'bundles' | 'cache'>>;
+  readonly learning: Pick<LearningDeps, 'calibration' | 'predictions' | 'registry' | 'learning' | 'gate'> &
+    Partial<Pick<LearningDeps, 'bundles' | 'cache'>>;
   readonly history?: CalibrationHistoryStore;
   readonly ledger?: BudgetLedger;
   /** The escalation lists of `GET /api/dashboard` (null there without it). */
@@ -124,7 +132,14 @@ export function createDashboardRoutes(deps: DashboardDeps): Hono {
   const snapshot = createDashboardSnapshot(deps);
   app.get(
     '/api/dashboard',
-    etag({ retainedHeaders: [...RETAINED_304_HEADERS, 'access-control-allow-origin', 'access-control-allow-credentials', 'access-control-expose-headers'] }),
+    etag({
+      retainedHeaders: [
+        ...RETAINED_304_HEADERS,
+        'access-control-allow-origin',
+        'access-control-allow-credentials',
+        'access-control-expose-headers',
+      ],
+    }),
     async (c) => {
       queryOf(c, NoQuery);
       const body = await snapshot();

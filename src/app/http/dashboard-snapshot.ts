@@ -17,7 +17,12 @@
  * the calibration shown next to it), and PSI (200 recent predictions) when a newer prediction
  * arrived or the calibration changed.
  */
-import { calibrationDetail, calibrationSummary, reliabilityOfWindow, type ReliabilityView } from './calibration-view.ts';
+import {
+  calibrationDetail,
+  calibrationSummary,
+  reliabilityOfWindow,
+  type ReliabilityView,
+} from './calibration-view.ts';
 import { escalationView } from './cluster-views.ts';
 import { budgetView, historyPointView, predictionView, psiView, type PsiReference } from './dashboard-views.ts';
 import type { LearningDeps } from '../learning/learning-deps.ts';
@@ -36,7 +41,8 @@ export const DASHBOARD_LIMITS = Object.freeze({
 });
 
 export interface DashboardSnapshotDeps {
-  readonly learning: Pick<LearningDeps, 'calibration' | 'predictions' | 'registry' | 'learning' | 'gate'> & Partial<Pick<LearningDeps, 'bundles' | 'cache'>>;
+  readonly learning: Pick<LearningDeps, 'calibration' | 'predictions' | 'registry' | 'learning' | 'gate'> &
+    Partial<Pick<LearningDeps, 'bundles' | 'cache'>>;
   readonly history?: CalibrationHistoryStore;
   readonly ledger?: BudgetLedger;
   readonly escalations?: EscalationStore;
@@ -73,7 +79,11 @@ export function createDashboardSnapshot(deps: DashboardSnapshotDeps): () => Prom
     try {
       return await work();
     } catch (error) {
-      deps.logger?.warn('dashboard.part_unavailable', { part, clusterId, error: error instanceof Error ? error.message : String(error) });
+      deps.logger?.warn('dashboard.part_unavailable', {
+        part,
+        clusterId,
+        error: error instanceof Error ? error.message : String(error),
+      });
       return null;
     }
   }
@@ -85,18 +95,31 @@ export function createDashboardSnapshot(deps: DashboardSnapshotDeps): () => Prom
       const newest = await history.list(clusterId, 1);
       const newestAtMs = newest[0]?.atMs;
       if (newestAtMs === undefined) return [];
-      return keptOr('history', clusterId, String(newestAtMs), async () => (await history.list(clusterId, DASHBOARD_LIMITS.historyPoints)).map(historyPointView));
+      return keptOr('history', clusterId, String(newestAtMs), async () =>
+        (await history.list(clusterId, DASHBOARD_LIMITS.historyPoints)).map(historyPointView),
+      );
     });
   }
 
   async function clusterOf(calibration: CalibrationRecord): Promise<Record<string, unknown>> {
     const clusterId = calibration.clusterId;
-    const [history, predictions] = await Promise.all([historyOf(clusterId), learning.predictions.recent(clusterId, { limit: DASHBOARD_LIMITS.predictions })]);
+    const [history, predictions] = await Promise.all([
+      historyOf(clusterId),
+      learning.predictions.recent(clusterId, { limit: DASHBOARD_LIMITS.predictions }),
+    ]);
     const newest = predictions[0];
     const [reliability, psi] = await Promise.all([
-      keptOr<ReliabilityView>('reliability', clusterId, String(calibration.learningVersion), () => reliabilityOfWindow(learning, calibration)),
+      keptOr<ReliabilityView>('reliability', clusterId, String(calibration.learningVersion), () =>
+        reliabilityOfWindow(learning, calibration),
+      ),
       optional('psi', clusterId, () =>
-        keptOr('psi', clusterId, `${calibration.learningVersion}|${newest?.predictedAtMs ?? ''}|${newest?.jobId ?? ''}`, () => psiView(deps, calibration))),
+        keptOr(
+          'psi',
+          clusterId,
+          `${calibration.learningVersion}|${newest?.predictedAtMs ?? ''}|${newest?.jobId ?? ''}`,
+          () => psiView(deps, calibration),
+        ),
+      ),
     ]);
     return {
       cluster_id: clusterId,
@@ -110,7 +133,9 @@ export function createDashboardSnapshot(deps: DashboardSnapshotDeps): () => Prom
 
   return async () => {
     const ids = await learning.registry.list();
-    const calibrations = (await Promise.all(ids.map((id) => learning.calibration.current(id)))).filter((record) => record !== undefined);
+    const calibrations = (await Promise.all(ids.map((id) => learning.calibration.current(id)))).filter(
+      (record) => record !== undefined,
+    );
     const { escalations, ledger } = deps;
     const [clusters, pending, executed, budget] = await Promise.all([
       Promise.all(calibrations.map(clusterOf)),
@@ -121,7 +146,10 @@ export function createDashboardSnapshot(deps: DashboardSnapshotDeps): () => Prom
     return {
       refresh: { min_interval_ms: deps.minRefreshIntervalMs },
       clusters,
-      escalations: pending === undefined || executed === undefined ? null : { pending: pending.map(escalationView), executed: executed.map(escalationView) },
+      escalations:
+        pending === undefined || executed === undefined
+          ? null
+          : { pending: pending.map(escalationView), executed: executed.map(escalationView) },
       budget: budget === undefined ? null : budgetView(budget),
     };
   };

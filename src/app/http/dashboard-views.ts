@@ -35,7 +35,8 @@ export function historyPointView(point: CalibrationHistoryPoint): Record<string,
   return {
     at_ms: point.atMs,
     ece: point.ece,
-    ece_interval: point.eceLower === null || point.eceUpper === null ? null : { lower: point.eceLower, upper: point.eceUpper },
+    ece_interval:
+      point.eceLower === null || point.eceUpper === null ? null : { lower: point.eceLower, upper: point.eceUpper },
     brier: point.brier,
     auroc: point.auroc,
     sample_count: point.sampleCount,
@@ -53,11 +54,26 @@ export function predictionView(prediction: PredictionRecord): Record<string, unk
     job_id: prediction.jobId,
     predicted_at_ms: prediction.predictedAtMs,
     probability: prediction.probability,
-    wait_estimate: prediction.waitEstimate === null ? null : { point_seconds: prediction.waitEstimate.pointSeconds, lower_seconds: prediction.waitEstimate.lowerSeconds, upper_seconds: prediction.waitEstimate.upperSeconds, coverage: prediction.waitEstimate.coverage },
+    wait_estimate:
+      prediction.waitEstimate === null
+        ? null
+        : {
+            point_seconds: prediction.waitEstimate.pointSeconds,
+            lower_seconds: prediction.waitEstimate.lowerSeconds,
+            upper_seconds: prediction.waitEstimate.upperSeconds,
+            coverage: prediction.waitEstimate.coverage,
+          },
     scope: prediction.scope,
     tier: prediction.tier,
     bundle_version: prediction.bundleVersion,
-    outcome: prediction.outcome === undefined ? null : { wait_seconds: prediction.outcome.waitSeconds, long_wait: prediction.outcome.longWait, observed_at_ms: prediction.outcome.observedAtMs },
+    outcome:
+      prediction.outcome === undefined
+        ? null
+        : {
+            wait_seconds: prediction.outcome.waitSeconds,
+            long_wait: prediction.outcome.longWait,
+            observed_at_ms: prediction.outcome.observedAtMs,
+          },
   };
 }
 
@@ -71,7 +87,11 @@ export interface PsiDeps {
 async function storedReference(deps: PsiDeps, calibration: CalibrationRecord): Promise<FeatureReference | null> {
   const { learning } = deps;
   if (learning.bundles === undefined || learning.cache === undefined) return null;
-  const { bundle } = await learning.cache.load(learning.bundles, calibration.clusterId, calibration.activeBundleVersion);
+  const { bundle } = await learning.cache.load(
+    learning.bundles,
+    calibration.clusterId,
+    calibration.activeBundleVersion,
+  );
   return bundle.featureReference ?? null;
 }
 
@@ -85,22 +105,49 @@ export async function psiView(deps: PsiDeps, calibration: CalibrationRecord): Pr
   const stored = await storedReference(deps, calibration);
   const fallback = stored === null ? deps.psiReference?.(clusterId) : undefined;
   if (stored === null && fallback === undefined) {
-    return { cluster_id: clusterId, available: false, reason: 'no training distribution is known for this cluster', reference: null, features: [] };
+    return {
+      cluster_id: clusterId,
+      available: false,
+      reason: 'no training distribution is known for this cluster',
+      reference: null,
+      features: [],
+    };
   }
   const recent = await deps.learning.predictions.recent(clusterId, { limit: PSI_RECENT_JOBS });
   const threshold = deps.learning.gate?.psiShift ?? DEFAULT_GATE_CONFIG.psiShift;
-  const features = stored !== null
-    ? featureShifts(stored, numericFeatureColumns(recent, stored.features.map((bins) => bins.feature)), threshold, PSI_NOISE_LEVEL).flatMap((shift) => {
-        const rows = numericFeatureColumns(recent, [shift.feature])[shift.feature]?.length ?? 0;
-        return rows < PSI_MIN_JOBS ? [] : [{ name: shift.feature, psi: shift.psi, noise_psi: shift.noisePsi, significant: shift.significant, recent_jobs: rows }];
-      })
-    : Object.entries(fallback ?? {}).flatMap(([name, expected]) => {
-        const actual = numericFeatureColumns(recent, [name])[name] ?? new Float64Array(0);
-        if (CALENDAR_FEATURES.has(name) || actual.length < PSI_MIN_JOBS || expected.length === 0) return [];
-        const psi = populationStabilityIndex(expected, actual);
-        const noise = psiNoise(PSI_BINS, actual.length, expected.length, PSI_NOISE_LEVEL);
-        return [{ name, psi, noise_psi: noise, significant: psi > threshold && psi > noise, recent_jobs: actual.length }];
-      });
+  const features =
+    stored !== null
+      ? featureShifts(
+          stored,
+          numericFeatureColumns(
+            recent,
+            stored.features.map((bins) => bins.feature),
+          ),
+          threshold,
+          PSI_NOISE_LEVEL,
+        ).flatMap((shift) => {
+          const rows = numericFeatureColumns(recent, [shift.feature])[shift.feature]?.length ?? 0;
+          return rows < PSI_MIN_JOBS
+            ? []
+            : [
+                {
+                  name: shift.feature,
+                  psi: shift.psi,
+                  noise_psi: shift.noisePsi,
+                  significant: shift.significant,
+                  recent_jobs: rows,
+                },
+              ];
+        })
+      : Object.entries(fallback ?? {}).flatMap(([name, expected]) => {
+          const actual = numericFeatureColumns(recent, [name])[name] ?? new Float64Array(0);
+          if (CALENDAR_FEATURES.has(name) || actual.length < PSI_MIN_JOBS || expected.length === 0) return [];
+          const psi = populationStabilityIndex(expected, actual);
+          const noise = psiNoise(PSI_BINS, actual.length, expected.length, PSI_NOISE_LEVEL);
+          return [
+            { name, psi, noise_psi: noise, significant: psi > threshold && psi > noise, recent_jobs: actual.length },
+          ];
+        });
   return {
     cluster_id: clusterId,
     available: features.length > 0,
@@ -112,7 +159,10 @@ export async function psiView(deps: PsiDeps, calibration: CalibrationRecord): Pr
 }
 
 /** The calibration of a cluster, or UnknownClusterError. */
-export async function requireCalibration(learning: Pick<LearningDeps, 'calibration'>, clusterId: string): Promise<CalibrationRecord> {
+export async function requireCalibration(
+  learning: Pick<LearningDeps, 'calibration'>,
+  clusterId: string,
+): Promise<CalibrationRecord> {
   const calibration = await learning.calibration.current(clusterId);
   if (calibration === undefined) throw new UnknownClusterError(clusterId);
   return calibration;

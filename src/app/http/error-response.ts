@@ -63,7 +63,12 @@ export function mapError(error: unknown): MappedError {
 }
 
 /** Logs server faults (5xx) with the error's name, code and message — never the request payload. */
-export function logMappedError(logger: Logger, mapped: MappedError, error: unknown, fields: Readonly<Record<string, unknown>>): void {
+export function logMappedError(
+  logger: Logger,
+  mapped: MappedError,
+  error: unknown,
+  fields: Readonly<Record<string, unknown>>,
+): void {
   if (mapped.status < 500) return;
   logger.error('http.error', {
     ...fields,

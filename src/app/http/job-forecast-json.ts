@@ -11,7 +11,15 @@ function forecastJson(view: ForecastView | null) {
   if (view === null) return null;
   return {
     probability_long_wait: view.probabilityLongWait,
-    wait: view.wait === null ? null : { estimate_seconds: view.wait.estimateSeconds, lower_seconds: view.wait.lowerSeconds, upper_seconds: view.wait.upperSeconds, coverage: view.wait.coverage },
+    wait:
+      view.wait === null
+        ? null
+        : {
+            estimate_seconds: view.wait.estimateSeconds,
+            lower_seconds: view.wait.lowerSeconds,
+            upper_seconds: view.wait.upperSeconds,
+            coverage: view.wait.coverage,
+          },
     median_seconds: view.medianSeconds,
     expected_start_ms: view.expectedStartMs,
     expected_start: iso(view.expectedStartMs),
@@ -34,8 +42,19 @@ export function jobForecastJson(forecast: JobForecast, withAlternatives: boolean
     submit_time_ms: forecast.submitTimeMs,
     start_time_ms: forecast.startTimeMs,
     pending_seconds: forecast.pendingSeconds,
-    pending_reason: forecast.reason === null ? null : { code: forecast.reason.code, words: forecast.reason.words, who_can_change_it: forecast.reason.actor, known: forecast.reason.known },
-    priority_rank: forecast.priorityRank === null ? null : { position: forecast.priorityRank.position, pending_in_partition: forecast.priorityRank.pendingInPartition },
+    pending_reason:
+      forecast.reason === null
+        ? null
+        : {
+            code: forecast.reason.code,
+            words: forecast.reason.words,
+            who_can_change_it: forecast.reason.actor,
+            known: forecast.reason.known,
+          },
+    priority_rank:
+      forecast.priorityRank === null
+        ? null
+        : { position: forecast.priorityRank.position, pending_in_partition: forecast.priorityRank.pendingInPartition },
     forecast_at_submit: forecastJson(forecast.atSubmit),
     forecast_now: forecastJson(forecast.now),
     scope: forecast.scope,

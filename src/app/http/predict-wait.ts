@@ -27,19 +27,28 @@ export interface PredictWaitRequest {
 function horizonSeconds(horizon: StartHorizon, nowMs: number): number {
   if ('withinSeconds' in horizon) return horizon.withinSeconds;
   if (horizon.startByMs < nowMs) {
-    throw new InvalidRequestError(`${horizon.field} ${new Date(horizon.startByMs).toISOString()} is in the past (now ${new Date(nowMs).toISOString()})`, [{ path: horizon.field, message: 'in the past' }]);
+    throw new InvalidRequestError(
+      `${horizon.field} ${new Date(horizon.startByMs).toISOString()} is in the past (now ${new Date(nowMs).toISOString()})`,
+      [{ path: horizon.field, message: 'in the past' }],
+    );
   }
   return (horizon.startByMs - nowMs) / 1000;
 }
 
 /** Throws what the Observer or the learning loop throw (UnknownClusterError, SourceUnavailableError…). */
-export async function predictWait(deps: Pick<HttpDeps, 'learning' | 'observer' | 'clock'>, request: PredictWaitRequest): Promise<VgacPrediction> {
+export async function predictWait(
+  deps: Pick<HttpDeps, 'learning' | 'observer' | 'clock'>,
+  request: PredictWaitRequest,
+): Promise<VgacPrediction> {
   const startedMs = deps.clock.monotonicMs();
   const nowMs = deps.clock.nowMs();
   // A past start_by is the client's mistake: refuse it before reading anything.
   const withinSeconds = request.horizon === undefined ? undefined : horizonSeconds(request.horizon, nowMs);
   // Ask storage and the Observer together; an unknown cluster is a 404 whatever the Observer says.
-  const [calibration, observed] = await Promise.allSettled([deps.learning.calibration.current(request.clusterId), deps.observer.observe(request.clusterId, request.job)]);
+  const [calibration, observed] = await Promise.allSettled([
+    deps.learning.calibration.current(request.clusterId),
+    deps.observer.observe(request.clusterId, request.job),
+  ]);
   if (calibration.status === 'rejected') throw calibration.reason;
   if (calibration.value === undefined) throw new UnknownClusterError(request.clusterId);
   if (observed.status === 'rejected') throw observed.reason;
@@ -58,5 +67,11 @@ export async function predictWait(deps: Pick<HttpDeps, 'learning' | 'observer' |
   const answer = toVgacPrediction(result, stored, deps.learning.gate, latencyUs);
   if (withinSeconds === undefined) return answer;
   const quantiles = result.waitDistribution.quantilesSeconds;
-  return { ...answer, p_start_within: { seconds: withinSeconds, probability: quantiles === null ? null : cdfAt(quantiles, withinSeconds) } };
+  return {
+    ...answer,
+    p_start_within: {
+      seconds: withinSeconds,
+      probability: quantiles === null ? null : cdfAt(quantiles, withinSeconds),
+    },
+  };
 }

@@ -9,7 +9,11 @@ import { InvalidRequestError, UnsupportedMediaTypeError, type RequestIssue } fro
 type Location = 'body' | 'query' | 'path';
 
 /** Parses `value` with `schema`; throws InvalidRequestError listing every issue under `location`. */
-export function validate<Schema extends z.ZodType>(schema: Schema, value: unknown, location: Location): z.infer<Schema> {
+export function validate<Schema extends z.ZodType>(
+  schema: Schema,
+  value: unknown,
+  location: Location,
+): z.infer<Schema> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issues: RequestIssue[] = parsed.error.issues.map((issue) => ({
@@ -17,7 +21,10 @@ export function validate<Schema extends z.ZodType>(schema: Schema, value: unknow
     message: issue.message,
   }));
   const first = issues[0];
-  throw new InvalidRequestError(first === undefined ? `invalid ${location}` : `invalid ${location}: ${first.path} ${first.message}`, issues);
+  throw new InvalidRequestError(
+    first === undefined ? `invalid ${location}` : `invalid ${location}: ${first.path} ${first.message}`,
+    issues,
+  );
 }
 
 /**

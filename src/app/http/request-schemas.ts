@@ -45,7 +45,9 @@ export const MAX_WITHIN_SECONDS = 1e9;
  * not both. Whether `start_by` is past is judged against the server's clock (predict-wait.ts).
  */
 export const PredictWaitBody = JobSpecBody.extend({
-  start_by: z.iso.datetime({ offset: true, message: 'an ISO 8601 date and time with a zone, e.g. 2025-01-01T17:00:00Z' }).optional(),
+  start_by: z.iso
+    .datetime({ offset: true, message: 'an ISO 8601 date and time with a zone, e.g. 2025-01-01T17:00:00Z' })
+    .optional(),
   within_seconds: z.number().min(0).max(MAX_WITHIN_SECONDS).optional(),
 }).refine((body) => body.start_by === undefined || body.within_seconds === undefined, {
   path: ['within_seconds'],
@@ -112,7 +114,9 @@ export function toJobSpec(body: JobSpecBody): JobSpec {
     ...(body.priority === undefined ? {} : { priority: body.priority }),
     ...(body.namespace === undefined ? {} : { namespace: body.namespace }),
     ...(body.queue === undefined ? {} : { queue: body.queue }),
-    ...(body.estimated_duration_minutes === undefined ? {} : { estimatedDurationMinutes: body.estimated_duration_minutes }),
+    ...(body.estimated_duration_minutes === undefined
+      ? {}
+      : { estimatedDurationMinutes: body.estimated_duration_minutes }),
     ...(body.is_distributed === undefined ? {} : { isDistributed: body.is_distributed }),
     ...(body.gpu_type === undefined ? {} : { gpuType: body.gpu_type }),
     ...(body.job_type === undefined ? {} : { jobType: body.job_type }),

@@ -19,7 +19,11 @@ export interface VgacPrediction {
   readonly job_id: string | null;
   readonly probability_long_wait: number;
   readonly estimated_wait_seconds: number | null;
-  readonly wait_interval: { readonly lower_seconds: number; readonly upper_seconds: number; readonly coverage: number } | null;
+  readonly wait_interval: {
+    readonly lower_seconds: number;
+    readonly upper_seconds: number;
+    readonly coverage: number;
+  } | null;
   /**
    * The job's predictive wait distribution: its quantiles at the levels of
    * WAIT_QUANTILE_LEVELS, ascending; null while the cluster has too few observed waits to issue one.
@@ -39,7 +43,14 @@ export interface VgacPrediction {
   readonly scope: ActionScope;
   readonly tier: Tier | null;
   readonly recommendation: string;
-  readonly calibration: { readonly ece: number | null; readonly ece_upper_bound: number | null; readonly sample_count: number; readonly state: string; readonly bundle_version: number; readonly long_wait_threshold_seconds: number };
+  readonly calibration: {
+    readonly ece: number | null;
+    readonly ece_upper_bound: number | null;
+    readonly sample_count: number;
+    readonly state: string;
+    readonly bundle_version: number;
+    readonly long_wait_threshold_seconds: number;
+  };
   /** Features the cluster's model uses that this request did not give: answered as unknown. */
   readonly unknown_features: readonly string[];
   readonly latency_us: number;
@@ -60,7 +71,9 @@ export interface StartWithin {
 
 /** The quantiles of an issued distribution on the wire: one { level, seconds } per level of WAIT_QUANTILE_LEVELS. */
 export function waitQuantilesOf(quantilesSeconds: readonly number[] | null): WaitQuantile[] | null {
-  return quantilesSeconds === null ? null : WAIT_QUANTILE_LEVELS.map((level, index) => ({ level, seconds: quantilesSeconds[index] as number }));
+  return quantilesSeconds === null
+    ? null
+    : WAIT_QUANTILE_LEVELS.map((level, index) => ({ level, seconds: quantilesSeconds[index] as number }));
 }
 
 /**
@@ -88,15 +101,23 @@ export function recommendation(result: PredictJobResult, gate: GateConfig): stri
   }
   if (decision.scope === ActionScope.escalate) {
     const evidence = calibration.evidence;
-    const ece = evidence === null ? 'not yet measured' : `ECE ${evidence.ece.toFixed(3)}, up to ${evidence.upper.toFixed(3)}`;
+    const ece =
+      evidence === null ? 'not yet measured' : `ECE ${evidence.ece.toFixed(3)}, up to ${evidence.upper.toFixed(3)}`;
     return `This cluster's predictions are not proven reliable right now (${ece}): ask an operator before acting on them.`;
   }
   const tier = decision.requestedTier;
   const advice = tier === null ? 'Expected to start soon.' : TIER_ADVICE[tier];
-  return decision.scope === ActionScope.notify ? `${advice} (Calibration is fair, not excellent: mind the interval.)` : advice;
+  return decision.scope === ActionScope.notify
+    ? `${advice} (Calibration is fair, not excellent: mind the interval.)`
+    : advice;
 }
 
-export function toVgacPrediction(result: PredictJobResult, stored: boolean, gate: GateConfig, latencyUs: number): VgacPrediction {
+export function toVgacPrediction(
+  result: PredictJobResult,
+  stored: boolean,
+  gate: GateConfig,
+  latencyUs: number,
+): VgacPrediction {
   const { prediction, decision, calibration } = result;
   const wait = prediction.waitEstimate;
   return {
@@ -104,10 +125,16 @@ export function toVgacPrediction(result: PredictJobResult, stored: boolean, gate
     job_id: stored ? prediction.jobId : null,
     probability_long_wait: prediction.probability,
     estimated_wait_seconds: wait === null ? null : wait.pointSeconds,
-    wait_interval: wait === null ? null : { lower_seconds: wait.lowerSeconds, upper_seconds: wait.upperSeconds, coverage: wait.coverage },
+    wait_interval:
+      wait === null
+        ? null
+        : { lower_seconds: wait.lowerSeconds, upper_seconds: wait.upperSeconds, coverage: wait.coverage },
     wait_quantiles: waitQuantilesOf(result.waitDistribution.quantilesSeconds),
     wait_category: waitCategory(prediction.probability, gate),
-    confidence: decision.scope === ActionScope.learning || calibration.evidence === null ? 0 : calibrationScore(calibration.evidence.upper, gate),
+    confidence:
+      decision.scope === ActionScope.learning || calibration.evidence === null
+        ? 0
+        : calibrationScore(calibration.evidence.upper, gate),
     is_calibrated: decision.scope === ActionScope.autonomous || decision.scope === ActionScope.notify,
     scope: decision.scope,
     tier: decision.tier,

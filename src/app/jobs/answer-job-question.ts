@@ -43,10 +43,17 @@ async function knowsJob(deps: JobQuestionDeps, clusterId: string, jobId: string)
  * The cluster a job question is about: the one it names, else a registered cluster id it
  * mentions, else the only registered cluster that knows the job, else `fallbackClusterId`.
  */
-async function clusterOf(deps: JobQuestionDeps, question: JobQuestion, text: string, fallbackClusterId: string | undefined): Promise<string | undefined> {
+async function clusterOf(
+  deps: JobQuestionDeps,
+  question: JobQuestion,
+  text: string,
+  fallbackClusterId: string | undefined,
+): Promise<string | undefined> {
   const registered = await deps.registry.list();
   const known = new Set(registered);
-  const named = question.clusterCandidates.find((candidate) => known.has(candidate)) ?? text.split(/[\s?!.,;:'"()]+/).find((word) => known.has(word));
+  const named =
+    question.clusterCandidates.find((candidate) => known.has(candidate)) ??
+    text.split(/[\s?!.,;:'"()]+/).find((word) => known.has(word));
   if (named !== undefined) return named;
   const knowing: string[] = [];
   for (const clusterId of registered) if (await knowsJob(deps, clusterId, question.jobId)) knowing.push(clusterId);
@@ -69,14 +76,29 @@ export async function answerJobQuestion(
   const { jobId } = question;
   if (question.intent === JobQuestionIntent.notify) {
     const userId = slackUserOf(request.askedBy);
-    if (userId === undefined) return { clusterId, text: `Notifications are Slack direct messages: ask me in Slack, e.g. \`/vgac notify me when ${jobId} starts\`.` };
-    if (deps.subscriptions === undefined) return { clusterId, text: 'Notifications are not configured on this deployment.' };
-    const result = await subscribeToJob({ ...deps, subscriptions: deps.subscriptions }, { clusterId, jobId, userId, nowMs: request.nowMs });
-    if (result.status === 'not_pending') return { clusterId, text: `${jobAnswerText(result.forecast)} Nothing to wait for, so no notification is set.` };
+    if (userId === undefined)
+      return {
+        clusterId,
+        text: `Notifications are Slack direct messages: ask me in Slack, e.g. \`/vgac notify me when ${jobId} starts\`.`,
+      };
+    if (deps.subscriptions === undefined)
+      return { clusterId, text: 'Notifications are not configured on this deployment.' };
+    const result = await subscribeToJob(
+      { ...deps, subscriptions: deps.subscriptions },
+      { clusterId, jobId, userId, nowMs: request.nowMs },
+    );
+    if (result.status === 'not_pending')
+      return { clusterId, text: `${jobAnswerText(result.forecast)} Nothing to wait for, so no notification is set.` };
     const told = result.forecast.now ?? result.forecast.atSubmit;
     const forecast = told === null ? '' : ` Forecast: ${forecastPhrase(told)}.`;
-    const lead = result.status === 'created' ? 'OK: I will send you a direct message' : 'You are already subscribed: I will send you a direct message';
-    return { clusterId, text: `${lead} when job ${jobId} on ${clusterId} starts (and once if its forecast doubles or halves).${forecast}` };
+    const lead =
+      result.status === 'created'
+        ? 'OK: I will send you a direct message'
+        : 'You are already subscribed: I will send you a direct message';
+    return {
+      clusterId,
+      text: `${lead} when job ${jobId} on ${clusterId} starts (and once if its forecast doubles or halves).${forecast}`,
+    };
   }
   const alternatives = question.intent === JobQuestionIntent.whatIf || question.intent === JobQuestionIntent.when;
   const forecast = await forecastJob(deps, { clusterId, jobId, nowMs: request.nowMs, alternatives });

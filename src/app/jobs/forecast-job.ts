@@ -14,7 +14,12 @@ import { liveQueueFeatures, type LiveJob, type RequestedResources } from '../../
 import type { ActionScope } from '../../core/gating/gate-config.ts';
 import { pendingReasonText, type PendingReasonText } from '../../core/jobs/pending-reason.ts';
 import type { PriorityRank } from '../../core/jobs/priority-rank.ts';
-import { nearbyAlternatives, rankByExpectedStart, type Alternative, type JobRequestShape } from '../../core/jobs/what-if-alternatives.ts';
+import {
+  nearbyAlternatives,
+  rankByExpectedStart,
+  type Alternative,
+  type JobRequestShape,
+} from '../../core/jobs/what-if-alternatives.ts';
 import { AuthError, JobNotFoundError, SourceUnavailableError, UnknownClusterError } from '../errors.ts';
 import type { LearningDeps } from '../learning/learning-deps.ts';
 import { predictJob } from '../learning/predict-job.ts';
@@ -27,7 +32,10 @@ import { forecastViewOf, type ForecastView } from './forecast-view.ts';
 
 /** What a job forecast reads: the learning loop (calibration, predictions, model), the queue, and the cluster's scheduler when there is one. */
 export interface JobForecastDeps {
-  readonly learning: Pick<LearningDeps, 'calibration' | 'predictions' | 'bundles' | 'cache' | 'gate' | 'policy' | 'settings' | 'logger'>;
+  readonly learning: Pick<
+    LearningDeps,
+    'calibration' | 'predictions' | 'bundles' | 'cache' | 'gate' | 'policy' | 'settings' | 'logger'
+  >;
   readonly observer: ClusterObserver;
   /** The scheduler of a cluster, when one is reachable from here; undefined → the prediction log only. */
   readonly jobLookup: (clusterId: string) => JobLookup | undefined;
@@ -79,12 +87,16 @@ export interface JobForecast {
 const MS_PER_SECOND = 1_000;
 
 /** What the scheduler says, or why it could not be asked. */
-async function lookUp(lookup: JobLookup | undefined, jobId: string): Promise<{ details: JobDetails | undefined; note: string | null }> {
+async function lookUp(
+  lookup: JobLookup | undefined,
+  jobId: string,
+): Promise<{ details: JobDetails | undefined; note: string | null }> {
   if (lookup === undefined) return { details: undefined, note: 'no scheduler is reachable from here for this cluster' };
   try {
     return { details: await lookup.job(jobId), note: null };
   } catch (error) {
-    if (error instanceof SourceUnavailableError || error instanceof AuthError) return { details: undefined, note: `the scheduler did not answer (${error.message})` };
+    if (error instanceof SourceUnavailableError || error instanceof AuthError)
+      return { details: undefined, note: `the scheduler did not answer (${error.message})` };
     throw error;
   }
 }
@@ -99,8 +111,23 @@ async function observed(observer: ClusterObserver, clusterId: string): Promise<C
 }
 
 /** A fresh what-if (stored nowhere, logged nowhere) on `features` at `nowMs`. */
-async function forecastNow(deps: JobForecastDeps, calibration: CalibrationRecord, clusterId: string, jobId: string, features: Record<string, number>, nowMs: number): Promise<ForecastView> {
-  const result = await predictJob(deps.learning, { clusterId, jobId, features, nowMs, store: false, logDecision: false, calibration });
+async function forecastNow(
+  deps: JobForecastDeps,
+  calibration: CalibrationRecord,
+  clusterId: string,
+  jobId: string,
+  features: Record<string, number>,
+  nowMs: number,
+): Promise<ForecastView> {
+  const result = await predictJob(deps.learning, {
+    clusterId,
+    jobId,
+    features,
+    nowMs,
+    store: false,
+    logDecision: false,
+    calibration,
+  });
   return forecastViewOf(result.prediction, nowMs);
 }
 
@@ -114,9 +141,22 @@ function withJob(jobs: readonly QueuedJob[], job: QueuedJob): LiveJob[] {
  * in the option's own partition (another partition's queue is not ahead of it), running ones
  * everywhere (they hold the nodes partitions share).
  */
-function requestFeatures(state: ClusterState, subject: QueuedJob, partition: string, request: RequestedResources, nowMs: number): Record<string, number> {
-  const jobs = state.jobs.filter((job) => job.jobId !== subject.jobId && (job.state !== 'pending' || job.partition === partition));
-  return liveQueueFeatures({ jobs, totalGpus: state.totalGpus, atMs: nowMs, subject: { kind: 'request', request, user: subject.user } });
+function requestFeatures(
+  state: ClusterState,
+  subject: QueuedJob,
+  partition: string,
+  request: RequestedResources,
+  nowMs: number,
+): Record<string, number> {
+  const jobs = state.jobs.filter(
+    (job) => job.jobId !== subject.jobId && (job.state !== 'pending' || job.partition === partition),
+  );
+  return liveQueueFeatures({
+    jobs,
+    totalGpus: state.totalGpus,
+    atMs: nowMs,
+    subject: { kind: 'request', request, user: subject.user },
+  });
 }
 
 /**
@@ -154,21 +194,53 @@ export async function forecastJob(deps: JobForecastDeps, request: JobForecastReq
   if (job !== undefined && job.state === 'pending') {
     const state = await observed(deps.observer, clusterId);
     if (state !== null) {
-      const features = liveQueueFeatures({ jobs: withJob(state.jobs, job), totalGpus: state.totalGpus, atMs: nowMs, subject: { kind: 'queued', jobId } });
+      const features = liveQueueFeatures({
+        jobs: withJob(state.jobs, job),
+        totalGpus: state.totalGpus,
+        atMs: nowMs,
+        subject: { kind: 'queued', jobId },
+      });
       now = await forecastNow(deps, calibration, clusterId, jobId, features, nowMs);
       if (request.alternatives === true && lookup !== undefined) {
-        const shape: JobRequestShape = { partition: job.partition, gpus: job.requestedGpus, timeLimitSeconds: job.timeLimitSeconds, account: details?.account ?? null };
+        const shape: JobRequestShape = {
+          partition: job.partition,
+          gpus: job.requestedGpus,
+          timeLimitSeconds: job.timeLimitSeconds,
+          account: details?.account ?? null,
+        };
         const offers = await lookup.partitions();
-        const resources = (option: JobRequestShape): RequestedResources => ({ processors: job.requestedCpus, gpus: option.gpus, timeSeconds: option.timeLimitSeconds ?? 0 });
-        asIs = await forecastNow(deps, calibration, clusterId, jobId, requestFeatures(state, job, shape.partition, resources(shape), nowMs), nowMs);
+        const resources = (option: JobRequestShape): RequestedResources => ({
+          processors: job.requestedCpus,
+          gpus: option.gpus,
+          timeSeconds: option.timeLimitSeconds ?? 0,
+        });
+        asIs = await forecastNow(
+          deps,
+          calibration,
+          clusterId,
+          jobId,
+          requestFeatures(state, job, shape.partition, resources(shape), nowMs),
+          nowMs,
+        );
         const forecast: ForecastAlternative[] = [];
         for (const alternative of nearbyAlternatives(shape, offers)) {
-          const view = await forecastNow(deps, calibration, clusterId, jobId, requestFeatures(state, job, alternative.partition, resources(alternative), nowMs), nowMs);
+          const view = await forecastNow(
+            deps,
+            calibration,
+            clusterId,
+            jobId,
+            requestFeatures(state, job, alternative.partition, resources(alternative), nowMs),
+            nowMs,
+          );
           forecast.push({ ...alternative, forecast: view });
         }
-        alternatives = rankByExpectedStart(forecast.map((entry) => ({ ...entry, expectedStartMs: entry.forecast.expectedStartMs, probability: entry.forecast.probabilityLongWait }))).map(
-          ({ expectedStartMs: _start, probability: _probability, ...entry }) => entry,
-        );
+        alternatives = rankByExpectedStart(
+          forecast.map((entry) => ({
+            ...entry,
+            expectedStartMs: entry.forecast.expectedStartMs,
+            probability: entry.forecast.probabilityLongWait,
+          })),
+        ).map(({ expectedStartMs: _start, probability: _probability, ...entry }) => entry);
       }
     }
   }
@@ -183,7 +255,11 @@ export async function forecastJob(deps: JobForecastDeps, request: JobForecastReq
     requestedGpus: job?.requestedGpus ?? numberFeature(stored?.features.requestedGpus),
     timeLimitSeconds: job?.timeLimitSeconds ?? numberFeature(stored?.features.requestedTimeSeconds),
     submitTimeMs,
-    startTimeMs: startTimeMs ?? (stored?.outcome === undefined || submitTimeMs === null ? null : submitTimeMs + Math.round(stored.outcome.waitSeconds * MS_PER_SECOND)),
+    startTimeMs:
+      startTimeMs ??
+      (stored?.outcome === undefined || submitTimeMs === null
+        ? null
+        : submitTimeMs + Math.round(stored.outcome.waitSeconds * MS_PER_SECOND)),
     pendingSeconds,
     reason: job?.state === 'pending' ? pendingReasonText(job.reason) : null,
     // A place in the queue only means something while the job is in it.

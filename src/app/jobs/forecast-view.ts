@@ -12,7 +12,12 @@ export interface ForecastView {
   /** Calibrated P(long wait), in [0, 1]. */
   readonly probabilityLongWait: number;
   /** The wait estimate from `fromMs` (seconds) with its interval; null when the cluster gives none. */
-  readonly wait: { readonly estimateSeconds: number; readonly lowerSeconds: number; readonly upperSeconds: number; readonly coverage: number } | null;
+  readonly wait: {
+    readonly estimateSeconds: number;
+    readonly lowerSeconds: number;
+    readonly upperSeconds: number;
+    readonly coverage: number;
+  } | null;
   /** The median of the issued wait distribution (seconds from `fromMs`); null when none was issued. */
   readonly medianSeconds: number | null;
   /** `fromMs` + the estimate (epoch ms); null without an estimate. */
@@ -29,7 +34,15 @@ export function forecastViewOf(prediction: PredictionRecord, fromMs: number): Fo
   const estimate = prediction.waitEstimate;
   return {
     probabilityLongWait: prediction.probability,
-    wait: estimate === null ? null : { estimateSeconds: estimate.pointSeconds, lowerSeconds: estimate.lowerSeconds, upperSeconds: estimate.upperSeconds, coverage: estimate.coverage },
+    wait:
+      estimate === null
+        ? null
+        : {
+            estimateSeconds: estimate.pointSeconds,
+            lowerSeconds: estimate.lowerSeconds,
+            upperSeconds: estimate.upperSeconds,
+            coverage: estimate.coverage,
+          },
     medianSeconds: prediction.waitDistribution?.quantilesSeconds?.[MEDIAN_INDEX] ?? null,
     expectedStartMs: estimate === null ? null : fromMs + Math.round(estimate.pointSeconds * 1000),
     scope: prediction.scope,

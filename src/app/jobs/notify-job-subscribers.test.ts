@@ -16,7 +16,19 @@ const T0 = Date.UTC(2026, 5, 1, 12, 0, 0);
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 function job(overrides: Partial<QueuedJob> & Pick<QueuedJob, 'jobId'>): QueuedJob {
-  return { user: 'alice', partition: 'gpu', state: 'pending', submitTimeMs: T0 - 60_000, startTimeMs: null, requestedGpus: 2, requestedCpus: 1, timeLimitSeconds: 3600, priority: 1, reason: 'Priority', ...overrides };
+  return {
+    user: 'alice',
+    partition: 'gpu',
+    state: 'pending',
+    submitTimeMs: T0 - 60_000,
+    startTimeMs: null,
+    requestedGpus: 2,
+    requestedCpus: 1,
+    timeLimitSeconds: 3600,
+    priority: 1,
+    reason: 'Priority',
+    ...overrides,
+  };
 }
 
 function state(jobs: QueuedJob[]): ClusterState {
@@ -24,7 +36,16 @@ function state(jobs: QueuedJob[]): ClusterState {
 }
 
 function subscription(overrides: Partial<JobSubscription> & Pick<JobSubscription, 'jobId'>): JobSubscription {
-  return { clusterId: 'c', userId: 'U0ALICE', createdAtMs: T0 - 1000, expiresAtMs: T0 + 86_400_000, baselineWaitSeconds: 100, startedNoticeAtMs: null, movedNoticeAtMs: null, ...overrides };
+  return {
+    clusterId: 'c',
+    userId: 'U0ALICE',
+    createdAtMs: T0 - 1000,
+    expiresAtMs: T0 + 86_400_000,
+    baselineWaitSeconds: 100,
+    startedNoticeAtMs: null,
+    movedNoticeAtMs: null,
+    ...overrides,
+  };
 }
 
 /** Records direct messages; fails the first `failures` posts like an unreachable Slack. */
@@ -50,7 +71,12 @@ describe('notifyJobSubscribers', () => {
   let subscriptions: MemoryJobSubscriptionStore;
 
   beforeEach(async () => {
-    learning = createLearningDeps({ ...memoryLearningStores(new MemoryTables()), bundles: new MemoryBundleStore(), gate: DEFAULT_GATE_CONFIG, logger: quiet });
+    learning = createLearningDeps({
+      ...memoryLearningStores(new MemoryTables()),
+      bundles: new MemoryBundleStore(),
+      gate: DEFAULT_GATE_CONFIG,
+      logger: quiet,
+    });
     await registerCluster(learning, { clusterId: 'c', prior: smallPrior(), platform: 'slurm', nowMs: T0 - 3_600_000 });
     subscriptions = new MemoryJobSubscriptionStore();
   });
@@ -92,7 +118,11 @@ describe('notifyJobSubscribers', () => {
     await subscriptions.subscribe(subscription({ jobId: '8' }));
     const chat = recordingChat();
 
-    const result = await notifyJobSubscribers({ learning, subscriptions, chat }, state([job({ jobId: '7', state: 'cancelled', endTimeMs: T0 - 1000 })]), T0);
+    const result = await notifyJobSubscribers(
+      { learning, subscriptions, chat },
+      state([job({ jobId: '7', state: 'cancelled', endTimeMs: T0 - 1000 })]),
+      T0,
+    );
 
     expect(result.removed).toEqual([
       { jobId: '7', userId: 'U0ALICE', why: 'ended' },
@@ -114,7 +144,9 @@ describe('notifyJobSubscribers', () => {
 
     expect(first.moved).toEqual([{ jobId: '7', userId: 'U0ALICE', move: 'sooner' }]);
     expect(chat.posts).toHaveLength(1);
-    expect(chat.posts[0]?.message.text).toMatch(/^The forecast for your job 7 on c moved sooner: now ~\d+ s .*\(you were told ~11\.6 days\); uncalibrated: still learning this cluster\. I will still tell you when it starts\.$/);
+    expect(chat.posts[0]?.message.text).toMatch(
+      /^The forecast for your job 7 on c moved sooner: now ~\d+ s .*\(you were told ~11\.6 days\); uncalibrated: still learning this cluster\. I will still tell you when it starts\.$/,
+    );
     expect(again.moved).toEqual([]);
     expect(await subscriptions.forCluster('c', T0 + 5000)).toHaveLength(1);
   });
@@ -125,7 +157,11 @@ describe('notifyJobSubscribers', () => {
     await subscriptions.subscribe(subscription({ jobId: '8', baselineWaitSeconds: null }));
     const chat = recordingChat();
 
-    const result = await notifyJobSubscribers({ learning, subscriptions, chat }, state([job({ jobId: '7' }), job({ jobId: '8' })]), T0);
+    const result = await notifyJobSubscribers(
+      { learning, subscriptions, chat },
+      state([job({ jobId: '7' }), job({ jobId: '8' })]),
+      T0,
+    );
 
     expect(result).toEqual({ started: [], moved: [], removed: [] });
     expect(chat.posts).toEqual([]);

@@ -20,7 +20,10 @@ import { forecastViewOf, moveBasisSeconds, type ForecastView } from './forecast-
 import { calibrationCaveat, forecastPhrase } from './job-answer-text.ts';
 
 export interface NotifySubscribersDeps {
-  readonly learning: Pick<LearningDeps, 'calibration' | 'predictions' | 'bundles' | 'cache' | 'gate' | 'policy' | 'settings' | 'logger'>;
+  readonly learning: Pick<
+    LearningDeps,
+    'calibration' | 'predictions' | 'bundles' | 'cache' | 'gate' | 'policy' | 'settings' | 'logger'
+  >;
   readonly subscriptions: JobSubscriptionStore;
   /** Where direct messages go (Slack's chat.postMessage to the user id). */
   readonly chat: ChatReplies;
@@ -37,19 +40,39 @@ const MS_PER_SECOND = 1_000;
 function startedMessage(subscription: JobSubscription, job: QueuedJob): ChatMessage {
   const started = job.startTimeMs as number;
   const waited = humanDuration(Math.max(0, (started - job.submitTimeMs) / MS_PER_SECOND));
-  return { text: `Your job ${subscription.jobId} on ${subscription.clusterId} started at ${new Date(started).toISOString().replace(/\.\d{3}Z$/, 'Z')}, after waiting ${waited}.` };
+  return {
+    text: `Your job ${subscription.jobId} on ${subscription.clusterId} started at ${new Date(started).toISOString().replace(/\.\d{3}Z$/, 'Z')}, after waiting ${waited}.`,
+  };
 }
 
-function movedMessage(subscription: JobSubscription, move: ForecastMove, view: ForecastView, scopeCaveat: string): ChatMessage {
-  const told = subscription.baselineWaitSeconds === null ? '' : ` (you were told ~${humanDuration(subscription.baselineWaitSeconds)})`;
-  return { text: `The forecast for your job ${subscription.jobId} on ${subscription.clusterId} moved ${move}: now ${forecastPhrase(view)}${told}; ${scopeCaveat}. I will still tell you when it starts.` };
+function movedMessage(
+  subscription: JobSubscription,
+  move: ForecastMove,
+  view: ForecastView,
+  scopeCaveat: string,
+): ChatMessage {
+  const told =
+    subscription.baselineWaitSeconds === null
+      ? ''
+      : ` (you were told ~${humanDuration(subscription.baselineWaitSeconds)})`;
+  return {
+    text: `The forecast for your job ${subscription.jobId} on ${subscription.clusterId} moved ${move}: now ${forecastPhrase(view)}${told}; ${scopeCaveat}. I will still tell you when it starts.`,
+  };
 }
 
 /** Checks every live subscription of `state.clusterId` against the listing (see the module comment). Throws what the stores throw; a failed message is logged and retried next time. */
-export async function notifyJobSubscribers(deps: NotifySubscribersDeps, state: ClusterState, nowMs: number): Promise<NotifySubscribersResult> {
+export async function notifyJobSubscribers(
+  deps: NotifySubscribersDeps,
+  state: ClusterState,
+  nowMs: number,
+): Promise<NotifySubscribersResult> {
   const { clusterId } = state;
   const subscriptions = await deps.subscriptions.forCluster(clusterId, nowMs);
-  const result: { started: NotifySubscribersResult['started'][number][]; moved: NotifySubscribersResult['moved'][number][]; removed: NotifySubscribersResult['removed'][number][] } = { started: [], moved: [], removed: [] };
+  const result: {
+    started: NotifySubscribersResult['started'][number][];
+    moved: NotifySubscribersResult['moved'][number][];
+    removed: NotifySubscribersResult['removed'][number][];
+  } = { started: [], moved: [], removed: [] };
   if (subscriptions.length === 0) return result;
   const byId = new Map(state.jobs.map((job) => [job.jobId, job]));
   const calibration = await deps.learning.calibration.current(clusterId);
@@ -61,7 +84,13 @@ export async function notifyJobSubscribers(deps: NotifySubscribersDeps, state: C
     try {
       await deps.chat.post(userId, message);
     } catch (error) {
-      logger.error('job.notice_failed', { clusterId, jobId, userId, notice, errorName: error instanceof Error ? error.name : typeof error });
+      logger.error('job.notice_failed', {
+        clusterId,
+        jobId,
+        userId,
+        notice,
+        errorName: error instanceof Error ? error.name : typeof error,
+      });
       await deps.subscriptions.releaseNotice(clusterId, jobId, userId, notice, nowMs);
       return false;
     }
@@ -73,9 +102,16 @@ export async function notifyJobSubscribers(deps: NotifySubscribersDeps, state: C
     const { jobId, userId } = subscription;
     const job = byId.get(jobId);
     if (job !== undefined && job.startTimeMs !== null) {
-      if (subscription.startedNoticeAtMs === null && (await send(subscription, JobNotice.started, startedMessage(subscription, job)))) result.started.push({ jobId, userId });
+      if (
+        subscription.startedNoticeAtMs === null &&
+        (await send(subscription, JobNotice.started, startedMessage(subscription, job)))
+      )
+        result.started.push({ jobId, userId });
       // Removed once the message is out (by this check or an earlier one); a failed send keeps it for the next check.
-      if (subscription.startedNoticeAtMs !== null || result.started.some((entry) => entry.jobId === jobId && entry.userId === userId)) {
+      if (
+        subscription.startedNoticeAtMs !== null ||
+        result.started.some((entry) => entry.jobId === jobId && entry.userId === userId)
+      ) {
         await deps.subscriptions.remove(clusterId, jobId, userId);
         result.removed.push({ jobId, userId, why: 'started' });
       }
@@ -87,12 +123,39 @@ export async function notifyJobSubscribers(deps: NotifySubscribersDeps, state: C
       logger.info('job.subscription_ended', { clusterId, jobId, userId, state: job?.state ?? 'gone' });
       continue;
     }
-    if (job.state !== 'pending' || subscription.movedNoticeAtMs !== null || subscription.baselineWaitSeconds === null || calibration === undefined) continue;
-    const features = liveQueueFeatures({ jobs: state.jobs, totalGpus: state.totalGpus, atMs: nowMs, subject: { kind: 'queued', jobId } });
-    const fresh = await predictJob(deps.learning, { clusterId, jobId, features, nowMs, store: false, logDecision: false, calibration });
+    if (
+      job.state !== 'pending' ||
+      subscription.movedNoticeAtMs !== null ||
+      subscription.baselineWaitSeconds === null ||
+      calibration === undefined
+    )
+      continue;
+    const features = liveQueueFeatures({
+      jobs: state.jobs,
+      totalGpus: state.totalGpus,
+      atMs: nowMs,
+      subject: { kind: 'queued', jobId },
+    });
+    const fresh = await predictJob(deps.learning, {
+      clusterId,
+      jobId,
+      features,
+      nowMs,
+      store: false,
+      logDecision: false,
+      calibration,
+    });
     const view = forecastViewOf(fresh.prediction, nowMs);
     const move = forecastMove(subscription.baselineWaitSeconds, moveBasisSeconds(view));
-    if (move !== null && (await send(subscription, JobNotice.moved, movedMessage(subscription, move, view, calibrationCaveat(calibration.scope))))) result.moved.push({ jobId, userId, move });
+    if (
+      move !== null &&
+      (await send(
+        subscription,
+        JobNotice.moved,
+        movedMessage(subscription, move, view, calibrationCaveat(calibration.scope)),
+      ))
+    )
+      result.moved.push({ jobId, userId, move });
   }
   return result;
 }

@@ -21,8 +21,15 @@ export type SubscribeResult =
   | { readonly status: 'not_pending'; readonly forecast: JobForecast };
 
 /** Throws what {@link forecastJob} throws (unknown cluster or job) and the store's errors. */
-export async function subscribeToJob(deps: SubscribeDeps, request: { readonly clusterId: string; readonly jobId: string; readonly userId: string; readonly nowMs: number }): Promise<SubscribeResult> {
-  const forecast = await forecastJob(deps, { clusterId: request.clusterId, jobId: request.jobId, nowMs: request.nowMs });
+export async function subscribeToJob(
+  deps: SubscribeDeps,
+  request: { readonly clusterId: string; readonly jobId: string; readonly userId: string; readonly nowMs: number },
+): Promise<SubscribeResult> {
+  const forecast = await forecastJob(deps, {
+    clusterId: request.clusterId,
+    jobId: request.jobId,
+    nowMs: request.nowMs,
+  });
   if (forecast.state !== 'pending') return { status: 'not_pending', forecast };
   const told = forecast.now ?? forecast.atSubmit;
   const status = await deps.subscriptions.subscribe({
@@ -35,6 +42,11 @@ export async function subscribeToJob(deps: SubscribeDeps, request: { readonly cl
     startedNoticeAtMs: null,
     movedNoticeAtMs: null,
   });
-  deps.learning.logger.info('job.subscribed', { clusterId: request.clusterId, jobId: request.jobId, userId: request.userId, status });
+  deps.learning.logger.info('job.subscribed', {
+    clusterId: request.clusterId,
+    jobId: request.jobId,
+    userId: request.userId,
+    status,
+  });
   return { status, forecast };
 }

@@ -95,7 +95,10 @@ export class BackgroundFolds implements FoldScheduler {
           this.#options.onFold?.(clusterId, summary);
           retry = summary.ending === 'left_pending';
         } catch (error) {
-          logger.error('learning.fold_failed', { clusterId, error: error instanceof Error ? error.message : String(error) });
+          logger.error('learning.fold_failed', {
+            clusterId,
+            error: error instanceof Error ? error.message : String(error),
+          });
           retry = true;
         }
         if (retry && !this.#closed) {

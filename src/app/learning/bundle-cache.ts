@@ -27,7 +27,9 @@ export function createBundleCache(): BundleCache {
       if (hit !== undefined) return hit;
       const bundle = await bundles.getBundle(clusterId, version);
       if (bundle === undefined) {
-        throw new InfrastructureError(`bundle version ${version} of cluster '${clusterId}' is missing from the bundle store`);
+        throw new InfrastructureError(
+          `bundle version ${version} of cluster '${clusterId}' is missing from the bundle store`,
+        );
       }
       const entry = { bundle, compiled: compileBundle(bundle) };
       if (loaded.size >= MAX_CACHED_BUNDLES) loaded.delete(loaded.keys().next().value as string);

@@ -9,7 +9,8 @@ import { cacheCalibration } from './calibration-cache.ts';
 function countingStore() {
   const stored = new Map<string, CalibrationRecord>();
   const waiting: (() => void)[] = [];
-  const store: LearningStateStore & CalibrationSource & { reads: number; stored: Map<string, CalibrationRecord>; release(): void } = {
+  const store: LearningStateStore &
+    CalibrationSource & { reads: number; stored: Map<string, CalibrationRecord>; release(): void } = {
     reads: 0,
     stored,
     release: () => waiting.splice(0).forEach((resolve) => resolve()),
@@ -28,7 +29,11 @@ function countingStore() {
   return store;
 }
 
-async function read(cache: CalibrationSource, store: ReturnType<typeof countingStore>, clusterId: string): Promise<CalibrationRecord | undefined> {
+async function read(
+  cache: CalibrationSource,
+  store: ReturnType<typeof countingStore>,
+  clusterId: string,
+): Promise<CalibrationRecord | undefined> {
   const pending = cache.current(clusterId);
   store.release();
   return pending;
@@ -83,7 +88,11 @@ describe('cacheCalibration', () => {
     store.stored.set('c1', sampleCalibration({ clusterId: 'c1', version: 1 }));
     const slowRead = cache.current('c1');
 
-    await cache.commit(sampleLearningRecord({ clusterId: 'c1', version: 2 }), 1, sampleCalibration({ clusterId: 'c1', version: 2 }));
+    await cache.commit(
+      sampleLearningRecord({ clusterId: 'c1', version: 2 }),
+      1,
+      sampleCalibration({ clusterId: 'c1', version: 2 }),
+    );
     store.stored.set('c1', sampleCalibration({ clusterId: 'c1', version: 1 }));
     store.release();
 

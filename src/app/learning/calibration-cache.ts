@@ -41,8 +41,12 @@ interface Entry {
 }
 
 /** `store` with its `current` answered from a copy at most `maxAgeMs` old; `commit` writes through and keeps what it wrote. */
-export function cacheCalibration(store: LearningStateStore & CalibrationSource, options: CalibrationCacheOptions): LearningStateStore & CalibrationSource {
-  if (!(Number.isFinite(options.maxAgeMs) && options.maxAgeMs >= 0)) throw new RangeError(`calibration maxAgeMs must be ≥ 0, got ${options.maxAgeMs}`);
+export function cacheCalibration(
+  store: LearningStateStore & CalibrationSource,
+  options: CalibrationCacheOptions,
+): LearningStateStore & CalibrationSource {
+  if (!(Number.isFinite(options.maxAgeMs) && options.maxAgeMs >= 0))
+    throw new RangeError(`calibration maxAgeMs must be ≥ 0, got ${options.maxAgeMs}`);
   if (options.maxAgeMs === 0) return store;
   const entries = new Map<string, Entry>();
   const reading = new Map<string, Promise<CalibrationRecord | undefined>>();
@@ -85,7 +89,8 @@ export function cacheCalibration(store: LearningStateStore & CalibrationSource, 
       if (kept !== undefined && nowMs - kept.sinceMs < options.maxAgeMs) {
         // Past half its age, the copy is refreshed in the background while still served, so in
         // the steady state no request waits for the read.
-        if (nowMs - kept.sinceMs >= options.maxAgeMs / 2 && !reading.has(clusterId)) void refresh(clusterId, nowMs).catch(() => undefined);
+        if (nowMs - kept.sinceMs >= options.maxAgeMs / 2 && !reading.has(clusterId))
+          void refresh(clusterId, nowMs).catch(() => undefined);
         return Promise.resolve(kept.record);
       }
       return reading.get(clusterId) ?? refresh(clusterId, nowMs);

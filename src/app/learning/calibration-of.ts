@@ -15,7 +15,11 @@ export function calibrationOf(record: LearningRecord, _gate?: GateConfig): Calib
     longWaitThresholdSeconds: state.longWaitThresholdSeconds,
     epochStartedAtMs: state.epochStartedAtMs,
     activeBundleVersion: record.activeBundleVersion,
-    calibrator: { slope: state.calibrator.platt.slope, intercept: state.calibrator.platt.intercept, calibeating: state.calibrator.calibeating },
+    calibrator: {
+      slope: state.calibrator.platt.slope,
+      intercept: state.calibrator.platt.intercept,
+      calibeating: state.calibrator.calibeating,
+    },
     wait: record.wait,
     scope: state.standing.scope,
     qualifiedTiers: state.standing.qualifiedTiers,
@@ -29,7 +33,10 @@ export function calibrationOf(record: LearningRecord, _gate?: GateConfig): Calib
     counters: state.counters,
     retrains: record.retrains,
     retrainDue: state.retrainDue,
-    lastDriftAlarm: state.lastDriftAlarm === null ? null : { direction: state.lastDriftAlarm.direction, atMs: state.lastDriftAlarm.atMs },
+    lastDriftAlarm:
+      state.lastDriftAlarm === null
+        ? null
+        : { direction: state.lastDriftAlarm.direction, atMs: state.lastDriftAlarm.atMs },
     featureShifts: record.featureShifts,
     updatedAtMs: record.updatedAtMs,
   };

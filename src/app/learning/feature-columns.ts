@@ -5,7 +5,10 @@
  */
 import type { PredictionRecord } from '../records/prediction-record.ts';
 
-export function numericFeatureColumns(predictions: readonly PredictionRecord[], names: readonly string[]): Record<string, Float64Array> {
+export function numericFeatureColumns(
+  predictions: readonly PredictionRecord[],
+  names: readonly string[],
+): Record<string, Float64Array> {
   const columns: Record<string, Float64Array> = {};
   for (const name of names) {
     const values: number[] = [];

@@ -12,13 +12,18 @@ const quiet = { info: () => undefined, warn: () => undefined, error: () => undef
 
 async function cluster() {
   const tables = new MemoryTables();
-  const deps = createLearningDeps({ ...memoryLearningStores(tables), bundles: new MemoryBundleStore(), gate: DEFAULT_GATE_CONFIG, logger: quiet });
+  const deps = createLearningDeps({
+    ...memoryLearningStores(tables),
+    bundles: new MemoryBundleStore(),
+    gate: DEFAULT_GATE_CONFIG,
+    logger: quiet,
+  });
   await registerCluster(deps, { clusterId: 'c', prior: syntheticBundle(-2, 'prior'), platform: 'slurm', nowMs: 0 });
   return { tables, deps };
 }
 
 describe('foldedJobKey', () => {
-  it('is the first 16 hex digits of the id\'s SHA-256', () => {
+  it("is the first 16 hex digits of the id's SHA-256", () => {
     // python3 -c "import hashlib; print(hashlib.sha256(b'job-1').hexdigest()[:16])"
     expect(foldedJobKey('job-1', sha256Hex)).toBe('026ab639c21df8aa');
   });
@@ -33,7 +38,10 @@ describe('foldPendingOutcomes', () => {
     await foldPendingOutcomes(deps, { clusterId: 'c', nowMs: 2500 });
     const afterFirst = await deps.learning.load('c');
     // A retried delivery that raced the acknowledgement: the same pending outcome queued again.
-    for (const pending of queued) tables.partition('c').inbox.set(`${String(pending.outcome.observedAtMs).padStart(16, '0')}#${pending.jobId}`, pending);
+    for (const pending of queued)
+      tables
+        .partition('c')
+        .inbox.set(`${String(pending.outcome.observedAtMs).padStart(16, '0')}#${pending.jobId}`, pending);
 
     const summary = await foldPendingOutcomes(deps, { clusterId: 'c', nowMs: 3000 });
 
@@ -50,8 +58,18 @@ describe('foldPendingOutcomes', () => {
     const { deps } = await cluster();
     const count = FOLDED_JOB_KEYS_KEPT + 5;
     for (let index = 0; index < count; index += 1) {
-      await predictJob(deps, { clusterId: 'c', jobId: `job-${index}`, features: { x: 0 }, nowMs: index, logDecision: false });
-      await deps.predictions.recordOutcome('c', `job-${index}`, { waitSeconds: 10, longWait: false, observedAtMs: index + 1 });
+      await predictJob(deps, {
+        clusterId: 'c',
+        jobId: `job-${index}`,
+        features: { x: 0 },
+        nowMs: index,
+        logDecision: false,
+      });
+      await deps.predictions.recordOutcome('c', `job-${index}`, {
+        waitSeconds: 10,
+        longWait: false,
+        observedAtMs: index + 1,
+      });
     }
 
     await foldPendingOutcomes(deps, { clusterId: 'c', nowMs: count + 1 });

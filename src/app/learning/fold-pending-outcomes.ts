@@ -17,7 +17,13 @@
  */
 import { observeWaitDistribution } from '../../core/conformal/online-wait-distribution.ts';
 import { observeOnlineWait } from '../../core/conformal/online-wait-interval.ts';
-import { foldOutcomes, maintenanceSignal, type FoldedOutcome, type FoldReport, type LearningChange } from '../../core/learning/learning-state.ts';
+import {
+  foldOutcomes,
+  maintenanceSignal,
+  type FoldedOutcome,
+  type FoldReport,
+  type LearningChange,
+} from '../../core/learning/learning-state.ts';
 import { UnknownClusterError } from '../errors.ts';
 import type { CalibrationHistoryPoint, HistoryAction } from '../records/calibration-history-point.ts';
 import type { CalibrationRecord } from '../records/calibration-record.ts';
@@ -69,7 +75,10 @@ export interface FoldSummary {
   readonly maintenanceScheduled: boolean;
 }
 
-type FoldDeps = Pick<LearningDeps, 'learning' | 'gate' | 'policy' | 'settings' | 'logger' | 'history' | 'maintenance' | 'foldLease' | 'hash'>;
+type FoldDeps = Pick<
+  LearningDeps,
+  'learning' | 'gate' | 'policy' | 'settings' | 'logger' | 'history' | 'maintenance' | 'foldLease' | 'hash'
+>;
 
 function foldedOutcome(pending: PendingOutcome): FoldedOutcome {
   return {
@@ -84,30 +93,67 @@ function foldedOutcome(pending: PendingOutcome): FoldedOutcome {
 }
 
 /** The pending outcomes' job ids the record lists as folded. */
-function alreadyFolded(foldedJobKeys: readonly string[], pending: readonly PendingOutcome[], hash: (text: string) => string): ReadonlySet<string> {
+function alreadyFolded(
+  foldedJobKeys: readonly string[],
+  pending: readonly PendingOutcome[],
+  hash: (text: string) => string,
+): ReadonlySet<string> {
   const folded = new Set(foldedJobKeys);
-  return new Set(pending.filter((outcome) => folded.has(foldedJobKey(outcome.jobId, hash))).map((outcome) => outcome.jobId));
+  return new Set(
+    pending.filter((outcome) => folded.has(foldedJobKey(outcome.jobId, hash))).map((outcome) => outcome.jobId),
+  );
 }
 
 function byObservation(left: PendingOutcome, right: PendingOutcome): number {
-  return left.outcome.observedAtMs - right.outcome.observedAtMs || (left.jobId < right.jobId ? -1 : left.jobId > right.jobId ? 1 : 0);
+  return (
+    left.outcome.observedAtMs - right.outcome.observedAtMs ||
+    (left.jobId < right.jobId ? -1 : left.jobId > right.jobId ? 1 : 0)
+  );
 }
 
 /** The record after folding `fresh` (already ordered): core learning state, wait interval, bookkeeping. */
-function folded(record: LearningRecord, fresh: readonly PendingOutcome[], deps: FoldDeps, nowMs: number): { readonly record: LearningRecord; readonly report: FoldReport } {
+function folded(
+  record: LearningRecord,
+  fresh: readonly PendingOutcome[],
+  deps: FoldDeps,
+  nowMs: number,
+): { readonly record: LearningRecord; readonly report: FoldReport } {
   const { state, report } = foldOutcomes(record.state, fresh.map(foldedOutcome), deps.gate, deps.policy);
   const options = deps.settings.onlineWait;
   let wait = record.wait;
   for (const pending of fresh) {
-    wait = observeOnlineWait(wait, { probability: pending.probability, bin: Math.min(pending.waitBin ?? 0, options.bins - 1), waitSeconds: pending.outcome.waitSeconds }, options);
+    wait = observeOnlineWait(
+      wait,
+      {
+        probability: pending.probability,
+        bin: Math.min(pending.waitBin ?? 0, options.bins - 1),
+        waitSeconds: pending.outcome.waitSeconds,
+      },
+      options,
+    );
     const distribution = pending.waitDistribution;
     if (distribution !== undefined) {
-      wait = observeWaitDistribution(wait, { ...distribution, waitSeconds: pending.outcome.waitSeconds }, deps.settings.waitDistribution);
+      wait = observeWaitDistribution(
+        wait,
+        { ...distribution, waitSeconds: pending.outcome.waitSeconds },
+        deps.settings.waitDistribution,
+      );
     }
   }
-  const foldedJobKeys = [...record.foldedJobKeys, ...fresh.map((pending) => foldedJobKey(pending.jobId, deps.hash))].slice(-FOLDED_JOB_KEYS_KEPT);
+  const foldedJobKeys = [
+    ...record.foldedJobKeys,
+    ...fresh.map((pending) => foldedJobKey(pending.jobId, deps.hash)),
+  ].slice(-FOLDED_JOB_KEYS_KEPT);
   return {
-    record: { ...record, state, wait, foldedJobKeys, totalOutcomes: record.totalOutcomes + report.folded, version: record.version + 1, updatedAtMs: nowMs },
+    record: {
+      ...record,
+      state,
+      wait,
+      foldedJobKeys,
+      totalOutcomes: record.totalOutcomes + report.folded,
+      version: record.version + 1,
+      updatedAtMs: nowMs,
+    },
     report,
   };
 }
@@ -118,7 +164,11 @@ function historyAction(change: LearningChange): HistoryAction {
   return 'none';
 }
 
-function historyPoint(record: LearningRecord, change: Pick<LearningChange, 'evidence' | 'standing' | 'atOutcome' | 'atMs'>, action: HistoryAction): CalibrationHistoryPoint {
+function historyPoint(
+  record: LearningRecord,
+  change: Pick<LearningChange, 'evidence' | 'standing' | 'atOutcome' | 'atMs'>,
+  action: HistoryAction,
+): CalibrationHistoryPoint {
   const { evidence, standing } = change;
   return {
     clusterId: record.clusterId,
@@ -139,7 +189,13 @@ function historyPoint(record: LearningRecord, change: Pick<LearningChange, 'evid
 }
 
 /** Logs every change and appends its history points (a failed append is logged, never fails the fold). */
-async function recordChanges(deps: FoldDeps, before: LearningRecord, after: LearningRecord, changes: readonly LearningChange[], calibration: CalibrationRecord): Promise<void> {
+async function recordChanges(
+  deps: FoldDeps,
+  before: LearningRecord,
+  after: LearningRecord,
+  changes: readonly LearningChange[],
+  calibration: CalibrationRecord,
+): Promise<void> {
   const points: CalibrationHistoryPoint[] = [];
   for (const change of changes) {
     deps.logger.info('learning.decision', {
@@ -156,16 +212,32 @@ async function recordChanges(deps: FoldDeps, before: LearningRecord, after: Lear
     });
     points.push(historyPoint(after, change, historyAction(change)));
   }
-  const crossed = Math.floor(after.state.outcomes / HISTORY_EVERY_OUTCOMES) > Math.floor(before.state.outcomes / HISTORY_EVERY_OUTCOMES);
+  const crossed =
+    Math.floor(after.state.outcomes / HISTORY_EVERY_OUTCOMES) >
+    Math.floor(before.state.outcomes / HISTORY_EVERY_OUTCOMES);
   if (crossed && changes.length === 0) {
-    points.push(historyPoint(after, { evidence: calibration.evidence, standing: after.state.standing, atOutcome: after.state.outcomes, atMs: after.updatedAtMs }, 'none'));
+    points.push(
+      historyPoint(
+        after,
+        {
+          evidence: calibration.evidence,
+          standing: after.state.standing,
+          atOutcome: after.state.outcomes,
+          atMs: after.updatedAtMs,
+        },
+        'none',
+      ),
+    );
   }
   if (deps.history === undefined) return;
   for (const point of points) {
     try {
       await deps.history.append(point);
     } catch (error) {
-      deps.logger.warn('calibration.history_failed', { clusterId: after.clusterId, error: error instanceof Error ? error.message : String(error) });
+      deps.logger.warn('calibration.history_failed', {
+        clusterId: after.clusterId,
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   }
 }
@@ -194,7 +266,15 @@ export const FOLD_LEASE_SECONDS = 10;
  * Throws UnknownClusterError for an unregistered cluster; store failures propagate.
  */
 export async function foldPendingOutcomes(deps: FoldDeps, request: FoldRequest): Promise<FoldSummary> {
-  const totals: FoldTotals = { folded: 0, alreadyFolded: 0, skipped: 0, conflicts: 0, maintenanceScheduled: false, calibration: undefined, changes: [] };
+  const totals: FoldTotals = {
+    folded: 0,
+    alreadyFolded: 0,
+    skipped: 0,
+    conflicts: 0,
+    maintenanceScheduled: false,
+    calibration: undefined,
+    changes: [],
+  };
   const lease = deps.foldLease;
   const leaseKey = `fold.${request.clusterId}`;
   for (let round = 0; round < MAX_FOLD_ROUNDS; round += 1) {
@@ -218,7 +298,11 @@ export async function foldPendingOutcomes(deps: FoldDeps, request: FoldRequest):
     // Outcomes queued by callers whose claims failed while this one held the lease.
     if ((await deps.learning.pending(request.clusterId, 1)).length === 0) return summaryOf(totals, 'done');
   }
-  deps.logger.warn('learning.fold_left_pending', { clusterId: request.clusterId, rounds: MAX_FOLD_ROUNDS, conflicts: totals.conflicts });
+  deps.logger.warn('learning.fold_left_pending', {
+    clusterId: request.clusterId,
+    rounds: MAX_FOLD_ROUNDS,
+    conflicts: totals.conflicts,
+  });
   return summaryOf(totals, 'left_pending');
 }
 
@@ -251,7 +335,12 @@ function summaryOf(totals: FoldTotals, ending: FoldSummary['ending']): FoldSumma
  * One round: folds `pending` into the freshest learning record with one conditional write, then
  * acknowledges them. False when the write lost to another writer (nothing was acknowledged).
  */
-async function foldBatch(deps: FoldDeps, request: FoldRequest, pending: readonly PendingOutcome[], totals: FoldTotals): Promise<boolean> {
+async function foldBatch(
+  deps: FoldDeps,
+  request: FoldRequest,
+  pending: readonly PendingOutcome[],
+  totals: FoldTotals,
+): Promise<boolean> {
   const record = await deps.learning.load(request.clusterId);
   if (record === undefined) throw new UnknownClusterError(request.clusterId);
   const known = alreadyFolded(record.foldedJobKeys, pending, deps.hash);

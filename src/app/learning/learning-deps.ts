@@ -4,7 +4,10 @@
  * parts it uses.
  */
 import { createHash } from 'node:crypto';
-import { DEFAULT_WAIT_DISTRIBUTION_OPTIONS, type WaitDistributionOptions } from '../../core/conformal/online-wait-distribution.ts';
+import {
+  DEFAULT_WAIT_DISTRIBUTION_OPTIONS,
+  type WaitDistributionOptions,
+} from '../../core/conformal/online-wait-distribution.ts';
 import { DEFAULT_ONLINE_WAIT_OPTIONS, type OnlineWaitOptions } from '../../core/conformal/online-wait-interval.ts';
 import type { GateConfig } from '../../core/gating/gate-config.ts';
 import { DEFAULT_LEARNING_POLICY, type LearningPolicy } from '../../core/learning/learning-policy.ts';
@@ -82,7 +85,11 @@ export function sha256Hex(text: string): string {
 }
 
 export function createLearningDeps(
-  parts: Omit<LearningDeps, 'cache' | 'settings' | 'hash' | 'policy'> & { settings?: Partial<LearningSettings>; hash?: (text: string) => string; policy?: LearningPolicy },
+  parts: Omit<LearningDeps, 'cache' | 'settings' | 'hash' | 'policy'> & {
+    settings?: Partial<LearningSettings>;
+    hash?: (text: string) => string;
+    policy?: LearningPolicy;
+  },
 ): LearningDeps {
   return {
     hash: sha256Hex,

@@ -38,7 +38,10 @@ export interface ListClustersForRecalibrationRequest {
 const NOTIFY_DRIFT: ReadonlySet<DriftStatus> = new Set([Drift.reduceAutonomy, Drift.recalibrate]);
 
 /** Checks every cluster, one after another (the table is on demand: no burst). */
-export async function listClustersForRecalibration(deps: LearningDeps, request: ListClustersForRecalibrationRequest): Promise<ClusterDriftCheck[]> {
+export async function listClustersForRecalibration(
+  deps: LearningDeps,
+  request: ListClustersForRecalibrationRequest,
+): Promise<ClusterDriftCheck[]> {
   const clusterIds = await deps.registry.list();
   const checks: ClusterDriftCheck[] = [];
   for (const clusterId of clusterIds) {
@@ -47,7 +50,11 @@ export async function listClustersForRecalibration(deps: LearningDeps, request: 
   return checks;
 }
 
-async function checkOne(deps: LearningDeps, clusterId: string, request: ListClustersForRecalibrationRequest): Promise<ClusterDriftCheck> {
+async function checkOne(
+  deps: LearningDeps,
+  clusterId: string,
+  request: ListClustersForRecalibrationRequest,
+): Promise<ClusterDriftCheck> {
   let previousScope: ActionScope | null = null;
   try {
     previousScope = (await deps.calibration.current(clusterId))?.scope ?? null;
@@ -56,7 +63,17 @@ async function checkOne(deps: LearningDeps, clusterId: string, request: ListClus
     const record = await deps.learning.load(clusterId);
     const calibration = await deps.calibration.current(clusterId);
     if (record === undefined || calibration === undefined) {
-      return { clusterId, recalibrate: false, notify: false, ece: null, sampleCount: 0, previousScope, scope: previousScope, driftStatus: null, reasons: ['not registered'] };
+      return {
+        clusterId,
+        recalibrate: false,
+        notify: false,
+        ece: null,
+        sampleCount: 0,
+        previousScope,
+        scope: previousScope,
+        driftStatus: null,
+        reasons: ['not registered'],
+      };
     }
     const due = maintenanceDue(record.state, deps.policy);
     const scopeChanged = previousScope !== null && previousScope !== calibration.scope;
@@ -65,7 +82,7 @@ async function checkOne(deps: LearningDeps, clusterId: string, request: ListClus
       clusterId,
       recalibrate: due,
       notify: scopeChanged || autonomyChanged || NOTIFY_DRIFT.has(calibration.driftStatus),
-      ...(due ? { refit: record.state.retrainDue ? 'retrain' as const : 'checkpoint' as const } : {}),
+      ...(due ? { refit: record.state.retrainDue ? ('retrain' as const) : ('checkpoint' as const) } : {}),
       ece: calibration.evidence?.ece ?? null,
       sampleCount: calibration.evidence?.count ?? 0,
       previousScope,
@@ -78,6 +95,17 @@ async function checkOne(deps: LearningDeps, clusterId: string, request: ListClus
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     deps.logger.error('drift.check_failed', { clusterId, error: message });
-    return { clusterId, recalibrate: false, notify: true, ece: null, sampleCount: 0, previousScope, scope: null, driftStatus: null, reasons: [], error: message };
+    return {
+      clusterId,
+      recalibrate: false,
+      notify: true,
+      ece: null,
+      sampleCount: 0,
+      previousScope,
+      scope: null,
+      driftStatus: null,
+      reasons: [],
+      error: message,
+    };
   }
 }

@@ -50,14 +50,32 @@ export interface MaintenanceResult {
   readonly notes: readonly string[];
 }
 
-type MaintainDeps = Pick<LearningDeps, 'learning' | 'predictions' | 'bundles' | 'cache' | 'gate' | 'policy' | 'settings' | 'logger' | 'history' | 'hash' | 'maintenance'>;
+type MaintainDeps = Pick<
+  LearningDeps,
+  | 'learning'
+  | 'predictions'
+  | 'bundles'
+  | 'cache'
+  | 'gate'
+  | 'policy'
+  | 'settings'
+  | 'logger'
+  | 'history'
+  | 'hash'
+  | 'maintenance'
+>;
 
 /**
  * Applies `change` to the freshest learning record with a conditional write, re-reading on a
  * conflict (a fold moved the version), at most MAX_ATTEMPTS times; null when the change no longer
  * applies (`change` returned null) or every attempt lost.
  */
-async function commitChange(deps: MaintainDeps, clusterId: string, nowMs: number, change: (record: LearningRecord) => LearningRecord | null): Promise<LearningRecord | null> {
+async function commitChange(
+  deps: MaintainDeps,
+  clusterId: string,
+  nowMs: number,
+  change: (record: LearningRecord) => LearningRecord | null,
+): Promise<LearningRecord | null> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
     const record = await deps.learning.load(clusterId);
     if (record === undefined) throw new UnknownClusterError(clusterId);
@@ -71,7 +89,12 @@ async function commitChange(deps: MaintainDeps, clusterId: string, nowMs: number
 }
 
 /** Claims the next bundle version, writes `bundle` under it; the claimed version, or null when the claim lost. */
-async function claimAndWrite(deps: MaintainDeps, clusterId: string, nowMs: number, bundle: ModelBundle): Promise<number | null> {
+async function claimAndWrite(
+  deps: MaintainDeps,
+  clusterId: string,
+  nowMs: number,
+  bundle: ModelBundle,
+): Promise<number | null> {
   let claimed: number | null = null;
   const record = await commitChange(deps, clusterId, nowMs, (current) => {
     claimed = current.latestBundleVersion + 1;
@@ -84,25 +107,53 @@ async function claimAndWrite(deps: MaintainDeps, clusterId: string, nowMs: numbe
 
 async function retrain(deps: MaintainDeps, record: LearningRecord, nowMs: number): Promise<string> {
   const { state } = record;
-  const recent = await deps.predictions.recent(record.clusterId, { limit: deps.settings.retrainWindow, withOutcome: true });
+  const recent = await deps.predictions.recent(record.clusterId, {
+    limit: deps.settings.retrainWindow,
+    withOutcome: true,
+  });
   const window = recent.filter((prediction) => prediction.epoch === state.epoch);
   const threshold = state.longWaitThresholdSeconds;
   const table = { ...windowTable(record.clusterId, window), labelThresholdSeconds: threshold };
   const labels = Uint8Array.from(window, (prediction) => ((prediction.outcome?.waitSeconds ?? 0) > threshold ? 1 : 0));
   const positives = labels.reduce((sum, label) => sum + label, 0);
-  if (positives < deps.gate.minOutcomesPerClass || window.length - positives < deps.gate.minOutcomesPerClass || window.length < deps.policy.minOutcomesToRetrain) {
+  if (
+    positives < deps.gate.minOutcomesPerClass ||
+    window.length - positives < deps.gate.minOutcomesPerClass ||
+    window.length < deps.policy.minOutcomesToRetrain
+  ) {
     return `retrain due but not run: ${window.length} outcomes of this epoch with ${positives} long waits in the log (needs ${deps.policy.minOutcomesToRetrain}, and ${deps.gate.minOutcomesPerClass} of each class)`;
   }
-  const bundle = trainBundle({ ...table, labels }, { random: seededRandom(deps.settings.seed), source: table.source, dataHash: deps.hash(JSON.stringify(table.rows)), hash: deps.hash });
+  const bundle = trainBundle(
+    { ...table, labels },
+    {
+      random: seededRandom(deps.settings.seed),
+      source: table.source,
+      dataHash: deps.hash(JSON.stringify(table.rows)),
+      hash: deps.hash,
+    },
+  );
   const version = await claimAndWrite(deps, record.clusterId, nowMs, bundle);
   if (version === null) return 'retrain lost its version claim to another writer';
   const switched = await commitChange(deps, record.clusterId, nowMs, (current) =>
     current.activeBundleVersion >= version
       ? null
-      : { ...current, activeBundleVersion: version, retrains: current.retrains + 1, state: withNewClassifier(current.state, version, deps.policy) },
+      : {
+          ...current,
+          activeBundleVersion: version,
+          retrains: current.retrains + 1,
+          state: withNewClassifier(current.state, version, deps.policy),
+        },
   );
-  if (switched === null) return `retrained bundle version ${version} was written but not activated (a newer one is active or the writes kept conflicting)`;
-  deps.logger.info('bundle.published', { clusterId: record.clusterId, kind: 'retrain', bundleVersion: version, bundleId: bundle.bundleId, outcomes: window.length, longWaits: positives });
+  if (switched === null)
+    return `retrained bundle version ${version} was written but not activated (a newer one is active or the writes kept conflicting)`;
+  deps.logger.info('bundle.published', {
+    clusterId: record.clusterId,
+    kind: 'retrain',
+    bundleVersion: version,
+    bundleId: bundle.bundleId,
+    outcomes: window.length,
+    longWaits: positives,
+  });
   return `retrained on ${window.length} outcomes (${positives} long waits): bundle version ${version} is active`;
 }
 
@@ -116,7 +167,10 @@ async function checkpoint(deps: MaintainDeps, record: LearningRecord, nowMs: num
       onlineCalibration: {
         slope: state.calibrator.platt.slope,
         intercept: state.calibrator.platt.intercept,
-        calibeating: { weights: [...state.calibrator.calibeating.weights], longWaits: [...state.calibrator.calibeating.longWaits] },
+        calibeating: {
+          weights: [...state.calibrator.calibeating.weights],
+          longWaits: [...state.calibrator.calibeating.longWaits],
+        },
         epoch: state.epoch,
         outcomes: state.outcomes,
         learningVersion: record.version,
@@ -143,8 +197,16 @@ async function measureFeatureShifts(deps: MaintainDeps, record: LearningRecord, 
   const recent = await deps.predictions.recent(record.clusterId, { limit: FEATURE_SHIFT_SAMPLE });
   if (recent.length < FEATURE_SHIFT_MIN_ROWS) return null;
   const names = reference.features.map((bins) => bins.feature).filter((name) => !CALENDAR_FEATURES.has(name));
-  const shifts = featureShifts(reference, numericFeatureColumns(recent, names), deps.gate.psiShift, FEATURE_SHIFT_LEVEL);
-  const stored = await commitChange(deps, record.clusterId, nowMs, (current) => ({ ...current, featureShifts: shifts }));
+  const shifts = featureShifts(
+    reference,
+    numericFeatureColumns(recent, names),
+    deps.gate.psiShift,
+    FEATURE_SHIFT_LEVEL,
+  );
+  const stored = await commitChange(deps, record.clusterId, nowMs, (current) => ({
+    ...current,
+    featureShifts: shifts,
+  }));
   if (stored === null) return null;
   const significant = shifts.filter((shift) => shift.significant);
   return significant.length === 0
@@ -156,7 +218,10 @@ async function measureFeatureShifts(deps: MaintainDeps, record: LearningRecord, 
  * Runs what is due for `clusterId` (see the file comment). Throws UnknownClusterError for an
  * unregistered cluster; store failures propagate.
  */
-export async function maintainCluster(deps: MaintainDeps, request: { readonly clusterId: string; readonly nowMs: number }): Promise<MaintenanceResult> {
+export async function maintainCluster(
+  deps: MaintainDeps,
+  request: { readonly clusterId: string; readonly nowMs: number },
+): Promise<MaintenanceResult> {
   const { clusterId, nowMs } = request;
   // Fold without scheduling more maintenance: this run is the maintenance.
   await foldPendingOutcomes({ ...deps, maintenance: undefined }, { clusterId, nowMs });
@@ -169,7 +234,8 @@ export async function maintainCluster(deps: MaintainDeps, request: { readonly cl
     notes.push(note);
     if (note.startsWith('retrained')) steps.push('retrained');
     record = await deps.learning.load(clusterId);
-    if (record === undefined) throw new InfrastructureError(`learning record of '${clusterId}' disappeared during maintenance`);
+    if (record === undefined)
+      throw new InfrastructureError(`learning record of '${clusterId}' disappeared during maintenance`);
   }
   if (checkpointDue(record.state, deps.policy) || steps.includes('retrained')) {
     const note = await checkpoint(deps, record, nowMs);

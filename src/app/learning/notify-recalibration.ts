@@ -65,7 +65,10 @@ function refusedRetrain(recalibration: ClusterChangeNotice['recalibration']): st
 export function recalibrationMessage(notice: RecalibrationNotice): NoticeMessage {
   if (notice.kind === 'failure') {
     const where = notice.clusterId === undefined ? 'the recalibration run' : `cluster ${notice.clusterId}`;
-    const cause = notice.error.cause.length > MAX_CAUSE_CHARS ? `${notice.error.cause.slice(0, MAX_CAUSE_CHARS)}…` : notice.error.cause;
+    const cause =
+      notice.error.cause.length > MAX_CAUSE_CHARS
+        ? `${notice.error.cause.slice(0, MAX_CAUSE_CHARS)}…`
+        : notice.error.cause;
     return {
       subject: `VGAC recalibration failed at ${notice.stage}${notice.clusterId === undefined ? '' : ` (${notice.clusterId})`}`,
       text: [`Step ${notice.stage} failed for ${where}.`, `Error: ${notice.error.name}`, `Cause: ${cause}`].join('\n'),
@@ -81,7 +84,9 @@ export function recalibrationMessage(notice: RecalibrationNotice): NoticeMessage
   } else if (recalibration?.steps?.includes('retrained') === true) {
     const version = recalibration.bundleVersion ?? '?';
     headline = `retrained (bundle v${version})`;
-    lines.push(`Cluster ${notice.clusterId} had lost discrimination and was retrained: bundle version ${version} is now active; its calibrator starts over on the new classifier's outcomes.`);
+    lines.push(
+      `Cluster ${notice.clusterId} had lost discrimination and was retrained: bundle version ${version} is now active; its calibrator starts over on the new classifier's outcomes.`,
+    );
   } else if (refusedRetrain(recalibration) !== undefined) {
     headline = 'retrain not applied';
     lines.push(`A retrain was due but not applied: ${refusedRetrain(recalibration) ?? ''}.`);
@@ -92,10 +97,14 @@ export function recalibrationMessage(notice: RecalibrationNotice): NoticeMessage
     headline = `drift ${notice.driftStatus ?? 'unknown'}`;
     lines.push(`Drift status is ${notice.driftStatus ?? 'unknown'}.`);
   }
-  lines.push(`ECE at the check: ${formatEce(notice.ece)}; drift: ${notice.driftStatus ?? 'unknown'}; scope: ${notice.previousScope ?? '?'} -> ${notice.scope ?? '?'}.`);
+  lines.push(
+    `ECE at the check: ${formatEce(notice.ece)}; drift: ${notice.driftStatus ?? 'unknown'}; scope: ${notice.previousScope ?? '?'} -> ${notice.scope ?? '?'}.`,
+  );
   if (notice.reasons.length > 0) lines.push(`Why: ${notice.reasons.join('; ')}.`);
   if (notice.profile !== undefined) {
-    lines.push(`Profile: typical wait ${notice.profile.typicalWaitSeconds ?? '?'} s, long-wait threshold ${notice.profile.longWaitThresholdSeconds ?? '?'} s.`);
+    lines.push(
+      `Profile: typical wait ${notice.profile.typicalWaitSeconds ?? '?'} s, long-wait threshold ${notice.profile.longWaitThresholdSeconds ?? '?'} s.`,
+    );
   }
   return { subject: `VGAC ${notice.clusterId}: ${headline}`, text: lines.join('\n'), clusterId: notice.clusterId };
 }

@@ -7,7 +7,11 @@
  * (one write) so its outcome can be joined to it.
  */
 import { calibrate } from '../../core/calibration/online-calibrator.ts';
-import { issueWaitDistribution, queueDepthOf, type IssuedWaitDistribution } from '../../core/conformal/online-wait-distribution.ts';
+import {
+  issueWaitDistribution,
+  queueDepthOf,
+  type IssuedWaitDistribution,
+} from '../../core/conformal/online-wait-distribution.ts';
 import { INTERVAL_80_COVERAGE, interval80, MEDIAN_INDEX } from '../../core/conformal/wait-distribution.ts';
 import { gateAuditEvent, gateDecision, type GateDecision, type GateInput } from '../../core/gating/gate.ts';
 import { UnknownClusterError } from '../errors.ts';
@@ -56,7 +60,10 @@ export function standingOf(calibration: CalibrationRecord): GateInput['standing'
 }
 
 export async function predictJob(
-  deps: Pick<LearningDeps, 'calibration' | 'predictions' | 'bundles' | 'cache' | 'gate' | 'policy' | 'settings' | 'logger'>,
+  deps: Pick<
+    LearningDeps,
+    'calibration' | 'predictions' | 'bundles' | 'cache' | 'gate' | 'policy' | 'settings' | 'logger'
+  >,
   request: PredictJobRequest,
 ): Promise<PredictJobResult> {
   const calibration = request.calibration ?? (await deps.calibration.current(request.clusterId));
@@ -71,12 +78,20 @@ export async function predictJob(
     if (value !== undefined) inputs[name] = value;
   }
   const scored = compiled.predict(inputs);
-  const probability = calibrate({ platt: calibration.calibrator, calibeating: calibration.calibrator.calibeating }, scored.probability, deps.policy.calibrator).probability;
+  const probability = calibrate(
+    { platt: calibration.calibrator, calibeating: calibration.calibrator.calibeating },
+    scored.probability,
+    deps.policy.calibrator,
+  ).probability;
   const gateInput: GateInput = { probability, standing: standingOf(calibration) };
   const decision = gateDecision(gateInput, deps.gate);
   const wait = issueWaitDistribution(
     calibration.wait,
-    { probability, queueDepth: queueDepthOf(request.features), longWaitThresholdSeconds: calibration.longWaitThresholdSeconds },
+    {
+      probability,
+      queueDepth: queueDepthOf(request.features),
+      longWaitThresholdSeconds: calibration.longWaitThresholdSeconds,
+    },
     deps.settings.onlineWait,
     deps.settings.waitDistribution,
   );
@@ -86,7 +101,12 @@ export async function predictJob(
       ? { pointSeconds: quantiles[MEDIAN_INDEX] as number, ...interval80(quantiles), coverage: INTERVAL_80_COVERAGE }
       : scored.wait === null
         ? null
-        : { pointSeconds: scored.wait.pointSeconds, lowerSeconds: scored.wait.lowerSeconds, upperSeconds: scored.wait.upperSeconds, coverage: deps.settings.onlineWait.coverage };
+        : {
+            pointSeconds: scored.wait.pointSeconds,
+            lowerSeconds: scored.wait.lowerSeconds,
+            upperSeconds: scored.wait.upperSeconds,
+            coverage: deps.settings.onlineWait.coverage,
+          };
   const prediction: PredictionRecord = {
     clusterId: request.clusterId,
     jobId: request.jobId,
@@ -107,7 +127,11 @@ export async function predictJob(
   };
   if (request.store !== false) await deps.predictions.record(prediction);
   if (request.logDecision !== false) {
-    deps.logger.info('gate.decision', { clusterId: request.clusterId, jobId: request.jobId, ...gateAuditEvent(gateInput, decision, deps.gate) });
+    deps.logger.info('gate.decision', {
+      clusterId: request.clusterId,
+      jobId: request.jobId,
+      ...gateAuditEvent(gateInput, decision, deps.gate),
+    });
   }
   return { prediction, decision, calibration, gateInput, waitDistribution: wait };
 }

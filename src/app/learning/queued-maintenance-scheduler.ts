@@ -21,7 +21,8 @@ export type RecomputeTask = z.infer<typeof RecomputeTask>;
 /** A scheduler that enqueues one {@link RecomputeTask} per call; the queue's errors propagate. */
 export function queuedMaintenanceScheduler(queue: TaskQueue<RecomputeTask>): MaintenanceScheduler {
   return {
-    schedule: (clusterId: string, reason: MaintenanceReason, requestedAtMs: number) => queue.enqueue({ kind: 'recompute', clusterId, reason, requestedAtMs }),
+    schedule: (clusterId: string, reason: MaintenanceReason, requestedAtMs: number) =>
+      queue.enqueue({ kind: 'recompute', clusterId, reason, requestedAtMs }),
   };
 }
 
@@ -35,7 +36,9 @@ export function parseRecomputeTask(text: string): RecomputeTask {
   }
   const parsed = RecomputeTask.safeParse(value);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(message)'}: ${issue.message}`).join('; ');
+    const problems = parsed.error.issues
+      .map((issue) => `${issue.path.join('.') || '(message)'}: ${issue.message}`)
+      .join('; ');
     throw new InvalidInputError(`recompute message is not valid — ${problems}`);
   }
   return parsed.data;

@@ -40,30 +40,55 @@ const MAX_ATTEMPTS = 5;
  * @throws UnknownClusterError for an unregistered cluster; InvalidInputError for a threshold that
  * is not a finite number ≥ 0, or too few recent outcomes to take one from.
  */
-export async function rebaselineCluster(deps: Pick<LearningDeps, 'learning' | 'predictions' | 'registry' | 'gate' | 'policy' | 'logger'>, request: RebaselineRequest): Promise<RebaselineResult> {
+export async function rebaselineCluster(
+  deps: Pick<LearningDeps, 'learning' | 'predictions' | 'registry' | 'gate' | 'policy' | 'logger'>,
+  request: RebaselineRequest,
+): Promise<RebaselineResult> {
   let threshold = request.longWaitThresholdSeconds;
   let fromOutcomes = 0;
   if (threshold === undefined) {
     const recent = await deps.predictions.recent(request.clusterId, { limit: REBASELINE_WINDOW, withOutcome: true });
     if (recent.length < REBASELINE_MIN_OUTCOMES) {
-      throw new InvalidInputError(`cluster '${request.clusterId}' has ${recent.length} recent outcomes; a threshold from its history needs ${REBASELINE_MIN_OUTCOMES} (or give one)`);
+      throw new InvalidInputError(
+        `cluster '${request.clusterId}' has ${recent.length} recent outcomes; a threshold from its history needs ${REBASELINE_MIN_OUTCOMES} (or give one)`,
+      );
     }
     const waits = Float64Array.from(recent, (prediction) => prediction.outcome?.waitSeconds ?? 0).sort();
     threshold = quantileOfSorted(waits, LONG_WAIT_QUANTILE);
     fromOutcomes = recent.length;
   }
-  if (!(Number.isFinite(threshold) && threshold >= 0)) throw new InvalidInputError(`long-wait threshold must be a finite number of seconds ≥ 0, got ${threshold}`);
+  if (!(Number.isFinite(threshold) && threshold >= 0))
+    throw new InvalidInputError(`long-wait threshold must be a finite number of seconds ≥ 0, got ${threshold}`);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
     const record = await deps.learning.load(request.clusterId);
     if (record === undefined) throw new UnknownClusterError(request.clusterId);
-    const next = { ...record, state: rebaselined(record.state, threshold, request.nowMs, deps.gate, deps.policy), version: record.version + 1, updatedAtMs: request.nowMs };
+    const next = {
+      ...record,
+      state: rebaselined(record.state, threshold, request.nowMs, deps.gate, deps.policy),
+      version: record.version + 1,
+      updatedAtMs: request.nowMs,
+    };
     const calibration = calibrationOf(next, deps.gate);
     const written = await deps.learning.commit(next, record.version, calibration);
     if (written.status === 'conflict') continue;
     const profile = await deps.registry.profile(request.clusterId);
-    if (profile !== undefined) await deps.registry.putProfile({ ...profile, longWaitThresholdSeconds: threshold, updatedAtMs: request.nowMs });
-    deps.logger.info('cluster.rebaselined', { clusterId: request.clusterId, epoch: next.state.epoch, previousThresholdSeconds: record.state.longWaitThresholdSeconds, thresholdSeconds: threshold, fromOutcomes });
-    return { calibration, previousThresholdSeconds: record.state.longWaitThresholdSeconds, thresholdSeconds: threshold, fromOutcomes };
+    if (profile !== undefined)
+      await deps.registry.putProfile({ ...profile, longWaitThresholdSeconds: threshold, updatedAtMs: request.nowMs });
+    deps.logger.info('cluster.rebaselined', {
+      clusterId: request.clusterId,
+      epoch: next.state.epoch,
+      previousThresholdSeconds: record.state.longWaitThresholdSeconds,
+      thresholdSeconds: threshold,
+      fromOutcomes,
+    });
+    return {
+      calibration,
+      previousThresholdSeconds: record.state.longWaitThresholdSeconds,
+      thresholdSeconds: threshold,
+      fromOutcomes,
+    };
   }
-  throw new InfrastructureError(`learning state of '${request.clusterId}' kept changing; the re-baseline gave up after ${MAX_ATTEMPTS} attempts — try again`);
+  throw new InfrastructureError(
+    `learning state of '${request.clusterId}' kept changing; the re-baseline gave up after ${MAX_ATTEMPTS} attempts — try again`,
+  );
 }

@@ -31,7 +31,10 @@ export interface RecordOutcomeResponse {
   readonly calibration: CalibrationRecord;
 }
 
-export async function recordJobOutcome(deps: LearningDeps, request: RecordOutcomeRequest): Promise<RecordOutcomeResponse> {
+export async function recordJobOutcome(
+  deps: LearningDeps,
+  request: RecordOutcomeRequest,
+): Promise<RecordOutcomeResponse> {
   if (!Number.isFinite(request.waitSeconds) || request.waitSeconds < 0) {
     throw new InvalidInputError(`waitSeconds must be a finite number ≥ 0, got ${request.waitSeconds}`);
   }
@@ -39,13 +42,20 @@ export async function recordJobOutcome(deps: LearningDeps, request: RecordOutcom
   if (calibration === undefined) throw new UnknownClusterError(request.clusterId);
   // The label the cluster's threshold gives now; the learning state folds only outcomes of
   // forecasts issued in the current epoch (an older one's label meant something else).
-  const outcome: Outcome = { waitSeconds: request.waitSeconds, longWait: request.waitSeconds > calibration.longWaitThresholdSeconds, observedAtMs: request.nowMs };
+  const outcome: Outcome = {
+    waitSeconds: request.waitSeconds,
+    longWait: request.waitSeconds > calibration.longWaitThresholdSeconds,
+    observedAtMs: request.nowMs,
+  };
   const result = await deps.predictions.recordOutcome(request.clusterId, request.jobId, outcome);
   if (deps.folds !== undefined) {
     deps.folds.schedule(request.clusterId);
     return { result, calibration };
   }
-  const fold = await foldPendingOutcomes({ ...deps, maintenance: deps.maintenance ?? new InlineMaintenanceScheduler(deps) }, { clusterId: request.clusterId, nowMs: request.nowMs });
+  const fold = await foldPendingOutcomes(
+    { ...deps, maintenance: deps.maintenance ?? new InlineMaintenanceScheduler(deps) },
+    { clusterId: request.clusterId, nowMs: request.nowMs },
+  );
   // Folded (or being folded) by another caller: the calibration as it stands now.
   if (fold.calibration === undefined) {
     const current = (await deps.calibration.current(request.clusterId)) ?? calibration;

@@ -30,10 +30,19 @@ export type RegisterClusterResult =
 export const FIRST_BUNDLE_VERSION = 1;
 
 /** The learning record of a cluster just onboarded. */
-export function initialLearningRecord(clusterId: string, longWaitThresholdSeconds: number, deps: Pick<LearningDeps, 'gate' | 'policy' | 'settings'>, nowMs: number): LearningRecord {
+export function initialLearningRecord(
+  clusterId: string,
+  longWaitThresholdSeconds: number,
+  deps: Pick<LearningDeps, 'gate' | 'policy' | 'settings'>,
+  nowMs: number,
+): LearningRecord {
   return {
     clusterId,
-    state: initialLearningState({ longWaitThresholdSeconds, nowMs, classifierVersion: FIRST_BUNDLE_VERSION }, deps.gate, deps.policy),
+    state: initialLearningState(
+      { longWaitThresholdSeconds, nowMs, classifierVersion: FIRST_BUNDLE_VERSION },
+      deps.gate,
+      deps.policy,
+    ),
     wait: initialOnlineWaitState(deps.settings.onlineWait),
     foldedJobKeys: [],
     totalOutcomes: 0,
@@ -53,17 +62,23 @@ export function initialLearningRecord(clusterId: string, longWaitThresholdSecond
  * @throws InvalidInputError when no threshold is given and the prior was trained without observed waits.
  */
 export async function registerCluster(
-  deps: Pick<LearningDeps, 'registry' | 'learning' | 'calibration' | 'bundles' | 'gate' | 'policy' | 'settings' | 'logger'>,
+  deps: Pick<
+    LearningDeps,
+    'registry' | 'learning' | 'calibration' | 'bundles' | 'gate' | 'policy' | 'settings' | 'logger'
+  >,
   request: RegisterClusterRequest,
 ): Promise<RegisterClusterResult> {
   const existing = await deps.calibration.current(request.clusterId);
   if (existing !== undefined) return { status: 'exists', calibration: existing };
   const threshold = request.longWaitThresholdSeconds ?? request.prior.training.labelThresholdSeconds;
   if (threshold === null) {
-    throw new InvalidInputError(`cluster '${request.clusterId}' needs a long-wait threshold: its prior was trained without observed waits; give the threshold in seconds`);
+    throw new InvalidInputError(
+      `cluster '${request.clusterId}' needs a long-wait threshold: its prior was trained without observed waits; give the threshold in seconds`,
+    );
   }
   const versions = await deps.bundles.listVersions(request.clusterId);
-  if (!versions.includes(FIRST_BUNDLE_VERSION)) await deps.bundles.putBundle(request.clusterId, FIRST_BUNDLE_VERSION, request.prior);
+  if (!versions.includes(FIRST_BUNDLE_VERSION))
+    await deps.bundles.putBundle(request.clusterId, FIRST_BUNDLE_VERSION, request.prior);
   const record = initialLearningRecord(request.clusterId, threshold, deps, request.nowMs);
   const calibration = calibrationOf(record, deps.gate);
   const profile: ClusterProfile = {
@@ -84,12 +99,19 @@ export async function registerCluster(
     const current = await deps.calibration.current(request.clusterId);
     if (current !== undefined) return { status: 'exists', calibration: current };
     const stored = await deps.learning.load(request.clusterId);
-    if (stored === undefined) throw new InfrastructureError(`cluster '${request.clusterId}' has neither a learning record nor a calibration after registering`);
+    if (stored === undefined)
+      throw new InfrastructureError(
+        `cluster '${request.clusterId}' has neither a learning record nor a calibration after registering`,
+      );
     const repaired = { ...stored, version: stored.version + 1 };
     const summary = calibrationOf(repaired, deps.gate);
     await deps.learning.commit(repaired, stored.version, summary);
     return { status: 'exists', calibration: (await deps.calibration.current(request.clusterId)) ?? summary };
   }
-  deps.logger.info('cluster.registered', { clusterId: request.clusterId, bundleId: request.prior.bundleId, longWaitThresholdSeconds: threshold });
+  deps.logger.info('cluster.registered', {
+    clusterId: request.clusterId,
+    bundleId: request.prior.bundleId,
+    longWaitThresholdSeconds: threshold,
+  });
   return { status: 'registered', calibration };
 }

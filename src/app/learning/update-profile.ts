@@ -54,10 +54,15 @@ function sampleOf(prediction: PredictionRecord): ProfileSample {
 }
 
 /** Unknown cluster (no profile item) → UnknownClusterError. */
-export async function updateProfile(deps: Pick<LearningDeps, 'registry' | 'predictions' | 'gate' | 'logger'>, request: UpdateProfileRequest): Promise<UpdateProfileResult> {
+export async function updateProfile(
+  deps: Pick<LearningDeps, 'registry' | 'predictions' | 'gate' | 'logger'>,
+  request: UpdateProfileRequest,
+): Promise<UpdateProfileResult> {
   const existing = await deps.registry.profile(request.clusterId);
   if (existing === undefined) throw new UnknownClusterError(request.clusterId);
-  const predictions = await deps.predictions.recent(request.clusterId, { limit: request.sampleSize ?? DEFAULT_PROFILE_SAMPLE_SIZE });
+  const predictions = await deps.predictions.recent(request.clusterId, {
+    limit: request.sampleSize ?? DEFAULT_PROFILE_SAMPLE_SIZE,
+  });
   const stats = clusterProfileStatistics(predictions.map(sampleOf));
   const waitsUpdated = stats.waitCount >= deps.gate.minOutcomes;
   const profile: ClusterProfile = {
@@ -72,6 +77,11 @@ export async function updateProfile(deps: Pick<LearningDeps, 'registry' | 'predi
     updatedAtMs: request.nowMs,
   };
   await deps.registry.putProfile(profile);
-  deps.logger.info('profile.updated', { clusterId: request.clusterId, predictions: predictions.length, outcomes: stats.waitCount, waitsUpdated });
+  deps.logger.info('profile.updated', {
+    clusterId: request.clusterId,
+    predictions: predictions.length,
+    outcomes: stats.waitCount,
+    waitsUpdated,
+  });
   return { profile, predictions: predictions.length, outcomes: stats.waitCount, waitsUpdated };
 }

@@ -25,7 +25,9 @@ export function windowTable(clusterId: string, window: readonly PredictionRecord
     numericFeatures,
     categoricalFeatures,
     rows: withOutcomes.map((prediction) => numericFeatures.map((name) => Number(prediction.features[name] ?? 0))),
-    categorical: withOutcomes.map((prediction) => categoricalFeatures.map((name) => String(prediction.features[name] ?? ''))),
+    categorical: withOutcomes.map((prediction) =>
+      categoricalFeatures.map((name) => String(prediction.features[name] ?? '')),
+    ),
     labels: Uint8Array.from(withOutcomes, (prediction) => (prediction.outcome?.longWait === true ? 1 : 0)),
     waitsSeconds: Float64Array.from(withOutcomes, (prediction) => prediction.outcome?.waitSeconds ?? 0),
     labelThresholdSeconds: null,

@@ -25,7 +25,11 @@ export interface LedgerSnapshot {
  * negative, and counts the call's tokens.
  */
 export interface BudgetLedger {
-  reserve(component: string, microUsd: number, caps: { readonly componentMicroUsd: number; readonly totalMicroUsd: number }): Promise<ReserveResult>;
+  reserve(
+    component: string,
+    microUsd: number,
+    caps: { readonly componentMicroUsd: number; readonly totalMicroUsd: number },
+  ): Promise<ReserveResult>;
   settle(component: string, deltaMicroUsd: number, usage: ModelUsage): Promise<void>;
   countCacheLookup(hit: boolean): Promise<void>;
   snapshot(): Promise<LedgerSnapshot>;

@@ -9,5 +9,9 @@ export interface ChatReplies {
   /** Throws InfrastructureError when the chat service refuses or is unreachable. */
   post(channel: string, message: ChatMessage, options?: { readonly threadTs?: string }): Promise<void>;
   /** `ephemeral`: only the asker sees it; `replaceOriginal`: replaces the message that carried the buttons. */
-  respond(responseUrl: string, message: ChatMessage, options?: { readonly ephemeral?: boolean; readonly replaceOriginal?: boolean }): Promise<void>;
+  respond(
+    responseUrl: string,
+    message: ChatMessage,
+    options?: { readonly ephemeral?: boolean; readonly replaceOriginal?: boolean },
+  ): Promise<void>;
 }

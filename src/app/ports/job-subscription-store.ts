@@ -14,7 +14,13 @@ export interface JobSubscriptionStore {
   /** Claims `notice` for the subscription at `nowMs`: true the first time, false when already claimed or the subscription is gone. */
   claimNotice(clusterId: string, jobId: string, userId: string, notice: JobNotice, nowMs: number): Promise<boolean>;
   /** Gives back a claim made at `claimedAtMs` (the message could not be sent), so the next check may send it. */
-  releaseNotice(clusterId: string, jobId: string, userId: string, notice: JobNotice, claimedAtMs: number): Promise<void>;
+  releaseNotice(
+    clusterId: string,
+    jobId: string,
+    userId: string,
+    notice: JobNotice,
+    claimedAtMs: number,
+  ): Promise<void>;
   /** Removes the subscription (the job started or ended); a missing one is a no-op. */
   remove(clusterId: string, jobId: string, userId: string): Promise<void>;
 }

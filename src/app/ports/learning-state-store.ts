@@ -14,7 +14,11 @@ export interface LearningStateStore {
    * then `calibration`, its summary, unless a newer summary is already stored. `record.version`
    * must exceed `expectedVersion`.
    */
-  commit(record: LearningRecord, expectedVersion: number | undefined, calibration: CalibrationRecord): Promise<ConditionalWriteResult>;
+  commit(
+    record: LearningRecord,
+    expectedVersion: number | undefined,
+    calibration: CalibrationRecord,
+  ): Promise<ConditionalWriteResult>;
   /** Removes folded outcomes from the pending ones and marks their predictions folded. Idempotent. */
   acknowledge(outcomes: readonly PendingOutcome[]): Promise<void>;
 }

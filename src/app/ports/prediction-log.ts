@@ -21,5 +21,8 @@ export interface PredictionLog {
   /** The job's prediction, or undefined. */
   find(clusterId: string, jobId: string): Promise<PredictionRecord | undefined>;
   /** The most recent predictions by prediction time, newest first, at most `limit` (only those with outcomes when `withOutcome`). */
-  recent(clusterId: string, options: { readonly limit: number; readonly withOutcome?: boolean }): Promise<PredictionRecord[]>;
+  recent(
+    clusterId: string,
+    options: { readonly limit: number; readonly withOutcome?: boolean },
+  ): Promise<PredictionRecord[]>;
 }

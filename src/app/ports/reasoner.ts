@@ -28,7 +28,10 @@ export interface ModelUsage {
  */
 export interface CallMeter {
   reserve(inputTokensUpperBound: number, maxOutputTokens: number): Promise<boolean>;
-  settle(usage: ModelUsage, reserved: { readonly inputTokensUpperBound: number; readonly maxOutputTokens: number }): Promise<void>;
+  settle(
+    usage: ModelUsage,
+    reserved: { readonly inputTokensUpperBound: number; readonly maxOutputTokens: number },
+  ): Promise<void>;
 }
 
 /** Structured facts a reasoner explains; the offline reasoner writes its answer from these alone. */

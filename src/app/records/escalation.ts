@@ -1,6 +1,12 @@
 import type { ClusterAction } from '../ports/cluster-actions.ts';
 
-export const EscalationStatus = { pending: 'pending', approved: 'approved', rejected: 'rejected', executed: 'executed', failed: 'failed' } as const;
+export const EscalationStatus = {
+  pending: 'pending',
+  approved: 'approved',
+  rejected: 'rejected',
+  executed: 'executed',
+  failed: 'failed',
+} as const;
 export type EscalationStatus = (typeof EscalationStatus)[keyof typeof EscalationStatus];
 
 /** An action the gate would not let an agent take alone: waits for a human (`SK = ESCALATION#{id}`). */
@@ -18,5 +24,10 @@ export interface Escalation {
   readonly decidedAtMs: number | null;
   readonly result: string | null;
   /** Audit trail: every state change with who and when. */
-  readonly history: readonly { readonly atMs: number; readonly by: string; readonly status: EscalationStatus; readonly note: string }[];
+  readonly history: readonly {
+    readonly atMs: number;
+    readonly by: string;
+    readonly status: EscalationStatus;
+    readonly note: string;
+  }[];
 }

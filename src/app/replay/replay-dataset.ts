@@ -6,7 +6,12 @@
  * labelled as the dataset labels it, when the job starts.
  */
 import type { ModelBundle } from '../../core/model/bundle.ts';
-import { equalCountRanges, segmentMetrics, type PrequentialRow, type SegmentMetrics } from '../../core/replay/prequential-metrics.ts';
+import {
+  equalCountRanges,
+  segmentMetrics,
+  type PrequentialRow,
+  type SegmentMetrics,
+} from '../../core/replay/prequential-metrics.ts';
 import type { LearningDeps } from '../learning/learning-deps.ts';
 import { registerCluster } from '../learning/register-cluster.ts';
 import type { ClusterProfile } from '../records/cluster-profile.ts';
@@ -42,12 +47,25 @@ export interface DatasetReplayReport {
   /** Prequential metrics of the loop's P(long wait): whole replay and per quarter (equal job counts, submit order). */
   readonly overall: SegmentMetrics;
   readonly quarters: readonly SegmentMetrics[];
-  readonly final: { readonly ece: number | null; readonly scope: string; readonly bundleVersion: number; readonly driftAlarms: number; readonly adaptations: number; readonly retrains: number } | null;
+  readonly final: {
+    readonly ece: number | null;
+    readonly scope: string;
+    readonly bundleVersion: number;
+    readonly driftAlarms: number;
+    readonly adaptations: number;
+    readonly retrains: number;
+  } | null;
 }
 
 export async function replayDataset(deps: LearningDeps, request: DatasetReplayRequest): Promise<DatasetReplayReport> {
   const firstSubmitMs = Math.min(...request.jobs.map((job) => job.submitMs));
-  await registerCluster(deps, { clusterId: request.clusterId, prior: request.prior, platform: request.platform, nowMs: firstSubmitMs, longWaitThresholdSeconds: request.longWaitThresholdSeconds });
+  await registerCluster(deps, {
+    clusterId: request.clusterId,
+    prior: request.prior,
+    platform: request.platform,
+    nowMs: firstSubmitMs,
+    longWaitThresholdSeconds: request.longWaitThresholdSeconds,
+  });
   const rows = new Map<string, { probability: number; scope: string; submitMs: number }>();
   const replayJobs: ReplayJob[] = request.jobs.map((job) => ({ ...job, predicted: true }));
 
@@ -55,7 +73,12 @@ export async function replayDataset(deps: LearningDeps, request: DatasetReplayRe
     clusterId: request.clusterId,
     jobs: replayJobs,
     hooks: {
-      onPredicted: (job, predicted) => rows.set(job.jobId, { probability: predicted.prediction.probability, scope: predicted.decision.scope, submitMs: job.submitMs }),
+      onPredicted: (job, predicted) =>
+        rows.set(job.jobId, {
+          probability: predicted.prediction.probability,
+          scope: predicted.decision.scope,
+          submitMs: job.submitMs,
+        }),
       ...(request.onProgress === undefined ? {} : { onProgress: request.onProgress }),
     },
   });
@@ -77,9 +100,19 @@ export async function replayDataset(deps: LearningDeps, request: DatasetReplayRe
     timeline: result.timeline,
     answers: countScopes([...rows.values()].map((row) => row.scope)),
     overall: segmentMetrics(prequential),
-    quarters: equalCountRanges(prequential.length, 4).map(([start, end]) => segmentMetrics(prequential.slice(start, end))),
-    final: final === undefined
-      ? null
-      : { ece: final.evidence?.ece ?? null, scope: final.scope, bundleVersion: final.activeBundleVersion, driftAlarms: final.counters.driftAlarms, adaptations: final.counters.adaptations, retrains: final.retrains },
+    quarters: equalCountRanges(prequential.length, 4).map(([start, end]) =>
+      segmentMetrics(prequential.slice(start, end)),
+    ),
+    final:
+      final === undefined
+        ? null
+        : {
+            ece: final.evidence?.ece ?? null,
+            scope: final.scope,
+            bundleVersion: final.activeBundleVersion,
+            driftAlarms: final.counters.driftAlarms,
+            adaptations: final.counters.adaptations,
+            retrains: final.retrains,
+          },
   };
 }

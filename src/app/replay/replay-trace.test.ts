@@ -13,7 +13,8 @@ const quietLogger: Logger = { info: () => undefined, warn: () => undefined, erro
 
 function fnvHash(text: string): string {
   let hash = 0x811c9dc5;
-  for (let index = 0; index < text.length; index += 1) hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193) >>> 0;
+  for (let index = 0; index < text.length; index += 1)
+    hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193) >>> 0;
   return hash.toString(16);
 }
 
@@ -28,14 +29,30 @@ function syntheticTrace(count: number, cutSeconds: number, futureFactor: number)
     if (submit + wait > cutSeconds) wait = Math.floor(wait * futureFactor) + (futureFactor === 1 ? 0 : 1);
     const start = submit + wait;
     return {
-      id: String(index + 1), submitTimeSeconds: submit, startTimeSeconds: start, censoredAtSeconds: null, endTimeSeconds: start + 600,
-      requestedProcessors: processors, requestedGpus: 0, requestedMemoryMb: null, requestedTimeSeconds: 3600, user: `u${index % 7}`, queue: '', qos: '', status: 'completed',
+      id: String(index + 1),
+      submitTimeSeconds: submit,
+      startTimeSeconds: start,
+      censoredAtSeconds: null,
+      endTimeSeconds: start + 600,
+      requestedProcessors: processors,
+      requestedGpus: 0,
+      requestedMemoryMb: null,
+      requestedTimeSeconds: 3600,
+      user: `u${index % 7}`,
+      queue: '',
+      qos: '',
+      status: 'completed',
     };
   });
 }
 
 async function replay(jobs: TraceJob[], plannedStartsSeconds?: readonly (number | null)[]) {
-  const deps = createLearningDeps({ ...memoryLearningStores(), bundles: new MemoryBundleStore(), gate: DEFAULT_GATE_CONFIG, logger: quietLogger });
+  const deps = createLearningDeps({
+    ...memoryLearningStores(),
+    bundles: new MemoryBundleStore(),
+    gate: DEFAULT_GATE_CONFIG,
+    logger: quietLogger,
+  });
   return replayTrace(deps, {
     clusterId: 'synthetic',
     platform: 'swf',
@@ -55,15 +72,22 @@ describe('replayTrace', () => {
     const original = await replay(syntheticTrace(1600, cutSeconds, 1));
     const alteredFuture = await replay(syntheticTrace(1600, cutSeconds, 7));
 
-    const before = (report: typeof original) => (report.replayedJobs ?? []).filter((job) => job.submitSeconds <= cutSeconds);
+    const before = (report: typeof original) =>
+      (report.replayedJobs ?? []).filter((job) => job.submitSeconds <= cutSeconds);
     const labelledBefore = (report: typeof original) =>
-      (report.replayedJobs ?? []).filter((job) => job.waitSeconds !== null && job.submitSeconds + job.waitSeconds <= cutSeconds).map((job) => [job.jobId, job.longWait]);
-    const changedAfter = (alteredFuture.replayedJobs ?? []).filter((job, index) => job.waitSeconds !== original.replayedJobs?.[index]?.waitSeconds);
+      (report.replayedJobs ?? [])
+        .filter((job) => job.waitSeconds !== null && job.submitSeconds + job.waitSeconds <= cutSeconds)
+        .map((job) => [job.jobId, job.longWait]);
+    const changedAfter = (alteredFuture.replayedJobs ?? []).filter(
+      (job, index) => job.waitSeconds !== original.replayedJobs?.[index]?.waitSeconds,
+    );
     // The futures really differ, and there are answers on both sides of the cut.
     expect(changedAfter.length).toBeGreaterThan(100);
     expect(before(original).length).toBeGreaterThan(500);
     // Probability, interval (label threshold, calibrator and conformal state) and scope before the cut are identical.
-    expect(before(alteredFuture).map(({ waitSeconds: _w, longWait: _l, ...answer }) => answer)).toEqual(before(original).map(({ waitSeconds: _w, longWait: _l, ...answer }) => answer));
+    expect(before(alteredFuture).map(({ waitSeconds: _w, longWait: _l, ...answer }) => answer)).toEqual(
+      before(original).map(({ waitSeconds: _w, longWait: _l, ...answer }) => answer),
+    );
     // Labels of outcomes known before the cut (the threshold fixed from the warm-up's waits) are identical too.
     expect(labelledBefore(alteredFuture)).toEqual(labelledBefore(original));
   });
@@ -73,7 +97,15 @@ describe('replayTrace', () => {
 
     expect(report.predictedJobs).toBe(1450);
     expect(report.prior.rows).toBeGreaterThan(100);
-    expect(Object.keys(report.overall).sort()).toEqual(['backfill', 'constant', 'empirical', 'loop', 'prior', 'qbets', 'qbetsConformal']);
+    expect(Object.keys(report.overall).sort()).toEqual([
+      'backfill',
+      'constant',
+      'empirical',
+      'loop',
+      'prior',
+      'qbets',
+      'qbetsConformal',
+    ]);
     expect(report.quarters).toHaveLength(4);
     expect(Math.abs((report.overall.loop.coverage ?? 0) - 0.8)).toBeLessThan(0.05);
   });

@@ -59,8 +59,20 @@ import {
   type WaitInterval,
 } from '../../core/replay/adaptive-conformal.ts';
 import { distributionMetrics, type DistributionMetrics } from '../../core/replay/distribution-metrics.ts';
-import { equalCountRanges, segmentMetrics, type PrequentialRow, type SegmentMetrics } from '../../core/replay/prequential-metrics.ts';
-import { createQbetsBaseline, DEFAULT_QBETS_OPTIONS, jobSizeClass, observeQbets, qbetsInterval, qbetsQuantiles } from '../../core/replay/qbets-baseline.ts';
+import {
+  equalCountRanges,
+  segmentMetrics,
+  type PrequentialRow,
+  type SegmentMetrics,
+} from '../../core/replay/prequential-metrics.ts';
+import {
+  createQbetsBaseline,
+  DEFAULT_QBETS_OPTIONS,
+  jobSizeClass,
+  observeQbets,
+  qbetsInterval,
+  qbetsQuantiles,
+} from '../../core/replay/qbets-baseline.ts';
 import { addToWindow, createSortedWindow, windowQuantile, windowSize } from '../../core/replay/sorted-window.ts';
 import { calibrationError } from '../../core/metrics/calibration-error.ts';
 import { scopeMetrics, type ScopeMetricsByGroup } from '../../core/replay/scope-metrics.ts';
@@ -80,7 +92,13 @@ export const LONG_WAIT_QUANTILE = 0.9;
 /** The `empirical` baseline's distribution: the quantiles of this many most recent observed waits. */
 export const EMPIRICAL_WAIT_WINDOW = 1000;
 
-export const Predictor = { loop: 'loop', qbets: 'qbets', qbetsConformal: 'qbetsConformal', prior: 'prior', constant: 'constant' } as const;
+export const Predictor = {
+  loop: 'loop',
+  qbets: 'qbets',
+  qbetsConformal: 'qbetsConformal',
+  prior: 'prior',
+  constant: 'constant',
+} as const;
 export type Predictor = (typeof Predictor)[keyof typeof Predictor];
 
 export interface TraceReplayRequest {
@@ -122,7 +140,12 @@ export interface ReplayedJob {
 }
 
 /** Predictors judged as wait distributions (or points: `backfill`). */
-export const DistributionPredictor = { loop: 'loop', qbetsConformal: 'qbetsConformal', empirical: 'empirical', backfill: 'backfill' } as const;
+export const DistributionPredictor = {
+  loop: 'loop',
+  qbetsConformal: 'qbetsConformal',
+  empirical: 'empirical',
+  backfill: 'backfill',
+} as const;
 export type DistributionPredictor = (typeof DistributionPredictor)[keyof typeof DistributionPredictor];
 
 export type PredictorMetrics = Readonly<Record<Exclude<Predictor, 'loop' | 'qbetsConformal'>, SegmentMetrics>> & {
@@ -154,7 +177,12 @@ export interface TraceReplayReport {
   readonly censoredPredicted: number;
   readonly outcomes: number;
   readonly onboardedAtSeconds: number;
-  readonly prior: { readonly bundleId: string; readonly rows: number; readonly positives: number; readonly labelThresholdSeconds: number | null };
+  readonly prior: {
+    readonly bundleId: string;
+    readonly rows: number;
+    readonly positives: number;
+    readonly labelThresholdSeconds: number | null;
+  };
   /** The long-wait threshold (fixed at onboarding: the same as the prior's). */
   readonly finalLabelThresholdSeconds: number | null;
   readonly overall: PredictorMetrics;
@@ -172,7 +200,13 @@ export interface TraceReplayReport {
   /** The answers' calibration per scope (the trustworthy ones should be those acted on). */
   readonly byScope: { readonly overall: ScopeMetricsByGroup; readonly afterWarmup: ScopeMetricsByGroup };
   /** How often the loop responded to drift, per kind and per 1,000 outcomes. */
-  readonly alarms: { readonly driftAlarms: number; readonly resets: number; readonly adaptations: number; readonly retrains: number; readonly perThousandOutcomes: number };
+  readonly alarms: {
+    readonly driftAlarms: number;
+    readonly resets: number;
+    readonly adaptations: number;
+    readonly retrains: number;
+    readonly perThousandOutcomes: number;
+  };
   /** Drift responses of the online calibrator (adaptations + resets). */
   readonly recalibrations: number;
   readonly retrains: number;
@@ -203,7 +237,11 @@ function snapshotFeatures(snapshot: SubmitSnapshot, jobType: string | null): Rec
   return features;
 }
 
-function historyTable(source: string, entries: readonly { features: Record<string, number | string>; waitSeconds: number }[], thresholdSeconds: number): FeatureTable {
+function historyTable(
+  source: string,
+  entries: readonly { features: Record<string, number | string>; waitSeconds: number }[],
+  thresholdSeconds: number,
+): FeatureTable {
   const hasJobType = entries.some((entry) => typeof entry.features['job_type'] === 'string');
   return {
     source,
@@ -224,7 +262,9 @@ function historyTable(source: string, entries: readonly { features: Record<strin
  */
 function conformalQuantiles(quantilesSeconds: readonly number[] | null, shift: number): number[] | null {
   if (quantilesSeconds === null) return null;
-  const spread = quantilesSeconds.map((value, index) => Math.expm1(Math.max(0, Math.log1p(value) + (shift * ((WAIT_QUANTILE_LEVELS[index] as number) - 0.5)) / 0.4)));
+  const spread = quantilesSeconds.map((value, index) =>
+    Math.expm1(Math.max(0, Math.log1p(value) + (shift * ((WAIT_QUANTILE_LEVELS[index] as number) - 0.5)) / 0.4)),
+  );
   return spread.sort((left, right) => left - right);
 }
 
@@ -238,13 +278,23 @@ export async function replayTrace(deps: LearningDeps, request: TraceReplayReques
   const eceWarmupOutcomes = request.eceWarmupOutcomes ?? DEFAULT_ECE_WARMUP_OUTCOMES;
   const toMs = (seconds: number): number => Math.round((seconds + request.epochOffsetSeconds) * 1000);
   const declaresClass = jobs.some((job) => job.qos !== '');
-  const order = Array.from(jobs.keys()).sort((left, right) => (jobs[left] as TraceJob).submitTimeSeconds - (jobs[right] as TraceJob).submitTimeSeconds || left - right);
+  const order = Array.from(jobs.keys()).sort(
+    (left, right) =>
+      (jobs[left] as TraceJob).submitTimeSeconds - (jobs[right] as TraceJob).submitTimeSeconds || left - right,
+  );
   const onboardIndex = order[warmupJobs];
-  if (onboardIndex === undefined) throw new InsufficientDataError(`trace has ${jobs.length} jobs; a replay needs more than the ${warmupJobs} history jobs`);
+  if (onboardIndex === undefined)
+    throw new InsufficientDataError(
+      `trace has ${jobs.length} jobs; a replay needs more than the ${warmupJobs} history jobs`,
+    );
   const onboardSeconds = (jobs[onboardIndex] as TraceJob).submitTimeSeconds;
 
-  const featuresOf = order.map((index) => snapshotFeatures(snapshots[index] as SubmitSnapshot, declaresClass ? (jobs[index] as TraceJob).qos : null));
-  const featuresByIndex = new Map(order.map((index, position) => [index, featuresOf[position] as Record<string, number | string>]));
+  const featuresOf = order.map((index) =>
+    snapshotFeatures(snapshots[index] as SubmitSnapshot, declaresClass ? (jobs[index] as TraceJob).qos : null),
+  );
+  const featuresByIndex = new Map(
+    order.map((index, position) => [index, featuresOf[position] as Record<string, number | string>]),
+  );
 
   // ── Onboarding: the history known at T₀ ──
   const qbets = createQbetsBaseline(DEFAULT_QBETS_OPTIONS);
@@ -258,12 +308,22 @@ export async function replayTrace(deps: LearningDeps, request: TraceReplayReques
   for (const index of order.slice(0, warmupJobs)) {
     const job = jobs[index] as TraceJob;
     if (job.startTimeSeconds === null || job.startTimeSeconds > onboardSeconds) continue;
-    known.push({ features: featuresByIndex.get(index) as Record<string, number | string>, waitSeconds: job.startTimeSeconds - job.submitTimeSeconds });
+    known.push({
+      features: featuresByIndex.get(index) as Record<string, number | string>,
+      waitSeconds: job.startTimeSeconds - job.submitTimeSeconds,
+    });
   }
   // History outcomes enter the label threshold and the baselines in the order they became known.
-  const knownSorted = order.slice(0, warmupJobs)
-    .filter((index) => { const start = (jobs[index] as TraceJob).startTimeSeconds; return start !== null && start <= onboardSeconds; })
-    .sort((left, right) => ((jobs[left] as TraceJob).startTimeSeconds as number) - ((jobs[right] as TraceJob).startTimeSeconds as number));
+  const knownSorted = order
+    .slice(0, warmupJobs)
+    .filter((index) => {
+      const start = (jobs[index] as TraceJob).startTimeSeconds;
+      return start !== null && start <= onboardSeconds;
+    })
+    .sort(
+      (left, right) =>
+        ((jobs[left] as TraceJob).startTimeSeconds as number) - ((jobs[right] as TraceJob).startTimeSeconds as number),
+    );
   const learnOutcome = (job: TraceJob, waitSeconds: number, longWait: boolean): void => {
     observeQbets(qbets, sizeClassOf(job), waitSeconds);
     addToWindow(allWaits, waitSeconds);
@@ -271,7 +331,8 @@ export async function replayTrace(deps: LearningDeps, request: TraceReplayReques
     labelledSoFar += 1;
     if (longWait) longSoFar += 1;
   };
-  if (known.length === 0) throw new InsufficientDataError(`none of the first ${warmupJobs} jobs had started by the onboarding instant`);
+  if (known.length === 0)
+    throw new InsufficientDataError(`none of the first ${warmupJobs} jobs had started by the onboarding instant`);
   const historyWaits = createSortedWindow(Number.POSITIVE_INFINITY);
   for (const entry of known) addToWindow(historyWaits, entry.waitSeconds);
   const priorThreshold = windowQuantile(historyWaits, LONG_WAIT_QUANTILE) as number;
@@ -284,12 +345,25 @@ export async function replayTrace(deps: LearningDeps, request: TraceReplayReques
   const table = historyTable(`first ${warmupJobs} jobs of ${request.clusterId}`, known, priorThreshold);
   const positives = table.labels?.reduce((sum, label) => sum + label, 0) ?? 0;
   if (positives < 5 || positives > known.length - 5) {
-    throw new InsufficientDataError(`the ${known.length} history outcomes hold ${positives} long waits; training a prior needs at least 5 of each class`);
+    throw new InsufficientDataError(
+      `the ${known.length} history outcomes hold ${positives} long waits; training a prior needs at least 5 of each class`,
+    );
   }
   const seed = request.seed ?? deps.settings.seed;
-  const prior: ModelBundle = trainBundle(table, { random: seededRandom(seed), source: table.source, dataHash: request.hash(JSON.stringify(table.rows)), hash: request.hash });
+  const prior: ModelBundle = trainBundle(table, {
+    random: seededRandom(seed),
+    source: table.source,
+    dataHash: request.hash(JSON.stringify(table.rows)),
+    hash: request.hash,
+  });
   const compiledPrior = compileBundle(prior);
-  await registerCluster(deps, { clusterId: request.clusterId, prior, platform: request.platform, nowMs: toMs(onboardSeconds), longWaitThresholdSeconds: priorThreshold });
+  await registerCluster(deps, {
+    clusterId: request.clusterId,
+    prior,
+    platform: request.platform,
+    nowMs: toMs(onboardSeconds),
+    longWaitThresholdSeconds: priorThreshold,
+  });
 
   // ── Online replay ──
   const qbetsConformal = createAdaptiveConformal(request.conformal ?? DEFAULT_ADAPTIVE_CONFORMAL);
@@ -297,7 +371,8 @@ export async function replayTrace(deps: LearningDeps, request: TraceReplayReques
   let loopOutcomes = 0;
   const traceJobById = new Map<string, TraceJob>();
   const plannedById = new Map<string, number | null>();
-  if (request.plannedStartsSeconds !== undefined) jobs.forEach((job, index) => plannedById.set(job.id, request.plannedStartsSeconds?.[index] ?? null));
+  if (request.plannedStartsSeconds !== undefined)
+    jobs.forEach((job, index) => plannedById.set(job.id, request.plannedStartsSeconds?.[index] ?? null));
   const replayJobs: ReplayJob[] = [];
   for (const index of order) {
     const job = jobs[index] as TraceJob;
@@ -333,16 +408,38 @@ export async function replayTrace(deps: LearningDeps, request: TraceReplayReques
           outcomesKnown: loopOutcomes,
           scope: predicted.decision.scope,
           rows: {
-            loop: { probability: predicted.prediction.probability, interval: issued === null ? null : { lowerSeconds: issued.lowerSeconds, upperSeconds: issued.upperSeconds } },
+            loop: {
+              probability: predicted.prediction.probability,
+              interval:
+                issued === null ? null : { lowerSeconds: issued.lowerSeconds, upperSeconds: issued.upperSeconds },
+            },
             qbets: { probability: constantProbability, interval: qbetsBase },
-            qbetsConformal: { probability: constantProbability, interval: qbetsBase === null ? null : adjustInterval(qbetsConformal, qbetsBase) },
-            prior: { probability: priorScored.probability, interval: priorScored.wait === null ? null : { lowerSeconds: priorScored.wait.lowerSeconds, upperSeconds: priorScored.wait.upperSeconds } },
-            constant: { probability: constantProbability, interval: lowQ === null || highQ === null ? null : { lowerSeconds: lowQ, upperSeconds: highQ } },
+            qbetsConformal: {
+              probability: constantProbability,
+              interval: qbetsBase === null ? null : adjustInterval(qbetsConformal, qbetsBase),
+            },
+            prior: {
+              probability: priorScored.probability,
+              interval:
+                priorScored.wait === null
+                  ? null
+                  : { lowerSeconds: priorScored.wait.lowerSeconds, upperSeconds: priorScored.wait.upperSeconds },
+            },
+            constant: {
+              probability: constantProbability,
+              interval: lowQ === null || highQ === null ? null : { lowerSeconds: lowQ, upperSeconds: highQ },
+            },
           },
           distributions: {
             loop: predicted.prediction.waitDistribution?.quantilesSeconds ?? null,
-            qbetsConformal: conformalQuantiles(qbetsQuantiles(qbets, sizeClassOf(trace), WAIT_QUANTILE_LEVELS), conformalShift(qbetsConformal)),
-            empirical: windowSize(recentWaits) === 0 ? null : WAIT_QUANTILE_LEVELS.map((level) => windowQuantile(recentWaits, level) as number),
+            qbetsConformal: conformalQuantiles(
+              qbetsQuantiles(qbets, sizeClassOf(trace), WAIT_QUANTILE_LEVELS),
+              conformalShift(qbetsConformal),
+            ),
+            empirical:
+              windowSize(recentWaits) === 0
+                ? null
+                : WAIT_QUANTILE_LEVELS.map((level) => windowQuantile(recentWaits, level) as number),
           },
           backfillPointSeconds: planned === null ? null : Math.max(0, planned - trace.submitTimeSeconds),
           queueDepth: queueDepthOf(job.features),
@@ -361,7 +458,8 @@ export async function replayTrace(deps: LearningDeps, request: TraceReplayReques
           row.longWait = longWait;
           const qbetsBase = row.rows.qbets.interval;
           const qbetsIssued = row.rows.qbetsConformal.interval;
-          if (qbetsBase !== null && qbetsIssued !== null) observeConformalOutcome(qbetsConformal, qbetsBase, qbetsIssued, waitSeconds);
+          if (qbetsBase !== null && qbetsIssued !== null)
+            observeConformalOutcome(qbetsConformal, qbetsBase, qbetsIssued, waitSeconds);
         }
         learnOutcome(trace, waitSeconds, longWait);
       },
@@ -378,43 +476,67 @@ export async function replayTrace(deps: LearningDeps, request: TraceReplayReques
         const quantiles = predictor === DistributionPredictor.backfill ? null : row.distributions[predictor];
         return {
           quantilesSeconds: quantiles,
-          pointSeconds: predictor === DistributionPredictor.backfill ? row.backfillPointSeconds : ((quantiles?.[MEDIAN_INDEX]) ?? null),
+          pointSeconds:
+            predictor === DistributionPredictor.backfill
+              ? row.backfillPointSeconds
+              : (quantiles?.[MEDIAN_INDEX] ?? null),
           waitSeconds: row.waitSeconds,
           tercile: tercileOf.get(row.jobId) as number,
         };
       }),
     );
   const metricsOf = (rows: readonly JobRow[]): PredictorMetrics => {
-    const byPredictor = (predictor: Predictor): PrequentialRow[] => rows.map((row) => {
-      const scored = row.rows[predictor];
-      return {
-        probability: scored.probability,
-        longWait: row.longWait,
-        waitSeconds: row.waitSeconds,
-        lowerSeconds: scored.interval?.lowerSeconds ?? null,
-        upperSeconds: scored.interval?.upperSeconds ?? null,
-      };
-    });
+    const byPredictor = (predictor: Predictor): PrequentialRow[] =>
+      rows.map((row) => {
+        const scored = row.rows[predictor];
+        return {
+          probability: scored.probability,
+          longWait: row.longWait,
+          waitSeconds: row.waitSeconds,
+          lowerSeconds: scored.interval?.lowerSeconds ?? null,
+          upperSeconds: scored.interval?.upperSeconds ?? null,
+        };
+      });
     return {
       loop: { ...segmentMetrics(byPredictor(Predictor.loop)), ...distributionOf(rows, DistributionPredictor.loop) },
       qbets: segmentMetrics(byPredictor(Predictor.qbets)),
-      qbetsConformal: { ...segmentMetrics(byPredictor(Predictor.qbetsConformal)), ...distributionOf(rows, DistributionPredictor.qbetsConformal) },
+      qbetsConformal: {
+        ...segmentMetrics(byPredictor(Predictor.qbetsConformal)),
+        ...distributionOf(rows, DistributionPredictor.qbetsConformal),
+      },
       prior: segmentMetrics(byPredictor(Predictor.prior)),
       constant: segmentMetrics(byPredictor(Predictor.constant)),
       empirical: distributionOf(rows, DistributionPredictor.empirical),
-      backfill: request.plannedStartsSeconds === undefined ? distributionMetrics([]) : distributionOf(rows, DistributionPredictor.backfill),
+      backfill:
+        request.plannedStartsSeconds === undefined
+          ? distributionMetrics([])
+          : distributionOf(rows, DistributionPredictor.backfill),
     };
   };
   const agreementOf = (rows: readonly JobRow[]): ProbabilityAgreement => {
     const issued = rows.filter((row) => row.distributions.loop !== null && row.ownProbabilityAbove !== null);
     const labelled = issued.filter((row) => row.longWait !== null);
-    const mean = (values: readonly number[]): number | null => (values.length === 0 ? null : values.reduce((sum, value) => sum + value, 0) / values.length);
+    const mean = (values: readonly number[]): number | null =>
+      values.length === 0 ? null : values.reduce((sum, value) => sum + value, 0) / values.length;
     const ece = (probability: (row: JobRow) => number): number | null =>
-      labelled.length === 0 ? null : calibrationError(Float64Array.from(labelled, probability), Uint8Array.from(labelled, (row) => (row.longWait === true ? 1 : 0))).ece;
+      labelled.length === 0
+        ? null
+        : calibrationError(
+            Float64Array.from(labelled, probability),
+            Uint8Array.from(labelled, (row) => (row.longWait === true ? 1 : 0)),
+          ).ece;
     return {
       jobs: issued.length,
-      meanAbsoluteDisagreement: mean(issued.map((row) => Math.abs(row.rows.loop.probability - (1 - cdfAt(row.distributions.loop as readonly number[], priorThreshold))))),
-      meanAbsoluteDisagreementBeforeAdjustment: mean(issued.map((row) => Math.abs(row.rows.loop.probability - (row.ownProbabilityAbove as number)))),
+      meanAbsoluteDisagreement: mean(
+        issued.map((row) =>
+          Math.abs(
+            row.rows.loop.probability - (1 - cdfAt(row.distributions.loop as readonly number[], priorThreshold)),
+          ),
+        ),
+      ),
+      meanAbsoluteDisagreementBeforeAdjustment: mean(
+        issued.map((row) => Math.abs(row.rows.loop.probability - (row.ownProbabilityAbove as number))),
+      ),
       distributionOwnEce: ece((row) => row.ownProbabilityAbove as number),
       issuedEce: ece((row) => row.rows.loop.probability),
     };
@@ -428,7 +550,12 @@ export async function replayTrace(deps: LearningDeps, request: TraceReplayReques
     censoredPredicted: ordered.filter((row) => row.waitSeconds === null).length,
     outcomes: result.outcomes,
     onboardedAtSeconds: onboardSeconds,
-    prior: { bundleId: prior.bundleId, rows: prior.training.rows, positives: prior.training.positives, labelThresholdSeconds: priorThreshold },
+    prior: {
+      bundleId: prior.bundleId,
+      rows: prior.training.rows,
+      positives: prior.training.positives,
+      labelThresholdSeconds: priorThreshold,
+    },
     finalLabelThresholdSeconds: priorThreshold,
     overall: metricsOf(ordered),
     byScope: {
@@ -445,7 +572,10 @@ export async function replayTrace(deps: LearningDeps, request: TraceReplayReques
     quarters: equalCountRanges(ordered.length, 4).map(([start, end]) => metricsOf(ordered.slice(start, end))),
     afterWarmup: metricsOf(ordered.filter((row) => row.outcomesKnown >= eceWarmupOutcomes)),
     eceWarmupOutcomes,
-    probabilityAgreement: { overall: agreementOf(ordered), afterWarmup: agreementOf(ordered.filter((row) => row.outcomesKnown >= eceWarmupOutcomes)) },
+    probabilityAgreement: {
+      overall: agreementOf(ordered),
+      afterWarmup: agreementOf(ordered.filter((row) => row.outcomesKnown >= eceWarmupOutcomes)),
+    },
     queueTercileCuts: cuts,
     timeline: result.timeline,
     answers: countScopes(ordered.map((row) => row.scope)),

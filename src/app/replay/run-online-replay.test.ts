@@ -30,13 +30,24 @@ const PRIOR: ModelBundle = {
 const sigmoid = (value: number): number => 1 / (1 + Math.exp(-value));
 
 function memoryDeps() {
-  return createLearningDeps({ ...memoryLearningStores(), bundles: new MemoryBundleStore(), gate: DEFAULT_GATE_CONFIG, logger: quietLogger });
+  return createLearningDeps({
+    ...memoryLearningStores(),
+    bundles: new MemoryBundleStore(),
+    gate: DEFAULT_GATE_CONFIG,
+    logger: quietLogger,
+  });
 }
 
 describe('runOnlineReplay', () => {
   it('runOnlineReplay detects a miscalibration that starts at a known outcome, withdraws autonomy, adapts, and earns it back', async () => {
     const deps = memoryDeps();
-    await registerCluster(deps, { clusterId: 'synthetic', prior: PRIOR, platform: 'other', nowMs: 0, longWaitThresholdSeconds: THRESHOLD_SECONDS });
+    await registerCluster(deps, {
+      clusterId: 'synthetic',
+      prior: PRIOR,
+      platform: 'other',
+      nowMs: 0,
+      longWaitThresholdSeconds: THRESHOLD_SECONDS,
+    });
     const random = seededRandom(3);
     const shiftAt = 2000;
     const jobCount = 4000;
@@ -47,7 +58,13 @@ describe('runOnlineReplay', () => {
       const x = random();
       const trueLogOdds = 4 * x - 3 + (index >= shiftAt ? 2 : 0);
       const waitSeconds = random() < sigmoid(trueLogOdds) ? 2 * THRESHOLD_SECONDS : THRESHOLD_SECONDS / 10;
-      return { jobId: `job-${index}`, submitMs: index * 60_000, startMs: index * 60_000 + waitSeconds * 1000, features: { pending_ratio: x }, predicted: true };
+      return {
+        jobId: `job-${index}`,
+        submitMs: index * 60_000,
+        startMs: index * 60_000 + waitSeconds * 1000,
+        features: { pending_ratio: x },
+        predicted: true,
+      };
     });
 
     const result = await runOnlineReplay(deps, { clusterId: 'synthetic', jobs, hooks: {} });
@@ -71,7 +88,13 @@ describe('runOnlineReplay', () => {
 
   it('runOnlineReplay records an outcome at its start instant, after its own same-instant prediction, and never for censored jobs', async () => {
     const deps = memoryDeps();
-    await registerCluster(deps, { clusterId: 'order', prior: PRIOR, platform: 'other', nowMs: 0, longWaitThresholdSeconds: THRESHOLD_SECONDS });
+    await registerCluster(deps, {
+      clusterId: 'order',
+      prior: PRIOR,
+      platform: 'other',
+      nowMs: 0,
+      longWaitThresholdSeconds: THRESHOLD_SECONDS,
+    });
     const seen: string[] = [];
     const jobs: ReplayJob[] = [
       { jobId: 'a', submitMs: 0, startMs: 5000, features: { pending_ratio: 0.1 }, predicted: true },
@@ -85,11 +108,19 @@ describe('runOnlineReplay', () => {
       jobs,
       hooks: {
         onPredicted: (job) => seen.push(`predict ${job.jobId}`),
-        onOutcome: (job, waitSeconds, response) => seen.push(`outcome ${job.jobId} ${waitSeconds} ${response === null ? 'observed' : response.result.status}`),
+        onOutcome: (job, waitSeconds, response) =>
+          seen.push(`outcome ${job.jobId} ${waitSeconds} ${response === null ? 'observed' : response.result.status}`),
       },
     });
 
-    expect(seen).toEqual(['predict a', 'predict c', 'outcome h 1 observed', 'outcome a 5 recorded', 'predict b', 'outcome b 0 recorded']);
+    expect(seen).toEqual([
+      'predict a',
+      'predict c',
+      'outcome h 1 observed',
+      'outcome a 5 recorded',
+      'predict b',
+      'outcome b 0 recorded',
+    ]);
     expect(result.outcomes).toBe(2);
     expect(result.predictedJobs).toBe(3);
   });

@@ -72,7 +72,8 @@ export interface OnlineReplayResult {
 }
 
 function changeEntry(change: LearningChange, calibration: CalibrationRecord | undefined): TimelineEntry {
-  const action: TimelineAction = change.calibrator === 'adapt' ? 'adapted' : change.calibrator === 'reset' ? 'reset' : 'decision';
+  const action: TimelineAction =
+    change.calibrator === 'adapt' ? 'adapted' : change.calibrator === 'reset' ? 'reset' : 'decision';
   return {
     atMs: change.atMs,
     outcomes: change.atOutcome,
@@ -93,7 +94,12 @@ function changeEntry(change: LearningChange, calibration: CalibrationRecord | un
   };
 }
 
-function maintenanceEntry(result: MaintenanceResult, calibration: CalibrationRecord, atMs: number, step: 'retrained' | 'checkpointed'): TimelineEntry {
+function maintenanceEntry(
+  result: MaintenanceResult,
+  calibration: CalibrationRecord,
+  atMs: number,
+  step: 'retrained' | 'checkpointed',
+): TimelineEntry {
   return {
     atMs,
     outcomes: calibration.outcomes,
@@ -110,7 +116,9 @@ function maintenanceEntry(result: MaintenanceResult, calibration: CalibrationRec
     bundleVersion: calibration.activeBundleVersion,
     autonomy: 'unchanged',
     retrains: calibration.retrains,
-    reasons: result.notes.filter((note) => (step === 'retrained' ? note.startsWith('retrained') : note.startsWith('online calibrator checkpointed'))),
+    reasons: result.notes.filter((note) =>
+      step === 'retrained' ? note.startsWith('retrained') : note.startsWith('online calibrator checkpointed'),
+    ),
   };
 }
 
@@ -130,21 +138,38 @@ export async function runOnlineReplay(
   // Maintenance always runs inline here, whatever scheduler `deps` carries: the timeline needs each
   // retrain and checkpoint at the outcome that made it due, at that outcome's (trace) instant.
   const loop: LearningDeps = { ...deps };
-  const inline = new InlineMaintenanceScheduler(loop, { onResult: (result) => { maintained.push(result); } });
+  const inline = new InlineMaintenanceScheduler(loop, {
+    onResult: (result) => {
+      maintained.push(result);
+    },
+  });
   const replayDeps: LearningDeps = { ...loop, maintenance: inline };
   // Event key: (time, group, submit order, kind). Group 0 holds outcomes of jobs submitted strictly
   // before that instant; group 1 the submissions and same-instant starts, in submit order.
-  const submitOrder = Array.from(jobs.keys()).sort((left, right) => (jobs[left] as ReplayJob).submitMs - (jobs[right] as ReplayJob).submitMs || left - right);
+  const submitOrder = Array.from(jobs.keys()).sort(
+    (left, right) => (jobs[left] as ReplayJob).submitMs - (jobs[right] as ReplayJob).submitMs || left - right,
+  );
   const rankOf = new Int32Array(jobs.length);
-  submitOrder.forEach((jobIndex, rank) => { rankOf[jobIndex] = rank; });
+  submitOrder.forEach((jobIndex, rank) => {
+    rankOf[jobIndex] = rank;
+  });
   const events: { timeMs: number; group: number; rank: number; kind: number; job: number }[] = [];
   jobs.forEach((job, index) => {
     events.push({ timeMs: job.submitMs, group: 1, rank: rankOf[index] as number, kind: EventKind.predict, job: index });
     if (job.startMs !== null) {
-      events.push({ timeMs: job.startMs, group: job.startMs > job.submitMs ? 0 : 1, rank: rankOf[index] as number, kind: EventKind.outcome, job: index });
+      events.push({
+        timeMs: job.startMs,
+        group: job.startMs > job.submitMs ? 0 : 1,
+        rank: rankOf[index] as number,
+        kind: EventKind.outcome,
+        job: index,
+      });
     }
   });
-  events.sort((left, right) => left.timeMs - right.timeMs || left.group - right.group || left.rank - right.rank || right.kind - left.kind);
+  events.sort(
+    (left, right) =>
+      left.timeMs - right.timeMs || left.group - right.group || left.rank - right.rank || right.kind - left.kind,
+  );
 
   let predictedJobs = 0;
   let outcomes = 0;
@@ -155,7 +180,13 @@ export async function runOnlineReplay(
       // A job that never started is done once submitted; the others once their outcome is in.
       if (job.startMs === null) hooks.onProgress?.((replayed += 1), jobs.length);
       if (!job.predicted) continue;
-      const result = await predictJob(replayDeps, { clusterId, jobId: job.jobId, features: job.features, nowMs: job.submitMs, logDecision: false });
+      const result = await predictJob(replayDeps, {
+        clusterId,
+        jobId: job.jobId,
+        features: job.features,
+        nowMs: job.submitMs,
+        logDecision: false,
+      });
       predictedJobs += 1;
       hooks.onPredicted?.(job, result);
       continue;
@@ -170,8 +201,10 @@ export async function runOnlineReplay(
       for (const result of maintained.splice(0)) {
         const current = await deps.calibration.current(clusterId);
         if (current === undefined) continue;
-        if (result.steps.includes('retrained')) timeline.push(maintenanceEntry(result, current, event.timeMs, 'retrained'));
-        if (result.steps.includes('checkpointed')) timeline.push(maintenanceEntry(result, current, event.timeMs, 'checkpointed'));
+        if (result.steps.includes('retrained'))
+          timeline.push(maintenanceEntry(result, current, event.timeMs, 'retrained'));
+        if (result.steps.includes('checkpointed'))
+          timeline.push(maintenanceEntry(result, current, event.timeMs, 'checkpointed'));
       }
     }
     hooks.onOutcome?.(job, waitSeconds, response);

@@ -34,22 +34,55 @@ export type SimulationEventResult =
       readonly escalationId: string | null;
       readonly executed: number;
     }
-  | { readonly kind: 'resolved'; readonly clusterId: string; readonly jobId: string; readonly counted: boolean; readonly maintenanceScheduled: boolean; readonly driftResponses: number }
+  | {
+      readonly kind: 'resolved';
+      readonly clusterId: string;
+      readonly jobId: string;
+      readonly counted: boolean;
+      readonly maintenanceScheduled: boolean;
+      readonly driftResponses: number;
+    }
   | { readonly kind: 'skipped'; readonly clusterId: string; readonly jobId: string; readonly reason: string };
 
-export async function runSimulationEvent(deps: SimulationDeps, event: SimulationEvent, nowMs: number): Promise<SimulationEventResult> {
+export async function runSimulationEvent(
+  deps: SimulationDeps,
+  event: SimulationEvent,
+  nowMs: number,
+): Promise<SimulationEventResult> {
   const jobId = simulationJobId(event.cycle, event.job.traceJobId);
   const { clusterId } = event;
   if (event.kind === SimulationEventKind.submit) {
     deps.clusters.submitted(clusterId, jobId, event.job.job, event.job.features, nowMs);
     try {
       if (deps.decide !== undefined) {
-        const decision = await deps.decide({ clusterId, job: event.job.job, jobId, nowMs, correlationId: `sim-${jobId}` });
-        return { kind: 'submitted', clusterId, jobId, probability: decision.probability, scope: decision.scope, escalationId: decision.escalationId, executed: decision.executedActions.length };
+        const decision = await deps.decide({
+          clusterId,
+          job: event.job.job,
+          jobId,
+          nowMs,
+          correlationId: `sim-${jobId}`,
+        });
+        return {
+          kind: 'submitted',
+          clusterId,
+          jobId,
+          probability: decision.probability,
+          scope: decision.scope,
+          escalationId: decision.escalationId,
+          executed: decision.executedActions.length,
+        };
       }
       const state = await deps.clusters.observe(clusterId, event.job.job);
       const predicted = await predictJob(deps.learning, { clusterId, jobId, features: state.features, nowMs });
-      return { kind: 'submitted', clusterId, jobId, probability: predicted.prediction.probability, scope: predicted.decision.scope, escalationId: null, executed: 0 };
+      return {
+        kind: 'submitted',
+        clusterId,
+        jobId,
+        probability: predicted.prediction.probability,
+        scope: predicted.decision.scope,
+        escalationId: null,
+        executed: 0,
+      };
     } catch (error) {
       // A restart may replay a job whose prediction the previous run already stored.
       if (error instanceof DuplicateError) return { kind: 'skipped', clusterId, jobId, reason: 'already predicted' };
@@ -58,8 +91,20 @@ export async function runSimulationEvent(deps: SimulationDeps, event: Simulation
   }
   deps.clusters.started(clusterId, jobId);
   try {
-    const response = await recordJobOutcome(deps.learning, { clusterId, jobId, waitSeconds: event.job.waitSeconds, nowMs });
-    return { kind: 'resolved', clusterId, jobId, counted: response.result.status === 'recorded', maintenanceScheduled: response.fold?.maintenanceScheduled ?? false, driftResponses: (response.fold?.changes ?? []).filter((change) => change.calibrator !== 'keep').length };
+    const response = await recordJobOutcome(deps.learning, {
+      clusterId,
+      jobId,
+      waitSeconds: event.job.waitSeconds,
+      nowMs,
+    });
+    return {
+      kind: 'resolved',
+      clusterId,
+      jobId,
+      counted: response.result.status === 'recorded',
+      maintenanceScheduled: response.fold?.maintenanceScheduled ?? false,
+      driftResponses: (response.fold?.changes ?? []).filter((change) => change.calibrator !== 'keep').length,
+    };
   } catch (error) {
     // The submit failed (or was skipped before it stored anything): there is nothing to join.
     if (error instanceof UnknownJobError) return { kind: 'skipped', clusterId, jobId, reason: 'no prediction to join' };

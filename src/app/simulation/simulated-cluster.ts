@@ -17,7 +17,13 @@ export const JOB_TYPE_FEATURE = 'job_type';
 
 export interface SimulatedClusters extends ClusterObserver, ClusterActions {
   /** A job was submitted: its queue-state features become the cluster's current state. */
-  submitted(clusterId: string, jobId: string, job: JobSpec, features: Readonly<Record<string, number | string>>, nowMs: number): void;
+  submitted(
+    clusterId: string,
+    jobId: string,
+    job: JobSpec,
+    features: Readonly<Record<string, number | string>>,
+    nowMs: number,
+  ): void;
   /** A job started (its outcome is known): it leaves the queue. */
   started(clusterId: string, jobId: string): void;
   /** Actions applied to a job so far (newest last). */
@@ -37,7 +43,10 @@ const MAX_ACTION_RECORDS = 5000;
 
 export function createSimulatedClusters(traces: readonly SimulatedClusterTrace[]): SimulatedClusters {
   const clusters = new Map<string, LiveCluster>(
-    traces.map((trace) => [trace.clusterId, { trace, features: null, observedAtMs: 0, pending: new Map(), actions: new Map() }]),
+    traces.map((trace) => [
+      trace.clusterId,
+      { trace, features: null, observedAtMs: 0, pending: new Map(), actions: new Map() },
+    ]),
   );
   const live = (clusterId: string): LiveCluster => {
     const cluster = clusters.get(clusterId);
@@ -47,27 +56,44 @@ export function createSimulatedClusters(traces: readonly SimulatedClusterTrace[]
   return {
     observe(clusterId: string, job?: JobSpec): Promise<ClusterState> {
       const cluster = clusters.get(clusterId);
-      if (cluster === undefined) return Promise.reject(new SourceUnavailableError(`no collector for cluster '${clusterId}'`));
-      if (cluster.features === null) return Promise.reject(new SourceUnavailableError(`the simulated cluster '${clusterId}' has no queue state yet`));
+      if (cluster === undefined)
+        return Promise.reject(new SourceUnavailableError(`no collector for cluster '${clusterId}'`));
+      if (cluster.features === null)
+        return Promise.reject(
+          new SourceUnavailableError(`the simulated cluster '${clusterId}' has no queue state yet`),
+        );
       const features: Record<string, number | string> = { ...cluster.features };
       // The declared job class belongs to the job asked about, not to the last job submitted.
       delete features[JOB_TYPE_FEATURE];
       if (job?.jobType !== undefined) features[JOB_TYPE_FEATURE] = job.jobType;
       const jobs = [...cluster.pending.values()];
-      const gpusInUse = typeof cluster.features['running_gpus'] === 'number' ? Math.min(cluster.features['running_gpus'], cluster.trace.totalGpus) : 0;
-      return Promise.resolve({ clusterId, observedAtMs: cluster.observedAtMs, jobs, totalGpus: cluster.trace.totalGpus, gpusInUse, features });
+      const gpusInUse =
+        typeof cluster.features['running_gpus'] === 'number'
+          ? Math.min(cluster.features['running_gpus'], cluster.trace.totalGpus)
+          : 0;
+      return Promise.resolve({
+        clusterId,
+        observedAtMs: cluster.observedAtMs,
+        jobs,
+        totalGpus: cluster.trace.totalGpus,
+        gpusInUse,
+        features,
+      });
     },
 
     execute(action: ClusterAction, options?: { readonly dryRun?: boolean }): Promise<ClusterActionResult> {
       const cluster = clusters.get(action.clusterId);
-      if (cluster === undefined) return Promise.resolve({ status: 'failed', detail: `'${action.clusterId}' is not a simulated cluster` });
+      if (cluster === undefined)
+        return Promise.resolve({ status: 'failed', detail: `'${action.clusterId}' is not a simulated cluster` });
       const what = `${action.kind}${action.value === undefined ? '' : ` ${String(action.value)}`} on ${action.jobId}`;
-      if (options?.dryRun === true) return Promise.resolve({ status: 'dry_run', detail: `would apply ${what} (simulated cluster)` });
+      if (options?.dryRun === true)
+        return Promise.resolve({ status: 'dry_run', detail: `would apply ${what} (simulated cluster)` });
       const queued = cluster.pending.has(action.jobId);
       const list = cluster.actions.get(action.jobId) ?? [];
       list.push(action);
       cluster.actions.set(action.jobId, list);
-      if (cluster.actions.size > MAX_ACTION_RECORDS) cluster.actions.delete(cluster.actions.keys().next().value as string);
+      if (cluster.actions.size > MAX_ACTION_RECORDS)
+        cluster.actions.delete(cluster.actions.keys().next().value as string);
       return Promise.resolve({
         status: 'executed',
         detail: `simulated cluster: ${what} applied${queued ? ' while queued' : ' after the job started (recorded only)'}; the replayed outcome is unchanged`,

@@ -9,7 +9,8 @@ export const SIMULATION_JOB_PREFIX = 'sim.';
 
 /** `sim.c{cycle}.{traceJobId}`; cycle is a whole number ≥ 1. Throws InvalidInputError otherwise. */
 export function simulationJobId(cycle: number, traceJobId: string): string {
-  if (!Number.isInteger(cycle) || cycle < 1) throw new InvalidInputError(`simulation cycle ${cycle}: expected a whole number ≥ 1`);
+  if (!Number.isInteger(cycle) || cycle < 1)
+    throw new InvalidInputError(`simulation cycle ${cycle}: expected a whole number ≥ 1`);
   return `${SIMULATION_JOB_PREFIX}c${cycle}.${traceJobId}`;
 }
 

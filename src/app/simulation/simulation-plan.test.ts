@@ -19,8 +19,20 @@ const trace: SimulatedClusterTrace = {
 
 function prediction(jobId: string, withOutcome: boolean): PredictionRecord {
   return {
-    clusterId: 'slurm-hpc', jobId, predictedAtMs: 0, features: {}, rawScore: 0, probability: 0.5, waitEstimate: null, scope: 'learning', tier: null, bundleVersion: 1,
-    unknownFeatures: [], classifierProbability: 0.5, epoch: 1, calibrationVersion: 1,
+    clusterId: 'slurm-hpc',
+    jobId,
+    predictedAtMs: 0,
+    features: {},
+    rawScore: 0,
+    probability: 0.5,
+    waitEstimate: null,
+    scope: 'learning',
+    tier: null,
+    bundleVersion: 1,
+    unknownFeatures: [],
+    classifierProbability: 0.5,
+    epoch: 1,
+    calibrationVersion: 1,
     ...(withOutcome ? { outcome: { waitSeconds: 1, longWait: false, observedAtMs: 1 } } : {}),
   };
 }
@@ -42,7 +54,18 @@ describe('planCycle', () => {
   });
 
   it('planCycle starts at the resume index and owes earlier outcomes at offset 0', () => {
-    const events = planCycle(trace, { cycle: 1, nextIndex: 2, owedOutcomes: [{ cycle: 1, traceJobId: 'b' }, { cycle: 1, traceJobId: 'gone' }] }, 60_000);
+    const events = planCycle(
+      trace,
+      {
+        cycle: 1,
+        nextIndex: 2,
+        owedOutcomes: [
+          { cycle: 1, traceJobId: 'b' },
+          { cycle: 1, traceJobId: 'gone' },
+        ],
+      },
+      60_000,
+    );
 
     expect(events.map((event) => [event.kind, event.job.traceJobId, event.atOffsetMs])).toEqual([
       ['outcome', 'b', 0],
@@ -72,10 +95,14 @@ describe('resumePoint', () => {
   it('resumePoint continues after the newest simulated job and owes unresolved outcomes', () => {
     const recent = [prediction('api-job-2', false), prediction('sim.c3.b', false), prediction('sim.c3.a', true)];
 
-    expect(resumePoint(trace, recent)).toEqual({ cycle: 3, nextIndex: 2, owedOutcomes: [{ cycle: 3, traceJobId: 'b' }] });
+    expect(resumePoint(trace, recent)).toEqual({
+      cycle: 3,
+      nextIndex: 2,
+      owedOutcomes: [{ cycle: 3, traceJobId: 'b' }],
+    });
   });
 
-  it('resumePoint moves to the next cycle after the trace\'s last job', () => {
+  it("resumePoint moves to the next cycle after the trace's last job", () => {
     expect(resumePoint(trace, [prediction('sim.c1.c', true)])).toEqual({ cycle: 2, nextIndex: 0, owedOutcomes: [] });
   });
 });

@@ -39,16 +39,29 @@ export const DEFAULT_MAX_IDLE_MS = 120_000;
  * outcome when both fall at the same offset). Owed outcomes whose trace id is unknown are dropped.
  * Throws InvalidInputError for a resume index outside the trace or a negative `maxIdleMs`.
  */
-export function planCycle(trace: SimulatedClusterTrace, resume: ResumePoint, maxIdleMs: number = DEFAULT_MAX_IDLE_MS): SimulationEvent[] {
+export function planCycle(
+  trace: SimulatedClusterTrace,
+  resume: ResumePoint,
+  maxIdleMs: number = DEFAULT_MAX_IDLE_MS,
+): SimulationEvent[] {
   if (!Number.isInteger(resume.nextIndex) || resume.nextIndex < 0 || resume.nextIndex > trace.jobs.length) {
-    throw new InvalidInputError(`resume index ${resume.nextIndex} is outside the trace of '${trace.clusterId}' (0–${trace.jobs.length})`);
+    throw new InvalidInputError(
+      `resume index ${resume.nextIndex} is outside the trace of '${trace.clusterId}' (0–${trace.jobs.length})`,
+    );
   }
   if (!(maxIdleMs >= 0)) throw new InvalidInputError(`maxIdleMs ${maxIdleMs}: expected ≥ 0`);
   const byTraceId = new Map(trace.jobs.map((job) => [job.traceJobId, job]));
   const events: SimulationEvent[] = [];
   for (const owed of resume.owedOutcomes) {
     const job = byTraceId.get(owed.traceJobId);
-    if (job !== undefined) events.push({ kind: SimulationEventKind.outcome, clusterId: trace.clusterId, cycle: owed.cycle, job, atOffsetMs: 0 });
+    if (job !== undefined)
+      events.push({
+        kind: SimulationEventKind.outcome,
+        clusterId: trace.clusterId,
+        cycle: owed.cycle,
+        job,
+        atOffsetMs: 0,
+      });
   }
   let offsetMs = 0;
   let previousSubmitMs: number | null = null;
@@ -56,8 +69,20 @@ export function planCycle(trace: SimulatedClusterTrace, resume: ResumePoint, max
     const job = trace.jobs[index] as SimulatedJob;
     if (previousSubmitMs !== null) offsetMs += Math.min(Math.max(job.submitAtMs - previousSubmitMs, 0), maxIdleMs);
     previousSubmitMs = job.submitAtMs;
-    events.push({ kind: SimulationEventKind.submit, clusterId: trace.clusterId, cycle: resume.cycle, job, atOffsetMs: offsetMs });
-    events.push({ kind: SimulationEventKind.outcome, clusterId: trace.clusterId, cycle: resume.cycle, job, atOffsetMs: offsetMs + Math.round(job.waitSeconds * 1000) });
+    events.push({
+      kind: SimulationEventKind.submit,
+      clusterId: trace.clusterId,
+      cycle: resume.cycle,
+      job,
+      atOffsetMs: offsetMs,
+    });
+    events.push({
+      kind: SimulationEventKind.outcome,
+      clusterId: trace.clusterId,
+      cycle: resume.cycle,
+      job,
+      atOffsetMs: offsetMs + Math.round(job.waitSeconds * 1000),
+    });
   }
   // Stable sort: equal offsets keep insertion order, so a submit stays before its own outcome.
   return events.sort((left, right) => left.atOffsetMs - right.atOffsetMs);

@@ -17,14 +17,30 @@ describe('answerFactsOf', () => {
     const flattened = answerFactsOf(base);
 
     expect(flattened).toEqual({
-      clusterId: 'slurm-hpc', probability: 0.62, waitPointSeconds: 1500, waitLowerSeconds: 720, waitUpperSeconds: 2460, coverage: 0.8,
-      scope: 'notify', intervention: 'warn', ece: 0.04, outcomeCount: 120, minOutcomes: 50,
+      clusterId: 'slurm-hpc',
+      probability: 0.62,
+      waitPointSeconds: 1500,
+      waitLowerSeconds: 720,
+      waitUpperSeconds: 2460,
+      coverage: 0.8,
+      scope: 'notify',
+      intervention: 'warn',
+      ece: 0.04,
+      outcomeCount: 120,
+      minOutcomes: 50,
     });
   });
 
   it('gives null wait fields when there is no wait estimate', () => {
     const flattened = answerFactsOf({ ...base, waitEstimate: null, ece: null, scope: 'learning' });
 
-    expect([flattened.waitPointSeconds, flattened.waitLowerSeconds, flattened.waitUpperSeconds, flattened.coverage, flattened.ece, flattened.scope]).toEqual([null, null, null, null, null, 'learning']);
+    expect([
+      flattened.waitPointSeconds,
+      flattened.waitLowerSeconds,
+      flattened.waitUpperSeconds,
+      flattened.coverage,
+      flattened.ece,
+      flattened.scope,
+    ]).toEqual([null, null, null, null, null, 'learning']);
   });
 });

@@ -12,7 +12,12 @@ export interface DecisionAnswerFacts {
   /** P(long wait) in [0, 1]. */
   readonly probability: number;
   /** The wait estimate in seconds with its nominal coverage in (0, 1); null when there is none. */
-  readonly waitEstimate: { readonly pointSeconds: number; readonly lowerSeconds: number; readonly upperSeconds: number; readonly coverage: number } | null;
+  readonly waitEstimate: {
+    readonly pointSeconds: number;
+    readonly lowerSeconds: number;
+    readonly upperSeconds: number;
+    readonly coverage: number;
+  } | null;
   readonly scope: ActionScope;
   readonly intervention: string;
   readonly ece: number | null;

@@ -99,7 +99,8 @@ export function percentText(probability: number): string {
  */
 export function startWithinText(facts: StartWithinFacts): string {
   const when = `${facts.deadlineText} (in ${humanDuration(facts.seconds)})`;
-  if (facts.probability === null) return `I cannot yet say how likely it is to start ${when}: ${facts.clusterId} has too few observed waits for a wait distribution.`;
+  if (facts.probability === null)
+    return `I cannot yet say how likely it is to start ${when}: ${facts.clusterId} has too few observed waits for a wait distribution.`;
   const chance = `Chance it starts ${when}: ${percentText(facts.probability)}`;
   const ece = facts.ece?.toFixed(3);
   switch (facts.scope) {
@@ -149,17 +150,27 @@ export function statusText(facts: StatusFacts): string {
   if (facts.scope === ActionScope.learning) {
     parts.push(`learning (${learningProgress(facts.outcomeCount, facts.minOutcomes)}): escalates, never acts`);
   } else {
-    const words = { autonomous: 'autonomous', notify: 'acts and notifies a human', escalate: 'escalates, never acts' }[facts.scope];
+    const words = { autonomous: 'autonomous', notify: 'acts and notifies a human', escalate: 'escalates, never acts' }[
+      facts.scope
+    ];
     parts.push(words);
   }
   if (facts.score !== null && facts.ece !== null && facts.eceUpper !== null) {
-    parts.push(`calibration score ${facts.score.toFixed(2)} (ECE ${facts.ece.toFixed(3)}, at most ${facts.eceUpper.toFixed(3)}, over ${facts.evidenceCount} forecasts)`);
+    parts.push(
+      `calibration score ${facts.score.toFixed(2)} (ECE ${facts.ece.toFixed(3)}, at most ${facts.eceUpper.toFixed(3)}, over ${facts.evidenceCount} forecasts)`,
+    );
   }
   parts.push(`drift ${facts.driftStatus.replace(/_/g, ' ')}`);
-  parts.push(facts.qualifiedTiers.length === 0 ? 'no tier qualified' : `tiers ${facts.qualifiedTiers.map((tier) => tier.replace(/_/g, ' ')).join(', ')}`);
+  parts.push(
+    facts.qualifiedTiers.length === 0
+      ? 'no tier qualified'
+      : `tiers ${facts.qualifiedTiers.map((tier) => tier.replace(/_/g, ' ')).join(', ')}`,
+  );
   const { queue } = facts;
   if (queue !== null) {
-    parts.push(`queue ${queue.pendingJobs} pending (${queue.pendingGpus} GPUs), ${queue.runningJobs} running, ${Math.round(queue.utilisationPercent)} % of ${queue.totalGpus} GPUs in use`);
+    parts.push(
+      `queue ${queue.pendingJobs} pending (${queue.pendingGpus} GPUs), ${queue.runningJobs} running, ${Math.round(queue.utilisationPercent)} % of ${queue.totalGpus} GPUs in use`,
+    );
   }
   return parts.join(' · ');
 }

@@ -6,7 +6,9 @@ const context = { probability: 0.734, waitText: '~25m (12m-41m)', priority: null
 
 describe('proposedAction', () => {
   it('maps each tier to its action', () => {
-    const kinds = [null, Tier.annotate, Tier.warn, Tier.suggestReschedule, Tier.requireConfirmation].map((tier) => proposedAction(tier, context)?.kind ?? null);
+    const kinds = [null, Tier.annotate, Tier.warn, Tier.suggestReschedule, Tier.requireConfirmation].map(
+      (tier) => proposedAction(tier, context)?.kind ?? null,
+    );
 
     expect(kinds).toEqual([null, 'annotate', 'annotate', 'annotate', 'hold']);
   });
@@ -20,7 +22,9 @@ describe('proposedAction', () => {
 
   it('writes the forecast into annotations and warnings', () => {
     expect(proposedAction(Tier.annotate, context)?.value).toBe('vgac: P(long wait)=0.73, ~25m (12m-41m)');
-    expect(proposedAction(Tier.warn, context)?.value).toBe('vgac WARNING likely long wait: P(long wait)=0.73, ~25m (12m-41m)');
+    expect(proposedAction(Tier.warn, context)?.value).toBe(
+      'vgac WARNING likely long wait: P(long wait)=0.73, ~25m (12m-41m)',
+    );
   });
 
   it('interventionFor names the tier, or none', () => {

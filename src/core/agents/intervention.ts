@@ -61,16 +61,27 @@ export function proposedAction(tier: Tier | null, context: InterventionContext):
     case Tier.annotate:
       return { kind: ProposedActionKind.annotate, value: `vgac: ${forecast}`, reason: `annotate: ${forecast}` };
     case Tier.warn:
-      return { kind: ProposedActionKind.annotate, value: `vgac WARNING likely long wait: ${forecast}`, reason: `warn: ${forecast}` };
+      return {
+        kind: ProposedActionKind.annotate,
+        value: `vgac WARNING likely long wait: ${forecast}`,
+        reason: `warn: ${forecast}`,
+      };
     case Tier.suggestReschedule:
       return context.priority === null
-        ? { kind: ProposedActionKind.annotate, value: `vgac SUGGESTS RESCHEDULING, likely long wait: ${forecast}`, reason: `suggest reschedule: ${forecast}` }
+        ? {
+            kind: ProposedActionKind.annotate,
+            value: `vgac SUGGESTS RESCHEDULING, likely long wait: ${forecast}`,
+            reason: `suggest reschedule: ${forecast}`,
+          }
         : {
             kind: ProposedActionKind.adjustPriority,
             value: context.priority + RESCHEDULE_PRIORITY_STEP,
             reason: `suggest reschedule (priority ${context.priority} → ${context.priority + RESCHEDULE_PRIORITY_STEP}): ${forecast}`,
           };
     case Tier.requireConfirmation:
-      return { kind: ProposedActionKind.hold, reason: `require confirmation (hold until the owner confirms): ${forecast}` };
+      return {
+        kind: ProposedActionKind.hold,
+        reason: `require confirmation (hold until the owner confirms): ${forecast}`,
+      };
   }
 }

@@ -86,27 +86,53 @@ export function judgeModelAvailability(input: AvailabilityInput): ModelAvailabil
   const { model, geography } = resolveModel(input.modelId);
   const label = `${input.modelId} (${model.name})`;
   const replace = `set ${input.setting} to the current Claude ${model.family === 'haiku' ? 'Haiku' : 'Sonnet'} on Bedrock's model lifecycle page (${LIFECYCLE_PAGE}) and add it to the allow-list in src/core/agents/model-policy.ts (checked ${MODEL_LIST_AS_OF})`;
-  const base = { setting: input.setting, modelId: input.modelId, name: model.name, profileStatus: null, routedRegions: [] as string[], lifecycle: null, legacyOn: null, endOfLifeOn: null };
+  const base = {
+    setting: input.setting,
+    modelId: input.modelId,
+    name: model.name,
+    profileStatus: null,
+    routedRegions: [] as string[],
+    lifecycle: null,
+    legacyOn: null,
+    endOfLifeOn: null,
+  };
   let profileStatus: string | null = null;
   let routedRegions: string[] = [];
 
   if (input.profile !== null) {
     if (input.profile.status === 'not_found') {
-      return { ...base, status: Availability.notFound, message: `inference profile ${label} not found in ${input.region} (${input.profile.detail}): it is not offered from this Region or its model reached end of life; deploy in a Region that offers it, or ${replace}` };
+      return {
+        ...base,
+        status: Availability.notFound,
+        message: `inference profile ${label} not found in ${input.region} (${input.profile.detail}): it is not offered from this Region or its model reached end of life; deploy in a Region that offers it, or ${replace}`,
+      };
     }
     if (input.profile.status === 'access_denied') {
-      return { ...base, status: Availability.accessDenied, message: `reading inference profile ${label} in ${input.region} was denied (${input.profile.detail}): the credentials vgac doctor runs with need bedrock:GetInferenceProfile and bedrock:GetFoundationModel` };
+      return {
+        ...base,
+        status: Availability.accessDenied,
+        message: `reading inference profile ${label} in ${input.region} was denied (${input.profile.detail}): the credentials vgac doctor runs with need bedrock:GetInferenceProfile and bedrock:GetFoundationModel`,
+      };
     }
     profileStatus = input.profile.value.status;
     routedRegions = regionsOf(input.profile.value.modelArns);
     if (profileStatus !== 'ACTIVE') {
-      return { ...base, profileStatus, routedRegions, status: Availability.inactiveProfile, message: `inference profile ${label} is ${profileStatus}, not ACTIVE, in ${input.region}: ${replace}` };
+      return {
+        ...base,
+        profileStatus,
+        routedRegions,
+        status: Availability.inactiveProfile,
+        message: `inference profile ${label} is ${profileStatus}, not ACTIVE, in ${input.region}: ${replace}`,
+      };
     }
     const granted: readonly string[] = US_PROFILE_DESTINATION_REGIONS;
     const ungranted = geography === 'us' ? routedRegions.filter((region) => !granted.includes(region)) : [];
     if (ungranted.length > 0) {
       return {
-        ...base, profileStatus, routedRegions, status: Availability.ungrantedRegions,
+        ...base,
+        profileStatus,
+        routedRegions,
+        status: Availability.ungrantedRegions,
         message: `inference profile ${label} routes to ${ungranted.join(', ')}, where template.yaml grants no InvokeModel (it grants ${granted.join(', ')}): requests routed there fail with AccessDeniedException; add those Regions to US_PROFILE_DESTINATION_REGIONS and the template`,
       };
     }
@@ -114,17 +140,42 @@ export function judgeModelAvailability(input: AvailabilityInput): ModelAvailabil
 
   const found = input.foundationModel;
   if (found === null || found.status === 'not_found') {
-    return { ...base, profileStatus, routedRegions, status: Availability.notFound, message: `foundation model ${model.foundationModelId} of ${label} not found in ${input.region}${found === null ? '' : ` (${found.detail})`}: ${replace}` };
+    return {
+      ...base,
+      profileStatus,
+      routedRegions,
+      status: Availability.notFound,
+      message: `foundation model ${model.foundationModelId} of ${label} not found in ${input.region}${found === null ? '' : ` (${found.detail})`}: ${replace}`,
+    };
   }
   if (found.status === 'access_denied') {
-    return { ...base, profileStatus, routedRegions, status: Availability.accessDenied, message: `reading foundation model ${model.foundationModelId} in ${input.region} was denied (${found.detail}): the credentials vgac doctor runs with need bedrock:GetFoundationModel` };
+    return {
+      ...base,
+      profileStatus,
+      routedRegions,
+      status: Availability.accessDenied,
+      message: `reading foundation model ${model.foundationModelId} in ${input.region} was denied (${found.detail}): the credentials vgac doctor runs with need bedrock:GetFoundationModel`,
+    };
   }
   const { lifecycleStatus, legacyOn, endOfLifeOn } = found.value;
   const described = { ...base, profileStatus, routedRegions, lifecycle: lifecycleStatus, legacyOn, endOfLifeOn };
   if (lifecycleStatus !== 'ACTIVE') {
-    const dates = [legacyOn === null ? '' : `legacy since ${legacyOn}`, endOfLifeOn === null ? '' : `end of life ${endOfLifeOn}`].filter((part) => part !== '').join(', ');
-    return { ...described, status: Availability.legacy, message: `model ${label} is ${lifecycleStatus} in ${input.region}${dates === '' ? '' : ` (${dates})`}: ${replace}` };
+    const dates = [
+      legacyOn === null ? '' : `legacy since ${legacyOn}`,
+      endOfLifeOn === null ? '' : `end of life ${endOfLifeOn}`,
+    ]
+      .filter((part) => part !== '')
+      .join(', ');
+    return {
+      ...described,
+      status: Availability.legacy,
+      message: `model ${label} is ${lifecycleStatus} in ${input.region}${dates === '' ? '' : ` (${dates})`}: ${replace}`,
+    };
   }
   const routing = routedRegions.length === 0 ? '' : `, profile ACTIVE, routes to ${routedRegions.join(', ')}`;
-  return { ...described, status: Availability.active, message: `model ${label} is ACTIVE in ${input.region}${routing}` };
+  return {
+    ...described,
+    status: Availability.active,
+    message: `model ${label} is ACTIVE in ${input.region}${routing}`,
+  };
 }

@@ -21,7 +21,11 @@ const REFUSAL = /is refused: Opus is never used \(seed cost rule\)/; // policy-a
 
 /** `text` with each letter's case chosen by `flips` (cycled). */
 function recased(text: string, flips: readonly boolean[]): string {
-  return [...text].map((character, index) => (flips[index % flips.length] === true ? character.toUpperCase() : character.toLowerCase())).join('');
+  return [...text]
+    .map((character, index) =>
+      flips[index % flips.length] === true ? character.toUpperCase() : character.toLowerCase(),
+    )
+    .join('');
 }
 
 describe('model policy', () => {
@@ -38,13 +42,24 @@ describe('model policy', () => {
   });
 
   it('keeps a deliberately small allow-list: one Haiku and one Sonnet, dated', () => {
-    expect(ALLOWED_MODELS.map((model) => `${model.family}:${model.foundationModelId}`)).toEqual(['haiku:anthropic.claude-haiku-5-5', 'sonnet:anthropic.claude-sonnet-5-5']);
+    expect(ALLOWED_MODELS.map((model) => `${model.family}:${model.foundationModelId}`)).toEqual([
+      'haiku:anthropic.claude-haiku-5-5',
+      'sonnet:anthropic.claude-sonnet-5-5',
+    ]);
     expect(MODEL_LIST_AS_OF).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 
   it.each([
-    'anthropic.claude-haiku-5-5', 'us.anthropic.claude-haiku-5-5', 'eu.anthropic.claude-haiku-5-5', 'apac.anthropic.claude-haiku-5-5', 'global.anthropic.claude-haiku-5-5',
-    'anthropic.claude-sonnet-5-5', 'us.anthropic.claude-sonnet-5-5', 'eu.anthropic.claude-sonnet-5-5', 'apac.anthropic.claude-sonnet-5-5', 'global.anthropic.claude-sonnet-5-5',
+    'anthropic.claude-haiku-5-5',
+    'us.anthropic.claude-haiku-5-5',
+    'eu.anthropic.claude-haiku-5-5',
+    'apac.anthropic.claude-haiku-5-5',
+    'global.anthropic.claude-haiku-5-5',
+    'anthropic.claude-sonnet-5-5',
+    'us.anthropic.claude-sonnet-5-5',
+    'eu.anthropic.claude-sonnet-5-5',
+    'apac.anthropic.claude-sonnet-5-5',
+    'global.anthropic.claude-sonnet-5-5',
   ])('accepts the allowed id %s and knows what it calls', (id) => {
     const resolved = resolveModel(id);
 
@@ -55,27 +70,42 @@ describe('model policy', () => {
   });
 
   it.each([
-    'anthropic.claude-3-opus-20240229-v1:0', 'us.anthropic.claude-opus-4-20250514-v1:0', 'global.anthropic.claude-opus-5-5', 'ANTHROPIC.CLAUDE-3-OPUS', // policy-allow: opus-refusal
+    'anthropic.claude-3-opus-20240229-v1:0',
+    'us.anthropic.claude-opus-4-20250514-v1:0',
+    'global.anthropic.claude-opus-5-5',
+    'ANTHROPIC.CLAUDE-3-OPUS', // policy-allow: opus-refusal
     'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-opus-5-5', // policy-allow: opus-refusal
     'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-opus-5-5', // policy-allow: opus-refusal
-  ])('refuses the refused family\'s id %s at run time with a clear error', (id) => {
+  ])("refuses the refused family's id %s at run time with a clear error", (id) => {
     expect(() => parseModelId(id)).toThrow(InvalidInputError);
     expect(() => parseModelId(id)).toThrow(REFUSAL);
   });
 
   it('refuses the refused family in any id form: random prefixes, casings, versions and ARN wrappers (property)', () => {
-    const prefix = fc.oneof(fc.constantFrom('', 'us.', 'eu.', 'apac.', 'global.', 'jp.', 'US.', 'Global.'), fc.string({ maxLength: 12 }));
+    const prefix = fc.oneof(
+      fc.constantFrom('', 'us.', 'eu.', 'apac.', 'global.', 'jp.', 'US.', 'Global.'),
+      fc.string({ maxLength: 12 }),
+    );
     const wrapper = fc.constantFrom(
       (id: string) => id,
       (id: string) => `arn:aws:bedrock:us-east-1::foundation-model/${id}`,
       (id: string) => `arn:aws:bedrock:us-west-2:123456789012:inference-profile/${id}`,
       (id: string) => ` ${id} `,
     );
-    fc.assert(fc.property(prefix, fc.constantFrom('anthropic.claude-', 'anthropic.claude-3-', '', 'claude-'), fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }), fc.string({ maxLength: 16 }), wrapper, (head, family, flips, tail, wrap) => {
-      const id = wrap(`${head}${family}${recased(REFUSED, flips)}${tail}`);
+    fc.assert(
+      fc.property(
+        prefix,
+        fc.constantFrom('anthropic.claude-', 'anthropic.claude-3-', '', 'claude-'),
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }),
+        fc.string({ maxLength: 16 }),
+        wrapper,
+        (head, family, flips, tail, wrap) => {
+          const id = wrap(`${head}${family}${recased(REFUSED, flips)}${tail}`);
 
-      expect(() => parseModelId(id)).toThrow(REFUSAL);
-    }));
+          expect(() => parseModelId(id)).toThrow(REFUSAL);
+        },
+      ),
+    );
   });
 
   it('refuses the refused family by type', () => {
@@ -97,13 +127,19 @@ describe('model policy', () => {
     ['a profile prefix alone', 'us.'],
     ['another casing', 'US.anthropic.claude-haiku-5-5'],
     ['surrounding spaces', ' anthropic.claude-haiku-5-5'],
-    ['the Anthropic API\'s id (no provider prefix)', 'claude-haiku-5-5'],
+    ["the Anthropic API's id (no provider prefix)", 'claude-haiku-5-5'],
   ])('refuses %s naming the id and the allow-list', (_name, id) => {
-    expect(() => parseModelId(id)).toThrow(new RegExp(`model '${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}' is not allowed .*anthropic\\.claude-haiku-5-5 \\(Claude Haiku 5\\.5\\)`));
+    expect(() => parseModelId(id)).toThrow(
+      new RegExp(
+        `model '${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}' is not allowed .*anthropic\\.claude-haiku-5-5 \\(Claude Haiku 5\\.5\\)`,
+      ),
+    );
   });
 
   it('refuses an ARN of an allowed model: the policy needs the id', () => {
-    expect(() => parseModelId(`arn:aws:bedrock:us-east-1::foundation-model/${HAIKU_MODEL_ID}`)).toThrow(/is an ARN; give the model or inference-profile id/);
+    expect(() => parseModelId(`arn:aws:bedrock:us-east-1::foundation-model/${HAIKU_MODEL_ID}`)).toThrow(
+      /is an ARN; give the model or inference-profile id/,
+    );
   });
 
   it('refuses a Sonnet model as the default, through any endpoint', () => {

@@ -49,8 +49,18 @@ export interface AllowedModel {
 
 /** The allow-list ({@link MODEL_LIST_AS_OF}): the current Haiku and the current Sonnet, nothing else. */
 export const ALLOWED_MODELS = [
-  { foundationModelId: 'anthropic.claude-haiku-5-5', family: ModelFamily.haiku, name: 'Claude Haiku 5.5', requestFields: { thinking: { type: 'disabled' } } },
-  { foundationModelId: 'anthropic.claude-sonnet-5-5', family: ModelFamily.sonnet, name: 'Claude Sonnet 5.5', requestFields: { thinking: { type: 'between_tools' } } },
+  {
+    foundationModelId: 'anthropic.claude-haiku-5-5',
+    family: ModelFamily.haiku,
+    name: 'Claude Haiku 5.5',
+    requestFields: { thinking: { type: 'disabled' } },
+  },
+  {
+    foundationModelId: 'anthropic.claude-sonnet-5-5',
+    family: ModelFamily.sonnet,
+    name: 'Claude Sonnet 5.5',
+    requestFields: { thinking: { type: 'between_tools' } },
+  },
 ] as const satisfies readonly AllowedModel[];
 
 export type FoundationModelId = (typeof ALLOWED_MODELS)[number]['foundationModelId'];
@@ -118,11 +128,16 @@ export function parseModelId(text: string): AllowedModelId {
 /** {@link parseModelId} with what the id calls. */
 export function resolveModel(text: string): ModelTarget & { readonly id: AllowedModelId } {
   const shown = text.slice(0, 200);
-  if (OPUS_PATTERN.test(text)) { // policy-allow: opus-refusal
-    throw new InvalidInputError(`model '${shown}' is refused: Opus is never used (seed cost rule); use ${DEFAULT_MODEL_POLICY.defaultModelId}, or ${DEFAULT_MODEL_POLICY.complexModelId} for complex requests`); // policy-allow: opus-refusal
+  if (OPUS_PATTERN.test(text)) {
+    // policy-allow: opus-refusal
+    throw new InvalidInputError(
+      `model '${shown}' is refused: Opus is never used (seed cost rule); use ${DEFAULT_MODEL_POLICY.defaultModelId}, or ${DEFAULT_MODEL_POLICY.complexModelId} for complex requests`,
+    ); // policy-allow: opus-refusal
   }
   if (text.startsWith('arn:')) {
-    throw new InvalidInputError(`model '${shown}' is an ARN; give the model or inference-profile id instead (e.g. ${DEFAULT_MODEL_POLICY.defaultModelId})`);
+    throw new InvalidInputError(
+      `model '${shown}' is an ARN; give the model or inference-profile id instead (e.g. ${DEFAULT_MODEL_POLICY.defaultModelId})`,
+    );
   }
   const dot = text.indexOf('.');
   const head = dot < 0 ? '' : text.slice(0, dot);
@@ -130,7 +145,9 @@ export function resolveModel(text: string): ModelTarget & { readonly id: Allowed
   const base = geography === null ? text : text.slice(dot + 1);
   const model = ALLOWED_MODELS.find((candidate) => candidate.foundationModelId === base);
   if (model === undefined) {
-    throw new InvalidInputError(`model '${shown}' is not allowed (allow-list of ${MODEL_LIST_AS_OF}); expected one of ${allowedList()}, optionally prefixed by us., eu., apac. or global.`);
+    throw new InvalidInputError(
+      `model '${shown}' is not allowed (allow-list of ${MODEL_LIST_AS_OF}); expected one of ${allowedList()}, optionally prefixed by us., eu., apac. or global.`,
+    );
   }
   return { id: text as AllowedModelId, model, geography };
 }
@@ -146,10 +163,15 @@ export function modelFamily(modelId: AllowedModelId): ModelFamily {
  *
  * @throws InvalidInputError when either id is refused by {@link parseModelId}, or the default is not a Haiku id.
  */
-export function modelPolicy(defaultModelId: string, complexModelId: string = DEFAULT_MODEL_POLICY.complexModelId): ModelPolicy {
+export function modelPolicy(
+  defaultModelId: string,
+  complexModelId: string = DEFAULT_MODEL_POLICY.complexModelId,
+): ModelPolicy {
   const defaultId = parseModelId(defaultModelId);
   if (modelFamily(defaultId) !== ModelFamily.haiku) {
-    throw new InvalidInputError(`default model '${defaultModelId}' is not a Haiku model; Sonnet is only for requests marked complex (use ${DEFAULT_MODEL_POLICY.defaultModelId})`);
+    throw new InvalidInputError(
+      `default model '${defaultModelId}' is not a Haiku model; Sonnet is only for requests marked complex (use ${DEFAULT_MODEL_POLICY.defaultModelId})`,
+    );
   }
   return Object.freeze({ defaultModelId: defaultId, complexModelId: parseModelId(complexModelId) });
 }

@@ -16,12 +16,15 @@ describe('parseJobQuestion', () => {
     expect(parseJobQuestion(text)).toMatchObject({ intent, jobId });
   });
 
-  it.each(['when will my 4-GPU job start on slurm-hpc?', 'when will my 2 x H100 job start', 'status of eks-prod', 'why?', 'when does a 2 hour 8 gpus job start on slurm-2'])(
-    'parseJobQuestion(%s)_namesNoJob_isNull',
-    (text) => {
-      expect(parseJobQuestion(text)).toBeNull();
-    },
-  );
+  it.each([
+    'when will my 4-GPU job start on slurm-hpc?',
+    'when will my 2 x H100 job start',
+    'status of eks-prod',
+    'why?',
+    'when does a 2 hour 8 gpus job start on slurm-2',
+  ])('parseJobQuestion(%s)_namesNoJob_isNull', (text) => {
+    expect(parseJobQuestion(text)).toBeNull();
+  });
 
   it('parseJobQuestion_clusterCandidates_skipWordsThatNeverNameOne', () => {
     expect(parseJobQuestion('when will 12345 start on slurm-hpc?')?.clusterCandidates).toEqual(['slurm-hpc']);

@@ -4,14 +4,38 @@ import { parseQuestion, parseStartBy, resolveStartBy, type StartByPhrase } from 
 
 describe('parseQuestion', () => {
   it.each([
-    ['when will my 4-GPU job start on slurm-hpc?', { clusterId: 'slurm-hpc', gpus: 4, gpusStated: true, gpuType: null, intent: 'wait', complex: false }],
-    ['/vgac when will my 4×A100 job start on slurm-hpc?', { clusterId: 'slurm-hpc', gpus: 4, gpusStated: true, gpuType: 'A100', intent: 'wait', complex: false }],
-    ['why is my 8 gpus job slow on eks-prod', { clusterId: 'eks-prod', gpus: 8, gpusStated: true, gpuType: null, intent: 'why', complex: true }],
-    ['when does an h100 job start', { clusterId: null, gpus: 1, gpusStated: false, gpuType: 'H100', intent: 'wait', complex: false }],
-    ['2 x H100 on my cluster?', { clusterId: null, gpus: 2, gpusStated: true, gpuType: 'H100', intent: 'wait', complex: false }],
-    ['when will my 2xA100 job start on eks-prod?', { clusterId: 'eks-prod', gpus: 2, gpusStated: true, gpuType: 'A100', intent: 'wait', complex: false }],
-    ['status of eks-prod', { clusterId: 'eks-prod', gpus: 1, gpusStated: false, gpuType: null, intent: 'status', complex: false }],
-    ['how is slurm-hpc doing?', { clusterId: null, gpus: 1, gpusStated: false, gpuType: null, intent: 'status', complex: false }],
+    [
+      'when will my 4-GPU job start on slurm-hpc?',
+      { clusterId: 'slurm-hpc', gpus: 4, gpusStated: true, gpuType: null, intent: 'wait', complex: false },
+    ],
+    [
+      '/vgac when will my 4×A100 job start on slurm-hpc?',
+      { clusterId: 'slurm-hpc', gpus: 4, gpusStated: true, gpuType: 'A100', intent: 'wait', complex: false },
+    ],
+    [
+      'why is my 8 gpus job slow on eks-prod',
+      { clusterId: 'eks-prod', gpus: 8, gpusStated: true, gpuType: null, intent: 'why', complex: true },
+    ],
+    [
+      'when does an h100 job start',
+      { clusterId: null, gpus: 1, gpusStated: false, gpuType: 'H100', intent: 'wait', complex: false },
+    ],
+    [
+      '2 x H100 on my cluster?',
+      { clusterId: null, gpus: 2, gpusStated: true, gpuType: 'H100', intent: 'wait', complex: false },
+    ],
+    [
+      'when will my 2xA100 job start on eks-prod?',
+      { clusterId: 'eks-prod', gpus: 2, gpusStated: true, gpuType: 'A100', intent: 'wait', complex: false },
+    ],
+    [
+      'status of eks-prod',
+      { clusterId: 'eks-prod', gpus: 1, gpusStated: false, gpuType: null, intent: 'status', complex: false },
+    ],
+    [
+      'how is slurm-hpc doing?',
+      { clusterId: null, gpus: 1, gpusStated: false, gpuType: null, intent: 'status', complex: false },
+    ],
     ['why?', { clusterId: null, gpus: 1, gpusStated: false, gpuType: null, intent: 'why', complex: true }],
     ['/vgac why', { clusterId: null, gpus: 1, gpusStated: false, gpuType: null, intent: 'why', complex: true }],
   ])('%s', (question, expected) => {
@@ -19,14 +43,22 @@ describe('parseQuestion', () => {
   });
 
   it('lists every word after a preposition that may name a cluster, in order, skipping ones that never do', () => {
-    expect(parseQuestion('when will my job waiting in the queue on slurm-hpc start?').clusterCandidates).toEqual(['slurm-hpc']);
-    expect(parseQuestion('when will my 2-GPU job for project-x on eks-prod start?').clusterCandidates).toEqual(['project-x', 'eks-prod']);
+    expect(parseQuestion('when will my job waiting in the queue on slurm-hpc start?').clusterCandidates).toEqual([
+      'slurm-hpc',
+    ]);
+    expect(parseQuestion('when will my 2-GPU job for project-x on eks-prod start?').clusterCandidates).toEqual([
+      'project-x',
+      'eks-prod',
+    ]);
     expect(parseQuestion('when will it start').clusterCandidates).toEqual([]);
   });
 
-  it.each(['what is the meaning of life', '/vgac hello', 'tell me a joke', 'thanks!'])('reads "%s" as none of wait, status, why', (question) => {
-    expect(parseQuestion(question).intent).toBe('unknown');
-  });
+  it.each(['what is the meaning of life', '/vgac hello', 'tell me a joke', 'thanks!'])(
+    'reads "%s" as none of wait, status, why',
+    (question) => {
+      expect(parseQuestion(question).intent).toBe('unknown');
+    },
+  );
 
   it('reads a question with only a GPU count or type, or a wait word, as a wait question', () => {
     expect(parseQuestion('4 GPUs on eks-prod?').intent).toBe('wait');
@@ -56,7 +88,12 @@ describe('parseStartBy and resolveStartBy', () => {
   it('reads "before 17:00" with the job and the cluster', () => {
     const question = parseQuestion('will my 4-GPU job start before 17:00 on slurm-hpc?');
 
-    expect(question).toMatchObject({ clusterId: 'slurm-hpc', clusterCandidates: ['slurm-hpc'], gpus: 4, intent: 'wait' });
+    expect(question).toMatchObject({
+      clusterId: 'slurm-hpc',
+      clusterCandidates: ['slurm-hpc'],
+      gpus: 4,
+      intent: 'wait',
+    });
     expect(question.startBy).toEqual({ kind: 'clock', hour: 17, minute: 0, tomorrow: false, text: 'before 17:00' });
   });
 
@@ -67,7 +104,13 @@ describe('parseStartBy and resolveStartBy', () => {
     ['by 12am', 0, 0, false, 'by 12am'],
     ['by 12 pm today', 12, 0, false, 'by 12 pm today'],
   ])('reads the time of day in "%s"', (phrase, hour, minute, tomorrow, text) => {
-    expect(parseStartBy(`will my job start ${phrase} on eks-prod?`)).toEqual({ kind: 'clock', hour, minute, tomorrow, text });
+    expect(parseStartBy(`will my job start ${phrase} on eks-prod?`)).toEqual({
+      kind: 'clock',
+      hour,
+      minute,
+      tomorrow,
+      text,
+    });
   });
 
   it.each([
@@ -85,7 +128,11 @@ describe('parseStartBy and resolveStartBy', () => {
     expect(parseStartBy('when will my job start on eks-prod?')).toBeNull();
     expect(parseStartBy('my 4 GPUs job in the queue on eks-prod')).toBeNull();
     expect(parseStartBy('by 4 GPUs')).toBeNull();
-    expect(parseStartBy('my job in a queue, will it start within 2 hours?')).toEqual({ kind: 'within', seconds: 7200, text: 'within 2 hours' });
+    expect(parseStartBy('my job in a queue, will it start within 2 hours?')).toEqual({
+      kind: 'within',
+      seconds: 7200,
+      text: 'within 2 hours',
+    });
     expect(parseQuestion('status of eks-prod').startBy).toBeNull();
   });
 
@@ -102,7 +149,13 @@ describe('parseStartBy and resolveStartBy', () => {
     expect(() => parseStartBy('within 400 days')).toThrow(/more than a year away/);
   });
 
-  const clock = (hour: number, minute = 0, tomorrow = false): StartByPhrase => ({ kind: 'clock', hour, minute, tomorrow, text: 'by' });
+  const clock = (hour: number, minute = 0, tomorrow = false): StartByPhrase => ({
+    kind: 'clock',
+    hour,
+    minute,
+    tomorrow,
+    text: 'by',
+  });
 
   it.each([
     // [phrase, now, UTC offset (min), expected seconds], each worked by hand:
@@ -111,8 +164,20 @@ describe('parseStartBy and resolveStartBy', () => {
     ['exactly 17:00: now, not tomorrow', clock(17), TEN_AM_UTC_MS + 7 * 3_600_000, 0, 0],
     ['stated tomorrow: 31 h', clock(17, 0, true), TEN_AM_UTC_MS, 0, 31 * 3600],
     ['UTC+1: 10:00Z is 11:00 local, 17:00 local is 16:00Z', clock(17), TEN_AM_UTC_MS, 60, 6 * 3600],
-    ['UTC+1 at 23:30Z: local 00:30 next day, 17:00 local is 16:00Z', clock(17), TEN_AM_UTC_MS + 13.5 * 3_600_000, 60, 16.5 * 3600],
-    ['UTC−5 at 02:00Z: local 21:00 the day before, next 17:00 local is 22:00Z', clock(17), TEN_AM_UTC_MS - 8 * 3_600_000, -300, 20 * 3600],
+    [
+      'UTC+1 at 23:30Z: local 00:30 next day, 17:00 local is 16:00Z',
+      clock(17),
+      TEN_AM_UTC_MS + 13.5 * 3_600_000,
+      60,
+      16.5 * 3600,
+    ],
+    [
+      'UTC−5 at 02:00Z: local 21:00 the day before, next 17:00 local is 22:00Z',
+      clock(17),
+      TEN_AM_UTC_MS - 8 * 3_600_000,
+      -300,
+      20 * 3600,
+    ],
     ['09:15 from 10:00: tomorrow', clock(9, 15), TEN_AM_UTC_MS, 0, 23.25 * 3600],
   ])('resolveStartBy: %s', (_label, phrase, nowMs, offset, seconds) => {
     const resolved = resolveStartBy(phrase, nowMs, offset);
@@ -122,7 +187,10 @@ describe('parseStartBy and resolveStartBy', () => {
   });
 
   it('resolveStartBy takes a horizon as it is, and UTC by default', () => {
-    expect(resolveStartBy({ kind: 'within', seconds: 1800, text: 'in 30 min' }, TEN_AM_UTC_MS)).toEqual({ seconds: 1800, atMs: TEN_AM_UTC_MS + 1_800_000 });
+    expect(resolveStartBy({ kind: 'within', seconds: 1800, text: 'in 30 min' }, TEN_AM_UTC_MS)).toEqual({
+      seconds: 1800,
+      atMs: TEN_AM_UTC_MS + 1_800_000,
+    });
     expect(resolveStartBy(clock(17), TEN_AM_UTC_MS).seconds).toBe(7 * 3600);
   });
 });

@@ -45,7 +45,13 @@ export interface ParsedQuestion {
  * an answer repeats it ("by 17:00", "within 2 hours").
  */
 export type StartByPhrase =
-  | { readonly kind: 'clock'; readonly hour: number; readonly minute: number; readonly tomorrow: boolean; readonly text: string }
+  | {
+      readonly kind: 'clock';
+      readonly hour: number;
+      readonly minute: number;
+      readonly tomorrow: boolean;
+      readonly text: string;
+    }
   | { readonly kind: 'within'; readonly seconds: number; readonly text: string };
 
 /** Seconds per unit word of a "within N <unit>" phrase. */
@@ -62,7 +68,8 @@ const DAY_MS = 86_400_000;
 const MAX_HORIZON_SECONDS = 366 * 86_400;
 
 /** "before 17:00", "by 5pm", "until 5:30 pm tomorrow", "at 09:15": a colon or am/pm makes the number a time. */
-const CLOCK_PHRASE = /\b(before|by|until|till|at)\s+(\d{1,2})(?::(\d{2})\s*(am|pm)?|\s*(am|pm))(?=\W|$)(\s+(?:today|tomorrow))?/i;
+const CLOCK_PHRASE =
+  /\b(before|by|until|till|at)\s+(\d{1,2})(?::(\d{2})\s*(am|pm)?|\s*(am|pm))(?=\W|$)(\s+(?:today|tomorrow))?/i;
 /** "within 2 hours", "in 30 min", "in the next 1.5 h", "within an hour". */
 const WITHIN_PHRASE = /\b(within|in)\s+(?:the\s+next\s+)?(\d+(?:\.\d+)?|an?|one)\s*([a-z]+)\b/gi;
 
@@ -74,14 +81,29 @@ const WITHIN_PHRASE = /\b(within|in)\s+(?:the\s+next\s+)?(\d+(?:\.\d+)?|an?|one)
 export function parseStartBy(text: string): StartByPhrase | null {
   const clock = CLOCK_PHRASE.exec(text);
   if (clock !== null) {
-    const [, word, hourText, minuteText, colonMeridiem, bareMeridiem, day] = clock as unknown as [string, string, string, string | undefined, string | undefined, string | undefined, string | undefined];
+    const [, word, hourText, minuteText, colonMeridiem, bareMeridiem, day] = clock as unknown as [
+      string,
+      string,
+      string,
+      string | undefined,
+      string | undefined,
+      string | undefined,
+      string | undefined,
+    ];
     const meridiem = (colonMeridiem ?? bareMeridiem)?.toLowerCase();
     const minute = minuteText === undefined ? 0 : Number(minuteText);
     let hour = Number(hourText);
     const stated = clock[0].slice(word.length).trim();
-    if (minute > 59 || (meridiem === undefined ? hour > 23 : hour < 1 || hour > 12)) throw new InvalidInputError(`'${stated}' is not a time of day`);
+    if (minute > 59 || (meridiem === undefined ? hour > 23 : hour < 1 || hour > 12))
+      throw new InvalidInputError(`'${stated}' is not a time of day`);
     if (meridiem !== undefined) hour = (hour % 12) + (meridiem === 'pm' ? 12 : 0);
-    return { kind: 'clock', hour, minute, tomorrow: /tomorrow/i.test(day ?? ''), text: `${word.toLowerCase() === 'at' ? 'by' : word.toLowerCase()} ${stated}` };
+    return {
+      kind: 'clock',
+      hour,
+      minute,
+      tomorrow: /tomorrow/i.test(day ?? ''),
+      text: `${word.toLowerCase() === 'at' ? 'by' : word.toLowerCase()} ${stated}`,
+    };
   }
   // "in a queue" is no horizon: the first "within/in N <unit>" whose unit is one.
   for (const within of text.matchAll(WITHIN_PHRASE)) {
@@ -101,7 +123,11 @@ export function parseStartBy(text: string): StartByPhrase | null {
  * `utcOffsetMinutes` ahead of UTC (e.g. 60 for CET): a time of day is the next one at or after
  * now (today, else tomorrow), or tomorrow's when stated. Always ≥ 0; the resolved time as epoch ms.
  */
-export function resolveStartBy(phrase: StartByPhrase, nowMs: number, utcOffsetMinutes = 0): { readonly seconds: number; readonly atMs: number } {
+export function resolveStartBy(
+  phrase: StartByPhrase,
+  nowMs: number,
+  utcOffsetMinutes = 0,
+): { readonly seconds: number; readonly atMs: number } {
   if (phrase.kind === 'within') return { seconds: phrase.seconds, atMs: nowMs + phrase.seconds * 1000 };
   const offsetMs = utcOffsetMinutes * 60_000;
   const localNowMs = nowMs + offsetMs;
@@ -114,19 +140,23 @@ export function resolveStartBy(phrase: StartByPhrase, nowMs: number, utcOffsetMi
 const GPU_TYPES = ['A100', 'H100', 'H200', 'V100', 'A10G', 'L4', 'L40S', 'T4', 'MI250', 'MI300'];
 const MAX_GPUS = 4096;
 /** Words after a preposition that never name a cluster. */
-const NOT_A_CLUSTER = /^(my|the|a|an|it|this|that|our|your|queue|cluster|job|jobs|gpus?|now|today|tomorrow|\d+(?::\d+)?(?:am|pm)?)$/i;
+const NOT_A_CLUSTER =
+  /^(my|the|a|an|it|this|that|our|your|queue|cluster|job|jobs|gpus?|now|today|tomorrow|\d+(?::\d+)?(?:am|pm)?)$/i;
 
 /**
  * Words that make a question a wait question ("when will my job start", "how long will it wait",
  * "where is my job in the queue"); a stated GPU count or type does too.
  */
-const WAIT_WORDS = /\b(when|start|starts|started|starting|begin|begins|run|runs|running|wait|waits|waiting|long|eta|pending|queued?|scheduled?|jobs?|sooner|soon)\b/i;
+const WAIT_WORDS =
+  /\b(when|start|starts|started|starting|begin|begins|run|runs|running|wait|waits|waiting|long|eta|pending|queued?|scheduled?|jobs?|sooner|soon)\b/i;
 
 /** Parses `question`; throws InvalidInputError for an empty question or an absurd GPU count. */
 export function parseQuestion(question: string): ParsedQuestion {
   const text = question.trim();
   if (text === '') throw new InvalidInputError('empty question');
-  const clusterCandidates = [...text.matchAll(/\b(?:on|in|at|for|of)\s+(?:cluster\s+)?([A-Za-z0-9][A-Za-z0-9._:-]{0,127}?)[?.!,]*(?=\s|$)/gi)]
+  const clusterCandidates = [
+    ...text.matchAll(/\b(?:on|in|at|for|of)\s+(?:cluster\s+)?([A-Za-z0-9][A-Za-z0-9._:-]{0,127}?)[?.!,]*(?=\s|$)/gi),
+  ]
     .map((match) => match[1] as string)
     .filter((candidate) => !NOT_A_CLUSTER.test(candidate));
   const typePattern = GPU_TYPES.join('|');

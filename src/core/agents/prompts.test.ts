@@ -15,8 +15,15 @@ import {
 } from './prompts.ts';
 
 const typical: PromptFacts = {
-  clusterId: 'c', queuedJobs: 12, utilisationPercent: 78.4, requestedGpus: 4, probability: 0.621,
-  waitPointSeconds: 1500, waitLowerSeconds: 720, waitUpperSeconds: 2460, scope: ActionScope.notify,
+  clusterId: 'c',
+  queuedJobs: 12,
+  utilisationPercent: 78.4,
+  requestedGpus: 4,
+  probability: 0.621,
+  waitPointSeconds: 1500,
+  waitLowerSeconds: 720,
+  waitUpperSeconds: 2460,
+  scope: ActionScope.notify,
 };
 
 const anyNumber = fc.oneof(fc.double(), fc.integer({ min: -1e12, max: 1e12 }), fc.constant(Number.NaN));
@@ -36,7 +43,9 @@ describe('predictionPrompt', () => {
   it('reads like the seed example', () => {
     const prompt = predictionPrompt(typical);
 
-    expect(prompt).toBe('Cluster c: 12 queued, 78% util. 4-GPU job: P(long)=0.62, ~25m (12m-41m), notify. Explain wait.');
+    expect(prompt).toBe(
+      'Cluster c: 12 queued, 78% util. 4-GPU job: P(long)=0.62, ~25m (12m-41m), notify. Explain wait.',
+    );
   });
 
   it(`stays within ${PREDICTION_PROMPT_MAX_TOKENS} estimated input tokens (ceil(chars/4), system prompt included) for any facts`, () => {
@@ -53,7 +62,9 @@ describe('predictionPrompt', () => {
   it(`a copilot question stays within ${QUESTION_PROMPT_MAX_TOKENS} tokens however long the question`, () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 5000 }), anyFacts, (question, facts) => {
-        expect(Math.ceil(EXPLAIN_SYSTEM_PROMPT.length / 4) + Math.ceil(questionPrompt(question, facts).length / 4)).toBeLessThanOrEqual(QUESTION_PROMPT_MAX_TOKENS);
+        expect(
+          Math.ceil(EXPLAIN_SYSTEM_PROMPT.length / 4) + Math.ceil(questionPrompt(question, facts).length / 4),
+        ).toBeLessThanOrEqual(QUESTION_PROMPT_MAX_TOKENS);
       }),
       { numRuns: 300 },
     );
@@ -62,7 +73,17 @@ describe('predictionPrompt', () => {
 
 describe('compactDuration', () => {
   it.each([
-    [0, '0s'], [59.4, '59s'], [60, '1m'], [1500, '25m'], [3599, '60m'], [3600, '1.0h'], [12_600, '3.5h'], [172_800, '2d'], [1e12, '999d'], [-1, '?'], [Number.NaN, '?'],
+    [0, '0s'],
+    [59.4, '59s'],
+    [60, '1m'],
+    [1500, '25m'],
+    [3599, '60m'],
+    [3600, '1.0h'],
+    [12_600, '3.5h'],
+    [172_800, '2d'],
+    [1e12, '999d'],
+    [-1, '?'],
+    [Number.NaN, '?'],
   ])('%d s → %s', (seconds, text) => {
     expect(compactDuration(seconds)).toBe(text);
   });

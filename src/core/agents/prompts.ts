@@ -55,7 +55,9 @@ function shownCount(value: number): string {
 }
 
 function shownId(clusterId: string): string {
-  return clusterId.length > PROMPT_CLUSTER_ID_CHARACTERS ? `${clusterId.slice(0, PROMPT_CLUSTER_ID_CHARACTERS - 1)}…` : clusterId;
+  return clusterId.length > PROMPT_CLUSTER_ID_CHARACTERS
+    ? `${clusterId.slice(0, PROMPT_CLUSTER_ID_CHARACTERS - 1)}…`
+    : clusterId;
 }
 
 function shownPercent(value: number): string {

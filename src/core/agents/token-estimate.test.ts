@@ -8,14 +8,20 @@ describe('token estimates', () => {
   });
 
   it('utf8Bytes agrees with TextEncoder on any string', () => {
-    fc.assert(fc.property(fc.string({ unit: 'grapheme' }), (text) => {
-      expect(utf8Bytes(text)).toBe(new TextEncoder().encode(text).length);
-    }));
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), (text) => {
+        expect(utf8Bytes(text)).toBe(new TextEncoder().encode(text).length);
+      }),
+    );
   });
 
   it('the upper bound is never below the chars/4 estimate plus overhead', () => {
-    fc.assert(fc.property(fc.string(), fc.string(), (a, b) => {
-      expect(inputTokensUpperBound(a, b)).toBeGreaterThanOrEqual(estimatedTokens(a) + estimatedTokens(b) + CALL_OVERHEAD_TOKENS - 1);
-    }));
+    fc.assert(
+      fc.property(fc.string(), fc.string(), (a, b) => {
+        expect(inputTokensUpperBound(a, b)).toBeGreaterThanOrEqual(
+          estimatedTokens(a) + estimatedTokens(b) + CALL_OVERHEAD_TOKENS - 1,
+        );
+      }),
+    );
   });
 });

@@ -56,7 +56,9 @@ describe('assertAllocationSumsToTotal', () => {
   it('assertAllocationSumsToTotal refuses a table one cent short, naming both sums', () => {
     const entries = withAmount(BudgetComponent.buffer, 99.99);
 
-    expect(() => assertAllocationSumsToTotal(entries, 200)).toThrow(new InvalidInputError('budget allocation sums to $199.99; expected $200.00'));
+    expect(() => assertAllocationSumsToTotal(entries, 200)).toThrow(
+      new InvalidInputError('budget allocation sums to $199.99; expected $200.00'),
+    );
   });
 
   it('assertAllocationSumsToTotal sums in cents, so 0.1 + 0.2 equals 0.3', () => {
@@ -68,8 +70,12 @@ describe('assertAllocationSumsToTotal', () => {
   });
 
   it('assertAllocationSumsToTotal refuses a negative or non-finite amount, naming the component', () => {
-    expect(() => assertAllocationSumsToTotal(withAmount(BudgetComponent.calibrationState, -1), 200)).toThrow(/'calibration_state' is -1/);
-    expect(() => assertAllocationSumsToTotal(withAmount(BudgetComponent.calibrationState, Number.NaN), 200)).toThrow(/'calibration_state' is NaN/);
+    expect(() => assertAllocationSumsToTotal(withAmount(BudgetComponent.calibrationState, -1), 200)).toThrow(
+      /'calibration_state' is -1/,
+    );
+    expect(() => assertAllocationSumsToTotal(withAmount(BudgetComponent.calibrationState, Number.NaN), 200)).toThrow(
+      /'calibration_state' is NaN/,
+    );
   });
 
   it('assertAllocationSumsToTotal refuses a duplicate component', () => {
@@ -86,7 +92,7 @@ describe('assertAllocationSumsToTotal', () => {
 });
 
 describe('allocationFor', () => {
-  it('allocationFor returns one component\'s amount', () => {
+  it("allocationFor returns one component's amount", () => {
     expect(allocationFor(BudgetComponent.agentReasoning)).toBe(35);
   });
 

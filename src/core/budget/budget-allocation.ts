@@ -31,13 +31,43 @@ export interface AllocationEntry {
 
 export const BUDGET_ALLOCATION: readonly AllocationEntry[] = Object.freeze(
   [
-    { component: BudgetComponent.agentOrchestration, label: 'Agent orchestration', service: 'Bedrock AgentCore', allocationUsd: 50 },
-    { component: BudgetComponent.agentReasoning, label: 'Agent reasoning', service: 'Bedrock Haiku', allocationUsd: 35 },
-    { component: BudgetComponent.predictionServing, label: 'Prediction serving', service: 'Lambda (wraps VGAC API)', allocationUsd: 5 },
-    { component: BudgetComponent.environmentProfiles, label: 'Environment profiles', service: 'DynamoDB', allocationUsd: 5 },
+    {
+      component: BudgetComponent.agentOrchestration,
+      label: 'Agent orchestration',
+      service: 'Bedrock AgentCore',
+      allocationUsd: 50,
+    },
+    {
+      component: BudgetComponent.agentReasoning,
+      label: 'Agent reasoning',
+      service: 'Bedrock Haiku',
+      allocationUsd: 35,
+    },
+    {
+      component: BudgetComponent.predictionServing,
+      label: 'Prediction serving',
+      service: 'Lambda (wraps VGAC API)',
+      allocationUsd: 5,
+    },
+    {
+      component: BudgetComponent.environmentProfiles,
+      label: 'Environment profiles',
+      service: 'DynamoDB',
+      allocationUsd: 5,
+    },
     { component: BudgetComponent.calibrationState, label: 'Calibration state', service: 'S3', allocationUsd: 0 },
-    { component: BudgetComponent.slackIntegration, label: 'Slack integration', service: 'API Gateway + Lambda', allocationUsd: 2 },
-    { component: BudgetComponent.cloudwatchDashboards, label: 'CloudWatch dashboards', service: 'CloudWatch', allocationUsd: 3 },
+    {
+      component: BudgetComponent.slackIntegration,
+      label: 'Slack integration',
+      service: 'API Gateway + Lambda',
+      allocationUsd: 2,
+    },
+    {
+      component: BudgetComponent.cloudwatchDashboards,
+      label: 'CloudWatch dashboards',
+      service: 'CloudWatch',
+      allocationUsd: 3,
+    },
     { component: BudgetComponent.buffer, label: 'Buffer (testing/mistakes)', service: '—', allocationUsd: 100 },
   ].map((entry) => Object.freeze(entry)),
 );
@@ -54,7 +84,9 @@ export function assertAllocationSumsToTotal(entries: readonly AllocationEntry[],
     if (seen.has(entry.component)) throw new InvalidInputError(`budget allocation lists '${entry.component}' twice`);
     seen.add(entry.component);
     if (!Number.isFinite(entry.allocationUsd) || entry.allocationUsd < 0) {
-      throw new InvalidInputError(`budget allocation for '${entry.component}' is ${entry.allocationUsd}; expected a finite amount ≥ 0`);
+      throw new InvalidInputError(
+        `budget allocation for '${entry.component}' is ${entry.allocationUsd}; expected a finite amount ≥ 0`,
+      );
     }
     totalCents += Math.round(entry.allocationUsd * 100);
   }
@@ -62,12 +94,17 @@ export function assertAllocationSumsToTotal(entries: readonly AllocationEntry[],
     if (!seen.has(component)) throw new InvalidInputError(`budget allocation has no entry for '${component}'`);
   }
   if (totalCents !== Math.round(totalUsd * 100)) {
-    throw new InvalidInputError(`budget allocation sums to $${(totalCents / 100).toFixed(2)}; expected $${totalUsd.toFixed(2)}`);
+    throw new InvalidInputError(
+      `budget allocation sums to $${(totalCents / 100).toFixed(2)}; expected $${totalUsd.toFixed(2)}`,
+    );
   }
 }
 
 /** The allocation of one component, in USD. */
-export function allocationFor(component: BudgetComponent, entries: readonly AllocationEntry[] = BUDGET_ALLOCATION): number {
+export function allocationFor(
+  component: BudgetComponent,
+  entries: readonly AllocationEntry[] = BUDGET_ALLOCATION,
+): number {
   const entry = entries.find((candidate) => candidate.component === component);
   if (entry === undefined) throw new InvalidInputError(`budget allocation has no entry for '${component}'`);
   return entry.allocationUsd;

@@ -44,7 +44,10 @@ describe('projectMonthlyCost', () => {
     expect(componentOf(projection, BudgetComponent.slackIntegration).netUsd).toBe(0);
     expect(componentOf(projection, BudgetComponent.calibrationState).netUsd).toBe(0);
     expect(componentOf(projection, BudgetComponent.agentOrchestration).netUsd).toBeCloseTo(AGENTCORE, TOLERANCE_DIGITS);
-    expect(componentOf(projection, BudgetComponent.agentOrchestration).services).toEqual(['Bedrock AgentCore', 'Step Functions']);
+    expect(componentOf(projection, BudgetComponent.agentOrchestration).services).toEqual([
+      'Bedrock AgentCore',
+      'Step Functions',
+    ]);
     expect(projection.totalNetUsd).toBeCloseTo(0.856325 + AGENTCORE, TOLERANCE_DIGITS);
     expect(projection.runwayMonths).toBeCloseTo(200 / (0.856325 + AGENTCORE), 6);
     expect(projection.dashboard.requests).toBe(0);
@@ -69,19 +72,37 @@ describe('projectMonthlyCost', () => {
     // Net: DynamoDB 0.37478 (storage free), CloudWatch 0.007736544 (stored logs), Bedrock 0.611325, AgentCore → 0.993841544 + AGENTCORE
     const projection = projectMonthlyCost(DEFAULT_USAGE, US_EAST_1_PRICES, SEED_FREE_TIER);
 
-    expect(projection.dashboard).toMatchObject({ refreshes: 42_240, requests: 42_240, traces: 42_240, readUnits: 1_098_240 });
-    expect(componentOf(projection, BudgetComponent.predictionServing).grossUsd).toBeCloseTo(0.1106884612, TOLERANCE_DIGITS);
-    expect(componentOf(projection, BudgetComponent.environmentProfiles).grossUsd).toBeCloseTo(0.62478, TOLERANCE_DIGITS);
+    expect(projection.dashboard).toMatchObject({
+      refreshes: 42_240,
+      requests: 42_240,
+      traces: 42_240,
+      readUnits: 1_098_240,
+    });
+    expect(componentOf(projection, BudgetComponent.predictionServing).grossUsd).toBeCloseTo(
+      0.1106884612,
+      TOLERANCE_DIGITS,
+    );
+    expect(componentOf(projection, BudgetComponent.environmentProfiles).grossUsd).toBeCloseTo(
+      0.62478,
+      TOLERANCE_DIGITS,
+    );
     expect(componentOf(projection, BudgetComponent.environmentProfiles).netUsd).toBeCloseTo(0.37478, TOLERANCE_DIGITS);
     expect(componentOf(projection, BudgetComponent.slackIntegration).grossUsd).toBeCloseTo(0.05274, TOLERANCE_DIGITS);
-    expect(componentOf(projection, BudgetComponent.cloudwatchDashboards).grossUsd).toBeCloseTo(5.502384544, TOLERANCE_DIGITS);
-    expect(componentOf(projection, BudgetComponent.cloudwatchDashboards).netUsd).toBeCloseTo(0.007736544, TOLERANCE_DIGITS);
+    expect(componentOf(projection, BudgetComponent.cloudwatchDashboards).grossUsd).toBeCloseTo(
+      5.502384544,
+      TOLERANCE_DIGITS,
+    );
+    expect(componentOf(projection, BudgetComponent.cloudwatchDashboards).netUsd).toBeCloseTo(
+      0.007736544,
+      TOLERANCE_DIGITS,
+    );
     expect(projection.totalGrossUsd).toBeCloseTo(6.967918005 + AGENTCORE, 8);
     expect(projection.totalNetUsd).toBeCloseTo(0.993841544 + AGENTCORE, TOLERANCE_DIGITS);
     expect(projection.totalGrossUsd).toBeLessThanOrEqual(8);
     expect(projection.overAllocated).toEqual([]);
     for (const component of projection.components) {
-      if (component.shareOfAllocationPerMonth !== null) expect(component.shareOfAllocationPerMonth, component.label).toBeLessThan(1);
+      if (component.shareOfAllocationPerMonth !== null)
+        expect(component.shareOfAllocationPerMonth, component.label).toBeLessThan(1);
     }
   });
 
@@ -109,7 +130,10 @@ describe('projectMonthlyCost', () => {
     expect(serving.grossUsd).toBeCloseTo(0.06000025, TOLERANCE_DIGITS);
     expect(serving.freeTierCreditUsd).toBeCloseTo(0.06000025, TOLERANCE_DIGITS);
     expect(serving.services).toEqual(['Lambda']);
-    expect(serving.lines.find((line) => line.item === 'compute (arm64)')?.quantity).toBeCloseTo(3_750, TOLERANCE_DIGITS);
+    expect(serving.lines.find((line) => line.item === 'compute (arm64)')?.quantity).toBeCloseTo(
+      3_750,
+      TOLERANCE_DIGITS,
+    );
   });
 
   it('projectMonthlyCost computes share of allocation and runway per component', () => {
@@ -173,7 +197,14 @@ describe('projectMonthlyCost', () => {
   it('projectMonthlyCost flags components whose month costs more than their allocation', () => {
     // 1,000,000 Haiku calls × (1,000 in × $0.00011/1K + 1,000 out × $0.00055/1K) = 660 > 35.
     // 10 GB in S3: (10 − 5) × 0.023 = 0.115 against a $0 allocation → runway 0.
-    const usage: Usage = { ...ZERO_USAGE, lambdaMemoryMb: 256, modelCalls: 1_000_000, averageInputTokensPerCall: 1_000, averageOutputTokensPerCall: 1_000, s3StorageGb: 10 };
+    const usage: Usage = {
+      ...ZERO_USAGE,
+      lambdaMemoryMb: 256,
+      modelCalls: 1_000_000,
+      averageInputTokensPerCall: 1_000,
+      averageOutputTokensPerCall: 1_000,
+      s3StorageGb: 10,
+    };
 
     const projection = projectMonthlyCost(usage, US_EAST_1_PRICES, SEED_FREE_TIER);
 
@@ -187,9 +218,21 @@ describe('projectMonthlyCost', () => {
   it('projectMonthlyCost bills AgentCore CPU for invocations and session starts, and memory for every second a session lives', () => {
     // 1,000 invocations in 100 sessions: CPU 1,000 × 0.02 + 100 × 0.5 = 70 s = 70/3600 vCPU-h × 0.0895;
     // memory 0.25 GB × (100 × 60 s + 1,000 × 0.1 s) = 1,525 GB-s = 1,525/3600 GB-h × 0.00945.
-    const usage: Usage = { ...ZERO_USAGE, agentInvocations: 1_000, agentSessions: 100, agentCpuSecondsPerInvocation: 0.02, agentCpuSecondsPerSessionStart: 0.5, agentMemoryGb: 0.25, agentBusySecondsPerInvocation: 0.1, agentIdleSessionSeconds: 60 };
+    const usage: Usage = {
+      ...ZERO_USAGE,
+      agentInvocations: 1_000,
+      agentSessions: 100,
+      agentCpuSecondsPerInvocation: 0.02,
+      agentCpuSecondsPerSessionStart: 0.5,
+      agentMemoryGb: 0.25,
+      agentBusySecondsPerInvocation: 0.1,
+      agentIdleSessionSeconds: 60,
+    };
 
-    const orchestration = componentOf(projectMonthlyCost(usage, US_EAST_1_PRICES, SEED_FREE_TIER), BudgetComponent.agentOrchestration);
+    const orchestration = componentOf(
+      projectMonthlyCost(usage, US_EAST_1_PRICES, SEED_FREE_TIER),
+      BudgetComponent.agentOrchestration,
+    );
 
     const cpu = orchestration.lines.find((line) => line.item === 'Runtime active CPU');
     const memory = orchestration.lines.find((line) => line.item === 'Runtime memory');
@@ -201,26 +244,40 @@ describe('projectMonthlyCost', () => {
 
   it('projectMonthlyCost sends sonnetCallShare of the calls to Sonnet and the rest to Haiku', () => {
     // All 100 calls on Sonnet: 100 × 1,000 tokens in × $0.0022/1K = 0.22; no Haiku lines charged.
-    const usage: Usage = { ...ZERO_USAGE, lambdaMemoryMb: 256, modelCalls: 100, averageInputTokensPerCall: 1_000, sonnetCallShare: 1 };
+    const usage: Usage = {
+      ...ZERO_USAGE,
+      lambdaMemoryMb: 256,
+      modelCalls: 100,
+      averageInputTokensPerCall: 1_000,
+      sonnetCallShare: 1,
+    };
 
     const projection = projectMonthlyCost(usage, US_EAST_1_PRICES, SEED_FREE_TIER);
 
     const reasoning = componentOf(projection, BudgetComponent.agentReasoning);
-    expect(reasoning.lines.find((line) => line.item === 'sonnet input tokens')?.netUsd).toBeCloseTo(0.22, TOLERANCE_DIGITS);
+    expect(reasoning.lines.find((line) => line.item === 'sonnet input tokens')?.netUsd).toBeCloseTo(
+      0.22,
+      TOLERANCE_DIGITS,
+    );
     expect(reasoning.lines.find((line) => line.item === 'haiku input tokens')?.netUsd).toBe(0);
   });
 
   it('projectMonthlyCost lists every allocation component in allocation order, even without lines', () => {
     const projection = projectMonthlyCost(DEFAULT_USAGE, US_EAST_1_PRICES, SEED_FREE_TIER);
 
-    expect(projection.components.map((component) => component.component)).toEqual(BUDGET_ALLOCATION.map((entry) => entry.component));
+    expect(projection.components.map((component) => component.component)).toEqual(
+      BUDGET_ALLOCATION.map((entry) => entry.component),
+    );
     expect(componentOf(projection, BudgetComponent.buffer).lines).toEqual([]);
     expect(componentOf(projection, BudgetComponent.buffer).services).toEqual([]);
     expect(projection.budgetUsd).toBe(200);
   });
 
   it('projectMonthlyCost accepts another allocation and budget', () => {
-    const allocation: AllocationEntry[] = BUDGET_ALLOCATION.map((entry) => ({ ...entry, allocationUsd: entry.allocationUsd / 2 }));
+    const allocation: AllocationEntry[] = BUDGET_ALLOCATION.map((entry) => ({
+      ...entry,
+      allocationUsd: entry.allocationUsd / 2,
+    }));
 
     const projection = projectMonthlyCost(SEED_ONLY, US_EAST_1_PRICES, SEED_FREE_TIER, allocation, 100);
 
@@ -241,10 +298,13 @@ describe('projectMonthlyCost', () => {
       Object.fromEntries(
         Object.keys(DEFAULT_USAGE).map((key) => [
           key,
-          key === 'sonnetCallShare' ? fc.double({ min: 0, max: 1, noNaN: true })
-            : key === 'lambdaMemoryMb' ? fc.integer({ min: 128, max: 10_240 })
-            : key === 'dashboardRefreshSeconds' ? fc.oneof(fc.constant(0), fc.double({ min: 1, max: 86_400, noNaN: true }))
-              : fc.double({ min: 0, max: 1e7, noNaN: true }),
+          key === 'sonnetCallShare'
+            ? fc.double({ min: 0, max: 1, noNaN: true })
+            : key === 'lambdaMemoryMb'
+              ? fc.integer({ min: 128, max: 10_240 })
+              : key === 'dashboardRefreshSeconds'
+                ? fc.oneof(fc.constant(0), fc.double({ min: 1, max: 86_400, noNaN: true }))
+                : fc.double({ min: 0, max: 1e7, noNaN: true }),
         ]),
       ),
     ) as unknown as fc.Arbitrary<Usage>;

@@ -3,12 +3,7 @@
  * the lines up into the seed's budget components next to their allocations, with how long each
  * allocation — and the whole $200 — lasts at that rate.
  */
-import {
-  BUDGET_ALLOCATION,
-  BudgetComponent,
-  TOTAL_BUDGET_USD,
-  type AllocationEntry,
-} from './budget-allocation.ts';
+import { BUDGET_ALLOCATION, BudgetComponent, TOTAL_BUDGET_USD, type AllocationEntry } from './budget-allocation.ts';
 import { dashboardMonthly, type DashboardMonthly } from './dashboard-usage.ts';
 import type { FreeTier } from './free-tier.ts';
 import { ModelFamily, type PriceTable } from './price-table.ts';
@@ -93,7 +88,12 @@ export function projectMonthlyCost(
 ): CostProjection {
   const dashboard = dashboardMonthly(usage);
   const lines = priceLines(usage, dashboard, prices, freeTier).map(priceLine);
-  const components = allocation.map((entry) => rollUp(entry, lines.filter((line) => line.component === entry.component)));
+  const components = allocation.map((entry) =>
+    rollUp(
+      entry,
+      lines.filter((line) => line.component === entry.component),
+    ),
+  );
   const totalNetUsd = sum(components.map((component) => component.netUsd));
   return Object.freeze({
     components: Object.freeze(components),
@@ -102,114 +102,240 @@ export function projectMonthlyCost(
     totalNetUsd,
     budgetUsd,
     runwayMonths: totalNetUsd > 0 ? budgetUsd / totalNetUsd : null,
-    overAllocated: Object.freeze(components.filter((component) => component.netUsd > component.allocationUsd).map((component) => component.component)),
+    overAllocated: Object.freeze(
+      components
+        .filter((component) => component.netUsd > component.allocationUsd)
+        .map((component) => component.component),
+    ),
     dashboard: Object.freeze({ ...dashboard }),
   });
 }
 
 function priceLines(usage: Usage, dashboard: DashboardMonthly, prices: PriceTable, freeTier: FreeTier): LineInput[] {
   const lambdaRequests = usage.lambdaRequests + dashboard.requests;
-  const gbSeconds = usage.lambdaRequests * (usage.lambdaAverageDurationMs / 1000) * (usage.lambdaMemoryMb / 1024) + dashboard.gbSeconds;
-  const agentVcpuSeconds = usage.agentInvocations * usage.agentCpuSecondsPerInvocation + usage.agentSessions * usage.agentCpuSecondsPerSessionStart;
-  const agentGbSeconds = usage.agentMemoryGb * (usage.agentSessions * usage.agentIdleSessionSeconds + usage.agentInvocations * usage.agentBusySecondsPerInvocation);
+  const gbSeconds =
+    usage.lambdaRequests * (usage.lambdaAverageDurationMs / 1000) * (usage.lambdaMemoryMb / 1024) + dashboard.gbSeconds;
+  const agentVcpuSeconds =
+    usage.agentInvocations * usage.agentCpuSecondsPerInvocation +
+    usage.agentSessions * usage.agentCpuSecondsPerSessionStart;
+  const agentGbSeconds =
+    usage.agentMemoryGb *
+    (usage.agentSessions * usage.agentIdleSessionSeconds +
+      usage.agentInvocations * usage.agentBusySecondsPerInvocation);
   const sonnetCalls = usage.modelCalls * usage.sonnetCallShare;
   const haikuCalls = usage.modelCalls - sonnetCalls;
   const perMillion = (usd: number): number => usd / 1_000_000;
   const perThousand = (usd: number): number => usd / 1_000;
   const { lambda, apiGatewayHttp, dynamodb, s3, sns, stepFunctions, cloudwatch, xray, bedrock, agentCore } = prices;
   const {
-    predictionServing, slackIntegration, environmentProfiles, calibrationState, agentOrchestration, cloudwatchDashboards, agentReasoning,
+    predictionServing,
+    slackIntegration,
+    environmentProfiles,
+    calibrationState,
+    agentOrchestration,
+    cloudwatchDashboards,
+    agentReasoning,
   } = BudgetComponent;
   const modelLines = (family: ModelFamily, calls: number): LineInput[] => [
     {
-      component: agentReasoning, service: 'Bedrock', item: `${family} input tokens`, quantity: calls * usage.averageInputTokensPerCall,
-      unit: 'tokens', unitPriceUsd: perThousand(bedrock[family].inputUsdPer1kTokens), freeQuantity: 0,
+      component: agentReasoning,
+      service: 'Bedrock',
+      item: `${family} input tokens`,
+      quantity: calls * usage.averageInputTokensPerCall,
+      unit: 'tokens',
+      unitPriceUsd: perThousand(bedrock[family].inputUsdPer1kTokens),
+      freeQuantity: 0,
     },
     {
-      component: agentReasoning, service: 'Bedrock', item: `${family} output tokens`, quantity: calls * usage.averageOutputTokensPerCall,
-      unit: 'tokens', unitPriceUsd: perThousand(bedrock[family].outputUsdPer1kTokens), freeQuantity: 0,
+      component: agentReasoning,
+      service: 'Bedrock',
+      item: `${family} output tokens`,
+      quantity: calls * usage.averageOutputTokensPerCall,
+      unit: 'tokens',
+      unitPriceUsd: perThousand(bedrock[family].outputUsdPer1kTokens),
+      freeQuantity: 0,
     },
   ];
   return [
     {
-      component: predictionServing, service: 'Lambda', item: 'requests', quantity: lambdaRequests, unit: 'requests',
-      unitPriceUsd: perMillion(lambda.usdPerMillionRequests), freeQuantity: freeTier.lambdaRequests.quantity,
+      component: predictionServing,
+      service: 'Lambda',
+      item: 'requests',
+      quantity: lambdaRequests,
+      unit: 'requests',
+      unitPriceUsd: perMillion(lambda.usdPerMillionRequests),
+      freeQuantity: freeTier.lambdaRequests.quantity,
     },
     {
-      component: predictionServing, service: 'Lambda', item: 'compute (arm64)', quantity: gbSeconds, unit: 'GB-seconds',
-      unitPriceUsd: lambda.usdPerGbSecondArm64, freeQuantity: freeTier.lambdaGbSeconds.quantity,
+      component: predictionServing,
+      service: 'Lambda',
+      item: 'compute (arm64)',
+      quantity: gbSeconds,
+      unit: 'GB-seconds',
+      unitPriceUsd: lambda.usdPerGbSecondArm64,
+      freeQuantity: freeTier.lambdaGbSeconds.quantity,
     },
     {
-      component: slackIntegration, service: 'API Gateway', item: 'HTTP API requests', quantity: usage.apiRequests + dashboard.requests, unit: 'requests',
-      unitPriceUsd: perMillion(apiGatewayHttp.usdPerMillionRequests), freeQuantity: freeTier.apiRequests.quantity,
+      component: slackIntegration,
+      service: 'API Gateway',
+      item: 'HTTP API requests',
+      quantity: usage.apiRequests + dashboard.requests,
+      unit: 'requests',
+      unitPriceUsd: perMillion(apiGatewayHttp.usdPerMillionRequests),
+      freeQuantity: freeTier.apiRequests.quantity,
     },
     {
-      component: slackIntegration, service: 'SNS', item: 'publishes', quantity: usage.snsPublishes, unit: 'publishes',
-      unitPriceUsd: perMillion(sns.usdPerMillionPublishes), freeQuantity: freeTier.snsPublishes.quantity,
+      component: slackIntegration,
+      service: 'SNS',
+      item: 'publishes',
+      quantity: usage.snsPublishes,
+      unit: 'publishes',
+      unitPriceUsd: perMillion(sns.usdPerMillionPublishes),
+      freeQuantity: freeTier.snsPublishes.quantity,
     },
     {
-      component: environmentProfiles, service: 'DynamoDB', item: 'write request units', quantity: usage.dynamoWriteRequestUnits, unit: 'WRU',
-      unitPriceUsd: perMillion(dynamodb.usdPerMillionWriteRequestUnits), freeQuantity: freeTier.dynamoRequestUnits.quantity,
+      component: environmentProfiles,
+      service: 'DynamoDB',
+      item: 'write request units',
+      quantity: usage.dynamoWriteRequestUnits,
+      unit: 'WRU',
+      unitPriceUsd: perMillion(dynamodb.usdPerMillionWriteRequestUnits),
+      freeQuantity: freeTier.dynamoRequestUnits.quantity,
     },
     {
-      component: environmentProfiles, service: 'DynamoDB', item: 'read request units', quantity: usage.dynamoReadRequestUnits + dashboard.readUnits, unit: 'RRU',
-      unitPriceUsd: perMillion(dynamodb.usdPerMillionReadRequestUnits), freeQuantity: freeTier.dynamoRequestUnits.quantity,
+      component: environmentProfiles,
+      service: 'DynamoDB',
+      item: 'read request units',
+      quantity: usage.dynamoReadRequestUnits + dashboard.readUnits,
+      unit: 'RRU',
+      unitPriceUsd: perMillion(dynamodb.usdPerMillionReadRequestUnits),
+      freeQuantity: freeTier.dynamoRequestUnits.quantity,
     },
     {
-      component: environmentProfiles, service: 'DynamoDB', item: 'storage', quantity: usage.dynamoStorageGb, unit: 'GB-month',
-      unitPriceUsd: dynamodb.usdPerGbMonth, freeQuantity: freeTier.dynamoStorageGb.quantity,
+      component: environmentProfiles,
+      service: 'DynamoDB',
+      item: 'storage',
+      quantity: usage.dynamoStorageGb,
+      unit: 'GB-month',
+      unitPriceUsd: dynamodb.usdPerGbMonth,
+      freeQuantity: freeTier.dynamoStorageGb.quantity,
     },
     {
-      component: environmentProfiles, service: 'DynamoDB', item: 'point-in-time recovery', quantity: usage.dynamoStorageGb, unit: 'GB-month',
-      unitPriceUsd: dynamodb.usdPerGbMonthPitr, freeQuantity: 0,
+      component: environmentProfiles,
+      service: 'DynamoDB',
+      item: 'point-in-time recovery',
+      quantity: usage.dynamoStorageGb,
+      unit: 'GB-month',
+      unitPriceUsd: dynamodb.usdPerGbMonthPitr,
+      freeQuantity: 0,
     },
     {
-      component: calibrationState, service: 'S3', item: 'storage', quantity: usage.s3StorageGb, unit: 'GB-month',
-      unitPriceUsd: s3.usdPerGbMonth, freeQuantity: freeTier.s3StorageGb.quantity,
+      component: calibrationState,
+      service: 'S3',
+      item: 'storage',
+      quantity: usage.s3StorageGb,
+      unit: 'GB-month',
+      unitPriceUsd: s3.usdPerGbMonth,
+      freeQuantity: freeTier.s3StorageGb.quantity,
     },
     {
-      component: calibrationState, service: 'S3', item: 'PUT requests', quantity: usage.s3PutRequests, unit: 'requests',
-      unitPriceUsd: perThousand(s3.usdPerThousandPutRequests), freeQuantity: freeTier.s3PutRequests.quantity,
+      component: calibrationState,
+      service: 'S3',
+      item: 'PUT requests',
+      quantity: usage.s3PutRequests,
+      unit: 'requests',
+      unitPriceUsd: perThousand(s3.usdPerThousandPutRequests),
+      freeQuantity: freeTier.s3PutRequests.quantity,
     },
     {
-      component: calibrationState, service: 'S3', item: 'GET requests', quantity: usage.s3GetRequests, unit: 'requests',
-      unitPriceUsd: perThousand(s3.usdPerThousandGetRequests), freeQuantity: freeTier.s3GetRequests.quantity,
+      component: calibrationState,
+      service: 'S3',
+      item: 'GET requests',
+      quantity: usage.s3GetRequests,
+      unit: 'requests',
+      unitPriceUsd: perThousand(s3.usdPerThousandGetRequests),
+      freeQuantity: freeTier.s3GetRequests.quantity,
     },
     {
-      component: agentOrchestration, service: 'Bedrock AgentCore', item: 'Runtime active CPU', quantity: agentVcpuSeconds / 3600,
-      unit: 'vCPU-hours', unitPriceUsd: agentCore.usdPerVcpuHour, freeQuantity: 0,
+      component: agentOrchestration,
+      service: 'Bedrock AgentCore',
+      item: 'Runtime active CPU',
+      quantity: agentVcpuSeconds / 3600,
+      unit: 'vCPU-hours',
+      unitPriceUsd: agentCore.usdPerVcpuHour,
+      freeQuantity: 0,
     },
     {
-      component: agentOrchestration, service: 'Bedrock AgentCore', item: 'Runtime memory', quantity: agentGbSeconds / 3600,
-      unit: 'GB-hours', unitPriceUsd: agentCore.usdPerGbHour, freeQuantity: 0,
+      component: agentOrchestration,
+      service: 'Bedrock AgentCore',
+      item: 'Runtime memory',
+      quantity: agentGbSeconds / 3600,
+      unit: 'GB-hours',
+      unitPriceUsd: agentCore.usdPerGbHour,
+      freeQuantity: 0,
     },
     {
-      component: agentOrchestration, service: 'Step Functions', item: 'standard state transitions', quantity: usage.stateTransitions,
-      unit: 'transitions', unitPriceUsd: perThousand(stepFunctions.usdPerThousandStandardTransitions), freeQuantity: freeTier.stateTransitions.quantity,
+      component: agentOrchestration,
+      service: 'Step Functions',
+      item: 'standard state transitions',
+      quantity: usage.stateTransitions,
+      unit: 'transitions',
+      unitPriceUsd: perThousand(stepFunctions.usdPerThousandStandardTransitions),
+      freeQuantity: freeTier.stateTransitions.quantity,
     },
     {
-      component: cloudwatchDashboards, service: 'CloudWatch', item: 'custom metrics', quantity: usage.cloudwatchCustomMetrics, unit: 'metrics',
-      unitPriceUsd: cloudwatch.usdPerCustomMetricMonth, freeQuantity: freeTier.cloudwatchCustomMetrics.quantity,
+      component: cloudwatchDashboards,
+      service: 'CloudWatch',
+      item: 'custom metrics',
+      quantity: usage.cloudwatchCustomMetrics,
+      unit: 'metrics',
+      unitPriceUsd: cloudwatch.usdPerCustomMetricMonth,
+      freeQuantity: freeTier.cloudwatchCustomMetrics.quantity,
     },
     {
-      component: cloudwatchDashboards, service: 'CloudWatch', item: 'dashboards', quantity: usage.cloudwatchDashboards, unit: 'dashboards',
-      unitPriceUsd: cloudwatch.usdPerDashboardMonth, freeQuantity: freeTier.cloudwatchDashboards.quantity,
+      component: cloudwatchDashboards,
+      service: 'CloudWatch',
+      item: 'dashboards',
+      quantity: usage.cloudwatchDashboards,
+      unit: 'dashboards',
+      unitPriceUsd: cloudwatch.usdPerDashboardMonth,
+      freeQuantity: freeTier.cloudwatchDashboards.quantity,
     },
     {
-      component: cloudwatchDashboards, service: 'CloudWatch', item: 'alarm metrics', quantity: usage.cloudwatchAlarmMetrics, unit: 'alarm metrics',
-      unitPriceUsd: cloudwatch.usdPerAlarmMetricMonth, freeQuantity: freeTier.cloudwatchAlarmMetrics.quantity,
+      component: cloudwatchDashboards,
+      service: 'CloudWatch',
+      item: 'alarm metrics',
+      quantity: usage.cloudwatchAlarmMetrics,
+      unit: 'alarm metrics',
+      unitPriceUsd: cloudwatch.usdPerAlarmMetricMonth,
+      freeQuantity: freeTier.cloudwatchAlarmMetrics.quantity,
     },
     {
-      component: cloudwatchDashboards, service: 'CloudWatch', item: 'logs ingested', quantity: usage.cloudwatchLogsIngestedGb + dashboard.logsIngestedGb, unit: 'GB',
-      unitPriceUsd: cloudwatch.usdPerGbLogsIngested, freeQuantity: freeTier.cloudwatchLogsGb.quantity,
+      component: cloudwatchDashboards,
+      service: 'CloudWatch',
+      item: 'logs ingested',
+      quantity: usage.cloudwatchLogsIngestedGb + dashboard.logsIngestedGb,
+      unit: 'GB',
+      unitPriceUsd: cloudwatch.usdPerGbLogsIngested,
+      freeQuantity: freeTier.cloudwatchLogsGb.quantity,
     },
     {
-      component: cloudwatchDashboards, service: 'CloudWatch', item: 'logs stored', quantity: usage.cloudwatchLogsStoredGb + dashboard.logsStoredGb, unit: 'GB-month',
-      unitPriceUsd: cloudwatch.usdPerGbMonthLogsStored, freeQuantity: 0,
+      component: cloudwatchDashboards,
+      service: 'CloudWatch',
+      item: 'logs stored',
+      quantity: usage.cloudwatchLogsStoredGb + dashboard.logsStoredGb,
+      unit: 'GB-month',
+      unitPriceUsd: cloudwatch.usdPerGbMonthLogsStored,
+      freeQuantity: 0,
     },
     {
-      component: cloudwatchDashboards, service: 'X-Ray', item: 'traces recorded', quantity: usage.xrayTraces + dashboard.traces, unit: 'traces',
-      unitPriceUsd: perMillion(xray.usdPerMillionTracesRecorded), freeQuantity: freeTier.xrayTraces.quantity,
+      component: cloudwatchDashboards,
+      service: 'X-Ray',
+      item: 'traces recorded',
+      quantity: usage.xrayTraces + dashboard.traces,
+      unit: 'traces',
+      unitPriceUsd: perMillion(xray.usdPerMillionTracesRecorded),
+      freeQuantity: freeTier.xrayTraces.quantity,
     },
     ...modelLines(ModelFamily.haiku, haikuCalls),
     ...modelLines(ModelFamily.sonnet, sonnetCalls),

@@ -30,7 +30,13 @@ describe('dashboardMonthly', () => {
     // 10 h × 3,600 s ÷ 30 s = 1,200 refreshes × 2 requests = 2,400 requests; 1,200 × 5 = 6,000 RRU;
     // 2,400 × 0.3 s × 0.25 GB = 180 GB-s; 2,400 × 400 B = 0.00096 GB logs, × 14/30 = 0.000448 GB-month;
     // 2,400 requests over 36,000 s = 0.0667/s, under the 1/s reservoir: every request traced.
-    const monthly = dashboardMonthly({ ...LAMBDA, dashboardHoursPerMonth: 10, dashboardRefreshSeconds: 30, dashboardRequestsPerRefresh: 2, dashboardReadUnitsPerRefresh: 5 });
+    const monthly = dashboardMonthly({
+      ...LAMBDA,
+      dashboardHoursPerMonth: 10,
+      dashboardRefreshSeconds: 30,
+      dashboardRequestsPerRefresh: 2,
+      dashboardReadUnitsPerRefresh: 5,
+    });
 
     expect(monthly.refreshes).toBeCloseTo(1_200, TOLERANCE_DIGITS);
     expect(monthly.requests).toBeCloseTo(2_400, TOLERANCE_DIGITS);
@@ -43,18 +49,44 @@ describe('dashboardMonthly', () => {
 
   it('dashboardMonthly traces 1 request per second and 5 % of the rest when a dashboard asks more often', () => {
     // 1 h at 3 requests every second: 10,800 requests; traced 1 + 0.05 × 2 = 1.1 per second × 3,600 s = 3,960.
-    const monthly = dashboardMonthly({ ...LAMBDA, dashboardHoursPerMonth: 1, dashboardRefreshSeconds: 1, dashboardRequestsPerRefresh: 3, dashboardReadUnitsPerRefresh: 0 });
+    const monthly = dashboardMonthly({
+      ...LAMBDA,
+      dashboardHoursPerMonth: 1,
+      dashboardRefreshSeconds: 1,
+      dashboardRequestsPerRefresh: 3,
+      dashboardReadUnitsPerRefresh: 0,
+    });
 
     expect(monthly.requests).toBeCloseTo(10_800, TOLERANCE_DIGITS);
     expect(monthly.traces).toBeCloseTo(3_960, TOLERANCE_DIGITS);
   });
 
   it('dashboardMonthly adds nothing without a dashboard (no hours, or a refresh interval of 0)', () => {
-    const closed = dashboardMonthly({ ...LAMBDA, dashboardHoursPerMonth: 0, dashboardRefreshSeconds: 15, dashboardRequestsPerRefresh: 1, dashboardReadUnitsPerRefresh: 32 });
-    const none = dashboardMonthly({ ...LAMBDA, dashboardHoursPerMonth: 176, dashboardRefreshSeconds: 0, dashboardRequestsPerRefresh: 1, dashboardReadUnitsPerRefresh: 32 });
+    const closed = dashboardMonthly({
+      ...LAMBDA,
+      dashboardHoursPerMonth: 0,
+      dashboardRefreshSeconds: 15,
+      dashboardRequestsPerRefresh: 1,
+      dashboardReadUnitsPerRefresh: 32,
+    });
+    const none = dashboardMonthly({
+      ...LAMBDA,
+      dashboardHoursPerMonth: 176,
+      dashboardRefreshSeconds: 0,
+      dashboardRequestsPerRefresh: 1,
+      dashboardReadUnitsPerRefresh: 32,
+    });
 
     for (const monthly of [closed, none]) {
-      expect(monthly).toEqual({ refreshes: 0, requests: 0, traces: 0, readUnits: 0, gbSeconds: 0, logsIngestedGb: 0, logsStoredGb: 0 });
+      expect(monthly).toEqual({
+        refreshes: 0,
+        requests: 0,
+        traces: 0,
+        readUnits: 0,
+        gbSeconds: 0,
+        logsIngestedGb: 0,
+        logsStoredGb: 0,
+      });
     }
   });
 

@@ -97,12 +97,14 @@ export interface DashboardUsage {
  * several requests is traced a little more often than that).
  */
 export function dashboardMonthly(usage: DashboardUsage): DashboardMonthly {
-  const refreshes = usage.dashboardRefreshSeconds > 0 ? (usage.dashboardHoursPerMonth * 3600) / usage.dashboardRefreshSeconds : 0;
+  const refreshes =
+    usage.dashboardRefreshSeconds > 0 ? (usage.dashboardHoursPerMonth * 3600) / usage.dashboardRefreshSeconds : 0;
   const requests = refreshes * usage.dashboardRequestsPerRefresh;
   const openSeconds = usage.dashboardHoursPerMonth * 3600;
   const perSecond = openSeconds > 0 ? requests / openSeconds : 0;
   const { reservoirPerSecond, fixedRate } = LAMBDA_XRAY_SAMPLING;
-  const tracedPerSecond = Math.min(perSecond, reservoirPerSecond) + fixedRate * Math.max(0, perSecond - reservoirPerSecond);
+  const tracedPerSecond =
+    Math.min(perSecond, reservoirPerSecond) + fixedRate * Math.max(0, perSecond - reservoirPerSecond);
   const logsIngestedGb = (requests * LAMBDA_PLATFORM_LOG_BYTES_PER_INVOCATION) / 1e9;
   return {
     refreshes,

@@ -4,7 +4,12 @@
  * stated below with its reasoning. Apart from usage.ts (validation, measured tokens) so that what
  * only names the fields (`vgac cost --help`) does not load zod.
  */
-import { DEFAULT_CLUSTERS, DEFAULT_DASHBOARD_HOURS_PER_MONTH, DEPLOYED_DASHBOARD_REFRESH_SECONDS, dashboardReadUnits } from './dashboard-usage.ts';
+import {
+  DEFAULT_CLUSTERS,
+  DEFAULT_DASHBOARD_HOURS_PER_MONTH,
+  DEPLOYED_DASHBOARD_REFRESH_SECONDS,
+  dashboardReadUnits,
+} from './dashboard-usage.ts';
 
 /**
  * Seconds an AgentCore Runtime session (one microVM) stays alive after its last invocation:

@@ -62,7 +62,9 @@ export const SEED_FREE_TIER: FreeTier = freezeTier({
 
 /** The same tier with every 12-month allowance set to zero: the steady state after the first year. */
 export function alwaysFreeOnly(freeTier: FreeTier): FreeTier {
-  return mapTier(freeTier, (allowance) => (allowance.expiry === FreeTierExpiry.never ? allowance : { ...allowance, quantity: 0 }));
+  return mapTier(freeTier, (allowance) =>
+    allowance.expiry === FreeTierExpiry.never ? allowance : { ...allowance, quantity: 0 },
+  );
 }
 
 /** No free tier at all: gross cost. */

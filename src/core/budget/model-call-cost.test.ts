@@ -38,23 +38,35 @@ describe('callCostMicroUsd', () => {
 
   it('equals the exact integer nano-dollar cost rounded up, for any token counts', () => {
     // Nano-dollars per token, written out from the dated prices: Haiku 110 / 550 (×5 over 100K input), Sonnet 2200 / 11000.
-    fc.assert(fc.property(fc.nat(2_000_000), fc.nat(200_000), (input, output) => {
-      const haikuRate = input > 100_000 ? 5 : 1;
-      expect(callCostMicroUsd(HAIKU_US, input, output)).toBe(Math.ceil((input * 110 * haikuRate + output * 550 * haikuRate) / 1000));
-      expect(callCostMicroUsd(SONNET_US, input, output)).toBe(Math.ceil((input * 2200 + output * 11_000) / 1000));
-    }));
+    fc.assert(
+      fc.property(fc.nat(2_000_000), fc.nat(200_000), (input, output) => {
+        const haikuRate = input > 100_000 ? 5 : 1;
+        expect(callCostMicroUsd(HAIKU_US, input, output)).toBe(
+          Math.ceil((input * 110 * haikuRate + output * 550 * haikuRate) / 1000),
+        );
+        expect(callCostMicroUsd(SONNET_US, input, output)).toBe(Math.ceil((input * 2200 + output * 11_000) / 1000));
+      }),
+    );
   });
 
   it('a worst case is never below the actual cost of fewer tokens, across the long-context threshold', () => {
-    fc.assert(fc.property(fc.nat(300_000), fc.nat(4096), fc.nat(300_000), fc.nat(4096), (bound, maxOut, used, out) => {
-      fc.pre(used <= bound && out <= maxOut);
-      expect(worstCaseCallMicroUsd(HAIKU_US, bound, maxOut)).toBeGreaterThanOrEqual(callCostMicroUsd(HAIKU_US, used, out));
-      expect(worstCaseCallMicroUsd(SONNET_US, bound, maxOut)).toBeGreaterThanOrEqual(callCostMicroUsd(SONNET_US, used, out));
-    }));
+    fc.assert(
+      fc.property(fc.nat(300_000), fc.nat(4096), fc.nat(300_000), fc.nat(4096), (bound, maxOut, used, out) => {
+        fc.pre(used <= bound && out <= maxOut);
+        expect(worstCaseCallMicroUsd(HAIKU_US, bound, maxOut)).toBeGreaterThanOrEqual(
+          callCostMicroUsd(HAIKU_US, used, out),
+        );
+        expect(worstCaseCallMicroUsd(SONNET_US, bound, maxOut)).toBeGreaterThanOrEqual(
+          callCostMicroUsd(SONNET_US, used, out),
+        );
+      }),
+    );
   });
 
   it('refuses negative or fractional tokens', () => {
-    expect(() => callCostMicroUsd(HAIKU_US, -1, 0)).toThrow(new InvalidInputError('inputTokens = -1; expected an integer ≥ 0'));
+    expect(() => callCostMicroUsd(HAIKU_US, -1, 0)).toThrow(
+      new InvalidInputError('inputTokens = -1; expected an integer ≥ 0'),
+    );
     expect(() => callCostMicroUsd(HAIKU_US, 0, 1.5)).toThrow(InvalidInputError);
   });
 });

@@ -22,7 +22,8 @@ export function usdToMicroUsdFloor(usd: number): number {
 }
 
 function requireTokens(name: string, tokens: number): void {
-  if (!Number.isInteger(tokens) || tokens < 0) throw new InvalidInputError(`${name} = ${tokens}; expected an integer ≥ 0`);
+  if (!Number.isInteger(tokens) || tokens < 0)
+    throw new InvalidInputError(`${name} = ${tokens}; expected an integer ≥ 0`);
 }
 
 /**
@@ -33,7 +34,9 @@ export function callCostMicroUsd(modelId: AllowedModelId, inputTokens: number, o
   requireTokens('inputTokens', inputTokens);
   requireTokens('outputTokens', outputTokens);
   const price = modelPrice(modelId, inputTokens);
-  return usdToMicroUsdCeil((inputTokens * price.inputUsdPer1kTokens + outputTokens * price.outputUsdPer1kTokens) / 1000);
+  return usdToMicroUsdCeil(
+    (inputTokens * price.inputUsdPer1kTokens + outputTokens * price.outputUsdPer1kTokens) / 1000,
+  );
 }
 
 /**
@@ -41,7 +44,11 @@ export function callCostMicroUsd(modelId: AllowedModelId, inputTokens: number, o
  * rise with the input (a long-context rate applies to more tokens, never fewer), so the bound's
  * cost is never below the actual cost of a call within it.
  */
-export function worstCaseCallMicroUsd(modelId: AllowedModelId, inputTokensUpperBound: number, maxOutputTokens: number): number {
+export function worstCaseCallMicroUsd(
+  modelId: AllowedModelId,
+  inputTokensUpperBound: number,
+  maxOutputTokens: number,
+): number {
   return callCostMicroUsd(modelId, inputTokensUpperBound, maxOutputTokens);
 }
 
@@ -52,13 +59,23 @@ export interface BudgetCaps {
 
 /** The seed's allocation for `component` and the $200 total, as µUSD caps. */
 export function seedCaps(component: BudgetComponent): BudgetCaps {
-  return { componentMicroUsd: usdToMicroUsdFloor(allocationFor(component)), totalMicroUsd: usdToMicroUsdFloor(TOTAL_BUDGET_USD) };
+  return {
+    componentMicroUsd: usdToMicroUsdFloor(allocationFor(component)),
+    totalMicroUsd: usdToMicroUsdFloor(TOTAL_BUDGET_USD),
+  };
 }
 
 /**
  * Whether committing `microUsd` more keeps both caps: committed + microUsd ≤ cap for the component
  * and the total. This is the rule the ledger enforces atomically in one conditional update.
  */
-export function fitsCaps(committed: { readonly componentMicroUsd: number; readonly totalMicroUsd: number }, microUsd: number, caps: BudgetCaps): boolean {
-  return committed.componentMicroUsd + microUsd <= caps.componentMicroUsd && committed.totalMicroUsd + microUsd <= caps.totalMicroUsd;
+export function fitsCaps(
+  committed: { readonly componentMicroUsd: number; readonly totalMicroUsd: number },
+  microUsd: number,
+  caps: BudgetCaps,
+): boolean {
+  return (
+    committed.componentMicroUsd + microUsd <= caps.componentMicroUsd &&
+    committed.totalMicroUsd + microUsd <= caps.totalMicroUsd
+  );
 }

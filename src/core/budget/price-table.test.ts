@@ -1,17 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL_POLICY, modelPolicy } from '../agents/model-policy.ts';
-import { BEDROCK_MODEL_PRICES, MODEL_PRICES_AS_OF, REFUSED_MODEL_PRICES, SEED_MODEL_PRICES, US_EAST_1_PRICES, ModelFamily, PRICES_AS_OF, modelPrice, pricesForPolicy } from './price-table.ts';
+import {
+  BEDROCK_MODEL_PRICES,
+  MODEL_PRICES_AS_OF,
+  REFUSED_MODEL_PRICES,
+  SEED_MODEL_PRICES,
+  US_EAST_1_PRICES,
+  ModelFamily,
+  PRICES_AS_OF,
+  modelPrice,
+  pricesForPolicy,
+} from './price-table.ts';
 import { FreeTierExpiry, SEED_FREE_TIER, alwaysFreeOnly, noFreeTier } from './free-tier.ts';
 
 describe('US_EAST_1_PRICES', () => {
-  it('SEED_MODEL_PRICES records the seed\'s Bedrock table: Claude 3 Haiku\'s and Claude 3.x Sonnet\'s prices per 1K tokens', () => {
+  it("SEED_MODEL_PRICES records the seed's Bedrock table: Claude 3 Haiku's and Claude 3.x Sonnet's prices per 1K tokens", () => {
     // seed/aws-constraints.md, "Bedrock Model Selection".
     expect(SEED_MODEL_PRICES.haiku).toMatchObject({ inputUsdPer1kTokens: 0.00025, outputUsdPer1kTokens: 0.00125 });
     expect(SEED_MODEL_PRICES.haiku.seedModel).toMatch(/^Claude 3 Haiku/);
     expect(SEED_MODEL_PRICES.sonnet).toMatchObject({ inputUsdPer1kTokens: 0.003, outputUsdPer1kTokens: 0.015 });
   });
 
-  it('US_EAST_1_PRICES prices projections with the default policy\'s current models through the US profile', () => {
+  it("US_EAST_1_PRICES prices projections with the default policy's current models through the US profile", () => {
     // Claude Haiku 5.5 $0.10 / $0.50 per million (global) + 10 % for a geographic profile = $0.11 / $0.55 per million.
     // Claude Sonnet 5.5 $2 / $10 per million (global) + 10 % = $2.20 / $11 per million.
     expect(US_EAST_1_PRICES.bedrock.haiku.inputUsdPer1kTokens).toBeCloseTo(0.11 / 1000, 15);
@@ -28,10 +38,12 @@ describe('US_EAST_1_PRICES', () => {
     expect(modelPrice('us.anthropic.claude-haiku-5-5')).toEqual(haiku.regional);
     expect(modelPrice('apac.anthropic.claude-haiku-5-5')).toEqual(haiku.regional);
     expect(modelPrice('anthropic.claude-haiku-5-5')).toEqual(haiku.regional);
-    expect(modelPrice('global.anthropic.claude-sonnet-5-5')).toEqual(BEDROCK_MODEL_PRICES['anthropic.claude-sonnet-5-5'].global);
+    expect(modelPrice('global.anthropic.claude-sonnet-5-5')).toEqual(
+      BEDROCK_MODEL_PRICES['anthropic.claude-sonnet-5-5'].global,
+    );
   });
 
-  it('every geographic rate is the global rate plus 10 %, and output costs five times input (the list prices\' ratio)', () => {
+  it("every geographic rate is the global rate plus 10 %, and output costs five times input (the list prices' ratio)", () => {
     for (const schedule of Object.values(BEDROCK_MODEL_PRICES)) {
       expect(schedule.regional.inputUsdPer1kTokens / schedule.global.inputUsdPer1kTokens).toBeCloseTo(1.1, 12);
       expect(schedule.regional.outputUsdPer1kTokens / schedule.global.outputUsdPer1kTokens).toBeCloseTo(1.1, 12);
@@ -39,14 +51,17 @@ describe('US_EAST_1_PRICES', () => {
     }
   });
 
-  it('modelPrice applies Haiku 5.5\'s long-context rate only above 100,000 input tokens', () => {
+  it("modelPrice applies Haiku 5.5's long-context rate only above 100,000 input tokens", () => {
     expect(modelPrice('us.anthropic.claude-haiku-5-5', 100_000).inputUsdPer1kTokens).toBeCloseTo(0.00011, 15);
     expect(modelPrice('us.anthropic.claude-haiku-5-5', 100_001).inputUsdPer1kTokens).toBeCloseTo(0.00055, 15);
     expect(modelPrice('us.anthropic.claude-sonnet-5-5', 500_000).inputUsdPer1kTokens).toBeCloseTo(0.0022, 15);
   });
 
   it('pricesForPolicy prices the families with the configured models', () => {
-    const prices = pricesForPolicy(US_EAST_1_PRICES, modelPolicy('global.anthropic.claude-haiku-5-5', 'eu.anthropic.claude-sonnet-5-5'));
+    const prices = pricesForPolicy(
+      US_EAST_1_PRICES,
+      modelPolicy('global.anthropic.claude-haiku-5-5', 'eu.anthropic.claude-sonnet-5-5'),
+    );
 
     expect(prices.bedrock.haiku).toEqual(BEDROCK_MODEL_PRICES['anthropic.claude-haiku-5-5'].global);
     expect(prices.bedrock.sonnet).toEqual(BEDROCK_MODEL_PRICES['anthropic.claude-sonnet-5-5'].regional);
@@ -76,7 +91,7 @@ describe('US_EAST_1_PRICES', () => {
 });
 
 describe('SEED_FREE_TIER', () => {
-  it('SEED_FREE_TIER carries the seed\'s free-tier column', () => {
+  it("SEED_FREE_TIER carries the seed's free-tier column", () => {
     // seed/aws-constraints.md, "Free Tier Limit".
     expect(SEED_FREE_TIER.lambdaRequests.quantity).toBe(1_000_000);
     expect(SEED_FREE_TIER.lambdaGbSeconds.quantity).toBe(400_000);

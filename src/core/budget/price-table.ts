@@ -13,7 +13,14 @@
  * Prices change: re-check them against the pages named in PRICE_SOURCE and MODEL_PRICE_SOURCE
  * before relying on a projection, and bump the matching date when you do.
  */
-import { DEFAULT_MODEL_POLICY, ModelFamily, resolveModel, type AllowedModelId, type FoundationModelId, type ModelPolicy } from '../agents/model-policy.ts';
+import {
+  DEFAULT_MODEL_POLICY,
+  ModelFamily,
+  resolveModel,
+  type AllowedModelId,
+  type FoundationModelId,
+  type ModelPolicy,
+} from '../agents/model-policy.ts';
 
 /** The month the non-Bedrock prices were taken from AWS's public pricing pages. */
 export const PRICES_AS_OF = '2025-06';
@@ -123,10 +130,20 @@ export const BEDROCK_MODEL_PRICES: Readonly<Record<FoundationModelId, ModelPrice
  * Haiku's prices (the "Claude Haiku" row) and Claude 3.x Sonnet's. Neither model can be called
  * any more; nothing is priced with these.
  */
-export const SEED_MODEL_PRICES: Readonly<Record<ModelFamily, ModelPrice & { readonly seedModel: string }>> = deepFreeze({
-  haiku: { seedModel: 'Claude 3 Haiku (end of life on Bedrock 2026-09-10)', inputUsdPer1kTokens: 0.00025, outputUsdPer1kTokens: 0.00125 },
-  sonnet: { seedModel: 'Claude 3 / 3.5 Sonnet (end of life on Bedrock)', inputUsdPer1kTokens: 0.003, outputUsdPer1kTokens: 0.015 },
-});
+export const SEED_MODEL_PRICES: Readonly<Record<ModelFamily, ModelPrice & { readonly seedModel: string }>> = deepFreeze(
+  {
+    haiku: {
+      seedModel: 'Claude 3 Haiku (end of life on Bedrock 2026-09-10)',
+      inputUsdPer1kTokens: 0.00025,
+      outputUsdPer1kTokens: 0.00125,
+    },
+    sonnet: {
+      seedModel: 'Claude 3 / 3.5 Sonnet (end of life on Bedrock)',
+      inputUsdPer1kTokens: 0.003,
+      outputUsdPer1kTokens: 0.015,
+    },
+  },
+);
 
 /**
  * The price per 1K tokens of one call to `modelId` that reads `inputTokens` input tokens: the
@@ -137,13 +154,22 @@ export function modelPrice(modelId: AllowedModelId, inputTokens = 0): ModelPrice
   const { model, geography } = resolveModel(modelId);
   const schedule = BEDROCK_MODEL_PRICES[model.foundationModelId];
   const base = geography === 'global' ? schedule.global : schedule.regional;
-  const multiplier = schedule.longContext !== undefined && inputTokens > schedule.longContext.aboveInputTokens ? schedule.longContext.multiplier : 1;
-  return { inputUsdPer1kTokens: base.inputUsdPer1kTokens * multiplier, outputUsdPer1kTokens: base.outputUsdPer1kTokens * multiplier };
+  const multiplier =
+    schedule.longContext !== undefined && inputTokens > schedule.longContext.aboveInputTokens
+      ? schedule.longContext.multiplier
+      : 1;
+  return {
+    inputUsdPer1kTokens: base.inputUsdPer1kTokens * multiplier,
+    outputUsdPer1kTokens: base.outputUsdPer1kTokens * multiplier,
+  };
 }
 
 /** `prices` with the per-family Bedrock prices of the models `policy` calls (Haiku: its default, Sonnet: its complex model). */
 export function pricesForPolicy(prices: PriceTable, policy: ModelPolicy): PriceTable {
-  return deepFreeze({ ...prices, bedrock: { haiku: modelPrice(policy.defaultModelId), sonnet: modelPrice(policy.complexModelId) } });
+  return deepFreeze({
+    ...prices,
+    bedrock: { haiku: modelPrice(policy.defaultModelId), sonnet: modelPrice(policy.complexModelId) },
+  });
 }
 
 export const US_EAST_1_PRICES: PriceTable = deepFreeze({

@@ -3,7 +3,7 @@ import { InvalidInputError } from '../errors.ts';
 import { DEFAULT_USAGE, parseUsage, withMeasuredTokens } from './usage.ts';
 
 describe('DEFAULT_USAGE', () => {
-  it('DEFAULT_USAGE carries the seed\'s expected usage column', () => {
+  it("DEFAULT_USAGE carries the seed's expected usage column", () => {
     // seed/aws-constraints.md, "Our Expected Usage": ~50K Lambda requests, ~10K API calls, ~1GB DynamoDB,
     // ~500MB S3, ~1K SNS publishes, ~2K state transitions, ~5K traces.
     expect(DEFAULT_USAGE).toMatchObject({
@@ -16,7 +16,12 @@ describe('DEFAULT_USAGE', () => {
       xrayTraces: 5_000,
     });
     // Plus one dashboard tab open 8 h × 22 working days, one request every 15 s, 26 read units per refresh (6 clusters).
-    expect(DEFAULT_USAGE).toMatchObject({ dashboardHoursPerMonth: 176, dashboardRefreshSeconds: 15, dashboardRequestsPerRefresh: 1, dashboardReadUnitsPerRefresh: 26 });
+    expect(DEFAULT_USAGE).toMatchObject({
+      dashboardHoursPerMonth: 176,
+      dashboardRefreshSeconds: 15,
+      dashboardRequestsPerRefresh: 1,
+      dashboardReadUnitsPerRefresh: 26,
+    });
     expect(Object.isFrozen(DEFAULT_USAGE)).toBe(true);
   });
 });
@@ -40,7 +45,9 @@ describe('parseUsage', () => {
   });
 
   it('parseUsage names an unknown field (a typo must not pass silently)', () => {
-    expect(() => parseUsage({ lamdaRequests: 5 })).toThrow(new InvalidInputError("unknown usage field 'lamdaRequests'"));
+    expect(() => parseUsage({ lamdaRequests: 5 })).toThrow(
+      new InvalidInputError("unknown usage field 'lamdaRequests'"),
+    );
     expect(() => parseUsage({ a: 1, b: 2 })).toThrow(/unknown usage fields 'a', 'b'/);
   });
 
@@ -55,7 +62,9 @@ describe('parseUsage', () => {
   it('parseUsage takes a dashboard refresh interval of 0 (no dashboard) or 1–86400 s, and refuses others', () => {
     expect(parseUsage({ dashboardRefreshSeconds: 0 }).dashboardRefreshSeconds).toBe(0);
     expect(parseUsage({ dashboardRefreshSeconds: 60 }).dashboardRefreshSeconds).toBe(60);
-    expect(() => parseUsage({ dashboardRefreshSeconds: 0.5 })).toThrow(/usage field 'dashboardRefreshSeconds': expected 0 \(no dashboard\) or 1–86400 seconds/);
+    expect(() => parseUsage({ dashboardRefreshSeconds: 0.5 })).toThrow(
+      /usage field 'dashboardRefreshSeconds': expected 0 \(no dashboard\) or 1–86400 seconds/,
+    );
     expect(() => parseUsage({ dashboardHoursPerMonth: 800 })).toThrow(/usage field 'dashboardHoursPerMonth'/);
   });
 
@@ -83,7 +92,7 @@ describe('parseUsage', () => {
 });
 
 describe('withMeasuredTokens', () => {
-  it('withMeasuredTokens replaces the average tokens per call by the ledger\'s (tokens ÷ calls), nothing else', () => {
+  it("withMeasuredTokens replaces the average tokens per call by the ledger's (tokens ÷ calls), nothing else", () => {
     const measured = withMeasuredTokens(DEFAULT_USAGE, { calls: 8, inputTokens: 340, outputTokens: 100 });
 
     // 340 / 8 = 42.5 input and 100 / 8 = 12.5 output tokens per call.
@@ -95,7 +104,11 @@ describe('withMeasuredTokens', () => {
   });
 
   it('withMeasuredTokens refuses a negative or non-finite count', () => {
-    expect(() => withMeasuredTokens(DEFAULT_USAGE, { calls: 2, inputTokens: -1, outputTokens: 0 })).toThrow('measured inputTokens must be a finite number ≥ 0, got -1');
-    expect(() => withMeasuredTokens(DEFAULT_USAGE, { calls: Number.NaN, inputTokens: 1, outputTokens: 0 })).toThrow(InvalidInputError);
+    expect(() => withMeasuredTokens(DEFAULT_USAGE, { calls: 2, inputTokens: -1, outputTokens: 0 })).toThrow(
+      'measured inputTokens must be a finite number ≥ 0, got -1',
+    );
+    expect(() => withMeasuredTokens(DEFAULT_USAGE, { calls: Number.NaN, inputTokens: 1, outputTokens: 0 })).toThrow(
+      InvalidInputError,
+    );
   });
 });

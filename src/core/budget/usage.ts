@@ -13,41 +13,51 @@ export { DEFAULT_USAGE, type Usage } from './default-usage.ts';
 const count = z.number().min(0);
 
 /** Every field optional: a usage file overrides only what it names. Unknown fields are refused (typos must not pass silently). */
-export const UsageOverridesSchema = z.strictObject({
-  lambdaRequests: count,
-  lambdaAverageDurationMs: count,
-  lambdaMemoryMb: z.number().int().min(128).max(10_240),
-  apiRequests: count,
-  dynamoWriteRequestUnits: count,
-  dynamoReadRequestUnits: count,
-  dynamoStorageGb: count,
-  s3StorageGb: count,
-  s3PutRequests: count,
-  s3GetRequests: count,
-  snsPublishes: count,
-  stateTransitions: count,
-  xrayTraces: count,
-  cloudwatchCustomMetrics: count,
-  cloudwatchDashboards: count,
-  cloudwatchAlarmMetrics: count,
-  cloudwatchLogsIngestedGb: count,
-  cloudwatchLogsStoredGb: count,
-  modelCalls: count,
-  averageInputTokensPerCall: count,
-  averageOutputTokensPerCall: count,
-  sonnetCallShare: z.number().min(0).max(1),
-  dashboardHoursPerMonth: z.number().min(0).max(31 * 24),
-  dashboardRefreshSeconds: z.number().refine((seconds) => seconds === 0 || (seconds >= 1 && seconds <= 86_400), 'expected 0 (no dashboard) or 1–86400 seconds'),
-  dashboardRequestsPerRefresh: count,
-  dashboardReadUnitsPerRefresh: count,
-  agentInvocations: count,
-  agentSessions: count,
-  agentCpuSecondsPerInvocation: count,
-  agentCpuSecondsPerSessionStart: count,
-  agentMemoryGb: count,
-  agentBusySecondsPerInvocation: count,
-  agentIdleSessionSeconds: count,
-}).partial();
+export const UsageOverridesSchema = z
+  .strictObject({
+    lambdaRequests: count,
+    lambdaAverageDurationMs: count,
+    lambdaMemoryMb: z.number().int().min(128).max(10_240),
+    apiRequests: count,
+    dynamoWriteRequestUnits: count,
+    dynamoReadRequestUnits: count,
+    dynamoStorageGb: count,
+    s3StorageGb: count,
+    s3PutRequests: count,
+    s3GetRequests: count,
+    snsPublishes: count,
+    stateTransitions: count,
+    xrayTraces: count,
+    cloudwatchCustomMetrics: count,
+    cloudwatchDashboards: count,
+    cloudwatchAlarmMetrics: count,
+    cloudwatchLogsIngestedGb: count,
+    cloudwatchLogsStoredGb: count,
+    modelCalls: count,
+    averageInputTokensPerCall: count,
+    averageOutputTokensPerCall: count,
+    sonnetCallShare: z.number().min(0).max(1),
+    dashboardHoursPerMonth: z
+      .number()
+      .min(0)
+      .max(31 * 24),
+    dashboardRefreshSeconds: z
+      .number()
+      .refine(
+        (seconds) => seconds === 0 || (seconds >= 1 && seconds <= 86_400),
+        'expected 0 (no dashboard) or 1–86400 seconds',
+      ),
+    dashboardRequestsPerRefresh: count,
+    dashboardReadUnitsPerRefresh: count,
+    agentInvocations: count,
+    agentSessions: count,
+    agentCpuSecondsPerInvocation: count,
+    agentCpuSecondsPerSessionStart: count,
+    agentMemoryGb: count,
+    agentBusySecondsPerInvocation: count,
+    agentIdleSessionSeconds: count,
+  })
+  .partial();
 
 /**
  * Validates a usage document (already parsed from JSON) and lays it over `base`. Fails with one
@@ -89,9 +99,13 @@ export interface MeasuredModelUsage {
  */
 export function withMeasuredTokens(usage: Usage, measured: MeasuredModelUsage): Usage {
   for (const [name, value] of Object.entries(measured)) {
-    if (!Number.isFinite(value) || value < 0) throw new InvalidInputError(`measured ${name} must be a finite number ≥ 0, got ${value}`);
+    if (!Number.isFinite(value) || value < 0)
+      throw new InvalidInputError(`measured ${name} must be a finite number ≥ 0, got ${value}`);
   }
   if (measured.calls === 0) return usage;
-  return Object.freeze({ ...usage, averageInputTokensPerCall: measured.inputTokens / measured.calls, averageOutputTokensPerCall: measured.outputTokens / measured.calls });
+  return Object.freeze({
+    ...usage,
+    averageInputTokensPerCall: measured.inputTokens / measured.calls,
+    averageOutputTokensPerCall: measured.outputTokens / measured.calls,
+  });
 }
-

@@ -16,10 +16,15 @@ import {
 const HAND: CalibeatingOptions = { bins: 4, halfLifeOutcomes: 1, pseudoOutcomes: 2 };
 
 function learnAll(pairs: readonly (readonly [number, number])[], options: CalibeatingOptions): CalibeatingState {
-  return pairs.reduce((state, [forecast, label]) => learnCalibeating(state, forecast, label, options), initialCalibeating(options));
+  return pairs.reduce(
+    (state, [forecast, label]) => learnCalibeating(state, forecast, label, options),
+    initialCalibeating(options),
+  );
 }
 
-const outcomesArbitrary = fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(0, 1)), { maxLength: 200 });
+const outcomesArbitrary = fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(0, 1)), {
+  maxLength: 200,
+});
 
 describe('calibeatingBin', () => {
   it.each([
@@ -46,9 +51,11 @@ describe('initialCalibeating', () => {
   });
 
   it('initialCalibeating passes every forecast through unchanged', () => {
-    fc.assert(fc.property(fc.double({ min: 0, max: 1, noNaN: true }), (forecast) => {
-      expect(applyCalibeating(initialCalibeating(), forecast)).toBeCloseTo(forecast, 15);
-    }));
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 1, noNaN: true }), (forecast) => {
+        expect(applyCalibeating(initialCalibeating(), forecast)).toBeCloseTo(forecast, 15);
+      }),
+    );
   });
 });
 
@@ -57,13 +64,27 @@ describe('learnCalibeating and applyCalibeating', () => {
     // 0.3 → bin 1, long:     weights [0, 1, 0, 0],       long waits [0, 1, 0, 0]
     // 0.4 → bin 1, short:    decay ½ → [0, 0.5, 0, 0] / [0, 0.5, 0, 0]; + → [0, 1.5, 0, 0] / [0, 0.5, 0, 0]
     // 1.0 → bin 3 (p = 1 in the last bin), long: decay → [0, 0.75, 0, 0] / [0, 0.25, 0, 0]; + → [0, 0.75, 0, 1] / [0, 0.25, 0, 1]
-    const state = learnAll([[0.3, 1], [0.4, 0], [1, 1]], HAND);
+    const state = learnAll(
+      [
+        [0.3, 1],
+        [0.4, 0],
+        [1, 1],
+      ],
+      HAND,
+    );
 
     expect(state).toEqual({ weights: [0, 0.75, 0, 1], longWaits: [0, 0.25, 0, 1] });
   });
 
-  it('applyCalibeating shrinks a bin\'s frequency towards the forecast it replaces (hand-worked)', () => {
-    const state = learnAll([[0.3, 1], [0.4, 0], [1, 1]], HAND);
+  it("applyCalibeating shrinks a bin's frequency towards the forecast it replaces (hand-worked)", () => {
+    const state = learnAll(
+      [
+        [0.3, 1],
+        [0.4, 0],
+        [1, 1],
+      ],
+      HAND,
+    );
 
     // bin 1: (0.25 + 2·0.3) / (0.75 + 2) = 0.85 / 2.75
     expect(applyCalibeating(state, 0.3, HAND)).toBeCloseTo(0.85 / 2.75, 15);
@@ -77,7 +98,7 @@ describe('learnCalibeating and applyCalibeating', () => {
     expect(applyCalibeating(state, 0.6, HAND)).toBeCloseTo(0.6, 15);
   });
 
-  it('learnCalibeating forgets: a bin\'s weight after n outcomes elsewhere is 2^(−n/halfLife)', () => {
+  it("learnCalibeating forgets: a bin's weight after n outcomes elsewhere is 2^(−n/halfLife)", () => {
     const options = { ...HAND, halfLifeOutcomes: 3 };
     const elsewhere = Array.from({ length: 6 }, () => [0.9, 0] as const);
 
@@ -106,26 +127,30 @@ describe('learnCalibeating and applyCalibeating', () => {
 
   it('a well-filled bin issues its own recent frequency (tiny pseudo-count, long memory) (property)', () => {
     const options: CalibeatingOptions = { bins: 5, halfLifeOutcomes: 1e12, pseudoOutcomes: 1e-9 };
-    fc.assert(fc.property(outcomesArbitrary, fc.double({ min: 0, max: 1, noNaN: true }), (outcomes, forecast) => {
-      const bin = calibeatingBin(forecast, 5);
-      const inBin = outcomes.filter(([other]) => calibeatingBin(other, 5) === bin);
-      fc.pre(inBin.length > 0);
+    fc.assert(
+      fc.property(outcomesArbitrary, fc.double({ min: 0, max: 1, noNaN: true }), (outcomes, forecast) => {
+        const bin = calibeatingBin(forecast, 5);
+        const inBin = outcomes.filter(([other]) => calibeatingBin(other, 5) === bin);
+        fc.pre(inBin.length > 0);
 
-      const issued = applyCalibeating(learnAll(outcomes, options), forecast, options);
+        const issued = applyCalibeating(learnAll(outcomes, options), forecast, options);
 
-      const frequency = inBin.filter(([, label]) => label === 1).length / inBin.length;
-      expect(Math.abs(issued - frequency)).toBeLessThan(1e-6);
-    }));
+        const frequency = inBin.filter(([, label]) => label === 1).length / inBin.length;
+        expect(Math.abs(issued - frequency)).toBeLessThan(1e-6);
+      }),
+    );
   });
 
   it('with pseudoOutcomes → ∞ the issued probability is the forecast itself (property)', () => {
     const options: CalibeatingOptions = { bins: 10, halfLifeOutcomes: 50, pseudoOutcomes: 1e12 };
-    fc.assert(fc.property(outcomesArbitrary, fc.double({ min: 0, max: 1, noNaN: true }), (outcomes, forecast) => {
-      const issued = applyCalibeating(learnAll(outcomes, options), forecast, options);
+    fc.assert(
+      fc.property(outcomesArbitrary, fc.double({ min: 0, max: 1, noNaN: true }), (outcomes, forecast) => {
+        const issued = applyCalibeating(learnAll(outcomes, options), forecast, options);
 
-      // |issued − forecast| = |longWaits − weight·forecast| / (weight + k) ≤ 200 / 10¹²
-      expect(Math.abs(issued - forecast)).toBeLessThan(1e-9);
-    }));
+        // |issued − forecast| = |longWaits − weight·forecast| / (weight + k) ≤ 200 / 10¹²
+        expect(Math.abs(issued - forecast)).toBeLessThan(1e-9);
+      }),
+    );
   });
 
   it('issued probabilities stay in [0, 1] whatever was learned (property)', () => {
@@ -134,12 +159,19 @@ describe('learnCalibeating and applyCalibeating', () => {
       halfLifeOutcomes: fc.double({ min: 0.1, max: 1e4, noNaN: true }),
       pseudoOutcomes: fc.double({ min: 1e-6, max: 1e3, noNaN: true }),
     });
-    fc.assert(fc.property(optionsArbitrary, outcomesArbitrary, fc.double({ min: 0, max: 1, noNaN: true }), (options, outcomes, forecast) => {
-      const issued = applyCalibeating(learnAll(outcomes, options), forecast, options);
+    fc.assert(
+      fc.property(
+        optionsArbitrary,
+        outcomesArbitrary,
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (options, outcomes, forecast) => {
+          const issued = applyCalibeating(learnAll(outcomes, options), forecast, options);
 
-      expect(issued).toBeGreaterThanOrEqual(0);
-      expect(issued).toBeLessThanOrEqual(1);
-    }));
+          expect(issued).toBeGreaterThanOrEqual(0);
+          expect(issued).toBeLessThanOrEqual(1);
+        },
+      ),
+    );
   });
 
   it.each([-0.1, 1.1, Number.NaN])('applyCalibeating and learnCalibeating refuse forecast %s', (forecast) => {

@@ -45,7 +45,8 @@ export interface CalibeatingState {
 }
 
 export function checkCalibeatingOptions(options: CalibeatingOptions): void {
-  if (!(Number.isInteger(options.bins) && options.bins >= 1)) throw new InvalidInputError(`bins must be an integer ≥ 1, got ${options.bins}`);
+  if (!(Number.isInteger(options.bins) && options.bins >= 1))
+    throw new InvalidInputError(`bins must be an integer ≥ 1, got ${options.bins}`);
   if (!(options.halfLifeOutcomes > 0 && Number.isFinite(options.halfLifeOutcomes))) {
     throw new InvalidInputError(`halfLifeOutcomes must be a finite number > 0, got ${options.halfLifeOutcomes}`);
   }
@@ -73,7 +74,11 @@ function requireForecast(forecast: number): void {
  * (outcomes in its bin + k), k = `pseudoOutcomes`. In [0, 1].
  * @throws InvalidInputError when `forecast` is not in [0, 1].
  */
-export function applyCalibeating(state: CalibeatingState, forecast: number, options: CalibeatingOptions = DEFAULT_CALIBEATING_OPTIONS): number {
+export function applyCalibeating(
+  state: CalibeatingState,
+  forecast: number,
+  options: CalibeatingOptions = DEFAULT_CALIBEATING_OPTIONS,
+): number {
   requireForecast(forecast);
   const bin = calibeatingBin(forecast, options.bins);
   const k = options.pseudoOutcomes;
@@ -85,7 +90,12 @@ export function applyCalibeating(state: CalibeatingState, forecast: number, opti
  * bin decays by one step, then the outcome enters its bin. The input state is not modified.
  * @throws InvalidInputError when `forecast` is not in [0, 1] or `label` is not 0/1.
  */
-export function learnCalibeating(state: CalibeatingState, forecast: number, label: number, options: CalibeatingOptions = DEFAULT_CALIBEATING_OPTIONS): CalibeatingState {
+export function learnCalibeating(
+  state: CalibeatingState,
+  forecast: number,
+  label: number,
+  options: CalibeatingOptions = DEFAULT_CALIBEATING_OPTIONS,
+): CalibeatingState {
   requireForecast(forecast);
   if (label !== 0 && label !== 1) throw new InvalidInputError(`label must be 0 or 1, got ${label}`);
   const decay = Math.pow(0.5, 1 / options.halfLifeOutcomes);

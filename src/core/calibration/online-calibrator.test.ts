@@ -23,29 +23,47 @@ const SMALL: OnlineCalibratorOptions = {
 };
 const FAST_PLATT = { ...SMALL.platt, halfLifeOutcomes: 2 };
 
-const OUTCOMES: readonly (readonly [number, number])[] = [[0.2, 0], [0.7, 1], [0.4, 1], [0.9, 1], [0.1, 0], [0.6, 0], [0.3, 1], [0.8, 1]];
+const OUTCOMES: readonly (readonly [number, number])[] = [
+  [0.2, 0],
+  [0.7, 1],
+  [0.4, 1],
+  [0.9, 1],
+  [0.1, 0],
+  [0.6, 0],
+  [0.3, 1],
+  [0.8, 1],
+];
 
-function learnAll(state: OnlineCalibratorState, outcomes: readonly (readonly [number, number])[], options: OnlineCalibratorOptions): OnlineCalibratorState {
+function learnAll(
+  state: OnlineCalibratorState,
+  outcomes: readonly (readonly [number, number])[],
+  options: OnlineCalibratorOptions,
+): OnlineCalibratorState {
   return outcomes.reduce((current, [probability, label]) => learnOutcome(current, probability, label, options), state);
 }
 
 describe('initialOnlineCalibrator and calibrate', () => {
-  it('initialOnlineCalibrator passes the classifier\'s probability through (to single precision)', () => {
+  it("initialOnlineCalibrator passes the classifier's probability through (to single precision)", () => {
     const state = initialOnlineCalibrator();
 
-    fc.assert(fc.property(fc.double({ min: 0.001, max: 0.999, noNaN: true }), (probability) => {
-      const calibrated = calibrate(state, probability);
+    fc.assert(
+      fc.property(fc.double({ min: 0.001, max: 0.999, noNaN: true }), (probability) => {
+        const calibrated = calibrate(state, probability);
 
-      expect(calibrated.plattProbability).toBeCloseTo(probability, 6);
-      expect(calibrated.probability).toBeCloseTo(probability, 6);
-    }));
+        expect(calibrated.plattProbability).toBeCloseTo(probability, 6);
+        expect(calibrated.probability).toBeCloseTo(probability, 6);
+      }),
+    );
     expect(state).toEqual({ platt: initialOnlinePlatt(), calibeating: initialCalibeating(), fastOutcomesLeft: 0 });
   });
 
   it('calibrate composes online Platt, then calibeating (hand-worked)', () => {
     // Platt: σ(2·logit(0.5) − 1) = σ(−1) = 0.2689414213699951, in bin ⌊4·0.269⌋ = 1;
     // calibeating: (longWaits 3 + 2·0.26894) / (weight 4 + 2) = 3.53788284274 / 6.
-    const state = { platt: { slope: 2, intercept: -1 }, calibeating: { weights: [0, 4, 0, 0], longWaits: [0, 3, 0, 0] } };
+    const state = {
+      platt: { slope: 2, intercept: -1 },
+      calibeating: { weights: [0, 4, 0, 0], longWaits: [0, 3, 0, 0] },
+    };
 
     const calibrated = calibrate(state, 0.5, SMALL);
 
@@ -62,7 +80,7 @@ describe('initialOnlineCalibrator and calibrate', () => {
 });
 
 describe('learnOutcome', () => {
-  it('learnOutcome feeds calibeating Platt\'s forecast from BEFORE the outcome, then lets Platt learn it', () => {
+  it("learnOutcome feeds calibeating Platt's forecast from BEFORE the outcome, then lets Platt learn it", () => {
     const before = learnAll(initialOnlineCalibrator(SMALL), OUTCOMES.slice(0, 4), SMALL);
     const logit = clippedLogit(0.65);
 
@@ -117,7 +135,11 @@ describe('resetCalibrator', () => {
   it('resetCalibrator starts Platt over from the identity on only the outcomes since adapt, with the faster memory again', () => {
     const learned = learnAll(initialOnlineCalibrator(SMALL), OUTCOMES, SMALL);
     const adapted = adaptCalibrator(learned, SMALL);
-    const sinceAdapt: readonly (readonly [number, number])[] = [[0.15, 1], [0.25, 1], [0.35, 0]];
+    const sinceAdapt: readonly (readonly [number, number])[] = [
+      [0.15, 1],
+      [0.25, 1],
+      [0.35, 0],
+    ];
     const drifting = learnAll(adapted, sinceAdapt, SMALL);
 
     const reset = resetCalibrator(drifting, SMALL);
@@ -125,7 +147,9 @@ describe('resetCalibrator', () => {
     const keptLogits = sinceAdapt.map(([probability]) => clippedLogit(probability));
     expect(reset.platt.logits).toEqual(keptLogits);
     expect(reset.platt.labels).toEqual([1, 1, 0]);
-    expect(reset.platt).toEqual(refitOnlinePlatt({ ...initialOnlinePlatt(), logits: keptLogits, labels: [1, 1, 0] }, FAST_PLATT));
+    expect(reset.platt).toEqual(
+      refitOnlinePlatt({ ...initialOnlinePlatt(), logits: keptLogits, labels: [1, 1, 0] }, FAST_PLATT),
+    );
     expect(reset.calibeating).toEqual(initialCalibeating(SMALL.calibeating));
     expect(reset.fastOutcomesLeft).toBe(10);
   });

@@ -76,7 +76,9 @@ export function checkOnlineCalibratorOptions(options: OnlineCalibratorOptions): 
 }
 
 /** Passes the classifier's probabilities through until outcomes arrive. */
-export function initialOnlineCalibrator(options: OnlineCalibratorOptions = DEFAULT_ONLINE_CALIBRATOR_OPTIONS): OnlineCalibratorState {
+export function initialOnlineCalibrator(
+  options: OnlineCalibratorOptions = DEFAULT_ONLINE_CALIBRATOR_OPTIONS,
+): OnlineCalibratorState {
   checkOnlineCalibratorOptions(options);
   return { platt: initialOnlinePlatt(), calibeating: initialCalibeating(options.calibeating), fastOutcomesLeft: 0 };
 }
@@ -85,7 +87,11 @@ export function initialOnlineCalibrator(options: OnlineCalibratorOptions = DEFAU
  * The issued probability for the classifier's probability `classifierProbability`.
  * @throws InvalidInputError when `classifierProbability` is not in [0, 1].
  */
-export function calibrate(state: CalibratorParameters, classifierProbability: number, options: OnlineCalibratorOptions = DEFAULT_ONLINE_CALIBRATOR_OPTIONS): CalibratedProbability {
+export function calibrate(
+  state: CalibratorParameters,
+  classifierProbability: number,
+  options: OnlineCalibratorOptions = DEFAULT_ONLINE_CALIBRATOR_OPTIONS,
+): CalibratedProbability {
   const plattProbability = applyOnlinePlatt(state.platt, clippedLogit(classifierProbability));
   return { probability: applyCalibeating(state.calibeating, plattProbability, options.calibeating), plattProbability };
 }
@@ -107,7 +113,12 @@ export function learnOutcome(
   options: OnlineCalibratorOptions = DEFAULT_ONLINE_CALIBRATOR_OPTIONS,
 ): OnlineCalibratorState {
   const logit = clippedLogit(classifierProbability);
-  const calibeating = learnCalibeating(state.calibeating, applyOnlinePlatt(state.platt, logit), label, options.calibeating);
+  const calibeating = learnCalibeating(
+    state.calibeating,
+    applyOnlinePlatt(state.platt, logit),
+    label,
+    options.calibeating,
+  );
   const platt = learnOnlinePlatt(state.platt, logit, label, plattOptionsNow(state, options));
   return { platt, calibeating, fastOutcomesLeft: Math.max(0, state.fastOutcomesLeft - 1) };
 }
@@ -117,9 +128,16 @@ export function learnOutcome(
  * `platt.halfLifeOutcomes` outcomes (refitted at once with that memory), and calibeating's bins,
  * which tracked the old regime, are emptied.
  */
-export function adaptCalibrator(state: OnlineCalibratorState, options: OnlineCalibratorOptions = DEFAULT_ONLINE_CALIBRATOR_OPTIONS): OnlineCalibratorState {
+export function adaptCalibrator(
+  state: OnlineCalibratorState,
+  options: OnlineCalibratorOptions = DEFAULT_ONLINE_CALIBRATOR_OPTIONS,
+): OnlineCalibratorState {
   const fast = { ...state, fastOutcomesLeft: options.platt.halfLifeOutcomes };
-  return { platt: refitOnlinePlatt(fast.platt, plattOptionsNow(fast, options)), calibeating: initialCalibeating(options.calibeating), fastOutcomesLeft: fast.fastOutcomesLeft };
+  return {
+    platt: refitOnlinePlatt(fast.platt, plattOptionsNow(fast, options)),
+    calibeating: initialCalibeating(options.calibeating),
+    fastOutcomesLeft: fast.fastOutcomesLeft,
+  };
 }
 
 /**
@@ -127,10 +145,21 @@ export function adaptCalibrator(state: OnlineCalibratorState, options: OnlineCal
  * starts over from the identity map on only the outcomes learned since the adaptation began, with
  * the faster memory for a full half-life again, and calibeating's bins are emptied.
  */
-export function resetCalibrator(state: OnlineCalibratorState, options: OnlineCalibratorOptions = DEFAULT_ONLINE_CALIBRATOR_OPTIONS): OnlineCalibratorState {
+export function resetCalibrator(
+  state: OnlineCalibratorState,
+  options: OnlineCalibratorOptions = DEFAULT_ONLINE_CALIBRATOR_OPTIONS,
+): OnlineCalibratorState {
   const sinceAdapt = state.fastOutcomesLeft === 0 ? 0 : options.platt.halfLifeOutcomes - state.fastOutcomesLeft;
   const keepFrom = Math.max(0, state.platt.logits.length - sinceAdapt);
-  const platt = { ...initialOnlinePlatt(), logits: state.platt.logits.slice(keepFrom), labels: state.platt.labels.slice(keepFrom) };
-  const fast = { platt, calibeating: initialCalibeating(options.calibeating), fastOutcomesLeft: options.platt.halfLifeOutcomes };
+  const platt = {
+    ...initialOnlinePlatt(),
+    logits: state.platt.logits.slice(keepFrom),
+    labels: state.platt.labels.slice(keepFrom),
+  };
+  const fast = {
+    platt,
+    calibeating: initialCalibeating(options.calibeating),
+    fastOutcomesLeft: options.platt.halfLifeOutcomes,
+  };
   return { ...fast, platt: refitOnlinePlatt(platt, plattOptionsNow(fast, options)) };
 }

@@ -29,7 +29,12 @@ function normal(random: Random): number {
  * The stated objective, written from the doc comment: Σ wᵢ·logloss(yᵢ, σ(a·xᵢ + b)) + (λ/2)·((a − 1)² + b²)
  * with wᵢ = 2^(−(n−1−i)/halfLife).
  */
-function statedObjective(state: OnlinePlattState, slope: number, intercept: number, options: OnlinePlattOptions): number {
+function statedObjective(
+  state: OnlinePlattState,
+  slope: number,
+  intercept: number,
+  options: OnlinePlattOptions,
+): number {
   const n = state.logits.length;
   let total = (options.priorStrength / 2) * ((slope - 1) ** 2 + intercept ** 2);
   state.logits.forEach((logit, index) => {
@@ -41,7 +46,12 @@ function statedObjective(state: OnlinePlattState, slope: number, intercept: numb
 }
 
 /** Gradient of {@link statedObjective}: [Σ wᵢ(pᵢ − yᵢ)xᵢ + λ(a − 1), Σ wᵢ(pᵢ − yᵢ) + λb]. */
-function statedGradient(state: OnlinePlattState, slope: number, intercept: number, options: OnlinePlattOptions): [number, number] {
+function statedGradient(
+  state: OnlinePlattState,
+  slope: number,
+  intercept: number,
+  options: OnlinePlattOptions,
+): [number, number] {
   const n = state.logits.length;
   let gradientSlope = options.priorStrength * (slope - 1);
   let gradientIntercept = options.priorStrength * intercept;
@@ -76,7 +86,12 @@ const SCIPY_OBJECTIVE = 3.7606580223842108;
 /** Windows of 1–60 outcomes with logits in [−6, 6], as single-precision values. */
 const windowArbitrary = fc
   .array(fc.tuple(fc.double({ min: -6, max: 6, noNaN: true }), fc.constantFrom(0, 1)), { minLength: 1, maxLength: 60 })
-  .map((pairs) => windowOf(pairs.map(([logit]) => logit), pairs.map(([, label]) => label)));
+  .map((pairs) =>
+    windowOf(
+      pairs.map(([logit]) => logit),
+      pairs.map(([, label]) => label),
+    ),
+  );
 
 describe('clippedLogit', () => {
   it('clippedLogit is the single-precision logit: 0 at 1/2, log 4 at 0.8', () => {
@@ -144,7 +159,7 @@ describe('checkOnlinePlattOptions', () => {
 });
 
 describe('refitOnlinePlatt', () => {
-  it('refitOnlinePlatt reaches scipy\'s exact weighted MAP optimum of a hand-made window', () => {
+  it("refitOnlinePlatt reaches scipy's exact weighted MAP optimum of a hand-made window", () => {
     const state = windowOf(HAND_LOGITS, HAND_LABELS);
 
     const fit = refitOnlinePlatt(state, HAND_OPTIONS);
@@ -187,7 +202,7 @@ describe('refitOnlinePlatt', () => {
     expect(Math.abs(again.intercept - fit.intercept)).toBeLessThan(1e-12);
   });
 
-  it('refitOnlinePlatt of an empty window is the prior\'s centre, the identity map', () => {
+  it("refitOnlinePlatt of an empty window is the prior's centre, the identity map", () => {
     const fit = refitOnlinePlatt({ slope: 3, intercept: 2, logits: [], labels: [] }, HAND_OPTIONS);
 
     expect(fit.slope).toBeCloseTo(1, 12);
@@ -218,11 +233,15 @@ describe('refitOnlinePlatt', () => {
 
           const fit = refitOnlinePlatt(start, options);
 
-          expect(statedObjective(fit, fit.slope, fit.intercept, options)).toBeLessThanOrEqual(statedObjective(start, slope, intercept, options) + 1e-12);
+          expect(statedObjective(fit, fit.slope, fit.intercept, options)).toBeLessThanOrEqual(
+            statedObjective(start, slope, intercept, options) + 1e-12,
+          );
           // Only a large step switches to damped Newton: a start next to the optimum may keep its one plain step.
           const [gradientSlope, gradientIntercept] = statedGradient(fit, fit.slope, fit.intercept, options);
           const startGradient = statedGradient(start, slope, intercept, options);
-          expect(Math.hypot(gradientSlope, gradientIntercept)).toBeLessThanOrEqual(Math.max(1e-6, Math.hypot(...startGradient)));
+          expect(Math.hypot(gradientSlope, gradientIntercept)).toBeLessThanOrEqual(
+            Math.max(1e-6, Math.hypot(...startGradient)),
+          );
         },
       ),
     );
@@ -235,21 +254,26 @@ describe('refitOnlinePlatt', () => {
     // them, so a failure means a wrong fit, not bad luck. The run's seed is fixed so CI never flakes.
     const options: OnlinePlattOptions = { window: 8000, halfLifeOutcomes: 1e9, priorStrength: 1, maxIterations: 1 };
     fc.assert(
-      fc.property(fc.double({ min: 0.3, max: 1.5, noNaN: true }), fc.double({ min: -1.5, max: 1.5, noNaN: true }), fc.integer({ min: 1, max: 2 ** 31 }), (slope, intercept, seed) => {
-        const random = seededRandom(seed);
-        const logits: number[] = [];
-        const labels: number[] = [];
-        for (let index = 0; index < 8000; index += 1) {
-          const logit = 2 * normal(random);
-          logits.push(logit);
-          labels.push(random() < logistic(slope * Math.fround(logit) + intercept) ? 1 : 0);
-        }
+      fc.property(
+        fc.double({ min: 0.3, max: 1.5, noNaN: true }),
+        fc.double({ min: -1.5, max: 1.5, noNaN: true }),
+        fc.integer({ min: 1, max: 2 ** 31 }),
+        (slope, intercept, seed) => {
+          const random = seededRandom(seed);
+          const logits: number[] = [];
+          const labels: number[] = [];
+          for (let index = 0; index < 8000; index += 1) {
+            const logit = 2 * normal(random);
+            logits.push(logit);
+            labels.push(random() < logistic(slope * Math.fround(logit) + intercept) ? 1 : 0);
+          }
 
-        const fit = refitOnlinePlatt(windowOf(logits, labels), options);
+          const fit = refitOnlinePlatt(windowOf(logits, labels), options);
 
-        expect(Math.abs(fit.slope - slope)).toBeLessThan(0.2);
-        expect(Math.abs(fit.intercept - intercept)).toBeLessThan(0.2);
-      }),
+          expect(Math.abs(fit.slope - slope)).toBeLessThan(0.2);
+          expect(Math.abs(fit.intercept - intercept)).toBeLessThan(0.2);
+        },
+      ),
       { numRuns: 25, seed: 20_261_207 },
     );
   });
@@ -260,7 +284,13 @@ describe('learnOnlinePlatt', () => {
     const options = { ...HAND_OPTIONS, window: 3 };
     let state = initialOnlinePlatt();
     const seen: OnlinePlattState[] = [];
-    for (const [logit, label] of [[0.1, 1], [0.2, 0], [0.3, 1], [0.4, 0], [0.5, 1]] as const) {
+    for (const [logit, label] of [
+      [0.1, 1],
+      [0.2, 0],
+      [0.3, 1],
+      [0.4, 0],
+      [0.5, 1],
+    ] as const) {
       seen.push(state);
       state = learnOnlinePlatt(state, logit, label, options);
     }

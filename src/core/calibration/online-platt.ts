@@ -52,7 +52,8 @@ export const LOGIT_CLIP = 1e-4;
 const CONVERGED_STEP = 1e-6;
 
 export function checkOnlinePlattOptions(options: OnlinePlattOptions): void {
-  if (!(Number.isInteger(options.window) && options.window >= 1)) throw new InvalidInputError(`window must be an integer ≥ 1, got ${options.window}`);
+  if (!(Number.isInteger(options.window) && options.window >= 1))
+    throw new InvalidInputError(`window must be an integer ≥ 1, got ${options.window}`);
   if (!(options.halfLifeOutcomes > 0 && Number.isFinite(options.halfLifeOutcomes))) {
     throw new InvalidInputError(`halfLifeOutcomes must be a finite number > 0, got ${options.halfLifeOutcomes}`);
   }
@@ -74,7 +75,8 @@ export function initialOnlinePlatt(): OnlinePlattState {
  * @throws InvalidInputError when `probability` is not in [0, 1].
  */
 export function clippedLogit(probability: number): number {
-  if (!(probability >= 0 && probability <= 1)) throw new InvalidInputError(`probability must be in [0, 1], got ${probability}`);
+  if (!(probability >= 0 && probability <= 1))
+    throw new InvalidInputError(`probability must be in [0, 1], got ${probability}`);
   const clipped = Math.min(Math.max(probability, LOGIT_CLIP), 1 - LOGIT_CLIP);
   return Math.fround(Math.log(clipped / (1 - clipped)));
 }
@@ -96,14 +98,20 @@ function objective(state: OnlinePlattState, slope: number, intercept: number, op
   for (let index = state.logits.length - 1; index >= 0; index -= 1) {
     const z = slope * (state.logits[index] as number) + intercept;
     // log(1 + e^z) − y·z, computed without overflow.
-    total += weight * ((z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z))) - (state.labels[index] as number) * z);
+    total +=
+      weight * ((z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z))) - (state.labels[index] as number) * z);
     weight *= decay;
   }
   return total;
 }
 
 /** One Newton direction (−H⁻¹g) at (slope, intercept). The objective is strictly convex (λ > 0), so H is positive definite. O(window). */
-function newtonStep(state: OnlinePlattState, slope: number, intercept: number, options: OnlinePlattOptions): { readonly slope: number; readonly intercept: number } {
+function newtonStep(
+  state: OnlinePlattState,
+  slope: number,
+  intercept: number,
+  options: OnlinePlattOptions,
+): { readonly slope: number; readonly intercept: number } {
   const decay = Math.pow(0.5, 1 / options.halfLifeOutcomes);
   const prior = options.priorStrength;
   let gradientSlope = prior * (slope - 1);
@@ -143,7 +151,10 @@ const MIN_STEP_FRACTION = 1 / 1024;
  * objective decreases) to convergence, so a changed memory or window can never make it diverge.
  * O(window · iterations).
  */
-export function refitOnlinePlatt(state: OnlinePlattState, options: OnlinePlattOptions = DEFAULT_ONLINE_PLATT_OPTIONS): OnlinePlattState {
+export function refitOnlinePlatt(
+  state: OnlinePlattState,
+  options: OnlinePlattOptions = DEFAULT_ONLINE_PLATT_OPTIONS,
+): OnlinePlattState {
   let slope = state.slope;
   let intercept = state.intercept;
   let damped = false;
@@ -154,7 +165,11 @@ export function refitOnlinePlatt(state: OnlinePlattState, options: OnlinePlattOp
     if (damped) {
       const before = objective(state, slope, intercept, options);
       let fraction = 1;
-      while (fraction >= MIN_STEP_FRACTION && !(objective(state, slope + fraction * step.slope, intercept + fraction * step.intercept, options) < before)) fraction /= 2;
+      while (
+        fraction >= MIN_STEP_FRACTION &&
+        !(objective(state, slope + fraction * step.slope, intercept + fraction * step.intercept, options) < before)
+      )
+        fraction /= 2;
       if (fraction < MIN_STEP_FRACTION) break;
       slope += fraction * step.slope;
       intercept += fraction * step.intercept;
@@ -174,7 +189,12 @@ export function refitOnlinePlatt(state: OnlinePlattState, options: OnlinePlattOp
  * @param logit the classifier's logit for the job ({@link clippedLogit} of its probability).
  * @throws InvalidInputError for a non-finite logit or a label other than 0/1.
  */
-export function learnOnlinePlatt(state: OnlinePlattState, logit: number, label: number, options: OnlinePlattOptions = DEFAULT_ONLINE_PLATT_OPTIONS): OnlinePlattState {
+export function learnOnlinePlatt(
+  state: OnlinePlattState,
+  logit: number,
+  label: number,
+  options: OnlinePlattOptions = DEFAULT_ONLINE_PLATT_OPTIONS,
+): OnlinePlattState {
   if (!Number.isFinite(logit)) throw new InvalidInputError(`logit must be finite, got ${logit}`);
   if (label !== 0 && label !== 1) throw new InvalidInputError(`label must be 0 or 1, got ${label}`);
   const start = Math.max(0, state.logits.length + 1 - options.window);

@@ -10,10 +10,22 @@ import {
   queueTercile,
   tercileCuts,
 } from './online-wait-distribution.ts';
-import { initialOnlineWaitState, observeOnlineWait, type OnlineWaitOptions, type OnlineWaitState } from './online-wait-interval.ts';
+import {
+  initialOnlineWaitState,
+  observeOnlineWait,
+  type OnlineWaitOptions,
+  type OnlineWaitState,
+} from './online-wait-interval.ts';
 import { cdfAt, interval80, WAIT_QUANTILE_LEVELS } from './wait-distribution.ts';
 
-const SMALL: OnlineWaitOptions = { coverage: 0.8, bins: 2, probabilityWindow: 50, outcomeWindow: 400, binWaitWindow: 200, minBinWaits: 5 };
+const SMALL: OnlineWaitOptions = {
+  coverage: 0.8,
+  bins: 2,
+  probabilityWindow: 50,
+  outcomeWindow: 400,
+  binWaitWindow: 200,
+  minBinWaits: 5,
+};
 const SPREAD = [5, 10, 20, 25, 30, 40, 50, 60, 70, 75, 80, 90, 95];
 
 describe('tercileCuts and queueTercile', () => {
@@ -48,9 +60,15 @@ describe('queueDepthOf', () => {
 describe('checkWaitDistributionOptions', () => {
   it('checkWaitDistributionOptions refuses options out of range', () => {
     expect(() => checkWaitDistributionOptions(DEFAULT_WAIT_DISTRIBUTION_OPTIONS)).not.toThrow();
-    expect(() => checkWaitDistributionOptions({ ...DEFAULT_WAIT_DISTRIBUTION_OPTIONS, depthWindow: 0 })).toThrow(InvalidInputError);
-    expect(() => checkWaitDistributionOptions({ ...DEFAULT_WAIT_DISTRIBUTION_OPTIONS, learningRate: 0 })).toThrow(InvalidInputError);
-    expect(() => checkWaitDistributionOptions({ ...DEFAULT_WAIT_DISTRIBUTION_OPTIONS, learningRate: 1.5 })).toThrow(InvalidInputError);
+    expect(() => checkWaitDistributionOptions({ ...DEFAULT_WAIT_DISTRIBUTION_OPTIONS, depthWindow: 0 })).toThrow(
+      InvalidInputError,
+    );
+    expect(() => checkWaitDistributionOptions({ ...DEFAULT_WAIT_DISTRIBUTION_OPTIONS, learningRate: 0 })).toThrow(
+      InvalidInputError,
+    );
+    expect(() => checkWaitDistributionOptions({ ...DEFAULT_WAIT_DISTRIBUTION_OPTIONS, learningRate: 1.5 })).toThrow(
+      InvalidInputError,
+    );
   });
 });
 
@@ -62,7 +80,11 @@ function withWaits(waits: readonly number[]): OnlineWaitState {
 
 describe('issueWaitDistribution', () => {
   it('issueWaitDistribution issues nothing before minBinWaits waits are known', () => {
-    const issued = issueWaitDistribution(withWaits([10, 20]), { probability: 0.5, queueDepth: 3, longWaitThresholdSeconds: 60 }, SMALL);
+    const issued = issueWaitDistribution(
+      withWaits([10, 20]),
+      { probability: 0.5, queueDepth: 3, longWaitThresholdSeconds: 60 },
+      SMALL,
+    );
 
     expect(issued).toEqual({ bin: 0, tercile: 0, queueDepth: 3, quantilesSeconds: null, ownProbabilityAbove: null });
   });
@@ -71,12 +93,22 @@ describe('issueWaitDistribution', () => {
     // Waits 0, 10, …, 100: type-7 quantile at level τ is 100·τ (numpy.quantile(range(0, 101, 10), τ)).
     const state = withWaits(Array.from({ length: 11 }, (_, index) => 10 * index));
 
-    const issued = issueWaitDistribution(state, { probability: 0.5, queueDepth: 0, longWaitThresholdSeconds: null }, SMALL);
+    const issued = issueWaitDistribution(
+      state,
+      { probability: 0.5, queueDepth: 0, longWaitThresholdSeconds: null },
+      SMALL,
+    );
 
-    (issued.quantilesSeconds ?? []).forEach((value, index) => expect(value).toBeCloseTo(100 * (WAIT_QUANTILE_LEVELS[index] as number), 9));
+    (issued.quantilesSeconds ?? []).forEach((value, index) =>
+      expect(value).toBeCloseTo(100 * (WAIT_QUANTILE_LEVELS[index] as number), 9),
+    );
     expect(issued.ownProbabilityAbove).toBeNull();
     // A job in the empty upper bin reads every recent wait instead: the same quantiles.
-    const upperBin = issueWaitDistribution(state, { probability: 0.9, queueDepth: 0, longWaitThresholdSeconds: null }, SMALL);
+    const upperBin = issueWaitDistribution(
+      state,
+      { probability: 0.9, queueDepth: 0, longWaitThresholdSeconds: null },
+      SMALL,
+    );
     expect(upperBin.bin).toBe(1);
     expect(upperBin.quantilesSeconds).toEqual(issued.quantilesSeconds);
   });
@@ -86,10 +118,15 @@ describe('issueWaitDistribution', () => {
     const request = { probability: 0.25, queueDepth: 0, longWaitThresholdSeconds: 50 };
 
     const own = issueWaitDistribution(state, request, SMALL);
-    const agreeing = issueWaitDistribution(state, request, SMALL, { ...DEFAULT_WAIT_DISTRIBUTION_OPTIONS, agreeWithProbability: true });
+    const agreeing = issueWaitDistribution(state, request, SMALL, {
+      ...DEFAULT_WAIT_DISTRIBUTION_OPTIONS,
+      agreeWithProbability: true,
+    });
 
     expect(own.ownProbabilityAbove).toBeCloseTo(0.5, 9);
-    (own.quantilesSeconds ?? []).forEach((value, index) => expect(value).toBeCloseTo(100 * (WAIT_QUANTILE_LEVELS[index] as number), 9));
+    (own.quantilesSeconds ?? []).forEach((value, index) =>
+      expect(value).toBeCloseTo(100 * (WAIT_QUANTILE_LEVELS[index] as number), 9),
+    );
     expect(agreeing.ownProbabilityAbove).toBeCloseTo(0.5, 9);
     expect(1 - cdfAt(agreeing.quantilesSeconds ?? [], 50)).toBeCloseTo(0.25, 9);
   });
@@ -98,11 +135,23 @@ describe('issueWaitDistribution', () => {
     const waits = withWaits(Array.from({ length: 11 }, (_, index) => 10 * index));
     const levels = WAIT_QUANTILE_LEVELS.length;
     // Tercile 0 (depth 0 among depths 0 … 8, cuts 2.67 and 5.5) at level 0.3 everywhere but the last, left at 1.2.
-    const adjusted = [...Array.from({ length: levels - 1 }, () => 0.3), 1.2, ...Array.from({ length: 2 * levels }, () => 0.5)];
+    const adjusted = [
+      ...Array.from({ length: levels - 1 }, () => 0.3),
+      1.2,
+      ...Array.from({ length: 2 * levels }, () => 0.5),
+    ];
     const state = { ...waits, queueDepths: [0, 1, 2, 3, 4, 5, 6, 7, 8], quantileLevels: adjusted };
 
-    const low = issueWaitDistribution(state, { probability: 0.5, queueDepth: 0, longWaitThresholdSeconds: null }, SMALL);
-    const high = issueWaitDistribution(state, { probability: 0.5, queueDepth: 8, longWaitThresholdSeconds: null }, SMALL);
+    const low = issueWaitDistribution(
+      state,
+      { probability: 0.5, queueDepth: 0, longWaitThresholdSeconds: null },
+      SMALL,
+    );
+    const high = issueWaitDistribution(
+      state,
+      { probability: 0.5, queueDepth: 8, longWaitThresholdSeconds: null },
+      SMALL,
+    );
 
     expect(low.tercile).toBe(0);
     // numpy.quantile(range(0, 101, 10), 0.3) = 30; level 1.2 reads the maximum, 100.
@@ -115,9 +164,15 @@ describe('issueWaitDistribution', () => {
   it('issueWaitDistribution refuses a probability, depth or threshold out of range', () => {
     const state = withWaits([1, 2, 3, 4, 5]);
 
-    expect(() => issueWaitDistribution(state, { probability: 2, queueDepth: 0, longWaitThresholdSeconds: null }, SMALL)).toThrow(InvalidInputError);
-    expect(() => issueWaitDistribution(state, { probability: 0.5, queueDepth: -1, longWaitThresholdSeconds: null }, SMALL)).toThrow(InvalidInputError);
-    expect(() => issueWaitDistribution(state, { probability: 0.5, queueDepth: 0, longWaitThresholdSeconds: Number.NaN }, SMALL)).toThrow(InvalidInputError);
+    expect(() =>
+      issueWaitDistribution(state, { probability: 2, queueDepth: 0, longWaitThresholdSeconds: null }, SMALL),
+    ).toThrow(InvalidInputError);
+    expect(() =>
+      issueWaitDistribution(state, { probability: 0.5, queueDepth: -1, longWaitThresholdSeconds: null }, SMALL),
+    ).toThrow(InvalidInputError);
+    expect(() =>
+      issueWaitDistribution(state, { probability: 0.5, queueDepth: 0, longWaitThresholdSeconds: Number.NaN }, SMALL),
+    ).toThrow(InvalidInputError);
   });
 });
 
@@ -126,7 +181,11 @@ describe('observeWaitDistribution', () => {
     const state = initialOnlineWaitState(SMALL);
     const options = { depthWindow: 3, learningRate: 0.1, agreeWithProbability: false };
 
-    const next = observeWaitDistribution(state, { tercile: 1, queueDepth: 7, waitSeconds: 45, quantilesSeconds: SPREAD }, options);
+    const next = observeWaitDistribution(
+      state,
+      { tercile: 1, queueDepth: 7, waitSeconds: 45, quantilesSeconds: SPREAD },
+      options,
+    );
 
     expect(next.queueDepths).toEqual([7]);
     const levels = WAIT_QUANTILE_LEVELS.length;
@@ -134,8 +193,12 @@ describe('observeWaitDistribution', () => {
     expect(next.quantileLevels.slice(0, levels)).toEqual(nominal);
     expect(next.quantileLevels.slice(2 * levels)).toEqual(nominal);
     // 45 is above the 5…40 quantiles: level + 0.1·level; below the 50…95 ones: level − 0.1·(1 − level).
-    const expected = [0.055, 0.11, 0.22, 0.275, 0.33, 0.44, 0.45, 0.56, 0.67, 0.725, 0.78, 0.89, 0.945].map((level) => Math.fround(level));
-    next.quantileLevels.slice(levels, 2 * levels).forEach((value, index) => expect(value).toBeCloseTo(expected[index] as number, 6));
+    const expected = [0.055, 0.11, 0.22, 0.275, 0.33, 0.44, 0.45, 0.56, 0.67, 0.725, 0.78, 0.89, 0.945].map((level) =>
+      Math.fround(level),
+    );
+    next.quantileLevels
+      .slice(levels, 2 * levels)
+      .forEach((value, index) => expect(value).toBeCloseTo(expected[index] as number, 6));
     expect(state.quantileLevels).toEqual([]);
   });
 
@@ -144,27 +207,59 @@ describe('observeWaitDistribution', () => {
     let state = initialOnlineWaitState(SMALL);
     const zeros = SPREAD.map(() => 0);
 
-    state = observeWaitDistribution(state, { tercile: 0, queueDepth: 1, waitSeconds: 0, quantilesSeconds: zeros }, options);
+    state = observeWaitDistribution(
+      state,
+      { tercile: 0, queueDepth: 1, waitSeconds: 0, quantilesSeconds: zeros },
+      options,
+    );
     const afterZero = state.quantileLevels;
-    state = observeWaitDistribution(state, { tercile: 0, queueDepth: 2, waitSeconds: 1000, quantilesSeconds: SPREAD }, options);
-    state = observeWaitDistribution(state, { tercile: 0, queueDepth: 3, waitSeconds: 1000, quantilesSeconds: null }, options);
-    const below = observeWaitDistribution(state, { tercile: 2, queueDepth: 3, waitSeconds: 0, quantilesSeconds: SPREAD }, options);
+    state = observeWaitDistribution(
+      state,
+      { tercile: 0, queueDepth: 2, waitSeconds: 1000, quantilesSeconds: SPREAD },
+      options,
+    );
+    state = observeWaitDistribution(
+      state,
+      { tercile: 0, queueDepth: 3, waitSeconds: 1000, quantilesSeconds: null },
+      options,
+    );
+    const below = observeWaitDistribution(
+      state,
+      { tercile: 2, queueDepth: 3, waitSeconds: 0, quantilesSeconds: SPREAD },
+      options,
+    );
 
     expect(state.queueDepths).toEqual([2, 3]);
-    expect(afterZero.slice(0, WAIT_QUANTILE_LEVELS.length)).toEqual(WAIT_QUANTILE_LEVELS.map((level) => Math.fround(level)));
+    expect(afterZero.slice(0, WAIT_QUANTILE_LEVELS.length)).toEqual(
+      WAIT_QUANTILE_LEVELS.map((level) => Math.fround(level)),
+    );
     // The wait above every quantile stepped each level by +1·level: 2·level, at most 1.
-    expect(state.quantileLevels.slice(0, WAIT_QUANTILE_LEVELS.length)).toEqual(WAIT_QUANTILE_LEVELS.map((level) => Math.fround(Math.min(1, 2 * level))));
+    expect(state.quantileLevels.slice(0, WAIT_QUANTILE_LEVELS.length)).toEqual(
+      WAIT_QUANTILE_LEVELS.map((level) => Math.fround(Math.min(1, 2 * level))),
+    );
     // A zero wait below positive quantiles steps level − (1 − level) = 2·level − 1, at least 0.
-    below.quantileLevels.slice(2 * WAIT_QUANTILE_LEVELS.length).forEach((value, index) => expect(value).toBeCloseTo(Math.max(0, 2 * (WAIT_QUANTILE_LEVELS[index] as number) - 1), 6));
+    below.quantileLevels
+      .slice(2 * WAIT_QUANTILE_LEVELS.length)
+      .forEach((value, index) =>
+        expect(value).toBeCloseTo(Math.max(0, 2 * (WAIT_QUANTILE_LEVELS[index] as number) - 1), 6),
+      );
   });
 
   it('observeWaitDistribution refuses a tercile, depth, wait or quantiles out of range', () => {
     const state = initialOnlineWaitState(SMALL);
 
-    expect(() => observeWaitDistribution(state, { tercile: 3, queueDepth: 0, waitSeconds: 1, quantilesSeconds: null })).toThrow(InvalidInputError);
-    expect(() => observeWaitDistribution(state, { tercile: 0, queueDepth: Number.NaN, waitSeconds: 1, quantilesSeconds: null })).toThrow(InvalidInputError);
-    expect(() => observeWaitDistribution(state, { tercile: 0, queueDepth: 0, waitSeconds: -1, quantilesSeconds: null })).toThrow(InvalidInputError);
-    expect(() => observeWaitDistribution(state, { tercile: 0, queueDepth: 0, waitSeconds: 1, quantilesSeconds: [1, 2] })).toThrow(InvalidInputError);
+    expect(() =>
+      observeWaitDistribution(state, { tercile: 3, queueDepth: 0, waitSeconds: 1, quantilesSeconds: null }),
+    ).toThrow(InvalidInputError);
+    expect(() =>
+      observeWaitDistribution(state, { tercile: 0, queueDepth: Number.NaN, waitSeconds: 1, quantilesSeconds: null }),
+    ).toThrow(InvalidInputError);
+    expect(() =>
+      observeWaitDistribution(state, { tercile: 0, queueDepth: 0, waitSeconds: -1, quantilesSeconds: null }),
+    ).toThrow(InvalidInputError);
+    expect(() =>
+      observeWaitDistribution(state, { tercile: 0, queueDepth: 0, waitSeconds: 1, quantilesSeconds: [1, 2] }),
+    ).toThrow(InvalidInputError);
   });
 
   it('issue and observe online reach 80 % coverage within each tercile when waits scale with queue depth', () => {
@@ -176,15 +271,25 @@ describe('observeWaitDistribution', () => {
     for (let step = 0; step < 9000; step += 1) {
       const queueDepth = Math.floor(random() * 90);
       const waitSeconds = -Math.log(1 - random()) * 20 * (1 + queueDepth) ** 1.5;
-      const issued = issueWaitDistribution(state, { probability: 0.5, queueDepth, longWaitThresholdSeconds: null }, SMALL);
+      const issued = issueWaitDistribution(
+        state,
+        { probability: 0.5, queueDepth, longWaitThresholdSeconds: null },
+        SMALL,
+      );
       const quantiles = issued.quantilesSeconds;
       if (quantiles !== null && step >= 3000) {
         judged[issued.tercile] = (judged[issued.tercile] as number) + 1;
         const interval = interval80(quantiles);
-        if (waitSeconds >= interval.lowerSeconds && waitSeconds <= interval.upperSeconds) covered[issued.tercile] = (covered[issued.tercile] as number) + 1;
+        if (waitSeconds >= interval.lowerSeconds && waitSeconds <= interval.upperSeconds)
+          covered[issued.tercile] = (covered[issued.tercile] as number) + 1;
       }
       state = observeOnlineWait(state, { probability: 0.5, bin: issued.bin, waitSeconds }, SMALL);
-      state = observeWaitDistribution(state, { tercile: issued.tercile, queueDepth: issued.queueDepth, waitSeconds, quantilesSeconds: quantiles });
+      state = observeWaitDistribution(state, {
+        tercile: issued.tercile,
+        queueDepth: issued.queueDepth,
+        waitSeconds,
+        quantilesSeconds: quantiles,
+      });
     }
 
     for (let tercile = 0; tercile < 3; tercile += 1) {

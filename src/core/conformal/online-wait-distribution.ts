@@ -44,14 +44,20 @@ export interface WaitDistributionOptions {
 }
 
 /** The replay-measured settings (KTH and Alibaba traces). */
-export const DEFAULT_WAIT_DISTRIBUTION_OPTIONS: WaitDistributionOptions = Object.freeze({ depthWindow: 1000, learningRate: 0.005, agreeWithProbability: false });
+export const DEFAULT_WAIT_DISTRIBUTION_OPTIONS: WaitDistributionOptions = Object.freeze({
+  depthWindow: 1000,
+  learningRate: 0.005,
+  agreeWithProbability: false,
+});
 
 /**
  * @throws InvalidInputError for an option out of range
  */
 export function checkWaitDistributionOptions(options: WaitDistributionOptions): void {
-  if (!(Number.isInteger(options.depthWindow) && options.depthWindow >= 1)) throw new InvalidInputError(`depthWindow must be an integer ≥ 1, got ${options.depthWindow}`);
-  if (!(options.learningRate > 0 && options.learningRate <= 1)) throw new InvalidInputError(`learningRate must be in (0, 1], got ${options.learningRate}`);
+  if (!(Number.isInteger(options.depthWindow) && options.depthWindow >= 1))
+    throw new InvalidInputError(`depthWindow must be an integer ≥ 1, got ${options.depthWindow}`);
+  if (!(options.learningRate > 0 && options.learningRate <= 1))
+    throw new InvalidInputError(`learningRate must be in (0, 1], got ${options.learningRate}`);
 }
 
 /**
@@ -133,19 +139,26 @@ export function issueWaitDistribution(
   options: WaitDistributionOptions = DEFAULT_WAIT_DISTRIBUTION_OPTIONS,
 ): IssuedWaitDistribution {
   const { probability, queueDepth, longWaitThresholdSeconds: threshold } = request;
-  if (!(probability >= 0 && probability <= 1)) throw new InvalidInputError(`probability must be in [0, 1], got ${probability}`);
-  if (!(Number.isFinite(queueDepth) && queueDepth >= 0)) throw new InvalidInputError(`queueDepth must be a finite number ≥ 0, got ${queueDepth}`);
-  if (threshold !== null && !(Number.isFinite(threshold) && threshold >= 0)) throw new InvalidInputError(`longWaitThresholdSeconds must be null or a finite number ≥ 0, got ${threshold}`);
+  if (!(probability >= 0 && probability <= 1))
+    throw new InvalidInputError(`probability must be in [0, 1], got ${probability}`);
+  if (!(Number.isFinite(queueDepth) && queueDepth >= 0))
+    throw new InvalidInputError(`queueDepth must be a finite number ≥ 0, got ${queueDepth}`);
+  if (threshold !== null && !(Number.isFinite(threshold) && threshold >= 0))
+    throw new InvalidInputError(`longWaitThresholdSeconds must be null or a finite number ≥ 0, got ${threshold}`);
   const bin = binOf(state, probability, waitOptions);
   const depth = Math.fround(queueDepth);
   const tercile = queueTercile(depth, tercileCuts(state.queueDepths));
   const known = state.waitsSeconds.length;
-  if (known === 0 || known < waitOptions.minBinWaits) return { bin, tercile, queueDepth: depth, quantilesSeconds: null, ownProbabilityAbove: null };
+  if (known === 0 || known < waitOptions.minBinWaits)
+    return { bin, tercile, queueDepth: depth, quantilesSeconds: null, ownProbabilityAbove: null };
   const own = recentWaits(state, bin, waitOptions);
   const waits = own.length >= waitOptions.minBinWaits ? own : recentWaits(state, null, waitOptions);
-  const quantiles = WAIT_QUANTILE_LEVELS.map((_, index) => quantileOfSorted(waits, Math.min(1, Math.max(0, adjustedLevel(state, tercile, index)))));
+  const quantiles = WAIT_QUANTILE_LEVELS.map((_, index) =>
+    quantileOfSorted(waits, Math.min(1, Math.max(0, adjustedLevel(state, tercile, index)))),
+  );
   quantiles.sort((left, right) => left - right);
-  if (threshold === null) return { bin, tercile, queueDepth: depth, quantilesSeconds: quantiles, ownProbabilityAbove: null };
+  if (threshold === null)
+    return { bin, tercile, queueDepth: depth, quantilesSeconds: quantiles, ownProbabilityAbove: null };
   const ownProbabilityAbove = 1 - cdfAt(quantiles, threshold);
   const issued = options.agreeWithProbability ? withProbabilityAbove(quantiles, threshold, probability) : quantiles;
   return { bin, tercile, queueDepth: depth, quantilesSeconds: issued, ownProbabilityAbove };
@@ -168,17 +181,26 @@ export interface ObservedWaitDistribution {
  *
  * @throws InvalidInputError for a tercile out of range, a negative or non-finite depth or wait, or malformed quantiles
  */
-export function observeWaitDistribution(state: OnlineWaitState, observed: ObservedWaitDistribution, options: WaitDistributionOptions = DEFAULT_WAIT_DISTRIBUTION_OPTIONS): OnlineWaitState {
+export function observeWaitDistribution(
+  state: OnlineWaitState,
+  observed: ObservedWaitDistribution,
+  options: WaitDistributionOptions = DEFAULT_WAIT_DISTRIBUTION_OPTIONS,
+): OnlineWaitState {
   const { tercile, queueDepth, waitSeconds, quantilesSeconds } = observed;
-  if (!(Number.isInteger(tercile) && tercile >= 0 && tercile < QUEUE_TERCILES)) throw new InvalidInputError(`tercile must be 0, 1 or 2, got ${tercile}`);
-  if (!(Number.isFinite(queueDepth) && queueDepth >= 0)) throw new InvalidInputError(`queueDepth must be a finite number ≥ 0, got ${queueDepth}`);
-  if (!(Number.isFinite(waitSeconds) && waitSeconds >= 0)) throw new InvalidInputError(`waitSeconds must be a finite number ≥ 0, got ${waitSeconds}`);
+  if (!(Number.isInteger(tercile) && tercile >= 0 && tercile < QUEUE_TERCILES))
+    throw new InvalidInputError(`tercile must be 0, 1 or 2, got ${tercile}`);
+  if (!(Number.isFinite(queueDepth) && queueDepth >= 0))
+    throw new InvalidInputError(`queueDepth must be a finite number ≥ 0, got ${queueDepth}`);
+  if (!(Number.isFinite(waitSeconds) && waitSeconds >= 0))
+    throw new InvalidInputError(`waitSeconds must be a finite number ≥ 0, got ${waitSeconds}`);
   const start = Math.max(0, state.queueDepths.length + 1 - options.depthWindow);
   const queueDepths = [...state.queueDepths.slice(start), Math.fround(queueDepth)];
   if (quantilesSeconds === null) return { ...state, queueDepths };
   checkWaitQuantiles(quantilesSeconds);
   const levels = WAIT_QUANTILE_LEVELS.length;
-  const quantileLevels = Array.from({ length: QUEUE_TERCILES * levels }, (_, index) => Math.fround(adjustedLevel(state, Math.floor(index / levels), index % levels)));
+  const quantileLevels = Array.from({ length: QUEUE_TERCILES * levels }, (_, index) =>
+    Math.fround(adjustedLevel(state, Math.floor(index / levels), index % levels)),
+  );
   for (const [index, level] of WAIT_QUANTILE_LEVELS.entries()) {
     const issued = quantilesSeconds[index] as number;
     const above = waitSeconds > issued;

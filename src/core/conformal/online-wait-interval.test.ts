@@ -1,9 +1,24 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../errors.ts';
-import { binOf, DEFAULT_ONLINE_WAIT_OPTIONS, initialOnlineWaitState, observeOnlineWait, recentWaits, type OnlineWaitOptions, type OnlineWaitState } from './online-wait-interval.ts';
+import {
+  binOf,
+  DEFAULT_ONLINE_WAIT_OPTIONS,
+  initialOnlineWaitState,
+  observeOnlineWait,
+  recentWaits,
+  type OnlineWaitOptions,
+  type OnlineWaitState,
+} from './online-wait-interval.ts';
 
-const SMALL: OnlineWaitOptions = { coverage: 0.8, bins: 2, probabilityWindow: 4, outcomeWindow: 6, binWaitWindow: 5, minBinWaits: 2 };
+const SMALL: OnlineWaitOptions = {
+  coverage: 0.8,
+  bins: 2,
+  probabilityWindow: 4,
+  outcomeWindow: 6,
+  binWaitWindow: 5,
+  minBinWaits: 2,
+};
 
 function stateWith(overrides: Partial<OnlineWaitState>): OnlineWaitState {
   return { ...initialOnlineWaitState(SMALL), ...overrides };
@@ -11,7 +26,13 @@ function stateWith(overrides: Partial<OnlineWaitState>): OnlineWaitState {
 
 describe('initialOnlineWaitState', () => {
   it('initialOnlineWaitState starts with empty windows', () => {
-    expect(initialOnlineWaitState(DEFAULT_ONLINE_WAIT_OPTIONS)).toEqual({ probabilities: [], bins: [], waitsSeconds: [], queueDepths: [], quantileLevels: [] });
+    expect(initialOnlineWaitState(DEFAULT_ONLINE_WAIT_OPTIONS)).toEqual({
+      probabilities: [],
+      bins: [],
+      waitsSeconds: [],
+      queueDepths: [],
+      quantileLevels: [],
+    });
   });
 
   it('initialOnlineWaitState rejects options out of range', () => {
@@ -19,7 +40,9 @@ describe('initialOnlineWaitState', () => {
     expect(() => initialOnlineWaitState({ ...SMALL, bins: 0 })).toThrow(InvalidInputError);
     expect(() => initialOnlineWaitState({ ...SMALL, bins: 256 })).toThrow(InvalidInputError);
     expect(() => initialOnlineWaitState({ ...SMALL, outcomeWindow: 1.5 })).toThrow(InvalidInputError);
-    expect(() => initialOnlineWaitState({ ...SMALL, minBinWaits: -1 })).toThrow(/minBinWaits must be an integer ≥ 0, got -1/);
+    expect(() => initialOnlineWaitState({ ...SMALL, minBinWaits: -1 })).toThrow(
+      /minBinWaits must be an integer ≥ 0, got -1/,
+    );
   });
 });
 
@@ -36,12 +59,18 @@ describe('binOf', () => {
 
   it('binOf matches a brute-force count over the window', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 50 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 1, max: 20 }), (probabilities, probability, bins) => {
-        const below = probabilities.filter((value) => value < probability).length;
-        const expected = probabilities.length === 0 ? 0 : Math.min(bins - 1, Math.floor((below * bins) / probabilities.length));
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 50 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.integer({ min: 1, max: 20 }),
+        (probabilities, probability, bins) => {
+          const below = probabilities.filter((value) => value < probability).length;
+          const expected =
+            probabilities.length === 0 ? 0 : Math.min(bins - 1, Math.floor((below * bins) / probabilities.length));
 
-        expect(binOf(stateWith({ probabilities }), probability, { ...SMALL, bins })).toBe(expected);
-      }),
+          expect(binOf(stateWith({ probabilities }), probability, { ...SMALL, bins })).toBe(expected);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -63,7 +92,12 @@ describe('observeOnlineWait', () => {
   it('observeOnlineWait appends the outcome in single precision and keeps every window bounded', () => {
     let state = initialOnlineWaitState(SMALL);
 
-    for (let index = 0; index < 7; index += 1) state = observeOnlineWait(state, { probability: 0.1 * index, bin: index % 2, waitSeconds: 10 * index + 0.1 }, SMALL);
+    for (let index = 0; index < 7; index += 1)
+      state = observeOnlineWait(
+        state,
+        { probability: 0.1 * index, bin: index % 2, waitSeconds: 10 * index + 0.1 },
+        SMALL,
+      );
 
     // probabilityWindow 4 and outcomeWindow 6 keep the last 4 and 6 of the 7 outcomes.
     expect(state.probabilities).toEqual([3, 4, 5, 6].map((index) => Math.fround(0.1 * index)));
@@ -71,7 +105,7 @@ describe('observeOnlineWait', () => {
     expect(state.waitsSeconds).toEqual([10.1, 20.1, 30.1, 40.1, 50.1, 60.1].map(Math.fround));
   });
 
-  it('observeOnlineWait leaves its input and the distribution\'s windows untouched', () => {
+  it("observeOnlineWait leaves its input and the distribution's windows untouched", () => {
     const start = stateWith({ queueDepths: [3], quantileLevels: [0.5] });
 
     const next = observeOnlineWait(start, { probability: 0.1, bin: 1, waitSeconds: 0.1 }, SMALL);
@@ -83,8 +117,14 @@ describe('observeOnlineWait', () => {
   it('observeOnlineWait rejects a bad probability, wait or bin', () => {
     const state = initialOnlineWaitState(SMALL);
 
-    expect(() => observeOnlineWait(state, { probability: -0.1, bin: 0, waitSeconds: 1 }, SMALL)).toThrow(InvalidInputError);
-    expect(() => observeOnlineWait(state, { probability: 0.1, bin: 0, waitSeconds: Number.NaN }, SMALL)).toThrow(InvalidInputError);
-    expect(() => observeOnlineWait(state, { probability: 0.1, bin: 2, waitSeconds: 1 }, SMALL)).toThrow(InvalidInputError);
+    expect(() => observeOnlineWait(state, { probability: -0.1, bin: 0, waitSeconds: 1 }, SMALL)).toThrow(
+      InvalidInputError,
+    );
+    expect(() => observeOnlineWait(state, { probability: 0.1, bin: 0, waitSeconds: Number.NaN }, SMALL)).toThrow(
+      InvalidInputError,
+    );
+    expect(() => observeOnlineWait(state, { probability: 0.1, bin: 2, waitSeconds: 1 }, SMALL)).toThrow(
+      InvalidInputError,
+    );
   });
 });

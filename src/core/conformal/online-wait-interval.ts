@@ -65,12 +65,15 @@ export interface OnlineWaitState {
  * @throws InvalidInputError for an option out of range
  */
 export function checkOnlineWaitOptions(options: OnlineWaitOptions): void {
-  if (!(options.coverage > 0 && options.coverage < 1)) throw new InvalidInputError(`coverage must be in (0, 1), got ${options.coverage}`);
+  if (!(options.coverage > 0 && options.coverage < 1))
+    throw new InvalidInputError(`coverage must be in (0, 1), got ${options.coverage}`);
   if (!(options.bins <= 255)) throw new InvalidInputError(`bins must be at most 255, got ${options.bins}`);
   for (const name of ['bins', 'probabilityWindow', 'outcomeWindow', 'binWaitWindow'] as const) {
-    if (!(Number.isInteger(options[name]) && options[name] >= 1)) throw new InvalidInputError(`${name} must be an integer ≥ 1, got ${options[name]}`);
+    if (!(Number.isInteger(options[name]) && options[name] >= 1))
+      throw new InvalidInputError(`${name} must be an integer ≥ 1, got ${options[name]}`);
   }
-  if (!(Number.isInteger(options.minBinWaits) && options.minBinWaits >= 0)) throw new InvalidInputError(`minBinWaits must be an integer ≥ 0, got ${options.minBinWaits}`);
+  if (!(Number.isInteger(options.minBinWaits) && options.minBinWaits >= 0))
+    throw new InvalidInputError(`minBinWaits must be an integer ≥ 0, got ${options.minBinWaits}`);
 }
 
 /** A cluster's state before any outcome: empty windows. */
@@ -119,10 +122,17 @@ export interface ObservedWait {
  *
  * @throws InvalidInputError for a probability outside [0, 1], a negative or non-finite wait, or a bin out of range
  */
-export function observeOnlineWait(state: OnlineWaitState, observed: ObservedWait, options: OnlineWaitOptions = DEFAULT_ONLINE_WAIT_OPTIONS): OnlineWaitState {
-  if (!(observed.probability >= 0 && observed.probability <= 1)) throw new InvalidInputError(`probability must be in [0, 1], got ${observed.probability}`);
-  if (!(Number.isFinite(observed.waitSeconds) && observed.waitSeconds >= 0)) throw new InvalidInputError(`waitSeconds must be a finite number ≥ 0, got ${observed.waitSeconds}`);
-  if (!(Number.isInteger(observed.bin) && observed.bin >= 0 && observed.bin < options.bins)) throw new InvalidInputError(`bin must be an integer in [0, ${options.bins - 1}], got ${observed.bin}`);
+export function observeOnlineWait(
+  state: OnlineWaitState,
+  observed: ObservedWait,
+  options: OnlineWaitOptions = DEFAULT_ONLINE_WAIT_OPTIONS,
+): OnlineWaitState {
+  if (!(observed.probability >= 0 && observed.probability <= 1))
+    throw new InvalidInputError(`probability must be in [0, 1], got ${observed.probability}`);
+  if (!(Number.isFinite(observed.waitSeconds) && observed.waitSeconds >= 0))
+    throw new InvalidInputError(`waitSeconds must be a finite number ≥ 0, got ${observed.waitSeconds}`);
+  if (!(Number.isInteger(observed.bin) && observed.bin >= 0 && observed.bin < options.bins))
+    throw new InvalidInputError(`bin must be an integer in [0, ${options.bins - 1}], got ${observed.bin}`);
   return {
     ...state,
     probabilities: appended(state.probabilities, Math.fround(observed.probability), options.probabilityWindow),

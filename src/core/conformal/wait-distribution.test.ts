@@ -1,19 +1,33 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../errors.ts';
-import { cdfAt, checkWaitQuantiles, interval80, quantileAt, WAIT_QUANTILE_LEVELS, waitCdf, withProbabilityAbove } from './wait-distribution.ts';
+import {
+  cdfAt,
+  checkWaitQuantiles,
+  interval80,
+  quantileAt,
+  WAIT_QUANTILE_LEVELS,
+  waitCdf,
+  withProbabilityAbove,
+} from './wait-distribution.ts';
 
 // Quantiles at 5, 10, 20, 25, 30, 40, 50, 60, 70, 75, 80, 90, 95 %.
 const SPREAD = [5, 10, 20, 25, 30, 40, 50, 60, 70, 75, 80, 90, 95];
 const FLAT = SPREAD.map(() => 100);
 
 const quantileLists = fc
-  .array(fc.double({ min: 0, max: 1e6, noNaN: true }), { minLength: WAIT_QUANTILE_LEVELS.length, maxLength: WAIT_QUANTILE_LEVELS.length })
+  .array(fc.double({ min: 0, max: 1e6, noNaN: true }), {
+    minLength: WAIT_QUANTILE_LEVELS.length,
+    maxLength: WAIT_QUANTILE_LEVELS.length,
+  })
   .map((values) => values.sort((left, right) => left - right));
 
 /** Strictly increasing quantiles from a positive start: running sums of positive steps. */
 const increasingLists = fc
-  .array(fc.double({ min: 0.01, max: 1e4, noNaN: true }), { minLength: WAIT_QUANTILE_LEVELS.length, maxLength: WAIT_QUANTILE_LEVELS.length })
+  .array(fc.double({ min: 0.01, max: 1e4, noNaN: true }), {
+    minLength: WAIT_QUANTILE_LEVELS.length,
+    maxLength: WAIT_QUANTILE_LEVELS.length,
+  })
   .map((steps) => steps.map((_, index) => steps.slice(0, index + 1).reduce((sum, step) => sum + step, 0)));
 
 describe('interval80', () => {
@@ -75,7 +89,9 @@ describe('quantileAt', () => {
   });
 
   it('quantileAt gives each quantile at its level, 0 at level 0, and refuses a level outside [0, 1]', () => {
-    WAIT_QUANTILE_LEVELS.forEach((level, index) => expect(quantileAt(SPREAD, level)).toBeCloseTo(SPREAD[index] as number, 9));
+    WAIT_QUANTILE_LEVELS.forEach((level, index) =>
+      expect(quantileAt(SPREAD, level)).toBeCloseTo(SPREAD[index] as number, 9),
+    );
     expect(quantileAt(SPREAD, 0)).toBe(0);
     expect(quantileAt(SPREAD, 1)).toBeCloseTo((96 * 96) / 91 - 1, 9);
     expect(() => quantileAt(SPREAD, 1.5)).toThrow(InvalidInputError);
@@ -84,7 +100,9 @@ describe('quantileAt', () => {
 
 describe('withProbabilityAbove', () => {
   it('withProbabilityAbove leaves a distribution that already agrees unchanged', () => {
-    withProbabilityAbove(SPREAD, 50, 0.5).forEach((value, index) => expect(value).toBeCloseTo(SPREAD[index] as number, 9));
+    withProbabilityAbove(SPREAD, 50, 0.5).forEach((value, index) =>
+      expect(value).toBeCloseTo(SPREAD[index] as number, 9),
+    );
   });
 
   it('withProbabilityAbove moves the mass above the threshold to the probability given (hand-worked)', () => {
@@ -105,11 +123,16 @@ describe('withProbabilityAbove', () => {
 
   it('withProbabilityAbove keeps the quantiles non-decreasing', () => {
     fc.assert(
-      fc.property(quantileLists, fc.double({ min: 0, max: 1e5, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (quantiles, threshold, probability) => {
-        const moved = withProbabilityAbove(quantiles, threshold, probability);
+      fc.property(
+        quantileLists,
+        fc.double({ min: 0, max: 1e5, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (quantiles, threshold, probability) => {
+          const moved = withProbabilityAbove(quantiles, threshold, probability);
 
-        expect(() => checkWaitQuantiles(moved)).not.toThrow();
-      }),
+          expect(() => checkWaitQuantiles(moved)).not.toThrow();
+        },
+      ),
     );
   });
 });

@@ -12,7 +12,9 @@
 import { InvalidInputError } from '../errors.ts';
 
 /** The levels a distribution is given at, ascending: 5 … 95 %, including 0.1 … 0.9 for the pinball loss. */
-export const WAIT_QUANTILE_LEVELS: readonly number[] = Object.freeze([0.05, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.9, 0.95]);
+export const WAIT_QUANTILE_LEVELS: readonly number[] = Object.freeze([
+  0.05, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.9, 0.95,
+]);
 
 /** Index of the median in {@link WAIT_QUANTILE_LEVELS}. */
 export const MEDIAN_INDEX = 6;
@@ -29,9 +31,15 @@ export const INTERVAL_80_COVERAGE = 0.8;
  * wait, so [0, q₉₀] would hold 90 %; [0, q₈₀] holds 80 % whatever the mass at zero. Quantiles are
  * not checked (callers pass issued ones).
  */
-export function interval80(quantilesSeconds: readonly number[]): { readonly lowerSeconds: number; readonly upperSeconds: number } {
+export function interval80(quantilesSeconds: readonly number[]): {
+  readonly lowerSeconds: number;
+  readonly upperSeconds: number;
+} {
   const lowerSeconds = quantilesSeconds[LOWER_80_INDEX] as number;
-  return { lowerSeconds, upperSeconds: quantilesSeconds[lowerSeconds > 0 ? UPPER_80_INDEX : UPPER_80_AT_ZERO_INDEX] as number };
+  return {
+    lowerSeconds,
+    upperSeconds: quantilesSeconds[lowerSeconds > 0 ? UPPER_80_INDEX : UPPER_80_AT_ZERO_INDEX] as number,
+  };
 }
 
 /**
@@ -39,7 +47,9 @@ export function interval80(quantilesSeconds: readonly number[]): { readonly lowe
  */
 export function checkWaitQuantiles(quantilesSeconds: readonly number[]): void {
   if (quantilesSeconds.length !== WAIT_QUANTILE_LEVELS.length) {
-    throw new InvalidInputError(`a wait distribution needs ${WAIT_QUANTILE_LEVELS.length} quantiles, got ${quantilesSeconds.length}`);
+    throw new InvalidInputError(
+      `a wait distribution needs ${WAIT_QUANTILE_LEVELS.length} quantiles, got ${quantilesSeconds.length}`,
+    );
   }
   let previous = 0;
   for (const [index, value] of quantilesSeconds.entries()) {
@@ -75,7 +85,9 @@ function cdfOfKnots({ levels, logs }: Knots, waitSeconds: number): number {
   if (index === logs.length - 1) return 1;
   const lowLog = logs[index] as number;
   const lowLevel = levels[index] as number;
-  return lowLevel + (((levels[index + 1] as number) - lowLevel) * (target - lowLog)) / ((logs[index + 1] as number) - lowLog);
+  return (
+    lowLevel + (((levels[index + 1] as number) - lowLevel) * (target - lowLog)) / ((logs[index + 1] as number) - lowLog)
+  );
 }
 
 function quantileOfKnots({ levels, logs }: Knots, level: number): number {
@@ -132,15 +144,24 @@ export function quantileAt(quantilesSeconds: readonly number[], level: number): 
  *
  * @throws InvalidInputError for malformed quantiles, a probability outside [0, 1] or a threshold that is not a finite number ≥ 0
  */
-export function withProbabilityAbove(quantilesSeconds: readonly number[], thresholdSeconds: number, probabilityAbove: number): number[] {
-  if (!(probabilityAbove >= 0 && probabilityAbove <= 1)) throw new InvalidInputError(`probabilityAbove must be in [0, 1], got ${probabilityAbove}`);
-  if (!(Number.isFinite(thresholdSeconds) && thresholdSeconds >= 0)) throw new InvalidInputError(`thresholdSeconds must be a finite number ≥ 0, got ${thresholdSeconds}`);
+export function withProbabilityAbove(
+  quantilesSeconds: readonly number[],
+  thresholdSeconds: number,
+  probabilityAbove: number,
+): number[] {
+  if (!(probabilityAbove >= 0 && probabilityAbove <= 1))
+    throw new InvalidInputError(`probabilityAbove must be in [0, 1], got ${probabilityAbove}`);
+  if (!(Number.isFinite(thresholdSeconds) && thresholdSeconds >= 0))
+    throw new InvalidInputError(`thresholdSeconds must be a finite number ≥ 0, got ${thresholdSeconds}`);
   checkWaitQuantiles(quantilesSeconds);
   const knots = knotsOf(quantilesSeconds);
   const below = cdfOfKnots(knots, thresholdSeconds);
   const targetBelow = 1 - probabilityAbove;
   return WAIT_QUANTILE_LEVELS.map((level) => {
-    const source = level <= targetBelow ? (level * below) / targetBelow : below + ((level - targetBelow) * (1 - below)) / probabilityAbove;
+    const source =
+      level <= targetBelow
+        ? (level * below) / targetBelow
+        : below + ((level - targetBelow) * (1 - below)) / probabilityAbove;
     return quantileOfKnots(knots, Math.min(1, source));
   });
 }

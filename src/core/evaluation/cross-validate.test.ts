@@ -42,8 +42,22 @@ function sample(options: SampleOptions): FeatureTable {
   }
   return {
     source: `sample-${options.seed}.csv`,
-    numericFeatures: ['pending_ratio', 'congestion_score', 'fragmentation_score', 'pending_gpus', 'total_pending', 'running_gpus',
-      'gpu_nodes_alloc', 'gpu_nodes_total', 'queue_depth_norm', 'util_gpu_mean', 'util_gpu_std', 'util_mem_mean', 'temp_c_max', 'power_w_mean'].slice(0, columns),
+    numericFeatures: [
+      'pending_ratio',
+      'congestion_score',
+      'fragmentation_score',
+      'pending_gpus',
+      'total_pending',
+      'running_gpus',
+      'gpu_nodes_alloc',
+      'gpu_nodes_total',
+      'queue_depth_norm',
+      'util_gpu_mean',
+      'util_gpu_std',
+      'util_mem_mean',
+      'temp_c_max',
+      'power_w_mean',
+    ].slice(0, columns),
     categoricalFeatures: [],
     rows,
     categorical: rows.map(() => []),
@@ -60,7 +74,12 @@ describe('crossValidate', () => {
     const random = seededRandom(42);
     const pooled = new Float64Array(labels.length);
     for (const testRows of stratifiedFolds(labels, 5, random)) {
-      const bundle = trainBundle(selectRows(table, complementRows(labels.length, testRows)), { random, source: 's', dataHash: '', hash: () => 'x' });
+      const bundle = trainBundle(selectRows(table, complementRows(labels.length, testRows)), {
+        random,
+        source: 's',
+        dataHash: '',
+        hash: () => 'x',
+      });
       const compiled = compileBundle(bundle);
       encodeFeatureTable(selectRows(table, testRows), []).forEach((row, position) => {
         pooled[testRows[position] as number] = compiled.predictRow(row);
@@ -71,17 +90,30 @@ describe('crossValidate', () => {
     const report = crossValidate(table, { resamples: 200, foldScheme: 'seeded' });
 
     expect(report.calibrated).toEqual(expected);
-    expect(report.protocol).toMatchObject({ folds: 5, foldScheme: 'seeded', seed: 42, innerFolds: 5, calibrator: 'isotonic', calibrationMode: 'ensemble', bins: 15, resamples: 200 });
+    expect(report.protocol).toMatchObject({
+      folds: 5,
+      foldScheme: 'seeded',
+      seed: 42,
+      innerFolds: 5,
+      calibrator: 'isotonic',
+      calibrationMode: 'ensemble',
+      bins: 15,
+      resamples: 200,
+    });
   });
 
-  it('by default uses scikit-learn\'s folds: StratifiedKFold(5, shuffle=True, random_state=seed) outside, unshuffled inside', () => {
+  it("by default uses scikit-learn's folds: StratifiedKFold(5, shuffle=True, random_state=seed) outside, unshuffled inside", () => {
     const table = sample({ rowCount: 300, seed: 1 });
     const labels = table.labels ?? new Uint8Array();
     const pooled = new Float64Array(labels.length);
     for (const testRows of sklearnStratifiedFolds(labels, 5, { shuffleSeed: 7 })) {
       // Any generator: with unshuffled inner folds, training draws nothing from it.
       const bundle = trainBundle(selectRows(table, complementRows(labels.length, testRows)), {
-        innerFoldScheme: 'sklearn', random: seededRandom(999), source: 's', dataHash: '', hash: () => 'x',
+        innerFoldScheme: 'sklearn',
+        random: seededRandom(999),
+        source: 's',
+        dataHash: '',
+        hash: () => 'x',
       });
       const compiled = compileBundle(bundle);
       encodeFeatureTable(selectRows(table, testRows), []).forEach((row, position) => {
@@ -100,20 +132,32 @@ describe('crossValidate', () => {
     const table = sample({ rowCount: 200, seed: 3, noise: true, noiseColumns: 14 });
 
     const report = crossValidate(table, { resamples: 50 });
-    const inSample = trainBundle(table, { random: seededRandom(1), source: 's', dataHash: '', hash: () => 'x', calibrationMode: 'single' });
+    const inSample = trainBundle(table, {
+      random: seededRandom(1),
+      source: 's',
+      dataHash: '',
+      hash: () => 'x',
+      calibrationMode: 'single',
+    });
 
     expect(report.calibrated.auroc).toBeGreaterThan(0.35);
     expect(report.calibrated.auroc).toBeLessThan(0.65);
     expect(inSample.metrics.inSampleAuroc).toBeGreaterThan(report.calibrated.auroc + 0.1);
   });
 
-  it('derives the score and tiers from the calibrated ECE with SPEC\'s thresholds', () => {
+  it("derives the score and tiers from the calibrated ECE with SPEC's thresholds", () => {
     const table = sample({ rowCount: 400, seed: 5 });
 
     const report = crossValidate(table, { resamples: 50 });
     const ece = report.calibrated.ece;
-    const byHand = [['annotate', 0.1], ['warn', 0.07], ['suggest_reschedule', 0.05], ['require_confirmation', 0.03]]
-      .filter(([, maxEce]) => ece <= (maxEce as number)).map(([tier]) => tier);
+    const byHand = [
+      ['annotate', 0.1],
+      ['warn', 0.07],
+      ['suggest_reschedule', 0.05],
+      ['require_confirmation', 0.03],
+    ]
+      .filter(([, maxEce]) => ece <= (maxEce as number))
+      .map(([tier]) => tier);
 
     expect(report.qualifiedTiers).toEqual(byHand);
     expect(report.calibrationScore).toBeCloseTo(Math.min(1, Math.max(0, 1 - 5 * ece)), 9);
@@ -135,10 +179,19 @@ describe('crossValidate', () => {
     const table = sample({ rowCount: 200, seed: 7 });
     const calls: [number, number][] = [];
 
-    const watched = crossValidate(table, { resamples: 50, folds: 4, onFold: (completed, total) => calls.push([completed, total]) });
+    const watched = crossValidate(table, {
+      resamples: 50,
+      folds: 4,
+      onFold: (completed, total) => calls.push([completed, total]),
+    });
     const unwatched = crossValidate(table, { resamples: 50, folds: 4 });
 
-    expect(calls).toEqual([[1, 4], [2, 4], [3, 4], [4, 4]]);
+    expect(calls).toEqual([
+      [1, 4],
+      [2, 4],
+      [3, 4],
+      [4, 4],
+    ]);
     expect(watched).toEqual(unwatched);
   });
 

@@ -35,7 +35,7 @@ export { DEFAULT_FOLDS, DEFAULT_SEED } from './protocol-defaults.ts';
 
 /** How ECE bins were cut, stated in every report (ties matter on small samples). */
 export const BINNING_NOTE =
-  'ECE over equal-mass bins (rows sorted by probability, cut by rank); a tied group cut by a bin edge is split by count, each part carrying the group\'s positive rate';
+  "ECE over equal-mass bins (rows sorted by probability, cut by rank); a tied group cut by a bin edge is split by count, each part carrying the group's positive rate";
 
 export interface EvaluationOptions {
   /** Outer folds, ≥ 2. Default {@link DEFAULT_FOLDS}. */
@@ -213,7 +213,11 @@ function emptyScored(rowCount: number, withWaits: boolean): Scored {
   };
 }
 
-function waitIntervalReport(scored: Scored, waitsSeconds: Float64Array | null, nominalCoverage: number): WaitIntervalReport | null {
+function waitIntervalReport(
+  scored: Scored,
+  waitsSeconds: Float64Array | null,
+  nominalCoverage: number,
+): WaitIntervalReport | null {
   const { lowerSeconds, upperSeconds } = scored;
   if (waitsSeconds === null || lowerSeconds === null || upperSeconds === null || waitsSeconds.length === 0) return null;
   const count = waitsSeconds.length;
@@ -232,7 +236,11 @@ function waitIntervalReport(scored: Scored, waitsSeconds: Float64Array | null, n
   return { nominalCoverage, coverage: covered / count, medianWidthSeconds, count };
 }
 
-function summarise(scored: Scored, labels: Uint8Array, resolved: ResolvedOptions): Pick<CrossValidationReport, 'calibrated' | 'raw' | 'calibrationScore' | 'qualifiedTiers'> {
+function summarise(
+  scored: Scored,
+  labels: Uint8Array,
+  resolved: ResolvedOptions,
+): Pick<CrossValidationReport, 'calibrated' | 'raw' | 'calibrationScore' | 'qualifiedTiers'> {
   const calibrated = evaluateProbabilities(scored.probabilities, labels, {
     random: seededRandom(resolved.seed),
     resamples: resolved.resamples,
@@ -303,18 +311,33 @@ function sameNames(left: readonly string[], right: readonly string[]): boolean {
  *
  * @throws InvalidInputError when a table has no labels or the feature lists differ.
  */
-export function evaluateTransfer(trainTable: FeatureTable, testTable: FeatureTable, options: EvaluationOptions = {}): TransferReport {
+export function evaluateTransfer(
+  trainTable: FeatureTable,
+  testTable: FeatureTable,
+  options: EvaluationOptions = {},
+): TransferReport {
   const resolved = resolveOptions(options);
-  if (!sameNames(trainTable.numericFeatures, testTable.numericFeatures) || !sameNames(trainTable.categoricalFeatures, testTable.categoricalFeatures)) {
-    const describe = (table: FeatureTable): string => [...table.numericFeatures, ...table.categoricalFeatures].join(',');
-    throw new InvalidInputError(`feature sets differ: ${trainTable.source} has ${describe(trainTable)}; ${testTable.source} has ${describe(testTable)}`);
+  if (
+    !sameNames(trainTable.numericFeatures, testTable.numericFeatures) ||
+    !sameNames(trainTable.categoricalFeatures, testTable.categoricalFeatures)
+  ) {
+    const describe = (table: FeatureTable): string =>
+      [...table.numericFeatures, ...table.categoricalFeatures].join(',');
+    throw new InvalidInputError(
+      `feature sets differ: ${trainTable.source} has ${describe(trainTable)}; ${testTable.source} has ${describe(testTable)}`,
+    );
   }
   const testLabels = requireLabels(testTable);
   const home = crossValidate(trainTable, options);
   const bundle = trainFor(trainTable, resolved, seededRandom(resolved.seed));
   const rowCount = testLabels.length;
   const scored = emptyScored(rowCount, bundle.waitModel !== null);
-  scoreInto(bundle, testTable, Int32Array.from({ length: rowCount }, (_, row) => row), scored);
+  scoreInto(
+    bundle,
+    testTable,
+    Int32Array.from({ length: rowCount }, (_, row) => row),
+    scored,
+  );
   const summary = summarise(scored, testLabels, resolved);
   return {
     kind: 'transfer',

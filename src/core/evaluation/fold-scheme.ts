@@ -23,8 +23,16 @@ export const DEFAULT_FOLD_SCHEME: FoldScheme = FoldScheme.sklearn;
  *
  * @returns `k` ascending arrays of test rows. @throws as the chosen assigner.
  */
-export function assignOuterFolds(labels: ArrayLike<number>, k: number, scheme: FoldScheme, seed: number, random: Random): Int32Array[] {
-  return scheme === FoldScheme.sklearn ? sklearnStratifiedFolds(labels, k, { shuffleSeed: seed }) : stratifiedFolds(labels, k, random);
+export function assignOuterFolds(
+  labels: ArrayLike<number>,
+  k: number,
+  scheme: FoldScheme,
+  seed: number,
+  random: Random,
+): Int32Array[] {
+  return scheme === FoldScheme.sklearn
+    ? sklearnStratifiedFolds(labels, k, { shuffleSeed: seed })
+    : stratifiedFolds(labels, k, random);
 }
 
 /**
@@ -33,6 +41,13 @@ export function assignOuterFolds(labels: ArrayLike<number>, k: number, scheme: F
  *
  * @returns `k` ascending arrays of held-out rows. @throws as the chosen assigner.
  */
-export function assignInnerFolds(labels: ArrayLike<number>, k: number, scheme: FoldScheme, random: Random): Int32Array[] {
-  return scheme === FoldScheme.sklearn ? sklearnStratifiedFolds(labels, k, { shuffleSeed: null }) : stratifiedFolds(labels, k, random);
+export function assignInnerFolds(
+  labels: ArrayLike<number>,
+  k: number,
+  scheme: FoldScheme,
+  random: Random,
+): Int32Array[] {
+  return scheme === FoldScheme.sklearn
+    ? sklearnStratifiedFolds(labels, k, { shuffleSeed: null })
+    : stratifiedFolds(labels, k, random);
 }

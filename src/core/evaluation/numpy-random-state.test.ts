@@ -77,17 +77,24 @@ describe('numpyRandomState', () => {
 
   it('shuffle is a permutation and interval stays in range (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: NUMPY_MAX_SEED }), fc.array(fc.integer(), { maxLength: 60 }), fc.integer({ min: 0, max: NUMPY_MAX_SEED }), (seed, values, bound) => {
-        const copy = values.slice();
-        const random = numpyRandomState(seed);
+      fc.property(
+        fc.integer({ min: 0, max: NUMPY_MAX_SEED }),
+        fc.array(fc.integer(), { maxLength: 60 }),
+        fc.integer({ min: 0, max: NUMPY_MAX_SEED }),
+        (seed, values, bound) => {
+          const copy = values.slice();
+          const random = numpyRandomState(seed);
 
-        random.shuffle(copy);
-        const drawn = random.interval(bound);
+          random.shuffle(copy);
+          const drawn = random.interval(bound);
 
-        expect(copy.slice().sort((left, right) => left - right)).toEqual(values.slice().sort((left, right) => left - right));
-        expect(drawn).toBeGreaterThanOrEqual(0);
-        expect(drawn).toBeLessThanOrEqual(bound);
-      }),
+          expect(copy.slice().sort((left, right) => left - right)).toEqual(
+            values.slice().sort((left, right) => left - right),
+          );
+          expect(drawn).toBeGreaterThanOrEqual(0);
+          expect(drawn).toBeLessThanOrEqual(bound);
+        },
+      ),
     );
   });
 

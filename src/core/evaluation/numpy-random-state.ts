@@ -51,7 +51,8 @@ export function numpyRandomState(seed: number): NumpyRandomState {
 
   const regenerate = (): void => {
     for (let position = 0; position < STATE_WORDS; position += 1) {
-      const mixed = ((key[position] as number) & UPPER_MASK) | ((key[(position + 1) % STATE_WORDS] as number) & LOWER_MASK);
+      const mixed =
+        ((key[position] as number) & UPPER_MASK) | ((key[(position + 1) % STATE_WORDS] as number) & LOWER_MASK);
       const twisted = (mixed >>> 1) ^ ((mixed & 1) === 0 ? 0 : MATRIX_A);
       key[position] = ((key[(position + MIDDLE_WORD) % STATE_WORDS] as number) ^ twisted) >>> 0;
     }

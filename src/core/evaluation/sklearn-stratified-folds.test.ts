@@ -14,7 +14,10 @@ function digits(folds: Int32Array): string {
 /** Labels with at least `k` rows of each class, for properties. */
 const labelled = fc
   .tuple(fc.integer({ min: 2, max: 8 }), fc.array(fc.constantFrom(0, 1), { minLength: 2, maxLength: 120 }))
-  .filter(([k, labels]) => labels.filter((label) => label === 1).length >= k && labels.filter((label) => label === 0).length >= k);
+  .filter(
+    ([k, labels]) =>
+      labels.filter((label) => label === 1).length >= k && labels.filter((label) => label === 0).length >= k,
+  );
 const seedOrNone = fc.option(fc.integer({ min: 0, max: 0xffffffff }), { nil: null });
 
 describe('sklearnTestFolds', () => {
@@ -32,9 +35,21 @@ describe('sklearnTestFolds', () => {
 
   it.each([
     // sklearn 1.2.1: ''.join(map(str, StratifiedKFold(k, shuffle=seed is not None, random_state=seed)._make_test_folds(None, numpy.array([int(i*7 % 10 < 3) for i in range(200)]))))
-    [5, 42, '01402434003001024422201432132244433244012230424031104020023231401233121412424111211401133323004323012331412404444004220043031434442023340030123021341132320011324320311432120413103202131410312044313210'],
-    [5, null, '00000000000000000000000000000000000000001111111111111111111111111111111111111111222222222222222222222222222222222222222233333333333333333333333333333333333333334444444444444444444444444444444444444444'],
-    [10, 2024, '72176386472529206424036285122471229027729152937859353282155977187137159133764645817473085880438340180923695918801358518972645066521826079569439146563883450468499670711600544068603063044909045739311297'],
+    [
+      5,
+      42,
+      '01402434003001024422201432132244433244012230424031104020023231401233121412424111211401133323004323012331412404444004220043031434442023340030123021341132320011324320311432120413103202131410312044313210',
+    ],
+    [
+      5,
+      null,
+      '00000000000000000000000000000000000000001111111111111111111111111111111111111111222222222222222222222222222222222222222233333333333333333333333333333333333333334444444444444444444444444444444444444444',
+    ],
+    [
+      10,
+      2024,
+      '72176386472529206424036285122471229027729152937859353282155977187137159133764645817473085880438340180923695918801358518972645066521826079569439146563883450468499670711600544068603063044909045739311297',
+    ],
   ])('reproduces scikit-learn on 200 rows, k = %i, seed %s', (k, seed, expected) => {
     const folds = sklearnTestFolds(LONG, k, { shuffleSeed: seed });
 
@@ -50,11 +65,20 @@ describe('sklearnTestFolds', () => {
         const first = labels[0] as number;
         const sortedCodes = labels.map((label) => (label === first ? 0 : 1)).sort((left, right) => left - right);
         const expected = [new Array<number>(k).fill(0), new Array<number>(k).fill(0)];
-        sortedCodes.forEach((code, position) => { const counts = expected[code] as number[]; counts[position % k] = (counts[position % k] as number) + 1; });
+        sortedCodes.forEach((code, position) => {
+          const counts = expected[code] as number[];
+          counts[position % k] = (counts[position % k] as number) + 1;
+        });
         const actual = [new Array<number>(k).fill(0), new Array<number>(k).fill(0)];
-        folds.forEach((fold, row) => { const counts = actual[labels[row] === first ? 0 : 1] as number[]; counts[fold] = (counts[fold] as number) + 1; });
+        folds.forEach((fold, row) => {
+          const counts = actual[labels[row] === first ? 0 : 1] as number[];
+          counts[fold] = (counts[fold] as number) + 1;
+        });
         expect(actual).toEqual(expected);
-        const totals = Array.from({ length: k }, (_, fold) => (actual[0]?.[fold] as number) + (actual[1]?.[fold] as number));
+        const totals = Array.from(
+          { length: k },
+          (_, fold) => (actual[0]?.[fold] as number) + (actual[1]?.[fold] as number),
+        );
         expect(Math.max(...totals) - Math.min(...totals)).toBeLessThanOrEqual(1);
       }),
     );
@@ -90,16 +114,22 @@ describe('sklearnTestFolds', () => {
     expect(() => sklearnTestFolds(SHORT, 1, { shuffleSeed: 0 })).toThrow(InvalidInputError);
     expect(() => sklearnTestFolds(SHORT, 2.5, { shuffleSeed: 0 })).toThrow(InvalidInputError);
     expect(() => sklearnTestFolds([0, 1, 2, 0, 1], 2, { shuffleSeed: 0 })).toThrow('label 2 must be 0 or 1, got 2');
-    expect(() => sklearnTestFolds([0, 0, 0, 1, 1], 3, { shuffleSeed: null })).toThrow(new InsufficientDataError('3-fold stratification needs ≥ 3 rows of each class; class 1 has 2'));
+    expect(() => sklearnTestFolds([0, 0, 0, 1, 1], 3, { shuffleSeed: null })).toThrow(
+      new InsufficientDataError('3-fold stratification needs ≥ 3 rows of each class; class 1 has 2'),
+    );
     expect(() => sklearnTestFolds([1, 1, 1], 2, { shuffleSeed: null })).toThrow('class 0 has 0');
     expect(() => sklearnTestFolds(SHORT, 3, { shuffleSeed: -1 })).toThrow(InvalidInputError);
   });
 });
 
 describe('sklearnStratifiedFolds', () => {
-  it('lists each fold\'s test rows ascending, as StratifiedKFold.split yields them', () => {
+  it("lists each fold's test rows ascending, as StratifiedKFold.split yields them", () => {
     // [t.tolist() for _, t in StratifiedKFold(3, shuffle=True, random_state=42).split(numpy.zeros(15), SHORT)]
-    const expected = [[1, 3, 5, 6, 8], [2, 4, 11, 12, 13], [0, 7, 9, 10, 14]];
+    const expected = [
+      [1, 3, 5, 6, 8],
+      [2, 4, 11, 12, 13],
+      [0, 7, 9, 10, 14],
+    ];
 
     const folds = sklearnStratifiedFolds(SHORT, 3, { shuffleSeed: 42 });
 

@@ -31,7 +31,11 @@ export interface SklearnStratifiedFoldsOptions {
  * @throws InvalidInputError when `k` is not an integer ≥ 2, a label is not 0/1 or the seed is out of numpy's range.
  * @throws InsufficientDataError when a class has fewer than `k` rows (including a missing class).
  */
-export function sklearnTestFolds(labels: ArrayLike<number>, k: number, options: SklearnStratifiedFoldsOptions): Int32Array {
+export function sklearnTestFolds(
+  labels: ArrayLike<number>,
+  k: number,
+  options: SklearnStratifiedFoldsOptions,
+): Int32Array {
   if (!Number.isInteger(k) || k < 2) throw new InvalidInputError(`folds = ${k} is not an integer ≥ 2`);
   const random = options.shuffleSeed === null ? null : numpyRandomState(options.shuffleSeed);
   const rowCount = labels.length;
@@ -51,7 +55,10 @@ export function sklearnTestFolds(labels: ArrayLike<number>, k: number, options: 
   }
   for (const label of [0, 1]) {
     const count = classRows[codeOfLabel[label] as number]?.length ?? 0;
-    if (count < k) throw new InsufficientDataError(`${k}-fold stratification needs ≥ ${k} rows of each class; class ${label} has ${count}`);
+    if (count < k)
+      throw new InsufficientDataError(
+        `${k}-fold stratification needs ≥ ${k} rows of each class; class ${label} has ${count}`,
+      );
   }
 
   const testFolds = new Int32Array(rowCount);
@@ -70,7 +77,9 @@ export function sklearnTestFolds(labels: ArrayLike<number>, k: number, options: 
       filled += members;
     }
     random?.shuffle(foldsForClass);
-    rows.forEach((row, position) => { testFolds[row] = foldsForClass[position] as number; });
+    rows.forEach((row, position) => {
+      testFolds[row] = foldsForClass[position] as number;
+    });
     start += count;
   }
   return testFolds;
@@ -83,7 +92,11 @@ export function sklearnTestFolds(labels: ArrayLike<number>, k: number, options: 
  * @returns `k` arrays of test-row indexes, each ascending; together a partition of the rows.
  * @throws as {@link sklearnTestFolds}.
  */
-export function sklearnStratifiedFolds(labels: ArrayLike<number>, k: number, options: SklearnStratifiedFoldsOptions): Int32Array[] {
+export function sklearnStratifiedFolds(
+  labels: ArrayLike<number>,
+  k: number,
+  options: SklearnStratifiedFoldsOptions,
+): Int32Array[] {
   const testFolds = sklearnTestFolds(labels, k, options);
   const sizes = new Int32Array(k);
   for (const fold of testFolds) sizes[fold] = (sizes[fold] as number) + 1;

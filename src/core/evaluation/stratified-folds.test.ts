@@ -7,30 +7,39 @@ import { complementRows, stratifiedFolds } from './stratified-folds.ts';
 const labelsArbitrary = fc
   .tuple(fc.integer({ min: 5, max: 60 }), fc.integer({ min: 5, max: 60 }), fc.integer())
   .chain(([negatives, positives, seed]) =>
-    fc.shuffledSubarray([...Array<number>(negatives).fill(0), ...Array<number>(positives).fill(1)], { minLength: negatives + positives })
-      .map((labels) => ({ labels, seed })));
+    fc
+      .shuffledSubarray([...Array<number>(negatives).fill(0), ...Array<number>(positives).fill(1)], {
+        minLength: negatives + positives,
+      })
+      .map((labels) => ({ labels, seed })),
+  );
 
 describe('stratifiedFolds', () => {
   it('partitions the rows: every row is in exactly one fold, each fold sorted', () => {
-    fc.assert(fc.property(labelsArbitrary, fc.integer({ min: 2, max: 5 }), ({ labels, seed }, k) => {
-      const folds = stratifiedFolds(labels, k, seededRandom(seed));
+    fc.assert(
+      fc.property(labelsArbitrary, fc.integer({ min: 2, max: 5 }), ({ labels, seed }, k) => {
+        const folds = stratifiedFolds(labels, k, seededRandom(seed));
 
-      const all = folds.flatMap((fold) => Array.from(fold)).sort((left, right) => left - right);
-      expect(folds).toHaveLength(k);
-      expect(all).toEqual(labels.map((_, row) => row));
-      for (const fold of folds) expect(Array.from(fold)).toEqual(Array.from(fold).sort((left, right) => left - right));
-    }));
+        const all = folds.flatMap((fold) => Array.from(fold)).sort((left, right) => left - right);
+        expect(folds).toHaveLength(k);
+        expect(all).toEqual(labels.map((_, row) => row));
+        for (const fold of folds)
+          expect(Array.from(fold)).toEqual(Array.from(fold).sort((left, right) => left - right));
+      }),
+    );
   });
 
   it('gives every fold the same share of each class and of rows, within one', () => {
-    fc.assert(fc.property(labelsArbitrary, fc.integer({ min: 2, max: 5 }), ({ labels, seed }, k) => {
-      const folds = stratifiedFolds(labels, k, seededRandom(seed));
+    fc.assert(
+      fc.property(labelsArbitrary, fc.integer({ min: 2, max: 5 }), ({ labels, seed }, k) => {
+        const folds = stratifiedFolds(labels, k, seededRandom(seed));
 
-      const positives = folds.map((fold) => Array.from(fold).filter((row) => labels[row] === 1).length);
-      const sizes = folds.map((fold) => fold.length);
-      expect(Math.max(...positives) - Math.min(...positives)).toBeLessThanOrEqual(1);
-      expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
-    }));
+        const positives = folds.map((fold) => Array.from(fold).filter((row) => labels[row] === 1).length);
+        const sizes = folds.map((fold) => fold.length);
+        expect(Math.max(...positives) - Math.min(...positives)).toBeLessThanOrEqual(1);
+        expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+      }),
+    );
   });
 
   it('is reproducible from the seed and changes with it', () => {
@@ -48,7 +57,9 @@ describe('stratifiedFolds', () => {
     const labels = [1, 1, 1, 0, 0, 0, 0, 0, 0, 0];
 
     expect(() => stratifiedFolds(labels, 5, seededRandom(1))).toThrow(InsufficientDataError);
-    expect(() => stratifiedFolds(labels, 5, seededRandom(1))).toThrow('5-fold stratification needs ≥ 5 rows of each class; class 1 has 3');
+    expect(() => stratifiedFolds(labels, 5, seededRandom(1))).toThrow(
+      '5-fold stratification needs ≥ 5 rows of each class; class 1 has 3',
+    );
     expect(() => stratifiedFolds(labels, 1, seededRandom(1))).toThrow(InvalidInputError);
     expect(() => stratifiedFolds([0, 2], 2, seededRandom(1))).toThrow('label 1 must be 0 or 1, got 2');
   });

@@ -27,7 +27,9 @@ export function stratifiedFolds(labels: ArrayLike<number>, k: number, random: Ra
   }
   byClass.forEach((rows, label) => {
     if (rows.length < k) {
-      throw new InsufficientDataError(`${k}-fold stratification needs ≥ ${k} rows of each class; class ${label} has ${rows.length}`);
+      throw new InsufficientDataError(
+        `${k}-fold stratification needs ≥ ${k} rows of each class; class ${label} has ${rows.length}`,
+      );
     }
   });
   const members: number[][] = Array.from({ length: k }, () => []);

@@ -6,7 +6,12 @@ const TABLE: FeatureTable = {
   source: 'test.csv',
   numericFeatures: ['pending_ratio', 'total_pending'],
   categoricalFeatures: ['job_type'],
-  rows: [[0.5, 3], [0.25, 1], [1, 0], [0, 2]],
+  rows: [
+    [0.5, 3],
+    [0.25, 1],
+    [1, 0],
+    [0, 2],
+  ],
   categorical: [['short'], ['burst'], [''], ['short']],
   labels: Uint8Array.from([0, 1, 0, 1]),
   waitsSeconds: null,

@@ -23,7 +23,10 @@ export function fitCategoricalEncodings(table: FeatureTable): CategoricalEncodin
 }
 
 /** Names of the encoded design columns: numeric names, then `column=value` per category. */
-export function encodedFeatureNames(numericFeatures: readonly string[], encodings: readonly CategoricalEncoding[]): string[] {
+export function encodedFeatureNames(
+  numericFeatures: readonly string[],
+  encodings: readonly CategoricalEncoding[],
+): string[] {
   const names = [...numericFeatures];
   for (const encoding of encodings) {
     for (const category of encoding.categories) names.push(`${encoding.column}=${category}`);

@@ -10,11 +10,30 @@ import {
 } from './feature-schema.ts';
 
 // Headers copied from the first line of each file in /work/shared/data.
-const EKS_HEADER = 'pending_ratio,queue_depth_norm,fragmentation_score,congestion_score,pending_gpus,total_pending,running_gpus,gpu_nodes_alloc,gpu_nodes_total,label_long_wait,raw_score'.split(',');
-const SLURM_SAMPLE_HEADER = 'pending_ratio,queue_depth_norm,fragmentation_score,congestion_score,pending_gpus,total_pending,running_gpus,gpu_nodes_alloc,gpu_nodes_total,util_gpu_mean,util_gpu_std,util_mem_mean,temp_c_max,power_w_mean,label_long_wait,raw_score'.split(',');
-const SLURM_TRAINING_HEADER = 'job_id,submit_epoch_ms,total_pending_x,pending_gpus_x,job_type,start_epoch_ms,total_running,running_gpus_x,wait_ms,wait_seconds,wait_minutes,label_long_wait,wait_threshold_p90,pending_ratio,queue_depth_norm,fragmentation_score,congestion_score,total_pending_y,pending_gpus_y,running_gpus_y,gpu_nodes_alloc,gpu_nodes_total,util_gpu_mean,util_gpu_std,util_gpu_max,util_mem_mean,util_mem_std,util_mem_max,temp_c_mean,temp_c_max,power_w_mean,power_w_max,mem_used_mb_mean,mem_used_mb_max,mem_total_mb_first,power_efficiency,mem_pressure,job_type_encoded'.split(',');
+const EKS_HEADER =
+  'pending_ratio,queue_depth_norm,fragmentation_score,congestion_score,pending_gpus,total_pending,running_gpus,gpu_nodes_alloc,gpu_nodes_total,label_long_wait,raw_score'.split(
+    ',',
+  );
+const SLURM_SAMPLE_HEADER =
+  'pending_ratio,queue_depth_norm,fragmentation_score,congestion_score,pending_gpus,total_pending,running_gpus,gpu_nodes_alloc,gpu_nodes_total,util_gpu_mean,util_gpu_std,util_mem_mean,temp_c_max,power_w_mean,label_long_wait,raw_score'.split(
+    ',',
+  );
+const SLURM_TRAINING_HEADER =
+  'job_id,submit_epoch_ms,total_pending_x,pending_gpus_x,job_type,start_epoch_ms,total_running,running_gpus_x,wait_ms,wait_seconds,wait_minutes,label_long_wait,wait_threshold_p90,pending_ratio,queue_depth_norm,fragmentation_score,congestion_score,total_pending_y,pending_gpus_y,running_gpus_y,gpu_nodes_alloc,gpu_nodes_total,util_gpu_mean,util_gpu_std,util_gpu_max,util_mem_mean,util_mem_std,util_mem_max,temp_c_mean,temp_c_max,power_w_mean,power_w_max,mem_used_mb_mean,mem_used_mb_max,mem_total_mb_first,power_efficiency,mem_pressure,job_type_encoded'.split(
+    ',',
+  );
 
-const QUEUE_STATE = ['pending_ratio', 'queue_depth_norm', 'fragmentation_score', 'congestion_score', 'pending_gpus', 'total_pending', 'running_gpus', 'gpu_nodes_alloc', 'gpu_nodes_total'];
+const QUEUE_STATE = [
+  'pending_ratio',
+  'queue_depth_norm',
+  'fragmentation_score',
+  'congestion_score',
+  'pending_gpus',
+  'total_pending',
+  'running_gpus',
+  'gpu_nodes_alloc',
+  'gpu_nodes_total',
+];
 
 function messageOf(action: () => unknown): string {
   try {
@@ -28,7 +47,9 @@ function messageOf(action: () => unknown): string {
 
 describe('detectDatasetKind', () => {
   it('recognises each reference file by its header', () => {
-    const kinds = [EKS_HEADER, SLURM_SAMPLE_HEADER, SLURM_TRAINING_HEADER, ['a', 'b']].map((header) => detectDatasetKind(header));
+    const kinds = [EKS_HEADER, SLURM_SAMPLE_HEADER, SLURM_TRAINING_HEADER, ['a', 'b']].map((header) =>
+      detectDatasetKind(header),
+    );
 
     expect(kinds).toEqual(['eks', 'slurm-sample', 'slurm-training', 'generic']);
   });
@@ -52,13 +73,22 @@ describe('resolveFeatures', () => {
   it('accepts the DCGM set where the DCGM columns are submit-time', () => {
     const selection = resolveFeatures('queue-state+dcgm', SLURM_SAMPLE_HEADER);
 
-    expect(selection.numericFeatures).toEqual([...QUEUE_STATE, 'util_gpu_mean', 'util_gpu_std', 'util_mem_mean', 'temp_c_max', 'power_w_mean']);
+    expect(selection.numericFeatures).toEqual([
+      ...QUEUE_STATE,
+      'util_gpu_mean',
+      'util_gpu_std',
+      'util_mem_mean',
+      'temp_c_max',
+      'power_w_mean',
+    ]);
   });
 
   it('refuses the DCGM columns of the full Slurm dataset as post-submit', () => {
     const message = messageOf(() => resolveFeatures('queue-state+dcgm', SLURM_TRAINING_HEADER));
 
-    expect(message).toBe("feature 'util_gpu_mean' is not allowed here: this file's DCGM columns cover the whole run (post-submit)");
+    expect(message).toBe(
+      "feature 'util_gpu_mean' is not allowed here: this file's DCGM columns cover the whole run (post-submit)",
+    );
   });
 
   it('refuses every forbidden column by name, whatever else is asked for', () => {
@@ -72,7 +102,9 @@ describe('resolveFeatures', () => {
   it('names the leakage when raw_score is asked for', () => {
     const message = messageOf(() => resolveFeatures(['raw_score']));
 
-    expect(message).toBe("feature 'raw_score' is not allowed: another model's output that reproduces the label (leakage)");
+    expect(message).toBe(
+      "feature 'raw_score' is not allowed: another model's output that reproduces the label (leakage)",
+    );
   });
 
   it('points a join duplicate to its canonical name', () => {
@@ -91,7 +123,9 @@ describe('resolveFeatures', () => {
   it('names an unknown set', () => {
     const message = messageOf(() => resolveFeatures('queue-stat' as 'queue-state'));
 
-    expect(message).toBe("unknown feature set 'queue-stat'; expected one of queue-state, queue-state+dcgm, queue-state+job-type");
+    expect(message).toBe(
+      "unknown feature set 'queue-stat'; expected one of queue-state, queue-state+dcgm, queue-state+job-type",
+    );
   });
 
   it('refuses an empty or repeated list', () => {
@@ -104,13 +138,18 @@ describe('resolveFeatures', () => {
   it('splits an explicit list into numeric and categorical features, keeping the order given', () => {
     const selection = resolveFeatures(['job_type', 'running_gpus', 'pending_ratio']);
 
-    expect(selection).toEqual({ numericFeatures: ['running_gpus', 'pending_ratio'], categoricalFeatures: ['job_type'] });
+    expect(selection).toEqual({
+      numericFeatures: ['running_gpus', 'pending_ratio'],
+      categoricalFeatures: ['job_type'],
+    });
   });
 });
 
 describe('featureColumn', () => {
   it('reads the snapshot (_y) column when the canonical one is absent, and nothing when neither exists', () => {
-    const columns = ['total_pending', 'running_gpus', 'pending_ratio'].map((name) => featureColumn(name, SLURM_TRAINING_HEADER));
+    const columns = ['total_pending', 'running_gpus', 'pending_ratio'].map((name) =>
+      featureColumn(name, SLURM_TRAINING_HEADER),
+    );
     const missing = featureColumn('pending_ratio', ['a']);
 
     expect(columns).toEqual(['total_pending_y', 'running_gpus_y', 'pending_ratio']);

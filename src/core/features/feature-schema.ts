@@ -51,7 +51,7 @@ export const LABEL_THRESHOLD_COLUMN = 'wait_threshold_p90';
 
 /** Columns that are never features, with the reason given to whoever asks for one. */
 export const FORBIDDEN_FEATURES: Readonly<Record<string, string>> = Object.freeze({
-  raw_score: 'another model\'s output that reproduces the label (leakage)',
+  raw_score: "another model's output that reproduces the label (leakage)",
   start_epoch_ms: 'an outcome',
   wait_ms: 'an outcome',
   wait_seconds: 'an outcome',
@@ -60,7 +60,7 @@ export const FORBIDDEN_FEATURES: Readonly<Record<string, string>> = Object.freez
   wait_threshold_p90: 'derived from outcomes',
   job_id: 'an identifier',
   submit_epoch_ms: 'an identifier',
-  job_type_encoded: 'a duplicate of job_type; request \'job_type\'',
+  job_type_encoded: "a duplicate of job_type; request 'job_type'",
 });
 
 export const FeatureSetName = {
@@ -129,12 +129,15 @@ export function detectDatasetKind(header: readonly string[]): DatasetKind {
  * set by the declared job class, and its DCGM columns are post-submit).
  */
 export function defaultFeatureSet(header: readonly string[]): FeatureSetName {
-  return detectDatasetKind(header) === DatasetKind.slurmTraining ? FeatureSetName.queueStateJobType : FeatureSetName.queueState;
+  return detectDatasetKind(header) === DatasetKind.slurmTraining
+    ? FeatureSetName.queueStateJobType
+    : FeatureSetName.queueState;
 }
 
 function refuseFeature(name: string, kind: DatasetKind): void {
   const forbiddenReason = FORBIDDEN_FEATURES[name];
-  if (forbiddenReason !== undefined) throw new InvalidInputError(`feature '${name}' is not allowed: ${forbiddenReason}`);
+  if (forbiddenReason !== undefined)
+    throw new InvalidInputError(`feature '${name}' is not allowed: ${forbiddenReason}`);
   for (const suffix of JOIN_SUFFIXES) {
     const base = name.slice(0, -suffix.length);
     if (name.endsWith(suffix) && QUEUE_STATE_SET.has(base)) {
@@ -142,10 +145,24 @@ function refuseFeature(name: string, kind: DatasetKind): void {
     }
   }
   if (DCGM_SET.has(name) && kind === DatasetKind.slurmTraining) {
-    throw new InvalidInputError(`feature '${name}' is not allowed here: this file's DCGM columns cover the whole run (post-submit)`);
+    throw new InvalidInputError(
+      `feature '${name}' is not allowed here: this file's DCGM columns cover the whole run (post-submit)`,
+    );
   }
-  if (!QUEUE_STATE_SET.has(name) && !DCGM_SET.has(name) && !CATEGORICAL_SET.has(name) && !SNAPSHOT_SET.has(name) && !PLATFORM_SET.has(name)) {
-    const known = [...QUEUE_STATE_FEATURES, ...DCGM_FEATURES, ...CATEGORICAL_FEATURES, ...SNAPSHOT_FEATURES, ...PLATFORM_FEATURES].join(', ');
+  if (
+    !QUEUE_STATE_SET.has(name) &&
+    !DCGM_SET.has(name) &&
+    !CATEGORICAL_SET.has(name) &&
+    !SNAPSHOT_SET.has(name) &&
+    !PLATFORM_SET.has(name)
+  ) {
+    const known = [
+      ...QUEUE_STATE_FEATURES,
+      ...DCGM_FEATURES,
+      ...CATEGORICAL_FEATURES,
+      ...SNAPSHOT_FEATURES,
+      ...PLATFORM_FEATURES,
+    ].join(', ');
     throw new InvalidInputError(`unknown feature '${name}'; expected one of ${known}`);
   }
 }
@@ -157,7 +174,10 @@ function refuseFeature(name: string, kind: DatasetKind): void {
  * @throws InvalidInputError naming the first forbidden, duplicated, post-submit or unknown feature,
  *   or an empty list.
  */
-export function resolveFeatures(request: FeatureSetName | readonly string[], header: readonly string[] = []): FeatureSelection {
+export function resolveFeatures(
+  request: FeatureSetName | readonly string[],
+  header: readonly string[] = [],
+): FeatureSelection {
   const kind = detectDatasetKind(header);
   const names = typeof request === 'string' ? listFeatureSet(request) : request;
   if (names.length === 0) throw new InvalidInputError('no features requested');
@@ -175,7 +195,9 @@ export function resolveFeatures(request: FeatureSetName | readonly string[], hea
 
 function listFeatureSet(name: string): readonly string[] {
   if (!isFeatureSetName(name)) {
-    throw new InvalidInputError(`unknown feature set '${name}'; expected one of ${Object.values(FeatureSetName).join(', ')}`);
+    throw new InvalidInputError(
+      `unknown feature set '${name}'; expected one of ${Object.values(FeatureSetName).join(', ')}`,
+    );
   }
   const selection = FEATURE_SETS[name];
   return [...selection.numericFeatures, ...selection.categoricalFeatures];

@@ -57,7 +57,8 @@ function parseFiniteCell(cell: string, source: string, rowIndex: number, column:
   if (cell.trim() === '') throw new InvalidInputError(`${rowLabel(source, rowIndex, column)}: empty cell`);
   if (!DECIMAL_PATTERN.test(cell.trim())) {
     const lowered = cell.trim().toLowerCase().replace(/^[+-]/, '');
-    const reason = lowered === 'nan' || lowered === 'infinity' || lowered === 'inf' ? 'is not a finite number' : 'is not a number';
+    const reason =
+      lowered === 'nan' || lowered === 'infinity' || lowered === 'inf' ? 'is not a finite number' : 'is not a number';
     throw new InvalidInputError(`${rowLabel(source, rowIndex, column)}: '${showCell(cell)}' ${reason}`);
   }
   const value = Number(cell);
@@ -77,7 +78,12 @@ function columnIndexes(header: readonly string[], source: string): Map<string, n
   return indexes;
 }
 
-function requireColumn(indexes: ReadonlyMap<string, number>, header: readonly string[], feature: string, source: string): number {
+function requireColumn(
+  indexes: ReadonlyMap<string, number>,
+  header: readonly string[],
+  feature: string,
+  source: string,
+): number {
   const column = featureColumn(feature, header);
   const index = column === undefined ? undefined : indexes.get(column);
   if (index === undefined) throw new InvalidInputError(`${source}: missing column '${feature}'`);
@@ -111,7 +117,8 @@ export function buildFeatureTable(
   const numericIndexes = selection.numericFeatures.map((name) => requireColumn(indexes, header, name, source));
   const categoricalIndexes = selection.categoricalFeatures.map((name) => requireColumn(indexes, header, name, source));
   const labelIndex = indexes.get(LABEL_COLUMN);
-  if (options.requireLabel && labelIndex === undefined) throw new InvalidInputError(`${source}: missing column '${LABEL_COLUMN}'`);
+  if (options.requireLabel && labelIndex === undefined)
+    throw new InvalidInputError(`${source}: missing column '${LABEL_COLUMN}'`);
   const waitIndex = indexes.get(WAIT_SECONDS_COLUMN);
   const thresholdIndex = indexes.get(LABEL_THRESHOLD_COLUMN);
 
@@ -125,27 +132,34 @@ export function buildFeatureTable(
         `${source}: row ${rowIndex + 1} (file line ${rowIndex + 2}) has ${cells.length} cells; the header has ${header.length}`,
       );
     }
-    numericRows.push(numericIndexes.map((index, position) =>
-      parseFiniteCell(cells[index] as string, source, rowIndex, selection.numericFeatures[position] as string)));
+    numericRows.push(
+      numericIndexes.map((index, position) =>
+        parseFiniteCell(cells[index] as string, source, rowIndex, selection.numericFeatures[position] as string),
+      ),
+    );
     categoricalRows.push(categoricalIndexes.map((index) => (cells[index] as string).trim()));
     if (labels !== null) {
       const labelCell = cells[labelIndex as number] as string;
       const label = parseFiniteCell(labelCell, source, rowIndex, LABEL_COLUMN);
       if (label !== 0 && label !== 1) {
-        throw new InvalidInputError(`${rowLabel(source, rowIndex, LABEL_COLUMN)}: '${showCell(labelCell)}' is not a 0/1 label`);
+        throw new InvalidInputError(
+          `${rowLabel(source, rowIndex, LABEL_COLUMN)}: '${showCell(labelCell)}' is not a 0/1 label`,
+        );
       }
       labels[rowIndex] = label;
     }
     if (waitsSeconds !== null) {
       const waitSeconds = parseFiniteCell(cells[waitIndex as number] as string, source, rowIndex, WAIT_SECONDS_COLUMN);
-      if (waitSeconds < 0) throw new InvalidInputError(`${rowLabel(source, rowIndex, WAIT_SECONDS_COLUMN)}: ${waitSeconds} is negative`);
+      if (waitSeconds < 0)
+        throw new InvalidInputError(`${rowLabel(source, rowIndex, WAIT_SECONDS_COLUMN)}: ${waitSeconds} is negative`);
       waitsSeconds[rowIndex] = waitSeconds;
     }
   });
   if (options.requireLabel && labels !== null) requireBothClasses(labels, source);
-  const labelThresholdSeconds = thresholdIndex === undefined
-    ? null
-    : parseFiniteCell((rows[0] as readonly string[])[thresholdIndex] as string, source, 0, LABEL_THRESHOLD_COLUMN);
+  const labelThresholdSeconds =
+    thresholdIndex === undefined
+      ? null
+      : parseFiniteCell((rows[0] as readonly string[])[thresholdIndex] as string, source, 0, LABEL_THRESHOLD_COLUMN);
   return {
     source,
     numericFeatures: selection.numericFeatures,

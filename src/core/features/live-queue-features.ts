@@ -15,7 +15,12 @@
  * Pure: the instant and the jobs arrive as arguments.
  */
 import { quantileOfSorted } from '../metrics/quantile-of-sorted.ts';
-import { DEFAULT_RECENT_WAIT_WINDOW, RECENT_STARTS_SPAN_SECONDS, RECENT_WAIT_QUANTILES, type SnapshotFeature } from '../traces/queue-state.ts';
+import {
+  DEFAULT_RECENT_WAIT_WINDOW,
+  RECENT_STARTS_SPAN_SECONDS,
+  RECENT_WAIT_QUANTILES,
+  type SnapshotFeature,
+} from '../traces/queue-state.ts';
 
 /** Extra features beyond SNAPSHOT_FEATURES that a live collector can also report. */
 export const LIVE_EXTRA_FEATURES = ['totalGpus', 'gpuUtilisation'] as const;
@@ -106,8 +111,11 @@ export function liveQueueFeatures(request: LiveQueueFeatureRequest): LiveQueueFe
   const { jobs, atMs, totalGpus, subject } = request;
   const subjectJob = subject?.kind === 'queued' ? jobs.find((job) => job.jobId === subject.jobId) : undefined;
   const subjectUser = subject?.kind === 'queued' ? (subjectJob?.user ?? '') : (subject?.user ?? '');
-  const queuedBefore = (job: LiveJob): boolean => (subjectJob === undefined ? job.submitTimeMs <= atMs : submittedBefore(job, subjectJob));
-  const present = jobs.filter((job) => !(subject?.kind === 'queued' && job.jobId === subject.jobId) && queuedBefore(job));
+  const queuedBefore = (job: LiveJob): boolean =>
+    subjectJob === undefined ? job.submitTimeMs <= atMs : submittedBefore(job, subjectJob);
+  const present = jobs.filter(
+    (job) => !(subject?.kind === 'queued' && job.jobId === subject.jobId) && queuedBefore(job),
+  );
 
   let pendingJobsAhead = 0;
   let pendingProcessorsAhead = 0;
@@ -155,8 +163,10 @@ export function liveQueueFeatures(request: LiveQueueFeatureRequest): LiveQueueFe
     userPendingJobs,
     hourOfDay: date.getUTCHours(),
     dayOfWeek: date.getUTCDay(),
-    recentWaitMedianSeconds: startedWaitsSeconds.length === 0 ? 0 : quantileOfSorted(startedWaitsSeconds, RECENT_WAIT_QUANTILES.median),
-    recentWaitP90Seconds: startedWaitsSeconds.length === 0 ? 0 : quantileOfSorted(startedWaitsSeconds, RECENT_WAIT_QUANTILES.p90),
+    recentWaitMedianSeconds:
+      startedWaitsSeconds.length === 0 ? 0 : quantileOfSorted(startedWaitsSeconds, RECENT_WAIT_QUANTILES.median),
+    recentWaitP90Seconds:
+      startedWaitsSeconds.length === 0 ? 0 : quantileOfSorted(startedWaitsSeconds, RECENT_WAIT_QUANTILES.p90),
     jobsStartedLastHour,
     totalGpus,
     gpuUtilisation: totalGpus > 0 ? gpusInUse / totalGpus : 0,
@@ -165,8 +175,15 @@ export function liveQueueFeatures(request: LiveQueueFeatureRequest): LiveQueueFe
 
 const NOTHING_REQUESTED: RequestedResources = { processors: 0, gpus: 0, timeSeconds: 0 };
 
-function requestedResources(subject: LiveFeatureSubject | undefined, subjectJob: LiveJob | undefined): RequestedResources {
+function requestedResources(
+  subject: LiveFeatureSubject | undefined,
+  subjectJob: LiveJob | undefined,
+): RequestedResources {
   if (subject?.kind === 'request') return subject.request;
   if (subjectJob === undefined) return NOTHING_REQUESTED;
-  return { processors: subjectJob.requestedCpus, gpus: subjectJob.requestedGpus, timeSeconds: subjectJob.timeLimitSeconds ?? 0 };
+  return {
+    processors: subjectJob.requestedCpus,
+    gpus: subjectJob.requestedGpus,
+    timeSeconds: subjectJob.timeLimitSeconds ?? 0,
+  };
 }

@@ -97,7 +97,12 @@ describe('actionScope', () => {
   });
 
   it('actionScope is notify at exactly 0.85 and escalate at exactly 0.60', () => {
-    const atAutonomousBound = actionScope({ outcomeCount: enough, longWaitCount: 10, score: 0.85, driftStatus: 'none' });
+    const atAutonomousBound = actionScope({
+      outcomeCount: enough,
+      longWaitCount: 10,
+      score: 0.85,
+      driftStatus: 'none',
+    });
     const atNotifyBound = actionScope({ outcomeCount: enough, longWaitCount: 10, score: 0.6, driftStatus: 'none' });
 
     expect(atAutonomousBound).toBe('notify');
@@ -106,16 +111,36 @@ describe('actionScope', () => {
 
   it('actionScope turns ECE 0.03 into notify and ECE 0.08 into escalate through the score', () => {
     // 1 − 5·0.03 = 0.85 (not > 0.85); 1 − 5·0.08 = 0.60 (not > 0.60).
-    const fromEce003 = actionScope({ outcomeCount: enough, longWaitCount: 10, score: calibrationScore(0.03), driftStatus: 'none' });
-    const fromEce008 = actionScope({ outcomeCount: enough, longWaitCount: 10, score: calibrationScore(0.08), driftStatus: 'none' });
+    const fromEce003 = actionScope({
+      outcomeCount: enough,
+      longWaitCount: 10,
+      score: calibrationScore(0.03),
+      driftStatus: 'none',
+    });
+    const fromEce008 = actionScope({
+      outcomeCount: enough,
+      longWaitCount: 10,
+      score: calibrationScore(0.08),
+      driftStatus: 'none',
+    });
 
     expect(fromEce003).toBe('notify');
     expect(fromEce008).toBe('escalate');
   });
 
   it('actionScope applies the drift cap', () => {
-    const reduced = actionScope({ outcomeCount: enough, longWaitCount: 10, score: 0.95, driftStatus: 'reduce_autonomy' });
-    const recalibrate = actionScope({ outcomeCount: enough, longWaitCount: 10, score: 0.95, driftStatus: 'recalibrate' });
+    const reduced = actionScope({
+      outcomeCount: enough,
+      longWaitCount: 10,
+      score: 0.95,
+      driftStatus: 'reduce_autonomy',
+    });
+    const recalibrate = actionScope({
+      outcomeCount: enough,
+      longWaitCount: 10,
+      score: 0.95,
+      driftStatus: 'recalibrate',
+    });
     const monitored = actionScope({ outcomeCount: enough, longWaitCount: 10, score: 0.95, driftStatus: 'monitor' });
 
     expect([reduced, recalibrate, monitored]).toEqual(['notify', 'escalate', 'autonomous']);
@@ -162,7 +187,12 @@ describe('classShortfall', () => {
     const stricter = { ...DEFAULT_GATE_CONFIG, minOutcomesPerClass: 20 };
     const off = { ...DEFAULT_GATE_CONFIG, minOutcomesPerClass: 0 };
 
-    const shortfalls = [classShortfall(100, 19, stricter), classShortfall(100, 20, stricter), classShortfall(100, 0, off), classShortfall(100, 100, off)];
+    const shortfalls = [
+      classShortfall(100, 19, stricter),
+      classShortfall(100, 20, stricter),
+      classShortfall(100, 0, off),
+      classShortfall(100, 100, off),
+    ];
 
     expect(shortfalls).toEqual([{ longWaits: 19, shortWaits: 81, minPerClass: 20 }, null, null, null]);
   });
@@ -225,7 +255,9 @@ describe('actionScope per-class rule', () => {
         driftStatus: fc.constantFrom(...Object.values(DriftStatus)),
         minOutcomesPerClass: fc.integer({ min: 0, max: 60 }),
       })
-      .chain((base) => fc.integer({ min: 0, max: base.outcomeCount }).map((longWaitCount) => ({ ...base, longWaitCount })));
+      .chain((base) =>
+        fc.integer({ min: 0, max: base.outcomeCount }).map((longWaitCount) => ({ ...base, longWaitCount })),
+      );
     fc.assert(
       fc.property(inputs, ({ minOutcomesPerClass, ...input }) => {
         const config = { ...DEFAULT_GATE_CONFIG, minOutcomesPerClass };
@@ -235,7 +267,8 @@ describe('actionScope per-class rule', () => {
 
         expect(autonomyRank[withRule]).toBeLessThanOrEqual(autonomyRank[specAlone]);
         // The rule only ever turns a scope into learning; otherwise SPEC's answer stands.
-        const balanced = input.longWaitCount >= minOutcomesPerClass && input.outcomeCount - input.longWaitCount >= minOutcomesPerClass;
+        const balanced =
+          input.longWaitCount >= minOutcomesPerClass && input.outcomeCount - input.longWaitCount >= minOutcomesPerClass;
         expect(withRule).toBe(balanced || specAlone === 'escalate' ? specAlone : 'learning');
       }),
     );

@@ -60,7 +60,11 @@ export interface ClassShortfall {
  * @throws InvalidInputError when `outcomeCount` is not an integer ≥ 0 or `longWaitCount` is not an
  * integer in [0, outcomeCount].
  */
-export function classShortfall(outcomeCount: number, longWaitCount: number | null, config: GateConfig = DEFAULT_GATE_CONFIG): ClassShortfall | null {
+export function classShortfall(
+  outcomeCount: number,
+  longWaitCount: number | null,
+  config: GateConfig = DEFAULT_GATE_CONFIG,
+): ClassShortfall | null {
   requireCount('outcomeCount', outcomeCount);
   if (longWaitCount === null) return null;
   requireCount('longWaitCount', longWaitCount);

@@ -30,7 +30,7 @@ describe('calibrationEvidence', () => {
     expect(evidence.lower).toBe(0);
   });
 
-  it('calibrationEvidence claims miscalibration beyond noise only after subtracting the plug-in\'s own noise', () => {
+  it("calibrationEvidence claims miscalibration beyond noise only after subtracting the plug-in's own noise", () => {
     // Two bins of four: 0.1 ×4 with 3 long waits (ȳ 0.75), 0.9 ×4 with 1 (ȳ 0.25); gap 0.65 each, ECE 0.65.
     // v = max(0.1875, 0.09) = 0.1875 per bin; se² = 2·(½)²·0.1875/4 = 0.0234375, se = 0.1530931
     // noise = 2·½·√(2/π·0.1875/4) = 0.1727471; at level 0.90 (z = 1.2815516):
@@ -44,7 +44,7 @@ describe('calibrationEvidence', () => {
     expect(evidence.lower).toBeCloseTo(0.2810562118487559, BOUND_DIGITS);
   });
 
-  it('calibrationEvidence keeps a lucky window from looking precise: the forecasts\' claimed variance floors a bin\'s', () => {
+  it("calibrationEvidence keeps a lucky window from looking precise: the forecasts' claimed variance floors a bin's", () => {
     // One forecast 0.05 that was a long wait: observed variance 0, claimed 0.05·0.95 = 0.0475.
     // se = √0.0475 = 0.2179449; upper = min(1, 0.95 + 1.645·0.218) = 1 (clamped);
     // lower = 0.95 − 0.358486 − √(2/π·0.0475) = 0.95 − 0.358486 − 0.173895 = 0.4176176
@@ -56,7 +56,7 @@ describe('calibrationEvidence', () => {
     expect(evidence.lower).toBeCloseTo(0.417617554702558, BOUND_DIGITS);
   });
 
-  it('calibrationEvidence uses SPEC\'s 15 equal-mass bins by default', () => {
+  it("calibrationEvidence uses SPEC's 15 equal-mass bins by default", () => {
     const probabilities = Array.from({ length: 30 }, (_, index) => (index + 0.5) / 30);
     const labels = probabilities.map((_, index) => (index % 3 === 0 ? 1 : 0));
 
@@ -95,7 +95,12 @@ describe('calibrationEvidence', () => {
 });
 
 /** A window of `size` forecasts from `forecast` with outcomes drawn at `truth(p)`, from a fixed seed. */
-function simulatedWindow(seed: number, size: number, forecast: (random: () => number) => number, truth: (probability: number) => number): { probabilities: Float64Array; labels: Uint8Array } {
+function simulatedWindow(
+  seed: number,
+  size: number,
+  forecast: (random: () => number) => number,
+  truth: (probability: number) => number,
+): { probabilities: Float64Array; labels: Uint8Array } {
   const random = seededRandom(seed);
   const probabilities = new Float64Array(size);
   const labels = new Uint8Array(size);
@@ -114,7 +119,12 @@ describe('calibrationEvidence statistics over fixed seeds', () => {
     // it conservative).
     let zero = 0;
     for (let seed = 1; seed <= 1000; seed += 1) {
-      const { probabilities, labels } = simulatedWindow(seed, 1000, (random) => random(), (probability) => probability);
+      const { probabilities, labels } = simulatedWindow(
+        seed,
+        1000,
+        (random) => random(),
+        (probability) => probability,
+      );
       if (calibrationEvidence(probabilities, labels, 0.95).lower === 0) zero += 1;
     }
 
@@ -129,7 +139,12 @@ describe('calibrationEvidence statistics over fixed seeds', () => {
     let upperCovers = 0;
     let lowerCovers = 0;
     for (let seed = 1; seed <= 1000; seed += 1) {
-      const { probabilities, labels } = simulatedWindow(seed, 1000, () => 0.2, () => 0.3);
+      const { probabilities, labels } = simulatedWindow(
+        seed,
+        1000,
+        () => 0.2,
+        () => 0.3,
+      );
       const evidence = calibrationEvidence(probabilities, labels, 0.95);
       if (evidence.upper >= 0.1) upperCovers += 1;
       if (evidence.lower <= 0.1) lowerCovers += 1;
@@ -143,7 +158,12 @@ describe('calibrationEvidence statistics over fixed seeds', () => {
     let upperCovers = 0;
     let lowerCovers = 0;
     for (let seed = 1; seed <= 300; seed += 1) {
-      const { probabilities, labels } = simulatedWindow(10_000 + seed, 1000, (random) => 0.1 + 0.6 * random(), (probability) => probability + 0.1);
+      const { probabilities, labels } = simulatedWindow(
+        10_000 + seed,
+        1000,
+        (random) => 0.1 + 0.6 * random(),
+        (probability) => probability + 0.1,
+      );
       const evidence = calibrationEvidence(probabilities, labels, 0.95);
       if (evidence.upper >= 0.1) upperCovers += 1;
       if (evidence.lower <= 0.1) lowerCovers += 1;

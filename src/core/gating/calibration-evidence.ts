@@ -43,7 +43,12 @@ export interface CalibrationEvidence {
  * @param level one-sided confidence level of the bounds, in (0.5, 1), e.g. 0.95.
  * @throws InvalidInputError on an empty window, mismatched lengths, values out of range or a bad level.
  */
-export function calibrationEvidence(probabilities: ArrayLike<number>, labels: ArrayLike<number>, level: number, bins: number = ECE_BINS): CalibrationEvidence {
+export function calibrationEvidence(
+  probabilities: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  level: number,
+  bins: number = ECE_BINS,
+): CalibrationEvidence {
   if (!(level > 0.5 && level < 1)) throw new InvalidInputError(`level must be in (0.5, 1), got ${level}`);
   const { ece, bins: reliability } = calibrationError(probabilities, labels, { bins });
   const count = probabilities.length;

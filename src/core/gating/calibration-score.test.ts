@@ -43,11 +43,15 @@ describe('calibrationScore', () => {
 
   it('calibrationScore is non-increasing in ECE (property)', () => {
     fc.assert(
-      fc.property(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (first, second) => {
-        const [lower, higher] = first <= second ? [first, second] : [second, first];
+      fc.property(
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (first, second) => {
+          const [lower, higher] = first <= second ? [first, second] : [second, first];
 
-        expect(calibrationScore(lower)).toBeGreaterThanOrEqual(calibrationScore(higher));
-      }),
+          expect(calibrationScore(lower)).toBeGreaterThanOrEqual(calibrationScore(higher));
+        },
+      ),
     );
   });
 

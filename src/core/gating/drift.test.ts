@@ -73,7 +73,12 @@ describe('driftStatus', () => {
   });
 
   it('driftStatus follows configured bounds', () => {
-    const config = { ...DEFAULT_GATE_CONFIG, driftNoneMaxRatio: 1.1, driftMonitorMaxRatio: 1.2, driftReduceMaxRatio: 1.3 };
+    const config = {
+      ...DEFAULT_GATE_CONFIG,
+      driftNoneMaxRatio: 1.1,
+      driftMonitorMaxRatio: 1.2,
+      driftReduceMaxRatio: 1.3,
+    };
 
     const statuses = [0.25, 0.3, 0.35].map((ece) => driftStatus(ece, 0.25, config));
 

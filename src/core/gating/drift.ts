@@ -27,7 +27,11 @@ export function driftRatio(currentEce: number, baselineEce: number): number {
  * @param baselineEce last-known-good ECE in (0, 1].
  * @throws InvalidInputError as {@link driftRatio}; `baselineEce` is checked even when `currentEce` is null.
  */
-export function driftStatus(currentEce: number | null, baselineEce: number, config: GateConfig = DEFAULT_GATE_CONFIG): DriftStatus {
+export function driftStatus(
+  currentEce: number | null,
+  baselineEce: number,
+  config: GateConfig = DEFAULT_GATE_CONFIG,
+): DriftStatus {
   requirePositiveUnitInterval('baselineEce', baselineEce);
   if (currentEce === null) return DriftStatus.none;
   const ratio = driftRatio(currentEce, baselineEce);

@@ -22,7 +22,12 @@ export const Tier = {
   requireConfirmation: 'require_confirmation',
 } as const;
 export type Tier = (typeof Tier)[keyof typeof Tier];
-export const TIERS_WEAKEST_FIRST: readonly Tier[] = [Tier.annotate, Tier.warn, Tier.suggestReschedule, Tier.requireConfirmation];
+export const TIERS_WEAKEST_FIRST: readonly Tier[] = [
+  Tier.annotate,
+  Tier.warn,
+  Tier.suggestReschedule,
+  Tier.requireConfirmation,
+];
 
 export const DriftStatus = {
   none: 'none',

@@ -1,6 +1,11 @@
 import { describe, it, expect } from 'vitest';
 import { InvalidInputError } from '../errors.ts';
-import { requireCount, requireNonNegative, requirePositiveUnitInterval, requireUnitInterval } from './gate-input-checks.ts';
+import {
+  requireCount,
+  requireNonNegative,
+  requirePositiveUnitInterval,
+  requireUnitInterval,
+} from './gate-input-checks.ts';
 
 describe('requireUnitInterval', () => {
   it('requireUnitInterval accepts both ends of [0, 1]', () => {
@@ -9,12 +14,15 @@ describe('requireUnitInterval', () => {
     expect(values).toEqual([0, 1]);
   });
 
-  it.each([-0.001, 1.001, Number.NaN, Number.POSITIVE_INFINITY])('requireUnitInterval refuses %s naming the field', (value) => {
-    const check = (): number => requireUnitInterval('probability', value);
+  it.each([-0.001, 1.001, Number.NaN, Number.POSITIVE_INFINITY])(
+    'requireUnitInterval refuses %s naming the field',
+    (value) => {
+      const check = (): number => requireUnitInterval('probability', value);
 
-    expect(check).toThrow(InvalidInputError);
-    expect(check).toThrow(`probability must be in [0, 1] (got ${value})`);
-  });
+      expect(check).toThrow(InvalidInputError);
+      expect(check).toThrow(`probability must be in [0, 1] (got ${value})`);
+    },
+  );
 });
 
 describe('requirePositiveUnitInterval', () => {

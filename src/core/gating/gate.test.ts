@@ -3,10 +3,25 @@ import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../errors.ts';
 import type { CalibrationEvidence } from './calibration-evidence.ts';
 import { ActionScope, DEFAULT_GATE_CONFIG, DriftStatus, Tier, TIERS_WEAKEST_FIRST } from './gate-config.ts';
-import { GATE_DECISION_EVENT, gateAuditEvent, gateDecision, GateOutcome, type ClusterStandingView, type GateInput } from './gate.ts';
+import {
+  GATE_DECISION_EVENT,
+  gateAuditEvent,
+  gateDecision,
+  GateOutcome,
+  type ClusterStandingView,
+  type GateInput,
+} from './gate.ts';
 import { parseGateConfig } from './parse-gate-config.ts';
 
-const EVIDENCE: CalibrationEvidence = { count: 1000, longWaits: 130, ece: 0.021, standardError: 0.006, upper: 0.0309, lower: 0.002, level: 0.95 };
+const EVIDENCE: CalibrationEvidence = {
+  count: 1000,
+  longWaits: 130,
+  ece: 0.021,
+  standardError: 0.006,
+  upper: 0.0309,
+  lower: 0.002,
+  level: 0.95,
+};
 
 /** A standing that lets the agents act on annotate, warn and suggest_reschedule. */
 const ACTING: ClusterStandingView = {
@@ -41,7 +56,7 @@ describe('gateDecision', () => {
       needsHumanNotice: false,
       reasons: [
         ...ACTING.reasons,
-        'p 0.95 ≥ 0.7 and the tier\'s ECE prerequisite met: suggest_reschedule qualifies',
+        "p 0.95 ≥ 0.7 and the tier's ECE prerequisite met: suggest_reschedule qualifies",
         'act: suggest_reschedule without waiting for a human',
       ],
     });
@@ -50,9 +65,16 @@ describe('gateDecision', () => {
   it('gateDecision acts, then notifies a human, when the scope is notify', () => {
     const decision = gateDecision({ probability: 0.55, standing: { ...ACTING, scope: ActionScope.notify } });
 
-    expect(decision).toMatchObject({ scope: 'notify', tier: 'warn', requestedTier: 'warn', outcome: 'act_and_notify', mayActWithoutHuman: true, needsHumanNotice: true });
+    expect(decision).toMatchObject({
+      scope: 'notify',
+      tier: 'warn',
+      requestedTier: 'warn',
+      outcome: 'act_and_notify',
+      mayActWithoutHuman: true,
+      needsHumanNotice: true,
+    });
     expect(decision.reasons.slice(-2)).toEqual([
-      'p 0.55 ≥ 0.5 and the tier\'s ECE prerequisite met: warn qualifies',
+      "p 0.55 ≥ 0.5 and the tier's ECE prerequisite met: warn qualifies",
       'act: warn, then notify a human',
     ]);
   });
@@ -64,9 +86,12 @@ describe('gateDecision', () => {
     [0.7, 'suggest_reschedule'],
     [0.9, 'suggest_reschedule'],
     [1, 'suggest_reschedule'],
-  ])('gateDecision at p = %s picks %s among annotate, warn and suggest_reschedule (ε inclusive)', (probability, tier) => {
-    expect(gateDecision({ probability, standing: ACTING }).tier).toBe(tier);
-  });
+  ])(
+    'gateDecision at p = %s picks %s among annotate, warn and suggest_reschedule (ε inclusive)',
+    (probability, tier) => {
+      expect(gateDecision({ probability, standing: ACTING }).tier).toBe(tier);
+    },
+  );
 
   it('gateDecision picks require_confirmation at p = 0.9 once it is qualified', () => {
     const standing = { ...ACTING, qualifiedTiers: TIERS_WEAKEST_FIRST };
@@ -75,7 +100,7 @@ describe('gateDecision', () => {
     expect(gateDecision({ probability: 0.8999, standing }).tier).toBe('suggest_reschedule');
   });
 
-  it('gateDecision only chooses among qualified tiers, listing them weakest first whatever the standing\'s order', () => {
+  it("gateDecision only chooses among qualified tiers, listing them weakest first whatever the standing's order", () => {
     const standing = { ...ACTING, qualifiedTiers: [Tier.requireConfirmation, Tier.annotate] };
 
     const decision = gateDecision({ probability: 0.8, standing });
@@ -87,16 +112,34 @@ describe('gateDecision', () => {
   });
 
   it('gateDecision escalates when the scope allows acting but no qualified tier is reached', () => {
-    const decision = gateDecision({ probability: 0.8, standing: { ...ACTING, qualifiedTiers: [Tier.requireConfirmation] } });
+    const decision = gateDecision({
+      probability: 0.8,
+      standing: { ...ACTING, qualifiedTiers: [Tier.requireConfirmation] },
+    });
 
-    expect(decision).toMatchObject({ tier: null, requestedTier: 'suggest_reschedule', outcome: 'escalate', mayActWithoutHuman: false, needsHumanNotice: true });
-    expect(decision.reasons.at(-1)).toBe('escalate to a human with suggest_reschedule (suggest_reschedule is not qualified by the evidence); the agent does not act');
+    expect(decision).toMatchObject({
+      tier: null,
+      requestedTier: 'suggest_reschedule',
+      outcome: 'escalate',
+      mayActWithoutHuman: false,
+      needsHumanNotice: true,
+    });
+    expect(decision.reasons.at(-1)).toBe(
+      'escalate to a human with suggest_reschedule (suggest_reschedule is not qualified by the evidence); the agent does not act',
+    );
   });
 
   it('gateDecision escalates in learning mode, even with a tier the forecast reaches, and says why', () => {
     const decision = gateDecision({ probability: 0.95, standing: LEARNING });
 
-    expect(decision).toMatchObject({ scope: 'learning', tier: null, requestedTier: 'require_confirmation', outcome: 'escalate', mayActWithoutHuman: false, needsHumanNotice: true });
+    expect(decision).toMatchObject({
+      scope: 'learning',
+      tier: null,
+      requestedTier: 'require_confirmation',
+      outcome: 'escalate',
+      mayActWithoutHuman: false,
+      needsHumanNotice: true,
+    });
     expect(decision.reasons).toEqual([
       'learning mode: 12 of 50 outcomes observed',
       'escalate to a human with require_confirmation (learning mode: escalate only); the agent does not act',
@@ -106,18 +149,30 @@ describe('gateDecision', () => {
   it('gateDecision never acts in scope escalate, even on a qualified tier, and keeps the qualification in its reasons', () => {
     const decision = gateDecision({ probability: 0.5, standing: { ...ACTING, scope: ActionScope.escalate } });
 
-    expect(decision).toMatchObject({ scope: 'escalate', tier: null, requestedTier: 'warn', outcome: 'escalate', mayActWithoutHuman: false });
+    expect(decision).toMatchObject({
+      scope: 'escalate',
+      tier: null,
+      requestedTier: 'warn',
+      outcome: 'escalate',
+      mayActWithoutHuman: false,
+    });
     expect(decision.reasons.slice(-2)).toEqual([
-      'p 0.5 ≥ 0.5 and the tier\'s ECE prerequisite met: warn qualifies',
+      "p 0.5 ≥ 0.5 and the tier's ECE prerequisite met: warn qualifies",
       'escalate to a human with warn (escalate, never act); the agent does not act',
     ]);
   });
 
-  it('gateDecision does nothing when p is below every tier\'s ε, and prints enough digits to tell p from ε', () => {
+  it("gateDecision does nothing when p is below every tier's ε, and prints enough digits to tell p from ε", () => {
     const below = gateDecision({ probability: 0.2, standing: ACTING });
     const justBelow = gateDecision({ probability: 0.29999, standing: LEARNING });
 
-    expect(below).toMatchObject({ tier: null, requestedTier: null, outcome: 'none', mayActWithoutHuman: false, needsHumanNotice: false });
+    expect(below).toMatchObject({
+      tier: null,
+      requestedTier: null,
+      outcome: 'none',
+      mayActWithoutHuman: false,
+      needsHumanNotice: false,
+    });
     expect(below.reasons.at(-1)).toBe('no action: p 0.2 < 0.3, below every tier');
     expect(justBelow.outcome).toBe('none');
     expect(justBelow.reasons.at(-1)).toBe('no action: p 0.29999 < 0.3, below every tier');
@@ -149,24 +204,39 @@ describe('gateDecision', () => {
       evidence: fc.constant(null),
       outcomes: fc.nat(),
     });
-    fc.assert(fc.property(fc.double({ min: 0, max: 1, noNaN: true }), standingArbitrary, (probability, standing) => {
-      const decision = gateDecision({ probability, standing });
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 1, noNaN: true }), standingArbitrary, (probability, standing) => {
+        const decision = gateDecision({ probability, standing });
 
-      const reached = TIERS_WEAKEST_FIRST.filter((tier) => standing.qualifiedTiers.includes(tier) && probability >= DEFAULT_GATE_CONFIG.tiers[tier].minProbability);
-      const acting = standing.scope === 'autonomous' || standing.scope === 'notify';
-      expect(decision.tier).toBe(acting ? (reached.at(-1) ?? null) : null);
-      expect(decision.mayActWithoutHuman).toBe(decision.tier !== null);
-      const expectedOutcome = decision.tier !== null ? (standing.scope === 'autonomous' ? GateOutcome.act : GateOutcome.actAndNotify) : decision.requestedTier !== null ? GateOutcome.escalate : GateOutcome.none;
-      expect(decision.outcome).toBe(expectedOutcome);
-      expect(decision.needsHumanNotice).toBe(expectedOutcome === 'act_and_notify' || expectedOutcome === 'escalate');
-      expect(decision.reasons.slice(0, standing.reasons.length)).toEqual(standing.reasons);
-    }));
+        const reached = TIERS_WEAKEST_FIRST.filter(
+          (tier) =>
+            standing.qualifiedTiers.includes(tier) && probability >= DEFAULT_GATE_CONFIG.tiers[tier].minProbability,
+        );
+        const acting = standing.scope === 'autonomous' || standing.scope === 'notify';
+        expect(decision.tier).toBe(acting ? (reached.at(-1) ?? null) : null);
+        expect(decision.mayActWithoutHuman).toBe(decision.tier !== null);
+        const expectedOutcome =
+          decision.tier !== null
+            ? standing.scope === 'autonomous'
+              ? GateOutcome.act
+              : GateOutcome.actAndNotify
+            : decision.requestedTier !== null
+              ? GateOutcome.escalate
+              : GateOutcome.none;
+        expect(decision.outcome).toBe(expectedOutcome);
+        expect(decision.needsHumanNotice).toBe(expectedOutcome === 'act_and_notify' || expectedOutcome === 'escalate');
+        expect(decision.reasons.slice(0, standing.reasons.length)).toEqual(standing.reasons);
+      }),
+    );
   });
 });
 
 describe('gateAuditEvent', () => {
   it('gateAuditEvent records the forecast, the evidence and bound, the thresholds and the outcome as plain JSON', () => {
-    const input: GateInput = { probability: 0.95, standing: { ...ACTING, scope: ActionScope.notify, driftStatus: DriftStatus.monitor } };
+    const input: GateInput = {
+      probability: 0.95,
+      standing: { ...ACTING, scope: ActionScope.notify, driftStatus: DriftStatus.monitor },
+    };
     const decision = gateDecision(input);
 
     const event = gateAuditEvent(input, decision);
@@ -206,7 +276,7 @@ describe('gateAuditEvent', () => {
       needsHumanNotice: true,
       reasons: [
         ...ACTING.reasons,
-        'p 0.95 ≥ 0.7 and the tier\'s ECE prerequisite met: suggest_reschedule qualifies',
+        "p 0.95 ≥ 0.7 and the tier's ECE prerequisite met: suggest_reschedule qualifies",
         'act: suggest_reschedule, then notify a human',
       ],
     });
@@ -218,11 +288,24 @@ describe('gateAuditEvent', () => {
 
     const event = gateAuditEvent(input, gateDecision(input));
 
-    expect(event).toMatchObject({ ece: null, eceUpperBound: null, eceLowerBound: null, evidenceCount: 0, longWaitCount: null, outcomeCount: 12, outcome: 'escalate' });
+    expect(event).toMatchObject({
+      ece: null,
+      eceUpperBound: null,
+      eceLowerBound: null,
+      evidenceCount: 0,
+      longWaitCount: null,
+      outcomeCount: 12,
+      outcome: 'escalate',
+    });
   });
 
   it('gateAuditEvent copies the thresholds and lists it was given, so later changes cannot rewrite it', () => {
-    const config = parseGateConfig({ minOutcomes: 20, evidenceWindow: 300, boundLevel: 0.9, tiers: { warn: { maxEce: 0.08 } } });
+    const config = parseGateConfig({
+      minOutcomes: 20,
+      evidenceWindow: 300,
+      boundLevel: 0.9,
+      tiers: { warn: { maxEce: 0.08 } },
+    });
     const input: GateInput = { probability: 0.6, standing: ACTING };
     const decision = gateDecision(input, config);
 

@@ -1,7 +1,15 @@
 import { ACTION_SCOPE_WORDS } from './action-scope.ts';
 import type { CalibrationEvidence } from './calibration-evidence.ts';
 import { formatComparison } from './format-number.ts';
-import { ActionScope, DEFAULT_GATE_CONFIG, TIERS_WEAKEST_FIRST, type DriftStatus, type GateConfig, type Tier, type TierThreshold } from './gate-config.ts';
+import {
+  ActionScope,
+  DEFAULT_GATE_CONFIG,
+  TIERS_WEAKEST_FIRST,
+  type DriftStatus,
+  type GateConfig,
+  type Tier,
+  type TierThreshold,
+} from './gate-config.ts';
 import { requireUnitInterval } from './gate-input-checks.ts';
 import { requestedTier } from './tiers.ts';
 
@@ -167,9 +175,16 @@ export function gateDecision(input: GateInput, config: GateConfig = DEFAULT_GATE
  * the standing, the thresholds it was made under (copied, so later config changes cannot rewrite
  * history) and its outcome.
  */
-export function gateAuditEvent(input: GateInput, decision: GateDecision, config: GateConfig = DEFAULT_GATE_CONFIG): GateAuditEvent {
+export function gateAuditEvent(
+  input: GateInput,
+  decision: GateDecision,
+  config: GateConfig = DEFAULT_GATE_CONFIG,
+): GateAuditEvent {
   const tiers = Object.fromEntries(
-    TIERS_WEAKEST_FIRST.map((tier) => [tier, { minProbability: config.tiers[tier].minProbability, maxEce: config.tiers[tier].maxEce }]),
+    TIERS_WEAKEST_FIRST.map((tier) => [
+      tier,
+      { minProbability: config.tiers[tier].minProbability, maxEce: config.tiers[tier].maxEce },
+    ]),
   ) as Record<Tier, TierThreshold>;
   const evidence = input.standing.evidence;
   return {

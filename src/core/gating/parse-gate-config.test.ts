@@ -64,13 +64,17 @@ describe('parseGateConfig', () => {
   it('parseGateConfig refuses tier ε that do not increase', () => {
     const message = problemsOf({ tiers: { warn: { minProbability: 0.2 } } });
 
-    expect(message).toBe('invalid gate config: tiers.annotate.minProbability (0.3) must be < tiers.warn.minProbability (0.2)');
+    expect(message).toBe(
+      'invalid gate config: tiers.annotate.minProbability (0.3) must be < tiers.warn.minProbability (0.2)',
+    );
   });
 
   it('parseGateConfig refuses tier R that do not decrease', () => {
     const message = problemsOf({ tiers: { suggest_reschedule: { maxEce: 0.07 } } });
 
-    expect(message).toBe('invalid gate config: tiers.suggest_reschedule.maxEce (0.07) must be < tiers.warn.maxEce (0.07)');
+    expect(message).toBe(
+      'invalid gate config: tiers.suggest_reschedule.maxEce (0.07) must be < tiers.warn.maxEce (0.07)',
+    );
   });
 
   it('parseGateConfig refuses drift bounds that do not increase', () => {
@@ -98,7 +102,10 @@ describe('parseGateConfig', () => {
     [{ psiRecalibrate: 0.1 }, 'psiRecalibrate: unknown field'],
     [{ recomputeEveryOutcomes: 100 }, 'recomputeEveryOutcomes: unknown field'],
     [{ weeklyEceRecalibrate: 1.5 }, 'weeklyEceRecalibrate: must be ≤ 1'],
-    [{ tiers: { require_confirmation: { minProbability: 1.5 } } }, 'tiers.require_confirmation.minProbability: must be ≤ 1'],
+    [
+      { tiers: { require_confirmation: { minProbability: 1.5 } } },
+      'tiers.require_confirmation.minProbability: must be ≤ 1',
+    ],
     [{ tiers: { annotate: { minProbability: -0.1 } } }, 'tiers.annotate.minProbability: must be ≥ 0'],
     [{ autonomusScore: 0.9 }, 'autonomusScore: unknown field'],
     [{ tiers: { warn: { epsilon: 0.5 } } }, 'tiers.warn.epsilon: unknown field'],
@@ -145,9 +152,16 @@ describe('parseGateConfig', () => {
   });
 
   it('parseGateConfig takes the evidence window, bound level, false-alarm rate and PSI shift from overrides', () => {
-    const config = parseGateConfig({ evidenceWindow: 500, boundLevel: 0.9, driftFalseAlarmOutcomes: 1000, psiShift: 0.25 });
+    const config = parseGateConfig({
+      evidenceWindow: 500,
+      boundLevel: 0.9,
+      driftFalseAlarmOutcomes: 1000,
+      psiShift: 0.25,
+    });
 
-    expect([config.evidenceWindow, config.boundLevel, config.driftFalseAlarmOutcomes, config.psiShift]).toEqual([500, 0.9, 1000, 0.25]);
+    expect([config.evidenceWindow, config.boundLevel, config.driftFalseAlarmOutcomes, config.psiShift]).toEqual([
+      500, 0.9, 1000, 0.25,
+    ]);
     expect(config.minOutcomes).toBe(DEFAULT_GATE_CONFIG.minOutcomes);
   });
 
@@ -171,7 +185,9 @@ describe('parseGateConfig', () => {
     );
     fc.assert(
       fc.property(overrides, (input) => {
-        const config = parseGateConfig(input) as { -readonly [K in keyof GateConfig]: unknown } & { tiers: Record<string, Record<string, number>> };
+        const config = parseGateConfig(input) as { -readonly [K in keyof GateConfig]: unknown } & {
+          tiers: Record<string, Record<string, number>>;
+        };
         const before = JSON.stringify(config);
 
         expect(() => {

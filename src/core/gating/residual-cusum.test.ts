@@ -17,7 +17,13 @@ import {
 } from './residual-cusum.ts';
 
 /** Batches of 3; inflation half-life 1 batch (decay ½) so the estimate moves visibly. 1000 batches between false alarms. */
-const SMALL: ResidualCusumOptions = { batchOutcomes: 3, reference: 0.5, falseAlarmOutcomes: 3000, inflationHalfLifeBatches: 1, maxInflation: 4 };
+const SMALL: ResidualCusumOptions = {
+  batchOutcomes: 3,
+  reference: 0.5,
+  falseAlarmOutcomes: 3000,
+  inflationHalfLifeBatches: 1,
+  maxInflation: 4,
+};
 
 function observeAll(
   state: ResidualCusumState,
@@ -41,7 +47,7 @@ describe('siegmundRunLength', () => {
     expect(siegmundRunLength(0.5, 5)).toBeCloseTo(938.2223641163949, 9);
   });
 
-  it('siegmundRunLength halved is within 3 % of Montgomery\'s two-sided ARL₀ for k = 1/2: 168 at h = 4, 465 at h = 5', () => {
+  it("siegmundRunLength halved is within 3 % of Montgomery's two-sided ARL₀ for k = 1/2: 168 at h = 4, 465 at h = 5", () => {
     // Montgomery, Introduction to Statistical Quality Control, table "ARL performance of the tabular
     // CUSUM with k = 1/2 and h = 4 or h = 5": in control, 168 and 465. Siegmund's approximation is not
     // exact: it gives 169.0 and 469.1 (0.6 % and 0.9 % above).
@@ -53,26 +59,32 @@ describe('siegmundRunLength', () => {
 });
 
 describe('cusumThreshold', () => {
-  it('cusumThreshold gives back h = 4 and h = 5 for Siegmund\'s two-sided run lengths 169.05 and 469.11 at k = 0.5', () => {
+  it("cusumThreshold gives back h = 4 and h = 5 for Siegmund's two-sided run lengths 169.05 and 469.11 at k = 0.5", () => {
     expect(cusumThreshold(0.5, 338.09316715655797 / 2)).toBeCloseTo(4, 9);
     expect(cusumThreshold(0.5, 938.2223641163949 / 2)).toBeCloseTo(5, 9);
   });
 
-  it('cusumThreshold is within 0.05 of Montgomery\'s h for his ARL₀ 168 and 465', () => {
+  it("cusumThreshold is within 0.05 of Montgomery's h for his ARL₀ 168 and 465", () => {
     expect(Math.abs(cusumThreshold(0.5, 168) - 4)).toBeLessThan(0.05);
     expect(Math.abs(cusumThreshold(0.5, 465) - 5)).toBeLessThan(0.05);
   });
 
   it('cusumThreshold inverts siegmundRunLength: the two-sided run length at the threshold is the one asked for (property)', () => {
-    fc.assert(fc.property(fc.double({ min: 0.05, max: 3, noNaN: true }), fc.double({ min: 1.5, max: 1e7, noNaN: true }), (reference, runLength) => {
-      // Below the run length at h = 0 no threshold ≥ 0 reaches it (the bisection then returns 0).
-      fc.pre(siegmundRunLength(reference, 0) / 2 < runLength);
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0.05, max: 3, noNaN: true }),
+        fc.double({ min: 1.5, max: 1e7, noNaN: true }),
+        (reference, runLength) => {
+          // Below the run length at h = 0 no threshold ≥ 0 reaches it (the bisection then returns 0).
+          fc.pre(siegmundRunLength(reference, 0) / 2 < runLength);
 
-      const threshold = cusumThreshold(reference, runLength);
+          const threshold = cusumThreshold(reference, runLength);
 
-      expect(threshold).toBeGreaterThan(0);
-      expect(siegmundRunLength(reference, threshold) / 2 / runLength).toBeCloseTo(1, 9);
-    }));
+          expect(threshold).toBeGreaterThan(0);
+          expect(siegmundRunLength(reference, threshold) / 2 / runLength).toBeCloseTo(1, 9);
+        },
+      ),
+    );
   });
 
   it('cusumThreshold is 0 when even h = 0 already runs longer than asked', () => {
@@ -105,7 +117,10 @@ describe('checkResidualCusumOptions', () => {
     [{ reference: -1 }, 'reference must be a finite number > 0, got -1'],
     [{ reference: Number.POSITIVE_INFINITY }, 'reference must be a finite number > 0, got Infinity'],
     [{ falseAlarmOutcomes: 25 }, 'falseAlarmOutcomes must be a finite number > batchOutcomes (25), got 25'],
-    [{ falseAlarmOutcomes: Number.POSITIVE_INFINITY }, 'falseAlarmOutcomes must be a finite number > batchOutcomes (25), got Infinity'],
+    [
+      { falseAlarmOutcomes: Number.POSITIVE_INFINITY },
+      'falseAlarmOutcomes must be a finite number > batchOutcomes (25), got Infinity',
+    ],
     [{ inflationHalfLifeBatches: 0 }, 'inflationHalfLifeBatches must be a finite number > 0, got 0'],
     [{ inflationHalfLifeBatches: Number.NaN }, 'inflationHalfLifeBatches must be a finite number > 0, got NaN'],
     [{ maxInflation: 0.5 }, 'maxInflation must be a finite number ≥ 1, got 0.5'],
@@ -120,7 +135,14 @@ describe('checkResidualCusumOptions', () => {
 
 describe('observeResidual', () => {
   it('observeResidual fills a batch without judging it: residual, variance and count add up', () => {
-    const { state, alarms } = observeAll(initialResidualCusum(), [[0.2, 1], [0.5, 0]], SMALL);
+    const { state, alarms } = observeAll(
+      initialResidualCusum(),
+      [
+        [0.2, 1],
+        [0.5, 0],
+      ],
+      SMALL,
+    );
 
     expect(state.batchResidual).toBeCloseTo(0.8 - 0.5, 15);
     expect(state.batchVariance).toBeCloseTo(0.16 + 0.25, 15);
@@ -133,7 +155,15 @@ describe('observeResidual', () => {
     // p = 0.2, 0.5, 0.8, all long waits: Σ(y − p) = 1.5, Σp(1 − p) = 0.57, z = 1.5/√0.57 = 1.9867985
     // S⁺ = max(0, 0 + z − 0.5) = 1.4867985, S⁻ = max(0, 0 − z − 0.5) = 0
     // inflation (decay ½): ½·1 + ½·z² = 0.5 + 0.5·3.9473684 = 2.4736842
-    const { state, alarms } = observeAll(initialResidualCusum(), [[0.2, 1], [0.5, 1], [0.8, 1]], SMALL);
+    const { state, alarms } = observeAll(
+      initialResidualCusum(),
+      [
+        [0.2, 1],
+        [0.5, 1],
+        [0.8, 1],
+      ],
+      SMALL,
+    );
 
     expect(state.upper).toBeCloseTo(1.486798535597566, 12);
     expect(state.lower).toBe(0);
@@ -142,13 +172,29 @@ describe('observeResidual', () => {
     expect(alarms).toEqual([]);
   });
 
-  it('observeResidual divides the next batch\'s z by the square root of the inflation learned before it', () => {
+  it("observeResidual divides the next batch's z by the square root of the inflation learned before it", () => {
     // Second batch: p = 0.5 ×3, labels 0, 0, 0: z = −1.5/√0.75 = −1.7320508; standardised by √2.4736842:
     // −1.1012474. S⁺ = max(0, 1.4867985 − 1.1012474 − 0.5) = 0; S⁻ = max(0, 1.1012474 − 0.5) = 0.6012474;
     // inflation = ½·2.4736842 + ½·3 = 2.7368421
-    const first = observeAll(initialResidualCusum(), [[0.2, 1], [0.5, 1], [0.8, 1]], SMALL).state;
+    const first = observeAll(
+      initialResidualCusum(),
+      [
+        [0.2, 1],
+        [0.5, 1],
+        [0.8, 1],
+      ],
+      SMALL,
+    ).state;
 
-    const { state } = observeAll(first, [[0.5, 0], [0.5, 0], [0.5, 0]], SMALL);
+    const { state } = observeAll(
+      first,
+      [
+        [0.5, 0],
+        [0.5, 0],
+        [0.5, 0],
+      ],
+      SMALL,
+    );
 
     const standardised = -1.5 / Math.sqrt(0.75) / Math.sqrt(2.473684210526316);
     expect(state.upper).toBe(0);
@@ -159,16 +205,47 @@ describe('observeResidual', () => {
   it('observeResidual floors the inflation at 1 and caps it at maxInflation', () => {
     // A batch with residual 0 (z = 0) pulls the inflation below 1: floored. A batch of three long waits
     // at p = 0.01: z = 2.97/√0.0297 = 17.23, z² = 297: capped at maxInflation 4.
-    const calm = observeAll(initialResidualCusum(), [[0.5, 1], [0.5, 0]], { ...SMALL, batchOutcomes: 2 }).state;
-    const wild = observeAll(initialResidualCusum(), [[0.01, 1], [0.01, 1], [0.01, 1]], { ...SMALL, falseAlarmOutcomes: 1e12 }).state;
+    const calm = observeAll(
+      initialResidualCusum(),
+      [
+        [0.5, 1],
+        [0.5, 0],
+      ],
+      { ...SMALL, batchOutcomes: 2 },
+    ).state;
+    const wild = observeAll(
+      initialResidualCusum(),
+      [
+        [0.01, 1],
+        [0.01, 1],
+        [0.01, 1],
+      ],
+      { ...SMALL, falseAlarmOutcomes: 1e12 },
+    ).state;
 
     expect(calm.inflation).toBe(1);
     expect(wild.inflation).toBe(4);
   });
 
   it('observeResidual judges forecasts of exactly 0 or 1 on a variance floor instead of dividing by zero', () => {
-    const { state, alarms } = observeAll(initialResidualCusum(), [[0, 0], [1, 1], [0, 0]], SMALL);
-    const surprised = observeAll(initialResidualCusum(), [[0, 1], [1, 1], [0, 0]], SMALL);
+    const { state, alarms } = observeAll(
+      initialResidualCusum(),
+      [
+        [0, 0],
+        [1, 1],
+        [0, 0],
+      ],
+      SMALL,
+    );
+    const surprised = observeAll(
+      initialResidualCusum(),
+      [
+        [0, 1],
+        [1, 1],
+        [0, 0],
+      ],
+      SMALL,
+    );
 
     expect([state.upper, state.lower]).toEqual([0, 0]);
     expect(alarms).toEqual([]);
@@ -207,12 +284,22 @@ describe('observeResidual', () => {
 
   it('observeResidual restarts the statistics at an alarm and keeps the learned inflation', () => {
     // Batch of 3 at p = 0.01, all long: z = 17.23, S⁺ = 16.73 > h; inflation min(4, ½ + ½·297) = 4.
-    const { state, alarms } = observeAll(initialResidualCusum(), [[0.01, 1], [0.01, 1], [0.01, 1]], SMALL);
+    const { state, alarms } = observeAll(
+      initialResidualCusum(),
+      [
+        [0.01, 1],
+        [0.01, 1],
+        [0.01, 1],
+      ],
+      SMALL,
+    );
 
     expect(alarms).toHaveLength(1);
     expect(alarms[0]?.threshold).toBe(cusumThreshold(0.5, 1000));
     expect(state).toEqual({ ...initialResidualCusum(), inflation: 4 });
-    expect(restartResidualCusum({ ...state, upper: 3, lower: 2, batchCount: 1, batchResidual: 0.4, batchVariance: 0.2 })).toEqual(state);
+    expect(
+      restartResidualCusum({ ...state, upper: 3, lower: 2, batchCount: 1, batchResidual: 0.4, batchVariance: 0.2 }),
+    ).toEqual(state);
   });
 
   it('observeResidual raises no alarm in most runs of 5000 calibrated outcomes (100 fixed seeds)', () => {

@@ -81,8 +81,10 @@ export function siegmundRunLength(reference: number, threshold: number): number 
  * @throws InvalidInputError when the reference is not > 0 or the run length is not > 1.
  */
 export function cusumThreshold(reference: number, runLengthBatches: number): number {
-  if (!(reference > 0 && Number.isFinite(reference))) throw new InvalidInputError(`reference must be a finite number > 0, got ${reference}`);
-  if (!(runLengthBatches > 1 && Number.isFinite(runLengthBatches))) throw new InvalidInputError(`run length must be a finite number > 1, got ${runLengthBatches}`);
+  if (!(reference > 0 && Number.isFinite(reference)))
+    throw new InvalidInputError(`reference must be a finite number > 0, got ${reference}`);
+  if (!(runLengthBatches > 1 && Number.isFinite(runLengthBatches)))
+    throw new InvalidInputError(`run length must be a finite number > 1, got ${runLengthBatches}`);
   const oneSided = 2 * runLengthBatches;
   let low = 0;
   let high = 1;
@@ -96,15 +98,22 @@ export function cusumThreshold(reference: number, runLengthBatches: number): num
 }
 
 export function checkResidualCusumOptions(options: ResidualCusumOptions): void {
-  if (!(Number.isInteger(options.batchOutcomes) && options.batchOutcomes >= 1)) throw new InvalidInputError(`batchOutcomes must be an integer ≥ 1, got ${options.batchOutcomes}`);
-  if (!(options.reference > 0 && Number.isFinite(options.reference))) throw new InvalidInputError(`reference must be a finite number > 0, got ${options.reference}`);
+  if (!(Number.isInteger(options.batchOutcomes) && options.batchOutcomes >= 1))
+    throw new InvalidInputError(`batchOutcomes must be an integer ≥ 1, got ${options.batchOutcomes}`);
+  if (!(options.reference > 0 && Number.isFinite(options.reference)))
+    throw new InvalidInputError(`reference must be a finite number > 0, got ${options.reference}`);
   if (!(options.falseAlarmOutcomes > options.batchOutcomes && Number.isFinite(options.falseAlarmOutcomes))) {
-    throw new InvalidInputError(`falseAlarmOutcomes must be a finite number > batchOutcomes (${options.batchOutcomes}), got ${options.falseAlarmOutcomes}`);
+    throw new InvalidInputError(
+      `falseAlarmOutcomes must be a finite number > batchOutcomes (${options.batchOutcomes}), got ${options.falseAlarmOutcomes}`,
+    );
   }
   if (!(options.inflationHalfLifeBatches > 0 && Number.isFinite(options.inflationHalfLifeBatches))) {
-    throw new InvalidInputError(`inflationHalfLifeBatches must be a finite number > 0, got ${options.inflationHalfLifeBatches}`);
+    throw new InvalidInputError(
+      `inflationHalfLifeBatches must be a finite number > 0, got ${options.inflationHalfLifeBatches}`,
+    );
   }
-  if (!(options.maxInflation >= 1 && Number.isFinite(options.maxInflation))) throw new InvalidInputError(`maxInflation must be a finite number ≥ 1, got ${options.maxInflation}`);
+  if (!(options.maxInflation >= 1 && Number.isFinite(options.maxInflation)))
+    throw new InvalidInputError(`maxInflation must be a finite number ≥ 1, got ${options.maxInflation}`);
 }
 
 export function initialResidualCusum(): ResidualCusumState {
@@ -130,7 +139,8 @@ export function observeResidual(
   label: number,
   options: ResidualCusumOptions = DEFAULT_RESIDUAL_CUSUM_OPTIONS,
 ): { readonly state: ResidualCusumState; readonly alarm: ResidualCusumAlarm | null } {
-  if (!(probability >= 0 && probability <= 1)) throw new InvalidInputError(`probability must be in [0, 1], got ${probability}`);
+  if (!(probability >= 0 && probability <= 1))
+    throw new InvalidInputError(`probability must be in [0, 1], got ${probability}`);
   if (label !== 0 && label !== 1) throw new InvalidInputError(`label must be 0 or 1, got ${label}`);
   const filling = {
     ...state,

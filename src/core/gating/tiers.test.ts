@@ -154,12 +154,16 @@ describe('allowedTier', () => {
 
   it('allowedTier never exceeds what p asks for nor what ECE qualifies (property)', () => {
     fc.assert(
-      fc.property(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 0.15, noNaN: true }), (probability, ece) => {
-        const tier = allowedTier(probability, ece);
+      fc.property(
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 0.15, noNaN: true }),
+        (probability, ece) => {
+          const tier = allowedTier(probability, ece);
 
-        expect(rank(tier)).toBeLessThanOrEqual(rank(requestedTier(probability)));
-        if (tier !== null) expect(qualifiedTiers(ece)).toContain(tier);
-      }),
+          expect(rank(tier)).toBeLessThanOrEqual(rank(requestedTier(probability)));
+          if (tier !== null) expect(qualifiedTiers(ece)).toContain(tier);
+        },
+      ),
     );
   });
 });

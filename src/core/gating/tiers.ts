@@ -43,7 +43,11 @@ export function requestedTier(probability: number, config: GateConfig = DEFAULT_
  * @returns the strongest allowed tier, or null when none is.
  * @throws InvalidInputError when `probability` or `ece` is not in [0, 1].
  */
-export function allowedTier(probability: number, ece: number | null, config: GateConfig = DEFAULT_GATE_CONFIG): Tier | null {
+export function allowedTier(
+  probability: number,
+  ece: number | null,
+  config: GateConfig = DEFAULT_GATE_CONFIG,
+): Tier | null {
   requireUnitInterval('probability', probability);
   let strongest: Tier | null = null;
   for (const tier of qualifiedTiers(ece, config)) {

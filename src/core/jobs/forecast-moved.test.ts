@@ -29,12 +29,16 @@ describe('forecastMove', () => {
 
   it('forecastMove_property_agreesWithTheRatioOfTheFlooredWaits', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 1_000_000 }), fc.integer({ min: 0, max: 1_000_000 }), (baseline, current) => {
-        const ratio = Math.max(current, MIN_MOVE_BASIS_SECONDS) / Math.max(baseline, MIN_MOVE_BASIS_SECONDS);
-        const expected = ratio >= 2 ? 'later' : ratio <= 0.5 ? 'sooner' : null;
+      fc.property(
+        fc.integer({ min: 0, max: 1_000_000 }),
+        fc.integer({ min: 0, max: 1_000_000 }),
+        (baseline, current) => {
+          const ratio = Math.max(current, MIN_MOVE_BASIS_SECONDS) / Math.max(baseline, MIN_MOVE_BASIS_SECONDS);
+          const expected = ratio >= 2 ? 'later' : ratio <= 0.5 ? 'sooner' : null;
 
-        expect(forecastMove(baseline, current)).toBe(expected);
-      }),
+          expect(forecastMove(baseline, current)).toBe(expected);
+        },
+      ),
     );
   });
 });

@@ -21,11 +21,16 @@ export type ForecastMove = (typeof ForecastMove)[keyof typeof ForecastMove];
  * else null; either side null (no estimate) → null. Both floored at {@link MIN_MOVE_BASIS_SECONDS}.
  * Throws RangeError for a negative or non-finite wait or a factor ≤ 1 (programming errors).
  */
-export function forecastMove(baselineSeconds: number | null, currentSeconds: number | null, factor: number = MATERIAL_MOVE_FACTOR): ForecastMove | null {
+export function forecastMove(
+  baselineSeconds: number | null,
+  currentSeconds: number | null,
+  factor: number = MATERIAL_MOVE_FACTOR,
+): ForecastMove | null {
   if (!(Number.isFinite(factor) && factor > 1)) throw new RangeError(`factor must be > 1, got ${factor}`);
   if (baselineSeconds === null || currentSeconds === null) return null;
   for (const value of [baselineSeconds, currentSeconds]) {
-    if (!(Number.isFinite(value) && value >= 0)) throw new RangeError(`a wait must be a finite number of seconds ≥ 0, got ${value}`);
+    if (!(Number.isFinite(value) && value >= 0))
+      throw new RangeError(`a wait must be a finite number of seconds ≥ 0, got ${value}`);
   }
   const baseline = Math.max(baselineSeconds, MIN_MOVE_BASIS_SECONDS);
   const current = Math.max(currentSeconds, MIN_MOVE_BASIS_SECONDS);

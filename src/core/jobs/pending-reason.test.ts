@@ -33,7 +33,12 @@ describe('pendingReasonText', () => {
   it('pendingReasonText_unknownCode_isShownAsGivenNotGuessed', () => {
     const text = pendingReasonText('MaxMemPerLimit');
 
-    expect(text).toEqual({ code: 'MaxMemPerLimit', words: "the scheduler's reason is 'MaxMemPerLimit'", actor: 'queue', known: false });
+    expect(text).toEqual({
+      code: 'MaxMemPerLimit',
+      words: "the scheduler's reason is 'MaxMemPerLimit'",
+      actor: 'queue',
+      known: false,
+    });
   });
 
   it('PENDING_REASONS_everyEntry_isOneSentenceWithoutATrailingPeriod', () => {

@@ -27,16 +27,31 @@ interface Entry {
 
 /** The table: Slurm code → words. Keys compare case-insensitively. */
 export const PENDING_REASONS: Readonly<Record<string, Entry>> = Object.freeze({
-  Priority: { words: 'jobs with a higher priority are ahead of it in its partition; it starts when they have', actor: 'queue' },
-  Resources: { words: 'it is next in line and waits for enough free resources (GPUs, CPUs or memory) on the nodes', actor: 'queue' },
+  Priority: {
+    words: 'jobs with a higher priority are ahead of it in its partition; it starts when they have',
+    actor: 'queue',
+  },
+  Resources: {
+    words: 'it is next in line and waits for enough free resources (GPUs, CPUs or memory) on the nodes',
+    actor: 'queue',
+  },
   Dependency: { words: 'it waits for another job it depends on to finish (its --dependency)', actor: 'user' },
-  DependencyNeverSatisfied: { words: 'the job it depends on ended in a way that can never satisfy its dependency: it will not start; cancel it', actor: 'user' },
-  JobHeldUser: { words: 'it is held by its owner (scontrol hold/uhold): it starts only after `scontrol release`', actor: 'user' },
+  DependencyNeverSatisfied: {
+    words: 'the job it depends on ended in a way that can never satisfy its dependency: it will not start; cancel it',
+    actor: 'user',
+  },
+  JobHeldUser: {
+    words: 'it is held by its owner (scontrol hold/uhold): it starts only after `scontrol release`',
+    actor: 'user',
+  },
   JobHeldAdmin: { words: 'an administrator is holding it: only an administrator can release it', actor: 'admin' },
   BeginTime: { words: 'its requested start time (--begin) has not come yet', actor: 'user' },
   ReqNodeNotAvail: { words: 'a node it needs is unavailable (down, drained or reserved)', actor: 'admin' },
-  PartitionNodeLimit: { words: 'it asks for more nodes than its partition allows (or than are up in it)', actor: 'user' },
-  PartitionTimeLimit: { words: 'its time limit is above its partition\'s maximum', actor: 'user' },
+  PartitionNodeLimit: {
+    words: 'it asks for more nodes than its partition allows (or than are up in it)',
+    actor: 'user',
+  },
+  PartitionTimeLimit: { words: "its time limit is above its partition's maximum", actor: 'user' },
   PartitionDown: { words: 'its partition is down', actor: 'admin' },
   PartitionInactive: { words: 'its partition cannot start jobs right now (inactive)', actor: 'admin' },
   NodeDown: { words: 'a node it needs is down', actor: 'admin' },
@@ -47,10 +62,16 @@ export const PENDING_REASONS: Readonly<Record<string, Entry>> = Object.freeze({
   AssocGrpCpuLimit: { words: 'its account has reached its group limit on CPUs in use', actor: 'queue' },
   AssocMaxJobsLimit: { words: 'its account has as many jobs running as it may', actor: 'queue' },
   AssocGrpJobsLimit: { words: 'its account group has as many jobs running as it may', actor: 'queue' },
-  QOSMaxGRESPerUser: { words: 'you already use as many GPUs (GRES) as your QOS allows one user: it starts when one of your jobs ends', actor: 'user' },
+  QOSMaxGRESPerUser: {
+    words: 'you already use as many GPUs (GRES) as your QOS allows one user: it starts when one of your jobs ends',
+    actor: 'user',
+  },
   QOSMaxCpuPerUserLimit: { words: 'you already use as many CPUs as your QOS allows one user', actor: 'user' },
   QOSMaxJobsPerUserLimit: { words: 'you already run as many jobs as your QOS allows one user', actor: 'user' },
-  QOSMaxWallDurationPerJobLimit: { words: 'its time limit is above what its QOS allows: it will not start as is', actor: 'user' },
+  QOSMaxWallDurationPerJobLimit: {
+    words: 'its time limit is above what its QOS allows: it will not start as is',
+    actor: 'user',
+  },
   QOSGrpGRES: { words: 'its QOS has reached its group limit on GPUs (GRES) in use', actor: 'queue' },
   QOSGrpCpuLimit: { words: 'its QOS has reached its group limit on CPUs in use', actor: 'queue' },
   QOSResourceLimit: { words: 'its QOS has reached a resource limit', actor: 'queue' },
@@ -62,7 +83,10 @@ export const PENDING_REASONS: Readonly<Record<string, Entry>> = Object.freeze({
   Prolog: { words: 'its prolog is running: it is about to start', actor: 'queue' },
   PowerUpNode: { words: 'the nodes it needs are powering up', actor: 'queue' },
   SystemFailure: { words: 'a Slurm, file system or network failure holds it', actor: 'admin' },
-  launch_failed_requeued_held: { words: 'it failed to launch and was requeued held: it needs a release', actor: 'user' },
+  launch_failed_requeued_held: {
+    words: 'it failed to launch and was requeued held: it needs a release',
+    actor: 'user',
+  },
 });
 
 const BY_LOWER = new Map(Object.entries(PENDING_REASONS).map(([code, entry]) => [code.toLowerCase(), { code, entry }]));
@@ -75,6 +99,12 @@ export function pendingReasonText(reason: string | null | undefined): PendingRea
   const trimmed = (reason ?? '').trim();
   if (trimmed === '' || /^none$/i.test(trimmed)) return null;
   const found = BY_LOWER.get(trimmed.toLowerCase());
-  if (found === undefined) return { code: trimmed, words: `the scheduler's reason is '${trimmed}'`, actor: PendingReasonActor.queue, known: false };
+  if (found === undefined)
+    return {
+      code: trimmed,
+      words: `the scheduler's reason is '${trimmed}'`,
+      actor: PendingReasonActor.queue,
+      known: false,
+    };
   return { code: found.code, words: found.entry.words, actor: found.entry.actor, known: true };
 }

@@ -28,7 +28,11 @@ export interface PartitionOffer {
   readonly allowAccounts: readonly string[] | null;
 }
 
-export const AlternativeKind = { fewerGpus: 'fewer_gpus', shorterLimit: 'shorter_limit', otherPartition: 'other_partition' } as const;
+export const AlternativeKind = {
+  fewerGpus: 'fewer_gpus',
+  shorterLimit: 'shorter_limit',
+  otherPartition: 'other_partition',
+} as const;
 export type AlternativeKind = (typeof AlternativeKind)[keyof typeof AlternativeKind];
 
 export interface Alternative extends JobRequestShape {
@@ -47,9 +51,14 @@ function minutes(seconds: number): string {
 /** True when `offer` could run `request` at all: up, usable by its account, enough GPUs, a long enough limit. */
 export function partitionFits(offer: PartitionOffer, request: JobRequestShape): boolean {
   if (!offer.up) return false;
-  if (offer.allowAccounts !== null && (request.account === null || !offer.allowAccounts.includes(request.account))) return false;
+  if (offer.allowAccounts !== null && (request.account === null || !offer.allowAccounts.includes(request.account)))
+    return false;
   if (request.gpus > offer.gpus) return false;
-  if (offer.maxTimeSeconds !== null && (request.timeLimitSeconds === null || request.timeLimitSeconds > offer.maxTimeSeconds)) return false;
+  if (
+    offer.maxTimeSeconds !== null &&
+    (request.timeLimitSeconds === null || request.timeLimitSeconds > offer.maxTimeSeconds)
+  )
+    return false;
   return true;
 }
 
@@ -61,25 +70,42 @@ export function partitionFits(offer: PartitionOffer, request: JobRequestShape): 
  * with fewer than 0 GPUs or a non-integer count.
  */
 export function nearbyAlternatives(request: JobRequestShape, offers: readonly PartitionOffer[]): Alternative[] {
-  if (!(Number.isInteger(request.gpus) && request.gpus >= 0)) throw new RangeError(`gpus must be an integer ≥ 0, got ${request.gpus}`);
+  if (!(Number.isInteger(request.gpus) && request.gpus >= 0))
+    throw new RangeError(`gpus must be an integer ≥ 0, got ${request.gpus}`);
   const alternatives: Alternative[] = [];
   const own = offers.find((offer) => offer.name === request.partition);
   const fitsOwn = (shape: JobRequestShape): boolean => own === undefined || partitionFits(own, shape);
-  const gpuCounts = [...new Set([Math.floor(request.gpus / 2), 1])].filter((count) => count >= 1 && count < request.gpus).sort((left, right) => right - left);
+  const gpuCounts = [...new Set([Math.floor(request.gpus / 2), 1])]
+    .filter((count) => count >= 1 && count < request.gpus)
+    .sort((left, right) => right - left);
   for (const gpus of gpuCounts) {
     const shape = { ...request, gpus };
-    if (fitsOwn(shape)) alternatives.push({ ...shape, kind: AlternativeKind.fewerGpus, change: `${gpus} GPU${gpus === 1 ? '' : 's'} instead of ${request.gpus}` });
+    if (fitsOwn(shape))
+      alternatives.push({
+        ...shape,
+        kind: AlternativeKind.fewerGpus,
+        change: `${gpus} GPU${gpus === 1 ? '' : 's'} instead of ${request.gpus}`,
+      });
   }
   if (request.timeLimitSeconds !== null) {
     const shorter = Math.max(MIN_PROPOSED_LIMIT_SECONDS, Math.floor(request.timeLimitSeconds / 2 / 60) * 60);
     const shape = { ...request, timeLimitSeconds: shorter };
     if (shorter < request.timeLimitSeconds && fitsOwn(shape)) {
-      alternatives.push({ ...shape, kind: AlternativeKind.shorterLimit, change: `a ${minutes(shorter)} time limit instead of ${minutes(request.timeLimitSeconds)}` });
+      alternatives.push({
+        ...shape,
+        kind: AlternativeKind.shorterLimit,
+        change: `a ${minutes(shorter)} time limit instead of ${minutes(request.timeLimitSeconds)}`,
+      });
     }
   }
   for (const offer of offers) {
     if (offer.name === request.partition || !partitionFits(offer, request)) continue;
-    alternatives.push({ ...request, partition: offer.name, kind: AlternativeKind.otherPartition, change: `partition ${offer.name} instead of ${request.partition}` });
+    alternatives.push({
+      ...request,
+      partition: offer.name,
+      kind: AlternativeKind.otherPartition,
+      change: `partition ${offer.name} instead of ${request.partition}`,
+    });
   }
   return alternatives;
 }
@@ -105,7 +131,8 @@ export function rankByExpectedStart<T extends ForecastOption>(options: readonly 
       if (a !== null && b !== null && a !== b) return a - b;
       if (a === null && b !== null) return 1;
       if (a !== null && b === null) return -1;
-      if (a === null && b === null && left.option.probability !== right.option.probability) return left.option.probability - right.option.probability;
+      if (a === null && b === null && left.option.probability !== right.option.probability)
+        return left.option.probability - right.option.probability;
       return left.index - right.index;
     })
     .map((entry) => entry.option);

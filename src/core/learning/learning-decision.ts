@@ -24,7 +24,14 @@ import type { CalibrationEvidence } from '../gating/calibration-evidence.ts';
 import { calibrationScore } from '../gating/calibration-score.ts';
 import { driftRatio, driftStatus } from '../gating/drift.ts';
 import { formatComparison, formatNumber } from '../gating/format-number.ts';
-import { ActionScope, CalibrationState, DriftStatus, TIERS_WEAKEST_FIRST, type GateConfig, type Tier } from '../gating/gate-config.ts';
+import {
+  ActionScope,
+  CalibrationState,
+  DriftStatus,
+  TIERS_WEAKEST_FIRST,
+  type GateConfig,
+  type Tier,
+} from '../gating/gate-config.ts';
 import type { ResidualCusumAlarm } from '../gating/residual-cusum.ts';
 import type { LearningPolicy } from './learning-policy.ts';
 
@@ -97,20 +104,29 @@ function evidenceText(evidence: CalibrationEvidence): string {
 }
 
 function alarmText(alarm: ResidualCusumAlarm): string {
-  const what = alarm.direction === 'under_prediction' ? 'more long waits than forecast' : 'fewer long waits than forecast';
+  const what =
+    alarm.direction === 'under_prediction' ? 'more long waits than forecast' : 'fewer long waits than forecast';
   return `drift alarm: ${what} (CUSUM ${formatNumber(alarm.statistic)} > ${formatNumber(alarm.threshold)})`;
 }
 
 /** The drift triggers that withdraw autonomy, as reasons (empty: none fired). */
-function driftTriggers(input: LearningDecisionInput, config: GateConfig): { readonly reasons: string[]; readonly status: DriftStatus } {
+function driftTriggers(
+  input: LearningDecisionInput,
+  config: GateConfig,
+): { readonly reasons: string[]; readonly status: DriftStatus } {
   const reasons: string[] = [];
   if (input.driftAlarm !== null) reasons.push(alarmText(input.driftAlarm));
   // The bounds rest on a normal approximation: a window under minOutcomes judges no drift.
   const evidence = input.evidence !== null && input.evidence.count >= config.minOutcomes ? input.evidence : null;
   const status = evidence === null ? DriftStatus.none : driftStatus(evidence.lower, config.baselineEce, config);
   if (status === DriftStatus.recalibrate && evidence !== null) {
-    const [ratioText, boundText] = formatComparison(driftRatio(evidence.lower, config.baselineEce), config.driftReduceMaxRatio);
-    reasons.push(`drift ratio ${ratioText} > ${boundText}: ECE beyond noise ${formatNumber(evidence.lower)} against last-known-good ${formatNumber(config.baselineEce)}`);
+    const [ratioText, boundText] = formatComparison(
+      driftRatio(evidence.lower, config.baselineEce),
+      config.driftReduceMaxRatio,
+    );
+    reasons.push(
+      `drift ratio ${ratioText} > ${boundText}: ECE beyond noise ${formatNumber(evidence.lower)} against last-known-good ${formatNumber(config.baselineEce)}`,
+    );
   }
   const weekly = input.weeklyEvidence;
   if (weekly !== null && weekly.lower > config.weeklyEceRecalibrate) {
@@ -128,16 +144,26 @@ function tiersFrom(evidence: CalibrationEvidence, previous: readonly Tier[], con
 }
 
 /** Scope from the evidence with hysteresis (rule 3), before the class rule and the drift cap. */
-function scopeFromEvidence(evidence: CalibrationEvidence, previous: ActionScope, config: GateConfig): { readonly scope: ActionScope; readonly reason: string } {
+function scopeFromEvidence(
+  evidence: CalibrationEvidence,
+  previous: ActionScope,
+  config: GateConfig,
+): { readonly scope: ActionScope; readonly reason: string } {
   const byBound = scopeFromScore(calibrationScore(evidence.upper, config), config);
   const byPoint = scopeFromScore(calibrationScore(evidence.ece, config), config);
   const rank = Math.max(SCOPE_RANK[byBound], Math.min(SCOPE_RANK[previous], SCOPE_RANK[byPoint]));
   const scope = SCOPE_OF_RANK[rank] as ActionScope;
   const words = ACTION_SCOPE_WORDS[scope];
   if (rank > SCOPE_RANK[byBound]) {
-    return { scope, reason: `${evidenceText(evidence)}: ${words} kept while the point estimate allows it (regaining a scope needs the upper bound)` };
+    return {
+      scope,
+      reason: `${evidenceText(evidence)}: ${words} kept while the point estimate allows it (regaining a scope needs the upper bound)`,
+    };
   }
-  return { scope, reason: `${evidenceText(evidence)}: score ${formatNumber(calibrationScore(evidence.upper, config))} by the upper bound → ${words}` };
+  return {
+    scope,
+    reason: `${evidenceText(evidence)}: score ${formatNumber(calibrationScore(evidence.upper, config))} by the upper bound → ${words}`,
+  };
 }
 
 /** The state word of a standing reached without a drift response (rule 3). */
@@ -154,7 +180,10 @@ function stateOf(scope: ActionScope, status: DriftStatus, adapting: boolean): Ca
  * (the outcomes the AUROC is measured on).
  */
 export function outcomesBeforeRetrain(retrainsWithoutRecovery: number, policy: LearningPolicy): number {
-  return Math.min(policy.minOutcomesToRetrain * 2 ** retrainsWithoutRecovery, Math.max(policy.minOutcomesToRetrain, policy.calibrator.platt.window));
+  return Math.min(
+    policy.minOutcomesToRetrain * 2 ** retrainsWithoutRecovery,
+    Math.max(policy.minOutcomesToRetrain, policy.calibrator.platt.window),
+  );
 }
 
 function retrainReason(input: LearningDecisionInput, policy: LearningPolicy): string | null {
@@ -162,7 +191,10 @@ function retrainReason(input: LearningDecisionInput, policy: LearningPolicy): st
   const needed = outcomesBeforeRetrain(input.retrainsWithoutRecovery, policy);
   if (auroc === null || outcomes < needed || !(auroc < policy.retrainBelowAuroc)) return null;
   const [aurocText, boundText] = formatComparison(auroc, policy.retrainBelowAuroc);
-  const backoff = input.retrainsWithoutRecovery === 0 ? '' : ` (after ${input.retrainsWithoutRecovery} retrain${input.retrainsWithoutRecovery === 1 ? '' : 's'} that did not restore it, retrains wait for ${needed} outcomes)`;
+  const backoff =
+    input.retrainsWithoutRecovery === 0
+      ? ''
+      : ` (after ${input.retrainsWithoutRecovery} retrain${input.retrainsWithoutRecovery === 1 ? '' : 's'} that did not restore it, retrains wait for ${needed} outcomes)`;
   return `retrain: AUROC ${aurocText} < ${boundText} over the ${outcomes} outcomes the classifier scored — it no longer separates long from short waits${backoff}`;
 }
 
@@ -177,7 +209,11 @@ function autonomyChange(previous: ActionScope, next: ActionScope): AutonomyChang
  * @param config gate thresholds; assumed valid (parseGateConfig).
  * @param policy learning policy; assumed valid (checkLearningPolicy).
  */
-export function decideLearningStep(input: LearningDecisionInput, config: GateConfig, policy: LearningPolicy): LearningDecision {
+export function decideLearningStep(
+  input: LearningDecisionInput,
+  config: GateConfig,
+  policy: LearningPolicy,
+): LearningDecision {
   const retrain = retrainReason(input, policy);
   const previous = input.previous;
 
@@ -186,10 +222,20 @@ export function decideLearningStep(input: LearningDecisionInput, config: GateCon
     const alarm = input.driftAlarm;
     if (alarm !== null) reasons.push(`${alarmText(alarm)}: the calibrator adapts`);
     const drifted = alarm !== null;
-    const standing: ClusterStanding = { scope: ActionScope.learning, qualifiedTiers: [], driftStatus: DriftStatus.none, state: CalibrationState.learning, reasons };
+    const standing: ClusterStanding = {
+      scope: ActionScope.learning,
+      qualifiedTiers: [],
+      driftStatus: DriftStatus.none,
+      state: CalibrationState.learning,
+      reasons,
+    };
     return {
       standing,
-      calibrator: !drifted ? CalibratorAction.keep : input.calibratorAdapting ? CalibratorAction.reset : CalibratorAction.adapt,
+      calibrator: !drifted
+        ? CalibratorAction.keep
+        : input.calibratorAdapting
+          ? CalibratorAction.reset
+          : CalibratorAction.adapt,
       restartEvidence: drifted,
       retrain: false,
       autonomy: autonomyChange(previous.scope, ActionScope.learning),
@@ -200,19 +246,33 @@ export function decideLearningStep(input: LearningDecisionInput, config: GateCon
   const drift = driftTriggers(input, config);
   if (drift.reasons.length > 0) {
     const calibrator = input.calibratorAdapting ? CalibratorAction.reset : CalibratorAction.adapt;
-    const response = calibrator === CalibratorAction.reset
-      ? 'the calibrator, still adapting to an earlier drift, starts over on the outcomes since'
-      : 'the calibrator adapts (forgets faster)';
-    const reasons = [...drift.reasons, `autonomy withdrawn: escalate until forecasts issued from now on earn it back; ${response}`];
+    const response =
+      calibrator === CalibratorAction.reset
+        ? 'the calibrator, still adapting to an earlier drift, starts over on the outcomes since'
+        : 'the calibrator adapts (forgets faster)';
+    const reasons = [
+      ...drift.reasons,
+      `autonomy withdrawn: escalate until forecasts issued from now on earn it back; ${response}`,
+    ];
     if (retrain !== null) reasons.push(retrain);
     const standing: ClusterStanding = {
       scope: ActionScope.escalate,
       qualifiedTiers: [],
-      driftStatus: drift.status === DriftStatus.none || drift.status === DriftStatus.monitor ? DriftStatus.recalibrate : drift.status,
+      driftStatus:
+        drift.status === DriftStatus.none || drift.status === DriftStatus.monitor
+          ? DriftStatus.recalibrate
+          : drift.status,
       state: CalibrationState.drifting,
       reasons,
     };
-    return { standing, calibrator, restartEvidence: true, retrain: retrain !== null, autonomy: autonomyChange(previous.scope, ActionScope.escalate), reasons };
+    return {
+      standing,
+      calibrator,
+      restartEvidence: true,
+      retrain: retrain !== null,
+      autonomy: autonomyChange(previous.scope, ActionScope.escalate),
+      reasons,
+    };
   }
 
   const reasons: string[] = [];
@@ -221,7 +281,9 @@ export function decideLearningStep(input: LearningDecisionInput, config: GateCon
   const evidence = input.evidence;
   if (evidence === null || evidence.count < config.minOutcomes) {
     scope = ActionScope.escalate;
-    reasons.push(`${evidence === null ? 0 : evidence.count} issued forecasts with outcomes since the last drift response; the evidence needs ${config.minOutcomes} before any autonomy`);
+    reasons.push(
+      `${evidence === null ? 0 : evidence.count} issued forecasts with outcomes since the last drift response; the evidence needs ${config.minOutcomes} before any autonomy`,
+    );
   } else {
     const fromEvidence = scopeFromEvidence(evidence, previous.scope, config);
     scope = fromEvidence.scope;
@@ -230,10 +292,15 @@ export function decideLearningStep(input: LearningDecisionInput, config: GateCon
     const shortfall = classShortfall(evidence.count, evidence.longWaits, config);
     if (shortfall !== null && acting(scope)) {
       scope = ActionScope.escalate;
-      reasons.push(`escalate: ${shortfall.longWaits} long and ${shortfall.shortWaits} short waits among the evidence; acting needs ≥ ${shortfall.minPerClass} of each`);
+      reasons.push(
+        `escalate: ${shortfall.longWaits} long and ${shortfall.shortWaits} short waits among the evidence; acting needs ≥ ${shortfall.minPerClass} of each`,
+      );
     }
     const capped = capScopeByDrift(scope, drift.status);
-    if (capped !== scope) reasons.push(`drift ${drift.status} (ECE beyond noise ${formatNumber(evidence.lower)}) caps the scope at ${ACTION_SCOPE_WORDS[capped]}`);
+    if (capped !== scope)
+      reasons.push(
+        `drift ${drift.status} (ECE beyond noise ${formatNumber(evidence.lower)}) caps the scope at ${ACTION_SCOPE_WORDS[capped]}`,
+      );
     scope = capped;
   }
   if (retrain !== null) reasons.push(retrain);
@@ -244,5 +311,12 @@ export function decideLearningStep(input: LearningDecisionInput, config: GateCon
     state: stateOf(scope, drift.status, input.calibratorAdapting),
     reasons,
   };
-  return { standing, calibrator: CalibratorAction.keep, restartEvidence: false, retrain: retrain !== null, autonomy: autonomyChange(previous.scope, scope), reasons };
+  return {
+    standing,
+    calibrator: CalibratorAction.keep,
+    restartEvidence: false,
+    retrain: retrain !== null,
+    autonomy: autonomyChange(previous.scope, scope),
+    reasons,
+  };
 }

@@ -26,7 +26,10 @@ describe('checkLearningPolicy', () => {
   });
 
   it('checkLearningPolicy checks the calibrator options too', () => {
-    const policy = { ...DEFAULT_LEARNING_POLICY, calibrator: { ...DEFAULT_LEARNING_POLICY.calibrator, adaptSpeedup: 0.5 } };
+    const policy = {
+      ...DEFAULT_LEARNING_POLICY,
+      calibrator: { ...DEFAULT_LEARNING_POLICY.calibrator, adaptSpeedup: 0.5 },
+    };
 
     expect(() => checkLearningPolicy(policy)).toThrow('adaptSpeedup must be a finite number > 1, got 0.5');
   });

@@ -3,7 +3,11 @@
  * calibrator's memory, the drift detector's batches, when discrimination counts as lost and how
  * often the state is checkpointed. Defaults with their reasons; an entry may override them.
  */
-import { checkOnlineCalibratorOptions, DEFAULT_ONLINE_CALIBRATOR_OPTIONS, type OnlineCalibratorOptions } from '../calibration/online-calibrator.ts';
+import {
+  checkOnlineCalibratorOptions,
+  DEFAULT_ONLINE_CALIBRATOR_OPTIONS,
+  type OnlineCalibratorOptions,
+} from '../calibration/online-calibrator.ts';
 import { InvalidInputError } from '../errors.ts';
 
 export interface LearningPolicy {
@@ -40,10 +44,19 @@ export const DEFAULT_LEARNING_POLICY: LearningPolicy = Object.freeze({
 /** @throws InvalidInputError naming the first bad field. */
 export function checkLearningPolicy(policy: LearningPolicy): void {
   checkOnlineCalibratorOptions(policy.calibrator);
-  for (const name of ['driftBatchOutcomes', 'minOutcomesToRetrain', 'classifierCheckEveryOutcomes', 'checkpointEveryOutcomes'] as const) {
-    if (!(Number.isInteger(policy[name]) && policy[name] >= 1)) throw new InvalidInputError(`${name} must be an integer ≥ 1, got ${policy[name]}`);
+  for (const name of [
+    'driftBatchOutcomes',
+    'minOutcomesToRetrain',
+    'classifierCheckEveryOutcomes',
+    'checkpointEveryOutcomes',
+  ] as const) {
+    if (!(Number.isInteger(policy[name]) && policy[name] >= 1))
+      throw new InvalidInputError(`${name} must be an integer ≥ 1, got ${policy[name]}`);
   }
-  if (!(policy.driftReference > 0 && Number.isFinite(policy.driftReference))) throw new InvalidInputError(`driftReference must be a finite number > 0, got ${policy.driftReference}`);
-  if (!(policy.retrainBelowAuroc > 0.5 && policy.retrainBelowAuroc < 1)) throw new InvalidInputError(`retrainBelowAuroc must be in (0.5, 1), got ${policy.retrainBelowAuroc}`);
-  if (!(policy.weekMs > 0 && Number.isFinite(policy.weekMs))) throw new InvalidInputError(`weekMs must be a finite number > 0, got ${policy.weekMs}`);
+  if (!(policy.driftReference > 0 && Number.isFinite(policy.driftReference)))
+    throw new InvalidInputError(`driftReference must be a finite number > 0, got ${policy.driftReference}`);
+  if (!(policy.retrainBelowAuroc > 0.5 && policy.retrainBelowAuroc < 1))
+    throw new InvalidInputError(`retrainBelowAuroc must be in (0.5, 1), got ${policy.retrainBelowAuroc}`);
+  if (!(policy.weekMs > 0 && Number.isFinite(policy.weekMs)))
+    throw new InvalidInputError(`weekMs must be a finite number > 0, got ${policy.weekMs}`);
 }

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { calibrate, initialOnlineCalibrator, learnOutcome, type OnlineCalibratorOptions } from '../calibration/online-calibrator.ts';
+import {
+  calibrate,
+  initialOnlineCalibrator,
+  learnOutcome,
+  type OnlineCalibratorOptions,
+} from '../calibration/online-calibrator.ts';
 import { InvalidInputError } from '../errors.ts';
 import { calibrationEvidence } from '../gating/calibration-evidence.ts';
 import type { GateConfig } from '../gating/gate-config.ts';
@@ -52,16 +57,38 @@ const POLICY: LearningPolicy = {
  * gentle score slope so a small window's upper bound can earn a scope; the CUSUM one false alarm per
  * 1000 outcomes (200 batches of 5).
  */
-const CONFIG: GateConfig = parseGateConfig({ minOutcomes: 22, minOutcomesPerClass: 2, evidenceWindow: 60, driftFalseAlarmOutcomes: 1000, eceScoreSlope: 0.5 });
+const CONFIG: GateConfig = parseGateConfig({
+  minOutcomes: 22,
+  minOutcomesPerClass: 2,
+  evidenceWindow: 60,
+  driftFalseAlarmOutcomes: 1000,
+  eceScoreSlope: 0.5,
+});
 /** The same with every drift trigger out of reach: for bookkeeping that must not be interrupted by a drift response. */
-const QUIET: GateConfig = parseGateConfig({ minOutcomes: 22, minOutcomesPerClass: 2, evidenceWindow: 60, driftFalseAlarmOutcomes: 1e15, driftReduceMaxRatio: 1e6, weeklyEceRecalibrate: 1 });
+const QUIET: GateConfig = parseGateConfig({
+  minOutcomes: 22,
+  minOutcomesPerClass: 2,
+  evidenceWindow: 60,
+  driftFalseAlarmOutcomes: 1e15,
+  driftReduceMaxRatio: 1e6,
+  weeklyEceRecalibrate: 1,
+});
 
 function start(config: GateConfig = CONFIG, nowMs = 0): LearningState {
-  return initialLearningState({ longWaitThresholdSeconds: THRESHOLD_SECONDS, nowMs, classifierVersion: 1 }, config, POLICY);
+  return initialLearningState(
+    { longWaitThresholdSeconds: THRESHOLD_SECONDS, nowMs, classifierVersion: 1 },
+    config,
+    POLICY,
+  );
 }
 
 /** Outcome `index` of a stream: issued at 10·index ms, observed 5 ms later. */
-function outcome(index: number, issuedProbability: number, long: boolean, overrides: Partial<FoldedOutcome> = {}): FoldedOutcome {
+function outcome(
+  index: number,
+  issuedProbability: number,
+  long: boolean,
+  overrides: Partial<FoldedOutcome> = {},
+): FoldedOutcome {
   return {
     epoch: 1,
     classifierVersion: 1,
@@ -88,7 +115,7 @@ function foldAll(state: LearningState, outcomes: readonly FoldedOutcome[], confi
 }
 
 describe('initialLearningState', () => {
-  it('initialLearningState starts epoch 1 in learning mode with the classifier\'s own probabilities and no evidence', () => {
+  it("initialLearningState starts epoch 1 in learning mode with the classifier's own probabilities and no evidence", () => {
     const state = start(CONFIG, 5000);
 
     expect(state).toEqual({
@@ -116,22 +143,36 @@ describe('initialLearningState', () => {
   it('initialLearningState takes a given epoch and counters, counting their drift responses as checkpointed', () => {
     const counters = { driftAlarms: 4, adaptations: 3, resets: 1, withdrawals: 2, skippedOutcomes: 9 };
 
-    const state = initialLearningState({ longWaitThresholdSeconds: 0, nowMs: 1, classifierVersion: 7, epoch: 3, counters }, CONFIG, POLICY);
+    const state = initialLearningState(
+      { longWaitThresholdSeconds: 0, nowMs: 1, classifierVersion: 7, epoch: 3, counters },
+      CONFIG,
+      POLICY,
+    );
 
-    expect(state).toMatchObject({ epoch: 3, counters, classifierVersion: 7, checkpointedAtResponses: 4, longWaitThresholdSeconds: 0 });
+    expect(state).toMatchObject({
+      epoch: 3,
+      counters,
+      classifierVersion: 7,
+      checkpointedAtResponses: 4,
+      longWaitThresholdSeconds: 0,
+    });
     expect(checkpointDue(state, POLICY)).toBe(false);
   });
 
-  it.each([-1, Number.NaN, Number.POSITIVE_INFINITY])('initialLearningState refuses a long-wait threshold of %s', (threshold) => {
-    const create = (): LearningState => initialLearningState({ longWaitThresholdSeconds: threshold, nowMs: 0, classifierVersion: 1 }, CONFIG, POLICY);
+  it.each([-1, Number.NaN, Number.POSITIVE_INFINITY])(
+    'initialLearningState refuses a long-wait threshold of %s',
+    (threshold) => {
+      const create = (): LearningState =>
+        initialLearningState({ longWaitThresholdSeconds: threshold, nowMs: 0, classifierVersion: 1 }, CONFIG, POLICY);
 
-    expect(create).toThrow(InvalidInputError);
-    expect(create).toThrow(`long-wait threshold must be a finite number of seconds ≥ 0, got ${threshold}`);
-  });
+      expect(create).toThrow(InvalidInputError);
+      expect(create).toThrow(`long-wait threshold must be a finite number of seconds ≥ 0, got ${threshold}`);
+    },
+  );
 });
 
 describe('issueProbability', () => {
-  it('issueProbability is the calibrator\'s issued probability for the classifier\'s', () => {
+  it("issueProbability is the calibrator's issued probability for the classifier's", () => {
     const state = foldAll(start(QUIET), calibratedStream(3, 30), QUIET);
 
     expect(issueProbability(state, 0.7, POLICY)).toBe(calibrate(state.calibrator, 0.7, CALIBRATOR).probability);
@@ -153,7 +194,7 @@ describe('windowEvidence and weeklyEvidence', () => {
     expect(windowEvidence(WINDOW, config)).toEqual(calibrationEvidence(WINDOW.probabilities, WINDOW.labels, 0.9));
   });
 
-  it('weeklyEvidence takes the outcomes observed in the week before now, the week\'s first instant included', () => {
+  it("weeklyEvidence takes the outcomes observed in the week before now, the week's first instant included", () => {
     // now 2900, week 1000 ms: observed at ≥ 1900 → indices 19…29 (11 outcomes); minOutcomes 10.
     const config = parseGateConfig({ minOutcomes: 10 });
 
@@ -188,23 +229,34 @@ describe('classifierAuroc', () => {
     return wins / pairs;
   }
 
-  it('classifierAuroc equals a brute-force pairwise count over the calibrator\'s window (property)', () => {
-    const windowArbitrary = fc.array(fc.tuple(fc.integer({ min: -20, max: 20 }), fc.constantFrom(0, 1)), { minLength: 2, maxLength: 60 });
-    fc.assert(fc.property(windowArbitrary, (pairs) => {
-      const logits = pairs.map(([step]) => Math.fround(step / 4));
-      const labels = pairs.map(([, label]) => label);
-      fc.pre(labels.includes(0) && labels.includes(1));
-      const calibrator = { ...initialOnlineCalibrator(CALIBRATOR), platt: { slope: 1, intercept: 0, logits, labels } };
+  it("classifierAuroc equals a brute-force pairwise count over the calibrator's window (property)", () => {
+    const windowArbitrary = fc.array(fc.tuple(fc.integer({ min: -20, max: 20 }), fc.constantFrom(0, 1)), {
+      minLength: 2,
+      maxLength: 60,
+    });
+    fc.assert(
+      fc.property(windowArbitrary, (pairs) => {
+        const logits = pairs.map(([step]) => Math.fround(step / 4));
+        const labels = pairs.map(([, label]) => label);
+        fc.pre(labels.includes(0) && labels.includes(1));
+        const calibrator = {
+          ...initialOnlineCalibrator(CALIBRATOR),
+          platt: { slope: 1, intercept: 0, logits, labels },
+        };
 
-      const check = classifierAuroc(calibrator);
+        const check = classifierAuroc(calibrator);
 
-      expect(check.outcomes).toBe(pairs.length);
-      expect(check.auroc).toBeCloseTo(pairwiseAuroc(logits, labels), 12);
-    }));
+        expect(check.outcomes).toBe(pairs.length);
+        expect(check.auroc).toBeCloseTo(pairwiseAuroc(logits, labels), 12);
+      }),
+    );
   });
 
   it('classifierAuroc is null on one class, with the outcome count', () => {
-    const calibrator = { ...initialOnlineCalibrator(CALIBRATOR), platt: { slope: 1, intercept: 0, logits: [0.5, -1, 2], labels: [1, 1, 1] } };
+    const calibrator = {
+      ...initialOnlineCalibrator(CALIBRATOR),
+      platt: { slope: 1, intercept: 0, logits: [0.5, -1, 2], labels: [1, 1, 1] },
+    };
 
     expect(classifierAuroc(calibrator)).toEqual({ auroc: null, outcomes: 3 });
     expect(classifierAuroc(initialOnlineCalibrator(CALIBRATOR))).toEqual({ auroc: null, outcomes: 0 });
@@ -212,7 +264,7 @@ describe('classifierAuroc', () => {
 });
 
 describe('foldOutcome', () => {
-  it('foldOutcome labels a wait above the epoch\'s threshold long, and one at it short', () => {
+  it("foldOutcome labels a wait above the epoch's threshold long, and one at it short", () => {
     const atThreshold = foldOutcome(start(), outcome(0, 0.5, false, { waitSeconds: 600 }), CONFIG, POLICY).state;
     const above = foldOutcome(start(), outcome(0, 0.5, false, { waitSeconds: 600.5 }), CONFIG, POLICY).state;
 
@@ -221,7 +273,7 @@ describe('foldOutcome', () => {
     expect(above.calibrator.platt.labels).toEqual([1]);
   });
 
-  it('foldOutcome feeds the calibrator the classifier\'s probability and the evidence and drift detector the issued one', () => {
+  it("foldOutcome feeds the calibrator the classifier's probability and the evidence and drift detector the issued one", () => {
     const folded = foldOutcome(start(), outcome(0, 0.3, true, { classifierProbability: 0.8 }), CONFIG, POLICY);
 
     expect(folded.state.calibrator).toEqual(learnOutcome(initialOnlineCalibrator(CALIBRATOR), 0.8, 1, CALIBRATOR));
@@ -237,10 +289,15 @@ describe('foldOutcome', () => {
 
     const step = foldOutcome(before, outcome(7, 0.5, true, { epoch: 2 }), CONFIG, POLICY);
 
-    expect(step).toEqual({ state: { ...before, counters: { ...before.counters, skippedOutcomes: 1 } }, decision: null, evidence: null, skipped: true });
+    expect(step).toEqual({
+      state: { ...before, counters: { ...before.counters, skippedOutcomes: 1 } },
+      decision: null,
+      evidence: null,
+      skipped: true,
+    });
   });
 
-  it('foldOutcome does not let the calibrator learn from another classifier\'s score, but counts the outcome everywhere else', () => {
+  it("foldOutcome does not let the calibrator learn from another classifier's score, but counts the outcome everywhere else", () => {
     const before = foldAll(start(), calibratedStream(5, 7));
 
     const step = foldOutcome(before, outcome(7, 0.5, true, { classifierVersion: 2 }), CONFIG, POLICY);
@@ -251,11 +308,21 @@ describe('foldOutcome', () => {
     expect(step.state.drift.batchCount).toBe(3);
   });
 
-  it('foldOutcome leaves out of the evidence a forecast issued before the evidence\'s start', () => {
+  it("foldOutcome leaves out of the evidence a forecast issued before the evidence's start", () => {
     const state = start(CONFIG, 1000);
 
-    const folded = foldOutcome(state, outcome(50, 0.4, false, { predictedAtMs: 999, observedAtMs: 1500 }), CONFIG, POLICY).state;
-    const atStart = foldOutcome(state, outcome(50, 0.4, false, { predictedAtMs: 1000, observedAtMs: 1500 }), CONFIG, POLICY).state;
+    const folded = foldOutcome(
+      state,
+      outcome(50, 0.4, false, { predictedAtMs: 999, observedAtMs: 1500 }),
+      CONFIG,
+      POLICY,
+    ).state;
+    const atStart = foldOutcome(
+      state,
+      outcome(50, 0.4, false, { predictedAtMs: 1000, observedAtMs: 1500 }),
+      CONFIG,
+      POLICY,
+    ).state;
 
     expect(folded.evidence.labels).toEqual([]);
     expect(folded.outcomes).toBe(1);
@@ -294,7 +361,12 @@ describe('foldOutcome', () => {
 
     const step = foldOutcome(before, next, QUIET, POLICY);
 
-    const learned = learnOutcome(before.calibrator, next.classifierProbability, next.waitSeconds > THRESHOLD_SECONDS ? 1 : 0, CALIBRATOR);
+    const learned = learnOutcome(
+      before.calibrator,
+      next.classifierProbability,
+      next.waitSeconds > THRESHOLD_SECONDS ? 1 : 0,
+      CALIBRATOR,
+    );
     const evidence = windowEvidence(step.state.evidence, QUIET);
     const expected = decideLearningStep(
       {
@@ -327,7 +399,9 @@ describe('foldOutcome', () => {
     }
 
     expect(checks).toEqual([10, 20, 30]);
-    expect(state.classifierCheck).toEqual(classifierAuroc(foldAll(start(QUIET), calibratedStream(17, 30), QUIET).calibrator));
+    expect(state.classifierCheck).toEqual(
+      classifierAuroc(foldAll(start(QUIET), calibratedStream(17, 30), QUIET).calibrator),
+    );
   });
 
   it('foldOutcome keeps the evidence within evidenceWindow and the calibrator within its window', () => {
@@ -360,7 +434,12 @@ describe('foldOutcome', () => {
     expect(alarmStep).not.toBeNull();
     expect(alarmStep?.decision?.calibrator).toBe('adapt');
     expect(state.outcomes % POLICY.driftBatchOutcomes).toBe(0);
-    expect(state.evidence).toEqual({ sinceMs: alarmOutcome?.observedAtMs, probabilities: [], labels: [], observedAtMs: [] });
+    expect(state.evidence).toEqual({
+      sinceMs: alarmOutcome?.observedAtMs,
+      probabilities: [],
+      labels: [],
+      observedAtMs: [],
+    });
     expect(state.judgedOn).toBeNull();
     expect(state.standing).toMatchObject({ scope: 'escalate', state: 'drifting', driftStatus: 'recalibrate' });
     expect(state.calibrator.fastOutcomesLeft).toBe(CALIBRATOR.platt.halfLifeOutcomes);
@@ -371,8 +450,18 @@ describe('foldOutcome', () => {
     expect(checkpointDue(state, POLICY)).toBe(true);
 
     // A forecast issued before the drift response does not count as evidence; one issued at or after it does.
-    const late = foldOutcome(state, outcome(60, 0.1, true, { predictedAtMs: (alarmOutcome?.observedAtMs as number) - 1 }), CONFIG, POLICY).state;
-    const fresh = foldOutcome(state, outcome(60, 0.1, true, { predictedAtMs: alarmOutcome?.observedAtMs as number }), CONFIG, POLICY).state;
+    const late = foldOutcome(
+      state,
+      outcome(60, 0.1, true, { predictedAtMs: (alarmOutcome?.observedAtMs as number) - 1 }),
+      CONFIG,
+      POLICY,
+    ).state;
+    const fresh = foldOutcome(
+      state,
+      outcome(60, 0.1, true, { predictedAtMs: alarmOutcome?.observedAtMs as number }),
+      CONFIG,
+      POLICY,
+    ).state;
     expect(late.evidence.labels).toEqual([]);
     expect(fresh.evidence.labels).toEqual([1]);
   });
@@ -423,49 +512,55 @@ describe('foldOutcomes', () => {
       ),
       shiftFrom: fc.integer({ min: 0, max: 200 }),
     })
-    .map(({ draws, shiftFrom }) => draws.map((draw, index) => {
-      const probability = draw.percent / 100;
-      const truth = index < shiftFrom ? probability : Math.min(1, probability + 0.4);
-      return outcome(index, probability, draw.draw < truth, {
-        epoch: draw.epochTwo ? 2 : 1,
-        classifierVersion: draw.oldClassifier ? 0 : 1,
-        predictedAtMs: draw.issuedLongAgo ? -1 : 10 * index,
-      });
-    }));
+    .map(({ draws, shiftFrom }) =>
+      draws.map((draw, index) => {
+        const probability = draw.percent / 100;
+        const truth = index < shiftFrom ? probability : Math.min(1, probability + 0.4);
+        return outcome(index, probability, draw.draw < truth, {
+          epoch: draw.epochTwo ? 2 : 1,
+          classifierVersion: draw.oldClassifier ? 0 : 1,
+          predictedAtMs: draw.issuedLongAgo ? -1 : 10 * index,
+        });
+      }),
+    );
 
   it('foldOutcomes in any batches gives the same state and the same reports as folding one by one (property)', () => {
     fc.assert(
-      fc.property(streamArbitrary, fc.array(fc.integer({ min: 1, max: 30 }), { minLength: 1, maxLength: 20 }), (stream, cuts) => {
-        let oneByOne = start();
-        const singleChanges: unknown[] = [];
-        for (const next of stream) {
-          const folded = foldOutcomes(oneByOne, [next], CONFIG, POLICY);
-          oneByOne = folded.state;
-          singleChanges.push(...folded.report.changes);
-        }
-        let batched = start();
-        const batchedChanges: unknown[] = [];
-        let position = 0;
-        let cut = 0;
-        while (position < stream.length) {
-          const size = cuts[cut % cuts.length] as number;
-          const folded = foldOutcomes(batched, stream.slice(position, position + size), CONFIG, POLICY);
-          batched = folded.state;
-          batchedChanges.push(...folded.report.changes);
-          position += size;
-          cut += 1;
-        }
+      fc.property(
+        streamArbitrary,
+        fc.array(fc.integer({ min: 1, max: 30 }), { minLength: 1, maxLength: 20 }),
+        (stream, cuts) => {
+          let oneByOne = start();
+          const singleChanges: unknown[] = [];
+          for (const next of stream) {
+            const folded = foldOutcomes(oneByOne, [next], CONFIG, POLICY);
+            oneByOne = folded.state;
+            singleChanges.push(...folded.report.changes);
+          }
+          let batched = start();
+          const batchedChanges: unknown[] = [];
+          let position = 0;
+          let cut = 0;
+          while (position < stream.length) {
+            const size = cuts[cut % cuts.length] as number;
+            const folded = foldOutcomes(batched, stream.slice(position, position + size), CONFIG, POLICY);
+            batched = folded.state;
+            batchedChanges.push(...folded.report.changes);
+            position += size;
+            cut += 1;
+          }
 
-        const whole = foldOutcomes(start(), stream, CONFIG, POLICY);
+          const whole = foldOutcomes(start(), stream, CONFIG, POLICY);
 
-        expect(batched).toEqual(oneByOne);
-        expect(whole.state).toEqual(oneByOne);
-        expect(batchedChanges).toEqual(singleChanges);
-        expect(whole.report.changes).toEqual(singleChanges);
-        expect(whole.report.folded + whole.report.skipped).toBe(stream.length);
-        expect(whole.report.skipped).toBe(stream.filter((next) => next.epoch !== 1).length);
-        expect(whole.state.counters.skippedOutcomes).toBe(whole.report.skipped);
-      }),
+          expect(batched).toEqual(oneByOne);
+          expect(whole.state).toEqual(oneByOne);
+          expect(batchedChanges).toEqual(singleChanges);
+          expect(whole.report.changes).toEqual(singleChanges);
+          expect(whole.report.folded + whole.report.skipped).toBe(stream.length);
+          expect(whole.report.skipped).toBe(stream.filter((next) => next.epoch !== 1).length);
+          expect(whole.state.counters.skippedOutcomes).toBe(whole.report.skipped);
+        },
+      ),
       { numRuns: 40 },
     );
   });
@@ -496,7 +591,9 @@ describe('foldOutcomes', () => {
 
   it('foldOutcomes reports a change of the retrain verdict alone', () => {
     // Scores that rank long waits below short ones: AUROC 0 over ≥ 30 outcomes → retrain due at the next decision.
-    const inverted = Array.from({ length: 60 }, (_, index) => outcome(index, 0.5, index % 2 === 0, { classifierProbability: index % 2 === 0 ? 0.2 : 0.8 }));
+    const inverted = Array.from({ length: 60 }, (_, index) =>
+      outcome(index, 0.5, index % 2 === 0, { classifierProbability: index % 2 === 0 ? 0.2 : 0.8 }),
+    );
 
     const { report, state } = foldOutcomes(start(QUIET), inverted, QUIET, POLICY);
 
@@ -510,13 +607,23 @@ describe('retrainsWithoutRecovery', () => {
   // POLICY checks the classifier every 10 outcomes; retrainBelowAuroc is the default 0.6.
   it('a classifier check that finds the classes separated clears the count; one that does not, or no check, keeps it', () => {
     // A classifier probability that ranks the labels perfectly (AUROC 1), and one that ranks them backwards (AUROC 0).
-    const separating = (index: number): FoldedOutcome => outcome(index, 0.5, index % 2 === 0, { classifierProbability: index % 2 === 0 ? 0.9 : 0.1 });
-    const backwards = (index: number): FoldedOutcome => outcome(index, 0.5, index % 2 === 0, { classifierProbability: index % 2 === 0 ? 0.1 : 0.9 });
+    const separating = (index: number): FoldedOutcome =>
+      outcome(index, 0.5, index % 2 === 0, { classifierProbability: index % 2 === 0 ? 0.9 : 0.1 });
+    const backwards = (index: number): FoldedOutcome =>
+      outcome(index, 0.5, index % 2 === 0, { classifierProbability: index % 2 === 0 ? 0.1 : 0.9 });
     const counted = { ...start(QUIET), retrainsWithoutRecovery: 3 };
 
-    const beforeCheck = foldAll(counted, Array.from({ length: 9 }, (_, index) => separating(index)), QUIET);
+    const beforeCheck = foldAll(
+      counted,
+      Array.from({ length: 9 }, (_, index) => separating(index)),
+      QUIET,
+    );
     const separated = foldOutcome(beforeCheck, separating(9), QUIET, POLICY).state;
-    const stillBackwards = foldAll(counted, Array.from({ length: 10 }, (_, index) => backwards(index)), QUIET);
+    const stillBackwards = foldAll(
+      counted,
+      Array.from({ length: 10 }, (_, index) => backwards(index)),
+      QUIET,
+    );
 
     expect(beforeCheck.retrainsWithoutRecovery).toBe(3);
     expect(separated.classifierCheck).toEqual({ auroc: 1, outcomes: 10 });
@@ -532,18 +639,34 @@ describe('withNewClassifier and rebaselined', () => {
 
     const next = withNewClassifier(state, 2, POLICY);
 
-    expect(next).toEqual({ ...state, classifierVersion: 2, calibrator: initialOnlineCalibrator(CALIBRATOR), classifierCheck: { auroc: null, outcomes: 0 }, retrainDue: false, retrainsWithoutRecovery: 1 });
+    expect(next).toEqual({
+      ...state,
+      classifierVersion: 2,
+      calibrator: initialOnlineCalibrator(CALIBRATOR),
+      classifierCheck: { auroc: null, outcomes: 0 },
+      retrainDue: false,
+      retrainsWithoutRecovery: 1,
+    });
     expect(withNewClassifier(next, 3, POLICY).retrainsWithoutRecovery).toBe(2);
     expect(next.evidence).toBe(state.evidence);
     expect(next.standing).toBe(state.standing);
   });
 
   it('rebaselined starts the next epoch in learning mode with a new threshold, keeping the counters and the classifier', () => {
-    const state = foldAll(foldAll(start(), calibratedStream(23, 40)), Array.from({ length: 10 }, (_, offset) => outcome(40 + offset, 0.1, true)));
+    const state = foldAll(
+      foldAll(start(), calibratedStream(23, 40)),
+      Array.from({ length: 10 }, (_, offset) => outcome(40 + offset, 0.1, true)),
+    );
 
     const next = rebaselined(state, 900, 123_456, CONFIG, POLICY);
 
-    expect(next).toEqual(initialLearningState({ longWaitThresholdSeconds: 900, nowMs: 123_456, classifierVersion: 1, epoch: 2, counters: state.counters }, CONFIG, POLICY));
+    expect(next).toEqual(
+      initialLearningState(
+        { longWaitThresholdSeconds: 900, nowMs: 123_456, classifierVersion: 1, epoch: 2, counters: state.counters },
+        CONFIG,
+        POLICY,
+      ),
+    );
     expect(next.standing.scope).toBe('learning');
     expect(next.counters.adaptations).toBeGreaterThan(0);
     expect(checkpointDue(next, POLICY)).toBe(false);
@@ -576,7 +699,11 @@ describe('checkpointDue and markCheckpointed', () => {
 
 describe('maintenanceDue and maintenanceSignal', () => {
   // POLICY: checkpoint every 40 outcomes, retry signals every driftBatchOutcomes = 5 outcomes.
-  const at = (outcomes: number, overrides: Partial<LearningState> = {}): LearningState => ({ ...start(QUIET), outcomes, ...overrides });
+  const at = (outcomes: number, overrides: Partial<LearningState> = {}): LearningState => ({
+    ...start(QUIET),
+    outcomes,
+    ...overrides,
+  });
 
   it('maintenanceDue when a retrain or a checkpoint is due, not otherwise', () => {
     expect(maintenanceDue(at(10), POLICY)).toBe(false);

@@ -9,13 +9,32 @@
  * same state. Every number kept in a window is single precision (Math.fround), so a store that
  * packs windows as float32 holds them exactly.
  */
-import { adaptCalibrator, calibrate, initialOnlineCalibrator, learnOutcome, resetCalibrator, type OnlineCalibratorState } from '../calibration/online-calibrator.ts';
+import {
+  adaptCalibrator,
+  calibrate,
+  initialOnlineCalibrator,
+  learnOutcome,
+  resetCalibrator,
+  type OnlineCalibratorState,
+} from '../calibration/online-calibrator.ts';
 import { InvalidInputError } from '../errors.ts';
 import { calibrationEvidence, type CalibrationEvidence } from '../gating/calibration-evidence.ts';
 import type { GateConfig } from '../gating/gate-config.ts';
-import { initialResidualCusum, observeResidual, type ResidualCusumAlarm, type ResidualCusumState } from '../gating/residual-cusum.ts';
+import {
+  initialResidualCusum,
+  observeResidual,
+  type ResidualCusumAlarm,
+  type ResidualCusumState,
+} from '../gating/residual-cusum.ts';
 import { auroc } from '../metrics/auroc.ts';
-import { AutonomyChange, CalibratorAction, decideLearningStep, initialStanding, type ClusterStanding, type LearningDecision } from './learning-decision.ts';
+import {
+  AutonomyChange,
+  CalibratorAction,
+  decideLearningStep,
+  initialStanding,
+  type ClusterStanding,
+  type LearningDecision,
+} from './learning-decision.ts';
 import type { LearningPolicy } from './learning-policy.ts';
 
 /** The issued forecasts with outcomes that scope and tiers are judged on, oldest first. */
@@ -130,9 +149,15 @@ const NO_COUNTERS: LearningCounters = { driftAlarms: 0, adaptations: 0, resets: 
  * the classifier's own probabilities, no evidence.
  * @throws InvalidInputError for a threshold that is not a finite number ≥ 0.
  */
-export function initialLearningState(start: NewLearningState, config: GateConfig, policy: LearningPolicy): LearningState {
+export function initialLearningState(
+  start: NewLearningState,
+  config: GateConfig,
+  policy: LearningPolicy,
+): LearningState {
   if (!(Number.isFinite(start.longWaitThresholdSeconds) && start.longWaitThresholdSeconds >= 0)) {
-    throw new InvalidInputError(`long-wait threshold must be a finite number of seconds ≥ 0, got ${start.longWaitThresholdSeconds}`);
+    throw new InvalidInputError(
+      `long-wait threshold must be a finite number of seconds ≥ 0, got ${start.longWaitThresholdSeconds}`,
+    );
   }
   return {
     epoch: start.epoch ?? 1,
@@ -167,7 +192,12 @@ export function windowEvidence(window: EvidenceWindow, config: GateConfig): Cali
 }
 
 /** The evidence of the outcomes observed in the week before `nowMs`, or null with fewer than minOutcomes. */
-export function weeklyEvidence(window: EvidenceWindow, nowMs: number, config: GateConfig, policy: LearningPolicy): CalibrationEvidence | null {
+export function weeklyEvidence(
+  window: EvidenceWindow,
+  nowMs: number,
+  config: GateConfig,
+  policy: LearningPolicy,
+): CalibrationEvidence | null {
   const from = nowMs - policy.weekMs;
   let start = window.observedAtMs.length;
   while (start > 0 && (window.observedAtMs[start - 1] as number) >= from) start -= 1;
@@ -176,13 +206,22 @@ export function weeklyEvidence(window: EvidenceWindow, nowMs: number, config: Ga
 }
 
 /** AUROC of the active classifier on the outcomes in the calibrator's window (all scored by it), or null with one class. O(n log n). */
-export function classifierAuroc(calibrator: OnlineCalibratorState): { readonly auroc: number | null; readonly outcomes: number } {
+export function classifierAuroc(calibrator: OnlineCalibratorState): {
+  readonly auroc: number | null;
+  readonly outcomes: number;
+} {
   const { logits, labels } = calibrator.platt;
   let positives = 0;
   for (const label of labels) positives += label;
   if (positives === 0 || positives === labels.length) return { auroc: null, outcomes: labels.length };
   // The logistic map is monotone, so the AUROC of the logits is that of their probabilities.
-  return { auroc: auroc(logits.map((logit) => 1 / (1 + Math.exp(-logit))), labels), outcomes: labels.length };
+  return {
+    auroc: auroc(
+      logits.map((logit) => 1 / (1 + Math.exp(-logit))),
+      labels,
+    ),
+    outcomes: labels.length,
+  };
 }
 
 function requireOutcome(outcome: FoldedOutcome): void {
@@ -190,10 +229,17 @@ function requireOutcome(outcome: FoldedOutcome): void {
     const value = outcome[name];
     if (!(value >= 0 && value <= 1)) throw new InvalidInputError(`${name} must be in [0, 1], got ${value}`);
   }
-  if (!(Number.isFinite(outcome.waitSeconds) && outcome.waitSeconds >= 0)) throw new InvalidInputError(`waitSeconds must be a finite number ≥ 0, got ${outcome.waitSeconds}`);
+  if (!(Number.isFinite(outcome.waitSeconds) && outcome.waitSeconds >= 0))
+    throw new InvalidInputError(`waitSeconds must be a finite number ≥ 0, got ${outcome.waitSeconds}`);
 }
 
-function appendEvidence(window: EvidenceWindow, probability: number, label: number, observedAtMs: number, capacity: number): EvidenceWindow {
+function appendEvidence(
+  window: EvidenceWindow,
+  probability: number,
+  label: number,
+  observedAtMs: number,
+  capacity: number,
+): EvidenceWindow {
   const start = Math.max(0, window.probabilities.length + 1 - capacity);
   return {
     sinceMs: window.sinceMs,
@@ -205,12 +251,14 @@ function appendEvidence(window: EvidenceWindow, probability: number, label: numb
 
 /** Decisions worth reporting: anything but "same standing, keep the calibrator". */
 function changedSomething(previous: LearningState, decision: LearningDecision): boolean {
-  return decision.calibrator !== CalibratorAction.keep
-    || decision.autonomy !== AutonomyChange.unchanged
-    || decision.retrain !== previous.retrainDue
-    || decision.standing.scope !== previous.standing.scope
-    || decision.standing.qualifiedTiers.join() !== previous.standing.qualifiedTiers.join()
-    || decision.standing.driftStatus !== previous.standing.driftStatus;
+  return (
+    decision.calibrator !== CalibratorAction.keep ||
+    decision.autonomy !== AutonomyChange.unchanged ||
+    decision.retrain !== previous.retrainDue ||
+    decision.standing.scope !== previous.standing.scope ||
+    decision.standing.qualifiedTiers.join() !== previous.standing.qualifiedTiers.join() ||
+    decision.standing.driftStatus !== previous.standing.driftStatus
+  );
 }
 
 /**
@@ -222,15 +270,26 @@ function changedSomething(previous: LearningState, decision: LearningDecision): 
  * counted as skipped and changes nothing else.
  * @throws InvalidInputError for an outcome with a probability outside [0, 1] or a bad wait.
  */
-export function foldOutcome(state: LearningState, outcome: FoldedOutcome, config: GateConfig, policy: LearningPolicy): FoldStep {
+export function foldOutcome(
+  state: LearningState,
+  outcome: FoldedOutcome,
+  config: GateConfig,
+  policy: LearningPolicy,
+): FoldStep {
   requireOutcome(outcome);
   if (outcome.epoch !== state.epoch) {
-    return { state: { ...state, counters: { ...state.counters, skippedOutcomes: state.counters.skippedOutcomes + 1 } }, decision: null, evidence: null, skipped: true };
+    return {
+      state: { ...state, counters: { ...state.counters, skippedOutcomes: state.counters.skippedOutcomes + 1 } },
+      decision: null,
+      evidence: null,
+      skipped: true,
+    };
   }
   const label = outcome.waitSeconds > state.longWaitThresholdSeconds ? 1 : 0;
-  const calibrator = outcome.classifierVersion === state.classifierVersion
-    ? learnOutcome(state.calibrator, outcome.classifierProbability, label, policy.calibrator)
-    : state.calibrator;
+  const calibrator =
+    outcome.classifierVersion === state.classifierVersion
+      ? learnOutcome(state.calibrator, outcome.classifierProbability, label, policy.calibrator)
+      : state.calibrator;
   const observed = observeResidual(state.drift, outcome.issuedProbability, label, {
     batchOutcomes: policy.driftBatchOutcomes,
     reference: policy.driftReference,
@@ -238,15 +297,24 @@ export function foldOutcome(state: LearningState, outcome: FoldedOutcome, config
     inflationHalfLifeBatches: DRIFT_INFLATION_HALF_LIFE_BATCHES,
     maxInflation: DRIFT_MAX_INFLATION,
   });
-  const evidence = outcome.predictedAtMs >= state.evidence.sinceMs
-    ? appendEvidence(state.evidence, outcome.issuedProbability, label, outcome.observedAtMs, config.evidenceWindow)
-    : state.evidence;
+  const evidence =
+    outcome.predictedAtMs >= state.evidence.sinceMs
+      ? appendEvidence(state.evidence, outcome.issuedProbability, label, outcome.observedAtMs, config.evidenceWindow)
+      : state.evidence;
   const outcomes = state.outcomes + 1;
   // Measured on a fixed cadence of the outcome count (not per fold), so batching changes nothing.
   const checked = outcomes % policy.classifierCheckEveryOutcomes === 0;
   const classifierCheck = checked ? classifierAuroc(calibrator) : state.classifierCheck;
   const separates = checked && classifierCheck.auroc !== null && classifierCheck.auroc >= policy.retrainBelowAuroc;
-  const learned: LearningState = { ...state, outcomes, calibrator, drift: observed.state, evidence, classifierCheck, retrainsWithoutRecovery: separates ? 0 : state.retrainsWithoutRecovery };
+  const learned: LearningState = {
+    ...state,
+    outcomes,
+    calibrator,
+    drift: observed.state,
+    evidence,
+    classifierCheck,
+    retrainsWithoutRecovery: separates ? 0 : state.retrainsWithoutRecovery,
+  };
 
   // The loop decides once per drift batch (alarms can only happen there) — on a fixed cadence of
   // the outcome count, so batching the folds changes nothing — and at the end of learning mode.
@@ -275,19 +343,25 @@ export function foldOutcome(state: LearningState, outcome: FoldedOutcome, config
     resets: learned.counters.resets + (decision.calibrator === CalibratorAction.reset ? 1 : 0),
     withdrawals: learned.counters.withdrawals + (decision.autonomy === AutonomyChange.withdrawn ? 1 : 0),
   };
-  const nextCalibrator = decision.calibrator === CalibratorAction.adapt
-    ? adaptCalibrator(calibrator, policy.calibrator)
-    : decision.calibrator === CalibratorAction.reset ? resetCalibrator(calibrator, policy.calibrator) : calibrator;
+  const nextCalibrator =
+    decision.calibrator === CalibratorAction.adapt
+      ? adaptCalibrator(calibrator, policy.calibrator)
+      : decision.calibrator === CalibratorAction.reset
+        ? resetCalibrator(calibrator, policy.calibrator)
+        : calibrator;
   return {
     state: {
       ...learned,
       calibrator: nextCalibrator,
-      evidence: decision.restartEvidence ? { sinceMs: outcome.observedAtMs, probabilities: [], labels: [], observedAtMs: [] } : evidence,
+      evidence: decision.restartEvidence
+        ? { sinceMs: outcome.observedAtMs, probabilities: [], labels: [], observedAtMs: [] }
+        : evidence,
       standing: decision.standing,
       judgedOn: decision.restartEvidence ? null : evaluated,
       retrainDue: decision.retrain,
       counters,
-      lastDriftAlarm: observed.alarm === null ? learned.lastDriftAlarm : { ...observed.alarm, atMs: outcome.observedAtMs },
+      lastDriftAlarm:
+        observed.alarm === null ? learned.lastDriftAlarm : { ...observed.alarm, atMs: outcome.observedAtMs },
     },
     decision,
     evidence: evaluated,
@@ -303,7 +377,12 @@ const DRIFT_MAX_INFLATION = 25;
  * Folds outcomes in order (see {@link foldOutcome}); the same result as folding them one by one.
  * O(outcomes × (evidenceWindow log evidenceWindow + calibrator window)).
  */
-export function foldOutcomes(state: LearningState, outcomes: readonly FoldedOutcome[], config: GateConfig, policy: LearningPolicy): { readonly state: LearningState; readonly report: FoldReport } {
+export function foldOutcomes(
+  state: LearningState,
+  outcomes: readonly FoldedOutcome[],
+  config: GateConfig,
+  policy: LearningPolicy,
+): { readonly state: LearningState; readonly report: FoldReport } {
   let current = state;
   let folded = 0;
   let skipped = 0;
@@ -320,7 +399,13 @@ export function foldOutcomes(state: LearningState, outcomes: readonly FoldedOutc
     folded += 1;
     if (step.decision === null) continue;
     last = step.decision;
-    if (changedSomething(before, step.decision)) changes.push({ ...step.decision, atOutcome: current.outcomes, atMs: outcome.observedAtMs, evidence: step.evidence });
+    if (changedSomething(before, step.decision))
+      changes.push({
+        ...step.decision,
+        atOutcome: current.outcomes,
+        atMs: outcome.observedAtMs,
+        evidence: step.evidence,
+      });
   }
   return { state: current, report: { folded, skipped, changes, last } };
 }
@@ -330,7 +415,11 @@ export function foldOutcomes(state: LearningState, outcomes: readonly FoldedOutc
  * over on the new classifier's probabilities; the evidence, the drift detector and the standing
  * carry on (the track record of issued forecasts is the cluster's, whatever produced them).
  */
-export function withNewClassifier(state: LearningState, classifierVersion: number, policy: LearningPolicy): LearningState {
+export function withNewClassifier(
+  state: LearningState,
+  classifierVersion: number,
+  policy: LearningPolicy,
+): LearningState {
   return {
     ...state,
     classifierVersion,
@@ -345,9 +434,21 @@ export function withNewClassifier(state: LearningState, classifierVersion: numbe
  * A re-baseline: a new label threshold starts the next epoch — learning mode, fresh calibrator and
  * evidence (forecasts of the old label say nothing about the new one); counters carry on.
  */
-export function rebaselined(state: LearningState, longWaitThresholdSeconds: number, nowMs: number, config: GateConfig, policy: LearningPolicy): LearningState {
+export function rebaselined(
+  state: LearningState,
+  longWaitThresholdSeconds: number,
+  nowMs: number,
+  config: GateConfig,
+  policy: LearningPolicy,
+): LearningState {
   return initialLearningState(
-    { longWaitThresholdSeconds, nowMs, classifierVersion: state.classifierVersion, epoch: state.epoch + 1, counters: state.counters },
+    {
+      longWaitThresholdSeconds,
+      nowMs,
+      classifierVersion: state.classifierVersion,
+      epoch: state.epoch + 1,
+      counters: state.counters,
+    },
     config,
     policy,
   );
@@ -355,8 +456,10 @@ export function rebaselined(state: LearningState, longWaitThresholdSeconds: numb
 
 /** True when a checkpoint of the state is due: every `checkpointEveryOutcomes` outcomes, and after every drift response. */
 export function checkpointDue(state: LearningState, policy: LearningPolicy): boolean {
-  return state.outcomes - state.checkpointedAtOutcomes >= policy.checkpointEveryOutcomes
-    || state.counters.adaptations + state.counters.resets > state.checkpointedAtResponses;
+  return (
+    state.outcomes - state.checkpointedAtOutcomes >= policy.checkpointEveryOutcomes ||
+    state.counters.adaptations + state.counters.resets > state.checkpointedAtResponses
+  );
 }
 
 /** True when maintenance has work: a retrain or a checkpoint is due. */
@@ -372,10 +475,16 @@ export function maintenanceDue(state: LearningState, policy: LearningPolicy): bo
 export function maintenanceSignal(before: LearningState, after: LearningState, policy: LearningPolicy): boolean {
   if (!maintenanceDue(after, policy)) return false;
   if (!maintenanceDue(before, policy)) return true;
-  return Math.floor(after.outcomes / policy.driftBatchOutcomes) > Math.floor(before.outcomes / policy.driftBatchOutcomes);
+  return (
+    Math.floor(after.outcomes / policy.driftBatchOutcomes) > Math.floor(before.outcomes / policy.driftBatchOutcomes)
+  );
 }
 
 /** The state as checkpointed now. */
 export function markCheckpointed(state: LearningState): LearningState {
-  return { ...state, checkpointedAtOutcomes: state.outcomes, checkpointedAtResponses: state.counters.adaptations + state.counters.resets };
+  return {
+    ...state,
+    checkpointedAtOutcomes: state.outcomes,
+    checkpointedAtResponses: state.counters.adaptations + state.counters.resets,
+  };
 }

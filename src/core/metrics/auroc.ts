@@ -29,7 +29,9 @@ export function auroc(probabilities: ArrayLike<number>, labels: ArrayLike<number
 export function aurocFromGroups(groups: ScoreGroups): number {
   const negativeTotal = groups.total - groups.totalPositives;
   if (groups.totalPositives <= 0 || negativeTotal <= 0) {
-    throw new InsufficientDataError(`AUROC needs both classes: ${groups.totalPositives} positives, ${negativeTotal} negatives`);
+    throw new InsufficientDataError(
+      `AUROC needs both classes: ${groups.totalPositives} positives, ${negativeTotal} negatives`,
+    );
   }
   let negativesBelow = 0;
   let pairsWon = 0;

@@ -51,7 +51,11 @@ describe('bootstrapInterval', () => {
     const values = [3, 1, 4, 1, 5];
     let call = 0;
 
-    const interval = bootstrapInterval(1, () => values[call++] as number, { random: seededRandom(1), resamples: 5, level: 0.8 });
+    const interval = bootstrapInterval(1, () => values[call++] as number, {
+      random: seededRandom(1),
+      resamples: 5,
+      level: 0.8,
+    });
 
     expect(interval.lower).toBeCloseTo(1, 12);
     expect(interval.upper).toBeCloseTo(4.6, 12);

@@ -80,7 +80,10 @@ describe('brierDecomposition', () => {
         fc.pre(groups.some((g) => g.positives + g.negatives > 0));
         const sample = concatenate(groups.map((g, index) => rowsAt(levels[index] as number, g.positives, g.negatives)));
 
-        const decomposition = brierDecomposition(sample.probabilities, sample.labels, { bins: 10, binning: Binning.equalWidth });
+        const decomposition = brierDecomposition(sample.probabilities, sample.labels, {
+          bins: 10,
+          binning: Binning.equalWidth,
+        });
 
         const recombined = decomposition.reliability - decomposition.resolution + decomposition.uncertainty;
         expect(recombined).toBeCloseTo(decomposition.brier, 12);
@@ -94,7 +97,10 @@ describe('brierDecomposition', () => {
 
     const decomposition = brierDecomposition(sample.probabilities, sample.labels, { bins: 4 });
 
-    expect(decomposition.reliability - decomposition.resolution + decomposition.uncertainty).toBeCloseTo(decomposition.brier, 12);
+    expect(decomposition.reliability - decomposition.resolution + decomposition.uncertainty).toBeCloseTo(
+      decomposition.brier,
+      12,
+    );
   });
 
   it('brierDecomposition identity fails when a bin mixes forecasts (documented limitation)', () => {

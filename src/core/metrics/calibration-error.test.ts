@@ -152,8 +152,16 @@ describe('calibrationError', () => {
       fc.property(fc.array(row, { minLength: 1, maxLength: 50 }), fc.integer(), (rows, seed) => {
         const reordered = shuffled(rows, seededRandom(seed));
 
-        const original = calibrationError(rows.map((r) => r.probability), rows.map((r) => r.label), { bins: 4 });
-        const shuffledResult = calibrationError(reordered.map((r) => r.probability), reordered.map((r) => r.label), { bins: 4 });
+        const original = calibrationError(
+          rows.map((r) => r.probability),
+          rows.map((r) => r.label),
+          { bins: 4 },
+        );
+        const shuffledResult = calibrationError(
+          reordered.map((r) => r.probability),
+          reordered.map((r) => r.label),
+          { bins: 4 },
+        );
 
         expect(shuffledResult.ece).toBeCloseTo(original.ece, 12);
         expect(shuffledResult.mce).toBeCloseTo(original.mce, 12);

@@ -156,7 +156,13 @@ function sumEqualMassBins(groups: ScoreGroups, binCount: number): BinSums[] {
     const binStartRank = arraySplitStart(bin, groups.total, binCount);
     const binEndRank = arraySplitStart(bin + 1, groups.total, binCount);
     if (binEndRank <= binStartRank) continue;
-    const sums: BinSums = { count: 0, predictedSum: 0, positives: 0, lowerProbability: Number.NaN, upperProbability: Number.NaN };
+    const sums: BinSums = {
+      count: 0,
+      predictedSum: 0,
+      positives: 0,
+      lowerProbability: Number.NaN,
+      upperProbability: Number.NaN,
+    };
     while (group < groupTotal) {
       const count = groups.counts[group] as number;
       if (count === 0) {

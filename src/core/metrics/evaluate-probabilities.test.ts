@@ -23,10 +23,15 @@ function naiveAuroc(probabilities: number[], labels: number[]): number | undefin
 
 /** Equal-mass ECE by rank cuts; valid when every tied group shares one label (true below). */
 function naiveEce(probabilities: number[], labels: number[], binCount: number): number {
-  const order = probabilities.map((_, i) => i).sort((a, b) => (probabilities[a] as number) - (probabilities[b] as number));
+  const order = probabilities
+    .map((_, i) => i)
+    .sort((a, b) => (probabilities[a] as number) - (probabilities[b] as number));
   let gapSum = 0;
   for (let bin = 0; bin < binCount; bin += 1) {
-    const members = order.slice(Math.floor((bin * order.length) / binCount), Math.floor(((bin + 1) * order.length) / binCount));
+    const members = order.slice(
+      Math.floor((bin * order.length) / binCount),
+      Math.floor(((bin + 1) * order.length) / binCount),
+    );
     gapSum += Math.abs(members.reduce((sum, i) => sum + (probabilities[i] as number) - (labels[i] as number), 0));
   }
   return gapSum / order.length;
@@ -53,7 +58,11 @@ describe('evaluateProbabilities', () => {
     // brier_score_loss(y, p) = 0.15
     // ECE: 3 equal-mass bins → 2/15, MCE 1/4; 5 equal-width bins → 1/6 (see calibration-error.test.ts).
     // Brier: 0.2 rows → 0.04 + 0.64 + 0.04; 0.9 → 0.01; 0.1 → 0.01; 0.6 → 0.16 → 0.9 / 6 = 0.15.
-    const report = evaluateProbabilities(handProbabilities, handLabels, { random: seededRandom(1), bins: 3, resamples: 50 });
+    const report = evaluateProbabilities(handProbabilities, handLabels, {
+      random: seededRandom(1),
+      bins: 3,
+      resamples: 50,
+    });
 
     expect(report.count).toBe(6);
     expect(report.positives).toBe(3);
@@ -69,7 +78,11 @@ describe('evaluateProbabilities', () => {
   });
 
   it('evaluateProbabilities reports equal-width ECE with the same bin count', () => {
-    const report = evaluateProbabilities(handProbabilities, handLabels, { random: seededRandom(1), bins: 5, resamples: 20 });
+    const report = evaluateProbabilities(handProbabilities, handLabels, {
+      random: seededRandom(1),
+      bins: 5,
+      resamples: 20,
+    });
 
     // Equal-width, B = 5: (0.1 + 0.4 + 0.4 + 0.1) / 6 (hand-worked in calibration-error.test.ts).
     expect(report.eceEqualWidth).toBeCloseTo(1 / 6, 12);
@@ -115,7 +128,11 @@ describe('evaluateProbabilities', () => {
     const probabilities = new Float64Array(2000).map(() => random());
     const labels = probabilities.map((p) => (random() < p ? 1 : 0));
 
-    const report = evaluateProbabilities(probabilities, labels, { random: seededRandom(6), resamples: 300, level: 0.9 });
+    const report = evaluateProbabilities(probabilities, labels, {
+      random: seededRandom(6),
+      resamples: 300,
+      level: 0.9,
+    });
 
     expect(report.ci.level).toBe(0.9);
     expect(report.ci.resamplesUsed).toBe(300);

@@ -41,26 +41,37 @@ describe('normalQuantile', () => {
 
   it('normalQuantile is antisymmetric about 1/2: Φ⁻¹(1 − p) = −Φ⁻¹(p) (property)', () => {
     // p in [2⁻²⁰, 1/2]: 1 − p is then exact in doubles, so the two calls see mirror-image inputs.
-    fc.assert(fc.property(fc.double({ min: 2 ** -20, max: 0.5, noNaN: true }), (probability) => {
-      const lower = normalQuantile(probability);
-      const upper = normalQuantile(1 - probability);
+    fc.assert(
+      fc.property(fc.double({ min: 2 ** -20, max: 0.5, noNaN: true }), (probability) => {
+        const lower = normalQuantile(probability);
+        const upper = normalQuantile(1 - probability);
 
-      expect(Math.abs(lower + upper)).toBeLessThan(1e-8);
-    }));
+        expect(Math.abs(lower + upper)).toBeLessThan(1e-8);
+      }),
+    );
   });
 
   it('normalQuantile is increasing across the region edges (property)', () => {
-    fc.assert(fc.property(fc.double({ min: 1e-12, max: 1 - 1e-12, noNaN: true }), fc.double({ min: 1e-12, max: 1 - 1e-12, noNaN: true }), (first, second) => {
-      fc.pre(first < second);
+    fc.assert(
+      fc.property(
+        fc.double({ min: 1e-12, max: 1 - 1e-12, noNaN: true }),
+        fc.double({ min: 1e-12, max: 1 - 1e-12, noNaN: true }),
+        (first, second) => {
+          fc.pre(first < second);
 
-      expect(normalQuantile(first)).toBeLessThanOrEqual(normalQuantile(second));
-    }));
+          expect(normalQuantile(first)).toBeLessThanOrEqual(normalQuantile(second));
+        },
+      ),
+    );
   });
 
-  it.each([0, 1, -0.1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])('normalQuantile refuses %s, naming it', (probability) => {
-    const quantile = (): number => normalQuantile(probability);
+  it.each([0, 1, -0.1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])(
+    'normalQuantile refuses %s, naming it',
+    (probability) => {
+      const quantile = (): number => normalQuantile(probability);
 
-    expect(quantile).toThrow(InvalidInputError);
-    expect(quantile).toThrow(`probability must be in (0, 1), got ${probability}`);
-  });
+      expect(quantile).toThrow(InvalidInputError);
+      expect(quantile).toThrow(`probability must be in (0, 1), got ${probability}`);
+    },
+  );
 });

@@ -117,17 +117,25 @@ describe('psiReferenceBins and psiAgainstReference', () => {
   });
 
   it('psiAgainstReference of psiReferenceBins(expected) equals populationStabilityIndex on the raw sample (property)', () => {
-    const sample = fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true }), { minLength: 1, maxLength: 80 });
+    const sample = fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true }), {
+      minLength: 1,
+      maxLength: 80,
+    });
     const tiedSample = fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 80 });
 
     fc.assert(
-      fc.property(fc.oneof(sample, tiedSample), fc.oneof(sample, tiedSample), fc.integer({ min: 1, max: 12 }), (expected, actual, bins) => {
-        const stored = psiReferenceBins(expected, { bins });
-        // Through JSON, as a bundle stores it.
-        const roundTripped = JSON.parse(JSON.stringify(stored)) as typeof stored;
+      fc.property(
+        fc.oneof(sample, tiedSample),
+        fc.oneof(sample, tiedSample),
+        fc.integer({ min: 1, max: 12 }),
+        (expected, actual, bins) => {
+          const stored = psiReferenceBins(expected, { bins });
+          // Through JSON, as a bundle stores it.
+          const roundTripped = JSON.parse(JSON.stringify(stored)) as typeof stored;
 
-        expect(psiAgainstReference(roundTripped, actual)).toBe(populationStabilityIndex(expected, actual, { bins }));
-      }),
+          expect(psiAgainstReference(roundTripped, actual)).toBe(populationStabilityIndex(expected, actual, { bins }));
+        },
+      ),
     );
   });
 
@@ -135,7 +143,8 @@ describe('psiReferenceBins and psiAgainstReference', () => {
     const wrongCount = (): number => psiAgainstReference({ binEdges: [1, 2], shares: [0.5, 0.5] }, [1]);
     const unordered = (): number => psiAgainstReference({ binEdges: [2, 2], shares: [0.3, 0.3, 0.4] }, [1]);
     const badShare = (): number => psiAgainstReference({ binEdges: [1], shares: [1.5, -0.5] }, [1]);
-    const infiniteEdge = (): number => psiAgainstReference({ binEdges: [Number.POSITIVE_INFINITY], shares: [0.5, 0.5] }, [1]);
+    const infiniteEdge = (): number =>
+      psiAgainstReference({ binEdges: [Number.POSITIVE_INFINITY], shares: [0.5, 0.5] }, [1]);
     const badEpsilon = (): number => psiAgainstReference({ binEdges: [], shares: [1] }, [1], { epsilon: 0 });
     const emptyActual = (): number => psiAgainstReference({ binEdges: [], shares: [1] }, []);
 

@@ -71,7 +71,10 @@ export interface PsiReferenceBins {
  *
  * Complexity: O(M·log M).
  */
-export function psiReferenceBins(expected: ArrayLike<number>, options: Pick<PsiOptions, 'bins'> = {}): { binEdges: number[]; shares: number[] } {
+export function psiReferenceBins(
+  expected: ArrayLike<number>,
+  options: Pick<PsiOptions, 'bins'> = {},
+): { binEdges: number[]; shares: number[] } {
   const binCount = options.bins ?? PSI_BINS;
   checkBins(binCount);
   checkFiniteSample('expected', expected);
@@ -100,7 +103,11 @@ export function psiReferenceBins(expected: ArrayLike<number>, options: Pick<PsiO
  *
  * Complexity: O(N·log E) for N actual values and E edges.
  */
-export function psiAgainstReference(reference: PsiReferenceBins, actual: ArrayLike<number>, options: Pick<PsiOptions, 'epsilon'> = {}): number {
+export function psiAgainstReference(
+  reference: PsiReferenceBins,
+  actual: ArrayLike<number>,
+  options: Pick<PsiOptions, 'epsilon'> = {},
+): number {
   const epsilon = options.epsilon ?? PSI_EPSILON;
   checkEpsilon(epsilon);
   checkReference(reference);
@@ -131,7 +138,9 @@ function checkEpsilon(epsilon: number): void {
 function checkReference(reference: PsiReferenceBins): void {
   const { binEdges, shares } = reference;
   if (shares.length !== binEdges.length + 1) {
-    throw new InvalidInputError(`reference has ${shares.length} shares for ${binEdges.length} bin edges (need edges + 1)`);
+    throw new InvalidInputError(
+      `reference has ${shares.length} shares for ${binEdges.length} bin edges (need edges + 1)`,
+    );
   }
   binEdges.forEach((edge, index) => {
     if (!Number.isFinite(edge)) throw new InvalidInputError(`reference bin edge ${index} = ${edge} is not finite`);
@@ -140,7 +149,8 @@ function checkReference(reference: PsiReferenceBins): void {
     }
   });
   shares.forEach((share, index) => {
-    if (!(share >= 0 && share <= 1)) throw new InvalidInputError(`reference share ${index} = ${share} is not in [0, 1]`);
+    if (!(share >= 0 && share <= 1))
+      throw new InvalidInputError(`reference share ${index} = ${share} is not in [0, 1]`);
   });
 }
 

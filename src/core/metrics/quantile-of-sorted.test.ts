@@ -22,15 +22,19 @@ describe('quantileOfSorted', () => {
 
   it('quantileOfSorted_liesBetweenTheNeighbouringOrderStatistics', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: -1_000, max: 1_000 }), { minLength: 1, maxLength: 30 }), fc.double({ min: 0, max: 1, noNaN: true }), (values, probability) => {
-        const sorted = [...values].sort((left, right) => left - right);
-        const position = (sorted.length - 1) * probability;
+      fc.property(
+        fc.array(fc.integer({ min: -1_000, max: 1_000 }), { minLength: 1, maxLength: 30 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (values, probability) => {
+          const sorted = [...values].sort((left, right) => left - right);
+          const position = (sorted.length - 1) * probability;
 
-        const quantile = quantileOfSorted(sorted, probability);
+          const quantile = quantileOfSorted(sorted, probability);
 
-        expect(quantile).toBeGreaterThanOrEqual(sorted[Math.floor(position)] as number);
-        expect(quantile).toBeLessThanOrEqual(sorted[Math.ceil(position)] as number);
-      }),
+          expect(quantile).toBeGreaterThanOrEqual(sorted[Math.floor(position)] as number);
+          expect(quantile).toBeLessThanOrEqual(sorted[Math.ceil(position)] as number);
+        },
+      ),
     );
   });
 });

@@ -48,7 +48,10 @@ describe('groupByScore', () => {
 
     fc.assert(
       fc.property(fc.array(row, { minLength: 1, maxLength: 60 }), (rows) => {
-        const groups = groupByScore(rows.map((r) => r.probability), rows.map((r) => r.label));
+        const groups = groupByScore(
+          rows.map((r) => r.probability),
+          rows.map((r) => r.label),
+        );
 
         const distinct = [...new Set(rows.map((r) => r.probability))].sort((a, b) => a - b);
         expect(Array.from(groups.probabilities)).toEqual(distinct);

@@ -75,11 +75,13 @@ describe('compileBundle', () => {
     const compiled = compileBundle(BUNDLE);
     const rowArbitrary = fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 4, maxLength: 4 });
 
-    fc.assert(fc.property(rowArbitrary, (row) => {
-      const expected = linearScore(BUNDLE.classifier, standardize(BUNDLE.scaler, row));
+    fc.assert(
+      fc.property(rowArbitrary, (row) => {
+        const expected = linearScore(BUNDLE.classifier, standardize(BUNDLE.scaler, row));
 
-      expect(compiled.rawScoreRow(row)).toBe(expected);
-    }));
+        expect(compiled.rawScoreRow(row)).toBe(expected);
+      }),
+    );
   });
 
   it('picks the same wait bin as estimateWait for every probability, edges included', () => {
@@ -87,14 +89,20 @@ describe('compileBundle', () => {
     if (waitModel === null) throw new Error('fixture has a wait model');
     const compiled = compileBundle(BUNDLE);
 
-    fc.assert(fc.property(fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(0, 0.5, 1)), (probability) => {
-      expect(compiled.waitFor(probability)).toEqual(estimateWait(waitModel, probability));
-    }));
+    fc.assert(
+      fc.property(fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(0, 0.5, 1)), (probability) => {
+        expect(compiled.waitFor(probability)).toEqual(estimateWait(waitModel, probability));
+      }),
+    );
   });
 
   it('agrees between predict, predictRow and predictMany', () => {
     const compiled = compileBundle(BUNDLE);
-    const rows = [[0.5, 5, 0, 1], [0.25, 20, 1, 0], [0.9, 0, 0, 0]];
+    const rows = [
+      [0.5, 5, 0, 1],
+      [0.25, 20, 1, 0],
+      [0.9, 0, 0, 0],
+    ];
 
     const single = rows.map((row) => compiled.predictRow(row));
     const batch = compiled.predictMany(Float64Array.from(rows.flat()), new Float64Array(3));
@@ -117,9 +125,18 @@ describe('compileBundle', () => {
   });
 
   it.each([
-    [{ pending_ratio: 0.5, total_pending: 5, job_type: 'long', foo: 1 }, "unknown feature 'foo'; expected one of pending_ratio, total_pending, job_type"],
-    [{ pending_ratio: Number.NaN, total_pending: 5, job_type: 'long' }, "feature 'pending_ratio' must be a finite number, got null"],
-    [{ pending_ratio: '0.5', total_pending: 5, job_type: 'long' }, "feature 'pending_ratio' must be a finite number, got \"0.5\""],
+    [
+      { pending_ratio: 0.5, total_pending: 5, job_type: 'long', foo: 1 },
+      "unknown feature 'foo'; expected one of pending_ratio, total_pending, job_type",
+    ],
+    [
+      { pending_ratio: Number.NaN, total_pending: 5, job_type: 'long' },
+      "feature 'pending_ratio' must be a finite number, got null",
+    ],
+    [
+      { pending_ratio: '0.5', total_pending: 5, job_type: 'long' },
+      'feature \'pending_ratio\' must be a finite number, got "0.5"',
+    ],
     [{ pending_ratio: 0.5, total_pending: 5, job_type: 3 }, "feature 'job_type' must be a string, got 3"],
   ])('refuses a bad job (%#)', (job, message) => {
     const error = failure(() => compileBundle(BUNDLE).predict(job));
@@ -166,7 +183,9 @@ describe('compileBundle', () => {
     expect(empty.rawScore).toBeCloseTo(-1.5, 12);
     expect(empty.unknownFeatures).toEqual(['pending_ratio', 'total_pending', 'job_type']);
     // The scratch row is reused: a feature missing after a full job must not keep that job's value.
-    expect(afterFullJob.rawScore).toBe(compiled.predict({ pending_ratio: 0.5, total_pending: 10, job_type: 'burst' }).rawScore);
+    expect(afterFullJob.rawScore).toBe(
+      compiled.predict({ pending_ratio: 0.5, total_pending: 10, job_type: 'burst' }).rawScore,
+    );
     expect(afterFullJob.unknownFeatures).toEqual(['pending_ratio', 'total_pending']);
   });
 
@@ -175,11 +194,17 @@ describe('compileBundle', () => {
 
     expect(() => compiled.predictRow([1, 2, 3])).toThrow('row has 3 values; the bundle expects 4');
     expect(() => compiled.predictRow([1, Number.POSITIVE_INFINITY, 0, 0])).toThrow(InvalidInputError);
-    expect(() => compiled.predictMany(new Float64Array(7), new Float64Array(2))).toThrow('matrix has 7 values; 2 rows need 8');
+    expect(() => compiled.predictMany(new Float64Array(7), new Float64Array(2))).toThrow(
+      'matrix has 7 values; 2 rows need 8',
+    );
   });
 
   it('returns no wait estimate without a wait model', () => {
-    const prediction = compileBundle({ ...BUNDLE, waitModel: null }).predict({ pending_ratio: 0.5, total_pending: 5, job_type: 'long' });
+    const prediction = compileBundle({ ...BUNDLE, waitModel: null }).predict({
+      pending_ratio: 0.5,
+      total_pending: 5,
+      job_type: 'long',
+    });
 
     expect(prediction.wait).toBeNull();
   });
@@ -190,10 +215,13 @@ describe('compileBundle', () => {
       { weights: [1, 0, 0, 0], intercept: 0, calibrator: { kind: 'platt' as const, slope: 1, intercept: 0 } },
       { weights: [0, 0, 0, 0], intercept: 0, calibrator: { kind: 'platt' as const, slope: 1, intercept: 0 } },
     ];
-    const withEnsemble: ModelBundle = { ...BUNDLE, ensemble: { calibratorFingerprint: calibratorFingerprint(ISOTONIC), members } };
+    const withEnsemble: ModelBundle = {
+      ...BUNDLE,
+      ensemble: { calibratorFingerprint: calibratorFingerprint(ISOTONIC), members },
+    };
     const job = { pending_ratio: 0.75, total_pending: 5, job_type: 'long' };
 
-    it('averages the members\' calibrated probabilities, and keeps the main raw score', () => {
+    it("averages the members' calibrated probabilities, and keeps the main raw score", () => {
       // z₁ = (0.75 − 0.5)/0.25 = 1 → (σ(1) + 0.5)/2; raw = −0.5 + 2 + 1 − 0.5 + 1.5 = 3.5
       const expected = (1 / (1 + Math.exp(-1)) + 0.5) / 2;
 
@@ -231,16 +259,68 @@ describe('parseBundle', () => {
     [{ ...BUNDLE, scaler: undefined }, 'invalid bundle at scaler:'],
     [{ ...BUNDLE, calibrator: { ...ISOTONIC, values: [0.1, 1.5, 0.9] } }, 'invalid bundle at calibrator.values[1]:'],
     [{ ...BUNDLE, schemaVersion: 2 }, 'invalid bundle at schemaVersion:'],
-    [{ ...BUNDLE, calibrator: { ...ISOTONIC, thresholds: [-2, 3, 2] } }, 'invalid bundle: calibrator.thresholds[2] = 2 is not above 3'],
-    [{ ...BUNDLE, calibrator: { ...ISOTONIC, values: [0.1, 0.9, 0.3] } }, 'invalid bundle: calibrator.values[2] = 0.3 is not at least 0.9'],
-    [{ ...BUNDLE, calibrator: { ...ISOTONIC, values: [0.1, 0.9] } }, 'invalid bundle: calibrator.values has 2 values for 3 thresholds'],
-    [{ ...BUNDLE, classifier: { ...BUNDLE.classifier, weights: [1, 2, 3] } }, 'invalid bundle: classifier.weights has 3 values; the features need 4'],
-    [{ ...BUNDLE, numericFeatures: ['pending_ratio', 'raw_score'] }, "invalid bundle: features: feature 'raw_score' is not allowed"],
-    [{ ...BUNDLE, categoricalFeatures: [{ column: 'job_type', categories: ['a', 'a'] }] }, 'invalid bundle: categoricalFeatures[0].categories must be distinct and non-empty'],
-    [{ ...BUNDLE, waitModel: { ...BUNDLE.waitModel, binUpperEdges: [] } }, 'invalid bundle: waitModel.bins has 2 bins for 0 edges'],
-    [{ ...BUNDLE, waitModel: { ...BUNDLE.waitModel, binUpperEdges: [0.5, 0.4], bins: [...(BUNDLE.waitModel?.bins ?? []), { lowerSeconds: 1, medianSeconds: 2, upperSeconds: 3, count: 1 }] } }, 'invalid bundle: waitModel.binUpperEdges[1] = 0.4 is not above 0.5'],
-    [{ ...BUNDLE, waitModel: { ...BUNDLE.waitModel, bins: [{ lowerSeconds: 50, medianSeconds: 30, upperSeconds: 60, count: 5 }, { lowerSeconds: 1, medianSeconds: 2, upperSeconds: 3, count: 1 }] } }, 'invalid bundle: waitModel.bins[0] must have lowerSeconds ≤ medianSeconds ≤ upperSeconds'],
-    [{ ...BUNDLE, ensemble: { calibratorFingerprint: 'x', members: [{ weights: [1], intercept: 0, calibrator: { kind: 'identity' } }] } }, 'invalid bundle: ensemble.members[0].weights has 1 values; the features need 4'],
+    [
+      { ...BUNDLE, calibrator: { ...ISOTONIC, thresholds: [-2, 3, 2] } },
+      'invalid bundle: calibrator.thresholds[2] = 2 is not above 3',
+    ],
+    [
+      { ...BUNDLE, calibrator: { ...ISOTONIC, values: [0.1, 0.9, 0.3] } },
+      'invalid bundle: calibrator.values[2] = 0.3 is not at least 0.9',
+    ],
+    [
+      { ...BUNDLE, calibrator: { ...ISOTONIC, values: [0.1, 0.9] } },
+      'invalid bundle: calibrator.values has 2 values for 3 thresholds',
+    ],
+    [
+      { ...BUNDLE, classifier: { ...BUNDLE.classifier, weights: [1, 2, 3] } },
+      'invalid bundle: classifier.weights has 3 values; the features need 4',
+    ],
+    [
+      { ...BUNDLE, numericFeatures: ['pending_ratio', 'raw_score'] },
+      "invalid bundle: features: feature 'raw_score' is not allowed",
+    ],
+    [
+      { ...BUNDLE, categoricalFeatures: [{ column: 'job_type', categories: ['a', 'a'] }] },
+      'invalid bundle: categoricalFeatures[0].categories must be distinct and non-empty',
+    ],
+    [
+      { ...BUNDLE, waitModel: { ...BUNDLE.waitModel, binUpperEdges: [] } },
+      'invalid bundle: waitModel.bins has 2 bins for 0 edges',
+    ],
+    [
+      {
+        ...BUNDLE,
+        waitModel: {
+          ...BUNDLE.waitModel,
+          binUpperEdges: [0.5, 0.4],
+          bins: [...(BUNDLE.waitModel?.bins ?? []), { lowerSeconds: 1, medianSeconds: 2, upperSeconds: 3, count: 1 }],
+        },
+      },
+      'invalid bundle: waitModel.binUpperEdges[1] = 0.4 is not above 0.5',
+    ],
+    [
+      {
+        ...BUNDLE,
+        waitModel: {
+          ...BUNDLE.waitModel,
+          bins: [
+            { lowerSeconds: 50, medianSeconds: 30, upperSeconds: 60, count: 5 },
+            { lowerSeconds: 1, medianSeconds: 2, upperSeconds: 3, count: 1 },
+          ],
+        },
+      },
+      'invalid bundle: waitModel.bins[0] must have lowerSeconds ≤ medianSeconds ≤ upperSeconds',
+    ],
+    [
+      {
+        ...BUNDLE,
+        ensemble: {
+          calibratorFingerprint: 'x',
+          members: [{ weights: [1], intercept: 0, calibrator: { kind: 'identity' } }],
+        },
+      },
+      'invalid bundle: ensemble.members[0].weights has 1 values; the features need 4',
+    ],
   ])('names the first bad path of a corrupt bundle (%#)', (json, start) => {
     const error = failure(() => parseBundle(json));
 

@@ -6,7 +6,13 @@ import { InvalidBundleError, InvalidInputError } from '../errors.ts';
 import { encodedFeatureNames, encodedWidth } from '../features/feature-encoder.ts';
 import { resolveFeatures } from '../features/feature-schema.ts';
 import { applyCalibrator } from './apply-calibrator.ts';
-import { ModelBundleSchema, type CalibrationEnsemble, type Calibrator, type ModelBundle, type WaitModel } from './bundle.ts';
+import {
+  ModelBundleSchema,
+  type CalibrationEnsemble,
+  type Calibrator,
+  type ModelBundle,
+  type WaitModel,
+} from './bundle.ts';
 import { calibratorFingerprint } from './bundle-id.ts';
 import { waitBinIndex, type WaitEstimate } from './wait-model.ts';
 
@@ -58,7 +64,9 @@ export interface CompiledBundle {
 
 function describePath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(root)';
-  return path.map((part, index) => (typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`)).join('');
+  return path
+    .map((part, index) => (typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`))
+    .join('');
 }
 
 /** Throws the bundle's one-line error; the message already names the bad path. */
@@ -149,7 +157,12 @@ function compileWait(waitModel: WaitModel | null): (probability: number) => Wait
   if (waitModel === null) return () => null;
   const edges = Float64Array.from(waitModel.binUpperEdges);
   const estimates = waitModel.bins.map((bin) =>
-    Object.freeze({ pointSeconds: bin.medianSeconds, lowerSeconds: bin.lowerSeconds, upperSeconds: bin.upperSeconds, coverage: waitModel.coverage }),
+    Object.freeze({
+      pointSeconds: bin.medianSeconds,
+      lowerSeconds: bin.lowerSeconds,
+      upperSeconds: bin.upperSeconds,
+      coverage: waitModel.coverage,
+    }),
   );
   return (probability) => estimates[waitBinIndex(edges, probability)] as WaitEstimate;
 }
@@ -169,7 +182,9 @@ export type ScoringPath = (typeof ScoringPath)[keyof typeof ScoringPath];
  */
 export function scoringPath(bundle: ModelBundle): ScoringPath {
   const ensemble = bundle.ensemble;
-  return ensemble !== null && ensemble !== undefined && ensemble.calibratorFingerprint === calibratorFingerprint(bundle.calibrator)
+  return ensemble !== null &&
+    ensemble !== undefined &&
+    ensemble.calibratorFingerprint === calibratorFingerprint(bundle.calibrator)
     ? ScoringPath.ensemble
     : ScoringPath.single;
 }
@@ -191,9 +206,12 @@ export function compileBundle(bundle: ModelBundle): CompiledBundle {
   const featureNames = Object.freeze(encodedFeatureNames(numericNames, encodings));
   const inputFeatures = Object.freeze([...numericNames, ...encodings.map((encoding) => encoding.column)]);
   const knownInputs = new Set(inputFeatures);
-  const categoryLookups = encodings.map((encoding) => new Map(encoding.categories.map((category, index) => [category, index])));
+  const categoryLookups = encodings.map(
+    (encoding) => new Map(encoding.categories.map((category, index) => [category, index])),
+  );
   const categoryOffsets = Int32Array.from(encodings, (_, position) =>
-    encodings.slice(0, position).reduce((offset, encoding) => offset + encoding.categories.length, numericCount));
+    encodings.slice(0, position).reduce((offset, encoding) => offset + encoding.categories.length, numericCount),
+  );
   const means = Float64Array.from(bundle.scaler.means);
   const scales = Float64Array.from(bundle.scaler.scales);
   const weights = Float64Array.from(bundle.classifier.weights);
@@ -229,13 +247,15 @@ export function compileBundle(bundle: ModelBundle): CompiledBundle {
     for (let member = 0; member < memberCount; member += 1) {
       let score = memberIntercepts[member] as number;
       const offset = member * width;
-      for (let column = 0; column < width; column += 1) score += (memberWeights[offset + column] as number) * (standardized[column] as number);
+      for (let column = 0; column < width; column += 1)
+        score += (memberWeights[offset + column] as number) * (standardized[column] as number);
       sum += applyCalibrator(memberCalibrators[member] as Calibrator, score);
     }
     return sum / memberCount;
   };
   const requireWidth = (features: ArrayLike<number>): void => {
-    if (features.length !== width) throw new InvalidInputError(`row has ${features.length} values; the bundle expects ${width}`);
+    if (features.length !== width)
+      throw new InvalidInputError(`row has ${features.length} values; the bundle expects ${width}`);
   };
 
   /** Encodes `job` into `scratch`; returns the input features it did not give. */
@@ -265,7 +285,8 @@ export function compileBundle(bundle: ModelBundle): CompiledBundle {
         unknown.push(column);
         continue;
       }
-      if (typeof value !== 'string') throw new InvalidInputError(`feature '${column}' must be a string, got ${JSON.stringify(value)}`);
+      if (typeof value !== 'string')
+        throw new InvalidInputError(`feature '${column}' must be a string, got ${JSON.stringify(value)}`);
       const category = categoryLookups[position]?.get(value);
       if (category !== undefined) scratch[(categoryOffsets[position] as number) + category] = 1;
     }
@@ -293,7 +314,9 @@ export function compileBundle(bundle: ModelBundle): CompiledBundle {
     },
     predictMany(matrix, out) {
       if (matrix.length !== out.length * width) {
-        throw new InvalidInputError(`matrix has ${matrix.length} values; ${out.length} rows need ${out.length * width}`);
+        throw new InvalidInputError(
+          `matrix has ${matrix.length} values; ${out.length} rows need ${out.length * width}`,
+        );
       }
       for (let row = 0; row < out.length; row += 1) out[row] = probabilityOf(scoreAt(matrix, row * width));
       return out;

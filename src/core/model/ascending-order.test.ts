@@ -16,8 +16,11 @@ describe('ascendingOrder', () => {
         // The comparator treats −0 and +0 as equal while the radix order puts −0 first, so compare the
         // sorted values with zeros unified, check −0 never follows +0, and check stability separately.
         const sorted = Array.from(order, (index) => values[index] as number);
-        expect(sorted.map((value) => value + 0)).toEqual(referenceOrder(values).map((index) => (values[index] as number) + 0));
-        for (let rank = 1; rank < sorted.length; rank += 1) expect(Object.is(sorted[rank - 1], 0) && Object.is(sorted[rank], -0)).toBe(false);
+        expect(sorted.map((value) => value + 0)).toEqual(
+          referenceOrder(values).map((index) => (values[index] as number) + 0),
+        );
+        for (let rank = 1; rank < sorted.length; rank += 1)
+          expect(Object.is(sorted[rank - 1], 0) && Object.is(sorted[rank], -0)).toBe(false);
         for (let rank = 1; rank < order.length; rank += 1) {
           if (Object.is(sorted[rank], sorted[rank - 1])) expect(order[rank]).toBeGreaterThan(order[rank - 1] as number);
         }

@@ -17,12 +17,20 @@ describe('canonicalJson', () => {
   });
 
   it('gives the same text whatever order the keys were built in', () => {
-    fc.assert(fc.property(fc.dictionary(fc.string(), fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.string(), fc.boolean())), (record) => {
-      const reversed = Object.fromEntries(Object.entries(record).reverse());
+    fc.assert(
+      fc.property(
+        fc.dictionary(
+          fc.string(),
+          fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.string(), fc.boolean()),
+        ),
+        (record) => {
+          const reversed = Object.fromEntries(Object.entries(record).reverse());
 
-      expect(canonicalJson(reversed)).toBe(canonicalJson(record));
-      expect(JSON.parse(canonicalJson(record))).toEqual(JSON.parse(JSON.stringify(record)));
-    }));
+          expect(canonicalJson(reversed)).toBe(canonicalJson(record));
+          expect(JSON.parse(canonicalJson(record))).toEqual(JSON.parse(JSON.stringify(record)));
+        },
+      ),
+    );
   });
 });
 
@@ -31,10 +39,13 @@ describe('withBundleId', () => {
     const seen: string[] = [];
     const content = { schemaVersion: 1, metrics: { b: 2, a: 1 } } as unknown as Omit<ModelBundle, 'bundleId'>;
 
-    const bundle = withBundleId({ ...content, bundleId: 'stale' } as unknown as Omit<ModelBundle, 'bundleId'>, (text) => {
-      seen.push(text);
-      return `hash-of-${text.length}`;
-    });
+    const bundle = withBundleId(
+      { ...content, bundleId: 'stale' } as unknown as Omit<ModelBundle, 'bundleId'>,
+      (text) => {
+        seen.push(text);
+        return `hash-of-${text.length}`;
+      },
+    );
 
     expect(seen).toEqual(['{"metrics":{"a":1,"b":2},"schemaVersion":1}']);
     expect(bundle.bundleId).toBe('hash-of-43');

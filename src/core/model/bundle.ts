@@ -36,9 +36,16 @@ export const WaitModelSchema = z.object({
   coverage: z.number().gt(0).lt(1),
   /** Upper edges of calibrated-probability bins, increasing; the last bin is open-ended. */
   binUpperEdges: z.array(finite),
-  bins: z.array(
-    z.object({ lowerSeconds: finite.min(0), medianSeconds: finite.min(0), upperSeconds: finite.min(0), count: z.number().int().min(0) }),
-  ).min(1),
+  bins: z
+    .array(
+      z.object({
+        lowerSeconds: finite.min(0),
+        medianSeconds: finite.min(0),
+        upperSeconds: finite.min(0),
+        count: z.number().int().min(0),
+      }),
+    )
+    .min(1),
 });
 export type WaitModel = z.infer<typeof WaitModelSchema>;
 
@@ -72,27 +79,37 @@ const SHARE_SUM_TOLERANCE = 1e-9;
  * in core/metrics/psi.ts): interior edges at the training column's deciles (ties merged) and the
  * training share of each bin.
  */
-export const FeatureBinsSchema = z.object({
-  /** A name from the bundle's `numericFeatures`. */
-  feature: z.string().min(1),
-  /** Interior bin edges, strictly increasing: bins are (−∞, e₁), [e₁, e₂), …, [e_last, +∞). */
-  binEdges: z.array(finite),
-  /** Training share per bin, in [0, 1], one more than `binEdges`, summing to 1. */
-  shares: z.array(z.number().min(0).max(1)).min(1),
-}).superRefine((bins, context) => {
-  if (bins.shares.length !== bins.binEdges.length + 1) {
-    context.addIssue({ code: 'custom', path: ['shares'], message: `${bins.shares.length} shares for ${bins.binEdges.length} bin edges (need edges + 1)` });
-  }
-  for (let index = 1; index < bins.binEdges.length; index += 1) {
-    if (!((bins.binEdges[index] as number) > (bins.binEdges[index - 1] as number))) {
-      context.addIssue({ code: 'custom', path: ['binEdges', index], message: 'bin edges must be strictly increasing' });
+export const FeatureBinsSchema = z
+  .object({
+    /** A name from the bundle's `numericFeatures`. */
+    feature: z.string().min(1),
+    /** Interior bin edges, strictly increasing: bins are (−∞, e₁), [e₁, e₂), …, [e_last, +∞). */
+    binEdges: z.array(finite),
+    /** Training share per bin, in [0, 1], one more than `binEdges`, summing to 1. */
+    shares: z.array(z.number().min(0).max(1)).min(1),
+  })
+  .superRefine((bins, context) => {
+    if (bins.shares.length !== bins.binEdges.length + 1) {
+      context.addIssue({
+        code: 'custom',
+        path: ['shares'],
+        message: `${bins.shares.length} shares for ${bins.binEdges.length} bin edges (need edges + 1)`,
+      });
     }
-  }
-  const total = bins.shares.reduce((sum, share) => sum + share, 0);
-  if (Math.abs(total - 1) > SHARE_SUM_TOLERANCE) {
-    context.addIssue({ code: 'custom', path: ['shares'], message: `shares sum to ${total}, not 1` });
-  }
-});
+    for (let index = 1; index < bins.binEdges.length; index += 1) {
+      if (!((bins.binEdges[index] as number) > (bins.binEdges[index - 1] as number))) {
+        context.addIssue({
+          code: 'custom',
+          path: ['binEdges', index],
+          message: 'bin edges must be strictly increasing',
+        });
+      }
+    }
+    const total = bins.shares.reduce((sum, share) => sum + share, 0);
+    if (Math.abs(total - 1) > SHARE_SUM_TOLERANCE) {
+      context.addIssue({ code: 'custom', path: ['shares'], message: `shares sum to ${total}, not 1` });
+    }
+  });
 export type FeatureBins = z.infer<typeof FeatureBinsSchema>;
 
 /**
@@ -100,72 +117,93 @@ export type FeatureBins = z.infer<typeof FeatureBinsSchema>;
  * feature). Key features are all the bundle's numeric inputs — every one the classifier reads,
  * so a shift in any of them moves its scores — in `numericFeatures` order.
  */
-export const FeatureReferenceSchema = z.object({
-  /** Training rows the bins were cut from. */
-  rows: z.number().int().min(1),
-  features: z.array(FeatureBinsSchema),
-}).superRefine((reference, context) => {
-  const seen = new Set<string>();
-  reference.features.forEach((bins, index) => {
-    if (seen.has(bins.feature)) context.addIssue({ code: 'custom', path: ['features', index, 'feature'], message: `feature '${bins.feature}' appears twice` });
-    seen.add(bins.feature);
+export const FeatureReferenceSchema = z
+  .object({
+    /** Training rows the bins were cut from. */
+    rows: z.number().int().min(1),
+    features: z.array(FeatureBinsSchema),
+  })
+  .superRefine((reference, context) => {
+    const seen = new Set<string>();
+    reference.features.forEach((bins, index) => {
+      if (seen.has(bins.feature))
+        context.addIssue({
+          code: 'custom',
+          path: ['features', index, 'feature'],
+          message: `feature '${bins.feature}' appears twice`,
+        });
+      seen.add(bins.feature);
+    });
   });
-});
 export type FeatureReference = z.infer<typeof FeatureReferenceSchema>;
 
-export const ModelBundleSchema = z.object({
-  schemaVersion: z.literal(BUNDLE_SCHEMA_VERSION),
-  /** Content hash of everything below except itself: identifies the bundle. */
-  bundleId: z.string().min(1),
-  training: z.object({
-    source: z.string(),
-    /** SHA-256 (hex) of the training data, computed by the caller (core has no crypto): `vgac train` hashes the CSV file's bytes. */
-    dataHash: z.string(),
-    rows: z.number().int().min(0),
-    positives: z.number().int().min(0),
-    /** The observed-wait threshold that defined "long wait", when waits were known. */
-    labelThresholdSeconds: finite.nullable(),
-  }),
-  numericFeatures: z.array(z.string().min(1)),
-  categoricalFeatures: z.array(CategoricalEncodingSchema),
-  scaler: z.object({ means: z.array(finite), scales: z.array(finite.positive()) }),
-  classifier: z.object({ kind: z.literal('logistic'), weights: z.array(finite), intercept: finite, l2: finite.min(0) }),
-  /** Maps the classifier's raw score to a probability; what a recalibration replaces. */
-  calibrator: CalibratorSchema,
-  /**
-   * Optional (added after schema version 1 shipped; absent means none). When present and still matching
-   * `calibrator`, the probability is the mean of the members' calibrated probabilities instead of
-   * `calibrator(raw score)`; the raw score is still the main classifier's.
-   */
-  ensemble: CalibrationEnsembleSchema.nullable().optional(),
-  waitModel: WaitModelSchema.nullable(),
-  /**
-   * Optional (added after schema version 1 shipped; absent or null: PSI is not measured). Set by
-   * training; a recalibration keeps it (same classifier, same training distribution).
-   */
-  featureReference: FeatureReferenceSchema.nullable().optional(),
-  metrics: z.record(z.string(), z.number().nullable()),
-  /**
-   * Optional (absent: none). A checkpoint of the cluster's online calibrator when this version was
-   * saved: the same classifier as the version it was saved from, with the parameters that were
-   * issuing probabilities then — a record for audits and reproduction; serving reads the live
-   * calibrator from the cluster's state.
-   */
-  onlineCalibration: z.object({
-    slope: finite,
-    intercept: finite,
-    calibeating: z.object({ weights: z.array(finite.min(0)), longWaits: z.array(finite.min(0)) }),
-    epoch: z.number().int().min(1),
-    outcomes: z.number().int().min(0),
-    learningVersion: z.number().int().min(1),
-    savedAtMs: z.number().int().min(0),
-  }).nullable().optional(),
-}).superRefine((bundle, context) => {
-  const numeric = new Set(bundle.numericFeatures);
-  bundle.featureReference?.features.forEach((bins, index) => {
-    if (!numeric.has(bins.feature)) {
-      context.addIssue({ code: 'custom', path: ['featureReference', 'features', index, 'feature'], message: `'${bins.feature}' is not one of the numeric features` });
-    }
+export const ModelBundleSchema = z
+  .object({
+    schemaVersion: z.literal(BUNDLE_SCHEMA_VERSION),
+    /** Content hash of everything below except itself: identifies the bundle. */
+    bundleId: z.string().min(1),
+    training: z.object({
+      source: z.string(),
+      /** SHA-256 (hex) of the training data, computed by the caller (core has no crypto): `vgac train` hashes the CSV file's bytes. */
+      dataHash: z.string(),
+      rows: z.number().int().min(0),
+      positives: z.number().int().min(0),
+      /** The observed-wait threshold that defined "long wait", when waits were known. */
+      labelThresholdSeconds: finite.nullable(),
+    }),
+    numericFeatures: z.array(z.string().min(1)),
+    categoricalFeatures: z.array(CategoricalEncodingSchema),
+    scaler: z.object({ means: z.array(finite), scales: z.array(finite.positive()) }),
+    classifier: z.object({
+      kind: z.literal('logistic'),
+      weights: z.array(finite),
+      intercept: finite,
+      l2: finite.min(0),
+    }),
+    /** Maps the classifier's raw score to a probability; what a recalibration replaces. */
+    calibrator: CalibratorSchema,
+    /**
+     * Optional (added after schema version 1 shipped; absent means none). When present and still matching
+     * `calibrator`, the probability is the mean of the members' calibrated probabilities instead of
+     * `calibrator(raw score)`; the raw score is still the main classifier's.
+     */
+    ensemble: CalibrationEnsembleSchema.nullable().optional(),
+    waitModel: WaitModelSchema.nullable(),
+    /**
+     * Optional (added after schema version 1 shipped; absent or null: PSI is not measured). Set by
+     * training; a recalibration keeps it (same classifier, same training distribution).
+     */
+    featureReference: FeatureReferenceSchema.nullable().optional(),
+    metrics: z.record(z.string(), z.number().nullable()),
+    /**
+     * Optional (absent: none). A checkpoint of the cluster's online calibrator when this version was
+     * saved: the same classifier as the version it was saved from, with the parameters that were
+     * issuing probabilities then — a record for audits and reproduction; serving reads the live
+     * calibrator from the cluster's state.
+     */
+    onlineCalibration: z
+      .object({
+        slope: finite,
+        intercept: finite,
+        calibeating: z.object({ weights: z.array(finite.min(0)), longWaits: z.array(finite.min(0)) }),
+        epoch: z.number().int().min(1),
+        outcomes: z.number().int().min(0),
+        learningVersion: z.number().int().min(1),
+        savedAtMs: z.number().int().min(0),
+      })
+      .nullable()
+      .optional(),
+  })
+  .superRefine((bundle, context) => {
+    const numeric = new Set(bundle.numericFeatures);
+    bundle.featureReference?.features.forEach((bins, index) => {
+      if (!numeric.has(bins.feature)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['featureReference', 'features', index, 'feature'],
+          message: `'${bins.feature}' is not one of the numeric features`,
+        });
+      }
+    });
   });
-});
 export type ModelBundle = z.infer<typeof ModelBundleSchema>;

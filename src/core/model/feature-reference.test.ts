@@ -4,14 +4,32 @@ import type { FeatureTable } from '../features/feature-table.ts';
 import { populationStabilityIndex, psiAgainstReference, psiReferenceBins } from '../metrics/psi.ts';
 import { seededRandom } from '../random.ts';
 import { FeatureReferenceSchema, ModelBundleSchema, type FeatureReference, type ModelBundle } from './bundle.ts';
-import { CALENDAR_FEATURES, chiSquareQuantile, featureDrift, featureReferenceOf, featureShifts, psiNoise } from './feature-reference.ts';
+import {
+  CALENDAR_FEATURES,
+  chiSquareQuantile,
+  featureDrift,
+  featureReferenceOf,
+  featureShifts,
+  psiNoise,
+} from './feature-reference.ts';
 
 /** Ten rows: `pending_ratio` 1…10 (shuffled), `total_pending` with ties. */
 const TABLE: FeatureTable = {
   source: 'tiny.csv',
   numericFeatures: ['pending_ratio', 'total_pending'],
   categoricalFeatures: ['job_type'],
-  rows: [[7, 0], [2, 1], [10, 0], [4, 2], [1, 0], [9, 1], [3, 0], [6, 2], [8, 1], [5, 0]],
+  rows: [
+    [7, 0],
+    [2, 1],
+    [10, 0],
+    [4, 2],
+    [1, 0],
+    [9, 1],
+    [3, 0],
+    [6, 2],
+    [8, 1],
+    [5, 0],
+  ],
   categorical: Array.from({ length: 10 }, () => ['short']),
   labels: Uint8Array.from([1, 0, 1, 0, 0, 1, 0, 1, 1, 0]),
   waitsSeconds: null,
@@ -79,7 +97,13 @@ describe('featureDrift', () => {
 
   it('featureDrift keeps the first feature on a tie and refuses a bad minRows', () => {
     const same = [5, 5, 5];
-    const twin: FeatureReference = { rows: 10, features: [{ ...HAND_WORKED.features[0]!, feature: 'b' }, { ...HAND_WORKED.features[0]!, feature: 'a' }] };
+    const twin: FeatureReference = {
+      rows: 10,
+      features: [
+        { ...HAND_WORKED.features[0]!, feature: 'b' },
+        { ...HAND_WORKED.features[0]!, feature: 'a' },
+      ],
+    };
 
     const drift = featureDrift(twin, { a: same, b: same }, 1);
 
@@ -104,13 +128,18 @@ describe('FeatureReferenceSchema in a bundle', () => {
   const firstBins = HAND_WORKED.features[0]!;
 
   it('ModelBundleSchema accepts a bundle without a reference, with null, and with a valid one', () => {
-    const results = [bundle, { ...bundle, featureReference: null }, { ...bundle, featureReference: HAND_WORKED }].map((candidate) => ModelBundleSchema.safeParse(candidate).success);
+    const results = [bundle, { ...bundle, featureReference: null }, { ...bundle, featureReference: HAND_WORKED }].map(
+      (candidate) => ModelBundleSchema.safeParse(candidate).success,
+    );
 
     expect(results).toEqual([true, true, true]);
   });
 
   it('ModelBundleSchema refuses share counts, edge order, share sums, duplicate and unknown features', () => {
-    const withFeatures = (features: FeatureReference['features']): unknown => ({ ...bundle, featureReference: { rows: 10, features } });
+    const withFeatures = (features: FeatureReference['features']): unknown => ({
+      ...bundle,
+      featureReference: { rows: 10, features },
+    });
     const cases = [
       withFeatures([{ ...firstBins, shares: [0.5, 0.5] }]),
       withFeatures([{ feature: 'pending_ratio', binEdges: [3, 2], shares: [0.3, 0.3, 0.4] }]),
@@ -150,17 +179,20 @@ const SCIPY_CHI2_PPF: readonly (readonly [number, number, number])[] = [
 ];
 
 describe('chiSquareQuantile', () => {
-  it.each(SCIPY_CHI2_PPF)('chiSquareQuantile(%s, %s) is within 1 %% of scipy.stats.chi2.ppf', (degreesOfFreedom, level, expected) => {
-    const quantile = chiSquareQuantile(degreesOfFreedom, level);
+  it.each(SCIPY_CHI2_PPF)(
+    'chiSquareQuantile(%s, %s) is within 1 %% of scipy.stats.chi2.ppf',
+    (degreesOfFreedom, level, expected) => {
+      const quantile = chiSquareQuantile(degreesOfFreedom, level);
 
-    expect(Math.abs(quantile / expected - 1)).toBeLessThan(0.01);
-  });
+      expect(Math.abs(quantile / expected - 1)).toBeLessThan(0.01);
+    },
+  );
 
-  it('chiSquareQuantile is within 0.2 % at the PSI noise\'s own point (9 degrees of freedom, level 0.95)', () => {
+  it("chiSquareQuantile is within 0.2 % at the PSI noise's own point (9 degrees of freedom, level 0.95)", () => {
     expect(Math.abs(chiSquareQuantile(9, 0.95) / 16.918977604620448 - 1)).toBeLessThan(0.002);
   });
 
-  it('chiSquareQuantile is Wilson–Hilferty\'s k·(1 − 2/(9k) + z·√(2/(9k)))³ (hand-worked at k = 9, z₀.₉₅ = 1.6448536)', () => {
+  it("chiSquareQuantile is Wilson–Hilferty's k·(1 − 2/(9k) + z·√(2/(9k)))³ (hand-worked at k = 9, z₀.₉₅ = 1.6448536)", () => {
     // 2/81 = 0.02469136; 1 − 0.02469136 + 1.64485363·0.15713484 = 1.23377245; 9·1.23377245³ = 16.9023744
     expect(chiSquareQuantile(9, 0.95)).toBeCloseTo(16.9023744, 6);
   });
@@ -227,7 +259,8 @@ describe('featureShifts', () => {
     ],
   };
   /** n values, a share `low` of them below 0.5. */
-  const split = (n: number, low: number): number[] => Array.from({ length: n }, (_, index) => (index < Math.round(n * low) ? 0.25 : 0.75));
+  const split = (n: number, low: number): number[] =>
+    Array.from({ length: n }, (_, index) => (index < Math.round(n * low) ? 0.25 : 0.75));
 
   it('featureShifts measures every non-calendar feature with values, sorted by PSI, significant only above both the threshold and the noise', () => {
     // PSI = Σ (actual − expected)·ln(actual/expected) over the two bins (expected ½, ½; empty → ε = 1e-4):

@@ -28,7 +28,10 @@ export function featureReferenceOf(table: FeatureTable): FeatureReference | null
     rows: rowCount,
     features: table.numericFeatures.map((feature, column) => ({
       feature,
-      ...psiReferenceBins(Float64Array.from(table.rows, (row) => row[column] as number), { bins: PSI_BINS }),
+      ...psiReferenceBins(
+        Float64Array.from(table.rows, (row) => row[column] as number),
+        { bins: PSI_BINS },
+      ),
     })),
   };
 }
@@ -61,8 +64,13 @@ export interface FeatureDrift {
  *
  * Complexity: O(Σ nᵢ·log B).
  */
-export function featureDrift(reference: FeatureReference, sample: Readonly<Record<string, ArrayLike<number>>>, minRows: number): FeatureDrift {
-  if (!Number.isInteger(minRows) || minRows < 1) throw new InvalidInputError(`minRows = ${minRows} is not an integer ≥ 1`);
+export function featureDrift(
+  reference: FeatureReference,
+  sample: Readonly<Record<string, ArrayLike<number>>>,
+  minRows: number,
+): FeatureDrift {
+  if (!Number.isInteger(minRows) || minRows < 1)
+    throw new InvalidInputError(`minRows = ${minRows} is not an integer ≥ 1`);
   const features: FeaturePsi[] = [];
   let max: FeaturePsi | null = null;
   for (const bins of reference.features) {
@@ -88,7 +96,8 @@ export const CALENDAR_FEATURES: ReadonlySet<string> = new Set(['hourOfDay', 'day
  * (checked against scipy.stats.chi2.ppf in the tests).
  */
 export function chiSquareQuantile(degreesOfFreedom: number, level: number): number {
-  if (!(Number.isInteger(degreesOfFreedom) && degreesOfFreedom >= 1)) throw new InvalidInputError(`degrees of freedom must be an integer ≥ 1, got ${degreesOfFreedom}`);
+  if (!(Number.isInteger(degreesOfFreedom) && degreesOfFreedom >= 1))
+    throw new InvalidInputError(`degrees of freedom must be an integer ≥ 1, got ${degreesOfFreedom}`);
   const ratio = 2 / (9 * degreesOfFreedom);
   return degreesOfFreedom * (1 - ratio + normalQuantile(level) * Math.sqrt(ratio)) ** 3;
 }
@@ -100,7 +109,8 @@ export function chiSquareQuantile(degreesOfFreedom: number, level: number): numb
  * `level` quantile is that factor times the χ² quantile.
  */
 export function psiNoise(bins: number, sampleRows: number, referenceRows: number, level: number): number {
-  if (!(sampleRows >= 1 && referenceRows >= 1)) throw new InvalidInputError(`PSI noise needs rows in both samples (got ${sampleRows} and ${referenceRows})`);
+  if (!(sampleRows >= 1 && referenceRows >= 1))
+    throw new InvalidInputError(`PSI noise needs rows in both samples (got ${sampleRows} and ${referenceRows})`);
   return bins < 2 ? 0 : (1 / sampleRows + 1 / referenceRows) * chiSquareQuantile(bins - 1, level);
 }
 
@@ -118,7 +128,12 @@ export interface FeatureShiftMeasure {
  * sample's size ({@link psiNoise}); a shift is significant only above both `threshold` and its noise.
  * Sorted by PSI, largest first.
  */
-export function featureShifts(reference: FeatureReference, sample: Readonly<Record<string, ArrayLike<number>>>, threshold: number, level: number): FeatureShiftMeasure[] {
+export function featureShifts(
+  reference: FeatureReference,
+  sample: Readonly<Record<string, ArrayLike<number>>>,
+  threshold: number,
+  level: number,
+): FeatureShiftMeasure[] {
   const shifts: FeatureShiftMeasure[] = [];
   for (const bins of reference.features) {
     if (CALENDAR_FEATURES.has(bins.feature)) continue;

@@ -4,7 +4,11 @@ import { InsufficientDataError, InvalidInputError } from '../errors.ts';
 import { seededRandom } from '../random.ts';
 import { applyIsotonic, fitIsotonic } from './isotonic.ts';
 
-interface Point { score: number; label: number; weight: number }
+interface Point {
+  score: number;
+  label: number;
+  weight: number;
+}
 
 /**
  * Independent reference: the isotonic fit at the i-th distinct score is the min–max formula
@@ -43,17 +47,23 @@ function minMaxIsotonic(points: readonly Point[]): Map<number, number> {
   return fitted;
 }
 
-const pointsArbitrary = fc.array(
-  fc.record({
-    score: fc.integer({ min: -6, max: 6 }).map((value) => value / 2), // few distinct values → ties
-    label: fc.constantFrom(0, 1),
-    weight: fc.constantFrom(0, 0.5, 1, 2, 3),
-  }),
-  { minLength: 1, maxLength: 30 },
-).filter((points) => points.some((point) => point.weight > 0));
+const pointsArbitrary = fc
+  .array(
+    fc.record({
+      score: fc.integer({ min: -6, max: 6 }).map((value) => value / 2), // few distinct values → ties
+      label: fc.constantFrom(0, 1),
+      weight: fc.constantFrom(0, 0.5, 1, 2, 3),
+    }),
+    { minLength: 1, maxLength: 30 },
+  )
+  .filter((points) => points.some((point) => point.weight > 0));
 
 function fitPoints(points: readonly Point[]) {
-  return fitIsotonic(points.map((point) => point.score), points.map((point) => point.label), points.map((point) => point.weight));
+  return fitIsotonic(
+    points.map((point) => point.score),
+    points.map((point) => point.label),
+    points.map((point) => point.weight),
+  );
 }
 
 describe('fitIsotonic', () => {
@@ -77,11 +87,17 @@ describe('fitIsotonic', () => {
 
   it('fitIsotonic agrees with sklearn predictions between and beyond breakpoints', () => {
     // Same fit; sklearn .predict([0.05, 0.25, 0.45, 0.65, 0.75, 0.95, 1.2]) → [0, 1/6, 1/3, 0.5, 0.5, 1, 1]
-    const model = fitIsotonic([0.1, 0.4, 0.4, 0.2, 0.9, 0.7, 0.7, 0.3, 1.0, 0.8, 0.5, 0.6], [0, 1, 0, 0, 1, 0, 1, 1, 1, 0, 0, 1], [1, 1, 2, 1, 1, 1, 1, 0.5, 2, 1, 1, 1]);
+    const model = fitIsotonic(
+      [0.1, 0.4, 0.4, 0.2, 0.9, 0.7, 0.7, 0.3, 1.0, 0.8, 0.5, 0.6],
+      [0, 1, 0, 0, 1, 0, 1, 1, 1, 0, 0, 1],
+      [1, 1, 2, 1, 1, 1, 1, 0.5, 2, 1, 1, 1],
+    );
 
     const predictions = [0.05, 0.25, 0.45, 0.65, 0.75, 0.95, 1.2].map((score) => applyIsotonic(model, score));
 
-    [0, 1 / 6, 1 / 3, 0.5, 0.5, 1, 1].forEach((expected, index) => expect(predictions[index]).toBeCloseTo(expected, 12));
+    [0, 1 / 6, 1 / 3, 0.5, 0.5, 1, 1].forEach((expected, index) =>
+      expect(predictions[index]).toBeCloseTo(expected, 12),
+    );
   });
 
   it('fitIsotonic equals the min–max formula at every training point', () => {
@@ -98,17 +114,22 @@ describe('fitIsotonic', () => {
 
   it('fitIsotonic is monotone with strictly increasing thresholds', () => {
     fc.assert(
-      fc.property(pointsArbitrary, fc.array(fc.double({ min: -5, max: 5, noNaN: true }), { minLength: 2, maxLength: 20 }), (points, probes) => {
-        const model = fitPoints(points);
+      fc.property(
+        pointsArbitrary,
+        fc.array(fc.double({ min: -5, max: 5, noNaN: true }), { minLength: 2, maxLength: 20 }),
+        (points, probes) => {
+          const model = fitPoints(points);
 
-        const sortedProbes = [...probes].sort((left, right) => left - right);
-        const outputs = sortedProbes.map((probe) => applyIsotonic(model, probe));
-        for (let index = 1; index < outputs.length; index += 1) expect(outputs[index]).toBeGreaterThanOrEqual((outputs[index - 1] as number) - 1e-12);
-        for (let index = 1; index < model.thresholds.length; index += 1) {
-          expect(model.thresholds[index]).toBeGreaterThan(model.thresholds[index - 1] as number);
-          expect(model.values[index]).toBeGreaterThanOrEqual(model.values[index - 1] as number);
-        }
-      }),
+          const sortedProbes = [...probes].sort((left, right) => left - right);
+          const outputs = sortedProbes.map((probe) => applyIsotonic(model, probe));
+          for (let index = 1; index < outputs.length; index += 1)
+            expect(outputs[index]).toBeGreaterThanOrEqual((outputs[index - 1] as number) - 1e-12);
+          for (let index = 1; index < model.thresholds.length; index += 1) {
+            expect(model.thresholds[index]).toBeGreaterThan(model.thresholds[index - 1] as number);
+            expect(model.values[index]).toBeGreaterThanOrEqual(model.values[index - 1] as number);
+          }
+        },
+      ),
     );
   });
 
@@ -134,14 +155,22 @@ describe('fitIsotonic', () => {
 
   it('fitIsotonic returns the labels unchanged when they already increase with score', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.double({ min: -100, max: 100, noNaN: true }), { minLength: 1, maxLength: 30, comparator: (left, right) => left === right }), fc.array(fc.constantFrom(0, 0.25, 0.5, 1), { minLength: 30, maxLength: 30 }), (rawScores, rawLabels) => {
-        const scores = [...rawScores].sort((left, right) => left - right);
-        const labels = rawLabels.slice(0, scores.length).sort((left, right) => left - right); // non-decreasing, with ties
+      fc.property(
+        fc.uniqueArray(fc.double({ min: -100, max: 100, noNaN: true }), {
+          minLength: 1,
+          maxLength: 30,
+          comparator: (left, right) => left === right,
+        }),
+        fc.array(fc.constantFrom(0, 0.25, 0.5, 1), { minLength: 30, maxLength: 30 }),
+        (rawScores, rawLabels) => {
+          const scores = [...rawScores].sort((left, right) => left - right);
+          const labels = rawLabels.slice(0, scores.length).sort((left, right) => left - right); // non-decreasing, with ties
 
-        const model = fitIsotonic(scores, labels);
+          const model = fitIsotonic(scores, labels);
 
-        expect(scores.map((score) => applyIsotonic(model, score))).toEqual(labels);
-      }),
+          expect(scores.map((score) => applyIsotonic(model, score))).toEqual(labels);
+        },
+      ),
     );
   });
 
@@ -176,7 +205,8 @@ describe('fitIsotonic', () => {
     const model = fitIsotonic(scores, labels);
 
     // P(y = 1 | s) = s, so the fit should track the identity closely.
-    for (const probe of [0.1, 0.3, 0.5, 0.7, 0.9]) expect(Math.abs(applyIsotonic(model, probe) - probe)).toBeLessThan(0.03);
+    for (const probe of [0.1, 0.3, 0.5, 0.7, 0.9])
+      expect(Math.abs(applyIsotonic(model, probe) - probe)).toBeLessThan(0.03);
   });
 
   it('fitIsotonic rejects malformed input', () => {

@@ -30,9 +30,14 @@ export interface IsotonicModel {
  * @throws InvalidInputError on mismatched lengths, non-finite values or negative weights.
  * @throws InsufficientDataError when no row has positive weight.
  */
-export function fitIsotonic(scores: ArrayLike<number>, labels: ArrayLike<number>, weights?: ArrayLike<number>): IsotonicModel {
+export function fitIsotonic(
+  scores: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  weights?: ArrayLike<number>,
+): IsotonicModel {
   const rowCount = scores.length;
-  if (labels.length !== rowCount) throw new InvalidInputError(`labels has length ${labels.length}, scores has ${rowCount}`);
+  if (labels.length !== rowCount)
+    throw new InvalidInputError(`labels has length ${labels.length}, scores has ${rowCount}`);
   if (weights !== undefined && weights.length !== rowCount) {
     throw new InvalidInputError(`weights has length ${weights.length}, scores has ${rowCount}`);
   }
@@ -46,7 +51,8 @@ export function fitIsotonic(scores: ArrayLike<number>, labels: ArrayLike<number>
     const weight = weights === undefined ? 1 : (weights[row] as number);
     if (!Number.isFinite(score)) throw new InvalidInputError(`score ${row} is not finite: ${score}`);
     if (!Number.isFinite(label)) throw new InvalidInputError(`label ${row} is not finite: ${label}`);
-    if (!(Number.isFinite(weight) && weight >= 0)) throw new InvalidInputError(`weight ${row} must be finite and ≥ 0, got ${weight}`);
+    if (!(Number.isFinite(weight) && weight >= 0))
+      throw new InvalidInputError(`weight ${row} must be finite and ≥ 0, got ${weight}`);
     sortable[row] = score + 0;
     if (weight > 0) positiveRows += 1;
   }

@@ -14,7 +14,12 @@ function logistic(z: number): number {
   return 1 / (1 + Math.exp(-z));
 }
 
-function syntheticData(seed: number, rowCount: number, trueWeights: number[], trueIntercept: number): { rows: number[][]; labels: number[] } {
+function syntheticData(
+  seed: number,
+  rowCount: number,
+  trueWeights: number[],
+  trueIntercept: number,
+): { rows: number[][]; labels: number[] } {
   const random = seededRandom(seed);
   const rows: number[][] = [];
   const labels: number[] = [];
@@ -28,20 +33,39 @@ function syntheticData(seed: number, rowCount: number, trueWeights: number[], tr
 }
 
 /** Gradient of Σ sᵢ·logloss + (l2/2)‖w‖² at (weights, intercept): [Xᵀ S (p − y) + l2·w, Σ sᵢ(pᵢ − yᵢ)]. */
-function objectiveGradient(rows: number[][], labels: number[], weights: number[], intercept: number, l2: number, sampleWeights?: number[]): number[] {
+function objectiveGradient(
+  rows: number[][],
+  labels: number[],
+  weights: number[],
+  intercept: number,
+  l2: number,
+  sampleWeights?: number[],
+): number[] {
   const gradient = [...weights.map((weight) => l2 * weight), 0];
   rows.forEach((row, index) => {
     const score = row.reduce((sum, value, column) => sum + value * (weights[column] as number), intercept);
     const residual = (sampleWeights?.[index] ?? 1) * (logistic(score) - (labels[index] as number));
-    row.forEach((value, column) => { gradient[column] = (gradient[column] as number) + residual * value; });
+    row.forEach((value, column) => {
+      gradient[column] = (gradient[column] as number) + residual * value;
+    });
     gradient[row.length] = (gradient[row.length] as number) + residual;
   });
   return gradient;
 }
 
 const smallRows = [
-  [0.5, 1.0], [1.5, -0.5], [-1.0, 2.0], [2.0, 0.0], [0.0, 0.0], [-0.5, -1.5],
-  [1.0, 1.0], [3.0, -1.0], [-2.0, 0.5], [0.3, 0.7], [1.2, -2.0], [-1.5, -0.3],
+  [0.5, 1.0],
+  [1.5, -0.5],
+  [-1.0, 2.0],
+  [2.0, 0.0],
+  [0.0, 0.0],
+  [-0.5, -1.5],
+  [1.0, 1.0],
+  [3.0, -1.0],
+  [-2.0, 0.5],
+  [0.3, 0.7],
+  [1.2, -2.0],
+  [-1.5, -0.3],
 ];
 const smallLabels = [1, 1, 0, 1, 0, 0, 1, 1, 0, 1, 1, 0];
 
@@ -53,7 +77,9 @@ describe('fitLogisticRegression', () => {
     const fit = fitLogisticRegression(rows, labels, { l2: 1e-6 });
 
     expect(fit.converged).toBe(true);
-    fit.weights.forEach((weight, column) => expect(Math.abs(weight - (trueWeights[column] as number))).toBeLessThan(0.1));
+    fit.weights.forEach((weight, column) =>
+      expect(Math.abs(weight - (trueWeights[column] as number))).toBeLessThan(0.1),
+    );
     expect(Math.abs(fit.intercept - -0.3)).toBeLessThan(0.1);
   });
 
@@ -107,7 +133,12 @@ describe('fitLogisticRegression', () => {
 
     const fit = fitLogisticRegression(rows, labels);
 
-    expect(fit).toEqual({ weights: [], intercept: expect.closeTo(Math.log(3 / 7), 12) as number, iterations: 0, converged: true });
+    expect(fit).toEqual({
+      weights: [],
+      intercept: expect.closeTo(Math.log(3 / 7), 12) as number,
+      iterations: 0,
+      converged: true,
+    });
   });
 
   it('fitLogisticRegression handles a singular Hessian (all-zero column, no penalty) and leaves that weight at 0', () => {
@@ -147,7 +178,8 @@ describe('fitLogisticRegression', () => {
     const fit = fitLogisticRegression(rows, labels, { l2: 0 });
 
     expect(fit.converged).toBe(true);
-    for (const component of objectiveGradient(rows, labels, fit.weights, fit.intercept, 0)) expect(Math.abs(component)).toBeLessThan(1e-8);
+    for (const component of objectiveGradient(rows, labels, fit.weights, fit.intercept, 0))
+      expect(Math.abs(component)).toBeLessThan(1e-8);
   });
 
   it('fitLogisticRegression is deterministic', () => {
@@ -212,14 +244,18 @@ describe('linearScore', () => {
 describe('sigmoid', () => {
   it('sigmoid is symmetric, monotone and in [0, 1] for any finite z', () => {
     fc.assert(
-      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.double({ noNaN: true, noDefaultInfinity: true }), (z, other) => {
-        const value = sigmoid(z);
+      fc.property(
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        (z, other) => {
+          const value = sigmoid(z);
 
-        expect(value).toBeGreaterThanOrEqual(0);
-        expect(value).toBeLessThanOrEqual(1);
-        expect(Math.abs(value + sigmoid(-z) - 1)).toBeLessThan(1e-15);
-        if (z <= other) expect(value).toBeLessThanOrEqual(sigmoid(other));
-      }),
+          expect(value).toBeGreaterThanOrEqual(0);
+          expect(value).toBeLessThanOrEqual(1);
+          expect(Math.abs(value + sigmoid(-z) - 1)).toBeLessThan(1e-15);
+          if (z <= other) expect(value).toBeLessThanOrEqual(sigmoid(other));
+        },
+      ),
     );
   });
 

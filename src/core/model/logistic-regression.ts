@@ -63,7 +63,8 @@ export function linearScore(model: LogisticModel, row: ArrayLike<number>): numbe
   const width = model.weights.length;
   if (row.length !== width) throw new InvalidInputError(`row has ${row.length} values, model expects ${width}`);
   let score = model.intercept;
-  for (let column = 0; column < width; column += 1) score += (model.weights[column] as number) * (row[column] as number);
+  for (let column = 0; column < width; column += 1)
+    score += (model.weights[column] as number) * (row[column] as number);
   return score;
 }
 
@@ -99,10 +100,12 @@ export function fitLogisticRegression(
   if (!(Number.isInteger(maxIterations) && maxIterations >= 1)) {
     throw new InvalidInputError(`maxIterations must be a positive integer, got ${maxIterations}`);
   }
-  if (!(Number.isFinite(tolerance) && tolerance >= 0)) throw new InvalidInputError(`tolerance must be finite and ≥ 0, got ${tolerance}`);
+  if (!(Number.isFinite(tolerance) && tolerance >= 0))
+    throw new InvalidInputError(`tolerance must be finite and ≥ 0, got ${tolerance}`);
 
   const rowCount = rows.length;
-  if (labels.length !== rowCount) throw new InvalidInputError(`labels has length ${labels.length}, rows has ${rowCount}`);
+  if (labels.length !== rowCount)
+    throw new InvalidInputError(`labels has length ${labels.length}, rows has ${rowCount}`);
   const sampleWeights = options.sampleWeights;
   if (sampleWeights !== undefined && sampleWeights.length !== rowCount) {
     throw new InvalidInputError(`sampleWeights has length ${sampleWeights.length}, rows has ${rowCount}`);
@@ -118,23 +121,28 @@ export function fitLogisticRegression(
   let positiveWeight = 0;
   for (let rowIndex = 0; rowIndex < rowCount; rowIndex += 1) {
     const row = rows[rowIndex] as ArrayLike<number>;
-    if (row.length !== width) throw new InvalidInputError(`row ${rowIndex} has ${row.length} values, expected ${width}`);
+    if (row.length !== width)
+      throw new InvalidInputError(`row ${rowIndex} has ${row.length} values, expected ${width}`);
     for (let column = 0; column < width; column += 1) {
       const value = row[column] as number;
-      if (!Number.isFinite(value)) throw new InvalidInputError(`row ${rowIndex} column ${column} is not finite: ${value}`);
+      if (!Number.isFinite(value))
+        throw new InvalidInputError(`row ${rowIndex} column ${column} is not finite: ${value}`);
       features[rowIndex * width + column] = value;
     }
     const label = labels[rowIndex] as number;
     if (label !== 0 && label !== 1) throw new InvalidInputError(`label ${rowIndex} must be 0 or 1, got ${label}`);
     const weight = sampleWeights === undefined ? 1 : (sampleWeights[rowIndex] as number);
-    if (!(Number.isFinite(weight) && weight >= 0)) throw new InvalidInputError(`sample weight ${rowIndex} must be finite and ≥ 0, got ${weight}`);
+    if (!(Number.isFinite(weight) && weight >= 0))
+      throw new InvalidInputError(`sample weight ${rowIndex} must be finite and ≥ 0, got ${weight}`);
     targets[rowIndex] = label;
     weights[rowIndex] = weight;
     totalWeight += weight;
     positiveWeight += weight * label;
   }
   if (!(positiveWeight > 0 && positiveWeight < totalWeight)) {
-    throw new InsufficientDataError(`need both classes to fit, got positive weight ${positiveWeight} of ${totalWeight}`);
+    throw new InsufficientDataError(
+      `need both classes to fit, got positive weight ${positiveWeight} of ${totalWeight}`,
+    );
   }
 
   const objective = (parameters: Float64Array): number => {
@@ -143,7 +151,8 @@ export function fitLogisticRegression(
     for (let rowIndex = 0; rowIndex < rowCount; rowIndex += 1) {
       let score = intercept;
       const offset = rowIndex * width;
-      for (let column = 0; column < width; column += 1) score += (parameters[column] as number) * (features[offset + column] as number);
+      for (let column = 0; column < width; column += 1)
+        score += (parameters[column] as number) * (features[offset + column] as number);
       // logloss(y, σ(z)) = log(1 + e^z) − y·z, valid for y ∈ {0, 1}.
       total += (weights[rowIndex] as number) * (softplus(score) - (targets[rowIndex] as number) * score);
     }
@@ -186,7 +195,8 @@ export function fitLogisticRegression(
         gradient[i] = (gradient[i] as number) + residual * value;
         const scaled = curvature * value;
         // Lower triangle only; the Cholesky solve reads nothing else.
-        for (let j = 0; j <= i; j += 1) hessian[i * size + j] = (hessian[i * size + j] as number) + scaled * (augmented[j] as number);
+        for (let j = 0; j <= i; j += 1)
+          hessian[i * size + j] = (hessian[i * size + j] as number) + scaled * (augmented[j] as number);
       }
     }
     for (let column = 0; column < width; column += 1) {

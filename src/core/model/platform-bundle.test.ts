@@ -7,12 +7,17 @@ import { PLATFORM_LOGIT_FEATURE, platformLogit, platformPassthroughBundle } from
 const HASH = (text: string): string => `h${text.length}`;
 
 describe('platformPassthroughBundle', () => {
-  it('platformPassthroughBundle predicts the platform\'s own probability (property)', () => {
-    const compiled = compileBundle(parseBundle(JSON.parse(JSON.stringify(platformPassthroughBundle(600, HASH))) as unknown, 'passthrough'));
+  it("platformPassthroughBundle predicts the platform's own probability (property)", () => {
+    const compiled = compileBundle(
+      parseBundle(JSON.parse(JSON.stringify(platformPassthroughBundle(600, HASH))) as unknown, 'passthrough'),
+    );
 
     fc.assert(
       fc.property(fc.double({ min: 1e-4, max: 1 - 1e-4, noNaN: true }), (probability) => {
-        expect(compiled.predict({ [PLATFORM_LOGIT_FEATURE]: platformLogit(probability) }).probability).toBeCloseTo(probability, 9);
+        expect(compiled.predict({ [PLATFORM_LOGIT_FEATURE]: platformLogit(probability) }).probability).toBeCloseTo(
+          probability,
+          9,
+        );
       }),
     );
   });

@@ -19,7 +19,8 @@ export const PLATFORM_PROBABILITY_EPSILON = 1e-6;
 
 /** log(p / (1 − p)) of a probability clamped to [ε, 1 − ε]. @throws InvalidInputError when p is not in [0, 1]. */
 export function platformLogit(probability: number): number {
-  if (!(probability >= 0 && probability <= 1)) throw new InvalidInputError(`platform probability must be in [0, 1], got ${probability}`);
+  if (!(probability >= 0 && probability <= 1))
+    throw new InvalidInputError(`platform probability must be in [0, 1], got ${probability}`);
   const clamped = Math.min(1 - PLATFORM_PROBABILITY_EPSILON, Math.max(PLATFORM_PROBABILITY_EPSILON, probability));
   return Math.log(clamped / (1 - clamped));
 }
@@ -29,11 +30,18 @@ export function platformLogit(probability: number): number {
  * which labels the outcomes recorded without a label. @throws InvalidInputError unless it is > 0.
  */
 export function platformPassthroughBundle(longWaitSeconds: number, hash: (text: string) => string): ModelBundle {
-  if (!(Number.isFinite(longWaitSeconds) && longWaitSeconds > 0)) throw new InvalidInputError(`the long-wait threshold must be > 0 seconds, got ${longWaitSeconds}`);
+  if (!(Number.isFinite(longWaitSeconds) && longWaitSeconds > 0))
+    throw new InvalidInputError(`the long-wait threshold must be > 0 seconds, got ${longWaitSeconds}`);
   return withBundleId(
     {
       schemaVersion: BUNDLE_SCHEMA_VERSION,
-      training: { source: 'vgac-platform', dataHash: '', rows: 0, positives: 0, labelThresholdSeconds: longWaitSeconds },
+      training: {
+        source: 'vgac-platform',
+        dataHash: '',
+        rows: 0,
+        positives: 0,
+        labelThresholdSeconds: longWaitSeconds,
+      },
       numericFeatures: [PLATFORM_LOGIT_FEATURE],
       categoricalFeatures: [],
       scaler: { means: [0], scales: [1] },

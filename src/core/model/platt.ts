@@ -55,7 +55,8 @@ export function fitPlatt(scores: ArrayLike<number>, labels: ArrayLike<number>, o
     throw new InvalidInputError(`gradientTolerance must be finite and ≥ 0, got ${gradientTolerance}`);
   }
   const rowCount = scores.length;
-  if (labels.length !== rowCount) throw new InvalidInputError(`labels has length ${labels.length}, scores has ${rowCount}`);
+  if (labels.length !== rowCount)
+    throw new InvalidInputError(`labels has length ${labels.length}, scores has ${rowCount}`);
   if (rowCount === 0) throw new InsufficientDataError('cannot fit Platt scaling on 0 rows');
 
   let positives = 0;
@@ -79,7 +80,10 @@ export function fitPlatt(scores: ArrayLike<number>, labels: ArrayLike<number>, o
       const linear = (scores[row] as number) * a + b;
       const target = targets[row] as number;
       // Cross-entropy −t·log p − (1 − t)·log(1 − p), arranged so exp never overflows.
-      total += linear >= 0 ? target * linear + Math.log1p(Math.exp(-linear)) : (target - 1) * linear + Math.log1p(Math.exp(linear));
+      total +=
+        linear >= 0
+          ? target * linear + Math.log1p(Math.exp(-linear))
+          : (target - 1) * linear + Math.log1p(Math.exp(linear));
     }
     return total;
   };

@@ -4,8 +4,18 @@ import { InsufficientDataError, InvalidInputError } from '../errors.ts';
 import { fitStandardScaler, standardize } from './standard-scaler.ts';
 
 const rows = [
-  [0.5, 1.0], [1.5, -0.5], [-1.0, 2.0], [2.0, 0.0], [0.0, 0.0], [-0.5, -1.5],
-  [1.0, 1.0], [3.0, -1.0], [-2.0, 0.5], [0.3, 0.7], [1.2, -2.0], [-1.5, -0.3],
+  [0.5, 1.0],
+  [1.5, -0.5],
+  [-1.0, 2.0],
+  [2.0, 0.0],
+  [0.0, 0.0],
+  [-0.5, -1.5],
+  [1.0, 1.0],
+  [3.0, -1.0],
+  [-2.0, 0.5],
+  [0.3, 0.7],
+  [1.2, -2.0],
+  [-1.5, -0.3],
 ];
 
 describe('fitStandardScaler', () => {
@@ -24,7 +34,10 @@ describe('fitStandardScaler', () => {
   it('fitStandardScaler uses the population (divide-by-n) deviation on a hand-worked column', () => {
     // Column [1, 3]: mean 2, squared deviations 1 + 1, variance 2/2 = 1 → scale 1. Column [0, 4]: mean 2, variance 4 → scale 2.
 
-    const scaler = fitStandardScaler([[1, 0], [3, 4]]);
+    const scaler = fitStandardScaler([
+      [1, 0],
+      [3, 4],
+    ]);
 
     expect(scaler).toEqual({ means: [2, 2], scales: [1, 2] });
   });
@@ -32,7 +45,11 @@ describe('fitStandardScaler', () => {
   it('fitStandardScaler gives scale 1 to a constant column even when its mean is inexact', () => {
     // 0.1 summed three times is 0.30000000000000004, so the two-pass deviations are tiny but non-zero.
 
-    const scaler = fitStandardScaler([[0.1, 1], [0.1, 2], [0.1, 3]]);
+    const scaler = fitStandardScaler([
+      [0.1, 1],
+      [0.1, 2],
+      [0.1, 3],
+    ]);
 
     expect(scaler.scales[0]).toBe(1);
     expect(scaler.scales[1]).toBeCloseTo(Math.sqrt(2 / 3), 12);
@@ -60,24 +77,21 @@ describe('standardize', () => {
 
   it('standardize yields columns with mean 0 and population variance 1', () => {
     fc.assert(
-      fc.property(
-        fc.array(fc.tuple(representable, representable), { minLength: 2, maxLength: 40 }),
-        (pairs) => {
-          const scaler = fitStandardScaler(pairs);
+      fc.property(fc.array(fc.tuple(representable, representable), { minLength: 2, maxLength: 40 }), (pairs) => {
+        const scaler = fitStandardScaler(pairs);
 
-          const standardized = pairs.map((row) => standardize(scaler, row));
+        const standardized = pairs.map((row) => standardize(scaler, row));
 
-          for (let column = 0; column < 2; column += 1) {
-            const values = standardized.map((row) => row[column] as number);
-            const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
-            const variance = values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / values.length;
-            expect(Math.abs(mean)).toBeLessThan(1e-9);
-            // A constant column keeps scale 1 and standardises to all zeros.
-            const isConstant = (scaler.scales[column] as number) === 1 && values.every((value) => Math.abs(value) < 1e-9);
-            if (!isConstant) expect(variance).toBeCloseTo(1, 6);
-          }
-        },
-      ),
+        for (let column = 0; column < 2; column += 1) {
+          const values = standardized.map((row) => row[column] as number);
+          const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
+          const variance = values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / values.length;
+          expect(Math.abs(mean)).toBeLessThan(1e-9);
+          // A constant column keeps scale 1 and standardises to all zeros.
+          const isConstant = (scaler.scales[column] as number) === 1 && values.every((value) => Math.abs(value) < 1e-9);
+          if (!isConstant) expect(variance).toBeCloseTo(1, 6);
+        }
+      }),
     );
   });
 

@@ -30,10 +30,12 @@ export function fitStandardScaler(rows: readonly ArrayLike<number>[]): StandardS
   const sums = new Float64Array(width);
   for (let rowIndex = 0; rowIndex < rowCount; rowIndex += 1) {
     const row = rows[rowIndex] as ArrayLike<number>;
-    if (row.length !== width) throw new InvalidInputError(`row ${rowIndex} has ${row.length} values, expected ${width}`);
+    if (row.length !== width)
+      throw new InvalidInputError(`row ${rowIndex} has ${row.length} values, expected ${width}`);
     for (let column = 0; column < width; column += 1) {
       const value = row[column] as number;
-      if (!Number.isFinite(value)) throw new InvalidInputError(`row ${rowIndex} column ${column} is not finite: ${value}`);
+      if (!Number.isFinite(value))
+        throw new InvalidInputError(`row ${rowIndex} column ${column} is not finite: ${value}`);
       sums[column] = (sums[column] as number) + value;
     }
   }
@@ -63,7 +65,8 @@ export function standardize(scaler: StandardScaler, row: ArrayLike<number>, out?
   const width = scaler.means.length;
   if (row.length !== width) throw new InvalidInputError(`row has ${row.length} values, scaler expects ${width}`);
   const result = out ?? new Float64Array(width);
-  if (result.length !== width) throw new InvalidInputError(`output has length ${result.length}, scaler expects ${width}`);
+  if (result.length !== width)
+    throw new InvalidInputError(`output has length ${result.length}, scaler expects ${width}`);
   for (let column = 0; column < width; column += 1) {
     result[column] = ((row[column] as number) - (scaler.means[column] as number)) / (scaler.scales[column] as number);
   }

@@ -73,7 +73,12 @@ interface LinearFit {
   readonly classifier: LogisticModel;
 }
 
-function fitLinear(design: readonly Float64Array[], labels: Uint8Array, rowIndexes: Int32Array | null, l2: number): LinearFit {
+function fitLinear(
+  design: readonly Float64Array[],
+  labels: Uint8Array,
+  rowIndexes: Int32Array | null,
+  l2: number,
+): LinearFit {
   const rows = rowIndexes === null ? design : Array.from(rowIndexes, (row) => design[row] as Float64Array);
   const targets = rowIndexes === null ? labels : Uint8Array.from(rowIndexes, (row) => labels[row] as number);
   const scaler = fitStandardScaler(rows);
@@ -100,7 +105,8 @@ function inBundleSpace(member: LinearFit, bundleScaler: StandardScaler): { weigh
   let intercept = member.classifier.intercept;
   const weights = member.classifier.weights.map((weight, column) => {
     const memberScale = member.scaler.scales[column] as number;
-    intercept += (weight * ((bundleScaler.means[column] as number) - (member.scaler.means[column] as number))) / memberScale;
+    intercept +=
+      (weight * ((bundleScaler.means[column] as number) - (member.scaler.means[column] as number))) / memberScale;
     return (weight * (bundleScaler.scales[column] as number)) / memberScale;
   });
   return { weights, intercept };
@@ -146,10 +152,14 @@ export function trainBundle(table: FeatureTable, options: TrainBundleOptions): M
   const innerFolds = options.innerFolds ?? DEFAULT_INNER_FOLDS;
   if (!(coverage > 0 && coverage < 1)) throw new InvalidInputError(`coverage = ${coverage} is not in (0, 1)`);
   if (!Object.values(CalibratorKind).includes(calibratorKind)) {
-    throw new InvalidInputError(`calibrator '${String(calibratorKind)}' is not one of ${Object.values(CalibratorKind).join(', ')}`);
+    throw new InvalidInputError(
+      `calibrator '${String(calibratorKind)}' is not one of ${Object.values(CalibratorKind).join(', ')}`,
+    );
   }
   if (!Object.values(CalibrationMode).includes(calibrationMode)) {
-    throw new InvalidInputError(`calibration mode '${String(calibrationMode)}' is not one of ${Object.values(CalibrationMode).join(', ')}`);
+    throw new InvalidInputError(
+      `calibration mode '${String(calibrationMode)}' is not one of ${Object.values(CalibrationMode).join(', ')}`,
+    );
   }
 
   const encodings = fitCategoricalEncodings(table);
@@ -160,23 +170,41 @@ export function trainBundle(table: FeatureTable, options: TrainBundleOptions): M
 
   const outOfFoldScores = new Float64Array(rowCount);
   const members: { fit: LinearFit; calibrator: Calibrator }[] = [];
-  for (const testRows of assignInnerFolds(labels, innerFolds, options.innerFoldScheme ?? FoldScheme.seeded, options.random)) {
+  for (const testRows of assignInnerFolds(
+    labels,
+    innerFolds,
+    options.innerFoldScheme ?? FoldScheme.seeded,
+    options.random,
+  )) {
     const inner = fitLinear(design, labels, complementRows(rowCount, testRows), l2);
     const heldOutScores = Float64Array.from(testRows, (row) => scoreRow(inner, design[row] as Float64Array, buffer));
-    heldOutScores.forEach((score, position) => { outOfFoldScores[testRows[position] as number] = score; });
+    heldOutScores.forEach((score, position) => {
+      outOfFoldScores[testRows[position] as number] = score;
+    });
     if (calibrationMode === CalibrationMode.ensemble) {
-      members.push({ fit: inner, calibrator: fitCalibrator(calibratorKind, heldOutScores, Uint8Array.from(testRows, (row) => labels[row] as number)) });
+      members.push({
+        fit: inner,
+        calibrator: fitCalibrator(
+          calibratorKind,
+          heldOutScores,
+          Uint8Array.from(testRows, (row) => labels[row] as number),
+        ),
+      });
     }
   }
   const calibrator = fitCalibrator(calibratorKind, outOfFoldScores, labels);
 
   const final = fitLinear(design, labels, null, l2);
-  const ensemble = members.length === 0
-    ? null
-    : {
-        calibratorFingerprint: calibratorFingerprint(calibrator),
-        members: members.map((member) => ({ ...inBundleSpace(member.fit, final.scaler), calibrator: member.calibrator })),
-      };
+  const ensemble =
+    members.length === 0
+      ? null
+      : {
+          calibratorFingerprint: calibratorFingerprint(calibrator),
+          members: members.map((member) => ({
+            ...inBundleSpace(member.fit, final.scaler),
+            calibrator: member.calibrator,
+          })),
+        };
 
   let positives = 0;
   for (const label of labels) positives += label;
@@ -207,7 +235,8 @@ export function trainBundle(table: FeatureTable, options: TrainBundleOptions): M
   // slurm_training_dataset.csv under cross-validation.)
   const waits = table.waitsSeconds;
   const waitModel = waits === null ? null : fitWaitModel(inSample, waits, { coverage });
-  const waitIntervalCoverage = waits === null || waitModel === null ? null : evaluateWaitIntervals(waitModel, inSample, waits).coverage;
+  const waitIntervalCoverage =
+    waits === null || waitModel === null ? null : evaluateWaitIntervals(waitModel, inSample, waits).coverage;
   const innerRawProbabilities = outOfFoldScores.map(sigmoid);
   return withBundleId(
     {

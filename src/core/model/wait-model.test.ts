@@ -23,7 +23,10 @@ describe('fitWaitModel', () => {
     // q = 0.1 → 1, q = 0.5 → 5, q = 0.9 → 9. numpy: np.quantile([5,1,9,3,7,2,8,4,6,10,0], [0.1, 0.5, 0.9]) → [1, 5, 9].
     const waits = [5, 1, 9, 3, 7, 2, 8, 4, 6, 10, 0];
 
-    const model = fitWaitModel(waits.map(() => 0.3), waits);
+    const model = fitWaitModel(
+      waits.map(() => 0.3),
+      waits,
+    );
 
     expect(model.binUpperEdges).toEqual([]);
     expect(model.bins).toHaveLength(1);
@@ -64,7 +67,11 @@ describe('fitWaitModel', () => {
     // at 60 the bin would have 20 (skipped); at 80 the remainder would have 20 (stop) → bins of 40 and 60.
     const probabilities = Array.from({ length: 100 }, (_, index) => index / 100);
 
-    const model = fitWaitModel(probabilities, probabilities.map(() => 1), { minBinRows: 30 });
+    const model = fitWaitModel(
+      probabilities,
+      probabilities.map(() => 1),
+      { minBinRows: 30 },
+    );
 
     expect(model.binUpperEdges).toEqual([0.39]);
     expect(model.bins.map((bin) => bin.count)).toEqual([40, 60]);

@@ -56,13 +56,19 @@ export interface WaitIntervalEvaluation {
  * @throws InvalidInputError on mismatched lengths, out-of-range values or bad options.
  * @throws InsufficientDataError when there are no rows.
  */
-export function fitWaitModel(probabilities: ArrayLike<number>, waitsSeconds: ArrayLike<number>, options: WaitModelOptions = {}): WaitModel {
+export function fitWaitModel(
+  probabilities: ArrayLike<number>,
+  waitsSeconds: ArrayLike<number>,
+  options: WaitModelOptions = {},
+): WaitModel {
   const coverage = options.coverage ?? DEFAULT_WAIT_COVERAGE;
   const targetBins = options.bins ?? DEFAULT_WAIT_BINS;
   const minBinRows = options.minBinRows ?? DEFAULT_MIN_BIN_ROWS;
   if (!(coverage > 0 && coverage < 1)) throw new InvalidInputError(`coverage must be in (0, 1), got ${coverage}`);
-  if (!(Number.isInteger(targetBins) && targetBins >= 1)) throw new InvalidInputError(`bins must be a positive integer, got ${targetBins}`);
-  if (!(Number.isInteger(minBinRows) && minBinRows >= 1)) throw new InvalidInputError(`minBinRows must be a positive integer, got ${minBinRows}`);
+  if (!(Number.isInteger(targetBins) && targetBins >= 1))
+    throw new InvalidInputError(`bins must be a positive integer, got ${targetBins}`);
+  if (!(Number.isInteger(minBinRows) && minBinRows >= 1))
+    throw new InvalidInputError(`minBinRows must be a positive integer, got ${minBinRows}`);
   const rowCount = validateRows(probabilities, waitsSeconds);
   if (rowCount === 0) throw new InsufficientDataError('cannot fit a wait model on 0 rows');
 
@@ -120,10 +126,17 @@ export function fitWaitModel(probabilities: ArrayLike<number>, waitsSeconds: Arr
  * @throws InvalidBundleError when the model has fewer bins than edges + 1 and the probability falls past them.
  */
 export function estimateWait(model: WaitModel, probability: number): WaitEstimate {
-  if (!(probability >= 0 && probability <= 1)) throw new InvalidInputError(`probability must be in [0, 1], got ${probability}`);
+  if (!(probability >= 0 && probability <= 1))
+    throw new InvalidInputError(`probability must be in [0, 1], got ${probability}`);
   const bin = model.bins[waitBinIndex(model.binUpperEdges, probability)];
-  if (bin === undefined) throw new InvalidBundleError(`wait model has ${model.bins.length} bins for ${model.binUpperEdges.length} edges`);
-  return { pointSeconds: bin.medianSeconds, lowerSeconds: bin.lowerSeconds, upperSeconds: bin.upperSeconds, coverage: model.coverage };
+  if (bin === undefined)
+    throw new InvalidBundleError(`wait model has ${model.bins.length} bins for ${model.binUpperEdges.length} edges`);
+  return {
+    pointSeconds: bin.medianSeconds,
+    lowerSeconds: bin.lowerSeconds,
+    upperSeconds: bin.upperSeconds,
+    coverage: model.coverage,
+  };
 }
 
 /**
@@ -133,7 +146,11 @@ export function estimateWait(model: WaitModel, probability: number): WaitEstimat
  * @throws InvalidInputError on mismatched lengths or out-of-range values.
  * @throws InsufficientDataError when there are no rows.
  */
-export function evaluateWaitIntervals(model: WaitModel, probabilities: ArrayLike<number>, waitsSeconds: ArrayLike<number>): WaitIntervalEvaluation {
+export function evaluateWaitIntervals(
+  model: WaitModel,
+  probabilities: ArrayLike<number>,
+  waitsSeconds: ArrayLike<number>,
+): WaitIntervalEvaluation {
   const rowCount = validateRows(probabilities, waitsSeconds);
   if (rowCount === 0) throw new InsufficientDataError('cannot evaluate wait intervals on 0 rows');
   const widths = new Float64Array(rowCount);
@@ -150,12 +167,15 @@ export function evaluateWaitIntervals(model: WaitModel, probabilities: ArrayLike
 /** Checks equal lengths, probabilities in [0, 1] and finite non-negative waits; returns the row count. */
 function validateRows(probabilities: ArrayLike<number>, waitsSeconds: ArrayLike<number>): number {
   const rowCount = probabilities.length;
-  if (waitsSeconds.length !== rowCount) throw new InvalidInputError(`waitsSeconds has length ${waitsSeconds.length}, probabilities has ${rowCount}`);
+  if (waitsSeconds.length !== rowCount)
+    throw new InvalidInputError(`waitsSeconds has length ${waitsSeconds.length}, probabilities has ${rowCount}`);
   for (let row = 0; row < rowCount; row += 1) {
     const probability = probabilities[row] as number;
     const wait = waitsSeconds[row] as number;
-    if (!(probability >= 0 && probability <= 1)) throw new InvalidInputError(`probability ${row} must be in [0, 1], got ${probability}`);
-    if (!(Number.isFinite(wait) && wait >= 0)) throw new InvalidInputError(`wait ${row} must be finite and ≥ 0, got ${wait}`);
+    if (!(probability >= 0 && probability <= 1))
+      throw new InvalidInputError(`probability ${row} must be in [0, 1], got ${probability}`);
+    if (!(Number.isFinite(wait) && wait >= 0))
+      throw new InvalidInputError(`wait ${row} must be finite and ≥ 0, got ${wait}`);
   }
   return rowCount;
 }

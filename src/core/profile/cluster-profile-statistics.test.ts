@@ -6,7 +6,12 @@ import { clusterProfileStatistics, type ProfileSample } from './cluster-profile-
 const HOUR_MS = 3_600_000;
 const DAY0_MS = Date.UTC(2026, 0, 5);
 
-function sample(hour: number, queueDepth: number | null, utilisation: number | null, waitSeconds: number | null): ProfileSample {
+function sample(
+  hour: number,
+  queueDepth: number | null,
+  utilisation: number | null,
+  waitSeconds: number | null,
+): ProfileSample {
   return { predictedAtMs: DAY0_MS + hour * HOUR_MS + 17_000, queueDepth, utilisation, waitSeconds };
 }
 
@@ -40,11 +45,22 @@ describe('clusterProfileStatistics', () => {
   it('reports zeros and nulls for a cluster with no samples', () => {
     const stats = clusterProfileStatistics([]);
 
-    expect(stats).toEqual({ queueDepthMean: 0, queueDepthMax: 0, utilisationMean: 0, typicalWaitSeconds: null, longWaitThresholdSeconds: null, waitCount: 0, peakHoursUtc: [] });
+    expect(stats).toEqual({
+      queueDepthMean: 0,
+      queueDepthMax: 0,
+      utilisationMean: 0,
+      typicalWaitSeconds: null,
+      longWaitThresholdSeconds: null,
+      waitCount: 0,
+      peakHoursUtc: [],
+    });
   });
 
   it('maps epoch times before 1970 into hours 0–23', () => {
-    const stats = clusterProfileStatistics([{ predictedAtMs: -HOUR_MS, queueDepth: null, utilisation: null, waitSeconds: null }], 1);
+    const stats = clusterProfileStatistics(
+      [{ predictedAtMs: -HOUR_MS, queueDepth: null, utilisation: null, waitSeconds: null }],
+      1,
+    );
 
     expect(stats.peakHoursUtc).toEqual([23]);
   });
@@ -53,14 +69,23 @@ describe('clusterProfileStatistics', () => {
     expect(() => clusterProfileStatistics([sample(1, 1, 0.5, -1)])).toThrow(InvalidInputError);
     expect(() => clusterProfileStatistics([sample(1, 1, 1.5, 1)])).toThrow(/utilisation/);
     expect(() => clusterProfileStatistics([sample(1, Number.NaN, 0.5, 1)])).toThrow(/queueDepth/);
-    expect(() => clusterProfileStatistics([{ predictedAtMs: Number.NaN, queueDepth: null, utilisation: null, waitSeconds: null }])).toThrow(/predictedAtMs/);
+    expect(() =>
+      clusterProfileStatistics([{ predictedAtMs: Number.NaN, queueDepth: null, utilisation: null, waitSeconds: null }]),
+    ).toThrow(/predictedAtMs/);
     expect(() => clusterProfileStatistics([], 25)).toThrow(/peakHourCount/);
   });
 
   it('P90 lies between the order statistics either side of rank 0.9·(n−1) and is not below the median', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 100_000 }), { minLength: 1, maxLength: 60 }), (waits) => {
-        const stats = clusterProfileStatistics(waits.map((waitSeconds, index) => ({ predictedAtMs: index * HOUR_MS, queueDepth: null, utilisation: null, waitSeconds })));
+        const stats = clusterProfileStatistics(
+          waits.map((waitSeconds, index) => ({
+            predictedAtMs: index * HOUR_MS,
+            queueDepth: null,
+            utilisation: null,
+            waitSeconds,
+          })),
+        );
 
         const sorted = [...waits].sort((a, b) => a - b);
         const rank = 0.9 * (sorted.length - 1);

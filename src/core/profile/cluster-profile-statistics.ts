@@ -48,7 +48,10 @@ const P90 = 0.9;
  * or wait, a utilisation outside [0, 1], a non-finite time, or a `peakHourCount` that is not a
  * whole number in [0, 24]. O(n + w log w) for n samples with w waits.
  */
-export function clusterProfileStatistics(samples: readonly ProfileSample[], peakHourCount: number = DEFAULT_PEAK_HOUR_COUNT): ProfileStatistics {
+export function clusterProfileStatistics(
+  samples: readonly ProfileSample[],
+  peakHourCount: number = DEFAULT_PEAK_HOUR_COUNT,
+): ProfileStatistics {
   if (!Number.isInteger(peakHourCount) || peakHourCount < 0 || peakHourCount > HOURS_PER_DAY) {
     throw new InvalidInputError(`peakHourCount must be a whole number in [0, 24], got ${peakHourCount}`);
   }
@@ -60,20 +63,24 @@ export function clusterProfileStatistics(samples: readonly ProfileSample[], peak
   const waits: number[] = [];
   const perHour = new Float64Array(HOURS_PER_DAY);
   for (const sample of samples) {
-    if (!Number.isFinite(sample.predictedAtMs)) throw new InvalidInputError(`predictedAtMs must be finite, got ${sample.predictedAtMs}`);
+    if (!Number.isFinite(sample.predictedAtMs))
+      throw new InvalidInputError(`predictedAtMs must be finite, got ${sample.predictedAtMs}`);
     if (sample.queueDepth !== null) {
-      if (!Number.isFinite(sample.queueDepth) || sample.queueDepth < 0) throw new InvalidInputError(`queueDepth must be finite and ≥ 0, got ${sample.queueDepth}`);
+      if (!Number.isFinite(sample.queueDepth) || sample.queueDepth < 0)
+        throw new InvalidInputError(`queueDepth must be finite and ≥ 0, got ${sample.queueDepth}`);
       depthSum += sample.queueDepth;
       depthCount += 1;
       depthMax = Math.max(depthMax, sample.queueDepth);
     }
     if (sample.utilisation !== null) {
-      if (!(sample.utilisation >= 0 && sample.utilisation <= 1)) throw new InvalidInputError(`utilisation must be in [0, 1], got ${sample.utilisation}`);
+      if (!(sample.utilisation >= 0 && sample.utilisation <= 1))
+        throw new InvalidInputError(`utilisation must be in [0, 1], got ${sample.utilisation}`);
       utilisationSum += sample.utilisation;
       utilisationCount += 1;
     }
     if (sample.waitSeconds !== null) {
-      if (!Number.isFinite(sample.waitSeconds) || sample.waitSeconds < 0) throw new InvalidInputError(`waitSeconds must be finite and ≥ 0, got ${sample.waitSeconds}`);
+      if (!Number.isFinite(sample.waitSeconds) || sample.waitSeconds < 0)
+        throw new InvalidInputError(`waitSeconds must be finite and ≥ 0, got ${sample.waitSeconds}`);
       waits.push(sample.waitSeconds);
     }
     // Epoch ms before 1970 still map into 0–23.

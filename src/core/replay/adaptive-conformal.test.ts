@@ -1,13 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../random.ts';
-import { adjustInterval, conformalShift, createAdaptiveConformal, observeConformalOutcome, shiftWaitInterval, type WaitInterval } from './adaptive-conformal.ts';
+import {
+  adjustInterval,
+  conformalShift,
+  createAdaptiveConformal,
+  observeConformalOutcome,
+  shiftWaitInterval,
+  type WaitInterval,
+} from './adaptive-conformal.ts';
 
 /** Exponential(mean) wait by inversion. */
 function exponentialWait(random: () => number, meanSeconds: number): number {
   return -meanSeconds * Math.log(1 - random());
 }
 
-function runStream(waits: readonly number[], base: WaitInterval, learningRate: number): { coverage: number; lastQuarterCoverage: number } {
+function runStream(
+  waits: readonly number[],
+  base: WaitInterval,
+  learningRate: number,
+): { coverage: number; lastQuarterCoverage: number } {
   const state = createAdaptiveConformal({ coverage: 0.8, learningRate, windowSize: 500, minScores: 50 });
   let covered = 0;
   let lastQuarterCovered = 0;
@@ -19,7 +30,10 @@ function runStream(waits: readonly number[], base: WaitInterval, learningRate: n
     if (hit && index >= lastQuarterStart) lastQuarterCovered += 1;
     observeConformalOutcome(state, base, issued, wait);
   });
-  return { coverage: covered / waits.length, lastQuarterCoverage: lastQuarterCovered / (waits.length - lastQuarterStart) };
+  return {
+    coverage: covered / waits.length,
+    lastQuarterCoverage: lastQuarterCovered / (waits.length - lastQuarterStart),
+  };
 }
 
 describe('adaptiveConformal', () => {
@@ -91,9 +105,15 @@ describe('adaptiveConformal', () => {
     expect(issued.upperSeconds).toBeCloseTo(9, 9);
     expect(() => adjustInterval(state, { lowerSeconds: 5, upperSeconds: 1 })).toThrow(/interval/);
     expect(() => observeConformalOutcome(state, base, base, -1)).toThrow(/waitSeconds/);
-    expect(() => createAdaptiveConformal({ coverage: 1, learningRate: 0.1, windowSize: 10, minScores: 0 })).toThrow(/coverage/);
-    expect(() => createAdaptiveConformal({ coverage: 0.8, learningRate: 0, windowSize: 10, minScores: 0 })).toThrow(/learningRate/);
-    expect(() => createAdaptiveConformal({ coverage: 0.8, learningRate: 0.1, windowSize: 10, minScores: -1 })).toThrow(/minScores/);
+    expect(() => createAdaptiveConformal({ coverage: 1, learningRate: 0.1, windowSize: 10, minScores: 0 })).toThrow(
+      /coverage/,
+    );
+    expect(() => createAdaptiveConformal({ coverage: 0.8, learningRate: 0, windowSize: 10, minScores: 0 })).toThrow(
+      /learningRate/,
+    );
+    expect(() => createAdaptiveConformal({ coverage: 0.8, learningRate: 0.1, windowSize: 10, minScores: -1 })).toThrow(
+      /minScores/,
+    );
   });
 
   it('conformalShift is 0 with minScores 0 and no scores yet; shiftWaitInterval(·, 0) returns the base unchanged', () => {

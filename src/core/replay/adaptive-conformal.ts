@@ -56,17 +56,32 @@ export interface AdaptiveConformalState {
  * A fresh state with α₁ = 1 − coverage.
  * @throws InvalidInputError for an option out of range.
  */
-export function createAdaptiveConformal(options: AdaptiveConformalOptions = DEFAULT_ADAPTIVE_CONFORMAL): AdaptiveConformalState {
-  if (!(options.coverage > 0 && options.coverage < 1)) throw new InvalidInputError(`coverage must be in (0, 1), got ${options.coverage}`);
+export function createAdaptiveConformal(
+  options: AdaptiveConformalOptions = DEFAULT_ADAPTIVE_CONFORMAL,
+): AdaptiveConformalState {
+  if (!(options.coverage > 0 && options.coverage < 1))
+    throw new InvalidInputError(`coverage must be in (0, 1), got ${options.coverage}`);
   if (!(options.learningRate > 0 && Number.isFinite(options.learningRate))) {
     throw new InvalidInputError(`learningRate must be a finite number > 0, got ${options.learningRate}`);
   }
-  if (!(Number.isInteger(options.minScores) && options.minScores >= 0)) throw new InvalidInputError(`minScores must be an integer ≥ 0, got ${options.minScores}`);
-  return { options, alpha: 1 - options.coverage, scores: createSortedWindow(options.windowSize), outcomes: 0, misses: 0 };
+  if (!(Number.isInteger(options.minScores) && options.minScores >= 0))
+    throw new InvalidInputError(`minScores must be an integer ≥ 0, got ${options.minScores}`);
+  return {
+    options,
+    alpha: 1 - options.coverage,
+    scores: createSortedWindow(options.windowSize),
+    outcomes: 0,
+    misses: 0,
+  };
 }
 
 function checkInterval(base: WaitInterval): void {
-  if (!(Number.isFinite(base.lowerSeconds) && Number.isFinite(base.upperSeconds) && base.lowerSeconds >= 0 && base.upperSeconds >= base.lowerSeconds)) {
+  if (!(
+    Number.isFinite(base.lowerSeconds) &&
+    Number.isFinite(base.upperSeconds) &&
+    base.lowerSeconds >= 0 &&
+    base.upperSeconds >= base.lowerSeconds
+  )) {
     throw new InvalidInputError(`wait interval [${base.lowerSeconds}, ${base.upperSeconds}] is not 0 ≤ lower ≤ upper`);
   }
 }
@@ -122,9 +137,15 @@ export function missedInterval(issued: WaitInterval, waitSeconds: number): boole
  * was actually given (by {@link adjustInterval} when it was predicted). Updates αₜ and the scores.
  * @throws InvalidInputError for a negative or non-finite wait or a malformed interval.
  */
-export function observeConformalOutcome(state: AdaptiveConformalState, base: WaitInterval, issued: WaitInterval, waitSeconds: number): void {
+export function observeConformalOutcome(
+  state: AdaptiveConformalState,
+  base: WaitInterval,
+  issued: WaitInterval,
+  waitSeconds: number,
+): void {
   checkInterval(base);
-  if (!(Number.isFinite(waitSeconds) && waitSeconds >= 0)) throw new InvalidInputError(`waitSeconds must be a finite number ≥ 0, got ${waitSeconds}`);
+  if (!(Number.isFinite(waitSeconds) && waitSeconds >= 0))
+    throw new InvalidInputError(`waitSeconds must be a finite number ≥ 0, got ${waitSeconds}`);
   const missed = missedInterval(issued, waitSeconds);
   state.alpha = nextAlpha(state.alpha, missed, state.options);
   state.outcomes += 1;
@@ -133,6 +154,10 @@ export function observeConformalOutcome(state: AdaptiveConformalState, base: Wai
 }
 
 /** The ACI step αₜ₊₁ = αₜ + γ·(α − missₜ), with α = 1 − coverage and γ the learning rate. */
-export function nextAlpha(alpha: number, missed: boolean, options: Pick<AdaptiveConformalOptions, 'coverage' | 'learningRate'>): number {
+export function nextAlpha(
+  alpha: number,
+  missed: boolean,
+  options: Pick<AdaptiveConformalOptions, 'coverage' | 'learningRate'>,
+): number {
   return alpha + options.learningRate * (1 - options.coverage - (missed ? 1 : 0));
 }

@@ -1,24 +1,39 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assignProbabilityBin, binnedInterval, createBinnedWaitInterval, DEFAULT_BINNED_WAIT_INTERVAL, observeBinnedWait, shortestCoveringRange } from './binned-wait-interval.ts';
+import {
+  assignProbabilityBin,
+  binnedInterval,
+  createBinnedWaitInterval,
+  DEFAULT_BINNED_WAIT_INTERVAL,
+  observeBinnedWait,
+  shortestCoveringRange,
+} from './binned-wait-interval.ts';
 
 describe('binnedWaitInterval', () => {
   it('shortestCoveringRange is the narrowest range holding ⌈c·n⌉ values (brute force over all pairs)', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 10_000 }), { minLength: 1, maxLength: 40 }), fc.double({ min: 0.05, max: 0.99, noNaN: true }), (values, coverage) => {
-        const sorted = [...values].sort((left, right) => left - right);
-        const needed = Math.ceil(coverage * sorted.length);
-        let bruteWidth = Number.POSITIVE_INFINITY;
-        for (const low of sorted) for (const high of sorted) {
-          if (high >= low && sorted.filter((value) => value >= low && value <= high).length >= needed) bruteWidth = Math.min(bruteWidth, high - low);
-        }
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 10_000 }), { minLength: 1, maxLength: 40 }),
+        fc.double({ min: 0.05, max: 0.99, noNaN: true }),
+        (values, coverage) => {
+          const sorted = [...values].sort((left, right) => left - right);
+          const needed = Math.ceil(coverage * sorted.length);
+          let bruteWidth = Number.POSITIVE_INFINITY;
+          for (const low of sorted)
+            for (const high of sorted) {
+              if (high >= low && sorted.filter((value) => value >= low && value <= high).length >= needed)
+                bruteWidth = Math.min(bruteWidth, high - low);
+            }
 
-        const range = shortestCoveringRange(sorted, coverage);
+          const range = shortestCoveringRange(sorted, coverage);
 
-        expect(range).not.toBeNull();
-        expect((range?.upperSeconds ?? 0) - (range?.lowerSeconds ?? 0)).toBe(bruteWidth);
-        expect(sorted.filter((value) => value >= (range?.lowerSeconds ?? 0) && value <= (range?.upperSeconds ?? 0)).length).toBeGreaterThanOrEqual(needed);
-      }),
+          expect(range).not.toBeNull();
+          expect((range?.upperSeconds ?? 0) - (range?.lowerSeconds ?? 0)).toBe(bruteWidth);
+          expect(
+            sorted.filter((value) => value >= (range?.lowerSeconds ?? 0) && value <= (range?.upperSeconds ?? 0)).length,
+          ).toBeGreaterThanOrEqual(needed);
+        },
+      ),
     );
   });
 
@@ -33,7 +48,13 @@ describe('binnedWaitInterval', () => {
   });
 
   it('assignProbabilityBin ranks a probability among the recent ones; waits land in their bin', () => {
-    const state = createBinnedWaitInterval({ coverage: 0.5, bins: 2, probabilityWindow: 10, waitWindow: 10, minBinWaits: 2 });
+    const state = createBinnedWaitInterval({
+      coverage: 0.5,
+      bins: 2,
+      probabilityWindow: 10,
+      waitWindow: 10,
+      minBinWaits: 2,
+    });
 
     const bins = [0.1, 0.9, 0.2, 0.8].map((probability) => assignProbabilityBin(state, probability));
     observeBinnedWait(state, 1, 1000);
@@ -46,10 +67,14 @@ describe('binnedWaitInterval', () => {
     // bin 0 has 1 < 2 waits: all = [5, 1000, 2000], ⌈1.5⌉ = 2 values: [1000, 2000] is 1000 wide, [5, 1000] 995
     expect(binnedInterval(state, 0)).toEqual({ lowerSeconds: 5, upperSeconds: 1000 });
     expect(() => observeBinnedWait(state, 2, 1)).toThrow(/bin 2/);
-    expect(() => createBinnedWaitInterval({ coverage: 0.5, bins: 0, probabilityWindow: 1, waitWindow: 1, minBinWaits: 1 })).toThrow(/bins/);
+    expect(() =>
+      createBinnedWaitInterval({ coverage: 0.5, bins: 0, probabilityWindow: 1, waitWindow: 1, minBinWaits: 1 }),
+    ).toThrow(/bins/);
   });
 
   it.each([0, 1, Number.NaN])('createBinnedWaitInterval refuses coverage %s', (coverage) => {
-    expect(() => createBinnedWaitInterval({ ...DEFAULT_BINNED_WAIT_INTERVAL, coverage })).toThrow(`coverage must be in (0, 1), got ${coverage}`);
+    expect(() => createBinnedWaitInterval({ ...DEFAULT_BINNED_WAIT_INTERVAL, coverage })).toThrow(
+      `coverage must be in (0, 1), got ${coverage}`,
+    );
   });
 });

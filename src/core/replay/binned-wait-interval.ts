@@ -36,9 +36,13 @@ export interface BinnedWaitIntervalState {
   readonly all: SortedWindow;
 }
 
-export function createBinnedWaitInterval(options: BinnedWaitIntervalOptions = DEFAULT_BINNED_WAIT_INTERVAL): BinnedWaitIntervalState {
-  if (!(options.coverage > 0 && options.coverage < 1)) throw new InvalidInputError(`coverage must be in (0, 1), got ${options.coverage}`);
-  if (!(Number.isInteger(options.bins) && options.bins >= 1)) throw new InvalidInputError(`bins must be an integer ≥ 1, got ${options.bins}`);
+export function createBinnedWaitInterval(
+  options: BinnedWaitIntervalOptions = DEFAULT_BINNED_WAIT_INTERVAL,
+): BinnedWaitIntervalState {
+  if (!(options.coverage > 0 && options.coverage < 1))
+    throw new InvalidInputError(`coverage must be in (0, 1), got ${options.coverage}`);
+  if (!(Number.isInteger(options.bins) && options.bins >= 1))
+    throw new InvalidInputError(`bins must be an integer ≥ 1, got ${options.bins}`);
   return {
     options,
     probabilities: createSortedWindow(options.probabilityWindow),

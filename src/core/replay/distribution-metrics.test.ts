@@ -67,7 +67,12 @@ describe('distributionMetrics', () => {
 
   it('distributionMetrics judges a distribution with a zero atom on [0, q80]', () => {
     const atom = [0, 0, 0, 0, 30, 40, 50, 60, 70, 75, 80, 90, 95];
-    const rows = [0, 80, 85].map((waitSeconds) => ({ quantilesSeconds: atom, pointSeconds: 50, waitSeconds, tercile: 1 }));
+    const rows = [0, 80, 85].map((waitSeconds) => ({
+      quantilesSeconds: atom,
+      pointSeconds: 50,
+      waitSeconds,
+      tercile: 1,
+    }));
 
     const metrics = distributionMetrics(rows);
 
@@ -79,7 +84,9 @@ describe('distributionMetrics', () => {
 
   it('distributionMetrics scores a certain P(start within T) that failed as ECE 1', () => {
     // SPREAD's CDF reaches 1 at ≈ 100 s; the job waited 20,000 s: forecast 1, outcome 0 at every T.
-    const metrics = distributionMetrics([{ quantilesSeconds: SPREAD, pointSeconds: 50, waitSeconds: 20000, tercile: 0 }]);
+    const metrics = distributionMetrics([
+      { quantilesSeconds: SPREAD, pointSeconds: 50, waitSeconds: 20000, tercile: 0 },
+    ]);
 
     expect(metrics.startWithinEce).toEqual({ '900': 1, '3600': 1, '14400': 1 });
   });

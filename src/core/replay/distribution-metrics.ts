@@ -111,7 +111,10 @@ export function distributionMetrics(rows: readonly DistributionRow[]): Distribut
     coverage80: share(covered, judged.length),
     coverage80ByQueueTercile: tercileCounts.map((count, tercile) => share(tercileCovered[tercile] as number, count)),
     medianWidthSeconds: widths.length === 0 ? null : quantileOfSorted(widths, 0.5),
-    withinFactor2: share(pointed.filter((row) => withinFactor2(row.pointSeconds as number, row.waitSeconds as number)).length, pointed.length),
+    withinFactor2: share(
+      pointed.filter((row) => withinFactor2(row.pointSeconds as number, row.waitSeconds as number)).length,
+      pointed.length,
+    ),
     startWithinEce,
   };
 }

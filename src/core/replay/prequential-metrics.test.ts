@@ -4,7 +4,12 @@ import { equalCountRanges, segmentMetrics } from './prequential-metrics.ts';
 
 describe('prequentialMetrics', () => {
   it('equalCountRanges splits 10 into 3,3,2,2', () => {
-    expect(equalCountRanges(10, 4)).toEqual([[0, 3], [3, 6], [6, 8], [8, 10]]);
+    expect(equalCountRanges(10, 4)).toEqual([
+      [0, 3],
+      [3, 6],
+      [6, 8],
+      [8, 10],
+    ]);
   });
 
   it('segmentMetrics leaves censored jobs out of labels and coverage but counts their widths', () => {
@@ -28,7 +33,7 @@ describe('prequentialMetrics', () => {
     expect(segmentMetrics([]).ece).toBeNull();
   });
 
-  it('segmentMetrics passes a broken probability on as auroc\'s InvalidInputError', () => {
+  it("segmentMetrics passes a broken probability on as auroc's InvalidInputError", () => {
     const rows = [
       { probability: 1.5, longWait: true, waitSeconds: 100, lowerSeconds: null, upperSeconds: null },
       { probability: 0.2, longWait: false, waitSeconds: 10, lowerSeconds: null, upperSeconds: null },

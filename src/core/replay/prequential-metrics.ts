@@ -41,7 +41,10 @@ function median(values: Float64Array): number | null {
   const sorted = values.sort();
   const position = (sorted.length - 1) / 2;
   const lower = Math.floor(position);
-  return (sorted[lower] as number) + (position - lower) * ((sorted[Math.ceil(position)] as number) - (sorted[lower] as number));
+  return (
+    (sorted[lower] as number) +
+    (position - lower) * ((sorted[Math.ceil(position)] as number) - (sorted[lower] as number))
+  );
 }
 
 /** Metrics of one predictor over `rows`. O(n log n). */
@@ -55,7 +58,11 @@ export function segmentMetrics(rows: readonly PrequentialRow[]): SegmentMetrics 
   if (positives > 0 && positives < labelled.length) aurocValue = auroc(probabilities, labels);
   const withInterval = rows.filter((row) => row.lowerSeconds !== null && row.upperSeconds !== null);
   const judged = withInterval.filter((row) => row.waitSeconds !== null);
-  const covered = judged.filter((row) => (row.waitSeconds as number) >= (row.lowerSeconds as number) && (row.waitSeconds as number) <= (row.upperSeconds as number));
+  const covered = judged.filter(
+    (row) =>
+      (row.waitSeconds as number) >= (row.lowerSeconds as number) &&
+      (row.waitSeconds as number) <= (row.upperSeconds as number),
+  );
   return {
     jobs: rows.length,
     labelled: labelled.length,
@@ -64,7 +71,9 @@ export function segmentMetrics(rows: readonly PrequentialRow[]): SegmentMetrics 
     ece: labelled.length === 0 ? null : calibrationError(probabilities, labels).ece,
     brier: labelled.length === 0 ? null : brierScore(probabilities, labels),
     coverage: judged.length === 0 ? null : covered.length / judged.length,
-    medianWidthSeconds: median(Float64Array.from(withInterval, (row) => (row.upperSeconds as number) - (row.lowerSeconds as number))),
+    medianWidthSeconds: median(
+      Float64Array.from(withInterval, (row) => (row.upperSeconds as number) - (row.lowerSeconds as number)),
+    ),
   };
 }
 

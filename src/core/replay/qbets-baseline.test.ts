@@ -3,7 +3,16 @@ import { createQbetsBaseline, jobSizeClass, observeQbets, qbetsInterval, qbetsQu
 
 describe('qbetsBaseline', () => {
   it('jobSizeClass buckets by ⌈log₂ request⌉, GPUs before processors', () => {
-    const classes = [jobSizeClass(1, 0), jobSizeClass(2, 0), jobSizeClass(3, 0), jobSizeClass(8, 0), jobSizeClass(9, 0), jobSizeClass(64, 0.5), jobSizeClass(4, 1), jobSizeClass(4, 3)];
+    const classes = [
+      jobSizeClass(1, 0),
+      jobSizeClass(2, 0),
+      jobSizeClass(3, 0),
+      jobSizeClass(8, 0),
+      jobSizeClass(9, 0),
+      jobSizeClass(64, 0.5),
+      jobSizeClass(4, 1),
+      jobSizeClass(4, 3),
+    ];
 
     expect(classes).toEqual(['cpu:0', 'cpu:1', 'cpu:2', 'cpu:3', 'cpu:4', 'gpu:frac', 'gpu:0', 'gpu:2']);
   });

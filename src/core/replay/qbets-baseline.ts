@@ -27,7 +27,8 @@ export interface QbetsState {
 }
 
 export function createQbetsBaseline(options: QbetsOptions = DEFAULT_QBETS_OPTIONS): QbetsState {
-  if (!(options.coverage > 0 && options.coverage < 1)) throw new InvalidInputError(`coverage must be in (0, 1), got ${options.coverage}`);
+  if (!(options.coverage > 0 && options.coverage < 1))
+    throw new InvalidInputError(`coverage must be in (0, 1), got ${options.coverage}`);
   return { options, byClass: new Map(), all: createSortedWindow(options.windowSize) };
 }
 

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { MIN_ANSWERS_FOR_ECE, scopeMetrics, type ScopedAnswer } from './scope-metrics.ts';
 
 function answers(count: number, scope: string, probability: number, longWaitEvery: number | null): ScopedAnswer[] {
-  return Array.from({ length: count }, (_, index) => ({ scope, probability, longWait: longWaitEvery === null ? null : index % longWaitEvery === 0 }));
+  return Array.from({ length: count }, (_, index) => ({
+    scope,
+    probability,
+    longWait: longWaitEvery === null ? null : index % longWaitEvery === 0,
+  }));
 }
 
 describe('scopeMetrics', () => {
@@ -50,7 +54,11 @@ describe('scopeMetrics', () => {
   });
 
   it('scopeMetrics of calibrated answers in one group is (near) zero ECE: p = 0.3 with 15 of 50 long', () => {
-    const given = Array.from({ length: 50 }, (_, index) => ({ scope: 'learning', probability: 0.3, longWait: index < 15 }));
+    const given = Array.from({ length: 50 }, (_, index) => ({
+      scope: 'learning',
+      probability: 0.3,
+      longWait: index < 15,
+    }));
 
     expect(scopeMetrics(given).learning.ece).toBeCloseTo(0, 12);
     expect(scopeMetrics(given).withheld.ece).toBeCloseTo(0, 12);

@@ -53,6 +53,8 @@ function metricsOf(answers: readonly ScopedAnswer[]): ScopeMetrics {
 
 /** Metrics per scope group. O(n log n). */
 export function scopeMetrics(answers: readonly ScopedAnswer[]): ScopeMetricsByGroup {
-  const entries = (Object.keys(GROUPS) as ScopeGroup[]).map((group) => [group, metricsOf(answers.filter((answer) => GROUPS[group].includes(answer.scope)))] as const);
+  const entries = (Object.keys(GROUPS) as ScopeGroup[]).map(
+    (group) => [group, metricsOf(answers.filter((answer) => GROUPS[group].includes(answer.scope)))] as const,
+  );
   return Object.fromEntries(entries) as ScopeMetricsByGroup;
 }

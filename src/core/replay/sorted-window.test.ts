@@ -14,15 +14,20 @@ function bruteQuantile(values: number[], probability: number): number {
 describe('sortedWindow', () => {
   it('sortedWindow keeps only the last capacity values and matches a brute-force type-7 quantile', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: -1000, max: 1000 }), { minLength: 1, maxLength: 80 }), fc.integer({ min: 1, max: 20 }), fc.double({ min: 0, max: 1, noNaN: true }), (values, capacity, probability) => {
-        const window = createSortedWindow(capacity);
+      fc.property(
+        fc.array(fc.integer({ min: -1000, max: 1000 }), { minLength: 1, maxLength: 80 }),
+        fc.integer({ min: 1, max: 20 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (values, capacity, probability) => {
+          const window = createSortedWindow(capacity);
 
-        for (const value of values) addToWindow(window, value);
+          for (const value of values) addToWindow(window, value);
 
-        const kept = values.slice(-capacity);
-        expect(windowSize(window)).toBe(kept.length);
-        expect(windowQuantile(window, probability)).toBeCloseTo(bruteQuantile(kept, probability), 9);
-      }),
+          const kept = values.slice(-capacity);
+          expect(windowSize(window)).toBe(kept.length);
+          expect(windowQuantile(window, probability)).toBeCloseTo(bruteQuantile(kept, probability), 9);
+        },
+      ),
     );
   });
 

@@ -55,7 +55,8 @@ export function windowSize(window: SortedWindow): number {
  * @throws InvalidInputError when `probability` is outside [0, 1].
  */
 export function windowQuantile(window: SortedWindow, probability: number): number | null {
-  if (!(probability >= 0 && probability <= 1)) throw new InvalidInputError(`quantile level must be in [0, 1], got ${probability}`);
+  if (!(probability >= 0 && probability <= 1))
+    throw new InvalidInputError(`quantile level must be in [0, 1], got ${probability}`);
   const sorted = window.sorted;
   if (sorted.length === 0) return null;
   const position = (sorted.length - 1) * probability;

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readSharedData, SharedDataFile } from '../../../test/support/shared-data.ts';
 import { importAlibabaGpu } from './alibaba-gpu-importer.ts';
 
-const HEADER = 'name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,creation_time,deletion_time,scheduled_time';
+const HEADER =
+  'name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,creation_time,deletion_time,scheduled_time';
 
 describe('importAlibabaGpu', () => {
   it('importAlibabaGpu maps a scheduled pod: wait = scheduled − creation, fractional GPUs and CPUs', () => {
@@ -47,16 +48,27 @@ describe('importAlibabaGpu', () => {
 
     const [deleted, open, running] = importAlibabaGpu(text).jobs;
 
-    expect(deleted).toMatchObject({ startTimeSeconds: null, censoredAtSeconds: 225, endTimeSeconds: null, status: 'pending' });
+    expect(deleted).toMatchObject({
+      startTimeSeconds: null,
+      censoredAtSeconds: 225,
+      endTimeSeconds: null,
+      status: 'pending',
+    });
     expect(open).toMatchObject({ startTimeSeconds: null, censoredAtSeconds: 5000 });
     expect(running).toMatchObject({ startTimeSeconds: 310, censoredAtSeconds: null, requestedGpus: 0 });
   });
 
   it('importAlibabaGpu censors at traceEndSeconds when given, and refuses one before the last time seen', () => {
-    const text = [HEADER, 'pod-b,1000,1024,1,1000,,BE,Pending,200,,', 'pod-c,1000,1024,0,0,,LS,Running,300,5000,310'].join('\n');
+    const text = [
+      HEADER,
+      'pod-b,1000,1024,1,1000,,BE,Pending,200,,',
+      'pod-c,1000,1024,0,0,,LS,Running,300,5000,310',
+    ].join('\n');
 
     expect(importAlibabaGpu(text, { traceEndSeconds: 6000 }).jobs[0]?.censoredAtSeconds).toBe(6000);
-    expect(() => importAlibabaGpu(text, { traceEndSeconds: 4999 })).toThrow('alibaba-gpu: traceEndSeconds 4999 precedes the latest time in the file (5000)');
+    expect(() => importAlibabaGpu(text, { traceEndSeconds: 4999 })).toThrow(
+      'alibaba-gpu: traceEndSeconds 4999 precedes the latest time in the file (5000)',
+    );
   });
 
   it('importAlibabaGpu finds columns by name, keeps quoted commas and reads gpu_spec as the queue', () => {
@@ -67,15 +79,29 @@ describe('importAlibabaGpu', () => {
 
     const [job] = importAlibabaGpu(text).jobs;
 
-    expect(job).toMatchObject({ id: 'pod "x"', queue: 'V100M16,V100M32', requestedGpus: 2, requestedProcessors: 4, requestedMemoryMb: null, endTimeSeconds: null });
+    expect(job).toMatchObject({
+      id: 'pod "x"',
+      queue: 'V100M16,V100M32',
+      requestedGpus: 2,
+      requestedProcessors: 4,
+      requestedMemoryMb: null,
+      endTimeSeconds: null,
+    });
   });
 
   it('importAlibabaGpu works without the optional gpu_spec column and skips blank lines', () => {
-    const text = ['name,cpu_milli,memory_mib,num_gpu,gpu_milli,qos,pod_phase,creation_time,deletion_time,scheduled_time', '', 'p,500,64,1,250,BE,Running,1,9,2', ''].join('\n');
+    const text = [
+      'name,cpu_milli,memory_mib,num_gpu,gpu_milli,qos,pod_phase,creation_time,deletion_time,scheduled_time',
+      '',
+      'p,500,64,1,250,BE,Running,1,9,2',
+      '',
+    ].join('\n');
 
     const result = importAlibabaGpu(text);
 
-    expect(result.jobs).toMatchObject([{ id: 'p', queue: '', requestedGpus: 0.25, requestedProcessors: 0.5, startTimeSeconds: 2 }]);
+    expect(result.jobs).toMatchObject([
+      { id: 'p', queue: '', requestedGpus: 0.25, requestedProcessors: 0.5, startTimeSeconds: 2 },
+    ]);
     expect(result.totalLines).toBe(3);
   });
 
@@ -130,7 +156,9 @@ describe('importAlibabaGpu', () => {
     const censored = result.jobs.filter((job) => job.startTimeSeconds === null);
     expect(censored).toHaveLength(897);
     expect(censored.every((job) => job.censoredAtSeconds !== null && job.censoredAtSeconds < 12_902_960)).toBe(true);
-    const waits = result.jobs.flatMap((job) => (job.startTimeSeconds === null ? [] : [job.startTimeSeconds - job.submitTimeSeconds])).sort((left, right) => left - right);
+    const waits = result.jobs
+      .flatMap((job) => (job.startTimeSeconds === null ? [] : [job.startTimeSeconds - job.submitTimeSeconds]))
+      .sort((left, right) => left - right);
     expect(waits).toHaveLength(7_255);
     expect(waits[(waits.length - 1) / 2]).toBe(2);
     const p90Position = (waits.length - 1) * 0.9;

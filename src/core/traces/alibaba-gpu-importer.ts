@@ -76,7 +76,12 @@ export function importAlibabaGpu(text: string, options: AlibabaGpuImportOptions 
     }
     rows.push({ ...parsed, line: index + 1 });
     const job = parsed.job;
-    latestTimeSeconds = Math.max(latestTimeSeconds, job.submitTimeSeconds, job.startTimeSeconds ?? -Infinity, parsed.deletionTimeSeconds ?? -Infinity);
+    latestTimeSeconds = Math.max(
+      latestTimeSeconds,
+      job.submitTimeSeconds,
+      job.startTimeSeconds ?? -Infinity,
+      parsed.deletionTimeSeconds ?? -Infinity,
+    );
   }
 
   const traceEndSeconds = resolveTraceEnd(options.traceEndSeconds, latestTimeSeconds);
@@ -84,7 +89,14 @@ export function importAlibabaGpu(text: string, options: AlibabaGpuImportOptions 
     job.startTimeSeconds === null ? { ...job, censoredAtSeconds: deletionTimeSeconds ?? traceEndSeconds } : job,
   );
 
-  return finishImport('alibaba-gpu', { jobs, malformed, skipped: [], totalLines: lines.length, dataLines, epochOffsetSeconds: null });
+  return finishImport('alibaba-gpu', {
+    jobs,
+    malformed,
+    skipped: [],
+    totalLines: lines.length,
+    dataLines,
+    epochOffsetSeconds: null,
+  });
 }
 
 function resolveColumns(header: readonly string[]): Record<RequiredColumn | 'gpu_spec', number> {
@@ -101,7 +113,9 @@ function resolveColumns(header: readonly string[]): Record<RequiredColumn | 'gpu
 function resolveTraceEnd(requested: number | undefined, latestTimeSeconds: number): number {
   if (requested === undefined) return latestTimeSeconds;
   if (!Number.isFinite(requested) || requested < latestTimeSeconds) {
-    throw new InvalidInputError(`alibaba-gpu: traceEndSeconds ${requested} precedes the latest time in the file (${latestTimeSeconds})`);
+    throw new InvalidInputError(
+      `alibaba-gpu: traceEndSeconds ${requested} precedes the latest time in the file (${latestTimeSeconds})`,
+    );
   }
   return requested;
 }
@@ -130,9 +144,11 @@ function parsePodLine(
   const creation = numbers.creation_time as number;
   const scheduled = numbers.scheduled_time ?? null;
   const deletion = numbers.deletion_time ?? null;
-  if (scheduled !== null && scheduled < creation) return `scheduled_time ${scheduled} precedes creation_time ${creation}`;
+  if (scheduled !== null && scheduled < creation)
+    return `scheduled_time ${scheduled} precedes creation_time ${creation}`;
   const deletionFloor = scheduled ?? creation;
-  if (deletion !== null && deletion < deletionFloor) return `deletion_time ${deletion} precedes ${scheduled === null ? 'creation' : 'scheduled'}_time ${deletionFloor}`;
+  if (deletion !== null && deletion < deletionFloor)
+    return `deletion_time ${deletion} precedes ${scheduled === null ? 'creation' : 'scheduled'}_time ${deletionFloor}`;
 
   const memoryMib = numbers.memory_mib ?? null;
   return {

@@ -41,10 +41,38 @@ describe('backfillPlannedStarts on hand-worked logs', () => {
     //   [30,70) 0, [70,100) 1, [100,∞) 4; b reserved on [100,200) → 2 there. d needs 1 for 200:
     //   from 70 every segment has ≥ 1 → planned 70.
     const jobs = [
-      job({ id: 'a', submitTimeSeconds: 0, startTimeSeconds: 0, endTimeSeconds: 500, requestedProcessors: 3, requestedTimeSeconds: 100 }),
-      job({ id: 'b', submitTimeSeconds: 10, startTimeSeconds: 500, endTimeSeconds: 560, requestedProcessors: 2, requestedTimeSeconds: 100 }),
-      job({ id: 'c', submitTimeSeconds: 20, startTimeSeconds: 20, endTimeSeconds: 40, requestedProcessors: 1, requestedTimeSeconds: 50 }),
-      job({ id: 'd', submitTimeSeconds: 30, startTimeSeconds: 600, endTimeSeconds: 700, requestedProcessors: 1, requestedTimeSeconds: 200 }),
+      job({
+        id: 'a',
+        submitTimeSeconds: 0,
+        startTimeSeconds: 0,
+        endTimeSeconds: 500,
+        requestedProcessors: 3,
+        requestedTimeSeconds: 100,
+      }),
+      job({
+        id: 'b',
+        submitTimeSeconds: 10,
+        startTimeSeconds: 500,
+        endTimeSeconds: 560,
+        requestedProcessors: 2,
+        requestedTimeSeconds: 100,
+      }),
+      job({
+        id: 'c',
+        submitTimeSeconds: 20,
+        startTimeSeconds: 20,
+        endTimeSeconds: 40,
+        requestedProcessors: 1,
+        requestedTimeSeconds: 50,
+      }),
+      job({
+        id: 'd',
+        submitTimeSeconds: 30,
+        startTimeSeconds: 600,
+        endTimeSeconds: 700,
+        requestedProcessors: 1,
+        requestedTimeSeconds: 200,
+      }),
     ];
 
     const planned = backfillPlannedStarts(jobs, FOUR_PROCESSORS);
@@ -61,11 +89,46 @@ describe('backfillPlannedStarts on hand-worked logs', () => {
     // s2 @31, 2 procs, limit 70: s really started at 30 and holds 2 until 100 → [31,100) 0;
     //   b [100,150) 0; l [150,350) 2 → [150,220) → planned 150.
     const jobs = [
-      job({ id: 'a', submitTimeSeconds: 0, startTimeSeconds: 0, endTimeSeconds: 90, requestedProcessors: 2, requestedTimeSeconds: 100 }),
-      job({ id: 'b', submitTimeSeconds: 10, startTimeSeconds: 90, endTimeSeconds: 130, requestedProcessors: 4, requestedTimeSeconds: 50 }),
-      job({ id: 'l', submitTimeSeconds: 20, startTimeSeconds: 130, endTimeSeconds: 300, requestedProcessors: 2, requestedTimeSeconds: 200 }),
-      job({ id: 's', submitTimeSeconds: 30, startTimeSeconds: 30, endTimeSeconds: 80, requestedProcessors: 2, requestedTimeSeconds: 70 }),
-      job({ id: 's2', submitTimeSeconds: 31, startTimeSeconds: 130, endTimeSeconds: 140, requestedProcessors: 2, requestedTimeSeconds: 70 }),
+      job({
+        id: 'a',
+        submitTimeSeconds: 0,
+        startTimeSeconds: 0,
+        endTimeSeconds: 90,
+        requestedProcessors: 2,
+        requestedTimeSeconds: 100,
+      }),
+      job({
+        id: 'b',
+        submitTimeSeconds: 10,
+        startTimeSeconds: 90,
+        endTimeSeconds: 130,
+        requestedProcessors: 4,
+        requestedTimeSeconds: 50,
+      }),
+      job({
+        id: 'l',
+        submitTimeSeconds: 20,
+        startTimeSeconds: 130,
+        endTimeSeconds: 300,
+        requestedProcessors: 2,
+        requestedTimeSeconds: 200,
+      }),
+      job({
+        id: 's',
+        submitTimeSeconds: 30,
+        startTimeSeconds: 30,
+        endTimeSeconds: 80,
+        requestedProcessors: 2,
+        requestedTimeSeconds: 70,
+      }),
+      job({
+        id: 's2',
+        submitTimeSeconds: 31,
+        startTimeSeconds: 130,
+        endTimeSeconds: 140,
+        requestedProcessors: 2,
+        requestedTimeSeconds: 70,
+      }),
     ];
 
     const planned = backfillPlannedStarts(jobs, FOUR_PROCESSORS);
@@ -79,9 +142,30 @@ describe('backfillPlannedStarts on hand-worked logs', () => {
     // b @150: a has outlived its limit → free now; c is pending (really starts 200), 1 proc for
     //   10 → reserved [150,160), 3 left → b (1 proc) planned 150.
     const jobs = [
-      job({ id: 'a', submitTimeSeconds: 0, startTimeSeconds: 0, endTimeSeconds: 300, requestedProcessors: 4, requestedTimeSeconds: 100 }),
-      job({ id: 'c', submitTimeSeconds: 100, startTimeSeconds: 300, endTimeSeconds: 305, requestedProcessors: 1, requestedTimeSeconds: 10 }),
-      job({ id: 'b', submitTimeSeconds: 150, startTimeSeconds: 300, endTimeSeconds: 305, requestedProcessors: 1, requestedTimeSeconds: 10 }),
+      job({
+        id: 'a',
+        submitTimeSeconds: 0,
+        startTimeSeconds: 0,
+        endTimeSeconds: 300,
+        requestedProcessors: 4,
+        requestedTimeSeconds: 100,
+      }),
+      job({
+        id: 'c',
+        submitTimeSeconds: 100,
+        startTimeSeconds: 300,
+        endTimeSeconds: 305,
+        requestedProcessors: 1,
+        requestedTimeSeconds: 10,
+      }),
+      job({
+        id: 'b',
+        submitTimeSeconds: 150,
+        startTimeSeconds: 300,
+        endTimeSeconds: 305,
+        requestedProcessors: 1,
+        requestedTimeSeconds: 10,
+      }),
     ];
 
     expect(plannedById(jobs, backfillPlannedStarts(jobs, FOUR_PROCESSORS))).toEqual({ a: 0, c: 100, b: 150 });
@@ -93,9 +177,30 @@ describe('backfillPlannedStarts on hand-worked logs', () => {
     //   at this instant has happened). 10, 2 procs, limit 50: 9 holds 3 until 100 → planned 100.
     // 11, 1 proc, limit 10: 10 is pending, reserved [100,150) → 1 free now → planned 0.
     const jobs = [
-      job({ id: '11', submitTimeSeconds: 0, startTimeSeconds: 5, endTimeSeconds: 6, requestedProcessors: 1, requestedTimeSeconds: 10 }),
-      job({ id: '10', submitTimeSeconds: 0, startTimeSeconds: 80, endTimeSeconds: 90, requestedProcessors: 2, requestedTimeSeconds: 50 }),
-      job({ id: '9', submitTimeSeconds: 0, startTimeSeconds: 0, endTimeSeconds: 80, requestedProcessors: 3, requestedTimeSeconds: 100 }),
+      job({
+        id: '11',
+        submitTimeSeconds: 0,
+        startTimeSeconds: 5,
+        endTimeSeconds: 6,
+        requestedProcessors: 1,
+        requestedTimeSeconds: 10,
+      }),
+      job({
+        id: '10',
+        submitTimeSeconds: 0,
+        startTimeSeconds: 80,
+        endTimeSeconds: 90,
+        requestedProcessors: 2,
+        requestedTimeSeconds: 50,
+      }),
+      job({
+        id: '9',
+        submitTimeSeconds: 0,
+        startTimeSeconds: 0,
+        endTimeSeconds: 80,
+        requestedProcessors: 3,
+        requestedTimeSeconds: 100,
+      }),
     ];
 
     expect(backfillPlannedStarts(jobs, FOUR_PROCESSORS)).toEqual([0, 100, 0]);
@@ -109,14 +214,48 @@ describe('backfillPlannedStarts on hand-worked logs', () => {
     // d @30, 2 procs, limit 10: w has left; b [100,200) leaves 1; c (queued) now fits [200,210) →
     //   2 left there → d planned 200.
     const jobs = [
-      job({ id: 'a', submitTimeSeconds: 0, startTimeSeconds: 0, endTimeSeconds: 100, requestedProcessors: 4, requestedTimeSeconds: 100 }),
-      job({ id: 'b', submitTimeSeconds: 10, startTimeSeconds: 100, endTimeSeconds: 150, requestedProcessors: 3, requestedTimeSeconds: 100 }),
+      job({
+        id: 'a',
+        submitTimeSeconds: 0,
+        startTimeSeconds: 0,
+        endTimeSeconds: 100,
+        requestedProcessors: 4,
+        requestedTimeSeconds: 100,
+      }),
+      job({
+        id: 'b',
+        submitTimeSeconds: 10,
+        startTimeSeconds: 100,
+        endTimeSeconds: 150,
+        requestedProcessors: 3,
+        requestedTimeSeconds: 100,
+      }),
       job({ id: 'w', submitTimeSeconds: 15, censoredAtSeconds: 25, requestedProcessors: 4, requestedTimeSeconds: 50 }),
-      job({ id: 'c', submitTimeSeconds: 20, startTimeSeconds: 150, endTimeSeconds: 155, requestedProcessors: 2, requestedTimeSeconds: 10 }),
-      job({ id: 'd', submitTimeSeconds: 30, startTimeSeconds: 150, endTimeSeconds: 155, requestedProcessors: 2, requestedTimeSeconds: 10 }),
+      job({
+        id: 'c',
+        submitTimeSeconds: 20,
+        startTimeSeconds: 150,
+        endTimeSeconds: 155,
+        requestedProcessors: 2,
+        requestedTimeSeconds: 10,
+      }),
+      job({
+        id: 'd',
+        submitTimeSeconds: 30,
+        startTimeSeconds: 150,
+        endTimeSeconds: 155,
+        requestedProcessors: 2,
+        requestedTimeSeconds: 10,
+      }),
     ];
 
-    expect(plannedById(jobs, backfillPlannedStarts(jobs, FOUR_PROCESSORS))).toEqual({ a: 0, b: 100, w: 200, c: 250, d: 200 });
+    expect(plannedById(jobs, backfillPlannedStarts(jobs, FOUR_PROCESSORS))).toEqual({
+      a: 0,
+      b: 100,
+      w: 200,
+      c: 250,
+      d: 200,
+    });
   });
 
   it('backfillPlannedStarts gives no start behind unlimited jobs unless a default limit is assumed', () => {
@@ -127,7 +266,14 @@ describe('backfillPlannedStarts on hand-worked logs', () => {
     //   for 60 → [60,120) → 60.
     const jobs = [
       job({ id: 'a', submitTimeSeconds: 0, startTimeSeconds: 0, endTimeSeconds: 1000, requestedProcessors: 2 }),
-      job({ id: 'b', submitTimeSeconds: 10, startTimeSeconds: 1000, endTimeSeconds: 1001, requestedProcessors: 1, requestedTimeSeconds: 5 }),
+      job({
+        id: 'b',
+        submitTimeSeconds: 10,
+        startTimeSeconds: 1000,
+        endTimeSeconds: 1001,
+        requestedProcessors: 1,
+        requestedTimeSeconds: 5,
+      }),
       job({ id: 'c', submitTimeSeconds: 20, startTimeSeconds: 1000, endTimeSeconds: 1001, requestedProcessors: 1 }),
     ];
     const twoProcessors = { resource: 'processors', amount: 2 } as const;
@@ -146,14 +292,51 @@ describe('backfillPlannedStarts on hand-worked logs', () => {
     // zero @30 needs 4 with a 0 s limit → the first instant with 4 free: 100. It reserves nothing.
     // after @40 needs 4 for 10 → [100,110) → 100.
     const jobs = [
-      job({ id: 'a', submitTimeSeconds: 0, startTimeSeconds: 0, endTimeSeconds: 100, requestedProcessors: 4, requestedTimeSeconds: 100 }),
-      job({ id: 'big', submitTimeSeconds: 10, censoredAtSeconds: 500, requestedProcessors: 5, requestedTimeSeconds: 10 }),
-      job({ id: 'none', submitTimeSeconds: 20, censoredAtSeconds: 500, requestedProcessors: 0, requestedTimeSeconds: 10 }),
-      job({ id: 'zero', submitTimeSeconds: 30, censoredAtSeconds: 500, requestedProcessors: 4, requestedTimeSeconds: 0 }),
-      job({ id: 'after', submitTimeSeconds: 40, censoredAtSeconds: 500, requestedProcessors: 4, requestedTimeSeconds: 10 }),
+      job({
+        id: 'a',
+        submitTimeSeconds: 0,
+        startTimeSeconds: 0,
+        endTimeSeconds: 100,
+        requestedProcessors: 4,
+        requestedTimeSeconds: 100,
+      }),
+      job({
+        id: 'big',
+        submitTimeSeconds: 10,
+        censoredAtSeconds: 500,
+        requestedProcessors: 5,
+        requestedTimeSeconds: 10,
+      }),
+      job({
+        id: 'none',
+        submitTimeSeconds: 20,
+        censoredAtSeconds: 500,
+        requestedProcessors: 0,
+        requestedTimeSeconds: 10,
+      }),
+      job({
+        id: 'zero',
+        submitTimeSeconds: 30,
+        censoredAtSeconds: 500,
+        requestedProcessors: 4,
+        requestedTimeSeconds: 0,
+      }),
+      job({
+        id: 'after',
+        submitTimeSeconds: 40,
+        censoredAtSeconds: 500,
+        requestedProcessors: 4,
+        requestedTimeSeconds: 10,
+      }),
     ];
 
-    expect(plannedById(jobs, backfillPlannedStarts(jobs, FOUR_PROCESSORS))).toEqual({ a: 0, big: null, none: 20, zero: 100, after: 100 });
+    expect(plannedById(jobs, backfillPlannedStarts(jobs, FOUR_PROCESSORS))).toEqual({
+      a: 0,
+      big: null,
+      none: 20,
+      zero: 100,
+      after: 100,
+    });
   });
 
   it('backfillPlannedStarts plans GPU logs on fractional GPUs, exactly', () => {
@@ -165,9 +348,30 @@ describe('backfillPlannedStarts on hand-worked logs', () => {
     // c @20 needs 0.1 GPU for 10: the GPUs are full until b's limit ends at 10 + 50 = 60, which
     // frees 0.514233 → planned 60.
     const jobs = [
-      job({ id: 'a', submitTimeSeconds: 0, startTimeSeconds: 0, requestedProcessors: 1, requestedGpus: 0.252729, requestedTimeSeconds: 100 }),
-      job({ id: 'b', submitTimeSeconds: 10, startTimeSeconds: 10, requestedProcessors: 8, requestedGpus: 0.514233, requestedTimeSeconds: 50 }),
-      job({ id: 'c', submitTimeSeconds: 20, startTimeSeconds: 90, requestedProcessors: 1, requestedGpus: 0.1, requestedTimeSeconds: 10 }),
+      job({
+        id: 'a',
+        submitTimeSeconds: 0,
+        startTimeSeconds: 0,
+        requestedProcessors: 1,
+        requestedGpus: 0.252729,
+        requestedTimeSeconds: 100,
+      }),
+      job({
+        id: 'b',
+        submitTimeSeconds: 10,
+        startTimeSeconds: 10,
+        requestedProcessors: 8,
+        requestedGpus: 0.514233,
+        requestedTimeSeconds: 50,
+      }),
+      job({
+        id: 'c',
+        submitTimeSeconds: 20,
+        startTimeSeconds: 90,
+        requestedProcessors: 1,
+        requestedGpus: 0.1,
+        requestedTimeSeconds: 10,
+      }),
     ];
 
     expect(backfillPlannedStarts(jobs, { resource: 'gpus', amount: 0.766962 })).toEqual([0, 10, 60]);
@@ -192,15 +396,28 @@ describe('backfillPlannedStarts refuses bad input', () => {
   const good = [job({ id: 'a', submitTimeSeconds: 0, startTimeSeconds: 0, requestedTimeSeconds: 10 })];
 
   it('backfillPlannedStarts names a bad capacity, default limit, job limit or job', () => {
-    expect(() => backfillPlannedStarts(good, { resource: 'processors', amount: Number.NaN })).toThrow('capacity must be a finite number ≥ 0, got NaN');
-    expect(() => backfillPlannedStarts(good, { resource: 'processors', amount: -1 })).toThrow(InvalidInputError);
-    expect(() => backfillPlannedStarts(good, FOUR_PROCESSORS, { unknownLimitSeconds: -5 })).toThrow('unknownLimitSeconds must be null or a finite number ≥ 0, got -5');
-    expect(() => backfillPlannedStarts(good, FOUR_PROCESSORS, { unknownLimitSeconds: Number.POSITIVE_INFINITY })).toThrow(InvalidInputError);
-    expect(() => backfillPlannedStarts([job({ id: 'q', submitTimeSeconds: 0, requestedTimeSeconds: -1 })], FOUR_PROCESSORS)).toThrow(
-      'job q: requestedTimeSeconds must be null or a finite number ≥ 0, got -1',
+    expect(() => backfillPlannedStarts(good, { resource: 'processors', amount: Number.NaN })).toThrow(
+      'capacity must be a finite number ≥ 0, got NaN',
     );
-    expect(() => backfillPlannedStarts([job({ id: 'q', submitTimeSeconds: 0, requestedTimeSeconds: Number.NaN })], FOUR_PROCESSORS)).toThrow(InvalidInputError);
-    expect(() => backfillPlannedStarts([job({ id: 'r', submitTimeSeconds: 10, startTimeSeconds: 5 })], FOUR_PROCESSORS)).toThrow('job r: start 5 is not a finite time ≥ submit 10');
+    expect(() => backfillPlannedStarts(good, { resource: 'processors', amount: -1 })).toThrow(InvalidInputError);
+    expect(() => backfillPlannedStarts(good, FOUR_PROCESSORS, { unknownLimitSeconds: -5 })).toThrow(
+      'unknownLimitSeconds must be null or a finite number ≥ 0, got -5',
+    );
+    expect(() =>
+      backfillPlannedStarts(good, FOUR_PROCESSORS, { unknownLimitSeconds: Number.POSITIVE_INFINITY }),
+    ).toThrow(InvalidInputError);
+    expect(() =>
+      backfillPlannedStarts([job({ id: 'q', submitTimeSeconds: 0, requestedTimeSeconds: -1 })], FOUR_PROCESSORS),
+    ).toThrow('job q: requestedTimeSeconds must be null or a finite number ≥ 0, got -1');
+    expect(() =>
+      backfillPlannedStarts(
+        [job({ id: 'q', submitTimeSeconds: 0, requestedTimeSeconds: Number.NaN })],
+        FOUR_PROCESSORS,
+      ),
+    ).toThrow(InvalidInputError);
+    expect(() =>
+      backfillPlannedStarts([job({ id: 'r', submitTimeSeconds: 10, startTimeSeconds: 5 })], FOUR_PROCESSORS),
+    ).toThrow('job r: start 5 is not a finite time ≥ submit 10');
   });
 });
 
@@ -219,15 +436,18 @@ function plannedStartsByGrid(
   capacity: number,
   unknownLimitSeconds: number | null,
 ): (number | null)[] {
-  const order = jobs.map((_, index) => index).sort(
-    (left, right) =>
-      (jobs[left] as TraceJob).submitTimeSeconds - (jobs[right] as TraceJob).submitTimeSeconds ||
-      compareJobIds((jobs[left] as TraceJob).id, (jobs[right] as TraceJob).id) ||
-      left - right,
-  );
+  const order = jobs
+    .map((_, index) => index)
+    .sort(
+      (left, right) =>
+        (jobs[left] as TraceJob).submitTimeSeconds - (jobs[right] as TraceJob).submitTimeSeconds ||
+        compareJobIds((jobs[left] as TraceJob).id, (jobs[right] as TraceJob).id) ||
+        left - right,
+    );
   const rank = new Map(order.map((jobIndex, position) => [jobIndex, position]));
   const request = (entry: TraceJob): number => (resource === 'gpus' ? entry.requestedGpus : entry.requestedProcessors);
-  const limit = (entry: TraceJob): number => entry.requestedTimeSeconds ?? unknownLimitSeconds ?? Number.POSITIVE_INFINITY;
+  const limit = (entry: TraceJob): number =>
+    entry.requestedTimeSeconds ?? unknownLimitSeconds ?? Number.POSITIVE_INFINITY;
 
   return jobs.map((own, ownIndex) => {
     const now = own.submitTimeSeconds;
@@ -242,7 +462,8 @@ function plannedStartsByGrid(
       const withdrawn = other.censoredAtSeconds !== null && other.censoredAtSeconds <= now;
       if (started && !ended) {
         const plannedEnd = (other.startTimeSeconds as number) + limit(other);
-        for (let second = now; second < Math.min(plannedEnd, HORIZON_SECONDS); second += 1) free[second] = (free[second] as number) - request(other);
+        for (let second = now; second < Math.min(plannedEnd, HORIZON_SECONDS); second += 1)
+          free[second] = (free[second] as number) - request(other);
       } else if (!started && !withdrawn) queued.push(other);
     }
     let answer: number | null = null;
@@ -253,13 +474,15 @@ function plannedStartsByGrid(
         const last = duration === Number.POSITIVE_INFINITY ? HORIZON_SECONDS - 1 : start + Math.max(duration, 1) - 1;
         let fits = true;
         // Past the horizon the room stays what it is in the last cell.
-        for (let second = start; second <= last; second += 1) if ((free[Math.min(second, HORIZON_SECONDS - 1)] as number) < request(candidate)) fits = false;
+        for (let second = start; second <= last; second += 1)
+          if ((free[Math.min(second, HORIZON_SECONDS - 1)] as number) < request(candidate)) fits = false;
         if (fits) found = start;
       }
       answer = found;
       if (found !== null && candidate !== own) {
         const end = duration === Number.POSITIVE_INFINITY ? HORIZON_SECONDS : found + duration;
-        for (let second = found; second < end; second += 1) free[second] = (free[second] as number) - request(candidate);
+        for (let second = found; second < end; second += 1)
+          free[second] = (free[second] as number) - request(candidate);
       }
     }
     return answer;
@@ -292,7 +515,9 @@ const arbitraryJob = (index: number) =>
       }),
     );
 
-const arbitraryLog = fc.integer({ min: 0, max: 10 }).chain((length) => fc.tuple(...Array.from({ length }, (_, index) => arbitraryJob(index))));
+const arbitraryLog = fc
+  .integer({ min: 0, max: 10 })
+  .chain((length) => fc.tuple(...Array.from({ length }, (_, index) => arbitraryJob(index))));
 
 describe('backfillPlannedStarts properties', () => {
   it('backfillPlannedStarts equals the second-by-second brute-force plan', () => {
@@ -318,7 +543,11 @@ describe('backfillPlannedStarts properties', () => {
     // Each job runs within [submit, submit + 10) and the next is submitted ≥ 10 s later, so every
     // job finds an empty machine (the plan must not hold on to finished jobs).
     const spacedLog = fc.array(
-      fc.record({ gap: fc.integer({ min: 10, max: 100 }), processors: fc.integer({ min: 0, max: 4 }), limit: fc.option(fc.integer({ min: 1, max: 50 }), { nil: null }) }),
+      fc.record({
+        gap: fc.integer({ min: 10, max: 100 }),
+        processors: fc.integer({ min: 0, max: 4 }),
+        limit: fc.option(fc.integer({ min: 1, max: 50 }), { nil: null }),
+      }),
       { maxLength: 20 },
     );
 
@@ -327,7 +556,14 @@ describe('backfillPlannedStarts properties', () => {
         let submit = 0;
         const jobs = steps.map(({ gap, processors, limit }, index) => {
           submit += gap;
-          return job({ id: `${index}`, submitTimeSeconds: submit, startTimeSeconds: submit + 1, endTimeSeconds: submit + 9, requestedProcessors: processors, requestedTimeSeconds: limit });
+          return job({
+            id: `${index}`,
+            submitTimeSeconds: submit,
+            startTimeSeconds: submit + 1,
+            endTimeSeconds: submit + 9,
+            requestedProcessors: processors,
+            requestedTimeSeconds: limit,
+          });
         });
 
         const planned = backfillPlannedStarts(jobs, { resource: 'processors', amount: capacity });

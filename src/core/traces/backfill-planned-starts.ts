@@ -73,14 +73,19 @@ export function backfillPlannedStarts(
     validateTraceJob(job);
     const limit = job.requestedTimeSeconds;
     if (limit !== null && !(Number.isFinite(limit) && limit >= 0)) {
-      throw new InvalidInputError(`job ${job.id}: requestedTimeSeconds must be null or a finite number ≥ 0, got ${limit}`);
+      throw new InvalidInputError(
+        `job ${job.id}: requestedTimeSeconds must be null or a finite number ≥ 0, got ${limit}`,
+      );
     }
   }
 
   const jobCount = jobs.length;
   const capacityMicro = Math.round(capacity.amount * MICRO_UNITS);
   const requestMicro = Float64Array.from(jobs, (job) => Math.round(requestOf(job, capacity.resource) * MICRO_UNITS));
-  const limitSeconds = Float64Array.from(jobs, (job) => job.requestedTimeSeconds ?? unknownLimitSeconds ?? Number.POSITIVE_INFINITY);
+  const limitSeconds = Float64Array.from(
+    jobs,
+    (job) => job.requestedTimeSeconds ?? unknownLimitSeconds ?? Number.POSITIVE_INFINITY,
+  );
   const planned = new Array<number | null>(jobCount).fill(null);
 
   // Pending jobs in FCFS order: submits arrive in job order, so appending keeps the order. Jobs
@@ -172,7 +177,8 @@ function startProfile(
     // Ended by its limit (or past it): free now.
     if (plannedEnd <= now) continue;
     heldMicro += requestMicro[jobIndex] as number;
-    if (plannedEnd !== Number.POSITIVE_INFINITY) releases.push({ time: plannedEnd, amountMicro: requestMicro[jobIndex] as number });
+    if (plannedEnd !== Number.POSITIVE_INFINITY)
+      releases.push({ time: plannedEnd, amountMicro: requestMicro[jobIndex] as number });
   }
   releases.sort((left, right) => left.time - right.time);
   const times = [now];

@@ -8,8 +8,24 @@ describe('compareJobIds', () => {
 
     const sorted = ids.slice().sort(compareJobIds);
 
-    expect(sorted).toEqual(['9', '123', '123_9', '123_9.batch', '123_10', '9999', '12345678901234567890', 'a2', 'a10', 'b', '10'].sort(compareJobIds));
-    expect(sorted).toEqual(['9', '10', '123', '123_9', '123_9.batch', '123_10', '9999', '12345678901234567890', 'a2', 'a10', 'b']);
+    expect(sorted).toEqual(
+      ['9', '123', '123_9', '123_9.batch', '123_10', '9999', '12345678901234567890', 'a2', 'a10', 'b', '10'].sort(
+        compareJobIds,
+      ),
+    );
+    expect(sorted).toEqual([
+      '9',
+      '10',
+      '123',
+      '123_9',
+      '123_9.batch',
+      '123_10',
+      '9999',
+      '12345678901234567890',
+      'a2',
+      'a10',
+      'b',
+    ]);
   });
 
   it('compareJobIds orders equal numbers by padding and falls back to code units for text', () => {

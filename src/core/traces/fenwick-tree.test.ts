@@ -13,23 +13,27 @@ describe('fenwickSelect', () => {
 
   it('fenwickSelect matches a sorted array after random inserts and removals', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 40 }), fc.array(fc.tuple(fc.boolean(), fc.nat()), { maxLength: 80 }), (size, operations) => {
-        const tree = createFenwickTree(size);
-        const multiset: number[] = [];
-        for (const [insert, raw] of operations) {
-          if (insert || multiset.length === 0) {
-            const position = raw % size;
-            fenwickAdd(tree, position, 1);
-            multiset.push(position);
-          } else {
-            const [removed] = multiset.splice(raw % multiset.length, 1) as [number];
-            fenwickAdd(tree, removed, -1);
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.array(fc.tuple(fc.boolean(), fc.nat()), { maxLength: 80 }),
+        (size, operations) => {
+          const tree = createFenwickTree(size);
+          const multiset: number[] = [];
+          for (const [insert, raw] of operations) {
+            if (insert || multiset.length === 0) {
+              const position = raw % size;
+              fenwickAdd(tree, position, 1);
+              multiset.push(position);
+            } else {
+              const [removed] = multiset.splice(raw % multiset.length, 1) as [number];
+              fenwickAdd(tree, removed, -1);
+            }
           }
-        }
-        const sorted = multiset.slice().sort((left, right) => left - right);
+          const sorted = multiset.slice().sort((left, right) => left - right);
 
-        expect(sorted.map((_, index) => fenwickSelect(tree, index + 1))).toEqual(sorted);
-      }),
+          expect(sorted.map((_, index) => fenwickSelect(tree, index + 1))).toEqual(sorted);
+        },
+      ),
     );
   });
 });

@@ -30,7 +30,13 @@ describe('finishImport', () => {
 
     const result = finishImport('swf', { ...draft, jobs: [job('10', 5), first, job('2', 9), second, job('1', 6)] });
 
-    expect(result.jobs.map((entry) => `${entry.id}@${entry.submitTimeSeconds}`)).toEqual(['7@5', '7@5', '10@5', '1@6', '2@9']);
+    expect(result.jobs.map((entry) => `${entry.id}@${entry.submitTimeSeconds}`)).toEqual([
+      '7@5',
+      '7@5',
+      '10@5',
+      '1@6',
+      '2@9',
+    ]);
     expect(result.jobs[0]).toBe(first);
     expect(result.jobs[1]).toBe(second);
   });
@@ -38,15 +44,19 @@ describe('finishImport', () => {
   it('finishImport accepts exactly half the lines malformed and refuses more', () => {
     const note = (line: number) => ({ line, reason: 'bad' });
 
-    expect(finishImport('sacct', { ...draft, jobs: [job('1', 0)], dataLines: 4, malformed: [note(2), note(3)] }).malformed).toHaveLength(2);
-    expect(() => finishImport('sacct', { ...draft, jobs: [job('1', 0)], dataLines: 4, malformed: [note(2), note(3), note(4)] })).toThrow(
-      'sacct: 3 of 4 lines malformed (first: line 2: bad)',
-    );
+    expect(
+      finishImport('sacct', { ...draft, jobs: [job('1', 0)], dataLines: 4, malformed: [note(2), note(3)] }).malformed,
+    ).toHaveLength(2);
+    expect(() =>
+      finishImport('sacct', { ...draft, jobs: [job('1', 0)], dataLines: 4, malformed: [note(2), note(3), note(4)] }),
+    ).toThrow('sacct: 3 of 4 lines malformed (first: line 2: bad)');
   });
 
   it('finishImport refuses a draft without data lines or without jobs', () => {
     expect(() => finishImport('swf', { ...draft, jobs: [], dataLines: 0 })).toThrow('swf trace has no data lines');
-    expect(() => finishImport('swf', { ...draft, jobs: [], skipped: [{ line: 1, reason: 'step' }] })).toThrow('swf: no jobs in 3 data lines (0 malformed, 1 skipped)');
+    expect(() => finishImport('swf', { ...draft, jobs: [], skipped: [{ line: 1, reason: 'step' }] })).toThrow(
+      'swf: no jobs in 3 data lines (0 malformed, 1 skipped)',
+    );
   });
 });
 

@@ -50,9 +50,9 @@ export function finishImport(format: TraceFormat, draft: ImportDraft): ImportRes
       `${format}: no jobs in ${draft.dataLines} data lines (${malformedCount} malformed, ${draft.skipped.length} skipped)`,
     );
   }
-  const jobs = draft.jobs.slice().sort(
-    (left, right) => left.submitTimeSeconds - right.submitTimeSeconds || compareJobIds(left.id, right.id),
-  );
+  const jobs = draft.jobs
+    .slice()
+    .sort((left, right) => left.submitTimeSeconds - right.submitTimeSeconds || compareJobIds(left.id, right.id));
   return {
     format,
     jobs,

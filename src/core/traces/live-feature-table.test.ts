@@ -6,8 +6,20 @@ import type { TraceJob } from './trace-job.ts';
 
 function job(index: number, fields: Partial<TraceJob> = {}): TraceJob {
   return {
-    id: String(index), submitTimeSeconds: index * 10, startTimeSeconds: index * 10 + index, censoredAtSeconds: null, endTimeSeconds: index * 10 + index + 5,
-    requestedProcessors: 4, requestedGpus: 1, requestedMemoryMb: null, requestedTimeSeconds: 600, user: 'u', queue: 'gpu', qos: '', status: 'completed', ...fields,
+    id: String(index),
+    submitTimeSeconds: index * 10,
+    startTimeSeconds: index * 10 + index,
+    censoredAtSeconds: null,
+    endTimeSeconds: index * 10 + index + 5,
+    requestedProcessors: 4,
+    requestedGpus: 1,
+    requestedMemoryMb: null,
+    requestedTimeSeconds: 600,
+    user: 'u',
+    queue: 'gpu',
+    qos: '',
+    status: 'completed',
+    ...fields,
   };
 }
 
@@ -15,7 +27,7 @@ function job(index: number, fields: Partial<TraceJob> = {}): TraceJob {
 const JOBS = Array.from({ length: 30 }, (_, index) => job(index));
 
 describe('liveFeatureTable', () => {
-  it('liveFeatureTable takes the log\'s own GPU counts, one row per started job, labelled above the P90 wait', () => {
+  it("liveFeatureTable takes the log's own GPU counts, one row per started job, labelled above the P90 wait", () => {
     const table = liveFeatureTable(JOBS, { rows: 1000, random: seededRandom(1), source: 'log' });
 
     expect(table.numericFeatures).toEqual([...LIVE_PRIOR_FEATURES]);
@@ -37,10 +49,16 @@ describe('liveFeatureTable', () => {
     expect(table.rows.every((row) => row[4] === 0)).toBe(true);
   });
 
-  it('liveFeatureTable maps processors onto the live cluster\'s GPUs when the log has none, and scales time', () => {
+  it("liveFeatureTable maps processors onto the live cluster's GPUs when the log has none, and scales time", () => {
     const cpuOnly = JOBS.map((entry) => ({ ...entry, requestedGpus: 0, requestedProcessors: 16 }));
 
-    const table = liveFeatureTable(cpuOnly, { totalGpus: 8, timeScale: 2, rows: 1000, random: seededRandom(1), source: 'swf' });
+    const table = liveFeatureTable(cpuOnly, {
+      totalGpus: 8,
+      timeScale: 2,
+      rows: 1000,
+      random: seededRandom(1),
+      source: 'swf',
+    });
 
     // Per processor 8 / 16 = 0.5 GPU; a 16-processor job asks for 1 + floor(log2(16) / 2) = 3 GPUs; times ÷ 2.
     const row12 = table.rows[[...(table.waitsSeconds ?? [])].indexOf(12 / 2)];
@@ -59,10 +77,20 @@ describe('liveFeatureTable', () => {
   it('liveFeatureTable refuses a log without GPUs and no cluster size, too few started jobs, and bad options', () => {
     const cpuOnly = JOBS.map((entry) => ({ ...entry, requestedGpus: 0 }));
 
-    expect(() => liveFeatureTable(cpuOnly, { rows: 10, random: seededRandom(1), source: 'kth.swf' })).toThrow("kth.swf records no GPU request: give the live cluster's GPU count");
-    expect(() => liveFeatureTable(JOBS.slice(0, 19), { rows: 10, random: seededRandom(1), source: 'log' })).toThrow(InsufficientDataError);
-    expect(() => liveFeatureTable(JOBS, { rows: 0, random: seededRandom(1), source: 'log' })).toThrow(InvalidInputError);
-    expect(() => liveFeatureTable(JOBS, { totalGpus: 0, rows: 5, random: seededRandom(1), source: 'log' })).toThrow('totalGpus must be an integer ≥ 1, got 0');
-    expect(() => liveFeatureTable(JOBS, { timeScale: 0, rows: 5, random: seededRandom(1), source: 'log' })).toThrow('timeScale must be > 0, got 0');
+    expect(() => liveFeatureTable(cpuOnly, { rows: 10, random: seededRandom(1), source: 'kth.swf' })).toThrow(
+      "kth.swf records no GPU request: give the live cluster's GPU count",
+    );
+    expect(() => liveFeatureTable(JOBS.slice(0, 19), { rows: 10, random: seededRandom(1), source: 'log' })).toThrow(
+      InsufficientDataError,
+    );
+    expect(() => liveFeatureTable(JOBS, { rows: 0, random: seededRandom(1), source: 'log' })).toThrow(
+      InvalidInputError,
+    );
+    expect(() => liveFeatureTable(JOBS, { totalGpus: 0, rows: 5, random: seededRandom(1), source: 'log' })).toThrow(
+      'totalGpus must be an integer ≥ 1, got 0',
+    );
+    expect(() => liveFeatureTable(JOBS, { timeScale: 0, rows: 5, random: seededRandom(1), source: 'log' })).toThrow(
+      'timeScale must be > 0, got 0',
+    );
   });
 });

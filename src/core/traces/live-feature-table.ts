@@ -11,7 +11,13 @@ import { reconstructQueueState } from './queue-state.ts';
 import type { TraceJob } from './trace-job.ts';
 
 /** The live collector's features a prior is trained on (a subset of liveQueueFeatures' output). */
-export const LIVE_PRIOR_FEATURES = ['pendingJobsAhead', 'pendingGpusAhead', 'gpusInUse', 'requestedGpus', 'requestedTimeSeconds'] as const;
+export const LIVE_PRIOR_FEATURES = [
+  'pendingJobsAhead',
+  'pendingGpusAhead',
+  'gpusInUse',
+  'requestedGpus',
+  'requestedTimeSeconds',
+] as const;
 
 /** Trace processors → GPUs on a small node: 1–3 → 1, 4–15 → 2, 16–63 → 3, 64+ → 4 (capped at `totalGpus`). */
 export function gpusForProcessors(processors: number, totalGpus: number): number {
@@ -43,15 +49,23 @@ export interface LiveFeatureTableOptions {
 export function liveFeatureTable(jobs: readonly TraceJob[], options: LiveFeatureTableOptions): FeatureTable {
   const timeScale = options.timeScale ?? 1;
   if (!(timeScale > 0)) throw new InvalidInputError(`timeScale must be > 0, got ${timeScale}`);
-  if (!Number.isInteger(options.rows) || options.rows < 1) throw new InvalidInputError(`rows must be an integer ≥ 1, got ${options.rows}`);
+  if (!Number.isInteger(options.rows) || options.rows < 1)
+    throw new InvalidInputError(`rows must be an integer ≥ 1, got ${options.rows}`);
   const { totalGpus } = options;
-  if (totalGpus !== undefined && !(Number.isInteger(totalGpus) && totalGpus >= 1)) throw new InvalidInputError(`totalGpus must be an integer ≥ 1, got ${totalGpus}`);
+  if (totalGpus !== undefined && !(Number.isInteger(totalGpus) && totalGpus >= 1))
+    throw new InvalidInputError(`totalGpus must be an integer ≥ 1, got ${totalGpus}`);
   if (totalGpus === undefined && !jobs.some((job) => job.requestedGpus > 0)) {
-    throw new InvalidInputError(`${options.source} records no GPU request: give the live cluster's GPU count to map its processors onto GPUs`);
+    throw new InvalidInputError(
+      `${options.source} records no GPU request: give the live cluster's GPU count to map its processors onto GPUs`,
+    );
   }
   const started = reconstructQueueState(jobs).filter((snapshot) => snapshot.outcome.waitSeconds !== null);
-  if (started.length < 20) throw new InsufficientDataError(`${options.source} has ${started.length} started jobs; at least 20 are needed to train on`);
-  const perProcessor = totalGpus === undefined ? 0 : totalGpus / jobs.reduce((max, job) => Math.max(max, job.requestedProcessors), 1);
+  if (started.length < 20)
+    throw new InsufficientDataError(
+      `${options.source} has ${started.length} started jobs; at least 20 are needed to train on`,
+    );
+  const perProcessor =
+    totalGpus === undefined ? 0 : totalGpus / jobs.reduce((max, job) => Math.max(max, job.requestedProcessors), 1);
   const chosen = shuffled(started, options.random).slice(0, options.rows);
   // Started jobs only (filtered above): every wait is known, and there are at least 20.
   const waits = chosen.map((snapshot) => (snapshot.outcome.waitSeconds as number) / timeScale);
@@ -65,7 +79,13 @@ export function liveFeatureTable(jobs: readonly TraceJob[], options: LiveFeature
     categoricalFeatures: [],
     rows: chosen.map((snapshot) =>
       totalGpus === undefined
-        ? [snapshot.pendingJobsAhead, snapshot.pendingGpusAhead, snapshot.gpusInUse, snapshot.requestedGpus, requestedTime(snapshot.requestedTimeSeconds)]
+        ? [
+            snapshot.pendingJobsAhead,
+            snapshot.pendingGpusAhead,
+            snapshot.gpusInUse,
+            snapshot.requestedGpus,
+            requestedTime(snapshot.requestedTimeSeconds),
+          ]
         : [
             snapshot.pendingJobsAhead,
             snapshot.pendingProcessorsAhead * perProcessor,

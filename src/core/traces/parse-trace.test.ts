@@ -6,7 +6,8 @@ import { detectTraceFormat, parseTrace } from './parse-trace.ts';
 const SACCT = readFileSync(new URL('../../../test/fixtures/traces/sacct-sample.txt', import.meta.url), 'utf8');
 const SWF = ';Version: 2.2\n1 0 5 10 1 -1 -1 1 60 -1 1 1 1 -1 -1 -1 -1 -1\n';
 const SWF_NO_HEADER = '1 0 5 10 1 -1 -1 1 60 -1 1 1 1 -1 -1 -1 -1 -1\n';
-const ALIBABA = 'name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,creation_time,deletion_time,scheduled_time\np,1000,1,1,1000,,LS,Pending,0,,\np2,1000,1,1,1000,,LS,Running,0,9,3\n';
+const ALIBABA =
+  'name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,creation_time,deletion_time,scheduled_time\np,1000,1,1,1000,,LS,Pending,0,,\np2,1000,1,1,1000,,LS,Running,0,9,3\n';
 
 describe('detectTraceFormat', () => {
   it('detectTraceFormat recognises each format from its first line', () => {
@@ -23,8 +24,12 @@ describe('detectTraceFormat', () => {
   it('detectTraceFormat refuses empty and unrecognisable text, quoting the first line', () => {
     expect(() => detectTraceFormat('  \n')).toThrow('trace is empty');
     expect(() => detectTraceFormat('\n', 'jobs.txt')).toThrow('trace jobs.txt is empty');
-    expect(() => detectTraceFormat('hello world\n', 'jobs.txt')).toThrow("cannot tell the trace format of jobs.txt (first line: 'hello world'); name it: swf, alibaba-gpu, sacct");
-    expect(() => detectTraceFormat(`${'x'.repeat(70)}\n`)).toThrow(`cannot tell the trace format of the text (first line: '${'x'.repeat(60)}…')`);
+    expect(() => detectTraceFormat('hello world\n', 'jobs.txt')).toThrow(
+      "cannot tell the trace format of jobs.txt (first line: 'hello world'); name it: swf, alibaba-gpu, sacct",
+    );
+    expect(() => detectTraceFormat(`${'x'.repeat(70)}\n`)).toThrow(
+      `cannot tell the trace format of the text (first line: '${'x'.repeat(60)}…')`,
+    );
     expect(() => detectTraceFormat('a,b\n')).toThrow(InvalidInputError);
   });
 });
@@ -38,10 +43,15 @@ describe('parseTrace', () => {
 
   it('parseTrace passes traceEndSeconds to the importers that censor at the trace end', () => {
     expect(parseTrace(ALIBABA, 'alibaba-gpu', { traceEndSeconds: 20 }).jobs[0]?.censoredAtSeconds).toBe(20);
-    expect(parseTrace(SACCT, 'sacct', { traceEndSeconds: 1_709_560_000 }).jobs.find((job) => job.id === '4106')?.censoredAtSeconds).toBe(1_709_560_000);
+    expect(
+      parseTrace(SACCT, 'sacct', { traceEndSeconds: 1_709_560_000 }).jobs.find((job) => job.id === '4106')
+        ?.censoredAtSeconds,
+    ).toBe(1_709_560_000);
   });
 
   it('parseTrace refuses text of another format with a clear error', () => {
-    expect(() => parseTrace(SACCT, 'swf')).toThrow('swf: 22 of 22 lines malformed (first: line 1: expected 18 fields, got 1)');
+    expect(() => parseTrace(SACCT, 'swf')).toThrow(
+      'swf: 22 of 22 lines malformed (first: line 1: expected 18 fields, got 1)',
+    );
   });
 });

@@ -42,8 +42,13 @@ export function parseTrace(text: string, format: TraceFormat, options: ParseTrac
  * Throws InvalidInputError when the text is empty or the format cannot be told.
  */
 export function detectTraceFormat(text: string, fileName?: string): TraceFormat {
-  const firstLine = text.replace(/^\uFEFF/, '').split(/\r?\n/).find((line) => line.trim() !== '')?.trim();
-  if (firstLine === undefined) throw new InvalidInputError(fileName === undefined ? 'trace is empty' : `trace ${fileName} is empty`);
+  const firstLine = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .find((line) => line.trim() !== '')
+    ?.trim();
+  if (firstLine === undefined)
+    throw new InvalidInputError(fileName === undefined ? 'trace is empty' : `trace ${fileName} is empty`);
   if (firstLine.startsWith(';')) return TRACE_FORMATS.swf;
   if (firstLine.split('|').includes('JobID')) return TRACE_FORMATS.sacct;
   const csvHeader = firstLine.split(',').map((name) => name.trim());
@@ -51,7 +56,8 @@ export function detectTraceFormat(text: string, fileName?: string): TraceFormat 
   const tokens = firstLine.split(/\s+/);
   if (tokens.length === SWF_FIELD_COUNT && tokens.every((token) => NUMBER.test(token))) return TRACE_FORMATS.swf;
   if (fileName?.toLowerCase().endsWith('.swf') === true) return TRACE_FORMATS.swf;
-  const quoted = firstLine.length > FIRST_LINE_QUOTE_LENGTH ? `${firstLine.slice(0, FIRST_LINE_QUOTE_LENGTH)}…` : firstLine;
+  const quoted =
+    firstLine.length > FIRST_LINE_QUOTE_LENGTH ? `${firstLine.slice(0, FIRST_LINE_QUOTE_LENGTH)}…` : firstLine;
   throw new InvalidInputError(
     `cannot tell the trace format of ${fileName ?? 'the text'} (first line: '${quoted}'); name it: ${Object.values(TRACE_FORMATS).join(', ')}`,
   );

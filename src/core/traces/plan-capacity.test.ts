@@ -25,7 +25,14 @@ function job(fields: Partial<TraceJob> & Pick<TraceJob, 'id' | 'submitTimeSecond
 
 /** A job that ran over [start, end) (end null: still running) holding `processors` and `gpus`. */
 function ran(id: string, start: number, end: number | null, processors: number, gpus = 0): TraceJob {
-  return job({ id, submitTimeSeconds: 0, startTimeSeconds: start, endTimeSeconds: end, requestedProcessors: processors, requestedGpus: gpus });
+  return job({
+    id,
+    submitTimeSeconds: 0,
+    startTimeSeconds: start,
+    endTimeSeconds: end,
+    requestedProcessors: processors,
+    requestedGpus: gpus,
+  });
 }
 
 /** The peak by brute force: usage just after every start instant, each job held on [start, end). */
@@ -72,7 +79,9 @@ describe('peakConcurrentUsage', () => {
   });
 
   it('peakConcurrentUsage names a job whose end precedes its start', () => {
-    expect(() => peakConcurrentUsage([ran('bad', 10, 5, 1)], 'processors')).toThrow('job bad: end 5 is not a finite time ≥ start 10');
+    expect(() => peakConcurrentUsage([ran('bad', 10, 5, 1)], 'processors')).toThrow(
+      'job bad: end 5 is not a finite time ≥ start 10',
+    );
   });
 
   it('peakConcurrentUsage equals the brute-force scan over every start instant', () => {
@@ -87,7 +96,13 @@ describe('peakConcurrentUsage', () => {
       fc.property(fc.array(arbitraryRun, { maxLength: 12 }), (runs) => {
         const jobs = runs.map(({ start, run, processors, gpus }, index) =>
           start === null
-            ? job({ id: `${index}`, submitTimeSeconds: 0, censoredAtSeconds: 1, requestedProcessors: processors, requestedGpus: gpus })
+            ? job({
+                id: `${index}`,
+                submitTimeSeconds: 0,
+                censoredAtSeconds: 1,
+                requestedProcessors: processors,
+                requestedGpus: gpus,
+              })
             : ran(`${index}`, start, run === null ? null : start + run, processors, gpus),
         );
 
@@ -112,14 +127,29 @@ describe('resolvePlanCapacity', () => {
     const capacity = resolvePlanCapacity(imported);
 
     expect(capacity).toMatchObject({ resource: 'gpus', source: 'inferred' });
-    expect(capacity.amount).toBeCloseTo(peakByScan(imported.jobs, (entry) => entry.requestedGpus), 6);
+    expect(capacity.amount).toBeCloseTo(
+      peakByScan(imported.jobs, (entry) => entry.requestedGpus),
+      6,
+    );
   });
 
   it('resolvePlanCapacity plans on GPUs when any job asks for one, declared or else inferred', () => {
     const jobs = [ran('a', 0, 10, 4, 0), ran('b', 5, 10, 4, 1.5)];
 
-    expect(resolvePlanCapacity({ jobs, capacity: { processors: 64, gpus: null } })).toEqual({ resource: 'gpus', amount: 1.5, source: 'inferred' });
-    expect(resolvePlanCapacity({ jobs, capacity: { processors: 64, gpus: 8 } })).toEqual({ resource: 'gpus', amount: 8, source: 'declared' });
-    expect(resolvePlanCapacity({ jobs: [ran('a', 0, 10, 4), ran('b', 5, 10, 3)] })).toEqual({ resource: 'processors', amount: 7, source: 'inferred' });
+    expect(resolvePlanCapacity({ jobs, capacity: { processors: 64, gpus: null } })).toEqual({
+      resource: 'gpus',
+      amount: 1.5,
+      source: 'inferred',
+    });
+    expect(resolvePlanCapacity({ jobs, capacity: { processors: 64, gpus: 8 } })).toEqual({
+      resource: 'gpus',
+      amount: 8,
+      source: 'declared',
+    });
+    expect(resolvePlanCapacity({ jobs: [ran('a', 0, 10, 4), ran('b', 5, 10, 3)] })).toEqual({
+      resource: 'processors',
+      amount: 7,
+      source: 'inferred',
+    });
   });
 });

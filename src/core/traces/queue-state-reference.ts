@@ -1,5 +1,10 @@
 import { compareJobIds } from './compare-job-ids.ts';
-import { DEFAULT_RECENT_WAIT_WINDOW, RECENT_STARTS_SPAN_SECONDS, type QueueStateOptions, type SubmitSnapshot } from './queue-state.ts';
+import {
+  DEFAULT_RECENT_WAIT_WINDOW,
+  RECENT_STARTS_SPAN_SECONDS,
+  type QueueStateOptions,
+  type SubmitSnapshot,
+} from './queue-state.ts';
 import type { TraceJob } from './trace-job.ts';
 
 /**
@@ -60,8 +65,13 @@ export function reconstructQueueStateByScan(
         }
       }
     });
-    started.sort((left, right) => left.startTimeSeconds - right.startTimeSeconds || precedes(jobs, left.order, right.order));
-    const recentWaits = started.slice(-window).map((entry) => entry.waitSeconds).sort((left, right) => left - right);
+    started.sort(
+      (left, right) => left.startTimeSeconds - right.startTimeSeconds || precedes(jobs, left.order, right.order),
+    );
+    const recentWaits = started
+      .slice(-window)
+      .map((entry) => entry.waitSeconds)
+      .sort((left, right) => left - right);
     const epoch = new Date((t + epochOffsetSeconds) * 1000);
     return {
       jobId: target.id,
@@ -93,7 +103,9 @@ export function reconstructQueueStateByScan(
 function precedes(jobs: readonly TraceJob[], left: number, right: number): number {
   const leftJob = jobs[left] as TraceJob;
   const rightJob = jobs[right] as TraceJob;
-  return leftJob.submitTimeSeconds - rightJob.submitTimeSeconds || compareJobIds(leftJob.id, rightJob.id) || left - right;
+  return (
+    leftJob.submitTimeSeconds - rightJob.submitTimeSeconds || compareJobIds(leftJob.id, rightJob.id) || left - right
+  );
 }
 
 /** numpy.quantile(sorted, p) with the default linear method; null for no values. */

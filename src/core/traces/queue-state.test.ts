@@ -4,12 +4,7 @@ import { readSharedData, SharedDataFile } from '../../../test/support/shared-dat
 import { InvalidInputError } from '../errors.ts';
 import { compareJobIds } from './compare-job-ids.ts';
 import { importAlibabaGpu } from './alibaba-gpu-importer.ts';
-import {
-  reconstructQueueState,
-  SNAPSHOT_FEATURES,
-  snapshotFeatureRow,
-  type SubmitSnapshot,
-} from './queue-state.ts';
+import { reconstructQueueState, SNAPSHOT_FEATURES, snapshotFeatureRow, type SubmitSnapshot } from './queue-state.ts';
 import { reconstructQueueStateByScan } from './queue-state-reference.ts';
 import { importSwf } from './swf-importer.ts';
 import type { TraceJob } from './trace-job.ts';
@@ -71,16 +66,64 @@ function withoutOutcome(snapshot: SubmitSnapshot | undefined): Omit<SubmitSnapsh
  *   (150, 3750]: none → 0. Censored, wait null.
  */
 const HAND_JOBS: TraceJob[] = [
-  job({ id: 'a', submitTimeSeconds: 0, startTimeSeconds: 0, endTimeSeconds: 100, requestedProcessors: 4, requestedGpus: 1, user: 'u1', requestedTimeSeconds: 200 }),
-  job({ id: 'b', submitTimeSeconds: 10, startTimeSeconds: 50, endTimeSeconds: 4000, requestedProcessors: 2, requestedGpus: 0.5, user: 'u2' }),
+  job({
+    id: 'a',
+    submitTimeSeconds: 0,
+    startTimeSeconds: 0,
+    endTimeSeconds: 100,
+    requestedProcessors: 4,
+    requestedGpus: 1,
+    user: 'u1',
+    requestedTimeSeconds: 200,
+  }),
+  job({
+    id: 'b',
+    submitTimeSeconds: 10,
+    startTimeSeconds: 50,
+    endTimeSeconds: 4000,
+    requestedProcessors: 2,
+    requestedGpus: 0.5,
+    user: 'u2',
+  }),
   job({ id: 'c', submitTimeSeconds: 20, censoredAtSeconds: 60, requestedProcessors: 8, requestedGpus: 2, user: 'u1' }),
   job({ id: 'd', submitTimeSeconds: 50, startTimeSeconds: 100, requestedProcessors: 1, requestedGpus: 0, user: 'u1' }),
-  job({ id: 'e', submitTimeSeconds: 100, startTimeSeconds: 100, endTimeSeconds: 3700, requestedProcessors: 16, requestedGpus: 4, user: 'u2' }),
-  job({ id: 'f', submitTimeSeconds: 100, startTimeSeconds: 3800, endTimeSeconds: 5000, requestedProcessors: 2, requestedGpus: 1, user: 'u1' }),
+  job({
+    id: 'e',
+    submitTimeSeconds: 100,
+    startTimeSeconds: 100,
+    endTimeSeconds: 3700,
+    requestedProcessors: 16,
+    requestedGpus: 4,
+    user: 'u2',
+  }),
+  job({
+    id: 'f',
+    submitTimeSeconds: 100,
+    startTimeSeconds: 3800,
+    endTimeSeconds: 5000,
+    requestedProcessors: 2,
+    requestedGpus: 1,
+    user: 'u1',
+  }),
   job({ id: 'g', submitTimeSeconds: 3750, requestedProcessors: 4, requestedGpus: 0, user: '' }),
 ];
 
-type Row = [string, number, number, number, number, number, number, number, number | null, number | null, number, number, number | null, boolean];
+type Row = [
+  string,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number | null,
+  number | null,
+  number,
+  number,
+  number | null,
+  boolean,
+];
 // id, pendingJobs, pendingProcs, pendingGpus, running, procsInUse, gpusInUse, userPending, median, p90, lastHour, hour, wait, censored
 const HAND_EXPECTED: Row[] = [
   ['a', 0, 0, 0, 0, 0, 0, 0, null, null, 0, 0, 0, false],
@@ -93,7 +136,22 @@ const HAND_EXPECTED: Row[] = [
 ];
 
 function expectedSnapshot(row: Row): SubmitSnapshot {
-  const [jobId, pendingJobsAhead, pendingProcessorsAhead, pendingGpusAhead, runningJobs, processorsInUse, gpusInUse, userPendingJobs, median, p90, jobsStartedLastHour, hourOfDay, waitSeconds, censored] = row;
+  const [
+    jobId,
+    pendingJobsAhead,
+    pendingProcessorsAhead,
+    pendingGpusAhead,
+    runningJobs,
+    processorsInUse,
+    gpusInUse,
+    userPendingJobs,
+    median,
+    p90,
+    jobsStartedLastHour,
+    hourOfDay,
+    waitSeconds,
+    censored,
+  ] = row;
   const source = HAND_JOBS.find((entry) => entry.id === jobId) as TraceJob;
   return {
     jobId,
@@ -128,9 +186,18 @@ const arbitraryJob = (index: number, secondsPerTick = 1) =>
   fc
     .record({
       submit: fc.integer({ min: 0, max: 40 }).map((ticks) => ticks * secondsPerTick),
-      wait: fc.option(fc.integer({ min: 0, max: 20 }).map((ticks) => ticks * secondsPerTick), { nil: null }),
-      run: fc.option(fc.integer({ min: 0, max: 25 }).map((ticks) => ticks * secondsPerTick), { nil: null }),
-      pendingFor: fc.option(fc.integer({ min: 0, max: 25 }).map((ticks) => ticks * secondsPerTick), { nil: null }),
+      wait: fc.option(
+        fc.integer({ min: 0, max: 20 }).map((ticks) => ticks * secondsPerTick),
+        { nil: null },
+      ),
+      run: fc.option(
+        fc.integer({ min: 0, max: 25 }).map((ticks) => ticks * secondsPerTick),
+        { nil: null },
+      ),
+      pendingFor: fc.option(
+        fc.integer({ min: 0, max: 25 }).map((ticks) => ticks * secondsPerTick),
+        { nil: null },
+      ),
       processors: fc.integer({ min: 0, max: 8 }),
       gpuShare: fc.constantFrom(...GPU_SHARES),
       user: fc.constantFrom(...USERS),
@@ -152,7 +219,9 @@ const arbitraryJob = (index: number, secondsPerTick = 1) =>
     );
 
 const arbitraryTrace = (secondsPerTick = 1) =>
-  fc.integer({ min: 0, max: 24 }).chain((length) => fc.tuple(...Array.from({ length }, (_, index) => arbitraryJob(index, secondsPerTick))));
+  fc
+    .integer({ min: 0, max: 24 })
+    .chain((length) => fc.tuple(...Array.from({ length }, (_, index) => arbitraryJob(index, secondsPerTick))));
 
 describe('reconstructQueueState on a hand-worked log', () => {
   it('reconstructQueueState reproduces every hand-computed field', () => {
@@ -178,7 +247,12 @@ describe('reconstructQueueState on a hand-worked log', () => {
   it('reconstructQueueState uses a window of 50 by default', () => {
     // 60 jobs, job i waits i seconds, each starts before the next is submitted (submit 1000·i).
     const jobs = Array.from({ length: 61 }, (_, index) =>
-      job({ id: String(index), submitTimeSeconds: 1000 * index, startTimeSeconds: 1000 * index + index, endTimeSeconds: 1000 * index + index + 1 }),
+      job({
+        id: String(index),
+        submitTimeSeconds: 1000 * index,
+        startTimeSeconds: 1000 * index + index,
+        endTimeSeconds: 1000 * index + index + 1,
+      }),
     );
 
     const last = reconstructQueueState(jobs).at(-1) as SubmitSnapshot;
@@ -279,19 +353,32 @@ describe('reconstructQueueState against the scanning oracle', () => {
 });
 
 describe('reconstructQueueState has no look-ahead', () => {
-  const alteration = fc.record({ drop: fc.boolean(), mode: fc.integer({ min: 0, max: 2 }), first: fc.nat(30), second: fc.nat(30) });
+  const alteration = fc.record({
+    drop: fc.boolean(),
+    mode: fc.integer({ min: 0, max: 2 }),
+    first: fc.nat(30),
+    second: fc.nat(30),
+  });
 
   /** A new future, strictly after t, for a job whose start/end/withdrawal had not happened by t. */
   function newFuture(entry: TraceJob, t: number, change: { mode: number; first: number; second: number }): TraceJob {
     if (change.mode === 0) return { ...entry, startTimeSeconds: null, endTimeSeconds: null, censoredAtSeconds: null };
-    if (change.mode === 1) return { ...entry, startTimeSeconds: null, endTimeSeconds: null, censoredAtSeconds: t + 1 + change.first };
-    return { ...entry, censoredAtSeconds: null, startTimeSeconds: t + 1 + change.first, endTimeSeconds: t + 1 + change.first + change.second };
+    if (change.mode === 1)
+      return { ...entry, startTimeSeconds: null, endTimeSeconds: null, censoredAtSeconds: t + 1 + change.first };
+    return {
+      ...entry,
+      censoredAtSeconds: null,
+      startTimeSeconds: t + 1 + change.first,
+      endTimeSeconds: t + 1 + change.first + change.second,
+    };
   }
 
   it('the snapshot of job k ignores later submissions and every start, end or withdrawal after its submit', () => {
     fc.assert(
       fc.property(
-        arbitraryTrace().map((jobs) => jobs.map((entry, index) => ({ ...entry, id: `j${index}` }))).filter((jobs) => jobs.length > 0),
+        arbitraryTrace()
+          .map((jobs) => jobs.map((entry, index) => ({ ...entry, id: `j${index}` })))
+          .filter((jobs) => jobs.length > 0),
         fc.nat(),
         fc.array(alteration, { minLength: 24, maxLength: 24 }),
         fc.array(arbitraryJob(99), { maxLength: 4 }),
@@ -313,8 +400,16 @@ describe('reconstructQueueState has no look-ahead', () => {
             } else if (entry.startTimeSeconds !== null && entry.startTimeSeconds <= t) {
               // Started by t: the start is known; an end after t is not.
               const endKnown = entry.endTimeSeconds !== null && entry.endTimeSeconds <= t;
-              altered.push(endKnown || change.drop ? entry : { ...entry, endTimeSeconds: change.mode === 0 ? null : t + 1 + change.first });
-            } else if (entry.startTimeSeconds === null && entry.censoredAtSeconds !== null && entry.censoredAtSeconds <= t) {
+              altered.push(
+                endKnown || change.drop
+                  ? entry
+                  : { ...entry, endTimeSeconds: change.mode === 0 ? null : t + 1 + change.first },
+              );
+            } else if (
+              entry.startTimeSeconds === null &&
+              entry.censoredAtSeconds !== null &&
+              entry.censoredAtSeconds <= t
+            ) {
               altered.push(entry);
             } else {
               // Still pending at t: how it leaves the queue later is unknown.
@@ -333,8 +428,12 @@ describe('reconstructQueueState has no look-ahead', () => {
             });
           });
 
-          const before = reconstructQueueState(jobs, { recentWaitWindow: 3 }).find((snapshot) => snapshot.jobId === target.id);
-          const after = reconstructQueueState(altered, { recentWaitWindow: 3 }).find((snapshot) => snapshot.jobId === target.id);
+          const before = reconstructQueueState(jobs, { recentWaitWindow: 3 }).find(
+            (snapshot) => snapshot.jobId === target.id,
+          );
+          const after = reconstructQueueState(altered, { recentWaitWindow: 3 }).find(
+            (snapshot) => snapshot.jobId === target.id,
+          );
 
           expect(withoutOutcome(after)).toEqual(withoutOutcome(before));
         },
@@ -343,8 +442,11 @@ describe('reconstructQueueState has no look-ahead', () => {
     );
   });
 
-  it('the look-ahead check can fail: moving an earlier job\'s start before t changes the snapshot', () => {
-    const jobs = [job({ id: 'a', submitTimeSeconds: 0, startTimeSeconds: 50 }), job({ id: 'b', submitTimeSeconds: 10 })];
+  it("the look-ahead check can fail: moving an earlier job's start before t changes the snapshot", () => {
+    const jobs = [
+      job({ id: 'a', submitTimeSeconds: 0, startTimeSeconds: 50 }),
+      job({ id: 'b', submitTimeSeconds: 10 }),
+    ];
     const leaked = [job({ id: 'a', submitTimeSeconds: 0, startTimeSeconds: 5 }), jobs[1] as TraceJob];
 
     const before = reconstructQueueState(jobs)[1];
@@ -363,10 +465,62 @@ describe('reconstructQueueState on the KTH SP2 log', () => {
     // parsed SWF rows, waits via numpy.quantile(w, 0.5) / numpy.quantile(w, 0.9) over the last 50
     // starts sorted by (start, job order), calendar via datetime.fromtimestamp(t + 843480031, utc)).
     const expected = [
-      { index: 0, jobId: '15', pendingJobsAhead: 0, pendingProcessorsAhead: 0, runningJobs: 0, processorsInUse: 0, userPendingJobs: 0, hourOfDay: 10, dayOfWeek: 1, recentWaitMedianSeconds: null, recentWaitP90Seconds: null, jobsStartedLastHour: 0 },
-      { index: 1000, jobId: '1015', pendingJobsAhead: 29, pendingProcessorsAhead: 1132, runningJobs: 13, processorsInUse: 78, userPendingJobs: 0, hourOfDay: 16, dayOfWeek: 3, recentWaitMedianSeconds: 3420, recentWaitP90Seconds: 119_082, jobsStartedLastHour: 26 },
-      { index: 15_000, jobId: '15015', pendingJobsAhead: 11, pendingProcessorsAhead: 225, runningJobs: 4, processorsInUse: 67, userPendingJobs: 0, hourOfDay: 14, dayOfWeek: 5, recentWaitMedianSeconds: 0, recentWaitP90Seconds: 120, jobsStartedLastHour: 21 },
-      { index: 28_475, jobId: '28490', pendingJobsAhead: 1, pendingProcessorsAhead: 1, runningJobs: 1, processorsInUse: 16, userPendingJobs: 1, hourOfDay: 8, dayOfWeek: 5, recentWaitMedianSeconds: 2520, recentWaitP90Seconds: 28_308.000000000004, jobsStartedLastHour: 4 },
+      {
+        index: 0,
+        jobId: '15',
+        pendingJobsAhead: 0,
+        pendingProcessorsAhead: 0,
+        runningJobs: 0,
+        processorsInUse: 0,
+        userPendingJobs: 0,
+        hourOfDay: 10,
+        dayOfWeek: 1,
+        recentWaitMedianSeconds: null,
+        recentWaitP90Seconds: null,
+        jobsStartedLastHour: 0,
+      },
+      {
+        index: 1000,
+        jobId: '1015',
+        pendingJobsAhead: 29,
+        pendingProcessorsAhead: 1132,
+        runningJobs: 13,
+        processorsInUse: 78,
+        userPendingJobs: 0,
+        hourOfDay: 16,
+        dayOfWeek: 3,
+        recentWaitMedianSeconds: 3420,
+        recentWaitP90Seconds: 119_082,
+        jobsStartedLastHour: 26,
+      },
+      {
+        index: 15_000,
+        jobId: '15015',
+        pendingJobsAhead: 11,
+        pendingProcessorsAhead: 225,
+        runningJobs: 4,
+        processorsInUse: 67,
+        userPendingJobs: 0,
+        hourOfDay: 14,
+        dayOfWeek: 5,
+        recentWaitMedianSeconds: 0,
+        recentWaitP90Seconds: 120,
+        jobsStartedLastHour: 21,
+      },
+      {
+        index: 28_475,
+        jobId: '28490',
+        pendingJobsAhead: 1,
+        pendingProcessorsAhead: 1,
+        runningJobs: 1,
+        processorsInUse: 16,
+        userPendingJobs: 1,
+        hourOfDay: 8,
+        dayOfWeek: 5,
+        recentWaitMedianSeconds: 2520,
+        recentWaitP90Seconds: 28_308.000000000004,
+        jobsStartedLastHour: 4,
+      },
     ];
 
     for (const { index, recentWaitP90Seconds, ...fields } of expected) {
@@ -380,7 +534,11 @@ describe('reconstructQueueState on the KTH SP2 log', () => {
   it('reconstructQueueState matches the oracle on a spread sample of KTH jobs', () => {
     const sample = Array.from({ length: 80 }, (_, index) => index * 355);
 
-    const slow = reconstructQueueStateByScan(result.jobs, { epochOffsetSeconds: result.epochOffsetSeconds ?? 0 }, sample);
+    const slow = reconstructQueueStateByScan(
+      result.jobs,
+      { epochOffsetSeconds: result.epochOffsetSeconds ?? 0 },
+      sample,
+    );
 
     expect(sample.map((index) => snapshots[index])).toEqual(slow);
   });
@@ -388,9 +546,13 @@ describe('reconstructQueueState on the KTH SP2 log', () => {
 
 describe('reconstructQueueState input checks', () => {
   it('reconstructQueueState refuses a window that is not an integer ≥ 1 and a non-finite offset', () => {
-    expect(() => reconstructQueueState(HAND_JOBS, { recentWaitWindow: 0 })).toThrow('recentWaitWindow must be an integer ≥ 1, got 0');
+    expect(() => reconstructQueueState(HAND_JOBS, { recentWaitWindow: 0 })).toThrow(
+      'recentWaitWindow must be an integer ≥ 1, got 0',
+    );
     expect(() => reconstructQueueState(HAND_JOBS, { recentWaitWindow: 2.5 })).toThrow(InvalidInputError);
-    expect(() => reconstructQueueState(HAND_JOBS, { epochOffsetSeconds: Number.NaN })).toThrow('epochOffsetSeconds must be finite, got NaN');
+    expect(() => reconstructQueueState(HAND_JOBS, { epochOffsetSeconds: Number.NaN })).toThrow(
+      'epochOffsetSeconds must be finite, got NaN',
+    );
   });
 
   it('reconstructQueueState names the job with impossible times or requests', () => {
@@ -400,17 +562,25 @@ describe('reconstructQueueState input checks', () => {
       [{ startTimeSeconds: Number.NaN }, 'job z: start NaN is not a finite time ≥ submit 10'],
       [{ endTimeSeconds: 20 }, 'job z: has an end (20) but no start'],
       [{ startTimeSeconds: 15, endTimeSeconds: 12 }, 'job z: end 12 is not a finite time ≥ start 15'],
-      [{ startTimeSeconds: 15, endTimeSeconds: Number.POSITIVE_INFINITY }, 'job z: end Infinity is not a finite time ≥ start 15'],
+      [
+        { startTimeSeconds: 15, endTimeSeconds: Number.POSITIVE_INFINITY },
+        'job z: end Infinity is not a finite time ≥ start 15',
+      ],
       [{ censoredAtSeconds: 9 }, 'job z: censoredAtSeconds 9 is not a finite time ≥ submit 10'],
       [{ censoredAtSeconds: Number.NaN }, 'job z: censoredAtSeconds NaN is not a finite time ≥ submit 10'],
       [{ requestedProcessors: -1 }, 'job z: requestedProcessors must be a finite number ≥ 0, got -1'],
-      [{ requestedProcessors: Number.POSITIVE_INFINITY }, 'job z: requestedProcessors must be a finite number ≥ 0, got Infinity'],
+      [
+        { requestedProcessors: Number.POSITIVE_INFINITY },
+        'job z: requestedProcessors must be a finite number ≥ 0, got Infinity',
+      ],
       [{ requestedGpus: Number.NaN }, 'job z: requestedGpus must be a finite number ≥ 0, got NaN'],
       [{ requestedGpus: Number.POSITIVE_INFINITY }, 'job z: requestedGpus must be a finite number ≥ 0, got Infinity'],
     ];
 
     for (const [fields, message] of cases) {
-      expect(() => reconstructQueueState([job({ id: 'z', submitTimeSeconds: 10, ...fields })]), message).toThrow(message);
+      expect(() => reconstructQueueState([job({ id: 'z', submitTimeSeconds: 10, ...fields })]), message).toThrow(
+        message,
+      );
     }
   });
 

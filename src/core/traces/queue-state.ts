@@ -128,7 +128,8 @@ export function reconstructQueueState(jobs: readonly TraceJob[], options: QueueS
     throw new InvalidInputError(`recentWaitWindow must be an integer ≥ 1, got ${recentWaitWindow}`);
   }
   const epochOffsetSeconds = options.epochOffsetSeconds ?? 0;
-  if (!Number.isFinite(epochOffsetSeconds)) throw new InvalidInputError(`epochOffsetSeconds must be finite, got ${epochOffsetSeconds}`);
+  if (!Number.isFinite(epochOffsetSeconds))
+    throw new InvalidInputError(`epochOffsetSeconds must be finite, got ${epochOffsetSeconds}`);
   jobs.forEach(validateTraceJob);
 
   const jobCount = jobs.length;
@@ -158,7 +159,11 @@ export function reconstructQueueState(jobs: readonly TraceJob[], options: QueueS
 
   // Type 7 over the window, its order statistics read from the Fenwick tree of wait ranks.
   const quantile = (probability: number): number =>
-    quantileType7(windowCount, probability, (index) => waitRanks.sortedWaits[fenwickSelect(waitTree, index + 1)] as number);
+    quantileType7(
+      windowCount,
+      probability,
+      (index) => waitRanks.sortedWaits[fenwickSelect(waitTree, index + 1)] as number,
+    );
 
   const snapshots = new Array<SubmitSnapshot>(jobCount);
   for (let eventIndex = 0; eventIndex < events.count; eventIndex += 1) {
@@ -168,7 +173,8 @@ export function reconstructQueueState(jobs: readonly TraceJob[], options: QueueS
     switch (events.kind[slot]) {
       case EVENT_KIND.submit: {
         const t = entry.submitTimeSeconds;
-        while (hourStart < startCount && (startTimes[hourStart] as number) <= t - RECENT_STARTS_SPAN_SECONDS) hourStart += 1;
+        while (hourStart < startCount && (startTimes[hourStart] as number) <= t - RECENT_STARTS_SPAN_SECONDS)
+          hourStart += 1;
         const epochSeconds = t + epochOffsetSeconds;
         snapshots[jobIndex] = {
           jobId: entry.id,
@@ -182,7 +188,7 @@ export function reconstructQueueState(jobs: readonly TraceJob[], options: QueueS
           requestedProcessors: entry.requestedProcessors,
           requestedGpus: entry.requestedGpus,
           requestedTimeSeconds: entry.requestedTimeSeconds,
-          userPendingJobs: entry.user === '' ? 0 : pendingByUser.get(entry.user) ?? 0,
+          userPendingJobs: entry.user === '' ? 0 : (pendingByUser.get(entry.user) ?? 0),
           hourOfDay: Math.floor(positiveModulo(epochSeconds, SECONDS_PER_DAY) / SECONDS_PER_HOUR),
           dayOfWeek: positiveModulo(Math.floor(epochSeconds / SECONDS_PER_DAY) + EPOCH_DAY_OF_WEEK, 7),
           recentWaitMedianSeconds: windowCount === 0 ? null : quantile(RECENT_WAIT_QUANTILES.median),
@@ -246,7 +252,8 @@ export function snapshotFeatureRow(snapshot: SubmitSnapshot): number[] {
 /** Distinct waits of started jobs, ascending, and each started job's rank among them (−1 if not started). */
 function rankWaits(jobs: readonly TraceJob[]): { sortedWaits: Float64Array; rankOf: Int32Array } {
   const waits: number[] = [];
-  for (const entry of jobs) if (entry.startTimeSeconds !== null) waits.push(entry.startTimeSeconds - entry.submitTimeSeconds);
+  for (const entry of jobs)
+    if (entry.startTimeSeconds !== null) waits.push(entry.startTimeSeconds - entry.submitTimeSeconds);
   const sorted = Float64Array.from(waits).sort();
   let distinct = 0;
   for (let index = 0; index < sorted.length; index += 1) {

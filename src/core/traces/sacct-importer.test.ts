@@ -10,7 +10,8 @@ const HEADER = 'JobID|Submit|Start|End|State|Partition|ReqCPUS|ReqMem|ReqTRES|Ti
 /** `date -u -d '2024-03-04T08:00:00Z' +%s` */
 const EIGHT_AM = 1_709_539_200;
 /** Seconds after 08:00:00 UTC on 2024-03-04 for a clock time that day. */
-const at = (hours: number, minutes: number, seconds = 0): number => EIGHT_AM + (hours - 8) * 3600 + minutes * 60 + seconds;
+const at = (hours: number, minutes: number, seconds = 0): number =>
+  EIGHT_AM + (hours - 8) * 3600 + minutes * 60 + seconds;
 /** The latest observed time in the fixture: step 4102.batch ends 12:40:02 (`date -u -d '2024-03-04T12:40:02Z' +%s` = 1709556002). */
 const FIXTURE_END = 1_709_556_002;
 
@@ -29,7 +30,20 @@ describe('importSacct on the hand-made fixture', () => {
     expect(result.format).toBe('sacct');
     expect(result.totalLines).toBe(23);
     expect(jobIds).toEqual([
-      '4101', '4102', '4103', '4104_1', '4104_2', '4104_3', '4104_4', '4104_5', '4104_6', '4105', '4106', '4107', '4111', '4112',
+      '4101',
+      '4102',
+      '4103',
+      '4104_1',
+      '4104_2',
+      '4104_3',
+      '4104_4',
+      '4104_5',
+      '4104_6',
+      '4105',
+      '4106',
+      '4107',
+      '4111',
+      '4112',
     ]);
     expect(result.skipped.map((note) => note.line)).toEqual([3, 4, 5, 7, 10, 14, 15]);
     expect(result.skipped[0]?.reason).toContain('job step 4101.batch of job 4101');
@@ -156,7 +170,9 @@ describe('importSacct options and edge cases', () => {
   });
 
   it('importSacct refuses a traceEndSeconds before the latest time in the file', () => {
-    expect(() => importSacct(FIXTURE, { traceEndSeconds: FIXTURE_END - 1 })).toThrow(/traceEndSeconds 1709556001 precedes/);
+    expect(() => importSacct(FIXTURE, { traceEndSeconds: FIXTURE_END - 1 })).toThrow(
+      /traceEndSeconds 1709556001 precedes/,
+    );
     expect(() => importSacct(FIXTURE, { traceEndSeconds: Number.NaN })).toThrow(InvalidInputError);
   });
 
@@ -167,7 +183,10 @@ describe('importSacct options and edge cases', () => {
   });
 
   it('importSacct finds columns by name, needs only the required ones, and tolerates --parsable trailing pipes', () => {
-    const text = ['State|End|Start|Submit|JobID|', 'COMPLETED|2024-03-04T08:10:00|2024-03-04T08:01:00|2024-03-04T08:00:00|77|'].join('\n');
+    const text = [
+      'State|End|Start|Submit|JobID|',
+      'COMPLETED|2024-03-04T08:10:00|2024-03-04T08:01:00|2024-03-04T08:00:00|77|',
+    ].join('\n');
 
     const [job] = importSacct(text).jobs;
 
@@ -187,7 +206,10 @@ describe('importSacct options and edge cases', () => {
   });
 
   it('importSacct falls back to TRES for CPUs and memory', () => {
-    const text = [HEADER, '9|2024-03-04T08:00:00|2024-03-04T08:00:00|2024-03-04T08:01:00|COMPLETED|p||0|cpu=6,mem=12G,node=1|10|u|q'].join('\n');
+    const text = [
+      HEADER,
+      '9|2024-03-04T08:00:00|2024-03-04T08:00:00|2024-03-04T08:01:00|COMPLETED|p||0|cpu=6,mem=12G,node=1|10|u|q',
+    ].join('\n');
 
     const [job] = importSacct(text).jobs;
 
@@ -248,7 +270,10 @@ describe('importSacct options and edge cases', () => {
   });
 
   it('importSacct accepts heterogeneous-job components as jobs', () => {
-    const text = [HEADER, '8+1|2024-03-04T08:00:00|2024-03-04T08:00:00|2024-03-04T08:01:00|COMPLETED|p|1|1G||1|u|q'].join('\n');
+    const text = [
+      HEADER,
+      '8+1|2024-03-04T08:00:00|2024-03-04T08:00:00|2024-03-04T08:01:00|COMPLETED|p|1|1G||1|u|q',
+    ].join('\n');
 
     expect(importSacct(text).jobs.map((job) => job.id)).toEqual(['8+1']);
   });

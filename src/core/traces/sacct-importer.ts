@@ -93,8 +93,14 @@ export function importSacct(text: string, options: SacctImportOptions = {}): Imp
     const jobId = field('JobID');
     const stepDot = jobId.indexOf('.');
     if (stepDot > 0) {
-      skipped.push({ line: lineNumber, reason: `job step ${jobId} of job ${jobId.slice(0, stepDot)} (steps run inside their job's allocation; they are not queued)` });
-      latestTimeSeconds = Math.max(latestTimeSeconds, latestLenientTime([field('Submit'), field('Start'), field('End')]));
+      skipped.push({
+        line: lineNumber,
+        reason: `job step ${jobId} of job ${jobId.slice(0, stepDot)} (steps run inside their job's allocation; they are not queued)`,
+      });
+      latestTimeSeconds = Math.max(
+        latestTimeSeconds,
+        latestLenientTime([field('Submit'), field('Start'), field('End')]),
+      );
       continue;
     }
     try {
@@ -107,8 +113,17 @@ export function importSacct(text: string, options: SacctImportOptions = {}): Imp
   }
 
   const traceEndSeconds = resolveTraceEnd(options.traceEndSeconds, latestTimeSeconds);
-  const jobs = rows.map(({ job, censorAtTraceEnd }) => (censorAtTraceEnd ? { ...job, censoredAtSeconds: traceEndSeconds } : job));
-  return finishImport('sacct', { jobs, malformed, skipped, totalLines: lines.length, dataLines, epochOffsetSeconds: 0 });
+  const jobs = rows.map(({ job, censorAtTraceEnd }) =>
+    censorAtTraceEnd ? { ...job, censoredAtSeconds: traceEndSeconds } : job,
+  );
+  return finishImport('sacct', {
+    jobs,
+    malformed,
+    skipped,
+    totalLines: lines.length,
+    dataLines,
+    epochOffsetSeconds: 0,
+  });
 }
 
 function resolveColumns(header: readonly string[]): Partial<Record<SacctColumn, number>> {
@@ -117,7 +132,9 @@ function resolveColumns(header: readonly string[]): Partial<Record<SacctColumn, 
     const column = header.indexOf(name);
     if (column >= 0) columnOf[name] = column;
     else if ((REQUIRED_COLUMNS as readonly string[]).includes(name)) {
-      throw new InvalidInputError(`sacct: header lacks column '${name}' (expected sacct --parsable2 output with a header row)`);
+      throw new InvalidInputError(
+        `sacct: header lacks column '${name}' (expected sacct --parsable2 output with a header row)`,
+      );
     }
   }
   return columnOf;
@@ -126,13 +143,18 @@ function resolveColumns(header: readonly string[]): Partial<Record<SacctColumn, 
 function resolveTraceEnd(requested: number | undefined, latestTimeSeconds: number): number {
   if (requested === undefined) return latestTimeSeconds;
   if (!Number.isFinite(requested) || requested < latestTimeSeconds) {
-    throw new InvalidInputError(`sacct: traceEndSeconds ${requested} precedes the latest time in the file (${latestTimeSeconds})`);
+    throw new InvalidInputError(
+      `sacct: traceEndSeconds ${requested} precedes the latest time in the file (${latestTimeSeconds})`,
+    );
   }
   return requested;
 }
 
 /** One job or pending-array line → its job(s); throws InvalidInputError with the reason. */
-function parseJobRow(jobId: string, field: (name: SacctColumn) => string): { rows: SacctRow[]; latestTimeSeconds: number } {
+function parseJobRow(
+  jobId: string,
+  field: (name: SacctColumn) => string,
+): { rows: SacctRow[]; latestTimeSeconds: number } {
   const arrayMatch = PENDING_ARRAY_ID.exec(jobId);
   if (!arrayMatch && !JOB_ID.test(jobId)) throw new InvalidInputError(`job id not understood: '${jobId}'`);
 
@@ -152,12 +174,14 @@ function parseJobRow(jobId: string, field: (name: SacctColumn) => string): { row
   }
   const endFloor = startTimeSeconds ?? submitTimeSeconds;
   if (endTimeSeconds !== null && endTimeSeconds < endFloor) {
-    throw new InvalidInputError(`job ${jobId} End ${field('End')} precedes ${startTimeSeconds === null ? 'Submit' : 'Start'}`);
+    throw new InvalidInputError(
+      `job ${jobId} End ${field('End')} precedes ${startTimeSeconds === null ? 'Submit' : 'Start'}`,
+    );
   }
 
   const tres = parseSlurmTres(field('ReqTRES'));
   const cpusText = field('ReqCPUS');
-  const cpus = cpusText === '' ? tres.cpus ?? 1 : Number(cpusText);
+  const cpus = cpusText === '' ? (tres.cpus ?? 1) : Number(cpusText);
   if (!Number.isInteger(cpus) || cpus < 0) throw new InvalidInputError(`ReqCPUS not understood: '${cpusText}'`);
   const requestedMemoryMb = parseSlurmMemoryMb(field('ReqMem'), cpus, tres.nodes ?? 1) ?? tres.memoryMb;
 
@@ -198,9 +222,12 @@ function expandArrayTaskIds(parentId: string, spec: string): string[] {
     const first = Number(match[1]);
     const last = match[2] === undefined ? first : Number(match[2]);
     const step = match[3] === undefined ? 1 : Number(match[3]);
-    if (last < first || step < 1) throw new InvalidInputError(`array range not understood: '${part}' in ${parentId}_[${spec}]`);
+    if (last < first || step < 1)
+      throw new InvalidInputError(`array range not understood: '${part}' in ${parentId}_[${spec}]`);
     if (taskIds.length + Math.floor((last - first) / step) + 1 > MAX_ARRAY_TASKS_PER_RECORD) {
-      throw new InvalidInputError(`array record ${parentId}_[${spec}] has more than ${MAX_ARRAY_TASKS_PER_RECORD} tasks`);
+      throw new InvalidInputError(
+        `array record ${parentId}_[${spec}] has more than ${MAX_ARRAY_TASKS_PER_RECORD} tasks`,
+      );
     }
     for (let task = first; task <= last; task += step) taskIds.push(`${parentId}_${task}`);
   }

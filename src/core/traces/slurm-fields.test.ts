@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../errors.ts';
-import { parseSlurmGpuCount, parseSlurmMemoryMb, parseSlurmTimelimitSeconds, parseSlurmTimestampSeconds, parseSlurmTres } from './slurm-fields.ts';
+import {
+  parseSlurmGpuCount,
+  parseSlurmMemoryMb,
+  parseSlurmTimelimitSeconds,
+  parseSlurmTimestampSeconds,
+  parseSlurmTres,
+} from './slurm-fields.ts';
 
 describe('parseSlurmTimestampSeconds', () => {
   it('parseSlurmTimestampSeconds reads the wall-clock time as UTC', () => {
@@ -11,11 +17,25 @@ describe('parseSlurmTimestampSeconds', () => {
   });
 
   it('parseSlurmTimestampSeconds maps Unknown, None and empty to null', () => {
-    expect([parseSlurmTimestampSeconds('Unknown'), parseSlurmTimestampSeconds('None'), parseSlurmTimestampSeconds('')]).toEqual([null, null, null]);
+    expect([
+      parseSlurmTimestampSeconds('Unknown'),
+      parseSlurmTimestampSeconds('None'),
+      parseSlurmTimestampSeconds(''),
+    ]).toEqual([null, null, null]);
   });
 
   it('parseSlurmTimestampSeconds refuses other text and impossible dates', () => {
-    for (const text of ['2024-03-04 08:00:00', '2024-3-4T08:00:00', 'now', '2024-04-31T00:00:00', '2023-02-29T00:00:00', '2024-13-01T00:00:00', '2024-03-04T24:00:00', '2024-03-04T08:60:00', '2024-03-04T08:00:60']) {
+    for (const text of [
+      '2024-03-04 08:00:00',
+      '2024-3-4T08:00:00',
+      'now',
+      '2024-04-31T00:00:00',
+      '2023-02-29T00:00:00',
+      '2024-13-01T00:00:00',
+      '2024-03-04T24:00:00',
+      '2024-03-04T08:60:00',
+      '2024-03-04T08:00:60',
+    ]) {
       expect(() => parseSlurmTimestampSeconds(text), text).toThrow(InvalidInputError);
     }
   });
@@ -66,17 +86,27 @@ describe('parseSlurmMemoryMb', () => {
   });
 
   it('parseSlurmMemoryMb maps 0 (whole node) and empty to null', () => {
-    expect([parseSlurmMemoryMb('0', 1, 1), parseSlurmMemoryMb('0n', 4, 1), parseSlurmMemoryMb('', 1, 1)]).toEqual([null, null, null]);
+    expect([parseSlurmMemoryMb('0', 1, 1), parseSlurmMemoryMb('0n', 4, 1), parseSlurmMemoryMb('', 1, 1)]).toEqual([
+      null,
+      null,
+      null,
+    ]);
   });
 
   it('parseSlurmMemoryMb refuses other text', () => {
-    for (const text of ['lots', '16GB', '-4G', '4X']) expect(() => parseSlurmMemoryMb(text, 1, 1), text).toThrow(/memory not understood/);
+    for (const text of ['lots', '16GB', '-4G', '4X'])
+      expect(() => parseSlurmMemoryMb(text, 1, 1), text).toThrow(/memory not understood/);
   });
 });
 
 describe('parseSlurmTres', () => {
   it('parseSlurmTres reads cpus, memory, nodes and a generic GPU count', () => {
-    expect(parseSlurmTres('billing=16,cpu=16,gres/gpu=4,mem=64G,node=1')).toEqual({ cpus: 16, memoryMb: 65_536, nodes: 1, gpus: 4 });
+    expect(parseSlurmTres('billing=16,cpu=16,gres/gpu=4,mem=64G,node=1')).toEqual({
+      cpus: 16,
+      memoryMb: 65_536,
+      nodes: 1,
+      gpus: 4,
+    });
   });
 
   it('parseSlurmTres prefers the generic GPU total over the typed entries Slurm lists beside it', () => {
@@ -88,7 +118,12 @@ describe('parseSlurmTres', () => {
   });
 
   it('parseSlurmTres ignores unknown keys and reads an empty string as no request', () => {
-    expect(parseSlurmTres('billing=3,license/matlab=1,gres/shard=4')).toEqual({ cpus: null, memoryMb: null, nodes: null, gpus: 0 });
+    expect(parseSlurmTres('billing=3,license/matlab=1,gres/shard=4')).toEqual({
+      cpus: null,
+      memoryMb: null,
+      nodes: null,
+      gpus: 0,
+    });
     expect(parseSlurmTres('')).toEqual({ cpus: null, memoryMb: null, nodes: null, gpus: 0 });
   });
 
@@ -113,11 +148,27 @@ describe('parseSlurmGpuCount', () => {
     // Forms from sbatch(1) --gres ("gpu:2", "gpu:kepler:2"), gres.html (node Gres "gpu:tesla:2,gpu:kepler:2",
     // TRES "gres/gpu"), squeue/scontrol TresPerNode ("gres:gpu:3", "gres:gpu:a100:2") and sinfo's socket detail.
     const cases: [string, number][] = [
-      ['gres/gpu=2,gres/gpu:a100=2', 2], ['gres/gpu:a100=2,gres/gpu=2', 2], ['gres/gpu:a100=1,gres/gpu:t4=2', 3],
-      ['billing=8,cpu=8,gres/gpu=4,mem=64G,node=1', 4], ['gres:gpu:3', 3], ['gres:gpu:a100:2', 2], ['gres/gpu:a100:2', 2],
-      ['gpu:2', 2], ['gpu:kepler:2', 2], ['gpu:tesla:2,gpu:kepler:2', 4], ['gpu:a100:4(S:0-1)', 4], ['gres:gpu', 1],
-      ['gpu:a100', 1], ['gres:gpu:2,gres:shard:5', 2], ['gpu:tesla:2,mps:400,bandwidth:lustre:4G', 2], ['gpu:1k', 1024],
-      ['gres/shard=4,license/matlab=1', 0], ['cpu=4,mem=1G', 0], ['', 0], ['(null)', 0], ['N/A', 0],
+      ['gres/gpu=2,gres/gpu:a100=2', 2],
+      ['gres/gpu:a100=2,gres/gpu=2', 2],
+      ['gres/gpu:a100=1,gres/gpu:t4=2', 3],
+      ['billing=8,cpu=8,gres/gpu=4,mem=64G,node=1', 4],
+      ['gres:gpu:3', 3],
+      ['gres:gpu:a100:2', 2],
+      ['gres/gpu:a100:2', 2],
+      ['gpu:2', 2],
+      ['gpu:kepler:2', 2],
+      ['gpu:tesla:2,gpu:kepler:2', 4],
+      ['gpu:a100:4(S:0-1)', 4],
+      ['gres:gpu', 1],
+      ['gpu:a100', 1],
+      ['gres:gpu:2,gres:shard:5', 2],
+      ['gpu:tesla:2,mps:400,bandwidth:lustre:4G', 2],
+      ['gpu:1k', 1024],
+      ['gres/shard=4,license/matlab=1', 0],
+      ['cpu=4,mem=1G', 0],
+      ['', 0],
+      ['(null)', 0],
+      ['N/A', 0],
     ];
 
     const results = cases.map(([text]) => parseSlurmGpuCount(text));

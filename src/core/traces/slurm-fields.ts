@@ -33,7 +33,14 @@ export function parseSlurmTimestampSeconds(raw: string): number | null {
   if (NO_TIME_WORDS.has(raw)) return null;
   const match = TIMESTAMP.exec(raw);
   if (!match) throw new InvalidInputError(`timestamp not understood: '${raw}'`);
-  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const epochMs = Date.UTC(year, month - 1, day, hour, minute, second);
   const check = new Date(epochMs);
   // Date.UTC rolls 31 April over to 1 May and hour 24 into the next day: a round trip exposes
@@ -105,7 +112,14 @@ export interface SlurmTres {
 const NO_GRES_WORDS: ReadonlySet<string> = new Set(['', '(null)', 'N/A', 'None', '(none)']);
 
 /** Count suffixes of gres counts: binary multiples (sbatch(1) `--gres`). */
-const GRES_COUNT_MULTIPLIER: Readonly<Record<string, number>> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4, P: 1024 ** 5 };
+const GRES_COUNT_MULTIPLIER: Readonly<Record<string, number>> = {
+  '': 1,
+  K: 1024,
+  M: 1024 ** 2,
+  G: 1024 ** 3,
+  T: 1024 ** 4,
+  P: 1024 ** 5,
+};
 
 const GRES_COUNT = /^(\d+)([KMGTP]?)$/i;
 /** `[gres:|gres/]name[:type][:count]`, optionally followed by Slurm's `(S:0-1)` / `(IDX:0-3)` detail. */
@@ -139,7 +153,10 @@ function gpuEntry(item: string): GpuEntry | null {
   const last = rest[rest.length - 1];
   const hasCount = last !== undefined && GRES_COUNT.test(last);
   if (rest.length === 2 && !hasCount) throw new InvalidInputError(`gres count not understood: '${item}'`);
-  return { gpus: hasCount ? readGresCount(item, last) : 1, typed: rest.length === 2 || (rest.length === 1 && !hasCount) };
+  return {
+    gpus: hasCount ? readGresCount(item, last) : 1,
+    typed: rest.length === 2 || (rest.length === 1 && !hasCount),
+  };
 }
 
 function readGresCount(item: string, value: string): number {
@@ -198,6 +215,7 @@ export function parseSlurmTres(raw: string): SlurmTres {
 
 function readCount(item: string, value: string): number {
   const count = Number(value);
-  if (value === '' || !Number.isFinite(count) || count < 0) throw new InvalidInputError(`TRES count not understood: '${item}'`);
+  if (value === '' || !Number.isFinite(count) || count < 0)
+    throw new InvalidInputError(`TRES count not understood: '${item}'`);
   return count;
 }

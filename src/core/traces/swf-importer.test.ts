@@ -33,7 +33,22 @@ function swfLine(fields: {
 
 describe('importSwf', () => {
   it('importSwf maps a completed job: start = submit + wait, end = start + run, memory KB per processor', () => {
-    const text = ['; Version: 2.2', '; UnixStartTime: 843480031', swfLine({ id: 7, submit: 100, wait: 40, run: 60, allocated: 4, requested: 4, requestedTime: 120, requestedMemoryKb: 2048, user: 12, queue: 3 })].join('\n');
+    const text = [
+      '; Version: 2.2',
+      '; UnixStartTime: 843480031',
+      swfLine({
+        id: 7,
+        submit: 100,
+        wait: 40,
+        run: 60,
+        allocated: 4,
+        requested: 4,
+        requestedTime: 120,
+        requestedMemoryKb: 2048,
+        user: 12,
+        queue: 3,
+      }),
+    ].join('\n');
 
     const result = importSwf(text);
 
@@ -80,13 +95,26 @@ describe('importSwf', () => {
 
     const [first, second, third] = importSwf(text).jobs;
 
-    expect(first).toMatchObject({ startTimeSeconds: null, censoredAtSeconds: 310, endTimeSeconds: null, status: 'cancelled' });
+    expect(first).toMatchObject({
+      startTimeSeconds: null,
+      censoredAtSeconds: 310,
+      endTimeSeconds: null,
+      status: 'cancelled',
+    });
     expect(second).toMatchObject({ startTimeSeconds: null, censoredAtSeconds: 20, endTimeSeconds: null });
-    expect(third).toMatchObject({ startTimeSeconds: 35, censoredAtSeconds: null, endTimeSeconds: 85, status: 'cancelled' });
+    expect(third).toMatchObject({
+      startTimeSeconds: 35,
+      censoredAtSeconds: null,
+      endTimeSeconds: 85,
+      status: 'cancelled',
+    });
   });
 
   it('importSwf censors an unknown wait at submit and leaves an unknown run time open', () => {
-    const text = [swfLine({ id: 1, submit: 10, wait: -1, run: 30, requested: 1, status: 0 }), swfLine({ id: 2, submit: 11, wait: 4, run: -1, requested: 1 })].join('\n');
+    const text = [
+      swfLine({ id: 1, submit: 10, wait: -1, run: 30, requested: 1, status: 0 }),
+      swfLine({ id: 2, submit: 11, wait: 4, run: -1, requested: 1 }),
+    ].join('\n');
 
     const [first, second] = importSwf(text).jobs;
 
@@ -95,16 +123,27 @@ describe('importSwf', () => {
   });
 
   it('importSwf falls back to allocated processors, then to 1; unknown time, memory, user and queue stay empty', () => {
-    const text = [swfLine({ id: 1, submit: 0, wait: 0, run: 1, allocated: 6 }), swfLine({ id: 2, submit: 1, wait: 0, run: 1 })].join('\n');
+    const text = [
+      swfLine({ id: 1, submit: 0, wait: 0, run: 1, allocated: 6 }),
+      swfLine({ id: 2, submit: 1, wait: 0, run: 1 }),
+    ].join('\n');
 
     const [first, second] = importSwf(text).jobs;
 
-    expect(first).toMatchObject({ requestedProcessors: 6, requestedTimeSeconds: null, requestedMemoryMb: null, user: '', queue: '' });
+    expect(first).toMatchObject({
+      requestedProcessors: 6,
+      requestedTimeSeconds: null,
+      requestedMemoryMb: null,
+      user: '',
+      queue: '',
+    });
     expect(second?.requestedProcessors).toBe(1);
   });
 
   it('importSwf names partial-execution and unknown status codes', () => {
-    const statuses = [2, 3, 4, -1, 9].map((status, index) => swfLine({ id: index + 1, submit: index, wait: 0, run: 1, requested: 1, status }));
+    const statuses = [2, 3, 4, -1, 9].map((status, index) =>
+      swfLine({ id: index + 1, submit: index, wait: 0, run: 1, requested: 1, status }),
+    );
 
     const names = importSwf(statuses.join('\n')).jobs.map((job) => job.status);
 
@@ -112,7 +151,11 @@ describe('importSwf', () => {
   });
 
   it('importSwf sorts by submit time then natural id', () => {
-    const text = [swfLine({ id: 10, submit: 5, wait: 0, run: 1, requested: 1 }), swfLine({ id: 9, submit: 5, wait: 0, run: 1, requested: 1 }), swfLine({ id: 11, submit: 4, wait: 0, run: 1, requested: 1 })].join('\n');
+    const text = [
+      swfLine({ id: 10, submit: 5, wait: 0, run: 1, requested: 1 }),
+      swfLine({ id: 9, submit: 5, wait: 0, run: 1, requested: 1 }),
+      swfLine({ id: 11, submit: 4, wait: 0, run: 1, requested: 1 }),
+    ].join('\n');
 
     expect(importSwf(text).jobs.map((job) => job.id)).toEqual(['11', '9', '10']);
   });
@@ -168,10 +211,14 @@ describe('importSwf', () => {
     expect(result.epochOffsetSeconds).toBe(843_480_031);
     // The header says `; MaxNodes: 100` and `; MaxProcs: 100` (the SP2 had 100 nodes).
     expect(result.capacity).toEqual({ processors: 100, gpus: null });
-    const waits = result.jobs.map((job) => (job.startTimeSeconds as number) - job.submitTimeSeconds).sort((left, right) => left - right);
+    const waits = result.jobs
+      .map((job) => (job.startTimeSeconds as number) - job.submitTimeSeconds)
+      .sort((left, right) => left - right);
     expect(waits[Math.floor((waits.length - 1) * 0.5)]).toBe(300);
     const p90Position = (waits.length - 1) * 0.9;
-    const p90 = (waits[Math.floor(p90Position)] as number) + (p90Position % 1) * ((waits[Math.ceil(p90Position)] as number) - (waits[Math.floor(p90Position)] as number));
+    const p90 =
+      (waits[Math.floor(p90Position)] as number) +
+      (p90Position % 1) * ((waits[Math.ceil(p90Position)] as number) - (waits[Math.floor(p90Position)] as number));
     expect(p90 / 3600).toBeCloseTo(10.08, 2);
     // The one job with neither requested nor allocated processors (id 27313) is kept with 1.
     expect(result.jobs.find((job) => job.id === '27313')?.requestedProcessors).toBe(1);

@@ -85,7 +85,14 @@ export function importSwf(text: string): ImportResult {
     else jobs.push(parsed);
   });
 
-  const imported = finishImport('swf', { jobs, malformed, skipped: [], totalLines: lines.length, dataLines, epochOffsetSeconds });
+  const imported = finishImport('swf', {
+    jobs,
+    malformed,
+    skipped: [],
+    totalLines: lines.length,
+    dataLines,
+    epochOffsetSeconds,
+  });
   return { ...imported, capacity: { processors: declaredSize.Procs ?? declaredSize.Nodes ?? null, gpus: null } };
 }
 
@@ -95,7 +102,10 @@ function parseSwfLine(line: string): TraceJob | string {
   if (fields.length !== SWF_FIELD_COUNT) return `expected ${SWF_FIELD_COUNT} fields, got ${fields.length}`;
 
   const values = {} as Record<keyof typeof FIELD, number>;
-  for (const [key, { column, name }] of Object.entries(FIELD) as [keyof typeof FIELD, (typeof FIELD)[keyof typeof FIELD]][]) {
+  for (const [key, { column, name }] of Object.entries(FIELD) as [
+    keyof typeof FIELD,
+    (typeof FIELD)[keyof typeof FIELD],
+  ][]) {
     const raw = fields[column] as string;
     const value = Number(raw);
     if (!Number.isFinite(value)) return `${name} is not a number: '${raw}'`;
@@ -105,12 +115,15 @@ function parseSwfLine(line: string): TraceJob | string {
   if (values.submit === UNKNOWN) return 'submit time is unknown (-1)';
 
   const submitTimeSeconds = values.submit;
-  const cancelledBeforeStart =
-    values.status === SWF_CANCELLED && (values.wait === UNKNOWN || values.run <= 0);
+  const cancelledBeforeStart = values.status === SWF_CANCELLED && (values.wait === UNKNOWN || values.run <= 0);
   const started = values.wait !== UNKNOWN && !cancelledBeforeStart;
   const startTimeSeconds = started ? submitTimeSeconds + values.wait : null;
   const requestedProcessors =
-    values.requestedProcessors > 0 ? values.requestedProcessors : values.allocatedProcessors > 0 ? values.allocatedProcessors : 1;
+    values.requestedProcessors > 0
+      ? values.requestedProcessors
+      : values.allocatedProcessors > 0
+        ? values.allocatedProcessors
+        : 1;
 
   return {
     id: fields[0] as string,

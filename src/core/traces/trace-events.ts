@@ -34,7 +34,9 @@ export function buildTraceEvents(jobs: readonly TraceJob[]): TraceEventTable {
   const job = (index: number): TraceJob => jobs[index] as TraceJob;
   const byOrder = Array.from({ length: jobs.length }, (_, index) => index).sort(
     (left, right) =>
-      job(left).submitTimeSeconds - job(right).submitTimeSeconds || compareJobIds(job(left).id, job(right).id) || left - right,
+      job(left).submitTimeSeconds - job(right).submitTimeSeconds ||
+      compareJobIds(job(left).id, job(right).id) ||
+      left - right,
   );
   const orderOf = new Int32Array(jobs.length);
   byOrder.forEach((jobIndex, order) => {
@@ -64,7 +66,8 @@ export function buildTraceEvents(jobs: readonly TraceJob[]): TraceEventTable {
     }
   });
   const order = Int32Array.from({ length: count }, (_, slot) => slot).sort(
-    (left, right) => (times[left] as number) - (times[right] as number) || (tieKeys[left] as number) - (tieKeys[right] as number),
+    (left, right) =>
+      (times[left] as number) - (times[right] as number) || (tieKeys[left] as number) - (tieKeys[right] as number),
   );
   return { count, order, jobIndex, kind };
 }
@@ -75,16 +78,26 @@ export function buildTraceEvents(jobs: readonly TraceJob[]): TraceEventTable {
  * `censoredAtSeconds` before submit, or a negative or non-finite request.
  */
 export function validateTraceJob(entry: TraceJob): void {
-  const { id, submitTimeSeconds: submit, startTimeSeconds: start, endTimeSeconds: end, censoredAtSeconds: censoredAt } = entry;
+  const {
+    id,
+    submitTimeSeconds: submit,
+    startTimeSeconds: start,
+    endTimeSeconds: end,
+    censoredAtSeconds: censoredAt,
+  } = entry;
   if (!Number.isFinite(submit)) throw new InvalidInputError(`job ${id}: submit time is not finite (${submit})`);
-  if (start !== null && !(Number.isFinite(start) && start >= submit)) throw new InvalidInputError(`job ${id}: start ${start} is not a finite time ≥ submit ${submit}`);
+  if (start !== null && !(Number.isFinite(start) && start >= submit))
+    throw new InvalidInputError(`job ${id}: start ${start} is not a finite time ≥ submit ${submit}`);
   if (end !== null && start === null) throw new InvalidInputError(`job ${id}: has an end (${end}) but no start`);
-  if (end !== null && !(Number.isFinite(end) && end >= (start as number))) throw new InvalidInputError(`job ${id}: end ${end} is not a finite time ≥ start ${start}`);
+  if (end !== null && !(Number.isFinite(end) && end >= (start as number)))
+    throw new InvalidInputError(`job ${id}: end ${end} is not a finite time ≥ start ${start}`);
   if (censoredAt !== null && !(Number.isFinite(censoredAt) && censoredAt >= submit)) {
     throw new InvalidInputError(`job ${id}: censoredAtSeconds ${censoredAt} is not a finite time ≥ submit ${submit}`);
   }
   if (!(entry.requestedProcessors >= 0 && Number.isFinite(entry.requestedProcessors))) {
-    throw new InvalidInputError(`job ${id}: requestedProcessors must be a finite number ≥ 0, got ${entry.requestedProcessors}`);
+    throw new InvalidInputError(
+      `job ${id}: requestedProcessors must be a finite number ≥ 0, got ${entry.requestedProcessors}`,
+    );
   }
   if (!(entry.requestedGpus >= 0 && Number.isFinite(entry.requestedGpus))) {
     throw new InvalidInputError(`job ${id}: requestedGpus must be a finite number ≥ 0, got ${entry.requestedGpus}`);

@@ -14,7 +14,13 @@ export interface PushAgentRunner {
   stop(): Promise<void>;
 }
 
-export function startPushAgentRunner(options: { readonly agent: PushAgent; readonly intervalMs: number; readonly logger: Logger; readonly clusterId: string; readonly onPush?: (result: PushResult) => void }): PushAgentRunner {
+export function startPushAgentRunner(options: {
+  readonly agent: PushAgent;
+  readonly intervalMs: number;
+  readonly logger: Logger;
+  readonly clusterId: string;
+  readonly onPush?: (result: PushResult) => void;
+}): PushAgentRunner {
   const { agent, logger, clusterId } = options;
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -27,7 +33,11 @@ export function startPushAgentRunner(options: { readonly agent: PushAgent; reado
       .push()
       .then(
         (result) => options.onPush?.(result),
-        (error: unknown) => logger.error('agent.push_error', { clusterId, error: error instanceof Error ? error.message : String(error) }),
+        (error: unknown) =>
+          logger.error('agent.push_error', {
+            clusterId,
+            error: error instanceof Error ? error.message : String(error),
+          }),
       )
       .finally(() => {
         pushing = undefined;
@@ -38,7 +48,10 @@ export function startPushAgentRunner(options: { readonly agent: PushAgent; reado
       await agent.observe();
     } catch (error) {
       // E.g. the spool's disk: the listing's remaining transitions are handed over again next time.
-      logger.error('agent.observe_failed', { clusterId, error: error instanceof Error ? error.message : String(error) });
+      logger.error('agent.observe_failed', {
+        clusterId,
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
     pushInBackground();
   };

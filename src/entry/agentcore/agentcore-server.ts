@@ -42,9 +42,16 @@ export interface AgentCoreServer extends HttpServer {
 export async function startAgentCoreServer(options: AgentCoreServerOptions): Promise<AgentCoreServer> {
   const runtime = createLambdaRuntime(options.config ?? loadConfig());
   const { config } = runtime;
-  const secrets = lazySsmSecrets({ region: config.region, endpoint: config.lambda.ssmEndpoint, tracer: runtime.tracer });
+  const secrets = lazySsmSecrets({
+    region: config.region,
+    endpoint: config.lambda.ssmEndpoint,
+    tracer: runtime.tracer,
+  });
   const platformApiKey = await platformApiKeyOf(config, secrets);
-  const { observer, actions, notifier } = lambdaAgentParts(runtime, platformApiKey === undefined ? {} : { platformApiKey });
+  const { observer, actions, notifier } = lambdaAgentParts(
+    runtime,
+    platformApiKey === undefined ? {} : { platformApiKey },
+  );
   const agents = meteredAgentDeps(createAgentWiring(runtime, { observer, actions, notifier }).deps, runtime);
   const routes = createAgentCoreRoutes({
     runtime: inProcessAgentRuntime(agents, () => Date.now()),
@@ -57,11 +64,23 @@ export async function startAgentCoreServer(options: AgentCoreServerOptions): Pro
   const app = new Hono();
   app.use('/invocations', async (context, next) => {
     const sessionId = context.req.header(SESSION_ID_HEADER);
-    await runInvocation(runtime, { handler: 'agentcore', ...(sessionId === undefined ? {} : { correlationId: sessionId }) }, () => next());
+    await runInvocation(
+      runtime,
+      { handler: 'agentcore', ...(sessionId === undefined ? {} : { correlationId: sessionId }) },
+      () => next(),
+    );
   });
   app.route('/', routes);
-  const server = await startHttpServer(app, { host: options.host, port: options.port, acceptedHosts: AcceptedHosts.any });
-  runtime.logger.info('agentcore.listening', { port: server.port, reasoner: config.reasoner, platformClusters: config.platform.clusterIds.length });
+  const server = await startHttpServer(app, {
+    host: options.host,
+    port: options.port,
+    acceptedHosts: AcceptedHosts.any,
+  });
+  runtime.logger.info('agentcore.listening', {
+    port: server.port,
+    reasoner: config.reasoner,
+    platformClusters: config.platform.clusterIds.length,
+  });
   return {
     ...server,
     app,

@@ -28,10 +28,31 @@ export function formatBudgetReport(snapshot: LedgerSnapshot): string {
       calls === 0 ? '—' : ((state?.outputTokens ?? 0) / calls).toFixed(1),
     ]);
   }
-  rows.push(['Total', `$${TOTAL_BUDGET_USD.toFixed(2)}`, usd(snapshot.committedTotalMicroUsd), `${((100 * snapshot.committedTotalMicroUsd) / (TOTAL_BUDGET_USD * MICRO_USD_PER_USD)).toFixed(3)} %`, '', '', '']);
+  rows.push([
+    'Total',
+    `$${TOTAL_BUDGET_USD.toFixed(2)}`,
+    usd(snapshot.committedTotalMicroUsd),
+    `${((100 * snapshot.committedTotalMicroUsd) / (TOTAL_BUDGET_USD * MICRO_USD_PER_USD)).toFixed(3)} %`,
+    '',
+    '',
+    '',
+  ]);
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
-  const lines = rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  ').trimEnd());
+  const lines = rows.map((row) =>
+    row
+      .map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0)))
+      .join('  ')
+      .trimEnd(),
+  );
   const lookups = snapshot.cacheHits + snapshot.cacheMisses;
-  const hitRate = lookups === 0 ? 'no lookups yet' : `${((100 * snapshot.cacheHits) / lookups).toFixed(1)} % (${snapshot.cacheHits} of ${lookups})`;
-  return [...lines, '', `explanation cache hit rate: ${hitRate}`, 'spent = committed in the ledger (settled calls + reservations in flight), USD'].join('\n');
+  const hitRate =
+    lookups === 0
+      ? 'no lookups yet'
+      : `${((100 * snapshot.cacheHits) / lookups).toFixed(1)} % (${snapshot.cacheHits} of ${lookups})`;
+  return [
+    ...lines,
+    '',
+    `explanation cache hit rate: ${hitRate}`,
+    'spent = committed in the ledger (settled calls + reservations in flight), USD',
+  ].join('\n');
 }

@@ -5,8 +5,15 @@ import { US_EAST_1_PRICES } from '../../core/budget/price-table.ts';
 import { DEFAULT_USAGE, type Usage } from '../../core/budget/usage.ts';
 import { formatCostReport } from './format-cost-report.ts';
 
-const CONTEXT = { pricesAsOf: '2025-06', freeTierLabel: 'seed', usageLabel: 'defaults', modelPricesLabel: 'Claude Haiku 5.5 by default' };
-const ZERO_USAGE = Object.fromEntries(Object.keys(DEFAULT_USAGE).map((key) => [key, key === 'lambdaMemoryMb' ? 256 : 0])) as unknown as Usage;
+const CONTEXT = {
+  pricesAsOf: '2025-06',
+  freeTierLabel: 'seed',
+  usageLabel: 'defaults',
+  modelPricesLabel: 'Claude Haiku 5.5 by default',
+};
+const ZERO_USAGE = Object.fromEntries(
+  Object.keys(DEFAULT_USAGE).map((key) => [key, key === 'lambdaMemoryMb' ? 256 : 0]),
+) as unknown as Usage;
 /** The seed's expected usage without the web dashboard. */
 const SEED_ONLY: Usage = { ...DEFAULT_USAGE, dashboardHoursPerMonth: 0 };
 
@@ -23,12 +30,39 @@ describe('formatCostReport', () => {
 
     const report = formatCostReport(projection, CONTEXT);
 
-    expect(rowStartingWith(report, 'Agent reasoning')).toEqual(['Agent reasoning', 'Bedrock', '$0.6113', '$0.0000', '$0.6113', '$35.00', '1.75 %', '57.3 mo']);
-    expect(rowStartingWith(report, 'Buffer')).toEqual(['Buffer (testing/mistakes)', '—', '$0.0000', '$0.0000', '$0.0000', '$100.00', '0.00 %', 'unbounded']);
+    expect(rowStartingWith(report, 'Agent reasoning')).toEqual([
+      'Agent reasoning',
+      'Bedrock',
+      '$0.6113',
+      '$0.0000',
+      '$0.6113',
+      '$35.00',
+      '1.75 %',
+      '57.3 mo',
+    ]);
+    expect(rowStartingWith(report, 'Buffer')).toEqual([
+      'Buffer (testing/mistakes)',
+      '—',
+      '$0.0000',
+      '$0.0000',
+      '$0.0000',
+      '$100.00',
+      '0.00 %',
+      'unbounded',
+    ]);
     expect(rowStartingWith(report, 'Calibration state').slice(-2)).toEqual(['—', 'unbounded']);
     // Agent orchestration: the AgentCore Runtime's $0.321265/month (no free tier; cost-projection.test.ts) plus Step
     // Functions' 2,000 transitions × $0.025/1K = $0.05, all free → $0.3213 net of $50 → 0.64 %, 155.6 months.
-    expect(rowStartingWith(report, 'Agent orchestration')).toEqual(['Agent orchestration', 'Bedrock AgentCore + Step Functions', '$0.3713', '-$0.0500', '$0.3213', '$50.00', '0.64 %', '155.6 mo']);
+    expect(rowStartingWith(report, 'Agent orchestration')).toEqual([
+      'Agent orchestration',
+      'Bedrock AgentCore + Step Functions',
+      '$0.3713',
+      '-$0.0500',
+      '$0.3213',
+      '$50.00',
+      '0.64 %',
+      '155.6 mo',
+    ]);
     // 200 / 1.177590 (Bedrock 0.611325 + DynamoDB 0.2375 + stored logs 0.0075 + AgentCore 0.321265) = 169.84 months.
     expect(report).toContain('the $200 budget lasts 169.8 months.');
     expect(report.split('\n')[1]).toBe('Bedrock: Claude Haiku 5.5 by default');
@@ -65,18 +99,34 @@ describe('formatCostReport', () => {
 
   it('formatCostReport says what the web dashboard adds, and nothing without one', () => {
     // 176 h × 3,600 ÷ 15 s = 42,240 requests; × 26 read units = 1,098,240 (see cost-projection.test.ts).
-    const withDashboard = formatCostReport(projectMonthlyCost(DEFAULT_USAGE, US_EAST_1_PRICES, SEED_FREE_TIER), { ...CONTEXT, dashboardLabel: '176 h/month, 1 request every 15 s' });
-    const without = formatCostReport(projectMonthlyCost(SEED_ONLY, US_EAST_1_PRICES, SEED_FREE_TIER), { ...CONTEXT, dashboardLabel: '0 h/month, 1 request every 15 s' });
+    const withDashboard = formatCostReport(projectMonthlyCost(DEFAULT_USAGE, US_EAST_1_PRICES, SEED_FREE_TIER), {
+      ...CONTEXT,
+      dashboardLabel: '176 h/month, 1 request every 15 s',
+    });
+    const without = formatCostReport(projectMonthlyCost(SEED_ONLY, US_EAST_1_PRICES, SEED_FREE_TIER), {
+      ...CONTEXT,
+      dashboardLabel: '0 h/month, 1 request every 15 s',
+    });
 
-    expect(withDashboard.split('\n')[2]).toBe('Web dashboard (included): open 176 h/month, 1 request every 15 s: 42,240 API requests and Lambda invocations, 1,098,240 DynamoDB read units a month');
+    expect(withDashboard.split('\n')[2]).toBe(
+      'Web dashboard (included): open 176 h/month, 1 request every 15 s: 42,240 API requests and Lambda invocations, 1,098,240 DynamoDB read units a month',
+    );
     expect(without).not.toContain('Web dashboard');
   });
 
   it('formatCostReport states prices date, free tier and usage source in its first line, and the models priced in its second', () => {
     const projection = projectMonthlyCost(DEFAULT_USAGE, US_EAST_1_PRICES, SEED_FREE_TIER);
 
-    const report = formatCostReport(projection, { pricesAsOf: '2031-01', freeTierLabel: 'none', usageLabel: 'u.json', modelPricesLabel: 'model X as of 2031-02-03' });
+    const report = formatCostReport(projection, {
+      pricesAsOf: '2031-01',
+      freeTierLabel: 'none',
+      usageLabel: 'u.json',
+      modelPricesLabel: 'model X as of 2031-02-03',
+    });
 
-    expect(report.split('\n').slice(0, 2)).toEqual(['Monthly cost projection — prices us-east-1 as of 2031-01; free tier: none; usage: u.json', 'Bedrock: model X as of 2031-02-03']);
+    expect(report.split('\n').slice(0, 2)).toEqual([
+      'Monthly cost projection — prices us-east-1 as of 2031-01; free tier: none; usage: u.json',
+      'Bedrock: model X as of 2031-02-03',
+    ]);
   });
 });

@@ -18,7 +18,16 @@ export interface CostReportContext {
   readonly dashboardLabel?: string;
 }
 
-const HEADERS = ['Component', 'Services', 'Gross/mo', 'Free tier', 'Net/mo', 'Allocation', 'Month uses', 'Lasts'] as const;
+const HEADERS = [
+  'Component',
+  'Services',
+  'Gross/mo',
+  'Free tier',
+  'Net/mo',
+  'Allocation',
+  'Month uses',
+  'Lasts',
+] as const;
 /** Columns from Gross/mo on are numbers: right-aligned. */
 const FIRST_NUMERIC_COLUMN = 2;
 
@@ -31,12 +40,22 @@ export function formatCostReport(projection: CostProjection, context: CostReport
     usd(-component.freeTierCreditUsd, 4),
     usd(component.netUsd, 4),
     usd(component.allocationUsd, 2),
-    component.shareOfAllocationPerMonth === null ? (component.netUsd > 0 ? 'over' : '—') : percent(component.shareOfAllocationPerMonth),
+    component.shareOfAllocationPerMonth === null
+      ? component.netUsd > 0
+        ? 'over'
+        : '—'
+      : percent(component.shareOfAllocationPerMonth),
     months(component.runwayMonths),
   ]);
   rows.push([
-    'Total', '', usd(projection.totalGrossUsd, 4), usd(-projection.totalFreeTierCreditUsd, 4), usd(projection.totalNetUsd, 4),
-    usd(projection.budgetUsd, 2), percent(projection.totalNetUsd / projection.budgetUsd), months(projection.runwayMonths),
+    'Total',
+    '',
+    usd(projection.totalGrossUsd, 4),
+    usd(-projection.totalFreeTierCreditUsd, 4),
+    usd(projection.totalNetUsd, 4),
+    usd(projection.budgetUsd, 2),
+    percent(projection.totalNetUsd / projection.budgetUsd),
+    months(projection.runwayMonths),
   ]);
   const { dashboard } = projection;
   const lines = [
@@ -45,7 +64,9 @@ export function formatCostReport(projection: CostProjection, context: CostReport
     ...(context.agentCoreLabel === undefined ? [] : [`AgentCore Runtime: ${context.agentCoreLabel}`]),
     ...(context.dashboardLabel === undefined || dashboard.requests === 0
       ? []
-      : [`Web dashboard (included): open ${context.dashboardLabel}: ${count(dashboard.requests)} API requests and Lambda invocations, ${count(dashboard.readUnits)} DynamoDB read units a month`]),
+      : [
+          `Web dashboard (included): open ${context.dashboardLabel}: ${count(dashboard.requests)} API requests and Lambda invocations, ${count(dashboard.readUnits)} DynamoDB read units a month`,
+        ]),
     '',
     ...table([...HEADERS], rows),
     '',
@@ -60,10 +81,14 @@ export function formatCostReport(projection: CostProjection, context: CostReport
 }
 
 function table(headers: string[], rows: string[][]): string[] {
-  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const widths = headers.map((header, column) =>
+    Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
   const render = (cells: readonly string[]): string =>
     cells
-      .map((cell, column) => (column >= FIRST_NUMERIC_COLUMN ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0)))
+      .map((cell, column) =>
+        column >= FIRST_NUMERIC_COLUMN ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0),
+      )
       .join('  ')
       .trimEnd();
   const separator = widths.map((width) => '-'.repeat(width)).join('  ');

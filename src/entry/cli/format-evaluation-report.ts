@@ -1,7 +1,12 @@
 /**
  * The human-readable table `vgac eval` prints for a cross-validation or transfer report.
  */
-import type { CrossValidationReport, ProtocolReport, TransferReport, WaitIntervalReport } from '../../core/evaluation/cross-validate.ts';
+import type {
+  CrossValidationReport,
+  ProtocolReport,
+  TransferReport,
+  WaitIntervalReport,
+} from '../../core/evaluation/cross-validate.ts';
 import type { ProbabilityReport } from '../../core/metrics/evaluate-probabilities.ts';
 
 const LABEL_WIDTH = 34;
@@ -20,16 +25,23 @@ function interval(bounds: readonly [number, number]): string {
 }
 
 function describeProtocol(protocol: ProtocolReport, crossValidated: boolean): string[] {
-  const calibration = protocol.calibrationMode === 'ensemble'
-    ? `${protocol.calibrator} calibration, cross-fitted ensemble of ${protocol.innerFolds} inner folds (sklearn CalibratedClassifierCV ensemble=True)`
-    : `${protocol.calibrator} calibration on ${protocol.innerFolds}-fold inner out-of-fold scores (sklearn CalibratedClassifierCV ensemble=False)`;
-  const lines = [`model:     L2 logistic regression (l2 = ${protocol.l2}, i.e. C = ${fixed(1 / protocol.l2, 3).replace(/\.?0+$/, '')}) + ${calibration}`];
-  lines.push(crossValidated
-    ? `protocol:  stratified ${protocol.folds}-fold cross-validation, seed ${protocol.seed}; pooled out-of-fold predictions`
-    : `protocol:  trained on all training rows, scored on every test row; home ECE from stratified ${protocol.folds}-fold CV, seed ${protocol.seed}`);
-  lines.push(protocol.foldScheme === 'sklearn'
-    ? `folds:     the reference's protocol: scikit-learn 1.2 StratifiedKFold(${protocol.folds}, shuffle=True, random_state=${protocol.seed}), inner StratifiedKFold(${protocol.innerFolds}) unshuffled`
-    : `folds:     seeded shuffle (our generator, seed ${protocol.seed}), outer and inner; not scikit-learn's folds`);
+  const calibration =
+    protocol.calibrationMode === 'ensemble'
+      ? `${protocol.calibrator} calibration, cross-fitted ensemble of ${protocol.innerFolds} inner folds (sklearn CalibratedClassifierCV ensemble=True)`
+      : `${protocol.calibrator} calibration on ${protocol.innerFolds}-fold inner out-of-fold scores (sklearn CalibratedClassifierCV ensemble=False)`;
+  const lines = [
+    `model:     L2 logistic regression (l2 = ${protocol.l2}, i.e. C = ${fixed(1 / protocol.l2, 3).replace(/\.?0+$/, '')}) + ${calibration}`,
+  ];
+  lines.push(
+    crossValidated
+      ? `protocol:  stratified ${protocol.folds}-fold cross-validation, seed ${protocol.seed}; pooled out-of-fold predictions`
+      : `protocol:  trained on all training rows, scored on every test row; home ECE from stratified ${protocol.folds}-fold CV, seed ${protocol.seed}`,
+  );
+  lines.push(
+    protocol.foldScheme === 'sklearn'
+      ? `folds:     the reference's protocol: scikit-learn 1.2 StratifiedKFold(${protocol.folds}, shuffle=True, random_state=${protocol.seed}), inner StratifiedKFold(${protocol.innerFolds}) unshuffled`
+      : `folds:     seeded shuffle (our generator, seed ${protocol.seed}), outer and inner; not scikit-learn's folds`,
+  );
   lines.push(`intervals: percentile bootstrap over rows, ${protocol.resamples} resamples, seed ${protocol.seed}`);
   return lines;
 }
@@ -59,7 +71,11 @@ function waitRows(waits: WaitIntervalReport | null): string[] {
   ];
 }
 
-function gateRows(report: { readonly calibrationScore: number; readonly qualifiedTiers: readonly string[]; readonly raw: { readonly auroc: number; readonly ece: number } }): string[] {
+function gateRows(report: {
+  readonly calibrationScore: number;
+  readonly qualifiedTiers: readonly string[];
+  readonly raw: { readonly auroc: number; readonly ece: number };
+}): string[] {
   return [
     row('raw (uncalibrated) AUROC', fixed(report.raw.auroc)),
     row('raw (uncalibrated) ECE', fixed(report.raw.ece)),

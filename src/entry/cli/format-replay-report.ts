@@ -7,8 +7,10 @@ import type { ScopeShares } from '../../app/replay/scope-shares.ts';
 import type { SegmentMetrics } from '../../core/replay/prequential-metrics.ts';
 import type { ScopeMetrics, ScopeMetricsByGroup } from '../../core/replay/scope-metrics.ts';
 
-const fixed = (value: number | null | undefined, digits = 3): string => (value === null || value === undefined ? '—' : value.toFixed(digits));
-const percent = (value: number | null | undefined): string => (value === null || value === undefined ? '—' : `${(100 * value).toFixed(1)}%`);
+const fixed = (value: number | null | undefined, digits = 3): string =>
+  value === null || value === undefined ? '—' : value.toFixed(digits);
+const percent = (value: number | null | undefined): string =>
+  value === null || value === undefined ? '—' : `${(100 * value).toFixed(1)}%`;
 
 function seconds(value: number | null): string {
   if (value === null) return '—';
@@ -17,7 +19,12 @@ function seconds(value: number | null): string {
   return `${(value / 3600).toFixed(1)} h`;
 }
 
-const TIER_SHORT: Readonly<Record<string, string>> = { annotate: 'A', warn: 'W', suggest_reschedule: 'S', require_confirmation: 'G' };
+const TIER_SHORT: Readonly<Record<string, string>> = {
+  annotate: 'A',
+  warn: 'W',
+  suggest_reschedule: 'S',
+  require_confirmation: 'G',
+};
 
 /** One line per change of the loop (scope, tiers, drift response) and per retrain or checkpoint. */
 export function formatTimeline(timeline: readonly TimelineEntry[]): string {
@@ -28,7 +35,10 @@ export function formatTimeline(timeline: readonly TimelineEntry[]): string {
     const bounds = entry.ece === null ? '' : ` [${fixed(entry.eceLower)}, ${fixed(entry.eceUpper)}]`;
     const tiers = entry.tiers.map((tier) => TIER_SHORT[tier] ?? tier).join('') || '—';
     const autonomy = entry.autonomy === 'unchanged' ? '' : `AUTONOMY ${entry.autonomy.toUpperCase()}; `;
-    const action = entry.action === 'decision' ? '' : `${entry.action.toUpperCase()}${entry.action === 'retrained' ? ` → v${entry.bundleVersion}` : ''}: `;
+    const action =
+      entry.action === 'decision'
+        ? ''
+        : `${entry.action.toUpperCase()}${entry.action === 'retrained' ? ` → v${entry.bundleVersion}` : ''}: `;
     // Every reason: a later one (too few long waits, learning mode) may override the score's verdict.
     const event = `${action}${autonomy}${entry.reasons.join('; ')}`;
     lines.push(
@@ -40,7 +50,9 @@ export function formatTimeline(timeline: readonly TimelineEntry[]): string {
 }
 
 function formatAnswers(answers: ScopeShares): string {
-  return Object.entries(answers).map(([scope, { count, share }]) => `${scope} ${count} (${percent(share)})`).join(' · ');
+  return Object.entries(answers)
+    .map(([scope, { count, share }]) => `${scope} ${count} (${percent(share)})`)
+    .join(' · ');
 }
 
 function metricsLine(name: string, metrics: SegmentMetrics): string {
@@ -60,7 +72,10 @@ export function formatDatasetReplay(report: DatasetReplayReport): string {
     ...report.quarters.map((quarter, index) => metricsLine(`quarter ${index + 1}`, quarter)),
   ];
   if (report.final !== null) {
-    lines.push('', `final: bundle v${report.final.bundleVersion}, ECE ${fixed(report.final.ece)}, scope ${report.final.scope}, ${report.final.driftAlarms} drift alarms, ${report.final.adaptations} calibrator adaptations, ${report.final.retrains} retrains`);
+    lines.push(
+      '',
+      `final: bundle v${report.final.bundleVersion}, ECE ${fixed(report.final.ece)}, scope ${report.final.scope}, ${report.final.driftAlarms} drift alarms, ${report.final.adaptations} calibrator adaptations, ${report.final.retrains} retrains`,
+    );
   }
   return lines.join('\n');
 }
@@ -70,8 +85,10 @@ function scopeTable(title: string, byScope: ScopeMetricsByGroup): string[] {
   return [
     title,
     'scope         answers   share     ECE   Brier',
-    ...Object.entries<ScopeMetrics>(byScope).map(([scope, metrics]) =>
-      `${scope.padEnd(12)} ${String(metrics.jobs).padStart(8)} ${percent(total === 0 ? null : metrics.jobs / total).padStart(7)} ${fixed(metrics.ece, 4).padStart(7)} ${fixed(metrics.brier, 4).padStart(7)}`),
+    ...Object.entries<ScopeMetrics>(byScope).map(
+      ([scope, metrics]) =>
+        `${scope.padEnd(12)} ${String(metrics.jobs).padStart(8)} ${percent(total === 0 ? null : metrics.jobs / total).padStart(7)} ${fixed(metrics.ece, 4).padStart(7)} ${fixed(metrics.brier, 4).padStart(7)}`,
+    ),
   ];
 }
 
@@ -89,7 +106,9 @@ function predictorTable(title: string, metrics: PredictorMetrics): string[] {
 
 function distributionLine(name: string, metrics: DistributionMetrics): string {
   const terciles = metrics.coverage80ByQueueTercile.map((value) => percent(value).padStart(6)).join(' ');
-  const ece = (['900', '3600', '14400'] as const).map((key) => fixed(metrics.startWithinEce[key]).padStart(6)).join(' ');
+  const ece = (['900', '3600', '14400'] as const)
+    .map((key) => fixed(metrics.startWithinEce[key]).padStart(6))
+    .join(' ');
   return `${name.padEnd(13)}${seconds(metrics.pinball).padStart(9)}${percent(metrics.coverage80).padStart(8)}  ${terciles}${seconds(metrics.medianWidthSeconds).padStart(11)}${percent(metrics.withinFactor2).padStart(8)}  ${ece}`;
 }
 
@@ -140,7 +159,8 @@ export function keyTimeline(timeline: readonly TimelineEntry[], maxLines = 40): 
   const picked: TimelineEntry[] = [];
   let previousScope = '';
   for (const [index, entry] of timeline.entries()) {
-    if (index < 3 || (entry.action !== 'decision' && entry.action !== 'checkpointed') || entry.scope !== previousScope) picked.push(entry);
+    if (index < 3 || (entry.action !== 'decision' && entry.action !== 'checkpointed') || entry.scope !== previousScope)
+      picked.push(entry);
     previousScope = entry.scope;
   }
   return picked.length > maxLines ? [...picked.slice(0, maxLines / 2), ...picked.slice(-maxLines / 2)] : picked;

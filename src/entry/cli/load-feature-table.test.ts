@@ -12,7 +12,13 @@ describe('featureRequest', () => {
       featureRequest('pending_ratio', []),
     ];
 
-    expect(requests).toEqual(['queue-state+job-type', 'queue-state+dcgm', ['pending_ratio', 'running_gpus'], 'queue-stat', ['pending_ratio']]);
+    expect(requests).toEqual([
+      'queue-state+job-type',
+      'queue-state+dcgm',
+      ['pending_ratio', 'running_gpus'],
+      'queue-stat',
+      ['pending_ratio'],
+    ]);
   });
 });
 

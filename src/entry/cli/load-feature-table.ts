@@ -46,7 +46,12 @@ export async function readUserFile(path: string, what: string): Promise<Buffer> 
 }
 
 /** Every record as an array of cells; rows may have any length (checked later, with row numbers); CRLF and LF both end a record. */
-const CSV_OPTIONS: Options = { relax_column_count: true, skip_empty_lines: false, bom: true, record_delimiter: ['\r\n', '\n'] };
+const CSV_OPTIONS: Options = {
+  relax_column_count: true,
+  skip_empty_lines: false,
+  bom: true,
+  record_delimiter: ['\r\n', '\n'],
+};
 
 /** Parses CSV text into records; a syntax error becomes one line naming the file. Trailing blank lines are dropped. */
 export function parseCsv(text: string, source: string): string[][] {
@@ -74,7 +79,10 @@ export function featureRequest(option: string | undefined, header: readonly stri
   // Set names are kebab-case with '+'; feature names are snake_case. A single token spelled like a
   // set is treated as one, so a typo is answered with the list of set names.
   if (isFeatureSetName(option) || /^[a-z]+(?:[-+][a-z]+)+$/.test(option)) return option as FeatureSetName;
-  return option.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  return option
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
 }
 
 /**
@@ -90,9 +98,10 @@ export async function loadFeatureTable(
   const bytes = await readUserFile(path, 'data file');
   const records = parseCsv(bytes.toString('utf8'), path);
   const [header = [], ...rows] = records;
-  const featureSet = typeof options.features === 'string' || options.features === undefined
-    ? featureRequest(options.features, header)
-    : options.features;
+  const featureSet =
+    typeof options.features === 'string' || options.features === undefined
+      ? featureRequest(options.features, header)
+      : options.features;
   const table = buildFeatureTable(header, rows, { source: path, featureSet, requireLabel: options.requireLabel });
   return { table, sha256: sha256Hex(bytes), fileName: basename(path) };
 }

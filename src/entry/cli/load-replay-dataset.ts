@@ -12,24 +12,42 @@ import { buildFeatureTable } from '../../core/features/feature-table.ts';
 import type { DatasetJob } from '../../app/replay/replay-dataset.ts';
 import { parseCsv, readUserFile } from './load-feature-table.ts';
 
-export async function loadReplayDataset(path: string): Promise<{ readonly jobs: DatasetJob[]; readonly longWaitThresholdSeconds: number }> {
+export async function loadReplayDataset(
+  path: string,
+): Promise<{ readonly jobs: DatasetJob[]; readonly longWaitThresholdSeconds: number }> {
   const records = parseCsv((await readUserFile(path, 'data file')).toString('utf8'), path);
   const [header = [], ...rows] = records;
-  const table = buildFeatureTable(header, rows, { source: path, featureSet: FeatureSetName.queueStateJobType, requireLabel: true });
+  const table = buildFeatureTable(header, rows, {
+    source: path,
+    featureSet: FeatureSetName.queueStateJobType,
+    requireLabel: true,
+  });
   const jobIdIndex = header.indexOf('job_id');
   const submitIndex = header.indexOf('submit_epoch_ms');
-  if (submitIndex < 0) throw new InvalidInputError(`${path}: missing column 'submit_epoch_ms' (a replay needs real submit times)`);
+  if (submitIndex < 0)
+    throw new InvalidInputError(`${path}: missing column 'submit_epoch_ms' (a replay needs real submit times)`);
   const waits = table.waitsSeconds;
   const labels = table.labels;
-  if (waits === null || labels === null) throw new InvalidInputError(`${path}: a replay needs 'wait_seconds' and 'label_long_wait'`);
+  if (waits === null || labels === null)
+    throw new InvalidInputError(`${path}: a replay needs 'wait_seconds' and 'label_long_wait'`);
   const jobs = rows.map((row, index) => {
     const submitMs = Number(row[submitIndex]);
-    if (!Number.isFinite(submitMs)) throw new InvalidInputError(`${path}: row ${index + 1}, column submit_epoch_ms: '${row[submitIndex] ?? ''}' is not a number`);
+    if (!Number.isFinite(submitMs))
+      throw new InvalidInputError(
+        `${path}: row ${index + 1}, column submit_epoch_ms: '${row[submitIndex] ?? ''}' is not a number`,
+      );
     const features: Record<string, number | string> = {};
-    table.numericFeatures.forEach((name, column) => { features[name] = table.rows[index]?.[column] as number; });
-    table.categoricalFeatures.forEach((name, column) => { features[name] = table.categorical[index]?.[column] as string; });
+    table.numericFeatures.forEach((name, column) => {
+      features[name] = table.rows[index]?.[column] as number;
+    });
+    table.categoricalFeatures.forEach((name, column) => {
+      features[name] = table.categorical[index]?.[column] as string;
+    });
     return {
-      jobId: jobIdIndex >= 0 && row[jobIdIndex] !== undefined && row[jobIdIndex] !== '' ? String(row[jobIdIndex]) : `row-${index + 1}`,
+      jobId:
+        jobIdIndex >= 0 && row[jobIdIndex] !== undefined && row[jobIdIndex] !== ''
+          ? String(row[jobIdIndex])
+          : `row-${index + 1}`,
       submitMs,
       startMs: submitMs + Math.round((waits[index] as number) * 1000),
       longWait: labels[index] === 1,
@@ -49,7 +67,9 @@ function thresholdOfLabels(path: string, waits: ArrayLike<number>, labels: Array
     else longestShort = Math.max(longestShort, wait);
   }
   if (!(shortestLong > longestShort)) {
-    throw new InvalidInputError(`${path}: label_long_wait is not "wait above a threshold" (a ${shortestLong} s wait is labelled long, a ${longestShort} s one short); add a wait_threshold_p90 column`);
+    throw new InvalidInputError(
+      `${path}: label_long_wait is not "wait above a threshold" (a ${shortestLong} s wait is labelled long, a ${longestShort} s one short); add a wait_threshold_p90 column`,
+    );
   }
   return longestShort;
 }

@@ -40,13 +40,18 @@ describe('vgac command help', () => {
         // Described: named in the options list, not only in the usage line (`--data` does not count for `--data-dir`).
         const described = optionsList.some((line) => new RegExp(`(^|\\s)--${option}(?![\\w-])`).test(line));
         expect(described, `vgac ${name} --help describes --${option}`).toBe(true);
-        if (config.short !== undefined) expect(run.stdout, `vgac ${name} --help names -${config.short}`).toContain(`-${config.short}, --${option}`);
+        if (config.short !== undefined)
+          expect(run.stdout, `vgac ${name} --help names -${config.short}`).toContain(`-${config.short}, --${option}`);
       }
     });
   }, 120_000);
 
   it('main: `vgac help <command>` prints exactly what `vgac <command> --help` prints', async () => {
-    const [viaHelp, viaOption, viaShort] = await Promise.all([vgac('help', 'replay'), vgac('replay', '--help'), vgac('help', 'budget')]);
+    const [viaHelp, viaOption, viaShort] = await Promise.all([
+      vgac('help', 'replay'),
+      vgac('replay', '--help'),
+      vgac('help', 'budget'),
+    ]);
 
     expect(viaHelp.code).toBe(0);
     expect(viaHelp.stdout).toContain('usage: vgac replay');
@@ -66,7 +71,8 @@ describe('vgac command help', () => {
   });
 
   it("main: `vgac --version` prints package.json's version", async () => {
-    const expected = (JSON.parse(await readFile(join(REPOSITORY_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+    const expected = (JSON.parse(await readFile(join(REPOSITORY_ROOT, 'package.json'), 'utf8')) as { version: string })
+      .version;
 
     const run = await vgac('--version');
 

@@ -58,15 +58,23 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
 };
 
 function printHelp(): void {
-  const lines = ['usage: vgac <command> [options]', '       vgac help <command>   (the same as vgac <command> --help)', '       vgac --version', '', 'commands:'];
+  const lines = [
+    'usage: vgac <command> [options]',
+    '       vgac help <command>   (the same as vgac <command> --help)',
+    '       vgac --version',
+    '',
+    'commands:',
+  ];
   for (const [name, command] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(14)} ${command.usage.summary}`);
-  lines.push('', 'Run `vgac <command> --help` for a command\'s options.');
+  lines.push('', "Run `vgac <command> --help` for a command's options.");
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 /** The package's version, from package.json (read only for `--version`). */
 async function packageVersion(): Promise<string> {
-  const manifest = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+  const manifest = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+    version?: unknown;
+  };
   return String(manifest.version);
 }
 

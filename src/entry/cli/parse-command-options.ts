@@ -8,7 +8,12 @@ import { InvalidInputError } from '../../core/errors.ts';
 
 type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
-export function parseCommandOptions<const Options extends OptionsConfig>(command: string, args: readonly string[], options: Options, allowPositionals = false) {
+export function parseCommandOptions<const Options extends OptionsConfig>(
+  command: string,
+  args: readonly string[],
+  options: Options,
+  allowPositionals = false,
+) {
   try {
     return parseArgs({ args: [...args], options, strict: true, allowPositionals }).values;
   } catch (error) {
@@ -19,7 +24,8 @@ export function parseCommandOptions<const Options extends OptionsConfig>(command
 
 /** A required string option, or a one-line error naming it. */
 export function requireOption(command: string, name: string, value: string | undefined): string {
-  if (value === undefined || value === '') throw new InvalidInputError(`--${name} is required (try 'vgac ${command} --help')`);
+  if (value === undefined || value === '')
+    throw new InvalidInputError(`--${name} is required (try 'vgac ${command} --help')`);
   return value;
 }
 
@@ -34,8 +40,13 @@ export function integerOption(name: string, value: string | undefined, fallback:
 }
 
 /** An optional option restricted to a fixed set of words. */
-export function choiceOption<const Choice extends string>(name: string, value: string | undefined, choices: readonly Choice[]): Choice | undefined {
+export function choiceOption<const Choice extends string>(
+  name: string,
+  value: string | undefined,
+  choices: readonly Choice[],
+): Choice | undefined {
   if (value === undefined) return undefined;
-  if (!(choices as readonly string[]).includes(value)) throw new InvalidInputError(`--${name} must be one of ${choices.join(', ')}, got '${value}'`);
+  if (!(choices as readonly string[]).includes(value))
+    throw new InvalidInputError(`--${name} must be one of ${choices.join(', ')}, got '${value}'`);
   return value as Choice;
 }

@@ -16,7 +16,9 @@ export async function readBundleFile(path: string, what = 'bundle'): Promise<Mod
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new InvalidBundleError(`${path}: not JSON (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+    throw new InvalidBundleError(`${path}: not JSON (${error instanceof Error ? error.message : String(error)})`, {
+      cause: error,
+    });
   }
   const bundle = parseBundle(json, path);
   const { bundleId, ...content } = bundle;

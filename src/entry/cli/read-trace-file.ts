@@ -21,7 +21,9 @@ export async function readTraceFile(path: string, format: TraceFormat | undefine
   const imported = parseTrace(text, resolved);
   if (imported.malformed.length > 0) {
     const first = imported.malformed[0];
-    process.stderr.write(`note: ${imported.malformed.length} malformed lines skipped (first: line ${first?.line}: ${first?.reason})\n`);
+    process.stderr.write(
+      `note: ${imported.malformed.length} malformed lines skipped (first: line ${first?.line}: ${first?.reason})\n`,
+    );
   }
   return { text, format: resolved, imported };
 }

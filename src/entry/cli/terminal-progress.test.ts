@@ -1,9 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { countOf, foldProgressText, PROGRESS_REDRAW_MS, terminalProgress, withTerminalProgress } from './terminal-progress.ts';
+import {
+  countOf,
+  foldProgressText,
+  PROGRESS_REDRAW_MS,
+  terminalProgress,
+  withTerminalProgress,
+} from './terminal-progress.ts';
 
 function stream(isTTY: boolean): { isTTY: boolean; written: string[]; write(text: string): boolean } {
   const written: string[] = [];
-  return { isTTY, written, write: (text) => { written.push(text); return true; } };
+  return {
+    isTTY,
+    written,
+    write: (text) => {
+      written.push(text);
+      return true;
+    },
+  };
 }
 
 describe('terminalProgress', () => {
@@ -37,7 +50,10 @@ describe('terminalProgress', () => {
   it('withTerminalProgress clears the line when the work throws, and passes the error on', async () => {
     const terminal = stream(true);
 
-    const failed = withTerminalProgress((progress) => { progress.update('x', true); return Promise.reject(new Error('bad input')); }, terminal);
+    const failed = withTerminalProgress((progress) => {
+      progress.update('x', true);
+      return Promise.reject(new Error('bad input'));
+    }, terminal);
 
     await expect(failed).rejects.toThrow('bad input');
     expect(terminal.written.at(-1)).toBe('\r\u001b[K');

@@ -22,7 +22,10 @@ export interface ProgressStream {
 }
 
 /** A progress line on `stream` (stderr by default); a no-op unless `stream.isTTY`. */
-export function terminalProgress(stream: ProgressStream = process.stderr, nowMs: () => number = () => performance.now()): TerminalProgress {
+export function terminalProgress(
+  stream: ProgressStream = process.stderr,
+  nowMs: () => number = () => performance.now(),
+): TerminalProgress {
   if (stream.isTTY !== true) return { update: () => undefined, done: () => undefined };
   let lastDrawMs = Number.NEGATIVE_INFINITY;
   let drawn = false;
@@ -48,7 +51,10 @@ export function countOf(done: number, total: number): string {
 }
 
 /** Runs `work` with a progress line on stderr, cleared afterwards whatever happens (a mistake's one-line message then starts on a clean line). */
-export async function withTerminalProgress<T>(work: (progress: TerminalProgress) => Promise<T>, stream?: ProgressStream): Promise<T> {
+export async function withTerminalProgress<T>(
+  work: (progress: TerminalProgress) => Promise<T>,
+  stream?: ProgressStream,
+): Promise<T> {
   const progress = terminalProgress(stream);
   try {
     return await work(progress);
@@ -59,5 +65,7 @@ export async function withTerminalProgress<T>(work: (progress: TerminalProgress)
 
 /** The line shown while cross-validation runs: the folds, then the pooled bootstrap. */
 export function foldProgressText(what: string, completed: number, total: number): string {
-  return completed < total ? `${what}: fold ${completed + 1} / ${total}…` : `${what}: ${total} folds done; bootstrap intervals…`;
+  return completed < total
+    ? `${what}: fold ${completed + 1} / ${total}…`
+    : `${what}: ${total} folds done; bootstrap intervals…`;
 }

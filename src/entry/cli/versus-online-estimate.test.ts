@@ -1,5 +1,11 @@
 import { describe, it, expect } from 'vitest';
-import { createOnlineWaitEstimate, issueWaitEstimate, observeWait, sortedMedian, type OnlineWaitEstimateOptions } from './versus-online-estimate.ts';
+import {
+  createOnlineWaitEstimate,
+  issueWaitEstimate,
+  observeWait,
+  sortedMedian,
+  type OnlineWaitEstimateOptions,
+} from './versus-online-estimate.ts';
 
 const prior = { pointSeconds: 7, lowerSeconds: 1, upperSeconds: 30 };
 const oneBin: OnlineWaitEstimateOptions = {
@@ -21,7 +27,12 @@ describe('issueWaitEstimate', () => {
 
     const issued = issueWaitEstimate(state, 0.3, prior);
 
-    expect(issued).toMatchObject({ source: 'prior', pointSeconds: 7, base: null, issued: { lowerSeconds: 1, upperSeconds: 30 } });
+    expect(issued).toMatchObject({
+      source: 'prior',
+      pointSeconds: 7,
+      base: null,
+      issued: { lowerSeconds: 1, upperSeconds: 30 },
+    });
   });
 
   it('issueWaitEstimate gives the median and shortest 80 % range of the waits observed', () => {
@@ -31,7 +42,11 @@ describe('issueWaitEstimate', () => {
     const issued = issueWaitEstimate(state, 0.5, prior);
 
     // Sorted 10..50: median 30; ⌈0.8·5⌉ = 4 waits: [10, 40] and [20, 50] are both 30 wide, the first wins.
-    expect(issued).toMatchObject({ source: 'observed', pointSeconds: 30, issued: { lowerSeconds: 10, upperSeconds: 40 } });
+    expect(issued).toMatchObject({
+      source: 'observed',
+      pointSeconds: 30,
+      issued: { lowerSeconds: 10, upperSeconds: 40 },
+    });
   });
 
   it('issueWaitEstimate widens the interval after it kept missing', () => {
@@ -40,7 +55,8 @@ describe('issueWaitEstimate', () => {
     // Waits 0 twice then 100s: the first base interval [0, 0] misses every long wait.
     for (const wait of [0, 0, 100, 100, 100, 100]) observeWait(state, issueWaitEstimate(state, 0.5, prior), wait);
     const unadjusted = createOnlineWaitEstimate(oneBin);
-    for (const wait of [0, 0, 100, 100, 100, 100]) observeWait(unadjusted, issueWaitEstimate(unadjusted, 0.5, prior), wait);
+    for (const wait of [0, 0, 100, 100, 100, 100])
+      observeWait(unadjusted, issueWaitEstimate(unadjusted, 0.5, prior), wait);
 
     const adjusted = issueWaitEstimate(state, 0.5, prior).issued;
     const base = issueWaitEstimate(unadjusted, 0.5, prior).issued;

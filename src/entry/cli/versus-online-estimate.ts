@@ -7,8 +7,22 @@
  * widened or narrowed by adaptive conformal inference (ACI). Before any outcome is known the prior
  * bundle's wait estimate is issued unchanged. Pure: state in, state out, no clock.
  */
-import { adjustInterval, createAdaptiveConformal, observeConformalOutcome, type AdaptiveConformalOptions, type AdaptiveConformalState, type WaitInterval } from '../../core/replay/adaptive-conformal.ts';
-import { assignProbabilityBin, binnedInterval, createBinnedWaitInterval, observeBinnedWait, type BinnedWaitIntervalOptions, type BinnedWaitIntervalState } from '../../core/replay/binned-wait-interval.ts';
+import {
+  adjustInterval,
+  createAdaptiveConformal,
+  observeConformalOutcome,
+  type AdaptiveConformalOptions,
+  type AdaptiveConformalState,
+  type WaitInterval,
+} from '../../core/replay/adaptive-conformal.ts';
+import {
+  assignProbabilityBin,
+  binnedInterval,
+  createBinnedWaitInterval,
+  observeBinnedWait,
+  type BinnedWaitIntervalOptions,
+  type BinnedWaitIntervalState,
+} from '../../core/replay/binned-wait-interval.ts';
 import { windowSize } from '../../core/replay/sorted-window.ts';
 
 export interface OnlineWaitEstimateOptions {
@@ -38,7 +52,9 @@ export interface IssuedWaitEstimate {
   readonly source: 'observed' | 'prior';
 }
 
-export function createOnlineWaitEstimate(options: OnlineWaitEstimateOptions = DEFAULT_ONLINE_WAIT_ESTIMATE): OnlineWaitEstimateState {
+export function createOnlineWaitEstimate(
+  options: OnlineWaitEstimateOptions = DEFAULT_ONLINE_WAIT_ESTIMATE,
+): OnlineWaitEstimateState {
   return { binned: createBinnedWaitInterval(options.binned), conformal: createAdaptiveConformal(options.conformal) };
 }
 
@@ -47,7 +63,9 @@ export function sortedMedian(sorted: readonly number[]): number | null {
   const count = sorted.length;
   if (count === 0) return null;
   const middle = Math.floor(count / 2);
-  return count % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return count % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 /**
@@ -55,15 +73,31 @@ export function sortedMedian(sorted: readonly number[]): number | null {
  * `prior` is the prior bundle's wait estimate (seconds), used until an outcome is known.
  * Records the probability among the recent ones (it is known at prediction time).
  */
-export function issueWaitEstimate(state: OnlineWaitEstimateState, probability: number, prior: { readonly pointSeconds: number; readonly lowerSeconds: number; readonly upperSeconds: number }): IssuedWaitEstimate {
+export function issueWaitEstimate(
+  state: OnlineWaitEstimateState,
+  probability: number,
+  prior: { readonly pointSeconds: number; readonly lowerSeconds: number; readonly upperSeconds: number },
+): IssuedWaitEstimate {
   const bin = assignProbabilityBin(state.binned, probability);
   const base = binnedInterval(state.binned, bin);
   if (base === null) {
-    return { bin, pointSeconds: prior.pointSeconds, base: null, issued: { lowerSeconds: prior.lowerSeconds, upperSeconds: prior.upperSeconds }, source: 'prior' };
+    return {
+      bin,
+      pointSeconds: prior.pointSeconds,
+      base: null,
+      issued: { lowerSeconds: prior.lowerSeconds, upperSeconds: prior.upperSeconds },
+      source: 'prior',
+    };
   }
   const own = state.binned.waitsByBin[bin];
   const waits = own !== undefined && windowSize(own) >= state.binned.options.minBinWaits ? own : state.binned.all;
-  return { bin, pointSeconds: sortedMedian(waits.sorted) ?? 0, base, issued: adjustInterval(state.conformal, base), source: 'observed' };
+  return {
+    bin,
+    pointSeconds: sortedMedian(waits.sorted) ?? 0,
+    base,
+    issued: adjustInterval(state.conformal, base),
+    source: 'observed',
+  };
 }
 
 /** Learns from a job's observed wait (seconds ≥ 0), given what was issued for it. */

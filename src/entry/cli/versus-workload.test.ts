@@ -29,7 +29,11 @@ const zero = (): number => 0;
 describe('offeredLoad', () => {
   it('offeredLoad divides the GPU-seconds asked for by the GPU-seconds available', () => {
     // 2·30 + 1·60 + 4·15 = 180 GPU·s over 4 GPUs · 90 s = 360 GPU·s → 0.5.
-    const jobs = [{ gpus: 2, runSeconds: 30 }, { gpus: 1, runSeconds: 60 }, { gpus: 4, runSeconds: 15 }];
+    const jobs = [
+      { gpus: 2, runSeconds: 30 },
+      { gpus: 1, runSeconds: 60 },
+      { gpus: 4, runSeconds: 15 },
+    ];
 
     const load = offeredLoad(jobs, 4, 90);
 
@@ -44,13 +48,23 @@ describe('offeredLoad', () => {
 
 describe('runToLimitRatio', () => {
   it('runToLimitRatio is run time over requested time', () => {
-    const job = traceJob({ submitTimeSeconds: 0, startTimeSeconds: 100, endTimeSeconds: 160, requestedTimeSeconds: 240 });
+    const job = traceJob({
+      submitTimeSeconds: 0,
+      startTimeSeconds: 100,
+      endTimeSeconds: 160,
+      requestedTimeSeconds: 240,
+    });
 
     expect(runToLimitRatio(job)).toBeCloseTo(0.25, 12);
   });
 
   it('runToLimitRatio caps a job that overran its limit at 1 and is 0 without a limit', () => {
-    const overran = traceJob({ submitTimeSeconds: 0, startTimeSeconds: 0, endTimeSeconds: 300, requestedTimeSeconds: 240 });
+    const overran = traceJob({
+      submitTimeSeconds: 0,
+      startTimeSeconds: 0,
+      endTimeSeconds: 300,
+      requestedTimeSeconds: 240,
+    });
     const unlimited = traceJob({ submitTimeSeconds: 0, requestedTimeSeconds: null });
 
     expect(runToLimitRatio(overran)).toBe(1);
@@ -69,14 +83,40 @@ describe('gpusForProcessors', () => {
 });
 
 describe('buildVersusWorkload', () => {
-  const base = { targetLoad: 1, durationSeconds: 60, timeScale: 60, totalGpus: 4, maxLimitMinutes: 2, minRunSeconds: 2, random: zero };
+  const base = {
+    targetLoad: 1,
+    durationSeconds: 60,
+    timeScale: 60,
+    totalGpus: 4,
+    maxLimitMinutes: 2,
+    minRunSeconds: 2,
+    random: zero,
+  };
 
   it('buildVersusWorkload keeps the trace arrivals, scales limits and samples run times from the trace ratios', () => {
     // Requested 7200 s ÷ 60 = 120 s → 2 min; requested 3600 s → 1 min; 36000 s → 10 min, capped at 2.
     const trace = [
-      traceJob({ submitTimeSeconds: 0, startTimeSeconds: 0, endTimeSeconds: 1800, requestedTimeSeconds: 7200, requestedProcessors: 1 }),
-      traceJob({ submitTimeSeconds: 100, startTimeSeconds: 200, endTimeSeconds: 3800, requestedTimeSeconds: 3600, requestedProcessors: 16 }),
-      traceJob({ submitTimeSeconds: 300, startTimeSeconds: 300, endTimeSeconds: 300 + 36000, requestedTimeSeconds: 36000, requestedProcessors: 4 }),
+      traceJob({
+        submitTimeSeconds: 0,
+        startTimeSeconds: 0,
+        endTimeSeconds: 1800,
+        requestedTimeSeconds: 7200,
+        requestedProcessors: 1,
+      }),
+      traceJob({
+        submitTimeSeconds: 100,
+        startTimeSeconds: 200,
+        endTimeSeconds: 3800,
+        requestedTimeSeconds: 3600,
+        requestedProcessors: 16,
+      }),
+      traceJob({
+        submitTimeSeconds: 300,
+        startTimeSeconds: 300,
+        endTimeSeconds: 300 + 36000,
+        requestedTimeSeconds: 36000,
+        requestedProcessors: 4,
+      }),
       traceJob({ submitTimeSeconds: 900, requestedProcessors: 1 }),
     ];
 
@@ -92,7 +132,11 @@ describe('buildVersusWorkload', () => {
 
   it('buildVersusWorkload never runs a job for less than the minimum run time', () => {
     // 6 s of a 7200 s limit: 0.00083 · 120 s = 0.1 s → 2 s.
-    const trace = [traceJob({ submitTimeSeconds: 0, endTimeSeconds: 6 }), traceJob({ submitTimeSeconds: 10 }), traceJob({ submitTimeSeconds: 20 })];
+    const trace = [
+      traceJob({ submitTimeSeconds: 0, endTimeSeconds: 6 }),
+      traceJob({ submitTimeSeconds: 10 }),
+      traceJob({ submitTimeSeconds: 20 }),
+    ];
 
     const workload = buildVersusWorkload(trace, { ...base, count: 2 });
 
@@ -115,14 +159,28 @@ describe('buildVersusWorkload', () => {
   it('buildVersusWorkload reaches the target load with the fewest jobs, runs within their limits', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ gap: fc.integer({ min: 0, max: 600 }), run: fc.integer({ min: 1, max: 20_000 }), requested: fc.integer({ min: 60, max: 20_000 }), processors: fc.integer({ min: 1, max: 128 }) }), { minLength: 60, maxLength: 80 }),
+        fc.array(
+          fc.record({
+            gap: fc.integer({ min: 0, max: 600 }),
+            run: fc.integer({ min: 1, max: 20_000 }),
+            requested: fc.integer({ min: 60, max: 20_000 }),
+            processors: fc.integer({ min: 1, max: 128 }),
+          }),
+          { minLength: 60, maxLength: 80 },
+        ),
         fc.double({ min: 0.05, max: 0.9, noNaN: true }),
         fc.integer({ min: 0, max: 1000 }),
         (rows, targetLoad, seed) => {
           let submit = 0;
           const trace = rows.map((row) => {
             submit += row.gap;
-            return traceJob({ submitTimeSeconds: submit, startTimeSeconds: submit, endTimeSeconds: submit + row.run, requestedTimeSeconds: row.requested, requestedProcessors: row.processors });
+            return traceJob({
+              submitTimeSeconds: submit,
+              startTimeSeconds: submit,
+              endTimeSeconds: submit + row.run,
+              requestedTimeSeconds: row.requested,
+              requestedProcessors: row.processors,
+            });
           });
           const options = { ...base, targetLoad, durationSeconds: 30, random: seededRandom(seed) };
 
@@ -144,7 +202,10 @@ describe('buildVersusWorkload', () => {
   });
 
   it('buildVersusWorkload refuses a trace with too few usable jobs', () => {
-    const trace = [traceJob({ submitTimeSeconds: 0 }), traceJob({ submitTimeSeconds: 10, startTimeSeconds: null, endTimeSeconds: null, censoredAtSeconds: 20 })];
+    const trace = [
+      traceJob({ submitTimeSeconds: 0 }),
+      traceJob({ submitTimeSeconds: 10, startTimeSeconds: null, endTimeSeconds: null, censoredAtSeconds: 20 }),
+    ];
 
     expect(() => buildVersusWorkload(trace, { ...base, count: 2 })).toThrow(/1 usable jobs; 2 needed/);
   });

@@ -21,7 +21,13 @@ export interface VersusJob {
 
 /** Usable trace jobs: started, ended, with a positive requested time and run time. */
 function usable(jobs: readonly TraceJob[]): TraceJob[] {
-  return jobs.filter((job) => job.startTimeSeconds !== null && job.endTimeSeconds !== null && (job.requestedTimeSeconds ?? 0) > 0 && job.endTimeSeconds > job.startTimeSeconds);
+  return jobs.filter(
+    (job) =>
+      job.startTimeSeconds !== null &&
+      job.endTimeSeconds !== null &&
+      (job.requestedTimeSeconds ?? 0) > 0 &&
+      job.endTimeSeconds > job.startTimeSeconds,
+  );
 }
 
 /**
@@ -40,8 +46,13 @@ export function runToLimitRatio(job: TraceJob): number {
  * average; bursts still make jobs wait.
  * @throws InvalidInputError unless totalGpus and durationSeconds are > 0.
  */
-export function offeredLoad(jobs: readonly Pick<VersusJob, 'gpus' | 'runSeconds'>[], totalGpus: number, durationSeconds: number): number {
-  if (!(totalGpus > 0) || !(durationSeconds > 0)) throw new InvalidInputError(`totalGpus and durationSeconds must be > 0, got ${totalGpus} and ${durationSeconds}`);
+export function offeredLoad(
+  jobs: readonly Pick<VersusJob, 'gpus' | 'runSeconds'>[],
+  totalGpus: number,
+  durationSeconds: number,
+): number {
+  if (!(totalGpus > 0) || !(durationSeconds > 0))
+    throw new InvalidInputError(`totalGpus and durationSeconds must be > 0, got ${totalGpus} and ${durationSeconds}`);
   return jobs.reduce((sum, job) => sum + job.gpus * job.runSeconds, 0) / (totalGpus * durationSeconds);
 }
 
@@ -62,11 +73,17 @@ export interface VersusWorkloadOptions {
 
 function versusJob(job: TraceJob, options: VersusWorkloadOptions): Omit<VersusJob, 'submitOffsetSeconds'> {
   const requested = job.requestedTimeSeconds ?? 60;
-  const timeLimitMinutes = Math.min(options.maxLimitMinutes, Math.max(1, Math.ceil(requested / options.timeScale / 60)));
+  const timeLimitMinutes = Math.min(
+    options.maxLimitMinutes,
+    Math.max(1, Math.ceil(requested / options.timeScale / 60)),
+  );
   return {
     gpus: gpusForProcessors(job.requestedProcessors, options.totalGpus),
     timeLimitMinutes,
-    runSeconds: Math.max(options.minRunSeconds, Math.min(timeLimitMinutes * 60, Math.round(runToLimitRatio(job) * timeLimitMinutes * 60))),
+    runSeconds: Math.max(
+      options.minRunSeconds,
+      Math.min(timeLimitMinutes * 60, Math.round(runToLimitRatio(job) * timeLimitMinutes * 60)),
+    ),
   };
 }
 
@@ -81,7 +98,8 @@ function versusJob(job: TraceJob, options: VersusWorkloadOptions): Omit<VersusJo
 export function buildVersusWorkload(jobs: readonly TraceJob[], options: VersusWorkloadOptions): VersusJob[] {
   const pool = usable(jobs);
   const minimum = options.count ?? 2;
-  if (pool.length < minimum) throw new InsufficientDataError(`the trace has ${pool.length} usable jobs; ${minimum} needed`);
+  if (pool.length < minimum)
+    throw new InsufficientDataError(`the trace has ${pool.length} usable jobs; ${minimum} needed`);
   const start = Math.floor(options.random() * (pool.length - minimum));
   const chosen: { trace: TraceJob; job: Omit<VersusJob, 'submitOffsetSeconds'> }[] = [];
   const targetWork = options.targetLoad * options.totalGpus * options.durationSeconds;
@@ -95,5 +113,8 @@ export function buildVersusWorkload(jobs: readonly TraceJob[], options: VersusWo
   }
   const first = chosen[0]?.trace.submitTimeSeconds ?? 0;
   const span = Math.max(1, (chosen[chosen.length - 1]?.trace.submitTimeSeconds ?? first) - first);
-  return chosen.map(({ trace, job }) => ({ submitOffsetSeconds: ((trace.submitTimeSeconds - first) / span) * options.durationSeconds, ...job }));
+  return chosen.map(({ trace, job }) => ({
+    submitOffsetSeconds: ((trace.submitTimeSeconds - first) / span) * options.durationSeconds,
+    ...job,
+  }));
 }

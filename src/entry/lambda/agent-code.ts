@@ -52,15 +52,34 @@ function parseObjectUri(physicalId: string): { bucket: string; key: string } | u
   return match === null ? undefined : { bucket: match[1] as string, key: match[2] as string };
 }
 
-async function s3(): Promise<{ put(bucket: string, key: string, body: Uint8Array, sha256Hex: string): Promise<void>; remove(bucket: string, key: string): Promise<void> }> {
+async function s3(): Promise<{
+  put(bucket: string, key: string, body: Uint8Array, sha256Hex: string): Promise<void>;
+  remove(bucket: string, key: string): Promise<void>;
+}> {
   const { S3Client, PutObjectCommand, DeleteObjectCommand } = await import('@aws-sdk/client-s3');
-  const client = runtime.tracer.captureAWSv3Client(new S3Client({
-    ...endpointOverride(config.region, config.s3Endpoint),
-    ...(config.s3Endpoint === undefined ? {} : { forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' as const, responseChecksumValidation: 'WHEN_REQUIRED' as const }),
-  }));
+  const client = runtime.tracer.captureAWSv3Client(
+    new S3Client({
+      ...endpointOverride(config.region, config.s3Endpoint),
+      ...(config.s3Endpoint === undefined
+        ? {}
+        : {
+            forcePathStyle: true,
+            requestChecksumCalculation: 'WHEN_REQUIRED' as const,
+            responseChecksumValidation: 'WHEN_REQUIRED' as const,
+          }),
+    }),
+  );
   return {
     async put(bucket, key, body, sha256Hex) {
-      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/zip', ChecksumSHA256: Buffer.from(sha256Hex, 'hex').toString('base64') }));
+      await client.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: body,
+          ContentType: 'application/zip',
+          ChecksumSHA256: Buffer.from(sha256Hex, 'hex').toString('base64'),
+        }),
+      );
     },
     async remove(bucket, key) {
       await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
@@ -89,7 +108,12 @@ async function apply(request: z.infer<typeof RequestSchema>): Promise<Outcome> {
 
 /** Sends CloudFormation's response object to the pre-signed URL (an empty content type, as the URL was signed without one). */
 async function respond(responseUrl: string, body: Record<string, unknown>): Promise<void> {
-  const reply = await fetch(responseUrl, { method: 'PUT', headers: { 'content-type': '' }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+  const reply = await fetch(responseUrl, {
+    method: 'PUT',
+    headers: { 'content-type': '' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+  });
   if (!reply.ok) throw new Error(`CloudFormation refused the response (${reply.status})`);
 }
 
@@ -100,35 +124,52 @@ export interface AgentCodeOutput {
 
 export async function handler(event: unknown, context?: Context): Promise<AgentCodeOutput> {
   const parsed = RequestSchema.safeParse(event);
-  return runInvocation(runtime, { handler: 'agent-code', ...(parsed.success ? { correlationId: parsed.data.RequestId } : {}), ...(context === undefined ? {} : { context }) }, async (logger) => {
-    if (!parsed.success) {
-      // Without a valid ResponseURL there is no one to answer; the log names what was wrong.
-      const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(event)'))].join(', ');
-      logger.error('agent_code.refused', { reason: `not a CloudFormation custom-resource request — ${fields}` });
-      throw new Error(`not a CloudFormation custom-resource request — ${fields}`);
-    }
-    const request = parsed.data;
-    const fallbackId = request.RequestType === 'Create' ? `failed-${request.RequestId}` : request.PhysicalResourceId;
-    let outcome: Outcome;
-    let status: 'SUCCESS' | 'FAILED' = 'SUCCESS';
-    let reason: string | undefined;
-    try {
-      outcome = await apply(request);
-    } catch (error) {
-      status = 'FAILED';
-      reason = `${request.RequestType} of the AgentCore code failed: ${error instanceof Error ? error.message : String(error)}`.slice(0, 500);
-      outcome = { physicalId: fallbackId };
-    }
-    logger.info('agent_code.applied', { requestType: request.RequestType, status, physicalResourceId: outcome.physicalId, ...(reason === undefined ? {} : { reason }) });
-    await respond(request.ResponseURL, {
-      Status: status,
-      ...(reason === undefined ? {} : { Reason: reason }),
-      PhysicalResourceId: outcome.physicalId,
-      StackId: request.StackId,
-      RequestId: request.RequestId,
-      LogicalResourceId: request.LogicalResourceId,
-      ...(outcome.data === undefined ? {} : { Data: outcome.data }),
-    });
-    return { status, physicalResourceId: outcome.physicalId };
-  });
+  return runInvocation(
+    runtime,
+    {
+      handler: 'agent-code',
+      ...(parsed.success ? { correlationId: parsed.data.RequestId } : {}),
+      ...(context === undefined ? {} : { context }),
+    },
+    async (logger) => {
+      if (!parsed.success) {
+        // Without a valid ResponseURL there is no one to answer; the log names what was wrong.
+        const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(event)'))].join(', ');
+        logger.error('agent_code.refused', { reason: `not a CloudFormation custom-resource request — ${fields}` });
+        throw new Error(`not a CloudFormation custom-resource request — ${fields}`);
+      }
+      const request = parsed.data;
+      const fallbackId = request.RequestType === 'Create' ? `failed-${request.RequestId}` : request.PhysicalResourceId;
+      let outcome: Outcome;
+      let status: 'SUCCESS' | 'FAILED' = 'SUCCESS';
+      let reason: string | undefined;
+      try {
+        outcome = await apply(request);
+      } catch (error) {
+        status = 'FAILED';
+        reason =
+          `${request.RequestType} of the AgentCore code failed: ${error instanceof Error ? error.message : String(error)}`.slice(
+            0,
+            500,
+          );
+        outcome = { physicalId: fallbackId };
+      }
+      logger.info('agent_code.applied', {
+        requestType: request.RequestType,
+        status,
+        physicalResourceId: outcome.physicalId,
+        ...(reason === undefined ? {} : { reason }),
+      });
+      await respond(request.ResponseURL, {
+        Status: status,
+        ...(reason === undefined ? {} : { Reason: reason }),
+        PhysicalResourceId: outcome.physicalId,
+        StackId: request.StackId,
+        RequestId: request.RequestId,
+        LogicalResourceId: request.LogicalResourceId,
+        ...(outcome.data === undefined ? {} : { Data: outcome.data }),
+      });
+      return { status, physicalResourceId: outcome.physicalId };
+    },
+  );
 }

@@ -25,7 +25,10 @@ let slack: Notifier | undefined;
 
 /** The Slack notifier, built on first use; the token read is cached by SsmSecrets, and a failed read is retried next invocation. */
 async function slackNotifier(channel: string, tokenParameter: string): Promise<Notifier> {
-  slack ??= chatNotifier(new FetchSlackChatReplies({ botToken: await secrets.get(tokenParameter), apiUrl: config.slack.apiUrl }), channel);
+  slack ??= chatNotifier(
+    new FetchSlackChatReplies({ botToken: await secrets.get(tokenParameter), apiUrl: config.slack.apiUrl }),
+    channel,
+  );
   return slack;
 }
 
@@ -43,24 +46,42 @@ export async function handler(event: unknown, context?: Context): Promise<Alerts
     refusal = error;
   }
   const correlationId = deliveries?.[0]?.messageId;
-  return runInvocation(runtime, { handler: 'alerts', ...(correlationId === undefined ? {} : { correlationId }), ...(context === undefined ? {} : { context }) }, async (logger) => {
-    if (deliveries === undefined) {
-      logger.error('alerts.failed', { error: refusal instanceof Error ? refusal.message : String(refusal) });
-      throw refusal;
-    }
-    const delivery = slackAlertChannel !== undefined && parameters.slackBotToken !== undefined ? 'slack' : 'log';
-    try {
-      const notifier: Notifier = delivery === 'slack' && slackAlertChannel !== undefined && parameters.slackBotToken !== undefined
-        ? await slackNotifier(slackAlertChannel, parameters.slackBotToken)
-        : { notify: (notice) => { logger.info('alerts.not_forwarded', { subject: notice.subject, clusterId: notice.clusterId ?? null }); return Promise.resolve(); } };
-      for (const record of deliveries) {
-        const kind = await forwardAlert(notifier, { subject: record.subject, message: record.message, attributes: record.attributes });
-        logger.info('alerts.forwarded', { messageId: record.messageId, kind, delivery });
+  return runInvocation(
+    runtime,
+    {
+      handler: 'alerts',
+      ...(correlationId === undefined ? {} : { correlationId }),
+      ...(context === undefined ? {} : { context }),
+    },
+    async (logger) => {
+      if (deliveries === undefined) {
+        logger.error('alerts.failed', { error: refusal instanceof Error ? refusal.message : String(refusal) });
+        throw refusal;
       }
-    } catch (error) {
-      logger.error('alerts.failed', { error: error instanceof Error ? error.message : String(error) });
-      throw error;
-    }
-    return { forwarded: deliveries.length, delivery };
-  });
+      const delivery = slackAlertChannel !== undefined && parameters.slackBotToken !== undefined ? 'slack' : 'log';
+      try {
+        const notifier: Notifier =
+          delivery === 'slack' && slackAlertChannel !== undefined && parameters.slackBotToken !== undefined
+            ? await slackNotifier(slackAlertChannel, parameters.slackBotToken)
+            : {
+                notify: (notice) => {
+                  logger.info('alerts.not_forwarded', { subject: notice.subject, clusterId: notice.clusterId ?? null });
+                  return Promise.resolve();
+                },
+              };
+        for (const record of deliveries) {
+          const kind = await forwardAlert(notifier, {
+            subject: record.subject,
+            message: record.message,
+            attributes: record.attributes,
+          });
+          logger.info('alerts.forwarded', { messageId: record.messageId, kind, delivery });
+        }
+      } catch (error) {
+        logger.error('alerts.failed', { error: error instanceof Error ? error.message : String(error) });
+        throw error;
+      }
+      return { forwarded: deliveries.length, delivery };
+    },
+  );
 }

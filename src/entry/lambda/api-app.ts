@@ -53,7 +53,10 @@ export interface ApiApp {
 }
 
 /** `runtime`: runtime.ts's Runtime (tests, local) or the Lambda runtime (lambda-runtime.ts). */
-export function createApiApp(runtime: AgentWiringRuntime & { readonly health?: DependencyHealth }, options: ApiAppOptions = {}): ApiApp {
+export function createApiApp(
+  runtime: AgentWiringRuntime & { readonly health?: DependencyHealth },
+  options: ApiAppOptions = {},
+): ApiApp {
   const config = options.apiKey === undefined ? runtime.config : { ...runtime.config, apiKey: options.apiKey };
   const agents = createAgentWiring(runtime, {
     ...(options.observer === undefined ? {} : { observer: options.observer }),
@@ -65,7 +68,10 @@ export function createApiApp(runtime: AgentWiringRuntime & { readonly health?: D
   const deps = options.instrumentAgents?.(agents.deps) ?? agents.deps;
   const agentRuntime = options.agentRuntime ?? inProcessAgentRuntime(deps, () => systemClock.nowMs());
   const decide = (request: Parameters<typeof decideEscalation>[1]) =>
-    decideEscalation({ escalations: deps.escalations, actions: deps.actions, logger: runtime.logger, dryRun: deps.dryRun }, request);
+    decideEscalation(
+      { escalations: deps.escalations, actions: deps.actions, logger: runtime.logger, dryRun: deps.dryRun },
+      request,
+    );
   const signingSecret = options.slackSigningSecret ?? config.slack.signingSecret;
   const slack =
     signingSecret === undefined
@@ -78,16 +84,31 @@ export function createApiApp(runtime: AgentWiringRuntime & { readonly health?: D
                 learning: runtime.learning,
                 runtime: agentRuntime,
                 // No scheduler is reachable from a function: a job is answered from its stored prediction.
-                jobs: { learning: runtime.learning, observer: deps.observer, jobLookup: () => undefined, registry: runtime.learning.registry, subscriptions: new DynamoJobSubscriptionStore({ client: runtime.clients.dynamo, tableName: config.table }) },
+                jobs: {
+                  learning: runtime.learning,
+                  observer: deps.observer,
+                  jobLookup: () => undefined,
+                  registry: runtime.learning.registry,
+                  subscriptions: new DynamoJobSubscriptionStore({
+                    client: runtime.clients.dynamo,
+                    tableName: config.table,
+                  }),
+                },
               },
-              config.defaultClusterId === undefined ? {} : { defaultClusterId: config.defaultClusterId }),
+              config.defaultClusterId === undefined ? {} : { defaultClusterId: config.defaultClusterId },
+            ),
             decideEscalation: decide,
             signingSecret,
             ...(options.slackTasks === undefined ? {} : { tasks: options.slackTasks }),
           },
         );
   const app = composeHttpApp({
-    runtime: { config, learning: runtime.learning, logger: runtime.logger, ...(runtime.health === undefined ? {} : { health: runtime.health }) },
+    runtime: {
+      config,
+      learning: runtime.learning,
+      logger: runtime.logger,
+      ...(runtime.health === undefined ? {} : { health: runtime.health }),
+    },
     observer: deps.observer,
     escalations: deps.escalations,
     decideEscalation: decide,

@@ -32,6 +32,9 @@ const http = lambdaHandlerOf(
   }).app,
 );
 
-export async function handler(event: Parameters<typeof http>[0], context: Context): Promise<Awaited<ReturnType<typeof http>>> {
+export async function handler(
+  event: Parameters<typeof http>[0],
+  context: Context,
+): Promise<Awaited<ReturnType<typeof http>>> {
   return runInvocation(runtime, { handler: 'api', context }, () => http(event, context));
 }

@@ -69,35 +69,67 @@ export interface CollectHandlerOptions {
 }
 
 /** The handler over an explicit runtime and observer (the module's `handler` wires the configured ones). */
-export function createCollectHandler(runtime: LambdaRuntime, observer: ClusterObserver | undefined, options: CollectHandlerOptions = {}) {
+export function createCollectHandler(
+  runtime: LambdaRuntime,
+  observer: ClusterObserver | undefined,
+  options: CollectHandlerOptions = {},
+) {
   const { clock = Date.now, passes = 1, sleep = sleepFor, afterCollect } = options;
   const trackers = new Map<string, CaptureTracker>();
   return async (event: unknown, context?: Context): Promise<CollectOutput> => {
     const parsed = ScheduledEvent.safeParse(event);
-    return runInvocation(runtime, { handler: 'collector', ...(parsed.success ? { correlationId: parsed.data.id } : {}), ...(context === undefined ? {} : { context }) }, async (logger) => {
-      try {
-        if (!parsed.success) throw new InvalidInputError(`not an EventBridge scheduled event — ${parsed.error.issues.map((issue) => issue.path.join('.') || '(event)').join(', ')}`);
-        if (observer === undefined) {
-          logger.info('collector.disabled', { collector: runtime.config.lambda.collector });
-          return { status: 'disabled' };
+    return runInvocation(
+      runtime,
+      {
+        handler: 'collector',
+        ...(parsed.success ? { correlationId: parsed.data.id } : {}),
+        ...(context === undefined ? {} : { context }),
+      },
+      async (logger) => {
+        try {
+          if (!parsed.success)
+            throw new InvalidInputError(
+              `not an EventBridge scheduled event — ${parsed.error.issues.map((issue) => issue.path.join('.') || '(event)').join(', ')}`,
+            );
+          if (observer === undefined) {
+            logger.info('collector.disabled', { collector: runtime.config.lambda.collector });
+            return { status: 'disabled' };
+          }
+          const clusters: ClusterCollection[] = [];
+          const startedMs = clock();
+          const spacingMs = MS_PER_MINUTE / passes;
+          for (let pass = 0; pass < passes; pass += 1) {
+            // Each pass starts on its slot of the minute, however long the one before took (a slow one delays only itself).
+            if (pass > 0) await sleep(Math.max(0, startedMs + pass * spacingMs - clock()));
+            // The one Slurm the collector observes is registered as VGAC_SLURM_CLUSTER_ID; other clusters (e.g. ones predicted through the API) are not its.
+            clusters.push(
+              ...(await collectClusters(
+                runtime.learning,
+                observer,
+                trackers,
+                clock(),
+                [runtime.config.slurm.clusterId],
+                afterCollect,
+              )),
+            );
+          }
+          const predicted = clusters.reduce(
+            (sum, cluster) => sum + (cluster.status === 'collected' ? cluster.predicted : 0),
+            0,
+          );
+          logger.info('collector.done', {
+            passes,
+            clusters: clusters.length,
+            predicted,
+            unavailable: clusters.filter((cluster) => cluster.status === 'unavailable').length,
+          });
+          return { status: 'collected', passes, clusters };
+        } catch (error) {
+          logger.error('collector.failed', { error: error instanceof Error ? error.message : String(error) });
+          throw error;
         }
-        const clusters: ClusterCollection[] = [];
-        const startedMs = clock();
-        const spacingMs = MS_PER_MINUTE / passes;
-        for (let pass = 0; pass < passes; pass += 1) {
-          // Each pass starts on its slot of the minute, however long the one before took (a slow one delays only itself).
-          if (pass > 0) await sleep(Math.max(0, startedMs + pass * spacingMs - clock()));
-          // The one Slurm the collector observes is registered as VGAC_SLURM_CLUSTER_ID; other clusters (e.g. ones predicted through the API) are not its.
-          clusters.push(...(await collectClusters(runtime.learning, observer, trackers, clock(), [runtime.config.slurm.clusterId], afterCollect)));
-        }
-        const predicted = clusters.reduce((sum, cluster) => sum + (cluster.status === 'collected' ? cluster.predicted : 0), 0);
-        logger.info('collector.done', { passes, clusters: clusters.length, predicted, unavailable: clusters.filter((cluster) => cluster.status === 'unavailable').length });
-        return { status: 'collected', passes, clusters };
-      } catch (error) {
-        logger.error('collector.failed', { error: error instanceof Error ? error.message : String(error) });
-        throw error;
-      }
-    });
+      },
+    );
   };
 }
 
@@ -106,28 +138,54 @@ export function createCollectHandler(runtime: LambdaRuntime, observer: ClusterOb
  * Slack's Web API with the bot token read once per cold start from SSM
  * (VGAC_SLACK_BOT_TOKEN_PARAM); undefined (no messages, subscriptions kept) without that parameter.
  */
-export function jobNotifier(runtime: LambdaRuntime, secrets: SecretSource, clock: () => number = Date.now): ((state: ClusterState) => Promise<void>) | undefined {
+export function jobNotifier(
+  runtime: LambdaRuntime,
+  secrets: SecretSource,
+  clock: () => number = Date.now,
+): ((state: ClusterState) => Promise<void>) | undefined {
   const parameter = runtime.config.lambda.parameters.slackBotToken;
   if (parameter === undefined) return undefined;
-  const subscriptions = new DynamoJobSubscriptionStore({ client: runtime.clients.dynamo, tableName: runtime.config.table });
+  const subscriptions = new DynamoJobSubscriptionStore({
+    client: runtime.clients.dynamo,
+    tableName: runtime.config.table,
+  });
   let chat: Promise<FetchSlackChatReplies> | undefined;
   return async (state) => {
     if ((await subscriptions.forCluster(state.clusterId, clock())).length === 0) return;
-    chat ??= secrets.get(parameter).then((botToken) => new FetchSlackChatReplies({ botToken, apiUrl: runtime.config.slack.apiUrl }));
-    await notifyJobSubscribers({ learning: runtime.learning, subscriptions, chat: await chat.catch((error: unknown) => {
-      chat = undefined;
-      throw error;
-    }) }, state, clock());
+    chat ??= secrets
+      .get(parameter)
+      .then((botToken) => new FetchSlackChatReplies({ botToken, apiUrl: runtime.config.slack.apiUrl }));
+    await notifyJobSubscribers(
+      {
+        learning: runtime.learning,
+        subscriptions,
+        chat: await chat.catch((error: unknown) => {
+          chat = undefined;
+          throw error;
+        }),
+      },
+      state,
+      clock(),
+    );
   };
 }
 
 const runtime = createLambdaRuntime();
-const secrets = lazySsmSecrets({ region: runtime.config.region, endpoint: runtime.config.lambda.ssmEndpoint, tracer: runtime.tracer });
+const secrets = lazySsmSecrets({
+  region: runtime.config.region,
+  endpoint: runtime.config.lambda.ssmEndpoint,
+  tracer: runtime.tracer,
+});
 const configured = await observerFor(runtime.config, secrets).then(
   (observer) => ({ observer }),
   (error: unknown) => ({ error }),
 );
 
-export const handler = 'error' in configured
-  ? (): Promise<CollectOutput> => Promise.reject(configured.error instanceof Error ? configured.error : new Error(String(configured.error)))
-  : createCollectHandler(runtime, configured.observer, { passes: passesPerMinute(runtime.config.lambda.collectIntervalMs), afterCollect: jobNotifier(runtime, secrets) });
+export const handler =
+  'error' in configured
+    ? (): Promise<CollectOutput> =>
+        Promise.reject(configured.error instanceof Error ? configured.error : new Error(String(configured.error)))
+    : createCollectHandler(runtime, configured.observer, {
+        passes: passesPerMinute(runtime.config.lambda.collectIntervalMs),
+        afterCollect: jobNotifier(runtime, secrets),
+      });

@@ -27,11 +27,26 @@ export async function observerFor(config: Config, secrets?: SecretSource): Promi
   if (collector === 'none') return undefined;
   if (collector !== 'slurmrestd') throw new NotConfiguredError(`the '${collector}' collector in Lambda`);
   const { restUrl, user, jwt, jwtParameter, apiVersion } = config.slurm;
-  if (restUrl === undefined || user === undefined) throw new NotConfiguredError('VGAC_SLURMRESTD_URL and VGAC_SLURM_USER for the slurmrestd collector');
-  if (jwt !== undefined) return new SlurmrestdObserver({ baseUrl: restUrl, userName: user, token: jwt, apiVersion, timeoutMs: config.agents.observeTimeoutMs });
-  if (jwtParameter === undefined || secrets === undefined) throw new NotConfiguredError('VGAC_SLURM_JWT_PARAM for the slurmrestd collector');
+  if (restUrl === undefined || user === undefined)
+    throw new NotConfiguredError('VGAC_SLURMRESTD_URL and VGAC_SLURM_USER for the slurmrestd collector');
+  if (jwt !== undefined)
+    return new SlurmrestdObserver({
+      baseUrl: restUrl,
+      userName: user,
+      token: jwt,
+      apiVersion,
+      timeoutMs: config.agents.observeTimeoutMs,
+    });
+  if (jwtParameter === undefined || secrets === undefined)
+    throw new NotConfiguredError('VGAC_SLURM_JWT_PARAM for the slurmrestd collector');
   let token = await secrets.get(jwtParameter);
-  const observer = new SlurmrestdObserver({ baseUrl: restUrl, userName: user, token: () => token, apiVersion, timeoutMs: config.agents.observeTimeoutMs });
+  const observer = new SlurmrestdObserver({
+    baseUrl: restUrl,
+    userName: user,
+    token: () => token,
+    apiVersion,
+    timeoutMs: config.agents.observeTimeoutMs,
+  });
   const reread = secrets.refresh?.bind(secrets);
   if (reread === undefined) return observer;
   return {

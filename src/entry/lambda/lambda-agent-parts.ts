@@ -49,25 +49,53 @@ function wrapsPlatform(config: Pick<Config, 'lambda' | 'platform'>): boolean {
  * The VGAC platform's API key: VGAC_PLATFORM_API_KEY, else the SSM parameter VGAC_PLATFORM_API_KEY_PARAM
  * (read once, at cold start), else none. Read only when a platform is wrapped. Never logged.
  */
-export async function platformApiKeyOf(config: Pick<Config, 'lambda' | 'platform'>, secrets: SecretSource): Promise<string | undefined> {
+export async function platformApiKeyOf(
+  config: Pick<Config, 'lambda' | 'platform'>,
+  secrets: SecretSource,
+): Promise<string | undefined> {
   if (!wrapsPlatform(config) || config.platform.apiKey !== undefined) return config.platform.apiKey;
   return config.platform.apiKeyParameter === undefined ? undefined : secrets.get(config.platform.apiKeyParameter);
 }
 
-export function lambdaAgentParts(runtime: Pick<LambdaRuntime, 'config' | 'learning' | 'logger' | 'tracer'>, secrets: { readonly platformApiKey?: string } = {}): LambdaAgentParts {
+export function lambdaAgentParts(
+  runtime: Pick<LambdaRuntime, 'config' | 'learning' | 'logger' | 'tracer'>,
+  secrets: { readonly platformApiKey?: string } = {},
+): LambdaAgentParts {
   const { config } = runtime;
   const topicArn = config.lambda.alertTopicArn;
-  const routed = routeClusters(platformRoutes(config, secrets.platformApiKey === undefined ? {} : { apiKey: secrets.platformApiKey }), {
-    observer: storedStateObserver(runtime.learning.predictions, 'the collector function stores one at each submit; set CollectorSource, or POST /api/predict/wait with a job_id'),
-    actions: unavailableClusterActions(LAMBDA_ACTIONS_UNAVAILABLE),
-  });
+  const routed = routeClusters(
+    platformRoutes(config, secrets.platformApiKey === undefined ? {} : { apiKey: secrets.platformApiKey }),
+    {
+      observer: storedStateObserver(
+        runtime.learning.predictions,
+        'the collector function stores one at each submit; set CollectorSource, or POST /api/predict/wait with a job_id',
+      ),
+      actions: unavailableClusterActions(LAMBDA_ACTIONS_UNAVAILABLE),
+    },
+  );
   const { runtimeArn } = config.agentCore;
   return {
     observer: routed.observer,
     actions: routed.actions,
-    notifier: topicArn === undefined ? loggingNotifier(runtime.logger) : lazySnsNotifier({ region: config.region, endpoint: config.lambda.snsEndpoint, topicArn, tracer: runtime.tracer }),
+    notifier:
+      topicArn === undefined
+        ? loggingNotifier(runtime.logger)
+        : lazySnsNotifier({
+            region: config.region,
+            endpoint: config.lambda.snsEndpoint,
+            topicArn,
+            tracer: runtime.tracer,
+          }),
     ...(runtimeArn === undefined
       ? {}
-      : { agentRuntime: lazyAgentCoreRuntime({ region: config.region, endpoint: config.agentCore.endpoint, runtimeArn, qualifier: config.agentCore.qualifier, tracer: runtime.tracer }) }),
+      : {
+          agentRuntime: lazyAgentCoreRuntime({
+            region: config.region,
+            endpoint: config.agentCore.endpoint,
+            runtimeArn,
+            qualifier: config.agentCore.qualifier,
+            tracer: runtime.tracer,
+          }),
+        }),
   };
 }

@@ -7,7 +7,10 @@ import type { DashboardAssets } from '../../app/http/dashboard-routes.ts';
 import { readDashboardAssets } from '../dashboard-assets.ts';
 
 /** Where the files may be, in order: beside the bundle, then the source tree. */
-const CANDIDATE_DIRECTORIES = [new URL('./dashboard/', import.meta.url), new URL('../local/dashboard/', import.meta.url)];
+const CANDIDATE_DIRECTORIES = [
+  new URL('./dashboard/', import.meta.url),
+  new URL('../local/dashboard/', import.meta.url),
+];
 
 /** The assets from the first directory that has them; undefined when none has (the JSON routes are served without the page). */
 export async function lambdaDashboardAssets(): Promise<DashboardAssets | undefined> {

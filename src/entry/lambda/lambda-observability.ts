@@ -58,15 +58,27 @@ export function createObservability(config: Config): LambdaObservability {
  * chain) otherwise. Kept here rather than imported from aws-clients.ts so that functions without
  * storage never load the DynamoDB/S3 SDK modules that file imports.
  */
-export function endpointOverride(region: string, endpoint: string | undefined): { region: string; endpoint?: string; credentials?: { accessKeyId: string; secretAccessKey: string } } {
+export function endpointOverride(
+  region: string,
+  endpoint: string | undefined,
+): { region: string; endpoint?: string; credentials?: { accessKeyId: string; secretAccessKey: string } } {
   if (endpoint === undefined) return { region };
   const hostname = URL.canParse(endpoint) ? new URL(endpoint).hostname : '';
   const loopback = ['localhost', '127.0.0.1', '[::1]', '::1'].includes(hostname);
-  return { region, endpoint, ...(loopback ? { credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } } : {}) };
+  return {
+    region,
+    endpoint,
+    ...(loopback ? { credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } } : {}),
+  };
 }
 
 /** Adds one metric (no extra dimensions) to the invocation's EMF document. */
-export function countMetric(runtime: Pick<LambdaObservability, 'metrics'>, name: MetricName, value: number, unit: (typeof MetricUnit)[keyof typeof MetricUnit] = MetricUnit.Count): void {
+export function countMetric(
+  runtime: Pick<LambdaObservability, 'metrics'>,
+  name: MetricName,
+  value: number,
+  unit: (typeof MetricUnit)[keyof typeof MetricUnit] = MetricUnit.Count,
+): void {
   runtime.metrics.addMetric(name, unit, value);
 }
 
@@ -83,7 +95,11 @@ export interface Invocation {
  * subsegment when tracing is on, and always flushes the metrics (EMF to stdout) at the end.
  * Errors propagate unchanged: each handler maps them in its own table.
  */
-export async function runInvocation<T>(runtime: LambdaObservability, invocation: Invocation, work: (logger: Logger) => Promise<T>): Promise<T> {
+export async function runInvocation<T>(
+  runtime: LambdaObservability,
+  invocation: Invocation,
+  work: (logger: Logger) => Promise<T>,
+): Promise<T> {
   const powertools = runtime.logger.powertools;
   powertools.resetKeys();
   if (invocation.context !== undefined) powertools.addContext(invocation.context);

@@ -60,16 +60,30 @@ export interface LambdaRuntime extends LambdaObservability {
 /** Builds the shared runtime. Throws InvalidInputError on bad configuration (the function then fails every invocation, loudly). */
 export function createLambdaRuntime(config: Config = loadConfig()): LambdaRuntime {
   if (config.mode === Mode.embedded && (config.dynamoEndpoint === undefined || config.s3Endpoint === undefined)) {
-    throw new InvalidInputError('a Lambda handler needs VGAC_MODE=aws, or VGAC_DYNAMODB_ENDPOINT and VGAC_S3_ENDPOINT set (it cannot start dynalite/s3rver itself)');
+    throw new InvalidInputError(
+      'a Lambda handler needs VGAC_MODE=aws, or VGAC_DYNAMODB_ENDPOINT and VGAC_S3_ENDPOINT set (it cannot start dynalite/s3rver itself)',
+    );
   }
   const { logger, metrics, tracer } = createObservability(config);
-  const dynamoBase = new DynamoDBClient({ ...endpointOverride(config.region, config.dynamoEndpoint), ...sdkCallSettings(config.callPolicy) });
+  const dynamoBase = new DynamoDBClient({
+    ...endpointOverride(config.region, config.dynamoEndpoint),
+    ...sdkCallSettings(config.callPolicy),
+  });
   const dynamo = DynamoDBDocumentClient.from(dynamoBase, { marshallOptions: { removeUndefinedValues: true } });
-  const dynamoGuard = createDependencyGuard({ dependency: 'dynamodb', failuresToOpen: config.callPolicy.breakerFailures, halfOpenAfterMs: config.callPolicy.breakerHalfOpenMs });
+  const dynamoGuard = createDependencyGuard({
+    dependency: 'dynamodb',
+    failuresToOpen: config.callPolicy.breakerFailures,
+    halfOpenAfterMs: config.callPolicy.breakerHalfOpenMs,
+  });
   dynamoGuard.attach(dynamo.middlewareStack);
   // No-op when tracing is off; on AWS every DynamoDB call becomes an X-Ray subsegment.
   tracer.captureAWSv3Client(dynamo);
-  const bundles = lazyS3BundleStore({ region: config.region, endpoint: config.s3Endpoint, bucket: config.bucket, tracer });
+  const bundles = lazyS3BundleStore({
+    region: config.region,
+    endpoint: config.s3Endpoint,
+    bucket: config.bucket,
+    tracer,
+  });
   const clients: LambdaClients = {
     dynamo,
     destroy() {
@@ -88,7 +102,16 @@ export function createLambdaRuntime(config: Config = loadConfig()): LambdaRuntim
     logger,
     ...(config.lambda.recomputeTopicArn === undefined
       ? {}
-      : { maintenance: queuedMaintenanceScheduler(lazySnsTaskQueue<RecomputeTask>({ region: config.region, endpoint: config.lambda.snsEndpoint, topicArn: config.lambda.recomputeTopicArn, tracer })) }),
+      : {
+          maintenance: queuedMaintenanceScheduler(
+            lazySnsTaskQueue<RecomputeTask>({
+              region: config.region,
+              endpoint: config.lambda.snsEndpoint,
+              topicArn: config.lambda.recomputeTopicArn,
+              tracer,
+            }),
+          ),
+        }),
   });
   return {
     config,

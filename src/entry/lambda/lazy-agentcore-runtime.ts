@@ -14,8 +14,11 @@ export interface LazyAgentCoreOptions {
 
 export function lazyAgentCoreRuntime(options: LazyAgentCoreOptions): AgentRuntime {
   const built = onFirstUse(async () => {
-    const { AgentCoreAgentRuntime, createAgentCoreClient } = await import('../../adapters/agentcore/agentcore-agent-runtime.ts');
-    const client = options.tracer.captureAWSv3Client(createAgentCoreClient(endpointOverride(options.region, options.endpoint)));
+    const { AgentCoreAgentRuntime, createAgentCoreClient } =
+      await import('../../adapters/agentcore/agentcore-agent-runtime.ts');
+    const client = options.tracer.captureAWSv3Client(
+      createAgentCoreClient(endpointOverride(options.region, options.endpoint)),
+    );
     return new AgentCoreAgentRuntime({ client, runtimeArn: options.runtimeArn, qualifier: options.qualifier });
   });
   return { invoke: async (request, sessionId) => (await built.get()).invoke(request, sessionId) };

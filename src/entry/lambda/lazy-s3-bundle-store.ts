@@ -14,14 +14,26 @@ export interface LazyS3BundleStore extends BundleStore {
  * addressing and only computes checksums where an operation requires them, like
  * aws-clients.ts does for the local stack.
  */
-export function lazyS3BundleStore(options: { readonly region: string; readonly endpoint: string | undefined; readonly bucket: string; readonly tracer: Tracer }): LazyS3BundleStore {
+export function lazyS3BundleStore(options: {
+  readonly region: string;
+  readonly endpoint: string | undefined;
+  readonly bucket: string;
+  readonly tracer: Tracer;
+}): LazyS3BundleStore {
   const built = onFirstUse(async () => {
-    const [{ S3Client }, { S3BundleStore }] = await Promise.all([import('@aws-sdk/client-s3'), import('../../adapters/s3/s3-bundle-store.ts')]);
+    const [{ S3Client }, { S3BundleStore }] = await Promise.all([
+      import('@aws-sdk/client-s3'),
+      import('../../adapters/s3/s3-bundle-store.ts'),
+    ]);
     const client = new S3Client({
       ...endpointOverride(options.region, options.endpoint),
       ...(options.endpoint === undefined
         ? {}
-        : { forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' as const, responseChecksumValidation: 'WHEN_REQUIRED' as const }),
+        : {
+            forcePathStyle: true,
+            requestChecksumCalculation: 'WHEN_REQUIRED' as const,
+            responseChecksumValidation: 'WHEN_REQUIRED' as const,
+          }),
     });
     options.tracer.captureAWSv3Client(client);
     return { client, store: new S3BundleStore({ client, bucket: options.bucket }) };

@@ -4,10 +4,21 @@ import { onFirstUse, type Tracer } from './lazy-aws.ts';
 import { endpointOverride } from './lambda-observability.ts';
 
 /** Notices published to an SNS topic, the client built on the first notice. */
-export function lazySnsNotifier(options: { readonly region: string; readonly endpoint: string | undefined; readonly topicArn: string; readonly tracer: Tracer }): Notifier {
+export function lazySnsNotifier(options: {
+  readonly region: string;
+  readonly endpoint: string | undefined;
+  readonly topicArn: string;
+  readonly tracer: Tracer;
+}): Notifier {
   const built = onFirstUse(async () => {
-    const [{ SNSClient }, { SnsNotifier }] = await Promise.all([import('@aws-sdk/client-sns'), import('../../adapters/sns/sns-notifier.ts')]);
-    return new SnsNotifier({ client: options.tracer.captureAWSv3Client(new SNSClient(endpointOverride(options.region, options.endpoint))), topicArn: options.topicArn });
+    const [{ SNSClient }, { SnsNotifier }] = await Promise.all([
+      import('@aws-sdk/client-sns'),
+      import('../../adapters/sns/sns-notifier.ts'),
+    ]);
+    return new SnsNotifier({
+      client: options.tracer.captureAWSv3Client(new SNSClient(endpointOverride(options.region, options.endpoint))),
+      topicArn: options.topicArn,
+    });
   });
   return { notify: async (message) => (await built.get()).notify(message) };
 }

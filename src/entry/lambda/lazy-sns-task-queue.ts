@@ -4,10 +4,21 @@ import { onFirstUse, type Tracer } from './lazy-aws.ts';
 import { endpointOverride } from './lambda-observability.ts';
 
 /** A task queue on an SNS topic, the client built on the first task. */
-export function lazySnsTaskQueue<Task>(options: { readonly region: string; readonly endpoint: string | undefined; readonly topicArn: string; readonly tracer: Tracer }): TaskQueue<Task> {
+export function lazySnsTaskQueue<Task>(options: {
+  readonly region: string;
+  readonly endpoint: string | undefined;
+  readonly topicArn: string;
+  readonly tracer: Tracer;
+}): TaskQueue<Task> {
   const built = onFirstUse(async () => {
-    const [{ SNSClient }, { SnsTaskQueue }] = await Promise.all([import('@aws-sdk/client-sns'), import('../../adapters/sns/sns-task-queue.ts')]);
-    return new SnsTaskQueue<Task>({ client: options.tracer.captureAWSv3Client(new SNSClient(endpointOverride(options.region, options.endpoint))), topicArn: options.topicArn });
+    const [{ SNSClient }, { SnsTaskQueue }] = await Promise.all([
+      import('@aws-sdk/client-sns'),
+      import('../../adapters/sns/sns-task-queue.ts'),
+    ]);
+    return new SnsTaskQueue<Task>({
+      client: options.tracer.captureAWSv3Client(new SNSClient(endpointOverride(options.region, options.endpoint))),
+      topicArn: options.topicArn,
+    });
   });
   return { enqueue: async (task) => (await built.get()).enqueue(task) };
 }

@@ -4,10 +4,22 @@ import { onFirstUse, type Tracer } from './lazy-aws.ts';
 import { endpointOverride } from './lambda-observability.ts';
 
 /** Secrets from SSM Parameter Store, the client built on the first read (values cached by SsmSecrets). */
-export function lazySsmSecrets(options: { readonly region: string; readonly endpoint: string | undefined; readonly tracer: Tracer }): SecretSource {
+export function lazySsmSecrets(options: {
+  readonly region: string;
+  readonly endpoint: string | undefined;
+  readonly tracer: Tracer;
+}): SecretSource {
   const built = onFirstUse(async () => {
-    const [{ SSMClient }, { SsmSecrets }] = await Promise.all([import('@aws-sdk/client-ssm'), import('../../adapters/ssm/ssm-secrets.ts')]);
-    return new SsmSecrets({ client: options.tracer.captureAWSv3Client(new SSMClient(endpointOverride(options.region, options.endpoint))) });
+    const [{ SSMClient }, { SsmSecrets }] = await Promise.all([
+      import('@aws-sdk/client-ssm'),
+      import('../../adapters/ssm/ssm-secrets.ts'),
+    ]);
+    return new SsmSecrets({
+      client: options.tracer.captureAWSv3Client(new SSMClient(endpointOverride(options.region, options.endpoint))),
+    });
   });
-  return { get: async (name) => (await built.get()).get(name), refresh: async (name) => (await built.get()).refresh(name) };
+  return {
+    get: async (name) => (await built.get()).get(name),
+    refresh: async (name) => (await built.get()).refresh(name),
+  };
 }

@@ -29,7 +29,9 @@ function scriptedLedger(answers: ReserveResult['status'][]): BudgetLedger & { ca
     reserve(component, microUsd) {
       calls.push(`reserve ${component} ${microUsd}`);
       const status = answers.shift() ?? 'reserved';
-      return Promise.resolve(status === 'reserved' ? { status } : { status, committedMicroUsd: 0, committedTotalMicroUsd: 0 });
+      return Promise.resolve(
+        status === 'reserved' ? { status } : { status, committedMicroUsd: 0, committedTotalMicroUsd: 0 },
+      );
     },
     settle(component, delta) {
       calls.push(`settle ${component} ${delta}`);
@@ -62,7 +64,9 @@ describe('meteredLedger', () => {
     await ledger.reserve('agentReasoning', 2_000, CAPS);
     await ledger.settle('agentReasoning', -500, { inputTokens: 10, outputTokens: 5 });
 
-    expect(sink.added.filter((metric) => metric.name === 'ModelCostUsd').map((metric) => metric.value)).toEqual([0.0015]);
+    expect(sink.added.filter((metric) => metric.name === 'ModelCostUsd').map((metric) => metric.value)).toEqual([
+      0.0015,
+    ]);
   });
 
   it('meteredLedger emits no cost for a settle without an open reservation, nor for a refused reservation', async () => {
@@ -84,7 +88,10 @@ describe('meteredEscalations', () => {
     const created: string[] = [];
     return {
       created,
-      create: (item) => (failCreate ? Promise.reject(new Error('conditional check failed')) : Promise.resolve(void created.push(item.escalationId))),
+      create: (item) =>
+        failCreate
+          ? Promise.reject(new Error('conditional check failed'))
+          : Promise.resolve(void created.push(item.escalationId)),
       get: () => Promise.resolve(undefined),
       transition: () => Promise.resolve({ status: 'conflict' } as never),
       list: () => Promise.resolve([]),
@@ -112,14 +119,31 @@ describe('meteredEscalations', () => {
 });
 
 describe('meteredReasoner', () => {
-  const request = { modelId: 'us.anthropic.claude-haiku-5-5', system: 's', prompt: 'p', maxOutputTokens: 10 } as unknown as ReasonerRequest;
+  const request = {
+    modelId: 'us.anthropic.claude-haiku-5-5',
+    system: 's',
+    prompt: 'p',
+    maxOutputTokens: 10,
+  } as unknown as ReasonerRequest;
 
   function reasoner(outcome: 'answer' | 'model failure' | 'bug'): Reasoner {
     return {
       kind: 'bedrock',
       reason: () => {
-        if (outcome === 'answer') return Promise.resolve({ status: 'answered', text: 'ok', modelId: 'm', usage: { inputTokens: 1, outputTokens: 1 }, calls: 1, toolRequests: [] });
-        return Promise.reject(outcome === 'model failure' ? new ReasonerError('gone', { errorClass: 'ResourceNotFoundException' }) : new TypeError('bug'));
+        if (outcome === 'answer')
+          return Promise.resolve({
+            status: 'answered',
+            text: 'ok',
+            modelId: 'm',
+            usage: { inputTokens: 1, outputTokens: 1 },
+            calls: 1,
+            toolRequests: [],
+          });
+        return Promise.reject(
+          outcome === 'model failure'
+            ? new ReasonerError('gone', { errorClass: 'ResourceNotFoundException' })
+            : new TypeError('bug'),
+        );
       },
     };
   }

@@ -33,7 +33,8 @@ export function meteredEscalations(store: EscalationStore, sink: MetricsSink): E
       countMetric(sink, MetricName.escalations, 1);
     },
     get: (clusterId, escalationId) => store.get(clusterId, escalationId),
-    transition: (clusterId, escalationId, from, to, entry) => store.transition(clusterId, escalationId, from, to, entry),
+    transition: (clusterId, escalationId, from, to, entry) =>
+      store.transition(clusterId, escalationId, from, to, entry),
     list: (options) => store.list(options),
   };
 }
@@ -59,7 +60,12 @@ export function meteredLedger(ledger: BudgetLedger, sink: MetricsSink): BudgetLe
       const reservedMicroUsd = openReservationMicroUsd.get(component);
       openReservationMicroUsd.delete(component);
       if (reservedMicroUsd !== undefined) {
-        countMetric(sink, MetricName.modelCostUsd, Math.max(0, reservedMicroUsd + deltaMicroUsd) / MICRO_USD_PER_USD, MetricUnit.NoUnit);
+        countMetric(
+          sink,
+          MetricName.modelCostUsd,
+          Math.max(0, reservedMicroUsd + deltaMicroUsd) / MICRO_USD_PER_USD,
+          MetricUnit.NoUnit,
+        );
       }
     },
     countCacheLookup: (hit) => ledger.countCacheLookup(hit),
@@ -87,6 +93,10 @@ export function meteredAgentDeps(deps: AgentDeps, sink: MetricsSink): AgentDeps 
   return {
     ...deps,
     escalations: meteredEscalations(deps.escalations, sink),
-    reasoning: { ...deps.reasoning, ledger: meteredLedger(deps.reasoning.ledger, sink), reasoner: meteredReasoner(deps.reasoning.reasoner, sink) },
+    reasoning: {
+      ...deps.reasoning,
+      ledger: meteredLedger(deps.reasoning.ledger, sink),
+      reasoner: meteredReasoner(deps.reasoning.reasoner, sink),
+    },
   };
 }

@@ -10,7 +10,10 @@ import type { Logger } from '../../app/ports/logger.ts';
 import { lambdaHandlerOf, type ApiApp } from './api-app.ts';
 import { isSnsEvent, snsDeliveries } from './sns-records.ts';
 
-export function createSlackLambdaHandler(api: ApiApp, logger: Logger): (event: unknown, context: Context) => Promise<unknown> {
+export function createSlackLambdaHandler(
+  api: ApiApp,
+  logger: Logger,
+): (event: unknown, context: Context) => Promise<unknown> {
   const http = lambdaHandlerOf(api.app);
   return async (event, context) => {
     if (!isSnsEvent(event)) return http(event as Parameters<typeof http>[0], context);
@@ -24,7 +27,10 @@ export function createSlackLambdaHandler(api: ApiApp, logger: Logger): (event: u
       }
       const task = SlackTaskSchema.safeParse(message);
       if (!task.success || api.slack === undefined) {
-        logger.warn('slack.task_dropped', { messageId: delivery.messageId, reason: api.slack === undefined ? 'slack not configured' : 'malformed task' });
+        logger.warn('slack.task_dropped', {
+          messageId: delivery.messageId,
+          reason: api.slack === undefined ? 'slack not configured' : 'malformed task',
+        });
         continue;
       }
       await api.slack.run(task.data);

@@ -22,14 +22,32 @@ const base = createLambdaRuntime();
 const loaded = base.config;
 const { parameters } = loaded.lambda;
 const secrets = lazySsmSecrets({ region: loaded.region, endpoint: loaded.lambda.ssmEndpoint, tracer: base.tracer });
-const signingSecret = loaded.slack.signingSecret ?? (parameters.slackSigningSecret === undefined ? undefined : await secrets.get(parameters.slackSigningSecret));
-const botToken = loaded.slack.botToken ?? (parameters.slackBotToken === undefined ? undefined : await secrets.get(parameters.slackBotToken));
-if (signingSecret === undefined) throw new InvalidInputError('the Slack function needs VGAC_SLACK_SIGNING_SECRET or VGAC_SLACK_SIGNING_SECRET_PARAM');
-if (loaded.slack.taskTopicArn === undefined) throw new InvalidInputError('the Slack function needs VGAC_SLACK_TASK_TOPIC_ARN: slow answers run in a second invocation');
+const signingSecret =
+  loaded.slack.signingSecret ??
+  (parameters.slackSigningSecret === undefined ? undefined : await secrets.get(parameters.slackSigningSecret));
+const botToken =
+  loaded.slack.botToken ??
+  (parameters.slackBotToken === undefined ? undefined : await secrets.get(parameters.slackBotToken));
+if (signingSecret === undefined)
+  throw new InvalidInputError('the Slack function needs VGAC_SLACK_SIGNING_SECRET or VGAC_SLACK_SIGNING_SECRET_PARAM');
+if (loaded.slack.taskTopicArn === undefined)
+  throw new InvalidInputError(
+    'the Slack function needs VGAC_SLACK_TASK_TOPIC_ARN: slow answers run in a second invocation',
+  );
 const runtime: LambdaRuntime = { ...base, config: { ...loaded, slack: { ...loaded.slack, signingSecret, botToken } } };
-const tasks = lazySnsTaskQueue<SlackTask>({ region: loaded.region, endpoint: loaded.lambda.snsEndpoint, topicArn: loaded.slack.taskTopicArn, tracer: runtime.tracer });
+const tasks = lazySnsTaskQueue<SlackTask>({
+  region: loaded.region,
+  endpoint: loaded.lambda.snsEndpoint,
+  topicArn: loaded.slack.taskTopicArn,
+  tracer: runtime.tracer,
+});
 const slack = createSlackLambdaHandler(
-  createApiApp(runtime, { ...lambdaAgentParts(runtime), slackSigningSecret: signingSecret, slackTasks: tasks, instrumentAgents: (deps) => meteredAgentDeps(deps, runtime) }),
+  createApiApp(runtime, {
+    ...lambdaAgentParts(runtime),
+    slackSigningSecret: signingSecret,
+    slackTasks: tasks,
+    instrumentAgents: (deps) => meteredAgentDeps(deps, runtime),
+  }),
   runtime.logger,
 );
 

@@ -8,17 +8,21 @@ describe('snsDeliveries', () => {
 
     const deliveries = snsDeliveries(event);
 
-    expect(deliveries).toEqual([{
-      messageId: '95df01b4-ee98-5cb9-9903-4c221d41eb5e',
-      topicArn: 'arn:aws:sns:us-east-1:123456789012:sns-lambda',
-      subject: 'TestInvoke',
-      message: 'Hello from SNS!',
-      attributes: { Test: 'TestString' },
-    }]);
+    expect(deliveries).toEqual([
+      {
+        messageId: '95df01b4-ee98-5cb9-9903-4c221d41eb5e',
+        topicArn: 'arn:aws:sns:us-east-1:123456789012:sns-lambda',
+        subject: 'TestInvoke',
+        message: 'Hello from SNS!',
+        attributes: { Test: 'TestString' },
+      },
+    ]);
   });
 
   it('snsDeliveries refuses an event SNS would never send, naming the missing fields and not the message', async () => {
-    const recorded = (await loadEventFixture('sns-notification.json')) as { Records: { Sns: Record<string, unknown> }[] };
+    const recorded = (await loadEventFixture('sns-notification.json')) as {
+      Records: { Sns: Record<string, unknown> }[];
+    };
     const record = recorded.Records[0] as { Sns: Record<string, unknown> };
     const { UnsubscribeUrl: _unsubscribe, Timestamp: _timestamp, ...withoutFields } = record.Sns;
     const handMade = { Records: [{ ...record, Sns: { ...withoutFields, Message: 'secret payload' } }] };
@@ -44,6 +48,12 @@ describe('isSnsEvent', () => {
     const sns = await loadEventFixture('sns-notification.json');
     const apiGateway = await loadEventFixture('apigw-v2-predict-wait.json');
 
-    expect([isSnsEvent(sns), isSnsEvent(apiGateway), isSnsEvent({ clusterId: 'c' }), isSnsEvent({ Records: [] }), isSnsEvent(null)]).toEqual([true, false, false, false, false]);
+    expect([
+      isSnsEvent(sns),
+      isSnsEvent(apiGateway),
+      isSnsEvent({ clusterId: 'c' }),
+      isSnsEvent({ Records: [] }),
+      isSnsEvent(null),
+    ]).toEqual([true, false, false, false, false]);
   });
 });

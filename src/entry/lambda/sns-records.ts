@@ -30,7 +30,11 @@ export function isSnsEvent(event: unknown): boolean {
   const records = (event as { readonly Records: unknown }).Records;
   if (!Array.isArray(records) || records.length === 0) return false;
   const first: unknown = records[0];
-  return typeof first === 'object' && first !== null && (first as { readonly EventSource?: unknown }).EventSource === 'aws:sns';
+  return (
+    typeof first === 'object' &&
+    first !== null &&
+    (first as { readonly EventSource?: unknown }).EventSource === 'aws:sns'
+  );
 }
 
 /**
@@ -48,6 +52,10 @@ export function snsDeliveries(event: unknown): SnsDelivery[] {
     topicArn: sns.TopicArn,
     subject: sns.Subject ?? null,
     message: sns.Message,
-    attributes: Object.fromEntries(Object.entries(sns.MessageAttributes ?? {}).filter(([, attribute]) => attribute.Type === 'String').map(([name, attribute]) => [name, attribute.Value])),
+    attributes: Object.fromEntries(
+      Object.entries(sns.MessageAttributes ?? {})
+        .filter(([, attribute]) => attribute.Type === 'String')
+        .map(([name, attribute]) => [name, attribute.Value]),
+    ),
   }));
 }

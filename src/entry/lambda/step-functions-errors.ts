@@ -31,7 +31,11 @@ export class StepFunctionsTaskError extends Error {
 /** Maps any thrown value to the error the task should fail with. */
 export function toStepFunctionsError(error: unknown): StepFunctionsTaskError {
   if (error instanceof VgacError) {
-    return new StepFunctionsTaskError(STEP_FUNCTIONS_ERROR_NAMES[error.code] ?? INTERNAL_ERROR_NAME, error.message, { cause: error });
+    return new StepFunctionsTaskError(STEP_FUNCTIONS_ERROR_NAMES[error.code] ?? INTERNAL_ERROR_NAME, error.message, {
+      cause: error,
+    });
   }
-  return new StepFunctionsTaskError(INTERNAL_ERROR_NAME, error instanceof Error ? error.message : String(error), { cause: error });
+  return new StepFunctionsTaskError(INTERNAL_ERROR_NAME, error instanceof Error ? error.message : String(error), {
+    cause: error,
+  });
 }

@@ -4,10 +4,18 @@ import type { Logger } from '../../app/ports/logger.ts';
 import type { MaintenanceReason } from '../../app/ports/maintenance-scheduler.ts';
 import { BackgroundMaintenanceScheduler } from './background-maintenance-scheduler.ts';
 
-interface Logged { readonly level: string; readonly event: string; readonly fields: Readonly<Record<string, unknown>> }
+interface Logged {
+  readonly level: string;
+  readonly event: string;
+  readonly fields: Readonly<Record<string, unknown>>;
+}
 
 function recordingLogger(lines: Logged[]): Logger {
-  const at = (level: string) => (event: string, fields: Readonly<Record<string, unknown>> = {}): void => { lines.push({ level, event, fields }); };
+  const at =
+    (level: string) =>
+    (event: string, fields: Readonly<Record<string, unknown>> = {}): void => {
+      lines.push({ level, event, fields });
+    };
   return { info: at('info'), warn: at('warn'), error: at('error') };
 }
 
@@ -19,7 +27,9 @@ function gatedRun(options: { failFirst?: boolean } = {}) {
   const running = new Map<string, number>();
   let maxOverlap = 0;
   let release: () => void = () => undefined;
-  let gate = new Promise<void>((resolve) => { release = resolve; });
+  let gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
   const run = async (clusterId: string, reason: MaintenanceReason): Promise<MaintenanceResult> => {
     calls.push({ clusterId, reason });
     running.set(clusterId, (running.get(clusterId) ?? 0) + 1);
@@ -125,7 +135,11 @@ describe('BackgroundMaintenanceScheduler', () => {
     const lines: Logged[] = [];
     const gated = gatedRun({ failFirst: true });
     const results: MaintenanceResult[] = [];
-    const scheduler = new BackgroundMaintenanceScheduler({ run: gated.run, logger: recordingLogger(lines), onResult: (_clusterId: string, result: MaintenanceResult) => results.push(result) });
+    const scheduler = new BackgroundMaintenanceScheduler({
+      run: gated.run,
+      logger: recordingLogger(lines),
+      onResult: (_clusterId: string, result: MaintenanceResult) => results.push(result),
+    });
 
     await scheduler.schedule('c1', 'outcomes', 1);
     await tick();
@@ -134,7 +148,11 @@ describe('BackgroundMaintenanceScheduler', () => {
     await scheduler.drain();
 
     expect(lines.filter((line) => line.event === 'maintenance.failed')).toEqual([
-      { level: 'error', event: 'maintenance.failed', fields: { clusterId: 'c1', reason: 'outcomes', error: 'dynamo unavailable' } },
+      {
+        level: 'error',
+        event: 'maintenance.failed',
+        fields: { clusterId: 'c1', reason: 'outcomes', error: 'dynamo unavailable' },
+      },
     ]);
     expect(gated.calls.length).toBe(2);
     expect(results).toEqual([NOTHING_DUE]);
@@ -149,7 +167,9 @@ describe('BackgroundMaintenanceScheduler', () => {
     await scheduler.schedule('c1', 'outcomes', 2);
 
     let closed = false;
-    const closing = scheduler.close().then(() => { closed = true; });
+    const closing = scheduler.close().then(() => {
+      closed = true;
+    });
     await tick();
     const closedWhileGated = closed;
     gated.open();
@@ -159,6 +179,8 @@ describe('BackgroundMaintenanceScheduler', () => {
 
     expect(closedWhileGated).toBe(false);
     expect(gated.calls.length).toBe(2);
-    expect(lines.filter((line) => line.event === 'maintenance.dropped').map((line) => line.fields.requestedAtMs)).toEqual([3]);
+    expect(
+      lines.filter((line) => line.event === 'maintenance.dropped').map((line) => line.fields.requestedAtMs),
+    ).toEqual([3]);
   });
 });

@@ -39,7 +39,12 @@ export class BackgroundMaintenanceScheduler implements MaintenanceScheduler {
   /** Queues a maintenance of `clusterId` and returns at once; coalesces with one already running or pending. After `close()`, drops it (logged). */
   schedule(clusterId: string, reason: MaintenanceReason, requestedAtMs: number): Promise<void> {
     if (this.#closed) {
-      this.#options.logger.info('maintenance.dropped', { clusterId, reason, requestedAtMs, why: 'shutting down; the next outcome schedules it again' });
+      this.#options.logger.info('maintenance.dropped', {
+        clusterId,
+        reason,
+        requestedAtMs,
+        why: 'shutting down; the next outcome schedules it again',
+      });
       return Promise.resolve();
     }
     const slot = this.#slots.get(clusterId);
@@ -90,7 +95,11 @@ export class BackgroundMaintenanceScheduler implements MaintenanceScheduler {
       if (result.steps.length === 0) logger.info('maintenance.nothing_due', { clusterId, reason });
       this.#options.onResult?.(clusterId, result);
     } catch (error) {
-      logger.error('maintenance.failed', { clusterId, reason, error: error instanceof Error ? error.message : String(error) });
+      logger.error('maintenance.failed', {
+        clusterId,
+        reason,
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   }
 }

@@ -4,7 +4,12 @@
  * not processed, so no outcome is invented); it recovers by itself when the source returns.
  */
 import { SourceUnavailableError } from '../../app/errors.ts';
-import { captureTick, createCaptureTracker, DEFAULT_CAPTURE_INTERVAL_MS, type CaptureTickResult } from '../../app/collection/submit-capture.ts';
+import {
+  captureTick,
+  createCaptureTracker,
+  DEFAULT_CAPTURE_INTERVAL_MS,
+  type CaptureTickResult,
+} from '../../app/collection/submit-capture.ts';
 import type { LearningDeps } from '../../app/learning/learning-deps.ts';
 import type { ClusterObserver } from '../../app/ports/cluster-observer.ts';
 import type { ClusterState } from '../../app/records/queue.ts';
@@ -57,7 +62,10 @@ export function startCollectorRunner(options: CollectorRunnerOptions): Collector
       try {
         await options.afterTick(state);
       } catch (error) {
-        logger.error('capture.after_tick_failed', { clusterId: options.clusterId, error: error instanceof Error ? error.message : String(error) });
+        logger.error('capture.after_tick_failed', {
+          clusterId: options.clusterId,
+          error: error instanceof Error ? error.message : String(error),
+        });
       }
     }
     return result;
@@ -71,7 +79,12 @@ export function startCollectorRunner(options: CollectorRunnerOptions): Collector
     if (stopped) return;
     timer = setTimeout(() => {
       poll()
-        .catch((error: unknown) => logger.error('capture.failed', { clusterId: options.clusterId, error: error instanceof Error ? error.message : String(error) }))
+        .catch((error: unknown) =>
+          logger.error('capture.failed', {
+            clusterId: options.clusterId,
+            error: error instanceof Error ? error.message : String(error),
+          }),
+        )
         .finally(schedule);
     }, intervalMs);
   };

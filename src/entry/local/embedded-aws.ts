@@ -77,7 +77,8 @@ async function runningServers(dataDir: string): Promise<ServersFile | undefined>
   try {
     const parsed = JSON.parse(text) as Partial<ServersFile>;
     const { pid, dynamoEndpoint, s3Endpoint } = parsed;
-    if (typeof pid !== 'number' || typeof dynamoEndpoint !== 'string' || typeof s3Endpoint !== 'string') return undefined;
+    if (typeof pid !== 'number' || typeof dynamoEndpoint !== 'string' || typeof s3Endpoint !== 'string')
+      return undefined;
     return pid !== process.pid && isAlive(pid) ? { pid, dynamoEndpoint, s3Endpoint } : undefined;
   } catch {
     return undefined;
@@ -94,9 +95,16 @@ export async function startEmbeddedAws(options: EmbeddedAwsOptions): Promise<Emb
   const running = await runningServers(options.dataDir);
   if (running !== undefined) {
     if (options.whenInUse === 'refuse') {
-      throw new InvalidInputError(`data directory '${options.dataDir}' is in use by process ${running.pid} (another vgac start?): stop it, or choose another --data-dir`);
+      throw new InvalidInputError(
+        `data directory '${options.dataDir}' is in use by process ${running.pid} (another vgac start?): stop it, or choose another --data-dir`,
+      );
     }
-    return { dynamoEndpoint: running.dynamoEndpoint, s3Endpoint: running.s3Endpoint, sharedWithPid: running.pid, stop: () => Promise.resolve() };
+    return {
+      dynamoEndpoint: running.dynamoEndpoint,
+      s3Endpoint: running.s3Endpoint,
+      sharedWithPid: running.pid,
+      stop: () => Promise.resolve(),
+    };
   }
   const host = options.host ?? EMBEDDED_HOST;
   const dynamoDir = join(options.dataDir, 'dynamodb');
@@ -104,7 +112,11 @@ export async function startEmbeddedAws(options: EmbeddedAwsOptions): Promise<Emb
   await mkdir(dynamoDir, { recursive: true });
   await mkdir(s3Dir, { recursive: true });
 
-  const dynamoServer = dynalite({ path: dynamoDir, createTableMs: EMBEDDED_CREATE_TABLE_MS, deleteTableMs: EMBEDDED_CREATE_TABLE_MS });
+  const dynamoServer = dynalite({
+    path: dynamoDir,
+    createTableMs: EMBEDDED_CREATE_TABLE_MS,
+    deleteTableMs: EMBEDDED_CREATE_TABLE_MS,
+  });
   const dynamoPort = await listen(dynamoServer, options.dynamoPort ?? 0, host);
 
   const s3Server = new S3rver({ address: host, port: options.s3Port ?? 0, directory: s3Dir, silent: true });
@@ -116,7 +128,11 @@ export async function startEmbeddedAws(options: EmbeddedAwsOptions): Promise<Emb
     throw error;
   }
 
-  const servers: ServersFile = { pid: process.pid, dynamoEndpoint: `http://${host}:${dynamoPort}`, s3Endpoint: `http://${host}:${s3Address.port}` };
+  const servers: ServersFile = {
+    pid: process.pid,
+    dynamoEndpoint: `http://${host}:${dynamoPort}`,
+    s3Endpoint: `http://${host}:${s3Address.port}`,
+  };
   const serversFile = join(options.dataDir, SERVERS_FILE);
   await writeFile(serversFile, JSON.stringify(servers));
   let stopped: Promise<void> | undefined;

@@ -94,7 +94,11 @@ export function startHttpServer(app: Hono, options: HttpServerOptions): Promise<
     const server = serve({ fetch, hostname: options.host, port: options.port }) as Server;
     const onError = (error: NodeJS.ErrnoException) => {
       server.close();
-      reject(new InfrastructureError(`cannot listen on ${options.host}:${options.port}: ${error.code ?? error.message}`, { cause: error }));
+      reject(
+        new InfrastructureError(`cannot listen on ${options.host}:${options.port}: ${error.code ?? error.message}`, {
+          cause: error,
+        }),
+      );
     };
     server.once('error', onError);
     server.once('listening', () => {

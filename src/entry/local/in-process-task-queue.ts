@@ -18,7 +18,9 @@ export function inProcessTaskQueue<Task>(run: (task: Task) => Promise<void>, log
     enqueue(task) {
       const running: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
         .then(() => run(task))
-        .catch((error: unknown) => logger.error('task.failed', { errorName: error instanceof Error ? error.name : typeof error }))
+        .catch((error: unknown) =>
+          logger.error('task.failed', { errorName: error instanceof Error ? error.name : typeof error }),
+        )
         .finally(() => inFlight.delete(running));
       inFlight.add(running);
       return Promise.resolve();

@@ -32,7 +32,8 @@ export async function loadOrCreateLocalSecrets(dataDir: string): Promise<LocalSe
       throw new InvalidInputError(`${path} is not valid JSON (delete it to generate new local secrets)`);
     }
     const secrets = SecretsSchema.safeParse(parsed);
-    if (!secrets.success) throw new InvalidInputError(`${path} has no valid slackSigningSecret (delete it to generate new local secrets)`);
+    if (!secrets.success)
+      throw new InvalidInputError(`${path} has no valid slackSigningSecret (delete it to generate new local secrets)`);
     // Tighten a file someone loosened: it holds a signing secret.
     await chmod(path, 0o600);
     return { ...secrets.data, created: false };

@@ -19,7 +19,15 @@ describe('isAcceptedHost', () => {
   const loopback = acceptedHostNames('127.0.0.1');
 
   it('isAcceptedHost accepts loopback names with or without a port, in any case', () => {
-    for (const host of ['localhost', 'localhost:8080', 'LOCALHOST:8080', '127.0.0.1', '127.0.0.1:65535', '[::1]', '[::1]:8080']) {
+    for (const host of [
+      'localhost',
+      'localhost:8080',
+      'LOCALHOST:8080',
+      '127.0.0.1',
+      '127.0.0.1:65535',
+      '[::1]',
+      '[::1]:8080',
+    ]) {
       expect(isAcceptedHost(host, loopback)).toBe(true);
     }
   });

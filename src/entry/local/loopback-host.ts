@@ -18,7 +18,8 @@ const HOST_HEADER = /^(\[[0-9a-f:.]+\]|[^:[\]/@\s]+)(?::(\d{1,5}))?$/i;
 export function acceptedHostNames(bindHost: string): ReadonlySet<string> {
   const names = new Set(LOOPBACK_HOST_NAMES);
   const bind = bindHost.trim().toLowerCase();
-  if (bind !== '' && !WILDCARD_ADDRESSES.has(bind)) names.add(bind.includes(':') && !bind.startsWith('[') ? `[${bind}]` : bind);
+  if (bind !== '' && !WILDCARD_ADDRESSES.has(bind))
+    names.add(bind.includes(':') && !bind.startsWith('[') ? `[${bind}]` : bind);
   return names;
 }
 

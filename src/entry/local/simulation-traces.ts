@@ -40,7 +40,9 @@ export function resolveSharedDataDir(explicit: string | undefined): string {
   const dir = sharedDataDir(explicit);
   for (const file of [EKS_FILE, SLURM_FILE]) {
     if (!existsSync(join(dir, file))) {
-      throw new InvalidInputError(`the simulation needs ${file} in ${dir} (set VGAC_SHARED_DATA to the folder holding the reference data, or run with --no-sim)`);
+      throw new InvalidInputError(
+        `the simulation needs ${file} in ${dir} (set VGAC_SHARED_DATA to the folder holding the reference data, or run with --no-sim)`,
+      );
     }
   }
   return dir;
@@ -71,9 +73,16 @@ export async function loadSimulationData(dataDir: string): Promise<SimulationDat
   const random = seededRandom(SIMULATION_SEED);
   const eksLabels = eks.table.labels ?? new Uint8Array(0);
   const eksWaits = Float64Array.from(eksLabels, (label) =>
-    Math.round(label === 1 ? EKS_LONG_WAIT_SECONDS * (1.05 + 2 * random()) : EKS_LONG_WAIT_SECONDS * (0.02 + 0.9 * random())),
+    Math.round(
+      label === 1 ? EKS_LONG_WAIT_SECONDS * (1.05 + 2 * random()) : EKS_LONG_WAIT_SECONDS * (0.02 + 0.9 * random()),
+    ),
   );
-  const eksTable: FeatureTable = { ...eks.table, source: EKS_FILE, waitsSeconds: eksWaits, labelThresholdSeconds: EKS_LONG_WAIT_SECONDS };
+  const eksTable: FeatureTable = {
+    ...eks.table,
+    source: EKS_FILE,
+    waitsSeconds: eksWaits,
+    labelThresholdSeconds: EKS_LONG_WAIT_SECONDS,
+  };
   const eksJobs: SimulatedJob[] = eks.table.rows.map((_, row) => ({
     traceJobId: `row${row + 1}`,
     submitAtMs: row * EKS_SUBMIT_INTERVAL_MS,
@@ -88,7 +97,8 @@ export async function loadSimulationData(dataDir: string): Promise<SimulationDat
   const [header = [], ...records] = parseCsv((await readUserFile(slurmPath, 'data file')).toString('utf8'), slurmPath);
   const idColumn = header.indexOf('job_id');
   const submitColumn = header.indexOf('submit_epoch_ms');
-  if (idColumn < 0 || submitColumn < 0) throw new InvalidInputError(`${slurmPath}: needs job_id and submit_epoch_ms columns`);
+  if (idColumn < 0 || submitColumn < 0)
+    throw new InvalidInputError(`${slurmPath}: needs job_id and submit_epoch_ms columns`);
   const slurmLabels = slurm.table.labels ?? new Uint8Array(0);
   const slurmJobs: SimulatedJob[] = records.map((record, row) => {
     const features = featureRecord(slurm.table, row);
@@ -103,12 +113,27 @@ export async function loadSimulationData(dataDir: string): Promise<SimulationDat
     };
   });
   // Submit order, ties by trace id: the order a live cluster would have seen.
-  slurmJobs.sort((left, right) => left.submitAtMs - right.submitAtMs || left.traceJobId.localeCompare(right.traceJobId, 'en', { numeric: true }));
+  slurmJobs.sort(
+    (left, right) =>
+      left.submitAtMs - right.submitAtMs || left.traceJobId.localeCompare(right.traceJobId, 'en', { numeric: true }),
+  );
 
   return {
     traces: [
-      { clusterId: EKS_CLUSTER_ID, platform: 'kubernetes', jobs: eksJobs, totalGpus: SIMULATED_TOTAL_GPUS, longWaitThresholdSeconds: EKS_LONG_WAIT_SECONDS },
-      { clusterId: SLURM_CLUSTER_ID, platform: 'slurm', jobs: slurmJobs, totalGpus: SIMULATED_TOTAL_GPUS, longWaitThresholdSeconds: SLURM_LONG_WAIT_SECONDS },
+      {
+        clusterId: EKS_CLUSTER_ID,
+        platform: 'kubernetes',
+        jobs: eksJobs,
+        totalGpus: SIMULATED_TOTAL_GPUS,
+        longWaitThresholdSeconds: EKS_LONG_WAIT_SECONDS,
+      },
+      {
+        clusterId: SLURM_CLUSTER_ID,
+        platform: 'slurm',
+        jobs: slurmJobs,
+        totalGpus: SIMULATED_TOTAL_GPUS,
+        longWaitThresholdSeconds: SLURM_LONG_WAIT_SECONDS,
+      },
     ],
     trainPrior: () =>
       trainBundle(eksTable, {

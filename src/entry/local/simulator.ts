@@ -8,9 +8,19 @@
 import type { Logger } from '../../app/ports/logger.ts';
 import { resumePoint } from '../../app/simulation/resume-point.ts';
 import type { MaintenanceResult } from '../../app/learning/maintain-cluster.ts';
-import { runSimulationEvent, type SimulationDeps, type SimulationEventResult } from '../../app/simulation/run-simulation-event.ts';
+import {
+  runSimulationEvent,
+  type SimulationDeps,
+  type SimulationEventResult,
+} from '../../app/simulation/run-simulation-event.ts';
 import type { SimulatedClusterTrace } from '../../app/simulation/simulated-job.ts';
-import { DEFAULT_MAX_IDLE_MS, dueEventCount, planCycle, type ResumePoint, type SimulationEvent } from '../../app/simulation/simulation-plan.ts';
+import {
+  DEFAULT_MAX_IDLE_MS,
+  dueEventCount,
+  planCycle,
+  type ResumePoint,
+  type SimulationEvent,
+} from '../../app/simulation/simulation-plan.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import { DEFAULT_SIMULATION_SPEED } from './simulation-speed.ts';
 
@@ -63,7 +73,11 @@ interface Worker {
 }
 
 /** Reads each cluster's resume point from the store and prepares the workers (not started). */
-export async function createSimulator(deps: SimulationDeps, traces: readonly SimulatedClusterTrace[], options: SimulatorOptions): Promise<Simulator> {
+export async function createSimulator(
+  deps: SimulationDeps,
+  traces: readonly SimulatedClusterTrace[],
+  options: SimulatorOptions,
+): Promise<Simulator> {
   const speed = options.speed ?? DEFAULT_SIMULATION_SPEED;
   if (!(speed > 0) || !Number.isFinite(speed)) throw new InvalidInputError(`--speed ${speed}: expected a number > 0`);
   const maxIdleMs = options.maxIdleMs ?? DEFAULT_MAX_IDLE_MS;
@@ -72,15 +86,32 @@ export async function createSimulator(deps: SimulationDeps, traces: readonly Sim
 
   const workers: Worker[] = [];
   for (const trace of traces) {
-    const resume: ResumePoint = resumePoint(trace, await deps.learning.predictions.recent(trace.clusterId, { limit: RESUME_LOOKBACK }));
-    logger.info('simulation.resume', { clusterId: trace.clusterId, cycle: resume.cycle, nextIndex: resume.nextIndex, owedOutcomes: resume.owedOutcomes.length });
+    const resume: ResumePoint = resumePoint(
+      trace,
+      await deps.learning.predictions.recent(trace.clusterId, { limit: RESUME_LOOKBACK }),
+    );
+    logger.info('simulation.resume', {
+      clusterId: trace.clusterId,
+      cycle: resume.cycle,
+      nextIndex: resume.nextIndex,
+      owedOutcomes: resume.owedOutcomes.length,
+    });
     workers.push({
       trace,
       events: planCycle(trace, resume, maxIdleMs),
       cursor: 0,
       cycle: resume.cycle,
       planStartMs: now(),
-      progress: { clusterId: trace.clusterId, cycle: resume.cycle, submitted: 0, resolved: 0, escalations: 0, driftResponses: 0, retrains: 0, failures: 0 },
+      progress: {
+        clusterId: trace.clusterId,
+        cycle: resume.cycle,
+        submitted: 0,
+        resolved: 0,
+        escalations: 0,
+        driftResponses: 0,
+        retrains: 0,
+        failures: 0,
+      },
     });
   }
 
@@ -121,7 +152,12 @@ export async function createSimulator(deps: SimulationDeps, traces: readonly Sim
           options.onEvent?.(result);
         } catch (error) {
           worker.progress.failures += 1;
-          logger.error('simulation.event_failed', { clusterId: event.clusterId, kind: event.kind, traceJobId: event.job.traceJobId, error: error instanceof Error ? error.message : String(error) });
+          logger.error('simulation.event_failed', {
+            clusterId: event.clusterId,
+            kind: event.kind,
+            traceJobId: event.job.traceJobId,
+            error: error instanceof Error ? error.message : String(error),
+          });
         }
       }
       if (stopping) break;

@@ -40,13 +40,24 @@ export interface LiveSlurmCollector {
 }
 
 /** The configured live-Slurm observer: slurmrestd (URL, user, JWT) or the client commands. */
-export function slurmObserverFor(config: Config, source: 'slurmrestd' | 'slurm-cli'): ClusterObserver & { totalGpus(): Promise<number> } {
+export function slurmObserverFor(
+  config: Config,
+  source: 'slurmrestd' | 'slurm-cli',
+): ClusterObserver & { totalGpus(): Promise<number> } {
   if (source === 'slurm-cli') return new SlurmCliObserver({ timeoutMs: config.agents.observeTimeoutMs });
   const { restUrl, user, jwt, apiVersion } = config.slurm;
   if (restUrl === undefined || user === undefined || jwt === undefined) {
-    throw new InvalidInputError('the slurmrestd collector needs VGAC_SLURMRESTD_URL, VGAC_SLURM_USER and VGAC_SLURM_JWT');
+    throw new InvalidInputError(
+      'the slurmrestd collector needs VGAC_SLURMRESTD_URL, VGAC_SLURM_USER and VGAC_SLURM_JWT',
+    );
   }
-  return new SlurmrestdObserver({ baseUrl: restUrl, userName: user, token: jwt, apiVersion, timeoutMs: config.agents.observeTimeoutMs });
+  return new SlurmrestdObserver({
+    baseUrl: restUrl,
+    userName: user,
+    token: jwt,
+    apiVersion,
+    timeoutMs: config.agents.observeTimeoutMs,
+  });
 }
 
 /** The name the local JWT (VGAC_SLURM_JWT) is read under; locally it never rotates. */
@@ -61,10 +72,19 @@ export function slurmActionsFor(config: Config, source: 'slurmrestd' | 'slurm-cl
   if (source === 'slurm-cli') return new SlurmClusterActions({ clusterId, logger });
   const { restUrl, user, jwt } = config.slurm;
   if (restUrl === undefined || user === undefined || jwt === undefined) {
-    throw new InvalidInputError('the slurmrestd collector needs VGAC_SLURMRESTD_URL, VGAC_SLURM_USER and VGAC_SLURM_JWT');
+    throw new InvalidInputError(
+      'the slurmrestd collector needs VGAC_SLURMRESTD_URL, VGAC_SLURM_USER and VGAC_SLURM_JWT',
+    );
   }
   const secrets: SecretSource = { get: () => Promise.resolve(jwt) };
-  return new SlurmrestdClusterActions({ clusterId, baseUrl: restUrl, userName: user, secrets, jwtSecretName: LOCAL_JWT_SECRET, logger });
+  return new SlurmrestdClusterActions({
+    clusterId,
+    baseUrl: restUrl,
+    userName: user,
+    secrets,
+    jwtSecretName: LOCAL_JWT_SECRET,
+    logger,
+  });
 }
 
 /**
@@ -72,12 +92,18 @@ export function slurmActionsFor(config: Config, source: 'slurmrestd' | 'slurm-cl
  * through the same source; with the client commands also its job lookup (questions about one
  * job). Through slurmrestd jobs are answered from the prediction log.
  */
-export function liveSlurmRoute(config: Config, source: 'slurmrestd' | 'slurm-cli', logger: Logger): ClusterRoute & { readonly observer: ClusterObserver & { totalGpus(): Promise<number> } } {
+export function liveSlurmRoute(
+  config: Config,
+  source: 'slurmrestd' | 'slurm-cli',
+  logger: Logger,
+): ClusterRoute & { readonly observer: ClusterObserver & { totalGpus(): Promise<number> } } {
   return {
     clusterId: config.slurm.clusterId,
     observer: slurmObserverFor(config, source),
     actions: slurmActionsFor(config, source, logger),
-    ...(source === 'slurm-cli' ? { jobLookup: new SlurmCliJobLookup({ timeoutMs: config.agents.observeTimeoutMs }) } : {}),
+    ...(source === 'slurm-cli'
+      ? { jobLookup: new SlurmCliJobLookup({ timeoutMs: config.agents.observeTimeoutMs }) }
+      : {}),
   };
 }
 
@@ -100,17 +126,33 @@ export async function startLiveSlurmCollector(options: {
   const observer = options.observer ?? slurmObserverFor(config, options.source);
   if ((await learning.calibration.current(clusterId)) === undefined) {
     const totalGpus = await observer.totalGpus();
-    if (totalGpus < 1) throw new InvalidInputError(`the Slurm cluster '${clusterId}' has no GPUs (gres gpu) on nodes that can run jobs`);
+    if (totalGpus < 1)
+      throw new InvalidInputError(`the Slurm cluster '${clusterId}' has no GPUs (gres gpu) on nodes that can run jobs`);
     const tracePath = join(options.sharedDataDir, SLURM_PRIOR_TRACE);
     const text = await readFile(tracePath, 'utf8').catch(() => {
       throw new InvalidInputError(`cannot read the prior's trace '${tracePath}' (set VGAC_SHARED_DATA)`);
     });
     const random = seededRandom(PRIOR_SEED);
-    const table = liveFeatureTable(importSwf(text).jobs, { totalGpus, rows: PRIOR_ROWS, random, source: SLURM_PRIOR_TRACE });
+    const table = liveFeatureTable(importSwf(text).jobs, {
+      totalGpus,
+      rows: PRIOR_ROWS,
+      random,
+      source: SLURM_PRIOR_TRACE,
+    });
     const prior = trainBundle(table, { random, source: tracePath, dataHash: sha256Hex(text), hash: sha256Hex });
     await registerCluster(learning, { clusterId, prior, platform: 'slurm', nowMs: Date.now() });
   }
-  const runner = startCollectorRunner({ clusterId, observer, learning, intervalMs: config.slurm.collectIntervalMs, ...(options.afterTick === undefined ? {} : { afterTick: options.afterTick }) });
-  learning.logger.info('slurm.collector_started', { clusterId, source: options.source, intervalMs: config.slurm.collectIntervalMs });
+  const runner = startCollectorRunner({
+    clusterId,
+    observer,
+    learning,
+    intervalMs: config.slurm.collectIntervalMs,
+    ...(options.afterTick === undefined ? {} : { afterTick: options.afterTick }),
+  });
+  learning.logger.info('slurm.collector_started', {
+    clusterId,
+    source: options.source,
+    intervalMs: config.slurm.collectIntervalMs,
+  });
   return { clusterId, runner };
 }

@@ -20,17 +20,37 @@ interface CurlCall {
 function runWithFakeCurl(command: string, env: Record<string, string> = {}): Promise<CurlCall> {
   const script = `curl() { printf '%s\\n' "$@"; }\n${command}`;
   return new Promise((resolve, reject) => {
-    execFile('bash', ['-c', script], { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 10_000 }, (error, stdout) => {
-      if (error !== null) return reject(new Error(`the banner's command failed: ${error.message}`));
-      const args = stdout.split('\n');
-      const header = (name: string) => args.find((arg) => arg.startsWith(`${name}: `))?.slice(name.length + 2) ?? '';
-      resolve({ timestamp: Number(header('X-Slack-Request-Timestamp')), signature: header('X-Slack-Signature'), body: args[args.indexOf('--data') + 1] ?? '' });
-    });
+    execFile(
+      'bash',
+      ['-c', script],
+      { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 10_000 },
+      (error, stdout) => {
+        if (error !== null) return reject(new Error(`the banner's command failed: ${error.message}`));
+        const args = stdout.split('\n');
+        const header = (name: string) => args.find((arg) => arg.startsWith(`${name}: `))?.slice(name.length + 2) ?? '';
+        resolve({
+          timestamp: Number(header('X-Slack-Request-Timestamp')),
+          signature: header('X-Slack-Signature'),
+          body: args[args.indexOf('--data') + 1] ?? '',
+        });
+      },
+    );
   });
 }
 
 function facts(slackSecret: SlackSecretSource): BannerFacts {
-  return { url: URL_BASE, portFallback: null, clusterIds: ['eks-prod'], simulate: false, speed: 1, slackEnabled: true, slackSecret, slackResponseUrl: RESPONSE_URL, apiKey: undefined, logFile: null };
+  return {
+    url: URL_BASE,
+    portFallback: null,
+    clusterIds: ['eks-prod'],
+    simulate: false,
+    speed: 1,
+    slackEnabled: true,
+    slackSecret,
+    slackResponseUrl: RESPONSE_URL,
+    apiKey: undefined,
+    logFile: null,
+  };
 }
 
 describe('signedSlackCurl', () => {
@@ -59,7 +79,12 @@ describe('signedSlackCurl', () => {
   });
 
   it('signedSlackCurl reads the secret from the environment variable when that is its source', async () => {
-    const command = signedSlackCurl(URL_BASE, { kind: 'environment', variable: 'VGAC_SLACK_SIGNING_SECRET' }, 'why?', RESPONSE_URL);
+    const command = signedSlackCurl(
+      URL_BASE,
+      { kind: 'environment', variable: 'VGAC_SLACK_SIGNING_SECRET' },
+      'why?',
+      RESPONSE_URL,
+    );
 
     const call = await runWithFakeCurl(command, { VGAC_SLACK_SIGNING_SECRET: SECRET });
 
@@ -68,7 +93,12 @@ describe('signedSlackCurl', () => {
   });
 
   it('signedSlackCurl sends no signature when the secret is missing where it should be', async () => {
-    const command = signedSlackCurl(URL_BASE, { kind: 'environment', variable: 'VGAC_SLACK_SIGNING_SECRET' }, 'why?', RESPONSE_URL);
+    const command = signedSlackCurl(
+      URL_BASE,
+      { kind: 'environment', variable: 'VGAC_SLACK_SIGNING_SECRET' },
+      'why?',
+      RESPONSE_URL,
+    );
 
     const call = await runWithFakeCurl(command);
 

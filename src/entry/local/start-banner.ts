@@ -90,7 +90,10 @@ export function formatStartBanner(facts: BannerFacts): string {
   const keyHeader = facts.apiKey === undefined ? '' : ` -H 'x-api-key: <your VGAC_API_KEY>'`;
   const lines: string[] = [''];
   if (facts.portFallback !== null) {
-    lines.push(`  ! port ${facts.portFallback.requested} is taken: listening on ${facts.portFallback.used} instead (set --port to choose).`, '');
+    lines.push(
+      `  ! port ${facts.portFallback.requested} is taken: listening on ${facts.portFallback.used} instead (set --port to choose).`,
+      '',
+    );
   }
   lines.push(
     '  vgac is running',
@@ -123,7 +126,12 @@ export function formatStartBanner(facts: BannerFacts): string {
     lines.push(
       '',
       `  Ask the Slack route (signed with the secret in ${describeSecretSource(facts.slackSecret)}, read when you run it):`,
-      signedSlackCurl(url, facts.slackSecret, `when will my 4xA100 job start on ${cluster}?`, facts.slackResponseUrl).replace(/^/gm, '  '),
+      signedSlackCurl(
+        url,
+        facts.slackSecret,
+        `when will my 4xA100 job start on ${cluster}?`,
+        facts.slackResponseUrl,
+      ).replace(/^/gm, '  '),
     );
   }
   lines.push('');

@@ -119,11 +119,22 @@ async function registerSimulatedClusters(learning: LearningDeps, data: Simulatio
     if (prior === undefined) {
       const startedMs = Date.now();
       prior = data.trainPrior();
-      logger.info('simulation.prior_trained', { bundleId: prior.bundleId, source: prior.training.source, rows: prior.training.rows, trainingMs: Date.now() - startedMs });
+      logger.info('simulation.prior_trained', {
+        bundleId: prior.bundleId,
+        source: prior.training.source,
+        rows: prior.training.rows,
+        trainingMs: Date.now() - startedMs,
+      });
     }
     const nowMs = Date.now();
     // Every cluster starts from the EKS model, with its own long-wait threshold: its trace's P90.
-    await registerCluster(learning, { clusterId: trace.clusterId, prior, platform: trace.platform, nowMs, longWaitThresholdSeconds: trace.longWaitThresholdSeconds });
+    await registerCluster(learning, {
+      clusterId: trace.clusterId,
+      prior,
+      platform: trace.platform,
+      nowMs,
+      longWaitThresholdSeconds: trace.longWaitThresholdSeconds,
+    });
   }
 }
 
@@ -132,7 +143,14 @@ function psiReferenceOf(traces: readonly SimulatedClusterTrace[]): PsiReference 
   const eks = traces.find((trace) => trace.platform === 'kubernetes');
   const columns: Record<string, Float64Array> = {};
   if (eks !== undefined) {
-    for (const name of ['pending_ratio', 'queue_depth_norm', 'fragmentation_score', 'congestion_score', 'total_pending', 'running_gpus']) {
+    for (const name of [
+      'pending_ratio',
+      'queue_depth_norm',
+      'fragmentation_score',
+      'congestion_score',
+      'total_pending',
+      'running_gpus',
+    ]) {
       columns[name] = Float64Array.from(eks.jobs, (job) => Number(job.features[name] ?? 0));
     }
   }
@@ -140,11 +158,20 @@ function psiReferenceOf(traces: readonly SimulatedClusterTrace[]): PsiReference 
   return (clusterId) => (ids.has(clusterId) && eks !== undefined ? columns : undefined);
 }
 
-async function listen(app: Hono, host: string, port: number, fallback: boolean, acceptedHosts: AcceptedHosts): Promise<{ server: HttpServer; portFallback: Stack['portFallback'] }> {
+async function listen(
+  app: Hono,
+  host: string,
+  port: number,
+  fallback: boolean,
+  acceptedHosts: AcceptedHosts,
+): Promise<{ server: HttpServer; portFallback: Stack['portFallback'] }> {
   try {
     return { server: await startHttpServer(app, { host, port, acceptedHosts }), portFallback: null };
   } catch (error) {
-    const code = error instanceof InfrastructureError && error.cause instanceof Error ? (error.cause as NodeJS.ErrnoException).code : undefined;
+    const code =
+      error instanceof InfrastructureError && error.cause instanceof Error
+        ? (error.cause as NodeJS.ErrnoException).code
+        : undefined;
     if (!fallback || port === 0 || code !== 'EADDRINUSE') throw error;
     const server = await startHttpServer(app, { host, port: 0, acceptedHosts });
     return { server, portFallback: { requested: port, used: server.port } };
@@ -167,7 +194,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     : await loadSimulationData(resolveSharedDataDir(options.sharedDataDir)).catch(() => undefined);
 
   // One `vgac start` per data directory; other commands (`vgac ask`, `vgac budget`) share its servers.
-  const runtime = await createRuntime(config, { whenDataDirInUse: 'refuse', ...(options.logger === undefined ? {} : { logger: options.logger }) });
+  const runtime = await createRuntime(config, {
+    whenDataDirInUse: 'refuse',
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  });
   const cleanups: (() => Promise<void>)[] = [() => runtime.close()];
   const cleanup = async (): Promise<void> => {
     for (const step of cleanups.reverse()) await step();
@@ -188,7 +218,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const learning: LearningDeps = { ...runtime.learning, history, maintenance };
     // Outcomes posted to the API are answered once durably queued and folded moments later, many
     // per write of the learning record; closed before maintenance (a fold may schedule one).
-    const folds = new BackgroundFolds({ fold: (clusterId) => foldPendingOutcomes(learning, { clusterId, nowMs: systemClock.nowMs() }), logger });
+    const folds = new BackgroundFolds({
+      fold: (clusterId) => foldPendingOutcomes(learning, { clusterId, nowMs: systemClock.nowMs() }),
+      logger,
+    });
     cleanups.push(() => folds.close());
     const served: LearningDeps = { ...learning, folds };
     const traces = data?.traces ?? [];
@@ -199,20 +232,30 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const notifier = slackChannelNotifier(config);
     const liveRoutes = options.liveClusters?.(logger) ?? [];
     const routed = routeClusters(liveRoutes, { observer: clusters, actions: clusters });
-    const jobLookup = (clusterId: string): JobLookup | undefined => liveRoutes.find((route) => route.clusterId === clusterId)?.jobLookup;
+    const jobLookup = (clusterId: string): JobLookup | undefined =>
+      liveRoutes.find((route) => route.clusterId === clusterId)?.jobLookup;
     const subscriptions = new DynamoJobSubscriptionStore(tableClient);
-    const wiring = createAgentWiring({ ...runtime, learning }, { observer: routed.observer, actions: routed.actions, ...(notifier === undefined ? {} : { notifier }) });
+    const wiring = createAgentWiring(
+      { ...runtime, learning },
+      { observer: routed.observer, actions: routed.actions, ...(notifier === undefined ? {} : { notifier }) },
+    );
     const { deps: agents, escalations, ledger } = wiring;
 
     const nowMs = (): number => systemClock.nowMs();
-    const decide: DecideEscalation = (request) => decideEscalation({ escalations, actions: routed.actions, logger }, request);
+    const decide: DecideEscalation = (request) =>
+      decideEscalation({ escalations, actions: routed.actions, logger }, request);
     const slackApp =
       slackSigningSecret === undefined
         ? undefined
         : createSlackApp(runtime, {
             ask: createCopilot(
-              { learning, runtime: inProcessAgentRuntime(agents, nowMs), jobs: { learning, observer: routed.observer, jobLookup, registry: learning.registry, subscriptions } },
-              config.defaultClusterId === undefined ? {} : { defaultClusterId: config.defaultClusterId }),
+              {
+                learning,
+                runtime: inProcessAgentRuntime(agents, nowMs),
+                jobs: { learning, observer: routed.observer, jobLookup, registry: learning.registry, subscriptions },
+              },
+              config.defaultClusterId === undefined ? {} : { defaultClusterId: config.defaultClusterId },
+            ),
             decideEscalation: decide,
             signingSecret: slackSigningSecret,
           });
@@ -220,9 +263,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const slack = slackApp?.routes;
     // Stands in for Slack's response_url locally: the answer of the banner's example command is
     // printed in the terminal that runs `vgac start`, only when posted to this start's token.
-    const localResponses = createLocalSlackResponses(newResponseToken(), options.writeSlackAnswer ?? ((text) => void process.stdout.write(text)));
+    const localResponses = createLocalSlackResponses(
+      newResponseToken(),
+      options.writeSlackAnswer ?? ((text) => void process.stdout.write(text)),
+    );
     const app = composeHttpApp({
-      runtime: { config, learning: served, logger, ...(runtime.health === undefined ? {} : { health: runtime.health }) },
+      runtime: {
+        config,
+        learning: served,
+        logger,
+        ...(runtime.health === undefined ? {} : { health: runtime.health }),
+      },
       observer: routed.observer,
       jobLookup,
       escalations,
@@ -242,23 +293,42 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ...(slack === undefined ? {} : { slack }),
     });
     const requestedPort = options.port ?? config.httpPort;
-    const { server, portFallback } = await listen(app, config.host, requestedPort, options.fallbackPort ?? true, acceptedHostsFor(config.apiKey));
+    const { server, portFallback } = await listen(
+      app,
+      config.host,
+      requestedPort,
+      options.fallbackPort ?? true,
+      acceptedHostsFor(config.apiKey),
+    );
     cleanups.push(() => server.close());
 
     if (options.simulate && traces.length > 0) {
-      simulator = await createSimulator({ learning, clusters, decide: (request) => observePredictDecide(agents, request) }, traces, {
-        logger,
-        ...(options.speed === undefined ? {} : { speed: options.speed }),
-      });
+      simulator = await createSimulator(
+        { learning, clusters, decide: (request) => observePredictDecide(agents, request) },
+        traces,
+        {
+          logger,
+          ...(options.speed === undefined ? {} : { speed: options.speed }),
+        },
+      );
       const running = simulator;
       cleanups.push(() => running.stop());
       simulator.start();
     }
-    logger.info('stack.started', { url: server.url, simulate: simulator !== null, clusters: traces.map((trace) => trace.clusterId), slack: slack !== undefined });
+    logger.info('stack.started', {
+      url: server.url,
+      simulate: simulator !== null,
+      clusters: traces.map((trace) => trace.clusterId),
+      slack: slack !== undefined,
+    });
 
     const botToken = config.slack.botToken;
-    const chat = botToken === undefined ? undefined : new FetchSlackChatReplies({ botToken, apiUrl: config.slack.apiUrl });
-    if (chat === undefined && liveRoutes.length > 0) logger.warn('job.notifications_off', { reason: 'VGAC_SLACK_BOT_TOKEN is not set: "notify me" subscriptions are kept, no direct message is sent' });
+    const chat =
+      botToken === undefined ? undefined : new FetchSlackChatReplies({ botToken, apiUrl: config.slack.apiUrl });
+    if (chat === undefined && liveRoutes.length > 0)
+      logger.warn('job.notifications_off', {
+        reason: 'VGAC_SLACK_BOT_TOKEN is not set: "notify me" subscriptions are kept, no direct message is sent',
+      });
     const notify = async (state: ClusterState): Promise<void> => {
       if (chat === undefined) return;
       await notifyJobSubscribers({ learning, subscriptions, chat }, state, systemClock.nowMs());
@@ -287,4 +357,3 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     throw error;
   }
 }
-

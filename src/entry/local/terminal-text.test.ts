@@ -33,8 +33,15 @@ describe('stripTerminalControls', () => {
 
   it('stripTerminalControls leaves no control character but tab and newline in any text (property)', () => {
     // Strings mixing printable ASCII with every C0, DEL and C1 code point and ESC-heavy fragments.
-    const control = fc.integer({ min: 0, max: 0x9f }).filter((code) => code < 0x20 || code >= 0x7f).map((code) => String.fromCharCode(code));
-    const piece = fc.oneof(fc.string({ maxLength: 4 }), control, fc.constantFrom(`${ESC}[`, `${ESC}]`, `${ESC}P`, ESC, '\u009b', '\u009d'));
+    const control = fc
+      .integer({ min: 0, max: 0x9f })
+      .filter((code) => code < 0x20 || code >= 0x7f)
+      .map((code) => String.fromCharCode(code));
+    const piece = fc.oneof(
+      fc.string({ maxLength: 4 }),
+      control,
+      fc.constantFrom(`${ESC}[`, `${ESC}]`, `${ESC}P`, ESC, '\u009b', '\u009d'),
+    );
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 30 }), (pieces) => {
         const stripped = stripTerminalControls(pieces.join(''));

@@ -73,7 +73,9 @@ export interface StartLocalSlurmOptions {
 /** Attempts at starting with fresh ports: a free port can be taken by another test file between choosing and binding it. */
 const START_ATTEMPTS = 3;
 
-async function startOnFreePorts(options: StartLocalSlurmOptions): Promise<{ base: string; restPort: number; nodeName: string; scriptEnv: Record<string, string | undefined> }> {
+async function startOnFreePorts(
+  options: StartLocalSlurmOptions,
+): Promise<{ base: string; restPort: number; nodeName: string; scriptEnv: Record<string, string | undefined> }> {
   for (let attempt = 1; ; attempt += 1) {
     const base = await mkdtemp(join(tmpdir(), 'vgac-slurm-'));
     const [ctldPort, slurmdPort, restPort] = [await freePort(), await freePort(), await freePort()];
@@ -98,7 +100,9 @@ async function startOnFreePorts(options: StartLocalSlurmOptions): Promise<{ base
       return { base, restPort, nodeName, scriptEnv };
     } catch (error) {
       const output = error as { stdout?: string; stderr?: string; message?: string };
-      await execFileAsync('bash', [join(HERE, 'stop-slurm.sh')], { env: scriptEnv, timeout: 60_000 }).catch(() => undefined);
+      await execFileAsync('bash', [join(HERE, 'stop-slurm.sh')], { env: scriptEnv, timeout: 60_000 }).catch(
+        () => undefined,
+      );
       await rm(base, { recursive: true, force: true });
       const text = `${output.message ?? ''}\n${output.stdout ?? ''}\n${output.stderr ?? ''}`;
       if (attempt < START_ATTEMPTS && text.includes('Address already in use')) continue;
@@ -151,14 +155,21 @@ export async function startLocalSlurm(options: StartLocalSlurmOptions = {}): Pro
       throw new Error('slurmctld did not answer 10 s after restart');
     },
     async stop() {
-      await execFileAsync('bash', [join(HERE, 'stop-slurm.sh')], { env: scriptEnv, timeout: 60_000 }).catch(() => undefined);
+      await execFileAsync('bash', [join(HERE, 'stop-slurm.sh')], { env: scriptEnv, timeout: 60_000 }).catch(
+        () => undefined,
+      );
       if (existsSync(base)) await rm(base, { recursive: true, force: true });
     },
   };
 }
 
 /** Polls `check` every `intervalMs` until it returns a value other than undefined, or throws after `timeoutMs` with `what`. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000, intervalMs = 200): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+  intervalMs = 200,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -170,5 +181,7 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     }
     await sleep(intervalMs);
   }
-  throw new Error(`timed out waiting for ${what}${lastError instanceof Error ? ` (last error: ${lastError.message})` : ''}`);
+  throw new Error(
+    `timed out waiting for ${what}${lastError instanceof Error ? ` (last error: ${lastError.message})` : ''}`,
+  );
 }

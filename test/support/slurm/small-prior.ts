@@ -7,7 +7,13 @@ export function smallPrior(): ModelBundle {
   return {
     schemaVersion: 1,
     bundleId: 'small-slurm-prior',
-    training: { source: 'hand-written', dataHash: '00'.repeat(32), rows: 0, positives: 0, labelThresholdSeconds: SMALL_PRIOR_THRESHOLD_SECONDS },
+    training: {
+      source: 'hand-written',
+      dataHash: '00'.repeat(32),
+      rows: 0,
+      positives: 0,
+      labelThresholdSeconds: SMALL_PRIOR_THRESHOLD_SECONDS,
+    },
     numericFeatures: ['pendingGpusAhead', 'gpusInUse', 'requestedGpus'],
     categoricalFeatures: [],
     scaler: { means: [2, 2, 2], scales: [2, 2, 1] },

@@ -30,7 +30,7 @@ export function slackManifest(baseUrl: string): Record<string, unknown> {
       name: 'vgac',
       description: 'When will my GPU job start? Calibrated answers and gated queue actions.',
       long_description:
-        'vgac predicts when a GPU job will start on your cluster, with probabilities calibrated on that cluster\'s own outcomes, and acts on the queue only as far as that calibration allows. Ask /vgac when will my 4-GPU job start on slurm-hpc?, /vgac status of slurm-hpc, or /vgac why? after an answer. Escalations arrive with Approve / Reject buttons.',
+        "vgac predicts when a GPU job will start on your cluster, with probabilities calibrated on that cluster's own outcomes, and acts on the queue only as far as that calibration allows. Ask /vgac when will my 4-GPU job start on slurm-hpc?, /vgac status of slurm-hpc, or /vgac why? after an answer. Escalations arrive with Approve / Reject buttons.",
       background_color: '#1d3557',
     },
     features: {
@@ -38,7 +38,13 @@ export function slackManifest(baseUrl: string): Record<string, unknown> {
       app_home: { home_tab_enabled: false, messages_tab_enabled: true, messages_tab_read_only_enabled: true },
       bot_user: { display_name: 'vgac', always_online: true },
       slash_commands: [
-        { command: SLASH_COMMAND, url: `${base}/slack/commands`, description: 'Ask when a GPU job will start, or how a cluster is doing', usage_hint: SLACK_USAGE_HINT, should_escape: false },
+        {
+          command: SLASH_COMMAND,
+          url: `${base}/slack/commands`,
+          description: 'Ask when a GPU job will start, or how a cluster is doing',
+          usage_hint: SLACK_USAGE_HINT,
+          should_escape: false,
+        },
       ],
     },
     oauth_config: { scopes: { bot: [...SLACK_BOT_SCOPES] } },

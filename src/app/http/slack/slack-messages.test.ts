@@ -4,7 +4,13 @@ import { ESCALATION_ACTION, escalationMessage } from './slack-messages.ts';
 interface Button {
   action_id: string;
   value: string;
-  confirm?: { title: { type: string; text: string }; text: { type: string; text: string }; confirm: { text: string }; deny: { text: string }; style?: string };
+  confirm?: {
+    title: { type: string; text: string };
+    text: { type: string; text: string };
+    confirm: { text: string };
+    deny: { text: string };
+    style?: string;
+  };
 }
 
 function buttonsOf(message: ReturnType<typeof escalationMessage>): Button[] {
@@ -14,14 +20,22 @@ function buttonsOf(message: ReturnType<typeof escalationMessage>): Button[] {
 
 describe('escalationMessage', () => {
   it('puts a Block Kit confirm dialog on Approve and on Reject, naming what is decided and what follows', () => {
-    const message = escalationMessage({ subject: 'Hold job 42 on slurm-hpc?', text: 'P(long wait) 0.93', clusterId: 'slurm-hpc', escalationId: 'esc-1' });
+    const message = escalationMessage({
+      subject: 'Hold job 42 on slurm-hpc?',
+      text: 'P(long wait) 0.93',
+      clusterId: 'slurm-hpc',
+      escalationId: 'esc-1',
+    });
 
     const [approve, reject] = buttonsOf(message);
 
     expect(approve?.action_id).toBe(ESCALATION_ACTION.approve);
     expect(approve?.confirm).toEqual({
       title: { type: 'plain_text', text: 'Approve this action?' },
-      text: { type: 'mrkdwn', text: 'Hold job 42 on slurm-hpc?\n\nThe proposed action will be carried out on the cluster now.' },
+      text: {
+        type: 'mrkdwn',
+        text: 'Hold job 42 on slurm-hpc?\n\nThe proposed action will be carried out on the cluster now.',
+      },
       confirm: { type: 'plain_text', text: 'Approve' },
       deny: { type: 'plain_text', text: 'Cancel' },
       style: 'primary',

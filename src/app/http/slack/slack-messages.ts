@@ -13,7 +13,9 @@ export function escalationButtonValue(clusterId: string, escalationId: string): 
   return `${clusterId}/${escalationId}`;
 }
 
-export function parseEscalationButtonValue(value: string | undefined): { clusterId: string; escalationId: string } | undefined {
+export function parseEscalationButtonValue(
+  value: string | undefined,
+): { clusterId: string; escalationId: string } | undefined {
   const match = /^([A-Za-z0-9][A-Za-z0-9._:-]{0,127})\/([A-Za-z0-9][A-Za-z0-9._:-]{0,127})$/.exec(value ?? '');
   if (match === null) return undefined;
   return { clusterId: match[1] as string, escalationId: match[2] as string };
@@ -35,13 +37,19 @@ const CONFIRM_TEXT_MAX = 300;
  */
 function confirmDialog(verdict: 'approve' | 'reject', notice: { readonly subject: string }): Record<string, unknown> {
   const approve = verdict === 'approve';
-  const consequence = approve ? 'The proposed action will be carried out on the cluster now.' : 'The proposed action will not be carried out; the escalation is closed.';
+  const consequence = approve
+    ? 'The proposed action will be carried out on the cluster now.'
+    : 'The proposed action will not be carried out; the escalation is closed.';
   // Cut the subject before escaping it, so no `&amp;` is cut in half.
   const room = CONFIRM_TEXT_MAX - consequence.length - 2;
   let subject = escapeMrkdwn(notice.subject);
-  for (let kept = notice.subject.length - 1; subject.length > room; kept -= 1) subject = `${escapeMrkdwn(notice.subject.slice(0, kept))}…`;
+  for (let kept = notice.subject.length - 1; subject.length > room; kept -= 1)
+    subject = `${escapeMrkdwn(notice.subject.slice(0, kept))}…`;
   return {
-    title: { type: 'plain_text', text: (approve ? 'Approve this action?' : 'Reject this action?').slice(0, CONFIRM_TITLE_MAX) },
+    title: {
+      type: 'plain_text',
+      text: (approve ? 'Approve this action?' : 'Reject this action?').slice(0, CONFIRM_TITLE_MAX),
+    },
     text: { type: 'mrkdwn', text: `${subject}\n\n${consequence}` },
     confirm: { type: 'plain_text', text: approve ? 'Approve' : 'Reject' },
     deny: { type: 'plain_text', text: 'Cancel' },
@@ -50,10 +58,18 @@ function confirmDialog(verdict: 'approve' | 'reject', notice: { readonly subject
 }
 
 /** A notification about an escalation, with Approve / Reject buttons (each behind a confirmation dialog) when it names one. */
-export function escalationMessage(notice: { readonly subject: string; readonly text: string; readonly clusterId?: string; readonly escalationId?: string }): ChatMessage {
+export function escalationMessage(notice: {
+  readonly subject: string;
+  readonly text: string;
+  readonly clusterId?: string;
+  readonly escalationId?: string;
+}): ChatMessage {
   const text = `${notice.subject}\n${notice.text}`;
   const blocks: Record<string, unknown>[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: `*${escapeMrkdwn(notice.subject)}*\n${escapeMrkdwn(notice.text)}` } },
+    {
+      type: 'section',
+      text: { type: 'mrkdwn', text: `*${escapeMrkdwn(notice.subject)}*\n${escapeMrkdwn(notice.text)}` },
+    },
   ];
   if (notice.clusterId !== undefined && notice.escalationId !== undefined) {
     const value = escalationButtonValue(notice.clusterId, notice.escalationId);
@@ -61,8 +77,22 @@ export function escalationMessage(notice: { readonly subject: string; readonly t
       type: 'actions',
       block_id: `escalation:${value}`.slice(0, 255),
       elements: [
-        { type: 'button', action_id: ESCALATION_ACTION.approve, style: 'primary', text: { type: 'plain_text', text: 'Approve' }, value, confirm: confirmDialog('approve', notice) },
-        { type: 'button', action_id: ESCALATION_ACTION.reject, style: 'danger', text: { type: 'plain_text', text: 'Reject' }, value, confirm: confirmDialog('reject', notice) },
+        {
+          type: 'button',
+          action_id: ESCALATION_ACTION.approve,
+          style: 'primary',
+          text: { type: 'plain_text', text: 'Approve' },
+          value,
+          confirm: confirmDialog('approve', notice),
+        },
+        {
+          type: 'button',
+          action_id: ESCALATION_ACTION.reject,
+          style: 'danger',
+          text: { type: 'plain_text', text: 'Reject' },
+          value,
+          confirm: confirmDialog('reject', notice),
+        },
       ],
     });
   }
@@ -82,12 +112,23 @@ export function decisionMessage(escalation: Escalation, alreadyDecided: boolean)
   const verdict = escalation.status === 'rejected' ? 'Rejected' : 'Approved';
   const action = `${escalation.action.kind} of job ${escalation.jobId} on ${escalation.clusterId}`;
   const detail = escalation.result === null ? '' : `: ${escalation.result}`;
-  const outcome = escalation.status === 'executed' || escalation.status === 'failed' ? `${escalation.status}${detail}` : escalation.status;
+  const outcome =
+    escalation.status === 'executed' || escalation.status === 'failed'
+      ? `${escalation.status}${detail}`
+      : escalation.status;
   const prefix = alreadyDecided ? 'Already decided: ' : '';
   const tail = ` at ${when}: ${action} (${outcome}).`;
   return {
     text: `${prefix}${verdict} by ${escalation.decidedBy ?? 'nobody'}${tail}`,
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `${prefix}${verdict} by ${mentionOf(escalation.decidedBy)}${escapeMrkdwn(tail)}` } }],
+    blocks: [
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: `${prefix}${verdict} by ${mentionOf(escalation.decidedBy)}${escapeMrkdwn(tail)}`,
+        },
+      },
+    ],
   };
 }
 
@@ -105,13 +146,27 @@ export function parseJobButtonValue(value: string | undefined): { clusterId: str
 }
 
 /** A forecast answer about a submitted job, with a button that subscribes whoever clicks it. */
-export function jobForecastMessage(text: string, job: { readonly clusterId: string; readonly jobId: string }): ChatMessage {
+export function jobForecastMessage(
+  text: string,
+  job: { readonly clusterId: string; readonly jobId: string },
+): ChatMessage {
   const value = jobButtonValue(job.clusterId, job.jobId);
   return {
     text,
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: escapeMrkdwn(text) } },
-      { type: 'actions', block_id: `job:${value}`.slice(0, 255), elements: [{ type: 'button', action_id: JOB_NOTIFY_ACTION, text: { type: 'plain_text', text: 'Notify me when it starts' }, value }] },
+      {
+        type: 'actions',
+        block_id: `job:${value}`.slice(0, 255),
+        elements: [
+          {
+            type: 'button',
+            action_id: JOB_NOTIFY_ACTION,
+            text: { type: 'plain_text', text: 'Notify me when it starts' },
+            value,
+          },
+        ],
+      },
     ],
   };
 }

@@ -20,7 +20,14 @@ import type { TaskQueue } from '../../ports/task-queue.ts';
 import { mapError, logMappedError } from '../error-response.ts';
 import type { Clock } from '../http-deps.ts';
 import { AppMention, BlockActions, InteractionEnvelope, SlackEventEnvelope, SlashCommand } from './slack-payloads.ts';
-import { ESCALATION_ACTION, JOB_NOTIFY_ACTION, parseEscalationButtonValue, parseJobButtonValue, SLACK_HELP, WORKING_ON_IT } from './slack-messages.ts';
+import {
+  ESCALATION_ACTION,
+  JOB_NOTIFY_ACTION,
+  parseEscalationButtonValue,
+  parseJobButtonValue,
+  SLACK_HELP,
+  WORKING_ON_IT,
+} from './slack-messages.ts';
 import { verifySlackSignature } from './slack-signature.ts';
 import type { SlackTask } from './slack-task.ts';
 
@@ -71,7 +78,10 @@ export function createSlackRoutes(deps: SlackRouteDeps): Hono {
       try {
         await deps.once.release(key, claimedAtMs);
       } catch (releaseError) {
-        deps.logger.error('slack.release_failed', { kind: task.kind, errorName: releaseError instanceof Error ? releaseError.name : typeof releaseError });
+        deps.logger.error('slack.release_failed', {
+          kind: task.kind,
+          errorName: releaseError instanceof Error ? releaseError.name : typeof releaseError,
+        });
       }
       throw error;
     }
@@ -98,7 +108,11 @@ export function createSlackRoutes(deps: SlackRouteDeps): Hono {
     );
     if (!check.valid) {
       // Never the payload or the headers' values: only why, where and how big.
-      deps.logger.warn('slack.signature_rejected', { reason: check.reason, path: c.req.path, bodyBytes: encoder.encode(rawBody).length });
+      deps.logger.warn('slack.signature_rejected', {
+        reason: check.reason,
+        path: c.req.path,
+        bodyBytes: encoder.encode(rawBody).length,
+      });
       return c.json({ error: { code: 'UNAUTHORIZED', message: `invalid Slack signature (${check.reason})` } }, 401);
     }
     rawBodies.set(c.req.raw, rawBody);
@@ -114,7 +128,14 @@ export function createSlackRoutes(deps: SlackRouteDeps): Hono {
     const text = command.text.trim();
     if (text === '' || /^help$/i.test(text)) return c.json({ response_type: 'ephemeral', text: SLACK_HELP });
     const key = await dedupeKey('command', command.team_id, command.trigger_id, command.command, text);
-    const task: SlackTask = { kind: 'command', text, userId: command.user_id, teamId: command.team_id, channelId: command.channel_id, responseUrl: command.response_url };
+    const task: SlackTask = {
+      kind: 'command',
+      text,
+      userId: command.user_id,
+      teamId: command.team_id,
+      channelId: command.channel_id,
+      responseUrl: command.response_url,
+    };
     if (!(await claimAndEnqueue(key, task))) {
       deps.logger.info('slack.duplicate', { kind: 'command', retry: retryOf(c.req.header('x-slack-retry-num')) });
       return c.body(null, 200);
@@ -140,7 +161,11 @@ export function createSlackRoutes(deps: SlackRouteDeps): Hono {
       threadTs: mention.thread_ts ?? mention.ts,
     };
     if (!(await claimAndEnqueue(key, task))) {
-      deps.logger.info('slack.duplicate', { kind: 'event', eventId: envelope.event_id, retry: retryOf(c.req.header('x-slack-retry-num')) });
+      deps.logger.info('slack.duplicate', {
+        kind: 'event',
+        eventId: envelope.event_id,
+        retry: retryOf(c.req.header('x-slack-retry-num')),
+      });
     }
     return c.json({ ok: true });
   });
@@ -155,15 +180,43 @@ export function createSlackRoutes(deps: SlackRouteDeps): Hono {
       if (action.action_id === JOB_NOTIFY_ACTION) {
         const job = parseJobButtonValue(action.value);
         if (job === undefined) continue;
-        const key = await dedupeKey('action', actions.trigger_id, action.action_id, action.value ?? '', action.action_ts ?? '');
-        await claimAndEnqueue(key, { kind: 'notify', ...job, userId: actions.user.id, ...(actions.response_url === undefined ? {} : { responseUrl: actions.response_url }) });
+        const key = await dedupeKey(
+          'action',
+          actions.trigger_id,
+          action.action_id,
+          action.value ?? '',
+          action.action_ts ?? '',
+        );
+        await claimAndEnqueue(key, {
+          kind: 'notify',
+          ...job,
+          userId: actions.user.id,
+          ...(actions.response_url === undefined ? {} : { responseUrl: actions.response_url }),
+        });
         continue;
       }
-      const decision = action.action_id === ESCALATION_ACTION.approve ? 'approve' : action.action_id === ESCALATION_ACTION.reject ? 'reject' : undefined;
+      const decision =
+        action.action_id === ESCALATION_ACTION.approve
+          ? 'approve'
+          : action.action_id === ESCALATION_ACTION.reject
+            ? 'reject'
+            : undefined;
       const target = parseEscalationButtonValue(action.value);
       if (decision === undefined || target === undefined) continue;
-      const key = await dedupeKey('action', actions.trigger_id, action.action_id, action.value ?? '', action.action_ts ?? '');
-      await claimAndEnqueue(key, { kind: 'decision', ...target, decision, userId: actions.user.id, responseUrl: actions.response_url });
+      const key = await dedupeKey(
+        'action',
+        actions.trigger_id,
+        action.action_id,
+        action.value ?? '',
+        action.action_ts ?? '',
+      );
+      await claimAndEnqueue(key, {
+        kind: 'decision',
+        ...target,
+        decision,
+        userId: actions.user.id,
+        responseUrl: actions.response_url,
+      });
     }
     return c.body(null, 200);
   });

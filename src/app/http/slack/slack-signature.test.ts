@@ -20,18 +20,39 @@ describe('signSlackRequest', () => {
 
 describe('verifySlackSignature', () => {
   it('verifySlackSignature accepts Slack documented example', async () => {
-    const check = await verifySlackSignature(SECRET, { timestamp: String(TIMESTAMP), signature: SIGNATURE, rawBody: BODY }, AT_TIMESTAMP_MS + 1000);
+    const check = await verifySlackSignature(
+      SECRET,
+      { timestamp: String(TIMESTAMP), signature: SIGNATURE, rawBody: BODY },
+      AT_TIMESTAMP_MS + 1000,
+    );
 
     expect(check).toEqual({ valid: true });
   });
 
   it('verifySlackSignature refuses a tampered body, a wrong secret and a flipped signature digit', async () => {
-    const tampered = await verifySlackSignature(SECRET, { timestamp: String(TIMESTAMP), signature: SIGNATURE, rawBody: BODY.replace('text=', 'text=x') }, AT_TIMESTAMP_MS);
-    const wrongSecret = await verifySlackSignature(`${SECRET}0`, { timestamp: String(TIMESTAMP), signature: SIGNATURE, rawBody: BODY }, AT_TIMESTAMP_MS);
-    const flipped = await verifySlackSignature(SECRET, { timestamp: String(TIMESTAMP), signature: SIGNATURE.replace(/3$/, '4'), rawBody: BODY }, AT_TIMESTAMP_MS);
-    const otherTimestamp = await verifySlackSignature(SECRET, { timestamp: String(TIMESTAMP + 1), signature: SIGNATURE, rawBody: BODY }, AT_TIMESTAMP_MS);
+    const tampered = await verifySlackSignature(
+      SECRET,
+      { timestamp: String(TIMESTAMP), signature: SIGNATURE, rawBody: BODY.replace('text=', 'text=x') },
+      AT_TIMESTAMP_MS,
+    );
+    const wrongSecret = await verifySlackSignature(
+      `${SECRET}0`,
+      { timestamp: String(TIMESTAMP), signature: SIGNATURE, rawBody: BODY },
+      AT_TIMESTAMP_MS,
+    );
+    const flipped = await verifySlackSignature(
+      SECRET,
+      { timestamp: String(TIMESTAMP), signature: SIGNATURE.replace(/3$/, '4'), rawBody: BODY },
+      AT_TIMESTAMP_MS,
+    );
+    const otherTimestamp = await verifySlackSignature(
+      SECRET,
+      { timestamp: String(TIMESTAMP + 1), signature: SIGNATURE, rawBody: BODY },
+      AT_TIMESTAMP_MS,
+    );
 
-    for (const check of [tampered, wrongSecret, flipped, otherTimestamp]) expect(check).toEqual({ valid: false, reason: 'mismatch' });
+    for (const check of [tampered, wrongSecret, flipped, otherTimestamp])
+      expect(check).toEqual({ valid: false, reason: 'mismatch' });
   });
 
   it('verifySlackSignature enforces the 5-minute window in both directions, inclusive', async () => {
@@ -50,14 +71,35 @@ describe('verifySlackSignature', () => {
   });
 
   it('verifySlackSignature says which header is missing or malformed', async () => {
-    const missing = await verifySlackSignature(SECRET, { timestamp: undefined, signature: SIGNATURE, rawBody: BODY }, AT_TIMESTAMP_MS);
-    const emptySignature = await verifySlackSignature(SECRET, { timestamp: String(TIMESTAMP), signature: '', rawBody: BODY }, AT_TIMESTAMP_MS);
-    const notNumber = await verifySlackSignature(SECRET, { timestamp: '15314e6', signature: SIGNATURE, rawBody: BODY }, AT_TIMESTAMP_MS);
-    const wrongVersion = await verifySlackSignature(SECRET, { timestamp: String(TIMESTAMP), signature: SIGNATURE.replace('v0=', 'v1='), rawBody: BODY }, AT_TIMESTAMP_MS);
-    const shortHex = await verifySlackSignature(SECRET, { timestamp: String(TIMESTAMP), signature: SIGNATURE.slice(0, -2), rawBody: BODY }, AT_TIMESTAMP_MS);
+    const missing = await verifySlackSignature(
+      SECRET,
+      { timestamp: undefined, signature: SIGNATURE, rawBody: BODY },
+      AT_TIMESTAMP_MS,
+    );
+    const emptySignature = await verifySlackSignature(
+      SECRET,
+      { timestamp: String(TIMESTAMP), signature: '', rawBody: BODY },
+      AT_TIMESTAMP_MS,
+    );
+    const notNumber = await verifySlackSignature(
+      SECRET,
+      { timestamp: '15314e6', signature: SIGNATURE, rawBody: BODY },
+      AT_TIMESTAMP_MS,
+    );
+    const wrongVersion = await verifySlackSignature(
+      SECRET,
+      { timestamp: String(TIMESTAMP), signature: SIGNATURE.replace('v0=', 'v1='), rawBody: BODY },
+      AT_TIMESTAMP_MS,
+    );
+    const shortHex = await verifySlackSignature(
+      SECRET,
+      { timestamp: String(TIMESTAMP), signature: SIGNATURE.slice(0, -2), rawBody: BODY },
+      AT_TIMESTAMP_MS,
+    );
 
     expect(missing).toEqual({ valid: false, reason: 'missing_headers' });
     expect(emptySignature).toEqual({ valid: false, reason: 'missing_headers' });
-    for (const check of [notNumber, wrongVersion, shortHex]) expect(check).toEqual({ valid: false, reason: 'malformed' });
+    for (const check of [notNumber, wrongVersion, shortHex])
+      expect(check).toEqual({ valid: false, reason: 'malformed' });
   });
 });

@@ -41,7 +41,10 @@ const keys = new Map<string, Promise<CryptoKeyLike>>();
 function hmacKey(signingSecret: string): Promise<CryptoKeyLike> {
   let key = keys.get(signingSecret);
   if (key === undefined) {
-    key = crypto.subtle.importKey('raw', encoder.encode(signingSecret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    key = crypto.subtle.importKey('raw', encoder.encode(signingSecret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'sign',
+      'verify',
+    ]);
     // One key per secret for the life of the process (a Lambda container): secrets are few.
     keys.set(signingSecret, key);
   }
@@ -56,21 +59,34 @@ function hexToBytes(hex: string): Uint8Array | undefined {
 }
 
 /** Checks a request's Slack signature at `nowMs` (epoch ms). Never throws for bad input: it says why it refused. */
-export async function verifySlackSignature(signingSecret: string, request: SignedRequest, nowMs: number): Promise<SignatureCheck> {
+export async function verifySlackSignature(
+  signingSecret: string,
+  request: SignedRequest,
+  nowMs: number,
+): Promise<SignatureCheck> {
   const { timestamp, signature } = request;
-  if (timestamp === undefined || signature === undefined || timestamp === '' || signature === '') return { valid: false, reason: SignatureRejection.missingHeaders };
-  if (!/^\d{1,12}$/.test(timestamp) || !signature.startsWith('v0=')) return { valid: false, reason: SignatureRejection.malformed };
+  if (timestamp === undefined || signature === undefined || timestamp === '' || signature === '')
+    return { valid: false, reason: SignatureRejection.missingHeaders };
+  if (!/^\d{1,12}$/.test(timestamp) || !signature.startsWith('v0='))
+    return { valid: false, reason: SignatureRejection.malformed };
   const given = hexToBytes(signature.slice(3));
   if (given === undefined) return { valid: false, reason: SignatureRejection.malformed };
-  if (Math.abs(nowMs / 1000 - Number(timestamp)) > SLACK_TIMESTAMP_TOLERANCE_SECONDS) return { valid: false, reason: SignatureRejection.stale };
+  if (Math.abs(nowMs / 1000 - Number(timestamp)) > SLACK_TIMESTAMP_TOLERANCE_SECONDS)
+    return { valid: false, reason: SignatureRejection.stale };
   const key = await hmacKey(signingSecret);
   const matches = await crypto.subtle.verify('HMAC', key, given, encoder.encode(`v0:${timestamp}:${request.rawBody}`));
   return matches ? { valid: true } : { valid: false, reason: SignatureRejection.mismatch };
 }
 
 /** The `X-Slack-Signature` Slack would send for `rawBody` at `timestampSeconds` (tests, the local curl example). */
-export async function signSlackRequest(signingSecret: string, timestampSeconds: number, rawBody: string): Promise<string> {
+export async function signSlackRequest(
+  signingSecret: string,
+  timestampSeconds: number,
+  rawBody: string,
+): Promise<string> {
   const key = await hmacKey(signingSecret);
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(`v0:${timestampSeconds}:${rawBody}`)));
+  const mac = new Uint8Array(
+    await crypto.subtle.sign('HMAC', key, encoder.encode(`v0:${timestampSeconds}:${rawBody}`)),
+  );
   return `v0=${Array.from(mac, (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
 }

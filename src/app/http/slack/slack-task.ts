@@ -16,10 +16,31 @@ const Id = z.string().min(1).max(255);
 
 /** A task as it travels through a queue (JSON): validated again before it runs. */
 export const SlackTaskSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('command'), text: z.string().max(4000), userId: Id, teamId: Id, channelId: Id, responseUrl: z.url() }),
-  z.strictObject({ kind: z.literal('mention'), text: z.string().max(40_000), userId: Id, teamId: Id, channelId: Id, threadTs: Id }),
+  z.strictObject({
+    kind: z.literal('command'),
+    text: z.string().max(4000),
+    userId: Id,
+    teamId: Id,
+    channelId: Id,
+    responseUrl: z.url(),
+  }),
+  z.strictObject({
+    kind: z.literal('mention'),
+    text: z.string().max(40_000),
+    userId: Id,
+    teamId: Id,
+    channelId: Id,
+    threadTs: Id,
+  }),
   z.strictObject({ kind: z.literal('notify'), clusterId: Id, jobId: Id, userId: Id, responseUrl: z.url().optional() }),
-  z.strictObject({ kind: z.literal('decision'), clusterId: Id, escalationId: Id, decision: z.enum(['approve', 'reject']), userId: Id, responseUrl: z.url().optional() }),
+  z.strictObject({
+    kind: z.literal('decision'),
+    clusterId: Id,
+    escalationId: Id,
+    decision: z.enum(['approve', 'reject']),
+    userId: Id,
+    responseUrl: z.url().optional(),
+  }),
 ]);
 
 export type SlackTask = z.infer<typeof SlackTaskSchema>;
@@ -35,7 +56,8 @@ export interface SlackTaskDeps {
 }
 
 /** What a Slack user who is not on the approver list is told (only they see it). */
-export const NOT_AN_APPROVER = 'You are not on this deployment\'s list of escalation approvers; the escalation is unchanged.';
+export const NOT_AN_APPROVER =
+  "You are not on this deployment's list of escalation approvers; the escalation is unchanged.";
 
 const SORRY = 'Sorry, I could not answer that just now. Please try again in a minute.';
 
@@ -44,13 +66,23 @@ export async function runSlackTask(deps: SlackTaskDeps, task: SlackTask): Promis
   try {
     await run(deps, task);
   } catch (error) {
-    deps.logger.error('slack.task_failed', { kind: task.kind, errorName: error instanceof Error ? error.name : typeof error, code: error instanceof VgacError ? error.code : undefined });
-    const message = plainMessage(error instanceof VgacError && error.code === 'UNKNOWN_ESCALATION' ? error.message : SORRY);
+    deps.logger.error('slack.task_failed', {
+      kind: task.kind,
+      errorName: error instanceof Error ? error.name : typeof error,
+      code: error instanceof VgacError ? error.code : undefined,
+    });
+    const message = plainMessage(
+      error instanceof VgacError && error.code === 'UNKNOWN_ESCALATION' ? error.message : SORRY,
+    );
     try {
       if (task.kind === 'mention') await deps.replies.post(task.channelId, message, { threadTs: task.threadTs });
-      else if (task.responseUrl !== undefined) await deps.replies.respond(task.responseUrl, message, { ephemeral: true });
+      else if (task.responseUrl !== undefined)
+        await deps.replies.respond(task.responseUrl, message, { ephemeral: true });
     } catch (replyError) {
-      deps.logger.error('slack.reply_failed', { kind: task.kind, errorName: replyError instanceof Error ? replyError.name : typeof replyError });
+      deps.logger.error('slack.reply_failed', {
+        kind: task.kind,
+        errorName: replyError instanceof Error ? replyError.name : typeof replyError,
+      });
     }
   }
 }
@@ -65,17 +97,29 @@ async function run(deps: SlackTaskDeps, task: SlackTask): Promise<void> {
       nowMs: deps.clock.nowMs(),
     });
     deps.logger.info('slack.answered', { kind: task.kind, clusterId: answer.clusterId, userId: task.userId });
-    if (task.responseUrl !== undefined) await deps.replies.respond(task.responseUrl, plainMessage(answer.text), { ephemeral: true });
+    if (task.responseUrl !== undefined)
+      await deps.replies.respond(task.responseUrl, plainMessage(answer.text), { ephemeral: true });
     return;
   }
   if (task.kind === 'decision') {
     if (deps.decideEscalation === undefined) {
-      if (task.responseUrl !== undefined) await deps.replies.respond(task.responseUrl, plainMessage('Escalations are not configured on this deployment.'), { ephemeral: true });
+      if (task.responseUrl !== undefined)
+        await deps.replies.respond(
+          task.responseUrl,
+          plainMessage('Escalations are not configured on this deployment.'),
+          { ephemeral: true },
+        );
       return;
     }
     if (deps.approvers !== undefined && !deps.approvers.has(task.userId)) {
-      deps.logger.warn('slack.approval_refused', { clusterId: task.clusterId, escalationId: task.escalationId, decision: task.decision, by: `slack:${task.userId}` });
-      if (task.responseUrl !== undefined) await deps.replies.respond(task.responseUrl, plainMessage(NOT_AN_APPROVER), { ephemeral: true });
+      deps.logger.warn('slack.approval_refused', {
+        clusterId: task.clusterId,
+        escalationId: task.escalationId,
+        decision: task.decision,
+        by: `slack:${task.userId}`,
+      });
+      if (task.responseUrl !== undefined)
+        await deps.replies.respond(task.responseUrl, plainMessage(NOT_AN_APPROVER), { ephemeral: true });
       return;
     }
     const outcome = await deps.decideEscalation({
@@ -85,8 +129,19 @@ async function run(deps: SlackTaskDeps, task: SlackTask): Promise<void> {
       by: `slack:${task.userId}`,
       nowMs: deps.clock.nowMs(),
     });
-    deps.logger.info('slack.escalation_decided', { clusterId: task.clusterId, escalationId: task.escalationId, decision: task.decision, by: `slack:${task.userId}`, status: outcome.status });
-    if (task.responseUrl !== undefined) await deps.replies.respond(task.responseUrl, decisionMessage(outcome.escalation, outcome.status === 'already_decided'), { replaceOriginal: true });
+    deps.logger.info('slack.escalation_decided', {
+      clusterId: task.clusterId,
+      escalationId: task.escalationId,
+      decision: task.decision,
+      by: `slack:${task.userId}`,
+      status: outcome.status,
+    });
+    if (task.responseUrl !== undefined)
+      await deps.replies.respond(
+        task.responseUrl,
+        decisionMessage(outcome.escalation, outcome.status === 'already_decided'),
+        { replaceOriginal: true },
+      );
     return;
   }
   const answer = await deps.ask({

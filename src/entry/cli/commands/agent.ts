@@ -33,14 +33,18 @@ function pushUrlOf(text: string): URL {
   }
   if (url.protocol === 'https:') return url;
   if (url.protocol === 'http:' && (LOOPBACK_HOSTS.has(url.hostname) || url.hostname.startsWith('127.'))) return url;
-  throw new InvalidInputError(`--push must use https (http only to a loopback address), got '${url.protocol}//${url.host}'`);
+  throw new InvalidInputError(
+    `--push must use https (http only to a loopback address), got '${url.protocol}//${url.host}'`,
+  );
 }
 
 function intervalMsOf(text: string | undefined): number {
   if (text === undefined) return DEFAULT_CAPTURE_INTERVAL_MS;
   const seconds = Number(text);
   if (text.trim() === '' || !Number.isFinite(seconds) || seconds < MIN_AGENT_INTERVAL_SECONDS || seconds > 3600) {
-    throw new InvalidInputError(`--interval must be a number of seconds from ${MIN_AGENT_INTERVAL_SECONDS} to 3600, got '${text}'`);
+    throw new InvalidInputError(
+      `--interval must be a number of seconds from ${MIN_AGENT_INTERVAL_SECONDS} to 3600, got '${text}'`,
+    );
   }
   return Math.round(seconds * 1000);
 }
@@ -51,7 +55,10 @@ async function apiKeyOf(file: string | undefined, config: Config): Promise<strin
     throw new InvalidInputError(`cannot read --api-key-file '${file}' (${errorCode(error)})`);
   });
   const key = text.split('\n')[0]?.trim() ?? '';
-  if (key.length < 16) throw new InvalidInputError(`--api-key-file '${file}' does not start with an API key (at least 16 characters on its first line)`);
+  if (key.length < 16)
+    throw new InvalidInputError(
+      `--api-key-file '${file}' does not start with an API key (at least 16 characters on its first line)`,
+    );
   return key;
 }
 
@@ -74,7 +81,9 @@ async function lockSpool(dir: string): Promise<() => Promise<void>> {
   const path = join(dir, LOCK_FILE);
   const holder = Number((await readFile(path, 'utf8').catch(() => '')).trim());
   if (Number.isSafeInteger(holder) && holder > 0 && holder !== process.pid && pidAlive(holder)) {
-    throw new InvalidInputError(`the spool '${dir}' is in use by another vgac agent (pid ${holder}); give each agent its own --spool`);
+    throw new InvalidInputError(
+      `the spool '${dir}' is in use by another vgac agent (pid ${holder}); give each agent its own --spool`,
+    );
   }
   await writeFile(path, `${process.pid}\n`, { mode: 0o600 });
   return () => rm(path, { force: true });
@@ -86,11 +95,17 @@ export async function run(args: readonly string[]): Promise<number> {
   const config = loadConfig();
   const pushUrl = pushUrlOf(requireOption('agent', 'push', values.push));
   const clusterId = values.cluster ?? config.slurm.clusterId;
-  if (!CLUSTER_ID.test(clusterId)) throw new InvalidInputError(`--cluster must be a cluster id (letters, digits, . _ : -), got '${clusterId.slice(0, 130)}'`);
+  if (!CLUSTER_ID.test(clusterId))
+    throw new InvalidInputError(
+      `--cluster must be a cluster id (letters, digits, . _ : -), got '${clusterId.slice(0, 130)}'`,
+    );
   const intervalMs = intervalMsOf(values.interval);
-  const jobSource = choiceOption('job-source', values['job-source'], [SlurmJobSource.squeueJson, SlurmJobSource.scontrol]) ?? SlurmJobSource.squeueJson;
+  const jobSource =
+    choiceOption('job-source', values['job-source'], [SlurmJobSource.squeueJson, SlurmJobSource.scontrol]) ??
+    SlurmJobSource.squeueJson;
   const apiKey = await apiKeyOf(values['api-key-file'], config);
-  const spoolDir = values.spool ?? join(config.stateHome ?? join(homedir(), '.local', 'state'), 'vgac', 'agent', clusterId);
+  const spoolDir =
+    values.spool ?? join(config.stateHome ?? join(homedir(), '.local', 'state'), 'vgac', 'agent', clusterId);
 
   const logger = createPowertoolsLogger({ serviceName: config.lambda.serviceName, level: config.logLevel });
   await mkdir(spoolDir, { recursive: true, mode: 0o700 }).catch((error: unknown) => {

@@ -38,14 +38,29 @@ export async function run(args: readonly string[]): Promise<number> {
     const nowMs = Date.now();
     // The queue state `vgac start` or the collector stored, or a VGAC platform for its clusters.
     // A what-if never acts.
-    const routed = routeClusters(platformRoutes(config), { observer: storedStateObserver(runtime.learning.predictions), actions: unavailableClusterActions('a question from the command line changes no jobs') });
-    const wiring = createAgentWiring(runtime, { ...routed, reasoner: values.bedrock === true ? 'bedrock' : config.reasoner });
+    const routed = routeClusters(platformRoutes(config), {
+      observer: storedStateObserver(runtime.learning.predictions),
+      actions: unavailableClusterActions('a question from the command line changes no jobs'),
+    });
+    const wiring = createAgentWiring(runtime, {
+      ...routed,
+      reasoner: values.bedrock === true ? 'bedrock' : config.reasoner,
+    });
     const defaultClusterId = values.cluster ?? config.defaultClusterId;
     // Questions about a submitted job ask the scheduler itself when this host runs the Slurm
     // clients (VGAC_COLLECTOR=slurm-cli), else they are answered from the prediction log.
     const slurmClients = config.lambda.collector === 'slurm-cli';
     const jobObserver = slurmClients
-      ? routeClusters([{ clusterId: config.slurm.clusterId, observer: new SlurmCliObserver({ timeoutMs: config.agents.observeTimeoutMs }), actions: routed.actions }], routed).observer
+      ? routeClusters(
+          [
+            {
+              clusterId: config.slurm.clusterId,
+              observer: new SlurmCliObserver({ timeoutMs: config.agents.observeTimeoutMs }),
+              actions: routed.actions,
+            },
+          ],
+          routed,
+        ).observer
       : routed.observer;
     const lookup = slurmClients ? new SlurmCliJobLookup({ timeoutMs: config.agents.observeTimeoutMs }) : undefined;
     const jobs: JobQuestionDeps = {
@@ -55,9 +70,18 @@ export async function run(args: readonly string[]): Promise<number> {
       registry: runtime.learning.registry,
       subscriptions: new DynamoJobSubscriptionStore({ client: runtime.clients.dynamo, tableName: config.table }),
     };
-    const copilot = createCopilot({ learning: runtime.learning, runtime: inProcessAgentRuntime(wiring.deps, () => nowMs), jobs }, defaultClusterId === undefined ? {} : { defaultClusterId });
+    const copilot = createCopilot(
+      { learning: runtime.learning, runtime: inProcessAgentRuntime(wiring.deps, () => nowMs), jobs },
+      defaultClusterId === undefined ? {} : { defaultClusterId },
+    );
     // A time of day in the question ("before 17:00") is on this machine's clock.
-    const reply = await copilot({ text: question, askedBy: 'cli', conversationId: 'cli', nowMs, utcOffsetMinutes: -new Date(nowMs).getTimezoneOffset() });
+    const reply = await copilot({
+      text: question,
+      askedBy: 'cli',
+      conversationId: 'cli',
+      nowMs,
+      utcOffsetMinutes: -new Date(nowMs).getTimezoneOffset(),
+    });
     // A question the Copilot did not understand is the user's mistake: exit status 2, as for any.
     const status = reply.understood ? 0 : 2;
     if (values.json === true) {
@@ -66,7 +90,10 @@ export async function run(args: readonly string[]): Promise<number> {
     }
     const lines = [reply.text];
     const { decision } = reply;
-    if (decision !== undefined && decision.observed !== null) lines.push(`(queue state from ${Math.round((nowMs - decision.observed.observedAtMs) / 60_000)} min ago; scope ${decision.scope}; confidence ${decision.confidence.toFixed(2)}; answer: ${decision.explanation?.source ?? 'none'})`);
+    if (decision !== undefined && decision.observed !== null)
+      lines.push(
+        `(queue state from ${Math.round((nowMs - decision.observed.observedAtMs) / 60_000)} min ago; scope ${decision.scope}; confidence ${decision.confidence.toFixed(2)}; answer: ${decision.explanation?.source ?? 'none'})`,
+      );
     process.stdout.write(`${lines.join('\n')}\n`);
     return status;
   } finally {

@@ -1,5 +1,5 @@
 /** What `vgac budget --help` and `vgac --help` show without loading the command (budget.ts): its summary, help and options. */
-export const summary = 'Show model spend against the seed\'s budget allocation, tokens per call and cache hit rate';
+export const summary = "Show model spend against the seed's budget allocation, tokens per call and cache hit rate";
 
 export const help = `usage: vgac budget [--json]
 

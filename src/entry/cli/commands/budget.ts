@@ -7,6 +7,8 @@ import { options } from './budget-usage.ts';
 export async function run(args: readonly string[]): Promise<number> {
   const values = parseCommandOptions('budget', args, options);
   const snapshot = await readLedgerSnapshot();
-  process.stdout.write(values.json === true ? `${JSON.stringify(snapshot, null, 2)}\n` : `${formatBudgetReport(snapshot)}\n`);
+  process.stdout.write(
+    values.json === true ? `${JSON.stringify(snapshot, null, 2)}\n` : `${formatBudgetReport(snapshot)}\n`,
+  );
   return 0;
 }

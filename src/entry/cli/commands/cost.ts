@@ -13,8 +13,26 @@ import { parseArgs } from 'node:util';
 import { projectMonthlyCost } from '../../../core/budget/cost-projection.ts';
 import { SEED_FREE_TIER, alwaysFreeOnly } from '../../../core/budget/free-tier.ts';
 import { modelPolicy, resolveModel, type AllowedModelId } from '../../../core/agents/model-policy.ts';
-import { AGENTCORE_PRICES_AS_OF, AGENTCORE_PRICE_SOURCE, MODEL_PRICES_AS_OF, MODEL_PRICE_SOURCE, PRICES_AS_OF, PRICE_SOURCE, SEED_MODEL_PRICES, US_EAST_1_PRICES, pricesForPolicy, type ModelPrice, type PriceTable } from '../../../core/budget/price-table.ts';
-import { DEFAULT_USAGE, parseUsage, withMeasuredTokens, type MeasuredModelUsage, type Usage } from '../../../core/budget/usage.ts';
+import {
+  AGENTCORE_PRICES_AS_OF,
+  AGENTCORE_PRICE_SOURCE,
+  MODEL_PRICES_AS_OF,
+  MODEL_PRICE_SOURCE,
+  PRICES_AS_OF,
+  PRICE_SOURCE,
+  SEED_MODEL_PRICES,
+  US_EAST_1_PRICES,
+  pricesForPolicy,
+  type ModelPrice,
+  type PriceTable,
+} from '../../../core/budget/price-table.ts';
+import {
+  DEFAULT_USAGE,
+  parseUsage,
+  withMeasuredTokens,
+  type MeasuredModelUsage,
+  type Usage,
+} from '../../../core/budget/usage.ts';
 import { InvalidInputError } from '../../../core/errors.ts';
 import { loadConfig } from '../../config.ts';
 import { formatCostReport } from '../format-cost-report.ts';
@@ -32,7 +50,9 @@ async function measuredModelUsage(): Promise<MeasuredModelUsage | null> {
       outputTokens: components.reduce((sum, component) => sum + component.outputTokens, 0),
     };
   } catch (error) {
-    process.stderr.write(`vgac cost: budget ledger not read (${error instanceof Error ? error.message : String(error)}): using the seed's token assumptions\n`);
+    process.stderr.write(
+      `vgac cost: budget ledger not read (${error instanceof Error ? error.message : String(error)}): using the seed's token assumptions\n`,
+    );
     return null;
   }
 }
@@ -58,7 +78,10 @@ export async function run(args: readonly string[]): Promise<number> {
       modelPriceSource: MODEL_PRICE_SOURCE,
       agentCorePricesAsOf: AGENTCORE_PRICES_AS_OF,
       agentCorePriceSource: AGENTCORE_PRICE_SOURCE,
-      models: { haiku: { modelId: policy.defaultModelId, ...prices.bedrock.haiku }, sonnet: { modelId: policy.complexModelId, ...prices.bedrock.sonnet } },
+      models: {
+        haiku: { modelId: policy.defaultModelId, ...prices.bedrock.haiku },
+        sonnet: { modelId: policy.complexModelId, ...prices.bedrock.sonnet },
+      },
       seedModelPrices: SEED_MODEL_PRICES,
       freeTier: alwaysFree ? 'always-free-only' : 'seed',
       measuredModelUsage: measured,
@@ -93,17 +116,27 @@ function modelLabel(modelId: AllowedModelId, price: ModelPrice): string {
 
 /** The runtime's prices and what they are applied to, e.g. `$0.0895 per vCPU-hour, … as of 2026-12-07; 10000 invocations in ≤ 10000 sessions, …`. */
 function agentCoreLabel(prices: PriceTable, usage: Usage): string {
-  return `$${prices.agentCore.usdPerVcpuHour} per vCPU-hour, $${prices.agentCore.usdPerGbHour} per GB-hour as of ${AGENTCORE_PRICES_AS_OF}; ` +
+  return (
+    `$${prices.agentCore.usdPerVcpuHour} per vCPU-hour, $${prices.agentCore.usdPerGbHour} per GB-hour as of ${AGENTCORE_PRICES_AS_OF}; ` +
     `${usage.agentInvocations} invocations in ≤ ${usage.agentSessions} sessions, ${usage.agentCpuSecondsPerInvocation} s CPU each (+ ${usage.agentCpuSecondsPerSessionStart} s per session start), ` +
-    `${usage.agentMemoryGb} GB held ${usage.agentIdleSessionSeconds} s after a session's last invocation`;
+    `${usage.agentMemoryGb} GB held ${usage.agentIdleSessionSeconds} s after a session's last invocation`
+  );
 }
 
 function tokensLabel(measured: MeasuredModelUsage | null, usage: Usage): string {
   const tokens = `${usage.averageInputTokensPerCall.toFixed(0)} in / ${usage.averageOutputTokensPerCall.toFixed(0)} out tokens per model call`;
-  return measured === null || measured.calls === 0 ? `${tokens} (assumed: the ledger has counted no call)` : `${tokens} (measured over ${measured.calls} calls in the budget ledger)`;
+  return measured === null || measured.calls === 0
+    ? `${tokens} (assumed: the ledger has counted no call)`
+    : `${tokens} (measured over ${measured.calls} calls in the budget ledger)`;
 }
 
-function parseOptions(args: readonly string[]): { usage?: string; json?: boolean; 'always-free-only'?: boolean; 'no-ledger'?: boolean; help?: boolean } {
+function parseOptions(args: readonly string[]): {
+  usage?: string;
+  json?: boolean;
+  'always-free-only'?: boolean;
+  'no-ledger'?: boolean;
+  help?: boolean;
+} {
   try {
     return parseArgs({
       args: [...args],
@@ -124,13 +157,18 @@ async function readUsageFile(path: string): Promise<{ over(base: Usage): Usage }
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InvalidInputError(code === 'ENOENT' ? `usage file '${path}' not found` : `cannot read usage file '${path}' (${code ?? 'error'})`, { cause: error });
+    throw new InvalidInputError(
+      code === 'ENOENT' ? `usage file '${path}' not found` : `cannot read usage file '${path}' (${code ?? 'error'})`,
+      { cause: error },
+    );
   }
   let document: unknown;
   try {
     document = JSON.parse(text) as unknown;
   } catch (error) {
-    throw new InvalidInputError(`usage file '${path}' is not valid JSON: ${(error as Error).message}`, { cause: error });
+    throw new InvalidInputError(`usage file '${path}' is not valid JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   try {
     parseUsage(document);

@@ -20,7 +20,11 @@ const MARK: Readonly<Record<string, string>> = { [Availability.active]: '✓' };
 function formatReport(report: ModelCheckReport): string {
   const lines = [`vgac doctor — Bedrock models in ${report.region} (allow-list checked ${report.allowListAsOf})`];
   for (const model of report.models) lines.push(`${MARK[model.status] ?? '✗'} ${model.setting}: ${model.message}`);
-  lines.push(report.ok ? 'Both models are ACTIVE.' : 'Not every model can be called: agents would answer with templated explanations (ModelUnavailable).');
+  lines.push(
+    report.ok
+      ? 'Both models are ACTIVE.'
+      : 'Not every model can be called: agents would answer with templated explanations (ModelUnavailable).',
+  );
   return `${lines.join('\n')}\n`;
 }
 

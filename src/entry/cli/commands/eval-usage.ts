@@ -2,7 +2,8 @@
 import { DEFAULT_FOLDS, DEFAULT_SEED } from '../../../core/evaluation/protocol-defaults.ts';
 import { BOOTSTRAP_RESAMPLES } from '../../../core/metrics/bootstrap.ts';
 
-export const summary = 'Cross-validate on a CSV file (or train on one, test on another): AUROC, ECE with CI, Brier, tiers';
+export const summary =
+  'Cross-validate on a CSV file (or train on one, test on another): AUROC, ECE with CI, Brier, tiers';
 
 export const help = `usage: vgac eval --data FILE [options]
        vgac eval --train A --test B [options]

@@ -35,15 +35,27 @@ export function run(args: readonly string[]): Promise<number> {
 async function onboard(args: readonly string[], progress: TerminalProgress): Promise<number> {
   const values = parseCommandOptions('onboard', args, options);
   const clusterId = requireOption('onboard', 'cluster', values.cluster);
-  if (!ID_PATTERN.test(clusterId)) throw new InvalidInputError(`--cluster '${clusterId}' is not a cluster id (letters, digits, . _ : -; at most 128)`);
-  const sources = [values.trace, values.prior, values['vgac-platform'] === true ? 'platform' : undefined].filter((source) => source !== undefined);
+  if (!ID_PATTERN.test(clusterId))
+    throw new InvalidInputError(`--cluster '${clusterId}' is not a cluster id (letters, digits, . _ : -; at most 128)`);
+  const sources = [values.trace, values.prior, values['vgac-platform'] === true ? 'platform' : undefined].filter(
+    (source) => source !== undefined,
+  );
   if (sources.length !== 1) throw new InvalidInputError('give exactly one of --trace, --prior and --vgac-platform');
   const platform = choiceOption('platform', values.platform, PLATFORMS) ?? 'slurm';
-  const prior = values.prior !== undefined
-    ? await readBundleFile(values.prior, 'prior bundle')
-    : values.trace !== undefined
-      ? await priorFromTrace(values.trace, values, progress)
-      : platformPassthroughBundle(integerOption('long-wait-seconds', requireOption('onboard', 'long-wait-seconds', values['long-wait-seconds']), 0, 1), sha256Hex);
+  const prior =
+    values.prior !== undefined
+      ? await readBundleFile(values.prior, 'prior bundle')
+      : values.trace !== undefined
+        ? await priorFromTrace(values.trace, values, progress)
+        : platformPassthroughBundle(
+            integerOption(
+              'long-wait-seconds',
+              requireOption('onboard', 'long-wait-seconds', values['long-wait-seconds']),
+              0,
+              1,
+            ),
+            sha256Hex,
+          );
 
   progress.update('opening the store…', true);
   const runtime = await createRuntime(loadConfig(undefined, { logLevel: 'silent' }));
@@ -54,20 +66,40 @@ async function onboard(args: readonly string[], progress: TerminalProgress): Pro
     const threshold = prior.training.labelThresholdSeconds;
     if (values.json === true) {
       const registered = result.status !== 'exists';
-      process.stdout.write(`${JSON.stringify({
-        clusterId,
-        status: result.status,
-        platform,
-        store: runtime.config.mode === 'aws' ? { table: runtime.config.table, bucket: runtime.config.bucket } : { dataDir: runtime.config.dataDir },
-        scope: result.calibration.scope,
-        activeBundleVersion: result.calibration.activeBundleVersion,
-        prior: registered ? { bundleId: prior.bundleId, source: prior.training.source, rows: prior.training.rows, longWaits: prior.training.positives, longWaitThresholdSeconds: threshold, numericFeatures: prior.numericFeatures } : null,
-        minOutcomes: runtime.config.gate.minOutcomes,
-      }, null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify(
+          {
+            clusterId,
+            status: result.status,
+            platform,
+            store:
+              runtime.config.mode === 'aws'
+                ? { table: runtime.config.table, bucket: runtime.config.bucket }
+                : { dataDir: runtime.config.dataDir },
+            scope: result.calibration.scope,
+            activeBundleVersion: result.calibration.activeBundleVersion,
+            prior: registered
+              ? {
+                  bundleId: prior.bundleId,
+                  source: prior.training.source,
+                  rows: prior.training.rows,
+                  longWaits: prior.training.positives,
+                  longWaitThresholdSeconds: threshold,
+                  numericFeatures: prior.numericFeatures,
+                }
+              : null,
+            minOutcomes: runtime.config.gate.minOutcomes,
+          },
+          null,
+          2,
+        )}\n`,
+      );
       return 0;
     }
     if (result.status === 'exists') {
-      process.stdout.write(`cluster '${clusterId}' is already registered (bundle v${result.calibration.activeBundleVersion}, ${result.calibration.scope}): nothing changed\n`);
+      process.stdout.write(
+        `cluster '${clusterId}' is already registered (bundle v${result.calibration.activeBundleVersion}, ${result.calibration.scope}): nothing changed\n`,
+      );
       return 0;
     }
     process.stdout.write(
@@ -86,9 +118,16 @@ async function onboard(args: readonly string[], progress: TerminalProgress): Pro
   }
 }
 
-async function priorFromTrace(path: string, values: { format?: string; gpus?: string; rows?: string }, progress: TerminalProgress): Promise<ModelBundle> {
+async function priorFromTrace(
+  path: string,
+  values: { format?: string; gpus?: string; rows?: string },
+  progress: TerminalProgress,
+): Promise<ModelBundle> {
   progress.update(`reading ${basename(path)}…`, true);
-  const { text, imported } = await readTraceFile(path, choiceOption('format', values.format, Object.values(TRACE_FORMATS)));
+  const { text, imported } = await readTraceFile(
+    path,
+    choiceOption('format', values.format, Object.values(TRACE_FORMATS)),
+  );
   progress.update(`replaying the queue state at ${imported.jobs.length.toLocaleString('en-US')} submits…`, true);
   const random = seededRandom(ONBOARD_SEED);
   const gpus = values.gpus === undefined ? undefined : integerOption('gpus', values.gpus, 0, 1);
@@ -100,7 +139,9 @@ async function priorFromTrace(path: string, values: { format?: string; gpus?: st
   });
   const longWaits = table.labels?.reduce((sum, label) => sum + label, 0) ?? 0;
   if (longWaits < MIN_LONG_WAITS) {
-    throw new InvalidInputError(`${basename(path)}: ${longWaits} of ${table.rows.length} started jobs waited longer than its P90 wait (${Math.round(table.labelThresholdSeconds ?? 0)} s): too few long waits to train a prior on; give a longer history`);
+    throw new InvalidInputError(
+      `${basename(path)}: ${longWaits} of ${table.rows.length} started jobs waited longer than its P90 wait (${Math.round(table.labelThresholdSeconds ?? 0)} s): too few long waits to train a prior on; give a longer history`,
+    );
   }
   progress.update(`training the prior on ${table.rows.length.toLocaleString('en-US')} jobs…`, true);
   return trainBundle(table, { random, source: basename(path), dataHash: sha256Hex(text), hash: sha256Hex });

@@ -1,5 +1,6 @@
 /** What `vgac predict --help` and `vgac --help` show without loading the command (predict.ts): its summary, help and options. */
-export const summary = 'Score one job with a bundle or a registered cluster: P(long wait), wait distribution, P(start within T), gate scope and tier';
+export const summary =
+  'Score one job with a bundle or a registered cluster: P(long wait), wait distribution, P(start within T), gate scope and tier';
 
 /** The horizon `P(start within …)` is printed for without `--within`: an hour. */
 export const DEFAULT_WITHIN_SECONDS = 3600;

@@ -12,7 +12,10 @@ import { createRuntime } from '../../runtime.ts';
 
 /** The CDF from quantiles, worked from its stated rule: linear in log(1 + wait) between (0 s, 0), the quantiles, and the tail's end at level 1. */
 function cdfFromQuantiles(quantiles: readonly { level: number; seconds: number }[], seconds: number): number {
-  const knots = [{ level: 0, log: 0 }, ...quantiles.map((quantile) => ({ level: quantile.level, log: Math.log(1 + quantile.seconds) }))];
+  const knots = [
+    { level: 0, log: 0 },
+    ...quantiles.map((quantile) => ({ level: quantile.level, log: Math.log(1 + quantile.seconds) })),
+  ];
   const [beforeLast, last] = knots.slice(-2) as [{ level: number; log: number }, { level: number; log: number }];
   knots.push({ level: 1, log: 2 * last.log - beforeLast.log });
   const target = Math.log(1 + seconds);
@@ -25,18 +28,35 @@ function cdfFromQuantiles(quantiles: readonly { level: number; seconds: number }
 
 describe('vgac predict --cluster', () => {
   let directory = '';
-  const vgac = (...args: string[]): Promise<VgacRun> => runVgacWithEnv({ VGAC_DATA_DIR: directory }, 'predict', ...args);
+  const vgac = (...args: string[]): Promise<VgacRun> =>
+    runVgacWithEnv({ VGAC_DATA_DIR: directory }, 'predict', ...args);
 
   beforeAll(async () => {
     directory = await mkdtemp(join(tmpdir(), 'vgac-predict-'));
     const runtime = await createRuntime(loadConfig({ VGAC_DATA_DIR: directory, VGAC_LOG_LEVEL: 'silent' }));
     const startMs = Date.UTC(2026, 0, 5);
-    await registerCluster(runtime.learning, { clusterId: 'gpu-a', prior: agentBundle(), platform: 'slurm', nowMs: startMs, longWaitThresholdSeconds: 600 });
+    await registerCluster(runtime.learning, {
+      clusterId: 'gpu-a',
+      prior: agentBundle(),
+      platform: 'slurm',
+      nowMs: startMs,
+      longWaitThresholdSeconds: 600,
+    });
     // 40 outcomes, waits 60 … 2400 s: more than the 30 a wait distribution needs.
     for (let index = 0; index < 40; index += 1) {
       const jobId = `job-${index}`;
-      await predictJob(runtime.learning, { clusterId: 'gpu-a', jobId, features: { pendingGpusAhead: 0 }, nowMs: startMs + index * 1000 });
-      await recordJobOutcome(runtime.learning, { clusterId: 'gpu-a', jobId, waitSeconds: 60 * (index + 1), nowMs: startMs + index * 1000 + 500 });
+      await predictJob(runtime.learning, {
+        clusterId: 'gpu-a',
+        jobId,
+        features: { pendingGpusAhead: 0 },
+        nowMs: startMs + index * 1000,
+      });
+      await recordJobOutcome(runtime.learning, {
+        clusterId: 'gpu-a',
+        jobId,
+        waitSeconds: 60 * (index + 1),
+        nowMs: startMs + index * 1000 + 500,
+      });
     }
     await runtime.close();
   }, 120_000);
@@ -49,14 +69,19 @@ describe('vgac predict --cluster', () => {
     const result = await vgac('--cluster', 'gpu-a', '--job', '{"gpus":1}', '--within', '900', '--json');
 
     expect(result.code).toBe(0);
-    const answer = JSON.parse(result.stdout) as { wait_quantiles: { level: number; seconds: number }[]; p_start_within: { seconds: number; probability: number } };
+    const answer = JSON.parse(result.stdout) as {
+      wait_quantiles: { level: number; seconds: number }[];
+      p_start_within: { seconds: number; probability: number };
+    };
     expect(answer.wait_quantiles).toHaveLength(13);
     expect(answer.p_start_within.seconds).toBe(900);
     expect(answer.p_start_within.probability).toBeCloseTo(cdfFromQuantiles(answer.wait_quantiles, 900), 12);
   }, 60_000);
 
   it('predict --cluster prints the quantiles on one line and P(start within 1 h)', async () => {
-    const json = JSON.parse((await vgac('--cluster', 'gpu-a', '--job', '{"gpus":1}', '--json')).stdout) as { wait_quantiles: { level: number; seconds: number }[] };
+    const json = JSON.parse((await vgac('--cluster', 'gpu-a', '--job', '{"gpus":1}', '--json')).stdout) as {
+      wait_quantiles: { level: number; seconds: number }[];
+    };
     const result = await vgac('--cluster', 'gpu-a', '--job', '{"gpus":1}');
 
     expect(result.code).toBe(0);
@@ -74,9 +99,16 @@ describe('vgac predict --cluster', () => {
     const both = await vgac('--bundle', 'b.json', '--cluster', 'gpu-a', '--job', '{}');
     const badJob = await vgac('--cluster', 'gpu-a', '--job', '{"gpus":"four"}');
 
-    expect(negative).toMatchObject({ code: 2, stderr: "vgac predict: --within must be a number of seconds in [0, 1000000000], got '-5'\n" });
+    expect(negative).toMatchObject({
+      code: 2,
+      stderr: "vgac predict: --within must be a number of seconds in [0, 1000000000], got '-5'\n",
+    });
     expect(word.stderr).toMatch(/--within must be a number of seconds/);
-    expect(bundleOnly).toMatchObject({ code: 2, stderr: "vgac predict: --within needs --cluster: a bare bundle has no wait distribution (try 'vgac predict --help')\n" });
+    expect(bundleOnly).toMatchObject({
+      code: 2,
+      stderr:
+        "vgac predict: --within needs --cluster: a bare bundle has no wait distribution (try 'vgac predict --help')\n",
+    });
     expect(both.stderr).toMatch(/give --bundle or --cluster, not both/);
     expect(badJob.code).toBe(2);
     expect(badJob.stderr).toMatch(/body\.gpus/);

@@ -31,9 +31,12 @@ function parseJob(text: string): Record<string, number | string> {
   try {
     job = JSON.parse(text);
   } catch (error) {
-    throw new InvalidInputError(`--job is not valid JSON (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+    throw new InvalidInputError(`--job is not valid JSON (${error instanceof Error ? error.message : String(error)})`, {
+      cause: error,
+    });
   }
-  if (job === null || typeof job !== 'object' || Array.isArray(job)) throw new InvalidInputError('--job must be a JSON object of feature values');
+  if (job === null || typeof job !== 'object' || Array.isArray(job))
+    throw new InvalidInputError('--job must be a JSON object of feature values');
   return job as Record<string, number | string>;
 }
 
@@ -45,7 +48,8 @@ function seconds(value: number): string {
 function withinOption(value: string | undefined): number {
   if (value === undefined) return DEFAULT_WITHIN_SECONDS;
   const seconds = Number(value);
-  if (value.trim() === '' || !(seconds >= 0 && seconds <= MAX_WITHIN_SECONDS)) throw new InvalidInputError(`--within must be a number of seconds in [0, ${MAX_WITHIN_SECONDS}], got '${value}'`);
+  if (value.trim() === '' || !(seconds >= 0 && seconds <= MAX_WITHIN_SECONDS))
+    throw new InvalidInputError(`--within must be a number of seconds in [0, ${MAX_WITHIN_SECONDS}], got '${value}'`);
   return seconds;
 }
 
@@ -59,7 +63,9 @@ function horizonText(value: number): string {
 /** The distribution in one line: `5 % 1 min · 10 % 2 min · … · 95 % 3.2 h`. */
 export function quantilesLine(prediction: Pick<VgacPrediction, 'wait_quantiles'>): string {
   if (prediction.wait_quantiles === null) return 'none yet: the cluster has too few observed waits';
-  return prediction.wait_quantiles.map((quantile) => `${Math.round(quantile.level * 100)} % ${seconds(quantile.seconds)}`).join(' · ');
+  return prediction.wait_quantiles
+    .map((quantile) => `${Math.round(quantile.level * 100)} % ${seconds(quantile.seconds)}`)
+    .join(' · ');
 }
 
 /** Asks a registered cluster (the configured store), as POST /api/predict/wait does; a what-if, nothing stored. */
@@ -69,7 +75,10 @@ async function runOnCluster(clusterId: string, jobText: string, withinSeconds: n
   const runtime = await createRuntime(config);
   try {
     const observer = storedStateObserver(runtime.learning.predictions);
-    const predicted = await predictWait({ learning: runtime.learning, observer, clock: systemClock }, { clusterId, jobId: undefined, job: toJobSpec(body), horizon: { withinSeconds } });
+    const predicted = await predictWait(
+      { learning: runtime.learning, observer, clock: systemClock },
+      { clusterId, jobId: undefined, job: toJobSpec(body), horizon: { withinSeconds } },
+    );
     if (json) {
       process.stdout.write(`${JSON.stringify(predicted, null, 2)}\n`);
       return 0;
@@ -84,7 +93,9 @@ async function runOnCluster(clusterId: string, jobText: string, withinSeconds: n
       `distribution   ${quantilesLine(predicted)}`,
       `P(start within ${horizonText(withinSeconds)}) = ${probability === null ? 'unknown (no distribution yet)' : percentText(probability)}`,
       `scope          ${predicted.scope}${predicted.is_calibrated ? '' : ' (not calibrated enough to rely on)'} — ${predicted.recommendation}`,
-      ...(predicted.unknown_features.length === 0 ? [] : [`unknown        ${predicted.unknown_features.join(', ')}: not given, scored as unknown`]),
+      ...(predicted.unknown_features.length === 0
+        ? []
+        : [`unknown        ${predicted.unknown_features.join(', ')}: not given, scored as unknown`]),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
     return 0;
@@ -96,10 +107,19 @@ async function runOnCluster(clusterId: string, jobText: string, withinSeconds: n
 export async function run(args: readonly string[]): Promise<number> {
   const values = parseCommandOptions('predict', args, options);
   if (values.cluster !== undefined) {
-    if (values.bundle !== undefined) throw new InvalidInputError("give --bundle or --cluster, not both (try 'vgac predict --help')");
-    return runOnCluster(values.cluster, requireOption('predict', 'job', values.job), withinOption(values.within), values.json === true);
+    if (values.bundle !== undefined)
+      throw new InvalidInputError("give --bundle or --cluster, not both (try 'vgac predict --help')");
+    return runOnCluster(
+      values.cluster,
+      requireOption('predict', 'job', values.job),
+      withinOption(values.within),
+      values.json === true,
+    );
   }
-  if (values.within !== undefined) throw new InvalidInputError("--within needs --cluster: a bare bundle has no wait distribution (try 'vgac predict --help')");
+  if (values.within !== undefined)
+    throw new InvalidInputError(
+      "--within needs --cluster: a bare bundle has no wait distribution (try 'vgac predict --help')",
+    );
   const bundlePath = requireOption('predict', 'bundle', values.bundle);
   const jobText = requireOption('predict', 'job', values.job);
   const bundle = await readBundleFile(bundlePath);
@@ -110,24 +130,41 @@ export async function run(args: readonly string[]): Promise<number> {
   // A bare bundle: no cluster has recorded outcomes for it yet.
   const decision = gateDecision({
     probability: prediction.probability,
-    standing: { scope: ActionScope.learning, qualifiedTiers: [], driftStatus: DriftStatus.none, reasons: [`learning mode: 0 of ${DEFAULT_GATE_CONFIG.minOutcomes} outcomes observed`], evidence: null, outcomes: 0 },
+    standing: {
+      scope: ActionScope.learning,
+      qualifiedTiers: [],
+      driftStatus: DriftStatus.none,
+      reasons: [`learning mode: 0 of ${DEFAULT_GATE_CONFIG.minOutcomes} outcomes observed`],
+      evidence: null,
+      outcomes: 0,
+    },
   });
   const tierOnceConfirmed = allowedTier(prediction.probability, validatedEce);
   const scopeOnceConfirmed = validatedEce === null ? null : scopeFromScore(calibrationScore(validatedEce));
 
   if (values.json === true) {
-    const report = { bundleId: bundle.bundleId, prediction, validatedEce, decision, tierOnceConfirmed, scopeOnceConfirmed };
+    const report = {
+      bundleId: bundle.bundleId,
+      prediction,
+      validatedEce,
+      decision,
+      tierOnceConfirmed,
+      scopeOnceConfirmed,
+    };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return 0;
   }
   const wait = prediction.wait;
   const lines = [
     `P(long wait)   ${prediction.probability.toFixed(3)}   (raw score ${prediction.rawScore.toFixed(3)}; long wait = above ${
-      bundle.training.labelThresholdSeconds === null ? 'the threshold labelled in the training data' : seconds(bundle.training.labelThresholdSeconds)})`,
+      bundle.training.labelThresholdSeconds === null
+        ? 'the threshold labelled in the training data'
+        : seconds(bundle.training.labelThresholdSeconds)
+    })`,
     wait === null
       ? 'wait           no estimate: the bundle was trained without observed waits'
       : `wait           ~${seconds(wait.pointSeconds)} (${Math.round(wait.coverage * 100)} % between ${seconds(wait.lowerSeconds)} and ${seconds(wait.upperSeconds)})`,
-    'distribution   none: a bare bundle has no observed waits (--cluster ID shows a registered cluster\'s, with P(start within 1 h))',
+    "distribution   none: a bare bundle has no observed waits (--cluster ID shows a registered cluster's, with P(start within 1 h))",
     `scope          ${ACTION_SCOPE_WORDS[decision.scope]} — a bare bundle has no outcomes from a live cluster ` +
       `(${DEFAULT_GATE_CONFIG.minOutcomes} needed); a cluster's scope comes from its own outcome window`,
     validatedEce === null
@@ -138,7 +175,9 @@ export async function run(args: readonly string[]): Promise<number> {
     `gate now       ${decision.outcome}${decision.reasons.length === 0 ? '' : `: ${decision.reasons.join('; ')}`}`,
     ...(prediction.unknownFeatures.length === 0
       ? []
-      : [`unknown        ${prediction.unknownFeatures.join(', ')}: not given, scored as unknown (a number as its training mean, a category as none of the known ones)`]),
+      : [
+          `unknown        ${prediction.unknownFeatures.join(', ')}: not given, scored as unknown (a number as its training mean, a category as none of the known ones)`,
+        ]),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;

@@ -10,11 +10,15 @@ import { createRuntime } from '../../runtime.ts';
 
 describe('vgac rebaseline', () => {
   let directory = '';
-  const vgac = (...args: string[]): Promise<VgacRun> => runVgacWithEnv({ VGAC_DATA_DIR: directory }, 'rebaseline', ...args);
+  const vgac = (...args: string[]): Promise<VgacRun> =>
+    runVgacWithEnv({ VGAC_DATA_DIR: directory }, 'rebaseline', ...args);
   const calibrationOf = async (clusterId: string) => {
     const runtime = await createRuntime(loadConfig({ VGAC_DATA_DIR: directory, VGAC_LOG_LEVEL: 'silent' }));
     try {
-      return { calibration: await runtime.learning.calibration.current(clusterId), profile: await runtime.learning.registry.profile(clusterId) };
+      return {
+        calibration: await runtime.learning.calibration.current(clusterId),
+        profile: await runtime.learning.registry.profile(clusterId),
+      };
     } finally {
       await runtime.close();
     }
@@ -23,7 +27,13 @@ describe('vgac rebaseline', () => {
   beforeAll(async () => {
     directory = await mkdtemp(join(tmpdir(), 'vgac-rebaseline-'));
     const runtime = await createRuntime(loadConfig({ VGAC_DATA_DIR: directory, VGAC_LOG_LEVEL: 'silent' }));
-    await registerCluster(runtime.learning, { clusterId: 'gpu-a', prior: agentBundle(), platform: 'slurm', nowMs: Date.UTC(2026, 0, 5), longWaitThresholdSeconds: 600 });
+    await registerCluster(runtime.learning, {
+      clusterId: 'gpu-a',
+      prior: agentBundle(),
+      platform: 'slurm',
+      nowMs: Date.UTC(2026, 0, 5),
+      longWaitThresholdSeconds: 600,
+    });
     await runtime.close();
   }, 60_000);
 
@@ -38,8 +48,20 @@ describe('vgac rebaseline', () => {
 
     expect(before.calibration).toMatchObject({ epoch: 1, longWaitThresholdSeconds: 600 });
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ clusterId: 'gpu-a', previousThresholdSeconds: 600, thresholdSeconds: 1800, fromOutcomes: 0, epoch: 2, scope: 'learning' });
-    expect(after.calibration).toMatchObject({ epoch: 2, longWaitThresholdSeconds: 1800, scope: 'learning', outcomes: 0 });
+    expect(JSON.parse(result.stdout)).toEqual({
+      clusterId: 'gpu-a',
+      previousThresholdSeconds: 600,
+      thresholdSeconds: 1800,
+      fromOutcomes: 0,
+      epoch: 2,
+      scope: 'learning',
+    });
+    expect(after.calibration).toMatchObject({
+      epoch: 2,
+      longWaitThresholdSeconds: 1800,
+      scope: 'learning',
+      outcomes: 0,
+    });
     expect(after.profile?.longWaitThresholdSeconds).toBe(1800);
   }, 60_000);
 
@@ -52,11 +74,21 @@ describe('vgac rebaseline', () => {
 
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/^vgac rebaseline: no cluster; usage: vgac rebaseline <cluster>/);
-    expect(negative).toMatchObject({ code: 2, stderr: "vgac rebaseline: --threshold must be a number of seconds ≥ 0, got '-5'\n" });
-    expect(word).toMatchObject({ code: 2, stderr: "vgac rebaseline: --threshold must be a number of seconds ≥ 0, got 'soon'\n" });
+    expect(negative).toMatchObject({
+      code: 2,
+      stderr: "vgac rebaseline: --threshold must be a number of seconds ≥ 0, got '-5'\n",
+    });
+    expect(word).toMatchObject({
+      code: 2,
+      stderr: "vgac rebaseline: --threshold must be a number of seconds ≥ 0, got 'soon'\n",
+    });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^vgac rebaseline: .*'nope'/);
-    expect(noHistory).toMatchObject({ code: 2, stderr: "vgac rebaseline: cluster 'gpu-a' has 0 recent outcomes; a threshold from its history needs 100 (or give one)\n" });
+    expect(noHistory).toMatchObject({
+      code: 2,
+      stderr:
+        "vgac rebaseline: cluster 'gpu-a' has 0 recent outcomes; a threshold from its history needs 100 (or give one)\n",
+    });
     expect((await calibrationOf('gpu-a')).calibration?.epoch).toBe(2);
   }, 60_000);
 });

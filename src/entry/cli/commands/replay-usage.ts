@@ -1,5 +1,6 @@
 /** What `vgac replay --help` and `vgac --help` show without loading the command (replay.ts): its summary, help and options. */
-export const summary = 'Replay a job history (labelled CSV or scheduler trace) through the learning loop, online, with baselines';
+export const summary =
+  'Replay a job history (labelled CSV or scheduler trace) through the learning loop, online, with baselines';
 
 /** The reference data file the default prior is trained on (in VGAC_SHARED_DATA, else ../shared/data beside the repository). */
 export const DEFAULT_PRIOR_DATA = 'eks_dec_sample.csv';

@@ -8,7 +8,10 @@ import { sharedDataPath, SharedDataFile } from '../../../../test/support/shared-
 
 /** Runs the real CLI in a child process: exit code and stderr exactly as a user sees them. */
 function vgac(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ['bin/vgac.js', 'replay', ...args], { encoding: 'utf8', env: { ...process.env, NODE_NO_WARNINGS: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+  const result = spawnSync(process.execPath, ['bin/vgac.js', 'replay', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NODE_NO_WARNINGS: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -16,9 +19,11 @@ function vgac(...args: string[]): { status: number | null; stdout: string; stder
 function swfLog(count: number): string {
   const lines = ['; UnixStartTime: 1709539200'];
   for (let index = 0; index < count; index += 1) {
-    const wait = ((index * 7) % 50 + 1) * 60;
+    const wait = (((index * 7) % 50) + 1) * 60;
     // job submit wait run procs cpu mem reqprocs reqtime reqmem status user group exe queue partition preceding think
-    lines.push([index + 1, index * 300, wait, 1800, 1, -1, -1, 1, 3600, -1, 1, 1 + (index % 5), 1, -1, 1, 1, -1, -1].join(' '));
+    lines.push(
+      [index + 1, index * 300, wait, 1800, 1, -1, -1, 1, 3600, -1, 1, 1 + (index % 5), 1, -1, 1, 1, -1, -1].join(' '),
+    );
   }
   return `${lines.join('\n')}\n`;
 }

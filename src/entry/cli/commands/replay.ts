@@ -51,8 +51,16 @@ function replayLogger(): Logger {
 
 async function loadPrior(path: string | undefined, sharedDataDir: string | undefined): Promise<ModelBundle> {
   if (path !== undefined) return readBundleFile(path, 'prior bundle');
-  const loaded = await loadFeatureTable(sharedDataFile(sharedDataDir, DEFAULT_PRIOR_DATA), { features: undefined, requireLabel: true });
-  return trainBundle(loaded.table, { random: seededRandom(PRIOR_SEED), source: loaded.fileName, dataHash: loaded.sha256, hash: sha256Hex });
+  const loaded = await loadFeatureTable(sharedDataFile(sharedDataDir, DEFAULT_PRIOR_DATA), {
+    features: undefined,
+    requireLabel: true,
+  });
+  return trainBundle(loaded.table, {
+    random: seededRandom(PRIOR_SEED),
+    source: loaded.fileName,
+    dataHash: loaded.sha256,
+    hash: sha256Hex,
+  });
 }
 
 interface Stores {
@@ -60,7 +68,12 @@ interface Stores {
   close(): Promise<void>;
 }
 
-async function openStores(config: Config, kind: StoreKind, dataDir: string | undefined, settings: Partial<LearningSettings>): Promise<Stores> {
+async function openStores(
+  config: Config,
+  kind: StoreKind,
+  dataDir: string | undefined,
+  settings: Partial<LearningSettings>,
+): Promise<Stores> {
   const logger = replayLogger();
   if (kind === StoreKind.memory) {
     return {
@@ -75,7 +88,10 @@ async function openStores(config: Config, kind: StoreKind, dataDir: string | und
     };
   }
   const directory = dataDir ?? (await mkdtemp(join(tmpdir(), 'vgac-replay-')));
-  const runtime = await createRuntime({ ...config, dataDir: directory, dynamoEndpoint: undefined, s3Endpoint: undefined }, { logger, settings });
+  const runtime = await createRuntime(
+    { ...config, dataDir: directory, dynamoEndpoint: undefined, s3Endpoint: undefined },
+    { logger, settings },
+  );
   return {
     deps: runtime.learning,
     async close() {
@@ -85,7 +101,11 @@ async function openStores(config: Config, kind: StoreKind, dataDir: string | und
   };
 }
 
-function printTimeline(mode: string | undefined, fallback: 'full' | 'key', timeline: Parameters<typeof formatTimeline>[0]): string {
+function printTimeline(
+  mode: string | undefined,
+  fallback: 'full' | 'key',
+  timeline: Parameters<typeof formatTimeline>[0],
+): string {
   return formatTimeline((mode ?? fallback) === 'full' ? timeline : keyTimeline(timeline));
 }
 
@@ -109,7 +129,8 @@ async function replay(args: readonly string[], progress: TerminalProgress): Prom
   const timelineMode = choiceOption('timeline', values.timeline, ['full', 'key']);
   const started = performance.now();
   const settings: Partial<LearningSettings> = {};
-  const onProgress = (replayed: number, total: number): void => progress.update(`replayed ${countOf(replayed, total)} jobs`);
+  const onProgress = (replayed: number, total: number): void =>
+    progress.update(`replayed ${countOf(replayed, total)} jobs`);
   /** Prints `text`, or the report as JSON with --json; writes the JSON to --out as well. */
   const emit = async (text: string, report: unknown): Promise<void> => {
     progress.done();
@@ -121,15 +142,30 @@ async function replay(args: readonly string[], progress: TerminalProgress): Prom
   if (values.data !== undefined) {
     progress.update(`reading ${basename(values.data)}…`, true);
     const { jobs, longWaitThresholdSeconds } = await loadReplayDataset(values.data);
-    progress.update(values.prior === undefined ? `training the default prior on ${DEFAULT_PRIOR_DATA}…` : `reading ${basename(values.prior)}…`, true);
+    progress.update(
+      values.prior === undefined
+        ? `training the default prior on ${DEFAULT_PRIOR_DATA}…`
+        : `reading ${basename(values.prior)}…`,
+      true,
+    );
     const prior = await loadPrior(values.prior, config.sharedDataDir);
     progress.update('starting the embedded store…', true);
     const stores = await openStores(config, store ?? StoreKind.embedded, values['data-dir'], settings);
     try {
-      const report = await replayDataset(stores.deps, { clusterId: values.cluster ?? 'slurm-replay', platform: 'slurm', prior, jobs, longWaitThresholdSeconds, onProgress });
+      const report = await replayDataset(stores.deps, {
+        clusterId: values.cluster ?? 'slurm-replay',
+        platform: 'slurm',
+        prior,
+        jobs,
+        longWaitThresholdSeconds,
+        onProgress,
+      });
       const text = formatDatasetReplay(report);
       const elapsed = `elapsed ${((performance.now() - started) / 1000).toFixed(1)} s (store ${store ?? StoreKind.embedded})`;
-      await emit(`${timelineMode === 'key' ? text.replace(formatTimeline(report.timeline), printTimeline('key', 'key', report.timeline)) : text}\n${elapsed}\n`, report);
+      await emit(
+        `${timelineMode === 'key' ? text.replace(formatTimeline(report.timeline), printTimeline('key', 'key', report.timeline)) : text}\n${elapsed}\n`,
+        report,
+      );
     } finally {
       progress.done();
       await stores.close();
@@ -142,13 +178,20 @@ async function replay(args: readonly string[], progress: TerminalProgress): Prom
   const warmupJobs = integerOption('warmup', values.warmup, 500, 20);
   progress.update(`reading ${basename(tracePath)}…`, true);
   const { format, imported } = await readTraceFile(tracePath, formatOption);
-  progress.update(`reconstructing the queue state at ${imported.jobs.length.toLocaleString('en-US')} submits, then training the prior…`, true);
+  progress.update(
+    `reconstructing the queue state at ${imported.jobs.length.toLocaleString('en-US')} submits, then training the prior…`,
+    true,
+  );
   const snapshots = reconstructQueueState(imported.jobs, { epochOffsetSeconds: imported.epochOffsetSeconds ?? 0 });
   const kind = store ?? StoreKind.memory;
   const stores = await openStores(config, kind, values['data-dir'], settings);
   try {
     const report = await replayTrace(stores.deps, {
-      clusterId: values.cluster ?? basename(tracePath).replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 60),
+      clusterId:
+        values.cluster ??
+        basename(tracePath)
+          .replace(/[^A-Za-z0-9_-]+/g, '-')
+          .slice(0, 60),
       platform: format === 'swf' ? 'swf' : format === 'sacct' ? 'slurm' : 'kubernetes',
       jobs: imported.jobs,
       snapshots,
@@ -159,11 +202,13 @@ async function replay(args: readonly string[], progress: TerminalProgress): Prom
       plannedStartsSeconds: backfillPlannedStarts(imported.jobs, resolvePlanCapacity(imported)),
     });
     const elapsedMs = performance.now() - started;
-    await emit(`${printTimeline(timelineMode, 'key', report.timeline)}\n\n${formatTraceReplay(report, elapsedMs, kind)}\n`, { ...report, elapsedMs, store: kind, format });
+    await emit(
+      `${printTimeline(timelineMode, 'key', report.timeline)}\n\n${formatTraceReplay(report, elapsedMs, kind)}\n`,
+      { ...report, elapsedMs, store: kind, format },
+    );
   } finally {
     progress.done();
     await stores.close();
   }
   return 0;
 }
-

@@ -1,5 +1,5 @@
 /** What `vgac slack-manifest --help` and `vgac --help` show without loading the command (slack-manifest.ts): its summary, help and options. */
-export const summary = 'Print the Slack app manifest (slash command, events, interactivity, scopes) for your API\'s URL';
+export const summary = "Print the Slack app manifest (slash command, events, interactivity, scopes) for your API's URL";
 
 export const USAGE = 'usage: vgac slack-manifest --url BASE [--out FILE]';
 

@@ -7,11 +7,14 @@ import { REPOSITORY_ROOT, runVgac } from '../../../../test/support/run-vgac.ts';
 interface Manifest {
   features: { bot_user: { display_name: string }; slash_commands: { command: string; url: string }[] };
   oauth_config: { scopes: { bot: string[] } };
-  settings: { event_subscriptions: { request_url: string; bot_events: string[] }; interactivity: { is_enabled: boolean; request_url: string } };
+  settings: {
+    event_subscriptions: { request_url: string; bot_events: string[] };
+    interactivity: { is_enabled: boolean; request_url: string };
+  };
 }
 
 describe('vgac slack-manifest', () => {
-  it('prints the repository\'s slack/manifest.json with every Request URL under --url (a trailing / ignored)', async () => {
+  it("prints the repository's slack/manifest.json with every Request URL under --url (a trailing / ignored)", async () => {
     const base = 'https://abc123.execute-api.eu-west-1.amazonaws.com';
 
     const result = await runVgac('slack-manifest', '--url', `${base}/`);
@@ -20,8 +23,13 @@ describe('vgac slack-manifest', () => {
     const printed = JSON.parse(result.stdout) as Manifest;
     const inRepository = await readFile(join(REPOSITORY_ROOT, 'slack/manifest.json'), 'utf8');
     expect(printed).toEqual(JSON.parse(inRepository.replaceAll(MANIFEST_PLACEHOLDER_URL, base)));
-    expect(printed.features.slash_commands).toEqual([expect.objectContaining({ command: '/vgac', url: `${base}/slack/commands` })]);
-    expect(printed.settings.event_subscriptions).toEqual({ request_url: `${base}/slack/events`, bot_events: ['app_mention'] });
+    expect(printed.features.slash_commands).toEqual([
+      expect.objectContaining({ command: '/vgac', url: `${base}/slack/commands` }),
+    ]);
+    expect(printed.settings.event_subscriptions).toEqual({
+      request_url: `${base}/slack/events`,
+      bot_events: ['app_mention'],
+    });
     expect(printed.settings.interactivity).toEqual({ is_enabled: true, request_url: `${base}/slack/interactions` });
     expect(printed.features.bot_user.display_name).toBe('vgac');
   });

@@ -15,12 +15,15 @@ export function parseBaseUrl(raw: string | undefined): string {
   try {
     url = new URL(raw);
   } catch {
-    throw new InvalidInputError(`--url '${raw}' is not an absolute URL (e.g. https://abc123.execute-api.us-east-1.amazonaws.com)`);
+    throw new InvalidInputError(
+      `--url '${raw}' is not an absolute URL (e.g. https://abc123.execute-api.us-east-1.amazonaws.com)`,
+    );
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))) {
     throw new InvalidInputError(`--url '${raw}' must use https (Slack calls only https Request URLs)`);
   }
-  if (url.search !== '' || url.hash !== '') throw new InvalidInputError(`--url '${raw}' must not carry a query or fragment`);
+  if (url.search !== '' || url.hash !== '')
+    throw new InvalidInputError(`--url '${raw}' must not carry a query or fragment`);
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
 

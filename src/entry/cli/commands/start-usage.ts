@@ -1,7 +1,8 @@
 /** What `vgac start --help` and `vgac --help` show without loading the command (start.ts): its summary, help and options. */
 import { DEFAULT_SIMULATION_SPEED } from '../../local/simulation-speed.ts';
 
-export const summary = 'Run everything locally: embedded storage, API, Slack route, dashboard and a live two-cluster simulation';
+export const summary =
+  'Run everything locally: embedded storage, API, Slack route, dashboard and a live two-cluster simulation';
 
 /** The log file in the data directory (unless --verbose). */
 export const LOG_FILE = 'vgac.log';

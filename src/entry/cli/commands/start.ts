@@ -31,7 +31,8 @@ export const PROGRESS_EVERY_MS = 10_000;
  * (the default) keeps only the simulation.
  */
 export function liveSlurmSource(flag: string | undefined, config: Config): 'slurmrestd' | 'slurm-cli' | undefined {
-  if (flag !== undefined && flag !== 'slurm' && flag !== 'sim') throw new InvalidInputError(`--collector must be 'sim' or 'slurm', got '${flag}'`);
+  if (flag !== undefined && flag !== 'slurm' && flag !== 'sim')
+    throw new InvalidInputError(`--collector must be 'sim' or 'slurm', got '${flag}'`);
   if (flag === 'sim') return undefined;
   const configured = config.lambda.collector;
   if (configured === 'slurmrestd' || configured === 'slurm-cli') return configured;
@@ -42,7 +43,8 @@ export function liveSlurmSource(flag: string | undefined, config: Config): 'slur
 function speedOption(value: string | undefined): number {
   if (value === undefined) return DEFAULT_SIMULATION_SPEED;
   const speed = Number(value);
-  if (value.trim() === '' || !Number.isFinite(speed) || speed <= 0 || speed > 100_000) throw new InvalidInputError(`--speed must be a number in (0, 100000], got '${value}'`);
+  if (value.trim() === '' || !Number.isFinite(speed) || speed <= 0 || speed > 100_000)
+    throw new InvalidInputError(`--speed must be a number in (0, 100000], got '${value}'`);
   return speed;
 }
 
@@ -58,8 +60,17 @@ export async function run(args: readonly string[]): Promise<number> {
   const simulate = values['no-sim'] !== true;
 
   await mkdir(config.dataDir, { recursive: true });
-  const fileLogger = values.verbose === true ? undefined : createJsonLinesFileLogger({ path: join(config.dataDir, LOG_FILE), serviceName: SERVICE_NAME, echo: process.stderr });
-  process.stdout.write(`vgac: starting (data in ${config.dataDir}${simulate ? `, simulation at ${speed}×` : ', no simulation'})…\n`);
+  const fileLogger =
+    values.verbose === true
+      ? undefined
+      : createJsonLinesFileLogger({
+          path: join(config.dataDir, LOG_FILE),
+          serviceName: SERVICE_NAME,
+          echo: process.stderr,
+        });
+  process.stdout.write(
+    `vgac: starting (data in ${config.dataDir}${simulate ? `, simulation at ${speed}×` : ', no simulation'})…\n`,
+  );
   const nodeNotice = nodeVersionNotice(process.versions.node);
   if (nodeNotice !== undefined) process.stderr.write(`${nodeNotice}\n`);
   const slurmSource = liveSlurmSource(values.collector, config);
@@ -70,7 +81,10 @@ export async function run(args: readonly string[]): Promise<number> {
     speed,
     // The live Slurm's jobs are observed and changed (as the gate allows) through Slurm itself.
     // A VGAC platform's clusters (VGAC_COLLECTOR=vgac-api) are predicted through it.
-    liveClusters: (logger: Logger) => [...(slurmSource === undefined ? [] : [(slurmRoute = liveSlurmRoute(config, slurmSource, logger))]), ...platformRoutes(config)],
+    liveClusters: (logger: Logger) => [
+      ...(slurmSource === undefined ? [] : [(slurmRoute = liveSlurmRoute(config, slurmSource, logger))]),
+      ...platformRoutes(config),
+    ],
     ...(config.sharedDataDir === undefined ? {} : { sharedDataDir: config.sharedDataDir }),
     ...(fileLogger === undefined ? {} : { logger: fileLogger }),
   }).catch(async (error: unknown) => {
@@ -78,21 +92,25 @@ export async function run(args: readonly string[]): Promise<number> {
     throw error;
   });
   stack.runtime.logger.info('config', describeConfig(config));
-  const live = slurmSource === undefined
-    ? undefined
-    : await startLiveSlurmCollector({
-        config,
-        learning: stack.learning,
-        source: slurmSource,
-        sharedDataDir: sharedDataDir(config.sharedDataDir),
-        ...(slurmRoute === undefined ? {} : { observer: slurmRoute.observer }),
-        afterTick: (state) => stack.notifyJobSubscribers(state),
-      }).catch(async (error: unknown) => {
-        await stack.close();
-        await fileLogger?.close();
-        throw error;
-      });
-  if (live !== undefined) process.stdout.write(`vgac: capturing live Slurm cluster '${live.clusterId}' through ${slurmSource} every ${config.slurm.collectIntervalMs} ms\n`);
+  const live =
+    slurmSource === undefined
+      ? undefined
+      : await startLiveSlurmCollector({
+          config,
+          learning: stack.learning,
+          source: slurmSource,
+          sharedDataDir: sharedDataDir(config.sharedDataDir),
+          ...(slurmRoute === undefined ? {} : { observer: slurmRoute.observer }),
+          afterTick: (state) => stack.notifyJobSubscribers(state),
+        }).catch(async (error: unknown) => {
+          await stack.close();
+          await fileLogger?.close();
+          throw error;
+        });
+  if (live !== undefined)
+    process.stdout.write(
+      `vgac: capturing live Slurm cluster '${live.clusterId}' through ${slurmSource} every ${config.slurm.collectIntervalMs} ms\n`,
+    );
   process.stdout.write(
     formatStartBanner({
       url: stack.url,

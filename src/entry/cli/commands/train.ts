@@ -5,7 +5,12 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { crossValidate, DEFAULT_FOLDS, DEFAULT_SEED, type CrossValidationReport } from '../../../core/evaluation/cross-validate.ts';
+import {
+  crossValidate,
+  DEFAULT_FOLDS,
+  DEFAULT_SEED,
+  type CrossValidationReport,
+} from '../../../core/evaluation/cross-validate.ts';
 import { seededRandom } from '../../../core/random.ts';
 import { CalibrationMode, CalibratorKind, trainBundle } from '../../../core/model/train-bundle.ts';
 import { loadFeatureTable, sha256Hex } from '../load-feature-table.ts';
@@ -45,8 +50,12 @@ async function train(args: readonly string[], progress: TerminalProgress): Promi
   const seed = integerOption('seed', values.seed, DEFAULT_SEED, 0);
 
   progress.update(`reading ${dataPath}…`, true);
-  const { table, sha256, fileName } = await loadFeatureTable(dataPath, { features: values.features, requireLabel: true });
-  const onFold = (completed: number, total: number): void => progress.update(foldProgressText('cross-validating', completed, total), true);
+  const { table, sha256, fileName } = await loadFeatureTable(dataPath, {
+    features: values.features,
+    requireLabel: true,
+  });
+  const onFold = (completed: number, total: number): void =>
+    progress.update(foldProgressText('cross-validating', completed, total), true);
   onFold(0, DEFAULT_FOLDS);
   const report = crossValidate(table, { calibrator, calibrationMode, seed, onFold });
   progress.update(`training the bundle on ${table.rows.length.toLocaleString('en-US')} rows…`, true);
@@ -64,7 +73,10 @@ async function train(args: readonly string[], progress: TerminalProgress): Promi
 
   progress.done();
   const calibrated = report.calibrated;
-  const features = [...bundle.numericFeatures, ...bundle.categoricalFeatures.map((encoding) => `${encoding.column} (one-hot)`)];
+  const features = [
+    ...bundle.numericFeatures,
+    ...bundle.categoricalFeatures.map((encoding) => `${encoding.column} (one-hot)`),
+  ];
   const lines = [
     `wrote ${outPath}`,
     `  bundle id   ${bundle.bundleId}`,

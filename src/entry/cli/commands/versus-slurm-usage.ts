@@ -3,7 +3,15 @@ export const summary = "Compare our wait estimates with Slurm's `squeue --start`
 
 /** The reference data file the workload is drawn from by default (in VGAC_SHARED_DATA, else ../shared/data). */
 export const DEFAULT_VERSUS_TRACE = 'KTH-SP2-1996-2.1-cln.swf';
-export const VERSUS_DEFAULTS = Object.freeze({ durationSeconds: 240, targetLoad: 0.8, timeScale: 60, maxLimitMinutes: 2, seed: 42, trainRows: 4000, warmUp: 10 });
+export const VERSUS_DEFAULTS = Object.freeze({
+  durationSeconds: 240,
+  targetLoad: 0.8,
+  timeScale: 60,
+  maxLimitMinutes: 2,
+  seed: 42,
+  trainRows: 4000,
+  warmUp: 10,
+});
 
 export const help = `usage: vgac versus-slurm [options]
 
@@ -40,8 +48,17 @@ options:
 
 /** Everything `vgac versus-slurm` accepts (node:util parseArgs options). */
 export const options = {
-  jobs: { type: 'string' }, duration: { type: 'string' }, load: { type: 'string' }, 'warm-up': { type: 'string' }, settle: { type: 'string' },
-  details: { type: 'string' }, trace: { type: 'string' }, 'time-scale': { type: 'string' }, 'max-limit': { type: 'string' }, partition: { type: 'string' }, seed: { type: 'string' },
+  jobs: { type: 'string' },
+  duration: { type: 'string' },
+  load: { type: 'string' },
+  'warm-up': { type: 'string' },
+  settle: { type: 'string' },
+  details: { type: 'string' },
+  trace: { type: 'string' },
+  'time-scale': { type: 'string' },
+  'max-limit': { type: 'string' },
+  partition: { type: 'string' },
+  seed: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;

@@ -3,10 +3,28 @@ import { formatVersusReport, versusReportJson, withinTolerance, type VersusRecor
 
 const spec = { submitOffsetSeconds: 0, gpus: 1, timeLimitMinutes: 1, runSeconds: 30 };
 
-function record(index: number, ours: { point: number; lower: number; upper: number }, slurmSeconds: number | null, realisedSeconds: number | null, censoredAtLeastSeconds: number | null = null): VersusRecord {
+function record(
+  index: number,
+  ours: { point: number; lower: number; upper: number },
+  slurmSeconds: number | null,
+  realisedSeconds: number | null,
+  censoredAtLeastSeconds: number | null = null,
+): VersusRecord {
   return {
-    index, jobId: String(index + 1), spec, submitMs: 0, slurmSeconds, realisedSeconds, censoredAtLeastSeconds,
-    ours: { bin: 0, pointSeconds: ours.point, base: null, issued: { lowerSeconds: ours.lower, upperSeconds: ours.upper }, source: 'observed' },
+    index,
+    jobId: String(index + 1),
+    spec,
+    submitMs: 0,
+    slurmSeconds,
+    realisedSeconds,
+    censoredAtLeastSeconds,
+    ours: {
+      bin: 0,
+      pointSeconds: ours.point,
+      base: null,
+      issued: { lowerSeconds: ours.lower, upperSeconds: ours.upper },
+      source: 'observed',
+    },
   };
 }
 
@@ -42,7 +60,7 @@ describe('formatVersusReport', () => {
 });
 
 describe('versusReportJson', () => {
-  it('versusReportJson carries the numbers of the table, with an empty group\'s means as null', () => {
+  it("versusReportJson carries the numbers of the table, with an empty group's means as null", () => {
     const records = [
       record(0, { point: 500, lower: 0, upper: 1 }, 500, 0),
       record(1, { point: 10, lower: 0, upper: 20 }, 100, 10),
@@ -51,11 +69,24 @@ describe('versusReportJson', () => {
     ];
 
     const report = versusReportJson(records, { warmUp: 1, offeredLoad: 0.8 }, {});
-    const empty = versusReportJson([record(0, { point: 1, lower: 0, upper: 2 }, null, 1)], { warmUp: 1, offeredLoad: 0.5 }, {});
+    const empty = versusReportJson(
+      [record(0, { point: 1, lower: 0, upper: 2 }, null, 1)],
+      { warmUp: 1, offeredLoad: 0.5 },
+      {},
+    );
 
     // As formatVersusReport above: ours MAE (0 + 30) / 2 = 15, bias (0 − 30) / 2 = −15; Slurm job 2 only: 100 − 10 = 90.
-    expect(report).toMatchObject({ started: 2, censored: 1, ours: { count: 2, maeSeconds: 15, biasSeconds: -15, within: 1, intervalCoverage: 0.5 }, slurm: { count: 1, maeSeconds: 90, within: 0 } });
-    expect(empty).toMatchObject({ started: 0, ours: { count: 0, maeSeconds: null, intervalCoverage: null }, slurm: { maeSeconds: null } });
+    expect(report).toMatchObject({
+      started: 2,
+      censored: 1,
+      ours: { count: 2, maeSeconds: 15, biasSeconds: -15, within: 1, intervalCoverage: 0.5 },
+      slurm: { count: 1, maeSeconds: 90, within: 0 },
+    });
+    expect(empty).toMatchObject({
+      started: 0,
+      ours: { count: 0, maeSeconds: null, intervalCoverage: null },
+      slurm: { maeSeconds: null },
+    });
     expect(JSON.parse(JSON.stringify(empty))).toEqual(empty);
   });
 });

@@ -28,7 +28,12 @@ import { importSwf } from '../../../core/traces/swf-importer.ts';
 import { loadConfig } from '../../config.ts';
 import { createRuntime } from '../../runtime.ts';
 import { sharedDataFile } from '../../shared-data-dir.ts';
-import { createOnlineWaitEstimate, issueWaitEstimate, observeWait, type IssuedWaitEstimate } from '../versus-online-estimate.ts';
+import {
+  createOnlineWaitEstimate,
+  issueWaitEstimate,
+  observeWait,
+  type IssuedWaitEstimate,
+} from '../versus-online-estimate.ts';
 import { buildVersusWorkload, offeredLoad, type VersusJob } from '../versus-workload.ts';
 import { LIVE_PRIOR_FEATURES, liveFeatureTable } from '../../../core/traces/live-feature-table.ts';
 import { DEFAULT_VERSUS_TRACE, options, VERSUS_DEFAULTS } from './versus-slurm-usage.ts';
@@ -58,7 +63,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 function integer(value: string | undefined, fallback: number, name: string, min: number): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < min) throw new InvalidInputError(`--${name} must be an integer ≥ ${min}, got '${value}'`);
+  if (!Number.isInteger(parsed) || parsed < min)
+    throw new InvalidInputError(`--${name} must be an integer ≥ ${min}, got '${value}'`);
   return parsed;
 }
 
@@ -71,9 +77,12 @@ function loadValue(value: string | undefined): number {
 
 async function slurmCommand(file: string, args: readonly string[]): Promise<string> {
   const result = await runCommand(file, args, { timeoutMs: CLIENT_TIMEOUT_MS }).catch((error: unknown) => {
-    throw new InvalidInputError(`${file} could not run (${error instanceof Error ? error.message : String(error)}): is Slurm running and SLURM_CONF set?`);
+    throw new InvalidInputError(
+      `${file} could not run (${error instanceof Error ? error.message : String(error)}): is Slurm running and SLURM_CONF set?`,
+    );
   });
-  if (result.exitCode !== 0) throw new InvalidInputError(`${file} ${args[0] ?? ''} failed: ${result.stderr.trim().split('\n')[0] ?? ''}`);
+  if (result.exitCode !== 0)
+    throw new InvalidInputError(`${file} ${args[0] ?? ''} failed: ${result.stderr.trim().split('\n')[0] ?? ''}`);
   return result.stdout;
 }
 
@@ -111,11 +120,33 @@ export async function run(args: readonly string[]): Promise<number> {
   });
   const trace = importSwf(traceText).jobs;
   const random = seededRandom(seed);
-  const workload = buildVersusWorkload(trace, { ...(count === undefined ? {} : { count }), targetLoad, durationSeconds, timeScale, totalGpus, maxLimitMinutes, minRunSeconds: 2, random });
-  if (workload.length <= warmUp) throw new InvalidInputError(`--warm-up ${warmUp} leaves none of the ${workload.length} jobs to compare`);
+  const workload = buildVersusWorkload(trace, {
+    ...(count === undefined ? {} : { count }),
+    targetLoad,
+    durationSeconds,
+    timeScale,
+    totalGpus,
+    maxLimitMinutes,
+    minRunSeconds: 2,
+    random,
+  });
+  if (workload.length <= warmUp)
+    throw new InvalidInputError(`--warm-up ${warmUp} leaves none of the ${workload.length} jobs to compare`);
   const load = offeredLoad(workload, totalGpus, durationSeconds);
-  const settleSeconds = integer(values.settle, Math.ceil(workload.reduce((sum, job) => sum + job.gpus * job.timeLimitMinutes * 60, 0) / totalGpus) + maxLimitMinutes * 60, 'settle', 1);
-  const table = liveFeatureTable(trace, { totalGpus, timeScale, rows: VERSUS_DEFAULTS.trainRows, random, source: 'kth-versus' });
+  const settleSeconds = integer(
+    values.settle,
+    Math.ceil(workload.reduce((sum, job) => sum + job.gpus * job.timeLimitMinutes * 60, 0) / totalGpus) +
+      maxLimitMinutes * 60,
+    'settle',
+    1,
+  );
+  const table = liveFeatureTable(trace, {
+    totalGpus,
+    timeScale,
+    rows: VERSUS_DEFAULTS.trainRows,
+    random,
+    source: 'kth-versus',
+  });
   const hash = (text: string): string => createHash('sha256').update(text).digest('hex');
   const prior = trainBundle(table, { random, source: tracePath, dataHash: hash(traceText), hash });
 
@@ -129,15 +160,17 @@ export async function run(args: readonly string[]): Promise<number> {
     await registerCluster(learning, { clusterId, prior, platform: 'slurm', nowMs: Date.now() });
     (values.json === true ? process.stderr : process.stdout).write(
       `versus-slurm: ${workload.length} jobs over ${durationSeconds} s on ${totalGpus} GPUs — offered load ${load.toFixed(2)} ` +
-      `(Σ gpus·run / (GPUs · duration)); trace ${tracePath}, limits ÷${timeScale} capped at ${maxLimitMinutes} min; ` +
-      `warm-up ${warmUp} jobs; settle limit ${settleSeconds} s; cluster ${clusterId}\n`,
+        `(Σ gpus·run / (GPUs · duration)); trace ${tracePath}, limits ÷${timeScale} capped at ${maxLimitMinutes} min; ` +
+        `warm-up ${warmUp} jobs; settle limit ${settleSeconds} s; cluster ${clusterId}\n`,
     );
     const estimator = createOnlineWaitEstimate();
     let outcomesRecorded = 0;
 
     // Outcomes as they happen: each start goes straight into the learning loop and the online estimate.
     const resolveStarts = async (): Promise<void> => {
-      const open = records.filter((record) => record.realisedSeconds === null && record.censoredAtLeastSeconds === null);
+      const open = records.filter(
+        (record) => record.realisedSeconds === null && record.censoredAtLeastSeconds === null,
+      );
       if (open.length === 0) return;
       const listed = new Map((await observer.listJobs()).map((job) => [job.jobId, job]));
       for (const record of open) {
@@ -153,9 +186,16 @@ export async function run(args: readonly string[]): Promise<number> {
     let submitting = true;
     let settleDeadlineMs = Number.POSITIVE_INFINITY;
     const poller = (async () => {
-      while (submitting || records.some((record) => record.realisedSeconds === null && record.censoredAtLeastSeconds === null)) {
+      while (
+        submitting ||
+        records.some((record) => record.realisedSeconds === null && record.censoredAtLeastSeconds === null)
+      ) {
         // A failed listing (Slurm briefly busy) is retried on the next poll: no outcome is invented.
-        await resolveStarts().catch((error: unknown) => process.stderr.write(`versus-slurm: poll failed (${error instanceof Error ? error.message : String(error)}); retrying\n`));
+        await resolveStarts().catch((error: unknown) =>
+          process.stderr.write(
+            `versus-slurm: poll failed (${error instanceof Error ? error.message : String(error)}); retrying\n`,
+          ),
+        );
         if (Date.now() > settleDeadlineMs) break;
         await sleep(POLL_INTERVAL_MS);
       }
@@ -167,9 +207,25 @@ export async function run(args: readonly string[]): Promise<number> {
         await sleep(startMs + job.submitOffsetSeconds * 1000 - Date.now());
         // The state at the submit instant: captured just before sbatch, the job itself as the subject.
         const state = await observer.observe(clusterId);
-        const features: Readonly<Record<string, number>> = liveQueueFeatures({ jobs: state.jobs, totalGpus, atMs: Date.now(), subject: { kind: 'request', request: jobSpecRequest({ gpus: job.gpus, estimatedDurationMinutes: job.timeLimitMinutes }) } });
+        const features: Readonly<Record<string, number>> = liveQueueFeatures({
+          jobs: state.jobs,
+          totalGpus,
+          atMs: Date.now(),
+          subject: {
+            kind: 'request',
+            request: jobSpecRequest({ gpus: job.gpus, estimatedDurationMinutes: job.timeLimitMinutes }),
+          },
+        });
         const input = Object.fromEntries(LIVE_PRIOR_FEATURES.map((name) => [name, features[name] ?? 0]));
-        const sbatchArgs = ['--parsable', `--gres=gpu:${job.gpus}`, `--time=${job.timeLimitMinutes}`, '--output=/dev/null', ...(values.partition === undefined ? [] : [`--partition=${values.partition}`]), '--wrap', `sleep ${job.runSeconds}`];
+        const sbatchArgs = [
+          '--parsable',
+          `--gres=gpu:${job.gpus}`,
+          `--time=${job.timeLimitMinutes}`,
+          '--output=/dev/null',
+          ...(values.partition === undefined ? [] : [`--partition=${values.partition}`]),
+          '--wrap',
+          `sleep ${job.runSeconds}`,
+        ];
         const jobId = (await slurmCommand('sbatch', sbatchArgs)).trim().split(';')[0] ?? '';
         const submitLine = await slurmCommand('scontrol', ['show', 'job', '-o', jobId]);
         const submitMs = Date.parse(/SubmitTime=(\S+)/.exec(submitLine)?.[1] ?? '');
@@ -177,12 +233,25 @@ export async function run(args: readonly string[]): Promise<number> {
         const priorWait = predicted.prediction.waitEstimate ?? { pointSeconds: 0, lowerSeconds: 0, upperSeconds: 0 };
         const ours = issueWaitEstimate(estimator, predicted.prediction.probability, priorWait);
         const slurmSeconds = await slurmEstimateSeconds(jobId, submitMs);
-        records.push({ index, jobId, spec: job, submitMs, ours, slurmSeconds, realisedSeconds: null, censoredAtLeastSeconds: null });
+        records.push({
+          index,
+          jobId,
+          spec: job,
+          submitMs,
+          ours,
+          slurmSeconds,
+          realisedSeconds: null,
+          censoredAtLeastSeconds: null,
+        });
       }
       settleDeadlineMs = Date.now() + settleSeconds * 1000;
     } catch (error) {
       settleDeadlineMs = 0;
-      if (records.length > 0) await slurmCommand('scancel', records.map((record) => record.jobId)).catch(() => '');
+      if (records.length > 0)
+        await slurmCommand(
+          'scancel',
+          records.map((record) => record.jobId),
+        ).catch(() => '');
       throw error;
     } finally {
       submitting = false;
@@ -192,20 +261,34 @@ export async function run(args: readonly string[]): Promise<number> {
     const nowMs = Date.now();
     const leftover = records.filter((record) => record.realisedSeconds === null);
     for (const record of leftover) record.censoredAtLeastSeconds = (nowMs - record.submitMs) / 1000;
-    if (leftover.length > 0) await slurmCommand('scancel', leftover.map((record) => record.jobId)).catch(() => '');
+    if (leftover.length > 0)
+      await slurmCommand(
+        'scancel',
+        leftover.map((record) => record.jobId),
+      ).catch(() => '');
 
-    if (values.details !== undefined) await writeFile(values.details, records.map((record) => JSON.stringify(record)).join('\n') + '\n');
+    if (values.details !== undefined)
+      await writeFile(values.details, records.map((record) => JSON.stringify(record)).join('\n') + '\n');
     const calibration = await learning.calibration.current(clusterId);
     if (values.json === true) {
-      const loop = { outcomesRecorded, bundleVersion: calibration?.activeBundleVersion ?? null, adaptations: calibration?.counters.adaptations ?? 0, retrains: calibration?.retrains ?? 0, scope: calibration?.scope ?? null, ece: calibration?.evidence?.ece ?? null };
-      process.stdout.write(`${JSON.stringify(versusReportJson(records, { warmUp, offeredLoad: load }, loop), null, 2)}\n`);
+      const loop = {
+        outcomesRecorded,
+        bundleVersion: calibration?.activeBundleVersion ?? null,
+        adaptations: calibration?.counters.adaptations ?? 0,
+        retrains: calibration?.retrains ?? 0,
+        scope: calibration?.scope ?? null,
+        ece: calibration?.evidence?.ece ?? null,
+      };
+      process.stdout.write(
+        `${JSON.stringify(versusReportJson(records, { warmUp, offeredLoad: load }, loop), null, 2)}\n`,
+      );
       return 0;
     }
     process.stdout.write(formatVersusReport(records, { warmUp, offeredLoad: load }));
     process.stdout.write(
       `learning loop: ${outcomesRecorded} outcomes recorded; bundle v${calibration?.activeBundleVersion ?? '?'}, ` +
-      `${calibration?.counters.adaptations ?? 0} calibrator adaptations, ${calibration?.retrains ?? 0} retrains, scope ${calibration?.scope ?? '?'}, ` +
-      `ECE ${calibration?.evidence?.ece.toFixed(3) ?? 'n/a (no evidence yet)'}\n`,
+        `${calibration?.counters.adaptations ?? 0} calibrator adaptations, ${calibration?.retrains ?? 0} retrains, scope ${calibration?.scope ?? '?'}, ` +
+        `ECE ${calibration?.evidence?.ece.toFixed(3) ?? 'n/a (no evidence yet)'}\n`,
     );
   } finally {
     await runtime.close();
@@ -221,7 +304,8 @@ interface Accuracy {
   readonly within: number;
 }
 
-const mean = (values: readonly number[]): number => (values.length === 0 ? Number.NaN : values.reduce((sum, value) => sum + value, 0) / values.length);
+const mean = (values: readonly number[]): number =>
+  values.length === 0 ? Number.NaN : values.reduce((sum, value) => sum + value, 0) / values.length;
 
 /** Within max(20 % of the realised wait, 60 s) of it. */
 export function withinTolerance(estimateSeconds: number, realisedSeconds: number): boolean {
@@ -242,18 +326,45 @@ const sec = (value: number): string => (Number.isNaN(value) ? 'n/a' : `${value.t
 
 /** NaN (an empty group's mean) as null, for JSON. */
 const orNull = (value: number): number | null => (Number.isNaN(value) ? null : value);
-const accuracyJson = (value: Accuracy) => ({ count: value.count, maeSeconds: orNull(value.maeSeconds), biasSeconds: orNull(value.biasSeconds), within: orNull(value.within) });
+const accuracyJson = (value: Accuracy) => ({
+  count: value.count,
+  maeSeconds: orNull(value.maeSeconds),
+  biasSeconds: orNull(value.biasSeconds),
+  within: orNull(value.within),
+});
 
 /**
  * What `vgac versus-slurm --json` prints: the numbers of {@link formatVersusReport} (means of
  * empty groups as null) with every job's record.
  */
-export function versusReportJson(records: readonly VersusRecord[], options: { readonly warmUp: number; readonly offeredLoad: number }, learning: Record<string, unknown>): Record<string, unknown> {
+export function versusReportJson(
+  records: readonly VersusRecord[],
+  options: { readonly warmUp: number; readonly offeredLoad: number },
+  learning: Record<string, unknown>,
+): Record<string, unknown> {
   const compared = records.filter((record) => record.index >= options.warmUp);
-  const started = compared.filter((record): record is VersusRecord & { realisedSeconds: number } => record.realisedSeconds !== null);
-  const ours = (group: typeof started): Accuracy => accuracy(group.map((record) => ({ estimate: record.ours.pointSeconds, actual: record.realisedSeconds })));
-  const slurm = (group: typeof started): Accuracy => accuracy(group.flatMap((record) => (record.slurmSeconds === null ? [] : [{ estimate: record.slurmSeconds, actual: record.realisedSeconds }])));
-  const coverage = (group: typeof started): number | null => orNull(mean(group.map((record) => (record.realisedSeconds >= record.ours.issued.lowerSeconds && record.realisedSeconds <= record.ours.issued.upperSeconds ? 1 : 0))));
+  const started = compared.filter(
+    (record): record is VersusRecord & { realisedSeconds: number } => record.realisedSeconds !== null,
+  );
+  const ours = (group: typeof started): Accuracy =>
+    accuracy(group.map((record) => ({ estimate: record.ours.pointSeconds, actual: record.realisedSeconds })));
+  const slurm = (group: typeof started): Accuracy =>
+    accuracy(
+      group.flatMap((record) =>
+        record.slurmSeconds === null ? [] : [{ estimate: record.slurmSeconds, actual: record.realisedSeconds }],
+      ),
+    );
+  const coverage = (group: typeof started): number | null =>
+    orNull(
+      mean(
+        group.map((record) =>
+          record.realisedSeconds >= record.ours.issued.lowerSeconds &&
+          record.realisedSeconds <= record.ours.issued.upperSeconds
+            ? 1
+            : 0,
+        ),
+      ),
+    );
   return {
     warmUp: options.warmUp,
     offeredLoad: options.offeredLoad,
@@ -271,13 +382,32 @@ export function versusReportJson(records: readonly VersusRecord[], options: { re
  * max(20 %, 60 s), our interval's coverage, Slurm's N/A count; then the same split by whether the
  * job started at once (< 5 s) or queued; then the censored jobs with their lower-bound waits.
  */
-export function formatVersusReport(records: readonly VersusRecord[], options: { readonly warmUp: number; readonly offeredLoad: number }): string {
+export function formatVersusReport(
+  records: readonly VersusRecord[],
+  options: { readonly warmUp: number; readonly offeredLoad: number },
+): string {
   const compared = records.filter((record) => record.index >= options.warmUp);
-  const started = compared.filter((record): record is VersusRecord & { realisedSeconds: number } => record.realisedSeconds !== null);
+  const started = compared.filter(
+    (record): record is VersusRecord & { realisedSeconds: number } => record.realisedSeconds !== null,
+  );
   const censored = compared.filter((record) => record.censoredAtLeastSeconds !== null);
-  const ours = (group: typeof started): Accuracy => accuracy(group.map((record) => ({ estimate: record.ours.pointSeconds, actual: record.realisedSeconds })));
-  const slurm = (group: typeof started): Accuracy => accuracy(group.flatMap((record) => (record.slurmSeconds === null ? [] : [{ estimate: record.slurmSeconds, actual: record.realisedSeconds }])));
-  const coverage = (group: typeof started): number => mean(group.map((record) => (record.realisedSeconds >= record.ours.issued.lowerSeconds && record.realisedSeconds <= record.ours.issued.upperSeconds ? 1 : 0)));
+  const ours = (group: typeof started): Accuracy =>
+    accuracy(group.map((record) => ({ estimate: record.ours.pointSeconds, actual: record.realisedSeconds })));
+  const slurm = (group: typeof started): Accuracy =>
+    accuracy(
+      group.flatMap((record) =>
+        record.slurmSeconds === null ? [] : [{ estimate: record.slurmSeconds, actual: record.realisedSeconds }],
+      ),
+    );
+  const coverage = (group: typeof started): number =>
+    mean(
+      group.map((record) =>
+        record.realisedSeconds >= record.ours.issued.lowerSeconds &&
+        record.realisedSeconds <= record.ours.issued.upperSeconds
+          ? 1
+          : 0,
+      ),
+    );
   const waits = started.map((record) => record.realisedSeconds).sort((left, right) => left - right);
   const all = { ours: ours(started), slurm: slurm(started) };
   const lines = [
@@ -301,9 +431,14 @@ export function formatVersusReport(records: readonly VersusRecord[], options: { 
   ] as const) {
     const left = ours(group);
     const right = slurm(group);
-    lines.push(`| ${name} | ${group.length} | ${sec(left.maeSeconds)} | ${sec(right.maeSeconds)} | ${pct(left.within)} | ${pct(right.within)} | ${pct(coverage(group))} |`);
+    lines.push(
+      `| ${name} | ${group.length} | ${sec(left.maeSeconds)} | ${sec(right.maeSeconds)} | ${pct(left.within)} | ${pct(right.within)} | ${pct(coverage(group))} |`,
+    );
   }
   lines.push('');
-  for (const record of censored) lines.push(`censored: job ${record.jobId} never started; waited at least ${sec(record.censoredAtLeastSeconds ?? Number.NaN)} (cancelled)`);
+  for (const record of censored)
+    lines.push(
+      `censored: job ${record.jobId} never started; waited at least ${sec(record.censoredAtLeastSeconds ?? Number.NaN)} (cancelled)`,
+    );
   return `${lines.join('\n')}\n`;
 }

@@ -6,7 +6,10 @@
  * custom metric per cluster.
  */
 import type { Context } from 'aws-lambda';
-import { listClustersForRecalibration, type ClusterDriftCheck } from '../../../app/learning/list-clusters-for-recalibration.ts';
+import {
+  listClustersForRecalibration,
+  type ClusterDriftCheck,
+} from '../../../app/learning/list-clusters-for-recalibration.ts';
 import { countMetric, createLambdaRuntime, MetricName } from '../lambda-runtime.ts';
 import { runTask } from './run-task.ts';
 import { CheckDriftInput, parseTaskInput } from './task-events.ts';
@@ -23,8 +26,16 @@ export async function handler(event: unknown, context?: Context): Promise<CheckD
     const clusters = await listClustersForRecalibration(runtime.learning, { nowMs: Date.now() });
     let scopeChanges = 0;
     for (const check of clusters) {
-      if (check.ece !== null) logger.info('check_drift.cluster', { clusterId: check.clusterId, ece: check.ece, sampleCount: check.sampleCount, scope: check.scope, driftStatus: check.driftStatus });
-      if (check.previousScope !== null && check.scope !== null && check.previousScope !== check.scope) scopeChanges += 1;
+      if (check.ece !== null)
+        logger.info('check_drift.cluster', {
+          clusterId: check.clusterId,
+          ece: check.ece,
+          sampleCount: check.sampleCount,
+          scope: check.scope,
+          driftStatus: check.driftStatus,
+        });
+      if (check.previousScope !== null && check.scope !== null && check.previousScope !== check.scope)
+        scopeChanges += 1;
     }
     countMetric(runtime, MetricName.scopeChanges, scopeChanges);
     logger.info('check_drift.done', {

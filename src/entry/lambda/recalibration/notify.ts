@@ -16,9 +16,15 @@ import { NotifyInput, parseTaskInput, type ClusterItem, type FailureItem } from 
 const config = loadConfig();
 const runtime = createObservability(config);
 const { alertTopicArn, snsEndpoint } = config.lambda;
-const notifier = alertTopicArn === undefined
-  ? loggingNotifier(runtime.logger)
-  : lazySnsNotifier({ region: config.region, endpoint: snsEndpoint, topicArn: alertTopicArn, tracer: runtime.tracer });
+const notifier =
+  alertTopicArn === undefined
+    ? loggingNotifier(runtime.logger)
+    : lazySnsNotifier({
+        region: config.region,
+        endpoint: snsEndpoint,
+        topicArn: alertTopicArn,
+        tracer: runtime.tracer,
+      });
 
 export interface NotifyOutput {
   readonly subject: string;
@@ -29,7 +35,11 @@ export interface NotifyOutput {
 function causeText(cause: string): string {
   try {
     const parsed = JSON.parse(cause) as unknown;
-    if (typeof parsed === 'object' && parsed !== null && typeof (parsed as { errorMessage?: unknown }).errorMessage === 'string') {
+    if (
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      typeof (parsed as { errorMessage?: unknown }).errorMessage === 'string'
+    ) {
       return (parsed as { errorMessage: string }).errorMessage;
     }
   } catch {

@@ -43,7 +43,14 @@ export async function handler(event: unknown, context?: Context): Promise<Recali
       const results: RecalibrateOutput[] = [];
       for (const { messageId, task } of deliveries) {
         const output = await maintain(task.clusterId);
-        logger.info('recompute.done', { messageId, clusterId: task.clusterId, reason: task.reason, requestedAtMs: task.requestedAtMs, status: output.status, steps: output.steps });
+        logger.info('recompute.done', {
+          messageId,
+          clusterId: task.clusterId,
+          reason: task.reason,
+          requestedAtMs: task.requestedAtMs,
+          status: output.status,
+          steps: output.steps,
+        });
         results.push(output);
       }
       // One delivery per invocation in practice (SNS → Lambda sends one record); the last result stands for the batch.
@@ -52,8 +59,18 @@ export async function handler(event: unknown, context?: Context): Promise<Recali
     const item = parseTaskInput(ClusterItem, event, 'Recalibrate');
     const output = await maintain(item.clusterId);
     const previousScope = item.scope ?? null;
-    countMetric(runtime, MetricName.scopeChanges, previousScope !== null && output.scope !== null && previousScope !== output.scope ? 1 : 0);
-    logger.info('recalibrate.done', { clusterId: item.clusterId, status: output.status, steps: output.steps, bundleVersion: output.bundleVersion, scope: output.scope });
+    countMetric(
+      runtime,
+      MetricName.scopeChanges,
+      previousScope !== null && output.scope !== null && previousScope !== output.scope ? 1 : 0,
+    );
+    logger.info('recalibrate.done', {
+      clusterId: item.clusterId,
+      status: output.status,
+      steps: output.steps,
+      bundleVersion: output.bundleVersion,
+      scope: output.scope,
+    });
     return output;
   });
 }

@@ -15,5 +15,8 @@ export interface RecomputeDelivery {
 /** The recompute tasks of an SNS event; null when `event` is not an SNS event (a workflow item). Throws InvalidInputError for a malformed SNS event or a message that is not a RecomputeTask. */
 export function recomputeDeliveriesOf(event: unknown): RecomputeDelivery[] | null {
   if (!isSnsEvent(event)) return null;
-  return snsDeliveries(event).map((delivery) => ({ messageId: delivery.messageId, task: parseRecomputeTask(delivery.message) }));
+  return snsDeliveries(event).map((delivery) => ({
+    messageId: delivery.messageId,
+    task: parseRecomputeTask(delivery.message),
+  }));
 }

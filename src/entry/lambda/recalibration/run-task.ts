@@ -8,7 +8,12 @@ import type { Logger } from '../../../app/ports/logger.ts';
 import { runInvocation, type LambdaObservability } from '../lambda-observability.ts';
 import { toStepFunctionsError } from '../step-functions-errors.ts';
 
-export async function runTask<T>(runtime: LambdaObservability, task: string, context: Context | undefined, work: (logger: Logger) => Promise<T>): Promise<T> {
+export async function runTask<T>(
+  runtime: LambdaObservability,
+  task: string,
+  context: Context | undefined,
+  work: (logger: Logger) => Promise<T>,
+): Promise<T> {
   return runInvocation(runtime, { handler: task, ...(context === undefined ? {} : { context }) }, async (logger) => {
     try {
       return await work(logger);

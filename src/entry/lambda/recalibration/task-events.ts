@@ -25,17 +25,21 @@ export const ClusterItem = z.looseObject({
   driftStatus: nullableText,
   reasons: z.array(z.string()).optional(),
   error: z.string().optional(),
-  recalibration: z.looseObject({
-    status: z.string(),
-    steps: z.array(z.string()).optional(),
-    bundleVersion: z.number().nullable().optional(),
-    scope: z.string().nullable().optional(),
-    reasons: z.array(z.string()).optional(),
-  }).optional(),
-  profile: z.looseObject({
-    typicalWaitSeconds: z.number().nullable(),
-    longWaitThresholdSeconds: z.number().nullable(),
-  }).optional(),
+  recalibration: z
+    .looseObject({
+      status: z.string(),
+      steps: z.array(z.string()).optional(),
+      bundleVersion: z.number().nullable().optional(),
+      scope: z.string().nullable().optional(),
+      reasons: z.array(z.string()).optional(),
+    })
+    .optional(),
+  profile: z
+    .looseObject({
+      typicalWaitSeconds: z.number().nullable(),
+      longWaitThresholdSeconds: z.number().nullable(),
+    })
+    .optional(),
 });
 export type ClusterItem = z.infer<typeof ClusterItem>;
 
@@ -53,7 +57,9 @@ export const NotifyInput = z.union([FailureItem, ClusterItem]);
 export function parseTaskInput<T>(schema: z.ZodType<T>, input: unknown, task: string): T {
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(input)'}: ${issue.message}`).join('; ');
+    const problems = parsed.error.issues
+      .map((issue) => `${issue.path.join('.') || '(input)'}: ${issue.message}`)
+      .join('; ');
     throw new InvalidInputError(`${task} input is not valid — ${problems}`);
   }
   return parsed.data;

@@ -12,13 +12,23 @@ import { ClusterItem, parseTaskInput } from './task-events.ts';
 const runtime = createLambdaRuntime();
 
 /** The profile's statistics (every ClusterProfile field but its identity and timestamps) and the sample behind them. */
-export type UpdateProfileOutput = Omit<ClusterProfile, 'clusterId' | 'platform' | 'createdAtMs' | 'updatedAtMs'> & Omit<UpdateProfileResult, 'profile'>;
+export type UpdateProfileOutput = Omit<ClusterProfile, 'clusterId' | 'platform' | 'createdAtMs' | 'updatedAtMs'> &
+  Omit<UpdateProfileResult, 'profile'>;
 
 export async function handler(event: unknown, context?: Context): Promise<UpdateProfileOutput> {
   return runTask(runtime, 'update-profile', context, async () => {
     const item = parseTaskInput(ClusterItem, event, 'UpdateProfile');
-    const { profile, ...sample } = await updateProfile(runtime.learning, { clusterId: item.clusterId, nowMs: Date.now() });
-    const { clusterId: _clusterId, platform: _platform, createdAtMs: _createdAtMs, updatedAtMs: _updatedAtMs, ...statistics } = profile;
+    const { profile, ...sample } = await updateProfile(runtime.learning, {
+      clusterId: item.clusterId,
+      nowMs: Date.now(),
+    });
+    const {
+      clusterId: _clusterId,
+      platform: _platform,
+      createdAtMs: _createdAtMs,
+      updatedAtMs: _updatedAtMs,
+      ...statistics
+    } = profile;
     return { ...statistics, ...sample };
   });
 }

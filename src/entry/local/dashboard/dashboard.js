@@ -11,7 +11,7 @@ const UNKNOWN_INTERVAL_MS = 15_000;
 const DASHBOARD_PATH = '/api/dashboard';
 /** SPEC's tier prerequisites (max ECE per tier); the dashboard draws them as reference lines. */
 const TIER_LINES = [
-  { tier: 'annotate', maxEce: 0.10 },
+  { tier: 'annotate', maxEce: 0.1 },
   { tier: 'warn', maxEce: 0.07 },
   { tier: 'suggest', maxEce: 0.05 },
   { tier: 'gate', maxEce: 0.03 },
@@ -53,7 +53,9 @@ function tidy(text) {
 
 /** A wait interval as people read it: "5 min (2 min–9 min)", or "about 5 min" when its ends round alike. */
 function waitRange(point, lower, upper) {
-  return duration(lower) === duration(upper) ? `about ${duration(point)}` : `${duration(point)} (${duration(lower)}–${duration(upper)})`;
+  return duration(lower) === duration(upper)
+    ? `about ${duration(point)}`
+    : `${duration(point)} (${duration(lower)}–${duration(upper)})`;
 }
 
 function duration(seconds) {
@@ -110,8 +112,18 @@ function errorState(text) {
 // ── Charts ──────────────────────────────────────────────────────────────────────────────────
 
 function historyChart(points) {
-  const width = 520, height = 200, left = 40, right = 86, top = 10, bottom = 24;
-  const svg = svgEl('svg', { viewBox: `0 0 ${width} ${height}`, class: 'history-chart', role: 'img', 'aria-label': 'ECE and Brier over time' });
+  const width = 520,
+    height = 200,
+    left = 40,
+    right = 86,
+    top = 10,
+    bottom = 24;
+  const svg = svgEl('svg', {
+    viewBox: `0 0 ${width} ${height}`,
+    class: 'history-chart',
+    role: 'img',
+    'aria-label': 'ECE and Brier over time',
+  });
   const measured = points.filter((point) => point.ece !== null || point.brier !== null);
   if (points.length === 0) {
     const text = svgEl('text', { x: width / 2, y: height / 2, 'text-anchor': 'middle' });
@@ -120,7 +132,8 @@ function historyChart(points) {
     return svg;
   }
   const times = points.map((point) => point.at_ms);
-  const minT = Math.min(...times), maxT = Math.max(...times, minT + 1);
+  const minT = Math.min(...times),
+    maxT = Math.max(...times, minT + 1);
   const maxY = Math.max(0.15, ...measured.flatMap((point) => [point.ece ?? 0, point.brier ?? 0])) * 1.1;
   const x = (t) => left + ((t - minT) / (maxT - minT)) * (width - left - right);
   const y = (v) => top + (1 - v / maxY) * (height - top - bottom);
@@ -132,7 +145,16 @@ function historyChart(points) {
   }
   for (const line of TIER_LINES) {
     if (line.maxEce > maxY) continue;
-    svg.append(svgEl('line', { x1: left, y1: y(line.maxEce), x2: width - right, y2: y(line.maxEce), stroke: '#b4bac6', 'stroke-dasharray': '4 3' }));
+    svg.append(
+      svgEl('line', {
+        x1: left,
+        y1: y(line.maxEce),
+        x2: width - right,
+        y2: y(line.maxEce),
+        stroke: '#b4bac6',
+        'stroke-dasharray': '4 3',
+      }),
+    );
     const label = svgEl('text', { x: width - right + 3, y: y(line.maxEce) + 3 });
     label.textContent = `${line.tier} ${line.maxEce.toFixed(2)}`;
     svg.append(label);
@@ -142,7 +164,14 @@ function historyChart(points) {
   const rowEnds = [-Infinity, -Infinity, -Infinity];
   for (const point of points) {
     if (point.action === 'none') continue;
-    const line = svgEl('line', { x1: x(point.at_ms), y1: top, x2: x(point.at_ms), y2: height - bottom, stroke: '#1f7a4d', 'stroke-dasharray': '2 2' });
+    const line = svgEl('line', {
+      x1: x(point.at_ms),
+      y1: top,
+      x2: x(point.at_ms),
+      y2: height - bottom,
+      stroke: '#1f7a4d',
+      'stroke-dasharray': '2 2',
+    });
     const tip = svgEl('title');
     tip.textContent = `${point.action} at ${time(point.at_ms)}`;
     line.append(tip);
@@ -155,12 +184,18 @@ function historyChart(points) {
     label.textContent = point.action;
     svg.append(label);
   }
-  for (const [key, color] of [['brier', '#9a4fb5'], ['ece', '#3056a8']]) {
+  for (const [key, color] of [
+    ['brier', '#9a4fb5'],
+    ['ece', '#3056a8'],
+  ]) {
     let path = '';
     let pen = false;
     for (const point of points) {
       const value = point[key];
-      if (value === null) { pen = false; continue; }
+      if (value === null) {
+        pen = false;
+        continue;
+      }
       path += `${pen ? 'L' : 'M'}${x(point.at_ms).toFixed(1)},${y(value).toFixed(1)}`;
       pen = true;
     }
@@ -183,12 +218,29 @@ function historyChart(points) {
 }
 
 function reliabilityChart(reliability) {
-  const size = 220, pad = 34;
-  const svg = svgEl('svg', { viewBox: `0 0 ${size} ${size}`, class: 'reliability-chart', role: 'img', 'aria-label': 'Reliability diagram' });
+  const size = 220,
+    pad = 34;
+  const svg = svgEl('svg', {
+    viewBox: `0 0 ${size} ${size}`,
+    class: 'reliability-chart',
+    role: 'img',
+    'aria-label': 'Reliability diagram',
+  });
   const scale = (v) => pad + v * (size - 2 * pad);
   const flip = (v) => size - scale(v);
-  svg.append(svgEl('rect', { x: pad, y: pad, width: size - 2 * pad, height: size - 2 * pad, fill: 'none', stroke: '#dde1e8' }));
-  svg.append(svgEl('line', { x1: scale(0), y1: flip(0), x2: scale(1), y2: flip(1), stroke: '#b4bac6', 'stroke-dasharray': '4 3' }));
+  svg.append(
+    svgEl('rect', { x: pad, y: pad, width: size - 2 * pad, height: size - 2 * pad, fill: 'none', stroke: '#dde1e8' }),
+  );
+  svg.append(
+    svgEl('line', {
+      x1: scale(0),
+      y1: flip(0),
+      x2: scale(1),
+      y2: flip(1),
+      stroke: '#b4bac6',
+      'stroke-dasharray': '4 3',
+    }),
+  );
   // Tick values on both axes: 0, 0.5 and 1.
   for (const tick of [0, 0.5, 1]) {
     const below = svgEl('text', { x: scale(tick), y: size - pad + 13, 'text-anchor': 'middle', class: 'tick' });
@@ -197,7 +249,10 @@ function reliabilityChart(reliability) {
     beside.textContent = String(tick);
     svg.append(below, beside);
   }
-  for (const [text, attrs] of [['predicted', { x: size / 2, y: size - 4, 'text-anchor': 'middle' }], ['observed', { x: 10, y: size / 2, transform: `rotate(-90 10 ${size / 2})`, 'text-anchor': 'middle' }]]) {
+  for (const [text, attrs] of [
+    ['predicted', { x: size / 2, y: size - 4, 'text-anchor': 'middle' }],
+    ['observed', { x: 10, y: size / 2, transform: `rotate(-90 10 ${size / 2})`, 'text-anchor': 'middle' }],
+  ]) {
     const label = svgEl('text', attrs);
     label.textContent = text;
     svg.append(label);
@@ -210,9 +265,27 @@ function reliabilityChart(reliability) {
     return svg;
   }
   const maxCount = Math.max(...curve.map((bin) => bin.count));
-  svg.append(svgEl('path', { d: curve.map((bin, index) => `${index === 0 ? 'M' : 'L'}${scale(bin.mean_predicted).toFixed(1)},${flip(bin.observed_rate).toFixed(1)}`).join(''), fill: 'none', stroke: '#3056a8', 'stroke-width': 1.5 }));
+  svg.append(
+    svgEl('path', {
+      d: curve
+        .map(
+          (bin, index) =>
+            `${index === 0 ? 'M' : 'L'}${scale(bin.mean_predicted).toFixed(1)},${flip(bin.observed_rate).toFixed(1)}`,
+        )
+        .join(''),
+      fill: 'none',
+      stroke: '#3056a8',
+      'stroke-width': 1.5,
+    }),
+  );
   for (const bin of curve) {
-    const dot = svgEl('circle', { cx: scale(bin.mean_predicted), cy: flip(bin.observed_rate), r: 2 + 3 * Math.sqrt(bin.count / maxCount), fill: '#3056a8', 'fill-opacity': 0.75 });
+    const dot = svgEl('circle', {
+      cx: scale(bin.mean_predicted),
+      cy: flip(bin.observed_rate),
+      r: 2 + 3 * Math.sqrt(bin.count / maxCount),
+      fill: '#3056a8',
+      'fill-opacity': 0.75,
+    });
     const title = svgEl('title');
     title.textContent = `predicted ${number(bin.mean_predicted, 2)}, observed ${number(bin.observed_rate, 2)} (${bin.count} jobs)`;
     dot.append(title);
@@ -230,20 +303,52 @@ function fact(label, value) {
 function psiTable(psi) {
   if (psi === null) return errorState('PSI unavailable');
   if (!psi.available) return emptyState(psi.reason ?? 'not available');
-  const table = el('table', {}, el('thead', {}, el('tr', {}, el('th', { text: 'feature' }), el('th', { text: 'PSI' }), el('th', { text: '' }))));
+  const table = el(
+    'table',
+    {},
+    el('thead', {}, el('tr', {}, el('th', { text: 'feature' }), el('th', { text: 'PSI' }), el('th', { text: '' }))),
+  );
   const body = el('tbody');
   for (const feature of psi.features) {
     const flag = feature.psi > 0.25 ? 'large shift' : feature.psi > 0.1 ? 'shift > 0.1' : 'stable';
-    body.append(el('tr', {}, el('td', { text: feature.name }), el('td', { text: number(feature.psi, 2) }), el('td', { class: feature.psi > 0.1 ? 'miss' : 'hit', text: flag })));
+    body.append(
+      el(
+        'tr',
+        {},
+        el('td', { text: feature.name }),
+        el('td', { text: number(feature.psi, 2) }),
+        el('td', { class: feature.psi > 0.1 ? 'miss' : 'hit', text: flag }),
+      ),
+    );
   }
   table.append(body);
-  return el('div', {}, table, el('p', { class: 'note', text: 'Drift is judged on the issued forecasts\' residuals; PSI explains (it never triggers drift).' }));
+  return el(
+    'div',
+    {},
+    table,
+    el('p', {
+      class: 'note',
+      text: "Drift is judged on the issued forecasts' residuals; PSI explains (it never triggers drift).",
+    }),
+  );
 }
 
 function predictionsTable(predictions) {
   if (predictions === null) return errorState('predictions unavailable');
   if (predictions.length === 0) return emptyState('No predictions yet.');
-  const table = el('table', {}, el('thead', {}, el('tr', {}, ...['job', 'P(long)', 'predicted wait', 'scope', 'observed wait', 'long?'].map((text) => el('th', { text })))));
+  const table = el(
+    'table',
+    {},
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        ...['job', 'P(long)', 'predicted wait', 'scope', 'observed wait', 'long?'].map((text) => el('th', { text })),
+      ),
+    ),
+  );
   const body = el('tbody');
   for (const prediction of predictions) {
     const outcome = prediction.outcome;
@@ -251,7 +356,9 @@ function predictionsTable(predictions) {
     const predictedLong = prediction.probability >= 0.5;
     const cls = outcome === null ? '' : outcome.long_wait === predictedLong ? 'hit' : 'miss';
     body.append(
-      el('tr', {},
+      el(
+        'tr',
+        {},
         el('td', { text: prediction.job_id }),
         el('td', { text: number(prediction.probability, 2) }),
         el('td', { text: wait === null ? '—' : waitRange(wait.point_seconds, wait.lower_seconds, wait.upper_seconds) }),
@@ -275,14 +382,23 @@ function clusterCard(summary, detail, history, predictions, psi) {
   scope.classList.add(`scope-${summary.scope}`);
   scope.title = `action scope: ${summary.scope}`;
   const tiers = card.querySelector('.tiers');
-  if (summary.qualified_tiers.length === 0) tiers.append(el('span', { class: 'badge none', text: 'no tier qualified' }));
+  if (summary.qualified_tiers.length === 0)
+    tiers.append(el('span', { class: 'badge none', text: 'no tier qualified' }));
   for (const tier of summary.qualified_tiers) tiers.append(el('span', { class: 'badge tier', text: tier }), ' ');
   const facts = card.querySelector('.facts');
   facts.append(
-    fact('ECE', detail?.ece_interval ? `${number(summary.ece)} [${number(detail.ece_interval.lower)}, ${number(detail.ece_interval.upper)}]` : number(summary.ece)),
+    fact(
+      'ECE',
+      detail?.ece_interval
+        ? `${number(summary.ece)} [${number(detail.ece_interval.lower)}, ${number(detail.ece_interval.upper)}]`
+        : number(summary.ece),
+    ),
     fact('score', number(summary.calibration_score, 2)),
     fact('long wait', `> ${duration(summary.long_wait_threshold_seconds)} (label epoch ${summary.label_epoch})`),
-    fact('drift', `${summary.drift_status}${detail?.drift_alarms ? ` (${detail.drift_alarms} alarm${detail.drift_alarms === 1 ? '' : 's'})` : ''}`),
+    fact(
+      'drift',
+      `${summary.drift_status}${detail?.drift_alarms ? ` (${detail.drift_alarms} alarm${detail.drift_alarms === 1 ? '' : 's'})` : ''}`,
+    ),
     fact('state', summary.state),
     fact('evidence', `${summary.sample_count} issued forecasts`),
     fact('outcomes', String(detail?.total_outcomes ?? '—')),
@@ -299,7 +415,10 @@ function clusterCard(summary, detail, history, predictions, psi) {
 function renderClusters(clusters) {
   const container = document.getElementById('clusters');
   if (clusters.length === 0) {
-    replaceChildren(container, emptyState('No clusters registered yet. `vgac start` registers eks-prod and slurm-hpc at first start.'));
+    replaceChildren(
+      container,
+      emptyState('No clusters registered yet. `vgac start` registers eks-prod and slurm-hpc at first start.'),
+    );
     rendered.clear();
     return;
   }
@@ -319,11 +438,24 @@ async function decide(escalation, decision, buttons) {
   try {
     // Who decided goes into the escalation's audit trail (as `api:<name>`).
     const decidedBy = document.getElementById('operator').value.trim() || 'dashboard';
-    const body = JSON.stringify({ cluster_id: escalation.cluster_id, escalation_id: escalation.escalation_id, decision, decided_by: decidedBy });
-    const reply = await getJson('/api/escalations', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body });
+    const body = JSON.stringify({
+      cluster_id: escalation.cluster_id,
+      escalation_id: escalation.escalation_id,
+      decision,
+      decided_by: decidedBy,
+    });
+    const reply = await getJson('/api/escalations', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body,
+    });
     sessionDecisions.unshift(reply.escalation);
   } catch (error) {
-    sessionDecisions.unshift({ ...escalation, status: error.status === 409 ? 'already decided' : 'failed', result: error.message });
+    sessionDecisions.unshift({
+      ...escalation,
+      status: error.status === 409 ? 'already decided' : 'failed',
+      result: error.message,
+    });
   }
   sessionDecisions.splice(10);
   renderDecisions(null);
@@ -341,27 +473,55 @@ function renderEscalations(escalations, clusters = []) {
     return;
   }
   const pending = escalations.pending;
-  const key = pending.map((escalation) => `${escalation.escalation_id}:${scopeNow.get(escalation.cluster_id)}`).join(',');
+  const key = pending
+    .map((escalation) => `${escalation.escalation_id}:${scopeNow.get(escalation.cluster_id)}`)
+    .join(',');
   if (key === pendingKey && container.childElementCount > 0) return;
   pendingKey = key;
   if (pending.length === 0) {
     replaceChildren(container, emptyState('No escalation is waiting for a human.'));
     return;
   }
-  const table = el('table', { class: 'escalation-table' }, el('thead', {}, el('tr', {}, ...['cluster', 'job', 'proposed action', 'P(long)', 'scope', 'why', 'created', ''].map((text) => el('th', { text })))));
+  const table = el(
+    'table',
+    { class: 'escalation-table' },
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        ...['cluster', 'job', 'proposed action', 'P(long)', 'scope', 'why', 'created', ''].map((text) =>
+          el('th', { text }),
+        ),
+      ),
+    ),
+  );
   const body = el('tbody');
   for (const escalation of pending) {
     const approve = el('button', { class: 'approve', type: 'button', text: 'Approve' });
     const reject = el('button', { class: 'reject', type: 'button', text: 'Reject' });
     approve.addEventListener('click', () => void decide(escalation, 'approve', [approve, reject]));
     reject.addEventListener('click', () => void decide(escalation, 'reject', [approve, reject]));
-    const row = el('tr', { 'data-escalation': escalation.escalation_id },
+    const row = el(
+      'tr',
+      { 'data-escalation': escalation.escalation_id },
       el('td', { text: escalation.cluster_id }),
       el('td', { text: escalation.job_id }),
       el('td', { class: 'text', text: `${escalation.action.kind}: ${tidy(escalation.action.reason)}` }),
       el('td', { text: number(escalation.probability, 2) }),
       // An escalation made under another scope than the cluster's current one says so: its reasons are of then.
-      el('td', {}, escalation.scope, scopeNow.get(escalation.cluster_id) !== undefined && scopeNow.get(escalation.cluster_id) !== escalation.scope ? el('span', { class: 'stale', text: `made when ${escalation.scope}; now ${scopeNow.get(escalation.cluster_id)}` }) : null),
+      el(
+        'td',
+        {},
+        escalation.scope,
+        scopeNow.get(escalation.cluster_id) !== undefined && scopeNow.get(escalation.cluster_id) !== escalation.scope
+          ? el('span', {
+              class: 'stale',
+              text: `made when ${escalation.scope}; now ${scopeNow.get(escalation.cluster_id)}`,
+            })
+          : null,
+      ),
       el('td', { class: 'text', text: tidy(escalation.reasons.slice(0, 2).join('; ')) }),
       el('td', { text: time(escalation.created_at_ms) }),
       el('td', { class: 'escalation-actions' }, approve, ' ', reject),
@@ -369,27 +529,43 @@ function renderEscalations(escalations, clusters = []) {
     body.append(row);
   }
   table.append(body);
-  replaceChildren(container, el('p', { class: 'empty', text: `Newest ${pending.length} pending (the gate would not let an agent act alone).` }), table);
+  replaceChildren(
+    container,
+    el('p', { class: 'empty', text: `Newest ${pending.length} pending (the gate would not let an agent act alone).` }),
+    table,
+  );
 }
 
 function renderDecisions(serverDecided) {
   const container = document.getElementById('decisions');
-  const rows = sessionDecisions.length > 0 ? sessionDecisions : serverDecided ?? [];
+  const rows = sessionDecisions.length > 0 ? sessionDecisions : (serverDecided ?? []);
   if (rows.length === 0) {
     replaceChildren(container, emptyState('No decisions yet: approve or reject an escalation above.'));
     return;
   }
-  const table = el('table', { class: 'decision-table' }, el('thead', {}, el('tr', {}, ...['cluster', 'job', 'action', 'status', 'by', 'result'].map((text) => el('th', { text })))));
+  const table = el(
+    'table',
+    { class: 'decision-table' },
+    el(
+      'thead',
+      {},
+      el('tr', {}, ...['cluster', 'job', 'action', 'status', 'by', 'result'].map((text) => el('th', { text }))),
+    ),
+  );
   const body = el('tbody');
   for (const escalation of rows) {
-    body.append(el('tr', { 'data-escalation': escalation.escalation_id },
-      el('td', { text: escalation.cluster_id }),
-      el('td', { text: escalation.job_id }),
-      el('td', { text: escalation.action?.kind ?? '' }),
-      el('td', { class: `status-${escalation.status}`, text: escalation.status }),
-      el('td', { text: escalation.decided_by ?? '' }),
-      el('td', { class: 'text', text: tidy(escalation.result ?? '') }),
-    ));
+    body.append(
+      el(
+        'tr',
+        { 'data-escalation': escalation.escalation_id },
+        el('td', { text: escalation.cluster_id }),
+        el('td', { text: escalation.job_id }),
+        el('td', { text: escalation.action?.kind ?? '' }),
+        el('td', { class: `status-${escalation.status}`, text: escalation.status }),
+        el('td', { text: escalation.decided_by ?? '' }),
+        el('td', { class: 'text', text: tidy(escalation.result ?? '') }),
+      ),
+    );
   }
   table.append(body);
   replaceChildren(container, table);
@@ -401,27 +577,49 @@ function renderBudget(budget) {
     replaceChildren(container, emptyState('No budget ledger on this deployment.'));
     return;
   }
-  const table = el('table', {}, el('thead', {}, el('tr', {}, ...['component', 'service', 'spent', 'allocation', '', 'calls'].map((text) => el('th', { text })))));
+  const table = el(
+    'table',
+    {},
+    el(
+      'thead',
+      {},
+      el('tr', {}, ...['component', 'service', 'spent', 'allocation', '', 'calls'].map((text) => el('th', { text }))),
+    ),
+  );
   const body = el('tbody');
   for (const component of budget.components) {
-    const share = component.allocation_usd > 0 ? component.committed_usd / component.allocation_usd : component.committed_usd > 0 ? 1 : 0;
+    const share =
+      component.allocation_usd > 0
+        ? component.committed_usd / component.allocation_usd
+        : component.committed_usd > 0
+          ? 1
+          : 0;
     const bar = el('div', { class: share > 1 ? 'bar over' : 'bar' }, el('span'));
     bar.firstChild.setAttribute('data-share', share.toFixed(3));
     // Width through the CSSOM (allowed by the CSP), not an inline style attribute.
     bar.firstChild.style.width = `${Math.min(100, share * 100).toFixed(1)}%`;
-    body.append(el('tr', {},
-      el('td', { text: component.label }),
-      el('td', { text: component.service }),
-      el('td', { text: `$${component.committed_usd.toFixed(4)}` }),
-      el('td', { text: `$${component.allocation_usd.toFixed(2)}` }),
-      el('td', {}, bar),
-      el('td', { text: String(component.calls) }),
-    ));
+    body.append(
+      el(
+        'tr',
+        {},
+        el('td', { text: component.label }),
+        el('td', { text: component.service }),
+        el('td', { text: `$${component.committed_usd.toFixed(4)}` }),
+        el('td', { text: `$${component.allocation_usd.toFixed(2)}` }),
+        el('td', {}, bar),
+        el('td', { text: String(component.calls) }),
+      ),
+    );
   }
   table.append(body);
-  replaceChildren(container,
-    el('p', { class: 'empty', text: `$${budget.committed_total_usd.toFixed(4)} of $${budget.total_budget_usd} committed · explanation cache ${budget.cache_hits} hits / ${budget.cache_misses} misses` }),
-    table);
+  replaceChildren(
+    container,
+    el('p', {
+      class: 'empty',
+      text: `$${budget.committed_total_usd.toFixed(4)} of $${budget.total_budget_usd} committed · explanation cache ${budget.cache_hits} hits / ${budget.cache_misses} misses`,
+    }),
+    table,
+  );
 }
 
 // ── Refreshing ──────────────────────────────────────────────────────────────────────────────
@@ -461,7 +659,10 @@ function schedule() {
 
 /** Fetches the snapshot (conditionally on the last ETag) and draws it. */
 async function load() {
-  const response = await fetchApi(DASHBOARD_PATH, { cache: 'no-store', headers: lastEtag === null ? {} : { 'if-none-match': lastEtag } });
+  const response = await fetchApi(DASHBOARD_PATH, {
+    cache: 'no-store',
+    headers: lastEtag === null ? {} : { 'if-none-match': lastEtag },
+  });
   let snapshot;
   if (response.status === 304 && lastSnapshot !== null) {
     snapshot = lastSnapshot;
@@ -489,7 +690,15 @@ function showError(error) {
     if (nothingShown) replaceChildren(clusters, errorState(`The API refused the request: ${error.message}`));
   } else {
     status.textContent = `Cannot reach the vgac API (${error.message}); retrying every ${intervalMs() / 1000} s.`;
-    if (nothingShown) replaceChildren(clusters, errorState(error.status === undefined ? 'The server did not answer. Is `npm start` still running?' : `Cannot load the dashboard: ${error.message}`));
+    if (nothingShown)
+      replaceChildren(
+        clusters,
+        errorState(
+          error.status === undefined
+            ? 'The server did not answer. Is `npm start` still running?'
+            : `Cannot load the dashboard: ${error.message}`,
+        ),
+      );
   }
 }
 
