@@ -173,15 +173,13 @@ describe('exactly-once learning state over HTTP', () => {
       const jobIds = Array.from({ length: 200 }, (_, index) => `job-${index}`);
       for (let start = 0; start < jobIds.length; start += 25) {
         const stored = await Promise.all(
-          jobIds
-            .slice(start, start + 25)
-            .map((jobId, index) =>
-              post(fetch, server.url, '/api/predict/wait', {
-                cluster_id: clusterId,
-                job_id: jobId,
-                gpus: 1 + (index % 8),
-              }),
-            ),
+          jobIds.slice(start, start + 25).map((jobId, index) =>
+            post(fetch, server.url, '/api/predict/wait', {
+              cluster_id: clusterId,
+              job_id: jobId,
+              gpus: 1 + (index % 8),
+            }),
+          ),
         );
         expect(stored.every((answer) => answer.status === 200)).toBe(true);
       }
