@@ -70,9 +70,9 @@ describe('model policy', () => {
   });
 
   it.each([
-    'anthropic.claude-3-opus-20240229-v1:0',
-    'us.anthropic.claude-opus-4-20250514-v1:0',
-    'global.anthropic.claude-opus-5-5',
+    'anthropic.claude-3-opus-20240229-v1:0', // policy-allow: opus-refusal
+    'us.anthropic.claude-opus-4-20250514-v1:0', // policy-allow: opus-refusal
+    'global.anthropic.claude-opus-5-5', // policy-allow: opus-refusal
     'ANTHROPIC.CLAUDE-3-OPUS', // policy-allow: opus-refusal
     'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-opus-5-5', // policy-allow: opus-refusal
     'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-opus-5-5', // policy-allow: opus-refusal

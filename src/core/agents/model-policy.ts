@@ -98,7 +98,7 @@ export const DEFAULT_MODEL_POLICY: ModelPolicy = Object.freeze({
   complexModelId: `us.${SONNET_MODEL_ID}`,
 });
 
-const OPUS_PATTERN = /opus/i; // policy-allow: opus-refusal
+const REFUSED_FAMILY_PATTERN = /opus/i; // policy-allow: opus-refusal
 const GEOGRAPHIES: readonly string[] = Object.values(InferenceGeography);
 
 /** What an allowed id calls: its foundation model and, for an inference-profile id, the profile's geography. */
@@ -128,11 +128,9 @@ export function parseModelId(text: string): AllowedModelId {
 /** {@link parseModelId} with what the id calls. */
 export function resolveModel(text: string): ModelTarget & { readonly id: AllowedModelId } {
   const shown = text.slice(0, 200);
-  if (OPUS_PATTERN.test(text)) {
-    // policy-allow: opus-refusal
-    throw new InvalidInputError(
-      `model '${shown}' is refused: Opus is never used (seed cost rule); use ${DEFAULT_MODEL_POLICY.defaultModelId}, or ${DEFAULT_MODEL_POLICY.complexModelId} for complex requests`,
-    ); // policy-allow: opus-refusal
+  if (REFUSED_FAMILY_PATTERN.test(text)) {
+    const instead = `use ${DEFAULT_MODEL_POLICY.defaultModelId}, or ${DEFAULT_MODEL_POLICY.complexModelId} for complex requests`;
+    throw new InvalidInputError(`model '${shown}' is refused: Opus is never used (seed cost rule); ${instead}`); // policy-allow: opus-refusal
   }
   if (text.startsWith('arn:')) {
     throw new InvalidInputError(
