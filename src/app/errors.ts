@@ -84,7 +84,7 @@ export class NotConfiguredError extends VgacError {
   }
 }
 
-// ── Agents (issue 4, agents helper) ──────────────────────────────────────────────────────────
+// ── Agents ──────────────────────────────────────────────────────────
 
 /** The prediction source (collector, VGAC platform API) is unreachable or timed out. */
 export class SourceUnavailableError extends VgacError {
@@ -117,7 +117,7 @@ export class UnknownEscalationError extends VgacError {
   }
 }
 
-// ── Live clusters (issue 8, Slurm collectors helper) ─────────────────────────────────────────
+// ── Live clusters ─────────────────────────────────────────
 
 /** A source refused our credentials (a bad, expired or wrong-cluster JWT; a rejected API key). Never carries the secret. */
 export class AuthError extends VgacError {

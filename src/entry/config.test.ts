@@ -130,7 +130,7 @@ describe('loadConfig (Lambda variables)', () => {
   });
 });
 
-describe('loadConfig (live Slurm, issue 8)', () => {
+describe('loadConfig (live Slurm)', () => {
   it('reads the slurmrestd collector settings, with the API version, poll period and cluster id defaulted', () => {
     const config = loadConfig({
       ...TEMPLATE_ENVIRONMENT,

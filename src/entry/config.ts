@@ -45,7 +45,7 @@ export const DEFAULT_AGENTCORE_QUALIFIER = 'DEFAULT';
 
 /** Powertools `service` name (and metric dimension) when POWERTOOLS_SERVICE_NAME is unset. */
 export const DEFAULT_SERVICE_NAME = 'vgac';
-/** Live Slurm (issue 8): slurmrestd's OpenAPI version, the capture poll period (ms) and the cluster id it is registered as. */
+/** Live Slurm: slurmrestd's OpenAPI version, the capture poll period (ms) and the cluster id it is registered as. */
 export const DEFAULT_SLURM_API_VERSION = 'v0.0.38';
 export const DEFAULT_COLLECT_INTERVAL_MS = 5_000;
 export const DEFAULT_SLURM_CLUSTER_ID = 'slurm';
@@ -131,7 +131,7 @@ const EnvSchema = z.object({
     .string()
     .regex(/^arn:[a-z-]+:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'an SNS topic ARN')
     .optional(),
-  // Agents (issue 4): Bedrock endpoint override, the model for requests marked complex, the collector deadline.
+  // Agents: Bedrock endpoint override, the model for requests marked complex, the collector deadline.
   VGAC_BEDROCK_ENDPOINT: optionalUrl,
   // `vgac doctor`: Bedrock's control plane (GetFoundationModel, GetInferenceProfile) URL override; tests use a loopback server.
   VGAC_BEDROCK_CONTROL_ENDPOINT: optionalUrl,
@@ -143,9 +143,9 @@ const EnvSchema = z.object({
   VGAC_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1_000).default(DEFAULT_BREAKER_FAILURES),
   VGAC_BREAKER_HALF_OPEN_MS: z.coerce.number().int().min(10).max(600_000).default(DEFAULT_BREAKER_HALF_OPEN_MS),
   VGAC_CALIBRATION_MAX_AGE_MS: z.coerce.number().int().min(0).max(60_000).default(DEFAULT_CALIBRATION_MAX_AGE_MS),
-  // `vgac start` (issue 5): the folder of the reference data it replays (default ../shared/data from the repository root).
+  // `vgac start`: the folder of the reference data it replays (default ../shared/data from the repository root).
   VGAC_SHARED_DATA: z.string().min(1).optional(),
-  // Lambda (issue 6): what template.yaml passes to every function, plus endpoint overrides for tests.
+  // Lambda: what template.yaml passes to every function, plus endpoint overrides for tests.
   POWERTOOLS_SERVICE_NAME: z
     .string()
     .regex(/^[a-z][a-z0-9-]{1,30}$/, 'a service name')
@@ -169,7 +169,7 @@ const EnvSchema = z.object({
       .optional(),
   ),
   VGAC_COLLECTOR: z.enum(COLLECTORS).default('none'),
-  // Live Slurm (issue 8). The JWT is a secret: VGAC_SLURM_JWT_PARAM names it in SSM on Lambda, VGAC_SLURM_JWT holds it locally.
+  // Live Slurm. The JWT is a secret: VGAC_SLURM_JWT_PARAM names it in SSM on Lambda, VGAC_SLURM_JWT holds it locally.
   VGAC_SLURMRESTD_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
   VGAC_SLURM_USER: z.preprocess(
     emptyAsUndefined,
@@ -216,7 +216,7 @@ const EnvSchema = z.object({
       )
       .optional(),
   ),
-  // Async recompute (wave 3): the SNS topic the API and collector functions hand due recomputes to.
+  // Async recompute: the SNS topic the API and collector functions hand due recomputes to.
   VGAC_RECOMPUTE_TOPIC_ARN: z.preprocess(
     emptyAsUndefined,
     z
@@ -294,7 +294,7 @@ export interface Config {
     /** Slack user ids allowed to approve or reject escalations; undefined → anyone in the workspace (a start-up warning says so). */
     readonly approvers: readonly string[] | undefined;
   };
-  /** Agents (issue 4). Model ids are checked by the model policy: Haiku default, never Opus. */ // policy-allow: opus-refusal
+  /** Agents. Model ids are checked by the model policy: Haiku default, never Opus. */ // policy-allow: opus-refusal
   readonly agents: {
     readonly bedrockEndpoint: string | undefined;
     /** Bedrock control-plane endpoint override (`vgac doctor`); AWS's regional endpoint when undefined. */
@@ -306,7 +306,7 @@ export interface Config {
   readonly stateHome?: string;
   /** Folder of the reference data (`vgac start`, `replay`, `versus-slurm` defaults); undefined: `../shared/data` from the repository root (shared-data-dir.ts). */
   readonly sharedDataDir?: string;
-  /** Lambda (issue 6): the deployed functions' settings. Secrets are parameter names, never values. */
+  /** Lambda: the deployed functions' settings. Secrets are parameter names, never values. */
   readonly lambda: {
     readonly serviceName: string;
     /** X-Ray tracing; default on in AWS mode, off embedded (POWERTOOLS_TRACE_ENABLED). */
@@ -343,7 +343,7 @@ export interface Config {
     /** Data-plane endpoint override (tests use a loopback server). */
     readonly endpoint: string | undefined;
   };
-  /** A live Slurm to collect from (issue 8): VGAC_COLLECTOR `slurmrestd` or `slurm-cli`. The JWT is never logged. */
+  /** A live Slurm to collect from: VGAC_COLLECTOR `slurmrestd` or `slurm-cli`. The JWT is never logged. */
   readonly slurm: {
     readonly restUrl: string | undefined;
     readonly user: string | undefined;

@@ -4,7 +4,6 @@
  * outcomes at start). Trackers live as long as the caller keeps them — a warm Lambda keeps them
  * between invocations; after a cold start the jobs already queued are adopted (outcomes still
  * join predictions stored before). A source that is down is reported for that cluster only.
- * (Added by the Lambda helper, issue 6.)
  */
 import { SourceUnavailableError } from '../errors.ts';
 import type { LearningDeps } from '../learning/learning-deps.ts';
