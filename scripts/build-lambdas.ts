@@ -1,145 +1,23 @@
 /**
  * `npm run build`: bundles every Lambda in LAMBDA_FUNCTIONS with esbuild into
  * `dist/lambda/<name>/index.mjs` (the template's CodeUri + Handler `index.handler`) and prints
- * each bundle's size against the 300 KB target.
+ * each bundle's size, and what of it a cold start loads. Third-party code is bundled as published
+ * (no source rewrites or stubs of its internals).
  *
  * Fails (exit 1) before building anything when an entry file is missing, naming every missing
  * one — CI must never deploy a template whose code does not exist.
  *
- * usage: node --import tsx scripts/build-lambdas.ts [--root DIR] [--out DIR] [--enforce-size]
+ * usage: node --import tsx scripts/build-lambdas.ts [--root DIR] [--out DIR]
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, cp, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { copyFile, cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { readFile } from 'node:fs/promises';
-import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { zipSync } from 'fflate';
 import { AGENTCORE_BUNDLE, LAMBDA_FUNCTIONS, type LambdaFunction } from './lambda-functions.ts';
-
-/** Per-bundle size target, bytes. */
-export const BUNDLE_SIZE_TARGET_BYTES = 300 * 1024;
-
-/**
- * zod 4's `import { z } from 'zod'` binds a re-exported namespace that esbuild cannot tree-shake:
- * every locale and the JSON-schema tooling come along (~440 KB minified). `import * as z` gives
- * the same `z` and tree-shakes to ~80 KB, so our sources are rewritten to it while bundling
- * (a textual rewrite of that one exact statement; type-only imports are erased anyway).
- * (Added by the Lambda helper, issue 6, for the 300 KB bundle target.)
- */
-export const zodNamespaceImports: Plugin = {
-  name: 'zod-namespace-imports',
-  setup(pluginBuild) {
-    const namespaced = (source: string): string =>
-      source.replace(/^import \{ z \} from 'zod';$/gm, "import * as z from 'zod';");
-    pluginBuild.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, async (args) => ({
-      contents: namespaced(await readFile(args.path, 'utf8')),
-      loader: 'ts',
-    }));
-    // Powertools' parser schemas (sns-records.ts reads SNS events with them) import zod the same way.
-    pluginBuild.onLoad(
-      { filter: /[\\/]@aws-lambda-powertools[\\/]parser[\\/]lib[\\/]esm[\\/].*\.js$/ },
-      async (args) => ({ contents: namespaced(await readFile(args.path, 'utf8')), loader: 'js' }),
-    );
-  },
-};
-
-/**
- * aws-xray-sdk-core (behind the Powertools tracer) is CommonJS and loads everything it has, so
- * four parts a Lambda never uses are replaced while bundling (≈ 42 KB minified):
- * - its AWS SDK **v2** patcher, `patchers/aws_p.js`, with its `semver` dependency (≈ 28 KB), used
- *   only to check the v2 SDK's version: we trace SDK v3 (`captureAWSv3Client`, patchers/aws3_p.js);
- *   the stub's `captureAWS` / `captureAWSClient` throw, naming the reason;
- * - the EC2 / ECS / Elastic Beanstalk plugins (only used through `AWSXRay.config([plugins])`,
- *   which Powertools never calls): stubs that throw when a segment asks them for data;
- * - its whole package.json, of which it reads `name` and `version` (kept) for segment metadata;
- * - its centralized sampler (rule and target pollers talking to the X-Ray daemon's sampling API),
- *   which it swaps for the local sampler itself on Lambda (env/aws_lambda.js →
- *   `disableCentralizedSampling`): the local sampler is bundled in its place (≈ 9 KB).
- * (Added by the Lambda helper, issue 6, for the 300 KB bundle target.)
- */
-export const xraySdkTrim: Plugin = {
-  name: 'xray-sdk-trim',
-  setup(pluginBuild) {
-    const inXraySdk = (importer: string): boolean => /[\\/]aws-xray-sdk-core[\\/]/.test(importer);
-    pluginBuild.onResolve({ filter: /^\.\/patchers\/aws_p$/ }, (args) =>
-      inXraySdk(args.importer) ? { path: 'aws-sdk-v2-patcher', namespace: 'vgac-xray-stub' } : undefined,
-    );
-    pluginBuild.onResolve({ filter: /^\.\/segments\/plugins\/(?:ec2|ecs|elastic_beanstalk)_plugin$/ }, (args) =>
-      inXraySdk(args.importer)
-        ? { path: args.path.slice(args.path.lastIndexOf('/') + 1), namespace: 'vgac-xray-stub' }
-        : undefined,
-    );
-    pluginBuild.onResolve({ filter: /^\.\/sampling\/default_sampler$/ }, (args) =>
-      inXraySdk(args.importer) ? { path: resolve(args.resolveDir, 'sampling/local_sampler.js') } : undefined,
-    );
-    pluginBuild.onResolve({ filter: /^\.\.\/\.\.\/package\.json$/ }, (args) =>
-      inXraySdk(args.importer)
-        ? { path: resolve(args.resolveDir, args.path), namespace: 'vgac-xray-package' }
-        : undefined,
-    );
-    pluginBuild.onLoad({ filter: /.*/, namespace: 'vgac-xray-stub' }, (args) => ({
-      contents:
-        args.path === 'aws-sdk-v2-patcher'
-          ? [
-              "const unavailable = () => { throw new Error('AWS SDK v2 tracing is not bundled: use captureAWSv3Client'); };",
-              'module.exports = { captureAWS: unavailable, captureAWSClient: unavailable };',
-            ].join('\n')
-          : `module.exports = { getData() { throw new Error('the X-Ray ${args.path} is not bundled'); }, originName: 'unavailable' };`,
-      loader: 'js',
-    }));
-    pluginBuild.onLoad({ filter: /.*/, namespace: 'vgac-xray-package' }, async (args) => {
-      const { name, version } = JSON.parse(await readFile(args.path, 'utf8')) as { name?: string; version?: string };
-      return { contents: JSON.stringify({ name, version }), loader: 'json' };
-    });
-  },
-};
-
-/** The zod modules that generate JSON Schema (`z.toJSONSchema`, Standard Schema's `jsonSchema`). */
-const ZOD_JSON_SCHEMA_MODULES = /[\\/]zod[\\/]v4[\\/]core[\\/](?:to-json-schema|json-schema-processors)\.js$/;
-
-/**
- * zod 4's classic schemas reference its JSON-Schema generator from every schema constructor, so
- * esbuild keeps it (≈ 16 KB minified) even in functions that never call `z.toJSONSchema`. For
- * those, both modules are replaced by stubs exporting the same names, each throwing when called.
- * `buildLambdas` only applies it to a bundle none of whose sources mention `toJSONSchema`
- * (checked after building, rebuilt without the stub otherwise), so no function loses a feature
- * it uses. (Added by the Lambda helper, issue 6, for the 300 KB bundle target.)
- */
-export const zodJsonSchemaStub: Plugin = {
-  name: 'zod-json-schema-stub',
-  setup(pluginBuild) {
-    pluginBuild.onLoad({ filter: ZOD_JSON_SCHEMA_MODULES }, async (args) => {
-      const source = await readFile(args.path, 'utf8');
-      const names = new Set<string>();
-      for (const match of source.matchAll(
-        /^export (?:async )?(?:function\*?|const|let|var|class) ([A-Za-z_$][\w$]*)/gm,
-      ))
-        names.add(match[1] as string);
-      for (const match of source.matchAll(/^export \{([^}]*)\}/gm)) {
-        for (const part of (match[1] as string).split(',')) {
-          const exported = part
-            .trim()
-            .split(/\s+as\s+/)
-            .pop();
-          if (exported !== undefined && exported !== '') names.add(exported);
-        }
-      }
-      const lines = [
-        "const unavailable = () => { throw new Error('zod JSON Schema generation is not bundled in this function'); };",
-      ];
-      for (const name of names) lines.push(`export const ${name} = () => unavailable();`);
-      return { contents: lines.join('\n'), loader: 'js' };
-    });
-  },
-};
-
-export interface BundleOptions {
-  /** Replace zod's JSON-Schema generator by throwing stubs (zodJsonSchemaStub). Default false. */
-  readonly stubZodJsonSchema?: boolean;
-}
 
 /**
  * esbuild options for one function.
@@ -160,12 +38,7 @@ export interface BundleOptions {
  *   SNS adapters with their SDK clients) lands in `chunks/`, loaded on first use, so a cold start
  *   imports only what every invocation needs. The entry stays `index.mjs` (`index.handler`).
  */
-export function esbuildOptionsFor(
-  fn: LambdaFunction,
-  rootDirectory: string,
-  outDirectory: string,
-  options: BundleOptions = {},
-): BuildOptions {
+export function esbuildOptionsFor(fn: LambdaFunction, rootDirectory: string, outDirectory: string): BuildOptions {
   return {
     entryPoints: { index: resolve(rootDirectory, fn.entry) },
     outdir: join(outDirectory, fn.name),
@@ -186,7 +59,6 @@ export function esbuildOptionsFor(
     legalComments: 'none',
     // Raw UTF-8 (Node reads ESM as UTF-8) instead of \uXXXX escapes for the many '—', '≤', '→' in our messages.
     charset: 'utf8',
-    plugins: [zodNamespaceImports, xraySdkTrim, ...(options.stubZodJsonSchema === true ? [zodJsonSchemaStub] : [])],
     logLevel: 'warning',
   };
 }
@@ -204,11 +76,10 @@ export interface BundleReport {
   readonly name: string;
   /** Every file of the function's bundle directory (entry + lazily loaded chunks + a carried AgentCore zip): what is deployed. */
   readonly bytes: number;
-  /** Of `bytes`, the AgentCore code zip the function carries (never loaded by the function itself; not held to the target). */
+  /** Of `bytes`, the AgentCore code zip the function carries (never loaded by the function itself). */
   readonly carriedBytes: number;
   /** `index.mjs` and the chunks it imports statically: what every cold start loads (the rest loads on first use). */
   readonly startupBytes: number;
-  readonly overTarget: boolean;
 }
 
 /** Total size of every file under `directory`, in bytes. */
@@ -237,22 +108,10 @@ function startupBytes(metafile: Metafile, entryFile: string): number {
   return bytes;
 }
 
-/** True when one of the bundle's own sources (under `rootDirectory`, outside its dependencies) mentions `toJSONSchema`. Metafile paths are relative to the working directory. */
-async function usesJsonSchema(inputs: readonly string[], rootDirectory: string): Promise<boolean> {
-  for (const input of inputs) {
-    if (input.includes(':') || !/\.[cm]?[jt]s$/.test(input)) continue; // plugin namespaces, JSON
-    const path = resolve(input);
-    const own = relative(rootDirectory, path);
-    if (own.startsWith('..') || own.split(sep).includes('node_modules')) continue;
-    if ((await readFile(path, 'utf8')).includes('toJSONSchema')) return true;
-  }
-  return false;
-}
-
 /**
  * esbuild options for the AgentCore Runtime's code: one ES module (no splitting: the runtime
  * starts `index.js`), Node 22, every dependency bundled — the AWS SDK too, since the managed
- * runtime provides none we can rely on — minified, with the same source rewrites as the Lambdas.
+ * runtime provides none we can rely on — minified.
  */
 export function agentCoreEsbuildOptions(rootDirectory: string, directory: string): BuildOptions {
   return {
@@ -270,7 +129,6 @@ export function agentCoreEsbuildOptions(rootDirectory: string, directory: string
     },
     legalComments: 'none',
     charset: 'utf8',
-    plugins: [zodNamespaceImports, xraySdkTrim, zodJsonSchemaStub],
     logLevel: 'warning',
   };
 }
@@ -343,14 +201,7 @@ export async function buildLambdas(
   for (const fn of functions) {
     await rm(join(outDirectory, fn.name), { recursive: true, force: true });
     await mkdir(join(outDirectory, fn.name), { recursive: true });
-    let result = await build({
-      ...esbuildOptionsFor(fn, rootDirectory, outDirectory, { stubZodJsonSchema: true }),
-      metafile: true,
-    });
-    if (await usesJsonSchema(Object.keys(result.metafile.inputs), rootDirectory)) {
-      await rm(join(outDirectory, fn.name), { recursive: true, force: true });
-      result = await build({ ...esbuildOptionsFor(fn, rootDirectory, outDirectory), metafile: true });
-    }
+    const result = await build({ ...esbuildOptionsFor(fn, rootDirectory, outDirectory), metafile: true });
     if (fn.assets !== undefined)
       await cp(resolve(rootDirectory, fn.assets.from), join(outDirectory, fn.name, fn.assets.to), { recursive: true });
     const carriedBytes =
@@ -363,7 +214,6 @@ export async function buildLambdas(
       bytes,
       carriedBytes,
       startupBytes: startupBytes(result.metafile, join(outDirectory, fn.name, 'index.mjs')),
-      overTarget: bytes - carriedBytes > BUNDLE_SIZE_TARGET_BYTES,
     });
   }
   return reports;
@@ -374,7 +224,6 @@ async function main(): Promise<number> {
     options: {
       root: { type: 'string', default: '.' },
       out: { type: 'string' },
-      'enforce-size': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -388,11 +237,10 @@ async function main(): Promise<number> {
     return 1;
   }
   for (const report of reports) {
-    const flag = report.overTarget ? `  OVER the ${BUNDLE_SIZE_TARGET_BYTES / 1024} KB target` : '';
     const carried =
       report.carriedBytes > 0 ? `, carrying the ${(report.carriedBytes / 1024).toFixed(1)} KB AgentCore zip` : '';
     process.stdout.write(
-      `${report.name.padEnd(16)} ${(report.bytes / 1024).toFixed(1).padStart(8)} KB  (loaded at cold start ${(report.startupBytes / 1024).toFixed(1)} KB${carried})${flag}\n`,
+      `${report.name.padEnd(16)} ${(report.bytes / 1024).toFixed(1).padStart(8)} KB  (loaded at cold start ${(report.startupBytes / 1024).toFixed(1)} KB${carried})\n`,
     );
   }
   const agentCoreZip = join(outDirectory, '..', `${AGENTCORE_BUNDLE.name}.zip`);
@@ -400,11 +248,6 @@ async function main(): Promise<number> {
     process.stdout.write(
       `${'agentcore'.padEnd(16)} ${((await stat(agentCoreZip)).size / 1024).toFixed(1).padStart(8)} KB  zip (${relative(rootDirectory, agentCoreZip)}; entry point ${AGENTCORE_BUNDLE.entryPoint}, runtime NODE_22)\n`,
     );
-  }
-  const over = reports.filter((report) => report.overTarget);
-  if (over.length > 0 && values['enforce-size']) {
-    process.stderr.write(`build-lambdas: ${over.map((report) => report.name).join(', ')} over the size target\n`);
-    return 1;
   }
   return 0;
 }

@@ -3,7 +3,7 @@
  * is reported at once and start-up fails fast. Defaults make the embedded mode work with no
  * AWS account; explicit arguments (CLI flags) override the environment, which overrides these.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInputError } from '../core/errors.ts';
 import type { GateConfig } from '../core/gating/gate-config.ts';
 import { parseGateConfig } from '../core/gating/parse-gate-config.ts';

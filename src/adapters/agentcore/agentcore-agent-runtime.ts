@@ -15,7 +15,7 @@
  *   too: a deployment fault, not the caller's (the log names the error class).
  */
 import { BedrockAgentCoreClient, InvokeAgentRuntimeCommand } from '@aws-sdk/client-bedrock-agentcore';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DecisionStatus, type AgentDecision } from '../../app/agents/observe-predict-decide.ts';
 import { AgentRuntimeRefusedError, AgentRuntimeUnavailableError } from '../../app/errors.ts';
 import type { AgentInvocation, AgentRuntime } from '../../app/ports/agent-runtime.ts';

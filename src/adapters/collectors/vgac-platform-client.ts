@@ -7,7 +7,7 @@
  * When the platform is down every call ends in SourceUnavailableError, so the agents answer
  * "cannot predict now" and escalate. A rejected API key → AuthError; a refused request → InvalidInputError.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AuthError, SourceUnavailableError } from '../../app/errors.ts';
 import type { JobSpec } from '../../app/records/queue.ts';
 import { InvalidInputError } from '../../core/errors.ts';

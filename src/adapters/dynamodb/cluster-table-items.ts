@@ -4,7 +4,7 @@
  * `InvalidInputError` naming the field) and on the way out (a corrupt stored item →
  * `InfrastructureError`), so nothing unvalidated crosses the boundary in either direction.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CalibrationRecord } from '../../app/records/calibration-record.ts';
 import type { ClusterProfile } from '../../app/records/cluster-profile.ts';
 import type { LearningRecord } from '../../app/records/learning-record.ts';

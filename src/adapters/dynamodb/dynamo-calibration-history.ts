@@ -6,7 +6,7 @@
  * recognised as ours instead of being written again under the next suffix.
  */
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InfrastructureError } from '../../app/errors.ts';
 import type { CalibrationHistoryPoint } from '../../app/records/calibration-history-point.ts';
 import type { CalibrationHistoryStore } from '../../app/ports/calibration-history-store.ts';

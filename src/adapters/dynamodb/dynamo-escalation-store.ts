@@ -20,7 +20,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DuplicateError, InfrastructureError } from '../../app/errors.ts';
 import { ClusterActionKind } from '../../app/ports/cluster-actions.ts';
 import { EscalationStatus, type Escalation } from '../../app/records/escalation.ts';

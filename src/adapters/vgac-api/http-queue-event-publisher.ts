@@ -20,7 +20,7 @@ import {
   wrap,
   type IPolicy,
 } from 'cockatiel';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AuthError, SourceUnavailableError, UnknownClusterError } from '../../app/errors.ts';
 import { queueEventsBody } from '../../app/collection/queue-event-wire.ts';
 import type { PublishResult, QueueEventPublisher } from '../../app/ports/queue-event-publisher.ts';

@@ -11,7 +11,7 @@
  * anyone else it is ignored and complexity is decided server-side: a prompt is complex when its
  * words ask for reasons ("why", "explain", "compare" — `parseQuestion`); a structured request is not.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseQuestion, QuestionIntent } from '../../core/agents/parse-question.ts';
 import { InvalidRequestError } from '../errors.ts';
 import { snakeCaseKey, toCamelCaseKeys } from '../http/json-case.ts';

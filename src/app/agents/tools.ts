@@ -8,7 +8,7 @@
  * gate's decision (or a human's approval) must have allowed that action kind on that job; anything
  * else is refused with the reason, never executed.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { driftRatio } from '../../core/gating/drift.ts';
 import { UnknownClusterError } from '../errors.ts';
 import { predictJob } from '../learning/predict-job.ts';

@@ -5,7 +5,7 @@
  * both sides share one definition. Objects are strict: an unknown or misspelt field is a 400
  * naming it, and so is an id that is not the one derived from (job_id, type, at_ms).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { queueEventId, type QueueEvent } from '../records/queue-event.ts';
 
 /** Most events in one request (a backlog is sent in several). */

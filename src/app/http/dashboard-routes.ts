@@ -13,7 +13,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { etag, RETAINED_304_HEADERS } from 'hono/etag';
-import { z } from 'zod';
+import * as z from 'zod';
 import { NotConfiguredError } from '../errors.ts';
 import type { LearningDeps } from '../learning/learning-deps.ts';
 import type { BudgetLedger } from '../ports/budget-ledger.ts';

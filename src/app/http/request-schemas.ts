@@ -3,7 +3,7 @@
  * (snake_case: gpus, cpu in millicores, memory_gb, …); our additions are `cluster_id` and
  * `job_id`. Objects are strict: an unknown or misspelt field is a 400 naming it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { JobSpec } from '../records/queue.ts';
 
 /** Cluster, job and escalation ids: what the single table accepts in a key. */

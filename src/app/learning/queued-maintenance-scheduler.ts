@@ -4,7 +4,7 @@
  * message. The consumer runs `maintainCluster`, which does only what is due, so a repeated or late
  * message does no harm.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInputError } from '../../core/errors.ts';
 import type { MaintenanceReason, MaintenanceScheduler } from '../ports/maintenance-scheduler.ts';
 import type { TaskQueue } from '../ports/task-queue.ts';

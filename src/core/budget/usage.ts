@@ -4,7 +4,7 @@
  * validated here, and the budget ledger's measured model calls and tokens replace the model
  * defaults once they exist.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInputError } from '../errors.ts';
 import { DEFAULT_USAGE, type Usage } from './default-usage.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInputError } from '../errors.ts';
 import { DEFAULT_GATE_CONFIG, TIERS_WEAKEST_FIRST, type GateConfig, type Tier } from './gate-config.ts';
 

@@ -4,7 +4,7 @@
  * training metrics and the hash of the training data. It is validated on load and applied
  * without any training code (see `apply-bundle.ts`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const BUNDLE_SCHEMA_VERSION = 1;
 

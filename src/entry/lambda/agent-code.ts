@@ -21,7 +21,7 @@ import {
   CloudFormationCustomResourceUpdateSchema,
 } from '@aws-lambda-powertools/parser/schemas/cloudformation-custom-resource';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { loadConfig } from '../config.ts';
 import { createObservability, endpointOverride, runInvocation } from './lambda-observability.ts';
 

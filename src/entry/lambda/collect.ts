@@ -20,7 +20,7 @@
  * messages (jobNotifier) when VGAC_SLACK_BOT_TOKEN_PARAM is set.
  */
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { collectClusters, type ClusterCollection } from '../../app/collection/collect-clusters.ts';
 import type { CaptureTracker } from '../../app/collection/submit-capture.ts';
 import { notifyJobSubscribers } from '../../app/jobs/notify-job-subscribers.ts';

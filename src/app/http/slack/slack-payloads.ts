@@ -5,7 +5,7 @@
  * References: https://api.slack.com/interactivity/slash-commands,
  * https://api.slack.com/apis/events-api, https://api.slack.com/reference/interaction-payloads/block-actions
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const SlashCommand = z.object({
   team_id: z.string().min(1),

@@ -5,7 +5,7 @@
  * a user on the approver list when one is configured (others get an ephemeral refusal).
  * Tasks are plain JSON, so a Lambda can hand them to an asynchronous invocation.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { VgacError } from '../../../core/errors.ts';
 import type { ChatReplies } from '../../ports/chat-replies.ts';
 import type { Logger } from '../../ports/logger.ts';

@@ -5,7 +5,7 @@
  * results under `recalibration` / `profile`; Notify gets the item, or a failure
  * `{clusterId?, failure: true, stage, error: {Error, Cause}}`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInputError } from '../../../core/errors.ts';
 
 const clusterId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'a cluster id');
