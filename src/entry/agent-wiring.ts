@@ -16,7 +16,7 @@ import { SimulatedObserver } from '../adapters/collectors/simulated-observer.ts'
 import { DynamoBudgetLedger } from '../adapters/dynamodb/dynamo-budget-ledger.ts';
 import { DynamoEscalationStore } from '../adapters/dynamodb/dynamo-escalation-store.ts';
 import { DynamoExplanationCache } from '../adapters/dynamodb/dynamo-explanation-cache.ts';
-import { createBedrockClient, createBedrockReasoner } from '../adapters/llm/bedrock-reasoner.ts';
+import { createBedrockReasoner, lazyBedrockConverse } from '../adapters/llm/bedrock-reasoner.ts';
 import { createOfflineReasoner } from '../adapters/llm/offline-reasoner.ts';
 import { modelPolicy } from '../core/agents/model-policy.ts';
 import { BudgetComponent } from '../core/budget/budget-allocation.ts';
@@ -58,7 +58,7 @@ export function createAgentWiring(runtime: AgentWiringRuntime, options: AgentWir
   const reasoner: Reasoner =
     kind === 'bedrock'
       ? createBedrockReasoner(
-          createBedrockClient({
+          lazyBedrockConverse({
             region: config.region,
             ...(config.agents.bedrockEndpoint === undefined ? {} : { endpoint: config.agents.bedrockEndpoint }),
           }),

@@ -3,7 +3,8 @@ import { explain } from '../../src/app/agents/explain.ts';
 import { observePredictDecide } from '../../src/app/agents/observe-predict-decide.ts';
 import { ReasonerError } from '../../src/app/errors.ts';
 import type { ExplanationFacts } from '../../src/app/ports/reasoner.ts';
-import { createBedrockClient, createBedrockReasoner } from '../../src/adapters/llm/bedrock-reasoner.ts';
+import { createBedrockReasoner, lazyBedrockConverse } from '../../src/adapters/llm/bedrock-reasoner.ts';
+import { converseWith, createBedrockClient } from '../../src/adapters/llm/bedrock-runtime-client.ts';
 import { DEFAULT_MODEL_POLICY } from '../../src/core/agents/model-policy.ts';
 import { EXPLAIN_SYSTEM_PROMPT } from '../../src/core/agents/prompts.ts';
 import { InvalidInputError } from '../../src/core/errors.ts';
@@ -54,7 +55,7 @@ beforeAll(async () => {
     maxAttempts: 4,
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
-  stack = await createAgentStack(aws, { reasoner: createBedrockReasoner(client) });
+  stack = await createAgentStack(aws, { reasoner: createBedrockReasoner(converseWith(client)) });
 });
 
 afterAll(async () => {
@@ -64,13 +65,15 @@ afterAll(async () => {
 
 function clientFor(maxAttempts: number, requestTimeoutMs?: number) {
   return createBedrockReasoner(
-    createBedrockClient({
-      region: 'us-east-1',
-      endpoint: server.endpoint,
-      maxAttempts,
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-      ...(requestTimeoutMs === undefined ? {} : { requestTimeoutMs }),
-    }),
+    converseWith(
+      createBedrockClient({
+        region: 'us-east-1',
+        endpoint: server.endpoint,
+        maxAttempts,
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+        ...(requestTimeoutMs === undefined ? {} : { requestTimeoutMs }),
+      }),
+    ),
   );
 }
 
@@ -519,10 +522,10 @@ describe('BedrockReasoner settles the reservation of a failed call', () => {
     expect(meter.settled).toEqual([{ usage: { inputTokens: 0, outputTokens: 0 }, reserved: meter.reserved[0] }]);
   });
 
-  it('a network failure (nothing listening) is settled with zero usage', async () => {
+  it('a network failure (nothing listening) is settled with zero usage (the client loaded on first use)', async () => {
     const meter = recordingMeter();
     const unreachable = createBedrockReasoner(
-      createBedrockClient({
+      lazyBedrockConverse({
         region: 'us-east-1',
         endpoint: 'http://127.0.0.1:9',
         maxAttempts: 1,

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explain } from '../../src/app/agents/explain.ts';
 import type { ExplanationFacts } from '../../src/app/ports/reasoner.ts';
 import { DynamoBudgetLedger } from '../../src/adapters/dynamodb/dynamo-budget-ledger.ts';
-import { createBedrockClient, createBedrockReasoner } from '../../src/adapters/llm/bedrock-reasoner.ts';
+import { createBedrockReasoner } from '../../src/adapters/llm/bedrock-reasoner.ts';
+import { converseWith, createBedrockClient } from '../../src/adapters/llm/bedrock-runtime-client.ts';
 import { EXPLAIN_SYSTEM_PROMPT } from '../../src/core/agents/prompts.ts';
 import { createAgentStack, type AgentStack } from '../support/agent-fixtures.ts';
 import { startBedrockConverseServer, type BedrockConverseServer } from '../support/bedrock-converse-server.ts';
@@ -68,7 +69,7 @@ beforeAll(async () => {
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
   stack = await createAgentStack(aws, {
-    reasoner: createBedrockReasoner(client),
+    reasoner: createBedrockReasoner(converseWith(client)),
     caps: { componentMicroUsd: CAP_MICRO_USD, totalMicroUsd: 200_000_000 },
   });
 }, 60_000);

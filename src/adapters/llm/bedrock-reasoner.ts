@@ -15,14 +15,7 @@
  * `temperature`) and the model's own thinking setting (`ModelRequestFields`): an explanation
  * spends its `maxTokens` on words, not on thinking.
  */
-import {
-  BedrockRuntimeClient,
-  ConverseCommand,
-  type ContentBlock,
-  type ConverseCommandOutput,
-  type Message,
-  type Tool,
-} from '@aws-sdk/client-bedrock-runtime';
+import type { ContentBlock, ConverseCommandOutput, Message, Tool } from '@aws-sdk/client-bedrock-runtime';
 import { ReasonerError } from '../../app/errors.ts';
 import type {
   ModelUsage,
@@ -33,38 +26,29 @@ import type {
 } from '../../app/ports/reasoner.ts';
 import { resolveModel } from '../../core/agents/model-policy.ts';
 import { inputTokensUpperBound } from '../../core/agents/token-estimate.ts';
+import type { BedrockClientOptions, Converse } from './bedrock-runtime-client.ts';
 
 /** Calls in one exchange unless the request says otherwise: an answer, or one tool round trip. */
 export const DEFAULT_MAX_CALLS = 2;
-/** SDK attempts per call (1 + retries) for throttling and transient errors. */
-export const DEFAULT_MAX_ATTEMPTS = 4;
-/** Per-attempt deadline (ms): under the functions' 30 s timeout, so a stuck call degrades instead of killing the invocation. */
-export const DEFAULT_REQUEST_TIMEOUT_MS = 20_000;
-
-export interface BedrockClientOptions {
-  readonly region: string;
-  /** A Bedrock Runtime endpoint to use instead of AWS's (tests: a loopback server). */
-  readonly endpoint?: string;
-  readonly maxAttempts?: number;
-  /** Per-attempt deadline in ms (default DEFAULT_REQUEST_TIMEOUT_MS); a call past it fails with `TimeoutError`. */
-  readonly requestTimeoutMs?: number;
-  /** Static credentials (loopback tests); absent → the SDK's default provider chain. */
-  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
-}
-
-/** A Bedrock Runtime client; build once per process (per Lambda cold start). */
-export function createBedrockClient(options: BedrockClientOptions): BedrockRuntimeClient {
-  return new BedrockRuntimeClient({
-    region: options.region,
-    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-    // The runtime client's default handler (HTTP/2, one stream per session) with a deadline.
-    requestHandler: {
-      requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-      disableConcurrentStreams: true,
-    },
-    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-    ...(options.credentials === undefined ? {} : { credentials: { ...options.credentials } }),
-  });
+/**
+ * Converse calls whose SDK package and client are imported and built on the first call, not when
+ * the process starts: most API and Slack invocations never reach a model, and the runtime client's
+ * import is the largest piece of a cold start after the storage clients. A failed import fails
+ * that call (a `ReasonerError` like any other) and is retried on the next.
+ */
+export function lazyBedrockConverse(options: BedrockClientOptions): Converse {
+  let loading: Promise<Converse> | undefined;
+  const load = (): Promise<Converse> => {
+    loading ??= import('./bedrock-runtime-client.ts').then(
+      ({ createBedrockClient, converseWith }) => converseWith(createBedrockClient(options)),
+      (error: unknown) => {
+        loading = undefined;
+        throw error;
+      },
+    );
+    return loading;
+  };
+  return async (input) => (await load())(input);
 }
 
 function toolConfig(request: ReasonerRequest): { tools: Tool[] } | undefined {
@@ -176,7 +160,7 @@ export function reasonerErrorOf(error: unknown, modelId: string): ReasonerError 
   }
 }
 
-export function createBedrockReasoner(client: BedrockRuntimeClient): Reasoner {
+export function createBedrockReasoner(converse: Converse): Reasoner {
   return {
     kind: 'bedrock',
     async reason(request: ReasonerRequest): Promise<ReasonerReply> {
@@ -202,16 +186,14 @@ export function createBedrockReasoner(client: BedrockRuntimeClient): Reasoner {
         }
         let output: ConverseCommandOutput;
         try {
-          output = await client.send(
-            new ConverseCommand({
-              modelId,
-              system,
-              messages,
-              inferenceConfig: { maxTokens: request.maxOutputTokens },
-              additionalModelRequestFields: { thinking: { ...model.requestFields.thinking } },
-              ...(tools === undefined ? {} : { toolConfig: tools }),
-            }),
-          );
+          output = await converse({
+            modelId,
+            system,
+            messages,
+            inferenceConfig: { maxTokens: request.maxOutputTokens },
+            additionalModelRequestFields: { thinking: { ...model.requestFields.thinking } },
+            ...(tools === undefined ? {} : { toolConfig: tools }),
+          });
         } catch (error) {
           // Release the worst case now unless the model may have produced tokens: otherwise every
           // failed call would keep its reservation forever and spend the allocation on nothing.
