@@ -1,25 +1,25 @@
 /**
- * HTTP API throughput and latency on loopback. Starts the pieces of `vgac start` the prediction
- * API needs — `createRuntime` in embedded mode (dynalite + s3rver under a temp data dir), the EKS
- * cluster registered with the prior trained on eks_dec_sample.csv, the simulated cluster as the
- * Observer (holding the queue state of the trace's first submit), the ONE Hono app from
- * `createHttpApp(createHttpDeps(…))` served by `startHttpServer` on port 0 — and adds a bare
- * `GET /bench/hello` to that SAME app instance as the baseline (the cost of Node, Hono and the
- * app's middleware with no work behind them).
+ * HTTP API throughput and latency on loopback, against `vgac start` itself: `startStack` (the
+ * function `npm start` runs) in embedded mode under a temp data dir — dynalite + s3rver, the
+ * simulated clusters registered with the prior trained on the shared data, the simulation
+ * replaying their traces, outcomes folded in the background, the ONE Hono app on port 0 with the
+ * Host check — in this process, so the load below competes with the simulation as it would on a
+ * laptop. The baseline is the same server's `GET /health` (liveness + the dependency breakers: the
+ * cost of Node, Hono and the app's middleware with no storage behind them).
  *
  * autocannon runs in a worker thread (so the load generator does not share the server's event
  * loop), after a HTTP_BENCH_WARMUP_SECONDS warm-up of the same route:
  * - at a FIXED HTTP_BENCH_RATE requests/s (autocannon's `overallRate`) for
- *   HTTP_BENCH_FIXED_SECONDS each: `GET /bench/hello` (baseline) and `POST /api/predict/wait`
+ *   HTTP_BENCH_FIXED_SECONDS each: `GET /health` (baseline) and `POST /api/predict/wait`
  *   without `job_id` (what-if: scored and gated, nothing stored — the calibration and the bundle
  *   are served from memory). Reported: the rate sustained, p50 and p99 latency (ms, autocannon's
- *   histogram has 1 ms resolution), each against hello's at the same rate;
+ *   histogram has 1 ms resolution), each against /health's at the same rate;
  * - as fast as HTTP_BENCH_CONNECTIONS connections go for HTTP_BENCH_DURATION_SECONDS:
  *   `POST /api/predict/wait` with a unique `job_id` per request (the prediction is stored: one
- *   conditional write), against hello's throughput the same way.
+ *   conditional write), against /health's throughput the same way.
  * Any non-2xx answer or socket error fails the bench. Logging is at `silent` (the `gate.decision`
- * line per request is built, then dropped). Shutdown closes the server (waiting for the requests
- * it accepted) before the stores.
+ * line per request is built, then dropped). Shutdown stops the stack (server first, waiting for
+ * the requests it accepted, then the simulation and the stores).
  *
  * Run alone: `node --import tsx bench/http.bench.ts`.
  */
@@ -28,18 +28,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import autocannon, { type AutocannonOptions } from 'autocannon';
-import { createHttpApp } from '../src/app/http/app.ts';
-import { registerCluster } from '../src/app/learning/register-cluster.ts';
-import { createSimulatedClusters } from '../src/app/simulation/simulated-cluster.ts';
 import { loadConfig } from '../src/entry/config.ts';
-import { createHttpDeps } from '../src/entry/http-wiring.ts';
-import { acceptedHostsFor, startHttpServer } from '../src/entry/local/http-server.ts';
-import { EKS_CLUSTER_ID, loadSimulationData, resolveSharedDataDir } from '../src/entry/local/simulation-traces.ts';
-import { createRuntime } from '../src/entry/runtime.ts';
+import { EKS_CLUSTER_ID } from '../src/entry/local/simulation-traces.ts';
+import { startStack } from '../src/entry/local/start-stack.ts';
 import type { BenchResult } from './types.ts';
 
 export const HTTP_BENCH_CONNECTIONS = 16;
-/** The fixed request rate of the what-if and hello runs, requests/s. */
+/** The fixed request rate of the what-if and /health runs, requests/s. */
 export const HTTP_BENCH_RATE = 1_000;
 /** Measured seconds per fixed-rate route. */
 export const HTTP_BENCH_FIXED_SECONDS = 10;
@@ -49,7 +44,7 @@ export const HTTP_BENCH_DURATION_SECONDS = 5;
 export const HTTP_BENCH_WARMUP_SECONDS = 1;
 /** Seconds before one request counts as timed out (and fails the bench). */
 const REQUEST_TIMEOUT_SECONDS = 10;
-export const HELLO_PATH = '/bench/hello';
+export const HEALTH_PATH = '/health';
 export const PREDICT_PATH = '/api/predict/wait';
 
 /** The job asked about: one GPU on the EKS trace's queue (the shape the replay submits). */
@@ -96,21 +91,21 @@ async function measure(baseUrl: string, target: Target, rate?: number): Promise<
   return load(baseUrl, target, rate === undefined ? HTTP_BENCH_DURATION_SECONDS : HTTP_BENCH_FIXED_SECONDS, rate);
 }
 
-function resultsOf(label: string, route: RouteLoad, hello: RouteLoad, rate?: number): BenchResult[] {
+function resultsOf(label: string, route: RouteLoad, health: RouteLoad, rate?: number): BenchResult[] {
   const where =
     rate === undefined
       ? `${HTTP_BENCH_CONNECTIONS} conn, ${HTTP_BENCH_DURATION_SECONDS} s, ${route.requests} requests`
       : `fixed ${rate}/s asked, ${HTTP_BENCH_FIXED_SECONDS} s, ${route.requests} requests`;
-  const baseline = (value: number) => ({ name: `GET ${HELLO_PATH}`, value });
+  const baseline = (value: number) => ({ name: `GET ${HEALTH_PATH}`, value });
   return [
     {
       name: `http ${label} (${where})`,
       value: route.requestsPerSecond,
       unit: 'requests/s',
-      baseline: baseline(hello.requestsPerSecond),
+      baseline: baseline(health.requestsPerSecond),
     },
-    { name: `http ${label} p50 latency`, value: route.p50Ms, unit: 'ms', baseline: baseline(hello.p50Ms) },
-    { name: `http ${label} p99 latency`, value: route.p99Ms, unit: 'ms', baseline: baseline(hello.p99Ms) },
+    { name: `http ${label} p50 latency`, value: route.p50Ms, unit: 'ms', baseline: baseline(health.p50Ms) },
+    { name: `http ${label} p99 latency`, value: route.p99Ms, unit: 'ms', baseline: baseline(health.p99Ms) },
   ];
 }
 
@@ -128,60 +123,39 @@ export async function benchHttp(): Promise<BenchResult[]> {
     VGAC_HTTP_PORT: '0',
     ...(sharedData === undefined ? {} : { VGAC_SHARED_DATA: sharedData }),
   });
-  const data = await loadSimulationData(resolveSharedDataDir(config.sharedDataDir));
-  const eks = data.traces.find((trace) => trace.clusterId === EKS_CLUSTER_ID);
-  const firstJob = eks?.jobs[0];
-  if (eks === undefined || firstJob === undefined)
-    throw new Error(`http bench: the ${EKS_CLUSTER_ID} trace has no jobs`);
-
-  const runtime = await createRuntime(config);
+  const stack = await startStack({
+    config,
+    simulate: true,
+    port: 0,
+    fallbackPort: false,
+    ...(config.sharedDataDir === undefined ? {} : { sharedDataDir: config.sharedDataDir }),
+  });
   try {
-    const nowMs = Date.now();
-    const registered = await registerCluster(runtime.learning, {
-      clusterId: EKS_CLUSTER_ID,
-      prior: data.trainPrior(),
-      platform: eks.platform,
-      nowMs,
-    });
-    if (registered.status !== 'registered')
-      throw new Error(`http bench: ${EKS_CLUSTER_ID} was not registered (${registered.status})`);
-    const clusters = createSimulatedClusters([eks]);
-    clusters.submitted(EKS_CLUSTER_ID, firstJob.traceJobId, firstJob.job, firstJob.features, nowMs);
-
-    const app = createHttpApp(createHttpDeps(runtime, { observer: clusters }));
-    // Bench only: the baseline route, on the same app instance (same middleware, same server).
-    app.get(HELLO_PATH, (context) => context.text('hello'));
-    // The Host check `vgac start` applies is part of what is measured.
-    const server = await startHttpServer(app, {
-      host: config.host,
-      port: config.httpPort,
-      acceptedHosts: acceptedHostsFor(config.apiKey),
-    });
-    try {
-      const json = { method: 'POST', headers: { 'content-type': 'application/json' } } as const;
-      const helloFixed = await measure(server.url, { path: HELLO_PATH, method: 'GET' }, HTTP_BENCH_RATE);
-      const whatIf = await measure(
-        server.url,
-        { ...json, path: PREDICT_PATH, body: JSON.stringify(JOB) },
-        HTTP_BENCH_RATE,
+    if (!stack.clusterIds.includes(EKS_CLUSTER_ID))
+      throw new Error(
+        `http bench: ${EKS_CLUSTER_ID} is not among the started clusters (${stack.clusterIds.join(', ')})`,
       );
-      const hello = await measure(server.url, { path: HELLO_PATH, method: 'GET' });
-      // `[<id>]` becomes a fresh URL-safe id per request: every prediction is a new stored item.
-      const stored = await measure(server.url, {
-        ...json,
-        path: PREDICT_PATH,
-        body: JSON.stringify({ ...JOB, job_id: 'bench-[<id>]' }),
-        idReplacement: true,
-      });
-      return [
-        ...resultsOf(`POST ${PREDICT_PATH} what-if`, whatIf, helloFixed, HTTP_BENCH_RATE),
-        ...resultsOf(`POST ${PREDICT_PATH} stored (job_id)`, stored, hello),
-      ];
-    } finally {
-      await server.close();
-    }
+    const json = { method: 'POST', headers: { 'content-type': 'application/json' } } as const;
+    const healthFixed = await measure(stack.url, { path: HEALTH_PATH, method: 'GET' }, HTTP_BENCH_RATE);
+    const whatIf = await measure(
+      stack.url,
+      { ...json, path: PREDICT_PATH, body: JSON.stringify(JOB) },
+      HTTP_BENCH_RATE,
+    );
+    const health = await measure(stack.url, { path: HEALTH_PATH, method: 'GET' });
+    // `[<id>]` becomes a fresh URL-safe id per request: every prediction is a new stored item.
+    const stored = await measure(stack.url, {
+      ...json,
+      path: PREDICT_PATH,
+      body: JSON.stringify({ ...JOB, job_id: 'bench-[<id>]' }),
+      idReplacement: true,
+    });
+    return [
+      ...resultsOf(`POST ${PREDICT_PATH} what-if`, whatIf, healthFixed, HTTP_BENCH_RATE),
+      ...resultsOf(`POST ${PREDICT_PATH} stored (job_id)`, stored, health),
+    ];
   } finally {
-    await runtime.close();
+    await stack.close();
     await rm(dataDir, { recursive: true, force: true });
   }
 }
