@@ -1,5 +1,5 @@
 /**
- * Observability of the API, Slack and agent Lambda entries (issue 6: Powertools logger, EMF
+ * Observability of the API, Slack and agent Lambda entries (Powertools logger, EMF
  * metrics and tracer in every handler): the real `api.ts` module, imported fresh after the
  * environment is set as the SAM template sets it, logs with the invocation's context; the agents
  * behind the API emit `Escalations` and `ModelCostUsd` as EMF with only the `service` dimension (template.yaml's dashboard contract) — driven by
