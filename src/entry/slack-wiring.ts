@@ -6,6 +6,7 @@
  */
 import type { Hono } from 'hono';
 import { DynamoOnceGuard } from '../adapters/dynamodb/dynamo-once-guard.ts';
+import { FetchSlackUserTimeZones } from '../adapters/slack/fetch-slack-user-time-zones.ts';
 import { FetchSlackChatReplies } from '../adapters/slack/fetch-slack-chat-replies.ts';
 import type { AskCopilot, Clock, DecideEscalation } from '../app/http/http-deps.ts';
 import { chatNotifier } from '../app/http/slack/chat-notifier.ts';
@@ -64,6 +65,11 @@ export function createSlackApp(
   const clock = parts.clock ?? systemClock;
   const replies = new FetchSlackChatReplies({ botToken: slack.botToken, apiUrl: slack.apiUrl });
   const approvers = slack.approvers === undefined ? undefined : new Set(slack.approvers);
+  // Without a bot token a time of day in a question is read as UTC, and the answer says so.
+  const timeZones =
+    slack.botToken === undefined
+      ? undefined
+      : new FetchSlackUserTimeZones({ botToken: slack.botToken, apiUrl: slack.apiUrl });
   if (approvers === undefined)
     runtime.logger.warn('slack.approvers_unrestricted', {
       reason: 'VGAC_SLACK_APPROVERS is not set: anyone in the Slack workspace can approve or reject escalations',
@@ -77,6 +83,7 @@ export function createSlackApp(
         logger: runtime.logger,
         ...(parts.decideEscalation === undefined ? {} : { decideEscalation: parts.decideEscalation }),
         ...(approvers === undefined ? {} : { approvers }),
+        ...(timeZones === undefined ? {} : { timeZones }),
       },
       task,
     );

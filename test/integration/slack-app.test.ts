@@ -104,12 +104,12 @@ async function signedPost(
 
 const FORM = 'application/x-www-form-urlencoded';
 
-function slashBody(text: string, responseId: string, triggerId: string): string {
+function slashBody(text: string, responseId: string, triggerId: string, userId = 'U0ASKER'): string {
   return new URLSearchParams({
     token: 'legacy',
     team_id: 'T0TEAM',
     channel_id: 'C0CHAN',
-    user_id: 'U0ASKER',
+    user_id: userId,
     command: '/vgac',
     text,
     response_url: slackApi.responseUrl(responseId),
@@ -142,6 +142,30 @@ describe('slash command /vgac', () => {
     // eks-prod has no outcomes yet: the Copilot must say it is still learning, not give a plain answer.
     expect(delivered[0]?.body.text).toMatch(/still learning this cluster/i);
     expect(delivered[0]?.body.response_type).toBe('ephemeral');
+  });
+
+  it("reads a time of day on the asker's clock (users.info), and says UTC when Slack cannot tell", async () => {
+    // Now is 2023-11-14 22:13:20Z. At UTC+2 it is 00:13:20 on the 15th: 17:00 there is 16 h 46 min
+    // 40 s away (16.8 h); read as UTC it is 17:00Z on the 15th, 18.8 h away.
+    slackApi.setUserZone('U0EAST', { tz: 'Europe/Helsinki', tzOffsetSeconds: 7200 });
+    const question = 'will my 2-GPU job start before 17:00 on eks-prod?';
+
+    await signedPost('/slack/commands', slashBody(question, 'cmd-tz-east', '8888.1111.aaaa', 'U0EAST'), FORM);
+    await signedPost('/slack/commands', slashBody(question, 'cmd-tz-unknown', '8888.2222.bbbb', 'U0NOZONE'), FORM);
+    await slackApp.drain();
+
+    const east = String(responsesTo('cmd-tz-east')[0]?.body.text);
+    const unknown = String(responsesTo('cmd-tz-unknown')[0]?.body.text);
+    expect(east).toContain('before 17:00 (in 16.8 h)');
+    expect(unknown).toContain('before 17:00 UTC (in 18.8 h)');
+    expect(slackApi.userLookups.filter((lookup) => lookup.user === 'U0EAST')).toEqual([
+      { user: 'U0EAST', authorization: `Bearer ${BOT_TOKEN}` },
+    ]);
+    expect(
+      stack.logger.lines.filter(
+        (line) => line.event === 'slack.time_zone_unavailable' && line.fields.userId === 'U0NOZONE',
+      ),
+    ).toHaveLength(1);
   });
 
   it('says it did not understand "/vgac hello" and "what is the meaning of life" (with example questions) instead of answering about a cluster', async () => {

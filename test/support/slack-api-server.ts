@@ -1,8 +1,11 @@
 /**
  * A loopback HTTP server standing in for Slack: the Web API's `chat.postMessage`
  * (`POST /api/chat.postMessage`, form- or JSON-encoded, answering `{ ok, channel, ts }` as
- * https://api.slack.com/methods/chat.postMessage documents) and interaction `response_url`s
- * (`POST /response/{id}`, JSON). Everything posted is recorded for assertions.
+ * https://api.slack.com/methods/chat.postMessage documents), `users.info` (`GET /api/users.info?user=U`,
+ * answering `{ ok, user: { id, tz, tz_offset } }` for the users given a time zone, else
+ * `{ ok: false, error: 'user_not_found' }`, as https://api.slack.com/methods/users.info documents)
+ * and interaction `response_url`s (`POST /response/{id}`, JSON). Everything posted or asked is
+ * recorded for assertions.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,11 +23,23 @@ export interface RecordedResponse {
   readonly body: Record<string, unknown>;
 }
 
+/** A workspace user's time zone, as users.info reports it. */
+export interface SlackUserZone {
+  /** IANA name, e.g. 'Europe/Stockholm'. */
+  readonly tz: string;
+  /** Seconds ahead of UTC now. */
+  readonly tzOffsetSeconds: number;
+}
+
 export interface SlackApiServer {
   /** Base URL of the stand-in Web API (what `VGAC_SLACK_API_URL` points at), ending in `/api/`. */
   readonly apiUrl: string;
   readonly posts: RecordedPost[];
   readonly responses: RecordedResponse[];
+  /** users.info requests: the user asked about and the Authorization header. */
+  readonly userLookups: { readonly user: string; readonly authorization: string | undefined }[];
+  /** Gives `user` a time zone (users.info answers it from then on). */
+  setUserZone(user: string, zone: SlackUserZone): void;
   /** A response_url on this server. */
   responseUrl(id: string): string;
   /** Resolves once at least `count` posts + responses have arrived (rejects after `timeoutMs`). */
@@ -51,6 +66,8 @@ function fieldsOf(contentType: string, text: string): Record<string, unknown> {
 export async function startSlackApiServer(): Promise<SlackApiServer> {
   const posts: RecordedPost[] = [];
   const responses: RecordedResponse[] = [];
+  const userLookups: { user: string; authorization: string | undefined }[] = [];
+  const zones = new Map<string, SlackUserZone>();
   let messageCounter = 0;
   const server: Server = createServer((request, response) => {
     void (async () => {
@@ -79,6 +96,19 @@ export async function startSlackApiServer(): Promise<SlackApiServer> {
         );
         return;
       }
+      if (request.method === 'GET' && url.pathname === '/api/users.info') {
+        const user = url.searchParams.get('user') ?? '';
+        userLookups.push({ user, authorization: request.headers.authorization });
+        const zone = zones.get(user);
+        response.end(
+          JSON.stringify(
+            zone === undefined
+              ? { ok: false, error: 'user_not_found' }
+              : { ok: true, user: { id: user, tz: zone.tz, tz_offset: zone.tzOffsetSeconds } },
+          ),
+        );
+        return;
+      }
       const responseMatch = /^\/response\/([A-Za-z0-9_-]+)$/.exec(url.pathname);
       if (request.method === 'POST' && responseMatch !== null) {
         responses.push({ id: responseMatch[1] as string, body: JSON.parse(text) as Record<string, unknown> });
@@ -96,6 +126,8 @@ export async function startSlackApiServer(): Promise<SlackApiServer> {
     apiUrl: `${base}/api/`,
     posts,
     responses,
+    userLookups,
+    setUserZone: (user, zone) => zones.set(user, zone),
     responseUrl: (id) => `${base}/response/${id}`,
     async waitForDeliveries(count, timeoutMs = 5_000) {
       const deadline = Date.now() + timeoutMs;

@@ -127,7 +127,8 @@ describe('createCopilot: "will it start by then?"', () => {
   it.each([
     // At a quantile the CDF is its level; 1800 s lies between the 20 % (1000 s) and 25 % (7200 s)
     // quantiles: 0.2 + 0.05·(ln 1801 − ln 1001)/(ln 7201 − ln 1001) = 0.2149 (python3 math.log1p).
-    ['will my 4-GPU job start before 17:00 on slurm-hpc?', 'Chance it starts before 17:00 (in 7.0 h): 60 %'],
+    // No clock given for the asker: the time of day is read as UTC, and the answer says so.
+    ['will my 4-GPU job start before 17:00 on slurm-hpc?', 'Chance it starts before 17:00 UTC (in 7.0 h): 60 %'],
     ['will my job start within 2 hours on slurm-hpc?', 'Chance it starts within 2 hours (in 2.0 h): 25 %'],
     ['will my job start in 30 min on slurm-hpc?', 'Chance it starts in 30 min (in 30 min): 21 %'],
   ])("%s → P(start by then) with the scope's caveat, then the estimate", async (text, expected) => {

@@ -47,7 +47,10 @@ export interface CopilotRequest {
   readonly askedBy: string;
   readonly conversationId: string;
   readonly nowMs: number;
-  /** How far the asker's clock is ahead of UTC, minutes (a time of day in the question is theirs); default 0, UTC. */
+  /**
+   * How far the asker's clock is ahead of UTC, minutes (a time of day in the question is theirs);
+   * unknown: UTC, and the answer says so ("before 17:00 UTC").
+   */
   readonly utcOffsetMinutes?: number;
 }
 
@@ -168,7 +171,11 @@ async function startWithinSentence(
   const calibration = await deps.learning.calibration.current(decision.clusterId);
   return startWithinText({
     clusterId: decision.clusterId,
-    deadlineText: question.startBy.text,
+    // A time of day read as UTC because the asker's clock is unknown: the answer says which 17:00 it means.
+    deadlineText:
+      question.startBy.kind !== 'within' && request.utcOffsetMinutes === undefined
+        ? `${question.startBy.text} UTC`
+        : question.startBy.text,
     seconds,
     probability: quantiles === null ? null : cdfAt(quantiles, seconds),
     scope: decision.scope,

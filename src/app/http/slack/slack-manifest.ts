@@ -3,14 +3,15 @@
  * (https://api.slack.com/reference/manifests): the `/vgac` slash command, the `app_mention` event,
  * interactivity (the Approve / Reject buttons) — each pointing at one of the routes in
  * slack-routes.ts under `baseUrl` — a bot user, and the bot scopes the code uses: `commands` (the
- * slash command), `app_mentions:read` (mentions) and `chat:write` (escalations and threaded answers
- * through chat.postMessage). Nothing else: answers to commands and buttons go to Slack's
- * `response_url`, which needs no scope.
+ * slash command), `app_mentions:read` (mentions), `chat:write` (escalations, threaded answers and
+ * job notifications through chat.postMessage) and `users:read` (users.info: the asker's time zone,
+ * so that "before 17:00" means their 17:00). Nothing else: answers to commands and buttons go to
+ * Slack's `response_url`, which needs no scope.
  */
 import { SLACK_USAGE_HINT } from './slack-messages.ts';
 
 /** The bot token scopes the code uses (see the file comment). */
-export const SLACK_BOT_SCOPES = ['app_mentions:read', 'chat:write', 'commands'] as const;
+export const SLACK_BOT_SCOPES = ['app_mentions:read', 'chat:write', 'commands', 'users:read'] as const;
 
 /** The base URL the repository's `slack/manifest.json` is written with: `vgac slack-manifest --url` fills in the real one. */
 export const MANIFEST_PLACEHOLDER_URL = 'https://YOUR-API-ID.execute-api.YOUR-REGION.amazonaws.com';

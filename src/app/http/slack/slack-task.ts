@@ -9,6 +9,7 @@ import * as z from 'zod';
 import { VgacError } from '../../../core/errors.ts';
 import type { ChatReplies } from '../../ports/chat-replies.ts';
 import type { Logger } from '../../ports/logger.ts';
+import type { UserTimeZones } from '../../ports/user-time-zones.ts';
 import type { AskCopilot, Clock, DecideEscalation } from '../http-deps.ts';
 import { decisionMessage, jobForecastMessage, plainMessage } from './slack-messages.ts';
 
@@ -53,6 +54,8 @@ export interface SlackTaskDeps {
   readonly logger: Logger;
   /** Slack user ids who may approve or reject escalations; undefined → anyone in the workspace. */
   readonly approvers?: ReadonlySet<string>;
+  /** The askers' clocks (a time of day in a question is theirs); undefined or failing → UTC, said in the answer. */
+  readonly timeZones?: UserTimeZones;
 }
 
 /** What a Slack user who is not on the approver list is told (only they see it). */
@@ -84,6 +87,20 @@ export async function runSlackTask(deps: SlackTaskDeps, task: SlackTask): Promis
         errorName: replyError instanceof Error ? replyError.name : typeof replyError,
       });
     }
+  }
+}
+
+/** The asker's UTC offset, or undefined (no lookup configured, or it failed: logged, the question is still answered in UTC). */
+async function askerUtcOffset(deps: SlackTaskDeps, userId: string): Promise<number | undefined> {
+  if (deps.timeZones === undefined) return undefined;
+  try {
+    return await deps.timeZones.utcOffsetMinutes(userId);
+  } catch (error) {
+    deps.logger.warn('slack.time_zone_unavailable', {
+      userId,
+      reason: error instanceof Error ? error.message : String(error),
+    });
+    return undefined;
   }
 }
 
@@ -144,11 +161,13 @@ async function run(deps: SlackTaskDeps, task: SlackTask): Promise<void> {
       );
     return;
   }
+  const utcOffsetMinutes = await askerUtcOffset(deps, task.userId);
   const answer = await deps.ask({
     text: task.text,
     askedBy: `slack:${task.userId}`,
     conversationId: `slack:${task.teamId}:${task.channelId}:${task.userId}`,
     nowMs: deps.clock.nowMs(),
+    ...(utcOffsetMinutes === undefined ? {} : { utcOffsetMinutes }),
   });
   deps.logger.info('slack.answered', { kind: task.kind, clusterId: answer.clusterId, userId: task.userId });
   const message = answer.job === undefined ? plainMessage(answer.text) : jobForecastMessage(answer.text, answer.job);
