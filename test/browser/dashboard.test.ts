@@ -263,6 +263,7 @@ describe('dashboard in chromium', () => {
     await mkdir(directory, { recursive: true });
     const measured: {
       width: number;
+      jobId: string;
       expanded: string | null;
       chart: {
         xTicks: string[];
@@ -320,9 +321,15 @@ describe('dashboard in chromium', () => {
         .locator('article.cluster button.job-toggle[aria-expanded="true"]')
         .count();
       await page.close();
-      measured.push({ width, expanded, chart: chartFacts, page: pageFacts, openAfterSecondPress, screenshot });
+      measured.push({ width, jobId, expanded, chart: chartFacts, page: pageFacts, openAfterSecondPress, screenshot });
     }
     console.log(`dashboard job screenshots: ${measured.map((entry) => entry.screenshot).join(', ')}`);
+    // What the API issued for those jobs: the words must give its P(start within 1 h / 4 h), rounded to a percent.
+    const issued = (await (await fetch(`${stack.url}/api/clusters/slurm-hpc/predictions?limit=500`)).json()) as {
+      predictions: { job_id: string; p_start_within: { seconds: number; probability: number }[] | null }[];
+    };
+    const percentOf = (probability: number): string =>
+      probability < 0.01 ? 'under 1 %' : probability > 0.99 ? 'over 99 %' : `${Math.round(probability * 100)} %`;
 
     for (const entry of measured) {
       expect(entry.expanded, `aria-expanded at ${entry.width} px`).toBe('true');
@@ -333,6 +340,14 @@ describe('dashboard in chromium', () => {
       expect(chart.xTicks.length).toBeGreaterThanOrEqual(3);
       for (const tick of chart.xTicks) expect(tick).toMatch(/^(0|\d+ (s|min|h|days?|weeks?))$/);
       expect(chart.yTicks).toEqual(['0%', '50%', '100%']);
+      const within = issued.predictions.find((prediction) => prediction.job_id === entry.jobId)?.p_start_within;
+      expect(within?.map((horizon) => horizon.seconds)).toEqual([3600, 14_400]);
+      expect(chart.words.join(' ')).toContain(
+        `Starts within 1 h of submitting: ${percentOf(within?.[0]?.probability ?? Number.NaN)}, `,
+      );
+      expect(chart.words.join(' ')).toContain(
+        `within 4 h of submitting: ${percentOf(within?.[1]?.probability ?? Number.NaN)}, `,
+      );
       expect(chart.markers[0]).toMatch(/^median (under a minute|about \d+(\.5)? (min|h|days?))$/);
       if (entry.width === 390) {
         expect(chart.markers[1]).toMatch(/^actual \d+(\.\d)? (s|min|h)$/);
