@@ -57,6 +57,20 @@ describe('loadConfig (Lambda variables)', () => {
     );
   });
 
+  it("reads the subscribed jobs' forecast interval (5 min by default, 0 allowed) and refuses a negative or fractional one, naming it", () => {
+    const byDefault = loadConfig({});
+    const everyPoll = loadConfig({ VGAC_SUBSCRIBER_FORECAST_INTERVAL_MS: '0' });
+
+    expect(byDefault.subscriberForecastIntervalMs).toBe(300_000);
+    expect(everyPoll.subscriberForecastIntervalMs).toBe(0);
+    expect(() => loadConfig({ VGAC_SUBSCRIBER_FORECAST_INTERVAL_MS: '-1' })).toThrow(
+      /VGAC_SUBSCRIBER_FORECAST_INTERVAL_MS/,
+    );
+    expect(() => loadConfig({ VGAC_SUBSCRIBER_FORECAST_INTERVAL_MS: '1.5' })).toThrow(
+      /VGAC_SUBSCRIBER_FORECAST_INTERVAL_MS/,
+    );
+  });
+
   it("reads XDG_STATE_HOME for the agent's spool and refuses a relative one, naming it", () => {
     expect(loadConfig({ XDG_STATE_HOME: '/var/lib/vgac/state' }).stateHome).toBe('/var/lib/vgac/state');
     expect(loadConfig({}).stateHome).toBeUndefined();

@@ -35,6 +35,12 @@ export const DEFAULT_BREAKER_HALF_OPEN_MS = 5_000;
  * the staleness bound argued in src/app/learning/calibration-cache.ts. 0 reads it on every request.
  */
 export const DEFAULT_CALIBRATION_MAX_AGE_MS = 1_000;
+/**
+ * The shortest time between two fresh forecasts of one pending job someone subscribed to, ms: the
+ * collector checks subscriptions on every poll (every few seconds), but a "forecast moved" message
+ * needs the wait estimate to double or halve, which a queue rarely does within minutes.
+ */
+export const DEFAULT_SUBSCRIBER_FORECAST_INTERVAL_MS = 300_000;
 /** Request bodies above this are refused with 413 (bytes). */
 export const DEFAULT_BODY_LIMIT_BYTES = 262_144;
 /** Slack's Web API base URL; tests point it at a loopback server. */
@@ -143,6 +149,12 @@ const EnvSchema = z.object({
   VGAC_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1_000).default(DEFAULT_BREAKER_FAILURES),
   VGAC_BREAKER_HALF_OPEN_MS: z.coerce.number().int().min(10).max(600_000).default(DEFAULT_BREAKER_HALF_OPEN_MS),
   VGAC_CALIBRATION_MAX_AGE_MS: z.coerce.number().int().min(0).max(60_000).default(DEFAULT_CALIBRATION_MAX_AGE_MS),
+  VGAC_SUBSCRIBER_FORECAST_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(86_400_000)
+    .default(DEFAULT_SUBSCRIBER_FORECAST_INTERVAL_MS),
   // `vgac start`: the folder of the reference data it replays (default ../shared/data from the repository root).
   VGAC_SHARED_DATA: z.string().min(1).optional(),
   // Lambda: what template.yaml passes to every function, plus endpoint overrides for tests.
@@ -282,6 +294,8 @@ export interface Config {
   };
   /** How old a calibration the serving path may use, ms (0: read on every request). */
   readonly calibrationMaxAgeMs: number;
+  /** The shortest time between two fresh forecasts of one pending subscribed job, ms (0: every collector poll). */
+  readonly subscriberForecastIntervalMs: number;
   /** Slack app settings; the Slack routes are off without a signing secret. Secrets never logged. */
   readonly slack: {
     readonly signingSecret: string | undefined;
@@ -449,6 +463,7 @@ export function loadConfig(
       breakerHalfOpenMs: values.VGAC_BREAKER_HALF_OPEN_MS,
     }),
     calibrationMaxAgeMs: values.VGAC_CALIBRATION_MAX_AGE_MS,
+    subscriberForecastIntervalMs: values.VGAC_SUBSCRIBER_FORECAST_INTERVAL_MS,
     slack: Object.freeze({
       signingSecret: values.VGAC_SLACK_SIGNING_SECRET,
       botToken: values.VGAC_SLACK_BOT_TOKEN,

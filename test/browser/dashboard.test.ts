@@ -2,7 +2,8 @@
  * The dashboard in a real browser: Debian's chromium driven by playwright-core against the whole
  * `vgac start` stack (embedded dynalite/s3rver, the one HTTP server, the live replay at a fast
  * clock) on port 0 in a temp data directory. Loads the page, sees both clusters with their badges,
- * approves an escalation and sees it executed, and saves a screenshot to test-results/. With the
+ * approves an escalation and sees it executed, and saves a screenshot to test-results/; opens a
+ * job's predicted wait distribution by click and by keyboard and measures its chart. With the
  * page's clock under Playwright's control, counts its requests: one GET /api/dashboard per
  * interval the server announces, none while the tab is hidden, one when it is shown again.
  */
@@ -54,6 +55,40 @@ const MEASURE_PAGE = `(() => {
           reliabilityTicks: document.querySelectorAll('article.cluster[data-cluster="slurm-hpc"] .reliability svg text.tick').length,
           overlaps,
           rawFloats: document.body.innerText.match(/\\d+\\.\\d{5,}/g) ?? [],
+        };
+      })()`;
+
+/**
+ * Run in the page: scrolls the open job chart into view, then measures it (its tick labels, the text under it, its smallest text as
+ * drawn) and, from MEASURE_PAGE's overlap rule, the pairs of its labels whose boxes overlap.
+ */
+const MEASURE_JOB_CHART = `(() => {
+        const svg = document.querySelector('article.cluster .job-distribution svg');
+        if (svg === null) return null;
+        // Scrolled to and measured in one synchronous step: a refresh cannot redraw the card in between.
+        svg.scrollIntoView({ block: 'center' });
+        const texts = [...svg.querySelectorAll('text')];
+        const boxes = texts.map((text) => ({ text: text.textContent ?? '', box: text.getBoundingClientRect() }));
+        const overlaps = [];
+        boxes.forEach((left, index) => {
+          for (const right of boxes.slice(index + 1)) {
+            const overlapX = Math.min(left.box.right, right.box.right) - Math.max(left.box.left, right.box.left);
+            const overlapY = Math.min(left.box.bottom, right.box.bottom) - Math.max(left.box.top, right.box.top);
+            if (overlapX > 0.5 && overlapY > 0.5) overlaps.push(\`\${left.text} / \${right.text}\`);
+          }
+        });
+        const drawnPx = texts.map((text) => Number.parseFloat(getComputedStyle(text).fontSize) * (svg.getScreenCTM()?.a ?? 1));
+        return {
+          xTicks: [...svg.querySelectorAll('text.x-tick')].map((text) => text.textContent ?? ''),
+          yTicks: [...svg.querySelectorAll('text.y-tick')].map((text) => text.textContent ?? ''),
+          markers: [...svg.querySelectorAll('text.marker-label')].map((text) => text.textContent ?? ''),
+          words: [...document.querySelectorAll('article.cluster .job-distribution p.distribution-text')].map((p) => p.textContent ?? ''),
+          smallestFontPx: Math.min(...drawnPx),
+          overlaps,
+          withinViewport: (() => {
+            const box = svg.getBoundingClientRect();
+            return box.top >= 0 && box.bottom <= window.innerHeight;
+          })(),
         };
       })()`;
 
@@ -214,6 +249,121 @@ describe('dashboard in chromium', () => {
       expect(entry.rawFloats).toEqual([]);
     }
   }, 60_000);
+
+  it('a job opens its predicted wait distribution (by click and by keyboard): ≥ 3 tick values, ≥ 11 px text, no overlapping labels, P(start within 1 h / 4 h) in words; screenshots at 1440×900 and 390×844', async () => {
+    await until('a slurm-hpc prediction issued with a wait distribution, and its job started', async () => {
+      const listed = (await (await fetch(`${stack.url}/api/clusters/slurm-hpc/predictions?limit=10`)).json()) as {
+        predictions: { wait_quantiles: unknown; outcome: unknown }[];
+      };
+      return listed.predictions.some((prediction) => prediction.wait_quantiles !== null && prediction.outcome !== null)
+        ? true
+        : undefined;
+    });
+    const directory = join(tmpdir(), 'vgac-screenshots');
+    await mkdir(directory, { recursive: true });
+    const measured: {
+      width: number;
+      jobId: string;
+      expanded: string | null;
+      chart: {
+        xTicks: string[];
+        yTicks: string[];
+        markers: string[];
+        words: string[];
+        smallestFontPx: number;
+        overlaps: string[];
+        withinViewport: boolean;
+      } | null;
+      page: { smallestFontPx: number; overlaps: string[]; rawFloats: string[] };
+      openAfterSecondPress: number;
+      screenshot: string;
+    }[] = [];
+
+    for (const [width, height, how] of [
+      [1440, 900, 'click'],
+      [390, 844, 'keyboard'],
+    ] as const) {
+      const page = await browser.newPage({ viewport: { width, height } });
+      await page.goto(`${stack.url}/`);
+      // By click a job still waiting or started; by keyboard a started one, whose actual wait is marked too.
+      const toggle = page
+        .locator(
+          `article.cluster[data-cluster="slurm-hpc"] button.job-toggle[data-distribution="yes"]${how === 'keyboard' ? '[data-outcome="yes"]' : ''}`,
+        )
+        .first();
+      await toggle.waitFor({ timeout: 15_000 });
+      const jobId = (await toggle.getAttribute('data-job')) ?? '';
+      if (how === 'click') await toggle.click();
+      else {
+        await toggle.focus();
+        await page.keyboard.press('Enter');
+      }
+      const chart = page.locator(
+        `article.cluster[data-cluster="slurm-hpc"] .job-distribution[data-job="${jobId}"] svg`,
+      );
+      await chart.waitFor({ timeout: 15_000 });
+      const expanded = await page
+        .locator(`article.cluster[data-cluster="slurm-hpc"] button.job-toggle[data-job="${jobId}"]`)
+        .first()
+        .getAttribute('aria-expanded');
+      const chartFacts = await page.evaluate<(typeof measured)[number]['chart']>(MEASURE_JOB_CHART);
+      const pageFacts = await page.evaluate<{ smallestFontPx: number; overlaps: string[]; rawFloats: string[] }>(
+        MEASURE_PAGE,
+      );
+      const screenshot = join(directory, `dashboard-job-${width}x${height}.png`);
+      await page.screenshot({ path: screenshot });
+      // The same button closes it again (the keyboard's focus stays on it through the redraw).
+      if (how === 'click') await page.locator(`button.job-toggle[data-job="${jobId}"]`).first().click();
+      else await page.keyboard.press('Enter');
+      await page.locator('article.cluster .job-distribution').waitFor({ state: 'detached', timeout: 15_000 });
+      // Nothing stays open (the job may have left the newest predictions meanwhile: then its row is gone too).
+      const openAfterSecondPress = await page
+        .locator('article.cluster button.job-toggle[aria-expanded="true"]')
+        .count();
+      await page.close();
+      measured.push({ width, jobId, expanded, chart: chartFacts, page: pageFacts, openAfterSecondPress, screenshot });
+    }
+    console.log(`dashboard job screenshots: ${measured.map((entry) => entry.screenshot).join(', ')}`);
+    // What the API issued for those jobs: the words must give its P(start within 1 h / 4 h), rounded to a percent.
+    const issued = (await (await fetch(`${stack.url}/api/clusters/slurm-hpc/predictions?limit=500`)).json()) as {
+      predictions: { job_id: string; p_start_within: { seconds: number; probability: number }[] | null }[];
+    };
+    const percentOf = (probability: number): string =>
+      probability < 0.01 ? 'under 1 %' : probability > 0.99 ? 'over 99 %' : `${Math.round(probability * 100)} %`;
+
+    for (const entry of measured) {
+      expect(entry.expanded, `aria-expanded at ${entry.width} px`).toBe('true');
+      expect(entry.openAfterSecondPress).toBe(0);
+      const chart = entry.chart;
+      expect(chart, `the chart at ${entry.width} px`).not.toBeNull();
+      if (chart === null) continue;
+      expect(chart.xTicks.length).toBeGreaterThanOrEqual(3);
+      for (const tick of chart.xTicks) expect(tick).toMatch(/^(0|\d+ (s|min|h|days?|weeks?))$/);
+      expect(chart.yTicks).toEqual(['0%', '50%', '100%']);
+      const within = issued.predictions.find((prediction) => prediction.job_id === entry.jobId)?.p_start_within;
+      expect(within?.map((horizon) => horizon.seconds)).toEqual([3600, 14_400]);
+      expect(chart.words.join(' ')).toContain(
+        `Starts within 1 h of submitting: ${percentOf(within?.[0]?.probability ?? Number.NaN)}, `,
+      );
+      expect(chart.words.join(' ')).toContain(
+        `within 4 h of submitting: ${percentOf(within?.[1]?.probability ?? Number.NaN)}, `,
+      );
+      expect(chart.markers[0]).toMatch(/^median (under a minute|about \d+(\.5)? (min|h|days?))$/);
+      if (entry.width === 390) {
+        expect(chart.markers[1]).toMatch(/^actual \d+(\.\d)? (s|min|h)$/);
+        expect(chart.words.join(' ')).toMatch(/Actual wait \d+(\.\d)? (s|min|h): (inside|outside) the 80 % range\./);
+      }
+      expect(chart.smallestFontPx, `smallest job chart text at ${entry.width} px`).toBeGreaterThanOrEqual(11 - 0.01);
+      expect(chart.overlaps).toEqual([]);
+      expect(chart.withinViewport).toBe(true);
+      expect(chart.words.join(' ')).toMatch(
+        /Starts within 1 h of submitting: (under 1 %|over 99 %|\d+ %), [a-z ]+; within 4 h of submitting: (under 1 %|over 99 %|\d+ %), [a-z ]+\./,
+      );
+      expect(entry.page.smallestFontPx).toBeGreaterThanOrEqual(11 - 0.01);
+      expect(entry.page.overlaps).toEqual([]);
+      expect(entry.page.rawFloats).toEqual([]);
+    }
+  }, 90_000);
 });
 
 describe('dashboard in chromium, with an API key', () => {

@@ -77,6 +77,49 @@ describe('vgac train and predict on the EKS sample', () => {
     expect(report.prediction.probability).toBeLessThanOrEqual(1);
   });
 
+  it('train --json prints the training report (nothing else on stdout) and still writes the bundle to --out', async () => {
+    const jsonBundlePath = join(work, 'models', 'eks-json.json');
+
+    const run = await vgac('train', '--data', EKS, '--out', jsonBundlePath, '--json');
+
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as {
+      kind: string;
+      out: string;
+      bundleId: string;
+      training: { source: string; rows: number; longWaits: number };
+      numericFeatures: string[];
+      crossValidation: { kind: string; protocol: { foldScheme: string }; calibrated: { auroc: number; ece: number } };
+    };
+    const bundle = JSON.parse(readFileSync(jsonBundlePath, 'utf8')) as {
+      bundleId: string;
+      training: { rows: number; positives: number };
+      numericFeatures: string[];
+    };
+    expect(report.kind).toBe('training');
+    expect(report.out).toBe(jsonBundlePath);
+    expect(report.bundleId).toBe(bundle.bundleId);
+    expect(report.training).toMatchObject({
+      source: 'eks_dec_sample.csv',
+      rows: 500,
+      longWaits: bundle.training.positives,
+    });
+    expect(report.numericFeatures).toEqual(QUEUE_STATE.split(','));
+    // The same reference as `vgac eval` below (sklearn 1.2.1, StratifiedKFold(5, shuffle=True, random_state=42),
+    // CalibratedClassifierCV(method='isotonic', cv=5)): roc_auc_score = 0.893467, 15-bin equal-mass ECE = 0.038495.
+    expect(report.crossValidation.kind).toBe('cross-validation');
+    expect(report.crossValidation.protocol.foldScheme).toBe('sklearn');
+    expect(report.crossValidation.calibrated.auroc).toBeCloseTo(0.893467, 4);
+    expect(report.crossValidation.calibrated.ece).toBeCloseTo(0.038495, 4);
+  });
+
+  it('vgac help train documents --json', async () => {
+    const run = await vgac('help', 'train');
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^ {2}--json {18}print the training report as JSON on stdout/m);
+  });
+
   it('refuses a bad --job (not JSON, an unknown feature) and scores a missing feature as unknown, saying so', async () => {
     const notJson = await vgac('predict', '--bundle', bundlePath, '--job', '{pending_ratio: 0.3');
     const unknown = await vgac('predict', '--bundle', bundlePath, '--job', JSON.stringify({ ...JOB, foo: 1 }));

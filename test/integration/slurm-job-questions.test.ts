@@ -11,7 +11,7 @@ import { createHttpApp } from '../../src/app/http/app.ts';
 import { jobForecastMessage } from '../../src/app/http/slack/slack-messages.ts';
 import { runSlackTask } from '../../src/app/http/slack/slack-task.ts';
 import type { JobQuestionDeps } from '../../src/app/jobs/answer-job-question.ts';
-import { notifyJobSubscribers } from '../../src/app/jobs/notify-job-subscribers.ts';
+import { notifyJobSubscribers, subscriberForecastThrottle } from '../../src/app/jobs/notify-job-subscribers.ts';
 import { createLearningDeps, type LearningDeps } from '../../src/app/learning/learning-deps.ts';
 import { registerCluster } from '../../src/app/learning/register-cluster.ts';
 import type { AgentRuntime } from '../../src/app/ports/agent-runtime.ts';
@@ -88,13 +88,15 @@ describe('questions about a submitted job on a real Slurm', () => {
     };
     copilot = createCopilot({ learning, runtime: noAgentRuntime, jobs });
     const chat = new FetchSlackChatReplies({ botToken: 'xoxb-test-token', apiUrl: slack.apiUrl });
+    // One fresh forecast an hour at most: the start message must still come on the first poll that sees the start.
+    const forecasts = subscriberForecastThrottle(3_600_000);
     runner = startCollectorRunner({
       clusterId: CLUSTER,
       observer,
       learning,
       intervalMs: 300,
       afterTick: async (state) => {
-        await notifyJobSubscribers({ learning, subscriptions, chat }, state, Date.now());
+        await notifyJobSubscribers({ learning, subscriptions, chat, forecasts }, state, Date.now());
       },
     });
   });

@@ -7,6 +7,8 @@
 import { BUDGET_ALLOCATION, TOTAL_BUDGET_USD } from '../../core/budget/budget-allocation.ts';
 import { MICRO_USD_PER_USD } from '../../core/budget/model-call-cost.ts';
 import { DEFAULT_GATE_CONFIG } from '../../core/gating/gate-config.ts';
+import { checkWaitQuantiles, waitCdf } from '../../core/conformal/wait-distribution.ts';
+import { InvalidInputError } from '../../core/errors.ts';
 import { populationStabilityIndex, PSI_BINS } from '../../core/metrics/psi.ts';
 import type { FeatureReference } from '../../core/model/bundle.ts';
 import { CALENDAR_FEATURES, featureShifts, psiNoise } from '../../core/model/feature-reference.ts';
@@ -17,6 +19,7 @@ import type { LedgerSnapshot } from '../ports/budget-ledger.ts';
 import type { CalibrationHistoryPoint } from '../records/calibration-history-point.ts';
 import type { CalibrationRecord } from '../records/calibration-record.ts';
 import type { PredictionRecord } from '../records/prediction-record.ts';
+import { waitQuantilesOf } from './vgac-prediction.ts';
 
 /** Recent predictions PSI is computed on. */
 export const PSI_RECENT_JOBS = 200;
@@ -49,7 +52,33 @@ export function historyPointView(point: CalibrationHistoryPoint): Record<string,
   };
 }
 
+/** The horizons (seconds from the prediction) whose P(start within) each listed prediction carries: 1 h and 4 h. */
+export const START_WITHIN_HORIZONS_SECONDS: readonly number[] = Object.freeze([3_600, 14_400]);
+
+/**
+ * The quantiles issued with a prediction when they form a distribution, else null (none issued:
+ * the cluster had too few observed waits; or a stored record that does not hold one).
+ */
+function issuedQuantiles(prediction: PredictionRecord): readonly number[] | null {
+  const quantiles = prediction.waitDistribution?.quantilesSeconds ?? null;
+  if (quantiles === null) return null;
+  try {
+    checkWaitQuantiles(quantiles);
+    return quantiles;
+  } catch (error) {
+    if (error instanceof InvalidInputError) return null;
+    throw error;
+  }
+}
+
+/**
+ * A stored prediction as the dashboard lists it: what was issued (P(long wait), the wait estimate,
+ * the wait distribution's quantiles and P(start within) each of {@link START_WITHIN_HORIZONS_SECONDS},
+ * read from that distribution's CDF) and the outcome once known.
+ */
 export function predictionView(prediction: PredictionRecord): Record<string, unknown> {
+  const quantiles = issuedQuantiles(prediction);
+  const cdf = quantiles === null ? null : waitCdf(quantiles);
   return {
     job_id: prediction.jobId,
     predicted_at_ms: prediction.predictedAtMs,
@@ -63,6 +92,9 @@ export function predictionView(prediction: PredictionRecord): Record<string, unk
             upper_seconds: prediction.waitEstimate.upperSeconds,
             coverage: prediction.waitEstimate.coverage,
           },
+    wait_quantiles: waitQuantilesOf(quantiles),
+    p_start_within:
+      cdf === null ? null : START_WITHIN_HORIZONS_SECONDS.map((seconds) => ({ seconds, probability: cdf(seconds) })),
     scope: prediction.scope,
     tier: prediction.tier,
     bundle_version: prediction.bundleVersion,

@@ -4,11 +4,15 @@
  * subscription is removed; a job that ended without starting (or left the listing) is removed;
  * a job still pending gets one "forecast moved" message the first time its fresh wait estimate
  * doubles or halves against the one its subscriber was told (core/jobs/forecast-moved.ts).
+ * A pending job is forecast at most once per the throttle's interval (core/jobs/forecast-due.ts),
+ * however often the collector polls, and once per check however many people wait for it; the
+ * start is checked on every call, so the throttle never delays a "started" message.
  * Each message is claimed in the store before it is sent, so a retried or concurrent check never
  * sends it twice; a send that fails gives the claim back for the next check.
  */
 import { humanDuration } from '../../core/agents/answer-text.ts';
 import { liveQueueFeatures } from '../../core/features/live-queue-features.ts';
+import { forecastDue } from '../../core/jobs/forecast-due.ts';
 import { forecastMove, type ForecastMove } from '../../core/jobs/forecast-moved.ts';
 import { predictJob } from '../learning/predict-job.ts';
 import type { LearningDeps } from '../learning/learning-deps.ts';
@@ -27,12 +31,35 @@ export interface NotifySubscribersDeps {
   readonly subscriptions: JobSubscriptionStore;
   /** Where direct messages go (Slack's chat.postMessage to the user id). */
   readonly chat: ChatReplies;
+  /** When each pending subscribed job was last forecast: one per collector loop, kept between its checks. */
+  readonly forecasts: SubscriberForecastThrottle;
 }
+
+/**
+ * What a collector loop remembers between two checks: when it last forecast each pending subscribed
+ * job. In memory, per process (a restarted collector forecasts each job at its first check); it holds
+ * only the jobs that still wait for a forecast (the others are dropped at each check of their cluster).
+ */
+export interface SubscriberForecastThrottle {
+  /** The shortest time between two forecasts of one job, ms (0: every check). */
+  readonly intervalMs: number;
+  /** Epoch ms of the last forecast, by cluster and job id. */
+  readonly lastForecastAtMs: Map<string, number>;
+}
+
+/** A fresh throttle (nothing forecast yet) with the given interval in ms. */
+export function subscriberForecastThrottle(intervalMs: number): SubscriberForecastThrottle {
+  return { intervalMs, lastForecastAtMs: new Map() };
+}
+
+const throttleKey = (clusterId: string, jobId: string): string => `${clusterId}\u0000${jobId}`;
 
 export interface NotifySubscribersResult {
   readonly started: readonly { readonly jobId: string; readonly userId: string }[];
   readonly moved: readonly { readonly jobId: string; readonly userId: string; readonly move: ForecastMove }[];
   readonly removed: readonly { readonly jobId: string; readonly userId: string; readonly why: 'started' | 'ended' }[];
+  /** The pending jobs forecast afresh by this check (each once), in the order of their subscriptions. */
+  readonly forecast: readonly string[];
 }
 
 const MS_PER_SECOND = 1_000;
@@ -72,8 +99,21 @@ export async function notifyJobSubscribers(
     started: NotifySubscribersResult['started'][number][];
     moved: NotifySubscribersResult['moved'][number][];
     removed: NotifySubscribersResult['removed'][number][];
-  } = { started: [], moved: [], removed: [] };
-  if (subscriptions.length === 0) return result;
+    forecast: string[];
+  } = { started: [], moved: [], removed: [], forecast: [] };
+  const { forecasts } = deps;
+  // Jobs that still wait for a forecast; the throttle forgets every other job of this cluster below.
+  const waiting = new Set<string>();
+  const forgetOthers = (): void => {
+    for (const key of forecasts.lastForecastAtMs.keys()) {
+      const [keyCluster, keyJob] = key.split('\u0000');
+      if (keyCluster === clusterId && !waiting.has(keyJob ?? '')) forecasts.lastForecastAtMs.delete(key);
+    }
+  };
+  if (subscriptions.length === 0) {
+    forgetOthers();
+    return result;
+  }
   const byId = new Map(state.jobs.map((job) => [job.jobId, job]));
   const calibration = await deps.learning.calibration.current(clusterId);
   const logger = deps.learning.logger;
@@ -96,6 +136,41 @@ export async function notifyJobSubscribers(
     }
     logger.info('job.notice_sent', { clusterId, jobId, userId, notice });
     return true;
+  };
+
+  // One forecast per job and check, shared by its subscribers; null while the throttle holds it back.
+  const fresh = new Map<string, Promise<ForecastView | null>>();
+  const forecastOf = (job: QueuedJob): Promise<ForecastView | null> => {
+    let view = fresh.get(job.jobId);
+    if (view === undefined) {
+      view = forecastAfresh(job);
+      fresh.set(job.jobId, view);
+    }
+    return view;
+  };
+  const forecastAfresh = async (job: QueuedJob): Promise<ForecastView | null> => {
+    const { jobId } = job;
+    const key = throttleKey(clusterId, jobId);
+    if (calibration === undefined || !forecastDue(forecasts.lastForecastAtMs.get(key), nowMs, forecasts.intervalMs))
+      return null;
+    const features = liveQueueFeatures({
+      jobs: state.jobs,
+      totalGpus: state.totalGpus,
+      atMs: nowMs,
+      subject: { kind: 'queued', jobId },
+    });
+    const predicted = await predictJob(deps.learning, {
+      clusterId,
+      jobId,
+      features,
+      nowMs,
+      store: false,
+      logDecision: false,
+      calibration,
+    });
+    forecasts.lastForecastAtMs.set(key, nowMs);
+    result.forecast.push(jobId);
+    return forecastViewOf(predicted.prediction, nowMs);
   };
 
   for (const subscription of subscriptions) {
@@ -130,22 +205,9 @@ export async function notifyJobSubscribers(
       calibration === undefined
     )
       continue;
-    const features = liveQueueFeatures({
-      jobs: state.jobs,
-      totalGpus: state.totalGpus,
-      atMs: nowMs,
-      subject: { kind: 'queued', jobId },
-    });
-    const fresh = await predictJob(deps.learning, {
-      clusterId,
-      jobId,
-      features,
-      nowMs,
-      store: false,
-      logDecision: false,
-      calibration,
-    });
-    const view = forecastViewOf(fresh.prediction, nowMs);
+    waiting.add(jobId);
+    const view = await forecastOf(job);
+    if (view === null) continue;
     const move = forecastMove(subscription.baselineWaitSeconds, moveBasisSeconds(view));
     if (
       move !== null &&
@@ -157,5 +219,6 @@ export async function notifyJobSubscribers(
     )
       result.moved.push({ jobId, userId, move });
   }
+  forgetOthers();
   return result;
 }

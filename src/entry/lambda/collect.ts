@@ -17,13 +17,14 @@
  * NotConfiguredError, loudly. The configured source is one Slurm, registered as
  * VGAC_SLURM_CLUSTER_ID (`vgac onboard`); until it is registered each pass reports it unregistered.
  * After each listing, the job subscribers of `/vgac notify me when … starts` get their direct
- * messages (jobNotifier) when VGAC_SLACK_BOT_TOKEN_PARAM is set.
+ * messages (jobNotifier) when VGAC_SLACK_BOT_TOKEN_PARAM is set; a pending job is forecast for
+ * them at most once per VGAC_SUBSCRIBER_FORECAST_INTERVAL_MS while the function stays warm.
  */
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { collectClusters, type ClusterCollection } from '../../app/collection/collect-clusters.ts';
 import type { CaptureTracker } from '../../app/collection/submit-capture.ts';
-import { notifyJobSubscribers } from '../../app/jobs/notify-job-subscribers.ts';
+import { notifyJobSubscribers, subscriberForecastThrottle } from '../../app/jobs/notify-job-subscribers.ts';
 import type { ClusterObserver } from '../../app/ports/cluster-observer.ts';
 import type { SecretSource } from '../../app/ports/secret-source.ts';
 import type { ClusterState } from '../../app/records/queue.ts';
@@ -150,6 +151,8 @@ export function jobNotifier(
     tableName: runtime.config.table,
   });
   let chat: Promise<FetchSlackChatReplies> | undefined;
+  // Kept while the function is warm: a pending job is forecast at most once per interval across its invocations.
+  const forecasts = subscriberForecastThrottle(runtime.config.subscriberForecastIntervalMs);
   return async (state) => {
     if ((await subscriptions.forCluster(state.clusterId, clock())).length === 0) return;
     chat ??= secrets
@@ -163,6 +166,7 @@ export function jobNotifier(
           chat = undefined;
           throw error;
         }),
+        forecasts,
       },
       state,
       clock(),

@@ -28,7 +28,7 @@ import { registerCluster } from '../../app/learning/register-cluster.ts';
 import { routeClusters, type ClusterRoute } from '../../app/agents/cluster-routes.ts';
 import type { Logger } from '../../app/ports/logger.ts';
 import type { JobLookup } from '../../app/ports/job-lookup.ts';
-import { notifyJobSubscribers } from '../../app/jobs/notify-job-subscribers.ts';
+import { notifyJobSubscribers, subscriberForecastThrottle } from '../../app/jobs/notify-job-subscribers.ts';
 import type { ClusterState } from '../../app/records/queue.ts';
 import { createSimulatedClusters, type SimulatedClusters } from '../../app/simulation/simulated-cluster.ts';
 import type { SimulatedClusterTrace } from '../../app/simulation/simulated-job.ts';
@@ -329,9 +329,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       logger.warn('job.notifications_off', {
         reason: 'VGAC_SLACK_BOT_TOKEN is not set: "notify me" subscriptions are kept, no direct message is sent',
       });
+    const forecasts = subscriberForecastThrottle(config.subscriberForecastIntervalMs);
     const notify = async (state: ClusterState): Promise<void> => {
       if (chat === undefined) return;
-      await notifyJobSubscribers({ learning, subscriptions, chat }, state, systemClock.nowMs());
+      await notifyJobSubscribers({ learning, subscriptions, chat, forecasts }, state, systemClock.nowMs());
     };
 
     let closing: Promise<void> | undefined;

@@ -18,6 +18,10 @@ options:
   --calibrator KIND       isotonic (default) or platt
   --calibration MODE      ensemble (default: sklearn CalibratedClassifierCV ensemble=True) or single
   --seed N                seed of the fold shuffles and bootstrap (default ${DEFAULT_SEED})
+  --json                  print the training report as JSON on stdout instead of the summary
+                          (the bundle's id, training data, features, calibrator, wait model and
+                          the full cross-validation report, as \`vgac eval --json\` prints it);
+                          the bundle is still written to --out
   -h, --help              show this help
 `;
 
@@ -29,5 +33,6 @@ export const options = {
   calibrator: { type: 'string' },
   calibration: { type: 'string' },
   seed: { type: 'string' },
+  json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;

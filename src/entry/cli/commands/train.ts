@@ -11,6 +11,7 @@ import {
   DEFAULT_SEED,
   type CrossValidationReport,
 } from '../../../core/evaluation/cross-validate.ts';
+import type { ModelBundle } from '../../../core/model/bundle.ts';
 import { seededRandom } from '../../../core/random.ts';
 import { CalibrationMode, CalibratorKind, trainBundle } from '../../../core/model/train-bundle.ts';
 import { loadFeatureTable, sha256Hex } from '../load-feature-table.ts';
@@ -34,6 +35,38 @@ export function crossValidatedMetrics(report: CrossValidationReport): Record<str
     cvBrier: calibrated.brier,
     cvRawEce: report.raw.ece,
     cvWaitCoverage: report.waitIntervals?.coverage ?? null,
+  };
+}
+
+/**
+ * What `vgac train --json` prints: the bundle written, what it was trained on, and the
+ * cross-validation report (the object `vgac eval --json` prints for the same file and options).
+ */
+export function trainingReport(
+  outPath: string,
+  bundle: ModelBundle,
+  sha256: string,
+  report: CrossValidationReport,
+): Record<string, unknown> {
+  return {
+    kind: 'training',
+    out: outPath,
+    bundleId: bundle.bundleId,
+    training: {
+      source: bundle.training.source,
+      rows: bundle.training.rows,
+      longWaits: bundle.training.positives,
+      sha256,
+    },
+    numericFeatures: bundle.numericFeatures,
+    categoricalFeatures: bundle.categoricalFeatures.map((encoding) => encoding.column),
+    calibrator: {
+      kind: bundle.calibrator.kind,
+      ensembleMembers: bundle.ensemble ? bundle.ensemble.members.length : null,
+    },
+    waitModel:
+      bundle.waitModel === null ? null : { bins: bundle.waitModel.bins.length, coverage: bundle.waitModel.coverage },
+    crossValidation: report,
   };
 }
 
@@ -72,6 +105,10 @@ async function train(args: readonly string[], progress: TerminalProgress): Promi
   await writeFile(outPath, `${JSON.stringify(bundle, null, 2)}\n`);
 
   progress.done();
+  if (values.json === true) {
+    process.stdout.write(`${JSON.stringify(trainingReport(outPath, bundle, sha256, report), null, 2)}\n`);
+    return 0;
+  }
   const calibrated = report.calibrated;
   const features = [
     ...bundle.numericFeatures,

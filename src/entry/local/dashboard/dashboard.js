@@ -294,6 +294,228 @@ function reliabilityChart(reliability) {
   return svg;
 }
 
+/** A wait as people say it, rounded: "under a minute", "about 25 min", "about 2.5 h", "about 3 days". */
+function aboutDuration(seconds) {
+  if (seconds === null || seconds === undefined) return '—';
+  if (seconds < 45) return 'under a minute';
+  const minutes = seconds / 60;
+  if (minutes < 57.5)
+    return `about ${minutes < 10 ? Math.max(1, Math.round(minutes)) : Math.round(minutes / 5) * 5} min`;
+  const hours = seconds / 3600;
+  if (hours < 23.75) return `about ${hours < 10 ? Math.round(hours * 2) / 2 : Math.round(hours)} h`;
+  const days = seconds / 86_400;
+  const rounded = days < 10 ? Math.round(days * 2) / 2 : Math.round(days);
+  return `about ${rounded} ${rounded === 1 ? 'day' : 'days'}`;
+}
+
+/** A horizon as written in a question: "1 h", "4 h", "30 min". */
+function horizonText(seconds) {
+  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
+}
+
+/** A probability in words, with its percentage rounded (never "0 %" or "100 %" for what is only nearly so). */
+function chanceText(probability) {
+  const percent =
+    probability < 0.01 ? 'under 1 %' : probability > 0.99 ? 'over 99 %' : `${Math.round(probability * 100)} %`;
+  const words =
+    probability < 0.05
+      ? 'very unlikely'
+      : probability < 0.25
+        ? 'unlikely'
+        : probability < 0.45
+          ? 'less likely than not'
+          : probability <= 0.55
+            ? 'about even'
+            : probability < 0.75
+              ? 'likely'
+              : probability < 0.95
+                ? 'very likely'
+                : 'almost certain';
+  return `${percent}, ${words}`;
+}
+
+/** Tick candidates for the wait axis (seconds) and their labels. */
+const WAIT_TICKS = [
+  [0, '0'],
+  [10, '10 s'],
+  [30, '30 s'],
+  [60, '1 min'],
+  [120, '2 min'],
+  [300, '5 min'],
+  [600, '10 min'],
+  [900, '15 min'],
+  [1800, '30 min'],
+  [3600, '1 h'],
+  [7200, '2 h'],
+  [14_400, '4 h'],
+  [28_800, '8 h'],
+  [43_200, '12 h'],
+  [86_400, '1 day'],
+  [172_800, '2 days'],
+  [345_600, '4 days'],
+  [604_800, '1 week'],
+  [1_209_600, '2 weeks'],
+];
+/** Width of one character of 11 px chart text, in px (generous, so estimated boxes never underlap). */
+const CHAR_PX = 6.6;
+
+/** The 80 % range as the API defines it: [q10, q90], or [0, q80] when q10 is 0 (core/conformal/wait-distribution.ts). */
+function interval80(quantiles) {
+  const at = (level) => quantiles.find((quantile) => Math.abs(quantile.level - level) < 1e-9)?.seconds ?? null;
+  const lower = at(0.1);
+  return { lower, upper: lower > 0 ? at(0.9) : at(0.8) };
+}
+
+/**
+ * The job's predicted wait distribution as a CDF: P(started by) against the wait on a log(1 + s)
+ * axis — the scale the API interpolates its quantiles on, so the drawn curve is the one
+ * P(start within T) is read from. The 80 % range is shaded, the median and the actual wait (when
+ * known) marked and labelled on their own rows above the plot.
+ */
+function distributionChart(prediction) {
+  const quantiles = prediction.wait_quantiles;
+  const actual = prediction.outcome?.wait_seconds ?? null;
+  // As wide as the screen allows (drawn at 1 px per unit, so its text stays 11 px): 290–480 px.
+  const width = Math.round(Math.max(290, Math.min(480, window.innerWidth - 100))),
+    height = 158,
+    left = 40,
+    right = 12,
+    top = 40,
+    bottom = 24;
+  const plotWidth = width - left - right;
+  const logs = quantiles.map((quantile) => Math.log1p(quantile.seconds));
+  const last = logs[logs.length - 1];
+  // Beyond the 95 % quantile the CDF keeps the 90–95 % slope until it reaches 1 (as the API reads it).
+  const tailEnd = last + (last - logs[logs.length - 2]);
+  // Some room right of the curve's end, so the tick nearest to it can be labelled.
+  const maxLog = Math.max(Math.log1p(60), tailEnd, actual === null ? 0 : Math.log1p(actual)) * 1.1;
+  const x = (seconds) => left + (Math.log1p(Math.max(0, seconds)) / maxLog) * plotWidth;
+  const y = (level) => top + (1 - level) * (height - top - bottom);
+  const median = quantiles.find((quantile) => Math.abs(quantile.level - 0.5) < 1e-9)?.seconds ?? null;
+  const range = interval80(quantiles);
+  const svg = svgEl('svg', {
+    viewBox: `0 0 ${width} ${height}`,
+    width,
+    height,
+    class: 'distribution-chart',
+    role: 'img',
+    'aria-label': `Predicted wait distribution of job ${prediction.job_id}: median ${aboutDuration(median)}, 80 % between ${aboutDuration(range.lower)} and ${aboutDuration(range.upper)}${actual === null ? '' : `, actual wait ${duration(actual)}`}`,
+  });
+  svg.append(
+    svgEl('rect', {
+      x: x(range.lower),
+      y: y(1),
+      width: Math.max(1, x(range.upper) - x(range.lower)),
+      height: y(0) - y(1),
+      class: 'interval80',
+    }),
+    svgEl('line', { x1: left, y1: y(0), x2: width - right, y2: y(0), stroke: '#c9ced8' }),
+    svgEl('line', { x1: left, y1: y(1), x2: width - right, y2: y(1), stroke: '#e3e6ec' }),
+  );
+  for (const level of [0, 0.5, 1]) {
+    const label = svgEl('text', { x: left - 5, y: y(level) + 4, 'text-anchor': 'end', class: 'tick y-tick' });
+    label.textContent = `${Math.round(level * 100)}%`;
+    svg.append(label);
+  }
+  let lastRight = -Infinity;
+  for (const [seconds, text] of WAIT_TICKS) {
+    const at = x(seconds);
+    const half = (text.length * CHAR_PX) / 2;
+    if (at > width - right + 0.5 || at - half < lastRight + 8 || at + half > width - 1) continue;
+    lastRight = at + half;
+    svg.append(svgEl('line', { x1: at, y1: y(0), x2: at, y2: y(0) + 4, stroke: '#9aa1ad' }));
+    const label = svgEl('text', { x: at, y: height - 6, 'text-anchor': 'middle', class: 'tick x-tick' });
+    label.textContent = text;
+    svg.append(label);
+  }
+  const points = [[0, 0], ...quantiles.map((quantile) => [quantile.seconds, quantile.level]), [Math.expm1(tailEnd), 1]];
+  svg.append(
+    svgEl('path', {
+      d: points
+        .map(([seconds, level], index) => `${index === 0 ? 'M' : 'L'}${x(seconds).toFixed(1)},${y(level).toFixed(1)}`)
+        .join(''),
+      fill: 'none',
+      stroke: '#3056a8',
+      'stroke-width': 2,
+    }),
+  );
+  /** A vertical marker with its label on its own row (row 0 or 1 above the plot), kept inside the chart. */
+  const marker = (seconds, row, text, cls) => {
+    const at = x(seconds);
+    svg.append(svgEl('line', { x1: at, y1: 16 + row * 14, x2: at, y2: y(0), class: `marker ${cls}` }));
+    const textWidth = text.length * CHAR_PX;
+    const anchorStart = at + 3 + textWidth <= width - 2;
+    const label = svgEl('text', {
+      x: anchorStart ? at + 3 : at - 3,
+      y: 12 + row * 14,
+      'text-anchor': anchorStart ? 'start' : 'end',
+      class: `marker-label ${cls}`,
+    });
+    label.textContent = text;
+    svg.append(label);
+  };
+  if (median !== null) marker(median, 0, `median ${aboutDuration(median)}`, 'median');
+  if (actual !== null) marker(actual, 1, `actual ${duration(actual)}`, 'actual');
+  return svg;
+}
+
+/** What one job's prediction said about its wait: the chart, then the same in words. */
+function jobDistribution(prediction) {
+  const box = el('div', { class: 'job-distribution', 'data-job': prediction.job_id });
+  const quantiles = prediction.wait_quantiles;
+  const actual = prediction.outcome?.wait_seconds ?? null;
+  if (!quantiles || quantiles.length === 0) {
+    const wait = prediction.wait_estimate;
+    box.append(
+      el('p', {
+        class: 'note',
+        text: `No wait distribution was issued with this prediction (the cluster had too few observed waits).${
+          wait === null
+            ? ''
+            : ` Its estimate: ${aboutDuration(wait.point_seconds)}, 80 % between ${aboutDuration(wait.lower_seconds)} and ${aboutDuration(wait.upper_seconds)}.`
+        }`,
+      }),
+    );
+    return box;
+  }
+  const median = quantiles.find((quantile) => Math.abs(quantile.level - 0.5) < 1e-9)?.seconds ?? null;
+  const range = interval80(quantiles);
+  const lines = [
+    `Median wait ${aboutDuration(median)}; 80 % of the time between ${aboutDuration(range.lower)} and ${aboutDuration(range.upper)}.`,
+  ];
+  const within = prediction.p_start_within ?? [];
+  if (within.length > 0)
+    lines.push(
+      within
+        .map(
+          (entry, index) =>
+            `${index === 0 ? 'Starts within' : 'within'} ${horizonText(entry.seconds)} of submitting: ${chanceText(entry.probability)}`,
+        )
+        .join('; ') + '.',
+    );
+  lines.push(
+    actual === null
+      ? 'Not started yet.'
+      : `Actual wait ${duration(actual)}: ${
+          actual >= range.lower && actual <= range.upper ? 'inside' : 'outside'
+        } the 80 % range.`,
+  );
+  box.append(
+    el(
+      'figure',
+      {},
+      el('figcaption', {
+        text: `Job ${prediction.job_id}: chance it has started, by wait (log scale); shaded: the 80 % range`,
+      }),
+      distributionChart(prediction),
+    ),
+    ...lines.map((text) => el('p', { class: 'distribution-text', text })),
+  );
+  return box;
+}
+
 // ── Sections ────────────────────────────────────────────────────────────────────────────────
 
 function fact(label, value) {
@@ -333,9 +555,67 @@ function psiTable(psi) {
   );
 }
 
-function predictionsTable(predictions) {
+/** The job whose wait distribution is open, per cluster: { jobId, prediction (as last listed) }. One at a time. */
+const openJobs = new Map();
+
+/** The row's job button and, when open, the chart row below it. */
+function predictionRows(clusterId, prediction, redraw) {
+  const outcome = prediction.outcome;
+  const wait = prediction.wait_estimate;
+  const predictedLong = prediction.probability >= 0.5;
+  const cls = outcome === null ? '' : outcome.long_wait === predictedLong ? 'hit' : 'miss';
+  const open = openJobs.get(clusterId)?.jobId === prediction.job_id;
+  const detailId = `distribution-${clusterId}-${prediction.job_id}`.replace(/[^A-Za-z0-9_-]/g, '_');
+  const toggle = el('button', {
+    type: 'button',
+    class: 'job-toggle',
+    'aria-expanded': String(open),
+    'aria-controls': detailId,
+    'data-job': prediction.job_id,
+    'data-distribution': prediction.wait_quantiles ? 'yes' : 'no',
+    'data-outcome': outcome === null ? 'no' : 'yes',
+    title: open ? 'Hide the predicted wait distribution' : 'Show the predicted wait distribution',
+    text: prediction.job_id,
+  });
+  toggle.addEventListener('click', () => {
+    if (openJobs.get(clusterId)?.jobId === prediction.job_id) openJobs.delete(clusterId);
+    else openJobs.set(clusterId, { jobId: prediction.job_id, prediction });
+    redraw(prediction.job_id);
+  });
+  const row = el(
+    'tr',
+    {},
+    el('td', {}, toggle),
+    el('td', { text: number(prediction.probability, 2) }),
+    el('td', { text: wait === null ? '—' : waitRange(wait.point_seconds, wait.lower_seconds, wait.upper_seconds) }),
+    el('td', { text: prediction.scope }),
+    el('td', { text: outcome === null ? 'waiting…' : duration(outcome.wait_seconds) }),
+    el('td', { class: cls, text: outcome === null ? '' : outcome.long_wait ? 'long' : 'short' }),
+  );
+  if (!open) return [row];
+  openJobs.set(clusterId, { jobId: prediction.job_id, prediction });
+  const detail = el(
+    'tr',
+    { class: 'job-detail', id: detailId },
+    el('td', { colspan: '6' }, jobDistribution(prediction)),
+  );
+  return [row, detail];
+}
+
+function predictionsTable(clusterId, predictions) {
   if (predictions === null) return errorState('predictions unavailable');
   if (predictions.length === 0) return emptyState('No predictions yet.');
+  const container = el('div', { class: 'prediction-list' });
+  // Redrawn in place when a job is opened or closed; focus stays on that job's button.
+  const redraw = (jobId) => {
+    container.replaceChildren(...predictionsContent(clusterId, predictions, redraw));
+    container.querySelector(`button.job-toggle[data-job="${CSS.escape(jobId)}"]`)?.focus();
+  };
+  container.append(...predictionsContent(clusterId, predictions, redraw));
+  return container;
+}
+
+function predictionsContent(clusterId, predictions, redraw) {
   const table = el(
     'table',
     {},
@@ -350,26 +630,31 @@ function predictionsTable(predictions) {
     ),
   );
   const body = el('tbody');
-  for (const prediction of predictions) {
-    const outcome = prediction.outcome;
-    const wait = prediction.wait_estimate;
-    const predictedLong = prediction.probability >= 0.5;
-    const cls = outcome === null ? '' : outcome.long_wait === predictedLong ? 'hit' : 'miss';
-    body.append(
-      el(
-        'tr',
-        {},
-        el('td', { text: prediction.job_id }),
-        el('td', { text: number(prediction.probability, 2) }),
-        el('td', { text: wait === null ? '—' : waitRange(wait.point_seconds, wait.lower_seconds, wait.upper_seconds) }),
-        el('td', { text: prediction.scope }),
-        el('td', { text: outcome === null ? 'waiting…' : duration(outcome.wait_seconds) }),
-        el('td', { class: cls, text: outcome === null ? '' : outcome.long_wait ? 'long' : 'short' }),
-      ),
-    );
-  }
+  for (const prediction of predictions) body.append(...predictionRows(clusterId, prediction, redraw));
   table.append(body);
-  return table;
+  const hint = el('p', { class: 'note', text: 'Select a job to see its predicted wait distribution.' });
+  const open = openJobs.get(clusterId);
+  if (open === undefined || predictions.some((prediction) => prediction.job_id === open.jobId)) return [hint, table];
+  // The open job has left the newest predictions: it stays open below, as last listed, until closed.
+  const close = el('button', {
+    type: 'button',
+    class: 'job-toggle',
+    'aria-expanded': 'true',
+    'data-job': open.jobId,
+    text: `Close job ${open.jobId}`,
+  });
+  close.addEventListener('click', () => {
+    openJobs.delete(clusterId);
+    redraw(open.jobId);
+  });
+  const pinned = el(
+    'div',
+    { class: 'job-detail pinned' },
+    el('p', { class: 'note', text: 'No longer among the newest predictions; as last listed:' }),
+    jobDistribution(open.prediction),
+    close,
+  );
+  return [hint, table, pinned];
 }
 
 function clusterCard(summary, detail, history, predictions, psi) {
@@ -408,7 +693,7 @@ function clusterCard(summary, detail, history, predictions, psi) {
   card.querySelector('.history').append(history === null ? errorState('history unavailable') : historyChart(history));
   card.querySelector('.reliability').append(reliabilityChart(detail?.reliability ?? null));
   card.querySelector('.psi').append(psiTable(psi));
-  card.querySelector('.predictions').append(predictionsTable(predictions));
+  card.querySelector('.predictions').append(predictionsTable(summary.cluster_id, predictions));
   return card;
 }
 
@@ -422,6 +707,10 @@ function renderClusters(clusters) {
     rendered.clear();
     return;
   }
+  // A refresh that redraws a card keeps the keyboard focus on the same job's button.
+  const focused = document.activeElement?.closest?.('button.job-toggle');
+  const focusedCluster = focused?.closest('article.cluster')?.dataset.cluster;
+  const focusedJob = focused?.dataset.job;
   const cards = clusters.map((cluster) => {
     const key = JSON.stringify(cluster);
     const previous = rendered.get(cluster.cluster_id);
@@ -431,6 +720,12 @@ function renderClusters(clusters) {
     return card;
   });
   replaceChildren(container, ...cards);
+  if (focusedJob !== undefined && focusedCluster !== undefined && !focused.isConnected)
+    container
+      .querySelector(
+        `article.cluster[data-cluster="${CSS.escape(focusedCluster)}"] button.job-toggle[data-job="${CSS.escape(focusedJob)}"]`,
+      )
+      ?.focus();
 }
 
 async function decide(escalation, decision, buttons) {
