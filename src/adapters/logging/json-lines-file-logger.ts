@@ -5,15 +5,19 @@
  * to `echo` (stderr) so they are never missed.
  *
  * The file is rotated the classical logrotate way (rotating-file-stream): when it reaches
- * `maxBytes` it becomes `<name>.1` (the previous `.1` is dropped), so a long-running `npm start`
- * — one `gate.decision` line of ~1 KB per prediction — keeps at most 2 × maxBytes of log.
+ * `maxBytes` it is gzipped into `<name>.1.gz` (the older ones shift to `.2.gz`, … and the oldest
+ * beyond LOG_ROTATED_FILES is dropped), so a long-running `npm start` — one `gate.decision` line
+ * of ~1 KB per prediction — keeps at most maxBytes of plain log plus LOG_ROTATED_FILES compressed
+ * ones (JSON lines compress about tenfold: the history costs far less than the live file).
  */
 import { basename, dirname } from 'node:path';
 import { createStream } from 'rotating-file-stream';
 import type { Logger } from '../../app/ports/logger.ts';
 
-/** The default size at which the log is rotated: 10 MiB (about 10,000 gate decisions). */
-export const DEFAULT_LOG_MAX_BYTES = 10 * 1024 * 1024;
+/** The default size at which the log is rotated: 4 MiB (about 4,000 gate decisions). */
+export const DEFAULT_LOG_MAX_BYTES = 4 * 1024 * 1024;
+/** Rotated (gzipped) files kept besides the live one. */
+export const LOG_ROTATED_FILES = 3;
 
 export interface JsonLinesFileLogger extends Logger {
   /** Flushes and closes the file. */
@@ -31,8 +35,14 @@ export function createJsonLinesFileLogger(options: {
   const maxKiB = Math.max(1, Math.floor((options.maxBytes ?? DEFAULT_LOG_MAX_BYTES) / 1024));
   // With `rotate` the generator gets the rotation index (null for the live file).
   const fileName = (index: number | Date): string =>
-    typeof index === 'number' && index > 0 ? `${name}.${index}` : name;
-  const stream = createStream(fileName, { path: dirname(options.path), size: `${maxKiB}K`, rotate: 1, mode: 0o600 });
+    typeof index === 'number' && index > 0 ? `${name}.${index}.gz` : name;
+  const stream = createStream(fileName, {
+    path: dirname(options.path),
+    size: `${maxKiB}K`,
+    rotate: LOG_ROTATED_FILES,
+    compress: 'gzip',
+    mode: 0o600,
+  });
   // A log must never take the process down: a failing disk loses lines, not the server.
   stream.on('error', () => undefined);
   let closed = false;
