@@ -87,57 +87,55 @@ async function slurmCommand(file: string, args: readonly string[]): Promise<stri
 }
 
 interface FirstLook {
-  readonly slurmSeconds: number | null;
+  slurmSeconds: number | null;
   readonly pendingAtFirstLook: boolean;
+  /** Slurm said N/A at the first look: asked again once the burst is in. */
+  notYet: boolean;
+}
+
+/** One `squeue --start` for the given jobs: each pending one's start field (an ISO time, or N/A); a job not listed is not pending. */
+async function slurmStarts(jobIds: readonly string[]): Promise<Map<string, string>> {
+  const listing = await slurmCommand('squeue', ['--start', '-h', '-j', jobIds.join(','), '-o', '%i %S']);
+  return new Map(
+    listing
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/))
+      .filter((fields) => fields.length === 2)
+      .map(([jobId, start]) => [jobId as string, start as string]),
+  );
+}
+
+const secondsAfter = (start: string, submitMs: number): number | null =>
+  /^\d{4}-\d{2}-\d{2}T/.test(start) ? Math.max(0, (Date.parse(start) - submitMs) / 1000) : null;
+
+/**
+ * Slurm's view of a job just after its `sbatch`, from its `squeue --start` start field (undefined:
+ * not listed): not listed → it already runs (not queued, estimate 0); listed → queued, with its
+ * start estimate in seconds after submit, or N/A until the backfill pass has placed it (asked
+ * again by {@link retryNotYet}).
+ */
+function firstLook(start: string | undefined, submitMs: number): FirstLook {
+  if (start === undefined) return { slurmSeconds: 0, pendingAtFirstLook: false, notYet: false };
+  const estimate = secondsAfter(start, submitMs);
+  return { slurmSeconds: estimate, pendingAtFirstLook: true, notYet: estimate === null };
 }
 
 /**
- * Slurm's start estimates for just-submitted jobs, from one `squeue --start` per attempt: a job
- * not listed is no longer pending (estimate 0, not queued); a listed job is queued, with its
- * estimate in seconds after its submit, retried while Slurm says N/A (null if it still does, or if
- * the job started meanwhile: Slurm never gave one).
+ * Asks again, a few times, for the estimates Slurm did not have at the first look; a job that
+ * started meanwhile, or that Slurm still cannot place, keeps none (null: N/A).
  */
-async function firstLook(jobs: readonly { jobId: string; submitMs: number }[]): Promise<Map<string, FirstLook>> {
-  const looks = new Map<string, FirstLook>();
-  let open = [...jobs];
+async function retryNotYet(jobs: readonly { jobId: string; submitMs: number; look: FirstLook }[]): Promise<void> {
+  let open = jobs.filter((job) => job.look.notYet);
   for (let attempt = 0; attempt < FIRST_LOOK_ATTEMPTS && open.length > 0; attempt += 1) {
-    if (attempt > 0) await sleep(FIRST_LOOK_RETRY_MS);
-    const listing = await slurmCommand('squeue', [
-      '--start',
-      '-h',
-      '-j',
-      open.map((job) => job.jobId).join(','),
-      '-o',
-      '%i %S',
-    ]);
-    const starts = new Map(
-      listing
-        .split('\n')
-        .map((line) => line.trim().split(/\s+/))
-        .filter((fields) => fields.length === 2)
-        .map(([jobId, start]) => [jobId as string, start as string]),
-    );
-    const stillNa: typeof open = [];
+    await sleep(FIRST_LOOK_RETRY_MS);
+    const starts = await slurmStarts(open.map((job) => job.jobId));
     for (const job of open) {
       const start = starts.get(job.jobId);
-      if (start === undefined) {
-        looks.set(
-          job.jobId,
-          attempt === 0
-            ? { slurmSeconds: 0, pendingAtFirstLook: false }
-            : { slurmSeconds: null, pendingAtFirstLook: true },
-        );
-      } else if (/^\d{4}-\d{2}-\d{2}T/.test(start)) {
-        looks.set(job.jobId, {
-          slurmSeconds: Math.max(0, (Date.parse(start) - job.submitMs) / 1000),
-          pendingAtFirstLook: true,
-        });
-      } else stillNa.push(job);
+      job.look.slurmSeconds = start === undefined ? null : secondsAfter(start, job.submitMs);
+      job.look.notYet = start !== undefined && job.look.slurmSeconds === null;
     }
-    open = stillNa;
+    open = open.filter((job) => job.look.notYet);
   }
-  for (const job of open) looks.set(job.jobId, { slurmSeconds: null, pendingAtFirstLook: true });
-  return looks;
 }
 
 interface BuiltWorkload {
@@ -359,11 +357,10 @@ async function versusSlurm(args: readonly string[], progress: TerminalProgress):
     })();
 
     const startMs = Date.now();
+    const burst: { entry: Omit<VersusRecord, 'slurmSeconds' | 'pendingAtFirstLook'>; look: FirstLook }[] = [];
     try {
-      // Jobs sharing a submit offset (a burst) go in back to back; Slurm's estimates are read once they all are in.
-      let lookedAt = 0;
-      const pendingLooks: { jobId: string; submitMs: number; index: number }[] = [];
-      const submitted: Omit<VersusRecord, 'slurmSeconds' | 'pendingAtFirstLook'>[] = [];
+      // Jobs sharing a submit offset (a burst) go in back to back, each looked at once right after its sbatch; the
+      // estimates Slurm did not have yet are asked again once the whole burst is in (the next job is not held up).
       for (const [index, job] of workload.jobs.entries()) {
         await sleep(startMs + job.submitOffsetSeconds * 1000 - Date.now());
         // The state at the submit instant: captured just before sbatch, the job itself as the subject.
@@ -388,10 +385,11 @@ async function versusSlurm(args: readonly string[], progress: TerminalProgress):
           `sleep ${job.runSeconds}`,
         ];
         const jobId = (await slurmCommand('sbatch', sbatchArgs)).trim().split(';')[0] ?? '';
+        const startAtFirstLook = (await slurmStarts([jobId])).get(jobId);
         const submitLine = await slurmCommand('scontrol', ['show', 'job', '-o', jobId]);
         const submitMs = Date.parse(/SubmitTime=(\S+)/.exec(submitLine)?.[1] ?? '');
         const { prediction } = await predictJob(learning, { clusterId, jobId, features: input, nowMs: submitMs });
-        submitted.push({
+        const entry = {
           index,
           jobId,
           spec: job,
@@ -405,28 +403,28 @@ async function versusSlurm(args: readonly string[], progress: TerminalProgress):
           queueDepth: prediction.waitDistribution?.queueDepth ?? queueDepthOf(input),
           realisedSeconds: null,
           censoredAtLeastSeconds: null,
-        });
+        };
         submittedCount += 1;
-        pendingLooks.push({ jobId, submitMs, index });
+        burst.push({ entry, look: firstLook(startAtFirstLook, submitMs) });
         const nextJob = workload.jobs[index + 1];
         if (nextJob === undefined || nextJob.submitOffsetSeconds !== job.submitOffsetSeconds) {
-          const looks = await firstLook(pendingLooks);
-          for (const entry of submitted.slice(lookedAt)) {
-            const look = looks.get(entry.jobId) ?? { slurmSeconds: null, pendingAtFirstLook: true };
-            records.push({ ...entry, ...look });
-          }
-          lookedAt = submitted.length;
-          pendingLooks.length = 0;
+          await retryNotYet(
+            burst.map(({ entry: { jobId: id, submitMs: at }, look }) => ({ jobId: id, submitMs: at, look })),
+          );
+          for (const { entry: submittedEntry, look } of burst)
+            records.push({
+              ...submittedEntry,
+              slurmSeconds: look.slurmSeconds,
+              pendingAtFirstLook: look.pendingAtFirstLook,
+            });
+          burst.length = 0;
         }
       }
       settleDeadlineMs = Date.now() + settleSeconds * 1000;
     } catch (error) {
       settleDeadlineMs = 0;
-      if (records.length > 0)
-        await slurmCommand(
-          'scancel',
-          records.map((record) => record.jobId),
-        ).catch(() => '');
+      const submittedIds = [...records, ...burst.map(({ entry }) => entry)].map((record) => record.jobId);
+      if (submittedIds.length > 0) await slurmCommand('scancel', submittedIds).catch(() => '');
       throw error;
     } finally {
       submitting = false;
