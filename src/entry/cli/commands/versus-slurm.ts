@@ -146,15 +146,13 @@ interface BuiltWorkload {
   readonly maxLimitMinutes: number;
 }
 
-function buildWorkload(values: Values, trace: readonly TraceJob[], totalGpus: number, seed: number): BuiltWorkload {
+/** Reads and checks the workload's options before anything runs; the workload itself needs the trace and the cluster's GPUs. */
+function planWorkload(
+  values: Values,
+  seed: number,
+  timeScale: number,
+): (trace: readonly TraceJob[], totalGpus: number) => BuiltWorkload {
   const kind = choiceOption('workload', values.workload, Object.values(VersusWorkloadKind)) ?? VERSUS_DEFAULTS.workload;
-  const timeScale = numberOption(
-    'time-scale',
-    values['time-scale'],
-    VERSUS_DEFAULTS.timeScale,
-    (value) => value > 0,
-    'a number > 0',
-  );
   const maxRunSeconds =
     values['max-run'] === undefined ? undefined : integerOption('max-run', values['max-run'], 0, MIN_RUN_SECONDS);
   const random = seededRandom(seed);
@@ -176,35 +174,37 @@ function buildWorkload(values: Values, trace: readonly TraceJob[], totalGpus: nu
       quick ? VERSUS_QUICK.maxLimitMinutes : VERSUS_DEFAULTS.burstMaxLimitMinutes,
       1,
     );
-    const jobs: BurstJob[] = buildBurstWorkload(trace, {
-      totalGpus,
-      bursts,
-      overload,
-      timeScale,
-      maxLimitMinutes,
-      minRunSeconds: MIN_RUN_SECONDS,
-      ...(maxRunSeconds === undefined ? {} : { maxRunSeconds }),
-      random,
-    });
-    const demand = burstDemandGpus(jobs);
-    const lastOffset = jobs[jobs.length - 1]?.submitOffsetSeconds ?? 0;
-    return {
-      jobs,
-      maxLimitMinutes,
-      description: {
-        kind,
+    return (trace, totalGpus) => {
+      const jobs: BurstJob[] = buildBurstWorkload(trace, {
+        totalGpus,
         bursts,
         overload,
-        demandGpus: demand,
-        burstOffsetsSeconds: [...new Set(jobs.map((job) => job.submitOffsetSeconds))],
-        maxLimitMinutes,
-        maxRunSeconds: maxRunSeconds ?? null,
         timeScale,
-      },
-      text:
-        `${jobs.length} jobs in ${bursts} bursts asking for ${demand.join(', ')} GPUs (≥ ${overload} × ${totalGpus}), ` +
-        `the last at ${lastOffset.toFixed(0)} s; limits ÷${timeScale} capped at ${maxLimitMinutes} min` +
-        (maxRunSeconds === undefined ? '' : `, runs capped at ${maxRunSeconds} s`),
+        maxLimitMinutes,
+        minRunSeconds: MIN_RUN_SECONDS,
+        ...(maxRunSeconds === undefined ? {} : { maxRunSeconds }),
+        random,
+      });
+      const demand = burstDemandGpus(jobs);
+      const lastOffset = jobs[jobs.length - 1]?.submitOffsetSeconds ?? 0;
+      return {
+        jobs,
+        maxLimitMinutes,
+        description: {
+          kind,
+          bursts,
+          overload,
+          demandGpus: demand,
+          burstOffsetsSeconds: [...new Set(jobs.map((job) => job.submitOffsetSeconds))],
+          maxLimitMinutes,
+          maxRunSeconds: maxRunSeconds ?? null,
+          timeScale,
+        },
+        text:
+          `${jobs.length} jobs in ${bursts} bursts asking for ${demand.join(', ')} GPUs (≥ ${overload} × ${totalGpus}), ` +
+          `the last at ${lastOffset.toFixed(0)} s; limits ÷${timeScale} capped at ${maxLimitMinutes} min` +
+          (maxRunSeconds === undefined ? '' : `, runs capped at ${maxRunSeconds} s`),
+      };
     };
   }
   if (values.quick === true || values.bursts !== undefined || values.overload !== undefined)
@@ -219,33 +219,35 @@ function buildWorkload(values: Values, trace: readonly TraceJob[], totalGpus: nu
     'a number in (0, 2]',
   );
   const maxLimitMinutes = integerOption('max-limit', values['max-limit'], VERSUS_DEFAULTS.maxLimitMinutes, 1);
-  const jobs = buildVersusWorkload(trace, {
-    ...(count === undefined ? {} : { count }),
-    targetLoad,
-    durationSeconds,
-    timeScale,
-    totalGpus,
-    maxLimitMinutes,
-    minRunSeconds: MIN_RUN_SECONDS,
-    random,
-  }).map((job) =>
-    maxRunSeconds === undefined ? job : { ...job, runSeconds: Math.min(job.runSeconds, maxRunSeconds) },
-  );
-  const load = offeredLoad(jobs, totalGpus, durationSeconds);
-  return {
-    jobs,
-    maxLimitMinutes,
-    description: {
-      kind,
+  return (trace, totalGpus) => {
+    const jobs = buildVersusWorkload(trace, {
+      ...(count === undefined ? {} : { count }),
+      targetLoad,
       durationSeconds,
-      offeredLoad: load,
-      maxLimitMinutes,
-      maxRunSeconds: maxRunSeconds ?? null,
       timeScale,
-    },
-    text:
-      `${jobs.length} jobs over ${durationSeconds} s, offered load ${load.toFixed(2)} (Σ gpus·run / (GPUs · duration)); ` +
-      `limits ÷${timeScale} capped at ${maxLimitMinutes} min`,
+      totalGpus,
+      maxLimitMinutes,
+      minRunSeconds: MIN_RUN_SECONDS,
+      random,
+    }).map((job) =>
+      maxRunSeconds === undefined ? job : { ...job, runSeconds: Math.min(job.runSeconds, maxRunSeconds) },
+    );
+    const load = offeredLoad(jobs, totalGpus, durationSeconds);
+    return {
+      jobs,
+      maxLimitMinutes,
+      description: {
+        kind,
+        durationSeconds,
+        offeredLoad: load,
+        maxLimitMinutes,
+        maxRunSeconds: maxRunSeconds ?? null,
+        timeScale,
+      },
+      text:
+        `${jobs.length} jobs over ${durationSeconds} s, offered load ${load.toFixed(2)} (Σ gpus·run / (GPUs · duration)); ` +
+        `limits ÷${timeScale} capped at ${maxLimitMinutes} min`,
+    };
   };
 }
 
@@ -271,6 +273,8 @@ async function versusSlurm(args: readonly string[], progress: TerminalProgress):
     'a number > 0',
   );
   const tracePath = values.trace ?? sharedDataFile(loadConfig().sharedDataDir, DEFAULT_VERSUS_TRACE);
+  const buildWorkload = planWorkload(values, seed, timeScale);
+  const settleOption = values.settle === undefined ? undefined : integerOption('settle', values.settle, 0, 1);
 
   const observer = new SlurmCliObserver({ timeoutMs: CLIENT_TIMEOUT_MS });
   const totalGpus = await observer.totalGpus();
@@ -279,16 +283,13 @@ async function versusSlurm(args: readonly string[], progress: TerminalProgress):
     throw new InvalidInputError(`cannot read trace '${tracePath}'`);
   });
   const trace = importSwf(traceText).jobs;
-  const workload = buildWorkload(values, trace, totalGpus, seed);
+  const workload = buildWorkload(trace, totalGpus);
   if (workload.jobs.length <= warmUp)
     throw new InvalidInputError(`--warm-up ${warmUp} leaves none of the ${workload.jobs.length} jobs to compare`);
-  const settleSeconds = integerOption(
-    'settle',
-    values.settle,
+  const settleSeconds =
+    settleOption ??
     Math.ceil(workload.jobs.reduce((sum, job) => sum + job.gpus * job.timeLimitMinutes * 60, 0) / totalGpus) +
-      workload.maxLimitMinutes * 60,
-    1,
-  );
+      workload.maxLimitMinutes * 60;
   progress.update('training the prior on the trace…', true);
   const random = seededRandom(seed + 1);
   const table = liveFeatureTable(trace, {
