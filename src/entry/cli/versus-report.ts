@@ -39,9 +39,9 @@ export interface VersusRecord {
   /** Pending GPUs (or processors) ahead at submit (queueDepthOf): the depth terciles are cut on it. */
   readonly queueDepth: number;
   /** squeue --start at the first look, seconds after submit; 0 when the job already ran; null while Slurm said N/A. */
-  readonly slurmSeconds: number | null;
-  /** squeue --start still listed the job as pending at the first look after its submission. */
-  readonly pendingAtFirstLook: boolean;
+  slurmSeconds: number | null;
+  /** Pending at Slurm's first look after its submission (its first squeue --start answer other than N/A). */
+  pendingAtFirstLook: boolean;
   realisedSeconds: number | null;
   /** Never started before the report: it waited at least this long (seconds). */
   censoredAtLeastSeconds: number | null;

@@ -37,13 +37,14 @@ Needs a running Slurm reachable by the client commands, e.g.
 run/limit ratios from a trace. Registers a fresh cluster from a prior trained on the trace,
 predicts every job through the product's learning loop at its submit instant (the forecast the
 API would issue: its wait distribution and estimated wait), records each start as an outcome as
-it happens, and looks once at Slurm's estimate (squeue --start) right after each submission
-(after the whole burst for a burst). Waits until every job started (or the settle limit: jobs
+it happens, and takes Slurm's estimate from its first look at each job: squeue --start, asked
+every 0.2 s from the submission until it gives a start time or no longer lists the job (it
+started), for at most 3 s (then N/A). Waits until every job started (or the settle limit: jobs
 still pending then are reported as censored with their lower-bound wait, and cancelled), then
 judges both on the jobs after the warm-up with the replay's metrics (pinball loss over levels
 0.1…0.9, coverage of the 80 % interval, its median width, within a factor 2 or 60 s, ECE of
 P(start within 15 min, 1 h, 4 h); Slurm's estimate is a point: only the last applies) and the
-points' mean absolute error, for all jobs and for the queued ones (still pending at that first
+points' mean absolute error, for all jobs and for the queued ones (still pending at Slurm's first
 look).
 
 Workloads (--workload):

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runVgacWithEnv } from '../../../../test/support/run-vgac.ts';
+import { firstLook } from './versus-slurm.ts';
 
 // No Slurm is reachable: every mistake must be reported before the command asks Slurm anything.
 const NO_SLURM = { SLURM_CONF: '/nonexistent/slurm.conf' };
@@ -20,5 +21,23 @@ describe('vgac versus-slurm options', () => {
     expect(run.stderr).toContain(message);
     expect(run.stderr).not.toMatch(/squeue|sinfo|scontrol/);
     expect(run.stdout).toBe('');
+  });
+});
+
+describe('firstLook', () => {
+  // Slurm prints local times without a zone; Date.parse reads both strings the same way.
+  const submitMs = Date.parse('2026-12-07T08:54:00');
+
+  it('firstLook: a start time means queued, estimated that many seconds after submit', () => {
+    expect(firstLook('2026-12-07T08:55:30', submitMs, false)).toEqual({ slurmSeconds: 90, pendingAtFirstLook: true });
+  });
+
+  it('firstLook: a job no longer listed started on the first pass: not queued, estimate 0', () => {
+    expect(firstLook(undefined, submitMs, false)).toEqual({ slurmSeconds: 0, pendingAtFirstLook: false });
+  });
+
+  it('firstLook: N/A asks again until the deadline, then counts as queued without an estimate', () => {
+    expect(firstLook('N/A', submitMs, false)).toBeUndefined();
+    expect(firstLook('N/A', submitMs, true)).toEqual({ slurmSeconds: null, pendingAtFirstLook: true });
   });
 });

@@ -51,9 +51,13 @@ import {
 
 const CLIENT_TIMEOUT_MS = 8_000;
 const POLL_INTERVAL_MS = 1_000;
-/** Slurm's backfill pass (bf_interval) may not have placed a new job yet: squeue --start says N/A until it has. */
-const FIRST_LOOK_ATTEMPTS = 15;
+/**
+ * A new job is N/A in squeue --start until the scheduler's next pass has placed it (every second:
+ * sched_interval and bf_interval in test/support/slurm/start-slurm.sh): asked again every
+ * FIRST_LOOK_RETRY_MS for at most FIRST_LOOK_WINDOW_MS after it was recorded.
+ */
 const FIRST_LOOK_RETRY_MS = 200;
+const FIRST_LOOK_WINDOW_MS = 3_000;
 /** Run times below this are raised to it (sleep needs a moment to be seen running). */
 const MIN_RUN_SECONDS = 2;
 
@@ -87,10 +91,8 @@ async function slurmCommand(file: string, args: readonly string[]): Promise<stri
 }
 
 interface FirstLook {
-  slurmSeconds: number | null;
+  readonly slurmSeconds: number | null;
   readonly pendingAtFirstLook: boolean;
-  /** Slurm said N/A at the first look: asked again once the burst is in. */
-  notYet: boolean;
 }
 
 /** One `squeue --start` for the given jobs: each pending one's start field (an ISO time, or N/A); a job not listed is not pending. */
@@ -105,37 +107,18 @@ async function slurmStarts(jobIds: readonly string[]): Promise<Map<string, strin
   );
 }
 
-const secondsAfter = (start: string, submitMs: number): number | null =>
-  /^\d{4}-\d{2}-\d{2}T/.test(start) ? Math.max(0, (Date.parse(start) - submitMs) / 1000) : null;
-
 /**
- * Slurm's view of a job just after its `sbatch`, from its `squeue --start` start field (undefined:
- * not listed): not listed → it already runs (not queued, estimate 0); listed → queued, with its
- * start estimate in seconds after submit, or N/A until the backfill pass has placed it (asked
- * again by {@link retryNotYet}).
+ * Slurm's first view of a just-submitted job, from its `squeue --start` start field (undefined:
+ * not listed). N/A means the scheduler has not placed the job yet (right after `sbatch`, before
+ * its next pass): undefined (ask again) until `pastDeadline`, then queued without an estimate.
+ * Not listed: it runs, started on the scheduler's first pass (not queued, estimate 0). A start
+ * time: queued, estimated to start that many seconds after its submit.
  */
-function firstLook(start: string | undefined, submitMs: number): FirstLook {
-  if (start === undefined) return { slurmSeconds: 0, pendingAtFirstLook: false, notYet: false };
-  const estimate = secondsAfter(start, submitMs);
-  return { slurmSeconds: estimate, pendingAtFirstLook: true, notYet: estimate === null };
-}
-
-/**
- * Asks again, a few times, for the estimates Slurm did not have at the first look; a job that
- * started meanwhile, or that Slurm still cannot place, keeps none (null: N/A).
- */
-async function retryNotYet(jobs: readonly { jobId: string; submitMs: number; look: FirstLook }[]): Promise<void> {
-  let open = jobs.filter((job) => job.look.notYet);
-  for (let attempt = 0; attempt < FIRST_LOOK_ATTEMPTS && open.length > 0; attempt += 1) {
-    await sleep(FIRST_LOOK_RETRY_MS);
-    const starts = await slurmStarts(open.map((job) => job.jobId));
-    for (const job of open) {
-      const start = starts.get(job.jobId);
-      job.look.slurmSeconds = start === undefined ? null : secondsAfter(start, job.submitMs);
-      job.look.notYet = start !== undefined && job.look.slurmSeconds === null;
-    }
-    open = open.filter((job) => job.look.notYet);
-  }
+export function firstLook(start: string | undefined, submitMs: number, pastDeadline: boolean): FirstLook | undefined {
+  if (start === undefined) return { slurmSeconds: 0, pendingAtFirstLook: false };
+  if (/^\d{4}-\d{2}-\d{2}T/.test(start))
+    return { slurmSeconds: Math.max(0, (Date.parse(start) - submitMs) / 1000), pendingAtFirstLook: true };
+  return pastDeadline ? { slurmSeconds: null, pendingAtFirstLook: true } : undefined;
 }
 
 interface BuiltWorkload {
@@ -357,11 +340,31 @@ async function versusSlurm(args: readonly string[], progress: TerminalProgress):
       }
     })();
 
+    // Slurm's first look at each job, beside the submissions (a burst is not held up): one squeue --start for every
+    // job still waiting for one, every FIRST_LOOK_RETRY_MS.
+    const looking: { record: VersusRecord; deadlineMs: number }[] = [];
+    const looker = (async () => {
+      while (submitting || looking.length > 0) {
+        if (looking.length > 0) {
+          const batch = [...looking];
+          const starts = await slurmStarts(batch.map(({ record }) => record.jobId)).catch(() => null);
+          const nowMs = Date.now();
+          for (const entry of starts === null ? [] : batch) {
+            const look = firstLook(starts?.get(entry.record.jobId), entry.record.submitMs, nowMs > entry.deadlineMs);
+            if (look === undefined) continue;
+            entry.record.slurmSeconds = look.slurmSeconds;
+            entry.record.pendingAtFirstLook = look.pendingAtFirstLook;
+            looking.splice(looking.indexOf(entry), 1);
+          }
+        }
+        await sleep(FIRST_LOOK_RETRY_MS);
+      }
+    })();
+
     const startMs = Date.now();
-    const burst: { entry: Omit<VersusRecord, 'slurmSeconds' | 'pendingAtFirstLook'>; look: FirstLook }[] = [];
+    const submittedIds: string[] = [];
     try {
-      // Jobs sharing a submit offset (a burst) go in back to back, each looked at once right after its sbatch; the
-      // estimates Slurm did not have yet are asked again once the whole burst is in (the next job is not held up).
+      // Jobs sharing a submit offset (a burst) go in back to back.
       for (const [index, job] of workload.jobs.entries()) {
         await sleep(startMs + job.submitOffsetSeconds * 1000 - Date.now());
         // The state at the submit instant: captured just before sbatch, the job itself as the subject.
@@ -386,11 +389,11 @@ async function versusSlurm(args: readonly string[], progress: TerminalProgress):
           `sleep ${job.runSeconds}`,
         ];
         const jobId = (await slurmCommand('sbatch', sbatchArgs)).trim().split(';')[0] ?? '';
-        const startAtFirstLook = (await slurmStarts([jobId])).get(jobId);
+        submittedIds.push(jobId);
         const submitLine = await slurmCommand('scontrol', ['show', 'job', '-o', jobId]);
         const submitMs = Date.parse(/SubmitTime=(\S+)/.exec(submitLine)?.[1] ?? '');
         const { prediction } = await predictJob(learning, { clusterId, jobId, features: input, nowMs: submitMs });
-        const entry = {
+        const record: VersusRecord = {
           index,
           jobId,
           spec: job,
@@ -402,34 +405,24 @@ async function versusSlurm(args: readonly string[], progress: TerminalProgress):
             quantilesSeconds: prediction.waitDistribution?.quantilesSeconds ?? null,
           },
           queueDepth: prediction.waitDistribution?.queueDepth ?? queueDepthOf(input),
+          slurmSeconds: null,
+          pendingAtFirstLook: true,
           realisedSeconds: null,
           censoredAtLeastSeconds: null,
         };
+        records.push(record);
+        looking.push({ record, deadlineMs: Date.now() + FIRST_LOOK_WINDOW_MS });
         submittedCount += 1;
-        burst.push({ entry, look: firstLook(startAtFirstLook, submitMs) });
-        const nextJob = workload.jobs[index + 1];
-        if (nextJob === undefined || nextJob.submitOffsetSeconds !== job.submitOffsetSeconds) {
-          await retryNotYet(
-            burst.map(({ entry: { jobId: id, submitMs: at }, look }) => ({ jobId: id, submitMs: at, look })),
-          );
-          for (const { entry: submittedEntry, look } of burst)
-            records.push({
-              ...submittedEntry,
-              slurmSeconds: look.slurmSeconds,
-              pendingAtFirstLook: look.pendingAtFirstLook,
-            });
-          burst.length = 0;
-        }
       }
       settleDeadlineMs = Date.now() + settleSeconds * 1000;
     } catch (error) {
       settleDeadlineMs = 0;
-      const submittedIds = [...records, ...burst.map(({ entry }) => entry)].map((record) => record.jobId);
+      looking.length = 0;
       if (submittedIds.length > 0) await slurmCommand('scancel', submittedIds).catch(() => '');
       throw error;
     } finally {
       submitting = false;
-      await poller;
+      await Promise.all([poller, looker]);
     }
     await resolveStarts();
     const nowMs = Date.now();
@@ -454,12 +447,23 @@ async function versusSlurm(args: readonly string[], progress: TerminalProgress):
       ece: calibration?.evidence?.ece ?? null,
     };
     const report = versusReport(records, warmUp);
-    const json = `${JSON.stringify({ totalGpus, workload: workload.description, ...report, learning: loop, jobs: records }, null, 2)}\n`;
+    // Jobs go in one at a time (queue captured, sbatch, prediction stored): how long each burst took to submit.
+    const submissionSpansSeconds = [...new Set(workload.jobs.map((job) => job.submitOffsetSeconds))].map((offset) => {
+      const times = records
+        .filter((record) => record.spec.submitOffsetSeconds === offset)
+        .map((record) => record.submitMs);
+      return (Math.max(...times) - Math.min(...times)) / 1000;
+    });
+    const json = `${JSON.stringify({ totalGpus, workload: { ...workload.description, submissionSpansSeconds }, ...report, learning: loop, jobs: records }, null, 2)}\n`;
     if (values.out !== undefined) await writeFile(values.out, json);
     if (values.json === true) {
       process.stdout.write(json);
       return 0;
     }
+    if (workload.jobs.some((job) => job.burst !== undefined))
+      process.stdout.write(
+        `\nbursts submitted over ${submissionSpansSeconds.map((span) => `${span.toFixed(0)} s`).join(', ')} (one job at a time: queue captured, sbatch, prediction stored)\n`,
+      );
     process.stdout.write(formatVersusReport(records, report));
     process.stdout.write(
       `learning loop: ${outcomesRecorded} outcomes recorded; bundle v${calibration?.activeBundleVersion ?? '?'}, ` +
