@@ -3,7 +3,15 @@ import fc from 'fast-check';
 import { seededRandom } from '../../core/random.ts';
 import type { TraceJob } from '../../core/traces/trace-job.ts';
 import { gpusForProcessors } from '../../core/traces/live-feature-table.ts';
-import { buildVersusWorkload, offeredLoad, runToLimitRatio } from './versus-workload.ts';
+import { InsufficientDataError, InvalidInputError } from '../../core/errors.ts';
+import {
+  buildBurstWorkload,
+  buildVersusWorkload,
+  burstDemandGpus,
+  offeredLoad,
+  runToLimitRatio,
+  type BurstJob,
+} from './versus-workload.ts';
 
 function traceJob(overrides: Partial<TraceJob> & Pick<TraceJob, 'submitTimeSeconds'>): TraceJob {
   const start = overrides.startTimeSeconds ?? overrides.submitTimeSeconds;
@@ -208,5 +216,139 @@ describe('buildVersusWorkload', () => {
     ];
 
     expect(() => buildVersusWorkload(trace, { ...base, count: 2 })).toThrow(/1 usable jobs; 2 needed/);
+  });
+});
+
+describe('buildBurstWorkload', () => {
+  const base = {
+    totalGpus: 4,
+    bursts: 2,
+    overload: 2,
+    timeScale: 60,
+    maxLimitMinutes: 2,
+    minRunSeconds: 2,
+    random: zero,
+  };
+  // A: 16 processors → 1 + floor(log2(16) / 2) = 3 GPUs, limit 7200 s ÷ 60 = 2 min, ran a quarter of it → 30 s.
+  // B: 4 processors → 2 GPUs, limit 3600 s ÷ 60 = 1 min, ran all of it → 60 s.
+  // C: 1 processor → 1 GPU, limit 36000 s ÷ 60 = 10 min capped at 2, ran all of it → 120 s.
+  const A = traceJob({
+    submitTimeSeconds: 0,
+    endTimeSeconds: 1800,
+    requestedTimeSeconds: 7200,
+    requestedProcessors: 16,
+  });
+  const B = traceJob({
+    submitTimeSeconds: 5,
+    endTimeSeconds: 5 + 3600,
+    requestedTimeSeconds: 3600,
+    requestedProcessors: 4,
+  });
+  const C = traceJob({
+    submitTimeSeconds: 9,
+    endTimeSeconds: 9 + 36000,
+    requestedTimeSeconds: 36000,
+    requestedProcessors: 1,
+  });
+
+  it('buildBurstWorkload fills each burst to overload × the cluster GPUs and spaces bursts by their work', () => {
+    const workload = buildBurstWorkload([A, B, C], base);
+
+    // Demand ≥ 2 × 4 = 8 GPUs a burst. Burst 0: A 3, B 5, C 6, A 9 → work 90 + 120 + 120 + 90 = 420 GPU·s,
+    // drained by 4 GPUs in 105 s. Burst 1 at 105 s: B 2, C 3, A 6, B 8.
+    const a = { gpus: 3, timeLimitMinutes: 2, runSeconds: 30 };
+    const b = { gpus: 2, timeLimitMinutes: 1, runSeconds: 60 };
+    const c = { gpus: 1, timeLimitMinutes: 2, runSeconds: 120 };
+    expect(workload).toEqual([
+      { submitOffsetSeconds: 0, burst: 0, ...a },
+      { submitOffsetSeconds: 0, burst: 0, ...b },
+      { submitOffsetSeconds: 0, burst: 0, ...c },
+      { submitOffsetSeconds: 0, burst: 0, ...a },
+      { submitOffsetSeconds: 105, burst: 1, ...b },
+      { submitOffsetSeconds: 105, burst: 1, ...c },
+      { submitOffsetSeconds: 105, burst: 1, ...a },
+      { submitOffsetSeconds: 105, burst: 1, ...b },
+    ]);
+    expect(burstDemandGpus(workload)).toEqual([9, 8]);
+  });
+
+  it('buildBurstWorkload caps run times at maxRunSeconds, limits unchanged', () => {
+    const workload = buildBurstWorkload([A, B, C], { ...base, bursts: 1, maxRunSeconds: 45 });
+
+    // Runs 30, 60 → 45, 120 → 45, 30; work 90 + 90 + 45 + 90 = 315 (the next burst would come at 78.75 s).
+    expect(workload.map((job) => [job.runSeconds, job.timeLimitMinutes])).toEqual([
+      [30, 2],
+      [45, 1],
+      [45, 2],
+      [30, 2],
+    ]);
+  });
+
+  it('buildBurstWorkload: every burst asks for at least overload × GPUs, and would not without its last job; same seed, same workload', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            run: fc.integer({ min: 1, max: 20_000 }),
+            requested: fc.integer({ min: 60, max: 20_000 }),
+            processors: fc.integer({ min: 1, max: 1024 }),
+          }),
+          { minLength: 1, maxLength: 40 },
+        ),
+        fc.integer({ min: 1, max: 32 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.double({ min: 1.01, max: 5, noNaN: true }),
+        fc.integer({ min: 0, max: 1000 }),
+        (rows, totalGpus, bursts, overload, seed) => {
+          const trace = rows.map((row, index) =>
+            traceJob({
+              submitTimeSeconds: index * 10,
+              startTimeSeconds: index * 10,
+              endTimeSeconds: index * 10 + row.run,
+              requestedTimeSeconds: row.requested,
+              requestedProcessors: row.processors,
+            }),
+          );
+          const options = { ...base, totalGpus, bursts, overload };
+
+          const workload = buildBurstWorkload(trace, { ...options, random: seededRandom(seed) });
+          const again = buildBurstWorkload(trace, { ...options, random: seededRandom(seed) });
+
+          expect(again).toEqual(workload);
+          let offset = 0;
+          for (let burst = 0; burst < bursts; burst += 1) {
+            const jobs = workload.filter((job: BurstJob) => job.burst === burst);
+            const gpus = jobs.map((job) => job.gpus);
+            const demand = gpus.reduce((sum, value) => sum + value, 0);
+            expect(demand).toBeGreaterThanOrEqual(overload * totalGpus);
+            expect(demand - (gpus[gpus.length - 1] as number)).toBeLessThan(overload * totalGpus);
+            for (const job of jobs) {
+              expect(job.submitOffsetSeconds).toBeCloseTo(offset, 9);
+              expect(job.gpus).toBeLessThanOrEqual(totalGpus);
+              expect(job.runSeconds).toBeLessThanOrEqual(job.timeLimitMinutes * 60);
+            }
+            offset += jobs.reduce((sum, job) => sum + job.gpus * job.runSeconds, 0) / totalGpus;
+          }
+          expect(workload.every((job) => job.burst < bursts)).toBe(true);
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+
+  it('buildBurstWorkload refuses an overload that fits the cluster and a trace without usable jobs', () => {
+    const unusable = traceJob({
+      submitTimeSeconds: 0,
+      startTimeSeconds: null,
+      endTimeSeconds: null,
+      censoredAtSeconds: 5,
+    });
+
+    expect(() => buildBurstWorkload([A], { ...base, overload: 1 })).toThrow(InvalidInputError);
+    expect(() => buildBurstWorkload([A], { ...base, overload: 1 })).toThrow(/overload must be a number > 1, got 1/);
+    expect(() => buildBurstWorkload([A], { ...base, bursts: 0, maxRunSeconds: 1 })).toThrow(
+      /bursts must be an integer ≥ 1, got 0; maxRunSeconds must be ≥ minRunSeconds \(2\), got 1/,
+    );
+    expect(() => buildBurstWorkload([unusable], base)).toThrow(InsufficientDataError);
   });
 });

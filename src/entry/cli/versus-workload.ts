@@ -71,7 +71,11 @@ export interface VersusWorkloadOptions {
   readonly random: Random;
 }
 
-function versusJob(job: TraceJob, options: VersusWorkloadOptions): Omit<VersusJob, 'submitOffsetSeconds'> {
+/** A trace job as a live job: its GPUs, its limit (scaled, capped), its run (the trace's run/limit ratio × the limit). */
+function versusJob(
+  job: TraceJob,
+  options: Pick<VersusWorkloadOptions, 'timeScale' | 'totalGpus' | 'maxLimitMinutes' | 'minRunSeconds'>,
+): Omit<VersusJob, 'submitOffsetSeconds'> {
   const requested = job.requestedTimeSeconds ?? 60;
   const timeLimitMinutes = Math.min(
     options.maxLimitMinutes,
@@ -117,4 +121,92 @@ export function buildVersusWorkload(jobs: readonly TraceJob[], options: VersusWo
     submitOffsetSeconds: ((trace.submitTimeSeconds - first) / span) * options.durationSeconds,
     ...job,
   }));
+}
+
+export interface BurstWorkloadOptions {
+  /** The cluster's GPUs, an integer ≥ 1. */
+  readonly totalGpus: number;
+  /** Bursts, an integer ≥ 1. */
+  readonly bursts: number;
+  /** Each burst asks for at least `overload` × totalGpus GPUs at once; > 1, so that part of every burst queues. */
+  readonly overload: number;
+  /** Trace seconds per live second for the time limits, > 0. */
+  readonly timeScale: number;
+  /** Cap on time limits, minutes (an integer ≥ 1: Slurm's limit granularity). */
+  readonly maxLimitMinutes: number;
+  readonly minRunSeconds: number;
+  /** Cap on run times, seconds (≥ minRunSeconds), for a short run; undefined: the limit is the only cap. */
+  readonly maxRunSeconds?: number;
+  readonly random: Random;
+}
+
+/** A job of the burst workload: which burst (0-based) it arrives in. */
+export interface BurstJob extends VersusJob {
+  readonly burst: number;
+}
+
+function checkBurstOptions(options: BurstWorkloadOptions): void {
+  const problems = [
+    Number.isInteger(options.totalGpus) && options.totalGpus >= 1
+      ? ''
+      : `totalGpus must be an integer ≥ 1, got ${options.totalGpus}`,
+    Number.isInteger(options.bursts) && options.bursts >= 1
+      ? ''
+      : `bursts must be an integer ≥ 1, got ${options.bursts}`,
+    options.overload > 1 && Number.isFinite(options.overload)
+      ? ''
+      : `overload must be a number > 1, got ${options.overload}`,
+    options.timeScale > 0 ? '' : `timeScale must be > 0, got ${options.timeScale}`,
+    Number.isInteger(options.maxLimitMinutes) && options.maxLimitMinutes >= 1
+      ? ''
+      : `maxLimitMinutes must be an integer ≥ 1, got ${options.maxLimitMinutes}`,
+    options.maxRunSeconds === undefined || options.maxRunSeconds >= options.minRunSeconds
+      ? ''
+      : `maxRunSeconds must be ≥ minRunSeconds (${options.minRunSeconds}), got ${options.maxRunSeconds}`,
+  ].filter((problem) => problem !== '');
+  if (problems.length > 0) throw new InvalidInputError(problems.join('; '));
+}
+
+/**
+ * A workload that really queues, sized from the cluster: `bursts` bursts of jobs, each burst
+ * submitted at one instant and asking for at least `overload` × totalGpus GPUs (consecutive
+ * usable trace jobs, mapped as in {@link buildVersusWorkload}, until their GPUs reach that), so
+ * that at least (overload − 1) / overload of every burst's GPU demand cannot start at once. The
+ * next burst arrives when the cluster, fully packed, would have run the previous burst's work:
+ * gap = Σ gpus·runSeconds / totalGpus (offered load 1 over the run, all of it in bursts), so every
+ * burst meets a queue about to drain and waits are the burst's own, of the order of
+ * (overload − 1) run times. The walk through the trace starts at a random job and wraps around
+ * (a short trace repeats its jobs). Deterministic given `random`.
+ * @throws InsufficientDataError when the trace has no usable job
+ * @throws InvalidInputError for an option out of range
+ */
+export function buildBurstWorkload(jobs: readonly TraceJob[], options: BurstWorkloadOptions): BurstJob[] {
+  checkBurstOptions(options);
+  const pool = usable(jobs);
+  if (pool.length === 0) throw new InsufficientDataError('the trace has no usable jobs; 1 needed');
+  const demandGpus = options.overload * options.totalGpus;
+  let next = Math.floor(options.random() * pool.length);
+  let offsetSeconds = 0;
+  const workload: BurstJob[] = [];
+  for (let burst = 0; burst < options.bursts; burst += 1) {
+    let gpus = 0;
+    let work = 0;
+    while (gpus < demandGpus) {
+      const job = versusJob(pool[next % pool.length] as TraceJob, options);
+      next += 1;
+      const runSeconds = Math.min(job.runSeconds, options.maxRunSeconds ?? job.runSeconds);
+      workload.push({ submitOffsetSeconds: offsetSeconds, ...job, runSeconds, burst });
+      gpus += job.gpus;
+      work += job.gpus * runSeconds;
+    }
+    offsetSeconds += work / options.totalGpus;
+  }
+  return workload;
+}
+
+/** Per burst (by index): the GPUs its jobs ask for together. */
+export function burstDemandGpus(jobs: readonly BurstJob[]): number[] {
+  const demand: number[] = [];
+  for (const job of jobs) demand[job.burst] = (demand[job.burst] ?? 0) + job.gpus;
+  return Array.from(demand, (value) => value ?? 0);
 }
