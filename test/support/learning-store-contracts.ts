@@ -5,6 +5,7 @@
  * may serve them all.
  */
 import { describe, expect, it } from 'vitest';
+import { WAIT_INPUTS } from '../../src/core/conformal/online-wait-interval.ts';
 import type { CalibrationSource } from '../../src/app/ports/calibration-source.ts';
 import type { ClusterRegistry } from '../../src/app/ports/cluster-registry.ts';
 import type { LearningStateStore } from '../../src/app/ports/learning-state-store.ts';
@@ -94,7 +95,13 @@ export function describeLearningStoreContracts(label: string, stores: () => Lear
 
     it('recordOutcome queues the outcome for folding, with what was issued for the job', async () => {
       const clusterId = freshClusterId();
-      const prediction = samplePrediction({ clusterId, jobId: 'job-1', waitBin: 3 });
+      const waitDistribution = {
+        tercile: 1,
+        queueDepth: 12,
+        quantilesSeconds: null,
+        inputs: Array.from({ length: WAIT_INPUTS }, (_, index) => index * 0.75),
+      };
+      const prediction = samplePrediction({ clusterId, jobId: 'job-1', waitDistribution });
       await stores().predictions.record(prediction);
       const outcome = sampleOutcome({ waitSeconds: 120, longWait: false });
 
@@ -112,7 +119,7 @@ export function describeLearningStoreContracts(label: string, stores: () => Lear
           predictedAtMs: prediction.predictedAtMs,
           outcome,
           waitEstimate: prediction.waitEstimate,
-          waitBin: 3,
+          waitDistribution,
         },
       ]);
     });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InfrastructureError } from '../../app/errors.ts';
+import { WAIT_INPUTS } from '../../core/conformal/online-wait-interval.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import {
   CalibrationRecordSchema,
@@ -73,21 +74,40 @@ describe('decodeItem', () => {
     expect(decoded).not.toHaveProperty('PK');
   });
 
-  it('reads a prediction written before the wait distribution, dropping its former interval base', () => {
+  it('reads a prediction written before the wait distribution, dropping its former interval base and P(long wait) bin', () => {
     const old = { ...prediction, waitBase: { lowerSeconds: 60, upperSeconds: 600 }, waitBin: 3 };
 
     const decoded = decodeItem(PredictionRecordSchema, old, 'p');
 
-    expect(decoded).toEqual({ ...prediction, waitBin: 3 });
+    expect(decoded).toEqual(prediction);
   });
 
-  it("reads a wait state written before the wait distribution, dropping the former interval's α, counts and scores", () => {
-    const wait = { probabilities: [0.25], bins: [1], waitsSeconds: [60] };
-    const old = { ...wait, alpha: 0.2, scoredOutcomes: 4, misses: 1, scores: [0.5] };
+  it("reads a wait state written before the wait distribution, dropping the former interval's α, counts, scores, bins and its waits (they have no inputs)", () => {
+    const old = {
+      probabilities: [0.25],
+      bins: [1],
+      waitsSeconds: [60],
+      alpha: 0.2,
+      scoredOutcomes: 4,
+      misses: 1,
+      scores: [0.5],
+    };
 
     const decoded = decodeItem(CalibrationRecordSchema.shape.wait, old, 'wait');
 
-    expect(decoded).toEqual({ ...wait, queueDepths: [], quantileLevels: [] });
+    expect(decoded).toEqual({ waitsSeconds: [], neighbourInputs: [], ridge: [], queueDepths: [], quantileLevels: [] });
+  });
+
+  it('reads a wait state whose neighbour inputs and waits are aligned as stored', () => {
+    const wait = {
+      waitsSeconds: [60],
+      neighbourInputs: Array.from({ length: WAIT_INPUTS }, (_, index) => index),
+      ridge: [1.5],
+      queueDepths: [2],
+      quantileLevels: [0.5],
+    };
+
+    expect(decodeItem(CalibrationRecordSchema.shape.wait, wait, 'wait')).toEqual(wait);
   });
 
   it('reports a corrupt stored item as InfrastructureError naming the field', () => {

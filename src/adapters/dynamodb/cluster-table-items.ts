@@ -11,6 +11,7 @@ import type { LearningRecord } from '../../app/records/learning-record.ts';
 import type { Outcome, PendingOutcome, PredictionRecord } from '../../app/records/prediction-record.ts';
 import { InfrastructureError } from '../../app/errors.ts';
 import { InvalidInputError } from '../../core/errors.ts';
+import { MAX_INPUT, WAIT_INPUTS } from '../../core/conformal/online-wait-interval.ts';
 import { ActionScope, CalibrationState, DriftStatus, Tier } from '../../core/gating/gate-config.ts';
 
 /**
@@ -48,10 +49,13 @@ const IssuedDistributionSchema = z.object({
   tercile: z.number().int().min(0).max(2),
   queueDepth: nonNegative,
   quantilesSeconds: z.array(nonNegative).nullable(),
+  // Absent from predictions stored before the wait distribution conditioned on them.
+  inputs: z.array(z.number().min(0).max(MAX_INPUT)).length(WAIT_INPUTS).optional(),
 });
 
 // Predictions and pending outcomes written before the wait distribution may carry `waitBase` (the
-// former interval's base): not part of the schemas, it is dropped when read.
+// former interval's base) and `waitBin` (the former P(long wait) bin): not part of the schemas,
+// they are dropped when read.
 export const PredictionRecordSchema = z.object({
   clusterId: z.string(),
   jobId: z.string(),
@@ -68,7 +72,6 @@ export const PredictionRecordSchema = z.object({
   epoch: count.min(1),
   calibrationVersion: count,
   outcome: OutcomeSchema.optional(),
-  waitBin: count.optional(),
   waitDistribution: IssuedDistributionSchema.optional(),
 });
 
@@ -82,7 +85,6 @@ export const PendingOutcomeSchema = z.object({
   predictedAtMs: epochMs,
   outcome: OutcomeSchema,
   waitEstimate: WaitEstimateSchema.nullable(),
-  waitBin: count.optional(),
   waitDistribution: IssuedDistributionSchema.optional(),
 });
 
@@ -114,15 +116,22 @@ const FeatureShiftSchema = z.object({
 });
 
 // Records written before the wait distribution carry the former interval's alpha, scoredOutcomes,
-// misses and scores too: not part of the schema, they are dropped when read.
-const OnlineWaitStateSchema = z.object({
-  probabilities: z.array(probability),
-  bins: z.array(z.number().int().min(0).max(255)),
-  waitsSeconds: z.array(nonNegative),
-  // Absent from records written before the wait distribution existed.
-  queueDepths: z.array(nonNegative).default([]),
-  quantileLevels: z.array(z.number().min(0).max(1)).default([]),
-});
+// misses and scores, and before the neighbour window its probabilities and bins: not part of the
+// schema, they are dropped when read (their waits had no inputs: the window starts afresh).
+const OnlineWaitStateSchema = z
+  .object({
+    waitsSeconds: z.array(nonNegative),
+    neighbourInputs: z.array(z.number().int().min(0).max(255)).default([]),
+    ridge: z.array(finite).default([]),
+    // Absent from records written before the wait distribution existed.
+    queueDepths: z.array(nonNegative).default([]),
+    quantileLevels: z.array(z.number().min(0).max(1)).default([]),
+  })
+  .transform((wait) =>
+    wait.neighbourInputs.length === wait.waitsSeconds.length * WAIT_INPUTS
+      ? wait
+      : { ...wait, waitsSeconds: [], neighbourInputs: [] },
+  );
 
 const StandingSchema = z.object({
   scope: z.enum(ActionScope),

@@ -73,9 +73,9 @@ function unpackJobKeys(attribute: unknown, what: string): string[] {
 
 function packWait(wait: OnlineWaitState, what: string): Item {
   return {
-    probabilities: packFloat32(wait.probabilities, `${what}: wait probabilities`),
-    bins: packBytes(wait.bins, `${what}: wait bins`),
     waitsSeconds: packFloat32(wait.waitsSeconds, `${what}: waits`),
+    neighbourInputs: packBytes(wait.neighbourInputs, `${what}: neighbour inputs`),
+    ridge: packFloat64(wait.ridge),
     queueDepths: packFloat32(wait.queueDepths, `${what}: queue depths`),
     quantileLevels: packFloat32(wait.quantileLevels, `${what}: quantile levels`),
   };
@@ -85,9 +85,10 @@ function unpackWait(item: unknown, what: string): unknown {
   const wait = (item ?? {}) as Item;
   return {
     ...wait,
-    probabilities: unpackFloat32(wait.probabilities, what),
-    bins: unpackBytes(wait.bins, what),
     waitsSeconds: unpackFloat32(wait.waitsSeconds, what),
+    // Absent from records written before the neighbour window existed.
+    neighbourInputs: wait.neighbourInputs === undefined ? [] : unpackBytes(wait.neighbourInputs, what),
+    ridge: wait.ridge === undefined ? [] : unpackFloat64(wait.ridge, what),
     // Absent from records written before the wait distribution existed.
     queueDepths: wait.queueDepths === undefined ? [] : unpackFloat32(wait.queueDepths, what),
     quantileLevels: wait.quantileLevels === undefined ? [] : unpackFloat32(wait.quantileLevels, what),

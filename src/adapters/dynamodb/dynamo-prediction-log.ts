@@ -66,7 +66,6 @@ export function pendingOutcomeOf(prediction: PredictionRecord, outcome: Outcome)
     predictedAtMs: prediction.predictedAtMs,
     outcome,
     waitEstimate: prediction.waitEstimate,
-    ...(prediction.waitBin === undefined ? {} : { waitBin: prediction.waitBin }),
     ...(prediction.waitDistribution === undefined ? {} : { waitDistribution: prediction.waitDistribution }),
   };
 }

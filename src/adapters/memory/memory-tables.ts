@@ -125,7 +125,6 @@ export class MemoryPredictionLog implements PredictionLog {
         predictedAtMs: stored.predictedAtMs,
         outcome: stored.outcome as Outcome,
         waitEstimate: stored.waitEstimate,
-        ...(stored.waitBin === undefined ? {} : { waitBin: stored.waitBin }),
         ...(stored.waitDistribution === undefined ? {} : { waitDistribution: stored.waitDistribution }),
       };
       partition.inbox.set(inboxKey(pending), pending);

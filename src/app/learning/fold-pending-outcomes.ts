@@ -119,19 +119,17 @@ function folded(
   nowMs: number,
 ): { readonly record: LearningRecord; readonly report: FoldReport } {
   const { state, report } = foldOutcomes(record.state, fresh.map(foldedOutcome), deps.gate, deps.policy);
-  const options = deps.settings.onlineWait;
   let wait = record.wait;
   for (const pending of fresh) {
-    wait = observeOnlineWait(
-      wait,
-      {
-        probability: pending.probability,
-        bin: Math.min(pending.waitBin ?? 0, options.bins - 1),
-        waitSeconds: pending.outcome.waitSeconds,
-      },
-      options,
-    );
     const distribution = pending.waitDistribution;
+    // A prediction stored before the inputs were kept has none: its outcome enters no neighbour window.
+    if (distribution?.inputs !== undefined) {
+      wait = observeOnlineWait(
+        wait,
+        { inputs: distribution.inputs, waitSeconds: pending.outcome.waitSeconds },
+        deps.settings.onlineWait,
+      );
+    }
     if (distribution !== undefined) {
       wait = observeWaitDistribution(
         wait,

@@ -1,12 +1,14 @@
 /**
  * Scores one job: the active bundle's classifier, then the cluster's online calibrator (the
  * issued P(long wait)); the gate decides on the cluster's standing; the wait distribution is
- * learned online from the cluster's outcomes and calibrated per queue-depth third
+ * learned online from the cluster's outcomes, conditional on the submit-time queue state and the
+ * classifier's score (nearest neighbours in a learned metric), and calibrated per queue-depth third
  * (core/conformal/online-wait-distribution.ts); its median and 80 % interval are the wait
  * estimate (the bundle's own interval until enough outcomes are known). Stores the prediction
  * (one write) so its outcome can be joined to it.
  */
 import { calibrate } from '../../core/calibration/online-calibrator.ts';
+import { waitInputs } from '../../core/conformal/online-wait-interval.ts';
 import {
   issueWaitDistribution,
   queueDepthOf,
@@ -89,6 +91,7 @@ export async function predictJob(
     calibration.wait,
     {
       probability,
+      inputs: waitInputs(request.features, scored.probability),
       queueDepth: queueDepthOf(request.features),
       longWaitThresholdSeconds: calibration.longWaitThresholdSeconds,
     },
@@ -117,8 +120,12 @@ export async function predictJob(
     classifierProbability: scored.probability,
     probability,
     waitEstimate: estimate,
-    waitBin: wait.bin,
-    waitDistribution: { tercile: wait.tercile, queueDepth: wait.queueDepth, quantilesSeconds: quantiles },
+    waitDistribution: {
+      tercile: wait.tercile,
+      queueDepth: wait.queueDepth,
+      quantilesSeconds: quantiles,
+      inputs: wait.inputs,
+    },
     scope: decision.scope,
     tier: decision.tier,
     bundleVersion: calibration.activeBundleVersion,

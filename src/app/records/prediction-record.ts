@@ -17,6 +17,11 @@ export interface IssuedDistribution {
   readonly queueDepth: number;
   /** Quantiles (seconds) at WAIT_QUANTILE_LEVELS (core/conformal/wait-distribution.ts); null: none issued yet. */
   readonly quantilesSeconds: readonly number[] | null;
+  /**
+   * The job's inputs to the wait distribution (core/conformal/online-wait-interval.ts `waitInputs`):
+   * they enter the cluster's neighbour window with the outcome. Absent from predictions stored before.
+   */
+  readonly inputs?: readonly number[];
 }
 
 /** What happened to a predicted job: it started after `waitSeconds`. */
@@ -55,8 +60,6 @@ export interface PredictionRecord {
   /** The version of the cluster's learning state that issued the forecast (which calibrator). */
   readonly calibrationVersion: number;
   readonly outcome?: Outcome;
-  /** The P(long wait) bin of the online wait interval, returned with the outcome. */
-  readonly waitBin?: number;
   /** The wait distribution issued (its median and 10–90 % range are `waitEstimate`). */
   readonly waitDistribution?: IssuedDistribution;
 }
@@ -75,6 +78,5 @@ export interface PendingOutcome {
   readonly predictedAtMs: number;
   readonly outcome: Outcome;
   readonly waitEstimate: WaitEstimate | null;
-  readonly waitBin?: number;
   readonly waitDistribution?: IssuedDistribution;
 }

@@ -126,7 +126,11 @@ describe('replayTrace', () => {
       expect(metrics.coverage80ByQueueTercile).toHaveLength(3);
     }
     expect(Math.abs((loop.coverage80 ?? 0) - 0.8)).toBeLessThan(0.05);
-    expect(report.probabilityAgreement.overall.meanAbsoluteDisagreement).toBeLessThan(0.05);
+    // The distribution's own P(wait > threshold) is calibrated on its own; it is read from 30
+    // neighbours, so it differs from the classifier's P(long wait) by about its sampling noise.
+    const agreement = report.probabilityAgreement.overall;
+    expect(agreement.distributionOwnEce).toBeLessThan(0.05);
+    expect(agreement.meanAbsoluteDisagreement).toBeLessThan(0.15);
     expect(report.queueTercileCuts).not.toBeNull();
   });
 });

@@ -13,19 +13,23 @@ import {
 import {
   initialOnlineWaitState,
   observeOnlineWait,
+  WAIT_INPUTS,
+  waitInputs,
   type OnlineWaitOptions,
   type OnlineWaitState,
 } from './online-wait-interval.ts';
-import { cdfAt, interval80, WAIT_QUANTILE_LEVELS } from './wait-distribution.ts';
+import { cdfAt, interval80, MEDIAN_INDEX, WAIT_QUANTILE_LEVELS } from './wait-distribution.ts';
 
 const SMALL: OnlineWaitOptions = {
   coverage: 0.8,
-  bins: 2,
-  probabilityWindow: 50,
-  outcomeWindow: 400,
-  binWaitWindow: 200,
-  minBinWaits: 5,
+  neighbours: 400,
+  nearest: 200,
+  minWaits: 5,
+  forgetting: 1,
+  ridgePenalty: 1,
 };
+/** Inputs that are all equal: every neighbour is at distance 0, so the nearest are the most recent. */
+const SAME = Array.from({ length: WAIT_INPUTS }, () => 0);
 const SPREAD = [5, 10, 20, 25, 30, 40, 50, 60, 70, 75, 80, 90, 95];
 
 describe('tercileCuts and queueTercile', () => {
@@ -74,28 +78,34 @@ describe('checkWaitDistributionOptions', () => {
 
 function withWaits(waits: readonly number[]): OnlineWaitState {
   let state = initialOnlineWaitState(SMALL);
-  for (const waitSeconds of waits) state = observeOnlineWait(state, { probability: 0.5, bin: 0, waitSeconds }, SMALL);
+  for (const waitSeconds of waits) state = observeOnlineWait(state, { inputs: SAME, waitSeconds }, SMALL);
   return state;
 }
 
 describe('issueWaitDistribution', () => {
-  it('issueWaitDistribution issues nothing before minBinWaits waits are known', () => {
+  it('issueWaitDistribution issues nothing before minWaits waits are known', () => {
     const issued = issueWaitDistribution(
       withWaits([10, 20]),
-      { probability: 0.5, queueDepth: 3, longWaitThresholdSeconds: 60 },
+      { probability: 0.5, inputs: SAME, queueDepth: 3, longWaitThresholdSeconds: 60 },
       SMALL,
     );
 
-    expect(issued).toEqual({ bin: 0, tercile: 0, queueDepth: 3, quantilesSeconds: null, ownProbabilityAbove: null });
+    expect(issued).toEqual({
+      inputs: SAME,
+      tercile: 0,
+      queueDepth: 3,
+      quantilesSeconds: null,
+      ownProbabilityAbove: null,
+    });
   });
 
-  it('issueWaitDistribution issues the type-7 quantiles of the recent waits, unchanged without a threshold', () => {
+  it('issueWaitDistribution issues the type-7 quantiles of the nearest waits, unchanged without a threshold', () => {
     // Waits 0, 10, …, 100: type-7 quantile at level τ is 100·τ (numpy.quantile(range(0, 101, 10), τ)).
     const state = withWaits(Array.from({ length: 11 }, (_, index) => 10 * index));
 
     const issued = issueWaitDistribution(
       state,
-      { probability: 0.5, queueDepth: 0, longWaitThresholdSeconds: null },
+      { probability: 0.5, inputs: SAME, queueDepth: 0, longWaitThresholdSeconds: null },
       SMALL,
     );
 
@@ -103,19 +113,11 @@ describe('issueWaitDistribution', () => {
       expect(value).toBeCloseTo(100 * (WAIT_QUANTILE_LEVELS[index] as number), 9),
     );
     expect(issued.ownProbabilityAbove).toBeNull();
-    // A job in the empty upper bin reads every recent wait instead: the same quantiles.
-    const upperBin = issueWaitDistribution(
-      state,
-      { probability: 0.9, queueDepth: 0, longWaitThresholdSeconds: null },
-      SMALL,
-    );
-    expect(upperBin.bin).toBe(1);
-    expect(upperBin.quantilesSeconds).toEqual(issued.quantilesSeconds);
   });
 
   it('issueWaitDistribution reports its own P(wait > threshold) and, when asked to agree, makes it the issued probability', () => {
     const state = withWaits(Array.from({ length: 11 }, (_, index) => 10 * index));
-    const request = { probability: 0.25, queueDepth: 0, longWaitThresholdSeconds: 50 };
+    const request = { probability: 0.25, inputs: SAME, queueDepth: 0, longWaitThresholdSeconds: 50 };
 
     const own = issueWaitDistribution(state, request, SMALL);
     const agreeing = issueWaitDistribution(state, request, SMALL, {
@@ -144,12 +146,12 @@ describe('issueWaitDistribution', () => {
 
     const low = issueWaitDistribution(
       state,
-      { probability: 0.5, queueDepth: 0, longWaitThresholdSeconds: null },
+      { probability: 0.5, inputs: SAME, queueDepth: 0, longWaitThresholdSeconds: null },
       SMALL,
     );
     const high = issueWaitDistribution(
       state,
-      { probability: 0.5, queueDepth: 8, longWaitThresholdSeconds: null },
+      { probability: 0.5, inputs: SAME, queueDepth: 8, longWaitThresholdSeconds: null },
       SMALL,
     );
 
@@ -165,14 +167,62 @@ describe('issueWaitDistribution', () => {
     const state = withWaits([1, 2, 3, 4, 5]);
 
     expect(() =>
-      issueWaitDistribution(state, { probability: 2, queueDepth: 0, longWaitThresholdSeconds: null }, SMALL),
+      issueWaitDistribution(
+        state,
+        { probability: 2, inputs: SAME, queueDepth: 0, longWaitThresholdSeconds: null },
+        SMALL,
+      ),
     ).toThrow(InvalidInputError);
     expect(() =>
-      issueWaitDistribution(state, { probability: 0.5, queueDepth: -1, longWaitThresholdSeconds: null }, SMALL),
+      issueWaitDistribution(
+        state,
+        { probability: 0.5, inputs: SAME, queueDepth: -1, longWaitThresholdSeconds: null },
+        SMALL,
+      ),
     ).toThrow(InvalidInputError);
     expect(() =>
-      issueWaitDistribution(state, { probability: 0.5, queueDepth: 0, longWaitThresholdSeconds: Number.NaN }, SMALL),
+      issueWaitDistribution(
+        state,
+        { probability: 0.5, inputs: SAME, queueDepth: 0, longWaitThresholdSeconds: Number.NaN },
+        SMALL,
+      ),
     ).toThrow(InvalidInputError);
+    expect(() =>
+      issueWaitDistribution(
+        state,
+        { probability: 0.5, inputs: [1], queueDepth: 0, longWaitThresholdSeconds: null },
+        SMALL,
+      ),
+    ).toThrow(/wait inputs must hold/);
+  });
+
+  it('issue and observe online: the issued median converges to the conditional median of a synthetic model', () => {
+    // wait = 60·e^(2k)·E with E ~ Exp(1) and k ∈ {0, 1, 2} the job's kind, seen as log(1 + pendingJobsAhead) = 2k
+    // (the classifier says 0.5 for all): the conditional median is 60·e^(2k)·ln 2. A base that ignored the
+    // kind would issue the mixture's median for every job.
+    const options = { ...SMALL, neighbours: 1000, nearest: 100, forgetting: 0.999 };
+    const random = seededRandom(5);
+    let state = initialOnlineWaitState(options);
+    const ratios: number[][] = [[], [], []];
+    for (let step = 0; step < 6000; step += 1) {
+      const kind = Math.floor(random() * 3);
+      const inputs = waitInputs({ pendingJobsAhead: Math.expm1(2 * kind) }, 0.5);
+      const waitSeconds = -Math.log(1 - random()) * 60 * Math.exp(2 * kind);
+      const issued = issueWaitDistribution(
+        state,
+        { probability: 0.5, inputs, queueDepth: 0, longWaitThresholdSeconds: null },
+        options,
+      );
+      const median = issued.quantilesSeconds?.[MEDIAN_INDEX];
+      if (median !== undefined && step >= 2000) ratios[kind]?.push(median / (60 * Math.exp(2 * kind) * Math.LN2));
+      state = observeOnlineWait(state, { inputs, waitSeconds }, options);
+    }
+
+    for (const kind of [0, 1, 2]) {
+      const mean =
+        (ratios[kind] as number[]).reduce((sum, ratio) => sum + ratio, 0) / (ratios[kind] as number[]).length;
+      expect(Math.abs(mean - 1)).toBeLessThan(0.1);
+    }
   });
 });
 
@@ -263,7 +313,7 @@ describe('observeWaitDistribution', () => {
   });
 
   it('issue and observe online reach 80 % coverage within each tercile when waits scale with queue depth', () => {
-    // The base ignores depth (one bin), so only the per-tercile levels can make each tercile's coverage right.
+    // The base ignores depth (equal inputs), so only the per-tercile levels can make each tercile's coverage right.
     const random = seededRandom(11);
     let state = initialOnlineWaitState(SMALL);
     const covered = [0, 0, 0];
@@ -273,7 +323,7 @@ describe('observeWaitDistribution', () => {
       const waitSeconds = -Math.log(1 - random()) * 20 * (1 + queueDepth) ** 1.5;
       const issued = issueWaitDistribution(
         state,
-        { probability: 0.5, queueDepth, longWaitThresholdSeconds: null },
+        { probability: 0.5, inputs: SAME, queueDepth, longWaitThresholdSeconds: null },
         SMALL,
       );
       const quantiles = issued.quantilesSeconds;
@@ -283,7 +333,7 @@ describe('observeWaitDistribution', () => {
         if (waitSeconds >= interval.lowerSeconds && waitSeconds <= interval.upperSeconds)
           covered[issued.tercile] = (covered[issued.tercile] as number) + 1;
       }
-      state = observeOnlineWait(state, { probability: 0.5, bin: issued.bin, waitSeconds }, SMALL);
+      state = observeOnlineWait(state, { inputs: SAME, waitSeconds }, SMALL);
       state = observeWaitDistribution(state, {
         tercile: issued.tercile,
         queueDepth: issued.queueDepth,
