@@ -271,15 +271,17 @@ export function nearestWaits(
   // farthest kept only when strictly nearer, so among equal distances the more recent stay.
   const keptDistances: number[] = [];
   const keptWaits: number[] = [];
+  let farthest = Number.POSITIVE_INFINITY;
   for (let neighbour = count - 1; neighbour >= 0; neighbour -= 1) {
     let distance = 0;
     const offset = neighbour * WAIT_INPUTS;
-    for (let input = 0; input < WAIT_INPUTS; input += 1) {
+    // The sum only grows: once it reaches the farthest kept, this neighbour cannot be kept.
+    for (let input = 0; input < WAIT_INPUTS && distance < farthest; input += 1) {
       const gap = (query[input] as number) - (state.neighbourInputs[offset + input] as number);
       distance += (scale[input] as number) * gap * gap;
     }
     if (keptDistances.length === options.nearest) {
-      if (!(distance < (keptDistances[options.nearest - 1] as number))) continue;
+      if (!(distance < farthest)) continue;
       keptDistances.pop();
       keptWaits.pop();
     }
@@ -287,6 +289,7 @@ export function nearestWaits(
     while (at > 0 && (keptDistances[at - 1] as number) > distance) at -= 1;
     keptDistances.splice(at, 0, distance);
     keptWaits.splice(at, 0, state.waitsSeconds[neighbour] as number);
+    if (keptDistances.length === options.nearest) farthest = keptDistances[options.nearest - 1] as number;
   }
   return Float64Array.from(keptWaits).sort();
 }
