@@ -85,7 +85,7 @@ describe('vgac predict --cluster', () => {
     const result = await vgac('--cluster', 'gpu-a', '--job', '{"gpus":1}');
 
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^distribution {3}5 % \d+ s · 10 % .* · 95 % .+$/m);
+    expect(result.stdout).toMatch(/^distribution {3}5 % [\d.]+ (?:s|min|h) · 10 % .* · 95 % .+$/m);
     // Worked from the quantiles the same command returns as JSON.
     const expected = cdfFromQuantiles(json.wait_quantiles, 3600);
     const percent = expected > 0.99 && expected < 1 ? '> 99 %' : `${Math.round(expected * 100)} %`;

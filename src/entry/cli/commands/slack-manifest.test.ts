@@ -34,11 +34,16 @@ describe('vgac slack-manifest', () => {
     expect(printed.features.bot_user.display_name).toBe('vgac');
   });
 
-  it('asks only for the scopes the code uses: chat.postMessage, the slash command and mentions', async () => {
+  it("asks only for the scopes the code uses: chat.postMessage, the slash command, mentions and users.info (the asker's time zone)", async () => {
     const result = await runVgac('slack-manifest', '--url', 'http://127.0.0.1:8080');
 
     const printed = JSON.parse(result.stdout) as Manifest;
-    expect(printed.oauth_config.scopes.bot.toSorted()).toEqual(['app_mentions:read', 'chat:write', 'commands']);
+    expect(printed.oauth_config.scopes.bot.toSorted()).toEqual([
+      'app_mentions:read',
+      'chat:write',
+      'commands',
+      'users:read',
+    ]);
     expect(printed.features.slash_commands[0]?.url).toBe('http://127.0.0.1:8080/slack/commands');
   });
 
