@@ -1,14 +1,17 @@
 /**
  * The JobLookup adapters against one real Slurm 22.05 (loopback, partitions gpu and debug, 4
  * GPUs): the shared contract (test/support/job-lookup-contract.ts) run against the client
- * commands (SlurmCliJobLookup) and slurmrestd v0.0.38 (SlurmrestdJobLookup) on the same cluster
- * state, and each new adapter end to end through the HTTP app (GET /api/jobs/{id}/forecast)
- * with the real learning loop on dynalite + s3rver.
+ * commands (SlurmCliJobLookup), slurmrestd v0.0.38 (SlurmrestdJobLookup) and the queue state the
+ * push agent sent (its real squeue/scontrol listing → the AWS API composition over HTTP →
+ * DynamoDB on dynalite → pushedStateJobLookup) on the same cluster state, and each new adapter
+ * end to end through the HTTP app (GET /api/jobs/{id}/forecast) with the real learning loop on
+ * dynalite + s3rver.
  */
 import { Buffer } from 'node:buffer';
 import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpApp } from '../../src/app/http/app.ts';
+import { DEFAULT_BODY_LIMIT_BYTES } from '../../src/app/http/http-deps.ts';
 import { createLearningDeps, type LearningDeps } from '../../src/app/learning/learning-deps.ts';
 import { registerCluster } from '../../src/app/learning/register-cluster.ts';
 import type { JobLookup } from '../../src/app/ports/job-lookup.ts';
@@ -24,6 +27,23 @@ import { ensureBucket, S3BundleStore } from '../../src/adapters/s3/s3-bundle-sto
 import { DEFAULT_GATE_CONFIG } from '../../src/core/gating/gate-config.ts';
 import { dynamoLearningStores } from '../../src/entry/learning-stores.ts';
 import { loadConfig } from '../../src/entry/config.ts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPushAgent, type PushResult } from '../../src/app/collection/push-agent.ts';
+import { MAX_QUEUE_STATE_BYTES } from '../../src/app/collection/queue-state-wire.ts';
+import { pushedStateJobLookup } from '../../src/app/jobs/pushed-state-job-lookup.ts';
+import { storedStateObserver } from '../../src/app/agents/stored-state-observer.ts';
+import { unavailableClusterActions } from '../../src/app/agents/unavailable-cluster-actions.ts';
+import { SlurmCliObserver } from '../../src/adapters/collectors/slurm-cli-observer.ts';
+import { DynamoPushedQueueStateStore } from '../../src/adapters/dynamodb/dynamo-pushed-queue-state-store.ts';
+import { FileEventSpool } from '../../src/adapters/spool/file-event-spool.ts';
+import { HttpQueueEventPublisher } from '../../src/adapters/vgac-api/http-queue-event-publisher.ts';
+import { HttpQueueStatePublisher } from '../../src/adapters/vgac-api/http-queue-state-publisher.ts';
+import { VgacApiSender } from '../../src/adapters/vgac-api/vgac-api-sender.ts';
+import { createApiApp } from '../../src/entry/lambda/api-app.ts';
+import { startHttpServer, type HttpServer } from '../../src/entry/local/http-server.ts';
+import { createRuntime, type Runtime } from '../../src/entry/runtime.ts';
 import { liveSlurmRoute } from '../../src/entry/local/slurm-collector.ts';
 import { assertLoopbackEndpoints, startTestAws, uniqueName, type TestAws } from '../support/embedded-aws.ts';
 import { jobLookupContract, type JobLookupScenario } from '../support/job-lookup-contract.ts';
@@ -31,6 +51,7 @@ import { smallPrior } from '../support/slurm/small-prior.ts';
 import { startLocalSlurm, waitFor, type LocalSlurm } from '../support/slurm/local-slurm.ts';
 
 const CLUSTER = 'slurm-lookups';
+const API_KEY = 'lookup-test-api-key-0123456789';
 const GPUS = 4;
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -91,6 +112,11 @@ describe('JobLookup adapters on a real Slurm', () => {
   let scenario: JobLookupScenario;
   let cli: SlurmCliJobLookup;
   let rest: SlurmrestdJobLookup;
+  let runtime: Runtime;
+  let api: HttpServer;
+  let pushed: JobLookup;
+  let pushResult: PushResult;
+  let spoolDir = '';
   const ids = { running: '', first: '', second: '', held: '', debug: '' };
 
   beforeAll(async () => {
@@ -170,11 +196,58 @@ describe('JobLookup adapters on a real Slurm', () => {
       logger: silent,
     });
     await registerCluster(learning, { clusterId: CLUSTER, prior: smallPrior(), platform: 'slurm', nowMs: Date.now() });
+
+    // The AWS side: the API function's composition (no scheduler reachable) on the same table, served on loopback.
+    runtime = await createRuntime(
+      loadConfig({
+        VGAC_DYNAMODB_ENDPOINT: aws.dynamoEndpoint,
+        VGAC_S3_ENDPOINT: aws.s3Endpoint,
+        VGAC_TABLE: table,
+        VGAC_BUCKET: bucket,
+        VGAC_API_KEY: API_KEY,
+      }),
+      { logger: silent },
+    );
+    api = await startHttpServer(
+      createApiApp(runtime, {
+        observer: storedStateObserver(runtime.learning.predictions),
+        actions: unavailableClusterActions('read-only in this test'),
+      }).app,
+      { host: '127.0.0.1', port: 0, acceptedHosts: 'any' },
+    );
+    // The login node's side: `vgac agent --push` as agent.ts builds it, reading the real Slurm.
+    spoolDir = await mkdtemp(join(tmpdir(), 'vgac-lookups-spool-'));
+    const sender = new VgacApiSender({ baseUrl: api.url, apiKey: API_KEY });
+    const agent = createPushAgent(
+      {
+        observer: new SlurmCliObserver({ env: slurm.env, timeoutMs: 5_000 }),
+        spool: await FileEventSpool.open(spoolDir),
+        publisher: new HttpQueueEventPublisher({ sender }),
+        logger: silent,
+        queueState: {
+          publisher: new HttpQueueStatePublisher({ sender }),
+          partitions: () => cli.partitions(),
+          intervalMs: 60_000,
+          clock: () => Date.now(),
+        },
+      },
+      { clusterId: CLUSTER, startedAtMs: Date.now() },
+    );
+    await agent.observe();
+    pushResult = await agent.push();
+    pushed = pushedStateJobLookup(
+      new DynamoPushedQueueStateStore({ client: aws.clients.dynamo, tableName: table }),
+      CLUSTER,
+      () => Date.now(),
+    );
   }, 120_000);
 
   afterAll(async () => {
+    await api?.close();
+    await runtime?.close();
     await slurm?.stop();
     await aws?.stop();
+    if (spoolDir !== '') await rm(spoolDir, { recursive: true, force: true });
   });
 
   describe('SlurmCliJobLookup (contract)', () => {
@@ -183,6 +256,100 @@ describe('JobLookup adapters on a real Slurm', () => {
 
   describe('SlurmrestdJobLookup (contract)', () => {
     jobLookupContract(() => ({ lookup: rest, scenario }));
+  });
+
+  describe('pushedStateJobLookup over DynamoPushedQueueStateStore (contract)', () => {
+    jobLookupContract(() => ({ lookup: pushed, scenario }));
+  });
+
+  describe('pushed queue state (AWS)', () => {
+    it('forecastRoute_ofTheApiFunction_answersFromThePushedStateWithReasonRankAndRealPartitions', async () => {
+      const get = (path: string): Promise<Response> =>
+        fetch(`${api.url}${path}`, { headers: { 'x-api-key': API_KEY } });
+
+      const response = await get(`/api/jobs/${ids.second}/forecast?cluster=${CLUSTER}&alternatives=true`);
+      const body = (await response.json()) as {
+        source: string;
+        scheduler_note: unknown;
+        state: string;
+        requested_gpus: number;
+        time_limit_seconds: number;
+        pending_reason: { code: string };
+        priority_rank: unknown;
+        forecast_now: unknown;
+        alternatives: { kind: string; partition: string; gpus: number }[];
+      };
+      const unknown = await get(`/api/jobs/987654/forecast?cluster=${CLUSTER}`);
+
+      expect(pushResult.queueState).toBe('sent');
+      expect(response.status).toBe(200);
+      expect(body.source).toBe('scheduler');
+      expect(body.scheduler_note).toBeNull();
+      expect(body.state).toBe('pending');
+      expect(body.requested_gpus).toBe(1);
+      expect(body.time_limit_seconds).toBe(86_400);
+      expect(body.pending_reason.code).toBe(scenario.jobs.get(ids.second)?.job.reason);
+      expect(body.priority_rank).toEqual({ position: 2, pending_in_partition: 3 });
+      // The pushed listing is the queue of the fresh forecast (the stored-state observer has no prediction to read).
+      expect(body.forecast_now).not.toBeNull();
+      // 1 GPU, 24 h: half the limit on gpu, and the same request on debug.
+      expect(body.alternatives.map((entry) => [entry.kind, entry.partition, entry.gpus]).sort()).toEqual([
+        ['other_partition', 'debug', 1],
+        ['shorter_limit', 'gpu', 1],
+      ]);
+      expect(unknown.status).toBe(404);
+    });
+
+    it('queueStateRoute_badOrFutureOrOversizedState_is400NamingIt_andAnUnknownCluster404', async () => {
+      const put = (cluster: string, body: unknown): Promise<Response> =>
+        fetch(`${api.url}/api/clusters/${cluster}/queue-state`, {
+          method: 'PUT',
+          headers: { 'x-api-key': API_KEY, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      const valid = {
+        observed_at_ms: Date.now(),
+        interval_ms: 60_000,
+        total_gpus: 4,
+        omitted_jobs: 0,
+        pending_by_partition: {},
+        partitions: [],
+        jobs: [],
+      };
+      const longReason = 'r'.repeat(256);
+      const tooMany = Array.from({ length: 700 }, (_, index) => [
+        String(index),
+        'u',
+        'gpu',
+        'pending',
+        0,
+        null,
+        1,
+        1,
+        null,
+        null,
+        longReason,
+      ]);
+
+      const misspelt = await put(CLUSTER, { ...valid, total_gpu: 4 });
+      const future = await put(CLUSTER, { ...valid, observed_at_ms: Date.now() + 3_600_000 });
+      const oversized = await put(CLUSTER, { ...valid, jobs: tooMany });
+      const unknownCluster = await put('no-such-cluster', valid);
+      const older = await put(CLUSTER, { ...valid, observed_at_ms: 1 });
+
+      expect(misspelt.status).toBe(400);
+      expect(await misspelt.text()).toContain('total_gpu');
+      expect(future.status).toBe(400);
+      expect(await future.text()).toContain('observed_at_ms');
+      // 700 jobs of ~300 bytes: over MAX_QUEUE_STATE_BYTES, under the API's 256 KB body limit (DEFAULT_BODY_LIMIT_BYTES).
+      expect(JSON.stringify(tooMany).length).toBeGreaterThan(MAX_QUEUE_STATE_BYTES);
+      expect(JSON.stringify(tooMany).length).toBeLessThan(DEFAULT_BODY_LIMIT_BYTES - 1_000);
+      expect(oversized.status).toBe(400);
+      expect(await oversized.text()).toContain(`more than ${MAX_QUEUE_STATE_BYTES}`);
+      expect(unknownCluster.status).toBe(404);
+      expect(await older.json()).toMatchObject({ stored: false });
+      expect((await pushed.job(ids.first))?.job.jobId).toBe(ids.first);
+    });
   });
 
   describe('SlurmrestdJobLookup', () => {

@@ -187,7 +187,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
     const clusterId = clusterOf(query.cluster ?? query.cluster_id, 'query.cluster');
     const alternatives = query.alternatives === 'true';
     const forecast = await forecastJob(
-      { learning, observer: deps.observer, jobLookup: deps.jobLookup ?? (() => undefined) },
+      { learning, observer: deps.jobObserver ?? deps.observer, jobLookup: deps.jobLookup ?? (() => undefined) },
       { clusterId, jobId: id, nowMs: clock.nowMs(), alternatives },
     );
     return c.json(jobForecastJson(forecast, alternatives));

@@ -67,6 +67,8 @@ export interface HttpDeps {
   readonly observer: ClusterObserver;
   /** A cluster's scheduler for questions about one job; absent (or undefined for a cluster) → the prediction log only. */
   readonly jobLookup?: (clusterId: string) => JobLookup | undefined;
+  /** The queue job questions' fresh forecasts read (e.g. the agent's pushed listing first); default `observer`. */
+  readonly jobObserver?: ClusterObserver;
   /** Where `PUT /api/clusters/{id}/queue-state` stores the agent's queue state; absent → that route is NOT_CONFIGURED. */
   readonly queueStates?: PushedQueueStateStore;
   readonly escalations?: EscalationStore;
