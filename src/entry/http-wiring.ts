@@ -15,6 +15,7 @@ import type { AgentRuntime } from '../app/ports/agent-runtime.ts';
 import type { ClusterObserver } from '../app/ports/cluster-observer.ts';
 import type { EscalationStore } from '../app/ports/escalation-store.ts';
 import type { JobLookup } from '../app/ports/job-lookup.ts';
+import type { PushedQueueStateStore } from '../app/ports/pushed-queue-state-store.ts';
 import type { Config } from './config.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -35,6 +36,8 @@ export function httpSettingsOf(config: Config): HttpSettings {
 export interface HttpParts {
   readonly observer: ClusterObserver;
   readonly jobLookup?: (clusterId: string) => JobLookup | undefined;
+  readonly jobObserver?: ClusterObserver;
+  readonly queueStates?: PushedQueueStateStore;
   readonly escalations?: EscalationStore;
   readonly decideEscalation?: DecideEscalation;
   readonly slack?: Hono;
@@ -53,6 +56,8 @@ export function createHttpDeps(
     clock: parts.clock ?? systemClock,
     settings: httpSettingsOf(runtime.config),
     ...(parts.jobLookup === undefined ? {} : { jobLookup: parts.jobLookup }),
+    ...(parts.jobObserver === undefined ? {} : { jobObserver: parts.jobObserver }),
+    ...(parts.queueStates === undefined ? {} : { queueStates: parts.queueStates }),
     ...(parts.escalations === undefined ? {} : { escalations: parts.escalations }),
     ...(parts.decideEscalation === undefined ? {} : { decideEscalation: parts.decideEscalation }),
     ...(parts.slack === undefined ? {} : { slack: parts.slack }),
@@ -70,6 +75,10 @@ export interface HttpAppParts {
   readonly decideEscalation: DecideEscalation;
   /** A cluster's scheduler for `GET /api/jobs/{id}/forecast`; absent → the prediction log only. */
   readonly jobLookup?: (clusterId: string) => JobLookup | undefined;
+  /** The queue job forecasts read (job-questions.ts: the pushed listing first); default `observer`. */
+  readonly jobObserver?: ClusterObserver;
+  /** Where `PUT /api/clusters/{id}/queue-state` stores the agent's queue state; absent → NOT_CONFIGURED. */
+  readonly queueStates?: PushedQueueStateStore;
   /** Where `POST /invocations` runs: in this process, or the deployed AgentCore Runtime. */
   readonly agents: AgentRuntime;
   readonly dashboard: DashboardDeps;
@@ -97,6 +106,8 @@ export function composeHttpApp(parts: HttpAppParts): Hono {
       {
         observer: parts.observer,
         ...(parts.jobLookup === undefined ? {} : { jobLookup: parts.jobLookup }),
+        ...(parts.jobObserver === undefined ? {} : { jobObserver: parts.jobObserver }),
+        ...(parts.queueStates === undefined ? {} : { queueStates: parts.queueStates }),
         escalations: parts.escalations,
         decideEscalation: parts.decideEscalation,
         mounts: [agentCore, createDashboardRoutes(parts.dashboard), ...(parts.extraMounts ?? [])],

@@ -9,6 +9,8 @@ import { createLearningDeps, type LearningDeps } from '../../src/app/learning/le
 import { registerCluster } from '../../src/app/learning/register-cluster.ts';
 import type { Logger } from '../../src/app/ports/logger.ts';
 import { dynamoLearningStores } from '../../src/entry/learning-stores.ts';
+import { pushedStateJobLookup } from '../../src/app/jobs/pushed-state-job-lookup.ts';
+import { DynamoPushedQueueStateStore } from '../../src/adapters/dynamodb/dynamo-pushed-queue-state-store.ts';
 import { ensureTable } from '../../src/adapters/dynamodb/table-definition.ts';
 import { ensureBucket, S3BundleStore } from '../../src/adapters/s3/s3-bundle-store.ts';
 import { DEFAULT_GATE_CONFIG } from '../../src/core/gating/gate-config.ts';
@@ -29,6 +31,7 @@ let aws: TestAws;
 let slurm: LocalSlurm;
 let ssm: SsmJsonServer;
 let deps: LearningDeps;
+let table = '';
 let restoreEnvironment: () => void;
 /** What the SSM server holds (read live: a test may rotate the JWT). */
 const parameters: Record<string, string> = {};
@@ -38,7 +41,7 @@ beforeAll(async () => {
   ssm = await startSsmJsonServer(parameters);
   parameters[JWT_PARAMETER] = slurm.token;
   assertLoopbackEndpoints(aws.dynamoEndpoint, aws.s3Endpoint, ssm.endpoint, slurm.restUrl);
-  const table = uniqueName('slurmcollect');
+  table = uniqueName('slurmcollect');
   const bucket = uniqueName('slurmcollect');
   await ensureTable(aws.clients.dynamo, table);
   await ensureBucket(aws.clients.s3, bucket);
@@ -91,6 +94,14 @@ describe('collector handler on slurmrestd', () => {
 
     const waiterSubmittedMs = Date.now();
     const second = await captureOutput(() => handler(event));
+    // What the API's job questions read (no scheduler reachable from the API function): the state the pass stored.
+    const questions = pushedStateJobLookup(
+      new DynamoPushedQueueStateStore({ client: aws.clients.dynamo, tableName: table }),
+      CLUSTER,
+      () => Date.now(),
+    );
+    const waiterAsked = await questions.job(waiter);
+    const partitionsAsked = await questions.partitions();
     // Slurm's times are whole seconds: keep the waiter pending for two of them before freeing the GPUs.
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, waiterSubmittedMs + 2_000 - Date.now())));
     // The premise of a long wait: the holder still holds the GPUs and the waiter still waits. Checked,
@@ -132,6 +143,9 @@ describe('collector handler on slurmrestd', () => {
       adopted: 0,
     });
     expect(cluster(third)).toMatchObject({ predicted: 0, outcomes: 1 });
+    expect(waiterAsked?.job).toMatchObject({ jobId: waiter, state: 'pending', requestedGpus: 2, timeLimitSeconds: 60 });
+    expect(waiterAsked?.priorityRank).toEqual({ position: 1, pendingInPartition: 1 });
+    expect(partitionsAsked).toEqual([{ name: 'gpu', gpus: 4, maxTimeSeconds: null, up: true, allowAccounts: null }]);
     expect(ssm.requests.filter((request) => request.name === JWT_PARAMETER)).toHaveLength(1);
     const stored = new Map(
       (await deps.predictions.recent(CLUSTER, { limit: 10 })).map((prediction) => [prediction.jobId, prediction]),

@@ -1,8 +1,10 @@
 /**
  * JobLookup through the Slurm client commands (a login node, `vgac start --collector slurm`):
- * `scontrol show job -o ID` for the job, `squeue -h -t PENDING --sort=-p -o %i|%P` for its place
- * among its partition's pending jobs by priority, `scontrol show partition -o` and `scontrol show
- * node -o` for what the cluster offers. Every call is bounded by a timeout (the clients block ~10 s when slurmctld is
+ * `scontrol show job -o ID` for the job; for a pending job `squeue --json` (slurmrestd's job shape,
+ * read as SlurmrestdJobLookup reads `GET /jobs`) for its place among its partition's pending jobs
+ * by priority and for its reason code — scontrol prints the scheduler's description in place of
+ * the code when it set one (`Reason=Nodes_required_for_job_are_DOWN,…` for `Resources`);
+ * `scontrol show partition -o` and `scontrol show node -o` for what the cluster offers. Every call is bounded by a timeout (the clients block ~10 s when slurmctld is
  * down). Errors translated: timeout / unreachable → SourceUnavailableError, credential problems
  * → AuthError; a job Slurm does not know (never existed, or purged MinJobAge after it ended) is
  * undefined.
@@ -10,16 +12,18 @@
 import { SourceUnavailableError } from '../../app/errors.ts';
 import type { JobLookup } from '../../app/ports/job-lookup.ts';
 import type { JobDetails } from '../../app/records/job-details.ts';
-import { priorityRank } from '../../core/jobs/priority-rank.ts';
 import type { PartitionOffer } from '../../core/jobs/what-if-alternatives.ts';
+import { queuedJobFromScontrol, scontrolFields, slurmDurationSeconds } from './slurm-fields.ts';
 import {
-  gpusInTres,
-  nodeIsUnavailable,
-  queuedJobFromScontrol,
-  scontrolFields,
-  slurmDurationSeconds,
-} from './slurm-fields.ts';
+  jobAccount,
+  jobsOfListing,
+  nodeGpusByPartition,
+  partitionOffer,
+  rankInListing,
+  withNodeGpus,
+} from './job-lookup-fields.ts';
 import { runCommand, type CommandResult } from '../shared/run-command.ts';
+import { parseJson } from '../shared/slurmrestd-wire.ts';
 import { classifyFailure, commandUnavailable, firstErrorLine } from '../shared/slurm-cli-errors.ts';
 
 export const DEFAULT_JOB_LOOKUP_TIMEOUT_MS = 5_000;
@@ -39,17 +43,13 @@ export interface SlurmCliJobLookupOptions {
 /** One `scontrol show partition -o` line → what it offers; null for a line without a name. */
 export function partitionOfferFromScontrol(line: string): PartitionOffer | null {
   const fields = scontrolFields(line);
-  const name = fields.get('PartitionName');
-  if (name === undefined || name === '') return null;
-  const accounts = fields.get('AllowAccounts') ?? 'ALL';
-  const maxTime = fields.get('MaxTime') ?? 'UNLIMITED';
-  return {
-    name,
-    gpus: gpusInTres(fields.get('TRES')),
-    maxTimeSeconds: slurmDurationSeconds(maxTime),
-    up: (fields.get('State') ?? 'UP').toUpperCase() === 'UP',
-    allowAccounts: accounts.toUpperCase() === 'ALL' ? null : accounts.split(',').filter((account) => account !== ''),
-  };
+  return partitionOffer({
+    name: fields.get('PartitionName') ?? '',
+    tres: fields.get('TRES'),
+    maxTimeSeconds: slurmDurationSeconds(fields.get('MaxTime') ?? 'UNLIMITED'),
+    state: fields.get('State') ?? 'UP',
+    allowAccounts: fields.get('AllowAccounts') ?? 'ALL',
+  });
 }
 
 export class SlurmCliJobLookup implements JobLookup {
@@ -65,22 +65,19 @@ export class SlurmCliJobLookup implements JobLookup {
     const result = await this.#run('scontrol', ['show', 'job', '-o', jobId], true);
     if (result === undefined) return undefined;
     const line = result.stdout.split('\n').find((entry) => entry.trim() !== '') ?? '';
-    const job = queuedJobFromScontrol(line, this.#options.parseLocalTime ?? Date.parse);
-    if (job === null) return undefined;
-    const account = scontrolFields(line).get('Account');
+    const shown = queuedJobFromScontrol(line, this.#options.parseLocalTime ?? Date.parse);
+    if (shown === null) return undefined;
+    let job = shown;
     let rank = null;
-    if (job.state === 'pending') {
-      const listing = await this.#run('squeue', ['-h', '-t', 'PENDING', '--sort=-p', '-o', '%i|%P'], false);
-      const ordered = (listing?.stdout ?? '')
-        .split('\n')
-        .map((entry) => entry.trim().split('|'))
-        .filter((parts) => parts.length === 2)
-        .map(([id = '', partition = '']) => ({ jobId: id, partition, pending: true }));
-      rank = priorityRank(ordered, job.jobId, job.partition);
+    if (shown.state === 'pending') {
+      const listing = jobsOfListing(parseJson((await this.#run('squeue', ['--json'], false))?.stdout ?? ''));
+      rank = rankInListing(listing, shown);
+      const listed = listing.find((entry) => entry.jobId === shown.jobId);
+      if (listed !== undefined) job = { ...shown, reason: listed.reason };
     }
     return {
       job,
-      account: account === undefined || account === '(null)' || account === '' ? null : account,
+      account: jobAccount(scontrolFields(line).get('Account')),
       priorityRank: rank,
     };
   }
@@ -94,19 +91,17 @@ export class SlurmCliJobLookup implements JobLookup {
       this.#run('scontrol', ['show', 'partition', '-o'], false),
       this.#run('scontrol', ['show', 'node', '-o'], false),
     ]);
-    const nodeGpus = new Map<string, number>();
-    for (const line of (nodeText?.stdout ?? '').split('\n')) {
-      const fields = scontrolFields(line);
-      if (!fields.has('NodeName') || nodeIsUnavailable(fields.get('State') ?? '')) continue;
-      const gpus = gpusInTres(fields.get('Gres'));
-      for (const partition of (fields.get('Partitions') ?? '').split(','))
-        if (partition !== '') nodeGpus.set(partition, (nodeGpus.get(partition) ?? 0) + gpus);
-    }
-    return (partitionText?.stdout ?? '')
+    const nodes = (nodeText?.stdout ?? '')
       .split('\n')
-      .map(partitionOfferFromScontrol)
-      .filter((offer): offer is PartitionOffer => offer !== null)
-      .map((offer) => (offer.gpus > 0 ? offer : { ...offer, gpus: nodeGpus.get(offer.name) ?? 0 }));
+      .map(scontrolFields)
+      .filter((fields) => fields.has('NodeName'))
+      .map((fields) => ({
+        gres: fields.get('Gres'),
+        state: fields.get('State') ?? '',
+        partitions: (fields.get('Partitions') ?? '').split(','),
+      }));
+    const offers = (partitionText?.stdout ?? '').split('\n').map(partitionOfferFromScontrol);
+    return withNodeGpus(offers, nodeGpusByPartition(nodes));
   }
 
   /** Runs a client command; with `unknownJobIsUndefined`, Slurm's "Invalid job id" is undefined instead of an error. */

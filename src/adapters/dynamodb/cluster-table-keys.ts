@@ -8,6 +8,7 @@
  * | profile         | `CLUSTER#{clusterId}` | `PROFILE`                           |                                                             |
  * | prediction      | `CLUSTER#{clusterId}` | `JOB#{jobId}`                       | GSI1PK = `PREDICTIONS#{id}`, GSI1SK = `PREDICTION#{iso-ts}#{jobId}`; `expiresAt` (TTL) |
  * | pending outcome | `CLUSTER#{clusterId}` | `INBOX#{iso-observed}#{jobId}`      |                                                             |
+ * | pushed queue    | `CLUSTER#{clusterId}` | `QUEUE_STATE`                       | the agent's latest listing, as its wire JSON (≤ 200 KB)     |
  *
  * A prediction is keyed by its job so that storing it is ONE conditional write and an outcome
  * finds it by job id; SPEC's time-ordered `PREDICTION#{iso-ts}#{jobId}` is its sort key in the
@@ -29,6 +30,7 @@ export const SortKey = {
   calibration: 'CALIBRATION',
   learning: 'LEARNING',
   profile: 'PROFILE',
+  queueState: 'QUEUE_STATE',
   predictionPrefix: 'PREDICTION#',
   jobPrefix: 'JOB#',
   inboxPrefix: 'INBOX#',

@@ -25,21 +25,11 @@
  * idempotent, but an HTTP answer is final). Every execution logs one `cluster.action` line; the
  * JWT is never logged nor put in a message.
  */
-import {
-  ExponentialBackoff,
-  handleWhen,
-  isTaskCancelledError,
-  retry,
-  timeout,
-  TimeoutStrategy,
-  wrap,
-  type IPolicy,
-} from 'cockatiel';
-import { AuthError, SourceUnavailableError } from '../../app/errors.ts';
+import type { IPolicy } from 'cockatiel';
 import type { ClusterAction, ClusterActionResult, ClusterActions } from '../../app/ports/cluster-actions.ts';
 import type { Logger } from '../../app/ports/logger.ts';
 import type { SecretSource } from '../../app/ports/secret-source.ts';
-import { checkJwt, networkCause, parseJson, slurmErrors, type SlurmRestError } from '../shared/slurmrestd-wire.ts';
+import { requestSlurmrestd, slurmrestdPolicy, type SlurmrestdAnswer } from '../shared/slurmrestd-request.ts';
 
 /** The slurmrestd OpenAPI version whose job update this adapter speaks (served by Slurm 22.05 to 23.11). */
 export const SLURMRESTD_JOB_API_VERSION = 'v0.0.38';
@@ -55,29 +45,12 @@ export const DEFAULT_SLURMRESTD_AUTH_REJECT_WITHIN_MS = 2_000;
 /** Slurm keeps comments short in practice; longer text is refused rather than truncated. */
 export const MAX_COMMENT_CHARS = 250;
 
-const RETRY_INITIAL_DELAY_MS = 100;
-const RETRY_MAX_DELAY_MS = 1_000;
 const JOB_ID_PATTERN = /^\d+(?:_\d+)?$/;
 const PARTITION_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 /** Slurm's largest settable priority (NO_VAL − 2, 32-bit); v0.0.38 refuses 0 ("Priority must be >0": hold is the way to 0). */
 const MAX_PRIORITY = 0xfffffffd;
-/** Slurm's ESLURM_INVALID_JOB_ID. */
-const SLURM_INVALID_JOB_ID = 2017;
-/** What slurmctld's refusal of a JWT (and its absence) looks like through slurmrestd 22.05: SLURM_UNEXPECTED_MSG_ERROR on an update, -1 on a read. */
-const SLURM_AUTH_OR_UNREACHABLE = new Set([1000, -1]);
 /** Job states in which a job still exists for Slurm (it refuses updates to finished jobs). */
 const ACTIVE_STATES = new Set(['PENDING', 'RUNNING', 'SUSPENDED', 'CONFIGURING']);
-/** System error codes of a connection that failed or broke: worth another try. */
-const CONNECTION_ERROR_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EAI_AGAIN',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
 
 export interface SlurmrestdClusterActionsOptions {
   /** The cluster this Slurm is: actions naming another cluster are refused. */
@@ -168,13 +141,6 @@ export function stateRefusal(kind: ClusterAction['kind'], jobId: string, job: Sl
   return null;
 }
 
-/** What one request came back with: a JSON body, or a refusal the caller turns into a result. */
-type Answer =
-  | { readonly kind: 'ok'; readonly body: unknown }
-  | { readonly kind: 'auth'; readonly message: string }
-  | { readonly kind: 'not_found'; readonly message: string }
-  | { readonly kind: 'refused'; readonly message: string };
-
 /** The action's job, or the result that ends the action (it is unknown, or the JWT was refused). */
 type JobLookup = { readonly job: SlurmRestJob } | { readonly result: ClusterActionResult };
 
@@ -190,14 +156,7 @@ export class SlurmrestdClusterActions implements ClusterActions {
     this.#fetch = options.fetch ?? fetch;
     this.#clock = options.clock ?? Date.now;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_SLURMRESTD_ACTION_TIMEOUT_MS;
-    // Retry wraps timeout: each attempt has its own deadline, and a timeout is final (not a connection failure).
-    this.#policy = wrap(
-      retry(handleWhen(isConnectionFailure), {
-        maxAttempts: options.connectRetries ?? DEFAULT_SLURMRESTD_CONNECT_RETRIES,
-        backoff: new ExponentialBackoff({ initialDelay: RETRY_INITIAL_DELAY_MS, maxDelay: RETRY_MAX_DELAY_MS }),
-      }),
-      timeout(this.#timeoutMs, TimeoutStrategy.Aggressive),
-    );
+    this.#policy = slurmrestdPolicy(this.#timeoutMs, options.connectRetries ?? DEFAULT_SLURMRESTD_CONNECT_RETRIES);
   }
 
   async execute(action: ClusterAction, options: { readonly dryRun?: boolean } = {}): Promise<ClusterActionResult> {
@@ -308,7 +267,7 @@ export class SlurmrestdClusterActions implements ClusterActions {
     path: string,
     session: { refreshed: boolean },
     body?: Readonly<Record<string, unknown>>,
-  ): Promise<Answer> {
+  ): Promise<SlurmrestdAnswer> {
     const { secrets, jwtSecretName } = this.#options;
     const first = await this.#send(method, path, await secrets.get(jwtSecretName), body);
     const refresh = secrets.refresh?.bind(secrets);
@@ -323,89 +282,27 @@ export class SlurmrestdClusterActions implements ClusterActions {
     path: string,
     token: string,
     body?: Readonly<Record<string, unknown>>,
-  ): Promise<Answer> {
-    const { baseUrl, userName } = this.#options;
-    try {
-      checkJwt(token, this.#clock(), userName);
-    } catch (error) {
-      if (error instanceof AuthError) return { kind: 'auth', message: error.message };
-      throw error;
-    }
-    const url = `${baseUrl.replace(/\/$/, '')}${path}`;
-    const headers: Record<string, string> = {
-      'X-SLURM-USER-NAME': userName,
-      'X-SLURM-USER-TOKEN': token,
-      accept: 'application/json',
-    };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    // Whether a failed request may have changed the job: a read never does; an update may have landed before the answer was lost.
-    const aftermath = method === 'GET' ? 'no change was sent' : 'the update may or may not have been applied';
-    const startedMs = this.#clock();
-    let status: number;
-    let text: string;
-    try {
-      ({ status, text } = await this.#policy.execute(async ({ signal }) => {
-        const response = await this.#fetch(url, {
-          method,
-          headers,
-          signal,
-          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        });
-        return { status: response.status, text: await response.text() };
-      }));
-    } catch (error) {
-      if (isTaskCancelledError(error)) {
-        throw new SourceUnavailableError(
-          `slurmrestd at ${baseUrl} did not answer ${method} ${path} within ${this.#timeoutMs} ms (slurmctld down?); ${aftermath}`,
-          { cause: error },
-        );
-      }
-      throw new SourceUnavailableError(
-        `slurmrestd at ${baseUrl} is unreachable (${networkCause(error)}); ${aftermath}`,
-        { cause: error },
-      );
-    }
-    const elapsedMs = this.#clock() - startedMs;
-    if (status === 401 || status === 403)
-      return {
-        kind: 'auth',
-        message: `slurmrestd at ${baseUrl} rejected the JWT for user '${userName}' (HTTP ${status})`,
-      };
-    if (status === 404)
-      return {
-        kind: 'refused',
-        message: `slurmrestd at ${baseUrl} does not serve ${path} (HTTP 404): is its openapi/${SLURMRESTD_JOB_API_VERSION} plugin loaded?`,
-      };
-    const parsed = parseJson(text);
-    const errors = slurmErrors(parsed);
-    if (status === 200 && errors.length === 0) {
-      if (parsed === undefined)
-        throw new SourceUnavailableError(`slurmrestd at ${baseUrl} sent an unreadable answer to ${method} ${path}`);
-      return { kind: 'ok', body: parsed };
-    }
-    if (errors.some((entry) => entry.errorNumber === SLURM_INVALID_JOB_ID))
-      return { kind: 'not_found', message: `slurmctld: ${slurmMessage(errors)}` };
-    if (
-      status >= 500 &&
-      errors.some((entry) => entry.errorNumber !== undefined && SLURM_AUTH_OR_UNREACHABLE.has(entry.errorNumber))
-    ) {
-      if (elapsedMs < (this.#options.authRejectWithinMs ?? DEFAULT_SLURMRESTD_AUTH_REJECT_WITHIN_MS)) {
-        return {
-          kind: 'auth',
-          message: `slurmctld refused ${method} ${path} at once (${slurmMessage(errors)}): the JWT for user '${userName}' is not valid on this cluster`,
-        };
-      }
-      throw new SourceUnavailableError(
-        `slurmrestd at ${baseUrl} could not reach slurmctld for ${method} ${path} (${slurmMessage(errors)}); ${aftermath}`,
-      );
-    }
-    if (errors.length === 0) {
-      if (status >= 500)
-        throw new SourceUnavailableError(`slurmrestd at ${baseUrl} answered ${method} ${path} with HTTP ${status}`);
-      return { kind: 'refused', message: `HTTP ${status} from slurmrestd` };
-    }
-    // A refusal of the request itself (HTTP 500 from slurmctld, or 200 when slurmrestd could not parse the body).
-    return { kind: 'refused', message: slurmMessage(errors) };
+  ): Promise<SlurmrestdAnswer> {
+    return requestSlurmrestd(
+      {
+        baseUrl: this.#options.baseUrl,
+        userName: this.#options.userName,
+        apiVersion: SLURMRESTD_JOB_API_VERSION,
+        timeoutMs: this.#timeoutMs,
+        authRejectWithinMs: this.#options.authRejectWithinMs ?? DEFAULT_SLURMRESTD_AUTH_REJECT_WITHIN_MS,
+        fetch: this.#fetch,
+        clock: this.#clock,
+      },
+      this.#policy,
+      {
+        method,
+        path,
+        token,
+        ...(body === undefined ? {} : { body }),
+        // Whether a failed request may have changed the job: a read never does; an update may have landed before the answer was lost.
+        aftermath: method === 'GET' ? 'no change was sent' : 'the update may or may not have been applied',
+      },
+    );
   }
 
   #fields(action: ClusterAction, request: string | null, dryRun: boolean): Record<string, unknown> {
@@ -433,12 +330,6 @@ export class SlurmrestdClusterActions implements ClusterActions {
   }
 }
 
-function isConnectionFailure(error: unknown): boolean {
-  if (isTaskCancelledError(error)) return false;
-  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
-  return typeof cause?.code === 'string' && CONNECTION_ERROR_CODES.has(cause.code);
-}
-
 /** The first job of a `GET /job/{id}` answer, or undefined when it lists none. */
 function jobFromBody(body: unknown): SlurmRestJob | undefined {
   const jobs = (body as { jobs?: unknown } | undefined)?.jobs;
@@ -454,12 +345,4 @@ function jobFromBody(body: unknown): SlurmRestJob | undefined {
 
 function describeJob(job: SlurmRestJob): string {
   return job.stateReason === 'None' ? job.jobState : `${job.jobState} (${job.stateReason})`;
-}
-
-/** Slurm's own words for a refusal: each entry's error text, or slurmrestd's description when the text says nothing. */
-function slurmMessage(errors: readonly SlurmRestError[]): string {
-  const parts = errors
-    .map((entry) => (entry.error !== '' && entry.error !== 'Unspecified error' ? entry.error : entry.description))
-    .filter((part) => part !== '');
-  return [...new Set(parts)].join('; ') || 'unspecified Slurm error';
 }

@@ -7,6 +7,7 @@ import { SourceUnavailableError } from '../errors.ts';
 import type { ClusterObserver } from '../ports/cluster-observer.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { PublishResult, QueueEventPublisher } from '../ports/queue-event-publisher.ts';
+import type { PushedQueueState } from '../records/pushed-queue-state.ts';
 import type { QueueEvent } from '../records/queue-event.ts';
 import type { ClusterState, QueuedJob } from '../records/queue.ts';
 import { createPushAgent } from './push-agent.ts';
@@ -151,5 +152,71 @@ describe('createPushAgent', () => {
     expect(observed).toBeNull();
     expect(spool.size()).toBe(0);
     expect(logger.events.map((line) => line.event)).toEqual(['agent.source_unavailable']);
+  });
+
+  it('pushAgent_queueState_isSentAtMostEveryInterval_onlyWhenNewer_andAFailureWaitsForTheNextPush', async () => {
+    const spool = await FileEventSpool.open(dir);
+    const logger = recordingLogger();
+    let nowMs = T0_MS + 10_000;
+    let stateCalls = 0;
+    const sent: PushedQueueState[] = [];
+    const offers = [{ name: 'gpu', gpus: 4, maxTimeSeconds: null, up: true, allowAccounts: null }];
+    let partitionCalls = 0;
+    const observer = scripted([
+      listing(T0_MS + 3_000, [job({ jobId: '31', priority: 5 }), job({ jobId: '32', priority: 9 })]),
+      listing(T0_MS + 8_000, [job({ jobId: '31', priority: 5 })]),
+      listing(T0_MS + 70_000, [job({ jobId: '33', priority: 1, state: 'running', startTimeMs: T0_MS + 60_000 })]),
+    ]);
+    const agent = createPushAgent(
+      {
+        observer,
+        spool,
+        publisher: flakyPublisher(0),
+        logger,
+        queueState: {
+          publisher: {
+            publishState: (state) => {
+              stateCalls += 1;
+              if (stateCalls === 1) return Promise.reject(new SourceUnavailableError('the API is away'));
+              sent.push(state);
+              return Promise.resolve();
+            },
+          },
+          partitions: () => {
+            partitionCalls += 1;
+            return partitionCalls === 2
+              ? Promise.reject(new SourceUnavailableError('scontrol timed out'))
+              : Promise.resolve(offers);
+          },
+          intervalMs: 60_000,
+          clock: () => nowMs,
+        },
+      },
+      { clusterId: CLUSTER, startedAtMs: T0_MS },
+    );
+
+    await agent.observe();
+    const failed = await agent.push();
+    const retried = await agent.push();
+    const sameListing = await agent.push();
+    await agent.observe();
+    nowMs += 30_000;
+    const tooSoon = await agent.push();
+    await agent.observe();
+    nowMs += 40_000;
+    const due = await agent.push();
+
+    expect([failed.queueState, retried.queueState, sameListing.queueState, tooSoon.queueState, due.queueState]).toEqual(
+      ['failed', 'sent', 'not_due', 'not_due', 'sent'],
+    );
+    expect(sent.map((state) => [state.observedAtMs, state.jobs.map((entry) => entry.jobId)])).toEqual([
+      [T0_MS + 3_000, ['32', '31']],
+      [T0_MS + 70_000, ['33']],
+    ]);
+    // The second send could not read the partitions: it kept the ones read before.
+    expect(sent.map((state) => state.partitions)).toEqual([offers, offers]);
+    expect(sent[0]?.pendingByPartition).toEqual({ gpu: 2 });
+    expect(logger.events.map((line) => line.event)).toContain('agent.partitions_unavailable');
+    expect(logger.events.filter((line) => line.event === 'agent.queue_state_failed')).toHaveLength(1);
   });
 });

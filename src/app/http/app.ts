@@ -18,6 +18,8 @@ import { HTTPException } from 'hono/http-exception';
 import { InvalidRequestError, NotConfiguredError, UnknownClusterError } from '../errors.ts';
 import { ingestQueueEvents } from '../collection/ingest-queue-events.ts';
 import { QueueEventsBody, queueEventsOf } from '../collection/queue-event-wire.ts';
+import { QueueStateBody } from '../collection/queue-state-wire.ts';
+import { storeQueueState } from '../collection/store-queue-state.ts';
 import { forecastJob } from '../jobs/forecast-job.ts';
 import { recordJobOutcome } from '../learning/record-outcome.ts';
 import { apiKeyAuth, API_KEY_HEADER } from './api-key-auth.ts';
@@ -185,7 +187,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
     const clusterId = clusterOf(query.cluster ?? query.cluster_id, 'query.cluster');
     const alternatives = query.alternatives === 'true';
     const forecast = await forecastJob(
-      { learning, observer: deps.observer, jobLookup: deps.jobLookup ?? (() => undefined) },
+      { learning, observer: deps.jobObserver ?? deps.observer, jobLookup: deps.jobLookup ?? (() => undefined) },
       { clusterId, jobId: id, nowMs: clock.nowMs(), alternatives },
     );
     return c.json(jobForecastJson(forecast, alternatives));
@@ -274,6 +276,18 @@ export function createHttpApp(deps: HttpDeps): Hono {
         status: result.status,
       })),
     });
+  });
+
+  // The agent's latest listing (pending and running jobs, partitions): job questions read it where no scheduler is reachable.
+  app.put('/api/clusters/:id/queue-state', async (c) => {
+    const { id } = validate(ClusterPath, c.req.param(), 'path');
+    const body = await jsonBody(c, QueueStateBody);
+    if (deps.queueStates === undefined) throw new NotConfiguredError('storing pushed queue states');
+    const result = await storeQueueState(
+      { calibration: learning.calibration, logger: learning.logger, queueStates: deps.queueStates },
+      { clusterId: id, body, nowMs: clock.nowMs() },
+    );
+    return c.json({ cluster_id: id, observed_at_ms: body.observed_at_ms, stored: result.stored, jobs: result.jobs });
   });
 
   // ── Escalations ─────────────────────────────────────────────────────────────────────────────

@@ -11,6 +11,7 @@ import type { ClusterObserver } from '../ports/cluster-observer.ts';
 import type { DependencyHealth } from '../ports/dependency-health.ts';
 import type { EscalationStore } from '../ports/escalation-store.ts';
 import type { JobLookup } from '../ports/job-lookup.ts';
+import type { PushedQueueStateStore } from '../ports/pushed-queue-state-store.ts';
 
 /** Time, injected: wall-clock ms for records, monotonic ms for measuring latency. */
 export interface Clock {
@@ -66,6 +67,10 @@ export interface HttpDeps {
   readonly observer: ClusterObserver;
   /** A cluster's scheduler for questions about one job; absent (or undefined for a cluster) → the prediction log only. */
   readonly jobLookup?: (clusterId: string) => JobLookup | undefined;
+  /** The queue job questions' fresh forecasts read (e.g. the agent's pushed listing first); default `observer`. */
+  readonly jobObserver?: ClusterObserver;
+  /** Where `PUT /api/clusters/{id}/queue-state` stores the agent's queue state; absent → that route is NOT_CONFIGURED. */
+  readonly queueStates?: PushedQueueStateStore;
   readonly escalations?: EscalationStore;
   readonly decideEscalation?: DecideEscalation;
   readonly clock: Clock;

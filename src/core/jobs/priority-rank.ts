@@ -31,3 +31,33 @@ export function priorityRank(ordered: readonly RankedJob[], jobId: string, parti
   }
   return found === 0 ? null : { position, pendingInPartition: count };
 }
+
+/** A job with what decides its place in the scheduler's order. */
+export interface PrioritizedJob extends RankedJob {
+  /** Slurm's priority (higher first); null when not reported (last). */
+  readonly priority: number | null;
+}
+
+function numericOrText(left: string, right: string): number {
+  const a = Number(left);
+  const b = Number(right);
+  if (Number.isSafeInteger(a) && Number.isSafeInteger(b) && a !== b) return a - b;
+  return left < right ? -1 : left > right ? 1 : 0;
+}
+
+/**
+ * The jobs in the order `squeue --sort=-p` shows them for a listing that does not come sorted
+ * (slurmrestd, a pushed state): priority highest first, equal priorities by job id (the earlier
+ * submission first, as Slurm's scheduler breaks ties), unknown priorities last. Returns a new
+ * array. O(n log n).
+ */
+export function byPriority<T extends PrioritizedJob>(jobs: readonly T[]): T[] {
+  return [...jobs].sort((left, right) => {
+    if (left.priority !== right.priority) {
+      if (left.priority === null) return 1;
+      if (right.priority === null) return -1;
+      return right.priority - left.priority;
+    }
+    return numericOrText(left.jobId, right.jobId);
+  });
+}

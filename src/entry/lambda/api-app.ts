@@ -11,6 +11,7 @@ import { handle } from 'hono/aws-lambda';
 import type { Hono } from 'hono';
 import { createCopilot } from '../../app/agents/ask-copilot.ts';
 import { DynamoJobSubscriptionStore } from '../../adapters/dynamodb/dynamo-job-subscription-store.ts';
+import { DynamoPushedQueueStateStore } from '../../adapters/dynamodb/dynamo-pushed-queue-state-store.ts';
 import { decideEscalation } from '../../app/agents/decide-escalation.ts';
 import { inProcessAgentRuntime } from '../../app/agents/in-process-agent-runtime.ts';
 import type { DashboardAssets } from '../../app/http/dashboard-routes.ts';
@@ -24,6 +25,7 @@ import type { Notifier } from '../../app/ports/notifier.ts';
 import type { TaskQueue } from '../../app/ports/task-queue.ts';
 import { createAgentWiring, type AgentWiringRuntime } from '../agent-wiring.ts';
 import { composeHttpApp, systemClock } from '../http-wiring.ts';
+import { jobQuestionParts } from '../job-questions.ts';
 import type { DependencyHealth } from '../../app/ports/dependency-health.ts';
 import { createSlackApp, type SlackApp } from '../slack-wiring.ts';
 
@@ -72,6 +74,10 @@ export function createApiApp(
       { escalations: deps.escalations, actions: deps.actions, logger: runtime.logger, dryRun: deps.dryRun },
       request,
     );
+  // No scheduler is reachable from a function: a job is answered from the queue state its cluster's
+  // agent pushes (`vgac agent --push`), else from its stored prediction.
+  const queueStates = new DynamoPushedQueueStateStore({ client: runtime.clients.dynamo, tableName: config.table });
+  const jobs = jobQuestionParts({ queueStates, observer: deps.observer, clock: () => systemClock.nowMs() });
   const signingSecret = options.slackSigningSecret ?? config.slack.signingSecret;
   const slack =
     signingSecret === undefined
@@ -83,11 +89,10 @@ export function createApiApp(
               {
                 learning: runtime.learning,
                 runtime: agentRuntime,
-                // No scheduler is reachable from a function: a job is answered from its stored prediction.
                 jobs: {
                   learning: runtime.learning,
-                  observer: deps.observer,
-                  jobLookup: () => undefined,
+                  observer: jobs.jobObserver,
+                  jobLookup: jobs.jobLookup,
                   registry: runtime.learning.registry,
                   subscriptions: new DynamoJobSubscriptionStore({
                     client: runtime.clients.dynamo,
@@ -110,6 +115,9 @@ export function createApiApp(
       ...(runtime.health === undefined ? {} : { health: runtime.health }),
     },
     observer: deps.observer,
+    jobLookup: jobs.jobLookup,
+    jobObserver: jobs.jobObserver,
+    queueStates,
     escalations: deps.escalations,
     decideEscalation: decide,
     agents: agentRuntime,

@@ -18,20 +18,28 @@
  * VGAC_SLURM_CLUSTER_ID (`vgac onboard`); until it is registered each pass reports it unregistered.
  * After each listing, the job subscribers of `/vgac notify me when … starts` get their direct
  * messages (jobNotifier) when VGAC_SLACK_BOT_TOKEN_PARAM is set; a pending job is forecast for
- * them at most once per VGAC_SUBSCRIBER_FORECAST_INTERVAL_MS while the function stays warm.
+ * them at most once per VGAC_SUBSCRIBER_FORECAST_INTERVAL_MS while the function stays warm. Once
+ * per invocation (a minute) the last listing is stored as the cluster's queue state with
+ * slurmrestd's partitions (queueStateRecorder), as `vgac agent --push` stores it: the API's job
+ * questions read it.
  */
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { collectClusters, type ClusterCollection } from '../../app/collection/collect-clusters.ts';
 import type { CaptureTracker } from '../../app/collection/submit-capture.ts';
 import { notifyJobSubscribers, subscriberForecastThrottle } from '../../app/jobs/notify-job-subscribers.ts';
+import { DEFAULT_QUEUE_STATE_INTERVAL_MS } from '../../app/collection/push-agent.ts';
+import { pushedQueueStateOf, queueStateBody } from '../../app/collection/queue-state-wire.ts';
 import type { ClusterObserver } from '../../app/ports/cluster-observer.ts';
+import type { JobLookup } from '../../app/ports/job-lookup.ts';
 import type { SecretSource } from '../../app/ports/secret-source.ts';
 import type { ClusterState } from '../../app/records/queue.ts';
 import { DynamoJobSubscriptionStore } from '../../adapters/dynamodb/dynamo-job-subscription-store.ts';
+import { DynamoPushedQueueStateStore } from '../../adapters/dynamodb/dynamo-pushed-queue-state-store.ts';
+import type { PartitionOffer } from '../../core/jobs/what-if-alternatives.ts';
 import { FetchSlackChatReplies } from '../../adapters/slack/fetch-slack-chat-replies.ts';
 import { InvalidInputError } from '../../core/errors.ts';
-import { observerFor } from './collector-observer.ts';
+import { jobLookupFor, observerFor } from './collector-observer.ts';
 import { lazySsmSecrets } from './lazy-ssm-secrets.ts';
 import { createLambdaRuntime, runInvocation, type LambdaRuntime } from './lambda-runtime.ts';
 
@@ -67,6 +75,8 @@ export interface CollectHandlerOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Runs after each collected listing: {@link jobNotifier}'s direct messages to a job's subscribers. */
   readonly afterCollect?: (state: ClusterState) => Promise<void>;
+  /** Runs once per invocation with its last listing: {@link queueStateRecorder}. */
+  readonly recordQueueState?: (state: ClusterState) => Promise<void>;
 }
 
 /** The handler over an explicit runtime and observer (the module's `handler` wires the configured ones). */
@@ -75,7 +85,7 @@ export function createCollectHandler(
   observer: ClusterObserver | undefined,
   options: CollectHandlerOptions = {},
 ) {
-  const { clock = Date.now, passes = 1, sleep = sleepFor, afterCollect } = options;
+  const { clock = Date.now, passes = 1, sleep = sleepFor, afterCollect, recordQueueState } = options;
   const trackers = new Map<string, CaptureTracker>();
   return async (event: unknown, context?: Context): Promise<CollectOutput> => {
     const parsed = ScheduledEvent.safeParse(event);
@@ -97,6 +107,11 @@ export function createCollectHandler(
             return { status: 'disabled' };
           }
           const clusters: ClusterCollection[] = [];
+          let latest: ClusterState | undefined;
+          const afterEach = async (state: ClusterState): Promise<void> => {
+            latest = state;
+            await afterCollect?.(state);
+          };
           const startedMs = clock();
           const spacingMs = MS_PER_MINUTE / passes;
           for (let pass = 0; pass < passes; pass += 1) {
@@ -110,10 +125,11 @@ export function createCollectHandler(
                 trackers,
                 clock(),
                 [runtime.config.slurm.clusterId],
-                afterCollect,
+                afterEach,
               )),
             );
           }
+          if (latest !== undefined) await recordQueueState?.(latest);
           const predicted = clusters.reduce(
             (sum, cluster) => sum + (cluster.status === 'collected' ? cluster.predicted : 0),
             0,
@@ -174,6 +190,40 @@ export function jobNotifier(
   };
 }
 
+/**
+ * Stores a listing as its cluster's queue state (one PutItem, the lowest-priority pending jobs left
+ * out beyond MAX_QUEUE_STATE_BYTES) with the partitions `lookup` reads (the last ones read when
+ * slurmrestd does not answer). A failure is logged, never the pass's: job questions then read an
+ * older state, or fall back to the prediction log once it is stale.
+ */
+export function queueStateRecorder(
+  runtime: LambdaRuntime,
+  lookup: Pick<JobLookup, 'partitions'>,
+): (state: ClusterState) => Promise<void> {
+  const store = new DynamoPushedQueueStateStore({ client: runtime.clients.dynamo, tableName: runtime.config.table });
+  // The schedule runs once a minute: a state is as fresh as the last invocation.
+  const intervalMs = Math.max(runtime.config.lambda.collectIntervalMs, DEFAULT_QUEUE_STATE_INTERVAL_MS);
+  let partitions: PartitionOffer[] = [];
+  return async (state) => {
+    try {
+      partitions = await lookup.partitions();
+    } catch (error) {
+      runtime.logger.warn('collector.partitions_unavailable', {
+        clusterId: state.clusterId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+    try {
+      await store.put(pushedQueueStateOf(state.clusterId, queueStateBody(state, { intervalMs, partitions })));
+    } catch (error) {
+      runtime.logger.warn('collector.queue_state_failed', {
+        clusterId: state.clusterId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  };
+}
+
 const runtime = createLambdaRuntime();
 const secrets = lazySsmSecrets({
   region: runtime.config.region,
@@ -181,7 +231,7 @@ const secrets = lazySsmSecrets({
   tracer: runtime.tracer,
 });
 const configured = await observerFor(runtime.config, secrets).then(
-  (observer) => ({ observer }),
+  (observer) => ({ observer, lookup: jobLookupFor(runtime.config, secrets) }),
   (error: unknown) => ({ error }),
 );
 
@@ -192,4 +242,7 @@ export const handler =
     : createCollectHandler(runtime, configured.observer, {
         passes: passesPerMinute(runtime.config.lambda.collectIntervalMs),
         afterCollect: jobNotifier(runtime, secrets),
+        ...(configured.lookup === undefined
+          ? {}
+          : { recordQueueState: queueStateRecorder(runtime, configured.lookup) }),
       });

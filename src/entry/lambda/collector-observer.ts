@@ -5,7 +5,9 @@
  */
 import { AuthError, NotConfiguredError } from '../../app/errors.ts';
 import type { ClusterObserver } from '../../app/ports/cluster-observer.ts';
+import type { JobLookup } from '../../app/ports/job-lookup.ts';
 import type { SecretSource } from '../../app/ports/secret-source.ts';
+import { SlurmrestdJobLookup } from '../../adapters/collectors/slurmrestd-job-lookup.ts';
 import { SlurmrestdObserver } from '../../adapters/collectors/slurmrestd-observer.ts';
 import type { Config } from '../config.ts';
 
@@ -62,4 +64,31 @@ export async function observerFor(config: Config, secrets?: SecretSource): Promi
       }
     },
   };
+}
+
+/** The name a JWT given in VGAC_SLURM_JWT is read under (it never rotates). */
+const ENV_JWT_SECRET = 'VGAC_SLURM_JWT';
+
+/**
+ * The configured Slurm's job lookup (its partitions go into the queue state the collector stores
+ * for job questions): slurmrestd with the observer's URL, user and JWT; undefined for `none`.
+ * @throws NotConfiguredError as {@link observerFor}.
+ */
+export function jobLookupFor(config: Config, secrets?: SecretSource): JobLookup | undefined {
+  const collector = config.lambda.collector;
+  if (collector === 'none') return undefined;
+  if (collector !== 'slurmrestd') throw new NotConfiguredError(`the '${collector}' collector in Lambda`);
+  const { restUrl, user, jwt, jwtParameter, apiVersion } = config.slurm;
+  if (restUrl === undefined || user === undefined)
+    throw new NotConfiguredError('VGAC_SLURMRESTD_URL and VGAC_SLURM_USER for the slurmrestd collector');
+  const options = { baseUrl: restUrl, userName: user, apiVersion, timeoutMs: config.agents.observeTimeoutMs };
+  if (jwt !== undefined)
+    return new SlurmrestdJobLookup({
+      ...options,
+      secrets: { get: () => Promise.resolve(jwt) },
+      jwtSecretName: ENV_JWT_SECRET,
+    });
+  if (jwtParameter === undefined || secrets === undefined)
+    throw new NotConfiguredError('VGAC_SLURM_JWT_PARAM for the slurmrestd collector');
+  return new SlurmrestdJobLookup({ ...options, secrets, jwtSecretName: jwtParameter });
 }

@@ -13,11 +13,13 @@ import type { LearningDeps } from '../../app/learning/learning-deps.ts';
 import type { ClusterRoute } from '../../app/agents/cluster-routes.ts';
 import type { ClusterActions } from '../../app/ports/cluster-actions.ts';
 import type { ClusterObserver } from '../../app/ports/cluster-observer.ts';
+import type { JobLookup } from '../../app/ports/job-lookup.ts';
 import type { Logger } from '../../app/ports/logger.ts';
 import type { SecretSource } from '../../app/ports/secret-source.ts';
 import type { ClusterState } from '../../app/records/queue.ts';
 import { SlurmCliJobLookup } from '../../adapters/collectors/slurm-cli-job-lookup.ts';
 import { SlurmCliObserver } from '../../adapters/collectors/slurm-cli-observer.ts';
+import { SlurmrestdJobLookup } from '../../adapters/collectors/slurmrestd-job-lookup.ts';
 import { SlurmrestdObserver } from '../../adapters/collectors/slurmrestd-observer.ts';
 import { SlurmClusterActions } from '../../adapters/slurm/slurm-cluster-actions.ts';
 import { SlurmrestdClusterActions } from '../../adapters/slurm/slurmrestd-cluster-actions.ts';
@@ -88,9 +90,31 @@ export function slurmActionsFor(config: Config, source: 'slurmrestd' | 'slurm-cl
 }
 
 /**
- * The live Slurm as the agents' route, for VGAC_SLURM_CLUSTER_ID: its observer and actions, both
- * through the same source; with the client commands also its job lookup (questions about one
- * job). Through slurmrestd jobs are answered from the prediction log.
+ * The configured live-Slurm job lookup (questions about one job): slurmrestd's job, jobs and
+ * partitions (the same URL, user and JWT as the observer) or the client commands (`scontrol`,
+ * `squeue`).
+ */
+export function slurmJobLookupFor(config: Config, source: 'slurmrestd' | 'slurm-cli'): JobLookup {
+  if (source === 'slurm-cli') return new SlurmCliJobLookup({ timeoutMs: config.agents.observeTimeoutMs });
+  const { restUrl, user, jwt, apiVersion } = config.slurm;
+  if (restUrl === undefined || user === undefined || jwt === undefined) {
+    throw new InvalidInputError(
+      'the slurmrestd collector needs VGAC_SLURMRESTD_URL, VGAC_SLURM_USER and VGAC_SLURM_JWT',
+    );
+  }
+  return new SlurmrestdJobLookup({
+    baseUrl: restUrl,
+    userName: user,
+    secrets: { get: () => Promise.resolve(jwt) },
+    jwtSecretName: LOCAL_JWT_SECRET,
+    apiVersion,
+    timeoutMs: config.agents.observeTimeoutMs,
+  });
+}
+
+/**
+ * The live Slurm as the agents' route, for VGAC_SLURM_CLUSTER_ID: its observer, actions and job
+ * lookup (questions about one job), all through the same source.
  */
 export function liveSlurmRoute(
   config: Config,
@@ -101,9 +125,7 @@ export function liveSlurmRoute(
     clusterId: config.slurm.clusterId,
     observer: slurmObserverFor(config, source),
     actions: slurmActionsFor(config, source, logger),
-    ...(source === 'slurm-cli'
-      ? { jobLookup: new SlurmCliJobLookup({ timeoutMs: config.agents.observeTimeoutMs }) }
-      : {}),
+    jobLookup: slurmJobLookupFor(config, source),
   };
 }
 

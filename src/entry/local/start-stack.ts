@@ -11,6 +11,7 @@
 import { resolve } from 'node:path';
 import type { Hono } from 'hono';
 import { DynamoCalibrationHistory } from '../../adapters/dynamodb/dynamo-calibration-history.ts';
+import { DynamoPushedQueueStateStore } from '../../adapters/dynamodb/dynamo-pushed-queue-state-store.ts';
 import { DynamoJobSubscriptionStore } from '../../adapters/dynamodb/dynamo-job-subscription-store.ts';
 import { FetchSlackChatReplies } from '../../adapters/slack/fetch-slack-chat-replies.ts';
 import { decideEscalation } from '../../app/agents/decide-escalation.ts';
@@ -36,6 +37,7 @@ import type { ModelBundle } from '../../core/model/bundle.ts';
 import type { Config } from '../config.ts';
 import { readDashboardAssets } from '../dashboard-assets.ts';
 import { composeHttpApp, systemClock } from '../http-wiring.ts';
+import { jobQuestionParts } from '../job-questions.ts';
 import { createSlackApp, slackChannelNotifier } from '../slack-wiring.ts';
 import type { SlackSecretSource } from './start-banner.ts';
 import { createAgentWiring } from '../agent-wiring.ts';
@@ -232,8 +234,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const notifier = slackChannelNotifier(config);
     const liveRoutes = options.liveClusters?.(logger) ?? [];
     const routed = routeClusters(liveRoutes, { observer: clusters, actions: clusters });
-    const jobLookup = (clusterId: string): JobLookup | undefined =>
-      liveRoutes.find((route) => route.clusterId === clusterId)?.jobLookup;
+    // A live Slurm's own lookup; any other cluster from the queue state its agent pushes here.
+    const queueStates = new DynamoPushedQueueStateStore(tableClient);
+    const { jobLookup, jobObserver } = jobQuestionParts({
+      queueStates,
+      observer: routed.observer,
+      liveLookup: (clusterId: string): JobLookup | undefined =>
+        liveRoutes.find((route) => route.clusterId === clusterId)?.jobLookup,
+      clock: () => systemClock.nowMs(),
+    });
     const subscriptions = new DynamoJobSubscriptionStore(tableClient);
     const wiring = createAgentWiring(
       { ...runtime, learning },
@@ -252,7 +261,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
               {
                 learning,
                 runtime: inProcessAgentRuntime(agents, nowMs),
-                jobs: { learning, observer: routed.observer, jobLookup, registry: learning.registry, subscriptions },
+                jobs: { learning, observer: jobObserver, jobLookup, registry: learning.registry, subscriptions },
               },
               config.defaultClusterId === undefined ? {} : { defaultClusterId: config.defaultClusterId },
             ),
@@ -276,6 +285,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       },
       observer: routed.observer,
       jobLookup,
+      jobObserver,
+      queueStates,
       escalations,
       decideEscalation: decide,
       agents: inProcessAgentRuntime(agents, nowMs),

@@ -19,6 +19,11 @@ their Slurm times, and are delivered when it is back (retries with back-off); a 
 the spool. The API applies each transition once, however often it arrives: a submit becomes a
 stored prediction, a start its outcome. Register the cluster first (vgac onboard --cluster ID).
 Jobs already queued when the agent starts are not predicted (their submit-time queue was not seen).
+At most once a minute (or every --interval, when longer) it also sends its latest listing — the
+pending and running jobs with partition, state, reason, priority and request, and the partitions
+(scontrol show partition) — to PUT URL/api/clusters/ID/queue-state, at most 200 KB (the
+lowest-priority pending jobs left out beyond that), so questions about a job ("why is 12345
+pending?") get its pending reason, rank and alternatives from the API.
 Logs JSON lines on stdout (VGAC_LOG_LEVEL).
 
 options:

@@ -7,12 +7,15 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createPushAgent } from '../../../app/collection/push-agent.ts';
+import { createPushAgent, DEFAULT_QUEUE_STATE_INTERVAL_MS } from '../../../app/collection/push-agent.ts';
 import { DEFAULT_CAPTURE_INTERVAL_MS } from '../../../app/collection/submit-capture.ts';
+import { SlurmCliJobLookup } from '../../../adapters/collectors/slurm-cli-job-lookup.ts';
 import { SlurmCliObserver, SlurmJobSource } from '../../../adapters/collectors/slurm-cli-observer.ts';
 import { createPowertoolsLogger } from '../../../adapters/logging/powertools-logger.ts';
 import { FileEventSpool } from '../../../adapters/spool/file-event-spool.ts';
 import { HttpQueueEventPublisher } from '../../../adapters/vgac-api/http-queue-event-publisher.ts';
+import { HttpQueueStatePublisher } from '../../../adapters/vgac-api/http-queue-state-publisher.ts';
+import { VgacApiSender } from '../../../adapters/vgac-api/vgac-api-sender.ts';
 import { InvalidInputError } from '../../../core/errors.ts';
 import { loadConfig, type Config } from '../../config.ts';
 import { startPushAgentRunner } from '../../agent/push-agent-runner.ts';
@@ -113,9 +116,26 @@ export async function run(args: readonly string[]): Promise<number> {
   });
   const unlock = await lockSpool(spoolDir);
   const spool = await FileEventSpool.open(spoolDir);
-  const publisher = new HttpQueueEventPublisher({ baseUrl: pushUrl.href, ...(apiKey === undefined ? {} : { apiKey }) });
+  // Events and the queue state share one sender: one circuit breaker pauses both while the API is down.
+  const sender = new VgacApiSender({ baseUrl: pushUrl.href, ...(apiKey === undefined ? {} : { apiKey }) });
+  const publisher = new HttpQueueEventPublisher({ sender });
   const observer = new SlurmCliObserver({ timeoutMs: config.agents.observeTimeoutMs, jobSource });
-  const agent = createPushAgent({ observer, spool, publisher, logger }, { clusterId, startedAtMs: Date.now() });
+  const lookup = new SlurmCliJobLookup({ timeoutMs: config.agents.observeTimeoutMs });
+  const agent = createPushAgent(
+    {
+      observer,
+      spool,
+      publisher,
+      logger,
+      queueState: {
+        publisher: new HttpQueueStatePublisher({ sender }),
+        partitions: () => lookup.partitions(),
+        intervalMs: Math.max(intervalMs, DEFAULT_QUEUE_STATE_INTERVAL_MS),
+        clock: () => Date.now(),
+      },
+    },
+    { clusterId, startedAtMs: Date.now() },
+  );
   const runner = startPushAgentRunner({ agent, intervalMs, logger, clusterId });
   await runner.ready;
   logger.info('agent.started', {

@@ -5,7 +5,8 @@
  * process, the queue state is the cluster's most recent stored prediction (its age is printed),
  * or the VGAC platform's answer for its clusters. Works beside a running `vgac start` (it shares
  * its embedded servers). Questions about a submitted job ("when will 12345 start?", "how can
- * 12345 start sooner?") ask Slurm's clients where VGAC_COLLECTOR=slurm-cli, else the prediction log.
+ * 12345 start sooner?") ask Slurm where VGAC_COLLECTOR=slurm-cli (its clients) or slurmrestd (its
+ * REST API), else read the queue state the cluster's `vgac agent --push` sent, else the prediction log.
  */
 import { parseArgs } from 'node:util';
 import { createCopilot } from '../../../app/agents/ask-copilot.ts';
@@ -13,12 +14,13 @@ import { inProcessAgentRuntime } from '../../../app/agents/in-process-agent-runt
 import { routeClusters } from '../../../app/agents/cluster-routes.ts';
 import { storedStateObserver } from '../../../app/agents/stored-state-observer.ts';
 import { unavailableClusterActions } from '../../../app/agents/unavailable-cluster-actions.ts';
-import { SlurmCliJobLookup } from '../../../adapters/collectors/slurm-cli-job-lookup.ts';
-import { SlurmCliObserver } from '../../../adapters/collectors/slurm-cli-observer.ts';
+import { DynamoPushedQueueStateStore } from '../../../adapters/dynamodb/dynamo-pushed-queue-state-store.ts';
 import { DynamoJobSubscriptionStore } from '../../../adapters/dynamodb/dynamo-job-subscription-store.ts';
 import type { JobQuestionDeps } from '../../../app/jobs/answer-job-question.ts';
 import { InvalidInputError } from '../../../core/errors.ts';
 import { createAgentWiring } from '../../agent-wiring.ts';
+import { jobQuestionParts } from '../../job-questions.ts';
+import { slurmJobLookupFor, slurmObserverFor } from '../../local/slurm-collector.ts';
 import { loadConfig } from '../../config.ts';
 import { platformRoutes } from '../../platform-routes.ts';
 import { createRuntime } from '../../runtime.ts';
@@ -47,26 +49,29 @@ export async function run(args: readonly string[]): Promise<number> {
       reasoner: values.bedrock === true ? 'bedrock' : config.reasoner,
     });
     const defaultClusterId = values.cluster ?? config.defaultClusterId;
-    // Questions about a submitted job ask the scheduler itself when this host runs the Slurm
-    // clients (VGAC_COLLECTOR=slurm-cli), else they are answered from the prediction log.
-    const slurmClients = config.lambda.collector === 'slurm-cli';
-    const jobObserver = slurmClients
-      ? routeClusters(
-          [
-            {
-              clusterId: config.slurm.clusterId,
-              observer: new SlurmCliObserver({ timeoutMs: config.agents.observeTimeoutMs }),
-              actions: routed.actions,
-            },
-          ],
-          routed,
-        ).observer
-      : routed.observer;
-    const lookup = slurmClients ? new SlurmCliJobLookup({ timeoutMs: config.agents.observeTimeoutMs }) : undefined;
+    // Questions about a submitted job ask the scheduler itself when this host reaches it
+    // (VGAC_COLLECTOR=slurm-cli: the Slurm clients; slurmrestd: its REST API), else the queue
+    // state its agent pushed, else they are answered from the prediction log.
+    const collector = config.lambda.collector;
+    const live = collector === 'slurm-cli' || collector === 'slurmrestd' ? collector : undefined;
+    const liveObserver =
+      live === undefined
+        ? routed.observer
+        : routeClusters(
+            [{ clusterId: config.slurm.clusterId, observer: slurmObserverFor(config, live), actions: routed.actions }],
+            routed,
+          ).observer;
+    const lookup = live === undefined ? undefined : slurmJobLookupFor(config, live);
+    const questionParts = jobQuestionParts({
+      queueStates: new DynamoPushedQueueStateStore({ client: runtime.clients.dynamo, tableName: config.table }),
+      observer: liveObserver,
+      liveLookup: (clusterId) => (clusterId === config.slurm.clusterId ? lookup : undefined),
+      clock: () => Date.now(),
+    });
     const jobs: JobQuestionDeps = {
       learning: runtime.learning,
-      observer: jobObserver,
-      jobLookup: (clusterId) => (clusterId === config.slurm.clusterId ? lookup : undefined),
+      observer: questionParts.jobObserver,
+      jobLookup: questionParts.jobLookup,
       registry: runtime.learning.registry,
       subscriptions: new DynamoJobSubscriptionStore({ client: runtime.clients.dynamo, tableName: config.table }),
     };
