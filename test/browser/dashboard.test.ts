@@ -291,7 +291,9 @@ describe('dashboard in chromium', () => {
           `article.cluster[data-cluster="slurm-hpc"] button.job-toggle[data-distribution="yes"]${how === 'keyboard' ? '[data-outcome="yes"]' : ''}`,
         )
         .first();
-      await toggle.waitFor({ timeout: 15_000 });
+      // The page lists the newest predictions and refreshes every 2 s: wait until one of the kind wanted is listed
+      // (a loaded machine runs the simulation slowly, and a burst of fresh submits can fill the list for a while).
+      await toggle.waitFor({ timeout: 60_000 });
       const jobId = (await toggle.getAttribute('data-job')) ?? '';
       if (how === 'click') await toggle.click();
       else {
@@ -363,7 +365,7 @@ describe('dashboard in chromium', () => {
       expect(entry.page.overlaps).toEqual([]);
       expect(entry.page.rawFloats).toEqual([]);
     }
-  }, 90_000);
+  }, 180_000);
 });
 
 describe('dashboard in chromium, with an API key', () => {
