@@ -26,23 +26,19 @@
  * state out.
  */
 import { InvalidInputError } from '../errors.ts';
+import { SNAPSHOT_FEATURES, type SnapshotFeature } from '../traces/queue-state.ts';
 
-/** The numeric submit-time features the wait distribution conditions on (log(1 + x) each), in input order. */
-export const WAIT_INPUT_FEATURES = [
-  'pendingJobsAhead',
-  'pendingProcessorsAhead',
-  'pendingGpusAhead',
-  'runningJobs',
-  'processorsInUse',
-  'gpusInUse',
-  'requestedProcessors',
-  'requestedGpus',
-  'requestedTimeSeconds',
-  'userPendingJobs',
-  'recentWaitMedianSeconds',
-  'recentWaitP90Seconds',
-  'jobsStartedLastHour',
-] as const;
+/** Submit-time features a wait does not depend on as a quantity (a clock reading, not a count). */
+const CALENDAR_FEATURES: ReadonlySet<SnapshotFeature> = new Set(['hourOfDay', 'dayOfWeek']);
+
+/**
+ * The numeric submit-time features the wait distribution conditions on (log(1 + x) each), in input
+ * order: the queue snapshot's features without the calendar ones (as sin/cos inputs they changed
+ * nothing on either trace).
+ */
+export const WAIT_INPUT_FEATURES: readonly SnapshotFeature[] = SNAPSHOT_FEATURES.filter(
+  (name) => !CALENDAR_FEATURES.has(name),
+);
 
 /** Inputs per job: the features above and the classifier's logit. */
 export const WAIT_INPUTS = WAIT_INPUT_FEATURES.length + 1;

@@ -16,6 +16,22 @@ export const LAMBDA_COLLECTORS = ['none', 'slurmrestd'] as const;
 export type LambdaCollector = (typeof LAMBDA_COLLECTORS)[number];
 
 /**
+ * The slurmrestd settings of the configured source; undefined for `none`.
+ * @throws NotConfiguredError for a source a Lambda cannot run, or a missing URL or user.
+ */
+function slurmrestdSettings(
+  config: Config,
+): (Config['slurm'] & { readonly restUrl: string; readonly user: string }) | undefined {
+  const collector = config.lambda.collector;
+  if (collector === 'none') return undefined;
+  if (collector !== 'slurmrestd') throw new NotConfiguredError(`the '${collector}' collector in Lambda`);
+  const { restUrl, user } = config.slurm;
+  if (restUrl === undefined || user === undefined)
+    throw new NotConfiguredError('VGAC_SLURMRESTD_URL and VGAC_SLURM_USER for the slurmrestd collector');
+  return { ...config.slurm, restUrl, user };
+}
+
+/**
  * The observer for the configured source; undefined for `none`. `slurmrestd` reads its JWT from
  * `secrets` (the SSM parameter VGAC_SLURM_JWT_PARAM) unless VGAC_SLURM_JWT is set, and re-reads it
  * once when slurmrestd refuses it (a re-issued token reaches a warm function). No
@@ -25,12 +41,9 @@ export type LambdaCollector = (typeof LAMBDA_COLLECTORS)[number];
  * @throws NotConfiguredError for those sources, or a slurmrestd setting that is missing.
  */
 export async function observerFor(config: Config, secrets?: SecretSource): Promise<ClusterObserver | undefined> {
-  const collector = config.lambda.collector;
-  if (collector === 'none') return undefined;
-  if (collector !== 'slurmrestd') throw new NotConfiguredError(`the '${collector}' collector in Lambda`);
-  const { restUrl, user, jwt, jwtParameter, apiVersion } = config.slurm;
-  if (restUrl === undefined || user === undefined)
-    throw new NotConfiguredError('VGAC_SLURMRESTD_URL and VGAC_SLURM_USER for the slurmrestd collector');
+  const settings = slurmrestdSettings(config);
+  if (settings === undefined) return undefined;
+  const { restUrl, user, jwt, jwtParameter, apiVersion } = settings;
   if (jwt !== undefined)
     return new SlurmrestdObserver({
       baseUrl: restUrl,
@@ -75,12 +88,9 @@ const ENV_JWT_SECRET = 'VGAC_SLURM_JWT';
  * @throws NotConfiguredError as {@link observerFor}.
  */
 export function jobLookupFor(config: Config, secrets?: SecretSource): JobLookup | undefined {
-  const collector = config.lambda.collector;
-  if (collector === 'none') return undefined;
-  if (collector !== 'slurmrestd') throw new NotConfiguredError(`the '${collector}' collector in Lambda`);
-  const { restUrl, user, jwt, jwtParameter, apiVersion } = config.slurm;
-  if (restUrl === undefined || user === undefined)
-    throw new NotConfiguredError('VGAC_SLURMRESTD_URL and VGAC_SLURM_USER for the slurmrestd collector');
+  const settings = slurmrestdSettings(config);
+  if (settings === undefined) return undefined;
+  const { restUrl, user, jwt, jwtParameter, apiVersion } = settings;
   const options = { baseUrl: restUrl, userName: user, apiVersion, timeoutMs: config.agents.observeTimeoutMs };
   if (jwt !== undefined)
     return new SlurmrestdJobLookup({
