@@ -124,10 +124,11 @@ export class FetchSlackChatReplies implements ChatReplies {
   }
 }
 
-function parseAnswer(text: string): { ok?: unknown; error?: unknown } | undefined {
+/** A Web API answer's JSON object (`ok`, `error` and the method's own fields, unchecked); undefined when the body is not one. */
+export function parseAnswer(text: string): ({ ok?: unknown; error?: unknown } & Record<string, unknown>) | undefined {
   try {
     const parsed = JSON.parse(text) as unknown;
-    return typeof parsed === 'object' && parsed !== null ? parsed : undefined;
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }

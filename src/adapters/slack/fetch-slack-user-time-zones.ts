@@ -7,7 +7,7 @@
  */
 import { InfrastructureError } from '../../app/errors.ts';
 import type { UserTimeZones } from '../../app/ports/user-time-zones.ts';
-import { SLACK_REQUEST_TIMEOUT_MS } from './fetch-slack-chat-replies.ts';
+import { parseAnswer, SLACK_REQUEST_TIMEOUT_MS } from './fetch-slack-chat-replies.ts';
 
 /** How long a user's offset is reused, ms. */
 export const SLACK_TIME_ZONE_TTL_MS = 60 * 60_000;
@@ -51,7 +51,8 @@ export class FetchSlackUserTimeZones implements UserTimeZones {
     }
     const text = await response.text().catch(() => '');
     const answer = parseAnswer(text);
-    const offsetSeconds = answer?.user?.tz_offset;
+    const user = answer?.user as { tz_offset?: unknown } | undefined;
+    const offsetSeconds = user?.tz_offset;
     if (answer?.ok !== true || typeof offsetSeconds !== 'number' || !Number.isFinite(offsetSeconds))
       throw new InfrastructureError(
         `Slack users.info failed: ${typeof answer?.error === 'string' ? answer.error : answer?.ok === true ? 'no tz_offset' : `HTTP ${response.status}`}`,
@@ -59,14 +60,5 @@ export class FetchSlackUserTimeZones implements UserTimeZones {
     const minutes = Math.round(offsetSeconds / 60);
     this.#known.set(userId, { minutes, untilMs: nowMs + SLACK_TIME_ZONE_TTL_MS });
     return minutes;
-  }
-}
-
-function parseAnswer(text: string): { ok?: unknown; error?: unknown; user?: { tz_offset?: unknown } } | undefined {
-  try {
-    const parsed = JSON.parse(text) as unknown;
-    return typeof parsed === 'object' && parsed !== null ? parsed : undefined;
-  } catch {
-    return undefined;
   }
 }
