@@ -86,6 +86,7 @@ export const PendingOutcomeSchema = z.object({
   outcome: OutcomeSchema,
   waitEstimate: WaitEstimateSchema.nullable(),
   waitDistribution: IssuedDistributionSchema.optional(),
+  keepUntilMs: epochMs.optional(),
 });
 
 const EvidenceSchema = z.object({

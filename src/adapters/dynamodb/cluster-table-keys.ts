@@ -97,6 +97,11 @@ export function predictionExpiresAtSeconds(predictedAtMs: number): number {
   return Math.floor((predictedAtMs + PREDICTION_TTL_DAYS * MS_PER_DAY) / 1000);
 }
 
+/** TTL of an item that may expire at `keepUntilMs`: the whole second at or after it (never sooner). */
+export function keptUntilSeconds(keepUntilMs: number): number {
+  return Math.ceil(keepUntilMs / 1000);
+}
+
 function truncated(text: string): string {
   return text.length > 64 ? `${text.slice(0, 64)}…` : text;
 }

@@ -36,6 +36,7 @@ import {
   clusterPartitionKey,
   foldedSortKey,
   inboxSortKey,
+  keptUntilSeconds,
   predictionExpiresAtSeconds,
 } from './cluster-table-keys.ts';
 import { FOLDED_ATTRIBUTE } from './dynamo-prediction-log.ts';
@@ -256,7 +257,12 @@ export class DynamoLearningStateStore implements LearningStateStore, Calibration
           [TableKey.partition]: clusterPartitionKey(pending.clusterId),
           [TableKey.sort]: foldedSortKey(pending.jobId),
           [FOLDED_ATTRIBUTE]: pending.outcome.observedAtMs,
-          [TTL_ATTRIBUTE]: predictionExpiresAtSeconds(pending.predictedAtMs),
+          // Expires with its prediction (recordOutcome gave both the same TTL): a marker that went
+          // first would let a repeated delivery queue a folded outcome again.
+          [TTL_ATTRIBUTE]:
+            pending.keepUntilMs === undefined
+              ? predictionExpiresAtSeconds(pending.predictedAtMs)
+              : keptUntilSeconds(pending.keepUntilMs),
         },
       },
     }));

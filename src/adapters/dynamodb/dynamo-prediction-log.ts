@@ -12,7 +12,7 @@
  *   prediction is not yet marked folded: an outcome whose first delivery failed between the two
  *   writes is completed by its retry, and one already folded is not queued again.
  */
-import type { PredictionLog, RecordOutcomeResult } from '../../app/ports/prediction-log.ts';
+import type { PredictionLog, RecordOutcomeOptions, RecordOutcomeResult } from '../../app/ports/prediction-log.ts';
 import type { Outcome, PendingOutcome, PredictionRecord } from '../../app/records/prediction-record.ts';
 import { DuplicateError, UnknownJobError } from '../../app/errors.ts';
 import { InvalidInputError } from '../../core/errors.ts';
@@ -28,6 +28,7 @@ import {
   foldedSortKey,
   inboxSortKey,
   jobSortKey,
+  keptUntilSeconds,
   predictionExpiresAtSeconds,
   predictionListPartition,
   predictionSortKey,
@@ -54,8 +55,8 @@ export const FOLDED_ATTRIBUTE = 'foldedAtMs';
 /** Items read per query page at least, when looking for outcomes among newer predictions without one. */
 export const MIN_OUTCOME_PAGE_ITEMS = 100;
 
-/** The pending outcome of a prediction that has one. */
-export function pendingOutcomeOf(prediction: PredictionRecord, outcome: Outcome): PendingOutcome {
+/** The pending outcome of a prediction that has one (`keepUntilMs`: see RecordOutcomeOptions). */
+export function pendingOutcomeOf(prediction: PredictionRecord, outcome: Outcome, keepUntilMs?: number): PendingOutcome {
   return {
     clusterId: prediction.clusterId,
     jobId: prediction.jobId,
@@ -67,6 +68,7 @@ export function pendingOutcomeOf(prediction: PredictionRecord, outcome: Outcome)
     outcome,
     waitEstimate: prediction.waitEstimate,
     ...(prediction.waitDistribution === undefined ? {} : { waitDistribution: prediction.waitDistribution }),
+    ...(keepUntilMs === undefined ? {} : { keepUntilMs }),
   };
 }
 
@@ -109,23 +111,39 @@ export class DynamoPredictionLog implements PredictionLog {
     }
   }
 
-  async recordOutcome(clusterId: string, jobId: string, outcome: Outcome): Promise<RecordOutcomeResult> {
+  async recordOutcome(
+    clusterId: string,
+    jobId: string,
+    outcome: Outcome,
+    options: RecordOutcomeOptions = {},
+  ): Promise<RecordOutcomeResult> {
     const partitionKey = clusterPartitionKey(clusterId);
     const sortKey = jobSortKey(jobId);
     const validOutcome = validForWrite(OutcomeSchema, outcome, `outcome for job '${jobId}'`);
     const what = `prediction for job '${jobId}'`;
+    const { keepUntilMs } = options;
+    if (keepUntilMs !== undefined && !(Number.isInteger(keepUntilMs) && keepUntilMs >= 0)) {
+      throw new InvalidInputError(`invalid keepUntilMs ${keepUntilMs}: expected epoch milliseconds`);
+    }
     const writeId = this.#io.newWriteId();
+    // The shortened TTL rides on the outcome's own write: no extra request.
+    const expires = keepUntilMs === undefined ? '' : ', #ttl = :expiresAt';
     let stored = await this.#io.conditionalUpdate({
       Key: { [TableKey.partition]: partitionKey, [TableKey.sort]: sortKey },
-      UpdateExpression: 'SET #outcome = :outcome, #outcomeWriteId = :writeId',
+      UpdateExpression: `SET #outcome = :outcome, #outcomeWriteId = :writeId${expires}`,
       // attribute_exists(PK): an unknown job must not create a stub item.
       ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(#outcome)',
       ExpressionAttributeNames: {
         '#pk': TableKey.partition,
         '#outcome': 'outcome',
         '#outcomeWriteId': OUTCOME_WRITE_ID_ATTRIBUTE,
+        ...(keepUntilMs === undefined ? {} : { '#ttl': TTL_ATTRIBUTE }),
       },
-      ExpressionAttributeValues: { ':outcome': validOutcome, ':writeId': writeId },
+      ExpressionAttributeValues: {
+        ':outcome': validOutcome,
+        ':writeId': writeId,
+        ...(keepUntilMs === undefined ? {} : { ':expiresAt': keptUntilSeconds(keepUntilMs) }),
+      },
     });
     let status: RecordOutcomeResult['status'] = 'recorded';
     if (stored === undefined) {
@@ -140,7 +158,7 @@ export class DynamoPredictionLog implements PredictionLog {
     // A repeated delivery re-queues the outcome unless it is already folded (its marker, read only
     // on this rare path): that completes an outcome whose first queueing failed.
     if (status === 'recorded' || !(await this.#folded(clusterId, jobId, stored))) {
-      await this.#inbox.put(inboxItem(pendingOutcomeOf(prediction, storedOutcome)));
+      await this.#inbox.put(inboxItem(pendingOutcomeOf(prediction, storedOutcome, keepUntilMs)));
     }
     return { status, prediction };
   }

@@ -21,6 +21,8 @@ export interface RecordOutcomeRequest {
   readonly jobId: string;
   readonly waitSeconds: number;
   readonly nowMs: number;
+  /** When the answered prediction may expire, if sooner than its TTL (RecordOutcomeOptions). */
+  readonly keepUntilMs?: number;
 }
 
 export interface RecordOutcomeResponse {
@@ -47,7 +49,12 @@ export async function recordJobOutcome(
     longWait: request.waitSeconds > calibration.longWaitThresholdSeconds,
     observedAtMs: request.nowMs,
   };
-  const result = await deps.predictions.recordOutcome(request.clusterId, request.jobId, outcome);
+  const result = await deps.predictions.recordOutcome(
+    request.clusterId,
+    request.jobId,
+    outcome,
+    request.keepUntilMs === undefined ? {} : { keepUntilMs: request.keepUntilMs },
+  );
   if (deps.folds !== undefined) {
     deps.folds.schedule(request.clusterId);
     return { result, calibration };

@@ -78,5 +78,10 @@ export interface PendingOutcome {
   readonly predictedAtMs: number;
   readonly outcome: Outcome;
   readonly waitEstimate: WaitEstimate | null;
+  /**
+   * When the job's prediction (and its folded marker) may expire, when sooner than its TTL: the
+   * embedded simulation keeps an answered prediction only briefly. Absent: the prediction's own TTL.
+   */
+  readonly keepUntilMs?: number;
   readonly waitDistribution?: IssuedDistribution;
 }

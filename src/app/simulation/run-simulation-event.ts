@@ -6,7 +6,8 @@
  * - outcome → the job leaves the queue and its observed wait is joined to its prediction
  *   (`recordJobOutcome`), which hands a due recompute to the learning deps' scheduler (in the
  *   background under `vgac start`; the recompute's result reaches the simulator from there).
- * Records carry the wall clock (`nowMs`); only the timetable is accelerated.
+ * Records carry the wall clock (`nowMs`); only the timetable is accelerated. An answered simulated
+ * prediction is kept `ANSWERED_SIMULATION_RETENTION_MS` (not the TTL of a real cluster's).
  */
 import { DuplicateError, UnknownJobError } from '../errors.ts';
 import type { AgentDecision, ObservePredictDecideRequest } from '../agents/observe-predict-decide.ts';
@@ -16,6 +17,16 @@ import { recordJobOutcome } from '../learning/record-outcome.ts';
 import type { SimulatedClusters } from './simulated-cluster.ts';
 import { simulationJobId } from './simulation-job-id.ts';
 import { SimulationEventKind, type SimulationEvent } from './simulation-plan.ts';
+
+/**
+ * How long an answered simulated prediction stays in the table. The simulation issues hundreds of
+ * forecasts a minute, and what they taught lives on in the learning state; the items themselves
+ * serve only the dashboard's recent lists, PSI's sample, a retrain's window (2,000 answered
+ * predictions, which the default speed issues per cluster in under 10 minutes) and a repeated
+ * delivery. Kept for a real cluster's 30-day TTL, a laptop running `vgac start` would store about
+ * 700,000 of them a day.
+ */
+export const ANSWERED_SIMULATION_RETENTION_MS = 10 * 60_000;
 
 export interface SimulationDeps {
   readonly learning: LearningDeps;
@@ -96,6 +107,7 @@ export async function runSimulationEvent(
       jobId,
       waitSeconds: event.job.waitSeconds,
       nowMs,
+      keepUntilMs: nowMs + ANSWERED_SIMULATION_RETENTION_MS,
     });
     return {
       kind: 'resolved',

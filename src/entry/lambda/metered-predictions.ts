@@ -13,7 +13,7 @@ export function meteredPredictions(log: PredictionLog, sink: Pick<LambdaObservab
       await log.record(prediction);
       countMetric(sink, MetricName.predictions, 1);
     },
-    recordOutcome: (clusterId, jobId, outcome) => log.recordOutcome(clusterId, jobId, outcome),
+    recordOutcome: (clusterId, jobId, outcome, options) => log.recordOutcome(clusterId, jobId, outcome, options),
     find: (clusterId, jobId) => log.find(clusterId, jobId),
     recent: (clusterId, options) => log.recent(clusterId, options),
   };

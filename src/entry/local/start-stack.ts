@@ -11,6 +11,7 @@
 import { resolve } from 'node:path';
 import type { Hono } from 'hono';
 import { DynamoCalibrationHistory } from '../../adapters/dynamodb/dynamo-calibration-history.ts';
+import { ExpiredItemSweeper } from '../../adapters/dynamodb/expired-item-sweeper.ts';
 import { DynamoPushedQueueStateStore } from '../../adapters/dynamodb/dynamo-pushed-queue-state-store.ts';
 import { DynamoJobSubscriptionStore } from '../../adapters/dynamodb/dynamo-job-subscription-store.ts';
 import { FetchSlackChatReplies } from '../../adapters/slack/fetch-slack-chat-replies.ts';
@@ -48,6 +49,7 @@ import { createLocalSlackResponses, newResponseToken } from './local-slack-respo
 import { loadOrCreateLocalSecrets, SECRETS_FILE } from './local-secrets.ts';
 import { loadSimulationData, resolveSharedDataDir, type SimulationData } from './simulation-traces.ts';
 import { createSimulator, type Simulator } from './simulator.ts';
+import { startExpirySweeps } from './expiry-sweeps.ts';
 
 export interface StackOptions {
   readonly config: Config;
@@ -207,6 +209,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   try {
     const { logger } = runtime;
     const tableClient = { client: runtime.clients.dynamo, tableName: config.table };
+    if (config.mode === 'embedded') {
+      // dynalite keeps expired items for good; on AWS the table's TTL deletes them.
+      const sweeps = startExpirySweeps(new ExpiredItemSweeper(tableClient), {
+        nowMs: () => systemClock.nowMs(),
+        logger,
+      });
+      cleanups.push(() => sweeps.stop());
+    }
     const history = new DynamoCalibrationHistory(tableClient);
     let simulator: Simulator | null = null;
     const maintenance = new BackgroundMaintenanceScheduler({
