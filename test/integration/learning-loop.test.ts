@@ -17,7 +17,14 @@ import { DEFAULT_LEARNING_POLICY } from '../../src/core/learning/learning-policy
 import type { ModelBundle } from '../../src/core/model/bundle.ts';
 import { dynamoLearningStores } from '../../src/entry/learning-stores.ts';
 import { startTestAws, uniqueName, type TestAws } from '../support/embedded-aws.ts';
-import { syntheticBundle, syntheticJobs, TRUE_INTERCEPT, type SyntheticJob } from '../support/learning-fixtures.ts';
+import {
+  syntheticBundle,
+  syntheticJobs,
+  TRUE_INTERCEPT,
+  TRUE_WEIGHT,
+  type SyntheticJob,
+} from '../support/learning-fixtures.ts';
+import { DEFAULT_ONLINE_WAIT_OPTIONS } from '../../src/core/conformal/online-wait-interval.ts';
 
 const T0_MS = Date.UTC(2026, 0, 5, 9, 0, 0);
 
@@ -148,6 +155,43 @@ describe('learning loop on dynalite and s3rver', () => {
       boundUsed: 'upper',
       evidenceCount: 0,
     });
+  });
+
+  it("the calibrator learns on the classifier's probability, moved towards the share of the wait distribution's neighbours past the threshold as they become known", async () => {
+    const deps = await freshDeps();
+    await register(deps, 'one-model', syntheticBundle(TRUE_INTERCEPT, 'prior'));
+    // A standardised x of 0.5 (mean 0, scale 1 in the synthetic bundle): the classifier says sigmoid(2·0.5 − 2).
+    const classifier = 1 / (1 + Math.exp(-(TRUE_WEIGHT * 0.5 + TRUE_INTERCEPT)));
+
+    const first = await predictJob(deps, {
+      clusterId: 'one-model',
+      jobId: 'first',
+      features: { x: 0.5 },
+      nowMs: T0_MS,
+    });
+    await runJobs(deps, 'one-model', syntheticJobs(DEFAULT_ONLINE_WAIT_OPTIONS.minWaits + 10, 5), T0_MS + 1000);
+    const later = await predictJob(deps, {
+      clusterId: 'one-model',
+      jobId: 'later',
+      features: { x: 0.5 },
+      nowMs: T0_MS + 100_000,
+    });
+    const quantiles = later.prediction.waitDistribution?.quantilesSeconds ?? null;
+
+    expect(first.prediction.waitDistribution?.quantilesSeconds).toBeNull();
+    expect(first.prediction.classifierProbability).toBeCloseTo(classifier, 12);
+    expect(quantiles).not.toBeNull();
+    // 40 of a 1,000-outcome window: 4 % of the way from the classifier's probability to the share
+    // of the 30 nearest neighbours that waited past the prior's 600 s, (k + ½)/31 for a whole k in [0, 30].
+    const known = DEFAULT_ONLINE_WAIT_OPTIONS.minWaits + 10;
+    const weight = known / DEFAULT_ONLINE_WAIT_OPTIONS.neighbours;
+    const share = classifier + (later.prediction.classifierProbability - classifier) / weight;
+    const k = share * (DEFAULT_ONLINE_WAIT_OPTIONS.nearest + 1) - 0.5;
+    expect(Math.abs(k - Math.round(k))).toBeLessThan(1e-6);
+    expect(Math.round(k)).toBeGreaterThanOrEqual(0);
+    expect(Math.round(k)).toBeLessThanOrEqual(DEFAULT_ONLINE_WAIT_OPTIONS.nearest);
+    expect(later.waitDistribution.neighbourProbabilityAbove).toBeCloseTo(share, 6);
+    expect(await deps.predictions.find('one-model', 'later')).toEqual(later.prediction);
   });
 
   it('a calibrated prior leaves learning mode at 50 outcomes and earns a scope that acts from its issued forecasts', async () => {

@@ -2,7 +2,8 @@
  * The Observer over a VGAC platform API (SPEC: prediction serving "wraps a VGAC platform API when
  * one is configured"): for a job, the platform's own P(long wait) (`POST /api/predict/wait`)
  * becomes the feature the cluster's pass-through prior reads (platformLogit, platform-bundle.ts),
- * so the gate measures and recalibrates the platform's probabilities on this cluster's outcomes.
+ * so the gate measures and recalibrates the platform's probabilities on this cluster's outcomes
+ * (through the wait distribution, whose neighbours are then the jobs the platform scored alike).
  * The client's timeouts, retries with jitter and circuit breaker apply; when the platform is down
  * the call ends in SourceUnavailableError and the agents answer "cannot predict now".
  */

@@ -46,7 +46,12 @@ export interface PredictionRecord {
   readonly unknownFeatures: readonly string[];
   /** The classifier's linear score (log-odds). */
   readonly rawScore: number;
-  /** The classifier's P(long wait), what the online calibrator learns on. */
+  /**
+   * The uncalibrated P(long wait) the online calibrator learns on: the share of the wait
+   * distribution's nearest neighbours that waited past the threshold, or the classifier's
+   * probability while the cluster has too few outcomes for a distribution (the stored name is the
+   * classifier's, which gave it first).
+   */
   readonly classifierProbability: number;
   /** The issued, calibrated P(long wait). */
   readonly probability: number;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../errors.ts';
 import { seededRandom } from '../random.ts';
 import {
+  agreeingQuantiles,
   checkWaitDistributionOptions,
   DEFAULT_WAIT_DISTRIBUTION_OPTIONS,
   issueWaitDistribution,
@@ -86,7 +87,7 @@ describe('issueWaitDistribution', () => {
   it('issueWaitDistribution issues nothing before minWaits waits are known', () => {
     const issued = issueWaitDistribution(
       withWaits([10, 20]),
-      { probability: 0.5, inputs: SAME, queueDepth: 3, longWaitThresholdSeconds: 60 },
+      { classifierProbability: 0.5, inputs: SAME, queueDepth: 3, longWaitThresholdSeconds: 60 },
       SMALL,
     );
 
@@ -96,6 +97,9 @@ describe('issueWaitDistribution', () => {
       queueDepth: 3,
       quantilesSeconds: null,
       ownProbabilityAbove: null,
+      neighbourProbabilityAbove: null,
+      // The classifier's own probability while there is no distribution.
+      longWaitForecast: 0.5,
     });
   });
 
@@ -105,7 +109,7 @@ describe('issueWaitDistribution', () => {
 
     const issued = issueWaitDistribution(
       state,
-      { probability: 0.5, inputs: SAME, queueDepth: 0, longWaitThresholdSeconds: null },
+      { classifierProbability: 0.5, inputs: SAME, queueDepth: 0, longWaitThresholdSeconds: null },
       SMALL,
     );
 
@@ -115,22 +119,46 @@ describe('issueWaitDistribution', () => {
     expect(issued.ownProbabilityAbove).toBeNull();
   });
 
-  it('issueWaitDistribution reports its own P(wait > threshold) and, when asked to agree, makes it the issued probability', () => {
+  it('issueWaitDistribution reports its own P(wait > threshold); agreeingQuantiles makes it the issued probability only when asked', () => {
     const state = withWaits(Array.from({ length: 11 }, (_, index) => 10 * index));
-    const request = { probability: 0.25, inputs: SAME, queueDepth: 0, longWaitThresholdSeconds: 50 };
+    const own = issueWaitDistribution(
+      state,
+      { classifierProbability: 0.5, inputs: SAME, queueDepth: 0, longWaitThresholdSeconds: 50 },
+      SMALL,
+    );
 
-    const own = issueWaitDistribution(state, request, SMALL);
-    const agreeing = issueWaitDistribution(state, request, SMALL, {
+    const kept = agreeingQuantiles(own, 0.25, 50);
+    const agreeing = agreeingQuantiles(own, 0.25, 50, {
       ...DEFAULT_WAIT_DISTRIBUTION_OPTIONS,
       agreeWithProbability: true,
     });
 
+    // Waits 0, 10, …, 100: half of them above 50 by the quantiles' interpolation; 5 of the 11
+    // neighbours strictly above it, (5 + ½)/(11 + 1) with Jeffreys' prior.
     expect(own.ownProbabilityAbove).toBeCloseTo(0.5, 9);
+    expect(own.neighbourProbabilityAbove).toBeCloseTo(5.5 / 12, 12);
     (own.quantilesSeconds ?? []).forEach((value, index) =>
       expect(value).toBeCloseTo(100 * (WAIT_QUANTILE_LEVELS[index] as number), 9),
     );
-    expect(agreeing.ownProbabilityAbove).toBeCloseTo(0.5, 9);
-    expect(1 - cdfAt(agreeing.quantilesSeconds ?? [], 50)).toBeCloseTo(0.25, 9);
+    expect(kept).toBe(own.quantilesSeconds);
+    expect(1 - cdfAt(agreeing ?? [], 50)).toBeCloseTo(0.25, 9);
+  });
+
+  it("longWaitForecast moves from the classifier's probability to the neighbours' share as the window fills", () => {
+    const request = { classifierProbability: 0.9, inputs: SAME, queueDepth: 0, longWaitThresholdSeconds: 50 };
+    const few = issueWaitDistribution(withWaits(Array.from({ length: 11 }, (_, index) => 10 * index)), request, SMALL);
+    // 800 waits alternating 0 and 100 (ending on 100): the window keeps the last 400; all at the same
+    // distance, the nearest 200 are the most recent, 100 of them above 50.
+    const full = issueWaitDistribution(
+      withWaits(Array.from({ length: 800 }, (_, index) => (index % 2 === 0 ? 0 : 100))),
+      request,
+      SMALL,
+    );
+
+    // 11 of a 400-outcome window: 11/400 of the way from 0.9 to (5 + ½)/(11 + 1).
+    expect(few.longWaitForecast).toBeCloseTo(0.9 + (11 / 400) * (5.5 / 12 - 0.9), 12);
+    expect(full.neighbourProbabilityAbove).toBeCloseTo(100.5 / 201, 12);
+    expect(full.longWaitForecast).toBeCloseTo(100.5 / 201, 12);
   });
 
   it('issueWaitDistribution reads each quantile at the adjusted level of its tercile, clamped to [0, 1], and sorts crossings', () => {
@@ -146,12 +174,12 @@ describe('issueWaitDistribution', () => {
 
     const low = issueWaitDistribution(
       state,
-      { probability: 0.5, inputs: SAME, queueDepth: 0, longWaitThresholdSeconds: null },
+      { classifierProbability: 0.5, inputs: SAME, queueDepth: 0, longWaitThresholdSeconds: null },
       SMALL,
     );
     const high = issueWaitDistribution(
       state,
-      { probability: 0.5, inputs: SAME, queueDepth: 8, longWaitThresholdSeconds: null },
+      { classifierProbability: 0.5, inputs: SAME, queueDepth: 8, longWaitThresholdSeconds: null },
       SMALL,
     );
 
@@ -163,34 +191,35 @@ describe('issueWaitDistribution', () => {
     (high.quantilesSeconds ?? []).forEach((value) => expect(value).toBeCloseTo(50, 9));
   });
 
-  it('issueWaitDistribution refuses a probability, depth or threshold out of range', () => {
+  it('issueWaitDistribution refuses a depth or threshold out of range, agreeingQuantiles a probability', () => {
     const state = withWaits([1, 2, 3, 4, 5]);
+    const issued = issueWaitDistribution(
+      state,
+      { classifierProbability: 0.5, inputs: SAME, queueDepth: 0, longWaitThresholdSeconds: 3 },
+      SMALL,
+    );
 
     expect(() =>
+      agreeingQuantiles(issued, 2, 3, { ...DEFAULT_WAIT_DISTRIBUTION_OPTIONS, agreeWithProbability: true }),
+    ).toThrow(InvalidInputError);
+    expect(() =>
       issueWaitDistribution(
         state,
-        { probability: 2, inputs: SAME, queueDepth: 0, longWaitThresholdSeconds: null },
+        { classifierProbability: 0.5, inputs: SAME, queueDepth: -1, longWaitThresholdSeconds: null },
         SMALL,
       ),
     ).toThrow(InvalidInputError);
     expect(() =>
       issueWaitDistribution(
         state,
-        { probability: 0.5, inputs: SAME, queueDepth: -1, longWaitThresholdSeconds: null },
+        { classifierProbability: 0.5, inputs: SAME, queueDepth: 0, longWaitThresholdSeconds: Number.NaN },
         SMALL,
       ),
     ).toThrow(InvalidInputError);
     expect(() =>
       issueWaitDistribution(
         state,
-        { probability: 0.5, inputs: SAME, queueDepth: 0, longWaitThresholdSeconds: Number.NaN },
-        SMALL,
-      ),
-    ).toThrow(InvalidInputError);
-    expect(() =>
-      issueWaitDistribution(
-        state,
-        { probability: 0.5, inputs: [1], queueDepth: 0, longWaitThresholdSeconds: null },
+        { classifierProbability: 0.5, inputs: [1], queueDepth: 0, longWaitThresholdSeconds: null },
         SMALL,
       ),
     ).toThrow(/wait inputs must hold/);
@@ -210,7 +239,7 @@ describe('issueWaitDistribution', () => {
       const waitSeconds = -Math.log(1 - random()) * 60 * Math.exp(2 * kind);
       const issued = issueWaitDistribution(
         state,
-        { probability: 0.5, inputs, queueDepth: 0, longWaitThresholdSeconds: null },
+        { classifierProbability: 0.5, inputs, queueDepth: 0, longWaitThresholdSeconds: null },
         options,
       );
       const median = issued.quantilesSeconds?.[MEDIAN_INDEX];
@@ -323,7 +352,7 @@ describe('observeWaitDistribution', () => {
       const waitSeconds = -Math.log(1 - random()) * 20 * (1 + queueDepth) ** 1.5;
       const issued = issueWaitDistribution(
         state,
-        { probability: 0.5, inputs: SAME, queueDepth, longWaitThresholdSeconds: null },
+        { classifierProbability: 0.5, inputs: SAME, queueDepth, longWaitThresholdSeconds: null },
         SMALL,
       );
       const quantiles = issued.quantilesSeconds;

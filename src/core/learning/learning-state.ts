@@ -95,7 +95,7 @@ export interface FoldedOutcome {
   readonly epoch: number;
   /** The bundle version whose classifier scored the job. */
   readonly classifierVersion: number;
-  /** The classifier's P(long wait) for the job, in [0, 1] (what the calibrator learns on). */
+  /** The job's uncalibrated P(long wait), in [0, 1] (what the calibrator learns on: PredictionRecord.classifierProbability). */
   readonly classifierProbability: number;
   /** The P(long wait) the product issued, in [0, 1] (the evidence). */
   readonly issuedProbability: number;
