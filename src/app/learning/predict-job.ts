@@ -92,7 +92,6 @@ export async function predictJob(
       longWaitThresholdSeconds: calibration.longWaitThresholdSeconds,
     },
     deps.settings.onlineWait,
-    deps.settings.waitDistribution,
   );
   // One model behind both answers, and the sharper one: on the KTH and Alibaba replays the issued
   // P(long wait) ranks long waits better this way than from the classifier (AUROC 0.85 against

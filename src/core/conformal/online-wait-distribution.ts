@@ -159,7 +159,6 @@ export function issueWaitDistribution(
   state: OnlineWaitState,
   request: WaitDistributionRequest,
   waitOptions: OnlineWaitOptions,
-  options: WaitDistributionOptions = DEFAULT_WAIT_DISTRIBUTION_OPTIONS,
 ): IssuedWaitDistribution {
   const { classifierProbability, inputs, queueDepth, longWaitThresholdSeconds: threshold } = request;
   if (!(classifierProbability >= 0 && classifierProbability <= 1))
