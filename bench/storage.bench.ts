@@ -12,7 +12,9 @@
  * drifts by more than the differences measured, so the two are interleaved: each of
  * STORAGE_BENCH_ROUNDS rounds times a raw phase before and after every product phase (fresh keys
  * and job ids each round; a phase's raw neighbours are 1–2 s away) and compares the phase with those two, and the reported ratio is the
- * median of the rounds' ratios. The background folds are drained at the end of every round.
+ * median of the rounds' ratios. The background folds are drained at the end of every round. Wall
+ * time still moves with the machine's load within a round, so the loop's process CPU per outcome is
+ * reported too, against the raw phases' CPU per PutItem: a steadier measure of what each costs.
  *
  * Run alone: `node --import tsx bench/storage.bench.ts`.
  */
@@ -98,19 +100,35 @@ async function timed(count: number, concurrency: number, task: (index: number) =
   return (performance.now() - startMs) / 1000;
 }
 
-/** One product phase's rate in each round, beside the raw rate around it. */
+/** A raw phase: PutItem/s, and this process's CPU time per PutItem, ms. */
+interface Phase {
+  readonly perSecond: number;
+  readonly cpuMsEach: number;
+}
+
+/**
+ * CPU time this process has used, ms: the client, the embedded dynalite (its LevelDB threads
+ * included) and the background folds all run in it, so it is what the work costs the machine,
+ * and unlike wall time it does not grow while other processes hold the cores.
+ */
+function processCpuMs(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+}
+
+/** One product phase's value in each round, beside the raw phases' around it. */
 interface Measured {
   readonly rounds: { value: number; baseline: number }[];
 }
 
 const RAW_BASELINE = 'raw PutItem of same-size items, interleaved';
 
-function resultOf(name: string, unit: string, measured: Measured): BenchResult {
+function resultOf(name: string, unit: string, measured: Measured, baseline = RAW_BASELINE): BenchResult {
   return {
     name,
     value: median(measured.rounds.map((round) => round.value)),
     unit,
-    baseline: { name: RAW_BASELINE, value: median(measured.rounds.map((round) => round.baseline)) },
+    baseline: { name: baseline, value: median(measured.rounds.map((round) => round.baseline)) },
     rounds: measured.rounds,
   };
 }
@@ -169,10 +187,11 @@ export async function benchStorage(
     );
     if (template === undefined) throw new Error('bench: stored prediction item not found');
     let rawPhase = 0;
-    /** Raw PutItems of `count` fresh copies of the template: PutItem/s. */
-    const raw = async (): Promise<number> => {
+    /** Raw PutItems of `count` fresh copies of the template: PutItem/s and process CPU ms per PutItem. */
+    const raw = async (): Promise<Phase> => {
       rawPhase += 1;
       const phase = rawPhase;
+      const cpuStartMs = processCpuMs();
       const seconds = await timed(count, concurrency, (index) =>
         clients.dynamo.send(
           new PutCommand({
@@ -181,7 +200,7 @@ export async function benchStorage(
           }),
         ),
       );
-      return count / seconds;
+      return { perSecond: count / seconds, cpuMsEach: (processCpuMs() - cpuStartMs) / count };
     };
     await raw();
 
@@ -192,6 +211,7 @@ export async function benchStorage(
     const outcomes: Measured = { rounds: [] };
     const acknowledged: Measured = { rounds: [] };
     const allFolded: Measured = { rounds: [] };
+    const loopCpu: Measured = { rounds: [] };
     for (let round = 0; round < rounds; round += 1) {
       const jobId = (index: number): string => `round-${round}-job-${index}`;
       const predictionSeconds = await timed(count, concurrency, (index) =>
@@ -204,6 +224,7 @@ export async function benchStorage(
       const beforeLoop = await raw();
       await timed(count, concurrency, (index) => store.record(prediction(jobId(index), index, LOOP_CLUSTER)));
       const loopStartMs = performance.now();
+      const loopCpuStartMs = processCpuMs();
       const loopSeconds = await timed(count, concurrency, (index) =>
         recordJobOutcome(deps, {
           clusterId: LOOP_CLUSTER,
@@ -214,16 +235,19 @@ export async function benchStorage(
       );
       await loopFolds.drain();
       const foldedSeconds = (performance.now() - loopStartMs) / 1000;
+      const loopCpuMsEach = (processCpuMs() - loopCpuStartMs) / count;
       const after = await raw();
       const folded = (await base.learning.load(LOOP_CLUSTER))?.totalOutcomes;
       if (folded !== (round + 1) * count)
         throw new Error(`bench: ${folded ?? 0} of ${(round + 1) * count} outcomes reached the learning state`);
 
-      // Each phase against the raw phases timed just before and just after it (their mean rate).
-      predictions.rounds.push({ value: count / predictionSeconds, baseline: (before + between) / 2 });
-      outcomes.rounds.push({ value: count / outcomeSeconds, baseline: (between + beforeLoop) / 2 });
-      acknowledged.rounds.push({ value: count / loopSeconds, baseline: (beforeLoop + after) / 2 });
-      allFolded.rounds.push({ value: count / foldedSeconds, baseline: (beforeLoop + after) / 2 });
+      // Each phase against the raw phases timed just before and just after it (their mean).
+      const around = (first: Phase, second: Phase): number => (first.perSecond + second.perSecond) / 2;
+      predictions.rounds.push({ value: count / predictionSeconds, baseline: around(before, between) });
+      outcomes.rounds.push({ value: count / outcomeSeconds, baseline: around(between, beforeLoop) });
+      acknowledged.rounds.push({ value: count / loopSeconds, baseline: around(beforeLoop, after) });
+      allFolded.rounds.push({ value: count / foldedSeconds, baseline: around(beforeLoop, after) });
+      loopCpu.rounds.push({ value: loopCpuMsEach, baseline: (beforeLoop.cpuMsEach + after.cpuMsEach) / 2 });
       before = after;
     }
 
@@ -231,6 +255,12 @@ export async function benchStorage(
     return [
       resultOf(`recordJobOutcome, background folds: acknowledged (${shape})`, 'outcomes/s', acknowledged),
       resultOf(`recordJobOutcome, background folds: all folded (same outcomes, exactly once)`, 'outcomes/s', allFolded),
+      resultOf(
+        'recordJobOutcome, background folds: process CPU per outcome until folded',
+        'ms/outcome',
+        loopCpu,
+        'process CPU per raw PutItem, interleaved',
+      ),
       resultOf(`predictionLog.recordOutcome (${shape})`, 'outcomes/s', outcomes),
       resultOf(`predictionLog.record (${shape})`, 'predictions/s', predictions),
     ];
@@ -246,12 +276,14 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   for (const result of await benchStorage()) {
     const ratio = improvementRatio(result);
     const baseline =
-      result.baseline === undefined ? '' : ` (baseline ${result.baseline.name}: ${result.baseline.value.toFixed(0)})`;
+      result.baseline === undefined
+        ? ''
+        : ` (baseline ${result.baseline.name}: ${result.baseline.value.toPrecision(3)})`;
     const rounds = roundRatios(result)
       .map((each) => each.toFixed(2))
       .join(' ');
     process.stdout.write(
-      `${result.name}: ${result.value.toFixed(0)} ${result.unit}${baseline}` +
+      `${result.name}: ${result.value.toPrecision(3)} ${result.unit}${baseline}` +
         `${ratio === null ? '' : `; median ratio ${ratio.toFixed(2)}`}${rounds === '' ? '' : ` (rounds: ${rounds})`}\n`,
     );
   }
