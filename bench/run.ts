@@ -1,12 +1,15 @@
 /**
  * `npm run bench`: runs every `bench/*.bench.ts` module — it calls the async function each one
- * exports (named `bench…`) — and prints one table: name | value unit | baseline | ratio, where
- * ratio is how many times better than its baseline the value is (units ending in `/s` are
- * better higher, all others better lower). A module that fails is reported and sets exit code 1.
+ * exports (named `bench…`) — and prints one table: name | value unit | baseline | ratio | rounds,
+ * where ratio is how many times better than its baseline the value is (units ending in `/s` are
+ * better higher, all others better lower) and rounds lists each round's ratio for rows measured in
+ * interleaved rounds (the ratio is then their median). A module that fails is reported and sets
+ * exit code 1.
  */
 import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { median } from './median.ts';
 import type { BenchResult } from './types.ts';
 
 const BENCH_DIRECTORY = dirname(fileURLToPath(import.meta.url));
@@ -29,10 +32,32 @@ function benchFunctionOf(module: Record<string, unknown>, file: string): BenchFu
   return chosen[0][1];
 }
 
-/** value ÷ baseline when higher is better (rates), baseline ÷ value otherwise. */
+/** value ÷ baseline when higher is better (rates), baseline ÷ value otherwise; null when either is 0. */
+function ratioOf(unit: string, value: number, baseline: number): number | null {
+  if (value === 0 || baseline === 0) return null;
+  return unit.endsWith('/s') ? value / baseline : baseline / value;
+}
+
+/** Each round's ratio to its own baseline, in order (empty when not measured in rounds). */
+export function roundRatios(result: BenchResult): number[] {
+  return (result.rounds ?? [])
+    .map((round) => ratioOf(result.unit, round.value, round.baseline))
+    .filter((ratio): ratio is number => ratio !== null);
+}
+
+/**
+ * How many times better than its baseline the value is: the median of the rounds' ratios when
+ * measured in interleaved rounds, value against baseline otherwise.
+ */
 export function improvementRatio(result: BenchResult): number | null {
-  if (result.baseline === undefined || result.value === 0 || result.baseline.value === 0) return null;
-  return result.unit.endsWith('/s') ? result.value / result.baseline.value : result.baseline.value / result.value;
+  if (result.baseline === undefined) return null;
+  const rounds = roundRatios(result);
+  if (rounds.length > 0) return median(rounds);
+  return ratioOf(result.unit, result.value, result.baseline.value);
+}
+
+function formatRatio(ratio: number): string {
+  return `${ratio.toFixed(ratio >= 10 ? 0 : 2)}×`;
 }
 
 function formatNumber(value: number): string {
@@ -56,7 +81,7 @@ function formatTable(rows: readonly (readonly string[])[]): string {
 
 async function main(): Promise<number> {
   const files = (await readdir(BENCH_DIRECTORY)).filter((name) => name.endsWith(BENCH_SUFFIX)).sort();
-  const rows: string[][] = [['name', 'value unit', 'baseline', 'ratio']];
+  const rows: string[][] = [['name', 'value unit', 'baseline', 'ratio', 'rounds (ratio each)']];
   let failures = 0;
   for (const file of files) {
     process.stderr.write(`bench: running ${file}…\n`);
@@ -70,7 +95,8 @@ async function main(): Promise<number> {
           result.baseline === undefined
             ? ''
             : `${formatNumber(result.baseline.value)} ${result.unit} (${result.baseline.name})`,
-          ratio === null ? '' : `${ratio.toFixed(ratio >= 10 ? 0 : 2)}×`,
+          ratio === null ? '' : formatRatio(ratio),
+          roundRatios(result).map(formatRatio).join(' '),
         ]);
       }
     } catch (error) {
@@ -80,11 +106,12 @@ async function main(): Promise<number> {
         error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error),
         '',
         '',
+        '',
       ]);
     }
   }
   process.stdout.write(
-    `${formatTable(rows)}\n\nratio = times better than the baseline (rates: value ÷ baseline; times: baseline ÷ value).\n`,
+    `${formatTable(rows)}\n\nratio = times better than the baseline (rates: value ÷ baseline; times: baseline ÷ value); for rows measured in interleaved rounds (each round beside its own baseline), the median of the rounds' ratios, and value and baseline are the medians of the rounds.\n`,
   );
   return failures === 0 ? 0 : 1;
 }

@@ -5,9 +5,16 @@
  * the whole learning loop as `vgac start` serves them (`recordJobOutcome` with background folds:
  * acknowledged once durably queued, folded off the request path under the cluster's fold lease
  * with one conditional write of the learning state per batch) — both until every outcome is
- * acknowledged and until every one is folded — each with raw PutItem/s of same-size items as the
- * baseline (one plain write on the same server). The background folds are drained before the
- * stores close.
+ * acknowledged and until every one is folded.
+ *
+ * The baseline is raw PutItem/s of same-size items (a copy of a stored prediction with its
+ * outcome) on the same dynalite, table, SDK client and concurrency. A shared machine's speed
+ * drifts by more than the differences measured, so the two are interleaved: each of
+ * STORAGE_BENCH_ROUNDS rounds times a raw phase before and after every product phase (fresh keys
+ * and job ids each round; a phase's raw neighbours are 1–2 s away) and compares the phase with those two, and the reported ratio is the
+ * median of the rounds' ratios. The background folds are drained at the end of every round. Wall
+ * time still moves with the machine's load within a round, so the loop's process CPU per outcome is
+ * reported too, against the raw phases' CPU per PutItem: a steadier measure of what each costs.
  *
  * Run alone: `node --import tsx bench/storage.bench.ts`.
  */
@@ -32,21 +39,30 @@ import { ensureTable } from '../src/adapters/dynamodb/table-definition.ts';
 import { createAwsClients } from '../src/entry/aws-clients.ts';
 import { startEmbeddedAws } from '../src/entry/local/embedded-aws.ts';
 
+import { median } from './median.ts';
+import { improvementRatio, roundRatios } from './run.ts';
 import type { BenchResult } from './types.ts';
 
-export const STORAGE_BENCH_OUTCOMES = 2000;
+/** Rounds of interleaved phases; each ratio reported is the median of the rounds'. */
+export const STORAGE_BENCH_ROUNDS = 5;
+/** Writes (predictions, outcomes or raw puts) per phase of a round. */
+export const STORAGE_BENCH_WRITES_PER_PHASE = 1000;
 export const STORAGE_BENCH_CONCURRENCY = 32;
-/** Throw-away writes before measuring. */
+/** Throw-away writes of every kind before measuring. */
 export const WARMUP_WRITES = 500;
 
 const TABLE = 'vgac-bench';
-const CLUSTER = 'bench-cluster';
+/** The cluster the prediction log's own phases write to (no learning state: the log alone). */
+const LOG_CLUSTER = 'bench-cluster';
+/** The registered cluster whose outcomes go through the whole learning loop. */
+const LOOP_CLUSTER = 'bench-loop';
 const START_MS = Date.UTC(2025, 0, 1);
+const OUTCOME_AT_MS = START_MS + 3_600_000;
 
-function prediction(index: number, clusterId = CLUSTER): PredictionRecord {
+function prediction(jobId: string, index: number, clusterId: string): PredictionRecord {
   return {
     clusterId,
-    jobId: `job-${index}`,
+    jobId,
     predictedAtMs: START_MS + index * 1000,
     features: {
       pendingJobs: index % 50,
@@ -84,11 +100,48 @@ async function timed(count: number, concurrency: number, task: (index: number) =
   return (performance.now() - startMs) / 1000;
 }
 
-/** Measures recordPrediction/s and recordOutcome/s, each against raw PutItem/s of same-size items. */
+/** A raw phase: PutItem/s, and this process's CPU time per PutItem, ms. */
+interface Phase {
+  readonly perSecond: number;
+  readonly cpuMsEach: number;
+}
+
+/**
+ * CPU time this process has used, ms: the client, the embedded dynalite (its LevelDB threads
+ * included) and the background folds all run in it, so it is what the work costs the machine,
+ * and unlike wall time it does not grow while other processes hold the cores.
+ */
+function processCpuMs(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+}
+
+/** One product phase's value in each round, beside the raw phases' around it. */
+interface Measured {
+  readonly rounds: { value: number; baseline: number }[];
+}
+
+const RAW_BASELINE = 'raw PutItem of same-size items, interleaved';
+
+function resultOf(name: string, unit: string, measured: Measured, baseline = RAW_BASELINE): BenchResult {
+  return {
+    name,
+    value: median(measured.rounds.map((round) => round.value)),
+    unit,
+    baseline: { name: baseline, value: median(measured.rounds.map((round) => round.baseline)) },
+    rounds: measured.rounds,
+  };
+}
+
+/**
+ * Measures recordPrediction/s, recordOutcome/s and recordJobOutcome/s (acknowledged, folded), each
+ * against raw PutItem/s of same-size items timed just before and just after it in the same round.
+ */
 export async function benchStorage(
-  options: { readonly outcomes?: number; readonly concurrency?: number } = {},
+  options: { readonly rounds?: number; readonly writesPerPhase?: number; readonly concurrency?: number } = {},
 ): Promise<BenchResult[]> {
-  const count = options.outcomes ?? STORAGE_BENCH_OUTCOMES;
+  const rounds = options.rounds ?? STORAGE_BENCH_ROUNDS;
+  const count = options.writesPerPhase ?? STORAGE_BENCH_WRITES_PER_PHASE;
   const concurrency = options.concurrency ?? STORAGE_BENCH_CONCURRENCY;
   const dataDir = await mkdtemp(join(tmpdir(), 'vgac-bench-'));
   const embedded = await startEmbeddedAws({ dataDir });
@@ -97,95 +150,122 @@ export async function benchStorage(
     dynamoEndpoint: embedded.dynamoEndpoint,
     s3Endpoint: embedded.s3Endpoint,
   });
+  let folds: BackgroundFolds | undefined;
   try {
     await ensureTable(clients.dynamo, TABLE);
     const store = new DynamoPredictionLog({ client: clients.dynamo, tableName: TABLE });
-    const outcome = { waitSeconds: 1800, longWait: true, observedAtMs: START_MS + 3_600_000 };
-
-    // Warm-up (JIT, keep-alive sockets, LevelDB files) on throw-away items, so no phase pays for it.
-    const warmup = Math.min(count, WARMUP_WRITES);
-    await timed(warmup, concurrency, (index) => store.record(prediction(index, 'bench-warmup')));
-    await timed(warmup, concurrency, (index) => store.recordOutcome('bench-warmup', `job-${index}`, outcome));
-
-    const predictionSeconds = await timed(count, concurrency, (index) => store.record(prediction(index)));
-    const outcomeSeconds = await timed(count, concurrency, (index) =>
-      store.recordOutcome(CLUSTER, `job-${index}`, outcome),
-    );
+    const outcome = { waitSeconds: 1800, longWait: true, observedAtMs: OUTCOME_AT_MS };
 
     // The whole loop as `vgac start` serves it: a registered cluster, its predictions stored, then
     // every outcome recorded (answered once queued) and folded in the background.
-    const loopCluster = 'bench-loop';
     const base = createLearningDeps({
       ...dynamoLearningStores(clients.dynamo, TABLE, { calibrationMaxAgeMs: 1_000 }),
       bundles: new MemoryBundleStore(),
       gate: DEFAULT_GATE_CONFIG,
       logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
     });
-    const folds = new BackgroundFolds({
-      fold: (clusterId) => foldPendingOutcomes(base, { clusterId, nowMs: START_MS + 3_600_000 }),
+    const loopFolds = new BackgroundFolds({
+      fold: (clusterId) => foldPendingOutcomes(base, { clusterId, nowMs: OUTCOME_AT_MS }),
       logger: base.logger,
     });
-    const deps = { ...base, folds };
+    folds = loopFolds;
+    const deps = { ...base, folds: loopFolds };
     await registerCluster(deps, {
-      clusterId: loopCluster,
+      clusterId: LOOP_CLUSTER,
       prior: syntheticBundle(-2, 'bench-prior'),
       platform: 'slurm',
       nowMs: START_MS - 1000,
     });
-    await timed(count, concurrency, (index) => store.record(prediction(index, loopCluster)));
-    const loopStartMs = performance.now();
-    const loopSeconds = await timed(count, concurrency, (index) =>
-      recordJobOutcome(deps, {
-        clusterId: loopCluster,
-        jobId: `job-${index}`,
-        waitSeconds: index % 7 === 0 ? 1800 : 60,
-        nowMs: START_MS + 3_600_000 + index,
-      }),
-    );
-    await folds.close();
-    const foldedSeconds = (performance.now() - loopStartMs) / 1000;
-    const folded = (await base.learning.load(loopCluster))?.totalOutcomes;
-    if (folded !== count) throw new Error(`bench: ${folded ?? 0} of ${count} outcomes reached the learning state`);
 
-    // Baseline: plain PutItem of a copy of a stored prediction item (with its outcome), same size.
+    // Warm-up (JIT, keep-alive sockets, LevelDB files) on throw-away items, so no phase pays for it;
+    // its stored prediction with its outcome is the raw phases' template (same size as a product item).
+    const warmup = Math.min(count, WARMUP_WRITES);
+    await timed(warmup, concurrency, (index) => store.record(prediction(`warmup-${index}`, index, 'bench-warmup')));
+    await timed(warmup, concurrency, (index) => store.recordOutcome('bench-warmup', `warmup-${index}`, outcome));
     const { Item: template } = await clients.dynamo.send(
-      new GetCommand({ TableName: TABLE, Key: { PK: `CLUSTER#${CLUSTER}`, SK: 'JOB#job-0' } }),
+      new GetCommand({ TableName: TABLE, Key: { PK: 'CLUSTER#bench-warmup', SK: 'JOB#warmup-0' } }),
     );
     if (template === undefined) throw new Error('bench: stored prediction item not found');
-    const putSeconds = await timed(count, concurrency, (index) =>
-      clients.dynamo.send(
-        new PutCommand({ TableName: TABLE, Item: { ...template, PK: 'CLUSTER#bench-raw', SK: `RAW#${index}` } }),
-      ),
-    );
-    const rawPutsPerSecond = count / putSeconds;
+    let rawPhase = 0;
+    /** Raw PutItems of `count` fresh copies of the template: PutItem/s and process CPU ms per PutItem. */
+    const raw = async (): Promise<Phase> => {
+      rawPhase += 1;
+      const phase = rawPhase;
+      const cpuStartMs = processCpuMs();
+      const seconds = await timed(count, concurrency, (index) =>
+        clients.dynamo.send(
+          new PutCommand({
+            TableName: TABLE,
+            Item: { ...template, PK: 'CLUSTER#bench-raw', SK: `RAW#${phase}#${index}` },
+          }),
+        ),
+      );
+      return { perSecond: count / seconds, cpuMsEach: (processCpuMs() - cpuStartMs) / count };
+    };
+    await raw();
 
+    // Raw, predictions, raw, outcomes, raw, (predictions stored), loop outcomes, raw, … : a round's
+    // last raw phase is the next round's first.
+    let before = await raw();
+    const predictions: Measured = { rounds: [] };
+    const outcomes: Measured = { rounds: [] };
+    const acknowledged: Measured = { rounds: [] };
+    const allFolded: Measured = { rounds: [] };
+    const loopCpu: Measured = { rounds: [] };
+    for (let round = 0; round < rounds; round += 1) {
+      const jobId = (index: number): string => `round-${round}-job-${index}`;
+      const predictionSeconds = await timed(count, concurrency, (index) =>
+        store.record(prediction(jobId(index), index, LOG_CLUSTER)),
+      );
+      const between = await raw();
+      const outcomeSeconds = await timed(count, concurrency, (index) =>
+        store.recordOutcome(LOG_CLUSTER, jobId(index), outcome),
+      );
+      const beforeLoop = await raw();
+      await timed(count, concurrency, (index) => store.record(prediction(jobId(index), index, LOOP_CLUSTER)));
+      const loopStartMs = performance.now();
+      const loopCpuStartMs = processCpuMs();
+      const loopSeconds = await timed(count, concurrency, (index) =>
+        recordJobOutcome(deps, {
+          clusterId: LOOP_CLUSTER,
+          jobId: jobId(index),
+          waitSeconds: index % 7 === 0 ? 1800 : 60,
+          nowMs: OUTCOME_AT_MS + index,
+        }),
+      );
+      await loopFolds.drain();
+      const foldedSeconds = (performance.now() - loopStartMs) / 1000;
+      const loopCpuMsEach = (processCpuMs() - loopCpuStartMs) / count;
+      const after = await raw();
+      const folded = (await base.learning.load(LOOP_CLUSTER))?.totalOutcomes;
+      if (folded !== (round + 1) * count)
+        throw new Error(`bench: ${folded ?? 0} of ${(round + 1) * count} outcomes reached the learning state`);
+
+      // Each phase against the raw phases timed just before and just after it (their mean).
+      const around = (first: Phase, second: Phase): number => (first.perSecond + second.perSecond) / 2;
+      predictions.rounds.push({ value: count / predictionSeconds, baseline: around(before, between) });
+      outcomes.rounds.push({ value: count / outcomeSeconds, baseline: around(between, beforeLoop) });
+      acknowledged.rounds.push({ value: count / loopSeconds, baseline: around(beforeLoop, after) });
+      allFolded.rounds.push({ value: count / foldedSeconds, baseline: around(beforeLoop, after) });
+      loopCpu.rounds.push({ value: loopCpuMsEach, baseline: (beforeLoop.cpuMsEach + after.cpuMsEach) / 2 });
+      before = after;
+    }
+
+    const shape = `dynalite, ${rounds} rounds of ${count}, concurrency ${concurrency}`;
     return [
-      {
-        name: `recordJobOutcome, background folds: acknowledged (dynalite, ${count} outcomes, concurrency ${concurrency})`,
-        value: count / loopSeconds,
-        unit: 'outcomes/s',
-        baseline: { name: 'raw PutItem of same-size items', value: rawPutsPerSecond },
-      },
-      {
-        name: `recordJobOutcome, background folds: all folded (same ${count} outcomes, exactly once)`,
-        value: count / foldedSeconds,
-        unit: 'outcomes/s',
-        baseline: { name: 'raw PutItem of same-size items', value: rawPutsPerSecond },
-      },
-      {
-        name: `predictionLog.recordOutcome (dynalite, ${count} outcomes, concurrency ${concurrency})`,
-        value: count / outcomeSeconds,
-        unit: 'outcomes/s',
-        baseline: { name: 'raw PutItem of same-size items', value: rawPutsPerSecond },
-      },
-      {
-        name: `predictionLog.record (dynalite, ${count} predictions, concurrency ${concurrency})`,
-        value: count / predictionSeconds,
-        unit: 'predictions/s',
-        baseline: { name: 'raw PutItem of same-size items', value: rawPutsPerSecond },
-      },
+      resultOf(`recordJobOutcome, background folds: acknowledged (${shape})`, 'outcomes/s', acknowledged),
+      resultOf(`recordJobOutcome, background folds: all folded (same outcomes, exactly once)`, 'outcomes/s', allFolded),
+      resultOf(
+        'recordJobOutcome, background folds: process CPU per outcome until folded',
+        'ms/outcome',
+        loopCpu,
+        'process CPU per raw PutItem, interleaved',
+      ),
+      resultOf(`predictionLog.recordOutcome (${shape})`, 'outcomes/s', outcomes),
+      resultOf(`predictionLog.record (${shape})`, 'predictions/s', predictions),
     ];
   } finally {
+    await folds?.close();
     clients.destroy();
     await embedded.stop();
     await rm(dataDir, { recursive: true, force: true });
@@ -194,8 +274,17 @@ export async function benchStorage(
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   for (const result of await benchStorage()) {
+    const ratio = improvementRatio(result);
     const baseline =
-      result.baseline === undefined ? '' : ` (baseline ${result.baseline.name}: ${result.baseline.value.toFixed(0)})`;
-    process.stdout.write(`${result.name}: ${result.value.toFixed(0)} ${result.unit}${baseline}\n`);
+      result.baseline === undefined
+        ? ''
+        : ` (baseline ${result.baseline.name}: ${result.baseline.value.toPrecision(3)})`;
+    const rounds = roundRatios(result)
+      .map((each) => each.toFixed(2))
+      .join(' ');
+    process.stdout.write(
+      `${result.name}: ${result.value.toPrecision(3)} ${result.unit}${baseline}` +
+        `${ratio === null ? '' : `; median ratio ${ratio.toFixed(2)}`}${rounds === '' ? '' : ` (rounds: ${rounds})`}\n`,
+    );
   }
 }

@@ -32,7 +32,12 @@ export interface LearningSettings {
   readonly onlineWait: OnlineWaitOptions;
   /** The online calibration of the wait distribution every prediction carries. */
   readonly waitDistribution: WaitDistributionOptions;
-  /** Pending outcomes folded per conditional write of the learning state (DynamoDB queries return up to 1 MB). */
+  /**
+   * Pending outcomes folded per conditional write of the learning state, at most. Each write costs
+   * a read and a write of the whole record whatever the batch, so a backlog goes in large batches;
+   * 250 pending outcomes (about 150 KB) come back in one query page (DynamoDB returns up to 1 MB),
+   * and stay far below FOLDED_JOB_KEYS_KEPT.
+   */
   readonly foldBatch: number;
 }
 
@@ -41,7 +46,7 @@ export const DEFAULT_LEARNING_SETTINGS: LearningSettings = Object.freeze({
   seed: 42,
   onlineWait: DEFAULT_ONLINE_WAIT_OPTIONS,
   waitDistribution: DEFAULT_WAIT_DISTRIBUTION_OPTIONS,
-  foldBatch: 100,
+  foldBatch: 250,
 });
 
 export interface LearningDeps {
