@@ -30,7 +30,7 @@ import { lazyS3BundleStore } from './lazy-s3-bundle-store.ts';
 import { lazySnsTaskQueue } from './lazy-sns-task-queue.ts';
 import { createObservability, endpointOverride, type LambdaObservability } from './lambda-observability.ts';
 import { dynamoLearningStores } from '../learning-stores.ts';
-import { sdkCallSettings } from '../aws-clients.ts';
+import { sdkCallSettings } from '../aws-call-policy.ts';
 import { dependencyHealth, dynamoProbe } from '../dependency-health.ts';
 import type { DependencyHealth } from '../../app/ports/dependency-health.ts';
 import { createDependencyGuard } from '../../adapters/shared/dependency-guard.ts';
