@@ -93,7 +93,7 @@ beforeAll(async () => {
     AWS_REGION: 'us-east-1',
   };
   restoreEnvironment = setEnvironment(environment);
-  runtime = createLambdaRuntime(loadConfig());
+  runtime = await createLambdaRuntime(loadConfig());
   await registerCluster(runtime.learning, {
     clusterId: KNOWN_CLUSTER,
     prior: sampleBundle(),
