@@ -55,7 +55,7 @@ export async function benchAgentCore(invocations = DEFAULT_MEASURED_INVOCATIONS)
       AWS_ACCESS_KEY_ID: 'AKIDAGENTCOREBENCH',
       AWS_SECRET_ACCESS_KEY: 'agentcore-bench',
     };
-    const runtime = createLambdaRuntime(loadConfig({ ...environment, VGAC_LOG_LEVEL: 'silent' }));
+    const runtime = await createLambdaRuntime(loadConfig({ ...environment, VGAC_LOG_LEVEL: 'silent' }));
     await registerCluster(runtime.learning, {
       clusterId: KNOWN_CLUSTER,
       prior: sampleBundle(),

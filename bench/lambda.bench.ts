@@ -12,7 +12,8 @@
  * - `lambda cold start api vs SDK clients + one GetItem`: the API function against a bare handler
  *   creating the same SDK clients and doing one GetItem (target ≤ 1.3×), the two started in turn
  *   (PAIRED_RUNS pairs, medians), in wall time and in the child's CPU time (user + system, which
- *   other load on the machine disturbs far less than wall time).
+ *   other load on the machine disturbs far less than wall time); and beside a bare handler with
+ *   the DynamoDB client alone, the only SDK client the API function builds at cold start.
  * Functions whose entry file does not exist are reported on stderr and skipped; so is the AgentCore
  * code publisher, which runs only during a deploy.
  *
@@ -65,6 +66,20 @@ const s3 = new S3Client({ region, endpoint: process.env.VGAC_S3_ENDPOINT, forceP
 export const handler = async () => {
   const item = await dynamo.send(new GetCommand({ TableName: process.env.VGAC_TABLE, Key: { PK: 'CLUSTER#bench-cluster', SK: 'CALIBRATION' } }));
   return { statusCode: 200, body: JSON.stringify({ found: item.Item !== undefined, s3: typeof s3.send }) };
+};
+`;
+
+/**
+ * The same without S3: the clients the API function builds at cold start (its S3 client is built
+ * on the first S3 call, lazy-s3-bundle-store.ts), a second yardstick beside the one above.
+ */
+const BARE_DYNAMO_SOURCE = `import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+const region = process.env.AWS_REGION;
+const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ region, endpoint: process.env.VGAC_DYNAMODB_ENDPOINT }));
+export const handler = async () => {
+  const item = await dynamo.send(new GetCommand({ TableName: process.env.VGAC_TABLE, Key: { PK: 'CLUSTER#bench-cluster', SK: 'CALIBRATION' } }));
+  return { statusCode: 200, body: JSON.stringify({ found: item.Item !== undefined }) };
 };
 `;
 
@@ -255,6 +270,16 @@ export async function benchLambda(): Promise<BenchResult[]> {
     };
     await mkdir(join(outDirectory, bare.name), { recursive: true });
     await build(esbuildOptionsFor(bare, ROOT, outDirectory));
+    const bareDynamoEntry = join(workDirectory, 'bare-dynamo.mjs');
+    await writeFile(bareDynamoEntry, BARE_DYNAMO_SOURCE);
+    const bareDynamo: LambdaFunction = {
+      logicalId: 'BareDynamoFunction',
+      name: 'bare-dynamo',
+      entry: bareDynamoEntry,
+      trigger: 'bench baseline',
+    };
+    await mkdir(join(outDirectory, bareDynamo.name), { recursive: true });
+    await build(esbuildOptionsFor(bareDynamo, ROOT, outDirectory));
 
     await ensureTable(clients.dynamo, TABLE);
     await ensureBucket(clients.s3, BUCKET);
@@ -328,11 +353,14 @@ export async function benchLambda(): Promise<BenchResult[]> {
         // Target: ≤ 1.3× a bare handler with the same SDK clients and one GetItem.
         const api: ColdStart[] = [];
         const bareRuns: ColdStart[] = [];
+        const bareDynamoRuns: ColdStart[] = [];
+        const bareDynamoBundle = join(outDirectory, bareDynamo.name, 'index.mjs');
         for (let pair = 0; pair < PAIRED_RUNS; pair += 1) {
           api.push(
             await runChild(join(outDirectory, report.name, 'index.mjs'), report.name, await eventFor('api'), env),
           );
           bareRuns.push(await runChild(bareBundle, bare.name, {}, env));
+          bareDynamoRuns.push(await runChild(bareDynamoBundle, bareDynamo.name, {}, env));
         }
         const wall = (runs: readonly ColdStart[]): number => median(runs.map((run) => run.importMs + run.invocationMs));
         const cpu = (runs: readonly ColdStart[]): number => median(runs.map((run) => run.cpuMs));
@@ -348,6 +376,18 @@ export async function benchLambda(): Promise<BenchResult[]> {
             value: cpu(api),
             unit: 'ms',
             baseline: { name: 'bare SDK handler', value: cpu(bareRuns) },
+          },
+          {
+            name: 'lambda cold start api vs DynamoDB client + one GetItem',
+            value: wall(api),
+            unit: 'ms',
+            baseline: { name: 'bare DynamoDB handler', value: wall(bareDynamoRuns) },
+          },
+          {
+            name: 'lambda cold start api vs DynamoDB client + one GetItem, CPU',
+            value: cpu(api),
+            unit: 'ms',
+            baseline: { name: 'bare DynamoDB handler', value: cpu(bareDynamoRuns) },
           },
         );
       }

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unzipSync } from 'fflate';
 import { buildAgentCore, buildLambdas, esbuildOptionsFor, missingEntries } from './build-lambdas.ts';
-import type { LambdaFunction } from './lambda-functions.ts';
+import { LAMBDA_FUNCTIONS, type LambdaFunction } from './lambda-functions.ts';
 
 const REPOSITORY = join(import.meta.dirname, '..');
 const fixture = (name: string, entry: string): LambdaFunction => ({
@@ -90,6 +90,14 @@ describe('buildLambdas', () => {
         'export const handler = async () => client.send(new ListTablesCommand({}));',
       ].join('\n'),
     );
+    await writeFile(
+      join(work, 'sdk-later.ts'),
+      [
+        "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
+        'const client = new DynamoDBClient({});',
+        "export const handler = async () => [typeof client.send, typeof (await import('@aws-sdk/client-s3')).S3Client];",
+      ].join('\n'),
+    );
   });
 
   afterAll(async () => {
@@ -168,6 +176,25 @@ describe('buildLambdas', () => {
     expect(code).toMatch(/from\s*"@aws-sdk\/client-dynamodb"/);
     // The DynamoDB client alone is hundreds of KB; externalised, the bundle stays tiny.
     expect(report?.bytes).toBeLessThan(10 * 1024);
+  });
+
+  it('buildLambdas lists the SDK packages a cold start imports, not those imported on first use', async () => {
+    const out = join(work, 'dist');
+
+    const [report] = await buildLambdas([fixture('sdk-later', 'sdk-later.ts')], work, out);
+
+    const code = await readFile(join(out, 'sdk-later/index.mjs'), 'utf8');
+    expect(code).toMatch(/import\(\s*"@aws-sdk\/client-s3"\s*\)/);
+    expect(report?.startupPackages).toEqual(['@aws-sdk/client-dynamodb']);
+  });
+
+  it("buildLambdas: the API function's cold start imports the DynamoDB SDK only (S3, SNS, SSM and the agents' clients on first use)", async () => {
+    const api = LAMBDA_FUNCTIONS.find((fn) => fn.logicalId === 'ApiFunction');
+    if (api === undefined) throw new Error('no ApiFunction in LAMBDA_FUNCTIONS');
+
+    const [report] = await buildLambdas([api], REPOSITORY, join(work, 'functions'));
+
+    expect(report?.startupPackages).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb']);
   });
 
   it('buildLambdas refuses to build anything when an entry is missing, naming every missing file', async () => {

@@ -6,6 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDependencyGuard, type DependencyGuard } from '../adapters/shared/dependency-guard.ts';
+import { DEFAULT_CALL_POLICY, sdkCallSettings, type AwsCallPolicy } from './aws-call-policy.ts';
 
 export interface AwsCredentials {
   readonly accessKeyId: string;
@@ -23,42 +24,6 @@ export interface AwsClientOptions {
   readonly credentials?: AwsCredentials;
   /** Timeouts, retries and circuit breakers of every call; {@link DEFAULT_CALL_POLICY} when absent. */
   readonly callPolicy?: AwsCallPolicy;
-}
-
-/**
- * How long a call to DynamoDB or S3 may take and how often it is tried: each attempt must connect
- * and answer within `timeoutMs` (time spent waiting for a pooled socket included), the SDK tries at most
- * `maxAttempts` times (with its own jittered backoff), and after `breakerFailures` failed calls in
- * a row the dependency's breaker fails calls at once for `breakerHalfOpenMs` (dependency-guard.ts).
- * A stalled dependency therefore costs a request at most about maxAttempts × timeoutMs.
- */
-export interface AwsCallPolicy {
-  readonly timeoutMs: number;
-  readonly maxAttempts: number;
-  readonly breakerFailures: number;
-  readonly breakerHalfOpenMs: number;
-}
-
-export const DEFAULT_CALL_POLICY: AwsCallPolicy = Object.freeze({
-  timeoutMs: 3_000,
-  maxAttempts: 3,
-  breakerFailures: 5,
-  breakerHalfOpenMs: 5_000,
-});
-
-/** The SDK client settings of a call policy: per-attempt timeouts (that throw) and the attempt limit. */
-export function sdkCallSettings(policy: AwsCallPolicy): {
-  requestHandler: { requestTimeout: number; connectionTimeout: number; throwOnRequestTimeout: true };
-  maxAttempts: number;
-} {
-  return {
-    requestHandler: {
-      requestTimeout: policy.timeoutMs,
-      connectionTimeout: policy.timeoutMs,
-      throwOnRequestTimeout: true,
-    },
-    maxAttempts: policy.maxAttempts,
-  };
 }
 
 export interface AwsClients {

@@ -22,7 +22,7 @@ export const DEFAULT_BEDROCK_MODEL_ID = DEFAULT_MODEL_POLICY.defaultModelId;
 export const DEFAULT_BEDROCK_COMPLEX_MODEL_ID = DEFAULT_MODEL_POLICY.complexModelId;
 /** How long the agents wait for a collector before answering "cannot predict now", ms. */
 export const DEFAULT_OBSERVE_TIMEOUT_MS = 5_000;
-/** Per-attempt timeout of a DynamoDB or S3 call, ms (aws-clients.ts AwsCallPolicy). */
+/** Per-attempt timeout of a DynamoDB or S3 call, ms (aws-call-policy.ts AwsCallPolicy). */
 export const DEFAULT_AWS_TIMEOUT_MS = 3_000;
 /** Attempts per DynamoDB or S3 call (the SDK's bounded retry). */
 export const DEFAULT_AWS_MAX_ATTEMPTS = 3;
@@ -285,7 +285,7 @@ export interface Config {
   /** Cluster for prediction requests that name none (VGAC clients). */
   readonly defaultClusterId: string | undefined;
   readonly bodyLimitBytes: number;
-  /** Timeouts, attempts and circuit breakers of every DynamoDB and S3 call (aws-clients.ts AwsCallPolicy). */
+  /** Timeouts, attempts and circuit breakers of every DynamoDB and S3 call (aws-call-policy.ts AwsCallPolicy). */
   readonly callPolicy: {
     readonly timeoutMs: number;
     readonly maxAttempts: number;

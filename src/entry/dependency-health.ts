@@ -3,8 +3,9 @@
  * closed breaker is healthy at no cost; while one is open, the breaker's trial call is a cheap
  * probe (a GetItem of a key that is never written; a HeadBucket), made at most once per
  * half-open interval however many `/health` requests arrive.
+ * The S3 probe is in s3-probe.ts, so that the Lambda runtime (DynamoDB only at cold start) does
+ * not load @aws-sdk/client-s3 through this file.
  */
-import { HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DependencyHealth } from '../app/ports/dependency-health.ts';
 import type { Dependency } from '../app/errors.ts';
@@ -38,8 +39,4 @@ export function dependencyHealth(dependencies: readonly GuardedDependency[]): De
 
 export function dynamoProbe(client: DynamoDBDocumentClient, tableName: string): () => Promise<unknown> {
   return () => client.send(new GetCommand({ TableName: tableName, Key: HEALTH_PROBE_KEY }));
-}
-
-export function s3Probe(client: S3Client, bucket: string): () => Promise<unknown> {
-  return () => client.send(new HeadBucketCommand({ Bucket: bucket }));
 }

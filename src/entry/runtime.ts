@@ -11,7 +11,8 @@ import {
 } from '../app/learning/learning-deps.ts';
 import type { DependencyHealth } from '../app/ports/dependency-health.ts';
 import type { Logger } from '../app/ports/logger.ts';
-import { dependencyHealth, dynamoProbe, s3Probe } from './dependency-health.ts';
+import { dependencyHealth, dynamoProbe } from './dependency-health.ts';
+import { s3Probe } from './s3-probe.ts';
 import { dynamoLearningStores } from './learning-stores.ts';
 import { ensureTable } from '../adapters/dynamodb/table-definition.ts';
 import { createPowertoolsLogger } from '../adapters/logging/powertools-logger.ts';

@@ -97,7 +97,7 @@ beforeAll(async () => {
     VGAC_SNS_ENDPOINT: sns.endpoint,
     VGAC_SLACK_API_URL: slackApi.apiUrl,
   });
-  runtime = createLambdaRuntime(loadConfig());
+  runtime = await createLambdaRuntime(loadConfig());
   await registerCluster(runtime.learning, {
     clusterId: KNOWN_CLUSTER,
     prior: sampleBundle(),

@@ -92,7 +92,7 @@ describe('collector handler', () => {
     const { SimulatedObserver } = await import('../../src/adapters/collectors/simulated-observer.ts');
     const observer = new SimulatedObserver();
     let nowMs = T0_MS;
-    const handler = collect.createCollectHandler(createLambdaRuntime(), observer, { clock: () => nowMs });
+    const handler = collect.createCollectHandler(await createLambdaRuntime(), observer, { clock: () => nowMs });
     const event = await loadEventFixture('eventbridge-scheduled.json');
 
     observer.publish(state(T0_MS + 5_000, [job('1', T0_MS - 60_000, null), job('2', T0_MS + 2_000, null)]));
@@ -143,7 +143,7 @@ describe('collector handler', () => {
       startSsmJsonServer({ '/vgac/slack/bot-token': 'xoxb-from-ssm' }),
     ]);
     try {
-      const runtime = createLambdaRuntime(
+      const runtime = await createLambdaRuntime(
         loadConfig({
           ...process.env,
           VGAC_SLACK_BOT_TOKEN_PARAM: '/vgac/slack/bot-token',
@@ -199,7 +199,7 @@ describe('collector handler', () => {
     const { SimulatedObserver } = await import('../../src/adapters/collectors/simulated-observer.ts');
     const observer = new SimulatedObserver();
     observer.setUnavailable('sim', 'slurmctld unreachable');
-    const handler = collect.createCollectHandler(createLambdaRuntime(), observer, { clock: () => T0_MS });
+    const handler = collect.createCollectHandler(await createLambdaRuntime(), observer, { clock: () => T0_MS });
     const event = await loadEventFixture('eventbridge-scheduled.json');
 
     const run = await captureOutput(() => handler(event));
@@ -220,7 +220,7 @@ describe('collector handler', () => {
     const observed: string[] = [];
     const watching = { observe: (clusterId: string) => (observed.push(clusterId), observer.observe(clusterId)) };
     const handler = collect.createCollectHandler(
-      createLambdaRuntime(loadConfig({ ...process.env, VGAC_SLURM_CLUSTER_ID: 'not-onboarded' })),
+      await createLambdaRuntime(loadConfig({ ...process.env, VGAC_SLURM_CLUSTER_ID: 'not-onboarded' })),
       watching,
       { clock: () => T0_MS },
     );
@@ -262,7 +262,7 @@ describe('collector handler', () => {
       observer.publish(state(nowMs, [job('31', base + 1_000, base + 20_000)]));
       return Promise.resolve();
     };
-    const handler = collect.createCollectHandler(createLambdaRuntime(), observer, {
+    const handler = collect.createCollectHandler(await createLambdaRuntime(), observer, {
       clock: () => nowMs,
       passes: collect.passesPerMinute(30_000),
       sleep,

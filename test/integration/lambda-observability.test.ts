@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { predictJob } from '../../src/app/learning/predict-job.ts';
 import { registerCluster } from '../../src/app/learning/register-cluster.ts';
 import { compileBundle } from '../../src/core/model/apply-bundle.ts';
@@ -93,7 +93,7 @@ beforeAll(async () => {
     AWS_REGION: 'us-east-1',
   };
   restoreEnvironment = setEnvironment(environment);
-  runtime = createLambdaRuntime(loadConfig());
+  runtime = await createLambdaRuntime(loadConfig());
   await registerCluster(runtime.learning, {
     clusterId: KNOWN_CLUSTER,
     prior: sampleBundle(),
@@ -252,7 +252,38 @@ describe('slack.ts (the module the Slack function runs)', () => {
 });
 
 describe('agent metrics behind the API (metered agents, flushed per invocation)', () => {
+  // The app and the agents' code it imports on first use (lazy-agents.ts) from ONE module graph:
+  // the handler tests above reset the module registry (importFresh), and a ReasonerError class of
+  // an earlier graph fails `instanceof` in a later one — which one deployed bundle never has.
+  let graph: {
+    readonly createApiApp: typeof createApiApp;
+    readonly lambdaHandlerOf: typeof lambdaHandlerOf;
+    readonly meteredAgentDeps: typeof meteredAgentDeps;
+    readonly runInvocation: typeof runInvocation;
+    readonly runtime: LambdaRuntime;
+  };
+
+  beforeAll(async () => {
+    vi.resetModules();
+    const apiApp = await import('../../src/entry/lambda/api-app.ts');
+    const lambdaRuntime = await import('../../src/entry/lambda/lambda-runtime.ts');
+    const metered = await import('../../src/entry/lambda/metered-agent-deps.ts');
+    const { loadConfig: freshConfig } = await import('../../src/entry/config.ts');
+    graph = {
+      createApiApp: apiApp.createApiApp,
+      lambdaHandlerOf: apiApp.lambdaHandlerOf,
+      meteredAgentDeps: metered.meteredAgentDeps,
+      runInvocation: lambdaRuntime.runInvocation,
+      runtime: await lambdaRuntime.createLambdaRuntime(freshConfig()),
+    };
+  });
+
+  afterAll(async () => {
+    await graph?.runtime.close();
+  });
+
   it("a learning-scope decision on a submitted job emits one Escalations and the Bedrock call's cost, each with only the service dimension, and no token metric", async () => {
+    const { createApiApp, lambdaHandlerOf, meteredAgentDeps, runInvocation, runtime } = graph;
     const api = createApiApp(runtime, {
       observer: scriptedObserver(),
       actions: recordingActions(),
@@ -304,6 +335,7 @@ describe('agent metrics behind the API (metered agents, flushed per invocation)'
   });
 
   it('a model past its end of life (ResourceNotFoundException): one ModelUnavailable, a templated answer that says so, and one model.unavailable warning naming model and error class', async () => {
+    const { createApiApp, lambdaHandlerOf, meteredAgentDeps, runInvocation, runtime } = graph;
     const api = createApiApp(runtime, {
       observer: scriptedObserver(),
       actions: recordingActions(),

@@ -74,7 +74,7 @@ beforeAll(async () => {
     VGAC_PLATFORM_CLUSTERS: PLATFORM_CLUSTER,
     VGAC_PLATFORM_API_KEY_PARAM: PLATFORM_KEY_PARAMETER,
   });
-  runtime = createLambdaRuntime(loadConfig());
+  runtime = await createLambdaRuntime(loadConfig());
   // What `vgac onboard --cluster plat-a --vgac-platform --long-wait-seconds 600` registers.
   await registerCluster(runtime.learning, {
     clusterId: PLATFORM_CLUSTER,

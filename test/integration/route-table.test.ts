@@ -62,7 +62,7 @@ beforeAll(async () => {
   );
   stack = await startStack({ config: localConfig, simulate: false, logger: silent, fallbackPort: false });
   aws = await startTestAws();
-  runtime = createLambdaRuntime(
+  runtime = await createLambdaRuntime(
     loadConfig({
       VGAC_MODE: 'aws',
       VGAC_TABLE: uniqueName('routes'),

@@ -6,12 +6,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  createAwsClients,
-  type AwsCallPolicy,
-  isLoopbackEndpoint,
-  type AwsClients,
-} from '../../src/entry/aws-clients.ts';
+import type { AwsCallPolicy } from '../../src/entry/aws-call-policy.ts';
+import { createAwsClients, isLoopbackEndpoint, type AwsClients } from '../../src/entry/aws-clients.ts';
 import { startEmbeddedAws } from '../../src/entry/local/embedded-aws.ts';
 
 export const TEST_REGION = 'us-east-1';

@@ -6,6 +6,8 @@
  * (random source injectable); a circuit breaker stops calling a platform that keeps failing.
  * When the platform is down every call ends in SourceUnavailableError, so the agents answer
  * "cannot predict now" and escalate. A rejected API key → AuthError; a refused request → InvalidInputError.
+ * Schemas are built on first use (`z.lazy`): building zod schemas costs CPU, and a Lambda cold start
+ * should pay only for those its first request reads.
  */
 import * as z from 'zod';
 import { AuthError, SourceUnavailableError } from '../../app/errors.ts';
@@ -33,15 +35,17 @@ export interface VgacPlatformClientOptions {
   readonly fetch?: typeof fetch;
 }
 
-const PredictionSchema = z.looseObject({
-  probability_long_wait: z.number().min(0).max(1),
-  estimated_wait_seconds: z.number().min(0).nullable().optional(),
-  wait_category: z.string().optional(),
-  confidence: z.number().optional(),
-  is_calibrated: z.boolean().optional(),
-  recommendation: z.string().optional(),
-  latency_us: z.number().optional(),
-});
+const PredictionSchema = z.lazy(() =>
+  z.looseObject({
+    probability_long_wait: z.number().min(0).max(1),
+    estimated_wait_seconds: z.number().min(0).nullable().optional(),
+    wait_category: z.string().optional(),
+    confidence: z.number().optional(),
+    is_calibrated: z.boolean().optional(),
+    recommendation: z.string().optional(),
+    latency_us: z.number().optional(),
+  }),
+);
 
 /** One prediction as the platform answers it (camelCase here; unknown extra fields are ignored). */
 export interface PlatformPrediction {

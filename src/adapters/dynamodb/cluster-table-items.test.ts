@@ -93,7 +93,7 @@ describe('decodeItem', () => {
       scores: [0.5],
     };
 
-    const decoded = decodeItem(CalibrationRecordSchema.shape.wait, old, 'wait');
+    const decoded = decodeItem(CalibrationRecordSchema.unwrap().shape.wait, old, 'wait');
 
     expect(decoded).toEqual({ waitsSeconds: [], neighbourInputs: [], ridge: [], queueDepths: [], quantileLevels: [] });
   });
@@ -107,7 +107,7 @@ describe('decodeItem', () => {
       quantileLevels: [0.5],
     };
 
-    expect(decodeItem(CalibrationRecordSchema.shape.wait, wait, 'wait')).toEqual(wait);
+    expect(decodeItem(CalibrationRecordSchema.unwrap().shape.wait, wait, 'wait')).toEqual(wait);
   });
 
   it('reports a corrupt stored item as InfrastructureError naming the field', () => {

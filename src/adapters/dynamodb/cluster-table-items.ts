@@ -3,6 +3,8 @@
  * client stores. One zod schema per record checks it on the way in (bad input →
  * `InvalidInputError` naming the field) and on the way out (a corrupt stored item →
  * `InfrastructureError`), so nothing unvalidated crosses the boundary in either direction.
+ * Schemas are built on first use (`z.lazy`): building zod schemas costs CPU, and a Lambda cold start
+ * should pay only for those its first request reads.
  */
 import * as z from 'zod';
 import type { CalibrationRecord } from '../../app/records/calibration-record.ts';
@@ -32,216 +34,242 @@ const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const probability = z.number().min(0).max(1);
 const epochMs = count;
 
-export const OutcomeSchema = z.object({
-  waitSeconds: nonNegative,
-  longWait: z.boolean(),
-  observedAtMs: epochMs,
-});
+export const OutcomeSchema = z.lazy(() =>
+  z.object({
+    waitSeconds: nonNegative,
+    longWait: z.boolean(),
+    observedAtMs: epochMs,
+  }),
+);
 
-const WaitEstimateSchema = z.object({
-  pointSeconds: nonNegative,
-  lowerSeconds: nonNegative,
-  upperSeconds: nonNegative,
-  coverage: z.number().gt(0).lt(1),
-});
+const WaitEstimateSchema = z.lazy(() =>
+  z.object({
+    pointSeconds: nonNegative,
+    lowerSeconds: nonNegative,
+    upperSeconds: nonNegative,
+    coverage: z.number().gt(0).lt(1),
+  }),
+);
 
-const IssuedDistributionSchema = z.object({
-  tercile: z.number().int().min(0).max(2),
-  queueDepth: nonNegative,
-  quantilesSeconds: z.array(nonNegative).nullable(),
-  // Absent from predictions stored before the wait distribution conditioned on them.
-  inputs: z.array(z.number().min(0).max(MAX_INPUT)).length(WAIT_INPUTS).optional(),
-});
+const IssuedDistributionSchema = z.lazy(() =>
+  z.object({
+    tercile: z.number().int().min(0).max(2),
+    queueDepth: nonNegative,
+    quantilesSeconds: z.array(nonNegative).nullable(),
+    // Absent from predictions stored before the wait distribution conditioned on them.
+    inputs: z.array(z.number().min(0).max(MAX_INPUT)).length(WAIT_INPUTS).optional(),
+  }),
+);
 
 // Predictions and pending outcomes written before the wait distribution may carry `waitBase` (the
 // former interval's base) and `waitBin` (the former P(long wait) bin): not part of the schemas,
 // they are dropped when read.
-export const PredictionRecordSchema = z.object({
-  clusterId: z.string(),
-  jobId: z.string(),
-  predictedAtMs: epochMs,
-  features: z.record(z.string(), z.union([finite, z.string()])),
-  unknownFeatures: z.array(z.string()),
-  rawScore: finite,
-  classifierProbability: probability,
-  probability,
-  waitEstimate: WaitEstimateSchema.nullable(),
-  scope: z.enum(ActionScope),
-  tier: z.enum(Tier).nullable(),
-  bundleVersion: count,
-  epoch: count.min(1),
-  calibrationVersion: count,
-  outcome: OutcomeSchema.optional(),
-  waitDistribution: IssuedDistributionSchema.optional(),
-});
+export const PredictionRecordSchema = z.lazy(() =>
+  z.object({
+    clusterId: z.string(),
+    jobId: z.string(),
+    predictedAtMs: epochMs,
+    features: z.record(z.string(), z.union([finite, z.string()])),
+    unknownFeatures: z.array(z.string()),
+    rawScore: finite,
+    classifierProbability: probability,
+    probability,
+    waitEstimate: WaitEstimateSchema.nullable(),
+    scope: z.enum(ActionScope),
+    tier: z.enum(Tier).nullable(),
+    bundleVersion: count,
+    epoch: count.min(1),
+    calibrationVersion: count,
+    outcome: OutcomeSchema.optional(),
+    waitDistribution: IssuedDistributionSchema.optional(),
+  }),
+);
 
-export const PendingOutcomeSchema = z.object({
-  clusterId: z.string(),
-  jobId: z.string(),
-  epoch: count.min(1),
-  bundleVersion: count,
-  classifierProbability: probability,
-  probability,
-  predictedAtMs: epochMs,
-  outcome: OutcomeSchema,
-  waitEstimate: WaitEstimateSchema.nullable(),
-  waitDistribution: IssuedDistributionSchema.optional(),
-  keepUntilMs: epochMs.optional(),
-});
+export const PendingOutcomeSchema = z.lazy(() =>
+  z.object({
+    clusterId: z.string(),
+    jobId: z.string(),
+    epoch: count.min(1),
+    bundleVersion: count,
+    classifierProbability: probability,
+    probability,
+    predictedAtMs: epochMs,
+    outcome: OutcomeSchema,
+    waitEstimate: WaitEstimateSchema.nullable(),
+    waitDistribution: IssuedDistributionSchema.optional(),
+    keepUntilMs: epochMs.optional(),
+  }),
+);
 
-const EvidenceSchema = z.object({
-  count: count.min(1),
-  longWaits: count,
-  ece: probability,
-  standardError: nonNegative,
-  upper: probability,
-  lower: probability,
-  level: z.number().gt(0.5).lt(1),
-});
+const EvidenceSchema = z.lazy(() =>
+  z.object({
+    count: count.min(1),
+    longWaits: count,
+    ece: probability,
+    standardError: nonNegative,
+    upper: probability,
+    lower: probability,
+    level: z.number().gt(0.5).lt(1),
+  }),
+);
 
-const CountersSchema = z.object({
-  driftAlarms: count,
-  adaptations: count,
-  resets: count,
-  withdrawals: count,
-  skippedOutcomes: count,
-});
+const CountersSchema = z.lazy(() =>
+  z.object({
+    driftAlarms: count,
+    adaptations: count,
+    resets: count,
+    withdrawals: count,
+    skippedOutcomes: count,
+  }),
+);
 
-const CalibeatingSchema = z.object({ weights: z.array(nonNegative), longWaits: z.array(nonNegative) });
+const CalibeatingSchema = z.lazy(() => z.object({ weights: z.array(nonNegative), longWaits: z.array(nonNegative) }));
 
-const FeatureShiftSchema = z.object({
-  feature: z.string().min(1),
-  psi: nonNegative,
-  noisePsi: nonNegative,
-  significant: z.boolean(),
-});
+const FeatureShiftSchema = z.lazy(() =>
+  z.object({
+    feature: z.string().min(1),
+    psi: nonNegative,
+    noisePsi: nonNegative,
+    significant: z.boolean(),
+  }),
+);
 
 // Records written before the wait distribution carry the former interval's alpha, scoredOutcomes,
 // misses and scores, and before the neighbour window its probabilities and bins: not part of the
 // schema, they are dropped when read (their waits had no inputs: the window starts afresh).
-const OnlineWaitStateSchema = z
-  .object({
-    waitsSeconds: z.array(nonNegative),
-    neighbourInputs: z.array(z.number().int().min(0).max(255)).default([]),
-    ridge: z.array(finite).default([]),
-    // Absent from records written before the wait distribution existed.
-    queueDepths: z.array(nonNegative).default([]),
-    quantileLevels: z.array(z.number().min(0).max(1)).default([]),
-  })
-  .transform((wait) =>
-    wait.neighbourInputs.length === wait.waitsSeconds.length * WAIT_INPUTS
-      ? wait
-      : { ...wait, waitsSeconds: [], neighbourInputs: [] },
-  );
+const OnlineWaitStateSchema = z.lazy(() =>
+  z
+    .object({
+      waitsSeconds: z.array(nonNegative),
+      neighbourInputs: z.array(z.number().int().min(0).max(255)).default([]),
+      ridge: z.array(finite).default([]),
+      // Absent from records written before the wait distribution existed.
+      queueDepths: z.array(nonNegative).default([]),
+      quantileLevels: z.array(z.number().min(0).max(1)).default([]),
+    })
+    .transform((wait) =>
+      wait.neighbourInputs.length === wait.waitsSeconds.length * WAIT_INPUTS
+        ? wait
+        : { ...wait, waitsSeconds: [], neighbourInputs: [] },
+    ),
+);
 
-const StandingSchema = z.object({
-  scope: z.enum(ActionScope),
-  qualifiedTiers: z.array(z.enum(Tier)),
-  driftStatus: z.enum(DriftStatus),
-  state: z.enum(CalibrationState),
-  reasons: z.array(z.string()),
-});
+const StandingSchema = z.lazy(() =>
+  z.object({
+    scope: z.enum(ActionScope),
+    qualifiedTiers: z.array(z.enum(Tier)),
+    driftStatus: z.enum(DriftStatus),
+    state: z.enum(CalibrationState),
+    reasons: z.array(z.string()),
+  }),
+);
 
-export const CalibrationRecordSchema = z.object({
-  clusterId: z.string(),
-  learningVersion: count.min(1),
-  epoch: count.min(1),
-  longWaitThresholdSeconds: nonNegative,
-  epochStartedAtMs: epochMs,
-  activeBundleVersion: count.min(1),
-  calibrator: z.object({ slope: finite, intercept: finite, calibeating: CalibeatingSchema }),
-  wait: OnlineWaitStateSchema,
-  scope: z.enum(ActionScope),
-  qualifiedTiers: z.array(z.enum(Tier)),
-  driftStatus: z.enum(DriftStatus),
-  state: z.enum(CalibrationState),
-  reasons: z.array(z.string()),
-  evidence: EvidenceSchema.nullable(),
-  evidenceSinceMs: epochMs,
-  outcomes: count,
-  totalOutcomes: count,
-  counters: CountersSchema,
-  retrains: count,
-  retrainDue: z.boolean(),
-  lastDriftAlarm: z.object({ direction: z.string(), atMs: epochMs }).nullable(),
-  featureShifts: z.array(FeatureShiftSchema),
-  updatedAtMs: epochMs,
-});
-
-export const LearningRecordSchema = z.object({
-  clusterId: z.string(),
-  state: z.object({
+export const CalibrationRecordSchema = z.lazy(() =>
+  z.object({
+    clusterId: z.string(),
+    learningVersion: count.min(1),
     epoch: count.min(1),
     longWaitThresholdSeconds: nonNegative,
     epochStartedAtMs: epochMs,
+    activeBundleVersion: count.min(1),
+    calibrator: z.object({ slope: finite, intercept: finite, calibeating: CalibeatingSchema }),
+    wait: OnlineWaitStateSchema,
+    scope: z.enum(ActionScope),
+    qualifiedTiers: z.array(z.enum(Tier)),
+    driftStatus: z.enum(DriftStatus),
+    state: z.enum(CalibrationState),
+    reasons: z.array(z.string()),
+    evidence: EvidenceSchema.nullable(),
+    evidenceSinceMs: epochMs,
     outcomes: count,
-    classifierVersion: count.min(1),
-    calibrator: z.object({
-      platt: z.object({
-        slope: finite,
-        intercept: finite,
-        logits: z.array(finite),
-        labels: z.array(z.number().int().min(0).max(1)),
-      }),
-      calibeating: CalibeatingSchema,
-      fastOutcomesLeft: count,
-    }),
-    evidence: z.object({
-      sinceMs: epochMs,
-      probabilities: z.array(probability),
-      labels: z.array(z.number().int().min(0).max(1)),
-      observedAtMs: z.array(epochMs),
-    }),
-    drift: z.object({
-      batchResidual: finite,
-      batchVariance: nonNegative,
-      batchCount: count,
-      upper: nonNegative,
-      lower: nonNegative,
-      inflation: finite.min(1),
-    }),
-    standing: StandingSchema,
-    judgedOn: EvidenceSchema.nullable(),
-    classifierCheck: z.object({ auroc: probability.nullable(), outcomes: count }),
-    retrainDue: z.boolean(),
-    // Records written before retrains backed off have none: no retrain counted yet.
-    retrainsWithoutRecovery: count.default(0),
+    totalOutcomes: count,
     counters: CountersSchema,
-    lastDriftAlarm: z
-      .object({
-        direction: z.enum(['under_prediction', 'over_prediction']),
-        statistic: finite,
-        threshold: finite,
-        atMs: epochMs,
-      })
-      .nullable(),
-    checkpointedAtOutcomes: count,
-    checkpointedAtResponses: count,
+    retrains: count,
+    retrainDue: z.boolean(),
+    lastDriftAlarm: z.object({ direction: z.string(), atMs: epochMs }).nullable(),
+    featureShifts: z.array(FeatureShiftSchema),
+    updatedAtMs: epochMs,
   }),
-  wait: OnlineWaitStateSchema,
-  foldedJobKeys: z.array(z.string().regex(/^[0-9a-f]{16}$/, 'expected 16 hex digits')),
-  totalOutcomes: count,
-  activeBundleVersion: count.min(1),
-  latestBundleVersion: count.min(1),
-  checkpointVersions: z.array(count.min(1)),
-  retrains: count,
-  featureShifts: z.array(FeatureShiftSchema),
-  version: count.min(1),
-  updatedAtMs: epochMs,
-});
+);
 
-export const ClusterProfileSchema = z.object({
-  clusterId: z.string(),
-  platform: z.enum(['slurm', 'kubernetes', 'batch', 'swf', 'other']),
-  queueDepthMean: nonNegative,
-  queueDepthMax: nonNegative,
-  utilisationMean: nonNegative,
-  typicalWaitSeconds: nonNegative.nullable(),
-  longWaitThresholdSeconds: nonNegative.nullable(),
-  peakHoursUtc: z.array(z.number().int().min(0).max(23)),
-  createdAtMs: epochMs,
-  updatedAtMs: epochMs,
-});
+export const LearningRecordSchema = z.lazy(() =>
+  z.object({
+    clusterId: z.string(),
+    state: z.object({
+      epoch: count.min(1),
+      longWaitThresholdSeconds: nonNegative,
+      epochStartedAtMs: epochMs,
+      outcomes: count,
+      classifierVersion: count.min(1),
+      calibrator: z.object({
+        platt: z.object({
+          slope: finite,
+          intercept: finite,
+          logits: z.array(finite),
+          labels: z.array(z.number().int().min(0).max(1)),
+        }),
+        calibeating: CalibeatingSchema,
+        fastOutcomesLeft: count,
+      }),
+      evidence: z.object({
+        sinceMs: epochMs,
+        probabilities: z.array(probability),
+        labels: z.array(z.number().int().min(0).max(1)),
+        observedAtMs: z.array(epochMs),
+      }),
+      drift: z.object({
+        batchResidual: finite,
+        batchVariance: nonNegative,
+        batchCount: count,
+        upper: nonNegative,
+        lower: nonNegative,
+        inflation: finite.min(1),
+      }),
+      standing: StandingSchema,
+      judgedOn: EvidenceSchema.nullable(),
+      classifierCheck: z.object({ auroc: probability.nullable(), outcomes: count }),
+      retrainDue: z.boolean(),
+      // Records written before retrains backed off have none: no retrain counted yet.
+      retrainsWithoutRecovery: count.default(0),
+      counters: CountersSchema,
+      lastDriftAlarm: z
+        .object({
+          direction: z.enum(['under_prediction', 'over_prediction']),
+          statistic: finite,
+          threshold: finite,
+          atMs: epochMs,
+        })
+        .nullable(),
+      checkpointedAtOutcomes: count,
+      checkpointedAtResponses: count,
+    }),
+    wait: OnlineWaitStateSchema,
+    foldedJobKeys: z.array(z.string().regex(/^[0-9a-f]{16}$/, 'expected 16 hex digits')),
+    totalOutcomes: count,
+    activeBundleVersion: count.min(1),
+    latestBundleVersion: count.min(1),
+    checkpointVersions: z.array(count.min(1)),
+    retrains: count,
+    featureShifts: z.array(FeatureShiftSchema),
+    version: count.min(1),
+    updatedAtMs: epochMs,
+  }),
+);
+
+export const ClusterProfileSchema = z.lazy(() =>
+  z.object({
+    clusterId: z.string(),
+    platform: z.enum(['slurm', 'kubernetes', 'batch', 'swf', 'other']),
+    queueDepthMean: nonNegative,
+    queueDepthMax: nonNegative,
+    utilisationMean: nonNegative,
+    typicalWaitSeconds: nonNegative.nullable(),
+    longWaitThresholdSeconds: nonNegative.nullable(),
+    peakHoursUtc: z.array(z.number().int().min(0).max(23)),
+    createdAtMs: epochMs,
+    updatedAtMs: epochMs,
+  }),
+);
 
 // Compile-time proof that each schema produces exactly the record's type.
 const _typeChecks: [

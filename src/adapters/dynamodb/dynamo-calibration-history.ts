@@ -4,6 +4,8 @@
  * on the sort-key prefix, so the newest points come first and are returned oldest first.
  * A point carries its append call's writeId (write-id.ts), so an SDK retry of an applied put is
  * recognised as ours instead of being written again under the next suffix.
+ * Schemas are built on first use (`z.lazy`): building zod schemas costs CPU, and a Lambda cold start
+ * should pay only for those its first request reads.
  */
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
@@ -25,22 +27,24 @@ export const MAX_HISTORY_POINTS = 1000;
 const MS_PER_DAY = 86_400_000;
 const nullableNumber = z.number().nullable();
 
-const PointSchema = z.object({
-  clusterId: z.string(),
-  atMs: z.number().int().min(0),
-  ece: nullableNumber,
-  eceLower: nullableNumber,
-  eceUpper: nullableNumber,
-  brier: nullableNumber,
-  auroc: nullableNumber,
-  sampleCount: z.number().int().min(0),
-  outcomeCount: z.number().int().min(0),
-  scope: z.enum(ActionScope),
-  driftStatus: z.enum(DriftStatus),
-  qualifiedTiers: z.array(z.enum(Tier)),
-  action: z.enum(['none', 'adapted', 'reset', 'retrained']),
-  activeBundleVersion: z.number().int().min(1),
-});
+const PointSchema = z.lazy(() =>
+  z.object({
+    clusterId: z.string(),
+    atMs: z.number().int().min(0),
+    ece: nullableNumber,
+    eceLower: nullableNumber,
+    eceUpper: nullableNumber,
+    brier: nullableNumber,
+    auroc: nullableNumber,
+    sampleCount: z.number().int().min(0),
+    outcomeCount: z.number().int().min(0),
+    scope: z.enum(ActionScope),
+    driftStatus: z.enum(DriftStatus),
+    qualifiedTiers: z.array(z.enum(Tier)),
+    action: z.enum(['none', 'adapted', 'reset', 'retrained']),
+    activeBundleVersion: z.number().int().min(1),
+  }),
+);
 
 /** `CALHIST#{iso-ts}`; two points in the same millisecond keep both (suffix `#n`). */
 export function calibrationHistorySortKey(atMs: number, sequence = 0): string {

@@ -12,6 +12,8 @@
  * `recentWriteIds` (one per history entry, so bounded like the history) and refused when already
  * there: an SDK retry of an applied write fails its condition and is then recognised as ours,
  * never misreported as a duplicate or a conflict, and never appends its history entry twice.
+ * Schemas are built on first use (`z.lazy`): building zod schemas costs CPU, and a Lambda cold start
+ * should pay only for those its first request reads.
  */
 import {
   GetCommand,
@@ -40,27 +42,29 @@ import {
 } from './write-id.ts';
 
 const statusSchema = z.enum(EscalationStatus);
-const EscalationSchema = z.object({
-  escalationId: z.string(),
-  clusterId: z.string(),
-  jobId: z.string(),
-  action: z.object({
-    kind: z.enum(ClusterActionKind),
+const EscalationSchema = z.lazy(() =>
+  z.object({
+    escalationId: z.string(),
     clusterId: z.string(),
     jobId: z.string(),
-    value: z.union([z.string(), z.number()]).optional(),
-    reason: z.string(),
+    action: z.object({
+      kind: z.enum(ClusterActionKind),
+      clusterId: z.string(),
+      jobId: z.string(),
+      value: z.union([z.string(), z.number()]).optional(),
+      reason: z.string(),
+    }),
+    probability: z.number().min(0).max(1),
+    scope: z.string(),
+    reasons: z.array(z.string()),
+    status: statusSchema,
+    createdAtMs: z.number().int().min(0),
+    decidedBy: z.string().nullable(),
+    decidedAtMs: z.number().int().min(0).nullable(),
+    result: z.string().nullable(),
+    history: z.array(z.object({ atMs: z.number(), by: z.string(), status: statusSchema, note: z.string() })),
   }),
-  probability: z.number().min(0).max(1),
-  scope: z.string(),
-  reasons: z.array(z.string()),
-  status: statusSchema,
-  createdAtMs: z.number().int().min(0),
-  decidedBy: z.string().nullable(),
-  decidedAtMs: z.number().int().min(0).nullable(),
-  result: z.string().nullable(),
-  history: z.array(z.object({ atMs: z.number(), by: z.string(), status: statusSchema, note: z.string() })),
-});
+);
 
 type Item = Record<string, unknown>;
 

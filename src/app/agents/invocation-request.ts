@@ -10,6 +10,8 @@
  * that presented the API key, a direct (IAM-authorised) Lambda invocation, or the local CLI. From
  * anyone else it is ignored and complexity is decided server-side: a prompt is complex when its
  * words ask for reasons ("why", "explain", "compare" — `parseQuestion`); a structured request is not.
+ * Schemas are built on first use (`z.lazy`): building zod schemas costs CPU, and a Lambda cold start
+ * should pay only for those its first request reads.
  */
 import * as z from 'zod';
 import { parseQuestion, QuestionIntent } from '../../core/agents/parse-question.ts';
@@ -20,31 +22,37 @@ import type { ObservePredictDecideRequest } from './observe-predict-decide.ts';
 
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'an id: letters, digits, . _ : - (≤ 128)');
 
-export const JobSpecSchema = z.strictObject({
-  gpus: z.number().int().min(1).max(4096),
-  cpuMillicores: z.number().int().min(0).optional(),
-  memoryGb: z.number().min(0).optional(),
-  priority: z.number().int().min(0).optional(),
-  namespace: z.string().max(128).optional(),
-  queue: z.string().max(128).optional(),
-  estimatedDurationMinutes: z.number().min(0).optional(),
-  isDistributed: z.boolean().optional(),
-  gpuType: z.string().max(32).optional(),
-  jobType: z.string().max(64).optional(),
-});
+export const JobSpecSchema = z.lazy(() =>
+  z.strictObject({
+    gpus: z.number().int().min(1).max(4096),
+    cpuMillicores: z.number().int().min(0).optional(),
+    memoryGb: z.number().min(0).optional(),
+    priority: z.number().int().min(0).optional(),
+    namespace: z.string().max(128).optional(),
+    queue: z.string().max(128).optional(),
+    estimatedDurationMinutes: z.number().min(0).optional(),
+    isDistributed: z.boolean().optional(),
+    gpuType: z.string().max(32).optional(),
+    jobType: z.string().max(64).optional(),
+  }),
+);
 
-export const PromptRequestSchema = z.strictObject({
-  prompt: z.string().min(1).max(2000),
-  clusterId: id.optional(),
-  complex: z.boolean().optional(),
-});
-export const StructuredRequestSchema = z.strictObject({
-  clusterId: id,
-  job: JobSpecSchema,
-  jobId: id.optional(),
-  question: z.string().max(2000).optional(),
-  complex: z.boolean().optional(),
-});
+export const PromptRequestSchema = z.lazy(() =>
+  z.strictObject({
+    prompt: z.string().min(1).max(2000),
+    clusterId: id.optional(),
+    complex: z.boolean().optional(),
+  }),
+);
+export const StructuredRequestSchema = z.lazy(() =>
+  z.strictObject({
+    clusterId: id,
+    job: JobSpecSchema,
+    jobId: id.optional(),
+    question: z.string().max(2000).optional(),
+    complex: z.boolean().optional(),
+  }),
+);
 export type InvocationRequest = z.infer<typeof PromptRequestSchema> | z.infer<typeof StructuredRequestSchema>;
 
 /** The schema a body is checked against: a body with `prompt` is a question, any other a structured request (so issues name the exact field). */

@@ -4,6 +4,8 @@
  * The agent writes it ({@link queueEventsBody}) and the API reads it ({@link QueueEventsBody}), so
  * both sides share one definition. Objects are strict: an unknown or misspelt field is a 400
  * naming it, and so is an id that is not the one derived from (job_id, type, at_ms).
+ * Schemas are built on first use (`z.lazy`): building zod schemas costs CPU, and a Lambda cold start
+ * should pay only for those its first request reads.
  */
 import * as z from 'zod';
 import { queueEventId, type QueueEvent } from '../records/queue-event.ts';
@@ -24,16 +26,21 @@ const FeatureName = z
   .string()
   .regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'a feature name (a letter, then letters, digits or _)');
 
-const SubmitEvent = z.strictObject({
-  id: EventId,
-  type: z.literal('submit'),
-  job_id: JobId,
-  at_ms: EpochMs,
-  observed_at_ms: EpochMs,
-  features: z
-    .record(FeatureName, z.number().finite())
-    .refine((features) => Object.keys(features).length <= MAX_EVENT_FEATURES, `at most ${MAX_EVENT_FEATURES} features`),
-});
+const SubmitEvent = z.lazy(() =>
+  z.strictObject({
+    id: EventId,
+    type: z.literal('submit'),
+    job_id: JobId,
+    at_ms: EpochMs,
+    observed_at_ms: EpochMs,
+    features: z
+      .record(FeatureName, z.number().finite())
+      .refine(
+        (features) => Object.keys(features).length <= MAX_EVENT_FEATURES,
+        `at most ${MAX_EVENT_FEATURES} features`,
+      ),
+  }),
+);
 
 const EndEvent = (type: 'start' | 'leave') =>
   z.strictObject({
@@ -46,18 +53,20 @@ const EndEvent = (type: 'start' | 'leave') =>
   });
 
 /** One event on the wire (and one line of the agent's spool). */
-export const WireEvent = z
-  .discriminatedUnion('type', [SubmitEvent, EndEvent('start'), EndEvent('leave')])
-  .superRefine((event, context) => {
+export const WireEvent = z.lazy(() =>
+  z.discriminatedUnion('type', [SubmitEvent, EndEvent('start'), EndEvent('leave')]).superRefine((event, context) => {
     const expected = queueEventId(event.job_id, event.type, event.at_ms);
     if (event.id !== expected)
       context.addIssue({ code: 'custom', path: ['id'], message: `must be '${expected}' (job_id:type:at_ms)` });
-  });
+  }),
+);
 export type WireEvent = z.infer<typeof WireEvent>;
 
-export const QueueEventsBody = z.strictObject({
-  events: z.array(WireEvent).min(1).max(MAX_QUEUE_EVENTS),
-});
+export const QueueEventsBody = z.lazy(() =>
+  z.strictObject({
+    events: z.array(WireEvent).min(1).max(MAX_QUEUE_EVENTS),
+  }),
+);
 
 /** The use case's event from a validated wire event. */
 export function queueEventOf(event: WireEvent): QueueEvent {

@@ -9,6 +9,8 @@
  * ({@link queueStateBody}, bounded to {@link MAX_QUEUE_STATE_BYTES}) and the API reads it
  * ({@link QueueStateBody}, refusing more) and stores it as is, so the stored item stays well under
  * DynamoDB's 400 KB. Objects are strict: an unknown or misspelt field is a 400 naming it.
+ * Schemas are built on first use (`z.lazy`): building zod schemas costs CPU, and a Lambda cold start
+ * should pay only for those its first request reads.
  */
 import * as z from 'zod';
 import { byPriority } from '../../core/jobs/priority-rank.ts';
@@ -30,38 +32,44 @@ const EpochMs = z.number().int().min(0).max(9_999_999_999_999);
 const Count = z.number().int().min(0).max(10_000_000);
 const Seconds = z.number().int().min(0).max(1_000_000_000);
 
-const WireJob = z.tuple([
-  JobId,
-  z.string().max(128),
-  z.string().max(128),
-  z.enum(['pending', 'running']),
-  EpochMs,
-  EpochMs.nullable(),
-  Count,
-  Count,
-  Seconds.nullable(),
-  z.number().finite().nullable(),
-  z.string().max(256).nullable(),
-]);
+const WireJob = z.lazy(() =>
+  z.tuple([
+    JobId,
+    z.string().max(128),
+    z.string().max(128),
+    z.enum(['pending', 'running']),
+    EpochMs,
+    EpochMs.nullable(),
+    Count,
+    Count,
+    Seconds.nullable(),
+    z.number().finite().nullable(),
+    z.string().max(256).nullable(),
+  ]),
+);
 type WireJob = z.infer<typeof WireJob>;
 
-const WirePartition = z.strictObject({
-  name: Name,
-  gpus: Count,
-  max_time_seconds: Seconds.nullable(),
-  up: z.boolean(),
-  allow_accounts: z.array(Name).max(1_000).nullable(),
-});
+const WirePartition = z.lazy(() =>
+  z.strictObject({
+    name: Name,
+    gpus: Count,
+    max_time_seconds: Seconds.nullable(),
+    up: z.boolean(),
+    allow_accounts: z.array(Name).max(1_000).nullable(),
+  }),
+);
 
-export const QueueStateBody = z.strictObject({
-  observed_at_ms: EpochMs,
-  interval_ms: z.number().int().min(1_000).max(86_400_000),
-  total_gpus: Count,
-  omitted_jobs: Count,
-  pending_by_partition: z.record(z.string().max(128), Count),
-  partitions: z.array(WirePartition).max(MAX_PARTITIONS),
-  jobs: z.array(WireJob).max(MAX_QUEUE_STATE_BYTES / 16),
-});
+export const QueueStateBody = z.lazy(() =>
+  z.strictObject({
+    observed_at_ms: EpochMs,
+    interval_ms: z.number().int().min(1_000).max(86_400_000),
+    total_gpus: Count,
+    omitted_jobs: Count,
+    pending_by_partition: z.record(z.string().max(128), Count),
+    partitions: z.array(WirePartition).max(MAX_PARTITIONS),
+    jobs: z.array(WireJob).max(MAX_QUEUE_STATE_BYTES / 16),
+  }),
+);
 export type QueueStateBody = z.infer<typeof QueueStateBody>;
 
 const encoder = new TextEncoder();

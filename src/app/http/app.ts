@@ -20,13 +20,11 @@ import { ingestQueueEvents } from '../collection/ingest-queue-events.ts';
 import { QueueEventsBody, queueEventsOf } from '../collection/queue-event-wire.ts';
 import { QueueStateBody } from '../collection/queue-state-wire.ts';
 import { storeQueueState } from '../collection/store-queue-state.ts';
-import { forecastJob } from '../jobs/forecast-job.ts';
 import { recordJobOutcome } from '../learning/record-outcome.ts';
 import { apiKeyAuth, API_KEY_HEADER } from './api-key-auth.ts';
 import { calibrationDetail, calibrationSummary, reliabilityOfWindow } from './calibration-view.ts';
 import { escalationView, queuedJobView, queueSummary } from './cluster-views.ts';
 import { logMappedError, mapError } from './error-response.ts';
-import { jobForecastJson } from './job-forecast-json.ts';
 import { DEFAULT_BODY_LIMIT_BYTES, type HttpDeps } from './http-deps.ts';
 import { predictWait } from './predict-wait.ts';
 import { jsonBody, queryOf, validate } from './read-request.ts';
@@ -181,11 +179,16 @@ export function createHttpApp(deps: HttpDeps): Hono {
 
   // A submitted job: its request and state from the scheduler (or the prediction log), its
   // forecast at submit and now, the pending reason, and nearby alternatives ranked by expected start.
+  // Its code is imported on the first such request: a Lambda cold start rarely answers one.
   app.get('/api/jobs/:id/forecast', async (c) => {
     const { id } = validate(JobPath, c.req.param(), 'path');
     const query = queryOf(c, JobForecastQuery);
     const clusterId = clusterOf(query.cluster ?? query.cluster_id, 'query.cluster');
     const alternatives = query.alternatives === 'true';
+    const [{ forecastJob }, { jobForecastJson }] = await Promise.all([
+      import('../jobs/forecast-job.ts'),
+      import('./job-forecast-json.ts'),
+    ]);
     const forecast = await forecastJob(
       { learning, observer: deps.jobObserver ?? deps.observer, jobLookup: deps.jobLookup ?? (() => undefined) },
       { clusterId, jobId: id, nowMs: clock.nowMs(), alternatives },

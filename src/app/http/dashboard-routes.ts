@@ -10,6 +10,8 @@
  *   training reference (or, for bundles without one, the training columns the wiring supplies),
  *   and budget burn against the seed's allocation.
  * The assets are read by the entry (app code has no file system) and passed in as text.
+ * Schemas are built on first use (`z.lazy`): building zod schemas costs CPU, and a Lambda cold start
+ * should pay only for those its first request reads.
  */
 import { Hono, type Context } from 'hono';
 import { etag, RETAINED_304_HEADERS } from 'hono/etag';
@@ -74,8 +76,10 @@ export const DASHBOARD_CSP = [
 /** Most history points / predictions one request returns. */
 export const MAX_DASHBOARD_ROWS = 500;
 
-const LimitQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(MAX_DASHBOARD_ROWS).default(100) });
-const NoQuery = z.strictObject({});
+const LimitQuery = z.lazy(() =>
+  z.strictObject({ limit: z.coerce.number().int().min(1).max(MAX_DASHBOARD_ROWS).default(100) }),
+);
+const NoQuery = z.lazy(() => z.strictObject({}));
 
 function asset(c: Context, body: string, contentType: string): Response {
   c.header('content-type', contentType);

@@ -40,7 +40,7 @@ export interface AgentCoreServer extends HttpServer {
 
 /** Builds the app (cold start) and listens. Throws InvalidInputError on bad configuration. */
 export async function startAgentCoreServer(options: AgentCoreServerOptions): Promise<AgentCoreServer> {
-  const runtime = createLambdaRuntime(options.config ?? loadConfig());
+  const runtime = await createLambdaRuntime(options.config ?? loadConfig());
   const { config } = runtime;
   const secrets = lazySsmSecrets({
     region: config.region,

@@ -31,7 +31,7 @@ export const AGENT_CODE_ZIP = 'agentcore.zip';
 export const AGENT_CODE_PREFIX = 'agentcore/';
 
 const config = loadConfig();
-const runtime = createObservability(config);
+const runtime = await createObservability(config);
 const zipUrl = new URL(`./${AGENT_CODE_ZIP}`, import.meta.url);
 
 const Properties = z.object({ Bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name') });

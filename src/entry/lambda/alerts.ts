@@ -18,7 +18,7 @@ import { snsDeliveries, type SnsDelivery } from './sns-records.ts';
 
 // No storage here: only the SSM client, loaded on the first Slack delivery (no AWS SDK module at cold start).
 const config = loadConfig();
-const runtime = createObservability(config);
+const runtime = await createObservability(config);
 const { slackAlertChannel, parameters, ssmEndpoint } = config.lambda;
 const secrets = lazySsmSecrets({ region: config.region, endpoint: ssmEndpoint, tracer: runtime.tracer });
 let slack: Notifier | undefined;

@@ -9,11 +9,9 @@
  */
 import { handle } from 'hono/aws-lambda';
 import type { Hono } from 'hono';
-import { createCopilot } from '../../app/agents/ask-copilot.ts';
 import { DynamoJobSubscriptionStore } from '../../adapters/dynamodb/dynamo-job-subscription-store.ts';
 import { DynamoPushedQueueStateStore } from '../../adapters/dynamodb/dynamo-pushed-queue-state-store.ts';
 import { decideEscalation } from '../../app/agents/decide-escalation.ts';
-import { inProcessAgentRuntime } from '../../app/agents/in-process-agent-runtime.ts';
 import type { DashboardAssets } from '../../app/http/dashboard-routes.ts';
 import { DEPLOYED_DASHBOARD_REFRESH_SECONDS } from '../../core/budget/dashboard-usage.ts';
 import type { AgentDeps } from '../../app/agents/agent-deps.ts';
@@ -28,6 +26,7 @@ import { composeHttpApp, systemClock } from '../http-wiring.ts';
 import { jobQuestionParts } from '../job-questions.ts';
 import type { DependencyHealth } from '../../app/ports/dependency-health.ts';
 import { createSlackApp, type SlackApp } from '../slack-wiring.ts';
+import { lazyCopilot, lazyInProcessAgentRuntime } from './lazy-agents.ts';
 
 export interface ApiAppOptions {
   /** A collector; default: the agents' wiring default. */
@@ -68,7 +67,8 @@ export function createApiApp(
     ...(options.agentRuntime === undefined ? {} : { reasoner: 'offline' as const }),
   });
   const deps = options.instrumentAgents?.(agents.deps) ?? agents.deps;
-  const agentRuntime = options.agentRuntime ?? inProcessAgentRuntime(deps, () => systemClock.nowMs());
+  // In this process, the agents' code is imported on the first invocation or question (lazy-agents.ts).
+  const agentRuntime = options.agentRuntime ?? lazyInProcessAgentRuntime(deps, () => systemClock.nowMs());
   const decide = (request: Parameters<typeof decideEscalation>[1]) =>
     decideEscalation(
       { escalations: deps.escalations, actions: deps.actions, logger: runtime.logger, dryRun: deps.dryRun },
@@ -85,7 +85,7 @@ export function createApiApp(
       : createSlackApp(
           { ...runtime, config },
           {
-            ask: createCopilot(
+            ask: lazyCopilot(
               {
                 learning: runtime.learning,
                 runtime: agentRuntime,

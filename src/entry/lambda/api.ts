@@ -16,7 +16,7 @@ import { lambdaDashboardAssets } from './lambda-dashboard-assets.ts';
 import { createLambdaRuntime, runInvocation } from './lambda-runtime.ts';
 import { meteredAgentDeps } from './metered-agent-deps.ts';
 
-const runtime = createLambdaRuntime();
+const runtime = await createLambdaRuntime();
 const { config } = runtime;
 const secrets = lazySsmSecrets({ region: config.region, endpoint: config.lambda.ssmEndpoint, tracer: runtime.tracer });
 const apiKeyParameter = config.lambda.parameters.apiKey;

@@ -224,7 +224,7 @@ export function queueStateRecorder(
   };
 }
 
-const runtime = createLambdaRuntime();
+const runtime = await createLambdaRuntime();
 const secrets = lazySsmSecrets({
   region: runtime.config.region,
   endpoint: runtime.config.lambda.ssmEndpoint,

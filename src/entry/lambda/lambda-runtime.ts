@@ -30,7 +30,7 @@ import { lazyS3BundleStore } from './lazy-s3-bundle-store.ts';
 import { lazySnsTaskQueue } from './lazy-sns-task-queue.ts';
 import { createObservability, endpointOverride, type LambdaObservability } from './lambda-observability.ts';
 import { dynamoLearningStores } from '../learning-stores.ts';
-import { sdkCallSettings } from '../aws-clients.ts';
+import { sdkCallSettings } from '../aws-call-policy.ts';
 import { dependencyHealth, dynamoProbe } from '../dependency-health.ts';
 import type { DependencyHealth } from '../../app/ports/dependency-health.ts';
 import { createDependencyGuard } from '../../adapters/shared/dependency-guard.ts';
@@ -57,14 +57,14 @@ export interface LambdaRuntime extends LambdaObservability {
   close(): Promise<void>;
 }
 
-/** Builds the shared runtime. Throws InvalidInputError on bad configuration (the function then fails every invocation, loudly). */
-export function createLambdaRuntime(config: Config = loadConfig()): LambdaRuntime {
+/** Builds the shared runtime. Rejects with InvalidInputError on bad configuration (the function then fails every invocation, loudly). */
+export async function createLambdaRuntime(config: Config = loadConfig()): Promise<LambdaRuntime> {
   if (config.mode === Mode.embedded && (config.dynamoEndpoint === undefined || config.s3Endpoint === undefined)) {
     throw new InvalidInputError(
       'a Lambda handler needs VGAC_MODE=aws, or VGAC_DYNAMODB_ENDPOINT and VGAC_S3_ENDPOINT set (it cannot start dynalite/s3rver itself)',
     );
   }
-  const { logger, metrics, tracer } = createObservability(config);
+  const { logger, metrics, tracer } = await createObservability(config);
   const dynamoBase = new DynamoDBClient({
     ...endpointOverride(config.region, config.dynamoEndpoint),
     ...sdkCallSettings(config.callPolicy),

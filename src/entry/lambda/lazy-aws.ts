@@ -12,7 +12,7 @@
  * `@aws-sdk/*` imports run only when the chunk loads. A failed load is not cached: the next call
  * retries. Clients are traced through X-Ray when tracing is on (`captureAWSv3Client`).
  */
-import type { LambdaObservability } from './lambda-observability.ts';
+import type { LambdaTracer } from './lambda-observability.ts';
 
 /** Memoises an async factory; a rejected attempt is forgotten so the next call retries. */
 export function onFirstUse<T>(factory: () => Promise<T>): { get(): Promise<T>; loaded(): T | undefined } {
@@ -37,4 +37,4 @@ export function onFirstUse<T>(factory: () => Promise<T>): { get(): Promise<T>; l
 }
 
 /** The tracer's client hook (a no-op when tracing is off). */
-export type Tracer = Pick<LambdaObservability['tracer'], 'captureAWSv3Client'>;
+export type Tracer = Pick<LambdaTracer, 'captureAWSv3Client'>;

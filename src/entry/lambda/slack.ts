@@ -18,7 +18,7 @@ import { createLambdaRuntime, runInvocation, type LambdaRuntime } from './lambda
 import { meteredAgentDeps } from './metered-agent-deps.ts';
 import { createSlackLambdaHandler } from './slack-handler.ts';
 
-const base = createLambdaRuntime();
+const base = await createLambdaRuntime();
 const loaded = base.config;
 const { parameters } = loaded.lambda;
 const secrets = lazySsmSecrets({ region: loaded.region, endpoint: loaded.lambda.ssmEndpoint, tracer: base.tracer });

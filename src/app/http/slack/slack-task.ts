@@ -4,6 +4,8 @@
  * post for mentions), or take an escalation decision and replace the buttons with it — only for
  * a user on the approver list when one is configured (others get an ephemeral refusal).
  * Tasks are plain JSON, so a Lambda can hand them to an asynchronous invocation.
+ * Schemas are built on first use (`z.lazy`): building zod schemas costs CPU, and a Lambda cold start
+ * should pay only for those its first request reads.
  */
 import * as z from 'zod';
 import { VgacError } from '../../../core/errors.ts';
@@ -16,33 +18,41 @@ import { decisionMessage, jobForecastMessage, plainMessage } from './slack-messa
 const Id = z.string().min(1).max(255);
 
 /** A task as it travels through a queue (JSON): validated again before it runs. */
-export const SlackTaskSchema = z.discriminatedUnion('kind', [
-  z.strictObject({
-    kind: z.literal('command'),
-    text: z.string().max(4000),
-    userId: Id,
-    teamId: Id,
-    channelId: Id,
-    responseUrl: z.url(),
-  }),
-  z.strictObject({
-    kind: z.literal('mention'),
-    text: z.string().max(40_000),
-    userId: Id,
-    teamId: Id,
-    channelId: Id,
-    threadTs: Id,
-  }),
-  z.strictObject({ kind: z.literal('notify'), clusterId: Id, jobId: Id, userId: Id, responseUrl: z.url().optional() }),
-  z.strictObject({
-    kind: z.literal('decision'),
-    clusterId: Id,
-    escalationId: Id,
-    decision: z.enum(['approve', 'reject']),
-    userId: Id,
-    responseUrl: z.url().optional(),
-  }),
-]);
+export const SlackTaskSchema = z.lazy(() =>
+  z.discriminatedUnion('kind', [
+    z.strictObject({
+      kind: z.literal('command'),
+      text: z.string().max(4000),
+      userId: Id,
+      teamId: Id,
+      channelId: Id,
+      responseUrl: z.url(),
+    }),
+    z.strictObject({
+      kind: z.literal('mention'),
+      text: z.string().max(40_000),
+      userId: Id,
+      teamId: Id,
+      channelId: Id,
+      threadTs: Id,
+    }),
+    z.strictObject({
+      kind: z.literal('notify'),
+      clusterId: Id,
+      jobId: Id,
+      userId: Id,
+      responseUrl: z.url().optional(),
+    }),
+    z.strictObject({
+      kind: z.literal('decision'),
+      clusterId: Id,
+      escalationId: Id,
+      decision: z.enum(['approve', 'reject']),
+      userId: Id,
+      responseUrl: z.url().optional(),
+    }),
+  ]),
+);
 
 export type SlackTask = z.infer<typeof SlackTaskSchema>;
 

@@ -14,7 +14,7 @@ import { countMetric, createLambdaRuntime, MetricName } from '../lambda-runtime.
 import { runTask } from './run-task.ts';
 import { CheckDriftInput, parseTaskInput } from './task-events.ts';
 
-const runtime = createLambdaRuntime();
+const runtime = await createLambdaRuntime();
 
 export interface CheckDriftOutput {
   readonly clusters: readonly ClusterDriftCheck[];

@@ -14,7 +14,7 @@ import { NotifyInput, parseTaskInput, type ClusterItem, type FailureItem } from 
 
 // No storage here: only the SNS client, loaded on the first notice (no AWS SDK module at cold start).
 const config = loadConfig();
-const runtime = createObservability(config);
+const runtime = await createObservability(config);
 const { alertTopicArn, snsEndpoint } = config.lambda;
 const notifier =
   alertTopicArn === undefined

@@ -15,7 +15,7 @@ import { recomputeDeliveriesOf } from './recompute-messages.ts';
 import { runTask } from './run-task.ts';
 import { ClusterItem, parseTaskInput } from './task-events.ts';
 
-const runtime = createLambdaRuntime();
+const runtime = await createLambdaRuntime();
 
 export interface RecalibrateOutput {
   readonly status: 'maintained' | 'nothing_due';

@@ -9,7 +9,7 @@ import { createLambdaRuntime } from '../lambda-runtime.ts';
 import { runTask } from './run-task.ts';
 import { ClusterItem, parseTaskInput } from './task-events.ts';
 
-const runtime = createLambdaRuntime();
+const runtime = await createLambdaRuntime();
 
 /** The profile's statistics (every ClusterProfile field but its identity and timestamps) and the sample behind them. */
 export type UpdateProfileOutput = Omit<ClusterProfile, 'clusterId' | 'platform' | 'createdAtMs' | 'updatedAtMs'> &
