@@ -98,10 +98,14 @@ function alreadyFolded(
   pending: readonly PendingOutcome[],
   hash: (text: string) => string,
 ): ReadonlySet<string> {
-  const folded = new Set(foldedJobKeys);
-  return new Set(
-    pending.filter((outcome) => folded.has(foldedJobKey(outcome.jobId, hash))).map((outcome) => outcome.jobId),
-  );
+  // One pass over the record's keys against the few pending ones: no set of the 1,000 keys per fold.
+  const pendingByKey = new Map(pending.map((outcome) => [foldedJobKey(outcome.jobId, hash), outcome.jobId]));
+  const known = new Set<string>();
+  for (const key of foldedJobKeys) {
+    const jobId = pendingByKey.get(key);
+    if (jobId !== undefined) known.add(jobId);
+  }
+  return known;
 }
 
 function byObservation(left: PendingOutcome, right: PendingOutcome): number {

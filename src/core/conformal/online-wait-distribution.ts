@@ -83,6 +83,22 @@ export function tercileCuts(depths: readonly number[]): readonly [number, number
   return [first, rest.length === 0 ? first : quantileOfSorted(rest, 0.5)];
 }
 
+/**
+ * {@link tercileCuts} of a state's depth window, computed once per window: a state is never
+ * modified (each outcome makes a new window array), and every prediction between two outcomes
+ * reads the same one.
+ */
+const cutsOfWindow = new WeakMap<readonly number[], readonly [number, number] | null>();
+
+function cutsOf(depths: readonly number[]): readonly [number, number] | null {
+  let cuts = cutsOfWindow.get(depths);
+  if (cuts === undefined) {
+    cuts = tercileCuts(depths);
+    cutsOfWindow.set(depths, cuts);
+  }
+  return cuts;
+}
+
 /** The tercile (0, 1, 2) of a depth: 0 up to the first cut, 1 up to the second, else 2; 0 without cuts. */
 export function queueTercile(depth: number, cuts: readonly [number, number] | null): number {
   if (cuts === null || depth <= cuts[0]) return 0;
@@ -169,7 +185,7 @@ export function issueWaitDistribution(
     throw new InvalidInputError(`longWaitThresholdSeconds must be null or a finite number ≥ 0, got ${threshold}`);
   checkWaitInputs(inputs);
   const depth = Math.fround(queueDepth);
-  const tercile = queueTercile(depth, tercileCuts(state.queueDepths));
+  const tercile = queueTercile(depth, cutsOf(state.queueDepths));
   const known = state.waitsSeconds.length;
   if (known === 0 || known < waitOptions.minWaits)
     return {
