@@ -248,38 +248,19 @@ export async function benchLambda(): Promise<BenchResult[]> {
     }
     const reports = await buildLambdas(present, ROOT, outDirectory);
 
-    const helloEntry = join(workDirectory, 'hello.mjs');
-    await writeFile(helloEntry, HELLO_SOURCE);
-    const hello: LambdaFunction = {
-      logicalId: 'HelloFunction',
-      name: 'hello',
-      entry: helloEntry,
-      trigger: 'bench baseline',
+    /** Builds a baseline handler from `source` the way the real functions are built; returns its bundle. */
+    const buildBaseline = async (name: string, logicalId: string, source: string): Promise<string> => {
+      const entry = join(workDirectory, `${name}.mjs`);
+      await writeFile(entry, source);
+      const fn: LambdaFunction = { logicalId, name, entry, trigger: 'bench baseline' };
+      await mkdir(join(outDirectory, name), { recursive: true });
+      await build(esbuildOptionsFor(fn, ROOT, outDirectory));
+      return join(outDirectory, name, 'index.mjs');
     };
-    await mkdir(join(outDirectory, hello.name), { recursive: true });
-    await build(esbuildOptionsFor(hello, ROOT, outDirectory));
-    const helloBundle = join(outDirectory, hello.name, 'index.mjs');
+    const helloBundle = await buildBaseline('hello', 'HelloFunction', HELLO_SOURCE);
     const helloBytes = (await stat(helloBundle)).size;
-    const bareEntry = join(workDirectory, 'bare-sdk.mjs');
-    await writeFile(bareEntry, BARE_SDK_SOURCE);
-    const bare: LambdaFunction = {
-      logicalId: 'BareSdkFunction',
-      name: 'bare-sdk',
-      entry: bareEntry,
-      trigger: 'bench baseline',
-    };
-    await mkdir(join(outDirectory, bare.name), { recursive: true });
-    await build(esbuildOptionsFor(bare, ROOT, outDirectory));
-    const bareDynamoEntry = join(workDirectory, 'bare-dynamo.mjs');
-    await writeFile(bareDynamoEntry, BARE_DYNAMO_SOURCE);
-    const bareDynamo: LambdaFunction = {
-      logicalId: 'BareDynamoFunction',
-      name: 'bare-dynamo',
-      entry: bareDynamoEntry,
-      trigger: 'bench baseline',
-    };
-    await mkdir(join(outDirectory, bareDynamo.name), { recursive: true });
-    await build(esbuildOptionsFor(bareDynamo, ROOT, outDirectory));
+    const bareBundle = await buildBaseline('bare-sdk', 'BareSdkFunction', BARE_SDK_SOURCE);
+    const bareDynamoBundle = await buildBaseline('bare-dynamo', 'BareDynamoFunction', BARE_DYNAMO_SOURCE);
 
     await ensureTable(clients.dynamo, TABLE);
     await ensureBucket(clients.s3, BUCKET);
@@ -315,7 +296,6 @@ export async function benchLambda(): Promise<BenchResult[]> {
       VGAC_SLACK_TASK_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:vgac-lambda-bench-tasks',
     };
     const helloStart = await coldStart(helloBundle, 'hello', {}, env);
-    const bareBundle = join(outDirectory, bare.name, 'index.mjs');
     const results: BenchResult[] = [];
     for (const report of reports) {
       results.push({
@@ -354,13 +334,12 @@ export async function benchLambda(): Promise<BenchResult[]> {
         const api: ColdStart[] = [];
         const bareRuns: ColdStart[] = [];
         const bareDynamoRuns: ColdStart[] = [];
-        const bareDynamoBundle = join(outDirectory, bareDynamo.name, 'index.mjs');
         for (let pair = 0; pair < PAIRED_RUNS; pair += 1) {
           api.push(
             await runChild(join(outDirectory, report.name, 'index.mjs'), report.name, await eventFor('api'), env),
           );
-          bareRuns.push(await runChild(bareBundle, bare.name, {}, env));
-          bareDynamoRuns.push(await runChild(bareDynamoBundle, bareDynamo.name, {}, env));
+          bareRuns.push(await runChild(bareBundle, 'bare-sdk', {}, env));
+          bareDynamoRuns.push(await runChild(bareDynamoBundle, 'bare-dynamo', {}, env));
         }
         const wall = (runs: readonly ColdStart[]): number => median(runs.map((run) => run.importMs + run.invocationMs));
         const cpu = (runs: readonly ColdStart[]): number => median(runs.map((run) => run.cpuMs));

@@ -7,10 +7,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExpiredItemSweeper } from '../../src/adapters/dynamodb/expired-item-sweeper.ts';
-import { DynamoClusterRegistry } from '../../src/adapters/dynamodb/dynamo-cluster-registry.ts';
-import { DynamoLearningStateStore } from '../../src/adapters/dynamodb/dynamo-learning-state-store.ts';
-import { DynamoOnceGuard } from '../../src/adapters/dynamodb/dynamo-once-guard.ts';
-import { DynamoPredictionLog } from '../../src/adapters/dynamodb/dynamo-prediction-log.ts';
 import { ensureTable } from '../../src/adapters/dynamodb/table-definition.ts';
 import { MemoryBundleStore } from '../../src/adapters/memory/memory-bundle-store.ts';
 import { createLearningDeps, type LearningDeps } from '../../src/app/learning/learning-deps.ts';
@@ -20,6 +16,7 @@ import { registerCluster } from '../../src/app/learning/register-cluster.ts';
 import { UnknownJobError } from '../../src/app/errors.ts';
 import { DEFAULT_GATE_CONFIG } from '../../src/core/gating/gate-config.ts';
 import { LOCAL_DUMMY_CREDENTIALS } from '../../src/entry/aws-clients.ts';
+import { dynamoLearningStores } from '../../src/entry/learning-stores.ts';
 import { startTestAws, TEST_REGION, uniqueName, type TestAws } from '../support/embedded-aws.ts';
 import { syntheticBundle } from '../support/learning-fixtures.ts';
 import { JAN_1_2025_MS } from '../support/storage-fixtures.ts';
@@ -117,14 +114,8 @@ describe("the simulation's short retention of answered predictions", () => {
 
   beforeAll(async () => {
     tableName = await freshTable('vgac-it-retention');
-    const options = { client: aws.clients.dynamo, tableName };
-    const learning = new DynamoLearningStateStore(options);
     deps = createLearningDeps({
-      predictions: new DynamoPredictionLog(options),
-      learning,
-      calibration: learning,
-      registry: new DynamoClusterRegistry(options),
-      foldLease: new DynamoOnceGuard(options),
+      ...dynamoLearningStores(aws.clients.dynamo, tableName),
       bundles: new MemoryBundleStore(),
       gate: DEFAULT_GATE_CONFIG,
       logger: silent,
