@@ -22,7 +22,7 @@ import { SimulationEventKind, type SimulationEvent } from './simulation-plan.ts'
  * How long an answered simulated prediction stays in the table. The simulation issues hundreds of
  * forecasts a minute, and what they taught lives on in the learning state; the items themselves
  * serve only the dashboard's recent lists, PSI's sample, a retrain's window (2,000 answered
- * predictions, which the default speed issues per cluster in under 10 minutes) and a repeated
+ * predictions, about what the default speed issues per cluster in 10 minutes) and a repeated
  * delivery. Kept for a real cluster's 30-day TTL, a laptop running `vgac start` would store about
  * 700,000 of them a day.
  */
