@@ -3,33 +3,40 @@
  * exports (named `bench…`) — and prints one table: name | value unit | baseline | ratio | rounds,
  * where ratio is how many times better than its baseline the value is (units ending in `/s` are
  * better higher, all others better lower) and rounds lists each round's ratio for rows measured in
- * interleaved rounds (the ratio is then their median). A module that fails is reported and sets
- * exit code 1.
+ * interleaved rounds (the ratio is then their median). Each module runs in a process of its own
+ * (bench/run-one.ts). A module that fails is reported and sets exit code 1.
  */
-import { readdir } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { median } from './median.ts';
 import type { BenchResult } from './types.ts';
 
 const BENCH_DIRECTORY = dirname(fileURLToPath(import.meta.url));
 const BENCH_SUFFIX = '.bench.ts';
 
-type BenchFunction = () => Promise<BenchResult[]>;
-
-/** The module's bench function: its only exported function, or the exported one named `bench…`. */
-function benchFunctionOf(module: Record<string, unknown>, file: string): BenchFunction {
-  const functions = Object.entries(module).filter(
-    (entry): entry is [string, BenchFunction] => typeof entry[1] === 'function',
-  );
-  const named = functions.filter(([name]) => name.startsWith('bench'));
-  const chosen = functions.length === 1 ? functions : named;
-  if (chosen.length !== 1 || chosen[0] === undefined) {
-    throw new Error(
-      `${file} must export one async bench function, found ${functions.map(([name]) => name).join(', ') || 'none'}`,
+/**
+ * Runs one module in a fresh `node` (bench/run-one.ts), its output on this process's stderr so the
+ * table stays alone on stdout; resolves with its results, or throws with its error.
+ */
+async function runModule(file: string, workDirectory: string): Promise<BenchResult[]> {
+  const output = join(workDirectory, `${file}.json`);
+  const exitCode = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(BENCH_DIRECTORY, 'run-one.ts'), join(BENCH_DIRECTORY, file), output],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
     );
-  }
-  return chosen[0][1];
+    child.stdout.pipe(process.stderr, { end: false });
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  const written = await readFile(output, 'utf8').catch(() => undefined);
+  const parsed = written === undefined ? {} : (JSON.parse(written) as { results?: BenchResult[]; error?: string });
+  if (parsed.results !== undefined && exitCode === 0) return parsed.results;
+  throw new Error(parsed.error ?? `exited with ${exitCode ?? 'a signal'} before writing its results`);
 }
 
 /** value ÷ baseline when higher is better (rates), baseline ÷ value otherwise; null when either is 0. */
@@ -83,11 +90,11 @@ async function main(): Promise<number> {
   const files = (await readdir(BENCH_DIRECTORY)).filter((name) => name.endsWith(BENCH_SUFFIX)).sort();
   const rows: string[][] = [['name', 'value unit', 'baseline', 'ratio', 'rounds (ratio each)']];
   let failures = 0;
+  const workDirectory = await mkdtemp(join(tmpdir(), 'vgac-bench-run-'));
   for (const file of files) {
     process.stderr.write(`bench: running ${file}…\n`);
     try {
-      const module = (await import(pathToFileURL(join(BENCH_DIRECTORY, file)).href)) as Record<string, unknown>;
-      for (const result of await benchFunctionOf(module, file)()) {
+      for (const result of await runModule(file, workDirectory)) {
         const ratio = improvementRatio(result);
         rows.push([
           result.name,
@@ -110,6 +117,7 @@ async function main(): Promise<number> {
       ]);
     }
   }
+  await rm(workDirectory, { recursive: true, force: true });
   process.stdout.write(
     `${formatTable(rows)}\n\nratio = times better than the baseline (rates: value ÷ baseline; times: baseline ÷ value); for rows measured in interleaved rounds (each round beside its own baseline), the median of the rounds' ratios, and value and baseline are the medians of the rounds.\n`,
   );
