@@ -191,7 +191,7 @@ describe('issueWaitDistribution', () => {
     (high.quantilesSeconds ?? []).forEach((value) => expect(value).toBeCloseTo(50, 9));
   });
 
-  it('issueWaitDistribution refuses a depth or threshold out of range, agreeingQuantiles a probability', () => {
+  it('issueWaitDistribution refuses a probability, depth or threshold out of range, agreeingQuantiles a probability', () => {
     const state = withWaits([1, 2, 3, 4, 5]);
     const issued = issueWaitDistribution(
       state,
@@ -202,6 +202,13 @@ describe('issueWaitDistribution', () => {
     expect(() =>
       agreeingQuantiles(issued, 2, 3, { ...DEFAULT_WAIT_DISTRIBUTION_OPTIONS, agreeWithProbability: true }),
     ).toThrow(InvalidInputError);
+    expect(() =>
+      issueWaitDistribution(
+        state,
+        { classifierProbability: 1.5, inputs: SAME, queueDepth: 0, longWaitThresholdSeconds: null },
+        SMALL,
+      ),
+    ).toThrow(/classifierProbability must be in \[0, 1\], got 1.5/);
     expect(() =>
       issueWaitDistribution(
         state,
