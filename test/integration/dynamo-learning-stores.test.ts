@@ -10,7 +10,6 @@ import { foldedJobKey } from '../../src/app/learning/fold-pending-outcomes.ts';
 import { createLearningDeps, sha256Hex, type LearningDeps } from '../../src/app/learning/learning-deps.ts';
 import { predictJob } from '../../src/app/learning/predict-job.ts';
 import { recordJobOutcome } from '../../src/app/learning/record-outcome.ts';
-import { registerCluster } from '../../src/app/learning/register-cluster.ts';
 import { DynamoClusterRegistry } from '../../src/adapters/dynamodb/dynamo-cluster-registry.ts';
 import { DynamoLearningStateStore } from '../../src/adapters/dynamodb/dynamo-learning-state-store.ts';
 import { DynamoOnceGuard } from '../../src/adapters/dynamodb/dynamo-once-guard.ts';
@@ -20,7 +19,7 @@ import { ensureTable } from '../../src/adapters/dynamodb/table-definition.ts';
 import { DEFAULT_GATE_CONFIG } from '../../src/core/gating/gate-config.ts';
 import { describeLearningStoreContracts, type LearningStores } from '../support/learning-store-contracts.ts';
 import { startTestAws, uniqueName, type TestAws } from '../support/embedded-aws.ts';
-import { syntheticBundle } from '../support/learning-fixtures.ts';
+import { registerSyntheticCluster } from '../support/learning-fixtures.ts';
 import { JAN_1_2025_MS, sampleLearningRecord, sampleOutcome, samplePrediction } from '../support/storage-fixtures.ts';
 import { calibrationOf } from '../../src/app/learning/calibration-of.ts';
 import type { PredictionRecord } from '../../src/app/records/prediction-record.ts';
@@ -61,16 +60,8 @@ function learningDeps(): LearningDeps {
   });
 }
 
-async function registered(deps: LearningDeps, prefix: string): Promise<string> {
-  const clusterId = uniqueName(prefix);
-  await registerCluster(deps, {
-    clusterId,
-    prior: syntheticBundle(-2, `prior-${clusterId}`),
-    platform: 'slurm',
-    nowMs: JAN_1_2025_MS,
-    longWaitThresholdSeconds: 600,
-  });
-  return clusterId;
+function registered(deps: LearningDeps, prefix: string): Promise<string> {
+  return registerSyntheticCluster(deps, uniqueName(prefix), JAN_1_2025_MS);
 }
 
 describe('ensureTable', () => {

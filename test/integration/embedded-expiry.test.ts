@@ -12,13 +12,12 @@ import { MemoryBundleStore } from '../../src/adapters/memory/memory-bundle-store
 import { createLearningDeps, type LearningDeps } from '../../src/app/learning/learning-deps.ts';
 import { predictJob } from '../../src/app/learning/predict-job.ts';
 import { recordJobOutcome } from '../../src/app/learning/record-outcome.ts';
-import { registerCluster } from '../../src/app/learning/register-cluster.ts';
 import { UnknownJobError } from '../../src/app/errors.ts';
 import { DEFAULT_GATE_CONFIG } from '../../src/core/gating/gate-config.ts';
 import { LOCAL_DUMMY_CREDENTIALS } from '../../src/entry/aws-clients.ts';
 import { dynamoLearningStores } from '../../src/entry/learning-stores.ts';
 import { startTestAws, TEST_REGION, uniqueName, type TestAws } from '../support/embedded-aws.ts';
-import { syntheticBundle } from '../support/learning-fixtures.ts';
+import { registerSyntheticCluster } from '../support/learning-fixtures.ts';
 import { JAN_1_2025_MS } from '../support/storage-fixtures.ts';
 
 let aws: TestAws;
@@ -123,14 +122,7 @@ describe("the simulation's short retention of answered predictions", () => {
   });
 
   it('gives the prediction and its folded marker the kept-until TTL; after the sweep a repeated outcome is unknown, never counted twice', async () => {
-    const clusterId = uniqueName('retained');
-    await registerCluster(deps, {
-      clusterId,
-      prior: syntheticBundle(-2, `prior-${clusterId}`),
-      platform: 'slurm',
-      nowMs: JAN_1_2025_MS,
-      longWaitThresholdSeconds: 600,
-    });
+    const clusterId = await registerSyntheticCluster(deps, uniqueName('retained'), JAN_1_2025_MS);
     await predictJob(deps, { clusterId, jobId: 'job-1', features: { x: 1 }, nowMs: JAN_1_2025_MS });
     await predictJob(deps, { clusterId, jobId: 'job-2', features: { x: 1 }, nowMs: JAN_1_2025_MS });
     const observedAtMs = JAN_1_2025_MS + 60_000;

@@ -3,6 +3,7 @@
  * P(long wait | x) = sigmoid(2x − 2) (base rate ≈ 0.2). A bundle with intercept −2 is exactly
  * calibrated for it; one with intercept 0 over-predicts long waits by a wide margin.
  */
+import { registerCluster } from '../../src/app/learning/register-cluster.ts';
 import type { ModelBundle } from '../../src/core/model/bundle.ts';
 import { seededRandom, type Random } from '../../src/core/random.ts';
 
@@ -52,4 +53,23 @@ export function syntheticJobs(count: number, seed: number, prefix = 'job'): Synt
     const waitSeconds = longWait ? 600 + random() * 3000 : random() * 600;
     return { jobId: `${prefix}-${index}`, x, longWait, waitSeconds };
   });
+}
+
+/**
+ * Registers `clusterId` on Slurm at `nowMs` from the calibrated synthetic prior (`bundleId`
+ * prior-{clusterId}), long waits above 600 s; returns the id.
+ */
+export async function registerSyntheticCluster(
+  deps: Parameters<typeof registerCluster>[0],
+  clusterId: string,
+  nowMs: number,
+): Promise<string> {
+  await registerCluster(deps, {
+    clusterId,
+    prior: syntheticBundle(TRUE_INTERCEPT, `prior-${clusterId}`),
+    platform: 'slurm',
+    nowMs,
+    longWaitThresholdSeconds: 600,
+  });
+  return clusterId;
 }

@@ -5,9 +5,9 @@
  * (core/conformal/online-wait-distribution.ts); then the cluster's online calibrator maps the
  * share of those neighbours that waited past the long-wait threshold (the classifier's probability
  * until the cluster has enough outcomes for a distribution) to the issued P(long wait), on which
- * the gate decides. The
- * distribution's median and 80 % interval are the wait estimate (the bundle's own interval until
- * enough outcomes are known). Stores the prediction (one write) so its outcome can be joined to it.
+ * the gate decides. The distribution's median and 80 % interval are the wait estimate (the
+ * bundle's own interval until enough outcomes are known). Stores the prediction (one write) so its
+ * outcome can be joined to it.
  */
 import { calibrate } from '../../core/calibration/online-calibrator.ts';
 import { waitInputs } from '../../core/conformal/online-wait-interval.ts';

@@ -186,40 +186,27 @@ export function issueWaitDistribution(
   checkWaitInputs(inputs);
   const depth = Math.fround(queueDepth);
   const tercile = queueTercile(depth, cutsOf(state.queueDepths));
+  const job = { inputs, tercile, queueDepth: depth };
+  // Without a distribution or a threshold, nothing is read above it: the classifier answers.
+  const noneAbove = {
+    ownProbabilityAbove: null,
+    neighbourProbabilityAbove: null,
+    longWaitForecast: classifierProbability,
+  };
   const known = state.waitsSeconds.length;
-  if (known === 0 || known < waitOptions.minWaits)
-    return {
-      inputs,
-      tercile,
-      queueDepth: depth,
-      quantilesSeconds: null,
-      ownProbabilityAbove: null,
-      neighbourProbabilityAbove: null,
-      longWaitForecast: classifierProbability,
-    };
+  if (known === 0 || known < waitOptions.minWaits) return { ...job, quantilesSeconds: null, ...noneAbove };
   const waits = nearestWaits(state, inputs, waitOptions);
   const quantiles = WAIT_QUANTILE_LEVELS.map((_, index) =>
     quantileOfSorted(waits, Math.min(1, Math.max(0, adjustedLevel(state, tercile, index)))),
   );
   quantiles.sort((left, right) => left - right);
-  if (threshold === null)
-    return {
-      inputs,
-      tercile,
-      queueDepth: depth,
-      quantilesSeconds: quantiles,
-      ownProbabilityAbove: null,
-      neighbourProbabilityAbove: null,
-      longWaitForecast: classifierProbability,
-    };
+  if (threshold === null) return { ...job, quantilesSeconds: quantiles, ...noneAbove };
   let above = 0;
   for (const wait of waits) if (wait > threshold) above += 1;
   const share = (above + 0.5) / (waits.length + 1);
   const weight = Math.min(1, known / waitOptions.neighbours);
   return {
-    inputs,
-    tercile,
-    queueDepth: depth,
+    ...job,
     quantilesSeconds: quantiles,
     ownProbabilityAbove: 1 - cdfAt(quantiles, threshold),
     neighbourProbabilityAbove: share,
