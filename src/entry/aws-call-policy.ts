@@ -1,5 +1,6 @@
 /**
- * How every DynamoDB and S3 call is bounded (timeouts, attempts, circuit breakers), apart from
+ * How every DynamoDB and S3 call (and, on Lambda, every SNS and SSM call) is bounded (timeouts,
+ * attempts; circuit breakers for DynamoDB and S3), apart from
  * aws-clients.ts and free of SDK imports: the Lambda runtime reads it without loading
  * @aws-sdk/client-s3, which the API function only imports on its first S3 call (lazy-s3-bundle-store.ts).
  */

@@ -143,7 +143,7 @@ const EnvSchema = z.object({
   VGAC_BEDROCK_CONTROL_ENDPOINT: optionalUrl,
   VGAC_BEDROCK_COMPLEX_MODEL_ID: z.string().min(1).default(DEFAULT_BEDROCK_COMPLEX_MODEL_ID),
   VGAC_OBSERVE_TIMEOUT_MS: z.coerce.number().int().min(1).max(120_000).default(DEFAULT_OBSERVE_TIMEOUT_MS),
-  // Timeouts, bounded retries and circuit breakers of every DynamoDB and S3 call; the serving path's calibration staleness bound.
+  // Timeouts, bounded retries and circuit breakers of every DynamoDB and S3 call (on Lambda, SNS and SSM too); the serving path's calibration staleness bound.
   VGAC_AWS_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(DEFAULT_AWS_TIMEOUT_MS),
   VGAC_AWS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(DEFAULT_AWS_MAX_ATTEMPTS),
   VGAC_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1_000).default(DEFAULT_BREAKER_FAILURES),

@@ -155,6 +155,7 @@ describe('collector handler', () => {
         region: runtime.config.region,
         endpoint: runtime.config.lambda.ssmEndpoint,
         tracer: runtime.tracer,
+        callPolicy: runtime.config.callPolicy,
       });
       let nowMs = T0_MS + 300_000;
       const notify = collect.jobNotifier(runtime, secrets, () => nowMs);

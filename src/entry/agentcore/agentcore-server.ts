@@ -46,6 +46,7 @@ export async function startAgentCoreServer(options: AgentCoreServerOptions): Pro
     region: config.region,
     endpoint: config.lambda.ssmEndpoint,
     tracer: runtime.tracer,
+    callPolicy: config.callPolicy,
   });
   const platformApiKey = await platformApiKeyOf(config, secrets);
   const { observer, actions, notifier } = lambdaAgentParts(

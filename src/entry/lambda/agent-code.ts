@@ -23,7 +23,7 @@ import {
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { loadConfig } from '../config.ts';
-import { createObservability, endpointOverride, runInvocation } from './lambda-observability.ts';
+import { createObservability, lambdaClientSettings, runInvocation } from './lambda-observability.ts';
 
 /** The zip's name in this function's bundle directory (scripts/build-lambdas.ts writes it there). */
 export const AGENT_CODE_ZIP = 'agentcore.zip';
@@ -59,7 +59,7 @@ async function s3(): Promise<{
   const { S3Client, PutObjectCommand, DeleteObjectCommand } = await import('@aws-sdk/client-s3');
   const client = runtime.tracer.captureAWSv3Client(
     new S3Client({
-      ...endpointOverride(config.region, config.s3Endpoint),
+      ...lambdaClientSettings(config.region, config.s3Endpoint, config.callPolicy),
       ...(config.s3Endpoint === undefined
         ? {}
         : {

@@ -20,7 +20,12 @@ import { snsDeliveries, type SnsDelivery } from './sns-records.ts';
 const config = loadConfig();
 const runtime = await createObservability(config);
 const { slackAlertChannel, parameters, ssmEndpoint } = config.lambda;
-const secrets = lazySsmSecrets({ region: config.region, endpoint: ssmEndpoint, tracer: runtime.tracer });
+const secrets = lazySsmSecrets({
+  region: config.region,
+  endpoint: ssmEndpoint,
+  tracer: runtime.tracer,
+  callPolicy: config.callPolicy,
+});
 let slack: Notifier | undefined;
 
 /** The Slack notifier, built on first use; the token read is cached by SsmSecrets, and a failed read is retried next invocation. */

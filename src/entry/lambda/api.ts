@@ -18,7 +18,12 @@ import { meteredAgentDeps } from './metered-agent-deps.ts';
 
 const runtime = await createLambdaRuntime();
 const { config } = runtime;
-const secrets = lazySsmSecrets({ region: config.region, endpoint: config.lambda.ssmEndpoint, tracer: runtime.tracer });
+const secrets = lazySsmSecrets({
+  region: config.region,
+  endpoint: config.lambda.ssmEndpoint,
+  tracer: runtime.tracer,
+  callPolicy: config.callPolicy,
+});
 const apiKeyParameter = config.lambda.parameters.apiKey;
 const apiKey = config.apiKey ?? (apiKeyParameter === undefined ? undefined : await secrets.get(apiKeyParameter));
 const platformApiKey = await platformApiKeyOf(config, secrets);

@@ -229,6 +229,7 @@ const secrets = lazySsmSecrets({
   region: runtime.config.region,
   endpoint: runtime.config.lambda.ssmEndpoint,
   tracer: runtime.tracer,
+  callPolicy: runtime.config.callPolicy,
 });
 const configured = await observerFor(runtime.config, secrets).then(
   (observer) => ({ observer, lookup: jobLookupFor(runtime.config, secrets) }),

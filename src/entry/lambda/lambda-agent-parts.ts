@@ -85,6 +85,7 @@ export function lambdaAgentParts(
             endpoint: config.lambda.snsEndpoint,
             topicArn,
             tracer: runtime.tracer,
+            callPolicy: config.callPolicy,
           }),
     ...(runtimeArn === undefined
       ? {}

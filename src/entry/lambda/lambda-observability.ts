@@ -15,6 +15,7 @@ import type { Context } from 'aws-lambda';
 import type { Logger } from '../../app/ports/logger.ts';
 import { createPowertoolsLogger } from '../../adapters/logging/powertools-logger.ts';
 import type { Config } from '../config.ts';
+import { sdkCallSettings, type AwsCallPolicy } from '../aws-call-policy.ts';
 
 /** CloudWatch namespace of every custom metric (the template's POWERTOOLS_METRICS_NAMESPACE and dashboard). */
 export const METRICS_NAMESPACE = 'Vgac';
@@ -101,6 +102,19 @@ export function endpointOverride(
     endpoint,
     ...(loopback ? { credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } } : {}),
   };
+}
+
+/**
+ * What every AWS SDK client a Lambda builds is given: the region and endpoint override above, and
+ * the call policy's per-attempt timeouts and attempt limit (aws-call-policy.ts), so that no call
+ * to DynamoDB, S3, SNS or SSM can hold an invocation longer than about maxAttempts × timeoutMs.
+ */
+export function lambdaClientSettings(
+  region: string,
+  endpoint: string | undefined,
+  policy: AwsCallPolicy,
+): ReturnType<typeof endpointOverride> & ReturnType<typeof sdkCallSettings> {
+  return { ...endpointOverride(region, endpoint), ...sdkCallSettings(policy) };
 }
 
 /** Adds one metric (no extra dimensions) to the invocation's EMF document. */

@@ -28,12 +28,11 @@ import { InvalidInputError } from '../../core/errors.ts';
 import { loadConfig, Mode, type Config } from '../config.ts';
 import { lazyS3BundleStore } from './lazy-s3-bundle-store.ts';
 import { lazySnsTaskQueue } from './lazy-sns-task-queue.ts';
-import { createObservability, endpointOverride, type LambdaObservability } from './lambda-observability.ts';
+import { createObservability, lambdaClientSettings, type LambdaObservability } from './lambda-observability.ts';
 import { dynamoLearningStores } from '../learning-stores.ts';
-import { sdkCallSettings } from '../aws-call-policy.ts';
 import { dependencyHealth, dynamoProbe } from '../dependency-health.ts';
 import type { DependencyHealth } from '../../app/ports/dependency-health.ts';
-import { createDependencyGuard } from '../../adapters/shared/dependency-guard.ts';
+import { createDependencyGuard, type DependencyGuard } from '../../adapters/shared/dependency-guard.ts';
 import { meteredPredictions } from './metered-predictions.ts';
 
 export { countMetric, endpointOverride, MetricName, runInvocation } from './lambda-observability.ts';
@@ -51,7 +50,7 @@ export interface LambdaRuntime extends LambdaObservability {
   readonly learning: LearningDeps;
   /** SHA-256 hex of a text (explanation-cache keys), as runtime.ts's Runtime has it. */
   readonly hash: (text: string) => string;
-  /** DynamoDB's circuit breaker: what `/health` reports. */
+  /** DynamoDB's and S3's circuit breakers: what `/health` reports. */
   readonly health: DependencyHealth;
   /** Closes the clients (tests; a Lambda environment is simply frozen). */
   close(): Promise<void>;
@@ -66,16 +65,18 @@ export async function createLambdaRuntime(config: Config = loadConfig()): Promis
   }
   const { logger, metrics, tracer } = await createObservability(config);
   const dynamoBase = new DynamoDBClient({
-    ...endpointOverride(config.region, config.dynamoEndpoint),
-    ...sdkCallSettings(config.callPolicy),
+    ...lambdaClientSettings(config.region, config.dynamoEndpoint, config.callPolicy),
   });
   const dynamo = DynamoDBDocumentClient.from(dynamoBase, { marshallOptions: { removeUndefinedValues: true } });
-  const dynamoGuard = createDependencyGuard({
-    dependency: 'dynamodb',
-    failuresToOpen: config.callPolicy.breakerFailures,
-    halfOpenAfterMs: config.callPolicy.breakerHalfOpenMs,
-  });
+  const guardOf = (dependency: 'dynamodb' | 's3'): DependencyGuard =>
+    createDependencyGuard({
+      dependency,
+      failuresToOpen: config.callPolicy.breakerFailures,
+      halfOpenAfterMs: config.callPolicy.breakerHalfOpenMs,
+    });
+  const dynamoGuard = guardOf('dynamodb');
   dynamoGuard.attach(dynamo.middlewareStack);
+  const s3Guard = guardOf('s3');
   // No-op when tracing is off; on AWS every DynamoDB call becomes an X-Ray subsegment.
   tracer.captureAWSv3Client(dynamo);
   const bundles = lazyS3BundleStore({
@@ -83,6 +84,8 @@ export async function createLambdaRuntime(config: Config = loadConfig()): Promis
     endpoint: config.s3Endpoint,
     bucket: config.bucket,
     tracer,
+    callPolicy: config.callPolicy,
+    guard: s3Guard,
   });
   const clients: LambdaClients = {
     dynamo,
@@ -109,6 +112,7 @@ export async function createLambdaRuntime(config: Config = loadConfig()): Promis
               endpoint: config.lambda.snsEndpoint,
               topicArn: config.lambda.recomputeTopicArn,
               tracer,
+              callPolicy: config.callPolicy,
             }),
           ),
         }),
@@ -121,7 +125,11 @@ export async function createLambdaRuntime(config: Config = loadConfig()): Promis
     metrics,
     tracer,
     hash: sha256Hex,
-    health: dependencyHealth([{ guard: dynamoGuard, probe: dynamoProbe(dynamo, config.table) }]),
+    // S3's breaker only leaves `ok` after S3 calls failed, so its probe never builds the client itself.
+    health: dependencyHealth([
+      { guard: dynamoGuard, probe: dynamoProbe(dynamo, config.table) },
+      { guard: s3Guard, probe: () => bundles.probe() },
+    ]),
     close: () => Promise.resolve(clients.destroy()),
   };
 }

@@ -21,7 +21,12 @@ import { createSlackLambdaHandler } from './slack-handler.ts';
 const base = await createLambdaRuntime();
 const loaded = base.config;
 const { parameters } = loaded.lambda;
-const secrets = lazySsmSecrets({ region: loaded.region, endpoint: loaded.lambda.ssmEndpoint, tracer: base.tracer });
+const secrets = lazySsmSecrets({
+  region: loaded.region,
+  endpoint: loaded.lambda.ssmEndpoint,
+  tracer: base.tracer,
+  callPolicy: loaded.callPolicy,
+});
 const signingSecret =
   loaded.slack.signingSecret ??
   (parameters.slackSigningSecret === undefined ? undefined : await secrets.get(parameters.slackSigningSecret));
@@ -40,6 +45,7 @@ const tasks = lazySnsTaskQueue<SlackTask>({
   endpoint: loaded.lambda.snsEndpoint,
   topicArn: loaded.slack.taskTopicArn,
   tracer: runtime.tracer,
+  callPolicy: loaded.callPolicy,
 });
 const slack = createSlackLambdaHandler(
   createApiApp(runtime, {

@@ -24,6 +24,7 @@ const notifier =
         endpoint: snsEndpoint,
         topicArn: alertTopicArn,
         tracer: runtime.tracer,
+        callPolicy: config.callPolicy,
       });
 
 export interface NotifyOutput {
