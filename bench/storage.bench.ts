@@ -15,6 +15,9 @@
  * median of the rounds' ratios. The background folds are drained at the end of every round. Wall
  * time still moves with the machine's load within a round, so the loop's process CPU per outcome is
  * reported too, against the raw phases' CPU per PutItem: a steadier measure of what each costs.
+ * Last, where an outcome's cost goes: the process CPU per item operation of each write one outcome
+ * makes (its conditional UpdateItem, its inbox put, the fold's FOLDED marker put and inbox delete),
+ * each phase timed alone beside raw PutItem phases.
  *
  * Run alone: `node --import tsx bench/storage.bench.ts`.
  */
@@ -23,7 +26,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PredictionRecord } from '../src/app/records/prediction-record.ts';
 import { DynamoPredictionLog } from '../src/adapters/dynamodb/dynamo-prediction-log.ts';
 import { MemoryBundleStore } from '../src/adapters/memory/memory-bundle-store.ts';
@@ -36,6 +39,7 @@ import { DEFAULT_GATE_CONFIG } from '../src/core/gating/gate-config.ts';
 import { dynamoLearningStores } from '../src/entry/learning-stores.ts';
 import { syntheticBundle } from '../test/support/learning-fixtures.ts';
 import { ensureTable } from '../src/adapters/dynamodb/table-definition.ts';
+import { BATCH_WRITE_LIMIT, MAX_BATCHES_IN_FLIGHT } from '../src/adapters/dynamodb/batched-puts.ts';
 import { createAwsClients } from '../src/entry/aws-clients.ts';
 import { startEmbeddedAws } from '../src/entry/local/embedded-aws.ts';
 
@@ -48,6 +52,9 @@ export const STORAGE_BENCH_ROUNDS = 5;
 /** Writes (predictions, outcomes or raw puts) per phase of a round. */
 export const STORAGE_BENCH_WRITES_PER_PHASE = 1000;
 export const STORAGE_BENCH_CONCURRENCY = 32;
+/** Rounds, and item operations per phase, of the breakdown of what one outcome costs. */
+export const BREAKDOWN_ROUNDS = 3;
+export const BREAKDOWN_OPERATIONS = 500;
 /** Throw-away writes of every kind before measuring. */
 export const WARMUP_WRITES = 500;
 
@@ -131,6 +138,98 @@ function resultOf(name: string, unit: string, measured: Measured, baseline = RAW
     baseline: { name: baseline, value: median(measured.rounds.map((round) => round.baseline)) },
     rounds: measured.rounds,
   };
+}
+
+/** The item operations one outcome costs, in the order recordOutcome and the fold send them. */
+const OUTCOME_OPERATIONS = [
+  'conditional UpdateItem (the outcome)',
+  'inbox put',
+  'FOLDED marker put',
+  'inbox delete',
+] as const;
+
+/**
+ * Process CPU per item operation of each of OUTCOME_OPERATIONS, in `rounds` rounds, each phase
+ * beside the raw PutItem phases just before and after it: where an outcome's cost goes.
+ */
+async function outcomeOperationCosts(options: {
+  readonly client: ReturnType<typeof createAwsClients>['dynamo'];
+  readonly table: string;
+  readonly store: DynamoPredictionLog;
+  readonly template: Record<string, unknown>;
+  readonly rounds: number;
+  readonly count: number;
+  readonly concurrency: number;
+  readonly raw: () => Promise<Phase>;
+}): Promise<BenchResult[]> {
+  const { client, table, store, template, count, concurrency } = options;
+  const cluster = 'bench-breakdown';
+  const batched = async (requests: readonly Record<string, unknown>[]): Promise<void> => {
+    const batches: Record<string, unknown>[][] = [];
+    for (let start = 0; start < requests.length; start += BATCH_WRITE_LIMIT)
+      batches.push(requests.slice(start, start + BATCH_WRITE_LIMIT));
+    await timed(batches.length, MAX_BATCHES_IN_FLIGHT, (index) =>
+      client.send(new BatchWriteCommand({ RequestItems: { [table]: batches[index] ?? [] } })),
+    );
+  };
+  const indexes = Array.from({ length: count }, (_, index) => index);
+  const measured: Measured[] = OUTCOME_OPERATIONS.map(() => ({ rounds: [] }));
+  let before = await options.raw();
+  for (let round = 0; round < options.rounds; round += 1) {
+    const jobId = (index: number): string => `breakdown-${round}-${index}`;
+    await timed(count, concurrency, (index) => store.record(prediction(jobId(index), index, cluster)));
+    const inboxKey = (index: number) => ({ PK: `CLUSTER#${cluster}`, SK: `INBOX#${round}#${index}` });
+    const phases: (() => Promise<unknown>)[] = [
+      () =>
+        timed(count, concurrency, (index) =>
+          client.send(
+            new UpdateCommand({
+              TableName: table,
+              Key: { PK: `CLUSTER#${cluster}`, SK: `JOB#${jobId(index)}` },
+              UpdateExpression: 'SET #outcome = :outcome, #writeId = :writeId',
+              ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(#outcome)',
+              ExpressionAttributeNames: { '#pk': 'PK', '#outcome': 'outcome', '#writeId': 'outcomeWriteId' },
+              ExpressionAttributeValues: {
+                ':outcome': { waitSeconds: 60, longWait: false, observedAtMs: OUTCOME_AT_MS },
+                ':writeId': `${round}-${index}`,
+              },
+              ReturnValues: 'ALL_NEW',
+            }),
+          ),
+        ),
+      () => batched(indexes.map((index) => ({ PutRequest: { Item: { ...template, ...inboxKey(index) } } }))),
+      () =>
+        batched(
+          indexes.map((index) => ({
+            PutRequest: {
+              Item: {
+                PK: `CLUSTER#${cluster}`,
+                SK: `FOLDED#${jobId(index)}`,
+                foldedAtMs: OUTCOME_AT_MS,
+                expiresAt: 2e9,
+              },
+            },
+          })),
+        ),
+      () => batched(indexes.map((index) => ({ DeleteRequest: { Key: inboxKey(index) } }))),
+    ];
+    for (const [operation, phase] of phases.entries()) {
+      const cpuStartMs = processCpuMs();
+      await phase();
+      const cpuMsEach = (processCpuMs() - cpuStartMs) / count;
+      const after = await options.raw();
+      measured[operation]?.rounds.push({ value: cpuMsEach, baseline: (before.cpuMsEach + after.cpuMsEach) / 2 });
+      before = after;
+    }
+  }
+  return OUTCOME_OPERATIONS.map((operation, index) =>
+    resultOf(
+      `outcome's item operations: process CPU per ${operation}`,
+      'ms/item',
+      measured[index] ?? { rounds: [] },
+      'process CPU per raw PutItem, interleaved',
+    ),
+  );
 }
 
 /**
@@ -251,6 +350,20 @@ export async function benchStorage(
       before = after;
     }
 
+    // What one outcome's item operations cost, each timed alone (the shapes recordOutcome and the
+    // fold send) beside raw PutItem phases: the outcome's conditional UpdateItem, its inbox put,
+    // and the fold's FOLDED marker put and inbox delete (both in BatchWriteItems of 25).
+    const breakdown = await outcomeOperationCosts({
+      client: clients.dynamo,
+      table: TABLE,
+      store,
+      template,
+      rounds: options.rounds === undefined ? BREAKDOWN_ROUNDS : Math.min(rounds, BREAKDOWN_ROUNDS),
+      count: Math.min(count, BREAKDOWN_OPERATIONS),
+      concurrency,
+      raw: async () => raw(),
+    });
+
     const shape = `dynalite, ${rounds} rounds of ${count}, concurrency ${concurrency}`;
     return [
       resultOf(`recordJobOutcome, background folds: acknowledged (${shape})`, 'outcomes/s', acknowledged),
@@ -263,6 +376,7 @@ export async function benchStorage(
       ),
       resultOf(`predictionLog.recordOutcome (${shape})`, 'outcomes/s', outcomes),
       resultOf(`predictionLog.record (${shape})`, 'predictions/s', predictions),
+      ...breakdown,
     ];
   } finally {
     await folds?.close();
