@@ -35,7 +35,7 @@ import type { DependencyHealth } from '../../app/ports/dependency-health.ts';
 import { createDependencyGuard, type DependencyGuard } from '../../adapters/shared/dependency-guard.ts';
 import { meteredPredictions } from './metered-predictions.ts';
 
-export { countMetric, endpointOverride, MetricName, runInvocation } from './lambda-observability.ts';
+export { countMetric, MetricName, runInvocation } from './lambda-observability.ts';
 
 /** The clients a Lambda runtime builds at cold start (S3, SSM and SNS are built on first use: lazy-aws.ts). */
 export interface LambdaClients {
