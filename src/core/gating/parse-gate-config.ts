@@ -123,7 +123,8 @@ export function parseGateConfig(overrides: unknown): GateConfig {
     throw new InvalidInputError(`gate config overrides must be an object (got ${kind})`);
   }
   const merged = deepMerge(DEFAULT_GATE_CONFIG as unknown as Record<string, unknown>, overrides);
-  const parsed = GateConfigSchema.safeParse(merged);
+  // Parsed once per configuration: no JIT-compiled fast path (zod's `new Function` parser) to pay for.
+  const parsed = GateConfigSchema.safeParse(merged, { jitless: true });
   const problems = [...(parsed.success ? [] : parsed.error.issues.flatMap(describeIssue)), ...orderingProblems(merged)];
   if (!parsed.success || problems.length > 0) {
     throw new InvalidInputError(`invalid gate config: ${problems.join('; ')}`);
