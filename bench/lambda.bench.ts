@@ -13,7 +13,11 @@
  *   creating the same SDK clients and doing one GetItem (target ≤ 1.3×), the two started in turn
  *   (PAIRED_RUNS pairs, medians), in wall time and in the child's CPU time (user + system, which
  *   other load on the machine disturbs far less than wall time); and beside a bare handler with
- *   the DynamoDB client alone, the only SDK client the API function builds at cold start.
+ *   the DynamoDB client alone, the only SDK client the API function builds at cold start;
+ * - `lambda cold start api, X-Ray tracing on (as deployed)`: the same API function with tracing on
+ *   in a Lambda-like environment (template.yaml sets `Tracing: Active`, and tracing defaults on in
+ *   AWS mode: Powertools' tracer loads the X-Ray SDK and traces the DynamoDB client; segments go
+ *   to a daemon address nothing listens on, as UDP), beside itself with tracing off, in the same pairs.
  * Functions whose entry file does not exist are reported on stderr and skipped; so is the AgentCore
  * code publisher, which runs only during a deploy.
  *
@@ -45,6 +49,22 @@ const FIXTURES = join(ROOT, 'test', 'fixtures', 'events');
 export const COLD_START_RUNS = 3;
 /** API / bare-handler pairs started in turn for the cold-start ratio. */
 export const PAIRED_RUNS = 7;
+
+/**
+ * The environment Lambda gives a function with active tracing, as far as Powertools' tracer and
+ * the X-Ray SDK read it: the tracer turns itself on only inside Lambda (AWS_EXECUTION_ENV) and
+ * needs the invocation's trace header; segments are sent by UDP to the daemon address.
+ */
+const AS_DEPLOYED_TRACING: Readonly<Record<string, string>> = {
+  POWERTOOLS_TRACE_ENABLED: 'true',
+  AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+  AWS_LAMBDA_FUNCTION_NAME: 'api',
+  // The X-Ray SDK's Lambda mode: a facade segment per invocation from _X_AMZN_TRACE_ID.
+  LAMBDA_TASK_ROOT: '/var/task',
+  _X_AMZN_TRACE_ID: 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1',
+  AWS_XRAY_DAEMON_ADDRESS: '127.0.0.1:2000',
+  AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
+};
 const CHILD_TIMEOUT_MS = 20_000;
 const TABLE = 'vgac-lambda-bench';
 const BUCKET = 'vgac-lambda-bench';
@@ -334,13 +354,24 @@ export async function benchLambda(): Promise<BenchResult[]> {
         const api: ColdStart[] = [];
         const bareRuns: ColdStart[] = [];
         const bareDynamoRuns: ColdStart[] = [];
+        const tracedRuns: ColdStart[] = [];
         for (let pair = 0; pair < PAIRED_RUNS; pair += 1) {
           api.push(
             await runChild(join(outDirectory, report.name, 'index.mjs'), report.name, await eventFor('api'), env),
           );
+          tracedRuns.push(
+            await runChild(join(outDirectory, report.name, 'index.mjs'), report.name, await eventFor('api'), {
+              ...env,
+              ...AS_DEPLOYED_TRACING,
+            }),
+          );
           bareRuns.push(await runChild(bareBundle, 'bare-sdk', {}, env));
           bareDynamoRuns.push(await runChild(bareDynamoBundle, 'bare-dynamo', {}, env));
         }
+        if (tracedRuns.some((run) => !run.ok))
+          process.stderr.write(
+            "lambda bench: the API's first invocation with tracing on threw (its time is still reported)\n",
+          );
         const wall = (runs: readonly ColdStart[]): number => median(runs.map((run) => run.importMs + run.invocationMs));
         const cpu = (runs: readonly ColdStart[]): number => median(runs.map((run) => run.cpuMs));
         // The API beside a yardstick, in wall time and in the child's CPU time.
@@ -361,6 +392,12 @@ export async function benchLambda(): Promise<BenchResult[]> {
         results.push(
           ...beside('SDK clients + one GetItem', 'bare SDK handler', bareRuns),
           ...beside('DynamoDB client + one GetItem', 'bare DynamoDB handler', bareDynamoRuns),
+          {
+            name: 'lambda cold start api, X-Ray tracing on (as deployed), CPU',
+            value: cpu(tracedRuns),
+            unit: 'ms',
+            baseline: { name: 'the API with tracing off', value: cpu(api) },
+          },
         );
       }
     }
