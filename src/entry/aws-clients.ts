@@ -7,7 +7,6 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDependencyGuard, type DependencyGuard } from '../adapters/shared/dependency-guard.ts';
 import { DEFAULT_CALL_POLICY, sdkCallSettings, type AwsCallPolicy } from './aws-call-policy.ts';
-import { s3EndpointSettings } from './s3-endpoint-settings.ts';
 
 export interface AwsCredentials {
   readonly accessKeyId: string;
@@ -92,8 +91,16 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
   const s3 = new S3Client({
     region: options.region,
     ...sdkCallSettings(policy),
-    ...(options.s3Endpoint === undefined ? {} : { endpoint: options.s3Endpoint }),
-    ...s3EndpointSettings(options.s3Endpoint),
+    ...(options.s3Endpoint === undefined
+      ? {}
+      : {
+          endpoint: options.s3Endpoint,
+          forcePathStyle: true,
+          // s3rver predates S3's default CRC checksums (and the aws-chunked uploads they bring):
+          // only send and verify checksums where an operation requires them.
+          requestChecksumCalculation: 'WHEN_REQUIRED' as const,
+          responseChecksumValidation: 'WHEN_REQUIRED' as const,
+        }),
     ...(s3Credentials === undefined ? {} : { credentials: s3Credentials }),
   });
 

@@ -23,7 +23,6 @@ import {
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { loadConfig } from '../config.ts';
-import { s3EndpointSettings } from '../s3-endpoint-settings.ts';
 import { createObservability, lambdaClientSettings, runInvocation } from './lambda-observability.ts';
 
 /** The zip's name in this function's bundle directory (scripts/build-lambdas.ts writes it there). */
@@ -61,7 +60,13 @@ async function s3(): Promise<{
   const client = runtime.tracer.captureAWSv3Client(
     new S3Client({
       ...lambdaClientSettings(config.region, config.s3Endpoint, config.callPolicy),
-      ...s3EndpointSettings(config.s3Endpoint),
+      ...(config.s3Endpoint === undefined
+        ? {}
+        : {
+            forcePathStyle: true,
+            requestChecksumCalculation: 'WHEN_REQUIRED' as const,
+            responseChecksumValidation: 'WHEN_REQUIRED' as const,
+          }),
     }),
   );
   return {

@@ -4,7 +4,6 @@ import type { ModelBundle } from '../../core/model/bundle.ts';
 import type { DependencyGuard } from '../../adapters/shared/dependency-guard.ts';
 import type { AwsCallPolicy } from '../aws-call-policy.ts';
 import { onFirstUse, type Tracer } from './lazy-aws.ts';
-import { s3EndpointSettings } from '../s3-endpoint-settings.ts';
 import { lambdaClientSettings } from './lambda-observability.ts';
 
 export interface LazyS3BundleStore extends BundleStore {
@@ -16,8 +15,9 @@ export interface LazyS3BundleStore extends BundleStore {
 
 /**
  * The S3 BundleStore, built on first use, its calls bounded by the call policy and routed through
- * S3's circuit breaker (`guard`) like the local stack's S3 client (aws-clients.ts), with the same
- * settings for an s3rver endpoint (s3-endpoint-settings.ts).
+ * S3's circuit breaker (`guard`) like the local stack's S3 client (aws-clients.ts). With an
+ * endpoint (s3rver) it forces path-style addressing and only computes checksums where an
+ * operation requires them, as aws-clients.ts does.
  */
 export function lazyS3BundleStore(options: {
   readonly region: string;
@@ -35,7 +35,13 @@ export function lazyS3BundleStore(options: {
     ]);
     const client = new S3Client({
       ...lambdaClientSettings(options.region, options.endpoint, options.callPolicy),
-      ...s3EndpointSettings(options.endpoint),
+      ...(options.endpoint === undefined
+        ? {}
+        : {
+            forcePathStyle: true,
+            requestChecksumCalculation: 'WHEN_REQUIRED' as const,
+            responseChecksumValidation: 'WHEN_REQUIRED' as const,
+          }),
     });
     options.guard.attach(client.middlewareStack);
     options.tracer.captureAWSv3Client(client);
